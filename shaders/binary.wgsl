@@ -1,0 +1,103 @@
+// Element-wise binary ops with NumPy broadcasting: out[i] = f(a[ia], b[ib]).
+// Bindings: 0 uniform Params, 1 a, 2 b, 3 out (raw 32-bit words).
+// Workgroup: 256 invocations, one output element each, 2-D grid folded into a flat index.
+// Specialization: OP picks the function (codes match BINARY_OPS in src/ops/elementwise.ts).
+// A_MODE / B_MODE: 0 = same shape as the output (read at i), 1 = broadcast (index through the
+// output coordinates and the operand's strides, 0 on broadcast dimensions), 2 = a scalar held in
+// the uniform block (a plain number operand; its binding is a placeholder).
+// A_INT / B_INT / OUT_INT say whether words hold i32 rather than f32.
+
+override OP: u32;
+override A_MODE: u32 = 0u;
+override B_MODE: u32 = 0u;
+override A_INT: bool = false;
+override B_INT: bool = false;
+override OUT_INT: bool = false;
+
+const WORKGROUP_SIZE: u32 = 256u;
+
+struct Params {
+  size: u32,
+  rank: u32,
+  a_scalar: f32,
+  b_scalar: f32,
+  out_shape: array<vec4<u32>, 2>,
+  a_strides: array<vec4<u32>, 2>,
+  b_strides: array<vec4<u32>, 2>,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> a: array<u32>;
+@group(0) @binding(2) var<storage, read> b: array<u32>;
+@group(0) @binding(3) var<storage, read_write> out: array<u32>;
+
+fn as_f32(bits: u32, is_int: bool) -> f32 {
+  return select(bitcast<f32>(bits), f32(bitcast<i32>(bits)), is_int);
+}
+
+// A NaN built at run time (WGSL rejects NaN constants).
+var<private> nan_bits: u32 = 0x7fc00000u;
+
+// pow with the integer-exponent cases of a negative base that WGSL's pow leaves undefined.
+fn pow_signed(base: f32, exponent: f32) -> f32 {
+  if (exponent == 0.0) { return 1.0; }
+  if (base >= 0.0) { return pow(base, exponent); }
+  if (floor(exponent) != exponent) { return bitcast<f32>(nan_bits); }
+  let magnitude = pow(-base, exponent);
+  let odd = (abs(exponent) % 2.0) == 1.0;
+  return select(magnitude, -magnitude, odd);
+}
+
+fn apply(x: f32, y: f32) -> f32 {
+  switch OP {
+    case 0u: { return x + y; }
+    case 1u: { return x - y; }
+    case 2u: { return x * y; }
+    case 3u: {
+      if (OUT_INT) { return floor(x / y); }
+      return x / y;
+    }
+    case 4u: { return pow_signed(x, y); }
+    case 5u: { return max(x, y); }
+    case 6u: { return min(x, y); }
+    case 7u: { return select(0.0, 1.0, x == y); }
+    case 8u: { return select(0.0, 1.0, x != y); }
+    case 9u: { return select(0.0, 1.0, x > y); }
+    case 10u: { return select(0.0, 1.0, x >= y); }
+    case 11u: { return select(0.0, 1.0, x < y); }
+    case 12u: { return select(0.0, 1.0, x <= y); }
+    case 13u: { return select(0.0, 1.0, x != 0.0 && y != 0.0); }
+    case 14u: { return select(0.0, 1.0, x != 0.0 || y != 0.0); }
+    case 15u: { return (x - y) * (x - y); }
+    default: { return x; }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (i >= params.size) { return; }
+  var ia = i;
+  var ib = i;
+  if (A_MODE == 1u || B_MODE == 1u) {
+    var strided_a = 0u;
+    var strided_b = 0u;
+    var rest = i;
+    for (var d = i32(params.rank) - 1; d >= 0; d--) {
+      let dim = u32(d);
+      let extent = params.out_shape[dim / 4u][dim % 4u];
+      let coord = rest % extent;
+      rest = rest / extent;
+      strided_a += coord * params.a_strides[dim / 4u][dim % 4u];
+      strided_b += coord * params.b_strides[dim / 4u][dim % 4u];
+    }
+    if (A_MODE == 1u) { ia = strided_a; }
+    if (B_MODE == 1u) { ib = strided_b; }
+  }
+  var x = params.a_scalar;
+  if (A_MODE != 2u) { x = as_f32(a[ia], A_INT); }
+  var y = params.b_scalar;
+  if (B_MODE != 2u) { y = as_f32(b[ib], B_INT); }
+  let r = apply(x, y);
+  out[i] = select(bitcast<u32>(r), bitcast<u32>(i32(r)), OUT_INT);
+}

@@ -1,0 +1,105 @@
+// Element-wise unary ops: y[i] = f(x[i]) for every element.
+// Bindings: 0 uniform Params, 1 input x (raw 32-bit words), 2 output y (raw 32-bit words).
+// Workgroup: 256 invocations along x, one element each; the grid is 2-D so that more than
+// 65535 workgroups fit (the flat index folds y into x).
+// Specialization: OP picks the function (codes match UNARY_OPS in src/ops/elementwise.ts);
+// IN_INT / OUT_INT say whether the words hold i32 rather than f32. Math runs in f32.
+
+override OP: u32;
+override IN_INT: bool = false;
+override OUT_INT: bool = false;
+
+const WORKGROUP_SIZE: u32 = 256u;
+
+struct Params {
+  size: u32,
+  alpha: f32,
+  beta: f32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<u32>;
+@group(0) @binding(2) var<storage, read_write> y: array<u32>;
+
+const SELU_SCALE: f32 = 1.0507009873554805;
+const SELU_ALPHA: f32 = 1.6732632423543772;
+const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
+
+fn stable_sigmoid(v: f32) -> f32 {
+  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
+  let e = exp(v);
+  return e / (1.0 + e);
+}
+
+// log(1 + v) without losing the low bits of v near 0.
+fn log1p_accurate(v: f32) -> f32 {
+  let u = 1.0 + v;
+  if (u == 1.0) { return v; }
+  return log(u) * v / (u - 1.0);
+}
+
+// exp(v) - 1 without cancellation near 0 (Kahan).
+fn expm1_accurate(v: f32) -> f32 {
+  if (abs(v) > 0.5) { return exp(v) - 1.0; }
+  let u = exp(v);
+  if (u == 1.0) { return v; }
+  return (u - 1.0) * v / log(u);
+}
+
+// Abramowitz & Stegun 7.1.26, absolute error below 1.5e-7.
+fn erf_approx(v: f32) -> f32 {
+  let a = abs(v);
+  let t = 1.0 / (1.0 + 0.3275911 * a);
+  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  let r = 1.0 - poly * exp(-a * a);
+  return select(r, -r, v < 0.0);
+}
+
+fn apply(v: f32, bits: u32) -> f32 {
+  let is_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
+  let is_inf_or_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u;
+  switch OP {
+    case 0u: { return -v; }
+    case 1u: { return abs(v); }
+    case 2u: { return sign(v); }
+    case 3u: { return v * v; }
+    case 4u: { return sqrt(v); }
+    case 5u: { return inverseSqrt(v); }
+    case 6u: { return exp(v); }
+    case 7u: { return log(v); }
+    case 8u: { return log1p_accurate(v); }
+    case 9u: { return expm1_accurate(v); }
+    case 10u: { return sin(v); }
+    case 11u: { return cos(v); }
+    case 12u: { return tanh(clamp(v, -15.0, 15.0)); }
+    case 13u: { return stable_sigmoid(v); }
+    case 14u: { return max(v, 0.0) + log1p_accurate(exp(-abs(v))); }
+    case 15u: { return max(v, 0.0); }
+    case 16u: { return clamp(v, 0.0, 6.0); }
+    case 17u: { return select(v * params.alpha, v, v >= 0.0); }
+    case 18u: { return select(params.alpha * expm1_accurate(v), v, v > 0.0); }
+    case 19u: { return SELU_SCALE * select(SELU_ALPHA * expm1_accurate(v), v, v > 0.0); }
+    case 20u: { return 0.5 * v * (1.0 + erf_approx(v * 0.7071067811865476)); }
+    case 21u: { return 0.5 * v * (1.0 + tanh(clamp(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v), -15.0, 15.0))); }
+    case 22u: { return v * stable_sigmoid(v); }
+    case 23u: { return floor(v); }
+    case 24u: { return ceil(v); }
+    case 25u: { return round(v); }
+    case 26u: { return min(max(v, params.alpha), params.beta); }
+    case 27u: { return select(0.0, 1.0, v == 0.0); }
+    case 28u: { return select(0.0, 1.0, is_nan); }
+    case 29u: { return select(1.0, 0.0, is_inf_or_nan); }
+    default: { return v; }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (i >= params.size) { return; }
+  let bits = x[i];
+  let v = select(bitcast<f32>(bits), f32(bitcast<i32>(bits)), IN_INT);
+  let r = apply(v, bits);
+  y[i] = select(bitcast<u32>(r), bitcast<u32>(i32(r)), OUT_INT);
+}

@@ -1,0 +1,27 @@
+// Where the `GPU` object comes from. Browsers and workers have `navigator.gpu`; the Node entry
+// (src/node.ts) registers a provider that loads Dawn. Nothing here imports Node-only code, so
+// browser bundles stay free of it.
+
+export type GpuProvider = () => Promise<GPU>;
+
+let nodeProvider: GpuProvider | null = null;
+
+/** Registers how to obtain a `GPU` where `navigator.gpu` does not exist (Node through Dawn). */
+export function setGpuProvider(provider: GpuProvider): void {
+  nodeProvider = provider;
+}
+
+/** The platform's `GPU`, or a reason why there is none. */
+export async function findGpu(): Promise<GPU | string> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) return nav.gpu;
+  if (nodeProvider) {
+    try {
+      return await nodeProvider();
+    } catch (e) {
+      return `the webgpu package (Dawn) could not be loaded: ${(e as Error).message}`;
+    }
+  }
+  if (nav) return 'navigator.gpu is missing (this browser has no WebGPU, or the page is not a secure context)';
+  return 'no WebGPU implementation: in Node, install the optional dependency `webgpu` and import webgpu-keras through its Node entry';
+}

@@ -1,0 +1,51 @@
+// Compute pipelines cached by shader source, entry point and override constants, so a kernel is
+// compiled once per specialization. Layouts are derived from the shader ('auto').
+
+export type OverrideConstants = Record<string, number | boolean>;
+
+export class PipelineCache {
+  private readonly modules = new Map<string, GPUShaderModule>();
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly sourceIds = new Map<string, number>();
+
+  constructor(private readonly device: GPUDevice) {}
+
+  get(source: string, entryPoint: string, constants: OverrideConstants = {}): GPUComputePipeline {
+    const key = `${this.sourceId(source)}:${entryPoint}:${constantsKey(constants)}`;
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      const numeric: Record<string, number> = {};
+      for (const [name, value] of Object.entries(constants)) numeric[name] = Number(value);
+      pipeline = this.device.createComputePipeline({
+        layout: 'auto',
+        compute: { module: this.module(source), entryPoint, constants: numeric },
+      });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  get size(): number {
+    return this.pipelines.size;
+  }
+
+  private module(source: string): GPUShaderModule {
+    let module = this.modules.get(source);
+    if (!module) {
+      module = this.device.createShaderModule({ code: source });
+      this.modules.set(source, module);
+    }
+    return module;
+  }
+
+  private sourceId(source: string): number {
+    let id = this.sourceIds.get(source);
+    if (id === undefined) this.sourceIds.set(source, (id = this.sourceIds.size));
+    return id;
+  }
+}
+
+function constantsKey(constants: OverrideConstants): string {
+  const names = Object.keys(constants).sort();
+  return names.map((n) => `${n}=${Number(constants[n])}`).join(',');
+}

@@ -1,0 +1,136 @@
+// One WebGPU device and what hangs off it: the buffer pool, the pipeline cache and the command
+// recorder. Kernels reach the GPU only through `dispatch` and `copy`; tensors only through
+// `allocate`, `upload`, `release` and `read`.
+
+import { BufferPool } from './buffer_pool';
+import { CommandRecorder, type Dispatch } from './command_recorder';
+import type { DType, TypedArray } from '../types';
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallback: boolean;
+}
+
+/** Limits worth raising above WebGPU's defaults when the adapter allows it. */
+const WANTED_LIMITS = [
+  'maxBufferSize',
+  'maxStorageBufferBindingSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+const WANTED_FEATURES: GPUFeatureName[] = ['subgroups', 'shader-f16', 'timestamp-query'] as GPUFeatureName[];
+
+export class WebGPUBackend {
+  readonly pool: BufferPool;
+  readonly recorder: CommandRecorder;
+  /** Why the device stopped working, once it has. */
+  private lostReason: string | null = null;
+  private firstError: string | null = null;
+
+  private constructor(
+    readonly device: GPUDevice,
+    readonly adapter: AdapterSummary,
+    readonly generation: number,
+  ) {
+    this.pool = new BufferPool(device);
+    this.recorder = new CommandRecorder(device, this.pool);
+    device.lost.then((info) => {
+      this.lostReason = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+    });
+    device.addEventListener('uncapturederror', (event) => {
+      this.firstError ??= (event as GPUUncapturedErrorEvent).error.message;
+    });
+  }
+
+  static async create(gpu: GPU, generation: number, powerPreference?: GPUPowerPreference): Promise<WebGPUBackend | string> {
+    const adapter = await gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
+    if (!adapter) return 'requestAdapter() returned no adapter';
+    const requiredLimits: Record<string, number> = {};
+    for (const name of WANTED_LIMITS) {
+      const value = (adapter.limits as unknown as Record<string, number>)[name];
+      if (typeof value === 'number') requiredLimits[name] = value;
+    }
+    const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
+    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+    const info = adapter.info ?? ({} as GPUAdapterInfo);
+    const summary: AdapterSummary = {
+      vendor: info.vendor ?? '',
+      architecture: info.architecture ?? '',
+      description: info.description ?? '',
+      isFallback: Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    };
+    return new WebGPUBackend(device, summary, generation);
+  }
+
+  /** Throws when the device is lost or a previous command failed validation. */
+  checkUsable(): void {
+    if (this.lostReason !== null) {
+      throw new Error(`WebGPU device was lost (${this.lostReason}). Call init() again to get a new device, then recreate or reload your tensors and models.`);
+    }
+    if (this.firstError !== null) {
+      const message = this.firstError;
+      this.firstError = null;
+      throw new Error(`WebGPU reported an error in earlier GPU work: ${message}`);
+    }
+  }
+
+  get isLost(): boolean {
+    return this.lostReason !== null;
+  }
+
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
+  }
+
+  allocate(byteSize: number): GPUBuffer {
+    return this.pool.acquire(byteSize);
+  }
+
+  upload(values: TypedArray): GPUBuffer {
+    const buffer = this.pool.acquireForUpload(values.byteLength);
+    if (values.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+    return buffer;
+  }
+
+  release(buffer: GPUBuffer): void {
+    if (!this.isLost) this.pool.release(buffer);
+  }
+
+  dispatch(spec: Dispatch): void {
+    this.recorder.dispatch(spec);
+  }
+
+  copy(source: GPUBuffer, target: GPUBuffer, byteSize: number, sourceOffset = 0, targetOffset = 0): void {
+    this.recorder.copy(source, target, byteSize, sourceOffset, targetOffset);
+  }
+
+  flush(): void {
+    this.recorder.flush();
+  }
+
+  async read(buffer: GPUBuffer, size: number, dtype: DType): Promise<TypedArray> {
+    this.checkUsable();
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await this.recorder.read(buffer, size * 4);
+    } catch (e) {
+      this.checkUsable();
+      throw e;
+    }
+    this.checkUsable();
+    return dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+  }
+
+  /** Ends this device for good (tests use it to simulate a lost GPU). */
+  destroy(): void {
+    this.pool.trim();
+    this.device.destroy();
+  }
+}

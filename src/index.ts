@@ -1,0 +1,12 @@
+// webgpu-keras: the browser (and default) entry. Nothing imported from here may touch Node-only
+// modules; the Node entry (node.ts) adds the Dawn device provider and re-exports this.
+
+export { init, getBackend, setBackend, type InitOptions, type InitResult } from './backend/engine';
+export type { AdapterSummary } from './backend/webgpu/webgpu_backend';
+export type { BackendName, DType, TypedArray } from './backend/types';
+export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor';
+export { tensor, scalar, type TensorValues } from './tensor/creation';
+export { fill, zeros, ones, zerosLike, onesLike, range, eye, oneHot } from './ops/creation';
+export { randomNormal, randomUniform, truncatedNormal, type RandomNormalOptions, type RandomUniformOptions } from './ops/random';
+export { tidy, keep, dispose, memory, type MemoryInfo } from './tensor/memory';
+export * as ops from './ops/index';

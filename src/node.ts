@@ -1,0 +1,37 @@
+// webgpu-keras for Node: WebGPU through Dawn (the optional `webgpu` package). Without a GPU on
+// Linux, Dawn runs on SwiftShader's Vulkan driver from Debian's chromium package when present.
+
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setGpuProvider } from './backend/webgpu/gpu_provider';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+let dawn: GPU | null = null;
+
+setGpuProvider(async () => {
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD) && !hasSystemVulkanDriver()) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  // Dawn prints errors when it has no runtime directory.
+  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'webgpu-keras-'));
+  if (!dawn) {
+    const webgpu = (await import('webgpu')) as { create(flags: string[]): GPU; globals: Record<string, unknown> };
+    Object.assign(globalThis, webgpu.globals);
+    dawn = webgpu.create([]);
+  }
+  return dawn;
+});
+
+/** A GPU device node means a real Vulkan driver may serve; SwiftShader is for machines without one. */
+function hasSystemVulkanDriver(): boolean {
+  if (existsSync('/dev/nvidiactl')) return true;
+  try {
+    return readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
+
+export * from './index';

@@ -1,0 +1,436 @@
+// Element-wise ops: unary functions, binary arithmetic and comparisons with NumPy broadcasting,
+// `where`, `clip` and `cast`. One table per family gives each op its code in the WGSL kernel
+// (shaders/unary.wgsl, shaders/binary.wgsl, shaders/where.wgsl) and its CPU reference.
+// Math runs in float32; int32 results are exact while values stay below 2^24.
+
+import type { DType, TypedArray } from '../backend/types';
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
+import { scalar } from '../tensor/creation';
+import type { Tensor, TensorLike } from '../tensor/tensor';
+import { runKernel1, type Kernel } from './kernel';
+import { broadcastShapes, broadcastStrides, checkRank, MAX_RANK, sameShape } from './shape_util';
+import unaryShader from '../../shaders/unary.wgsl?raw';
+import binaryShader from '../../shaders/binary.wgsl?raw';
+import whereShader from '../../shaders/where.wgsl?raw';
+
+const WORKGROUP_SIZE = 256;
+
+/** How an op's output dtype follows from its input dtype. */
+type DTypeRule = 'same' | 'float' | 'bool';
+
+interface UnaryOp {
+  code: number;
+  dtype: DTypeRule;
+  cpu: (v: number, alpha: number, beta: number, isIntInput: boolean) => number;
+}
+
+const SELU_SCALE = 1.0507009873554805;
+const SELU_ALPHA = 1.6732632423543772;
+
+const sigmoidRef = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+
+/** Codes match the `switch OP` of shaders/unary.wgsl. */
+const UNARY_OPS = {
+  neg: { code: 0, dtype: 'same', cpu: (v) => -v },
+  abs: { code: 1, dtype: 'same', cpu: (v) => Math.abs(v) },
+  sign: { code: 2, dtype: 'same', cpu: (v) => Math.sign(v) },
+  square: { code: 3, dtype: 'same', cpu: (v) => v * v },
+  sqrt: { code: 4, dtype: 'float', cpu: (v) => Math.sqrt(v) },
+  rsqrt: { code: 5, dtype: 'float', cpu: (v) => 1 / Math.sqrt(v) },
+  exp: { code: 6, dtype: 'float', cpu: (v) => Math.exp(v) },
+  log: { code: 7, dtype: 'float', cpu: (v) => Math.log(v) },
+  log1p: { code: 8, dtype: 'float', cpu: (v) => Math.log1p(v) },
+  expm1: { code: 9, dtype: 'float', cpu: (v) => Math.expm1(v) },
+  sin: { code: 10, dtype: 'float', cpu: (v) => Math.sin(v) },
+  cos: { code: 11, dtype: 'float', cpu: (v) => Math.cos(v) },
+  tanh: { code: 12, dtype: 'float', cpu: (v) => Math.tanh(v) },
+  sigmoid: { code: 13, dtype: 'float', cpu: sigmoidRef },
+  softplus: { code: 14, dtype: 'float', cpu: (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) },
+  relu: { code: 15, dtype: 'same', cpu: (v) => Math.max(v, 0) },
+  relu6: { code: 16, dtype: 'same', cpu: (v) => Math.min(Math.max(v, 0), 6) },
+  leakyRelu: { code: 17, dtype: 'float', cpu: (v, alpha) => (v >= 0 ? v : v * alpha) },
+  elu: { code: 18, dtype: 'float', cpu: (v, alpha) => (v > 0 ? v : alpha * Math.expm1(v)) },
+  selu: { code: 19, dtype: 'float', cpu: (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)) },
+  gelu: { code: 20, dtype: 'float', cpu: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)) },
+  geluTanh: { code: 21, dtype: 'float', cpu: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))) },
+  swish: { code: 22, dtype: 'float', cpu: (v) => v * sigmoidRef(v) },
+  floor: { code: 23, dtype: 'same', cpu: (v) => Math.floor(v) },
+  ceil: { code: 24, dtype: 'same', cpu: (v) => Math.ceil(v) },
+  round: { code: 25, dtype: 'same', cpu: (v) => roundHalfToEven(v) },
+  clip: { code: 26, dtype: 'same', cpu: (v, lo, hi) => Math.min(Math.max(v, lo), hi) },
+  logicalNot: { code: 27, dtype: 'bool', cpu: (v) => (v === 0 ? 1 : 0) },
+  isNaN: { code: 28, dtype: 'bool', cpu: (v, _a, _b, isInt) => (!isInt && Number.isNaN(v) ? 1 : 0) },
+  isFinite: { code: 29, dtype: 'bool', cpu: (v, _a, _b, isInt) => (isInt || Number.isFinite(v) ? 1 : 0) },
+  cast: { code: 30, dtype: 'same', cpu: (v) => v },
+} satisfies Record<string, UnaryOp>;
+
+type UnaryName = keyof typeof UNARY_OPS;
+
+interface UnaryAttrs {
+  op: UnaryOp;
+  alpha: number;
+  beta: number;
+}
+
+const unaryKernel: Kernel<UnaryAttrs> = {
+  name: 'unary',
+  cpu([x], [y], { op, alpha, beta }) {
+    const isInt = x.dtype === 'int32';
+    const src = x.values;
+    const dst = y.values;
+    for (let i = 0; i < dst.length; i++) dst[i] = op.cpu(src[i], alpha, beta, isInt);
+    if (y.dtype === 'int32') truncateInPlace(dst);
+  },
+  webgpu(gpu, [x], [y], { op, alpha, beta }) {
+    gpu.dispatch({
+      shader: unaryShader,
+      constants: { OP: op.code, IN_INT: x.dtype === 'int32', OUT_INT: y.dtype === 'int32' },
+      uniforms: new Uniforms().u32(y.size).f32(alpha, beta).finish(),
+      buffers: [x.buffer, y.buffer],
+      workgroups: gridFor(y.size, WORKGROUP_SIZE),
+    });
+  },
+};
+
+function unary(name: UnaryName, x: Tensor, alpha = 0, beta = 0, dtype?: DType): Tensor {
+  checkTensor(name, x);
+  const op: UnaryOp = UNARY_OPS[name];
+  const outDtype = dtype ?? (op.dtype === 'same' ? x.dtype : op.dtype === 'bool' ? 'int32' : 'float32');
+  return runKernel1(unaryKernel, [x], { shape: x.shape, dtype: outDtype }, { op, alpha, beta });
+}
+
+/** -x */
+export const neg = (x: Tensor) => unary('neg', x);
+/** |x| */
+export const abs = (x: Tensor) => unary('abs', x);
+/** -1, 0 or 1 by the sign of x. */
+export const sign = (x: Tensor) => unary('sign', x);
+export const square = (x: Tensor) => unary('square', x);
+export const sqrt = (x: Tensor) => unary('sqrt', x);
+/** 1 / sqrt(x) */
+export const rsqrt = (x: Tensor) => unary('rsqrt', x);
+export const exp = (x: Tensor) => unary('exp', x);
+/** Natural logarithm. */
+export const log = (x: Tensor) => unary('log', x);
+/** log(1 + x), accurate near 0. */
+export const log1p = (x: Tensor) => unary('log1p', x);
+/** exp(x) - 1, accurate near 0. */
+export const expm1 = (x: Tensor) => unary('expm1', x);
+export const sin = (x: Tensor) => unary('sin', x);
+export const cos = (x: Tensor) => unary('cos', x);
+export const tanh = (x: Tensor) => unary('tanh', x);
+/** 1 / (1 + exp(-x)), stable for large |x|. */
+export const sigmoid = (x: Tensor) => unary('sigmoid', x);
+/** log(1 + exp(x)), stable for large |x|. */
+export const softplus = (x: Tensor) => unary('softplus', x);
+/** max(x, 0) */
+export const relu = (x: Tensor) => unary('relu', x);
+/** min(max(x, 0), 6) */
+export const relu6 = (x: Tensor) => unary('relu6', x);
+/** x where x >= 0, alpha * x elsewhere (alpha defaults to 0.2, as keras.ops.leaky_relu). */
+export const leakyRelu = (x: Tensor, alpha = 0.2) => unary('leakyRelu', x, alpha);
+/** x where x > 0, alpha * (exp(x) - 1) elsewhere. */
+export const elu = (x: Tensor, alpha = 1) => unary('elu', x, alpha);
+/** Scaled ELU with the constants of Klambauer et al. */
+export const selu = (x: Tensor) => unary('selu', x);
+/** Gaussian error linear unit; exact (erf) by default, tanh approximation when `approximate`. */
+export const gelu = (x: Tensor, approximate = false) => unary(approximate ? 'geluTanh' : 'gelu', x);
+/** x * sigmoid(x) */
+export const swish = (x: Tensor) => unary('swish', x);
+/** Same as swish. */
+export const silu = swish;
+export const floor = (x: Tensor) => unary('floor', x);
+export const ceil = (x: Tensor) => unary('ceil', x);
+/** Rounds half to even, as TensorFlow does. */
+export const round = (x: Tensor) => unary('round', x);
+/** 1 where x is 0, else 0 (int32). */
+export const logicalNot = (x: Tensor) => unary('logicalNot', x);
+/** 1 where x is NaN (int32). */
+export const isNaN = (x: Tensor) => unary('isNaN', x);
+/** 1 where x is neither infinite nor NaN (int32). */
+export const isFinite = (x: Tensor) => unary('isFinite', x);
+
+/** Limits values to [min, max]. */
+export function clip(x: Tensor, min: number, max: number): Tensor {
+  if (!(min <= max)) throw new Error(`clip: min (${min}) must not exceed max (${max}).`);
+  return unary('clip', x, min, max);
+}
+
+/** Converts to another dtype; float to int32 truncates toward zero. */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`cast: unknown dtype '${String(dtype)}'. Expected 'float32' or 'int32'.`);
+  return unary('cast', x, 0, 0, dtype);
+}
+
+interface BinaryOp {
+  code: number;
+  dtype: DTypeRule;
+  cpu: (a: number, b: number, intResult: boolean) => number;
+}
+
+/** Codes match the `switch OP` of shaders/binary.wgsl. */
+const BINARY_OPS = {
+  add: { code: 0, dtype: 'same', cpu: (a, b) => a + b },
+  sub: { code: 1, dtype: 'same', cpu: (a, b) => a - b },
+  mul: { code: 2, dtype: 'same', cpu: (a, b) => a * b },
+  div: { code: 3, dtype: 'same', cpu: (a, b, intResult) => (intResult ? Math.floor(a / b) : a / b) },
+  pow: { code: 4, dtype: 'same', cpu: (a, b) => (b === 0 ? 1 : Math.pow(a, b)) },
+  maximum: { code: 5, dtype: 'same', cpu: (a, b) => Math.max(a, b) },
+  minimum: { code: 6, dtype: 'same', cpu: (a, b) => Math.min(a, b) },
+  equal: { code: 7, dtype: 'bool', cpu: (a, b) => Number(a === b) },
+  notEqual: { code: 8, dtype: 'bool', cpu: (a, b) => Number(a !== b) },
+  greater: { code: 9, dtype: 'bool', cpu: (a, b) => Number(a > b) },
+  greaterEqual: { code: 10, dtype: 'bool', cpu: (a, b) => Number(a >= b) },
+  less: { code: 11, dtype: 'bool', cpu: (a, b) => Number(a < b) },
+  lessEqual: { code: 12, dtype: 'bool', cpu: (a, b) => Number(a <= b) },
+  logicalAnd: { code: 13, dtype: 'bool', cpu: (a, b) => Number(a !== 0 && b !== 0) },
+  logicalOr: { code: 14, dtype: 'bool', cpu: (a, b) => Number(a !== 0 || b !== 0) },
+  squaredDifference: { code: 15, dtype: 'same', cpu: (a, b) => (a - b) * (a - b) },
+} satisfies Record<string, BinaryOp>;
+
+type BinaryName = keyof typeof BINARY_OPS;
+
+/** How an operand reaches the kernel: 0 same shape as the output, 1 broadcast, 2 scalar uniform. */
+const enum OperandMode {
+  Direct = 0,
+  Broadcast = 1,
+  Scalar = 2,
+}
+
+interface BinaryAttrs {
+  op: BinaryOp;
+  aMode: OperandMode;
+  bMode: OperandMode;
+  aScalar: number;
+  bScalar: number;
+  aInt: boolean;
+  bInt: boolean;
+}
+
+const binaryKernel: Kernel<BinaryAttrs> = {
+  name: 'binary',
+  cpu(inputs, [out], attrs) {
+    const { op, aMode, bMode, aScalar, bScalar } = attrs;
+    const [a, b] = operandsIn(inputs, attrs);
+    const intResult = out.dtype === 'int32';
+    const dst = out.values;
+    const aStrides = a && aMode === OperandMode.Broadcast ? broadcastStrides(a.shape, out.shape) : null;
+    const bStrides = b && bMode === OperandMode.Broadcast ? broadcastStrides(b.shape, out.shape) : null;
+    const rank = out.shape.length;
+    const coords = new Array<number>(rank).fill(0);
+    let ia = 0;
+    let ib = 0;
+    for (let i = 0; i < dst.length; i++) {
+      const x = a ? a.values[aStrides ? ia : i] : aScalar;
+      const y = b ? b.values[bStrides ? ib : i] : bScalar;
+      dst[i] = op.cpu(x, y, intResult);
+      // Advance the output coordinates and both broadcast offsets by one element.
+      for (let d = rank - 1; d >= 0; d--) {
+        coords[d]++;
+        if (aStrides) ia += aStrides[d];
+        if (bStrides) ib += bStrides[d];
+        if (coords[d] < out.shape[d]) break;
+        if (aStrides) ia -= aStrides[d] * coords[d];
+        if (bStrides) ib -= bStrides[d] * coords[d];
+        coords[d] = 0;
+      }
+    }
+    if (intResult) truncateInPlace(dst);
+  },
+  webgpu(gpu, inputs, [out], attrs) {
+    const [a, b] = operandsIn(inputs, attrs);
+    const placeholder = (a ?? b)!.buffer;
+    const stridesOf = (t: typeof a, mode: OperandMode) => (t && mode === OperandMode.Broadcast ? broadcastStrides(t.shape, out.shape) : []);
+    gpu.dispatch({
+      shader: binaryShader,
+      constants: {
+        OP: attrs.op.code,
+        A_MODE: attrs.aMode,
+        B_MODE: attrs.bMode,
+        A_INT: attrs.aInt,
+        B_INT: attrs.bInt,
+        OUT_INT: out.dtype === 'int32',
+      },
+      uniforms: new Uniforms()
+        .u32(out.size, out.shape.length)
+        .f32(attrs.aScalar, attrs.bScalar)
+        .u32Array(out.shape, MAX_RANK)
+        .u32Array(stridesOf(a, attrs.aMode), MAX_RANK)
+        .u32Array(stridesOf(b, attrs.bMode), MAX_RANK)
+        .finish(),
+      buffers: [a?.buffer ?? placeholder, b?.buffer ?? placeholder, out.buffer],
+      workgroups: gridFor(out.size, WORKGROUP_SIZE),
+    });
+  },
+};
+
+/** The tensor operands in a/b order, undefined for scalar ones. */
+function operandsIn<T>(inputs: T[], attrs: BinaryAttrs): [T | undefined, T | undefined] {
+  const a = attrs.aMode === OperandMode.Scalar ? undefined : inputs[0];
+  const b = attrs.bMode === OperandMode.Scalar ? undefined : inputs[attrs.aMode === OperandMode.Scalar ? 0 : 1];
+  return [a, b];
+}
+
+function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
+  const op: BinaryOp = BINARY_OPS[name];
+  if (typeof a === 'number' && typeof b === 'number') a = scalar(a);
+  checkOperand(name, a);
+  checkOperand(name, b);
+  const aShape = typeof a === 'number' ? [] : a.shape;
+  const bShape = typeof b === 'number' ? [] : b.shape;
+  const outShape = broadcastShapes(name, aShape, bShape);
+  checkRank(name, outShape);
+  const aInt = typeof a === 'number' ? Number.isInteger(a) : a.dtype === 'int32';
+  const bInt = typeof b === 'number' ? Number.isInteger(b) : b.dtype === 'int32';
+  const bothInt = aInt && bInt && (typeof a !== 'number' || typeof b !== 'number');
+  const outDtype: DType = op.dtype === 'bool' ? 'int32' : bothInt ? 'int32' : 'float32';
+  const mode = (t: TensorLike): OperandMode =>
+    typeof t === 'number' ? OperandMode.Scalar : sameShape(t.shape, outShape) ? OperandMode.Direct : OperandMode.Broadcast;
+  const attrs: BinaryAttrs = {
+    op,
+    aMode: mode(a),
+    bMode: mode(b),
+    aScalar: typeof a === 'number' ? a : 0,
+    bScalar: typeof b === 'number' ? b : 0,
+    aInt: typeof a !== 'number' && a.dtype === 'int32',
+    bInt: typeof b !== 'number' && b.dtype === 'int32',
+  };
+  const tensors = [a, b].filter((t): t is Tensor => typeof t !== 'number');
+  return runKernel1(binaryKernel, tensors, { shape: outShape, dtype: outDtype }, attrs);
+}
+
+/** a + b, broadcasting. */
+export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b);
+/** a - b, broadcasting. */
+export const sub = (a: TensorLike, b: TensorLike) => binary('sub', a, b);
+/** a * b, broadcasting. */
+export const mul = (a: TensorLike, b: TensorLike) => binary('mul', a, b);
+/** a / b, broadcasting; floor division when both are int32. */
+export const div = (a: TensorLike, b: TensorLike) => binary('div', a, b);
+/** a ** b, broadcasting; negative bases with integer exponents are supported. */
+export const pow = (a: TensorLike, b: TensorLike) => binary('pow', a, b);
+export const maximum = (a: TensorLike, b: TensorLike) => binary('maximum', a, b);
+export const minimum = (a: TensorLike, b: TensorLike) => binary('minimum', a, b);
+/** (a - b)^2, broadcasting. */
+export const squaredDifference = (a: TensorLike, b: TensorLike) => binary('squaredDifference', a, b);
+/** 1 where a == b, else 0 (int32). */
+export const equal = (a: TensorLike, b: TensorLike) => binary('equal', a, b);
+export const notEqual = (a: TensorLike, b: TensorLike) => binary('notEqual', a, b);
+export const greater = (a: TensorLike, b: TensorLike) => binary('greater', a, b);
+export const greaterEqual = (a: TensorLike, b: TensorLike) => binary('greaterEqual', a, b);
+export const less = (a: TensorLike, b: TensorLike) => binary('less', a, b);
+export const lessEqual = (a: TensorLike, b: TensorLike) => binary('lessEqual', a, b);
+/** 1 where both are nonzero (int32). */
+export const logicalAnd = (a: TensorLike, b: TensorLike) => binary('logicalAnd', a, b);
+/** 1 where either is nonzero (int32). */
+export const logicalOr = (a: TensorLike, b: TensorLike) => binary('logicalOr', a, b);
+
+interface WhereAttrs {
+  outInt: boolean;
+}
+
+const whereKernel: Kernel<WhereAttrs> = {
+  name: 'where',
+  cpu([cond, a, b], [out]) {
+    const cs = broadcastStrides(cond.shape, out.shape);
+    const as = broadcastStrides(a.shape, out.shape);
+    const bs = broadcastStrides(b.shape, out.shape);
+    const rank = out.shape.length;
+    for (let i = 0; i < out.values.length; i++) {
+      let rest = i;
+      let ic = 0;
+      let ia = 0;
+      let ib = 0;
+      for (let d = rank - 1; d >= 0; d--) {
+        const coord = rest % out.shape[d];
+        rest = Math.floor(rest / out.shape[d]);
+        ic += coord * cs[d];
+        ia += coord * as[d];
+        ib += coord * bs[d];
+      }
+      out.values[i] = cond.values[ic] !== 0 ? a.values[ia] : b.values[ib];
+    }
+  },
+  webgpu(gpu, [cond, a, b], [out]) {
+    gpu.dispatch({
+      shader: whereShader,
+      constants: { COND_INT: cond.dtype === 'int32' },
+      uniforms: new Uniforms()
+        .u32(out.size, out.shape.length)
+        .u32Array(out.shape, MAX_RANK)
+        .u32Array(broadcastStrides(cond.shape, out.shape), MAX_RANK)
+        .u32Array(broadcastStrides(a.shape, out.shape), MAX_RANK)
+        .u32Array(broadcastStrides(b.shape, out.shape), MAX_RANK)
+        .finish(),
+      buffers: [cond.buffer, a.buffer, b.buffer, out.buffer],
+      workgroups: gridFor(out.size, WORKGROUP_SIZE),
+    });
+  },
+};
+
+/**
+ * Picks `a` where `condition` is nonzero and `b` elsewhere, broadcasting all three.
+ * A number operand takes the dtype of the other operand.
+ */
+export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor('where', condition);
+  checkOperand('where', a);
+  checkOperand('where', b);
+  const dtype: DType = typeof a !== 'number' ? a.dtype : typeof b !== 'number' ? b.dtype : 'float32';
+  const owned: Tensor[] = [];
+  const asTensor = (t: TensorLike): Tensor => {
+    if (typeof t !== 'number') {
+      if (t.dtype !== dtype) throw new Error(`where: a and b must have the same dtype, got ${dtype} and ${t.dtype}.`);
+      return t;
+    }
+    const s = scalar(t, dtype);
+    owned.push(s);
+    return s;
+  };
+  const ta = asTensor(a);
+  const tb = asTensor(b);
+  const outShape = broadcastShapes('where', broadcastShapes('where', condition.shape, ta.shape), tb.shape);
+  checkRank('where', outShape);
+  try {
+    return runKernel1(whereKernel, [condition, ta, tb], { shape: outShape, dtype }, { outInt: dtype === 'int32' });
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
+function checkTensor(op: string, x: unknown): asserts x is Tensor {
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`${op}: expected a Tensor, got ${describe(x)}.`);
+  }
+}
+
+function checkOperand(op: string, x: unknown): void {
+  if (typeof x === 'number') return;
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`${op}: expected a Tensor or a number, got ${describe(x)}.`);
+  }
+}
+
+function describe(x: unknown): string {
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  return x === null ? 'null' : typeof x;
+}
+
+function truncateInPlace(values: TypedArray): void {
+  for (let i = 0; i < values.length; i++) values[i] = Math.trunc(values[i]);
+}
+
+function roundHalfToEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7). */
+function erf(v: number): number {
+  const a = Math.abs(v);
+  const t = 1 / (1 + 0.3275911 * a);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const r = 1 - poly * Math.exp(-a * a);
+  return v < 0 ? -r : r;
+}

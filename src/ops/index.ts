@@ -1,0 +1,10 @@
+// Every op as a function: `ops.add(a, b)`, `ops.moments(x, [0])`, `ops.matmul(a, b)`.
+export * from './elementwise';
+export * from './reduce';
+export * from './shape';
+export * from './matmul';
+export * from './softmax';
+export * from './moments';
+export * from './focal_loss';
+export * from './creation';
+export * from './random';

@@ -1,0 +1,77 @@
+// Tensors made from values that live on the CPU: `tensor`, `scalar`. Values are uploaded once;
+// everything computed from them stays on the active backend.
+
+import { activeGpu, getBackend } from '../backend/engine';
+import { Storage } from '../backend/storage';
+import { formatShape, sizeOf, type DType, type TypedArray } from '../backend/types';
+import { Tensor, type NestedArray } from './tensor';
+
+export type TensorValues = number | boolean | TypedArray | NestedArray | boolean[] | readonly unknown[];
+
+/**
+ * Makes a tensor from a number, nested arrays or a typed array.
+ *
+ * @example
+ * const x = tensor([[1, 2], [3, 4]]);              // float32, shape [2, 2]
+ * const y = tensor(new Int32Array([0, 2]), [2]);   // int32
+ * const z = tensor([1, 2, 3, 4], [2, 2]);
+ */
+export function tensor(values: TensorValues, shape?: readonly number[], dtype?: DType): Tensor {
+  const inferredShape = inferShape(values);
+  const flat = flatten(values, inferredShape);
+  const targetShape = shape ?? inferredShape;
+  for (const d of targetShape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`tensor: shape ${formatShape(targetShape)} must hold non-negative integers.`);
+  }
+  if (sizeOf(targetShape) !== flat.length) {
+    throw new Error(`tensor: ${flat.length} values do not fill shape ${formatShape(targetShape)} (which holds ${sizeOf(targetShape)}).`);
+  }
+  const type = dtype ?? (values instanceof Int32Array ? 'int32' : 'float32');
+  if (type !== 'float32' && type !== 'int32') throw new Error(`tensor: unknown dtype '${String(type)}'. Expected 'float32' or 'int32'.`);
+  const typed = type === 'int32' ? Int32Array.from(flat, (v) => Math.trunc(v)) : Float32Array.from(flat);
+  return fromTypedArray(typed, targetShape, type);
+}
+
+/** A rank-0 tensor. */
+export function scalar(value: number | boolean, dtype?: DType): Tensor {
+  return tensor(Number(value), [], dtype);
+}
+
+/** @internal Wraps a typed array (taken, not copied) as a tensor on the active backend. */
+export function fromTypedArray(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  if (getBackend() === 'cpu') return new Tensor(Storage.cpu(values), shape, dtype);
+  const gpu = activeGpu();
+  return new Tensor(Storage.webgpu(gpu, gpu.upload(values)), shape, dtype);
+}
+
+function inferShape(values: TensorValues): number[] {
+  if (typeof values === 'number' || typeof values === 'boolean') return [];
+  if (ArrayBuffer.isView(values)) return [(values as TypedArray).length];
+  const shape: number[] = [];
+  let level: unknown = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  return shape;
+}
+
+function flatten(values: TensorValues, shape: number[]): ArrayLike<number> {
+  if (typeof values === 'number' || typeof values === 'boolean') return [Number(values)];
+  if (ArrayBuffer.isView(values)) return values as TypedArray;
+  const out: number[] = [];
+  const walk = (v: unknown, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v === 'number') out.push(v);
+      else if (typeof v === 'boolean') out.push(v ? 1 : 0);
+      else throw new Error(`tensor: expected a number at ${path || 'the top'}, got ${Array.isArray(v) ? 'an array (the nesting is ragged)' : typeof v}.`);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new Error(`tensor: ragged nested array: expected ${shape[dim]} entries at ${path || 'the top'} (shape ${formatShape(shape)}), got ${Array.isArray(v) ? v.length : typeof v}.`);
+    }
+    v.forEach((item, i) => walk(item, dim + 1, `${path}[${i}]`));
+  };
+  walk(values, 0, '');
+  return out;
+}

@@ -1,0 +1,111 @@
+// Tensor lifetime: `tidy` scopes that dispose what they do not return, `keep`, `dispose`, the
+// count of live tensors behind `memory()`, and a FinalizationRegistry that returns the storage of
+// tensors that became unreachable without being disposed.
+
+import type { Storage } from '../backend/storage';
+import { currentGpu } from '../backend/engine';
+import type { Tensor } from './tensor';
+
+export interface MemoryInfo {
+  /** Tensors created and not yet disposed (or collected). */
+  liveTensors: number;
+  /** Bytes of GPU buffers held by live tensors. */
+  gpuBytes: number;
+  /** Bytes of GPU buffers waiting in the pool for reuse. */
+  pooledBytes: number;
+}
+
+let liveTensors = 0;
+const scopes: Set<Tensor>[] = [];
+const keptTensors = new WeakSet<Tensor>();
+
+const collector = new FinalizationRegistry<Storage>((storage) => {
+  liveTensors--;
+  storage.release();
+});
+
+/** Called by the Tensor constructor. */
+export function trackTensor(tensor: Tensor, storage: Storage): void {
+  liveTensors++;
+  collector.register(tensor, storage, tensor);
+  scopes.at(-1)?.add(tensor);
+}
+
+/** Called by Tensor.dispose(). */
+export function untrackTensor(tensor: Tensor): void {
+  liveTensors--;
+  collector.unregister(tensor);
+}
+
+/**
+ * Runs `fn` and disposes every tensor created inside it except those it returns (found in arrays
+ * and plain objects) and those passed to `keep`. `fn` must be synchronous.
+ *
+ * @example
+ * const y = tidy(() => x.mul(2).add(1).relu());   // the two intermediates are disposed
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scopes.pop();
+    for (const t of scope) if (!keptTensors.has(t)) t.dispose();
+    throw e;
+  }
+  scopes.pop();
+  if (result instanceof Promise) {
+    throw new Error('tidy(fn): fn returned a Promise; tidy scopes must be synchronous (await outside of tidy).');
+  }
+  const returned = new Set<Tensor>();
+  collectTensors(result, returned);
+  const parent = scopes.at(-1);
+  for (const t of scope) {
+    if (returned.has(t)) parent?.add(t);
+    else if (!keptTensors.has(t)) t.dispose();
+  }
+  return result;
+}
+
+/** Keeps a tensor created inside `tidy` alive after the scope ends. Returns it. */
+export function keep<T extends Tensor>(tensor: T): T {
+  keptTensors.add(tensor);
+  return tensor;
+}
+
+/** Disposes a tensor, or every tensor found in an array or plain object. */
+export function dispose(container: unknown): void {
+  const found = new Set<Tensor>();
+  collectTensors(container, found);
+  for (const t of found) t.dispose();
+}
+
+/** Live tensors and GPU bytes, to check that a loop does not leak. */
+export function memory(): MemoryInfo {
+  const gpu = currentGpu();
+  return {
+    liveTensors,
+    gpuBytes: gpu?.pool.inUseBytes ?? 0,
+    pooledBytes: gpu?.pool.pooledBytes ?? 0,
+  };
+}
+
+function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 8) return;
+  if (isTensor(value)) {
+    into.add(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) collectTensors(v, into, depth + 1);
+  } else if (Object.getPrototypeOf(value) === Object.prototype || value instanceof Map) {
+    const values = value instanceof Map ? [...value.values()] : Object.values(value);
+    for (const v of values) collectTensors(v, into, depth + 1);
+  }
+}
+
+function isTensor(value: object): value is Tensor {
+  return (value as { isTensorInstance?: boolean }).isTensorInstance === true;
+}

@@ -1,0 +1,27 @@
+// Shared set-up for the Vitest suite: a real WebGPU device (Dawn), asserted, so a silent CPU
+// fallback cannot pass a GPU test; and a runner for op cases.
+
+import { beforeAll, expect, it } from 'vitest';
+import { getBackend, init } from '../src/node';
+import { compareBackends, type OpCase } from './cases/case';
+
+/** Initializes WebGPU once for the file and fails unless the backend really is webgpu. */
+export function useWebGPU(): void {
+  beforeAll(async () => {
+    const result = await init({ backend: 'webgpu' });
+    expect(result.backend).toBe('webgpu');
+    expect(result.adapter).not.toBeNull();
+    expect(getBackend()).toBe('webgpu');
+  });
+}
+
+/** One test per case: the GPU result matches the CPU backend. */
+export function checkCases(cases: OpCase[]): void {
+  for (const c of cases) {
+    it(c.name, async () => {
+      expect(getBackend()).toBe('webgpu');
+      const result = await compareBackends(c);
+      expect(result.message).toBe('ok');
+    });
+  }
+}
