@@ -1,0 +1,5 @@
+// Every GPU-versus-CPU op case, for the browser page of the Playwright suite.
+import type { OpCase } from './case';
+import { elementwiseCases } from './elementwise';
+
+export const ALL_CASES: OpCase[] = [...elementwiseCases];
