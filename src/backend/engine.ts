@@ -28,8 +28,9 @@ interface EngineState {
 const state: EngineState = { active: 'cpu', gpu: null, generation: 0 };
 
 /**
- * Acquires a device and makes its backend active. Calling it again (for example after the device
- * was lost) acquires a new device; tensors of the previous device can no longer be used.
+ * Acquires a device and makes its backend active. Calling it again re-activates the same device
+ * while it is healthy; after the device was lost (or with an explicit `gpu`), it acquires a new
+ * one, and tensors of the previous device can no longer be used.
  *
  * @example
  * const { backend, adapter } = await init();
@@ -42,6 +43,11 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   }
   if (options.backend !== undefined && options.backend !== 'webgpu') {
     throw new Error(`init: unknown backend '${String(options.backend)}'. Expected 'webgpu' or 'cpu'.`);
+  }
+  // A healthy device is kept: calling init() again only re-activates it.
+  if (state.gpu && !state.gpu.isLost && !options.gpu && !options.powerPreference) {
+    state.active = 'webgpu';
+    return { backend: 'webgpu', adapter: state.gpu.adapter };
   }
   const gpu = options.gpu ?? (await findGpu());
   const created = typeof gpu === 'string' ? gpu : await WebGPUBackend.create(gpu, state.generation + 1, options.powerPreference).catch((e: Error) => `requestDevice failed: ${e.message}`);

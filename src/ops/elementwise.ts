@@ -97,7 +97,7 @@ function unary(name: UnaryName, x: Tensor, alpha = 0, beta = 0, dtype?: DType): 
   checkTensor(name, x);
   const op: UnaryOp = UNARY_OPS[name];
   const outDtype = dtype ?? (op.dtype === 'same' ? x.dtype : op.dtype === 'bool' ? 'int32' : 'float32');
-  return runKernel1(unaryKernel, [x], { shape: x.shape, dtype: outDtype }, { op, alpha, beta });
+  return runKernel1(unaryKernel, [x], { shape: x.shape, dtype: outDtype }, { op, alpha, beta }, name);
 }
 
 /** -x */
@@ -297,7 +297,7 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
     bInt: typeof b !== 'number' && b.dtype === 'int32',
   };
   const tensors = [a, b].filter((t): t is Tensor => typeof t !== 'number');
-  return runKernel1(binaryKernel, tensors, { shape: outShape, dtype: outDtype }, attrs);
+  return runKernel1(binaryKernel, tensors, { shape: outShape, dtype: outDtype }, attrs, name);
 }
 
 /** a + b, broadcasting. */

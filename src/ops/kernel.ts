@@ -37,10 +37,11 @@ export interface Kernel<Attrs> {
 
 /**
  * Runs a kernel on the active backend. The kernel is skipped when every output is empty.
+ * `opName` (default: the kernel's name) is the name errors report, e.g. 'add' for the binary kernel.
  */
-export function runKernel<Attrs>(kernel: Kernel<Attrs>, inputs: readonly Tensor[], outputs: readonly OutputSpec[], attrs: Attrs): Tensor[] {
+export function runKernel<Attrs>(kernel: Kernel<Attrs>, inputs: readonly Tensor[], outputs: readonly OutputSpec[], attrs: Attrs, opName = kernel.name): Tensor[] {
   const backend = getBackend();
-  for (const input of inputs) checkInput(kernel.name, input, backend);
+  for (const input of inputs) checkInput(opName, input, backend);
   const anyWork = outputs.some((o) => sizeOf(o.shape) > 0);
   if (backend === 'cpu') {
     const outs = outputs.map((o) => ({ values: arrayFor(o.dtype, sizeOf(o.shape)), shape: o.shape, dtype: o.dtype }));
@@ -61,8 +62,8 @@ export function runKernel<Attrs>(kernel: Kernel<Attrs>, inputs: readonly Tensor[
 }
 
 /** Runs a single-output kernel. */
-export function runKernel1<Attrs>(kernel: Kernel<Attrs>, inputs: readonly Tensor[], output: OutputSpec, attrs: Attrs): Tensor {
-  return runKernel(kernel, inputs, [output], attrs)[0];
+export function runKernel1<Attrs>(kernel: Kernel<Attrs>, inputs: readonly Tensor[], output: OutputSpec, attrs: Attrs, opName = kernel.name): Tensor {
+  return runKernel(kernel, inputs, [output], attrs, opName)[0];
 }
 
 function checkInput(opName: string, t: Tensor, backend: string): void {

@@ -35,7 +35,7 @@ describe('errors', () => {
     const x = tensor([1, 2]);
     x.dispose();
     expect(x.isDisposed).toBe(true);
-    expect(() => x.exp()).toThrow('unary: a tensor of shape [2] was used after it was disposed');
+    expect(() => x.exp()).toThrow('exp: a tensor of shape [2] was used after it was disposed');
   });
 
   it('rejects non-tensor operands', () => {

@@ -1,0 +1,98 @@
+// The runtime: init and fallback, backend switching, batching of GPU work into few submits, and
+// the errors of a misused device.
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getBackend, init, ops, setBackend, tensor } from '../../src/node';
+import { currentGpu } from '../../src/backend/engine';
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await init({ backend: 'webgpu' });
+});
+
+/** A `GPU` object with no adapter, as a browser without a usable GPU reports. */
+const gpuWithoutAdapter = { requestAdapter: async () => null } as unknown as GPU;
+
+describe('init', () => {
+  it('acquires a WebGPU device through Dawn and describes the adapter', async () => {
+    const result = await init();
+    expect(result.backend).toBe('webgpu');
+    expect(getBackend()).toBe('webgpu');
+    expect(result.adapter).not.toBeNull();
+    expect(typeof result.adapter!.vendor).toBe('string');
+    expect(typeof result.adapter!.isFallback).toBe('boolean');
+  });
+
+  it('requests the adapter limits above the defaults', async () => {
+    await init();
+    const limits = currentGpu()!.limits;
+    expect(limits.maxStorageBufferBindingSize).toBeGreaterThan(128 * 1024 * 1024);
+    expect(limits.maxComputeWorkgroupStorageSize).toBeGreaterThanOrEqual(16384);
+  });
+
+  it('uses the CPU backend when asked', async () => {
+    const result = await init({ backend: 'cpu' });
+    expect(result).toEqual({ backend: 'cpu', adapter: null });
+    expect(getBackend()).toBe('cpu');
+    expect(Array.from(await tensor([1, 2]).add(1).data())).toEqual([2, 3]);
+  });
+
+  it('falls back to the CPU backend with one console line when there is no adapter', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const result = await init({ gpu: gpuWithoutAdapter });
+    expect(result.backend).toBe('cpu');
+    expect(getBackend()).toBe('cpu');
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toContain('WebGPU is not available (requestAdapter() returned no adapter); using the CPU backend');
+  });
+
+  it('throws instead of falling back when WebGPU is demanded', async () => {
+    await expect(init({ backend: 'webgpu', gpu: gpuWithoutAdapter })).rejects.toThrow(
+      'init: WebGPU was demanded but is not available: requestAdapter() returned no adapter',
+    );
+  });
+
+  it('rejects an unknown backend name', async () => {
+    await expect(init({ backend: 'wasm' as never })).rejects.toThrow("init: unknown backend 'wasm'. Expected 'webgpu' or 'cpu'.");
+  });
+});
+
+describe('backends side by side', () => {
+  it('keeps each tensor on the backend that made it', async () => {
+    await init({ backend: 'webgpu' });
+    const onGpu = tensor([1, 2, 3]);
+    setBackend('cpu');
+    const onCpu = tensor([1, 2, 3]);
+    expect(() => onGpu.add(onCpu)).toThrow('add: a tensor of shape [3] lives on the webgpu backend but the active backend is cpu');
+    expect(() => ops.add(onGpu, 1)).toThrow('add: a tensor of shape [3] lives on the webgpu backend but the active backend is cpu');
+    setBackend('webgpu');
+    expect(Array.from(await onGpu.mul(2).data())).toEqual([2, 4, 6]);
+  });
+});
+
+describe('command batching', () => {
+  it('records ops without submitting and submits once per readback', async () => {
+    await init({ backend: 'webgpu' });
+    const recorder = currentGpu()!.recorder;
+    const x = tensor([1, 2, 3, 4]);
+    recorder.flush();
+    const before = recorder.submitCount;
+    let y = x;
+    for (let i = 0; i < 100; i++) y = y.add(1).mul(0.5);
+    expect(recorder.submitCount).toBe(before);
+    const values = await y.data();
+    expect(recorder.submitCount).toBe(before + 1);
+    expect(values[0]).toBeCloseTo(1, 5); // y -> (y + 1) / 2 converges to 1
+  });
+
+  it('caches pipelines by shader and specialization', async () => {
+    await init({ backend: 'webgpu' });
+    const pipelines = currentGpu()!.recorder.pipelines;
+    tensor([1, 2]).exp();
+    const count = pipelines.size;
+    tensor([3, 4, 5]).exp();
+    expect(pipelines.size).toBe(count);
+    tensor([3, 4, 5]).log();
+    expect(pipelines.size).toBe(count + 1);
+  });
+});
