@@ -274,7 +274,14 @@ function operandsIn<T>(inputs: T[], attrs: BinaryAttrs): [T | undefined, T | und
 
 function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   const op: BinaryOp = BINARY_OPS[name];
-  if (typeof a === 'number' && typeof b === 'number') a = scalar(a);
+  if (typeof a === 'number' && typeof b === 'number') {
+    const owned = scalar(a, Number.isInteger(a) && Number.isInteger(b) ? 'int32' : 'float32');
+    try {
+      return binary(name, owned, b);
+    } finally {
+      owned.dispose();
+    }
+  }
   checkOperand(name, a);
   checkOperand(name, b);
   const aShape = typeof a === 'number' ? [] : a.shape;
@@ -283,8 +290,7 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   checkRank(name, outShape);
   const aInt = typeof a === 'number' ? Number.isInteger(a) : a.dtype === 'int32';
   const bInt = typeof b === 'number' ? Number.isInteger(b) : b.dtype === 'int32';
-  const bothInt = aInt && bInt && (typeof a !== 'number' || typeof b !== 'number');
-  const outDtype: DType = op.dtype === 'bool' ? 'int32' : bothInt ? 'int32' : 'float32';
+  const outDtype: DType = op.dtype === 'bool' || (aInt && bInt) ? 'int32' : 'float32';
   const mode = (t: TensorLike): OperandMode =>
     typeof t === 'number' ? OperandMode.Scalar : sameShape(t.shape, outShape) ? OperandMode.Direct : OperandMode.Broadcast;
   const attrs: BinaryAttrs = {
