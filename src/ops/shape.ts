@@ -1,50 +1,575 @@
-// Shape ops. reshape, expandDims and squeeze only relabel the shape and share the storage; the
-// others copy through WGSL kernels. (Copying ops being implemented.)
+// Shape ops. reshape, expandDims and squeeze only relabel the shape and share the storage. The
+// copying ops are all built from one primitive, a strided copy (shaders/copy_strided.wgsl): each
+// op describes its work as a `CopyPlan` (constant fills, then regions copied with signed strides)
+// that the CPU kernel and the WebGPU kernel both execute. gather has its own kernel
+// (shaders/gather.wgsl). An op whose output equals its input returns a view instead of copying.
 
-import { formatShape, sizeOf } from '../backend/types';
+import { formatShape, sizeOf, stridesOf, type DType, type TypedArray } from '../backend/types';
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
+import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
-import { checkRank, normalizeAxis, normalizeAxes } from './shape_util';
+import { runKernel, runKernel1, type Kernel, type OutputSpec } from './kernel';
+import { broadcastStrides, checkRank, MAX_RANK, normalizeAxis, normalizeAxes, sameShape } from './shape_util';
+import copyStridedShader from '../../shaders/copy_strided.wgsl?raw';
+import gatherShader from '../../shaders/gather.wgsl?raw';
 
-const todo = (name: string): never => { throw new Error(`${name}: not implemented yet`); };
+const WORKGROUP_SIZE = 256;
 
-/** A tensor with the same values in a new shape; one dimension may be -1 (inferred). Shares storage. */
+/**
+ * A tensor with the same values in a new shape; one dimension may be -1 (inferred). Shares storage.
+ *
+ * @example
+ * reshape(tensor([1, 2, 3, 4, 5, 6]), [2, -1]);   // [[1, 2, 3], [4, 5, 6]]
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const target = resolveReshape(x.shape, shape);
   checkRank('reshape', target);
-  return view(x, target);
+  return view('reshape', x, target);
 }
 
-/** Inserts a dimension of size 1 at `axis` (negative counts from the end of the result). */
+/**
+ * Inserts a dimension of size 1 at `axis` (negative counts from the end of the result).
+ *
+ * @example
+ * expandDims(tensor([1, 2]), -1).shape;   // [2, 1]
+ */
 export function expandDims(x: Tensor, axis = 0): Tensor {
   const at = normalizeAxis('expandDims', axis, x.rank + 1);
   const shape = [...x.shape];
   shape.splice(at, 0, 1);
   checkRank('expandDims', shape);
-  return view(x, shape);
+  return view('expandDims', x, shape);
 }
 
-/** Removes dimensions of size 1: the given axes, or all of them. */
+/**
+ * Removes dimensions of size 1: the given axes, or all of them.
+ *
+ * @example
+ * squeeze(tensor([[[1], [2]]])).shape;   // [2]
+ */
 export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
   const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axis, x.rank);
   for (const a of axes) {
     if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of shape ${formatShape(x.shape)} has size ${x.shape[a]}, expected 1.`);
   }
-  return view(x, x.shape.filter((_, i) => !axes.includes(i)));
+  return view('squeeze', x, x.shape.filter((_, i) => !axes.includes(i)));
 }
 
-export function transpose(_x: Tensor, _perm?: readonly number[]): Tensor { return todo('transpose'); }
-export function slice(_x: Tensor, _begin: readonly number[], _size?: readonly number[]): Tensor { return todo('slice'); }
-export function pad(_x: Tensor, _paddings: ReadonlyArray<readonly [number, number]>, _constantValue = 0): Tensor { return todo('pad'); }
-export function tile(_x: Tensor, _reps: readonly number[]): Tensor { return todo('tile'); }
-export function broadcastTo(_x: Tensor, _shape: readonly number[]): Tensor { return todo('broadcastTo'); }
-export function concat(_tensors: readonly Tensor[], _axis = 0): Tensor { return todo('concat'); }
-export function stack(_tensors: readonly Tensor[], _axis = 0): Tensor { return todo('stack'); }
-export function split(_x: Tensor, _numOrSizes: number | readonly number[], _axis = 0): Tensor[] { return todo('split'); }
-export function stridedSlice(_x: Tensor, _begin: readonly number[], _end: readonly number[], _strides?: readonly number[], _options: { beginMask?: number; endMask?: number } = {}): Tensor { return todo('stridedSlice'); }
-export function gather(_x: Tensor, _indices: Tensor | readonly number[], _axis = 0): Tensor { return todo('gather'); }
+/**
+ * Permutes the axes: output dimension i is input dimension `perm[i]`. The default reverses the
+ * axes. Negative entries count from the end, as in NumPy.
+ *
+ * @example
+ * transpose(tensor([[1, 2, 3], [4, 5, 6]]));   // [[1, 4], [2, 5], [3, 6]]
+ */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  checkTensor('transpose', x);
+  const axes = resolvePerm(x.shape, perm);
+  if (axes.every((p, i) => p === i)) return view('transpose', x, x.shape);
+  const strides = stridesOf(x.shape);
+  const shape = axes.map((p) => x.shape[p]);
+  return copy('transpose', x, shape, 0, axes.map((p) => strides[p]));
+}
 
-function view(x: Tensor, shape: readonly number[]): Tensor {
-  if (x.isDisposed) throw new Error(`reshape: a tensor of shape ${formatShape(x.shape)} was used after it was disposed.`);
+/**
+ * The block of `x` that starts at `begin` and has `size` (TF.js `tf.slice`). `begin` may be
+ * shorter than the rank (missing entries are 0) and must not be negative; a `size` of -1 or a
+ * missing entry runs to the end of the dimension. Use `stridedSlice` for indices counted from the
+ * end or for steps.
+ *
+ * @example
+ * slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1]);   // [[2, 3], [5, 6]]
+ */
+export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
+  checkTensor('slice', x);
+  checkIntegers('slice', 'begin', begin, 0);
+  if (size) checkIntegers('slice', 'size', size, -1);
+  if (begin.length > x.rank || (size && size.length > x.rank)) {
+    throw new Error(`slice: begin ${formatShape(begin)} and size ${formatShape(size ?? [])} may have at most one entry per dimension of shape ${formatShape(x.shape)}.`);
+  }
+  const starts = x.shape.map((_, d) => begin[d] ?? 0);
+  const sizes = x.shape.map((n, d) => (size?.[d] === undefined || size[d] === -1 ? n - starts[d] : size[d]));
+  x.shape.forEach((n, d) => {
+    if (starts[d] + sizes[d] > n || sizes[d] < 0) {
+      throw new Error(`slice: begin ${formatShape(begin)} with size ${formatShape(size ?? [])} exceeds shape ${formatShape(x.shape)} in dimension ${d} (${starts[d]} + ${Math.max(sizes[d], 0)} > ${n}).`);
+    }
+  });
+  return sliceWindow('slice', x, starts, sizes, x.shape.map(() => 1));
+}
+
+/** Options of `stridedSlice`: bit d set means begin[d] / end[d] is ignored and the range is full. */
+export interface StridedSliceOptions {
+  beginMask?: number;
+  endMask?: number;
+}
+
+/**
+ * Python-style slicing per dimension, as `tf.strided_slice`: `x[begin[d]:end[d]:strides[d]]`.
+ * Negative indices count from the end, out-of-range indices are clamped, a negative stride walks
+ * backwards, and bit d of `beginMask` / `endMask` takes the widest range for that end. Dimensions
+ * past `begin.length` are kept whole. Strides default to 1.
+ *
+ * @example
+ * stridedSlice(tensor([0, 1, 2, 3, 4, 5]), [-1], [0], [-2]);   // [5, 3, 1]
+ * stridedSlice(x, [0, 1], [0, 0], [1, 1], { beginMask: 1, endMask: 3 });   // x[:, 1:]
+ */
+export function stridedSlice(x: Tensor, begin: readonly number[], end: readonly number[], strides?: readonly number[], options: StridedSliceOptions = {}): Tensor {
+  checkTensor('stridedSlice', x);
+  const steps = strides ?? begin.map(() => 1);
+  checkIntegers('stridedSlice', 'begin', begin);
+  checkIntegers('stridedSlice', 'end', end);
+  checkIntegers('stridedSlice', 'strides', steps);
+  if (end.length !== begin.length || steps.length !== begin.length || begin.length > x.rank) {
+    throw new Error(
+      `stridedSlice: begin ${formatShape(begin)}, end ${formatShape(end)} and strides ${formatShape(steps)} must have the same length, at most the rank of shape ${formatShape(x.shape)}.`,
+    );
+  }
+  const { beginMask = 0, endMask = 0 } = options;
+  const starts: number[] = [];
+  const sizes: number[] = [];
+  const fullSteps: number[] = [];
+  x.shape.forEach((n, d) => {
+    const step = steps[d] ?? 1;
+    if (step === 0) throw new Error(`stridedSlice: strides ${formatShape(steps)} has a 0 in dimension ${d}; strides must be nonzero.`);
+    const whole = d >= begin.length;
+    // Python's slice.indices: clamp to [0, n] going forward, to [-1, n - 1] going backward.
+    const [low, high] = step > 0 ? [0, n] : [-1, n - 1];
+    const clampIndex = (i: number) => (i < 0 ? Math.max(i + n, low) : Math.min(i, high));
+    const start = whole || beginMask & (1 << d) ? (step > 0 ? low : high) : clampIndex(begin[d]);
+    const stop = whole || endMask & (1 << d) ? (step > 0 ? high : low) : clampIndex(end[d]);
+    starts.push(start);
+    sizes.push(Math.max(0, Math.ceil((stop - start) / step)));
+    fullSteps.push(step);
+  });
+  return sliceWindow('stridedSlice', x, starts, sizes, fullSteps);
+}
+
+/**
+ * Pads with `constantValue` (truncated for int32): `paddings[d] = [before, after]` elements are
+ * added around dimension d.
+ *
+ * @example
+ * pad(tensor([[1, 2]]), [[1, 0], [0, 1]]);   // [[0, 0, 0], [1, 2, 0]]
+ */
+export function pad(x: Tensor, paddings: ReadonlyArray<readonly [number, number]>, constantValue = 0): Tensor {
+  checkTensor('pad', x);
+  if (paddings.length !== x.rank || paddings.some((p) => p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0))) {
+    throw new Error(`pad: paddings ${JSON.stringify(paddings)} must hold one [before, after] pair of non-negative integers per dimension of shape ${formatShape(x.shape)}.`);
+  }
+  if (paddings.every(([before, after]) => before === 0 && after === 0)) return view('pad', x, x.shape);
+  const shape = x.shape.map((n, d) => paddings[d][0] + n + paddings[d][1]);
+  checkRank('pad', shape);
+  const outStrides = stridesOf(shape);
+  const interior = region(x.shape, x.shape, 0, stridesOf(x.shape), sum(paddings.map(([before], d) => before * outStrides[d])), outStrides);
+  return runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [{ output: 0, value: constantValue }], regions: [interior] });
+}
+
+/**
+ * Repeats `x` `reps[d]` times along dimension d. As in NumPy, a shorter `reps` is padded with
+ * leading 1s and a longer one adds leading dimensions to `x`.
+ *
+ * @example
+ * tile(tensor([[1, 2]]), [2, 2]);   // [[1, 2, 1, 2], [1, 2, 1, 2]]
+ */
+export function tile(x: Tensor, reps: readonly number[]): Tensor {
+  checkTensor('tile', x);
+  checkIntegers('tile', 'reps', reps, 0);
+  const rank = Math.max(x.rank, reps.length);
+  const source = [...Array<number>(rank - x.rank).fill(1), ...x.shape];
+  const times = [...Array<number>(rank - reps.length).fill(1), ...reps];
+  const shape = source.map((n, d) => n * times[d]);
+  checkRank('tile', shape);
+  if (times.every((r) => r === 1)) return view('tile', x, shape);
+  return runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [], regions: [region(shape, source, 0, stridesOf(source), 0, stridesOf(shape))] });
+}
+
+/**
+ * Repeats `x` along dimensions of size 1 and new leading dimensions to reach `shape` (NumPy
+ * broadcasting rules).
+ *
+ * @example
+ * broadcastTo(tensor([1, 2, 3]), [2, 3]);   // [[1, 2, 3], [1, 2, 3]]
+ */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('broadcastTo', x);
+  checkIntegers('broadcastTo', 'shape', shape, 0);
+  if (shape.length < x.rank) {
+    throw new Error(`broadcastTo: cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(shape)}, which has fewer dimensions.`);
+  }
+  const offset = shape.length - x.rank;
+  x.shape.forEach((n, d) => {
+    if (n !== 1 && n !== shape[offset + d]) {
+      throw new Error(`broadcastTo: cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(shape)}: dimension ${d} has size ${n}, expected ${shape[offset + d]} or 1.`);
+    }
+  });
+  checkRank('broadcastTo', shape);
+  if (sameShape(x.shape, shape)) return view('broadcastTo', x, shape);
+  return copy('broadcastTo', x, shape, 0, broadcastStrides(x.shape, shape));
+}
+
+/**
+ * Joins tensors along an existing axis (Keras `ops.concatenate`). All must share the dtype, the
+ * rank and every dimension but `axis`.
+ *
+ * @example
+ * concat([tensor([[1, 2]]), tensor([[3, 4]])], 0);   // [[1, 2], [3, 4]]
+ */
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  checkTensorList('concat', tensors);
+  const first = tensors[0];
+  if (first.rank === 0) throw new Error('concat: cannot concatenate scalars (rank 0); use stack to join them along a new axis.');
+  const at = normalizeAxis('concat', axis, first.rank);
+  for (const t of tensors) {
+    if (t.rank !== first.rank) {
+      throw new Error(`concat: shapes ${formatShape(first.shape)} and ${formatShape(t.shape)} have different ranks (${first.rank} and ${t.rank}).`);
+    }
+    const d = t.shape.findIndex((n, i) => i !== at && n !== first.shape[i]);
+    if (d >= 0) {
+      throw new Error(`concat: shapes ${formatShape(first.shape)} and ${formatShape(t.shape)} differ in dimension ${d} (axis ${at} is the concat axis).`);
+    }
+  }
+  if (tensors.length === 1) return view('concat', first, first.shape);
+  const shape = [...first.shape];
+  shape[at] = sum(tensors.map((t) => t.shape[at]));
+  const outStrides = stridesOf(shape);
+  let offset = 0;
+  const regions = tensors.map((t, i) => {
+    const r = region(t.shape, t.shape, 0, stridesOf(t.shape), offset * outStrides[at], outStrides, i);
+    offset += t.shape[at];
+    return r;
+  });
+  return runKernel1(copyKernel, tensors, { shape, dtype: first.dtype }, { fills: [], regions });
+}
+
+/**
+ * Joins tensors of one shape along a new axis `axis` (in [-(rank + 1), rank]).
+ *
+ * @example
+ * stack([tensor([1, 2]), tensor([3, 4])], 1);   // [[1, 3], [2, 4]]
+ */
+export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  checkTensorList('stack', tensors);
+  const first = tensors[0];
+  for (const t of tensors) {
+    if (!sameShape(t.shape, first.shape)) {
+      throw new Error(`stack: shapes ${formatShape(first.shape)} and ${formatShape(t.shape)} differ; all tensors must have the same shape.`);
+    }
+  }
+  const at = normalizeAxis('stack', axis, first.rank + 1);
+  const expanded = tensors.map((t) => expandDims(t, at));
+  try {
+    return concat(expanded, at);
+  } finally {
+    for (const t of expanded) t.dispose();
+  }
+}
+
+/**
+ * Cuts `x` along `axis`: into `numOrSizes` equal parts, or into parts of the given sizes (one size
+ * may be -1, meaning the rest).
+ *
+ * @example
+ * split(tensor([1, 2, 3, 4, 5]), [2, -1]);   // [[1, 2], [3, 4, 5]]
+ * split(x, 3, 1);                             // three equal parts along axis 1
+ */
+export function split(x: Tensor, numOrSizes: number | readonly number[], axis = 0): Tensor[] {
+  checkTensor('split', x);
+  if (x.rank === 0) throw new Error('split: cannot split a scalar (rank 0).');
+  const at = normalizeAxis('split', axis, x.rank);
+  const sizes = splitSizes(x.shape, at, numOrSizes);
+  if (sizes.length === 1) return [view('split', x, x.shape)];
+  const strides = stridesOf(x.shape);
+  const outputs: OutputSpec[] = [];
+  const regions: CopyRegion[] = [];
+  let offset = 0;
+  sizes.forEach((size, i) => {
+    const shape = [...x.shape];
+    shape[at] = size;
+    outputs.push({ shape, dtype: x.dtype });
+    regions.push(region(shape, shape, offset * strides[at], strides, 0, stridesOf(shape), 0, i));
+    offset += size;
+  });
+  return runKernel(copyKernel, [x], outputs, { fills: [], regions });
+}
+
+/**
+ * Picks slices of `x` along `axis` (Keras `ops.take`): the output shape is
+ * `x.shape[:axis] + indices.shape + x.shape[axis + 1:]`. Negative indices count from the end.
+ * Indices given as numbers are checked; indices in an int32 tensor are not read back, and those
+ * outside [-size, size) give 0 on both backends (as TF.js on the GPU).
+ *
+ * @example
+ * gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]);   // [[5, 6], [1, 2]]
+ * gather(x, tensor([[0, -1]], [1, 2], 'int32'), 1);    // shape [x.shape[0], 1, 2]
+ */
+export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  checkTensor('gather', x);
+  if (x.rank === 0) throw new Error('gather: x must have rank at least 1, got a scalar.');
+  const at = normalizeAxis('gather', axis, x.rank);
+  const axisSize = x.shape[at];
+  let owned: Tensor | null = null;
+  if (Array.isArray(indices)) {
+    const list = indices as readonly number[];
+    list.forEach((i, j) => {
+      if (!Number.isInteger(i) || i < -axisSize || i >= axisSize) {
+        throw new Error(`gather: index ${i} (position ${j}) is out of range for dimension ${at} of shape ${formatShape(x.shape)} (expected an integer in [${-axisSize}, ${axisSize - 1}]).`);
+      }
+    });
+    owned = tensor(Int32Array.from(list), [list.length], 'int32');
+  } else {
+    checkTensor('gather', indices);
+    if (indices.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${indices.dtype} (use ops.cast(indices, 'int32')).`);
+  }
+  const index = owned ?? (indices as Tensor);
+  const shape = [...x.shape.slice(0, at), ...index.shape, ...x.shape.slice(at + 1)];
+  try {
+    checkRank('gather', shape);
+    const attrs: GatherAttrs = { axisSize, inner: sizeOf(x.shape.slice(at + 1)), count: index.size };
+    return runKernel1(gatherKernel, [x, index], { shape, dtype: x.dtype }, attrs);
+  } finally {
+    owned?.dispose();
+  }
+}
+
+/**
+ * One strided copy: for each coordinate c of `shape`,
+ * `dst[dstBase + Σ c[d]·dstStrides[d]] = src[srcBase + Σ (c[d] mod srcExtent[d])·srcStrides[d]]`.
+ * `srcExtent` equals `shape` except for tile, which wraps around the source.
+ */
+interface CopyRegion {
+  input: number;
+  output: number;
+  shape: number[];
+  srcExtent: number[];
+  srcBase: number;
+  srcStrides: number[];
+  dstBase: number;
+  dstStrides: number[];
+}
+
+/** Writes `value` to every element of an output. */
+interface Fill {
+  output: number;
+  value: number;
+}
+
+/** The work of a copying op: the fills run first, then the regions in order. */
+interface CopyPlan {
+  fills: Fill[];
+  regions: CopyRegion[];
+}
+
+const copyKernel: Kernel<CopyPlan> = {
+  name: 'copyStrided',
+  cpu(inputs, outputs, { fills, regions }) {
+    for (const f of fills) outputs[f.output].values.fill(f.value);
+    for (const r of regions) copyRegion(inputs[r.input].values, outputs[r.output].values, r);
+  },
+  webgpu(gpu, inputs, outputs, { fills, regions }) {
+    for (const f of fills) {
+      const out = outputs[f.output];
+      gpu.dispatch({
+        shader: copyStridedShader,
+        entryPoint: 'fill',
+        uniforms: copyUniforms(out.size, fillBits(f.value, out.dtype), emptyRegion),
+        buffers: [out.buffer],
+        workgroups: gridFor(out.size, WORKGROUP_SIZE),
+      });
+    }
+    for (const r of regions) {
+      const size = sizeOf(r.shape);
+      if (size === 0) continue;
+      gpu.dispatch({
+        shader: copyStridedShader,
+        constants: { TILE: r.srcExtent.some((e, d) => e !== r.shape[d]) },
+        uniforms: copyUniforms(size, 0, r),
+        buffers: [outputs[r.output].buffer, inputs[r.input].buffer],
+        workgroups: gridFor(size, WORKGROUP_SIZE),
+      });
+    }
+  },
+};
+
+const emptyRegion = region([], [], 0, [], 0, []);
+
+/** The Params block of shaders/copy_strided.wgsl (the fill entry point reads size and fill_bits). */
+function copyUniforms(size: number, fillBitsValue: number, r: CopyRegion): Uint8Array {
+  return new Uniforms()
+    .u32(size, r.shape.length)
+    .i32(r.srcBase, r.dstBase)
+    .u32(fillBitsValue)
+    .u32Array(r.shape, MAX_RANK)
+    .u32Array(r.srcExtent, MAX_RANK)
+    .i32Array(r.srcStrides, MAX_RANK)
+    .i32Array(r.dstStrides, MAX_RANK)
+    .finish();
+}
+
+/** The 32-bit word a value of `dtype` is stored as (int32 truncates, as Int32Array.fill does). */
+function fillBits(value: number, dtype: DType): number {
+  const word = dtype === 'int32' ? Int32Array.of(value) : Float32Array.of(value);
+  return new Uint32Array(word.buffer)[0];
+}
+
+function copyRegion(src: TypedArray, dst: TypedArray, r: CopyRegion): void {
+  const size = sizeOf(r.shape);
+  const rank = r.shape.length;
+  for (let i = 0; i < size; i++) {
+    let rest = i;
+    let from = r.srcBase;
+    let to = r.dstBase;
+    for (let d = rank - 1; d >= 0; d--) {
+      const coord = rest % r.shape[d];
+      rest = (rest - coord) / r.shape[d];
+      to += coord * r.dstStrides[d];
+      from += (coord % r.srcExtent[d]) * r.srcStrides[d];
+    }
+    dst[to] = src[from];
+  }
+}
+
+/**
+ * Builds a region with the fewest dimensions that does the same copy: size-1 dimensions are
+ * dropped and neighbours that are contiguous in both source and destination are merged, so most
+ * copies index one or two dimensions (and tile may exceed MAX_RANK before merging).
+ */
+function region(
+  shape: readonly number[],
+  srcExtent: readonly number[],
+  srcBase: number,
+  srcStrides: readonly number[],
+  dstBase: number,
+  dstStrides: readonly number[],
+  input = 0,
+  output = 0,
+): CopyRegion {
+  const r: CopyRegion = { input, output, shape: [], srcExtent: [], srcBase, srcStrides: [], dstBase, dstStrides: [] };
+  shape.forEach((n, d) => {
+    if (n === 1) return;
+    const last = r.shape.length - 1;
+    // Merging keeps `c mod extent` right only when the inner dimension does not wrap.
+    const mergeable =
+      last >= 0 && srcExtent[d] === n && r.srcStrides[last] === n * srcStrides[d] && r.dstStrides[last] === n * dstStrides[d];
+    if (mergeable) {
+      r.shape[last] *= n;
+      r.srcExtent[last] *= n;
+      r.srcStrides[last] = srcStrides[d];
+      r.dstStrides[last] = dstStrides[d];
+    } else {
+      r.shape.push(n);
+      r.srcExtent.push(srcExtent[d]);
+      r.srcStrides.push(srcStrides[d]);
+      r.dstStrides.push(dstStrides[d]);
+    }
+  });
+  return r;
+}
+
+/** A single-region copy of `x` into a new contiguous tensor of `shape`. */
+function copy(op: string, x: Tensor, shape: readonly number[], srcBase: number, srcStrides: readonly number[]): Tensor {
+  checkRank(op, shape);
+  const r = region(shape, shape, srcBase, srcStrides, 0, stridesOf(shape));
+  return runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [], regions: [r] });
+}
+
+/** The elements starts[d] + k·steps[d] for k < sizes[d]; a view when that is all of x. */
+function sliceWindow(op: string, x: Tensor, starts: number[], sizes: number[], steps: number[]): Tensor {
+  if (sameShape(sizes, x.shape) && starts.every((s) => s === 0) && steps.every((s) => s === 1)) return view(op, x, x.shape);
+  const strides = stridesOf(x.shape);
+  // An empty window has no valid start; nothing is copied then.
+  const base = sizeOf(sizes) === 0 ? 0 : sum(starts.map((s, d) => s * strides[d]));
+  return copy(op, x, sizes, base, steps.map((s, d) => s * strides[d]));
+}
+
+interface GatherAttrs {
+  axisSize: number;
+  inner: number;
+  count: number;
+}
+
+const gatherKernel: Kernel<GatherAttrs> = {
+  name: 'gather',
+  cpu([x, indices], [out], { axisSize, inner, count }) {
+    const outer = out.values.length / (inner * count);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < count; j++) {
+        const raw = indices.values[j];
+        const idx = raw < 0 ? raw + axisSize : raw;
+        const inRange = idx >= 0 && idx < axisSize;
+        for (let k = 0; k < inner; k++) {
+          out.values[(o * count + j) * inner + k] = inRange ? x.values[(o * axisSize + idx) * inner + k] : 0;
+        }
+      }
+    }
+  },
+  webgpu(gpu, [x, indices], [out], { axisSize, inner, count }) {
+    gpu.dispatch({
+      shader: gatherShader,
+      uniforms: new Uniforms().u32(out.size, inner, count, axisSize).finish(),
+      buffers: [x.buffer, indices.buffer, out.buffer],
+      workgroups: gridFor(out.size, WORKGROUP_SIZE),
+    });
+  },
+};
+
+function splitSizes(shape: readonly number[], axis: number, numOrSizes: number | readonly number[]): number[] {
+  const n = shape[axis];
+  if (typeof numOrSizes === 'number') {
+    if (!Number.isInteger(numOrSizes) || numOrSizes < 1) throw new Error(`split: the number of parts must be a positive integer, got ${numOrSizes}.`);
+    if (n % numOrSizes !== 0) {
+      throw new Error(`split: dimension ${axis} of shape ${formatShape(shape)} has size ${n}, which does not split into ${numOrSizes} equal parts.`);
+    }
+    return Array<number>(numOrSizes).fill(n / numOrSizes);
+  }
+  checkIntegers('split', 'sizes', numOrSizes, -1);
+  const inferred = numOrSizes.filter((s) => s === -1).length;
+  if (numOrSizes.length === 0 || inferred > 1) throw new Error(`split: sizes [${numOrSizes.join(',')}] must be non-empty with at most one -1.`);
+  const known = sum(numOrSizes.filter((s) => s !== -1));
+  if (inferred === 1 ? known > n : known !== n) {
+    throw new Error(`split: sizes [${numOrSizes.join(',')}] must add up to ${n}, the size of dimension ${axis} of shape ${formatShape(shape)}.`);
+  }
+  return numOrSizes.map((s) => (s === -1 ? n - known : s));
+}
+
+function resolvePerm(shape: readonly number[], perm: readonly number[] | undefined): number[] {
+  const rank = shape.length;
+  if (perm === undefined) return [...Array(rank).keys()].reverse();
+  const axes = perm.map((p) => (Number.isInteger(p) && p < 0 ? p + rank : p));
+  const seen = new Set(axes);
+  if (axes.length !== rank || seen.size !== rank || axes.some((p) => !Number.isInteger(p) || p < 0 || p >= rank)) {
+    throw new Error(`transpose: perm [${perm.join(',')}] is not a permutation of the axes of shape ${formatShape(shape)} (expected each of 0..${rank - 1} exactly once).`);
+  }
+  return axes;
+}
+
+function checkTensor(op: string, x: unknown): asserts x is Tensor {
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`${op}: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
+  }
+  if ((x as Tensor).isDisposed) throw new Error(`${op}: a tensor of shape ${formatShape((x as Tensor).shape)} was used after it was disposed.`);
+}
+
+function checkTensorList(op: string, tensors: readonly Tensor[]): void {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${op}: expected a non-empty array of tensors.`);
+  tensors.forEach((t) => checkTensor(op, t));
+  const other = tensors.find((t) => t.dtype !== tensors[0].dtype);
+  if (other) throw new Error(`${op}: dtypes ${tensors[0].dtype} and ${other.dtype} differ; all tensors must share one dtype.`);
+}
+
+function checkIntegers(op: string, what: string, values: readonly number[], min = -Infinity): void {
+  if (!Array.isArray(values) || values.some((v) => !Number.isInteger(v) || v < min)) {
+    const rule = min === -Infinity ? 'integers' : min === -1 ? 'non-negative integers or -1' : 'non-negative integers';
+    throw new Error(`${op}: ${what} ${Array.isArray(values) ? formatShape(values) : String(values)} must hold ${rule}.`);
+  }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function view(op: string, x: Tensor, shape: readonly number[]): Tensor {
+  if (x.isDisposed) throw new Error(`${op}: a tensor of shape ${formatShape(x.shape)} was used after it was disposed.`);
   return new Tensor(x.storage.retain(), shape, x.dtype);
 }
 

@@ -1,5 +1,6 @@
 // Every GPU-versus-CPU op case, for the browser page of the Playwright suite.
 import type { OpCase } from './case';
 import { elementwiseCases } from './elementwise';
+import { shapeCases } from './shape';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases];

@@ -1,0 +1,156 @@
+// Shape ops: each GPU kernel against the CPU backend, known values on both backends, views, and
+// the errors users meet.
+
+import { describe, expect, it } from 'vitest';
+import { getBackend, ops, setBackend, tensor, type Tensor } from '../../src/node';
+import { shapeCases } from '../cases/shape';
+import { checkCases, useWebGPU } from '../helpers';
+
+useWebGPU();
+
+describe('GPU matches CPU', () => checkCases(shapeCases));
+
+/** Runs `fn` on each backend (WebGPU first, then CPU) with its tensors made there. */
+function onBothBackends(fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    const previous = getBackend();
+    try {
+      for (const backend of ['webgpu', 'cpu'] as const) {
+        setBackend(backend);
+        await fn();
+      }
+    } finally {
+      setBackend(previous);
+    }
+  };
+}
+
+const values = async (t: Tensor) => t.array();
+
+describe('reference values', () => {
+  const m = () => tensor([[1, 2, 3], [4, 5, 6]]);
+
+  it('transpose', onBothBackends(async () => {
+    expect(await values(ops.transpose(m()))).toEqual([[1, 4], [2, 5], [3, 6]]);
+    const x = tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [2, 3, 2]);
+    expect(await values(ops.transpose(x, [1, 2, 0]))).toEqual([[[0, 6], [1, 7]], [[2, 8], [3, 9]], [[4, 10], [5, 11]]]);
+  }));
+
+  it('slice and stridedSlice', onBothBackends(async () => {
+    expect(await values(ops.slice(m(), [0, 1], [2, -1]))).toEqual([[2, 3], [5, 6]]);
+    expect(await values(ops.slice(m(), [1]))).toEqual([[4, 5, 6]]);
+    const r = tensor([0, 1, 2, 3, 4, 5]);
+    expect(await values(ops.stridedSlice(r, [-1], [0], [-2]))).toEqual([5, 3, 1]);
+    expect(await values(ops.stridedSlice(r, [1], [-1], [2]))).toEqual([1, 3]);
+    expect(await values(ops.stridedSlice(r, [0], [0], [-1], { beginMask: 1, endMask: 1 }))).toEqual([5, 4, 3, 2, 1, 0]);
+    expect(await values(ops.stridedSlice(m(), [0, 1], [0, 0], [1, 1], { beginMask: 1, endMask: 3 }))).toEqual([[2, 3], [5, 6]]);
+    expect(await values(ops.stridedSlice(r, [-100], [100]))).toEqual([0, 1, 2, 3, 4, 5]);
+  }));
+
+  it('pad, tile and broadcastTo', onBothBackends(async () => {
+    expect(await values(ops.pad(tensor([[1, 2]]), [[1, 0], [0, 1]]))).toEqual([[0, 0, 0], [1, 2, 0]]);
+    expect(await values(ops.pad(tensor([3], [1], 'int32'), [[2, 1]], 9.7))).toEqual([9, 9, 3, 9]);
+    expect(await values(ops.tile(tensor([[1, 2]]), [2, 2]))).toEqual([[1, 2, 1, 2], [1, 2, 1, 2]]);
+    expect(await values(ops.tile(tensor([1, 2]), [2, 1]))).toEqual([[1, 2], [1, 2]]);
+    expect(await values(ops.broadcastTo(tensor([1, 2, 3]), [2, 3]))).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(await values(ops.broadcastTo(tensor([[1], [2]]), [2, 2]))).toEqual([[1, 1], [2, 2]]);
+  }));
+
+  it('concat, stack and split', onBothBackends(async () => {
+    expect(await values(ops.concat([tensor([[1, 2]]), tensor([[3, 4]])]))).toEqual([[1, 2], [3, 4]]);
+    expect(await values(ops.concat([tensor([[1], [2]]), tensor([[3, 4], [5, 6]])], -1))).toEqual([[1, 3, 4], [2, 5, 6]]);
+    expect(await values(ops.stack([tensor([1, 2]), tensor([3, 4])]))).toEqual([[1, 2], [3, 4]]);
+    expect(await values(ops.stack([tensor([1, 2]), tensor([3, 4])], 1))).toEqual([[1, 3], [2, 4]]);
+    const parts = ops.split(tensor([1, 2, 3, 4, 5]), [2, -1]);
+    expect(await Promise.all(parts.map(values))).toEqual([[1, 2], [3, 4, 5]]);
+    const halves = ops.split(m(), 3, 1);
+    expect(await Promise.all(halves.map(values))).toEqual([[[1], [4]], [[2], [5]], [[3], [6]]]);
+  }));
+
+  it('gather', onBothBackends(async () => {
+    const x = tensor([[1, 2], [3, 4], [5, 6]]);
+    expect(await values(ops.gather(x, [2, 0]))).toEqual([[5, 6], [1, 2]]);
+    expect(await values(ops.gather(x, [-1], 1))).toEqual([[2], [4], [6]]);
+    const idx = tensor([[0, 2], [1, 1]], undefined, 'int32');
+    expect(await values(ops.gather(x, idx))).toEqual([[[1, 2], [5, 6]], [[3, 4], [3, 4]]]);
+    expect(await values(ops.gather(x, tensor([3, -4, 1], undefined, 'int32')))).toEqual([[0, 0], [0, 0], [3, 4]]);
+    const ints = tensor([7, 8, 9], undefined, 'int32');
+    const picked = ops.gather(ints, [1]);
+    expect(picked.dtype).toBe('int32');
+    expect(await values(picked)).toEqual([8]);
+  }));
+});
+
+describe('views', () => {
+  it('returns a tensor sharing storage when nothing moves', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    for (const y of [ops.transpose(x, [0, 1]), ops.slice(x, [0, 0]), ops.pad(x, [[0, 0], [0, 0]]), ops.tile(x, [1, 1]), ops.broadcastTo(x, [2, 2]), ops.concat([x])]) {
+      expect(y.storage).toBe(x.storage);
+      expect(y.shape).toEqual([2, 2]);
+    }
+  });
+
+  it('keeps the input alive when a view is disposed', async () => {
+    const x = tensor([1, 2]);
+    ops.transpose(x).dispose();
+    expect(await x.data()).toEqual(new Float32Array([1, 2]));
+  });
+});
+
+describe('errors', () => {
+  const x = () => tensor([[1, 2, 3], [4, 5, 6]]);
+
+  it('rejects a perm that is not a permutation', () => {
+    expect(() => ops.transpose(x(), [0, 0])).toThrow('transpose: perm [0,0] is not a permutation of the axes of shape [2,3] (expected each of 0..1 exactly once).');
+    expect(() => ops.transpose(x(), [0])).toThrow('transpose: perm [0] is not a permutation');
+  });
+
+  it('rejects a slice out of bounds', () => {
+    expect(() => ops.slice(x(), [1, 2], [2, 1])).toThrow('slice: begin [1,2] with size [2,1] exceeds shape [2,3] in dimension 0 (1 + 2 > 2).');
+    expect(() => ops.slice(x(), [-1, 0])).toThrow('slice: begin [-1,0] must hold non-negative integers.');
+  });
+
+  it('rejects a zero stride', () => {
+    expect(() => ops.stridedSlice(x(), [0], [2], [0])).toThrow('stridedSlice: strides [0] has a 0 in dimension 0; strides must be nonzero.');
+  });
+
+  it('rejects bad paddings', () => {
+    expect(() => ops.pad(x(), [[1, 1]])).toThrow('pad: paddings [[1,1]] must hold one [before, after] pair of non-negative integers per dimension of shape [2,3].');
+  });
+
+  it('names both shapes when concat inputs differ', () => {
+    expect(() => ops.concat([x(), tensor([[1, 2, 3, 4], [5, 6, 7, 8]])], 0)).toThrow('concat: shapes [2,3] and [2,4] differ in dimension 1 (axis 0 is the concat axis).');
+    expect(() => ops.concat([x(), tensor([1, 2, 3])])).toThrow('concat: shapes [2,3] and [3] have different ranks (2 and 1).');
+    expect(() => ops.concat([x(), tensor([[1, 2, 3]], undefined, 'int32')])).toThrow('concat: dtypes float32 and int32 differ; all tensors must share one dtype.');
+  });
+
+  it('rejects stack inputs of different shapes', () => {
+    expect(() => ops.stack([x(), tensor([[1, 2], [3, 4]])])).toThrow('stack: shapes [2,3] and [2,2] differ; all tensors must have the same shape.');
+  });
+
+  it('rejects a split that does not divide', () => {
+    expect(() => ops.split(x(), 2, 1)).toThrow('split: dimension 1 of shape [2,3] has size 3, which does not split into 2 equal parts.');
+    expect(() => ops.split(x(), [1, 1], 1)).toThrow('split: sizes [1,1] must add up to 3, the size of dimension 1 of shape [2,3].');
+  });
+
+  it('rejects gather indices that are not int32 or out of range', () => {
+    expect(() => ops.gather(x(), tensor([0, 1]))).toThrow("gather: indices must be int32, got float32 (use ops.cast(indices, 'int32')).");
+    expect(() => ops.gather(x(), [0, 3], 1)).toThrow('gather: index 3 (position 1) is out of range for dimension 1 of shape [2,3] (expected an integer in [-3, 2]).');
+  });
+
+  it('rejects a broadcast that cannot happen', () => {
+    expect(() => ops.broadcastTo(x(), [4, 3])).toThrow('broadcastTo: cannot broadcast shape [2,3] to [4,3]: dimension 0 has size 2, expected 4 or 1.');
+    expect(() => ops.broadcastTo(x(), [3])).toThrow('broadcastTo: cannot broadcast shape [2,3] to [3], which has fewer dimensions.');
+  });
+
+  it('rejects a reshape with two -1', () => {
+    expect(() => ops.reshape(x(), [-1, -1])).toThrow('reshape: invalid target shape [-1,-1]: use non-negative integers and at most one -1.');
+  });
+
+  it('rejects a tensor used after dispose', () => {
+    const y = x();
+    y.dispose();
+    expect(() => ops.transpose(y)).toThrow('transpose: a tensor of shape [2,3] was used after it was disposed.');
+    expect(() => ops.concat([x(), y])).toThrow('concat: a tensor of shape [2,3] was used after it was disposed.');
+  });
+});
