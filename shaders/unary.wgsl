@@ -90,6 +90,7 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 27u: { return select(0.0, 1.0, v == 0.0); }
     case 28u: { return select(0.0, 1.0, is_nan); }
     case 29u: { return select(1.0, 0.0, is_inf_or_nan); }
+    case 31u: { return erf_approx(v); }
     default: { return v; }
   }
 }

@@ -10,3 +10,6 @@ export { fill, zeros, ones, zerosLike, onesLike, range, eye, oneHot } from './op
 export { randomNormal, randomUniform, truncatedNormal, type RandomNormalOptions, type RandomUniformOptions } from './ops/random';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './tensor/memory';
 export * as ops from './ops/index';
+export { GradientTape, type GradientTapeOptions } from './autograd/tape';
+export { Variable, variable, type VariableOptions } from './autograd/variable';
+export { valueAndGrad, grad } from './autograd/functional';

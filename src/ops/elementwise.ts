@@ -8,6 +8,8 @@ import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import { scalar } from '../tensor/creation';
 import type { Tensor, TensorLike } from '../tensor/tensor';
+import { recordGradient } from '../autograd/tape';
+import { sumToShape } from '../autograd/unbroadcast';
 import { runKernel1, type Kernel } from './kernel';
 import { broadcastShapes, broadcastStrides, checkRank, MAX_RANK, sameShape } from './shape_util';
 import unaryShader from '../../shaders/unary.wgsl?raw';
@@ -23,6 +25,8 @@ interface UnaryOp {
   code: number;
   dtype: DTypeRule;
   cpu: (v: number, alpha: number, beta: number, isIntInput: boolean) => number;
+  /** d(out)/d(x) times dy, from x, the output y and the op's parameters; absent: not differentiable. */
+  grad?: (dy: Tensor, x: Tensor, y: Tensor, alpha: number, beta: number) => Tensor;
 }
 
 const SELU_SCALE = 1.0507009873554805;
@@ -32,37 +36,74 @@ const sigmoidRef = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v)
 
 /** Codes match the `switch OP` of shaders/unary.wgsl. */
 const UNARY_OPS = {
-  neg: { code: 0, dtype: 'same', cpu: (v) => -v },
-  abs: { code: 1, dtype: 'same', cpu: (v) => Math.abs(v) },
-  sign: { code: 2, dtype: 'same', cpu: (v) => Math.sign(v) },
-  square: { code: 3, dtype: 'same', cpu: (v) => v * v },
-  sqrt: { code: 4, dtype: 'float', cpu: (v) => Math.sqrt(v) },
-  rsqrt: { code: 5, dtype: 'float', cpu: (v) => 1 / Math.sqrt(v) },
-  exp: { code: 6, dtype: 'float', cpu: (v) => Math.exp(v) },
-  log: { code: 7, dtype: 'float', cpu: (v) => Math.log(v) },
-  log1p: { code: 8, dtype: 'float', cpu: (v) => Math.log1p(v) },
-  expm1: { code: 9, dtype: 'float', cpu: (v) => Math.expm1(v) },
-  sin: { code: 10, dtype: 'float', cpu: (v) => Math.sin(v) },
-  cos: { code: 11, dtype: 'float', cpu: (v) => Math.cos(v) },
-  tanh: { code: 12, dtype: 'float', cpu: (v) => Math.tanh(v) },
-  sigmoid: { code: 13, dtype: 'float', cpu: sigmoidRef },
-  softplus: { code: 14, dtype: 'float', cpu: (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) },
-  relu: { code: 15, dtype: 'same', cpu: (v) => Math.max(v, 0) },
-  relu6: { code: 16, dtype: 'same', cpu: (v) => Math.min(Math.max(v, 0), 6) },
-  leakyRelu: { code: 17, dtype: 'float', cpu: (v, alpha) => (v >= 0 ? v : v * alpha) },
-  elu: { code: 18, dtype: 'float', cpu: (v, alpha) => (v > 0 ? v : alpha * Math.expm1(v)) },
-  selu: { code: 19, dtype: 'float', cpu: (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)) },
-  gelu: { code: 20, dtype: 'float', cpu: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)) },
-  geluTanh: { code: 21, dtype: 'float', cpu: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))) },
-  swish: { code: 22, dtype: 'float', cpu: (v) => v * sigmoidRef(v) },
-  floor: { code: 23, dtype: 'same', cpu: (v) => Math.floor(v) },
-  ceil: { code: 24, dtype: 'same', cpu: (v) => Math.ceil(v) },
-  round: { code: 25, dtype: 'same', cpu: (v) => roundHalfToEven(v) },
-  clip: { code: 26, dtype: 'same', cpu: (v, lo, hi) => Math.min(Math.max(v, lo), hi) },
+  neg: { code: 0, dtype: 'same', cpu: (v) => -v,
+    grad: (dy) => neg(dy) },
+  abs: { code: 1, dtype: 'same', cpu: (v) => Math.abs(v),
+    grad: (dy, x) => dy.mul(sign(x)) },
+  sign: { code: 2, dtype: 'same', cpu: (v) => Math.sign(v),
+    grad: (dy) => dy.mul(0) },
+  square: { code: 3, dtype: 'same', cpu: (v) => v * v,
+    grad: (dy, x) => dy.mul(x).mul(2) },
+  sqrt: { code: 4, dtype: 'float', cpu: (v) => Math.sqrt(v),
+    grad: (dy, _x, y) => dy.div(y.mul(2)) },
+  rsqrt: { code: 5, dtype: 'float', cpu: (v) => 1 / Math.sqrt(v),
+    grad: (dy, _x, y) => dy.mul(y.pow(3)).mul(-0.5) },
+  exp: { code: 6, dtype: 'float', cpu: (v) => Math.exp(v),
+    grad: (dy, _x, y) => dy.mul(y) },
+  log: { code: 7, dtype: 'float', cpu: (v) => Math.log(v),
+    grad: (dy, x) => dy.div(x) },
+  log1p: { code: 8, dtype: 'float', cpu: (v) => Math.log1p(v),
+    grad: (dy, x) => dy.div(x.add(1)) },
+  expm1: { code: 9, dtype: 'float', cpu: (v) => Math.expm1(v),
+    grad: (dy, _x, y) => dy.mul(y.add(1)) },
+  sin: { code: 10, dtype: 'float', cpu: (v) => Math.sin(v),
+    grad: (dy, x) => dy.mul(cos(x)) },
+  cos: { code: 11, dtype: 'float', cpu: (v) => Math.cos(v),
+    grad: (dy, x) => dy.mul(sin(x)).neg() },
+  tanh: { code: 12, dtype: 'float', cpu: (v) => Math.tanh(v),
+    grad: (dy, _x, y) => dy.mul(sub(1, y.square())) },
+  sigmoid: { code: 13, dtype: 'float', cpu: sigmoidRef,
+    grad: (dy, _x, y) => dy.mul(y.mul(sub(1, y))) },
+  softplus: { code: 14, dtype: 'float', cpu: (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))),
+    grad: (dy, x) => dy.mul(sigmoid(x)) },
+  relu: { code: 15, dtype: 'same', cpu: (v) => Math.max(v, 0),
+    grad: (dy, x) => dy.mul(greater(x, 0)) },
+  relu6: { code: 16, dtype: 'same', cpu: (v) => Math.min(Math.max(v, 0), 6),
+    grad: (dy, x) => dy.mul(logicalAnd(greater(x, 0), less(x, 6))) },
+  leakyRelu: { code: 17, dtype: 'float', cpu: (v, alpha) => (v >= 0 ? v : v * alpha),
+    grad: (dy, x, _y, alpha) => dy.mul(where(greaterEqual(x, 0), 1, alpha)) },
+  elu: { code: 18, dtype: 'float', cpu: (v, alpha) => (v > 0 ? v : alpha * Math.expm1(v)),
+    grad: (dy, x, y, alpha) => dy.mul(where(greater(x, 0), 1, y.add(alpha))) },
+  selu: { code: 19, dtype: 'float', cpu: (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)),
+    grad: (dy, x, y) => dy.mul(where(greater(x, 0), SELU_SCALE, y.add(SELU_SCALE * SELU_ALPHA))) },
+  gelu: { code: 20, dtype: 'float', cpu: (v) => 0.5 * v * (1 + erfReference(v / Math.SQRT2)),
+    grad: (dy, x) => dy.mul(erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5).add(x.mul(exp(x.square().mul(-0.5))).mul(1 / Math.sqrt(2 * Math.PI)))) },
+  geluTanh: { code: 21, dtype: 'float', cpu: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
+    grad: (dy, x) => {
+      const k = Math.sqrt(2 / Math.PI);
+      const t = tanh(x.add(x.pow(3).mul(0.044715)).mul(k));
+      const dInner = x.square().mul(3 * 0.044715).add(1).mul(k);
+      return dy.mul(t.add(1).mul(0.5).add(x.mul(sub(1, t.square())).mul(dInner).mul(0.5)));
+    } },
+  swish: { code: 22, dtype: 'float', cpu: (v) => v * sigmoidRef(v),
+    grad: (dy, x) => {
+      const s = sigmoid(x);
+      return dy.mul(s.mul(x.mul(sub(1, s)).add(1)));
+    } },
+  floor: { code: 23, dtype: 'same', cpu: (v) => Math.floor(v),
+    grad: (dy) => dy.mul(0) },
+  ceil: { code: 24, dtype: 'same', cpu: (v) => Math.ceil(v),
+    grad: (dy) => dy.mul(0) },
+  round: { code: 25, dtype: 'same', cpu: (v) => roundHalfToEven(v),
+    grad: (dy) => dy.mul(0) },
+  clip: { code: 26, dtype: 'same', cpu: (v, lo, hi) => Math.min(Math.max(v, lo), hi),
+    grad: (dy, x, _y, lo, hi) => dy.mul(logicalAnd(greaterEqual(x, lo), lessEqual(x, hi))) },
   logicalNot: { code: 27, dtype: 'bool', cpu: (v) => (v === 0 ? 1 : 0) },
   isNaN: { code: 28, dtype: 'bool', cpu: (v, _a, _b, isInt) => (!isInt && Number.isNaN(v) ? 1 : 0) },
   isFinite: { code: 29, dtype: 'bool', cpu: (v, _a, _b, isInt) => (isInt || Number.isFinite(v) ? 1 : 0) },
-  cast: { code: 30, dtype: 'same', cpu: (v) => v },
+  erf: { code: 31, dtype: 'float', cpu: (v) => erfReference(v), grad: (dy, x) => dy.mul(exp(x.square().neg())).mul(2 / Math.sqrt(Math.PI)) },
+  cast: { code: 30, dtype: 'same', cpu: (v) => v,
+    grad: (dy) => dy },
 } satisfies Record<string, UnaryOp>;
 
 type UnaryName = keyof typeof UNARY_OPS;
@@ -97,59 +138,66 @@ function unary(name: UnaryName, x: Tensor, alpha = 0, beta = 0, dtype?: DType): 
   checkTensor(name, x);
   const op: UnaryOp = UNARY_OPS[name];
   const outDtype = dtype ?? (op.dtype === 'same' ? x.dtype : op.dtype === 'bool' ? 'int32' : 'float32');
-  return runKernel1(unaryKernel, [x], { shape: x.shape, dtype: outDtype }, { op, alpha, beta }, name);
+  const y = runKernel1(unaryKernel, [x], { shape: x.shape, dtype: outDtype }, { op, alpha, beta }, name);
+  const grad = op.grad;
+  if (grad && x.dtype === 'float32' && outDtype === 'float32') {
+    recordGradient(name, [x], [y], () => ([dy]) => [grad(dy, x, y, alpha, beta)]);
+  }
+  return y;
 }
 
 /** -x */
-export const neg = (x: Tensor) => unary('neg', x);
+export const neg = (x: Tensor): Tensor => unary('neg', x);
 /** |x| */
-export const abs = (x: Tensor) => unary('abs', x);
+export const abs = (x: Tensor): Tensor => unary('abs', x);
 /** -1, 0 or 1 by the sign of x. */
-export const sign = (x: Tensor) => unary('sign', x);
-export const square = (x: Tensor) => unary('square', x);
-export const sqrt = (x: Tensor) => unary('sqrt', x);
+export const sign = (x: Tensor): Tensor => unary('sign', x);
+export const square = (x: Tensor): Tensor => unary('square', x);
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
 /** 1 / sqrt(x) */
-export const rsqrt = (x: Tensor) => unary('rsqrt', x);
-export const exp = (x: Tensor) => unary('exp', x);
+export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x);
+export const exp = (x: Tensor): Tensor => unary('exp', x);
 /** Natural logarithm. */
-export const log = (x: Tensor) => unary('log', x);
+export const log = (x: Tensor): Tensor => unary('log', x);
 /** log(1 + x), accurate near 0. */
-export const log1p = (x: Tensor) => unary('log1p', x);
+export const log1p = (x: Tensor): Tensor => unary('log1p', x);
 /** exp(x) - 1, accurate near 0. */
-export const expm1 = (x: Tensor) => unary('expm1', x);
-export const sin = (x: Tensor) => unary('sin', x);
-export const cos = (x: Tensor) => unary('cos', x);
-export const tanh = (x: Tensor) => unary('tanh', x);
+export const expm1 = (x: Tensor): Tensor => unary('expm1', x);
+export const sin = (x: Tensor): Tensor => unary('sin', x);
+export const cos = (x: Tensor): Tensor => unary('cos', x);
+export const tanh = (x: Tensor): Tensor => unary('tanh', x);
 /** 1 / (1 + exp(-x)), stable for large |x|. */
-export const sigmoid = (x: Tensor) => unary('sigmoid', x);
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
 /** log(1 + exp(x)), stable for large |x|. */
-export const softplus = (x: Tensor) => unary('softplus', x);
+export const softplus = (x: Tensor): Tensor => unary('softplus', x);
 /** max(x, 0) */
-export const relu = (x: Tensor) => unary('relu', x);
+export const relu = (x: Tensor): Tensor => unary('relu', x);
 /** min(max(x, 0), 6) */
-export const relu6 = (x: Tensor) => unary('relu6', x);
+export const relu6 = (x: Tensor): Tensor => unary('relu6', x);
 /** x where x >= 0, alpha * x elsewhere (alpha defaults to 0.2, as keras.ops.leaky_relu). */
-export const leakyRelu = (x: Tensor, alpha = 0.2) => unary('leakyRelu', x, alpha);
+export const leakyRelu = (x: Tensor, alpha = 0.2): Tensor => unary('leakyRelu', x, alpha);
 /** x where x > 0, alpha * (exp(x) - 1) elsewhere. */
-export const elu = (x: Tensor, alpha = 1) => unary('elu', x, alpha);
+export const elu = (x: Tensor, alpha = 1): Tensor => unary('elu', x, alpha);
 /** Scaled ELU with the constants of Klambauer et al. */
-export const selu = (x: Tensor) => unary('selu', x);
+export const selu = (x: Tensor): Tensor => unary('selu', x);
 /** Gaussian error linear unit; exact (erf) by default, tanh approximation when `approximate`. */
-export const gelu = (x: Tensor, approximate = false) => unary(approximate ? 'geluTanh' : 'gelu', x);
+export const gelu = (x: Tensor, approximate = false): Tensor => unary(approximate ? 'geluTanh' : 'gelu', x);
 /** x * sigmoid(x) */
-export const swish = (x: Tensor) => unary('swish', x);
+export const swish = (x: Tensor): Tensor => unary('swish', x);
 /** Same as swish. */
 export const silu = swish;
-export const floor = (x: Tensor) => unary('floor', x);
-export const ceil = (x: Tensor) => unary('ceil', x);
+export const floor = (x: Tensor): Tensor => unary('floor', x);
+export const ceil = (x: Tensor): Tensor => unary('ceil', x);
 /** Rounds half to even, as TensorFlow does. */
-export const round = (x: Tensor) => unary('round', x);
+export const round = (x: Tensor): Tensor => unary('round', x);
+/** The error function (Abramowitz & Stegun 7.1.26, absolute error below 1.5e-7). */
+export const erf = (x: Tensor): Tensor => unary('erf', x);
 /** 1 where x is 0, else 0 (int32). */
-export const logicalNot = (x: Tensor) => unary('logicalNot', x);
+export const logicalNot = (x: Tensor): Tensor => unary('logicalNot', x);
 /** 1 where x is NaN (int32). */
-export const isNaN = (x: Tensor) => unary('isNaN', x);
+export const isNaN = (x: Tensor): Tensor => unary('isNaN', x);
 /** 1 where x is neither infinite nor NaN (int32). */
-export const isFinite = (x: Tensor) => unary('isFinite', x);
+export const isFinite = (x: Tensor): Tensor => unary('isFinite', x);
 
 /** Limits values to [min, max]. */
 export function clip(x: Tensor, min: number, max: number): Tensor {
@@ -167,17 +215,26 @@ interface BinaryOp {
   code: number;
   dtype: DTypeRule;
   cpu: (a: number, b: number, intResult: boolean) => number;
+  /** Gradients for a and b (before summing over broadcast dimensions); absent: not differentiable. */
+  grad?: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor];
 }
 
 /** Codes match the `switch OP` of shaders/binary.wgsl. */
 const BINARY_OPS = {
-  add: { code: 0, dtype: 'same', cpu: (a, b) => a + b },
-  sub: { code: 1, dtype: 'same', cpu: (a, b) => a - b },
-  mul: { code: 2, dtype: 'same', cpu: (a, b) => a * b },
-  div: { code: 3, dtype: 'same', cpu: (a, b, intResult) => (intResult ? Math.floor(a / b) : a / b) },
-  pow: { code: 4, dtype: 'same', cpu: (a, b) => (b === 0 ? 1 : Math.pow(a, b)) },
-  maximum: { code: 5, dtype: 'same', cpu: (a, b) => Math.max(a, b) },
-  minimum: { code: 6, dtype: 'same', cpu: (a, b) => Math.min(a, b) },
+  add: { code: 0, dtype: 'same', cpu: (a, b) => a + b,
+    grad: (dy) => [dy, dy] },
+  sub: { code: 1, dtype: 'same', cpu: (a, b) => a - b,
+    grad: (dy) => [dy, neg(dy)] },
+  mul: { code: 2, dtype: 'same', cpu: (a, b) => a * b,
+    grad: (dy, a, b) => [dy.mul(b), dy.mul(a)] },
+  div: { code: 3, dtype: 'same', cpu: (a, b, intResult) => (intResult ? Math.floor(a / b) : a / b),
+    grad: (dy, a, b) => [dy.div(b), dy.mul(a).div(b.square()).neg()] },
+  pow: { code: 4, dtype: 'same', cpu: (a, b) => (b === 0 ? 1 : Math.pow(a, b)),
+    grad: (dy, a, b, y) => [dy.mul(b).mul(pow(a, b.sub(1))), dy.mul(where(greater(a, 0), y.mul(log(where(greater(a, 0), a, 1))), 0))] },
+  maximum: { code: 5, dtype: 'same', cpu: (a, b) => Math.max(a, b),
+    grad: (dy, a, b) => [dy.mul(greaterEqual(a, b)), dy.mul(less(a, b))] },
+  minimum: { code: 6, dtype: 'same', cpu: (a, b) => Math.min(a, b),
+    grad: (dy, a, b) => [dy.mul(lessEqual(a, b)), dy.mul(greater(a, b))] },
   equal: { code: 7, dtype: 'bool', cpu: (a, b) => Number(a === b) },
   notEqual: { code: 8, dtype: 'bool', cpu: (a, b) => Number(a !== b) },
   greater: { code: 9, dtype: 'bool', cpu: (a, b) => Number(a > b) },
@@ -186,7 +243,11 @@ const BINARY_OPS = {
   lessEqual: { code: 12, dtype: 'bool', cpu: (a, b) => Number(a <= b) },
   logicalAnd: { code: 13, dtype: 'bool', cpu: (a, b) => Number(a !== 0 && b !== 0) },
   logicalOr: { code: 14, dtype: 'bool', cpu: (a, b) => Number(a !== 0 || b !== 0) },
-  squaredDifference: { code: 15, dtype: 'same', cpu: (a, b) => (a - b) * (a - b) },
+  squaredDifference: { code: 15, dtype: 'same', cpu: (a, b) => (a - b) * (a - b),
+    grad: (dy, a, b) => {
+      const d = dy.mul(a.sub(b)).mul(2);
+      return [d, neg(d)];
+    } },
 } satisfies Record<string, BinaryOp>;
 
 type BinaryName = keyof typeof BINARY_OPS;
@@ -303,34 +364,48 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
     bInt: typeof b !== 'number' && b.dtype === 'int32',
   };
   const tensors = [a, b].filter((t): t is Tensor => typeof t !== 'number');
-  return runKernel1(binaryKernel, tensors, { shape: outShape, dtype: outDtype }, attrs, name);
+  const y = runKernel1(binaryKernel, tensors, { shape: outShape, dtype: outDtype }, attrs, name);
+  const grad = op.grad;
+  if (grad && outDtype === 'float32') {
+    const [ta, tb] = [a, b].map((t) => (typeof t === 'number' ? scalarConstant(t) : t));
+    recordGradient(name, tensors, [y], () => ([dy]) => {
+      const [ga, gb] = grad(dy, ta, tb, y);
+      return tensors.map((t) => (t.dtype !== 'float32' ? null : sumToShape(t === a ? ga : gb, t.shape)));
+    });
+  }
+  return y;
+}
+
+/** A number operand as a tensor for a gradient rule (only built when a tape records the op). */
+function scalarConstant(value: number): Tensor {
+  return scalar(value);
 }
 
 /** a + b, broadcasting. */
-export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b);
+export const add = (a: TensorLike, b: TensorLike): Tensor => binary('add', a, b);
 /** a - b, broadcasting. */
-export const sub = (a: TensorLike, b: TensorLike) => binary('sub', a, b);
+export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('sub', a, b);
 /** a * b, broadcasting. */
-export const mul = (a: TensorLike, b: TensorLike) => binary('mul', a, b);
+export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('mul', a, b);
 /** a / b, broadcasting; floor division when both are int32. */
-export const div = (a: TensorLike, b: TensorLike) => binary('div', a, b);
+export const div = (a: TensorLike, b: TensorLike): Tensor => binary('div', a, b);
 /** a ** b, broadcasting; negative bases with integer exponents are supported. */
-export const pow = (a: TensorLike, b: TensorLike) => binary('pow', a, b);
-export const maximum = (a: TensorLike, b: TensorLike) => binary('maximum', a, b);
-export const minimum = (a: TensorLike, b: TensorLike) => binary('minimum', a, b);
+export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('pow', a, b);
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary('maximum', a, b);
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary('minimum', a, b);
 /** (a - b)^2, broadcasting. */
-export const squaredDifference = (a: TensorLike, b: TensorLike) => binary('squaredDifference', a, b);
+export const squaredDifference = (a: TensorLike, b: TensorLike): Tensor => binary('squaredDifference', a, b);
 /** 1 where a == b, else 0 (int32). */
-export const equal = (a: TensorLike, b: TensorLike) => binary('equal', a, b);
-export const notEqual = (a: TensorLike, b: TensorLike) => binary('notEqual', a, b);
-export const greater = (a: TensorLike, b: TensorLike) => binary('greater', a, b);
-export const greaterEqual = (a: TensorLike, b: TensorLike) => binary('greaterEqual', a, b);
-export const less = (a: TensorLike, b: TensorLike) => binary('less', a, b);
-export const lessEqual = (a: TensorLike, b: TensorLike) => binary('lessEqual', a, b);
+export const equal = (a: TensorLike, b: TensorLike): Tensor => binary('equal', a, b);
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor => binary('notEqual', a, b);
+export const greater = (a: TensorLike, b: TensorLike): Tensor => binary('greater', a, b);
+export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => binary('greaterEqual', a, b);
+export const less = (a: TensorLike, b: TensorLike): Tensor => binary('less', a, b);
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => binary('lessEqual', a, b);
 /** 1 where both are nonzero (int32). */
-export const logicalAnd = (a: TensorLike, b: TensorLike) => binary('logicalAnd', a, b);
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary('logicalAnd', a, b);
 /** 1 where either is nonzero (int32). */
-export const logicalOr = (a: TensorLike, b: TensorLike) => binary('logicalOr', a, b);
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary('logicalOr', a, b);
 
 interface WhereAttrs {
   outInt: boolean;
@@ -398,11 +473,19 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const tb = asTensor(b);
   const outShape = broadcastShapes('where', broadcastShapes('where', condition.shape, ta.shape), tb.shape);
   checkRank('where', outShape);
+  let y: Tensor;
   try {
-    return runKernel1(whereKernel, [condition, ta, tb], { shape: outShape, dtype }, { outInt: dtype === 'int32' });
+    y = runKernel1(whereKernel, [condition, ta, tb], { shape: outShape, dtype }, { outInt: dtype === 'int32' });
   } finally {
     for (const t of owned) t.dispose();
   }
+  if (dtype === 'float32') {
+    const differentiable = [ta, tb].filter((t) => !owned.includes(t));
+    recordGradient('where', differentiable, [y], () => ([dy]) =>
+      differentiable.map((t) => sumToShape(t === ta ? where(condition, dy, 0) : where(condition, 0, dy), t.shape)),
+    );
+  }
+  return y;
 }
 
 function checkTensor(op: string, x: unknown): asserts x is Tensor {
@@ -433,7 +516,7 @@ function roundHalfToEven(v: number): number {
 }
 
 /** Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7). */
-function erf(v: number): number {
+function erfReference(v: number): number {
   const a = Math.abs(v);
   const t = 1 / (1 + 0.3275911 * a);
   const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));

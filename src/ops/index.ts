@@ -8,3 +8,4 @@ export * from './moments';
 export * from './focal_loss';
 export * from './creation';
 export * from './random';
+export * from './clone';

@@ -19,6 +19,37 @@ let liveTensors = 0;
 const scopes: Set<Tensor>[] = [];
 const keptTensors = new WeakSet<Tensor>();
 
+/**
+ * Takes over the disposal of tensors it still needs: a recording GradientTape holds the tensors
+ * its gradient rules use, so a `tidy` inside `tape.record` cannot free them before `gradient()`.
+ */
+export interface DisposalHolder {
+  holds(tensor: Tensor): boolean;
+  defer(tensor: Tensor): void;
+}
+
+const holders = new Set<DisposalHolder>();
+
+export function addDisposalHolder(holder: DisposalHolder): void {
+  holders.add(holder);
+}
+
+export function removeDisposalHolder(holder: DisposalHolder): void {
+  holders.delete(holder);
+}
+
+/** How a scope ends a tensor's life: disposed now, or later by a holder that still needs it. */
+function disposeFromScope(tensor: Tensor): void {
+  if (keptTensors.has(tensor)) return;
+  for (const holder of holders) {
+    if (holder.holds(tensor)) {
+      holder.defer(tensor);
+      return;
+    }
+  }
+  tensor.dispose();
+}
+
 const collector = new FinalizationRegistry<Storage>((storage) => {
   liveTensors--;
   storage.release();
@@ -29,6 +60,12 @@ export function trackTensor(tensor: Tensor, storage: Storage): void {
   liveTensors++;
   collector.register(tensor, storage, tensor);
   scopes.at(-1)?.add(tensor);
+}
+
+/** Called when a tensor's storage is replaced (Variable.assign), so finalization frees the new one. */
+export function retrackTensor(tensor: Tensor, storage: Storage): void {
+  collector.unregister(tensor);
+  collector.register(tensor, storage, tensor);
 }
 
 /** Called by Tensor.dispose(). */
@@ -52,7 +89,7 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (e) {
     scopes.pop();
-    for (const t of scope) if (!keptTensors.has(t)) t.dispose();
+    for (const t of scope) disposeFromScope(t);
     throw e;
   }
   scopes.pop();
@@ -64,7 +101,7 @@ export function tidy<T>(fn: () => T): T {
   const parent = scopes.at(-1);
   for (const t of scope) {
     if (returned.has(t)) parent?.add(t);
-    else if (!keptTensors.has(t)) t.dispose();
+    else disposeFromScope(t);
   }
   return result;
 }
@@ -92,7 +129,8 @@ export function memory(): MemoryInfo {
   };
 }
 
-function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
+/** Finds the tensors in a value, arrays and plain objects (and Maps) included. */
+export function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 8) return;
   if (isTensor(value)) {
     into.add(value);

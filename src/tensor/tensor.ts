@@ -3,7 +3,7 @@
 
 import type { Storage } from '../backend/storage';
 import { formatShape, sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
-import { trackTensor, untrackTensor } from './memory';
+import { retrackTensor, trackTensor, untrackTensor } from './memory';
 import * as elementwise from '../ops/elementwise';
 import * as reduce from '../ops/reduce';
 import * as shapeOps from '../ops/shape';
@@ -50,6 +50,14 @@ export class Tensor {
   get storage(): Storage {
     if (!this._storage) throw new Error(`Tensor of shape ${formatShape(this.shape)} was used after it was disposed.`);
     return this._storage;
+  }
+
+  /** @internal Gives the tensor new contents of the same shape (Variable.assign). */
+  protected replaceStorage(storage: Storage): void {
+    const previous = this.storage;
+    this._storage = storage;
+    retrackTensor(this, storage);
+    previous.release();
   }
 
   /** Copies the values to the CPU (after all pending GPU work that writes them). */

@@ -33,6 +33,7 @@ const UNARY: Array<[string, (x: ReturnType<typeof rand>) => ReturnType<typeof ra
   ['gelu', (x) => ops.gelu(x), { low: -4, high: 4, rtol: 1e-4 }],
   ['gelu approximate', (x) => ops.gelu(x, true), { low: -4, high: 4, rtol: 1e-4 }],
   ['swish', ops.swish, { low: -6, high: 6, rtol: 1e-4 }],
+  ['erf', ops.erf, { low: -3, high: 3, rtol: 1e-4, atol: 1e-6 }],
   ['silu', ops.silu, { low: -6, high: 6, rtol: 1e-4 }],
   ['floor', ops.floor, { low: -5, high: 5 }],
   ['ceil', ops.ceil, { low: -5, high: 5 }],

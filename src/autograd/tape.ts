@@ -1,0 +1,196 @@
+// Reverse-mode automatic differentiation. Ops report what they computed through `recordGradient`
+// (inputs, outputs and a backward rule that sits beside the op's forward rule); each recording
+// GradientTape keeps the entries that depend on what it watches, and `gradient()` walks them in
+// reverse, running the backward rules as ordinary ops: GPU work in the same command stream,
+// nothing read back.
+
+import { addDisposalHolder, collectTensors, removeDisposalHolder, tidy, type DisposalHolder } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { formatShape } from '../backend/types';
+
+/** Gradients of an op's inputs from the gradients of its outputs (null: no gradient for that input). */
+export type BackwardRule = (outputGrads: Tensor[]) => Array<Tensor | null>;
+
+interface TapeEntry {
+  op: string;
+  inputs: Tensor[];
+  outputs: Tensor[];
+  backward: BackwardRule;
+}
+
+const recordingTapes: GradientTape[] = [];
+
+/** Whether any tape is recording: ops skip building backward rules when none is. */
+export function isRecording(): boolean {
+  return recordingTapes.length > 0;
+}
+
+/**
+ * Called by ops after computing their outputs. `backward` is only invoked by `gradient()`;
+ * `makeBackward` is called only when a recording tape depends on one of the inputs.
+ */
+export function recordGradient(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], makeBackward: () => BackwardRule): void {
+  if (recordingTapes.length === 0) return;
+  let backward: BackwardRule | null = null;
+  for (const tape of recordingTapes) {
+    if (!tape.dependsOnAny(inputs)) continue;
+    backward ??= makeBackward();
+    tape.add({ op, inputs: [...inputs], outputs: [...outputs], backward });
+  }
+}
+
+/** Trainable variables are watched automatically; the Variable class registers its test here. */
+let isTrainableVariable: (t: Tensor) => boolean = () => false;
+
+export function setTrainableVariableTest(test: (t: Tensor) => boolean): void {
+  isTrainableVariable = test;
+}
+
+export interface GradientTapeOptions {
+  /** Allow several `gradient()` calls; call `dispose()` when done. */
+  persistent?: boolean;
+}
+
+/**
+ * Records ops to differentiate them, as tf.GradientTape. Trainable variables are watched
+ * automatically; other tensors with `watch`.
+ *
+ * @example
+ * const tape = new GradientTape();
+ * const loss = tape.record(() => ops.matmul(x, w).sub(y).square().mean());
+ * const [dw] = tape.gradient(loss, [w]);
+ */
+export class GradientTape implements DisposalHolder {
+  private readonly persistent: boolean;
+  private readonly entries: TapeEntry[] = [];
+  /** Ids of tensors whose value depends on a watched tensor. */
+  private readonly tracked = new Set<number>();
+  /** Tensors that a tidy wanted to dispose while the tape still needed them. */
+  private readonly deferred = new Set<Tensor>();
+  /** Ids of tensors that backward rules may use. */
+  private readonly needed = new Set<number>();
+  private used = false;
+  private disposed = false;
+
+  constructor(options: GradientTapeOptions = {}) {
+    this.persistent = options.persistent ?? false;
+  }
+
+  /** Runs `fn` and records the ops it performs. Returns what `fn` returns. */
+  record<T>(fn: () => T): T {
+    this.checkAlive('record');
+    recordingTapes.push(this);
+    // While recording, a tidy inside fn hands the tensors that gradient rules need to the tape.
+    addDisposalHolder(this);
+    try {
+      const result = fn();
+      if (result instanceof Promise) throw new Error('GradientTape.record(fn): fn returned a Promise; recording must be synchronous.');
+      return result;
+    } finally {
+      recordingTapes.splice(recordingTapes.lastIndexOf(this), 1);
+      if (!recordingTapes.includes(this)) removeDisposalHolder(this);
+    }
+  }
+
+  /** Differentiates with respect to these tensors too (variables are watched already). */
+  watch(...tensors: Array<Tensor | Tensor[]>): void {
+    for (const t of tensors.flat()) this.tracked.add(t.id);
+  }
+
+  /**
+   * Gradients of `target` (summed over its elements when not a scalar) with respect to each
+   * source, in order; null for a source that `target` does not depend on.
+   */
+  gradient(target: Tensor, sources: Tensor): Tensor | null;
+  gradient(target: Tensor, sources: readonly Tensor[]): Array<Tensor | null>;
+  gradient(target: Tensor, sources: Tensor | readonly Tensor[]): Tensor | null | Array<Tensor | null> {
+    this.checkAlive('gradient');
+    if (this.used && !this.persistent) {
+      throw new Error('GradientTape.gradient: a non-persistent tape can compute gradients once; use new GradientTape({ persistent: true }) for more.');
+    }
+    if (recordingTapes.includes(this)) throw new Error('GradientTape.gradient: called inside record(); call it after record() returns.');
+    this.used = true;
+    const list = Array.isArray(sources) ? (sources as readonly Tensor[]) : [sources as Tensor];
+    const grads = tidy(() => this.backpropagate(target, list));
+    if (!this.persistent) this.dispose();
+    return Array.isArray(sources) ? grads : grads[0];
+  }
+
+  /** Frees the tensors the tape kept for its gradient rules. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const t of this.deferred) t.dispose();
+    this.deferred.clear();
+    this.entries.length = 0;
+  }
+
+  /** @internal */
+  dependsOnAny(inputs: readonly Tensor[]): boolean {
+    return inputs.some((t) => this.tracked.has(t.id) || isTrainableVariable(t));
+  }
+
+  /** @internal */
+  add(entry: TapeEntry): void {
+    this.entries.push(entry);
+    for (const t of entry.inputs) {
+      if (isTrainableVariable(t)) this.tracked.add(t.id);
+      this.needed.add(t.id);
+    }
+    for (const t of entry.outputs) {
+      this.tracked.add(t.id);
+      this.needed.add(t.id);
+    }
+  }
+
+  /** @internal */
+  holds(tensor: Tensor): boolean {
+    return !this.disposed && this.needed.has(tensor.id);
+  }
+
+  /** @internal */
+  defer(tensor: Tensor): void {
+    this.deferred.add(tensor);
+  }
+
+  private backpropagate(target: Tensor, sources: readonly Tensor[]): Array<Tensor | null> {
+    const grads = new Map<number, Tensor>();
+    grads.set(target.id, onesLike(target));
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const entry = this.entries[i];
+      if (!entry.outputs.some((o) => grads.has(o.id))) continue;
+      const outputGrads = entry.outputs.map((o) => grads.get(o.id) ?? zerosLike(o));
+      const inputGrads = entry.backward(outputGrads);
+      entry.inputs.forEach((input, k) => {
+        const g = inputGrads[k];
+        // Only tensors that depend on what the tape watches get gradients (TF returns None otherwise).
+        if (!g || !this.tracked.has(input.id)) return;
+        if (g.shape.length !== input.shape.length || g.shape.some((d, j) => d !== input.shape[j])) {
+          throw new Error(`GradientTape: the gradient rule of ${entry.op} returned shape ${formatShape(g.shape)} for an input of shape ${formatShape(input.shape)}.`);
+        }
+        const previous = grads.get(input.id);
+        grads.set(input.id, previous ? previous.add(g) : g);
+      });
+    }
+    return sources.map((s) => grads.get(s.id) ?? null);
+  }
+
+  private checkAlive(method: string): void {
+    if (this.disposed) throw new Error(`GradientTape.${method}: the tape was disposed (a non-persistent tape is disposed by its gradient() call).`);
+  }
+}
+
+function onesLike(t: Tensor): Tensor {
+  return t.mul(0).add(1);
+}
+
+function zerosLike(t: Tensor): Tensor {
+  return t.mul(0);
+}
+
+/** Finds the tensors a value holds (re-exported for valueAndGrad). */
+export function tensorsIn(value: unknown): Tensor[] {
+  const found = new Set<Tensor>();
+  collectTensors(value, found);
+  return [...found];
+}

@@ -1,0 +1,61 @@
+// Variables: tensors whose value persists across steps and can be assigned, such as a layer's
+// weights. Tapes watch trainable variables automatically; tidy scopes never dispose them.
+
+import { formatShape, type DType } from '../backend/types';
+import { tensor, type TensorValues } from '../tensor/creation';
+import { keep } from '../tensor/memory';
+import { Tensor } from '../tensor/tensor';
+import { cast } from '../ops/elementwise';
+import { setTrainableVariableTest } from './tape';
+
+export interface VariableOptions {
+  /** Whether optimizers update it and tapes watch it (default true). */
+  trainable?: boolean;
+  name?: string;
+  dtype?: DType;
+}
+
+let unnamed = 0;
+
+/**
+ * A tensor with a persistent, assignable value.
+ *
+ * @example
+ * const w = new Variable(randomNormal([3, 1]), { name: 'w' });
+ * w.assign(w.sub(grad.mul(0.1)));
+ */
+export class Variable extends Tensor {
+  trainable: boolean;
+  readonly name: string;
+
+  constructor(initialValue: Tensor | TensorValues, options: VariableOptions = {}) {
+    const source = initialValue instanceof Tensor ? initialValue : tensor(initialValue, undefined, options.dtype);
+    const converted = options.dtype && source.dtype !== options.dtype ? cast(source, options.dtype) : source;
+    // Tensors are immutable, so the variable can share the initial value's storage.
+    super(converted.storage.retain(), converted.shape, converted.dtype);
+    if (converted !== source) converted.dispose();
+    if (source !== initialValue) source.dispose();
+    keep(this);
+    this.trainable = options.trainable ?? true;
+    this.name = options.name ?? `variable_${unnamed++}`;
+  }
+
+  /** Takes `value` (same shape and dtype) as the new value, sharing its storage. Returns the variable. */
+  assign(value: Tensor): this {
+    if (value.shape.length !== this.shape.length || value.shape.some((d, i) => d !== this.shape[i])) {
+      throw new Error(`Variable.assign (${this.name}): shape ${formatShape(value.shape)} differs from the variable's ${formatShape(this.shape)}.`);
+    }
+    if (value.dtype !== this.dtype) {
+      throw new Error(`Variable.assign (${this.name}): dtype ${value.dtype} differs from the variable's ${this.dtype}.`);
+    }
+    this.replaceStorage(value.storage.retain());
+    return this;
+  }
+}
+
+/** Same as `new Variable(initialValue, options)`. */
+export function variable(initialValue: Tensor | TensorValues, options: VariableOptions = {}): Variable {
+  return new Variable(initialValue, options);
+}
+
+setTrainableVariableTest((t) => t instanceof Variable && t.trainable);

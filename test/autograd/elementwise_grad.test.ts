@@ -1,0 +1,75 @@
+// Gradients of element-wise ops on the GPU against central finite differences on the CPU.
+
+import { describe, expect, it } from 'vitest';
+import { ops, type Tensor } from '../../src/node';
+import { useWebGPU } from '../helpers';
+import { gradCheck, type GradCheckOptions } from './gradcheck';
+
+useWebGPU();
+
+const UNARY: Array<[string, (x: Tensor) => Tensor, GradCheckOptions?]> = [
+  ['neg', ops.neg],
+  ['abs', ops.abs],
+  ['square', ops.square],
+  ['sqrt', ops.sqrt, { low: 0.5, high: 2 }],
+  ['rsqrt', ops.rsqrt, { low: 0.5, high: 2 }],
+  ['exp', ops.exp],
+  ['log', ops.log, { low: 0.5, high: 2 }],
+  ['log1p', ops.log1p],
+  ['expm1', ops.expm1],
+  ['sin', ops.sin],
+  ['cos', ops.cos],
+  ['tanh', ops.tanh],
+  ['sigmoid', ops.sigmoid, { low: -4, high: 4 }],
+  ['softplus', ops.softplus, { low: -4, high: 4 }],
+  ['relu', ops.relu],
+  ['relu6', ops.relu6, { low: -2, high: 8 }],
+  ['leakyRelu', (x) => ops.leakyRelu(x, 0.3)],
+  ['elu', (x) => ops.elu(x, 0.7)],
+  ['selu', ops.selu],
+  ['gelu', (x) => ops.gelu(x), { low: -3, high: 3 }],
+  ['gelu approximate', (x) => ops.gelu(x, true), { low: -3, high: 3 }],
+  ['swish', ops.swish, { low: -3, high: 3 }],
+  ['erf', ops.erf],
+  ['clip', (x) => ops.clip(x, -0.5, 0.5)],
+];
+
+describe('unary gradients', () => {
+  for (const [name, f, options] of UNARY) {
+    it(name, async () => {
+      const result = await gradCheck(f, [[3, 4]], options);
+      expect(result.message).toBe('ok');
+    });
+  }
+});
+
+describe('binary gradients', () => {
+  const cases: Array<[string, (a: Tensor, b: Tensor) => Tensor, number[][], GradCheckOptions?]> = [
+    ['add', ops.add, [[2, 3], [2, 3]]],
+    ['sub', ops.sub, [[2, 3], [2, 3]]],
+    ['mul', ops.mul, [[2, 3], [2, 3]]],
+    ['div', ops.div, [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
+    ['pow', ops.pow, [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
+    ['maximum', ops.maximum, [[2, 3], [2, 3]]],
+    ['minimum', ops.minimum, [[2, 3], [2, 3]]],
+    ['squaredDifference', ops.squaredDifference, [[2, 3], [2, 3]]],
+    ['add broadcast [2,3] + [3]', ops.add, [[2, 3], [3]]],
+    ['mul broadcast [2,1,3] * [4,1]', ops.mul, [[2, 1, 3], [4, 1]]],
+    ['div broadcast [3,1] / [1,2]', ops.div, [[3, 1], [1, 2]], { low: 0.5, high: 2 }],
+  ];
+  for (const [name, f, shapes, options] of cases) {
+    it(name, async () => {
+      const result = await gradCheck(f, shapes, options);
+      expect(result.message).toBe('ok');
+    });
+  }
+
+  it('number operands', async () => {
+    expect((await gradCheck((x) => ops.sub(2, x).mul(3).div(4).pow(2), [[5]])).message).toBe('ok');
+  });
+
+  it('where', async () => {
+    const result = await gradCheck((a, b) => ops.where(a.greater(0), a.mul(b), b.square()), [[2, 3], [2, 3]]);
+    expect(result.message).toBe('ok');
+  });
+});
