@@ -1,8 +1,65 @@
-// Mean and population variance over axes in one numerically stable pass. (Being implemented.)
+// Mean and population variance over axes (tf.nn.moments) from one kernel with two outputs. The GPU
+// kernel (shaders/moments.wgsl) runs Welford's update per invocation and Chan's parallel merge
+// across invocations; the CPU reference takes two passes in float64.
+
 import type { Tensor } from '../tensor/tensor';
+import { runKernel, type Kernel } from './kernel';
+import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
+import { checkRank, normalizeAxes } from './shape_util';
+import momentsShader from '../../shaders/moments.wgsl?raw';
 
-export interface MomentsOptions { keepDims?: boolean }
+export interface MomentsOptions {
+  /** Keep the reduced dimensions with size 1 (default false). */
+  keepDims?: boolean;
+}
 
-export function moments(_x: Tensor, _axes: number | readonly number[], _options: MomentsOptions = {}): { mean: Tensor; variance: Tensor } {
-  throw new Error('moments: not implemented yet');
+const momentsKernel: Kernel<ReductionLayout> = {
+  name: 'moments',
+  cpu([x], [mean, variance], layout) {
+    const n = layout.reducedSize;
+    for (let o = 0; o < layout.outSize; o++) {
+      const base = keptOffset(layout, o);
+      let total = 0;
+      for (let r = 0; r < n; r++) total += x.values[base + reducedOffset(layout, r)];
+      const m = total / n;
+      let squares = 0;
+      for (let r = 0; r < n; r++) squares += (x.values[base + reducedOffset(layout, r)] - m) ** 2;
+      mean.values[o] = m;
+      variance.values[o] = squares / n;
+    }
+  },
+  webgpu(gpu, [x], [mean, variance], layout) {
+    gpu.dispatch({
+      shader: momentsShader,
+      ...reductionDispatch(layout),
+      constants: { IN_INT: x.dtype === 'int32' },
+      uniforms: reductionUniforms(layout),
+      buffers: [x.buffer, mean.buffer, variance.buffer],
+    });
+  },
+};
+
+/**
+ * Mean and population variance of `x` over `axes`, as tf.nn.moments; both float32. Computed in one
+ * numerically stable pass (no E[x^2] - E[x]^2 cancellation). An empty reduction gives NaN.
+ * @example
+ * const { mean, variance } = ops.moments(tensor([0, 1, 2, 3, 100]), [0]);
+ * // mean 21.2, variance 1553.36
+ */
+export function moments(x: Tensor, axes: number | readonly number[], options: MomentsOptions = {}): { mean: Tensor; variance: Tensor } {
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`moments: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
+  }
+  if (typeof axes !== 'number' && !Array.isArray(axes)) {
+    throw new Error(`moments: axes must be a number or an array of numbers, got ${typeof axes}.`);
+  }
+  const keepDims = options.keepDims ?? false;
+  if (typeof keepDims !== 'boolean') throw new Error(`moments: keepDims must be a boolean, got ${typeof keepDims}.`);
+  checkRank('moments', x.shape);
+  // A scalar accepts axis 0 (normalizeAxes allows it) and reduces nothing.
+  const sorted = normalizeAxes('moments', axes, x.rank).filter((a) => a < x.rank);
+  const layout = reductionLayout(x.shape, sorted, keepDims);
+  const output = { shape: layout.outShape, dtype: 'float32' as const };
+  const [mean, variance] = runKernel(momentsKernel, [x], [output, output], layout);
+  return { mean, variance };
 }

@@ -1,16 +1,205 @@
-// Reductions over any axes with keepDims. (Being implemented.)
+// Reductions over any axes with keepDims: sum, mean, prod, max, min, all, any, logSumExp, and
+// argMax/argMin along one axis or the flattened tensor. One WGSL kernel family
+// (shaders/reduce.wgsl) reads the input in place through the layout of reduction_layout.ts; the
+// CPU reference walks the same layout and folds each output's values in float64.
+
+import { formatShape, type DType } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';
+import { runKernel1, type Kernel } from './kernel';
+import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
+import { checkRank, normalizeAxes, normalizeAxis } from './shape_util';
+import reduceShader from '../../shaders/reduce.wgsl?raw';
 
 type Axes = number | number[] | readonly number[];
-const todo = (name: string): never => { throw new Error(`${name}: not implemented yet`); };
 
-export function sum(_x: Tensor, _axis?: Axes, _keepDims = false): Tensor { return todo('sum'); }
-export function mean(_x: Tensor, _axis?: Axes, _keepDims = false): Tensor { return todo('mean'); }
-export function max(_x: Tensor, _axis?: Axes, _keepDims = false): Tensor { return todo('max'); }
-export function min(_x: Tensor, _axis?: Axes, _keepDims = false): Tensor { return todo('min'); }
-export function prod(_x: Tensor, _axis?: Axes, _keepDims = false): Tensor { return todo('prod'); }
-export function logSumExp(_x: Tensor, _axis?: Axes, _keepDims = false): Tensor { return todo('logSumExp'); }
-export function all(_x: Tensor, _axis?: Axes, _keepDims = false): Tensor { return todo('all'); }
-export function any(_x: Tensor, _axis?: Axes, _keepDims = false): Tensor { return todo('any'); }
-export function argMax(_x: Tensor, _axis?: number, _keepDims = false): Tensor { return todo('argMax'); }
-export function argMin(_x: Tensor, _axis?: number, _keepDims = false): Tensor { return todo('argMin'); }
+interface ReduceOp {
+  /** Matches the OP_* constants of shaders/reduce.wgsl. */
+  code: number;
+  /** 'same' keeps int32 as int32; 'float' always gives float32; 'int' always gives int32. */
+  dtype: 'same' | 'float' | 'int';
+  /** Folds one output's values (in reduction order) to its result. */
+  cpu: (values: number[], isInt: boolean) => number;
+}
+
+const REDUCE_OPS = {
+  sum: { code: 0, dtype: 'same', cpu: (v, isInt) => (isInt ? v.reduce((a, b) => (a + b) | 0, 0) : v.reduce((a, b) => a + b, 0)) },
+  mean: { code: 1, dtype: 'float', cpu: (v) => v.reduce((a, b) => a + b, 0) / v.length },
+  prod: { code: 2, dtype: 'same', cpu: (v, isInt) => (isInt ? v.reduce((a, b) => Math.imul(a, b), 1) : v.reduce((a, b) => a * b, 1)) },
+  max: { code: 3, dtype: 'same', cpu: (v, isInt) => v.reduce((a, b) => (Number.isNaN(a) || a >= b ? a : b), isInt ? -(2 ** 31) : -Infinity) },
+  min: { code: 4, dtype: 'same', cpu: (v, isInt) => v.reduce((a, b) => (Number.isNaN(a) || a <= b ? a : b), isInt ? 2 ** 31 - 1 : Infinity) },
+  all: { code: 5, dtype: 'int', cpu: (v) => Number(v.every((x) => x !== 0)) },
+  any: { code: 6, dtype: 'int', cpu: (v) => Number(v.some((x) => x !== 0)) },
+  logSumExp: { code: 7, dtype: 'float', cpu: logSumExpRef },
+  argMax: { code: 8, dtype: 'int', cpu: (v) => argExtreme(v, (a, b) => a > b) },
+  argMin: { code: 9, dtype: 'int', cpu: (v) => argExtreme(v, (a, b) => a < b) },
+} satisfies Record<string, ReduceOp>;
+
+type ReduceName = keyof typeof REDUCE_OPS;
+
+interface ReduceAttrs {
+  op: ReduceOp;
+  layout: ReductionLayout;
+}
+
+const reduceKernel: Kernel<ReduceAttrs> = {
+  name: 'reduce',
+  cpu([x], [y], { op, layout }) {
+    const isInt = x.dtype === 'int32';
+    const values = new Array<number>(layout.reducedSize);
+    for (let o = 0; o < layout.outSize; o++) {
+      const base = keptOffset(layout, o);
+      for (let r = 0; r < layout.reducedSize; r++) values[r] = x.values[base + reducedOffset(layout, r)];
+      y.values[o] = op.cpu(values, isInt);
+    }
+  },
+  webgpu(gpu, [x], [y], { op, layout }) {
+    const scale = layout.reducedSize === 0 ? NaN : 1 / layout.reducedSize;
+    gpu.dispatch({
+      shader: reduceShader,
+      ...reductionDispatch(layout),
+      constants: { OP: op.code, IN_INT: x.dtype === 'int32' },
+      uniforms: reductionUniforms(layout, (u) => u.f32(scale)),
+      buffers: [x.buffer, y.buffer],
+    });
+  },
+};
+
+function reduce(name: ReduceName, x: Tensor, axes: readonly number[], keepDims: boolean): Tensor {
+  const op: ReduceOp = REDUCE_OPS[name];
+  const layout = reductionLayout(x.shape, axes, keepDims);
+  const dtype: DType = op.dtype === 'same' ? x.dtype : op.dtype === 'int' ? 'int32' : 'float32';
+  return runKernel1(reduceKernel, [x], { shape: layout.outShape, dtype }, { op, layout });
+}
+
+/** Validates a multi-axis reduction's arguments and returns its sorted axes. */
+function reductionAxes(name: ReduceName, x: Tensor, axis: Axes | undefined, keepDims: boolean): number[] {
+  checkTensor(name, x);
+  checkRank(name, x.shape);
+  if (axis !== undefined && typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new Error(`${name}: axis must be a number, an array of numbers or undefined (all axes), got ${typeof axis}.`);
+  }
+  checkKeepDims(name, keepDims);
+  // A scalar accepts axis 0 (normalizeAxis allows it) and reduces nothing.
+  return normalizeAxes(name, axis, x.rank).filter((a) => a < x.rank);
+}
+
+function multiAxis(name: ReduceName) {
+  return (x: Tensor, axis?: Axes, keepDims = false): Tensor => reduce(name, x, reductionAxes(name, x, axis, keepDims), keepDims);
+}
+
+/**
+ * Sum over `axis` (a number, a list, or undefined for all axes). int32 stays int32 (wrapping).
+ * An empty reduction gives 0.
+ * @example ops.sum(tensor([[1, 2], [3, 4]]), 1) // [3, 7]
+ */
+export const sum = multiAxis('sum');
+
+/**
+ * Arithmetic mean over `axis`; always float32. An empty reduction gives NaN.
+ * @example ops.mean(tensor([[1, 2], [3, 4]]), 0, true) // [[2, 3]]
+ */
+export const mean = multiAxis('mean');
+
+/**
+ * Largest value over `axis`; NaN wins. An empty reduction gives -Infinity (int32: -2^31).
+ * @example ops.max(tensor([[1, 5], [3, 4]]), -1) // [5, 4]
+ */
+export const max = multiAxis('max');
+
+/**
+ * Smallest value over `axis`; NaN wins. An empty reduction gives +Infinity (int32: 2^31 - 1).
+ * @example ops.min(tensor([[1, 5], [3, 4]])) // 1
+ */
+export const min = multiAxis('min');
+
+/**
+ * Product over `axis`. int32 stays int32 (wrapping). An empty reduction gives 1.
+ * @example ops.prod(tensor([1, 2, 3, 4])) // 24
+ */
+export const prod = multiAxis('prod');
+
+/**
+ * log(sum(exp(x))) over `axis`, without overflow for large x; float32. An empty reduction gives
+ * -Infinity.
+ * @example ops.logSumExp(tensor([1000, 1000])) // 1000.6931
+ */
+export const logSumExp = multiAxis('logSumExp');
+
+/**
+ * 1 where every value over `axis` is nonzero, else 0 (int32). An empty reduction gives 1.
+ * @example ops.all(tensor([[1, 0], [2, 3]]), 1) // [0, 1]
+ */
+export const all = multiAxis('all');
+
+/**
+ * 1 where some value over `axis` is nonzero, else 0 (int32). An empty reduction gives 0.
+ * @example ops.any(tensor([[0, 0], [2, 0]]), 1) // [0, 1]
+ */
+export const any = multiAxis('any');
+
+function argReduce(name: 'argMax' | 'argMin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
+  checkTensor(name, x);
+  checkRank(name, x.shape);
+  if (axis !== undefined && typeof axis !== 'number') {
+    throw new Error(`${name}: axis must be a single number or undefined (the flattened tensor), got ${Array.isArray(axis) ? 'an array' : typeof axis}.`);
+  }
+  checkKeepDims(name, keepDims);
+  const axes = axis === undefined ? [...Array(x.rank).keys()] : [normalizeAxis(name, axis, x.rank)].filter((a) => a < x.rank);
+  const length = axes.reduce((n, a) => n * x.shape[a], 1);
+  if (length === 0) {
+    const over = axis === undefined ? 'the flattened tensor' : `axis ${axis}`;
+    throw new Error(`${name}: cannot take the ${name === 'argMax' ? 'maximum' : 'minimum'} of an empty sequence (${over} of shape ${formatShape(x.shape)} has size 0).`);
+  }
+  return reduce(name, x, axes, keepDims);
+}
+
+/**
+ * Index of the largest value along `axis` (int32); undefined indexes the flattened tensor, as
+ * keras.ops.argmax(axis=None). Ties give the first index; NaN counts as the largest.
+ * @example ops.argMax(tensor([[1, 9, 9], [7, 2, 3]]), 1) // [1, 0]
+ */
+export function argMax(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return argReduce('argMax', x, axis, keepDims);
+}
+
+/**
+ * Index of the smallest value along `axis` (int32); undefined indexes the flattened tensor. Ties
+ * give the first index; NaN counts as the smallest.
+ * @example ops.argMin(tensor([[1, 9, 0], [7, 2, 3]])) // 2
+ */
+export function argMin(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return argReduce('argMin', x, axis, keepDims);
+}
+
+/** Max then sum of exp(x - max) in float64; infinite maxima pass through as TensorFlow's do. */
+function logSumExpRef(values: number[]): number {
+  let m = -Infinity;
+  for (const v of values) {
+    if (Number.isNaN(v)) return NaN;
+    m = Math.max(m, v);
+  }
+  if (!Number.isFinite(m)) return m;
+  let s = 0;
+  for (const v of values) s += Math.exp(v - m);
+  return m + Math.log(s);
+}
+
+/** First index whose value beats every other by `better`; the first NaN beats everything. */
+function argExtreme(values: number[], better: (a: number, b: number) => boolean): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) {
+    if (Number.isNaN(values[best])) break;
+    if (Number.isNaN(values[i]) || better(values[i], values[best])) best = i;
+  }
+  return best;
+}
+
+function checkTensor(op: string, x: unknown): asserts x is Tensor {
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`${op}: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
+  }
+}
+
+function checkKeepDims(op: string, keepDims: unknown): void {
+  if (typeof keepDims !== 'boolean') throw new Error(`${op}: keepDims must be a boolean, got ${typeof keepDims}.`);
+}

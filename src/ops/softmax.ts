@@ -1,5 +1,68 @@
-// Softmax and log-softmax over an axis. (Being implemented.)
-import type { Tensor } from '../tensor/tensor';
+// Softmax and log-softmax along any axis, numerically stable (the row max is subtracted before
+// exp). The GPU kernel (shaders/softmax.wgsl) reads and writes each row in place along its stride;
+// the CPU reference works in float64.
 
-export function softmax(_x: Tensor, _axis = -1): Tensor { throw new Error('softmax: not implemented yet'); }
-export function logSoftmax(_x: Tensor, _axis = -1): Tensor { throw new Error('logSoftmax: not implemented yet'); }
+import type { Tensor } from '../tensor/tensor';
+import { runKernel1, type Kernel } from './kernel';
+import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
+import { checkRank, normalizeAxis } from './shape_util';
+import softmaxShader from '../../shaders/softmax.wgsl?raw';
+
+interface SoftmaxAttrs {
+  log: boolean;
+  layout: ReductionLayout;
+}
+
+const softmaxKernel: Kernel<SoftmaxAttrs> = {
+  name: 'softmax',
+  cpu([x], [y], { log, layout }) {
+    const offsets = Array.from({ length: layout.reducedSize }, (_, r) => reducedOffset(layout, r));
+    for (let row = 0; row < layout.outSize; row++) {
+      const base = keptOffset(layout, row);
+      let m = -Infinity;
+      for (const offset of offsets) m = Math.max(m, x.values[base + offset]);
+      let s = 0;
+      for (const offset of offsets) s += Math.exp(x.values[base + offset] - m);
+      for (const offset of offsets) {
+        const v = x.values[base + offset];
+        y.values[base + offset] = log ? v - m - Math.log(s) : Math.exp(v - m) / s;
+      }
+    }
+  },
+  webgpu(gpu, [x], [y], { log, layout }) {
+    gpu.dispatch({
+      shader: softmaxShader,
+      ...reductionDispatch(layout),
+      constants: { LOG: log, IN_INT: x.dtype === 'int32' },
+      uniforms: reductionUniforms(layout),
+      buffers: [x.buffer, y.buffer],
+    });
+  },
+};
+
+function normalize(name: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tensor {
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`${name}: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
+  }
+  if (typeof axis !== 'number') throw new Error(`${name}: axis must be a single number, got ${Array.isArray(axis) ? 'an array' : typeof axis}.`);
+  checkRank(name, x.shape);
+  if (x.rank === 0) throw new Error(`${name}: expected a tensor of rank at least 1, got a scalar.`);
+  const layout = reductionLayout(x.shape, [normalizeAxis(name, axis, x.rank)], true);
+  return runKernel1(softmaxKernel, [x], { shape: x.shape, dtype: 'float32' }, { log: name === 'logSoftmax', layout });
+}
+
+/**
+ * exp(x) / sum(exp(x)) along `axis` (default the last), computed stably; float32.
+ * @example ops.softmax(tensor([[1, 2, 3]])) // [[0.0900, 0.2447, 0.6652]]
+ */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  return normalize('softmax', x, axis);
+}
+
+/**
+ * x - log(sum(exp(x))) along `axis` (default the last), computed stably; float32.
+ * @example ops.logSoftmax(tensor([1000, 1000])) // [-0.6931, -0.6931]
+ */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  return normalize('logSoftmax', x, axis);
+}

@@ -2,5 +2,7 @@
 import type { OpCase } from './case';
 import { elementwiseCases } from './elementwise';
 import { shapeCases } from './shape';
+import { reduceCases } from './reduce';
+import { normalizationCases } from './normalization';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases];
