@@ -1,11 +1,186 @@
-// Matrix product with NumPy batch broadcasting. (Being implemented.)
+// Matrix product with NumPy semantics: the last two dimensions multiply, the leading (batch)
+// dimensions broadcast, and transposes of the last two dimensions are folded into the kernel's
+// indexing (shaders/matmul.wgsl) instead of being materialized. The kernel is register-blocked
+// (each invocation owns a 4 x 8 block of outputs) and uses no workgroup memory or barriers, which
+// SwiftShader runs very slowly. Shapes and dtypes are checked here, before any GPU work.
+
+import { formatShape, sizeOf, type ConcreteShape } from '../backend/types';
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
 import type { Tensor } from '../tensor/tensor';
+import { runKernel1, type Kernel } from './kernel';
+import { broadcastStrides, checkRank, MAX_RANK } from './shape_util';
+import matmulShader from '../../shaders/matmul.wgsl?raw';
 
 export interface MatmulOptions {
+  /** Multiply by the transpose of the last two dimensions of `a`. */
   transposeA?: boolean;
+  /** Multiply by the transpose of the last two dimensions of `b`. */
   transposeB?: boolean;
 }
 
-export function matmul(_a: Tensor, _b: Tensor, _options: MatmulOptions = {}): Tensor {
-  throw new Error('matmul: not implemented yet');
+/** Outputs per invocation: rows and columns (fixed by the accumulators of shaders/matmul.wgsl). */
+const TILE_ROWS = 4;
+const TILE_COLS = 8;
+/** Invocations per workgroup along output columns and along output rows (tunable overrides). */
+const WORKGROUP_COLS = 8;
+const WORKGROUP_ROWS = 4;
+
+interface MatmulAttrs {
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  batchShape: number[];
+  /** Element offsets between consecutive matrices of a and b along each batch dimension. */
+  aBatchStrides: number[];
+  bBatchStrides: number[];
+}
+
+const matmulKernel: Kernel<MatmulAttrs> = {
+  name: 'matmul',
+  cpu([a, b], [out], attrs) {
+    const { m, n, k, transposeA, transposeB, batchShape } = attrs;
+    const aRowStride = transposeA ? 1 : k;
+    const aKStride = transposeA ? m : 1;
+    const bKStride = transposeB ? 1 : n;
+    const bColStride = transposeB ? k : 1;
+    const batches = sizeOf(batchShape);
+    const row = new Float64Array(n);
+    for (let batch = 0; batch < batches; batch++) {
+      const [aOffset, bOffset] = batchOffsets(batch, attrs);
+      for (let i = 0; i < m; i++) {
+        row.fill(0);
+        for (let p = 0; p < k; p++) {
+          const x = a.values[aOffset + i * aRowStride + p * aKStride];
+          const bAt = bOffset + p * bKStride;
+          for (let j = 0; j < n; j++) row[j] += x * b.values[bAt + j * bColStride];
+        }
+        out.values.set(row, (batch * m + i) * n);
+      }
+    }
+  },
+  webgpu(gpu, [a, b], [out], attrs) {
+    const { m, n, k, batchShape } = attrs;
+    const columnBlocks = Math.ceil(n / (TILE_COLS * WORKGROUP_COLS));
+    const rowBlocks = Math.ceil(m / (TILE_ROWS * WORKGROUP_ROWS));
+    const batches = sizeOf(batchShape);
+    const maxPerDimension = gpu.limits.maxComputeWorkgroupsPerDimension;
+    if (columnBlocks > maxPerDimension) {
+      throw new Error(`matmul: ${n} output columns need ${columnBlocks} workgroups along x, more than this device's ${maxPerDimension}.`);
+    }
+    // (batch, row block) pairs spread over y and z; the kernel unfolds them.
+    const [y, z] = gridFor(batches * rowBlocks, 1, maxPerDimension);
+    gpu.dispatch({
+      shader: matmulShader,
+      constants: {
+        TRANSPOSE_A: attrs.transposeA,
+        TRANSPOSE_B: attrs.transposeB,
+        WORKGROUP_COLS,
+        WORKGROUP_ROWS,
+      },
+      uniforms: new Uniforms()
+        .u32(m, n, k, batches, rowBlocks, batchShape.length, 0, 0)
+        .u32Array(batchShape, MAX_RANK)
+        .u32Array(attrs.aBatchStrides, MAX_RANK)
+        .u32Array(attrs.bBatchStrides, MAX_RANK)
+        .finish(),
+      buffers: [a.buffer, b.buffer, out.buffer],
+      workgroups: [columnBlocks, y, z],
+    });
+  },
+};
+
+/** Offsets of the a and b matrices that batch number `batch` of the output reads. */
+function batchOffsets(batch: number, { batchShape, aBatchStrides, bBatchStrides }: MatmulAttrs): [number, number] {
+  let aOffset = 0;
+  let bOffset = 0;
+  let rest = batch;
+  for (let d = batchShape.length - 1; d >= 0; d--) {
+    const coord = rest % batchShape[d];
+    rest = Math.floor(rest / batchShape[d]);
+    aOffset += coord * aBatchStrides[d];
+    bOffset += coord * bBatchStrides[d];
+  }
+  return [aOffset, bOffset];
+}
+
+/**
+ * Matrix product with NumPy `matmul` semantics. The last two dimensions of `a` ([M, K]) and `b`
+ * ([K, N]) multiply; leading dimensions are batch dimensions and broadcast against each other, so
+ * a [batch, time, features] input times a [features, units] kernel works. `transposeA` /
+ * `transposeB` use the transpose of the last two dimensions without copying it.
+ *
+ * A rank-1 operand is a vector, as in NumPy: `a` of shape [K] acts as [1, K] and `b` of shape [K]
+ * as [K, 1], and that dimension is dropped from the result. Transposing a vector changes nothing.
+ * Both operands must be float32 (cast int32 tensors with `ops.cast(x, 'float32')`); sums run in
+ * float32 on the GPU.
+ *
+ * @example
+ * const y = ops.matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]));        // [[17], [39]]
+ * const scores = ops.matmul(queries, keys, { transposeB: true });           // [b, t, d] x [b, s, d] -> [b, t, s]
+ * const batched = ops.matmul(ones([2, 1, 4, 5]), ones([3, 5, 6]));         // shape [2, 3, 4, 6]
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  checkOperand('a', a);
+  checkOperand('b', b);
+  const aVector = a.rank === 1;
+  const bVector = b.rank === 1;
+  const transposeA = Boolean(options.transposeA) && !aVector;
+  const transposeB = Boolean(options.transposeB) && !bVector;
+  const aMatrix: ConcreteShape = aVector ? [1, a.shape[0]] : a.shape;
+  const bMatrix: ConcreteShape = bVector ? [b.shape[0], 1] : b.shape;
+  const [aRows, aCols] = aMatrix.slice(-2);
+  const [bRows, bCols] = bMatrix.slice(-2);
+  const m = transposeA ? aCols : aRows;
+  const k = transposeA ? aRows : aCols;
+  const kOfB = transposeB ? bCols : bRows;
+  const n = transposeB ? bRows : bCols;
+  if (k !== kOfB) {
+    const flags = [transposeA && 'transposeA', transposeB && 'transposeB'].filter(Boolean).join(' and ');
+    const detail = flags ? ` with ${flags} (${k} vs ${kOfB})` : '';
+    throw new Error(`matmul: inner dimensions differ: ${formatShape(a.shape)} x ${formatShape(b.shape)}${detail}.`);
+  }
+  const aBatch = aMatrix.slice(0, -2);
+  const bBatch = bMatrix.slice(0, -2);
+  const batchShape = broadcastBatch(aBatch, bBatch, a.shape, b.shape);
+  checkRank('matmul', [...batchShape, m, n]);
+  const outShape = [...batchShape, ...(aVector ? [] : [m]), ...(bVector ? [] : [n])];
+  const attrs: MatmulAttrs = {
+    m,
+    n,
+    k,
+    transposeA,
+    transposeB,
+    batchShape,
+    aBatchStrides: broadcastStrides(aBatch, batchShape).map((s) => s * m * k),
+    bBatchStrides: broadcastStrides(bBatch, batchShape).map((s) => s * k * n),
+  };
+  return runKernel1(matmulKernel, [a, b], { shape: outShape, dtype: 'float32' }, attrs);
+}
+
+function checkOperand(name: 'a' | 'b', x: Tensor): void {
+  if (x === null || typeof x !== 'object' || !x.isTensorInstance) {
+    throw new Error(`matmul: expected ${name} to be a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
+  }
+  if (x.rank === 0) throw new Error(`matmul: ${name} is a scalar (shape []); matmul needs operands of rank 1 or more (use ops.mul to scale).`);
+  if (x.dtype !== 'float32') {
+    throw new Error(`matmul: ${name} is ${x.dtype} (shape ${formatShape(x.shape)}); matmul takes float32 tensors. Cast it first: ops.cast(${name}, 'float32').`);
+  }
+}
+
+/** The broadcast of the batch dimensions, with an error naming both full shapes. */
+function broadcastBatch(aBatch: ConcreteShape, bBatch: ConcreteShape, aShape: ConcreteShape, bShape: ConcreteShape): number[] {
+  const rank = Math.max(aBatch.length, bBatch.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = aBatch[aBatch.length - rank + i] ?? 1;
+    const db = bBatch[bBatch.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`matmul: batch dimensions ${formatShape(aBatch)} and ${formatShape(bBatch)} cannot be broadcast together: ${formatShape(aShape)} x ${formatShape(bShape)}.`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
 }

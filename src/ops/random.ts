@@ -1,10 +1,188 @@
-// Seeded random tensors generated on the device. (Being implemented.)
+// Seeded random tensors generated on the device (shaders/random.wgsl): uniform, normal and
+// truncated normal. The generator is counter-based: element i of draw d is a hash of
+// (seed, i, d) using only u32 multiply/xor/add/shift, which the CPU kernel reproduces exactly with
+// Math.imul, so one seed gives the same tensor on both backends (uniform bit for bit; normals
+// within about 1e-6, the difference between the GPU's float32 log/cos polynomials and Math.log/cos).
+// Without a seed each call takes a fresh one.
+
 import type { DType } from '../backend/types';
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
 import type { Tensor } from '../tensor/tensor';
+import { checkDtype, checkShape } from './creation';
+import { runKernel1, type Kernel } from './kernel';
+import randomShader from '../../shaders/random.wgsl?raw';
 
-export interface RandomNormalOptions { mean?: number; stddev?: number; seed?: number; dtype?: DType }
-export interface RandomUniformOptions { minval?: number; maxval?: number; seed?: number; dtype?: DType }
+export interface RandomNormalOptions {
+  /** Mean of the distribution (default 0). */
+  mean?: number;
+  /** Standard deviation (default 1). */
+  stddev?: number;
+  /** An integer; the same seed gives the same values on every backend. */
+  seed?: number;
+  /** Only float32. */
+  dtype?: DType;
+}
 
-export function randomNormal(_shape: readonly number[], _options: RandomNormalOptions = {}): Tensor { throw new Error('randomNormal: not implemented yet'); }
-export function randomUniform(_shape: readonly number[], _options: RandomUniformOptions = {}): Tensor { throw new Error('randomUniform: not implemented yet'); }
-export function truncatedNormal(_shape: readonly number[], _options: RandomNormalOptions = {}): Tensor { throw new Error('truncatedNormal: not implemented yet'); }
+export interface RandomUniformOptions {
+  /** Lower bound, included (default 0). */
+  minval?: number;
+  /** Upper bound, excluded (default 1). */
+  maxval?: number;
+  /** An integer; the same seed gives the same values on every backend. */
+  seed?: number;
+  /** float32 (default) or int32 (integers in [minval, maxval)). */
+  dtype?: DType;
+}
+
+const WORKGROUP_SIZE = 256;
+/** Rounds of redrawing for the truncated normal; matches TRUNCATION_ROUNDS in random.wgsl. */
+const TRUNCATION_ROUNDS = 8;
+/** |z| bound of the truncated normal, in standard deviations (Keras: 2). */
+const TRUNCATION_BOUND = 2;
+const INV_2_POW_24 = 2 ** -24;
+
+/** Codes match the `switch DIST` of shaders/random.wgsl. */
+const DISTRIBUTIONS = { uniform: 0, uniformInt: 1, normal: 2, truncatedNormal: 3 } as const;
+
+interface RandomAttrs {
+  distribution: (typeof DISTRIBUTIONS)[keyof typeof DISTRIBUTIONS];
+  seed: number;
+  /** uniform: minval; normals: mean. */
+  low: number;
+  /** uniform: maxval - minval; normals: stddev. */
+  scale: number;
+}
+
+/** The PCG hash of random.wgsl in exact u32 arithmetic. */
+function pcgHash(v: number): number {
+  const state = (Math.imul(v, 747796405) + 2891336453) >>> 0;
+  const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737) >>> 0;
+  return ((word >>> 22) ^ word) >>> 0;
+}
+
+function randomBits(seed: number, index: number, draw: number): number {
+  const key = (seed + pcgHash(draw)) >>> 0;
+  const hashedKey = pcgHash(key);
+  return pcgHash((pcgHash((index ^ hashedKey) >>> 0) + hashedKey) >>> 0);
+}
+
+function standardNormal(seed: number, index: number, round: number): number {
+  const u1 = ((randomBits(seed, index, 2 * round) >>> 8) + 1) * INV_2_POW_24;
+  const u2 = (randomBits(seed, index, 2 * round + 1) >>> 8) * INV_2_POW_24;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+const randomKernel: Kernel<RandomAttrs> = {
+  name: 'random',
+  cpu(_inputs, [y], { distribution, seed, low, scale }) {
+    const dst = y.values;
+    const low32 = Math.fround(low);
+    const scale32 = Math.fround(scale);
+    for (let i = 0; i < dst.length; i++) {
+      if (distribution === DISTRIBUTIONS.uniform) {
+        const u = (randomBits(seed, i, 0) >>> 8) * INV_2_POW_24;
+        dst[i] = low32 + Math.fround(u * scale32);
+      } else if (distribution === DISTRIBUTIONS.uniformInt) {
+        dst[i] = (low + (randomBits(seed, i, 0) % scale)) | 0;
+      } else if (distribution === DISTRIBUTIONS.normal) {
+        dst[i] = low + scale * standardNormal(seed, i, 0);
+      } else {
+        let z = standardNormal(seed, i, 0);
+        for (let round = 1; round < TRUNCATION_ROUNDS && Math.abs(z) > TRUNCATION_BOUND; round++) z = standardNormal(seed, i, round);
+        dst[i] = low + scale * Math.min(Math.max(z, -TRUNCATION_BOUND), TRUNCATION_BOUND);
+      }
+    }
+  },
+  webgpu(gpu, _inputs, [y], { distribution, seed, low, scale }) {
+    gpu.dispatch({
+      shader: randomShader,
+      constants: { DIST: distribution },
+      uniforms: new Uniforms().u32(y.size, seed).f32(low, scale).i32(low).u32(scale).finish(),
+      buffers: [y.buffer],
+      workgroups: gridFor(y.size, WORKGROUP_SIZE),
+    });
+  },
+};
+
+// Fresh seeds: a counter stepped by the golden ratio from a random start, then hashed.
+let seedCounter = Math.floor(Math.random() * 2 ** 32) >>> 0;
+
+/** The u32 seed of the kernels: the given integer folded into 32 bits, or a fresh one. */
+function resolveSeed(op: string, seed: number | undefined): number {
+  if (seed === undefined) {
+    seedCounter = (seedCounter + 0x9e3779b9) >>> 0;
+    return pcgHash(seedCounter);
+  }
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new Error(`${op}: seed must be an integer, got ${String(seed)}.`);
+  const high = Math.floor(seed / 2 ** 32);
+  return ((seed >>> 0) ^ (high === 0 ? 0 : pcgHash(high >>> 0))) >>> 0;
+}
+
+function checkFinite(op: string, name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${op}: ${name} must be a finite number, got ${String(value)}.`);
+}
+
+function checkNormal(op: string, shape: readonly number[], { mean = 0, stddev = 1, dtype = 'float32' }: RandomNormalOptions): void {
+  checkShape(op, shape);
+  if (dtype !== 'float32') throw new Error(`${op}: dtype must be 'float32', got '${String(dtype)}'.`);
+  checkFinite(op, 'mean', mean);
+  checkFinite(op, 'stddev', stddev);
+  if (stddev < 0) throw new Error(`${op}: stddev must not be negative, got ${stddev}.`);
+}
+
+/**
+ * A tensor of normally distributed values (Box-Muller on the device).
+ *
+ * @example
+ * const noise = randomNormal([32, 10], { stddev: 0.1, seed: 42 });
+ */
+export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  checkNormal('randomNormal', shape, options);
+  const seed = resolveSeed('randomNormal', options.seed);
+  const attrs: RandomAttrs = { distribution: DISTRIBUTIONS.normal, seed, low: options.mean ?? 0, scale: options.stddev ?? 1 };
+  return runKernel1(randomKernel, [], { shape, dtype: 'float32' }, attrs);
+}
+
+/**
+ * A tensor of uniformly distributed values in [minval, maxval). With `dtype: 'int32'` the values
+ * are integers in [minval, maxval), and both bounds must be integers.
+ *
+ * @example
+ * const weights = randomUniform([784, 64], { minval: -0.05, maxval: 0.05, seed: 1 });
+ * const classes = randomUniform([100], { maxval: 10, dtype: 'int32' });
+ */
+export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
+  const op = 'randomUniform';
+  const { minval = 0, maxval = 1, dtype = 'float32' } = options;
+  checkShape(op, shape);
+  checkDtype(op, dtype);
+  checkFinite(op, 'minval', minval);
+  checkFinite(op, 'maxval', maxval);
+  if (dtype === 'int32') {
+    const inInt32 = (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
+    if (!inInt32(minval) || !inInt32(maxval)) throw new Error(`${op}: int32 bounds must be integers in the int32 range, got minval=${minval}, maxval=${maxval}.`);
+    if (!(minval < maxval)) throw new Error(`${op}: minval (${minval}) must be less than maxval (${maxval}) for int32.`);
+  } else if (!(minval <= maxval)) {
+    throw new Error(`${op}: minval (${minval}) must not exceed maxval (${maxval}).`);
+  }
+  const seed = resolveSeed(op, options.seed);
+  const distribution = dtype === 'int32' ? DISTRIBUTIONS.uniformInt : DISTRIBUTIONS.uniform;
+  return runKernel1(randomKernel, [], { shape, dtype }, { distribution, seed, low: minval, scale: maxval - minval });
+}
+
+/**
+ * A tensor of normal values truncated at two standard deviations, as Keras' `TruncatedNormal`
+ * initializer: a value more than 2 stddev from the mean is redrawn (up to 8 rounds, deterministic
+ * for a given seed; the chance that a value is still outside after 8 rounds, 1e-11, is handled by
+ * clamping).
+ *
+ * @example
+ * const kernel = truncatedNormal([64, 64], { stddev: 0.05, seed: 7 });
+ */
+export function truncatedNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  checkNormal('truncatedNormal', shape, options);
+  const seed = resolveSeed('truncatedNormal', options.seed);
+  const attrs: RandomAttrs = { distribution: DISTRIBUTIONS.truncatedNormal, seed, low: options.mean ?? 0, scale: options.stddev ?? 1 };
+  return runKernel1(randomKernel, [], { shape, dtype: 'float32' }, attrs);
+}

@@ -4,5 +4,7 @@ import { elementwiseCases } from './elementwise';
 import { shapeCases } from './shape';
 import { reduceCases } from './reduce';
 import { normalizationCases } from './normalization';
+import { matmulCases } from './matmul';
+import { creationCases } from './creation';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases];

@@ -1,0 +1,30 @@
+// GPU-versus-CPU cases for tensors made from a rule: fill, zeros, ones, the *Like forms, range in
+// both directions and dtypes, eye (square, wide, tall), oneHot with out-of-range indices, and
+// sizes past one workgroup and past the 65535-workgroup grid limit.
+
+import { eye, fill, oneHot, ones, onesLike, range, tensor, zeros, zerosLike } from '../../src/index';
+import type { OpCase } from './case';
+import { rand } from './data';
+
+export const creationCases: OpCase[] = [
+  { name: 'fill [3,5] 2.5', run: () => fill([3, 5], 2.5) },
+  { name: 'fill int32 truncates', run: () => fill([7], -3.7, 'int32') },
+  { name: 'fill with NaN and Infinity', run: () => [fill([3], NaN), fill([2], -Infinity)] },
+  { name: 'fill scalar shape []', run: () => fill([], 4) },
+  { name: 'fill empty [0,3]', run: () => fill([0, 3], 1) },
+  { name: 'zeros [257] and ones [2,3,4]', run: () => [zeros([257]), ones([2, 3, 4], 'int32')] },
+  { name: 'range of 70000 elements', run: () => range(70000) },
+  { name: 'zerosLike / onesLike keep the dtype', run: () => [zerosLike(rand([4, 3])), onesLike(rand([5], { int: true, low: 0, high: 4 }))] },
+  { name: 'range(10)', run: () => range(10) },
+  { name: 'range(1, 2, 0.1)', run: () => range(1, 2, 0.1) },
+  { name: 'range(5, -5, -1.5)', run: () => range(5, -5, -1.5) },
+  { name: 'range int32 descending', run: () => range(10, -7, -3, 'int32') },
+  { name: 'range int32 large values stay exact', run: () => range(2 ** 30, 2 ** 30 + 1000, 7, 'int32') },
+  { name: 'range empty (stop before start)', run: () => range(5, 1) },
+  { name: 'eye(4)', run: () => eye(4) },
+  { name: 'eye(3, 6) int32', run: () => eye(3, 6, 'int32') },
+  { name: 'eye(37, 5)', run: () => eye(37, 5) },
+  { name: 'oneHot [6] depth 4 with out-of-range indices', run: () => oneHot(tensor(new Int32Array([0, 3, 1, -1, 4, 2]), [6]), 4) },
+  { name: 'oneHot [2,3] depth 5 with on/off values', run: () => oneHot(tensor(new Int32Array([4, 0, 2, 1, 3, 9]), [2, 3]), 5, 0.9, 0.025) },
+  { name: 'oneHot of random labels [300] depth 10', run: () => oneHot(rand([300], { int: true, low: 0, high: 10 }), 10) },
+];

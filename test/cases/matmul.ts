@@ -1,0 +1,70 @@
+// GPU-versus-CPU cases for matmul: all four transpose combinations on sizes that are not multiples
+// of the kernel's tiles, batch broadcasting in each direction, ranks 1 to 4, empty dimensions
+// (K = 0 must give zeros), single rows and columns, and one larger product.
+
+import { ops, type Tensor } from '../../src/index';
+import type { OpCase } from './case';
+import { rand } from './data';
+
+/** Float32 sums of K products differ from the CPU's float64 sums by about K * 2^-24 * |terms|. */
+const RTOL = 1e-4;
+const atolFor = (k: number) => 1e-6 * Math.max(k, 1);
+
+/** The stored shape of an operand whose product shape is [rows, cols] under `transpose`. */
+const stored = (batch: number[], rows: number, cols: number, transpose: boolean) => [...batch, ...(transpose ? [cols, rows] : [rows, cols])];
+
+function product(aBatch: number[], bBatch: number[], m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): OpCase {
+  const as = stored(aBatch, m, k, transposeA);
+  const bs = stored(bBatch, k, n, transposeB);
+  const flags = [transposeA && 'transposeA', transposeB && 'transposeB'].filter(Boolean).join(', ');
+  return {
+    name: `matmul [${as}] x [${bs}]${flags ? ` (${flags})` : ''}`,
+    run: () => ops.matmul(rand(as), rand(bs), { transposeA, transposeB }),
+    rtol: RTOL,
+    atol: atolFor(k),
+  };
+}
+
+const SIZES: Array<[number, number, number]> = [
+  [1, 1, 1],
+  [3, 17, 5],
+  [17, 33, 3],
+  [33, 3, 65],
+  [65, 129, 17],
+  [129, 65, 33],
+  [1, 129, 65],
+  [65, 33, 1],
+  [4, 8, 8],
+];
+
+const TRANSPOSES: Array<[boolean, boolean]> = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
+
+export const matmulCases: OpCase[] = [
+  ...SIZES.flatMap(([m, k, n]) => TRANSPOSES.map(([ta, tb]) => product([], [], m, k, n, ta, tb))),
+  // Batches: equal, broadcast on either side, rank-4 times rank-2 and rank-3.
+  product([5], [5], 7, 9, 11, false, false),
+  product([3], [], 17, 33, 10, false, false),
+  product([], [3], 10, 33, 17, false, false),
+  product([2, 3], [], 5, 4, 6, true, false),
+  product([2, 1], [3], 4, 5, 6, false, false),
+  product([1], [2, 3], 4, 5, 6, false, true),
+  product([2, 1, 3], [4, 1], 3, 6, 9, true, true),
+  // Empty dimensions: K = 0 gives zeros; M, N or the batch 0 give empty results.
+  product([], [], 5, 0, 7, false, false),
+  product([2], [2], 3, 0, 70, true, true),
+  product([], [], 0, 4, 7, false, false),
+  product([], [], 4, 4, 0, false, false),
+  product([0], [], 4, 4, 4, false, false),
+  // Rank-1 operands follow NumPy: a vector on either side, or both (a scalar-shaped dot product).
+  { name: 'matmul vector [33] x [33,17]', run: () => ops.matmul(rand([33]), rand([33, 17])), rtol: RTOL, atol: atolFor(33) },
+  { name: 'matmul [2,17,33] x vector [33]', run: () => ops.matmul(rand([2, 17, 33]), rand([33])), rtol: RTOL, atol: atolFor(33) },
+  { name: 'matmul vector [65] x vector [65]', run: () => ops.matmul(rand([65]), rand([65])), rtol: RTOL, atol: atolFor(65) },
+  { name: 'matmul of a dense layer [64,100] x [100,10] plus bias', run: () => ops.matmul(rand([64, 100]), rand([100, 10])).add(rand([10])), rtol: RTOL, atol: atolFor(100) },
+  { name: 'matmul chained (a x b) x c', run: (): Tensor => ops.matmul(ops.matmul(rand([9, 13]), rand([13, 21])), rand([21, 5])), rtol: RTOL, atol: 1e-4 },
+  product([], [], 130, 257, 66, false, false),
+];

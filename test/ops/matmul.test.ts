@@ -1,0 +1,66 @@
+// matmul: the GPU kernel against the CPU backend on edge-heavy shapes, known products, NumPy
+// shape rules, and the errors users meet.
+
+import { describe, expect, it } from 'vitest';
+import { ops, tensor } from '../../src/node';
+import { matmulCases } from '../cases/matmul';
+import { checkCases, useWebGPU } from '../helpers';
+
+useWebGPU();
+
+describe('GPU matches CPU', () => checkCases(matmulCases));
+
+describe('reference values', () => {
+  it('multiplies a hand-computed product', async () => {
+    const a = tensor([[1, 2, 3], [4, 5, 6]]);
+    const b = tensor([[7, 8], [9, 10], [11, 12]]);
+    expect(await ops.matmul(a, b).array()).toEqual([[58, 64], [139, 154]]);
+    expect(await a.matmul(a, { transposeB: true }).array()).toEqual([[14, 32], [32, 77]]);
+    expect(await ops.matmul(a, a, { transposeA: true }).array()).toEqual([[17, 22, 27], [22, 29, 36], [27, 36, 45]]);
+    expect(await ops.matmul(b, a, { transposeA: true, transposeB: true }).array()).toEqual([[58, 139], [64, 154]]);
+  });
+
+  it('writes zeros when K is 0', async () => {
+    const c = ops.matmul(tensor([], [3, 0]), tensor([], [0, 5]));
+    expect(c.shape).toEqual([3, 5]);
+    expect(Array.from(await c.data())).toEqual(new Array(15).fill(0));
+  });
+
+  it('follows NumPy shapes for batches and vectors', () => {
+    expect(ops.matmul(tensor(new Float32Array(40), [2, 1, 4, 5]), tensor(new Float32Array(90), [3, 5, 6])).shape).toEqual([2, 3, 4, 6]);
+    expect(ops.matmul(tensor([1, 2]), tensor([[1, 2, 3], [4, 5, 6]])).shape).toEqual([3]);
+    expect(ops.matmul(tensor([[1, 2], [3, 4]]), tensor([1, 2])).shape).toEqual([2]);
+    expect(ops.matmul(tensor([1, 2]), tensor([3, 4])).shape).toEqual([]);
+  });
+});
+
+describe('errors', () => {
+  it('names both shapes when inner dimensions differ', () => {
+    expect(() => ops.matmul(tensor(new Float32Array(3200), [32, 100]), tensor(new Float32Array(640), [64, 10]))).toThrow('matmul: inner dimensions differ: [32,100] x [64,10].');
+  });
+
+  it('mentions transposes that are set', () => {
+    expect(() => ops.matmul(tensor(new Float32Array(6), [2, 3]), tensor(new Float32Array(6), [2, 3]), { transposeB: true })).not.toThrow();
+    expect(() => ops.matmul(tensor(new Float32Array(6), [2, 3]), tensor(new Float32Array(6), [3, 2]), { transposeB: true })).toThrow(
+      'matmul: inner dimensions differ: [2,3] x [3,2] with transposeB (3 vs 2).',
+    );
+  });
+
+  it('rejects batch dimensions that do not broadcast', () => {
+    expect(() => ops.matmul(tensor(new Float32Array(40), [2, 4, 5]), tensor(new Float32Array(90), [3, 5, 6]))).toThrow(
+      'matmul: batch dimensions [2] and [3] cannot be broadcast together: [2,4,5] x [3,5,6].',
+    );
+  });
+
+  it('rejects scalars', () => {
+    expect(() => ops.matmul(tensor(2), tensor([1, 2]))).toThrow('matmul: a is a scalar (shape []); matmul needs operands of rank 1 or more');
+  });
+
+  it('rejects int32 operands', () => {
+    expect(() => ops.matmul(tensor([[1, 2]]), tensor([[1], [2]], undefined, 'int32'))).toThrow("matmul: b is int32 (shape [2,1]); matmul takes float32 tensors. Cast it first: ops.cast(b, 'float32').");
+  });
+
+  it('rejects non-tensors', () => {
+    expect(() => ops.matmul([[1]] as never, tensor([[1]]))).toThrow('matmul: expected a to be a Tensor, got an array');
+  });
+});
