@@ -10,6 +10,9 @@ import { Uniforms } from '../backend/webgpu/uniforms';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
 import { broadcastStrides, checkRank, MAX_RANK } from './shape_util';
+import { recordGradient } from '../autograd/tape';
+import { sumToShape } from '../autograd/unbroadcast';
+import { reshape } from './shape';
 import matmulShader from '../../shaders/matmul.wgsl?raw';
 
 export interface MatmulOptions {
@@ -157,7 +160,17 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     aBatchStrides: broadcastStrides(aBatch, batchShape).map((s) => s * m * k),
     bBatchStrides: broadcastStrides(bBatch, batchShape).map((s) => s * k * n),
   };
-  return runKernel1(matmulKernel, [a, b], { shape: outShape, dtype: 'float32' }, attrs);
+  const y = runKernel1(matmulKernel, [a, b], { shape: outShape, dtype: 'float32' }, attrs);
+  recordGradient('matmul', [a, b], [y], () => ([dy]) => {
+    // Work on the matrix forms (vectors as [1, K] / [K, 1]); sum over broadcast batch dimensions.
+    const aMat = reshape(a, aMatrix);
+    const bMat = reshape(b, bMatrix);
+    const dyMat = reshape(dy, [...batchShape, m, n]);
+    const da = transposeA ? matmul(bMat, dyMat, { transposeA: transposeB, transposeB: true }) : matmul(dyMat, bMat, { transposeB: !transposeB });
+    const db = transposeB ? matmul(dyMat, aMat, { transposeA: true, transposeB: transposeA }) : matmul(aMat, dyMat, { transposeA: !transposeA });
+    return [reshape(sumToShape(da, aMatrix), a.shape), reshape(sumToShape(db, bMatrix), b.shape)];
+  });
+  return y;
 }
 
 function checkOperand(name: 'a' | 'b', x: Tensor): void {
