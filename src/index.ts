@@ -13,3 +13,5 @@ export * as ops from './ops/index';
 export { GradientTape, type GradientTapeOptions } from './autograd/tape';
 export { Variable, variable, type VariableOptions } from './autograd/variable';
 export { valueAndGrad, grad } from './autograd/functional';
+export * as losses from './losses/index';
+export * as optimizers from './optimizers/index';

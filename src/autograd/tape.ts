@@ -7,6 +7,7 @@
 import { addDisposalHolder, collectTensors, removeDisposalHolder, tidy, type DisposalHolder } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { formatShape } from '../backend/types';
+import { onesLike, zerosLike } from '../ops/creation';
 
 /** Gradients of an op's inputs from the gradients of its outputs (null: no gradient for that input). */
 export type BackwardRule = (outputGrads: Tensor[]) => Array<Tensor | null>;
@@ -180,13 +181,6 @@ export class GradientTape implements DisposalHolder {
   }
 }
 
-function onesLike(t: Tensor): Tensor {
-  return t.mul(0).add(1);
-}
-
-function zerosLike(t: Tensor): Tensor {
-  return t.mul(0);
-}
 
 /** Finds the tensors a value holds (re-exported for valueAndGrad). */
 export function tensorsIn(value: unknown): Tensor[] {

@@ -367,18 +367,14 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   const y = runKernel1(binaryKernel, tensors, { shape: outShape, dtype: outDtype }, attrs, name);
   const grad = op.grad;
   if (grad && outDtype === 'float32') {
-    const [ta, tb] = [a, b].map((t) => (typeof t === 'number' ? scalarConstant(t) : t));
     recordGradient(name, tensors, [y], () => ([dy]) => {
+      // Number operands become tensors only here, inside gradient()'s own scope.
+      const [ta, tb] = [a, b].map((t) => (typeof t === 'number' ? scalar(t) : t));
       const [ga, gb] = grad(dy, ta, tb, y);
       return tensors.map((t) => (t.dtype !== 'float32' ? null : sumToShape(t === a ? ga : gb, t.shape)));
     });
   }
   return y;
-}
-
-/** A number operand as a tensor for a gradient rule (only built when a tape records the op). */
-function scalarConstant(value: number): Tensor {
-  return scalar(value);
 }
 
 /** a + b, broadcasting. */
@@ -481,9 +477,11 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   }
   if (dtype === 'float32') {
     const differentiable = [ta, tb].filter((t) => !owned.includes(t));
-    recordGradient('where', differentiable, [y], () => ([dy]) =>
-      differentiable.map((t) => sumToShape(t === ta ? where(condition, dy, 0) : where(condition, 0, dy), t.shape)),
-    );
+    // The condition is an input of the entry so that the tape keeps it for the rule.
+    recordGradient('where', [condition, ...differentiable], [y], () => ([dy]) => [
+      null,
+      ...differentiable.map((t) => sumToShape(t === ta ? where(condition, dy, 0) : where(condition, 0, dy), t.shape)),
+    ]);
   }
   return y;
 }

@@ -1,9 +1,11 @@
 // The fused sigmoid focal loss (Lin et al. 2017, as the widely used TensorFlow implementation
 // writes it) and its derivative with respect to the logits, element-wise. One WGSL kernel
 // (shaders/focal_loss.wgsl, whose header gives the formulas) computes either; the CPU reference
-// evaluates the same formulas in float64 with the same clip constants.
+// evaluates the same formulas in float64 with the same clip constants. The loss's gradient rule
+// runs the derivative kernel: d logits = dy * sigmoidFocalLossGrad; labels get none.
 
 import type { Tensor } from '../tensor/tensor';
+import { recordGradient } from '../autograd/tape';
 import { formatShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
@@ -100,7 +102,11 @@ function focal(name: 'sigmoidFocalLoss' | 'sigmoidFocalLossGrad', labels: Tensor
  * const total = loss.sum();
  */
 export function sigmoidFocalLoss(labels: Tensor, logits: Tensor, options: FocalLossOptions = {}): Tensor {
-  return focal('sigmoidFocalLoss', labels, logits, options);
+  const loss = focal('sigmoidFocalLoss', labels, logits, options);
+  if (logits.dtype === 'float32') {
+    recordGradient('sigmoidFocalLoss', [labels, logits], [loss], () => ([dy]) => [null, dy.mul(sigmoidFocalLossGrad(labels, logits, options))]);
+  }
+  return loss;
 }
 
 /**

@@ -1,8 +1,11 @@
 // Mean and population variance over axes (tf.nn.moments) from one kernel with two outputs. The GPU
 // kernel (shaders/moments.wgsl) runs Welford's update per invocation and Chan's parallel merge
-// across invocations; the CPU reference takes two passes in float64.
+// across invocations; the CPU reference takes two passes in float64. The gradient (float32 inputs)
+// combines both outputs' incoming gradients: dx = (dmean + 2 dvar (x - mean)) / N.
 
 import type { Tensor } from '../tensor/tensor';
+import { recordGradient } from '../autograd/tape';
+import { reshape } from './shape';
 import { runKernel, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxes } from './shape_util';
@@ -61,5 +64,14 @@ export function moments(x: Tensor, axes: number | readonly number[], options: Mo
   const layout = reductionLayout(x.shape, sorted, keepDims);
   const output = { shape: layout.outShape, dtype: 'float32' as const };
   const [mean, variance] = runKernel(momentsKernel, [x], [output, output], layout);
+  if (x.dtype === 'float32') {
+    const keptShape = x.shape.map((d, i) => (sorted.includes(i) ? 1 : d));
+    const count = Math.max(layout.reducedSize, 1);
+    recordGradient('moments', [x], [mean, variance], () => ([dMean, dVariance]) => {
+      const centered = x.sub(reshape(mean, keptShape));
+      const dx = reshape(dVariance, keptShape).mul(2).mul(centered).add(reshape(dMean, keptShape));
+      return [dx.div(count)];
+    });
+  }
   return { mean, variance };
 }

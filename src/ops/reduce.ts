@@ -1,10 +1,15 @@
 // Reductions over any axes with keepDims: sum, mean, prod, max, min, all, any, logSumExp, and
 // argMax/argMin along one axis or the flattened tensor. One WGSL kernel family
 // (shaders/reduce.wgsl) reads the input in place through the layout of reduction_layout.ts; the
-// CPU reference walks the same layout and folds each output's values in float64.
+// CPU reference walks the same layout and folds each output's values in float64. Gradient rules
+// (float32 inputs only) sit beside each op's forward rule and reshape dy to the keepDims shape so
+// it broadcasts back over the reduced axes.
 
 import { formatShape, type DType } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';
+import { recordGradient } from '../autograd/tape';
+import { where } from './elementwise';
+import { broadcastTo, reshape } from './shape';
 import { runKernel1, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxes, normalizeAxis } from './shape_util';
@@ -19,17 +24,28 @@ interface ReduceOp {
   dtype: 'same' | 'float' | 'int';
   /** Folds one output's values (in reduction order) to its result. */
   cpu: (values: number[], isInt: boolean) => number;
+  /**
+   * dy * d(out)/d(x), of x's shape; dy and y come in the keepDims shape, `count` is the number of
+   * elements each output reduces. Absent: not differentiable.
+   */
+  grad?: (dy: Tensor, x: Tensor, y: Tensor, axes: readonly number[], count: number) => Tensor;
 }
 
 const REDUCE_OPS = {
-  sum: { code: 0, dtype: 'same', cpu: (v, isInt) => (isInt ? v.reduce((a, b) => (a + b) | 0, 0) : v.reduce((a, b) => a + b, 0)) },
-  mean: { code: 1, dtype: 'float', cpu: (v) => v.reduce((a, b) => a + b, 0) / v.length },
-  prod: { code: 2, dtype: 'same', cpu: (v, isInt) => (isInt ? v.reduce((a, b) => Math.imul(a, b), 1) : v.reduce((a, b) => a * b, 1)) },
-  max: { code: 3, dtype: 'same', cpu: (v, isInt) => v.reduce((a, b) => (Number.isNaN(a) || a >= b ? a : b), isInt ? -(2 ** 31) : -Infinity) },
-  min: { code: 4, dtype: 'same', cpu: (v, isInt) => v.reduce((a, b) => (Number.isNaN(a) || a <= b ? a : b), isInt ? 2 ** 31 - 1 : Infinity) },
+  sum: { code: 0, dtype: 'same', cpu: (v, isInt) => (isInt ? v.reduce((a, b) => (a + b) | 0, 0) : v.reduce((a, b) => a + b, 0)),
+    grad: (dy, x) => broadcastTo(dy, x.shape) },
+  mean: { code: 1, dtype: 'float', cpu: (v) => v.reduce((a, b) => a + b, 0) / v.length,
+    grad: (dy, x, _y, _axes, count) => broadcastTo(dy.div(Math.max(count, 1)), x.shape) },
+  prod: { code: 2, dtype: 'same', cpu: (v, isInt) => (isInt ? v.reduce((a, b) => Math.imul(a, b), 1) : v.reduce((a, b) => a * b, 1)),
+    grad: (dy, x, _y, axes) => dy.mul(productOfOthers(x, axes)) },
+  max: { code: 3, dtype: 'same', cpu: (v, isInt) => v.reduce((a, b) => (Number.isNaN(a) || a >= b ? a : b), isInt ? -(2 ** 31) : -Infinity),
+    grad: (dy, x, y, axes) => dy.mul(shareAmongTies(x, y, axes)) },
+  min: { code: 4, dtype: 'same', cpu: (v, isInt) => v.reduce((a, b) => (Number.isNaN(a) || a <= b ? a : b), isInt ? 2 ** 31 - 1 : Infinity),
+    grad: (dy, x, y, axes) => dy.mul(shareAmongTies(x, y, axes)) },
   all: { code: 5, dtype: 'int', cpu: (v) => Number(v.every((x) => x !== 0)) },
   any: { code: 6, dtype: 'int', cpu: (v) => Number(v.some((x) => x !== 0)) },
-  logSumExp: { code: 7, dtype: 'float', cpu: logSumExpRef },
+  logSumExp: { code: 7, dtype: 'float', cpu: logSumExpRef,
+    grad: (dy, x, y) => dy.mul(x.sub(y).exp()) },
   argMax: { code: 8, dtype: 'int', cpu: (v) => argExtreme(v, (a, b) => a > b) },
   argMin: { code: 9, dtype: 'int', cpu: (v) => argExtreme(v, (a, b) => a < b) },
 } satisfies Record<string, ReduceOp>;
@@ -68,7 +84,36 @@ function reduce(name: ReduceName, x: Tensor, axes: readonly number[], keepDims: 
   const op: ReduceOp = REDUCE_OPS[name];
   const layout = reductionLayout(x.shape, axes, keepDims);
   const dtype: DType = op.dtype === 'same' ? x.dtype : op.dtype === 'int' ? 'int32' : 'float32';
-  return runKernel1(reduceKernel, [x], { shape: layout.outShape, dtype }, { op, layout });
+  const y = runKernel1(reduceKernel, [x], { shape: layout.outShape, dtype }, { op, layout });
+  const grad = op.grad;
+  if (grad && x.dtype === 'float32') {
+    const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    recordGradient(name, [x], [y], () => ([dy]) => [grad(reshape(dy, keptShape), x, reshape(y, keptShape), axes, layout.reducedSize)]);
+  }
+  return y;
+}
+
+/**
+ * d prod(x) / d x_i: the product of the other elements of x_i's reduction, exact where x has
+ * zeros. With no zero it is prod / x_i; with one zero, the product of the nonzero elements at the
+ * zero and 0 elsewhere; with two or more zeros, 0 everywhere.
+ */
+function productOfOthers(x: Tensor, axes: readonly number[]): Tensor {
+  const isZero = x.equal(0);
+  const zeros = sum(isZero, axes, true);
+  const nonZero = where(isZero, 1, x);
+  const productOfNonZero = prod(nonZero, axes, true);
+  const atTheOnlyZero = where(isZero.logicalAnd(zeros.equal(1)), productOfNonZero, 0);
+  return where(zeros.equal(0), productOfNonZero.div(nonZero), atTheOnlyZero);
+}
+
+/**
+ * d max(x) / d x (and min): 1 / (number of ties) where x equals the result, else 0, as
+ * TensorFlow and JAX split the gradient evenly among tied extremes; y is in the keepDims shape.
+ */
+function shareAmongTies(x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
+  const isExtreme = x.equal(y).cast('float32');
+  return isExtreme.div(sum(isExtreme, axes, true));
 }
 
 /** Validates a multi-axis reduction's arguments and returns its sorted axes. */

@@ -1,8 +1,10 @@
 // Softmax and log-softmax along any axis, numerically stable (the row max is subtracted before
 // exp). The GPU kernel (shaders/softmax.wgsl) reads and writes each row in place along its stride;
-// the CPU reference works in float64.
+// the CPU reference works in float64. Gradients (float32 inputs) are written with ops from the
+// output: softmax y * (dy - sum(dy * y)), logSoftmax dy - exp(y) * sum(dy), sums along the axis.
 
 import type { Tensor } from '../tensor/tensor';
+import { recordGradient } from '../autograd/tape';
 import { runKernel1, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxis } from './shape_util';
@@ -47,8 +49,16 @@ function normalize(name: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Ten
   if (typeof axis !== 'number') throw new Error(`${name}: axis must be a single number, got ${Array.isArray(axis) ? 'an array' : typeof axis}.`);
   checkRank(name, x.shape);
   if (x.rank === 0) throw new Error(`${name}: expected a tensor of rank at least 1, got a scalar.`);
-  const layout = reductionLayout(x.shape, [normalizeAxis(name, axis, x.rank)], true);
-  return runKernel1(softmaxKernel, [x], { shape: x.shape, dtype: 'float32' }, { log: name === 'logSoftmax', layout });
+  const along = normalizeAxis(name, axis, x.rank);
+  const layout = reductionLayout(x.shape, [along], true);
+  const log = name === 'logSoftmax';
+  const y = runKernel1(softmaxKernel, [x], { shape: x.shape, dtype: 'float32' }, { log, layout });
+  if (x.dtype === 'float32') {
+    recordGradient(name, [x], [y], () => ([dy]) => [
+      log ? dy.sub(y.exp().mul(dy.sum(along, true))) : y.mul(dy.sub(dy.mul(y).sum(along, true))),
+    ]);
+  }
+  return y;
 }
 
 /**

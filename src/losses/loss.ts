@@ -1,0 +1,168 @@
+// The Loss base class (Keras's `keras.losses.Loss`): a subclass implements `call()`, giving one
+// value per sample; `apply()` weights those values by an optional sample weight and reduces them.
+// LossFunctionWrapper turns a plain loss function and its options into a Loss. Everything here
+// composes ops inside `tidy`, so intermediates are freed and gradients flow through the tape.
+
+import { cast, mul } from '../ops/elementwise';
+import { sum } from '../ops/reduce';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { checkLossInput, squeezeOrExpandToSameRank } from './common';
+
+/** Per-sample loss values: reduced over the last (feature) axis, of the batch dimensions' shape. */
+export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+/**
+ * How `Loss.apply` combines per-sample values: 'sum_over_batch_size' (the default) sums them and
+ * divides by their number, 'sum' sums them, 'none' returns them unchanged.
+ */
+export type Reduction = 'sum_over_batch_size' | 'sum' | 'none';
+
+/** A reduction as users may write it: Keras's snake_case or camelCase. */
+export type ReductionName = Reduction | 'sumOverBatchSize';
+
+const REDUCTIONS: readonly Reduction[] = ['sum_over_batch_size', 'sum', 'none'];
+
+/** Options every Loss constructor accepts. */
+export interface LossOptions {
+  /** Defaults to 'sum_over_batch_size'. */
+  reduction?: ReductionName;
+  /** Defaults to the loss's snake_case name, e.g. 'mean_squared_error'. */
+  name?: string;
+}
+
+/** What `getConfig()` returns: the constructor options that rebuild the loss. */
+export interface LossConfig {
+  name: string;
+  reduction: Reduction;
+  [option: string]: unknown;
+}
+
+/** The canonical (snake_case) reduction, or Keras's error for an unknown one. */
+export function standardizeReduction(reduction: unknown): Reduction {
+  if (reduction === 'sumOverBatchSize') return 'sum_over_batch_size';
+  if (REDUCTIONS.includes(reduction as Reduction)) return reduction as Reduction;
+  const expected = [...REDUCTIONS, 'sumOverBatchSize'].map((r) => `'${r}'`).join(', ');
+  const received = typeof reduction === 'string' ? `'${reduction}'` : String(reduction);
+  throw new Error(`Invalid value for argument reduction. Expected one of [${expected}]. Received: reduction=${received}`);
+}
+
+/**
+ * Base class of all losses, as `keras.losses.Loss`. Subclasses implement `call(yTrue, yPred)`,
+ * returning one value per sample; `apply(yTrue, yPred, sampleWeight?)` weights and reduces them.
+ *
+ * @example
+ * class MeanCubicError extends Loss {
+ *   constructor(options: LossOptions = {}) {
+ *     super({ name: 'mean_cubic_error', ...options });
+ *   }
+ *   call(yTrue: Tensor, yPred: Tensor): Tensor {
+ *     return yPred.sub(yTrue).abs().pow(3).mean(-1);
+ *   }
+ * }
+ * const loss = new MeanCubicError().apply(yTrue, yPred);   // a scalar
+ */
+export abstract class Loss {
+  readonly name: string;
+  readonly reduction: Reduction;
+
+  constructor(options: LossOptions = {}) {
+    this.reduction = standardizeReduction(options.reduction ?? 'sum_over_batch_size');
+    this.name = options.name ?? snakeCase(new.target.name);
+  }
+
+  /** Per-sample loss values (not reduced). */
+  abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
+
+  /**
+   * The reduced loss, as Keras's `loss(y_true, y_pred, sample_weight)`: the per-sample values of
+   * `call`, times `sampleWeight` (a number, or a tensor broadcasting against the values after
+   * Keras's rank reconciliation), then summed ('sum'), summed and divided by their number
+   * ('sum_over_batch_size'), or returned as they are ('none').
+   */
+  apply(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | number): Tensor {
+    checkLossInput(this.name, 'yTrue', yTrue);
+    checkLossInput(this.name, 'yPred', yPred);
+    return tidy(() => reduceWeightedValues(this.call(yTrue, yPred), sampleWeight, this.reduction));
+  }
+
+  /** The options that rebuild this loss through `fromConfig`. */
+  getConfig(): LossConfig {
+    return { name: this.name, reduction: this.reduction };
+  }
+
+  /**
+   * Builds a loss from `getConfig()`'s output.
+   * @example
+   * const copy = BinaryCrossentropy.fromConfig(new BinaryCrossentropy({ fromLogits: true }).getConfig());
+   */
+  static fromConfig<T extends Loss>(this: new (options: LossConfig) => T, config: LossConfig): T {
+    return new this(config);
+  }
+}
+
+/**
+ * A Loss made from a loss function and the options passed to it on every call, as Keras's
+ * `LossFunctionWrapper`; the built-in loss classes are such wrappers. Labels and predictions
+ * whose ranks differ by a trailing 1 are reconciled first.
+ *
+ * @example
+ * const huberLoss = new LossFunctionWrapper(huber, { delta: 2, name: 'huber_2', reduction: 'sum' });
+ * const total = huberLoss.apply(yTrue, yPred);
+ */
+export class LossFunctionWrapper<O extends object = object> extends Loss {
+  readonly fn: (yTrue: Tensor, yPred: Tensor, options: O) => Tensor;
+  /** The options passed to `fn` on every call. */
+  readonly fnOptions: O;
+
+  constructor(fn: (yTrue: Tensor, yPred: Tensor, options: O) => Tensor, options: LossOptions & O = {} as LossOptions & O) {
+    const { name, reduction, ...fnOptions } = options;
+    if (typeof fn !== 'function') throw new Error(`LossFunctionWrapper: expected a loss function, got ${fn === null ? 'null' : typeof fn}.`);
+    super({ name: name ?? (fn.name ? snakeCase(fn.name) : 'loss'), reduction });
+    this.fn = fn;
+    this.fnOptions = fnOptions as O;
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return tidy(() => {
+      const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
+      return this.fn(t, p, this.fnOptions);
+    });
+  }
+
+  /**
+   * The base config and `fn`'s options; a bare wrapper also records `fn` by its name (the built-in
+   * subclasses are rebuilt from their class alone).
+   */
+  override getConfig(): LossConfig {
+    const fn = (this.constructor as unknown) === LossFunctionWrapper ? { fn: this.fn.name } : {};
+    return { ...super.getConfig(), ...fn, ...this.fnOptions };
+  }
+}
+
+/**
+ * Keras's `reduce_weighted_values`: multiplies by the sample weight (when given) and reduces. A
+ * scalar or empty set of values is returned unreduced, as in Keras.
+ */
+export function reduceWeightedValues(values: Tensor, sampleWeight: Tensor | number | undefined, reduction: Reduction): Tensor {
+  let weighted = values;
+  if (typeof sampleWeight === 'number') {
+    weighted = mul(values, sampleWeight);
+  } else if (sampleWeight !== undefined && sampleWeight !== null) {
+    if (!sampleWeight.isTensorInstance) throw new Error(`Loss: sampleWeight must be a Tensor or a number, got ${Array.isArray(sampleWeight) ? 'an array (wrap it with tensor(...))' : typeof sampleWeight}.`);
+    const weight = sampleWeight.dtype === 'float32' ? sampleWeight : cast(sampleWeight, 'float32');
+    const [v, w] = squeezeOrExpandToSameRank(values, weight);
+    weighted = mul(v, w);
+  }
+  if (reduction === 'none' || weighted.rank === 0 || weighted.size === 0) return weighted;
+  const total = sum(weighted);
+  return reduction === 'sum' ? total : total.div(weighted.size);
+}
+
+/** 'MeanSquaredError' -> 'mean_squared_error', 'KLDivergence' -> 'kl_divergence'. */
+function snakeCase(name: string): string {
+  return name
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}

@@ -1,0 +1,240 @@
+// Probabilistic losses, as Keras 3 defines them: binary, categorical and sparse categorical
+// cross-entropy, Kullback-Leibler divergence and Poisson. Probabilities are clipped to
+// [1e-7, 1 - 1e-7] before logs; from logits, the losses are computed stably (softplus-based
+// sigmoid cross-entropy, logSoftmax) and never through a clipped probability.
+
+import { formatShape } from '../backend/types';
+import { oneHot } from '../ops/creation';
+import { cast, clip, log, round, softplus, sub } from '../ops/elementwise';
+import { mean, sum } from '../ops/reduce';
+import { squeeze } from '../ops/shape';
+import { logSoftmax } from '../ops/softmax';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { alignedPair, checkBoolean, checkLabelSmoothing, checkLossInput, EPSILON, exactPair, resolveAxis } from './common';
+import { LossFunctionWrapper, type LossOptions } from './loss';
+
+export interface BinaryCrossentropyOptions {
+  /** Whether yPred holds logits rather than probabilities. Default false. */
+  fromLogits?: boolean;
+  /** In [0, 1]: labels become y * (1 - s) + 0.5 * s. Default 0. */
+  labelSmoothing?: number;
+  /** The axis the per-element losses are averaged over. Default -1. */
+  axis?: number;
+}
+
+/**
+ * Binary cross-entropy, averaged over `axis`: -(y log p + (1 - y) log(1 - p)) with p clipped to
+ * [1e-7, 1 - 1e-7], or from logits x as softplus(x) - x y.
+ * @example
+ * losses.binaryCrossentropy(tensor([[0, 1], [0, 0]]), tensor([[0.6, 0.4], [0.4, 0.6]]));   // [0.916, 0.714]
+ * losses.binaryCrossentropy(labels, logits, { fromLogits: true, labelSmoothing: 0.1 });
+ */
+export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, options: BinaryCrossentropyOptions = {}): Tensor {
+  const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
+  checkBoolean('binaryCrossentropy', 'fromLogits', fromLogits);
+  checkLabelSmoothing('binaryCrossentropy', labelSmoothing);
+  return tidy(() => {
+    const [t, p] = alignedPair('binaryCrossentropy', yTrue, yPred);
+    const along = resolveAxis('binaryCrossentropy', axis, p.rank);
+    const labels = smoothBinaryLabels(t, labelSmoothing);
+    return mean(fromLogits ? sigmoidCrossEntropyWithLogits(labels, p) : binaryCrossEntropyOfProbabilities(labels, p), along);
+  });
+}
+
+/** y * (1 - s) + 0.5 * s: labels squeezed toward 0.5. */
+export function smoothBinaryLabels(labels: Tensor, labelSmoothing: number): Tensor {
+  return labelSmoothing ? labels.mul(1 - labelSmoothing).add(0.5 * labelSmoothing) : labels;
+}
+
+/** Element-wise -(y log p + (1 - y) log(1 - p)), p clipped to [epsilon, 1 - epsilon]. */
+export function binaryCrossEntropyOfProbabilities(labels: Tensor, probabilities: Tensor): Tensor {
+  const p = clip(probabilities, EPSILON, 1 - EPSILON);
+  return labels.mul(log(p)).add(sub(1, labels).mul(log(sub(1, p)))).neg();
+}
+
+/** Element-wise softplus(x) - x y: the cross-entropy of sigmoid(x), exact for large |x|. */
+function sigmoidCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor {
+  return softplus(logits).sub(logits.mul(labels));
+}
+
+export interface CategoricalCrossentropyOptions {
+  /** Whether yPred holds logits rather than a probability distribution. Default false. */
+  fromLogits?: boolean;
+  /** In [0, 1]: labels become y * (1 - s) + s / numClasses. Default 0. */
+  labelSmoothing?: number;
+  /** The class axis. Default -1. */
+  axis?: number;
+}
+
+const ONE_HOT_HINT = 'categorical crossentropy expects one-hot labels of the same shape (use sparseCategoricalCrossentropy for integer labels)';
+
+/**
+ * Categorical cross-entropy over the class `axis` with one-hot (or soft) labels of yPred's shape:
+ * -sum(y log p), p renormalized to sum to 1 and clipped to [1e-7, 1 - 1e-7], or
+ * -sum(y logSoftmax(x)) from logits.
+ * @example
+ * losses.categoricalCrossentropy(tensor([[0, 1, 0], [0, 0, 1]]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]));   // [0.0513, 2.303]
+ */
+export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: CategoricalCrossentropyOptions = {}): Tensor {
+  const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
+  checkBoolean('categoricalCrossentropy', 'fromLogits', fromLogits);
+  checkLabelSmoothing('categoricalCrossentropy', labelSmoothing);
+  return tidy(() => {
+    const [t, p] = exactPair('categoricalCrossentropy', yTrue, yPred, ONE_HOT_HINT);
+    const along = resolveAxis('categoricalCrossentropy', axis, p.rank);
+    const labels = smoothCategoricalLabels(t, labelSmoothing, p.shape[along]);
+    return sum(labels.mul(fromLogits ? logSoftmax(p, along) : log(normalizedProbabilities(p, along))), along).neg();
+  });
+}
+
+/** y * (1 - s) + s / numClasses. */
+export function smoothCategoricalLabels(labels: Tensor, labelSmoothing: number, numClasses: number): Tensor {
+  return labelSmoothing ? labels.mul(1 - labelSmoothing).add(labelSmoothing / numClasses) : labels;
+}
+
+/** p / sum(p) along `axis`, clipped to [epsilon, 1 - epsilon], as Keras does before taking logs. */
+export function normalizedProbabilities(probabilities: Tensor, axis: number): Tensor {
+  return clip(probabilities.div(sum(probabilities, axis, true)), EPSILON, 1 - EPSILON);
+}
+
+export interface SparseCategoricalCrossentropyOptions {
+  /** Whether yPred holds logits rather than a probability distribution. Default false. */
+  fromLogits?: boolean;
+}
+
+/**
+ * Categorical cross-entropy with integer class labels (int32 or integral float32) of shape
+ * [batch] or [batch, 1] (any batch dimensions: yPred's shape without its last axis, the classes).
+ * Equal to categoricalCrossentropy of the one-hot labels; a label outside [0, numClasses)
+ * contributes 0.
+ * @example
+ * losses.sparseCategoricalCrossentropy(tensor([1, 2], [2], 'int32'), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]));   // [0.0513, 2.303]
+ */
+export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: SparseCategoricalCrossentropyOptions = {}): Tensor {
+  const name = 'sparseCategoricalCrossentropy';
+  const { fromLogits = false } = options;
+  checkBoolean(name, 'fromLogits', fromLogits);
+  checkLossInput(name, 'yTrue', yTrue);
+  checkLossInput(name, 'yPred', yPred);
+  const batchShape = yPred.shape.slice(0, -1);
+  if (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] !== 1) {
+    throw new Error(`${name}: yTrue shape ${formatShape(yTrue.shape)} has a last dimension of ${yTrue.shape[yTrue.rank - 1]}, but sparse labels are class indices of shape ${formatShape(batchShape)} or ${formatShape([...batchShape, 1])}; for one-hot labels of yPred's shape ${formatShape(yPred.shape)}, use categoricalCrossentropy.`);
+  }
+  const labelShape = yTrue.rank === yPred.rank ? yTrue.shape.slice(0, -1) : yTrue.shape;
+  if (labelShape.length !== batchShape.length || labelShape.some((d, i) => d !== batchShape[i])) {
+    throw new Error(`${name}: yTrue shape ${formatShape(yTrue.shape)} does not match yPred shape ${formatShape(yPred.shape)}; expected class indices of shape ${formatShape(batchShape)} or ${formatShape([...batchShape, 1])} (yPred's shape without its class axis).`);
+  }
+  return tidy(() => {
+    const indices = yTrue.rank === yPred.rank ? squeeze(yTrue, -1) : yTrue;
+    const labels = oneHot(indices.dtype === 'int32' ? indices : cast(round(indices), 'int32'), yPred.shape[yPred.rank - 1]);
+    const p = yPred.dtype === 'float32' ? yPred : cast(yPred, 'float32');
+    return sum(labels.mul(fromLogits ? logSoftmax(p, -1) : log(normalizedProbabilities(p, -1))), -1).neg();
+  });
+}
+
+/**
+ * Kullback-Leibler divergence over the last axis: sum(y log(y / p)), both clipped to [1e-7, 1].
+ * @example
+ * losses.klDivergence(tensor([[0.2, 0.8]]), tensor([[0.4, 0.6]]));
+ */
+export function klDivergence(yTrue: Tensor, yPred: Tensor): Tensor {
+  return tidy(() => {
+    const [t, p] = alignedPair('klDivergence', yTrue, yPred);
+    const y = clip(t, EPSILON, 1);
+    return sum(y.mul(log(y.div(clip(p, EPSILON, 1)))), -1);
+  });
+}
+
+/** Same as klDivergence (Keras's legacy alias). */
+export const kld = klDivergence;
+
+/**
+ * Poisson loss over the last axis: mean(p - y log(p + 1e-7)).
+ * @example
+ * losses.poisson(tensor([[4, 8, 12]]), tensor([[1, 9, 2]]));
+ */
+export function poisson(yTrue: Tensor, yPred: Tensor): Tensor {
+  return tidy(() => {
+    const [t, p] = alignedPair('poisson', yTrue, yPred);
+    return mean(p.sub(t.mul(log(p.add(EPSILON)))), -1);
+  });
+}
+
+/**
+ * Binary cross-entropy as a Loss.
+ * @example
+ * const bce = new BinaryCrossentropy({ fromLogits: true });
+ * bce.apply(tensor([0, 1, 0, 0]), tensor([-18.6, 0.51, 2.94, -12.8]));   // 0.8654
+ */
+export class BinaryCrossentropy extends LossFunctionWrapper<Required<BinaryCrossentropyOptions>> {
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly axis: number;
+
+  constructor(options: LossOptions & BinaryCrossentropyOptions = {}) {
+    const { fromLogits = false, labelSmoothing = 0, axis = -1, ...rest } = options;
+    super(binaryCrossentropy, { name: 'binary_crossentropy', ...rest, fromLogits, labelSmoothing, axis });
+    this.fromLogits = fromLogits;
+    this.labelSmoothing = labelSmoothing;
+    this.axis = axis;
+  }
+}
+
+/**
+ * Categorical cross-entropy (one-hot labels) as a Loss.
+ * @example
+ * const cce = new CategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 });
+ * const loss = cce.apply(oneHotLabels, logits);
+ */
+export class CategoricalCrossentropy extends LossFunctionWrapper<Required<CategoricalCrossentropyOptions>> {
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly axis: number;
+
+  constructor(options: LossOptions & CategoricalCrossentropyOptions = {}) {
+    const { fromLogits = false, labelSmoothing = 0, axis = -1, ...rest } = options;
+    super(categoricalCrossentropy, { name: 'categorical_crossentropy', ...rest, fromLogits, labelSmoothing, axis });
+    this.fromLogits = fromLogits;
+    this.labelSmoothing = labelSmoothing;
+    this.axis = axis;
+  }
+}
+
+/**
+ * Sparse categorical cross-entropy (integer labels) as a Loss.
+ * @example
+ * const scce = new SparseCategoricalCrossentropy({ fromLogits: true });
+ * const loss = scce.apply(tensor([1, 2], [2], 'int32'), logits);
+ */
+export class SparseCategoricalCrossentropy extends LossFunctionWrapper<Required<SparseCategoricalCrossentropyOptions>> {
+  readonly fromLogits: boolean;
+
+  constructor(options: LossOptions & SparseCategoricalCrossentropyOptions = {}) {
+    const { fromLogits = false, ...rest } = options;
+    super(sparseCategoricalCrossentropy, { name: 'sparse_categorical_crossentropy', ...rest, fromLogits });
+    this.fromLogits = fromLogits;
+  }
+}
+
+/**
+ * Kullback-Leibler divergence as a Loss.
+ * @example
+ * new KLDivergence().apply(yTrue, yPred);
+ */
+export class KLDivergence extends LossFunctionWrapper {
+  constructor(options: LossOptions = {}) {
+    super(klDivergence, { name: 'kl_divergence', ...options });
+  }
+}
+
+/**
+ * Poisson loss as a Loss.
+ * @example
+ * new Poisson().apply(counts, rates);
+ */
+export class Poisson extends LossFunctionWrapper {
+  constructor(options: LossOptions = {}) {
+    super(poisson, { name: 'poisson', ...options });
+  }
+}

@@ -1,0 +1,57 @@
+// Optimizers (keras.optimizers): the Optimizer base class, SGD, Adam, AdamW, RMSprop and Adagrad
+// with fused update kernels, learning rate schedules, and `getOptimizer` to resolve a name.
+
+import { Adagrad } from './adagrad';
+import { Adam } from './adam';
+import { AdamW } from './adamw';
+import { Optimizer } from './optimizer';
+import { RMSprop } from './rmsprop';
+import { SGD } from './sgd';
+
+export { Optimizer, type OptimizerOptions, type OptimizerDefaults, type UpdateRule } from './optimizer';
+export { SGD, type SGDOptions } from './sgd';
+export { Adam, type AdamOptions } from './adam';
+export { AdamW } from './adamw';
+export { RMSprop, type RMSpropOptions } from './rmsprop';
+export { Adagrad, type AdagradOptions } from './adagrad';
+export {
+  LearningRateSchedule,
+  ExponentialDecay,
+  CosineDecay,
+  PiecewiseConstantDecay,
+  exponentialDecay,
+  cosineDecay,
+  piecewiseConstant,
+  scheduleFromConfig,
+  type ScheduleConfig,
+  type ExponentialDecayOptions,
+  type CosineDecayOptions,
+  type PiecewiseConstantDecayOptions,
+} from './schedules';
+export { optimizerUpdate, type UpdateAlgorithm, type UpdateParams } from './update_kernel';
+
+/** What `getOptimizer` (and `model.compile`) accepts: an optimizer or its name. */
+export type OptimizerIdentifier = string | Optimizer;
+
+const BY_NAME: Record<string, () => Optimizer> = {
+  sgd: () => new SGD(),
+  adam: () => new Adam(),
+  adamw: () => new AdamW(),
+  rmsprop: () => new RMSprop(),
+  adagrad: () => new Adagrad(),
+};
+
+/**
+ * An optimizer from its name (any case, Keras defaults) or the optimizer itself.
+ *
+ * @example
+ * const optimizer = getOptimizer('Adam');   // new Adam()
+ */
+export function getOptimizer(identifier: OptimizerIdentifier): Optimizer {
+  if (identifier instanceof Optimizer) return identifier;
+  const make = typeof identifier === 'string' && Object.hasOwn(BY_NAME, identifier.toLowerCase()) ? BY_NAME[identifier.toLowerCase()] : undefined;
+  if (!make) {
+    throw new Error(`Could not interpret optimizer identifier: ${JSON.stringify(identifier) ?? String(identifier)}. Expected an Optimizer or one of ${Object.keys(BY_NAME).map((n) => `'${n}'`).join(', ')}.`);
+  }
+  return make();
+}

@@ -1,0 +1,263 @@
+// Learning rate schedules: pure functions of the optimizer's step count (Keras 3's
+// keras.optimizers.schedules), evaluated on the CPU in float64 before each update so that the
+// learning rate reaches the update kernel as a uniform. Each schedule's config is its options
+// object, so `new ExponentialDecay(schedule.getConfig())` rebuilds it.
+
+/** A schedule's serialized form, as an optimizer's config holds it. */
+export interface ScheduleConfig {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/**
+ * Base class of learning rate schedules: `call(step)` gives the learning rate for a step count
+ * (0 on the first update). Pass an instance as an optimizer's `learningRate`.
+ *
+ * @example
+ * class InverseTime extends LearningRateSchedule {
+ *   readonly className = 'InverseTime';
+ *   constructor(private readonly initial: number) { super(); }
+ *   call(step: number): number { return this.initial / (step + 1); }
+ *   getConfig() { return { initial: this.initial }; }
+ * }
+ * const optimizer = new SGD({ learningRate: new InverseTime(0.1) });
+ */
+export abstract class LearningRateSchedule {
+  abstract readonly className: string;
+  /** The learning rate at `step` (the optimizer's `iterations` before the update). */
+  abstract call(step: number): number;
+  abstract getConfig(): Record<string, unknown>;
+
+  /** `{ className, config }`, for an optimizer's config. */
+  serialize(): ScheduleConfig {
+    return { className: this.className, config: this.getConfig() };
+  }
+}
+
+export interface ExponentialDecayOptions {
+  initialLearningRate: number;
+  /** Must be > 0. */
+  decaySteps: number;
+  decayRate: number;
+  /** Decay at whole multiples of decaySteps only (default false). */
+  staircase?: boolean;
+}
+
+/**
+ * `initialLearningRate * decayRate ^ (step / decaySteps)`, with an integer exponent when
+ * `staircase`.
+ *
+ * @example
+ * const schedule = new ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 1000, decayRate: 0.96, staircase: true });
+ * const optimizer = new SGD({ learningRate: schedule });
+ */
+export class ExponentialDecay extends LearningRateSchedule {
+  readonly className = 'ExponentialDecay';
+  readonly initialLearningRate: number;
+  readonly decaySteps: number;
+  readonly decayRate: number;
+  readonly staircase: boolean;
+
+  constructor(options: ExponentialDecayOptions) {
+    super();
+    checkKeys('ExponentialDecay', options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
+    this.initialLearningRate = finite('ExponentialDecay', 'initialLearningRate', options.initialLearningRate);
+    this.decaySteps = positive('ExponentialDecay', 'decaySteps', options.decaySteps);
+    this.decayRate = finite('ExponentialDecay', 'decayRate', options.decayRate);
+    this.staircase = options.staircase ?? false;
+  }
+
+  call(step: number): number {
+    let p = step / this.decaySteps;
+    if (this.staircase) p = Math.floor(p);
+    return this.initialLearningRate * this.decayRate ** p;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase };
+  }
+}
+
+export interface CosineDecayOptions {
+  initialLearningRate: number;
+  /** Steps of the cosine decay (after the warmup), > 0. */
+  decaySteps: number;
+  /** The final learning rate as a fraction of the decay's starting rate (default 0). */
+  alpha?: number;
+  /** With a target, the rate first rises linearly from initialLearningRate to it over warmupSteps. */
+  warmupTarget?: number | null;
+  /** Default 0. */
+  warmupSteps?: number;
+}
+
+/**
+ * Cosine decay (Loshchilov & Hutter, SGDR), optionally after a linear warmup. Without warmup:
+ * `lr0 * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decaySteps) / decaySteps)) + alpha)`.
+ * With `warmupTarget`, the rate goes from `initialLearningRate` to `warmupTarget` over
+ * `warmupSteps`, then decays from `warmupTarget` as above.
+ *
+ * @example
+ * const schedule = new CosineDecay({ initialLearningRate: 0, decaySteps: 1000, warmupTarget: 1e-3, warmupSteps: 100 });
+ */
+export class CosineDecay extends LearningRateSchedule {
+  readonly className = 'CosineDecay';
+  readonly initialLearningRate: number;
+  readonly decaySteps: number;
+  readonly alpha: number;
+  readonly warmupTarget: number | null;
+  readonly warmupSteps: number;
+
+  constructor(options: CosineDecayOptions) {
+    super();
+    checkKeys('CosineDecay', options, ['initialLearningRate', 'decaySteps', 'alpha', 'warmupTarget', 'warmupSteps']);
+    this.initialLearningRate = finite('CosineDecay', 'initialLearningRate', options.initialLearningRate);
+    this.decaySteps = positive('CosineDecay', 'decaySteps', options.decaySteps);
+    this.alpha = finite('CosineDecay', 'alpha', options.alpha ?? 0);
+    this.warmupTarget = options.warmupTarget == null ? null : finite('CosineDecay', 'warmupTarget', options.warmupTarget);
+    this.warmupSteps = options.warmupSteps ?? 0;
+    if (!Number.isFinite(this.warmupSteps) || this.warmupSteps < 0) {
+      throw new Error(`CosineDecay: argument \`warmupSteps\` must be >= 0. Received: warmupSteps=${String(options.warmupSteps)}`);
+    }
+  }
+
+  call(step: number): number {
+    if (this.warmupTarget === null) return this.decay(Math.min(step, this.decaySteps), this.initialLearningRate);
+    const clamped = Math.min(step, this.decaySteps + this.warmupSteps);
+    if (clamped < this.warmupSteps) {
+      return (this.warmupTarget - this.initialLearningRate) * (clamped / this.warmupSteps) + this.initialLearningRate;
+    }
+    return this.decay(clamped - this.warmupSteps, this.warmupTarget);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      initialLearningRate: this.initialLearningRate,
+      decaySteps: this.decaySteps,
+      alpha: this.alpha,
+      warmupTarget: this.warmupTarget,
+      warmupSteps: this.warmupSteps,
+    };
+  }
+
+  private decay(step: number, from: number): number {
+    const cosine = 0.5 * (1 + Math.cos((Math.PI * step) / this.decaySteps));
+    return from * ((1 - this.alpha) * cosine + this.alpha);
+  }
+}
+
+export interface PiecewiseConstantDecayOptions {
+  /** Strictly increasing step counts. */
+  boundaries: number[];
+  /** One more value than boundaries. */
+  values: number[];
+}
+
+/**
+ * `values[0]` while `step <= boundaries[0]`, `values[i]` while
+ * `boundaries[i - 1] < step <= boundaries[i]`, and the last value after the last boundary.
+ *
+ * @example
+ * // 1.0 for the first 100001 steps, 0.5 for the next 10000, then 0.1.
+ * const schedule = new PiecewiseConstantDecay({ boundaries: [100000, 110000], values: [1.0, 0.5, 0.1] });
+ */
+export class PiecewiseConstantDecay extends LearningRateSchedule {
+  readonly className = 'PiecewiseConstantDecay';
+  readonly boundaries: readonly number[];
+  readonly values: readonly number[];
+
+  constructor(options: PiecewiseConstantDecayOptions) {
+    super();
+    checkKeys('PiecewiseConstantDecay', options, ['boundaries', 'values']);
+    const { boundaries, values } = options;
+    if (!Array.isArray(boundaries) || !Array.isArray(values) || boundaries.length !== values.length - 1) {
+      throw new Error(
+        'PiecewiseConstantDecay: the length of boundaries should be 1 less than the length of values. ' +
+          `Received: boundaries=${JSON.stringify(boundaries)} and values=${JSON.stringify(values)}.`,
+      );
+    }
+    if (boundaries.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= boundaries[i - 1]))) {
+      throw new Error(`PiecewiseConstantDecay: boundaries must be finite and strictly increasing. Received: boundaries=${JSON.stringify(boundaries)}`);
+    }
+    this.boundaries = Object.freeze([...boundaries]);
+    this.values = Object.freeze([...values]);
+  }
+
+  call(step: number): number {
+    const index = this.boundaries.findIndex((b) => step <= b);
+    return this.values[index === -1 ? this.values.length - 1 : index];
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { boundaries: [...this.boundaries], values: [...this.values] };
+  }
+}
+
+/**
+ * Same as `new ExponentialDecay(options)`.
+ *
+ * @example
+ * const optimizer = new Adam({ learningRate: exponentialDecay({ initialLearningRate: 1e-3, decaySteps: 100, decayRate: 0.5 }) });
+ */
+export function exponentialDecay(options: ExponentialDecayOptions): ExponentialDecay {
+  return new ExponentialDecay(options);
+}
+
+/**
+ * Same as `new CosineDecay(options)`.
+ *
+ * @example
+ * const optimizer = new SGD({ learningRate: cosineDecay({ initialLearningRate: 0.1, decaySteps: 500 }) });
+ */
+export function cosineDecay(options: CosineDecayOptions): CosineDecay {
+  return new CosineDecay(options);
+}
+
+/**
+ * Same as `new PiecewiseConstantDecay({ boundaries, values })`.
+ *
+ * @example
+ * const optimizer = new SGD({ learningRate: piecewiseConstant([1000], [0.1, 0.01]) });
+ */
+export function piecewiseConstant(boundaries: number[], values: number[]): PiecewiseConstantDecay {
+  return new PiecewiseConstantDecay({ boundaries, values });
+}
+
+const SCHEDULES: Record<string, new (config: never) => LearningRateSchedule> = {
+  ExponentialDecay,
+  CosineDecay,
+  PiecewiseConstantDecay,
+};
+
+/**
+ * Rebuilds a built-in schedule from `schedule.serialize()`.
+ *
+ * @example
+ * const copy = scheduleFromConfig(new CosineDecay({ initialLearningRate: 0.1, decaySteps: 10 }).serialize());
+ */
+export function scheduleFromConfig(serialized: ScheduleConfig): LearningRateSchedule {
+  const Schedule = SCHEDULES[serialized?.className];
+  if (!Schedule) {
+    throw new Error(`Unknown learning rate schedule: '${String(serialized?.className)}'. Expected one of ${JSON.stringify(Object.keys(SCHEDULES))}.`);
+  }
+  return new Schedule(serialized.config as never);
+}
+
+function checkKeys(className: string, options: object, allowed: readonly string[]): void {
+  if (options === null || typeof options !== 'object') throw new Error(`${className}: expected an options object, got ${options === null ? 'null' : typeof options}.`);
+  const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) throw new Error(`${className}: argument(s) not recognized: ${unknown.join(', ')}. Expected some of ${allowed.join(', ')}.`);
+}
+
+function finite(className: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Error(`${className}: argument \`${name}\` must be a finite number. Received: ${name}=${String(value)}`);
+  }
+  return value;
+}
+
+function positive(className: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new Error(`${className}: argument \`${name}\` must be > 0. Received: ${name}=${String(value)}`);
+  }
+  return value;
+}
