@@ -15,3 +15,4 @@ export { Variable, variable, type VariableOptions } from './autograd/variable';
 export { valueAndGrad, grad } from './autograd/functional';
 export * as losses from './losses/index';
 export * as optimizers from './optimizers/index';
+export * as metrics from './metrics/index';

@@ -9,3 +9,4 @@ export * from './focal_loss';
 export * from './creation';
 export * from './random';
 export * from './clone';
+export * from './scatter';

@@ -3,13 +3,19 @@
 // op describes its work as a `CopyPlan` (constant fills, then regions copied with signed strides)
 // that the CPU kernel and the WebGPU kernel both execute. gather has its own kernel
 // (shaders/gather.wgsl). An op whose output equals its input returns a view instead of copying.
+// Each op records its gradient rule next to its forward rule; the rules are shape ops too (the
+// adjoint copy, a sum over repeats, or gather's adjoint scatterAdd), so they run on the device.
 
 import { formatShape, sizeOf, stridesOf, type DType, type TypedArray } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
+import { recordGradient } from '../autograd/tape';
+import { sumToShape } from '../autograd/unbroadcast';
 import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import { runKernel, runKernel1, type Kernel, type OutputSpec } from './kernel';
+import { sum as sumOver } from './reduce';
+import { scatterAdd } from './scatter';
 import { broadcastStrides, checkRank, MAX_RANK, normalizeAxis, normalizeAxes, sameShape } from './shape_util';
 import copyStridedShader from '../../shaders/copy_strided.wgsl?raw';
 import gatherShader from '../../shaders/gather.wgsl?raw';
@@ -69,7 +75,13 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (axes.every((p, i) => p === i)) return view('transpose', x, x.shape);
   const strides = stridesOf(x.shape);
   const shape = axes.map((p) => x.shape[p]);
-  return copy('transpose', x, shape, 0, axes.map((p) => strides[p]));
+  const y = copy('transpose', x, shape, 0, axes.map((p) => strides[p]));
+  recordFloat('transpose', x, y, () => ([dy]) => {
+    const inverse: number[] = [];
+    axes.forEach((p, i) => (inverse[p] = i));
+    return [transpose(dy, inverse)];
+  });
+  return y;
 }
 
 /**
@@ -162,7 +174,9 @@ export function pad(x: Tensor, paddings: ReadonlyArray<readonly [number, number]
   checkRank('pad', shape);
   const outStrides = stridesOf(shape);
   const interior = region(x.shape, x.shape, 0, stridesOf(x.shape), sum(paddings.map(([before], d) => before * outStrides[d])), outStrides);
-  return runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [{ output: 0, value: constantValue }], regions: [interior] });
+  const y = runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [{ output: 0, value: constantValue }], regions: [interior] });
+  recordFloat('pad', x, y, () => ([dy]) => [slice(dy, paddings.map(([before]) => before), x.shape)]);
+  return y;
 }
 
 /**
@@ -181,7 +195,9 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
   const shape = source.map((n, d) => n * times[d]);
   checkRank('tile', shape);
   if (times.every((r) => r === 1)) return view('tile', x, shape);
-  return runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [], regions: [region(shape, source, 0, stridesOf(source), 0, stridesOf(shape))] });
+  const y = runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [], regions: [region(shape, source, 0, stridesOf(source), 0, stridesOf(shape))] });
+  recordFloat('tile', x, y, () => ([dy]) => [reshape(sumOverRepeats(dy, source, times), x.shape)]);
+  return y;
 }
 
 /**
@@ -205,7 +221,9 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   });
   checkRank('broadcastTo', shape);
   if (sameShape(x.shape, shape)) return view('broadcastTo', x, shape);
-  return copy('broadcastTo', x, shape, 0, broadcastStrides(x.shape, shape));
+  const y = copy('broadcastTo', x, shape, 0, broadcastStrides(x.shape, shape));
+  recordFloat('broadcastTo', x, y, () => ([dy]) => [sumToShape(dy, x.shape)]);
+  return y;
 }
 
 /**
@@ -230,16 +248,10 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     }
   }
   if (tensors.length === 1) return view('concat', first, first.shape);
-  const shape = [...first.shape];
-  shape[at] = sum(tensors.map((t) => t.shape[at]));
-  const outStrides = stridesOf(shape);
-  let offset = 0;
-  const regions = tensors.map((t, i) => {
-    const r = region(t.shape, t.shape, 0, stridesOf(t.shape), offset * outStrides[at], outStrides, i);
-    offset += t.shape[at];
-    return r;
-  });
-  return runKernel1(copyKernel, tensors, { shape, dtype: first.dtype }, { fills: [], regions });
+  const sizes = tensors.map((t) => t.shape[at]);
+  const y = join(tensors, tensors.map((t) => t.shape), at);
+  if (first.dtype === 'float32') recordGradient('concat', tensors, [y], () => ([dy]) => split(dy, sizes, at));
+  return y;
 }
 
 /**
@@ -257,12 +269,15 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
     }
   }
   const at = normalizeAxis('stack', axis, first.rank + 1);
-  const expanded = tensors.map((t) => expandDims(t, at));
-  try {
-    return concat(expanded, at);
-  } finally {
-    for (const t of expanded) t.dispose();
+  const expanded = [...first.shape];
+  expanded.splice(at, 0, 1);
+  checkRank('stack', expanded);
+  if (tensors.length === 1) return view('stack', first, expanded);
+  const y = join(tensors, tensors.map(() => expanded), at);
+  if (first.dtype === 'float32') {
+    recordGradient('stack', tensors, [y], () => ([dy]) => split(dy, tensors.length, at).map((g) => reshape(g, first.shape)));
   }
+  return y;
 }
 
 /**
@@ -290,7 +305,10 @@ export function split(x: Tensor, numOrSizes: number | readonly number[], axis = 
     regions.push(region(shape, shape, offset * strides[at], strides, 0, stridesOf(shape), 0, i));
     offset += size;
   });
-  return runKernel(copyKernel, [x], outputs, { fills: [], regions });
+  const ys = runKernel(copyKernel, [x], outputs, { fills: [], regions });
+  // The tape passes zeros for the parts that got no gradient.
+  if (x.dtype === 'float32') recordGradient('split', [x], ys, () => (dys) => [concat(dys, at)]);
+  return ys;
 }
 
 /**
@@ -326,7 +344,15 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   try {
     checkRank('gather', shape);
     const attrs: GatherAttrs = { axisSize, inner: sizeOf(x.shape.slice(at + 1)), count: index.size };
-    return runKernel1(gatherKernel, [x, index], { shape, dtype: x.dtype }, attrs);
+    const y = runKernel1(gatherKernel, [x, index], { shape, dtype: x.dtype }, attrs);
+    if (x.dtype === 'float32') {
+      // Indices get no gradient. A number list is passed on as numbers (`owned` is freed below);
+      // an index tensor is an input, so the tape keeps it alive for the rule.
+      const indexArg = owned ? [...(indices as readonly number[])] : index;
+      const inputs = owned ? [x] : [x, index];
+      recordGradient('gather', inputs, [y], () => ([dy]) => [scatterAdd(dy, indexArg, x.shape, at), null]);
+    }
+    return y;
   } finally {
     owned?.dispose();
   }
@@ -477,9 +503,68 @@ function copy(op: string, x: Tensor, shape: readonly number[], srcBase: number, 
 function sliceWindow(op: string, x: Tensor, starts: number[], sizes: number[], steps: number[]): Tensor {
   if (sameShape(sizes, x.shape) && starts.every((s) => s === 0) && steps.every((s) => s === 1)) return view(op, x, x.shape);
   const strides = stridesOf(x.shape);
-  // An empty window has no valid start; nothing is copied then.
-  const base = sizeOf(sizes) === 0 ? 0 : sum(starts.map((s, d) => s * strides[d]));
-  return copy(op, x, sizes, base, steps.map((s, d) => s * strides[d]));
+  const y = copy(op, x, sizes, windowBase(x.shape, starts, sizes), steps.map((s, d) => s * strides[d]));
+  recordFloat(op, x, y, () => ([dy]) => [unsliceWindow(dy, x.shape, starts, steps)]);
+  return y;
+}
+
+/**
+ * The adjoint of `sliceWindow` (the gradient of slice and stridedSlice): zeros of `shape` with
+ * `window` written at the elements starts[d] + k·steps[d]. Steps are nonzero, so no two window
+ * elements land on one element and a plain strided copy (no accumulation) is exact.
+ */
+function unsliceWindow(window: Tensor, shape: readonly number[], starts: number[], steps: number[]): Tensor {
+  const strides = stridesOf(shape);
+  const r = region(window.shape, window.shape, 0, stridesOf(window.shape), windowBase(shape, starts, window.shape), steps.map((s, d) => s * strides[d]));
+  const y = runKernel1(copyKernel, [window], { shape: [...shape], dtype: window.dtype }, { fills: [{ output: 0, value: 0 }], regions: [r] }, 'sliceGradient');
+  recordFloat('sliceGradient', window, y, () => ([dy]) => [sliceWindow('sliceGradient', dy, starts, [...window.shape], steps)]);
+  return y;
+}
+
+/** The flat offset of a window's first element; an empty window has no valid start, and copies nothing. */
+function windowBase(shape: readonly number[], starts: readonly number[], sizes: readonly number[]): number {
+  const strides = stridesOf(shape);
+  return sizeOf(sizes) === 0 ? 0 : sum(starts.map((s, d) => s * strides[d]));
+}
+
+/**
+ * The gradient of tile: `dy` summed over the repeats. Output index r·source[d] + c along d comes
+ * from source index c, so each tiled dimension is split into [repeats, size] and summed over the
+ * repeats, one dimension at a time (each step is a rank-3 reduction, whatever the rank).
+ */
+function sumOverRepeats(dy: Tensor, source: readonly number[], times: readonly number[]): Tensor {
+  let g = dy;
+  const current = [...dy.shape];
+  times.forEach((t, d) => {
+    if (t === 1) return;
+    const outer = sizeOf(current.slice(0, d));
+    const inner = sizeOf(current.slice(d + 1));
+    g = sumOver(reshape(g, [outer, t, source[d] * inner]), 1);
+    current[d] = source[d];
+  });
+  return g;
+}
+
+/**
+ * Copies the tensors into one along `at`: tensor i, seen with shape `shapes[i]` (its own, or with
+ * a 1 inserted at `at` for stack), lands after the ones before it.
+ */
+function join(tensors: readonly Tensor[], shapes: ReadonlyArray<readonly number[]>, at: number): Tensor {
+  const shape = [...shapes[0]];
+  shape[at] = sum(shapes.map((s) => s[at]));
+  const outStrides = stridesOf(shape);
+  let offset = 0;
+  const regions = shapes.map((s, i) => {
+    const r = region(s, s, 0, stridesOf(s), offset * outStrides[at], outStrides, i);
+    offset += s[at];
+    return r;
+  });
+  return runKernel1(copyKernel, tensors, { shape, dtype: tensors[0].dtype }, { fills: [], regions });
+}
+
+/** Records a one-input gradient rule when the op is differentiable (float32). */
+function recordFloat(op: string, x: Tensor, y: Tensor, makeBackward: () => (dys: Tensor[]) => Tensor[]): void {
+  if (x.dtype === 'float32') recordGradient(op, [x], [y], makeBackward);
 }
 
 interface GatherAttrs {
@@ -568,9 +653,12 @@ function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
+/** The same storage in another shape (reshape, expandDims, squeeze, and ops that change nothing). */
 function view(op: string, x: Tensor, shape: readonly number[]): Tensor {
   if (x.isDisposed) throw new Error(`${op}: a tensor of shape ${formatShape(x.shape)} was used after it was disposed.`);
-  return new Tensor(x.storage.retain(), shape, x.dtype);
+  const y = new Tensor(x.storage.retain(), shape, x.dtype);
+  recordFloat(op, x, y, () => ([dy]) => [reshape(dy, x.shape)]);
+  return y;
 }
 
 function resolveReshape(from: readonly number[], to: readonly number[]): number[] {

@@ -6,5 +6,6 @@ import { reduceCases } from './reduce';
 import { normalizationCases } from './normalization';
 import { matmulCases } from './matmul';
 import { creationCases } from './creation';
+import { scatterCases } from './scatter';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases];

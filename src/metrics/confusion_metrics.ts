@@ -1,0 +1,290 @@
+// Metrics built on confusion-matrix counts: Precision, Recall and AUC. The counts (true/false
+// positives/negatives per threshold, weighted by sampleWeight) live in Variables and are added to
+// every batch with one comparison of all predictions against all thresholds, so nothing is read
+// back; the result is computed from the counts on the backend.
+
+import type { Variable } from '../autograd/variable';
+import { tensor } from '../tensor/creation';
+import { keep, tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { range } from '../ops/creation';
+import { add, cast, ceil, clip, greater, greaterEqual, logicalAnd, logicalNot, maximum, minimum, mul, notEqual, relu, sigmoid, sub } from '../ops/elementwise';
+import { sum } from '../ops/reduce';
+import { broadcastTo, expandDims, gather, reshape, slice } from '../ops/shape';
+import { Metric, type MetricConfig, type SampleWeight } from './metric';
+import { asFloat, checkTensor, divideNoNan, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
+
+/** Labels, predictions and weights of one batch, flattened to [1, n] in matching order. */
+interface FlatBatch {
+  labels: Tensor;
+  predictions: Tensor;
+  weights: Tensor | null;
+}
+
+/**
+ * Aligns a batch as Keras's update_confusion_matrix_variables: predictions and labels to the same
+ * rank, the weights to the labels' rank then to the predictions' shape, optionally one class
+ * column, then everything flattened to [1, n]. Labels become 1 where nonzero, else 0.
+ */
+function flattenBatch(op: string, yTrue: Tensor, yPred: Tensor, sampleWeight: SampleWeight | undefined, classId: number | undefined): FlatBatch {
+  checkTensor(op, 'yTrue', yTrue);
+  checkTensor(op, 'yPred', yPred);
+  let [predictions, labels] = squeezeOrExpandToSameRank(asFloat(yPred), asFloat(yTrue));
+  let weights: Tensor | null = null;
+  if (sampleWeight !== undefined) {
+    [, weights] = squeezeOrExpandToSameRank(labels, expandDims(weightTensor(sampleWeight, op), -1), false);
+  }
+  if (classId !== undefined) {
+    if (predictions.rank < 2) throw new Error(`${op}: classId needs predictions of shape [samples, classes], got rank ${predictions.rank}.`);
+    labels = gather(labels, [classId], -1);
+    predictions = gather(predictions, [classId], -1);
+  }
+  if (weights) weights = reshape(broadcastTo(weights, predictions.shape), [1, -1]);
+  return {
+    labels: reshape(cast(notEqual(labels, 0), 'float32'), [1, -1]),
+    predictions: reshape(predictions, [1, -1]),
+    weights,
+  };
+}
+
+/** Sum over the batch of weight where both conditions hold: [thresholds, n] masks to [thresholds]. */
+function weightedCount(condition: Tensor, other: Tensor, weights: Tensor | null): Tensor {
+  const hits = cast(logicalAnd(condition, other), 'float32');
+  return sum(weights ? mul(hits, weights) : hits, 1);
+}
+
+function parseThresholds(metric: string, thresholds: number | readonly number[] | undefined): number[] {
+  const list = thresholds === undefined ? [0.5] : typeof thresholds === 'number' ? [thresholds] : [...thresholds];
+  if (list.length === 0) throw new Error(`${metric}: thresholds must not be empty.`);
+  for (const t of list) {
+    if (typeof t !== 'number' || !(t >= 0 && t <= 1)) throw new Error(`${metric}: threshold values must be in [0, 1], got ${String(t)}.`);
+  }
+  return list;
+}
+
+export interface PrecisionRecallOptions {
+  /** A threshold or a list of thresholds in [0, 1]; a prediction above one counts as positive. Default 0.5. */
+  thresholds?: number | readonly number[];
+  /** Only this class (the last axis of labels and predictions) is counted. */
+  classId?: number;
+  name?: string;
+}
+
+/** Precision and Recall: counts per threshold, a scalar result for one threshold. */
+abstract class ThresholdMetric extends Metric {
+  readonly thresholds: readonly number[];
+  readonly classId: number | undefined;
+  /** The thresholds as a [thresholds, 1] column, or a number when there is one. */
+  private readonly thresholdOperand: Tensor | number;
+
+  constructor(metric: string, options: PrecisionRecallOptions, defaultName: string) {
+    super(options.name ?? defaultName);
+    this.thresholds = parseThresholds(metric, options.thresholds);
+    if (options.classId !== undefined && (!Number.isInteger(options.classId) || options.classId < 0)) {
+      throw new Error(`${metric}: classId must be a non-negative integer, got ${options.classId}.`);
+    }
+    this.classId = options.classId;
+    this.thresholdOperand = this.thresholds.length === 1 ? this.thresholds[0] : keep(tensor([...this.thresholds], [this.thresholds.length, 1]));
+  }
+
+  /** Per threshold: [label is positive, prediction is positive] masks of shape [thresholds, n], and the weights. */
+  protected classify(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): { labelPositive: Tensor; predictedPositive: Tensor; weights: Tensor | null } {
+    const batch = flattenBatch(`${this.name}.updateState`, yTrue, yPred, sampleWeight, this.classId);
+    return {
+      labelPositive: batch.labels,
+      predictedPositive: greater(batch.predictions, this.thresholdOperand),
+      weights: batch.weights,
+    };
+  }
+
+  /** One value per threshold, or a scalar when there is one threshold. */
+  protected perThreshold(values: Tensor): Tensor {
+    return this.thresholds.length === 1 ? reshape(values, []) : values;
+  }
+
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), thresholds: [...this.thresholds], classId: this.classId };
+  }
+
+  override dispose(): void {
+    if (typeof this.thresholdOperand !== 'number') this.thresholdOperand.dispose();
+    super.dispose();
+  }
+}
+
+/**
+ * The fraction of positive predictions that are right: tp / (tp + fp), 0 before any positive
+ * prediction. A prediction is positive when it is above the threshold (default 0.5).
+ *
+ * @example
+ * const m = new Precision();
+ * m.updateState(tensor([0, 1, 1, 1]), tensor([1, 0, 1, 1]));
+ * await m.result().data();   // [0.6666667]
+ */
+export class Precision extends ThresholdMetric {
+  readonly truePositives: Variable;
+  readonly falsePositives: Variable;
+
+  constructor(options: PrecisionRecallOptions = {}) {
+    super('Precision', options, 'precision');
+    this.truePositives = this.addVariable('true_positives', [this.thresholds.length]);
+    this.falsePositives = this.addVariable('false_positives', [this.thresholds.length]);
+  }
+
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
+    tidy(() => {
+      const { labelPositive, predictedPositive, weights } = this.classify(yTrue, yPred, sampleWeight);
+      this.truePositives.assign(add(this.truePositives, weightedCount(labelPositive, predictedPositive, weights)));
+      this.falsePositives.assign(add(this.falsePositives, weightedCount(logicalNot(labelPositive), predictedPositive, weights)));
+    });
+  }
+
+  result(): Tensor {
+    return tidy(() => this.perThreshold(divideNoNan(this.truePositives, add(this.truePositives, this.falsePositives))));
+  }
+}
+
+/**
+ * The fraction of positive labels that are predicted positive: tp / (tp + fn), 0 before any
+ * positive label. A prediction is positive when it is above the threshold (default 0.5).
+ *
+ * @example
+ * const m = new Recall();
+ * m.updateState(tensor([0, 1, 1, 1]), tensor([1, 0, 1, 1]));
+ * await m.result().data();   // [0.6666667]
+ */
+export class Recall extends ThresholdMetric {
+  readonly truePositives: Variable;
+  readonly falseNegatives: Variable;
+
+  constructor(options: PrecisionRecallOptions = {}) {
+    super('Recall', options, 'recall');
+    this.truePositives = this.addVariable('true_positives', [this.thresholds.length]);
+    this.falseNegatives = this.addVariable('false_negatives', [this.thresholds.length]);
+  }
+
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
+    tidy(() => {
+      const { labelPositive, predictedPositive, weights } = this.classify(yTrue, yPred, sampleWeight);
+      this.truePositives.assign(add(this.truePositives, weightedCount(labelPositive, predictedPositive, weights)));
+      this.falseNegatives.assign(add(this.falseNegatives, weightedCount(labelPositive, logicalNot(predictedPositive), weights)));
+    });
+  }
+
+  result(): Tensor {
+    return tidy(() => this.perThreshold(divideNoNan(this.truePositives, add(this.truePositives, this.falseNegatives))));
+  }
+}
+
+/** How AUC sums the area between thresholds. */
+export type AUCSummationMethod = 'interpolation' | 'minoring' | 'majoring';
+
+export interface AUCOptions {
+  /** Evenly spaced thresholds in [0, 1], the end ones moved just outside it. Default 200; at least 2. */
+  numThresholds?: number;
+  /** Only 'ROC' (the default) for now. */
+  curve?: 'ROC';
+  /** 'interpolation' (default: trapezoids), 'minoring' (lower bound) or 'majoring' (upper bound). */
+  summationMethod?: AUCSummationMethod;
+  /** Whether predictions are logits (a sigmoid is applied first). Default false. */
+  fromLogits?: boolean;
+  name?: string;
+}
+
+const SUMMATION_METHODS: readonly AUCSummationMethod[] = ['interpolation', 'minoring', 'majoring'];
+
+/**
+ * The area under the ROC curve, approximated over `numThresholds` thresholds as keras.metrics.AUC
+ * does: each prediction (clipped to [0, 1]) falls into a bucket, the counts at each threshold are
+ * those of the buckets at or above it, and the curve through (false positive rate, recall) is
+ * summed as trapezoids.
+ *
+ * @example
+ * const m = new AUC({ numThresholds: 3 });
+ * m.updateState(tensor([0, 0, 1, 1]), tensor([0, 0.5, 0.3, 0.9]));
+ * await m.result().data();   // [0.75]
+ */
+export class AUC extends Metric {
+  readonly numThresholds: number;
+  readonly curve = 'ROC' as const;
+  readonly summationMethod: AUCSummationMethod;
+  readonly fromLogits: boolean;
+  readonly truePositives: Variable;
+  readonly falsePositives: Variable;
+  readonly trueNegatives: Variable;
+  readonly falseNegatives: Variable;
+  /** 0, 1, ..., numThresholds - 1 as a [1, numThresholds] row, to compare bucket indices against. */
+  private readonly thresholdIndices: Tensor;
+
+  constructor(options: AUCOptions = {}) {
+    super(options.name ?? 'auc');
+    const numThresholds = options.numThresholds ?? 200;
+    if (!Number.isInteger(numThresholds) || numThresholds <= 1) {
+      throw new Error(`AUC: argument numThresholds must be an integer > 1. Received: numThresholds=${numThresholds}.`);
+    }
+    if (options.curve !== undefined && options.curve !== 'ROC') {
+      throw new Error(`AUC: invalid value for argument curve. Expected 'ROC' (the only curve supported so far). Received: curve=${String(options.curve)}.`);
+    }
+    const summationMethod = options.summationMethod ?? 'interpolation';
+    if (!SUMMATION_METHODS.includes(summationMethod)) {
+      throw new Error(`AUC: invalid value for argument summationMethod. Expected one of ${SUMMATION_METHODS.map((m) => `'${m}'`).join(', ')}. Received: summationMethod=${String(summationMethod)}.`);
+    }
+    this.numThresholds = numThresholds;
+    this.summationMethod = summationMethod;
+    this.fromLogits = options.fromLogits ?? false;
+    this.truePositives = this.addVariable('true_positives', [numThresholds]);
+    this.falsePositives = this.addVariable('false_positives', [numThresholds]);
+    this.trueNegatives = this.addVariable('true_negatives', [numThresholds]);
+    this.falseNegatives = this.addVariable('false_negatives', [numThresholds]);
+    this.thresholdIndices = keep(tidy(() => reshape(range(numThresholds), [1, numThresholds])));
+  }
+
+  /** The thresholds: i / (numThresholds - 1), with the first at -1e-7 and the last at 1 + 1e-7. */
+  get thresholds(): number[] {
+    const n = this.numThresholds;
+    return Array.from({ length: n }, (_, i) => (i === 0 ? -1e-7 : i === n - 1 ? 1 + 1e-7 : i / (n - 1)));
+  }
+
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
+    tidy(() => {
+      const op = `${this.name}.updateState`;
+      checkTensor(op, 'yPred', yPred);
+      const probabilities = this.fromLogits ? sigmoid(asFloat(yPred)) : yPred;
+      const batch = flattenBatch(op, yTrue, probabilities, sampleWeight, undefined);
+      const positive = batch.weights ? mul(batch.labels, batch.weights) : batch.labels;
+      const negative = batch.weights ? mul(sub(1, batch.labels), batch.weights) : sub(1, batch.labels);
+      // A prediction p lies in bucket ceil(p * (T - 1)) - 1 (0 for p = 0); its bucket is at least t
+      // exactly when p is above threshold t (the first, below 0, takes every p; the last, above 1, none).
+      const bucket = relu(sub(ceil(mul(clip(batch.predictions, 0, 1), this.numThresholds - 1)), 1));
+      const atOrAbove = cast(greaterEqual(reshape(bucket, [-1, 1]), this.thresholdIndices), 'float32');
+      // The [n, T] mask weighted per prediction and summed over the batch: the weight above each threshold.
+      const tp = sum(mul(atOrAbove, reshape(positive, [-1, 1])), 0);
+      const fp = sum(mul(atOrAbove, reshape(negative, [-1, 1])), 0);
+      this.truePositives.assign(add(this.truePositives, tp));
+      this.falsePositives.assign(add(this.falsePositives, fp));
+      this.trueNegatives.assign(add(this.trueNegatives, sub(sum(negative), fp)));
+      this.falseNegatives.assign(add(this.falseNegatives, sub(sum(positive), tp)));
+    });
+  }
+
+  result(): Tensor {
+    return tidy(() => {
+      const n = this.numThresholds - 1;
+      const recall = divideNoNan(this.truePositives, add(this.truePositives, this.falseNegatives));
+      const falsePositiveRate = divideNoNan(this.falsePositives, add(this.falsePositives, this.trueNegatives));
+      const [y0, y1] = [slice(recall, [0], [n]), slice(recall, [1], [n])];
+      const heights = this.summationMethod === 'interpolation' ? mul(add(y0, y1), 0.5) : this.summationMethod === 'minoring' ? minimum(y0, y1) : maximum(y0, y1);
+      const widths = sub(slice(falsePositiveRate, [0], [n]), slice(falsePositiveRate, [1], [n]));
+      return sum(mul(widths, heights));
+    });
+  }
+
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), numThresholds: this.numThresholds, curve: this.curve, summationMethod: this.summationMethod, fromLogits: this.fromLogits };
+  }
+
+  override dispose(): void {
+    this.thresholdIndices.dispose();
+    super.dispose();
+  }
+}

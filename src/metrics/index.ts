@@ -1,0 +1,88 @@
+// The metrics module: every metric class and per-sample function, and `getMetric`, which turns
+// what a user passes to compile({ metrics: [...] }) (a name, a Metric or a function) into a Metric.
+
+import { Metric } from './metric';
+import { MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
+import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './accuracy_metrics';
+import { MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError } from './regression_metrics';
+import { AUC, Precision, Recall } from './confusion_metrics';
+
+export { Metric, type MetricConfig, type SampleWeight } from './metric';
+export { Mean, Sum, MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
+export {
+  Accuracy,
+  BinaryAccuracy,
+  CategoricalAccuracy,
+  SparseCategoricalAccuracy,
+  TopKCategoricalAccuracy,
+  SparseTopKCategoricalAccuracy,
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  topKCategoricalAccuracy,
+  sparseTopKCategoricalAccuracy,
+  resolveAccuracy,
+  type AccuracyKind,
+} from './accuracy_metrics';
+export { MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, meanAbsoluteError, meanSquaredError, mae, mse } from './regression_metrics';
+export { Precision, Recall, AUC, type PrecisionRecallOptions, type AUCOptions, type AUCSummationMethod } from './confusion_metrics';
+
+/** What compile() accepts as a metric: a name, a Metric, or a function (yTrue, yPred) => per-sample values. */
+export type MetricIdentifier = string | Metric | MetricFunction;
+
+/** Builds a metric given the name it will be logged under. */
+const METRICS_BY_NAME: Record<string, (name: string) => Metric> = {
+  accuracy: (name) => new Accuracy({ name }),
+  acc: (name) => new Accuracy({ name }),
+  binary_accuracy: (name) => new BinaryAccuracy({ name }),
+  categorical_accuracy: (name) => new CategoricalAccuracy({ name }),
+  sparse_categorical_accuracy: (name) => new SparseCategoricalAccuracy({ name }),
+  top_k_categorical_accuracy: (name) => new TopKCategoricalAccuracy({ name }),
+  sparse_top_k_categorical_accuracy: (name) => new SparseTopKCategoricalAccuracy({ name }),
+  mae: (name) => new MeanAbsoluteError({ name }),
+  mean_absolute_error: (name) => new MeanAbsoluteError({ name }),
+  mse: (name) => new MeanSquaredError({ name }),
+  mean_squared_error: (name) => new MeanSquaredError({ name }),
+  rmse: (name) => new RootMeanSquaredError({ name }),
+  root_mean_squared_error: (name) => new RootMeanSquaredError({ name }),
+  precision: (name) => new Precision({ name }),
+  recall: (name) => new Recall({ name }),
+  auc: (name) => new AUC({ name }),
+};
+
+/** The names `getMetric` accepts (each also in camelCase or PascalCase). */
+export const METRIC_NAMES: readonly string[] = Object.keys(METRICS_BY_NAME);
+
+/**
+ * 'binaryAccuracy', 'BinaryAccuracy' and 'binary_accuracy' all give 'binary_accuracy'; 'AUC' and
+ * 'MAE' give 'auc' and 'mae'.
+ */
+function toSnakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/**
+ * The metric for a compile() entry: a name (snake_case as in Keras, or camelCase, or the class
+ * name), a Metric (returned as is), or a function (yTrue, yPred) => per-sample values, averaged by
+ * a MeanMetricWrapper named after the function. A metric made from a name is logged under the
+ * snake_case form of that name, as Keras logs 'accuracy' as 'accuracy' and 'mae' as 'mae'.
+ *
+ * @example
+ * getMetric('accuracy').name;         // 'accuracy' (binary, sparse or categorical at first update)
+ * getMetric('meanAbsoluteError').name; // 'mean_absolute_error'
+ * getMetric(function hits(yTrue, yPred) { return ops.equal(yTrue, ops.round(yPred)).cast('float32'); }).name; // 'hits'
+ */
+export function getMetric(identifier: MetricIdentifier): Metric {
+  if (identifier instanceof Metric) return identifier;
+  if (typeof identifier === 'function') return new MeanMetricWrapper(identifier);
+  if (typeof identifier === 'string') {
+    const name = toSnakeCase(identifier);
+    const make = METRICS_BY_NAME[name];
+    if (make) return make(name);
+    throw new Error(`getMetric: unknown metric '${identifier}'. Expected one of ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')} (or their camelCase forms), a Metric, or a function (yTrue, yPred) => Tensor.`);
+  }
+  throw new Error(`getMetric: expected a metric name, a Metric or a function (yTrue, yPred) => Tensor, got ${identifier === null ? 'null' : Array.isArray(identifier) ? 'an array' : typeof identifier}.`);
+}

@@ -1,0 +1,93 @@
+// The base class of every metric: state held in non-trainable Variables on the active backend,
+// updated with ops and `Variable.assign`, and a `result()` computed from that state as a tensor.
+// Nothing here reads GPU data back: a training loop can update metrics every step and read the
+// results once per epoch (or per log line).
+
+import type { DType } from '../backend/types';
+import { Variable } from '../autograd/variable';
+import { zeros } from '../ops/creation';
+import { scalar } from '../tensor/creation';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+
+/** Per-sample (or per-element) weights: a tensor broadcastable to the samples, or one number. */
+export type SampleWeight = Tensor | number;
+
+/** What `getConfig()` returns: the constructor options that rebuild the metric. */
+export interface MetricConfig {
+  name: string;
+  dtype: DType;
+  [option: string]: unknown;
+}
+
+/**
+ * A stateful measure of model quality, accumulated over batches.
+ *
+ * Subclasses create their state with `addVariable` (in the constructor or lazily at the first
+ * `updateState`), implement `updateState` with ops and `Variable.assign`, and `result` with ops.
+ * Both run inside `tidy`, so intermediates never outlive the call; the state Variables live until
+ * `dispose()`.
+ *
+ * @example
+ * class Maximum extends Metric<[values: Tensor]> {
+ *   private readonly max = this.addVariable('max', [], -Infinity);
+ *   updateState(values: Tensor): void {
+ *     tidy(() => { this.max.assign(ops.maximum(this.max, ops.max(values))); });
+ *   }
+ *   result(): Tensor { return ops.clone(this.max); }
+ * }
+ */
+export abstract class Metric<Inputs extends unknown[] = [yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight]> {
+  /** The name training logs use ('accuracy', 'mae', ...). */
+  name: string;
+  /** The dtype of the state and of the result. */
+  readonly dtype: DType = 'float32';
+  private readonly state: { variable: Variable; initialValue: number }[] = [];
+
+  constructor(name: string) {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new Error(`Metric: name must be a non-empty string, got ${JSON.stringify(name)}.`);
+    }
+    this.name = name;
+  }
+
+  /** Accumulates the statistics of one batch. */
+  abstract updateState(...inputs: Inputs): void;
+
+  /** The metric's value as a scalar tensor (or rank-1 for several thresholds), computed on the backend. */
+  abstract result(): Tensor;
+
+  /** The state Variables (non-trainable), in creation order. */
+  get variables(): readonly Variable[] {
+    return this.state.map((s) => s.variable);
+  }
+
+  /** Returns every state Variable to its initial value. */
+  resetState(): void {
+    tidy(() => {
+      for (const { variable, initialValue } of this.state) {
+        const value = initialValue === 0 ? zeros(variable.shape) : scalar(initialValue).broadcastTo(variable.shape);
+        variable.assign(value);
+      }
+    });
+  }
+
+  /** The options that rebuild this metric. */
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: this.dtype };
+  }
+
+  /** Frees the state Variables; the metric cannot be used afterwards. */
+  dispose(): void {
+    for (const { variable } of this.state) variable.dispose();
+  }
+
+  /** Creates a non-trainable float32 state Variable filled with `initialValue`. */
+  protected addVariable(name: string, shape: readonly number[], initialValue = 0): Variable {
+    const value = tidy(() => (initialValue === 0 ? zeros(shape) : scalar(initialValue).broadcastTo(shape)));
+    const variable = new Variable(value, { trainable: false, name: `${this.name}/${name}` });
+    value.dispose();
+    this.state.push({ variable, initialValue });
+    return variable;
+  }
+}

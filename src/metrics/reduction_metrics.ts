@@ -1,0 +1,149 @@
+// Metrics that reduce values over every batch seen: `Sum`, `Mean`, and `MeanMetricWrapper`, the
+// mean of a per-sample function such as an accuracy or an error. Values are first reduced to one
+// per sample (weighted by `sampleWeight`), then added to the `total` and `count` Variables, as
+// keras.metrics.Mean does.
+
+import { tidy } from '../tensor/memory';
+import { scalar } from '../tensor/creation';
+import type { Tensor } from '../tensor/tensor';
+import { mean, sum } from '../ops/reduce';
+import { broadcastTo, reshape } from '../ops/shape';
+import { Metric, type MetricConfig, type SampleWeight } from './metric';
+import { asFloat, checkTensor, divideNoNan, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
+
+/** A function from labels and predictions to one value per sample (or per element). */
+export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+type Reduction = typeof sum;
+
+/**
+ * Reduces `values` to one value per sample (the leading axis), multiplied by the sample weights,
+ * and the weights to one per sample, as Keras's reduce_to_samplewise_values: values of a higher
+ * rank than the weights are first reduced down to the weights' rank.
+ */
+function reduceToSamplewise(values: Tensor, sampleWeight: Tensor | undefined, reduce: Reduction): { values: Tensor; weights?: Tensor } {
+  let v = asFloat(values);
+  let w = sampleWeight;
+  if (w) {
+    [v, w] = squeezeOrExpandToSameRank(v, w);
+    const weightRank = w.rank;
+    if (v.rank > weightRank) v = reduce(v, axesFrom(weightRank, v.rank));
+    w = broadcastTo(w, v.shape);
+    v = v.mul(w);
+    if (weightRank > 1) w = reduce(w, axesFrom(1, weightRank));
+  }
+  if (v.rank > 1) v = reduce(v, axesFrom(1, v.rank));
+  return { values: v, weights: w };
+}
+
+function axesFrom(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, i) => start + i);
+}
+
+function valuesTensor(op: string, values: Tensor | number): Tensor {
+  if (typeof values === 'number') return scalar(values);
+  checkTensor(op, 'values', values);
+  return values;
+}
+
+/**
+ * The (weighted) sum of all values seen.
+ *
+ * @example
+ * const m = new Sum();
+ * m.updateState(tensor([1, 3, 5, 7]), tensor([1, 1, 0, 0]));
+ * await m.result().data();   // [4]
+ */
+export class Sum extends Metric<[values: Tensor | number, sampleWeight?: SampleWeight]> {
+  private readonly total = this.addVariable('total', []);
+
+  constructor(options: { name?: string } = {}) {
+    super(options.name ?? 'sum');
+  }
+
+  updateState(values: Tensor | number, sampleWeight?: SampleWeight): void {
+    tidy(() => {
+      const weights = sampleWeight === undefined ? undefined : weightTensor(sampleWeight, `${this.name}.updateState`);
+      const reduced = reduceToSamplewise(valuesTensor(`${this.name}.updateState`, values), weights, sum);
+      this.total.assign(this.total.add(sum(reduced.values)));
+    });
+  }
+
+  result(): Tensor {
+    return reshape(this.total, []);
+  }
+}
+
+/**
+ * The state and result shared by the mean metrics: `total` (weighted sum of per-sample values)
+ * and `count` (sum of the weights, or number of samples); the result is total / count, 0 before
+ * any sample.
+ */
+export abstract class MeanBase<Inputs extends unknown[]> extends Metric<Inputs> {
+  private readonly total = this.addVariable('total', []);
+  private readonly count = this.addVariable('count', []);
+
+  /** Adds a batch of values; call inside tidy. */
+  protected accumulate(values: Tensor, sampleWeight?: SampleWeight): void {
+    const weights = sampleWeight === undefined ? undefined : weightTensor(sampleWeight, `${this.name}.updateState`);
+    const reduced = reduceToSamplewise(values, weights, mean);
+    this.total.assign(this.total.add(sum(reduced.values)));
+    const samples = reduced.weights ? sum(reduced.weights) : reduced.values.rank >= 1 ? reduced.values.shape[0] : 1;
+    this.count.assign(this.count.add(samples));
+  }
+
+  result(): Tensor {
+    return tidy(() => divideNoNan(this.total, this.count));
+  }
+}
+
+/**
+ * The (weighted) mean of all values seen. Values of rank above 1 are first averaged per sample
+ * (over all axes but the first), so each sample counts once.
+ *
+ * @example
+ * const m = new Mean();
+ * m.updateState(tensor([1, 3, 5, 7]));
+ * await m.result().data();   // [4]
+ * m.resetState();
+ * m.updateState(tensor([1, 3, 5, 7]), tensor([1, 1, 0, 0]));
+ * await m.result().data();   // [2]
+ */
+export class Mean extends MeanBase<[values: Tensor | number, sampleWeight?: SampleWeight]> {
+  constructor(options: { name?: string } = {}) {
+    super(options.name ?? 'mean');
+  }
+
+  updateState(values: Tensor | number, sampleWeight?: SampleWeight): void {
+    tidy(() => this.accumulate(valuesTensor(`${this.name}.updateState`, values), sampleWeight));
+  }
+}
+
+/**
+ * The mean of a per-sample function of labels and predictions over all batches seen.
+ *
+ * @example
+ * const absoluteError = (yTrue: Tensor, yPred: Tensor) => ops.abs(yTrue.sub(yPred)).mean(-1);
+ * const m = new MeanMetricWrapper(absoluteError, { name: 'absolute_error' });
+ * m.updateState(yTrue, yPred);
+ * const value = m.result();   // a scalar tensor, still on the GPU
+ */
+export class MeanMetricWrapper extends MeanBase<[yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight]> {
+  protected fn: MetricFunction;
+
+  constructor(fn: MetricFunction, options: { name?: string } = {}) {
+    if (typeof fn !== 'function') throw new Error(`MeanMetricWrapper: fn must be a function (yTrue, yPred) => Tensor, got ${typeof fn}.`);
+    super(options.name ?? (fn.name || 'mean_metric_wrapper'));
+    this.fn = fn;
+  }
+
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
+    checkTensor(`${this.name}.updateState`, 'yTrue', yTrue);
+    checkTensor(`${this.name}.updateState`, 'yPred', yPred);
+    tidy(() => this.accumulate(this.fn(yTrue, yPred), sampleWeight));
+  }
+
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), fn: this.fn.name };
+  }
+}
