@@ -1,0 +1,100 @@
+// EarlyStopping: stop training when a monitored quantity stops improving, optionally restoring
+// the weights of the best epoch (kept as tensors that share the old storage: no copy).
+
+import type { Tensor } from '../tensor/tensor';
+import { Callback, type Logs } from './callback';
+
+export interface EarlyStoppingArgs {
+  /** Logged quantity to watch (default 'val_loss'). */
+  monitor?: string;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Epochs without improvement before stopping (default 0). */
+  patience?: number;
+  /** 'min', 'max', or 'auto' (max for names containing 'acc' or 'auc', else min). */
+  mode?: 'auto' | 'min' | 'max';
+  /** Value the quantity must beat before patience counts (optional). */
+  baseline?: number;
+  /** Put back the weights of the best epoch when training stops (default false). */
+  restoreBestWeights?: boolean;
+  /** Epochs to wait before monitoring starts (default 0). */
+  startFromEpoch?: number;
+}
+
+/**
+ * @example
+ * await model.fit(x, y, { epochs: 100, validationSplit: 0.2,
+ *   callbacks: [new EarlyStopping({ patience: 3, restoreBestWeights: true })] });
+ */
+export class EarlyStopping extends Callback {
+  readonly monitor: string;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly mode: 'min' | 'max';
+  readonly baseline?: number;
+  readonly restoreBestWeights: boolean;
+  readonly startFromEpoch: number;
+  /** Epoch at which training was stopped, or 0. */
+  stoppedEpoch = 0;
+  bestEpoch = 0;
+  private best = Infinity;
+  private wait = 0;
+  private bestWeights: Tensor[] | null = null;
+
+  constructor({ monitor = 'val_loss', minDelta = 0, patience = 0, mode = 'auto', baseline, restoreBestWeights = false, startFromEpoch = 0 }: EarlyStoppingArgs = {}) {
+    super();
+    this.monitor = monitor;
+    this.minDelta = Math.abs(minDelta);
+    this.patience = patience;
+    this.mode = mode === 'auto' ? (/acc|auc/.test(monitor) ? 'max' : 'min') : mode;
+    this.baseline = baseline;
+    this.restoreBestWeights = restoreBestWeights;
+    this.startFromEpoch = startFromEpoch;
+  }
+
+  override onTrainBegin(): void {
+    this.wait = 0;
+    this.stoppedEpoch = 0;
+    this.bestEpoch = 0;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.releaseBest();
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      console.warn(`EarlyStopping: '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`);
+      return;
+    }
+    if (epoch < this.startFromEpoch) return;
+    this.wait++;
+    if (this.improves(current, this.best)) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) {
+        this.releaseBest();
+        this.bestWeights = this.model.getWeights();
+      }
+      if (this.baseline === undefined || this.improves(current, this.baseline)) this.wait = 0;
+      return;
+    }
+    if (this.wait >= this.patience && epoch > 0) {
+      this.stoppedEpoch = epoch;
+      this.model.stopTraining = true;
+    }
+  }
+
+  override onTrainEnd(): void {
+    if (this.restoreBestWeights && this.bestWeights && this.stoppedEpoch > 0) this.model.setWeights(this.bestWeights);
+    this.releaseBest();
+  }
+
+  private improves(value: number, reference: number): boolean {
+    return this.mode === 'min' ? value < reference - this.minDelta : value > reference + this.minDelta;
+  }
+
+  private releaseBest(): void {
+    for (const t of this.bestWeights ?? []) t.dispose();
+    this.bestWeights = null;
+  }
+}

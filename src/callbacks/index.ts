@@ -1,0 +1,6 @@
+// Training callbacks, Keras names and defaults.
+export { Callback, History, type Logs } from './callback';
+export { EarlyStopping, type EarlyStoppingArgs } from './early_stopping';
+export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr';
+export { LambdaCallback, type LambdaCallbackArgs } from './lambda';
+export { ProgressBar } from './progress';

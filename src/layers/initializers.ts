@@ -1,0 +1,268 @@
+// Weight initializers, by name ('glorotUniform', 'glorot_uniform') or as objects with `seed`.
+// Keras 3 defaults and formulas (keras/src/initializers): fans from the shape, variance scaling
+// for glorot/he/lecun (normal variants use a truncated normal scaled by 0.8796...), all generated
+// on the device except orthogonal, whose QR runs once on the CPU.
+
+import type { DType } from '../backend/types';
+import { fromTypedArray } from '../tensor/creation';
+import type { Tensor } from '../tensor/tensor';
+import { fill } from '../ops/creation';
+import { randomNormal, randomUniform, truncatedNormal } from '../ops/random';
+
+export abstract class Initializer {
+  abstract readonly className: string;
+  /** A tensor of the given shape. */
+  abstract apply(shape: readonly number[], dtype?: DType): Tensor;
+  getConfig(): Record<string, unknown> {
+    return {};
+  }
+}
+
+/** Fan-in and fan-out of a weight shape, as keras.initializers compute them. */
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
+  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return { fanIn: shape.at(-2)! * receptive, fanOut: shape.at(-1)! * receptive };
+}
+
+export class Zeros extends Initializer {
+  readonly className = 'Zeros';
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return fill(shape, 0, dtype);
+  }
+}
+
+export class Ones extends Initializer {
+  readonly className = 'Ones';
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return fill(shape, 1, dtype);
+  }
+}
+
+export class Constant extends Initializer {
+  readonly className = 'Constant';
+  constructor(readonly value = 0) {
+    super();
+  }
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return fill(shape, this.value, dtype);
+  }
+  override getConfig() {
+    return { value: this.value };
+  }
+}
+
+export interface RandomArgs {
+  seed?: number;
+}
+
+export class RandomNormal extends Initializer {
+  readonly className = 'RandomNormal';
+  readonly mean: number;
+  readonly stddev: number;
+  readonly seed?: number;
+  constructor({ mean = 0, stddev = 0.05, seed }: { mean?: number; stddev?: number } & RandomArgs = {}) {
+    super();
+    this.mean = mean;
+    this.stddev = stddev;
+    this.seed = seed;
+  }
+  apply(shape: readonly number[]): Tensor {
+    return randomNormal(shape, { mean: this.mean, stddev: this.stddev, seed: this.seed });
+  }
+  override getConfig() {
+    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
+  }
+}
+
+export class RandomUniform extends Initializer {
+  readonly className = 'RandomUniform';
+  readonly minval: number;
+  readonly maxval: number;
+  readonly seed?: number;
+  constructor({ minval = -0.05, maxval = 0.05, seed }: { minval?: number; maxval?: number } & RandomArgs = {}) {
+    super();
+    this.minval = minval;
+    this.maxval = maxval;
+    this.seed = seed;
+  }
+  apply(shape: readonly number[]): Tensor {
+    return randomUniform(shape, { minval: this.minval, maxval: this.maxval, seed: this.seed });
+  }
+  override getConfig() {
+    return { minval: this.minval, maxval: this.maxval, seed: this.seed };
+  }
+}
+
+export class TruncatedNormal extends Initializer {
+  readonly className = 'TruncatedNormal';
+  readonly mean: number;
+  readonly stddev: number;
+  readonly seed?: number;
+  constructor({ mean = 0, stddev = 0.05, seed }: { mean?: number; stddev?: number } & RandomArgs = {}) {
+    super();
+    this.mean = mean;
+    this.stddev = stddev;
+    this.seed = seed;
+  }
+  apply(shape: readonly number[]): Tensor {
+    return truncatedNormal(shape, { mean: this.mean, stddev: this.stddev, seed: this.seed });
+  }
+  override getConfig() {
+    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
+  }
+}
+
+type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+
+/** Standard deviation of a unit truncated normal cut at 2 (Keras divides by it). */
+const TRUNCATED_STDDEV = 0.87962566103423978;
+
+export class VarianceScaling extends Initializer {
+  readonly className: string = 'VarianceScaling';
+  readonly scale: number;
+  readonly mode: FanMode;
+  readonly distribution: 'truncatedNormal' | 'untruncatedNormal' | 'uniform';
+  readonly seed?: number;
+  constructor({ scale = 1, mode = 'fanIn', distribution = 'truncatedNormal', seed }: { scale?: number; mode?: FanMode; distribution?: 'truncatedNormal' | 'untruncatedNormal' | 'uniform' } & RandomArgs = {}) {
+    super();
+    if (!(scale > 0)) throw new Error(`VarianceScaling: scale must be positive, got ${scale}.`);
+    this.scale = scale;
+    this.mode = mode;
+    this.distribution = distribution;
+    this.seed = seed;
+  }
+  apply(shape: readonly number[]): Tensor {
+    const { fanIn, fanOut } = computeFans(shape);
+    const fan = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+    const variance = this.scale / Math.max(1, fan);
+    if (this.distribution === 'uniform') {
+      const limit = Math.sqrt(3 * variance);
+      return randomUniform(shape, { minval: -limit, maxval: limit, seed: this.seed });
+    }
+    if (this.distribution === 'untruncatedNormal') return randomNormal(shape, { stddev: Math.sqrt(variance), seed: this.seed });
+    return truncatedNormal(shape, { stddev: Math.sqrt(variance) / TRUNCATED_STDDEV, seed: this.seed });
+  }
+  override getConfig(): Record<string, unknown> {
+    return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
+  }
+}
+
+const scaling = (className: string, scale: number, mode: FanMode, distribution: 'truncatedNormal' | 'uniform') =>
+  class extends VarianceScaling {
+    override readonly className = className;
+    constructor({ seed }: RandomArgs = {}) {
+      super({ scale, mode, distribution, seed });
+    }
+    override getConfig(): Record<string, unknown> {
+      return { seed: this.seed };
+    }
+  };
+
+/** Uniform in ±sqrt(6 / (fanIn + fanOut)); the default for kernels. */
+export const GlorotUniform = scaling('GlorotUniform', 1, 'fanAvg', 'uniform');
+export const GlorotNormal = scaling('GlorotNormal', 1, 'fanAvg', 'truncatedNormal');
+export const HeNormal = scaling('HeNormal', 2, 'fanIn', 'truncatedNormal');
+export const HeUniform = scaling('HeUniform', 2, 'fanIn', 'uniform');
+export const LecunNormal = scaling('LecunNormal', 1, 'fanIn', 'truncatedNormal');
+export const LecunUniform = scaling('LecunUniform', 1, 'fanIn', 'uniform');
+
+/** A (semi-)orthogonal matrix from the QR decomposition of a seeded normal matrix (Keras's Orthogonal). */
+export class Orthogonal extends Initializer {
+  readonly className = 'Orthogonal';
+  readonly gain: number;
+  readonly seed?: number;
+  constructor({ gain = 1, seed }: { gain?: number } & RandomArgs = {}) {
+    super();
+    this.gain = gain;
+    this.seed = seed;
+  }
+  apply(shape: readonly number[]): Tensor {
+    if (shape.length < 2) throw new Error(`Orthogonal: needs a shape of rank 2 or more, got [${shape.join(',')}].`);
+    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const cols = shape.at(-1)!;
+    const tall = rows >= cols;
+    const [m, n] = tall ? [rows, cols] : [cols, rows];
+    const random = mulberry(this.seed ?? Math.floor(Math.random() * 2 ** 31));
+    // Gram-Schmidt on the n columns of an m x n normal matrix (m >= n), then the sign fix of QR.
+    const q = Array.from({ length: n }, () => Array.from({ length: m }, () => gaussian(random)));
+    for (let j = 0; j < n; j++) {
+      for (let k = 0; k < j; k++) {
+        const dot = q[j].reduce((s, v, i) => s + v * q[k][i], 0);
+        for (let i = 0; i < m; i++) q[j][i] -= dot * q[k][i];
+      }
+      const norm = Math.sqrt(q[j].reduce((s, v) => s + v * v, 0));
+      for (let i = 0; i < m; i++) q[j][i] /= norm;
+    }
+    const values = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) values[r * cols + c] = this.gain * (tall ? q[c][r] : q[r][c]);
+    }
+    return fromTypedArray(values, shape, 'float32');
+  }
+  override getConfig() {
+    return { gain: this.gain, seed: this.seed };
+  }
+}
+
+function mulberry(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+type InitializerClass = new (config?: never) => Initializer;
+
+const INITIALIZERS: Record<string, InitializerClass> = {
+  zeros: Zeros,
+  ones: Ones,
+  constant: Constant as unknown as InitializerClass,
+  randomNormal: RandomNormal,
+  randomUniform: RandomUniform,
+  truncatedNormal: TruncatedNormal,
+  varianceScaling: VarianceScaling,
+  glorotUniform: GlorotUniform,
+  glorotNormal: GlorotNormal,
+  heNormal: HeNormal,
+  heUniform: HeUniform,
+  lecunNormal: LecunNormal,
+  lecunUniform: LecunUniform,
+  orthogonal: Orthogonal,
+};
+
+export type InitializerIdentifier = string | Initializer | { className: string; config?: Record<string, unknown> };
+
+/** Normalizes 'glorot_uniform', 'GlorotUniform' and 'glorotUniform' to 'glorotUniform'. */
+export function canonicalName(name: string): string {
+  const camel = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return camel.charAt(0).toLowerCase() + camel.slice(1);
+}
+
+/** An initializer from a name, a `{ className, config }` object or an instance. */
+export function getInitializer(identifier: InitializerIdentifier): Initializer {
+  if (identifier instanceof Initializer) return identifier;
+  const name = typeof identifier === 'string' ? identifier : identifier.className;
+  const Cls = INITIALIZERS[canonicalName(name)];
+  if (!Cls) {
+    throw new Error(`Unknown initializer: '${name}'. Expected one of ${Object.keys(INITIALIZERS).join(', ')} (snake_case accepted).`);
+  }
+  const config = typeof identifier === 'string' ? undefined : identifier.config;
+  return name === 'constant' || canonicalName(name) === 'constant'
+    ? new Constant((config as { value?: number } | undefined)?.value ?? 0)
+    : new Cls(config as never);
+}
+
+/** The `{ className, config }` form of an initializer, for getConfig(). */
+export function serializeInitializer(init: Initializer): { className: string; config: Record<string, unknown> } {
+  return { className: init.className, config: init.getConfig() };
+}

@@ -1,0 +1,50 @@
+// `Input(...)`: the entry point of a functional model, a symbolic tensor made by an InputLayer.
+
+import type { DType } from '../backend/types';
+import { Layer } from './layer';
+import { Node, SymbolicTensor, type Shape } from './symbolic';
+
+export interface InputArgs {
+  /** Shape of one sample, `null` for unknown dimensions. */
+  shape?: Shape;
+  /** Shape including the batch dimension (instead of `shape`). */
+  batchShape?: Shape;
+  batchSize?: number;
+  dtype?: DType;
+  name?: string;
+}
+
+/** The layer behind `Input`; it passes its input through. */
+export class InputLayer extends Layer {
+  readonly output: SymbolicTensor;
+
+  constructor({ shape, batchShape, batchSize, dtype = 'float32', name }: InputArgs) {
+    if (!shape && !batchShape) throw new Error('Input: give `shape` (without the batch dimension) or `batchShape`.');
+    const fullShape: Shape = batchShape ? [...batchShape] : [batchSize ?? null, ...shape!];
+    for (const d of fullShape) {
+      if (d !== null && (!Number.isInteger(d) || d < 0)) throw new Error(`Input: shape (${fullShape.join(', ')}) must hold non-negative integers or null.`);
+    }
+    super({ name, dtype, batchInputShape: fullShape });
+    this.built = true;
+    this.output = new SymbolicTensor(fullShape, dtype, this.name);
+    const node = new Node(this, [], [this.output], {});
+    this.output.node = node;
+    this.inboundNodes.push(node);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { name: this.name, dtype: this.dtype, batchShape: this.batchInputShape };
+  }
+}
+
+/**
+ * A symbolic input for a functional model.
+ *
+ * @example
+ * const inputs = Input({ shape: [32] });               // batch dimension unknown
+ * const outputs = new layers.Dense({ units: 1 }).apply(inputs);
+ * const model = new Model({ inputs, outputs });
+ */
+export function Input(args: InputArgs): SymbolicTensor {
+  return new InputLayer(args).output;
+}

@@ -1,0 +1,333 @@
+// The Layer base class with Keras semantics: configuration, lazy `build` on the first `apply`,
+// `call`, weights made by `addWeight`, losses, `getConfig`/`fromConfig`, and `apply` working both
+// on tensors (eager) and on symbolic tensors from `Input` (graph building).
+
+import { formatShape, type DType } from '../backend/types';
+import { Variable } from '../autograd/variable';
+import { zeros } from '../ops/creation';
+import { reshape } from '../ops/shape';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { getInitializer, type InitializerIdentifier } from './initializers';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
+import { isSymbolic, Node, SymbolicTensor, formatSymbolicShape, type Shape } from './symbolic';
+
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+  /** Shape of one sample, without the batch dimension (first layer of a Sequential model). */
+  inputShape?: Shape;
+  /** Same as `inputShape: [inputDim]`. */
+  inputDim?: number;
+  /** Shape including the batch dimension. */
+  batchInputShape?: Shape;
+  batchSize?: number;
+}
+
+export interface CallArgs {
+  /** Training mode (Dropout, BatchNormalization); inherited by nested layer calls. */
+  training?: boolean;
+  mask?: Tensor | null;
+}
+
+/** What a layer expects of its input, checked before any GPU work. */
+export interface InputSpec {
+  ndim?: number;
+  minNdim?: number;
+  /** Required sizes of given axes (negative counts from the end). */
+  axes?: Record<number, number>;
+}
+
+export interface AddWeightArgs {
+  name?: string;
+  shape: readonly number[];
+  /** Default 'glorotUniform' (Keras), 'zeros' for int32. */
+  initializer?: InitializerIdentifier;
+  trainable?: boolean;
+  regularizer?: RegularizerIdentifier;
+  dtype?: DType;
+}
+
+export type LayerInput = Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
+
+/** Training flags of the layer calls in progress, innermost last. */
+const callStack: Array<{ training: boolean }> = [];
+const nameCounts = new Map<string, number>();
+
+/**
+ * Base class of all layers. Subclass it and implement `call` (and `build` to make weights with
+ * `addWeight`, `getConfig` to add constructor options, `computeOutputShape` when tracing `call`
+ * is not wanted).
+ *
+ * @example
+ * class SimpleDense extends Layer {
+ *   units: number; w!: Variable; b!: Variable;
+ *   constructor(config: { units?: number } & LayerArgs = {}) { super(config); this.units = config.units ?? 32; }
+ *   build(inputShape: Shape) {
+ *     this.w = this.addWeight({ shape: [inputShape.at(-1)!, this.units], initializer: 'randomNormal' });
+ *     this.b = this.addWeight({ shape: [this.units], initializer: 'zeros' });
+ *   }
+ *   call(x: Tensor) { return ops.matmul(x, this.w).add(this.b); }
+ *   getConfig() { return { ...super.getConfig(), units: this.units }; }
+ * }
+ */
+export class Layer {
+  name: string;
+  dtype: DType;
+  built = false;
+  /** Shape with the batch dimension that the layer expects, when declared in its config. */
+  readonly batchInputShape: Shape | null;
+  inputSpec: InputSpec | null = null;
+  /** Graph nodes where this layer was applied to symbolic tensors. */
+  readonly inboundNodes: Node[] = [];
+  private _trainable: boolean;
+  private readonly ownWeights: Variable[] = [];
+  private readonly declaredTrainable = new WeakMap<Variable, boolean>();
+  private readonly weightRegularizers: Array<[Variable, Regularizer]> = [];
+  private activityLosses: Tensor[] = [];
+
+  constructor(args: LayerArgs = {}) {
+    this.name = args.name ?? uniqueName(snakeCase(new.target.name || 'layer'));
+    this._trainable = args.trainable ?? true;
+    this.dtype = args.dtype ?? 'float32';
+    this.batchInputShape = args.batchInputShape
+      ? [...args.batchInputShape]
+      : args.inputShape
+        ? [args.batchSize ?? null, ...args.inputShape]
+        : args.inputDim !== undefined
+          ? [args.batchSize ?? null, args.inputDim]
+          : null;
+  }
+
+  /** Creates the weights for inputs of this shape. Called once, by the first `apply`. */
+  build(_inputShape: Shape | Shape[]): void {}
+
+  /** The layer's computation on tensors. The base layer returns its input. */
+  call(inputs: Tensor | Tensor[], _args: CallArgs = {}): Tensor | Tensor[] {
+    return inputs;
+  }
+
+  /**
+   * Output shape for an input shape. By default `call` is traced on zeros twice, with unknown
+   * dimensions set to 2 and to 3; output dimensions that differ are unknown.
+   */
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
+    let returnsList = false;
+    const trace = (fill: number) =>
+      tidy(() => {
+        const inputs = shapes.map((s) => zeros(s.map((d) => d ?? fill)));
+        const out = this.call(isShapeList(inputShape) ? inputs : inputs[0], { training: false });
+        returnsList = Array.isArray(out);
+        return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
+      });
+    const [small, large] = [trace(2), trace(3)];
+    const result: Shape[] = small.map((shape, k) => shape.map((d, i) => (d === large[k][i] ? d : null)));
+    return returnsList ? result : result[0];
+  }
+
+  /**
+   * Applies the layer: on tensors it builds the layer if needed and runs `call`; on symbolic
+   * tensors (from `Input`) it records a graph node and returns symbolic outputs.
+   */
+  apply(inputs: SymbolicTensor, args?: CallArgs): SymbolicTensor;
+  apply(inputs: SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: Tensor, args?: CallArgs): Tensor;
+  apply(inputs: Tensor[], args?: CallArgs): Tensor | Tensor[];
+  apply(inputs: LayerInput, args?: CallArgs): LayerInput;
+  apply(inputs: LayerInput, args: CallArgs = {}): LayerInput {
+    const list = (Array.isArray(inputs) ? inputs : [inputs]) as Array<Tensor | SymbolicTensor>;
+    if (list.length === 0) throw new Error(`${this.name}: apply() needs at least one input.`);
+    const symbolic = list.filter(isSymbolic).length;
+    if (symbolic > 0 && symbolic < list.length) {
+      throw new Error(`${this.name}: inputs mix symbolic tensors (from Input) and concrete tensors; use one kind.`);
+    }
+    const shapes: Shape[] = list.map((t) => [...t.shape]);
+    this.checkInputSpec(shapes);
+    const inputShape: Shape | Shape[] = Array.isArray(inputs) ? shapes : shapes[0];
+    if (!this.built) {
+      this.build(inputShape);
+      this.built = true;
+    }
+    if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], inputShape, args, Array.isArray(inputs));
+    const training = args.training ?? callStack.at(-1)?.training ?? false;
+    if (callStack.length === 0) this.clearActivityLosses();
+    callStack.push({ training });
+    try {
+      return this.call(inputs as Tensor | Tensor[], { ...args, training });
+    } finally {
+      callStack.pop();
+    }
+  }
+
+  /** Makes a weight, initialized now, tracked by the layer and optionally regularized. */
+  addWeight({ name = `weight_${this.ownWeights.length}`, shape, initializer, trainable = true, regularizer, dtype = this.dtype }: AddWeightArgs): Variable {
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new Error(`${this.name}.addWeight('${name}'): shape ${formatShape(shape as number[]).replace(/null/g, 'None')} must hold known non-negative integers; build() may have received an input shape with unknown dimensions.`);
+    }
+    const init = getInitializer(initializer ?? (dtype === 'int32' ? 'zeros' : 'glorotUniform'));
+    const value = init.apply(shape, dtype);
+    const weight = new Variable(value, { trainable: trainable && this._trainable, name: `${this.name}/${name}`, dtype });
+    value.dispose();
+    this.ownWeights.push(weight);
+    this.declaredTrainable.set(weight, trainable);
+    if (regularizer) this.weightRegularizers.push([weight, getRegularizer(regularizer)]);
+    return weight;
+  }
+
+  /** Adds a loss term (for example an activity penalty) computed during `call`. */
+  addLoss(loss: Tensor): void {
+    this.activityLosses.push(loss);
+  }
+
+  /** Losses of this layer and its sublayers: terms from addLoss in the last call, and weight penalties (computed now). */
+  get losses(): Tensor[] {
+    const out: Tensor[] = [];
+    for (const layer of this.selfAndSublayers()) {
+      out.push(...layer.activityLosses.filter((t) => !t.isDisposed));
+      for (const [weight, regularizer] of layer.weightRegularizers) out.push(regularizer.apply(weight));
+    }
+    return out;
+  }
+
+  get trainable(): boolean {
+    return this._trainable;
+  }
+
+  /** Freezes or unfreezes the layer and every sublayer. */
+  set trainable(value: boolean) {
+    for (const layer of this.selfAndSublayers()) {
+      layer._trainable = value;
+      for (const w of layer.ownWeights) w.trainable = value && (layer.declaredTrainable.get(w) ?? true);
+    }
+  }
+
+  /** Layers held by this layer (found in its properties), for nested custom layers. */
+  get layers(): Layer[] {
+    const found: Layer[] = [];
+    for (const value of Object.values(this)) {
+      if (value instanceof Layer && value !== this) found.push(value);
+      else if (Array.isArray(value)) for (const v of value) if (v instanceof Layer && v !== this) found.push(v);
+    }
+    return [...new Set(found)];
+  }
+
+  get weights(): Variable[] {
+    return [...new Set(this.selfAndSublayers().flatMap((l) => l.ownWeights))];
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.weights.filter((w) => w.trainable);
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.weights.filter((w) => !w.trainable);
+  }
+
+  /** Keras 3's name for trainableWeights. */
+  get trainableVariables(): Variable[] {
+    return this.trainableWeights;
+  }
+
+  /** The current values of the weights (tensors sharing the weights' storage). */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => reshape(w, w.shape));
+  }
+
+  /** Sets every weight, in the order of `weights`; shapes are checked before anything changes. */
+  setWeights(values: readonly Tensor[]): void {
+    const weights = this.weights;
+    if (values.length !== weights.length) {
+      throw new Error(`${this.name}.setWeights: expected ${weights.length} weights (${weights.map((w) => `${w.name} ${formatShape(w.shape)}`).join(', ') || 'none; is the layer built?'}), got ${values.length}.`);
+    }
+    weights.forEach((w, i) => {
+      const v = values[i];
+      if (v.shape.length !== w.shape.length || v.shape.some((d, j) => d !== w.shape[j])) {
+        throw new Error(`${this.name}.setWeights: weight ${i} (${w.name}) has shape ${formatShape(w.shape)}, got ${formatShape(v.shape)}.`);
+      }
+    });
+    weights.forEach((w, i) => w.assign(values[i].dtype === w.dtype ? values[i] : values[i].cast(w.dtype)));
+  }
+
+  /** Number of scalars in all weights. */
+  countParams(): number {
+    if (!this.built) throw new Error(`${this.name}.countParams: the layer is not built yet; call it on data or give it an input shape.`);
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
+  /** Constructor options that rebuild the layer with `fromConfig`. */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this._trainable, dtype: this.dtype };
+    if (this.batchInputShape) config.batchInputShape = this.batchInputShape;
+    return config;
+  }
+
+  static fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
+    return new this(config as never);
+  }
+
+  toString(): string {
+    return `${this.constructor.name}(name=${this.name})`;
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[], inputShape: Shape | Shape[], args: CallArgs, listInput: boolean): SymbolicTensor | SymbolicTensor[] {
+    const outShape = this.computeOutputShape(inputShape);
+    const outShapes = isShapeList(outShape) ? outShape : [outShape];
+    const outputs = outShapes.map((shape, i) => new SymbolicTensor(shape, this.dtype, outShapes.length > 1 ? `${this.name}_${i}` : this.name, i));
+    const node = new Node(this, inputs, outputs, args, listInput);
+    for (const o of outputs) o.node = node;
+    this.inboundNodes.push(node);
+    return isShapeList(outShape) ? outputs : outputs[0];
+  }
+
+  private checkInputSpec(shapes: Shape[]): void {
+    const spec = this.inputSpec;
+    if (!spec) return;
+    for (const shape of shapes) {
+      const shown = formatSymbolicShape(shape);
+      if (spec.ndim !== undefined && shape.length !== spec.ndim) {
+        throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected ndim=${spec.ndim}, found ndim=${shape.length}. Full shape received: ${shown}`);
+      }
+      if (spec.minNdim !== undefined && shape.length < spec.minNdim) {
+        throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected min_ndim=${spec.minNdim}, found ndim=${shape.length}. Full shape received: ${shown}`);
+      }
+      for (const [axisText, size] of Object.entries(spec.axes ?? {})) {
+        const axis = Number(axisText) < 0 ? shape.length + Number(axisText) : Number(axisText);
+        if (shape[axis] !== null && shape[axis] !== size) {
+          throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected axis ${axisText} of input shape to have value ${size}, but received input with shape ${shown}`);
+        }
+      }
+    }
+  }
+
+  private clearActivityLosses(): void {
+    for (const layer of this.selfAndSublayers()) layer.activityLosses = [];
+  }
+
+  private selfAndSublayers(): Layer[] {
+    const out: Layer[] = [];
+    const visit = (layer: Layer) => {
+      if (out.includes(layer)) return;
+      out.push(layer);
+      for (const sub of layer.layers) visit(sub);
+    };
+    visit(this);
+    return out;
+  }
+}
+
+function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
+  return shape.length > 0 && Array.isArray(shape[0]);
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+}
+
+/** dense, dense_1, dense_2, ... as Keras names layers. */
+function uniqueName(base: string): string {
+  const count = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, count + 1);
+  return count === 0 ? base : `${base}_${count}`;
+}

@@ -1,0 +1,76 @@
+// Turning what users pass to fit/evaluate/predict (tensors, arrays of tensors for several inputs,
+// typed or nested arrays) into tensors, with the checks that must happen before any GPU work, and
+// slicing batches out of them on the device.
+
+import { formatShape } from '../backend/types';
+import { tensor, type TensorValues } from '../tensor/creation';
+import { Tensor } from '../tensor/tensor';
+import { gather, slice } from '../ops/shape';
+
+export type DataInput = Tensor | Tensor[] | TensorValues;
+
+export interface Dataset {
+  /** One tensor per model input (x) or output (y). */
+  tensors: Tensor[];
+  /** Tensors converted from arrays here; disposed by `release`. */
+  owned: Tensor[];
+}
+
+/** Converts x or y into a list of tensors. */
+export function toDataset(data: DataInput, role: string, op: string): Dataset {
+  if (data === undefined || data === null) throw new Error(`${op}: ${role} is missing.`);
+  if (data instanceof Tensor) return { tensors: [checkAlive(data, role, op)], owned: [] };
+  if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof Tensor)) {
+    return { tensors: (data as Tensor[]).map((t) => checkAlive(t, role, op)), owned: [] };
+  }
+  let converted: Tensor;
+  try {
+    converted = tensor(data as TensorValues);
+  } catch (e) {
+    throw new Error(`${op}: ${role} could not be converted to a tensor: ${(e as Error).message}`);
+  }
+  return { tensors: [converted], owned: [converted] };
+}
+
+/** Number of samples shared by all tensors (their first dimension); throws when they disagree or hold none. */
+export function sampleCount(op: string, parts: Array<[string, Tensor[]]>): number {
+  let count: number | null = null;
+  let first = '';
+  for (const [role, tensors] of parts) {
+    tensors.forEach((t, i) => {
+      const name = tensors.length > 1 ? `${role}[${i}]` : role;
+      if (t.rank === 0) throw new Error(`${op}: ${name} is a scalar; expected a batch of samples along the first dimension.`);
+      if (count === null) {
+        count = t.shape[0];
+        first = name;
+      } else if (t.shape[0] !== count) {
+        throw new Error(`${op}: ${first} has ${count} samples but ${name} has ${t.shape[0]} (shapes ${formatShape(t.shape)}); they must share the first dimension.`);
+      }
+    });
+  }
+  if (!count) throw new Error(`${op}: the data is empty (0 samples).`);
+  return count;
+}
+
+export function checkBatchSize(op: string, batchSize: number): void {
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}.`);
+}
+
+/** Rows `indices` (an int32 tensor) of every tensor, gathered on the device. */
+export function takeRows(tensors: Tensor[], indices: Tensor): Tensor[] {
+  return tensors.map((t) => gather(t, indices, 0));
+}
+
+/** Rows [start, start + size) of every tensor. */
+export function sliceRows(tensors: Tensor[], start: number, size: number): Tensor[] {
+  return tensors.map((t) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]));
+}
+
+export function release(dataset: Dataset): void {
+  for (const t of dataset.owned) t.dispose();
+}
+
+function checkAlive(t: Tensor, role: string, op: string): Tensor {
+  if (t.isDisposed) throw new Error(`${op}: ${role} (shape ${formatShape(t.shape)}) was disposed.`);
+  return t;
+}

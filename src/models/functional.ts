@@ -1,0 +1,66 @@
+// The graph of a functional model: the layer calls between its Inputs and outputs, in an order
+// where every call comes after the calls that produce its inputs, and running it on tensors.
+
+import { formatShape } from '../backend/types';
+import type { CallArgs, Layer } from '../layers/layer';
+import { formatSymbolicShape, type Node, type SymbolicTensor } from '../layers/symbolic';
+import type { Tensor } from '../tensor/tensor';
+
+export class FunctionalGraph {
+  /** Layer calls in execution order (Input layers excluded). */
+  readonly nodes: Node[];
+  /** Distinct layers in execution order (Input layers excluded). */
+  readonly layers: Layer[];
+
+  constructor(
+    readonly inputs: SymbolicTensor[],
+    readonly outputs: SymbolicTensor[],
+    modelName: string,
+  ) {
+    const inputSet = new Set(inputs);
+    const order: Node[] = [];
+    const visiting = new Set<Node>();
+    const done = new Set<Node>();
+    const visit = (t: SymbolicTensor) => {
+      if (inputSet.has(t)) return;
+      const node = t.node;
+      if (node.inputs.length === 0) {
+        throw new Error(`Model '${modelName}': an output depends on Input '${node.layer.name}', which is not among the model's inputs.`);
+      }
+      if (done.has(node)) return;
+      if (visiting.has(node)) throw new Error(`Model '${modelName}': the graph has a cycle at layer '${node.layer.name}'.`);
+      visiting.add(node);
+      for (const input of node.inputs) visit(input);
+      visiting.delete(node);
+      done.add(node);
+      order.push(node);
+    };
+    for (const o of outputs) visit(o);
+    this.nodes = order;
+    this.layers = [...new Set(order.map((n) => n.layer))];
+  }
+
+  /** Runs the graph on concrete inputs (one per model input, in order). */
+  run(values: Tensor[], args: CallArgs, modelName: string): Tensor[] {
+    if (values.length !== this.inputs.length) {
+      throw new Error(`Model '${modelName}' expects ${this.inputs.length} input(s), got ${values.length}.`);
+    }
+    const computed = new Map<SymbolicTensor, Tensor>();
+    this.inputs.forEach((input, i) => {
+      const value = values[i];
+      const expected = input.shape;
+      const matches = value.shape.length === expected.length && expected.every((d, j) => d === null || d === value.shape[j]);
+      if (!matches) {
+        throw new Error(`Model '${modelName}': input ${i} ('${input.name}') expects shape ${formatSymbolicShape(expected)}, got ${formatShape(value.shape)}.`);
+      }
+      computed.set(input, value);
+    });
+    for (const node of this.nodes) {
+      const ins = node.inputs.map((t) => computed.get(t)!);
+      const result = node.layer.apply(node.listInput ? ins : ins[0], { ...node.callArgs, ...args });
+      const outs = Array.isArray(result) ? (result as Tensor[]) : [result as Tensor];
+      node.outputs.forEach((o, k) => computed.set(o, outs[k]));
+    }
+    return this.outputs.map((o) => computed.get(o)!);
+  }
+}

@@ -1,0 +1,324 @@
+// Model: a Layer that can be trained. Built three ways, as in Keras: functional
+// (`new Model({ inputs, outputs })`), Sequential (models/sequential.ts), or subclassed (layers in
+// the constructor, `call` overridden). `compile`, `fit`, `evaluate`, `predict` and the
+// overridable `trainStep`/`testStep`/`predictStep` live here; the epoch loop is in training.ts.
+
+import { GradientTape } from '../autograd/tape';
+import type { Variable } from '../autograd/variable';
+import { Layer, type CallArgs, type LayerArgs } from '../layers/layer';
+import type { Shape, SymbolicTensor } from '../layers/symbolic';
+import { Mean, type Metric } from '../metrics/index';
+import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index';
+import { concat } from '../ops/shape';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import type { Callback, History, Logs } from '../callbacks/callback';
+import { CompiledLoss, CompiledMetrics, type LossSpec, type MetricSpec } from './compile_utils';
+import { checkBatchSize, release, sampleCount, sliceRows, toDataset, type DataInput } from './data';
+import { FunctionalGraph } from './functional';
+import { summarize } from './summary';
+import { runFit, readLogs, type FitOptions } from './training';
+
+export interface ModelArgs extends LayerArgs {
+  inputs?: SymbolicTensor | SymbolicTensor[];
+  outputs?: SymbolicTensor | SymbolicTensor[];
+}
+
+export interface CompileArgs {
+  /** An optimizer or its name ('sgd', 'adam', ...); Keras's default is 'rmsprop'. */
+  optimizer?: OptimizerIdentifier;
+  /** A loss name, function or object; a list or a record by output name for several outputs. */
+  loss: LossSpec;
+  metrics?: MetricSpec;
+  lossWeights?: number[] | Record<string, number>;
+}
+
+/** `this.compiledLoss(y, yPred, { regularizationLosses })`, as in TF 2.x training steps. */
+export type CompiledLossFunction = (yTrue: Tensor | Tensor[], yPred: Tensor | Tensor[], options?: { regularizationLosses?: Tensor[]; sampleWeight?: Tensor }) => Tensor;
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  verbose?: 0 | 1;
+  callbacks?: Callback[];
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+}
+
+/** What a step receives: [x, y] or [x, y, sampleWeight]; x and y are lists for several inputs/outputs. */
+export type StepData = [Tensor | Tensor[], (Tensor | Tensor[])?, Tensor?];
+export type StepLogs = Record<string, Tensor | number>;
+
+/**
+ * A trainable model.
+ *
+ * @example
+ * const inputs = Input({ shape: [32] });
+ * const model = new Model({ inputs, outputs: new layers.Dense({ units: 1 }).apply(inputs) });
+ * model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
+ * const history = await model.fit(x, y, { epochs: 3 });
+ */
+export class Model extends Layer {
+  /** Set by a callback to end `fit` after the current batch. */
+  stopTraining = false;
+  optimizer!: Optimizer;
+  compiledLoss!: CompiledLossFunction;
+  compiledMetrics!: CompiledMetrics;
+  /** Tracks the mean loss over the epoch; the first of `metrics`, named 'loss'. */
+  readonly lossTracker: Mean = new Mean({ name: 'loss' });
+  history: History | null = null;
+  protected graph: FunctionalGraph | null = null;
+  private compiledLossTerms: CompiledLoss | null = null;
+
+  constructor(args: ModelArgs = {}) {
+    super(args);
+    if (args.inputs || args.outputs) {
+      if (!args.inputs || !args.outputs) throw new Error(`Model '${this.name}': give both inputs and outputs for a functional model.`);
+      this.initGraph(args.inputs, args.outputs);
+    }
+  }
+
+  /** @internal Sets up the functional graph (also used by Sequential once its input is known). */
+  protected initGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
+    this.graph = new FunctionalGraph([inputs].flat(), [outputs].flat(), this.name);
+    this.singleOutput = !Array.isArray(outputs);
+    this.built = true;
+  }
+
+  private singleOutput = true;
+
+  /** Inputs and outputs of a functional model. */
+  get inputs(): SymbolicTensor[] {
+    return this.graph?.inputs ?? [];
+  }
+
+  get outputs(): SymbolicTensor[] {
+    return this.graph?.outputs ?? [];
+  }
+
+  override get layers(): Layer[] {
+    return this.graph ? this.graph.layers : super.layers;
+  }
+
+  override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
+    if (!this.graph) {
+      throw new Error(`Model '${this.name}' has no graph: construct it with { inputs, outputs }, or subclass Model and override call().`);
+    }
+    const outputs = this.graph.run(Array.isArray(inputs) ? inputs : [inputs], args, this.name);
+    return this.singleOutput ? outputs[0] : outputs;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    if (!this.graph) return super.computeOutputShape(inputShape);
+    const shapes = this.graph.outputs.map((o) => [...o.shape]);
+    return this.singleOutput ? shapes[0] : shapes;
+  }
+
+  /** The loss tracker and the compiled metrics (Keras's `model.metrics`). */
+  get metrics(): Metric[] {
+    return this.compiledMetrics ? [this.lossTracker, ...this.compiledMetrics.metrics] : [this.lossTracker];
+  }
+
+  get metricsNames(): string[] {
+    return this.metrics.map((m) => m.name);
+  }
+
+  /** Configures training: optimizer, loss and metrics. */
+  compile({ optimizer = 'rmsprop', loss, metrics, lossWeights }: CompileArgs): void {
+    if (loss === undefined) throw new Error(`compile: a loss is required (a name such as 'mse', a function (yTrue, yPred) => Tensor, or a Loss).`);
+    const outputNames = this.outputNames();
+    this.optimizer = getOptimizer(optimizer);
+    this.compiledLossTerms = new CompiledLoss(loss, lossWeights, outputNames);
+    this.compiledMetrics = new CompiledMetrics(metrics, outputNames);
+    const compiled = this.compiledLossTerms;
+    this.compiledLoss = (yTrue, yPred, options = {}) => {
+      const total = addAll([compiled.compute([yTrue].flat(), [yPred].flat(), options.sampleWeight), ...(options.regularizationLosses ?? [])]);
+      this.lossTracker.updateState(total);
+      return total;
+    };
+  }
+
+  /** Keras 3's compute_loss: the compiled losses plus this model's regularization losses. */
+  computeLoss(_x: Tensor | Tensor[] | undefined, y: Tensor | Tensor[], yPred: Tensor | Tensor[], sampleWeight?: Tensor): Tensor {
+    this.checkCompiled('computeLoss');
+    return addAll([this.compiledLossTerms!.compute([y].flat(), [yPred].flat(), sampleWeight), ...this.losses]);
+  }
+
+  /**
+   * One training step on a batch: forward pass under a GradientTape, gradients, optimizer update,
+   * metrics. Override it to customize training; `fit` disposes everything it creates.
+   */
+  trainStep(data: StepData): StepLogs {
+    const [x, y, sampleWeight] = data;
+    const tape = new GradientTape();
+    const [yPred, loss] = tape.record(() => {
+      const yPred = this.apply(x, { training: true }) as Tensor | Tensor[];
+      return [yPred, this.compiledLoss(y!, yPred, { regularizationLosses: this.losses, sampleWeight })] as const;
+    });
+    const variables = this.trainableVariables;
+    const grads = tape.gradient(loss, variables);
+    this.optimizer.applyGradients(grads.map((g, i) => [g, variables[i]] as [Tensor | null, Variable]));
+    this.compiledMetrics.updateState(y!, yPred, sampleWeight);
+    return this.metricResults();
+  }
+
+  /** One evaluation step: forward pass in inference mode, loss and metrics. */
+  testStep(data: StepData): StepLogs {
+    const [x, y, sampleWeight] = data;
+    const yPred = this.apply(x, { training: false }) as Tensor | Tensor[];
+    this.compiledLoss(y!, yPred, { regularizationLosses: this.losses, sampleWeight });
+    this.compiledMetrics.updateState(y!, yPred, sampleWeight);
+    return this.metricResults();
+  }
+
+  /** One prediction step. */
+  predictStep(data: StepData): Tensor | Tensor[] {
+    return this.apply(data[0], { training: false }) as Tensor | Tensor[];
+  }
+
+  /** Trains for a number of epochs; returns the History. */
+  async fit(x: DataInput, y: DataInput, options: FitOptions = {}): Promise<History> {
+    this.checkCompiled('fit');
+    return runFit(this, x, y, options);
+  }
+
+  /** Loss and metrics on the data, in inference mode. */
+  async evaluate(x: DataInput, y: DataInput, { batchSize = 32 }: EvaluateOptions = {}): Promise<Logs> {
+    this.checkCompiled('evaluate');
+    checkBatchSize('evaluate', batchSize);
+    const xs = toDataset(x, 'x', 'evaluate');
+    const ys = toDataset(y, 'y', 'evaluate');
+    try {
+      const count = sampleCount('evaluate', [['x', xs.tensors], ['y', ys.tensors]]);
+      this.checkInputShapes('evaluate', xs.tensors);
+      this.resetMetrics();
+      let logs: StepLogs = {};
+      for (let start = 0; start < count; start += batchSize) {
+        const size = Math.min(batchSize, count - start);
+        const next = tidy(() => {
+          const xb = sliceRows(xs.tensors, start, size);
+          const yb = sliceRows(ys.tensors, start, size);
+          return this.testStep([unlist(xb), unlist(yb)]);
+        });
+        disposeLogs(logs);
+        logs = next;
+      }
+      const result = await readLogs(logs);
+      disposeLogs(logs);
+      return result;
+    } finally {
+      release(xs);
+      release(ys);
+    }
+  }
+
+  /** Outputs for the inputs, computed batch by batch and concatenated on the device. */
+  async predict(x: DataInput, { batchSize = 32 }: PredictOptions = {}): Promise<Tensor | Tensor[]> {
+    checkBatchSize('predict', batchSize);
+    const xs = toDataset(x, 'x', 'predict');
+    try {
+      const count = sampleCount('predict', [['x', xs.tensors]]);
+      this.checkInputShapes('predict', xs.tensors);
+      const batches: Tensor[][] = [];
+      for (let start = 0; start < count; start += batchSize) {
+        const size = Math.min(batchSize, count - start);
+        batches.push(tidy(() => [this.predictStep([unlist(sliceRows(xs.tensors, start, size))])].flat()));
+      }
+      const outputs = tidy(() => batches[0].map((_, k) => (batches.length === 1 ? batches[0][k].reshape(batches[0][k].shape as number[]) : concat(batches.map((b) => b[k]), 0))));
+      for (const b of batches) for (const t of b) t.dispose();
+      return outputs.length === 1 ? outputs[0] : outputs;
+    } finally {
+      release(xs);
+    }
+  }
+
+  /** One training step on one batch; returns the logs. */
+  async trainOnBatch(x: DataInput, y: DataInput): Promise<Logs> {
+    this.checkCompiled('trainOnBatch');
+    return this.onBatch('trainOnBatch', x, y, (data) => this.trainStep(data));
+  }
+
+  /** One evaluation step on one batch; returns the logs. */
+  async testOnBatch(x: DataInput, y: DataInput): Promise<Logs> {
+    this.checkCompiled('testOnBatch');
+    return this.onBatch('testOnBatch', x, y, (data) => this.testStep(data));
+  }
+
+  /** Outputs for one batch. */
+  predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
+    return tidy(() => this.predictStep([x]));
+  }
+
+  /** Keras's summary table: layers, output shapes, parameter counts. Printed and returned. */
+  summary(printFn: (line: string) => void = console.log): string {
+    const text = summarize(this);
+    printFn(text);
+    return text;
+  }
+
+  /** Resets the loss tracker and every compiled metric. */
+  resetMetrics(): void {
+    for (const m of this.metrics) m.resetState();
+  }
+
+  /** Current metric results, as tensors (read back by fit once per epoch). */
+  protected metricResults(): StepLogs {
+    return Object.fromEntries(this.metrics.map((m) => [m.name, m.result()]));
+  }
+
+  /** @internal Checks x against the model's declared input shapes before any GPU work. */
+  checkInputShapes(op: string, xs: Tensor[]): void {
+    const expected = this.graph ? this.graph.inputs.map((i) => i.shape) : this.batchInputShape ? [this.batchInputShape] : null;
+    if (!expected) return;
+    if (xs.length !== expected.length) throw new Error(`${op}: the model has ${expected.length} input(s) but x holds ${xs.length} tensor(s).`);
+    xs.forEach((t, i) => {
+      const shape = expected[i];
+      const ok = t.rank === shape.length && shape.every((d, j) => j === 0 || d === null || d === t.shape[j]);
+      if (!ok) {
+        const want = `(${shape.map((d) => d ?? 'None').join(', ')})`;
+        throw new Error(`${op}: input ${i} of model '${this.name}' expects samples of shape ${want}, got x of shape [${t.shape.join(',')}].`);
+      }
+    });
+  }
+
+  /** @internal */
+  checkCompiled(op: string): void {
+    if (!this.compiledLoss || !this.optimizer) throw new Error(`${op}: the model must be compiled first; call model.compile({ optimizer, loss }) before ${op}().`);
+  }
+
+  private outputNames(): string[] {
+    if (this.graph) return this.graph.outputs.map((o) => o.node.layer.name);
+    return ['output'];
+  }
+
+  private async onBatch(op: string, x: DataInput, y: DataInput, step: (data: StepData) => StepLogs): Promise<Logs> {
+    const xs = toDataset(x, 'x', op);
+    const ys = toDataset(y, 'y', op);
+    try {
+      sampleCount(op, [['x', xs.tensors], ['y', ys.tensors]]);
+      this.checkInputShapes(op, xs.tensors);
+      this.resetMetrics();
+      const logs = tidy(() => step([unlist(xs.tensors), unlist(ys.tensors)]));
+      const result = await readLogs(logs);
+      disposeLogs(logs);
+      return result;
+    } finally {
+      release(xs);
+      release(ys);
+    }
+  }
+}
+
+/** A list of one tensor becomes the tensor (single-input models take a tensor, not a list). */
+export function unlist(tensors: Tensor[]): Tensor | Tensor[] {
+  return tensors.length === 1 ? tensors[0] : tensors;
+}
+
+export function disposeLogs(logs: StepLogs): void {
+  for (const v of Object.values(logs)) if (typeof v !== 'number') v.dispose();
+}
+
+function addAll(terms: Tensor[]): Tensor {
+  return terms.reduce((a, b) => a.add(b));
+}

@@ -1,0 +1,157 @@
+// The epoch loop of `fit`: data uploaded once, a shuffled permutation per epoch uploaded once,
+// batches gathered on the device, every step inside a tidy scope, logs read back once per epoch
+// (per batch only for callbacks that ask), validation, callbacks and yielding to the event loop.
+
+import { History, type Callback, type Logs } from '../callbacks/callback';
+import { ProgressBar } from '../callbacks/progress';
+import { fromTypedArray } from '../tensor/creation';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { slice } from '../ops/shape';
+import { checkBatchSize, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
+import { disposeLogs, unlist, type Model, type StepLogs } from './model';
+
+export interface FitOptions {
+  epochs?: number;
+  /** Samples per step (default 32). */
+  batchSize?: number;
+  /** Fraction of the data (the last samples, before shuffling) kept for validation. */
+  validationSplit?: number;
+  validationData?: [DataInput, DataInput];
+  /** Shuffle the training samples every epoch (default true). */
+  shuffle?: boolean;
+  callbacks?: Callback[];
+  /** 1 prints Keras-style progress (Node); 0 is silent. Default 1 in Node, 0 in browsers. */
+  verbose?: 0 | 1;
+  initialEpoch?: number;
+  /**
+   * Give the event loop a turn every this many milliseconds, so a page stays responsive
+   * (default 16 in browsers, never in Node). 0 yields after every batch.
+   */
+  yieldEvery?: number | 'never';
+  /** Seed for the shuffling order (default: random). */
+  seed?: number;
+}
+
+const inBrowser = typeof window !== 'undefined' || typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
+
+export async function runFit(model: Model, x: DataInput, y: DataInput, options: FitOptions): Promise<History> {
+  const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, initialEpoch = 0 } = options;
+  checkBatchSize('fit', batchSize);
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}.`);
+  if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${validationSplit}.`);
+  const verbose = options.verbose ?? (inBrowser ? 0 : 1);
+  const yieldEvery = options.yieldEvery ?? (inBrowser ? 16 : 'never');
+
+  const xs = toDataset(x, 'x', 'fit');
+  const ys = toDataset(y, 'y', 'fit');
+  const owned: Tensor[] = [];
+  const validation = options.validationData ? [toDataset(options.validationData[0], 'validation x', 'fit'), toDataset(options.validationData[1], 'validation y', 'fit')] : null;
+  try {
+    const total = sampleCount('fit', [['x', xs.tensors], ['y', ys.tensors]]);
+    model.checkInputShapes('fit', xs.tensors);
+    let trainX = xs.tensors;
+    let trainY = ys.tensors;
+    let valData: [Tensor[], Tensor[]] | null = validation ? [validation[0].tensors, validation[1].tensors] : null;
+    let count = total;
+    if (validationSplit > 0 && !validation) {
+      const valCount = Math.floor(total * validationSplit);
+      count = total - valCount;
+      if (count === 0 || valCount === 0) throw new Error(`fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`);
+      const parts = tidy(() => [sliceRows(trainX, 0, count), sliceRows(trainY, 0, count), sliceRows(trainX, count, valCount), sliceRows(trainY, count, valCount)]);
+      owned.push(...parts.flat());
+      [trainX, trainY] = [parts[0], parts[1]];
+      valData = [parts[2], parts[3]];
+    }
+    if (valData) sampleCount('fit', [['validation x', valData[0]], ['validation y', valData[1]]]);
+
+    const history = new History();
+    const callbacks: Callback[] = [history, ...(verbose === 1 ? [new ProgressBar()] : []), ...(options.callbacks ?? [])];
+    const steps = Math.ceil(count / batchSize);
+    for (const cb of callbacks) {
+      cb.setModel(model);
+      cb.setParams({ epochs, steps, verbose, batchSize, samples: count });
+    }
+    const wantsBatchLogs = callbacks.some((cb) => cb.wantsBatchLogs);
+    const random = seededShuffle(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+    model.stopTraining = false;
+    model.history = history;
+    for (const cb of callbacks) await cb.onTrainBegin({});
+    let lastYield = now();
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      model.resetMetrics();
+      for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
+      const order = fromTypedArray(shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i), [count], 'int32');
+      let logs: StepLogs = {};
+      try {
+        for (let step = 0; step < steps; step++) {
+          for (const cb of callbacks) await cb.onBatchBegin(step, {});
+          const start = step * batchSize;
+          const size = Math.min(batchSize, count - start);
+          const next = tidy(() => {
+            const indices = slice(order, [start], [size]);
+            return model.trainStep([unlist(takeRows(trainX, indices)), unlist(takeRows(trainY, indices))]);
+          });
+          disposeLogs(logs);
+          logs = next;
+          if (wantsBatchLogs) {
+            const batchLogs = await readLogs(logs);
+            for (const cb of callbacks) await cb.onBatchEnd(step, { ...batchLogs, batch: step, size });
+          }
+          if (yieldEvery !== 'never' && now() - lastYield >= yieldEvery) {
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            lastYield = now();
+          }
+          if (model.stopTraining) break;
+        }
+        const epochLogs = await readLogs(logs);
+        if (valData) {
+          const valLogs = await model.evaluate(unlist(valData[0]), unlist(valData[1]), { batchSize });
+          for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
+        }
+        for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
+      } finally {
+        disposeLogs(logs);
+        order.dispose();
+      }
+    }
+    for (const cb of callbacks) await cb.onTrainEnd({});
+    return history;
+  } finally {
+    for (const t of owned) t.dispose();
+    release(xs);
+    release(ys);
+    if (validation) validation.forEach(release);
+  }
+}
+
+/** Reads step logs back as numbers (the reads share one GPU submission). */
+export async function readLogs(logs: StepLogs): Promise<Logs> {
+  const out: Logs = {};
+  const values = await Promise.all(Object.values(logs).map(async (v) => (typeof v === 'number' ? v : (await v.data())[0])));
+  Object.keys(logs).forEach((k, i) => (out[k] = values[i]));
+  return out;
+}
+
+/** Fisher-Yates permutations from a seeded generator. */
+function seededShuffle(seed: number): (n: number) => Int32Array {
+  let s = seed >>> 0;
+  const random = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return (n) => {
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order;
+  };
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
