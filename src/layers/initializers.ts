@@ -7,7 +7,7 @@ import type { DType } from '../backend/types';
 import { fromTypedArray } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { fill } from '../ops/creation';
-import { randomNormal, randomUniform, truncatedNormal } from '../ops/random';
+import { drawSeed, randomNormal, randomUniform, truncatedNormal } from '../ops/random';
 
 export abstract class Initializer {
   abstract readonly className: string;
@@ -185,7 +185,7 @@ export class Orthogonal extends Initializer {
     const cols = shape.at(-1)!;
     const tall = rows >= cols;
     const [m, n] = tall ? [rows, cols] : [cols, rows];
-    const random = mulberry(this.seed ?? Math.floor(Math.random() * 2 ** 31));
+    const random = mulberry(this.seed ?? drawSeed());
     // Gram-Schmidt on the n columns of an m x n normal matrix (m >= n), then the sign fix of QR.
     const q = Array.from({ length: n }, () => Array.from({ length: m }, () => gaussian(random)));
     for (let j = 0; j < n; j++) {

@@ -7,5 +7,6 @@ import { normalizationCases } from './normalization';
 import { matmulCases } from './matmul';
 import { creationCases } from './creation';
 import { scatterCases } from './scatter';
+import { convCases } from './conv';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases];

@@ -1,0 +1,81 @@
+// Activation functions by Keras name ('relu', 'log_softmax'; camelCase accepted) for layers'
+// `activation` option and the Activation layer. Each is an op or a short composition of ops, so it
+// runs on the active backend and is differentiated by the tape like any other op.
+
+import * as ops from '../ops/index';
+import type { Tensor } from '../tensor/tensor';
+import { canonicalName } from './initializers';
+
+/** An activation: a function of one tensor. */
+export type ActivationFn = (x: Tensor) => Tensor;
+
+/** What `activation` options accept: a name, a function, or null/undefined for linear. */
+export type ActivationIdentifier = string | ActivationFn | null | undefined;
+
+const linear: ActivationFn = (x) => x;
+
+/** Built-in activations under their Keras (snake_case) names, with Keras 3 default arguments. */
+const ACTIVATIONS: Record<string, ActivationFn> = {
+  linear,
+  relu: (x) => ops.relu(x),
+  relu6: (x) => ops.relu6(x),
+  sigmoid: (x) => ops.sigmoid(x),
+  tanh: (x) => ops.tanh(x),
+  softmax: (x) => ops.softmax(x, -1),
+  log_softmax: (x) => ops.logSoftmax(x, -1),
+  softplus: (x) => ops.softplus(x),
+  softsign: (x) => ops.div(x, ops.add(ops.abs(x), 1)),
+  elu: (x) => ops.elu(x, 1),
+  selu: (x) => ops.selu(x),
+  gelu: (x) => ops.gelu(x, false),
+  swish: (x) => ops.swish(x),
+  silu: (x) => ops.swish(x),
+  leaky_relu: (x) => ops.leakyRelu(x, 0.2),
+  exponential: (x) => ops.exp(x),
+  // Keras 3: relu6(x + 3) / 6, a piecewise linear sigmoid.
+  hard_sigmoid: (x) => ops.div(ops.relu6(ops.add(x, 3)), 6),
+  hard_silu: (x) => ops.mul(x, ops.div(ops.relu6(ops.add(x, 3)), 6)),
+  hard_swish: (x) => ops.mul(x, ops.div(ops.relu6(ops.add(x, 3)), 6)),
+  mish: (x) => ops.mul(x, ops.tanh(ops.softplus(x))),
+  log_sigmoid: (x) => ops.neg(ops.softplus(ops.neg(x))),
+};
+
+/** Keras name of each built-in function, for serialization. */
+const NAMES = new Map<ActivationFn, string>(Object.entries(ACTIVATIONS).map(([name, fn]) => [fn, name]));
+
+/** 'leakyRelu', 'LeakyRelu' and 'leaky_relu' all map to 'leaky_relu'. */
+function snakeName(name: string): string {
+  return canonicalName(name).replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * The activation function for a name (Keras snake_case or camelCase), a function (returned as
+ * is) or null/undefined (linear, the identity).
+ *
+ * @example
+ * const act = getActivation('leaky_relu');   // or 'leakyRelu'
+ * const y = act(x);
+ */
+export function getActivation(identifier: ActivationIdentifier): ActivationFn {
+  if (identifier === null || identifier === undefined) return linear;
+  if (typeof identifier === 'function') return identifier;
+  if (typeof identifier !== 'string') {
+    throw new Error(`Could not interpret activation function identifier: ${String(identifier)}. Expected a string, a function or null.`);
+  }
+  const fn = ACTIVATIONS[snakeName(identifier)];
+  if (!fn) {
+    throw new Error(`Unknown activation function: '${identifier}'. Expected one of ${Object.keys(ACTIVATIONS).join(', ')} (camelCase accepted), or a function.`);
+  }
+  return fn;
+}
+
+/**
+ * The name of an activation for `getConfig`: the Keras name of a built-in, or the function's own
+ * name for a custom function (which `getActivation` cannot resolve back without registering it).
+ */
+export function serializeActivation(fn: ActivationFn): string {
+  const name = NAMES.get(fn);
+  if (name) return name;
+  if (fn.name) return fn.name;
+  throw new Error('serializeActivation: cannot serialize an anonymous activation function; give it a name or use a built-in activation.');
+}

@@ -1,0 +1,138 @@
+// Core layers: Dense (kernel matmul, bias, activation) and Activation. Keras 3 names, defaults
+// and weight order (keras/src/layers/core/dense.py, activation.py); computation through ops only.
+
+import type { Variable } from '../autograd/variable';
+import { cast } from '../ops/elementwise';
+import { matmul } from '../ops/matmul';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
+import type { InitializerIdentifier, Initializer } from './initializers';
+import { Layer, type LayerArgs } from './layer';
+import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import type { Regularizer, RegularizerIdentifier } from './regularizers';
+import { formatSymbolicShape, type Shape } from './symbolic';
+
+export interface DenseArgs extends LayerArgs {
+  /** Dimensionality of the output space. */
+  units: number;
+  /** Applied to the output; default none (linear). */
+  activation?: ActivationIdentifier;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorotUniform'. */
+  kernelInitializer?: InitializerIdentifier;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
+}
+
+/**
+ * A densely connected layer: `activation(dot(input, kernel) + bias)`. On inputs of rank above 2
+ * the kernel applies along the last axis (a [batch, time, features] input gives
+ * [batch, time, units]).
+ *
+ * Arguments: `units`; `activation` (default linear); `useBias` (true); `kernelInitializer`
+ * ('glorotUniform'); `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`.
+ * Weights: `kernel` [inputDim, units], then `bias` [units].
+ *
+ * @example
+ * const dense = new Dense({ units: 64, activation: 'relu' });
+ * const y = dense.apply(x);                       // x: [batch, 100] -> y: [batch, 64]
+ * dense.countParams();                            // 6464
+ */
+export class Dense extends Layer {
+  readonly units: number;
+  readonly activation: ActivationFn;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  kernel!: Variable;
+  bias: Variable | null = null;
+
+  constructor(args: DenseArgs) {
+    super(args);
+    this.units = checkPositiveInt('units', args?.units);
+    this.activation = getActivation(args.activation);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer);
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
+    this.inputSpec = { minNdim: 2 };
+  }
+
+  override build(inputShape: Shape): void {
+    const inputDim = inputShape.at(-1);
+    if (inputDim === null || inputDim === undefined) {
+      throw new Error(`The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatSymbolicShape(inputShape)}`);
+    }
+    this.kernel = this.addWeight({ name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined });
+    if (this.useBias) {
+      this.bias = this.addWeight({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined });
+    }
+    this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return tidy(() => {
+      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+      const y = matmul(x, this.kernel);
+      return this.activation(this.bias ? y.add(this.bias) : y);
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.kernelInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
+    };
+  }
+}
+
+export interface ActivationArgs extends LayerArgs {
+  /** A name ('relu', 'log_softmax', ...) or a function of a tensor. */
+  activation: ActivationIdentifier;
+}
+
+/**
+ * Applies an activation function to its input.
+ *
+ * @example
+ * new Activation('relu').apply(tensor([-3, -1, 0, 2]));   // [0, 0, 0, 2]
+ * new Activation({ activation: 'softmax' });
+ */
+export class Activation extends Layer {
+  readonly activation: ActivationFn;
+
+  constructor(args: ActivationArgs | ActivationIdentifier) {
+    const config: ActivationArgs = typeof args === 'object' && args !== null ? args : { activation: args };
+    super(config);
+    this.activation = getActivation(config.activation);
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return tidy(() => this.activation(inputs));
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: serializeActivation(this.activation) };
+  }
+}

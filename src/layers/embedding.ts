@@ -1,0 +1,75 @@
+// Embedding: integer indices to dense vectors (keras/src/layers/core/embedding.py) by `gather`
+// on the embeddings matrix; the gradient reaches the matrix through gather's scatter-add rule.
+
+import type { Variable } from '../autograd/variable';
+import { cast } from '../ops/elementwise';
+import { gather } from '../ops/shape';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import type { Initializer, InitializerIdentifier } from './initializers';
+import { Layer, type LayerArgs } from './layer';
+import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import type { Regularizer, RegularizerIdentifier } from './regularizers';
+import type { Shape } from './symbolic';
+
+export interface EmbeddingArgs extends LayerArgs {
+  /** Size of the vocabulary: indices are in [0, inputDim). */
+  inputDim: number;
+  /** Size of each embedding vector. */
+  outputDim: number;
+  /** Default 'uniform' (RandomUniform in [-0.05, 0.05)). */
+  embeddingsInitializer?: InitializerIdentifier;
+  embeddingsRegularizer?: RegularizerIdentifier | null;
+}
+
+/**
+ * Turns indices into vectors: an input of shape [batch, ...] gives [batch, ..., outputDim], row
+ * `i` of the `embeddings` weight ([inputDim, outputDim]) for index `i`. Indices may be int32 or
+ * float (truncated to integers). An index outside [0, inputDim) gives a zero vector.
+ *
+ * @example
+ * const embed = new Embedding({ inputDim: 1000, outputDim: 64 });
+ * embed.apply(tensor([[4, 20, 7]], [1, 3], 'int32')).shape;   // [1, 3, 64]
+ */
+export class Embedding extends Layer {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly embeddingsInitializer: Initializer;
+  readonly embeddingsRegularizer: Regularizer | null;
+  embeddings!: Variable;
+
+  constructor(args: EmbeddingArgs) {
+    super(args);
+    this.inputDim = checkPositiveInt('inputDim', args?.inputDim);
+    this.outputDim = checkPositiveInt('outputDim', args.outputDim);
+    this.embeddingsInitializer = resolveInitializer(args.embeddingsInitializer ?? 'uniform');
+    this.embeddingsRegularizer = resolveRegularizer(args.embeddingsRegularizer);
+  }
+
+  override build(): void {
+    this.embeddings = this.addWeight({
+      name: 'embeddings',
+      shape: [this.inputDim, this.outputDim],
+      initializer: this.embeddingsInitializer,
+      regularizer: this.embeddingsRegularizer ?? undefined,
+    });
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return tidy(() => gather(this.embeddings, inputs.dtype === 'int32' ? inputs : cast(inputs, 'int32'), 0));
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape, this.outputDim];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      embeddingsInitializer: initializerConfig(this.embeddingsInitializer),
+      embeddingsRegularizer: regularizerConfig(this.embeddingsRegularizer),
+    };
+  }
+}

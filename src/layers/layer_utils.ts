@@ -1,0 +1,77 @@
+// Argument handling shared by the built-in layers: Keras-style validation of constructor options,
+// initializer and regularizer resolution and serialization, and shape arithmetic on symbolic
+// shapes (null for unknown). Pure functions of their arguments; no tensors.
+
+import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
+import { formatSymbolicShape, type Shape } from './symbolic';
+
+/** Keras's short initializer names that initializers.ts does not list. */
+const INITIALIZER_ALIASES: Record<string, string> = { uniform: 'randomUniform', normal: 'randomNormal' };
+
+/** An initializer from any identifier, with Keras's 'uniform' and 'normal' aliases. */
+export function resolveInitializer(identifier: InitializerIdentifier): Initializer {
+  if (typeof identifier === 'string' && INITIALIZER_ALIASES[identifier]) return getInitializer(INITIALIZER_ALIASES[identifier]);
+  return getInitializer(identifier);
+}
+
+export function resolveRegularizer(identifier: RegularizerIdentifier | null | undefined): Regularizer | null {
+  return identifier ? getRegularizer(identifier) : null;
+}
+
+export function initializerConfig(init: Initializer): { className: string; config: Record<string, unknown> } {
+  return serializeInitializer(init);
+}
+
+export function regularizerConfig(regularizer: Regularizer | null): { className: string; config: Record<string, number> } | null {
+  return regularizer ? { className: regularizer.className, config: regularizer.getConfig() } : null;
+}
+
+/** Throws Keras's message unless `value` is a positive integer. */
+export function checkPositiveInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new Error(`Received an invalid value for \`${name}\`, expected a positive integer. Received: ${name}=${String(value)}`);
+  }
+  return value;
+}
+
+/** A number or a tuple of `n` numbers as a tuple of positive integers (kernelSize, strides, ...). */
+export function normalizeTuple(value: number | readonly number[], n: number, name: string): number[] {
+  const tuple = typeof value === 'number' ? Array<number>(n).fill(value) : [...value];
+  if (tuple.length !== n || tuple.some((v) => !Number.isInteger(v) || v <= 0)) {
+    throw new Error(`The \`${name}\` argument must be a tuple of ${n} positive integers. Received ${name}=${JSON.stringify(value)}`);
+  }
+  return tuple;
+}
+
+export type Padding = 'valid' | 'same';
+
+export function normalizePadding(value: unknown): Padding {
+  const padding = typeof value === 'string' ? value.toLowerCase() : value;
+  if (padding !== 'valid' && padding !== 'same') {
+    throw new Error(`The \`padding\` argument must be one of "valid", "same". Received: padding=${String(value)}`);
+  }
+  return padding;
+}
+
+/** Output length of a convolution or pooling window along one axis (null stays unknown). */
+export function convOutputLength(length: number | null, windowSize: number, padding: Padding, stride: number, dilation = 1): number | null {
+  if (length === null) return null;
+  const effectiveWindow = (windowSize - 1) * dilation + 1;
+  const out = padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - effectiveWindow) / stride) + 1;
+  return Math.max(out, 0);
+}
+
+/** An axis in [-rank, rank) as a non-negative axis, with Keras's message when out of range. */
+export function normalizeLayerAxis(layer: string, axis: number, shape: Shape): number {
+  const rank = shape.length;
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new Error(`Invalid axis for layer "${layer}": ${axis}. Expected an integer in [${-rank}, ${rank}) for an input of shape ${formatSymbolicShape(shape)}.`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Product of known dimensions, or null when one is unknown. */
+export function knownSize(dims: Shape): number | null {
+  return dims.some((d) => d === null) ? null : (dims as number[]).reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,300 @@
+// Normalization layers: BatchNormalization, LayerNormalization and InstanceNormalization
+// (keras/src/layers/normalization). Statistics come from `ops.moments` (one stable pass, with a
+// gradient); BatchNormalization's moving statistics are updated with Variable.assign on the device.
+
+import type { Variable } from '../autograd/variable';
+import { cast } from '../ops/elementwise';
+import { moments } from '../ops/moments';
+import { reshape } from '../ops/shape';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import type { Initializer, InitializerIdentifier } from './initializers';
+import { Layer, type CallArgs, type LayerArgs } from './layer';
+import { initializerConfig, normalizeLayerAxis, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import type { Regularizer, RegularizerIdentifier } from './regularizers';
+import { formatSymbolicShape, type Shape } from './symbolic';
+
+/** Options shared by the three normalization layers (the learned affine transform). */
+export interface AffineNormalizationArgs extends LayerArgs {
+  /** Small float added to the variance to avoid dividing by zero (default 1e-3). */
+  epsilon?: number;
+  /** Add the learned offset `beta` (default true). */
+  center?: boolean;
+  /** Multiply by the learned scale `gamma` (default true). */
+  scale?: boolean;
+  /** Default 'zeros'. */
+  betaInitializer?: InitializerIdentifier;
+  /** Default 'ones'. */
+  gammaInitializer?: InitializerIdentifier;
+  betaRegularizer?: RegularizerIdentifier | null;
+  gammaRegularizer?: RegularizerIdentifier | null;
+}
+
+/** The affine part of the normalization layers: options, gamma/beta weights and their use. */
+abstract class AffineNormalization extends Layer {
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  readonly betaInitializer: Initializer;
+  readonly gammaInitializer: Initializer;
+  readonly betaRegularizer: Regularizer | null;
+  readonly gammaRegularizer: Regularizer | null;
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+
+  constructor(args: AffineNormalizationArgs) {
+    super(args);
+    this.epsilon = args.epsilon ?? 1e-3;
+    if (!(this.epsilon >= 0)) throw new Error(`Invalid value for argument \`epsilon\`: expected a non-negative number. Received: epsilon=${String(args.epsilon)}`);
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.betaInitializer = resolveInitializer(args.betaInitializer ?? 'zeros');
+    this.gammaInitializer = resolveInitializer(args.gammaInitializer ?? 'ones');
+    this.betaRegularizer = resolveRegularizer(args.betaRegularizer);
+    this.gammaRegularizer = resolveRegularizer(args.gammaRegularizer);
+  }
+
+  /** Makes gamma then beta (Keras's order) of this shape, as enabled. */
+  protected buildAffine(shape: number[]): void {
+    if (this.scale) this.gamma = this.addWeight({ name: 'gamma', shape, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer ?? undefined });
+    if (this.center) this.beta = this.addWeight({ name: 'beta', shape, initializer: this.betaInitializer, regularizer: this.betaRegularizer ?? undefined });
+  }
+
+  /**
+   * `(x - mean) / sqrt(variance + epsilon) * gamma + beta`, as `x * inv + (beta - mean * inv)`
+   * with `inv = gamma / sqrt(variance + epsilon)`. `mean` and `variance` broadcast against `x`;
+   * gamma and beta are reshaped to `paramShape` first.
+   */
+  protected normalize(x: Tensor, mean: Tensor, variance: Tensor, paramShape: number[]): Tensor {
+    let inv = variance.add(this.epsilon).rsqrt();
+    if (this.gamma) inv = inv.mul(reshape(this.gamma, paramShape));
+    let offset = mean.mul(inv).neg();
+    if (this.beta) offset = offset.add(reshape(this.beta, paramShape));
+    return x.mul(inv).add(offset);
+  }
+
+  /** Checks the normalized dimensions are known, with Keras's message. */
+  protected definedSizes(axes: number[], inputShape: Shape): number[] {
+    return axes.map((axis) => {
+      const size = inputShape[axis];
+      if (size === null) {
+        throw new Error(`Axis ${axis} of input tensor should have a defined dimension but the layer received an input with shape ${formatSymbolicShape(inputShape)}.`);
+      }
+      return size;
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      betaInitializer: initializerConfig(this.betaInitializer),
+      gammaInitializer: initializerConfig(this.gammaInitializer),
+      betaRegularizer: regularizerConfig(this.betaRegularizer),
+      gammaRegularizer: regularizerConfig(this.gammaRegularizer),
+    };
+  }
+}
+
+/** Shape of ones with the sizes of `axes` kept: how per-axis parameters broadcast against x. */
+function broadcastShape(rank: number, axes: number[], sizes: readonly number[]): number[] {
+  return Array.from({ length: rank }, (_, i) => (axes.includes(i) ? sizes[i] : 1));
+}
+
+const asFloat = (x: Tensor): Tensor => (x.dtype === 'float32' ? x : cast(x, 'float32'));
+
+export interface BatchNormalizationArgs extends AffineNormalizationArgs {
+  /** The features axis (default -1, channels-last). */
+  axis?: number;
+  /** Momentum of the moving averages (default 0.99). */
+  momentum?: number;
+  /** Default 'zeros'. */
+  movingMeanInitializer?: InitializerIdentifier;
+  /** Default 'ones'. */
+  movingVarianceInitializer?: InitializerIdentifier;
+}
+
+/**
+ * Normalizes each feature with the statistics of the batch during training, and with moving
+ * averages of them at inference. In training (`training: true` and the layer trainable) the
+ * output is `gamma * (x - mean(x)) / sqrt(var(x) + epsilon) + beta` over every axis but `axis`,
+ * and `movingMean = movingMean * momentum + mean * (1 - momentum)` (the same for
+ * `movingVariance`, with the population variance, as Keras 3). Otherwise the moving statistics
+ * are used.
+ *
+ * Arguments: `axis` (-1), `momentum` (0.99), `epsilon` (1e-3), `center` (true), `scale` (true),
+ * initializers of beta, gamma, movingMean, movingVariance; regularizers of beta and gamma.
+ * Weights, in order: gamma, beta (trainable), movingMean, movingVariance (non-trainable).
+ *
+ * @example
+ * const bn = new BatchNormalization();
+ * const y = bn.apply(x, { training: true });   // normalized with x's statistics; moving stats updated
+ * const z = bn.apply(x);                        // inference: uses movingMean and movingVariance
+ */
+export class BatchNormalization extends AffineNormalization {
+  readonly axis: number;
+  readonly momentum: number;
+  readonly movingMeanInitializer: Initializer;
+  readonly movingVarianceInitializer: Initializer;
+  movingMean!: Variable;
+  movingVariance!: Variable;
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args);
+    this.axis = args.axis ?? -1;
+    if (!Number.isInteger(this.axis)) throw new Error(`Invalid value for argument \`axis\`: expected an integer. Received: axis=${String(args.axis)}`);
+    this.momentum = args.momentum ?? 0.99;
+    this.movingMeanInitializer = resolveInitializer(args.movingMeanInitializer ?? 'zeros');
+    this.movingVarianceInitializer = resolveInitializer(args.movingVarianceInitializer ?? 'ones');
+  }
+
+  override build(inputShape: Shape): void {
+    const axis = normalizeLayerAxis(this.name, this.axis, inputShape);
+    const [size] = this.definedSizes([axis], inputShape);
+    this.buildAffine([size]);
+    this.movingMean = this.addWeight({ name: 'moving_mean', shape: [size], initializer: this.movingMeanInitializer, trainable: false });
+    this.movingVariance = this.addWeight({ name: 'moving_variance', shape: [size], initializer: this.movingVarianceInitializer, trainable: false });
+    this.inputSpec = { ndim: inputShape.length, axes: { [axis]: size } };
+  }
+
+  override call(inputs: Tensor, { training = false }: CallArgs = {}): Tensor {
+    return tidy(() => {
+      const x = asFloat(inputs);
+      const axis = normalizeLayerAxis(this.name, this.axis, x.shape as Shape);
+      const paramShape = broadcastShape(x.rank, [axis], x.shape);
+      if (training && this.trainable) {
+        const reduced = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== axis);
+        const { mean, variance } = moments(x, reduced);
+        this.movingMean.assign(this.movingMean.mul(this.momentum).add(mean.mul(1 - this.momentum)));
+        this.movingVariance.assign(this.movingVariance.mul(this.momentum).add(variance.mul(1 - this.momentum)));
+        return this.normalize(x, reshape(mean, paramShape), reshape(variance, paramShape), paramShape);
+      }
+      return this.normalize(x, reshape(this.movingMean, paramShape), reshape(this.movingVariance, paramShape), paramShape);
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      axis: this.axis,
+      momentum: this.momentum,
+      movingMeanInitializer: initializerConfig(this.movingMeanInitializer),
+      movingVarianceInitializer: initializerConfig(this.movingVarianceInitializer),
+    };
+  }
+}
+
+export interface LayerNormalizationArgs extends AffineNormalizationArgs {
+  /** Axis or axes to normalize over (default -1). */
+  axis?: number | readonly number[];
+}
+
+/**
+ * Normalizes each sample over `axis` (the last axis by default) with its own mean and variance,
+ * then applies `gamma` and `beta` of the shape of the normalized axes. Same in training and
+ * inference.
+ *
+ * Arguments: `axis` (-1), `epsilon` (1e-3), `center` (true), `scale` (true), initializers and
+ * regularizers of beta and gamma. Weights: gamma, beta.
+ *
+ * @example
+ * const ln = new LayerNormalization();
+ * ln.apply(tensor([[0, 10], [20, 30]]));   // each row ~[-1, 1]
+ */
+export class LayerNormalization extends AffineNormalization {
+  readonly axis: number | number[];
+
+  constructor(args: LayerNormalizationArgs = {}) {
+    super(args);
+    const axis = args.axis ?? -1;
+    const list = typeof axis === 'number' ? [axis] : [...axis];
+    if (list.length === 0 || list.some((a) => !Number.isInteger(a))) {
+      throw new Error(`Expected an int or a list of ints for the argument 'axis', but received: ${JSON.stringify(args.axis)}`);
+    }
+    this.axis = typeof axis === 'number' ? axis : list;
+  }
+
+  override build(inputShape: Shape): void {
+    const axes = this.axes(inputShape);
+    const sizes = this.definedSizes(axes, inputShape);
+    this.buildAffine(sizes);
+    this.inputSpec = { ndim: inputShape.length, axes: Object.fromEntries(axes.map((a, i) => [a, sizes[i]])) };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return tidy(() => {
+      const x = asFloat(inputs);
+      const axes = this.axes(x.shape as Shape);
+      const { mean, variance } = moments(x, axes, { keepDims: true });
+      return this.normalize(x, mean, variance, broadcastShape(x.rank, axes, x.shape));
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: Array.isArray(this.axis) ? [...this.axis] : this.axis };
+  }
+
+  private axes(shape: Shape): number[] {
+    const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
+    const axes = [...new Set(list.map((a) => normalizeLayerAxis(this.name, a, shape)))].sort((a, b) => a - b);
+    if (axes.length !== list.length) throw new Error(`Duplicate axis in ${this.name}: axis=${JSON.stringify(this.axis)}.`);
+    return axes;
+  }
+}
+
+export interface InstanceNormalizationArgs extends AffineNormalizationArgs {
+  /** The channels axis, which is not normalized over (default -1, channels-last). */
+  axis?: number;
+}
+
+/**
+ * Normalizes each sample and channel over the remaining (spatial) axes: for a [batch, height,
+ * width, channels] input, every [height, width] plane gets its own mean and variance. Then applies
+ * per-channel `gamma` and `beta`. Same in training and inference. (Keras 3 has no
+ * InstanceNormalization layer; this follows TensorFlow Addons' defaults.)
+ *
+ * Arguments: `axis` (-1), `epsilon` (1e-3), `center` (true), `scale` (true), initializers and
+ * regularizers of beta and gamma. Weights: gamma, beta, each [channels].
+ *
+ * @example
+ * const norm = new InstanceNormalization();
+ * norm.apply(images);   // images: [batch, height, width, channels]
+ */
+export class InstanceNormalization extends AffineNormalization {
+  readonly axis: number;
+
+  constructor(args: InstanceNormalizationArgs = {}) {
+    super(args);
+    this.axis = args.axis ?? -1;
+    if (!Number.isInteger(this.axis)) throw new Error(`Invalid value for argument \`axis\`: expected an integer. Received: axis=${String(args.axis)}`);
+    this.inputSpec = { minNdim: 3 };
+  }
+
+  override build(inputShape: Shape): void {
+    const axis = normalizeLayerAxis(this.name, this.axis, inputShape);
+    if (axis === 0) throw new Error(`${this.name}: axis ${this.axis} is the batch axis; expected the channels axis.`);
+    const [size] = this.definedSizes([axis], inputShape);
+    this.buildAffine([size]);
+    this.inputSpec = { ndim: inputShape.length, axes: { [axis]: size } };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return tidy(() => {
+      const x = asFloat(inputs);
+      const axis = normalizeLayerAxis(this.name, this.axis, x.shape as Shape);
+      const spatial = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== 0 && i !== axis);
+      const { mean, variance } = moments(x, spatial, { keepDims: true });
+      return this.normalize(x, mean, variance, broadcastShape(x.rank, [axis], x.shape));
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+}

@@ -1,0 +1,224 @@
+// Pooling layers, channels-last (keras/src/layers/pooling): windowed max and average pooling on
+// `ops.maxPool2d` / `ops.avgPool2d` (the 1-D layers as rows of height 1), and global pooling over
+// the spatial axes by reductions.
+
+import { avgPool2d, maxPool2d } from '../ops/pooling';
+import { max, mean } from '../ops/reduce';
+import { reshape } from '../ops/shape';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { Layer, type LayerArgs } from './layer';
+import { convOutputLength, normalizePadding, normalizeTuple, type Padding } from './layer_utils';
+import { formatSymbolicShape, type Shape } from './symbolic';
+
+export interface PoolingArgs extends LayerArgs {
+  /** Window size: a number or one per spatial axis (default 2). */
+  poolSize?: number | readonly number[];
+  /** Step between windows (default: the pool size). */
+  strides?: number | readonly number[] | null;
+  /** 'valid' (default) or 'same'. */
+  padding?: Padding;
+}
+
+/** Keras's BasePooling for channels-last inputs of `rank` spatial axes (1 or 2). */
+abstract class Pooling extends Layer {
+  readonly rank: number;
+  readonly poolSize: number[];
+  readonly strides: number[];
+  readonly padding: Padding;
+
+  constructor(rank: number, args: PoolingArgs) {
+    super(args);
+    this.rank = rank;
+    this.poolSize = normalizeTuple(args.poolSize ?? 2, rank, 'poolSize');
+    this.strides = args.strides === undefined || args.strides === null ? [...this.poolSize] : normalizeTuple(args.strides, rank, 'strides');
+    this.padding = normalizePadding(args.padding ?? 'valid');
+    this.inputSpec = { ndim: rank + 2 };
+  }
+
+  /** The 2-D pooling op. */
+  protected abstract pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor;
+
+  override call(inputs: Tensor): Tensor {
+    if (this.rank === 2) {
+      return this.pool(inputs, { poolSize: this.poolSize as [number, number], strides: this.strides as [number, number], padding: this.padding });
+    }
+    return tidy(() => {
+      const [batch, steps, channels] = inputs.shape;
+      const rows = reshape(inputs, [batch, 1, steps, channels]);
+      const pooled = this.pool(rows, { poolSize: [1, this.poolSize[0]], strides: [1, this.strides[0]], padding: this.padding });
+      return reshape(pooled, [batch, pooled.shape[2], channels]);
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const out = inputShape.slice(1, -1).map((length, i) => convOutputLength(length, this.poolSize[i], this.padding, this.strides[i]));
+    if (out.some((d) => d !== null && d <= 0)) {
+      throw new Error(`Computed output size would be negative. Received: inputs shape=${formatSymbolicShape(inputShape)}, pool_size=(${this.poolSize.join(', ')}), padding=${this.padding}.`);
+    }
+    return [inputShape[0], ...out, inputShape.at(-1)!];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding };
+  }
+}
+
+/**
+ * Max pooling over 2-D windows of channels-last images: [batch, height, width, channels] to
+ * [batch, outHeight, outWidth, channels]. `poolSize` (2), `strides` (the pool size), `padding`
+ * ('valid'; 'same' gives ceil(size / stride) outputs, windows clipped to the input).
+ *
+ * @example
+ * new MaxPooling2D().apply(Input({ shape: [28, 28, 16] })).shape;   // [null, 14, 14, 16]
+ */
+export class MaxPooling2D extends Pooling {
+  constructor(args: PoolingArgs = {}) {
+    super(2, args);
+  }
+  protected pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor {
+    return maxPool2d(x, options);
+  }
+}
+
+/**
+ * Average pooling over 2-D windows, as MaxPooling2D; with 'same' padding the padded positions are
+ * left out of each average (as Keras).
+ *
+ * @example
+ * new AveragePooling2D({ poolSize: 3, strides: 1, padding: 'same' }).apply(Input({ shape: [8, 8, 4] })).shape;   // [null, 8, 8, 4]
+ */
+export class AveragePooling2D extends Pooling {
+  constructor(args: PoolingArgs = {}) {
+    super(2, args);
+  }
+  protected pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor {
+    return avgPool2d(x, options);
+  }
+}
+
+/**
+ * Max pooling over windows of the steps axis: [batch, steps, features] to
+ * [batch, outSteps, features]. `poolSize` (2), `strides` (the pool size), `padding` ('valid').
+ *
+ * @example
+ * new MaxPooling1D({ poolSize: 3 }).apply(Input({ shape: [12, 4] })).shape;   // [null, 4, 4]
+ */
+export class MaxPooling1D extends Pooling {
+  constructor(args: PoolingArgs = {}) {
+    super(1, args);
+  }
+  protected pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor {
+    return maxPool2d(x, options);
+  }
+}
+
+/**
+ * Average pooling over windows of the steps axis, as MaxPooling1D.
+ *
+ * @example
+ * new AveragePooling1D().apply(Input({ shape: [12, 4] })).shape;   // [null, 6, 4]
+ */
+export class AveragePooling1D extends Pooling {
+  constructor(args: PoolingArgs = {}) {
+    super(1, args);
+  }
+  protected pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor {
+    return avgPool2d(x, options);
+  }
+}
+
+export interface GlobalPoolingArgs extends LayerArgs {
+  /** Keep the pooled axes with size 1 (default false). */
+  keepdims?: boolean;
+}
+
+/** Reduces the spatial axes (all but the batch and the last, channels axis) of a fixed-rank input. */
+abstract class GlobalPooling extends Layer {
+  readonly keepdims: boolean;
+  private readonly spatialAxes: number[];
+
+  constructor(args: GlobalPoolingArgs, spatialRank: number) {
+    super(args);
+    this.keepdims = args.keepdims ?? false;
+    this.spatialAxes = Array.from({ length: spatialRank }, (_, i) => i + 1);
+    this.inputSpec = { ndim: spatialRank + 2 };
+  }
+
+  protected abstract reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor;
+
+  override call(inputs: Tensor): Tensor {
+    return this.reduce(inputs, this.spatialAxes, this.keepdims);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    if (this.keepdims) return inputShape.map((d, i) => (this.spatialAxes.includes(i) ? 1 : d));
+    return [inputShape[0], inputShape.at(-1)!];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), keepdims: this.keepdims };
+  }
+}
+
+/**
+ * Averages over the time axis: [batch, steps, features] to [batch, features].
+ *
+ * @example
+ * new GlobalAveragePooling1D().apply(Input({ shape: [10, 4] })).shape;   // [null, 4]
+ */
+export class GlobalAveragePooling1D extends GlobalPooling {
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 1);
+  }
+  protected reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor {
+    return mean(x, axes, keepDims);
+  }
+}
+
+/**
+ * Maximum over the time axis: [batch, steps, features] to [batch, features].
+ *
+ * @example
+ * new GlobalMaxPooling1D().apply(Input({ shape: [10, 4] })).shape;   // [null, 4]
+ */
+export class GlobalMaxPooling1D extends GlobalPooling {
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 1);
+  }
+  protected reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor {
+    return max(x, axes, keepDims);
+  }
+}
+
+/**
+ * Averages over height and width: [batch, height, width, channels] to [batch, channels]
+ * ([batch, 1, 1, channels] with `keepdims: true`).
+ *
+ * @example
+ * new GlobalAveragePooling2D().apply(Input({ shape: [7, 7, 512] })).shape;   // [null, 512]
+ */
+export class GlobalAveragePooling2D extends GlobalPooling {
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 2);
+  }
+  protected reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor {
+    return mean(x, axes, keepDims);
+  }
+}
+
+/**
+ * Maximum over height and width: [batch, height, width, channels] to [batch, channels]
+ * ([batch, 1, 1, channels] with `keepdims: true`).
+ *
+ * @example
+ * new GlobalMaxPooling2D().apply(Input({ shape: [7, 7, 512] })).shape;   // [null, 512]
+ */
+export class GlobalMaxPooling2D extends GlobalPooling {
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 2);
+  }
+  protected reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor {
+    return max(x, axes, keepDims);
+  }
+}

@@ -1,0 +1,73 @@
+// Layer classes by Keras class name, for rebuilding layers from `{ className, config }` (model
+// loading). Built-in layers are registered here; custom layers with `registerLayer`.
+
+import { Conv1D, Conv2D } from './convolutional';
+import { Activation, Dense } from './core';
+import { Embedding } from './embedding';
+import { InputLayer } from './input_layer';
+import type { Layer } from './layer';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merging';
+import { BatchNormalization, InstanceNormalization, LayerNormalization } from './normalization';
+import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
+import { Dropout } from './regularization';
+import { Flatten, Permute, Reshape } from './reshaping';
+
+/** A layer class as the registry holds it: constructible from its config. */
+export interface LayerClass {
+  readonly name: string;
+  fromConfig(config: Record<string, unknown>): Layer;
+}
+
+const registry = new Map<string, LayerClass>();
+
+/** Registers a layer class under `name` (by default its class name), for `deserializeLayer`. */
+export function registerLayer(cls: LayerClass, name: string = cls.name): void {
+  registry.set(name, cls);
+}
+
+/** The class registered under a Keras class name ('Dense', 'BatchNormalization', ...). */
+export function getLayerClass(className: string): LayerClass {
+  const cls = registry.get(className);
+  if (!cls) {
+    throw new Error(`Unknown layer: '${className}'. Please ensure you are using a registered layer (registerLayer) or a built-in one: ${[...registry.keys()].join(', ')}.`);
+  }
+  return cls;
+}
+
+/** Rebuilds a layer from `{ className, config }`, as `getConfig` and the class name describe it. */
+export function deserializeLayer({ className, config }: { className: string; config: Record<string, unknown> }): Layer {
+  return getLayerClass(className).fromConfig(config);
+}
+
+// Explicit names: bundlers may rename classes, so `cls.name` is not relied upon.
+const builtIns: Record<string, LayerClass> = {
+  InputLayer,
+  Dense,
+  Activation,
+  Dropout,
+  Flatten,
+  Reshape,
+  Permute,
+  BatchNormalization,
+  LayerNormalization,
+  InstanceNormalization,
+  Embedding,
+  Conv1D,
+  Conv2D,
+  MaxPooling1D,
+  AveragePooling1D,
+  MaxPooling2D,
+  AveragePooling2D,
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Concatenate,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+};
+for (const [name, cls] of Object.entries(builtIns)) registerLayer(cls, name);

@@ -1,0 +1,302 @@
+// Convolutions, channels-last, with Keras / TensorFlow semantics for strides, dilation and
+// 'valid' / 'same' padding (conv1d also 'causal'). A convolution unfolds the input into patches
+// (im2col, shaders/im2col.wgsl) and multiplies them by the kernel with `matmul`. im2col is
+// differentiable (its gradient, col2im, sums the overlapping patch entries per input element: no
+// atomics, deterministic), so the tape derives dKernel = im2col(x)^T · dY and
+// dX = col2im(dY · K^T) from matmul's rule. Shapes, dtypes and options are checked here, before
+// any GPU work; nothing is read back.
+
+import { formatShape, type ConcreteShape } from '../backend/types';
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
+import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
+import { recordGradient } from '../autograd/tape';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { runKernel1, type Kernel } from './kernel';
+import { matmul } from './matmul';
+import { reshape } from './shape';
+import im2colShader from '../../shaders/im2col.wgsl?raw';
+
+const WORKGROUP_SIZE = 256;
+
+/** 'valid': no padding. 'same': output size ceil(input / stride), the extra padding at the end. */
+export type Padding = 'valid' | 'same';
+
+export interface Conv2dOptions {
+  /** Step between windows: one number for both axes or [height, width]. Default 1. */
+  strides?: number | readonly [number, number];
+  /** Default 'valid'. */
+  padding?: Padding;
+  /** Spacing between kernel taps: one number or [height, width]. Default 1. */
+  dilationRate?: number | readonly [number, number];
+}
+
+export interface Conv1dOptions {
+  strides?: number;
+  /** 'causal' pads only the start, so output t sees inputs up to t (as Keras Conv1D). Default 'valid'. */
+  padding?: Padding | 'causal';
+  dilationRate?: number;
+}
+
+/**
+ * Where a sliding window sits along one spatial axis: output i reads inputs
+ * `i * stride - padBefore + tap * dilation` for tap in [0, size).
+ * @internal
+ */
+export interface WindowAxis {
+  input: number;
+  size: number;
+  stride: number;
+  dilation: number;
+  padBefore: number;
+  output: number;
+}
+
+/**
+ * The window placement along one axis, TensorFlow rules: 'valid' keeps the windows inside the
+ * input; 'same' gives ceil(input / stride) outputs and pads max((out - 1) * stride + span - input,
+ * 0) in total, the smaller half before; 'causal' pads span - 1 before. Returns null when a 'valid'
+ * window does not fit.
+ * @internal
+ */
+export function windowAxis(input: number, size: number, stride: number, dilation: number, padding: Padding | 'causal'): WindowAxis | null {
+  const span = (size - 1) * dilation + 1;
+  if (padding === 'valid') {
+    if (span > input) return null;
+    return { input, size, stride, dilation, padBefore: 0, output: Math.floor((input - span) / stride) + 1 };
+  }
+  const output = Math.ceil(input / stride);
+  if (padding === 'causal') return { input, size, stride, dilation, padBefore: span - 1, output };
+  const total = Math.max((output - 1) * stride + span - input, 0);
+  return { input, size, stride, dilation, padBefore: Math.floor(total / 2), output };
+}
+
+/**
+ * A positive integer or a pair of them, as [height, width]; throws naming the op and the option.
+ * @internal
+ */
+export function spatialPair(op: string, name: string, value: unknown): [number, number] {
+  const pair = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : null;
+  if (!pair || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new Error(`${op}: ${name} must be a positive integer or a pair [height, width] of them, got ${JSON.stringify(value)}.`);
+  }
+  return [pair[0], pair[1]];
+}
+
+/**
+ * Checks that `x` is a float32 tensor of rank `rank`, naming its layout in the error.
+ * @internal
+ */
+export function checkInput(op: string, name: string, x: unknown, rank: number, layout: string): asserts x is Tensor {
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`${op}: expected ${name} to be a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
+  }
+  const t = x as Tensor;
+  if (t.isDisposed) throw new Error(`${op}: ${name} of shape ${formatShape(t.shape)} was used after it was disposed.`);
+  if (t.rank !== rank) throw new Error(`${op}: ${name} must have rank ${rank} ${layout}, got shape ${formatShape(t.shape)} (rank ${t.rank}).`);
+  if (t.dtype !== 'float32') {
+    throw new Error(`${op}: ${name} is ${t.dtype} (shape ${formatShape(t.shape)}); ${op} takes float32 tensors. Cast it first: ops.cast(${name}, 'float32').`);
+  }
+}
+
+/**
+ * Checks a padding option against the allowed values.
+ * @internal
+ */
+export function checkPadding(op: string, padding: unknown, allowed: readonly string[]): void {
+  if (typeof padding !== 'string' || !allowed.includes(padding)) {
+    throw new Error(`${op}: padding must be one of ${allowed.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(padding)}.`);
+  }
+}
+
+/** Everything the patch kernels need: x [batch, rows.input, cols.input, channels]. */
+interface ConvGeometry {
+  batch: number;
+  channels: number;
+  rows: WindowAxis;
+  cols: WindowAxis;
+}
+
+/** Kernels that are a plain matrix product (1x1, stride 1, no padding) skip the unfolding. */
+function isPointwise({ rows, cols }: ConvGeometry): boolean {
+  return rows.size === 1 && cols.size === 1 && rows.stride === 1 && cols.stride === 1 && rows.padBefore === 0 && cols.padBefore === 0;
+}
+
+const patchRows = (g: ConvGeometry) => g.batch * g.rows.output * g.cols.output;
+const patchLength = (g: ConvGeometry) => g.rows.size * g.cols.size * g.channels;
+
+/** Runs one entry point of shaders/im2col.wgsl with `size` invocations. */
+function dispatchPatches(gpu: WebGPUBackend, entryPoint: 'im2col' | 'col2im', src: GPUBuffer, dst: GPUBuffer, size: number, g: ConvGeometry): void {
+  gpu.dispatch({
+    shader: im2colShader,
+    entryPoint,
+    uniforms: new Uniforms()
+      .u32(size, g.channels)
+      .i32(g.rows.input, g.cols.input, g.rows.output, g.cols.output, g.rows.size, g.cols.size)
+      .i32(g.rows.stride, g.cols.stride, g.rows.dilation, g.cols.dilation, g.rows.padBefore, g.cols.padBefore)
+      .finish(),
+    buffers: [src, dst],
+    workgroups: gridFor(size, WORKGROUP_SIZE),
+  });
+}
+
+/**
+ * Calls `visit(patchRow, patchColumn, inputIndex)` for every patch entry that reads an input
+ * element (entries in the padding are skipped). Shared by the CPU im2col and col2im.
+ */
+function forEachTap(g: ConvGeometry, visit: (p: number, q: number, at: number) => void): void {
+  const { batch, channels, rows, cols } = g;
+  let p = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < rows.output; oy++) {
+      for (let ox = 0; ox < cols.output; ox++, p++) {
+        for (let ky = 0; ky < rows.size; ky++) {
+          const iy = oy * rows.stride - rows.padBefore + ky * rows.dilation;
+          if (iy < 0 || iy >= rows.input) continue;
+          for (let kx = 0; kx < cols.size; kx++) {
+            const ix = ox * cols.stride - cols.padBefore + kx * cols.dilation;
+            if (ix < 0 || ix >= cols.input) continue;
+            const q = (ky * cols.size + kx) * channels;
+            const at = ((b * rows.input + iy) * cols.input + ix) * channels;
+            for (let c = 0; c < channels; c++) visit(p, q + c, at + c);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** x [batch, h, w, c] -> patches [batch * outH * outW, kh * kw * c]. */
+const im2colKernel: Kernel<ConvGeometry> = {
+  name: 'im2col',
+  cpu([x], [cols], g) {
+    const length = patchLength(g);
+    forEachTap(g, (p, q, at) => {
+      cols.values[p * length + q] = x.values[at];
+    });
+  },
+  webgpu(gpu, [x], [cols], g) {
+    dispatchPatches(gpu, 'im2col', x.buffer, cols.buffer, patchRows(g) * g.rows.size * g.cols.size, g);
+  },
+};
+
+/** The transpose of im2col: patches -> x-shaped sums of the entries that read each element. */
+const col2imKernel: Kernel<ConvGeometry> = {
+  name: 'col2im',
+  cpu([cols], [x], g) {
+    const length = patchLength(g);
+    const sums = new Float64Array(x.values.length);
+    forEachTap(g, (p, q, at) => {
+      sums[at] += cols.values[p * length + q];
+    });
+    x.values.set(sums);
+  },
+  webgpu(gpu, [cols], [x], g) {
+    dispatchPatches(gpu, 'col2im', cols.buffer, x.buffer, x.size, g);
+  },
+};
+
+const inputShape = (g: ConvGeometry): ConcreteShape => [g.batch, g.rows.input, g.cols.input, g.channels];
+
+/**
+ * The patches of x as a matrix [batch * outH * outW, kh * kw * cin] (a view when pointwise).
+ * Differentiable: its gradient is col2im of the patch gradient.
+ */
+function im2col(x: Tensor, g: ConvGeometry): Tensor {
+  if (isPointwise(g)) return reshape(x, [patchRows(g), g.channels]);
+  const cols = runKernel1(im2colKernel, [x], { shape: [patchRows(g), patchLength(g)], dtype: 'float32' }, g);
+  recordGradient('im2col', [x], [cols], () => ([dCols]) => [col2im(dCols, g)]);
+  return cols;
+}
+
+/** The transpose of im2col (sums overlapping patch entries); its gradient is im2col. */
+function col2im(cols: Tensor, g: ConvGeometry): Tensor {
+  if (isPointwise(g)) return reshape(cols, inputShape(g));
+  const x = runKernel1(col2imKernel, [cols], { shape: inputShape(g), dtype: 'float32' }, g);
+  recordGradient('col2im', [cols], [x], () => ([dx]) => [im2col(dx, g)]);
+  return x;
+}
+
+/**
+ * y [batch, outH, outW, cout] from x [batch, h, w, cin] and kernel [kh, kw, cin, cout]. Built from
+ * differentiable ops, so the tape derives dKernel = im2col(x)^T · dY and dX = col2im(dY · K^T).
+ */
+function convolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
+  const outChannels = kernel.shape[3];
+  return tidy(() => {
+    const product = matmul(im2col(x, g), reshape(kernel, [patchLength(g), outChannels]));
+    return reshape(product, [g.batch, g.rows.output, g.cols.output, outChannels]);
+  });
+}
+
+/** The geometry of x [batch, h, w, cin] under kernel [kh, kw, cin, cout], or a named error. */
+function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], padding: [Padding | 'causal', Padding | 'causal'], shapes: [ConcreteShape, ConcreteShape]): ConvGeometry {
+  const [batch, height, width, channels] = x.shape;
+  const [kernelHeight, kernelWidth, kernelChannels] = kernel.shape;
+  const [xShape, kernelShape] = shapes.map(formatShape);
+  if (channels !== kernelChannels) {
+    throw new Error(`${op}: input channels differ: x ${xShape} has ${channels}, kernel ${kernelShape} expects ${kernelChannels}.`);
+  }
+  if (kernelHeight === 0 || kernelWidth === 0) throw new Error(`${op}: kernel ${kernelShape} has an empty spatial size.`);
+  const rows = windowAxis(height, kernelHeight, strides[0], dilation[0], padding[0]);
+  const cols = windowAxis(width, kernelWidth, strides[1], dilation[1], padding[1]);
+  if (!rows || !cols) {
+    const span = (k: number, d: number) => (k - 1) * d + 1;
+    const spans = op === 'conv1d' ? `${span(kernelWidth, dilation[1])}` : `${span(kernelHeight, dilation[0])}x${span(kernelWidth, dilation[1])}`;
+    const spatial = op === 'conv1d' ? `${width}` : `${height}x${width}`;
+    throw new Error(`${op}: kernel ${kernelShape} with dilation ${op === 'conv1d' ? dilation[1] : formatShape(dilation)} spans ${spans}, larger than the input x ${xShape} (${spatial}) with padding 'valid'.`);
+  }
+  return { batch, channels, rows, cols };
+}
+
+/**
+ * 2-D convolution (cross-correlation, as Keras and TensorFlow), channels-last: x
+ * [batch, height, width, inChannels] with kernel [kernelHeight, kernelWidth, inChannels,
+ * outChannels] gives [batch, outHeight, outWidth, outChannels]. 'valid' keeps every window inside
+ * the input; 'same' gives ceil(size / stride) outputs, zero-padding the extra at the end. Strides
+ * and dilation may be combined. Differentiable with respect to x and kernel.
+ *
+ * @example
+ * const y = ops.conv2d(images, kernel, { strides: 2, padding: 'same' });   // [8,28,28,16] x [3,3,16,32] -> [8,14,14,32]
+ */
+export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+  const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
+  checkInput('conv2d', 'x', x, 4, '[batch, height, width, channels]');
+  checkInput('conv2d', 'kernel', kernel, 4, '[kernelHeight, kernelWidth, inChannels, outChannels]');
+  checkPadding('conv2d', padding, ['valid', 'same']);
+  const g = convGeometry('conv2d', x, kernel, spatialPair('conv2d', 'strides', strides), spatialPair('conv2d', 'dilationRate', dilationRate), [padding, padding], [x.shape, kernel.shape]);
+  return convolve(x, kernel, g);
+}
+
+/**
+ * 1-D convolution, channels-last: x [batch, length, inChannels] with kernel [kernelSize,
+ * inChannels, outChannels] gives [batch, outLength, outChannels]. Padding 'valid', 'same' or
+ * 'causal' (Keras Conv1D: output t sees only inputs up to t). Differentiable with respect to x and
+ * kernel.
+ *
+ * @example
+ * const y = ops.conv1d(sequences, kernel, { padding: 'causal', dilationRate: 2 });   // [4,100,8] x [3,8,16] -> [4,100,16]
+ */
+export function conv1d(x: Tensor, kernel: Tensor, options: Conv1dOptions = {}): Tensor {
+  const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
+  checkInput('conv1d', 'x', x, 3, '[batch, length, channels]');
+  checkInput('conv1d', 'kernel', kernel, 3, '[kernelSize, inChannels, outChannels]');
+  checkPadding('conv1d', padding, ['valid', 'same', 'causal']);
+  const stride = positiveInteger('conv1d', 'strides', strides);
+  const dilation = positiveInteger('conv1d', 'dilationRate', dilationRate);
+  // A row of height 1: the 2-D kernels with a 1 x kernelSize window.
+  return tidy(() => {
+    const x2d = reshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]]);
+    const kernel2d = reshape(kernel, [1, ...kernel.shape]);
+    const g = convGeometry('conv1d', x2d, kernel2d, [1, stride], [1, dilation], ['valid', padding], [x.shape, kernel.shape]);
+    return reshape(convolve(x2d, kernel2d, g), [g.batch, g.cols.output, kernel.shape[2]]);
+  });
+}
+
+function positiveInteger(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new Error(`${op}: ${name} must be a positive integer, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
