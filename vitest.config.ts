@@ -1,7 +1,10 @@
 // Unit suite in Node through Dawn. Dawn is a native addon: one instance per process, hence `forks`.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The examples import the package by name, as users do; in the unit suite that is the Node entry's source.
+  resolve: { alias: { 'webgpu-keras': fileURLToPath(new URL('src/node.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',

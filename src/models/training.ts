@@ -7,6 +7,7 @@ import { ProgressBar } from '../callbacks/progress';
 import { fromTypedArray } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import { drawSeed } from '../ops/random';
 import { slice } from '../ops/shape';
 import { checkBatchSize, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
 import { disposeLogs, unlist, type Model, type StepLogs } from './model';
@@ -73,7 +74,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
       cb.setParams({ epochs, steps, verbose, batchSize, samples: count });
     }
     const wantsBatchLogs = callbacks.some((cb) => cb.wantsBatchLogs);
-    const random = seededShuffle(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+    const random = seededShuffle(options.seed ?? drawSeed());
     model.stopTraining = false;
     model.history = history;
     for (const cb of callbacks) await cb.onTrainBegin({});

@@ -108,12 +108,28 @@ const randomKernel: Kernel<RandomAttrs> = {
 // Fresh seeds: a counter stepped by the golden ratio from a random start, then hashed.
 let seedCounter = Math.floor(Math.random() * 2 ** 32) >>> 0;
 
+/**
+ * Makes every later unseeded random op (initializers, dropout, shuffling) reproducible, as
+ * keras.utils.set_random_seed does: the same seed gives the same sequence on both backends.
+ *
+ * @example
+ * setRandomSeed(42);
+ * const model = buildModel();   // same initial weights on every run
+ */
+export function setRandomSeed(seed: number): void {
+  if (!Number.isSafeInteger(seed)) throw new Error(`setRandomSeed: seed must be an integer, got ${String(seed)}.`);
+  seedCounter = resolveSeed('setRandomSeed', seed);
+}
+
+/** @internal A fresh seed from the sequence that setRandomSeed controls (for shuffling, initializers). */
+export function drawSeed(): number {
+  seedCounter = (seedCounter + 0x9e3779b9) >>> 0;
+  return pcgHash(seedCounter);
+}
+
 /** The u32 seed of the kernels: the given integer folded into 32 bits, or a fresh one. */
 function resolveSeed(op: string, seed: number | undefined): number {
-  if (seed === undefined) {
-    seedCounter = (seedCounter + 0x9e3779b9) >>> 0;
-    return pcgHash(seedCounter);
-  }
+  if (seed === undefined) return drawSeed();
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new Error(`${op}: seed must be an integer, got ${String(seed)}.`);
   const high = Math.floor(seed / 2 ** 32);
   return ((seed >>> 0) ^ (high === 0 ? 0 : pcgHash(high >>> 0))) >>> 0;
