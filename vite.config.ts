@@ -6,6 +6,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    // Unminified: class names are layer names and summary() types; apps minify in their own build.
+    minify: false,
     emptyOutDir: true,
     lib: {
       entry: { index: 'src/index.ts', node: 'src/node.ts' },
