@@ -25,3 +25,15 @@ export function checkCases(cases: OpCase[]): void {
     });
   }
 }
+
+/**
+ * Collects garbage so that tensors of earlier tests left unreachable are finalized now rather
+ * than in the middle of a memory measurement (the unit suite runs Node with --expose-gc).
+ */
+export async function settleGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { dispose, keep, memory, ops, tensor, tidy, type Tensor } from '../../src/node';
-import { useWebGPU } from '../helpers';
+import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -87,15 +87,6 @@ describe('dispose', () => {
     expect(memory().gpuBytes).toBeLessThan(bytes);
   });
 });
-
-/** Collects garbage so that tensors of earlier tests left unreachable are finalized now, not mid-measurement. */
-async function settleGarbage(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let i = 0; i < 3; i++) {
-    gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('no growth', () => {
   it('keeps memory() flat across 1000 iterations of a tidy loop of ops', async () => {

@@ -1,0 +1,247 @@
+// Model behaviour: the functional, Sequential and subclassed forms, compile by names, fit options
+// and logs, evaluate/predict and the on-batch methods, both training-step styles, callbacks,
+// summary, and errors.
+
+import { describe, expect, it } from 'vitest';
+import {
+  EarlyStopping, GradientTape, Input, LambdaCallback, Model, ReduceLROnPlateau, Sequential, callbacks, layers, memory, ops, setRandomSeed, tensor,
+  type CallArgs, type Logs, type StepData, type Tensor,
+} from '../../src/node';
+import { currentGpu } from '../../src/backend/engine';
+import { settleGarbage, useWebGPU } from '../helpers';
+
+useWebGPU();
+
+function regressionData(count = 64): { x: Tensor; y: Tensor } {
+  const x = ops.randomUniform([count, 3], { minval: -1, maxval: 1, seed: 5 });
+  const y = ops.matmul(x, tensor([[1], [-2], [0.5]])).add(0.3);
+  return { x, y };
+}
+
+function smallModel(): Sequential {
+  const model = new Sequential();
+  model.add(new layers.Dense({ units: 1, inputShape: [3] }));
+  return model;
+}
+
+describe('construction', () => {
+  it('functional models with several inputs and outputs', async () => {
+    const a = Input({ shape: [2], name: 'a' });
+    const b = Input({ shape: [3], name: 'b' });
+    const merged = new layers.Concatenate().apply([a, b]);
+    const out1 = new layers.Dense({ units: 1, name: 'first' }).apply(merged);
+    const out2 = new layers.Dense({ units: 2, name: 'second' }).apply(merged);
+    const model = new Model({ inputs: [a, b], outputs: [out1, out2] });
+    const [y1, y2] = model.apply([tensor([[1, 2]]), tensor([[3, 4, 5]])]) as Tensor[];
+    expect(y1.shape).toEqual([1, 1]);
+    expect(y2.shape).toEqual([1, 2]);
+    model.compile({ optimizer: 'sgd', loss: ['mse', 'mse'], lossWeights: [1, 0.5] });
+    const logs = await model.trainOnBatch([tensor([[1, 2]]), tensor([[3, 4, 5]])], [tensor([[1]]), tensor([[1, 0]])]);
+    expect(Number.isFinite(logs.loss)).toBe(true);
+  });
+
+  it('subclassed models with layers made in the constructor and call overridden', async () => {
+    class TwoLayer extends Model {
+      hidden = new layers.Dense({ units: 4, activation: 'relu' });
+      out = new layers.Dense({ units: 1 });
+      override call(x: Tensor, args: CallArgs = {}) {
+        return this.out.apply(this.hidden.apply(x, args), args);
+      }
+    }
+    const model = new TwoLayer();
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const { x, y } = regressionData();
+    const history = await model.fit(x, y, { epochs: 3, verbose: 0 });
+    expect(model.weights.length).toBe(4);
+    expect(history.history.loss.length).toBe(3);
+  });
+
+  it('Sequential builds at once from inputDim, so setWeights works before fit; pop removes the last layer', async () => {
+    const model = new Sequential();
+    model.add(new layers.Dense({ units: 2, inputDim: 3 }));
+    model.add(new layers.Dense({ units: 1 }));
+    expect(model.outputs[0].shape).toEqual([null, 1]);
+    model.setWeights([tensor([[1, 0], [0, 1], [1, 1]]), tensor([0, 0]), tensor([[1], [1]]), tensor([0.5])]);
+    expect(await (model.predictOnBatch(tensor([[1, 2, 3]])) as Tensor).array()).toEqual([[9.5]]);
+    model.pop();
+    expect(model.layers.length).toBe(1);
+    expect(model.outputs[0].shape).toEqual([null, 2]);
+  });
+
+  it('summary prints Keras\'s table', () => {
+    const model = new Sequential({ name: 'quickstart' });
+    model.add(new layers.Dense({ units: 64, inputDim: 100, name: 'd1' }));
+    model.add(new layers.Dense({ units: 10, name: 'd2' }));
+    const lines: string[] = [];
+    const text = model.summary((l) => lines.push(l));
+    expect(text).toContain('Model: "quickstart"');
+    expect(text).toMatch(/d1 \(Dense\)\s+│ \(None, 64\)\s+│\s+6,464 │/);
+    expect(text).toContain('Total params: 7,114 (27.79 KB)');
+    expect(lines.length).toBe(1);
+  });
+});
+
+describe('compile and fit', () => {
+  it('accepts snake_case and camelCase names and returns History with metrics and validation', async () => {
+    setRandomSeed(7);
+    const { x, y } = regressionData(80);
+    const model = smallModel();
+    model.compile({ optimizer: 'adam', loss: 'mean_squared_error', metrics: ['mae', 'meanSquaredError'] });
+    const history = await model.fit(x, y, { epochs: 4, batchSize: 16, validationSplit: 0.25, verbose: 0 });
+    expect(Object.keys(history.history).sort()).toEqual(['loss', 'mae', 'mean_squared_error', 'val_loss', 'val_mae', 'val_mean_squared_error']);
+    expect(history.epoch).toEqual([0, 1, 2, 3]);
+  });
+
+  it('trains from plain nested arrays and reads logs back once per epoch, not per step', async () => {
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const recorder = currentGpu()!.recorder;
+    const before = recorder.submitCount;
+    await model.fit([[1, 2, 3], [4, 5, 6], [7, 8, 9], [1, 1, 1]], [[1], [2], [3], [0]], { epochs: 3, batchSize: 1, verbose: 0 });
+    // 12 steps in 3 epochs: one readback per epoch (plus the upload-time flushes at most).
+    expect(recorder.submitCount - before).toBeLessThanOrEqual(6);
+  });
+
+  it('evaluate, predict and the on-batch methods', async () => {
+    const { x, y } = regressionData(40);
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const logs = await model.evaluate(x, y, { batchSize: 16 });
+    expect(Object.keys(logs).sort()).toEqual(['loss', 'mae']);
+    const predicted = (await model.predict(x, { batchSize: 16 })) as Tensor;
+    expect(predicted.shape).toEqual([40, 1]);
+    const direct = model.apply(x) as Tensor;
+    const [p, d] = [await predicted.data(), await direct.data()];
+    p.forEach((v, i) => expect(v).toBeCloseTo(d[i], 5));
+    const train = await model.trainOnBatch(x, y);
+    const test = await model.testOnBatch(x, y);
+    expect(test.loss).toBeLessThan(train.loss);
+  });
+
+  it('the Keras 3 training-step style: computeLoss and a loop over this.metrics', async () => {
+    class Keras3Style extends Model {
+      override trainStep([x, y]: StepData) {
+        const tape = new GradientTape();
+        const [yPred, loss] = tape.record(() => {
+          const yPred = this.apply(x, { training: true }) as Tensor;
+          return [yPred, this.computeLoss(x, y!, yPred)] as const;
+        });
+        const vars = this.trainableVariables;
+        this.optimizer.applyGradients(tape.gradient(loss, vars).map((g, i) => [g, vars[i]]));
+        for (const metric of this.metrics) {
+          if (metric.name === 'loss') metric.updateState(loss);
+          else metric.updateState(y as Tensor, yPred);
+        }
+        return Object.fromEntries(this.metrics.map((m) => [m.name, m.result()]));
+      }
+    }
+    const inputs = Input({ shape: [3] });
+    const model = new Keras3Style({ inputs, outputs: new layers.Dense({ units: 1 }).apply(inputs) });
+    model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
+    const { x, y } = regressionData();
+    const history = await model.fit(x, y, { epochs: 5, verbose: 0 });
+    expect(history.history.loss[4]).toBeLessThan(history.history.loss[0]);
+    expect(history.history.mae.length).toBe(5);
+  });
+
+  it('reclaims every tensor of a step: memory stays flat across epochs', async () => {
+    const { x, y } = regressionData();
+    const model = smallModel();
+    model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
+    await model.fit(x, y, { epochs: 2, verbose: 0 });
+    await settleGarbage();
+    const before = memory();
+    await model.fit(x, y, { epochs: 5, verbose: 0 });
+    await settleGarbage();
+    expect(memory().liveTensors).toBe(before.liveTensors);
+    expect(memory().gpuBytes).toBe(before.gpuBytes);
+  });
+});
+
+describe('callbacks', () => {
+  it('calls every hook in order, and stopTraining ends fit after the current batch', async () => {
+    const events: string[] = [];
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(32);
+    const cb = new LambdaCallback({
+      onTrainBegin: () => void events.push('train begin'),
+      onEpochBegin: (e) => void events.push(`epoch ${e} begin`),
+      onBatchEnd: (b, logs: Logs) => {
+        events.push(`batch ${b} end ${Number.isFinite(logs.loss)}`);
+        if (b === 1) model.stopTraining = true;
+      },
+      onEpochEnd: (e) => void events.push(`epoch ${e} end`),
+      onTrainEnd: () => void events.push('train end'),
+    });
+    await model.fit(x, y, { epochs: 3, batchSize: 8, callbacks: [cb], verbose: 0 });
+    expect(events).toEqual(['train begin', 'epoch 0 begin', 'batch 0 end true', 'batch 1 end true', 'epoch 0 end', 'train end']);
+  });
+
+  it('EarlyStopping stops when the monitored value stops improving and restores the best weights', async () => {
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(32);
+    let calls = 0;
+    // A fake monitored value: improves for two epochs, then worsens.
+    const fake = new LambdaCallback({ onEpochEnd: (_e, logs: Logs) => void (logs.score = [3, 2, 1, 5, 6, 7, 8][calls++]) });
+    const stopper = new EarlyStopping({ monitor: 'score', patience: 2, restoreBestWeights: true });
+    let bestWeights: Float32Array[] = [];
+    const snapshot = new LambdaCallback({
+      onEpochEnd: async (epoch) => {
+        if (epoch === 2) bestWeights = (await Promise.all(model.getWeights().map((w) => w.data()))) as Float32Array[];
+      },
+    });
+    await model.fit(x, y, { epochs: 7, batchSize: 8, callbacks: [fake, snapshot, stopper], verbose: 0 });
+    expect(stopper.stoppedEpoch).toBe(4);
+    expect(stopper.bestEpoch).toBe(2);
+    const restored = await Promise.all(model.getWeights().map((w) => w.data()));
+    restored.forEach((w, k) => expect(Array.from(w)).toEqual(Array.from(bestWeights[k])));
+  });
+
+  it('ReduceLROnPlateau lowers the learning rate after a plateau', async () => {
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(16);
+    const flat = new LambdaCallback({ onEpochEnd: (_e, logs: Logs) => void (logs.flat = 1) });
+    await model.fit(x, y, { epochs: 4, callbacks: [flat, new ReduceLROnPlateau({ monitor: 'flat', factor: 0.5, patience: 1 })], verbose: 0 });
+    expect(model.optimizer.learningRate).toBeLessThan(0.01);
+  });
+
+  it('the progress bar prints Keras-style lines when verbose is 1', async () => {
+    const lines: string[] = [];
+    const bar = new callbacks.ProgressBar((l) => lines.push(l));
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(16);
+    await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0, callbacks: [bar] });
+    expect(lines[0]).toBe('Epoch 1/2');
+    expect(lines[1]).toMatch(/^2\/2 - \d+s - \d+ms\/step - loss: \d+\.\d{4}$/);
+  });
+});
+
+describe('errors', () => {
+  it('fit before compile', async () => {
+    const { x, y } = regressionData(8);
+    await expect(smallModel().fit(x, y)).rejects.toThrow('fit: the model must be compiled first; call model.compile({ optimizer, loss }) before fit().');
+  });
+
+  it('x and y of different lengths, empty data, bad batch sizes, wrong feature shape', async () => {
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    await expect(model.fit(ops.zeros([10, 3]), ops.zeros([9, 1]))).rejects.toThrow('fit: x has 10 samples but y has 9');
+    await expect(model.fit(ops.zeros([0, 3]), ops.zeros([0, 1]))).rejects.toThrow('fit: the data is empty (0 samples).');
+    await expect(model.fit(ops.zeros([4, 3]), ops.zeros([4, 1]), { batchSize: 0 })).rejects.toThrow('fit: batchSize must be a positive integer, got 0.');
+    await expect(model.fit(ops.zeros([4, 5]), ops.zeros([4, 1]))).rejects.toThrow("fit: input 0 of model 'sequential");
+  });
+
+  it('a functional model given no outputs, and a layer given the wrong rank', () => {
+    expect(() => new Model({ inputs: Input({ shape: [2] }) })).toThrow('give both inputs and outputs');
+    const dense = new layers.Dense({ units: 2 });
+    expect(() => dense.apply(tensor([1, 2]))).toThrow(`Input 0 of layer "${dense.name}" is incompatible with the layer: expected min_ndim=2, found ndim=1.`);
+  });
+
+  it('a Model without graph or call override says what to do', () => {
+    expect(() => new Model().apply(tensor([[1]]))).toThrow('has no graph: construct it with { inputs, outputs }, or subclass Model and override call().');
+  });
+});
