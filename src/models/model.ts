@@ -115,8 +115,11 @@ export class Model extends Layer {
     return this.singleOutput ? shapes[0] : shapes;
   }
 
-  /** The loss tracker and the compiled metrics (Keras's `model.metrics`). */
-  get metrics(): Metric[] {
+  /**
+   * The loss tracker and the compiled metrics (Keras's `model.metrics`). Their `updateState`
+   * takes `(loss)` for the tracker named 'loss' and `(yTrue, yPred)` for the others.
+   */
+  get metrics(): Array<Metric<unknown[]>> {
     return this.compiledMetrics ? [this.lossTracker, ...this.compiledMetrics.metrics] : [this.lossTracker];
   }
 

@@ -8,6 +8,7 @@ import { Uniforms } from '../backend/webgpu/uniforms';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
 import { checkRank } from './shape_util';
+import { checkDtype, checkShape, checkTensor } from './validate';
 import fillShader from '../../shaders/fill.wgsl?raw';
 import oneHotShader from '../../shaders/one_hot.wgsl?raw';
 
@@ -194,24 +195,3 @@ export function oneHot(indices: Tensor, depth: number, onValue = 1, offValue = 0
   return runKernel1(oneHotKernel, [indices], { shape: outShape, dtype: 'float32' }, { depth, onValue, offValue });
 }
 
-/** @internal Throws unless `shape` is a list of non-negative integers within the rank limit. */
-export function checkShape(op: string, shape: readonly number[]): void {
-  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of non-negative integers, got ${typeof shape}.`);
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new Error(`${op}: shape [${shape.join(',')}] must hold non-negative integers (got ${String(d)}).`);
-    }
-  }
-  checkRank(op, shape);
-}
-
-/** @internal Throws unless `dtype` is one of the supported dtypes. */
-export function checkDtype(op: string, dtype: DType): void {
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${op}: unknown dtype '${String(dtype)}'. Expected 'float32' or 'int32'.`);
-}
-
-function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
-    throw new Error(`${op}: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
-  }
-}

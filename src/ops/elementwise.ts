@@ -12,6 +12,7 @@ import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { runKernel1, type Kernel } from './kernel';
 import { broadcastShapes, broadcastStrides, checkRank, MAX_RANK, sameShape } from './shape_util';
+import { checkOperand, checkTensor } from './validate';
 import unaryShader from '../../shaders/unary.wgsl?raw';
 import binaryShader from '../../shaders/binary.wgsl?raw';
 import whereShader from '../../shaders/where.wgsl?raw';
@@ -484,24 +485,6 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
     ]);
   }
   return y;
-}
-
-function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
-    throw new Error(`${op}: expected a Tensor, got ${describe(x)}.`);
-  }
-}
-
-function checkOperand(op: string, x: unknown): void {
-  if (typeof x === 'number') return;
-  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
-    throw new Error(`${op}: expected a Tensor or a number, got ${describe(x)}.`);
-  }
-}
-
-function describe(x: unknown): string {
-  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
-  return x === null ? 'null' : typeof x;
 }
 
 function truncateInPlace(values: TypedArray): void {

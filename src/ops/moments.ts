@@ -9,6 +9,7 @@ import { reshape } from './shape';
 import { runKernel, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxes } from './shape_util';
+import { checkTensor } from './validate';
 import momentsShader from '../../shaders/moments.wgsl?raw';
 
 export interface MomentsOptions {
@@ -50,9 +51,7 @@ const momentsKernel: Kernel<ReductionLayout> = {
  * // mean 21.2, variance 1553.36
  */
 export function moments(x: Tensor, axes: number | readonly number[], options: MomentsOptions = {}): { mean: Tensor; variance: Tensor } {
-  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
-    throw new Error(`moments: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
-  }
+  checkTensor('moments', x);
   if (typeof axes !== 'number' && !Array.isArray(axes)) {
     throw new Error(`moments: axes must be a number or an array of numbers, got ${typeof axes}.`);
   }

@@ -9,7 +9,7 @@ import type { DType } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import type { Tensor } from '../tensor/tensor';
-import { checkDtype, checkShape } from './creation';
+import { checkDtype, checkShape } from './validate';
 import { runKernel1, type Kernel } from './kernel';
 import randomShader from '../../shaders/random.wgsl?raw';
 

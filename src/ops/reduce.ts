@@ -13,6 +13,7 @@ import { broadcastTo, reshape } from './shape';
 import { runKernel1, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxes, normalizeAxis } from './shape_util';
+import { checkTensor } from './validate';
 import reduceShader from '../../shaders/reduce.wgsl?raw';
 
 type Axes = number | number[] | readonly number[];
@@ -237,12 +238,6 @@ function argExtreme(values: number[], better: (a: number, b: number) => boolean)
     if (Number.isNaN(values[i]) || better(values[i], values[best])) best = i;
   }
   return best;
-}
-
-function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
-    throw new Error(`${op}: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
-  }
 }
 
 function checkKeepDims(op: string, keepDims: unknown): void {

@@ -14,6 +14,7 @@ import { less, where } from './elementwise';
 import { runKernel1, type Kernel } from './kernel';
 import { gather } from './shape';
 import { checkRank, normalizeAxis, sameShape } from './shape_util';
+import { checkTensor } from './validate';
 import scatterAddShader from '../../shaders/scatter_add.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
@@ -154,9 +155,3 @@ function inputsWith(x: Tensor, indices: Tensor | readonly number[]): Tensor[] {
   return Array.isArray(indices) ? [x] : [x, indices as Tensor];
 }
 
-function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
-    throw new Error(`${op}: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
-  }
-  if ((x as Tensor).isDisposed) throw new Error(`${op}: a tensor of shape ${formatShape((x as Tensor).shape)} was used after it was disposed.`);
-}

@@ -17,6 +17,7 @@ import { runKernel, runKernel1, type Kernel, type OutputSpec } from './kernel';
 import { sum as sumOver } from './reduce';
 import { scatterAdd } from './scatter';
 import { broadcastStrides, checkRank, MAX_RANK, normalizeAxis, normalizeAxes, sameShape } from './shape_util';
+import { checkTensor } from './validate';
 import copyStridedShader from '../../shaders/copy_strided.wgsl?raw';
 import gatherShader from '../../shaders/gather.wgsl?raw';
 
@@ -626,13 +627,6 @@ function resolvePerm(shape: readonly number[], perm: readonly number[] | undefin
     throw new Error(`transpose: perm [${perm.join(',')}] is not a permutation of the axes of shape ${formatShape(shape)} (expected each of 0..${rank - 1} exactly once).`);
   }
   return axes;
-}
-
-function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
-    throw new Error(`${op}: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
-  }
-  if ((x as Tensor).isDisposed) throw new Error(`${op}: a tensor of shape ${formatShape((x as Tensor).shape)} was used after it was disposed.`);
 }
 
 function checkTensorList(op: string, tensors: readonly Tensor[]): void {

@@ -8,6 +8,7 @@ import { recordGradient } from '../autograd/tape';
 import { runKernel1, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxis } from './shape_util';
+import { checkTensor } from './validate';
 import softmaxShader from '../../shaders/softmax.wgsl?raw';
 
 interface SoftmaxAttrs {
@@ -43,9 +44,7 @@ const softmaxKernel: Kernel<SoftmaxAttrs> = {
 };
 
 function normalize(name: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tensor {
-  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
-    throw new Error(`${name}: expected a Tensor, got ${Array.isArray(x) ? 'an array (wrap it with tensor(...))' : x === null ? 'null' : typeof x}.`);
-  }
+  checkTensor(name, x);
   if (typeof axis !== 'number') throw new Error(`${name}: axis must be a single number, got ${Array.isArray(axis) ? 'an array' : typeof axis}.`);
   checkRank(name, x.shape);
   if (x.rank === 0) throw new Error(`${name}: expected a tensor of rank at least 1, got a scalar.`);

@@ -1,0 +1,45 @@
+// Argument checks shared by ops, run in TypeScript before any GPU work, with messages that name
+// the op and say what was expected.
+
+import { formatShape, type DType } from '../backend/types';
+import type { Tensor } from '../tensor/tensor';
+import { checkRank } from './shape_util';
+
+/** How a wrong argument is described in an error message. */
+export function describeValue(x: unknown): string {
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  return x === null ? 'null' : typeof x;
+}
+
+/** Throws unless `x` is a live Tensor. */
+export function checkTensor(op: string, x: unknown): asserts x is Tensor {
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`${op}: expected a Tensor, got ${describeValue(x)}.`);
+  }
+  if ((x as Tensor).isDisposed) throw new Error(`${op}: a tensor of shape ${formatShape((x as Tensor).shape)} was used after it was disposed.`);
+}
+
+/** Throws unless `x` is a Tensor or a number (operands of element-wise ops). */
+export function checkOperand(op: string, x: unknown): void {
+  if (typeof x === 'number') return;
+  if (x === null || typeof x !== 'object' || !(x as Tensor).isTensorInstance) {
+    throw new Error(`${op}: expected a Tensor or a number, got ${describeValue(x)}.`);
+  }
+  checkTensor(op, x);
+}
+
+/** Throws unless `shape` is a list of non-negative integers within the rank limit. */
+export function checkShape(op: string, shape: readonly number[]): void {
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of non-negative integers, got ${typeof shape}.`);
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new Error(`${op}: shape [${shape.join(',')}] must hold non-negative integers (got ${String(d)}).`);
+    }
+  }
+  checkRank(op, shape);
+}
+
+/** Throws unless `dtype` is one of the supported dtypes. */
+export function checkDtype(op: string, dtype: DType): void {
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${op}: unknown dtype '${String(dtype)}'. Expected 'float32' or 'int32'.`);
+}
