@@ -1,0 +1,41 @@
+// `npm run bench`: the suite (bench/suite.ts) in Node, with one Dawn GPU instance (the `webgpu`
+// package) shared by webgpu-keras, TensorFlow.js and jax-js through `navigator.gpu`. Prints the
+// table and the ratios ours/peer and writes bench/results/<timestamp>.json. Also the entry that
+// ../shared/gpu/pack.mjs bundles for a GPU machine: no file is read at run time.
+//   --json   print the report as JSON on stdout instead (progress goes to stderr), write no file
+//   --full   also run the cases skipped on a software adapter (the wide MLP)
+
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+
+// Without a GPU driver, Dawn gets SwiftShader's Vulkan driver from Debian's chromium package.
+const hasGpuDevice = existsSync('/dev/nvidiactl') || (existsSync('/dev/dri') && readdirSync('/dev/dri').some((f) => f.startsWith('renderD')));
+if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && !hasGpuDevice && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'webgpu-keras-bench-'));
+
+const { create, globals } = (await import('webgpu')) as { create(flags: string[]): GPU; globals: Record<string, unknown> };
+Object.assign(globalThis, globals);
+const gpu = create([]);
+// TensorFlow.js's webgpu backend looks for navigator.gpu when its module loads, and jax-js reads
+// navigator.userAgent: the navigator exists before the suite is imported.
+const nav = (globalThis as { navigator?: object }).navigator;
+if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js/${process.versions.node}`, hardwareConcurrency: availableParallelism() }, configurable: true });
+
+const { runSuite } = await import('./suite');
+const { formatReport } = await import('./report');
+const report = await runSuite({ full: args.includes('--full'), log: (line) => (asJson ? console.error(line) : console.log(line)) });
+if (asJson) {
+  console.log(JSON.stringify(report, null, 2));
+} else {
+  console.log(`\n${formatReport(report)}`);
+  mkdirSync('bench/results', { recursive: true });
+  const file = join('bench/results', `${report.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`\nwrote ${file}`);
+}

@@ -1,0 +1,477 @@
+// The benchmark suite: webgpu-keras side by side with TensorFlow.js (webgpu backend, layers) and
+// jax-js (webgpu device), on the adapter behind `navigator.gpu`. Environment-neutral: bench/node.ts
+// runs it in Node through Dawn (after putting Dawn's GPU on `navigator`), e2e/bench.ts in a page.
+//
+// Timing: every contender of a case is prepared and warmed up (two untimed runs, the second one
+// estimates the cost of an iteration), then the contenders take turns, repeat after repeat, so a
+// change of machine load hits all of them alike. A timed run is N iterations ended by one
+// readback; its time / N is a sample, the median of the samples is reported. Each contender stops
+// repeating once its timed runs used the time cap.
+//
+// Matmul iterations fold c[0,0] of each product into a running scalar read once at the end:
+// jax-js drops pending work whose result is disposed unread, so every library carries the same
+// chain and every product is computed.
+
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import * as jax from '@jax-js/jax';
+import * as wk from '../src/index';
+import { formatValue } from './report';
+
+export type Library = 'webgpu-keras' | 'tfjs' | 'jax-js';
+
+export interface BenchRow {
+  library: Library;
+  case: string;
+  /** How the library runs the case ('matmul', 'fit', 'trainStep loop', 'jit step'). */
+  variant: string;
+  /** Optimizer of a training row: rows are compared only with rows of the same optimizer. */
+  optimizer?: string;
+  value: number;
+  unit: 'GFLOP/s' | 'steps/s' | 'samples/s';
+  /** Median milliseconds per iteration (a product, or a training step). */
+  msPerIteration: number;
+  /** Timed runs and iterations per run. */
+  repeats: number;
+  iterations: number;
+}
+
+export interface BenchRatio {
+  case: string;
+  ours: string;
+  peer: string;
+  unit: string;
+  ratio: number;
+}
+
+export interface BenchReport {
+  adapter: wk.AdapterSummary;
+  /** SwiftShader or another fallback adapter: small sizes, shorter caps. */
+  softwareAdapter: boolean;
+  environment: string;
+  startedAt: string;
+  seconds: number;
+  rows: BenchRow[];
+  ratios: BenchRatio[];
+  skipped: string[];
+}
+
+export interface SuiteOptions {
+  /** Progress lines (one per measured case). */
+  log?: (line: string) => void;
+  /** Also run the cases skipped on a software adapter (the wide MLP, bigger skinny products). */
+  full?: boolean;
+  /** Time cap of one contender's timed runs in one case, in ms (default 3000 on a software adapter, 2000 otherwise). */
+  capMs?: number;
+}
+
+/** One library's way of running a case: `run(n)` does n iterations and ends with a readback. */
+interface Contender {
+  library: Library;
+  variant: string;
+  optimizer?: string;
+  run(iterations: number): Promise<void>;
+  dispose(): void;
+}
+
+interface CaseSpec {
+  name: string;
+  /** What one iteration is worth: FLOPs of a product, or samples of a training step. */
+  unit: 'GFLOP/s' | 'steps/s';
+  flops?: number;
+  batchSize?: number;
+  /** Training steps in one iteration: `fit` runs an epoch per iteration, the step loops as many steps. */
+  stepsPerIteration?: number;
+  contenders: Array<() => Promise<Contender>>;
+}
+
+const REPEATS = 5;
+const MAX_ITERATIONS = 1000;
+
+export async function runSuite(options: SuiteOptions = {}): Promise<BenchReport> {
+  const log = options.log ?? (() => {});
+  const started = now();
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (!gpu) throw new Error('bench: navigator.gpu is missing; in Node run bench/node.ts, which provides Dawn.');
+
+  const { adapter } = await wk.init({ gpu, backend: 'webgpu' });
+  if (!adapter) throw new Error('bench: webgpu-keras did not get a WebGPU adapter.');
+  await tf.setBackend('webgpu');
+  await tf.ready();
+  if (tf.getBackend() !== 'webgpu') throw new Error(`bench: TensorFlow.js runs on '${tf.getBackend()}', not webgpu.`);
+  const jaxDevices = await jax.init('webgpu');
+  if (!jaxDevices.includes('webgpu')) throw new Error('bench: jax-js did not get a webgpu device.');
+  jax.defaultDevice('webgpu');
+
+  const softwareAdapter = adapter.isFallback || /swiftshader/i.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description}`);
+  const capMs = options.capMs ?? (softwareAdapter ? 3000 : 2000);
+  const small = softwareAdapter && !options.full;
+  log(`adapter: ${adapter.vendor} ${adapter.architecture} ${adapter.description}${softwareAdapter ? ' (software)' : ''}; cap ${capMs} ms per contender and case`);
+
+  const rows: BenchRow[] = [];
+  const skipped: string[] = [];
+  for (const spec of planCases(small, skipped)) {
+    const measured = await measureCase(spec, capMs);
+    rows.push(...measured);
+    log(measured.map((r) => `${r.case} | ${r.library} ${r.variant}${r.optimizer ? ` (${r.optimizer})` : ''}: ${formatValue(r.value)} ${r.unit}`).join('\n'));
+  }
+  return {
+    adapter,
+    softwareAdapter,
+    environment: typeof process !== 'undefined' && process.versions?.node ? `Node ${process.versions.node}` : (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown',
+    startedAt: new Date(Date.now() - (now() - started)).toISOString(),
+    seconds: (now() - started) / 1000,
+    rows,
+    ratios: computeRatios(rows),
+    skipped,
+  };
+}
+
+function planCases(small: boolean, skipped: string[]): CaseSpec[] {
+  const cases: CaseSpec[] = [];
+  for (const n of small ? [256, 512] : [256, 512, 1024, 2048, 4096, 8192]) cases.push(matmulCase(`matmul ${n}x${n}x${n}`, n, n, n, false, false));
+  const skinny: Array<[number, number, number]> = small ? [[256, 784, 1024]] : [[256, 784, 1024], [4096, 784, 1024], [4096, 1024, 1024]];
+  if (small) skipped.push('matmul 4096x784x1024 and 4096x1024x1024 (software adapter; --full runs them)');
+  for (const [batch, inputs, outputs] of skinny) {
+    const shape = `${batch}x${inputs}x${outputs}`;
+    cases.push(matmulCase(`matmul ${shape} y=x.W`, batch, inputs, outputs, false, false));
+    cases.push(matmulCase(`matmul ${shape} dW=x^T.dy`, inputs, batch, outputs, true, false));
+    cases.push(matmulCase(`matmul ${shape} dx=dy.W^T`, batch, outputs, inputs, false, true));
+  }
+  // On SwiftShader an epoch of the quickstart MLP takes TF.js about 0.6 s a step: few steps per epoch.
+  cases.push(trainingCase({ name: 'MLP 100-64-10 batch 256', sizes: [100, 64, 10], batchSize: 256, steps: small ? 4 : 16, fitOptimizer: 'sgd' }));
+  if (small) {
+    skipped.push('MLP 784-1024-1024-10 at batch 256 and 4096 (software adapter: TF.js did not finish it in 10 minutes; --full runs it)');
+  } else {
+    cases.push(trainingCase({ name: 'MLP 784-1024-1024-10 batch 256', sizes: [784, 1024, 1024, 10], batchSize: 256, steps: 8, fitOptimizer: 'adam' }));
+    cases.push(trainingCase({ name: 'MLP 784-1024-1024-10 batch 4096', sizes: [784, 1024, 1024, 10], batchSize: 4096, steps: 4, fitOptimizer: 'adam' }));
+  }
+  return cases;
+}
+
+async function measureCase(spec: CaseSpec, capMs: number): Promise<BenchRow[]> {
+  const contenders: Contender[] = [];
+  try {
+    for (const make of spec.contenders) contenders.push(await make());
+    const plans = [];
+    for (const c of contenders) {
+      await c.run(1);
+      const t0 = now();
+      await c.run(1);
+      const estimate = now() - t0;
+      const iterations = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(capMs / REPEATS / Math.max(estimate, 1e-3))));
+      plans.push({ contender: c, iterations, samples: [] as number[], spent: 0, estimate });
+    }
+    for (let r = 0; r < REPEATS; r++) {
+      for (const p of plans) {
+        if (r > 0 && p.spent + p.estimate * p.iterations > capMs) continue;
+        const t0 = now();
+        await p.contender.run(p.iterations);
+        const elapsed = now() - t0;
+        p.spent += elapsed;
+        p.samples.push(elapsed / p.iterations);
+      }
+    }
+    return plans.flatMap((p): BenchRow[] => {
+      const steps = spec.stepsPerIteration ?? 1;
+      const ms = median(p.samples) / steps;
+      const base = { library: p.contender.library, case: spec.name, variant: p.contender.variant, optimizer: p.contender.optimizer, msPerIteration: ms, repeats: p.samples.length, iterations: p.iterations * steps };
+      if (spec.unit === 'GFLOP/s') return [{ ...base, value: spec.flops! / ms / 1e6, unit: 'GFLOP/s' }];
+      return [
+        { ...base, value: 1000 / ms, unit: 'steps/s' },
+        { ...base, value: (1000 / ms) * spec.batchSize!, unit: 'samples/s' },
+      ];
+    });
+  } finally {
+    for (const c of contenders) c.dispose();
+  }
+}
+
+/** Ratios ours/peer for rows of the same case and unit (training rows: the same optimizer too). */
+function computeRatios(rows: BenchRow[]): BenchRatio[] {
+  const label = (r: BenchRow) => `${r.library} ${r.variant}${r.optimizer ? ` (${r.optimizer})` : ''}`;
+  const ratios: BenchRatio[] = [];
+  for (const ours of rows.filter((r) => r.library === 'webgpu-keras' && r.unit !== 'samples/s')) {
+    for (const peer of rows.filter((r) => r.library !== 'webgpu-keras' && r.case === ours.case && r.unit === ours.unit && r.optimizer === ours.optimizer)) {
+      ratios.push({ case: ours.case, ours: label(ours), peer: label(peer), unit: ours.unit, ratio: ours.value / peer.value });
+    }
+  }
+  return ratios;
+}
+
+// ---------------------------------------------------------------- matmul
+
+function matmulCase(name: string, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): CaseSpec {
+  const aShape = transposeA ? [k, m] : [m, k];
+  const bShape = transposeB ? [n, k] : [k, n];
+  const a = seededUniform(aShape[0] * aShape[1], 1);
+  const b = seededUniform(bShape[0] * bShape[1], 2);
+  return {
+    name,
+    unit: 'GFLOP/s',
+    flops: 2 * m * k * n,
+    contenders: [
+      async () => {
+        const [ta, tb] = [wk.tensor(a, aShape), wk.tensor(b, bShape)];
+        return {
+          library: 'webgpu-keras',
+          variant: 'ops.matmul',
+          async run(iterations) {
+            let probe = wk.zeros([1, 1]);
+            for (let i = 0; i < iterations; i++) {
+              const next = wk.tidy(() => probe.add(wk.ops.slice(wk.ops.matmul(ta, tb, { transposeA, transposeB }), [0, 0], [1, 1])));
+              probe.dispose();
+              probe = next;
+            }
+            await probe.data();
+            probe.dispose();
+          },
+          dispose: () => wk.dispose([ta, tb]),
+        };
+      },
+      async () => {
+        const [ta, tb] = [tf.tensor(a, aShape), tf.tensor(b, bShape)];
+        return {
+          library: 'tfjs',
+          variant: 'tf.matMul',
+          async run(iterations) {
+            let probe = tf.zeros([1, 1]);
+            for (let i = 0; i < iterations; i++) {
+              const next = tf.tidy(() => tf.add(probe, tf.slice(tf.matMul(ta, tb, transposeA, transposeB), [0, 0], [1, 1])));
+              probe.dispose();
+              probe = next;
+            }
+            await probe.data();
+            probe.dispose();
+          },
+          dispose: () => tf.dispose([ta, tb]),
+        };
+      },
+      async () => {
+        const np = jax.numpy;
+        const ja = np.array(a, { shape: aShape });
+        const jb = np.array(b, { shape: bShape });
+        const product = jax.jit((x: jax.Array, y: jax.Array) => np.matmul(transposeA ? np.matrixTranspose(x) : x, transposeB ? np.matrixTranspose(y) : y));
+        await jax.blockUntilReady([ja, jb]);
+        return {
+          library: 'jax-js',
+          variant: 'jit(np.matmul)',
+          async run(iterations) {
+            let probe = np.zeros([1, 1]);
+            for (let i = 0; i < iterations; i++) probe = probe.add(product(ja.ref, jb.ref).slice([0, 1], [0, 1]));
+            await probe.data();
+          },
+          dispose: () => {
+            jax.tree.dispose([ja, jb]);
+            product.dispose();
+          },
+        };
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- training
+
+interface TrainingSpec {
+  name: string;
+  /** Layer widths, input first: hidden layers use relu, the last softmax. */
+  sizes: number[];
+  batchSize: number;
+  /** Steps per epoch of `fit` (and per iteration of the step loops): the data set holds steps * batchSize samples. */
+  steps: number;
+  /** Optimizer of TF.js's `fit` (the anchors' choice); jax-js runs SGD. */
+  fitOptimizer: 'sgd' | 'adam';
+}
+
+const SGD_LEARNING_RATE = 0.01;
+const ADAM_LEARNING_RATE = 0.001;
+
+function trainingCase(spec: TrainingSpec): CaseSpec {
+  const inputs = spec.sizes[0];
+  const classes = spec.sizes.at(-1)!;
+  const count = spec.steps * spec.batchSize;
+  const x = seededUniform(count * inputs, 3);
+  const labels = seededUniform(count, 4);
+  const y = new Float32Array(count * classes);
+  labels.forEach((u, i) => (y[i * classes + Math.floor(u * classes)] = 1));
+  const optimizers = [...new Set([spec.fitOptimizer, 'sgd' as const])];
+  return {
+    name: spec.name,
+    unit: 'steps/s',
+    batchSize: spec.batchSize,
+    stepsPerIteration: spec.steps,
+    contenders: [
+      ...optimizers.map((opt) => () => oursFit(spec, opt, x, y)),
+      () => oursStepLoop(spec, x, y),
+      () => tfjsFit(spec, x, y),
+      () => jaxStepLoop(spec, x, y),
+    ],
+  };
+}
+
+function oursModel(spec: TrainingSpec, optimizer: 'sgd' | 'adam'): wk.Sequential {
+  const model = new wk.Sequential();
+  spec.sizes.slice(1).forEach((units, i) => {
+    const last = i === spec.sizes.length - 2;
+    model.add(new wk.layers.Dense({ units, activation: last ? 'softmax' : 'relu', ...(i === 0 ? { inputShape: [spec.sizes[0]] } : {}) }));
+  });
+  model.compile({
+    optimizer: optimizer === 'sgd' ? new wk.optimizers.SGD({ learningRate: SGD_LEARNING_RATE }) : new wk.optimizers.Adam({ learningRate: ADAM_LEARNING_RATE }),
+    loss: 'categoricalCrossentropy',
+  });
+  return model;
+}
+
+async function oursFit(spec: TrainingSpec, optimizer: 'sgd' | 'adam', x: Float32Array, y: Float32Array): Promise<Contender> {
+  const model = oursModel(spec, optimizer);
+  const count = spec.steps * spec.batchSize;
+  const [tx, ty] = [wk.tensor(x, [count, spec.sizes[0]]), wk.tensor(y, [count, spec.sizes.at(-1)!])];
+  return {
+    library: 'webgpu-keras',
+    variant: 'fit',
+    optimizer,
+    async run(epochs) {
+      await model.fit(tx, ty, { batchSize: spec.batchSize, epochs, verbose: 0, shuffle: true });
+    },
+    dispose: () => disposeOurs(model, [tx, ty]),
+  };
+}
+
+/** `model.trainStep` inside `tidy`, batch after batch, one readback of the loss at the end. */
+async function oursStepLoop(spec: TrainingSpec, x: Float32Array, y: Float32Array): Promise<Contender> {
+  const model = oursModel(spec, 'sgd');
+  const [inputs, classes] = [spec.sizes[0], spec.sizes.at(-1)!];
+  const batches = Array.from({ length: spec.steps }, (_, i) => [
+    wk.tensor(x.subarray(i * spec.batchSize * inputs, (i + 1) * spec.batchSize * inputs), [spec.batchSize, inputs]),
+    wk.tensor(y.subarray(i * spec.batchSize * classes, (i + 1) * spec.batchSize * classes), [spec.batchSize, classes]),
+  ]);
+  return {
+    library: 'webgpu-keras',
+    variant: 'trainStep loop',
+    optimizer: 'sgd',
+    async run(iterations) {
+      let logs: wk.StepLogs = {};
+      for (let i = 0; i < iterations * spec.steps; i++) {
+        const [xb, yb] = batches[i % spec.steps];
+        const next = wk.tidy(() => model.trainStep([xb, yb]));
+        wk.dispose(logs);
+        logs = next;
+      }
+      await (logs.loss as wk.Tensor).data();
+      wk.dispose(logs);
+    },
+    dispose: () => disposeOurs(model, batches),
+  };
+}
+
+/** Model has no dispose(): its weights and the optimizer's slots go one by one. */
+function disposeOurs(model: wk.Sequential, data: unknown): void {
+  wk.dispose([data, model.weights]);
+  model.optimizer.dispose();
+}
+
+/** TF.js layers `fit`, the way the anchors measured it. */
+async function tfjsFit(spec: TrainingSpec, x: Float32Array, y: Float32Array): Promise<Contender> {
+  const model = tfl.sequential();
+  spec.sizes.slice(1).forEach((units, i) => {
+    const last = i === spec.sizes.length - 2;
+    model.add(tfl.layers.dense({ units, activation: last ? 'softmax' : 'relu', ...(i === 0 ? { inputShape: [spec.sizes[0]] } : {}) }));
+  });
+  model.compile({
+    optimizer: spec.fitOptimizer === 'sgd' ? tf.train.sgd(SGD_LEARNING_RATE) : tf.train.adam(ADAM_LEARNING_RATE),
+    loss: 'categoricalCrossentropy',
+  });
+  const count = spec.steps * spec.batchSize;
+  const [tx, ty] = [tf.tensor(x, [count, spec.sizes[0]]), tf.tensor(y, [count, spec.sizes.at(-1)!])];
+  return {
+    library: 'tfjs',
+    variant: 'fit',
+    optimizer: spec.fitOptimizer,
+    async run(epochs) {
+      await model.fit(tx, ty, { batchSize: spec.batchSize, epochs, verbose: 0, shuffle: true });
+    },
+    dispose: () => {
+      tf.dispose([tx, ty]);
+      model.dispose();
+    },
+  };
+}
+
+type JaxParams = Array<{ w: jax.Array; b: jax.Array }>;
+
+/** A jit-compiled step: valueAndGrad of the same MLP and loss, then SGD, as the anchors ran jax-js. */
+async function jaxStepLoop(spec: TrainingSpec, x: Float32Array, y: Float32Array): Promise<Contender> {
+  const np = jax.numpy;
+  const [inputs, classes] = [spec.sizes[0], spec.sizes.at(-1)!];
+  let params: JaxParams = spec.sizes.slice(1).map((units, i) => {
+    const fanIn = spec.sizes[i];
+    const limit = Math.sqrt(6 / (fanIn + units));
+    const w = seededUniform(fanIn * units, 10 + i).map((u) => (2 * u - 1) * limit);
+    return { w: np.array(w, { shape: [fanIn, units] }), b: np.zeros([units]) };
+  });
+  const batches = Array.from({ length: spec.steps }, (_, i) => [
+    np.array(x.subarray(i * spec.batchSize * inputs, (i + 1) * spec.batchSize * inputs), { shape: [spec.batchSize, inputs] }),
+    np.array(y.subarray(i * spec.batchSize * classes, (i + 1) * spec.batchSize * classes), { shape: [spec.batchSize, classes] }),
+  ]);
+  // Keras's categorical crossentropy on softmax outputs: clip to [eps, 1 - eps], -sum(y log p), batch mean.
+  const loss = (p: JaxParams, xb: jax.Array, yb: jax.Array): jax.Array => {
+    let h = xb;
+    p.forEach(({ w, b }, i) => {
+      const z = np.matmul(h, w).add(b);
+      h = i === p.length - 1 ? jax.nn.softmax(z, -1) : jax.nn.relu(z);
+    });
+    const logP = np.log(np.clip(h, 1e-7, 1 - 1e-7));
+    return yb.mul(logP).sum(-1).mean().neg();
+  };
+  const step = jax.jit((p: JaxParams, xb: jax.Array, yb: jax.Array) => {
+    const [value, grads] = jax.valueAndGrad(loss)(jax.tree.ref(p), xb, yb);
+    const next = p.map((layer, i) => ({ w: layer.w.sub(grads[i].w.mul(SGD_LEARNING_RATE)), b: layer.b.sub(grads[i].b.mul(SGD_LEARNING_RATE)) }));
+    return [value, next] as [jax.Array, JaxParams];
+  });
+  await jax.blockUntilReady([params, batches]);
+  return {
+    library: 'jax-js',
+    variant: 'jit step',
+    optimizer: 'sgd',
+    async run(iterations) {
+      let value: jax.Array | null = null;
+      for (let i = 0; i < iterations * spec.steps; i++) {
+        const [xb, yb] = batches[i % spec.steps];
+        value?.dispose();
+        [value, params] = step(params, xb.ref, yb.ref);
+      }
+      await value!.data();
+    },
+    dispose: () => {
+      jax.tree.dispose([params, batches]);
+      step.dispose();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** Deterministic uniform [0, 1) values, the same for every library. */
+function seededUniform(length: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  return out;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function now(): number {
+  return performance.now();
+}
