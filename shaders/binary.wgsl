@@ -4,7 +4,10 @@
 // Specialization: OP picks the function (codes match BINARY_OPS in src/ops/elementwise.ts).
 // A_MODE / B_MODE: 0 = same shape as the output (read at i), 1 = broadcast (index through the
 // output coordinates and the operand's strides, 0 on broadcast dimensions), 2 = a scalar held in
-// the uniform block (a plain number operand; its binding is a placeholder).
+// the uniform block (a plain number operand; its binding is a placeholder), 3 = repeated along
+// leading dimensions (read at i % modulus: a bias [C] added to [N, C]), 4 = stretched along
+// trailing dimensions (read at i / divisor: a [N, 1] column against [N, C]). Modes 3 and 4 skip
+// the per-dimension index arithmetic of mode 1.
 // A_INT / B_INT / OUT_INT say whether words hold i32 rather than f32.
 
 override OP: u32;
@@ -21,6 +24,10 @@ struct Params {
   rank: u32,
   a_scalar: f32,
   b_scalar: f32,
+  a_modulus: u32,
+  a_divisor: u32,
+  b_modulus: u32,
+  b_divisor: u32,
   out_shape: array<vec4<u32>, 2>,
   a_strides: array<vec4<u32>, 2>,
   b_strides: array<vec4<u32>, 2>,
@@ -94,6 +101,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (A_MODE == 1u) { ia = strided_a; }
     if (B_MODE == 1u) { ib = strided_b; }
   }
+  if (A_MODE == 3u) { ia = i % params.a_modulus; }
+  if (A_MODE == 4u) { ia = i / params.a_divisor; }
+  if (B_MODE == 3u) { ib = i % params.b_modulus; }
+  if (B_MODE == 4u) { ib = i / params.b_divisor; }
   var x = params.a_scalar;
   if (A_MODE != 2u) { x = as_f32(a[ia], A_INT); }
   var y = params.b_scalar;

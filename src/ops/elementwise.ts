@@ -253,11 +253,37 @@ const BINARY_OPS = {
 
 type BinaryName = keyof typeof BINARY_OPS;
 
-/** How an operand reaches the kernel: 0 same shape as the output, 1 broadcast, 2 scalar uniform. */
+/** How an operand reaches the kernel (the A_MODE / B_MODE codes of shaders/binary.wgsl). */
 const enum OperandMode {
+  /** Same shape as the output. */
   Direct = 0,
+  /** General broadcasting through strides. */
   Broadcast = 1,
+  /** A plain number, held in the uniform block. */
   Scalar = 2,
+  /** The output's trailing dimensions: element i % size (a bias). */
+  Repeat = 3,
+  /** The output's leading dimensions followed by 1s: element i / block (a column). */
+  Stretch = 4,
+}
+
+/** The cheapest mode that reads `shape` at the coordinates of `outShape`. */
+function operandMode(shape: readonly number[], outShape: readonly number[]): OperandMode {
+  if (sameShape(shape, outShape)) return OperandMode.Direct;
+  const trimmed = shape.slice(shape.findIndex((d) => d !== 1) === -1 ? shape.length : shape.findIndex((d) => d !== 1));
+  if (trimmed.length > 0 && sameShape(trimmed, outShape.slice(outShape.length - trimmed.length))) return OperandMode.Repeat;
+  const lead = outShape.length - shape.length;
+  const padded = [...Array(lead).fill(1), ...shape];
+  const firstOne = padded.findIndex((d, i) => d === 1 && outShape[i] !== 1);
+  if (firstOne > 0 && padded.slice(0, firstOne).every((d, i) => d === outShape[i]) && padded.slice(firstOne).every((d) => d === 1)) return OperandMode.Stretch;
+  return OperandMode.Broadcast;
+}
+
+/** Element count of an operand (Repeat modulus) and the output block each element spans (Stretch divisor). */
+function modeParams(shape: readonly number[], outShape: readonly number[]): [number, number] {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const outSize = outShape.reduce((a, b) => a * b, 1);
+  return [Math.max(size, 1), Math.max(size === 0 ? 1 : outSize / size, 1)];
 }
 
 interface BinaryAttrs {
@@ -277,8 +303,9 @@ const binaryKernel: Kernel<BinaryAttrs> = {
     const [a, b] = operandsIn(inputs, attrs);
     const intResult = out.dtype === 'int32';
     const dst = out.values;
-    const aStrides = a && aMode === OperandMode.Broadcast ? broadcastStrides(a.shape, out.shape) : null;
-    const bStrides = b && bMode === OperandMode.Broadcast ? broadcastStrides(b.shape, out.shape) : null;
+    // The reference indexes every non-direct operand through strides, whatever mode the GPU uses.
+    const aStrides = a && aMode !== OperandMode.Direct ? broadcastStrides(a.shape, out.shape) : null;
+    const bStrides = b && bMode !== OperandMode.Direct ? broadcastStrides(b.shape, out.shape) : null;
     const rank = out.shape.length;
     const coords = new Array<number>(rank).fill(0);
     let ia = 0;
@@ -317,6 +344,7 @@ const binaryKernel: Kernel<BinaryAttrs> = {
       uniforms: new Uniforms()
         .u32(out.size, out.shape.length)
         .f32(attrs.aScalar, attrs.bScalar)
+        .u32(...(a ? modeParams(a.shape, out.shape) : [1, 1]), ...(b ? modeParams(b.shape, out.shape) : [1, 1]))
         .u32Array(out.shape, MAX_RANK)
         .u32Array(stridesOf(a, attrs.aMode), MAX_RANK)
         .u32Array(stridesOf(b, attrs.bMode), MAX_RANK)
@@ -353,8 +381,7 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   const aInt = typeof a === 'number' ? Number.isInteger(a) : a.dtype === 'int32';
   const bInt = typeof b === 'number' ? Number.isInteger(b) : b.dtype === 'int32';
   const outDtype: DType = op.dtype === 'bool' || (aInt && bInt) ? 'int32' : 'float32';
-  const mode = (t: TensorLike): OperandMode =>
-    typeof t === 'number' ? OperandMode.Scalar : sameShape(t.shape, outShape) ? OperandMode.Direct : OperandMode.Broadcast;
+  const mode = (t: TensorLike): OperandMode => (typeof t === 'number' ? OperandMode.Scalar : operandMode(t.shape, outShape));
   const attrs: BinaryAttrs = {
     op,
     aMode: mode(a),

@@ -19,6 +19,13 @@ const REDUCTION_WORKGROUP_SIZE = 64;
 
 /** Longest reduction that one invocation walks alone; longer ones get a workgroup each. */
 const PER_THREAD_MAX_LENGTH = 128;
+/**
+ * With at least this many outputs there is parallelism enough without a workgroup per output, and
+ * the tree's barriers (very slow on SwiftShader) cost more than walking up to
+ * PER_THREAD_MAX_LENGTH_MANY_OUTPUTS elements serially (e.g. the bias gradient, a column sum).
+ */
+const MANY_OUTPUTS = 32;
+const PER_THREAD_MAX_LENGTH_MANY_OUTPUTS = 2048;
 
 interface Groups {
   shape: number[];
@@ -75,7 +82,8 @@ export function reductionUniforms(layout: ReductionLayout, scalarFields: (u: Uni
 
 /** Which entry point of a reduction shader to run, and its grid. */
 export function reductionDispatch(layout: ReductionLayout): { entryPoint: string; workgroups: [number, number] } {
-  if (layout.reducedSize <= PER_THREAD_MAX_LENGTH) {
+  const perThread = layout.reducedSize <= PER_THREAD_MAX_LENGTH || (layout.outSize >= MANY_OUTPUTS && layout.reducedSize <= PER_THREAD_MAX_LENGTH_MANY_OUTPUTS);
+  if (perThread) {
     return { entryPoint: 'per_thread', workgroups: gridFor(layout.outSize, REDUCTION_WORKGROUP_SIZE) };
   }
   return { entryPoint: 'per_workgroup', workgroups: gridFor(layout.outSize, 1) };
