@@ -19,7 +19,11 @@ export * as metrics from './metrics/index';
 export * as layers from './layers/index';
 export { registerLayer } from './layers/registry';
 export * as callbacks from './callbacks/index';
-export { Callback, History, EarlyStopping, ReduceLROnPlateau, LambdaCallback, type Logs } from './callbacks/index';
+export { Callback, History, EarlyStopping, ReduceLROnPlateau, LambdaCallback, ModelCheckpoint, TerminateOnNaN, type Logs } from './callbacks/index';
+export {
+  loadModel, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,
+  type IOHandler, type IOTarget, type ModelInfo, type ModelArtifacts, type LoadOptions, type SaveOptions,
+} from './io/index';
 export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs } from './layers/layer';
 export { Input, InputLayer, type InputArgs } from './layers/input_layer';
 export { SymbolicTensor, type Shape } from './layers/symbolic';

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setGpuProvider } from './backend/webgpu/gpu_provider';
+import { registerFileHandler } from './io/node_file_handler';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -33,5 +34,8 @@ function hasSystemVulkanDriver(): boolean {
     return false;
   }
 }
+
+// File paths as save/load targets (node:fs stays out of the browser entry).
+registerFileHandler();
 
 export * from './index';

@@ -87,6 +87,10 @@ export class GradientTape implements DisposalHolder {
       const result = fn();
       if (result instanceof Promise) throw new Error('GradientTape.record(fn): fn returned a Promise; recording must be synchronous.');
       return result;
+    } catch (e) {
+      // A failed recording can never be differentiated: free what the tape was holding back.
+      this.disposeDeferred();
+      throw e;
     } finally {
       recordingTapes.splice(recordingTapes.lastIndexOf(this), 1);
       if (!recordingTapes.includes(this)) removeDisposalHolder(this);
@@ -121,9 +125,13 @@ export class GradientTape implements DisposalHolder {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.disposeDeferred();
+    this.entries.length = 0;
+  }
+
+  private disposeDeferred(): void {
     for (const t of this.deferred) t.dispose();
     this.deferred.clear();
-    this.entries.length = 0;
   }
 
   /** @internal */

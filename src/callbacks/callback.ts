@@ -45,9 +45,12 @@ export class Callback {
 export class History extends Callback {
   epoch: number[] = [];
   history: Record<string, number[]> = {};
+  /** Where the loss first became NaN or infinite during fit (0-based epoch and batch), or null. */
+  firstNonFiniteLoss: { epoch: number; batch: number } | null = null;
 
   override onTrainBegin(): void {
     this.epoch = [];
+    this.firstNonFiniteLoss = null;
   }
 
   override onEpochEnd(epoch: number, logs: Logs = {}): void {

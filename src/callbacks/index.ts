@@ -4,3 +4,5 @@ export { EarlyStopping, type EarlyStoppingArgs } from './early_stopping';
 export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr';
 export { LambdaCallback, type LambdaCallbackArgs } from './lambda';
 export { ProgressBar } from './progress';
+export { ModelCheckpoint, type ModelCheckpointArgs } from './model_checkpoint';
+export { TerminateOnNaN } from './terminate_on_nan';

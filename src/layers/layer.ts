@@ -79,6 +79,8 @@ export class Layer {
   /** Shape with the batch dimension that the layer expects, when declared in its config. */
   readonly batchInputShape: Shape | null;
   inputSpec: InputSpec | null = null;
+  /** The input shape of the first `apply` (which built the layer); saved models rebuild subclassed models from it. */
+  buildInputShape: Shape | Shape[] | null = null;
   /** Graph nodes where this layer was applied to symbolic tensors. */
   readonly inboundNodes: Node[] = [];
   private _trainable: boolean;
@@ -149,6 +151,8 @@ export class Layer {
     if (!this.built) {
       this.build(inputShape);
       this.built = true;
+      const unbatched = (s: Shape): Shape => (s.length > 0 ? [null, ...s.slice(1)] : []);
+      this.buildInputShape = Array.isArray(inputs) ? shapes.map(unbatched) : unbatched(shapes[0]);
     }
     if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], inputShape, args, Array.isArray(inputs));
     const training = args.training ?? callStack.at(-1)?.training ?? false;

@@ -29,9 +29,18 @@ export function registerLayer(cls: LayerClass, name: string = cls.name): void {
 export function getLayerClass(className: string): LayerClass {
   const cls = registry.get(className);
   if (!cls) {
-    throw new Error(`Unknown layer: '${className}'. Please ensure you are using a registered layer (registerLayer) or a built-in one: ${[...registry.keys()].join(', ')}.`);
+    throw new Error(
+      `Unknown layer: '${className}'. Please ensure you are using a registered layer: call registerLayer(${className}) before loading ` +
+        `(registerModel(${className}) for a Model subclass). Built-in and registered classes: ${[...registry.keys()].join(', ')}.`,
+    );
   }
   return cls;
+}
+
+/** The name a class is registered under, or undefined (model saving names classes with it). */
+export function getRegisteredLayerName(cls: unknown): string | undefined {
+  for (const [name, registered] of registry) if (registered === cls) return name;
+  return undefined;
 }
 
 /** Rebuilds a layer from `{ className, config }`, as `getConfig` and the class name describe it. */

@@ -2,10 +2,14 @@
 // typed or nested arrays) into tensors, with the checks that must happen before any GPU work, and
 // slicing batches out of them on the device.
 
+import { currentGpu } from '../backend/engine';
 import { formatShape } from '../backend/types';
 import { tensor, type TensorValues } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
-import { gather, slice } from '../ops/shape';
+import { concat, gather, slice } from '../ops/shape';
+import { isFinite, logicalNot } from '../ops/elementwise';
+import { argMax } from '../ops/reduce';
+import { tidy } from '../tensor/memory';
 
 export type DataInput = Tensor | Tensor[] | TensorValues;
 
@@ -52,6 +56,43 @@ export function sampleCount(op: string, parts: Array<[string, Tensor[]]>): numbe
   return count;
 }
 
+/**
+ * Throws when a float tensor holds NaN or infinite values, naming the first bad sample. One
+ * reduction per tensor on the device and one readback for all of them; nothing else runs first.
+ */
+export async function checkFinite(op: string, parts: Array<[string, Tensor[]]>): Promise<void> {
+  const checks = parts
+    .flatMap(([role, tensors]) => tensors.map((t, i) => ({ name: tensors.length > 1 ? `${role}[${i}]` : role, t })))
+    .filter(({ t }) => t.dtype === 'float32' && t.size > 0);
+  if (checks.length === 0) return;
+  // Per tensor: the count of bad values and the flat index of the first, read back together.
+  const summary = tidy(() =>
+    concat(
+      checks.flatMap(({ t }) => {
+        const bad = logicalNot(isFinite(t.reshape([-1])));
+        return [bad.sum().reshape([1]), argMax(bad).reshape([1])];
+      }),
+      0,
+    ),
+  );
+  let flat: ArrayLike<number>;
+  try {
+    flat = await summary.data();
+  } finally {
+    summary.dispose();
+  }
+  const values = checks.map((_, k) => [flat[2 * k], flat[2 * k + 1]] as [number, number]);
+  values.forEach(([count, first], k) => {
+    if (count === 0) return;
+    const { name, t } = checks[k];
+    const rowSize = t.size / t.shape[0];
+    throw new Error(
+      `${op}: ${name} holds ${count} NaN or infinite value(s); the first is in sample ${Math.floor(first / rowSize)} (flat index ${first} of shape ${formatShape(t.shape)}). ` +
+        'Remove or replace them (e.g. impute missing values) before training.',
+    );
+  });
+}
+
 export function checkBatchSize(op: string, batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}.`);
 }
@@ -72,5 +113,9 @@ export function release(dataset: Dataset): void {
 
 function checkAlive(t: Tensor, role: string, op: string): Tensor {
   if (t.isDisposed) throw new Error(`${op}: ${role} (shape ${formatShape(t.shape)}) was disposed.`);
+  const gpu = t.storage.gpu;
+  if (gpu && gpu !== currentGpu()) {
+    throw new Error(`${op}: ${role} (shape ${formatShape(t.shape)}) belongs to a previous WebGPU device; init() was called again since it was created. Recreate the data on the current device (and reload the model from a checkpoint).`);
+  }
   return t;
 }

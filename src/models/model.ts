@@ -18,6 +18,8 @@ import { checkBatchSize, release, sampleCount, sliceRows, toDataset, type DataIn
 import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
 import { runFit, readLogs, type FitOptions } from './training';
+import type { IOTarget, ModelInfo } from '../io/handlers';
+import type { SaveOptions } from '../io/model_io';
 
 export interface ModelArgs extends LayerArgs {
   inputs?: SymbolicTensor | SymbolicTensor[];
@@ -70,6 +72,8 @@ export class Model extends Layer {
   history: History | null = null;
   protected graph: FunctionalGraph | null = null;
   private compiledLossTerms: CompiledLoss | null = null;
+  /** @internal The arguments of the last compile(), kept for saving the compile config. */
+  compileArgs: CompileArgs | null = null;
 
   constructor(args: ModelArgs = {}) {
     super(args);
@@ -87,6 +91,11 @@ export class Model extends Layer {
   }
 
   private singleOutput = true;
+
+  /** @internal For saving: the functional graph, and whether the outputs were given as a list. */
+  get savedGraph(): { graph: FunctionalGraph; outputList: boolean } | null {
+    return this.graph ? { graph: this.graph, outputList: !this.singleOutput } : null;
+  }
 
   /** Inputs and outputs of a functional model. */
   get inputs(): SymbolicTensor[] {
@@ -131,10 +140,14 @@ export class Model extends Layer {
   compile({ optimizer = 'rmsprop', loss, metrics, lossWeights }: CompileArgs): void {
     if (loss === undefined) throw new Error(`compile: a loss is required (a name such as 'mse', a function (yTrue, yPred) => Tensor, or a Loss).`);
     const outputNames = this.outputNames();
-    this.optimizer = getOptimizer(optimizer);
-    this.compiledLossTerms = new CompiledLoss(loss, lossWeights, outputNames);
-    this.compiledMetrics = new CompiledMetrics(metrics, outputNames);
-    const compiled = this.compiledLossTerms;
+    // Everything is resolved before anything is assigned: a bad name leaves the previous compile intact.
+    const resolvedOptimizer = getOptimizer(optimizer);
+    const compiled = new CompiledLoss(loss, lossWeights, outputNames);
+    const compiledMetrics = new CompiledMetrics(metrics, outputNames);
+    this.optimizer = resolvedOptimizer;
+    this.compileArgs = { optimizer: resolvedOptimizer, loss, metrics, lossWeights };
+    this.compiledLossTerms = compiled;
+    this.compiledMetrics = compiledMetrics;
     this.compiledLoss = (yTrue, yPred, options = {}) => {
       const total = addAll([compiled.compute([yTrue].flat(), [yPred].flat(), options.sampleWeight), ...(options.regularizationLosses ?? [])]);
       this.lossTracker.updateState(total);
@@ -155,10 +168,18 @@ export class Model extends Layer {
   trainStep(data: StepData): StepLogs {
     const [x, y, sampleWeight] = data;
     const tape = new GradientTape();
-    const [yPred, loss] = tape.record(() => {
-      const yPred = this.apply(x, { training: true }) as Tensor | Tensor[];
-      return [yPred, this.compiledLoss(y!, yPred, { regularizationLosses: this.losses, sampleWeight })] as const;
-    });
+    let recorded: readonly [Tensor | Tensor[], Tensor];
+    try {
+      recorded = tape.record(() => {
+        const yPred = this.apply(x, { training: true }) as Tensor | Tensor[];
+        return [yPred, this.compiledLoss(y!, yPred, { regularizationLosses: this.losses, sampleWeight })] as const;
+      });
+    } catch (e) {
+      // The tape holds the tensors its gradient rules would have used; a failed step frees them.
+      tape.dispose();
+      throw e;
+    }
+    const [yPred, loss] = recorded;
     const variables = this.trainableVariables;
     const grads = tape.gradient(loss, variables);
     this.optimizer.applyGradients(grads.map((g, i) => [g, variables[i]] as [Tensor | null, Variable]));
@@ -251,6 +272,38 @@ export class Model extends Layer {
   /** Outputs for one batch. */
   predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
     return tidy(() => this.predictStep([x]));
+  }
+
+  /**
+   * Saves the model: topology, weights (safetensors), compile config and optimizer state. The
+   * target is a URL ('indexeddb://name', 'localstorage://name', 'downloads://name',
+   * 'memory://name'), a file path in Node, or an IOHandler. See src/io/model_io.ts.
+   *
+   * @example
+   * await model.save('indexeddb://my-model');
+   * const restored = await loadModel('indexeddb://my-model');
+   */
+  async save(target: IOTarget, options: SaveOptions = {}): Promise<ModelInfo> {
+    const { saveModel } = await import('../io/model_io');
+    return saveModel(this, target, options);
+  }
+
+  /**
+   * Saves only the weights (a safetensors file and a small JSON manifest).
+   *
+   * @example
+   * await model.saveWeights('memory://weights');
+   * await otherModelOfSameArchitecture.loadWeights('memory://weights');
+   */
+  async saveWeights(target: IOTarget): Promise<ModelInfo> {
+    const { saveWeights } = await import('../io/model_io');
+    return saveWeights(this, target);
+  }
+
+  /** Loads weights saved by `saveWeights` or `save` into this model (same architecture; checked before anything changes). */
+  async loadWeights(source: IOTarget): Promise<void> {
+    const { loadWeights } = await import('../io/model_io');
+    return loadWeights(this, source);
   }
 
   /** Keras's summary table: layers, output shapes, parameter counts. Printed and returned. */

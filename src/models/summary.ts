@@ -7,10 +7,10 @@ import type { Model } from './model';
 
 export function summarize(model: Model): string {
   const rows = model.layers.map((layer) => [`${layer.name} (${layer.constructor.name})`, outputShapeOf(layer), layer.built ? layer.countParams().toLocaleString('en-US') : '0 (unbuilt)']);
-  const widths = [33, 26, 13];
+  // Columns widen to their longest cell, at least Keras's default widths.
+  const widths = [33, 26, 13].map((min, i) => Math.max(min, ...rows.map((r) => r[i].length + 2)));
   const line = (l: string, m: string, r: string, fill: string) => l + widths.map((w) => fill.repeat(w)).join(m) + r;
-  const fit = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
-  const row = (cells: string[]) => '│' + cells.map((c, i) => ` ${i === 2 ? fit(c, widths[i] - 2).padStart(widths[i] - 2) : fit(c, widths[i] - 2).padEnd(widths[i] - 2)} `).join('│') + '│';
+  const row = (cells: string[]) => '│' + cells.map((c, i) => ` ${i === 2 ? c.padStart(widths[i] - 2) : c.padEnd(widths[i] - 2)} `).join('│') + '│';
   const weights = model.weights;
   const total = weights.reduce((n, w) => n + w.size, 0);
   const trainable = weights.filter((w) => w.trainable).reduce((n, w) => n + w.size, 0);

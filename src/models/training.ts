@@ -9,7 +9,8 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { drawSeed } from '../ops/random';
 import { slice } from '../ops/shape';
-import { checkBatchSize, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
+import { where } from '../ops/elementwise';
+import { checkBatchSize, checkFinite, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
 import { disposeLogs, unlist, type Model, type StepLogs } from './model';
 
 export interface FitOptions {
@@ -32,6 +33,12 @@ export interface FitOptions {
   yieldEvery?: number | 'never';
   /** Seed for the shuffling order (default: random). */
   seed?: number;
+  /**
+   * Check once, before training, that x, y and the validation data hold no NaN or infinite
+   * values, and throw naming the first bad sample (default false: it costs one GPU reduction and
+   * readback per fit).
+   */
+  checkFinite?: boolean;
 }
 
 const inBrowser = typeof window !== 'undefined' || typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
@@ -65,6 +72,9 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
       valData = [parts[2], parts[3]];
     }
     if (valData) sampleCount('fit', [['validation x', valData[0]], ['validation y', valData[1]]]);
+    if (options.checkFinite) {
+      await checkFinite('fit', [['x', xs.tensors], ['y', ys.tensors], ...(validation ? ([['validation x', validation[0].tensors], ['validation y', validation[1].tensors]] as Array<[string, Tensor[]]>) : [])]);
+    }
 
     const history = new History();
     const callbacks: Callback[] = [history, ...(verbose === 1 ? [new ProgressBar()] : []), ...(options.callbacks ?? [])];
@@ -77,6 +87,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     const random = seededShuffle(options.seed ?? drawSeed());
     model.stopTraining = false;
     model.history = history;
+    const nonFinite = new NonFiniteLossTracker();
     for (const cb of callbacks) await cb.onTrainBegin({});
     let lastYield = now();
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -95,6 +106,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           });
           disposeLogs(logs);
           logs = next;
+          nonFinite.update(logs.loss, step);
           if (wantsBatchLogs) {
             const batchLogs = await readLogs(logs);
             for (const cb of callbacks) await cb.onBatchEnd(step, { ...batchLogs, batch: step, size });
@@ -106,6 +118,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           if (model.stopTraining) break;
         }
         const epochLogs = await readLogs(logs);
+        await nonFinite.report(epoch, history);
         if (valData) {
           const valLogs = await model.evaluate(unlist(valData[0]), unlist(valData[1]), { batchSize });
           for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
@@ -114,6 +127,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
       } finally {
         disposeLogs(logs);
         order.dispose();
+        nonFinite.endEpoch();
       }
     }
     for (const cb of callbacks) await cb.onTrainEnd({});
@@ -123,6 +137,44 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     release(xs);
     release(ys);
     if (validation) validation.forEach(release);
+  }
+}
+
+/**
+ * Finds the first batch whose loss became NaN or infinite without reading anything back per
+ * batch: an int32 scalar on the device keeps the first such step of the epoch (-1 while none), and
+ * is read with the epoch's logs. Once one is found, fit warns and stops tracking.
+ */
+class NonFiniteLossTracker {
+  private firstStep: Tensor | null = null;
+  private found = false;
+
+  update(loss: Tensor | number | undefined, step: number): void {
+    if (this.found || loss === undefined) return;
+    if (typeof loss === 'number') {
+      if (!Number.isFinite(loss) && this.firstStep === null) this.firstStep = fromTypedArray(Int32Array.of(step), [], 'int32');
+      return;
+    }
+    const previous = this.firstStep ?? fromTypedArray(Int32Array.of(-1), [], 'int32');
+    this.firstStep = tidy(() => where(previous.less(0).logicalAnd(loss.isFinite().logicalNot()), step, previous));
+    previous.dispose();
+  }
+
+  async report(epoch: number, history: History): Promise<void> {
+    if (this.found || this.firstStep === null) return;
+    const [step] = await this.firstStep.data();
+    if (step < 0) return;
+    this.found = true;
+    history.firstNonFiniteLoss = { epoch, batch: step };
+    console.warn(
+      `fit: the loss became NaN or infinite at epoch ${epoch + 1}, batch ${step} (0-based batch index), and the weights are likely NaN from there on. ` +
+        'Lower the learning rate, check the data with fit(x, y, { checkFinite: true }), or stop at once with the TerminateOnNaN callback.',
+    );
+  }
+
+  endEpoch(): void {
+    this.firstStep?.dispose();
+    this.firstStep = null;
   }
 }
 

@@ -1,0 +1,93 @@
+// ModelCheckpoint: save the model (or only its weights) at the end of epochs, every epoch or only
+// when a monitored quantity improves, to any save target (a URL such as 'indexeddb://run-{epoch}',
+// a Node file path, or an IOHandler).
+
+import type { IOHandler, IOTarget } from '../io/handlers';
+import { Callback, type Logs } from './callback';
+
+export interface ModelCheckpointArgs {
+  /**
+   * Where to save: a URL or path in which `{epoch}` (1-based, `{epoch:03d}` zero-padded) and
+   * `{name}` / `{name:.4f}` for any logged quantity are filled in, or an IOHandler.
+   */
+  filepath: IOTarget;
+  /** Logged quantity to watch with saveBestOnly (default 'val_loss'). */
+  monitor?: string;
+  /** Save only when `monitor` improves on the best value so far (default false). */
+  saveBestOnly?: boolean;
+  /** Save only the weights (model.saveWeights) instead of the whole model (default false). */
+  saveWeightsOnly?: boolean;
+  /** 'min', 'max', or 'auto' (max for names containing 'acc' or 'auc', else min). */
+  mode?: 'auto' | 'min' | 'max';
+  /** With saveBestOnly: the value to beat before the first save (default none). */
+  initialValueThreshold?: number;
+  /** 1 prints a line per save. */
+  verbose?: 0 | 1;
+}
+
+/**
+ * @example
+ * const checkpoint = new ModelCheckpoint({ filepath: 'indexeddb://best-model', monitor: 'val_loss', saveBestOnly: true });
+ * await model.fit(x, y, { epochs: 50, validationSplit: 0.2, callbacks: [checkpoint] });
+ * const best = await loadModel('indexeddb://best-model');
+ */
+export class ModelCheckpoint extends Callback {
+  readonly filepath: IOTarget;
+  readonly monitor: string;
+  readonly saveBestOnly: boolean;
+  readonly saveWeightsOnly: boolean;
+  readonly mode: 'min' | 'max';
+  readonly verbose: 0 | 1;
+  /** The best monitored value so far (with saveBestOnly). */
+  best: number;
+  /** Where the last save went (the filled-in URL or the handler), or null before the first. */
+  lastSaved: IOTarget | null = null;
+  /** 0-based epoch of the last save, or -1. */
+  lastSavedEpoch = -1;
+
+  constructor({ filepath, monitor = 'val_loss', saveBestOnly = false, saveWeightsOnly = false, mode = 'auto', initialValueThreshold, verbose = 0 }: ModelCheckpointArgs) {
+    super();
+    if (filepath === undefined || filepath === null || filepath === '') throw new Error('ModelCheckpoint: `filepath` is required (a URL, a path, or an IOHandler).');
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`ModelCheckpoint: invalid mode ${JSON.stringify(mode)}. Expected one of 'auto', 'min', 'max'.`);
+    this.filepath = filepath;
+    this.monitor = monitor;
+    this.saveBestOnly = saveBestOnly;
+    this.saveWeightsOnly = saveWeightsOnly;
+    this.mode = mode === 'auto' ? (/acc|auc/.test(monitor) ? 'max' : 'min') : mode;
+    this.verbose = verbose;
+    this.best = initialValueThreshold ?? (this.mode === 'min' ? Infinity : -Infinity);
+  }
+
+  override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
+    if (this.saveBestOnly) {
+      const current = logs[this.monitor];
+      if (current === undefined) {
+        console.warn(`ModelCheckpoint: can save best model only with '${this.monitor}' available in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`);
+        return;
+      }
+      const improved = this.mode === 'min' ? current < this.best : current > this.best;
+      if (!improved) return;
+      this.best = current;
+    }
+    const target = typeof this.filepath === 'string' ? fillTemplate(this.filepath, epoch, logs) : (this.filepath as IOHandler);
+    if (this.saveWeightsOnly) await this.model.saveWeights(target);
+    else await this.model.save(target);
+    this.lastSaved = target;
+    this.lastSavedEpoch = epoch;
+    if (this.verbose === 1) console.log(`Epoch ${epoch + 1}: saving model to ${typeof target === 'string' ? target : 'the handler'}`);
+  }
+}
+
+/** Fills `{epoch}`, `{epoch:03d}`, `{loss}`, `{val_loss:.4f}` in a path, as Keras's format strings. */
+function fillTemplate(template: string, epoch: number, logs: Logs): string {
+  return template.replace(/\{([A-Za-z_][\w]*)(?::([^}]*))?\}/g, (match, key: string, format: string | undefined) => {
+    const value = key === 'epoch' ? epoch + 1 : logs[key];
+    if (value === undefined) throw new Error(`ModelCheckpoint: the filepath refers to '{${key}}', which is neither 'epoch' nor in the logs (${Object.keys(logs).join(', ')}).`);
+    if (!format) return String(value);
+    const fixed = /^\.(\d+)f$/.exec(format);
+    if (fixed) return value.toFixed(Number(fixed[1]));
+    const padded = /^0?(\d+)d$/.exec(format);
+    if (padded) return String(Math.trunc(value)).padStart(Number(padded[1]), '0');
+    return match;
+  });
+}
