@@ -2,57 +2,18 @@
 // Welford's update over its elements and partial states combine with Chan et al.'s parallel
 // merge, so the variance never comes from the cancelling E[x^2] - E[x]^2.
 // Bindings: 0 uniform Params, 1 x (raw 32-bit words), 2 mean, 3 variance (f32).
-// Addressing: the same kept/reduced group layout as shaders/reduce.wgsl (written by
+// Addressing: the kept/reduced group layout of shaders/reduction_layout.wgsl (written by
 // src/ops/reduction_layout.ts); the input is read in place, never transposed.
 // Entry points: per_thread (64 invocations, one output each, for short reductions) and
 // per_workgroup (one workgroup of 64 per output, each invocation folding every 64th element, then
 // a 6-round tree in workgroup memory; few rounds because barriers are costly on SwiftShader).
 // Specialization: IN_INT says the input words hold i32.
 
-override IN_INT: bool = false;
-
-const WORKGROUP_SIZE: u32 = 64u;
-
-struct Params {
-  out_size: u32,
-  reduced_size: u32,
-  kept_groups: u32,
-  reduced_groups: u32,
-  kept_shape: vec4<u32>,
-  kept_strides: vec4<u32>,
-  reduced_shape: vec4<u32>,
-  reduced_strides: vec4<u32>,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> mean_out: array<f32>;
 @group(0) @binding(3) var<storage, read_write> variance_out: array<f32>;
 
 // A NaN built at run time (WGSL rejects NaN constants): the moments of an empty reduction.
 var<private> nan_bits: u32 = 0x7fc00000u;
-
-fn kept_offset(o: u32) -> u32 {
-  var rest = o;
-  var offset = 0u;
-  for (var g = params.kept_groups; g > 1u; g--) {
-    let extent = params.kept_shape[g - 1u];
-    offset += (rest % extent) * params.kept_strides[g - 1u];
-    rest /= extent;
-  }
-  return offset + rest * params.kept_strides[0];
-}
-
-fn reduced_offset(r: u32) -> u32 {
-  var rest = r;
-  var offset = 0u;
-  for (var g = params.reduced_groups; g > 1u; g--) {
-    let extent = params.reduced_shape[g - 1u];
-    offset += (rest % extent) * params.reduced_strides[g - 1u];
-    rest /= extent;
-  }
-  return offset + rest * params.reduced_strides[0];
-}
 
 // count elements with mean `mean` and sum of squared deviations `m2`.
 struct Moments {

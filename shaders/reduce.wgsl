@@ -1,11 +1,10 @@
 // Reductions over any set of axes: out[o] folds every input element that shares output o's kept
 // coordinates (sum, mean, prod, max, min, all, any, logSumExp, argMax, argMin).
 // Bindings: 0 uniform Params, 1 x (raw 32-bit words), 2 out (raw 32-bit words).
-// Addressing (see src/ops/reduction_layout.ts): adjacent dimensions of the same kind are merged
-// into at most 4 kept and 4 reduced groups; o's base offset comes from its kept coordinates and
-// the kept strides, the r-th reduced element sits at base + its reduced coordinates times the
-// reduced strides. The input is read in place, never transposed.
-// Entry points (src/ops/reduction_layout.ts picks: per_thread up to 128 reduced elements):
+// Addressing: the kept/reduced group layout of shaders/reduction_layout.wgsl, which is prepended
+// (uniforms, input binding, kept_offset/reduced_offset); the input is read in place.
+// Entry points (src/ops/reduction_layout.ts picks: per_thread for short reductions, or up to 2048
+// elements when there are many outputs):
 //   per_thread: 64 invocations, one output each, walking its short reduction alone.
 //   per_workgroup: one workgroup of 64 per output; each invocation folds every 64th element, then
 //     a 6-round tree in workgroup memory combines the 64 partial states. Few invocations that each
@@ -17,9 +16,6 @@
 // input words hold i32 (sum, prod, max and min then stay in exact i32 arithmetic).
 
 override OP: u32;
-override IN_INT: bool = false;
-
-const WORKGROUP_SIZE: u32 = 64u;
 
 const OP_SUM: u32 = 0u;
 const OP_MEAN: u32 = 1u;
@@ -32,21 +28,6 @@ const OP_LOG_SUM_EXP: u32 = 7u;
 const OP_ARG_MAX: u32 = 8u;
 const OP_ARG_MIN: u32 = 9u;
 
-struct Params {
-  out_size: u32,
-  reduced_size: u32,
-  kept_groups: u32,
-  reduced_groups: u32,
-  // mean: 1 / reduced_size, NaN for an empty reduction.
-  scale: f32,
-  kept_shape: vec4<u32>,
-  kept_strides: vec4<u32>,
-  reduced_shape: vec4<u32>,
-  reduced_strides: vec4<u32>,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
 
 // Infinities built at run time (WGSL rejects non-finite constants).
@@ -56,28 +37,6 @@ var<private> negative_infinity_bits: u32 = 0xff800000u;
 const NO_INDEX: u32 = 0xffffffffu;
 const I32_MIN: i32 = -2147483647 - 1;
 const I32_MAX: i32 = 2147483647;
-
-fn kept_offset(o: u32) -> u32 {
-  var rest = o;
-  var offset = 0u;
-  for (var g = params.kept_groups; g > 1u; g--) {
-    let extent = params.kept_shape[g - 1u];
-    offset += (rest % extent) * params.kept_strides[g - 1u];
-    rest /= extent;
-  }
-  return offset + rest * params.kept_strides[0];
-}
-
-fn reduced_offset(r: u32) -> u32 {
-  var rest = r;
-  var offset = 0u;
-  for (var g = params.reduced_groups; g > 1u; g--) {
-    let extent = params.reduced_shape[g - 1u];
-    offset += (rest % extent) * params.reduced_strides[g - 1u];
-    rest /= extent;
-  }
-  return offset + rest * params.reduced_strides[0];
-}
 
 // value: the float accumulator (sum, product, extreme, 0/1 flag; logSumExp: the running max).
 // scaled_sum: logSumExp's sum of exp(x - value). int_value: the i32 accumulator for int32 inputs.

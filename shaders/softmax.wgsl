@@ -3,7 +3,7 @@
 // running max that rescales the sum when it grows, then written as exp(x - m) / s or
 // x - m - log(s).
 // Bindings: 0 uniform Params, 1 x (raw 32-bit words), 2 y (f32, same shape as x).
-// Addressing: the kept/reduced group layout of shaders/reduce.wgsl (written by
+// Addressing: the kept/reduced group layout of shaders/reduction_layout.wgsl (written by
 // src/ops/reduction_layout.ts) with the axis as the only reduced dimension; rows are read and
 // written in place along their stride, never transposed.
 // Entry points: per_thread (64 invocations, one row each, for short rows) and per_workgroup (one
@@ -12,49 +12,11 @@
 // Specialization: LOG picks log-softmax; IN_INT says the input words hold i32.
 
 override LOG: bool = false;
-override IN_INT: bool = false;
 
-const WORKGROUP_SIZE: u32 = 64u;
-
-struct Params {
-  out_size: u32,
-  reduced_size: u32,
-  kept_groups: u32,
-  reduced_groups: u32,
-  kept_shape: vec4<u32>,
-  kept_strides: vec4<u32>,
-  reduced_shape: vec4<u32>,
-  reduced_strides: vec4<u32>,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
 // -Infinity built at run time (WGSL rejects non-finite constants): the max of no elements.
 var<private> negative_infinity_bits: u32 = 0xff800000u;
-
-fn kept_offset(o: u32) -> u32 {
-  var rest = o;
-  var offset = 0u;
-  for (var g = params.kept_groups; g > 1u; g--) {
-    let extent = params.kept_shape[g - 1u];
-    offset += (rest % extent) * params.kept_strides[g - 1u];
-    rest /= extent;
-  }
-  return offset + rest * params.kept_strides[0];
-}
-
-fn reduced_offset(r: u32) -> u32 {
-  var rest = r;
-  var offset = 0u;
-  for (var g = params.reduced_groups; g > 1u; g--) {
-    let extent = params.reduced_shape[g - 1u];
-    offset += (rest % extent) * params.reduced_strides[g - 1u];
-    rest /= extent;
-  }
-  return offset + rest * params.reduced_strides[0];
-}
 
 fn load(i: u32) -> f32 {
   let bits = x[i];

@@ -7,10 +7,12 @@ import type { Tensor } from '../tensor/tensor';
 import { recordGradient } from '../autograd/tape';
 import { reshape } from './shape';
 import { runKernel, type Kernel } from './kernel';
-import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
+import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, withReductionLayout, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxes } from './shape_util';
 import { checkTensor } from './validate';
 import momentsShader from '../../shaders/moments.wgsl?raw';
+
+const MOMENTS_SOURCE = withReductionLayout(momentsShader);
 
 export interface MomentsOptions {
   /** Keep the reduced dimensions with size 1 (default false). */
@@ -34,7 +36,7 @@ const momentsKernel: Kernel<ReductionLayout> = {
   },
   webgpu(gpu, [x], [mean, variance], layout) {
     gpu.dispatch({
-      shader: momentsShader,
+      shader: MOMENTS_SOURCE,
       ...reductionDispatch(layout),
       constants: { IN_INT: x.dtype === 'int32' },
       uniforms: reductionUniforms(layout),

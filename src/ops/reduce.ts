@@ -11,10 +11,12 @@ import { recordGradient } from '../autograd/tape';
 import { where } from './elementwise';
 import { broadcastTo, reshape } from './shape';
 import { runKernel1, type Kernel } from './kernel';
-import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
+import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, withReductionLayout, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxes, normalizeAxis } from './shape_util';
 import { checkTensor } from './validate';
 import reduceShader from '../../shaders/reduce.wgsl?raw';
+
+const REDUCE_SOURCE = withReductionLayout(reduceShader);
 
 type Axes = number | number[] | readonly number[];
 
@@ -72,10 +74,10 @@ const reduceKernel: Kernel<ReduceAttrs> = {
   webgpu(gpu, [x], [y], { op, layout }) {
     const scale = layout.reducedSize === 0 ? NaN : 1 / layout.reducedSize;
     gpu.dispatch({
-      shader: reduceShader,
+      shader: REDUCE_SOURCE,
       ...reductionDispatch(layout),
       constants: { OP: op.code, IN_INT: x.dtype === 'int32' },
-      uniforms: reductionUniforms(layout, (u) => u.f32(scale)),
+      uniforms: reductionUniforms(layout, scale),
       buffers: [x.buffer, y.buffer],
     });
   },

@@ -9,6 +9,7 @@
 import { sizeOf, stridesOf, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
+import reductionLayoutShader from '../../shaders/reduction_layout.wgsl?raw';
 
 /** Most groups of one kind after merging: kept and reduced groups alternate within MAX_RANK. */
 const MAX_GROUPS = 4;
@@ -67,12 +68,13 @@ export function reductionLayout(shape: ConcreteShape, axes: readonly number[], k
 }
 
 /**
- * A reduction kernel's uniform block: its `Params` holds the four counts, then the kernel's own
- * scalars (written by `scalarFields`), then the kept and reduced group shapes and strides.
+ * The uniform block of shaders/reduction_layout.wgsl's `Params`: the four counts, `scale` (the
+ * mean's 1 / reduced size; 0 for kernels without one), then the group shapes and strides.
  */
-export function reductionUniforms(layout: ReductionLayout, scalarFields: (u: Uniforms) => Uniforms = (u) => u): Uint8Array {
-  const u = new Uniforms().u32(layout.outSize, layout.reducedSize, layout.kept.shape.length, layout.reduced.shape.length);
-  return scalarFields(u)
+export function reductionUniforms(layout: ReductionLayout, scale = 0): Uint8Array {
+  return new Uniforms()
+    .u32(layout.outSize, layout.reducedSize, layout.kept.shape.length, layout.reduced.shape.length)
+    .f32(scale)
     .u32Array(layout.kept.shape, MAX_GROUPS)
     .u32Array(layout.kept.strides, MAX_GROUPS)
     .u32Array(layout.reduced.shape, MAX_GROUPS)
@@ -107,4 +109,9 @@ function groupOffset(groups: Groups, index: number): number {
     rest = Math.floor(rest / groups.shape[g]);
   }
   return offset;
+}
+
+/** A reduction-family kernel's full WGSL: the shared prelude, then the kernel itself. */
+export function withReductionLayout(kernelSource: string): string {
+  return `${reductionLayoutShader}\n${kernelSource}`;
 }

@@ -6,10 +6,12 @@
 import type { Tensor } from '../tensor/tensor';
 import { recordGradient } from '../autograd/tape';
 import { runKernel1, type Kernel } from './kernel';
-import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, type ReductionLayout } from './reduction_layout';
+import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, withReductionLayout, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxis } from './shape_util';
 import { checkTensor } from './validate';
 import softmaxShader from '../../shaders/softmax.wgsl?raw';
+
+const SOFTMAX_SOURCE = withReductionLayout(softmaxShader);
 
 interface SoftmaxAttrs {
   log: boolean;
@@ -34,7 +36,7 @@ const softmaxKernel: Kernel<SoftmaxAttrs> = {
   },
   webgpu(gpu, [x], [y], { log, layout }) {
     gpu.dispatch({
-      shader: softmaxShader,
+      shader: SOFTMAX_SOURCE,
       ...reductionDispatch(layout),
       constants: { LOG: log, IN_INT: x.dtype === 'int32' },
       uniforms: reductionUniforms(layout),
