@@ -1,6 +1,8 @@
 // Batched matrix product out[batch] = op(A[batch]) x op(B[batch]), where op is the identity or the
-// transpose of the last two dimensions, with NumPy broadcasting of the batch dimensions.
-// Bindings: 0 uniform Params, 1 a (f32), 2 b (f32), 3 out (f32), all row-major.
+// transpose of the last two dimensions, with NumPy broadcasting of the batch dimensions, and an
+// optional epilogue out = activation(product + bias) that fuses a dense layer into this one dispatch.
+// Bindings: 0 uniform Params, 1 a (f32), 2 b (f32), 3 bias (f32, one per output column; any buffer
+// when HAS_BIAS is false), 4 out (f32), all row-major.
 // Workgroup: WORKGROUP_COLS x WORKGROUP_ROWS invocations. Each invocation accumulates a block of
 // TILE_ROWS x TILE_COLS outputs in registers (per row, two vec4 accumulators for 8 adjacent
 // columns), so one workgroup covers (TILE_ROWS * WORKGROUP_ROWS) x (TILE_COLS * WORKGROUP_COLS).
@@ -11,10 +13,15 @@
 // large batches fit the per-dimension limit.
 // Edges: row and column indices are clamped into the matrix before the K loop, so every load is in
 // bounds without a branch; only the stores are guarded. K = 0 stores zeros.
-// Specialization: TRANSPOSE_A / TRANSPOSE_B choose the indexing of A and B (no transposed copy).
+// Specialization: TRANSPOSE_A / TRANSPOSE_B choose the indexing of A and B (no transposed copy);
+// HAS_BIAS adds bias[column] to every output; ACTIVATION applies an activation to the sum (codes
+// match FUSED_ACTIVATIONS in src/ops/matmul.ts: 0 linear, 1 relu, 2 sigmoid, 3 tanh, with the
+// formulas of shaders/unary.wgsl).
 
 override TRANSPOSE_A: bool = false;
 override TRANSPOSE_B: bool = false;
+override HAS_BIAS: bool = false;
+override ACTIVATION: u32 = 0u;
 override WORKGROUP_COLS: u32 = 8u;
 override WORKGROUP_ROWS: u32 = 4u;
 
@@ -42,7 +49,8 @@ struct Params {
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 // Four consecutive K entries of one row of op(A), starting at element `at`.
 fn load_a4(at: u32, k_stride: u32) -> vec4<f32> {
@@ -57,6 +65,22 @@ fn load_b4(at: vec4<u32>) -> vec4<f32> {
 // acc + the product of a 1 x 4 slice of A with a 4 x 4 block of B (rows b0..b3).
 fn mac4(acc: vec4<f32>, a4: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>, b2: vec4<f32>, b3: vec4<f32>) -> vec4<f32> {
   return acc + a4.x * b0 + a4.y * b1 + a4.z * b2 + a4.w * b3;
+}
+
+// The epilogue: activation(values + the bias of the four columns at `cols`, clamped in bounds).
+fn epilogue(values: vec4<f32>, cols: vec4<u32>) -> vec4<f32> {
+  var v = values;
+  if (HAS_BIAS) { v += vec4<f32>(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]); }
+  switch ACTIVATION {
+    case 1u: { return max(v, vec4<f32>()); }
+    case 2u: {
+      // Stable sigmoid: 1 / (1 + e^-v) for v >= 0, e^v / (1 + e^v) below.
+      let e = exp(-abs(v));
+      return select(e / (1.0 + e), 1.0 / (1.0 + e), v >= vec4<f32>());
+    }
+    case 3u: { return tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0))); }
+    default: { return v; }
+  }
 }
 
 @compute @workgroup_size(WORKGROUP_COLS, WORKGROUP_ROWS)
@@ -152,14 +176,14 @@ fn main(
   }
 
   let out_base = batch * m * n;
-  store4(out_base, row0, col0, acc_lo0);
-  store4(out_base, row0 + 1u, col0, acc_lo1);
-  store4(out_base, row0 + 2u, col0, acc_lo2);
-  store4(out_base, row0 + 3u, col0, acc_lo3);
-  store4(out_base, row0, col0 + 4u, acc_hi0);
-  store4(out_base, row0 + 1u, col0 + 4u, acc_hi1);
-  store4(out_base, row0 + 2u, col0 + 4u, acc_hi2);
-  store4(out_base, row0 + 3u, col0 + 4u, acc_hi3);
+  store4(out_base, row0, col0, epilogue(acc_lo0, cols_lo));
+  store4(out_base, row0 + 1u, col0, epilogue(acc_lo1, cols_lo));
+  store4(out_base, row0 + 2u, col0, epilogue(acc_lo2, cols_lo));
+  store4(out_base, row0 + 3u, col0, epilogue(acc_lo3, cols_lo));
+  store4(out_base, row0, col0 + 4u, epilogue(acc_hi0, cols_hi));
+  store4(out_base, row0 + 1u, col0 + 4u, epilogue(acc_hi1, cols_hi));
+  store4(out_base, row0 + 2u, col0 + 4u, epilogue(acc_hi2, cols_hi));
+  store4(out_base, row0 + 3u, col0 + 4u, epilogue(acc_hi3, cols_hi));
 }
 
 // Writes the outputs (row, col..col+3) that lie inside the matrix.

@@ -1,9 +1,11 @@
 // Core layers: Dense (kernel matmul, bias, activation) and Activation. Keras 3 names, defaults
 // and weight order (keras/src/layers/core/dense.py, activation.py); computation through ops only.
+// Dense runs as one fused op (ops.dense) when its activation is one the matmul epilogue applies.
 
 import type { Variable } from '../autograd/variable';
 import { cast } from '../ops/elementwise';
-import { matmul } from '../ops/matmul';
+import { dense } from '../ops/dense';
+import type { FusedActivation } from '../ops/matmul';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
@@ -12,6 +14,9 @@ import { Layer, type LayerArgs } from './layer';
 import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
+
+/** The built-in activations that ops.dense fuses into its matmul, by function. */
+const FUSED_BY_FUNCTION = new Map<ActivationFn, FusedActivation>((['linear', 'relu', 'sigmoid', 'tanh'] as const).map((name) => [getActivation(name), name]));
 
 export interface DenseArgs extends LayerArgs {
   /** Dimensionality of the output space. */
@@ -80,8 +85,9 @@ export class Dense extends Layer {
   override call(inputs: Tensor): Tensor {
     return tidy(() => {
       const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
-      const y = matmul(x, this.kernel);
-      return this.activation(this.bias ? y.add(this.bias) : y);
+      const fused = FUSED_BY_FUNCTION.get(this.activation);
+      const y = dense(x, this.kernel, this.bias, fused ?? 'linear');
+      return fused ? y : this.activation(y);
     });
   }
 

@@ -1,17 +1,17 @@
 // Probabilistic losses, as Keras 3 defines them: binary, categorical and sparse categorical
 // cross-entropy, Kullback-Leibler divergence and Poisson. Probabilities are clipped to
 // [1e-7, 1 - 1e-7] before logs; from logits, the losses are computed stably (softplus-based
-// sigmoid cross-entropy, logSoftmax) and never through a clipped probability.
+// sigmoid cross-entropy, logSoftmax) and never through a clipped probability. The categorical
+// losses run as one fused op forward and one backward (src/ops/cross_entropy.ts).
 
 import { formatShape } from '../backend/types';
-import { oneHot } from '../ops/creation';
-import { cast, clip, log, round, softplus, sub } from '../ops/elementwise';
+import * as fused from '../ops/cross_entropy';
+import { clip, log, softplus, sub } from '../ops/elementwise';
 import { mean, sum } from '../ops/reduce';
 import { squeeze } from '../ops/shape';
-import { logSoftmax } from '../ops/softmax';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { alignedPair, checkBoolean, checkLabelSmoothing, checkLossInput, EPSILON, exactPair, resolveAxis } from './common';
+import { alignedPair, checkBoolean, checkLabelSmoothing, checkLossInput, EPSILON, exactPair, resolveAxis, toFloat } from './common';
 import { LossFunctionWrapper, type LossOptions } from './loss';
 
 export interface BinaryCrossentropyOptions {
@@ -84,7 +84,7 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: C
     const [t, p] = exactPair('categoricalCrossentropy', yTrue, yPred, ONE_HOT_HINT);
     const along = resolveAxis('categoricalCrossentropy', axis, p.rank);
     const labels = smoothCategoricalLabels(t, labelSmoothing, p.shape[along]);
-    return sum(labels.mul(fromLogits ? logSoftmax(p, along) : log(normalizedProbabilities(p, along))), along).neg();
+    return fused.categoricalCrossentropy(labels, p, { fromLogits, axis: along });
   });
 }
 
@@ -127,9 +127,7 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opti
   }
   return tidy(() => {
     const indices = yTrue.rank === yPred.rank ? squeeze(yTrue, -1) : yTrue;
-    const labels = oneHot(indices.dtype === 'int32' ? indices : cast(round(indices), 'int32'), yPred.shape[yPred.rank - 1]);
-    const p = yPred.dtype === 'float32' ? yPred : cast(yPred, 'float32');
-    return sum(labels.mul(fromLogits ? logSoftmax(p, -1) : log(normalizedProbabilities(p, -1))), -1).neg();
+    return fused.sparseCategoricalCrossentropy(indices, toFloat(yPred), { fromLogits });
   });
 }
 

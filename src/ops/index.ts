@@ -1,13 +1,16 @@
-// Every op as a function: `ops.add(a, b)`, `ops.moments(x, [0])`, `ops.matmul(a, b)`.
+// Every op as a function: `ops.add(a, b)`, `ops.moments(x, [0])`, `ops.matmul(a, b)`. Modules
+// with internal helpers are listed name by name, so only ops reach the public `ops` namespace.
 export * from './elementwise';
 export * from './reduce';
 export * from './shape';
-export * from './matmul';
+export { matmul, type MatmulOptions, type FusedActivation } from './matmul';
+export { dense } from './dense';
+export * from './cross_entropy';
 export * from './softmax';
 export * from './moments';
 export * from './focal_loss';
 export * from './creation';
-export * from './random';
+export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type RandomNormalOptions, type RandomUniformOptions } from './random';
 export * from './clone';
 export * from './scatter';
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv';

@@ -2,7 +2,9 @@
 // dimensions broadcast, and transposes of the last two dimensions are folded into the kernel's
 // indexing (shaders/matmul.wgsl) instead of being materialized. The kernel is register-blocked
 // (each invocation owns a 4 x 8 block of outputs) and uses no workgroup memory or barriers, which
-// SwiftShader runs very slowly. Shapes and dtypes are checked here, before any GPU work.
+// SwiftShader runs very slowly. Shapes and dtypes are checked here, before any GPU work. The same
+// kernel has an epilogue (bias add and activation, chosen by override constants) that ops.dense
+// (src/ops/dense.ts) uses to run a whole dense layer in one dispatch.
 
 import { formatShape, sizeOf, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -29,6 +31,22 @@ const TILE_COLS = 8;
 const WORKGROUP_COLS = 8;
 const WORKGROUP_ROWS = 4;
 
+const sigmoidReference = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+
+/**
+ * @internal Activations the matmul epilogue applies, with their codes (`ACTIVATION` in shaders/matmul.wgsl)
+ * and CPU references (the formulas of the unary ops of the same names).
+ */
+export const FUSED_ACTIVATIONS = {
+  linear: { code: 0, cpu: (v: number) => v },
+  relu: { code: 1, cpu: (v: number) => Math.max(v, 0) },
+  sigmoid: { code: 2, cpu: sigmoidReference },
+  tanh: { code: 3, cpu: (v: number) => Math.tanh(v) },
+} as const;
+
+/** An activation that ops.dense fuses into the matmul kernel. */
+export type FusedActivation = keyof typeof FUSED_ACTIVATIONS;
+
 interface MatmulAttrs {
   m: number;
   n: number;
@@ -39,12 +57,16 @@ interface MatmulAttrs {
   /** Element offsets between consecutive matrices of a and b along each batch dimension. */
   aBatchStrides: number[];
   bBatchStrides: number[];
+  /** Epilogue: a bias (the third input) added per output column, then the activation. */
+  hasBias: boolean;
+  activation: FusedActivation;
 }
 
 const matmulKernel: Kernel<MatmulAttrs> = {
   name: 'matmul',
-  cpu([a, b], [out], attrs) {
-    const { m, n, k, transposeA, transposeB, batchShape } = attrs;
+  cpu([a, b, bias], [out], attrs) {
+    const { m, n, k, transposeA, transposeB, batchShape, hasBias } = attrs;
+    const activate = FUSED_ACTIVATIONS[attrs.activation].cpu;
     const aRowStride = transposeA ? 1 : k;
     const aKStride = transposeA ? m : 1;
     const bKStride = transposeB ? 1 : n;
@@ -60,11 +82,12 @@ const matmulKernel: Kernel<MatmulAttrs> = {
           const bAt = bOffset + p * bKStride;
           for (let j = 0; j < n; j++) row[j] += x * b.values[bAt + j * bColStride];
         }
-        out.values.set(row, (batch * m + i) * n);
+        const at = (batch * m + i) * n;
+        for (let j = 0; j < n; j++) out.values[at + j] = activate(hasBias ? row[j] + bias.values[j] : row[j]);
       }
     }
   },
-  webgpu(gpu, [a, b], [out], attrs) {
+  webgpu(gpu, [a, b, bias], [out], attrs) {
     const { m, n, k, batchShape } = attrs;
     const columnBlocks = Math.ceil(n / (TILE_COLS * WORKGROUP_COLS));
     const rowBlocks = Math.ceil(m / (TILE_ROWS * WORKGROUP_ROWS));
@@ -80,6 +103,8 @@ const matmulKernel: Kernel<MatmulAttrs> = {
       constants: {
         TRANSPOSE_A: attrs.transposeA,
         TRANSPOSE_B: attrs.transposeB,
+        HAS_BIAS: attrs.hasBias,
+        ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code,
         WORKGROUP_COLS,
         WORKGROUP_ROWS,
       },
@@ -89,7 +114,8 @@ const matmulKernel: Kernel<MatmulAttrs> = {
         .u32Array(attrs.aBatchStrides, MAX_RANK)
         .u32Array(attrs.bBatchStrides, MAX_RANK)
         .finish(),
-      buffers: [a.buffer, b.buffer, out.buffer],
+      // Without a bias, b stands in for the bias binding (the kernel does not read it).
+      buffers: [a.buffer, b.buffer, (bias ?? b).buffer, out.buffer],
       workgroups: [columnBlocks, y, z],
     });
   },
@@ -159,6 +185,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     batchShape,
     aBatchStrides: broadcastStrides(aBatch, batchShape).map((s) => s * m * k),
     bBatchStrides: broadcastStrides(bBatch, batchShape).map((s) => s * k * n),
+    hasBias: false,
+    activation: 'linear',
   };
   const y = runKernel1(matmulKernel, [a, b], { shape: outShape, dtype: 'float32' }, attrs);
   recordGradient('matmul', [a, b], [y], () => ([dy]) => {
@@ -196,4 +224,26 @@ function broadcastBatch(aBatch: ConcreteShape, bBatch: ConcreteShape, aShape: Co
     out.push(da === 1 ? db : da);
   }
   return out;
+}
+
+/**
+ * @internal The forward pass of ops.dense, which checks the operands and records the gradient:
+ * activation(x · kernel + bias) for x holding rows of length K (any leading shape, read as one
+ * [rows, K] matrix), kernel [K, N] and bias [N] or null, in one dispatch. Output shape `outShape`.
+ */
+export function matmulWithEpilogue(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation, outShape: ConcreteShape): Tensor {
+  const [k, n] = kernel.shape;
+  const attrs: MatmulAttrs = {
+    m: sizeOf(x.shape.slice(0, -1)),
+    n,
+    k,
+    transposeA: false,
+    transposeB: false,
+    batchShape: [],
+    aBatchStrides: [],
+    bBatchStrides: [],
+    hasBias: bias !== null,
+    activation,
+  };
+  return runKernel1(matmulKernel, bias ? [x, kernel, bias] : [x, kernel], { shape: outShape, dtype: 'float32' }, attrs, 'dense');
 }

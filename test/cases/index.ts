@@ -8,5 +8,6 @@ import { matmulCases } from './matmul';
 import { creationCases } from './creation';
 import { scatterCases } from './scatter';
 import { convCases } from './conv';
+import { fusedCases } from './fused';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...fusedCases];

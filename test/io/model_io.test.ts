@@ -9,17 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GradientTape, Input, Layer, Model, Sequential, layers, losses, memory, metrics, ops, registerLayer, setRandomSeed, tensor, type LayerArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
 import { decodeSafetensors, encodeSafetensors, listModels, loadModel, memoryHandler, registerModel, removeModel, type ModelArtifacts, type ModelJSON } from '../../src/io/index';
-import { useWebGPU } from '../helpers';
+import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
-
-/** Collects garbage of earlier tests, so the FinalizationRegistry cannot move memory() during a check. */
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-}
 
 async function values(t: Tensor | Tensor[]): Promise<number[][]> {
   return Promise.all([t].flat().map(async (x) => Array.from(await x.data())));
@@ -342,9 +334,10 @@ describe('malformed and hostile model files', () => {
       ['a graph that refers to a missing layer', edit(modelJson, (j) => (j.modelTopology = { class_name: 'Functional', config: { name: 'f', layers: [], input_layers: [['nowhere', 0, 0]], output_layers: [] } })), weights, "refers to layer 'nowhere', which it does not list"],
     ];
     for (const [what, text, bytes, message] of cases) {
-      await collectGarbage();
+            await settleGarbage();
       const before = memory().liveTensors;
       await expect(loadFrom(text, bytes), what).rejects.toThrow(message);
+      await settleGarbage();
       expect(memory().liveTensors, what).toBe(before);
     }
   });

@@ -26,7 +26,7 @@ import {
   getMetric,
   resolveAccuracy,
 } from '../../src/metrics/index';
-import { useWebGPU } from '../helpers';
+import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -46,15 +46,6 @@ async function scalarValue(metric: { result(): Tensor }): Promise<number> {
   const v = await value(metric);
   if (typeof v !== 'number') throw new Error('expected a scalar result');
   return v;
-}
-
-/** Lets the FinalizationRegistry collect the unreachable tensors of earlier tests. */
-async function settleGarbage(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let i = 0; i < 3; i++) {
-    gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** A seeded uniform generator in [0, 1) (an LCG), so the references are reproducible. */

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Input, Layer, Model, Sequential, memory, ops, tensor, type LayerArgs, type Shape, type Tensor, type Variable } from '../../src/node';
-import { useWebGPU } from '../helpers';
+import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -101,8 +101,10 @@ describe('custom layers', () => {
     const losses = history.history.loss;
     expect(losses.length).toBe(6);
     expect(losses.at(-1)!).toBeLessThan(losses[0]);
+    await settleGarbage();
     const before = memory();
     await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+    await settleGarbage();
     expect(memory().liveTensors).toBe(before.liveTensors);
   });
 

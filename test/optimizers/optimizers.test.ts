@@ -9,7 +9,7 @@ import {
   Adagrad, Adam, AdamW, CosineDecay, ExponentialDecay, Optimizer, PiecewiseConstantDecay, RMSprop, SGD,
   cosineDecay, exponentialDecay, getOptimizer, piecewiseConstant, scheduleFromConfig,
 } from '../../src/optimizers/index';
-import { useWebGPU } from '../helpers';
+import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -382,6 +382,7 @@ describe('training with a GradientTape', () => {
       });
     step();
     await values(w);
+    await settleGarbage();
     const before = memory();
     for (let i = 0; i < 50; i++) step();
     await values(w);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Input, Model, Sequential, layers, memory, ops, tensor, tidy, type Tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
-import { useWebGPU } from '../helpers';
+import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -35,14 +35,12 @@ async function rejectsCleanly(model: Model, bad: () => Promise<unknown> | unknow
   const iterations = model.optimizer?.iterations;
   const gpu = currentGpu()!;
   // Garbage of earlier tests is collected first, so the FinalizationRegistry cannot move the count.
-  for (let i = 0; i < 3; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
+  await settleGarbage();
   const submitsBefore = gpu.recorder.submitCount;
   const before = memory();
   await expect(Promise.resolve().then(bad)).rejects.toThrow(message);
   expect(gpu.recorder.submitCount - submitsBefore).toBe(submits);
+  await settleGarbage();
   expect(memory().liveTensors).toBe(before.liveTensors);
   expect(memory().gpuBytes).toBe(before.gpuBytes);
   expect(model.optimizer?.iterations).toBe(iterations);

@@ -8,17 +8,9 @@ import { LambdaCallback, Sequential, init, layers, memory, tensor, type Tensor }
 import { ModelCheckpoint, TerminateOnNaN } from '../../src/callbacks/index';
 import { loadModel } from '../../src/io/index';
 import { currentGpu } from '../../src/backend/engine';
-import { useWebGPU } from '../helpers';
+import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
-
-/** Collects garbage of earlier tests, so the FinalizationRegistry cannot move memory() during a check. */
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-}
 
 function regressor(): Sequential {
   const model = new Sequential();
@@ -98,11 +90,12 @@ describe('a lost device', () => {
     const freshX = tensor(x);
     const freshY = tensor(y);
     expect(Array.from(await ((await restored.predict(freshX)) as Tensor).data())).toEqual(savedPrediction);
-    await collectGarbage();
+        await settleGarbage();
     const before = memory().liveTensors;
     const history = await restored.fit(freshX, freshY, { epochs: 3, batchSize: 8, verbose: 0 });
     expect(history.history.loss.every(Number.isFinite)).toBe(true);
     expect(restored.optimizer.iterations).toBe(8 + 12);
+    await settleGarbage();
     expect(memory().liveTensors).toBe(before);
   });
 });

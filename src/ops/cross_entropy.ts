@@ -1,0 +1,172 @@
+// Fused categorical cross-entropy, with one-hot (or soft) labels or with class indices, from logits
+// or from probabilities, with Keras's numerics (log-softmax for logits; for probabilities p / sum(p)
+// clipped to [1e-7, 1 - 1e-7] before the log). One WGSL kernel (shaders/cross_entropy.wgsl, whose
+// header gives the formulas) computes either the per-row losses or their derivative with respect
+// to the predictions, one invocation a row; the CPU reference evaluates the same formulas in
+// float64. The gradient rule is that one derivative dispatch; labels get no gradient.
+
+import { formatShape, sizeOf } from '../backend/types';
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
+import { recordGradient } from '../autograd/tape';
+import type { Tensor } from '../tensor/tensor';
+import { runKernel1, type Kernel } from './kernel';
+import { transpose } from './shape';
+import { normalizeAxis, sameShape } from './shape_util';
+import { checkTensor } from './validate';
+import crossEntropyShader from '../../shaders/cross_entropy.wgsl?raw';
+
+const WORKGROUP_SIZE = 64;
+
+/** keras.backend.epsilon(): probabilities are clipped to [EPSILON, 1 - EPSILON] before the log. */
+const EPSILON = 1e-7;
+
+interface CrossEntropyAttrs {
+  fromLogits: boolean;
+  /** Labels are class indices, one a row, rather than rows of C values. */
+  sparse: boolean;
+  /** Compute d(upstream * loss) / d(predictions) rather than the loss. */
+  gradient: boolean;
+  rows: number;
+  classes: number;
+}
+
+const crossEntropyKernel: Kernel<CrossEntropyAttrs> = {
+  name: 'categoricalCrossentropy',
+  cpu([labels, predictions, upstream], [out], attrs) {
+    const { rows, classes, sparse } = attrs;
+    const x = predictions.values;
+    for (let row = 0; row < rows; row++) {
+      const base = row * classes;
+      const hot = sparse ? classIndex(labels.values[row], labels.dtype === 'int32') : -1;
+      const y = (j: number) => (sparse ? (j === hot ? 1 : 0) : labels.values[base + j]);
+      const g = attrs.gradient ? upstream.values[row] : 0;
+      if (attrs.fromLogits) {
+        let m = -Infinity;
+        for (let j = 0; j < classes; j++) m = Math.max(m, x[base + j]);
+        let s = 0;
+        for (let j = 0; j < classes; j++) s += Math.exp(x[base + j] - m);
+        const logS = Math.log(s);
+        if (!attrs.gradient) {
+          let acc = 0;
+          for (let j = 0; j < classes; j++) acc += y(j) * (x[base + j] - m - logS);
+          out.values[row] = -acc;
+          continue;
+        }
+        let labelSum = 0;
+        for (let j = 0; j < classes; j++) labelSum += y(j);
+        for (let j = 0; j < classes; j++) out.values[base + j] = g * (Math.exp(x[base + j] - m - logS) * labelSum - y(j));
+        continue;
+      }
+      let s = 0;
+      for (let j = 0; j < classes; j++) s += x[base + j];
+      if (!attrs.gradient) {
+        let acc = 0;
+        for (let j = 0; j < classes; j++) acc += y(j) * Math.log(clipProbability(x[base + j] / s));
+        out.values[row] = -acc;
+        continue;
+      }
+      // u_j = d(-g y_j log(clip(r_j))) / d r_j, zero outside the clip; then through r = p / s.
+      const u = (j: number) => {
+        const r = x[base + j] / s;
+        return r >= EPSILON && r <= 1 - EPSILON ? (-g * y(j)) / r : 0;
+      };
+      let weighted = 0;
+      for (let j = 0; j < classes; j++) weighted += u(j) * x[base + j];
+      for (let j = 0; j < classes; j++) out.values[base + j] = u(j) / s - weighted / (s * s);
+    }
+  },
+  webgpu(gpu, [labels, predictions, upstream], [out], attrs) {
+    gpu.dispatch({
+      shader: crossEntropyShader,
+      constants: { FROM_LOGITS: attrs.fromLogits, SPARSE: attrs.sparse, LABELS_INT: labels.dtype === 'int32', GRADIENT: attrs.gradient },
+      uniforms: new Uniforms().u32(attrs.rows, attrs.classes).f32(EPSILON, 1 - EPSILON).finish(),
+      // The forward pass has no upstream gradient: predictions stand in for it (not read).
+      buffers: [labels.buffer, predictions.buffer, (upstream ?? predictions).buffer, out.buffer],
+      workgroups: gridFor(attrs.rows, WORKGROUP_SIZE),
+    });
+  },
+};
+
+const clipProbability = (r: number) => Math.min(Math.max(r, EPSILON), 1 - EPSILON);
+
+/** A sparse label as a class index: int32 as is, float32 rounded half to even, as cast(round(x)). */
+function classIndex(v: number, isInt: boolean): number {
+  if (isInt) return v;
+  const r = Math.round(v);
+  return Math.trunc(Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r);
+}
+
+/** Runs the loss kernel on rows of the last axis and records its gradient rule. */
+function crossEntropy(name: string, labels: Tensor, predictions: Tensor, fromLogits: boolean, sparse: boolean): Tensor {
+  const rowShape = predictions.shape.slice(0, -1);
+  const attrs: CrossEntropyAttrs = { fromLogits, sparse, gradient: false, rows: sizeOf(rowShape), classes: predictions.shape[predictions.rank - 1] };
+  const loss = runKernel1(crossEntropyKernel, [labels, predictions], { shape: rowShape, dtype: 'float32' }, attrs, name);
+  recordGradient(name, [labels, predictions], [loss], () => ([dy]) => [
+    null,
+    runKernel1(crossEntropyKernel, [labels, predictions, dy], { shape: predictions.shape, dtype: 'float32' }, { ...attrs, gradient: true }, name),
+  ]);
+  return loss;
+}
+
+function checkInputs(name: string, labels: Tensor, predictions: Tensor): void {
+  checkTensor(name, labels);
+  checkTensor(name, predictions);
+  if (predictions.rank === 0) throw new Error(`${name}: predictions must have rank 1 or more (classes on an axis), got a scalar.`);
+  if (predictions.dtype !== 'float32') {
+    throw new Error(`${name}: predictions are ${predictions.dtype} (shape ${formatShape(predictions.shape)}); they must be float32. Cast them first: ops.cast(predictions, 'float32').`);
+  }
+}
+
+export interface CrossEntropyOptions {
+  /** Whether the predictions are logits rather than probabilities. Default false. */
+  fromLogits?: boolean;
+  /** The class axis. Default -1. */
+  axis?: number;
+}
+
+/**
+ * Categorical cross-entropy of `predictions` against labels of the same shape (one-hot or soft;
+ * float32 or int32), over the class `axis`: one value per sample, of the predictions' shape
+ * without that axis. From logits: -sum(labels * logSoftmax(x)); from probabilities, as Keras:
+ * p / sum(p) clipped to [1e-7, 1 - 1e-7], then -sum(labels * log(p)). One dispatch forward and
+ * one backward (the gradient flows to the predictions only).
+ *
+ * @example
+ * ops.categoricalCrossentropy(tensor([[0, 1, 0]]), tensor([[0.05, 0.95, 0]]));   // [0.0513]
+ * const perSample = ops.categoricalCrossentropy(oneHotLabels, logits, { fromLogits: true });
+ */
+export function categoricalCrossentropy(labels: Tensor, predictions: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const name = 'categoricalCrossentropy';
+  const { fromLogits = false, axis = -1 } = options;
+  checkInputs(name, labels, predictions);
+  if (!sameShape(labels.shape, predictions.shape)) {
+    throw new Error(`${name}: labels of shape ${formatShape(labels.shape)} and predictions of shape ${formatShape(predictions.shape)} must have the same shape (use sparseCategoricalCrossentropy for class indices).`);
+  }
+  const along = normalizeAxis(name, axis, predictions.rank);
+  const last = predictions.rank - 1;
+  if (along !== last) {
+    // The kernel walks rows of the last axis: move the class axis there, keeping the others' order.
+    const perm = [...Array.from({ length: predictions.rank }, (_, d) => d).filter((d) => d !== along), along];
+    return categoricalCrossentropy(transpose(labels, perm), transpose(predictions, perm), { fromLogits });
+  }
+  return crossEntropy(name, labels, predictions, fromLogits, false);
+}
+
+/**
+ * Categorical cross-entropy with class indices: `labels` (int32, or float32 holding integers,
+ * rounded) has the predictions' shape without their last (class) axis. Equal to
+ * categoricalCrossentropy of the one-hot labels, without building them; an index outside
+ * [0, classes) gives 0.
+ *
+ * @example
+ * ops.sparseCategoricalCrossentropy(tensor([1], [1], 'int32'), tensor([[0.05, 0.95, 0]]));   // [0.0513]
+ */
+export function sparseCategoricalCrossentropy(labels: Tensor, predictions: Tensor, options: { fromLogits?: boolean } = {}): Tensor {
+  const name = 'sparseCategoricalCrossentropy';
+  checkInputs(name, labels, predictions);
+  if (!sameShape(labels.shape, predictions.shape.slice(0, -1))) {
+    throw new Error(`${name}: labels of shape ${formatShape(labels.shape)} must have the shape of the predictions ${formatShape(predictions.shape)} without their last (class) axis, ${formatShape(predictions.shape.slice(0, -1))}.`);
+  }
+  return crossEntropy(name, labels, predictions, options.fromLogits ?? false, true);
+}

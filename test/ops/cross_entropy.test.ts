@@ -1,0 +1,120 @@
+// The fused categorical cross-entropy ops: the kernels (loss and gradient) against the CPU backend,
+// Keras's values, the clip's effect on values and gradients, agreement with the composed ops the
+// fused kernel replaces, one dispatch forward and one backward, and the errors users meet.
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GradientTape, ops, tensor, tidy, type Tensor } from '../../src/node';
+import { currentGpu } from '../../src/backend/engine';
+import { fusedCases } from '../cases/fused';
+import { rand } from '../cases/data';
+import { checkCases, useWebGPU } from '../helpers';
+
+useWebGPU();
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('GPU matches CPU', () => checkCases(fusedCases.filter((c) => /^sparseCategoricalCrossentropy|^categoricalCrossentropy/.test(c.name))));
+
+const EPSILON = 1e-7;
+
+/** The composed form of the loss: Keras's formulas written with separate ops. */
+function composed(labels: Tensor, predictions: Tensor, fromLogits: boolean): Tensor {
+  const logP = fromLogits ? ops.logSoftmax(predictions) : ops.log(ops.clip(predictions.div(predictions.sum(-1, true)), EPSILON, 1 - EPSILON));
+  return labels.mul(logP).sum(-1).neg();
+}
+
+/** Values and gradient (weights r on the per-sample losses) of `loss` at `predictions`. */
+async function valueAndGradient(loss: (p: Tensor) => Tensor, predictions: Tensor): Promise<[Float32Array, Float32Array]> {
+  const weights = tensor(Array.from({ length: predictions.size / predictions.shape[predictions.rank - 1] }, (_, i) => 0.5 + (i % 5) / 4), predictions.shape.slice(0, -1));
+  const tape = new GradientTape();
+  tape.watch(predictions);
+  const [values, target] = tape.record(() => {
+    const perSample = loss(predictions);
+    return [perSample, perSample.mul(weights)];
+  });
+  const [grad] = tape.gradient(target, [predictions]);
+  return [(await values.data()) as Float32Array, (await grad!.data()) as Float32Array];
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= atol + 1e-5 * Math.abs(expected[i]))) throw new Error(`element ${i}: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+describe('values', () => {
+  it('gives the Keras docstring values', async () => {
+    const labels = tensor([[0, 1, 0], [0, 0, 1]]);
+    const probabilities = tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]);
+    expectClose(await ops.categoricalCrossentropy(labels, probabilities).data(), [0.0513, 2.3026], 1e-4);
+    expectClose(await ops.sparseCategoricalCrossentropy(tensor([1, 2], [2], 'int32'), probabilities).data(), [0.0513, 2.3026], 1e-4);
+  });
+
+  it('clips probabilities: a zero probability of the true class costs -log(1e-7)', async () => {
+    const loss = await ops.categoricalCrossentropy(tensor([[1, 0]]), tensor([[0, 1]])).data();
+    expect(loss[0]).toBeCloseTo(-Math.log(EPSILON), 4);
+  });
+
+  it('is stable for large logits', async () => {
+    const loss = await ops.categoricalCrossentropy(tensor([[0, 1]]), tensor([[1000, -1000]]), { fromLogits: true }).data();
+    expect(loss[0]).toBeCloseTo(2000, 3);
+  });
+
+  it('equals the composed ops, values and gradients, including rows that hit the clip', async () => {
+    const rows = 24;
+    const classes = 6;
+    const soft = rand([rows, classes], { low: 0, high: 1 });
+    const peaked = tensor(Array.from({ length: rows * classes }, (_, i) => (i % classes === Math.floor(i / classes) % classes ? 1 : Math.floor(i / classes) % 2 ? 1e-9 : 0.3)), [rows, classes]);
+    for (const fromLogits of [false, true]) {
+      const predictions = fromLogits ? rand([rows, classes], { low: -6, high: 6 }) : peaked;
+      const [fusedValues, fusedGrad] = await valueAndGradient((p) => ops.categoricalCrossentropy(soft, p, { fromLogits }), predictions);
+      const [values, grad] = await valueAndGradient((p) => composed(soft, p, fromLogits), predictions);
+      expectClose(fusedValues, values, 1e-5);
+      expectClose(fusedGrad, grad, 1e-4);
+    }
+  });
+
+  it('sparse labels equal one-hot labels; out-of-range indices give 0', async () => {
+    const indices = tensor([0, 3, 5, -1, 6, 2], [6], 'int32');
+    const logits = rand([6, 6], { low: -3, high: 3 });
+    for (const fromLogits of [false, true]) {
+      const predictions = fromLogits ? logits : ops.softmax(logits);
+      const [sparseValues, sparseGrad] = await valueAndGradient((p) => ops.sparseCategoricalCrossentropy(indices, p, { fromLogits }), predictions);
+      const [values, grad] = await valueAndGradient((p) => ops.categoricalCrossentropy(ops.oneHot(indices, 6), p, { fromLogits }), predictions);
+      expectClose(sparseValues, values, 1e-6);
+      expectClose(sparseGrad, grad, 1e-6);
+      expect(Math.abs(sparseValues[3])).toBe(0);
+      expect(Math.abs(sparseValues[4])).toBe(0);
+    }
+  });
+});
+
+describe('dispatches', () => {
+  it('one for the loss and one for its gradient', () => {
+    const [labels, logits] = [ops.oneHot(tensor([1, 2, 0], [3], 'int32'), 4), rand([3, 4])];
+    for (const fromLogits of [false, true]) {
+      tidy(() => {
+        const spy = vi.spyOn(currentGpu()!, 'dispatch');
+        const tape = new GradientTape();
+        tape.watch(logits);
+        const loss = tape.record(() => ops.categoricalCrossentropy(labels, logits, { fromLogits }));
+        expect(spy.mock.calls.length).toBe(1);
+        tape.gradient(loss, [logits]);
+        // onesLike(loss) seeds the gradient.
+        expect(spy.mock.calls.length).toBe(1 + 1 + 1);
+        spy.mockRestore();
+      });
+    }
+  });
+});
+
+describe('errors', () => {
+  it('names the op and the shapes', () => {
+    expect(() => ops.categoricalCrossentropy(rand([2, 3]), rand([2, 4]))).toThrow(/categoricalCrossentropy: labels of shape \[2,3\] and predictions of shape \[2,4\] must have the same shape/);
+    expect(() => ops.categoricalCrossentropy(rand([2, 3]), rand([2, 3]), { axis: 2 })).toThrow(/categoricalCrossentropy: axis 2 is out of range/);
+    expect(() => ops.categoricalCrossentropy(rand([2, 3], { int: true }), rand([2, 3], { int: true }))).toThrow(/predictions are int32 .* must be float32/);
+    expect(() => ops.sparseCategoricalCrossentropy(rand([2, 1]), rand([2, 3]))).toThrow(/sparseCategoricalCrossentropy: labels of shape \[2,1\] must have the shape of the predictions \[2,3\] without their last \(class\) axis, \[2\]/);
+    expect(() => ops.categoricalCrossentropy([1] as never, rand([2]))).toThrow(/categoricalCrossentropy: expected a Tensor, got an array/);
+  });
+});
