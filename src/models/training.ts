@@ -9,7 +9,6 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { drawSeed } from '../ops/random';
 import { slice } from '../ops/shape';
-import { where } from '../ops/elementwise';
 import { checkBatchSize, checkFinite, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
 import { disposeLogs, unlist, type Model, type StepLogs } from './model';
 
@@ -106,7 +105,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           });
           disposeLogs(logs);
           logs = next;
-          nonFinite.update(logs.loss, step);
+          nonFinite.update(logs.loss);
           if (wantsBatchLogs) {
             const batchLogs = await readLogs(logs);
             for (const cb of callbacks) await cb.onBatchEnd(step, { ...batchLogs, batch: step, size });
@@ -118,7 +117,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           if (model.stopTraining) break;
         }
         const epochLogs = await readLogs(logs);
-        await nonFinite.report(epoch, history);
+        await nonFinite.report(epoch, history, epochLogs.loss);
         if (valData) {
           const valLogs = await model.evaluate(unlist(valData[0]), unlist(valData[1]), { batchSize });
           for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
@@ -142,28 +141,28 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
 
 /**
  * Finds the first batch whose loss became NaN or infinite without reading anything back per
- * batch: an int32 scalar on the device keeps the first such step of the epoch (-1 while none), and
- * is read with the epoch's logs. Once one is found, fit warns and stops tracking.
+ * batch. The logged loss is the epoch's running mean, which stays non-finite once one batch loss
+ * was, so the first bad batch is the number of steps whose running loss was finite: an int32
+ * counter on the device (two dispatches a step), read with the epoch's logs.
  */
 class NonFiniteLossTracker {
-  private firstStep: Tensor | null = null;
+  private finiteSteps: Tensor | null = null;
   private found = false;
 
-  update(loss: Tensor | number | undefined, step: number): void {
+  update(loss: Tensor | number | undefined): void {
     if (this.found || loss === undefined) return;
-    if (typeof loss === 'number') {
-      if (!Number.isFinite(loss) && this.firstStep === null) this.firstStep = fromTypedArray(Int32Array.of(step), [], 'int32');
-      return;
-    }
-    const previous = this.firstStep ?? fromTypedArray(Int32Array.of(-1), [], 'int32');
-    this.firstStep = tidy(() => where(previous.less(0).logicalAnd(loss.isFinite().logicalNot()), step, previous));
-    previous.dispose();
+    const finite = typeof loss === 'number' ? Number(Number.isFinite(loss)) : null;
+    const previous = this.finiteSteps;
+    this.finiteSteps = tidy(() => {
+      const step = finite === null ? (loss as Tensor).isFinite() : fromTypedArray(Int32Array.of(finite), [], 'int32');
+      return previous ? previous.add(step) : step;
+    });
+    previous?.dispose();
   }
 
-  async report(epoch: number, history: History): Promise<void> {
-    if (this.found || this.firstStep === null) return;
-    const [step] = await this.firstStep.data();
-    if (step < 0) return;
+  async report(epoch: number, history: History, lastLoss: number | undefined): Promise<void> {
+    if (this.found || this.finiteSteps === null || lastLoss === undefined || Number.isFinite(lastLoss)) return;
+    const [step] = await this.finiteSteps.data();
     this.found = true;
     history.firstNonFiniteLoss = { epoch, batch: step };
     console.warn(
@@ -173,8 +172,8 @@ class NonFiniteLossTracker {
   }
 
   endEpoch(): void {
-    this.firstStep?.dispose();
-    this.firstStep = null;
+    this.finiteSteps?.dispose();
+    this.finiteSteps = null;
   }
 }
 
