@@ -1,8 +1,11 @@
 // Batched matrix product out[batch] = op(A[batch]) x op(B[batch]), where op is the identity or the
 // transpose of the last two dimensions, with NumPy broadcasting of the batch dimensions, and an
 // optional epilogue out = activation(product + bias) that fuses a dense layer into this one dispatch.
-// Bindings: 0 uniform Params, 1 a (f32), 2 b (f32), 3 bias (f32, one per output column; any buffer
-// when HAS_BIAS is false), 4 out (f32), all row-major.
+// Bindings: 0 uniform Params, 1 a (f32), 2 b, 3 bias (f32, one per output column; any buffer
+// when HAS_BIAS is false), 4 out (f32), all row-major. Bindings 1 and 2 with their loaders come
+// from preludes that src/ops/matmul.ts prepends: matmul_operands_scalar.wgsl (any layout) and
+// the vec4 variants where rows are vec4-aligned (A not transposed and K % 4 == 0: four K entries
+// in one load; B not transposed and N % 4 == 0: four columns in one load).
 // Workgroup: WORKGROUP_COLS x WORKGROUP_ROWS invocations. Each invocation accumulates a block of
 // TILE_ROWS x TILE_COLS outputs in registers (per row, two vec4 accumulators for 8 adjacent
 // columns), so one workgroup covers (TILE_ROWS * WORKGROUP_ROWS) x (TILE_COLS * WORKGROUP_COLS).
@@ -47,20 +50,8 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
-
-// Four consecutive K entries of one row of op(A), starting at element `at`.
-fn load_a4(at: u32, k_stride: u32) -> vec4<f32> {
-  return vec4<f32>(a[at], a[at + k_stride], a[at + 2u * k_stride], a[at + 3u * k_stride]);
-}
-
-// Four columns of one row of op(B), at the given elements.
-fn load_b4(at: vec4<u32>) -> vec4<f32> {
-  return vec4<f32>(b[at.x], b[at.y], b[at.z], b[at.w]);
-}
 
 // acc + the product of a 1 x 4 slice of A with a 4 x 4 block of B (rows b0..b3).
 fn mac4(acc: vec4<f32>, a4: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>, b2: vec4<f32>, b3: vec4<f32>) -> vec4<f32> {
@@ -162,7 +153,7 @@ fn main(
   // The last K % 4 entries, one at a time.
   for (var i = k_main; i < k; i++) {
     let a_at = a_rows + vec4<u32>(i * a_k_stride);
-    let a_col = vec4<f32>(a[a_at.x], a[a_at.y], a[a_at.z], a[a_at.w]);
+    let a_col = vec4<f32>(load_a1(a_at.x), load_a1(a_at.y), load_a1(a_at.z), load_a1(a_at.w));
     let lo = load_b4(b_lo + vec4<u32>(i * b_k_stride));
     let hi = load_b4(b_hi + vec4<u32>(i * b_k_stride));
     acc_lo0 += a_col.x * lo;

@@ -16,6 +16,16 @@ import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { reshape } from './shape';
 import matmulShader from '../../shaders/matmul.wgsl?raw';
+import matmulAScalar from '../../shaders/matmul_a_scalar.wgsl?raw';
+import matmulAVec4 from '../../shaders/matmul_a_vec4.wgsl?raw';
+import matmulBScalar from '../../shaders/matmul_b_scalar.wgsl?raw';
+import matmulBVec4 from '../../shaders/matmul_b_vec4.wgsl?raw';
+
+/**
+ * The kernel's sources by operand loading: [A as vec4][B as vec4]. Vec4 loads need rows that
+ * start on vec4 boundaries: A not transposed with K % 4 == 0, B not transposed with N % 4 == 0.
+ */
+const MATMUL_SOURCES = [matmulAScalar, matmulAVec4].map((aLoader) => [matmulBScalar, matmulBVec4].map((bLoader) => `${aLoader}\n${bLoader}\n${matmulShader}`));
 
 export interface MatmulOptions {
   /** Multiply by the transpose of the last two dimensions of `a`. */
@@ -99,7 +109,7 @@ const matmulKernel: Kernel<MatmulAttrs> = {
     // (batch, row block) pairs spread over y and z; the kernel unfolds them.
     const [y, z] = gridFor(batches * rowBlocks, 1, maxPerDimension);
     gpu.dispatch({
-      shader: matmulShader,
+      shader: MATMUL_SOURCES[Number(!attrs.transposeA && k % 4 === 0)][Number(!attrs.transposeB && n % 4 === 0)],
       constants: {
         TRANSPOSE_A: attrs.transposeA,
         TRANSPOSE_B: attrs.transposeB,
