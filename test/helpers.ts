@@ -2,7 +2,7 @@
 // fallback cannot pass a GPU test; and a runner for op cases.
 
 import { beforeAll, expect, it } from 'vitest';
-import { getBackend, init } from '../src/node';
+import { getBackend, init, setBackend } from '../src/node';
 import { compareBackends, type OpCase } from './cases/case';
 
 /** Initializes WebGPU once for the file and fails unless the backend really is webgpu. */
@@ -36,4 +36,19 @@ export async function settleGarbage(): Promise<void> {
     gc?.();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A test body run on each backend (WebGPU first, then CPU), its tensors made on that backend. */
+export function onBothBackends(fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    const previous = getBackend();
+    try {
+      for (const backend of ['webgpu', 'cpu'] as const) {
+        setBackend(backend);
+        await fn();
+      }
+    } finally {
+      setBackend(previous);
+    }
+  };
 }

@@ -2,29 +2,14 @@
 // errors users meet.
 
 import { describe, expect, it } from 'vitest';
-import { getBackend, setBackend, tensor, type Tensor } from '../../src/node';
+import { tensor, type Tensor } from '../../src/node';
 import { scatterAdd, unsortedSegmentSum } from '../../src/ops/scatter';
 import { scatterCases } from '../cases/scatter';
-import { checkCases, useWebGPU } from '../helpers';
+import { checkCases, onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
 
 describe('GPU matches CPU', () => checkCases(scatterCases));
-
-/** Runs `fn` on each backend (WebGPU first, then CPU) with its tensors made there. */
-function onBothBackends(fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    const previous = getBackend();
-    try {
-      for (const backend of ['webgpu', 'cpu'] as const) {
-        setBackend(backend);
-        await fn();
-      }
-    } finally {
-      setBackend(previous);
-    }
-  };
-}
 
 const values = async (t: Tensor) => t.array();
 
