@@ -1,0 +1,86 @@
+// Initializers and regularizers: Keras's fans and scales checked through the statistics of the
+// generated weights, orthogonality, seeds, names in both spellings, the penalties against their
+// formulas, and the error for an unknown name.
+
+import { describe, expect, it } from 'vitest';
+import { initializers, regularizers, tensor } from '../../src/node';
+import { useWebGPU } from '../helpers';
+
+useWebGPU();
+
+async function stats(t: { data(): Promise<ArrayLike<number>> }) {
+  const v = Array.from(await t.data());
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+  return { mean, std, min: Math.min(...v), max: Math.max(...v) };
+}
+
+describe('initializers', () => {
+  it('computes fans as Keras does', () => {
+    expect(initializers.computeFans([3, 4])).toEqual({ fanIn: 3, fanOut: 4 });
+    expect(initializers.computeFans([3, 3, 16, 32])).toEqual({ fanIn: 144, fanOut: 288 });
+    expect(initializers.computeFans([7])).toEqual({ fanIn: 7, fanOut: 7 });
+  });
+
+  it('glorotUniform stays within sqrt(6 / (fanIn + fanOut)) with the uniform variance', async () => {
+    const s = await stats(initializers.getInitializer('glorot_uniform').apply([200, 300]));
+    const limit = Math.sqrt(6 / 500);
+    expect(s.max).toBeLessThanOrEqual(limit);
+    expect(s.min).toBeGreaterThanOrEqual(-limit);
+    expect(s.std).toBeCloseTo(limit / Math.sqrt(3), 2);
+  });
+
+  it('heNormal is a truncated normal with standard deviation sqrt(2 / fanIn)', async () => {
+    const s = await stats(initializers.getInitializer('heNormal').apply([400, 100]));
+    expect(Math.abs(s.mean)).toBeLessThan(0.005);
+    expect(s.std).toBeCloseTo(Math.sqrt(2 / 400), 2);
+    expect(s.max).toBeLessThanOrEqual((2 * Math.sqrt(2 / 400)) / 0.87962566103423978 + 1e-6);
+  });
+
+  it('constant, zeros, ones and the Keras defaults of randomNormal', async () => {
+    expect(Array.from(await initializers.getInitializer({ className: 'Constant', config: { value: 0.5 } }).apply([3]).data())).toEqual([0.5, 0.5, 0.5]);
+    expect(Array.from(await initializers.getInitializer('ones').apply([2]).data())).toEqual([1, 1]);
+    const s = await stats(initializers.getInitializer('randomNormal').apply([100, 100]));
+    expect(s.std).toBeCloseTo(0.05, 2);
+  });
+
+  it('orthogonal gives orthonormal columns (or rows, for wide shapes)', async () => {
+    for (const [rows, cols] of [[8, 5], [4, 9]]) {
+      const q = Array.from(await new initializers.Orthogonal({ seed: 3 }).apply([rows, cols]).data());
+      const [n, stride, count] = rows >= cols ? [rows, cols, cols] : [cols, 1, rows];
+      const at = (vec: number, i: number) => (rows >= cols ? q[i * stride + vec] : q[vec * cols + i]);
+      for (let a = 0; a < count; a++) {
+        for (let b = 0; b < count; b++) {
+          let dot = 0;
+          for (let i = 0; i < n; i++) dot += at(a, i) * at(b, i);
+          expect(dot).toBeCloseTo(a === b ? 1 : 0, 5);
+        }
+      }
+    }
+  });
+
+  it('a seed gives the same weights every time', async () => {
+    const a = await new initializers.GlorotNormal({ seed: 9 }).apply([4, 4]).data();
+    const b = await new initializers.GlorotNormal({ seed: 9 }).apply([4, 4]).data();
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it('names an unknown initializer and lists the valid ones', () => {
+    expect(() => initializers.getInitializer('glorot')).toThrow("Unknown initializer: 'glorot'. Expected one of zeros, ones, constant, randomNormal");
+  });
+});
+
+describe('regularizers', () => {
+  it('compute l1 * sum|w| + l2 * sum w^2', async () => {
+    const w = tensor([1, -2, 3]);
+    expect((await regularizers.l1(0.1).apply(w).data())[0]).toBeCloseTo(0.6, 6);
+    expect((await regularizers.l2(0.01).apply(w).data())[0]).toBeCloseTo(0.14, 6);
+    expect((await regularizers.l1l2({ l1: 0.1, l2: 0.01 }).apply(w).data())[0]).toBeCloseTo(0.74, 6);
+    expect((await regularizers.getRegularizer('l1_l2').apply(w).data())[0]).toBe(0);
+  });
+
+  it('rejects unknown names and negative factors', () => {
+    expect(() => regularizers.getRegularizer('l3' as never)).toThrow("Unknown regularizer: 'l3'. Expected one of l1, l2, l1l2");
+    expect(() => regularizers.l2(-1)).toThrow('Regularizer: l1 and l2 must be non-negative, got l1=0, l2=-1.');
+  });
+});
