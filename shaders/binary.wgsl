@@ -76,6 +76,7 @@ fn apply(x: f32, y: f32) -> f32 {
     case 13u: { return select(0.0, 1.0, x != 0.0 && y != 0.0); }
     case 14u: { return select(0.0, 1.0, x != 0.0 || y != 0.0); }
     case 15u: { return (x - y) * (x - y); }
+    case 16u: { return select(x / y, 0.0, y == 0.0); }
     default: { return x; }
   }
 }

@@ -8,11 +8,11 @@ import { tensor } from '../tensor/creation';
 import { keep, tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { range } from '../ops/creation';
-import { add, cast, ceil, clip, greater, greaterEqual, logicalAnd, logicalNot, maximum, minimum, mul, notEqual, relu, sigmoid, sub } from '../ops/elementwise';
+import { add, cast, ceil, clip, divNoNan, greater, greaterEqual, logicalAnd, logicalNot, maximum, minimum, mul, notEqual, relu, sigmoid, sub } from '../ops/elementwise';
 import { sum } from '../ops/reduce';
 import { broadcastTo, expandDims, gather, reshape, slice } from '../ops/shape';
 import { Metric, type MetricConfig, type SampleWeight } from './metric';
-import { asFloat, checkTensor, divideNoNan, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
+import { asFloat, checkTensor, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
 
 /** Labels, predictions and weights of one batch, flattened to [1, n] in matching order. */
 interface FlatBatch {
@@ -140,7 +140,7 @@ export class Precision extends ThresholdMetric {
   }
 
   result(): Tensor {
-    return tidy(() => this.perThreshold(divideNoNan(this.truePositives, add(this.truePositives, this.falsePositives))));
+    return tidy(() => this.perThreshold(divNoNan(this.truePositives, add(this.truePositives, this.falsePositives))));
   }
 }
 
@@ -172,7 +172,7 @@ export class Recall extends ThresholdMetric {
   }
 
   result(): Tensor {
-    return tidy(() => this.perThreshold(divideNoNan(this.truePositives, add(this.truePositives, this.falseNegatives))));
+    return tidy(() => this.perThreshold(divNoNan(this.truePositives, add(this.truePositives, this.falseNegatives))));
   }
 }
 
@@ -270,8 +270,8 @@ export class AUC extends Metric {
   result(): Tensor {
     return tidy(() => {
       const n = this.numThresholds - 1;
-      const recall = divideNoNan(this.truePositives, add(this.truePositives, this.falseNegatives));
-      const falsePositiveRate = divideNoNan(this.falsePositives, add(this.falsePositives, this.trueNegatives));
+      const recall = divNoNan(this.truePositives, add(this.truePositives, this.falseNegatives));
+      const falsePositiveRate = divNoNan(this.falsePositives, add(this.falsePositives, this.trueNegatives));
       const [y0, y1] = [slice(recall, [0], [n]), slice(recall, [1], [n])];
       const heights = this.summationMethod === 'interpolation' ? mul(add(y0, y1), 0.5) : this.summationMethod === 'minoring' ? minimum(y0, y1) : maximum(y0, y1);
       const widths = sub(slice(falsePositiveRate, [0], [n]), slice(falsePositiveRate, [1], [n]));

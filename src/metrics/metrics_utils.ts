@@ -4,7 +4,7 @@
 
 import { scalar } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
-import { cast, div, equal, where } from '../ops/elementwise';
+import { cast } from '../ops/elementwise';
 import { expandDims, squeeze } from '../ops/shape';
 import type { SampleWeight } from './metric';
 
@@ -32,10 +32,6 @@ export function weightTensor(sampleWeight: SampleWeight, op: string): Tensor {
 }
 
 /** a / b, and 0 where b is 0 (keras.ops.divide_no_nan). */
-export function divideNoNan(a: Tensor, b: Tensor): Tensor {
-  return where(equal(b, 0), 0, div(a, b));
-}
-
 /** Throws a readable error unless `x` is a tensor. */
 export function checkTensor(op: string, argument: string, x: unknown): asserts x is Tensor {
   if (!isTensor(x)) {

@@ -9,7 +9,8 @@ import type { Tensor } from '../tensor/tensor';
 import { mean, sum } from '../ops/reduce';
 import { broadcastTo, reshape } from '../ops/shape';
 import { Metric, type MetricConfig, type SampleWeight } from './metric';
-import { asFloat, checkTensor, divideNoNan, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
+import { asFloat, checkTensor, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
+import { divNoNan } from '../ops/elementwise';
 
 /** A function from labels and predictions to one value per sample (or per element). */
 export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -93,7 +94,7 @@ export abstract class MeanBase<Inputs extends unknown[]> extends Metric<Inputs> 
   }
 
   result(): Tensor {
-    return tidy(() => divideNoNan(this.total, this.count));
+    return tidy(() => divNoNan(this.total, this.count));
   }
 }
 

@@ -249,6 +249,12 @@ const BINARY_OPS = {
       const d = dy.mul(a.sub(b)).mul(2);
       return [d, neg(d)];
     } },
+  divNoNan: { code: 16, dtype: 'float', cpu: (a, b) => (b === 0 ? 0 : a / b),
+    grad: (dy, a, b) => {
+      const safe = where(equal(b, 0), 1, b);
+      const live = notEqual(b, 0);
+      return [dy.div(safe).mul(live), dy.mul(a).div(safe.square()).neg().mul(live)];
+    } },
 } satisfies Record<string, BinaryOp>;
 
 type BinaryName = keyof typeof BINARY_OPS;
@@ -380,7 +386,7 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   checkRank(name, outShape);
   const aInt = typeof a === 'number' ? Number.isInteger(a) : a.dtype === 'int32';
   const bInt = typeof b === 'number' ? Number.isInteger(b) : b.dtype === 'int32';
-  const outDtype: DType = op.dtype === 'bool' || (aInt && bInt) ? 'int32' : 'float32';
+  const outDtype: DType = op.dtype === 'bool' ? 'int32' : op.dtype === 'same' && aInt && bInt ? 'int32' : 'float32';
   const mode = (t: TensorLike): OperandMode => (typeof t === 'number' ? OperandMode.Scalar : operandMode(t.shape, outShape));
   const attrs: BinaryAttrs = {
     op,
@@ -417,6 +423,8 @@ export const div = (a: TensorLike, b: TensorLike): Tensor => binary('div', a, b)
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('pow', a, b);
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary('maximum', a, b);
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary('minimum', a, b);
+/** a / b, or 0 where b is 0 (metrics' averages before any sample), broadcasting. */
+export const divNoNan = (a: TensorLike, b: TensorLike): Tensor => binary('divNoNan', a, b);
 /** (a - b)^2, broadcasting. */
 export const squaredDifference = (a: TensorLike, b: TensorLike): Tensor => binary('squaredDifference', a, b);
 /** 1 where a == b, else 0 (int32). */

@@ -53,6 +53,7 @@ describe('binary gradients', () => {
     ['maximum', ops.maximum, [[2, 3], [2, 3]]],
     ['minimum', ops.minimum, [[2, 3], [2, 3]]],
     ['squaredDifference', ops.squaredDifference, [[2, 3], [2, 3]]],
+    ['divNoNan', ops.divNoNan, [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
     ['add broadcast [2,3] + [3]', ops.add, [[2, 3], [3]]],
     ['mul broadcast [2,1,3] * [4,1]', ops.mul, [[2, 1, 3], [4, 1]]],
     ['div broadcast [3,1] / [1,2]', ops.div, [[3, 1], [1, 2]], { low: 0.5, high: 2 }],

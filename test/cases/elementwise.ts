@@ -52,6 +52,7 @@ const BINARY: Array<[string, (a: ReturnType<typeof rand>, b: ReturnType<typeof r
   ['maximum', ops.maximum, {}],
   ['minimum', ops.minimum, {}],
   ['squaredDifference', ops.squaredDifference, {}],
+  ['divNoNan', (a, b) => ops.divNoNan(a, b.round()), {}],
   ['equal', (a, b) => ops.equal(a.round(), b.round()), {}],
   ['notEqual', (a, b) => ops.notEqual(a.round(), b.round()), {}],
   ['greater', ops.greater, {}],
