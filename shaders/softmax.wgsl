@@ -84,3 +84,60 @@ fn per_workgroup(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_
     y[i] = normalized(load(i), total);
   }
 }
+
+// ---- Backward: dx from the output y (read through the prelude's x binding) and dy ----------
+// softmax: dx = y * (dy - sum(dy * y)); log-softmax: dx = dy - exp(y) * sum(dy), sums along the row.
+// Bindings of these entry points: 1 y, 2 dy, 3 dx (binding 2 is dy here, the output y above).
+
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+
+fn backward_term(i: u32) -> f32 {
+  if (LOG) { return dy[i]; }
+  return dy[i] * load(i);
+}
+
+fn backward_value(i: u32, row_sum: f32) -> f32 {
+  let yv = load(i);
+  if (LOG) { return dy[i] - exp(yv) * row_sum; }
+  return yv * (dy[i] - row_sum);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn backward_per_thread(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let row = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (row >= params.out_size) { return; }
+  let base = kept_offset(row);
+  var row_sum = 0.0;
+  for (var r = 0u; r < params.reduced_size; r++) {
+    row_sum += backward_term(base + reduced_offset(r));
+  }
+  for (var r = 0u; r < params.reduced_size; r++) {
+    let i = base + reduced_offset(r);
+    dx[i] = backward_value(i, row_sum);
+  }
+}
+
+var<workgroup> partial_sums: array<f32, WORKGROUP_SIZE>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn backward_per_workgroup(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let row = wid.x + wid.y * groups.x;
+  if (row >= params.out_size) { return; }
+  let base = kept_offset(row);
+  var partial = 0.0;
+  for (var r = lane; r < params.reduced_size; r += WORKGROUP_SIZE) {
+    partial += backward_term(base + reduced_offset(r));
+  }
+  partial_sums[lane] = partial;
+  for (var step = WORKGROUP_SIZE / 2u; step > 0u; step >>= 1u) {
+    workgroupBarrier();
+    if (lane < step) { partial_sums[lane] += partial_sums[lane + step]; }
+  }
+  workgroupBarrier();
+  let row_sum = partial_sums[0];
+  for (var r = lane; r < params.reduced_size; r += WORKGROUP_SIZE) {
+    let i = base + reduced_offset(r);
+    dx[i] = backward_value(i, row_sum);
+  }
+}

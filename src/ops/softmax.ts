@@ -1,10 +1,11 @@
 // Softmax and log-softmax along any axis, numerically stable (the row max is subtracted before
 // exp). The GPU kernel (shaders/softmax.wgsl) reads and writes each row in place along its stride;
-// the CPU reference works in float64. Gradients (float32 inputs) are written with ops from the
-// output: softmax y * (dy - sum(dy * y)), logSoftmax dy - exp(y) * sum(dy), sums along the axis.
+// the CPU reference works in float64. Gradients (float32 inputs) come from the output: softmax
+// y * (dy - sum(dy * y)), logSoftmax dy - exp(y) * sum(dy), sums along the axis: one fused kernel,
+// or the same formula in ops when an outer tape records the gradient itself (second order).
 
 import type { Tensor } from '../tensor/tensor';
-import { recordGradient } from '../autograd/tape';
+import { isRecording, recordGradient } from '../autograd/tape';
 import { runKernel1, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, withReductionLayout, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxis } from './shape_util';
@@ -45,6 +46,39 @@ const softmaxKernel: Kernel<SoftmaxAttrs> = {
   },
 };
 
+const softmaxGradKernel: Kernel<SoftmaxAttrs> = {
+  name: 'softmaxGrad',
+  cpu([y, dy], [dx], { log, layout }) {
+    const offsets = Array.from({ length: layout.reducedSize }, (_, r) => reducedOffset(layout, r));
+    for (let row = 0; row < layout.outSize; row++) {
+      const base = keptOffset(layout, row);
+      let s = 0;
+      for (const offset of offsets) s += log ? dy.values[base + offset] : dy.values[base + offset] * y.values[base + offset];
+      for (const offset of offsets) {
+        const i = base + offset;
+        dx.values[i] = log ? dy.values[i] - Math.exp(y.values[i]) * s : y.values[i] * (dy.values[i] - s);
+      }
+    }
+  },
+  webgpu(gpu, [y, dy], [dx], { log, layout }) {
+    const { entryPoint, workgroups } = reductionDispatch(layout);
+    gpu.dispatch({
+      shader: SOFTMAX_SOURCE,
+      entryPoint: `backward_${entryPoint}`,
+      workgroups,
+      constants: { LOG: log, IN_INT: false },
+      uniforms: reductionUniforms(layout),
+      buffers: [y.buffer, dy.buffer, dx.buffer],
+    });
+  },
+};
+
+/** The gradient of softmax / logSoftmax from its output y and the incoming dy. */
+function normalizeGrad(log: boolean, along: number, layout: ReductionLayout, y: Tensor, dy: Tensor): Tensor {
+  if (isRecording()) return log ? dy.sub(y.exp().mul(dy.sum(along, true))) : y.mul(dy.sub(dy.mul(y).sum(along, true)));
+  return runKernel1(softmaxGradKernel, [y, dy], { shape: y.shape, dtype: 'float32' }, { log, layout });
+}
+
 function normalize(name: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tensor {
   checkTensor(name, x);
   if (typeof axis !== 'number') throw new Error(`${name}: axis must be a single number, got ${Array.isArray(axis) ? 'an array' : typeof axis}.`);
@@ -55,9 +89,7 @@ function normalize(name: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Ten
   const log = name === 'logSoftmax';
   const y = runKernel1(softmaxKernel, [x], { shape: x.shape, dtype: 'float32' }, { log, layout });
   if (x.dtype === 'float32') {
-    recordGradient(name, [x], [y], () => ([dy]) => [
-      log ? dy.sub(y.exp().mul(dy.sum(along, true))) : y.mul(dy.sub(dy.mul(y).sum(along, true))),
-    ]);
+    recordGradient(name, [x], [y], () => ([dy]) => [normalizeGrad(log, along, layout, y, dy)]);
   }
   return y;
 }

@@ -3,7 +3,7 @@
 // for softmax, rows on both sides of the per-thread / per-workgroup switch, keepDims both ways,
 // int32 inputs, size-1 and size-0 dimensions, large offsets and large logits.
 
-import { ops, tensor, type Tensor } from '../../src/index';
+import { GradientTape, ops, tensor, type Tensor } from '../../src/index';
 import type { OpCase } from './case';
 import { rand } from './data';
 
@@ -72,4 +72,19 @@ export const normalizationCases: OpCase[] = [
   { name: 'sigmoidFocalLoss of 70001 elements', run: () => ops.sigmoidFocalLoss(softLabels([70001]), rand([70001], { low: -6, high: 6 })), rtol: 1e-4 },
   { name: 'sigmoidFocalLoss of int32 logits', run: () => ops.sigmoidFocalLoss(rand([20], { int: true, low: 0, high: 2 }), rand([20], { int: true, low: -5, high: 5 })), rtol: 1e-4 },
   { name: 'sigmoidFocalLoss of an empty tensor', run: () => ops.sigmoidFocalLossGrad(rand([0, 2]), rand([0, 2])) },
+  ...([['softmax', ops.softmax], ['logSoftmax', ops.logSoftmax]] as const).flatMap(([name, f]) =>
+    ([[[4, 37], -1], [[3, 300], 1], [[5, 2, 200], 2], [[130, 3], 0]] as const).map(([shape, axis]): OpCase => ({
+      name: `${name} gradient [${shape}] axis ${axis} (fused backward kernel)`,
+      run: () => {
+        const x = rand([...shape], { low: -3, high: 3 });
+        const weights = rand([...shape]);
+        const tape = new GradientTape();
+        tape.watch(x);
+        const y = tape.record(() => f(x, axis).mul(weights));
+        return tape.gradient(y, x)!;
+      },
+      rtol: 1e-4,
+      atol: 1e-6,
+    })),
+  ),
 ];
