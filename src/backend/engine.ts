@@ -87,6 +87,11 @@ export function activeGpu(): WebGPUBackend {
   return gpu;
 }
 
+/** Submits the GPU work recorded so far without waiting for it (a no-op on the CPU backend). */
+export function submitRecordedWork(): void {
+  if (state.active === 'webgpu' && state.gpu && !state.gpu.isLost) state.gpu.flush();
+}
+
 /** The current WebGPU backend if there is one, lost or not. */
 export function currentGpu(): WebGPUBackend | null {
   return state.gpu;

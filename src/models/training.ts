@@ -7,6 +7,7 @@ import { ProgressBar } from '../callbacks/progress';
 import { fromTypedArray } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import { submitRecordedWork } from '../backend/engine';
 import { drawSeed } from '../ops/random';
 import { slice } from '../ops/shape';
 import { checkBatchSize, checkFinite, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
@@ -106,6 +107,8 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           disposeLogs(logs);
           logs = next;
           nonFinite.update(logs.loss);
+          // One submission per step: the device runs this step while the next one is recorded.
+          submitRecordedWork();
           if (wantsBatchLogs) {
             const batchLogs = await readLogs(logs);
             for (const cb of callbacks) await cb.onBatchEnd(step, { ...batchLogs, batch: step, size });

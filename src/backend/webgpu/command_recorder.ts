@@ -18,8 +18,8 @@ export interface Dispatch {
 }
 
 const ARENA_CHUNK_BYTES = 64 * 1024;
-/** Submit after this many dispatches even without a readback, to bound arena memory and latency. */
-const MAX_DISPATCHES_PER_SUBMIT = 2048;
+/** Submit after this many dispatches even without a readback: the device starts on recorded work while more is recorded (and arena memory stays bounded). */
+const MAX_DISPATCHES_PER_SUBMIT = 64;
 
 interface ArenaChunk {
   buffer: GPUBuffer;
@@ -37,6 +37,8 @@ export class CommandRecorder {
   private readonly uniformAlignment: number;
   /** Number of submits so far; tests use it to check that ops do not submit on their own. */
   submitCount = 0;
+  /** Number of readbacks so far; tests use it to check that training reads back once per epoch. */
+  readCount = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -87,6 +89,7 @@ export class CommandRecorder {
 
   /** Copies `byteSize` bytes of `buffer` back to the CPU after all recorded work has run. */
   async read(buffer: GPUBuffer, byteSize: number): Promise<ArrayBuffer> {
+    this.readCount++;
     const size = alignTo(Math.max(byteSize, 4), 4);
     const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.copy(buffer, staging, size);
