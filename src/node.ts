@@ -1,9 +1,8 @@
 // webgpu-keras for Node: WebGPU through Dawn (the optional `webgpu` package). Without a GPU on
 // Linux, Dawn runs on SwiftShader's Vulkan driver from Debian's chromium package when present.
 
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setGpuProvider } from './backend/webgpu/gpu_provider';
 import { registerFileHandler } from './io/node_file_handler';
 
@@ -16,7 +15,7 @@ setGpuProvider(async () => {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   // Dawn prints errors when it has no runtime directory.
-  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'webgpu-keras-'));
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
   if (!dawn) {
     const webgpu = (await import('webgpu')) as { create(flags: string[]): GPU; globals: Record<string, unknown> };
     Object.assign(globalThis, webgpu.globals);
