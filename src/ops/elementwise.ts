@@ -216,26 +216,32 @@ interface BinaryOp {
   code: number;
   dtype: DTypeRule;
   cpu: (a: number, b: number, intResult: boolean) => number;
-  /** Gradients for a and b (before summing over broadcast dimensions); absent: not differentiable. */
-  grad?: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor];
+  /**
+   * The gradient for a and for b (before summing over broadcast dimensions), each computed only
+   * when that operand is a float tensor; a number operand stays a number (a uniform, no upload).
+   * Absent: not differentiable.
+   */
+  grad?: [OperandGrad, OperandGrad];
 }
+
+type OperandGrad = (dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor) => Tensor;
 
 /** Codes match the `switch OP` of shaders/binary.wgsl. */
 const BINARY_OPS = {
-  add: { code: 0, dtype: 'same', cpu: (a, b) => a + b,
-    grad: (dy) => [dy, dy] },
-  sub: { code: 1, dtype: 'same', cpu: (a, b) => a - b,
-    grad: (dy) => [dy, neg(dy)] },
-  mul: { code: 2, dtype: 'same', cpu: (a, b) => a * b,
-    grad: (dy, a, b) => [dy.mul(b), dy.mul(a)] },
+  add: { code: 0, dtype: 'same', cpu: (a, b) => a + b, grad: [(dy) => dy, (dy) => dy] },
+  sub: { code: 1, dtype: 'same', cpu: (a, b) => a - b, grad: [(dy) => dy, (dy) => neg(dy)] },
+  mul: { code: 2, dtype: 'same', cpu: (a, b) => a * b, grad: [(dy, _a, b) => dy.mul(b), (dy, a) => dy.mul(a)] },
   div: { code: 3, dtype: 'same', cpu: (a, b, intResult) => (intResult ? Math.floor(a / b) : a / b),
-    grad: (dy, a, b) => [dy.div(b), dy.mul(a).div(b.square()).neg()] },
+    grad: [(dy, _a, b) => dy.div(b), (dy, a, b) => neg(dy.mul(a).div(square(b as Tensor)))] },
   pow: { code: 4, dtype: 'same', cpu: (a, b) => (b === 0 ? 1 : Math.pow(a, b)),
-    grad: (dy, a, b, y) => [dy.mul(b).mul(pow(a, b.sub(1))), dy.mul(where(greater(a, 0), y.mul(log(where(greater(a, 0), a, 1))), 0))] },
+    grad: [
+      (dy, a, b) => dy.mul(b).mul(pow(a, sub(b, 1))),
+      (dy, a, _b, y) => dy.mul(where(greater(a, 0), y.mul(log(where(greater(a, 0), a, 1) as Tensor)), 0)),
+    ] },
   maximum: { code: 5, dtype: 'same', cpu: (a, b) => Math.max(a, b),
-    grad: (dy, a, b) => [dy.mul(greaterEqual(a, b)), dy.mul(less(a, b))] },
+    grad: [(dy, a, b) => dy.mul(greaterEqual(a, b)), (dy, a, b) => dy.mul(less(a, b))] },
   minimum: { code: 6, dtype: 'same', cpu: (a, b) => Math.min(a, b),
-    grad: (dy, a, b) => [dy.mul(lessEqual(a, b)), dy.mul(greater(a, b))] },
+    grad: [(dy, a, b) => dy.mul(lessEqual(a, b)), (dy, a, b) => dy.mul(greater(a, b))] },
   equal: { code: 7, dtype: 'bool', cpu: (a, b) => Number(a === b) },
   notEqual: { code: 8, dtype: 'bool', cpu: (a, b) => Number(a !== b) },
   greater: { code: 9, dtype: 'bool', cpu: (a, b) => Number(a > b) },
@@ -245,16 +251,9 @@ const BINARY_OPS = {
   logicalAnd: { code: 13, dtype: 'bool', cpu: (a, b) => Number(a !== 0 && b !== 0) },
   logicalOr: { code: 14, dtype: 'bool', cpu: (a, b) => Number(a !== 0 || b !== 0) },
   squaredDifference: { code: 15, dtype: 'same', cpu: (a, b) => (a - b) * (a - b),
-    grad: (dy, a, b) => {
-      const d = dy.mul(a.sub(b)).mul(2);
-      return [d, neg(d)];
-    } },
+    grad: [(dy, a, b) => dy.mul(sub(a, b)).mul(2), (dy, a, b) => dy.mul(sub(b, a)).mul(2)] },
   divNoNan: { code: 16, dtype: 'float', cpu: (a, b) => (b === 0 ? 0 : a / b),
-    grad: (dy, a, b) => {
-      const safe = where(equal(b, 0), 1, b);
-      const live = notEqual(b, 0);
-      return [dy.div(safe).mul(live), dy.mul(a).div(safe.square()).neg().mul(live)];
-    } },
+    grad: [(dy, _a, b) => divNoNan(dy, b), (dy, a, b) => neg(divNoNan(dy.mul(a), square(b as Tensor)))] },
 } satisfies Record<string, BinaryOp>;
 
 type BinaryName = keyof typeof BINARY_OPS;
@@ -397,16 +396,15 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
     aInt: typeof a !== 'number' && a.dtype === 'int32',
     bInt: typeof b !== 'number' && b.dtype === 'int32',
   };
-  const tensors = [a, b].filter((t): t is Tensor => typeof t !== 'number');
+  // The tensor operands with their position (0: a, 1: b); x.sub(x) lists x twice.
+  const operands = [a, b].flatMap((t, position) => (typeof t === 'number' ? [] : [{ tensor: t, position }]));
+  const tensors = operands.map((o) => o.tensor);
   const y = runKernel1(binaryKernel, tensors, { shape: outShape, dtype: outDtype }, attrs, name);
   const grad = op.grad;
   if (grad && outDtype === 'float32') {
-    recordGradient(name, tensors, [y], () => ([dy]) => {
-      // Number operands become tensors only here, inside gradient()'s own scope.
-      const [ta, tb] = [a, b].map((t) => (typeof t === 'number' ? scalar(t) : t));
-      const [ga, gb] = grad(dy, ta, tb, y);
-      return tensors.map((t) => (t.dtype !== 'float32' ? null : sumToShape(t === a ? ga : gb, t.shape)));
-    });
+    recordGradient(name, tensors, [y], () => ([dy]) =>
+      operands.map(({ tensor, position }) => (tensor.dtype !== 'float32' ? null : sumToShape(grad[position](dy, a, b, y), tensor.shape))),
+    );
   }
   return y;
 }

@@ -65,6 +65,10 @@ describe('binary gradients', () => {
     });
   }
 
+  it('the same tensor on both sides', async () => {
+    expect((await gradCheck((x) => ops.sub(x, x).add(ops.mul(x, x)).add(ops.div(x, x)), [[2, 3]], { low: 0.5, high: 2 })).message).toBe('ok');
+  });
+
   it('number operands', async () => {
     expect((await gradCheck((x) => ops.sub(2, x).mul(3).div(4).pow(2), [[5]])).message).toBe('ok');
   });
