@@ -4,7 +4,7 @@
 // composes ops inside `tidy`, so intermediates are freed and gradients flow through the tape.
 
 import { cast, mul } from '../ops/elementwise';
-import { sum } from '../ops/reduce';
+import { mean, sum } from '../ops/reduce';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { checkLossInput, squeezeOrExpandToSameRank } from './common';
@@ -155,8 +155,8 @@ export function reduceWeightedValues(values: Tensor, sampleWeight: Tensor | numb
     weighted = mul(v, w);
   }
   if (reduction === 'none' || weighted.rank === 0 || weighted.size === 0) return weighted;
-  const total = sum(weighted);
-  return reduction === 'sum' ? total : total.div(weighted.size);
+  // sum_over_batch_size is the mean over every element: one reduction kernel.
+  return reduction === 'sum' ? sum(weighted) : mean(weighted);
 }
 
 /** 'MeanSquaredError' -> 'mean_squared_error', 'KLDivergence' -> 'kl_divergence'. */
