@@ -368,8 +368,8 @@ async function oursStepLoop(spec: TrainingSpec, x: Float32Array, y: Float32Array
 
 /** Model has no dispose(): its weights and the optimizer's slots go one by one. */
 function disposeOurs(model: wk.Sequential, data: unknown): void {
-  wk.dispose([data, model.weights]);
-  model.optimizer.dispose();
+  wk.dispose(data);
+  model.dispose();
 }
 
 /** TF.js layers `fit`, the way the anchors measured it. */

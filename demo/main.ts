@@ -186,6 +186,7 @@ async function rebuild(): Promise<void> {
     await session.trainer.stop();
     for (const t of session.tensors) t.dispose();
     session.gallery?.dispose();
+    session.built.model.dispose();
   }
   const config = readConfig();
   const dataset = makeDataset({ kind: config.dataset, classes: config.classes, noise: config.noise, samples: config.samples, seed: DATA_SEED });
