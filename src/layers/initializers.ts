@@ -58,8 +58,9 @@ export interface RandomArgs {
   seed?: number;
 }
 
+/** Normal values with `mean` and `stddev` (Keras defaults 0 and 0.05). */
 export class RandomNormal extends Initializer {
-  readonly className = 'RandomNormal';
+  readonly className: string = 'RandomNormal';
   readonly mean: number;
   readonly stddev: number;
   readonly seed?: number;
@@ -72,7 +73,7 @@ export class RandomNormal extends Initializer {
   apply(shape: readonly number[]): Tensor {
     return randomNormal(shape, { mean: this.mean, stddev: this.stddev, seed: this.seed });
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { mean: this.mean, stddev: this.stddev, seed: this.seed };
   }
 }
@@ -96,22 +97,11 @@ export class RandomUniform extends Initializer {
   }
 }
 
-export class TruncatedNormal extends Initializer {
-  readonly className = 'TruncatedNormal';
-  readonly mean: number;
-  readonly stddev: number;
-  readonly seed?: number;
-  constructor({ mean = 0, stddev = 0.05, seed }: { mean?: number; stddev?: number } & RandomArgs = {}) {
-    super();
-    this.mean = mean;
-    this.stddev = stddev;
-    this.seed = seed;
-  }
-  apply(shape: readonly number[]): Tensor {
+/** Like RandomNormal, with values beyond two standard deviations redrawn. */
+export class TruncatedNormal extends RandomNormal {
+  override readonly className: string = 'TruncatedNormal';
+  override apply(shape: readonly number[]): Tensor {
     return truncatedNormal(shape, { mean: this.mean, stddev: this.stddev, seed: this.seed });
-  }
-  override getConfig() {
-    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
   }
 }
 
