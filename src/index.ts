@@ -11,6 +11,7 @@ export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type Rando
 export { tidy, keep, dispose, memory, type MemoryInfo } from './tensor/memory';
 export * as ops from './ops/index';
 export { GradientTape, type GradientTapeOptions } from './autograd/tape';
+export type { DisposalHolder } from './tensor/memory';
 export { Variable, variable, type VariableOptions } from './autograd/variable';
 export { valueAndGrad, grad } from './autograd/functional';
 export * as losses from './losses/index';
@@ -22,13 +23,18 @@ export * as callbacks from './callbacks/index';
 export { Callback, History, EarlyStopping, ReduceLROnPlateau, LambdaCallback, ModelCheckpoint, TerminateOnNaN, type Logs } from './callbacks/index';
 export {
   loadModel, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,
-  type IOHandler, type IOTarget, type ModelInfo, type ModelArtifacts, type LoadOptions, type SaveOptions,
+  type IOHandler, type IOTarget, type IORouter, type ModelStore, type ModelInfo, type ModelArtifacts, type LoadOptions, type SaveOptions,
+  type CustomObjects, type SafetensorsEntry, type DecodedSafetensors, type DecodeOptions,
 } from './io/index';
-export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs } from './layers/layer';
+export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type LayerInput } from './layers/layer';
 export { Input, InputLayer, type InputArgs } from './layers/input_layer';
-export { SymbolicTensor, type Shape } from './layers/symbolic';
+export { SymbolicTensor, Node, type Shape } from './layers/symbolic';
 export * as initializers from './layers/initializers';
 export * as regularizers from './layers/regularizers';
-export { Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs } from './models/model';
+export {
+  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions,
+} from './models/model';
+export type { LossSpec, MetricSpec, CompiledMetrics } from './models/compile_utils';
+export type { DataInput } from './models/data';
 export { Sequential, type SequentialArgs } from './models/sequential';
 export type { FitOptions } from './models/training';
