@@ -20,14 +20,20 @@ export interface PoolingArgs extends LayerArgs {
   padding?: Padding;
 }
 
-/** Keras's BasePooling for channels-last inputs of `rank` spatial axes (1 or 2). */
+type PoolOp = (x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }) => Tensor;
+
+/** Keras's BasePooling for channels-last inputs of `rank` spatial axes (1 or 2), on a 2-D pooling op. */
 abstract class Pooling extends Layer {
   readonly rank: number;
   readonly poolSize: number[];
   readonly strides: number[];
   readonly padding: Padding;
 
-  constructor(rank: number, args: PoolingArgs) {
+  constructor(
+    rank: number,
+    args: PoolingArgs,
+    private readonly pool: PoolOp,
+  ) {
     super(args);
     this.rank = rank;
     this.poolSize = normalizeTuple(args.poolSize ?? 2, rank, 'poolSize');
@@ -35,9 +41,6 @@ abstract class Pooling extends Layer {
     this.padding = normalizePadding(args.padding ?? 'valid');
     this.inputSpec = { ndim: rank + 2 };
   }
-
-  /** The 2-D pooling op. */
-  protected abstract pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor;
 
   override call(inputs: Tensor): Tensor {
     if (this.rank === 2) {
@@ -74,10 +77,7 @@ abstract class Pooling extends Layer {
  */
 export class MaxPooling2D extends Pooling {
   constructor(args: PoolingArgs = {}) {
-    super(2, args);
-  }
-  protected pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor {
-    return maxPool2d(x, options);
+    super(2, args, maxPool2d);
   }
 }
 
@@ -90,10 +90,7 @@ export class MaxPooling2D extends Pooling {
  */
 export class AveragePooling2D extends Pooling {
   constructor(args: PoolingArgs = {}) {
-    super(2, args);
-  }
-  protected pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor {
-    return avgPool2d(x, options);
+    super(2, args, avgPool2d);
   }
 }
 
@@ -106,10 +103,7 @@ export class AveragePooling2D extends Pooling {
  */
 export class MaxPooling1D extends Pooling {
   constructor(args: PoolingArgs = {}) {
-    super(1, args);
-  }
-  protected pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor {
-    return maxPool2d(x, options);
+    super(1, args, maxPool2d);
   }
 }
 
@@ -121,10 +115,7 @@ export class MaxPooling1D extends Pooling {
  */
 export class AveragePooling1D extends Pooling {
   constructor(args: PoolingArgs = {}) {
-    super(1, args);
-  }
-  protected pool(x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }): Tensor {
-    return avgPool2d(x, options);
+    super(1, args, avgPool2d);
   }
 }
 
