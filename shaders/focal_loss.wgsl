@@ -43,23 +43,6 @@ fn as_f32(bits: u32, is_int: bool) -> f32 {
   return select(bitcast<f32>(bits), f32(bitcast<i32>(bits)), is_int);
 }
 
-fn stable_sigmoid(v: f32) -> f32 {
-  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
-  let e = exp(v);
-  return e / (1.0 + e);
-}
-
-// log(1 + v) without losing the low bits of v near 0.
-fn log1p_accurate(v: f32) -> f32 {
-  let u = 1.0 + v;
-  if (u == 1.0) { return v; }
-  return log(u) * v / (u - 1.0);
-}
-
-fn softplus(v: f32) -> f32 {
-  return max(v, 0.0) + log1p_accurate(exp(-abs(v)));
-}
-
 // base^e with the cases WGSL's pow leaves undefined: a zero base, and a negative base (defined
 // for integer exponents only, NaN otherwise), as Math.pow.
 fn power(base: f32, e: f32) -> f32 {

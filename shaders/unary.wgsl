@@ -2,6 +2,8 @@
 // Bindings: 0 uniform Params, 1 input x (raw 32-bit words), 2 output y (raw 32-bit words).
 // Workgroup: 256 invocations along x, one element each; the grid is 2-D so that more than
 // 65535 workgroups fit (the flat index folds y into x).
+// Numerically careful helpers (stable_sigmoid, softplus, ...) come from shaders/stable_math.wgsl,
+// prepended by src/ops/elementwise.ts.
 // Specialization: OP picks the function (codes match UNARY_OPS in src/ops/elementwise.ts);
 // IN_INT / OUT_INT say whether the words hold i32 rather than f32. Math runs in f32.
 
@@ -26,36 +28,6 @@ const SELU_SCALE: f32 = 1.0507009873554805;
 const SELU_ALPHA: f32 = 1.6732632423543772;
 const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
 
-fn stable_sigmoid(v: f32) -> f32 {
-  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
-  let e = exp(v);
-  return e / (1.0 + e);
-}
-
-// log(1 + v) without losing the low bits of v near 0.
-fn log1p_accurate(v: f32) -> f32 {
-  let u = 1.0 + v;
-  if (u == 1.0) { return v; }
-  return log(u) * v / (u - 1.0);
-}
-
-// exp(v) - 1 without cancellation near 0 (Kahan).
-fn expm1_accurate(v: f32) -> f32 {
-  if (abs(v) > 0.5) { return exp(v) - 1.0; }
-  let u = exp(v);
-  if (u == 1.0) { return v; }
-  return (u - 1.0) * v / log(u);
-}
-
-// Abramowitz & Stegun 7.1.26, absolute error below 1.5e-7.
-fn erf_approx(v: f32) -> f32 {
-  let a = abs(v);
-  let t = 1.0 / (1.0 + 0.3275911 * a);
-  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  let r = 1.0 - poly * exp(-a * a);
-  return select(r, -r, v < 0.0);
-}
-
 fn apply(v: f32, bits: u32) -> f32 {
   let is_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
   let is_inf_or_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u;
@@ -74,7 +46,7 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 11u: { return cos(v); }
     case 12u: { return tanh(clamp(v, -15.0, 15.0)); }
     case 13u: { return stable_sigmoid(v); }
-    case 14u: { return max(v, 0.0) + log1p_accurate(exp(-abs(v))); }
+    case 14u: { return softplus(v); }
     case 15u: { return max(v, 0.0); }
     case 16u: { return clamp(v, 0.0, 6.0); }
     case 17u: { return select(v * params.alpha, v, v >= 0.0); }

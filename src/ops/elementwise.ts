@@ -13,9 +13,12 @@ import { sumToShape } from '../autograd/unbroadcast';
 import { runKernel1, type Kernel } from './kernel';
 import { broadcastShapes, broadcastStrides, checkRank, MAX_RANK, sameShape } from './shape_util';
 import { checkOperand, checkTensor } from './validate';
+import stableMath from '../../shaders/stable_math.wgsl?raw';
 import unaryShader from '../../shaders/unary.wgsl?raw';
 import binaryShader from '../../shaders/binary.wgsl?raw';
 import whereShader from '../../shaders/where.wgsl?raw';
+
+const UNARY_SOURCE = `${stableMath}\n${unaryShader}`;
 
 const WORKGROUP_SIZE = 256;
 
@@ -126,7 +129,7 @@ const unaryKernel: Kernel<UnaryAttrs> = {
   },
   webgpu(gpu, [x], [y], { op, alpha, beta }) {
     gpu.dispatch({
-      shader: unaryShader,
+      shader: UNARY_SOURCE,
       constants: { OP: op.code, IN_INT: x.dtype === 'int32', OUT_INT: y.dtype === 'int32' },
       uniforms: new Uniforms().u32(y.size).f32(alpha, beta).finish(),
       buffers: [x.buffer, y.buffer],

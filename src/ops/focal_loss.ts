@@ -11,7 +11,10 @@ import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import { runKernel1, type Kernel } from './kernel';
 import { sameShape } from './shape_util';
+import stableMath from '../../shaders/stable_math.wgsl?raw';
 import focalLossShader from '../../shaders/focal_loss.wgsl?raw';
+
+const FOCAL_LOSS_SOURCE = `${stableMath}\n${focalLossShader}`;
 
 const WORKGROUP_SIZE = 256;
 
@@ -46,7 +49,7 @@ const focalKernel: Kernel<FocalAttrs> = {
   },
   webgpu(gpu, [labels, logits], [out], { alpha, gamma, gradient }) {
     gpu.dispatch({
-      shader: focalLossShader,
+      shader: FOCAL_LOSS_SOURCE,
       constants: { GRADIENT: gradient, LABELS_INT: labels.dtype === 'int32', LOGITS_INT: logits.dtype === 'int32' },
       uniforms: new Uniforms().u32(out.size).f32(alpha, gamma, CLIP.minLogit, CLIP.minP, CLIP.logMinP, CLIP.log1mMinP).finish(),
       buffers: [labels.buffer, logits.buffer, out.buffer],
