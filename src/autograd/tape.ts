@@ -9,8 +9,12 @@ import type { Tensor } from '../tensor/tensor';
 import { formatShape } from '../backend/types';
 import { onesLike, zerosLike } from '../ops/creation';
 
-/** Gradients of an op's inputs from the gradients of its outputs (null: no gradient for that input). */
-export type BackwardRule = (outputGrads: Tensor[]) => Array<Tensor | null>;
+/**
+ * Gradients of an op's inputs from the gradients of its outputs (null: no gradient for that input).
+ * `needed[k]` says whether input k lies on a path to a requested source: a rule may return null
+ * for the others instead of computing them (a layer's input gradient when only weights are asked).
+ */
+export type BackwardRule = (outputGrads: Tensor[], needed: readonly boolean[]) => Array<Tensor | null>;
 
 interface TapeEntry {
   op: string;
@@ -163,17 +167,21 @@ export class GradientTape implements DisposalHolder {
   }
 
   private backpropagate(target: Tensor, sources: readonly Tensor[]): Array<Tensor | null> {
+    const leadsToSource = this.tensorsDependingOn(sources);
     const grads = new Map<number, Tensor>();
     grads.set(target.id, onesLike(target));
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const entry = this.entries[i];
       if (!entry.outputs.some((o) => grads.has(o.id))) continue;
+      // Only tensors that depend on what the tape watches get gradients (TF returns None otherwise),
+      // and only those on a path from a source are worth computing.
+      const needed = entry.inputs.map((input) => leadsToSource.has(input.id) && this.tracked.has(input.id));
+      if (!needed.includes(true)) continue;
       const outputGrads = entry.outputs.map((o) => grads.get(o.id) ?? zerosLike(o));
-      const inputGrads = entry.backward(outputGrads);
+      const inputGrads = entry.backward(outputGrads, needed);
       entry.inputs.forEach((input, k) => {
         const g = inputGrads[k];
-        // Only tensors that depend on what the tape watches get gradients (TF returns None otherwise).
-        if (!g || !this.tracked.has(input.id)) return;
+        if (!g || !needed[k]) return;
         if (g.shape.length !== input.shape.length || g.shape.some((d, j) => d !== input.shape[j])) {
           throw new Error(`GradientTape: the gradient rule of ${entry.op} returned shape ${formatShape(g.shape)} for an input of shape ${formatShape(input.shape)}.`);
         }
@@ -182,6 +190,15 @@ export class GradientTape implements DisposalHolder {
       });
     }
     return sources.map((s) => grads.get(s.id) ?? null);
+  }
+
+  /** Ids of the sources and of every recorded tensor computed from one of them. */
+  private tensorsDependingOn(sources: readonly Tensor[]): Set<number> {
+    const ids = new Set(sources.map((s) => s.id));
+    for (const entry of this.entries) {
+      if (entry.inputs.some((t) => ids.has(t.id))) for (const o of entry.outputs) ids.add(o.id);
+    }
+    return ids;
   }
 
   private checkAlive(method: string): void {

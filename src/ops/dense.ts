@@ -125,10 +125,10 @@ export function dense(x: Tensor, kernel: Tensor, bias: Tensor | null = null, act
   }
   const rows = sizeOf(x.shape.slice(0, -1));
   const y = matmulWithEpilogue(x, kernel, b, act, [...x.shape.slice(0, -1), units]);
-  recordGradient('dense', b ? [x, kernel, b] : [x, kernel], [y], () => ([dy]) => {
+  recordGradient('dense', b ? [x, kernel, b] : [x, kernel], [y], () => ([dy], [needX, needKernel]) => {
     const { dPre, dBias } = denseBackward(dy, y, act, b !== null, rows, units);
-    const dx = reshape(matmul(dPre, kernel, { transposeB: true }), x.shape);
-    const dKernel = matmul(reshape(x, [rows, features]), dPre, { transposeA: true });
+    const dx = needX ? reshape(matmul(dPre, kernel, { transposeB: true }), x.shape) : null;
+    const dKernel = needKernel ? matmul(reshape(x, [rows, features]), dPre, { transposeA: true }) : null;
     return b ? [dx, dKernel, dBias] : [dx, dKernel];
   });
   return y;

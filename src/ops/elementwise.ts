@@ -405,8 +405,8 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   const y = runKernel1(binaryKernel, tensors, { shape: outShape, dtype: outDtype }, attrs, name);
   const grad = op.grad;
   if (grad && outDtype === 'float32') {
-    recordGradient(name, tensors, [y], () => ([dy]) =>
-      operands.map(({ tensor, position }) => (tensor.dtype !== 'float32' ? null : sumToShape(grad[position](dy, a, b, y), tensor.shape))),
+    recordGradient(name, tensors, [y], () => ([dy], needed) =>
+      operands.map(({ tensor, position }, k) => (tensor.dtype !== 'float32' || !needed[k] ? null : sumToShape(grad[position](dy, a, b, y), tensor.shape))),
     );
   }
   return y;
@@ -515,9 +515,9 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (dtype === 'float32') {
     const differentiable = [ta, tb].filter((t) => !owned.includes(t));
     // The condition is an input of the entry so that the tape keeps it for the rule.
-    recordGradient('where', [condition, ...differentiable], [y], () => ([dy]) => [
+    recordGradient('where', [condition, ...differentiable], [y], () => ([dy], needed) => [
       null,
-      ...differentiable.map((t) => sumToShape(t === ta ? where(condition, dy, 0) : where(condition, 0, dy), t.shape)),
+      ...differentiable.map((t, k) => (needed[k + 1] ? sumToShape(t === ta ? where(condition, dy, 0) : where(condition, 0, dy), t.shape) : null)),
     ]);
   }
   return y;

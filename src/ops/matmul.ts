@@ -199,14 +199,20 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     activation: 'linear',
   };
   const y = runKernel1(matmulKernel, [a, b], { shape: outShape, dtype: 'float32' }, attrs);
-  recordGradient('matmul', [a, b], [y], () => ([dy]) => {
+  recordGradient('matmul', [a, b], [y], () => ([dy], [needA, needB]) => {
     // Work on the matrix forms (vectors as [1, K] / [K, 1]); sum over broadcast batch dimensions.
     const aMat = reshape(a, aMatrix);
     const bMat = reshape(b, bMatrix);
     const dyMat = reshape(dy, [...batchShape, m, n]);
-    const da = transposeA ? matmul(bMat, dyMat, { transposeA: transposeB, transposeB: true }) : matmul(dyMat, bMat, { transposeB: !transposeB });
-    const db = transposeB ? matmul(dyMat, aMat, { transposeA: true, transposeB: transposeA }) : matmul(aMat, dyMat, { transposeA: !transposeA });
-    return [reshape(sumToShape(da, aMatrix), a.shape), reshape(sumToShape(db, bMatrix), b.shape)];
+    const gradA = (): Tensor => {
+      const da = transposeA ? matmul(bMat, dyMat, { transposeA: transposeB, transposeB: true }) : matmul(dyMat, bMat, { transposeB: !transposeB });
+      return reshape(sumToShape(da, aMatrix), a.shape);
+    };
+    const gradB = (): Tensor => {
+      const db = transposeB ? matmul(dyMat, aMat, { transposeA: true, transposeB: transposeA }) : matmul(aMat, dyMat, { transposeA: !transposeA });
+      return reshape(sumToShape(db, bMatrix), b.shape);
+    };
+    return [needA ? gradA() : null, needB ? gradB() : null];
   });
   return y;
 }

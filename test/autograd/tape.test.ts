@@ -1,8 +1,8 @@
 // GradientTape semantics: what is watched, unconnected sources, persistence, tidy inside record,
 // the functional forms, Variables, and the errors of misuse.
 
-import { describe, expect, it } from 'vitest';
-import { GradientTape, Variable, grad, memory, ops, tensor, tidy, valueAndGrad, variable } from '../../src/node';
+import { describe, expect, it, vi } from 'vitest';
+import { GradientTape, Variable, grad, memory, ops, tensor, tidy, valueAndGrad, variable, type Tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { settleGarbage, useWebGPU } from '../helpers';
 
@@ -100,6 +100,30 @@ describe('GradientTape', () => {
     t2.gradient(y, x);
     expect(recorder.submitCount).toBe(submits);
     inside.dispose();
+  });
+
+  it('computes only the gradients on a path to a requested source', async () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const w = new Variable(tensor([[1, 0], [0, 1], [1, 1]]));
+    const recorder = currentGpu()!.recorder;
+    const dispatches = vi.spyOn(recorder, 'dispatch');
+    const gradientDispatches = (sources: Tensor[]): [number, Array<Tensor | null>] => {
+      const tape = new GradientTape();
+      tape.watch(x);
+      const loss = tape.record(() => ops.dense(x, w, null, 'relu').square().sum());
+      dispatches.mockClear();
+      const grads = tape.gradient(loss, sources);
+      return [dispatches.mock.calls.length, grads];
+    };
+    const [both, [dxBoth, dwBoth]] = gradientDispatches([x, w]);
+    const [weightOnly, [dwOnly]] = gradientDispatches([w]);
+    dispatches.mockRestore();
+    // dx = dPre · w^T is one matmul the weight-only call skips.
+    expect(weightOnly).toBe(both - 1);
+    // pre = x·w = [[4, 5], [10, 11]], dPre = 2 pre; dw = x^T·dPre, dx = dPre·w^T.
+    expect(Array.from(await dwOnly!.data())).toEqual([88, 98, 116, 130, 144, 162]);
+    expect(Array.from(await dwBoth!.data())).toEqual([88, 98, 116, 130, 144, 162]);
+    expect(Array.from(await dxBoth!.data())).toEqual([8, 10, 18, 20, 22, 42]);
   });
 
   it('rejects gradient() inside record()', () => {
