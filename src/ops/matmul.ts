@@ -1,8 +1,8 @@
 // Matrix product with NumPy semantics: the last two dimensions multiply, the leading (batch)
 // dimensions broadcast, and transposes of the last two dimensions are folded into the kernel's
-// indexing (shaders/matmul.wgsl) instead of being materialized. The kernel is register-blocked
-// (each invocation owns a 4 x 8 block of outputs) and uses no workgroup memory or barriers, which
-// SwiftShader runs very slowly. Shapes and dtypes are checked here, before any GPU work. The same
+// indexing (shaders/matmul.wgsl) instead of being materialized. The kernel is register-blocked,
+// with a tile shape chosen per adapter (src/ops/matmul_source.ts), and uses no workgroup memory or
+// barriers, which SwiftShader runs very slowly. Shapes and dtypes are checked here, before any GPU work. The same
 // kernel has an epilogue (bias add and activation, chosen by override constants) that ops.dense
 // (src/ops/dense.ts) uses to run a whole dense layer in one dispatch.
 
@@ -15,17 +15,7 @@ import { broadcastStrides, checkRank, MAX_RANK } from './shape_util';
 import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { reshape } from './shape';
-import matmulShader from '../../shaders/matmul.wgsl?raw';
-import matmulAScalar from '../../shaders/matmul_a_scalar.wgsl?raw';
-import matmulAVec4 from '../../shaders/matmul_a_vec4.wgsl?raw';
-import matmulBScalar from '../../shaders/matmul_b_scalar.wgsl?raw';
-import matmulBVec4 from '../../shaders/matmul_b_vec4.wgsl?raw';
-
-/**
- * The kernel's sources by operand loading: [A as vec4][B as vec4]. Vec4 loads need rows that
- * start on vec4 boundaries: A not transposed with K % 4 == 0, B not transposed with N % 4 == 0.
- */
-const MATMUL_SOURCES = [matmulAScalar, matmulAVec4].map((aLoader) => [matmulBScalar, matmulBVec4].map((bLoader) => `${aLoader}\n${bLoader}\n${matmulShader}`));
+import { chooseTiling, matmulSource } from './matmul_source';
 
 export interface MatmulOptions {
   /** Multiply by the transpose of the last two dimensions of `a`. */
@@ -33,13 +23,6 @@ export interface MatmulOptions {
   /** Multiply by the transpose of the last two dimensions of `b`. */
   transposeB?: boolean;
 }
-
-/** Outputs per invocation: rows and columns (fixed by the accumulators of shaders/matmul.wgsl). */
-const TILE_ROWS = 4;
-const TILE_COLS = 8;
-/** Invocations per workgroup along output columns and along output rows (tunable overrides). */
-const WORKGROUP_COLS = 8;
-const WORKGROUP_ROWS = 4;
 
 const sigmoidReference = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
@@ -99,9 +82,10 @@ const matmulKernel: Kernel<MatmulAttrs> = {
   },
   webgpu(gpu, [a, b, bias], [out], attrs) {
     const { m, n, k, batchShape } = attrs;
-    const columnBlocks = Math.ceil(n / (TILE_COLS * WORKGROUP_COLS));
-    const rowBlocks = Math.ceil(m / (TILE_ROWS * WORKGROUP_ROWS));
     const batches = sizeOf(batchShape);
+    const tiling = chooseTiling(attrs, batches, gpu.tuning);
+    const columnBlocks = Math.ceil(n / (4 * tiling.colGroups * tiling.workgroupCols));
+    const rowBlocks = Math.ceil(m / (4 * tiling.rowGroups * tiling.workgroupRows));
     const maxPerDimension = gpu.limits.maxComputeWorkgroupsPerDimension;
     if (columnBlocks > maxPerDimension) {
       throw new Error(`matmul: ${n} output columns need ${columnBlocks} workgroups along x, more than this device's ${maxPerDimension}.`);
@@ -109,14 +93,14 @@ const matmulKernel: Kernel<MatmulAttrs> = {
     // (batch, row block) pairs spread over y and z; the kernel unfolds them.
     const [y, z] = gridFor(batches * rowBlocks, 1, maxPerDimension);
     gpu.dispatch({
-      shader: MATMUL_SOURCES[Number(!attrs.transposeA && k % 4 === 0)][Number(!attrs.transposeB && n % 4 === 0)],
+      shader: matmulSource(tiling, attrs),
       constants: {
         TRANSPOSE_A: attrs.transposeA,
         TRANSPOSE_B: attrs.transposeB,
         HAS_BIAS: attrs.hasBias,
         ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code,
-        WORKGROUP_COLS,
-        WORKGROUP_ROWS,
+        WORKGROUP_COLS: tiling.workgroupCols,
+        WORKGROUP_ROWS: tiling.workgroupRows,
       },
       uniforms: new Uniforms()
         .u32(m, n, k, batches, rowBlocks, batchShape.length, 0, 0)

@@ -1,5 +1,5 @@
 // GPU-versus-CPU cases for matmul: all four transpose combinations on sizes that are not multiples
-// of the kernel's tiles, batch broadcasting in each direction, ranks 1 to 4, empty dimensions
+// of the kernel's tiles and on multiples of 4 (the vec4 loaders), batch broadcasting in each direction, ranks 1 to 4, empty dimensions
 // (K = 0 must give zeros), single rows and columns, and one larger product.
 
 import { ops, type Tensor } from '../../src/index';
@@ -35,6 +35,13 @@ const SIZES: Array<[number, number, number]> = [
   [1, 129, 65],
   [65, 33, 1],
   [4, 8, 8],
+  // Multiples of 4 take the vec4 loaders (A along K or across rows, B across columns or along K);
+  // widths 10, 16 and 28 take the narrower SwiftShader tiles.
+  [64, 100, 64],
+  [12, 36, 10],
+  [8, 12, 16],
+  [20, 6, 28],
+  [36, 40, 3],
 ];
 
 const TRANSPOSES: Array<[boolean, boolean]> = [

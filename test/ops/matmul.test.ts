@@ -1,14 +1,45 @@
 // matmul: the GPU kernel against the CPU backend on edge-heavy shapes, known products, NumPy
 // shape rules, and the errors users meet.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ops, tensor } from '../../src/node';
+import { currentGpu } from '../../src/backend/engine';
+import type { KernelTuning } from '../../src/backend/webgpu/webgpu_backend';
+import { chooseTiling } from '../../src/ops/matmul_source';
+import { fusedCases } from '../cases/fused';
 import { matmulCases } from '../cases/matmul';
 import { checkCases, useWebGPU } from '../helpers';
 
 useWebGPU();
 
 describe('GPU matches CPU', () => checkCases(matmulCases));
+
+// The suite runs on SwiftShader, which gets the large 'software' tiles; the tiles a real GPU gets
+// are checked here on the same cases, and the fused dense layer with them.
+describe('GPU matches CPU with the tile shapes of a hardware adapter', () => {
+  let previous: KernelTuning;
+  beforeAll(() => {
+    const gpu = currentGpu()!;
+    previous = gpu.tuning;
+    gpu.tuning = 'hardware';
+  });
+  afterAll(() => {
+    currentGpu()!.tuning = previous;
+  });
+  checkCases([...matmulCases, ...fusedCases.filter((c) => c.name.startsWith('dense'))]);
+});
+
+describe('tile shapes', () => {
+  it('narrow the SwiftShader tile for narrow outputs and keep both cores busy', () => {
+    const layout = (m: number, n: number) => ({ m, n, k: 64, transposeA: false, transposeB: false });
+    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2 });
+    expect(chooseTiling(layout(256, 10), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 3, workgroupCols: 1, workgroupRows: 4 });
+    // 16 x 12 outputs cannot fill 4 workgroups: half the tile rows.
+    expect(chooseTiling(layout(16, 12), 1, 'software').rowGroups).toBe(1);
+    expect(chooseTiling(layout(16, 12), 4, 'software').rowGroups).toBe(2);
+    expect(chooseTiling(layout(512, 512), 1, 'hardware')).toEqual({ rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 4 });
+  });
+});
 
 describe('reference values', () => {
   it('multiplies a hand-computed product', async () => {

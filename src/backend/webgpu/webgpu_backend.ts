@@ -27,8 +27,19 @@ const WANTED_LIMITS = [
 
 const WANTED_FEATURES: GPUFeatureName[] = ['subgroups', 'shader-f16', 'timestamp-query'] as GPUFeatureName[];
 
+/**
+ * How kernels are tuned for the adapter. 'software': WebGPU implemented on the CPU (SwiftShader,
+ * llvmpipe, WARP), where invocations run as SIMD lanes, every load is a per-lane gather and
+ * barriers are slow, so big register tiles and few invocations pay. 'hardware': a real GPU.
+ */
+export type KernelTuning = 'software' | 'hardware';
+
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|warp|software/i;
+
 export class WebGPUBackend {
   readonly pool: BufferPool;
+  /** Kernel tuning for this adapter; tests switch it to run both families of tile shapes. */
+  tuning: KernelTuning;
   readonly recorder: CommandRecorder;
   /** Why the device stopped working, once it has. */
   private lostReason: string | null = null;
@@ -40,6 +51,7 @@ export class WebGPUBackend {
     readonly generation: number,
   ) {
     this.pool = new BufferPool(device);
+    this.tuning = adapter.isFallback || SOFTWARE_ADAPTER.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description}`) ? 'software' : 'hardware';
     this.recorder = new CommandRecorder(device, this.pool);
     device.lost.then((info) => {
       this.lostReason = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
