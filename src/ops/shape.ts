@@ -590,14 +590,25 @@ const gatherKernel: Kernel<GatherAttrs> = {
     }
   },
   webgpu(gpu, [x, indices], [out], { axisSize, inner, count }) {
+    const rows = out.size / inner;
+    const vec4 = inner % 4 === 0;
+    const words = vec4 ? inner / 4 : inner;
+    // 64 invocations: as wide along a row's words as the row needs, up to 16.
+    const workgroupInner = words >= 16 ? 16 : words >= 4 ? 4 : 1;
+    const workgroupRows = 64 / workgroupInner;
+    const [y, z] = gridFor(rows, workgroupRows, gpu.limits.maxComputeWorkgroupsPerDimension);
     gpu.dispatch({
-      shader: gatherShader,
-      uniforms: new Uniforms().u32(out.size, inner, count, axisSize).finish(),
+      shader: GATHER_SOURCES[Number(vec4)],
+      constants: { WORKGROUP_INNER: workgroupInner, WORKGROUP_ROWS: workgroupRows },
+      uniforms: new Uniforms().u32(rows, words, count, axisSize).finish(),
       buffers: [x.buffer, indices.buffer, out.buffer],
-      workgroups: gridFor(out.size, WORKGROUP_SIZE),
+      workgroups: [Math.ceil(words / workgroupInner), y, z],
     });
   },
 };
+
+/** The gather kernel copying u32 words one by one, and four at a time (rows a multiple of 4 long). */
+const GATHER_SOURCES = ['u32', 'vec4<u32>'].map((word) => `alias Word = ${word};\n${gatherShader}`);
 
 function splitSizes(shape: readonly number[], axis: number, numOrSizes: number | readonly number[]): number[] {
   const n = shape[axis];

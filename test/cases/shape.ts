@@ -134,6 +134,10 @@ const gatherCases: OpCase[] = [
   { name: 'gather int32 values', run: () => ops.gather(rand([6, 4], { int: true, low: -99, high: 99 }), [5, 1]) },
   { name: 'gather with empty indices', run: () => ops.gather(rand([6, 4]), tensor([], [0], 'int32'), 0) },
   { name: 'gather rank 5', run: () => ops.gather(rand([2, 3, 4, 2, 3]), [3, 0], 2) },
+  // Rows of 1, 5 and 37 elements take the three workgroup widths; 300 rows span several row blocks.
+  { name: 'gather 300 rows of a [400,37] batch', run: () => ops.gather(rand([400, 37]), tensor(Array.from({ length: 300 }, (_, i) => (i * 7919) % 400), undefined, 'int32')) },
+  { name: 'gather 300 of 400 scalars', run: () => ops.gather(rand([400]), tensor(Array.from({ length: 300 }, (_, i) => (i * 31) % 400), undefined, 'int32')) },
+  { name: 'gather axis 1 of [3,70,5]', run: () => ops.gather(rand([3, 70, 5]), tensor(Array.from({ length: 90 }, (_, i) => (i * 13) % 70), undefined, 'int32'), 1) },
 ];
 
 export const shapeCases: OpCase[] = [
