@@ -2,7 +2,7 @@
 // the errors of a misused device.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getBackend, init, ops, setBackend, tensor } from '../../src/node';
+import { getBackend, init, ops, setBackend, tensor, tidy } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 
 afterEach(async () => {
@@ -96,6 +96,29 @@ describe('command batching', () => {
     expect(recorder.submitCount - submits).toBe(5); // 320 dispatches, 64 per submit
     expect(recorder.readCount).toBe(reads);
     expect(Array.from(await y.data())).toEqual([321, 322, 323, 324]);
+  });
+
+  it('reuses bind groups when a step repeats, and computes the same values', async () => {
+    await init({ backend: 'webgpu' });
+    const gpu = currentGpu()!;
+    const x = tensor([1, 2, 3, 4]);
+    // One submit per step, as fit does: the step's buffers and uniform offsets repeat.
+    const step = () => {
+      const y = tidy(() => x.mul(2).add(1).neg().abs().sum());
+      gpu.recorder.flush();
+      return y;
+    };
+    const created = vi.spyOn(gpu.device, 'createBindGroup');
+    const sums: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const y = step();
+      sums.push((await y.data())[0]);
+      y.dispose();
+      if (i === 1) created.mockClear();
+    }
+    expect(created).not.toHaveBeenCalled();
+    created.mockRestore();
+    expect(sums).toEqual([24, 24, 24, 24]);
   });
 
   it('caches pipelines by shader and specialization', async () => {

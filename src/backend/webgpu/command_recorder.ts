@@ -2,8 +2,11 @@
 // submitted per op. A flush happens only when data is read back, when many dispatches have piled
 // up, or when asked. Uniform blocks of all recorded dispatches live in 64 KiB arena chunks that are
 // written with one queue.writeBuffer per chunk just before the submit.
+// Bind groups are cached by pipeline, buffers and uniform slot: a training step repeats the same
+// pool buffers and arena offsets every step, so after the first step its dispatches create no
+// bind group (createBindGroup was the largest JavaScript cost of a dispatch).
 
-import { PipelineCache, type OverrideConstants } from './pipeline_cache';
+import { PipelineCache, type CachedPipeline, type OverrideConstants } from './pipeline_cache';
 import type { BufferPool } from './buffer_pool';
 
 export interface Dispatch {
@@ -18,13 +21,22 @@ export interface Dispatch {
 }
 
 const ARENA_CHUNK_BYTES = 64 * 1024;
+/** Bind groups kept for reuse; the oldest go first beyond this. */
+const MAX_CACHED_BIND_GROUPS = 4096;
 /** Submit after this many dispatches even without a readback: the device starts on recorded work while more is recorded (and arena memory stays bounded). */
 const MAX_DISPATCHES_PER_SUBMIT = 64;
 
 interface ArenaChunk {
+  id: number;
   buffer: GPUBuffer;
   staging: Uint8Array<ArrayBuffer>;
   used: number;
+}
+
+interface UniformSlot {
+  chunk: ArenaChunk;
+  offset: number;
+  size: number;
 }
 
 export class CommandRecorder {
@@ -35,6 +47,10 @@ export class CommandRecorder {
   private chunks: ArenaChunk[] = [];
   private freeChunks: ArenaChunk[] = [];
   private readonly uniformAlignment: number;
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 0;
+  private chunkCount = 0;
   /** Number of submits so far; tests use it to check that ops do not submit on their own. */
   submitCount = 0;
   /** Number of readbacks so far; tests use it to check that training reads back once per epoch. */
@@ -52,16 +68,17 @@ export class CommandRecorder {
     const [x, y = 1, z = 1] = spec.workgroups;
     if (x === 0 || y === 0 || z === 0) return;
     const pipeline = this.pipelines.get(spec.shader, spec.entryPoint ?? 'main', spec.constants);
-    const entries: GPUBindGroupEntry[] = [];
-    if (spec.uniforms) entries.push({ binding: 0, resource: this.uniformSlot(spec.uniforms) });
-    const first = spec.uniforms ? 1 : 0;
-    spec.buffers.forEach((buffer, i) => entries.push({ binding: first + i, resource: { buffer } }));
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const uniform = spec.uniforms ? this.uniformSlot(spec.uniforms) : null;
     const pass = this.computePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setPipeline(pipeline.pipeline);
+    pass.setBindGroup(0, this.bindGroup(pipeline, uniform, spec.buffers));
     pass.dispatchWorkgroups(x, y, z);
     if (++this.dispatchCount >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+  }
+
+  /** Forgets cached bind groups (their buffers are about to be destroyed). */
+  clearBindGroups(): void {
+    this.bindGroups.clear();
   }
 
   copy(source: GPUBuffer, target: GPUBuffer, byteSize: number, sourceOffset = 0, targetOffset = 0): void {
@@ -102,11 +119,34 @@ export class CommandRecorder {
     }
   }
 
-  private uniformSlot(bytes: Uint8Array): GPUBufferBinding {
+  private bindGroup(pipeline: CachedPipeline, uniform: UniformSlot | null, buffers: GPUBuffer[]): GPUBindGroup {
+    let key = uniform ? `${pipeline.id}|${uniform.chunk.id}:${uniform.offset}:${uniform.size}|` : `${pipeline.id}||`;
+    for (const buffer of buffers) key += `${this.bufferId(buffer)},`;
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      const entries: GPUBindGroupEntry[] = [];
+      if (uniform) entries.push({ binding: 0, resource: { buffer: uniform.chunk.buffer, offset: uniform.offset, size: uniform.size } });
+      const first = uniform ? 1 : 0;
+      buffers.forEach((buffer, i) => entries.push({ binding: first + i, resource: { buffer } }));
+      group = this.device.createBindGroup({ layout: pipeline.layout, entries });
+      if (this.bindGroups.size >= MAX_CACHED_BIND_GROUPS) this.bindGroups.delete(this.bindGroups.keys().next().value!);
+      this.bindGroups.set(key, group);
+    }
+    return group;
+  }
+
+  private bufferId(buffer: GPUBuffer): number {
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++));
+    return id;
+  }
+
+  private uniformSlot(bytes: Uint8Array): UniformSlot {
     let chunk = this.chunks.at(-1);
     const offset = chunk ? alignTo(chunk.used, this.uniformAlignment) : 0;
     if (!chunk || offset + bytes.byteLength > ARENA_CHUNK_BYTES) {
       chunk = this.freeChunks.pop() ?? {
+        id: this.chunkCount++,
         buffer: this.device.createBuffer({ size: ARENA_CHUNK_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
         staging: new Uint8Array(ARENA_CHUNK_BYTES),
         used: 0,
@@ -116,7 +156,7 @@ export class CommandRecorder {
     }
     chunk.staging.set(bytes, offset);
     chunk.used = offset + bytes.byteLength;
-    return { buffer: chunk.buffer, offset, size: bytes.byteLength };
+    return { chunk, offset, size: bytes.byteLength };
   }
 
   private commandEncoder(): GPUCommandEncoder {

@@ -1,28 +1,36 @@
 // Compute pipelines cached by shader source, entry point and override constants, so a kernel is
-// compiled once per specialization. Layouts are derived from the shader ('auto').
+// compiled once per specialization. Layouts are derived from the shader ('auto'); each pipeline's
+// bind group layout is fetched once, and a small id lets callers key caches on the pipeline.
 
 export type OverrideConstants = Record<string, number | boolean>;
 
+export interface CachedPipeline {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  id: number;
+}
+
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pipelines = new Map<string, CachedPipeline>();
   private readonly sourceIds = new Map<string, number>();
 
   constructor(private readonly device: GPUDevice) {}
 
-  get(source: string, entryPoint: string, constants: OverrideConstants = {}): GPUComputePipeline {
+  get(source: string, entryPoint: string, constants: OverrideConstants = {}): CachedPipeline {
     const key = `${this.sourceId(source)}:${entryPoint}:${constantsKey(constants)}`;
-    let pipeline = this.pipelines.get(key);
-    if (!pipeline) {
+    let cached = this.pipelines.get(key);
+    if (!cached) {
       const numeric: Record<string, number> = {};
       for (const [name, value] of Object.entries(constants)) numeric[name] = Number(value);
-      pipeline = this.device.createComputePipeline({
+      const pipeline = this.device.createComputePipeline({
         layout: 'auto',
         compute: { module: this.module(source), entryPoint, constants: numeric },
       });
-      this.pipelines.set(key, pipeline);
+      cached = { pipeline, layout: pipeline.getBindGroupLayout(0), id: this.pipelines.size };
+      this.pipelines.set(key, cached);
     }
-    return pipeline;
+    return cached;
   }
 
   get size(): number {

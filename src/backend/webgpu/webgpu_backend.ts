@@ -142,6 +142,7 @@ export class WebGPUBackend {
 
   /** Ends this device for good (tests use it to simulate a lost GPU). */
   destroy(): void {
+    this.recorder.clearBindGroups();
     this.pool.trim();
     this.device.destroy();
   }
