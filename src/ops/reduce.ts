@@ -55,6 +55,9 @@ const REDUCE_OPS = {
 
 type ReduceName = keyof typeof REDUCE_OPS;
 
+/** Reductions whose result over a single element is that element. */
+const IDENTITY_ON_ONE = new Set<ReduceName>(['sum', 'mean', 'prod', 'max', 'min']);
+
 interface ReduceAttrs {
   op: ReduceOp;
   layout: ReductionLayout;
@@ -87,6 +90,8 @@ function reduce(name: ReduceName, x: Tensor, axes: readonly number[], keepDims: 
   const op: ReduceOp = REDUCE_OPS[name];
   const layout = reductionLayout(x.shape, axes, keepDims);
   const dtype: DType = op.dtype === 'same' ? x.dtype : op.dtype === 'int' ? 'int32' : 'float32';
+  // Reducing one element per output (a scalar's sum, a mean over axes of size 1) is a reshape.
+  if (layout.reducedSize === 1 && IDENTITY_ON_ONE.has(name) && dtype === x.dtype) return reshape(x, layout.outShape);
   const y = runKernel1(reduceKernel, [x], { shape: layout.outShape, dtype }, { op, layout });
   const grad = op.grad;
   if (grad && x.dtype === 'float32') {

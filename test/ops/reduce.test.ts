@@ -1,8 +1,9 @@
 // Reductions: each GPU kernel against the CPU backend, known values, the results of empty
 // reductions, dtypes, and the errors users meet.
 
-import { describe, expect, it } from 'vitest';
-import { ops, tensor } from '../../src/node';
+import { describe, expect, it, vi } from 'vitest';
+import { grad, ops, tensor, type Tensor } from '../../src/node';
+import { currentGpu } from '../../src/backend/engine';
 import { reduceCases } from '../cases/reduce';
 import { checkCases, useWebGPU } from '../helpers';
 
@@ -63,6 +64,23 @@ describe('reference values', () => {
     expect(await first(ops.any(empty, 1))).toBe(0);
     expect(await first(ops.logSumExp(empty, 1))).toBe(-Infinity);
     expect(ops.sum(empty, 1).shape).toEqual([2]);
+  });
+});
+
+describe('reductions of one element per output', () => {
+  it('return the values reshaped, without GPU work, and keep their gradient', async () => {
+    const x = tensor([[1], [-2], [3]]);
+    const recorder = currentGpu()!.recorder;
+    const dispatches = vi.spyOn(recorder, 'dispatch');
+    const reduced = [ops.sum(x, 1), ops.mean(x, 1, true), ops.max(x, 1), ops.min(tensor(4)), ops.prod(x, -1)];
+    expect(dispatches).not.toHaveBeenCalled();
+    dispatches.mockRestore();
+    expect(reduced.map((t) => t.shape)).toEqual([[3], [3, 1], [3], [], [3]]);
+    expect(Array.from(await reduced[1].data())).toEqual([1, -2, 3]);
+    // int32 mean becomes float32: that one is computed.
+    expect(ops.mean(tensor([[2]], undefined, 'int32'), 1).dtype).toBe('float32');
+    const [dx] = grad((t: Tensor) => ops.sum(ops.mean(t, 1).mul(tensor([1, 2, 3]))))(x);
+    expect(Array.from(await dx.data())).toEqual([1, 2, 3]);
   });
 });
 
