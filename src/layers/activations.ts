@@ -3,6 +3,7 @@
 // runs on the active backend and is differentiated by the tape like any other op.
 
 import * as ops from '../ops/index';
+import { softmaxActivation } from '../ops/softmax';
 import type { Tensor } from '../tensor/tensor';
 import { canonicalName } from './initializers';
 
@@ -21,7 +22,7 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   relu6: (x) => ops.relu6(x),
   sigmoid: (x) => ops.sigmoid(x),
   tanh: (x) => ops.tanh(x),
-  softmax: (x) => ops.softmax(x, -1),
+  softmax: softmaxActivation,
   log_softmax: (x) => ops.logSoftmax(x, -1),
   softplus: (x) => ops.softplus(x),
   softsign: (x) => ops.div(x, ops.add(ops.abs(x), 1)),

@@ -12,6 +12,7 @@ import { recordGradient } from '../autograd/tape';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
 import { transpose } from './shape';
+import { softmaxLogits } from './softmax';
 import { normalizeAxis, sameShape } from './shape_util';
 import { checkTensor } from './validate';
 import crossEntropyShader from '../../shaders/cross_entropy.wgsl?raw';
@@ -99,6 +100,11 @@ function classIndex(v: number, isInt: boolean): number {
 
 /** Runs the loss kernel on rows of the last axis and records its gradient rule. */
 function crossEntropy(name: string, labels: Tensor, predictions: Tensor, fromLogits: boolean, sparse: boolean): Tensor {
+  // As Keras's TensorFlow backend does, probabilities that a softmax over the class axis produced
+  // are scored from its logits: the same loss where the clip is inactive, exact beyond it, and one
+  // fused backward kernel (softmax - labels) instead of the clipped-log gradient and softmax's.
+  const logits = fromLogits ? null : softmaxLogits(predictions);
+  if (logits) return crossEntropy(name, labels, logits, true, sparse);
   const rowShape = predictions.shape.slice(0, -1);
   const attrs: CrossEntropyAttrs = { fromLogits, sparse, gradient: false, rows: sizeOf(rowShape), classes: predictions.shape[predictions.rank - 1] };
   const loss = runKernel1(crossEntropyKernel, [labels, predictions], { shape: rowShape, dtype: 'float32' }, attrs, name);

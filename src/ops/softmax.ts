@@ -109,3 +109,27 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return normalize('logSoftmax', x, axis);
 }
+
+/** Outputs of the softmax activation and the logits they came from (Keras's `_keras_logits`). */
+const logitsOfSoftmax = new WeakMap<Tensor, Tensor>();
+
+/**
+ * @internal The softmax activation of layers: softmax over the last axis that remembers its
+ * logits, as Keras's activation does, so that a cross-entropy loss on the output is computed from
+ * them (see softmaxLogits). ops.softmax does not.
+ */
+export function softmaxActivation(logits: Tensor): Tensor {
+  const probabilities = softmax(logits, -1);
+  if (logits.dtype === 'float32') logitsOfSoftmax.set(probabilities, logits);
+  return probabilities;
+}
+
+/**
+ * @internal The logits a softmax activation computed `probabilities` from, while they are alive;
+ * null for any other tensor. The cross-entropy losses use them, as Keras's TensorFlow backend
+ * does: the gradient then reaches the logits directly and none flows through the probabilities.
+ */
+export function softmaxLogits(probabilities: Tensor): Tensor | null {
+  const logits = logitsOfSoftmax.get(probabilities);
+  return logits && !logits.isDisposed ? logits : null;
+}

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GradientTape, ops, tensor, tidy, type Tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
+import { softmaxActivation } from '../../src/ops/softmax';
 import { fusedCases } from '../cases/fused';
 import { rand } from '../cases/data';
 import { checkCases, useWebGPU } from '../helpers';
@@ -73,6 +74,32 @@ describe('values', () => {
       expectClose(fusedValues, values, 1e-5);
       expectClose(fusedGrad, grad, 1e-4);
     }
+  });
+
+  it("scores the softmax activation's output from its logits, as Keras's TensorFlow backend: exact beyond the clip", async () => {
+    const logits = tensor([[0, 30], [2, 1]]);
+    const labels = tensor([[1, 0], [0, 1]]);
+    const probabilities = softmaxActivation(logits);
+    // ops.softmax's output, like any other tensor, is scored as probabilities: clipped at 1e-7.
+    const detached = ops.softmax(logits);
+    const fromSoftmax = await ops.categoricalCrossentropy(labels, probabilities).data();
+    const fromProbabilities = await ops.categoricalCrossentropy(labels, detached).data();
+    const logSumExp = (a: number, b: number) => Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)));
+    expect(fromSoftmax[0]).toBeCloseTo(logSumExp(0, 30), 4);
+    expect(fromProbabilities[0]).toBeCloseTo(-Math.log(EPSILON), 4);
+    expect(fromSoftmax[1]).toBeCloseTo(logSumExp(2, 1) - 1, 5);
+    expect(fromProbabilities[1]).toBeCloseTo(fromSoftmax[1], 5);
+    // The gradient reaches the logits in one fused dispatch: softmax(z) - labels.
+    const tape = new GradientTape();
+    tape.watch(logits);
+    const loss = tape.record(() => ops.categoricalCrossentropy(labels, softmaxActivation(logits)).sum());
+    const spy = vi.spyOn(currentGpu()!, 'dispatch');
+    const [dz] = tape.gradient(loss, [logits]);
+    const softmaxGradients = spy.mock.calls.filter(([spec]) => spec.shader.includes('Softmax and log-softmax along one axis'));
+    spy.mockRestore();
+    expect(softmaxGradients).toHaveLength(0);
+    const p = await probabilities.data();
+    expectClose(await dz!.data(), Float32Array.from([p[0] - 1, p[1], p[2], p[3] - 1]), 1e-6);
   });
 
   it('sparse labels equal one-hot labels; out-of-range indices give 0', async () => {
