@@ -11,8 +11,10 @@
 // whole row or column of the tile. A GPU gets small tiles and many invocations; SwiftShader (the
 // CPU Vulkan driver, where invocations are SIMD lanes, loads are per-lane gathers and barriers
 // are very slow) gets large tiles and few invocations. The K loop has a scalar tail for K % 4.
-// Grid: x counts column blocks; y and z together count (batch, row block) pairs, folded so that
-// large batches fit the per-dimension limit.
+// Grid: x counts column blocks; y and z together count (batch, K split, row block) triples, folded
+// so that large batches fit the per-dimension limit. Split-K (for outputs too small to fill the
+// device, with a long K, and no epilogue) writes k_splits partial products, which
+// shaders/matmul_split_sum.wgsl then adds.
 // Edges: row and column indices are clamped into the matrix before the K loop, so every load is in
 // bounds without a branch; only the stores are guarded. K = 0 stores zeros.
 // Specialization: TRANSPOSE_A / TRANSPOSE_B choose the indexing of A and B (no transposed copy);
@@ -34,8 +36,10 @@ struct Params {
   batch: u32,
   row_blocks: u32,
   batch_rank: u32,
-  _pad0: u32,
-  _pad1: u32,
+  // Split-K: the K range is cut into k_splits chunks of k_chunk (a multiple of 4), one per
+  // workgroup, each writing its partial product to its own slice of `out`; 1 and k otherwise.
+  k_splits: u32,
+  k_chunk: u32,
   // Output batch dimensions (at most MAX_RANK - 2 = 6).
   batch_shape: array<vec4<u32>, 2>,
   // Element offsets between consecutive matrices of a / b along each output batch dimension

@@ -16,6 +16,7 @@ import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { reshape } from './shape';
 import { chooseTiling, matmulSource } from './matmul_source';
+import splitSumShader from '../../shaders/matmul_split_sum.wgsl?raw';
 
 export interface MatmulOptions {
   /** Multiply by the transpose of the last two dimensions of `a`. */
@@ -90,8 +91,10 @@ const matmulKernel: Kernel<MatmulAttrs> = {
     if (columnBlocks > maxPerDimension) {
       throw new Error(`matmul: ${n} output columns need ${columnBlocks} workgroups along x, more than this device's ${maxPerDimension}.`);
     }
-    // (batch, row block) pairs spread over y and z; the kernel unfolds them.
-    const [y, z] = gridFor(batches * rowBlocks, 1, maxPerDimension);
+    // (batch, K split, row block) triples spread over y and z; the kernel unfolds them.
+    const [y, z] = gridFor(batches * tiling.kSplits * rowBlocks, 1, maxPerDimension);
+    // Split-K writes one partial product per split to a scratch buffer, summed into out after.
+    const target = tiling.kSplits > 1 ? gpu.allocate(tiling.kSplits * out.size * 4) : out.buffer;
     gpu.dispatch({
       shader: matmulSource(tiling, attrs),
       constants: {
@@ -103,17 +106,29 @@ const matmulKernel: Kernel<MatmulAttrs> = {
         WORKGROUP_ROWS: tiling.workgroupRows,
       },
       uniforms: new Uniforms()
-        .u32(m, n, k, batches, rowBlocks, batchShape.length, 0, 0)
+        .u32(m, n, k, batches, rowBlocks, batchShape.length, tiling.kSplits, tiling.kChunk)
         .u32Array(batchShape, MAX_RANK)
         .u32Array(attrs.aBatchStrides, MAX_RANK)
         .u32Array(attrs.bBatchStrides, MAX_RANK)
         .finish(),
       // Without a bias, b stands in for the bias binding (the kernel does not read it).
-      buffers: [a.buffer, b.buffer, (bias ?? b).buffer, out.buffer],
+      buffers: [a.buffer, b.buffer, (bias ?? b).buffer, target],
       workgroups: [columnBlocks, y, z],
     });
+    if (target !== out.buffer) {
+      gpu.dispatch({
+        shader: splitSumShader,
+        uniforms: new Uniforms().u32(out.size, tiling.kSplits).finish(),
+        buffers: [target, out.buffer],
+        workgroups: gridFor(out.size, SPLIT_SUM_WORKGROUP_SIZE, maxPerDimension),
+      });
+      // Later dispatches of this recording may reuse the scratch buffer: they run after the sum.
+      gpu.release(target);
+    }
   },
 };
+
+const SPLIT_SUM_WORKGROUP_SIZE = 64;
 
 /** Offsets of the a and b matrices that batch number `batch` of the output reads. */
 function batchOffsets(batch: number, { batchShape, aBatchStrides, bBatchStrides }: MatmulAttrs): [number, number] {

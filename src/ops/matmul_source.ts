@@ -14,12 +14,17 @@ import loadBScalar from '../../shaders/matmul_load_b_scalar.wgsl?raw';
 import loadBAcrossColumns from '../../shaders/matmul_load_b_across_columns.wgsl?raw';
 import loadBAlongK from '../../shaders/matmul_load_b_along_k.wgsl?raw';
 
-/** Outputs per invocation (in groups of 4 rows and 4 columns) and invocations per workgroup. */
+/**
+ * Outputs per invocation (in groups of 4 rows and 4 columns), invocations per workgroup, and the
+ * split of K into kSplits chunks of kChunk (1 and K without split-K).
+ */
 export interface MatmulTiling {
   rowGroups: number;
   colGroups: number;
   workgroupCols: number;
   workgroupRows: number;
+  kSplits: number;
+  kChunk: number;
 }
 
 export interface MatmulLayout {
@@ -28,26 +33,54 @@ export interface MatmulLayout {
   k: number;
   transposeA: boolean;
   transposeB: boolean;
+  /** A bias or activation epilogue, which needs the whole sum (no split-K). */
+  hasBias: boolean;
+  activation: string;
 }
 
 /**
- * Tile shapes by adapter. A GPU: 4 x 8 outputs per invocation, 32 invocations per workgroup.
+ * Tile shapes by adapter. A GPU: 4 x 8 outputs per invocation, 64 invocations per workgroup.
  * SwiftShader: 8 x 32 outputs per invocation and 4 invocations per workgroup (one SIMD group of
  * lanes), with as many column groups as a narrow output needs (12 columns for a 10-class layer),
  * so that few computed columns are thrown away. Measured on SwiftShader at the quickstart's shapes:
  * smaller tiles or more invocations per workgroup were up to 3x slower.
+ * Split-K when the output tiles cannot fill the device and K is long: the weight gradient of a
+ * small layer (a [100, 64] kernel from a batch of 256) is 4 workgroups on a GPU with 100+ cores.
+ * On SwiftShader only a lone workgroup is split (for the second core): splitting the quickstart's
+ * 7-workgroup weight gradient measured 30% slower there.
  */
-export function chooseTiling({ m, n }: MatmulLayout, matrices: number, tuning: KernelTuning): MatmulTiling {
-  if (tuning === 'hardware') return { rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 4 };
+export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: KernelTuning): MatmulTiling {
+  const { m, n } = layout;
+  const blocks = (t: Omit<MatmulTiling, 'kSplits' | 'kChunk'>) => Math.ceil(n / (4 * t.colGroups * t.workgroupCols)) * Math.ceil(m / (4 * t.rowGroups * t.workgroupRows)) * matrices;
+  if (tuning === 'hardware') {
+    const tiles = { rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8 };
+    return { ...tiles, ...splitK(layout, blocks(tiles), HARDWARE_SPLIT) };
+  }
   const colGroups = Math.min(8, Math.ceil(n / 4));
   const [workgroupCols, workgroupRows] = n > 4 * colGroups ? [2, 2] : [1, 4];
-  const workgroups = (rowGroups: number) => Math.ceil(n / (4 * colGroups * workgroupCols)) * Math.ceil(m / (4 * rowGroups * workgroupRows)) * matrices;
   // Two CPU cores: halve the tile rows when there would be too few workgroups to share.
-  const rowGroups = workgroups(2) < MIN_SOFTWARE_WORKGROUPS ? 1 : 2;
-  return { rowGroups, colGroups, workgroupCols, workgroupRows };
+  const rowGroups = blocks({ rowGroups: 2, colGroups, workgroupCols, workgroupRows }) < MIN_SOFTWARE_WORKGROUPS ? 1 : 2;
+  const tiles = { rowGroups, colGroups, workgroupCols, workgroupRows };
+  return { ...tiles, ...splitK(layout, blocks(tiles), SOFTWARE_SPLIT) };
 }
 
 const MIN_SOFTWARE_WORKGROUPS = 4;
+
+/** Split-K policy: split when fewer than `workgroups` would run, into chunks of at least `minChunk`. */
+interface SplitPolicy {
+  workgroups: number;
+  minChunk: number;
+}
+
+const HARDWARE_SPLIT: SplitPolicy = { workgroups: 128, minChunk: 64 };
+const SOFTWARE_SPLIT: SplitPolicy = { workgroups: 2, minChunk: 256 };
+
+function splitK({ k, hasBias, activation }: MatmulLayout, workgroups: number, policy: SplitPolicy): Pick<MatmulTiling, 'kSplits' | 'kChunk'> {
+  const wanted = Math.min(Math.ceil(policy.workgroups / workgroups), Math.floor(k / policy.minChunk));
+  if (hasBias || activation !== 'linear' || workgroups >= policy.workgroups || wanted < 2) return { kSplits: 1, kChunk: Math.max(k, 1) };
+  const kChunk = Math.ceil(k / wanted / 4) * 4;
+  return { kSplits: Math.ceil(k / kChunk), kChunk };
+}
 
 /**
  * Loaders by what lies contiguous in memory: along K (a row of A, a column of B: not transposed A
@@ -91,25 +124,28 @@ fn main(
   @builtin(num_workgroups) groups: vec3<u32>,
 ) {
   let flat_group = group.y + group.z * groups.y;
-  let batch = flat_group / params.row_blocks;
+  let matrix_split = flat_group / params.row_blocks;
+  let batch = matrix_split / params.k_splits;
   if (batch >= params.batch) { return; }
+  let split = matrix_split - batch * params.k_splits;
   let row0 = ((flat_group % params.row_blocks) * WORKGROUP_ROWS + local.y) * TILE_ROWS;
   let col0 = (group.x * WORKGROUP_COLS + local.x) * TILE_COLS;
   let offsets = matrix_offsets(batch);
 ${lines(rowGroupIds.map((g) => `let rows${g} = a_row_offsets(offsets.x, row0 + ${4 * g}u);`), '  ')}
 ${lines(colGroupIds.map((c) => `let cols${c} = b_col_offsets(offsets.y, col0 + ${4 * c}u);`), '  ')}
 ${lines(each((r, c) => `var acc${r}_${c} = vec4<f32>();`), '  ')}
-  let k = params.k;
-  let k_main = k & ~3u;
-  for (var i = 0u; i < k_main; i += 4u) {
+  let k_begin = split * params.k_chunk;
+  let k_end = min(params.k, k_begin + params.k_chunk);
+  let k_main = k_begin + ((k_end - k_begin) & ~3u);
+  for (var i = k_begin; i < k_main; i += 4u) {
 ${lines(rowGroupIds.map((g) => `let a${g} = a_block(rows${g}, i);`), '    ')}
 ${lines(colGroupIds.flatMap((c) => [`let b${c} = b_block(cols${c}, i);`, ...rows.map((r) => `acc${r}_${c} += b${c} * a${r >> 2}[${r & 3}];`)]), '    ')}
   }
-  for (var i = k_main; i < k; i++) {
+  for (var i = k_main; i < k_end; i++) {
 ${lines(rowGroupIds.map((g) => `let a${g} = a_column(rows${g}, i);`), '    ')}
 ${lines(colGroupIds.flatMap((c) => [`let b${c} = b_row(cols${c}, i);`, ...rows.map((r) => `acc${r}_${c} += a${r >> 2}[${r & 3}] * b${c};`)]), '    ')}
   }
-  let out_base = batch * params.m * params.n;
+  let out_base = (split * params.batch + batch) * params.m * params.n;
 ${lines(each((r, c) => `store4(out_base, row0 + ${r}u, col0 + ${4 * c}u, acc${r}_${c});`), '  ')}
 }
 `;

@@ -53,6 +53,12 @@ const TRANSPOSES: Array<[boolean, boolean]> = [
 
 export const matmulCases: OpCase[] = [
   ...SIZES.flatMap(([m, k, n]) => TRANSPOSES.map(([ta, tb]) => product([], [], m, k, n, ta, tb))),
+  // Long K with small outputs: split-K on both tunings, chunks with and without a K % 4 tail.
+  product([], [], 8, 1000, 8, false, false),
+  product([], [], 6, 1003, 5, true, false),
+  product([], [], 12, 517, 20, false, true),
+  product([2], [2], 9, 700, 7, true, true),
+  product([], [], 100, 256, 64, true, false),
   // Batches: equal, broadcast on either side, rank-4 times rank-2 and rank-3.
   product([5], [5], 7, 9, 11, false, false),
   product([3], [], 17, 33, 10, false, false),

@@ -30,14 +30,27 @@ describe('GPU matches CPU with the tile shapes of a hardware adapter', () => {
 });
 
 describe('tile shapes', () => {
+  const layout = (m: number, n: number, k = 64, epilogue = false) => ({ m, n, k, transposeA: false, transposeB: false, hasBias: epilogue, activation: 'linear' });
+
   it('narrow the SwiftShader tile for narrow outputs and keep both cores busy', () => {
-    const layout = (m: number, n: number) => ({ m, n, k: 64, transposeA: false, transposeB: false });
-    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2 });
-    expect(chooseTiling(layout(256, 10), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 3, workgroupCols: 1, workgroupRows: 4 });
+    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2, kSplits: 1, kChunk: 64 });
+    expect(chooseTiling(layout(256, 10), 1, 'software')).toMatchObject({ rowGroups: 2, colGroups: 3, workgroupCols: 1, workgroupRows: 4 });
     // 16 x 12 outputs cannot fill 4 workgroups: half the tile rows.
     expect(chooseTiling(layout(16, 12), 1, 'software').rowGroups).toBe(1);
     expect(chooseTiling(layout(16, 12), 4, 'software').rowGroups).toBe(2);
-    expect(chooseTiling(layout(512, 512), 1, 'hardware')).toEqual({ rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 4 });
+    expect(chooseTiling(layout(512, 512), 1, 'hardware')).toMatchObject({ rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8, kSplits: 1 });
+  });
+
+  it('split K when the output cannot fill the device and K is long, never under an epilogue', () => {
+    // A [100, 64] weight gradient from a batch of 256: 4 workgroups on a GPU.
+    expect(chooseTiling(layout(100, 64, 256), 1, 'hardware')).toMatchObject({ kSplits: 4, kChunk: 64 });
+    expect(chooseTiling(layout(8, 8, 1000), 1, 'hardware')).toMatchObject({ kSplits: 15, kChunk: 68 });
+    expect(chooseTiling(layout(8, 8, 1000, true), 1, 'hardware')).toMatchObject({ kSplits: 1 });
+    expect(chooseTiling(layout(8, 8, 100), 1, 'hardware')).toMatchObject({ kSplits: 1 });
+    expect(chooseTiling(layout(1024, 1024, 4096), 1, 'hardware')).toMatchObject({ kSplits: 1 });
+    // SwiftShader splits only to give its second core work: measured slower otherwise.
+    expect(chooseTiling(layout(8, 8, 1000), 1, 'software')).toMatchObject({ kSplits: 2, kChunk: 500 });
+    expect(chooseTiling(layout(100, 64, 256), 1, 'software')).toMatchObject({ kSplits: 1 });
   });
 });
 
