@@ -1,9 +1,11 @@
 // Variables: tensors whose value persists across steps and can be assigned, such as a layer's
 // weights. Tapes watch trainable variables automatically; tidy scopes never dispose them.
 
+import type { Storage } from '../backend/storage';
 import { formatShape, type DType } from '../backend/types';
 import { tensor, type TensorValues } from '../tensor/creation';
 import { keep } from '../tensor/memory';
+import { activeTracer } from '../tensor/trace';
 import { Tensor } from '../tensor/tensor';
 import { cast } from '../ops/elementwise';
 import { setTrainableVariableTest } from './tape';
@@ -49,7 +51,13 @@ export class Variable extends Tensor {
       throw new Error(`Variable.assign (${this.name}): dtype ${value.dtype} differs from the variable's ${this.dtype}.`);
     }
     this.replaceStorage(value.storage.retain());
+    activeTracer()?.assign(this, value);
     return this;
+  }
+
+  /** @internal Takes a storage of the variable's shape and dtype as its value (a replayed step's assignment). */
+  adoptStorage(storage: Storage): void {
+    this.replaceStorage(storage.retain());
   }
 }
 

@@ -33,6 +33,13 @@ export interface CompileArgs {
   loss: LossSpec;
   metrics?: MetricSpec;
   lossWeights?: number[] | Record<string, number>;
+  /**
+   * Run every `fit` step eagerly, as written (default false, as in Keras). By default `fit`
+   * traces `trainStep` and replays the recorded GPU work once a step repeats: the result is the
+   * same, but JavaScript side effects of a custom trainStep (logging, counters) happen only on the
+   * first few steps. Set it to debug a trainStep.
+   */
+  runEagerly?: boolean;
 }
 
 /** `this.compiledLoss(y, yPred, { regularizationLosses })`, as in TF 2.x training steps. */
@@ -64,6 +71,8 @@ export type StepLogs = Record<string, Tensor | number>;
 export class Model extends Layer {
   /** Set by a callback to end `fit` after the current batch. */
   stopTraining = false;
+  /** Whether `fit` runs trainStep eagerly at every step instead of replaying it (see compile). */
+  runEagerly = false;
   optimizer!: Optimizer;
   compiledLoss!: CompiledLossFunction;
   compiledMetrics!: CompiledMetrics;
@@ -137,7 +146,7 @@ export class Model extends Layer {
   }
 
   /** Configures training: optimizer, loss and metrics. */
-  compile({ optimizer = 'rmsprop', loss, metrics, lossWeights }: CompileArgs): void {
+  compile({ optimizer = 'rmsprop', loss, metrics, lossWeights, runEagerly = false }: CompileArgs): void {
     if (loss === undefined) throw new Error(`compile: a loss is required (a name such as 'mse', a function (yTrue, yPred) => Tensor, or a Loss).`);
     const outputNames = this.outputNames();
     // Everything is resolved before anything is assigned: a bad name leaves the previous compile intact.
@@ -145,6 +154,7 @@ export class Model extends Layer {
     const compiled = new CompiledLoss(loss, lossWeights, outputNames);
     const compiledMetrics = new CompiledMetrics(metrics, outputNames);
     this.optimizer = resolvedOptimizer;
+    this.runEagerly = runEagerly;
     this.compileArgs = { optimizer: resolvedOptimizer, loss, metrics, lossWeights };
     this.compiledLossTerms = compiled;
     this.compiledMetrics = compiledMetrics;

@@ -1,5 +1,6 @@
 // The epoch loop of `fit`: data uploaded once, a shuffled permutation per epoch uploaded once,
-// batches gathered on the device, every step inside a tidy scope, logs read back once per epoch
+// batches gathered on the device, every step inside a tidy scope and, unless the model runs
+// eagerly, replayed from a trace once it repeats (step_capture.ts), logs read back once per epoch
 // (per batch only for callbacks that ask), validation, callbacks and yielding to the event loop.
 
 import { History, type Callback, type Logs } from '../callbacks/callback';
@@ -11,7 +12,8 @@ import { submitRecordedWork } from '../backend/engine';
 import { drawSeed } from '../ops/random';
 import { slice } from '../ops/shape';
 import { checkBatchSize, checkFinite, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
-import { disposeLogs, unlist, type Model, type StepLogs } from './model';
+import { disposeLogs, unlist, type Model, type StepData, type StepLogs } from './model';
+import { StepCompiler } from './step_capture';
 
 export interface FitOptions {
   epochs?: number;
@@ -54,6 +56,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
   const xs = toDataset(x, 'x', 'fit');
   const ys = toDataset(y, 'y', 'fit');
   const owned: Tensor[] = [];
+  let compiler: StepCompiler | null = null;
   const validation = options.validationData ? [toDataset(options.validationData[0], 'validation x', 'fit'), toDataset(options.validationData[1], 'validation y', 'fit')] : null;
   try {
     const total = sampleCount('fit', [['x', xs.tensors], ['y', ys.tensors]]);
@@ -88,6 +91,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     model.stopTraining = false;
     model.history = history;
     const nonFinite = new NonFiniteLossTracker();
+    compiler = model.runEagerly ? null : new StepCompiler(model);
     for (const cb of callbacks) await cb.onTrainBegin({});
     let lastYield = now();
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -102,7 +106,8 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           const size = Math.min(batchSize, count - start);
           const next = tidy(() => {
             const indices = slice(order, [start], [size]);
-            return model.trainStep([unlist(takeRows(trainX, indices)), unlist(takeRows(trainY, indices))]);
+            const data: StepData = [unlist(takeRows(trainX, indices)), unlist(takeRows(trainY, indices))];
+            return compiler ? compiler.run(data) : model.trainStep(data);
           });
           disposeLogs(logs);
           logs = next;
@@ -135,6 +140,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     for (const cb of callbacks) await cb.onTrainEnd({});
     return history;
   } finally {
+    compiler?.dispose();
     for (const t of owned) t.dispose();
     release(xs);
     release(ys);

@@ -8,6 +8,7 @@ import { Storage } from '../backend/storage';
 import { arrayFor, formatShape, sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
 import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { Tensor } from '../tensor/tensor';
+import { activeTracer } from '../tensor/trace';
 
 export interface CpuTensor {
   values: TypedArray;
@@ -58,7 +59,9 @@ export function runKernel<Attrs>(kernel: Kernel<Attrs>, inputs: readonly Tensor[
   if (anyWork) {
     kernel.webgpu(gpu, inputs.map((t) => ({ buffer: t.storage.buffer!, shape: t.shape, dtype: t.dtype, size: t.size })), outs, attrs);
   }
-  return outs.map((o) => new Tensor(Storage.webgpu(gpu, o.buffer), o.shape, o.dtype));
+  const tensors = outs.map((o) => new Tensor(Storage.webgpu(gpu, o.buffer), o.shape, o.dtype));
+  activeTracer()?.kernel(kernel, attrs, inputs, tensors);
+  return tensors;
 }
 
 /** Runs a single-output kernel. */

@@ -13,6 +13,7 @@ import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
+import { activeTracer } from '../tensor/trace';
 import { runKernel, runKernel1, type Kernel, type OutputSpec } from './kernel';
 import { sum as sumOver } from './reduce';
 import { scatterAdd } from './scatter';
@@ -661,6 +662,7 @@ function sum(values: readonly number[]): number {
 /** The same storage in another shape (reshape, expandDims, squeeze, and ops that change nothing). */
 function view(op: string, x: Tensor, shape: readonly number[]): Tensor {
   if (x.isDisposed) throw new Error(`${op}: a tensor of shape ${formatShape(x.shape)} was used after it was disposed.`);
+  activeTracer()?.view(x);
   const y = new Tensor(x.storage.retain(), shape, x.dtype);
   recordFloat(op, x, y, () => ([dy]) => [reshape(dy, x.shape)]);
   return y;

@@ -9,6 +9,7 @@ import { formatShape } from '../backend/types';
 import { scalar } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import { Tensor } from '../tensor/tensor';
+import { stepEffect, stepGuard } from '../tensor/trace';
 import { fill } from '../ops/creation';
 import { clip, div } from '../ops/elementwise';
 import { clone } from '../ops/clone';
@@ -158,6 +159,9 @@ export abstract class Optimizer {
     });
     if (pairs.length === 0) throw new Error(`${className}.applyGradients: no gradients provided for any variable.`);
 
+    // A replayed training step reuses this update's constants: it holds while the configuration
+    // (the learning rate included) and the updated variables stay the same.
+    stepGuard('optimizer', () => `${JSON.stringify(this.getConfig())}|${this.lr}|${pairs.map(([, v]) => v.name).join(',')}`);
     const learningRate = this.lr;
     const rule = this.updateRule(learningRate, this.iterations + 1);
     const decayFactor = this.weightDecay ? 1 - learningRate * this.weightDecay : 1;
@@ -171,7 +175,7 @@ export abstract class Optimizer {
         slots.forEach((slot, j) => slot.assign(slotValues[j]));
       });
     });
-    this.iterations++;
+    stepEffect('optimizer step count', () => this.iterations++);
   }
 
   /** Creates the slots of these variables now rather than on their first update (e.g. before setWeights). */

@@ -2,6 +2,7 @@
 // everything computed from them stays on the active backend.
 
 import { activeGpu, getBackend } from '../backend/engine';
+import { activeTracer } from './trace';
 import { Storage } from '../backend/storage';
 import { formatShape, sizeOf, type DType, type TypedArray } from '../backend/types';
 import { Tensor, type NestedArray } from './tensor';
@@ -41,7 +42,9 @@ export function scalar(value: number | boolean, dtype?: DType): Tensor {
 export function fromTypedArray(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
   if (getBackend() === 'cpu') return new Tensor(Storage.cpu(values), shape, dtype);
   const gpu = activeGpu();
-  return new Tensor(Storage.webgpu(gpu, gpu.upload(values)), shape, dtype);
+  const uploaded = new Tensor(Storage.webgpu(gpu, gpu.upload(values)), shape, dtype);
+  activeTracer()?.upload(uploaded, values);
+  return uploaded;
 }
 
 function inferShape(values: TensorValues): number[] {

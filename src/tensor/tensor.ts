@@ -4,6 +4,7 @@
 import type { Storage } from '../backend/storage';
 import { formatShape, sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
 import { retrackTensor, trackTensor, untrackTensor } from './memory';
+import { activeTracer } from './trace';
 import * as elementwise from '../ops/elementwise';
 import * as reduce from '../ops/reduce';
 import * as shapeOps from '../ops/shape';
@@ -63,6 +64,7 @@ export class Tensor {
   /** Copies the values to the CPU (after all pending GPU work that writes them). */
   async data(): Promise<TypedArray> {
     const storage = this.storage;
+    activeTracer()?.read();
     if (storage.values) return storage.values.slice(0, this.size);
     return storage.gpu!.read(storage.buffer!, this.size, this.dtype);
   }

@@ -1,0 +1,346 @@
+// Compiled training steps: what `fit` runs unless the model was compiled with `runEagerly: true`,
+// as Keras runs train_step as a compiled function by default. For each batch signature (the shapes
+// and dtypes of x, y and sample weights), the first step runs eagerly (layers build, optimizer
+// slots appear), the next two are traced, and when both traces agree the step is replayed from
+// then on: the recorded kernels are dispatched again with the new batch, the variables' current
+// values and the recorded attributes, without running layers, the tape, tidy scopes or op checks,
+// so the JavaScript cost of a step no longer grows with the number of ops. Uniforms, pipelines and
+// (through the recorder's cache) bind groups are all that remains per dispatch.
+//
+// A trace is a program over values: the batch, variables' values at the start of the step, tensors
+// that outlive steps (constants), CPU data uploaded during the step, and kernel outputs. Its results
+// are the variable assignments, the step's logs, CPU-side effects to repeat (the optimizer's step
+// count) and guards (the optimizer's configuration, which a callback may change). Traces that
+// differ (an attribute that follows the step count, such as Adam's bias correction, a dropout
+// seed or a learning-rate schedule; different uploaded data; a readback inside the step) mean the
+// step stays eager, so a replay computes exactly what the eager step would: the same kernels in
+// the same order on the same values. Side effects of a custom trainStep other than through
+// tensors, variables and stepEffect run only on the eager and traced steps, as with tf.function.
+
+import { Variable } from '../autograd/variable';
+import { activeGpu, getBackend } from '../backend/engine';
+import { Storage } from '../backend/storage';
+import { sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
+import type { GpuTensor, Kernel } from '../ops/kernel';
+import { Tensor } from '../tensor/tensor';
+import { traced, type StepTracer } from '../tensor/trace';
+import type { Model, StepData, StepLogs } from './model';
+
+type ValueSource =
+  | { kind: 'argument'; index: number }
+  | { kind: 'variable'; variable: Variable }
+  | { kind: 'constant'; storage: Storage }
+  | { kind: 'upload'; values: TypedArray; shape: ConcreteShape; dtype: DType }
+  | { kind: 'kernel' };
+
+interface ValueUse {
+  value: number;
+  shape: ConcreteShape;
+  dtype: DType;
+}
+
+interface TracedKernel {
+  kernel: Kernel<unknown>;
+  attrs: unknown;
+  inputs: ValueUse[];
+  outputs: ValueUse[];
+}
+
+type TracedResult = { key: string; number: number } | { key: string; tensor: ValueUse };
+
+/** One traced execution of a step: a program over values, and what it leaves behind. */
+class StepTrace implements StepTracer {
+  readonly kernels: TracedKernel[] = [];
+  readonly sources: ValueSource[] = [];
+  readonly assignments: Array<{ variable: Variable; value: number }> = [];
+  readonly effects: Array<{ name: string; effect: () => void }> = [];
+  readonly guards: Array<{ name: string; read: () => string; value: string }> = [];
+  results: TracedResult[] = [];
+  /** Why the step cannot be replayed, once known. */
+  unreplayable: string | null = null;
+  private readonly valueOf = new Map<Storage, number>();
+  /** Storages of the constants, kept alive until the trace is released. */
+  private readonly retained: Storage[] = [];
+
+  constructor(args: readonly Tensor[]) {
+    for (const [index, t] of args.entries()) {
+      if (this.valueOf.has(t.storage)) this.unreplayable = 'two batch tensors share memory';
+      else this.define(t.storage, { kind: 'argument', index });
+    }
+  }
+
+  kernel(kernel: object, attrs: unknown, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+    const inputUses = inputs.map((t) => this.use(t));
+    const outputUses = outputs.map((t) => ({ value: this.define(t.storage, { kind: 'kernel' }), shape: t.shape, dtype: t.dtype }));
+    this.kernels.push({ kernel: kernel as Kernel<unknown>, attrs, inputs: inputUses, outputs: outputUses });
+  }
+
+  upload(tensor: Tensor, values: TypedArray): void {
+    this.define(tensor.storage, { kind: 'upload', values: values.slice(), shape: tensor.shape, dtype: tensor.dtype });
+  }
+
+  assign(variable: Tensor, value: Tensor): void {
+    this.assignments.push({ variable: variable as Variable, value: this.use(value).value });
+  }
+
+  view(source: Tensor): void {
+    this.use(source);
+  }
+
+  read(): void {
+    this.unreplayable ??= 'the step reads GPU data back';
+  }
+
+  effect(name: string, effect: () => void): void {
+    this.effects.push({ name, effect });
+  }
+
+  guard(name: string, read: () => string): void {
+    this.guards.push({ name, read, value: read() });
+  }
+
+  /** Records the step's logs. */
+  finish(logs: StepLogs): void {
+    this.results = Object.entries(logs).map(([key, v]): TracedResult => (typeof v === 'number' ? { key, number: v } : { key, tensor: this.use(v) }));
+  }
+
+  /** Whether `other` is the same program: same kernels and attributes over the same values. */
+  sameAs(other: StepTrace): boolean {
+    return (
+      this.unreplayable === null &&
+      other.unreplayable === null &&
+      sameList(this.kernels, other.kernels, (a, b) => a.kernel === b.kernel && sameValue(a.attrs, b.attrs) && sameList(a.inputs, b.inputs, sameUse) && sameList(a.outputs, b.outputs, sameUse)) &&
+      sameList(this.sources, other.sources, sameSource) &&
+      sameList(this.assignments, other.assignments, (a, b) => a.variable === b.variable && a.value === b.value) &&
+      sameList(this.effects, other.effects, (a, b) => a.name === b.name) &&
+      sameList(this.guards, other.guards, (a, b) => a.name === b.name && a.value === b.value) &&
+      sameList(this.results, other.results, (a, b) => a.key === b.key && ('number' in a ? 'number' in b && Object.is(a.number, b.number) : 'tensor' in b && sameUse(a.tensor, b.tensor)))
+    );
+  }
+
+  release(): void {
+    for (const storage of this.retained) storage.release();
+    this.retained.length = 0;
+  }
+
+  private use(t: Tensor): ValueUse {
+    let value = this.valueOf.get(t.storage);
+    if (value === undefined) {
+      // A tensor from before the step: a variable's current value, or a constant. (A view of a
+      // variable made in the step was defined as the variable when it was made: see view().)
+      value = t instanceof Variable ? this.define(t.storage, { kind: 'variable', variable: t }) : this.define(this.retain(t.storage), { kind: 'constant', storage: t.storage });
+    }
+    return { value, shape: t.shape, dtype: t.dtype };
+  }
+
+  private define(storage: Storage, source: ValueSource): number {
+    const value = this.sources.length;
+    this.sources.push(source);
+    this.valueOf.set(storage, value);
+    return value;
+  }
+
+  private retain(storage: Storage): Storage {
+    this.retained.push(storage.retain());
+    return storage;
+  }
+}
+
+/** A trace turned into a replayable step. */
+class CompiledStep {
+  /** Uses of each kernel output by later kernels, assignments and logs: released after the last. */
+  private readonly useCounts: number[];
+  /** The data the step uploads, on the GPU once for all replays. */
+  private readonly uploads = new Map<number, Storage>();
+
+  constructor(private readonly trace: StepTrace) {
+    const gpu = activeGpu();
+    trace.sources.forEach((source, value) => {
+      if (source.kind === 'upload') this.uploads.set(value, Storage.webgpu(gpu, gpu.upload(source.values)));
+    });
+    this.useCounts = trace.sources.map(() => 0);
+    for (const k of trace.kernels) for (const input of k.inputs) this.useCounts[input.value]++;
+    for (const a of trace.assignments) this.useCounts[a.value]++;
+    for (const r of trace.results) if ('tensor' in r) this.useCounts[r.tensor.value]++;
+  }
+
+  /** Runs the step on new batch tensors; null when a guard changed (the step must run eagerly). */
+  replay(args: readonly Tensor[]): StepLogs | null {
+    const { trace } = this;
+    if (trace.guards.some((g) => g.read() !== g.value)) return null;
+    const gpu = activeGpu();
+    const values: Array<Storage | null> = trace.sources.map((source, value) => {
+      switch (source.kind) {
+        case 'argument': return args[source.index].storage;
+        case 'variable': return source.variable.storage;
+        case 'constant': return source.storage;
+        case 'upload': return this.uploads.get(value)!;
+        case 'kernel': return null;
+      }
+    });
+    const remaining = [...this.useCounts];
+    const owned = new Set<number>();
+    const consume = (value: number) => {
+      if (--remaining[value] === 0 && owned.delete(value)) values[value]!.release();
+    };
+    try {
+      for (const { kernel, attrs, inputs, outputs } of trace.kernels) {
+        const gpuInputs = inputs.map((u): GpuTensor => ({ buffer: values[u.value]!.buffer!, shape: u.shape, dtype: u.dtype, size: sizeOf(u.shape) }));
+        const gpuOutputs = outputs.map((u): GpuTensor => {
+          const size = sizeOf(u.shape);
+          return { buffer: gpu.allocate(size * 4), shape: u.shape, dtype: u.dtype, size };
+        });
+        if (gpuOutputs.some((o) => o.size > 0)) kernel.webgpu(gpu, gpuInputs, gpuOutputs, attrs);
+        outputs.forEach((u, k) => {
+          values[u.value] = Storage.webgpu(gpu, gpuOutputs[k].buffer);
+          owned.add(u.value);
+          if (remaining[u.value] === 0) {
+            owned.delete(u.value);
+            values[u.value]!.release();
+          }
+        });
+        for (const u of inputs) consume(u.value);
+      }
+      for (const { variable, value } of trace.assignments) {
+        variable.adoptStorage(values[value]!);
+        consume(value);
+      }
+      const logs: StepLogs = {};
+      for (const r of trace.results) {
+        if ('number' in r) {
+          logs[r.key] = r.number;
+        } else {
+          logs[r.key] = new Tensor(values[r.tensor.value]!.retain(), r.tensor.shape, r.tensor.dtype);
+          consume(r.tensor.value);
+        }
+      }
+      for (const { effect } of trace.effects) effect();
+      return logs;
+    } finally {
+      for (const value of owned) values[value]!.release();
+    }
+  }
+
+  dispose(): void {
+    this.trace.release();
+    for (const storage of this.uploads.values()) storage.release();
+    this.uploads.clear();
+  }
+}
+
+type Phase = { kind: 'eager once' } | { kind: 'trace' } | { kind: 'compare'; first: StepTrace } | { kind: 'compiled'; step: CompiledStep } | { kind: 'eager' };
+
+/**
+ * The compiled steps of one `fit`: one state per batch signature. Call `dispose()` when training
+ * ends; it frees what the traces keep alive.
+ */
+export class StepCompiler {
+  private readonly phases = new Map<string, Phase>();
+
+  constructor(private readonly model: Model) {}
+
+  run(data: StepData): StepLogs {
+    if (getBackend() !== 'webgpu') return this.model.trainStep(data);
+    const args = data.flat().filter((t): t is Tensor => t instanceof Tensor);
+    const key = signature(data);
+    const phase = this.phases.get(key) ?? { kind: 'eager once' };
+    switch (phase.kind) {
+      case 'compiled': {
+        const logs = phase.step.replay(args);
+        if (logs) return logs;
+        // A guard changed (say, the learning rate): trace again from the next step.
+        phase.step.dispose();
+        this.phases.set(key, { kind: 'trace' });
+        return this.model.trainStep(data);
+      }
+      case 'eager once':
+        this.phases.set(key, { kind: 'trace' });
+        return this.model.trainStep(data);
+      case 'trace': {
+        const [logs, trace] = this.traceStep(data, args);
+        this.phases.set(key, { kind: 'compare', first: trace });
+        return logs;
+      }
+      case 'compare': {
+        const [logs, trace] = this.traceStep(data, args);
+        const same = phase.first.sameAs(trace);
+        phase.first.release();
+        if (same) {
+          this.phases.set(key, { kind: 'compiled', step: new CompiledStep(trace) });
+        } else {
+          trace.release();
+          this.phases.set(key, { kind: 'eager' });
+        }
+        return logs;
+      }
+      case 'eager':
+        return this.model.trainStep(data);
+    }
+  }
+
+  /** Whether steps of this data's signature are being replayed (for tests). */
+  isCompiled(data: StepData): boolean {
+    return this.phases.get(signature(data))?.kind === 'compiled';
+  }
+
+  dispose(): void {
+    for (const phase of this.phases.values()) {
+      if (phase.kind === 'compiled') phase.step.dispose();
+      if (phase.kind === 'compare') phase.first.release();
+    }
+    this.phases.clear();
+  }
+
+  private traceStep(data: StepData, args: readonly Tensor[]): [StepLogs, StepTrace] {
+    const trace = new StepTrace(args);
+    try {
+      const logs = traced(trace, () => this.model.trainStep(data));
+      trace.finish(logs);
+      return [logs, trace];
+    } catch (e) {
+      trace.release();
+      throw e;
+    }
+  }
+}
+
+/** The structure, shapes and dtypes of a step's data. */
+function signature(data: StepData): string {
+  return data.map((part) => (part === undefined ? '-' : [part].flat().map((t) => `${t.dtype}[${t.shape.join(',')}]`).join(part instanceof Tensor ? '' : ';'))).join('|');
+}
+
+function sameUse(a: ValueUse, b: ValueUse): boolean {
+  return a.value === b.value && a.dtype === b.dtype && sameValue(a.shape, b.shape);
+}
+
+function sameSource(a: ValueSource, b: ValueSource): boolean {
+  switch (a.kind) {
+    case 'argument': return b.kind === 'argument' && a.index === b.index;
+    case 'variable': return b.kind === 'variable' && a.variable === b.variable;
+    case 'constant': return b.kind === 'constant' && a.storage === b.storage;
+    case 'upload': return b.kind === 'upload' && a.dtype === b.dtype && sameValue(a.shape, b.shape) && sameValue(a.values, b.values);
+    case 'kernel': return b.kind === 'kernel';
+  }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a.length === b.length && a.every((x, i) => same(x, b[i]));
+}
+
+/** Structural equality of kernel attributes: numbers (NaN equals NaN), arrays, plain objects; anything else by identity. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (ArrayBuffer.isView(a) || Array.isArray(a)) {
+    const x = a as ArrayLike<unknown>;
+    const y = b as ArrayLike<unknown>;
+    if (!(ArrayBuffer.isView(b) || Array.isArray(b)) || x.length !== y.length || a.constructor !== b.constructor) return false;
+    for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i])) return false;
+    return true;
+  }
+  const plain = (o: object) => Object.getPrototypeOf(o) === Object.prototype || Object.getPrototypeOf(o) === null;
+  if (!plain(a) || !plain(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.hasOwn(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -1,0 +1,169 @@
+// Compiled training steps: fit traces trainStep and replays it once two traces agree. A replayed
+// fit must train exactly as an eager one (same kernels on the same values: bit-identical weights
+// and losses), stay eager where a step changes from one batch to the next (Adam's bias correction),
+// follow a learning rate a callback changes, count optimizer steps, and leave no memory behind.
+
+import { describe, expect, it, vi } from 'vitest';
+import { GradientTape, LambdaCallback, Model, Sequential, layers, memory, ops, optimizers, type CallArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
+import { currentGpu } from '../../src/backend/engine';
+import { settleGarbage, useWebGPU } from '../helpers';
+
+useWebGPU();
+
+const SAMPLES = 64;
+const BATCH = 16;
+
+function data(): { x: Tensor; y: Tensor } {
+  const x = ops.randomUniform([SAMPLES, 6], { minval: -1, maxval: 1, seed: 11 });
+  const classes = ops.cast(ops.randomUniform([SAMPLES], { minval: 0, maxval: 3, seed: 12 }), 'int32');
+  return { x, y: ops.oneHot(classes, 3) };
+}
+
+type Optimizer = 'sgd' | 'momentum' | 'adam';
+
+function makeOptimizer(kind: Optimizer) {
+  if (kind === 'adam') return new optimizers.Adam({ learningRate: 0.01 });
+  return new optimizers.SGD({ learningRate: 0.1, momentum: kind === 'momentum' ? 0.9 : 0 });
+}
+
+/** Two classifiers with the same initial weights, one compiled to replay steps and one eager. */
+function twins(kind: Optimizer): [Sequential, Sequential] {
+  const make = (runEagerly: boolean) => {
+    const model = new Sequential();
+    model.add(new layers.Dense({ units: 8, activation: 'relu', inputShape: [6] }));
+    model.add(new layers.Dense({ units: 3, activation: 'softmax' }));
+    model.compile({ optimizer: makeOptimizer(kind), loss: 'categoricalCrossentropy', metrics: ['accuracy'], runEagerly });
+    return model;
+  };
+  const [compiled, eager] = [make(false), make(true)];
+  eager.setWeights(compiled.getWeights());
+  return [compiled, eager];
+}
+
+async function weightsOf(model: Sequential): Promise<number[][]> {
+  return Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
+}
+
+/** Counts calls of the first Dense layer's call(), i.e. steps that ran the layers. */
+function countLayerCalls(model: Sequential) {
+  return vi.spyOn(model.layers[0], 'call');
+}
+
+describe('compiled fit', () => {
+  it.each(['sgd', 'momentum'] as const)('replays %s steps and trains bit-identically to an eager fit', async (kind) => {
+    const { x, y } = data();
+    const [compiled, eager] = twins(kind);
+    const calls = countLayerCalls(compiled);
+    const options = { epochs: 3, batchSize: BATCH, shuffle: true, seed: 7, verbose: 0 as const };
+    const [a, b] = [await compiled.fit(x, y, options), await eager.fit(x, y, options)];
+    // 12 steps of one batch shape: one eager, two traced, nine replayed.
+    expect(calls).toHaveBeenCalledTimes(3);
+    expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+    expect(compiled.optimizer.iterations).toBe(12);
+    const [slot] = compiled.optimizer.variables;
+    if (kind === 'momentum') expect(Array.from(await slot.data())).toEqual(Array.from(await eager.optimizer.variables[0].data()));
+  });
+
+  it('keeps Adam eager: its update constants change every step', async () => {
+    const { x, y } = data();
+    const [compiled, eager] = twins('adam');
+    const calls = countLayerCalls(compiled);
+    const options = { epochs: 2, batchSize: BATCH, shuffle: false, verbose: 0 as const };
+    const [a, b] = [await compiled.fit(x, y, options), await eager.fit(x, y, options)];
+    expect(calls).toHaveBeenCalledTimes(8);
+    expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+  });
+
+  it('follows a learning rate that a callback changes, and a last batch of another size', async () => {
+    const { x, y } = data();
+    const [compiled, eager] = twins('sgd');
+    const halve = (model: Sequential) => new LambdaCallback({ onEpochEnd: () => void (model.optimizer.learningRate = (model.optimizer.learningRate as number) / 2) });
+    const options = { epochs: 4, batchSize: 24, shuffle: false, verbose: 0 as const };
+    const [a, b] = [await compiled.fit(x, y, { ...options, callbacks: [halve(compiled)] }), await eager.fit(x, y, { ...options, callbacks: [halve(eager)] })];
+    expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+  });
+
+  it('reads variables at each replay, also through a view, when a callback assigns them between steps', async () => {
+    class Scaled extends layers.Layer {
+      scale!: Variable;
+      override build(inputShape: Shape): void {
+        this.scale = this.addWeight({ name: 'scale', shape: [inputShape[1] as number], initializer: 'ones', trainable: false });
+      }
+      override call(x: Tensor): Tensor {
+        return x.mul(ops.reshape(this.scale, [1, -1]));
+      }
+    }
+    const { x, y } = data();
+    const make = (runEagerly: boolean) => {
+      const model = new Sequential();
+      model.add(new Scaled({ inputShape: [6] }));
+      model.add(new layers.Dense({ units: 3, activation: 'softmax' }));
+      model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy', runEagerly });
+      return model;
+    };
+    const [compiled, eager] = [make(false), make(true)];
+    eager.setWeights(compiled.getWeights());
+    const rescale = (model: Sequential) =>
+      new LambdaCallback({ onBatchEnd: (batch) => void (batch === 2 && (model.layers[0] as Scaled).scale.assign(ops.fill([6], 0.5))) });
+    const options = { epochs: 2, batchSize: BATCH, shuffle: false, verbose: 0 as const };
+    const [a, b] = [await compiled.fit(x, y, { ...options, callbacks: [rescale(compiled)] }), await eager.fit(x, y, { ...options, callbacks: [rescale(eager)] })];
+    expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+  });
+
+  it('replays a custom trainStep with a GradientTape', async () => {
+    class Custom extends Model {
+      dense = new layers.Dense({ units: 3 });
+      override call(x: Tensor, args: CallArgs = {}) {
+        return this.dense.apply(x, args) as Tensor;
+      }
+      override trainStep([x, y]: StepData): StepLogs {
+        const tape = new GradientTape();
+        const loss = tape.record(() => ops.mean(ops.square(ops.sub(this.apply(x as Tensor, { training: true }) as Tensor, y as Tensor))));
+        const vars = this.trainableWeights;
+        const grads = tape.gradient(loss, vars);
+        this.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]]));
+        return { loss };
+      }
+    }
+    const { x, y } = data();
+    const make = (runEagerly: boolean) => {
+      const model = new Custom();
+      model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.05 }), loss: 'mse', runEagerly });
+      model.apply(x);
+      return model;
+    };
+    const [compiled, eager] = [make(false), make(true)];
+    eager.setWeights(compiled.getWeights());
+    const calls = vi.spyOn(compiled.dense, 'call');
+    const options = { epochs: 2, batchSize: BATCH, shuffle: false, verbose: 0 as const };
+    const [a, b] = [await compiled.fit(x, y, options), await eager.fit(x, y, options)];
+    expect(calls).toHaveBeenCalledTimes(3);
+    expect(a.history).toEqual(b.history);
+    expect(Array.from(await compiled.getWeights()[0].data())).toEqual(Array.from(await eager.getWeights()[0].data()));
+  });
+
+  it('dispatches the same kernels as an eager fit and leaves memory as it found it', async () => {
+    const { x, y } = data();
+    const [compiled, eager] = twins('momentum');
+    const options = { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 as const };
+    await compiled.fit(x, y, options);
+    await eager.fit(x, y, options);
+    await settleGarbage();
+    const before = memory();
+    const recorder = currentGpu()!.recorder;
+    const dispatches = vi.spyOn(recorder, 'dispatch');
+    await compiled.fit(x, y, { ...options, epochs: 5 });
+    const replayed = dispatches.mock.calls.length;
+    dispatches.mockClear();
+    await eager.fit(x, y, { ...options, epochs: 5 });
+    expect(replayed).toBe(dispatches.mock.calls.length);
+    dispatches.mockRestore();
+    await settleGarbage();
+    expect(memory().liveTensors).toBe(before.liveTensors);
+    expect(memory().gpuBytes).toBe(before.gpuBytes);
+  });
+});
