@@ -18,6 +18,7 @@ import { checkBatchSize, release, sampleCount, sliceRows, toDataset, type DataIn
 import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
 import { runFit, readLogs, type FitOptions } from './training';
+import { StepCompiler } from './step_capture';
 import type { IOTarget, ModelInfo } from '../io/handlers';
 import type { SaveOptions } from '../io/model_io';
 
@@ -73,6 +74,8 @@ export class Model extends Layer {
   stopTraining = false;
   /** Whether `fit` runs trainStep eagerly at every step instead of replaying it (see compile). */
   runEagerly = false;
+  /** The replayable training steps of `fit`, kept from one fit to the next until compile() (Keras's train_function). */
+  private stepCompiler: StepCompiler | null = null;
   optimizer!: Optimizer;
   compiledLoss!: CompiledLossFunction;
   compiledMetrics!: CompiledMetrics;
@@ -155,6 +158,8 @@ export class Model extends Layer {
     const compiledMetrics = new CompiledMetrics(metrics, outputNames);
     this.optimizer = resolvedOptimizer;
     this.runEagerly = runEagerly;
+    this.stepCompiler?.dispose();
+    this.stepCompiler = null;
     this.compileArgs = { optimizer: resolvedOptimizer, loss, metrics, lossWeights };
     this.compiledLossTerms = compiled;
     this.compiledMetrics = compiledMetrics;
@@ -331,9 +336,16 @@ export class Model extends Layer {
    * model.dispose();   // memory().gpuBytes drops by the size of the weights and optimizer slots
    */
   dispose(): void {
+    this.stepCompiler?.dispose();
+    this.stepCompiler = null;
     for (const w of this.weights) w.dispose();
     this.optimizer?.dispose();
     for (const m of this.metrics) m.dispose();
+  }
+
+  /** @internal The compiled training steps `fit` uses (created on first use). */
+  compiledSteps(): StepCompiler {
+    return (this.stepCompiler ??= new StepCompiler(this));
   }
 
   /** Resets the loss tracker and every compiled metric. */

@@ -231,8 +231,8 @@ class CompiledStep {
 type Phase = { kind: 'eager once' } | { kind: 'trace' } | { kind: 'compare'; first: StepTrace } | { kind: 'compiled'; step: CompiledStep } | { kind: 'eager' };
 
 /**
- * The compiled steps of one `fit`: one state per batch signature. Call `dispose()` when training
- * ends; it frees what the traces keep alive.
+ * The compiled steps of a model: one state per batch signature, kept across fit calls until the
+ * model is compiled again or disposed (`dispose()` frees what the traces keep alive).
  */
 export class StepCompiler {
   private readonly phases = new Map<string, Phase>();

@@ -13,7 +13,6 @@ import { drawSeed } from '../ops/random';
 import { slice } from '../ops/shape';
 import { checkBatchSize, checkFinite, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
 import { disposeLogs, unlist, type Model, type StepData, type StepLogs } from './model';
-import { StepCompiler } from './step_capture';
 
 export interface FitOptions {
   epochs?: number;
@@ -56,7 +55,6 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
   const xs = toDataset(x, 'x', 'fit');
   const ys = toDataset(y, 'y', 'fit');
   const owned: Tensor[] = [];
-  let compiler: StepCompiler | null = null;
   const validation = options.validationData ? [toDataset(options.validationData[0], 'validation x', 'fit'), toDataset(options.validationData[1], 'validation y', 'fit')] : null;
   try {
     const total = sampleCount('fit', [['x', xs.tensors], ['y', ys.tensors]]);
@@ -91,7 +89,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     model.stopTraining = false;
     model.history = history;
     const nonFinite = new NonFiniteLossTracker();
-    compiler = model.runEagerly ? null : new StepCompiler(model);
+    const compiler = model.runEagerly ? null : model.compiledSteps();
     for (const cb of callbacks) await cb.onTrainBegin({});
     let lastYield = now();
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -140,7 +138,6 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     for (const cb of callbacks) await cb.onTrainEnd({});
     return history;
   } finally {
-    compiler?.dispose();
     for (const t of owned) t.dispose();
     release(xs);
     release(ys);

@@ -65,6 +65,19 @@ describe('compiled fit', () => {
     if (kind === 'momentum') expect(Array.from(await slot.data())).toEqual(Array.from(await eager.optimizer.variables[0].data()));
   });
 
+  it('keeps the compiled step from one fit to the next, until compile() is called again', async () => {
+    const { x, y } = data();
+    const [compiled] = twins('sgd');
+    const calls = countLayerCalls(compiled);
+    const options = { epochs: 1, batchSize: BATCH, verbose: 0 as const };
+    await compiled.fit(x, y, options);
+    await compiled.fit(x, y, options);
+    expect(calls).toHaveBeenCalledTimes(3);
+    compiled.compile({ optimizer: new optimizers.SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' });
+    await compiled.fit(x, y, options);
+    expect(calls).toHaveBeenCalledTimes(6);
+  });
+
   it('keeps Adam eager: its update constants change every step', async () => {
     const { x, y } = data();
     const [compiled, eager] = twins('adam');
