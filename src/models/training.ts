@@ -1,5 +1,5 @@
-// The epoch loop of `fit`: data uploaded once, a shuffled permutation per epoch uploaded once,
-// batches gathered on the device, every step inside a tidy scope and, unless the model runs
+// The epoch loop of `fit`: data uploaded once, a shuffled permutation per epoch whose batch
+// indices are uploaded per step, batches gathered on the device, every step inside a tidy scope and, unless the model runs
 // eagerly, replayed from a trace once it repeats (step_capture.ts), logs read back once per epoch
 // (per batch only for callbacks that ask), validation, callbacks and yielding to the event loop.
 
@@ -10,7 +10,6 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { submitRecordedWork } from '../backend/engine';
 import { drawSeed } from '../ops/random';
-import { slice } from '../ops/shape';
 import { checkBatchSize, checkFinite, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
 import { disposeLogs, unlist, type Model, type StepData, type StepLogs } from './model';
 
@@ -95,7 +94,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       model.resetMetrics();
       for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
-      const order = fromTypedArray(shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i), [count], 'int32');
+      const order = shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i);
       let logs: StepLogs = {};
       try {
         for (let step = 0; step < steps; step++) {
@@ -103,7 +102,8 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           const start = step * batchSize;
           const size = Math.min(batchSize, count - start);
           const next = tidy(() => {
-            const indices = slice(order, [start], [size]);
+            // The batch's indices are a small upload (no dispatch); its rows are gathered on the device.
+            const indices = fromTypedArray(order.slice(start, start + size), [size], 'int32');
             const data: StepData = [unlist(takeRows(trainX, indices)), unlist(takeRows(trainY, indices))];
             return compiler ? compiler.run(data) : model.trainStep(data);
           });
@@ -131,7 +131,6 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
         for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
       } finally {
         disposeLogs(logs);
-        order.dispose();
         nonFinite.endEpoch();
       }
     }
