@@ -8,6 +8,7 @@ import { addDisposalHolder, collectTensors, removeDisposalHolder, tidy, type Dis
 import type { Tensor } from '../tensor/tensor';
 import { formatShape } from '../backend/types';
 import { onesLike, zerosLike } from '../ops/creation';
+import { scalar } from '../tensor/creation';
 
 /**
  * Gradients of an op's inputs from the gradients of its outputs (null: no gradient for that input).
@@ -169,7 +170,8 @@ export class GradientTape implements DisposalHolder {
   private backpropagate(target: Tensor, sources: readonly Tensor[]): Array<Tensor | null> {
     const leadsToSource = this.tensorsDependingOn(sources);
     const grads = new Map<number, Tensor>();
-    grads.set(target.id, onesLike(target));
+    // A scalar loss is seeded with an uploaded 1 (no dispatch; a constant of a replayed step).
+    grads.set(target.id, target.rank === 0 && target.dtype === 'float32' ? scalar(1) : onesLike(target));
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const entry = this.entries[i];
       if (!entry.outputs.some((o) => grads.has(o.id))) continue;
