@@ -10,11 +10,12 @@
 // A trace is a program over values: the batch, variables' values at the start of the step, tensors
 // that outlive steps (constants), CPU data uploaded during the step, and kernel outputs. Its results
 // are the variable assignments, the step's logs, CPU-side effects to repeat (the optimizer's step
-// count) and guards (the optimizer's configuration, which a callback may change). Traces that
-// differ (an attribute that follows the step count, such as Adam's bias correction, a dropout
-// seed or a learning-rate schedule; different uploaded data; a readback inside the step) mean the
-// step stays eager, so a replay computes exactly what the eager step would: the same kernels in
-// the same order on the same values. Side effects of a custom trainStep other than through
+// count) and guards (the optimizer's configuration, which a callback may change). Attributes that
+// follow CPU-side state (Adam's bias correction, a learning-rate schedule, a fresh dropout seed)
+// are marked stepDependent and computed again by each replay, in the eager order. Traces that
+// differ otherwise (other attributes, uploaded data, a readback inside the step) keep the step
+// eager, so a replay computes exactly what the eager step would: the same kernels in the same
+// order on the same values. Side effects of a custom trainStep other than through
 // tensors, variables and stepEffect run only on the eager and traced steps, as with tf.function.
 
 import { Variable } from '../autograd/variable';
@@ -42,6 +43,8 @@ interface ValueUse {
 interface TracedKernel {
   kernel: Kernel<unknown>;
   attrs: unknown;
+  /** For attributes that follow the step (stepDependent): how a replay computes them. */
+  computeAttrs: (() => unknown) | undefined;
   inputs: ValueUse[];
   outputs: ValueUse[];
 }
@@ -59,6 +62,7 @@ class StepTrace implements StepTracer {
   /** Why the step cannot be replayed, once known. */
   unreplayable: string | null = null;
   private readonly valueOf = new Map<Storage, number>();
+  private readonly attrsComputedBy = new WeakMap<object, () => unknown>();
   /** Storages of the constants, kept alive until the trace is released. */
   private readonly retained: Storage[] = [];
 
@@ -72,7 +76,12 @@ class StepTrace implements StepTracer {
   kernel(kernel: object, attrs: unknown, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
     const inputUses = inputs.map((t) => this.use(t));
     const outputUses = outputs.map((t) => ({ value: this.define(t.storage, { kind: 'kernel' }), shape: t.shape, dtype: t.dtype }));
-    this.kernels.push({ kernel: kernel as Kernel<unknown>, attrs, inputs: inputUses, outputs: outputUses });
+    const computeAttrs = typeof attrs === 'object' && attrs !== null ? this.attrsComputedBy.get(attrs) : undefined;
+    this.kernels.push({ kernel: kernel as Kernel<unknown>, attrs, computeAttrs, inputs: inputUses, outputs: outputUses });
+  }
+
+  stepDependent(attrs: object, compute: () => object): void {
+    this.attrsComputedBy.set(attrs, compute);
   }
 
   upload(tensor: Tensor, values: TypedArray): void {
@@ -109,7 +118,7 @@ class StepTrace implements StepTracer {
     return (
       this.unreplayable === null &&
       other.unreplayable === null &&
-      sameList(this.kernels, other.kernels, (a, b) => a.kernel === b.kernel && sameValue(a.attrs, b.attrs) && sameList(a.inputs, b.inputs, sameUse) && sameList(a.outputs, b.outputs, sameUse)) &&
+      sameList(this.kernels, other.kernels, (a, b) => a.kernel === b.kernel && sameAttrs(a, b) && sameList(a.inputs, b.inputs, sameUse) && sameList(a.outputs, b.outputs, sameUse)) &&
       sameList(this.sources, other.sources, sameSource) &&
       sameList(this.assignments, other.assignments, (a, b) => a.variable === b.variable && a.value === b.value) &&
       sameList(this.effects, other.effects, (a, b) => a.name === b.name) &&
@@ -184,13 +193,13 @@ class CompiledStep {
       if (--remaining[value] === 0 && owned.delete(value)) values[value]!.release();
     };
     try {
-      for (const { kernel, attrs, inputs, outputs } of trace.kernels) {
+      for (const { kernel, attrs, computeAttrs, inputs, outputs } of trace.kernels) {
         const gpuInputs = inputs.map((u): GpuTensor => ({ buffer: values[u.value]!.buffer!, shape: u.shape, dtype: u.dtype, size: sizeOf(u.shape) }));
         const gpuOutputs = outputs.map((u): GpuTensor => {
           const size = sizeOf(u.shape);
           return { buffer: gpu.allocate(size * 4), shape: u.shape, dtype: u.dtype, size };
         });
-        if (gpuOutputs.some((o) => o.size > 0)) kernel.webgpu(gpu, gpuInputs, gpuOutputs, attrs);
+        if (gpuOutputs.some((o) => o.size > 0)) kernel.webgpu(gpu, gpuInputs, gpuOutputs, computeAttrs ? computeAttrs() : attrs);
         outputs.forEach((u, k) => {
           values[u.value] = Storage.webgpu(gpu, gpuOutputs[k].buffer);
           owned.add(u.value);
@@ -228,7 +237,12 @@ class CompiledStep {
   }
 }
 
-type Phase = { kind: 'eager once' } | { kind: 'trace' } | { kind: 'compare'; first: StepTrace } | { kind: 'compiled'; step: CompiledStep } | { kind: 'eager' };
+type Phase =
+  | { kind: 'eager once' }
+  | { kind: 'trace' }
+  | { kind: 'compare'; first: StepTrace }
+  | { kind: 'compiled'; step: CompiledStep; trainable: Variable[] }
+  | { kind: 'eager' };
 
 /**
  * The compiled steps of a model: one state per batch signature, kept across fit calls until the
@@ -246,9 +260,11 @@ export class StepCompiler {
     const phase = this.phases.get(key) ?? { kind: 'eager once' };
     switch (phase.kind) {
       case 'compiled': {
-        const logs = phase.step.replay(args);
+        // Which weights train is decided by JavaScript the replay skips (Keras asks for a new
+        // compile() after changing `trainable`; here the step is traced again).
+        const logs = sameList(phase.trainable, this.model.trainableWeights, (a, b) => a === b) ? phase.step.replay(args) : null;
         if (logs) return logs;
-        // A guard changed (say, the learning rate): trace again from the next step.
+        // A guard changed (say, the optimizer's momentum): trace again from the next step.
         phase.step.dispose();
         this.phases.set(key, { kind: 'trace' });
         return this.model.trainStep(data);
@@ -266,7 +282,7 @@ export class StepCompiler {
         const same = phase.first.sameAs(trace);
         phase.first.release();
         if (same) {
-          this.phases.set(key, { kind: 'compiled', step: new CompiledStep(trace) });
+          this.phases.set(key, { kind: 'compiled', step: new CompiledStep(trace), trainable: this.model.trainableWeights });
         } else {
           trace.release();
           this.phases.set(key, { kind: 'eager' });
@@ -307,6 +323,11 @@ export class StepCompiler {
 /** The structure, shapes and dtypes of a step's data. */
 function signature(data: StepData): string {
   return data.map((part) => (part === undefined ? '-' : [part].flat().map((t) => `${t.dtype}[${t.shape.join(',')}]`).join(part instanceof Tensor ? '' : ';'))).join('|');
+}
+
+/** Attributes that follow the step must be so in both traces; the others must be equal. */
+function sameAttrs(a: TracedKernel, b: TracedKernel): boolean {
+  return a.computeAttrs || b.computeAttrs ? Boolean(a.computeAttrs && b.computeAttrs) : sameValue(a.attrs, b.attrs);
 }
 
 function sameUse(a: ValueUse, b: ValueUse): boolean {

@@ -9,6 +9,7 @@ import type { DType } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import type { Tensor } from '../tensor/tensor';
+import { stepDependent } from '../tensor/trace';
 import { checkDtype, checkShape } from './validate';
 import { runKernel1, type Kernel } from './kernel';
 import randomShader from '../../shaders/random.wgsl?raw';
@@ -135,6 +136,14 @@ function resolveSeed(op: string, seed: number | undefined): number {
   return ((seed >>> 0) ^ (high === 0 ? 0 : pcgHash(high >>> 0))) >>> 0;
 }
 
+/**
+ * The kernel's attributes for `seed`: a fresh seed is drawn when none is given, and a replayed
+ * training step draws its own again (the same sequence as running the step eagerly).
+ */
+function seededAttrs(op: string, seed: number | undefined, attrsFor: (seed: number) => RandomAttrs): RandomAttrs {
+  return seed === undefined ? stepDependent(() => attrsFor(drawSeed())) : attrsFor(resolveSeed(op, seed));
+}
+
 function checkFinite(op: string, name: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${op}: ${name} must be a finite number, got ${String(value)}.`);
 }
@@ -155,8 +164,7 @@ function checkNormal(op: string, shape: readonly number[], { mean = 0, stddev = 
  */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
   checkNormal('randomNormal', shape, options);
-  const seed = resolveSeed('randomNormal', options.seed);
-  const attrs: RandomAttrs = { distribution: DISTRIBUTIONS.normal, seed, low: options.mean ?? 0, scale: options.stddev ?? 1 };
+  const attrs = seededAttrs('randomNormal', options.seed, (seed) => ({ distribution: DISTRIBUTIONS.normal, seed, low: options.mean ?? 0, scale: options.stddev ?? 1 }));
   return runKernel1(randomKernel, [], { shape, dtype: 'float32' }, attrs);
 }
 
@@ -182,9 +190,9 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
   } else if (!(minval <= maxval)) {
     throw new Error(`${op}: minval (${minval}) must not exceed maxval (${maxval}).`);
   }
-  const seed = resolveSeed(op, options.seed);
   const distribution = dtype === 'int32' ? DISTRIBUTIONS.uniformInt : DISTRIBUTIONS.uniform;
-  return runKernel1(randomKernel, [], { shape, dtype }, { distribution, seed, low: minval, scale: maxval - minval });
+  const attrs = seededAttrs(op, options.seed, (seed) => ({ distribution, seed, low: minval, scale: maxval - minval }));
+  return runKernel1(randomKernel, [], { shape, dtype }, attrs);
 }
 
 /**
@@ -198,7 +206,6 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
  */
 export function truncatedNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
   checkNormal('truncatedNormal', shape, options);
-  const seed = resolveSeed('truncatedNormal', options.seed);
-  const attrs: RandomAttrs = { distribution: DISTRIBUTIONS.truncatedNormal, seed, low: options.mean ?? 0, scale: options.stddev ?? 1 };
+  const attrs = seededAttrs('truncatedNormal', options.seed, (seed) => ({ distribution: DISTRIBUTIONS.truncatedNormal, seed, low: options.mean ?? 0, scale: options.stddev ?? 1 }));
   return runKernel1(randomKernel, [], { shape, dtype: 'float32' }, attrs);
 }

@@ -159,18 +159,20 @@ export abstract class Optimizer {
     });
     if (pairs.length === 0) throw new Error(`${className}.applyGradients: no gradients provided for any variable.`);
 
-    // A replayed training step reuses this update's constants: it holds while the configuration
-    // (the learning rate included) and the updated variables stay the same.
-    stepGuard('optimizer', () => `${JSON.stringify(this.getConfig())}|${this.lr}|${pairs.map(([, v]) => v.name).join(',')}`);
-    const learningRate = this.lr;
-    const rule = this.updateRule(learningRate, this.iterations + 1);
-    const decayFactor = this.weightDecay ? 1 - learningRate * this.weightDecay : 1;
+    // A replayed training step holds while the configuration stays (a change of momentum may add
+    // slots); the update's step-dependent scalars are computed again by each replay.
+    stepGuard('optimizer', () => JSON.stringify(this.getConfig()));
+    const params = (): UpdateParams => {
+      const learningRate = this.lr;
+      const decayFactor = this.weightDecay ? 1 - learningRate * this.weightDecay : 1;
+      return { ...this.updateRule(learningRate, this.iterations + 1), learningRate, decayFactor };
+    };
     for (const [, variable] of pairs) this.slotsFor(variable);
     tidy(() => {
       const grads = this.clipGradients(pairs.map(([g]) => g));
       pairs.forEach(([, variable], k) => {
         const slots = this.slotsByVariable.get(variable)!;
-        const [value, ...slotValues] = optimizerUpdate(variable, grads[k], slots, { ...rule, learningRate, decayFactor });
+        const [value, ...slotValues] = optimizerUpdate(variable, grads[k], slots, params);
         variable.assign(value);
         slots.forEach((slot, j) => slot.assign(slotValues[j]));
       });

@@ -9,6 +9,7 @@ import { formatShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import { runKernel, type Kernel } from '../ops/kernel';
+import { stepDependent } from '../tensor/trace';
 import optimizerShader from '../../shaders/optimizer.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
@@ -149,12 +150,13 @@ const updateKernel: Kernel<UpdateAttrs> = {
 
 /**
  * Runs one fused update of `variable` (float32) from `gradient` and `slots` (same shape, in the
- * algorithm's slot order) and returns `[newVariable, ...newSlots]`, all new tensors.
+ * algorithm's slot order) and returns `[newVariable, ...newSlots]`, all new tensors. `params` may
+ * be a function of the optimizer's state, which a replayed training step calls again.
  *
  * @example
  * const [w2, m2] = optimizerUpdate(w, dw, [m], { algorithm: 'sgd', learningRate: 0.1, decayFactor: 1, momentum: 0.9, useMomentum: true });
  */
-export function optimizerUpdate(variable: Tensor, gradient: Tensor, slots: readonly Tensor[], params: UpdateParams): Tensor[] {
+export function optimizerUpdate(variable: Tensor, gradient: Tensor, slots: readonly Tensor[], params: UpdateParams | (() => UpdateParams)): Tensor[] {
   if (slots.length > MAX_SLOTS) throw new Error(`optimizerUpdate: at most ${MAX_SLOTS} slots are supported, got ${slots.length}.`);
   for (const t of [variable, gradient, ...slots]) {
     if (t.dtype !== 'float32') throw new Error(`optimizerUpdate: expected float32 tensors, got ${t.dtype}.`);
@@ -163,5 +165,7 @@ export function optimizerUpdate(variable: Tensor, gradient: Tensor, slots: reado
     }
   }
   const spec = { shape: variable.shape, dtype: 'float32' as const };
-  return runKernel(updateKernel, [variable, gradient, ...slots], [spec, ...slots.map(() => spec)], attrsOf(params));
+  // Parameters given as a function follow the optimizer's state: a replayed step computes them again.
+  const attrs = typeof params === 'function' ? stepDependent(() => attrsOf(params())) : attrsOf(params);
+  return runKernel(updateKernel, [variable, gradient, ...slots], [spec, ...slots.map(() => spec)], attrs);
 }

@@ -1,7 +1,8 @@
 // The hooks through which a training step is traced for replay (src/models/step_capture.ts):
-// kernels, uploads of CPU data, variable assignments and readbacks report themselves to the active
-// tracer, and objects that keep CPU-side state across steps (the optimizer's step count) register
-// the effect to repeat and the values a replay depends on. Nothing here runs without a tracer.
+// kernels, uploads of CPU data, views, variable assignments and readbacks report themselves to the
+// active tracer; objects that keep CPU-side state across steps (the optimizer's step count)
+// register the effect to repeat, kernel attributes computed from such state, and the values a
+// replay depends on. Nothing here does anything without a tracer.
 
 import type { TypedArray } from '../backend/types';
 import type { Tensor } from './tensor';
@@ -21,6 +22,8 @@ export interface StepTracer {
   assign(variable: Tensor, value: Tensor): void;
   /** GPU data was read back: a step that does so cannot be replayed. */
   read(): void;
+  /** `attrs`, about to be given to a kernel, was computed by `compute` from state that changes every step. */
+  stepDependent(attrs: object, compute: () => object): void;
   /** `effect` ran on the CPU and must run again at each replay. */
   effect(name: string, effect: () => void): void;
   /** A replay is valid only while `read()` returns what it returns now. */
@@ -52,6 +55,17 @@ export function traced<T>(tracer: StepTracer, fn: () => T): T {
 export function stepEffect(name: string, effect: () => void): void {
   effect();
   active?.effect(name, effect);
+}
+
+/**
+ * @internal Kernel attributes that follow CPU-side state from step to step (the optimizer's step
+ * count in Adam's bias correction, a learning-rate schedule, a fresh random seed): computed now,
+ * and computed again by each replay of a traced step instead of being baked into it.
+ */
+export function stepDependent<T extends object>(compute: () => T): T {
+  const attrs = compute();
+  active?.stepDependent(attrs, compute);
+  return attrs;
 }
 
 /** @internal While a step is traced, makes its replays depend on the value `read()` returns. */

@@ -1,10 +1,11 @@
 // Compiled training steps: fit traces trainStep and replays it once two traces agree. A replayed
 // fit must train exactly as an eager one (same kernels on the same values: bit-identical weights
-// and losses), stay eager where a step changes from one batch to the next (Adam's bias correction),
-// follow a learning rate a callback changes, count optimizer steps, and leave no memory behind.
+// and losses), recompute what follows the step (Adam's bias correction, dropout seeds), follow a
+// learning rate a callback changes and weights frozen between fits, count optimizer steps, and
+// leave no memory behind.
 
 import { describe, expect, it, vi } from 'vitest';
-import { GradientTape, LambdaCallback, Model, Sequential, layers, memory, ops, optimizers, type CallArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
+import { GradientTape, LambdaCallback, Model, Sequential, layers, memory, ops, optimizers, setRandomSeed, type CallArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { settleGarbage, useWebGPU } from '../helpers';
 
@@ -78,14 +79,40 @@ describe('compiled fit', () => {
     expect(calls).toHaveBeenCalledTimes(6);
   });
 
-  it('keeps Adam eager: its update constants change every step', async () => {
+  it('replays Adam, whose bias correction follows the step, and dropout with fresh seeds, as an eager fit would', async () => {
     const { x, y } = data();
-    const [compiled, eager] = twins('adam');
+    const make = (runEagerly: boolean) => {
+      const model = new Sequential();
+      model.add(new layers.Dense({ units: 8, activation: 'relu', inputShape: [6] }));
+      model.add(new layers.Dropout({ rate: 0.3 }));
+      model.add(new layers.Dense({ units: 3, activation: 'softmax' }));
+      model.compile({ optimizer: new optimizers.Adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy', runEagerly });
+      return model;
+    };
+    const [compiled, eager] = [make(false), make(true)];
+    eager.setWeights(compiled.getWeights());
     const calls = countLayerCalls(compiled);
-    const options = { epochs: 2, batchSize: BATCH, shuffle: false, verbose: 0 as const };
-    const [a, b] = [await compiled.fit(x, y, options), await eager.fit(x, y, options)];
-    expect(calls).toHaveBeenCalledTimes(8);
+    const options = { epochs: 3, batchSize: BATCH, verbose: 0 as const };
+    setRandomSeed(21);
+    const a = await compiled.fit(x, y, options);
+    setRandomSeed(21);
+    const b = await eager.fit(x, y, options);
+    expect(calls).toHaveBeenCalledTimes(3);
     expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+    expect(compiled.optimizer.iterations).toBe(12);
+  });
+
+  it('traces again when the trainable weights change between fits', async () => {
+    const { x, y } = data();
+    const [compiled, eager] = twins('sgd');
+    const options = { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 as const };
+    await compiled.fit(x, y, options);
+    await eager.fit(x, y, options);
+    compiled.layers[0].trainable = false;
+    eager.layers[0].trainable = false;
+    await compiled.fit(x, y, options);
+    await eager.fit(x, y, options);
     expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
   });
 
