@@ -22,6 +22,7 @@ import { Variable } from '../autograd/variable';
 import { activeGpu, getBackend } from '../backend/engine';
 import { Storage } from '../backend/storage';
 import { sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
+import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import type { GpuTensor, Kernel } from '../ops/kernel';
 import { Tensor } from '../tensor/tensor';
 import { traced, type StepTracer } from '../tensor/trace';
@@ -155,20 +156,34 @@ class StepTrace implements StepTracer {
   }
 }
 
-/** A trace turned into a replayable step. */
+/**
+ * A trace turned into a replayable step. Kernels whose inputs are all constants of the step
+ * (uploads, tensors from outside, outputs of other such kernels) and whose attributes are fixed
+ * are run once here and their outputs kept: the gradient seed of a mean loss, say, is the same
+ * every step.
+ */
 class CompiledStep {
   /** Uses of each kernel output by later kernels, assignments and logs: released after the last. */
   private readonly useCounts: number[];
-  /** The data the step uploads, on the GPU once for all replays. */
-  private readonly uploads = new Map<number, Storage>();
+  /** Values that are the same at every replay: the step's uploads and the folded kernels' outputs. */
+  private readonly constants = new Map<number, Storage>();
+  /** Kernels a replay runs (the others were folded). */
+  private readonly live: TracedKernel[];
 
   constructor(private readonly trace: StepTrace) {
     const gpu = activeGpu();
     trace.sources.forEach((source, value) => {
-      if (source.kind === 'upload') this.uploads.set(value, Storage.webgpu(gpu, gpu.upload(source.values)));
+      if (source.kind === 'upload') this.constants.set(value, Storage.webgpu(gpu, gpu.upload(source.values)));
+      if (source.kind === 'constant') this.constants.set(value, source.storage.retain());
+    });
+    this.live = trace.kernels.filter((node) => {
+      if (node.computeAttrs || !node.inputs.every((u) => this.constants.has(u.value))) return true;
+      const outputs = runTraced(gpu, node, node.inputs.map((u) => this.constants.get(u.value)!));
+      node.outputs.forEach((u, k) => this.constants.set(u.value, outputs[k]));
+      return false;
     });
     this.useCounts = trace.sources.map(() => 0);
-    for (const k of trace.kernels) for (const input of k.inputs) this.useCounts[input.value]++;
+    for (const k of this.live) for (const input of k.inputs) this.useCounts[input.value]++;
     for (const a of trace.assignments) this.useCounts[a.value]++;
     for (const r of trace.results) if ('tensor' in r) this.useCounts[r.tensor.value]++;
   }
@@ -182,33 +197,24 @@ class CompiledStep {
       switch (source.kind) {
         case 'argument': return args[source.index].storage;
         case 'variable': return source.variable.storage;
-        case 'constant': return source.storage;
-        case 'upload': return this.uploads.get(value)!;
-        case 'kernel': return null;
+        default: return this.constants.get(value) ?? null;
       }
     });
     const remaining = [...this.useCounts];
+    // Kernel outputs this replay made, released after their last use.
     const owned = new Set<number>();
     const consume = (value: number) => {
       if (--remaining[value] === 0 && owned.delete(value)) values[value]!.release();
     };
     try {
-      for (const { kernel, attrs, computeAttrs, inputs, outputs } of trace.kernels) {
-        const gpuInputs = inputs.map((u): GpuTensor => ({ buffer: values[u.value]!.buffer!, shape: u.shape, dtype: u.dtype, size: sizeOf(u.shape) }));
-        const gpuOutputs = outputs.map((u): GpuTensor => {
-          const size = sizeOf(u.shape);
-          return { buffer: gpu.allocate(size * 4), shape: u.shape, dtype: u.dtype, size };
+      for (const node of this.live) {
+        const outputs = runTraced(gpu, node, node.inputs.map((u) => values[u.value]!));
+        node.outputs.forEach((u, k) => {
+          values[u.value] = outputs[k];
+          if (remaining[u.value] === 0) outputs[k].release();
+          else owned.add(u.value);
         });
-        if (gpuOutputs.some((o) => o.size > 0)) kernel.webgpu(gpu, gpuInputs, gpuOutputs, computeAttrs ? computeAttrs() : attrs);
-        outputs.forEach((u, k) => {
-          values[u.value] = Storage.webgpu(gpu, gpuOutputs[k].buffer);
-          owned.add(u.value);
-          if (remaining[u.value] === 0) {
-            owned.delete(u.value);
-            values[u.value]!.release();
-          }
-        });
-        for (const u of inputs) consume(u.value);
+        for (const u of node.inputs) consume(u.value);
       }
       for (const { variable, value } of trace.assignments) {
         variable.adoptStorage(values[value]!);
@@ -232,9 +238,20 @@ class CompiledStep {
 
   dispose(): void {
     this.trace.release();
-    for (const storage of this.uploads.values()) storage.release();
-    this.uploads.clear();
+    for (const storage of this.constants.values()) storage.release();
+    this.constants.clear();
   }
+}
+
+/** Runs a traced kernel on input storages; returns its output storages (each holding one reference). */
+function runTraced(gpu: WebGPUBackend, node: TracedKernel, inputs: Storage[]): Storage[] {
+  const gpuInputs = node.inputs.map((u, i): GpuTensor => ({ buffer: inputs[i].buffer!, shape: u.shape, dtype: u.dtype, size: sizeOf(u.shape) }));
+  const gpuOutputs = node.outputs.map((u): GpuTensor => {
+    const size = sizeOf(u.shape);
+    return { buffer: gpu.allocate(size * 4), shape: u.shape, dtype: u.dtype, size };
+  });
+  if (gpuOutputs.some((o) => o.size > 0)) node.kernel.webgpu(gpu, gpuInputs, gpuOutputs, node.computeAttrs ? node.computeAttrs() : node.attrs);
+  return gpuOutputs.map((o) => Storage.webgpu(gpu, o.buffer));
 }
 
 type Phase =

@@ -186,7 +186,7 @@ describe('compiled fit', () => {
     expect(Array.from(await compiled.getWeights()[0].data())).toEqual(Array.from(await eager.getWeights()[0].data()));
   });
 
-  it('dispatches the same kernels as an eager fit and leaves memory as it found it', async () => {
+  it('dispatches fewer kernels than an eager fit (constants folded) and leaves memory as it found it', async () => {
     const { x, y } = data();
     const [compiled, eager] = twins('momentum');
     const options = { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 as const };
@@ -200,7 +200,11 @@ describe('compiled fit', () => {
     const replayed = dispatches.mock.calls.length;
     dispatches.mockClear();
     await eager.fit(x, y, { ...options, epochs: 5 });
-    expect(replayed).toBe(dispatches.mock.calls.length);
+    // All 20 steps replay; each skips the kernels folded into constants at compile time (the
+    // mean loss's gradient from the constant seed), so the difference is the same every step.
+    const eagerCount = dispatches.mock.calls.length;
+    expect(replayed).toBeLessThan(eagerCount);
+    expect((eagerCount - replayed) % 20).toBe(0);
     dispatches.mockRestore();
     await settleGarbage();
     expect(memory().liveTensors).toBe(before.liveTensors);
