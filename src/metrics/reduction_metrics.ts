@@ -10,7 +10,9 @@ import { mean, sum } from '../ops/reduce';
 import { broadcastTo, reshape } from '../ops/shape';
 import { Metric, type MetricConfig, type SampleWeight } from './metric';
 import { asFloat, checkTensor, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
-import { divNoNan } from '../ops/elementwise';
+import { runningMean } from '../ops/running_mean';
+import { zeros } from '../ops/creation';
+import { Variable } from '../autograd/variable';
 
 /** A function from labels and predictions to one value per sample (or per element). */
 export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -83,18 +85,35 @@ export class Sum extends Metric<[values: Tensor | number, sampleWeight?: SampleW
 export abstract class MeanBase<Inputs extends unknown[]> extends Metric<Inputs> {
   private readonly total = this.addVariable('total', []);
   private readonly count = this.addVariable('count', []);
+  /**
+   * total / count, kept up to date by each update (one fused dispatch updates all three). Not a
+   * state variable of the metric (Keras's are total and count), but reset and freed with them.
+   */
+  private readonly mean = tidy(() => new Variable(zeros([]), { trainable: false, name: `${this.name}/mean` }));
 
   /** Adds a batch of values; call inside tidy. */
   protected accumulate(values: Tensor, sampleWeight?: SampleWeight): void {
     const weights = sampleWeight === undefined ? undefined : weightTensor(sampleWeight, `${this.name}.updateState`);
     const reduced = reduceToSamplewise(values, weights, mean);
-    this.total.assign(this.total.add(sum(reduced.values)));
     const samples = reduced.weights ? sum(reduced.weights) : reduced.values.rank >= 1 ? reduced.values.shape[0] : 1;
-    this.count.assign(this.count.add(samples));
+    const [total, count, average] = runningMean(this.total, this.count, sum(reduced.values), samples);
+    this.total.assign(total);
+    this.count.assign(count);
+    this.mean.assign(average);
   }
 
   result(): Tensor {
-    return tidy(() => divNoNan(this.total, this.count));
+    return reshape(this.mean, []);
+  }
+
+  override resetState(): void {
+    super.resetState();
+    tidy(() => this.mean.assign(zeros([])));
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.mean.dispose();
   }
 }
 

@@ -2,10 +2,11 @@
 // rank-1 and rank-3 inputs, sizes off the matmul tile grid, and its gradients through the backward
 // kernel, including more rows than one chunk of the bias sums) and the categorical cross-entropy
 // ops (logits and probabilities, rows whose probabilities hit the clip, soft, int32 and sparse
-// labels, another class axis, and their gradient kernel).
+// labels, another class axis, and their gradient kernel), and the mean metrics' running mean.
 
 import { GradientTape, ops, tensor, type Tensor } from '../../src/index';
 import type { FusedActivation } from '../../src/ops/matmul';
+import { runningMean } from '../../src/ops/running_mean';
 import type { OpCase } from './case';
 import { rand } from './data';
 
@@ -94,4 +95,8 @@ export const fusedCases: OpCase[] = [
   denseGradientCase([300, 5], 9, true, 'linear'),
   denseGradientCase([600, 4], 3, true, 'relu'),
   ...crossEntropyCases,
+  // The mean metrics' running mean: a batch count as a number or a tensor, and a count still 0.
+  { name: 'runningMean with a number count', run: () => runningMean(tensor(3.5), tensor(7), tensor(2.25), 16) },
+  { name: 'runningMean with a tensor count', run: () => runningMean(tensor(-1), tensor(2), tensor(0.5), tensor(1.5)) },
+  { name: 'runningMean while the count is 0', run: () => runningMean(tensor(0), tensor(0), tensor(0), 0) },
 ];

@@ -26,7 +26,8 @@ import {
   getMetric,
   resolveAccuracy,
 } from '../../src/metrics/index';
-import { settleGarbage, useWebGPU } from '../helpers';
+import { fusedCases } from '../cases/fused';
+import { checkCases, settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -522,6 +523,8 @@ describe('backends', () => {
     expect(memory().liveTensors).toBe(before);
   });
 });
+
+describe('the running mean kernel of the mean metrics', () => checkCases(fusedCases.filter((c) => c.name.startsWith('runningMean'))));
 
 describe('getMetric', () => {
   it('builds each metric from its Keras name, logged under that name', () => {
