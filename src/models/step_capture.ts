@@ -267,11 +267,18 @@ type Phase =
  */
 export class StepCompiler {
   private readonly phases = new Map<string, Phase>();
+  /** The device the phases were recorded on: after init() makes a new one, they start over. */
+  private device: WebGPUBackend | null = null;
 
   constructor(private readonly model: Model) {}
 
   run(data: StepData): StepLogs {
     if (getBackend() !== 'webgpu') return this.model.trainStep(data);
+    const device = activeGpu();
+    if (device !== this.device) {
+      this.dispose();
+      this.device = device;
+    }
     const args = data.flat().filter((t): t is Tensor => t instanceof Tensor);
     const key = signature(data);
     const phase = this.phases.get(key) ?? { kind: 'eager once' };

@@ -5,7 +5,7 @@
 // leave no memory behind.
 
 import { describe, expect, it, vi } from 'vitest';
-import { GradientTape, LambdaCallback, Model, Sequential, layers, memory, ops, optimizers, setRandomSeed, type CallArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
+import { GradientTape, LambdaCallback, Model, Sequential, init, layers, memory, ops, optimizers, setRandomSeed, tensor, type CallArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { settleGarbage, useWebGPU } from '../helpers';
 
@@ -209,5 +209,21 @@ describe('compiled fit', () => {
     await settleGarbage();
     expect(memory().liveTensors).toBe(before.liveTensors);
     expect(memory().gpuBytes).toBe(before.gpuBytes);
+  });
+
+  it('starts over on the new device after a lost one', async () => {
+    const [compiled] = twins('sgd');
+    const { x, y } = data();
+    await compiled.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });
+    const weights = await weightsOf(compiled);
+    const lost = currentGpu()!.device;
+    lost.destroy();
+    await lost.lost;
+    expect((await init()).backend).toBe('webgpu');
+    expect(currentGpu()!.device).not.toBe(lost);
+    compiled.setWeights(weights.map((w, i) => tensor(w, compiled.weights[i].shape)));
+    const fresh = data();
+    const history = await compiled.fit(fresh.x, fresh.y, { epochs: 2, batchSize: BATCH, verbose: 0 });
+    expect(history.history.loss.every(Number.isFinite)).toBe(true);
   });
 });
