@@ -35,8 +35,8 @@ export interface CompileArgs {
   metrics?: MetricSpec;
   lossWeights?: number[] | Record<string, number>;
   /**
-   * Run every `fit` step eagerly, as written (default false, as in Keras). By default `fit`
-   * traces `trainStep` and replays the recorded GPU work once a step repeats: the result is the
+   * Run every `fit` and `trainOnBatch` step eagerly, as written (default false, as in Keras). By
+   * default they trace `trainStep` and replay the recorded GPU work once a step repeats: the result is the
    * same, but JavaScript side effects of a custom trainStep (logging, counters) happen only on the
    * first few steps. Set it to debug a trainStep.
    */
@@ -272,10 +272,10 @@ export class Model extends Layer {
     }
   }
 
-  /** One training step on one batch; returns the logs. */
+  /** One training step on one batch; returns the logs. Replayed like fit's steps unless `runEagerly`. */
   async trainOnBatch(x: DataInput, y: DataInput): Promise<Logs> {
     this.checkCompiled('trainOnBatch');
-    return this.onBatch('trainOnBatch', x, y, (data) => this.trainStep(data));
+    return this.onBatch('trainOnBatch', x, y, (data) => (this.runEagerly ? this.trainStep(data) : this.compiledSteps().run(data)));
   }
 
   /** One evaluation step on one batch; returns the logs. */

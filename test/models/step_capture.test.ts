@@ -66,6 +66,21 @@ describe('compiled fit', () => {
     if (kind === 'momentum') expect(Array.from(await slot.data())).toEqual(Array.from(await eager.optimizer.variables[0].data()));
   });
 
+  it('replays trainOnBatch steps too', async () => {
+    const { x, y } = data();
+    const [compiled, eager] = twins('momentum');
+    const calls = countLayerCalls(compiled);
+    const batches = Array.from({ length: 6 }, (_, i) => [ops.slice(x, [i * 8, 0], [8, 6]), ops.slice(y, [i * 8, 0], [8, 3])]);
+    const losses = async (model: Sequential) => {
+      const out: number[] = [];
+      for (const [xb, yb] of batches) out.push((await model.trainOnBatch(xb, yb)).loss);
+      return out;
+    };
+    expect(await losses(compiled)).toEqual(await losses(eager));
+    expect(calls).toHaveBeenCalledTimes(3);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+  });
+
   it('keeps the compiled step from one fit to the next, until compile() is called again', async () => {
     const { x, y } = data();
     const [compiled] = twins('sgd');
