@@ -46,8 +46,9 @@ test('trains on WebGPU, pauses, resumes, steps, saves and loads', async ({ page 
   await expect(page.locator('#summary')).toContainText('LayerNormalization');
 
   // Step from a fresh model: exactly one batch, then paused; its loss and accuracy are the baseline.
+  // The first step compiles every kernel of the model: seconds on SwiftShader.
   await page.click('#step');
-  await expect.poll(() => steps(page)).toBe(1);
+  await expect.poll(() => steps(page), { timeout: 30_000 }).toBe(1);
   expect(await state(page)).toBe('paused');
   await expect(page.locator('#stat-loss')).toHaveText(/\d/);
   const firstLoss = await number(page, '#stat-loss');

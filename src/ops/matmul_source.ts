@@ -40,8 +40,9 @@ export interface MatmulLayout {
 
 /**
  * Tile shapes by adapter. A GPU: 4 x 8 outputs per invocation, 64 invocations per workgroup.
- * SwiftShader: 8 x 32 outputs per invocation and 4 invocations per workgroup (one SIMD group of
- * lanes), with as many column groups as a narrow output needs (12 columns for a 10-class layer),
+ * SwiftShader: 8 x 16 outputs per invocation (8 x 32 for large products) and 4 invocations per
+ * workgroup (one SIMD group of lanes), with as many column groups as a narrow output needs (12
+ * columns for a 10-class layer),
  * so that few computed columns are thrown away. Measured on SwiftShader at the quickstart's shapes:
  * smaller tiles or more invocations per workgroup were up to 3x slower.
  * Split-K when the output tiles cannot fill the device and K is long: the weight gradient of a
@@ -56,7 +57,9 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
     const tiles = { rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8 };
     return { ...tiles, ...splitK(layout, blocks(tiles), HARDWARE_SPLIT) };
   }
-  const colGroups = Math.min(8, Math.ceil(n / 4));
+  // The widest tile (8 x 32) pays only on large products: its kernel takes SwiftShader about 2 s to
+  // compile, against 0.8 s for 8 x 16, and the first step of a model waits for every compile.
+  const colGroups = Math.min(m * n * layout.k >= LARGE_PRODUCT ? 8 : 4, Math.ceil(n / 4));
   const [workgroupCols, workgroupRows] = n > 4 * colGroups ? [2, 2] : [1, 4];
   // Two CPU cores: halve the tile rows when there would be too few workgroups to share.
   const rowGroups = blocks({ rowGroups: 2, colGroups, workgroupCols, workgroupRows }) < MIN_SOFTWARE_WORKGROUPS ? 1 : 2;
@@ -65,6 +68,8 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
 }
 
 const MIN_SOFTWARE_WORKGROUPS = 4;
+/** Multiply-adds from which SwiftShader gets the widest tile (a 256 x 256 x 256 product). */
+const LARGE_PRODUCT = 2 ** 24;
 
 /** Split-K policy: split when fewer than `workgroups` would run, into chunks of at least `minChunk`. */
 interface SplitPolicy {
