@@ -2,21 +2,17 @@
 // base_conv.py, conv1d.py, conv2d.py) on `ops.conv1d` / `ops.conv2d`, with Keras's defaults,
 // weight names and shapes, argument checks and output-shape arithmetic.
 
-import type { Variable } from '../autograd/variable';
 import { conv1d, conv2d } from '../ops/conv';
 import { cast } from '../ops/elementwise';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
-import type { Initializer, InitializerIdentifier } from './initializers';
-import { Layer, type LayerArgs } from './layer';
-import { checkPositiveInt, convOutputLength, initializerConfig, normalizeTuple, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
-import type { Regularizer, RegularizerIdentifier } from './regularizers';
+import { KernelLayer, type KernelLayerArgs } from './kernel_layer';
+import { checkPositiveInt, convOutputLength, normalizeTuple } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 type ConvPadding = 'valid' | 'same' | 'causal';
 
-export interface ConvArgs extends LayerArgs {
+export interface ConvArgs extends KernelLayerArgs {
   /** Number of output channels. */
   filters: number;
   /** Window size: a number or one per spatial axis. */
@@ -27,34 +23,16 @@ export interface ConvArgs extends LayerArgs {
   padding?: ConvPadding;
   /** Default 1. Cannot be combined with strides above 1 (as in Keras). */
   dilationRate?: number | readonly number[];
-  /** Default none (linear). */
-  activation?: ActivationIdentifier;
-  /** Default true. */
-  useBias?: boolean;
-  /** Default 'glorotUniform'. */
-  kernelInitializer?: InitializerIdentifier;
-  /** Default 'zeros'. */
-  biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: RegularizerIdentifier | null;
-  biasRegularizer?: RegularizerIdentifier | null;
 }
 
 /** Keras's BaseConv for channels-last inputs of `rank` spatial axes. */
-abstract class Conv extends Layer {
+abstract class Conv extends KernelLayer {
   readonly rank: number;
   readonly filters: number;
   readonly kernelSize: number[];
   readonly strides: number[];
   readonly padding: ConvPadding;
   readonly dilationRate: number[];
-  readonly activation: ActivationFn;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
-  kernel!: Variable;
-  bias: Variable | null = null;
 
   constructor(rank: number, args: ConvArgs, paddings: readonly ConvPadding[]) {
     super(args);
@@ -71,12 +49,6 @@ abstract class Conv extends Layer {
     if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
       throw new Error(`\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=(${this.strides.join(', ')}) and dilation_rate=(${this.dilationRate.join(', ')})`);
     }
-    this.activation = getActivation(args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer);
-    this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
     this.inputSpec = { minNdim: rank + 2 };
   }
 
@@ -88,10 +60,7 @@ abstract class Conv extends Layer {
     if (channels === null || channels === undefined) {
       throw new Error(`The channel dimension of the inputs should be defined. The input_shape received is ${formatSymbolicShape(inputShape)}, where axis -1 (0-based) is the channel dimension, which found to be \`None\`.`);
     }
-    this.kernel = this.addWeight({ name: 'kernel', shape: [...this.kernelSize, channels, this.filters], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined });
-    if (this.useBias) {
-      this.bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined });
-    }
+    this.addKernelAndBias([...this.kernelSize, channels, this.filters], this.filters);
     this.inputSpec = { minNdim: this.rank + 2, axes: { [-1]: channels } };
   }
 
@@ -122,12 +91,6 @@ abstract class Conv extends Layer {
       strides: [...this.strides],
       padding: this.padding,
       dilationRate: [...this.dilationRate],
-      activation: serializeActivation(this.activation),
-      useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.kernelInitializer),
-      biasInitializer: initializerConfig(this.biasInitializer),
-      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
-      biasRegularizer: regularizerConfig(this.biasRegularizer),
     };
   }
 }

@@ -2,35 +2,23 @@
 // and weight order (keras/src/layers/core/dense.py, activation.py); computation through ops only.
 // Dense runs as one fused op (ops.dense) when its activation is one the matmul epilogue applies.
 
-import type { Variable } from '../autograd/variable';
 import { cast } from '../ops/elementwise';
 import { dense } from '../ops/dense';
 import type { FusedActivation } from '../ops/matmul';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
-import type { InitializerIdentifier, Initializer } from './initializers';
 import { Layer, type LayerArgs } from './layer';
-import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
-import type { Regularizer, RegularizerIdentifier } from './regularizers';
+import { KernelLayer, type KernelLayerArgs } from './kernel_layer';
+import { checkPositiveInt } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 /** The built-in activations that ops.dense fuses into its matmul, by function. */
 const FUSED_BY_FUNCTION = new Map<ActivationFn, FusedActivation>((['linear', 'relu', 'sigmoid', 'tanh'] as const).map((name) => [getActivation(name), name]));
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends KernelLayerArgs {
   /** Dimensionality of the output space. */
   units: number;
-  /** Applied to the output; default none (linear). */
-  activation?: ActivationIdentifier;
-  /** Default true. */
-  useBias?: boolean;
-  /** Default 'glorotUniform'. */
-  kernelInitializer?: InitializerIdentifier;
-  /** Default 'zeros'. */
-  biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: RegularizerIdentifier | null;
-  biasRegularizer?: RegularizerIdentifier | null;
 }
 
 /**
@@ -47,26 +35,12 @@ export interface DenseArgs extends LayerArgs {
  * const y = dense.apply(x);                       // x: [batch, 100] -> y: [batch, 64]
  * dense.countParams();                            // 6464
  */
-export class Dense extends Layer {
+export class Dense extends KernelLayer {
   readonly units: number;
-  readonly activation: ActivationFn;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
-  kernel!: Variable;
-  bias: Variable | null = null;
 
   constructor(args: DenseArgs) {
     super(args);
     this.units = checkPositiveInt('units', args?.units);
-    this.activation = getActivation(args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer);
-    this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
     this.inputSpec = { minNdim: 2 };
   }
 
@@ -75,10 +49,7 @@ export class Dense extends Layer {
     if (inputDim === null || inputDim === undefined) {
       throw new Error(`The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatSymbolicShape(inputShape)}`);
     }
-    this.kernel = this.addWeight({ name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined });
-    if (this.useBias) {
-      this.bias = this.addWeight({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined });
-    }
+    this.addKernelAndBias([inputDim, this.units], this.units);
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
   }
 
@@ -96,16 +67,7 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      units: this.units,
-      activation: serializeActivation(this.activation),
-      useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.kernelInitializer),
-      biasInitializer: initializerConfig(this.biasInitializer),
-      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
-      biasRegularizer: regularizerConfig(this.biasRegularizer),
-    };
+    return { ...super.getConfig(), units: this.units };
   }
 }
 

@@ -6,6 +6,7 @@ export { Input, InputLayer, type InputArgs } from './input_layer';
 export type { Shape } from './symbolic';
 export { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
 export { Dense, Activation, type DenseArgs, type ActivationArgs } from './core';
+export type { KernelLayerArgs } from './kernel_layer';
 export { Dropout, type DropoutArgs } from './regularization';
 export { Flatten, Reshape, Permute, type ReshapeArgs, type PermuteArgs } from './reshaping';
 export {
