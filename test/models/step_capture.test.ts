@@ -4,12 +4,14 @@
 // learning rate a callback changes and weights frozen between fits, count optimizer steps, and
 // leave no memory behind.
 
-import { describe, expect, it, vi } from 'vitest';
-import { GradientTape, LambdaCallback, Model, Sequential, init, layers, memory, ops, optimizers, setRandomSeed, tensor, type CallArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { GradientTape, LambdaCallback, Model, Sequential, getBackend, init, layers, memory, ops, optimizers, setRandomSeed, tensor, type CallArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
+// Replays exist only on WebGPU: a silent CPU fallback would make every comparison trivial.
+beforeEach(() => expect(getBackend()).toBe('webgpu'));
 
 const SAMPLES = 64;
 const BATCH = 16;
