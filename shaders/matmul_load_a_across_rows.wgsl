@@ -16,3 +16,13 @@ fn a_block(rows: vec4<u32>, k0: u32) -> mat4x4<f32> {
 fn a_column(rows: vec4<u32>, k: u32) -> vec4<f32> {
   return a[(rows.x + k * params.m) / 4u];
 }
+
+// The subgroup kernel's share of the block for one lane: the four rows at k0 + lane.
+// `base` is a_quad_base(rows, lane), computed once before the K loop.
+fn a_quad_base(rows: vec4<u32>, lane: u32) -> vec4<u32> {
+  return rows;
+}
+
+fn a_quad(base: vec4<u32>, k0: u32, lane: u32) -> vec4<f32> {
+  return a_column(base, k0 + lane);
+}

@@ -15,3 +15,13 @@ fn a_column(rows: vec4<u32>, k: u32) -> vec4<f32> {
   let at = rows + vec4<u32>(k);
   return vec4<f32>(a[at.x / 4u][at.x % 4u], a[at.y / 4u][at.y % 4u], a[at.z / 4u][at.z % 4u], a[at.w / 4u][at.w % 4u]);
 }
+
+// The subgroup kernel's share of the block for one lane: row `lane` of the group at k0..k0+3.
+// `base` is a_quad_base(rows, lane), computed once before the K loop.
+fn a_quad_base(rows: vec4<u32>, lane: u32) -> vec4<u32> {
+  return vec4<u32>(rows[lane]);
+}
+
+fn a_quad(base: vec4<u32>, k0: u32, lane: u32) -> vec4<f32> {
+  return a[(base.x + k0) / 4u];
+}

@@ -84,7 +84,7 @@ const matmulKernel: Kernel<MatmulAttrs> = {
   webgpu(gpu, [a, b, bias], [out], attrs) {
     const { m, n, k, batchShape } = attrs;
     const batches = sizeOf(batchShape);
-    const tiling = chooseTiling(attrs, batches, gpu.tuning);
+    const tiling = chooseTiling(attrs, batches, gpu.tuning, gpu.subgroupLanes);
     const columnBlocks = Math.ceil(n / (4 * tiling.colGroups * tiling.workgroupCols));
     const rowBlocks = Math.ceil(m / (4 * tiling.rowGroups * tiling.workgroupRows));
     const maxPerDimension = gpu.limits.maxComputeWorkgroupsPerDimension;

@@ -59,6 +59,9 @@ export const matmulCases: OpCase[] = [
   product([], [], 12, 517, 20, false, true),
   product([2], [2], 9, 700, 7, true, true),
   product([], [], 100, 256, 64, true, false),
+  // The same on outputs of more than 12 columns (SwiftShader's subgroup kernel): one workgroup, split.
+  product([], [], 4, 1000, 16, false, false),
+  product([], [], 3, 1003, 17, true, true),
   // Batches: equal, broadcast on either side, rank-4 times rank-2 and rank-3.
   product([5], [5], 7, 9, 11, false, false),
   product([3], [], 17, 33, 10, false, false),
@@ -67,6 +70,8 @@ export const matmulCases: OpCase[] = [
   product([2, 1], [3], 4, 5, 6, false, false),
   product([1], [2, 3], 4, 5, 6, false, true),
   product([2, 1, 3], [4, 1], 3, 6, 9, true, true),
+  product([3], [], 9, 33, 17, false, false),
+  product([2, 1], [3], 4, 5, 20, true, false),
   // Empty dimensions: K = 0 gives zeros; M, N or the batch 0 give empty results.
   product([], [], 5, 0, 7, false, false),
   product([2], [2], 3, 0, 70, true, true),

@@ -14,26 +14,36 @@ useWebGPU();
 
 describe('GPU matches CPU', () => checkCases(matmulCases));
 
-// The suite runs on SwiftShader, which gets the large 'software' tiles; the tiles a real GPU gets
-// are checked here on the same cases, and the fused dense layer with them.
-describe('GPU matches CPU with the tile shapes of a hardware adapter', () => {
-  let previous: KernelTuning;
+// The suite runs on SwiftShader, which gets the 'software' kernels (the subgroup kernel where the
+// device has subgroups of 4 lanes); the other kernel families are checked here on the same cases,
+// and the fused dense layer with them.
+function withKernels(tuning: KernelTuning, subgroupLanes: number): void {
+  let previous: [KernelTuning, number];
   beforeAll(() => {
     const gpu = currentGpu()!;
-    previous = gpu.tuning;
-    gpu.tuning = 'hardware';
+    previous = [gpu.tuning, gpu.subgroupLanes];
+    gpu.tuning = tuning;
+    gpu.subgroupLanes = subgroupLanes;
   });
   afterAll(() => {
-    currentGpu()!.tuning = previous;
+    [currentGpu()!.tuning, currentGpu()!.subgroupLanes] = previous;
   });
   checkCases([...matmulCases, ...fusedCases.filter((c) => c.name.startsWith('dense'))]);
+}
+
+describe('GPU matches CPU with the tile shapes of a hardware adapter', () => withKernels('hardware', 0));
+describe('GPU matches CPU with the software register kernel (no subgroups)', () => withKernels('software', 0));
+
+it('runs the subgroup kernel on this SwiftShader device', () => {
+  // Without subgroups of 4 lanes the suite's first block would test the register kernel twice.
+  expect(currentGpu()!.subgroupLanes).toBe(4);
 });
 
 describe('tile shapes', () => {
   const layout = (m: number, n: number, k = 64, epilogue = false) => ({ m, n, k, transposeA: false, transposeB: false, hasBias: epilogue, activation: 'linear' });
 
   it('narrow the SwiftShader tile for narrow outputs and keep both cores busy', () => {
-    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2, kSplits: 1, kChunk: 64 });
+    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2, kSplits: 1, kChunk: 64, lanesShareRows: false });
     // Smaller products get the 8 x 16 tile, which compiles in well under half the time.
     expect(chooseTiling(layout(256, 64, 100), 1, 'software')).toMatchObject({ rowGroups: 2, colGroups: 4, workgroupCols: 2, workgroupRows: 2 });
     expect(chooseTiling(layout(256, 10), 1, 'software')).toMatchObject({ rowGroups: 2, colGroups: 3, workgroupCols: 1, workgroupRows: 4 });
@@ -41,6 +51,16 @@ describe('tile shapes', () => {
     expect(chooseTiling(layout(16, 12), 1, 'software').rowGroups).toBe(1);
     expect(chooseTiling(layout(16, 12), 4, 'software').rowGroups).toBe(2);
     expect(chooseTiling(layout(512, 512), 1, 'hardware')).toMatchObject({ rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8, kSplits: 1 });
+  });
+
+  it('give SwiftShader with subgroups of 4 the subgroup kernel, except for narrow outputs', () => {
+    expect(chooseTiling(layout(256, 64, 100), 1, 'software', 4)).toEqual({ rowGroups: 4, colGroups: 4, workgroupCols: 4, workgroupRows: 1, kSplits: 1, kChunk: 100, lanesShareRows: true });
+    expect(chooseTiling(layout(256, 20), 1, 'software', 4)).toMatchObject({ colGroups: 2, lanesShareRows: true });
+    // 24 rows: 2 workgroups of 16 rows, 3 of 8, 6 of 4.
+    expect(chooseTiling(layout(24, 64), 1, 'software', 4)).toMatchObject({ rowGroups: 1, lanesShareRows: true });
+    expect(chooseTiling(layout(256, 10), 1, 'software', 4)).toMatchObject({ lanesShareRows: false });
+    expect(chooseTiling(layout(256, 64), 1, 'software', 8)).toMatchObject({ lanesShareRows: false });
+    expect(chooseTiling(layout(256, 64), 1, 'hardware', 4)).toMatchObject({ lanesShareRows: false });
   });
 
   it('split K when the output cannot fill the device and K is long, never under an epilogue', () => {

@@ -11,6 +11,8 @@ export interface AdapterSummary {
   architecture: string;
   description: string;
   isFallback: boolean;
+  /** The subgroup size when the device has the `subgroups` feature and every subgroup has the same size; 0 otherwise. */
+  subgroupSize: number;
 }
 
 /** Limits worth raising above WebGPU's defaults when the adapter allows it. */
@@ -40,6 +42,8 @@ export class WebGPUBackend {
   readonly pool: BufferPool;
   /** Kernel tuning for this adapter; tests switch it to run both families of tile shapes. */
   tuning: KernelTuning;
+  /** Lanes of a subgroup that kernels may rely on (0: none); tests clear it to run the kernels written without subgroups. */
+  subgroupLanes: number;
   readonly recorder: CommandRecorder;
   /** Why the device stopped working, once it has. */
   private lostReason: string | null = null;
@@ -52,6 +56,7 @@ export class WebGPUBackend {
   ) {
     this.pool = new BufferPool(device);
     this.tuning = adapter.isFallback || SOFTWARE_ADAPTER.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description}`) ? 'software' : 'hardware';
+    this.subgroupLanes = adapter.subgroupSize;
     this.recorder = new CommandRecorder(device, this.pool);
     device.lost.then((info) => {
       this.lostReason = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
@@ -72,11 +77,13 @@ export class WebGPUBackend {
     const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
     const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
     const info = adapter.info ?? ({} as GPUAdapterInfo);
+    const subgroupSizes = info as { subgroupMinSize?: number; subgroupMaxSize?: number };
     const summary: AdapterSummary = {
       vendor: info.vendor ?? '',
       architecture: info.architecture ?? '',
       description: info.description ?? '',
       isFallback: Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+      subgroupSize: device.features.has('subgroups') && subgroupSizes.subgroupMinSize === subgroupSizes.subgroupMaxSize ? (subgroupSizes.subgroupMinSize ?? 0) : 0,
     };
     return new WebGPUBackend(device, summary, generation);
   }
