@@ -167,7 +167,7 @@ class CompiledStep {
   private readonly useCounts: number[];
   /** Values that are the same at every replay: the step's uploads and the folded kernels' outputs. */
   private readonly constants = new Map<number, Storage>();
-  /** Kernels a replay runs (the others were folded). */
+  /** Kernels a replay runs (the others were folded, or nothing used their outputs). */
   private readonly live: TracedKernel[];
 
   constructor(private readonly trace: StepTrace) {
@@ -186,6 +186,15 @@ class CompiledStep {
     for (const k of this.live) for (const input of k.inputs) this.useCounts[input.value]++;
     for (const a of trace.assignments) this.useCounts[a.value]++;
     for (const r of trace.results) if ('tensor' in r) this.useCounts[r.tensor.value]++;
+    // Kernels whose outputs nothing uses are dropped (kernels only write their outputs): the
+    // softmax of a model's output when no metric reads it, since the loss is taken from the logits.
+    // Last first, so that what only a dropped kernel used goes too.
+    for (let i = this.live.length - 1; i >= 0; i--) {
+      const node = this.live[i];
+      if (node.outputs.some((u) => this.useCounts[u.value] > 0)) continue;
+      for (const input of node.inputs) this.useCounts[input.value]--;
+      this.live.splice(i, 1);
+    }
   }
 
   /** Runs the step on new batch tensors; null when a guard changed (the step must run eagerly). */

@@ -228,6 +228,36 @@ describe('compiled fit', () => {
     expect(memory().gpuBytes).toBe(before.gpuBytes);
   });
 
+  it('drops kernels whose outputs nothing reads: the output softmax when no metric needs it', async () => {
+    const { x, y } = data();
+    const make = (runEagerly: boolean) => {
+      const model = new Sequential();
+      model.add(new layers.Dense({ units: 8, activation: 'relu', inputShape: [6] }));
+      model.add(new layers.Dense({ units: 3, activation: 'softmax' }));
+      model.compile({ optimizer: makeOptimizer('sgd'), loss: 'categoricalCrossentropy', runEagerly });
+      return model;
+    };
+    const [compiled, eager] = [make(false), make(true)];
+    eager.setWeights(compiled.getWeights());
+    const options = { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 as const };
+    const softmaxDispatches = async (model: Sequential) => {
+      const dispatches = vi.spyOn(currentGpu()!.recorder, 'dispatch');
+      const history = await model.fit(x, y, options);
+      const count = dispatches.mock.calls.filter(([spec]) => spec.shader.includes('// Softmax and log-softmax')).length;
+      dispatches.mockRestore();
+      return { history: history.history, count };
+    };
+    await compiled.fit(x, y, options);
+    await eager.fit(x, y, options);
+    const [a, b] = [await softmaxDispatches(compiled), await softmaxDispatches(eager)];
+    // Eager steps compute the probabilities the layer returns; replays skip them (the loss is
+    // taken from the logits) and train exactly the same.
+    expect(b.count).toBe(4);
+    expect(a.count).toBe(0);
+    expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+  });
+
   it('starts over on the new device after a lost one', async () => {
     const [compiled] = twins('sgd');
     const { x, y } = data();
