@@ -27,6 +27,10 @@ const nav = (globalThis as { navigator?: object }).navigator;
 if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
 else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js/${process.versions.node}`, hardwareConcurrency: availableParallelism() }, configurable: true });
 
+// The library's Node entry, as Node users import it: it paces Dawn's event polling while
+// webgpu-keras waits on the device (src/backend/webgpu/dawn_event_pacing.ts). TF.js and jax-js
+// wait on the same Dawn instance as they do for their users.
+await import('../src/node');
 const { runSuite } = await import('./suite');
 const { formatReport } = await import('./report');
 const report = await runSuite({ full: args.includes('--full'), log: (line) => (asJson ? console.error(line) : console.log(line)) });

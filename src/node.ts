@@ -3,7 +3,8 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { setGpuProvider } from './backend/webgpu/gpu_provider';
+import { setDeviceWait, setGpuProvider } from './backend/webgpu/gpu_provider';
+import { installDawnEventPacing, pacedDeviceWait } from './backend/webgpu/dawn_event_pacing';
 import { registerFileHandler } from './io/node_file_handler';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -23,6 +24,11 @@ setGpuProvider(async () => {
   }
   return dawn;
 });
+
+// Dawn busy-polls while a GPU promise is pending; the library's own waits pace it (also when the
+// application created the Dawn instance and put it on navigator.gpu).
+installDawnEventPacing();
+setDeviceWait(pacedDeviceWait);
 
 /** A GPU device node means a real Vulkan driver may serve; SwiftShader is for machines without one. */
 function hasSystemVulkanDriver(): boolean {

@@ -8,6 +8,7 @@
 
 import { PipelineCache, type CachedPipeline, type OverrideConstants } from './pipeline_cache';
 import type { BufferPool } from './buffer_pool';
+import { waitForDevice } from './gpu_provider';
 
 export interface Dispatch {
   /** WGSL source; binding 0 is the uniform block when `uniforms` is given, storage buffers follow. */
@@ -112,7 +113,7 @@ export class CommandRecorder {
     this.copy(buffer, staging, size);
     this.flush();
     try {
-      await staging.mapAsync(GPUMapMode.READ);
+      await waitForDevice(staging.mapAsync(GPUMapMode.READ));
       return staging.getMappedRange().slice(0, byteSize);
     } finally {
       staging.destroy();

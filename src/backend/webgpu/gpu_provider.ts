@@ -4,11 +4,28 @@
 
 export type GpuProvider = () => Promise<GPU>;
 
+/** How the library waits for the device to complete something (a readback's mapAsync). */
+export type DeviceWait = <T>(completion: Promise<T>) => Promise<T>;
+
 let nodeProvider: GpuProvider | null = null;
+let deviceWait: DeviceWait = (completion) => completion;
 
 /** Registers how to obtain a `GPU` where `navigator.gpu` does not exist (Node through Dawn). */
 export function setGpuProvider(provider: GpuProvider): void {
   nodeProvider = provider;
+}
+
+/**
+ * Registers how waits on the device run. Browsers wait on the promise as it is; the Node entry
+ * paces Dawn's event polling while the library waits (src/backend/webgpu/dawn_event_pacing.ts).
+ */
+export function setDeviceWait(wait: DeviceWait): void {
+  deviceWait = wait;
+}
+
+/** Waits for `completion`, a promise the device fulfills (see setDeviceWait). */
+export function waitForDevice<T>(completion: Promise<T>): Promise<T> {
+  return deviceWait(completion);
 }
 
 /** The platform's `GPU`, or a reason why there is none. */
