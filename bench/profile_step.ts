@@ -1,7 +1,7 @@
 // `npm run bench:profile`: where the time of one training step of the quickstart MLP goes, in
-// Node on the local adapter. Prints the step time of a trainStep loop, the time of the same loop
-// with every dispatch emptied (JavaScript and driver cost alone), and each of the step's
-// dispatches timed alone (repeated, ended by onSubmittedWorkDone), slowest first. A tool for
+// Node on the local adapter. Prints the step time of `fit` (replayed steps), the time of the same
+// fit with every dispatch emptied (JavaScript and driver cost alone), and each dispatch of one
+// replayed step timed alone (repeated, ended by onSubmittedWorkDone), slowest first. A tool for
 // tuning kernels, not a benchmark against peers (that is `npm run bench`).
 //   BATCH=<n>   batch size (default 256)
 
@@ -19,25 +19,21 @@ const model = new wk.Sequential();
 model.add(new wk.layers.Dense({ units: 64, activation: 'relu', inputShape: [100] }));
 model.add(new wk.layers.Dense({ units: 10, activation: 'softmax' }));
 model.compile({ optimizer: new wk.optimizers.SGD({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
-const x = wk.randomUniform([batch, 100]);
-const y = wk.oneHot(wk.ops.cast(wk.randomUniform([batch], { minval: 0, maxval: 10 }), 'int32'), 10);
-
-let logs: wk.StepLogs = {};
-const step = () => {
-  const next = wk.tidy(() => model.trainStep([x, y]));
-  wk.dispose(logs);
-  logs = next;
-};
-const loop = async (): Promise<number> => {
+const x = wk.randomUniform([STEPS * batch, 100]);
+const y = wk.oneHot(wk.ops.cast(wk.randomUniform([STEPS * batch], { minval: 0, maxval: 10 }), 'int32'), 10);
+const slices = new Map<number, [wk.Tensor, wk.Tensor]>();
+/** ms a step of a one-epoch fit of `steps` batches (its slices of x and y are made once). */
+const fitSteps = async (steps: number) => {
+  if (!slices.has(steps)) slices.set(steps, [wk.ops.slice(x, [0, 0], [steps * batch, 100]), wk.ops.slice(y, [0, 0], [steps * batch, 10])]);
+  const [xs, ys] = slices.get(steps)!;
   const start = performance.now();
-  for (let i = 0; i < STEPS; i++) step();
-  await (logs.loss as wk.Tensor).data();
-  return (performance.now() - start) / STEPS;
+  await model.fit(xs, ys, { batchSize: batch, epochs: 1, verbose: 0, shuffle: true });
+  return (performance.now() - start) / steps;
 };
 
-for (let i = 0; i < 10; i++) step();
-console.log(`adapter: ${gpu.adapter.description || gpu.adapter.architecture} (${gpu.tuning} tuning), batch ${batch}`);
-console.log(`trainStep loop: ${(await loop()).toFixed(2)} ms a step`);
+await fitSteps(10);
+console.log(`adapter: ${gpu.adapter.description || gpu.adapter.architecture} (${gpu.tuning} tuning, subgroup lanes ${gpu.subgroupLanes}), batch ${batch}`);
+console.log(`fit: ${(await fitSteps(STEPS)).toFixed(2)} ms a step`);
 
 // Dispatches of zero workgroups: what is left is JavaScript, Dawn and the driver.
 const pass = Object.getPrototypeOf(gpu.device.createCommandEncoder().beginComputePass()) as GPUComputePassEncoder;
@@ -45,22 +41,26 @@ const dispatchWorkgroups = pass.dispatchWorkgroups;
 pass.dispatchWorkgroups = function (this: GPUComputePassEncoder) {
   return dispatchWorkgroups.call(this, 0, 0, 0);
 };
-console.log(`with empty dispatches: ${(await loop()).toFixed(2)} ms a step`);
+console.log(`with empty dispatches: ${(await fitSteps(STEPS)).toFixed(2)} ms a step`);
 pass.dispatchWorkgroups = dispatchWorkgroups;
 
+// The dispatches of a whole fit, grouped by kernel, shape and grid: each group timed alone once,
+// then counted per step (epoch-level work such as resetting metrics is spread over the steps).
 const recorder = gpu.recorder;
-const specs: Dispatch[] = [];
+const groups = new Map<string, { spec: Dispatch; count: number }>();
 const dispatch = recorder.dispatch.bind(recorder);
 recorder.dispatch = (spec: Dispatch) => {
-  specs.push(spec);
+  const key = JSON.stringify([spec.shader, spec.entryPoint, spec.constants, spec.workgroups, spec.buffers.map((b) => b.size)]);
+  const group = groups.get(key);
+  if (group) group.count++;
+  else groups.set(key, { spec, count: 1 });
   dispatch(spec);
 };
-step();
+await fitSteps(STEPS);
 recorder.dispatch = dispatch;
-await (logs.loss as wk.Tensor).data();
 
 const rows: Array<[number, string]> = [];
-for (const spec of specs) {
+for (const { spec, count } of groups.values()) {
   for (let i = 0; i < 3; i++) dispatch(spec);
   recorder.flush();
   await gpu.device.queue.onSubmittedWorkDone();
@@ -69,10 +69,12 @@ for (const spec of specs) {
   recorder.flush();
   await gpu.device.queue.onSubmittedWorkDone();
   const ms = (performance.now() - start) / REPEATS;
+  const perStep = count / STEPS;
   const kernel = spec.shader.match(/^\/\/ ([^\n]{0,60})/m)?.[1] ?? '';
   const constants = JSON.stringify(spec.constants ?? {});
-  rows.push([ms, `${ms.toFixed(3).padStart(7)} ms  ${spec.workgroups.join('x').padEnd(8)} ${spec.entryPoint ?? 'main'}  ${kernel}  ${constants}`]);
+  rows.push([ms * perStep, `${(ms * perStep).toFixed(3).padStart(7)} ms  ${perStep.toFixed(2).padStart(5)}x ${spec.workgroups.join('x').padEnd(8)} ${spec.entryPoint ?? 'main'}  ${kernel}  ${constants}`]);
 }
-console.log(`\n${specs.length} dispatches, each alone (sum ${rows.reduce((s, [ms]) => s + ms, 0).toFixed(2)} ms):`);
+const perStep = [...groups.values()].reduce((n, g) => n + g.count, 0) / STEPS;
+console.log(`\n${perStep.toFixed(2)} dispatches a step, each kernel timed alone (sum ${rows.reduce((s, [ms]) => s + ms, 0).toFixed(2)} ms a step):`);
 for (const [, line] of rows.sort((a, b) => b[0] - a[0])) console.log(line);
 process.exit(0);
