@@ -4,7 +4,8 @@
 // Both come from one pass, so the bias gradient costs no reduction dispatch of its own.
 // Bindings: 0 uniform Params, 1 dy (f32, [rows, columns]), 2 y (f32, same shape; any buffer for a
 // linear activation), 3 grad (f32, [rows, columns]), 4 column_sums (f32, [chunks, columns]).
-// Workgroup: 64 invocations along x, one column each; y counts chunks of rows_per_chunk rows. An
+// Workgroup: WORKGROUP_SIZE invocations along x (64 on a GPU, 4 on SwiftShader, so that a 64-column
+// layer spreads over both CPU cores), one column each; y counts chunks of rows_per_chunk rows. An
 // invocation walks its column down its chunk, so the sums need no workgroup memory and no barrier
 // (which SwiftShader runs very slowly); adjacent invocations read adjacent columns. With more than
 // one chunk, the caller adds the per-chunk sums (a reduction over at most 128 values a column).
@@ -16,7 +17,7 @@ override ACTIVATION: u32 = 0u;
 override WRITE_GRAD: bool = true;
 override SUM_COLUMNS: bool = true;
 
-const WORKGROUP_SIZE: u32 = 64u;
+override WORKGROUP_SIZE: u32 = 64u;
 
 struct Params {
   rows: u32,

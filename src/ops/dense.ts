@@ -14,7 +14,8 @@ import { sum } from './reduce';
 import { reshape } from './shape';
 import denseBackwardShader from '../../shaders/dense_backward.wgsl?raw';
 
-const WORKGROUP_SIZE = 64;
+/** Invocations of a backward workgroup, one column each: a GPU wants many; SwiftShader runs a workgroup on one core. */
+const WORKGROUP_SIZE = { hardware: 64, software: 4 } as const;
 /** Rows one invocation of the backward kernel walks before the sums are split into chunks. */
 const ROWS_PER_CHUNK = 256;
 /** At most this many per-chunk sums a column, so adding them up is a short reduction. */
@@ -53,12 +54,13 @@ const denseBackwardKernel: Kernel<DenseBackwardAttrs> = {
   },
   webgpu(gpu, [dy, y], [grad, columnSums], attrs) {
     const chunks = Math.ceil(attrs.rows / attrs.rowsPerChunk);
+    const workgroupSize = WORKGROUP_SIZE[gpu.tuning];
     gpu.dispatch({
       shader: denseBackwardShader,
-      constants: { ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code, WRITE_GRAD: attrs.writeGrad, SUM_COLUMNS: attrs.sumColumns },
+      constants: { ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code, WRITE_GRAD: attrs.writeGrad, SUM_COLUMNS: attrs.sumColumns, WORKGROUP_SIZE: workgroupSize },
       uniforms: new Uniforms().u32(attrs.rows, attrs.columns, attrs.rowsPerChunk).finish(),
       buffers: [dy.buffer, y.buffer, grad.buffer, columnSums.buffer],
-      workgroups: [Math.ceil(attrs.columns / WORKGROUP_SIZE), chunks],
+      workgroups: [Math.ceil(attrs.columns / workgroupSize), chunks],
     });
   },
 };
