@@ -10,6 +10,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { submitRecordedWork } from '../backend/engine';
 import { drawSeed } from '../ops/random';
+import { finiteCount } from '../ops/finite_count';
 import { checkBatchSize, checkFinite, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
 import { disposeLogs, unlist, type Model, type StepData, type StepLogs } from './model';
 
@@ -148,7 +149,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
  * Finds the first batch whose loss became NaN or infinite without reading anything back per
  * batch. The logged loss is the epoch's running mean, which stays non-finite once one batch loss
  * was, so the first bad batch is the number of steps whose running loss was finite: an int32
- * counter on the device (two dispatches a step), read with the epoch's logs.
+ * counter on the device (one dispatch a step), read with the epoch's logs.
  */
 class NonFiniteLossTracker {
   private finiteSteps: Tensor | null = null;
@@ -156,11 +157,12 @@ class NonFiniteLossTracker {
 
   update(loss: Tensor | number | undefined): void {
     if (this.found || loss === undefined) return;
-    const finite = typeof loss === 'number' ? Number(Number.isFinite(loss)) : null;
     const previous = this.finiteSteps;
     this.finiteSteps = tidy(() => {
-      const step = finite === null ? (loss as Tensor).isFinite() : fromTypedArray(Int32Array.of(finite), [], 'int32');
-      return previous ? previous.add(step) : step;
+      // A custom trainStep may log a number, or a loss that is not a float32 scalar (its sum is
+      // finite when every element is).
+      const value = typeof loss === 'number' ? fromTypedArray(Float32Array.of(loss), [], 'float32') : loss.dtype === 'float32' && loss.size === 1 ? loss : loss.cast('float32').sum();
+      return finiteCount(value, previous);
     });
     previous?.dispose();
   }

@@ -8,9 +8,12 @@ import { LambdaCallback, Sequential, init, layers, memory, tensor, type Tensor }
 import { ModelCheckpoint, TerminateOnNaN } from '../../src/callbacks/index';
 import { loadModel } from '../../src/io/index';
 import { currentGpu } from '../../src/backend/engine';
-import { settleGarbage, useWebGPU } from '../helpers';
+import { fusedCases } from '../cases/fused';
+import { checkCases, settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
+
+describe("fit's count of finite losses: GPU matches CPU", () => checkCases(fusedCases.filter((c) => c.name.startsWith('finiteCount'))));
 
 function regressor(): Sequential {
   const model = new Sequential();
