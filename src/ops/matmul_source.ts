@@ -82,14 +82,15 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
   // compile, against 0.8 s for 8 x 16, and the first step of a model waits for every compile.
   const colGroups = Math.min(m * n * layout.k >= LARGE_PRODUCT ? 8 : 4, Math.ceil(n / 4));
   const [workgroupCols, workgroupRows] = n > 4 * colGroups ? [2, 2] : [1, 4];
-  // Two CPU cores: halve the tile rows when there would be too few workgroups to share.
+  // Halve the tile rows when there would be too few workgroups for the CPU cores.
   const rowGroups = blocks({ rowGroups: 2, colGroups, workgroupCols, workgroupRows, lanesShareRows: false }) < MIN_SOFTWARE_WORKGROUPS ? 1 : 2;
   return withSplit({ rowGroups, colGroups, workgroupCols, workgroupRows, lanesShareRows: false }, SOFTWARE_SPLIT);
 }
 
 /** The subgroup size the subgroup kernel is written for (SwiftShader's SIMD width). */
 export const SUBGROUP_KERNEL_LANES = 4;
-const MIN_SOFTWARE_WORKGROUPS = 4;
+/** Workgroups to keep SwiftShader's threads busy (the 2-core machines measured): fewer, larger ones measured faster than 4. */
+const MIN_SOFTWARE_WORKGROUPS = 2;
 /** Multiply-adds from which SwiftShader gets the widest tile (a 256 x 256 x 256 product). */
 const LARGE_PRODUCT = 2 ** 24;
 

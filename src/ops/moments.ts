@@ -37,7 +37,7 @@ const momentsKernel: Kernel<ReductionLayout> = {
   webgpu(gpu, [x], [mean, variance], layout) {
     gpu.dispatch({
       shader: MOMENTS_SOURCE,
-      ...reductionDispatch(layout),
+      ...reductionDispatch(layout, gpu.tuning),
       constants: { IN_INT: x.dtype === 'int32' },
       uniforms: reductionUniforms(layout),
       buffers: [x.buffer, mean.buffer, variance.buffer],

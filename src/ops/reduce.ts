@@ -78,7 +78,7 @@ const reduceKernel: Kernel<ReduceAttrs> = {
     const scale = layout.reducedSize === 0 ? NaN : 1 / layout.reducedSize;
     gpu.dispatch({
       shader: REDUCE_SOURCE,
-      ...reductionDispatch(layout),
+      ...reductionDispatch(layout, gpu.tuning),
       constants: { OP: op.code, IN_INT: x.dtype === 'int32' },
       uniforms: reductionUniforms(layout, scale),
       buffers: [x.buffer, y.buffer],

@@ -38,7 +38,7 @@ const softmaxKernel: Kernel<SoftmaxAttrs> = {
   webgpu(gpu, [x], [y], { log, layout }) {
     gpu.dispatch({
       shader: SOFTMAX_SOURCE,
-      ...reductionDispatch(layout),
+      ...reductionDispatch(layout, gpu.tuning),
       constants: { LOG: log, IN_INT: x.dtype === 'int32' },
       uniforms: reductionUniforms(layout),
       buffers: [x.buffer, y.buffer],
@@ -61,7 +61,7 @@ const softmaxGradKernel: Kernel<SoftmaxAttrs> = {
     }
   },
   webgpu(gpu, [y, dy], [dx], { log, layout }) {
-    const { entryPoint, workgroups } = reductionDispatch(layout);
+    const { entryPoint, workgroups } = reductionDispatch(layout, gpu.tuning);
     gpu.dispatch({
       shader: SOFTMAX_SOURCE,
       entryPoint: `backward_${entryPoint}`,
