@@ -1,6 +1,6 @@
-// Fused optimizer updates (Keras 3 formulas): one invocation reads an element of the variable, its
+// Fused optimizer updates (Keras 3 formulas): one invocation reads an element of a variable, its
 // gradient and its optimizer slots, and writes the new variable and the new slots, so a training
-// step costs one dispatch per variable instead of a chain of element-wise ops.
+// step costs one dispatch for up to MAX_MEMBERS variables instead of a chain of element-wise ops.
 //   SGD      v -= lr g; with momentum m = momentum m - lr g, v += m (Nesterov: v += momentum m - lr g)
 //   Adam     m += (g - m)(1 - beta1), u += (g^2 - u)(1 - beta2), [AMSGrad: h = max(h, u), u := h],
 //            v -= step_size m / (sqrt(u) + epsilon), step_size = lr sqrt(1 - beta2^t) / (1 - beta1^t)
@@ -11,12 +11,14 @@
 // AdamW is Adam with weight decay: every algorithm first scales v by decay_factor = 1 - lr * wd
 // (decoupled weight decay, applied before the update as Keras does). Step-dependent scalars (the
 // Adam step size with its bias corrections, the learning rate of a schedule) come from the CPU.
-// Bindings: 0 uniform Params, 1 variable, 2 gradient, 3 new variable, then for each slot k a pair
-// (slot k, new slot k) at 4 + 2k, 5 + 2k. Entry point `update_N_slots` binds N slots (0 to 3), so
-// each one uses exactly the bindings it is given; slot order is the optimizer's:
-// SGD [momentum], Adam [momentum, velocity, velocity_hat], RMSprop [velocity, average_gradient
-// when CENTERED, momentum when USE_MOMENTUM], Adagrad [accumulator].
-// Workgroup: 256 invocations along x, one element each; the 2-D grid folds y into x for large sizes.
+// This file holds the formulas; src/optimizers/update_kernel.ts generates the bindings and `main`
+// for a group of variables ("members") with the same slots. Member m binds, from 1 + m (3 + 2 S)
+// for S slots: variable, gradient, new variable, then a pair (slot k, new slot k) for each slot, in
+// the optimizer's slot order: SGD [momentum], Adam [momentum, velocity, velocity_hat], RMSprop
+// [velocity, average_gradient when CENTERED, momentum when USE_MOMENTUM], Adagrad [accumulator].
+// Workgroup: WORKGROUP_SIZE invocations, one element each; member m owns the workgroups from
+// params.first_group[m], so the member is the same across a workgroup. The grid is 2-D for large
+// sizes (flat workgroup index x + y * groups.x).
 
 override ALGORITHM: u32;
 override NESTEROV: bool = false;
@@ -32,9 +34,9 @@ const ADAGRAD: u32 = 3u;
 
 const WORKGROUP_SIZE: u32 = 256u;
 const MAX_SLOTS: u32 = 3u;
+const MAX_MEMBERS: u32 = 8u;
 
 struct Params {
-  size: u32,
   learning_rate: f32,
   decay_factor: f32,
   epsilon: f32,
@@ -46,29 +48,23 @@ struct Params {
   adam_step_size: f32,
   _pad0: u32,
   _pad1: u32,
+  _pad2: u32,
+  // Per member (index m at [m / 4][m % 4]): its first workgroup and its element count.
+  first_group: array<vec4<u32>, MAX_MEMBERS / 4u>,
+  size: array<vec4<u32>, MAX_MEMBERS / 4u>,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> variable_in: array<f32>;
-@group(0) @binding(2) var<storage, read> gradient: array<f32>;
-@group(0) @binding(3) var<storage, read_write> variable_out: array<f32>;
-@group(0) @binding(4) var<storage, read> slot0_in: array<f32>;
-@group(0) @binding(5) var<storage, read_write> slot0_out: array<f32>;
-@group(0) @binding(6) var<storage, read> slot1_in: array<f32>;
-@group(0) @binding(7) var<storage, read_write> slot1_out: array<f32>;
-@group(0) @binding(8) var<storage, read> slot2_in: array<f32>;
-@group(0) @binding(9) var<storage, read_write> slot2_out: array<f32>;
 
 struct Update {
   variable: f32,
   slots: array<f32, MAX_SLOTS>,
 }
 
-// Only the always-bound buffers are read here, so each entry point touches just its own slots.
-fn updated(i: u32, slots_in: array<f32, MAX_SLOTS>) -> Update {
-  let g = gradient[i];
+// The new variable and slots of one element from its variable, gradient and slots.
+fn updated(variable: f32, g: f32, slots_in: array<f32, MAX_SLOTS>) -> Update {
   let lr = params.learning_rate;
-  var v = variable_in[i] * params.decay_factor;
+  var v = variable * params.decay_factor;
   var s = slots_in;
   switch ALGORITHM {
     case SGD: {
@@ -113,46 +109,4 @@ fn updated(i: u32, slots_in: array<f32, MAX_SLOTS>) -> Update {
     default: {}
   }
   return Update(v, s);
-}
-
-fn element_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-  return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-}
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn update_0_slots(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = element_index(gid, groups);
-  if (i >= params.size) { return; }
-  let u = updated(i, array<f32, MAX_SLOTS>(0.0, 0.0, 0.0));
-  variable_out[i] = u.variable;
-}
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn update_1_slots(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = element_index(gid, groups);
-  if (i >= params.size) { return; }
-  let u = updated(i, array<f32, MAX_SLOTS>(slot0_in[i], 0.0, 0.0));
-  variable_out[i] = u.variable;
-  slot0_out[i] = u.slots[0];
-}
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn update_2_slots(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = element_index(gid, groups);
-  if (i >= params.size) { return; }
-  let u = updated(i, array<f32, MAX_SLOTS>(slot0_in[i], slot1_in[i], 0.0));
-  variable_out[i] = u.variable;
-  slot0_out[i] = u.slots[0];
-  slot1_out[i] = u.slots[1];
-}
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn update_3_slots(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = element_index(gid, groups);
-  if (i >= params.size) { return; }
-  let u = updated(i, array<f32, MAX_SLOTS>(slot0_in[i], slot1_in[i], slot2_in[i]));
-  variable_out[i] = u.variable;
-  slot0_out[i] = u.slots[0];
-  slot1_out[i] = u.slots[1];
-  slot2_out[i] = u.slots[2];
 }

@@ -1,7 +1,8 @@
 // The Optimizer base class (Keras 3's BaseOptimizer): learning rate or schedule, the step count,
 // gradient clipping, decoupled weight decay, lazily created slot variables, and `applyGradients`,
-// which runs one fused update kernel per variable (src/optimizers/update_kernel.ts) and assigns
-// the results. A subclass only names its slots and the parameters of its update. Nothing here
+// which runs the fused update kernel on all the variables at once (one dispatch for as many as
+// the device's storage buffer limit allows, src/optimizers/update_kernel.ts) and assigns the
+// results. A subclass only names its slots and the parameters of its update. Nothing here
 // reads GPU data back: the step count lives on the CPU, clipping norms stay on the GPU.
 
 import { Variable } from '../autograd/variable';
@@ -14,7 +15,7 @@ import { fill } from '../ops/creation';
 import { clip, div } from '../ops/elementwise';
 import { clone } from '../ops/clone';
 import { LearningRateSchedule, scheduleFromConfig, type ScheduleConfig } from './schedules';
-import { optimizerUpdate, type UpdateParams } from './update_kernel';
+import { optimizerUpdates, type UpdateParams } from './update_kernel';
 
 /** Options every optimizer accepts (Keras 3's base optimizer arguments). */
 export interface OptimizerOptions {
@@ -170,11 +171,10 @@ export abstract class Optimizer {
     for (const [, variable] of pairs) this.slotsFor(variable);
     tidy(() => {
       const grads = this.clipGradients(pairs.map(([g]) => g));
-      pairs.forEach(([, variable], k) => {
-        const slots = this.slotsByVariable.get(variable)!;
-        const [value, ...slotValues] = optimizerUpdate(variable, grads[k], slots, params);
-        variable.assign(value);
-        slots.forEach((slot, j) => slot.assign(slotValues[j]));
+      const members = pairs.map(([, variable], k) => ({ variable, gradient: grads[k], slots: this.slotsByVariable.get(variable)! }));
+      optimizerUpdates(members, params).forEach(([value, ...slotValues], k) => {
+        members[k].variable.assign(value);
+        members[k].slots.forEach((slot, j) => slot.assign(slotValues[j]));
       });
     });
     stepEffect('optimizer step count', () => this.iterations++);

@@ -1,19 +1,24 @@
 // The fused optimizer update as an op: one kernel per algorithm family (shaders/optimizer.wgsl,
-// whose header gives the formulas) that reads a variable, its gradient and its slots and returns
-// the new variable and the new slots as fresh tensors (several outputs of one runKernel call).
-// The CPU reference evaluates the same formulas element by element in float64, rounding what it
-// stores to float32. Nothing here reads data back or records gradients.
+// whose header gives the formulas) that reads variables, their gradients and their slots and
+// returns the new variables and the new slots as fresh tensors (several outputs of one runKernel
+// call). Variables are updated in groups ("members" of one dispatch), as many as the device's
+// storage buffer limit allows, so a model's update is one or a few dispatches rather than one per
+// variable. The CPU reference evaluates the same formulas element by element in float64, rounding
+// what it stores to float32. Nothing here reads data back or records gradients.
 
 import type { Tensor } from '../tensor/tensor';
 import { formatShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
+import { activeGpu, getBackend } from '../backend/engine';
 import { runKernel, type Kernel } from '../ops/kernel';
 import { stepDependent } from '../tensor/trace';
 import optimizerShader from '../../shaders/optimizer.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
 const MAX_SLOTS = 3;
+/** Variables one dispatch updates at most (MAX_MEMBERS in shaders/optimizer.wgsl). */
+const MAX_MEMBERS = 8;
 
 /** Codes match the `ALGORITHM` constants of shaders/optimizer.wgsl. */
 const ALGORITHM_CODES = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3 } as const;
@@ -48,6 +53,8 @@ interface UpdateAttrs extends Required<UpdateParams> {
   oneMinusRho: number;
   oneMinusBeta1: number;
   oneMinusBeta2: number;
+  /** Slots of each variable; the inputs are (variable, gradient, ...slots) per member. */
+  slotCount: number;
 }
 
 /** One element of the update, mirroring `updated` in shaders/optimizer.wgsl; updates `slots` in place. */
@@ -101,35 +108,48 @@ function updateElement(p: UpdateAttrs, variable: number, g: number, slots: numbe
   return v;
 }
 
-function attrsOf(p: UpdateParams): UpdateAttrs {
+function attrsOf(p: UpdateParams, slotCount: number): UpdateAttrs {
   const full: Required<UpdateParams> = {
     epsilon: 0, momentum: 0, rho: 0, beta1: 0, beta2: 0, adamStepSize: 0,
     nesterov: false, amsgrad: false, centered: false, useMomentum: false,
     ...p,
   };
-  return { ...full, oneMinusRho: 1 - full.rho, oneMinusBeta1: 1 - full.beta1, oneMinusBeta2: 1 - full.beta2 };
+  return { ...full, oneMinusRho: 1 - full.rho, oneMinusBeta1: 1 - full.beta1, oneMinusBeta2: 1 - full.beta2, slotCount };
 }
 
 const updateKernel: Kernel<UpdateAttrs> = {
   name: 'optimizerUpdate',
-  cpu([variable, gradient, ...slots], [newVariable, ...newSlots], params) {
+  cpu(inputs, outputs, params) {
+    const { slotCount } = params;
     const state = new Array<number>(MAX_SLOTS).fill(0);
-    for (let i = 0; i < newVariable.values.length; i++) {
-      slots.forEach((slot, k) => (state[k] = slot.values[i]));
-      newVariable.values[i] = updateElement(params, variable.values[i], gradient.values[i], state);
-      newSlots.forEach((slot, k) => (slot.values[i] = state[k]));
+    for (let m = 0; m * (2 + slotCount) < inputs.length; m++) {
+      const [variable, gradient, ...slots] = inputs.slice(m * (2 + slotCount), (m + 1) * (2 + slotCount));
+      const [newVariable, ...newSlots] = outputs.slice(m * (1 + slotCount), (m + 1) * (1 + slotCount));
+      for (let i = 0; i < newVariable.values.length; i++) {
+        slots.forEach((slot, k) => (state[k] = slot.values[i]));
+        newVariable.values[i] = updateElement(params, variable.values[i], gradient.values[i], state);
+        newSlots.forEach((slot, k) => (slot.values[i] = state[k]));
+      }
     }
   },
-  webgpu(gpu, [variable, gradient, ...slots], [newVariable, ...newSlots], params) {
-    const buffers = [variable.buffer, gradient.buffer, newVariable.buffer];
-    slots.forEach((slot, k) => buffers.push(slot.buffer, newSlots[k].buffer));
-    const limit = gpu.device.limits.maxStorageBuffersPerShaderStage;
-    if (buffers.length > limit) {
-      throw new Error(`optimizerUpdate: ${params.algorithm} with ${slots.length} slots needs ${buffers.length} storage buffers per shader stage; this device allows ${limit}.`);
+  webgpu(gpu, inputs, outputs, params) {
+    const { slotCount } = params;
+    const members = inputs.length / (2 + slotCount);
+    const buffers: GPUBuffer[] = [];
+    const firstGroups: number[] = [];
+    const sizes: number[] = [];
+    let groups = 0;
+    for (let m = 0; m < members; m++) {
+      const [variable, gradient, ...slots] = inputs.slice(m * (2 + slotCount), (m + 1) * (2 + slotCount));
+      const [newVariable, ...newSlots] = outputs.slice(m * (1 + slotCount), (m + 1) * (1 + slotCount));
+      buffers.push(variable.buffer, gradient.buffer, newVariable.buffer);
+      slots.forEach((slot, k) => buffers.push(slot.buffer, newSlots[k].buffer));
+      firstGroups.push(groups);
+      sizes.push(variable.size);
+      groups += Math.ceil(variable.size / WORKGROUP_SIZE);
     }
     gpu.dispatch({
-      shader: optimizerShader,
-      entryPoint: `update_${slots.length}_slots`,
+      shader: updateSource(members, slotCount),
       constants: {
         ALGORITHM: ALGORITHM_CODES[params.algorithm],
         NESTEROV: params.nesterov,
@@ -138,15 +158,73 @@ const updateKernel: Kernel<UpdateAttrs> = {
         USE_MOMENTUM: params.useMomentum,
       },
       uniforms: new Uniforms()
-        .u32(newVariable.size)
         .f32(params.learningRate, params.decayFactor, params.epsilon, params.momentum)
         .f32(params.rho, params.oneMinusRho, params.oneMinusBeta1, params.oneMinusBeta2, params.adamStepSize)
+        .u32Array(firstGroups, MAX_MEMBERS)
+        .u32Array(sizes, MAX_MEMBERS)
         .finish(),
       buffers,
-      workgroups: gridFor(newVariable.size, WORKGROUP_SIZE),
+      workgroups: gridFor(groups, 1, gpu.limits.maxComputeWorkgroupsPerDimension),
     });
   },
 };
+
+const sources = new Map<string, string>();
+
+/** shaders/optimizer.wgsl with the bindings and `main` of `members` variables of `slotCount` slots each. */
+function updateSource(members: number, slotCount: number): string {
+  const key = `${members}:${slotCount}`;
+  let source = sources.get(key);
+  if (source) return source;
+  const perMember = 3 + 2 * slotCount;
+  const bindings: string[] = [];
+  const updates: string[] = [];
+  for (let m = 0; m < members; m++) {
+    const at = 1 + m * perMember;
+    bindings.push(
+      `@group(0) @binding(${at}) var<storage, read> variable_in_${m}: array<f32>;`,
+      `@group(0) @binding(${at + 1}) var<storage, read> gradient_${m}: array<f32>;`,
+      `@group(0) @binding(${at + 2}) var<storage, read_write> variable_out_${m}: array<f32>;`,
+    );
+    for (let k = 0; k < slotCount; k++) {
+      bindings.push(`@group(0) @binding(${at + 3 + 2 * k}) var<storage, read> slot${k}_in_${m}: array<f32>;`, `@group(0) @binding(${at + 4 + 2 * k}) var<storage, read_write> slot${k}_out_${m}: array<f32>;`);
+    }
+    const slotsIn = Array.from({ length: MAX_SLOTS }, (_, k) => (k < slotCount ? `slot${k}_in_${m}[i]` : '0.0')).join(', ');
+    const slotStores = Array.from({ length: slotCount }, (_, k) => `\n    slot${k}_out_${m}[i] = u.slots[${k}];`).join('');
+    updates.push(`fn update_${m}(i: u32) {
+  if (i < params.size[${m >> 2}][${m & 3}]) {
+    let u = updated(variable_in_${m}[i], gradient_${m}[i], array<f32, MAX_SLOTS>(${slotsIn}));
+    variable_out_${m}[i] = u.variable;${slotStores}
+  }
+}`);
+  }
+  // The member of a workgroup: the last whose first workgroup is not after it.
+  const dispatch = Array.from({ length: members }, (_, m) => m)
+    .reverse()
+    .map((m) => `if (group >= params.first_group[${m >> 2}][${m & 3}]) { update_${m}((group - params.first_group[${m >> 2}][${m & 3}]) * WORKGROUP_SIZE + lane); return; }`)
+    .join('\n  ');
+  source = `${optimizerShader}
+// Generated by src/optimizers/update_kernel.ts: ${members} member(s) with ${slotCount} slot(s) each.
+${bindings.join('\n')}
+
+${updates.join('\n\n')}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) workgroup: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
+  let group = workgroup.x + workgroup.y * groups.x;
+  ${dispatch}
+}
+`;
+  sources.set(key, source);
+  return source;
+}
+
+/** One variable of a grouped update: the variable, its gradient and its slots (same shape). */
+export interface UpdateMember {
+  variable: Tensor;
+  gradient: Tensor;
+  slots: readonly Tensor[];
+}
 
 /**
  * Runs one fused update of `variable` (float32) from `gradient` and `slots` (same shape, in the
@@ -157,15 +235,42 @@ const updateKernel: Kernel<UpdateAttrs> = {
  * const [w2, m2] = optimizerUpdate(w, dw, [m], { algorithm: 'sgd', learningRate: 0.1, decayFactor: 1, momentum: 0.9, useMomentum: true });
  */
 export function optimizerUpdate(variable: Tensor, gradient: Tensor, slots: readonly Tensor[], params: UpdateParams | (() => UpdateParams)): Tensor[] {
-  if (slots.length > MAX_SLOTS) throw new Error(`optimizerUpdate: at most ${MAX_SLOTS} slots are supported, got ${slots.length}.`);
-  for (const t of [variable, gradient, ...slots]) {
-    if (t.dtype !== 'float32') throw new Error(`optimizerUpdate: expected float32 tensors, got ${t.dtype}.`);
-    if (t.shape.length !== variable.shape.length || t.shape.some((d, i) => d !== variable.shape[i])) {
-      throw new Error(`optimizerUpdate: a tensor of shape ${formatShape(t.shape)} does not match the variable's shape ${formatShape(variable.shape)}.`);
+  return optimizerUpdates([{ variable, gradient, slots }], params)[0];
+}
+
+/**
+ * @internal The update of several variables with the same slots, in as few dispatches as the
+ * device's storage buffer limit allows (each variable binds 3 + 2 x slots buffers): returns
+ * `[newVariable, ...newSlots]` for each member, in order.
+ */
+export function optimizerUpdates(members: readonly UpdateMember[], params: UpdateParams | (() => UpdateParams)): Tensor[][] {
+  if (members.length === 0) return [];
+  const slotCount = members[0].slots.length;
+  if (slotCount > MAX_SLOTS) throw new Error(`optimizerUpdate: at most ${MAX_SLOTS} slots are supported, got ${slotCount}.`);
+  for (const { variable, gradient, slots } of members) {
+    if (slots.length !== slotCount) throw new Error(`optimizerUpdate: every variable of a group needs ${slotCount} slots, got ${slots.length}.`);
+    for (const t of [variable, gradient, ...slots]) {
+      if (t.dtype !== 'float32') throw new Error(`optimizerUpdate: expected float32 tensors, got ${t.dtype}.`);
+      if (t.shape.length !== variable.shape.length || t.shape.some((d, i) => d !== variable.shape[i])) {
+        throw new Error(`optimizerUpdate: a tensor of shape ${formatShape(t.shape)} does not match the variable's shape ${formatShape(variable.shape)}.`);
+      }
     }
   }
-  const spec = { shape: variable.shape, dtype: 'float32' as const };
+  const perMember = 3 + 2 * slotCount;
+  const limit = getBackend() === 'webgpu' ? activeGpu().limits.maxStorageBuffersPerShaderStage : Infinity;
+  if (perMember > limit) {
+    throw new Error(`optimizerUpdate: ${slotCount} slots need ${perMember} storage buffers per shader stage; this device allows ${limit}.`);
+  }
+  const groupSize = Math.min(MAX_MEMBERS, Math.floor(limit / perMember));
   // Parameters given as a function follow the optimizer's state: a replayed step computes them again.
-  const attrs = typeof params === 'function' ? stepDependent(() => attrsOf(params())) : attrsOf(params);
-  return runKernel(updateKernel, [variable, gradient, ...slots], [spec, ...slots.map(() => spec)], attrs);
+  const attrs = typeof params === 'function' ? stepDependent(() => attrsOf(params(), slotCount)) : attrsOf(params, slotCount);
+  const results: Tensor[][] = [];
+  for (let start = 0; start < members.length; start += groupSize) {
+    const group = members.slice(start, start + groupSize);
+    const inputs = group.flatMap(({ variable, gradient, slots }) => [variable, gradient, ...slots]);
+    const specs = group.flatMap(({ variable }) => Array.from({ length: 1 + slotCount }, () => ({ shape: variable.shape, dtype: 'float32' as const })));
+    const outputs = runKernel(updateKernel, inputs, specs, attrs);
+    for (let m = 0; m < group.length; m++) results.push(outputs.slice(m * (1 + slotCount), (m + 1) * (1 + slotCount)));
+  }
+  return results;
 }

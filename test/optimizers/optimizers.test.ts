@@ -3,12 +3,13 @@
 // backend, clipping, weight decay, schedules, names, the errors users meet, convergence on a
 // quadratic, flat memory over many steps, and the state round trip.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GradientTape, Variable, memory, setBackend, tensor, tidy, type Tensor } from '../../src/node';
 import {
   Adagrad, Adam, AdamW, CosineDecay, ExponentialDecay, Optimizer, PiecewiseConstantDecay, RMSprop, SGD,
   cosineDecay, exponentialDecay, getOptimizer, piecewiseConstant, scheduleFromConfig,
 } from '../../src/optimizers/index';
+import { currentGpu } from '../../src/backend/engine';
 import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
@@ -189,6 +190,55 @@ describe('GPU matches the CPU backend', () => {
       expectClose(gpu.w, cpu.w);
       expect(gpu.slots.length).toBe(cpu.slots.length);
       gpu.slots.forEach((slot, k) => expectClose(slot, cpu.slots[k]));
+    });
+  }
+});
+
+describe('one applyGradients over several variables (grouped dispatches)', () => {
+  // Six variables of different sizes, one of a single element: the update runs
+  // as few dispatches as the storage buffer limit allows (3 + 2 x slots buffers a variable).
+  const sizes = [1000, 3, 1, 300, 257, 5];
+  const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 2);
+
+  async function run(make: () => Optimizer, backend: 'webgpu' | 'cpu'): Promise<{ weights: Float32Array[]; slots: Float32Array[]; dispatches: number }> {
+    setBackend(backend);
+    try {
+      const ws = sizes.map((n, k) => new Variable(tensor(values(n, k), [n]), { name: `w${k}` }));
+      const optimizer = make();
+      optimizer.build(ws);
+      let dispatches = 0;
+      for (let step = 0; step < 3; step++) {
+        const grads = sizes.map((n, k) => tensor(values(n, 10 * step + k).map((v) => v * (1 + (k % 3))), [n]));
+        const recorder = backend === 'webgpu' ? currentGpu()!.recorder : null;
+        const spy = recorder ? vi.spyOn(recorder, 'dispatch') : null;
+        tidy(() => optimizer.applyGradients(grads.map((g, k) => [g, ws[k]] as [Tensor, Variable])));
+        dispatches = spy?.mock.calls.length ?? 0;
+        spy?.mockRestore();
+        grads.forEach((g) => g.dispose());
+      }
+      const result = {
+        weights: (await Promise.all(ws.map((w) => w.data()))) as Float32Array[],
+        slots: (await Promise.all(optimizer.variables.map((v) => v.data()))) as Float32Array[],
+        dispatches,
+      };
+      ws.forEach((w) => w.dispose());
+      optimizer.dispose();
+      return result;
+    } finally {
+      setBackend('webgpu');
+    }
+  }
+
+  for (const config of CONFIGS) {
+    it(`${config.name}: GPU matches CPU, in ceil(6 / variables a dispatch) update dispatches`, async () => {
+      const gpu = await run(config.make, 'webgpu');
+      const cpu = await run(config.make, 'cpu');
+      gpu.weights.forEach((w, k) => expectClose(w, cpu.weights[k]));
+      expect(gpu.slots.length).toBe(cpu.slots.length);
+      gpu.slots.forEach((slot, k) => expectClose(slot, cpu.slots[k]));
+      const slotCount = gpu.slots.length / sizes.length;
+      const perDispatch = Math.min(8, Math.floor(currentGpu()!.limits.maxStorageBuffersPerShaderStage / (3 + 2 * slotCount)));
+      expect(gpu.dispatches).toBe(Math.ceil(sizes.length / perDispatch));
     });
   }
 });
