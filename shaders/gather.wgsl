@@ -2,8 +2,9 @@
 //   out[o, j, k] = x[o, idx, k] where idx = indices[j], plus axis_size when idx is negative,
 // and 0 when idx is still outside [0, axis_size) (no out-of-bounds read; the CPU kernel agrees).
 // Bindings: 0 uniform Params, 1 x (raw words), 2 indices (i32), 3 out (raw words). A word is a
-// u32, or a vec4<u32> when rows are a multiple of 4 long (`Word` is declared by src/ops/shape.ts;
-// `inner` then counts vec4s): SwiftShader pays per load, so one vec4 load beats four scalar ones.
+// u32, or a vec4<u32> / vec2<u32> when rows are a multiple of 4 / 2 long (`Word` is declared by
+// src/ops/shape.ts; `inner` then counts words): SwiftShader pays per load, so one vec4 load beats
+// four scalar ones.
 // Words are copied bit for bit, so float32 and int32 share the kernel (a 0 word is 0 in both).
 // Workgroup: WORKGROUP_INNER x WORKGROUP_ROWS invocations, x along the inner elements of an output
 // row (o, j) and y along rows, with the widths chosen for `inner` so few lanes idle. The 2-D

@@ -1,8 +1,10 @@
 // Shared set-up for the Vitest suite: a real WebGPU device (Dawn), asserted, so a silent CPU
-// fallback cannot pass a GPU test; and a runner for op cases.
+// fallback cannot pass a GPU test; a runner for op cases; and the kernels of other adapters.
 
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getBackend, init, setBackend } from '../src/node';
+import { currentGpu } from '../src/backend/engine';
+import type { KernelTuning } from '../src/backend/webgpu/webgpu_backend';
 import { compareBackends, type OpCase } from './cases/case';
 
 /** Initializes WebGPU once for the file and fails unless the backend really is webgpu. */
@@ -51,4 +53,23 @@ export function onBothBackends(fn: () => Promise<void>): () => Promise<void> {
       setBackend(previous);
     }
   };
+}
+
+/**
+ * Declares the tests of `define` to run with the kernels of another adapter: `tuning` (tile shapes
+ * and workgroup layouts) and `subgroupLanes` (0: the kernels written without subgroups), restored
+ * after them. The suite runs on SwiftShader; this checks the kernels a GPU would get.
+ */
+export function withKernelTuning(tuning: KernelTuning, subgroupLanes: number, define: () => void): void {
+  let previous: [KernelTuning, number];
+  beforeAll(() => {
+    const gpu = currentGpu()!;
+    previous = [gpu.tuning, gpu.subgroupLanes];
+    gpu.tuning = tuning;
+    gpu.subgroupLanes = subgroupLanes;
+  });
+  afterAll(() => {
+    [currentGpu()!.tuning, currentGpu()!.subgroupLanes] = previous;
+  });
+  define();
 }

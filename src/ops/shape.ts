@@ -592,14 +592,15 @@ const gatherKernel: Kernel<GatherAttrs> = {
   },
   webgpu(gpu, [x, indices], [out], { axisSize, inner, count }) {
     const rows = out.size / inner;
-    const vec4 = inner % 4 === 0;
-    const words = vec4 ? inner / 4 : inner;
-    // 64 invocations: as wide along a row's words as the row needs, up to 16.
-    const workgroupInner = words >= 16 ? 16 : words >= 4 ? 4 : 1;
+    const wordSize = inner % 4 === 0 ? 4 : inner % 2 === 0 ? 2 : 1;
+    const words = inner / wordSize;
+    // 64 invocations. A GPU: as wide along a row's words as the row needs, up to 16. SwiftShader:
+    // one word an invocation, 64 rows a workgroup (measured 15% faster on fit's batch gather).
+    const workgroupInner = gpu.tuning === 'software' ? 1 : words >= 16 ? 16 : words >= 4 ? 4 : 1;
     const workgroupRows = 64 / workgroupInner;
     const [y, z] = gridFor(rows, workgroupRows, gpu.limits.maxComputeWorkgroupsPerDimension);
     gpu.dispatch({
-      shader: GATHER_SOURCES[Number(vec4)],
+      shader: GATHER_SOURCES[wordSize],
       constants: { WORKGROUP_INNER: workgroupInner, WORKGROUP_ROWS: workgroupRows },
       uniforms: new Uniforms().u32(rows, words, count, axisSize).finish(),
       buffers: [x.buffer, indices.buffer, out.buffer],
@@ -608,8 +609,10 @@ const gatherKernel: Kernel<GatherAttrs> = {
   },
 };
 
-/** The gather kernel copying u32 words one by one, and four at a time (rows a multiple of 4 long). */
-const GATHER_SOURCES = ['u32', 'vec4<u32>'].map((word) => `alias Word = ${word};\n${gatherShader}`);
+/** The gather kernel copying u32 words one, two or four at a time (rows a multiple of 2 or 4 long), by word size. */
+const GATHER_SOURCES: Record<number, string> = Object.fromEntries(
+  ([[1, 'u32'], [2, 'vec2<u32>'], [4, 'vec4<u32>']] as const).map(([size, word]) => [size, `alias Word = ${word};\n${gatherShader}`]),
+);
 
 function splitSizes(shape: readonly number[], axis: number, numOrSizes: number | readonly number[]): number[] {
   const n = shape[axis];

@@ -1,14 +1,13 @@
 // matmul: the GPU kernel against the CPU backend on edge-heavy shapes, known products, NumPy
 // shape rules, and the errors users meet.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ops, tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
-import type { KernelTuning } from '../../src/backend/webgpu/webgpu_backend';
 import { chooseTiling } from '../../src/ops/matmul_source';
 import { fusedCases } from '../cases/fused';
 import { matmulCases } from '../cases/matmul';
-import { checkCases, useWebGPU } from '../helpers';
+import { checkCases, useWebGPU, withKernelTuning } from '../helpers';
 
 useWebGPU();
 
@@ -17,22 +16,9 @@ describe('GPU matches CPU', () => checkCases(matmulCases));
 // The suite runs on SwiftShader, which gets the 'software' kernels (the subgroup kernel where the
 // device has subgroups of 4 lanes); the other kernel families are checked here on the same cases,
 // and the fused dense layer with them.
-function withKernels(tuning: KernelTuning, subgroupLanes: number): void {
-  let previous: [KernelTuning, number];
-  beforeAll(() => {
-    const gpu = currentGpu()!;
-    previous = [gpu.tuning, gpu.subgroupLanes];
-    gpu.tuning = tuning;
-    gpu.subgroupLanes = subgroupLanes;
-  });
-  afterAll(() => {
-    [currentGpu()!.tuning, currentGpu()!.subgroupLanes] = previous;
-  });
-  checkCases([...matmulCases, ...fusedCases.filter((c) => c.name.startsWith('dense'))]);
-}
-
-describe('GPU matches CPU with the tile shapes of a hardware adapter', () => withKernels('hardware', 0));
-describe('GPU matches CPU with the software register kernel (no subgroups)', () => withKernels('software', 0));
+const cases = [...matmulCases, ...fusedCases.filter((c) => c.name.startsWith('dense'))];
+describe('GPU matches CPU with the tile shapes of a hardware adapter', () => withKernelTuning('hardware', 0, () => checkCases(cases)));
+describe('GPU matches CPU with the software register kernel (no subgroups)', () => withKernelTuning('software', 0, () => checkCases(cases)));
 
 it('runs the subgroup kernel on this SwiftShader device', () => {
   // Without subgroups of 4 lanes the suite's first block would test the register kernel twice.

@@ -4,11 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { ops, tensor, type Tensor } from '../../src/node';
 import { shapeCases } from '../cases/shape';
-import { checkCases, onBothBackends, useWebGPU } from '../helpers';
+import { checkCases, onBothBackends, useWebGPU, withKernelTuning } from '../helpers';
 
 useWebGPU();
 
 describe('GPU matches CPU', () => checkCases(shapeCases));
+// SwiftShader gathers one word an invocation; a GPU gets rows spread across wider workgroups.
+describe('gather with the workgroups of a hardware adapter', () => withKernelTuning('hardware', 0, () => checkCases(shapeCases.filter((c) => c.name.startsWith('gather')))));
 
 const values = async (t: Tensor) => t.array();
 
