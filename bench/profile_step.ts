@@ -1,16 +1,18 @@
 // `npm run bench:profile`: where the time of one training step of the quickstart MLP goes, in
 // Node on the local adapter. Prints the step time of `fit` (replayed steps), the time of the same
 // fit with every dispatch emptied (JavaScript and driver cost alone), and each dispatch of one
-// replayed step timed alone (repeated, ended by onSubmittedWorkDone), slowest first. A tool for
+// replayed step timed alone (repeated, ended by onSubmittedWorkDone through the library's paced
+// wait), slowest first. A tool for
 // tuning kernels, not a benchmark against peers (that is `npm run bench`).
 //   BATCH=<n>   batch size (default 256)
 
 import * as wk from '../src/node';
 import { activeGpu } from '../src/backend/engine';
 import type { Dispatch } from '../src/backend/webgpu/command_recorder';
+import { waitForDevice } from '../src/backend/webgpu/gpu_provider';
 
 const STEPS = 200;
-const REPEATS = 30;
+const REPEATS = 100;
 
 await wk.init({ backend: 'webgpu' });
 const gpu = activeGpu();
@@ -63,11 +65,11 @@ const rows: Array<[number, string]> = [];
 for (const { spec, count } of groups.values()) {
   for (let i = 0; i < 3; i++) dispatch(spec);
   recorder.flush();
-  await gpu.device.queue.onSubmittedWorkDone();
+  await waitForDevice(gpu.device.queue.onSubmittedWorkDone());
   const start = performance.now();
   for (let i = 0; i < REPEATS; i++) dispatch(spec);
   recorder.flush();
-  await gpu.device.queue.onSubmittedWorkDone();
+  await waitForDevice(gpu.device.queue.onSubmittedWorkDone());
   const ms = (performance.now() - start) / REPEATS;
   const perStep = count / STEPS;
   const kernel = spec.shader.match(/^\/\/ ([^\n]{0,60})/m)?.[1] ?? '';
