@@ -16,9 +16,11 @@
 // for S slots: variable, gradient, new variable, then a pair (slot k, new slot k) for each slot, in
 // the optimizer's slot order: SGD [momentum], Adam [momentum, velocity, velocity_hat], RMSprop
 // [velocity, average_gradient when CENTERED, momentum when USE_MOMENTUM], Adagrad [accumulator].
-// Workgroup: WORKGROUP_SIZE invocations, one element each; member m owns the workgroups from
-// params.first_group[m], so the member is the same across a workgroup. The grid is 2-D for large
-// sizes (flat workgroup index x + y * groups.x).
+// Workgroup: WORKGROUP_SIZE invocations; member m owns params.group_count[m] workgroups from
+// params.first_group[m], so the member is the same across a workgroup, and each invocation walks
+// the member's elements with the stride of those workgroups (one element each on a GPU; on
+// SwiftShader, where an invocation's start-up costs as much as a few elements, about 8). The grid
+// is 2-D for large sizes (flat workgroup index x + y * groups.x).
 
 override ALGORITHM: u32;
 override NESTEROV: bool = false;
@@ -49,8 +51,9 @@ struct Params {
   _pad0: u32,
   _pad1: u32,
   _pad2: u32,
-  // Per member (index m at [m / 4][m % 4]): its first workgroup and its element count.
+  // Per member (index m at [m / 4][m % 4]): its first workgroup, its workgroups, its elements.
   first_group: array<vec4<u32>, MAX_MEMBERS / 4u>,
+  group_count: array<vec4<u32>, MAX_MEMBERS / 4u>,
   size: array<vec4<u32>, MAX_MEMBERS / 4u>,
 }
 
