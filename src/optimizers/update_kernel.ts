@@ -199,6 +199,8 @@ function updateSource(members: number, slotCount: number): string {
     const slotStores = Array.from({ length: slotCount }, (_, k) => `\n    slot${k}_out_${m}[i] = u.slots[${k}];`).join('');
     const index = `[${m >> 2}][${m & 3}]`;
     updates.push(`fn update_${m}(group: u32, lane: u32) {
+  // The 2-D grid may hold a few workgroups past the last member's.
+  if (group >= params.group_count${index}) { return; }
   let stride = params.group_count${index} * WORKGROUP_SIZE;
   for (var i = group * WORKGROUP_SIZE + lane; i < params.size${index}; i += stride) {
     let u = updated(variable_in_${m}[i], gradient_${m}[i], array<f32, MAX_SLOTS>(${slotsIn}));
