@@ -40,10 +40,10 @@ describe('Dawn event pacing', () => {
     for (let i = 0; i < 3; i++) product = ops.matmul(product, a).mul(0.001);
     await product.data();
     const waited = performance.now() - start;
-    expect(waited).toBeGreaterThan(20);
-    // Unpaced, Dawn polled about 16 times a millisecond here; paced, at most once a timer tick
-    // after the first millisecond of immediate polls (measured: 0.2 a millisecond).
-    expect(polls.count / waited).toBeLessThan(2);
+    // Unpaced, Dawn polled about 16 times a millisecond here (a wait of about a second on
+    // SwiftShader); paced, at most once a timer tick after the first 2 ms of immediate polls
+    // (measured: 0.2 a millisecond). The allowance covers those first 2 ms.
+    expect(polls.count).toBeLessThan(100 + 2 * waited);
   });
 
   it('runs JavaScript setImmediate callbacks before a 2 ms timer during a wait, and keeps setImmediate promisifiable', async () => {
