@@ -14,7 +14,7 @@
 // Grid: x counts column blocks; y and z together count (batch, K split, row block) triples, folded
 // so that large batches fit the per-dimension limit. Split-K (for outputs too small to fill the
 // device, with a long K, and no epilogue) writes k_splits partial products, which
-// shaders/matmul_split_sum.wgsl then adds.
+// the reduction kernel (src/ops/reduce.ts recordSumOfRows) then adds.
 // Edges: row and column indices are clamped into the matrix before the K loop, so every load is in
 // bounds without a branch; only the stores are guarded. K = 0 stores zeros.
 // Specialization: TRANSPOSE_A / TRANSPOSE_B choose the indexing of A and B (no transposed copy);

@@ -16,7 +16,7 @@ import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { reshape } from './shape';
 import { chooseTiling, matmulSource } from './matmul_source';
-import splitSumShader from '../../shaders/matmul_split_sum.wgsl?raw';
+import { recordSumOfRows } from './reduce';
 
 export interface MatmulOptions {
   /** Multiply by the transpose of the last two dimensions of `a`. */
@@ -116,19 +116,12 @@ const matmulKernel: Kernel<MatmulAttrs> = {
       workgroups: [columnBlocks, y, z],
     });
     if (target !== out.buffer) {
-      gpu.dispatch({
-        shader: splitSumShader,
-        uniforms: new Uniforms().u32(out.size, tiling.kSplits).finish(),
-        buffers: [target, out.buffer],
-        workgroups: gridFor(out.size, SPLIT_SUM_WORKGROUP_SIZE, maxPerDimension),
-      });
+      recordSumOfRows(gpu, target, out.buffer, tiling.kSplits, out.size);
       // Later dispatches of this recording may reuse the scratch buffer: they run after the sum.
       gpu.release(target);
     }
   },
 };
-
-const SPLIT_SUM_WORKGROUP_SIZE = 64;
 
 /** Offsets of the a and b matrices that batch number `batch` of the output reads. */
 function batchOffsets(batch: number, { batchShape, aBatchStrides, bBatchStrides }: MatmulAttrs): [number, number] {
