@@ -3,6 +3,7 @@
 // was finite this way, to name the batch where it first became NaN or infinite without a readback
 // per batch. Not differentiable.
 
+import { formatShape } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
 import finiteCountShader from '../../shaders/finite_count.wgsl?raw';
@@ -32,7 +33,7 @@ const finiteCountKernel: Kernel<FiniteCountAttrs> = {
  * `value` and an int32 scalar `previous` (0 when null).
  */
 export function finiteCount(value: Tensor, previous: Tensor | null): Tensor {
-  if (value.size !== 1 || value.dtype !== 'float32') throw new Error(`finiteCount: expected a float32 scalar, got ${value.dtype} of shape [${value.shape}].`);
+  if (value.size !== 1 || value.dtype !== 'float32') throw new Error(`finiteCount: expected a float32 scalar, got ${value.dtype} of shape ${formatShape(value.shape)}.`);
   const inputs = previous ? [value, previous] : [value];
   return runKernel1(finiteCountKernel, inputs, { shape: [], dtype: 'int32' }, { hasPrevious: previous !== null });
 }

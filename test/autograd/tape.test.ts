@@ -2,7 +2,7 @@
 // the functional forms, Variables, and the errors of misuse.
 
 import { describe, expect, it, vi } from 'vitest';
-import { GradientTape, Variable, grad, memory, ops, tensor, tidy, valueAndGrad, variable, type Tensor } from '../../src/node';
+import { GradientTape, Variable, getBackend, grad, memory, ops, tensor, tidy, valueAndGrad, variable, type Tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { settleGarbage, useWebGPU } from '../helpers';
 
@@ -103,6 +103,7 @@ describe('GradientTape', () => {
   });
 
   it('computes only the gradients on a path to a requested source', async () => {
+    expect(getBackend()).toBe('webgpu');
     const x = tensor([[1, 2, 3], [4, 5, 6]]);
     const w = new Variable(tensor([[1, 0], [0, 1], [1, 1]]));
     const recorder = currentGpu()!.recorder;

@@ -47,6 +47,7 @@ describe('Dawn event pacing', () => {
   });
 
   it('runs JavaScript setImmediate callbacks before a 2 ms timer during a wait, and keeps setImmediate promisifiable', async () => {
+    expect(getBackend()).toBe('webgpu');
     const order: string[] = [];
     const timer = new Promise((resolve) => setTimeout(() => resolve(order.push('timer')), 2));
     const readback = ops.randomUniform([256, 256]).sum().data();

@@ -100,6 +100,7 @@ describe('command batching', () => {
 
   it('reuses bind groups when a step repeats, and computes the same values', async () => {
     await init({ backend: 'webgpu' });
+    expect(getBackend()).toBe('webgpu');
     const gpu = currentGpu()!;
     const x = tensor([1, 2, 3, 4]);
     // One submit per step, as fit does: the step's buffers and uniform offsets repeat.

@@ -2,7 +2,7 @@
 // reductions, dtypes, and the errors users meet.
 
 import { describe, expect, it, vi } from 'vitest';
-import { grad, ops, tensor, type Tensor } from '../../src/node';
+import { getBackend, grad, ops, tensor, type Tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { reduceCases } from '../cases/reduce';
 import { checkCases, useWebGPU } from '../helpers';
@@ -69,6 +69,7 @@ describe('reference values', () => {
 
 describe('reductions of one element per output', () => {
   it('return the values reshaped, without GPU work, and keep their gradient', async () => {
+    expect(getBackend()).toBe('webgpu');
     const x = tensor([[1], [-2], [3]]);
     const recorder = currentGpu()!.recorder;
     const dispatches = vi.spyOn(recorder, 'dispatch');

@@ -4,11 +4,12 @@
 // quadratic, flat memory over many steps, and the state round trip.
 
 import { describe, expect, it, vi } from 'vitest';
-import { GradientTape, Variable, memory, setBackend, tensor, tidy, type Tensor } from '../../src/node';
+import { GradientTape, Variable, getBackend, memory, setBackend, tensor, tidy, type Tensor } from '../../src/node';
 import {
   Adagrad, Adam, AdamW, CosineDecay, ExponentialDecay, Optimizer, PiecewiseConstantDecay, RMSprop, SGD,
-  cosineDecay, exponentialDecay, getOptimizer, piecewiseConstant, scheduleFromConfig,
+  cosineDecay, exponentialDecay, getOptimizer, optimizerUpdate, piecewiseConstant, scheduleFromConfig,
 } from '../../src/optimizers/index';
+import { optimizerUpdates } from '../../src/optimizers/update_kernel';
 import { currentGpu } from '../../src/backend/engine';
 import { settleGarbage, useWebGPU, withKernelTuning } from '../helpers';
 
@@ -202,6 +203,7 @@ describe('one applyGradients over several variables (grouped dispatches)', () =>
 
   async function run(make: () => Optimizer, backend: 'webgpu' | 'cpu'): Promise<{ weights: Float32Array[]; slots: Float32Array[]; dispatches: number }> {
     setBackend(backend);
+    expect(getBackend()).toBe(backend);
     try {
       const ws = sizes.map((n, k) => new Variable(tensor(values(n, k), [n]), { name: `w${k}` }));
       const optimizer = make();
@@ -364,6 +366,20 @@ describe('applyGradients', () => {
     expect(() => new Adam().applyGradients([[tensor([1, 2, 3, 4, 5, 6], [3, 2]), w]])).toThrow(
       "Adam.applyGradients: the gradient for variable 'kernel' has shape [3,2], but the variable has shape [2,3].",
     );
+  });
+
+  it('the fused update rejects a group of variables with different slots, and more buffers than the device binds', () => {
+    expect(getBackend()).toBe('webgpu');
+    const w = tensor([1, 2]);
+    const g = tensor([0.1, 0.2]);
+    const sgd = { algorithm: 'sgd', learningRate: 0.1, decayFactor: 1 } as const;
+    expect(() => optimizerUpdates([{ variable: w, gradient: g, slots: [] }, { variable: w, gradient: g, slots: [w] }], sgd)).toThrow(
+      'optimizerUpdate: every variable of a group needs 0 slots, got 1.',
+    );
+    const limits = vi.spyOn(currentGpu()!, 'limits', 'get').mockReturnValue({ maxStorageBuffersPerShaderStage: 8 } as GPUSupportedLimits);
+    const amsgrad = { algorithm: 'adam', learningRate: 0.1, decayFactor: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, adamStepSize: 0.1, amsgrad: true } as const;
+    expect(() => optimizerUpdate(w, g, [w, w, w], amsgrad)).toThrow('optimizerUpdate: 3 slots need 9 storage buffers per shader stage; this device allows 8.');
+    limits.mockRestore();
   });
 
   it('skips null gradients and creates no slots for their variables', async () => {

@@ -8,12 +8,18 @@ import { LambdaCallback, Sequential, init, layers, memory, tensor, type Tensor }
 import { ModelCheckpoint, TerminateOnNaN } from '../../src/callbacks/index';
 import { loadModel } from '../../src/io/index';
 import { currentGpu } from '../../src/backend/engine';
+import { finiteCount } from '../../src/ops/finite_count';
 import { fusedCases } from '../cases/fused';
 import { checkCases, settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
 describe("fit's count of finite losses: GPU matches CPU", () => checkCases(fusedCases.filter((c) => c.name.startsWith('finiteCount'))));
+
+it("fit's count of finite losses takes a float32 scalar", () => {
+  expect(() => finiteCount(tensor([1, 2]), null)).toThrow('finiteCount: expected a float32 scalar, got float32 of shape [2].');
+  expect(() => finiteCount(tensor(1, [], 'int32'), null)).toThrow('finiteCount: expected a float32 scalar, got int32 of shape [].');
+});
 
 function regressor(): Sequential {
   const model = new Sequential();
