@@ -21,6 +21,7 @@ describe('init', () => {
     expect(result.adapter).not.toBeNull();
     expect(typeof result.adapter!.vendor).toBe('string');
     expect(typeof result.adapter!.isFallback).toBe('boolean');
+    expect(result.adapter!.subgroupSize).toBe(currentGpu()!.subgroupLanes);
   });
 
   it('requests the adapter limits above the defaults', async () => {
