@@ -5,10 +5,11 @@
 // when HAS_BIAS is false), 4 out (f32), all row-major. Bindings 1 and 2 come from loader preludes
 // that src/ops/matmul_source.ts picks by layout (shaders/matmul_load_*.wgsl), and the entry point
 // `main` is generated there for a tile shape: this file holds what every tile shape shares.
-// Register tiling, no workgroup memory and no barrier: each invocation accumulates TILE_ROWS x
-// TILE_COLS outputs (TILE_ROWS / 4 row groups x TILE_COLS / 4 column groups of 4 x 4), loading
-// 4 x 4 blocks of op(A) and op(B) per step of 4 along K, so each loaded value is reused across a
-// whole row or column of the tile. A GPU gets small tiles and many invocations; SwiftShader (the
+// Register tiling: each invocation accumulates TILE_ROWS x TILE_COLS outputs (TILE_ROWS / 4 row
+// groups x TILE_COLS / 4 column groups of 4 x 4), loading 4 x 4 blocks of op(A) and op(B) per step
+// of 4 along K, so each loaded value is reused across a whole row or column of the tile. The
+// staged entry point (large products on a GPU) has the workgroup load the blocks into workgroup
+// memory first, so each is loaded once per workgroup instead of once per invocation. A GPU gets small tiles and many invocations; SwiftShader (the
 // CPU Vulkan driver, where invocations are SIMD lanes, loads are per-lane gathers and barriers
 // are very slow) gets large tiles and few invocations. The K loop has a scalar tail for K % 4.
 // Grid: x counts column blocks; y and z together count (batch, K split, row block) triples, folded

@@ -1,8 +1,9 @@
 // Matrix product with NumPy semantics: the last two dimensions multiply, the leading (batch)
 // dimensions broadcast, and transposes of the last two dimensions are folded into the kernel's
 // indexing (shaders/matmul.wgsl) instead of being materialized. The kernel is register-blocked,
-// with a tile shape chosen per adapter (src/ops/matmul_source.ts), and uses no workgroup memory or
-// barriers, which SwiftShader runs very slowly. Shapes and dtypes are checked here, before any GPU work. The same
+// with a kernel and tile shape chosen per adapter (src/ops/matmul_source.ts): large products on a
+// GPU stage their operands in workgroup memory; SwiftShader, which runs barriers very slowly, never
+// does. Shapes and dtypes are checked here, before any GPU work. The same
 // kernel has an epilogue (bias add and activation, chosen by override constants) that ops.dense
 // (src/ops/dense.ts) uses to run a whole dense layer in one dispatch.
 
@@ -15,7 +16,8 @@ import { broadcastStrides, checkRank, MAX_RANK } from './shape_util';
 import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { reshape } from './shape';
-import { chooseTiling, matmulSource } from './matmul_source';
+import { chooseTiling, forcedTilesVersion, matmulSource } from './matmul_source';
+import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { recordSumOfRows } from './reduce';
 
 export interface MatmulOptions {
@@ -82,46 +84,75 @@ const matmulKernel: Kernel<MatmulAttrs> = {
     }
   },
   webgpu(gpu, [a, b, bias], [out], attrs) {
-    const { m, n, k, batchShape } = attrs;
-    const batches = sizeOf(batchShape);
-    const tiling = chooseTiling(attrs, batches, gpu.tuning, gpu.subgroupLanes);
-    const columnBlocks = Math.ceil(n / (4 * tiling.colGroups * tiling.workgroupCols));
-    const rowBlocks = Math.ceil(m / (4 * tiling.rowGroups * tiling.workgroupRows));
-    const maxPerDimension = gpu.limits.maxComputeWorkgroupsPerDimension;
-    if (columnBlocks > maxPerDimension) {
-      throw new Error(`matmul: ${n} output columns need ${columnBlocks} workgroups along x, more than this device's ${maxPerDimension}.`);
-    }
-    // (batch, K split, row block) triples spread over y and z; the kernel unfolds them.
-    const [y, z] = gridFor(batches * tiling.kSplits * rowBlocks, 1, maxPerDimension);
+    const plan = dispatchPlan(gpu, attrs);
     // Split-K writes one partial product per split to a scratch buffer, summed into out after.
-    const target = tiling.kSplits > 1 ? gpu.allocate(tiling.kSplits * out.size * 4) : out.buffer;
-    gpu.dispatch({
-      shader: matmulSource(tiling, attrs),
-      constants: {
-        TRANSPOSE_A: attrs.transposeA,
-        TRANSPOSE_B: attrs.transposeB,
-        HAS_BIAS: attrs.hasBias,
-        ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code,
-        WORKGROUP_COLS: tiling.workgroupCols,
-        WORKGROUP_ROWS: tiling.workgroupRows,
-      },
-      uniforms: new Uniforms()
-        .u32(m, n, k, batches, rowBlocks, batchShape.length, tiling.kSplits, tiling.kChunk)
-        .u32Array(batchShape, MAX_RANK)
-        .u32Array(attrs.aBatchStrides, MAX_RANK)
-        .u32Array(attrs.bBatchStrides, MAX_RANK)
-        .finish(),
-      // Without a bias, b stands in for the bias binding (the kernel does not read it).
-      buffers: [a.buffer, b.buffer, (bias ?? b).buffer, target],
-      workgroups: [columnBlocks, y, z],
-    });
+    const target = plan.kSplits > 1 ? gpu.allocate(plan.kSplits * out.size * 4) : out.buffer;
+    // Without a bias, b stands in for the bias binding (the kernel does not read it).
+    gpu.dispatch({ shader: plan.shader, constants: plan.constants, uniforms: plan.uniforms, buffers: [a.buffer, b.buffer, (bias ?? b).buffer, target], workgroups: plan.workgroups });
     if (target !== out.buffer) {
-      recordSumOfRows(gpu, target, out.buffer, tiling.kSplits, out.size);
+      recordSumOfRows(gpu, target, out.buffer, plan.kSplits, out.size);
       // Later dispatches of this recording may reuse the scratch buffer: they run after the sum.
       gpu.release(target);
     }
   },
 };
+
+/** What a matmul dispatch needs besides its buffers: the same for every run of the same attributes. */
+interface DispatchPlan {
+  /** The adapter state it was made for (tests switch the tuning; the tile sweep forces tiles). */
+  madeFor: string;
+  kSplits: number;
+  shader: string;
+  constants: Record<string, number | boolean>;
+  uniforms: Uint8Array;
+  workgroups: [number, number, number];
+}
+
+/**
+ * Plans are kept per attributes object: a compiled training step replays the same attributes
+ * every step, and choosing tiles, writing uniforms and keying constants cost more JavaScript time
+ * than the dispatch itself.
+ */
+const plans = new WeakMap<MatmulAttrs, DispatchPlan>();
+
+function dispatchPlan(gpu: WebGPUBackend, attrs: MatmulAttrs): DispatchPlan {
+  const madeFor = `${gpu.tuning}:${gpu.subgroupLanes}:${forcedTilesVersion()}`;
+  let plan = plans.get(attrs);
+  if (plan?.madeFor === madeFor) return plan;
+  const { m, n, k, batchShape } = attrs;
+  const batches = sizeOf(batchShape);
+  const tiling = chooseTiling(attrs, batches, gpu.tuning, gpu.subgroupLanes, gpu.limits.maxComputeWorkgroupStorageSize);
+  const columnBlocks = Math.ceil(n / (4 * tiling.colGroups * tiling.workgroupCols));
+  const rowBlocks = Math.ceil(m / (4 * tiling.rowGroups * tiling.workgroupRows));
+  const maxPerDimension = gpu.limits.maxComputeWorkgroupsPerDimension;
+  if (columnBlocks > maxPerDimension) {
+    throw new Error(`matmul: ${n} output columns need ${columnBlocks} workgroups along x, more than this device's ${maxPerDimension}.`);
+  }
+  // (batch, K split, row block) triples spread over y and z; the kernel unfolds them.
+  const [y, z] = gridFor(batches * tiling.kSplits * rowBlocks, 1, maxPerDimension);
+  plan = {
+    madeFor,
+    kSplits: tiling.kSplits,
+    shader: matmulSource(tiling, attrs),
+    constants: {
+      TRANSPOSE_A: attrs.transposeA,
+      TRANSPOSE_B: attrs.transposeB,
+      HAS_BIAS: attrs.hasBias,
+      ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code,
+      WORKGROUP_COLS: tiling.workgroupCols,
+      WORKGROUP_ROWS: tiling.workgroupRows,
+    },
+    uniforms: new Uniforms()
+      .u32(m, n, k, batches, rowBlocks, batchShape.length, tiling.kSplits, tiling.kChunk)
+      .u32Array(batchShape, MAX_RANK)
+      .u32Array(attrs.aBatchStrides, MAX_RANK)
+      .u32Array(attrs.bBatchStrides, MAX_RANK)
+      .finish(),
+    workgroups: [columnBlocks, y, z],
+  };
+  plans.set(attrs, plan);
+  return plan;
+}
 
 /** Offsets of the a and b matrices that batch number `batch` of the output reads. */
 function batchOffsets(batch: number, { batchShape, aBatchStrides, bBatchStrides }: MatmulAttrs): [number, number] {

@@ -5,7 +5,9 @@
 // the register tile must be unrolled: a loop over an accumulator array keeps it in memory, which
 // made the kernel three times slower on SwiftShader. Two entry points: the register kernel (every
 // invocation loads what its own tile needs) and, on SwiftShader with subgroups, the subgroup
-// kernel (the 4 lanes of a workgroup share op(A)'s values through subgroupBroadcast).
+// kernel (the 4 lanes of a workgroup share op(A)'s values through subgroupBroadcast); and, for
+// large products on a GPU, the staged kernel (the workgroup loads a tile of op(A) and op(B) into
+// workgroup memory, a slice of K at a time, and every invocation reads its operands there).
 
 import type { KernelTuning } from '../backend/webgpu/webgpu_backend';
 import matmulShared from '../../shaders/matmul.wgsl?raw';
@@ -33,6 +35,12 @@ export interface MatmulTiling {
    * subgroupBroadcast (workgroupCols 4, workgroupRows 1).
    */
   lanesShareRows: boolean;
+  /**
+   * The staged kernel when above 0: K steps (a multiple of 4) of the workgroup's op(A) rows and
+   * op(B) columns staged in workgroup memory at a time. Invocation (x, y) then owns the row groups
+   * y + workgroupRows g and the column groups x + workgroupCols c of the workgroup's tile.
+   */
+  stageK: number;
 }
 
 export interface MatmulLayout {
@@ -47,7 +55,10 @@ export interface MatmulLayout {
 }
 
 /**
- * Tile shapes by adapter. A GPU: 4 x 8 outputs per invocation, 64 invocations per workgroup.
+ * Tile shapes by adapter. A GPU: the staged kernel's 128 x 64 tiles when they make 64 workgroups
+ * or more (workgroup memory permitting), else the register kernel's 4 x 8 outputs per invocation
+ * and 64 invocations per workgroup (at a batch of 256, the register tiles make 4 times as many
+ * workgroups, which a GPU of 100+ cores needs).
  * SwiftShader with subgroups of 4 lanes (`subgroupLanes`), for outputs of more than 12 columns:
  * the subgroup kernel, 16 rows x 64 columns a workgroup of 4 lanes (fewer columns for a narrower
  * output, fewer rows when there would be too few workgroups for both CPU cores). The lanes share each row's values through
@@ -64,17 +75,20 @@ export interface MatmulLayout {
  * On SwiftShader only a lone workgroup is split (for the second core): splitting the quickstart's
  * 7-workgroup weight gradient measured 30% slower there.
  */
-export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: KernelTuning, subgroupLanes = 0): MatmulTiling {
+export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: KernelTuning, subgroupLanes = 0, workgroupStorageBytes = 16384): MatmulTiling {
   const { m, n } = layout;
   type Tiles = Omit<MatmulTiling, 'kSplits' | 'kChunk'>;
   const blocks = (t: Tiles) => Math.ceil(n / (4 * t.colGroups * t.workgroupCols)) * Math.ceil(m / (4 * t.rowGroups * t.workgroupRows)) * matrices;
   const withSplit = (tiles: Tiles, policy: SplitPolicy): MatmulTiling => ({ ...tiles, ...splitK(layout, blocks(tiles), policy) });
+  if (forcedTiles) return withSplit(forcedTiles, tuning === 'hardware' ? HARDWARE_SPLIT : SOFTWARE_SPLIT);
   if (tuning === 'hardware') {
-    return withSplit({ rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8, lanesShareRows: false }, HARDWARE_SPLIT);
+    const staged = blocks(HARDWARE_STAGED) >= HARDWARE_STAGED_MIN_WORKGROUPS && stagedBytes(HARDWARE_STAGED) <= workgroupStorageBytes;
+    return withSplit(staged ? HARDWARE_STAGED : HARDWARE_REGISTERS, HARDWARE_SPLIT);
   }
+  const software = { lanesShareRows: false, stageK: 0 };
   // A narrow output (a 10-class layer) would leave lanes idle in the subgroup kernel's 16 columns.
   if (subgroupLanes === SUBGROUP_KERNEL_LANES && n > 12) {
-    const shared = { colGroups: Math.min(4, Math.ceil(n / 16)), workgroupCols: SUBGROUP_KERNEL_LANES, workgroupRows: 1, lanesShareRows: true };
+    const shared = { ...software, colGroups: Math.min(4, Math.ceil(n / 16)), workgroupCols: SUBGROUP_KERNEL_LANES, workgroupRows: 1, lanesShareRows: true };
     const rowGroups = [4, 2, 1].find((g) => blocks({ ...shared, rowGroups: g }) >= MIN_SOFTWARE_WORKGROUPS) ?? 1;
     return withSplit({ ...shared, rowGroups }, SOFTWARE_SPLIT);
   }
@@ -83,8 +97,37 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
   const colGroups = Math.min(m * n * layout.k >= LARGE_PRODUCT ? 8 : 4, Math.ceil(n / 4));
   const [workgroupCols, workgroupRows] = n > 4 * colGroups ? [2, 2] : [1, 4];
   // Halve the tile rows when there would be too few workgroups for the CPU cores.
-  const rowGroups = blocks({ rowGroups: 2, colGroups, workgroupCols, workgroupRows, lanesShareRows: false }) < MIN_SOFTWARE_WORKGROUPS ? 1 : 2;
-  return withSplit({ rowGroups, colGroups, workgroupCols, workgroupRows, lanesShareRows: false }, SOFTWARE_SPLIT);
+  const rowGroups = blocks({ ...software, rowGroups: 2, colGroups, workgroupCols, workgroupRows }) < MIN_SOFTWARE_WORKGROUPS ? 1 : 2;
+  return withSplit({ ...software, rowGroups, colGroups, workgroupCols, workgroupRows }, SOFTWARE_SPLIT);
+}
+
+/** A GPU's register tiles: 4 x 8 outputs an invocation, 8 x 8 invocations a workgroup. */
+const HARDWARE_REGISTERS = { rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8, lanesShareRows: false, stageK: 0 };
+/**
+ * A GPU's staged tiles: 128 x 64 outputs a workgroup of 16 x 16 invocations (8 x 4 each), 16 K
+ * steps staged (12 KiB). Measured on an H100 (Vulkan, Node) among 14 register and staged tilings:
+ * the fastest at 1024^3 to 4096^3 (30 TFLOP/s at 4096^3, against 23 for the register tiles) and
+ * at the three products of a 784-1024 layer at batch 4096 (20 to 25 TFLOP/s).
+ */
+const HARDWARE_STAGED = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16 };
+/** Staged tiles from this many workgroups (a 512 x 1024 output); smaller products keep the register tiles. */
+const HARDWARE_STAGED_MIN_WORKGROUPS = 64;
+
+let forcedTiles: Omit<MatmulTiling, 'kSplits' | 'kChunk'> | null = null;
+let forcedVersion = 0;
+
+/**
+ * @internal Every product gets these tiles (split-K still chosen by size), until called with
+ * null. For the tile sweep of the benchmark (bench/tile_sweep.ts) and the tests of the staged kernel.
+ */
+export function forceMatmulTiles(tiles: Omit<MatmulTiling, 'kSplits' | 'kChunk'> | null): void {
+  forcedTiles = tiles;
+  forcedVersion++;
+}
+
+/** @internal Changes whenever forceMatmulTiles is called (plans made before are stale). */
+export function forcedTilesVersion(): number {
+  return forcedVersion;
 }
 
 /** The subgroup size the subgroup kernel is written for (SwiftShader's SIMD width). */
@@ -94,18 +137,28 @@ const MIN_SOFTWARE_WORKGROUPS = 2;
 /** Multiply-adds from which SwiftShader gets the widest tile (a 256 x 256 x 256 product). */
 const LARGE_PRODUCT = 2 ** 24;
 
-/** Split-K policy: split when fewer than `workgroups` would run, into chunks of at least `minChunk`. */
+/**
+ * Split-K policy: split products of at least `minProduct` multiply-adds when fewer than
+ * `workgroups` would run, into chunks of at least `minChunk`.
+ */
 interface SplitPolicy {
   workgroups: number;
   minChunk: number;
+  minProduct: number;
 }
 
-const HARDWARE_SPLIT: SplitPolicy = { workgroups: 128, minChunk: 64 };
-const SOFTWARE_SPLIT: SplitPolicy = { workgroups: 2, minChunk: 256 };
+/**
+ * A GPU splits only products of 2^24 multiply-adds or more: below, the second dispatch (the sum
+ * of the partial products) costs more than it saves. On an H100 in Node, a dispatch costs about
+ * 40 us of CPU time, and the quickstart's whole [100, 64] weight gradient (1.6M multiply-adds)
+ * takes less on 4 workgroups.
+ */
+const HARDWARE_SPLIT: SplitPolicy = { workgroups: 128, minChunk: 64, minProduct: 2 ** 24 };
+const SOFTWARE_SPLIT: SplitPolicy = { workgroups: 2, minChunk: 256, minProduct: 0 };
 
-function splitK({ k, hasBias, activation }: MatmulLayout, workgroups: number, policy: SplitPolicy): Pick<MatmulTiling, 'kSplits' | 'kChunk'> {
+function splitK({ m, n, k, hasBias, activation }: MatmulLayout, workgroups: number, policy: SplitPolicy): Pick<MatmulTiling, 'kSplits' | 'kChunk'> {
   const wanted = Math.min(Math.ceil(policy.workgroups / workgroups), Math.floor(k / policy.minChunk));
-  if (hasBias || activation !== 'linear' || workgroups >= policy.workgroups || wanted < 2) return { kSplits: 1, kChunk: Math.max(k, 1) };
+  if (hasBias || activation !== 'linear' || workgroups >= policy.workgroups || wanted < 2 || m * n * k < policy.minProduct) return { kSplits: 1, kChunk: Math.max(k, 1) };
   const kChunk = Math.ceil(k / wanted / 4) * 4;
   return { kSplits: Math.ceil(k / kChunk), kChunk };
 }
@@ -128,10 +181,15 @@ export function matmulSource(tiling: MatmulTiling, { m, n, k, transposeA, transp
   const { rowGroups, colGroups, lanesShareRows } = tiling;
   const aLoader: keyof typeof A_LOADERS = transposeA ? (m % 4 === 0 ? 'acrossRows' : 'scalar') : k % 4 === 0 ? 'alongK' : 'scalar';
   const bLoader: keyof typeof B_LOADERS = transposeB ? (k % 4 === 0 ? 'alongK' : 'scalar') : n % 4 === 0 ? 'acrossColumns' : 'scalar';
-  const key = `${rowGroups}x${colGroups}:${aLoader}:${bLoader}:${lanesShareRows}`;
+  const { workgroupCols, workgroupRows, stageK } = tiling;
+  const key = `${rowGroups}x${colGroups}:${aLoader}:${bLoader}:${lanesShareRows}:${stageK ? `${workgroupCols}x${workgroupRows}x${stageK}` : ''}`;
   let source = sources.get(key);
   if (!source) {
-    const entry = lanesShareRows ? subgroupEntryPoint(rowGroups, colGroups, A_QUAD_HOLDS_A_ROW.has(aLoader)) : entryPoint(rowGroups, colGroups);
+    const entry = stageK
+      ? stagedEntryPoint(tiling, A_QUAD_HOLDS_A_ROW.has(aLoader), bLoader === 'alongK')
+      : lanesShareRows
+        ? subgroupEntryPoint(rowGroups, colGroups, A_QUAD_HOLDS_A_ROW.has(aLoader))
+        : entryPoint(rowGroups, colGroups);
     source = `${lanesShareRows ? 'enable subgroups;\n' : ''}${A_LOADERS[aLoader]}\n${B_LOADERS[bLoader]}\n${matmulShared}\n${entry}`;
     sources.set(key, source);
   }
@@ -174,18 +232,13 @@ fn main(
   ${parts.invocationBuiltin},
   @builtin(num_workgroups) groups: vec3<u32>,
 ) {
-  let flat_group = group.y + group.z * groups.y;
-  let matrix_split = flat_group / params.row_blocks;
-  let batch = matrix_split / params.k_splits;
-  if (batch >= params.batch) { return; }
-  let split = matrix_split - batch * params.k_splits;
+${GRID_DECODE}
 ${lines(parts.origin, '  ')}
   let offsets = matrix_offsets(batch);
 ${lines(rowGroupIds.map((g) => `let rows${g} = a_row_offsets(offsets.x, row0 + ${4 * g}u);`), '  ')}
 ${lines(colGroupIds.map((c) => `let cols${c} = b_col_offsets(offsets.y, col0 + ${stride * c}u);`), '  ')}
 ${lines([...parts.setup, ...each((r, c) => `var acc${r}_${c} = vec4<f32>();`)], '  ')}
-  let k_begin = split * params.k_chunk;
-  let k_end = min(params.k, k_begin + params.k_chunk);
+${K_RANGE}
   let k_main = k_begin + ((k_end - k_begin) & ~3u);
   for (var i = k_begin; i < k_main; i += 4u) {
 ${lines(parts.step, '    ')}
@@ -199,6 +252,17 @@ ${lines(each((r, c) => `store4(out_base, row0 + ${r}u, col0 + ${stride * c}u, ac
 }
 `;
 }
+
+/** The start of every `main`: which matrix, K split and row block the workgroup computes. */
+const GRID_DECODE = `  let flat_group = group.y + group.z * groups.y;
+  let matrix_split = flat_group / params.row_blocks;
+  let batch = matrix_split / params.k_splits;
+  if (batch >= params.batch) { return; }
+  let split = matrix_split - batch * params.k_splits;`;
+
+/** The K range of the workgroup's split. */
+const K_RANGE = `  let k_begin = split * params.k_chunk;
+  let k_end = min(params.k, k_begin + params.k_chunk);`;
 
 /** `main` of the register kernel: 4 rowGroups x 4 colGroups outputs per invocation; a{g}: rows 4g..4g+3 at 4 K steps. */
 function entryPoint(rowGroups: number, colGroups: number): string {
@@ -248,6 +312,90 @@ function subgroupEntryPoint(rowGroups: number, colGroups: number, quadHoldsRow: 
       ...range(4 * rowGroups).map(rowStep),
     ],
   });
+}
+
+/**
+ * `main` of the staged kernel. The workgroup's tile is (4 rowGroups workgroupRows) rows x
+ * (4 colGroups workgroupCols) columns. Per slice of stageK steps along K, its invocations load the
+ * tile's op(A) and op(B) values as 4 x 4 blocks (spread over the invocations, adjacent invocations
+ * reading adjacent memory: along K where K is contiguous, else across rows or columns) into
+ * workgroup memory, a_tile[k][row group] and b_tile[k][column group] as vec4s; then each
+ * invocation reads, per K step, one vec4 per row group and column group it owns and updates its
+ * 4 rowGroups x colGroups accumulators. The next slice's blocks are loaded into registers while
+ * the current one is computed. Values past the end of K are stored as zeros, so the slice needs no
+ * tail loop.
+ */
+function stagedEntryPoint(tiling: MatmulTiling, aAlongK: boolean, bAlongK: boolean): string {
+  const { rowGroups, colGroups, workgroupCols, workgroupRows, stageK } = tiling;
+  const threads = workgroupCols * workgroupRows;
+  const tileRowGroups = rowGroups * workgroupRows;
+  const tileColGroups = colGroups * workgroupCols;
+  const kGroups = stageK / 4;
+  const aBlocks = tileRowGroups * kGroups;
+  const bBlocks = tileColGroups * kGroups;
+  const aSlots = range(Math.ceil(aBlocks / threads));
+  const bSlots = range(Math.ceil(bBlocks / threads));
+  // Slot s of an invocation holds block local_index + s threads, when that block exists.
+  const guard = (blockCount: number, s: number) => ((s + 1) * threads > blockCount ? `if (local_index + ${s * threads}u < ${blockCount}u) ` : '');
+  const rows = range(4 * rowGroups);
+  const colGroupIds = range(colGroups);
+  const each = (f: (row: number, colGroup: number) => string) => rows.flatMap((r) => colGroupIds.map((c) => f(r, c)));
+  const load = [
+    ...aSlots.map((s) => `${guard(aBlocks, s)}{ a_next${s} = a_block(a_rows${s}, k_slice + a_k${s}); }`),
+    ...bSlots.map((s) => `${guard(bBlocks, s)}{ b_next${s} = b_block(b_cols${s}, k_slice + b_k${s}); }`),
+  ];
+  // The slice at k_slice into workgroup memory. The block of op(A) holds rows as columns
+  // (a_block's contract); a_tile wants the rows at one k.
+  const stage = [
+    ...aSlots.map((s) => `${guard(aBlocks, s)}{ let rows_at_k = transpose(a_next${s});${range(4).map((kk) => ` a_tile[(a_k${s} + ${kk}u) * ${tileRowGroups}u + a_group${s}] = select(vec4<f32>(), rows_at_k[${kk}], k_slice + a_k${s} + ${kk}u < k_end);`).join('')} }`),
+    ...bSlots.map((s) => `${guard(bBlocks, s)}{${range(4).map((kk) => ` b_tile[(b_k${s} + ${kk}u) * ${tileColGroups}u + b_group${s}] = select(vec4<f32>(), b_next${s}[${kk}], k_slice + b_k${s} + ${kk}u < k_end);`).join('')} }`),
+  ];
+  const compute = [
+    `for (var kk = 0u; kk < ${stageK}u; kk++) {`,
+    ...range(rowGroups).map((g) => `  let a${g} = a_tile[kk * ${tileRowGroups}u + local.y + ${workgroupRows * g}u];`),
+    ...colGroupIds.flatMap((c) => [`  let b${c} = b_tile[kk * ${tileColGroups}u + local.x + ${workgroupCols * c}u];`, ...rows.map((r) => `  acc${r}_${c} += b${c} * a${r >> 2}[${r & 3}];`)]),
+    '}',
+  ];
+  const next = (body: string[]) => [`if (k_slice + ${stageK}u < k_end) {`, `  let k_slice = k_slice + ${stageK}u;`, ...body.map((l) => `  ${l}`), '}'];
+  // Per slice: stage it, barrier, load the next one into registers, compute, barrier.
+  const kLoop = [...load, `for (; k_slice < k_end; k_slice += ${stageK}u) {`, ...stage.map((l) => `  ${l}`), '  workgroupBarrier();', ...next(load).map((l) => `  ${l}`), ...compute.map((l) => `  ${l}`), '  workgroupBarrier();', '}'];
+  // Which block a slot loads: K-fastest where K is contiguous in memory, else row- or column-fastest.
+  const place = (name: string, slot: number, groups: number, alongK: boolean) => {
+    const block = `local_index + ${slot * threads}u`;
+    return alongK
+      ? [`let ${name}_group${slot} = (${block}) / ${kGroups}u;`, `let ${name}_k${slot} = 4u * ((${block}) % ${kGroups}u);`]
+      : [`let ${name}_group${slot} = (${block}) % ${groups}u;`, `let ${name}_k${slot} = 4u * ((${block}) / ${groups}u);`];
+  };
+  return `// Generated by src/ops/matmul_source.ts: the staged kernel, ${4 * tileRowGroups} x ${4 * tileColGroups} outputs a workgroup, ${stageK} K steps staged.
+var<workgroup> a_tile: array<vec4<f32>, ${stageK * tileRowGroups}>;
+var<workgroup> b_tile: array<vec4<f32>, ${stageK * tileColGroups}>;
+
+@compute @workgroup_size(WORKGROUP_COLS, WORKGROUP_ROWS)
+fn main(
+  @builtin(workgroup_id) group: vec3<u32>,
+  @builtin(local_invocation_id) local: vec3<u32>,
+  @builtin(local_invocation_index) local_index: u32,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+${GRID_DECODE}
+  let tile_row0 = (flat_group % params.row_blocks) * ${4 * tileRowGroups}u;
+  let tile_col0 = group.x * ${4 * tileColGroups}u;
+  let offsets = matrix_offsets(batch);
+${lines(aSlots.flatMap((s) => [...place('a', s, tileRowGroups, aAlongK), `let a_rows${s} = a_row_offsets(offsets.x, tile_row0 + 4u * min(a_group${s}, ${tileRowGroups - 1}u));`, `var a_next${s} = mat4x4<f32>();`]), '  ')}
+${lines(bSlots.flatMap((s) => [...place('b', s, tileColGroups, bAlongK), `let b_cols${s} = b_col_offsets(offsets.y, tile_col0 + 4u * min(b_group${s}, ${tileColGroups - 1}u));`, `var b_next${s} = mat4x4<f32>();`]), '  ')}
+${lines(each((r, c) => `var acc${r}_${c} = vec4<f32>();`), '  ')}
+${K_RANGE}
+  var k_slice = k_begin;
+${lines(kLoop, '  ')}
+  let out_base = (split * params.batch + batch) * params.m * params.n;
+${lines(each((r, c) => `store4(out_base, tile_row0 + 4u * (local.y + ${workgroupRows * (r >> 2)}u) + ${r & 3}u, tile_col0 + 4u * (local.x + ${workgroupCols * c}u), acc${r}_${c});`), '  ')}
+}
+`;
+}
+
+/** Bytes of workgroup memory the staged kernel of a tiling uses. */
+export function stagedBytes({ rowGroups, colGroups, workgroupCols, workgroupRows, stageK }: Omit<MatmulTiling, 'kSplits' | 'kChunk'>): number {
+  return 16 * stageK * (rowGroups * workgroupRows + colGroups * workgroupCols);
 }
 
 function lines(items: string[], indent: string): string {

@@ -1,10 +1,10 @@
 // matmul: the GPU kernel against the CPU backend on edge-heavy shapes, known products, NumPy
 // shape rules, and the errors users meet.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ops, tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
-import { chooseTiling } from '../../src/ops/matmul_source';
+import { chooseTiling, forceMatmulTiles, type MatmulTiling } from '../../src/ops/matmul_source';
 import { fusedCases } from '../cases/fused';
 import { matmulCases } from '../cases/matmul';
 import { checkCases, useWebGPU, withKernelTuning } from '../helpers';
@@ -20,6 +20,23 @@ const cases = [...matmulCases, ...fusedCases.filter((c) => c.name.startsWith('de
 describe('GPU matches CPU with the tile shapes of a hardware adapter', () => withKernelTuning('hardware', 0, () => checkCases(cases)));
 describe('GPU matches CPU with the software register kernel (no subgroups)', () => withKernelTuning('software', 0, () => checkCases(cases)));
 
+/** Declares `define`'s tests to run with every product on `tiles` (a GPU's split-K policy). */
+function withStagedTiles(tiles: Omit<MatmulTiling, 'kSplits' | 'kChunk'>, define: () => void): void {
+  beforeAll(() => forceMatmulTiles(tiles));
+  afterAll(() => forceMatmulTiles(null));
+  withKernelTuning('hardware', 0, define);
+}
+
+// The staged kernel runs on a GPU for large products only; small tiles put the cases' edges,
+// K tails and split-K through it here. 8 invocations load 4 blocks of op(A) (some invocations
+// none) and 16 of op(B) (two each) per slice of 8 K steps.
+const smallStaged = { rowGroups: 1, colGroups: 2, workgroupCols: 4, workgroupRows: 2, lanesShareRows: false, stageK: 8 };
+describe('GPU matches CPU with the staged kernel (small tiles)', () => withStagedTiles(smallStaged, () => checkCases(cases)));
+// The tiles a GPU gets (128 x 64 a workgroup of 256 invocations, 16 K steps), on the cases that
+// are not tiny (SwiftShader runs 256-invocation workgroups slowly).
+const gpuStaged = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16 };
+describe('GPU matches CPU with the staged kernel (a GPU\'s tiles)', () => withStagedTiles(gpuStaged, () => checkCases(matmulCases.filter((c) => /\b(65|129|100)\b/.test(c.name)))));
+
 it('runs the subgroup kernel on this SwiftShader device', () => {
   // Without subgroups of 4 lanes the suite's first block would test the register kernel twice.
   expect(currentGpu()!.subgroupLanes).toBe(4);
@@ -29,7 +46,7 @@ describe('tile shapes', () => {
   const layout = (m: number, n: number, k = 64, epilogue = false) => ({ m, n, k, transposeA: false, transposeB: false, hasBias: epilogue, activation: 'linear' });
 
   it('narrow the SwiftShader tile for narrow outputs and keep both cores busy', () => {
-    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2, kSplits: 1, kChunk: 64, lanesShareRows: false });
+    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2, kSplits: 1, kChunk: 64, lanesShareRows: false, stageK: 0 });
     // Smaller products get the 8 x 16 tile, which compiles in well under half the time.
     expect(chooseTiling(layout(256, 64, 100), 1, 'software')).toMatchObject({ rowGroups: 2, colGroups: 4, workgroupCols: 2, workgroupRows: 2 });
     expect(chooseTiling(layout(256, 10), 1, 'software')).toMatchObject({ rowGroups: 2, colGroups: 3, workgroupCols: 1, workgroupRows: 4 });
@@ -40,7 +57,7 @@ describe('tile shapes', () => {
   });
 
   it('give SwiftShader with subgroups of 4 the subgroup kernel, except for narrow outputs', () => {
-    expect(chooseTiling(layout(256, 64, 100), 1, 'software', 4)).toEqual({ rowGroups: 4, colGroups: 4, workgroupCols: 4, workgroupRows: 1, kSplits: 1, kChunk: 100, lanesShareRows: true });
+    expect(chooseTiling(layout(256, 64, 100), 1, 'software', 4)).toEqual({ rowGroups: 4, colGroups: 4, workgroupCols: 4, workgroupRows: 1, kSplits: 1, kChunk: 100, lanesShareRows: true, stageK: 0 });
     expect(chooseTiling(layout(256, 20), 1, 'software', 4)).toMatchObject({ colGroups: 2, lanesShareRows: true });
     // 8 rows: 1 workgroup of 16 rows or of 8, 2 of 4.
     expect(chooseTiling(layout(8, 64), 1, 'software', 4)).toMatchObject({ rowGroups: 1, lanesShareRows: true });
@@ -51,11 +68,14 @@ describe('tile shapes', () => {
   });
 
   it('split K when the output cannot fill the device and K is long, never under an epilogue', () => {
-    // A [100, 64] weight gradient from a batch of 256: 4 workgroups on a GPU.
-    expect(chooseTiling(layout(100, 64, 256), 1, 'hardware')).toMatchObject({ kSplits: 4, kChunk: 64 });
-    expect(chooseTiling(layout(8, 8, 1000), 1, 'hardware')).toMatchObject({ kSplits: 15, kChunk: 68 });
-    expect(chooseTiling(layout(8, 8, 1000, true), 1, 'hardware')).toMatchObject({ kSplits: 1 });
-    expect(chooseTiling(layout(8, 8, 100), 1, 'hardware')).toMatchObject({ kSplits: 1 });
+    // A [256, 256] product over K = 65536: 32 workgroups on a GPU, split in 4.
+    expect(chooseTiling(layout(256, 256, 65536), 1, 'hardware')).toMatchObject({ kSplits: 4, kChunk: 16384 });
+    expect(chooseTiling(layout(8, 8, 300000), 1, 'hardware')).toMatchObject({ kSplits: 128, kChunk: 2344 });
+    expect(chooseTiling(layout(8, 8, 300000, true), 1, 'hardware')).toMatchObject({ kSplits: 1 });
+    // Below 2^24 multiply-adds the second dispatch costs more than the split saves: the
+    // quickstart's [100, 64] weight gradient from a batch of 256 is not split.
+    expect(chooseTiling(layout(100, 64, 256), 1, 'hardware')).toMatchObject({ kSplits: 1 });
+    expect(chooseTiling(layout(8, 8, 1000), 1, 'hardware')).toMatchObject({ kSplits: 1 });
     expect(chooseTiling(layout(1024, 1024, 4096), 1, 'hardware')).toMatchObject({ kSplits: 1 });
     // SwiftShader splits only to give its second core work: measured slower otherwise.
     expect(chooseTiling(layout(8, 8, 1000), 1, 'software')).toMatchObject({ kSplits: 2, kChunk: 500 });
