@@ -4,6 +4,8 @@
 // ../shared/gpu/pack.mjs bundles for a GPU machine: no file is read at run time.
 //   --json   print the report as JSON on stdout instead (progress goes to stderr), write no file
 //   --full   also run the cases skipped on a software adapter (the wide MLP)
+//   --sweep  first check and time the candidate matmul tilings (bench/tile_sweep.ts)
+//   --cap MS time cap of one contender's timed runs in a case (default: the suite's)
 
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -33,9 +35,18 @@ else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `
 await import('../src/node');
 const { runSuite } = await import('./suite');
 const { formatReport } = await import('./report');
-const report = await runSuite({ full: args.includes('--full'), log: (line) => (asJson ? console.error(line) : console.log(line)) });
+const log = (line: string) => (asJson ? console.error(line) : console.log(line));
+let tileSweep: object | undefined;
+if (args.includes('--sweep')) {
+  const wk = await import('../src/index');
+  const { runTileSweep } = await import('./tile_sweep');
+  const { adapter } = await wk.init({ gpu, backend: 'webgpu' });
+  tileSweep = await runTileSweep(Boolean(adapter?.isFallback) || /swiftshader/i.test(`${adapter?.vendor} ${adapter?.architecture} ${adapter?.description}`), log);
+}
+const cap = args.indexOf('--cap');
+const report = await runSuite({ full: args.includes('--full'), capMs: cap >= 0 ? Number(args[cap + 1]) : undefined, log });
 if (asJson) {
-  console.log(JSON.stringify(report, null, 2));
+  console.log(JSON.stringify({ ...report, tileSweep }, null, 2));
 } else {
   console.log(`\n${formatReport(report)}`);
   mkdirSync('bench/results', { recursive: true });

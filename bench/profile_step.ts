@@ -1,10 +1,12 @@
-// `npm run bench:profile`: where the time of one training step of the quickstart MLP goes, in
+// `npm run bench:profile`: where the time of one training step of an MLP (the quickstart's by default) goes, in
 // Node on the local adapter. Prints the step time of `fit` (replayed steps), the time of the same
 // fit with every dispatch emptied (JavaScript and driver cost alone), and each dispatch of one
 // replayed step timed alone (repeated, ended by onSubmittedWorkDone through the library's paced
 // wait), slowest first. A tool for
 // tuning kernels, not a benchmark against peers (that is `npm run bench`).
-//   BATCH=<n>   batch size (default 256)
+//   BATCH=<n>             batch size (default 256)
+//   SIZES=<in,...,out>    layer widths (default 100,64,10: relu hidden layers, softmax output)
+//   OPTIMIZER=sgd|adam    (default sgd)
 
 import * as wk from '../src/node';
 import { activeGpu } from '../src/backend/engine';
@@ -17,16 +19,20 @@ const REPEATS = 100;
 await wk.init({ backend: 'webgpu' });
 const gpu = activeGpu();
 const batch = Number(process.env.BATCH ?? 256);
+const sizes = (process.env.SIZES ?? '100,64,10').split(',').map(Number);
+const [inputs, classes] = [sizes[0], sizes.at(-1)!];
 const model = new wk.Sequential();
-model.add(new wk.layers.Dense({ units: 64, activation: 'relu', inputShape: [100] }));
-model.add(new wk.layers.Dense({ units: 10, activation: 'softmax' }));
-model.compile({ optimizer: new wk.optimizers.SGD({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
-const x = wk.randomUniform([STEPS * batch, 100]);
-const y = wk.oneHot(wk.ops.cast(wk.randomUniform([STEPS * batch], { minval: 0, maxval: 10 }), 'int32'), 10);
+sizes.slice(1).forEach((units, i) => {
+  const last = i === sizes.length - 2;
+  model.add(new wk.layers.Dense({ units, activation: last ? 'softmax' : 'relu', ...(i === 0 ? { inputShape: [inputs] } : {}) }));
+});
+model.compile({ optimizer: process.env.OPTIMIZER === 'adam' ? new wk.optimizers.Adam() : new wk.optimizers.SGD({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
+const x = wk.randomUniform([STEPS * batch, inputs]);
+const y = wk.oneHot(wk.ops.cast(wk.randomUniform([STEPS * batch], { minval: 0, maxval: classes }), 'int32'), classes);
 const slices = new Map<number, [wk.Tensor, wk.Tensor]>();
 /** ms a step of a one-epoch fit of `steps` batches (its slices of x and y are made once). */
 const fitSteps = async (steps: number) => {
-  if (!slices.has(steps)) slices.set(steps, [wk.ops.slice(x, [0, 0], [steps * batch, 100]), wk.ops.slice(y, [0, 0], [steps * batch, 10])]);
+  if (!slices.has(steps)) slices.set(steps, [wk.ops.slice(x, [0, 0], [steps * batch, inputs]), wk.ops.slice(y, [0, 0], [steps * batch, classes])]);
   const [xs, ys] = slices.get(steps)!;
   const start = performance.now();
   await model.fit(xs, ys, { batchSize: batch, epochs: 1, verbose: 0, shuffle: true });
@@ -34,7 +40,7 @@ const fitSteps = async (steps: number) => {
 };
 
 await fitSteps(10);
-console.log(`adapter: ${gpu.adapter.description || gpu.adapter.architecture} (${gpu.tuning} tuning, subgroup lanes ${gpu.subgroupLanes}), batch ${batch}`);
+console.log(`adapter: ${gpu.adapter.description || gpu.adapter.architecture} (${gpu.tuning} tuning, subgroup lanes ${gpu.subgroupLanes}), MLP ${sizes.join('-')}, batch ${batch}, ${process.env.OPTIMIZER ?? 'sgd'}`);
 console.log(`fit: ${(await fitSteps(STEPS)).toFixed(2)} ms a step`);
 
 // Dispatches of zero workgroups: what is left is JavaScript, Dawn and the driver.
