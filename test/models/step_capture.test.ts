@@ -228,6 +228,28 @@ describe('compiled fit', () => {
     expect(memory().gpuBytes).toBe(before.gpuBytes);
   });
 
+  it('issues the recorded dispatches of kernels again on new buffers instead of calling them, training bit-identically', async () => {
+    const { x, y } = data();
+    const [compiled, eager] = twins('momentum');
+    const options = { epochs: 8, batchSize: BATCH, shuffle: true, seed: 5, verbose: 0 as const };
+    await compiled.fit(x, y, options);
+    await eager.fit(x, y, options);
+    const gpu = currentGpu()!;
+    const captures = vi.spyOn(gpu, 'captureDispatches');
+    const dispatches = vi.spyOn(gpu.recorder, 'dispatch');
+    const a = await compiled.fit(x, y, options);
+    const [called, dispatched] = [captures.mock.calls.length, dispatches.mock.calls.length];
+    captures.mockRestore();
+    dispatches.mockRestore();
+    const b = await eager.fit(x, y, options);
+    // The kernels of the first replay were called (and their dispatches captured); from then on
+    // their dispatches are issued again.
+    expect(called).toBe(0);
+    expect(dispatched).toBeGreaterThan(32 * 10);
+    expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+  });
+
   it('drops kernels whose outputs nothing reads: the output softmax when no metric needs it', async () => {
     const { x, y } = data();
     const [compiled, eager] = twins('sgd', []);

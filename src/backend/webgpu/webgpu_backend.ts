@@ -47,6 +47,7 @@ export class WebGPUBackend {
   readonly recorder: CommandRecorder;
   /** Why the device stopped working, once it has. */
   private lostReason: string | null = null;
+  private capture: { dispatches: Dispatch[]; dispatchesOnly: boolean } | null = null;
   private firstError: string | null = null;
 
   private constructor(
@@ -109,24 +110,44 @@ export class WebGPUBackend {
   }
 
   allocate(byteSize: number): GPUBuffer {
+    if (this.capture) this.capture.dispatchesOnly = false;
     return this.pool.acquire(byteSize);
   }
 
   upload(values: TypedArray): GPUBuffer {
+    if (this.capture) this.capture.dispatchesOnly = false;
     const buffer = this.pool.acquireForUpload(values.byteLength);
     if (values.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, values.byteLength);
     return buffer;
   }
 
   release(buffer: GPUBuffer): void {
+    if (this.capture) this.capture.dispatchesOnly = false;
     if (!this.isLost) this.pool.release(buffer);
   }
 
   dispatch(spec: Dispatch): void {
+    this.capture?.dispatches.push(spec);
     this.recorder.dispatch(spec);
   }
 
+  /**
+   * Runs `record` (which records GPU work) and returns the dispatches it made, or null when it
+   * also allocated, released, uploaded or copied: a compiled training step replays a kernel's
+   * dispatches without calling the kernel again only when they were all it did.
+   */
+  captureDispatches(record: () => void): Dispatch[] | null {
+    const capture = (this.capture = { dispatches: [] as Dispatch[], dispatchesOnly: true });
+    try {
+      record();
+      return capture.dispatchesOnly ? capture.dispatches : null;
+    } finally {
+      this.capture = null;
+    }
+  }
+
   copy(source: GPUBuffer, target: GPUBuffer, byteSize: number, sourceOffset = 0, targetOffset = 0): void {
+    if (this.capture) this.capture.dispatchesOnly = false;
     this.recorder.copy(source, target, byteSize, sourceOffset, targetOffset);
   }
 
