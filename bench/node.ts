@@ -6,6 +6,7 @@
 //   --full   also run the cases skipped on a software adapter (the wide MLP)
 //   --sweep  first check and time the candidate matmul tilings (bench/tile_sweep.ts)
 //   --cap MS time cap of one contender's timed runs in a case (default: the suite's)
+//   --only LIBRARIES  comma-separated libraries to measure (webgpu-keras,tfjs,jax-js; default all)
 
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -34,6 +35,7 @@ else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `
 // wait on the same Dawn instance as they do for their users.
 await import('../src/node');
 const { runSuite } = await import('./suite');
+type Library = import('./suite').Library;
 const { formatReport } = await import('./report');
 const log = (line: string) => (asJson ? console.error(line) : console.log(line));
 let tileSweep: object | undefined;
@@ -44,7 +46,11 @@ if (args.includes('--sweep')) {
   tileSweep = await runTileSweep(Boolean(adapter?.isFallback) || /swiftshader/i.test(`${adapter?.vendor} ${adapter?.architecture} ${adapter?.description}`), log);
 }
 const cap = args.indexOf('--cap');
-const report = await runSuite({ full: args.includes('--full'), capMs: cap >= 0 ? Number(args[cap + 1]) : undefined, log });
+const only = args.indexOf('--only');
+const libraries = only >= 0 ? (args[only + 1].split(',') as Library[]) : undefined;
+const known: Library[] = ['webgpu-keras', 'tfjs', 'jax-js'];
+if (libraries?.some((l) => !known.includes(l))) throw new Error(`bench: --only takes a comma-separated list of ${known.join(', ')}; got '${args[only + 1]}'.`);
+const report = await runSuite({ full: args.includes('--full'), capMs: cap >= 0 ? Number(args[cap + 1]) : undefined, libraries, log });
 if (asJson) {
   console.log(JSON.stringify({ ...report, tileSweep }, null, 2));
 } else {

@@ -11,10 +11,13 @@
 import * as wk from '../src/node';
 import { activeGpu } from '../src/backend/engine';
 import type { Dispatch } from '../src/backend/webgpu/command_recorder';
-import { waitForDevice } from '../src/backend/webgpu/gpu_provider';
+import { setDeviceWait, waitForDevice } from '../src/backend/webgpu/gpu_provider';
+import { pacedDeviceWait } from '../src/backend/webgpu/dawn_event_pacing';
 
 const STEPS = 200;
 const REPEATS = 100;
+const SHORT_EPOCH = 16;
+const SHORT_EPOCHS = 20;
 
 await wk.init({ backend: 'webgpu' });
 const gpu = activeGpu();
@@ -42,6 +45,30 @@ const fitSteps = async (steps: number) => {
 await fitSteps(10);
 console.log(`adapter: ${gpu.adapter.description || gpu.adapter.architecture} (${gpu.tuning} tuning, subgroup lanes ${gpu.subgroupLanes}), MLP ${sizes.join('-')}, batch ${batch}, ${process.env.OPTIMIZER ?? 'sgd'}`);
 console.log(`fit: ${(await fitSteps(STEPS)).toFixed(2)} ms a step`);
+
+// Short epochs (the benchmark's 16 steps): an epoch ends by reading its logs back, which waits
+// for the device. The time spent in those waits, with Dawn's polls paced (the Node entry's
+// default) and unpaced (Dawn's own busy polling).
+for (const [label, wait] of [['paced', pacedDeviceWait], ['unpaced', <T>(completion: Promise<T>) => completion]] as const) {
+  let waited = 0;
+  setDeviceWait(async (completion) => {
+    const start = performance.now();
+    try {
+      return await wait(completion);
+    } finally {
+      waited += performance.now() - start;
+    }
+  });
+  const [xs, ys] = [wk.ops.slice(x, [0, 0], [SHORT_EPOCH * batch, inputs]), wk.ops.slice(y, [0, 0], [SHORT_EPOCH * batch, classes])];
+  await model.fit(xs, ys, { batchSize: batch, epochs: 2, verbose: 0, shuffle: true });
+  waited = 0;
+  const start = performance.now();
+  await model.fit(xs, ys, { batchSize: batch, epochs: SHORT_EPOCHS, verbose: 0, shuffle: true });
+  const ms = performance.now() - start;
+  console.log(`fit, ${SHORT_EPOCH}-step epochs, ${label} waits: ${(ms / SHORT_EPOCHS / SHORT_EPOCH).toFixed(2)} ms a step, ${(waited / SHORT_EPOCHS).toFixed(2)} ms an epoch waiting for the device`);
+  wk.dispose([xs, ys]);
+}
+setDeviceWait(pacedDeviceWait);
 
 // Dispatches of zero workgroups: what is left is JavaScript, Dawn and the driver.
 const pass = Object.getPrototypeOf(gpu.device.createCommandEncoder().beginComputePass()) as GPUComputePassEncoder;

@@ -64,6 +64,8 @@ export interface SuiteOptions {
   full?: boolean;
   /** Time cap of one contender's timed runs in one case, in ms (default 3000 on a software adapter, 2000 otherwise). */
   capMs?: number;
+  /** The libraries to measure (default all); the others are not even initialized. */
+  libraries?: Library[];
 }
 
 /** One library's way of running a case: `run(n)` does n iterations and ends with a readback. */
@@ -83,7 +85,9 @@ interface CaseSpec {
   batchSize?: number;
   /** Training steps in one iteration: `fit` runs an epoch per iteration, the step loops as many steps. */
   stepsPerIteration?: number;
-  contenders: Array<() => Promise<Contender>>;
+  contenders: Array<{ library: Library; make: () => Promise<Contender> }>;
+  /** Drops the case's input data once it has been measured. */
+  release: () => void;
 }
 
 const REPEATS = 5;
@@ -95,14 +99,19 @@ export async function runSuite(options: SuiteOptions = {}): Promise<BenchReport>
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) throw new Error('bench: navigator.gpu is missing; in Node run bench/node.ts, which provides Dawn.');
 
+  const libraries = options.libraries ?? ['webgpu-keras', 'tfjs', 'jax-js'];
   const { adapter } = await wk.init({ gpu, backend: 'webgpu' });
   if (!adapter) throw new Error('bench: webgpu-keras did not get a WebGPU adapter.');
-  await tf.setBackend('webgpu');
-  await tf.ready();
-  if (tf.getBackend() !== 'webgpu') throw new Error(`bench: TensorFlow.js runs on '${tf.getBackend()}', not webgpu.`);
-  const jaxDevices = await jax.init('webgpu');
-  if (!jaxDevices.includes('webgpu')) throw new Error('bench: jax-js did not get a webgpu device.');
-  jax.defaultDevice('webgpu');
+  if (libraries.includes('tfjs')) {
+    await tf.setBackend('webgpu');
+    await tf.ready();
+    if (tf.getBackend() !== 'webgpu') throw new Error(`bench: TensorFlow.js runs on '${tf.getBackend()}', not webgpu.`);
+  }
+  if (libraries.includes('jax-js')) {
+    const jaxDevices = await jax.init('webgpu');
+    if (!jaxDevices.includes('webgpu')) throw new Error('bench: jax-js did not get a webgpu device.');
+    jax.defaultDevice('webgpu');
+  }
 
   const softwareAdapter = adapter.isFallback || /swiftshader/i.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description}`);
   const capMs = options.capMs ?? (softwareAdapter ? 3000 : 2000);
@@ -112,7 +121,7 @@ export async function runSuite(options: SuiteOptions = {}): Promise<BenchReport>
   const rows: BenchRow[] = [];
   const skipped: string[] = [];
   for (const spec of planCases(small, skipped)) {
-    const measured = await measureCase(spec, capMs);
+    const measured = await measureCase({ ...spec, contenders: spec.contenders.filter((c) => libraries.includes(c.library)) }, capMs);
     rows.push(...measured);
     log(measured.map((r) => `${r.case} | ${r.library} ${r.variant}${r.optimizer ? ` (${r.optimizer})` : ''}: ${formatValue(r.value)} ${r.unit}`).join('\n'));
   }
@@ -154,7 +163,7 @@ function planCases(small: boolean, skipped: string[]): CaseSpec[] {
 async function measureCase(spec: CaseSpec, capMs: number): Promise<BenchRow[]> {
   const contenders: Contender[] = [];
   try {
-    for (const make of spec.contenders) contenders.push(await make());
+    for (const { make } of spec.contenders) contenders.push(await make());
     const plans = [];
     for (const c of contenders) {
       await c.run(1);
@@ -186,6 +195,7 @@ async function measureCase(spec: CaseSpec, capMs: number): Promise<BenchRow[]> {
     });
   } finally {
     for (const c of contenders) c.dispose();
+    spec.release();
   }
 }
 
@@ -206,14 +216,17 @@ function computeRatios(rows: BenchRow[]): BenchRatio[] {
 function matmulCase(name: string, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): CaseSpec {
   const aShape = transposeA ? [k, m] : [m, k];
   const bShape = transposeB ? [n, k] : [k, n];
-  const a = seededUniform(aShape[0] * aShape[1], 1);
-  const b = seededUniform(bShape[0] * bShape[1], 2);
+  // Made when the case runs and dropped after it (see measureCase): hundreds of MB of inputs kept
+  // for the whole run would burden every garbage collection of the later cases.
+  const inputs = lazily(() => ({ a: seededUniform(aShape[0] * aShape[1], 1), b: seededUniform(bShape[0] * bShape[1], 2) }));
   return {
     name,
     unit: 'GFLOP/s',
     flops: 2 * m * k * n,
+    release: inputs.release,
     contenders: [
-      async () => {
+      ours(async () => {
+        const { a, b } = inputs.get();
         const [ta, tb] = [wk.tensor(a, aShape), wk.tensor(b, bShape)];
         return {
           library: 'webgpu-keras',
@@ -230,8 +243,9 @@ function matmulCase(name: string, m: number, k: number, n: number, transposeA: b
           },
           dispose: () => wk.dispose([ta, tb]),
         };
-      },
-      async () => {
+      }),
+      tfjs(async () => {
+        const { a, b } = inputs.get();
         const [ta, tb] = [tf.tensor(a, aShape), tf.tensor(b, bShape)];
         return {
           library: 'tfjs',
@@ -248,9 +262,10 @@ function matmulCase(name: string, m: number, k: number, n: number, transposeA: b
           },
           dispose: () => tf.dispose([ta, tb]),
         };
-      },
-      async () => {
+      }),
+      jaxjs(async () => {
         const np = jax.numpy;
+        const { a, b } = inputs.get();
         const ja = np.array(a, { shape: aShape });
         const jb = np.array(b, { shape: bShape });
         const product = jax.jit((x: jax.Array, y: jax.Array) => np.matmul(transposeA ? np.matrixTranspose(x) : x, transposeB ? np.matrixTranspose(y) : y));
@@ -268,10 +283,14 @@ function matmulCase(name: string, m: number, k: number, n: number, transposeA: b
             product.dispose();
           },
         };
-      },
+      }),
     ],
   };
 }
+
+const ours = (make: () => Promise<Contender>) => ({ library: 'webgpu-keras' as const, make });
+const tfjs = (make: () => Promise<Contender>) => ({ library: 'tfjs' as const, make });
+const jaxjs = (make: () => Promise<Contender>) => ({ library: 'jax-js' as const, make });
 
 // ---------------------------------------------------------------- training
 
@@ -293,10 +312,11 @@ function trainingCase(spec: TrainingSpec): CaseSpec {
   const inputs = spec.sizes[0];
   const classes = spec.sizes.at(-1)!;
   const count = spec.steps * spec.batchSize;
-  const x = seededUniform(count * inputs, 3);
-  const labels = seededUniform(count, 4);
-  const y = new Float32Array(count * classes);
-  labels.forEach((u, i) => (y[i * classes + Math.floor(u * classes)] = 1));
+  const data = lazily(() => {
+    const y = new Float32Array(count * classes);
+    seededUniform(count, 4).forEach((u, i) => (y[i * classes + Math.floor(u * classes)] = 1));
+    return { x: seededUniform(count * inputs, 3), y };
+  });
   const optimizers = [...new Set([spec.fitOptimizer, 'sgd' as const])];
   return {
     name: spec.name,
@@ -304,11 +324,12 @@ function trainingCase(spec: TrainingSpec): CaseSpec {
     batchSize: spec.batchSize,
     stepsPerIteration: spec.steps,
     contenders: [
-      ...optimizers.map((opt) => () => oursFit(spec, opt, x, y)),
-      () => oursStepLoop(spec, x, y),
-      () => tfjsFit(spec, x, y),
-      () => jaxStepLoop(spec, x, y),
+      ...optimizers.map((opt) => ours(() => oursFit(spec, opt, data.get().x, data.get().y))),
+      ours(() => oursStepLoop(spec, data.get().x, data.get().y)),
+      tfjs(() => tfjsFit(spec, data.get().x, data.get().y)),
+      jaxjs(() => jaxStepLoop(spec, data.get().x, data.get().y)),
     ],
+    release: data.release,
   };
 }
 
@@ -453,6 +474,12 @@ async function jaxStepLoop(spec: TrainingSpec, x: Float32Array, y: Float32Array)
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** A value made on first use and dropped by release(). */
+function lazily<T>(make: () => T): { get: () => T; release: () => void } {
+  let value: T | null = null;
+  return { get: () => (value ??= make()), release: () => (value = null) };
+}
 
 /** Deterministic uniform [0, 1) values, the same for every library. */
 function seededUniform(length: number, seed: number): Float32Array {
