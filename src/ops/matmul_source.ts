@@ -55,8 +55,9 @@ export interface MatmulLayout {
 }
 
 /**
- * Tile shapes by adapter. A GPU: the staged kernel's 128 x 64 tiles when they make 64 workgroups
- * or more (workgroup memory permitting), else the register kernel's 4 x 8 outputs per invocation
+ * Tile shapes by adapter. A GPU: the staged kernel's 128 x 128 tiles when they make 256
+ * workgroups or more, its 128 x 64 tiles when they make 64 or more (workgroup memory
+ * permitting), else the register kernel's 4 x 8 outputs per invocation
  * and 64 invocations per workgroup (at a batch of 256, the register tiles make 4 times as many
  * workgroups, which a GPU of 100+ cores needs).
  * SwiftShader with subgroups of 4 lanes (`subgroupLanes`), for outputs of more than 12 columns:
@@ -82,8 +83,9 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
   const withSplit = (tiles: Tiles, policy: SplitPolicy): MatmulTiling => ({ ...tiles, ...splitK(layout, blocks(tiles), policy) });
   if (forcedTiles) return withSplit(forcedTiles, tuning === 'hardware' ? HARDWARE_SPLIT : SOFTWARE_SPLIT);
   if (tuning === 'hardware') {
-    const staged = blocks(HARDWARE_STAGED) >= HARDWARE_STAGED_MIN_WORKGROUPS && stagedBytes(HARDWARE_STAGED) <= workgroupStorageBytes;
-    return withSplit(staged ? HARDWARE_STAGED : HARDWARE_REGISTERS, HARDWARE_SPLIT);
+    const fits = (tiles: Tiles, minWorkgroups: number) => blocks(tiles) >= minWorkgroups && stagedBytes(tiles) <= workgroupStorageBytes;
+    const tiles = fits(HARDWARE_STAGED_LARGE, HARDWARE_STAGED_LARGE_MIN_WORKGROUPS) ? HARDWARE_STAGED_LARGE : fits(HARDWARE_STAGED, HARDWARE_STAGED_MIN_WORKGROUPS) ? HARDWARE_STAGED : HARDWARE_REGISTERS;
+    return withSplit(tiles, HARDWARE_SPLIT);
   }
   const software = { lanesShareRows: false, stageK: 0 };
   // A narrow output (a 10-class layer) would leave lanes idle in the subgroup kernel's 16 columns.
@@ -112,6 +114,14 @@ const HARDWARE_REGISTERS = { rowGroups: 1, colGroups: 2, workgroupCols: 8, workg
 const HARDWARE_STAGED = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16 };
 /** Staged tiles from this many workgroups (a 512 x 1024 output); smaller products keep the register tiles. */
 const HARDWARE_STAGED_MIN_WORKGROUPS = 64;
+/**
+ * A GPU's staged tiles for the largest outputs: 128 x 128 a workgroup of 16 x 16 invocations (8 x 8
+ * each), 32 K steps staged (32 KiB, where the device allows it). On an H100: 34 TFLOP/s at 4096^3
+ * and 37 at 8192^3 against 32 and 33 for the 128 x 64 tiles; slower below 256 workgroups.
+ */
+const HARDWARE_STAGED_LARGE = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32 };
+/** The large staged tiles from this many workgroups (a 2048 x 2048 output). */
+const HARDWARE_STAGED_LARGE_MIN_WORKGROUPS = 256;
 
 let forcedTiles: Omit<MatmulTiling, 'kSplits' | 'kChunk'> | null = null;
 let forcedVersion = 0;

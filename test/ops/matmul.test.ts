@@ -36,6 +36,12 @@ describe('GPU matches CPU with the staged kernel (small tiles)', () => withStage
 // are not tiny (SwiftShader runs 256-invocation workgroups slowly).
 const gpuStaged = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16 };
 describe('GPU matches CPU with the staged kernel (a GPU\'s tiles)', () => withStagedTiles(gpuStaged, () => checkCases(matmulCases.filter((c) => /\b(65|129|100)\b/.test(c.name)))));
+// A GPU's tiles for the largest outputs: 128 x 128, 32 K steps, on three layouts (SwiftShader
+// takes about 5 s to compile each): scalar loads with a K tail of 129 % 32 = 1, transposed A, and
+// the vec4 loads along K and across columns.
+const gpuStagedLarge = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32 };
+const largeTileCases = ['matmul [65,129] x [129,17]', 'matmul [100,64] x [100,64] (transposeA)', 'matmul [64,100] x [100,64]'];
+describe('GPU matches CPU with the staged kernel (a GPU\'s large tiles)', () => withStagedTiles(gpuStagedLarge, () => checkCases(matmulCases.filter((c) => largeTileCases.includes(c.name)))));
 
 it('runs the subgroup kernel on this SwiftShader device', () => {
   // Without subgroups of 4 lanes the suite's first block would test the register kernel twice.
@@ -54,6 +60,16 @@ describe('tile shapes', () => {
     expect(chooseTiling(layout(16, 12), 1, 'software').rowGroups).toBe(1);
     expect(chooseTiling(layout(16, 12), 4, 'software').rowGroups).toBe(2);
     expect(chooseTiling(layout(512, 512), 1, 'hardware')).toMatchObject({ rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8, kSplits: 1 });
+  });
+
+  it('stage large products in workgroup memory on a GPU, with the largest tiles for the largest outputs', () => {
+    const staged = { workgroupCols: 16, workgroupRows: 16, rowGroups: 2 };
+    expect(chooseTiling(layout(1024, 1024), 1, 'hardware', 0, 32768)).toMatchObject({ ...staged, colGroups: 1, stageK: 16 });
+    expect(chooseTiling(layout(2048, 2048), 1, 'hardware', 0, 32768)).toMatchObject({ ...staged, colGroups: 2, stageK: 32 });
+    // Where the device grants only WebGPU's default 16 KiB of workgroup memory: the 12 KiB tiles.
+    expect(chooseTiling(layout(2048, 2048), 1, 'hardware', 0, 16384)).toMatchObject({ ...staged, colGroups: 1, stageK: 16 });
+    // Below 64 workgroups of 128 x 64: the register tiles, which make 4 times as many.
+    expect(chooseTiling(layout(256, 1024), 1, 'hardware', 0, 32768)).toMatchObject({ rowGroups: 1, colGroups: 2, stageK: 0 });
   });
 
   it('give SwiftShader with subgroups of 4 the subgroup kernel, except for narrow outputs', () => {
