@@ -5,6 +5,7 @@
 //   --json   print the report as JSON on stdout instead (progress goes to stderr), write no file
 //   --full   also run the cases skipped on a software adapter (the wide MLP)
 //   --sweep  first check and time the candidate matmul tilings (bench/tile_sweep.ts)
+//   --sweep-only  the sweep without the suite
 //   --cap MS time cap of one contender's timed runs in a case (default: the suite's)
 //   --only LIBRARIES  comma-separated libraries to measure (webgpu-keras,tfjs,jax-js; default all)
 
@@ -39,11 +40,15 @@ type Library = import('./suite').Library;
 const { formatReport } = await import('./report');
 const log = (line: string) => (asJson ? console.error(line) : console.log(line));
 let tileSweep: object | undefined;
-if (args.includes('--sweep')) {
+if (args.includes('--sweep') || args.includes('--sweep-only')) {
   const wk = await import('../src/index');
   const { runTileSweep } = await import('./tile_sweep');
   const { adapter } = await wk.init({ gpu, backend: 'webgpu' });
   tileSweep = await runTileSweep(Boolean(adapter?.isFallback) || /swiftshader/i.test(`${adapter?.vendor} ${adapter?.architecture} ${adapter?.description}`), log);
+}
+if (args.includes('--sweep-only')) {
+  console.log(JSON.stringify(tileSweep, null, 2));
+  process.exit(0);
 }
 const cap = args.indexOf('--cap');
 const only = args.indexOf('--only');

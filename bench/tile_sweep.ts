@@ -25,8 +25,13 @@ const CANDIDATES: Record<string, Tiles> = {
   'reg 4x8/8x8': registers(1, 2, 8, 8),
   'staged 8x4/16x16 k16': staged(2, 1, 16, 16, 16),
   'staged 8x4/32x8 k16': staged(2, 1, 32, 8, 16),
+  'staged 8x4/16x16 k32': staged(2, 1, 16, 16, 32),
+  'staged 8x4/32x8 k32': staged(2, 1, 32, 8, 32),
   'staged 8x8/16x16 k16': staged(2, 2, 16, 16, 16),
-  'staged 8x4/16x16 k8': staged(2, 1, 16, 16, 8),
+  'staged 8x8/16x16 k32': staged(2, 2, 16, 16, 32),
+  'staged 8x8/32x8 k16': staged(2, 2, 32, 8, 16),
+  'staged 8x4/32x16 k16': staged(2, 1, 32, 16, 16),
+  'staged 16x4/16x16 k16': staged(4, 1, 16, 16, 16),
 };
 
 /** [name, m, k, n, transposeA, transposeB]: the benchmark's squares and the wide MLP's three products. */
@@ -34,6 +39,7 @@ type Shape = [string, number, number, number, boolean, boolean];
 const GPU_SHAPES: Shape[] = [
   ['4096^3', 4096, 4096, 4096, false, false],
   ['2048^3', 2048, 2048, 2048, false, false],
+  ['8192^3', 8192, 8192, 8192, false, false],
   ['1024^3', 1024, 1024, 1024, false, false],
   ['256x784x1024 x.W', 256, 784, 1024, false, false],
   ['4096x784x1024 x.W', 4096, 784, 1024, false, false],
@@ -44,10 +50,10 @@ const GPU_SHAPES: Shape[] = [
 const SOFTWARE_SHAPES: Shape[] = [['128^3', 128, 128, 128, false, false]];
 
 export async function runTileSweep(software: boolean, log: (line: string) => void): Promise<Record<string, Record<string, number>>> {
-  const limit = activeGpu().limits.maxComputeWorkgroupStorageSize;
-  const fits = Object.keys(CANDIDATES).filter((name) => stagedBytes(CANDIDATES[name]) <= limit);
+  const { maxComputeWorkgroupStorageSize: limit, maxComputeInvocationsPerWorkgroup: invocations } = activeGpu().limits;
+  const fits = Object.keys(CANDIDATES).filter((name) => stagedBytes(CANDIDATES[name]) <= limit && CANDIDATES[name].workgroupCols * CANDIDATES[name].workgroupRows <= invocations);
   const names = software ? ['reg 4x8/8x8', 'staged 8x4/16x8 k16'] : fits;
-  log(`sweep: workgroup memory limit ${limit} bytes; candidates ${names.join(', ')}`);
+  log(`sweep: workgroup memory limit ${limit} bytes, ${invocations} invocations; candidates ${names.join(', ')}`);
   const failures = checkCandidates(names);
   for await (const line of failures) log(line);
   const results: Record<string, Record<string, number>> = {};
