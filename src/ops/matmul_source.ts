@@ -3,8 +3,8 @@
 // (shaders/matmul_load_*.wgsl) read op(A) and op(B) in 4 x 4 blocks, with vec4 loads where the
 // layout allows; the entry point is written out here with one statement per accumulator, because
 // the register tile must be unrolled: a loop over an accumulator array keeps it in memory, which
-// made the kernel three times slower on SwiftShader. Two entry points: the register kernel (every
-// invocation loads what its own tile needs) and, on SwiftShader with subgroups, the subgroup
+// made the kernel three times slower on SwiftShader. Three entry points: the register kernel
+// (every invocation loads what its own tile needs); on SwiftShader with subgroups, the subgroup
 // kernel (the 4 lanes of a workgroup share op(A)'s values through subgroupBroadcast); and, for
 // large products on a GPU, the staged kernel (the workgroup loads a tile of op(A) and op(B) into
 // workgroup memory, a slice of K at a time, and every invocation reads its operands there).
@@ -71,10 +71,10 @@ export interface MatmulLayout {
  * invocations per workgroup (one SIMD group of lanes), with as many column groups as a narrow
  * output needs (12 columns for a 10-class layer), so that few computed columns are thrown away.
  * Smaller tiles or more invocations per workgroup were up to 3x slower.
- * Split-K when the output tiles cannot fill the device and K is long: the weight gradient of a
- * small layer (a [100, 64] kernel from a batch of 256) is 4 workgroups on a GPU with 100+ cores.
- * On SwiftShader only a lone workgroup is split (for the second core): splitting the quickstart's
- * 7-workgroup weight gradient measured 30% slower there.
+ * Split-K when the output tiles cannot fill the device and K is long: on a GPU, for products of
+ * 2^24 multiply-adds or more (see HARDWARE_SPLIT). On SwiftShader only a lone workgroup is split
+ * (for the second core): splitting the quickstart's 7-workgroup weight gradient measured 30%
+ * slower there.
  */
 export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: KernelTuning, subgroupLanes = 0, workgroupStorageBytes = 16384): MatmulTiling {
   const { m, n } = layout;
@@ -107,9 +107,9 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
 const HARDWARE_REGISTERS = { rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8, lanesShareRows: false, stageK: 0 };
 /**
  * A GPU's staged tiles: 128 x 64 outputs a workgroup of 16 x 16 invocations (8 x 4 each), 16 K
- * steps staged (12 KiB). Measured on an H100 (Vulkan, Node) among 14 register and staged tilings:
- * the fastest at 1024^3 to 4096^3 (30 TFLOP/s at 4096^3, against 23 for the register tiles) and
- * at the three products of a 784-1024 layer at batch 4096 (20 to 25 TFLOP/s).
+ * steps staged (12 KiB). Measured on H100s and an H200 (Vulkan, Node) against some 20 register and
+ * staged tilings (bench/tile_sweep.ts): the fastest at 1024^3 (18-21 TFLOP/s against 12-13 for the
+ * register tiles) and within 5% of the fastest at the products of a 784-1024 layer at batch 4096.
  */
 const HARDWARE_STAGED = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16 };
 /** Staged tiles from this many workgroups (a 512 x 1024 output); smaller products keep the register tiles. */
