@@ -170,7 +170,7 @@ class CompiledStep {
   private readonly constants = new Map<number, Storage>();
   /** Kernels a replay runs (the others were folded, or nothing used their outputs). */
   private readonly live: TracedKernel[];
-  /** The dispatches of each live kernel, by buffers. */
+  /** The recorded dispatches of each live kernel (see DispatchMemo). */
   private readonly memos: DispatchMemo[];
 
   constructor(private readonly trace: StepTrace) {

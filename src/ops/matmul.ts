@@ -99,7 +99,7 @@ const matmulKernel: Kernel<MatmulAttrs> = {
 
 /** What a matmul dispatch needs besides its buffers: the same for every run of the same attributes. */
 interface DispatchPlan {
-  /** The adapter state it was made for (tests switch the tuning; the tile sweep forces tiles). */
+  /** The device and tuning it was made for (tests switch the tuning; the tile sweep forces tiles). */
   madeFor: string;
   kSplits: number;
   shader: string;
@@ -116,7 +116,7 @@ interface DispatchPlan {
 const plans = new WeakMap<MatmulAttrs, DispatchPlan>();
 
 function dispatchPlan(gpu: WebGPUBackend, attrs: MatmulAttrs): DispatchPlan {
-  const madeFor = `${gpu.tuning}:${gpu.subgroupLanes}:${forcedTilesVersion()}`;
+  const madeFor = `${gpu.generation}:${gpu.tuning}:${gpu.subgroupLanes}:${forcedTilesVersion()}`;
   let plan = plans.get(attrs);
   if (plan?.madeFor === madeFor) return plan;
   const { m, n, k, batchShape } = attrs;
