@@ -50,10 +50,10 @@ const SOFTWARE_SHAPES: Shape[] = [['128^3', 128, 128, 128, false, false]];
 export async function runTileSweep(software: boolean, log: (line: string) => void): Promise<Record<string, Record<string, number>>> {
   const { maxComputeWorkgroupStorageSize: limit, maxComputeInvocationsPerWorkgroup: invocations } = activeGpu().limits;
   const fits = Object.keys(CANDIDATES).filter((name) => stagedBytes(CANDIDATES[name]) <= limit && CANDIDATES[name].workgroupCols * CANDIDATES[name].workgroupRows <= invocations);
-  const names = software ? ['reg 4x8/8x8', 'staged 8x4/16x8 k16'] : fits;
+  // SwiftShader runs large workgroups slowly: two candidates at one small size show the sweep works.
+  const names = software ? fits.filter((name) => name === 'reg 4x8/8x8' || name === 'staged 8x4/16x16 k16') : fits;
   log(`sweep: workgroup memory limit ${limit} bytes, ${invocations} invocations; candidates ${names.join(', ')}`);
-  const failures = checkCandidates(names);
-  for await (const line of failures) log(line);
+  for await (const line of checkCandidates(names)) log(line);
   const results: Record<string, Record<string, number>> = {};
   for (const [label, m, k, n, transposeA, transposeB] of software ? SOFTWARE_SHAPES : GPU_SHAPES) {
     const a = wk.randomUniform(transposeA ? [k, m] : [m, k], { minval: -1, maxval: 1 });
