@@ -17,6 +17,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as jax from '@jax-js/jax';
 import * as wk from '../src/index';
+import { chainProducts } from './matmul_chain';
 import { formatValue } from './report';
 
 export type Library = 'webgpu-keras' | 'tfjs' | 'jax-js';
@@ -232,16 +233,7 @@ function matmulCase(name: string, m: number, k: number, n: number, transposeA: b
         return {
           library: 'webgpu-keras',
           variant: 'ops.matmul',
-          async run(iterations) {
-            let probe = wk.zeros([1, 1]);
-            for (let i = 0; i < iterations; i++) {
-              const next = wk.tidy(() => probe.add(wk.ops.slice(wk.ops.matmul(ta, tb, { transposeA, transposeB }), [0, 0], [1, 1])));
-              probe.dispose();
-              probe = next;
-            }
-            await probe.data();
-            probe.dispose();
-          },
+          run: (iterations) => chainProducts(ta, tb, transposeA, transposeB, iterations),
           dispose: () => wk.dispose([ta, tb]),
         };
       }),

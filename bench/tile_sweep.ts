@@ -8,6 +8,7 @@
 import * as wk from '../src/index';
 import { activeGpu } from '../src/backend/engine';
 import { forceMatmulTiles, stagedBytes, type MatmulTiling } from '../src/ops/matmul_source';
+import { chainProducts } from './matmul_chain';
 
 type Tiles = Omit<MatmulTiling, 'kSplits' | 'kChunk'>;
 
@@ -79,14 +80,7 @@ export async function runTileSweep(software: boolean, log: (line: string) => voi
 async function timeProduct(a: wk.Tensor, b: wk.Tensor, transposeA: boolean, transposeB: boolean): Promise<number> {
   const run = async (count: number) => {
     const start = performance.now();
-    let probe = wk.zeros([1, 1]);
-    for (let i = 0; i < count; i++) {
-      const next = wk.tidy(() => probe.add(wk.ops.slice(wk.ops.matmul(a, b, { transposeA, transposeB }), [0, 0], [1, 1])));
-      probe.dispose();
-      probe = next;
-    }
-    await probe.data();
-    probe.dispose();
+    await chainProducts(a, b, transposeA, transposeB, count);
     return (performance.now() - start) / count;
   };
   await run(1);

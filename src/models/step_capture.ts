@@ -258,9 +258,10 @@ class CompiledStep {
 
 /** Runs a traced kernel on input storages; returns its output storages (each holding one reference). */
 function runTraced(gpu: WebGPUBackend, node: TracedKernel, inputs: Storage[], memo?: DispatchMemo): Storage[] {
-  const outputBuffers = node.outputs.map((u) => gpu.allocate(sizeOf(u.shape) * 4));
+  const outputSizes = node.outputs.map((u) => sizeOf(u.shape));
+  const outputBuffers = outputSizes.map((size) => gpu.allocate(size * 4));
   const outputs = outputBuffers.map((buffer) => Storage.webgpu(gpu, buffer));
-  if (!node.outputs.some((u) => sizeOf(u.shape) > 0)) return outputs;
+  if (!outputSizes.some((size) => size > 0)) return outputs;
   const inputBuffers = inputs.map((s) => s.buffer!);
   if (memo?.dispatches) {
     memo.issue(gpu, inputBuffers, outputBuffers);
@@ -268,7 +269,7 @@ function runTraced(gpu: WebGPUBackend, node: TracedKernel, inputs: Storage[], me
   }
   const record = () => {
     const gpuInputs = node.inputs.map((u, i): GpuTensor => ({ buffer: inputBuffers[i], shape: u.shape, dtype: u.dtype, size: sizeOf(u.shape) }));
-    const gpuOutputs = node.outputs.map((u, k): GpuTensor => ({ buffer: outputBuffers[k], shape: u.shape, dtype: u.dtype, size: sizeOf(u.shape) }));
+    const gpuOutputs = node.outputs.map((u, k): GpuTensor => ({ buffer: outputBuffers[k], shape: u.shape, dtype: u.dtype, size: outputSizes[k] }));
     node.kernel.webgpu(gpu, gpuInputs, gpuOutputs, node.computeAttrs ? node.computeAttrs() : node.attrs);
   };
   if (memo && !node.computeAttrs && memo.worthTrying) memo.remember(gpu.captureDispatches(record), inputBuffers, outputBuffers);

@@ -94,7 +94,8 @@ function recordReduce(gpu: WebGPUBackend, op: ReduceOp, input: GPUBuffer, inputI
 
 /**
  * @internal Records out[i] = the sum over r < rows of input[r * size + i], for float32 buffers:
- * the second pass of split-K matmul, which adds its partial products inside its kernel.
+ * the second pass of split-K matmul, which adds up its partial products within its own kernel
+ * (on buffers, without tensors).
  */
 export function recordSumOfRows(gpu: WebGPUBackend, input: GPUBuffer, out: GPUBuffer, rows: number, size: number): void {
   recordReduce(gpu, REDUCE_OPS.sum, input, false, out, reductionLayout([rows, size], [0], false));
