@@ -10,7 +10,7 @@
 
 import * as wk from '../src/node';
 import { activeGpu } from '../src/backend/engine';
-import type { Dispatch } from '../src/backend/webgpu/command_recorder';
+import type { Dispatch, PreparedDispatch } from '../src/backend/webgpu/command_recorder';
 import { setDeviceWait, waitForDevice } from '../src/backend/webgpu/gpu_provider';
 import { pacedDeviceWait } from '../src/backend/webgpu/dawn_event_pacing';
 
@@ -83,16 +83,25 @@ pass.dispatchWorkgroups = dispatchWorkgroups;
 // then counted per step (epoch-level work such as resetting metrics is spread over the steps).
 const recorder = gpu.recorder;
 const groups = new Map<string, { spec: Dispatch; count: number }>();
-const dispatch = recorder.dispatch.bind(recorder);
-recorder.dispatch = (spec: Dispatch) => {
+const count = (spec: Dispatch) => {
   const key = JSON.stringify([spec.shader, spec.entryPoint, spec.constants, spec.workgroups, spec.buffers.map((b) => b.size)]);
   const group = groups.get(key);
   if (group) group.count++;
   else groups.set(key, { spec, count: 1 });
+};
+const dispatch = recorder.dispatch.bind(recorder);
+const dispatchPrepared = recorder.dispatchPrepared.bind(recorder);
+recorder.dispatch = (spec: Dispatch) => {
+  count(spec);
   dispatch(spec);
+};
+recorder.dispatchPrepared = (prepared: PreparedDispatch, buffers: GPUBuffer[]) => {
+  count({ ...prepared.spec, buffers });
+  dispatchPrepared(prepared, buffers);
 };
 await fitSteps(STEPS);
 recorder.dispatch = dispatch;
+recorder.dispatchPrepared = dispatchPrepared;
 
 const rows: Array<[number, string]> = [];
 for (const { spec, count } of groups.values()) {

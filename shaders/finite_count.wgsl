@@ -1,10 +1,7 @@
 // The count of finite values fit has seen, kept on the device (src/ops/finite_count.ts):
 //   out = previous + 1 when value is finite (not NaN or infinite), else previous
-// with previous 0 unless HAS_PREVIOUS. Bindings: 0 value (f32 scalar), 1 previous (i32 scalar; a
-// placeholder without HAS_PREVIOUS), 2 out (i32 scalar).
+// Bindings: 0 value (f32 scalar), 1 previous (i32 scalar), 2 out (i32 scalar).
 // Workgroup: a single invocation.
-
-override HAS_PREVIOUS: bool = false;
 
 @group(0) @binding(0) var<storage, read> value: array<f32>;
 @group(0) @binding(1) var<storage, read> previous: array<i32>;
@@ -14,5 +11,5 @@ override HAS_PREVIOUS: bool = false;
 fn main() {
   // Exponent bits all set: an infinity or a NaN.
   let finite = (bitcast<u32>(value[0]) & 0x7f800000u) != 0x7f800000u;
-  out[0] = select(0, previous[0], HAS_PREVIOUS) + select(0, 1, finite);
+  out[0] = previous[0] + select(0, 1, finite);
 }

@@ -87,9 +87,12 @@ export function activeGpu(): WebGPUBackend {
   return gpu;
 }
 
-/** Submits the GPU work recorded so far without waiting for it (a no-op on the CPU backend). */
-export function submitRecordedWork(): void {
-  if (state.active === 'webgpu' && state.gpu && !state.gpu.isLost) state.gpu.flush();
+/**
+ * Submits the GPU work recorded so far without waiting for it, when at least `minDispatches`
+ * dispatches are waiting (a no-op on the CPU backend).
+ */
+export function submitRecordedWork(minDispatches = 0): void {
+  if (state.active === 'webgpu' && state.gpu && !state.gpu.isLost && state.gpu.recorder.pendingDispatches >= minDispatches) state.gpu.flush();
 }
 
 /** The current WebGPU backend if there is one, lost or not. */

@@ -1,13 +1,15 @@
 // Compiled training steps: what `fit` runs unless the model was compiled with `runEagerly: true`,
-// as Keras runs train_step as a compiled function by default. For each batch signature (the shapes
-// and dtypes of x, y and sample weights), the first step runs eagerly (layers build, optimizer
-// slots appear), the next two are traced, and when both traces agree the step is replayed from
-// then on: the recorded kernels are dispatched again with the new batch, the variables' current
-// values and the recorded attributes, without running layers, the tape, tidy scopes or op checks,
-// so the JavaScript cost of a step no longer grows with the number of ops. Uniforms, pipelines and
-// (through the recorder's cache) bind groups are all that remains per dispatch.
+// as Keras runs train_step as a compiled function by default. A step program is trainStep on a
+// batch (fit's program also gathers the batch from the data set and counts finite losses; the
+// on-batch methods' is trainStep alone). For each program and argument shapes, the first step runs
+// eagerly (layers build, optimizer slots appear), the next two are traced, and when both traces
+// agree the step is replayed from then on: the recorded kernels are dispatched again with the new
+// arguments, the variables' current values and the recorded attributes, without running layers,
+// the tape, tidy scopes or op checks, so the JavaScript cost of a step no longer grows with the
+// number of ops. From the second replay on, a kernel's dispatches are issued as prepared at the
+// first (DispatchMemo), on the replay's buffers.
 //
-// A trace is a program over values: the batch, variables' values at the start of the step, tensors
+// A trace is a program over values: the arguments, variables' values at the start of the step, tensors
 // that outlive steps (constants), CPU data uploaded during the step, and kernel outputs. Its results
 // are the variable assignments, the step's logs, CPU-side effects to repeat (the optimizer's step
 // count) and guards (the optimizer's configuration, which a callback may change). Attributes that
@@ -22,7 +24,7 @@ import { Variable } from '../autograd/variable';
 import { activeGpu, getBackend } from '../backend/engine';
 import { Storage } from '../backend/storage';
 import { sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
-import type { Dispatch } from '../backend/webgpu/command_recorder';
+import type { Dispatch, PreparedDispatch } from '../backend/webgpu/command_recorder';
 import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import type { GpuTensor, Kernel } from '../ops/kernel';
 import { Tensor } from '../tensor/tensor';
@@ -173,8 +175,11 @@ class CompiledStep {
   /** The recorded dispatches of each live kernel (see DispatchMemo). */
   private readonly memos: DispatchMemo[];
 
+  /** The device the step was compiled on. */
+  private readonly gpu = activeGpu();
+
   constructor(private readonly trace: StepTrace) {
-    const gpu = activeGpu();
+    const { gpu } = this;
     trace.sources.forEach((source, value) => {
       if (source.kind === 'upload') this.constants.set(value, Storage.webgpu(gpu, gpu.upload(source.values)));
       if (source.kind === 'constant') this.constants.set(value, source.storage.retain());
@@ -205,7 +210,7 @@ class CompiledStep {
   replay(args: readonly Tensor[]): StepLogs | null {
     const { trace } = this;
     if (trace.guards.some((g) => g.read() !== g.value)) return null;
-    const gpu = activeGpu();
+    const { gpu } = this;
     const values: Array<Storage | null> = trace.sources.map((source, value) => {
       switch (source.kind) {
         case 'argument': return args[source.index].storage;
@@ -250,6 +255,7 @@ class CompiledStep {
   }
 
   dispose(): void {
+    for (const memo of this.memos) memo.release(this.gpu);
     this.trace.release();
     for (const storage of this.constants.values()) storage.release();
     this.constants.clear();
@@ -263,16 +269,17 @@ function runTraced(gpu: WebGPUBackend, node: TracedKernel, inputs: Storage[], me
   const outputs = outputBuffers.map((buffer) => Storage.webgpu(gpu, buffer));
   if (!outputSizes.some((size) => size > 0)) return outputs;
   const inputBuffers = inputs.map((s) => s.buffer!);
-  if (memo?.dispatches) {
+  const attrs = node.computeAttrs ? node.computeAttrs() : node.attrs;
+  if (memo?.recordedWith(attrs)) {
     memo.issue(gpu, inputBuffers, outputBuffers);
     return outputs;
   }
   const record = () => {
     const gpuInputs = node.inputs.map((u, i): GpuTensor => ({ buffer: inputBuffers[i], shape: u.shape, dtype: u.dtype, size: sizeOf(u.shape) }));
     const gpuOutputs = node.outputs.map((u, k): GpuTensor => ({ buffer: outputBuffers[k], shape: u.shape, dtype: u.dtype, size: outputSizes[k] }));
-    node.kernel.webgpu(gpu, gpuInputs, gpuOutputs, node.computeAttrs ? node.computeAttrs() : node.attrs);
+    node.kernel.webgpu(gpu, gpuInputs, gpuOutputs, attrs);
   };
-  if (memo && !node.computeAttrs && memo.worthTrying) memo.remember(gpu.captureDispatches(record), inputBuffers, outputBuffers);
+  if (memo?.worthTrying) memo.remember(gpu, gpu.captureDispatches(record), attrs, inputBuffers, outputBuffers);
   else record();
   return outputs;
 }
@@ -282,35 +289,49 @@ type BufferSlot = { input: number } | { output: number } | { fixed: GPUBuffer };
 
 /**
  * A replayed kernel's dispatches, recorded once with its buffers replaced by slots (the kernel's
- * k-th input or output, or a buffer the kernel itself holds), and issued again at later replays
- * with that replay's buffers instead of calling the kernel: a kernel with fixed attributes makes
- * the same dispatches every step, only on other buffers. This took about a sixth off the
- * JavaScript time of the quickstart's replayed step. Kernels whose attributes follow the step,
- * kernels that did more than dispatch (a scratch buffer, a copy), and kernels given one buffer
- * for two of their tensors (whose slots would be ambiguous) are called every time.
+ * k-th input or output, or a buffer the kernel itself holds), prepared (pipeline looked up,
+ * uniforms in a buffer of their own) and issued again at later replays with that replay's buffers
+ * instead of calling the kernel: a kernel makes the same dispatches every step for the same
+ * attributes, only on other buffers. A kernel whose attributes follow the step is issued from the
+ * memo when they came out the same as when recorded (plain SGD's update), and called otherwise
+ * (Adam's, whose step size changes every step). Kernels that did more than dispatch (a scratch
+ * buffer, a copy) are called every time.
  */
 class DispatchMemo {
-  dispatches: Array<{ spec: Dispatch; slots: BufferSlot[] }> | null = null;
+  private dispatches: Array<{ prepared: PreparedDispatch; slots: BufferSlot[] }> | null = null;
+  private attrs: unknown;
   worthTrying = true;
 
-  remember(dispatches: Dispatch[] | null, inputs: GPUBuffer[], outputs: GPUBuffer[]): void {
+  remember(gpu: WebGPUBackend, dispatches: Dispatch[] | null, attrs: unknown, inputs: GPUBuffer[], outputs: GPUBuffer[]): void {
     this.worthTrying = false;
-    const all = [...inputs, ...outputs];
-    if (!dispatches || new Set(all).size !== all.length) return;
+    // An input given twice (a linear layer's gradient as both operands) is one value of the
+    // trace, so it is the same buffer at every replay; its first slot stands for both.
+    if (!dispatches || outputs.some((buffer) => inputs.includes(buffer))) return;
     const slotOf = (buffer: GPUBuffer): BufferSlot => {
       const input = inputs.indexOf(buffer);
       if (input >= 0) return { input };
       const output = outputs.indexOf(buffer);
       return output >= 0 ? { output } : { fixed: buffer };
     };
-    this.dispatches = dispatches.map((spec) => ({ spec, slots: spec.buffers.map(slotOf) }));
+    this.attrs = attrs;
+    this.dispatches = dispatches.map((spec) => ({ prepared: gpu.prepareDispatch(spec), slots: spec.buffers.map(slotOf) }));
+  }
+
+  /** Whether the kernel's dispatches were recorded with these attributes. */
+  recordedWith(attrs: unknown): boolean {
+    return this.dispatches !== null && (attrs === this.attrs || sameValue(attrs, this.attrs));
   }
 
   issue(gpu: WebGPUBackend, inputs: GPUBuffer[], outputs: GPUBuffer[]): void {
-    for (const { spec, slots } of this.dispatches!) {
+    for (const { prepared, slots } of this.dispatches!) {
       const buffers = slots.map((slot) => ('input' in slot ? inputs[slot.input] : 'output' in slot ? outputs[slot.output] : slot.fixed));
-      gpu.dispatch({ ...spec, buffers });
+      gpu.dispatchPrepared(prepared, buffers);
     }
+  }
+
+  release(gpu: WebGPUBackend): void {
+    for (const { prepared } of this.dispatches ?? []) gpu.releasePrepared(prepared);
+    this.dispatches = null;
   }
 }
 
@@ -322,8 +343,15 @@ type Phase =
   | { kind: 'eager' };
 
 /**
- * The compiled steps of a model: one state per batch signature, kept across fit calls until the
- * model is compiled again or disposed (`dispose()` frees what the traces keep alive).
+ * Step programs a model keeps compiled (fit makes one per data set shape and batch size, the
+ * last partial batch included); beyond, the oldest is dropped (fit called on data of ever new
+ * sizes would otherwise keep one each).
+ */
+const MAX_PROGRAMS = 8;
+
+/**
+ * The compiled steps of a model: one state per step program (its key), kept across fit calls
+ * until the model is compiled again or disposed (`dispose()` frees what the traces keep alive).
  */
 export class StepCompiler {
   private readonly phases = new Map<string, Phase>();
@@ -332,16 +360,30 @@ export class StepCompiler {
 
   constructor(private readonly model: Model) {}
 
+  /** trainStep(data), compiled (trainOnBatch). */
   run(data: StepData): StepLogs {
-    if (getBackend() !== 'webgpu') return this.model.trainStep(data);
+    return this.runProgram(signature(data), data.flat().filter((t): t is Tensor => t instanceof Tensor), () => this.model.trainStep(data));
+  }
+
+  /**
+   * A step program, compiled: `body` runs trainStep on tensors made from `args` (fit gathers the
+   * batch from its data set in it, and counts finite losses after it). `args` are the only tensors
+   * from outside the step that the program may take as data (the model's variables are read at
+   * each replay, other tensors are kept as constants), each in its own memory; `key` names the
+   * program's structure and its arguments' shapes and dtypes.
+   */
+  runProgram(key: string, args: readonly Tensor[], body: () => StepLogs): StepLogs {
+    if (getBackend() !== 'webgpu') return body();
     const device = activeGpu();
     if (device !== this.device) {
       this.dispose();
       this.device = device;
     }
-    const args = data.flat().filter((t): t is Tensor => t instanceof Tensor);
-    const key = signature(data);
-    const phase = this.phases.get(key) ?? { kind: 'eager once' };
+    let phase = this.phases.get(key);
+    if (!phase) {
+      if (this.phases.size >= MAX_PROGRAMS) this.forget(this.phases.keys().next().value!);
+      phase = { kind: 'eager once' };
+    }
     switch (phase.kind) {
       case 'compiled': {
         // Which weights train is decided by JavaScript the replay skips (Keras asks for a new
@@ -351,18 +393,18 @@ export class StepCompiler {
         // A guard changed (say, the optimizer's momentum): trace again from the next step.
         phase.step.dispose();
         this.phases.set(key, { kind: 'trace' });
-        return this.model.trainStep(data);
+        return body();
       }
       case 'eager once':
         this.phases.set(key, { kind: 'trace' });
-        return this.model.trainStep(data);
+        return body();
       case 'trace': {
-        const [logs, trace] = this.traceStep(data, args);
+        const [logs, trace] = this.traceStep(body, args);
         this.phases.set(key, { kind: 'compare', first: trace });
         return logs;
       }
       case 'compare': {
-        const [logs, trace] = this.traceStep(data, args);
+        const [logs, trace] = this.traceStep(body, args);
         const same = phase.first.sameAs(trace);
         phase.first.release();
         if (same) {
@@ -374,27 +416,30 @@ export class StepCompiler {
         return logs;
       }
       case 'eager':
-        return this.model.trainStep(data);
+        return body();
     }
   }
 
-  /** Whether steps of this data's signature are being replayed (for tests). */
-  isCompiled(data: StepData): boolean {
-    return this.phases.get(signature(data))?.kind === 'compiled';
+  /** Step programs known (compiled or on their way), for tests. */
+  get programCount(): number {
+    return this.phases.size;
   }
 
   dispose(): void {
-    for (const phase of this.phases.values()) {
-      if (phase.kind === 'compiled') phase.step.dispose();
-      if (phase.kind === 'compare') phase.first.release();
-    }
-    this.phases.clear();
+    for (const key of [...this.phases.keys()]) this.forget(key);
   }
 
-  private traceStep(data: StepData, args: readonly Tensor[]): [StepLogs, StepTrace] {
+  private forget(key: string): void {
+    const phase = this.phases.get(key);
+    if (phase?.kind === 'compiled') phase.step.dispose();
+    if (phase?.kind === 'compare') phase.first.release();
+    this.phases.delete(key);
+  }
+
+  private traceStep(body: () => StepLogs, args: readonly Tensor[]): [StepLogs, StepTrace] {
     const trace = new StepTrace(args);
     try {
-      const logs = traced(trace, () => this.model.trainStep(data));
+      const logs = traced(trace, body);
       trace.finish(logs);
       return [logs, trace];
     } catch (e) {

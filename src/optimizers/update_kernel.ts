@@ -119,6 +119,11 @@ function attrsOf(p: UpdateParams, slotCount: number): UpdateAttrs {
   return { ...full, oneMinusRho: 1 - full.rho, oneMinusBeta1: 1 - full.beta1, oneMinusBeta2: 1 - full.beta2, slotCount };
 }
 
+function sameParams(a: UpdateParams, b: UpdateParams): boolean {
+  const keys = Object.keys(a) as Array<keyof UpdateParams>;
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
+}
+
 const updateKernel: Kernel<UpdateAttrs> = {
   name: 'optimizerUpdate',
   cpu(inputs, outputs, params) {
@@ -272,8 +277,12 @@ export function optimizerUpdates(members: readonly UpdateMember[], params: Updat
     throw new Error(`optimizerUpdate: ${slotCount} slots need ${perMember} storage buffers per shader stage; this device allows ${limit}.`);
   }
   const groupSize = Math.min(MAX_MEMBERS, Math.floor(limit / perMember));
-  // Parameters given as a function follow the optimizer's state: a replayed step computes them again.
-  const attrs = typeof params === 'function' ? stepDependent(() => attrsOf(params(), slotCount)) : attrsOf(params, slotCount);
+  // Parameters given as a function follow the optimizer's state: a replayed step computes them
+  // again, and gets the same attributes object while they stay the same (a constant learning rate
+  // without bias correction), which lets it issue the dispatches it recorded.
+  let last: { params: UpdateParams; attrs: UpdateAttrs } | null = null;
+  const attrsNow = (p: UpdateParams) => (last && sameParams(last.params, p) ? last.attrs : (last = { params: p, attrs: attrsOf(p, slotCount) }).attrs);
+  const attrs = typeof params === 'function' ? stepDependent(() => attrsNow(params())) : attrsOf(params, slotCount);
   const results: Tensor[][] = [];
   for (let start = 0; start < members.length; start += groupSize) {
     const group = members.slice(start, start + groupSize);

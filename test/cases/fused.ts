@@ -101,8 +101,8 @@ export const fusedCases: OpCase[] = [
   { name: 'runningMean with a tensor count', run: () => runningMean(tensor(-1), tensor(2), tensor(0.5), tensor(1.5)) },
   { name: 'runningMean while the count is 0', run: () => runningMean(tensor(0), tensor(0), tensor(0), 0) },
   // fit's count of finite losses: the first count, then NaN, infinities and a large finite value.
-  { name: 'finiteCount of a finite first value', run: () => finiteCount(tensor(2.5), null) },
-  { name: 'finiteCount of an infinite first value', run: () => finiteCount(tensor(Infinity), null) },
+  { name: 'finiteCount of a finite first value', run: () => finiteCount(tensor(2.5), tensor(0, [], 'int32')) },
+  { name: 'finiteCount of an infinite first value', run: () => finiteCount(tensor(Infinity), tensor(0, [], 'int32')) },
   { name: 'finiteCount after NaN', run: () => finiteCount(tensor(NaN), tensor(3, [], 'int32')) },
   { name: 'finiteCount after -Infinity', run: () => finiteCount(tensor(-Infinity), tensor(3, [], 'int32')) },
   { name: 'finiteCount after -1e30', run: () => finiteCount(tensor(-1e30), tensor(7, [], 'int32')) },

@@ -16,9 +16,10 @@ useWebGPU();
 
 describe("fit's count of finite losses: GPU matches CPU", () => checkCases(fusedCases.filter((c) => c.name.startsWith('finiteCount'))));
 
-it("fit's count of finite losses takes a float32 scalar", () => {
-  expect(() => finiteCount(tensor([1, 2]), null)).toThrow('finiteCount: expected a float32 scalar, got float32 of shape [2].');
-  expect(() => finiteCount(tensor(1, [], 'int32'), null)).toThrow('finiteCount: expected a float32 scalar, got int32 of shape [].');
+it("fit's count of finite losses takes a float32 scalar and an int32 count", () => {
+  expect(() => finiteCount(tensor([1, 2]), tensor(0, [], 'int32'))).toThrow('finiteCount: expected a float32 scalar, got float32 of shape [2].');
+  expect(() => finiteCount(tensor(1, [], 'int32'), tensor(0, [], 'int32'))).toThrow('finiteCount: expected a float32 scalar, got int32 of shape [].');
+  expect(() => finiteCount(tensor(1), tensor(0))).toThrow('finiteCount: expected an int32 scalar count, got float32 of shape [].');
 });
 
 function regressor(): Sequential {

@@ -21,6 +21,7 @@ export function bucketBytes(byteSize: number): number {
 export class BufferPool {
   private settled = new Map<number, GPUBuffer[]>();
   private pending = new Map<number, GPUBuffer[]>();
+  private readonly sizes = new WeakMap<GPUBuffer, number>();
   /** Bytes of buffers currently held by tensors. */
   inUseBytes = 0;
   /** Bytes of buffers waiting in the pool. */
@@ -41,10 +42,12 @@ export class BufferPool {
   }
 
   release(buffer: GPUBuffer): void {
-    this.inUseBytes -= buffer.size;
-    this.pooledBytes += buffer.size;
-    let list = this.pending.get(buffer.size);
-    if (!list) this.pending.set(buffer.size, (list = []));
+    // GPUBuffer.size is a call into Dawn in Node (about 0.1 us); the pool knows its buffers' sizes.
+    const size = this.sizes.get(buffer) ?? buffer.size;
+    this.inUseBytes -= size;
+    this.pooledBytes += size;
+    let list = this.pending.get(size);
+    if (!list) this.pending.set(size, (list = []));
     list.push(buffer);
   }
 
@@ -73,6 +76,8 @@ export class BufferPool {
       this.pooledBytes -= size;
       return pooled;
     }
-    return this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const buffer = this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.sizes.set(buffer, size);
+    return buffer;
   }
 }

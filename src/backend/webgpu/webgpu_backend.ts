@@ -3,7 +3,7 @@
 // `allocate`, `upload`, `release` and `read`.
 
 import { BufferPool } from './buffer_pool';
-import { CommandRecorder, type Dispatch } from './command_recorder';
+import { CommandRecorder, type Dispatch, type PreparedDispatch } from './command_recorder';
 import type { DType, TypedArray } from '../types';
 
 export interface AdapterSummary {
@@ -129,6 +129,19 @@ export class WebGPUBackend {
   dispatch(spec: Dispatch): void {
     this.capture?.dispatches.push(spec);
     this.recorder.dispatch(spec);
+  }
+
+  /** See CommandRecorder.prepare: a dispatch to be issued again on other buffers. */
+  prepareDispatch(spec: Dispatch): PreparedDispatch {
+    return this.recorder.prepare(spec);
+  }
+
+  dispatchPrepared(prepared: PreparedDispatch, buffers: GPUBuffer[]): void {
+    this.recorder.dispatchPrepared(prepared, buffers);
+  }
+
+  releasePrepared(prepared: PreparedDispatch): void {
+    if (!this.isLost) this.recorder.releasePrepared(prepared);
   }
 
   /**
