@@ -14,9 +14,13 @@ import { sum } from './reduce';
 import { reshape } from './shape';
 import denseBackwardShader from '../../shaders/dense_backward.wgsl?raw';
 
-/** Invocations of a backward workgroup, one column each: a GPU wants many; SwiftShader runs a workgroup on one core. */
-const WORKGROUP_SIZE = { hardware: 64, software: 4 } as const;
-/** Rows one invocation of the backward kernel walks before the sums are split into chunks. */
+/**
+ * A backward workgroup's columns and the lanes sharing each column's rows (see
+ * shaders/dense_backward.wgsl): a GPU wants many invocations; SwiftShader runs a workgroup on one
+ * core and barriers slowly.
+ */
+const WORKGROUP = { hardware: { columns: 16, lanes: 16 }, software: { columns: 4, lanes: 1 } } as const;
+/** Rows of a chunk: one workgroup's rows; beyond, the column sums come per chunk and are added after. */
 const ROWS_PER_CHUNK = 256;
 /** At most this many per-chunk sums a column, so adding them up is a short reduction. */
 const MAX_CHUNKS = 128;
@@ -54,13 +58,13 @@ const denseBackwardKernel: Kernel<DenseBackwardAttrs> = {
   },
   webgpu(gpu, [dy, y], [grad, columnSums], attrs) {
     const chunks = Math.ceil(attrs.rows / attrs.rowsPerChunk);
-    const workgroupSize = WORKGROUP_SIZE[gpu.tuning];
+    const { columns, lanes } = WORKGROUP[gpu.tuning];
     gpu.dispatch({
       shader: denseBackwardShader,
-      constants: { ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code, WRITE_GRAD: attrs.writeGrad, SUM_COLUMNS: attrs.sumColumns, WORKGROUP_SIZE: workgroupSize },
+      constants: { ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code, WRITE_GRAD: attrs.writeGrad, SUM_COLUMNS: attrs.sumColumns, WORKGROUP_COLUMNS: columns, ROW_LANES: lanes },
       uniforms: new Uniforms().u32(attrs.rows, attrs.columns, attrs.rowsPerChunk).finish(),
       buffers: [dy.buffer, y.buffer, grad.buffer, columnSums.buffer],
-      workgroups: [Math.ceil(attrs.columns / workgroupSize), chunks],
+      workgroups: [Math.ceil(attrs.columns / columns), chunks],
     });
   },
 };

@@ -8,13 +8,14 @@ import { GradientTape, layers, ops, tensor, tidy, type Tensor } from '../../src/
 import { currentGpu } from '../../src/backend/engine';
 import { fusedCases } from '../cases/fused';
 import { rand } from '../cases/data';
-import { checkCases, useWebGPU } from '../helpers';
+import { checkCases, useWebGPU, withKernelTuning } from '../helpers';
 
 useWebGPU();
 
 afterEach(() => vi.restoreAllMocks());
 
 describe('GPU matches CPU', () => checkCases(fusedCases.filter((c) => c.name.startsWith('dense'))));
+describe('GPU matches CPU with the workgroups of a hardware adapter (lanes sharing rows)', () => withKernelTuning('hardware', 0, () => checkCases(fusedCases.filter((c) => c.name.startsWith('dense gradients')))));
 
 /** How many dispatches `fn` records. */
 function countDispatches(fn: () => void): number {
