@@ -12,7 +12,7 @@ import { chainProducts } from './matmul_chain';
 
 type Tiles = Omit<MatmulTiling, 'kSplits' | 'kChunk'>;
 
-const registers = (rowGroups: number, colGroups: number, workgroupCols: number, workgroupRows: number): Tiles => ({ rowGroups, colGroups, workgroupCols, workgroupRows, lanesShareRows: false, stageK: 0 });
+const registers = (rowGroups: number, colGroups: number, workgroupCols: number, workgroupRows: number): Tiles => ({ rowGroups, colGroups, workgroupCols, workgroupRows, lanesShareRows: false, stageK: 0, kLanes: 0 });
 const staged = (rowGroups: number, colGroups: number, workgroupCols: number, workgroupRows: number, stageK: number): Tiles => ({ ...registers(rowGroups, colGroups, workgroupCols, workgroupRows), stageK });
 
 /**

@@ -41,6 +41,12 @@ export interface MatmulTiling {
    * y + workgroupRows g and the column groups x + workgroupCols c of the workgroup's tile.
    */
   stageK: number;
+  /**
+   * The K-lanes kernel when above 0: a workgroup of kLanes invocations computes one block of
+   * (4 rowGroups) x (4 colGroups) outputs, each invocation taking every kLanes-th step of 4 along
+   * K, and adds the invocations' sums in workgroup memory (workgroupCols and workgroupRows 1).
+   */
+  kLanes: number;
 }
 
 export interface MatmulLayout {
@@ -85,9 +91,11 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
   if (tuning === 'hardware') {
     const fits = (tiles: Tiles, minWorkgroups: number) => blocks(tiles) >= minWorkgroups && stagedBytes(tiles) <= workgroupStorageBytes;
     const tiles = fits(HARDWARE_STAGED_LARGE, HARDWARE_STAGED_LARGE_MIN_WORKGROUPS) ? HARDWARE_STAGED_LARGE : fits(HARDWARE_STAGED, HARDWARE_STAGED_MIN_WORKGROUPS) ? HARDWARE_STAGED : HARDWARE_REGISTERS;
-    return withSplit(tiles, HARDWARE_SPLIT);
+    const tiling = withSplit(tiles, HARDWARE_SPLIT);
+    const fewBlocks = tiles === HARDWARE_REGISTERS && tiling.kSplits === 1 && blocks(tiles) < HARDWARE_K_LANES_BELOW_WORKGROUPS;
+    return fewBlocks && layout.k >= HARDWARE_K_LANES_MIN_K ? { ...HARDWARE_K_LANES, kSplits: 1, kChunk: layout.k } : tiling;
   }
-  const software = { lanesShareRows: false, stageK: 0 };
+  const software = { lanesShareRows: false, stageK: 0, kLanes: 0 };
   // A narrow output (a 10-class layer) would leave lanes idle in the subgroup kernel's 16 columns.
   if (subgroupLanes === SUBGROUP_KERNEL_LANES && n > 12) {
     const shared = { ...software, colGroups: Math.min(4, Math.ceil(n / 16)), workgroupCols: SUBGROUP_KERNEL_LANES, workgroupRows: 1, lanesShareRows: true };
@@ -104,14 +112,24 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
 }
 
 /** A GPU's register tiles: 4 x 8 outputs an invocation, 8 x 8 invocations a workgroup. */
-const HARDWARE_REGISTERS = { rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8, lanesShareRows: false, stageK: 0 };
+const HARDWARE_REGISTERS = { rowGroups: 1, colGroups: 2, workgroupCols: 8, workgroupRows: 8, lanesShareRows: false, stageK: 0, kLanes: 0 };
+/**
+ * A GPU's K-lanes blocks: 4 x 8 outputs a workgroup of 64 invocations, for outputs the register
+ * tiles cut into fewer than 64 workgroups, with K of 64 or more (weight gradients of small layers,
+ * a 10-class layer at a batch of 256). There each register-tile invocation walks all of K alone:
+ * on an H100 the quickstart's [100, 256] x [256, 64] weight gradient took 55 us on 4 workgroups,
+ * and a [256, 1024] x [1024, 10] layer 129 us on 8, bound by the latency of K serial steps.
+ */
+const HARDWARE_K_LANES = { rowGroups: 1, colGroups: 2, workgroupCols: 1, workgroupRows: 1, lanesShareRows: false, stageK: 0, kLanes: 64 };
+const HARDWARE_K_LANES_BELOW_WORKGROUPS = 64;
+const HARDWARE_K_LANES_MIN_K = 64;
 /**
  * A GPU's staged tiles: 128 x 64 outputs a workgroup of 16 x 16 invocations (8 x 4 each), 16 K
  * steps staged (12 KiB). Measured on H100s and an H200 (Vulkan, Node) against some 20 register and
  * staged tilings (bench/tile_sweep.ts): the fastest at 1024^3 (18-21 TFLOP/s against 12-13 for the
  * register tiles) and within 5% of the fastest at the products of a 784-1024 layer at batch 4096.
  */
-const HARDWARE_STAGED = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16 };
+const HARDWARE_STAGED = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16, kLanes: 0 };
 /** Staged tiles from this many workgroups (a 512 x 1024 output); smaller products keep the register tiles. */
 const HARDWARE_STAGED_MIN_WORKGROUPS = 64;
 /**
@@ -119,7 +137,7 @@ const HARDWARE_STAGED_MIN_WORKGROUPS = 64;
  * each), 32 K steps staged (32 KiB, where the device allows it). On an H100: 34 TFLOP/s at 4096^3
  * and 37 at 8192^3 against 32 and 33 for the 128 x 64 tiles; slower below 256 workgroups.
  */
-const HARDWARE_STAGED_LARGE = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32 };
+const HARDWARE_STAGED_LARGE = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32, kLanes: 0 };
 /** The large staged tiles from this many workgroups (a 2048 x 2048 output). */
 const HARDWARE_STAGED_LARGE_MIN_WORKGROUPS = 256;
 
@@ -191,11 +209,13 @@ export function matmulSource(tiling: MatmulTiling, { m, n, k, transposeA, transp
   const { rowGroups, colGroups, lanesShareRows } = tiling;
   const aLoader: keyof typeof A_LOADERS = transposeA ? (m % 4 === 0 ? 'acrossRows' : 'scalar') : k % 4 === 0 ? 'alongK' : 'scalar';
   const bLoader: keyof typeof B_LOADERS = transposeB ? (k % 4 === 0 ? 'alongK' : 'scalar') : n % 4 === 0 ? 'acrossColumns' : 'scalar';
-  const { workgroupCols, workgroupRows, stageK } = tiling;
-  const key = `${rowGroups}x${colGroups}:${aLoader}:${bLoader}:${lanesShareRows}:${stageK ? `${workgroupCols}x${workgroupRows}x${stageK}` : ''}`;
+  const { workgroupCols, workgroupRows, stageK, kLanes } = tiling;
+  const key = `${rowGroups}x${colGroups}:${aLoader}:${bLoader}:${lanesShareRows}:${stageK ? `${workgroupCols}x${workgroupRows}x${stageK}` : ''}:${kLanes}`;
   let source = sources.get(key);
   if (!source) {
-    const entry = stageK
+    const entry = kLanes
+      ? kLanesEntryPoint(tiling)
+      : stageK
       ? stagedEntryPoint(tiling, A_QUAD_HOLDS_A_ROW.has(aLoader), bLoader === 'alongK')
       : lanesShareRows
         ? subgroupEntryPoint(rowGroups, colGroups, A_QUAD_HOLDS_A_ROW.has(aLoader))
@@ -400,6 +420,61 @@ ${K_RANGE}
 ${lines(kLoop, '  ')}
   let out_base = (split * params.batch + batch) * params.m * params.n;
 ${lines(each((r, c) => `store4(out_base, tile_row0 + 4u * (local.y + ${workgroupRows * (r >> 2)}u) + ${r & 3}u, tile_col0 + 4u * (local.x + ${workgroupCols * c}u), acc${r}_${c});`), '  ')}
+}
+`;
+}
+
+/**
+ * `main` of the K-lanes kernel: the workgroup's kLanes invocations compute the same block of
+ * (4 rowGroups) x (4 colGroups) outputs, invocation l taking the steps of 4 along K from 4 l, every
+ * 4 kLanes (and step l of the K % 4 tail); then they add their accumulators pairwise in workgroup
+ * memory, halving the lanes at each barrier, and invocation j stores accumulator j (4 columns of a
+ * row) through the epilogue.
+ */
+function kLanesEntryPoint({ rowGroups, colGroups, kLanes }: MatmulTiling): string {
+  const rows = range(4 * rowGroups);
+  const colGroupIds = range(colGroups);
+  const each = (f: (row: number, colGroup: number) => string) => rows.flatMap((r) => colGroupIds.map((c) => f(r, c)));
+  const accumulators = 4 * rowGroups * colGroups;
+  // Accumulator j = r colGroups + c at lane_sums[j kLanes + lane].
+  const slot = (r: number, c: number, lane: string) => `lane_sums[${(r * colGroups + c) * kLanes}u + ${lane}]`;
+  return `// Generated by src/ops/matmul_source.ts: the K-lanes kernel, ${4 * rowGroups} x ${4 * colGroups} outputs a workgroup of ${kLanes} invocations splitting K.
+var<workgroup> lane_sums: array<vec4<f32>, ${accumulators * kLanes}>;
+
+@compute @workgroup_size(${kLanes})
+fn main(
+  @builtin(workgroup_id) group: vec3<u32>,
+  @builtin(local_invocation_index) lane: u32,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+${GRID_DECODE}
+  let row0 = (flat_group % params.row_blocks) * ${4 * rowGroups}u;
+  let col0 = group.x * ${4 * colGroups}u;
+  let offsets = matrix_offsets(batch);
+${lines(range(rowGroups).map((g) => `let rows${g} = a_row_offsets(offsets.x, row0 + ${4 * g}u);`), '  ')}
+${lines(colGroupIds.map((c) => `let cols${c} = b_col_offsets(offsets.y, col0 + ${4 * c}u);`), '  ')}
+${lines(each((r, c) => `var acc${r}_${c} = vec4<f32>();`), '  ')}
+${K_RANGE}
+  let k_main = k_begin + ((k_end - k_begin) & ~3u);
+  for (var i = k_begin + 4u * lane; i < k_main; i += ${4 * kLanes}u) {
+${lines([...range(rowGroups).map((g) => `let a${g} = a_block(rows${g}, i);`), ...colGroupIds.flatMap((c) => [`let b${c} = b_block(cols${c}, i);`, ...rows.map((r) => `acc${r}_${c} += b${c} * a${r >> 2}[${r & 3}];`)])], '    ')}
+  }
+  let tail = k_main + lane;
+  if (tail < k_end) {
+${lines([...range(rowGroups).map((g) => `let a${g} = a_column(rows${g}, tail);`), ...colGroupIds.flatMap((c) => [`let b${c} = b_row(cols${c}, tail);`, ...rows.map((r) => `acc${r}_${c} += a${r >> 2}[${r & 3}] * b${c};`)])], '    ')}
+  }
+${lines(each((r, c) => `${slot(r, c, 'lane')} = acc${r}_${c};`), '  ')}
+  for (var half = ${kLanes / 2}u; half > 0u; half /= 2u) {
+    workgroupBarrier();
+    if (lane < half) {
+${lines(each((r, c) => `${slot(r, c, 'lane')} += ${slot(r, c, 'lane + half')};`), '      ')}
+    }
+  }
+  workgroupBarrier();
+  if (lane < ${accumulators}u) {
+    let out_base = (split * params.batch + batch) * params.m * params.n;
+    store4(out_base, row0 + lane / ${colGroups}u, col0 + 4u * (lane % ${colGroups}u), lane_sums[lane * ${kLanes}u]);
+  }
 }
 `;
 }

@@ -30,18 +30,23 @@ function withStagedTiles(tiles: Omit<MatmulTiling, 'kSplits' | 'kChunk'>, define
 // The staged kernel runs on a GPU for large products only; small tiles put the cases' edges,
 // K tails and split-K through it here. 8 invocations load 4 blocks of op(A) (some invocations
 // none) and 16 of op(B) (two each) per slice of 8 K steps.
-const smallStaged = { rowGroups: 1, colGroups: 2, workgroupCols: 4, workgroupRows: 2, lanesShareRows: false, stageK: 8 };
+const smallStaged = { rowGroups: 1, colGroups: 2, workgroupCols: 4, workgroupRows: 2, lanesShareRows: false, stageK: 8, kLanes: 0 };
 describe('GPU matches CPU with the staged kernel (small tiles)', () => withStagedTiles(smallStaged, () => checkCases(cases)));
 // The tiles a GPU gets (128 x 64 a workgroup of 256 invocations, 16 K steps), on the cases that
 // are not tiny (SwiftShader runs 256-invocation workgroups slowly).
-const gpuStaged = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16 };
+const gpuStaged = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16, kLanes: 0 };
 describe('GPU matches CPU with the staged kernel (a GPU\'s tiles)', () => withStagedTiles(gpuStaged, () => checkCases(matmulCases.filter((c) => /\b(65|129|100)\b/.test(c.name)))));
 // A GPU's tiles for the largest outputs: 128 x 128, 32 K steps, on three layouts (SwiftShader
 // takes about 5 s to compile each): scalar loads with a K tail of 129 % 32 = 1, transposed A, and
 // the vec4 loads along K and across columns.
-const gpuStagedLarge = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32 };
+const gpuStagedLarge = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32, kLanes: 0 };
 const largeTileCases = ['matmul [65,129] x [129,17]', 'matmul [100,64] x [100,64] (transposeA)', 'matmul [64,100] x [100,64]'];
 describe('GPU matches CPU with the staged kernel (a GPU\'s large tiles)', () => withStagedTiles(gpuStagedLarge, () => checkCases(matmulCases.filter((c) => largeTileCases.includes(c.name)))));
+// The K-lanes kernel runs on a GPU for few output blocks with long K (the hardware block above
+// puts those cases through it); another block shape and lane count here put every case through
+// it: K shorter than the lanes' first steps, K tails, transposes, batches, epilogues.
+const kLanes = { rowGroups: 2, colGroups: 1, workgroupCols: 1, workgroupRows: 1, lanesShareRows: false, stageK: 0, kLanes: 16 };
+describe('GPU matches CPU with the K-lanes kernel (8 x 4 blocks, 16 lanes)', () => withStagedTiles(kLanes, () => checkCases(cases)));
 
 it('runs the subgroup kernel on this SwiftShader device', () => {
   // Without subgroups of 4 lanes the suite's first block would test the register kernel twice.
@@ -52,7 +57,7 @@ describe('tile shapes', () => {
   const layout = (m: number, n: number, k = 64, epilogue = false) => ({ m, n, k, transposeA: false, transposeB: false, hasBias: epilogue, activation: 'linear' });
 
   it('narrow the SwiftShader tile for narrow outputs and keep both cores busy', () => {
-    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2, kSplits: 1, kChunk: 64, lanesShareRows: false, stageK: 0 });
+    expect(chooseTiling(layout(512, 512), 1, 'software')).toEqual({ rowGroups: 2, colGroups: 8, workgroupCols: 2, workgroupRows: 2, kSplits: 1, kChunk: 64, lanesShareRows: false, stageK: 0, kLanes: 0 });
     // Smaller products get the 8 x 16 tile, which compiles in well under half the time.
     expect(chooseTiling(layout(256, 64, 100), 1, 'software')).toMatchObject({ rowGroups: 2, colGroups: 4, workgroupCols: 2, workgroupRows: 2 });
     expect(chooseTiling(layout(256, 10), 1, 'software')).toMatchObject({ rowGroups: 2, colGroups: 3, workgroupCols: 1, workgroupRows: 4 });
@@ -72,8 +77,22 @@ describe('tile shapes', () => {
     expect(chooseTiling(layout(256, 1024), 1, 'hardware', 0, 32768)).toMatchObject({ rowGroups: 1, colGroups: 2, stageK: 0 });
   });
 
+  it('have the invocations of a workgroup share K on a GPU when the register tiles make few workgroups and K is long', () => {
+    const kLanes = { rowGroups: 1, colGroups: 2, workgroupCols: 1, workgroupRows: 1, stageK: 0, kLanes: 64, kSplits: 1 };
+    // A 10-class layer at a batch of 256 (8 register workgroups), with its bias and softmax's logits.
+    expect(chooseTiling(layout(256, 10, 1024, true), 1, 'hardware')).toMatchObject(kLanes);
+    expect(chooseTiling(layout(1024, 10, 256), 1, 'hardware')).toMatchObject(kLanes);
+    expect(chooseTiling(layout(256, 64, 100), 1, 'hardware')).toMatchObject(kLanes);
+    // K too short to share, or enough register workgroups (128), or a split.
+    expect(chooseTiling(layout(256, 64, 10), 1, 'hardware')).toMatchObject({ kLanes: 0 });
+    expect(chooseTiling(layout(512, 512, 64), 1, 'hardware')).toMatchObject({ kLanes: 0 });
+    expect(chooseTiling(layout(256, 256, 65536), 1, 'hardware')).toMatchObject({ kLanes: 0, kSplits: 4 });
+    // Never on SwiftShader, whose barriers are slow.
+    expect(chooseTiling(layout(256, 10, 1024), 1, 'software', 4)).toMatchObject({ kLanes: 0 });
+  });
+
   it('give SwiftShader with subgroups of 4 the subgroup kernel, except for narrow outputs', () => {
-    expect(chooseTiling(layout(256, 64, 100), 1, 'software', 4)).toEqual({ rowGroups: 4, colGroups: 4, workgroupCols: 4, workgroupRows: 1, kSplits: 1, kChunk: 100, lanesShareRows: true, stageK: 0 });
+    expect(chooseTiling(layout(256, 64, 100), 1, 'software', 4)).toEqual({ rowGroups: 4, colGroups: 4, workgroupCols: 4, workgroupRows: 1, kSplits: 1, kChunk: 100, lanesShareRows: true, stageK: 0, kLanes: 0 });
     expect(chooseTiling(layout(256, 20), 1, 'software', 4)).toMatchObject({ colGroups: 2, lanesShareRows: true });
     // 8 rows: 1 workgroup of 16 rows or of 8, 2 of 4.
     expect(chooseTiling(layout(8, 64), 1, 'software', 4)).toMatchObject({ rowGroups: 1, lanesShareRows: true });
@@ -89,9 +108,9 @@ describe('tile shapes', () => {
     expect(chooseTiling(layout(8, 8, 300000), 1, 'hardware')).toMatchObject({ kSplits: 128, kChunk: 2344 });
     expect(chooseTiling(layout(8, 8, 300000, true), 1, 'hardware')).toMatchObject({ kSplits: 1 });
     // Below 2^24 multiply-adds the second dispatch costs more than the split saves: the
-    // quickstart's [100, 64] weight gradient from a batch of 256 is not split.
-    expect(chooseTiling(layout(100, 64, 256), 1, 'hardware')).toMatchObject({ kSplits: 1 });
-    expect(chooseTiling(layout(8, 8, 1000), 1, 'hardware')).toMatchObject({ kSplits: 1 });
+    // quickstart's [100, 64] weight gradient from a batch of 256 is not split (its workgroups share K instead).
+    expect(chooseTiling(layout(100, 64, 256), 1, 'hardware')).toMatchObject({ kSplits: 1, kLanes: 64 });
+    expect(chooseTiling(layout(8, 8, 1000), 1, 'hardware')).toMatchObject({ kSplits: 1, kLanes: 64 });
     expect(chooseTiling(layout(1024, 1024, 4096), 1, 'hardware')).toMatchObject({ kSplits: 1 });
     // SwiftShader splits only to give its second core work: measured slower otherwise.
     expect(chooseTiling(layout(8, 8, 1000), 1, 'software')).toMatchObject({ kSplits: 2, kChunk: 500 });
