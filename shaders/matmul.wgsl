@@ -9,24 +9,22 @@
 // groups x TILE_COLS / 4 column groups of 4 x 4), loading 4 x 4 blocks of op(A) and op(B) per step
 // of 4 along K, so each loaded value is reused across a whole row or column of the tile. The
 // staged entry point (large products on a GPU) has the workgroup load the blocks into workgroup
-// memory first, so each is loaded once per workgroup instead of once per invocation. A GPU gets small tiles and many invocations; SwiftShader (the
-// CPU Vulkan driver, where invocations are SIMD lanes, loads are per-lane gathers and barriers
+// memory first, so each is loaded once per workgroup instead of once per invocation; the K-lanes
+// entry point (few output blocks with a long K on a GPU) has a workgroup's invocations share K
+// for one block. A GPU gets small tiles and many invocations; SwiftShader (the CPU Vulkan driver, where invocations are SIMD lanes, loads are per-lane gathers and barriers
 // are very slow) gets large tiles and few invocations. The K loop has a scalar tail for K % 4.
 // Grid: x counts column blocks; y and z together count (batch, K split, row block) triples, folded
 // so that large batches fit the per-dimension limit. Split-K (for outputs too small to fill the
-// device, with a long K, and no epilogue) writes k_splits partial products, which
-// the reduction kernel (src/ops/reduce.ts recordSumOfRows) then adds.
+// device, with a long K) writes k_splits partial products without the epilogue, which
+// shaders/matmul_split_sum.wgsl then adds, applying it.
 // Edges: row and column indices are clamped into the matrix before the K loop, so every load is in
 // bounds without a branch; only the stores are guarded. K = 0 stores zeros.
 // Specialization: TRANSPOSE_A / TRANSPOSE_B choose the indexing of A and B (no transposed copy);
-// HAS_BIAS adds bias[column] to every output; ACTIVATION applies an activation to the sum (codes
-// match FUSED_ACTIVATIONS in src/ops/matmul.ts: 0 linear, 1 relu, 2 sigmoid, 3 tanh, with the
-// formulas of shaders/unary.wgsl).
+// HAS_BIAS and ACTIVATION the epilogue (shaders/matmul_epilogue.wgsl, which precedes this file
+// with STEPS and store4).
 
 override TRANSPOSE_A: bool = false;
 override TRANSPOSE_B: bool = false;
-override HAS_BIAS: bool = false;
-override ACTIVATION: u32 = 0u;
 override WORKGROUP_COLS: u32 = 8u;
 override WORKGROUP_ROWS: u32 = 4u;
 
@@ -53,7 +51,6 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
-const STEPS = vec4<u32>(0u, 1u, 2u, 3u);
 
 // Element strides of op(A) along K and of op(B) along K.
 fn a_k_stride() -> u32 {
@@ -89,35 +86,4 @@ fn a_row_offsets(a_offset: u32, first_row: u32) -> vec4<u32> {
 fn b_col_offsets(b_offset: u32, first_col: u32) -> vec4<u32> {
   let cols = min(vec4<u32>(first_col) + STEPS, vec4<u32>(params.n - 1u));
   return vec4<u32>(b_offset) + cols * select(1u, params.k, TRANSPOSE_B);
-}
-
-// The epilogue: activation(values + the bias of the four columns from `col`, clamped in bounds).
-fn epilogue(values: vec4<f32>, col: u32) -> vec4<f32> {
-  var v = values;
-  if (HAS_BIAS) {
-    let cols = min(vec4<u32>(col) + STEPS, vec4<u32>(params.n - 1u));
-    v += vec4<f32>(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]);
-  }
-  switch ACTIVATION {
-    case 1u: { return max(v, vec4<f32>()); }
-    case 2u: {
-      // Stable sigmoid: 1 / (1 + e^-v) for v >= 0, e^v / (1 + e^v) below.
-      let e = exp(-abs(v));
-      return select(e / (1.0 + e), 1.0 / (1.0 + e), v >= vec4<f32>());
-    }
-    case 3u: { return tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0))); }
-    default: { return v; }
-  }
-}
-
-// Writes the epilogue of the outputs (row, col..col+3) that lie inside the matrix.
-fn store4(out_base: u32, row: u32, col: u32, sums: vec4<f32>) {
-  let n = params.n;
-  if (row >= params.m || col >= n) { return; }
-  let values = epilogue(sums, col);
-  let at = out_base + row * n + col;
-  out[at] = values.x;
-  if (col + 1u < n) { out[at + 1u] = values.y; }
-  if (col + 2u < n) { out[at + 2u] = values.z; }
-  if (col + 3u < n) { out[at + 3u] = values.w; }
 }

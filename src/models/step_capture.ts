@@ -25,7 +25,7 @@ import { activeGpu, getBackend } from '../backend/engine';
 import { Storage } from '../backend/storage';
 import { sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
 import type { Dispatch, PreparedDispatch } from '../backend/webgpu/command_recorder';
-import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
+import type { Scratch, WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import type { GpuTensor, Kernel } from '../ops/kernel';
 import { Tensor } from '../tensor/tensor';
 import { traced, type StepTracer } from '../tensor/trace';
@@ -285,7 +285,7 @@ function runTraced(gpu: WebGPUBackend, node: TracedKernel, inputs: Storage[], me
 }
 
 /** Where a recorded dispatch's buffer comes from at a replay. */
-type BufferSlot = { input: number } | { output: number } | { fixed: GPUBuffer };
+type BufferSlot = { input: number } | { output: number } | { scratch: number } | { fixed: GPUBuffer };
 
 /**
  * A replayed kernel's dispatches, recorded once with its buffers replaced by slots (the kernel's
@@ -294,27 +294,32 @@ type BufferSlot = { input: number } | { output: number } | { fixed: GPUBuffer };
  * instead of calling the kernel: a kernel makes the same dispatches every step for the same
  * attributes, only on other buffers. A kernel whose attributes follow the step is issued from the
  * memo when they came out the same as when recorded (plain SGD's update), and called otherwise
- * (Adam's, whose step size changes every step). Kernels that did more than dispatch (a scratch
- * buffer, a copy) are called every time.
+ * (Adam's, whose step size changes every step). A scratch buffer the kernel allocated and
+ * released (split-K's partial products) is allocated and released again around the issued
+ * dispatches. Kernels that did more than dispatch (an upload, a copy) are called every time.
  */
 class DispatchMemo {
   private dispatches: Array<{ prepared: PreparedDispatch; slots: BufferSlot[] }> | null = null;
+  private scratchBytes: number[] = [];
   private attrs: unknown;
   worthTrying = true;
 
-  remember(gpu: WebGPUBackend, dispatches: Dispatch[] | null, attrs: unknown, inputs: GPUBuffer[], outputs: GPUBuffer[]): void {
+  remember(gpu: WebGPUBackend, captured: { dispatches: Dispatch[]; scratch: Scratch[] } | null, attrs: unknown, inputs: GPUBuffer[], outputs: GPUBuffer[]): void {
     this.worthTrying = false;
     // An input given twice (a linear layer's gradient as both operands) is one value of the
     // trace, so it is the same buffer at every replay; its first slot stands for both.
-    if (!dispatches || outputs.some((buffer) => inputs.includes(buffer))) return;
+    if (!captured || outputs.some((buffer) => inputs.includes(buffer))) return;
+    const scratch = captured.scratch.map((s) => s.buffer);
     const slotOf = (buffer: GPUBuffer): BufferSlot => {
-      const input = inputs.indexOf(buffer);
-      if (input >= 0) return { input };
-      const output = outputs.indexOf(buffer);
-      return output >= 0 ? { output } : { fixed: buffer };
+      for (const [kind, buffers] of [['input', inputs], ['output', outputs], ['scratch', scratch]] as const) {
+        const index = buffers.indexOf(buffer);
+        if (index >= 0) return { [kind]: index } as BufferSlot;
+      }
+      return { fixed: buffer };
     };
     this.attrs = attrs;
-    this.dispatches = dispatches.map((spec) => ({ prepared: gpu.prepareDispatch(spec), slots: spec.buffers.map(slotOf) }));
+    this.scratchBytes = captured.scratch.map((s) => s.byteSize);
+    this.dispatches = captured.dispatches.map((spec) => ({ prepared: gpu.prepareDispatch(spec), slots: spec.buffers.map(slotOf) }));
   }
 
   /** Whether the kernel's dispatches were recorded with these attributes. */
@@ -323,10 +328,12 @@ class DispatchMemo {
   }
 
   issue(gpu: WebGPUBackend, inputs: GPUBuffer[], outputs: GPUBuffer[]): void {
+    const scratch = this.scratchBytes.map((bytes) => gpu.allocate(bytes));
     for (const { prepared, slots } of this.dispatches!) {
-      const buffers = slots.map((slot) => ('input' in slot ? inputs[slot.input] : 'output' in slot ? outputs[slot.output] : slot.fixed));
+      const buffers = slots.map((slot) => ('input' in slot ? inputs[slot.input] : 'output' in slot ? outputs[slot.output] : 'scratch' in slot ? scratch[slot.scratch] : slot.fixed));
       gpu.dispatchPrepared(prepared, buffers);
     }
+    for (const buffer of scratch) gpu.release(buffer);
   }
 
   release(gpu: WebGPUBackend): void {

@@ -16,9 +16,8 @@ import { broadcastStrides, checkRank, MAX_RANK } from './shape_util';
 import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { reshape } from './shape';
-import { chooseTiling, forcedTilesVersion, matmulSource } from './matmul_source';
+import { chooseTiling, forcedTilesVersion, matmulSource, SPLIT_SUM_SOURCE } from './matmul_source';
 import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
-import { recordSumOfRows } from './reduce';
 
 export interface MatmulOptions {
   /** Multiply by the transpose of the last two dimensions of `a`. */
@@ -85,23 +84,33 @@ const matmulKernel: Kernel<MatmulAttrs> = {
   },
   webgpu(gpu, [a, b, bias], [out], attrs) {
     const plan = dispatchPlan(gpu, attrs);
-    // Split-K writes one partial product per split to a scratch buffer, summed into out after.
-    const target = plan.kSplits > 1 ? gpu.allocate(plan.kSplits * out.size * 4) : out.buffer;
     // Without a bias, b stands in for the bias binding (the kernel does not read it).
-    gpu.dispatch({ shader: plan.shader, constants: plan.constants, uniforms: plan.uniforms, buffers: [a.buffer, b.buffer, (bias ?? b).buffer, target], workgroups: plan.workgroups });
-    if (target !== out.buffer) {
-      recordSumOfRows(gpu, target, out.buffer, plan.kSplits, out.size);
-      // Later dispatches of this recording may reuse the scratch buffer: they run after the sum.
-      gpu.release(target);
+    const biasBuffer = (bias ?? b).buffer;
+    if (!plan.splitSum) {
+      gpu.dispatch({ shader: plan.shader, constants: plan.constants, uniforms: plan.uniforms, buffers: [a.buffer, b.buffer, biasBuffer, out.buffer], workgroups: plan.workgroups });
+      return;
     }
+    // Split-K writes one partial product per split to a scratch buffer; the second pass adds them
+    // up into out through the epilogue.
+    const partials = gpu.allocate(plan.splitSum.partials * 4);
+    gpu.dispatch({ shader: plan.shader, constants: plan.constants, uniforms: plan.uniforms, buffers: [a.buffer, b.buffer, biasBuffer, partials], workgroups: plan.workgroups });
+    const { constants, uniforms, workgroups } = plan.splitSum;
+    // Without a bias, the partials stand in for the bias binding (both read-only).
+    gpu.dispatch({ shader: SPLIT_SUM_SOURCE, constants, uniforms, buffers: [partials, bias ? bias.buffer : partials, out.buffer], workgroups });
+    // Later dispatches of this recording may reuse the scratch buffer: they run after the sum.
+    gpu.release(partials);
   },
 };
+
+/** Invocations of a workgroup of shaders/matmul_split_sum.wgsl. */
+const SPLIT_SUM_WORKGROUP_SIZE = 64;
 
 /** What a matmul dispatch needs besides its buffers: the same for every run of the same attributes. */
 interface DispatchPlan {
   /** The device and tuning it was made for (tests switch the tuning; the tile sweep forces tiles). */
   madeFor: string;
-  kSplits: number;
+  /** Split-K's second pass (null without split-K), and the elements of the partial products. */
+  splitSum: { partials: number; constants: Record<string, number | boolean>; uniforms: Uint8Array; workgroups: [number, number] } | null;
   shader: string;
   constants: Record<string, number | boolean>;
   uniforms: Uint8Array;
@@ -130,15 +139,24 @@ function dispatchPlan(gpu: WebGPUBackend, attrs: MatmulAttrs): DispatchPlan {
   }
   // (batch, K split, row block) triples spread over y and z; the kernel unfolds them.
   const [y, z] = gridFor(batches * tiling.kSplits * rowBlocks, 1, maxPerDimension);
+  const split = tiling.kSplits > 1;
+  const epilogue = { HAS_BIAS: attrs.hasBias, ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code };
   plan = {
     madeFor,
-    kSplits: tiling.kSplits,
+    splitSum: split
+      ? {
+          partials: tiling.kSplits * batches * m * n,
+          constants: epilogue,
+          uniforms: new Uniforms().u32(m, n, batches, tiling.kSplits).finish(),
+          workgroups: gridFor(batches * m * Math.ceil(n / 4), SPLIT_SUM_WORKGROUP_SIZE, maxPerDimension),
+        }
+      : null,
     shader: matmulSource(tiling, attrs),
     constants: {
       TRANSPOSE_A: attrs.transposeA,
       TRANSPOSE_B: attrs.transposeB,
-      HAS_BIAS: attrs.hasBias,
-      ACTIVATION: FUSED_ACTIVATIONS[attrs.activation].code,
+      // The epilogue applies to the whole sum: in the second pass when split.
+      ...(split ? { HAS_BIAS: false, ACTIVATION: 0 } : epilogue),
       WORKGROUP_COLS: tiling.workgroupCols,
       WORKGROUP_ROWS: tiling.workgroupRows,
     },

@@ -11,6 +11,8 @@
 
 import type { KernelTuning } from '../backend/webgpu/webgpu_backend';
 import matmulShared from '../../shaders/matmul.wgsl?raw';
+import matmulEpilogue from '../../shaders/matmul_epilogue.wgsl?raw';
+import matmulSplitSum from '../../shaders/matmul_split_sum.wgsl?raw';
 import loadAScalar from '../../shaders/matmul_load_a_scalar.wgsl?raw';
 import loadAAlongK from '../../shaders/matmul_load_a_along_k.wgsl?raw';
 import loadAAcrossRows from '../../shaders/matmul_load_a_across_rows.wgsl?raw';
@@ -55,7 +57,7 @@ export interface MatmulLayout {
   k: number;
   transposeA: boolean;
   transposeB: boolean;
-  /** A bias or activation epilogue, which needs the whole sum (no split-K). */
+  /** A bias or activation epilogue (applied to the whole sum: by split-K's second pass when split). */
   hasBias: boolean;
   activation: string;
 }
@@ -78,7 +80,7 @@ export interface MatmulLayout {
  * output needs (12 columns for a 10-class layer), so that few computed columns are thrown away.
  * Smaller tiles or more invocations per workgroup were up to 3x slower.
  * Split-K when the output tiles cannot fill the device and K is long: on a GPU, for products of
- * 2^24 multiply-adds or more (see HARDWARE_SPLIT). On SwiftShader only a lone workgroup is split
+ * 2^24 multiply-adds or more (see HARDWARE_SPLIT and HARDWARE_REGISTER_SPLIT). On SwiftShader only a lone workgroup is split
  * (for the second core): splitting the quickstart's 7-workgroup weight gradient measured 30%
  * slower there.
  */
@@ -91,7 +93,7 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
   if (tuning === 'hardware') {
     const fits = (tiles: Tiles, minWorkgroups: number) => blocks(tiles) >= minWorkgroups && stagedBytes(tiles) <= workgroupStorageBytes;
     const tiles = fits(HARDWARE_STAGED_LARGE, HARDWARE_STAGED_LARGE_MIN_WORKGROUPS) ? HARDWARE_STAGED_LARGE : fits(HARDWARE_STAGED, HARDWARE_STAGED_MIN_WORKGROUPS) ? HARDWARE_STAGED : HARDWARE_REGISTERS;
-    const tiling = withSplit(tiles, HARDWARE_SPLIT);
+    const tiling = withSplit(tiles, tiles === HARDWARE_REGISTERS ? HARDWARE_REGISTER_SPLIT : HARDWARE_SPLIT);
     const fewBlocks = tiles === HARDWARE_REGISTERS && tiling.kSplits === 1 && blocks(tiles) < HARDWARE_K_LANES_BELOW_WORKGROUPS;
     return fewBlocks && layout.k >= HARDWARE_K_LANES_MIN_K ? { ...HARDWARE_K_LANES, kSplits: 1, kChunk: layout.k } : tiling;
   }
@@ -182,11 +184,18 @@ interface SplitPolicy {
  * takes less on 4 workgroups.
  */
 const HARDWARE_SPLIT: SplitPolicy = { workgroups: 128, minChunk: 64, minProduct: 2 ** 24 };
+/**
+ * The register tiles, which a GPU gets when the staged tiles would make too few workgroups (a batch
+ * of 256 through a 1024-unit layer: 128 workgroups of 2 warps for 132 H100 cores), are split
+ * towards 512 workgroups: on an H100 such a [256, 784] x [784, 1024] product ran at 3.4 TFLOP/s
+ * unsplit, each invocation walking all of K.
+ */
+const HARDWARE_REGISTER_SPLIT: SplitPolicy = { workgroups: 512, minChunk: 64, minProduct: 2 ** 24 };
 const SOFTWARE_SPLIT: SplitPolicy = { workgroups: 2, minChunk: 256, minProduct: 0 };
 
-function splitK({ m, n, k, hasBias, activation }: MatmulLayout, workgroups: number, policy: SplitPolicy): Pick<MatmulTiling, 'kSplits' | 'kChunk'> {
+function splitK({ m, n, k }: MatmulLayout, workgroups: number, policy: SplitPolicy): Pick<MatmulTiling, 'kSplits' | 'kChunk'> {
   const wanted = Math.min(Math.ceil(policy.workgroups / workgroups), Math.floor(k / policy.minChunk));
-  if (hasBias || activation !== 'linear' || workgroups >= policy.workgroups || wanted < 2 || m * n * k < policy.minProduct) return { kSplits: 1, kChunk: Math.max(k, 1) };
+  if (workgroups >= policy.workgroups || wanted < 2 || m * n * k < policy.minProduct) return { kSplits: 1, kChunk: Math.max(k, 1) };
   const kChunk = Math.ceil(k / wanted / 4) * 4;
   return { kSplits: Math.ceil(k / kChunk), kChunk };
 }
@@ -204,6 +213,9 @@ const A_QUAD_HOLDS_A_ROW = new Set<keyof typeof A_LOADERS>(['alongK']);
 
 const sources = new Map<string, string>();
 
+/** Split-K's second pass: the partial products added up, through the epilogue. */
+export const SPLIT_SUM_SOURCE = `${matmulEpilogue}\n${matmulSplitSum}`;
+
 /** The kernel's source for a tiling and a layout (cached: the pipeline cache keys on the text). */
 export function matmulSource(tiling: MatmulTiling, { m, n, k, transposeA, transposeB }: MatmulLayout): string {
   const { rowGroups, colGroups, lanesShareRows } = tiling;
@@ -220,7 +232,7 @@ export function matmulSource(tiling: MatmulTiling, { m, n, k, transposeA, transp
       : lanesShareRows
         ? subgroupEntryPoint(rowGroups, colGroups, A_QUAD_HOLDS_A_ROW.has(aLoader))
         : entryPoint(rowGroups, colGroups);
-    source = `${lanesShareRows ? 'enable subgroups;\n' : ''}${A_LOADERS[aLoader]}\n${B_LOADERS[bLoader]}\n${matmulShared}\n${entry}`;
+    source = `${lanesShareRows ? 'enable subgroups;\n' : ''}${A_LOADERS[aLoader]}\n${B_LOADERS[bLoader]}\n${matmulEpilogue}\n${matmulShared}\n${entry}`;
     sources.set(key, source);
   }
   return source;

@@ -92,15 +92,6 @@ function recordReduce(gpu: WebGPUBackend, op: ReduceOp, input: GPUBuffer, inputI
   });
 }
 
-/**
- * @internal Records out[i] = the sum over r < rows of input[r * size + i], for float32 buffers:
- * the second pass of split-K matmul, which adds up its partial products within its own kernel
- * (on buffers, without tensors).
- */
-export function recordSumOfRows(gpu: WebGPUBackend, input: GPUBuffer, out: GPUBuffer, rows: number, size: number): void {
-  recordReduce(gpu, REDUCE_OPS.sum, input, false, out, reductionLayout([rows, size], [0], false));
-}
-
 function reduce(name: ReduceName, x: Tensor, axes: readonly number[], keepDims: boolean): Tensor {
   const op: ReduceOp = REDUCE_OPS[name];
   const layout = reductionLayout(x.shape, axes, keepDims);

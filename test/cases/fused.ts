@@ -91,6 +91,9 @@ export const fusedCases: OpCase[] = [
   denseCase([0, 4], 3, true, 'tanh'),
   denseCase([4, 0], 3, true, 'relu'),
   denseCase([256, 100], 64, true, 'relu'),
+  // Long K: split-K with the epilogue in its second pass (on a GPU's tiles from 2^24 multiply-adds).
+  denseCase([8, 1000], 8, true, 'relu'),
+  denseCase([64, 16384], 16, true, 'sigmoid'),
   ...ACTIVATIONS.map((activation) => denseGradientCase([19, 6], 10, true, activation)),
   denseGradientCase([2, 5, 7], 9, false, 'tanh'),
   denseGradientCase([300, 5], 9, true, 'linear'),

@@ -279,6 +279,36 @@ describe('compiled fit', () => {
     expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
   });
 
+  it('issues the recorded dispatches of a split-K layer again, its partial products in a new scratch buffer each time', async () => {
+    // A batch of 8 through 1000 features: the forward product is one workgroup on SwiftShader, split in two.
+    const make = (runEagerly: boolean) => {
+      const model = new Sequential();
+      model.add(new layers.Dense({ units: 8, activation: 'relu', inputShape: [1000] }));
+      model.add(new layers.Dense({ units: 3, activation: 'softmax' }));
+      model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.05 }), loss: 'categoricalCrossentropy', runEagerly });
+      return model;
+    };
+    const [compiled, eager] = [make(false), make(true)];
+    eager.setWeights(compiled.getWeights());
+    const x = ops.randomUniform([32, 1000], { minval: -1, maxval: 1, seed: 21 });
+    const y = ops.oneHot(ops.cast(ops.randomUniform([32], { minval: 0, maxval: 3, seed: 22 }), 'int32'), 3);
+    const options = { epochs: 3, batchSize: 8, seed: 4, verbose: 0 as const };
+    await compiled.fit(x, y, options);
+    await eager.fit(x, y, options);
+    const gpu = currentGpu()!;
+    const captures = vi.spyOn(gpu, 'captureDispatches');
+    const issued = vi.spyOn(gpu.recorder, 'dispatchPrepared');
+    const a = await compiled.fit(x, y, options);
+    const splitSums = issued.mock.calls.filter(([prepared]) => prepared.spec.shader.includes("// Split-K's second pass")).length;
+    expect(captures.mock.calls.length).toBe(0);
+    captures.mockRestore();
+    issued.mockRestore();
+    const b = await eager.fit(x, y, options);
+    expect(splitSums).toBe(3 * 4);
+    expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+  });
+
   it('replays an autoencoder fit on one tensor as x and y, as an eager fit would', async () => {
     const make = (runEagerly: boolean) => {
       const model = new Sequential();

@@ -86,7 +86,7 @@ describe('tile shapes', () => {
     // K too short to share, or enough register workgroups (128), or a split.
     expect(chooseTiling(layout(256, 64, 10), 1, 'hardware')).toMatchObject({ kLanes: 0 });
     expect(chooseTiling(layout(512, 512, 64), 1, 'hardware')).toMatchObject({ kLanes: 0 });
-    expect(chooseTiling(layout(256, 256, 65536), 1, 'hardware')).toMatchObject({ kLanes: 0, kSplits: 4 });
+    expect(chooseTiling(layout(256, 256, 65536), 1, 'hardware')).toMatchObject({ kLanes: 0, kSplits: 16 });
     // Never on SwiftShader, whose barriers are slow.
     expect(chooseTiling(layout(256, 10, 1024), 1, 'software', 4)).toMatchObject({ kLanes: 0 });
   });
@@ -102,11 +102,15 @@ describe('tile shapes', () => {
     expect(chooseTiling(layout(256, 64), 1, 'hardware', 4)).toMatchObject({ lanesShareRows: false });
   });
 
-  it('split K when the output cannot fill the device and K is long, never under an epilogue', () => {
-    // A [256, 256] product over K = 65536: 32 workgroups on a GPU, split in 4.
-    expect(chooseTiling(layout(256, 256, 65536), 1, 'hardware')).toMatchObject({ kSplits: 4, kChunk: 16384 });
-    expect(chooseTiling(layout(8, 8, 300000), 1, 'hardware')).toMatchObject({ kSplits: 128, kChunk: 2344 });
-    expect(chooseTiling(layout(8, 8, 300000, true), 1, 'hardware')).toMatchObject({ kSplits: 1 });
+  it('split K when the output cannot fill the device and K is long, the epilogue applied by the second pass', () => {
+    // A [256, 256] product over K = 65536: 32 register workgroups on a GPU, split towards 512.
+    expect(chooseTiling(layout(256, 256, 65536), 1, 'hardware')).toMatchObject({ kSplits: 16, kChunk: 4096 });
+    expect(chooseTiling(layout(8, 8, 300000), 1, 'hardware')).toMatchObject({ kSplits: 511, kChunk: 588 });
+    expect(chooseTiling(layout(8, 8, 300000, true), 1, 'hardware')).toMatchObject({ kSplits: 511 });
+    // A batch of 256 through a 784-1024 dense layer: 128 register workgroups, split in 4.
+    expect(chooseTiling(layout(256, 1024, 784, true), 1, 'hardware')).toMatchObject({ rowGroups: 1, colGroups: 2, stageK: 0, kSplits: 4, kChunk: 196 });
+    // Staged tiles split towards 128 workgroups only: 112 tiles of 128 x 64 in two.
+    expect(chooseTiling(layout(784, 1024, 256), 1, 'hardware', 0, 32768)).toMatchObject({ stageK: 16, kSplits: 2 });
     // Below 2^24 multiply-adds the second dispatch costs more than the split saves: the
     // quickstart's [100, 64] weight gradient from a batch of 256 is not split (its workgroups share K instead).
     expect(chooseTiling(layout(100, 64, 256), 1, 'hardware')).toMatchObject({ kSplits: 1, kLanes: 64 });

@@ -36,6 +36,13 @@ const WANTED_FEATURES: GPUFeatureName[] = ['subgroups', 'shader-f16', 'timestamp
  */
 export type KernelTuning = 'software' | 'hardware';
 
+/** A buffer a kernel allocated for its own use while its dispatches were captured. */
+export interface Scratch {
+  buffer: GPUBuffer;
+  byteSize: number;
+  released: boolean;
+}
+
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|warp|software/i;
 
 export class WebGPUBackend {
@@ -47,7 +54,7 @@ export class WebGPUBackend {
   readonly recorder: CommandRecorder;
   /** Why the device stopped working, once it has. */
   private lostReason: string | null = null;
-  private capture: { dispatches: Dispatch[]; dispatchesOnly: boolean } | null = null;
+  private capture: { dispatches: Dispatch[]; scratch: Scratch[]; dispatchesOnly: boolean } | null = null;
   private firstError: string | null = null;
 
   private constructor(
@@ -110,8 +117,9 @@ export class WebGPUBackend {
   }
 
   allocate(byteSize: number): GPUBuffer {
-    if (this.capture) this.capture.dispatchesOnly = false;
-    return this.pool.acquire(byteSize);
+    const buffer = this.pool.acquire(byteSize);
+    this.capture?.scratch.push({ buffer, byteSize, released: false });
+    return buffer;
   }
 
   upload(values: TypedArray): GPUBuffer {
@@ -122,7 +130,11 @@ export class WebGPUBackend {
   }
 
   release(buffer: GPUBuffer): void {
-    if (this.capture) this.capture.dispatchesOnly = false;
+    if (this.capture) {
+      const scratch = this.capture.scratch.find((s) => s.buffer === buffer && !s.released);
+      if (scratch) scratch.released = true;
+      else this.capture.dispatchesOnly = false;
+    }
     if (!this.isLost) this.pool.release(buffer);
   }
 
@@ -145,15 +157,16 @@ export class WebGPUBackend {
   }
 
   /**
-   * Runs `record` (which records GPU work) and returns the dispatches it made, or null when it
-   * also allocated, released, uploaded or copied: a compiled training step replays a kernel's
-   * dispatches without calling the kernel again only when they were all it did.
+   * Runs `record` (which records GPU work) and returns the dispatches it made, with the scratch
+   * buffers it allocated and released again (split-K's partial products), or null when it also
+   * uploaded, copied, kept a buffer it allocated or released one it had not: a compiled training
+   * step replays a kernel's dispatches without calling the kernel again only when that was all it did.
    */
-  captureDispatches(record: () => void): Dispatch[] | null {
-    const capture = (this.capture = { dispatches: [] as Dispatch[], dispatchesOnly: true });
+  captureDispatches(record: () => void): { dispatches: Dispatch[]; scratch: Scratch[] } | null {
+    const capture = (this.capture = { dispatches: [] as Dispatch[], scratch: [] as Scratch[], dispatchesOnly: true });
     try {
       record();
-      return capture.dispatchesOnly ? capture.dispatches : null;
+      return capture.dispatchesOnly && capture.scratch.every((s) => s.released) ? { dispatches: capture.dispatches, scratch: capture.scratch } : null;
     } finally {
       this.capture = null;
     }
