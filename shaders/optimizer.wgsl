@@ -9,10 +9,12 @@
 //   Adagrad  s += g^2, v -= lr g / sqrt(s + epsilon)
 // 1 - beta1, 1 - beta2 and 1 - rho arrive precomputed in float64: 1 - f32(0.999) is 1.3e-5 off.
 // AdamW is Adam with weight decay: every algorithm first scales v by decay_factor = 1 - lr * wd
-// (decoupled weight decay, applied before the update as Keras does). Step-dependent scalars (the
-// Adam step size with its bias corrections, the learning rate of a schedule) come from the CPU.
+// (decoupled weight decay, applied before the update as Keras does). The scalars that follow the
+// step (the learning rate, decay_factor, and the Adam step size with its bias corrections) come
+// from the CPU in a small storage buffer (binding 1), the others in the uniform block, so the
+// dispatch of a replayed training step stays the same from step to step.
 // This file holds the formulas; src/optimizers/update_kernel.ts generates the bindings and `main`
-// for a group of variables ("members") with the same slots. Member m binds, from 1 + m (3 + 2 S)
+// for a group of variables ("members") with the same slots. Member m binds, from 2 + m (3 + 2 S)
 // for S slots: variable, gradient, new variable, then a pair (slot k, new slot k) for each slot, in
 // the optimizer's slot order: SGD [momentum], Adam [momentum, velocity, velocity_hat], RMSprop
 // [velocity, average_gradient when CENTERED, momentum when USE_MOMENTUM], Adagrad [accumulator].
@@ -39,18 +41,14 @@ const MAX_SLOTS: u32 = 3u;
 const MAX_MEMBERS: u32 = 8u;
 
 struct Params {
-  learning_rate: f32,
-  decay_factor: f32,
   epsilon: f32,
   momentum: f32,
   rho: f32,
   one_minus_rho: f32,
   one_minus_beta1: f32,
   one_minus_beta2: f32,
-  adam_step_size: f32,
   _pad0: u32,
   _pad1: u32,
-  _pad2: u32,
   // Per member (index m at [m / 4][m % 4]): its first workgroup, its workgroups, its elements.
   first_group: array<vec4<u32>, MAX_MEMBERS / 4u>,
   group_count: array<vec4<u32>, MAX_MEMBERS / 4u>,
@@ -58,6 +56,8 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
+// The learning rate, decay_factor and the Adam step size.
+@group(0) @binding(1) var<storage, read> step_scalars: array<f32, 3>;
 
 struct Update {
   variable: f32,
@@ -66,8 +66,8 @@ struct Update {
 
 // The new variable and slots of one element from its variable, gradient and slots.
 fn updated(variable: f32, g: f32, slots_in: array<f32, MAX_SLOTS>) -> Update {
-  let lr = params.learning_rate;
-  var v = variable * params.decay_factor;
+  let lr = step_scalars[0];
+  var v = variable * step_scalars[1];
   var s = slots_in;
   switch ALGORITHM {
     case SGD: {
@@ -86,7 +86,7 @@ fn updated(variable: f32, g: f32, slots_in: array<f32, MAX_SLOTS>) -> Update {
         s[2] = max(s[2], s[1]);
         second_moment = s[2];
       }
-      v = v - s[0] * params.adam_step_size / (sqrt(second_moment) + params.epsilon);
+      v = v - s[0] * step_scalars[2] / (sqrt(second_moment) + params.epsilon);
     }
     case RMSPROP: {
       s[0] = params.rho * s[0] + params.one_minus_rho * g * g;

@@ -10,7 +10,8 @@
 // first (DispatchMemo), on the replay's buffers.
 //
 // A trace is a program over values: the arguments, variables' values at the start of the step, tensors
-// that outlive steps (constants), CPU data uploaded during the step, and kernel outputs. Its results
+// that outlive steps (constants), CPU data uploaded during the step (constant, or computed again
+// by each replay: stepDependentValues), and kernel outputs. Its results
 // are the variable assignments, the step's logs, CPU-side effects to repeat (the optimizer's step
 // count) and guards (the optimizer's configuration, which a callback may change). Attributes that
 // follow CPU-side state (Adam's bias correction, a learning-rate schedule, a fresh dropout seed)
@@ -36,6 +37,7 @@ type ValueSource =
   | { kind: 'variable'; variable: Variable }
   | { kind: 'constant'; storage: Storage }
   | { kind: 'upload'; values: TypedArray; shape: ConcreteShape; dtype: DType }
+  | { kind: 'stepUpload'; compute: () => TypedArray; shape: ConcreteShape; dtype: DType }
   | { kind: 'kernel' };
 
 interface ValueUse {
@@ -90,6 +92,10 @@ class StepTrace implements StepTracer {
 
   upload(tensor: Tensor, values: TypedArray): void {
     this.define(tensor.storage, { kind: 'upload', values: values.slice(), shape: tensor.shape, dtype: tensor.dtype });
+  }
+
+  stepUpload(tensor: Tensor, compute: () => TypedArray): void {
+    this.define(tensor.storage, { kind: 'stepUpload', compute, shape: tensor.shape, dtype: tensor.dtype });
   }
 
   assign(variable: Tensor, value: Tensor): void {
@@ -211,16 +217,20 @@ class CompiledStep {
     const { trace } = this;
     if (trace.guards.some((g) => g.read() !== g.value)) return null;
     const { gpu } = this;
+    // Kernel outputs and step-dependent uploads this replay made, released after their last use.
+    const owned = new Set<number>();
     const values: Array<Storage | null> = trace.sources.map((source, value) => {
       switch (source.kind) {
         case 'argument': return args[source.index].storage;
         case 'variable': return source.variable.storage;
+        case 'stepUpload':
+          // Computed from CPU-side state before this replay's effects, as in the eager step.
+          owned.add(value);
+          return Storage.webgpu(gpu, gpu.upload(source.compute()));
         default: return this.constants.get(value) ?? null;
       }
     });
     const remaining = [...this.useCounts];
-    // Kernel outputs this replay made, released after their last use.
-    const owned = new Set<number>();
     const consume = (value: number) => {
       if (--remaining[value] === 0 && owned.delete(value)) values[value]!.release();
     };
@@ -476,6 +486,7 @@ function sameSource(a: ValueSource, b: ValueSource): boolean {
     case 'variable': return b.kind === 'variable' && a.variable === b.variable;
     case 'constant': return b.kind === 'constant' && a.storage === b.storage;
     case 'upload': return b.kind === 'upload' && a.dtype === b.dtype && sameValue(a.shape, b.shape) && sameValue(a.values, b.values);
+    case 'stepUpload': return b.kind === 'stepUpload' && a.dtype === b.dtype && sameValue(a.shape, b.shape);
     case 'kernel': return b.kind === 'kernel';
   }
 }

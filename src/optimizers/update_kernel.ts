@@ -12,7 +12,7 @@ import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import { activeGpu, getBackend } from '../backend/engine';
 import { runKernel, type Kernel } from '../ops/kernel';
-import { stepDependent } from '../tensor/trace';
+import { fromTypedArray, stepDependentValues } from '../tensor/creation';
 import optimizerShader from '../../shaders/optimizer.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
@@ -50,8 +50,19 @@ export interface UpdateParams {
   useMomentum?: boolean;
 }
 
-/** The kernel's attributes: the parameters plus 1 - beta1, 1 - beta2 and 1 - rho taken in float64. */
-interface UpdateAttrs extends Required<UpdateParams> {
+/** The parameters that follow the step; the kernel reads them from a tensor (see optimizerUpdates). */
+type StepScalar = 'learningRate' | 'decayFactor' | 'adamStepSize';
+
+/** The step scalars as the kernel's first input holds them. */
+function stepScalars(p: UpdateParams): Float32Array {
+  return Float32Array.of(p.learningRate, p.decayFactor, p.adamStepSize ?? 0);
+}
+
+/**
+ * The kernel's attributes: the parameters other than the step scalars, plus 1 - beta1, 1 - beta2
+ * and 1 - rho taken in float64.
+ */
+interface UpdateAttrs extends Omit<Required<UpdateParams>, StepScalar> {
   oneMinusRho: number;
   oneMinusBeta1: number;
   oneMinusBeta2: number;
@@ -60,7 +71,7 @@ interface UpdateAttrs extends Required<UpdateParams> {
 }
 
 /** One element of the update, mirroring `updated` in shaders/optimizer.wgsl; updates `slots` in place. */
-function updateElement(p: UpdateAttrs, variable: number, g: number, slots: number[]): number {
+function updateElement(p: UpdateAttrs & Pick<Required<UpdateParams>, StepScalar>, variable: number, g: number, slots: number[]): number {
   const lr = p.learningRate;
   let v = variable * p.decayFactor;
   const s = slots;
@@ -111,23 +122,24 @@ function updateElement(p: UpdateAttrs, variable: number, g: number, slots: numbe
 }
 
 function attrsOf(p: UpdateParams, slotCount: number): UpdateAttrs {
-  const full: Required<UpdateParams> = {
-    epsilon: 0, momentum: 0, rho: 0, beta1: 0, beta2: 0, adamStepSize: 0,
+  const full: Omit<Required<UpdateParams>, StepScalar> = {
+    epsilon: 0, momentum: 0, rho: 0, beta1: 0, beta2: 0,
     nesterov: false, amsgrad: false, centered: false, useMomentum: false,
-    ...p,
+    ...withoutStepScalars(p),
   };
   return { ...full, oneMinusRho: 1 - full.rho, oneMinusBeta1: 1 - full.beta1, oneMinusBeta2: 1 - full.beta2, slotCount };
 }
 
-function sameParams(a: UpdateParams, b: UpdateParams): boolean {
-  const keys = Object.keys(a) as Array<keyof UpdateParams>;
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
+function withoutStepScalars({ learningRate, decayFactor, adamStepSize, ...rest }: UpdateParams): Omit<UpdateParams, StepScalar> {
+  return rest;
 }
 
 const updateKernel: Kernel<UpdateAttrs> = {
   name: 'optimizerUpdate',
-  cpu(inputs, outputs, params) {
-    const { slotCount } = params;
+  cpu([scalars, ...inputs], outputs, attrs) {
+    const { slotCount } = attrs;
+    const [learningRate, decayFactor, adamStepSize] = scalars.values;
+    const params = { ...attrs, learningRate, decayFactor, adamStepSize };
     const state = new Array<number>(MAX_SLOTS).fill(0);
     for (let m = 0; m * (2 + slotCount) < inputs.length; m++) {
       const [variable, gradient, ...slots] = inputs.slice(m * (2 + slotCount), (m + 1) * (2 + slotCount));
@@ -139,10 +151,10 @@ const updateKernel: Kernel<UpdateAttrs> = {
       }
     }
   },
-  webgpu(gpu, inputs, outputs, params) {
+  webgpu(gpu, [scalars, ...inputs], outputs, params) {
     const { slotCount } = params;
     const members = inputs.length / (2 + slotCount);
-    const buffers: GPUBuffer[] = [];
+    const buffers: GPUBuffer[] = [scalars.buffer];
     const firstGroups: number[] = [];
     const groupCounts: number[] = [];
     const sizes: number[] = [];
@@ -168,8 +180,7 @@ const updateKernel: Kernel<UpdateAttrs> = {
         USE_MOMENTUM: params.useMomentum,
       },
       uniforms: new Uniforms()
-        .f32(params.learningRate, params.decayFactor, params.epsilon, params.momentum)
-        .f32(params.rho, params.oneMinusRho, params.oneMinusBeta1, params.oneMinusBeta2, params.adamStepSize)
+        .f32(params.epsilon, params.momentum, params.rho, params.oneMinusRho, params.oneMinusBeta1, params.oneMinusBeta2)
         .u32Array(firstGroups, MAX_MEMBERS)
         .u32Array(groupCounts, MAX_MEMBERS)
         .u32Array(sizes, MAX_MEMBERS)
@@ -191,7 +202,7 @@ function updateSource(members: number, slotCount: number): string {
   const bindings: string[] = [];
   const updates: string[] = [];
   for (let m = 0; m < members; m++) {
-    const at = 1 + m * perMember;
+    const at = 2 + m * perMember;
     bindings.push(
       `@group(0) @binding(${at}) var<storage, read> variable_in_${m}: array<f32>;`,
       `@group(0) @binding(${at + 1}) var<storage, read> gradient_${m}: array<f32>;`,
@@ -255,8 +266,12 @@ export function optimizerUpdate(variable: Tensor, gradient: Tensor, slots: reado
 
 /**
  * @internal The update of several variables with the same slots, in as few dispatches as the
- * device's storage buffer limit allows (each variable binds 3 + 2 x slots buffers): returns
- * `[newVariable, ...newSlots]` for each member, in order.
+ * device's storage buffer limit allows (each variable binds 3 + 2 x slots buffers, and every
+ * dispatch the step scalars): returns `[newVariable, ...newSlots]` for each member, in order.
+ * The learning rate, the weight-decay factor and Adam's step size reach the kernel as a tensor:
+ * with `params` a function of the optimizer's state, a replayed training step uploads them again
+ * while the kernel's attributes stay the same, so the replay issues the dispatches it recorded
+ * instead of calling the kernel (they change every step under Adam's bias correction).
  */
 export function optimizerUpdates(members: readonly UpdateMember[], params: UpdateParams | (() => UpdateParams)): Tensor[][] {
   if (members.length === 0) return [];
@@ -273,23 +288,23 @@ export function optimizerUpdates(members: readonly UpdateMember[], params: Updat
   }
   const perMember = 3 + 2 * slotCount;
   const limit = getBackend() === 'webgpu' ? activeGpu().limits.maxStorageBuffersPerShaderStage : Infinity;
-  if (perMember > limit) {
-    throw new Error(`optimizerUpdate: ${slotCount} slots need ${perMember} storage buffers per shader stage; this device allows ${limit}.`);
+  if (1 + perMember > limit) {
+    throw new Error(`optimizerUpdate: ${slotCount} slots need ${1 + perMember} storage buffers per shader stage; this device allows ${limit}.`);
   }
-  const groupSize = Math.min(MAX_MEMBERS, Math.floor(limit / perMember));
-  // Parameters given as a function follow the optimizer's state: a replayed step computes them
-  // again, and gets the same attributes object while they stay the same (a constant learning rate
-  // without bias correction), which lets it issue the dispatches it recorded.
-  let last: { params: UpdateParams; attrs: UpdateAttrs } | null = null;
-  const attrsNow = (p: UpdateParams) => (last && sameParams(last.params, p) ? last.attrs : (last = { params: p, attrs: attrsOf(p, slotCount) }).attrs);
-  const attrs = typeof params === 'function' ? stepDependent(() => attrsNow(params())) : attrsOf(params, slotCount);
+  const groupSize = Math.min(MAX_MEMBERS, Math.floor((limit - 1) / perMember));
+  const attrs = attrsOf(typeof params === 'function' ? params() : params, slotCount);
+  const scalars = typeof params === 'function' ? stepDependentValues(() => stepScalars(params()), [3], 'float32') : fromTypedArray(stepScalars(params), [3], 'float32');
   const results: Tensor[][] = [];
-  for (let start = 0; start < members.length; start += groupSize) {
-    const group = members.slice(start, start + groupSize);
-    const inputs = group.flatMap(({ variable, gradient, slots }) => [variable, gradient, ...slots]);
-    const specs = group.flatMap(({ variable }) => Array.from({ length: 1 + slotCount }, () => ({ shape: variable.shape, dtype: 'float32' as const })));
-    const outputs = runKernel(updateKernel, inputs, specs, attrs);
-    for (let m = 0; m < group.length; m++) results.push(outputs.slice(m * (1 + slotCount), (m + 1) * (1 + slotCount)));
+  try {
+    for (let start = 0; start < members.length; start += groupSize) {
+      const group = members.slice(start, start + groupSize);
+      const inputs = [scalars, ...group.flatMap(({ variable, gradient, slots }) => [variable, gradient, ...slots])];
+      const specs = group.flatMap(({ variable }) => Array.from({ length: 1 + slotCount }, () => ({ shape: variable.shape, dtype: 'float32' as const })));
+      const outputs = runKernel(updateKernel, inputs, specs, attrs);
+      for (let m = 0; m < group.length; m++) results.push(outputs.slice(m * (1 + slotCount), (m + 1) * (1 + slotCount)));
+    }
+  } finally {
+    scalars.dispose();
   }
   return results;
 }

@@ -47,6 +47,20 @@ export function fromTypedArray(values: TypedArray, shape: readonly number[], dty
   return uploaded;
 }
 
+/**
+ * @internal A tensor of CPU values that follow CPU-side state from step to step (the optimizer's
+ * learning rate and bias-corrected step size): uploaded now, and computed and uploaded again by
+ * each replay of a traced step, where an ordinary upload is a constant of the step.
+ */
+export function stepDependentValues(compute: () => TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  const values = compute();
+  if (getBackend() === 'cpu') return new Tensor(Storage.cpu(values), shape, dtype);
+  const gpu = activeGpu();
+  const uploaded = new Tensor(Storage.webgpu(gpu, gpu.upload(values)), shape, dtype);
+  activeTracer()?.stepUpload(uploaded, compute);
+  return uploaded;
+}
+
 function inferShape(values: TensorValues): number[] {
   if (typeof values === 'number' || typeof values === 'boolean') return [];
   if (ArrayBuffer.isView(values)) return [(values as TypedArray).length];

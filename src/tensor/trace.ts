@@ -13,6 +13,8 @@ export interface StepTracer {
   kernel(kernel: object, attrs: unknown, inputs: readonly Tensor[], outputs: readonly Tensor[]): void;
   /** CPU data became a GPU tensor. */
   upload(tensor: Tensor, values: TypedArray): void;
+  /** CPU data that `compute` makes again at each step became a GPU tensor (stepDependentValues). */
+  stepUpload(tensor: Tensor, compute: () => TypedArray): void;
   /**
    * A view (reshape, expandDims, squeeze) of `source` is being made: it will share the source's
    * memory, so a view of a variable is the variable's value.
