@@ -25,6 +25,7 @@ import { Variable } from '../autograd/variable';
 import { activeGpu, getBackend } from '../backend/engine';
 import { Storage } from '../backend/storage';
 import { sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
+import { bucketBytes } from '../backend/webgpu/buffer_pool';
 import type { Dispatch, PreparedDispatch } from '../backend/webgpu/command_recorder';
 import type { Scratch, WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import type { GpuTensor, Kernel } from '../ops/kernel';
@@ -169,10 +170,13 @@ class StepTrace implements StepTracer {
  * A trace turned into a replayable step. Kernels whose inputs are all constants of the step
  * (uploads, tensors from outside, outputs of other such kernels) and whose attributes are fixed
  * are run once here and their outputs kept: the gradient seed of a mean loss, say, is the same
- * every step.
+ * every step. The values a replay hands out (variable assignments, logs) get fresh buffers from
+ * the pool at each replay; the step's other kernel outputs live in buffers of its own, planned
+ * here once (a buffer serves several values whose lifetimes do not overlap), so every replay
+ * binds the same buffers and the recorded dispatches find their bind groups.
  */
 class CompiledStep {
-  /** Uses of each kernel output by later kernels, assignments and logs: released after the last. */
+  /** Uses of each value by live kernels, assignments and logs. */
   private readonly useCounts: number[];
   /** Values that are the same at every replay: the step's uploads and the folded kernels' outputs. */
   private readonly constants = new Map<number, Storage>();
@@ -180,6 +184,12 @@ class CompiledStep {
   private readonly live: TracedKernel[];
   /** The recorded dispatches of each live kernel (see DispatchMemo). */
   private readonly memos: DispatchMemo[];
+  /** Kernel outputs that a replay hands out: assigned to variables or returned as logs. */
+  private readonly handedOut = new Set<number>();
+  /** The step's own buffer of each other kernel output. */
+  private readonly bufferOf = new Map<number, GPUBuffer>();
+  /** The step's own buffers (released by dispose). */
+  private readonly ownBuffers: GPUBuffer[] = [];
 
   /** The device the step was compiled on. */
   private readonly gpu = activeGpu();
@@ -192,7 +202,8 @@ class CompiledStep {
     });
     this.live = trace.kernels.filter((node) => {
       if (node.computeAttrs || !node.inputs.every((u) => this.constants.has(u.value))) return true;
-      const outputs = runTraced(gpu, node, node.inputs.map((u) => this.constants.get(u.value)!));
+      const outputs = node.outputs.map((u) => Storage.webgpu(gpu, gpu.allocate(sizeOf(u.shape) * 4)));
+      runTraced(gpu, node, node.inputs.map((u) => this.constants.get(u.value)!.buffer!), outputs.map((o) => o.buffer!));
       node.outputs.forEach((u, k) => this.constants.set(u.value, outputs[k]));
       return false;
     });
@@ -210,79 +221,103 @@ class CompiledStep {
       this.live.splice(i, 1);
     }
     this.memos = this.live.map(() => new DispatchMemo());
+    for (const a of trace.assignments) this.handedOut.add(a.value);
+    for (const r of trace.results) if ('tensor' in r) this.handedOut.add(r.tensor.value);
+    this.planBuffers();
   }
 
-  /** Runs the step on new batch tensors; null when a guard changed (the step must run eagerly). */
+  /**
+   * Gives each kernel output that is not handed out a buffer of the step's own, walking the live
+   * kernels in order: an output takes a free buffer of its size bucket or a new one, and a value's
+   * buffer is free again after the kernel that uses it last.
+   */
+  private planBuffers(): void {
+    const remaining = [...this.useCounts];
+    const free = new Map<number, GPUBuffer[]>();
+    const done = (value: number) => {
+      const buffer = this.bufferOf.get(value);
+      if (!buffer) return;
+      const bucket = bucketBytes(buffer.size);
+      if (!free.has(bucket)) free.set(bucket, []);
+      free.get(bucket)!.push(buffer);
+    };
+    for (const node of this.live) {
+      for (const u of node.outputs) {
+        if (this.handedOut.has(u.value)) continue;
+        const bytes = sizeOf(u.shape) * 4;
+        let buffer = free.get(bucketBytes(bytes))?.pop();
+        if (!buffer) this.ownBuffers.push((buffer = this.gpu.allocate(bytes)));
+        this.bufferOf.set(u.value, buffer);
+      }
+      for (const u of node.outputs) if (remaining[u.value] === 0) done(u.value);
+      for (const u of node.inputs) if (--remaining[u.value] === 0) done(u.value);
+    }
+  }
+
+  /** Runs the step on new arguments; null when a guard changed (the step must run eagerly). */
   replay(args: readonly Tensor[]): StepLogs | null {
-    const { trace } = this;
+    const { trace, gpu } = this;
     if (trace.guards.some((g) => g.read() !== g.value)) return null;
-    const { gpu } = this;
-    // Kernel outputs and step-dependent uploads this replay made, released after their last use.
-    const owned = new Set<number>();
-    const values: Array<Storage | null> = trace.sources.map((source, value) => {
+    // Storages of the sources and of the values handed out; buffers of every value.
+    const storages: Array<Storage | null> = new Array(trace.sources.length).fill(null);
+    const buffers: GPUBuffer[] = new Array(trace.sources.length);
+    // What this replay made (handed-out outputs, step-dependent uploads): one reference each, released at the end.
+    const made: Storage[] = [];
+    trace.sources.forEach((source, value) => {
+      let storage: Storage | null;
       switch (source.kind) {
-        case 'argument': return args[source.index].storage;
-        case 'variable': return source.variable.storage;
+        case 'argument': storage = args[source.index].storage; break;
+        case 'variable': storage = source.variable.storage; break;
         case 'stepUpload':
           // Computed from CPU-side state before this replay's effects, as in the eager step.
-          owned.add(value);
-          return Storage.webgpu(gpu, gpu.upload(source.compute()));
-        default: return this.constants.get(value) ?? null;
+          made.push((storage = Storage.webgpu(gpu, gpu.upload(source.compute()))));
+          break;
+        default: storage = this.constants.get(value) ?? null;
       }
+      storages[value] = storage;
+      if (storage) buffers[value] = storage.buffer!;
     });
-    const remaining = [...this.useCounts];
-    const consume = (value: number) => {
-      if (--remaining[value] === 0 && owned.delete(value)) values[value]!.release();
-    };
     try {
       for (const [i, node] of this.live.entries()) {
-        const outputs = runTraced(gpu, node, node.inputs.map((u) => values[u.value]!), this.memos[i]);
-        node.outputs.forEach((u, k) => {
-          values[u.value] = outputs[k];
-          if (remaining[u.value] === 0) outputs[k].release();
-          else owned.add(u.value);
+        const outputs = node.outputs.map((u) => {
+          const own = this.bufferOf.get(u.value);
+          if (own) return own;
+          const storage = Storage.webgpu(gpu, gpu.allocate(sizeOf(u.shape) * 4));
+          made.push(storage);
+          storages[u.value] = storage;
+          return storage.buffer!;
         });
-        for (const u of node.inputs) consume(u.value);
+        runTraced(gpu, node, node.inputs.map((u) => buffers[u.value]), outputs, this.memos[i]);
+        node.outputs.forEach((u, k) => (buffers[u.value] = outputs[k]));
       }
-      for (const { variable, value } of trace.assignments) {
-        variable.adoptStorage(values[value]!);
-        consume(value);
-      }
+      for (const { variable, value } of trace.assignments) variable.adoptStorage(storages[value]!);
       const logs: StepLogs = {};
-      for (const r of trace.results) {
-        if ('number' in r) {
-          logs[r.key] = r.number;
-        } else {
-          logs[r.key] = new Tensor(values[r.tensor.value]!.retain(), r.tensor.shape, r.tensor.dtype);
-          consume(r.tensor.value);
-        }
-      }
+      for (const r of trace.results) logs[r.key] = 'number' in r ? r.number : new Tensor(storages[r.tensor.value]!.retain(), r.tensor.shape, r.tensor.dtype);
       for (const { effect } of trace.effects) effect();
       return logs;
     } finally {
-      for (const value of owned) values[value]!.release();
+      for (const storage of made) storage.release();
     }
   }
 
   dispose(): void {
     for (const memo of this.memos) memo.release(this.gpu);
+    for (const buffer of this.ownBuffers) this.gpu.release(buffer);
+    this.ownBuffers.length = 0;
     this.trace.release();
     for (const storage of this.constants.values()) storage.release();
     this.constants.clear();
   }
 }
 
-/** Runs a traced kernel on input storages; returns its output storages (each holding one reference). */
-function runTraced(gpu: WebGPUBackend, node: TracedKernel, inputs: Storage[], memo?: DispatchMemo): Storage[] {
+/** Runs a traced kernel on input buffers into output buffers. */
+function runTraced(gpu: WebGPUBackend, node: TracedKernel, inputBuffers: GPUBuffer[], outputBuffers: GPUBuffer[], memo?: DispatchMemo): void {
   const outputSizes = node.outputs.map((u) => sizeOf(u.shape));
-  const outputBuffers = outputSizes.map((size) => gpu.allocate(size * 4));
-  const outputs = outputBuffers.map((buffer) => Storage.webgpu(gpu, buffer));
-  if (!outputSizes.some((size) => size > 0)) return outputs;
-  const inputBuffers = inputs.map((s) => s.buffer!);
+  if (!outputSizes.some((size) => size > 0)) return;
   const attrs = node.computeAttrs ? node.computeAttrs() : node.attrs;
   if (memo?.recordedWith(attrs)) {
     memo.issue(gpu, inputBuffers, outputBuffers);
-    return outputs;
+    return;
   }
   const record = () => {
     const gpuInputs = node.inputs.map((u, i): GpuTensor => ({ buffer: inputBuffers[i], shape: u.shape, dtype: u.dtype, size: sizeOf(u.shape) }));
@@ -291,7 +326,6 @@ function runTraced(gpu: WebGPUBackend, node: TracedKernel, inputs: Storage[], me
   };
   if (memo?.worthTrying) memo.remember(gpu, gpu.captureDispatches(record), attrs, inputBuffers, outputBuffers);
   else record();
-  return outputs;
 }
 
 /** Where a recorded dispatch's buffer comes from at a replay. */
