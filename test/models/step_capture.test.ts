@@ -133,6 +133,31 @@ describe('compiled fit', () => {
     expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
   });
 
+  it('follows a learning-rate schedule at every replay without calling the update kernel, as an eager fit would', async () => {
+    const make = (runEagerly: boolean) => {
+      const model = new Sequential();
+      model.add(new layers.Dense({ units: 8, activation: 'relu', inputShape: [6] }));
+      model.add(new layers.Dense({ units: 3, activation: 'softmax' }));
+      const learningRate = optimizers.exponentialDecay({ initialLearningRate: 0.05, decaySteps: 3, decayRate: 0.5 });
+      model.compile({ optimizer: new optimizers.AdamW({ learningRate, weightDecay: 0.1 }), loss: 'categoricalCrossentropy', runEagerly });
+      return model;
+    };
+    const [compiled, eager] = [make(false), make(true)];
+    eager.setWeights(compiled.getWeights());
+    const { x, y } = data();
+    const options = { epochs: 3, batchSize: BATCH, seed: 8, verbose: 0 as const };
+    await compiled.fit(x, y, options);
+    await eager.fit(x, y, options);
+    const captures = vi.spyOn(currentGpu()!, 'captureDispatches');
+    const a = await compiled.fit(x, y, options);
+    expect(captures.mock.calls.length).toBe(0);
+    captures.mockRestore();
+    const b = await eager.fit(x, y, options);
+    // The learning rate fell 2^8 times over these 24 steps, and the decoupled weight decay with it.
+    expect(a.history).toEqual(b.history);
+    expect(await weightsOf(compiled)).toEqual(await weightsOf(eager));
+  });
+
   it('follows a learning rate that a callback changes, and a last batch of another size', async () => {
     const { x, y } = data();
     const [compiled, eager] = twins('sgd');
