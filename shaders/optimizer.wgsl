@@ -11,8 +11,8 @@
 // AdamW is Adam with weight decay: every algorithm first scales v by decay_factor = 1 - lr * wd
 // (decoupled weight decay, applied before the update as Keras does). The scalars that follow the
 // step (the learning rate, decay_factor, and the Adam step size with its bias corrections) come
-// from the CPU in a small storage buffer (binding 1), the others in the uniform block, so the
-// dispatch of a replayed training step stays the same from step to step.
+// from the CPU in a tensor bound as a second uniform block (binding 1), the others in the first,
+// so the dispatch of a replayed training step stays the same from step to step.
 // This file holds the formulas; src/optimizers/update_kernel.ts generates the bindings and `main`
 // for a group of variables ("members") with the same slots. Member m binds, from 2 + m (3 + 2 S)
 // for S slots: variable, gradient, new variable, then a pair (slot k, new slot k) for each slot, in
@@ -56,8 +56,8 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-// The learning rate, decay_factor and the Adam step size.
-@group(0) @binding(1) var<storage, read> step_scalars: array<f32, 3>;
+// x: the learning rate, y: decay_factor, z: the Adam step size.
+@group(0) @binding(1) var<uniform> step_scalars: vec4<f32>;
 
 struct Update {
   variable: f32,
@@ -66,8 +66,8 @@ struct Update {
 
 // The new variable and slots of one element from its variable, gradient and slots.
 fn updated(variable: f32, g: f32, slots_in: array<f32, MAX_SLOTS>) -> Update {
-  let lr = step_scalars[0];
-  var v = variable * step_scalars[1];
+  let lr = step_scalars.x;
+  var v = variable * step_scalars.y;
   var s = slots_in;
   switch ALGORITHM {
     case SGD: {
@@ -86,7 +86,7 @@ fn updated(variable: f32, g: f32, slots_in: array<f32, MAX_SLOTS>) -> Update {
         s[2] = max(s[2], s[1]);
         second_moment = s[2];
       }
-      v = v - s[0] * step_scalars[2] / (sqrt(second_moment) + params.epsilon);
+      v = v - s[0] * step_scalars.z / (sqrt(second_moment) + params.epsilon);
     }
     case RMSPROP: {
       s[0] = params.rho * s[0] + params.one_minus_rho * g * g;

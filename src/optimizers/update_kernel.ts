@@ -53,9 +53,9 @@ export interface UpdateParams {
 /** The parameters that follow the step; the kernel reads them from a tensor (see optimizerUpdates). */
 type StepScalar = 'learningRate' | 'decayFactor' | 'adamStepSize';
 
-/** The step scalars as the kernel's first input holds them. */
+/** The step scalars as the kernel's first input holds them (a vec4 uniform block, padded). */
 function stepScalars(p: UpdateParams): Float32Array {
-  return Float32Array.of(p.learningRate, p.decayFactor, p.adamStepSize ?? 0);
+  return Float32Array.of(p.learningRate, p.decayFactor, p.adamStepSize ?? 0, 0);
 }
 
 /**
@@ -266,9 +266,9 @@ export function optimizerUpdate(variable: Tensor, gradient: Tensor, slots: reado
 
 /**
  * @internal The update of several variables with the same slots, in as few dispatches as the
- * device's storage buffer limit allows (each variable binds 3 + 2 x slots buffers, and every
- * dispatch the step scalars): returns `[newVariable, ...newSlots]` for each member, in order.
- * The learning rate, the weight-decay factor and Adam's step size reach the kernel as a tensor:
+ * device's storage buffer limit allows (each variable binds 3 + 2 x slots buffers): returns
+ * `[newVariable, ...newSlots]` for each member, in order. The learning rate, the weight-decay
+ * factor and Adam's step size reach the kernel as a tensor (bound as a uniform block):
  * with `params` a function of the optimizer's state, a replayed training step uploads them again
  * while the kernel's attributes stay the same, so the replay issues the dispatches it recorded
  * instead of calling the kernel (they change every step under Adam's bias correction).
@@ -288,12 +288,12 @@ export function optimizerUpdates(members: readonly UpdateMember[], params: Updat
   }
   const perMember = 3 + 2 * slotCount;
   const limit = getBackend() === 'webgpu' ? activeGpu().limits.maxStorageBuffersPerShaderStage : Infinity;
-  if (1 + perMember > limit) {
-    throw new Error(`optimizerUpdate: ${slotCount} slots need ${1 + perMember} storage buffers per shader stage; this device allows ${limit}.`);
+  if (perMember > limit) {
+    throw new Error(`optimizerUpdate: ${slotCount} slots need ${perMember} storage buffers per shader stage; this device allows ${limit}.`);
   }
-  const groupSize = Math.min(MAX_MEMBERS, Math.floor((limit - 1) / perMember));
+  const groupSize = Math.min(MAX_MEMBERS, Math.floor(limit / perMember));
   const attrs = attrsOf(typeof params === 'function' ? params() : params, slotCount);
-  const scalars = typeof params === 'function' ? stepDependentValues(() => stepScalars(params()), [3], 'float32') : fromTypedArray(stepScalars(params), [3], 'float32');
+  const scalars = typeof params === 'function' ? stepDependentValues(() => stepScalars(params()), [4], 'float32') : fromTypedArray(stepScalars(params), [4], 'float32');
   const results: Tensor[][] = [];
   try {
     for (let start = 0; start < members.length; start += groupSize) {

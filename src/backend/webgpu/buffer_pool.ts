@@ -76,7 +76,9 @@ export class BufferPool {
       this.pooledBytes -= size;
       return pooled;
     }
-    const buffer = this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    // UNIFORM too: a kernel may bind a small tensor as a uniform block (the optimizer's step
+    // scalars), which does not count against the device's storage buffers per shader stage.
+    const buffer = this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     this.sizes.set(buffer, size);
     return buffer;
   }
