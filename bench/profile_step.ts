@@ -2,7 +2,7 @@
 // Node on the local adapter. Prints the step time of `fit` (replayed steps), the time of the same
 // fit with every dispatch emptied (JavaScript and driver cost alone), and each dispatch of one
 // replayed step timed alone (repeated, ended by onSubmittedWorkDone through the library's paced
-// wait), slowest first. A tool for
+// wait), slowest first, then each kernel's GPU time inside replayed steps from timestamps. A tool for
 // tuning kernels, not a benchmark against peers (that is `npm run bench`).
 //   BATCH=<n>             batch size (default 256)
 //   SIZES=<in,...,out>    layer widths (default 100,64,10: relu hidden layers, softmax output)
@@ -121,4 +121,42 @@ for (const { spec, count } of groups.values()) {
 const perStep = [...groups.values()].reduce((n, g) => n + g.count, 0) / STEPS;
 console.log(`\n${perStep.toFixed(2)} dispatches a step, each kernel timed alone (sum ${rows.reduce((s, [ms]) => s + ms, 0).toFixed(2)} ms a step):`);
 for (const [, line] of rows.sort((a, b) => b[0] - a[0])) console.log(line);
+
+// Each kernel's GPU time inside replayed steps, where the adapter has 'timestamp-query': every
+// dispatch of a fit in a compute pass of its own whose beginning and end write timestamps (up to
+// WebGPU's 4096 queries: the first 2048 dispatches). Free of the CPU and the waits of the timing
+// above, and taken while the device is busy with steps (a kernel timed alone may run at idle clocks).
+if (gpu.device.features.has('timestamp-query')) {
+  const capacity = 4096;
+  const querySet = gpu.device.createQuerySet({ type: 'timestamp', count: capacity });
+  const timer = { querySet, capacity, dispatches: [] as Array<{ shader: string; workgroups: readonly number[] }> };
+  recorder.timer = timer;
+  await fitSteps(STEPS);
+  recorder.timer = null;
+  const bytes = 2 * timer.dispatches.length * 8;
+  const resolved = gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const readable = gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = gpu.device.createCommandEncoder();
+  encoder.resolveQuerySet(querySet, 0, 2 * timer.dispatches.length, resolved, 0);
+  encoder.copyBufferToBuffer(resolved, 0, readable, 0, bytes);
+  gpu.device.queue.submit([encoder.finish()]);
+  await waitForDevice(readable.mapAsync(GPUMapMode.READ));
+  const stamps = new BigInt64Array(readable.getMappedRange());
+  const kernels = new Map<string, { ns: number; count: number }>();
+  let total = 0;
+  timer.dispatches.forEach(({ shader, workgroups }, i) => {
+    const ns = Number(stamps[2 * i + 1] - stamps[2 * i]);
+    const label = `${workgroups.join('x').padEnd(8)} ${shader.match(/^\/\/ ([^\n]{0,60})/m)?.[1] ?? ''}`;
+    const kernel = kernels.get(label) ?? { ns: 0, count: 0 };
+    kernel.ns += ns;
+    kernel.count++;
+    kernels.set(label, kernel);
+    total += ns;
+  });
+  const steps = timer.dispatches.length / perStep;
+  console.log(`\nGPU time inside ${steps.toFixed(0)} replayed steps (timestamps, a pass a dispatch): ${(total / steps / 1e6).toFixed(3)} ms a step`);
+  for (const [label, { ns, count }] of [...kernels].sort((a, b) => b[1].ns - a[1].ns)) {
+    console.log(`${(ns / steps / 1e6).toFixed(3).padStart(7)} ms  ${(count / steps).toFixed(2).padStart(5)}x ${(ns / count / 1e3).toFixed(1).padStart(7)} us each  ${label}`);
+  }
+}
 process.exit(0);

@@ -40,6 +40,15 @@ export interface PreparedDispatch {
   lastGroup: GPUBindGroup | null;
 }
 
+/** @internal Timestamps of dispatches, each in a compute pass of its own (CommandRecorder.timer). */
+export interface DispatchTimer {
+  querySet: GPUQuerySet;
+  /** Queries the set holds: two a dispatch (its pass's beginning and end). */
+  capacity: number;
+  /** The dispatches timed so far, in order. */
+  dispatches: Array<{ shader: string; workgroups: readonly number[] }>;
+}
+
 /** Bind groups a prepared dispatch keeps; beyond, the oldest go first. */
 const MAX_PREPARED_BIND_GROUPS = 512;
 
@@ -74,6 +83,12 @@ export class CommandRecorder {
   private readonly bufferIds = new WeakMap<GPUBuffer, number>();
   private nextBufferId = 0;
   private chunkCount = 0;
+  /**
+   * @internal While set, every dispatch runs in a compute pass of its own whose beginning and end
+   * write timestamps into the timer's query set, until it is full: each kernel's GPU time inside
+   * real steps, for bench/profile_step.ts (on devices with the 'timestamp-query' feature).
+   */
+  timer: DispatchTimer | null = null;
   /** Number of submits so far; tests use it to check that ops do not submit on their own. */
   submitCount = 0;
   /** Number of readbacks so far; tests use it to check that training reads back once per epoch. */
@@ -92,7 +107,7 @@ export class CommandRecorder {
     if (x === 0 || y === 0 || z === 0) return;
     const pipeline = this.pipelines.get(spec.shader, spec.entryPoint ?? 'main', spec.constants);
     const uniform = spec.uniforms ? this.uniformSlot(spec.uniforms) : null;
-    const pass = this.computePass();
+    const pass = this.passFor(spec.shader, [x, y, z]);
     pass.setPipeline(pipeline.pipeline);
     pass.setBindGroup(0, this.bindGroup(pipeline, uniform, spec.buffers));
     pass.dispatchWorkgroups(x, y, z);
@@ -119,7 +134,7 @@ export class CommandRecorder {
   dispatchPrepared(prepared: PreparedDispatch, buffers: GPUBuffer[]): void {
     const [x, y, z] = prepared.workgroups;
     if (x === 0 || y === 0 || z === 0) return;
-    const pass = this.computePass();
+    const pass = this.passFor(prepared.spec.shader, prepared.workgroups);
     pass.setPipeline(prepared.pipeline.pipeline);
     pass.setBindGroup(0, this.preparedBindGroup(prepared, buffers));
     pass.dispatchWorkgroups(x, y, z);
@@ -246,6 +261,17 @@ export class CommandRecorder {
 
   private computePass(): GPUComputePassEncoder {
     return (this.pass ??= this.commandEncoder().beginComputePass());
+  }
+
+  /** The pass of the next dispatch: the open one, or a timed one of its own while the timer runs. */
+  private passFor(shader: string, workgroups: readonly number[]): GPUComputePassEncoder {
+    const timer = this.timer;
+    if (!timer || 2 * (timer.dispatches.length + 1) > timer.capacity) return this.computePass();
+    this.endPass();
+    const at = 2 * timer.dispatches.length;
+    timer.dispatches.push({ shader, workgroups });
+    const timestampWrites = { querySet: timer.querySet, beginningOfPassWriteIndex: at, endOfPassWriteIndex: at + 1 };
+    return (this.pass = this.commandEncoder().beginComputePass({ timestampWrites }));
   }
 
   private endPass(): void {
