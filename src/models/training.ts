@@ -44,7 +44,7 @@ export interface FitOptions {
 
 /**
  * fit submits recorded steps once this many dispatches wait: every step of a large model, every
- * few steps of a small one (the quickstart's steps make 14). Measured on SwiftShader, submitting
+ * few steps of a small one (the quickstart's steps make 15). Measured on SwiftShader, submitting
  * the quickstart's steps three at a time took a fifth off the CPU time of a step.
  */
 const MIN_DISPATCHES_PER_SUBMIT = 32;
