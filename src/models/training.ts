@@ -129,6 +129,8 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
             for (const cb of callbacks) await cb.onBatchEnd(step, { ...batchLogs, batch: step, size });
           }
           if (yieldEvery !== 'never' && now() - lastYield >= yieldEvery) {
+            // The device works on what was recorded while the page has its turn.
+            submitRecordedWork();
             await new Promise((resolve) => setTimeout(resolve, 0));
             lastYield = now();
           }
