@@ -43,8 +43,8 @@ let tileSweep: object | undefined;
 if (args.includes('--sweep') || args.includes('--sweep-only')) {
   const wk = await import('../src/index');
   const { runTileSweep } = await import('./tile_sweep');
-  const { adapter } = await wk.init({ gpu, backend: 'webgpu' });
-  tileSweep = await runTileSweep(Boolean(adapter?.isFallback) || /swiftshader/i.test(`${adapter?.vendor} ${adapter?.architecture} ${adapter?.description}`), log);
+  await wk.init({ gpu, backend: 'webgpu' });
+  tileSweep = await runTileSweep(log);
 }
 if (args.includes('--sweep-only')) {
   console.log(JSON.stringify(tileSweep, null, 2));

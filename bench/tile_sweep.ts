@@ -48,7 +48,8 @@ const GPU_SHAPES: Shape[] = [
 ];
 const SOFTWARE_SHAPES: Shape[] = [['128^3', 128, 128, 128, false, false]];
 
-export async function runTileSweep(software: boolean, log: (line: string) => void): Promise<Record<string, Record<string, number>>> {
+export async function runTileSweep(log: (line: string) => void): Promise<Record<string, Record<string, number>>> {
+  const software = activeGpu().tuning === 'software';
   const { maxComputeWorkgroupStorageSize: limit, maxComputeInvocationsPerWorkgroup: invocations } = activeGpu().limits;
   const fits = Object.keys(CANDIDATES).filter((name) => stagedBytes(CANDIDATES[name]) <= limit && CANDIDATES[name].workgroupCols * CANDIDATES[name].workgroupRows <= invocations);
   // SwiftShader runs large workgroups slowly: two candidates at one small size show the sweep works.

@@ -11,8 +11,9 @@
 // staged entry point (large products on a GPU) has the workgroup load the blocks into workgroup
 // memory first, so each is loaded once per workgroup instead of once per invocation; the K-lanes
 // entry point (few output blocks with a long K on a GPU) has a workgroup's invocations share K
-// for one block. A GPU gets small tiles and many invocations; SwiftShader (the CPU Vulkan driver, where invocations are SIMD lanes, loads are per-lane gathers and barriers
-// are very slow) gets large tiles and few invocations. The K loop has a scalar tail for K % 4.
+// for one block. A GPU gets small tiles and many invocations; SwiftShader (the CPU Vulkan
+// driver, where invocations are SIMD lanes, loads are per-lane gathers and barriers are very
+// slow) gets large tiles and few invocations. The K loop has a scalar tail for K % 4.
 // Grid: x counts column blocks; y and z together count (batch, K split, row block) triples, folded
 // so that large batches fit the per-dimension limit. Split-K (for outputs too small to fill the
 // device, with a long K) writes k_splits partial products without the epilogue, which

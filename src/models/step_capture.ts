@@ -9,9 +9,9 @@
 // number of ops. From the second replay on, a kernel's dispatches are issued as prepared at the
 // first (DispatchMemo), on the replay's buffers.
 //
-// A trace is a program over values: the arguments, variables' values at the start of the step, tensors
-// that outlive steps (constants), CPU data uploaded during the step (constant, or computed again
-// by each replay: stepDependentValues), and kernel outputs. Its results
+// A trace is a program over values: the arguments, variables' values at the start of the step,
+// tensors that outlive steps (constants), CPU data uploaded during the step (constant, or computed
+// again by each replay: stepDependentValues), and kernel outputs. Its results
 // are the variable assignments, the step's logs, CPU-side effects to repeat (the optimizer's step
 // count) and guards (the optimizer's configuration, which a callback may change). Attributes that
 // follow CPU-side state (Adam's bias correction, a learning-rate schedule, a fresh dropout seed)
@@ -261,7 +261,8 @@ class CompiledStep {
     // Storages of the sources and of the values handed out; buffers of every value.
     const storages: Array<Storage | null> = new Array(trace.sources.length).fill(null);
     const buffers: GPUBuffer[] = new Array(trace.sources.length);
-    // What this replay made (handed-out outputs, step-dependent uploads): one reference each, released at the end.
+    // What this replay made (handed-out outputs, step-dependent uploads): one reference each,
+    // released at the end.
     const made: Storage[] = [];
     trace.sources.forEach((source, value) => {
       let storage: Storage | null;
@@ -337,8 +338,8 @@ type BufferSlot = { input: number } | { output: number } | { scratch: number } |
  * uniforms in a buffer of their own) and issued again at later replays with that replay's buffers
  * instead of calling the kernel: a kernel makes the same dispatches every step for the same
  * attributes, only on other buffers. A kernel whose attributes follow the step is issued from the
- * memo when they came out the same as when recorded (plain SGD's update), and called otherwise
- * (Adam's, whose step size changes every step). A scratch buffer the kernel allocated and
+ * memo when they came out the same as when recorded, and called otherwise (a dropout mask's
+ * fresh seed). A scratch buffer the kernel allocated and
  * released (split-K's partial products) is allocated and released again around the issued
  * dispatches. Kernels that did more than dispatch (an upload, a copy) are called every time.
  */

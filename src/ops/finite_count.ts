@@ -1,7 +1,7 @@
 // The count of finite values fit has seen, kept on the device: previous + 1 when a float32 scalar
-// is finite, else previous, in one dispatch (instead of an isFinite and an add). fit counts the steps whose loss
-// was finite this way, to name the batch where it first became NaN or infinite without a readback
-// per batch. Not differentiable.
+// is finite, else previous, in one dispatch (instead of an isFinite and an add). fit counts the
+// steps whose loss was finite this way, to name the batch where it first became NaN or infinite
+// without a readback per batch. Not differentiable.
 
 import { formatShape } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';

@@ -84,21 +84,17 @@ const matmulKernel: Kernel<MatmulAttrs> = {
   },
   webgpu(gpu, [a, b, bias], [out], attrs) {
     const plan = dispatchPlan(gpu, attrs);
-    // Without a bias, b stands in for the bias binding (the kernel does not read it).
-    const biasBuffer = (bias ?? b).buffer;
-    if (!plan.splitSum) {
-      gpu.dispatch({ shader: plan.shader, constants: plan.constants, uniforms: plan.uniforms, buffers: [a.buffer, b.buffer, biasBuffer, out.buffer], workgroups: plan.workgroups });
-      return;
-    }
+    const { splitSum } = plan;
     // Split-K writes one partial product per split to a scratch buffer; the second pass adds them
     // up into out through the epilogue.
-    const partials = gpu.allocate(plan.splitSum.partials * 4);
-    gpu.dispatch({ shader: plan.shader, constants: plan.constants, uniforms: plan.uniforms, buffers: [a.buffer, b.buffer, biasBuffer, partials], workgroups: plan.workgroups });
-    const { constants, uniforms, workgroups } = plan.splitSum;
+    const target = splitSum ? gpu.allocate(splitSum.partials * 4) : out.buffer;
+    // Without a bias, b stands in for the bias binding (the kernel does not read it).
+    gpu.dispatch({ shader: plan.shader, constants: plan.constants, uniforms: plan.uniforms, buffers: [a.buffer, b.buffer, (bias ?? b).buffer, target], workgroups: plan.workgroups });
+    if (!splitSum) return;
     // Without a bias, the partials stand in for the bias binding (both read-only).
-    gpu.dispatch({ shader: SPLIT_SUM_SOURCE, constants, uniforms, buffers: [partials, bias ? bias.buffer : partials, out.buffer], workgroups });
+    gpu.dispatch({ shader: SPLIT_SUM_SOURCE, constants: splitSum.constants, uniforms: splitSum.uniforms, buffers: [target, bias ? bias.buffer : target, out.buffer], workgroups: splitSum.workgroups });
     // Later dispatches of this recording may reuse the scratch buffer: they run after the sum.
-    gpu.release(partials);
+    gpu.release(target);
   },
 };
 

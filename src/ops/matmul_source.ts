@@ -3,11 +3,13 @@
 // (shaders/matmul_load_*.wgsl) read op(A) and op(B) in 4 x 4 blocks, with vec4 loads where the
 // layout allows; the entry point is written out here with one statement per accumulator, because
 // the register tile must be unrolled: a loop over an accumulator array keeps it in memory, which
-// made the kernel three times slower on SwiftShader. Three entry points: the register kernel
+// made the kernel three times slower on SwiftShader. Four entry points: the register kernel
 // (every invocation loads what its own tile needs); on SwiftShader with subgroups, the subgroup
-// kernel (the 4 lanes of a workgroup share op(A)'s values through subgroupBroadcast); and, for
-// large products on a GPU, the staged kernel (the workgroup loads a tile of op(A) and op(B) into
-// workgroup memory, a slice of K at a time, and every invocation reads its operands there).
+// kernel (the 4 lanes of a workgroup share op(A)'s values through subgroupBroadcast); for large
+// products on a GPU, the staged kernel (the workgroup loads a tile of op(A) and op(B) into
+// workgroup memory, a slice of K at a time, and every invocation reads its operands there); and,
+// for few output blocks with a long K on a GPU, the K-lanes kernel (a workgroup's invocations
+// share K for one block and add their sums in workgroup memory).
 
 import type { KernelTuning } from '../backend/webgpu/webgpu_backend';
 import matmulShared from '../../shaders/matmul.wgsl?raw';
@@ -65,9 +67,9 @@ export interface MatmulLayout {
 /**
  * Tile shapes by adapter. A GPU: the staged kernel's 128 x 128 tiles when they make 256
  * workgroups or more, its 128 x 64 tiles when they make 64 or more (workgroup memory
- * permitting), else the register kernel's 4 x 8 outputs per invocation
- * and 64 invocations per workgroup (at a batch of 256, the register tiles make 4 times as many
- * workgroups, which a GPU of 100+ cores needs).
+ * permitting), else the register kernel's 4 x 8 outputs per invocation and 64 invocations per
+ * workgroup (at a batch of 256, the register tiles make 4 times as many workgroups, which a GPU of
+ * 100+ cores needs), or the K-lanes kernel where those make fewer than 64 workgroups and K is long.
  * SwiftShader with subgroups of 4 lanes (`subgroupLanes`), for outputs of more than 12 columns:
  * the subgroup kernel, 16 rows x 64 columns a workgroup of 4 lanes (fewer columns for a narrower
  * output, fewer rows when there would be too few workgroups for both CPU cores). The lanes share each row's values through
@@ -80,9 +82,9 @@ export interface MatmulLayout {
  * output needs (12 columns for a 10-class layer), so that few computed columns are thrown away.
  * Smaller tiles or more invocations per workgroup were up to 3x slower.
  * Split-K when the output tiles cannot fill the device and K is long: on a GPU, for products of
- * 2^24 multiply-adds or more (see HARDWARE_SPLIT and HARDWARE_REGISTER_SPLIT). On SwiftShader only a lone workgroup is split
- * (for the second core): splitting the quickstart's 7-workgroup weight gradient measured 30%
- * slower there.
+ * 2^24 multiply-adds or more (see HARDWARE_SPLIT and HARDWARE_REGISTER_SPLIT). On SwiftShader
+ * only a lone workgroup is split (for the second core): splitting the quickstart's 7-workgroup
+ * weight gradient measured 30% slower there.
  */
 export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: KernelTuning, subgroupLanes = 0, workgroupStorageBytes = 16384): MatmulTiling {
   const { m, n } = layout;
@@ -179,9 +181,9 @@ interface SplitPolicy {
 
 /**
  * A GPU splits only products of 2^24 multiply-adds or more: below, the second dispatch (the sum
- * of the partial products) costs more than it saves. On an H100 in Node, a dispatch costs about
- * 40 us of CPU time, and the quickstart's whole [100, 64] weight gradient (1.6M multiply-adds)
- * takes less on 4 workgroups.
+ * of the partial products) costs more than it saves. On an H100 in Node, a dispatch cost about
+ * 40 us of CPU time before replays issued prepared dispatches; smaller products with few output
+ * blocks (the quickstart's [100, 64] weight gradient, 1.6M multiply-adds) get the K-lanes kernel.
  */
 const HARDWARE_SPLIT: SplitPolicy = { workgroups: 128, minChunk: 64, minProduct: 2 ** 24 };
 /**

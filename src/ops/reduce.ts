@@ -6,7 +6,6 @@
 // it broadcasts back over the reduced axes.
 
 import { formatShape, type DType } from '../backend/types';
-import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import type { Tensor } from '../tensor/tensor';
 import { recordGradient } from '../autograd/tape';
 import { where } from './elementwise';
@@ -76,21 +75,16 @@ const reduceKernel: Kernel<ReduceAttrs> = {
     }
   },
   webgpu(gpu, [x], [y], { op, layout }) {
-    recordReduce(gpu, op, x.buffer, x.dtype === 'int32', y.buffer, layout);
+    const scale = layout.reducedSize === 0 ? NaN : 1 / layout.reducedSize;
+    gpu.dispatch({
+      shader: REDUCE_SOURCE,
+      ...reductionDispatch(layout, gpu.tuning),
+      constants: { OP: op.code, IN_INT: x.dtype === 'int32' },
+      uniforms: reductionUniforms(layout, scale),
+      buffers: [x.buffer, y.buffer],
+    });
   },
 };
-
-/** Records the reduction `op` of `input`, read through `layout`, into `out`. */
-function recordReduce(gpu: WebGPUBackend, op: ReduceOp, input: GPUBuffer, inputInt: boolean, out: GPUBuffer, layout: ReductionLayout): void {
-  const scale = layout.reducedSize === 0 ? NaN : 1 / layout.reducedSize;
-  gpu.dispatch({
-    shader: REDUCE_SOURCE,
-    ...reductionDispatch(layout, gpu.tuning),
-    constants: { OP: op.code, IN_INT: inputInt },
-    uniforms: reductionUniforms(layout, scale),
-    buffers: [input, out],
-  });
-}
 
 function reduce(name: ReduceName, x: Tensor, axes: readonly number[], keepDims: boolean): Tensor {
   const op: ReduceOp = REDUCE_OPS[name];

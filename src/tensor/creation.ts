@@ -40,11 +40,9 @@ export function scalar(value: number | boolean, dtype?: DType): Tensor {
 
 /** @internal Wraps a typed array (taken, not copied) as a tensor on the active backend. */
 export function fromTypedArray(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-  if (getBackend() === 'cpu') return new Tensor(Storage.cpu(values), shape, dtype);
-  const gpu = activeGpu();
-  const uploaded = new Tensor(Storage.webgpu(gpu, gpu.upload(values)), shape, dtype);
-  activeTracer()?.upload(uploaded, values);
-  return uploaded;
+  const t = onActiveBackend(values, shape, dtype);
+  if (t.storage.gpu) activeTracer()?.upload(t, values);
+  return t;
 }
 
 /**
@@ -53,12 +51,16 @@ export function fromTypedArray(values: TypedArray, shape: readonly number[], dty
  * each replay of a traced step, where an ordinary upload is a constant of the step.
  */
 export function stepDependentValues(compute: () => TypedArray, shape: readonly number[], dtype: DType): Tensor {
-  const values = compute();
+  const t = onActiveBackend(compute(), shape, dtype);
+  if (t.storage.gpu) activeTracer()?.stepUpload(t, compute);
+  return t;
+}
+
+/** The typed array (taken, not copied) as a tensor: wrapped on the CPU backend, uploaded on WebGPU. */
+function onActiveBackend(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
   if (getBackend() === 'cpu') return new Tensor(Storage.cpu(values), shape, dtype);
   const gpu = activeGpu();
-  const uploaded = new Tensor(Storage.webgpu(gpu, gpu.upload(values)), shape, dtype);
-  activeTracer()?.stepUpload(uploaded, compute);
-  return uploaded;
+  return new Tensor(Storage.webgpu(gpu, gpu.upload(values)), shape, dtype);
 }
 
 function inferShape(values: TensorValues): number[] {

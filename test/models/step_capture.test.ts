@@ -29,18 +29,22 @@ function makeOptimizer(kind: Optimizer) {
   return new optimizers.SGD({ learningRate: 0.1, momentum: kind === 'momentum' ? 0.9 : 0 });
 }
 
+/** Two models from `make`, compiled to replay steps and eager, with the same initial weights. */
+function twinsOf<M extends Model>(make: (runEagerly: boolean) => M): [M, M] {
+  const [compiled, eager] = [make(false), make(true)];
+  eager.setWeights(compiled.getWeights());
+  return [compiled, eager];
+}
+
 /** Two classifiers with the same initial weights, one compiled to replay steps and one eager. */
 function twins(kind: Optimizer, metrics: string[] = ['accuracy']): [Sequential, Sequential] {
-  const make = (runEagerly: boolean) => {
+  return twinsOf((runEagerly) => {
     const model = new Sequential();
     model.add(new layers.Dense({ units: 8, activation: 'relu', inputShape: [6] }));
     model.add(new layers.Dense({ units: 3, activation: 'softmax' }));
     model.compile({ optimizer: makeOptimizer(kind), loss: 'categoricalCrossentropy', metrics, runEagerly });
     return model;
-  };
-  const [compiled, eager] = [make(false), make(true)];
-  eager.setWeights(compiled.getWeights());
-  return [compiled, eager];
+  });
 }
 
 async function weightsOf(model: Sequential): Promise<number[][]> {
@@ -106,8 +110,7 @@ describe('compiled fit', () => {
       model.compile({ optimizer: new optimizers.Adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy', runEagerly });
       return model;
     };
-    const [compiled, eager] = [make(false), make(true)];
-    eager.setWeights(compiled.getWeights());
+    const [compiled, eager] = twinsOf(make);
     const calls = countLayerCalls(compiled);
     const options = { epochs: 3, batchSize: BATCH, verbose: 0 as const };
     setRandomSeed(21);
@@ -142,8 +145,7 @@ describe('compiled fit', () => {
       model.compile({ optimizer: new optimizers.AdamW({ learningRate, weightDecay: 0.1 }), loss: 'categoricalCrossentropy', runEagerly });
       return model;
     };
-    const [compiled, eager] = [make(false), make(true)];
-    eager.setWeights(compiled.getWeights());
+    const [compiled, eager] = twinsOf(make);
     const { x, y } = data();
     const options = { epochs: 3, batchSize: BATCH, seed: 8, verbose: 0 as const };
     await compiled.fit(x, y, options);
@@ -186,8 +188,7 @@ describe('compiled fit', () => {
       model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy', runEagerly });
       return model;
     };
-    const [compiled, eager] = [make(false), make(true)];
-    eager.setWeights(compiled.getWeights());
+    const [compiled, eager] = twinsOf(make);
     const rescale = (model: Sequential) =>
       new LambdaCallback({ onBatchEnd: (batch) => void (batch === 2 && (model.layers[0] as Scaled).scale.assign(ops.fill([6], 0.5))) });
     const options = { epochs: 2, batchSize: BATCH, shuffle: false, verbose: 0 as const };
@@ -218,8 +219,7 @@ describe('compiled fit', () => {
       model.apply(x);
       return model;
     };
-    const [compiled, eager] = [make(false), make(true)];
-    eager.setWeights(compiled.getWeights());
+    const [compiled, eager] = twinsOf(make);
     const calls = vi.spyOn(compiled.dense, 'call');
     const options = { epochs: 2, batchSize: BATCH, shuffle: false, verbose: 0 as const };
     const [a, b] = [await compiled.fit(x, y, options), await eager.fit(x, y, options)];
@@ -319,8 +319,7 @@ describe('compiled fit', () => {
       model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.05 }), loss: 'categoricalCrossentropy', runEagerly });
       return model;
     };
-    const [compiled, eager] = [make(false), make(true)];
-    eager.setWeights(compiled.getWeights());
+    const [compiled, eager] = twinsOf(make);
     const x = ops.randomUniform([32, 1000], { minval: -1, maxval: 1, seed: 21 });
     const y = ops.oneHot(ops.cast(ops.randomUniform([32], { minval: 0, maxval: 3, seed: 22 }), 'int32'), 3);
     const options = { epochs: 3, batchSize: 8, seed: 4, verbose: 0 as const };
@@ -348,8 +347,7 @@ describe('compiled fit', () => {
       model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.1 }), loss: 'mse', runEagerly });
       return model;
     };
-    const [compiled, eager] = [make(false), make(true)];
-    eager.setWeights(compiled.getWeights());
+    const [compiled, eager] = twinsOf(make);
     const { x } = data();
     const options = { epochs: 4, batchSize: BATCH, seed: 3, verbose: 0 as const };
     const issued = vi.spyOn(currentGpu()!.recorder, 'dispatchPrepared');

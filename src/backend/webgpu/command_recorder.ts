@@ -107,11 +107,10 @@ export class CommandRecorder {
     if (x === 0 || y === 0 || z === 0) return;
     const pipeline = this.pipelines.get(spec.shader, spec.entryPoint ?? 'main', spec.constants);
     const uniform = spec.uniforms ? this.uniformSlot(spec.uniforms) : null;
-    const pass = this.passFor(spec.shader, [x, y, z]);
-    pass.setPipeline(pipeline.pipeline);
-    pass.setBindGroup(0, this.bindGroup(pipeline, uniform, spec.buffers));
-    pass.dispatchWorkgroups(x, y, z);
-    if (++this.dispatchCount >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+    const key = uniform ? `${pipeline.id}|${uniform.chunk.id}:${uniform.offset}:${uniform.size}|${this.buffersKey(spec.buffers)}` : `${pipeline.id}||${this.buffersKey(spec.buffers)}`;
+    const binding = uniform && { buffer: uniform.chunk.buffer, offset: uniform.offset, size: uniform.size };
+    const group = this.cachedBindGroup(this.bindGroups, MAX_CACHED_BIND_GROUPS, key, pipeline, binding, spec.buffers);
+    this.record(spec.shader, pipeline, group, x, y, z);
   }
 
   /**
@@ -134,11 +133,12 @@ export class CommandRecorder {
   dispatchPrepared(prepared: PreparedDispatch, buffers: GPUBuffer[]): void {
     const [x, y, z] = prepared.workgroups;
     if (x === 0 || y === 0 || z === 0) return;
-    const pass = this.passFor(prepared.spec.shader, prepared.workgroups);
-    pass.setPipeline(prepared.pipeline.pipeline);
-    pass.setBindGroup(0, this.preparedBindGroup(prepared, buffers));
-    pass.dispatchWorkgroups(x, y, z);
-    if (++this.dispatchCount >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+    if (!prepared.lastGroup || !sameBuffers(buffers, prepared.lastBuffers)) {
+      const binding = prepared.uniform && { buffer: prepared.uniform };
+      prepared.lastGroup = this.cachedBindGroup(prepared.bindGroups, MAX_PREPARED_BIND_GROUPS, this.buffersKey(buffers), prepared.pipeline, binding, buffers);
+      prepared.lastBuffers = buffers;
+    }
+    this.record(prepared.spec.shader, prepared.pipeline, prepared.lastGroup, x, y, z);
   }
 
   /** Frees what `prepare` made (the dispatch must not be issued again). */
@@ -196,39 +196,34 @@ export class CommandRecorder {
     }
   }
 
-  private bindGroup(pipeline: CachedPipeline, uniform: UniformSlot | null, buffers: GPUBuffer[]): GPUBindGroup {
-    let key = uniform ? `${pipeline.id}|${uniform.chunk.id}:${uniform.offset}:${uniform.size}|` : `${pipeline.id}||`;
-    for (const buffer of buffers) key += `${this.bufferId(buffer)},`;
-    let group = this.bindGroups.get(key);
+  /** Records one dispatch into the open pass (or a timed one of its own) and submits every MAX_DISPATCHES_PER_SUBMIT. */
+  private record(shader: string, pipeline: CachedPipeline, group: GPUBindGroup, x: number, y: number, z: number): void {
+    const pass = this.passFor(shader, [x, y, z]);
+    pass.setPipeline(pipeline.pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(x, y, z);
+    if (++this.dispatchCount >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+  }
+
+  /** The bind group `key` names in `cache` (uniform block at binding 0, storage buffers after), made when missing; the oldest go first beyond `capacity`. */
+  private cachedBindGroup(cache: Map<string, GPUBindGroup>, capacity: number, key: string, pipeline: CachedPipeline, uniform: GPUBufferBinding | null, buffers: GPUBuffer[]): GPUBindGroup {
+    let group = cache.get(key);
     if (!group) {
       const entries: GPUBindGroupEntry[] = [];
-      if (uniform) entries.push({ binding: 0, resource: { buffer: uniform.chunk.buffer, offset: uniform.offset, size: uniform.size } });
+      if (uniform) entries.push({ binding: 0, resource: uniform });
       const first = uniform ? 1 : 0;
       buffers.forEach((buffer, i) => entries.push({ binding: first + i, resource: { buffer } }));
       group = this.device.createBindGroup({ layout: pipeline.layout, entries });
-      if (this.bindGroups.size >= MAX_CACHED_BIND_GROUPS) this.bindGroups.delete(this.bindGroups.keys().next().value!);
-      this.bindGroups.set(key, group);
+      if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
+      cache.set(key, group);
     }
     return group;
   }
 
-  private preparedBindGroup(prepared: PreparedDispatch, buffers: GPUBuffer[]): GPUBindGroup {
-    if (prepared.lastGroup && sameBuffers(buffers, prepared.lastBuffers)) return prepared.lastGroup;
+  private buffersKey(buffers: GPUBuffer[]): string {
     let key = '';
     for (const buffer of buffers) key += `${this.bufferId(buffer)},`;
-    let group = prepared.bindGroups.get(key);
-    if (!group) {
-      const entries: GPUBindGroupEntry[] = [];
-      if (prepared.uniform) entries.push({ binding: 0, resource: { buffer: prepared.uniform } });
-      const first = prepared.uniform ? 1 : 0;
-      buffers.forEach((buffer, i) => entries.push({ binding: first + i, resource: { buffer } }));
-      group = this.device.createBindGroup({ layout: prepared.pipeline.layout, entries });
-      if (prepared.bindGroups.size >= MAX_PREPARED_BIND_GROUPS) prepared.bindGroups.delete(prepared.bindGroups.keys().next().value!);
-      prepared.bindGroups.set(key, group);
-    }
-    prepared.lastBuffers = buffers;
-    prepared.lastGroup = group;
-    return group;
+    return key;
   }
 
   private bufferId(buffer: GPUBuffer): number {
