@@ -32,7 +32,7 @@ export { SymbolicTensor, Node, type Shape } from './layers/symbolic';
 export * as initializers from './layers/initializers';
 export * as regularizers from './layers/regularizers';
 export {
-  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions,
+  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting,
 } from './models/model';
 export type { LossSpec, MetricSpec, CompiledMetrics } from './models/compile_utils';
 export type { DataInput } from './models/data';

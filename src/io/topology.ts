@@ -48,6 +48,8 @@ export interface CompileJSON {
   optimizer: { className: string; config: Record<string, unknown> };
   loss: ObjectJSON | ObjectJSON[] | Record<string, ObjectJSON>;
   metrics: ObjectJSON[] | Record<string, ObjectJSON | ObjectJSON[]> | null;
+  /** Absent in files saved before weighted metrics existed. */
+  weightedMetrics?: ObjectJSON[] | Record<string, ObjectJSON | ObjectJSON[]> | null;
   lossWeights: number[] | Record<string, number> | null;
 }
 
@@ -278,8 +280,13 @@ export function serializeCompileConfig(model: Model): CompileJSON | null {
     optimizer: { className: optimizer.className, config: optimizer.getConfig() },
     loss: mapSpec(args.loss as LossSpec, serializeLossEntry) as CompileJSON['loss'],
     metrics: args.metrics === undefined ? null : (mapSpec(args.metrics, serializeMetricEntry) as CompileJSON['metrics']),
+    weightedMetrics: args.weightedMetrics === undefined ? null : (mapSpec(args.weightedMetrics, serializeMetricEntry) as CompileJSON['metrics']),
     lossWeights: args.lossWeights ?? null,
   };
+}
+
+function deserializeMetricSpec(json: CompileJSON['metrics'] | undefined, customObjects: CustomObjects): MetricSpec | undefined {
+  return json === null || json === undefined ? undefined : (mapSpec(json, (entry) => deserializeMetricEntry(entry, customObjects)) as MetricSpec);
 }
 
 /** compile() arguments rebuilt from JSON. */
@@ -294,7 +301,8 @@ export function deserializeCompileConfig(json: CompileJSON, customObjects: Custo
   return {
     optimizer,
     loss: mapSpec(json.loss, (entry) => deserializeLossEntry(entry, customObjects)) as LossSpec,
-    metrics: json.metrics === null || json.metrics === undefined ? undefined : (mapSpec(json.metrics, (entry) => deserializeMetricEntry(entry, customObjects)) as MetricSpec),
+    metrics: deserializeMetricSpec(json.metrics, customObjects),
+    weightedMetrics: deserializeMetricSpec(json.weightedMetrics, customObjects),
     lossWeights: json.lossWeights ?? undefined,
   };
 }

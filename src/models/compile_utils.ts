@@ -43,27 +43,32 @@ export class CompiledLoss {
   }
 }
 
-/** Metrics of each output; names get the output's name as a prefix when there are several outputs. */
+/**
+ * Metrics of each output; names get the output's name as a prefix when there are several outputs.
+ * As in Keras, `metrics` ignore sample weights and `weightedMetrics` apply them; a weighted metric
+ * named like an unweighted one gets the prefix 'weighted_' (as tf.keras did), so logs keep both.
+ */
 export class CompiledMetrics {
+  /** The metrics, then the weighted metrics (Keras's order). */
   readonly metrics: Metric[] = [];
   private readonly byOutput: Metric[][];
+  private readonly weightedByOutput: Metric[][];
 
-  constructor(spec: MetricSpec | undefined, outputNames: string[]) {
-    this.byOutput = outputNames.map((name) => {
-      const ids = spec === undefined ? [] : Array.isArray(spec) ? spec : ([] as MetricIdentifier[]).concat(spec[name] ?? []);
-      return ids.map((id) => {
-        const metric = getMetric(id);
-        if (outputNames.length > 1) metric.name = `${name}_${metric.name}`;
-        return metric;
-      });
-    });
-    this.metrics.push(...this.byOutput.flat());
+  constructor(spec: MetricSpec | undefined, weightedSpec: MetricSpec | undefined, outputNames: string[]) {
+    this.byOutput = metricsByOutput(spec, outputNames);
+    this.weightedByOutput = metricsByOutput(weightedSpec, outputNames);
+    const unweightedNames = new Set(this.byOutput.flat().map((m) => m.name));
+    for (const m of this.weightedByOutput.flat()) if (unweightedNames.has(m.name)) m.name = `weighted_${m.name}`;
+    this.metrics.push(...this.byOutput.flat(), ...this.weightedByOutput.flat());
   }
 
   updateState(yTrue: Tensor | Tensor[], yPred: Tensor | Tensor[], sampleWeight?: Tensor): void {
     const trues = Array.isArray(yTrue) ? yTrue : [yTrue];
     const preds = Array.isArray(yPred) ? yPred : [yPred];
     this.byOutput.forEach((metrics, i) => {
+      for (const m of metrics) m.updateState(trues[i], preds[i]);
+    });
+    this.weightedByOutput.forEach((metrics, i) => {
       for (const m of metrics) m.updateState(trues[i], preds[i], sampleWeight);
     });
   }
@@ -71,4 +76,15 @@ export class CompiledMetrics {
   resetState(): void {
     for (const m of this.metrics) m.resetState();
   }
+}
+
+function metricsByOutput(spec: MetricSpec | undefined, outputNames: string[]): Metric[][] {
+  return outputNames.map((name) => {
+    const ids = spec === undefined ? [] : Array.isArray(spec) ? spec : ([] as MetricIdentifier[]).concat(spec[name] ?? []);
+    return ids.map((id) => {
+      const metric = getMetric(id);
+      if (outputNames.length > 1) metric.name = `${name}_${metric.name}`;
+      return metric;
+    });
+  });
 }

@@ -1,13 +1,15 @@
 // Turning what users pass to fit/evaluate/predict (tensors, arrays of tensors for several inputs,
-// typed or nested arrays) into tensors, with the checks that must happen before any GPU work, and
-// slicing batches out of them on the device.
+// typed or nested arrays) into tensors, with the checks that must happen before any GPU work;
+// sample weights from Keras's sampleWeight and classWeight options; and slicing batches out of
+// them on the device.
 
 import { currentGpu } from '../backend/engine';
 import { formatShape } from '../backend/types';
 import { tensor, type TensorValues } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import { concat, gather, slice } from '../ops/shape';
-import { isFinite, logicalNot } from '../ops/elementwise';
+import { add, cast, greaterEqual, isFinite, logicalNot, round, where } from '../ops/elementwise';
+import { ones } from '../ops/creation';
 import { argMax } from '../ops/reduce';
 import { tidy } from '../tensor/memory';
 
@@ -97,6 +99,61 @@ export function checkBatchSize(op: string, batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}.`);
 }
 
+/** A class index and its weight, from Keras's `classWeight` option. */
+export type ClassWeightEntry = [classIndex: number, weight: number];
+
+/**
+ * Checks the sampleWeight and classWeight options before any GPU work (both at once is an error,
+ * as in Keras; classWeight needs one target of shape [samples] or [samples, classes]) and returns
+ * classWeight's entries (null without it).
+ */
+export function checkWeighting(op: string, y: Tensor[], sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined): ClassWeightEntry[] | null {
+  if (sampleWeight !== undefined && classWeight !== undefined) {
+    throw new Error(`${op}: give sampleWeight or classWeight, not both (as in Keras); multiply the class weights into the sample weights instead.`);
+  }
+  if (classWeight === undefined) return null;
+  if (classWeight === null || typeof classWeight !== 'object' || Array.isArray(classWeight)) {
+    throw new Error(`${op}: classWeight must be an object mapping class indices to weights, such as { 0: 1, 1: 5 }.`);
+  }
+  if (y.length !== 1) throw new Error(`${op}: classWeight is only supported for models with a single output; this data has ${y.length} targets (use sampleWeight).`);
+  if (y[0].rank > 2) throw new Error(`${op}: classWeight needs targets of shape [samples] or [samples, classes], got ${formatShape(y[0].shape)} (use sampleWeight).`);
+  return Object.entries(classWeight).map(([key, weight]): ClassWeightEntry => {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0) throw new Error(`${op}: classWeight keys must be class indices (integers >= 0), got '${key}'.`);
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) throw new Error(`${op}: classWeight[${key}] must be a finite number, got ${String(weight)}.`);
+    return [index, weight];
+  });
+}
+
+/** The sampleWeight option as a dataset of one tensor (one weight per sample, shared by every output). */
+export function toSampleWeights(sampleWeight: DataInput, op: string): Dataset {
+  const weights = toDataset(sampleWeight, 'sampleWeight', op);
+  if (weights.tensors.length !== 1) {
+    release(weights);
+    throw new Error(`${op}: sampleWeight must be one tensor (one weight per sample, shared by every output), got ${weights.tensors.length}.`);
+  }
+  return weights;
+}
+
+/**
+ * Keras's `class_weight` as sample weights: each sample weighs the weight of its class, 1 when its
+ * class is not listed. The class is the argmax of `labels`' last axis, or the label itself
+ * (rounded) when a sample has one value (shape [n] or [n, 1]). Computed on the device: a table of
+ * the listed weights gathered by class.
+ */
+export function classWeightsToSampleWeights(labels: Tensor, entries: ClassWeightEntry[]): Tensor {
+  // The table holds weight - 1, so that a class past its end (gathered as 0) weighs 1.
+  const table = new Float32Array(Math.max(0, ...entries.map(([index]) => index + 1)));
+  for (const [index, weight] of entries) table[index] = weight - 1;
+  return tidy(() => {
+    const classes = labels.rank === 2 && labels.shape[1] !== 1 ? argMax(labels, -1) : cast(round(cast(labels.reshape([-1]), 'float32')), 'int32');
+    if (table.length === 0) return ones(classes.shape);
+    const weights = add(gather(tensor(table, [table.length]), classes), 1);
+    // gather counts negative indices from the end; an unlisted negative class weighs 1.
+    return where(greaterEqual(classes, 0), weights, 1);
+  });
+}
+
 /** Rows `indices` (an int32 tensor) of every tensor, gathered on the device. */
 export function takeRows(tensors: Tensor[], indices: Tensor): Tensor[] {
   return tensors.map((t) => gather(t, indices, 0));
@@ -109,6 +166,22 @@ export function sliceRows(tensors: Tensor[], start: number, size: number): Tenso
 
 export function release(dataset: Dataset): void {
   for (const t of dataset.owned) t.dispose();
+}
+
+/** The datasets of one fit, evaluate or batch call, released together when it ends. */
+export class DataScope {
+  private readonly datasets: Dataset[] = [];
+
+  /** The dataset's tensors; what it converted is freed by `release`. */
+  keep(dataset: Dataset): Tensor[] {
+    this.datasets.push(dataset);
+    return dataset.tensors;
+  }
+
+  release(): void {
+    this.datasets.forEach(release);
+    this.datasets.length = 0;
+  }
 }
 
 function checkAlive(t: Tensor, role: string, op: string): Tensor {

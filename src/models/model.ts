@@ -14,10 +14,10 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, type LossSpec, type MetricSpec } from './compile_utils';
-import { checkBatchSize, release, sampleCount, sliceRows, toDataset, type DataInput } from './data';
+import { checkBatchSize, checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, sliceRows, toDataset, toSampleWeights, type DataInput } from './data';
 import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
-import { runFit, readLogs, type FitOptions } from './training';
+import { runFit, readLogs, stepData, type FitOptions } from './training';
 import { StepCompiler } from './step_capture';
 import type { IOTarget, ModelInfo } from '../io/handlers';
 import type { SaveOptions } from '../io/model_io';
@@ -32,7 +32,10 @@ export interface CompileArgs {
   optimizer?: OptimizerIdentifier;
   /** A loss name, function or object; a list or a record by output name for several outputs. */
   loss: LossSpec;
+  /** Metrics of each output; they ignore sample weights (as in Keras). */
   metrics?: MetricSpec;
+  /** Metrics weighted by the sample weights of `fit`, `evaluate` or a step's data (as in Keras). */
+  weightedMetrics?: MetricSpec;
   lossWeights?: number[] | Record<string, number>;
   /**
    * Run every `fit` and `trainOnBatch` step eagerly, as written (default false, as in Keras). By
@@ -48,8 +51,16 @@ export type CompiledLossFunction = (yTrue: Tensor | Tensor[], yPred: Tensor | Te
 
 export interface EvaluateOptions {
   batchSize?: number;
+  /** A weight per sample, multiplied into the loss and the weighted metrics (Keras's sample_weight). */
+  sampleWeight?: DataInput;
   verbose?: 0 | 1;
   callbacks?: Callback[];
+}
+
+/** How trainOnBatch weighs a batch's samples (see FitOptions). */
+export interface BatchWeighting {
+  sampleWeight?: DataInput;
+  classWeight?: Record<number, number>;
 }
 
 export interface PredictOptions {
@@ -149,18 +160,18 @@ export class Model extends Layer {
   }
 
   /** Configures training: optimizer, loss and metrics. */
-  compile({ optimizer = 'rmsprop', loss, metrics, lossWeights, runEagerly = false }: CompileArgs): void {
+  compile({ optimizer = 'rmsprop', loss, metrics, weightedMetrics, lossWeights, runEagerly = false }: CompileArgs): void {
     if (loss === undefined) throw new Error(`compile: a loss is required (a name such as 'mse', a function (yTrue, yPred) => Tensor, or a Loss).`);
     const outputNames = this.outputNames();
     // Everything is resolved before anything is assigned: a bad name leaves the previous compile intact.
     const resolvedOptimizer = getOptimizer(optimizer);
     const compiled = new CompiledLoss(loss, lossWeights, outputNames);
-    const compiledMetrics = new CompiledMetrics(metrics, outputNames);
+    const compiledMetrics = new CompiledMetrics(metrics, weightedMetrics, outputNames);
     this.optimizer = resolvedOptimizer;
     this.runEagerly = runEagerly;
     this.stepCompiler?.dispose();
     this.stepCompiler = null;
-    this.compileArgs = { optimizer: resolvedOptimizer, loss, metrics, lossWeights };
+    this.compileArgs = { optimizer: resolvedOptimizer, loss, metrics, weightedMetrics, lossWeights };
     this.compiledLossTerms = compiled;
     this.compiledMetrics = compiledMetrics;
     this.compiledLoss = (yTrue, yPred, options = {}) => {
@@ -223,23 +234,21 @@ export class Model extends Layer {
   }
 
   /** Loss and metrics on the data, in inference mode. */
-  async evaluate(x: DataInput, y: DataInput, { batchSize = 32 }: EvaluateOptions = {}): Promise<Logs> {
+  async evaluate(x: DataInput, y: DataInput, { batchSize = 32, sampleWeight }: EvaluateOptions = {}): Promise<Logs> {
     this.checkCompiled('evaluate');
     checkBatchSize('evaluate', batchSize);
-    const xs = toDataset(x, 'x', 'evaluate');
-    const ys = toDataset(y, 'y', 'evaluate');
+    const data = new DataScope();
     try {
-      const count = sampleCount('evaluate', [['x', xs.tensors], ['y', ys.tensors]]);
-      this.checkInputShapes('evaluate', xs.tensors);
+      const xs = data.keep(toDataset(x, 'x', 'evaluate'));
+      const ys = data.keep(toDataset(y, 'y', 'evaluate'));
+      const ws = sampleWeight === undefined ? [] : data.keep(toSampleWeights(sampleWeight, 'evaluate'));
+      const count = sampleCount('evaluate', [['x', xs], ['y', ys], ['sampleWeight', ws]]);
+      this.checkInputShapes('evaluate', xs);
       this.resetMetrics();
       let logs: StepLogs = {};
       for (let start = 0; start < count; start += batchSize) {
         const size = Math.min(batchSize, count - start);
-        const next = tidy(() => {
-          const xb = sliceRows(xs.tensors, start, size);
-          const yb = sliceRows(ys.tensors, start, size);
-          return this.testStep([unlist(xb), unlist(yb)]);
-        });
+        const next = tidy(() => this.testStep(stepData(sliceRows(xs, start, size), sliceRows(ys, start, size), sliceRows(ws, start, size))));
         disposeLogs(logs);
         logs = next;
       }
@@ -247,41 +256,44 @@ export class Model extends Layer {
       disposeLogs(logs);
       return result;
     } finally {
-      release(xs);
-      release(ys);
+      data.release();
     }
   }
 
   /** Outputs for the inputs, computed batch by batch and concatenated on the device. */
   async predict(x: DataInput, { batchSize = 32 }: PredictOptions = {}): Promise<Tensor | Tensor[]> {
     checkBatchSize('predict', batchSize);
-    const xs = toDataset(x, 'x', 'predict');
+    const data = new DataScope();
     try {
-      const count = sampleCount('predict', [['x', xs.tensors]]);
-      this.checkInputShapes('predict', xs.tensors);
+      const xs = data.keep(toDataset(x, 'x', 'predict'));
+      const count = sampleCount('predict', [['x', xs]]);
+      this.checkInputShapes('predict', xs);
       const batches: Tensor[][] = [];
       for (let start = 0; start < count; start += batchSize) {
         const size = Math.min(batchSize, count - start);
-        batches.push(tidy(() => [this.predictStep([unlist(sliceRows(xs.tensors, start, size))])].flat()));
+        batches.push(tidy(() => [this.predictStep([unlist(sliceRows(xs, start, size))])].flat()));
       }
       const outputs = tidy(() => batches[0].map((_, k) => (batches.length === 1 ? batches[0][k].reshape(batches[0][k].shape as number[]) : concat(batches.map((b) => b[k]), 0))));
       for (const b of batches) for (const t of b) t.dispose();
       return outputs.length === 1 ? outputs[0] : outputs;
     } finally {
-      release(xs);
+      data.release();
     }
   }
 
-  /** One training step on one batch; returns the logs. Replayed like fit's steps unless `runEagerly`. */
-  async trainOnBatch(x: DataInput, y: DataInput): Promise<Logs> {
+  /**
+   * One training step on one batch; returns the logs. Replayed like fit's steps unless
+   * `runEagerly`. `sampleWeight` and `classWeight` weigh the batch's samples as in `fit`.
+   */
+  async trainOnBatch(x: DataInput, y: DataInput, weighting: BatchWeighting = {}): Promise<Logs> {
     this.checkCompiled('trainOnBatch');
-    return this.onBatch('trainOnBatch', x, y, (data) => (this.runEagerly ? this.trainStep(data) : this.compiledSteps().run(data)));
+    return this.onBatch('trainOnBatch', x, y, weighting, (data) => (this.runEagerly ? this.trainStep(data) : this.compiledSteps().run(data)));
   }
 
   /** One evaluation step on one batch; returns the logs. */
-  async testOnBatch(x: DataInput, y: DataInput): Promise<Logs> {
+  async testOnBatch(x: DataInput, y: DataInput, { sampleWeight }: Pick<BatchWeighting, 'sampleWeight'> = {}): Promise<Logs> {
     this.checkCompiled('testOnBatch');
-    return this.onBatch('testOnBatch', x, y, (data) => this.testStep(data));
+    return this.onBatch('testOnBatch', x, y, { sampleWeight }, (data) => this.testStep(data));
   }
 
   /** Outputs for one batch. */
@@ -383,20 +395,22 @@ export class Model extends Layer {
     return ['output'];
   }
 
-  private async onBatch(op: string, x: DataInput, y: DataInput, step: (data: StepData) => StepLogs): Promise<Logs> {
-    const xs = toDataset(x, 'x', op);
-    const ys = toDataset(y, 'y', op);
+  private async onBatch(op: string, x: DataInput, y: DataInput, { sampleWeight, classWeight }: BatchWeighting, step: (data: StepData) => StepLogs): Promise<Logs> {
+    const data = new DataScope();
     try {
-      sampleCount(op, [['x', xs.tensors], ['y', ys.tensors]]);
-      this.checkInputShapes(op, xs.tensors);
+      const xs = data.keep(toDataset(x, 'x', op));
+      const ys = data.keep(toDataset(y, 'y', op));
+      const ws = sampleWeight === undefined ? [] : data.keep(toSampleWeights(sampleWeight, op));
+      const classWeights = checkWeighting(op, ys, sampleWeight, classWeight);
+      sampleCount(op, [['x', xs], ['y', ys], ['sampleWeight', ws]]);
+      this.checkInputShapes(op, xs);
       this.resetMetrics();
-      const logs = tidy(() => step([unlist(xs.tensors), unlist(ys.tensors)]));
+      const logs = tidy(() => step(stepData(xs, ys, classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws)));
       const result = await readLogs(logs);
       disposeLogs(logs);
       return result;
     } finally {
-      release(xs);
-      release(ys);
+      data.release();
     }
   }
 }

@@ -11,16 +11,29 @@ import type { Tensor } from '../tensor/tensor';
 import { submitRecordedWork } from '../backend/engine';
 import { drawSeed } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
-import { checkBatchSize, checkFinite, release, sampleCount, sliceRows, takeRows, toDataset, type DataInput } from './data';
-import { disposeLogs, unlist, type Model, type StepLogs } from './model';
+import { checkBatchSize, checkFinite, checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, sliceRows, takeRows, toDataset, toSampleWeights, type DataInput } from './data';
+import { disposeLogs, unlist, type Model, type StepData, type StepLogs } from './model';
 
 export interface FitOptions {
   epochs?: number;
   /** Samples per step (default 32). */
   batchSize?: number;
-  /** Fraction of the data (the last samples, before shuffling) kept for validation. */
+  /** Fraction of the data (the last samples, before shuffling) kept for validation, sample weights included. */
   validationSplit?: number;
-  validationData?: [DataInput, DataInput];
+  /** Validation data: [x, y] or [x, y, sampleWeight]. */
+  validationData?: [DataInput, DataInput] | [DataInput, DataInput, DataInput];
+  /**
+   * A weight per sample (first dimension: the samples, as x), multiplied into the loss and the
+   * weighted metrics (compile's `weightedMetrics`), as Keras's sample_weight.
+   */
+  sampleWeight?: DataInput;
+  /**
+   * Weights by class index, such as { 0: 1, 1: 10 } for a rare class 1 (Keras's class_weight):
+   * each training sample weighs its class's weight, 1 for classes not listed. The class is the
+   * argmax of y's last axis, or y itself for integer labels. Single-output models; not together
+   * with sampleWeight.
+   */
+  classWeight?: Record<number, number>;
   /** Shuffle the training samples every epoch (default true). */
   shuffle?: boolean;
   callbacks?: Callback[];
@@ -59,29 +72,42 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
   const verbose = options.verbose ?? (inBrowser ? 0 : 1);
   const yieldEvery = options.yieldEvery ?? (inBrowser ? 16 : 'never');
 
-  const xs = toDataset(x, 'x', 'fit');
-  const ys = toDataset(y, 'y', 'fit');
+  // Everything is converted and checked before any GPU work.
+  const data = new DataScope();
   const owned: Tensor[] = [];
-  const validation = options.validationData ? [toDataset(options.validationData[0], 'validation x', 'fit'), toDataset(options.validationData[1], 'validation y', 'fit')] : null;
   try {
-    const total = sampleCount('fit', [['x', xs.tensors], ['y', ys.tensors]]);
-    model.checkInputShapes('fit', xs.tensors);
-    let trainX = xs.tensors;
-    let trainY = ys.tensors;
-    let valData: [Tensor[], Tensor[]] | null = validation ? [validation[0].tensors, validation[1].tensors] : null;
+    const xs = data.keep(toDataset(x, 'x', 'fit'));
+    const ys = data.keep(toDataset(y, 'y', 'fit'));
+    const ws = options.sampleWeight === undefined ? [] : data.keep(toSampleWeights(options.sampleWeight, 'fit'));
+    const classWeights = checkWeighting('fit', ys, options.sampleWeight, options.classWeight);
+    const validationData = options.validationData;
+    const validation = validationData
+      ? [data.keep(toDataset(validationData[0], 'validation x', 'fit')), data.keep(toDataset(validationData[1], 'validation y', 'fit')), validationData[2] === undefined ? [] : data.keep(toSampleWeights(validationData[2], 'fit'))]
+      : null;
+    const total = sampleCount('fit', [['x', xs], ['y', ys], ['sampleWeight', ws]]);
+    model.checkInputShapes('fit', xs);
+    let [trainX, trainY, trainW] = [xs, ys, ws];
+    let valData: Tensor[][] | null = validation;
     let count = total;
+    if (validation) sampleCount('fit', [['validation x', validation[0]], ['validation y', validation[1]], ['validation sampleWeight', validation[2]]]);
+    if (options.checkFinite) {
+      const parts: Array<[string, Tensor[]]> = [['x', xs], ['y', ys], ['sampleWeight', ws]];
+      if (validation) parts.push(['validation x', validation[0]], ['validation y', validation[1]], ['validation sampleWeight', validation[2]]);
+      await checkFinite('fit', parts);
+    }
     if (validationSplit > 0 && !validation) {
       const valCount = Math.floor(total * validationSplit);
       count = total - valCount;
       if (count === 0 || valCount === 0) throw new Error(`fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`);
-      const parts = tidy(() => [sliceRows(trainX, 0, count), sliceRows(trainY, 0, count), sliceRows(trainX, count, valCount), sliceRows(trainY, count, valCount)]);
-      owned.push(...parts.flat());
-      [trainX, trainY] = [parts[0], parts[1]];
-      valData = [parts[2], parts[3]];
+      const [trainParts, valParts] = tidy(() => [[xs, ys, ws].map((t) => sliceRows(t, 0, count)), [xs, ys, ws].map((t) => sliceRows(t, count, valCount))]);
+      owned.push(...trainParts.flat(), ...valParts.flat());
+      [trainX, trainY, trainW] = trainParts;
+      valData = valParts;
     }
-    if (valData) sampleCount('fit', [['validation x', valData[0]], ['validation y', valData[1]]]);
-    if (options.checkFinite) {
-      await checkFinite('fit', [['x', xs.tensors], ['y', ys.tensors], ...(validation ? ([['validation x', validation[0].tensors], ['validation y', validation[1].tensors]] as Array<[string, Tensor[]]>) : [])]);
+    if (classWeights) {
+      // Class weights apply to the training samples only, as in Keras.
+      trainW = [classWeightsToSampleWeights(trainY[0], classWeights)];
+      owned.push(...trainW);
     }
 
     const history = new History();
@@ -97,7 +123,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     model.history = history;
     const nonFinite = new NonFiniteLossTracker();
     const compiler = model.runEagerly ? null : model.compiledSteps();
-    const program = stepProgram(trainX, trainY);
+    const program = stepProgram(trainX, trainY, trainW);
     for (const cb of callbacks) await cb.onTrainBegin({});
     let lastYield = now();
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -115,7 +141,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
             // The batch's indices are a small upload (no dispatch); its rows are gathered on the
             // device, inside the step program, which also counts the finite losses.
             const indices = fromTypedArray(order.slice(start, start + size), [size], 'int32');
-            const body = () => nonFinite.count(model.trainStep([unlist(takeRows(trainX, indices)), unlist(takeRows(trainY, indices))]));
+            const body = () => nonFinite.count(model.trainStep(stepData(takeRows(trainX, indices), takeRows(trainY, indices), takeRows(trainW, indices))));
             return compiler ? compiler.runProgram(`${program.key}|${size}|${nonFinite.counting}`, [...program.args, indices, ...nonFinite.args], body) : body();
           });
           nonFinite.take(next);
@@ -139,7 +165,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
         const epochLogs = await readLogs(logs);
         await nonFinite.report(epoch, history, epochLogs.loss);
         if (valData) {
-          const valLogs = await model.evaluate(unlist(valData[0]), unlist(valData[1]), { batchSize });
+          const valLogs = await model.evaluate(unlist(valData[0]), unlist(valData[1]), { batchSize, sampleWeight: valData[2][0] });
           for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
         }
         for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
@@ -152,26 +178,29 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     return history;
   } finally {
     for (const t of owned) t.dispose();
-    release(xs);
-    release(ys);
-    if (validation) validation.forEach(release);
+    data.release();
   }
+}
+
+/** A step's data: [x, y], with the sample weights when there are any. */
+export function stepData(x: Tensor[], y: Tensor[], weights: Tensor[]): StepData {
+  return weights.length ? [unlist(x), unlist(y), weights[0]] : [unlist(x), unlist(y)];
 }
 
 /**
  * The data sets as a step program's arguments: each tensor memory once (fit(x, x) trains an
  * autoencoder on one tensor), and a key naming their shapes, dtypes and which are the same.
  */
-function stepProgram(xs: Tensor[], ys: Tensor[]): { key: string; args: Tensor[] } {
+function stepProgram(xs: Tensor[], ys: Tensor[], ws: Tensor[]): { key: string; args: Tensor[] } {
   const args: Tensor[] = [];
-  const key = [...xs, ...ys]
+  const key = [...xs, ...ys, ...ws]
     .map((t) => {
       let index = args.findIndex((a) => a.storage === t.storage);
       if (index < 0) index = args.push(t) - 1;
       return `${index}:${t.dtype}[${t.shape.join(',')}]`;
     })
     .join(';');
-  return { key: `fit|${xs.length}|${key}`, args };
+  return { key: `fit|${xs.length}|${ys.length}|${key}`, args };
 }
 
 /** The log under which a step program returns its count of finite losses (not a metric name). */
