@@ -1,6 +1,7 @@
 // The Callback base class: hooks that `fit`, `evaluate` and `predict` call, with Keras's names
-// and arguments. Logs hold plain numbers, read back from the GPU once per epoch (and per batch
-// only for callbacks that override a batch hook).
+// and arguments (fit's validation calls the test hooks too). Logs hold plain numbers, read back
+// from the GPU once per epoch or evaluation (and per batch only for callbacks that override a
+// batch's end hook).
 
 import type { Model } from '../models/model';
 
@@ -34,10 +35,25 @@ export class Callback {
   onEpochEnd(_epoch: number, _logs: Logs = {}): void | Promise<void> {}
   onBatchBegin(_batch: number, _logs: Logs = {}): void | Promise<void> {}
   onBatchEnd(_batch: number, _logs: Logs = {}): void | Promise<void> {}
+  /** evaluate, and fit's validation after each epoch. */
+  onTestBegin(_logs: Logs = {}): void | Promise<void> {}
+  onTestEnd(_logs: Logs = {}): void | Promise<void> {}
+  onTestBatchBegin(_batch: number, _logs: Logs = {}): void | Promise<void> {}
+  onTestBatchEnd(_batch: number, _logs: Logs = {}): void | Promise<void> {}
+  /** predict; its batch logs are empty (the outputs stay on the GPU). */
+  onPredictBegin(_logs: Logs = {}): void | Promise<void> {}
+  onPredictEnd(_logs: Logs = {}): void | Promise<void> {}
+  onPredictBatchBegin(_batch: number, _logs: Logs = {}): void | Promise<void> {}
+  onPredictBatchEnd(_batch: number, _logs: Logs = {}): void | Promise<void> {}
 
   /** Whether this callback needs per-batch logs (it overrides onBatchEnd), which costs a readback per batch. */
   get wantsBatchLogs(): boolean {
     return Object.getPrototypeOf(this).onBatchEnd !== Callback.prototype.onBatchEnd;
+  }
+
+  /** The same for evaluation batches (it overrides onTestBatchEnd). */
+  get wantsTestBatchLogs(): boolean {
+    return Object.getPrototypeOf(this).onTestBatchEnd !== Callback.prototype.onTestBatchEnd;
   }
 }
 

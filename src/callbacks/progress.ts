@@ -1,17 +1,27 @@
-// Keras-style progress printed in Node when fit's `verbose` is 1:
+// Keras-style progress printed in Node when the `verbose` of fit, evaluate or predict is 1:
 //   Epoch 1/5
 //   32/32 - 1s - 31ms/step - accuracy: 0.8125 - loss: 0.4410
-// One line per epoch, written when the epoch's logs are read back (no per-batch readback).
+// One line per epoch (fit), evaluation (evaluate; fit's validation is in the epoch's line) or
+// prediction, written when its logs are read back (no per-batch readback).
 
 import { Callback, type Logs } from './callback';
 
 export class ProgressBar extends Callback {
   private started = 0;
+  private inFit = false;
   private readonly write: (line: string) => void;
 
   constructor(write: (line: string) => void = (line) => console.log(line)) {
     super();
     this.write = write;
+  }
+
+  override onTrainBegin(): void {
+    this.inFit = true;
+  }
+
+  override onTrainEnd(): void {
+    this.inFit = false;
   }
 
   override onEpochBegin(epoch: number): void {
@@ -20,13 +30,34 @@ export class ProgressBar extends Callback {
   }
 
   override onEpochEnd(_epoch: number, logs: Logs = {}): void {
+    this.write(this.summary(logs));
+  }
+
+  override onTestBegin(): void {
+    if (!this.inFit) this.started = Date.now();
+  }
+
+  override onTestEnd(logs: Logs = {}): void {
+    if (!this.inFit) this.write(this.summary(logs));
+  }
+
+  override onPredictBegin(): void {
+    this.started = Date.now();
+  }
+
+  override onPredictEnd(): void {
+    this.write(this.summary({}));
+  }
+
+  /** `steps/steps - time - time a step - metrics` since the last start. */
+  private summary(logs: Logs): string {
     const steps = Number(this.params.steps);
     const elapsed = Date.now() - this.started;
     const perStep = steps > 0 ? elapsed / steps : 0;
     const metrics = Object.keys(logs)
       .sort()
       .map((k) => `${k}: ${formatValue(logs[k])}`);
-    this.write([`${steps}/${steps}`, `${Math.round(elapsed / 1000)}s`, `${perStep.toFixed(0)}ms/step`, ...metrics].join(' - '));
+    return [`${steps}/${steps}`, `${Math.round(elapsed / 1000)}s`, `${perStep.toFixed(0)}ms/step`, ...metrics].join(' - ');
   }
 }
 

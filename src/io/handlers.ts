@@ -6,6 +6,8 @@
 // A handler moves two artifacts: the model JSON (text) and the weights (safetensors bytes). It
 // never interprets them; model_io.ts does.
 
+import { inBrowser } from '../backend/environment';
+
 /** What a save writes and a load returns. */
 export interface ModelArtifacts {
   /** The model JSON (topology, compile config, weight manifest), as text. */
@@ -72,7 +74,7 @@ export function resolveHandler(target: IOTarget, purpose: 'save' | 'load'): IOHa
       return handler;
     }
   }
-  throw new Error(`No handler to ${purpose} '${target}'. Known schemes: ${routers.map((r) => r.name).join(', ')}${isBrowser() ? '' : '; file paths need the Node entry of webgpu-keras'}.`);
+  throw new Error(`No handler to ${purpose} '${target}'. Known schemes: ${routers.map((r) => r.name).join(', ')}${inBrowser() ? '' : '; file paths need the Node entry of webgpu-keras'}.`);
 }
 
 /**
@@ -106,10 +108,6 @@ export async function removeModel(url: string): Promise<ModelInfo> {
 function describeScheme(url: string): string {
   const match = /^([a-z][a-z0-9+.-]*:\/\/)/i.exec(url);
   return match ? `'${match[1]}'` : 'this target';
-}
-
-function isBrowser(): boolean {
-  return typeof window !== 'undefined' || typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 }
 
 function storeAvailable(scheme: string): boolean {

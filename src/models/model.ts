@@ -1,7 +1,8 @@
 // Model: a Layer that can be trained. Built three ways, as in Keras: functional
 // (`new Model({ inputs, outputs })`), Sequential (models/sequential.ts), or subclassed (layers in
 // the constructor, `call` overridden). `compile`, `fit`, `evaluate`, `predict` and the
-// overridable `trainStep`/`testStep`/`predictStep` live here; the epoch loop is in training.ts.
+// overridable `trainStep`/`testStep`/`predictStep` live here; the epoch loop is in training.ts,
+// the loops of evaluate and predict in evaluation.ts.
 
 import { GradientTape } from '../autograd/tape';
 import type { Variable } from '../autograd/variable';
@@ -9,15 +10,16 @@ import { Layer, type CallArgs, type LayerArgs } from '../layers/layer';
 import type { Shape, SymbolicTensor } from '../layers/symbolic';
 import { Mean, type Metric } from '../metrics/index';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index';
-import { concat } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, type LossSpec, type MetricSpec } from './compile_utils';
-import { checkBatchSize, checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, sliceRows, toDataset, toSampleWeights, type DataInput } from './data';
+import { checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, toDataset, toSampleWeights, type DataInput } from './data';
 import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
-import { runFit, readLogs, stepData, type FitOptions } from './training';
+import { runFit, type FitOptions } from './training';
+import { runEvaluate, runPredict } from './evaluation';
+import { disposeLogs, readLogs, stepData, type StepData, type StepLogs } from './step_data';
 import { StepCompiler } from './step_capture';
 import type { IOTarget, ModelInfo } from '../io/handlers';
 import type { SaveOptions } from '../io/model_io';
@@ -53,7 +55,9 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** A weight per sample, multiplied into the loss and the weighted metrics (Keras's sample_weight). */
   sampleWeight?: DataInput;
+  /** 1 prints a Keras-style line with the results (Node); 0 is silent. Default 1 in Node, 0 in browsers. */
   verbose?: 0 | 1;
+  /** Their test hooks (onTestBegin, onTestBatchEnd, ...) are called. */
   callbacks?: Callback[];
 }
 
@@ -65,11 +69,13 @@ export interface BatchWeighting {
 
 export interface PredictOptions {
   batchSize?: number;
+  /** 1 prints a Keras-style line when done (Node); default 0, as in TF.js. */
+  verbose?: 0 | 1;
+  /** Their predict hooks (onPredictBegin, onPredictBatchEnd, ...) are called. */
+  callbacks?: Callback[];
 }
 
-/** What a step receives: [x, y] or [x, y, sampleWeight]; x and y are lists for several inputs/outputs. */
-export type StepData = [Tensor | Tensor[], (Tensor | Tensor[])?, Tensor?];
-export type StepLogs = Record<string, Tensor | number>;
+export type { StepData, StepLogs } from './step_data';
 
 /**
  * A trainable model.
@@ -234,51 +240,14 @@ export class Model extends Layer {
   }
 
   /** Loss and metrics on the data, in inference mode. */
-  async evaluate(x: DataInput, y: DataInput, { batchSize = 32, sampleWeight }: EvaluateOptions = {}): Promise<Logs> {
+  async evaluate(x: DataInput, y: DataInput, options: EvaluateOptions = {}): Promise<Logs> {
     this.checkCompiled('evaluate');
-    checkBatchSize('evaluate', batchSize);
-    const data = new DataScope();
-    try {
-      const xs = data.keep(toDataset(x, 'x', 'evaluate'));
-      const ys = data.keep(toDataset(y, 'y', 'evaluate'));
-      const ws = sampleWeight === undefined ? [] : data.keep(toSampleWeights(sampleWeight, 'evaluate'));
-      const count = sampleCount('evaluate', [['x', xs], ['y', ys], ['sampleWeight', ws]]);
-      this.checkInputShapes('evaluate', xs);
-      this.resetMetrics();
-      let logs: StepLogs = {};
-      for (let start = 0; start < count; start += batchSize) {
-        const size = Math.min(batchSize, count - start);
-        const next = tidy(() => this.testStep(stepData(sliceRows(xs, start, size), sliceRows(ys, start, size), sliceRows(ws, start, size))));
-        disposeLogs(logs);
-        logs = next;
-      }
-      const result = await readLogs(logs);
-      disposeLogs(logs);
-      return result;
-    } finally {
-      data.release();
-    }
+    return runEvaluate(this, x, y, options);
   }
 
   /** Outputs for the inputs, computed batch by batch and concatenated on the device. */
-  async predict(x: DataInput, { batchSize = 32 }: PredictOptions = {}): Promise<Tensor | Tensor[]> {
-    checkBatchSize('predict', batchSize);
-    const data = new DataScope();
-    try {
-      const xs = data.keep(toDataset(x, 'x', 'predict'));
-      const count = sampleCount('predict', [['x', xs]]);
-      this.checkInputShapes('predict', xs);
-      const batches: Tensor[][] = [];
-      for (let start = 0; start < count; start += batchSize) {
-        const size = Math.min(batchSize, count - start);
-        batches.push(tidy(() => [this.predictStep([unlist(sliceRows(xs, start, size))])].flat()));
-      }
-      const outputs = tidy(() => batches[0].map((_, k) => (batches.length === 1 ? batches[0][k].reshape(batches[0][k].shape as number[]) : concat(batches.map((b) => b[k]), 0))));
-      for (const b of batches) for (const t of b) t.dispose();
-      return outputs.length === 1 ? outputs[0] : outputs;
-    } finally {
-      data.release();
-    }
+  async predict(x: DataInput, options: PredictOptions = {}): Promise<Tensor | Tensor[]> {
+    return runPredict(this, x, options);
   }
 
   /**
@@ -413,15 +382,6 @@ export class Model extends Layer {
       data.release();
     }
   }
-}
-
-/** A list of one tensor becomes the tensor (single-input models take a tensor, not a list). */
-export function unlist(tensors: Tensor[]): Tensor | Tensor[] {
-  return tensors.length === 1 ? tensors[0] : tensors;
-}
-
-export function disposeLogs(logs: StepLogs): void {
-  for (const v of Object.values(logs)) if (typeof v !== 'number') v.dispose();
 }
 
 function addAll(terms: Tensor[]): Tensor {

@@ -3,16 +3,19 @@
 // eagerly, replayed from a trace once it repeats (step_capture.ts), logs read back once per epoch
 // (per batch only for callbacks that ask), validation, callbacks and yielding to the event loop.
 
-import { History, type Callback, type Logs } from '../callbacks/callback';
+import { History, type Callback } from '../callbacks/callback';
 import { ProgressBar } from '../callbacks/progress';
 import { fromTypedArray } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { submitRecordedWork } from '../backend/engine';
+import { inBrowser } from '../backend/environment';
 import { drawSeed } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
 import { checkBatchSize, checkFinite, checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, sliceRows, takeRows, toDataset, toSampleWeights, type DataInput } from './data';
-import { disposeLogs, unlist, type Model, type StepData, type StepLogs } from './model';
+import type { Model } from './model';
+import { evaluateBatches } from './evaluation';
+import { disposeLogs, readLogs, stepData, type StepLogs } from './step_data';
 
 export interface FitOptions {
   epochs?: number;
@@ -62,15 +65,13 @@ export interface FitOptions {
  */
 const MIN_DISPATCHES_PER_SUBMIT = 32;
 
-const inBrowser = typeof window !== 'undefined' || typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
-
 export async function runFit(model: Model, x: DataInput, y: DataInput, options: FitOptions): Promise<History> {
   const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, initialEpoch = 0 } = options;
   checkBatchSize('fit', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}.`);
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${validationSplit}.`);
-  const verbose = options.verbose ?? (inBrowser ? 0 : 1);
-  const yieldEvery = options.yieldEvery ?? (inBrowser ? 16 : 'never');
+  const verbose = options.verbose ?? (inBrowser() ? 0 : 1);
+  const yieldEvery = options.yieldEvery ?? (inBrowser() ? 16 : 'never');
 
   // Everything is converted and checked before any GPU work.
   const data = new DataScope();
@@ -165,7 +166,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
         const epochLogs = await readLogs(logs);
         await nonFinite.report(epoch, history, epochLogs.loss);
         if (valData) {
-          const valLogs = await model.evaluate(unlist(valData[0]), unlist(valData[1]), { batchSize, sampleWeight: valData[2][0] });
+          const valLogs = await evaluateBatches(model, valData, batchSize, callbacks);
           for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
         }
         for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
@@ -180,11 +181,6 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     for (const t of owned) t.dispose();
     data.release();
   }
-}
-
-/** A step's data: [x, y], with the sample weights when there are any. */
-export function stepData(x: Tensor[], y: Tensor[], weights: Tensor[]): StepData {
-  return weights.length ? [unlist(x), unlist(y), weights[0]] : [unlist(x), unlist(y)];
 }
 
 /**
@@ -264,14 +260,6 @@ class NonFiniteLossTracker {
     this.finiteSteps?.dispose();
     this.finiteSteps = null;
   }
-}
-
-/** Reads step logs back as numbers (the reads share one GPU submission). */
-export async function readLogs(logs: StepLogs): Promise<Logs> {
-  const out: Logs = {};
-  const values = await Promise.all(Object.values(logs).map(async (v) => (typeof v === 'number' ? v : (await v.data())[0])));
-  Object.keys(logs).forEach((k, i) => (out[k] = values[i]));
-  return out;
 }
 
 /** Fisher-Yates permutations from a seeded generator. */

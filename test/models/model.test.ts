@@ -221,6 +221,80 @@ describe('callbacks', () => {
   });
 });
 
+describe('callbacks of evaluate, predict and fit\'s validation', () => {
+  it('evaluate calls the test hooks in order, with per-batch logs only for a callback that asks', async () => {
+    const events: string[] = [];
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const { x, y } = regressionData(20);
+    const batchLosses: number[] = [];
+    const cb = new LambdaCallback({
+      onTestBegin: () => void events.push('test begin'),
+      onTestBatchBegin: (b) => void events.push(`batch ${b} begin`),
+      onTestBatchEnd: (b, logs: Logs) => {
+        events.push(`batch ${b} end (${logs.size} samples)`);
+        batchLosses.push(logs.loss);
+      },
+      onTestEnd: (logs: Logs) => void events.push(`test end ${Object.keys(logs).sort().join(',')}`),
+    });
+    const logs = await model.evaluate(x, y, { batchSize: 8, callbacks: [cb], verbose: 0 });
+    expect(events).toEqual(['test begin', 'batch 0 begin', 'batch 0 end (8 samples)', 'batch 1 begin', 'batch 1 end (8 samples)', 'batch 2 begin', 'batch 2 end (4 samples)', 'test end loss,mae']);
+    // The loss tracker's running mean after the last batch is the result.
+    expect(batchLosses[2]).toBe(logs.loss);
+    // Each batch's mean: the running mean after batch 0 is batch 0's loss alone.
+    const first = await model.evaluate(ops.slice(x, [0, 0], [8, 3]), ops.slice(y, [0, 0], [8, 1]), { verbose: 0 });
+    expect(batchLosses[0]).toBeCloseTo(first.loss, 6);
+  });
+
+  it('fit calls the test hooks for its validation each epoch, before onEpochEnd, and prints no extra line', async () => {
+    const events: string[] = [];
+    const lines: string[] = [];
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(32);
+    const cb = new LambdaCallback({
+      onTestBegin: () => void events.push('test begin'),
+      onTestEnd: (logs: Logs) => void events.push(`test end ${Number.isFinite(logs.loss)}`),
+      onEpochEnd: (e, logs: Logs) => void events.push(`epoch ${e} end ${Object.keys(logs).sort().join(',')}`),
+    });
+    await model.fit(x, y, { epochs: 2, batchSize: 8, validationSplit: 0.25, callbacks: [cb, new callbacks.ProgressBar((l) => lines.push(l))], verbose: 0 });
+    expect(events).toEqual(['test begin', 'test end true', 'epoch 0 end loss,val_loss', 'test begin', 'test end true', 'epoch 1 end loss,val_loss']);
+    expect(lines.length).toBe(4);
+    expect(lines[1]).toMatch(/^3\/3 - \d+s - \d+ms\/step - loss: \d+\.\d{4} - val_loss: \d+\.\d{4}$/);
+  });
+
+  it('evaluate prints one Keras-style line when verbose is 1; predict calls the predict hooks', async () => {
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const { x, y } = regressionData(20);
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void printed.push(line);
+    try {
+      await model.evaluate(x, y, { batchSize: 8, verbose: 1 });
+      await model.evaluate(x, y, { batchSize: 8, verbose: 0 });
+    } finally {
+      console.log = log;
+    }
+    expect(printed.length).toBe(1);
+    expect(printed[0]).toMatch(/^3\/3 - \d+s - \d+ms\/step - loss: \d+\.\d{4} - mae: \d+\.\d{4}$/);
+
+    const events: string[] = [];
+    const cb = new LambdaCallback({
+      onPredictBegin: () => void events.push('predict begin'),
+      onPredictBatchBegin: (b) => void events.push(`batch ${b} begin`),
+      onPredictBatchEnd: (b) => void events.push(`batch ${b} end`),
+      onPredictEnd: () => void events.push('predict end'),
+    });
+    const before = memory().liveTensors;
+    const predicted = (await model.predict(x, { batchSize: 8, callbacks: [cb] })) as Tensor;
+    expect(predicted.shape).toEqual([20, 1]);
+    predicted.dispose();
+    expect(memory().liveTensors).toBe(before);
+    expect(events).toEqual(['predict begin', 'batch 0 begin', 'batch 0 end', 'batch 1 begin', 'batch 1 end', 'batch 2 begin', 'batch 2 end', 'predict end']);
+  });
+});
+
 describe('errors', () => {
   it('fit before compile', async () => {
     const { x, y } = regressionData(8);

@@ -1,0 +1,31 @@
+// What a training, test or prediction step receives and returns: the step's data built from a
+// batch's tensors, and its logs (tensors until read back, as numbers, once per epoch or evaluation).
+
+import type { Logs } from '../callbacks/callback';
+import type { Tensor } from '../tensor/tensor';
+
+/** What a step receives: [x, y] or [x, y, sampleWeight]; x and y are lists for several inputs/outputs. */
+export type StepData = [Tensor | Tensor[], (Tensor | Tensor[])?, Tensor?];
+export type StepLogs = Record<string, Tensor | number>;
+
+/** A list of one tensor becomes the tensor (single-input models take a tensor, not a list). */
+export function unlist(tensors: Tensor[]): Tensor | Tensor[] {
+  return tensors.length === 1 ? tensors[0] : tensors;
+}
+
+/** A step's data: [x, y], with the sample weights when there are any. */
+export function stepData(x: Tensor[], y: Tensor[], weights: Tensor[]): StepData {
+  return weights.length ? [unlist(x), unlist(y), weights[0]] : [unlist(x), unlist(y)];
+}
+
+/** Reads step logs back as numbers (the reads share one GPU submission). */
+export async function readLogs(logs: StepLogs): Promise<Logs> {
+  const out: Logs = {};
+  const values = await Promise.all(Object.values(logs).map(async (v) => (typeof v === 'number' ? v : (await v.data())[0])));
+  Object.keys(logs).forEach((k, i) => (out[k] = values[i]));
+  return out;
+}
+
+export function disposeLogs(logs: StepLogs): void {
+  for (const v of Object.values(logs)) if (typeof v !== 'number') v.dispose();
+}
