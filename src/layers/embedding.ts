@@ -39,7 +39,8 @@ export class Embedding extends Layer {
   embeddings!: Variable;
 
   constructor(args: EmbeddingArgs) {
-    super(args);
+    // inputDim is the vocabulary here, not LayerArgs' input shape [inputDim].
+    super({ ...args, inputDim: undefined });
     this.inputDim = checkPositiveInt('inputDim', args?.inputDim);
     this.outputDim = checkPositiveInt('outputDim', args.outputDim);
     this.embeddingsInitializer = resolveInitializer(args.embeddingsInitializer ?? 'uniform');

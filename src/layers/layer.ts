@@ -221,12 +221,13 @@ export class Layer {
     return [...new Set(this.selfAndSublayers().flatMap((l) => l.ownWeights))];
   }
 
+  /** Weights marked trainable, none while this layer is not trainable (Keras 3's rule). */
   get trainableWeights(): Variable[] {
-    return this.weights.filter((w) => w.trainable);
+    return this._trainable ? this.weights.filter((w) => w.trainable) : [];
   }
 
   get nonTrainableWeights(): Variable[] {
-    return this.weights.filter((w) => !w.trainable);
+    return this._trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
   }
 
   /** Keras 3's name for trainableWeights. */

@@ -93,10 +93,18 @@ export abstract class MeanBase<Inputs extends unknown[]> extends Metric<Inputs> 
 
   /** Adds a batch of values; call inside tidy. */
   protected accumulate(values: Tensor, sampleWeight?: SampleWeight): void {
+    if (values.rank === 0 && typeof sampleWeight === 'number') {
+      // One weighted value (a batch's loss weighted by its size): one dispatch.
+      this.assignState(runningMean(this.total, this.count, asFloat(values), sampleWeight, sampleWeight));
+      return;
+    }
     const weights = sampleWeight === undefined ? undefined : weightTensor(sampleWeight, `${this.name}.updateState`);
     const reduced = reduceToSamplewise(values, weights, mean);
     const samples = reduced.weights ? sum(reduced.weights) : reduced.values.rank >= 1 ? reduced.values.shape[0] : 1;
-    const [total, count, average] = runningMean(this.total, this.count, sum(reduced.values), samples);
+    this.assignState(runningMean(this.total, this.count, sum(reduced.values), samples));
+  }
+
+  private assignState([total, count, average]: Tensor[]): void {
     this.total.assign(total);
     this.count.assign(count);
     this.mean.assign(average);

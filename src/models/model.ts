@@ -182,7 +182,8 @@ export class Model extends Layer {
     this.compiledMetrics = compiledMetrics;
     this.compiledLoss = (yTrue, yPred, options = {}) => {
       const total = addAll([compiled.compute([yTrue].flat(), [yPred].flat(), options.sampleWeight), ...(options.regularizationLosses ?? [])]);
-      this.lossTracker.updateState(total);
+      // Each batch's loss weighs its size, as in Keras (a short last batch counts less).
+      this.lossTracker.updateState(total, [yPred].flat()[0].shape[0] ?? 1);
       return total;
     };
   }

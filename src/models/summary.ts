@@ -13,7 +13,7 @@ export function summarize(model: Model): string {
   const row = (cells: string[]) => '│' + cells.map((c, i) => ` ${i === 2 ? c.padStart(widths[i] - 2) : c.padEnd(widths[i] - 2)} `).join('│') + '│';
   const weights = model.weights;
   const total = weights.reduce((n, w) => n + w.size, 0);
-  const trainable = weights.filter((w) => w.trainable).reduce((n, w) => n + w.size, 0);
+  const trainable = model.trainableWeights.reduce((n, w) => n + w.size, 0);
   const out = [
     `Model: "${model.name}"`,
     line('┏', '┳', '┓', '━'),

@@ -10,24 +10,26 @@ import runningMeanShader from '../../shaders/running_mean.wgsl?raw';
 interface RunningMeanAttrs {
   /** The batch count when it is a number rather than the fourth input. */
   batchCount: number | null;
+  /** What the batch total is multiplied by (1, or a scalar value's weight). */
+  batchScale: number;
 }
 
 const f32 = Math.fround;
 
 const runningMeanKernel: Kernel<RunningMeanAttrs> = {
   name: 'runningMean',
-  cpu([total, count, batchTotal, batchCountTensor], [newTotal, newCount, newMean], { batchCount }) {
-    const t = f32(total.values[0] + batchTotal.values[0]);
+  cpu([total, count, batchTotal, batchCountTensor], [newTotal, newCount, newMean], { batchCount, batchScale }) {
+    const t = f32(total.values[0] + f32(batchTotal.values[0] * batchScale));
     const c = f32(count.values[0] + (batchCount ?? batchCountTensor.values[0]));
     newTotal.values[0] = t;
     newCount.values[0] = c;
     newMean.values[0] = c === 0 ? 0 : t / c;
   },
-  webgpu(gpu, [total, count, batchTotal, batchCountTensor], [newTotal, newCount, newMean], { batchCount }) {
+  webgpu(gpu, [total, count, batchTotal, batchCountTensor], [newTotal, newCount, newMean], { batchCount, batchScale }) {
     gpu.dispatch({
       shader: runningMeanShader,
       constants: { COUNT_IN_UNIFORM: batchCount !== null },
-      uniforms: new Uniforms().f32(batchCount ?? 0).finish(),
+      uniforms: new Uniforms().f32(batchCount ?? 0).f32(batchScale).finish(),
       // With the count in the uniform block, the batch total stands in for binding 4 (not read).
       buffers: [total.buffer, count.buffer, batchTotal.buffer, (batchCountTensor ?? batchTotal).buffer, newTotal.buffer, newCount.buffer, newMean.buffer],
       workgroups: [1],
@@ -36,11 +38,11 @@ const runningMeanKernel: Kernel<RunningMeanAttrs> = {
 };
 
 /**
- * @internal `[total + batchTotal, count + batchCount, (total + batchTotal) / (count + batchCount)]`
- * for float32 scalars (the mean is 0 while the count is 0), as three new scalar tensors.
+ * @internal `[total + batchTotal * batchScale, count + batchCount, (new total) / (new count)]` for
+ * float32 scalars (the mean is 0 while the count is 0), as three new scalar tensors.
  */
-export function runningMean(total: Tensor, count: Tensor, batchTotal: Tensor, batchCount: Tensor | number): Tensor[] {
+export function runningMean(total: Tensor, count: Tensor, batchTotal: Tensor, batchCount: Tensor | number, batchScale = 1): Tensor[] {
   const scalar = { shape: [], dtype: 'float32' as const };
   const inputs = typeof batchCount === 'number' ? [total, count, batchTotal] : [total, count, batchTotal, batchCount];
-  return runKernel(runningMeanKernel, inputs, [scalar, scalar, scalar], { batchCount: typeof batchCount === 'number' ? batchCount : null });
+  return runKernel(runningMeanKernel, inputs, [scalar, scalar, scalar], { batchCount: typeof batchCount === 'number' ? batchCount : null, batchScale });
 }

@@ -103,6 +103,7 @@ export const fusedCases: OpCase[] = [
   { name: 'runningMean with a number count', run: () => runningMean(tensor(3.5), tensor(7), tensor(2.25), 16) },
   { name: 'runningMean with a tensor count', run: () => runningMean(tensor(-1), tensor(2), tensor(0.5), tensor(1.5)) },
   { name: 'runningMean while the count is 0', run: () => runningMean(tensor(0), tensor(0), tensor(0), 0) },
+  { name: 'runningMean of a value weighted by a number (the loss tracker)', run: () => runningMean(tensor(3.5), tensor(7), tensor(0.75), 16, 16) },
   // fit's count of finite losses: the first count, then NaN, infinities and a large finite value.
   { name: 'finiteCount of a finite first value', run: () => finiteCount(tensor(2.5), tensor(0, [], 'int32')) },
   { name: 'finiteCount of an infinite first value', run: () => finiteCount(tensor(Infinity), tensor(0, [], 'int32')) },

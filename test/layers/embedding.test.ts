@@ -2,8 +2,8 @@
 // range, and the gradient reaching the matrix through gather (repeated indices accumulate).
 
 import { describe, expect, it } from 'vitest';
-import { GradientTape, tensor } from '../../src/node';
-import { Embedding, Input } from '../../src/layers/index';
+import { GradientTape, Sequential, tensor, type Tensor } from '../../src/node';
+import { Dense, Embedding, GlobalAveragePooling1D, Input } from '../../src/layers/index';
 import { useWebGPU } from '../helpers';
 import { expectClose, layerGradCheck, seededValues } from './layer_helpers';
 
@@ -21,6 +21,19 @@ describe('Embedding', () => {
     const y = embed.apply(indices);
     expect(y.shape).toEqual([2, 3, 3]);
     expectClose(await y.data(), rowsOf([4, 0, 2, 1, 1, 3]));
+  });
+
+  it('takes inputDim as the vocabulary, not as the input shape: the first layer of a Sequential trains on [batch, length] indices', async () => {
+    const model = new Sequential();
+    model.add(new Embedding({ inputDim: 50, outputDim: 4 }));
+    model.add(new GlobalAveragePooling1D());
+    model.add(new Dense({ units: 1 }));
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = tensor([[1, 2, 3], [4, 5, 6], [49, 0, 7], [8, 9, 10]], undefined, 'int32');
+    const history = await model.fit(x, tensor([[1], [0], [1], [0]]), { epochs: 2, batchSize: 2, verbose: 0 });
+    expect(history.history.loss.length).toBe(2);
+    expect(model.layers[0].getConfig().batchInputShape).toBeUndefined();
+    expect(((await model.predict(x)) as Tensor).shape).toEqual([4, 1]);
   });
 
   it('accepts float indices', async () => {

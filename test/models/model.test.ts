@@ -119,6 +119,33 @@ describe('compile and fit', () => {
     expect(test.loss).toBeLessThan(train.loss);
   });
 
+  it('the logged loss weighs each batch by its size, as Keras: a short last batch counts less', async () => {
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mse'] });
+    const { x, y } = regressionData(5);
+    // The mse metric is the mean over samples whatever the batches; so is the loss.
+    const whole = await model.evaluate(x, y, { batchSize: 5, verbose: 0 });
+    const split = await model.evaluate(x, y, { batchSize: 2, verbose: 0 });
+    expect(whole.loss).toBeCloseTo(whole.mse, 5);
+    expect(split.loss).toBeCloseTo(whole.mse, 5);
+    expect(split.mse).toBeCloseTo(whole.mse, 5);
+  });
+
+  it('trainable: false given to a model freezes all its weights, as does setting it later', async () => {
+    const inputs = Input({ shape: [3] });
+    const frozen = new Model({ inputs, outputs: new layers.Dense({ units: 2 }).apply(inputs), trainable: false });
+    expect(frozen.trainableWeights).toEqual([]);
+    expect(frozen.nonTrainableWeights.length).toBe(2);
+    expect(frozen.summary()).toMatch(/Trainable params: 0 /);
+    frozen.compile({ optimizer: 'sgd', loss: 'mse' });
+    const before = await Promise.all(frozen.getWeights().map(async (w) => Array.from(await w.data())));
+    const { x } = regressionData(8);
+    await frozen.fit(x, ops.zeros([8, 2]), { epochs: 1, verbose: 0 });
+    expect(await Promise.all(frozen.getWeights().map(async (w) => Array.from(await w.data())))).toEqual(before);
+    frozen.trainable = true;
+    expect(frozen.trainableWeights.length).toBe(2);
+  });
+
   it('the Keras 3 training-step style: computeLoss and a loop over this.metrics', async () => {
     class Keras3Style extends Model {
       override trainStep([x, y]: StepData) {
