@@ -1,8 +1,10 @@
 // EarlyStopping: stop training when a monitored quantity stops improving, optionally restoring
-// the weights of the best epoch (kept as tensors that share the old storage: no copy).
+// the weights of the best epoch at the end of training (kept as tensors that share the old
+// storage: no copy), as Keras 3's EarlyStopping.
 
 import type { Tensor } from '../tensor/tensor';
 import { Callback, type Logs } from './callback';
+import { resolveMonitorMode, type MonitorMode } from './monitor';
 
 export interface EarlyStoppingArgs {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -11,11 +13,14 @@ export interface EarlyStoppingArgs {
   minDelta?: number;
   /** Epochs without improvement before stopping (default 0). */
   patience?: number;
-  /** 'min', 'max', or 'auto' (max for names containing 'acc' or 'auc', else min). */
-  mode?: 'auto' | 'min' | 'max';
+  /**
+   * 'min', 'max', or 'auto' (default): min for losses, else the direction of the compiled metric
+   * of that name (max for accuracy, precision, recall, AUC); an error when neither tells.
+   */
+  mode?: MonitorMode;
   /** Value the quantity must beat before patience counts (optional). */
   baseline?: number;
-  /** Put back the weights of the best epoch when training stops (default false). */
+  /** Put back the weights of the best epoch when training ends (default false). */
   restoreBestWeights?: boolean;
   /** Epochs to wait before monitoring starts (default 0). */
   startFromEpoch?: number;
@@ -30,15 +35,17 @@ export class EarlyStopping extends Callback {
   readonly monitor: string;
   readonly minDelta: number;
   readonly patience: number;
-  readonly mode: 'min' | 'max';
+  readonly mode: MonitorMode;
   readonly baseline?: number;
   readonly restoreBestWeights: boolean;
   readonly startFromEpoch: number;
   /** Epoch at which training was stopped, or 0. */
   stoppedEpoch = 0;
   bestEpoch = 0;
-  private best = Infinity;
+  private best: number | null = null;
   private wait = 0;
+  /** The mode resolved for the compiled model at the start of training. */
+  private resolved: 'min' | 'max' = 'min';
   private bestWeights: Tensor[] | null = null;
 
   constructor({ monitor = 'val_loss', minDelta = 0, patience = 0, mode = 'auto', baseline, restoreBestWeights = false, startFromEpoch = 0 }: EarlyStoppingArgs = {}) {
@@ -46,17 +53,26 @@ export class EarlyStopping extends Callback {
     this.monitor = monitor;
     this.minDelta = Math.abs(minDelta);
     this.patience = patience;
-    this.mode = mode === 'auto' ? (/acc|auc/.test(monitor) ? 'max' : 'min') : mode;
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`EarlyStopping: invalid mode ${JSON.stringify(mode)}. Expected one of 'auto', 'min', 'max'.`);
+    this.mode = mode;
     this.baseline = baseline;
     this.restoreBestWeights = restoreBestWeights;
     this.startFromEpoch = startFromEpoch;
   }
 
   override onTrainBegin(): void {
+    const resolved = resolveMonitorMode(this.model, this.monitor, this.mode);
+    if (!resolved) {
+      throw new Error(
+        `EarlyStopping: cannot tell whether '${this.monitor}' should be maximized or minimized (it is neither a loss nor a compiled metric with a direction). ` +
+          "Pass mode: 'max' or mode: 'min'.",
+      );
+    }
+    this.resolved = resolved;
     this.wait = 0;
     this.stoppedEpoch = 0;
     this.bestEpoch = 0;
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.best = null;
     this.releaseBest();
   }
 
@@ -67,6 +83,11 @@ export class EarlyStopping extends Callback {
       return;
     }
     if (epoch < this.startFromEpoch) return;
+    // Until an epoch improves, the weights of the first monitored epoch are the best (as Keras).
+    if (this.restoreBestWeights && !this.bestWeights) {
+      this.bestWeights = this.model.getWeights();
+      this.bestEpoch = epoch;
+    }
     this.wait++;
     if (this.improves(current, this.best)) {
       this.best = current;
@@ -85,12 +106,13 @@ export class EarlyStopping extends Callback {
   }
 
   override onTrainEnd(): void {
-    if (this.restoreBestWeights && this.bestWeights && this.stoppedEpoch > 0) this.model.setWeights(this.bestWeights);
+    if (this.restoreBestWeights && this.bestWeights) this.model.setWeights(this.bestWeights);
     this.releaseBest();
   }
 
-  private improves(value: number, reference: number): boolean {
-    return this.mode === 'min' ? value < reference - this.minDelta : value > reference + this.minDelta;
+  private improves(value: number, reference: number | null): boolean {
+    if (reference === null) return true;
+    return this.resolved === 'min' ? value < reference - this.minDelta : value > reference + this.minDelta;
   }
 
   private releaseBest(): void {

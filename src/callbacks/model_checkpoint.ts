@@ -4,6 +4,7 @@
 
 import type { IOHandler, IOTarget } from '../io/handlers';
 import { Callback, type Logs } from './callback';
+import { guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
 
 export interface ModelCheckpointArgs {
   /**
@@ -17,8 +18,11 @@ export interface ModelCheckpointArgs {
   saveBestOnly?: boolean;
   /** Save only the weights (model.saveWeights) instead of the whole model (default false). */
   saveWeightsOnly?: boolean;
-  /** 'min', 'max', or 'auto' (max for names containing 'acc' or 'auc', else min). */
-  mode?: 'auto' | 'min' | 'max';
+  /**
+   * 'min', 'max', or 'auto' (default): min for losses, else the direction of the compiled metric
+   * of that name; for other names max when they contain 'acc' or 'auc', else min.
+   */
+  mode?: MonitorMode;
   /** With saveBestOnly: the value to beat before the first save (default none). */
   initialValueThreshold?: number;
   /** 1 prints a line per save. */
@@ -36,10 +40,12 @@ export class ModelCheckpoint extends Callback {
   readonly monitor: string;
   readonly saveBestOnly: boolean;
   readonly saveWeightsOnly: boolean;
-  readonly mode: 'min' | 'max';
+  readonly mode: MonitorMode;
   readonly verbose: 0 | 1;
-  /** The best monitored value so far (with saveBestOnly). */
-  best: number;
+  /** The best monitored value so far (with saveBestOnly; from the first training, or initialValueThreshold). */
+  best: number | null;
+  /** The mode resolved for the compiled model at the start of training. */
+  private resolved: 'min' | 'max' = 'min';
   /** Where the last save went (the filled-in URL or the handler), or null before the first. */
   lastSaved: IOTarget | null = null;
   /** 0-based epoch of the last save, or -1. */
@@ -53,9 +59,13 @@ export class ModelCheckpoint extends Callback {
     this.monitor = monitor;
     this.saveBestOnly = saveBestOnly;
     this.saveWeightsOnly = saveWeightsOnly;
-    this.mode = mode === 'auto' ? (/acc|auc/.test(monitor) ? 'max' : 'min') : mode;
+    this.mode = mode;
     this.verbose = verbose;
-    this.best = initialValueThreshold ?? (this.mode === 'min' ? Infinity : -Infinity);
+    this.best = initialValueThreshold ?? null;
+  }
+
+  override onTrainBegin(): void {
+    this.resolved = resolveMonitorMode(this.model, this.monitor, this.mode) ?? guessMonitorMode(this.monitor);
   }
 
   override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
@@ -65,7 +75,7 @@ export class ModelCheckpoint extends Callback {
         console.warn(`ModelCheckpoint: can save best model only with '${this.monitor}' available in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`);
         return;
       }
-      const improved = this.mode === 'min' ? current < this.best : current > this.best;
+      const improved = this.best === null || (this.resolved === 'min' ? current < this.best : current > this.best);
       if (!improved) return;
       this.best = current;
     }

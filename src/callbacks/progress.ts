@@ -1,4 +1,4 @@
-// Keras-style progress printed in Node when the `verbose` of fit, evaluate or predict is 1:
+// Keras-style progress printed in Node when the `verbose` of fit, evaluate or predict is 1 or 2:
 //   Epoch 1/5
 //   32/32 - 1s - 31ms/step - accuracy: 0.8125 - loss: 0.4410
 // One line per epoch (fit), evaluation (evaluate; fit's validation is in the epoch's line) or

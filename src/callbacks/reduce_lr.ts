@@ -1,13 +1,19 @@
-// ReduceLROnPlateau: lower the optimizer's learning rate when a monitored quantity stops improving.
+// ReduceLROnPlateau: lower the optimizer's learning rate when a monitored quantity stops improving,
+// and log the learning rate of each epoch ('learning_rate', as Keras).
 
 import { Callback, type Logs } from './callback';
+import { guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
 
 export interface ReduceLROnPlateauArgs {
   monitor?: string;
   /** Multiplier applied to the learning rate (default 0.1). */
   factor?: number;
   patience?: number;
-  mode?: 'auto' | 'min' | 'max';
+  /**
+   * 'min', 'max', or 'auto' (default): min for losses, else the direction of the compiled metric
+   * of that name; for other names max when they contain 'acc' or 'auc', else min.
+   */
+  mode?: MonitorMode;
   minDelta?: number;
   /** Epochs to wait after a reduction (default 0). */
   cooldown?: number;
@@ -22,13 +28,15 @@ export class ReduceLROnPlateau extends Callback {
   readonly monitor: string;
   readonly factor: number;
   readonly patience: number;
-  readonly mode: 'min' | 'max';
+  readonly mode: MonitorMode;
   readonly minDelta: number;
   readonly cooldown: number;
   readonly minLr: number;
   private best = Infinity;
   private wait = 0;
   private cooldownLeft = 0;
+  /** The mode resolved for the compiled model at the start of training. */
+  private resolved: 'min' | 'max' = 'min';
 
   constructor({ monitor = 'val_loss', factor = 0.1, patience = 10, mode = 'auto', minDelta = 1e-4, cooldown = 0, minLr = 0 }: ReduceLROnPlateauArgs = {}) {
     super();
@@ -36,26 +44,29 @@ export class ReduceLROnPlateau extends Callback {
     this.monitor = monitor;
     this.factor = factor;
     this.patience = patience;
-    this.mode = mode === 'auto' ? (/acc|auc/.test(monitor) ? 'max' : 'min') : mode;
+    this.mode = mode;
     this.minDelta = minDelta;
     this.cooldown = cooldown;
     this.minLr = minLr;
   }
 
   override onTrainBegin(): void {
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.resolved = resolveMonitorMode(this.model, this.monitor, this.mode) ?? guessMonitorMode(this.monitor);
+    this.best = this.resolved === 'min' ? Infinity : -Infinity;
     this.wait = 0;
     this.cooldownLeft = 0;
   }
 
   override onEpochEnd(_epoch: number, logs: Logs = {}): void {
+    const optimizer = this.model.optimizer;
+    if (typeof optimizer.learningRate === 'number') logs.learning_rate = optimizer.learningRate;
     const current = logs[this.monitor];
     if (current === undefined) return;
     if (this.cooldownLeft > 0) {
       this.cooldownLeft--;
       this.wait = 0;
     }
-    const better = this.mode === 'min' ? current < this.best - this.minDelta : current > this.best + this.minDelta;
+    const better = this.resolved === 'min' ? current < this.best - this.minDelta : current > this.best + this.minDelta;
     if (better) {
       this.best = current;
       this.wait = 0;
@@ -63,14 +74,15 @@ export class ReduceLROnPlateau extends Callback {
     }
     if (this.cooldownLeft > 0) return;
     if (++this.wait >= this.patience) {
-      const optimizer = this.model.optimizer;
       if (typeof optimizer.learningRate !== 'number') {
         throw new Error('ReduceLROnPlateau: the optimizer uses a learning-rate schedule; it can only lower a fixed learning rate.');
       }
-      const next = Math.max(optimizer.learningRate * this.factor, this.minLr);
-      if (next < optimizer.learningRate) optimizer.learningRate = next;
-      this.cooldownLeft = this.cooldown;
-      this.wait = 0;
+      // At minLr already, nothing changes and the wait goes on (as Keras).
+      if (optimizer.learningRate > this.minLr) {
+        optimizer.learningRate = Math.max(optimizer.learningRate * this.factor, this.minLr);
+        this.cooldownLeft = this.cooldown;
+        this.wait = 0;
+      }
     }
   }
 }

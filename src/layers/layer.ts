@@ -28,7 +28,6 @@ export interface LayerArgs {
 export interface CallArgs {
   /** Training mode (Dropout, BatchNormalization); inherited by nested layer calls. */
   training?: boolean;
-  mask?: Tensor | null;
 }
 
 /** What a layer expects of its input, checked before any GPU work. */

@@ -113,6 +113,7 @@ const ACCURACY_FUNCTIONS: Record<AccuracyKind, MetricFunction> = {
  * await m.result().data();   // [0.5]
  */
 export class Accuracy extends MeanMetricWrapper {
+  override direction = 'up' as const;
   private resolvedKind: AccuracyKind | null = null;
 
   constructor(options: { name?: string } = {}) {
@@ -150,6 +151,7 @@ function unresolved(): Tensor {
  * await m.result().data();   // [0.75]
  */
 export class BinaryAccuracy extends MeanMetricWrapper {
+  override direction = 'up' as const;
   readonly threshold: number;
 
   constructor(options: { name?: string; threshold?: number } = {}) {
@@ -175,6 +177,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
  * await m.result().data();   // [0.5]
  */
 export class CategoricalAccuracy extends MeanMetricWrapper {
+  override direction = 'up' as const;
   constructor(options: { name?: string } = {}) {
     super(categoricalAccuracy, { name: options.name ?? 'categorical_accuracy' });
   }
@@ -193,6 +196,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
  * await m.result().data();   // [0.5]
  */
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
+  override direction = 'up' as const;
   constructor(options: { name?: string } = {}) {
     super(sparseCategoricalAccuracy, { name: options.name ?? 'sparse_categorical_accuracy' });
   }
@@ -211,6 +215,7 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
  * await m.result().data();   // [0.5]
  */
 export class TopKCategoricalAccuracy extends MeanMetricWrapper {
+  override direction = 'up' as const;
   readonly k: number;
 
   constructor(options: { name?: string; k?: number } = {}) {
@@ -234,6 +239,7 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
  * await m.result().data();   // [0.5]
  */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
+  override direction = 'up' as const;
   readonly k: number;
 
   constructor(options: { name?: string; k?: number } = {}) {

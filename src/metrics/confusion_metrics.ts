@@ -72,6 +72,7 @@ export interface PrecisionRecallOptions {
 
 /** Precision and Recall: counts per threshold, a scalar result for one threshold. */
 abstract class ThresholdMetric extends Metric {
+  override direction = 'up' as const;
   readonly thresholds: readonly number[];
   readonly classId: number | undefined;
   /** The thresholds as a [thresholds, 1] column, or a number when there is one. */
@@ -205,6 +206,7 @@ const SUMMATION_METHODS: readonly AUCSummationMethod[] = ['interpolation', 'mino
  * await m.result().data();   // [0.75]
  */
 export class AUC extends Metric {
+  override direction = 'up' as const;
   readonly numThresholds: number;
   readonly curve = 'ROC' as const;
   readonly summationMethod: AUCSummationMethod;

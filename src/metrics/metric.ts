@@ -40,6 +40,11 @@ export interface MetricConfig {
 export abstract class Metric<Inputs extends unknown[] = [yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight]> {
   /** The name training logs use ('accuracy', 'mae', ...). */
   name: string;
+  /**
+   * Which way the metric improves ('up' for accuracy, 'down' for an error), or null when unknown:
+   * the callbacks' `mode: 'auto'` follows it (Keras's `_direction`).
+   */
+  direction: 'up' | 'down' | null = null;
   /** The dtype of the state and of the result. */
   readonly dtype: DType = 'float32';
   private readonly state: { variable: Variable; initialValue: number }[] = [];

@@ -47,6 +47,7 @@ export const mse = meanSquaredError;
  * await m.result().data();   // [0.25]
  */
 export class MeanAbsoluteError extends MeanMetricWrapper {
+  override direction = 'down' as const;
   constructor(options: { name?: string } = {}) {
     super(meanAbsoluteError, { name: options.name ?? 'mean_absolute_error' });
   }
@@ -65,6 +66,7 @@ export class MeanAbsoluteError extends MeanMetricWrapper {
  * await m.result().data();   // [0.25]
  */
 export class MeanSquaredError extends MeanMetricWrapper {
+  override direction = 'down' as const;
   constructor(options: { name?: string } = {}) {
     super(meanSquaredError, { name: options.name ?? 'mean_squared_error' });
   }
@@ -84,6 +86,7 @@ export class MeanSquaredError extends MeanMetricWrapper {
  * await m.result().data();   // [0.5]
  */
 export class RootMeanSquaredError extends MeanBase<[yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight]> {
+  override direction = 'down' as const;
   constructor(options: { name?: string } = {}) {
     super(options.name ?? 'root_mean_squared_error');
   }

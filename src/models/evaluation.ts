@@ -87,9 +87,9 @@ export async function runPredict(model: Model, x: DataInput, options: PredictOpt
   }
 }
 
-/** The callbacks of an evaluate or predict call, a progress line first when `verbose` is 1, set up for this model. */
-function withCallbacks(model: Model, verbose: 0 | 1, userCallbacks: Callback[] | undefined, params: Record<string, unknown>): Callback[] {
-  const callbacks = [...(verbose === 1 ? [new ProgressBar()] : []), ...(userCallbacks ?? [])];
+/** The callbacks of an evaluate or predict call, a progress line first when `verbose` is 1 or 2, set up for this model. */
+function withCallbacks(model: Model, verbose: 0 | 1 | 2, userCallbacks: Callback[] | undefined, params: Record<string, unknown>): Callback[] {
+  const callbacks = [...(verbose > 0 ? [new ProgressBar()] : []), ...(userCallbacks ?? [])];
   for (const cb of callbacks) {
     cb.setModel(model);
     cb.setParams({ ...params, verbose });

@@ -55,8 +55,8 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** A weight per sample, multiplied into the loss and the weighted metrics (Keras's sample_weight). */
   sampleWeight?: DataInput;
-  /** 1 prints a Keras-style line with the results (Node); 0 is silent. Default 1 in Node, 0 in browsers. */
-  verbose?: 0 | 1;
+  /** 1 (or 2) prints a Keras-style line with the results (Node); 0 is silent. Default 1 in Node, 0 in browsers. */
+  verbose?: 0 | 1 | 2;
   /** Their test hooks (onTestBegin, onTestBatchEnd, ...) are called. */
   callbacks?: Callback[];
 }
@@ -69,8 +69,8 @@ export interface BatchWeighting {
 
 export interface PredictOptions {
   batchSize?: number;
-  /** 1 prints a Keras-style line when done (Node); default 0, as in TF.js. */
-  verbose?: 0 | 1;
+  /** 1 (or 2) prints a Keras-style line when done (Node); default 0, as in TF.js. */
+  verbose?: 0 | 1 | 2;
   /** Their predict hooks (onPredictBegin, onPredictBatchEnd, ...) are called. */
   callbacks?: Callback[];
 }

@@ -3,7 +3,7 @@
 // eagerly, replayed from a trace once it repeats (step_capture.ts), logs read back once per epoch
 // (per batch only for callbacks that ask), validation, callbacks and yielding to the event loop.
 
-import { History, type Callback } from '../callbacks/callback';
+import { History, type Callback, type Logs } from '../callbacks/callback';
 import { ProgressBar } from '../callbacks/progress';
 import { fromTypedArray } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
@@ -40,8 +40,8 @@ export interface FitOptions {
   /** Shuffle the training samples every epoch (default true). */
   shuffle?: boolean;
   callbacks?: Callback[];
-  /** 1 prints Keras-style progress (Node); 0 is silent. Default 1 in Node, 0 in browsers. */
-  verbose?: 0 | 1;
+  /** 1 (or 2) prints a Keras-style line per epoch (Node); 0 is silent. Default 1 in Node, 0 in browsers. */
+  verbose?: 0 | 1 | 2;
   initialEpoch?: number;
   /**
    * Give the event loop a turn every this many milliseconds, so a page stays responsive
@@ -112,7 +112,8 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     }
 
     const history = new History();
-    const callbacks: Callback[] = [history, ...(verbose === 1 ? [new ProgressBar()] : []), ...(options.callbacks ?? [])];
+    // As in Keras, History comes last: it records what the other callbacks added to the logs.
+    const callbacks: Callback[] = [...(verbose > 0 ? [new ProgressBar()] : []), ...(options.callbacks ?? []), history];
     const steps = Math.ceil(count / batchSize);
     for (const cb of callbacks) {
       cb.setModel(model);
@@ -126,6 +127,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     const compiler = model.runEagerly ? null : model.compiledSteps();
     const program = stepProgram(trainX, trainY, trainW);
     for (const cb of callbacks) await cb.onTrainBegin({});
+    let lastEpochLogs: Logs = {};
     let lastYield = now();
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       model.resetMetrics();
@@ -170,12 +172,13 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
         }
         for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
+        lastEpochLogs = epochLogs;
       } finally {
         disposeLogs(logs);
         nonFinite.endEpoch();
       }
     }
-    for (const cb of callbacks) await cb.onTrainEnd({});
+    for (const cb of callbacks) await cb.onTrainEnd(lastEpochLogs);
     return history;
   } finally {
     for (const t of owned) t.dispose();

@@ -2,7 +2,7 @@
 // EarlyStopping({ restoreBestWeights: true }) putting back the weights of the best epoch.
 
 import { describe, expect, it, vi } from 'vitest';
-import { EarlyStopping, LambdaCallback, Sequential, layers, ops, type Model } from '../../src/node';
+import { EarlyStopping, LambdaCallback, ReduceLROnPlateau, Sequential, layers, ops, type Model } from '../../src/node';
 import { ModelCheckpoint } from '../../src/callbacks/index';
 import { listModels, loadModel, memoryHandler, removeModel } from '../../src/io/index';
 import { useWebGPU } from '../helpers';
@@ -90,7 +90,7 @@ describe('EarlyStopping({ restoreBestWeights: true })', () => {
     const xs = x();
     const snapshots: number[][][] = [];
     const record = new LambdaCallback({ onEpochEnd: async () => void snapshots.push(await weights(m)) });
-    const stopper = new EarlyStopping({ monitor: 'score', patience: 2, restoreBestWeights: true });
+    const stopper = new EarlyStopping({ monitor: 'score', mode: 'min', patience: 2, restoreBestWeights: true });
     const history = await m.fit(xs, xs.sum(-1, true), { epochs: 10, verbose: 0, callbacks: [scripted('score', [3, 1, 2, 4, 5, 0, 0, 0, 0, 0]), record, stopper] });
     expect(history.epoch).toEqual([0, 1, 2, 3]);
     expect(stopper.bestEpoch).toBe(1);
@@ -104,7 +104,57 @@ describe('EarlyStopping({ restoreBestWeights: true })', () => {
     const xs = x();
     const snapshots: number[][][] = [];
     const record = new LambdaCallback({ onEpochEnd: async () => void snapshots.push(await weights(m)) });
-    await m.fit(xs, xs.sum(-1, true), { epochs: 10, verbose: 0, callbacks: [scripted('score', [3, 1, 2, 4, 5]), record, new EarlyStopping({ monitor: 'score', patience: 2 })] });
+    await m.fit(xs, xs.sum(-1, true), { epochs: 10, verbose: 0, callbacks: [scripted('score', [3, 1, 2, 4, 5]), record, new EarlyStopping({ monitor: 'score', mode: 'min', patience: 2 })] });
     expect(await weights(m)).toEqual(snapshots.at(-1));
+  });
+});
+
+describe("callbacks' mode 'auto', and what they log", () => {
+  it("follows the compiled metric's direction: val_precision is maximized, val_mae minimized; an unknown name is an error for EarlyStopping", async () => {
+    const m = new Sequential();
+    m.add(new layers.Dense({ units: 1, inputShape: [2], activation: 'sigmoid' }));
+    m.compile({ optimizer: 'sgd', loss: 'binary_crossentropy', metrics: ['precision', 'mae'] });
+    const xs = x();
+    const ys = ops.cast(ops.greater(xs.sum(-1, true), 1), 'float32');
+    // A scripted val_precision that rises then falls: maximizing keeps the best at epoch 2.
+    const byPrecision = new EarlyStopping({ monitor: 'val_precision', patience: 1 });
+    await m.fit(xs, ys, { epochs: 6, verbose: 0, callbacks: [scripted('val_precision', [0.1, 0.5, 0.9, 0.2, 0.1, 0.1]), byPrecision] });
+    expect(byPrecision.bestEpoch).toBe(2);
+    const byError = new EarlyStopping({ monitor: 'val_mae', patience: 1 });
+    await m.fit(xs, ys, { epochs: 6, verbose: 0, callbacks: [scripted('val_mae', [0.9, 0.5, 0.1, 0.4, 0.6, 0.6]), byError] });
+    expect(byError.bestEpoch).toBe(2);
+    const best = new ModelCheckpoint({ filepath: 'memory://auto-precision', monitor: 'val_precision', saveBestOnly: true });
+    await m.fit(xs, ys, { epochs: 4, verbose: 0, callbacks: [scripted('val_precision', [0.1, 0.5, 0.9, 0.2]), best] });
+    expect(best.lastSavedEpoch).toBe(2);
+    await removeModel('memory://auto-precision');
+    await expect(m.fit(xs, ys, { epochs: 1, verbose: 0, callbacks: [new EarlyStopping({ monitor: 'score' })] })).rejects.toThrow(/cannot tell whether 'score' should be maximized or minimized.*mode: 'max' or mode: 'min'/);
+  });
+
+  it('EarlyStopping restores the best weights at the end of training even when it did not stop (Keras 3)', async () => {
+    const m = model();
+    const xs = x();
+    const snapshots: number[][][] = [];
+    const record = new LambdaCallback({ onEpochEnd: async () => void snapshots.push(await weights(m)) });
+    const stopper = new EarlyStopping({ monitor: 'score', mode: 'min', patience: 5, restoreBestWeights: true });
+    await m.fit(xs, xs.sum(-1, true), { epochs: 4, verbose: 0, callbacks: [scripted('score', [3, 1, 2, 2.5]), record, stopper] });
+    expect(stopper.stoppedEpoch).toBe(0);
+    expect(await weights(m)).toEqual(snapshots[1]);
+  });
+
+  it('ReduceLROnPlateau logs learning_rate into History; onTrainEnd receives the last epoch logs', async () => {
+    const m = model();
+    const xs = x();
+    let trainEndLogs: Record<string, number> = {};
+    const end = new LambdaCallback({ onTrainEnd: (logs) => void (trainEndLogs = logs) });
+    const history = await m.fit(xs, xs.sum(-1, true), {
+      epochs: 4,
+      verbose: 0,
+      callbacks: [scripted('flat', [1, 1, 1, 1]), new ReduceLROnPlateau({ monitor: 'flat', mode: 'min', factor: 0.5, patience: 1 }), end],
+    });
+    // Each epoch logs the rate it trained with: the first plateau ends after epoch 1.
+    expect(history.history.learning_rate).toEqual([0.001, 0.001, 0.0005, 0.00025]);
+    expect(m.optimizer.learningRate).toBe(0.000125);
+    expect(trainEndLogs.loss).toBe(history.history.loss[3]);
+    expect(trainEndLogs.learning_rate).toBe(0.00025);
   });
 });

@@ -213,7 +213,7 @@ describe('callbacks', () => {
     let calls = 0;
     // A fake monitored value: improves for two epochs, then worsens.
     const fake = new LambdaCallback({ onEpochEnd: (_e, logs: Logs) => void (logs.score = [3, 2, 1, 5, 6, 7, 8][calls++]) });
-    const stopper = new EarlyStopping({ monitor: 'score', patience: 2, restoreBestWeights: true });
+    const stopper = new EarlyStopping({ monitor: 'score', mode: 'min', patience: 2, restoreBestWeights: true });
     let bestWeights: Float32Array[] = [];
     const snapshot = new LambdaCallback({
       onEpochEnd: async (epoch) => {
@@ -290,7 +290,7 @@ describe('callbacks of evaluate, predict and fit\'s validation', () => {
     expect(lines[1]).toMatch(/^3\/3 - \d+s - \d+ms\/step - loss: \d+\.\d{4} - val_loss: \d+\.\d{4}$/);
   });
 
-  it('evaluate prints one Keras-style line when verbose is 1; predict calls the predict hooks', async () => {
+  it('evaluate prints one Keras-style line when verbose is 1 or 2; predict calls the predict hooks', async () => {
     const model = smallModel();
     model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
     const { x, y } = regressionData(20);
@@ -300,11 +300,13 @@ describe('callbacks of evaluate, predict and fit\'s validation', () => {
     try {
       await model.evaluate(x, y, { batchSize: 8, verbose: 1 });
       await model.evaluate(x, y, { batchSize: 8, verbose: 0 });
+      await model.evaluate(x, y, { batchSize: 8, verbose: 2 });
     } finally {
       console.log = log;
     }
-    expect(printed.length).toBe(1);
+    expect(printed.length).toBe(2);
     expect(printed[0]).toMatch(/^3\/3 - \d+s - \d+ms\/step - loss: \d+\.\d{4} - mae: \d+\.\d{4}$/);
+    expect(printed[1].replace(/\d+ms/, '')).toBe(printed[0].replace(/\d+ms/, ''));
 
     const events: string[] = [];
     const cb = new LambdaCallback({
