@@ -1,34 +1,38 @@
 // What `compile()` makes of its loss and metrics arguments: the compiled loss (one loss per output,
-// weighted, plus regularization terms) and the compiled metrics (per output), as Keras's
-// compile_utils does.
+// weighted, plus regularization terms, with a loss tracker per output of a multi-output model) and
+// the compiled metrics (per output), as Keras's compile_utils does. An argument is one entry for
+// every output, a list by output position or a record by output name; a list of the wrong length
+// or a name that is not an output is an error at compile time.
 
 import type { Tensor } from '../tensor/tensor';
 import { getLoss, type Loss, type LossIdentifier } from '../losses/index';
-import { getMetric, type Metric, type MetricIdentifier } from '../metrics/index';
+import { getMetric, Mean, type Metric, type MetricIdentifier } from '../metrics/index';
 
 export type LossSpec = LossIdentifier | LossIdentifier[] | Record<string, LossIdentifier>;
-export type MetricSpec = MetricIdentifier[] | Record<string, MetricIdentifier | MetricIdentifier[]>;
+/**
+ * A list of metrics (for every output), a list of lists (one per output, as Keras 3), or a record
+ * by output name.
+ */
+export type MetricSpec = MetricIdentifier[] | MetricIdentifier[][] | Record<string, MetricIdentifier | MetricIdentifier[]>;
 
 /** Losses of each output, with their weights. */
 export class CompiledLoss {
   readonly losses: Loss[];
   readonly weights: number[];
+  /** Each output's weighted loss over the epoch, logged as '<output>_loss' (several outputs only). */
+  readonly trackers: Mean[];
 
   constructor(spec: LossSpec, lossWeights: number[] | Record<string, number> | undefined, outputNames: string[]) {
-    const perOutput = (value: unknown, name: string, index: number): unknown => {
-      if (Array.isArray(value)) return value[index];
-      if (value && typeof value === 'object' && !('apply' in value) && !(typeof value === 'function')) return (value as Record<string, unknown>)[name];
-      return value;
-    };
-    this.losses = outputNames.map((name, i) => {
-      const id = perOutput(spec, name, i) as LossIdentifier | undefined;
-      if (id === undefined) throw new Error(`compile: no loss given for output '${name}' (output ${i}).`);
-      return getLoss(id);
+    const losses = perOutput('loss', spec, outputNames, (v) => !('apply' in v) && !('className' in v));
+    this.losses = losses.map((id, i) => {
+      if (id === undefined) throw new Error(`compile: no loss given for output '${outputNames[i]}' (output ${i}).`);
+      return getLoss(id as LossIdentifier);
     });
-    this.weights = outputNames.map((name, i) => (lossWeights === undefined ? 1 : ((perOutput(lossWeights, name, i) as number | undefined) ?? 1)));
+    this.weights = lossWeights === undefined ? outputNames.map(() => 1) : perOutput('lossWeights', lossWeights, outputNames, () => true).map((w) => (w as number | undefined) ?? 1);
+    this.trackers = outputNames.length > 1 ? outputNames.map((name) => new Mean({ name: `${name}_loss` })) : [];
   }
 
-  /** The weighted sum of every output's reduced loss. */
+  /** The weighted sum of every output's reduced loss; each output's tracker takes its part. */
   compute(yTrue: Tensor[], yPred: Tensor[], sampleWeight?: Tensor): Tensor {
     if (yTrue.length !== yPred.length) {
       throw new Error(`loss: the model has ${yPred.length} output(s) but ${yTrue.length} target(s) were given.`);
@@ -37,10 +41,30 @@ export class CompiledLoss {
     this.losses.forEach((loss, i) => {
       const value = loss.apply(yTrue[i], yPred[i], sampleWeight);
       const weighted = this.weights[i] === 1 ? value : value.mul(this.weights[i]);
+      this.trackers[i]?.updateState(weighted, yPred[i].shape[0] ?? 1);
       total = total ? total.add(weighted) : weighted;
     });
     return total!;
   }
+}
+
+/**
+ * The entry of each output from a compile() argument: a list by position (as many entries as
+ * outputs), a record by output name (`isRecord` tells a record from one entry in object form), or
+ * one entry for every output.
+ */
+function perOutput(arg: string, spec: unknown, outputNames: string[], isRecord: (value: object) => boolean): unknown[] {
+  const names = outputNames.map((n) => `'${n}'`).join(', ');
+  if (Array.isArray(spec)) {
+    if (spec.length !== outputNames.length) throw new Error(`compile: ${arg} is a list of ${spec.length} entries, one per output, but the model has ${outputNames.length} output(s) (${names}).`);
+    return spec;
+  }
+  if (spec !== null && typeof spec === 'object' && Object.getPrototypeOf(spec) === Object.prototype && isRecord(spec)) {
+    const record = spec as Record<string, unknown>;
+    for (const key of Object.keys(record)) if (!outputNames.includes(key)) throw new Error(`compile: ${arg} names output '${key}', but the model's output names are ${names}.`);
+    return outputNames.map((name) => record[name]);
+  }
+  return outputNames.map(() => spec);
 }
 
 /**
@@ -55,8 +79,13 @@ export class CompiledMetrics {
   private readonly weightedByOutput: Metric[][];
 
   constructor(spec: MetricSpec | undefined, weightedSpec: MetricSpec | undefined, outputNames: string[]) {
-    this.byOutput = metricsByOutput(spec, outputNames);
-    this.weightedByOutput = metricsByOutput(weightedSpec, outputNames);
+    this.byOutput = metricsByOutput('metrics', spec, outputNames);
+    try {
+      this.weightedByOutput = metricsByOutput('weightedMetrics', weightedSpec, outputNames);
+    } catch (e) {
+      for (const m of this.byOutput.flat()) m.dispose();
+      throw e;
+    }
     const unweightedNames = new Set(this.byOutput.flat().map((m) => m.name));
     for (const m of this.weightedByOutput.flat()) if (unweightedNames.has(m.name)) m.name = `weighted_${m.name}`;
     this.metrics.push(...this.byOutput.flat(), ...this.weightedByOutput.flat());
@@ -78,13 +107,30 @@ export class CompiledMetrics {
   }
 }
 
-function metricsByOutput(spec: MetricSpec | undefined, outputNames: string[]): Metric[][] {
-  return outputNames.map((name) => {
-    const ids = spec === undefined ? [] : Array.isArray(spec) ? spec : ([] as MetricIdentifier[]).concat(spec[name] ?? []);
-    return ids.map((id) => {
-      const metric = getMetric(id);
-      if (outputNames.length > 1) metric.name = `${name}_${metric.name}`;
-      return metric;
-    });
-  });
+/**
+ * The metrics of each output: a flat list applies to every output (as tf.keras and TF.js), a list
+ * of lists gives each output its own (as Keras 3), a record names outputs. Metrics made before a
+ * bad entry are freed.
+ */
+function metricsByOutput(arg: string, spec: MetricSpec | undefined, outputNames: string[]): Metric[][] {
+  if (spec === undefined) return outputNames.map(() => []);
+  const nested = Array.isArray(spec) && spec.some((entry) => Array.isArray(entry));
+  if (Array.isArray(spec) && nested && !spec.every((entry) => Array.isArray(entry))) {
+    throw new Error(`compile: ${arg} mixes metrics and lists of metrics; give a list of metrics (for every output) or one list per output.`);
+  }
+  const ids = Array.isArray(spec) && !nested ? outputNames.map(() => spec) : perOutput(arg, spec, outputNames, () => true);
+  const made: Metric[] = [];
+  try {
+    return ids.map((entry, i) =>
+      ([] as MetricIdentifier[]).concat((entry ?? []) as MetricIdentifier | MetricIdentifier[]).map((id) => {
+        const metric = getMetric(id);
+        made.push(metric);
+        if (outputNames.length > 1) metric.name = `${outputNames[i]}_${metric.name}`;
+        return metric;
+      }),
+    );
+  } catch (e) {
+    for (const m of made) m.dispose();
+    throw e;
+  }
 }

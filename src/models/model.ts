@@ -154,11 +154,12 @@ export class Model extends Layer {
   }
 
   /**
-   * The loss tracker and the compiled metrics (Keras's `model.metrics`). Their `updateState`
-   * takes `(loss)` for the tracker named 'loss' and `(yTrue, yPred)` for the others.
+   * The loss tracker, each output's loss tracker ('<output>_loss', several outputs only) and the
+   * compiled metrics (Keras's `model.metrics`). Their `updateState` takes `(loss)` for the loss
+   * trackers and `(yTrue, yPred)` for the others.
    */
   get metrics(): Array<Metric<unknown[]>> {
-    return this.compiledMetrics ? [this.lossTracker, ...this.compiledMetrics.metrics] : [this.lossTracker];
+    return this.compiledMetrics ? [this.lossTracker, ...this.compiledLossTerms!.trackers, ...this.compiledMetrics.metrics] : [this.lossTracker];
   }
 
   get metricsNames(): string[] {
@@ -172,7 +173,13 @@ export class Model extends Layer {
     // Everything is resolved before anything is assigned: a bad name leaves the previous compile intact.
     const resolvedOptimizer = getOptimizer(optimizer);
     const compiled = new CompiledLoss(loss, lossWeights, outputNames);
-    const compiledMetrics = new CompiledMetrics(metrics, weightedMetrics, outputNames);
+    let compiledMetrics: CompiledMetrics;
+    try {
+      compiledMetrics = new CompiledMetrics(metrics, weightedMetrics, outputNames);
+    } catch (e) {
+      for (const tracker of compiled.trackers) tracker.dispose();
+      throw e;
+    }
     this.optimizer = resolvedOptimizer;
     this.runEagerly = runEagerly;
     this.stepCompiler?.dispose();

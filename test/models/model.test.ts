@@ -35,9 +35,22 @@ describe('construction', () => {
     const [y1, y2] = model.apply([tensor([[1, 2]]), tensor([[3, 4, 5]])]) as Tensor[];
     expect(y1.shape).toEqual([1, 1]);
     expect(y2.shape).toEqual([1, 2]);
-    model.compile({ optimizer: 'sgd', loss: ['mse', 'mse'], lossWeights: [1, 0.5] });
+    model.compile({ optimizer: 'sgd', loss: ['mse', 'mse'], lossWeights: [1, 0.5], metrics: [['mae'], ['mse', 'mae']] });
     const logs = await model.trainOnBatch([tensor([[1, 2]]), tensor([[3, 4, 5]])], [tensor([[1]]), tensor([[1, 0]])]);
-    expect(Number.isFinite(logs.loss)).toBe(true);
+    expect(Object.keys(logs).sort()).toEqual(['first_loss', 'first_mae', 'loss', 'second_loss', 'second_mae', 'second_mse']);
+    // Each output's loss is logged with its weight, and they add up to the loss.
+    expect(logs.first_loss + logs.second_loss).toBeCloseTo(logs.loss, 5);
+    expect(logs.first_loss).toBeCloseTo(logs.first_mae ** 2, 4);
+    expect(logs.second_loss).toBeCloseTo(0.5 * logs.second_mse, 5);
+
+    // Arguments that do not fit the outputs are errors at compile time, which keeps the last compile.
+    expect(() => model.compile({ optimizer: 'sgd', loss: ['mse'] })).toThrow(/loss is a list of 1 entries, one per output, but the model has 2 output\(s\) \('first', 'second'\)/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: { first: 'mse', secnd: 'mse' } })).toThrow(/loss names output 'secnd', but the model's output names are 'first', 'second'/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', lossWeights: { frist: 2 } })).toThrow(/lossWeights names output 'frist'/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: { first: ['mae'], third: ['mae'] } })).toThrow(/metrics names output 'third'/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [['mae'], ['mae'], ['mae']] })).toThrow(/metrics is a list of 3 entries/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae', ['mse']] as never })).toThrow(/mixes metrics and lists of metrics/);
+    expect(model.metricsNames).toEqual(['loss', 'first_loss', 'second_loss', 'first_mae', 'second_mse', 'second_mae']);
   });
 
   it('subclassed models with layers made in the constructor and call overridden', async () => {
