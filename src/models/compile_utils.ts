@@ -29,7 +29,7 @@ export class CompiledLoss {
       return getLoss(id as LossIdentifier);
     });
     this.weights = lossWeights === undefined ? outputNames.map(() => 1) : perOutput('lossWeights', lossWeights, outputNames, () => true).map((w) => (w as number | undefined) ?? 1);
-    this.trackers = outputNames.length > 1 ? outputNames.map((name) => new Mean({ name: `${name}_loss` })) : [];
+    this.trackers = outputNames.length > 1 ? outputNames.map((name) => lossTracker(`${name}_loss`)) : [];
   }
 
   /** The weighted sum of every output's reduced loss; each output's tracker takes its part. */
@@ -46,6 +46,13 @@ export class CompiledLoss {
     });
     return total!;
   }
+}
+
+/** A running mean of a loss, which callbacks' mode 'auto' minimizes. */
+export function lossTracker(name: string): Mean {
+  const tracker = new Mean({ name });
+  tracker.direction = 'down';
+  return tracker;
 }
 
 /**

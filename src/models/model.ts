@@ -13,7 +13,7 @@ import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optim
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
-import { CompiledLoss, CompiledMetrics, type LossSpec, type MetricSpec } from './compile_utils';
+import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
 import { checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, toDataset, toSampleWeights, type DataInput } from './data';
 import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
@@ -97,7 +97,7 @@ export class Model extends Layer {
   compiledLoss!: CompiledLossFunction;
   compiledMetrics!: CompiledMetrics;
   /** Tracks the mean loss over the epoch; the first of `metrics`, named 'loss'. */
-  readonly lossTracker: Mean = new Mean({ name: 'loss' });
+  readonly lossTracker: Mean = lossTracker('loss');
   history: History | null = null;
   protected graph: FunctionalGraph | null = null;
   private compiledLossTerms: CompiledLoss | null = null;

@@ -2,7 +2,7 @@
 // EarlyStopping({ restoreBestWeights: true }) putting back the weights of the best epoch.
 
 import { describe, expect, it, vi } from 'vitest';
-import { EarlyStopping, LambdaCallback, ReduceLROnPlateau, Sequential, layers, ops, type Model } from '../../src/node';
+import { EarlyStopping, Input, LambdaCallback, Model, ReduceLROnPlateau, Sequential, layers, ops } from '../../src/node';
 import { ModelCheckpoint } from '../../src/callbacks/index';
 import { listModels, loadModel, memoryHandler, removeModel } from '../../src/io/index';
 import { useWebGPU } from '../helpers';
@@ -127,6 +127,13 @@ describe("callbacks' mode 'auto', and what they log", () => {
     await m.fit(xs, ys, { epochs: 4, verbose: 0, callbacks: [scripted('val_precision', [0.1, 0.5, 0.9, 0.2]), best] });
     expect(best.lastSavedEpoch).toBe(2);
     await removeModel('memory://auto-precision');
+    // A multi-output model's per-output losses are minimized too.
+    const input = Input({ shape: [2] });
+    const twoOutputs = new Model({ inputs: input, outputs: [new layers.Dense({ units: 1, name: 'a' }).apply(input), new layers.Dense({ units: 1, name: 'b' }).apply(input)] });
+    twoOutputs.compile({ optimizer: 'sgd', loss: ['mse', 'mse'] });
+    const byOutputLoss = new EarlyStopping({ monitor: 'a_loss', patience: 1 });
+    await twoOutputs.fit(xs, [ys, ys], { epochs: 5, verbose: 0, callbacks: [scripted('a_loss', [0.9, 0.5, 0.1, 0.4, 0.6]), byOutputLoss] });
+    expect(byOutputLoss.bestEpoch).toBe(2);
     await expect(m.fit(xs, ys, { epochs: 1, verbose: 0, callbacks: [new EarlyStopping({ monitor: 'score' })] })).rejects.toThrow(/cannot tell whether 'score' should be maximized or minimized.*mode: 'max' or mode: 'min'/);
   });
 
