@@ -7,7 +7,9 @@
 //   from probabilities:  u_j = -g y_j / q_j where lo <= p_j / s <= hi, else 0 (the clip's zero
 //                        gradient), then d_j = u_j / s - (sum_k u_k p_k) / s² (the normalization's).
 // Labels y are a row of C values (one-hot or soft), or with SPARSE one class index a row
-// (y_j = 1 for j equal to it, 0 elsewhere; an index outside [0, C) gives a zero row).
+// (y_j = 1 for j equal to it, 0 elsewhere). An index outside [0, C) makes the row's loss (or
+// derivatives) NaN, as TensorFlow on a GPU: a silent 0 would look like a perfect fit, and a NaN
+// loss is reported by fit.
 // Bindings: 0 uniform Params, 1 labels (32-bit words: f32, or i32 with LABELS_INT), 2 predictions
 // (f32, [rows, C]), 3 upstream (f32, [rows]; read only with GRADIENT, any buffer otherwise),
 // 4 out (f32: [rows] losses, or [rows, C] derivatives with GRADIENT).
@@ -30,8 +32,9 @@ struct Params {
   hi: f32,
 }
 
-// -inf as bits in a private variable: a constant expression may not produce an infinity.
+// -inf and NaN as bits in private variables: a constant expression may produce neither.
 var<private> negative_infinity_bits: u32 = 0xff800000u;
+var<private> nan_bits: u32 = 0x7fc00000u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> labels: array<u32>;
@@ -64,7 +67,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let c = params.classes;
   let base = row * c;
   var hot_class = -1;
-  if (SPARSE) { hot_class = class_of(row); }
+  if (SPARSE) {
+    hot_class = class_of(row);
+    if (hot_class < 0 || hot_class >= i32(c)) {
+      let nan = bitcast<f32>(nan_bits);
+      if (GRADIENT) {
+        for (var j = 0u; j < c; j++) { out[base + j] = nan; }
+      } else {
+        out[row] = nan;
+      }
+      return;
+    }
+  }
 
   if (FROM_LOGITS) {
     var m = bitcast<f32>(negative_infinity_bits);

@@ -106,8 +106,8 @@ export interface SparseCategoricalCrossentropyOptions {
 /**
  * Categorical cross-entropy with integer class labels (int32 or integral float32) of shape
  * [batch] or [batch, 1] (any batch dimensions: yPred's shape without its last axis, the classes).
- * Equal to categoricalCrossentropy of the one-hot labels; a label outside [0, numClasses)
- * contributes 0.
+ * Equal to categoricalCrossentropy of the one-hot labels; a label outside [0, numClasses) gives a
+ * NaN loss (as TensorFlow on a GPU), which fit reports, rather than a silent 0.
  * @example
  * losses.sparseCategoricalCrossentropy(tensor([1, 2], [2], 'int32'), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]));   // [0.0513, 2.303]
  */

@@ -19,7 +19,7 @@ export type MetricSpec = MetricIdentifier[] | MetricIdentifier[][] | Record<stri
 export class CompiledLoss {
   readonly losses: Loss[];
   readonly weights: number[];
-  /** Each output's weighted loss over the epoch, logged as '<output>_loss' (several outputs only). */
+  /** Each output's loss (before its loss weight, as Keras 3) over the epoch, logged as '<output>_loss' (several outputs only). */
   readonly trackers: Mean[];
 
   constructor(spec: LossSpec, lossWeights: number[] | Record<string, number> | undefined, outputNames: string[]) {
@@ -32,7 +32,7 @@ export class CompiledLoss {
     this.trackers = outputNames.length > 1 ? outputNames.map((name) => lossTracker(`${name}_loss`)) : [];
   }
 
-  /** The weighted sum of every output's reduced loss; each output's tracker takes its part. */
+  /** The weighted sum of every output's reduced loss; each output's tracker takes its loss. */
   compute(yTrue: Tensor[], yPred: Tensor[], sampleWeight?: Tensor): Tensor {
     if (yTrue.length !== yPred.length) {
       throw new Error(`loss: the model has ${yPred.length} output(s) but ${yTrue.length} target(s) were given.`);
@@ -40,8 +40,8 @@ export class CompiledLoss {
     let total: Tensor | null = null;
     this.losses.forEach((loss, i) => {
       const value = loss.apply(yTrue[i], yPred[i], sampleWeight);
+      this.trackers[i]?.updateState(value, yPred[i].shape[0] ?? 1);
       const weighted = this.weights[i] === 1 ? value : value.mul(this.weights[i]);
-      this.trackers[i]?.updateState(weighted, yPred[i].shape[0] ?? 1);
       total = total ? total.add(weighted) : weighted;
     });
     return total!;

@@ -40,6 +40,12 @@ const crossEntropyKernel: Kernel<CrossEntropyAttrs> = {
     for (let row = 0; row < rows; row++) {
       const base = row * classes;
       const hot = sparse ? classIndex(labels.values[row], labels.dtype === 'int32') : -1;
+      if (sparse && !(hot >= 0 && hot < classes)) {
+        // An index outside [0, classes): NaN, as the WGSL kernel (see its header).
+        if (attrs.gradient) out.values.fill(NaN, base, base + classes);
+        else out.values[row] = NaN;
+        continue;
+      }
       const y = (j: number) => (sparse ? (j === hot ? 1 : 0) : labels.values[base + j]);
       const g = attrs.gradient ? upstream.values[row] : 0;
       if (attrs.fromLogits) {
@@ -162,8 +168,8 @@ export function categoricalCrossentropy(labels: Tensor, predictions: Tensor, opt
 /**
  * Categorical cross-entropy with class indices: `labels` (int32, or float32 holding integers,
  * rounded) has the predictions' shape without their last (class) axis. Equal to
- * categoricalCrossentropy of the one-hot labels, without building them; an index outside
- * [0, classes) gives 0.
+ * categoricalCrossentropy of the one-hot labels, without building them. An index outside
+ * [0, classes) gives NaN (and NaN derivatives), as TensorFlow on a GPU, so that fit reports it.
  *
  * @example
  * ops.sparseCategoricalCrossentropy(tensor([1], [1], 'int32'), tensor([[0.05, 0.95, 0]]));   // [0.0513]

@@ -38,10 +38,10 @@ describe('construction', () => {
     model.compile({ optimizer: 'sgd', loss: ['mse', 'mse'], lossWeights: [1, 0.5], metrics: [['mae'], ['mse', 'mae']] });
     const logs = await model.trainOnBatch([tensor([[1, 2]]), tensor([[3, 4, 5]])], [tensor([[1]]), tensor([[1, 0]])]);
     expect(Object.keys(logs).sort()).toEqual(['first_loss', 'first_mae', 'loss', 'second_loss', 'second_mae', 'second_mse']);
-    // Each output's loss is logged with its weight, and they add up to the loss.
-    expect(logs.first_loss + logs.second_loss).toBeCloseTo(logs.loss, 5);
+    // Each output's loss is logged before its weight (as Keras 3); weighted, they add up to the loss.
+    expect(logs.first_loss + 0.5 * logs.second_loss).toBeCloseTo(logs.loss, 5);
     expect(logs.first_loss).toBeCloseTo(logs.first_mae ** 2, 4);
-    expect(logs.second_loss).toBeCloseTo(0.5 * logs.second_mse, 5);
+    expect(logs.second_loss).toBeCloseTo(logs.second_mse, 5);
 
     // Arguments that do not fit the outputs are errors at compile time, which keeps the last compile.
     expect(() => model.compile({ optimizer: 'sgd', loss: ['mse'] })).toThrow(/loss is a list of 1 entries, one per output, but the model has 2 output\(s\) \('first', 'second'\)/);
@@ -356,6 +356,17 @@ describe('errors', () => {
     expect(() => new Model({ inputs: Input({ shape: [2] }) })).toThrow('give both inputs and outputs');
     const dense = new layers.Dense({ units: 2 });
     expect(() => dense.apply(tensor([1, 2]))).toThrow(`Input 0 of layer "${dense.name}" is incompatible with the layer: expected min_ndim=2, found ndim=1.`);
+  });
+
+  it('sparse labels outside the classes give a NaN loss, which fit reports, not a perfect 0', async () => {
+    const model = new Sequential();
+    model.add(new layers.Dense({ units: 2, activation: 'softmax', inputShape: [3] }));
+    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    const { x } = regressionData(8);
+    const labels = tensor([0, 1, 5, 1, 0, 1, 0, 1], [8], 'int32');
+    expect((await model.evaluate(x, labels, { verbose: 0 })).loss).toBeNaN();
+    const history = await model.fit(x, labels, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+    expect(history.firstNonFiniteLoss).toEqual({ epoch: 0, batch: 0 });
   });
 
   it('a Model without graph or call override says what to do', () => {
