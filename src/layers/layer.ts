@@ -325,8 +325,13 @@ function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
   return shape.length > 0 && Array.isArray(shape[0]);
 }
 
+/** Keras's to_snake_case: 'Conv2D' -> 'conv2d', 'MaxPooling2D' -> 'max_pooling2d', 'MyDNNLayer' -> 'my_dnn_layer'. */
 function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 /** dense, dense_1, dense_2, ... as Keras names layers. */

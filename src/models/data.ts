@@ -25,6 +25,9 @@ export interface Dataset {
 /** Converts x or y into a list of tensors. */
 export function toDataset(data: DataInput, role: string, op: string): Dataset {
   if (data === undefined || data === null) throw new Error(`${op}: ${role} is missing.`);
+  if (typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype) {
+    throw new Error(`${op}: ${role} is a record (${Object.keys(data).map((k) => `'${k}'`).join(', ')}); give a tensor, a list of tensors in the order of the model's inputs or outputs, or nested arrays (records by name are not supported).`);
+  }
   if (data instanceof Tensor) return { tensors: [checkAlive(data, role, op)], owned: [] };
   if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof Tensor)) {
     return { tensors: (data as Tensor[]).map((t) => checkAlive(t, role, op)), owned: [] };

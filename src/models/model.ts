@@ -139,6 +139,19 @@ export class Model extends Layer {
     return this.graph ? this.graph.layers : super.layers;
   }
 
+  /** The layer named `name`, or at position `index` of `layers` (Keras's get_layer). */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    if (typeof nameOrIndex === 'number') {
+      const layer = Number.isInteger(nameOrIndex) ? layers[nameOrIndex] : undefined;
+      if (!layer) throw new Error(`getLayer: was asked for the layer at index ${nameOrIndex}, but model '${this.name}' has ${layers.length} layer(s).`);
+      return layer;
+    }
+    const layer = layers.find((l) => l.name === nameOrIndex);
+    if (!layer) throw new Error(`getLayer: no layer named '${nameOrIndex}' in model '${this.name}'. Its layers are: ${layers.map((l) => `'${l.name}'`).join(', ')}.`);
+    return layer;
+  }
+
   override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
     if (!this.graph) {
       throw new Error(`Model '${this.name}' has no graph: construct it with { inputs, outputs }, or subclass Model and override call().`);

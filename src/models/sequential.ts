@@ -1,39 +1,48 @@
-// Sequential: a plain stack of layers. When the first layer declares its input shape
-// (`inputShape`, `inputDim`, `batchInputShape`) the model is built at once, so weights exist
-// before any data (setWeights and summary work right away); otherwise at the first call.
+// Sequential: a plain stack of layers, given as a list (`new Sequential([...])`, as Keras) or added
+// one by one. When the first entry declares the input shape (`Input({ shape })`, or a layer's
+// `inputShape`, `inputDim`, `batchInputShape`) the model is built at once, so weights exist before
+// any data (setWeights and summary work right away); otherwise at the first call.
 
 import { Layer, type CallArgs, type LayerArgs } from '../layers/layer';
-import { Input } from '../layers/input_layer';
-import type { Shape, SymbolicTensor } from '../layers/symbolic';
+import { Input, InputLayer } from '../layers/input_layer';
+import { SymbolicTensor, type Shape } from '../layers/symbolic';
 import type { Tensor } from '../tensor/tensor';
 import { Model } from './model';
 
+/** What a Sequential stacks: layers, and first an `Input({ shape })` when the input shape is known. */
+export type SequentialEntry = Layer | SymbolicTensor;
+
 export interface SequentialArgs extends LayerArgs {
-  layers?: Layer[];
+  layers?: SequentialEntry[];
 }
 
 /**
  * @example
- * const model = new Sequential();
- * model.add(new layers.Dense({ units: 64, inputDim: 100, activation: 'relu' }));
- * model.add(new layers.Dense({ units: 10, activation: 'softmax' }));
+ * const model = new Sequential([Input({ shape: [100] }), new layers.Dense({ units: 64, activation: 'relu' }), new layers.Dense({ units: 10, activation: 'softmax' })]);
+ * // or one by one:
+ * const same = new Sequential();
+ * same.add(new layers.Dense({ units: 64, inputDim: 100, activation: 'relu' }));
+ * same.add(new layers.Dense({ units: 10, activation: 'softmax' }));
  */
 export class Sequential extends Model {
   private readonly stack: Layer[] = [];
   private symbolicOutput: SymbolicTensor | null = null;
 
-  constructor(args: SequentialArgs = {}) {
-    super({ ...args, layers: undefined } as LayerArgs);
-    for (const layer of args.layers ?? []) this.add(layer);
+  constructor(args: SequentialArgs | SequentialEntry[] = {}) {
+    const options = Array.isArray(args) ? { layers: args } : args;
+    super({ ...options, layers: undefined } as LayerArgs);
+    for (const layer of options.layers ?? []) this.add(layer);
   }
 
+  /** The stacked layers, without a leading InputLayer (as Keras). */
   override get layers(): Layer[] {
-    return [...this.stack];
+    return this.stack.filter((layer, i) => !(i === 0 && layer instanceof InputLayer));
   }
 
-  /** Appends a layer; builds it right away when the input shape is known. */
-  add(layer: Layer): void {
-    if (!(layer instanceof Layer)) throw new Error(`Sequential.add: expected a Layer, got ${typeof layer}.`);
+  /** Appends a layer (or, first, an `Input`); builds it right away when the input shape is known. */
+  add(entry: SequentialEntry): void {
+    const layer = entry instanceof SymbolicTensor ? this.inputLayerOf(entry) : entry;
+    if (!(layer instanceof Layer)) throw new Error(`Sequential.add: expected a Layer (or, first, an Input({ shape })), got ${layer === null ? 'null' : typeof layer}.`);
     if (this.stack.includes(layer)) throw new Error(`Sequential.add: layer '${layer.name}' is already in the model.`);
     this.stack.push(layer);
     if (!this.symbolicOutput && this.stack.length === 1) {
@@ -72,6 +81,14 @@ export class Sequential extends Model {
 
   override getConfig(): Record<string, unknown> {
     return { name: this.name, layers: this.stack.map((l) => ({ className: l.constructor.name, config: l.getConfig() })) };
+  }
+
+  /** The InputLayer behind `Input(...)`, which only the first entry may be (as Keras). */
+  private inputLayerOf(tensor: SymbolicTensor): InputLayer {
+    const layer = tensor.node?.layer;
+    if (!(layer instanceof InputLayer)) throw new Error(`Sequential.add: a symbolic tensor must come from Input({ shape }), got the output of layer '${layer?.name}'; add the layer itself.`);
+    if (this.stack.length > 0) throw new Error(`Sequential.add: Input({ shape }) must come first; this model already has ${this.stack.length} layer(s).`);
+    return layer;
   }
 
   private connect(from: SymbolicTensor, layers: Layer[], input: SymbolicTensor = from): void {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  EarlyStopping, GradientTape, Input, LambdaCallback, Model, ReduceLROnPlateau, Sequential, callbacks, layers, memory, ops, setRandomSeed, tensor,
+  EarlyStopping, GradientTape, Input, LambdaCallback, Model, ReduceLROnPlateau, Sequential, callbacks, layers, loadModel, memory, ops, setRandomSeed, tensor,
   type CallArgs, type Logs, type StepData, type Tensor,
 } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
@@ -79,6 +79,26 @@ describe('construction', () => {
     model.pop();
     expect(model.layers.length).toBe(1);
     expect(model.outputs[0].shape).toEqual([null, 2]);
+  });
+
+  it('Sequential from a list, Input first (Keras 3 style), with Keras layer names; getLayer by name or index; saved and loaded', async () => {
+    const model = new Sequential([Input({ shape: [3] }), new layers.Dense({ units: 2, activation: 'relu' }), new layers.Dense({ units: 1 })]);
+    expect(model.outputs[0].shape).toEqual([null, 1]);
+    expect(model.weights.length).toBe(4);
+    expect(model.layers.map((l) => l.constructor.name)).toEqual(['Dense', 'Dense']);
+    expect(model.getLayer(0)).toBe(model.layers[0]);
+    expect(model.getLayer(model.layers[1].name)).toBe(model.layers[1]);
+    expect(() => model.getLayer('nope')).toThrow(/getLayer: no layer named 'nope' in model '.*'\. Its layers are: '/);
+    expect(() => model.getLayer(7)).toThrow(/getLayer: was asked for the layer at index 7, but model '.*' has \d+ layer\(s\)/);
+    expect(new layers.Conv2D({ filters: 1, kernelSize: 1 }).name).toMatch(/^conv2d(_\d+)?$/);
+    expect(new layers.MaxPooling2D().name).toMatch(/^max_pooling2d(_\d+)?$/);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(8);
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    await model.save('memory://sequential-list');
+    const restored = await loadModel('memory://sequential-list');
+    expect(await ((await restored.predict(x)) as Tensor).data()).toEqual(await ((await model.predict(x)) as Tensor).data());
+    expect(() => new Sequential([new layers.Dense({ units: 1, inputShape: [3] }), Input({ shape: [3] })])).toThrow(/Input\(\{ shape \}\) must come first/);
   });
 
   it('summary prints Keras\'s table', () => {
@@ -350,6 +370,7 @@ describe('errors', () => {
     await expect(model.fit(ops.zeros([0, 3]), ops.zeros([0, 1]))).rejects.toThrow('fit: the data is empty (0 samples).');
     await expect(model.fit(ops.zeros([4, 3]), ops.zeros([4, 1]), { batchSize: 0 })).rejects.toThrow('fit: batchSize must be a positive integer, got 0.');
     await expect(model.fit(ops.zeros([4, 5]), ops.zeros([4, 1]))).rejects.toThrow("fit: input 0 of model 'sequential");
+    await expect(model.fit({ features: ops.zeros([4, 3]) } as never, ops.zeros([4, 1]))).rejects.toThrow("fit: x is a record ('features'); give a tensor, a list of tensors in the order of the model's inputs or outputs, or nested arrays");
   });
 
   it('a functional model given no outputs, and a layer given the wrong rank', () => {

@@ -167,7 +167,7 @@ describe('compile, layers and setWeights reject bad arguments with the valid cho
 
   it('a layer applied to an input of the wrong rank or size', async () => {
     const model = classifier();
-    await rejectsCleanly(model, () => new layers.Conv2D({ filters: 2, kernelSize: 3 }).apply(Input({ shape: [28, 28] })), /Input 0 of layer "conv2_d(_\d+)?" is incompatible with the layer: expected (min_)?ndim=4, found ndim=3\. Full shape received: \(None, 28, 28\)/);
+    await rejectsCleanly(model, () => new layers.Conv2D({ filters: 2, kernelSize: 3 }).apply(Input({ shape: [28, 28] })), /Input 0 of layer "conv2d(_\d+)?" is incompatible with the layer: expected (min_)?ndim=4, found ndim=3\. Full shape received: \(None, 28, 28\)/);
     const dense = new layers.Dense({ units: 2 });
     dense.apply(Input({ shape: [4] }));
     const narrow = tensor([[1, 2, 3]]);
