@@ -87,8 +87,12 @@ export class Layer {
   private readonly declaredTrainable = new WeakMap<Variable, boolean>();
   private readonly weightRegularizers: Array<[Variable, Regularizer]> = [];
   private activityLosses: Tensor[] = [];
+  /** The constructor's options beyond LayerArgs, for the getConfig of a layer that does not override it. */
+  private readonly ownOptions: Record<string, unknown>;
 
   constructor(args: LayerArgs = {}) {
+    const { name: _name, trainable: _trainable, dtype: _dtype, inputShape: _inputShape, inputDim: _inputDim, batchInputShape: _batchInputShape, batchSize: _batchSize, ...own } = args ?? {};
+    this.ownOptions = own;
     this.name = args.name ?? uniqueName(snakeCase(new.target.name || 'layer'));
     this._trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';
@@ -260,11 +264,34 @@ export class Layer {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
-  /** Constructor options that rebuild the layer with `fromConfig`. */
+  /**
+   * Constructor options that rebuild the layer with `fromConfig`. A custom layer that does not
+   * override it gets the options its constructor passed to `super` (Keras 3's automatic config),
+   * which must then be JSON data; override it when they are not, or when the constructor takes
+   * other arguments.
+   */
   getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: this._trainable, dtype: this.dtype };
+    const automatic = Object.getPrototypeOf(this).getConfig === Layer.prototype.getConfig && this.capturesConfig;
+    const config: Record<string, unknown> = { ...(automatic ? this.checkedOwnOptions() : {}), name: this.name, trainable: this._trainable, dtype: this.dtype };
     if (this.batchInputShape) config.batchInputShape = this.batchInputShape;
     return config;
+  }
+
+  /** Whether getConfig includes the constructor's options when not overridden (models save their structure instead). */
+  protected get capturesConfig(): boolean {
+    return true;
+  }
+
+  private checkedOwnOptions(): Record<string, unknown> {
+    for (const [key, value] of Object.entries(this.ownOptions)) {
+      if (value !== undefined && !isJsonData(value)) {
+        throw new Error(
+          `${this.constructor.name} '${this.name}': getConfig() is not overridden, and the constructor option '${key}' is not JSON data (${describeValue(value)}). ` +
+            'Override getConfig() to return options that rebuild the layer.',
+        );
+      }
+    }
+    return Object.fromEntries(Object.entries(this.ownOptions).filter(([, value]) => value !== undefined));
   }
 
   static fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
@@ -323,6 +350,21 @@ export class Layer {
 
 function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
   return shape.length > 0 && Array.isArray(shape[0]);
+}
+
+/** Numbers, strings, booleans, null, and arrays and plain objects of them. */
+function isJsonData(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonData);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value as object).every(isJsonData);
+  return false;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'object'}`;
+  return String(value);
 }
 
 /** Keras's to_snake_case: 'Conv2D' -> 'conv2d', 'MaxPooling2D' -> 'max_pooling2d', 'MyDNNLayer' -> 'my_dnn_layer'. */

@@ -126,6 +126,11 @@ export class Model extends Layer {
     return this.graph ? { graph: this.graph, outputList: !this.singleOutput } : null;
   }
 
+  /** Models save their structure (layers, graph), not their constructor's options. */
+  protected override get capturesConfig(): boolean {
+    return false;
+  }
+
   /** Inputs and outputs of a functional model. */
   get inputs(): SymbolicTensor[] {
     return this.graph?.inputs ?? [];

@@ -2,7 +2,7 @@
 // symbolically, trained inside a functional model with compile/fit.
 
 import { describe, expect, it } from 'vitest';
-import { Input, Layer, Model, Sequential, memory, ops, tensor, type LayerArgs, type Shape, type Tensor, type Variable } from '../../src/node';
+import { Input, Layer, Model, Sequential, loadModel, memory, ops, registerLayer, tensor, type LayerArgs, type Shape, type Tensor, type Variable } from '../../src/node';
 import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
@@ -73,6 +73,37 @@ describe('custom layers', () => {
     const copy = SimpleDense.fromConfig(layer.getConfig());
     expect(copy.units).toBe(5);
     expect(copy.name).toBe('my_dense');
+  });
+
+  it("without getConfig, the options given to super() are the config (Keras 3's automatic config), saved and loaded; non-JSON options need getConfig", async () => {
+    class Scale extends Layer {
+      readonly factor: number;
+      constructor(config: { factor?: number; offsets?: number[] } & LayerArgs = {}) {
+        super(config);
+        this.factor = config.factor ?? 1;
+      }
+      override call(x: Tensor) {
+        return x.mul(this.factor);
+      }
+    }
+    registerLayer(Scale);
+    const layer = new Scale({ factor: 5, offsets: [1, 2], name: 'scale_by_5' });
+    expect(layer.getConfig()).toMatchObject({ factor: 5, offsets: [1, 2], name: 'scale_by_5' });
+    const model = new Sequential([Input({ shape: [2] }), layer]);
+    await model.save('memory://auto-config');
+    const restored = await loadModel('memory://auto-config', { compile: false });
+    expect((restored.layers[0] as Scale).factor).toBe(5);
+    expect(await (restored.predictOnBatch(tensor([[1, 2]])) as Tensor).array()).toEqual([[5, 10]]);
+
+    class WithFunction extends Layer {
+      constructor(readonly config: { transform: (x: Tensor) => Tensor } & LayerArgs) {
+        super(config);
+      }
+    }
+    registerLayer(WithFunction);
+    expect(() => new WithFunction({ transform: (x) => x, name: 'fn_layer' }).getConfig()).toThrow(
+      "WithFunction 'fn_layer': getConfig() is not overridden, and the constructor option 'transform' is not JSON data (a function). Override getConfig() to return options that rebuild the layer.",
+    );
   });
 
   it('setWeights checks count and shapes before changing anything', () => {
