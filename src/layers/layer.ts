@@ -152,6 +152,7 @@ export class Layer {
     this.checkInputSpec(shapes);
     const inputShape: Shape | Shape[] = Array.isArray(inputs) ? shapes : shapes[0];
     if (!this.built) {
+      this.checkOwnOptions();
       this.build(inputShape);
       this.built = true;
       const unbatched = (s: Shape): Shape => (s.length > 0 ? [null, ...s.slice(1)] : []);
@@ -282,6 +283,23 @@ export class Layer {
     return true;
   }
 
+  /**
+   * For the built-in layers (whose getConfig lists every option), an option that is not one of
+   * theirs (a typo such as `activaton`) is an error, as Keras's "Unrecognized keyword arguments".
+   */
+  private checkOwnOptions(): void {
+    if (!strictOptionClasses.has(this.constructor)) return;
+    const known = new Set(Object.keys(this.getConfig()));
+    const unknown = Object.keys(this.ownOptions).filter((key) => !known.has(key));
+    if (unknown.length > 0) {
+      const options = [...known].filter((key) => !['name', 'trainable', 'dtype', 'batchInputShape'].includes(key));
+      throw new Error(
+        `${this.constructor.name} '${this.name}': unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}. ` +
+          `Its options: ${options.join(', ')}, and name, trainable, dtype, inputShape, inputDim, batchInputShape, batchSize.`,
+      );
+    }
+  }
+
   private checkedOwnOptions(): Record<string, unknown> {
     for (const [key, value] of Object.entries(this.ownOptions)) {
       if (value !== undefined && !isJsonData(value)) {
@@ -350,6 +368,14 @@ export class Layer {
 
 function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
   return shape.length > 0 && Array.isArray(shape[0]);
+}
+
+/** Layer classes whose getConfig lists every constructor option (see declareStrictOptions). */
+const strictOptionClasses = new WeakSet<object>();
+
+/** @internal Marks the built-in layer classes: an option their getConfig does not list is an error at the first apply. */
+export function declareStrictOptions(classes: readonly object[]): void {
+  for (const cls of classes) strictOptionClasses.add(cls);
 }
 
 /** Numbers, strings, booleans, null, and arrays and plain objects of them. */

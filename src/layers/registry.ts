@@ -5,7 +5,7 @@ import { Conv1D, Conv2D } from './convolutional';
 import { Activation, Dense } from './core';
 import { Embedding } from './embedding';
 import { InputLayer } from './input_layer';
-import type { Layer } from './layer';
+import { declareStrictOptions, type Layer } from './layer';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merging';
 import { BatchNormalization, InstanceNormalization, LayerNormalization } from './normalization';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
@@ -80,3 +80,6 @@ const builtIns: Record<string, LayerClass> = {
   GlobalMaxPooling2D,
 };
 for (const [name, cls] of Object.entries(builtIns)) registerLayer(cls, name);
+// Their getConfig lists every option, so an option it does not list is a typo (InputLayer takes
+// shape options that its config holds as batchInputShape).
+declareStrictOptions(Object.values(builtIns).filter((cls) => cls !== InputLayer));

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { GradientTape, memory, tensor, tidy } from '../../src/node';
-import { Activation, Dense, Input } from '../../src/layers/index';
+import { Activation, Conv2D, Dense, Input } from '../../src/layers/index';
 import { useWebGPU } from '../helpers';
 import { expectClose, layerGradCheck, seededValues } from './layer_helpers';
 
@@ -77,6 +77,16 @@ describe('Dense', () => {
   it('rejects an unknown last dimension and invalid units', () => {
     expect(() => new Dense({ units: 2 }).apply(Input({ shape: [null] }))).toThrow(/last dimension of the inputs to a Dense layer should be defined/);
     expect(() => new Dense({ units: 0 })).toThrow('Received an invalid value for `units`, expected a positive integer. Received: units=0');
+  });
+
+  it('an option that is not one of its own (a typo, an unsupported Keras option) is an error at the first apply', () => {
+    const typo = new Dense({ units: 2, activaton: 'relu', name: 'typo_dense' } as never);
+    expect(() => typo.apply(Input({ shape: [3] }))).toThrow(
+      "Dense 'typo_dense': unknown option 'activaton'. Its options: activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, units, and name, trainable, dtype, inputShape, inputDim, batchInputShape, batchSize.",
+    );
+    const channelsFirst = new Conv2D({ filters: 2, kernelSize: 3, dataFormat: 'channels_first', name: 'conv_cf' } as never);
+    expect(() => channelsFirst.apply(Input({ shape: [1, 8, 8] }))).toThrow(/Conv2D 'conv_cf': unknown option 'dataFormat'/);
+    expect(new Dense({ units: 2, activation: 'relu', useBias: false, inputShape: [3], name: 'fine' }).apply(Input({ shape: [3] })).shape).toEqual([null, 2]);
   });
 
   it('counts parameters as Keras does', () => {
