@@ -73,43 +73,11 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
   const verbose = options.verbose ?? (inBrowser() ? 0 : 1);
   const yieldEvery = options.yieldEvery ?? (inBrowser() ? 16 : 'never');
 
-  // Everything is converted and checked before any GPU work.
   const data = new DataScope();
   const owned: Tensor[] = [];
   try {
-    const xs = data.keep(toDataset(x, 'x', 'fit'));
-    const ys = data.keep(toDataset(y, 'y', 'fit'));
-    const ws = options.sampleWeight === undefined ? [] : data.keep(toSampleWeights(options.sampleWeight, 'fit'));
-    const classWeights = checkWeighting('fit', ys, options.sampleWeight, options.classWeight);
-    const validationData = options.validationData;
-    const validation = validationData
-      ? [data.keep(toDataset(validationData[0], 'validation x', 'fit')), data.keep(toDataset(validationData[1], 'validation y', 'fit')), validationData[2] === undefined ? [] : data.keep(toSampleWeights(validationData[2], 'fit'))]
-      : null;
-    const total = sampleCount('fit', [['x', xs], ['y', ys], ['sampleWeight', ws]]);
-    model.checkInputShapes('fit', xs);
-    let [trainX, trainY, trainW] = [xs, ys, ws];
-    let valData: Tensor[][] | null = validation;
-    let count = total;
-    if (validation) sampleCount('fit', [['validation x', validation[0]], ['validation y', validation[1]], ['validation sampleWeight', validation[2]]]);
-    if (options.checkFinite) {
-      const parts: Array<[string, Tensor[]]> = [['x', xs], ['y', ys], ['sampleWeight', ws]];
-      if (validation) parts.push(['validation x', validation[0]], ['validation y', validation[1]], ['validation sampleWeight', validation[2]]);
-      await checkFinite('fit', parts);
-    }
-    if (validationSplit > 0 && !validation) {
-      const valCount = Math.floor(total * validationSplit);
-      count = total - valCount;
-      if (count === 0 || valCount === 0) throw new Error(`fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`);
-      const [trainParts, valParts] = tidy(() => [[xs, ys, ws].map((t) => sliceRows(t, 0, count)), [xs, ys, ws].map((t) => sliceRows(t, count, valCount))]);
-      owned.push(...trainParts.flat(), ...valParts.flat());
-      [trainX, trainY, trainW] = trainParts;
-      valData = valParts;
-    }
-    if (classWeights) {
-      // Class weights apply to the training samples only, as in Keras.
-      trainW = [classWeightsToSampleWeights(trainY[0], classWeights)];
-      owned.push(...trainW);
-    }
+    const { train, validation: valData, count } = await prepareData(model, x, y, options, data, owned);
+    const [trainX, trainY, trainW] = train;
 
     const history = new History();
     // As in Keras, History comes last: it records what the other callbacks added to the logs.
@@ -184,6 +152,56 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     for (const t of owned) t.dispose();
     data.release();
   }
+}
+
+/** fit's data sets: [x, y, sample weights] to train on and to validate on (null without validation). */
+interface FitData {
+  train: Tensor[][];
+  validation: Tensor[][] | null;
+  /** Training samples. */
+  count: number;
+}
+
+/**
+ * Converts and checks fit's data before any GPU work (tensors it makes go to `data` and `owned`),
+ * splits off validationSplit's samples (sample weights included), and turns classWeight into the
+ * training samples' weights.
+ */
+async function prepareData(model: Model, x: DataInput, y: DataInput, options: FitOptions, data: DataScope, owned: Tensor[]): Promise<FitData> {
+  const { validationSplit = 0, validationData } = options;
+  const xs = data.keep(toDataset(x, 'x', 'fit'));
+  const ys = data.keep(toDataset(y, 'y', 'fit'));
+  const ws = options.sampleWeight === undefined ? [] : data.keep(toSampleWeights(options.sampleWeight, 'fit'));
+  const classWeights = checkWeighting('fit', ys, options.sampleWeight, options.classWeight);
+  const validation = validationData
+    ? [data.keep(toDataset(validationData[0], 'validation x', 'fit')), data.keep(toDataset(validationData[1], 'validation y', 'fit')), validationData[2] === undefined ? [] : data.keep(toSampleWeights(validationData[2], 'fit'))]
+    : null;
+  const total = sampleCount('fit', [['x', xs], ['y', ys], ['sampleWeight', ws]]);
+  model.checkInputShapes('fit', xs);
+  const parts: Array<[string, Tensor[]]> = [['x', xs], ['y', ys], ['sampleWeight', ws]];
+  if (validation) {
+    const validationParts: Array<[string, Tensor[]]> = [['validation x', validation[0]], ['validation y', validation[1]], ['validation sampleWeight', validation[2]]];
+    sampleCount('fit', validationParts);
+    parts.push(...validationParts);
+  }
+  if (options.checkFinite) await checkFinite('fit', parts);
+
+  let fitData: FitData = { train: [xs, ys, ws], validation, count: total };
+  if (validationSplit > 0 && !validation) {
+    const valCount = Math.floor(total * validationSplit);
+    const count = total - valCount;
+    if (count === 0 || valCount === 0) throw new Error(`fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`);
+    const [train, held] = tidy(() => [[xs, ys, ws].map((t) => sliceRows(t, 0, count)), [xs, ys, ws].map((t) => sliceRows(t, count, valCount))]);
+    owned.push(...train.flat(), ...held.flat());
+    fitData = { train, validation: held, count };
+  }
+  if (classWeights) {
+    // Class weights apply to the training samples only, as in Keras.
+    const weights = classWeightsToSampleWeights(fitData.train[1][0], classWeights);
+    owned.push(weights);
+    fitData.train = [fitData.train[0], fitData.train[1], [weights]];
+  }
+  return fitData;
 }
 
 /**
