@@ -181,6 +181,11 @@ export class DataScope {
     return dataset.tensors;
   }
 
+  /** Tensors made from the data (slices, weights), freed by `release`. */
+  own(tensors: Tensor[]): void {
+    this.datasets.push({ tensors, owned: tensors });
+  }
+
   release(): void {
     this.datasets.forEach(release);
     this.datasets.length = 0;

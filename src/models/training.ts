@@ -74,9 +74,8 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
   const yieldEvery = options.yieldEvery ?? (inBrowser() ? 16 : 'never');
 
   const data = new DataScope();
-  const owned: Tensor[] = [];
   try {
-    const { train, validation: valData, count } = await prepareData(model, x, y, options, data, owned);
+    const { train, validation: valData, count } = await prepareData(model, x, y, options, data);
     const [trainX, trainY, trainW] = train;
 
     const history = new History();
@@ -149,7 +148,6 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
     for (const cb of callbacks) await cb.onTrainEnd(lastEpochLogs);
     return history;
   } finally {
-    for (const t of owned) t.dispose();
     data.release();
   }
 }
@@ -163,11 +161,11 @@ interface FitData {
 }
 
 /**
- * Converts and checks fit's data before any GPU work (tensors it makes go to `data` and `owned`),
+ * Converts and checks fit's data before any GPU work (what it makes is freed with `data`),
  * splits off validationSplit's samples (sample weights included), and turns classWeight into the
  * training samples' weights.
  */
-async function prepareData(model: Model, x: DataInput, y: DataInput, options: FitOptions, data: DataScope, owned: Tensor[]): Promise<FitData> {
+async function prepareData(model: Model, x: DataInput, y: DataInput, options: FitOptions, data: DataScope): Promise<FitData> {
   const { validationSplit = 0, validationData } = options;
   const xs = data.keep(toDataset(x, 'x', 'fit'));
   const ys = data.keep(toDataset(y, 'y', 'fit'));
@@ -192,13 +190,13 @@ async function prepareData(model: Model, x: DataInput, y: DataInput, options: Fi
     const count = total - valCount;
     if (count === 0 || valCount === 0) throw new Error(`fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`);
     const [train, held] = tidy(() => [[xs, ys, ws].map((t) => sliceRows(t, 0, count)), [xs, ys, ws].map((t) => sliceRows(t, count, valCount))]);
-    owned.push(...train.flat(), ...held.flat());
+    data.own([...train.flat(), ...held.flat()]);
     fitData = { train, validation: held, count };
   }
   if (classWeights) {
     // Class weights apply to the training samples only, as in Keras.
     const weights = classWeightsToSampleWeights(fitData.train[1][0], classWeights);
-    owned.push(weights);
+    data.own([weights]);
     fitData.train = [fitData.train[0], fitData.train[1], [weights]];
   }
   return fitData;
