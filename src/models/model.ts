@@ -103,6 +103,8 @@ export class Model extends Layer {
   private compiledLossTerms: CompiledLoss | null = null;
   /** @internal The arguments of the last compile(), kept for saving the compile config. */
   compileArgs: CompileArgs | null = null;
+  /** Set by dispose(): the model's memory is gone. */
+  private disposed = false;
 
   constructor(args: ModelArgs = {}) {
     super(args);
@@ -273,6 +275,7 @@ export class Model extends Layer {
 
   /** Outputs for the inputs, computed batch by batch and concatenated on the device. */
   async predict(x: DataInput, options: PredictOptions = {}): Promise<Tensor | Tensor[]> {
+    this.checkUsable('predict');
     return runPredict(this, x, options);
   }
 
@@ -293,6 +296,7 @@ export class Model extends Layer {
 
   /** Outputs for one batch. */
   predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
+    this.checkUsable('predictOnBatch');
     return tidy(() => this.predictStep([x]));
   }
 
@@ -348,6 +352,7 @@ export class Model extends Layer {
     for (const w of this.weights) w.dispose();
     this.optimizer?.dispose();
     for (const m of this.metrics) m.dispose();
+    this.disposed = true;
   }
 
   /** @internal The compiled training steps `fit` uses (created on first use). */
@@ -382,7 +387,13 @@ export class Model extends Layer {
 
   /** @internal */
   checkCompiled(op: string): void {
+    this.checkUsable(op);
     if (!this.compiledLoss || !this.optimizer) throw new Error(`${op}: the model must be compiled first; call model.compile({ optimizer, loss }) before ${op}().`);
+  }
+
+  /** @internal Throws when the model was disposed. */
+  checkUsable(op: string): void {
+    if (this.disposed) throw new Error(`${op}: model '${this.name}' was disposed; build or load it again.`);
   }
 
   private outputNames(): string[] {

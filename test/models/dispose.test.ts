@@ -1,4 +1,4 @@
-// Model.dispose frees the weights, the optimizer's slots and the metrics' state.
+// Model.dispose frees the weights, the optimizer's slots and the metrics' state; the model then says so when used.
 
 import { expect, it } from 'vitest';
 import { Sequential, layers, memory, ops } from '../../src/node';
@@ -22,4 +22,6 @@ it('returns GPU memory and live tensors to where they were before the model exis
   await settleGarbage();
   expect(memory().liveTensors).toBe(before.liveTensors);
   expect(memory().gpuBytes).toBe(before.gpuBytes);
+  await expect(model.fit(x, y, { verbose: 0 })).rejects.toThrow(`fit: model '${model.name}' was disposed; build or load it again.`);
+  await expect(model.predict(x)).rejects.toThrow(`predict: model '${model.name}' was disposed`);
 });
