@@ -18,7 +18,7 @@ import * as optimizersModule from '../optimizers/index';
 import { Optimizer } from '../optimizers/index';
 import { zeros } from '../ops/creation';
 import { tidy } from '../tensor/memory';
-import { Model, type CompileArgs } from '../models/model';
+import { Model, type CompileArgs, type ModelArgs } from '../models/model';
 import { Sequential, type SequentialArgs } from '../models/sequential';
 import type { LossSpec, MetricSpec } from '../models/compile_utils';
 
@@ -90,6 +90,8 @@ export function serializeLayer(layer: Layer): LayerJSON {
   if (layer.constructor === Model) return { class_name: 'Functional', config: serializeFunctional(layer as Model) };
   const className = getRegisteredLayerName(layer.constructor);
   if (!className) throw unregistered(layer);
+  // A subclass of a functional model (a custom trainStep, say): its graph, with its own options.
+  if (layer instanceof Model && layer.savedGraph) return { class_name: className, config: { ...layer.getConfig(), ...serializeFunctional(layer) } };
   const entry: LayerJSON = { class_name: className, config: layer.getConfig() };
   if (layer instanceof Model) entry.build_input_shape = layer.buildInputShape;
   return entry;
@@ -135,8 +137,8 @@ export function checkClassNames(entry: unknown): void {
   const { class_name: className, config } = entry as LayerJSON;
   if (typeof className !== 'string') return;
   const cls = className === 'Sequential' || className === 'Functional' ? null : getLayerClass(className);
-  const holdsLayers = cls === null || (cls as { prototype?: unknown }).prototype instanceof Sequential;
   const nested = config && typeof config === 'object' ? (config as { layers?: unknown }).layers : undefined;
+  const holdsLayers = cls === null || (cls as { prototype?: unknown }).prototype instanceof Sequential || isFunctionalSubclass(cls, config);
   if (holdsLayers && Array.isArray(nested)) for (const item of nested) checkClassNames(item);
 }
 
@@ -152,8 +154,9 @@ export function deserializeLayer(entry: unknown, where = 'the model topology'): 
   const { class_name: className, config } = entry as LayerJSON;
   if (typeof className !== 'string') throw new Error(`Invalid model JSON: ${where} has no class_name string.`);
   if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new Error(`Invalid model JSON: ${where} (${className}) has no config object.`);
-  if (className === 'Functional') return deserializeFunctional(config);
+  if (className === 'Functional') return deserializeFunctional(Model, config);
   const cls = className === 'Sequential' ? Sequential : getLayerClass(className);
+  if (isFunctionalSubclass(cls, config)) return deserializeFunctional(cls as unknown as FunctionalClass, config);
   if (cls === Sequential || (cls as { prototype?: unknown }).prototype instanceof Sequential) {
     return deserializeSequential(cls as unknown as new (args: SequentialArgs) => Sequential, config, (entry as LayerJSON).build_input_shape);
   }
@@ -187,7 +190,15 @@ function deserializeSequential(cls: new (args: SequentialArgs) => Sequential, co
   return model;
 }
 
-function deserializeFunctional(config: Record<string, unknown>): Model {
+/** A Model class built from { inputs, outputs } (Model itself, or a registered subclass of a functional model). */
+type FunctionalClass = new (args: ModelArgs & Record<string, unknown>) => Model;
+
+/** Whether `config` is the saved graph of a subclass of a functional model (see serializeLayer). */
+function isFunctionalSubclass(cls: unknown, config: unknown): boolean {
+  return (cls as { prototype?: unknown } | null)?.prototype instanceof Model && !((cls as { prototype?: unknown }).prototype instanceof Sequential) && Array.isArray((config as { input_layers?: unknown } | null)?.input_layers);
+}
+
+function deserializeFunctional(cls: FunctionalClass, config: Record<string, unknown>): Model {
   const { layers, input_layers: inputRefs, output_layers: outputRefs } = config as { layers: unknown; input_layers: unknown; output_layers: unknown };
   const name = typeof config.name === 'string' ? config.name : 'model';
   if (!Array.isArray(layers) || !Array.isArray(inputRefs) || !Array.isArray(outputRefs)) {
@@ -195,7 +206,7 @@ function deserializeFunctional(config: Record<string, unknown>): Model {
   }
   const byName = new Map<string, { layer: Layer; nodes: NodeJSON[]; outputs: SymbolicTensor[][] }>();
   try {
-    return buildFunctional(name, config, layers, inputRefs, outputRefs, byName);
+    return buildFunctional(cls, name, config, layers, inputRefs, outputRefs, byName);
   } catch (e) {
     for (const { layer } of byName.values()) releaseLayer(layer);
     throw e;
@@ -203,6 +214,7 @@ function deserializeFunctional(config: Record<string, unknown>): Model {
 }
 
 function buildFunctional(
+  cls: FunctionalClass,
   name: string,
   config: Record<string, unknown>,
   layers: unknown[],
@@ -254,7 +266,9 @@ function buildFunctional(
   const inputs = lookup(inputRefs, 'input');
   const outputs = lookup(outputRefs, 'output');
   const single = config.single_output !== false && outputs.length === 1;
-  return new Model({ name, trainable: config.trainable !== false, inputs: inputs.length === 1 ? inputs[0] : inputs, outputs: single ? outputs[0] : outputs });
+  // A subclass gets its own options back beside the graph.
+  const { layers: _layers, input_layers: _inputLayers, output_layers: _outputLayers, single_output: _single, dtype: _dtype, ...own } = config;
+  return new cls({ ...own, name, trainable: config.trainable !== false, inputs: inputs.length === 1 ? inputs[0] : inputs, outputs: single ? outputs[0] : outputs });
 }
 
 // ---- compile config -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GradientTape, Input, Layer, Model, Sequential, layers, losses, memory, metrics, ops, registerLayer, setRandomSeed, tensor, type LayerArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
+import { GradientTape, Input, Layer, Model, Sequential, layers, losses, memory, metrics, ops, registerLayer, setRandomSeed, tensor, type LayerArgs, type ModelArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
 import { decodeSafetensors, encodeSafetensors, listModels, loadModel, memoryHandler, registerModel, removeModel, type ModelArtifacts, type ModelJSON } from '../../src/io/index';
 import { settleGarbage, useWebGPU } from '../helpers';
 
@@ -91,9 +91,31 @@ class ClippedSequential extends Sequential {
   }
 }
 
+/** The README's custom training pattern: a functional model whose subclass overrides trainStep, with an option of its own. */
+class ClippedFunctional extends Model {
+  readonly clip: number;
+  constructor(config: ModelArgs & { clip?: number }) {
+    super(config);
+    this.clip = config.clip ?? 0.1;
+  }
+  override trainStep([x, y]: StepData): StepLogs {
+    const tape = new GradientTape();
+    const loss = tape.record(() => this.computeLoss(x, y!, this.apply(x, { training: true }) as Tensor));
+    const variables = this.trainableVariables;
+    const grads = tape.gradient(loss, variables).map((g) => (g ? ops.clip(g, -this.clip, this.clip) : null));
+    this.optimizer.applyGradients(grads.map((g, i) => [g, variables[i]] as [Tensor | null, Variable]));
+    this.lossTracker.updateState(loss);
+    return { loss: this.lossTracker.result() };
+  }
+  override getConfig() {
+    return { ...super.getConfig(), clip: this.clip };
+  }
+}
+
 registerLayer(Scale);
 registerModel(TwoLayerNet);
 registerModel(ClippedSequential);
+registerModel(ClippedFunctional);
 
 describe('save and loadModel', () => {
   it('round-trips a Sequential model saved mid-training: identical predictions, identical continued training', async () => {
@@ -160,6 +182,28 @@ describe('save and loadModel', () => {
     expect(await values(await restored.predict([xa, xb]))).toEqual(await values(await model.predict([xa, xb])));
     expect(await restored.evaluate([xa, xb], ys)).toEqual(await model.evaluate([xa, xb], ys));
     await removeModel('memory://two-towers');
+  });
+
+  it('round-trips a subclass of a functional model (a custom trainStep): its graph, its own option, and identical continued training', async () => {
+    const inputs = Input({ shape: [3] });
+    const outputs = new layers.Dense({ units: 1 }).apply(new layers.Dense({ units: 4, activation: 'relu' }).apply(inputs));
+    const model = new ClippedFunctional({ inputs, outputs, clip: 0.05, name: 'clipped' });
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const x = ops.randomUniform([16, 3], { seed: 4 });
+    const y = x.sum(-1, true);
+    await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    await model.save('memory://clipped-functional');
+    const restored = await loadModel('memory://clipped-functional');
+    expect(restored).toBeInstanceOf(ClippedFunctional);
+    expect((restored as ClippedFunctional).clip).toBe(0.05);
+    expect(restored.name).toBe('clipped');
+    expect(await values(await restored.predict(x))).toEqual(await values(await model.predict(x)));
+    setRandomSeed(3);
+    await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, shuffle: false });
+    setRandomSeed(3);
+    await restored.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, shuffle: false });
+    expect(await values(await restored.predict(x))).toEqual(await values(await model.predict(x)));
+    await removeModel('memory://clipped-functional');
   });
 
   it('round-trips a registered Model subclass, rebuilt by calling it on its saved input shape', async () => {
