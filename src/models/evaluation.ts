@@ -10,9 +10,14 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { checkBatchSize, DataScope, sampleCount, sliceRows, toDataset, toSampleWeights, type DataInput } from './data';
 import type { EvaluateOptions, Model, PredictOptions } from './model';
+import { checkOptionNames } from './options';
 import { disposeLogs, readLogs, stepData, unlist, type StepLogs } from './step_data';
 
+const EVALUATE_OPTIONS: Record<keyof EvaluateOptions, true> = { batchSize: true, sampleWeight: true, verbose: true, callbacks: true };
+const PREDICT_OPTIONS: Record<keyof PredictOptions, true> = { batchSize: true, verbose: true, callbacks: true };
+
 export async function runEvaluate(model: Model, x: DataInput, y: DataInput, options: EvaluateOptions): Promise<Logs> {
+  checkOptionNames('evaluate', options, EVALUATE_OPTIONS);
   const { batchSize = 32, sampleWeight } = options;
   checkBatchSize('evaluate', batchSize);
   const data = new DataScope();
@@ -62,6 +67,7 @@ export async function evaluateBatches(model: Model, [xs, ys, ws]: Tensor[][], ba
 }
 
 export async function runPredict(model: Model, x: DataInput, options: PredictOptions): Promise<Tensor | Tensor[]> {
+  checkOptionNames('predict', options, PREDICT_OPTIONS);
   const { batchSize = 32 } = options;
   checkBatchSize('predict', batchSize);
   const data = new DataScope();

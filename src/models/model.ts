@@ -19,6 +19,7 @@ import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
 import { runFit, type FitOptions } from './training';
 import { runEvaluate, runPredict } from './evaluation';
+import { checkOptionNames } from './options';
 import { disposeLogs, readLogs, stepData, type StepData, type StepLogs } from './step_data';
 import { StepCompiler } from './step_capture';
 import type { IOTarget, ModelInfo } from '../io/handlers';
@@ -76,6 +77,10 @@ export interface PredictOptions {
 }
 
 export type { StepData, StepLogs } from './step_data';
+
+/** The option names of compile and of the batch methods, for checkOptionNames (the types keep them complete). */
+const COMPILE_OPTIONS: Record<keyof CompileArgs, true> = { optimizer: true, loss: true, metrics: true, weightedMetrics: true, lossWeights: true, runEagerly: true };
+const BATCH_WEIGHTING: Record<keyof BatchWeighting, true> = { sampleWeight: true, classWeight: true };
 
 /**
  * A trainable model.
@@ -142,6 +147,22 @@ export class Model extends Layer {
     return this.graph?.outputs ?? [];
   }
 
+  /** The inputs' shapes, batch dimension null (Keras's input_shape): one shape, or a list for several inputs. */
+  get inputShape(): Shape | Shape[] {
+    return this.graphShapes('inputShape', this.inputs);
+  }
+
+  /** The outputs' shapes, as inputShape. */
+  get outputShape(): Shape | Shape[] {
+    return this.graphShapes('outputShape', this.outputs);
+  }
+
+  private graphShapes(what: string, tensors: SymbolicTensor[]): Shape | Shape[] {
+    if (tensors.length === 0) throw new Error(`${what}: model '${this.name}' has no graph yet (a subclassed model, or a Sequential without its input shape); call it on data or give it an Input first.`);
+    const shapes = tensors.map((t) => [...t.shape]);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
   override get layers(): Layer[] {
     return this.graph ? this.graph.layers : super.layers;
   }
@@ -187,7 +208,9 @@ export class Model extends Layer {
   }
 
   /** Configures training: optimizer, loss and metrics. */
-  compile({ optimizer = 'rmsprop', loss, metrics, weightedMetrics, lossWeights, runEagerly = false }: CompileArgs): void {
+  compile(args: CompileArgs): void {
+    checkOptionNames('compile', args, COMPILE_OPTIONS);
+    const { optimizer = 'rmsprop', loss, metrics, weightedMetrics, lossWeights, runEagerly = false } = args;
     if (loss === undefined) throw new Error(`compile: a loss is required (a name such as 'mse', a function (yTrue, yPred) => Tensor, or a Loss).`);
     const outputNames = this.outputNames();
     // Everything is resolved before anything is assigned: a bad name leaves the previous compile intact.
@@ -285,12 +308,15 @@ export class Model extends Layer {
    */
   async trainOnBatch(x: DataInput, y: DataInput, weighting: BatchWeighting = {}): Promise<Logs> {
     this.checkCompiled('trainOnBatch');
+    checkOptionNames('trainOnBatch', weighting, BATCH_WEIGHTING);
     return this.onBatch('trainOnBatch', x, y, weighting, (data) => (this.runEagerly ? this.trainStep(data) : this.compiledSteps().run(data)));
   }
 
   /** One evaluation step on one batch; returns the logs. */
-  async testOnBatch(x: DataInput, y: DataInput, { sampleWeight }: Pick<BatchWeighting, 'sampleWeight'> = {}): Promise<Logs> {
+  async testOnBatch(x: DataInput, y: DataInput, options: Pick<BatchWeighting, 'sampleWeight'> = {}): Promise<Logs> {
     this.checkCompiled('testOnBatch');
+    checkOptionNames('testOnBatch', options, { sampleWeight: true });
+    const { sampleWeight } = options;
     return this.onBatch('testOnBatch', x, y, { sampleWeight }, (data) => this.testStep(data));
   }
 

@@ -28,10 +28,11 @@ export class Sequential extends Model {
   private readonly stack: Layer[] = [];
   private symbolicOutput: SymbolicTensor | null = null;
 
-  constructor(args: SequentialArgs | SequentialEntry[] = {}) {
-    const options = Array.isArray(args) ? { layers: args } : args;
-    super({ ...options, layers: undefined } as LayerArgs);
-    for (const layer of options.layers ?? []) this.add(layer);
+  constructor(args: SequentialArgs | SequentialEntry[] = {}, options: LayerArgs = {}) {
+    // new Sequential([...layers], { name }) as Keras's Sequential(layers, name=...), or one object.
+    const config: SequentialArgs = Array.isArray(args) ? { ...options, layers: args } : args;
+    super({ ...config, layers: undefined } as LayerArgs);
+    for (const layer of config.layers ?? []) this.add(layer);
   }
 
   /** The stacked layers, without a leading InputLayer (as Keras). */

@@ -14,6 +14,7 @@ import { drawSeed } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
 import { checkBatchSize, checkFinite, checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, sliceRows, takeRows, toDataset, toSampleWeights, type DataInput } from './data';
 import type { Model } from './model';
+import { checkOptionNames } from './options';
 import { evaluateBatches } from './evaluation';
 import { disposeLogs, readLogs, stepData, type StepLogs } from './step_data';
 
@@ -65,7 +66,25 @@ export interface FitOptions {
  */
 const MIN_DISPATCHES_PER_SUBMIT = 32;
 
+/** FitOptions' names, for checkOptionNames (the type keeps the list complete). */
+const FIT_OPTIONS: Record<keyof FitOptions, true> = {
+  epochs: true,
+  batchSize: true,
+  validationSplit: true,
+  validationData: true,
+  sampleWeight: true,
+  classWeight: true,
+  shuffle: true,
+  callbacks: true,
+  verbose: true,
+  initialEpoch: true,
+  yieldEvery: true,
+  seed: true,
+  checkFinite: true,
+};
+
 export async function runFit(model: Model, x: DataInput, y: DataInput, options: FitOptions): Promise<History> {
+  checkOptionNames('fit', options, FIT_OPTIONS);
   const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, initialEpoch = 0 } = options;
   checkBatchSize('fit', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}.`);
@@ -271,7 +290,8 @@ class NonFiniteLossTracker {
     history.firstNonFiniteLoss = { epoch, batch: step };
     console.warn(
       `fit: the loss became NaN or infinite at epoch ${epoch + 1}, batch ${step} (0-based batch index), and the weights are likely NaN from there on. ` +
-        'Lower the learning rate, check the data with fit(x, y, { checkFinite: true }), or stop at once with the TerminateOnNaN callback.',
+        'Lower the learning rate, check the data with fit(x, y, { checkFinite: true }) and that sparse class labels are in [0, classes), ' +
+        'or stop at once with the TerminateOnNaN callback.',
     );
   }
 

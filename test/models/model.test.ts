@@ -373,6 +373,27 @@ describe('errors', () => {
     await expect(model.fit({ features: ops.zeros([4, 3]) } as never, ops.zeros([4, 1]))).rejects.toThrow("fit: x is a record ('features'); give a tensor, a list of tensors in the order of the model's inputs or outputs, or nested arrays");
   });
 
+  it('an option name that is not one of theirs (a typo, a snake_case Keras name) is an error for compile, fit, evaluate, predict and the batch methods', async () => {
+    const model = smallModel();
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metric: ['mae'] } as never)).toThrow("compile: unknown option 'metric'. Its options: optimizer, loss, metrics, weightedMetrics, lossWeights, runEagerly.");
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(8);
+    await expect(model.fit(x, y, { epoch: 5 } as never)).rejects.toThrow(/^fit: unknown option 'epoch'\. Its options: epochs, batchSize,/);
+    await expect(model.fit(x, y, { batch_size: 4 } as never)).rejects.toThrow("fit: unknown option 'batch_size' (did you mean 'batchSize'?).");
+    await expect(model.evaluate(x, y, { sample_weight: [1] } as never)).rejects.toThrow("evaluate: unknown option 'sample_weight' (did you mean 'sampleWeight'?).");
+    await expect(model.predict(x, { batch: 2 } as never)).rejects.toThrow("predict: unknown option 'batch'. Its options: batchSize, verbose, callbacks.");
+    await expect(model.trainOnBatch(x, y, { class_weight: { 0: 1 } } as never)).rejects.toThrow("trainOnBatch: unknown option 'class_weight' (did you mean 'classWeight'?).");
+    expect((await model.fit(x, y, { epochs: 1, verbose: 0 })).history.loss.length).toBe(1);
+  });
+
+  it('new Sequential(layers, { name }), and inputShape / outputShape as Keras', () => {
+    const model = new Sequential([Input({ shape: [3] }), new layers.Dense({ units: 2 })], { name: 'named_stack' });
+    expect(model.name).toBe('named_stack');
+    expect(model.inputShape).toEqual([null, 3]);
+    expect(model.outputShape).toEqual([null, 2]);
+    expect(() => new Sequential().inputShape).toThrow(/inputShape: model '.*' has no graph yet/);
+  });
+
   it('a functional model given no outputs, and a layer given the wrong rank', () => {
     expect(() => new Model({ inputs: Input({ shape: [2] }) })).toThrow('give both inputs and outputs');
     const dense = new layers.Dense({ units: 2 });
