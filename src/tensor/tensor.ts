@@ -10,6 +10,7 @@ import * as reduce from '../ops/reduce';
 import * as shapeOps from '../ops/shape';
 import { matmul, type MatmulOptions } from '../ops/matmul';
 import { softmax, logSoftmax } from '../ops/softmax';
+import { clone as cloneOp } from '../ops/clone';
 
 /** A tensor or a plain number wherever an operand is expected. */
 export type TensorLike = Tensor | number;
@@ -156,6 +157,8 @@ export class Tensor {
 
   // Shape.
   reshape(shape: readonly number[]): Tensor { return shapeOps.reshape(this, shape); }
+  /** A copy in memory of its own (as TF.js's clone): disposing this tensor leaves it intact. */
+  clone(): Tensor { return cloneOp(this); }
   flatten(): Tensor { return shapeOps.reshape(this, [-1]); }
   transpose(perm?: readonly number[]): Tensor { return shapeOps.transpose(this, perm); }
   expandDims(axis?: number): Tensor { return shapeOps.expandDims(this, axis); }

@@ -86,6 +86,16 @@ describe('dispose', () => {
     y.dispose();
     expect(memory().gpuBytes).toBeLessThan(bytes);
   });
+
+  it('clone() copies into memory of its own (TF.js habit): disposing the original leaves the copy', async () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    const bytes = memory().gpuBytes;
+    const copy = x.clone();
+    expect(memory().gpuBytes).toBeGreaterThan(bytes);
+    x.dispose();
+    expect(await copy.array()).toEqual([[1, 2], [3, 4]]);
+    copy.dispose();
+  });
 });
 
 describe('no growth', () => {
