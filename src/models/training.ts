@@ -9,7 +9,7 @@ import { fromTypedArray } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { submitRecordedWork } from '../backend/engine';
-import { inBrowser } from '../backend/environment';
+import { inBrowser, yieldToEventLoop } from '../backend/environment';
 import { drawSeed } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
 import { checkBatchSize, checkFinite, checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, sliceRows, takeRows, toDataset, toSampleWeights, type DataInput } from './data';
@@ -146,7 +146,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           if (yieldEvery !== 'never' && now() - lastYield >= yieldEvery) {
             // The device works on what was recorded while the page has its turn.
             submitRecordedWork();
-            await new Promise((resolve) => setTimeout(resolve, 0));
+            await yieldToEventLoop();
             lastYield = now();
           }
           if (model.stopTraining) break;

@@ -205,6 +205,22 @@ describe('compile and fit', () => {
     expect(history.history.mae.length).toBe(5);
   });
 
+  it('yieldEvery gives the event loop a turn between batches (through a MessageChannel, which background tabs do not throttle)', async () => {
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(8);
+    const timerRanBeforeLastBatch = async (yieldEvery: number | 'never') => {
+      let ticked = false;
+      let seen = false;
+      setTimeout(() => void (ticked = true), 0);
+      const probe = new LambdaCallback({ onBatchBegin: (batch) => void (batch === 7 && (seen = ticked)) });
+      await model.fit(x, y, { epochs: 1, batchSize: 1, shuffle: false, verbose: 0, yieldEvery, callbacks: [probe] });
+      return seen;
+    };
+    expect(await timerRanBeforeLastBatch('never')).toBe(false);
+    expect(await timerRanBeforeLastBatch(0)).toBe(true);
+  });
+
   it('reclaims every tensor of a step: memory stays flat across epochs', async () => {
     const { x, y } = regressionData();
     const model = smallModel();
