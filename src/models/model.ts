@@ -133,9 +133,12 @@ export class Model extends Layer {
     return this.graph ? { graph: this.graph, outputList: !this.singleOutput } : null;
   }
 
-  /** Models save their structure (layers, graph), not their constructor's options. */
+  /**
+   * A functional model saves its graph rather than its constructor's options (its inputs and
+   * outputs); a subclassed model without a graph gets the automatic config, as a custom layer.
+   */
   protected override get capturesConfig(): boolean {
-    return false;
+    return !this.graph;
   }
 
   /** Inputs and outputs of a functional model. */

@@ -206,6 +206,29 @@ describe('save and loadModel', () => {
     await removeModel('memory://clipped-functional');
   });
 
+  it('a subclassed model without getConfig comes back with the options its constructor passed to super', async () => {
+    class Scaled extends Model {
+      readonly factor: number;
+      readonly out = new layers.Dense({ units: 1 });
+      constructor(config: { factor?: number } & LayerArgs = {}) {
+        super(config);
+        this.factor = config.factor ?? 1;
+      }
+      override call(x: Tensor | Tensor[]) {
+        return this.out.apply(x as Tensor).mul(this.factor);
+      }
+    }
+    registerModel(Scaled);
+    const model = new Scaled({ factor: 3, name: 'scaled_net' });
+    const x = ops.randomUniform([4, 2], { seed: 8 });
+    model.apply(x);
+    await model.save('memory://scaled-net');
+    const restored = await loadModel('memory://scaled-net', { compile: false });
+    expect((restored as Scaled).factor).toBe(3);
+    expect(await values(await restored.predict(x))).toEqual(await values(await model.predict(x)));
+    await removeModel('memory://scaled-net');
+  });
+
   it('round-trips a registered Model subclass, rebuilt by calling it on its saved input shape', async () => {
     const model = new TwoLayerNet({ units: 5, name: 'net' });
     model.compile({ optimizer: 'adam', loss: 'mse' });
