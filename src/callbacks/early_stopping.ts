@@ -4,7 +4,7 @@
 
 import type { Tensor } from '../tensor/tensor';
 import { Callback, type Logs } from './callback';
-import { resolveMonitorMode, type MonitorMode } from './monitor';
+import { checkMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
 
 export interface EarlyStoppingArgs {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -53,8 +53,7 @@ export class EarlyStopping extends Callback {
     this.monitor = monitor;
     this.minDelta = Math.abs(minDelta);
     this.patience = patience;
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`EarlyStopping: invalid mode ${JSON.stringify(mode)}. Expected one of 'auto', 'min', 'max'.`);
-    this.mode = mode;
+    this.mode = checkMonitorMode('EarlyStopping', mode);
     this.baseline = baseline;
     this.restoreBestWeights = restoreBestWeights;
     this.startFromEpoch = startFromEpoch;

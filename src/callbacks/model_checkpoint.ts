@@ -4,7 +4,7 @@
 
 import type { IOHandler, IOTarget } from '../io/handlers';
 import { Callback, type Logs } from './callback';
-import { guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
+import { checkMonitorMode, guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
 
 export interface ModelCheckpointArgs {
   /**
@@ -54,12 +54,11 @@ export class ModelCheckpoint extends Callback {
   constructor({ filepath, monitor = 'val_loss', saveBestOnly = false, saveWeightsOnly = false, mode = 'auto', initialValueThreshold, verbose = 0 }: ModelCheckpointArgs) {
     super();
     if (filepath === undefined || filepath === null || filepath === '') throw new Error('ModelCheckpoint: `filepath` is required (a URL, a path, or an IOHandler).');
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`ModelCheckpoint: invalid mode ${JSON.stringify(mode)}. Expected one of 'auto', 'min', 'max'.`);
     this.filepath = filepath;
     this.monitor = monitor;
     this.saveBestOnly = saveBestOnly;
     this.saveWeightsOnly = saveWeightsOnly;
-    this.mode = mode;
+    this.mode = checkMonitorMode('ModelCheckpoint', mode);
     this.verbose = verbose;
     this.best = initialValueThreshold ?? null;
   }

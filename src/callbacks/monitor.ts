@@ -8,6 +8,12 @@ import type { Model } from '../models/model';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
+/** Throws unless `mode` is 'auto', 'min' or 'max'. */
+export function checkMonitorMode(callback: string, mode: unknown): MonitorMode {
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${callback}: invalid mode ${JSON.stringify(mode)}. Expected one of 'auto', 'min', 'max'.`);
+  return mode;
+}
+
 /** 'min' or 'max' for `monitor` ('val_' prefix ignored), or null when 'auto' cannot tell. */
 export function resolveMonitorMode(model: Model, monitor: string, mode: MonitorMode): 'min' | 'max' | null {
   if (mode !== 'auto') return mode;

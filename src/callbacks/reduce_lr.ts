@@ -2,7 +2,7 @@
 // and log the learning rate of each epoch ('learning_rate', as Keras).
 
 import { Callback, type Logs } from './callback';
-import { guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
+import { checkMonitorMode, guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
 
 export interface ReduceLROnPlateauArgs {
   monitor?: string;
@@ -44,7 +44,7 @@ export class ReduceLROnPlateau extends Callback {
     this.monitor = monitor;
     this.factor = factor;
     this.patience = patience;
-    this.mode = mode;
+    this.mode = checkMonitorMode('ReduceLROnPlateau', mode);
     this.minDelta = minDelta;
     this.cooldown = cooldown;
     this.minLr = minLr;

@@ -225,13 +225,22 @@ export class Layer {
     return [...new Set(this.selfAndSublayers().flatMap((l) => l.ownWeights))];
   }
 
-  /** Weights marked trainable, none while this layer is not trainable (Keras 3's rule). */
+  /**
+   * Weights marked trainable, without those of any layer (this one or a nested one, a frozen base
+   * model say) that is not trainable.
+   */
   get trainableWeights(): Variable[] {
-    return this._trainable ? this.weights.filter((w) => w.trainable) : [];
+    const layers = this.selfAndSublayers();
+    const weights = [...new Set(layers.flatMap((l) => l.ownWeights))];
+    // Read at every replayed step: the common case (nothing frozen) costs what `weights` does.
+    if (layers.every((l) => l._trainable)) return weights.filter((w) => w.trainable);
+    const frozen = new Set(layers.filter((l) => !l._trainable).flatMap((l) => l.weights));
+    return weights.filter((w) => w.trainable && !frozen.has(w));
   }
 
   get nonTrainableWeights(): Variable[] {
-    return this._trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
+    const trainable = new Set(this.trainableWeights);
+    return this.weights.filter((w) => !trainable.has(w));
   }
 
   /** Keras 3's name for trainableWeights. */
@@ -272,15 +281,15 @@ export class Layer {
    * other arguments.
    */
   getConfig(): Record<string, unknown> {
-    const automatic = Object.getPrototypeOf(this).getConfig === Layer.prototype.getConfig && this.capturesConfig;
+    const automatic = Object.getPrototypeOf(this).getConfig === Layer.prototype.getConfig && !strictOptionClasses.has(this.constructor);
     const config: Record<string, unknown> = { ...(automatic ? this.checkedOwnOptions() : {}), name: this.name, trainable: this._trainable, dtype: this.dtype };
     if (this.batchInputShape) config.batchInputShape = this.batchInputShape;
     return config;
   }
 
-  /** Whether getConfig includes the constructor's options when not overridden (models save their structure instead). */
-  protected get capturesConfig(): boolean {
-    return true;
+  /** Constructor options the automatic config leaves out (a functional model's inputs and outputs, saved as its graph). */
+  protected get structuralOptions(): readonly string[] {
+    return [];
   }
 
   /**
@@ -289,7 +298,13 @@ export class Layer {
    */
   private checkOwnOptions(): void {
     if (!strictOptionClasses.has(this.constructor)) return;
-    const known = new Set(Object.keys(this.getConfig()));
+    let config: Record<string, unknown>;
+    try {
+      config = this.getConfig();
+    } catch {
+      return; // An option that cannot be serialized (an unnamed activation function) is still valid to run with.
+    }
+    const known = new Set(Object.keys(config));
     const unknown = Object.keys(this.ownOptions).filter((key) => !known.has(key));
     if (unknown.length > 0) {
       const options = [...known].filter((key) => !['name', 'trainable', 'dtype', 'batchInputShape'].includes(key));
@@ -301,15 +316,17 @@ export class Layer {
   }
 
   private checkedOwnOptions(): Record<string, unknown> {
-    for (const [key, value] of Object.entries(this.ownOptions)) {
-      if (value !== undefined && !isJsonData(value)) {
+    const excluded = this.structuralOptions;
+    const options = Object.entries(this.ownOptions).filter(([key, value]) => value !== undefined && !excluded.includes(key));
+    for (const [key, value] of options) {
+      if (!isJsonData(value)) {
         throw new Error(
-          `${this.constructor.name} '${this.name}': getConfig() is not overridden, and the constructor option '${key}' is not JSON data (${describeValue(value)}). ` +
+          `${this.constructor.name} '${this.name}': getConfig() is not overridden, and the constructor option '${key}' is not JSON data (${kindOf(value)}). ` +
             'Override getConfig() to return options that rebuild the layer.',
         );
       }
     }
-    return Object.fromEntries(Object.entries(this.ownOptions).filter(([, value]) => value !== undefined));
+    return Object.fromEntries(options);
   }
 
   static fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
@@ -387,7 +404,7 @@ function isJsonData(value: unknown): boolean {
   return false;
 }
 
-function describeValue(value: unknown): string {
+function kindOf(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'object'}`;
   return String(value);

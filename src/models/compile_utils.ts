@@ -37,6 +37,12 @@ export class CompiledLoss {
     if (yTrue.length !== yPred.length) {
       throw new Error(`loss: the model has ${yPred.length} output(s) but ${yTrue.length} target(s) were given.`);
     }
+    if (yPred.length !== this.losses.length) {
+      throw new Error(
+        `loss: the model returned ${yPred.length} outputs but was compiled for ${this.losses.length}. ` +
+          'A subclassed model is compiled for one output; build a model of several outputs as new Model({ inputs, outputs }).',
+      );
+    }
     let total: Tensor | null = null;
     this.losses.forEach((loss, i) => {
       const value = loss.apply(yTrue[i], yPred[i], sampleWeight);
@@ -87,15 +93,16 @@ export class CompiledMetrics {
 
   constructor(spec: MetricSpec | undefined, weightedSpec: MetricSpec | undefined, outputNames: string[]) {
     this.byOutput = metricsByOutput('metrics', spec, outputNames);
+    this.metrics.push(...this.byOutput.flat());
     try {
       this.weightedByOutput = metricsByOutput('weightedMetrics', weightedSpec, outputNames);
     } catch (e) {
-      for (const m of this.byOutput.flat()) m.dispose();
+      this.dispose(spec);
       throw e;
     }
     const unweightedNames = new Set(this.byOutput.flat().map((m) => m.name));
     for (const m of this.weightedByOutput.flat()) if (unweightedNames.has(m.name)) m.name = `weighted_${m.name}`;
-    this.metrics.push(...this.byOutput.flat(), ...this.weightedByOutput.flat());
+    this.metrics.push(...this.weightedByOutput.flat());
   }
 
   updateState(yTrue: Tensor | Tensor[], yPred: Tensor | Tensor[], sampleWeight?: Tensor): void {
@@ -112,12 +119,24 @@ export class CompiledMetrics {
   resetState(): void {
     for (const m of this.metrics) m.resetState();
   }
+
+  /** Frees the metrics made from names and functions in `specs` (not Metric objects the caller passed). */
+  dispose(...specs: Array<MetricSpec | undefined>): void {
+    const given = new Set(specs.flatMap((spec) => flattenSpec(spec)));
+    for (const m of this.metrics) if (!given.has(m)) m.dispose();
+  }
+}
+
+/** Every entry of a metric spec (lists, lists of lists, records). */
+function flattenSpec(spec: MetricSpec | undefined): unknown[] {
+  if (spec === undefined) return [];
+  return (Array.isArray(spec) ? spec : Object.values(spec)).flat();
 }
 
 /**
  * The metrics of each output: a flat list applies to every output (as tf.keras and TF.js), a list
- * of lists gives each output its own (as Keras 3), a record names outputs. Metrics made before a
- * bad entry are freed.
+ * of lists gives each output its own (as Keras 3), a record names outputs. Metrics made here (from
+ * names and functions) before a bad entry are freed; Metric objects stay the caller's.
  */
 function metricsByOutput(arg: string, spec: MetricSpec | undefined, outputNames: string[]): Metric[][] {
   if (spec === undefined) return outputNames.map(() => []);
@@ -131,7 +150,7 @@ function metricsByOutput(arg: string, spec: MetricSpec | undefined, outputNames:
     return ids.map((entry, i) =>
       ([] as MetricIdentifier[]).concat((entry ?? []) as MetricIdentifier | MetricIdentifier[]).map((id) => {
         const metric = getMetric(id);
-        made.push(metric);
+        if (metric !== id) made.push(metric);
         if (outputNames.length > 1) metric.name = `${outputNames[i]}_${metric.name}`;
         return metric;
       }),

@@ -102,6 +102,9 @@ export function checkBatchSize(op: string, batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}.`);
 }
 
+/** The largest class index classWeight may name for integer labels (its table holds a float per class). */
+const MAX_CLASS_WEIGHT_INDEX = 1 << 20;
+
 /** A class index and its weight, from Keras's `classWeight` option. */
 export type ClassWeightEntry = [classIndex: number, weight: number];
 
@@ -120,12 +123,17 @@ export function checkWeighting(op: string, y: Tensor[], sampleWeight: DataInput 
   }
   if (y.length !== 1) throw new Error(`${op}: classWeight is only supported for models with a single output; this data has ${y.length} targets (use sampleWeight).`);
   if (y[0].rank > 2) throw new Error(`${op}: classWeight needs targets of shape [samples] or [samples, classes], got ${formatShape(y[0].shape)} (use sampleWeight).`);
-  return Object.entries(classWeight).map(([key, weight]): ClassWeightEntry => {
+  // One-hot or probability rows name their classes (a key past them never matches, as in Keras);
+  // integer labels get a generous bound, since the table holds one float per class.
+  const rowClasses = y[0].rank === 2 && y[0].shape[1] !== 1 ? y[0].shape[1] : null;
+  const entries = Object.entries(classWeight).map(([key, weight]): ClassWeightEntry => {
     const index = Number(key);
     if (!Number.isInteger(index) || index < 0) throw new Error(`${op}: classWeight keys must be class indices (integers >= 0), got '${key}'.`);
+    if (index > MAX_CLASS_WEIGHT_INDEX) throw new Error(`${op}: classWeight key ${key} is above the largest class index supported, ${MAX_CLASS_WEIGHT_INDEX}.`);
     if (typeof weight !== 'number' || !Number.isFinite(weight)) throw new Error(`${op}: classWeight[${key}] must be a finite number, got ${String(weight)}.`);
     return [index, weight];
   });
+  return rowClasses === null ? entries : entries.filter(([index]) => index < rowClasses);
 }
 
 /** The sampleWeight option as a dataset of one tensor (one weight per sample, shared by every output). */

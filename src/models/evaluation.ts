@@ -85,7 +85,12 @@ export async function runPredict(model: Model, x: DataInput, options: PredictOpt
       for (const cb of callbacks) await cb.onPredictBatchEnd(step, {});
     }
     const outputs = tidy(() => batches[0].map((_, k) => (batches.length === 1 ? batches[0][k].reshape(batches[0][k].shape as number[]) : concat(batches.map((b) => b[k]), 0))));
-    for (const cb of callbacks) await cb.onPredictEnd({});
+    try {
+      for (const cb of callbacks) await cb.onPredictEnd({});
+    } catch (e) {
+      for (const t of outputs) t.dispose();
+      throw e;
+    }
     return outputs.length === 1 ? outputs[0] : outputs;
   } finally {
     for (const b of batches) for (const t of b) t.dispose();

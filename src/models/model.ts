@@ -81,6 +81,7 @@ export type { StepData, StepLogs } from './step_data';
 /** The option names of compile and of the batch methods, for checkOptionNames (the types keep them complete). */
 const COMPILE_OPTIONS: Record<keyof CompileArgs, true> = { optimizer: true, loss: true, metrics: true, weightedMetrics: true, lossWeights: true, runEagerly: true };
 const BATCH_WEIGHTING: Record<keyof BatchWeighting, true> = { sampleWeight: true, classWeight: true };
+const TEST_BATCH_WEIGHTING: Record<'sampleWeight', true> = { sampleWeight: true };
 
 /**
  * A trainable model.
@@ -133,12 +134,9 @@ export class Model extends Layer {
     return this.graph ? { graph: this.graph, outputList: !this.singleOutput } : null;
   }
 
-  /**
-   * A functional model saves its graph rather than its constructor's options (its inputs and
-   * outputs); a subclassed model without a graph gets the automatic config, as a custom layer.
-   */
-  protected override get capturesConfig(): boolean {
-    return !this.graph;
+  /** A functional model's inputs and outputs are saved as its graph, not as options. */
+  protected override get structuralOptions(): readonly string[] {
+    return ['inputs', 'outputs'];
   }
 
   /** Inputs and outputs of a functional model. */
@@ -226,6 +224,9 @@ export class Model extends Layer {
       for (const tracker of compiled.trackers) tracker.dispose();
       throw e;
     }
+    // The previous compile's loss trackers and the metrics it made from names go.
+    for (const tracker of this.compiledLossTerms?.trackers ?? []) tracker.dispose();
+    this.compiledMetrics?.dispose(this.compileArgs?.metrics, this.compileArgs?.weightedMetrics);
     this.optimizer = resolvedOptimizer;
     this.runEagerly = runEagerly;
     this.stepCompiler?.dispose();
@@ -318,7 +319,7 @@ export class Model extends Layer {
   /** One evaluation step on one batch; returns the logs. */
   async testOnBatch(x: DataInput, y: DataInput, options: Pick<BatchWeighting, 'sampleWeight'> = {}): Promise<Logs> {
     this.checkCompiled('testOnBatch');
-    checkOptionNames('testOnBatch', options, { sampleWeight: true });
+    checkOptionNames('testOnBatch', options, TEST_BATCH_WEIGHTING);
     const { sampleWeight } = options;
     return this.onBatch('testOnBatch', x, y, { sampleWeight }, (data) => this.testStep(data));
   }
@@ -435,8 +436,8 @@ export class Model extends Layer {
     try {
       const xs = data.keep(toDataset(x, 'x', op));
       const ys = data.keep(toDataset(y, 'y', op));
-      const ws = sampleWeight === undefined ? [] : data.keep(toSampleWeights(sampleWeight, op));
       const classWeights = checkWeighting(op, ys, sampleWeight, classWeight);
+      const ws = sampleWeight === undefined ? [] : data.keep(toSampleWeights(sampleWeight, op));
       sampleCount(op, [['x', xs], ['y', ys], ['sampleWeight', ws]]);
       this.checkInputShapes(op, xs);
       this.resetMetrics();

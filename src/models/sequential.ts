@@ -56,8 +56,8 @@ export class Sequential extends Model {
 
   /** Removes the last layer. */
   pop(): Layer {
-    const layer = this.stack.pop();
-    if (!layer) throw new Error('Sequential.pop: the model has no layers.');
+    if (this.layers.length === 0) throw new Error('Sequential.pop: the model has no layers.');
+    const layer = this.stack.pop()!;
     if (this.symbolicOutput) {
       const input = this.inputs[0];
       this.graph = null;

@@ -188,8 +188,8 @@ async function prepareData(model: Model, x: DataInput, y: DataInput, options: Fi
   const { validationSplit = 0, validationData } = options;
   const xs = data.keep(toDataset(x, 'x', 'fit'));
   const ys = data.keep(toDataset(y, 'y', 'fit'));
-  const ws = options.sampleWeight === undefined ? [] : data.keep(toSampleWeights(options.sampleWeight, 'fit'));
   const classWeights = checkWeighting('fit', ys, options.sampleWeight, options.classWeight);
+  const ws = options.sampleWeight === undefined ? [] : data.keep(toSampleWeights(options.sampleWeight, 'fit'));
   const validation = validationData
     ? [data.keep(toDataset(validationData[0], 'validation x', 'fit')), data.keep(toDataset(validationData[1], 'validation y', 'fit')), validationData[2] === undefined ? [] : data.keep(toSampleWeights(validationData[2], 'fit'))]
     : null;

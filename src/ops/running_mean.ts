@@ -19,8 +19,9 @@ const f32 = Math.fround;
 const runningMeanKernel: Kernel<RunningMeanAttrs> = {
   name: 'runningMean',
   cpu([total, count, batchTotal, batchCountTensor], [newTotal, newCount, newMean], { batchCount, batchScale }) {
-    const t = f32(total.values[0] + f32(batchTotal.values[0] * batchScale));
-    const c = f32(count.values[0] + (batchCount ?? batchCountTensor.values[0]));
+    // The uniform block holds the numbers as f32, as here.
+    const t = f32(total.values[0] + f32(batchTotal.values[0] * f32(batchScale)));
+    const c = f32(count.values[0] + f32(batchCount ?? batchCountTensor.values[0]));
     newTotal.values[0] = t;
     newCount.values[0] = c;
     newMean.values[0] = c === 0 ? 0 : t / c;

@@ -2,8 +2,8 @@
 // inputs, Keras's rank error, parameter counts, regularization losses and gradients.
 
 import { describe, expect, it } from 'vitest';
-import { GradientTape, memory, tensor, tidy } from '../../src/node';
-import { Activation, Conv2D, Dense, Input } from '../../src/layers/index';
+import { GradientTape, memory, tensor, tidy, type Tensor } from '../../src/node';
+import { Activation, Conv2D, Dense, Flatten, Input } from '../../src/layers/index';
 import { useWebGPU } from '../helpers';
 import { expectClose, layerGradCheck, seededValues } from './layer_helpers';
 
@@ -87,6 +87,9 @@ describe('Dense', () => {
     const channelsFirst = new Conv2D({ filters: 2, kernelSize: 3, dataFormat: 'channels_first', name: 'conv_cf' } as never);
     expect(() => channelsFirst.apply(Input({ shape: [1, 8, 8] }))).toThrow(/Conv2D 'conv_cf': unknown option 'dataFormat'/);
     expect(new Dense({ units: 2, activation: 'relu', useBias: false, inputShape: [3], name: 'fine' }).apply(Input({ shape: [3] })).shape).toEqual([null, 2]);
+    // Built-ins without options of their own too; an unnamed activation function still runs.
+    expect(() => new Flatten({ dataFormat: 'channels_first', name: 'flat_cf' } as never).apply(Input({ shape: [2, 2] }))).toThrow(/Flatten 'flat_cf': unknown option 'dataFormat'/);
+    expect(new Dense({ units: 2, activation: (t: Tensor) => t.mul(2) } as never).apply(Input({ shape: [3] })).shape).toEqual([null, 2]);
   });
 
   it('counts parameters as Keras does', () => {

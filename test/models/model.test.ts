@@ -164,6 +164,32 @@ describe('compile and fit', () => {
     expect(split.mse).toBeCloseTo(whole.mse, 5);
   });
 
+  it('a frozen model nested in another keeps its weights out of the outer trainable weights (transfer learning)', async () => {
+    const baseInput = Input({ shape: [3] });
+    const base = new Model({ inputs: baseInput, outputs: new layers.Dense({ units: 4, activation: 'relu' }).apply(baseInput), trainable: false });
+    const input = Input({ shape: [3] });
+    const head = new layers.Dense({ units: 1 });
+    const outer = new Model({ inputs: input, outputs: head.apply(base.apply(input) as never) });
+    expect(outer.trainableWeights).toEqual(head.weights);
+    expect(outer.nonTrainableWeights).toEqual(base.weights);
+    outer.compile({ optimizer: 'sgd', loss: 'mse' });
+    const before = await Promise.all(base.getWeights().map(async (w) => Array.from(await w.data())));
+    const { x, y } = regressionData(8);
+    await outer.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(await Promise.all(base.getWeights().map(async (w) => Array.from(await w.data())))).toEqual(before);
+    // A subclassed model of two outputs is compiled for one: a clear error instead of training one output.
+    class TwoHeads extends Model {
+      a = new layers.Dense({ units: 1 });
+      b = new layers.Dense({ units: 1 });
+      override call(t: Tensor | Tensor[]) {
+        return [this.a.apply(t as Tensor), this.b.apply(t as Tensor)];
+      }
+    }
+    const twoHeads = new TwoHeads();
+    twoHeads.compile({ optimizer: 'sgd', loss: 'mse' });
+    await expect(twoHeads.fit(x, [y, y], { epochs: 1, verbose: 0 })).rejects.toThrow(/loss: the model returned 2 outputs but was compiled for 1\. A subclassed model is compiled for one output/);
+  });
+
   it('trainable: false given to a model freezes all its weights, as does setting it later', async () => {
     const inputs = Input({ shape: [3] });
     const frozen = new Model({ inputs, outputs: new layers.Dense({ units: 2 }).apply(inputs), trainable: false });
