@@ -6,7 +6,7 @@
 
 import type { Tensor } from '../tensor/tensor';
 import { getLoss, type Loss, type LossIdentifier } from '../losses/index';
-import { getMetric, Mean, type Metric, type MetricIdentifier } from '../metrics/index';
+import { getMetric, Mean, Metric, type MetricIdentifier } from '../metrics/index';
 
 export type LossSpec = LossIdentifier | LossIdentifier[] | Record<string, LossIdentifier>;
 /**
@@ -144,7 +144,12 @@ function metricsByOutput(arg: string, spec: MetricSpec | undefined, outputNames:
   if (Array.isArray(spec) && nested && !spec.every((entry) => Array.isArray(entry))) {
     throw new Error(`compile: ${arg} mixes metrics and lists of metrics; give a list of metrics (for every output) or one list per output.`);
   }
-  const ids = Array.isArray(spec) && !nested ? outputNames.map(() => spec) : perOutput(arg, spec, outputNames, () => true);
+  const flatForEvery = Array.isArray(spec) && !nested;
+  if (flatForEvery && outputNames.length > 1) {
+    const shared = (spec as MetricIdentifier[]).find((id) => id instanceof Metric);
+    if (shared) throw new Error(`compile: the ${arg} list applies to every output, but the Metric object '${(shared as Metric).name}' can keep the state of one output only; give a name or a function, or one list per output.`);
+  }
+  const ids = flatForEvery ? outputNames.map(() => spec) : perOutput(arg, spec, outputNames, () => true);
   const made: Metric[] = [];
   try {
     return ids.map((entry, i) =>

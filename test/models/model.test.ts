@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  EarlyStopping, GradientTape, Input, LambdaCallback, Model, ReduceLROnPlateau, Sequential, callbacks, layers, loadModel, memory, ops, setRandomSeed, tensor,
+  EarlyStopping, GradientTape, Input, LambdaCallback, Model, ReduceLROnPlateau, Sequential, callbacks, layers, loadModel, memory, metrics, ops, setRandomSeed, tensor,
   type CallArgs, type Logs, type StepData, type Tensor,
 } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
@@ -50,6 +50,7 @@ describe('construction', () => {
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: { first: ['mae'], third: ['mae'] } })).toThrow(/metrics names output 'third'/);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [['mae'], ['mae'], ['mae']] })).toThrow(/metrics is a list of 3 entries/);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae', ['mse']] as never })).toThrow(/mixes metrics and lists of metrics/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [new metrics.MeanAbsoluteError()] })).toThrow(/the Metric object 'mean_absolute_error' can keep the state of one output only/);
     expect(model.metricsNames).toEqual(['loss', 'first_loss', 'second_loss', 'first_mae', 'second_mse', 'second_mae']);
   });
 
