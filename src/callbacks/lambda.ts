@@ -28,49 +28,10 @@ export interface LambdaCallbackArgs {
 export class LambdaCallback extends Callback {
   constructor(private readonly hooks: LambdaCallbackArgs = {}) {
     super();
-  }
-
-  override onTrainBegin(logs: Logs = {}) {
-    return this.hooks.onTrainBegin?.(logs);
-  }
-  override onTrainEnd(logs: Logs = {}) {
-    return this.hooks.onTrainEnd?.(logs);
-  }
-  override onEpochBegin(epoch: number, logs: Logs = {}) {
-    return this.hooks.onEpochBegin?.(epoch, logs);
-  }
-  override onEpochEnd(epoch: number, logs: Logs = {}) {
-    return this.hooks.onEpochEnd?.(epoch, logs);
-  }
-  override onBatchBegin(batch: number, logs: Logs = {}) {
-    return this.hooks.onBatchBegin?.(batch, logs);
-  }
-  override onBatchEnd(batch: number, logs: Logs = {}) {
-    return this.hooks.onBatchEnd?.(batch, logs);
-  }
-  override onTestBegin(logs: Logs = {}) {
-    return this.hooks.onTestBegin?.(logs);
-  }
-  override onTestEnd(logs: Logs = {}) {
-    return this.hooks.onTestEnd?.(logs);
-  }
-  override onTestBatchBegin(batch: number, logs: Logs = {}) {
-    return this.hooks.onTestBatchBegin?.(batch, logs);
-  }
-  override onTestBatchEnd(batch: number, logs: Logs = {}) {
-    return this.hooks.onTestBatchEnd?.(batch, logs);
-  }
-  override onPredictBegin(logs: Logs = {}) {
-    return this.hooks.onPredictBegin?.(logs);
-  }
-  override onPredictEnd(logs: Logs = {}) {
-    return this.hooks.onPredictEnd?.(logs);
-  }
-  override onPredictBatchBegin(batch: number, logs: Logs = {}) {
-    return this.hooks.onPredictBatchBegin?.(batch, logs);
-  }
-  override onPredictBatchEnd(batch: number, logs: Logs = {}) {
-    return this.hooks.onPredictBatchEnd?.(batch, logs);
+    // Each function given becomes the hook of its name on this callback.
+    for (const [name, hook] of Object.entries(hooks)) {
+      if (typeof hook === 'function' && name in Callback.prototype) Object.defineProperty(this, name, { value: hook });
+    }
   }
 
   override get wantsBatchLogs(): boolean {

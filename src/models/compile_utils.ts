@@ -90,19 +90,20 @@ export class CompiledMetrics {
   readonly metrics: Metric[] = [];
   private readonly byOutput: Metric[][];
   private readonly weightedByOutput: Metric[][];
+  /** The metrics made here from names and functions (Metric objects stay the caller's). */
+  private readonly made: Metric[] = [];
 
   constructor(spec: MetricSpec | undefined, weightedSpec: MetricSpec | undefined, outputNames: string[]) {
-    this.byOutput = metricsByOutput('metrics', spec, outputNames);
-    this.metrics.push(...this.byOutput.flat());
     try {
-      this.weightedByOutput = metricsByOutput('weightedMetrics', weightedSpec, outputNames);
+      this.byOutput = metricsByOutput('metrics', spec, outputNames, this.made);
+      this.weightedByOutput = metricsByOutput('weightedMetrics', weightedSpec, outputNames, this.made);
     } catch (e) {
-      this.dispose(spec);
+      this.dispose();
       throw e;
     }
     const unweightedNames = new Set(this.byOutput.flat().map((m) => m.name));
     for (const m of this.weightedByOutput.flat()) if (unweightedNames.has(m.name)) m.name = `weighted_${m.name}`;
-    this.metrics.push(...this.weightedByOutput.flat());
+    this.metrics.push(...this.byOutput.flat(), ...this.weightedByOutput.flat());
   }
 
   updateState(yTrue: Tensor | Tensor[], yPred: Tensor | Tensor[], sampleWeight?: Tensor): void {
@@ -120,25 +121,18 @@ export class CompiledMetrics {
     for (const m of this.metrics) m.resetState();
   }
 
-  /** Frees the metrics made from names and functions in `specs` (not Metric objects the caller passed). */
-  dispose(...specs: Array<MetricSpec | undefined>): void {
-    const given = new Set(specs.flatMap((spec) => flattenSpec(spec)));
-    for (const m of this.metrics) if (!given.has(m)) m.dispose();
+  /** Frees the metrics made from names and functions (not Metric objects the caller passed). */
+  dispose(): void {
+    for (const m of this.made) m.dispose();
   }
-}
-
-/** Every entry of a metric spec (lists, lists of lists, records). */
-function flattenSpec(spec: MetricSpec | undefined): unknown[] {
-  if (spec === undefined) return [];
-  return (Array.isArray(spec) ? spec : Object.values(spec)).flat();
 }
 
 /**
  * The metrics of each output: a flat list applies to every output (as tf.keras and TF.js), a list
- * of lists gives each output its own (as Keras 3), a record names outputs. Metrics made here (from
- * names and functions) before a bad entry are freed; Metric objects stay the caller's.
+ * of lists gives each output its own (as Keras 3), a record names outputs. The metrics it makes
+ * from names and functions go into `made`.
  */
-function metricsByOutput(arg: string, spec: MetricSpec | undefined, outputNames: string[]): Metric[][] {
+function metricsByOutput(arg: string, spec: MetricSpec | undefined, outputNames: string[], made: Metric[]): Metric[][] {
   if (spec === undefined) return outputNames.map(() => []);
   const nested = Array.isArray(spec) && spec.some((entry) => Array.isArray(entry));
   if (Array.isArray(spec) && nested && !spec.every((entry) => Array.isArray(entry))) {
@@ -150,18 +144,12 @@ function metricsByOutput(arg: string, spec: MetricSpec | undefined, outputNames:
     if (shared) throw new Error(`compile: the ${arg} list applies to every output, but the Metric object '${(shared as Metric).name}' can keep the state of one output only; give a name or a function, or one list per output.`);
   }
   const ids = flatForEvery ? outputNames.map(() => spec) : perOutput(arg, spec, outputNames, () => true);
-  const made: Metric[] = [];
-  try {
-    return ids.map((entry, i) =>
-      ([] as MetricIdentifier[]).concat((entry ?? []) as MetricIdentifier | MetricIdentifier[]).map((id) => {
-        const metric = getMetric(id);
-        if (metric !== id) made.push(metric);
-        if (outputNames.length > 1) metric.name = `${outputNames[i]}_${metric.name}`;
-        return metric;
-      }),
-    );
-  } catch (e) {
-    for (const m of made) m.dispose();
-    throw e;
-  }
+  return ids.map((entry, i) =>
+    ([] as MetricIdentifier[]).concat((entry ?? []) as MetricIdentifier | MetricIdentifier[]).map((id) => {
+      const metric = getMetric(id);
+      if (metric !== id) made.push(metric);
+      if (outputNames.length > 1) metric.name = `${outputNames[i]}_${metric.name}`;
+      return metric;
+    }),
+  );
 }

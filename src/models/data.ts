@@ -113,7 +113,7 @@ export type ClassWeightEntry = [classIndex: number, weight: number];
  * as in Keras; classWeight needs one target of shape [samples] or [samples, classes]) and returns
  * classWeight's entries (null without it).
  */
-export function checkWeighting(op: string, y: Tensor[], sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined): ClassWeightEntry[] | null {
+function checkWeighting(op: string, y: Tensor[], sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined): ClassWeightEntry[] | null {
   if (sampleWeight !== undefined && classWeight !== undefined) {
     throw new Error(`${op}: give sampleWeight or classWeight, not both (as in Keras); multiply the class weights into the sample weights instead.`);
   }
@@ -137,7 +137,7 @@ export function checkWeighting(op: string, y: Tensor[], sampleWeight: DataInput 
 }
 
 /** The sampleWeight option as a dataset of one tensor (one weight per sample, shared by every output). */
-export function toSampleWeights(sampleWeight: DataInput, op: string): Dataset {
+function toSampleWeights(sampleWeight: DataInput, op: string): Dataset {
   const weights = toDataset(sampleWeight, 'sampleWeight', op);
   if (weights.tensors.length !== 1) {
     release(weights);
@@ -163,6 +163,30 @@ export function classWeightsToSampleWeights(labels: Tensor, entries: ClassWeight
     // gather counts negative indices from the end; an unlisted negative class weighs 1.
     return where(greaterEqual(classes, 0), weights, 1);
   });
+}
+
+/** x, y and sample weights as lists of tensors, their shared sample count, and classWeight's entries. */
+export interface StepDatasets {
+  xs: Tensor[];
+  ys: Tensor[];
+  /** One tensor with sampleWeight, else none. */
+  ws: Tensor[];
+  classWeights: ClassWeightEntry[] | null;
+  count: number;
+}
+
+/**
+ * The x, y and weighting options of fit, evaluate or a batch method converted into `scope` and
+ * checked before any GPU work beyond the conversion: the weighting options (checkWeighting, before
+ * sampleWeight is uploaded) and a sample count shared by all. `prefix` names validation data.
+ */
+export function toStepDatasets(op: string, scope: DataScope, x: DataInput, y: DataInput, sampleWeight?: DataInput, classWeight?: Record<number, number>, prefix = ''): StepDatasets {
+  const xs = scope.keep(toDataset(x, `${prefix}x`, op));
+  const ys = scope.keep(toDataset(y, `${prefix}y`, op));
+  const classWeights = checkWeighting(op, ys, sampleWeight, classWeight);
+  const ws = sampleWeight === undefined ? [] : scope.keep(toSampleWeights(sampleWeight, op));
+  const count = sampleCount(op, [[`${prefix}x`, xs], [`${prefix}y`, ys], [`${prefix}sampleWeight`, ws]]);
+  return { xs, ys, ws, classWeights, count };
 }
 
 /** Rows `indices` (an int32 tensor) of every tensor, gathered on the device. */

@@ -8,7 +8,7 @@ import { inBrowser } from '../backend/environment';
 import { concat } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { checkBatchSize, DataScope, sampleCount, sliceRows, toDataset, toSampleWeights, type DataInput } from './data';
+import { checkBatchSize, DataScope, sampleCount, sliceRows, toDataset, toStepDatasets, type DataInput } from './data';
 import type { EvaluateOptions, Model, PredictOptions } from './model';
 import { checkOptionNames } from './options';
 import { disposeLogs, readLogs, stepData, unlist, type StepLogs } from './step_data';
@@ -22,10 +22,7 @@ export async function runEvaluate(model: Model, x: DataInput, y: DataInput, opti
   checkBatchSize('evaluate', batchSize);
   const data = new DataScope();
   try {
-    const xs = data.keep(toDataset(x, 'x', 'evaluate'));
-    const ys = data.keep(toDataset(y, 'y', 'evaluate'));
-    const ws = sampleWeight === undefined ? [] : data.keep(toSampleWeights(sampleWeight, 'evaluate'));
-    const count = sampleCount('evaluate', [['x', xs], ['y', ys], ['sampleWeight', ws]]);
+    const { xs, ys, ws, count } = toStepDatasets('evaluate', data, x, y, sampleWeight);
     model.checkInputShapes('evaluate', xs);
     const verbose = options.verbose ?? (inBrowser() ? 0 : 1);
     const callbacks = withCallbacks(model, verbose, options.callbacks, { steps: Math.ceil(count / batchSize), batchSize, samples: count });

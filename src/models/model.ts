@@ -14,7 +14,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
-import { checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, toDataset, toSampleWeights, type DataInput } from './data';
+import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput } from './data';
 import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
 import { runFit, type FitOptions } from './training';
@@ -226,7 +226,7 @@ export class Model extends Layer {
     }
     // The previous compile's loss trackers and the metrics it made from names go.
     for (const tracker of this.compiledLossTerms?.trackers ?? []) tracker.dispose();
-    this.compiledMetrics?.dispose(this.compileArgs?.metrics, this.compileArgs?.weightedMetrics);
+    this.compiledMetrics?.dispose();
     this.optimizer = resolvedOptimizer;
     this.runEagerly = runEagerly;
     this.stepCompiler?.dispose();
@@ -434,11 +434,7 @@ export class Model extends Layer {
   private async onBatch(op: string, x: DataInput, y: DataInput, { sampleWeight, classWeight }: BatchWeighting, step: (data: StepData) => StepLogs): Promise<Logs> {
     const data = new DataScope();
     try {
-      const xs = data.keep(toDataset(x, 'x', op));
-      const ys = data.keep(toDataset(y, 'y', op));
-      const classWeights = checkWeighting(op, ys, sampleWeight, classWeight);
-      const ws = sampleWeight === undefined ? [] : data.keep(toSampleWeights(sampleWeight, op));
-      sampleCount(op, [['x', xs], ['y', ys], ['sampleWeight', ws]]);
+      const { xs, ys, ws, classWeights } = toStepDatasets(op, data, x, y, sampleWeight, classWeight);
       this.checkInputShapes(op, xs);
       this.resetMetrics();
       const logs = tidy(() => step(stepData(xs, ys, classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws)));

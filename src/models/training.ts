@@ -12,7 +12,7 @@ import { submitRecordedWork } from '../backend/engine';
 import { inBrowser, yieldToEventLoop } from '../backend/environment';
 import { drawSeed } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
-import { checkBatchSize, checkFinite, checkWeighting, classWeightsToSampleWeights, DataScope, sampleCount, sliceRows, takeRows, toDataset, toSampleWeights, type DataInput } from './data';
+import { checkBatchSize, checkFinite, classWeightsToSampleWeights, DataScope, sliceRows, takeRows, toStepDatasets, type DataInput } from './data';
 import type { Model } from './model';
 import { checkOptionNames } from './options';
 import { evaluateBatches } from './evaluation';
@@ -186,22 +186,15 @@ interface FitData {
  */
 async function prepareData(model: Model, x: DataInput, y: DataInput, options: FitOptions, data: DataScope): Promise<FitData> {
   const { validationSplit = 0, validationData } = options;
-  const xs = data.keep(toDataset(x, 'x', 'fit'));
-  const ys = data.keep(toDataset(y, 'y', 'fit'));
-  const classWeights = checkWeighting('fit', ys, options.sampleWeight, options.classWeight);
-  const ws = options.sampleWeight === undefined ? [] : data.keep(toSampleWeights(options.sampleWeight, 'fit'));
-  const validation = validationData
-    ? [data.keep(toDataset(validationData[0], 'validation x', 'fit')), data.keep(toDataset(validationData[1], 'validation y', 'fit')), validationData[2] === undefined ? [] : data.keep(toSampleWeights(validationData[2], 'fit'))]
-    : null;
-  const total = sampleCount('fit', [['x', xs], ['y', ys], ['sampleWeight', ws]]);
+  const { xs, ys, ws, classWeights, count: total } = toStepDatasets('fit', data, x, y, options.sampleWeight, options.classWeight);
+  const held = validationData ? toStepDatasets('fit', data, validationData[0], validationData[1], validationData[2], undefined, 'validation ') : null;
+  const validation = held ? [held.xs, held.ys, held.ws] : null;
   model.checkInputShapes('fit', xs);
-  const parts: Array<[string, Tensor[]]> = [['x', xs], ['y', ys], ['sampleWeight', ws]];
-  if (validation) {
-    const validationParts: Array<[string, Tensor[]]> = [['validation x', validation[0]], ['validation y', validation[1]], ['validation sampleWeight', validation[2]]];
-    sampleCount('fit', validationParts);
-    parts.push(...validationParts);
+  if (options.checkFinite) {
+    const parts: Array<[string, Tensor[]]> = [['x', xs], ['y', ys], ['sampleWeight', ws]];
+    if (validation) parts.push(['validation x', validation[0]], ['validation y', validation[1]], ['validation sampleWeight', validation[2]]);
+    await checkFinite('fit', parts);
   }
-  if (options.checkFinite) await checkFinite('fit', parts);
 
   let fitData: FitData = { train: [xs, ys, ws], validation, count: total };
   if (validationSplit > 0 && !validation) {
