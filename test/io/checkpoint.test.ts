@@ -134,6 +134,8 @@ describe("callbacks' mode 'auto', and what they log", () => {
     const byOutputLoss = new EarlyStopping({ monitor: 'a_loss', patience: 1 });
     await twoOutputs.fit(xs, [ys, ys], { epochs: 5, verbose: 0, callbacks: [scripted('a_loss', [0.9, 0.5, 0.1, 0.4, 0.6]), byOutputLoss] });
     expect(byOutputLoss.bestEpoch).toBe(2);
+    expect(() => new EarlyStopping({ mode: 'mn' as never })).toThrow(`EarlyStopping: invalid mode "mn". Expected one of 'auto', 'min', 'max'.`);
+    expect(() => new ReduceLROnPlateau({ mode: 'mx' as never })).toThrow(`ReduceLROnPlateau: invalid mode "mx". Expected one of 'auto', 'min', 'max'.`);
     await expect(m.fit(xs, ys, { epochs: 1, verbose: 0, callbacks: [new EarlyStopping({ monitor: 'score' })] })).rejects.toThrow(/cannot tell whether 'score' should be maximized or minimized.*mode: 'max' or mode: 'min'/);
   });
 

@@ -100,6 +100,10 @@ describe('construction', () => {
     const restored = await loadModel('memory://sequential-list');
     expect(await ((await restored.predict(x)) as Tensor).data()).toEqual(await ((await model.predict(x)) as Tensor).data());
     expect(() => new Sequential([new layers.Dense({ units: 1, inputShape: [3] }), Input({ shape: [3] })])).toThrow(/Input\(\{ shape \}\) must come first/);
+    const dense = new layers.Dense({ units: 2, name: 'not_an_input' });
+    expect(() => new Sequential([dense.apply(Input({ shape: [3] })) as never])).toThrow("Sequential.add: a symbolic tensor must come from Input({ shape }), got the output of layer 'not_an_input'; add the layer itself.");
+    expect(() => new Sequential([3 as never])).toThrow('Sequential.add: expected a Layer (or, first, an Input({ shape })), got number.');
+    expect(() => new Sequential([Input({ shape: [3] })]).pop()).toThrow('Sequential.pop: the model has no layers.');
   });
 
   it('summary prints Keras\'s table', () => {
@@ -397,6 +401,10 @@ describe('callbacks of evaluate, predict and fit\'s validation', () => {
     predicted.dispose();
     expect(memory().liveTensors).toBe(before);
     expect(events).toEqual(['predict begin', 'batch 0 begin', 'batch 0 end', 'batch 1 begin', 'batch 1 end', 'batch 2 begin', 'batch 2 end', 'predict end']);
+    // A callback that throws at the end frees the outputs it would have returned.
+    const failing = new LambdaCallback({ onPredictEnd: () => { throw new Error('callback failed'); } });
+    await expect(model.predict(x, { batchSize: 8, callbacks: [failing] })).rejects.toThrow('callback failed');
+    expect(memory().liveTensors).toBe(before);
   });
 });
 

@@ -158,7 +158,11 @@ describe('errors, before any GPU work', () => {
     await expect(model.fit(x, y, { classWeight: { '-1': 2 } as Record<number, number>, verbose: 0 })).rejects.toThrow(/classWeight keys must be class indices/);
     await expect(model.fit(x, y, { classWeight: { 1: Number.NaN }, verbose: 0 })).rejects.toThrow(/classWeight\[1\] must be a finite number/);
     await expect(model.fit(x, y, { validationData: [x, y, [1]], verbose: 0 })).rejects.toThrow(/validation x has 12 samples but validation sampleWeight has 1/);
+    await expect(model.fit(x, y, { classWeight: [1, 2] as never, verbose: 0 })).rejects.toThrow('fit: classWeight must be an object mapping class indices to weights, such as { 0: 1, 1: 5 }.');
+    await expect(model.fit(x, y, { classWeight: { [2 ** 21]: 2 }, verbose: 0 })).rejects.toThrow('fit: classWeight key 2097152 is above the largest class index supported, 1048576.');
+    await expect(model.fit(x, y, { sampleWeight: [ones, ones], verbose: 0 })).rejects.toThrow('fit: sampleWeight must be one tensor (one weight per sample, shared by every output), got 2.');
     expect(memory().liveTensors).toBe(before);
+    await expect(model.trainOnBatch(ops.zeros([2, 4]), ops.zeros([2, 1, 3]), { classWeight: { 0: 2 } })).rejects.toThrow('trainOnBatch: classWeight needs targets of shape [samples] or [samples, classes], got [2,1,3] (use sampleWeight).');
     expect((await model.fit(x, y, { classWeight: { 1: 2 }, verbose: 0 })).history.loss.length).toBe(1);
 
     const input = Input({ shape: [4] });
