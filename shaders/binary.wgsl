@@ -77,6 +77,14 @@ fn apply(x: f32, y: f32) -> f32 {
     case 14u: { return select(0.0, 1.0, x != 0.0 || y != 0.0); }
     case 15u: { return (x - y) * (x - y); }
     case 16u: { return select(x / y, 0.0, y == 0.0); }
+    case 17u: {
+      if (OUT_INT && y == 0.0) { return 0.0; }
+      return floor(x / y);
+    }
+    case 18u: {
+      if (OUT_INT && y == 0.0) { return 0.0; }
+      return x - floor(x / y) * y;
+    }
     default: { return x; }
   }
 }

@@ -62,6 +62,8 @@ function runFill(shape: ConcreteShape, dtype: DType, attrs: Partial<FillAttrs> &
 export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   return filled('fill', shape, value, dtype);
 }
+/** A tensor of the given shape filled with `value` (Keras's name for fill). */
+export const full = fill;
 
 /** fill, with errors naming the op the user called. */
 function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
@@ -138,6 +140,19 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = 'fl
 }
 
 /**
+ * Evenly spaced values in [start, stop), as keras.ops.arange: without a dtype, int32 when start,
+ * stop and step are integers, float32 otherwise (range defaults to float32).
+ *
+ * @example
+ * arange(4);            // int32 [0, 1, 2, 3]
+ * arange(0, 1, 0.25);   // float32 [0, 0.25, 0.5, 0.75]
+ */
+export function arange(start: number, stop?: number, step = 1, dtype?: DType): Tensor {
+  const integers = [start, stop ?? 0, step].every((v) => Number.isInteger(v));
+  return range(start, stop, step, dtype ?? (integers ? 'int32' : 'float32'));
+}
+
+/**
  * An identity matrix: ones on the main diagonal of a rows x columns matrix (columns defaults to
  * rows), zeros elsewhere.
  *
@@ -150,6 +165,8 @@ export function eye(rows: number, columns: number = rows, dtype: DType = 'float3
   checkDtype('eye', dtype);
   return runFill([rows, columns], dtype, { mode: FILL_MODES.eye, columns });
 }
+/** The n x n identity matrix (keras.ops.identity). */
+export const identity = (n: number, dtype: DType = 'float32'): Tensor => eye(n, n, dtype);
 
 interface OneHotAttrs {
   depth: number;

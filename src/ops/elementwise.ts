@@ -7,6 +7,7 @@ import type { DType, TypedArray } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import { scalar } from '../tensor/creation';
+import { tidy } from '../tensor/memory';
 import type { Tensor, TensorLike } from '../tensor/tensor';
 import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
@@ -152,8 +153,12 @@ function unary(name: UnaryName, x: Tensor, alpha = 0, beta = 0, dtype?: DType): 
 
 /** -x */
 export const neg = (x: Tensor): Tensor => unary('neg', x);
+/** -x (Keras's name for neg). */
+export const negative = neg;
 /** |x| */
 export const abs = (x: Tensor): Tensor => unary('abs', x);
+/** |x| (Keras's name for abs). */
+export const absolute = abs;
 /** -1, 0 or 1 by the sign of x. */
 export const sign = (x: Tensor): Tensor => unary('sign', x);
 export const square = (x: Tensor): Tensor => unary('square', x);
@@ -163,6 +168,10 @@ export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x);
 export const exp = (x: Tensor): Tensor => unary('exp', x);
 /** Natural logarithm. */
 export const log = (x: Tensor): Tensor => unary('log', x);
+/** Base-2 logarithm; float32. */
+export const log2 = (x: Tensor): Tensor => tidy(() => log(x).mul(Math.LOG2E));
+/** Base-10 logarithm; float32. */
+export const log10 = (x: Tensor): Tensor => tidy(() => log(x).mul(Math.LOG10E));
 /** log(1 + x), accurate near 0. */
 export const log1p = (x: Tensor): Tensor => unary('log1p', x);
 /** exp(x) - 1, accurate near 0. */
@@ -257,6 +266,12 @@ const BINARY_OPS = {
     grad: [(dy, a, b) => dy.mul(sub(a, b)).mul(2), (dy, a, b) => dy.mul(sub(b, a)).mul(2)] },
   divNoNan: { code: 16, dtype: 'float', cpu: (a, b) => (b === 0 ? 0 : a / b),
     grad: [(dy, _a, b) => divNoNan(dy, b), (dy, a, b) => neg(divNoNan(dy.mul(a), square(b as Tensor)))] },
+  trueDivide: { code: 3, dtype: 'float', cpu: (a, b) => a / b,
+    grad: [(dy, _a, b) => dy.div(b), (dy, a, b) => neg(dy.mul(a).div(square(b as Tensor)))] },
+  // Piecewise constant: no gradient, as TensorFlow's FloorDiv.
+  floorDivide: { code: 17, dtype: 'same', cpu: (a, b, intResult) => (intResult && b === 0 ? 0 : Math.floor(a / b)) },
+  mod: { code: 18, dtype: 'same', cpu: (a, b, intResult) => (b === 0 ? (intResult ? 0 : NaN) : a - Math.floor(a / b) * b),
+    grad: [(dy) => dy, (dy, a, b) => neg(dy.mul(floorDivide(a, b)))] },
 } satisfies Record<string, BinaryOp>;
 
 type BinaryName = keyof typeof BINARY_OPS;
@@ -416,12 +431,40 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
 export const add = (a: TensorLike, b: TensorLike): Tensor => binary('add', a, b);
 /** a - b, broadcasting. */
 export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('sub', a, b);
+/** a - b (Keras's name for sub). */
+export const subtract = sub;
 /** a * b, broadcasting. */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('mul', a, b);
-/** a / b, broadcasting; floor division when both are int32. */
+/** a * b (Keras's name for mul). */
+export const multiply = mul;
+/** a / b, broadcasting; floor division when both are int32 (as TensorFlow.js's div). */
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary('div', a, b);
+/**
+ * a / b, broadcasting, always float32 (keras.ops.divide and true_divide: 7 / 2 is 3.5 for int32
+ * operands too).
+ * @example ops.divide(tensor([7, -7], [2], 'int32'), 2) // [3.5, -3.5]
+ */
+export const divide = (a: TensorLike, b: TensorLike): Tensor => binary('trueDivide', a, b);
+/** a / b, always float32 (Keras's true_divide, the same as divide). */
+export const trueDivide = divide;
+/** 1 / x; float32. */
+export const reciprocal = (x: Tensor): Tensor => divide(1, x);
+/**
+ * floor(a / b), broadcasting; int32 stays int32 and an int32 division by 0 gives 0, as NumPy.
+ * Not differentiable (piecewise constant).
+ * @example ops.floorDivide(tensor([7, -7], [2], 'int32'), 2) // [3, -4]
+ */
+export const floorDivide = (a: TensorLike, b: TensorLike): Tensor => binary('floorDivide', a, b);
+/**
+ * The remainder of floor division, a - floor(a / b) * b: its sign follows b, as Python's % and
+ * keras.ops.mod. int32 stays int32; a remainder by 0 is 0 for int32 and NaN for float32.
+ * @example ops.mod(tensor([7, -7], [2], 'int32'), 3) // [1, 2]
+ */
+export const mod = (a: TensorLike, b: TensorLike): Tensor => binary('mod', a, b);
 /** a ** b, broadcasting; negative bases with integer exponents are supported. */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('pow', a, b);
+/** a ** b (Keras's name for pow). */
+export const power = pow;
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary('maximum', a, b);
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary('minimum', a, b);
 /** a / b, or 0 where b is 0 (metrics' averages before any sample), broadcasting. */

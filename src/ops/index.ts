@@ -8,6 +8,8 @@ export { dense } from './dense';
 export * from './cross_entropy';
 export * from './softmax';
 export * from './moments';
+// `var` is a reserved word in JavaScript: it can be an export name but not a declaration.
+export { variance as var } from './moments';
 export * from './focal_loss';
 export * from './creation';
 export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type RandomNormalOptions, type RandomUniformOptions } from './random';

@@ -5,6 +5,8 @@
 
 import type { Tensor } from '../tensor/tensor';
 import { recordGradient } from '../autograd/tape';
+import { tidy } from '../tensor/memory';
+import { sqrt } from './elementwise';
 import { reshape } from './shape';
 import { runKernel, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, withReductionLayout, type ReductionLayout } from './reduction_layout';
@@ -75,4 +77,25 @@ export function moments(x: Tensor, axes: number | readonly number[], options: Mo
     });
   }
   return { mean, variance };
+}
+
+/**
+ * Population variance over `axis` (a number, a list, or undefined for every axis), float32:
+ * keras.ops.var, exported as `ops.var` (and `ops.variance`).
+ * @example ops.var(tensor([[1, 2], [3, 4]]), 0) // [1, 1]
+ */
+export function variance(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
+  checkTensor('var', x);
+  const { mean, variance } = moments(x, axis ?? [...Array(x.rank).keys()], { keepDims });
+  mean.dispose();
+  return variance;
+}
+
+/**
+ * Population standard deviation over `axis` (undefined: every axis), float32, as keras.ops.std.
+ * @example ops.std(tensor([1, 3])) // 1
+ */
+export function std(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
+  checkTensor('std', x);
+  return tidy(() => sqrt(variance(x, axis, keepDims)));
 }

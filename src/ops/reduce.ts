@@ -177,6 +177,8 @@ export const prod = multiAxis('prod');
  * @example ops.logSumExp(tensor([1000, 1000])) // 1000.6931
  */
 export const logSumExp = multiAxis('logSumExp');
+/** log(sum(exp(x))) over `axis` (Keras's name for logSumExp). */
+export const logsumexp = logSumExp;
 
 /**
  * 1 where every value over `axis` is nonzero, else 0 (int32). An empty reduction gives 1.
@@ -214,6 +216,8 @@ function argReduce(name: 'argMax' | 'argMin', x: Tensor, axis: number | undefine
 export function argMax(x: Tensor, axis?: number, keepDims = false): Tensor {
   return argReduce('argMax', x, axis, keepDims);
 }
+/** Index of the largest value along `axis` (Keras's name for argMax, with its default: the flattened tensor). */
+export const argmax = argMax;
 
 /**
  * Index of the smallest value along `axis` (int32); undefined indexes the flattened tensor. Ties
@@ -223,6 +227,8 @@ export function argMax(x: Tensor, axis?: number, keepDims = false): Tensor {
 export function argMin(x: Tensor, axis?: number, keepDims = false): Tensor {
   return argReduce('argMin', x, axis, keepDims);
 }
+/** Index of the smallest value along `axis` (Keras's name for argMin). */
+export const argmin = argMin;
 
 /** Max then sum of exp(x - max) in float64; infinite maxima pass through as TensorFlow's do. */
 function logSumExpRef(values: number[]): number {

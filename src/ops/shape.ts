@@ -14,6 +14,7 @@ import { sumToShape } from '../autograd/unbroadcast';
 import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import { activeTracer } from '../tensor/trace';
+import { tidy } from '../tensor/memory';
 import { runKernel, runKernel1, type Kernel, type OutputSpec } from './kernel';
 import { sum as sumOver } from './reduce';
 import { scatterAdd } from './scatter';
@@ -255,6 +256,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (first.dtype === 'float32') recordGradient('concat', tensors, [y], () => ([dy]) => split(dy, sizes, at));
   return y;
 }
+/** Joins tensors along an existing axis (Keras's name for concat). */
+export const concatenate = concat;
 
 /**
  * Joins tensors of one shape along a new axis `axis` (in [-(rank + 1), rank]).
@@ -358,6 +361,70 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   } finally {
     owned?.dispose();
   }
+}
+
+/**
+ * Elements of `x` at `indices` along `axis`, as keras.ops.take: with `axis` undefined (Keras's
+ * default, None), `x` is flattened first. Negative indices count from the end. Otherwise gather.
+ *
+ * @example
+ * take(tensor([[1, 2], [3, 4]]), [3, 0]);      // [4, 1]
+ * take(tensor([[1, 2], [3, 4]]), [1], 1);      // [[2], [4]]
+ */
+export function take(x: Tensor, indices: Tensor | readonly number[], axis?: number): Tensor {
+  checkTensor('take', x);
+  if (axis !== undefined) return gather(x, indices, axis);
+  return tidy(() => gather(reshape(x, [x.size]), indices, 0));
+}
+
+/**
+ * The same values with no gradient: the tape treats the result as a constant (keras.ops.stop_gradient,
+ * tf.stopGradient), for targets computed from the model's own outputs. Shares storage.
+ *
+ * @example
+ * const target = ops.stopGradient(teacher.apply(x) as Tensor);   // no gradient reaches the teacher
+ */
+export function stopGradient(x: Tensor): Tensor {
+  checkTensor('stopGradient', x);
+  return view('stopGradient', x, x.shape, false);
+}
+
+/**
+ * Exchanges two axes (keras.ops.swapaxes); a transpose.
+ *
+ * @example
+ * swapaxes(zeros([2, 3, 4]), 0, 2).shape;   // [4, 3, 2]
+ */
+export function swapaxes(x: Tensor, axis1: number, axis2: number): Tensor {
+  checkTensor('swapaxes', x);
+  const [a, b] = [normalizeAxis('swapaxes', axis1, x.rank), normalizeAxis('swapaxes', axis2, x.rank)];
+  const perm = [...Array(x.rank).keys()];
+  [perm[a], perm[b]] = [perm[b], perm[a]];
+  return transpose(x, perm);
+}
+
+/**
+ * Moves axes to new positions, the others keeping their order (keras.ops.moveaxis); a transpose.
+ *
+ * @example
+ * moveaxis(zeros([2, 3, 4]), 0, -1).shape;            // [3, 4, 2]
+ * moveaxis(zeros([2, 3, 4]), [0, 1], [-1, -2]).shape; // [4, 3, 2]
+ */
+export function moveaxis(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+  checkTensor('moveaxis', x);
+  const from = (typeof source === 'number' ? [source] : [...source]).map((a) => normalizeAxis('moveaxis', a, x.rank));
+  const to = (typeof destination === 'number' ? [destination] : [...destination]).map((a) => normalizeAxis('moveaxis', a, x.rank));
+  if (from.length !== to.length) {
+    throw new Error(`moveaxis: source and destination must have the same number of axes, got ${JSON.stringify(source)} and ${JSON.stringify(destination)}.`);
+  }
+  for (const [name, axes] of [['source', from], ['destination', to]] as const) {
+    if (new Set(axes).size !== axes.length) throw new Error(`moveaxis: repeated axis in ${name} ${JSON.stringify(name === 'source' ? source : destination)}.`);
+  }
+  const rest = [...Array(x.rank).keys()].filter((a) => !from.includes(a));
+  const perm = new Array<number>(x.rank);
+  to.forEach((d, i) => (perm[d] = from[i]));
+  for (let d = 0; d < x.rank; d++) if (perm[d] === undefined) perm[d] = rest.shift()!;
+  return transpose(x, perm);
 }
 
 /**
@@ -663,11 +730,12 @@ function sum(values: readonly number[]): number {
 }
 
 /** The same storage in another shape (reshape, expandDims, squeeze, and ops that change nothing). */
-function view(op: string, x: Tensor, shape: readonly number[]): Tensor {
+/** A tensor on x's storage in another shape; its gradient is reshaped back unless `differentiable` is false. */
+function view(op: string, x: Tensor, shape: readonly number[], differentiable = true): Tensor {
   if (x.isDisposed) throw new Error(`${op}: a tensor of shape ${formatShape(x.shape)} was used after it was disposed.`);
   activeTracer()?.view(x);
   const y = new Tensor(x.storage.retain(), shape, x.dtype);
-  recordFloat(op, x, y, () => ([dy]) => [reshape(dy, x.shape)]);
+  if (differentiable) recordFloat(op, x, y, () => ([dy]) => [reshape(dy, x.shape)]);
   return y;
 }
 

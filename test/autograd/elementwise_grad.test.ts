@@ -1,7 +1,7 @@
 // Gradients of element-wise ops on the GPU against central finite differences on the CPU.
 
 import { describe, expect, it } from 'vitest';
-import { ops, type Tensor } from '../../src/node';
+import { GradientTape, ops, tensor, type Tensor } from '../../src/node';
 import { useWebGPU } from '../helpers';
 import { gradCheck, type GradCheckOptions } from './gradcheck';
 
@@ -54,6 +54,10 @@ describe('binary gradients', () => {
     ['minimum', ops.minimum, [[2, 3], [2, 3]]],
     ['squaredDifference', ops.squaredDifference, [[2, 3], [2, 3]]],
     ['divNoNan', ops.divNoNan, [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
+    ['divide', ops.divide, [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
+    // Quotients kept away from integers, where mod jumps.
+    ['mod', ops.mod, [[2, 3], [2, 3]], { values: [[5.3, -5.3, 2.7, 7.1, -1.3, 3.4], [2, 2, -1.9, 3.3, 0.7, -1.1]] }],
+    ['log2 and log10', (a, b) => ops.log2(a).add(ops.log10(b)), [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
     ['add broadcast [2,3] + [3]', ops.add, [[2, 3], [3]]],
     ['mul broadcast [2,1,3] * [4,1]', ops.mul, [[2, 1, 3], [4, 1]]],
     ['div broadcast [3,1] / [1,2]', ops.div, [[3, 1], [1, 2]], { low: 0.5, high: 2 }],
@@ -71,6 +75,15 @@ describe('binary gradients', () => {
 
   it('number operands', async () => {
     expect((await gradCheck((x) => ops.sub(2, x).mul(3).div(4).pow(2), [[5]])).message).toBe('ok');
+  });
+
+  it('stopGradient blocks the gradient of its input', async () => {
+    const x = tensor([1, 2, 3]);
+    const tape = new GradientTape();
+    tape.watch(x);
+    const y = tape.record(() => ops.sum(ops.mul(x, ops.stopGradient(x.mul(5)))));
+    // d/dx of x * c with c = 5x held constant is c, not 10x.
+    expect(Array.from(await (tape.gradient(y, x) as Tensor).data())).toEqual([5, 10, 15]);
   });
 
   it('where', async () => {

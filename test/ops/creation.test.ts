@@ -1,7 +1,7 @@
 // Creation ops: each GPU kernel against the CPU backend, known values, and argument errors.
 
 import { describe, expect, it } from 'vitest';
-import { eye, fill, oneHot, ones, range, tensor, zeros } from '../../src/node';
+import { eye, fill, oneHot, ones, ops, range, tensor, zeros } from '../../src/node';
 import { creationCases } from '../cases/creation';
 import { checkCases, useWebGPU } from '../helpers';
 
@@ -18,6 +18,16 @@ describe('reference values', () => {
     expect(Array.from(await range(1, 2, 0.25).data())).toEqual([1, 1.25, 1.5, 1.75]);
     expect(Array.from(await range(10, 0, -3, 'int32').data())).toEqual([10, 7, 4, 1]);
     expect(await eye(2, 3).array()).toEqual([[1, 0, 0], [0, 1, 0]]);
+  });
+
+  it('Keras names: arange infers int32 from integer arguments, full and identity', async () => {
+    expect(ops.arange(4).dtype).toBe('int32');
+    expect(Array.from(await ops.arange(2, 9, 3).data())).toEqual([2, 5, 8]);
+    expect(ops.arange(0, 1, 0.25).dtype).toBe('float32');
+    expect(Array.from(await ops.arange(0, 1, 0.25).data())).toEqual([0, 0.25, 0.5, 0.75]);
+    expect(ops.arange(3, undefined, 1, 'float32').dtype).toBe('float32');
+    expect(await ops.full([2], 7).array()).toEqual([7, 7]);
+    expect(await ops.identity(2).array()).toEqual([[1, 0], [0, 1]]);
   });
 
   it('one-hot encodes along a new last axis', async () => {

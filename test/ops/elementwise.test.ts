@@ -26,6 +26,42 @@ describe('reference values', () => {
   });
 });
 
+describe('Keras division and names', () => {
+  const ints = (values: number[]) => tensor(values, [values.length], 'int32');
+
+  it('divide is true division, float32 even for int32 operands (keras.ops.divide)', async () => {
+    const q = ops.divide(ints([7, -7, 1]), 2);
+    expect(q.dtype).toBe('float32');
+    expect(Array.from(await q.data())).toEqual([3.5, -3.5, 0.5]);
+    expect(ops.trueDivide).toBe(ops.divide);
+  });
+
+  it('floorDivide and mod follow Python: the remainder takes the sign of the divisor', async () => {
+    const a = ints([7, -7, 7, -7]);
+    const b = ints([3, 3, -3, -3]);
+    expect(ops.floorDivide(a, b).dtype).toBe('int32');
+    expect(Array.from(await ops.floorDivide(a, b).data())).toEqual([2, -3, -3, 2]);
+    expect(Array.from(await ops.mod(a, b).data())).toEqual([1, 2, -2, -1]);
+    expect(Array.from(await ops.mod(tensor([5.5, -5.5, 5.5, -5.5]), tensor([2, 2, -2, -2])).data())).toEqual([1.5, 0.5, -0.5, -1.5]);
+  });
+
+  it('an int32 floorDivide or mod by zero gives 0, a float32 mod by zero NaN (NumPy)', async () => {
+    expect(Array.from(await ops.floorDivide(ints([5, -5]), ints([0, 0])).data())).toEqual([0, 0]);
+    expect(Array.from(await ops.mod(ints([5, -5]), ints([0, 0])).data())).toEqual([0, 0]);
+    expect(Number.isNaN((await ops.mod(tensor([5]), tensor([0])).data())[0])).toBe(true);
+  });
+
+  it('reciprocal, log2 and log10', async () => {
+    expect(Array.from(await ops.reciprocal(ints([2, 4])).data())).toEqual([0.5, 0.25]);
+    const logs = [...(await ops.log2(tensor([8, 0.5])).data()), ...(await ops.log10(tensor([1000, 0.01])).data())];
+    [3, -1, 3, -2].forEach((v, i) => expect(logs[i]).toBeCloseTo(v, 5));
+  });
+
+  it('Keras names are the same ops as the TensorFlow.js names', () => {
+    expect([ops.subtract, ops.multiply, ops.power, ops.negative, ops.absolute]).toEqual([ops.sub, ops.mul, ops.pow, ops.neg, ops.abs]);
+  });
+});
+
 describe('errors', () => {
   it('names the op and the shapes when broadcasting fails', () => {
     expect(() => ops.add(tensor([[1, 2, 3]]), tensor([1, 2]))).toThrow('add: shapes [1,3] and [2] cannot be broadcast together');

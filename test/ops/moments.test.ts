@@ -59,6 +59,17 @@ describe('reference values', () => {
   });
 });
 
+describe('var and std (keras.ops.var, keras.ops.std)', () => {
+  it('are the population variance and deviation over the given axes, every axis by default', async () => {
+    const x = tensor([[1, 2], [3, 7]]);
+    // Columns [1, 3] and [2, 7]: variances 1 and 6.25; all four values: mean 3.25, variance 20.75 / 4.
+    expect(Array.from(await ops.var(x, 0).data())).toEqual([1, 6.25]);
+    expect(await ops.var(x).array()).toBeCloseTo(5.1875, 5);
+    expect(await ops.std(x, 0, true).array()).toEqual([[1, 2.5]]);
+    expect(ops.variance).toBe(ops.var);
+  });
+});
+
 describe('errors', () => {
   it('rejects an axis out of range and a repeated axis', () => {
     expect(() => ops.moments(tensor([[1, 2]]), [2])).toThrow('moments: axis 2 is out of range for a tensor of rank 2 (expected an integer in [-2, 1])');

@@ -46,6 +46,10 @@ describe('reference values', () => {
     expect(ops.argMax(y).dtype).toBe('int32');
   });
 
+  it('takes the Keras names argmax, argmin and logsumexp', () => {
+    expect([ops.argmax, ops.argmin, ops.logsumexp]).toEqual([ops.argMax, ops.argMin, ops.logSumExp]);
+  });
+
   it('keeps int32 for sum, prod, max and min; mean and logSumExp are float32', () => {
     const i = tensor([1, 2, 3], undefined, 'int32');
     expect([ops.sum(i), ops.prod(i), ops.max(i), ops.min(i)].map((t) => t.dtype)).toEqual(['int32', 'int32', 'int32', 'int32']);

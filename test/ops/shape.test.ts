@@ -66,6 +66,29 @@ describe('reference values', () => {
     expect(picked.dtype).toBe('int32');
     expect(await values(picked)).toEqual([8]);
   }));
+
+  it('take flattens without an axis (keras.ops.take)', onBothBackends(async () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    expect(await values(ops.take(x, [3, 0, -1]))).toEqual([4, 1, 4]);
+    expect(await values(ops.take(x, tensor([[1, 2]], [1, 2], 'int32')))).toEqual([[2, 3]]);
+    expect(await values(ops.take(x, [1], 1))).toEqual([[2], [4]]);
+  }));
+
+  it('swapaxes and moveaxis', onBothBackends(async () => {
+    const x = tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [2, 3, 2]);
+    // NumPy: np.arange(12).reshape(2, 3, 2).swapaxes(0, 2) and np.moveaxis(..., 0, -1).
+    expect(await values(ops.swapaxes(x, 0, -1))).toEqual([[[0, 6], [2, 8], [4, 10]], [[1, 7], [3, 9], [5, 11]]]);
+    expect(await values(ops.moveaxis(x, 0, -1))).toEqual([[[0, 6], [1, 7]], [[2, 8], [3, 9]], [[4, 10], [5, 11]]]);
+    expect(ops.moveaxis(ops.zeros([2, 3, 4, 5]), [0, 1], [-1, 0]).shape).toEqual([3, 4, 5, 2]);
+  }));
+
+  it('stopGradient has the same values', onBothBackends(async () => {
+    expect(await values(ops.stopGradient(tensor([[1, 2]])))).toEqual([[1, 2]]);
+  }));
+
+  it('concatenate is concat', () => {
+    expect(ops.concatenate).toBe(ops.concat);
+  });
 });
 
 describe('views', () => {
@@ -132,6 +155,11 @@ describe('errors', () => {
 
   it('rejects a reshape with two -1', () => {
     expect(() => ops.reshape(x(), [-1, -1])).toThrow('reshape: invalid target shape [-1,-1]: use non-negative integers and at most one -1.');
+  });
+
+  it('rejects moveaxis lists of different lengths or with a repeated axis', () => {
+    expect(() => ops.moveaxis(ops.zeros([2, 3]), [0, 1], [1])).toThrow('moveaxis: source and destination must have the same number of axes, got [0,1] and [1].');
+    expect(() => ops.moveaxis(ops.zeros([2, 3]), [0, -2], [0, 1])).toThrow('moveaxis: repeated axis in source [0,-2].');
   });
 
   it('rejects a tensor used after dispose', () => {
