@@ -6,6 +6,10 @@ import { MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
 import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './accuracy_metrics';
 import { MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError } from './regression_metrics';
 import { AUC, Precision, Recall } from './confusion_metrics';
+import {
+  BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence, LogCoshError,
+  MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge,
+} from './loss_metrics';
 
 export { Metric, type MetricConfig, type SampleWeight } from './metric';
 export { Mean, Sum, MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
@@ -26,6 +30,12 @@ export {
 } from './accuracy_metrics';
 export { MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, meanAbsoluteError, meanSquaredError, mae, mse } from './regression_metrics';
 export { Precision, Recall, AUC, type PrecisionRecallOptions, type AUCOptions, type AUCSummationMethod } from './confusion_metrics';
+export {
+  BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge,
+  MeanAbsolutePercentageError, MeanSquaredLogarithmicError, LogCoshError, CosineSimilarity,
+  type LossMetricOptions, type BinaryCrossentropyMetricOptions, type CategoricalCrossentropyMetricOptions,
+  type SparseCategoricalCrossentropyMetricOptions, type CosineSimilarityMetricOptions,
+} from './loss_metrics';
 
 /** What compile() accepts as a metric: a name, a Metric, or a function (yTrue, yPred) => per-sample values. */
 export type MetricIdentifier = string | Metric | MetricFunction;
@@ -48,6 +58,21 @@ const METRICS_BY_NAME: Record<string, (name: string) => Metric> = {
   precision: (name) => new Precision({ name }),
   recall: (name) => new Recall({ name }),
   auc: (name) => new AUC({ name }),
+  binary_crossentropy: (name) => new BinaryCrossentropy({ name }),
+  categorical_crossentropy: (name) => new CategoricalCrossentropy({ name }),
+  sparse_categorical_crossentropy: (name) => new SparseCategoricalCrossentropy({ name }),
+  kl_divergence: (name) => new KLDivergence({ name }),
+  poisson: (name) => new Poisson({ name }),
+  hinge: (name) => new Hinge({ name }),
+  squared_hinge: (name) => new SquaredHinge({ name }),
+  categorical_hinge: (name) => new CategoricalHinge({ name }),
+  mape: (name) => new MeanAbsolutePercentageError({ name }),
+  mean_absolute_percentage_error: (name) => new MeanAbsolutePercentageError({ name }),
+  msle: (name) => new MeanSquaredLogarithmicError({ name }),
+  mean_squared_logarithmic_error: (name) => new MeanSquaredLogarithmicError({ name }),
+  logcosh: (name) => new LogCoshError({ name }),
+  log_cosh_error: (name) => new LogCoshError({ name }),
+  cosine_similarity: (name) => new CosineSimilarity({ name }),
 };
 
 /** The names `getMetric` accepts (each also in camelCase or PascalCase). */

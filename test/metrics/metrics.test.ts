@@ -9,7 +9,19 @@ import {
   AUC,
   Accuracy,
   BinaryAccuracy,
+  BinaryCrossentropy,
   CategoricalAccuracy,
+  CategoricalCrossentropy,
+  CategoricalHinge,
+  CosineSimilarity,
+  Hinge,
+  KLDivergence,
+  LogCoshError,
+  MeanAbsolutePercentageError,
+  MeanSquaredLogarithmicError,
+  Poisson,
+  SparseCategoricalCrossentropy,
+  SquaredHinge,
   METRIC_NAMES,
   Mean,
   MeanAbsoluteError,
@@ -545,6 +557,21 @@ describe('getMetric', () => {
       precision: Precision,
       recall: Recall,
       auc: AUC,
+      binary_crossentropy: BinaryCrossentropy,
+      categorical_crossentropy: CategoricalCrossentropy,
+      sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+      kl_divergence: KLDivergence,
+      poisson: Poisson,
+      hinge: Hinge,
+      squared_hinge: SquaredHinge,
+      categorical_hinge: CategoricalHinge,
+      mape: MeanAbsolutePercentageError,
+      mean_absolute_percentage_error: MeanAbsolutePercentageError,
+      msle: MeanSquaredLogarithmicError,
+      mean_squared_logarithmic_error: MeanSquaredLogarithmicError,
+      logcosh: LogCoshError,
+      log_cosh_error: LogCoshError,
+      cosine_similarity: CosineSimilarity,
     };
     expect([...METRIC_NAMES].sort()).toEqual(Object.keys(expected).sort());
     for (const [name, cls] of Object.entries(expected)) {
@@ -586,7 +613,7 @@ describe('getMetric', () => {
 
   it('names the valid names when it does not know one', () => {
     expect(() => getMetric('acuracy')).toThrow(
-      "getMetric: unknown metric 'acuracy'. Expected one of 'accuracy', 'acc', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'top_k_categorical_accuracy', 'sparse_top_k_categorical_accuracy', 'mae', 'mean_absolute_error', 'mse', 'mean_squared_error', 'rmse', 'root_mean_squared_error', 'precision', 'recall', 'auc' (or their camelCase forms), a Metric, or a function (yTrue, yPred) => Tensor.",
+      "getMetric: unknown metric 'acuracy'. Expected one of 'accuracy', 'acc', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'top_k_categorical_accuracy', 'sparse_top_k_categorical_accuracy', 'mae', 'mean_absolute_error', 'mse', 'mean_squared_error', 'rmse', 'root_mean_squared_error', 'precision', 'recall', 'auc', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'kl_divergence', 'poisson', 'hinge', 'squared_hinge', 'categorical_hinge', 'mape', 'mean_absolute_percentage_error', 'msle', 'mean_squared_logarithmic_error', 'logcosh', 'log_cosh_error', 'cosine_similarity' (or their camelCase forms), a Metric, or a function (yTrue, yPred) => Tensor.",
     );
     expect(() => getMetric(3 as never)).toThrow('getMetric: expected a metric name, a Metric or a function (yTrue, yPred) => Tensor, got number.');
   });
