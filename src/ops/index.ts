@@ -17,3 +17,5 @@ export * from './clone';
 export * from './scatter';
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './pooling';
+export { cumsum, cumprod } from './scan';
+export { flip, roll, repeat, tril, triu } from './rearrange';

@@ -9,5 +9,6 @@ import { creationCases } from './creation';
 import { scatterCases } from './scatter';
 import { convCases } from './conv';
 import { fusedCases } from './fused';
+import { scanRearrangeCases } from './scan_rearrange';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...fusedCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...fusedCases, ...scanRearrangeCases];
