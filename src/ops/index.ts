@@ -19,3 +19,4 @@ export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type Padding } 
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './pooling';
 export { cumsum, cumprod } from './scan';
 export { flip, roll, repeat, tril, triu } from './rearrange';
+export { sort, argsort, topK, inTopK } from './sort';

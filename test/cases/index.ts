@@ -10,5 +10,6 @@ import { scatterCases } from './scatter';
 import { convCases } from './conv';
 import { fusedCases } from './fused';
 import { scanRearrangeCases } from './scan_rearrange';
+import { sortCases } from './sort';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...fusedCases, ...scanRearrangeCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...fusedCases, ...scanRearrangeCases, ...sortCases];
