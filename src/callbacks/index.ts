@@ -6,3 +6,4 @@ export { LambdaCallback, type LambdaCallbackArgs } from './lambda';
 export { ProgressBar } from './progress';
 export { ModelCheckpoint, type ModelCheckpointArgs } from './model_checkpoint';
 export { TerminateOnNaN } from './terminate_on_nan';
+export { LearningRateScheduler, type LearningRateSchedulerFunction } from './learning_rate_scheduler';

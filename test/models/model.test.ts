@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  EarlyStopping, GradientTape, Input, LambdaCallback, Model, ReduceLROnPlateau, Sequential, callbacks, layers, loadModel, memory, metrics, ops, setRandomSeed, tensor,
+  EarlyStopping, GradientTape, Input, LambdaCallback, LearningRateScheduler, Model, ReduceLROnPlateau, Sequential, callbacks, layers, loadModel, memory, metrics, ops, setRandomSeed, tensor,
   type CallArgs, type Logs, type StepData, type Tensor,
 } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
@@ -314,6 +314,30 @@ describe('callbacks', () => {
     const flat = new LambdaCallback({ onEpochEnd: (_e, logs: Logs) => void (logs.flat = 1) });
     await model.fit(x, y, { epochs: 4, callbacks: [flat, new ReduceLROnPlateau({ monitor: 'flat', factor: 0.5, patience: 1 })], verbose: 0 });
     expect(model.optimizer.learningRate).toBeLessThan(0.01);
+  });
+
+  it('LearningRateScheduler sets the rate of each epoch from the function and logs it', async () => {
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(16);
+    const kernels: number[][] = [];
+    const record = new LambdaCallback({ onEpochEnd: async () => void kernels.push(Array.from(await model.layers[0].weights[0].data())) });
+    const rates = [0.1, 0, 0.05];
+    const seen: number[] = [];
+    const scheduler = new LearningRateScheduler((epoch, lr) => {
+      seen.push(lr);
+      return rates[epoch];
+    });
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 8, callbacks: [scheduler, record], verbose: 0 });
+    expect(history.history.learning_rate).toEqual([0.1, 0, 0.05]);
+    // The function gets the rate in force: the optimizer's 0.01, then what it returned.
+    expect(seen).toEqual([0.01, 0.1, 0]);
+    // A rate of 0 leaves the weights where the epoch before left them; the others move them.
+    expect(kernels[1]).toEqual(kernels[0]);
+    expect(kernels[2]).not.toEqual(kernels[1]);
+    expect(() => new LearningRateScheduler(0.1 as never)).toThrow('LearningRateScheduler: Invalid value for argument schedule. Expected a function (epoch, learningRate) => number. Received: schedule=number.');
+    const bad = new LearningRateScheduler(() => NaN);
+    await expect(model.fit(x, y, { epochs: 1, callbacks: [bad], verbose: 0 })).rejects.toThrow('LearningRateScheduler: the schedule function must return a finite number. Received: NaN for epoch 0.');
   });
 
   it('the progress bar prints Keras-style lines when verbose is 1', async () => {
