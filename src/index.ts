@@ -35,6 +35,6 @@ export {
   Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting,
 } from './models/model';
 export type { LossSpec, MetricSpec, CompiledMetrics } from './models/compile_utils';
-export type { DataInput } from './models/data';
+export type { DataInput, DataRecord } from './models/data';
 export { Sequential, type SequentialArgs } from './models/sequential';
 export type { FitOptions } from './models/training';

@@ -1,5 +1,5 @@
 // Turning what users pass to fit/evaluate/predict (tensors, arrays of tensors for several inputs,
-// typed or nested arrays) into tensors, with the checks that must happen before any GPU work;
+// records of them by input or output name, typed or nested arrays) into tensors, with the checks that must happen before any GPU work;
 // sample weights from Keras's sampleWeight and classWeight options; and slicing batches out of
 // them on the device.
 
@@ -13,7 +13,19 @@ import { ones } from '../ops/creation';
 import { argMax } from '../ops/reduce';
 import { tidy } from '../tensor/memory';
 
-export type DataInput = Tensor | Tensor[] | TensorValues;
+export type DataInput = Tensor | Tensor[] | TensorValues | DataRecord;
+
+/**
+ * Data by the name of a functional model's input or output layer, as Keras's dicts:
+ * `fit({ image: images, meta: features }, { label: labels })` for `Input({ name: 'image' })`, ...
+ */
+export type DataRecord = { [name: string]: Tensor | TensorValues };
+
+/** The names a DataRecord may use for x (the model's input layers) and y (its output layers); null where the model has none. */
+export interface DataNames {
+  inputs: string[] | null;
+  outputs: string[] | null;
+}
 
 export interface Dataset {
   /** One tensor per model input (x) or output (y). */
@@ -22,12 +34,13 @@ export interface Dataset {
   owned: Tensor[];
 }
 
-/** Converts x or y into a list of tensors. */
-export function toDataset(data: DataInput, role: string, op: string): Dataset {
+/**
+ * Converts x or y into a list of tensors. A record is ordered by `names` (the model's input or
+ * output names, `kind` saying which); without names it is an error.
+ */
+export function toDataset(data: DataInput, role: string, op: string, names: string[] | null = null, kind = 'inputs'): Dataset {
   if (data === undefined || data === null) throw new Error(`${op}: ${role} is missing.`);
-  if (typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype) {
-    throw new Error(`${op}: ${role} is a record (${Object.keys(data).map((k) => `'${k}'`).join(', ')}); give a tensor, a list of tensors in the order of the model's inputs or outputs, or nested arrays (records by name are not supported).`);
-  }
+  if (typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype) return recordDataset(data as DataRecord, role, op, names, kind);
   if (data instanceof Tensor) return { tensors: [checkAlive(data, role, op)], owned: [] };
   if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof Tensor)) {
     return { tensors: (data as Tensor[]).map((t) => checkAlive(t, role, op)), owned: [] };
@@ -39,6 +52,33 @@ export function toDataset(data: DataInput, role: string, op: string): Dataset {
     throw new Error(`${op}: ${role} could not be converted to a tensor: ${(e as Error).message}`);
   }
   return { tensors: [converted], owned: [converted] };
+}
+
+/** A record's entries in the order of `names`, each converted as a single tensor. */
+function recordDataset(record: DataRecord, role: string, op: string, names: string[] | null, kind: string): Dataset {
+  const keys = Object.keys(record).map((k) => `'${k}'`).join(', ');
+  if (!names) {
+    throw new Error(`${op}: ${role} is a record (${keys}), but this model has no named ${kind} (only a functional or Sequential model does); give a tensor, a list of tensors, or nested arrays.`);
+  }
+  const expected = names.map((n) => `'${n}'`).join(', ');
+  const unknown = Object.keys(record).filter((k) => !names.includes(k));
+  if (unknown.length > 0) throw new Error(`${op}: ${role} names ${unknown.map((k) => `'${k}'`).join(', ')}, but the model's ${kind} are ${expected}.`);
+  const missing = names.filter((n) => !(n in record));
+  if (missing.length > 0) throw new Error(`${op}: ${role} has no entry for ${missing.map((n) => `'${n}'`).join(', ')}; the model's ${kind} are ${expected} (got ${keys}).`);
+  const parts: Dataset[] = [];
+  try {
+    for (const name of names) {
+      const value = record[name];
+      if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Tensor)) {
+        throw new Error(`${op}: ${role}['${name}'] is a list of tensors; each named entry is one tensor.`);
+      }
+      parts.push(toDataset(value, `${role}['${name}']`, op));
+    }
+  } catch (e) {
+    parts.forEach(release);
+    throw e;
+  }
+  return { tensors: parts.map((p) => p.tensors[0]), owned: parts.flatMap((p) => p.owned) };
 }
 
 /** Number of samples shared by all tensors (their first dimension); throws when they disagree or hold none. */
@@ -180,9 +220,9 @@ export interface StepDatasets {
  * checked before any GPU work beyond the conversion: the weighting options (checkWeighting, before
  * sampleWeight is uploaded) and a sample count shared by all. `prefix` names validation data.
  */
-export function toStepDatasets(op: string, scope: DataScope, x: DataInput, y: DataInput, sampleWeight?: DataInput, classWeight?: Record<number, number>, prefix = ''): StepDatasets {
-  const xs = scope.keep(toDataset(x, `${prefix}x`, op));
-  const ys = scope.keep(toDataset(y, `${prefix}y`, op));
+export function toStepDatasets(op: string, names: DataNames, scope: DataScope, x: DataInput, y: DataInput, sampleWeight?: DataInput, classWeight?: Record<number, number>, prefix = ''): StepDatasets {
+  const xs = scope.keep(toDataset(x, `${prefix}x`, op, names.inputs, 'inputs'));
+  const ys = scope.keep(toDataset(y, `${prefix}y`, op, names.outputs, 'outputs'));
   const classWeights = checkWeighting(op, ys, sampleWeight, classWeight);
   const ws = sampleWeight === undefined ? [] : scope.keep(toSampleWeights(sampleWeight, op));
   const count = sampleCount(op, [[`${prefix}x`, xs], [`${prefix}y`, ys], [`${prefix}sampleWeight`, ws]]);

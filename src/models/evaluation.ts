@@ -22,7 +22,7 @@ export async function runEvaluate(model: Model, x: DataInput, y: DataInput, opti
   checkBatchSize('evaluate', batchSize);
   const data = new DataScope();
   try {
-    const { xs, ys, ws, count } = toStepDatasets('evaluate', data, x, y, sampleWeight);
+    const { xs, ys, ws, count } = toStepDatasets('evaluate', model.dataNames(), data, x, y, sampleWeight);
     model.checkInputShapes('evaluate', xs);
     const verbose = options.verbose ?? (inBrowser() ? 0 : 1);
     const callbacks = withCallbacks(model, verbose, options.callbacks, { steps: Math.ceil(count / batchSize), batchSize, samples: count });
@@ -70,7 +70,7 @@ export async function runPredict(model: Model, x: DataInput, options: PredictOpt
   const data = new DataScope();
   const batches: Tensor[][] = [];
   try {
-    const xs = data.keep(toDataset(x, 'x', 'predict'));
+    const xs = data.keep(toDataset(x, 'x', 'predict', model.dataNames().inputs));
     const count = sampleCount('predict', [['x', xs]]);
     model.checkInputShapes('predict', xs);
     const callbacks = withCallbacks(model, options.verbose ?? 0, options.callbacks, { steps: Math.ceil(count / batchSize), batchSize, samples: count });

@@ -14,7 +14,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
-import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput } from './data';
+import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput, type DataNames } from './data';
 import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
 import { runFit, type FitOptions } from './training';
@@ -431,10 +431,16 @@ export class Model extends Layer {
     return ['output'];
   }
 
+  /** @internal The names data records may use: the input and output layers of a graph model, none otherwise. */
+  dataNames(): DataNames {
+    if (!this.graph) return { inputs: null, outputs: null };
+    return { inputs: this.graph.inputs.map((i) => i.node.layer.name), outputs: this.outputNames() };
+  }
+
   private async onBatch(op: string, x: DataInput, y: DataInput, { sampleWeight, classWeight }: BatchWeighting, step: (data: StepData) => StepLogs): Promise<Logs> {
     const data = new DataScope();
     try {
-      const { xs, ys, ws, classWeights } = toStepDatasets(op, data, x, y, sampleWeight, classWeight);
+      const { xs, ys, ws, classWeights } = toStepDatasets(op, this.dataNames(), data, x, y, sampleWeight, classWeight);
       this.checkInputShapes(op, xs);
       this.resetMetrics();
       const logs = tidy(() => step(stepData(xs, ys, classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws)));

@@ -186,8 +186,8 @@ interface FitData {
  */
 async function prepareData(model: Model, x: DataInput, y: DataInput, options: FitOptions, data: DataScope): Promise<FitData> {
   const { validationSplit = 0, validationData } = options;
-  const { xs, ys, ws, classWeights, count: total } = toStepDatasets('fit', data, x, y, options.sampleWeight, options.classWeight);
-  const held = validationData ? toStepDatasets('fit', data, validationData[0], validationData[1], validationData[2], undefined, 'validation ') : null;
+  const { xs, ys, ws, classWeights, count: total } = toStepDatasets('fit', model.dataNames(), data, x, y, options.sampleWeight, options.classWeight);
+  const held = validationData ? toStepDatasets('fit', model.dataNames(), data, validationData[0], validationData[1], validationData[2], undefined, 'validation ') : null;
   const validation = held ? [held.xs, held.ys, held.ws] : null;
   model.checkInputShapes('fit', xs);
   if (options.checkFinite) {

@@ -445,7 +445,39 @@ describe('errors', () => {
     await expect(model.fit(ops.zeros([0, 3]), ops.zeros([0, 1]))).rejects.toThrow('fit: the data is empty (0 samples).');
     await expect(model.fit(ops.zeros([4, 3]), ops.zeros([4, 1]), { batchSize: 0 })).rejects.toThrow('fit: batchSize must be a positive integer, got 0.');
     await expect(model.fit(ops.zeros([4, 5]), ops.zeros([4, 1]))).rejects.toThrow("fit: input 0 of model 'sequential");
-    await expect(model.fit({ features: ops.zeros([4, 3]) } as never, ops.zeros([4, 1]))).rejects.toThrow("fit: x is a record ('features'); give a tensor, a list of tensors in the order of the model's inputs or outputs, or nested arrays");
+    await expect(model.fit({ features: ops.zeros([4, 3]) }, ops.zeros([4, 1]))).rejects.toThrow(`fit: x names 'features', but the model's inputs are '${model.inputs[0].node.layer.name}'.`);
+  });
+
+  it('data records by input and output name (Keras dicts), in any key order', async () => {
+    const a = Input({ shape: [2], name: 'a' });
+    const b = Input({ shape: [3], name: 'b' });
+    const merged = new layers.Concatenate().apply([a, b]);
+    const model = new Model({ inputs: [a, b], outputs: [new layers.Dense({ units: 1, name: 'first' }).apply(merged), new layers.Dense({ units: 2, name: 'second' }).apply(merged)] });
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const xa = ops.randomUniform([8, 2], { seed: 1 });
+    const xb = ops.randomUniform([8, 3], { seed: 2 });
+    const y1 = ops.zeros([8, 1]);
+    const y2 = ops.ones([8, 2]);
+    const byList = (await model.predict([xa, xb])) as Tensor[];
+    const byName = (await model.predict({ b: xb, a: xa })) as Tensor[];
+    for (let i = 0; i < 2; i++) expect(Array.from(await byName[i].data())).toEqual(Array.from(await byList[i].data()));
+    const listed = await model.evaluate([xa, xb], [y1, y2], { verbose: 0 });
+    expect(await model.evaluate({ b: xb, a: xa }, { second: y2, first: y1 }, { verbose: 0 })).toEqual(listed);
+    const history = await model.fit({ a: xa, b: [[0, 0, 0], [1, 1, 1], [0, 1, 0], [1, 0, 1], [0, 0, 1], [1, 1, 0], [0, 1, 1], [1, 0, 0]] }, { first: y1, second: y2 }, { epochs: 1, batchSize: 4, verbose: 0 });
+    expect(history.history.first_loss).toHaveLength(1);
+
+    await expect(model.fit({ a: xa }, [y1, y2])).rejects.toThrow("fit: x has no entry for 'b'; the model's inputs are 'a', 'b' (got 'a').");
+    await expect(model.fit({ a: xa, b: xb, c: xb }, [y1, y2])).rejects.toThrow("fit: x names 'c', but the model's inputs are 'a', 'b'.");
+    await expect(model.evaluate([xa, xb], { first: y1, third: y2 })).rejects.toThrow("evaluate: y names 'third', but the model's outputs are 'first', 'second'.");
+    await expect(model.predict({ a: xa, b: [xb, xb] as never })).rejects.toThrow("predict: x['b'] is a list of tensors; each named entry is one tensor.");
+
+    class Doubler extends Model {
+      override call(inputs: Tensor | Tensor[]): Tensor {
+        return (inputs as Tensor).mul(2);
+      }
+    }
+    await expect(new Doubler().predict({ a: xa })).rejects.toThrow("predict: x is a record ('a'), but this model has no named inputs (only a functional or Sequential model does); give a tensor, a list of tensors, or nested arrays.");
+    model.dispose();
   });
 
   it('an option name that is not one of theirs (a typo, a snake_case Keras name) is an error for compile, fit, evaluate, predict and the batch methods', async () => {
