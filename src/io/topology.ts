@@ -38,8 +38,12 @@ export interface NodeJSON {
   args: Array<[string, number, number]>;
   /** Whether the layer was applied to a list of tensors (merge layers) rather than one tensor. */
   list: boolean;
-  kwargs: { training?: boolean };
+  /** The call options (training, and a layer's own such as MultiHeadAttention's useCausalMask). */
+  kwargs: Record<string, CallOptionJSON>;
 }
+
+/** A call option as saved: options holding tensors are inputs instead (see serializeCallArgs). */
+type CallOptionJSON = boolean | number | string | null;
 
 /** A loss, metric or optimizer entry: a name, a `{ className, config }`, or a custom function by name. */
 export type ObjectJSON = string | { className: string; config: Record<string, unknown> } | { function: string };
@@ -122,10 +126,26 @@ function serializeFunctional(model: Model): Record<string, unknown> {
     entry.name = layer.name;
     entry.inbound_nodes = graph.nodes
       .filter((n) => n.layer === layer)
-      .map((n) => ({ args: n.inputs.map(ref), list: n.listInput, kwargs: typeof n.callArgs.training === 'boolean' ? { training: n.callArgs.training } : {} }));
+      .map((n) => ({ args: n.inputs.map(ref), list: n.listInput, kwargs: serializeCallArgs(model, layer, n.callArgs) }));
     return entry;
   });
   return { name: model.name, trainable: model.trainable, layers, input_layers: model.inputs.map(ref), output_layers: model.outputs.map(ref), single_output: !outputList };
+}
+
+/** A node's call options as JSON: plain values kept, unset ones dropped, anything else an error. */
+function serializeCallArgs(model: Model, layer: Layer, callArgs: CallArgs): Record<string, CallOptionJSON> {
+  const saved: Record<string, CallOptionJSON> = {};
+  for (const [key, value] of Object.entries(callArgs)) {
+    if (value === undefined) continue;
+    if (value !== null && !['boolean', 'number', 'string'].includes(typeof value)) {
+      throw new Error(
+        `Cannot save model '${model.name}': layer '${layer.name}' was applied with the call option '${key}' holding ${value instanceof Object ? value.constructor.name : typeof value}, ` +
+          'which cannot be saved; only booleans, numbers and strings can (pass tensors as inputs of the layer).',
+      );
+    }
+    saved[key] = value as CallOptionJSON;
+  }
+  return saved;
 }
 
 /**
@@ -248,7 +268,7 @@ function buildFunctional(
         if (!node || !Array.isArray(node.args)) throw new Error(`Invalid model JSON: a node of layer '${entry.layer.name}' has no \`args\` list.`);
         const inputs = node.args.map(resolve);
         if (inputs.some((t) => t === undefined)) break;
-        const args: CallArgs = typeof node.kwargs?.training === 'boolean' ? { training: node.kwargs.training } : {};
+        const args: CallArgs = node.kwargs !== null && typeof node.kwargs === 'object' ? { ...node.kwargs } : {};
         const out = entry.layer.apply(node.list ? (inputs as SymbolicTensor[]) : inputs[0]!, args);
         entry.outputs.push(Array.isArray(out) ? (out as SymbolicTensor[]) : [out as SymbolicTensor]);
         pending--;

@@ -1,13 +1,22 @@
 // Convolution layers, channels-last: Conv1D and Conv2D (keras/src/layers/convolutional/
-// base_conv.py, conv1d.py, conv2d.py) on `ops.conv1d` / `ops.conv2d`, with Keras's defaults,
-// weight names and shapes, argument checks and output-shape arithmetic.
+// base_conv.py, conv1d.py, conv2d.py) on `ops.conv1d` / `ops.conv2d`; Conv1DTranspose and
+// Conv2DTranspose (base_conv_transpose.py) on the transposed ops; DepthwiseConv2D and
+// SeparableConv2D (base_depthwise_conv.py, base_separable_conv.py) on `ops.depthwiseConv2d`, the
+// separable one followed by a 1x1 `ops.conv2d`. Keras's defaults, weight names and shapes,
+// argument checks and output-shape arithmetic.
 
-import { conv1d, conv2d } from '../ops/conv';
+import type { Variable } from '../autograd/variable';
+import { conv1d, conv1dTranspose, conv2d, conv2dTranspose, transposedWindowAxis, type Padding } from '../ops/conv';
+import { depthwiseConv2d } from '../ops/depthwise_conv';
 import { cast } from '../ops/elementwise';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
+import type { Initializer, InitializerIdentifier } from './initializers';
 import { KernelLayer, type KernelLayerArgs } from './kernel_layer';
-import { checkPositiveInt, convOutputLength, normalizeTuple } from './layer_utils';
+import { Layer, type LayerArgs } from './layer';
+import { checkPositiveInt, convOutputLength, initializerConfig, normalizePadding, normalizeTuple, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 type ConvPadding = 'valid' | 'same' | 'causal';
@@ -23,6 +32,40 @@ export interface ConvArgs extends KernelLayerArgs {
   padding?: ConvPadding;
   /** Default 1. Cannot be combined with strides above 1 (as in Keras). */
   dilationRate?: number | readonly number[];
+}
+
+/** Where the windows of a convolution layer sit (Conv, DepthwiseConv2D, SeparableConv2D). */
+interface WindowOptions {
+  kernelSize: number[];
+  strides: number[];
+  padding: string;
+  dilationRate: number[];
+}
+
+/** [batch, ...spatial outputs, channels] of a convolution layer, with Keras's error for empty outputs. */
+function windowedOutputShape(inputShape: Shape, { kernelSize, strides, padding, dilationRate }: WindowOptions, channels: number): Shape {
+  const spatial = inputShape.slice(1, -1);
+  const out = spatial.map((length, i) => convOutputLength(length, kernelSize[i], padding === 'valid' ? 'valid' : 'same', strides[i], dilationRate[i]));
+  if (out.some((d) => d !== null && d <= 0)) {
+    throw new Error(`Computed output size would be negative. Received \`inputs shape=${formatSymbolicShape(inputShape)}\`, \`kernel shape=(${[...kernelSize, inputShape.at(-1) ?? 'None', channels].join(', ')})\`, \`dilation_rate=(${dilationRate.join(', ')})\`.`);
+  }
+  return [inputShape[0], ...out, channels];
+}
+
+/** Only channels-last is implemented; Keras's other value gets an error saying how to get there. */
+function checkDataFormat(value: unknown): 'channels_last' {
+  if (value === undefined || value === null || value === 'channels_last') return 'channels_last';
+  const hint = value === 'channels_first' ? " channels_first is not supported: transpose the input to channels-last with ops.transpose(x, [0, 2, 3, 1]) (Permute({ dims: [2, 3, 1] }) in a model)." : '';
+  throw new Error(`Invalid value for argument dataFormat. Expected 'channels_last'.${hint} Received: dataFormat=${String(value)}`);
+}
+
+/** The channel count of a channels-last input shape, or Keras's error when it is unknown. */
+function channelsOf(inputShape: Shape): number {
+  const channels = inputShape.at(-1);
+  if (channels === null || channels === undefined) {
+    throw new Error(`The channel dimension of the inputs should be defined. The input_shape received is ${formatSymbolicShape(inputShape)}, where axis -1 (0-based) is the channel dimension, which found to be \`None\`.`);
+  }
+  return channels;
 }
 
 /** Keras's BaseConv for channels-last inputs of `rank` spatial axes. */
@@ -55,12 +98,14 @@ abstract class Conv extends KernelLayer {
   /** The convolution op on float32 x. */
   protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;
 
+  /** [...kernelSize, inChannels, filters]. */
+  protected kernelShape(channels: number): number[] {
+    return [...this.kernelSize, channels, this.filters];
+  }
+
   override build(inputShape: Shape): void {
-    const channels = inputShape.at(-1);
-    if (channels === null || channels === undefined) {
-      throw new Error(`The channel dimension of the inputs should be defined. The input_shape received is ${formatSymbolicShape(inputShape)}, where axis -1 (0-based) is the channel dimension, which found to be \`None\`.`);
-    }
-    this.addKernelAndBias([...this.kernelSize, channels, this.filters], this.filters);
+    const channels = channelsOf(inputShape);
+    this.addKernelAndBias(this.kernelShape(channels), this.filters);
     this.inputSpec = { minNdim: this.rank + 2, axes: { [-1]: channels } };
   }
 
@@ -73,14 +118,7 @@ abstract class Conv extends KernelLayer {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    const spatial = inputShape.slice(1, -1);
-    const out = spatial.map((length, i) =>
-      convOutputLength(length, this.kernelSize[i], this.padding === 'valid' ? 'valid' : 'same', this.strides[i], this.dilationRate[i]),
-    );
-    if (out.some((d) => d !== null && d <= 0)) {
-      throw new Error(`Computed output size would be negative. Received \`inputs shape=${formatSymbolicShape(inputShape)}\`, \`kernel shape=(${[...this.kernelSize, inputShape.at(-1) ?? 'None', this.filters].join(', ')})\`, \`dilation_rate=(${this.dilationRate.join(', ')})\`.`);
-    }
-    return [inputShape[0], ...out, this.filters];
+    return windowedOutputShape(inputShape, this, this.filters);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -138,5 +176,327 @@ export class Conv1D extends Conv {
 
   protected convolve(x: Tensor, kernel: Tensor): Tensor {
     return conv1d(x, kernel, { strides: this.strides[0], padding: this.padding, dilationRate: this.dilationRate[0] });
+  }
+}
+
+export interface ConvTransposeArgs extends ConvArgs {
+  /** 'valid' (default) or 'same'. */
+  padding?: 'valid' | 'same';
+  /**
+   * Extra size at the end of each spatial output axis (a number or one per axis, each >= 0 and
+   * below its stride). Default null: Keras's rule, output `input * stride` with 'same'.
+   */
+  outputPadding?: number | readonly number[] | null;
+  /** Only 'channels_last' (the default) is supported. */
+  dataFormat?: 'channels_last';
+}
+
+/** Keras's BaseConvTranspose: kernel [...kernelSize, filters, inChannels], output sizes of ops.conv2dTranspose. */
+abstract class ConvTranspose extends Conv {
+  readonly outputPadding: number[] | null;
+  readonly dataFormat: 'channels_last';
+
+  constructor(rank: number, args: ConvTransposeArgs) {
+    super(rank, args, ['valid', 'same']);
+    this.dataFormat = checkDataFormat(args.dataFormat);
+    const outputPadding = args.outputPadding ?? null;
+    if (outputPadding === null) {
+      this.outputPadding = null;
+    } else {
+      const tuple = typeof outputPadding === 'number' ? Array<number>(rank).fill(outputPadding) : [...outputPadding];
+      if (tuple.length !== rank || tuple.some((v) => !Number.isInteger(v) || v < 0)) {
+        throw new Error(`The \`outputPadding\` argument must be a tuple of ${rank} non-negative integers. Received outputPadding=${JSON.stringify(outputPadding)}`);
+      }
+      if (tuple.some((v, i) => v >= this.strides[i])) {
+        throw new Error(`\`output_padding\` must be < \`strides\`. Received: outputPadding=(${tuple.join(', ')}), strides=(${this.strides.join(', ')})`);
+      }
+      this.outputPadding = tuple;
+    }
+  }
+
+  protected override kernelShape(channels: number): number[] {
+    return [...this.kernelSize, this.filters, channels];
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const out = inputShape.slice(1, -1).map((length, i) =>
+      length === null ? null : transposedWindowAxis(length, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding as Padding, this.outputPadding?.[i] ?? null).input,
+    );
+    return [inputShape[0], ...out, this.filters];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), outputPadding: this.outputPadding && [...this.outputPadding], dataFormat: this.dataFormat };
+  }
+}
+
+/**
+ * Transposed 2-D convolution (sometimes called deconvolution), channels-last: [batch, height,
+ * width, channels] to [batch, outHeight, outWidth, filters], `activation(conv2dTranspose(x,
+ * kernel) + bias)`; it maps a convolution's output shape back to its input shape, e.g. to upsample
+ * in a decoder. Output size per axis: 'valid' (size - 1) * stride + max(span, stride), 'same'
+ * size * stride, with span = (kernelSize - 1) * dilationRate + 1; an `outputPadding` p makes them
+ * (size - 1) * stride + span + p and (size - 1) * stride + span % 2 + p.
+ *
+ * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `outputPadding`
+ * (null); `dataFormat` ('channels_last' only); `dilationRate` (1); `activation` (linear); `useBias`
+ * (true); `kernelInitializer` ('glorotUniform'); `biasInitializer` ('zeros'); `kernelRegularizer`,
+ * `biasRegularizer`. Weights: `kernel` [kernelHeight, kernelWidth, filters, inChannels], then
+ * `bias` [filters].
+ *
+ * @example
+ * const up = new Conv2DTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same' });
+ * up.apply(Input({ shape: [7, 7, 32] })).shape;   // [null, 14, 14, 16]
+ */
+export class Conv2DTranspose extends ConvTranspose {
+  constructor(args: ConvTransposeArgs) {
+    super(2, args);
+  }
+
+  protected convolve(x: Tensor, kernel: Tensor): Tensor {
+    return conv2dTranspose(x, kernel, {
+      strides: this.strides as [number, number],
+      padding: this.padding as Padding,
+      dilationRate: this.dilationRate as [number, number],
+      outputPadding: this.outputPadding as [number, number] | null,
+    });
+  }
+}
+
+/**
+ * Transposed 1-D convolution, channels-last: [batch, steps, channels] to [batch, outSteps,
+ * filters]. Arguments, output sizes and weights as Conv2DTranspose with one spatial axis (kernel
+ * [kernelSize, filters, inChannels]).
+ *
+ * @example
+ * const up = new Conv1DTranspose({ filters: 8, kernelSize: 4, strides: 2, padding: 'same' });
+ * up.apply(Input({ shape: [50, 16] })).shape;   // [null, 100, 8]
+ */
+export class Conv1DTranspose extends ConvTranspose {
+  constructor(args: ConvTransposeArgs) {
+    super(1, args);
+  }
+
+  protected convolve(x: Tensor, kernel: Tensor): Tensor {
+    return conv1dTranspose(x, kernel, {
+      strides: this.strides[0],
+      padding: this.padding as Padding,
+      dilationRate: this.dilationRate[0],
+      outputPadding: this.outputPadding?.[0] ?? null,
+    });
+  }
+}
+
+/** Options shared by DepthwiseConv2D and SeparableConv2D. */
+interface DepthwiseArgs extends LayerArgs {
+  /** Window size: a number or [height, width]. */
+  kernelSize: number | readonly number[];
+  /** Default 1. */
+  strides?: number | readonly number[];
+  /** 'valid' (default) or 'same'. */
+  padding?: 'valid' | 'same';
+  /** Outputs per input channel in the depthwise step. Default 1. */
+  depthMultiplier?: number;
+  /** Only 'channels_last' (the default) is supported. */
+  dataFormat?: 'channels_last';
+  /** Default 1. Cannot be combined with strides above 1 (as in Keras). */
+  dilationRate?: number | readonly number[];
+  /** Applied to the output; default none (linear). */
+  activation?: ActivationIdentifier;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorotUniform'. */
+  depthwiseInitializer?: InitializerIdentifier;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerIdentifier;
+  depthwiseRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
+}
+
+export type DepthwiseConv2DArgs = DepthwiseArgs;
+
+export interface SeparableConv2DArgs extends DepthwiseArgs {
+  /** Output channels of the pointwise (1x1) step. */
+  filters: number;
+  /** Default 'glorotUniform'. */
+  pointwiseInitializer?: InitializerIdentifier;
+  pointwiseRegularizer?: RegularizerIdentifier | null;
+}
+
+/** Keras's BaseDepthwiseConv options, the depthwise step and the bias and activation around it. */
+abstract class DepthwiseLayer extends Layer {
+  readonly kernelSize: number[];
+  readonly strides: number[];
+  readonly padding: 'valid' | 'same';
+  readonly depthMultiplier: number;
+  readonly dataFormat: 'channels_last';
+  readonly dilationRate: number[];
+  readonly activation: ActivationFn;
+  readonly useBias: boolean;
+  readonly depthwiseInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly depthwiseRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  bias: Variable | null = null;
+
+  constructor(args: DepthwiseArgs) {
+    super(args);
+    this.kernelSize = normalizeTuple(args?.kernelSize, 2, 'kernelSize');
+    this.strides = normalizeTuple(args.strides ?? 1, 2, 'strides');
+    this.dilationRate = normalizeTuple(args.dilationRate ?? 1, 2, 'dilationRate');
+    this.padding = normalizePadding(args.padding ?? 'valid');
+    const multiplier = args.depthMultiplier ?? 1;
+    if (!Number.isInteger(multiplier) || multiplier <= 0) {
+      throw new Error(`Invalid value for argument \`depthMultiplier\`. Expected a strictly positive integer. Received depthMultiplier=${String(args.depthMultiplier)}.`);
+    }
+    this.depthMultiplier = multiplier;
+    this.dataFormat = checkDataFormat(args.dataFormat);
+    if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
+      throw new Error(`\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=(${this.strides.join(', ')}) and dilation_rate=(${this.dilationRate.join(', ')})`);
+    }
+    this.activation = getActivation(args.activation);
+    this.useBias = args.useBias ?? true;
+    this.depthwiseInitializer = resolveInitializer(args.depthwiseInitializer ?? 'glorotUniform');
+    this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros');
+    this.depthwiseRegularizer = resolveRegularizer(args.depthwiseRegularizer);
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
+    this.inputSpec = { minNdim: 4 };
+  }
+
+  /** Makes the depthwise kernel [kh, kw, channels, depthMultiplier] named `name`. */
+  protected addDepthwiseKernel(name: string, channels: number): Variable {
+    this.inputSpec = { minNdim: 4, axes: { [-1]: channels } };
+    return this.addWeight({ name, shape: [...this.kernelSize, channels, this.depthMultiplier], initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer ?? undefined });
+  }
+
+  /** With useBias, the bias of `units`. */
+  protected addBias(units: number): void {
+    if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [units], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined });
+  }
+
+  /** activation(pointwise(depthwise(x)) + bias) on float32 x. */
+  protected convolveAndActivate(inputs: Tensor, depthwiseKernel: Tensor, pointwise: (y: Tensor) => Tensor): Tensor {
+    return tidy(() => {
+      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+      const y = pointwise(depthwiseConv2d(x, depthwiseKernel, { strides: this.strides as [number, number], padding: this.padding, dilationRate: this.dilationRate as [number, number] }));
+      return this.activation(this.bias ? y.add(this.bias) : y);
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      kernelSize: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: this.padding,
+      depthMultiplier: this.depthMultiplier,
+      dataFormat: this.dataFormat,
+      dilationRate: [...this.dilationRate],
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+      depthwiseInitializer: initializerConfig(this.depthwiseInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      depthwiseRegularizer: regularizerConfig(this.depthwiseRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
+    };
+  }
+}
+
+/**
+ * Depthwise 2-D convolution, channels-last: each input channel is convolved with its own
+ * `depthMultiplier` kernels, channels never mixed: [batch, height, width, channels] to
+ * [batch, outHeight, outWidth, channels * depthMultiplier], `activation(depthwiseConv2d(x, kernel)
+ * + bias)`.
+ *
+ * Arguments: `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `depthMultiplier` (1);
+ * `dataFormat` ('channels_last' only); `dilationRate` (1); `activation` (linear); `useBias` (true);
+ * `depthwiseInitializer` ('glorotUniform'); `biasInitializer` ('zeros'); `depthwiseRegularizer`,
+ * `biasRegularizer`. Weights (Keras 3 names): `kernel` [kernelHeight, kernelWidth, channels,
+ * depthMultiplier], then `bias` [channels * depthMultiplier].
+ *
+ * @example
+ * const depthwise = new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2, padding: 'same' });
+ * depthwise.apply(Input({ shape: [28, 28, 8] })).shape;   // [null, 28, 28, 16]
+ */
+export class DepthwiseConv2D extends DepthwiseLayer {
+  kernel!: Variable;
+
+  constructor(args: DepthwiseConv2DArgs) {
+    super(args);
+  }
+
+  override build(inputShape: Shape): void {
+    const channels = channelsOf(inputShape);
+    this.kernel = this.addDepthwiseKernel('kernel', channels);
+    this.addBias(channels * this.depthMultiplier);
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return this.convolveAndActivate(inputs, this.kernel, (y) => y);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return windowedOutputShape(inputShape, this, channelsOf(inputShape) * this.depthMultiplier);
+  }
+}
+
+/**
+ * Depthwise separable 2-D convolution, channels-last: a depthwise convolution (each channel on its
+ * own, `depthMultiplier` outputs per channel) followed by a 1x1 pointwise convolution mixing the
+ * channels into `filters`, then bias and activation. Far fewer weights than a Conv2D of the same
+ * window.
+ *
+ * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same');
+ * `depthMultiplier` (1); `dataFormat` ('channels_last' only); `dilationRate` (1); `activation`
+ * (linear); `useBias` (true); `depthwiseInitializer`, `pointwiseInitializer` ('glorotUniform');
+ * `biasInitializer` ('zeros'); `depthwiseRegularizer`, `pointwiseRegularizer`, `biasRegularizer`.
+ * Weights: `depthwise_kernel` [kernelHeight, kernelWidth, channels, depthMultiplier],
+ * `pointwise_kernel` [1, 1, channels * depthMultiplier, filters], then `bias` [filters].
+ *
+ * @example
+ * const separable = new SeparableConv2D({ filters: 32, kernelSize: 3, activation: 'relu' });
+ * separable.apply(Input({ shape: [28, 28, 16] })).shape;   // [null, 26, 26, 32]
+ */
+export class SeparableConv2D extends DepthwiseLayer {
+  readonly filters: number;
+  readonly pointwiseInitializer: Initializer;
+  readonly pointwiseRegularizer: Regularizer | null;
+  depthwiseKernel!: Variable;
+  pointwiseKernel!: Variable;
+
+  constructor(args: SeparableConv2DArgs) {
+    super(args);
+    this.filters = checkPositiveInt('filters', args.filters);
+    this.pointwiseInitializer = resolveInitializer(args.pointwiseInitializer ?? 'glorotUniform');
+    this.pointwiseRegularizer = resolveRegularizer(args.pointwiseRegularizer);
+  }
+
+  override build(inputShape: Shape): void {
+    const channels = channelsOf(inputShape);
+    this.depthwiseKernel = this.addDepthwiseKernel('depthwise_kernel', channels);
+    this.pointwiseKernel = this.addWeight({
+      name: 'pointwise_kernel',
+      shape: [1, 1, channels * this.depthMultiplier, this.filters],
+      initializer: this.pointwiseInitializer,
+      regularizer: this.pointwiseRegularizer ?? undefined,
+    });
+    this.addBias(this.filters);
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return this.convolveAndActivate(inputs, this.depthwiseKernel, (y) => conv2d(y, this.pointwiseKernel));
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return windowedOutputShape(inputShape, this, this.filters);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      pointwiseInitializer: initializerConfig(this.pointwiseInitializer),
+      pointwiseRegularizer: regularizerConfig(this.pointwiseRegularizer),
+    };
   }
 }

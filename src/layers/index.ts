@@ -5,22 +5,60 @@ export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArg
 export { Input, InputLayer, type InputArgs } from './input_layer';
 export type { Shape } from './symbolic';
 export { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
-export { Dense, Activation, type DenseArgs, type ActivationArgs } from './core';
+export { Dense, Activation, Identity, Lambda, RepeatVector, type DenseArgs, type ActivationArgs, type LambdaArgs, type LambdaFunction, type RepeatVectorArgs } from './core';
+export { ReLU, LeakyReLU, ELU, Softmax, type ReLUArgs, type LeakyReLUArgs, type ELUArgs, type SoftmaxArgs } from './activation_layers';
+export { Rescaling, type RescalingArgs, type RescalingFactor } from './preprocessing';
 export type { KernelLayerArgs } from './kernel_layer';
-export { Dropout, type DropoutArgs } from './regularization';
-export { Flatten, Reshape, Permute, type ReshapeArgs, type PermuteArgs } from './reshaping';
+export { Dropout, GaussianNoise, type DropoutArgs, type GaussianNoiseArgs } from './regularization';
+export {
+  Flatten,
+  Reshape,
+  Permute,
+  UpSampling1D,
+  UpSampling2D,
+  ZeroPadding1D,
+  ZeroPadding2D,
+  Cropping1D,
+  Cropping2D,
+  type ReshapeArgs,
+  type PermuteArgs,
+  type DataFormat,
+  type UpSampling1DArgs,
+  type UpSampling2DArgs,
+  type ZeroPadding1DArgs,
+  type ZeroPadding2DArgs,
+  type Cropping1DArgs,
+  type Cropping2DArgs,
+} from './reshaping';
 export {
   BatchNormalization,
   LayerNormalization,
   InstanceNormalization,
+  GroupNormalization,
+  UnitNormalization,
+  type UnitNormalizationArgs,
   type AffineNormalizationArgs,
   type BatchNormalizationArgs,
   type LayerNormalizationArgs,
   type InstanceNormalizationArgs,
+  type GroupNormalizationArgs,
 } from './normalization';
+export { Normalization, type NormalizationArgs } from './normalization_preprocessing';
+export { MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallArgs } from './attention';
 export { Embedding, type EmbeddingArgs } from './embedding';
 export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs } from './merging';
-export { Conv1D, Conv2D, type ConvArgs } from './convolutional';
+export {
+  Conv1D,
+  Conv2D,
+  Conv1DTranspose,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  type ConvArgs,
+  type ConvTransposeArgs,
+  type DepthwiseConv2DArgs,
+  type SeparableConv2DArgs,
+} from './convolutional';
 export {
   MaxPooling1D,
   AveragePooling1D,

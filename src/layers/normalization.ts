@@ -1,10 +1,12 @@
-// Normalization layers: BatchNormalization, LayerNormalization and InstanceNormalization
-// (keras/src/layers/normalization). Statistics come from `ops.moments` (one stable pass, with a
-// gradient); BatchNormalization's moving statistics are updated with Variable.assign on the device.
+// Normalization layers: BatchNormalization, LayerNormalization, InstanceNormalization,
+// GroupNormalization and UnitNormalization (keras/src/layers/normalization). Statistics come from
+// `ops.moments` (one stable pass, with a gradient); BatchNormalization's moving statistics are
+// updated with Variable.assign on the device. UnitNormalization divides by the L2 norm.
 
 import type { Variable } from '../autograd/variable';
-import { cast } from '../ops/elementwise';
+import { cast, maximum, mul, rsqrt, square } from '../ops/elementwise';
 import { moments } from '../ops/moments';
+import { sum } from '../ops/reduce';
 import { reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -296,5 +298,139 @@ export class InstanceNormalization extends AffineNormalization {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
+  }
+}
+
+export interface GroupNormalizationArgs extends AffineNormalizationArgs {
+  /** Number of groups the channels are split into (default 32); -1 makes one group per channel. */
+  groups?: number;
+  /** The channels axis (default -1, channels-last). */
+  axis?: number;
+}
+
+/**
+ * Splits the channels into `groups` groups and normalizes each sample and group with its own mean
+ * and variance, over the group's channels and every other non-batch axis; then applies
+ * per-channel `gamma` and `beta`. With one group it is close to LayerNormalization over all
+ * non-batch axes; with one group per channel (`groups: -1`) it is InstanceNormalization. Same in
+ * training and inference.
+ *
+ * Arguments: `groups` (32; must divide the channels), `axis` (-1), `epsilon` (1e-3), `center`
+ * (true), `scale` (true), initializers and regularizers of beta and gamma. Weights: gamma, beta,
+ * each [channels].
+ *
+ * @example
+ * const norm = new GroupNormalization({ groups: 4 });
+ * norm.apply(features);   // features: [batch, height, width, 16], 4 groups of 4 channels
+ */
+export class GroupNormalization extends AffineNormalization {
+  readonly groups: number;
+  readonly axis: number;
+
+  constructor(args: GroupNormalizationArgs = {}) {
+    super(args);
+    this.groups = args.groups ?? 32;
+    if (!Number.isInteger(this.groups) || (this.groups < 1 && this.groups !== -1)) {
+      throw new Error(`Invalid value for argument groups. Expected a positive integer or -1 (one group per channel). Received: groups=${String(args.groups)}`);
+    }
+    this.axis = args.axis ?? -1;
+    if (!Number.isInteger(this.axis)) throw new Error(`Invalid value for argument \`axis\`: expected an integer. Received: axis=${String(args.axis)}`);
+    this.inputSpec = { minNdim: 2 };
+  }
+
+  override build(inputShape: Shape): void {
+    const axis = this.channelsAxis(inputShape);
+    const [channels] = this.definedSizes([axis], inputShape);
+    this.groupCount(channels);
+    this.buildAffine([channels]);
+    this.inputSpec = { ndim: inputShape.length, axes: { [axis]: channels } };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return tidy(() => {
+      const x = asFloat(inputs);
+      const axis = this.channelsAxis(x.shape as Shape);
+      const channels = x.shape[axis];
+      const groups = this.groupCount(channels);
+      // [..., channels, ...] -> [..., groups, channels / groups, ...]; statistics over all but batch and groups.
+      const groupedShape = [...x.shape.slice(0, axis), groups, channels / groups, ...x.shape.slice(axis + 1)];
+      const grouped = reshape(x, groupedShape);
+      const reduced = groupedShape.map((_, i) => i).filter((i) => i !== 0 && i !== axis);
+      const { mean, variance } = moments(grouped, reduced, { keepDims: true });
+      const paramShape = groupedShape.map((d, i) => (i === axis || i === axis + 1 ? d : 1));
+      return reshape(this.normalize(grouped, mean, variance, paramShape), x.shape);
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), groups: this.groups, axis: this.axis };
+  }
+
+  private channelsAxis(shape: Shape): number {
+    const axis = normalizeLayerAxis(this.name, this.axis, shape);
+    if (axis === 0) throw new Error(`Invalid value for argument axis of layer "${this.name}": ${this.axis} is the batch axis; expected the channels axis.`);
+    return axis;
+  }
+
+  /** The number of groups for this many channels, with Keras's checks. */
+  private groupCount(channels: number): number {
+    const groups = this.groups === -1 ? channels : this.groups;
+    if (channels < groups) throw new Error(`Number of groups (${groups}) cannot be more than the number of channels (${channels}).`);
+    if (channels % groups !== 0) throw new Error(`Number of groups (${groups}) must divide the number of channels (${channels}).`);
+    return groups;
+  }
+}
+
+export interface UnitNormalizationArgs extends LayerArgs {
+  /** The axis, or the list of axes, whose L2 norm becomes 1 (default -1, the last). */
+  axis?: number | readonly number[];
+}
+
+/** Keras's epsilon of UnitNormalization (1e-12), squared: the smallest squared norm divided by. */
+const UNIT_NORM_MIN_SQUARE = 1e-24;
+
+/**
+ * Scales each input so that its L2 norm over `axis` is 1: `x / sqrt(max(sum(x^2), 1e-24))`, as
+ * Keras's `ops.normalize(x, order=2, epsilon=1e-12)`; an all-zero input stays zero, with a finite
+ * gradient. No weights.
+ *
+ * @example
+ * new UnitNormalization().apply(tensor([[3, 4]]));   // [[0.6, 0.8]]
+ * new UnitNormalization({ axis: [1, 2] }).apply(Input({ shape: [4, 4] })).shape;   // [null, 4, 4]
+ */
+export class UnitNormalization extends Layer {
+  readonly axis: number | number[];
+
+  constructor(args: UnitNormalizationArgs = {}) {
+    super(args);
+    const axis = args.axis ?? -1;
+    const axes = typeof axis === 'number' ? [axis] : axis;
+    if (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => Number.isInteger(a))) {
+      throw new Error(`Invalid value for argument axis. Expected an integer or a non-empty list of integers. Received: axis=${JSON.stringify(axis)}`);
+    }
+    this.axis = typeof axis === 'number' ? axis : [...axes];
+  }
+
+  override call(inputs: Tensor): Tensor {
+    const axes = this.resolveAxes(inputs.shape as Shape);
+    return tidy(() => {
+      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+      return mul(x, rsqrt(maximum(sum(square(x), axes, true), UNIT_NORM_MIN_SQUARE)));
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    this.resolveAxes(inputShape);
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: typeof this.axis === 'number' ? this.axis : [...this.axis] };
+  }
+
+  /** The axes as non-negative indices, without repeats; throws for one out of range. */
+  private resolveAxes(shape: Shape): number[] {
+    const axes = typeof this.axis === 'number' ? [this.axis] : this.axis;
+    return [...new Set(axes.map((a) => normalizeLayerAxis(this.name, a, shape)))];
   }
 }

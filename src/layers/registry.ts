@@ -1,16 +1,20 @@
 // Layer classes by Keras class name, for rebuilding layers from `{ className, config }` (model
 // loading). Built-in layers are registered here; custom layers with `registerLayer`.
 
-import { Conv1D, Conv2D } from './convolutional';
-import { Activation, Dense } from './core';
+import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './convolutional';
+import { ELU, LeakyReLU, ReLU, Softmax } from './activation_layers';
+import { Activation, Dense, Identity, Lambda, RepeatVector } from './core';
 import { Embedding } from './embedding';
 import { InputLayer } from './input_layer';
 import { declareStrictOptions, type Layer } from './layer';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merging';
-import { BatchNormalization, InstanceNormalization, LayerNormalization } from './normalization';
+import { BatchNormalization, GroupNormalization, InstanceNormalization, LayerNormalization, UnitNormalization } from './normalization';
+import { Normalization } from './normalization_preprocessing';
+import { MultiHeadAttention } from './attention';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
-import { Dropout } from './regularization';
-import { Flatten, Permute, Reshape } from './reshaping';
+import { Rescaling } from './preprocessing';
+import { Dropout, GaussianNoise } from './regularization';
+import { Cropping1D, Cropping2D, Flatten, Permute, Reshape, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D } from './reshaping';
 
 /** A layer class as the registry holds it: constructible from its config. */
 export interface LayerClass {
@@ -60,9 +64,16 @@ const builtIns: Record<string, LayerClass> = {
   BatchNormalization,
   LayerNormalization,
   InstanceNormalization,
+  GroupNormalization,
+  Normalization,
+  MultiHeadAttention,
   Embedding,
   Conv1D,
   Conv2D,
+  Conv1DTranspose,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
   MaxPooling1D,
   AveragePooling1D,
   MaxPooling2D,
@@ -78,6 +89,22 @@ const builtIns: Record<string, LayerClass> = {
   GlobalMaxPooling1D,
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
+  Identity,
+  Lambda,
+  RepeatVector,
+  UpSampling1D,
+  UpSampling2D,
+  ZeroPadding1D,
+  ZeroPadding2D,
+  Cropping1D,
+  Cropping2D,
+  ReLU,
+  LeakyReLU,
+  ELU,
+  Softmax,
+  Rescaling,
+  GaussianNoise,
+  UnitNormalization,
 };
 for (const [name, cls] of Object.entries(builtIns)) registerLayer(cls, name);
 // Their getConfig lists every option, so an option it does not list is a typo (InputLayer takes

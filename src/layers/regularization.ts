@@ -1,12 +1,25 @@
-// Regularization layers: Dropout (keras/src/layers/regularization/dropout.py). The keep mask is
-// drawn on the device by randomUniform; nothing is read back.
+// Regularization layers, active only in training (keras/src/layers/regularization): Dropout and
+// GaussianNoise. The keep mask and the noise are drawn on the device by the random ops; nothing is
+// read back.
 
-import { cast, greaterEqual } from '../ops/elementwise';
-import { randomUniform } from '../ops/random';
+import { add, cast, greaterEqual } from '../ops/elementwise';
+import { randomNormal, randomUniform } from '../ops/random';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
 import type { Shape } from './symbolic';
+
+/** Throws Keras's message unless `seed` is undefined or an integer. */
+function checkSeed(seed: unknown): void {
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    throw new Error(`Invalid value received for argument \`seed\`. Expected an integer. Received: seed=${String(seed)}`);
+  }
+}
+
+/** The seed of a seeded layer's `draw`-th random tensor: each call draws differently, reproducibly. */
+function drawSeedFrom(seed: number, draw: number): number {
+  return ((seed % 2 ** 32) + (Math.imul(draw, 0x9e3779b9) >>> 0)) % 2 ** 32;
+}
 
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of the input units to drop, in [0, 1]. */
@@ -43,9 +56,7 @@ export class Dropout extends Layer {
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
       throw new Error(`Invalid value received for argument \`rate\`. Expected a float value between 0 and 1. Received: rate=${String(rate)}`);
     }
-    if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
-      throw new Error(`Invalid value received for argument \`seed\`. Expected an integer. Received: seed=${String(args.seed)}`);
-    }
+    checkSeed(args.seed);
     this.rate = rate;
     this.noiseShape = args.noiseShape ? [...args.noiseShape] : null;
     this.seed = args.seed;
@@ -55,7 +66,7 @@ export class Dropout extends Layer {
     if (!training || this.rate === 0) return inputs;
     if (this.rate === 1) return tidy(() => inputs.mul(0));
     const noiseShape = this.resolveNoiseShape(inputs.shape);
-    const seed = this.seed === undefined ? undefined : ((this.seed % 2 ** 32) + (Math.imul(++this.draws, 0x9e3779b9) >>> 0)) % 2 ** 32;
+    const seed = this.seed === undefined ? undefined : drawSeedFrom(this.seed, ++this.draws);
     return tidy(() => {
       const keep = greaterEqual(randomUniform(noiseShape, { seed }), this.rate);
       return inputs.mul(cast(keep, 'float32').mul(1 / (1 - this.rate)));
@@ -82,5 +93,58 @@ export class Dropout extends Layer {
       }
       return size;
     });
+  }
+}
+
+export interface GaussianNoiseArgs extends LayerArgs {
+  /** Standard deviation of the noise, in [0, 1] (Keras's bound). */
+  stddev: number;
+  /** Makes the sequence of noise tensors reproducible. */
+  seed?: number;
+}
+
+/**
+ * Adds zero-centered normal noise of standard deviation `stddev` during training, a
+ * regularization against overfitting (and a form of data augmentation for real-valued inputs).
+ * Outside training (`training: false`, the default of `apply` and of `predict`) it returns its
+ * input.
+ *
+ * @example
+ * const noise = new GaussianNoise({ stddev: 0.1, seed: 1 });
+ * const y = noise.apply(x, { training: true });   // x + N(0, 0.1^2) noise
+ * noise.apply(x);                                  // x itself
+ */
+export class GaussianNoise extends Layer {
+  readonly stddev: number;
+  readonly seed: number | undefined;
+  /** Noise tensors drawn so far; with a seed, each call's noise seed is derived from it. */
+  private draws = 0;
+
+  constructor(args: GaussianNoiseArgs) {
+    super(args);
+    const stddev = args?.stddev;
+    if (typeof stddev !== 'number' || !(stddev >= 0 && stddev <= 1)) {
+      throw new Error(`Invalid value received for argument \`stddev\`. Expected a float value between 0 and 1. Received: stddev=${String(stddev)}`);
+    }
+    checkSeed(args.seed);
+    this.stddev = stddev;
+    this.seed = args.seed;
+  }
+
+  override call(inputs: Tensor, { training = false }: CallArgs = {}): Tensor {
+    if (!training || this.stddev === 0) return inputs;
+    const seed = this.seed === undefined ? undefined : drawSeedFrom(this.seed, ++this.draws);
+    return tidy(() => {
+      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+      return add(x, randomNormal([...inputs.shape], { stddev: this.stddev, seed }));
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), stddev: this.stddev, seed: this.seed };
   }
 }

@@ -1,7 +1,9 @@
-// Reshaping layers: Flatten, Reshape and Permute (keras/src/layers/reshaping). The batch axis is
-// never touched; shapes given to these layers exclude it.
+// Reshaping layers (keras/src/layers/reshaping): Flatten, Reshape and Permute, which rearrange
+// each sample, and UpSampling, ZeroPadding and Cropping in 1-D and 2-D, which resize the spatial
+// axes. The batch axis is never touched; shapes given to these layers exclude it.
 
-import { reshape, transpose } from '../ops/shape';
+import { broadcastTo, pad, reshape, slice, transpose } from '../ops/shape';
+import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
 import { knownSize } from './layer_utils';
@@ -125,5 +127,337 @@ export class Permute extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), dims: [...this.dims] };
+  }
+}
+
+/** Where the channels axis of an image or sequence is: last (Keras's default) or after the batch axis. */
+export type DataFormat = 'channels_last' | 'channels_first';
+
+/** A pair [before, after] of non-negative integers for each spatial axis. */
+type Margins = Array<[number, number]>;
+
+/** Keras's standardize_data_format: undefined gives 'channels_last'; case does not matter. */
+function normalizeDataFormat(value: unknown): DataFormat {
+  const format = value === undefined || value === null ? 'channels_last' : typeof value === 'string' ? value.toLowerCase() : value;
+  if (format !== 'channels_last' && format !== 'channels_first') {
+    throw new Error(`Invalid value for argument dataFormat. Expected one of 'channels_last', 'channels_first'. Received: dataFormat=${JSON.stringify(value)}`);
+  }
+  return format;
+}
+
+/** Indices of the spatial axes of a [batch, ...] input of `spatialRank` spatial axes. */
+function spatialAxes(spatialRank: number, dataFormat: DataFormat): number[] {
+  const first = dataFormat === 'channels_first' ? 2 : 1;
+  return Array.from({ length: spatialRank }, (_, i) => first + i);
+}
+
+function isMargin(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/**
+ * Padding or cropping amounts as one [before, after] pair per spatial axis. `value` may be one
+ * number (everywhere), one number per axis (symmetric), or, in 1-D, one pair; in 2-D, one pair per
+ * axis ([[top, bottom], [left, right]]).
+ */
+function normalizeMargins(name: string, value: unknown, spatialRank: number): Margins {
+  const invalid = () => {
+    const forms = spatialRank === 1 ? 'a non-negative integer or a pair [before, after]' : 'a non-negative integer, a pair [height, width], or a pair of pairs [[top, bottom], [left, right]]';
+    return new Error(`Invalid value for argument ${name}. Expected ${forms} of non-negative integers. Received: ${name}=${JSON.stringify(value)}`);
+  };
+  if (isMargin(value)) return Array.from({ length: spatialRank }, () => [value as number, value as number]);
+  if (!Array.isArray(value)) throw invalid();
+  if (spatialRank === 1) {
+    if (value.length !== 2 || !value.every(isMargin)) throw invalid();
+    return [[value[0], value[1]]];
+  }
+  if (value.length !== spatialRank) throw invalid();
+  return value.map((axis: unknown) => {
+    if (isMargin(axis)) return [axis as number, axis as number];
+    if (!Array.isArray(axis) || axis.length !== 2 || !axis.every(isMargin)) throw invalid();
+    return [axis[0], axis[1]];
+  });
+}
+
+/**
+ * Repeats every element of `x` `factors[i]` times along axis `axes[i]` (NumPy's repeat, each
+ * element next to its copies): a reshape that opens a new axis after each repeated one, a
+ * broadcast along it, and a reshape that merges it back.
+ */
+function repeatElements(x: Tensor, axes: readonly number[], factors: readonly number[]): Tensor {
+  return tidy(() => {
+    const opened: number[] = [];
+    const broadcast: number[] = [];
+    const merged: number[] = [];
+    x.shape.forEach((size, axis) => {
+      const k = axes.indexOf(axis);
+      const factor = k < 0 ? 1 : factors[k];
+      opened.push(size, ...(k < 0 ? [] : [1]));
+      broadcast.push(size, ...(k < 0 ? [] : [factor]));
+      merged.push(size * factor);
+    });
+    return reshape(broadcastTo(reshape(x, opened), broadcast), merged);
+  });
+}
+
+export interface UpSampling1DArgs extends LayerArgs {
+  /** How many times each step is repeated (default 2). */
+  size?: number;
+}
+
+/**
+ * Repeats each time step `size` times along the steps axis of a [batch, steps, features] input.
+ *
+ * @example
+ * new UpSampling1D({ size: 2 }).apply(tensor([[[1], [2]]]));   // [[[1], [1], [2], [2]]]
+ */
+export class UpSampling1D extends Layer {
+  readonly size: number;
+
+  constructor(args: UpSampling1DArgs = {}) {
+    super(args);
+    const size = args.size ?? 2;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
+      throw new Error(`Invalid value for argument size. Expected a positive integer. Received: size=${JSON.stringify(size)}`);
+    }
+    this.size = size;
+    this.inputSpec = { ndim: 3 };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return repeatElements(inputs, [1], [this.size]);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const steps = inputShape[1];
+    return [inputShape[0], steps === null ? null : steps * this.size, inputShape[2]];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), size: this.size };
+  }
+}
+
+/** The interpolations of Keras's UpSampling2D; only 'nearest' is implemented here. */
+const KERAS_INTERPOLATIONS = ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5', 'area'];
+
+export interface UpSampling2DArgs extends LayerArgs {
+  /** Upsampling factors for rows and columns: one number for both or [rows, columns] (default [2, 2]). */
+  size?: number | readonly number[];
+  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
+  /** Only 'nearest' (the default) is supported: each pixel is repeated. */
+  interpolation?: string;
+}
+
+/**
+ * Upsamples images by repeating rows `size[0]` times and columns `size[1]` times (nearest
+ * neighbour).
+ *
+ * @example
+ * new UpSampling2D().apply(Input({ shape: [14, 14, 8] })).shape;   // [null, 28, 28, 8]
+ * new UpSampling2D({ size: [1, 3], dataFormat: 'channels_first' }).apply(Input({ shape: [8, 4, 4] })).shape;   // [null, 8, 4, 12]
+ */
+export class UpSampling2D extends Layer {
+  readonly size: number[];
+  readonly dataFormat: DataFormat;
+  readonly interpolation: 'nearest';
+
+  constructor(args: UpSampling2DArgs = {}) {
+    super(args);
+    const size = args.size ?? [2, 2];
+    const sizes = typeof size === 'number' ? [size, size] : size;
+    if (!Array.isArray(sizes) || sizes.length !== 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
+      throw new Error(`Invalid value for argument size. Expected a positive integer or a pair of positive integers [rows, columns]. Received: size=${JSON.stringify(size)}`);
+    }
+    this.size = [...sizes];
+    this.dataFormat = normalizeDataFormat(args.dataFormat);
+    const interpolation = typeof args.interpolation === 'string' ? args.interpolation.toLowerCase() : (args.interpolation ?? 'nearest');
+    if (interpolation !== 'nearest') {
+      if (KERAS_INTERPOLATIONS.includes(interpolation as string)) {
+        throw new Error(`UpSampling2D: interpolation='${interpolation}' is not supported yet; only 'nearest' is. Received: interpolation=${JSON.stringify(args.interpolation)}`);
+      }
+      throw new Error(`Invalid value for argument interpolation. Expected one of ${KERAS_INTERPOLATIONS.join(', ')} (only 'nearest' is supported yet). Received: interpolation=${JSON.stringify(args.interpolation)}`);
+    }
+    this.interpolation = interpolation;
+    this.inputSpec = { ndim: 4 };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return repeatElements(inputs, spatialAxes(2, this.dataFormat), this.size);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const out = [...inputShape];
+    spatialAxes(2, this.dataFormat).forEach((axis, i) => {
+      const length = inputShape[axis];
+      out[axis] = length === null ? null : length * this.size[i];
+    });
+    return out;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), size: [...this.size], dataFormat: this.dataFormat, interpolation: this.interpolation };
+  }
+}
+
+/** Shared by ZeroPadding1D and ZeroPadding2D: zeros added around the spatial axes. */
+abstract class ZeroPadding extends Layer {
+  readonly padding: Margins;
+  readonly dataFormat: DataFormat;
+
+  protected constructor(spatialRank: number, padding: unknown, dataFormat: unknown, args: LayerArgs) {
+    super(args);
+    this.padding = normalizeMargins('padding', padding, spatialRank);
+    this.dataFormat = normalizeDataFormat(dataFormat);
+    this.inputSpec = { ndim: spatialRank + 2 };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    const paddings: Margins = inputs.shape.map(() => [0, 0]);
+    spatialAxes(this.padding.length, this.dataFormat).forEach((axis, i) => (paddings[axis] = this.padding[i]));
+    return pad(inputs, paddings);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const out = [...inputShape];
+    spatialAxes(this.padding.length, this.dataFormat).forEach((axis, i) => {
+      const length = inputShape[axis];
+      out[axis] = length === null ? null : length + this.padding[i][0] + this.padding[i][1];
+    });
+    return out;
+  }
+}
+
+export interface ZeroPadding1DArgs extends LayerArgs {
+  /** Zeros added at the start and end of the steps axis: one number for both or [start, end] (default 1). */
+  padding?: number | readonly number[];
+  /** 'channels_last' ([batch, steps, features], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
+}
+
+/**
+ * Adds zeros at the start and end of the steps axis of a sequence.
+ *
+ * @example
+ * new ZeroPadding1D({ padding: [1, 2] }).apply(Input({ shape: [5, 3] })).shape;   // [null, 8, 3]
+ */
+export class ZeroPadding1D extends ZeroPadding {
+  constructor(args: ZeroPadding1DArgs = {}) {
+    super(1, args.padding ?? 1, args.dataFormat, args);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), padding: [...this.padding[0]], dataFormat: this.dataFormat };
+  }
+}
+
+export interface ZeroPadding2DArgs extends LayerArgs {
+  /**
+   * Zeros added around the rows and columns: one number everywhere, [rows, columns] (symmetric),
+   * or [[top, bottom], [left, right]] (default 1).
+   */
+  padding?: number | ReadonlyArray<number | readonly number[]>;
+  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
+}
+
+/**
+ * Adds rows and columns of zeros around images.
+ *
+ * @example
+ * new ZeroPadding2D().apply(Input({ shape: [28, 28, 1] })).shape;                        // [null, 30, 30, 1]
+ * new ZeroPadding2D({ padding: [[1, 0], [2, 2]] }).apply(Input({ shape: [4, 4, 1] })).shape;   // [null, 5, 8, 1]
+ */
+export class ZeroPadding2D extends ZeroPadding {
+  constructor(args: ZeroPadding2DArgs = {}) {
+    super(2, args.padding ?? 1, args.dataFormat, args);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), padding: this.padding.map((p) => [...p]), dataFormat: this.dataFormat };
+  }
+}
+
+/** Shared by Cropping1D and Cropping2D: rows removed from both ends of the spatial axes. */
+abstract class Cropping extends Layer {
+  readonly cropping: Margins;
+  readonly dataFormat: DataFormat;
+
+  protected constructor(spatialRank: number, cropping: unknown, dataFormat: unknown, args: LayerArgs) {
+    super(args);
+    this.cropping = normalizeMargins('cropping', cropping, spatialRank);
+    this.dataFormat = normalizeDataFormat(dataFormat);
+    this.inputSpec = { ndim: spatialRank + 2 };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    const outShape = this.computeOutputShape(inputs.shape as Shape) as number[];
+    const begin = inputs.shape.map(() => 0);
+    spatialAxes(this.cropping.length, this.dataFormat).forEach((axis, i) => (begin[axis] = this.cropping[i][0]));
+    return slice(inputs, begin, outShape);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const out = [...inputShape];
+    spatialAxes(this.cropping.length, this.dataFormat).forEach((axis, i) => {
+      const length = inputShape[axis];
+      const [before, after] = this.cropping[i];
+      if (length !== null && before + after >= length) {
+        throw new Error(
+          `Values in \`cropping\` argument should be smaller than the corresponding spatial dimension of the input. ` +
+            `Received: input_shape=${formatSymbolicShape(inputShape)}, cropping=${JSON.stringify(this.cropping)}`,
+        );
+      }
+      out[axis] = length === null ? null : length - before - after;
+    });
+    return out;
+  }
+}
+
+export interface Cropping1DArgs extends LayerArgs {
+  /** Steps removed at the start and end: one number for both or [start, end] (default [1, 1]). */
+  cropping?: number | readonly number[];
+}
+
+/**
+ * Removes steps at the start and end of a [batch, steps, features] sequence.
+ *
+ * @example
+ * new Cropping1D({ cropping: [1, 2] }).apply(Input({ shape: [6, 3] })).shape;   // [null, 3, 3]
+ */
+export class Cropping1D extends Cropping {
+  constructor(args: Cropping1DArgs = {}) {
+    super(1, args.cropping ?? 1, 'channels_last', args);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), cropping: [...this.cropping[0]] };
+  }
+}
+
+export interface Cropping2DArgs extends LayerArgs {
+  /**
+   * Rows and columns removed: one number everywhere, [rows, columns] (symmetric), or
+   * [[top, bottom], [left, right]] (default 0: nothing removed).
+   */
+  cropping?: number | ReadonlyArray<number | readonly number[]>;
+  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
+}
+
+/**
+ * Removes rows and columns at the borders of images.
+ *
+ * @example
+ * new Cropping2D({ cropping: [[2, 2], [4, 4]] }).apply(Input({ shape: [28, 28, 3] })).shape;   // [null, 24, 20, 3]
+ */
+export class Cropping2D extends Cropping {
+  constructor(args: Cropping2DArgs = {}) {
+    super(2, args.cropping ?? 0, args.dataFormat, args);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), cropping: this.cropping.map((c) => [...c]), dataFormat: this.dataFormat };
   }
 }

@@ -3,8 +3,10 @@
 // (im2col, shaders/im2col.wgsl) and multiplies them by the kernel with `matmul`. im2col is
 // differentiable (its gradient, col2im, sums the overlapping patch entries per input element: no
 // atomics, deterministic), so the tape derives dKernel = im2col(x)^T · dY and
-// dX = col2im(dY · K^T) from matmul's rule. Shapes, dtypes and options are checked here, before
-// any GPU work; nothing is read back.
+// dX = col2im(dY · K^T) from matmul's rule. A transposed convolution is that input gradient as an
+// op of its own, col2im(x · K^T), so its gradients (a convolution of dY for x, a patch product for
+// the kernel) come from the same rules. Shapes, dtypes and options are checked here, before any GPU
+// work; nothing is read back.
 
 import { formatShape, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -30,6 +32,23 @@ export interface Conv2dOptions {
   padding?: Padding;
   /** Spacing between kernel taps: one number or [height, width]. Default 1. */
   dilationRate?: number | readonly [number, number];
+}
+
+export interface Conv2dTransposeOptions extends Conv2dOptions {
+  /**
+   * Extra rows / columns at the end of the output: one number or [height, width], each >= 0.
+   * Default: none given, Keras's rule (output `input * stride` with 'same').
+   */
+  outputPadding?: number | readonly [number, number] | null;
+}
+
+export interface Conv1dTransposeOptions {
+  strides?: number;
+  /** Default 'valid'. */
+  padding?: Padding;
+  /** Extra steps at the end of the output (>= 0); default: Keras's rule. */
+  outputPadding?: number | null;
+  dilationRate?: number;
 }
 
 export interface Conv1dOptions {
@@ -70,6 +89,30 @@ export function windowAxis(input: number, size: number, stride: number, dilation
   if (padding === 'causal') return { input, size, stride, dilation, padBefore: span - 1, output };
   const total = Math.max((output - 1) * stride + span - input, 0);
   return { input, size, stride, dilation, padBefore: Math.floor(total / 2), output };
+}
+
+/**
+ * The window placement of the convolution whose input gradient is a transposed convolution of
+ * `input` positions along one axis, with Keras's output-size rule (keras/src/backend/common/
+ * backend_utils.py, compute_conv_transpose_output_shape): the returned axis reads the transposed
+ * output as its `input` and the transposed input as its `output`. With span = (size - 1) *
+ * dilation + 1, 'valid' gives (input - 1) * stride + span + outputPadding outputs (outputPadding
+ * defaults to max(span, stride) - span); 'same' gives input * stride without outputPadding, else
+ * (input - 1) * stride + span % 2 + outputPadding. The padding before matches Keras's JAX backend
+ * (which agrees with TensorFlow wherever TensorFlow accepts the shapes).
+ * @internal
+ */
+export function transposedWindowAxis(input: number, size: number, stride: number, dilation: number, padding: Padding, outputPadding: number | null): WindowAxis {
+  const span = (size - 1) * dilation + 1;
+  if (padding === 'valid') {
+    const extra = outputPadding ?? Math.max(span, stride) - span;
+    return { input: (input - 1) * stride + span + extra, size, stride, dilation, padBefore: 0, output: input };
+  }
+  // Keras pads the stride-dilated input by `total` before sliding the flipped kernel over it, at
+  // most span - 1 of it before; the convolution it reverses pads span - 1 minus that.
+  const total = outputPadding === null ? stride + span - 2 : span + (span % 2) - 2 + outputPadding;
+  const dilatedBefore = Math.min(Math.ceil(total / 2), span - 1);
+  return { input: (input - 1) * stride + 2 - span + total, size, stride, dilation, padBefore: span - 1 - dilatedBefore, output: input };
 }
 
 /**
@@ -118,9 +161,13 @@ interface ConvGeometry {
   cols: WindowAxis;
 }
 
-/** Kernels that are a plain matrix product (1x1, stride 1, no padding) skip the unfolding. */
+/**
+ * Kernels that are a plain matrix product (1x1, stride 1, no padding, as many outputs as inputs:
+ * a transposed convolution's output padding breaks that) skip the unfolding.
+ */
 function isPointwise({ rows, cols }: ConvGeometry): boolean {
-  return rows.size === 1 && cols.size === 1 && rows.stride === 1 && cols.stride === 1 && rows.padBefore === 0 && cols.padBefore === 0;
+  const identity = (axis: WindowAxis) => axis.size === 1 && axis.stride === 1 && axis.padBefore === 0 && axis.input === axis.output;
+  return identity(rows) && identity(cols);
 }
 
 const patchRows = (g: ConvGeometry) => g.batch * g.rows.output * g.cols.output;
@@ -299,4 +346,102 @@ function positiveInteger(op: string, name: string, value: unknown): number {
     throw new Error(`${op}: ${name} must be a positive integer, got ${JSON.stringify(value)}.`);
   }
   return value;
+}
+
+/**
+ * The transposed convolution of x [batch, h, w, cin] with kernel [kh, kw, cout, cin] under `g`
+ * (whose input is the result): col2im(x · K^T), the input gradient of `convolve`.
+ */
+function transposeConvolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
+  const inChannels = kernel.shape[3];
+  return tidy(() => {
+    const columns = matmul(reshape(x, [patchRows(g), inChannels]), reshape(kernel, [patchLength(g), inChannels]), { transposeB: true });
+    return col2im(columns, g);
+  });
+}
+
+/** A non-negative integer or a pair of them ([height, width]), null when not given. */
+function outputPaddingPair(op: string, value: unknown): [number | null, number | null] {
+  if (value === undefined || value === null) return [null, null];
+  const pair = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : null;
+  if (!pair || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= 0)) {
+    throw new Error(`${op}: outputPadding must be a non-negative integer or a pair [height, width] of them, got ${JSON.stringify(value)}.`);
+  }
+  return [pair[0], pair[1]];
+}
+
+/** The geometry of a transposed convolution of x [batch, h, w, cin] by kernel [kh, kw, cout, cin], or a named error. */
+function transposedGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], paddings: [Padding, Padding], outputPadding: [number | null, number | null], shapes: [ConcreteShape, ConcreteShape]): ConvGeometry {
+  const [batch, height, width, channels] = x.shape;
+  const [kernelHeight, kernelWidth, outChannels, kernelChannels] = kernel.shape;
+  const [xShape, kernelShape] = shapes.map(formatShape);
+  if (channels !== kernelChannels) {
+    throw new Error(`${op}: input channels differ: x ${xShape} has ${channels}, kernel ${kernelShape} expects ${kernelChannels} (its last axis; a transposed kernel is [..., outChannels, inChannels]).`);
+  }
+  if (kernelHeight === 0 || kernelWidth === 0) throw new Error(`${op}: kernel ${kernelShape} has an empty spatial size.`);
+  const rows = transposedWindowAxis(height, kernelHeight, strides[0], dilation[0], paddings[0], outputPadding[0]);
+  const cols = transposedWindowAxis(width, kernelWidth, strides[1], dilation[1], paddings[1], outputPadding[1]);
+  if (rows.input <= 0 || cols.input <= 0) {
+    throw new Error(`${op}: the output of x ${xShape} with kernel ${kernelShape} would have no ${op === 'conv1dTranspose' ? 'steps' : rows.input <= 0 ? 'rows' : 'columns'}; give an outputPadding or a larger input.`);
+  }
+  return { batch, channels: outChannels, rows, cols };
+}
+
+/**
+ * 2-D transposed convolution (Keras `ops.conv_transpose`, sometimes called deconvolution),
+ * channels-last: x [batch, height, width, inChannels] with kernel [kernelHeight, kernelWidth,
+ * outChannels, inChannels] gives [batch, outHeight, outWidth, outChannels]. It is the gradient of
+ * `conv2d` with respect to its input, so it maps a convolution's output shape back to its input
+ * shape. Output size per axis (Keras's rule), with span = (kernel - 1) * dilation + 1: 'valid'
+ * gives (size - 1) * stride + max(span, stride), 'same' gives size * stride; with `outputPadding`
+ * p, 'valid' gives (size - 1) * stride + span + p and 'same' (size - 1) * stride + span % 2 + p.
+ * Differentiable with respect to x and kernel.
+ *
+ * @example
+ * const up = ops.conv2dTranspose(features, kernel, { strides: 2, padding: 'same' });   // [8,7,7,64] x [3,3,32,64] -> [8,14,14,32]
+ */
+export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2dTransposeOptions = {}): Tensor {
+  const { strides = 1, padding = 'valid', dilationRate = 1, outputPadding } = options;
+  checkInput('conv2dTranspose', 'x', x, 4, '[batch, height, width, channels]');
+  checkInput('conv2dTranspose', 'kernel', kernel, 4, '[kernelHeight, kernelWidth, outChannels, inChannels]');
+  checkPadding('conv2dTranspose', padding, ['valid', 'same']);
+  const g = transposedGeometry(
+    'conv2dTranspose',
+    x,
+    kernel,
+    spatialPair('conv2dTranspose', 'strides', strides),
+    spatialPair('conv2dTranspose', 'dilationRate', dilationRate),
+    [padding, padding],
+    outputPaddingPair('conv2dTranspose', outputPadding),
+    [x.shape, kernel.shape],
+  );
+  return transposeConvolve(x, kernel, g);
+}
+
+/**
+ * 1-D transposed convolution, channels-last: x [batch, length, inChannels] with kernel
+ * [kernelSize, outChannels, inChannels] gives [batch, outLength, outChannels], the output-size
+ * rule of `conv2dTranspose` along the one axis. Differentiable with respect to x and kernel.
+ *
+ * @example
+ * const y = ops.conv1dTranspose(sequences, kernel, { strides: 2, padding: 'same' });   // [4,50,16] x [3,8,16] -> [4,100,8]
+ */
+export function conv1dTranspose(x: Tensor, kernel: Tensor, options: Conv1dTransposeOptions = {}): Tensor {
+  const { strides = 1, padding = 'valid', dilationRate = 1, outputPadding } = options;
+  checkInput('conv1dTranspose', 'x', x, 3, '[batch, length, channels]');
+  checkInput('conv1dTranspose', 'kernel', kernel, 3, '[kernelSize, outChannels, inChannels]');
+  checkPadding('conv1dTranspose', padding, ['valid', 'same']);
+  const stride = positiveInteger('conv1dTranspose', 'strides', strides);
+  const dilation = positiveInteger('conv1dTranspose', 'dilationRate', dilationRate);
+  if (outputPadding !== undefined && outputPadding !== null && !(Number.isInteger(outputPadding) && outputPadding >= 0)) {
+    throw new Error(`conv1dTranspose: outputPadding must be a non-negative integer, got ${JSON.stringify(outputPadding)}.`);
+  }
+  const extra = outputPadding ?? null;
+  // A row of height 1: the 2-D transposed kernels with a 1 x kernelSize window ('valid' rows keep height 1).
+  return tidy(() => {
+    const x2d = reshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]]);
+    const kernel2d = reshape(kernel, [1, ...kernel.shape]);
+    const g = transposedGeometry('conv1dTranspose', x2d, kernel2d, [1, stride], [1, dilation], ['valid', padding], [null, extra], [x.shape, kernel.shape]);
+    return reshape(transposeConvolve(x2d, kernel2d, g), [g.batch, g.cols.input, kernel.shape[1]]);
+  });
 }

@@ -8,8 +8,9 @@ import { matmulCases } from './matmul';
 import { creationCases } from './creation';
 import { scatterCases } from './scatter';
 import { convCases } from './conv';
+import { convVariantCases } from './conv_variants';
 import { fusedCases } from './fused';
 import { scanRearrangeCases } from './scan_rearrange';
 import { sortCases } from './sort';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...fusedCases, ...scanRearrangeCases, ...sortCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases];

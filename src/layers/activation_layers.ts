@@ -1,0 +1,198 @@
+// Activation functions with options, as layers (keras/src/layers/activations): ReLU (with a
+// ceiling, a threshold and a negative slope), LeakyReLU, ELU and Softmax (over one axis or
+// several). Each is an op or a short composition of ops, so the tape differentiates it and it runs
+// on the active backend. Keras 3 names and defaults (LeakyReLU's `negativeSlope` is 0.3).
+
+import { clip, elu, exp, greater, leakyRelu, relu, relu6, sub, where } from '../ops/elementwise';
+import { logSumExp } from '../ops/reduce';
+import { softmax, softmaxActivation } from '../ops/softmax';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { Layer, type LayerArgs } from './layer';
+import { normalizeLayerAxis } from './layer_utils';
+import type { Shape } from './symbolic';
+
+/** Throws Keras's message unless `value` is a finite number >= 0. */
+function checkNonNegative(layer: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`${name} of a ${layer} layer cannot be None or a negative value. Expected a float >= 0. Received: ${name}=${String(value)}`);
+  }
+  return value;
+}
+
+export interface ReLUArgs extends LayerArgs {
+  /** Largest output value (a number >= 0); null or undefined for no ceiling (the default). */
+  maxValue?: number | null;
+  /** Slope below the threshold (>= 0, default 0). */
+  negativeSlope?: number;
+  /** Inputs at or below it give `negativeSlope * (x - threshold)` (>= 0, default 0). */
+  threshold?: number;
+}
+
+/**
+ * The rectified linear unit with Keras's options: `f(x) = min(x, maxValue)` for `x > threshold`,
+ * `negativeSlope * (x - threshold)` otherwise (and 0 for inputs in (0, threshold] when the slope
+ * is 0).
+ *
+ * @example
+ * new ReLU().apply(tensor([-2, 0, 3]));                                    // [0, 0, 3]
+ * new ReLU({ maxValue: 2, negativeSlope: 0.5 }).apply(tensor([-2, 0, 3]));  // [-1, 0, 2]
+ */
+export class ReLU extends Layer {
+  readonly maxValue: number | null;
+  readonly negativeSlope: number;
+  readonly threshold: number;
+
+  constructor(args: ReLUArgs = {}) {
+    super(args);
+    this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : checkNonNegative('ReLU', 'maxValue', args.maxValue);
+    this.negativeSlope = checkNonNegative('ReLU', 'negativeSlope', args.negativeSlope ?? 0);
+    this.threshold = checkNonNegative('ReLU', 'threshold', args.threshold ?? 0);
+  }
+
+  override call(inputs: Tensor): Tensor {
+    const { maxValue, negativeSlope, threshold } = this;
+    if (threshold === 0 && maxValue === null) return negativeSlope === 0 ? relu(inputs) : leakyRelu(inputs, negativeSlope);
+    if (threshold === 0 && maxValue === 6 && negativeSlope === 0) return relu6(inputs);
+    return tidy(() => {
+      // Keras's relu: x above the threshold (else 0), clipped to [0, maxValue], minus the slope
+      // times how far x is below the threshold.
+      const above = threshold === 0 ? relu(inputs) : where(greater(inputs, threshold), inputs, 0);
+      const capped = maxValue === null ? above : clip(above, 0, maxValue);
+      return negativeSlope === 0 ? capped : sub(capped, relu(sub(threshold, inputs)).mul(negativeSlope));
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), maxValue: this.maxValue, negativeSlope: this.negativeSlope, threshold: this.threshold };
+  }
+}
+
+export interface LeakyReLUArgs extends LayerArgs {
+  /** Slope for negative inputs (>= 0, default 0.3). Keras 3's name for Keras 2's `alpha`. */
+  negativeSlope?: number;
+}
+
+/**
+ * The leaky rectified linear unit: `x` for `x >= 0`, `negativeSlope * x` otherwise (Keras 3
+ * default slope 0.3, where the `leaky_relu` activation's is 0.2).
+ *
+ * @example
+ * new LeakyReLU().apply(tensor([-10, 0, 5]));                       // [-3, 0, 5]
+ * new LeakyReLU({ negativeSlope: 0.5 }).apply(tensor([-10, 0, 5]));  // [-5, 0, 5]
+ */
+export class LeakyReLU extends Layer {
+  readonly negativeSlope: number;
+
+  constructor(args: LeakyReLUArgs = {}) {
+    super(args);
+    if ('alpha' in args) {
+      throw new Error(`LeakyReLU: the argument \`alpha\` was renamed \`negativeSlope\` in Keras 3. Received: alpha=${String((args as { alpha: unknown }).alpha)}; pass negativeSlope instead.`);
+    }
+    this.negativeSlope = checkNonNegative('LeakyReLU', 'negativeSlope', args.negativeSlope ?? 0.3);
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return leakyRelu(inputs, this.negativeSlope);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), negativeSlope: this.negativeSlope };
+  }
+}
+
+export interface ELUArgs extends LayerArgs {
+  /** Scale of the negative part (default 1). */
+  alpha?: number;
+}
+
+/**
+ * The exponential linear unit: `x` for `x >= 0`, `alpha * (exp(x) - 1)` otherwise.
+ *
+ * @example
+ * new ELU({ alpha: 0.5 }).apply(tensor([-1, 2]));   // [-0.3161, 2]
+ */
+export class ELU extends Layer {
+  readonly alpha: number;
+
+  constructor(args: ELUArgs = {}) {
+    super(args);
+    const alpha = args.alpha ?? 1;
+    if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+      throw new Error(`Invalid value for argument alpha. Expected a finite number. Received: alpha=${String(alpha)}`);
+    }
+    this.alpha = alpha;
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return elu(inputs, this.alpha);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), alpha: this.alpha };
+  }
+}
+
+export interface SoftmaxArgs extends LayerArgs {
+  /** The axis, or the list of axes, normalized over (default -1, the last). */
+  axis?: number | readonly number[];
+}
+
+/**
+ * Softmax: `exp(x) / sum(exp(x))` over `axis`, computed stably. With several axes the sum runs
+ * over all of them at once.
+ *
+ * @example
+ * new Softmax().apply(tensor([1, 2, 1]));                       // [0.2119, 0.5761, 0.2119]
+ * new Softmax({ axis: [1, 2] }).apply(Input({ shape: [4, 4] })).shape;   // [null, 4, 4]
+ */
+export class Softmax extends Layer {
+  readonly axis: number | number[];
+
+  constructor(args: SoftmaxArgs = {}) {
+    super(args);
+    const axis = args.axis ?? -1;
+    const axes = typeof axis === 'number' ? [axis] : axis;
+    if (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => Number.isInteger(a))) {
+      throw new Error(`Invalid value for argument axis. Expected an integer or a non-empty list of integers. Received: axis=${JSON.stringify(axis)}`);
+    }
+    this.axis = typeof axis === 'number' ? axis : [...axes];
+  }
+
+  override call(inputs: Tensor): Tensor {
+    const axes = this.resolveAxes(inputs.shape as Shape);
+    if (axes.length === 1) {
+      // Over the last axis it is the softmax activation, which keeps its logits for the
+      // cross-entropy losses (as Keras's activations.softmax does).
+      return axes[0] === inputs.rank - 1 ? softmaxActivation(inputs) : softmax(inputs, axes[0]);
+    }
+    return tidy(() => exp(sub(inputs, logSumExp(inputs, axes, true))));
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    this.resolveAxes(inputShape);
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: typeof this.axis === 'number' ? this.axis : [...this.axis] };
+  }
+
+  /** The axes as non-negative indices, without repeats; throws for one out of range. */
+  private resolveAxes(shape: Shape): number[] {
+    const axes = typeof this.axis === 'number' ? [this.axis] : this.axis;
+    return [...new Set(axes.map((a) => normalizeLayerAxis(this.name, a, shape)))];
+  }
+}

@@ -1,0 +1,162 @@
+// Depthwise 2-D convolution, channels-last, with Keras / TensorFlow semantics (keras.ops.depthwise_conv):
+// each input channel is convolved with its own `depthMultiplier` kernels, never mixed with the
+// others. The forward pass and both gradients are direct convolutions in shaders/depthwise_conv.wgsl,
+// one invocation per output element (the windows are small; no patch matrix is built, so memory
+// stays at the size of the tensors themselves). Strides, dilation and 'valid' / 'same' padding
+// follow conv2d (src/ops/conv.ts). Shapes, dtypes and options are checked before any GPU work.
+
+import { formatShape, type ConcreteShape } from '../backend/types';
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
+import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
+import { recordGradient } from '../autograd/tape';
+import type { Tensor } from '../tensor/tensor';
+import { checkInput, checkPadding, spatialPair, windowAxis, type Conv2dOptions, type WindowAxis } from './conv';
+import { runKernel1, type Kernel } from './kernel';
+import depthwiseShader from '../../shaders/depthwise_conv.wgsl?raw';
+
+const WORKGROUP_SIZE = 256;
+
+/** x [batch, rows.input, cols.input, channels], kernel [rows.size, cols.size, channels, multiplier]. */
+interface DepthwiseGeometry {
+  batch: number;
+  channels: number;
+  multiplier: number;
+  rows: WindowAxis;
+  cols: WindowAxis;
+}
+
+type EntryPoint = 'forward' | 'backward_input' | 'backward_kernel';
+
+/** Runs one entry point of shaders/depthwise_conv.wgsl over the `size` elements of its output. */
+function dispatchDepthwise(gpu: WebGPUBackend, entryPoint: EntryPoint, buffers: GPUBuffer[], size: number, g: DepthwiseGeometry): void {
+  gpu.dispatch({
+    shader: depthwiseShader,
+    entryPoint,
+    uniforms: new Uniforms()
+      .u32(size, g.channels, g.multiplier)
+      .i32(g.batch, g.rows.input, g.cols.input, g.rows.output, g.cols.output, g.rows.size, g.cols.size)
+      .i32(g.rows.stride, g.cols.stride, g.rows.dilation, g.cols.dilation, g.rows.padBefore, g.cols.padBefore)
+      .finish(),
+    buffers,
+    workgroups: gridFor(size, WORKGROUP_SIZE),
+  });
+}
+
+/**
+ * Calls `visit(outputIndex, inputIndex, kernelIndex)` for every product of the convolution (taps
+ * in the padding are skipped): the three CPU kernels are this loop with different sums.
+ */
+function forEachProduct(g: DepthwiseGeometry, visit: (yAt: number, xAt: number, kernelAt: number) => void): void {
+  const { batch, channels, multiplier, rows, cols } = g;
+  const outChannels = channels * multiplier;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < rows.output; oy++) {
+      for (let ox = 0; ox < cols.output; ox++) {
+        const yPixel = ((b * rows.output + oy) * cols.output + ox) * outChannels;
+        for (let ky = 0; ky < rows.size; ky++) {
+          const iy = oy * rows.stride - rows.padBefore + ky * rows.dilation;
+          if (iy < 0 || iy >= rows.input) continue;
+          for (let kx = 0; kx < cols.size; kx++) {
+            const ix = ox * cols.stride - cols.padBefore + kx * cols.dilation;
+            if (ix < 0 || ix >= cols.input) continue;
+            const xPixel = ((b * rows.input + iy) * cols.input + ix) * channels;
+            const tap = (ky * cols.size + kx) * outChannels;
+            for (let c = 0; c < channels; c++) {
+              for (let m = 0; m < multiplier; m++) visit(yPixel + c * multiplier + m, xPixel + c, tap + c * multiplier + m);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** y = depthwise(x, kernel). */
+const depthwiseKernel: Kernel<DepthwiseGeometry> = {
+  name: 'depthwiseConv2d',
+  cpu([x, kernel], [y], g) {
+    const sums = new Float64Array(y.values.length);
+    forEachProduct(g, (yAt, xAt, kernelAt) => {
+      sums[yAt] += x.values[xAt] * kernel.values[kernelAt];
+    });
+    y.values.set(sums);
+  },
+  webgpu(gpu, [x, kernel], [y], g) {
+    dispatchDepthwise(gpu, 'forward', [x.buffer, kernel.buffer, y.buffer], y.size, g);
+  },
+};
+
+/** dx from dy and the kernel. */
+const depthwiseInputGradKernel: Kernel<DepthwiseGeometry> = {
+  name: 'depthwiseConv2dInputGrad',
+  cpu([dy, kernel], [dx], g) {
+    const sums = new Float64Array(dx.values.length);
+    forEachProduct(g, (yAt, xAt, kernelAt) => {
+      sums[xAt] += dy.values[yAt] * kernel.values[kernelAt];
+    });
+    dx.values.set(sums);
+  },
+  webgpu(gpu, [dy, kernel], [dx], g) {
+    dispatchDepthwise(gpu, 'backward_input', [dy.buffer, kernel.buffer, dx.buffer], dx.size, g);
+  },
+};
+
+/** dKernel from x and dy. */
+const depthwiseKernelGradKernel: Kernel<DepthwiseGeometry> = {
+  name: 'depthwiseConv2dKernelGrad',
+  cpu([x, dy], [dKernel], g) {
+    const sums = new Float64Array(dKernel.values.length);
+    forEachProduct(g, (yAt, xAt, kernelAt) => {
+      sums[kernelAt] += x.values[xAt] * dy.values[yAt];
+    });
+    dKernel.values.set(sums);
+  },
+  webgpu(gpu, [x, dy], [dKernel], g) {
+    dispatchDepthwise(gpu, 'backward_kernel', [x.buffer, dy.buffer, dKernel.buffer], dKernel.size, g);
+  },
+};
+
+/**
+ * Depthwise 2-D convolution, channels-last: x [batch, height, width, channels] with kernel
+ * [kernelHeight, kernelWidth, channels, depthMultiplier] gives [batch, outHeight, outWidth,
+ * channels * depthMultiplier], output channel c * depthMultiplier + m being input channel c
+ * convolved with kernel[.., .., c, m] (TensorFlow's and Keras's order). Strides, dilation and
+ * padding as `conv2d`. Differentiable with respect to x and kernel.
+ *
+ * @example
+ * const y = ops.depthwiseConv2d(images, kernel, { padding: 'same' });   // [8,28,28,16] x [3,3,16,2] -> [8,28,28,32]
+ */
+export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+  const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
+  const op = 'depthwiseConv2d';
+  checkInput(op, 'x', x, 4, '[batch, height, width, channels]');
+  checkInput(op, 'kernel', kernel, 4, '[kernelHeight, kernelWidth, channels, depthMultiplier]');
+  checkPadding(op, padding, ['valid', 'same']);
+  const [strideY, strideX] = spatialPair(op, 'strides', strides);
+  const [dilationY, dilationX] = spatialPair(op, 'dilationRate', dilationRate);
+  const [batch, height, width, channels] = x.shape;
+  const [kernelHeight, kernelWidth, kernelChannels, multiplier] = kernel.shape;
+  if (channels !== kernelChannels) {
+    throw new Error(`${op}: input channels differ: x ${formatShape(x.shape)} has ${channels}, kernel ${formatShape(kernel.shape)} expects ${kernelChannels}.`);
+  }
+  if (kernelHeight === 0 || kernelWidth === 0 || multiplier === 0) {
+    throw new Error(`${op}: kernel ${formatShape(kernel.shape)} is empty; expected [kernelHeight, kernelWidth, channels, depthMultiplier] all above 0.`);
+  }
+  const rows = windowAxis(height, kernelHeight, strideY, dilationY, padding);
+  const cols = windowAxis(width, kernelWidth, strideX, dilationX, padding);
+  if (!rows || !cols) {
+    const span = (size: number, dilation: number) => (size - 1) * dilation + 1;
+    throw new Error(
+      `${op}: kernel ${formatShape(kernel.shape)} with dilation ${formatShape([dilationY, dilationX])} spans ${span(kernelHeight, dilationY)}x${span(kernelWidth, dilationX)}, larger than the input x ${formatShape(x.shape)} (${height}x${width}) with padding 'valid'.`,
+    );
+  }
+  const g: DepthwiseGeometry = { batch, channels, multiplier, rows, cols };
+  const outShape: ConcreteShape = [batch, rows.output, cols.output, channels * multiplier];
+  const y = runKernel1(depthwiseKernel, [x, kernel], { shape: outShape, dtype: 'float32' }, g, op);
+  recordGradient(op, [x, kernel], [y], () => ([dy], needed) => [
+    needed[0] ? runKernel1(depthwiseInputGradKernel, [dy, kernel], { shape: x.shape, dtype: 'float32' }, g, op) : null,
+    needed[1] ? runKernel1(depthwiseKernelGradKernel, [x, dy], { shape: kernel.shape, dtype: 'float32' }, g, op) : null,
+  ]);
+  return y;
+}
