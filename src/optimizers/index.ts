@@ -1,9 +1,15 @@
-// Optimizers (keras.optimizers): the Optimizer base class, SGD, Adam, AdamW, RMSprop and Adagrad
-// with fused update kernels, learning rate schedules, and `getOptimizer` to resolve a name.
+// Optimizers (keras.optimizers): the Optimizer base class, SGD, Adam, AdamW, RMSprop, Adagrad,
+// Adamax, Nadam, Adadelta, Lion and Ftrl with fused update kernels, learning rate schedules, and
+// `getOptimizer` to resolve a name.
 
+import { Adadelta } from './adadelta';
 import { Adagrad } from './adagrad';
 import { Adam } from './adam';
+import { Adamax } from './adamax';
 import { AdamW } from './adamw';
+import { Ftrl } from './ftrl';
+import { Lion } from './lion';
+import { Nadam } from './nadam';
 import { Optimizer } from './optimizer';
 import { RMSprop } from './rmsprop';
 import { SGD } from './sgd';
@@ -14,6 +20,11 @@ export { Adam, type AdamOptions } from './adam';
 export { AdamW } from './adamw';
 export { RMSprop, type RMSpropOptions } from './rmsprop';
 export { Adagrad, type AdagradOptions } from './adagrad';
+export { Adamax, type AdamaxOptions } from './adamax';
+export { Nadam, type NadamOptions } from './nadam';
+export { Adadelta, type AdadeltaOptions } from './adadelta';
+export { Lion, type LionOptions } from './lion';
+export { Ftrl, type FtrlOptions } from './ftrl';
 export {
   LearningRateSchedule,
   ExponentialDecay,
@@ -39,6 +50,11 @@ const BY_NAME: Record<string, () => Optimizer> = {
   adamw: () => new AdamW(),
   rmsprop: () => new RMSprop(),
   adagrad: () => new Adagrad(),
+  adamax: () => new Adamax(),
+  nadam: () => new Nadam(),
+  adadelta: () => new Adadelta(),
+  lion: () => new Lion(),
+  ftrl: () => new Ftrl(),
 };
 
 /**

@@ -23,13 +23,14 @@ const MAX_SLOTS = 3;
 const MAX_MEMBERS = 8;
 
 /** Codes match the `ALGORITHM` constants of shaders/optimizer.wgsl. */
-const ALGORITHM_CODES = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3 } as const;
+const ALGORITHM_CODES = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3, adamax: 4, nadam: 5, adadelta: 6, lion: 7, ftrl: 8 } as const;
 
 export type UpdateAlgorithm = keyof typeof ALGORITHM_CODES;
 
 /**
  * Everything one update needs besides the tensors. Scalars that depend on the step (the learning
- * rate of a schedule, Adam's bias-corrected step size) are computed on the CPU by the optimizer.
+ * rate of a schedule, the bias corrections of Adam, Adamax and Nadam) are computed on the CPU by
+ * the optimizer, in float64.
  */
 export interface UpdateParams {
   algorithm: UpdateAlgorithm;
@@ -41,8 +42,24 @@ export interface UpdateParams {
   rho?: number;
   beta1?: number;
   beta2?: number;
-  /** Adam: learningRate * sqrt(1 - beta2^t) / (1 - beta1^t). */
+  /** Adam: learningRate * sqrt(1 - beta2^t) / (1 - beta1^t); Adamax: learningRate / (1 - beta1^t). */
   adamStepSize?: number;
+  /** Nadam: mu_{t+1} / (1 - mu_1 ... mu_{t+1}) with its momentum schedule mu, the weight of the momentum in its estimate. */
+  nadamMomentumScale?: number;
+  /** Nadam: (1 - mu_t) / (1 - mu_1 ... mu_t), the weight of the gradient in that estimate. */
+  nadamGradientScale?: number;
+  /** Nadam: 1 / (1 - beta2^t), the bias correction of the velocity. */
+  nadamVelocityScale?: number;
+  /** Ftrl: the power of the accumulator in its per-element learning rate (<= 0). */
+  learningRatePower?: number;
+  /** Ftrl: the strength of the L1 regularization. */
+  l1?: number;
+  /** Ftrl: the strength of the (stabilizing) L2 regularization. */
+  l2?: number;
+  /** Ftrl: the strength of the L2 penalty added to the gradient (shrinkage). */
+  l2Shrinkage?: number;
+  /** Ftrl: the beta of McMahan et al., added to the quadratic term as beta / learningRate. */
+  beta?: number;
   nesterov?: boolean;
   amsgrad?: boolean;
   centered?: boolean;
@@ -51,11 +68,14 @@ export interface UpdateParams {
 }
 
 /** The parameters that follow the step; the kernel reads them from a tensor (see optimizerUpdates). */
-type StepScalar = 'learningRate' | 'decayFactor' | 'adamStepSize';
+type StepScalar = 'learningRate' | 'decayFactor' | 'adamStepSize' | 'nadamMomentumScale' | 'nadamGradientScale' | 'nadamVelocityScale';
 
-/** The step scalars as the kernel's first input holds them (a vec4 uniform block, padded). */
+/** Floats of the step scalars' uniform block (`StepScalars` in shaders/optimizer.wgsl, padded to 16 bytes). */
+const STEP_SCALAR_COUNT = 8;
+
+/** The step scalars as the kernel's first input holds them, in the order of `StepScalars`. */
 function stepScalars(p: UpdateParams): Float32Array {
-  return Float32Array.of(p.learningRate, p.decayFactor, p.adamStepSize ?? 0, 0);
+  return Float32Array.of(p.learningRate, p.decayFactor, p.adamStepSize ?? 0, p.nadamMomentumScale ?? 0, p.nadamGradientScale ?? 0, p.nadamVelocityScale ?? 0, 0, 0);
 }
 
 /**
@@ -117,20 +137,52 @@ function updateElement(p: UpdateAttrs & Pick<Required<UpdateParams>, StepScalar>
       s[0] += g * g;
       v -= (lr * g) / Math.sqrt(s[0] + p.epsilon);
       break;
+    case 'adamax':
+      s[0] += (g - s[0]) * p.oneMinusBeta1;
+      s[1] = Math.max(p.beta2 * s[1], Math.abs(g));
+      v -= (s[0] * p.adamStepSize) / (s[1] + p.epsilon);
+      break;
+    case 'nadam': {
+      s[0] += (g - s[0]) * p.oneMinusBeta1;
+      s[1] += (g * g - s[1]) * p.oneMinusBeta2;
+      const momentumEstimate = p.nadamMomentumScale * s[0] + p.nadamGradientScale * g;
+      v -= (lr * momentumEstimate) / (Math.sqrt(s[1] * p.nadamVelocityScale) + p.epsilon);
+      break;
+    }
+    case 'adadelta': {
+      s[0] = p.rho * s[0] + p.oneMinusRho * g * g;
+      const delta = (-Math.sqrt(s[1] + p.epsilon) * g) / Math.sqrt(s[0] + p.epsilon);
+      s[1] = p.rho * s[1] + p.oneMinusRho * delta * delta;
+      v += lr * delta;
+      break;
+    }
+    case 'lion':
+      v -= lr * Math.sign(p.beta1 * s[0] + p.oneMinusBeta1 * g);
+      s[0] = p.beta2 * s[0] + p.oneMinusBeta2 * g;
+      break;
+    case 'ftrl': {
+      const power = -p.learningRatePower;
+      const newAccumulator = s[0] + g * g;
+      s[1] += g + 2 * p.l2Shrinkage * v - ((newAccumulator ** power - s[0] ** power) / lr) * v;
+      const quadratic = newAccumulator ** power / lr + 2 * p.l2 + p.beta / lr;
+      v = (Math.min(Math.max(s[1], -p.l1), p.l1) - s[1]) / quadratic;
+      s[0] = newAccumulator;
+      break;
+    }
   }
   return v;
 }
 
 function attrsOf(p: UpdateParams, slotCount: number): UpdateAttrs {
   const full: Omit<Required<UpdateParams>, StepScalar> = {
-    epsilon: 0, momentum: 0, rho: 0, beta1: 0, beta2: 0,
+    epsilon: 0, momentum: 0, rho: 0, beta1: 0, beta2: 0, learningRatePower: 0, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0,
     nesterov: false, amsgrad: false, centered: false, useMomentum: false,
     ...withoutStepScalars(p),
   };
   return { ...full, oneMinusRho: 1 - full.rho, oneMinusBeta1: 1 - full.beta1, oneMinusBeta2: 1 - full.beta2, slotCount };
 }
 
-function withoutStepScalars({ learningRate, decayFactor, adamStepSize, ...rest }: UpdateParams): Omit<UpdateParams, StepScalar> {
+function withoutStepScalars({ learningRate, decayFactor, adamStepSize, nadamMomentumScale, nadamGradientScale, nadamVelocityScale, ...rest }: UpdateParams): Omit<UpdateParams, StepScalar> {
   return rest;
 }
 
@@ -138,8 +190,8 @@ const updateKernel: Kernel<UpdateAttrs> = {
   name: 'optimizerUpdate',
   cpu([scalars, ...inputs], outputs, attrs) {
     const { slotCount } = attrs;
-    const [learningRate, decayFactor, adamStepSize] = scalars.values;
-    const params = { ...attrs, learningRate, decayFactor, adamStepSize };
+    const [learningRate, decayFactor, adamStepSize, nadamMomentumScale, nadamGradientScale, nadamVelocityScale] = scalars.values;
+    const params = { ...attrs, learningRate, decayFactor, adamStepSize, nadamMomentumScale, nadamGradientScale, nadamVelocityScale };
     const state = new Array<number>(MAX_SLOTS).fill(0);
     for (let m = 0; m * (2 + slotCount) < inputs.length; m++) {
       const [variable, gradient, ...slots] = inputs.slice(m * (2 + slotCount), (m + 1) * (2 + slotCount));
@@ -180,7 +232,8 @@ const updateKernel: Kernel<UpdateAttrs> = {
         USE_MOMENTUM: params.useMomentum,
       },
       uniforms: new Uniforms()
-        .f32(params.epsilon, params.momentum, params.rho, params.oneMinusRho, params.oneMinusBeta1, params.oneMinusBeta2)
+        .f32(params.epsilon, params.momentum, params.rho, params.oneMinusRho, params.oneMinusBeta1, params.oneMinusBeta2, params.beta1, params.beta2)
+        .f32(-params.learningRatePower, params.l1, params.l2, params.l2Shrinkage, params.beta)
         .u32Array(firstGroups, MAX_MEMBERS)
         .u32Array(groupCounts, MAX_MEMBERS)
         .u32Array(sizes, MAX_MEMBERS)
@@ -268,10 +321,11 @@ export function optimizerUpdate(variable: Tensor, gradient: Tensor, slots: reado
  * @internal The update of several variables with the same slots, in as few dispatches as the
  * device's storage buffer limit allows (each variable binds 3 + 2 x slots buffers): returns
  * `[newVariable, ...newSlots]` for each member, in order. The learning rate, the weight-decay
- * factor and Adam's step size reach the kernel as a tensor (bound as a uniform block):
- * with `params` a function of the optimizer's state, a replayed training step uploads them again
- * while the kernel's attributes stay the same, so the replay issues the dispatches it recorded
- * instead of calling the kernel (they change every step under Adam's bias correction).
+ * factor and the bias corrections of Adam, Adamax and Nadam reach the kernel as a tensor (bound
+ * as a uniform block): with `params` a function of the optimizer's state, a replayed training
+ * step uploads them again while the kernel's attributes stay the same, so the replay issues the
+ * dispatches it recorded instead of calling the kernel (they change every step under a bias
+ * correction).
  */
 export function optimizerUpdates(members: readonly UpdateMember[], params: UpdateParams | (() => UpdateParams)): Tensor[][] {
   if (members.length === 0) return [];
@@ -293,7 +347,7 @@ export function optimizerUpdates(members: readonly UpdateMember[], params: Updat
   }
   const groupSize = Math.min(MAX_MEMBERS, Math.floor(limit / perMember));
   const attrs = attrsOf(typeof params === 'function' ? params() : params, slotCount);
-  const scalars = typeof params === 'function' ? stepDependentValues(() => stepScalars(params()), [4], 'float32') : fromTypedArray(stepScalars(params), [4], 'float32');
+  const scalars = typeof params === 'function' ? stepDependentValues(() => stepScalars(params()), [STEP_SCALAR_COUNT], 'float32') : fromTypedArray(stepScalars(params), [STEP_SCALAR_COUNT], 'float32');
   const results: Tensor[][] = [];
   try {
     for (let start = 0; start < members.length; start += groupSize) {

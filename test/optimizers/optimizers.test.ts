@@ -355,7 +355,9 @@ describe('getOptimizer', () => {
   });
 
   it('lists the valid names for an unknown one', () => {
-    expect(() => getOptimizer('adamax')).toThrow("Could not interpret optimizer identifier: \"adamax\". Expected an Optimizer or one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'.");
+    expect(() => getOptimizer('sgdw')).toThrow(
+      "Could not interpret optimizer identifier: \"sgdw\". Expected an Optimizer or one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl'.",
+    );
     expect(() => getOptimizer('constructor')).toThrow(/Could not interpret optimizer identifier/);
   });
 });
