@@ -155,7 +155,7 @@ describe('compile, layers and setWeights reject bad arguments with the valid cho
   it('unknown loss, optimizer and metric names list the valid ones and keep the previous compile', async () => {
     const model = classifier();
     await rejectsCleanly(model, () => model.compile({ optimizer: 'adam', loss: 'categorical_crossentropyy' }), /Could not interpret loss identifier: 'categorical_crossentropyy'\. Valid names: mean_squared_error .*categorical_crossentropy/);
-    await rejectsCleanly(model, () => model.compile({ optimizer: 'adamax', loss: 'mse' }), "Could not interpret optimizer identifier: \"adamax\". Expected an Optimizer or one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'.");
+    await rejectsCleanly(model, () => model.compile({ optimizer: 'adamx', loss: 'mse' }), /Could not interpret optimizer identifier: "adamx"\. Expected an Optimizer or one of 'sgd', 'adam', .*'adamax'/);
     await rejectsCleanly(model, () => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['acuracy'] }), /getMetric: unknown metric 'acuracy'\. Expected one of 'accuracy', 'acc', /);
     expect(model.compileArgs!.loss).toBe('categorical_crossentropy');
   });
