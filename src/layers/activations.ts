@@ -25,7 +25,7 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   softmax: softmaxActivation,
   log_softmax: (x) => ops.logSoftmax(x, -1),
   softplus: (x) => ops.softplus(x),
-  softsign: (x) => ops.div(x, ops.add(ops.abs(x), 1)),
+  softsign: (x) => ops.softsign(x),
   elu: (x) => ops.elu(x, 1),
   selu: (x) => ops.selu(x),
   gelu: (x) => ops.gelu(x, false),
@@ -33,12 +33,16 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   silu: (x) => ops.swish(x),
   leaky_relu: (x) => ops.leakyRelu(x, 0.2),
   exponential: (x) => ops.exp(x),
-  // Keras 3: relu6(x + 3) / 6, a piecewise linear sigmoid.
-  hard_sigmoid: (x) => ops.div(ops.relu6(ops.add(x, 3)), 6),
-  hard_silu: (x) => ops.mul(x, ops.div(ops.relu6(ops.add(x, 3)), 6)),
-  hard_swish: (x) => ops.mul(x, ops.div(ops.relu6(ops.add(x, 3)), 6)),
-  mish: (x) => ops.mul(x, ops.tanh(ops.softplus(x))),
-  log_sigmoid: (x) => ops.neg(ops.softplus(ops.neg(x))),
+  hard_sigmoid: (x) => ops.hardSigmoid(x),
+  hard_silu: (x) => ops.hardSilu(x),
+  hard_swish: (x) => ops.hardSwish(x),
+  hard_tanh: (x) => ops.hardTanh(x),
+  mish: (x) => ops.mish(x),
+  log_sigmoid: (x) => ops.logSigmoid(x),
+  squareplus: (x) => ops.squareplus(x),
+  sparse_plus: (x) => ops.sparsePlus(x),
+  celu: (x) => ops.celu(x),
+  glu: (x) => ops.glu(x),
 };
 
 /** Keras name of each built-in function, for serialization. */

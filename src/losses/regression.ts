@@ -3,8 +3,9 @@
 // value per sample (reduced over the last axis) and a LossFunctionWrapper class with Keras's name
 // and defaults. Labels and predictions must have the same shape (up to a trailing 1).
 
-import { abs, maximum, rsqrt, softplus, square, squaredDifference, where, log1p } from '../ops/elementwise';
+import { abs, maximum, softplus, square, squaredDifference, where, log1p } from '../ops/elementwise';
 import { mean, sum } from '../ops/reduce';
+import { normalize } from '../ops/linalg';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { alignedPair, checkNonNegative, EPSILON, resolveAxis } from './common';
@@ -112,13 +113,8 @@ export function cosineSimilarity(yTrue: Tensor, yPred: Tensor, options: CosineSi
   return tidy(() => {
     const [t, p] = alignedPair('cosineSimilarity', yTrue, yPred);
     const along = resolveAxis('cosineSimilarity', axis, p.rank);
-    return sum(l2Normalize(t, along).mul(l2Normalize(p, along)), along).neg();
+    return sum(normalize(t, along).mul(normalize(p, along)), along).neg();
   });
-}
-
-/** x / max(||x||, 1e-7) along `axis`, as keras.ops.normalize (rsqrt of the clamped square sum). */
-function l2Normalize(x: Tensor, axis: number): Tensor {
-  return x.mul(rsqrt(maximum(sum(square(x), axis, true), EPSILON * EPSILON)));
 }
 
 /**

@@ -21,3 +21,6 @@ export { maxPool2d, avgPool2d, type Pool2dOptions } from './pooling';
 export { cumsum, cumprod } from './scan';
 export { flip, roll, repeat, tril, triu } from './rearrange';
 export { sort, argsort, topK, inTopK } from './sort';
+export { einsum } from './einsum';
+export { tensordot, dot, inner, outer, vdot, norm, normalize, type NormOrder } from './linalg';
+export * from './composite_activations';

@@ -12,5 +12,6 @@ import { convVariantCases } from './conv_variants';
 import { fusedCases } from './fused';
 import { scanRearrangeCases } from './scan_rearrange';
 import { sortCases } from './sort';
+import { compositeActivationCases, linalgCases } from './linalg';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases];
