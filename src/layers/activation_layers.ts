@@ -1,16 +1,19 @@
 // Activation functions with options, as layers (keras/src/layers/activations): ReLU (with a
-// ceiling, a threshold and a negative slope), LeakyReLU, ELU and Softmax (over one axis or
-// several). Each is an op or a short composition of ops, so the tape differentiates it and it runs
+// ceiling, a threshold and a negative slope), LeakyReLU, ELU, Softmax (over one axis or
+// several) and PReLU (a learned slope). Each is an op or a short composition of ops, so the tape differentiates it and it runs
 // on the active backend. Keras 3 names and defaults (LeakyReLU's `negativeSlope` is 0.3).
 
-import { clip, elu, exp, greater, leakyRelu, relu, relu6, sub, where } from '../ops/elementwise';
+import type { Variable } from '../autograd/variable';
+import { clip, elu, exp, greater, leakyRelu, neg, relu, relu6, sub, where } from '../ops/elementwise';
 import { logSumExp } from '../ops/reduce';
 import { softmax, softmaxActivation } from '../ops/softmax';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
-import { normalizeLayerAxis } from './layer_utils';
-import type { Shape } from './symbolic';
+import type { Initializer, InitializerIdentifier } from './initializers';
+import { initializerConfig, normalizeLayerAxis, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import type { Regularizer, RegularizerIdentifier } from './regularizers';
+import { formatSymbolicShape, type Shape } from './symbolic';
 
 /** Throws Keras's message unless `value` is a finite number >= 0. */
 function checkNonNegative(layer: string, name: string, value: unknown): number {
@@ -194,5 +197,71 @@ export class Softmax extends Layer {
   private resolveAxes(shape: Shape): number[] {
     const axes = typeof this.axis === 'number' ? [this.axis] : this.axis;
     return [...new Set(axes.map((a) => normalizeLayerAxis(this.name, a, shape)))];
+  }
+}
+
+export interface PReLUArgs extends LayerArgs {
+  /** Initial slopes (default 'zeros': the layer starts as a ReLU). */
+  alphaInitializer?: InitializerIdentifier;
+  alphaRegularizer?: RegularizerIdentifier | null;
+  /** Axes (1-based, the batch axis excluded) along which one slope is shared, e.g. [1, 2] for one slope per channel of an image. */
+  sharedAxes?: number | readonly number[] | null;
+}
+
+/**
+ * The parametric ReLU: `x` for `x >= 0`, `alpha * x` otherwise, with `alpha` a trainable weight of
+ * the sample's shape (one slope per element, or shared along `sharedAxes`).
+ *
+ * @example
+ * const prelu = new PReLU({ sharedAxes: [1, 2] });   // one slope per channel of [batch, h, w, c]
+ * prelu.apply(Input({ shape: [8, 8, 3] }));
+ * prelu.weights[0].shape;                            // [1, 1, 3]
+ */
+export class PReLU extends Layer {
+  readonly alphaInitializer: Initializer;
+  readonly alphaRegularizer: Regularizer | null;
+  readonly sharedAxes: number[] | null;
+  alpha!: Variable;
+
+  constructor(args: PReLUArgs = {}) {
+    super(args);
+    this.alphaInitializer = resolveInitializer(args.alphaInitializer ?? 'zeros');
+    this.alphaRegularizer = resolveRegularizer(args.alphaRegularizer);
+    const shared = args.sharedAxes ?? null;
+    const axes = shared === null ? null : typeof shared === 'number' ? [shared] : [...shared];
+    if (axes && !axes.every((a) => Number.isInteger(a) && a >= 1)) {
+      throw new Error(`Invalid value for argument sharedAxes. Expected axes >= 1 (axis 0 is the batch). Received: sharedAxes=${JSON.stringify(shared)}`);
+    }
+    this.sharedAxes = axes;
+  }
+
+  override build(inputShape: Shape): void {
+    const sampleShape = inputShape.slice(1);
+    for (const axis of this.sharedAxes ?? []) {
+      if (axis > sampleShape.length) throw new Error(`Invalid value for argument sharedAxes: axis ${axis} is past the last axis of input shape ${formatSymbolicShape(inputShape)}.`);
+    }
+    const shape = sampleShape.map((d, i) => {
+      if (this.sharedAxes?.includes(i + 1)) return 1;
+      if (d === null) throw new Error(`PReLU needs every non-shared axis of its input known; axis ${i + 1} of input shape ${formatSymbolicShape(inputShape)} is not (share it with sharedAxes).`);
+      return d;
+    });
+    this.alpha = this.addWeight({ name: 'alpha', shape, initializer: this.alphaInitializer, regularizer: this.alphaRegularizer ?? undefined });
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return tidy(() => relu(inputs).sub(this.alpha.mul(relu(neg(inputs)))));
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      alphaInitializer: initializerConfig(this.alphaInitializer),
+      alphaRegularizer: regularizerConfig(this.alphaRegularizer),
+      sharedAxes: this.sharedAxes && [...this.sharedAxes],
+    };
   }
 }

@@ -6,7 +6,7 @@ export { Input, InputLayer, type InputArgs } from './input_layer';
 export type { Shape } from './symbolic';
 export { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
 export { Dense, Activation, Identity, Lambda, RepeatVector, type DenseArgs, type ActivationArgs, type LambdaArgs, type LambdaFunction, type RepeatVectorArgs } from './core';
-export { ReLU, LeakyReLU, ELU, Softmax, type ReLUArgs, type LeakyReLUArgs, type ELUArgs, type SoftmaxArgs } from './activation_layers';
+export { ReLU, LeakyReLU, ELU, Softmax, PReLU, type ReLUArgs, type LeakyReLUArgs, type ELUArgs, type SoftmaxArgs, type PReLUArgs } from './activation_layers';
 export { Rescaling, type RescalingArgs, type RescalingFactor } from './preprocessing';
 export type { KernelLayerArgs } from './kernel_layer';
 export { Dropout, GaussianNoise, type DropoutArgs, type GaussianNoiseArgs } from './regularization';

@@ -2,7 +2,7 @@
 // loading). Built-in layers are registered here; custom layers with `registerLayer`.
 
 import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './convolutional';
-import { ELU, LeakyReLU, ReLU, Softmax } from './activation_layers';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './activation_layers';
 import { Activation, Dense, Identity, Lambda, RepeatVector } from './core';
 import { Embedding } from './embedding';
 import { InputLayer } from './input_layer';
@@ -102,6 +102,7 @@ const builtIns: Record<string, LayerClass> = {
   LeakyReLU,
   ELU,
   Softmax,
+  PReLU,
   Rescaling,
   GaussianNoise,
   UnitNormalization,

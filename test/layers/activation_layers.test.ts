@@ -1,10 +1,10 @@
-// ReLU, LeakyReLU, ELU and Softmax layers: values against hand-computed references (Keras's
+// ReLU, LeakyReLU, ELU, Softmax and PReLU layers: values against hand-computed references (Keras's
 // formulas written out) on both backends, the GPU against the CPU on random inputs, gradients by
 // finite differences, shapes, and Keras's argument errors.
 
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '../../src/node';
-import { ELU, Input, LeakyReLU, ReLU, Softmax, type Layer } from '../../src/layers/index';
+import { ELU, Input, LeakyReLU, PReLU, ReLU, Softmax, deserializeLayer, type Layer } from '../../src/layers/index';
 import type { OpCase } from '../cases/case';
 import { rand } from '../cases/data';
 import { checkCases, onBothBackends, useWebGPU } from '../helpers';
@@ -131,8 +131,44 @@ const cases: OpCase[] = [
   { name: 'LeakyReLU [2,3,4]', run: () => new LeakyReLU().apply(rand([2, 3, 4])) },
   { name: 'ELU alpha 2 [3,4]', run: () => new ELU({ alpha: 2 }).apply(rand([3, 4], { low: -3, high: 3 })) },
   { name: 'Softmax axis 1 [2,3,4]', run: () => new Softmax({ axis: 1 }).apply(rand([2, 3, 4], { low: -4, high: 4 })) },
+  { name: 'PReLU random slopes [3,5]', run: () => new PReLU({ alphaInitializer: { className: 'RandomUniform', config: { seed: 3 } } as never }).apply(rand([3, 5], { low: -3, high: 3 })) },
   { name: 'Softmax axes [1,2] [2,3,4]', run: () => new Softmax({ axis: [1, 2] }).apply(rand([2, 3, 4], { low: -4, high: 4 })) },
 ];
+
+describe('PReLU', () => {
+  it(
+    'is x above 0 and alpha * x below, with a slope per element or shared along axes',
+    onBothBackends(async () => {
+      const x = tensor([[[-2, 3], [-4, -1]]]);
+      const perElement = new PReLU({ alphaInitializer: { className: 'Constant', config: { value: 0.5 } } as never });
+      // Zeros by default: a ReLU until trained.
+      expect(await outputOf(new PReLU(), x)).toEqual([0, 3, 0, 0]);
+      expect(await outputOf(perElement, x)).toEqual([-1, 3, -2, -0.5]);
+      const perChannel = new PReLU({ sharedAxes: [1] });
+      perChannel.apply(x);
+      expect(perChannel.alpha.shape).toEqual([1, 2]);
+      perChannel.setWeights([tensor([[0.1, 0.2]])]);
+      // Channel 0 has slope 0.1, channel 1 slope 0.2.
+      expectClose(await outputOf(perChannel, x), [-0.2, 3, -0.4, -0.2]);
+    }),
+  );
+
+  it('trains its slopes: finite-difference gradients with respect to the input and alpha', async () => {
+    const values = [-2.3, -1.4, -0.6, 0.4, 1.6, 2.5, 3.3, 4.6];
+    expect(await layerGradCheck(() => new PReLU({ alphaInitializer: 'randomUniform' }), [2, 4], values)).toBe('ok');
+    const layer = new PReLU({ sharedAxes: 1 });
+    expect(layer.apply(Input({ shape: [3, 2] })).shape).toEqual([null, 3, 2]);
+    expect(layer.trainableWeights.map((w) => w.shape)).toEqual([[1, 2]]);
+  });
+
+  it('round-trips its config and rejects the batch axis in sharedAxes', () => {
+    const layer = new PReLU({ sharedAxes: [1, 2], alphaRegularizer: 'l2' });
+    const copy = deserializeLayer({ className: 'PReLU', config: JSON.parse(JSON.stringify(layer.getConfig())) }) as PReLU;
+    expect(copy.getConfig()).toEqual(layer.getConfig());
+    expect(copy.sharedAxes).toEqual([1, 2]);
+    expect(() => new PReLU({ sharedAxes: [0] })).toThrow('Invalid value for argument sharedAxes. Expected axes >= 1 (axis 0 is the batch). Received: sharedAxes=[0]');
+  });
+});
 
 describe('activation layers on the GPU match the CPU', () => {
   checkCases(cases);
