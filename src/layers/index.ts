@@ -72,3 +72,5 @@ export {
   type GlobalPoolingArgs,
 } from './pooling';
 export { getLayerClass, deserializeLayer, registerLayer } from './registry';
+export { SimpleRNN, GRU, LSTM, RecurrentLayer, type RecurrentArgs, type GatedRecurrentArgs, type SimpleRNNArgs, type GRUArgs, type LSTMArgs, type RecurrentCallArgs } from './recurrent';
+export { Bidirectional, TimeDistributed, type BidirectionalArgs, type TimeDistributedArgs, type MergeMode } from './wrappers';

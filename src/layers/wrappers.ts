@@ -1,0 +1,305 @@
+// Layers that wrap another layer (keras/src/layers/rnn/bidirectional.py and
+// keras/src/layers/rnn/time_distributed.py):
+// Bidirectional runs a recurrent layer over a sequence forwards and backwards and merges the two;
+// TimeDistributed applies a layer to every time step. Their configs nest the wrapped layer's
+// { className, config }, so they save and load.
+
+import { flip } from '../ops/rearrange';
+import { concat, reshape } from '../ops/shape';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
+import { Layer, type CallArgs, type LayerArgs, type LayerInput } from './layer';
+import { RecurrentLayer, withInitialState, type RecurrentCallArgs } from './recurrent';
+import { deserializeLayer, getRegisteredLayerName } from './class_registry';
+import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
+
+/** How Bidirectional combines the forward and backward outputs. */
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
+
+const MERGE_MODES: readonly MergeMode[] = ['sum', 'mul', 'ave', 'concat', null];
+
+/** A layer as a config holds it. */
+interface SerializedLayer {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+export interface BidirectionalArgs extends LayerArgs {
+  /** The recurrent layer (SimpleRNN, GRU, LSTM); the forward layer is a copy of it made from its config. */
+  layer: RecurrentLayer;
+  /** Default 'concat' (along the last axis); 'sum', 'mul', 'ave', or null for [forward, backward]. */
+  mergeMode?: MergeMode;
+  /** The backward layer (default: a copy of `layer` with goBackwards set). */
+  backwardLayer?: RecurrentLayer;
+}
+
+/**
+ * Runs a recurrent layer over the sequence in both directions and merges the results. The
+ * backward layer's returned sequence is flipped back into time order before merging. With
+ * `returnState`, the result is `[output, ...forward states, ...backward states]` (with mergeMode
+ * null, `[forward output, backward output, ...states]`). Initial states, as the wrapped layer's,
+ * come as `initialState` or after the sequence in the input list: the forward layer's first, then
+ * the backward layer's.
+ *
+ * Arguments: `layer`; `mergeMode` ('concat'); `backwardLayer`. Weights: the forward layer's, then
+ * the backward layer's (named `forward_<name>/...` and `backward_<name>/...`).
+ *
+ * @example
+ * const bidirectional = new Bidirectional({ layer: new LSTM({ units: 8, returnSequences: true }) });
+ * bidirectional.apply(ops.ones([32, 10, 4])).shape;   // [32, 10, 16]
+ */
+export class Bidirectional extends Layer {
+  readonly forwardLayer: RecurrentLayer;
+  readonly backwardLayer: RecurrentLayer;
+  readonly mergeMode: MergeMode;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+
+  constructor(args: BidirectionalArgs) {
+    super(args);
+    const layer = args?.layer;
+    if (!(layer instanceof RecurrentLayer)) {
+      throw new Error(`Invalid value for argument layer of Bidirectional. Expected a recurrent layer instance (SimpleRNN, GRU, LSTM). Received: layer=${describe(layer)}`);
+    }
+    const mergeMode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
+    if (!MERGE_MODES.includes(mergeMode)) {
+      throw new Error(`Invalid merge mode. Received: ${String(mergeMode)}. Merge mode should be one of {"sum", "mul", "ave", "concat", null}`);
+    }
+    if (args.backwardLayer !== undefined && !(args.backwardLayer instanceof RecurrentLayer)) {
+      throw new Error(`Invalid value for argument backwardLayer of Bidirectional. Expected a recurrent layer instance (SimpleRNN, GRU, LSTM). Received: backwardLayer=${describe(args.backwardLayer)}`);
+    }
+    this.mergeMode = mergeMode;
+    // Copies made from the config, as Keras: nothing of the given layer's state carries over.
+    this.forwardLayer = copyLayer(layer, { name: `forward_${removePrefix(layer.name, 'forward_')}` }) as RecurrentLayer;
+    this.backwardLayer = args.backwardLayer ?? (copyLayer(layer, { name: `backward_${removePrefix(layer.name, 'backward_')}`, goBackwards: true }) as RecurrentLayer);
+    if (this.forwardLayer.goBackwards === this.backwardLayer.goBackwards) {
+      throw new Error(
+        `Forward layer and backward layer should have different \`goBackwards\` value. Received: forward_layer.goBackwards=${this.forwardLayer.goBackwards}, backward_layer.goBackwards=${this.backwardLayer.goBackwards}`,
+      );
+    }
+    for (const attribute of ['returnSequences', 'returnState'] as const) {
+      if (this.forwardLayer[attribute] !== this.backwardLayer[attribute]) {
+        throw new Error(
+          `Forward layer and backward layer are expected to have the same value for attribute "${attribute}", got "${this.forwardLayer[attribute]}" for forward layer and "${this.backwardLayer[attribute]}" for backward layer`,
+        );
+      }
+    }
+    this.returnSequences = this.forwardLayer.returnSequences;
+    this.returnState = this.forwardLayer.returnState;
+  }
+
+  // The sequence, or [sequence, ...forward states, ...backward states]; `initialState` joins the list.
+  override apply(inputs: SymbolicTensor, args?: RecurrentCallArgs): SymbolicTensor;
+  override apply(inputs: SymbolicTensor[], args?: RecurrentCallArgs): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: Tensor, args?: RecurrentCallArgs): Tensor;
+  override apply(inputs: Tensor[], args?: RecurrentCallArgs): Tensor | Tensor[];
+  override apply(inputs: LayerInput, args?: RecurrentCallArgs): LayerInput;
+  override apply(inputs: LayerInput, args: RecurrentCallArgs = {}): LayerInput {
+    const { initialState, ...options } = args;
+    return super.apply(withInitialState(this.name, inputs, initialState), options);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const [forwardShape, backwardShape] = this.splitShapes(inputShape);
+    buildSublayer(this.forwardLayer, forwardShape);
+    buildSublayer(this.backwardLayer, backwardShape);
+  }
+
+  override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
+    const [sequence, ...states] = Array.isArray(inputs) ? inputs : [inputs];
+    this.splitShapes([sequence, ...states].map((t) => [...t.shape]));
+    const forwardCount = this.forwardLayer.stateCount;
+    const options = { training: args.training };
+    return tidy(() => {
+      const forward = [this.forwardLayer.apply([sequence, ...states.slice(0, forwardCount)], options)].flat();
+      const backward = [this.backwardLayer.apply([sequence, ...states.slice(forwardCount)], options)].flat();
+      const [y, ...forwardStates] = forward;
+      const [reversed, ...backwardStates] = backward;
+      const yBackward = this.returnSequences ? flip(reversed, 1) : reversed;
+      const merged = this.merge(y, yBackward);
+      return this.returnState ? [...merged, ...forwardStates, ...backwardStates] : merged.length === 1 ? merged[0] : merged;
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const [forwardShape, backwardShape] = this.splitShapes(inputShape);
+    const forwardOutput = this.forwardLayer.computeOutputShape(forwardShape);
+    const [output, ...forwardStates] = isShapeList(forwardOutput) ? forwardOutput : [forwardOutput];
+    const backwardOutput = this.backwardLayer.computeOutputShape(backwardShape);
+    const [backwardOutputShape, ...backwardStates] = isShapeList(backwardOutput) ? backwardOutput : [backwardOutput];
+    const concatenated: Shape = [...output.slice(0, -1), (output.at(-1) as number) + (backwardOutputShape.at(-1) as number)];
+    const merged: Shape[] = this.mergeMode === null ? [output, backwardOutputShape] : this.mergeMode === 'concat' ? [concatenated] : [output];
+    if (this.returnState) return [...merged, ...forwardStates, ...backwardStates];
+    return merged.length === 1 ? merged[0] : merged;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    // The backward layer is always listed (as Keras): rebuilt from the forward layer's config, it would be named backward_forward_...
+    return { ...super.getConfig(), mergeMode: this.mergeMode, layer: serializeNested(this.forwardLayer), backwardLayer: serializeNested(this.backwardLayer) };
+  }
+
+  static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
+    const { layer, backwardLayer, ...rest } = config;
+    return new this({ ...rest, layer: deserializeNested(layer, 'layer'), backwardLayer: backwardLayer === undefined || backwardLayer === null ? undefined : deserializeNested(backwardLayer, 'backwardLayer') } as never);
+  }
+
+  private merge(y: Tensor, yBackward: Tensor): Tensor[] {
+    switch (this.mergeMode) {
+      case 'concat':
+        return [concat([y, yBackward], -1)];
+      case 'sum':
+        return [y.add(yBackward)];
+      case 'ave':
+        return [y.add(yBackward).mul(0.5)];
+      case 'mul':
+        return [y.mul(yBackward)];
+      default:
+        return [y, yBackward];
+    }
+  }
+
+  /** The input shapes of the forward and the backward layer: the sequence with its half of the states. */
+  private splitShapes(inputShape: Shape | Shape[]): [Shape | Shape[], Shape | Shape[]] {
+    const [sequence, ...states] = isShapeList(inputShape) ? inputShape : [inputShape];
+    if (states.length === 0) return [sequence, sequence];
+    const forwardCount = this.forwardLayer.stateCount;
+    const expected = forwardCount + this.backwardLayer.stateCount;
+    if (states.length !== expected) {
+      throw new Error(
+        `Invalid value for argument initialState of layer "${this.name}". Expected ${expected} tensors (the forward layer's ${forwardCount}, then the backward layer's ${this.backwardLayer.stateCount}). ` +
+          `Received: ${states.length} of shapes ${states.map(formatSymbolicShape).join(', ')}`,
+      );
+    }
+    return [
+      [sequence, ...states.slice(0, forwardCount)],
+      [sequence, ...states.slice(forwardCount)],
+    ];
+  }
+}
+
+export interface TimeDistributedArgs extends LayerArgs {
+  /** The layer applied to every time step. */
+  layer: Layer;
+}
+
+/**
+ * Applies a layer to every time step of its input: an input [batch, time, ...rest] gives
+ * [batch, time, ...output of the layer on [batch, ...rest]], the same weights at every step. The
+ * steps run as one call of the layer on the batch and time axes merged, [batch × time, ...rest]
+ * (as tf.keras did), so a BatchNormalization inside it computes its training statistics over
+ * batch and time together. The wrapped layer must return one tensor.
+ *
+ * Arguments: `layer`. Weights: the wrapped layer's.
+ *
+ * @example
+ * const perFrame = new TimeDistributed({ layer: new Dense({ units: 8 }) });
+ * perFrame.apply(ops.ones([32, 10, 16])).shape;   // [32, 10, 8]
+ */
+export class TimeDistributed extends Layer {
+  readonly layer: Layer;
+
+  constructor(args: TimeDistributedArgs) {
+    super(args);
+    if (!(args?.layer instanceof Layer)) {
+      throw new Error(`Please initialize \`TimeDistributed\` layer with a \`Layer\` instance. Received: layer=${describe(args?.layer)}`);
+    }
+    this.layer = args.layer;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    buildSublayer(this.layer, this.stepShape(inputShape));
+  }
+
+  override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor {
+    const x = this.single(inputs);
+    this.stepShape([...x.shape]);
+    const [batch, time, ...rest] = x.shape;
+    return tidy(() => {
+      const y = this.layer.apply(reshape(x, [batch * time, ...rest]), { training: args.training });
+      if (Array.isArray(y)) throw new Error(`TimeDistributed "${this.name}": the wrapped layer "${this.layer.name}" returned ${y.length} tensors; it must return one.`);
+      return reshape(y, [batch, time, ...y.shape.slice(1)]);
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const stepOutput = this.layer.computeOutputShape(this.stepShape(inputShape));
+    if (isShapeList(stepOutput)) throw new Error(`TimeDistributed "${this.name}": the wrapped layer "${this.layer.name}" returns ${stepOutput.length} tensors; it must return one.`);
+    const [batch, time] = inputShape as Shape;
+    return [batch, time, ...stepOutput.slice(1)];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), layer: serializeNested(this.layer) };
+  }
+
+  static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
+    return new this({ ...config, layer: deserializeNested(config.layer, 'layer') } as never);
+  }
+
+  private single<T>(inputs: T | T[]): T {
+    if (Array.isArray(inputs)) {
+      if (inputs.length !== 1) throw new Error(`TimeDistributed "${this.name}" takes one input tensor, got a list of ${inputs.length}.`);
+      return inputs[0];
+    }
+    return inputs;
+  }
+
+  /** The wrapped layer's input shape: [batch, ...rest] of a [batch, time, ...rest] input. */
+  private stepShape(inputShape: Shape | Shape[]): Shape {
+    const shape = this.single(isShapeList(inputShape) ? inputShape : [inputShape]);
+    if (shape.length < 3) {
+      throw new Error(`\`TimeDistributed\` Layer should be passed an \`input_shape\` with at least 3 dimensions, received: ${formatSymbolicShape(shape)}`);
+    }
+    const [batch, time, ...rest] = shape;
+    return [batch === null || time === null ? null : batch * time, ...rest];
+  }
+}
+
+/** Builds a wrapped layer for `shape` unless it is built (as its first `apply` would). */
+function buildSublayer(layer: Layer, shape: Shape | Shape[]): void {
+  if (layer.built) return;
+  layer.build(shape);
+  layer.built = true;
+}
+
+/** A new layer of the same class from the layer's config, with some options replaced. */
+function copyLayer(layer: Layer, changes: Record<string, unknown>): Layer {
+  const { className, config } = serializeNested(layer);
+  return deserializeLayer({ className, config: { ...config, ...changes } });
+}
+
+function serializeNested(layer: Layer): SerializedLayer {
+  const className = getRegisteredLayerName(layer.constructor);
+  if (!className) {
+    const name = layer.constructor.name || 'MyLayer';
+    throw new Error(`Cannot serialize layer '${layer.name}': its class ${name} is not registered. Call registerLayer(${name}) (once, before saving and before loading).`);
+  }
+  return { className, config: layer.getConfig() };
+}
+
+function deserializeNested(value: unknown, argument: string): Layer {
+  if (value instanceof Layer) return value;
+  const entry = value as SerializedLayer | null;
+  if (entry === null || typeof entry !== 'object' || typeof entry.className !== 'string' || entry.config === null || typeof entry.config !== 'object') {
+    throw new Error(`Invalid value for argument ${argument}. Expected a layer or its { className, config }. Received: ${argument}=${describe(value)}`);
+  }
+  return deserializeLayer(entry);
+}
+
+function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
+  return shape.length > 0 && Array.isArray(shape[0]);
+}
+
+function removePrefix(text: string, prefix: string): string {
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Layer) return value.toString();
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
