@@ -1,7 +1,7 @@
 // The losses module: every loss as a function and as a Loss class (Keras 3 names, defaults and
-// numerics), the focal losses, and the lookup that `compile` uses: `getLoss` resolves a name
-// (Keras snake_case, camelCase, short alias or class name), a function or a Loss object;
-// `serializeLoss` / `deserializeLoss` round-trip a Loss through its config.
+// numerics), the focal and overlap (Dice, Tversky) losses, and the lookup that `compile` uses:
+// `getLoss` resolves a name (Keras snake_case, camelCase, short alias or class name), a function
+// or a Loss object; `serializeLoss` / `deserializeLoss` round-trip a Loss through its config.
 
 import type { Tensor } from '../tensor/tensor';
 import { Loss, LossFunctionWrapper, type LossConfig, type LossFunction } from './loss';
@@ -16,6 +16,7 @@ import {
 } from './probabilistic';
 import { CategoricalHinge, categoricalHinge, Hinge, hinge, SquaredHinge, squaredHinge } from './hinge';
 import { BinaryFocalCrossentropy, binaryFocalCrossentropy, CategoricalFocalCrossentropy, categoricalFocalCrossentropy } from './focal';
+import { Dice, dice, Tversky, tversky } from './overlap';
 
 export { Loss, LossFunctionWrapper, reduceWeightedValues, standardizeReduction } from './loss';
 export type { LossConfig, LossFunction, LossOptions, Reduction, ReductionName } from './loss';
@@ -23,6 +24,7 @@ export * from './regression';
 export * from './probabilistic';
 export * from './hinge';
 export * from './focal';
+export * from './overlap';
 
 /** Short aliases, as Keras's legacy `mse`, `mae`, `mape`, `msle`. */
 export { meanSquaredError as mse, meanAbsoluteError as mae, meanAbsolutePercentageError as mape, meanSquaredLogarithmicError as msle };
@@ -58,6 +60,8 @@ const REGISTRY: RegisteredLoss[] = [
   { className: 'CategoricalHinge', name: 'categorical_hinge', aliases: [], cls: CategoricalHinge, fn: categoricalHinge },
   { className: 'BinaryFocalCrossentropy', name: 'binary_focal_crossentropy', aliases: [], cls: BinaryFocalCrossentropy, fn: binaryFocalCrossentropy },
   { className: 'CategoricalFocalCrossentropy', name: 'categorical_focal_crossentropy', aliases: [], cls: CategoricalFocalCrossentropy, fn: categoricalFocalCrossentropy },
+  { className: 'Dice', name: 'dice', aliases: [], cls: Dice, fn: dice },
+  { className: 'Tversky', name: 'tversky', aliases: [], cls: Tversky, fn: tversky },
 ];
 
 const camelCase = (snake: string) => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -1,12 +1,15 @@
-// Metrics built on confusion-matrix counts: Precision, Recall and AUC. The counts (true/false
-// positives/negatives per threshold, weighted by sampleWeight) live in Variables and are added to
-// every batch with one comparison of all predictions against all thresholds, so nothing is read
-// back; the result is computed from the counts on the backend.
+// Metrics built on confusion-matrix counts: the counts themselves (TruePositives, ...), Precision,
+// Recall and AUC, and the accumulation over evenly spaced thresholds that AUC shares with the
+// metrics of threshold_metrics.ts. The counts (true/false positives/negatives per threshold,
+// weighted by sampleWeight) live in Variables and are added to every batch with one comparison of
+// all predictions against all thresholds, so nothing is read back; the result is computed from the
+// counts on the backend.
 
 import type { Variable } from '../autograd/variable';
 import { tensor } from '../tensor/creation';
 import { keep, tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import { clone } from '../ops/clone';
 import { range } from '../ops/creation';
 import { add, cast, ceil, clip, divNoNan, greater, greaterEqual, logicalAnd, logicalNot, maximum, minimum, mul, notEqual, relu, sigmoid, sub } from '../ops/elementwise';
 import { sum } from '../ops/reduce';
@@ -15,7 +18,7 @@ import { Metric, type MetricConfig, type SampleWeight } from './metric';
 import { asFloat, checkTensor, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
 
 /** Labels, predictions and weights of one batch, flattened to [1, n] in matching order. */
-interface FlatBatch {
+export interface FlatBatch {
   labels: Tensor;
   predictions: Tensor;
   weights: Tensor | null;
@@ -26,7 +29,7 @@ interface FlatBatch {
  * rank, the weights to the labels' rank then to the predictions' shape, optionally one class
  * column, then everything flattened to [1, n]. Labels become 1 where nonzero, else 0.
  */
-function flattenBatch(op: string, yTrue: Tensor, yPred: Tensor, sampleWeight: SampleWeight | undefined, classId: number | undefined): FlatBatch {
+export function flattenBatch(op: string, yTrue: Tensor, yPred: Tensor, sampleWeight: SampleWeight | undefined, classId: number | undefined): FlatBatch {
   checkTensor(op, 'yTrue', yTrue);
   checkTensor(op, 'yPred', yPred);
   let [predictions, labels] = squeezeOrExpandToSameRank(asFloat(yPred), asFloat(yTrue));
@@ -177,6 +180,155 @@ export class Recall extends ThresholdMetric {
   }
 }
 
+export interface ConfusionCountOptions {
+  /**
+   * A threshold or a list of thresholds in [0, 1]; a prediction above one counts as positive.
+   * Default 0.5. A list gives one count per threshold.
+   */
+  thresholds?: number | readonly number[];
+  name?: string;
+}
+
+/** Which cell of the confusion matrix a count metric adds up: [label is positive, prediction is positive]. */
+type ConfusionCell = [labelPositive: boolean, predictedPositive: boolean];
+
+/**
+ * The weight of the batch entries in one cell of the confusion matrix, per threshold, as Keras's
+ * _ConfusionMatrixConditionCount: one `accumulator` Variable, a scalar result for one threshold.
+ */
+abstract class ConfusionCount extends Metric {
+  readonly thresholds: readonly number[];
+  readonly accumulator: Variable;
+  /** The thresholds as given (a number or a list), for getConfig. */
+  private readonly initialThresholds: number | number[];
+  private readonly thresholdOperand: Tensor | number;
+
+  constructor(metric: string, options: ConfusionCountOptions, defaultName: string, private readonly cell: ConfusionCell) {
+    super(options.name ?? defaultName);
+    this.thresholds = parseThresholds(metric, options.thresholds);
+    this.initialThresholds = typeof options.thresholds === 'object' ? [...this.thresholds] : this.thresholds[0];
+    this.thresholdOperand = this.thresholds.length === 1 ? this.thresholds[0] : keep(tensor([...this.thresholds], [this.thresholds.length, 1]));
+    this.accumulator = this.addVariable('accumulator', [this.thresholds.length]);
+  }
+
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
+    tidy(() => {
+      const batch = flattenBatch(`${this.name}.updateState`, yTrue, yPred, sampleWeight, undefined);
+      const [labelPositive, predictedPositive] = this.cell;
+      const labels = labelPositive ? batch.labels : logicalNot(batch.labels);
+      const above = greater(batch.predictions, this.thresholdOperand);
+      this.accumulator.assign(add(this.accumulator, weightedCount(labels, predictedPositive ? above : logicalNot(above), batch.weights)));
+    });
+  }
+
+  result(): Tensor {
+    return this.thresholds.length === 1 ? reshape(this.accumulator, []) : clone(this.accumulator);
+  }
+
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), thresholds: this.initialThresholds };
+  }
+
+  override dispose(): void {
+    if (typeof this.thresholdOperand !== 'number') this.thresholdOperand.dispose();
+    super.dispose();
+  }
+}
+
+/**
+ * The (weighted) number of positive labels predicted positive: a prediction above the threshold
+ * (default 0.5) is positive; a list of thresholds gives one count per threshold.
+ *
+ * @example
+ * const m = new TruePositives();
+ * m.updateState(tensor([0, 1, 1, 1]), tensor([1, 0, 1, 1]));
+ * await m.result().data();   // [2]
+ */
+export class TruePositives extends ConfusionCount {
+  constructor(options: ConfusionCountOptions = {}) {
+    super('TruePositives', options, 'true_positives', [true, true]);
+  }
+}
+
+/**
+ * The (weighted) number of negative labels predicted negative (at or below the threshold, default 0.5).
+ *
+ * @example
+ * const m = new TrueNegatives();
+ * m.updateState(tensor([0, 1, 0, 0]), tensor([1, 1, 0, 0]));
+ * await m.result().data();   // [2]
+ */
+export class TrueNegatives extends ConfusionCount {
+  constructor(options: ConfusionCountOptions = {}) {
+    super('TrueNegatives', options, 'true_negatives', [false, false]);
+  }
+}
+
+/**
+ * The (weighted) number of negative labels predicted positive (above the threshold, default 0.5).
+ *
+ * @example
+ * const m = new FalsePositives();
+ * m.updateState(tensor([0, 1, 0, 0]), tensor([0, 0, 1, 1]));
+ * await m.result().data();   // [2]
+ */
+export class FalsePositives extends ConfusionCount {
+  constructor(options: ConfusionCountOptions = {}) {
+    super('FalsePositives', options, 'false_positives', [false, true]);
+  }
+}
+
+/**
+ * The (weighted) number of positive labels predicted negative (at or below the threshold, default 0.5).
+ *
+ * @example
+ * const m = new FalseNegatives({ thresholds: [0.3, 0.6] });
+ * m.updateState(tensor([0, 1, 1, 1]), tensor([0, 1, 0.5, 0]));
+ * await m.result().data();   // [1, 2]
+ */
+export class FalseNegatives extends ConfusionCount {
+  constructor(options: ConfusionCountOptions = {}) {
+    super('FalseNegatives', options, 'false_negatives', [true, false]);
+  }
+}
+
+/** The four confusion counts per threshold, as state Variables of shape [thresholds]. */
+export interface ConfusionCounts {
+  readonly truePositives: Variable;
+  readonly falsePositives: Variable;
+  readonly trueNegatives: Variable;
+  readonly falseNegatives: Variable;
+}
+
+/**
+ * Whether each prediction is above each of the evenly spaced thresholds i / (T - 1), i = 0 ... T - 1
+ * (`thresholdIndices` is the row [0, 1, ..., T - 1] of shape [1, T]), as the [n, T] float mask of
+ * Keras's update for evenly distributed thresholds: a prediction p, clipped to [0, 1], lies in
+ * bucket ceil(p * (T - 1)) - 1, which is at least i exactly when p > i / (T - 1), without comparing
+ * p against rounded thresholds. With `firstTakesAll` (AUC, whose first threshold lies just below
+ * 0) p = 0 falls in bucket 0 too, so every prediction is above the first threshold.
+ */
+export function aboveEvenThresholds(predictions: Tensor, thresholdIndices: Tensor, firstTakesAll: boolean): Tensor {
+  const bucket = sub(ceil(mul(clip(predictions, 0, 1), thresholdIndices.size - 1)), 1);
+  return cast(greaterEqual(reshape(firstTakesAll ? relu(bucket) : bucket, [-1, 1]), thresholdIndices), 'float32');
+}
+
+/**
+ * Adds a batch to the counts, given the [n, T] float mask of predictions above each threshold:
+ * the mask weighted per prediction and summed over the batch is the weight above each threshold.
+ * Call inside tidy.
+ */
+export function addConfusionCounts(counts: ConfusionCounts, batch: FlatBatch, above: Tensor): void {
+  const positive = reshape(batch.weights ? mul(batch.labels, batch.weights) : batch.labels, [-1, 1]);
+  const negative = reshape(batch.weights ? mul(sub(1, batch.labels), batch.weights) : sub(1, batch.labels), [-1, 1]);
+  const tp = sum(mul(above, positive), 0);
+  const fp = sum(mul(above, negative), 0);
+  counts.truePositives.assign(add(counts.truePositives, tp));
+  counts.falsePositives.assign(add(counts.falsePositives, fp));
+  counts.trueNegatives.assign(add(counts.trueNegatives, sub(sum(negative), fp)));
+  counts.falseNegatives.assign(add(counts.falseNegatives, sub(sum(positive), tp)));
+}
+
 /** How AUC sums the area between thresholds. */
 export type AUCSummationMethod = 'interpolation' | 'minoring' | 'majoring';
 
@@ -253,19 +405,8 @@ export class AUC extends Metric {
       checkTensor(op, 'yPred', yPred);
       const probabilities = this.fromLogits ? sigmoid(asFloat(yPred)) : yPred;
       const batch = flattenBatch(op, yTrue, probabilities, sampleWeight, undefined);
-      const positive = batch.weights ? mul(batch.labels, batch.weights) : batch.labels;
-      const negative = batch.weights ? mul(sub(1, batch.labels), batch.weights) : sub(1, batch.labels);
-      // A prediction p lies in bucket ceil(p * (T - 1)) - 1 (0 for p = 0); its bucket is at least t
-      // exactly when p is above threshold t (the first, below 0, takes every p; the last, above 1, none).
-      const bucket = relu(sub(ceil(mul(clip(batch.predictions, 0, 1), this.numThresholds - 1)), 1));
-      const atOrAbove = cast(greaterEqual(reshape(bucket, [-1, 1]), this.thresholdIndices), 'float32');
-      // The [n, T] mask weighted per prediction and summed over the batch: the weight above each threshold.
-      const tp = sum(mul(atOrAbove, reshape(positive, [-1, 1])), 0);
-      const fp = sum(mul(atOrAbove, reshape(negative, [-1, 1])), 0);
-      this.truePositives.assign(add(this.truePositives, tp));
-      this.falsePositives.assign(add(this.falsePositives, fp));
-      this.trueNegatives.assign(add(this.trueNegatives, sub(sum(negative), fp)));
-      this.falseNegatives.assign(add(this.falseNegatives, sub(sum(positive), tp)));
+      // The first threshold lies below 0, so every prediction is above it.
+      addConfusionCounts(this, batch, aboveEvenThresholds(batch.predictions, this.thresholdIndices, true));
     });
   }
 

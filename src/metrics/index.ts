@@ -4,8 +4,10 @@
 import { Metric } from './metric';
 import { MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
 import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './accuracy_metrics';
-import { MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError } from './regression_metrics';
-import { AUC, Precision, Recall } from './confusion_metrics';
+import { MeanAbsoluteError, MeanSquaredError, R2Score, RootMeanSquaredError } from './regression_metrics';
+import { AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives } from './confusion_metrics';
+import { F1Score, FBetaScore } from './f_score_metrics';
+import { BinaryIoU } from './iou_metrics';
 import {
   BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence, LogCoshError,
   MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge,
@@ -28,8 +30,16 @@ export {
   resolveAccuracy,
   type AccuracyKind,
 } from './accuracy_metrics';
-export { MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, meanAbsoluteError, meanSquaredError, mae, mse } from './regression_metrics';
-export { Precision, Recall, AUC, type PrecisionRecallOptions, type AUCOptions, type AUCSummationMethod } from './confusion_metrics';
+export {
+  MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, R2Score, meanAbsoluteError, meanSquaredError, mae, mse, type R2ScoreOptions, type R2ClassAggregation,
+} from './regression_metrics';
+export {
+  Precision, Recall, AUC, TruePositives, TrueNegatives, FalsePositives, FalseNegatives,
+  type PrecisionRecallOptions, type AUCOptions, type AUCSummationMethod, type ConfusionCountOptions,
+} from './confusion_metrics';
+export { PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity, type OperatingPointOptions } from './threshold_metrics';
+export { FBetaScore, F1Score, type FScoreOptions, type FBetaScoreOptions, type FScoreAverage } from './f_score_metrics';
+export { IoU, MeanIoU, BinaryIoU, type IoUOptions, type MeanIoUOptions, type BinaryIoUOptions, type IoUBaseOptions } from './iou_metrics';
 export {
   BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge,
   MeanAbsolutePercentageError, MeanSquaredLogarithmicError, LogCoshError, CosineSimilarity,
@@ -58,6 +68,14 @@ const METRICS_BY_NAME: Record<string, (name: string) => Metric> = {
   precision: (name) => new Precision({ name }),
   recall: (name) => new Recall({ name }),
   auc: (name) => new AUC({ name }),
+  true_positives: (name) => new TruePositives({ name }),
+  true_negatives: (name) => new TrueNegatives({ name }),
+  false_positives: (name) => new FalsePositives({ name }),
+  false_negatives: (name) => new FalseNegatives({ name }),
+  f1_score: (name) => new F1Score({ name }),
+  f_beta_score: (name) => new FBetaScore({ name }),
+  r2_score: (name) => new R2Score({ name }),
+  binary_io_u: (name) => new BinaryIoU({ name }),
   binary_crossentropy: (name) => new BinaryCrossentropy({ name }),
   categorical_crossentropy: (name) => new CategoricalCrossentropy({ name }),
   sparse_categorical_crossentropy: (name) => new SparseCategoricalCrossentropy({ name }),

@@ -609,7 +609,7 @@ describe('serialization', () => {
   });
 
   it('names an unknown class', () => {
-    expect(() => losses.deserializeLoss({ className: 'Dice', config: { name: 'dice', reduction: 'sum' } })).toThrow("deserializeLoss: unknown loss class 'Dice'");
+    expect(() => losses.deserializeLoss({ className: 'Circle', config: { name: 'circle', reduction: 'sum' } })).toThrow("deserializeLoss: unknown loss class 'Circle'");
   });
 });
 
