@@ -1,4 +1,5 @@
-// Convolution layers, channels-last: Conv1D and Conv2D (keras/src/layers/convolutional/
+// Convolution layers, channels-last by default (channels-first data runs between two transposes):
+// Conv1D and Conv2D (keras/src/layers/convolutional/
 // base_conv.py, conv1d.py, conv2d.py) on `ops.conv1d` / `ops.conv2d`; Conv1DTranspose and
 // Conv2DTranspose (base_conv_transpose.py) on the transposed ops; DepthwiseConv2D and
 // SeparableConv2D (base_depthwise_conv.py, base_separable_conv.py) on `ops.depthwiseConv2d`, the
@@ -15,7 +16,10 @@ import { getActivation, serializeActivation, type ActivationFn, type ActivationI
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { KernelLayer, type KernelLayerArgs } from './kernel_layer';
 import { Layer, type LayerArgs } from './layer';
-import { checkPositiveInt, convOutputLength, initializerConfig, normalizePadding, normalizeTuple, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import {
+  channelsAxis, checkPositiveInt, convOutputLength, fromChannelsLast, inChannelsLast, initializerConfig, normalizeDataFormat, normalizePadding, normalizeTuple,
+  regularizerConfig, resolveInitializer, resolveRegularizer, toChannelsLast, type DataFormat,
+} from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
@@ -32,6 +36,8 @@ export interface ConvArgs extends KernelLayerArgs {
   padding?: ConvPadding;
   /** Default 1. Cannot be combined with strides above 1 (as in Keras). */
   dilationRate?: number | readonly number[];
+  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
 }
 
 /** Where the windows of a convolution layer sit (Conv, DepthwiseConv2D, SeparableConv2D). */
@@ -52,13 +58,6 @@ function windowedOutputShape(inputShape: Shape, { kernelSize, strides, padding, 
   return [inputShape[0], ...out, channels];
 }
 
-/** Only channels-last is implemented; Keras's other value gets an error saying how to get there. */
-function checkDataFormat(value: unknown): 'channels_last' {
-  if (value === undefined || value === null || value === 'channels_last') return 'channels_last';
-  const hint = value === 'channels_first' ? " channels_first is not supported: transpose the input to channels-last with ops.transpose(x, [0, 2, 3, 1]) (Permute({ dims: [2, 3, 1] }) in a model)." : '';
-  throw new Error(`Invalid value for argument dataFormat. Expected 'channels_last'.${hint} Received: dataFormat=${String(value)}`);
-}
-
 /** The channel count of a channels-last input shape, or Keras's error when it is unknown. */
 function channelsOf(inputShape: Shape): number {
   const channels = inputShape.at(-1);
@@ -68,7 +67,7 @@ function channelsOf(inputShape: Shape): number {
   return channels;
 }
 
-/** Keras's BaseConv for channels-last inputs of `rank` spatial axes. */
+/** Keras's BaseConv for inputs of `rank` spatial axes. */
 abstract class Conv extends KernelLayer {
   readonly rank: number;
   readonly filters: number;
@@ -76,6 +75,7 @@ abstract class Conv extends KernelLayer {
   readonly strides: number[];
   readonly padding: ConvPadding;
   readonly dilationRate: number[];
+  readonly dataFormat: DataFormat;
 
   constructor(rank: number, args: ConvArgs, paddings: readonly ConvPadding[]) {
     super(args);
@@ -92,10 +92,11 @@ abstract class Conv extends KernelLayer {
     if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
       throw new Error(`\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=(${this.strides.join(', ')}) and dilation_rate=(${this.dilationRate.join(', ')})`);
     }
+    this.dataFormat = normalizeDataFormat(args.dataFormat);
     this.inputSpec = { minNdim: rank + 2 };
   }
 
-  /** The convolution op on float32 x. */
+  /** The convolution op on float32 channels-last x. */
   protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;
 
   /** [...kernelSize, inChannels, filters]. */
@@ -104,20 +105,27 @@ abstract class Conv extends KernelLayer {
   }
 
   override build(inputShape: Shape): void {
-    const channels = channelsOf(inputShape);
+    const channels = channelsOf(toChannelsLast(inputShape, this.dataFormat));
     this.addKernelAndBias(this.kernelShape(channels), this.filters);
-    this.inputSpec = { minNdim: this.rank + 2, axes: { [-1]: channels } };
+    this.inputSpec = { minNdim: this.rank + 2, axes: { [channelsAxis(this.dataFormat)]: channels } };
   }
 
   override call(inputs: Tensor): Tensor {
-    return tidy(() => {
-      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
-      const y = this.convolve(x, this.kernel);
-      return this.activation(this.bias ? y.add(this.bias) : y);
-    });
+    return inChannelsLast(inputs, this.dataFormat, (channelsLast) =>
+      tidy(() => {
+        const x = channelsLast.dtype === 'float32' ? channelsLast : cast(channelsLast, 'float32');
+        const y = this.convolve(x, this.kernel);
+        return this.activation(this.bias ? y.add(this.bias) : y);
+      }),
+    );
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
+    return fromChannelsLast(this.channelsLastOutputShape(toChannelsLast(inputShape, this.dataFormat)), this.dataFormat);
+  }
+
+  /** The output shape of a channels-last input shape. */
+  protected channelsLastOutputShape(inputShape: Shape): Shape {
     return windowedOutputShape(inputShape, this, this.filters);
   }
 
@@ -129,16 +137,18 @@ abstract class Conv extends KernelLayer {
       strides: [...this.strides],
       padding: this.padding,
       dilationRate: [...this.dilationRate],
+      dataFormat: this.dataFormat,
     };
   }
 }
 
 /**
- * 2-D convolution over channels-last images: [batch, height, width, channels] to
- * [batch, outHeight, outWidth, filters], `activation(conv2d(x, kernel) + bias)`.
+ * 2-D convolution over images: [batch, height, width, channels] to [batch, outHeight, outWidth,
+ * filters] (channels-last, the default; with `dataFormat: 'channels_first'`, [batch, channels,
+ * height, width] to [batch, filters, outHeight, outWidth]), `activation(conv2d(x, kernel) + bias)`.
  *
  * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `dilationRate`
- * (1); `activation` (linear); `useBias` (true); `kernelInitializer` ('glorotUniform');
+ * (1); `dataFormat` ('channels_last'); `activation` (linear); `useBias` (true); `kernelInitializer` ('glorotUniform');
  * `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`.
  * Weights: `kernel` [kernelHeight, kernelWidth, inChannels, filters], then `bias` [filters].
  *
@@ -161,7 +171,7 @@ export class Conv2D extends Conv {
 }
 
 /**
- * 1-D convolution over channels-last sequences: [batch, steps, channels] to
+ * 1-D convolution over sequences, channels-last by default: [batch, steps, channels] to
  * [batch, outSteps, filters]. Padding 'valid', 'same' or 'causal' (output t sees only inputs up
  * to t, for autoregressive models). Other arguments and weights as Conv2D, with one spatial axis.
  *
@@ -187,18 +197,14 @@ export interface ConvTransposeArgs extends ConvArgs {
    * below its stride). Default null: Keras's rule, output `input * stride` with 'same'.
    */
   outputPadding?: number | readonly number[] | null;
-  /** Only 'channels_last' (the default) is supported. */
-  dataFormat?: 'channels_last';
 }
 
 /** Keras's BaseConvTranspose: kernel [...kernelSize, filters, inChannels], output sizes of ops.conv2dTranspose. */
 abstract class ConvTranspose extends Conv {
   readonly outputPadding: number[] | null;
-  readonly dataFormat: 'channels_last';
 
   constructor(rank: number, args: ConvTransposeArgs) {
     super(rank, args, ['valid', 'same']);
-    this.dataFormat = checkDataFormat(args.dataFormat);
     const outputPadding = args.outputPadding ?? null;
     if (outputPadding === null) {
       this.outputPadding = null;
@@ -218,7 +224,7 @@ abstract class ConvTranspose extends Conv {
     return [...this.kernelSize, this.filters, channels];
   }
 
-  override computeOutputShape(inputShape: Shape): Shape {
+  protected override channelsLastOutputShape(inputShape: Shape): Shape {
     const out = inputShape.slice(1, -1).map((length, i) =>
       length === null ? null : transposedWindowAxis(length, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding as Padding, this.outputPadding?.[i] ?? null).input,
     );
@@ -226,12 +232,12 @@ abstract class ConvTranspose extends Conv {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), outputPadding: this.outputPadding && [...this.outputPadding], dataFormat: this.dataFormat };
+    return { ...super.getConfig(), outputPadding: this.outputPadding && [...this.outputPadding] };
   }
 }
 
 /**
- * Transposed 2-D convolution (sometimes called deconvolution), channels-last: [batch, height,
+ * Transposed 2-D convolution (sometimes called deconvolution), channels-last by default: [batch, height,
  * width, channels] to [batch, outHeight, outWidth, filters], `activation(conv2dTranspose(x,
  * kernel) + bias)`; it maps a convolution's output shape back to its input shape, e.g. to upsample
  * in a decoder. Output size per axis: 'valid' (size - 1) * stride + max(span, stride), 'same'
@@ -239,7 +245,7 @@ abstract class ConvTranspose extends Conv {
  * (size - 1) * stride + span + p and (size - 1) * stride + span % 2 + p.
  *
  * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `outputPadding`
- * (null); `dataFormat` ('channels_last' only); `dilationRate` (1); `activation` (linear); `useBias`
+ * (null); `dataFormat` ('channels_last' or 'channels_first'); `dilationRate` (1); `activation` (linear); `useBias`
  * (true); `kernelInitializer` ('glorotUniform'); `biasInitializer` ('zeros'); `kernelRegularizer`,
  * `biasRegularizer`. Weights: `kernel` [kernelHeight, kernelWidth, filters, inChannels], then
  * `bias` [filters].
@@ -264,7 +270,7 @@ export class Conv2DTranspose extends ConvTranspose {
 }
 
 /**
- * Transposed 1-D convolution, channels-last: [batch, steps, channels] to [batch, outSteps,
+ * Transposed 1-D convolution, channels-last by default: [batch, steps, channels] to [batch, outSteps,
  * filters]. Arguments, output sizes and weights as Conv2DTranspose with one spatial axis (kernel
  * [kernelSize, filters, inChannels]).
  *
@@ -297,8 +303,8 @@ interface DepthwiseArgs extends LayerArgs {
   padding?: 'valid' | 'same';
   /** Outputs per input channel in the depthwise step. Default 1. */
   depthMultiplier?: number;
-  /** Only 'channels_last' (the default) is supported. */
-  dataFormat?: 'channels_last';
+  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
   /** Default 1. Cannot be combined with strides above 1 (as in Keras). */
   dilationRate?: number | readonly number[];
   /** Applied to the output; default none (linear). */
@@ -329,7 +335,7 @@ abstract class DepthwiseLayer extends Layer {
   readonly strides: number[];
   readonly padding: 'valid' | 'same';
   readonly depthMultiplier: number;
-  readonly dataFormat: 'channels_last';
+  readonly dataFormat: DataFormat;
   readonly dilationRate: number[];
   readonly activation: ActivationFn;
   readonly useBias: boolean;
@@ -350,7 +356,7 @@ abstract class DepthwiseLayer extends Layer {
       throw new Error(`Invalid value for argument \`depthMultiplier\`. Expected a strictly positive integer. Received depthMultiplier=${String(args.depthMultiplier)}.`);
     }
     this.depthMultiplier = multiplier;
-    this.dataFormat = checkDataFormat(args.dataFormat);
+    this.dataFormat = normalizeDataFormat(args.dataFormat);
     if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
       throw new Error(`\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=(${this.strides.join(', ')}) and dilation_rate=(${this.dilationRate.join(', ')})`);
     }
@@ -363,9 +369,19 @@ abstract class DepthwiseLayer extends Layer {
     this.inputSpec = { minNdim: 4 };
   }
 
+  /** The channel count of an input shape in this layer's data format. */
+  protected channelsIn(inputShape: Shape): number {
+    return channelsOf(toChannelsLast(inputShape, this.dataFormat));
+  }
+
+  /** The output shape for `channels` output channels, in this layer's data format. */
+  protected outputShapeFor(inputShape: Shape, channels: number): Shape {
+    return fromChannelsLast(windowedOutputShape(toChannelsLast(inputShape, this.dataFormat), this, channels), this.dataFormat);
+  }
+
   /** Makes the depthwise kernel [kh, kw, channels, depthMultiplier] named `name`. */
   protected addDepthwiseKernel(name: string, channels: number): Variable {
-    this.inputSpec = { minNdim: 4, axes: { [-1]: channels } };
+    this.inputSpec = { minNdim: 4, axes: { [channelsAxis(this.dataFormat)]: channels } };
     return this.addWeight({ name, shape: [...this.kernelSize, channels, this.depthMultiplier], initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer ?? undefined });
   }
 
@@ -376,11 +392,13 @@ abstract class DepthwiseLayer extends Layer {
 
   /** activation(pointwise(depthwise(x)) + bias) on float32 x. */
   protected convolveAndActivate(inputs: Tensor, depthwiseKernel: Tensor, pointwise: (y: Tensor) => Tensor): Tensor {
-    return tidy(() => {
-      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
-      const y = pointwise(depthwiseConv2d(x, depthwiseKernel, { strides: this.strides as [number, number], padding: this.padding, dilationRate: this.dilationRate as [number, number] }));
-      return this.activation(this.bias ? y.add(this.bias) : y);
-    });
+    return inChannelsLast(inputs, this.dataFormat, (channelsLast) =>
+      tidy(() => {
+        const x = channelsLast.dtype === 'float32' ? channelsLast : cast(channelsLast, 'float32');
+        const y = pointwise(depthwiseConv2d(x, depthwiseKernel, { strides: this.strides as [number, number], padding: this.padding, dilationRate: this.dilationRate as [number, number] }));
+        return this.activation(this.bias ? y.add(this.bias) : y);
+      }),
+    );
   }
 
   override getConfig(): Record<string, unknown> {
@@ -403,13 +421,13 @@ abstract class DepthwiseLayer extends Layer {
 }
 
 /**
- * Depthwise 2-D convolution, channels-last: each input channel is convolved with its own
+ * Depthwise 2-D convolution, channels-last by default: each input channel is convolved with its own
  * `depthMultiplier` kernels, channels never mixed: [batch, height, width, channels] to
  * [batch, outHeight, outWidth, channels * depthMultiplier], `activation(depthwiseConv2d(x, kernel)
  * + bias)`.
  *
  * Arguments: `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `depthMultiplier` (1);
- * `dataFormat` ('channels_last' only); `dilationRate` (1); `activation` (linear); `useBias` (true);
+ * `dataFormat` ('channels_last' or 'channels_first'); `dilationRate` (1); `activation` (linear); `useBias` (true);
  * `depthwiseInitializer` ('glorotUniform'); `biasInitializer` ('zeros'); `depthwiseRegularizer`,
  * `biasRegularizer`. Weights (Keras 3 names): `kernel` [kernelHeight, kernelWidth, channels,
  * depthMultiplier], then `bias` [channels * depthMultiplier].
@@ -426,7 +444,7 @@ export class DepthwiseConv2D extends DepthwiseLayer {
   }
 
   override build(inputShape: Shape): void {
-    const channels = channelsOf(inputShape);
+    const channels = this.channelsIn(inputShape);
     this.kernel = this.addDepthwiseKernel('kernel', channels);
     this.addBias(channels * this.depthMultiplier);
   }
@@ -436,18 +454,18 @@ export class DepthwiseConv2D extends DepthwiseLayer {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    return windowedOutputShape(inputShape, this, channelsOf(inputShape) * this.depthMultiplier);
+    return this.outputShapeFor(inputShape, this.channelsIn(inputShape) * this.depthMultiplier);
   }
 }
 
 /**
- * Depthwise separable 2-D convolution, channels-last: a depthwise convolution (each channel on its
+ * Depthwise separable 2-D convolution, channels-last by default: a depthwise convolution (each channel on its
  * own, `depthMultiplier` outputs per channel) followed by a 1x1 pointwise convolution mixing the
  * channels into `filters`, then bias and activation. Far fewer weights than a Conv2D of the same
  * window.
  *
  * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same');
- * `depthMultiplier` (1); `dataFormat` ('channels_last' only); `dilationRate` (1); `activation`
+ * `depthMultiplier` (1); `dataFormat` ('channels_last' or 'channels_first'); `dilationRate` (1); `activation`
  * (linear); `useBias` (true); `depthwiseInitializer`, `pointwiseInitializer` ('glorotUniform');
  * `biasInitializer` ('zeros'); `depthwiseRegularizer`, `pointwiseRegularizer`, `biasRegularizer`.
  * Weights: `depthwise_kernel` [kernelHeight, kernelWidth, channels, depthMultiplier],
@@ -472,7 +490,7 @@ export class SeparableConv2D extends DepthwiseLayer {
   }
 
   override build(inputShape: Shape): void {
-    const channels = channelsOf(inputShape);
+    const channels = this.channelsIn(inputShape);
     this.depthwiseKernel = this.addDepthwiseKernel('depthwise_kernel', channels);
     this.pointwiseKernel = this.addWeight({
       name: 'pointwise_kernel',
@@ -488,7 +506,7 @@ export class SeparableConv2D extends DepthwiseLayer {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    return windowedOutputShape(inputShape, this, this.filters);
+    return this.outputShapeFor(inputShape, this.filters);
   }
 
   override getConfig(): Record<string, unknown> {

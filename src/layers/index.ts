@@ -4,6 +4,7 @@
 export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs } from './layer';
 export { Input, InputLayer, type InputArgs } from './input_layer';
 export type { Shape } from './symbolic';
+export type { DataFormat } from './layer_utils';
 export { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
 export { Dense, Activation, Identity, Lambda, RepeatVector, type DenseArgs, type ActivationArgs, type LambdaArgs, type LambdaFunction, type RepeatVectorArgs } from './core';
 export { ReLU, LeakyReLU, ELU, Softmax, PReLU, type ReLUArgs, type LeakyReLUArgs, type ELUArgs, type SoftmaxArgs, type PReLUArgs } from './activation_layers';
@@ -22,7 +23,6 @@ export {
   Cropping2D,
   type ReshapeArgs,
   type PermuteArgs,
-  type DataFormat,
   type UpSampling1DArgs,
   type UpSampling2DArgs,
   type ZeroPadding1DArgs,

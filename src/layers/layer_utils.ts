@@ -1,10 +1,13 @@
 // Argument handling shared by the built-in layers: Keras-style validation of constructor options,
-// initializer and regularizer resolution and serialization, and shape arithmetic on symbolic
-// shapes (null for unknown). Pure functions of their arguments; no tensors.
+// initializer and regularizer resolution and serialization, shape arithmetic on symbolic shapes
+// (null for unknown), and running a channels-last computation on channels-first data.
 
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
+import { moveaxis } from '../ops/shape';
+import { tidy } from '../tensor/memory';
+import type { Tensor } from '../tensor/tensor';
 
 /** Keras's short initializer names that initializers.ts does not list. */
 const INITIALIZER_ALIASES: Record<string, string> = { uniform: 'randomUniform', normal: 'randomNormal' };
@@ -69,6 +72,42 @@ export function normalizeLayerAxis(layer: string, axis: number, shape: Shape): n
     throw new Error(`Invalid axis for layer "${layer}": ${axis}. Expected an integer in [${-rank}, ${rank}) for an input of shape ${formatSymbolicShape(shape)}.`);
   }
   return axis < 0 ? axis + rank : axis;
+}
+
+/** Where the channels axis of an image or sequence is: last (Keras's default) or after the batch axis. */
+export type DataFormat = 'channels_last' | 'channels_first';
+
+/** Keras's standardize_data_format: undefined gives 'channels_last'; case does not matter. */
+export function normalizeDataFormat(value: unknown): DataFormat {
+  const format = value === undefined || value === null ? 'channels_last' : typeof value === 'string' ? value.toLowerCase() : value;
+  if (format !== 'channels_last' && format !== 'channels_first') {
+    throw new Error(`Invalid value for argument dataFormat. Expected one of 'channels_last', 'channels_first'. Received: dataFormat=${JSON.stringify(value)}`);
+  }
+  return format;
+}
+
+/** The channels axis of an input in `format`: -1, or 1 (after the batch axis). */
+export function channelsAxis(format: DataFormat): number {
+  return format === 'channels_first' ? 1 : -1;
+}
+
+/** [batch, channels, ...spatial] as [batch, ...spatial, channels] for channels-first; else `shape`. */
+export function toChannelsLast(shape: Shape, format: DataFormat): Shape {
+  return format === 'channels_first' ? [shape[0], ...shape.slice(2), shape[1]] : shape;
+}
+
+/** The inverse of toChannelsLast. */
+export function fromChannelsLast(shape: Shape, format: DataFormat): Shape {
+  return format === 'channels_first' ? [shape[0], shape[shape.length - 1], ...shape.slice(1, -1)] : shape;
+}
+
+/**
+ * `compute` (written for channels-last tensors) on `x` in `format`: channels-first data is moved
+ * to channels-last and the result moved back, two transposes on the device.
+ */
+export function inChannelsLast(x: Tensor, format: DataFormat, compute: (channelsLast: Tensor) => Tensor): Tensor {
+  if (format === 'channels_last') return compute(x);
+  return tidy(() => moveaxis(compute(moveaxis(x, 1, -1)), -1, 1));
 }
 
 /** Product of known dimensions, or null when one is unknown. */

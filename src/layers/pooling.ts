@@ -1,4 +1,5 @@
-// Pooling layers, channels-last (keras/src/layers/pooling): windowed max and average pooling on
+// Pooling layers, channels-last by default (keras/src/layers/pooling; channels-first data runs
+// between two transposes, global pooling reduces the other axes): windowed max and average pooling on
 // `ops.maxPool2d` / `ops.avgPool2d` (the 1-D layers as rows of height 1), and global pooling over
 // the spatial axes by reductions.
 
@@ -8,7 +9,7 @@ import { reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
-import { convOutputLength, normalizePadding, normalizeTuple, type Padding } from './layer_utils';
+import { convOutputLength, fromChannelsLast, inChannelsLast, normalizeDataFormat, normalizePadding, normalizeTuple, toChannelsLast, type DataFormat, type Padding } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 export interface PoolingArgs extends LayerArgs {
@@ -18,16 +19,19 @@ export interface PoolingArgs extends LayerArgs {
   strides?: number | readonly number[] | null;
   /** 'valid' (default) or 'same'. */
   padding?: Padding;
+  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
 }
 
 type PoolOp = (x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }) => Tensor;
 
-/** Keras's BasePooling for channels-last inputs of `rank` spatial axes (1 or 2), on a 2-D pooling op. */
+/** Keras's BasePooling for inputs of `rank` spatial axes (1 or 2), on a 2-D pooling op. */
 abstract class Pooling extends Layer {
   readonly rank: number;
   readonly poolSize: number[];
   readonly strides: number[];
   readonly padding: Padding;
+  readonly dataFormat: DataFormat;
 
   constructor(
     rank: number,
@@ -39,22 +43,31 @@ abstract class Pooling extends Layer {
     this.poolSize = normalizeTuple(args.poolSize ?? 2, rank, 'poolSize');
     this.strides = args.strides === undefined || args.strides === null ? [...this.poolSize] : normalizeTuple(args.strides, rank, 'strides');
     this.padding = normalizePadding(args.padding ?? 'valid');
+    this.dataFormat = normalizeDataFormat(args.dataFormat);
     this.inputSpec = { ndim: rank + 2 };
   }
 
   override call(inputs: Tensor): Tensor {
+    return inChannelsLast(inputs, this.dataFormat, (x) => this.poolChannelsLast(x));
+  }
+
+  private poolChannelsLast(x: Tensor): Tensor {
     if (this.rank === 2) {
-      return this.pool(inputs, { poolSize: this.poolSize as [number, number], strides: this.strides as [number, number], padding: this.padding });
+      return this.pool(x, { poolSize: this.poolSize as [number, number], strides: this.strides as [number, number], padding: this.padding });
     }
     return tidy(() => {
-      const [batch, steps, channels] = inputs.shape;
-      const rows = reshape(inputs, [batch, 1, steps, channels]);
+      const [batch, steps, channels] = x.shape;
+      const rows = reshape(x, [batch, 1, steps, channels]);
       const pooled = this.pool(rows, { poolSize: [1, this.poolSize[0]], strides: [1, this.strides[0]], padding: this.padding });
       return reshape(pooled, [batch, pooled.shape[2], channels]);
     });
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
+    return fromChannelsLast(this.channelsLastOutputShape(toChannelsLast(inputShape, this.dataFormat)), this.dataFormat);
+  }
+
+  private channelsLastOutputShape(inputShape: Shape): Shape {
     const out = inputShape.slice(1, -1).map((length, i) => convOutputLength(length, this.poolSize[i], this.padding, this.strides[i]));
     if (out.some((d) => d !== null && d <= 0)) {
       throw new Error(`Computed output size would be negative. Received: inputs shape=${formatSymbolicShape(inputShape)}, pool_size=(${this.poolSize.join(', ')}), padding=${this.padding}.`);
@@ -63,7 +76,7 @@ abstract class Pooling extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding };
+    return { ...super.getConfig(), poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding, dataFormat: this.dataFormat };
   }
 }
 
@@ -122,17 +135,22 @@ export class AveragePooling1D extends Pooling {
 export interface GlobalPoolingArgs extends LayerArgs {
   /** Keep the pooled axes with size 1 (default false). */
   keepdims?: boolean;
+  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
 }
 
-/** Reduces the spatial axes (all but the batch and the last, channels axis) of a fixed-rank input. */
+/** Reduces the spatial axes (all but the batch and the channels axis) of a fixed-rank input. */
 abstract class GlobalPooling extends Layer {
   readonly keepdims: boolean;
+  readonly dataFormat: DataFormat;
   private readonly spatialAxes: number[];
 
   constructor(args: GlobalPoolingArgs, spatialRank: number) {
     super(args);
     this.keepdims = args.keepdims ?? false;
-    this.spatialAxes = Array.from({ length: spatialRank }, (_, i) => i + 1);
+    this.dataFormat = normalizeDataFormat(args.dataFormat);
+    const first = this.dataFormat === 'channels_first' ? 2 : 1;
+    this.spatialAxes = Array.from({ length: spatialRank }, (_, i) => i + first);
     this.inputSpec = { ndim: spatialRank + 2 };
   }
 
@@ -144,11 +162,11 @@ abstract class GlobalPooling extends Layer {
 
   override computeOutputShape(inputShape: Shape): Shape {
     if (this.keepdims) return inputShape.map((d, i) => (this.spatialAxes.includes(i) ? 1 : d));
-    return [inputShape[0], inputShape.at(-1)!];
+    return [inputShape[0], inputShape[this.dataFormat === 'channels_first' ? 1 : inputShape.length - 1]];
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), keepdims: this.keepdims };
+    return { ...super.getConfig(), keepdims: this.keepdims, dataFormat: this.dataFormat };
   }
 }
 

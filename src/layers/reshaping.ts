@@ -6,7 +6,7 @@ import { broadcastTo, pad, reshape, slice, transpose } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
-import { knownSize } from './layer_utils';
+import { knownSize, normalizeDataFormat, type DataFormat } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 /**
@@ -130,20 +130,8 @@ export class Permute extends Layer {
   }
 }
 
-/** Where the channels axis of an image or sequence is: last (Keras's default) or after the batch axis. */
-export type DataFormat = 'channels_last' | 'channels_first';
-
 /** A pair [before, after] of non-negative integers for each spatial axis. */
 type Margins = Array<[number, number]>;
-
-/** Keras's standardize_data_format: undefined gives 'channels_last'; case does not matter. */
-function normalizeDataFormat(value: unknown): DataFormat {
-  const format = value === undefined || value === null ? 'channels_last' : typeof value === 'string' ? value.toLowerCase() : value;
-  if (format !== 'channels_last' && format !== 'channels_first') {
-    throw new Error(`Invalid value for argument dataFormat. Expected one of 'channels_last', 'channels_first'. Received: dataFormat=${JSON.stringify(value)}`);
-  }
-  return format;
-}
 
 /** Indices of the spatial axes of a [batch, ...] input of `spatialRank` spatial axes. */
 function spatialAxes(spatialRank: number, dataFormat: DataFormat): number[] {

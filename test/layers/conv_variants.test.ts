@@ -112,8 +112,8 @@ describe('Conv2DTranspose', () => {
   it('rejects bad arguments with Keras messages', () => {
     expect(() => new Conv2DTranspose({ filters: 2, kernelSize: 3, strides: 2, outputPadding: 2 })).toThrow('`output_padding` must be < `strides`. Received: outputPadding=(2, 2), strides=(2, 2)');
     expect(() => new Conv2DTranspose({ filters: 2, kernelSize: 3, outputPadding: [1, -1] })).toThrow('The `outputPadding` argument must be a tuple of 2 non-negative integers. Received outputPadding=[1,-1]');
-    expect(() => new Conv2DTranspose({ filters: 2, kernelSize: 3, dataFormat: 'channels_first' as never })).toThrow(
-      "Invalid value for argument dataFormat. Expected 'channels_last'. channels_first is not supported: transpose the input to channels-last with ops.transpose(x, [0, 2, 3, 1]) (Permute({ dims: [2, 3, 1] }) in a model). Received: dataFormat=channels_first",
+    expect(() => new Conv2DTranspose({ filters: 2, kernelSize: 3, dataFormat: 'channels_middle' as never })).toThrow(
+      "Invalid value for argument dataFormat. Expected one of 'channels_last', 'channels_first'. Received: dataFormat=\"channels_middle\"",
     );
     expect(() => new Conv2DTranspose({ filters: 2, kernelSize: 3, padding: 'causal' as never })).toThrow('The `padding` argument must be one of "valid", "same". Received: padding=causal');
     expect(() => new Conv2DTranspose({ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 })).toThrow(/`strides > 1` not supported in conjunction with `dilation_rate > 1`/);
@@ -220,7 +220,7 @@ describe('SeparableConv2D', () => {
 
   it('rejects bad arguments', () => {
     expect(() => new SeparableConv2D({ filters: 0, kernelSize: 3 })).toThrow('Received an invalid value for `filters`, expected a positive integer. Received: filters=0');
-    expect(() => new SeparableConv2D({ filters: 2, kernelSize: 3, dataFormat: 'channels_first' as never })).toThrow(/Invalid value for argument dataFormat. Expected 'channels_last'/);
+    expect(() => new SeparableConv2D({ filters: 2, kernelSize: 3, dataFormat: 'NCHW' as never })).toThrow(/Invalid value for argument dataFormat. Expected one of 'channels_last', 'channels_first'/);
   });
 
   it('has tape gradients matching finite differences (input, both kernels, bias)', async () => {

@@ -84,8 +84,8 @@ describe('Dense', () => {
     expect(() => typo.apply(Input({ shape: [3] }))).toThrow(
       "Dense 'typo_dense': unknown option 'activaton'. Its options: activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, units, and name, trainable, dtype, inputShape, inputDim, batchInputShape, batchSize.",
     );
-    const channelsFirst = new Conv2D({ filters: 2, kernelSize: 3, dataFormat: 'channels_first', name: 'conv_cf' } as never);
-    expect(() => channelsFirst.apply(Input({ shape: [1, 8, 8] }))).toThrow(/Conv2D 'conv_cf': unknown option 'dataFormat'/);
+    const constrained = new Conv2D({ filters: 2, kernelSize: 3, kernelConstraint: 'non_neg', name: 'conv_nn' } as never);
+    expect(() => constrained.apply(Input({ shape: [8, 8, 1] }))).toThrow(/Conv2D 'conv_nn': unknown option 'kernelConstraint'/);
     expect(new Dense({ units: 2, activation: 'relu', useBias: false, inputShape: [3], name: 'fine' }).apply(Input({ shape: [3] })).shape).toEqual([null, 2]);
     // Built-ins without options of their own too; an unnamed activation function still runs.
     expect(() => new Flatten({ dataFormat: 'channels_first', name: 'flat_cf' } as never).apply(Input({ shape: [2, 2] }))).toThrow(/Flatten 'flat_cf': unknown option 'dataFormat'/);
