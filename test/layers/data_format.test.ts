@@ -46,7 +46,7 @@ describe("dataFormat: 'channels_first'", () => {
         const got = first.apply(lastToFirst(x)) as Tensor;
         const channelsLastGot = got.rank === expected.rank && expected.rank > 2 ? firstToLast(got) : got;
         expect(channelsLastGot.shape).toEqual(expected.shape);
-        expectClose(Array.from(await channelsLastGot.data()), Array.from(await expected.data()), 1e-5);
+        expectClose(Array.from(await channelsLastGot.data()), Array.from(await expected.data()), { atol: 1e-5 });
       }),
     );
   }

@@ -47,7 +47,8 @@ import {
   BinaryIoU,
 } from '../../src/metrics/index';
 import { fusedCases } from '../cases/fused';
-import { checkCases, settleGarbage, useWebGPU } from '../helpers';
+import { checkCases, useWebGPU } from '../helpers';
+import { expectFlatMemory } from './metric_helpers';
 
 useWebGPU();
 
@@ -516,21 +517,7 @@ describe('backends', () => {
       const labels = yTrue();
       const predictions = yPred();
       const sampleWeight = weights();
-      const step = () =>
-        tidy(() => {
-          metric.updateState(labels, predictions, sampleWeight);
-          metric.result();
-        });
-      step();
-      await metric.variables[0].data();
-      await settleGarbage();
-      const before = memory();
-      for (let i = 0; i < 100; i++) step();
-      metric.resetState();
-      await metric.variables[0].data();
-      await settleGarbage();
-      expect(memory().liveTensors, metric.name).toBe(before.liveTensors);
-      expect(memory().gpuBytes, metric.name).toBe(before.gpuBytes);
+      await expectFlatMemory(metric, labels, predictions, sampleWeight, 100);
     }
   });
 

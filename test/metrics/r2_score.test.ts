@@ -4,33 +4,15 @@
 // use in compile() + fit() + evaluate().
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sequential, layers, memory, ops, setBackend, setRandomSeed, tensor, tidy, type Tensor } from '../../src/node';
+import { Sequential, layers, ops, setBackend, setRandomSeed, tensor } from '../../src/node';
 import { Metric, R2Score, getMetric } from '../../src/metrics/index';
 import { seededRandom } from '../cases/data';
-import { settleGarbage, useWebGPU } from '../helpers';
+import { useWebGPU } from '../helpers';
+import { expectFlatMemory } from './metric_helpers';
 
 useWebGPU();
 
 afterEach(() => setBackend('webgpu'));
-
-/** Live tensors and GPU bytes are the same before and after 50 updates and results wrapped in tidy. */
-async function expectFlatMemory(metric: Metric, yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor): Promise<void> {
-  const step = () =>
-    tidy(() => {
-      metric.updateState(yTrue, yPred, sampleWeight);
-      metric.result();
-    });
-  step();
-  await metric.variables[0].data();
-  await settleGarbage();
-  const before = memory();
-  for (let i = 0; i < 50; i++) step();
-  metric.resetState();
-  await metric.variables[0].data();
-  await settleGarbage();
-  expect(memory().liveTensors, metric.name).toBe(before.liveTensors);
-  expect(memory().gpuBytes, metric.name).toBe(before.gpuBytes);
-}
 
 async function value(metric: Metric): Promise<number[]> {
   const result = metric.result();
