@@ -9,6 +9,7 @@ export { tensor, scalar, type TensorValues } from './tensor/creation';
 export { fill, zeros, ones, zerosLike, onesLike, range, eye, oneHot } from './ops/creation';
 export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type RandomNormalOptions, type RandomUniformOptions } from './ops/random';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './tensor/memory';
+export { getMask, setMask } from './tensor/mask';
 export * as ops from './ops/index';
 export { GradientTape, type GradientTapeOptions } from './autograd/tape';
 export type { DisposalHolder } from './tensor/memory';
@@ -26,7 +27,7 @@ export {
   type IOHandler, type IOTarget, type IORouter, type ModelStore, type ModelInfo, type ModelArtifacts, type LoadOptions, type SaveOptions,
   type CustomObjects, type SafetensorsEntry, type DecodedSafetensors, type DecodeOptions,
 } from './io/index';
-export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type LayerInput } from './layers/layer';
+export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type LayerInput, type InputMask, type OutputMask } from './layers/layer';
 export { Input, InputLayer, type InputArgs } from './layers/input_layer';
 export { SymbolicTensor, Node, type Shape } from './layers/symbolic';
 export * as initializers from './layers/initializers';

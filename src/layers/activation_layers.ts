@@ -42,6 +42,8 @@ export interface ReLUArgs extends LayerArgs {
  * new ReLU({ maxValue: 2, negativeSlope: 0.5 }).apply(tensor([-2, 0, 3]));  // [-1, 0, 2]
  */
 export class ReLU extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly maxValue: number | null;
   readonly negativeSlope: number;
   readonly threshold: number;
@@ -89,6 +91,8 @@ export interface LeakyReLUArgs extends LayerArgs {
  * new LeakyReLU({ negativeSlope: 0.5 }).apply(tensor([-10, 0, 5]));  // [-5, 0, 5]
  */
 export class LeakyReLU extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly negativeSlope: number;
 
   constructor(args: LeakyReLUArgs = {}) {
@@ -124,6 +128,8 @@ export interface ELUArgs extends LayerArgs {
  * new ELU({ alpha: 0.5 }).apply(tensor([-1, 2]));   // [-0.3161, 2]
  */
 export class ELU extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly alpha: number;
 
   constructor(args: ELUArgs = {}) {
@@ -162,6 +168,8 @@ export interface SoftmaxArgs extends LayerArgs {
  * new Softmax({ axis: [1, 2] }).apply(Input({ shape: [4, 4] })).shape;   // [null, 4, 4]
  */
 export class Softmax extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly axis: number | number[];
 
   constructor(args: SoftmaxArgs = {}) {
@@ -218,6 +226,8 @@ export interface PReLUArgs extends LayerArgs {
  * prelu.weights[0].shape;                            // [1, 1, 3]
  */
 export class PReLU extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly alphaInitializer: Initializer;
   readonly alphaRegularizer: Regularizer | null;
   readonly sharedAxes: number[] | null;

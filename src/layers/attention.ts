@@ -2,19 +2,21 @@
 // projections, scaled dot-product softmax attention per head with optional masks, dropout on the
 // attention probabilities in training, and an output projection. Built from existing ops (dense,
 // matmul, softmax, where, transpose), so it runs on the GPU and has gradients; nothing is read back.
+// Masks carried by the query, value and key (see getMask) join the attention mask as in Keras's
+// _compute_attention_mask, and the output keeps the query's mask.
 
 import type { Variable } from '../autograd/variable';
 import { formatShape } from '../backend/types';
 import { range } from '../ops/creation';
 import { dense } from '../ops/dense';
-import { cast, greaterEqual, logicalAnd, where } from '../ops/elementwise';
+import { cast, greaterEqual, logicalAnd, notEqual, where } from '../ops/elementwise';
 import { matmul } from '../ops/matmul';
 import { expandDims, reshape, transpose } from '../ops/shape';
 import { softmax } from '../ops/softmax';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import type { Initializer, InitializerIdentifier } from './initializers';
-import { Layer, type CallArgs, type LayerArgs, type LayerInput } from './layer';
+import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
 import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
@@ -79,7 +81,10 @@ interface Projection {
  * `attentionMask`, `useCausalMask`, `returnAttentionScores` (then the result is
  * `[output, scores]`) and `training` (dropout). A mask may also be given as a fourth input,
  * `apply([query, value, key, mask])`; that is how a symbolic mask is recorded in a functional
- * model. Inputs must have rank 3.
+ * model. Inputs must have rank 3. When the inputs carry masks (Embedding's maskZero, Masking), a
+ * query position attends to a key position only if the query's, the value's and the key's masks
+ * are all 1 there (and the attention mask and causal mask allow it); the output keeps the
+ * query's mask.
  *
  * Arguments: `numHeads`, `keyDim`; `valueDim` (keyDim); `dropout` (0); `useBias` (true);
  * `outputShape`; `attentionAxes` (default only); `kernelInitializer` ('glorotUniform');
@@ -137,6 +142,7 @@ export class MultiHeadAttention extends Layer {
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
     this.seed = args.seed;
     this.dropoutLayer = new Dropout({ rate: this.dropout, seed: this.seed, name: `${this.name}_dropout` });
+    this.supportsMasking = true;
   }
 
   // A list of inputs in; one tensor out, or [output, scores] with returnAttentionScores (the
@@ -200,7 +206,9 @@ export class MultiHeadAttention extends Layer {
       const k = this.project(key, this.key, this.keyDim);
       const v = this.project(value, this.value, this.valueDim);
       let scores = matmul(q, k, { transposeB: true });
-      const mask = this.combinedMask(attentionMask, targetLength, value.shape[1], args.useCausalMask === true);
+      const [queryMask = null, valueMask = null, keyMask = null] = Array.isArray(args.mask) ? args.mask : [];
+      const paddingMask = this.paddingMask(queryMask, valueMask, list.length > 2 ? keyMask : null);
+      const mask = this.combinedMask(attentionMask, paddingMask, targetLength, value.shape[1], args.useCausalMask === true);
       if (mask) scores = scores.add(where(mask, 0, MASKED_SCORE));
       const probabilities = softmax(scores, -1);
       const kept = args.training && this.dropout > 0 ? this.dropoutLayer.apply(probabilities, { training: true }) : probabilities;
@@ -212,6 +220,12 @@ export class MultiHeadAttention extends Layer {
       const output = reshape(dense(merged, kernel, bias), [batch, targetLength, ...this.outputDims]);
       return args.returnAttentionScores ? [output, probabilities] : output;
     });
+  }
+
+  /** The query's mask for the output (Keras sets it in call); the attention scores have none. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: InputMask): OutputMask {
+    const queryMask = Array.isArray(mask) ? (mask[0] ?? null) : null;
+    return this.returningScores ? [queryMask, null] : queryMask;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -254,9 +268,21 @@ export class MultiHeadAttention extends Layer {
     return transpose(reshape(y, [batch, length, this.numHeads, headSize]), [0, 2, 1, 3]);
   }
 
-  /** The user mask and the causal mask, combined and shaped to broadcast against [batch, heads, target, source]; null when neither. */
-  private combinedMask(attentionMask: Tensor | undefined, targetLength: number, sourceLength: number, causal: boolean): Tensor | null {
-    const user = attentionMask === undefined ? null : attentionMask.rank === 3 ? expandDims(attentionMask, 1) : attentionMask;
+  /**
+   * Keras's automatic mask from the inputs' masks: query [batch, target] as [batch, target, 1],
+   * value and key [batch, source] as [batch, 1, source], combined with AND into
+   * [batch, 1, target, source] (a heads axis added); null when no input has a mask.
+   */
+  private paddingMask(queryMask: Tensor | null, valueMask: Tensor | null, keyMask: Tensor | null): Tensor | null {
+    const parts = [queryMask && expandDims(queryMask, -1), valueMask && expandDims(valueMask, -2), keyMask && expandDims(keyMask, -2)].filter((m): m is Tensor => m !== null);
+    if (parts.length === 0) return null;
+    return expandDims(parts.slice(1).reduce((a, b) => logicalAnd(a, b), notEqual(parts[0], 0)), 1);
+  }
+
+  /** The user mask, the inputs' masks and the causal mask, combined and shaped to broadcast against [batch, heads, target, source]; null when none. */
+  private combinedMask(attentionMask: Tensor | undefined, paddingMask: Tensor | null, targetLength: number, sourceLength: number, causal: boolean): Tensor | null {
+    const given = attentionMask === undefined ? null : attentionMask.rank === 3 ? expandDims(attentionMask, 1) : attentionMask;
+    const user = given && paddingMask ? logicalAnd(given, paddingMask) : (given ?? paddingMask);
     if (!causal) return user;
     const rows = reshape(range(targetLength, undefined, 1, 'int32'), [targetLength, 1]);
     const columns = reshape(range(sourceLength, undefined, 1, 'int32'), [1, sourceLength]);

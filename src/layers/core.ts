@@ -38,6 +38,8 @@ export interface DenseArgs extends KernelLayerArgs {
  * dense.countParams();                            // 6464
  */
 export class Dense extends KernelLayer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly units: number;
 
   constructor(args: DenseArgs) {
@@ -86,6 +88,8 @@ export interface ActivationArgs extends LayerArgs {
  * new Activation({ activation: 'softmax' });
  */
 export class Activation extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly activation: ActivationFn;
 
   constructor(args: ActivationArgs | ActivationIdentifier) {
@@ -115,6 +119,8 @@ export class Activation extends Layer {
  * new Identity().apply(Input({ shape: [3] })).shape;   // [null, 3]
  */
 export class Identity extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   override call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
     return inputs;
   }

@@ -1,13 +1,14 @@
 // Embedding: integer indices to dense vectors (keras/src/layers/core/embedding.py) by `gather`
 // on the embeddings matrix; the gradient reaches the matrix through gather's scatter-add rule.
+// With `maskZero`, index 0 is padding: the output carries the mask `indices != 0`.
 
 import type { Variable } from '../autograd/variable';
-import { cast } from '../ops/elementwise';
+import { cast, notEqual } from '../ops/elementwise';
 import { gather } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import type { Initializer, InitializerIdentifier } from './initializers';
-import { Layer, type LayerArgs } from './layer';
+import { Layer, type LayerArgs, type OutputMask } from './layer';
 import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import type { Shape } from './symbolic';
@@ -20,22 +21,35 @@ export interface EmbeddingArgs extends LayerArgs {
   /** Default 'uniform' (RandomUniform in [-0.05, 0.05)). */
   embeddingsInitializer?: InitializerIdentifier;
   embeddingsRegularizer?: RegularizerIdentifier | null;
+  /**
+   * Whether index 0 is padding (default false): the output then carries the mask `indices != 0`
+   * (see getMask), which recurrent layers, pooling, attention and the loss honour. Index 0 still
+   * has a row in the matrix, so the vocabulary needs inputDim = words + 1.
+   */
+  maskZero?: boolean;
 }
 
 /**
  * Turns indices into vectors: an input of shape [batch, ...] gives [batch, ..., outputDim], row
  * `i` of the `embeddings` weight ([inputDim, outputDim]) for index `i`. Indices may be int32 or
- * float (truncated to integers). An index outside [0, inputDim) gives a zero vector.
+ * float (truncated to integers). An index outside [0, inputDim) gives a zero vector. With
+ * `maskZero: true` the output's mask (see getMask) is 0 where the index is 0.
+ *
+ * Arguments: `inputDim`, `outputDim`; `embeddingsInitializer` ('uniform');
+ * `embeddingsRegularizer`; `maskZero` (false).
  *
  * @example
  * const embed = new Embedding({ inputDim: 1000, outputDim: 64 });
  * embed.apply(tensor([[4, 20, 7]], [1, 3], 'int32')).shape;   // [1, 3, 64]
+ * const padded = new Embedding({ inputDim: 1000, outputDim: 64, maskZero: true }).apply(tensor([[4, 20, 0]], [1, 3], 'int32'));
+ * getMask(padded);   // [[1, 1, 0]]
  */
 export class Embedding extends Layer {
   readonly inputDim: number;
   readonly outputDim: number;
   readonly embeddingsInitializer: Initializer;
   readonly embeddingsRegularizer: Regularizer | null;
+  readonly maskZero: boolean;
   embeddings!: Variable;
 
   constructor(args: EmbeddingArgs) {
@@ -45,6 +59,10 @@ export class Embedding extends Layer {
     this.outputDim = checkPositiveInt('outputDim', args.outputDim);
     this.embeddingsInitializer = resolveInitializer(args.embeddingsInitializer ?? 'uniform');
     this.embeddingsRegularizer = resolveRegularizer(args.embeddingsRegularizer);
+    const maskZero = args.maskZero ?? false;
+    if (typeof maskZero !== 'boolean') throw new Error(`Invalid value for argument maskZero. Expected a boolean. Received: maskZero=${String(args.maskZero)}`);
+    this.maskZero = maskZero;
+    this.supportsMasking = maskZero;
   }
 
   override build(): void {
@@ -60,6 +78,12 @@ export class Embedding extends Layer {
     return tidy(() => gather(this.embeddings, inputs.dtype === 'int32' ? inputs : cast(inputs, 'int32'), 0));
   }
 
+  /** With maskZero: 1 where the index is not 0 (int32, the indices' shape); otherwise null. */
+  override computeMask(inputs: Tensor | Tensor[]): OutputMask {
+    if (!this.maskZero) return null;
+    return notEqual(Array.isArray(inputs) ? inputs[0] : inputs, 0);
+  }
+
   override computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape, this.outputDim];
   }
@@ -71,6 +95,7 @@ export class Embedding extends Layer {
       outputDim: this.outputDim,
       embeddingsInitializer: initializerConfig(this.embeddingsInitializer),
       embeddingsRegularizer: regularizerConfig(this.embeddingsRegularizer),
+      maskZero: this.maskZero,
     };
   }
 }

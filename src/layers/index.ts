@@ -1,7 +1,7 @@
 // The built-in layers, with Keras names (`layers.Dense`, `layers.BatchNormalization`, ...), the
 // Layer base and `Input`, and the activation functions by name.
 
-export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs } from './layer';
+export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type InputMask, type OutputMask } from './layer';
 export { Input, InputLayer, type InputArgs } from './input_layer';
 export type { Shape } from './symbolic';
 export type { DataFormat } from './layer_utils';
@@ -46,6 +46,7 @@ export {
 export { Normalization, type NormalizationArgs } from './normalization_preprocessing';
 export { MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallArgs } from './attention';
 export { Embedding, type EmbeddingArgs } from './embedding';
+export { Masking, type MaskingArgs } from './masking';
 export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs } from './merging';
 export {
   Conv1D,

@@ -7,6 +7,7 @@ import { Variable } from '../autograd/variable';
 import { zeros } from '../ops/creation';
 import { reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
+import { getMask, setMask } from '../tensor/mask';
 import type { Tensor } from '../tensor/tensor';
 import { getInitializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
@@ -25,9 +26,21 @@ export interface LayerArgs {
   batchSize?: number;
 }
 
+/** The mask of a layer's input: one per input tensor for a list input, null where a tensor has none. */
+export type InputMask = Tensor | ReadonlyArray<Tensor | null> | null;
+
+/** The masks a layer's computeMask gives its outputs: one, or one per output tensor. */
+export type OutputMask = Tensor | Array<Tensor | null> | null;
+
 export interface CallArgs {
   /** Training mode (Dropout, BatchNormalization); inherited by nested layer calls. */
   training?: boolean;
+  /**
+   * The input's mask (see getMask): `apply` passes the mask attached to the input tensors, or this
+   * option when given (null: no mask). Layers that consume masks (recurrent layers,
+   * GlobalAveragePooling1D, MultiHeadAttention) read it in `call`; eager tensors only.
+   */
+  mask?: InputMask;
 }
 
 /** What a layer expects of its input, checked before any GPU work. */
@@ -82,6 +95,11 @@ export class Layer {
   buildInputShape: Shape | Shape[] | null = null;
   /** Graph nodes where this layer was applied to symbolic tensors. */
   readonly inboundNodes: Node[] = [];
+  /**
+   * Whether the layer passes masks on (Keras's supports_masking, default false): after `call`, its
+   * outputs get the masks of `computeMask`; a layer that does not support masking drops them.
+   */
+  supportsMasking = false;
   private _trainable: boolean;
   private readonly ownWeights: Variable[] = [];
   private readonly declaredTrainable = new WeakMap<Variable, boolean>();
@@ -111,6 +129,16 @@ export class Layer {
   /** The layer's computation on tensors. The base layer returns its input. */
   call(inputs: Tensor | Tensor[], _args: CallArgs = {}): Tensor | Tensor[] {
     return inputs;
+  }
+
+  /**
+   * The masks of the outputs, from the inputs and their mask (Keras's compute_mask). By default
+   * the input's mask when the layer supports masking, else null. Runs after `call`, inside a tidy
+   * scope: masks it makes are attached to the outputs as views and the originals freed.
+   */
+  computeMask(_inputs: Tensor | Tensor[], mask: InputMask): OutputMask {
+    if (!this.supportsMasking || mask === null) return null;
+    return (Array.isArray(mask) ? [...mask] : mask) as OutputMask;
   }
 
   /**
@@ -158,15 +186,24 @@ export class Layer {
       const unbatched = (s: Shape): Shape => (s.length > 0 ? [null, ...s.slice(1)] : []);
       this.buildInputShape = Array.isArray(inputs) ? shapes.map(unbatched) : unbatched(shapes[0]);
     }
-    if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], inputShape, args, Array.isArray(inputs));
+    if (symbolic > 0) {
+      if (args.mask !== undefined && args.mask !== null) {
+        throw new Error(`${this.name}: the mask option is for tensors; on symbolic tensors (from Input) masks come from the layers that make them (Embedding with maskZero, Masking) when the model runs.`);
+      }
+      return this.applySymbolic(list as SymbolicTensor[], inputShape, args, Array.isArray(inputs));
+    }
     const training = args.training ?? callStack.at(-1)?.training ?? false;
+    const mask = args.mask !== undefined ? args.mask : inputMask(inputs as Tensor | Tensor[]);
     if (callStack.length === 0) this.clearActivityLosses();
     callStack.push({ training });
+    let outputs: Tensor | Tensor[];
     try {
-      return this.call(inputs as Tensor | Tensor[], { ...args, training });
+      outputs = this.call(inputs as Tensor | Tensor[], { ...args, training, mask });
     } finally {
       callStack.pop();
     }
+    if (this.supportsMasking) this.attachOutputMasks(inputs as Tensor | Tensor[], outputs, mask);
+    return outputs;
   }
 
   /** Makes a weight, initialized now, tracked by the layer and optionally regularized. */
@@ -347,6 +384,20 @@ export class Layer {
     return isShapeList(outShape) ? outputs : outputs[0];
   }
 
+  /** Keras's _set_mask_metadata: unless `call` attached masks to every output, they get computeMask's. */
+  private attachOutputMasks(inputs: Tensor | Tensor[], outputs: Tensor | Tensor[], mask: InputMask): void {
+    const outputList = Array.isArray(outputs) ? outputs : [outputs];
+    if (outputList.every((t) => getMask(t) !== null)) return;
+    tidy(() => {
+      const computed = this.computeMask(inputs, mask);
+      const masks = Array.isArray(computed) ? computed : [computed];
+      outputList.forEach((output, i) => {
+        const outputMask = masks[i] ?? null;
+        if (outputMask !== null && getMask(output) === null) setMask(output, outputMask);
+      });
+    });
+  }
+
   private checkInputSpec(shapes: Shape[]): void {
     const spec = this.inputSpec;
     if (!spec) return;
@@ -381,6 +432,13 @@ export class Layer {
     visit(this);
     return out;
   }
+}
+
+/** The masks attached to the inputs: one mask, a list with null where an input has none, or null when none has one. */
+function inputMask(inputs: Tensor | Tensor[]): InputMask {
+  if (!Array.isArray(inputs)) return getMask(inputs);
+  const masks = inputs.map(getMask);
+  return masks.some((m) => m !== null) ? masks : null;
 }
 
 function isShapeList(shape: Shape | Shape[]): shape is Shape[] {

@@ -2,12 +2,17 @@
 // (keras/src/layers/merging). They take a list of inputs; shapes are checked when the layer is
 // built, with Keras's messages. Element-wise merges broadcast as Keras does: non-batch dimensions
 // of size 1 stretch, and an input of lower rank gets axes of size 1 inserted after the batch axis.
+// Masks combine as Keras 3's: the element-wise merges give a position data when any input has data
+// there (and no mask when some input has none); Maximum and Minimum ignore a masked input's values
+// where another input has data; Concatenate joins the masks along its axis.
 
-import { add, div, maximum, minimum, mul, sub } from '../ops/elementwise';
-import { concat, expandDims } from '../ops/shape';
+import { ones } from '../ops/creation';
+import { add, div, logicalOr, maximum, minimum, mul, notEqual, sub, where } from '../ops/elementwise';
+import { any } from '../ops/reduce';
+import { broadcastTo, concat, expandDims } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { Layer, type CallArgs, type LayerArgs, type LayerInput } from './layer';
+import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
 import { normalizeLayerAxis } from './layer_utils';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
 
@@ -21,10 +26,11 @@ const formatShapes = (shapes: Shape[]) => `[${shapes.map(formatSymbolicShape).jo
 export abstract class Merge extends Layer {
   constructor(args: LayerArgs = {}) {
     super(args);
+    this.supportsMasking = true;
   }
 
-  /** Merges inputs of equal rank (broadcastable shapes). */
-  protected abstract mergeFunction(inputs: Tensor[]): Tensor;
+  /** Merges inputs of equal rank (broadcastable shapes); `masks` are the inputs' masks (null where none). */
+  protected abstract mergeFunction(inputs: Tensor[], masks: Array<Tensor | null>): Tensor;
 
   // A list of inputs gives one output (the single-input signatures exist for typing and throw).
   override apply(inputs: SymbolicTensor[], args?: CallArgs): SymbolicTensor;
@@ -40,10 +46,11 @@ export abstract class Merge extends Layer {
     this.computeOutputShape(inputShape);
   }
 
-  override call(inputs: Tensor | Tensor[]): Tensor {
+  override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor {
     if (!Array.isArray(inputs)) {
       throw new Error(`A merge layer should be called on a list of inputs. Received: inputs=${inputs} (not a list of tensors)`);
     }
+    const masks = maskList(inputs, args.mask ?? null) ?? inputs.map(() => null);
     return tidy(() => {
       const rank = Math.max(...inputs.map((x) => x.rank));
       const sameRank = inputs.map((x) => {
@@ -51,8 +58,15 @@ export abstract class Merge extends Layer {
         while (y.rank < rank) y = expandDims(y, 1);
         return y;
       });
-      return this.mergeFunction(sameRank);
+      return this.mergeFunction(sameRank, masks);
     });
+  }
+
+  /** Keras's rule for the element-wise merges: data where any input has data; no mask when some input has none. */
+  override computeMask(inputs: Tensor | Tensor[], mask: InputMask): OutputMask {
+    const masks = maskList(inputs, mask);
+    if (masks === null || masks.some((m) => m === null)) return null;
+    return (masks as Tensor[]).reduce((a, b) => logicalOr(a, b));
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -72,6 +86,36 @@ export abstract class Merge extends Layer {
     }
     return inputShape;
   }
+}
+
+/** The masks of a merge's inputs as a list (null when there are none); a single mask for a list of inputs is an error. */
+function maskList(inputs: Tensor | Tensor[], mask: InputMask): Array<Tensor | null> | null {
+  if (mask === null) return null;
+  const count = Array.isArray(inputs) ? inputs.length : 1;
+  if (!Array.isArray(mask) || mask.length !== count) {
+    const received = Array.isArray(mask) ? `a list of ${mask.length}` : `a tensor of shape ${formatSymbolicShape([...(mask as Tensor).shape])}`;
+    throw new Error(`Invalid value for argument mask of a merge layer. Expected a list of ${count} masks (null where an input has none), one per input. Received: ${received}`);
+  }
+  return [...mask];
+}
+
+/**
+ * Keras's merge for Maximum and Minimum, which have no identity value: where an input is masked
+ * its value is replaced by the result so far (and the result so far by the input where only the
+ * result is masked), so padding never wins.
+ */
+function mergeKeepingUnmasked(op: (a: Tensor, b: Tensor) => Tensor, inputs: Tensor[], masks: Array<Tensor | null>): Tensor {
+  const spread = (m: Tensor | null, x: Tensor) => (m === null ? null : broadcastTo(m.rank < x.rank ? expandDims(m, -1) : m, x.shape));
+  let output = inputs[0];
+  let outputMask = spread(masks[0], output);
+  inputs.slice(1).forEach((input, k) => {
+    const mask = spread(masks[k + 1], input);
+    const x = mask ? where(mask, input, output) : input;
+    if (outputMask) output = where(outputMask, output, x);
+    outputMask = mask && outputMask ? logicalOr(outputMask, mask) : null;
+    output = op(output, x);
+  });
+  return output;
 }
 
 /** The broadcast of two shapes (without batch axes), aligned at the end; null stays unknown. */
@@ -152,8 +196,8 @@ export class Average extends Merge {
  * const m = new Maximum().apply([x1, x2]);
  */
 export class Maximum extends Merge {
-  protected mergeFunction(inputs: Tensor[]): Tensor {
-    return inputs.reduce((a, b) => maximum(a, b));
+  protected mergeFunction(inputs: Tensor[], masks: Array<Tensor | null>): Tensor {
+    return mergeKeepingUnmasked(maximum, inputs, masks);
   }
 }
 
@@ -164,8 +208,8 @@ export class Maximum extends Merge {
  * const m = new Minimum().apply([x1, x2]);
  */
 export class Minimum extends Merge {
-  protected mergeFunction(inputs: Tensor[]): Tensor {
-    return inputs.reduce((a, b) => minimum(a, b));
+  protected mergeFunction(inputs: Tensor[], masks: Array<Tensor | null>): Tensor {
+    return mergeKeepingUnmasked(minimum, inputs, masks);
   }
 }
 
@@ -199,6 +243,22 @@ export class Concatenate extends Merge {
       throw new Error(`A \`Concatenate\` layer should be called on a list of inputs. Received: inputs=${inputs} (not a list of tensors)`);
     }
     return this.mergeFunction(inputs);
+  }
+
+  /**
+   * Keras's rule: each input's mask spread over the input's shape (all ones for an input without
+   * one), joined along the axis, then a position has data where any of its last axis does.
+   */
+  override computeMask(inputs: Tensor | Tensor[], mask: InputMask): OutputMask {
+    const masks = maskList(inputs, mask);
+    if (masks === null || masks.every((m) => m === null)) return null;
+    const full = (inputs as Tensor[]).map((x, i) => {
+      const m = masks[i];
+      if (m === null) return ones(x.shape, 'int32');
+      const spread = m.rank < x.rank ? broadcastTo(expandDims(m, -1), x.shape) : m;
+      return notEqual(spread, 0);
+    });
+    return any(concat(full, this.axis), -1);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {

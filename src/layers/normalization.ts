@@ -140,6 +140,8 @@ export interface BatchNormalizationArgs extends AffineNormalizationArgs {
  * const z = bn.apply(x);                        // inference: uses movingMean and movingVariance
  */
 export class BatchNormalization extends AffineNormalization {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly axis: number;
   readonly momentum: number;
   readonly movingMeanInitializer: Initializer;
@@ -210,6 +212,8 @@ export interface LayerNormalizationArgs extends AffineNormalizationArgs {
  * ln.apply(tensor([[0, 10], [20, 30]]));   // each row ~[-1, 1]
  */
 export class LayerNormalization extends AffineNormalization {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly axis: number | number[];
 
   constructor(args: LayerNormalizationArgs = {}) {
@@ -324,6 +328,8 @@ export interface GroupNormalizationArgs extends AffineNormalizationArgs {
  * norm.apply(features);   // features: [batch, height, width, 16], 4 groups of 4 channels
  */
 export class GroupNormalization extends AffineNormalization {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly groups: number;
   readonly axis: number;
 
@@ -399,6 +405,8 @@ const UNIT_NORM_MIN_SQUARE = 1e-24;
  * new UnitNormalization({ axis: [1, 2] }).apply(Input({ shape: [4, 4] })).shape;   // [null, 4, 4]
  */
 export class UnitNormalization extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly axis: number | number[];
 
   constructor(args: UnitNormalizationArgs = {}) {

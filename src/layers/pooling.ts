@@ -1,14 +1,16 @@
 // Pooling layers, channels-last by default (keras/src/layers/pooling; channels-first data runs
 // between two transposes, global pooling reduces the other axes): windowed max and average pooling on
 // `ops.maxPool2d` / `ops.avgPool2d` (the 1-D layers as rows of height 1), and global pooling over
-// the spatial axes by reductions.
+// the spatial axes by reductions. GlobalAveragePooling1D averages over the unmasked steps only
+// when its input carries a mask.
 
 import { avgPool2d, maxPool2d } from '../ops/pooling';
-import { max, mean } from '../ops/reduce';
-import { reshape } from '../ops/shape';
+import { cast, where } from '../ops/elementwise';
+import { max, mean, sum } from '../ops/reduce';
+import { expandDims, reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { Layer, type LayerArgs } from './layer';
+import { Layer, type CallArgs, type LayerArgs, type OutputMask } from './layer';
 import { convOutputLength, fromChannelsLast, inChannelsLast, normalizeDataFormat, normalizePadding, normalizeTuple, toChannelsLast, type DataFormat, type Padding } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
@@ -171,7 +173,9 @@ abstract class GlobalPooling extends Layer {
 }
 
 /**
- * Averages over the time axis: [batch, steps, features] to [batch, features].
+ * Averages over the time axis: [batch, steps, features] to [batch, features]. With an input mask
+ * [batch, steps] (from Embedding's maskZero or Masking), the mean is over the unmasked steps (as
+ * Keras: a sample whose steps are all masked gives 0 / 0, NaN); the output has no mask.
  *
  * @example
  * new GlobalAveragePooling1D().apply(Input({ shape: [10, 4] })).shape;   // [null, 4]
@@ -179,7 +183,30 @@ abstract class GlobalPooling extends Layer {
 export class GlobalAveragePooling1D extends GlobalPooling {
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1);
+    this.supportsMasking = true;
   }
+
+  override call(inputs: Tensor, args: CallArgs = {}): Tensor {
+    const mask = Array.isArray(args.mask) ? (args.mask[0] ?? null) : ((args.mask ?? null) as Tensor | null);
+    if (mask === null) return super.call(inputs);
+    const channelsFirst = this.dataFormat === 'channels_first';
+    const [batch, steps] = channelsFirst ? [inputs.shape[0], inputs.shape[2]] : inputs.shape;
+    if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps) {
+      throw new Error(`Invalid value for argument mask of layer "${this.name}". Expected a mask of shape (batch, steps) = (${batch}, ${steps}). Received: mask.shape=(${mask.shape.join(', ')})`);
+    }
+    return tidy(() => {
+      const kept = expandDims(mask, channelsFirst ? 1 : 2);
+      const stepsAxis = channelsFirst ? 2 : 1;
+      const total = sum(where(kept, inputs, 0), stepsAxis, this.keepdims);
+      return total.div(sum(cast(kept, 'float32'), stepsAxis, this.keepdims));
+    });
+  }
+
+  /** The steps axis is reduced: no mask is left. */
+  override computeMask(): OutputMask {
+    return null;
+  }
+
   protected reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor {
     return mean(x, axes, keepDims);
   }

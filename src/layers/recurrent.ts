@@ -3,20 +3,23 @@
 // shape [batch, time, features]. Each is built from existing ops and unrolled in JavaScript: the
 // input projection of every time step is one matmul before the loop, then each step is one
 // recurrent matmul and a few element-wise ops. It runs on the active backend, the tape
-// differentiates it, and fit's step capture replays the unrolled step. No masking.
+// differentiates it, and fit's step capture replays the unrolled step. A mask on the input
+// ([batch, time], from Embedding's maskZero or Masking) skips padded steps: there the states keep
+// their previous values and the output repeats the previous output (or is zero with
+// zeroOutputForMask), as Keras's backend rnn does.
 
 import type { Variable } from '../autograd/variable';
 import { formatShape } from '../backend/types';
 import { ones, zeros } from '../ops/creation';
 import { dense } from '../ops/dense';
-import { cast } from '../ops/elementwise';
+import { cast, where } from '../ops/elementwise';
 import { matmul } from '../ops/matmul';
 import { concat, reshape, slice, split, stack } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
 import { Initializer, type InitializerIdentifier } from './initializers';
-import { Layer, type CallArgs, type LayerArgs, type LayerInput } from './layer';
+import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
 import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
@@ -51,6 +54,11 @@ export interface RecurrentArgs extends LayerArgs {
   goBackwards?: boolean;
   /** Seed of the dropout masks. */
   seed?: number;
+  /**
+   * With a mask, the output at a masked step is zeros rather than the previous step's output
+   * (default false; Bidirectional sets it to returnSequences, as Keras).
+   */
+  zeroOutputForMask?: boolean;
 }
 
 /** Options of GRU and LSTM beside the shared ones. */
@@ -103,6 +111,8 @@ export abstract class RecurrentLayer extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly seed: number | undefined;
+  /** Whether masked steps output zeros (see RecurrentArgs); Bidirectional sets it on its layers. */
+  zeroOutputForMask: boolean;
   kernel!: Variable;
   recurrentKernel!: Variable;
   bias: Variable | null = null;
@@ -130,6 +140,8 @@ export abstract class RecurrentLayer extends Layer {
     this.returnState = checkBoolean('returnState', args.returnState, false);
     this.goBackwards = checkBoolean('goBackwards', args.goBackwards, false);
     this.seed = args.seed;
+    this.zeroOutputForMask = checkBoolean('zeroOutputForMask', args.zeroOutputForMask, false);
+    this.supportsMasking = true;
     // Named after the layer so that they do not take the names of the user's Dropout layers.
     this.inputDropout = new Dropout({ rate: this.dropout, seed: this.seed, name: `${this.name}_dropout` });
     const stateSeed = this.seed === undefined ? undefined : this.seed + 1;
@@ -164,6 +176,7 @@ export abstract class RecurrentLayer extends Layer {
     const [sequence, ...givenStates] = list;
     const [batch, time, features] = sequence.shape;
     const training = args.training === true;
+    const mask = this.sequenceMask(args.mask ?? null, sequence);
     return tidy(() => {
       let x = sequence.dtype === 'float32' ? sequence : cast(sequence, 'float32');
       if (training && this.dropout > 0 && this.dropout < 1) {
@@ -175,15 +188,34 @@ export abstract class RecurrentLayer extends Layer {
       const projected = dense(x, this.kernel, this.inputBias());
       const perStep = split(projected, time, 1);
       const recurrentWeights = this.prepareRecurrentWeights();
+      // [batch, 1] per step: whether the step holds data.
+      const stepMasks = mask ? split(mask.dtype === 'int32' ? mask : cast(mask, 'int32'), time, 1) : null;
       const outputs: Tensor[] = [];
+      let output: Tensor | null = null;
       for (let step = 0; step < time; step++) {
-        const inputPart = reshape(perStep[this.goBackwards ? time - 1 - step : step], [batch, width]);
-        states = this.step(inputPart, states, stateMask, recurrentWeights);
-        if (this.returnSequences) outputs.push(states[0]);
+        const index = this.goBackwards ? time - 1 - step : step;
+        const inputPart = reshape(perStep[index], [batch, width]);
+        const next = this.step(inputPart, states, stateMask, recurrentWeights);
+        if (stepMasks) {
+          const kept = stepMasks[index];
+          output = where(kept, next[0], this.zeroOutputForMask || output === null ? 0 : output);
+          states = next.map((s, k) => where(kept, s, states[k]));
+        } else {
+          output = next[0];
+          states = next;
+        }
+        if (this.returnSequences) outputs.push(output);
       }
-      const output = this.returnSequences ? stack(outputs, 1) : states[0];
-      return this.returnState ? [output, ...states] : output;
+      const result = this.returnSequences ? stack(outputs, 1) : output!;
+      return this.returnState ? [result, ...states] : result;
     });
+  }
+
+  /** The input's mask for a returned sequence, none for a last output or the states (Keras's rule). */
+  override computeMask(_inputs: Tensor | Tensor[], mask: InputMask): OutputMask {
+    const sequenceMask = Array.isArray(mask) ? (mask[0] ?? null) : (mask as Tensor | null);
+    const outputMask = this.returnSequences ? sequenceMask : null;
+    return this.returnState ? [outputMask, ...Array.from({ length: this.stateCount }, () => null)] : outputMask;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -212,6 +244,7 @@ export abstract class RecurrentLayer extends Layer {
       returnState: this.returnState,
       goBackwards: this.goBackwards,
       seed: this.seed,
+      zeroOutputForMask: this.zeroOutputForMask,
     };
   }
 
@@ -239,6 +272,17 @@ export abstract class RecurrentLayer extends Layer {
   /** The recurrent weights a step uses, prepared once per call (slices of the recurrent kernel, say). */
   protected prepareRecurrentWeights(): Tensor[] {
     return [this.recurrentKernel];
+  }
+
+  /** The sequence's mask from the call's mask (the first entry of a list), checked against the sequence: [batch, time], or null. */
+  private sequenceMask(mask: InputMask, sequence: Tensor): Tensor | null {
+    const sequenceMask = Array.isArray(mask) ? (mask[0] ?? null) : (mask as Tensor | null);
+    if (sequenceMask === null) return null;
+    const [batch, time] = sequence.shape;
+    if (sequenceMask.rank !== 2 || sequenceMask.shape[0] !== batch || sequenceMask.shape[1] !== time) {
+      throw new Error(`Invalid value for argument mask of layer "${this.name}". Expected a mask of shape (batch, time) = ${formatShape([batch, time])}. Received: mask.shape=${formatShape(sequenceMask.shape)}`);
+    }
+    return sequenceMask;
   }
 
   /** Checks the sequence and state shapes; returns [sequence shape, ...state shapes]. */
@@ -273,11 +317,13 @@ export abstract class RecurrentLayer extends Layer {
  * A fully connected recurrent layer whose output is fed back: at each step
  * `h = activation(x·kernel + h·recurrentKernel + bias)`; the output is `h`, the state `[h]`.
  *
- * Input [batch, time, features], the number of time steps known (the loop is unrolled). No
- * masking. Arguments: `units`; `activation` ('tanh'); `useBias` (true); `kernelInitializer`
+ * Input [batch, time, features], the number of time steps known (the loop is unrolled), and an
+ * optional mask [batch, time]. Arguments: `units`; `activation` ('tanh'); `useBias` (true); `kernelInitializer`
  * ('glorotUniform'), `recurrentInitializer` ('orthogonal'), `biasInitializer` ('zeros');
  * `kernelRegularizer`, `recurrentRegularizer`, `biasRegularizer`; `dropout`, `recurrentDropout`
- * (0); `returnSequences`, `returnState`, `goBackwards` (false); `seed`. Weights:
+ * (0); `returnSequences`, `returnState`, `goBackwards` (false); `seed`; `zeroOutputForMask`
+ * (false). With an input mask (Embedding's maskZero, Masking), masked steps keep the states and
+ * repeat the previous output; the returned sequence keeps the mask. Weights:
  * `simple_rnn_cell/kernel` [features, units], `simple_rnn_cell/recurrent_kernel` [units, units],
  * `simple_rnn_cell/bias` [units].
  *
@@ -309,8 +355,8 @@ export class SimpleRNN extends RecurrentLayer {
  * recurrentBias` and the bias is [2, 3 units] (input bias, recurrent bias); without it the
  * candidate uses `(r ⊙ h)·recurrentKernel_h` and the bias is [3 units].
  *
- * Input [batch, time, features], the number of time steps known. No masking. Arguments: those of
- * SimpleRNN, and `recurrentActivation` ('sigmoid'), `resetAfter` (true). Weights:
+ * Input [batch, time, features], the number of time steps known; masks as SimpleRNN. Arguments:
+ * those of SimpleRNN, and `recurrentActivation` ('sigmoid'), `resetAfter` (true). Weights:
  * `gru_cell/kernel` [features, 3 units], `gru_cell/recurrent_kernel` [units, 3 units],
  * `gru_cell/bias`.
  *
@@ -386,8 +432,8 @@ export class GRU extends RecurrentLayer {
  * `[i, f, g, o] = x·kernel + h·recurrentKernel + bias`, `c = σ(f) ⊙ c + σ(i) ⊙ tanh(g)` and
  * `h = σ(o) ⊙ tanh(c)`; the output is `h`, the states `[h, c]`.
  *
- * Input [batch, time, features], the number of time steps known. No masking. Arguments: those of
- * SimpleRNN, and `recurrentActivation` ('sigmoid'), `unitForgetBias` (true: the forget gate's
+ * Input [batch, time, features], the number of time steps known; masks as SimpleRNN. Arguments:
+ * those of SimpleRNN, and `recurrentActivation` ('sigmoid'), `unitForgetBias` (true: the forget gate's
  * bias starts at 1, the rest from `biasInitializer`). Weights: `lstm_cell/kernel`
  * [features, 4 units], `lstm_cell/recurrent_kernel` [units, 4 units], `lstm_cell/bias` [4 units].
  *

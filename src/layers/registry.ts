@@ -6,6 +6,7 @@ import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, Sepa
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './activation_layers';
 import { Activation, Dense, Identity, Lambda, RepeatVector } from './core';
 import { Embedding } from './embedding';
+import { Masking } from './masking';
 import { InputLayer } from './input_layer';
 import { declareStrictOptions } from './layer';
 import { registerLayer, type LayerClass } from './class_registry';
@@ -38,6 +39,7 @@ const builtIns: Record<string, LayerClass> = {
   Normalization,
   MultiHeadAttention,
   Embedding,
+  Masking,
   Conv1D,
   Conv2D,
   Conv1DTranspose,

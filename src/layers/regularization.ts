@@ -44,6 +44,8 @@ export interface DropoutArgs extends LayerArgs {
  * dropout.apply(x);                                  // x itself
  */
 export class Dropout extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly rate: number;
   readonly noiseShape: Shape | null;
   readonly seed: number | undefined;
@@ -115,6 +117,8 @@ export interface GaussianNoiseArgs extends LayerArgs {
  * noise.apply(x);                                  // x itself
  */
 export class GaussianNoise extends Layer {
+  /** Passes its input's mask on (see getMask), as Keras. */
+  override supportsMasking = true;
   readonly stddev: number;
   readonly seed: number | undefined;
   /** Noise tensors drawn so far; with a seed, each call's noise seed is derived from it. */

@@ -2,13 +2,13 @@
 // keras/src/layers/rnn/time_distributed.py):
 // Bidirectional runs a recurrent layer over a sequence forwards and backwards and merges the two;
 // TimeDistributed applies a layer to every time step. Their configs nest the wrapped layer's
-// { className, config }, so they save and load.
+// { className, config }, so they save and load. Both pass the input's mask to the wrapped layer.
 
 import { flip } from '../ops/rearrange';
 import { concat, reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { Layer, type CallArgs, type LayerArgs, type LayerInput } from './layer';
+import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
 import { RecurrentLayer, withInitialState, type RecurrentCallArgs } from './recurrent';
 import { deserializeLayer, getRegisteredLayerName } from './class_registry';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
@@ -39,7 +39,9 @@ export interface BidirectionalArgs extends LayerArgs {
  * `returnState`, the result is `[output, ...forward states, ...backward states]` (with mergeMode
  * null, `[forward output, backward output, ...states]`). Initial states, as the wrapped layer's,
  * come as `initialState` or after the sequence in the input list: the forward layer's first, then
- * the backward layer's.
+ * the backward layer's. An input mask goes to both layers (the backward one reads it backwards);
+ * masked steps of a returned sequence are zeros (both layers get zeroOutputForMask = returnSequences,
+ * as Keras), and the merged sequence keeps the mask.
  *
  * Arguments: `layer`; `mergeMode` ('concat'); `backwardLayer`. Weights: the forward layer's, then
  * the backward layer's (named `forward_<name>/...` and `backward_<name>/...`).
@@ -86,6 +88,9 @@ export class Bidirectional extends Layer {
     }
     this.returnSequences = this.forwardLayer.returnSequences;
     this.returnState = this.forwardLayer.returnState;
+    this.forwardLayer.zeroOutputForMask = this.returnSequences;
+    this.backwardLayer.zeroOutputForMask = this.returnSequences;
+    this.supportsMasking = true;
   }
 
   // The sequence, or [sequence, ...forward states, ...backward states]; `initialState` joins the list.
@@ -109,7 +114,8 @@ export class Bidirectional extends Layer {
     const [sequence, ...states] = Array.isArray(inputs) ? inputs : [inputs];
     this.splitShapes([sequence, ...states].map((t) => [...t.shape]));
     const forwardCount = this.forwardLayer.stateCount;
-    const options = { training: args.training };
+    const sequenceMask = Array.isArray(args.mask) ? (args.mask[0] ?? null) : ((args.mask ?? null) as Tensor | null);
+    const options = { training: args.training, mask: sequenceMask };
     return tidy(() => {
       const forward = [this.forwardLayer.apply([sequence, ...states.slice(0, forwardCount)], options)].flat();
       const backward = [this.backwardLayer.apply([sequence, ...states.slice(forwardCount)], options)].flat();
@@ -119,6 +125,16 @@ export class Bidirectional extends Layer {
       const merged = this.merge(y, yBackward);
       return this.returnState ? [...merged, ...forwardStates, ...backwardStates] : merged.length === 1 ? merged[0] : merged;
     });
+  }
+
+  /** Keras's rule: a returned sequence keeps the input's mask (each of the two with mergeMode null); states have none. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: InputMask): OutputMask {
+    const sequenceMask = Array.isArray(mask) ? (mask[0] ?? null) : (mask as Tensor | null);
+    const outputMask = this.returnSequences ? sequenceMask : null;
+    const outputs = this.mergeMode === null ? [outputMask, outputMask] : [outputMask];
+    if (!this.returnState) return outputs.length === 1 ? outputs[0] : outputs;
+    const stateCount = this.forwardLayer.stateCount + this.backwardLayer.stateCount;
+    return [...outputs, ...Array.from({ length: stateCount }, () => null)];
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -187,7 +203,8 @@ export interface TimeDistributedArgs extends LayerArgs {
  * [batch, time, ...output of the layer on [batch, ...rest]], the same weights at every step. The
  * steps run as one call of the layer on the batch and time axes merged, [batch × time, ...rest]
  * (as tf.keras did), so a BatchNormalization inside it computes its training statistics over
- * batch and time together. The wrapped layer must return one tensor.
+ * batch and time together. The wrapped layer must return one tensor. An input mask
+ * [batch, time, ...] reaches the wrapped layer as [batch × time, ...] and stays on the output.
  *
  * Arguments: `layer`. Weights: the wrapped layer's.
  *
@@ -204,6 +221,7 @@ export class TimeDistributed extends Layer {
       throw new Error(`Please initialize \`TimeDistributed\` layer with a \`Layer\` instance. Received: layer=${describe(args?.layer)}`);
     }
     this.layer = args.layer;
+    this.supportsMasking = true;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -214,8 +232,10 @@ export class TimeDistributed extends Layer {
     const x = this.single(inputs);
     this.stepShape([...x.shape]);
     const [batch, time, ...rest] = x.shape;
+    const mask = Array.isArray(args.mask) ? (args.mask[0] ?? null) : ((args.mask ?? null) as Tensor | null);
     return tidy(() => {
-      const y = this.layer.apply(reshape(x, [batch * time, ...rest]), { training: args.training });
+      const stepMask = mask && mask.rank >= 2 ? reshape(mask, [batch * time, ...mask.shape.slice(2)]) : null;
+      const y = this.layer.apply(reshape(x, [batch * time, ...rest]), { training: args.training, mask: stepMask });
       if (Array.isArray(y)) throw new Error(`TimeDistributed "${this.name}": the wrapped layer "${this.layer.name}" returned ${y.length} tensors; it must return one.`);
       return reshape(y, [batch, time, ...y.shape.slice(1)]);
     });

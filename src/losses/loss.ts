@@ -1,13 +1,17 @@
 // The Loss base class (Keras's `keras.losses.Loss`): a subclass implements `call()`, giving one
 // value per sample; `apply()` weights those values by an optional sample weight and reduces them.
-// LossFunctionWrapper turns a plain loss function and its options into a Loss. Everything here
-// composes ops inside `tidy`, so intermediates are freed and gradients flow through the tape.
+// LossFunctionWrapper turns a plain loss function and its options into a Loss. A mask carried by
+// the prediction (see getMask) weighs the values as Keras's apply_mask does: masked positions count
+// for nothing, and the mean is over the unmasked ones. Everything here composes ops inside `tidy`,
+// so intermediates are freed and gradients flow through the tape.
 
 import { cast, mul } from '../ops/elementwise';
 import { mean, sum } from '../ops/reduce';
+import { expandDims } from '../ops/shape';
+import { getMask } from '../tensor/mask';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { checkLossInput, squeezeOrExpandToSameRank } from './common';
+import { checkLossInput, EPSILON, squeezeOrExpandToSameRank } from './common';
 
 /** Per-sample loss values: reduced over the last (feature) axis, of the batch dimensions' shape. */
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -78,12 +82,15 @@ export abstract class Loss {
    * The reduced loss, as Keras's `loss(y_true, y_pred, sample_weight)`: the per-sample values of
    * `call`, times `sampleWeight` (a number, or a tensor broadcasting against the values after
    * Keras's rank reconciliation), then summed ('sum'), summed and divided by their number
-   * ('sum_over_batch_size'), or returned as they are ('none').
+   * ('sum_over_batch_size'), or returned as they are ('none'). When `yPred` carries a mask (a
+   * sequence output after Embedding's maskZero or Masking), it multiplies the sample weight, and
+   * 'sum_over_batch_size' divides by the number of unmasked values instead (see applyMask).
    */
   apply(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | number): Tensor {
     checkLossInput(this.name, 'yTrue', yTrue);
     checkLossInput(this.name, 'yPred', yPred);
-    return tidy(() => reduceWeightedValues(this.call(yTrue, yPred), sampleWeight, this.reduction));
+    const mask = getMask(yPred);
+    return tidy(() => reduceWeightedValues(this.call(yTrue, yPred), sampleWeight, this.reduction, mask));
   }
 
   /** The options that rebuild this loss through `fromConfig`. */
@@ -141,15 +148,45 @@ export class LossFunctionWrapper<O extends object = object> extends Loss {
 }
 
 /**
- * Keras's `reduce_weighted_values`: multiplies by the sample weight (when given) and reduces. A
- * scalar or empty set of values is returned unreduced, as in Keras.
+ * Keras's `apply_mask`: the sample weight with the mask of the predictions folded in. The mask
+ * (1 = data) multiplies the weight (or is the weight when there is none); for a mean reduction
+ * ('sum_over_batch_size') it is first scaled by total / (unmasked + 1e-7), so that the mean over
+ * all values equals the sum over the unmasked ones divided by their number. A sample weight of
+ * lower rank than the mask ([batch] against [batch, time]) weighs every step of its sample.
+ *
+ * @example
+ * // mask [[1, 1, 0]]: weights [[1.5, 1.5, 0]], and mean(values * weights) = (v0 + v1) / 2
+ * const weights = applyMask(undefined, mask, 'sum_over_batch_size');
  */
-export function reduceWeightedValues(values: Tensor, sampleWeight: Tensor | number | undefined, reduction: Reduction): Tensor {
+export function applyMask(sampleWeight: Tensor | number | undefined, mask: Tensor, reduction: Reduction): Tensor {
+  return tidy(() => {
+    let weight = mask.dtype === 'float32' ? mask : cast(mask, 'float32');
+    if (reduction === 'sum_over_batch_size') weight = weight.mul(weight.size).div(sum(weight).add(EPSILON));
+    if (sampleWeight === undefined || sampleWeight === null) return weight;
+    if (typeof sampleWeight === 'number') return weight.mul(sampleWeight);
+    const [m, given] = squeezeOrExpandToSameRank(weight, sampleWeight.dtype === 'float32' ? sampleWeight : cast(sampleWeight, 'float32'));
+    let w = given;
+    // A weight per sample ([batch]) against a mask per step ([batch, time]) weighs each sample's steps
+    // (Keras would broadcast it against the last axis instead).
+    while (w.rank > 0 && w.rank < m.rank) w = expandDims(w, -1);
+    return mul(m, w);
+  });
+}
+
+/**
+ * Keras's `reduce_weighted_values`: multiplies by the sample weight (when given, with the mask of
+ * the predictions folded in by applyMask) and reduces. A scalar or empty set of values is returned
+ * unreduced, as in Keras.
+ */
+export function reduceWeightedValues(values: Tensor, givenWeight: Tensor | number | undefined, reduction: Reduction, mask: Tensor | null = null): Tensor {
+  if (givenWeight !== undefined && givenWeight !== null && typeof givenWeight !== 'number' && !givenWeight.isTensorInstance) {
+    throw new Error(`Loss: sampleWeight must be a Tensor or a number, got ${Array.isArray(givenWeight) ? 'an array (wrap it with tensor(...))' : typeof givenWeight}.`);
+  }
+  const sampleWeight = mask ? applyMask(givenWeight, mask, reduction) : givenWeight;
   let weighted = values;
   if (typeof sampleWeight === 'number') {
     weighted = mul(values, sampleWeight);
   } else if (sampleWeight !== undefined && sampleWeight !== null) {
-    if (!sampleWeight.isTensorInstance) throw new Error(`Loss: sampleWeight must be a Tensor or a number, got ${Array.isArray(sampleWeight) ? 'an array (wrap it with tensor(...))' : typeof sampleWeight}.`);
     const weight = sampleWeight.dtype === 'float32' ? sampleWeight : cast(sampleWeight, 'float32');
     const [v, w] = squeezeOrExpandToSameRank(values, weight);
     weighted = mul(v, w);

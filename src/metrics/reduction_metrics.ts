@@ -1,9 +1,12 @@
 // Metrics that reduce values over every batch seen: `Sum`, `Mean`, and `MeanMetricWrapper`, the
 // mean of a per-sample function such as an accuracy or an error. Values are first reduced to one
 // per sample (weighted by `sampleWeight`), then added to the `total` and `count` Variables, as
-// keras.metrics.Mean does.
+// keras.metrics.Mean does. MeanMetricWrapper folds the mask of the predictions (see getMask) into
+// the sample weight, so padded positions of a sequence output do not count.
 
 import { tidy } from '../tensor/memory';
+import { getMask } from '../tensor/mask';
+import { applyMask } from '../losses/loss';
 import { scalar } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { mean, sum } from '../ops/reduce';
@@ -165,10 +168,15 @@ export class MeanMetricWrapper extends MeanBase<[yTrue: Tensor, yPred: Tensor, s
     this.fn = fn;
   }
 
+  /** Adds a batch; when `yPred` carries a mask, masked positions get weight 0 (Keras's apply_mask with reduction 'sum'). */
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
     checkTensor(`${this.name}.updateState`, 'yTrue', yTrue);
     checkTensor(`${this.name}.updateState`, 'yPred', yPred);
-    tidy(() => this.accumulate(this.fn(yTrue, yPred), sampleWeight));
+    const mask = getMask(yPred);
+    tidy(() => {
+      const weight = mask ? applyMask(sampleWeight === undefined || typeof sampleWeight === 'number' ? sampleWeight : weightTensor(sampleWeight, `${this.name}.updateState`), mask, 'sum') : sampleWeight;
+      this.accumulate(this.fn(yTrue, yPred), weight);
+    });
   }
 
   override getConfig(): MetricConfig {

@@ -40,8 +40,12 @@ export class FunctionalGraph {
     this.layers = [...new Set(order.map((n) => n.layer))];
   }
 
-  /** Runs the graph on concrete inputs (one per model input, in order). */
-  run(values: Tensor[], args: CallArgs, modelName: string): Tensor[] {
+  /**
+   * Runs the graph on concrete inputs (one per model input, in order). Masks travel on the tensors
+   * (see getMask): each layer reads its inputs' masks, so the model's own `mask` option is not
+   * passed on to its layers.
+   */
+  run(values: Tensor[], { mask: _mask, ...args }: CallArgs, modelName: string): Tensor[] {
     if (values.length !== this.inputs.length) {
       throw new Error(`Model '${modelName}' expects ${this.inputs.length} input(s), got ${values.length}.`);
     }

@@ -73,8 +73,9 @@ export class Sequential extends Model {
     this.connect(Input({ batchShape: [null, ...shape.slice(1)] }), this.stack);
   }
 
-  override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
+  override call(inputs: Tensor | Tensor[], { mask: _mask, ...args }: CallArgs = {}): Tensor | Tensor[] {
     if (this.stack.length === 0) throw new Error(`Sequential '${this.name}' has no layers; add some with model.add(layer).`);
+    // Masks travel on the tensors: each layer reads the mask of the previous layer's output.
     let x = inputs;
     for (const layer of this.stack) x = layer.apply(x, args) as Tensor | Tensor[];
     return x;

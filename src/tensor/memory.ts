@@ -39,7 +39,7 @@ export function removeDisposalHolder(holder: DisposalHolder): void {
 }
 
 /** How a scope ends a tensor's life: disposed now, or later by a holder that still needs it. */
-function disposeFromScope(tensor: Tensor): void {
+export function disposeFromScope(tensor: Tensor): void {
   if (keptTensors.has(tensor)) return;
   for (const holder of holders) {
     if (holder.holds(tensor)) {
@@ -66,6 +66,14 @@ export function trackTensor(tensor: Tensor, storage: Storage): void {
 export function retrackTensor(tensor: Tensor, storage: Storage): void {
   collector.unregister(tensor);
   collector.register(tensor, storage, tensor);
+}
+
+/**
+ * @internal Takes a tensor just made out of the tidy scope that tracks it: something else (the
+ * tensor owning a mask, see mask.ts) disposes it.
+ */
+export function untrackFromScope(tensor: Tensor): void {
+  scopes.at(-1)?.delete(tensor);
 }
 
 /** Called by Tensor.dispose(). */
