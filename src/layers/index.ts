@@ -9,6 +9,28 @@ export { getActivation, serializeActivation, type ActivationFn, type ActivationI
 export { Dense, Activation, Identity, Lambda, RepeatVector, type DenseArgs, type ActivationArgs, type LambdaArgs, type LambdaFunction, type RepeatVectorArgs } from './core';
 export { ReLU, LeakyReLU, ELU, Softmax, PReLU, type ReLUArgs, type LeakyReLUArgs, type ELUArgs, type SoftmaxArgs, type PReLUArgs } from './activation_layers';
 export { Rescaling, type RescalingArgs, type RescalingFactor } from './preprocessing';
+export {
+  Resizing,
+  CenterCrop,
+  RandomCrop,
+  RandomFlip,
+  RandomRotation,
+  RandomZoom,
+  RandomTranslation,
+  RandomContrast,
+  RandomBrightness,
+  type ResizingArgs,
+  type CenterCropArgs,
+  type RandomCropArgs,
+  type RandomFlipArgs,
+  type RandomRotationArgs,
+  type RandomZoomArgs,
+  type RandomTranslationArgs,
+  type RandomContrastArgs,
+  type RandomBrightnessArgs,
+  type FactorRange,
+  type FlipMode,
+} from './image_preprocessing';
 export type { KernelLayerArgs } from './kernel_layer';
 export { Dropout, GaussianNoise, type DropoutArgs, type GaussianNoiseArgs } from './regularization';
 export {

@@ -74,6 +74,19 @@ export function normalizeLayerAxis(layer: string, axis: number, shape: Shape): n
   return axis < 0 ? axis + rank : axis;
 }
 
+/** Throws Keras's message unless `seed` is undefined, null or an integer; the seed, or undefined. */
+export function checkSeed(seed: unknown): number | undefined {
+  if (seed !== undefined && seed !== null && !Number.isSafeInteger(seed)) {
+    throw new Error(`Invalid value received for argument \`seed\`. Expected an integer. Received: seed=${String(seed)}`);
+  }
+  return (seed ?? undefined) as number | undefined;
+}
+
+/** The seed of a seeded layer's `draw`-th random tensor: each call draws differently, reproducibly. */
+export function drawSeedFrom(seed: number, draw: number): number {
+  return ((seed % 2 ** 32) + (Math.imul(draw, 0x9e3779b9) >>> 0)) % 2 ** 32;
+}
+
 /** Where the channels axis of an image or sequence is: last (Keras's default) or after the batch axis. */
 export type DataFormat = 'channels_last' | 'channels_first';
 

@@ -16,6 +16,7 @@ import { Normalization } from './normalization_preprocessing';
 import { MultiHeadAttention } from './attention';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 import { Rescaling } from './preprocessing';
+import { CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing } from './image_preprocessing';
 import { Dropout, GaussianNoise } from './regularization';
 import { GRU, LSTM, SimpleRNN } from './recurrent';
 import { Bidirectional, TimeDistributed } from './wrappers';
@@ -83,6 +84,15 @@ const builtIns: Record<string, LayerClass> = {
   LSTM,
   Bidirectional,
   TimeDistributed,
+  Resizing,
+  CenterCrop,
+  RandomCrop,
+  RandomFlip,
+  RandomRotation,
+  RandomZoom,
+  RandomTranslation,
+  RandomContrast,
+  RandomBrightness,
 };
 for (const [name, cls] of Object.entries(builtIns)) registerLayer(cls, name);
 // Their getConfig lists every option, so an option it does not list is a typo (InputLayer takes

@@ -7,19 +7,8 @@ import { randomNormal, randomUniform } from '../ops/random';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
+import { checkSeed, drawSeedFrom } from './layer_utils';
 import type { Shape } from './symbolic';
-
-/** Throws Keras's message unless `seed` is undefined or an integer. */
-function checkSeed(seed: unknown): void {
-  if (seed !== undefined && !Number.isSafeInteger(seed)) {
-    throw new Error(`Invalid value received for argument \`seed\`. Expected an integer. Received: seed=${String(seed)}`);
-  }
-}
-
-/** The seed of a seeded layer's `draw`-th random tensor: each call draws differently, reproducibly. */
-function drawSeedFrom(seed: number, draw: number): number {
-  return ((seed % 2 ** 32) + (Math.imul(draw, 0x9e3779b9) >>> 0)) % 2 ** 32;
-}
 
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of the input units to drop, in [0, 1]. */

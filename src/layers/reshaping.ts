@@ -2,6 +2,8 @@
 // each sample, and UpSampling, ZeroPadding and Cropping in 1-D and 2-D, which resize the spatial
 // axes. The batch axis is never touched; shapes given to these layers exclude it.
 
+import { cast } from '../ops/elementwise';
+import { resize } from '../ops/image';
 import { broadcastTo, pad, reshape, slice, transpose } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -226,7 +228,7 @@ export class UpSampling1D extends Layer {
   }
 }
 
-/** The interpolations of Keras's UpSampling2D; only 'nearest' is implemented here. */
+/** The interpolations of Keras's UpSampling2D; 'nearest' and 'bilinear' are implemented here. */
 const KERAS_INTERPOLATIONS = ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5', 'area'];
 
 export interface UpSampling2DArgs extends LayerArgs {
@@ -234,22 +236,23 @@ export interface UpSampling2DArgs extends LayerArgs {
   size?: number | readonly number[];
   /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
   dataFormat?: DataFormat;
-  /** Only 'nearest' (the default) is supported: each pixel is repeated. */
+  /** 'nearest' (the default: each pixel is repeated) or 'bilinear' (ops.resize to the upsampled size). */
   interpolation?: string;
 }
 
 /**
- * Upsamples images by repeating rows `size[0]` times and columns `size[1]` times (nearest
- * neighbour).
+ * Upsamples images by `size[0]` along rows and `size[1]` along columns: repeating pixels
+ * ('nearest') or interpolating with TF's half-pixel bilinear rule ('bilinear'), as Keras.
  *
  * @example
  * new UpSampling2D().apply(Input({ shape: [14, 14, 8] })).shape;   // [null, 28, 28, 8]
  * new UpSampling2D({ size: [1, 3], dataFormat: 'channels_first' }).apply(Input({ shape: [8, 4, 4] })).shape;   // [null, 8, 4, 12]
+ * new UpSampling2D({ interpolation: 'bilinear' }).apply(Input({ shape: [7, 7, 16] })).shape;   // [null, 14, 14, 16]
  */
 export class UpSampling2D extends Layer {
   readonly size: number[];
   readonly dataFormat: DataFormat;
-  readonly interpolation: 'nearest';
+  readonly interpolation: 'nearest' | 'bilinear';
 
   constructor(args: UpSampling2DArgs = {}) {
     super(args);
@@ -261,18 +264,23 @@ export class UpSampling2D extends Layer {
     this.size = [...sizes];
     this.dataFormat = normalizeDataFormat(args.dataFormat);
     const interpolation = typeof args.interpolation === 'string' ? args.interpolation.toLowerCase() : (args.interpolation ?? 'nearest');
-    if (interpolation !== 'nearest') {
+    if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
       if (KERAS_INTERPOLATIONS.includes(interpolation as string)) {
-        throw new Error(`UpSampling2D: interpolation='${interpolation}' is not supported yet; only 'nearest' is. Received: interpolation=${JSON.stringify(args.interpolation)}`);
+        throw new Error(`UpSampling2D: interpolation='${interpolation}' is not supported yet; only 'nearest' and 'bilinear' are. Received: interpolation=${JSON.stringify(args.interpolation)}`);
       }
-      throw new Error(`Invalid value for argument interpolation. Expected one of ${KERAS_INTERPOLATIONS.join(', ')} (only 'nearest' is supported yet). Received: interpolation=${JSON.stringify(args.interpolation)}`);
+      throw new Error(`Invalid value for argument interpolation. Expected one of ${KERAS_INTERPOLATIONS.join(', ')} (only 'nearest' and 'bilinear' are supported yet). Received: interpolation=${JSON.stringify(args.interpolation)}`);
     }
     this.interpolation = interpolation;
     this.inputSpec = { ndim: 4 };
   }
 
   override call(inputs: Tensor): Tensor {
-    return repeatElements(inputs, spatialAxes(2, this.dataFormat), this.size);
+    const axes = spatialAxes(2, this.dataFormat);
+    if (this.interpolation === 'nearest') return repeatElements(inputs, axes, this.size);
+    return tidy(() => {
+      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+      return resize(x, [x.shape[axes[0]] * this.size[0], x.shape[axes[1]] * this.size[1]], { dataFormat: this.dataFormat });
+    });
   }
 
   override computeOutputShape(inputShape: Shape): Shape {

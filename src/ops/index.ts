@@ -22,5 +22,6 @@ export { cumsum, cumprod } from './scan';
 export { flip, roll, repeat, tril, triu } from './rearrange';
 export { sort, argsort, topK, inTopK } from './sort';
 export { einsum } from './einsum';
+export { resize, affineTransform, type ResizeOptions, type AffineTransformOptions, type ImageInterpolation, type FillMode, type ImageDataFormat } from './image';
 export { tensordot, dot, inner, outer, vdot, norm, normalize, type NormOrder } from './linalg';
 export * from './composite_activations';

@@ -13,5 +13,6 @@ import { fusedCases } from './fused';
 import { scanRearrangeCases } from './scan_rearrange';
 import { sortCases } from './sort';
 import { compositeActivationCases, linalgCases } from './linalg';
+import { imageCases } from './image';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases];
