@@ -86,9 +86,8 @@ export function moments(x: Tensor, axes: number | readonly number[], options: Mo
  */
 export function variance(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
   checkTensor('var', x);
-  const { mean, variance } = moments(x, axis ?? [...Array(x.rank).keys()], { keepDims });
-  mean.dispose();
-  return variance;
+  // tidy frees the mean unless a recording tape holds it for the gradient of the variance.
+  return tidy(() => moments(x, axis ?? [...Array(x.rank).keys()], { keepDims }).variance);
 }
 
 /**

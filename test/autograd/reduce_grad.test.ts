@@ -40,6 +40,11 @@ for (const [name, reduce, options] of REDUCTIONS) {
 }
 
 describe('reduction gradients, special cases', () => {
+  it('var and std (through moments, whose mean output they drop)', async () => {
+    expect((await gradCheck((x) => ops.var(x, 1), [[3, 4]])).message).toBe('ok');
+    expect((await gradCheck((x) => ops.std(x), [[3, 4]], { low: 0.5, high: 2 })).message).toBe('ok');
+  });
+
   it('max and min split the gradient evenly among ties', async () => {
     const x = tensor([[1, 3, 3], [2, 2, 2]]);
     const tape = new GradientTape({ persistent: true });
