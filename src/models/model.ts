@@ -4,6 +4,7 @@
 // overridable `trainStep`/`testStep`/`predictStep` live here; the epoch loop is in training.ts,
 // the loops of evaluate and predict in evaluation.ts.
 
+import { formatShape } from '../backend/types';
 import { GradientTape } from '../autograd/tape';
 import type { Variable } from '../autograd/variable';
 import { Layer, type CallArgs, type LayerArgs } from '../layers/layer';
@@ -395,9 +396,26 @@ export class Model extends Layer {
     for (const m of this.metrics) m.resetState();
   }
 
-  /** Current metric results, as tensors (read back by fit once per epoch). */
+  /**
+   * Current metric results, as tensors (read back by fit once per epoch). Logs hold one number
+   * per name, so a metric whose result has several values is an error here, at the first step,
+   * rather than a log of its first value.
+   */
   protected metricResults(): StepLogs {
-    return Object.fromEntries(this.metrics.map((m) => [m.name, m.result()]));
+    return Object.fromEntries(
+      this.metrics.map((m) => {
+        const result = m.result();
+        if (result.size !== 1) {
+          const shape = formatShape(result.shape);
+          result.dispose();
+          throw new Error(
+            `Metric '${m.name}' gives ${shape === '[0]' ? 'no value' : `values of shape ${shape}`} (one per class or threshold, say), but logs hold one number per name. ` +
+              "Compile it with a single value (new metrics.F1Score({ average: 'macro' }), one threshold), or read its values with metric.result() after evaluate.",
+          );
+        }
+        return [m.name, result];
+      }),
+    );
   }
 
   /** @internal Checks x against the model's declared input shapes before any GPU work. */

@@ -2,6 +2,7 @@
 // batch's tensors, and its logs (tensors until read back, as numbers, once per epoch or evaluation).
 
 import type { Logs } from '../callbacks/callback';
+import { formatShape } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';
 
 /** What a step receives: [x, y] or [x, y, sampleWeight]; x and y are lists for several inputs/outputs. */
@@ -18,8 +19,13 @@ export function stepData(x: Tensor[], y: Tensor[], weights: Tensor[]): StepData 
   return weights.length ? [unlist(x), unlist(y), weights[0]] : [unlist(x), unlist(y)];
 }
 
-/** Reads step logs back as numbers (the reads share one GPU submission). */
+/** Reads step logs back as numbers (the reads share one GPU submission); a log of several values is an error. */
 export async function readLogs(logs: StepLogs): Promise<Logs> {
+  for (const [name, value] of Object.entries(logs)) {
+    if (typeof value !== 'number' && value.size !== 1) {
+      throw new Error(`Log '${name}' holds a tensor of shape ${formatShape(value.shape)}, but logs hold one number per name: return a scalar from trainStep or testStep (reduce it, or log each value under its own name).`);
+    }
+  }
   const out: Logs = {};
   const values = await Promise.all(Object.values(logs).map(async (v) => (typeof v === 'number' ? v : (await v.data())[0])));
   Object.keys(logs).forEach((k, i) => (out[k] = values[i]));

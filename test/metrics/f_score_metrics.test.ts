@@ -148,4 +148,17 @@ describe('in a model', () => {
     expect(logs.true_positives).toBe((await value(tp))[0]);
     expect(logs.true_positives).toBeGreaterThan(0);
   });
+
+  it('a per-class result is an error at the first step, not a log of its first value, and the model stays usable', async () => {
+    const x = ops.randomUniform([6, 4], { seed: 2 });
+    const y = tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    const model = new Sequential([layers.Input({ shape: [4] }), new layers.Dense({ units: 3, activation: 'softmax' })]);
+    model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy', metrics: ['f1_score'] });
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(
+      "Metric 'f1_score' gives values of shape [3] (one per class or threshold, say), but logs hold one number per name. Compile it with a single value (new metrics.F1Score({ average: 'macro' }), one threshold), or read its values with metric.result() after evaluate.",
+    );
+    model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy', metrics: [new F1Score({ average: 'macro' })] });
+    const history = await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(Number.isFinite(history.history.f1_score[0])).toBe(true);
+  });
 });
