@@ -5,6 +5,7 @@
 import type { Tensor } from '../tensor/tensor';
 import { Callback, type Logs } from './callback';
 import { checkMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
+import { checkOptionNames } from '../models/options';
 
 export interface EarlyStoppingArgs {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -24,7 +25,14 @@ export interface EarlyStoppingArgs {
   restoreBestWeights?: boolean;
   /** Epochs to wait before monitoring starts (default 0). */
   startFromEpoch?: number;
+  /** 1 prints when training stops and when the best weights are restored (default 0). */
+  verbose?: 0 | 1;
 }
+
+/** EarlyStoppingArgs' names, for checkOptionNames (the type keeps the list complete). */
+const EARLY_STOPPING_OPTIONS: Record<keyof EarlyStoppingArgs, true> = {
+  monitor: true, minDelta: true, patience: true, mode: true, baseline: true, restoreBestWeights: true, startFromEpoch: true, verbose: true,
+};
 
 /**
  * @example
@@ -39,6 +47,7 @@ export class EarlyStopping extends Callback {
   readonly baseline?: number;
   readonly restoreBestWeights: boolean;
   readonly startFromEpoch: number;
+  readonly verbose: 0 | 1;
   /** Epoch at which training was stopped, or 0. */
   stoppedEpoch = 0;
   bestEpoch = 0;
@@ -48,8 +57,11 @@ export class EarlyStopping extends Callback {
   private resolved: 'min' | 'max' = 'min';
   private bestWeights: Tensor[] | null = null;
 
-  constructor({ monitor = 'val_loss', minDelta = 0, patience = 0, mode = 'auto', baseline, restoreBestWeights = false, startFromEpoch = 0 }: EarlyStoppingArgs = {}) {
+  constructor(args: EarlyStoppingArgs = {}) {
+    checkOptionNames('EarlyStopping', args, EARLY_STOPPING_OPTIONS);
+    const { monitor = 'val_loss', minDelta = 0, patience = 0, mode = 'auto', baseline, restoreBestWeights = false, startFromEpoch = 0, verbose = 0 } = args;
     super();
+    this.verbose = verbose;
     this.monitor = monitor;
     this.minDelta = Math.abs(minDelta);
     this.patience = patience;
@@ -105,7 +117,11 @@ export class EarlyStopping extends Callback {
   }
 
   override onTrainEnd(): void {
-    if (this.restoreBestWeights && this.bestWeights) this.model.setWeights(this.bestWeights);
+    if (this.verbose > 0 && this.stoppedEpoch > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+    if (this.restoreBestWeights && this.bestWeights) {
+      if (this.verbose > 0) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      this.model.setWeights(this.bestWeights);
+    }
     this.releaseBest();
   }
 

@@ -1,6 +1,7 @@
 // LambdaCallback: a callback from plain functions.
 
 import { Callback, type Logs } from './callback';
+import { checkOptionNames } from '../models/options';
 
 export interface LambdaCallbackArgs {
   onTrainBegin?: (logs: Logs) => void | Promise<void>;
@@ -21,12 +22,20 @@ export interface LambdaCallbackArgs {
   onPredictBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
 }
 
+/** LambdaCallbackArgs' names, for checkOptionNames (the type keeps the list complete). */
+const LAMBDA_HOOKS: Record<keyof LambdaCallbackArgs, true> = {
+  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true,
+  onTestBegin: true, onTestEnd: true, onTestBatchBegin: true, onTestBatchEnd: true,
+  onPredictBegin: true, onPredictEnd: true, onPredictBatchBegin: true, onPredictBatchEnd: true,
+};
+
 /**
  * @example
  * new LambdaCallback({ onEpochEnd: (epoch, logs) => console.log(epoch, logs.loss) })
  */
 export class LambdaCallback extends Callback {
   constructor(private readonly hooks: LambdaCallbackArgs = {}) {
+    checkOptionNames('LambdaCallback', hooks, LAMBDA_HOOKS);
     super();
     // Each function given becomes the hook of its name on this callback.
     for (const [name, hook] of Object.entries(hooks)) {

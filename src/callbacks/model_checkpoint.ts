@@ -5,6 +5,7 @@
 import type { IOHandler, IOTarget } from '../io/handlers';
 import { Callback, type Logs } from './callback';
 import { checkMonitorMode, guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
+import { checkOptionNames } from '../models/options';
 
 export interface ModelCheckpointArgs {
   /**
@@ -29,6 +30,11 @@ export interface ModelCheckpointArgs {
   verbose?: 0 | 1;
 }
 
+/** ModelCheckpointArgs' names, for checkOptionNames (the type keeps the list complete). */
+const MODEL_CHECKPOINT_OPTIONS: Record<keyof ModelCheckpointArgs, true> = {
+  filepath: true, monitor: true, saveBestOnly: true, saveWeightsOnly: true, mode: true, initialValueThreshold: true, verbose: true,
+};
+
 /**
  * @example
  * const checkpoint = new ModelCheckpoint({ filepath: 'indexeddb://best-model', monitor: 'val_loss', saveBestOnly: true });
@@ -51,7 +57,9 @@ export class ModelCheckpoint extends Callback {
   /** 0-based epoch of the last save, or -1. */
   lastSavedEpoch = -1;
 
-  constructor({ filepath, monitor = 'val_loss', saveBestOnly = false, saveWeightsOnly = false, mode = 'auto', initialValueThreshold, verbose = 0 }: ModelCheckpointArgs) {
+  constructor(args: ModelCheckpointArgs) {
+    checkOptionNames('ModelCheckpoint', args, MODEL_CHECKPOINT_OPTIONS);
+    const { filepath, monitor = 'val_loss', saveBestOnly = false, saveWeightsOnly = false, mode = 'auto', initialValueThreshold, verbose = 0 } = args ?? ({} as ModelCheckpointArgs);
     super();
     if (filepath === undefined || filepath === null || filepath === '') throw new Error('ModelCheckpoint: `filepath` is required (a URL, a path, or an IOHandler).');
     this.filepath = filepath;

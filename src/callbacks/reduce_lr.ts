@@ -3,6 +3,7 @@
 
 import { Callback, type Logs } from './callback';
 import { checkMonitorMode, guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
+import { checkOptionNames } from '../models/options';
 
 export interface ReduceLROnPlateauArgs {
   monitor?: string;
@@ -18,7 +19,14 @@ export interface ReduceLROnPlateauArgs {
   /** Epochs to wait after a reduction (default 0). */
   cooldown?: number;
   minLr?: number;
+  /** 1 prints each reduction (default 0). */
+  verbose?: 0 | 1;
 }
+
+/** ReduceLROnPlateauArgs' names, for checkOptionNames (the type keeps the list complete). */
+const REDUCE_LR_OPTIONS: Record<keyof ReduceLROnPlateauArgs, true> = {
+  monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true, verbose: true,
+};
 
 /**
  * @example
@@ -32,14 +40,18 @@ export class ReduceLROnPlateau extends Callback {
   readonly minDelta: number;
   readonly cooldown: number;
   readonly minLr: number;
+  readonly verbose: 0 | 1;
   private best = Infinity;
   private wait = 0;
   private cooldownLeft = 0;
   /** The mode resolved for the compiled model at the start of training. */
   private resolved: 'min' | 'max' = 'min';
 
-  constructor({ monitor = 'val_loss', factor = 0.1, patience = 10, mode = 'auto', minDelta = 1e-4, cooldown = 0, minLr = 0 }: ReduceLROnPlateauArgs = {}) {
+  constructor(args: ReduceLROnPlateauArgs = {}) {
+    checkOptionNames('ReduceLROnPlateau', args, REDUCE_LR_OPTIONS);
+    const { monitor = 'val_loss', factor = 0.1, patience = 10, mode = 'auto', minDelta = 1e-4, cooldown = 0, minLr = 0, verbose = 0 } = args;
     super();
+    this.verbose = verbose;
     if (!(factor < 1)) throw new Error(`ReduceLROnPlateau: factor must be below 1, got ${factor}.`);
     this.monitor = monitor;
     this.factor = factor;
@@ -57,7 +69,7 @@ export class ReduceLROnPlateau extends Callback {
     this.cooldownLeft = 0;
   }
 
-  override onEpochEnd(_epoch: number, logs: Logs = {}): void {
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
     const optimizer = this.model.optimizer;
     if (typeof optimizer.learningRate === 'number') logs.learning_rate = optimizer.learningRate;
     const current = logs[this.monitor];
@@ -80,6 +92,7 @@ export class ReduceLROnPlateau extends Callback {
       // At minLr already, nothing changes and the wait goes on (as Keras).
       if (optimizer.learningRate > this.minLr) {
         optimizer.learningRate = Math.max(optimizer.learningRate * this.factor, this.minLr);
+        if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${optimizer.learningRate}.`);
         this.cooldownLeft = this.cooldown;
         this.wait = 0;
       }

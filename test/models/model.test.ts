@@ -2,7 +2,7 @@
 // and logs, evaluate/predict and the on-batch methods, both training-step styles, callbacks,
 // summary, and errors.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   EarlyStopping, GradientTape, Input, LambdaCallback, LearningRateScheduler, Model, ReduceLROnPlateau, Sequential, callbacks, layers, loadModel, memory, metrics, ops, setRandomSeed, tensor,
   type CallArgs, type Logs, type StepData, type Tensor,
@@ -314,6 +314,33 @@ describe('callbacks', () => {
     const flat = new LambdaCallback({ onEpochEnd: (_e, logs: Logs) => void (logs.flat = 1) });
     await model.fit(x, y, { epochs: 4, callbacks: [flat, new ReduceLROnPlateau({ monitor: 'flat', factor: 0.5, patience: 1 })], verbose: 0 });
     expect(model.optimizer.learningRate).toBeLessThan(0.01);
+  });
+
+  it('callbacks reject options that are not theirs (a snake_case Keras name gets its camelCase form), and print with verbose', async () => {
+    expect(() => new EarlyStopping({ restore_best_weights: true } as never)).toThrow(
+      "EarlyStopping: unknown option 'restore_best_weights' (did you mean 'restoreBestWeights'?). Its options: monitor, minDelta, patience, mode, baseline, restoreBestWeights, startFromEpoch, verbose.",
+    );
+    expect(() => new ReduceLROnPlateau({ min_lr: 0.001 } as never)).toThrow("ReduceLROnPlateau: unknown option 'min_lr' (did you mean 'minLr'?)");
+    expect(() => new callbacks.ModelCheckpoint({ filepath: 'memory://ckpt', save_best_only: true } as never)).toThrow("ModelCheckpoint: unknown option 'save_best_only' (did you mean 'saveBestOnly'?)");
+    expect(() => new LambdaCallback({ on_epoch_end: () => {} } as never)).toThrow("LambdaCallback: unknown option 'on_epoch_end' (did you mean 'onEpochEnd'?)");
+
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(16);
+    const flat = new LambdaCallback({ onEpochEnd: (_e, logs: Logs) => void (logs.flat = 1) });
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    try {
+      await model.fit(x, y, {
+        epochs: 4,
+        verbose: 0,
+        callbacks: [flat, new ReduceLROnPlateau({ monitor: 'flat', patience: 1, factor: 0.5, verbose: 1 }), new EarlyStopping({ monitor: 'flat', mode: 'min', patience: 1, restoreBestWeights: true, verbose: 1 })],
+      });
+    } finally {
+      log.mockRestore();
+    }
+    // 'flat' never improves after epoch 1: the rate halves at epoch 2, training stops there and the best (first) epoch's weights come back.
+    expect(lines).toEqual(['Epoch 2: ReduceLROnPlateau reducing learning rate to 0.005.', 'Epoch 2: early stopping', 'Restoring model weights from the end of the best epoch: 1.']);
   });
 
   it('LearningRateScheduler sets the rate of each epoch from the function and logs it', async () => {
