@@ -5,6 +5,7 @@
 // all predictions against all thresholds, so nothing is read back; the result is computed from the
 // counts on the backend.
 
+import { formatShape } from '../backend/types';
 import type { Variable } from '../autograd/variable';
 import { tensor } from '../tensor/creation';
 import { keep, tidy } from '../tensor/memory';
@@ -33,6 +34,12 @@ export function flattenBatch(op: string, yTrue: Tensor, yPred: Tensor, sampleWei
   checkTensor(op, 'yTrue', yTrue);
   checkTensor(op, 'yPred', yPred);
   let [predictions, labels] = squeezeOrExpandToSameRank(asFloat(yPred), asFloat(yTrue));
+  if (labels.shape.length !== predictions.shape.length || labels.shape.some((d, i) => d !== predictions.shape[i])) {
+    throw new Error(
+      `${op}: yTrue shape ${formatShape(yTrue.shape)} and yPred shape ${formatShape(yPred.shape)} differ; the labels must have the predictions' shape (0/1 per output). ` +
+        'For integer class labels, one-hot encode them (ops.oneHot) or use a sparse metric.',
+    );
+  }
   let weights: Tensor | null = null;
   if (sampleWeight !== undefined) {
     [, weights] = squeezeOrExpandToSameRank(labels, expandDims(weightTensor(sampleWeight, op), -1), false);

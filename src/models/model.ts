@@ -8,7 +8,7 @@ import { formatShape } from '../backend/types';
 import { GradientTape } from '../autograd/tape';
 import type { Variable } from '../autograd/variable';
 import { Layer, type CallArgs, type LayerArgs } from '../layers/layer';
-import type { Shape, SymbolicTensor } from '../layers/symbolic';
+import { SymbolicTensor, type Shape } from '../layers/symbolic';
 import { Mean, type Metric } from '../metrics/index';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index';
 import { tidy } from '../tensor/memory';
@@ -123,6 +123,16 @@ export class Model extends Layer {
 
   /** @internal Sets up the functional graph (also used by Sequential once its input is known). */
   protected initGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
+    for (const [role, value] of [['inputs', inputs], ['outputs', outputs]] as const) {
+      const list = [value].flat();
+      if (list.length === 0 || list.some((t) => !(t instanceof SymbolicTensor))) {
+        const received = value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof SymbolicTensor) ? `a record (${Object.keys(value).join(', ')})` : describeValue(value);
+        throw new Error(
+          `Model '${this.name}': \`${role}\` must be a symbolic tensor (from Input or a layer applied to one) or a non-empty list of them; got ${received}. ` +
+            'Records by name are not supported here: give a list, and name the layers (their names key fit\'s data records and compile\'s loss and metric records).',
+        );
+      }
+    }
     this.graph = new FunctionalGraph([inputs].flat(), [outputs].flat(), this.name);
     this.singleOutput = !Array.isArray(outputs);
     this.built = true;
@@ -473,4 +483,10 @@ export class Model extends Layer {
 
 function addAll(terms: Tensor[]): Tensor {
   return terms.reduce((a, b) => a.add(b));
+}
+
+/** A short description of a value for an error message. */
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list holding ${value.map((v) => (v instanceof SymbolicTensor ? 'a symbolic tensor' : typeof v)).join(', ')}`;
+  return value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
 }

@@ -532,6 +532,12 @@ const whereKernel: Kernel<WhereAttrs> = {
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', condition);
+  if (a === undefined && b === undefined) {
+    throw new Error(
+      'where: expected where(condition, a, b). The one-argument form (the indices of the nonzero elements, as keras.ops.where(condition)) gives a shape that depends on the data, ' +
+        'and every op here knows its output shape before it runs; read the condition back (await condition.data()) to find them.',
+    );
+  }
   checkOperand('where', a);
   checkOperand('where', b);
   const dtype: DType = typeof a !== 'number' ? a.dtype : typeof b !== 'number' ? b.dtype : 'float32';

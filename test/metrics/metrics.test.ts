@@ -391,6 +391,18 @@ function referenceAuc(labels: number[], preds: number[], weights: number[], numT
   return area;
 }
 
+describe('Precision, Recall and AUC errors', () => {
+  it('name both shapes when integer labels meet per-class predictions', () => {
+    const labels = tensor([0, 2, 1], [3], 'int32');
+    const probabilities = tensor([[0.8, 0.1, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2]]);
+    for (const metric of [new Precision(), new Recall(), new AUC()]) {
+      expect(() => metric.updateState(labels, probabilities)).toThrow(
+        `${metric.name}.updateState: yTrue shape [3] and yPred shape [3,3] differ; the labels must have the predictions' shape (0/1 per output). For integer class labels, one-hot encode them (ops.oneHot) or use a sparse metric.`,
+      );
+    }
+  });
+});
+
 describe('AUC', () => {
   it('matches the Keras docstring (numThresholds 3)', async () => {
     const m = new AUC({ numThresholds: 3 });

@@ -67,6 +67,10 @@ describe('errors', () => {
     expect(() => ops.add(tensor([[1, 2, 3]]), tensor([1, 2]))).toThrow('add: shapes [1,3] and [2] cannot be broadcast together');
   });
 
+  it('explains that where needs both branches (no data-dependent shapes)', () => {
+    expect(() => ops.where(tensor([1, 0]), undefined as never, undefined as never)).toThrow('where: expected where(condition, a, b). The one-argument form');
+  });
+
   it('rejects a tensor used after dispose', () => {
     const x = tensor([1, 2]);
     x.dispose();
