@@ -34,6 +34,29 @@ export {
 export type { KernelLayerArgs } from './kernel_layer';
 export { Dropout, GaussianNoise, type DropoutArgs, type GaussianNoiseArgs } from './regularization';
 export {
+  SpatialDropout1D,
+  SpatialDropout2D,
+  GaussianDropout,
+  AlphaDropout,
+  ActivityRegularization,
+  type RandomRegularizationArgs,
+  type SpatialDropout2DArgs,
+  type AlphaDropoutArgs,
+  type ActivityRegularizationArgs,
+} from './noise_regularization';
+export { Dot, type DotArgs } from './dot';
+export { Attention, AdditiveAttention, type AttentionArgs, type AdditiveAttentionArgs, type AttentionCallArgs, type AttentionScoreMode } from './dense_attention';
+export { EinsumDense, type EinsumDenseArgs } from './einsum_dense';
+export {
+  CategoryEncoding,
+  Discretization,
+  type CategoryEncodingArgs,
+  type CategoryEncodingCallArgs,
+  type CategoryOutputMode,
+  type DiscretizationArgs,
+  type DiscretizationOutputMode,
+} from './categorical_preprocessing';
+export {
   Flatten,
   Reshape,
   Permute,

@@ -18,6 +18,11 @@ import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAvera
 import { Rescaling } from './preprocessing';
 import { CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing } from './image_preprocessing';
 import { Dropout, GaussianNoise } from './regularization';
+import { Dot } from './dot';
+import { AdditiveAttention, Attention } from './dense_attention';
+import { EinsumDense } from './einsum_dense';
+import { ActivityRegularization, AlphaDropout, GaussianDropout, SpatialDropout1D, SpatialDropout2D } from './noise_regularization';
+import { CategoryEncoding, Discretization } from './categorical_preprocessing';
 import { GRU, LSTM, SimpleRNN } from './recurrent';
 import { Bidirectional, TimeDistributed } from './wrappers';
 import { Cropping1D, Cropping2D, Flatten, Permute, Reshape, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D } from './reshaping';
@@ -93,6 +98,17 @@ const builtIns: Record<string, LayerClass> = {
   RandomTranslation,
   RandomContrast,
   RandomBrightness,
+  Dot,
+  Attention,
+  AdditiveAttention,
+  EinsumDense,
+  SpatialDropout1D,
+  SpatialDropout2D,
+  GaussianDropout,
+  AlphaDropout,
+  ActivityRegularization,
+  CategoryEncoding,
+  Discretization,
 };
 for (const [name, cls] of Object.entries(builtIns)) registerLayer(cls, name);
 // Their getConfig lists every option, so an option it does not list is a typo (InputLayer takes
