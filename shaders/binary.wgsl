@@ -9,6 +9,7 @@
 // trailing dimensions (read at i / divisor: a [N, 1] column against [N, C]). Modes 3 and 4 skip
 // the per-dimension index arithmetic of mode 1.
 // A_INT / B_INT / OUT_INT say whether words hold i32 rather than f32.
+// log1p_accurate comes from shaders/stable_math.wgsl, prepended by src/ops/elementwise.ts.
 
 override OP: u32;
 override A_MODE: u32 = 0u;
@@ -55,6 +56,21 @@ fn pow_signed(base: f32, exponent: f32) -> f32 {
   return select(magnitude, -magnitude, odd);
 }
 
+// sqrt(x^2 + y^2) scaled by the larger magnitude, so that neither squares overflow nor underflow.
+fn hypot_scaled(x: f32, y: f32) -> f32 {
+  let big = max(abs(x), abs(y));
+  let small = min(abs(x), abs(y));
+  if (big == 0.0 || small == 0.0 || bitcast<u32>(big) == 0x7f800000u) { return big; }
+  let ratio = small / big;
+  return big * sqrt(1.0 + ratio * ratio);
+}
+
+// log(exp(x) + exp(y)) without overflow; equal operands (infinite ones included) give x + log 2.
+fn log_add_exp(x: f32, y: f32) -> f32 {
+  if (x == y) { return x + 0.6931471805599453; }
+  return max(x, y) + log1p_accurate(exp(-abs(x - y)));
+}
+
 fn apply(x: f32, y: f32) -> f32 {
   switch OP {
     case 0u: { return x + y; }
@@ -85,6 +101,10 @@ fn apply(x: f32, y: f32) -> f32 {
       if (OUT_INT && y == 0.0) { return 0.0; }
       return x - floor(x / y) * y;
     }
+    case 19u: { return atan2(x, y); }
+    case 20u: { return hypot_scaled(x, y); }
+    case 21u: { return log_add_exp(x, y); }
+    case 22u: { return select(0.0, 1.0, (x != 0.0) != (y != 0.0)); }
     default: { return x; }
   }
 }

@@ -6,6 +6,8 @@
 // prepended by src/ops/elementwise.ts.
 // Specialization: OP picks the function (codes match UNARY_OPS in src/ops/elementwise.ts);
 // IN_INT / OUT_INT say whether the words hold i32 rather than f32. Math runs in f32.
+// Inverse functions outside their domain give NaN (asin, acos, acosh, atanh), and atanh(±1) gives
+// ±inf, as NumPy, where WGSL leaves the result undefined.
 
 override OP: u32;
 override IN_INT: bool = false;
@@ -27,6 +29,33 @@ struct Params {
 const SELU_SCALE: f32 = 1.0507009873554805;
 const SELU_ALPHA: f32 = 1.6732632423543772;
 const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
+
+// NaN and +inf built at run time (WGSL rejects non-finite constants).
+var<private> nan_bits: u32 = 0x7fc00000u;
+var<private> inf_bits: u32 = 0x7f800000u;
+
+// acos through asin, which is more accurate than acos on some implementations (SwiftShader's
+// acos(0) is off by 7e-5): pi/2 - asin(v) in the middle, half-angle forms near ±1 where that
+// difference would cancel.
+fn accurate_acos(v: f32) -> f32 {
+  if (abs(v) <= 0.5) { return 1.5707963267948966 - asin(v); }
+  let half_angle = 2.0 * asin(sqrt((1.0 - abs(v)) * 0.5));
+  return select(half_angle, 3.141592653589793 - half_angle, v < 0.0);
+}
+
+// asin / acos / acosh / atanh with NumPy's results outside the domain WGSL defines them on.
+fn inverse_trig(v: f32) -> f32 {
+  let nan = bitcast<f32>(nan_bits);
+  switch OP {
+    case 35u: { return select(asin(v), nan, abs(v) > 1.0); }
+    case 36u: { return select(accurate_acos(v), nan, abs(v) > 1.0); }
+    case 39u: { return select(acosh(v), nan, v < 1.0); }
+    default: {
+      if (abs(v) == 1.0) { return sign(v) * bitcast<f32>(inf_bits); }
+      return select(atanh(v), nan, abs(v) > 1.0);
+    }
+  }
+}
 
 fn apply(v: f32, bits: u32) -> f32 {
   let is_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
@@ -63,6 +92,17 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 28u: { return select(0.0, 1.0, is_nan); }
     case 29u: { return select(1.0, 0.0, is_inf_or_nan); }
     case 31u: { return erf_approx(v); }
+    case 32u: { return tan(v); }
+    case 33u: { return sinh(v); }
+    case 34u: { return cosh(v); }
+    case 35u, 36u, 39u, 40u: { return inverse_trig(v); }
+    case 37u: { return atan(v); }
+    // Odd symmetry keeps asinh accurate for large negative v, where log(v + sqrt(v * v + 1)) cancels.
+    case 38u: { return sign(v) * asinh(abs(v)); }
+    case 41u: { return exp2(v); }
+    case 42u: { return trunc(v); }
+    case 43u: { return select(0.0, 1.0, v < 0.0 || (v == 0.0 && !IN_INT && (bits & 0x80000000u) != 0u)); }
+    case 44u: { return select(0.0, 1.0, is_inf_or_nan && !is_nan); }
     default: { return v; }
   }
 }

@@ -20,6 +20,7 @@ import binaryShader from '../../shaders/binary.wgsl?raw';
 import whereShader from '../../shaders/where.wgsl?raw';
 
 const UNARY_SOURCE = `${stableMath}\n${unaryShader}`;
+const BINARY_SOURCE = `${stableMath}\n${binaryShader}`;
 
 const WORKGROUP_SIZE = 256;
 
@@ -109,6 +110,30 @@ const UNARY_OPS = {
   erf: { code: 31, dtype: 'float', cpu: (v) => erfReference(v), grad: (dy, x) => dy.mul(exp(x.square().neg())).mul(2 / Math.sqrt(Math.PI)) },
   cast: { code: 30, dtype: 'same', cpu: (v) => v,
     grad: (dy) => dy },
+  tan: { code: 32, dtype: 'float', cpu: (v) => Math.tan(v),
+    grad: (dy, _x, y) => dy.mul(y.square().add(1)) },
+  sinh: { code: 33, dtype: 'float', cpu: (v) => Math.sinh(v),
+    grad: (dy, x) => dy.mul(cosh(x)) },
+  cosh: { code: 34, dtype: 'float', cpu: (v) => Math.cosh(v),
+    grad: (dy, x) => dy.mul(sinh(x)) },
+  arcsin: { code: 35, dtype: 'float', cpu: (v) => Math.asin(v),
+    grad: (dy, x) => dy.mul(rsqrt(sub(1, x.square()))) },
+  arccos: { code: 36, dtype: 'float', cpu: (v) => Math.acos(v),
+    grad: (dy, x) => dy.mul(rsqrt(sub(1, x.square()))).neg() },
+  arctan: { code: 37, dtype: 'float', cpu: (v) => Math.atan(v),
+    grad: (dy, x) => dy.div(x.square().add(1)) },
+  arcsinh: { code: 38, dtype: 'float', cpu: (v) => Math.asinh(v),
+    grad: (dy, x) => dy.mul(rsqrt(x.square().add(1))) },
+  arccosh: { code: 39, dtype: 'float', cpu: (v) => Math.acosh(v),
+    grad: (dy, x) => dy.mul(rsqrt(x.square().sub(1))) },
+  arctanh: { code: 40, dtype: 'float', cpu: (v) => Math.atanh(v),
+    grad: (dy, x) => dy.div(sub(1, x.square())) },
+  exp2: { code: 41, dtype: 'float', cpu: (v) => 2 ** v,
+    grad: (dy, _x, y) => dy.mul(y).mul(Math.LN2) },
+  trunc: { code: 42, dtype: 'same', cpu: (v) => Math.trunc(v),
+    grad: (dy) => dy.mul(0) },
+  signbit: { code: 43, dtype: 'bool', cpu: (v) => (v < 0 || Object.is(v, -0) ? 1 : 0) },
+  isinf: { code: 44, dtype: 'bool', cpu: (v) => (v === Infinity || v === -Infinity ? 1 : 0) },
 } satisfies Record<string, UnaryOp>;
 
 type UnaryName = keyof typeof UNARY_OPS;
@@ -212,6 +237,77 @@ export const isNaN = (x: Tensor): Tensor => unary('isNaN', x);
 /** 1 where x is neither infinite nor NaN (int32). */
 export const isFinite = (x: Tensor): Tensor => unary('isFinite', x);
 
+/**
+ * Tangent, element-wise; float32.
+ * @example ops.tan(tensor([0, Math.PI / 4])) // [0, 1]
+ */
+export const tan = (x: Tensor): Tensor => unary('tan', x);
+/**
+ * Hyperbolic sine; float32.
+ * @example ops.sinh(tensor([0, 1])) // [0, 1.1752]
+ */
+export const sinh = (x: Tensor): Tensor => unary('sinh', x);
+/**
+ * Hyperbolic cosine; float32.
+ * @example ops.cosh(tensor([0, 1])) // [1, 1.5431]
+ */
+export const cosh = (x: Tensor): Tensor => unary('cosh', x);
+/**
+ * Inverse sine, in [-pi/2, pi/2]; NaN outside [-1, 1]. float32.
+ * @example ops.arcsin(tensor([0, 1])) // [0, 1.5708]
+ */
+export const arcsin = (x: Tensor): Tensor => unary('arcsin', x);
+/**
+ * Inverse cosine, in [0, pi]; NaN outside [-1, 1]. float32.
+ * @example ops.arccos(tensor([1, 0])) // [0, 1.5708]
+ */
+export const arccos = (x: Tensor): Tensor => unary('arccos', x);
+/**
+ * Inverse tangent, in (-pi/2, pi/2); float32.
+ * @example ops.arctan(tensor([0, 1])) // [0, 0.7854]
+ */
+export const arctan = (x: Tensor): Tensor => unary('arctan', x);
+/**
+ * Inverse hyperbolic sine; float32.
+ * @example ops.arcsinh(tensor([0, 1])) // [0, 0.8814]
+ */
+export const arcsinh = (x: Tensor): Tensor => unary('arcsinh', x);
+/**
+ * Inverse hyperbolic cosine; NaN below 1. float32.
+ * @example ops.arccosh(tensor([1, 2])) // [0, 1.3170]
+ */
+export const arccosh = (x: Tensor): Tensor => unary('arccosh', x);
+/**
+ * Inverse hyperbolic tangent; ±Infinity at ±1 and NaN beyond. float32.
+ * @example ops.arctanh(tensor([0, 0.5])) // [0, 0.5493]
+ */
+export const arctanh = (x: Tensor): Tensor => unary('arctanh', x);
+/**
+ * 2 ** x; float32.
+ * @example ops.exp2(tensor([0, 3, -1])) // [1, 8, 0.5]
+ */
+export const exp2 = (x: Tensor): Tensor => unary('exp2', x);
+/**
+ * Rounds toward zero; int32 stays int32. Its gradient is 0 (piecewise constant).
+ * @example ops.trunc(tensor([-1.7, 1.7])) // [-1, 1]
+ */
+export const trunc = (x: Tensor): Tensor => unary('trunc', x);
+/**
+ * 1 where the sign bit is set (negative values and -0), else 0 (int32), as keras.ops.signbit.
+ * NaN gives 0.
+ * @example ops.signbit(tensor([-2, -0, 0, 3])) // [1, 1, 0, 0]
+ */
+export const signbit = (x: Tensor): Tensor => unary('signbit', x);
+/**
+ * 1 where x is +Infinity or -Infinity, else 0 (int32).
+ * @example ops.isinf(tensor([1, Infinity, -Infinity, NaN])) // [0, 1, 1, 0]
+ */
+export const isinf = (x: Tensor): Tensor => unary('isinf', x);
+/** 1 where x is NaN (int32); Keras's name for isNaN. */
+export const isnan = isNaN;
+/** 1 where x is neither infinite nor NaN (int32); Keras's name for isFinite. */
+export const isfinite = isFinite;
+
 /** Limits values to [min, max]. */
 export function clip(x: Tensor, min: number, max: number): Tensor {
   if (!(min <= max)) throw new Error(`clip: min (${min}) must not exceed max (${max}).`);
@@ -272,6 +368,13 @@ const BINARY_OPS = {
   floorDivide: { code: 17, dtype: 'same', cpu: (a, b, intResult) => (intResult && b === 0 ? 0 : Math.floor(a / b)) },
   mod: { code: 18, dtype: 'same', cpu: (a, b, intResult) => (b === 0 ? (intResult ? 0 : NaN) : a - Math.floor(a / b) * b),
     grad: [(dy) => dy, (dy, a, b) => neg(dy.mul(floorDivide(a, b)))] },
+  arctan2: { code: 19, dtype: 'float', cpu: (a, b) => Math.atan2(a, b),
+    grad: [(dy, a, b) => dy.mul(b).div(add(square(a as Tensor), mul(b, b))), (dy, a, b) => neg(dy.mul(a).div(add(mul(a, a), square(b as Tensor))))] },
+  hypot: { code: 20, dtype: 'float', cpu: (a, b) => Math.hypot(a, b),
+    grad: [(dy, a, _b, y) => dy.mul(a).div(y), (dy, _a, b, y) => dy.mul(b).div(y)] },
+  logaddexp: { code: 21, dtype: 'float', cpu: (a, b) => logAddExpReference(a, b),
+    grad: [(dy, a, _b, y) => dy.mul(exp(sub(a, y))), (dy, _a, b, y) => dy.mul(exp(sub(b, y)))] },
+  logicalXor: { code: 22, dtype: 'bool', cpu: (a, b) => Number((a !== 0) !== (b !== 0)) },
 } satisfies Record<string, BinaryOp>;
 
 type BinaryName = keyof typeof BINARY_OPS;
@@ -355,7 +458,7 @@ const binaryKernel: Kernel<BinaryAttrs> = {
     const placeholder = (a ?? b)!.buffer;
     const stridesOf = (t: typeof a, mode: OperandMode) => (t && mode === OperandMode.Broadcast ? broadcastStrides(t.shape, out.shape) : []);
     gpu.dispatch({
-      shader: binaryShader,
+      shader: BINARY_SOURCE,
       constants: {
         OP: attrs.op.code,
         A_MODE: attrs.aMode,
@@ -482,6 +585,27 @@ export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => binary('lessE
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary('logicalAnd', a, b);
 /** 1 where either is nonzero (int32). */
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary('logicalOr', a, b);
+/**
+ * 1 where exactly one of a and b is nonzero (int32), broadcasting.
+ * @example ops.logicalXor(tensor([0, 1, 1]), tensor([1, 1, 0])) // [1, 0, 1]
+ */
+export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => binary('logicalXor', a, b);
+/**
+ * The angle of the point (b, a), atan(a / b) in the right quadrant, in [-pi, pi]; float32,
+ * broadcasting (NumPy's arctan2(x1, x2) with x1 the y coordinate).
+ * @example ops.arctan2(tensor([1, 1, -1]), tensor([1, -1, -1])) // [0.7854, 2.3562, -2.3562]
+ */
+export const arctan2 = (a: TensorLike, b: TensorLike): Tensor => binary('arctan2', a, b);
+/**
+ * sqrt(a^2 + b^2) without intermediate overflow; float32, broadcasting.
+ * @example ops.hypot(tensor([3, 1e30]), tensor([4, 1e30])) // [5, 1.4142e30]
+ */
+export const hypot = (a: TensorLike, b: TensorLike): Tensor => binary('hypot', a, b);
+/**
+ * log(exp(a) + exp(b)) without overflow; float32, broadcasting.
+ * @example ops.logaddexp(tensor([0, 1000]), tensor([0, 1000])) // [0.6931, 1000.6931]
+ */
+export const logaddexp = (a: TensorLike, b: TensorLike): Tensor => binary('logaddexp', a, b);
 
 interface WhereAttrs {
   outInt: boolean;
@@ -579,6 +703,12 @@ function truncateInPlace(values: TypedArray): void {
 function roundHalfToEven(v: number): number {
   const r = Math.round(v);
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** log(exp(a) + exp(b)) in float64; equal operands (infinite ones included) give a + log 2. */
+function logAddExpReference(a: number, b: number): number {
+  if (a === b) return a + Math.LN2;
+  return Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
 
 /** Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7). */

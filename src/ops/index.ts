@@ -25,3 +25,4 @@ export { einsum } from './einsum';
 export { resize, affineTransform, type ResizeOptions, type AffineTransformOptions, type ImageInterpolation, type FillMode, type ImageDataFormat } from './image';
 export { tensordot, dot, inner, outer, vdot, norm, normalize, type NormOrder } from './linalg';
 export * from './composite_activations';
+export * from './numpy_extras';

@@ -32,6 +32,16 @@ const UNARY: Array<[string, (x: Tensor) => Tensor, GradCheckOptions?]> = [
   ['swish', ops.swish, { low: -3, high: 3 }],
   ['erf', ops.erf],
   ['clip', (x) => ops.clip(x, -0.5, 0.5)],
+  ['tan', ops.tan],
+  ['sinh', ops.sinh],
+  ['cosh', ops.cosh],
+  ['arcsin', ops.arcsin, { low: -0.8, high: 0.8 }],
+  ['arccos', ops.arccos, { low: -0.8, high: 0.8 }],
+  ['arctan', ops.arctan, { low: -3, high: 3 }],
+  ['arcsinh', ops.arcsinh, { low: -3, high: 3 }],
+  ['arccosh', ops.arccosh, { low: 1.5, high: 4 }],
+  ['arctanh', ops.arctanh, { low: -0.8, high: 0.8 }],
+  ['exp2', ops.exp2],
 ];
 
 describe('unary gradients', () => {
@@ -57,6 +67,10 @@ describe('binary gradients', () => {
     ['divide', ops.divide, [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
     // Quotients kept away from integers, where mod jumps.
     ['mod', ops.mod, [[2, 3], [2, 3]], { values: [[5.3, -5.3, 2.7, 7.1, -1.3, 3.4], [2, 2, -1.9, 3.3, 0.7, -1.1]] }],
+    ['arctan2', ops.arctan2, [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
+    ['arctan2 broadcast [2,3] with [3], across quadrants', ops.arctan2, [[2, 3], [3]], { values: [[0.7, -1.2, 0.4, -0.9, 1.5, -0.3], [1.1, -0.8, -1.4]] }],
+    ['hypot', ops.hypot, [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
+    ['logaddexp', ops.logaddexp, [[2, 3], [2, 3]], { low: -3, high: 3 }],
     ['log2 and log10', (a, b) => ops.log2(a).add(ops.log10(b)), [[2, 3], [2, 3]], { low: 0.5, high: 2 }],
     ['add broadcast [2,3] + [3]', ops.add, [[2, 3], [3]]],
     ['mul broadcast [2,1,3] * [4,1]', ops.mul, [[2, 1, 3], [4, 1]]],

@@ -41,6 +41,18 @@ const UNARY: Array<[string, (x: ReturnType<typeof rand>) => ReturnType<typeof ra
   ['clip', (x) => ops.clip(x, -0.3, 0.4), {}],
   ['logicalNot', (x) => ops.logicalNot(x.round()), {}],
   ['cast to int32', (x) => ops.cast(x, 'int32'), { low: -50, high: 50 }],
+  ['tan', ops.tan, { low: -1.2, high: 1.2, rtol: 1e-4, atol: WGSL_TRIG_ATOL }],
+  ['sinh', ops.sinh, { low: -5, high: 5, rtol: 1e-4, atol: 1e-5 }],
+  ['cosh', ops.cosh, { low: -5, high: 5, rtol: 1e-4 }],
+  ['arcsin', ops.arcsin, { low: -1.5, high: 1.5, rtol: 1e-4, atol: 1e-5 }],
+  ['arccos', ops.arccos, { low: -1.5, high: 1.5, rtol: 1e-4, atol: 1e-5 }],
+  ['arctan', ops.arctan, { low: -20, high: 20, rtol: 1e-4, atol: 1e-5 }],
+  ['arcsinh', ops.arcsinh, { low: -50, high: 50, rtol: 1e-4, atol: 1e-5 }],
+  ['arccosh', ops.arccosh, { low: 0, high: 20, rtol: 1e-4, atol: 1e-5 }],
+  ['arctanh', ops.arctanh, { low: -1.5, high: 1.5, rtol: 1e-4, atol: 1e-5 }],
+  ['exp2', ops.exp2, { low: -10, high: 10, rtol: 1e-4 }],
+  ['trunc', ops.trunc, { low: -5, high: 5 }],
+  ['signbit', ops.signbit, {}],
 ];
 
 const BINARY: Array<[string, (a: ReturnType<typeof rand>, b: ReturnType<typeof rand>) => ReturnType<typeof rand>, { low?: number; rtol?: number }]> = [
@@ -64,6 +76,10 @@ const BINARY: Array<[string, (a: ReturnType<typeof rand>, b: ReturnType<typeof r
   ['lessEqual', ops.lessEqual, {}],
   ['logicalAnd', (a, b) => ops.logicalAnd(a.round(), b.round()), {}],
   ['logicalOr', (a, b) => ops.logicalOr(a.round(), b.round()), {}],
+  ['logicalXor', (a, b) => ops.logicalXor(a.round(), b.round()), {}],
+  ['arctan2', ops.arctan2, { rtol: 1e-4 }],
+  ['hypot', ops.hypot, { rtol: 1e-5 }],
+  ['logaddexp', ops.logaddexp, { rtol: 1e-5 }],
 ];
 
 /** [a shape, b shape]: same shape, each direction of broadcasting, rank mismatch, size-1 and size-0 dims. */
@@ -112,6 +128,12 @@ export const elementwiseCases: OpCase[] = [
   { name: 'int32 and float32 tensors', run: () => rand([6], { int: true, low: 0, high: 9 }).add(rand([6])) },
   { name: 'comparison with a number', run: () => rand([12]).greater(0) },
   { name: 'isNaN and isFinite', run: () => [ops.isNaN(tensor([1, NaN, Infinity, -Infinity, 0])), ops.isFinite(tensor([1, NaN, Infinity, -Infinity, 0]))] },
+  { name: 'isinf, isnan, isfinite on float32 and int32', run: () => [tensor([1, NaN, Infinity, -Infinity, 0]), tensor([3, -4], [2], 'int32')].flatMap((x) => [ops.isinf(x), ops.isnan(x), ops.isfinite(x)]) },
+  { name: 'signbit of -0, +0 and int32', run: () => [ops.signbit(tensor([-0, 0, -Infinity, Infinity, -1e-30])), ops.signbit(tensor([-3, 0, 5], [3], 'int32'))] },
+  { name: 'trunc keeps int32', run: () => ops.trunc(rand([9], { int: true, low: -9, high: 9 })) },
+  { name: 'inverse functions at and beyond their domain', run: () => [ops.arcsin(tensor([-1, 1, 1.5])), ops.arccos(tensor([-1, 1, -2])), ops.arccosh(tensor([1, 0.5])), ops.arctanh(tensor([-1, 1, 2, -3]))] },
+  { name: 'hypot and logaddexp at extremes', run: () => [ops.hypot(tensor([3e30, 0, Infinity, 1e-30]), tensor([4e30, 0, 1, 1e-30])), ops.logaddexp(tensor([1000, -1000, Infinity, -Infinity, 0]), tensor([1000, -1001, 1, -Infinity, 80]))], rtol: 1e-5 },
+  { name: 'arctan2 in every quadrant and on the axes', run: () => ops.arctan2(tensor([1, 1, -1, -1, 0, 0, 2, -2]), tensor([1, -1, -1, 1, 1, -1, 0, 0])), rtol: 1e-4 },
   { name: 'cast int32 to float32', run: () => ops.cast(rand([10], { int: true, low: -9, high: 9 }), 'float32') },
   { name: 'round half to even', run: () => ops.round(tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5])) },
   { name: 'where broadcasting condition [3,1], a [1,4], b []', run: () => ops.where(rand([3, 1]).greater(0), rand([1, 4]), tensor(9)) },
