@@ -71,7 +71,19 @@ fn log_add_exp(x: f32, y: f32) -> f32 {
   return max(x, y) + log1p_accurate(exp(-abs(x - y)));
 }
 
+fn is_nan(v: f32) -> bool {
+  let bits = bitcast<u32>(v);
+  return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
+}
+
 fn apply(x: f32, y: f32) -> f32 {
+  // Comparisons and max/min follow IEEE and the CPU reference when an operand is NaN (false
+  // comparisons but notEqual, NaN from max and min): WGSL leaves both to the implementation, and
+  // SwiftShader's max(NaN, y) gives y. Read from the bits, which no compiler assumption removes.
+  let either_nan = is_nan(x) || is_nan(y);
+  if (either_nan && OP >= 5u && OP <= 12u) {
+    return select(select(0.0, 1.0, OP == 8u), bitcast<f32>(nan_bits), OP == 5u || OP == 6u);
+  }
   switch OP {
     case 0u: { return x + y; }
     case 1u: { return x - y; }

@@ -11,6 +11,13 @@ override ACTIVATION: u32 = 0u;
 
 const STEPS = vec4<u32>(0u, 1u, 2u, 3u);
 
+// Which lanes hold NaN, from their bits: WGSL's max and clamp may return the other operand for a
+// NaN, so relu and tanh pass a NaN on explicitly, as the CPU reference does.
+fn nan_lanes(v: vec4<f32>) -> vec4<bool> {
+  let bits = bitcast<vec4<u32>>(v);
+  return ((bits & vec4<u32>(0x7f800000u)) == vec4<u32>(0x7f800000u)) & ((bits & vec4<u32>(0x007fffffu)) != vec4<u32>());
+}
+
 // The epilogue: activation(values + the bias of the four columns from `col`, clamped in bounds).
 fn epilogue(values: vec4<f32>, col: u32) -> vec4<f32> {
   var v = values;
@@ -19,13 +26,13 @@ fn epilogue(values: vec4<f32>, col: u32) -> vec4<f32> {
     v += vec4<f32>(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]);
   }
   switch ACTIVATION {
-    case 1u: { return max(v, vec4<f32>()); }
+    case 1u: { return select(max(v, vec4<f32>()), v, nan_lanes(v)); }
     case 2u: {
       // Stable sigmoid: 1 / (1 + e^-v) for v >= 0, e^v / (1 + e^v) below.
       let e = exp(-abs(v));
       return select(e / (1.0 + e), 1.0 / (1.0 + e), v >= vec4<f32>());
     }
-    case 3u: { return tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0))); }
+    case 3u: { return select(tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0))), v, nan_lanes(v)); }
     default: { return v; }
   }
 }

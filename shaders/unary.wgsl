@@ -60,6 +60,10 @@ fn inverse_trig(v: f32) -> f32 {
 fn apply(v: f32, bits: u32) -> f32 {
   let is_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
   let is_inf_or_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u;
+  // NaN in, NaN out, as the CPU reference, for every op but the tests of a value (logicalNot,
+  // isNaN, isFinite, cast, signbit, isinf): WGSL's max, min and clamp may return either operand
+  // when one is NaN, so relu, relu6, clip, sign and tanh's clamp would hide it.
+  if (is_nan && OP != 27u && OP != 28u && OP != 29u && OP != 30u && OP != 43u && OP != 44u) { return v; }
   switch OP {
     case 0u: { return -v; }
     case 1u: { return abs(v); }

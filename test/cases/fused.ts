@@ -85,6 +85,11 @@ const crossEntropyCases: OpCase[] = [
 ];
 
 export const fusedCases: OpCase[] = [
+  // A NaN in a row of x spreads through its outputs; the relu and tanh epilogues keep it, as the CPU does.
+  ...(['relu', 'tanh', 'sigmoid'] as const).map((activation): OpCase => ({
+    name: `dense with a NaN input, ${activation}`,
+    run: () => ops.dense(tensor([[1, NaN, 2], [0.5, -1, 3]]), rand([3, 5]), rand([5]), activation),
+  })),
   ...ACTIVATIONS.flatMap((activation) => [denseCase([33, 17], 65, true, activation), denseCase([5, 3], 9, false, activation)]),
   denseCase([2, 7, 13], 11, true, 'relu'),
   denseCase([13], 6, true, 'sigmoid'),
