@@ -17,7 +17,7 @@ import { arange, zeros } from '../ops/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { checkSeed, drawSeedFrom } from './layer_utils';
+import { checkSeed, SeedSequence } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 const INTERPOLATIONS: readonly ImageInterpolation[] = ['bilinear', 'nearest'];
@@ -201,12 +201,12 @@ interface RandomLayerArgs extends LayerArgs {
  */
 abstract class RandomImageLayer extends Layer {
   readonly seed: number | undefined;
-  /** Random tensors drawn so far; with a seed, each draw's seed is derived from it. */
-  private draws = 0;
+  private readonly seeds: SeedSequence;
 
   protected constructor(args: RandomLayerArgs) {
     super(args);
     this.seed = checkSeed(args?.seed);
+    this.seeds = new SeedSequence(this.seed);
   }
 
   /** The augmentation of a float32 batch [batch, height, width, channels]. */
@@ -229,8 +229,7 @@ abstract class RandomImageLayer extends Layer {
 
   /** Uniform values in [low, high) of `shape`, seeded as Dropout's masks are. */
   protected uniform(shape: number[], low: number, high: number): Tensor {
-    const seed = this.seed === undefined ? undefined : drawSeedFrom(this.seed, ++this.draws);
-    return randomUniform(shape, { minval: low, maxval: high, seed });
+    return randomUniform(shape, { minval: low, maxval: high, seed: this.seeds.next() });
   }
 }
 

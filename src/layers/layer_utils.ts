@@ -82,9 +82,19 @@ export function checkSeed(seed: unknown): number | undefined {
   return (seed ?? undefined) as number | undefined;
 }
 
-/** The seed of a seeded layer's `draw`-th random tensor: each call draws differently, reproducibly. */
-export function drawSeedFrom(seed: number, draw: number): number {
-  return ((seed % 2 ** 32) + (Math.imul(draw, 0x9e3779b9) >>> 0)) % 2 ** 32;
+/**
+ * The seeds of a layer's random draws (dropout masks, noise, augmentations): without a seed,
+ * undefined, so each draw takes a fresh seed (replayed training steps too); with one, a sequence
+ * derived from it, so each call draws differently and the whole run is reproducible.
+ */
+export class SeedSequence {
+  private draws = 0;
+
+  constructor(readonly seed: number | undefined) {}
+
+  next(): number | undefined {
+    return this.seed === undefined ? undefined : ((this.seed % 2 ** 32) + (Math.imul(++this.draws, 0x9e3779b9) >>> 0)) % 2 ** 32;
+  }
 }
 
 /** Where the channels axis of an image or sequence is: last (Keras's default) or after the batch axis. */

@@ -9,7 +9,7 @@ import { randomNormal, randomUniform } from '../ops/random';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { checkSeed, drawSeedFrom, normalizeDataFormat, type DataFormat } from './layer_utils';
+import { checkSeed, SeedSequence, normalizeDataFormat, type DataFormat } from './layer_utils';
 import { l1l2 } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
@@ -38,18 +38,18 @@ abstract class RandomRegularization extends Layer {
   override supportsMasking = true;
   readonly rate: number;
   readonly seed: number | undefined;
-  /** Tensors drawn so far; with a seed, each call's seed is derived from it. */
-  private draws = 0;
+  private readonly seeds: SeedSequence;
 
   constructor(args: RandomRegularizationArgs) {
     super(args);
     this.rate = checkRate(args?.rate);
     this.seed = checkSeed(args.seed);
+    this.seeds = new SeedSequence(this.seed);
   }
 
-  /** The seed of the next draw (undefined without a seed: a fresh one, also in replayed training steps). */
+  /** The seed of the next draw (see SeedSequence). */
   protected nextSeed(): number | undefined {
-    return this.seed === undefined ? undefined : drawSeedFrom(this.seed, ++this.draws);
+    return this.seeds.next();
   }
 
   /** A float32 keep mask (1 with probability 1 - rate) of `shape`, drawn on the device. */

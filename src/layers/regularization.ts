@@ -7,7 +7,7 @@ import { randomNormal, randomUniform } from '../ops/random';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { checkSeed, drawSeedFrom } from './layer_utils';
+import { checkSeed, SeedSequence } from './layer_utils';
 import type { Shape } from './symbolic';
 
 export interface DropoutArgs extends LayerArgs {
@@ -38,8 +38,7 @@ export class Dropout extends Layer {
   readonly rate: number;
   readonly noiseShape: Shape | null;
   readonly seed: number | undefined;
-  /** Masks drawn so far; with a seed, each call's mask seed is derived from it. */
-  private draws = 0;
+  private readonly seeds: SeedSequence;
 
   constructor(args: DropoutArgs) {
     super(args);
@@ -47,17 +46,17 @@ export class Dropout extends Layer {
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
       throw new Error(`Invalid value received for argument \`rate\`. Expected a float value between 0 and 1. Received: rate=${String(rate)}`);
     }
-    checkSeed(args.seed);
     this.rate = rate;
     this.noiseShape = args.noiseShape ? [...args.noiseShape] : null;
-    this.seed = args.seed;
+    this.seed = checkSeed(args.seed);
+    this.seeds = new SeedSequence(this.seed);
   }
 
   override call(inputs: Tensor, { training = false }: CallArgs = {}): Tensor {
     if (!training || this.rate === 0) return inputs;
     if (this.rate === 1) return tidy(() => inputs.mul(0));
     const noiseShape = this.resolveNoiseShape(inputs.shape);
-    const seed = this.seed === undefined ? undefined : drawSeedFrom(this.seed, ++this.draws);
+    const seed = this.seeds.next();
     return tidy(() => {
       const keep = greaterEqual(randomUniform(noiseShape, { seed }), this.rate);
       return inputs.mul(cast(keep, 'float32').mul(1 / (1 - this.rate)));
@@ -110,8 +109,7 @@ export class GaussianNoise extends Layer {
   override supportsMasking = true;
   readonly stddev: number;
   readonly seed: number | undefined;
-  /** Noise tensors drawn so far; with a seed, each call's noise seed is derived from it. */
-  private draws = 0;
+  private readonly seeds: SeedSequence;
 
   constructor(args: GaussianNoiseArgs) {
     super(args);
@@ -119,14 +117,14 @@ export class GaussianNoise extends Layer {
     if (typeof stddev !== 'number' || !(stddev >= 0 && stddev <= 1)) {
       throw new Error(`Invalid value received for argument \`stddev\`. Expected a float value between 0 and 1. Received: stddev=${String(stddev)}`);
     }
-    checkSeed(args.seed);
     this.stddev = stddev;
-    this.seed = args.seed;
+    this.seed = checkSeed(args.seed);
+    this.seeds = new SeedSequence(this.seed);
   }
 
   override call(inputs: Tensor, { training = false }: CallArgs = {}): Tensor {
     if (!training || this.stddev === 0) return inputs;
-    const seed = this.seed === undefined ? undefined : drawSeedFrom(this.seed, ++this.draws);
+    const seed = this.seeds.next();
     return tidy(() => {
       const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
       return add(x, randomNormal([...inputs.shape], { stddev: this.stddev, seed }));
