@@ -5,6 +5,8 @@
 // or the same formula in ops when an outer tape records the gradient itself (second order).
 
 import type { Tensor } from '../tensor/tensor';
+import { getCompanion, setCompanion } from '../tensor/memory';
+import { reshape } from './shape';
 import { isRecording, recordGradient } from '../autograd/tape';
 import { runKernel1, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, withReductionLayout, type ReductionLayout } from './reduction_layout';
@@ -110,8 +112,8 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return normalize('logSoftmax', x, axis);
 }
 
-/** Outputs of the softmax activation and the logits they came from (Keras's `_keras_logits`). */
-const logitsOfSoftmax = new WeakMap<Tensor, Tensor>();
+/** The kind of companion tensor the logits of a softmax activation's output are (see setCompanion). */
+const LOGITS = 'softmax logits';
 
 /**
  * @internal The softmax activation of layers: softmax over the last axis that remembers its
@@ -120,7 +122,9 @@ const logitsOfSoftmax = new WeakMap<Tensor, Tensor>();
  */
 export function softmaxActivation(logits: Tensor): Tensor {
   const probabilities = softmax(logits, -1);
-  if (logits.dtype === 'float32') logitsOfSoftmax.set(probabilities, logits);
+  // A view of the logits lives as long as the probabilities (Keras's `_keras_logits`), whatever
+  // tidy scope made the logits: a Dense layer computes them inside its own.
+  if (logits.dtype === 'float32') setCompanion(probabilities, LOGITS, reshape(logits, logits.shape));
   return probabilities;
 }
 
@@ -130,6 +134,6 @@ export function softmaxActivation(logits: Tensor): Tensor {
  * does: the gradient then reaches the logits directly and none flows through the probabilities.
  */
 export function softmaxLogits(probabilities: Tensor): Tensor | null {
-  const logits = logitsOfSoftmax.get(probabilities);
+  const logits = getCompanion(probabilities, LOGITS);
   return logits && !logits.isDisposed ? logits : null;
 }

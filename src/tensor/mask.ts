@@ -1,5 +1,5 @@
 // Masks attached to tensors, as Keras attaches `_keras_mask` (keras/src/backend/common/masking.py):
-// a side table from a tensor to the mask of its leading axes ([batch, time] for a sequence), 1
+// a companion tensor (memory.ts) holding the mask of its leading axes ([batch, time] for a sequence), 1
 // where a position holds data and 0 where it is padding. Layers read their input's mask and attach
 // their output's (src/layers/layer.ts); losses and metrics read the prediction's. A tensor owns its
 // mask: no tidy scope disposes the mask while the tensor lives, and disposing the tensor disposes
@@ -8,11 +8,11 @@
 
 import { formatShape } from '../backend/types';
 import { stopGradient } from '../ops/shape';
-import { disposeFromScope, untrackFromScope } from './memory';
+import { getCompanion, setCompanion } from './memory';
 import type { Tensor } from './tensor';
 
-/** Each tensor's own view of its mask (shared storage, no copy). */
-const masks = new WeakMap<Tensor, Tensor>();
+/** The kind of companion tensor a mask is (see setCompanion). */
+const MASK = 'mask';
 
 /**
  * The mask attached to `tensor` (int32 or float32, 1 = data, 0 = padding), or null. Embedding
@@ -23,7 +23,7 @@ const masks = new WeakMap<Tensor, Tensor>();
  * await getMask(embedded)!.array();   // [[1, 1, 0]]
  */
 export function getMask(tensor: Tensor): Tensor | null {
-  return masks.get(tensor) ?? null;
+  return getCompanion(tensor, MASK) ?? null;
 }
 
 /**
@@ -43,17 +43,5 @@ export function setMask(tensor: Tensor, mask: Tensor | null): void {
       throw new Error(`Invalid value for argument mask. Expected a mask of the tensor's leading dimensions (a prefix of ${formatShape(tensor.shape)}). Received: mask.shape=${formatShape(mask.shape)}`);
     }
   }
-  disposeMaskOf(tensor);
-  if (mask === null) return;
-  const own = stopGradient(mask);
-  untrackFromScope(own);
-  masks.set(tensor, own);
-}
-
-/** @internal Called by Tensor.dispose: the mask goes with its tensor (or later, if a recording tape still needs it). */
-export function disposeMaskOf(tensor: Tensor): void {
-  const mask = masks.get(tensor);
-  if (!mask) return;
-  masks.delete(tensor);
-  disposeFromScope(mask);
+  setCompanion(tensor, MASK, mask === null ? null : stopGradient(mask));
 }

@@ -69,11 +69,41 @@ export function retrackTensor(tensor: Tensor, storage: Storage): void {
 }
 
 /**
- * @internal Takes a tensor just made out of the tidy scope that tracks it: something else (the
- * tensor owning a mask, see mask.ts) disposes it.
+ * Tensors that live as long as another, by kind: the mask a layer output carries (mask.ts), the
+ * logits a softmax output remembers (ops/softmax.ts). Keras attaches both to its tensors.
  */
-export function untrackFromScope(tensor: Tensor): void {
-  scopes.at(-1)?.delete(tensor);
+const companions = new WeakMap<Tensor, Map<string, Tensor>>();
+
+/**
+ * @internal Makes `companion` (a tensor just made; null removes it) the `kind` companion of
+ * `owner`: out of the tidy scope that tracks it, disposed with `owner` (or when replaced), and
+ * kept by a recording tape that still needs it. An owner collected without dispose lets its
+ * companion be collected too.
+ */
+export function setCompanion(owner: Tensor, kind: string, companion: Tensor | null): void {
+  const own = companions.get(owner);
+  const previous = own?.get(kind);
+  if (previous) {
+    own!.delete(kind);
+    disposeFromScope(previous);
+  }
+  if (companion === null) return;
+  scopes.at(-1)?.delete(companion);
+  if (own) own.set(kind, companion);
+  else companions.set(owner, new Map([[kind, companion]]));
+}
+
+/** @internal The `kind` companion of `owner`, or undefined. */
+export function getCompanion(owner: Tensor, kind: string): Tensor | undefined {
+  return companions.get(owner)?.get(kind);
+}
+
+/** @internal Called by Tensor.dispose: the companions go with their owner. */
+export function disposeCompanions(owner: Tensor): void {
+  const own = companions.get(owner);
+  if (!own) return;
+  companions.delete(owner);
+  for (const companion of own.values()) disposeFromScope(companion);
 }
 
 /** Called by Tensor.dispose(). */

@@ -3,8 +3,7 @@
 
 import type { Storage } from '../backend/storage';
 import { formatShape, sizeOf, type ConcreteShape, type DType, type TypedArray } from '../backend/types';
-import { retrackTensor, trackTensor, untrackTensor } from './memory';
-import { disposeMaskOf } from './mask';
+import { disposeCompanions, retrackTensor, trackTensor, untrackTensor } from './memory';
 import { activeTracer } from './trace';
 import * as elementwise from '../ops/elementwise';
 import * as reduce from '../ops/reduce';
@@ -77,13 +76,13 @@ export class Tensor {
     return nest(values, this.shape, 0, 0);
   }
 
-  /** Releases the tensor's memory, and its mask's (see getMask). Safe to call twice. */
+  /** Releases the tensor's memory, and its companions' (its mask, see getMask). Safe to call twice. */
   dispose(): void {
     if (!this._storage) return;
     this._storage.release();
     this._storage = null;
     untrackTensor(this);
-    disposeMaskOf(this);
+    disposeCompanions(this);
   }
 
   toString(): string {

@@ -3,7 +3,7 @@
 // fused kernel replaces, one dispatch forward and one backward, and the errors users meet.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GradientTape, getBackend, ops, tensor, tidy, type Tensor } from '../../src/node';
+import { GradientTape, Input, Sequential, getBackend, layers, memory, ops, tensor, tidy, type Tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { softmaxActivation } from '../../src/ops/softmax';
 import { fusedCases } from '../cases/fused';
@@ -101,6 +101,22 @@ describe('values', () => {
     expect(softmaxGradients).toHaveLength(0);
     const p = await probabilities.data();
     expectClose(await dz!.data(), Float32Array.from([p[0] - 1, p[1], p[2], p[3] - 1]), 1e-6);
+  });
+
+  it('a Dense softmax layer keeps its logits with its output, so evaluate scores beyond the clip as fit does', async () => {
+    // Logits [40, -40] for the wrong class: the exact loss is 80, the clipped one -log(1e-7) = 16.1.
+    const model = new Sequential([Input({ shape: [2] }), new layers.Dense({ units: 2, activation: 'softmax' })]);
+    model.layers[0].setWeights([tensor([[40, -40], [0, 0]]), tensor([0, 0])]);
+    model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy' });
+    const [x, y] = [tensor([[1, 0]]), tensor([[0, 1]])];
+    const eager = model.apply(x) as Tensor;
+    expect((await ops.categoricalCrossentropy(y, eager).data())[0]).toBeCloseTo(80, 3);
+    expect((await model.evaluate(x, y, { verbose: 0 })).loss).toBeCloseTo(80, 3);
+    const live = memory().liveTensors;
+    eager.dispose();
+    // The output and the view of its logits go together.
+    expect(memory().liveTensors).toBe(live - 2);
+    model.dispose();
   });
 
   it('sparse labels equal one-hot labels; out-of-range indices give NaN rows (as TensorFlow on a GPU)', async () => {
