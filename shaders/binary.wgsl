@@ -43,12 +43,13 @@ fn as_f32(bits: u32, is_int: bool) -> f32 {
   return select(bitcast<f32>(bits), f32(bitcast<i32>(bits)), is_int);
 }
 
-// A NaN built at run time (WGSL rejects NaN constants).
+// A NaN and +inf built at run time (WGSL rejects non-finite constants).
 var<private> nan_bits: u32 = 0x7fc00000u;
+var<private> inf_bits: u32 = 0x7f800000u;
 
 // pow with the integer-exponent cases of a negative base that WGSL's pow leaves undefined.
 fn pow_signed(base: f32, exponent: f32) -> f32 {
-  if (exponent == 0.0) { return 1.0; }
+  if (exponent == 0.0 || base == 1.0) { return 1.0; }
   if (base >= 0.0) { return pow(base, exponent); }
   if (floor(exponent) != exponent) { return bitcast<f32>(nan_bits); }
   let magnitude = pow(-base, exponent);
@@ -83,6 +84,16 @@ fn apply(x: f32, y: f32) -> f32 {
   let either_nan = is_nan(x) || is_nan(y);
   if (either_nan && OP >= 5u && OP <= 12u) {
     return select(select(0.0, 1.0, OP == 8u), bitcast<f32>(nan_bits), OP == 5u || OP == 6u);
+  }
+  // The same for arctan2, hypot and logaddexp (NaN in, NaN out), and pow but for x^0 = 1 and
+  // 1^y = 1, as IEEE's pow: their formulas call max, abs and exp, which may drop a NaN.
+  // hypot of an infinity is +inf even beside a NaN, as C's hypot.
+  let infinite = bitcast<f32>(inf_bits);
+  if (OP == 20u && (abs(x) == infinite || abs(y) == infinite)) { return infinite; }
+  // (Comparisons with a NaN are not to be trusted either: test it from the bits first.)
+  let pow_is_one = (!is_nan(y) && y == 0.0) || (!is_nan(x) && x == 1.0);
+  if (either_nan && (OP == 19u || OP == 20u || OP == 21u || (OP == 4u && !pow_is_one))) {
+    return bitcast<f32>(nan_bits);
   }
   switch OP {
     case 0u: { return x + y; }

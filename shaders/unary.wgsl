@@ -43,6 +43,20 @@ fn accurate_acos(v: f32) -> f32 {
   return select(half_angle, 3.141592653589793 - half_angle, v < 0.0);
 }
 
+// log and log1p with IEEE's results where WGSL leaves them undefined: -inf at 0 (-1 for log1p),
+// NaN below (SwiftShader gives log(0) = -88 and log(-1) = 0, the log of |v| of a subnormal).
+fn log_of(v: f32) -> f32 {
+  if (v < 0.0) { return bitcast<f32>(nan_bits); }
+  if (v == 0.0) { return -bitcast<f32>(inf_bits); }
+  return log(v);
+}
+
+fn log_of_1p(v: f32) -> f32 {
+  if (v < -1.0) { return bitcast<f32>(nan_bits); }
+  if (v == -1.0) { return -bitcast<f32>(inf_bits); }
+  return log1p_accurate(v);
+}
+
 // asin / acos / acosh / atanh with NumPy's results outside the domain WGSL defines them on.
 fn inverse_trig(v: f32) -> f32 {
   let nan = bitcast<f32>(nan_bits);
@@ -72,8 +86,8 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 4u: { return sqrt(v); }
     case 5u: { return inverseSqrt(v); }
     case 6u: { return exp(v); }
-    case 7u: { return log(v); }
-    case 8u: { return log1p_accurate(v); }
+    case 7u: { return log_of(v); }
+    case 8u: { return log_of_1p(v); }
     case 9u: { return expm1_accurate(v); }
     case 10u: { return sin(v); }
     case 11u: { return cos(v); }

@@ -341,7 +341,7 @@ const BINARY_OPS = {
   mul: { code: 2, dtype: 'same', cpu: (a, b) => a * b, grad: [(dy, _a, b) => dy.mul(b), (dy, a) => dy.mul(a)] },
   div: { code: 3, dtype: 'same', cpu: (a, b, intResult) => (intResult ? Math.floor(a / b) : a / b),
     grad: [(dy, _a, b) => dy.div(b), (dy, a, b) => neg(dy.mul(a).div(square(b as Tensor)))] },
-  pow: { code: 4, dtype: 'same', cpu: (a, b) => (b === 0 ? 1 : Math.pow(a, b)),
+  pow: { code: 4, dtype: 'same', cpu: (a, b) => (b === 0 || a === 1 ? 1 : Math.pow(a, b)),
     grad: [
       (dy, a, b) => dy.mul(b).mul(pow(a, sub(b, 1))),
       (dy, a, _b, y) => dy.mul(where(greater(a, 0), y.mul(log(where(greater(a, 0), a, 1) as Tensor)), 0)),

@@ -128,6 +128,8 @@ export const elementwiseCases: OpCase[] = [
   { name: 'int32 and float32 tensors', run: () => rand([6], { int: true, low: 0, high: 9 }).add(rand([6])) },
   { name: 'comparison with a number', run: () => rand([12]).greater(0) },
   { name: 'NaN passes through the unary ops, as on the CPU', run: () => [ops.relu, ops.relu6, ops.sign, ops.tanh, ops.abs, ops.exp, ops.gelu, (x: ReturnType<typeof rand>) => ops.clip(x, 0, 1)].map((f) => f(tensor([NaN, -1, 2]))) },
+  { name: 'log and log1p at and below their domain: -inf and NaN', run: () => [ops.log(tensor([-1, 0, 1, -Infinity])), ops.log1p(tensor([-2, -1, 0, 3])), ops.log2(tensor([-3, 0, 8], [3], 'int32'))] },
+  { name: 'pow, arctan2, hypot and logaddexp with NaN operands', run: () => [ops.pow, ops.arctan2, ops.hypot, ops.logaddexp].map((f) => f(tensor([NaN, 1, NaN, 2, NaN]), tensor([1, NaN, 0, NaN, Infinity]))) },
   { name: 'comparisons, maximum and minimum with NaN operands', run: () => [ops.equal, ops.notEqual, ops.greater, ops.greaterEqual, ops.less, ops.lessEqual, ops.maximum, ops.minimum].map((f) => f(tensor([NaN, NaN, 1, NaN]), tensor([NaN, 0, NaN, 2]))) },
   { name: 'isNaN and isFinite', run: () => [ops.isNaN(tensor([1, NaN, Infinity, -Infinity, 0])), ops.isFinite(tensor([1, NaN, Infinity, -Infinity, 0]))] },
   { name: 'isinf, isnan, isfinite on float32 and int32', run: () => [tensor([1, NaN, Infinity, -Infinity, 0]), tensor([3, -4], [2], 'int32')].flatMap((x) => [ops.isinf(x), ops.isnan(x), ops.isfinite(x)]) },
