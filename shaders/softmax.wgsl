@@ -33,9 +33,16 @@ fn empty_normalizer() -> Normalizer {
   return Normalizer(bitcast<f32>(negative_infinity_bits), 0.0);
 }
 
+fn is_nan(v: f32) -> bool {
+  let bits = bitcast<u32>(v);
+  return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
+}
+
 // Rescales the sum of the smaller max onto the larger; equal maxima add directly so that an
-// infinite max does not produce inf - inf.
+// infinite max does not produce inf - inf. A NaN anywhere in the row makes the whole row NaN, as
+// on the CPU (comparisons with a NaN cannot be trusted in WGSL: it is tested from its bits).
 fn merge(a: Normalizer, b: Normalizer) -> Normalizer {
+  if (is_nan(a.max) || is_nan(b.max)) { return Normalizer(a.max + b.max, a.max + b.max); }
   if (a.max == b.max) { return Normalizer(a.max, a.scaled_sum + b.scaled_sum); }
   if (a.max > b.max) { return Normalizer(a.max, a.scaled_sum + b.scaled_sum * exp(b.max - a.max)); }
   return Normalizer(b.max, b.scaled_sum + a.scaled_sum * exp(a.max - b.max));

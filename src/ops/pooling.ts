@@ -67,7 +67,8 @@ function argMax(values: ArrayLike<number>, [y0, y1, x0, x1]: [number, number, nu
   for (let iy = y0; iy < y1; iy++) {
     for (let ix = x0; ix < x1; ix++) {
       const at = base + (iy * width + ix) * channels;
-      if (values[at] > values[best]) best = at;
+      // The first NaN beats everything, as in ops.max.
+      if (!Number.isNaN(values[best]) && (Number.isNaN(values[at]) || values[at] > values[best])) best = at;
     }
   }
   return best;

@@ -3,7 +3,7 @@
 // multiples of 4, 1x1 kernels (the pointwise path), conv1d including 'causal', and the patch
 // kernels in both directions through the gradients (col2im) of conv2d and of both poolings.
 
-import { GradientTape, ops, type Tensor } from '../../src/index';
+import { GradientTape, ops, tensor, type Tensor } from '../../src/index';
 import { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from '../../src/ops/conv';
 import { avgPool2d, maxPool2d, type Pool2dOptions } from '../../src/ops/pooling';
 import type { OpCase } from './case';
@@ -94,6 +94,7 @@ const POOLS: Array<['maxPool2d' | 'avgPool2d', number[], Pool2dOptions]> = [
 ];
 
 export const convCases: OpCase[] = [
+  { name: 'maxPool2d: a NaN anywhere in a window gives NaN', run: () => maxPool2d(tensor([NaN, 1, 2, 3, 1, NaN, 2, 3, 1, 2, 3, 4], [3, 2, 2, 1]), { poolSize: [2, 2] }) },
   ...CONV2D.map(([xs, ks, options]) => conv2dCase(xs, ks, options)),
   ...CONV2D.filter((_, i) => i % 2 === 1).map(([xs, ks, options]): OpCase => ({
     name: `conv2d [${xs}] x [${ks}] ${JSON.stringify(options)} gradients`,

@@ -48,6 +48,10 @@ export const normalizationCases: OpCase[] = [
     ops.softmax(rand([777, 3], { low: -4, high: 4 }), 0),
     ops.logSoftmax(rand([777, 3], { low: -4, high: 4 }), 0),
   ], rtol: 1e-4, atol: 1e-5 },
+  { name: 'softmax with a NaN: its row is NaN (short rows and a long one)', run: () => {
+    const long = Array.from({ length: 300 }, (_, i) => (i === 150 ? NaN : i / 100));
+    return [ops.softmax(tensor([[1, NaN, 2], [1, 2, 3]])), ops.logSoftmax(tensor([[NaN, 0], [0, 1]])), ops.softmax(tensor([long]))];
+  } },
   { name: 'softmax of 50001 elements', run: () => ops.logSoftmax(rand([50001], { low: -5, high: 5 })), rtol: 1e-4, atol: 1e-5 },
   { name: 'softmax with many short rows: [30011,2]', run: () => ops.softmax(rand([30011, 2])), rtol: 1e-4 },
   { name: 'softmax of large logits does not overflow', run: () => [ops.softmax(rand([4, 9], { low: 500, high: 1000 })), ops.logSoftmax(rand([4, 9], { low: -1000, high: -500 }))], rtol: 1e-4, atol: 1e-5 },

@@ -119,6 +119,15 @@ describe('pooling reference values', () => {
     expect(await values(avgPool2d(x16()))).toEqual([2.5, 4.5, 10.5, 12.5]);
   });
 
+  it('maxPool2d gives NaN for a window holding one, wherever it sits, on both backends (as ops.max)', async () => {
+    for (const backend of ['webgpu', 'cpu'] as const) {
+      setBackend(backend);
+      const windows = tensor([NaN, 1, 2, 3, 1, NaN, 2, 3, 1, 2, 3, NaN], [3, 2, 2, 1]);
+      expect(await values(maxPool2d(windows))).toEqual([NaN, NaN, NaN]);
+    }
+    setBackend('webgpu');
+  });
+
   it("'same' average leaves the padding out of the count", async () => {
     const y = avgPool2d(x9(), { padding: 'same' });
     expect(y.shape).toEqual([1, 2, 2, 1]);
