@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor/tensor';
 import { Callback, type Logs } from './callback';
 import { checkMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
-import { checkOptionNames } from '../models/options';
+import { checkOptionNames } from '../ops/validate';
 
 export interface EarlyStoppingArgs {
   /** Logged quantity to watch (default 'val_loss'). */

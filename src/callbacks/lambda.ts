@@ -1,7 +1,7 @@
 // LambdaCallback: a callback from plain functions.
 
 import { Callback, type Logs } from './callback';
-import { checkOptionNames } from '../models/options';
+import { checkOptionNames } from '../ops/validate';
 
 export interface LambdaCallbackArgs {
   onTrainBegin?: (logs: Logs) => void | Promise<void>;

@@ -5,7 +5,7 @@
 import type { IOHandler, IOTarget } from '../io/handlers';
 import { Callback, type Logs } from './callback';
 import { checkMonitorMode, guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
-import { checkOptionNames } from '../models/options';
+import { checkOptionNames } from '../ops/validate';
 
 export interface ModelCheckpointArgs {
   /**

@@ -3,7 +3,7 @@
 
 import { Callback, type Logs } from './callback';
 import { checkMonitorMode, guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
-import { checkOptionNames } from '../models/options';
+import { checkOptionNames } from '../ops/validate';
 
 export interface ReduceLROnPlateauArgs {
   monitor?: string;

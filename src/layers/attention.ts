@@ -21,6 +21,7 @@ import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitiali
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
+import { checkOptionNames } from '../ops/validate';
 
 /** Added to the scores of masked positions before the softmax (Keras's large negative number for float32). */
 const MASKED_SCORE = -1e9;
@@ -65,6 +66,9 @@ export interface MultiHeadAttentionCallArgs extends CallArgs {
 }
 
 /** The projection weights of one input: kernel [inputDim, ...heads shape] and optional bias. */
+/** MultiHeadAttentionCallArgs' names, for checkOptionNames (the type keeps the list complete). */
+const CALL_OPTIONS: Record<keyof MultiHeadAttentionCallArgs, true> = { training: true, mask: true, attentionMask: true, returnAttentionScores: true, useCausalMask: true };
+
 interface Projection {
   kernel: Variable;
   bias: Variable | null;
@@ -157,6 +161,7 @@ export class MultiHeadAttention extends Layer {
   override apply(inputs: Tensor, args?: MultiHeadAttentionCallArgs): Tensor;
   override apply(inputs: LayerInput, args?: MultiHeadAttentionCallArgs): LayerInput;
   override apply(inputs: LayerInput, args: MultiHeadAttentionCallArgs = {}): LayerInput {
+    checkOptionNames(`MultiHeadAttention '${this.name}'.apply`, args, CALL_OPTIONS);
     const { attentionMask, ...options } = args;
     if (!Array.isArray(inputs) || inputs.length < 2 || inputs.length > 4) {
       const received = Array.isArray(inputs) ? `a list of ${inputs.length}` : String(inputs);

@@ -13,6 +13,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs, type LayerInput } from './layer';
 import type { Shape, SymbolicTensor } from './symbolic';
+import { checkOptionNames } from '../ops/validate';
 
 /** How token ids are encoded: one vector per id, one per sample marking its ids, or one per sample counting them. */
 export type CategoryOutputMode = 'one_hot' | 'multi_hot' | 'count';
@@ -102,6 +103,7 @@ export class CategoryEncoding extends Layer {
   override apply(inputs: Tensor[], args?: CategoryEncodingCallArgs): Tensor | Tensor[];
   override apply(inputs: LayerInput, args?: CategoryEncodingCallArgs): LayerInput;
   override apply(inputs: LayerInput, args: CategoryEncodingCallArgs = {}): LayerInput {
+    checkOptionNames(`CategoryEncoding '${this.name}'.apply`, args, { training: true, mask: true, countWeights: true } satisfies Record<keyof CategoryEncodingCallArgs, true>);
     return super.apply(inputs, args);
   }
 

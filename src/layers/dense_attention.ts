@@ -19,6 +19,7 @@ import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, 
 import { checkSeed } from './layer_utils';
 import { Dropout } from './regularization';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
+import { checkOptionNames } from '../ops/validate';
 
 /** Subtracted from the scores of masked positions before the softmax (Keras's value for float32). */
 const MASKED_SCORE_OFFSET = 1e9;
@@ -100,6 +101,7 @@ abstract class BaseAttention extends Layer {
   override apply(inputs: Tensor, args?: AttentionCallArgs): Tensor;
   override apply(inputs: LayerInput, args?: AttentionCallArgs): LayerInput;
   override apply(inputs: LayerInput, args: AttentionCallArgs = {}): LayerInput {
+    checkOptionNames(`${this.constructor.name} '${this.name}'.apply`, args, { training: true, mask: true, returnAttentionScores: true, useCausalMask: true } satisfies Record<keyof AttentionCallArgs, true>);
     if (!Array.isArray(inputs) || inputs.length < 2 || inputs.length > 3) {
       const received = Array.isArray(inputs) ? `a list of ${inputs.length}` : String(inputs);
       throw new Error(`${this.constructor.name} layer must be called on a list of inputs, namely [query, value] or [query, value, key]. Received: inputs=${received}`);

@@ -24,6 +24,7 @@ import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitiali
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
+import { checkOptionNames } from '../ops/validate';
 
 /** Options shared by SimpleRNN, GRU and LSTM. */
 export interface RecurrentArgs extends LayerArgs {
@@ -90,6 +91,9 @@ export interface RecurrentCallArgs extends CallArgs {
   initialState?: Tensor | SymbolicTensor | ReadonlyArray<Tensor | SymbolicTensor> | null;
 }
 
+/** RecurrentCallArgs' names, for checkOptionNames (the type keeps the list complete). */
+export const RECURRENT_CALL_OPTIONS: Record<keyof RecurrentCallArgs, true> = { training: true, mask: true, initialState: true };
+
 /**
  * The base of SimpleRNN, GRU and LSTM: options, input checks, the loop over time steps, dropout
  * masks and the outputs. A subclass gives its number of gates and states, makes its weights, and
@@ -155,6 +159,7 @@ export abstract class RecurrentLayer extends Layer {
   override apply(inputs: Tensor[], args?: RecurrentCallArgs): Tensor | Tensor[];
   override apply(inputs: LayerInput, args?: RecurrentCallArgs): LayerInput;
   override apply(inputs: LayerInput, args: RecurrentCallArgs = {}): LayerInput {
+    checkOptionNames(`${this.constructor.name} '${this.name}'.apply`, args, RECURRENT_CALL_OPTIONS);
     const { initialState, ...options } = args;
     return super.apply(withInitialState(this.name, inputs, initialState), options);
   }

@@ -9,9 +9,10 @@ import { concat, reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
-import { RecurrentLayer, withInitialState, type RecurrentCallArgs } from './recurrent';
+import { RECURRENT_CALL_OPTIONS, RecurrentLayer, withInitialState, type RecurrentCallArgs } from './recurrent';
 import { deserializeLayer, getRegisteredLayerName } from './class_registry';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
+import { checkOptionNames } from '../ops/validate';
 
 /** How Bidirectional combines the forward and backward outputs. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
@@ -100,6 +101,7 @@ export class Bidirectional extends Layer {
   override apply(inputs: Tensor[], args?: RecurrentCallArgs): Tensor | Tensor[];
   override apply(inputs: LayerInput, args?: RecurrentCallArgs): LayerInput;
   override apply(inputs: LayerInput, args: RecurrentCallArgs = {}): LayerInput {
+    checkOptionNames(`Bidirectional '${this.name}'.apply`, args, RECURRENT_CALL_OPTIONS);
     const { initialState, ...options } = args;
     return super.apply(withInitialState(this.name, inputs, initialState), options);
   }

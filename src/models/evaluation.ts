@@ -10,7 +10,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { checkBatchSize, DataScope, sampleCount, sliceRows, toDataset, toStepDatasets, type DataInput } from './data';
 import type { EvaluateOptions, Model, PredictOptions } from './model';
-import { checkOptionNames } from './options';
+import { checkOptionNames } from '../ops/validate';
 import { disposeLogs, readLogs, stepData, unlist, type StepLogs } from './step_data';
 
 const EVALUATE_OPTIONS: Record<keyof EvaluateOptions, true> = { batchSize: true, sampleWeight: true, verbose: true, callbacks: true };

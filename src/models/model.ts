@@ -20,7 +20,7 @@ import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
 import { runFit, type FitOptions } from './training';
 import { runEvaluate, runPredict } from './evaluation';
-import { checkOptionNames } from './options';
+import { checkOptionNames } from '../ops/validate';
 import { disposeLogs, readLogs, stepData, type StepData, type StepLogs } from './step_data';
 import { StepCompiler } from './step_capture';
 import type { IOTarget, ModelInfo } from '../io/handlers';

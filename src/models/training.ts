@@ -14,7 +14,7 @@ import { drawSeed } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
 import { checkBatchSize, checkFinite, classWeightsToSampleWeights, DataScope, sliceRows, takeRows, toStepDatasets, type DataInput } from './data';
 import type { Model } from './model';
-import { checkOptionNames } from './options';
+import { checkOptionNames } from '../ops/validate';
 import { evaluateBatches } from './evaluation';
 import { disposeLogs, readLogs, stepData, type StepLogs } from './step_data';
 

@@ -13,7 +13,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
 import { reshape, slice, transpose } from './shape';
-import { checkTensor } from './validate';
+import { checkOptionNames, checkTensor } from './validate';
 import imageShader from '../../shaders/image.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
@@ -55,6 +55,10 @@ export interface AffineTransformOptions {
   /** 'channels_last' (the default) or 'channels_first'. */
   dataFormat?: ImageDataFormat;
 }
+
+/** The option names, for checkOptionNames (the types keep the lists complete). */
+const RESIZE_OPTIONS: Record<keyof ResizeOptions, true> = { interpolation: true, antialias: true, cropToAspectRatio: true, dataFormat: true };
+const AFFINE_TRANSFORM_OPTIONS: Record<keyof AffineTransformOptions, true> = { interpolation: true, fillMode: true, fillValue: true, dataFormat: true };
 
 interface ResizeAttrs {
   interpolation: ImageInterpolation;
@@ -133,6 +137,7 @@ export function aspectRatioWindow(height: number, width: number, targetHeight: n
  */
 export function resize(images: Tensor, size: readonly number[], options: ResizeOptions = {}): Tensor {
   const op = 'resize';
+  checkOptionNames(op, options, RESIZE_OPTIONS);
   checkImages(op, images);
   if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`${op}: Expected \`size\` to be a list of 2 positive integers [height, width]. Received: size=${JSON.stringify(size)}`);
@@ -195,6 +200,7 @@ function resizeGradient(dy: Tensor, attrs: ResizeAttrs): Tensor {
  */
 export function affineTransform(images: Tensor, transform: Tensor, options: AffineTransformOptions = {}): Tensor {
   const op = 'affineTransform';
+  checkOptionNames(op, options, AFFINE_TRANSFORM_OPTIONS);
   checkImages(op, images);
   checkTensor(op, transform);
   const interpolation = checkInterpolation(op, options.interpolation ?? 'bilinear');

@@ -19,7 +19,7 @@ import { max, mean, min, sum } from './reduce';
 import { broadcastTo, concat, gather, moveaxis, pad, reshape, slice, transpose } from './shape';
 import { normalizeAxes, normalizeAxis, sameShape } from './shape_util';
 import { sort } from './sort';
-import { checkDtype, checkOperand, checkTensor } from './validate';
+import { checkDtype, checkOperand, checkOptionNames, checkTensor } from './validate';
 
 /** The largest finite float32, NumPy's replacement for +Infinity in a float32 nan_to_num. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -47,6 +47,7 @@ export interface IscloseOptions {
 export function isclose(a: TensorLike, b: TensorLike, options: IscloseOptions = {}): Tensor {
   checkOperand('isclose', a);
   checkOperand('isclose', b);
+  checkOptionNames('isclose', options, { rtol: true, atol: true, equalNan: true } satisfies Record<keyof IscloseOptions, true>);
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
   for (const [name, value] of [['rtol', rtol], ['atol', atol]] as const) {
     if (typeof value !== 'number' || !(value >= 0)) {
@@ -93,6 +94,7 @@ export interface NanToNumOptions {
  */
 export function nanToNum(x: Tensor, options: NanToNumOptions = {}): Tensor {
   checkTensor('nanToNum', x);
+  checkOptionNames('nanToNum', options, { nan: true, posinf: true, neginf: true } satisfies Record<keyof NanToNumOptions, true>);
   const { nan = 0, posinf = FLOAT32_MAX, neginf = -FLOAT32_MAX } = options;
   for (const [name, value] of [['nan', nan], ['posinf', posinf], ['neginf', neginf]] as const) {
     if (typeof value !== 'number') throw new Error(`nanToNum: Invalid value for argument ${name}. Expected a number. Received: ${name}=${String(value)}.`);
@@ -173,6 +175,7 @@ export interface QuantileOptions {
  */
 export function quantile(x: Tensor, q: number | readonly number[], axis?: Axes, options: QuantileOptions = {}): Tensor {
   checkTensor('quantile', x);
+  checkOptionNames('quantile', options, { method: true, keepDims: true } satisfies Record<keyof QuantileOptions, true>);
   const { method = 'linear', keepDims = false } = options;
   const probabilities = typeof q === 'number' ? [q] : q;
   if (!Array.isArray(probabilities) || probabilities.length === 0 || probabilities.some((p) => typeof p !== 'number' || !(p >= 0 && p <= 1))) {
@@ -249,6 +252,7 @@ export interface LinspaceOptions {
  * ops.linspace(2, 3, 5, { endpoint: false });   // [2, 2.2, 2.4, 2.6, 2.8]
  */
 export function linspace(start: number, stop: number, num = 50, options: LinspaceOptions = {}): Tensor {
+  checkOptionNames('linspace', options, { endpoint: true, dtype: true } satisfies Record<keyof LinspaceOptions, true>);
   const { endpoint = true, dtype = 'float32' } = options;
   checkSpacing('linspace', start, stop, num, endpoint, dtype);
   return tidy(() => {
@@ -273,6 +277,7 @@ export interface LogspaceOptions extends LinspaceOptions {
  * ops.logspace(0, 3, 4, { base: 2 }); // [1, 2, 4, 8]
  */
 export function logspace(start: number, stop: number, num = 50, options: LogspaceOptions = {}): Tensor {
+  checkOptionNames('logspace', options, { endpoint: true, dtype: true, base: true } satisfies Record<keyof LogspaceOptions, true>);
   const { endpoint = true, dtype = 'float32', base = 10 } = options;
   checkSpacing('logspace', start, stop, num, endpoint, dtype);
   if (typeof base !== 'number' || !Number.isFinite(base)) throw new Error(`logspace: Invalid value for argument base. Expected a finite number. Received: base=${String(base)}.`);
@@ -319,6 +324,7 @@ export interface MeshgridOptions {
 export function meshgrid(...args: Array<Tensor | MeshgridOptions>): Tensor[] {
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && last !== null && typeof last === 'object' && !(last as Tensor).isTensorInstance;
+  if (hasOptions) checkOptionNames('meshgrid', last, { indexing: true } satisfies Record<keyof MeshgridOptions, true>);
   const { indexing = 'xy' } = (hasOptions ? last : {}) as MeshgridOptions;
   if (indexing !== 'xy' && indexing !== 'ij') {
     throw new Error(`meshgrid: Invalid value for argument indexing. Expected 'xy' or 'ij'. Received: indexing=${JSON.stringify(indexing)}.`);

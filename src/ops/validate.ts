@@ -1,5 +1,8 @@
 // Argument checks shared by ops, run in TypeScript before any GPU work, with messages that name
-// the op and say what was expected.
+// the op and say what was expected; and the check of option objects (of ops, compile, fit,
+// evaluate, predict, the batch methods and callbacks): a name that is not one of theirs (a typo
+// such as `epoch`, or Keras's snake_case `batch_size`) is an error, as Keras's "unexpected
+// keyword argument", instead of being silently ignored.
 
 import { formatShape, type DType } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';
@@ -42,4 +45,15 @@ export function checkShape(op: string, shape: readonly number[]): void {
 /** Throws unless `dtype` is one of the supported dtypes. */
 export function checkDtype(op: string, dtype: DType): void {
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${op}: unknown dtype '${String(dtype)}'. Expected 'float32' or 'int32'.`);
+}
+
+/** Throws for a key of `options` that `known` does not hold, suggesting the camelCase form of a snake_case name. */
+export function checkOptionNames(op: string, options: object | undefined, known: Record<string, true>): void {
+  if (options === undefined || options === null || typeof options !== 'object') return;
+  for (const key of Object.keys(options)) {
+    if (key in known) continue;
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const hint = camel !== key && camel in known ? ` (did you mean '${camel}'?)` : '';
+    throw new Error(`${op}: unknown option '${key}'${hint}. Its options: ${Object.keys(known).join(', ')}.`);
+  }
 }

@@ -4,7 +4,7 @@
 // with fit and survives save and load.
 
 import { describe, expect, it } from 'vitest';
-import { Input, Layer, Model, getBackend, memory, ops, tensor, tidy, type SymbolicTensor, type Tensor } from '../../src/node';
+import { Input, Layer, Model, getBackend, layers, memory, ops, tensor, tidy, type SymbolicTensor, type Tensor } from '../../src/node';
 import { GlobalAveragePooling1D, Dense, MultiHeadAttention, deserializeLayer, registerLayer } from '../../src/layers/index';
 import { loadModel, removeModel } from '../../src/io/index';
 import { onBothBackends, settleGarbage, useWebGPU } from '../helpers';
@@ -234,6 +234,17 @@ describe('MultiHeadAttention values', () => {
       const rows = [mix(logits[0] - logits[1], 0), mix(logits[2] - logits[3], 0)].map((m) => m * 2);
       expectClose(await values(y), [rows[0], rows[0], rows[0], rows[1], rows[1], rows[1]], { atol: 1e-4 });
     })();
+  });
+});
+
+describe('call options', () => {
+  it('an option that is not one of their own is an error (Keras snake_case names get their camelCase form), for attention and recurrent layers', () => {
+    const x = ops.ones([1, 3, 2]);
+    expect(() => new MultiHeadAttention({ numHeads: 1, keyDim: 2, name: 'mha' }).apply([x, x], { use_causal_mask: true } as never)).toThrow(
+      "MultiHeadAttention 'mha'.apply: unknown option 'use_causal_mask' (did you mean 'useCausalMask'?). Its options: training, mask, attentionMask, returnAttentionScores, useCausalMask.",
+    );
+    expect(() => new layers.Attention({ name: 'att' }).apply([x, x], { return_attention_scores: true } as never)).toThrow("Attention 'att'.apply: unknown option 'return_attention_scores' (did you mean 'returnAttentionScores'?)");
+    expect(() => new layers.LSTM({ units: 2, name: 'lstm' }).apply(x, { initial_state: [] } as never)).toThrow("LSTM 'lstm'.apply: unknown option 'initial_state' (did you mean 'initialState'?)");
   });
 });
 

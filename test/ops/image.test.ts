@@ -184,6 +184,12 @@ describe('resize', () => {
 });
 
 describe('affineTransform', () => {
+  it('rejects an option that is not one of its own, as resize does', () => {
+    const image = tensor([[[1], [2]], [[3], [4]]]);
+    expect(() => affineTransform(image, tensor([1, 0, 0, 0, 1, 0, 0, 0]), { fill_mode: 'nearest' } as never)).toThrow("affineTransform: unknown option 'fill_mode' (did you mean 'fillMode'?)");
+    expect(() => resize(image, [4, 4], { interpolaton: 'nearest' } as never)).toThrow("resize: unknown option 'interpolaton'. Its options: interpolation, antialias, cropToAspectRatio, dataFormat.");
+  });
+
   const shape = [2, 4, 5, 2];
   const rows = [
     [1.13, 0.07, -1.31, -0.05, 0.91, 1.71, 0, 0],

@@ -399,6 +399,13 @@ describe('memory', () => {
 });
 
 describe('errors', () => {
+  it('an option that is not one of theirs (a typo, a snake_case Keras name) is an error', () => {
+    expect(() => ops.isclose(tensor([1]), tensor([1]), { equal_nan: true } as never)).toThrow("isclose: unknown option 'equal_nan' (did you mean 'equalNan'?). Its options: rtol, atol, equalNan.");
+    expect(() => ops.quantile(tensor([1, 2]), 0.5, 0, { keepdims: true } as never)).toThrow("quantile: unknown option 'keepdims'. Its options: method, keepDims.");
+    expect(() => ops.nanToNum(tensor([1]), { posInf: 1 } as never)).toThrow("nanToNum: unknown option 'posInf'.");
+    expect(() => ops.linspace(0, 1, 3, { end_point: false } as never)).toThrow("linspace: unknown option 'end_point'");
+  });
+
   it('say what was expected and what was received', () => {
     const x = tensor([[1, 2], [3, 4]]);
     expect(() => ops.quantile(x, 1.5)).toThrow('quantile: Invalid value for argument q. Expected a number in [0, 1] or a non-empty list of them. Received: q=1.5.');
