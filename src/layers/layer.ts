@@ -109,6 +109,7 @@ export class Layer {
   private readonly ownOptions: Record<string, unknown>;
 
   constructor(args: LayerArgs = {}) {
+    checkLayerArgs(new.target, args);
     const { name: _name, trainable: _trainable, dtype: _dtype, inputShape: _inputShape, inputDim: _inputDim, batchInputShape: _batchInputShape, batchSize: _batchSize, ...own } = args ?? {};
     this.ownOptions = own;
     this.name = args.name ?? uniqueName(snakeCase(new.target.name || 'layer'));
@@ -451,6 +452,24 @@ const strictOptionClasses = new WeakSet<object>();
 /** @internal Marks the built-in layer classes: an option their getConfig does not list is an error at the first apply. */
 export function declareStrictOptions(classes: readonly object[]): void {
   for (const cls of classes) strictOptionClasses.add(cls);
+}
+
+/**
+ * Checks made when a layer is constructed, before its own option checks: the options come as one
+ * object (Keras's positional arguments are options by name here), and a built-in layer's options
+ * are camelCase, so a snake_case Keras name (`num_tokens`) is named as such at once rather than
+ * reported missing under its camelCase name.
+ */
+function checkLayerArgs(cls: { name: string }, args: unknown): void {
+  if (args !== undefined && args !== null && typeof args !== 'object') {
+    throw new Error(`${cls.name}: the constructor takes one options object ({ option: value, ... }, Keras's keyword arguments); got ${typeof args === 'string' ? `the string '${args}'` : `the ${typeof args} ${String(args)}`}.`);
+  }
+  if (!strictOptionClasses.has(cls) || args === null || args === undefined) return;
+  const snake = Object.keys(args).find((key) => /_[a-z]/.test(key));
+  if (snake) {
+    const camel = snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    throw new Error(`${cls.name}: unknown option '${snake}' (did you mean '${camel}'? options are camelCase).`);
+  }
 }
 
 /** Numbers, strings, booleans, null, and arrays and plain objects of them. */

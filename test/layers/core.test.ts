@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { GradientTape, memory, tensor, tidy, type Tensor } from '../../src/node';
-import { Activation, Conv2D, Dense, Flatten, Input } from '../../src/layers/index';
+import { Activation, Conv2D, Dense, Flatten, Input, Layer } from '../../src/layers/index';
 import { useWebGPU } from '../helpers';
 import { expectClose, layerGradCheck, seededValues } from './layer_helpers';
 
@@ -77,6 +77,18 @@ describe('Dense', () => {
   it('rejects an unknown last dimension and invalid units', () => {
     expect(() => new Dense({ units: 2 }).apply(Input({ shape: [null] }))).toThrow(/last dimension of the inputs to a Dense layer should be defined/);
     expect(() => new Dense({ units: 0 })).toThrow('Received an invalid value for `units`, expected a positive integer. Received: units=0');
+  });
+
+  it('takes one options object, and names a snake_case Keras option at construction with its camelCase form', () => {
+    expect(() => new Dense(2 as never)).toThrow("Dense: the constructor takes one options object ({ option: value, ... }, Keras's keyword arguments); got the number 2.");
+    expect(() => new Dense({ units: 2, use_bias: false } as never)).toThrow("Dense: unknown option 'use_bias' (did you mean 'useBias'? options are camelCase).");
+    // A custom layer's own options are its business.
+    class Custom extends Layer {
+      constructor(args: { my_option: number }) {
+        super(args as never);
+      }
+    }
+    expect(new Custom({ my_option: 1 }).name).toBe('custom');
   });
 
   it('an option that is not one of its own (a typo, an unsupported Keras option) is an error at the first apply', () => {
