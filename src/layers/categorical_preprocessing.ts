@@ -3,7 +3,7 @@
 // vectors, and Discretization turns numbers into bucket ids (or their encodings) by fixed bin
 // boundaries. Both compute on the device with oneHot, comparisons and reductions.
 
-import { cast, greaterEqual, mul } from '../ops/elementwise';
+import { cast, greaterEqual, isNaN, mul, where } from '../ops/elementwise';
 import { oneHot, zeros } from '../ops/creation';
 import { max, sum } from '../ops/reduce';
 import { expandDims, reshape } from '../ops/shape';
@@ -173,7 +173,9 @@ export class Discretization extends Layer {
       if (this.binBoundaries.length === 0) return this.encode(zeros(x.shape, 'int32'));
       const boundaries = tensor(this.binBoundaries, [this.binBoundaries.length]);
       const passed = cast(greaterEqual(expandDims(x, -1), boundaries), 'float32');
-      return this.encode(cast(sum(passed, -1), 'int32'));
+      // NaN goes to the last bin, as NumPy's digitize and TensorFlow's Bucketize put it.
+      const bins = where(isNaN(x), this.binBoundaries.length, cast(sum(passed, -1), 'int32'));
+      return this.encode(bins);
     });
   }
 

@@ -133,7 +133,8 @@ abstract class BaseAttention extends Layer {
       const kept = args.training && this.dropout > 0 ? this.dropoutLayer.apply(weights, { training: true }) : weights;
       let output = matmul(kept, value);
       if (queryMask) output = where(expandDims(notEqual(queryMask, 0), -1), output, 0);
-      return args.returnAttentionScores ? [output, weights] : output;
+      // Keras's Attention returns the weights the value was summed with: after dropout.
+      return args.returnAttentionScores ? [output, kept] : output;
     });
   }
 
@@ -209,7 +210,7 @@ abstract class BaseAttention extends Layer {
  * [batch, Tv, dim] (the key defaults to the value); the output is [batch, Tq, valueDim].
  *
  * Call options: `returnAttentionScores` (the result is then `[output, weights]`, weights
- * [batch, Tq, Tv] after masking and softmax), `useCausalMask`, `training` (dropout of the weights),
+ * [batch, Tq, Tv] after masking, softmax and, in training, dropout, as Keras), `useCausalMask`, `training` (dropout of the weights),
  * `mask` ([queryMask, valueMask]; by default the inputs' masks). Value positions whose mask is 0
  * get no weight; query positions whose mask is 0 give zeros; the output keeps the query's mask.
  * Weights: `scale` [] (ones, with useScale), then `concat_score_weight` [] (ones, scoreMode 'concat').

@@ -5,7 +5,7 @@
 // trips, and a small model that trains with fit and survives save and load.
 
 import { describe, expect, it } from 'vitest';
-import { Model, memory, setRandomSeed, tensor, tidy, type Tensor } from '../../src/node';
+import { Model, memory, ops, setRandomSeed, tensor, tidy, type Tensor } from '../../src/node';
 import { loadModel, memoryHandler } from '../../src/io/index';
 import {
   ActivityRegularization,
@@ -107,6 +107,19 @@ describe('Dot', () => {
 });
 
 describe('Attention', () => {
+  it('returns the weights it summed the value with: after dropout in training, as Keras', async () => {
+    const q = tensor([[[1, 0], [0, 1], [1, 1], [0, 0]]]);
+    const layer = new Attention({ dropout: 0.5, seed: 3 });
+    const [output, weights] = layer.apply([q, q], { returnAttentionScores: true, training: true }) as Tensor[];
+    const w = Array.from(await weights.data());
+    // Dropped weights are 0 and kept ones doubled (rate 0.5), so rows no longer sum to 1.
+    expect(w.some((v) => v === 0)).toBe(true);
+    expect(Array.from(await output.data())).toEqual(Array.from(await ops.matmul(weights, q).data()));
+    const [, inference] = layer.apply([q, q], { returnAttentionScores: true }) as Tensor[];
+    const rows = Array.from(await inference.data());
+    for (let r = 0; r < 4; r++) expect(rows.slice(r * 4, r * 4 + 4).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
   const [batch, tq, tv, dim] = [2, 3, 4, 2];
   const qValues = seededValues(batch * tq * dim, 11);
   const vValues = seededValues(batch * tv * dim, 12);
@@ -421,6 +434,11 @@ describe('CategoryEncoding', () => {
 });
 
 describe('Discretization', () => {
+  it('puts NaN in the last bin, as NumPy digitize and TensorFlow Bucketize', async () => {
+    const bins = new Discretization({ binBoundaries: [0, 1] }).apply(tensor([NaN, -1, 0.5, 3])) as Tensor;
+    expect(Array.from(await bins.data())).toEqual([2, 0, 1, 2]);
+  });
+
   it('matches the Keras docstring example and encodes bucket ids', async () => {
     const x = () => tensor([-1.5, 1, 3.4, 0.5, 0, 3, 1.3, 0], [2, 4]);
     const out = new Discretization({ binBoundaries: [0, 1, 2] }).apply(x());
