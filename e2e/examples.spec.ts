@@ -1,4 +1,4 @@
-// The four examples of examples/ (custom layer, Sequential fit, custom trainStep, custom focal loss)
+// The examples of examples/ (custom layer, Sequential fit, custom trainStep, custom focal loss, text classification)
 // run in the page on Chromium's WebGPU and converge, and their loss histories match the same runs
 // on the CPU backend in the same page: the browser twin of test/examples/examples.test.ts.
 
@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import type { ExampleResult } from './pages/examples';
 
 /** Relative tolerance per example, as in the Node test (the focal loss sums, so it drifts more). */
-const RTOL: Record<string, number> = { 'custom layer': 1e-2, 'sequential fit': 1e-2, 'custom trainStep': 1e-2, 'custom focal loss': 2e-2 };
+const RTOL: Record<string, number> = { 'custom layer': 1e-2, 'sequential fit': 1e-2, 'custom trainStep': 1e-2, 'custom focal loss': 2e-2, 'text classification': 2e-2 };
 
 test('the examples converge on WebGPU and match the CPU backend', async ({ page }, testInfo) => {
   const errors: string[] = [];
@@ -55,6 +55,9 @@ test('the examples converge on WebGPU and match the CPU backend', async ({ page 
   expect(Object.keys(trainStep).sort()).toEqual(['loss', 'mae']);
   const focal = byName.get('custom focal loss')!.gpu;
   expect(focal.loss.at(-1)!).toBeLessThan(focal.loss[0] * 0.5);
+  const text = byName.get('text classification')!.gpu;
+  expect(text.loss.at(-1)!).toBeLessThan(text.loss[0] * 0.1);
+  expect(text.accuracy.at(-1)!).toBeGreaterThan(0.95);
 
   expect(errors, 'the page logged console errors').toEqual([]);
 });

@@ -8,6 +8,7 @@ import * as customLayer from '../../examples/custom-layer';
 import * as sequentialFit from '../../examples/sequential-fit';
 import * as customTrainStep from '../../examples/custom-train-step';
 import * as customFocalLoss from '../../examples/custom-focal-loss';
+import * as textClassification from '../../examples/text-classification';
 
 type History = Record<string, number[]>;
 
@@ -37,6 +38,7 @@ const EXAMPLES = [
   ['sequential fit', sequentialFit.run],
   ['custom trainStep', customTrainStep.run],
   ['custom focal loss', customFocalLoss.run],
+  ['text classification', textClassification.run],
 ] as const;
 
 const status = document.getElementById('status')!;

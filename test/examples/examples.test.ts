@@ -7,6 +7,7 @@ import * as customLayer from '../../examples/custom-layer';
 import * as sequentialFit from '../../examples/sequential-fit';
 import * as customTrainStep from '../../examples/custom-train-step';
 import * as customFocalLoss from '../../examples/custom-focal-loss';
+import * as textClassification from '../../examples/text-classification';
 import { useWebGPU } from '../helpers';
 
 useWebGPU();
@@ -50,6 +51,13 @@ describe('examples', () => {
     expect(gpu.loss.at(-1)!).toBeLessThan(gpu.loss[0]);
     expect(Object.keys(gpu).sort()).toEqual(['loss', 'mae']);
     expectClose(gpu.loss, cpu.loss, 1e-2);
+  });
+
+  it('text classification on padded sequences (Embedding maskZero, Bidirectional LSTM) learns the rule', async () => {
+    const { gpu, cpu } = await onBoth(textClassification.run);
+    expect(gpu.loss.at(-1)!).toBeLessThan(gpu.loss[0] * 0.1);
+    expect(gpu.accuracy.at(-1)!).toBeGreaterThan(0.95);
+    expectClose(gpu.loss, cpu.loss, 2e-2);
   });
 
   it('a custom focal loss trains a classifier of the rare class', async () => {
