@@ -215,7 +215,9 @@ export class MultiHeadAttention extends Layer {
       const paddingMask = this.paddingMask(queryMask, valueMask, list.length > 2 ? keyMask : null);
       const mask = this.combinedMask(attentionMask, paddingMask, targetLength, value.shape[1], args.useCausalMask === true);
       if (mask) scores = scores.add(where(mask, 0, MASKED_SCORE));
-      const probabilities = softmax(scores, -1);
+      // Masked positions are zeroed after the softmax, as Keras's masked Softmax does: a query
+      // position whose every key is masked attends to nothing (not to all keys evenly).
+      const probabilities = mask ? where(mask, softmax(scores, -1), 0) : softmax(scores, -1);
       const kept = args.training && this.dropout > 0 ? this.dropoutLayer.apply(probabilities, { training: true }) : probabilities;
       const heads = transpose(matmul(kept, v), [0, 2, 1, 3]);
       const merged = reshape(heads, [batch, targetLength, this.numHeads * this.valueDim]);

@@ -12,6 +12,7 @@ import type { Tensor } from '../tensor/tensor';
 import { getInitializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
 import { isSymbolic, Node, SymbolicTensor, formatSymbolicShape, type Shape } from './symbolic';
+import { isShapeList } from './layer_utils';
 
 export interface LayerArgs {
   name?: string;
@@ -440,10 +441,6 @@ function inputMask(inputs: Tensor | Tensor[]): InputMask {
   if (!Array.isArray(inputs)) return getMask(inputs);
   const masks = inputs.map(getMask);
   return masks.some((m) => m !== null) ? masks : null;
-}
-
-function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
-  return shape.length > 0 && Array.isArray(shape[0]);
 }
 
 /** Layer classes whose getConfig lists every constructor option (see declareStrictOptions). */

@@ -74,6 +74,19 @@ export function normalizeLayerAxis(layer: string, axis: number, shape: Shape): n
   return axis < 0 ? axis + rank : axis;
 }
 
+/** Throws Keras's message unless `value` (argument `name`: a rate, a standard deviation) is a number in [0, 1]. */
+export function checkUnitInterval(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new Error(`Invalid value received for argument \`${name}\`. Expected a float value between 0 and 1. Received: ${name}=${String(value)}`);
+  }
+  return value;
+}
+
+/** Whether a layer's input shape is a list of shapes (several inputs) rather than one shape. */
+export function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
+  return shape.length > 0 && Array.isArray(shape[0]);
+}
+
 /** Throws Keras's message unless `seed` is undefined, null or an integer; the seed, or undefined. */
 export function checkSeed(seed: unknown): number | undefined {
   if (seed !== undefined && seed !== null && !Number.isSafeInteger(seed)) {

@@ -13,12 +13,8 @@ import { broadcastTo, concat, expandDims } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
-import { normalizeLayerAxis } from './layer_utils';
+import { isShapeList, normalizeLayerAxis } from './layer_utils';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
-
-function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
-  return shape.length > 0 && Array.isArray(shape[0]);
-}
 
 const formatShapes = (shapes: Shape[]) => `[${shapes.map(formatSymbolicShape).join(', ')}]`;
 

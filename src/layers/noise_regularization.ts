@@ -9,21 +9,13 @@ import { randomNormal, randomUniform } from '../ops/random';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { checkSeed, SeedSequence, normalizeDataFormat, type DataFormat } from './layer_utils';
+import { checkSeed, checkUnitInterval, SeedSequence, normalizeDataFormat, type DataFormat } from './layer_utils';
 import { l1l2 } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 /** Keras's SELU constants, which AlphaDropout's dropped value and affine correction derive from. */
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
-
-/** Throws Keras's message unless `rate` is a number in [0, 1]. */
-function checkRate(rate: unknown): number {
-  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
-    throw new Error(`Invalid value received for argument \`rate\`. Expected a float value between 0 and 1. Received: rate=${String(rate)}`);
-  }
-  return rate;
-}
 
 export interface RandomRegularizationArgs extends LayerArgs {
   /** Fraction of the units (or channels) to drop, in [0, 1]. */
@@ -42,7 +34,7 @@ abstract class RandomRegularization extends Layer {
 
   constructor(args: RandomRegularizationArgs) {
     super(args);
-    this.rate = checkRate(args?.rate);
+    this.rate = checkUnitInterval('rate', args?.rate);
     this.seed = checkSeed(args.seed);
     this.seeds = new SeedSequence(this.seed);
   }

@@ -20,7 +20,7 @@ import type { Tensor } from '../tensor/tensor';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
 import { Initializer, type InitializerIdentifier } from './initializers';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
-import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { checkPositiveInt, checkUnitInterval, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
@@ -43,9 +43,12 @@ export interface RecurrentArgs extends LayerArgs {
   kernelRegularizer?: RegularizerIdentifier | null;
   recurrentRegularizer?: RegularizerIdentifier | null;
   biasRegularizer?: RegularizerIdentifier | null;
-  /** Fraction of the input features dropped in training, one mask per call (default 0). */
+  /**
+   * Fraction of the input features dropped in training, one mask per call shared by every gate
+   * (default 0; Keras draws one per gate when recurrentDropout is set).
+   */
   dropout?: number;
-  /** Fraction of the state units dropped before the recurrent matmul in training, one mask per call (default 0). */
+  /** Fraction of the state units dropped before the recurrent matmul in training, one mask per call shared by every gate (default 0). */
   recurrentDropout?: number;
   /** Return the output of every time step, [batch, time, units], rather than the last, [batch, units] (default false). */
   returnSequences?: boolean;
@@ -138,8 +141,8 @@ export abstract class RecurrentLayer extends Layer {
     this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer);
     this.recurrentRegularizer = resolveRegularizer(args.recurrentRegularizer);
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
-    this.dropout = checkRate('dropout', args.dropout);
-    this.recurrentDropout = checkRate('recurrentDropout', args.recurrentDropout);
+    this.dropout = checkUnitInterval('dropout', args.dropout ?? 0);
+    this.recurrentDropout = checkUnitInterval('recurrentDropout', args.recurrentDropout ?? 0);
     this.returnSequences = checkBoolean('returnSequences', args.returnSequences, false);
     this.returnState = checkBoolean('returnState', args.returnState, false);
     this.goBackwards = checkBoolean('goBackwards', args.goBackwards, false);
@@ -508,12 +511,6 @@ export function withInitialState(layerName: string, inputs: LayerInput, initialS
   }
   const sequence = Array.isArray(inputs) ? inputs[0] : inputs;
   return [sequence, ...(Array.isArray(initialState) ? initialState : [initialState])] as LayerInput;
-}
-
-function checkRate(name: string, value: unknown): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error(`Invalid value for argument ${name}. Expected a number in [0, 1]. Received: ${name}=${String(value)}`);
-  return value;
 }
 
 function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {

@@ -7,7 +7,7 @@ import { randomNormal, randomUniform } from '../ops/random';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { checkSeed, SeedSequence } from './layer_utils';
+import { checkSeed, checkUnitInterval, SeedSequence } from './layer_utils';
 import type { Shape } from './symbolic';
 
 export interface DropoutArgs extends LayerArgs {
@@ -42,10 +42,7 @@ export class Dropout extends Layer {
 
   constructor(args: DropoutArgs) {
     super(args);
-    const rate = args?.rate;
-    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
-      throw new Error(`Invalid value received for argument \`rate\`. Expected a float value between 0 and 1. Received: rate=${String(rate)}`);
-    }
+    const rate = checkUnitInterval('rate', args?.rate);
     this.rate = rate;
     this.noiseShape = args.noiseShape ? [...args.noiseShape] : null;
     this.seed = checkSeed(args.seed);
@@ -113,10 +110,7 @@ export class GaussianNoise extends Layer {
 
   constructor(args: GaussianNoiseArgs) {
     super(args);
-    const stddev = args?.stddev;
-    if (typeof stddev !== 'number' || !(stddev >= 0 && stddev <= 1)) {
-      throw new Error(`Invalid value received for argument \`stddev\`. Expected a float value between 0 and 1. Received: stddev=${String(stddev)}`);
-    }
+    const stddev = checkUnitInterval('stddev', args?.stddev);
     this.stddev = stddev;
     this.seed = checkSeed(args.seed);
     this.seeds = new SeedSequence(this.seed);

@@ -13,6 +13,7 @@ import { RECURRENT_CALL_OPTIONS, RecurrentLayer, withInitialState, type Recurren
 import { deserializeLayer, getRegisteredLayerName } from './class_registry';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
 import { checkOptionNames } from '../ops/validate';
+import { isShapeList } from './layer_utils';
 
 /** How Bidirectional combines the forward and backward outputs. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
@@ -306,10 +307,6 @@ function deserializeNested(value: unknown, argument: string): Layer {
     throw new Error(`Invalid value for argument ${argument}. Expected a layer or its { className, config }. Received: ${argument}=${describe(value)}`);
   }
   return deserializeLayer(entry);
-}
-
-function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
-  return shape.length > 0 && Array.isArray(shape[0]);
 }
 
 function removePrefix(text: string, prefix: string): string {

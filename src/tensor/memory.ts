@@ -39,7 +39,7 @@ export function removeDisposalHolder(holder: DisposalHolder): void {
 }
 
 /** How a scope ends a tensor's life: disposed now, or later by a holder that still needs it. */
-export function disposeFromScope(tensor: Tensor): void {
+function disposeFromScope(tensor: Tensor): void {
   if (keptTensors.has(tensor)) return;
   for (const holder of holders) {
     if (holder.holds(tensor)) {
