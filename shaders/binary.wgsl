@@ -72,29 +72,21 @@ fn log_add_exp(x: f32, y: f32) -> f32 {
   return max(x, y) + log1p_accurate(exp(-abs(x - y)));
 }
 
-fn is_nan(v: f32) -> bool {
-  let bits = bitcast<u32>(v);
-  return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
+// The result of OP for a NaN operand where the formula in `apply` would not give IEEE's: false
+// comparisons but notEqual, NaN from max and min (WGSL leaves both to the implementation, and
+// SwiftShader's max(NaN, y) gives y), NaN from arctan2, hypot, logaddexp and pow (whose formulas
+// call max, abs and exp), but pow(x, 0) = pow(1, y) = 1, and hypot of an infinity is +inf.
+fn nan_operand_result(x: f32, y: f32) -> f32 {
+  if (OP == 20u && (abs(x) == bitcast<f32>(inf_bits) || abs(y) == bitcast<f32>(inf_bits))) { return bitcast<f32>(inf_bits); }
+  if (OP == 4u && ((!is_nan(y) && y == 0.0) || (!is_nan(x) && x == 1.0))) { return 1.0; }
+  if (OP >= 7u && OP <= 12u) { return select(0.0, 1.0, OP == 8u); }
+  return bitcast<f32>(nan_bits);
 }
 
 fn apply(x: f32, y: f32) -> f32 {
-  // Comparisons and max/min follow IEEE and the CPU reference when an operand is NaN (false
-  // comparisons but notEqual, NaN from max and min): WGSL leaves both to the implementation, and
-  // SwiftShader's max(NaN, y) gives y. Read from the bits, which no compiler assumption removes.
-  let either_nan = is_nan(x) || is_nan(y);
-  if (either_nan && OP >= 5u && OP <= 12u) {
-    return select(select(0.0, 1.0, OP == 8u), bitcast<f32>(nan_bits), OP == 5u || OP == 6u);
-  }
-  // The same for arctan2, hypot and logaddexp (NaN in, NaN out), and pow but for x^0 = 1 and
-  // 1^y = 1, as IEEE's pow: their formulas call max, abs and exp, which may drop a NaN.
-  // hypot of an infinity is +inf even beside a NaN, as C's hypot.
-  let infinite = bitcast<f32>(inf_bits);
-  if (OP == 20u && (abs(x) == infinite || abs(y) == infinite)) { return infinite; }
-  // (Comparisons with a NaN are not to be trusted either: test it from the bits first.)
-  let pow_is_one = (!is_nan(y) && y == 0.0) || (!is_nan(x) && x == 1.0);
-  if (either_nan && (OP == 19u || OP == 20u || OP == 21u || (OP == 4u && !pow_is_one))) {
-    return bitcast<f32>(nan_bits);
-  }
+  // OP is a pipeline constant: the other ops compile without these tests.
+  let nan_sensitive = OP == 4u || (OP >= 5u && OP <= 12u) || (OP >= 19u && OP <= 21u);
+  if (nan_sensitive && (is_nan(x) || is_nan(y))) { return nan_operand_result(x, y); }
   switch OP {
     case 0u: { return x + y; }
     case 1u: { return x - y; }

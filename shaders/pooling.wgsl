@@ -58,11 +58,6 @@ fn x_index(b: i32, iy: i32, ix: i32, c: u32) -> u32 {
   return u32((b * params.in_h + iy) * params.in_w + ix) * params.channels + c;
 }
 
-fn is_nan(v: f32) -> bool {
-  let bits = bitcast<u32>(v);
-  return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
-}
-
 // The (row, column) of the first strict maximum of channel c in window w; the first NaN beats
 // everything (ops.max and maxPool2d give NaN wherever the window holds one).
 fn arg_max(b: i32, c: u32, w: Window) -> vec2<i32> {

@@ -33,11 +33,6 @@ fn empty_normalizer() -> Normalizer {
   return Normalizer(bitcast<f32>(negative_infinity_bits), 0.0);
 }
 
-fn is_nan(v: f32) -> bool {
-  let bits = bitcast<u32>(v);
-  return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
-}
-
 // Rescales the sum of the smaller max onto the larger; equal maxima add directly so that an
 // infinite max does not produce inf - inf. A NaN anywhere in the row makes the whole row NaN, as
 // on the CPU (comparisons with a NaN cannot be trusted in WGSL: it is tested from its bits).

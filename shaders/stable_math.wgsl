@@ -1,5 +1,13 @@
 // Numerically careful scalar functions shared by the element-wise kernels (unary.wgsl,
-// focal_loss.wgsl), which src/ops prepends to those shaders.
+// binary.wgsl, focal_loss.wgsl) and the softmax and pooling kernels, which src/ops prepends to
+// those shaders.
+
+// Whether v is NaN, from its bits: WGSL lets an implementation assume no NaN in float
+// comparisons, so `v != v` (and any comparison with a NaN) cannot be trusted.
+fn is_nan(v: f32) -> bool {
+  let bits = bitcast<u32>(v);
+  return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
+}
 
 fn stable_sigmoid(v: f32) -> f32 {
   if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }

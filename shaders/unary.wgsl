@@ -72,12 +72,12 @@ fn inverse_trig(v: f32) -> f32 {
 }
 
 fn apply(v: f32, bits: u32) -> f32 {
-  let is_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
+  let nan_input = !IN_INT && is_nan(bitcast<f32>(bits));
   let is_inf_or_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u;
   // NaN in, NaN out, as the CPU reference, for every op but the tests of a value (logicalNot,
   // isNaN, isFinite, cast, signbit, isinf): WGSL's max, min and clamp may return either operand
   // when one is NaN, so relu, relu6, clip, sign and tanh's clamp would hide it.
-  if (is_nan && OP != 27u && OP != 28u && OP != 29u && OP != 30u && OP != 43u && OP != 44u) { return v; }
+  if (nan_input && OP != 27u && OP != 28u && OP != 29u && OP != 30u && OP != 43u && OP != 44u) { return v; }
   switch OP {
     case 0u: { return -v; }
     case 1u: { return abs(v); }
@@ -107,7 +107,7 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 25u: { return round(v); }
     case 26u: { return min(max(v, params.alpha), params.beta); }
     case 27u: { return select(0.0, 1.0, v == 0.0); }
-    case 28u: { return select(0.0, 1.0, is_nan); }
+    case 28u: { return select(0.0, 1.0, nan_input); }
     case 29u: { return select(1.0, 0.0, is_inf_or_nan); }
     case 31u: { return erf_approx(v); }
     case 32u: { return tan(v); }
@@ -120,7 +120,7 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 41u: { return exp2(v); }
     case 42u: { return trunc(v); }
     case 43u: { return select(0.0, 1.0, v < 0.0 || (v == 0.0 && !IN_INT && (bits & 0x80000000u) != 0u)); }
-    case 44u: { return select(0.0, 1.0, is_inf_or_nan && !is_nan); }
+    case 44u: { return select(0.0, 1.0, is_inf_or_nan && !nan_input); }
     default: { return v; }
   }
 }

@@ -11,7 +11,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
 import type { Initializer, InitializerIdentifier } from './initializers';
-import { initializerConfig, normalizeLayerAxis, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { axisOption, initializerConfig, resolveAxisOption, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
@@ -174,16 +174,11 @@ export class Softmax extends Layer {
 
   constructor(args: SoftmaxArgs = {}) {
     super(args);
-    const axis = args.axis ?? -1;
-    const axes = typeof axis === 'number' ? [axis] : axis;
-    if (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => Number.isInteger(a))) {
-      throw new Error(`Invalid value for argument axis. Expected an integer or a non-empty list of integers. Received: axis=${JSON.stringify(axis)}`);
-    }
-    this.axis = typeof axis === 'number' ? axis : [...axes];
+    this.axis = axisOption(args.axis);
   }
 
   override call(inputs: Tensor): Tensor {
-    const axes = this.resolveAxes(inputs.shape as Shape);
+    const axes = resolveAxisOption(this.name, this.axis, inputs.shape as Shape);
     if (axes.length === 1) {
       // Over the last axis it is the softmax activation, which keeps its logits for the
       // cross-entropy losses (as Keras's activations.softmax does).
@@ -193,18 +188,12 @@ export class Softmax extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    this.resolveAxes(inputShape);
+    resolveAxisOption(this.name, this.axis, inputShape);
     return [...inputShape];
   }
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: typeof this.axis === 'number' ? this.axis : [...this.axis] };
-  }
-
-  /** The axes as non-negative indices, without repeats; throws for one out of range. */
-  private resolveAxes(shape: Shape): number[] {
-    const axes = typeof this.axis === 'number' ? [this.axis] : this.axis;
-    return [...new Set(axes.map((a) => normalizeLayerAxis(this.name, a, shape)))];
   }
 }
 

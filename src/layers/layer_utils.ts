@@ -146,6 +146,22 @@ export function inChannelsLast(x: Tensor, format: DataFormat, compute: (channels
   return tidy(() => moveaxis(compute(moveaxis(x, 1, -1)), -1, 1));
 }
 
+/** An `axis` option (one axis or a non-empty list of them, default -1), checked with Keras's message; lists are copied. */
+export function axisOption(value: unknown): number | number[] {
+  const axis = value ?? -1;
+  const axes = typeof axis === 'number' ? [axis] : axis;
+  if (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => Number.isInteger(a))) {
+    throw new Error(`Invalid value for argument axis. Expected an integer or a non-empty list of integers. Received: axis=${JSON.stringify(axis)}`);
+  }
+  return typeof axis === 'number' ? axis : [...axes];
+}
+
+/** The axes of an axis option as non-negative indices without repeats; throws for one out of range of `shape`. */
+export function resolveAxisOption(layer: string, axis: number | readonly number[], shape: Shape): number[] {
+  const axes = typeof axis === 'number' ? [axis] : axis;
+  return [...new Set(axes.map((a) => normalizeLayerAxis(layer, a, shape)))];
+}
+
 /** Product of known dimensions, or null when one is unknown. */
 export function knownSize(dims: Shape): number | null {
   return dims.some((d) => d === null) ? null : (dims as number[]).reduce((a, b) => a * b, 1);

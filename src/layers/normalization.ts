@@ -12,7 +12,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { initializerConfig, normalizeLayerAxis, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { axisOption, initializerConfig, normalizeLayerAxis, resolveAxisOption, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
@@ -248,7 +248,7 @@ export class LayerNormalization extends AffineNormalization {
 
   private axes(shape: Shape): number[] {
     const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
-    const axes = [...new Set(list.map((a) => normalizeLayerAxis(this.name, a, shape)))].sort((a, b) => a - b);
+    const axes = resolveAxisOption(this.name, list, shape).sort((a, b) => a - b);
     if (axes.length !== list.length) throw new Error(`Duplicate axis in ${this.name}: axis=${JSON.stringify(this.axis)}.`);
     return axes;
   }
@@ -411,16 +411,11 @@ export class UnitNormalization extends Layer {
 
   constructor(args: UnitNormalizationArgs = {}) {
     super(args);
-    const axis = args.axis ?? -1;
-    const axes = typeof axis === 'number' ? [axis] : axis;
-    if (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => Number.isInteger(a))) {
-      throw new Error(`Invalid value for argument axis. Expected an integer or a non-empty list of integers. Received: axis=${JSON.stringify(axis)}`);
-    }
-    this.axis = typeof axis === 'number' ? axis : [...axes];
+    this.axis = axisOption(args.axis);
   }
 
   override call(inputs: Tensor): Tensor {
-    const axes = this.resolveAxes(inputs.shape as Shape);
+    const axes = resolveAxisOption(this.name, this.axis, inputs.shape as Shape);
     return tidy(() => {
       const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
       return mul(x, rsqrt(maximum(sum(square(x), axes, true), UNIT_NORM_MIN_SQUARE)));
@@ -428,17 +423,11 @@ export class UnitNormalization extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    this.resolveAxes(inputShape);
+    resolveAxisOption(this.name, this.axis, inputShape);
     return [...inputShape];
   }
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: typeof this.axis === 'number' ? this.axis : [...this.axis] };
-  }
-
-  /** The axes as non-negative indices, without repeats; throws for one out of range. */
-  private resolveAxes(shape: Shape): number[] {
-    const axes = typeof this.axis === 'number' ? [this.axis] : this.axis;
-    return [...new Set(axes.map((a) => normalizeLayerAxis(this.name, a, shape)))];
   }
 }

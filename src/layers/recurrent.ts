@@ -355,6 +355,20 @@ export class SimpleRNN extends RecurrentLayer {
   }
 }
 
+/** GRU and LSTM: the recurrent layers with gates and their `recurrentActivation` (default sigmoid). */
+abstract class GatedRecurrentLayer extends RecurrentLayer {
+  readonly recurrentActivation: ActivationFn;
+
+  constructor(args: GatedRecurrentArgs) {
+    super(args);
+    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), recurrentActivation: serializeActivation(this.recurrentActivation) };
+  }
+}
+
 /**
  * Gated Recurrent Unit (Cho et al. 2014) with Keras's gate order z (update), r (reset), h
  * (candidate) in the kernels' columns:
@@ -372,20 +386,18 @@ export class SimpleRNN extends RecurrentLayer {
  * const gru = new GRU({ units: 4, returnSequences: true });
  * gru.apply(ops.ones([32, 10, 8])).shape;                      // [32, 10, 4]
  */
-export class GRU extends RecurrentLayer {
+export class GRU extends GatedRecurrentLayer {
   readonly stateCount = 1;
-  readonly recurrentActivation: ActivationFn;
   readonly resetAfter: boolean;
   protected readonly cellName = 'gru_cell';
 
   constructor(args: GRUArgs) {
     super(args);
-    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
     this.resetAfter = checkBoolean('resetAfter', args.resetAfter, true);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), recurrentActivation: serializeActivation(this.recurrentActivation), resetAfter: this.resetAfter };
+    return { ...super.getConfig(), resetAfter: this.resetAfter };
   }
 
   protected get gateCount(): number {
@@ -450,20 +462,18 @@ export class GRU extends RecurrentLayer {
  * const [last, h, c] = lstm.apply([ops.ones([32, 10, 8])]) as Tensor[];   // [32, 4] each
  * lstm.apply(x, { initialState: [h, c] });
  */
-export class LSTM extends RecurrentLayer {
+export class LSTM extends GatedRecurrentLayer {
   readonly stateCount = 2;
-  readonly recurrentActivation: ActivationFn;
   readonly unitForgetBias: boolean;
   protected readonly cellName = 'lstm_cell';
 
   constructor(args: LSTMArgs) {
     super(args);
-    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
     this.unitForgetBias = checkBoolean('unitForgetBias', args.unitForgetBias, true);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), recurrentActivation: serializeActivation(this.recurrentActivation), unitForgetBias: this.unitForgetBias };
+    return { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
   }
 
   protected get gateCount(): number {

@@ -13,7 +13,10 @@ import { recordGradient } from '../autograd/tape';
 import type { Tensor } from '../tensor/tensor';
 import { checkInput, checkPadding, spatialPair, windowAxis, type Padding, type WindowAxis } from './conv';
 import { runKernel1, type Kernel } from './kernel';
+import stableMath from '../../shaders/stable_math.wgsl?raw';
 import poolingShader from '../../shaders/pooling.wgsl?raw';
+
+const POOLING_SOURCE = `${stableMath}\n${poolingShader}`;
 
 const WORKGROUP_SIZE = 256;
 
@@ -78,7 +81,7 @@ const windowCount = ([y0, y1, x0, x1]: [number, number, number, number]) => (y1 
 
 function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward', buffers: GPUBuffer[], size: number, a: PoolAttrs): void {
   gpu.dispatch({
-    shader: poolingShader,
+    shader: POOLING_SOURCE,
     entryPoint,
     constants: { MODE: a.mode },
     uniforms: new Uniforms()

@@ -12,9 +12,10 @@ import { runKernel1, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, withReductionLayout, type ReductionLayout } from './reduction_layout';
 import { checkRank, normalizeAxis } from './shape_util';
 import { checkTensor } from './validate';
+import stableMath from '../../shaders/stable_math.wgsl?raw';
 import softmaxShader from '../../shaders/softmax.wgsl?raw';
 
-const SOFTMAX_SOURCE = withReductionLayout(softmaxShader);
+const SOFTMAX_SOURCE = `${stableMath}\n${withReductionLayout(softmaxShader)}`;
 
 interface SoftmaxAttrs {
   log: boolean;
