@@ -2,12 +2,13 @@
 // both directions and dtypes, eye (square, wide, tall), oneHot with out-of-range indices, and
 // sizes past one workgroup and past the 65535-workgroup grid limit.
 
-import { eye, fill, oneHot, ones, onesLike, range, tensor, zeros, zerosLike } from '../../src/index';
+import { eye, fill, oneHot, ones, onesLike, ops, range, tensor, zeros, zerosLike } from '../../src/index';
 import type { OpCase } from './case';
 import { rand } from './data';
 
 export const creationCases: OpCase[] = [
   { name: 'fill [3,5] 2.5', run: () => fill([3, 5], 2.5) },
+  { name: 'arange (int32 for integers), full and identity', run: () => [ops.arange(2, 11, 3), ops.arange(0, 1, 0.25), ops.full([2, 2], 7), ops.identity(3)] },
   { name: 'fill int32 truncates', run: () => fill([7], -3.7, 'int32') },
   { name: 'fill with NaN and Infinity', run: () => [fill([3], NaN), fill([2], -Infinity)] },
   { name: 'fill scalar shape []', run: () => fill([], 4) },

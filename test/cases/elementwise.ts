@@ -121,6 +121,7 @@ export const elementwiseCases: OpCase[] = [
   { name: 'pow with tensor exponents on negatives', run: () => ops.pow(tensor([-2, -2, -3, 0, 2]), tensor([2, 3, 0.5, 0, -1])), rtol: 1e-4 },
   { name: 'int32 add stays int32', run: () => rand([4, 6], { int: true, low: -100, high: 100 }).add(rand([6], { int: true, low: -5, high: 5 })) },
   { name: 'int32 div floors', run: () => ops.div(rand([30], { int: true, low: -50, high: 50 }), rand([30], { int: true, low: 1, high: 7 })) },
+  { name: 'reciprocal, log2 and log10', run: () => [ops.reciprocal(rand([20], { low: 0.5, high: 4 })), ops.log2(rand([20], { low: 0.1, high: 9 })), ops.log10(rand([20], { low: 0.1, high: 9 }))], rtol: 1e-4 },
   { name: 'int32 divide is float', run: () => ops.divide(rand([30], { int: true, low: -50, high: 50 }), rand([30], { int: true, low: 1, high: 7 })) },
   { name: 'int32 floorDivide and mod with negatives and zero divisors', run: () => [ops.floorDivide(tensor([7, -7, 7, -7, 5], [5], 'int32'), tensor([2, 2, -2, -2, 0], [5], 'int32')), ops.mod(tensor([7, -7, 7, -7, 5], [5], 'int32'), tensor([3, 3, -3, -3, 0], [5], 'int32'))] },
   { name: 'float mod follows the divisor sign', run: () => ops.mod(tensor([5.5, -5.5, 5.5, -5.5]), tensor([2, 2, -2, -2])) },

@@ -48,6 +48,10 @@ export const normalizationCases: OpCase[] = [
     ops.softmax(rand([777, 3], { low: -4, high: 4 }), 0),
     ops.logSoftmax(rand([777, 3], { low: -4, high: 4 }), 0),
   ], rtol: 1e-4, atol: 1e-5 },
+  { name: 'var and std over axes and over everything', run: () => {
+    const x = rand([4, 5, 3], { low: -3, high: 3 });
+    return [ops.var(x, [0, 2]), ops.std(x, 1, true), ops.var(x), ops.std(x)];
+  }, rtol: 1e-4, atol: 1e-6 },
   { name: 'softmax with a NaN: its row is NaN (short rows and a long one)', run: () => {
     const long = Array.from({ length: 300 }, (_, i) => (i === 150 ? NaN : i / 100));
     return [ops.softmax(tensor([[1, NaN, 2], [1, 2, 3]])), ops.logSoftmax(tensor([[NaN, 0], [0, 1]])), ops.softmax(tensor([long]))];

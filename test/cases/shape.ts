@@ -141,6 +141,10 @@ const gatherCases: OpCase[] = [
 ];
 
 export const shapeCases: OpCase[] = [
+  { name: 'take flattened and along an axis, swapaxes, moveaxis, stopGradient', run: () => {
+    const x = rand([2, 3, 4]);
+    return [ops.take(x, [0, 23, -1, 7]), ops.take(x, tensor([[2, 0]], [1, 2], 'int32'), 1), ops.swapaxes(x, 0, 2), ops.moveaxis(x, [0, 1], [-1, 0]), ops.stopGradient(x)];
+  } },
   ...transposeCases,
   ...sliceCases,
   ...stridedSliceCases,

@@ -236,6 +236,21 @@ describe('compile and fit', () => {
     expect(history.history.mae.length).toBe(5);
   });
 
+  it('a custom trainStep that logs a tensor of several values gets an error naming the log', async () => {
+    class VectorLog extends Model {
+      override trainStep([x]: StepData) {
+        return { loss: ops.sum(x as Tensor), perFeature: ops.mean(x as Tensor, 0) };
+      }
+    }
+    const inputs = Input({ shape: [3] });
+    const model = new VectorLog({ inputs, outputs: new layers.Dense({ units: 1 }).apply(inputs) });
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = regressionData(8);
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(
+      "Log 'perFeature' holds a tensor of shape [3], but logs hold one number per name: return a scalar from trainStep or testStep (reduce it, or log each value under its own name).",
+    );
+  });
+
   it('yieldEvery gives the event loop a turn between batches (through a MessageChannel, which background tabs do not throttle)', async () => {
     const model = smallModel();
     model.compile({ optimizer: 'sgd', loss: 'mse' });
