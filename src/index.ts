@@ -37,5 +37,6 @@ export {
 } from './models/model';
 export type { LossSpec, MetricSpec, CompiledMetrics } from './models/compile_utils';
 export type { DataInput, DataRecord } from './models/data';
+export type { Batch, BatchSource } from './models/batch_source';
 export { Sequential, type SequentialArgs } from './models/sequential';
 export type { FitOptions } from './models/training';

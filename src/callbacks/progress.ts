@@ -2,12 +2,15 @@
 //   Epoch 1/5
 //   32/32 - 1s - 31ms/step - accuracy: 0.8125 - loss: 0.4410
 // One line per epoch (fit), evaluation (evaluate; fit's validation is in the epoch's line) or
-// prediction, written when its logs are read back (no per-batch readback).
+// prediction, written when its logs are read back (no per-batch readback). It counts the steps
+// from the batch-begin hooks, which read nothing back, so a dataset of unknown length shows the
+// steps it took.
 
 import { Callback, type Logs } from './callback';
 
 export class ProgressBar extends Callback {
   private started = 0;
+  private steps = 0;
   private inFit = false;
   private readonly write: (line: string) => void;
 
@@ -26,6 +29,7 @@ export class ProgressBar extends Callback {
 
   override onEpochBegin(epoch: number): void {
     this.started = Date.now();
+    this.steps = 0;
     this.write(`Epoch ${epoch + 1}/${this.params.epochs}`);
   }
 
@@ -33,8 +37,18 @@ export class ProgressBar extends Callback {
     this.write(this.summary(logs));
   }
 
+  override onBatchBegin(): void {
+    this.steps++;
+  }
+
   override onTestBegin(): void {
-    if (!this.inFit) this.started = Date.now();
+    if (this.inFit) return;
+    this.started = Date.now();
+    this.steps = 0;
+  }
+
+  override onTestBatchBegin(): void {
+    if (!this.inFit) this.steps++;
   }
 
   override onTestEnd(logs: Logs = {}): void {
@@ -43,6 +57,11 @@ export class ProgressBar extends Callback {
 
   override onPredictBegin(): void {
     this.started = Date.now();
+    this.steps = 0;
+  }
+
+  override onPredictBatchBegin(): void {
+    this.steps++;
   }
 
   override onPredictEnd(): void {
@@ -51,7 +70,7 @@ export class ProgressBar extends Callback {
 
   /** `steps/steps - time - time a step - metrics` since the last start. */
   private summary(logs: Logs): string {
-    const steps = Number(this.params.steps);
+    const steps = this.steps;
     const elapsed = Date.now() - this.started;
     const perStep = steps > 0 ? elapsed / steps : 0;
     const metrics = Object.keys(logs)

@@ -1,5 +1,5 @@
 // The batch loops of `evaluate` (also fit's validation) and `predict`: batches sliced on the
-// device, every step inside a tidy scope, the callbacks' test and predict hooks, logs read back
+// device or taken from a dataset (batch_feed.ts), every step inside a tidy scope, the callbacks' test and predict hooks, logs read back
 // once at the end (per batch only for callbacks that ask), predictions concatenated on the device.
 
 import type { Callback, Logs } from '../callbacks/callback';
@@ -8,53 +8,72 @@ import { inBrowser } from '../backend/environment';
 import { concat } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { checkBatchSize, DataScope, sampleCount, sliceRows, toDataset, toStepDatasets, type DataInput } from './data';
+import { checkBatchSize, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput } from './data';
+import { isBatchSource, type BatchSource } from './batch_source';
+import { checkStepCount, datasetFeed, slicedFeed, warnRanOut, type BatchFeed } from './batch_feed';
 import type { EvaluateOptions, Model, PredictOptions } from './model';
 import { checkOptionNames } from '../ops/validate';
-import { disposeLogs, readLogs, stepData, unlist, type StepLogs } from './step_data';
+import { disposeLogs, readLogs, type StepLogs } from './step_data';
 
-const EVALUATE_OPTIONS: Record<keyof EvaluateOptions, true> = { batchSize: true, sampleWeight: true, verbose: true, callbacks: true };
-const PREDICT_OPTIONS: Record<keyof PredictOptions, true> = { batchSize: true, verbose: true, callbacks: true };
+const EVALUATE_OPTIONS: Record<keyof EvaluateOptions, true> = { batchSize: true, sampleWeight: true, verbose: true, callbacks: true, steps: true };
+const PREDICT_OPTIONS: Record<keyof PredictOptions, true> = { batchSize: true, verbose: true, callbacks: true, steps: true };
 
-export async function runEvaluate(model: Model, x: DataInput, y: DataInput, options: EvaluateOptions): Promise<Logs> {
+export async function runEvaluate(model: Model, x: DataInput | BatchSource, y: DataInput | undefined, options: EvaluateOptions): Promise<Logs> {
   checkOptionNames('evaluate', options, EVALUATE_OPTIONS);
-  const { batchSize = 32, sampleWeight } = options;
+  const { batchSize = 32, sampleWeight, steps } = options;
   checkBatchSize('evaluate', batchSize);
+  checkStepCount('evaluate', 'steps', steps);
+  const verbose = options.verbose ?? (inBrowser() ? 0 : 1);
   const data = new DataScope();
   try {
-    const { xs, ys, ws, count } = toStepDatasets('evaluate', model.dataNames(), data, x, y, sampleWeight);
-    model.checkInputShapes('evaluate', xs);
-    const verbose = options.verbose ?? (inBrowser() ? 0 : 1);
-    const callbacks = withCallbacks(model, verbose, options.callbacks, { steps: Math.ceil(count / batchSize), batchSize, samples: count });
-    return await evaluateBatches(model, [xs, ys, ws], batchSize, callbacks);
+    let feed: BatchFeed;
+    if (isBatchSource(x)) {
+      checkDatasetOptions('evaluate', options, ['batchSize', 'sampleWeight']);
+      feed = datasetFeed('evaluate', 'test', model, x, steps);
+    } else {
+      if (steps !== undefined) throw new Error('evaluate: steps applies to a dataset of batches; with data in memory every sample is evaluated, batchSize at a time.');
+      const { xs, ys, ws } = toStepDatasets('evaluate', model.dataNames(), data, x, y!, sampleWeight);
+      model.checkInputShapes('evaluate', xs);
+      feed = slicedFeed([xs, ys, ws], batchSize);
+    }
+    const callbacks = withCallbacks(model, verbose, options.callbacks, { steps: feed.steps, batchSize, samples: feed.samples });
+    return await evaluateBatches('evaluate', model, feed, callbacks);
   } finally {
     data.release();
   }
 }
 
 /**
- * Loss and metrics over the data [x, y, sample weights] in batches, calling the callbacks' test
- * hooks (fit passes its own, whose params stay those of the fit).
+ * Loss and metrics over a feed's batches, calling the callbacks' test hooks (fit passes its own,
+ * whose params stay those of the fit).
  */
-export async function evaluateBatches(model: Model, [xs, ys, ws]: Tensor[][], batchSize: number, callbacks: Callback[]): Promise<Logs> {
-  const count = xs[0].shape[0];
+export async function evaluateBatches(op: string, model: Model, feed: BatchFeed, callbacks: Callback[]): Promise<Logs> {
   const wantsBatchLogs = callbacks.some((cb) => cb.wantsTestBatchLogs);
   model.resetMetrics();
   for (const cb of callbacks) await cb.onTestBegin({});
+  feed.beginEpoch();
   let logs: StepLogs = {};
   let result: Logs;
   try {
-    for (let start = 0, step = 0; start < count; start += batchSize, step++) {
-      const size = Math.min(batchSize, count - start);
-      for (const cb of callbacks) await cb.onTestBatchBegin(step, {});
-      const next = tidy(() => model.testStep(stepData(sliceRows(xs, start, size), sliceRows(ys, start, size), sliceRows(ws, start, size))));
+    let steps = 0;
+    for (let batch = await feed.next(0); batch; batch = await feed.next(steps)) {
+      const step = steps++;
+      let next: StepLogs;
+      try {
+        for (const cb of callbacks) await cb.onTestBatchBegin(step, {});
+        next = tidy(() => model.testStep(batch!.data()));
+      } finally {
+        batch.release();
+      }
       disposeLogs(logs);
       logs = next;
       if (wantsBatchLogs) {
         const batchLogs = await readLogs(logs);
-        for (const cb of callbacks) await cb.onTestBatchEnd(step, { ...batchLogs, batch: step, size });
+        for (const cb of callbacks) await cb.onTestBatchEnd(step, { ...batchLogs, batch: step, size: batch.size });
       }
     }
+    if (steps === 0) throw new Error(`${op}: the ${op === 'fit' ? 'validation ' : ''}dataset gave no batch.`);
+    if (feed.ranOut) warnRanOut('evaluation');
     result = await readLogs(logs);
   } finally {
     disposeLogs(logs);
@@ -63,24 +82,40 @@ export async function evaluateBatches(model: Model, [xs, ys, ws]: Tensor[][], ba
   return result;
 }
 
-export async function runPredict(model: Model, x: DataInput, options: PredictOptions): Promise<Tensor | Tensor[]> {
+export async function runPredict(model: Model, x: DataInput | BatchSource, options: PredictOptions): Promise<Tensor | Tensor[]> {
   checkOptionNames('predict', options, PREDICT_OPTIONS);
-  const { batchSize = 32 } = options;
+  const { batchSize = 32, steps } = options;
   checkBatchSize('predict', batchSize);
+  checkStepCount('predict', 'steps', steps);
   const data = new DataScope();
   const batches: Tensor[][] = [];
   try {
-    const xs = data.keep(toDataset(x, 'x', 'predict', model.dataNames().inputs));
-    const count = sampleCount('predict', [['x', xs]]);
-    model.checkInputShapes('predict', xs);
-    const callbacks = withCallbacks(model, options.verbose ?? 0, options.callbacks, { steps: Math.ceil(count / batchSize), batchSize, samples: count });
+    let feed: BatchFeed;
+    if (isBatchSource(x)) {
+      checkDatasetOptions('predict', options, ['batchSize']);
+      feed = datasetFeed('predict', 'predict', model, x, steps);
+    } else {
+      if (steps !== undefined) throw new Error('predict: steps applies to a dataset of batches; with data in memory every sample is predicted, batchSize at a time.');
+      const xs = data.keep(toDataset(x, 'x', 'predict', model.dataNames().inputs));
+      sampleCount('predict', [['x', xs]]);
+      model.checkInputShapes('predict', xs);
+      feed = slicedFeed([xs, [], []], batchSize);
+    }
+    const callbacks = withCallbacks(model, options.verbose ?? 0, options.callbacks, { steps: feed.steps, batchSize, samples: feed.samples });
     for (const cb of callbacks) await cb.onPredictBegin({});
-    for (let start = 0, step = 0; start < count; start += batchSize, step++) {
-      const size = Math.min(batchSize, count - start);
-      for (const cb of callbacks) await cb.onPredictBatchBegin(step, {});
-      batches.push(tidy(() => [model.predictStep([unlist(sliceRows(xs, start, size))])].flat()));
+    feed.beginEpoch();
+    for (let batch = await feed.next(0); batch; batch = await feed.next(batches.length)) {
+      const step = batches.length;
+      try {
+        for (const cb of callbacks) await cb.onPredictBatchBegin(step, {});
+        batches.push(tidy(() => [model.predictStep(batch!.data())].flat()));
+      } finally {
+        batch.release();
+      }
       for (const cb of callbacks) await cb.onPredictBatchEnd(step, {});
     }
+    if (batches.length === 0) throw new Error('predict: the dataset gave no batch.');
+    if (feed.ranOut) warnRanOut('prediction');
     const outputs = tidy(() => batches[0].map((_, k) => (batches.length === 1 ? batches[0][k].reshape(batches[0][k].shape as number[]) : concat(batches.map((b) => b[k]), 0))));
     try {
       for (const cb of callbacks) await cb.onPredictEnd({});
@@ -92,6 +127,13 @@ export async function runPredict(model: Model, x: DataInput, options: PredictOpt
   } finally {
     for (const b of batches) for (const t of b) t.dispose();
     data.release();
+  }
+}
+
+/** Options of evaluate or predict that apply only to data in memory: an error with a dataset. */
+function checkDatasetOptions(op: string, options: object, names: string[]): void {
+  for (const name of names) {
+    if ((options as Record<string, unknown>)[name] !== undefined) throw new Error(`${op}: ${name} applies to data in memory, not to a dataset of batches (the dataset makes the batches).`);
   }
 }
 

@@ -19,6 +19,7 @@ import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput,
 import { FunctionalGraph } from './functional';
 import { summarize } from './summary';
 import { runFit, type FitOptions } from './training';
+import { datasetOptions, isBatchSource, type BatchSource } from './batch_source';
 import { runEvaluate, runPredict } from './evaluation';
 import { checkOptionNames } from '../ops/validate';
 import { disposeLogs, readLogs, stepData, type StepData, type StepLogs } from './step_data';
@@ -61,6 +62,8 @@ export interface EvaluateOptions {
   verbose?: 0 | 1 | 2;
   /** Their test hooks (onTestBegin, onTestBatchEnd, ...) are called. */
   callbacks?: Callback[];
+  /** Batches to evaluate from a dataset (Keras's steps; default: until the dataset ends). */
+  steps?: number;
 }
 
 /** How trainOnBatch weighs a batch's samples (see FitOptions). */
@@ -75,6 +78,8 @@ export interface PredictOptions {
   verbose?: 0 | 1 | 2;
   /** Their predict hooks (onPredictBegin, onPredictBatchEnd, ...) are called. */
   callbacks?: Callback[];
+  /** Batches to predict from a dataset (Keras's steps; default: until the dataset ends). */
+  steps?: number;
 }
 
 export type { StepData, StepLogs } from './step_data';
@@ -299,20 +304,36 @@ export class Model extends Layer {
     return this.apply(data[0], { training: false }) as Tensor | Tensor[];
   }
 
-  /** Trains for a number of epochs; returns the History. */
-  async fit(x: DataInput, y: DataInput, options: FitOptions = {}): Promise<History> {
+  /**
+   * Trains for a number of epochs; returns the History. The data is x and y in memory, or a
+   * dataset of batches (an iterable or async iterable yielding [x, y] or [x, y, sampleWeight], as
+   * Keras takes a tf.data.Dataset or a generator) followed by the options.
+   *
+   * @example
+   * await model.fit(x, y, { epochs: 5, batchSize: 64 });
+   * await model.fit(batches(), { epochs: 5, stepsPerEpoch: 100 });   // async function* batches() { ... yield [xb, yb]; }
+   */
+  async fit(dataset: BatchSource, options?: FitOptions): Promise<History>;
+  async fit(dataset: BatchSource, y: undefined, options?: FitOptions): Promise<History>;
+  async fit(x: DataInput, y: DataInput, options?: FitOptions): Promise<History>;
+  async fit(x: DataInput | BatchSource, y?: DataInput | FitOptions, options?: FitOptions): Promise<History> {
     this.checkCompiled('fit');
-    return runFit(this, x, y, options);
+    if (isBatchSource(x)) return runFit(this, x, undefined, datasetOptions('fit', y, options));
+    return runFit(this, x, y as DataInput, options ?? {});
   }
 
-  /** Loss and metrics on the data, in inference mode. */
-  async evaluate(x: DataInput, y: DataInput, options: EvaluateOptions = {}): Promise<Logs> {
+  /** Loss and metrics on the data (x and y, or a dataset of [x, y] batches and the options), in inference mode. */
+  async evaluate(dataset: BatchSource, options?: EvaluateOptions): Promise<Logs>;
+  async evaluate(dataset: BatchSource, y: undefined, options?: EvaluateOptions): Promise<Logs>;
+  async evaluate(x: DataInput, y: DataInput, options?: EvaluateOptions): Promise<Logs>;
+  async evaluate(x: DataInput | BatchSource, y?: DataInput | EvaluateOptions, options?: EvaluateOptions): Promise<Logs> {
     this.checkCompiled('evaluate');
-    return runEvaluate(this, x, y, options);
+    if (isBatchSource(x)) return runEvaluate(this, x, undefined, datasetOptions('evaluate', y, options));
+    return runEvaluate(this, x, y as DataInput, options ?? {});
   }
 
-  /** Outputs for the inputs, computed batch by batch and concatenated on the device. */
-  async predict(x: DataInput, options: PredictOptions = {}): Promise<Tensor | Tensor[]> {
+  /** Outputs for the inputs (or a dataset's batches of inputs), computed batch by batch and concatenated on the device. */
+  async predict(x: DataInput | BatchSource, options: PredictOptions = {}): Promise<Tensor | Tensor[]> {
     this.checkUsable('predict');
     return runPredict(this, x, options);
   }

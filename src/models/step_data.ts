@@ -14,8 +14,9 @@ export function unlist(tensors: Tensor[]): Tensor | Tensor[] {
   return tensors.length === 1 ? tensors[0] : tensors;
 }
 
-/** A step's data: [x, y], with the sample weights when there are any. */
+/** A step's data: [x, y], with the sample weights when there are any; [x] without targets (predict). */
 export function stepData(x: Tensor[], y: Tensor[], weights: Tensor[]): StepData {
+  if (y.length === 0) return [unlist(x)];
   return weights.length ? [unlist(x), unlist(y), weights[0]] : [unlist(x), unlist(y)];
 }
 

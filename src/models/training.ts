@@ -1,22 +1,25 @@
 // The epoch loop of `fit`: data uploaded once, a shuffled permutation per epoch whose batch
-// indices are uploaded per step, batches gathered on the device, every step inside a tidy scope and, unless the model runs
-// eagerly, replayed from a trace once it repeats (step_capture.ts), logs read back once per epoch
-// (per batch only for callbacks that ask), validation, callbacks and yielding to the event loop.
+// indices are uploaded per step, batches gathered on the device (or a dataset's batches, see
+// batch_feed.ts), every step inside a tidy scope and, unless the model runs eagerly, replayed from
+// a trace once it repeats (step_capture.ts), logs read back once per epoch (per batch only for
+// callbacks that ask), validation, callbacks and yielding to the event loop.
 
 import { History, type Callback, type Logs } from '../callbacks/callback';
 import { ProgressBar } from '../callbacks/progress';
 import { fromTypedArray } from '../tensor/creation';
+import { isBatchSource, type BatchSource } from './batch_source';
+import { checkStepCount, datasetFeed, gatheredFeed, slicedFeed, warnRanOut } from './batch_feed';
 import { tidy } from '../tensor/memory';
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import { submitRecordedWork } from '../backend/engine';
 import { inBrowser, yieldToEventLoop } from '../backend/environment';
 import { drawSeed } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
-import { checkBatchSize, checkFinite, classWeightsToSampleWeights, DataScope, sliceRows, takeRows, toStepDatasets, type DataInput } from './data';
+import { checkBatchSize, checkFinite, classWeightsToSampleWeights, DataScope, sliceRows, toStepDatasets, type DataInput } from './data';
 import type { Model } from './model';
 import { checkOptionNames } from '../ops/validate';
 import { evaluateBatches } from './evaluation';
-import { disposeLogs, readLogs, stepData, type StepLogs } from './step_data';
+import { disposeLogs, readLogs, type StepLogs } from './step_data';
 
 export interface FitOptions {
   epochs?: number;
@@ -24,8 +27,16 @@ export interface FitOptions {
   batchSize?: number;
   /** Fraction of the data (the last samples, before shuffling) kept for validation, sample weights included. */
   validationSplit?: number;
-  /** Validation data: [x, y] or [x, y, sampleWeight]. */
-  validationData?: [DataInput, DataInput] | [DataInput, DataInput, DataInput];
+  /** Validation data: [x, y] or [x, y, sampleWeight], or a dataset of such batches. */
+  validationData?: [DataInput, DataInput] | [DataInput, DataInput, DataInput] | BatchSource;
+  /**
+   * Batches an epoch when training on a dataset (Keras's steps_per_epoch; default: until the
+   * dataset ends). The iteration then goes on across epochs, and a dataset that ends first
+   * interrupts training with a warning.
+   */
+  stepsPerEpoch?: number;
+  /** Batches of a validation dataset each validation takes (Keras's validation_steps; default: all). */
+  validationSteps?: number;
   /**
    * A weight per sample (first dimension: the samples, as x), multiplied into the loss and the
    * weighted metrics (compile's `weightedMetrics`), as Keras's sample_weight.
@@ -81,58 +92,64 @@ const FIT_OPTIONS: Record<keyof FitOptions, true> = {
   yieldEvery: true,
   seed: true,
   checkFinite: true,
+  stepsPerEpoch: true,
+  validationSteps: true,
 };
 
-export async function runFit(model: Model, x: DataInput, y: DataInput, options: FitOptions): Promise<History> {
+export async function runFit(model: Model, x: DataInput | BatchSource, y: DataInput | undefined, options: FitOptions): Promise<History> {
   checkOptionNames('fit', options, FIT_OPTIONS);
   const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, initialEpoch = 0 } = options;
   checkBatchSize('fit', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}.`);
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${validationSplit}.`);
+  checkStepCount('fit', 'stepsPerEpoch', options.stepsPerEpoch);
+  checkStepCount('fit', 'validationSteps', options.validationSteps);
   const verbose = options.verbose ?? (inBrowser() ? 0 : 1);
   const yieldEvery = options.yieldEvery ?? (inBrowser() ? 16 : 'never');
 
   const data = new DataScope();
   try {
-    const { train, validation: valData, count } = await prepareData(model, x, y, options, data);
-    const [trainX, trainY, trainW] = train;
+    const { train, validation } = await prepareData(model, x, y, options, data);
+    const random = seededShuffle(options.seed ?? drawSeed());
+    const count = Array.isArray(train) ? train[0][0].shape[0] : 0;
+    const feed = Array.isArray(train) ? gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i))) : datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight);
+    const validationFeed = validation === null ? null : Array.isArray(validation) ? slicedFeed(validation, batchSize) : datasetFeed('fit', 'test', model, validation, options.validationSteps);
 
     const history = new History();
     // As in Keras, History comes last: it records what the other callbacks added to the logs.
     const callbacks: Callback[] = [...(verbose > 0 ? [new ProgressBar()] : []), ...(options.callbacks ?? []), history];
-    const steps = Math.ceil(count / batchSize);
     for (const cb of callbacks) {
       cb.setModel(model);
-      cb.setParams({ epochs, steps, verbose, batchSize, samples: count });
+      cb.setParams({ epochs, steps: feed.steps, verbose, batchSize, samples: feed.samples });
     }
     const wantsBatchLogs = callbacks.some((cb) => cb.wantsBatchLogs);
-    const random = seededShuffle(options.seed ?? drawSeed());
     model.stopTraining = false;
     model.history = history;
     const nonFinite = new NonFiniteLossTracker();
     const compiler = model.runEagerly ? null : model.compiledSteps();
-    const program = stepProgram(trainX, trainY, trainW);
     for (const cb of callbacks) await cb.onTrainBegin({});
     let lastEpochLogs: Logs = {};
     let lastYield = now();
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       model.resetMetrics();
       for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
-      const order = shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i);
+      feed.beginEpoch();
       let logs: StepLogs = {};
+      let steps = 0;
       try {
         nonFinite.startEpoch();
-        for (let step = 0; step < steps; step++) {
-          for (const cb of callbacks) await cb.onBatchBegin(step, {});
-          const start = step * batchSize;
-          const size = Math.min(batchSize, count - start);
-          const next = tidy(() => {
-            // The batch's indices are a small upload (no dispatch); its rows are gathered on the
-            // device, inside the step program, which also counts the finite losses.
-            const indices = fromTypedArray(order.slice(start, start + size), [size], 'int32');
-            const body = () => nonFinite.count(model.trainStep(stepData(takeRows(trainX, indices), takeRows(trainY, indices), takeRows(trainW, indices))));
-            return compiler ? compiler.runProgram(`${program.key}|${size}|${nonFinite.counting}`, [...program.args, indices, ...nonFinite.args], body) : body();
-          });
+        for (let batch = await feed.next(0); batch; batch = await feed.next(steps)) {
+          const step = steps++;
+          let next: StepLogs;
+          try {
+            for (const cb of callbacks) await cb.onBatchBegin(step, {});
+            next = tidy(() => {
+              const body = () => nonFinite.count(model.trainStep(batch!.data()));
+              return compiler ? compiler.runProgram(`${batch!.program.key}|${nonFinite.counting}`, [...batch!.program.args, ...nonFinite.args], body) : body();
+            });
+          } finally {
+            batch.release();
+          }
           nonFinite.take(next);
           disposeLogs(logs);
           logs = next;
@@ -141,7 +158,7 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           submitRecordedWork(MIN_DISPATCHES_PER_SUBMIT);
           if (wantsBatchLogs) {
             const batchLogs = await readLogs(logs);
-            for (const cb of callbacks) await cb.onBatchEnd(step, { ...batchLogs, batch: step, size });
+            for (const cb of callbacks) await cb.onBatchEnd(step, { ...batchLogs, batch: step, size: batch.size });
           }
           if (yieldEvery !== 'never' && now() - lastYield >= yieldEvery) {
             // The device works on what was recorded while the page has its turn.
@@ -151,10 +168,17 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
           }
           if (model.stopTraining) break;
         }
+        if (steps === 0) throw new Error(emptyEpochMessage(epoch));
+        if (feed.ranOut) {
+          warnRanOut('training');
+          model.stopTraining = true;
+        }
+        // A dataset of unknown length: the callbacks learn its steps after its first epoch, as in Keras.
+        if (feed.steps === undefined) for (const cb of callbacks) cb.setParams({ ...cb.params, steps });
         const epochLogs = await readLogs(logs);
         await nonFinite.report(epoch, history, epochLogs.loss);
-        if (valData) {
-          const valLogs = await evaluateBatches(model, valData, batchSize, callbacks);
+        if (validationFeed) {
+          const valLogs = await evaluateBatches('fit', model, validationFeed, callbacks);
           for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
         }
         for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
@@ -171,24 +195,55 @@ export async function runFit(model: Model, x: DataInput, y: DataInput, options: 
   }
 }
 
-/** fit's data sets: [x, y, sample weights] to train on and to validate on (null without validation). */
-interface FitData {
-  train: Tensor[][];
-  validation: Tensor[][] | null;
-  /** Training samples. */
-  count: number;
+/** The error of an epoch to which a dataset gave no batch (Keras's "empty logs"). */
+function emptyEpochMessage(epoch: number): string {
+  return (
+    `fit: the dataset gave no batch in epoch ${epoch + 1}. A generator object runs once: for several epochs, pass an object whose ` +
+    '[Symbol.iterator]() (or [Symbol.asyncIterator]()) starts a new generator, or a generator that repeats with stepsPerEpoch.'
+  );
 }
+
+/**
+ * fit's data: [x, y, sample weights] in memory or a dataset, to train on and to validate on (null
+ * without validation).
+ */
+interface FitData {
+  train: Tensor[][] | BatchSource;
+  validation: Tensor[][] | BatchSource | null;
+}
+
+/** fit's options that apply only to data in memory, and what to do instead with a dataset. */
+const IN_MEMORY_OPTIONS: Array<[keyof FitOptions, string]> = [
+  ['batchSize', 'the dataset makes the batches'],
+  ['validationSplit', 'give validationData'],
+  ['sampleWeight', 'yield [x, y, sampleWeight] batches'],
+  ['checkFinite', 'check the batches as the dataset makes them, or stop at a non-finite loss with the TerminateOnNaN callback'],
+];
 
 /**
  * Converts and checks fit's data before any GPU work (what it makes is freed with `data`),
  * splits off validationSplit's samples (sample weights included), and turns classWeight into the
- * training samples' weights.
+ * training samples' weights (a dataset's batches are converted as they come, in batch_feed.ts).
  */
-async function prepareData(model: Model, x: DataInput, y: DataInput, options: FitOptions, data: DataScope): Promise<FitData> {
+async function prepareData(model: Model, x: DataInput | BatchSource, y: DataInput | undefined, options: FitOptions, data: DataScope): Promise<FitData> {
   const { validationSplit = 0, validationData } = options;
-  const { xs, ys, ws, classWeights, count: total } = toStepDatasets('fit', model.dataNames(), data, x, y, options.sampleWeight, options.classWeight);
-  const held = validationData ? toStepDatasets('fit', model.dataNames(), data, validationData[0], validationData[1], validationData[2], undefined, 'validation ') : null;
-  const validation = held ? [held.xs, held.ys, held.ws] : null;
+  const validationSource = validationData && !Array.isArray(validationData) ? validationData : null;
+  const validationTensors = Array.isArray(validationData) ? validationData : null;
+  if (validationData !== undefined && !validationTensors && !isBatchSource(validationData)) {
+    throw new Error(`fit: validationData must be [x, y], [x, y, sampleWeight] or a dataset of such batches, got ${(validationData as unknown) instanceof Tensor ? 'a tensor' : typeof validationData}.`);
+  }
+  if (options.validationSteps !== undefined && !validationSource) throw new Error('fit: validationSteps applies to validationData given as a dataset of batches.');
+  if (isBatchSource(x)) {
+    for (const [name, instead] of IN_MEMORY_OPTIONS) {
+      if (options[name] !== undefined) throw new Error(`fit: ${name} applies to data in memory, not to a dataset of batches (${instead}).`);
+    }
+    const held = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
+    return { train: x, validation: validationSource ?? (held ? [held.xs, held.ys, held.ws] : null) };
+  }
+  if (options.stepsPerEpoch !== undefined) throw new Error('fit: stepsPerEpoch applies to a dataset of batches; with data in memory an epoch is every sample, batchSize at a time.');
+  const { xs, ys, ws, classWeights, count: total } = toStepDatasets('fit', model.dataNames(), data, x, y!, options.sampleWeight, options.classWeight);
+  const held = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
+  let validation: Tensor[][] | null = held ? [held.xs, held.ys, held.ws] : null;
   model.checkInputShapes('fit', xs);
   if (options.checkFinite) {
     const parts: Array<[string, Tensor[]]> = [['x', xs], ['y', ys], ['sampleWeight', ws]];
@@ -196,38 +251,21 @@ async function prepareData(model: Model, x: DataInput, y: DataInput, options: Fi
     await checkFinite('fit', parts);
   }
 
-  let fitData: FitData = { train: [xs, ys, ws], validation, count: total };
-  if (validationSplit > 0 && !validation) {
+  let train = [xs, ys, ws];
+  if (validationSplit > 0 && !validationData) {
     const valCount = Math.floor(total * validationSplit);
     const count = total - valCount;
     if (count === 0 || valCount === 0) throw new Error(`fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`);
-    const [train, held] = tidy(() => [[xs, ys, ws].map((t) => sliceRows(t, 0, count)), [xs, ys, ws].map((t) => sliceRows(t, count, valCount))]);
-    data.own([...train.flat(), ...held.flat()]);
-    fitData = { train, validation: held, count };
+    [train, validation] = tidy(() => [[xs, ys, ws].map((t) => sliceRows(t, 0, count)), [xs, ys, ws].map((t) => sliceRows(t, count, valCount))]);
+    data.own([...train.flat(), ...validation.flat()]);
   }
   if (classWeights) {
     // Class weights apply to the training samples only, as in Keras.
-    const weights = classWeightsToSampleWeights(fitData.train[1][0], classWeights);
+    const weights = classWeightsToSampleWeights(train[1][0], classWeights);
     data.own([weights]);
-    fitData.train = [fitData.train[0], fitData.train[1], [weights]];
+    train = [train[0], train[1], [weights]];
   }
-  return fitData;
-}
-
-/**
- * The data sets as a step program's arguments: each tensor memory once (fit(x, x) trains an
- * autoencoder on one tensor), and a key naming their shapes, dtypes and which are the same.
- */
-function stepProgram(xs: Tensor[], ys: Tensor[], ws: Tensor[]): { key: string; args: Tensor[] } {
-  const args: Tensor[] = [];
-  const key = [...xs, ...ys, ...ws]
-    .map((t) => {
-      let index = args.findIndex((a) => a.storage === t.storage);
-      if (index < 0) index = args.push(t) - 1;
-      return `${index}:${t.dtype}[${t.shape.join(',')}]`;
-    })
-    .join(';');
-  return { key: `fit|${xs.length}|${ys.length}|${key}`, args };
+  return { train, validation: validationSource ?? validation };
 }
 
 /** The log under which a step program returns its count of finite losses (not a metric name). */

@@ -20,6 +20,11 @@ export type NestedArray = number | NestedArray[];
 
 let nextId = 0;
 
+/** The id the next tensor will get (ids grow in creation order). */
+export function nextTensorId(): number {
+  return nextId;
+}
+
 export class Tensor {
   readonly id = nextId++;
   readonly shape: readonly number[];

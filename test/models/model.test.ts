@@ -540,7 +540,7 @@ describe('errors', () => {
     await expect(model.fit(x, y, { epoch: 5 } as never)).rejects.toThrow(/^fit: unknown option 'epoch'\. Its options: epochs, batchSize,/);
     await expect(model.fit(x, y, { batch_size: 4 } as never)).rejects.toThrow("fit: unknown option 'batch_size' (did you mean 'batchSize'?).");
     await expect(model.evaluate(x, y, { sample_weight: [1] } as never)).rejects.toThrow("evaluate: unknown option 'sample_weight' (did you mean 'sampleWeight'?).");
-    await expect(model.predict(x, { batch: 2 } as never)).rejects.toThrow("predict: unknown option 'batch'. Its options: batchSize, verbose, callbacks.");
+    await expect(model.predict(x, { batch: 2 } as never)).rejects.toThrow("predict: unknown option 'batch'. Its options: batchSize, verbose, callbacks, steps.");
     await expect(model.trainOnBatch(x, y, { class_weight: { 0: 1 } } as never)).rejects.toThrow("trainOnBatch: unknown option 'class_weight' (did you mean 'classWeight'?).");
     expect((await model.fit(x, y, { epochs: 1, verbose: 0 })).history.loss.length).toBe(1);
   });
