@@ -13,7 +13,7 @@ export { getMask, setMask } from './tensor/mask';
 export * as ops from './ops/index';
 export { GradientTape, type GradientTapeOptions } from './autograd/tape';
 export type { DisposalHolder } from './tensor/memory';
-export { Variable, variable, type VariableOptions } from './autograd/variable';
+export { Variable, variable, type VariableOptions, type VariableConstraint } from './autograd/variable';
 export { valueAndGrad, grad } from './autograd/functional';
 export * as losses from './losses/index';
 export * as optimizers from './optimizers/index';
@@ -32,6 +32,7 @@ export { Input, InputLayer, type InputArgs } from './layers/input_layer';
 export { SymbolicTensor, Node, type Shape } from './layers/symbolic';
 export * as initializers from './layers/initializers';
 export * as regularizers from './layers/regularizers';
+export * as constraints from './layers/constraints';
 export {
   Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting,
 } from './models/model';

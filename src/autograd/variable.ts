@@ -15,6 +15,16 @@ export interface VariableOptions {
   trainable?: boolean;
   name?: string;
   dtype?: DType;
+  /** Applied by optimizers to each new value (see `Variable.constraint`); default none. */
+  constraint?: VariableConstraint | null;
+}
+
+/**
+ * A projection of a variable's value (keras.constraints.Constraint): `apply` takes the value and
+ * returns the projected value, of the same shape and dtype, made with ops.
+ */
+export interface VariableConstraint {
+  apply(value: Tensor): Tensor;
 }
 
 let unnamed = 0;
@@ -29,6 +39,7 @@ let unnamed = 0;
 export class Variable extends Tensor {
   trainable: boolean;
   readonly name: string;
+  private constraintValue: VariableConstraint | null = null;
 
   constructor(initialValue: Tensor | TensorValues, options: VariableOptions = {}) {
     const source = initialValue instanceof Tensor ? initialValue : tensor(initialValue, undefined, options.dtype);
@@ -40,6 +51,23 @@ export class Variable extends Tensor {
     keep(this);
     this.trainable = options.trainable ?? true;
     this.name = options.name ?? `variable_${unnamed++}`;
+    this.constraint = options.constraint ?? null;
+  }
+
+  /**
+   * Applied by the optimizer after each update, as Keras 3's `variable.constraint`: the variable
+   * takes `constraint.apply(newValue)` instead of the new value. Null for none. `Layer.addWeight`
+   * sets it from its `constraint` option.
+   */
+  get constraint(): VariableConstraint | null {
+    return this.constraintValue;
+  }
+
+  set constraint(value: VariableConstraint | null) {
+    if (value !== null && (typeof value !== 'object' || typeof value.apply !== 'function')) {
+      throw new Error(`Variable '${this.name}': invalid value for attribute constraint. Expected a Constraint (an object with apply(value)) or null. Received: ${typeof value}.`);
+    }
+    this.constraintValue = value;
   }
 
   /** Takes `value` (same shape and dtype) as the new value, sharing its storage. Returns the variable. */

@@ -10,8 +10,9 @@ import { softmax, softmaxActivation } from '../ops/softmax';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
+import type { Constraint, ConstraintIdentifier } from './constraints';
 import type { Initializer, InitializerIdentifier } from './initializers';
-import { axisOption, initializerConfig, resolveAxisOption, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { axisOption, constraintConfig, initializerConfig, resolveAxisOption, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
@@ -201,6 +202,8 @@ export interface PReLUArgs extends LayerArgs {
   /** Initial slopes (default 'zeros': the layer starts as a ReLU). */
   alphaInitializer?: InitializerIdentifier;
   alphaRegularizer?: RegularizerIdentifier | null;
+  /** Applied to the slopes after each optimizer update. */
+  alphaConstraint?: ConstraintIdentifier | null;
   /** Axes (1-based, the batch axis excluded) along which one slope is shared, e.g. [1, 2] for one slope per channel of an image. */
   sharedAxes?: number | readonly number[] | null;
 }
@@ -219,6 +222,7 @@ export class PReLU extends Layer {
   override supportsMasking = true;
   readonly alphaInitializer: Initializer;
   readonly alphaRegularizer: Regularizer | null;
+  readonly alphaConstraint: Constraint | null;
   readonly sharedAxes: number[] | null;
   alpha!: Variable;
 
@@ -226,6 +230,7 @@ export class PReLU extends Layer {
     super(args);
     this.alphaInitializer = resolveInitializer(args.alphaInitializer ?? 'zeros');
     this.alphaRegularizer = resolveRegularizer(args.alphaRegularizer);
+    this.alphaConstraint = resolveConstraint(args.alphaConstraint);
     const shared = args.sharedAxes ?? null;
     const axes = shared === null ? null : typeof shared === 'number' ? [shared] : [...shared];
     if (axes && !axes.every((a) => Number.isInteger(a) && a >= 1)) {
@@ -244,7 +249,7 @@ export class PReLU extends Layer {
       if (d === null) throw new Error(`PReLU needs every non-shared axis of its input known; axis ${i + 1} of input shape ${formatSymbolicShape(inputShape)} is not (share it with sharedAxes).`);
       return d;
     });
-    this.alpha = this.addWeight({ name: 'alpha', shape, initializer: this.alphaInitializer, regularizer: this.alphaRegularizer ?? undefined });
+    this.alpha = this.addWeight({ name: 'alpha', shape, initializer: this.alphaInitializer, regularizer: this.alphaRegularizer ?? undefined, constraint: this.alphaConstraint });
   }
 
   override call(inputs: Tensor): Tensor {
@@ -260,6 +265,7 @@ export class PReLU extends Layer {
       ...super.getConfig(),
       alphaInitializer: initializerConfig(this.alphaInitializer),
       alphaRegularizer: regularizerConfig(this.alphaRegularizer),
+      alphaConstraint: constraintConfig(this.alphaConstraint),
       sharedAxes: this.sharedAxes && [...this.sharedAxes],
     };
   }

@@ -15,9 +15,10 @@ import { expandDims, reshape, transpose } from '../ops/shape';
 import { softmax } from '../ops/softmax';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import type { Constraint, ConstraintIdentifier } from './constraints';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
-import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { checkPositiveInt, constraintConfig, initializerConfig, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
@@ -47,6 +48,10 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier | null;
   biasRegularizer?: RegularizerIdentifier | null;
+  /** Applied to every projection's kernel after each optimizer update. */
+  kernelConstraint?: ConstraintIdentifier | null;
+  /** Applied to every projection's bias after each optimizer update. */
+  biasConstraint?: ConstraintIdentifier | null;
   /** Seed of the attention dropout. */
   seed?: number;
 }
@@ -92,7 +97,8 @@ interface Projection {
  *
  * Arguments: `numHeads`, `keyDim`; `valueDim` (keyDim); `dropout` (0); `useBias` (true);
  * `outputShape`; `attentionAxes` (default only); `kernelInitializer` ('glorotUniform');
- * `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`; `seed`.
+ * `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`; `kernelConstraint`,
+ * `biasConstraint`; `seed`.
  * Weights, in Keras's order: query/kernel [queryDim, numHeads, keyDim], query/bias
  * [numHeads, keyDim], key/kernel, key/bias, value/kernel [valueInputDim, numHeads, valueDim],
  * value/bias, attention_output/kernel [numHeads, valueDim, ...outputShape],
@@ -116,6 +122,8 @@ export class MultiHeadAttention extends Layer {
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   readonly seed: number | undefined;
   query!: Projection;
   key!: Projection;
@@ -144,6 +152,8 @@ export class MultiHeadAttention extends Layer {
     this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros');
     this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer);
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
+    this.kernelConstraint = resolveConstraint(args.kernelConstraint);
+    this.biasConstraint = resolveConstraint(args.biasConstraint);
     this.seed = args.seed;
     this.dropoutLayer = new Dropout({ rate: this.dropout, seed: this.seed, name: `${this.name}_dropout` });
     this.supportsMasking = true;
@@ -256,13 +266,15 @@ export class MultiHeadAttention extends Layer {
       biasInitializer: initializerConfig(this.biasInitializer),
       kernelRegularizer: regularizerConfig(this.kernelRegularizer),
       biasRegularizer: regularizerConfig(this.biasRegularizer),
+      kernelConstraint: constraintConfig(this.kernelConstraint),
+      biasConstraint: constraintConfig(this.biasConstraint),
       seed: this.seed,
     };
   }
 
   private addProjection(name: string, kernelShape: number[], biasShape: number[]): Projection {
-    const kernel = this.addWeight({ name: `${name}/kernel`, shape: kernelShape, initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined });
-    const bias = this.useBias ? this.addWeight({ name: `${name}/bias`, shape: biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined }) : null;
+    const kernel = this.addWeight({ name: `${name}/kernel`, shape: kernelShape, initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined, constraint: this.kernelConstraint });
+    const bias = this.useBias ? this.addWeight({ name: `${name}/bias`, shape: biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint }) : null;
     return { kernel, bias };
   }
 

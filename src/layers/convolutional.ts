@@ -13,12 +13,13 @@ import { cast } from '../ops/elementwise';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
+import type { Constraint, ConstraintIdentifier } from './constraints';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { KernelLayer, type KernelLayerArgs } from './kernel_layer';
 import { Layer, type LayerArgs } from './layer';
 import {
-  channelsAxis, checkPositiveInt, convOutputLength, fromChannelsLast, inChannelsLast, initializerConfig, normalizeDataFormat, normalizePadding, normalizeTuple,
-  regularizerConfig, resolveInitializer, resolveRegularizer, toChannelsLast, type DataFormat,
+  channelsAxis, checkPositiveInt, constraintConfig, convOutputLength, fromChannelsLast, inChannelsLast, initializerConfig, normalizeDataFormat, normalizePadding,
+  normalizeTuple, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer, toChannelsLast, type DataFormat,
 } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
@@ -149,7 +150,8 @@ abstract class Conv extends KernelLayer {
  *
  * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `dilationRate`
  * (1); `dataFormat` ('channels_last'); `activation` (linear); `useBias` (true); `kernelInitializer` ('glorotUniform');
- * `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`.
+ * `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`; `kernelConstraint`,
+ * `biasConstraint`.
  * Weights: `kernel` [kernelHeight, kernelWidth, inChannels, filters], then `bias` [filters].
  *
  * @example
@@ -247,8 +249,8 @@ abstract class ConvTranspose extends Conv {
  * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `outputPadding`
  * (null); `dataFormat` ('channels_last' or 'channels_first'); `dilationRate` (1); `activation` (linear); `useBias`
  * (true); `kernelInitializer` ('glorotUniform'); `biasInitializer` ('zeros'); `kernelRegularizer`,
- * `biasRegularizer`. Weights: `kernel` [kernelHeight, kernelWidth, filters, inChannels], then
- * `bias` [filters].
+ * `biasRegularizer`; `kernelConstraint`, `biasConstraint`. Weights: `kernel` [kernelHeight,
+ * kernelWidth, filters, inChannels], then `bias` [filters].
  *
  * @example
  * const up = new Conv2DTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same' });
@@ -317,6 +319,10 @@ interface DepthwiseArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier;
   depthwiseRegularizer?: RegularizerIdentifier | null;
   biasRegularizer?: RegularizerIdentifier | null;
+  /** Applied to the depthwise kernel after each optimizer update. */
+  depthwiseConstraint?: ConstraintIdentifier | null;
+  /** Applied to the bias after each optimizer update. */
+  biasConstraint?: ConstraintIdentifier | null;
 }
 
 export type DepthwiseConv2DArgs = DepthwiseArgs;
@@ -327,6 +333,8 @@ export interface SeparableConv2DArgs extends DepthwiseArgs {
   /** Default 'glorotUniform'. */
   pointwiseInitializer?: InitializerIdentifier;
   pointwiseRegularizer?: RegularizerIdentifier | null;
+  /** Applied to the pointwise kernel after each optimizer update. */
+  pointwiseConstraint?: ConstraintIdentifier | null;
 }
 
 /** Keras's BaseDepthwiseConv options, the depthwise step and the bias and activation around it. */
@@ -343,6 +351,8 @@ abstract class DepthwiseLayer extends Layer {
   readonly biasInitializer: Initializer;
   readonly depthwiseRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
+  readonly depthwiseConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   bias: Variable | null = null;
 
   constructor(args: DepthwiseArgs) {
@@ -366,6 +376,8 @@ abstract class DepthwiseLayer extends Layer {
     this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros');
     this.depthwiseRegularizer = resolveRegularizer(args.depthwiseRegularizer);
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
+    this.depthwiseConstraint = resolveConstraint(args.depthwiseConstraint);
+    this.biasConstraint = resolveConstraint(args.biasConstraint);
     this.inputSpec = { minNdim: 4 };
   }
 
@@ -382,12 +394,12 @@ abstract class DepthwiseLayer extends Layer {
   /** Makes the depthwise kernel [kh, kw, channels, depthMultiplier] named `name`. */
   protected addDepthwiseKernel(name: string, channels: number): Variable {
     this.inputSpec = { minNdim: 4, axes: { [channelsAxis(this.dataFormat)]: channels } };
-    return this.addWeight({ name, shape: [...this.kernelSize, channels, this.depthMultiplier], initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer ?? undefined });
+    return this.addWeight({ name, shape: [...this.kernelSize, channels, this.depthMultiplier], initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer ?? undefined, constraint: this.depthwiseConstraint });
   }
 
   /** With useBias, the bias of `units`. */
   protected addBias(units: number): void {
-    if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [units], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined });
+    if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [units], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint });
   }
 
   /** activation(pointwise(depthwise(x)) + bias) on float32 x. */
@@ -416,6 +428,8 @@ abstract class DepthwiseLayer extends Layer {
       biasInitializer: initializerConfig(this.biasInitializer),
       depthwiseRegularizer: regularizerConfig(this.depthwiseRegularizer),
       biasRegularizer: regularizerConfig(this.biasRegularizer),
+      depthwiseConstraint: constraintConfig(this.depthwiseConstraint),
+      biasConstraint: constraintConfig(this.biasConstraint),
     };
   }
 }
@@ -429,8 +443,8 @@ abstract class DepthwiseLayer extends Layer {
  * Arguments: `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `depthMultiplier` (1);
  * `dataFormat` ('channels_last' or 'channels_first'); `dilationRate` (1); `activation` (linear); `useBias` (true);
  * `depthwiseInitializer` ('glorotUniform'); `biasInitializer` ('zeros'); `depthwiseRegularizer`,
- * `biasRegularizer`. Weights (Keras 3 names): `kernel` [kernelHeight, kernelWidth, channels,
- * depthMultiplier], then `bias` [channels * depthMultiplier].
+ * `biasRegularizer`; `depthwiseConstraint`, `biasConstraint`. Weights (Keras 3 names): `kernel`
+ * [kernelHeight, kernelWidth, channels, depthMultiplier], then `bias` [channels * depthMultiplier].
  *
  * @example
  * const depthwise = new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2, padding: 'same' });
@@ -467,7 +481,8 @@ export class DepthwiseConv2D extends DepthwiseLayer {
  * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same');
  * `depthMultiplier` (1); `dataFormat` ('channels_last' or 'channels_first'); `dilationRate` (1); `activation`
  * (linear); `useBias` (true); `depthwiseInitializer`, `pointwiseInitializer` ('glorotUniform');
- * `biasInitializer` ('zeros'); `depthwiseRegularizer`, `pointwiseRegularizer`, `biasRegularizer`.
+ * `biasInitializer` ('zeros'); `depthwiseRegularizer`, `pointwiseRegularizer`, `biasRegularizer`;
+ * `depthwiseConstraint`, `pointwiseConstraint`, `biasConstraint`.
  * Weights: `depthwise_kernel` [kernelHeight, kernelWidth, channels, depthMultiplier],
  * `pointwise_kernel` [1, 1, channels * depthMultiplier, filters], then `bias` [filters].
  *
@@ -479,6 +494,7 @@ export class SeparableConv2D extends DepthwiseLayer {
   readonly filters: number;
   readonly pointwiseInitializer: Initializer;
   readonly pointwiseRegularizer: Regularizer | null;
+  readonly pointwiseConstraint: Constraint | null;
   depthwiseKernel!: Variable;
   pointwiseKernel!: Variable;
 
@@ -487,6 +503,7 @@ export class SeparableConv2D extends DepthwiseLayer {
     this.filters = checkPositiveInt('filters', args.filters);
     this.pointwiseInitializer = resolveInitializer(args.pointwiseInitializer ?? 'glorotUniform');
     this.pointwiseRegularizer = resolveRegularizer(args.pointwiseRegularizer);
+    this.pointwiseConstraint = resolveConstraint(args.pointwiseConstraint);
   }
 
   override build(inputShape: Shape): void {
@@ -497,6 +514,7 @@ export class SeparableConv2D extends DepthwiseLayer {
       shape: [1, 1, channels * this.depthMultiplier, this.filters],
       initializer: this.pointwiseInitializer,
       regularizer: this.pointwiseRegularizer ?? undefined,
+      constraint: this.pointwiseConstraint,
     });
     this.addBias(this.filters);
   }
@@ -515,6 +533,7 @@ export class SeparableConv2D extends DepthwiseLayer {
       filters: this.filters,
       pointwiseInitializer: initializerConfig(this.pointwiseInitializer),
       pointwiseRegularizer: regularizerConfig(this.pointwiseRegularizer),
+      pointwiseConstraint: constraintConfig(this.pointwiseConstraint),
     };
   }
 }

@@ -29,7 +29,8 @@ export interface DenseArgs extends KernelLayerArgs {
  * [batch, time, units]).
  *
  * Arguments: `units`; `activation` (default linear); `useBias` (true); `kernelInitializer`
- * ('glorotUniform'); `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`.
+ * ('glorotUniform'); `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`;
+ * `kernelConstraint`, `biasConstraint`.
  * Weights: `kernel` [inputDim, units], then `bias` [units].
  *
  * @example

@@ -40,7 +40,8 @@ interface EinsumAnalysis {
  *
  * Arguments: `equation`, `outputShape`; `activation` (linear); `biasAxes` (none);
  * `kernelInitializer` ('glorotUniform'); `biasInitializer` ('zeros'); `kernelRegularizer`,
- * `biasRegularizer`. Weights: `kernel`, then `bias` (with biasAxes).
+ * `biasRegularizer`; `kernelConstraint`, `biasConstraint`. Weights: `kernel`, then `bias` (with
+ * biasAxes).
  *
  * @example
  * new EinsumDense({ equation: 'ab,bc->ac', outputShape: 64, biasAxes: 'c' }).apply(Input({ shape: [32] })).shape;            // [null, 64]
@@ -75,9 +76,9 @@ export class EinsumDense extends KernelLayer {
     const analysis = this.analyze(inputShape);
     const kernelShape = this.knownShape(analysis.kernelShape, 'kernel', inputShape);
     const initializer = this.kernelInitializer instanceof VarianceScaling ? new AxesFanInitializer(this.kernelInitializer, kernelShape, analysis) : this.kernelInitializer;
-    this.kernel = this.addWeight({ name: 'kernel', shape: kernelShape, initializer, regularizer: this.kernelRegularizer ?? undefined });
+    this.kernel = this.addWeight({ name: 'kernel', shape: kernelShape, initializer, regularizer: this.kernelRegularizer ?? undefined, constraint: this.kernelConstraint });
     if (analysis.biasShape) {
-      this.bias = this.addWeight({ name: 'bias', shape: this.knownShape(analysis.biasShape, 'bias', inputShape), initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined });
+      this.bias = this.addWeight({ name: 'bias', shape: this.knownShape(analysis.biasShape, 'bias', inputShape), initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint });
     }
     this.inputSpec = { ndim: inputShape.length };
   }

@@ -7,9 +7,10 @@ import { cast, notEqual } from '../ops/elementwise';
 import { gather } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import type { Constraint, ConstraintIdentifier } from './constraints';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { Layer, type LayerArgs, type OutputMask } from './layer';
-import { checkPositiveInt, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { checkPositiveInt, constraintConfig, initializerConfig, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import type { Shape } from './symbolic';
 
@@ -21,6 +22,8 @@ export interface EmbeddingArgs extends LayerArgs {
   /** Default 'uniform' (RandomUniform in [-0.05, 0.05)). */
   embeddingsInitializer?: InitializerIdentifier;
   embeddingsRegularizer?: RegularizerIdentifier | null;
+  /** Applied to the embeddings matrix after each optimizer update (e.g. 'unit_norm' with axis 1). */
+  embeddingsConstraint?: ConstraintIdentifier | null;
   /**
    * Whether index 0 is padding (default false): the output then carries the mask `indices != 0`
    * (see getMask), which recurrent layers, pooling, attention and the loss honour. Index 0 still
@@ -36,7 +39,7 @@ export interface EmbeddingArgs extends LayerArgs {
  * `maskZero: true` the output's mask (see getMask) is 0 where the index is 0.
  *
  * Arguments: `inputDim`, `outputDim`; `embeddingsInitializer` ('uniform');
- * `embeddingsRegularizer`; `maskZero` (false).
+ * `embeddingsRegularizer`; `embeddingsConstraint`; `maskZero` (false).
  *
  * @example
  * const embed = new Embedding({ inputDim: 1000, outputDim: 64 });
@@ -49,6 +52,7 @@ export class Embedding extends Layer {
   readonly outputDim: number;
   readonly embeddingsInitializer: Initializer;
   readonly embeddingsRegularizer: Regularizer | null;
+  readonly embeddingsConstraint: Constraint | null;
   readonly maskZero: boolean;
   embeddings!: Variable;
 
@@ -59,6 +63,7 @@ export class Embedding extends Layer {
     this.outputDim = checkPositiveInt('outputDim', args.outputDim);
     this.embeddingsInitializer = resolveInitializer(args.embeddingsInitializer ?? 'uniform');
     this.embeddingsRegularizer = resolveRegularizer(args.embeddingsRegularizer);
+    this.embeddingsConstraint = resolveConstraint(args.embeddingsConstraint);
     const maskZero = args.maskZero ?? false;
     if (typeof maskZero !== 'boolean') throw new Error(`Invalid value for argument maskZero. Expected a boolean. Received: maskZero=${String(args.maskZero)}`);
     this.maskZero = maskZero;
@@ -71,6 +76,7 @@ export class Embedding extends Layer {
       shape: [this.inputDim, this.outputDim],
       initializer: this.embeddingsInitializer,
       regularizer: this.embeddingsRegularizer ?? undefined,
+      constraint: this.embeddingsConstraint,
     });
   }
 
@@ -95,6 +101,7 @@ export class Embedding extends Layer {
       outputDim: this.outputDim,
       embeddingsInitializer: initializerConfig(this.embeddingsInitializer),
       embeddingsRegularizer: regularizerConfig(this.embeddingsRegularizer),
+      embeddingsConstraint: constraintConfig(this.embeddingsConstraint),
       maskZero: this.maskZero,
     };
   }

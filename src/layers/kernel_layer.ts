@@ -1,12 +1,14 @@
 // What Dense and the convolution layers share, as in Keras: a kernel and an optional bias made in
-// build() with their initializers and regularizers, an activation on the output, and the options
-// and config entries that describe them (Keras's defaults: glorotUniform kernel, zero bias).
+// build() with their initializers, regularizers and constraints, an activation on the output, and
+// the options and config entries that describe them (Keras's defaults: glorotUniform kernel, zero
+// bias).
 
 import type { Variable } from '../autograd/variable';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
+import type { Constraint, ConstraintIdentifier } from './constraints';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { Layer, type LayerArgs } from './layer';
-import { initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { constraintConfig, initializerConfig, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 
 /** Options of a layer with a kernel and a bias. */
@@ -21,6 +23,10 @@ export interface KernelLayerArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier | null;
   biasRegularizer?: RegularizerIdentifier | null;
+  /** Applied to the kernel after each optimizer update (e.g. 'non_neg', constraints.maxNorm(2)). */
+  kernelConstraint?: ConstraintIdentifier | null;
+  /** Applied to the bias after each optimizer update. */
+  biasConstraint?: ConstraintIdentifier | null;
 }
 
 /** The base of Dense and the convolutions: their kernel, bias and activation. */
@@ -31,6 +37,8 @@ export abstract class KernelLayer extends Layer {
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   kernel!: Variable;
   bias: Variable | null = null;
 
@@ -42,13 +50,15 @@ export abstract class KernelLayer extends Layer {
     this.biasInitializer = resolveInitializer(args?.biasInitializer ?? 'zeros');
     this.kernelRegularizer = resolveRegularizer(args?.kernelRegularizer);
     this.biasRegularizer = resolveRegularizer(args?.biasRegularizer);
+    this.kernelConstraint = resolveConstraint(args?.kernelConstraint);
+    this.biasConstraint = resolveConstraint(args?.biasConstraint);
   }
 
   /** Makes the kernel of `kernelShape` and, with a bias, the bias of `units` (call from build). */
   protected addKernelAndBias(kernelShape: number[], units: number): void {
-    this.kernel = this.addWeight({ name: 'kernel', shape: kernelShape, initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined });
+    this.kernel = this.addWeight({ name: 'kernel', shape: kernelShape, initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined, constraint: this.kernelConstraint });
     if (this.useBias) {
-      this.bias = this.addWeight({ name: 'bias', shape: [units], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined });
+      this.bias = this.addWeight({ name: 'bias', shape: [units], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint });
     }
   }
 
@@ -61,6 +71,8 @@ export abstract class KernelLayer extends Layer {
       biasInitializer: initializerConfig(this.biasInitializer),
       kernelRegularizer: regularizerConfig(this.kernelRegularizer),
       biasRegularizer: regularizerConfig(this.biasRegularizer),
+      kernelConstraint: constraintConfig(this.kernelConstraint),
+      biasConstraint: constraintConfig(this.biasConstraint),
     };
   }
 }

@@ -9,6 +9,7 @@ import { reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import { getMask, setMask } from '../tensor/mask';
 import type { Tensor } from '../tensor/tensor';
+import { getConstraint, type ConstraintIdentifier } from './constraints';
 import { getInitializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
 import { isSymbolic, Node, SymbolicTensor, formatSymbolicShape, type Shape } from './symbolic';
@@ -59,6 +60,8 @@ export interface AddWeightArgs {
   initializer?: InitializerIdentifier;
   trainable?: boolean;
   regularizer?: RegularizerIdentifier;
+  /** Applied by the optimizer after each update of the weight (see `Variable.constraint`). */
+  constraint?: ConstraintIdentifier | null;
   dtype?: DType;
 }
 
@@ -208,14 +211,16 @@ export class Layer {
     return outputs;
   }
 
-  /** Makes a weight, initialized now, tracked by the layer and optionally regularized. */
-  addWeight({ name = `weight_${this.ownWeights.length}`, shape, initializer, trainable = true, regularizer, dtype = this.dtype }: AddWeightArgs): Variable {
+  /** Makes a weight, initialized now, tracked by the layer, optionally regularized and constrained. */
+  addWeight({ name = `weight_${this.ownWeights.length}`, shape, initializer, trainable = true, regularizer, constraint, dtype = this.dtype }: AddWeightArgs): Variable {
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new Error(`${this.name}.addWeight('${name}'): shape ${formatShape(shape as number[]).replace(/null/g, 'None')} must hold known non-negative integers; build() may have received an input shape with unknown dimensions.`);
     }
+    const weightConstraint = constraint ? getConstraint(constraint) : null;
+    weightConstraint?.checkShape(shape, `${this.name}/${name}`);
     const init = getInitializer(initializer ?? (dtype === 'int32' ? 'zeros' : 'glorotUniform'));
     const value = init.apply(shape, dtype);
-    const weight = new Variable(value, { trainable: trainable && this._trainable, name: `${this.name}/${name}`, dtype });
+    const weight = new Variable(value, { trainable: trainable && this._trainable, name: `${this.name}/${name}`, dtype, constraint: weightConstraint });
     value.dispose();
     this.ownWeights.push(weight);
     this.declaredTrainable.set(weight, trainable);

@@ -1,7 +1,9 @@
 // Argument handling shared by the built-in layers: Keras-style validation of constructor options,
-// initializer and regularizer resolution and serialization, shape arithmetic on symbolic shapes
-// (null for unknown), and running a channels-last computation on channels-first data.
+// initializer, regularizer and constraint resolution and serialization, shape arithmetic on
+// symbolic shapes (null for unknown), and running a channels-last computation on channels-first
+// data.
 
+import { getConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from './constraints';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
@@ -28,6 +30,14 @@ export function initializerConfig(init: Initializer): { className: string; confi
 
 export function regularizerConfig(regularizer: Regularizer | null): { className: string; config: Record<string, number> } | null {
   return regularizer ? { className: regularizer.className, config: regularizer.getConfig() } : null;
+}
+
+export function resolveConstraint(identifier: ConstraintIdentifier | null | undefined): Constraint | null {
+  return identifier ? getConstraint(identifier) : null;
+}
+
+export function constraintConfig(constraint: Constraint | null): { className: string; config: Record<string, unknown> } | null {
+  return constraint ? serializeConstraint(constraint) : null;
 }
 
 /** Throws Keras's message unless `value` is a positive integer. */

@@ -10,9 +10,10 @@ import { sum } from '../ops/reduce';
 import { reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import type { Constraint, ConstraintIdentifier } from './constraints';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { axisOption, initializerConfig, normalizeLayerAxis, resolveAxisOption, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { axisOption, constraintConfig, initializerConfig, normalizeLayerAxis, resolveAxisOption, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
@@ -30,6 +31,10 @@ export interface AffineNormalizationArgs extends LayerArgs {
   gammaInitializer?: InitializerIdentifier;
   betaRegularizer?: RegularizerIdentifier | null;
   gammaRegularizer?: RegularizerIdentifier | null;
+  /** Applied to beta after each optimizer update. */
+  betaConstraint?: ConstraintIdentifier | null;
+  /** Applied to gamma after each optimizer update (e.g. 'non_neg'). */
+  gammaConstraint?: ConstraintIdentifier | null;
 }
 
 /** The affine part of the normalization layers: options, gamma/beta weights and their use. */
@@ -41,6 +46,8 @@ abstract class AffineNormalization extends Layer {
   readonly gammaInitializer: Initializer;
   readonly betaRegularizer: Regularizer | null;
   readonly gammaRegularizer: Regularizer | null;
+  readonly betaConstraint: Constraint | null;
+  readonly gammaConstraint: Constraint | null;
   gamma: Variable | null = null;
   beta: Variable | null = null;
 
@@ -54,12 +61,14 @@ abstract class AffineNormalization extends Layer {
     this.gammaInitializer = resolveInitializer(args.gammaInitializer ?? 'ones');
     this.betaRegularizer = resolveRegularizer(args.betaRegularizer);
     this.gammaRegularizer = resolveRegularizer(args.gammaRegularizer);
+    this.betaConstraint = resolveConstraint(args.betaConstraint);
+    this.gammaConstraint = resolveConstraint(args.gammaConstraint);
   }
 
   /** Makes gamma then beta (Keras's order) of this shape, as enabled. */
   protected buildAffine(shape: number[]): void {
-    if (this.scale) this.gamma = this.addWeight({ name: 'gamma', shape, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer ?? undefined });
-    if (this.center) this.beta = this.addWeight({ name: 'beta', shape, initializer: this.betaInitializer, regularizer: this.betaRegularizer ?? undefined });
+    if (this.scale) this.gamma = this.addWeight({ name: 'gamma', shape, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer ?? undefined, constraint: this.gammaConstraint });
+    if (this.center) this.beta = this.addWeight({ name: 'beta', shape, initializer: this.betaInitializer, regularizer: this.betaRegularizer ?? undefined, constraint: this.betaConstraint });
   }
 
   /**
@@ -100,6 +109,8 @@ abstract class AffineNormalization extends Layer {
       gammaInitializer: initializerConfig(this.gammaInitializer),
       betaRegularizer: regularizerConfig(this.betaRegularizer),
       gammaRegularizer: regularizerConfig(this.gammaRegularizer),
+      betaConstraint: constraintConfig(this.betaConstraint),
+      gammaConstraint: constraintConfig(this.gammaConstraint),
     };
   }
 }
@@ -131,8 +142,8 @@ export interface BatchNormalizationArgs extends AffineNormalizationArgs {
  * are used.
  *
  * Arguments: `axis` (-1), `momentum` (0.99), `epsilon` (1e-3), `center` (true), `scale` (true),
- * initializers of beta, gamma, movingMean, movingVariance; regularizers of beta and gamma.
- * Weights, in order: gamma, beta (trainable), movingMean, movingVariance (non-trainable).
+ * initializers of beta, gamma, movingMean, movingVariance; regularizers and constraints of beta
+ * and gamma. Weights, in order: gamma, beta (trainable), movingMean, movingVariance (non-trainable).
  *
  * @example
  * const bn = new BatchNormalization();
@@ -204,8 +215,8 @@ export interface LayerNormalizationArgs extends AffineNormalizationArgs {
  * then applies `gamma` and `beta` of the shape of the normalized axes. Same in training and
  * inference.
  *
- * Arguments: `axis` (-1), `epsilon` (1e-3), `center` (true), `scale` (true), initializers and
- * regularizers of beta and gamma. Weights: gamma, beta.
+ * Arguments: `axis` (-1), `epsilon` (1e-3), `center` (true), `scale` (true), initializers,
+ * regularizers and constraints of beta and gamma. Weights: gamma, beta.
  *
  * @example
  * const ln = new LayerNormalization();
@@ -265,8 +276,8 @@ export interface InstanceNormalizationArgs extends AffineNormalizationArgs {
  * per-channel `gamma` and `beta`. Same in training and inference. (Keras 3 has no
  * InstanceNormalization layer; this follows TensorFlow Addons' defaults.)
  *
- * Arguments: `axis` (-1), `epsilon` (1e-3), `center` (true), `scale` (true), initializers and
- * regularizers of beta and gamma. Weights: gamma, beta, each [channels].
+ * Arguments: `axis` (-1), `epsilon` (1e-3), `center` (true), `scale` (true), initializers,
+ * regularizers and constraints of beta and gamma. Weights: gamma, beta, each [channels].
  *
  * @example
  * const norm = new InstanceNormalization();
@@ -320,8 +331,8 @@ export interface GroupNormalizationArgs extends AffineNormalizationArgs {
  * training and inference.
  *
  * Arguments: `groups` (32; must divide the channels), `axis` (-1), `epsilon` (1e-3), `center`
- * (true), `scale` (true), initializers and regularizers of beta and gamma. Weights: gamma, beta,
- * each [channels].
+ * (true), `scale` (true), initializers, regularizers and constraints of beta and gamma. Weights:
+ * gamma, beta, each [channels].
  *
  * @example
  * const norm = new GroupNormalization({ groups: 4 });

@@ -18,9 +18,10 @@ import { concat, reshape, slice, split, stack } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
+import type { Constraint, ConstraintIdentifier } from './constraints';
 import { Initializer, type InitializerIdentifier } from './initializers';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
-import { checkPositiveInt, checkUnitInterval, initializerConfig, regularizerConfig, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { checkPositiveInt, checkUnitInterval, constraintConfig, initializerConfig, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
@@ -43,6 +44,12 @@ export interface RecurrentArgs extends LayerArgs {
   kernelRegularizer?: RegularizerIdentifier | null;
   recurrentRegularizer?: RegularizerIdentifier | null;
   biasRegularizer?: RegularizerIdentifier | null;
+  /** Applied to `kernel` after each optimizer update. */
+  kernelConstraint?: ConstraintIdentifier | null;
+  /** Applied to `recurrent_kernel` after each optimizer update. */
+  recurrentConstraint?: ConstraintIdentifier | null;
+  /** Applied to `bias` after each optimizer update. */
+  biasConstraint?: ConstraintIdentifier | null;
   /**
    * Fraction of the input features dropped in training, one mask per call shared by every gate
    * (default 0; Keras draws one per gate when recurrentDropout is set).
@@ -112,6 +119,9 @@ export abstract class RecurrentLayer extends Layer {
   readonly kernelRegularizer: Regularizer | null;
   readonly recurrentRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly recurrentConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly returnSequences: boolean;
@@ -141,6 +151,9 @@ export abstract class RecurrentLayer extends Layer {
     this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer);
     this.recurrentRegularizer = resolveRegularizer(args.recurrentRegularizer);
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
+    this.kernelConstraint = resolveConstraint(args.kernelConstraint);
+    this.recurrentConstraint = resolveConstraint(args.recurrentConstraint);
+    this.biasConstraint = resolveConstraint(args.biasConstraint);
     this.dropout = checkUnitInterval('dropout', args.dropout ?? 0);
     this.recurrentDropout = checkUnitInterval('recurrentDropout', args.recurrentDropout ?? 0);
     this.returnSequences = checkBoolean('returnSequences', args.returnSequences, false);
@@ -171,10 +184,10 @@ export abstract class RecurrentLayer extends Layer {
     const [sequence] = this.checkShapes(inputShape);
     const features = sequence[2] as number;
     const width = this.gateCount * this.units;
-    this.kernel = this.addWeight({ name: `${this.cellName}/kernel`, shape: [features, width], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined });
-    this.recurrentKernel = this.addWeight({ name: `${this.cellName}/recurrent_kernel`, shape: [this.units, width], initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer ?? undefined });
+    this.kernel = this.addWeight({ name: `${this.cellName}/kernel`, shape: [features, width], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined, constraint: this.kernelConstraint });
+    this.recurrentKernel = this.addWeight({ name: `${this.cellName}/recurrent_kernel`, shape: [this.units, width], initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer ?? undefined, constraint: this.recurrentConstraint });
     if (this.useBias) {
-      this.bias = this.addWeight({ name: `${this.cellName}/bias`, shape: this.biasShape(), initializer: this.biasInitializerForBuild(), regularizer: this.biasRegularizer ?? undefined });
+      this.bias = this.addWeight({ name: `${this.cellName}/bias`, shape: this.biasShape(), initializer: this.biasInitializerForBuild(), regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint });
     }
   }
 
@@ -246,6 +259,9 @@ export abstract class RecurrentLayer extends Layer {
       kernelRegularizer: regularizerConfig(this.kernelRegularizer),
       recurrentRegularizer: regularizerConfig(this.recurrentRegularizer),
       biasRegularizer: regularizerConfig(this.biasRegularizer),
+      kernelConstraint: constraintConfig(this.kernelConstraint),
+      recurrentConstraint: constraintConfig(this.recurrentConstraint),
+      biasConstraint: constraintConfig(this.biasConstraint),
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
       returnSequences: this.returnSequences,
@@ -328,9 +344,9 @@ export abstract class RecurrentLayer extends Layer {
  * Input [batch, time, features], the number of time steps known (the loop is unrolled), and an
  * optional mask [batch, time]. Arguments: `units`; `activation` ('tanh'); `useBias` (true); `kernelInitializer`
  * ('glorotUniform'), `recurrentInitializer` ('orthogonal'), `biasInitializer` ('zeros');
- * `kernelRegularizer`, `recurrentRegularizer`, `biasRegularizer`; `dropout`, `recurrentDropout`
- * (0); `returnSequences`, `returnState`, `goBackwards` (false); `seed`; `zeroOutputForMask`
- * (false). With an input mask (Embedding's maskZero, Masking), masked steps keep the states and
+ * `kernelRegularizer`, `recurrentRegularizer`, `biasRegularizer`; `kernelConstraint`,
+ * `recurrentConstraint`, `biasConstraint`; `dropout`, `recurrentDropout` (0); `returnSequences`,
+ * `returnState`, `goBackwards` (false); `seed`; `zeroOutputForMask` (false). With an input mask (Embedding's maskZero, Masking), masked steps keep the states and
  * repeat the previous output; the returned sequence keeps the mask. Weights:
  * `simple_rnn_cell/kernel` [features, units], `simple_rnn_cell/recurrent_kernel` [units, units],
  * `simple_rnn_cell/bias` [units].

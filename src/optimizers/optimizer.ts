@@ -2,10 +2,11 @@
 // gradient clipping, decoupled weight decay, lazily created slot variables, and `applyGradients`,
 // which runs the fused update kernel on all the variables at once (one dispatch for as many as
 // the device's storage buffer limit allows, src/optimizers/update_kernel.ts) and assigns the
-// results. A subclass only names its slots and the parameters of its update. Nothing here
-// reads GPU data back: the step count lives on the CPU, clipping norms stay on the GPU.
+// results, projected by the variables' constraints where they have one. A subclass only names its
+// slots and the parameters of its update. Nothing here reads GPU data back: the step count lives
+// on the CPU, clipping norms stay on the GPU.
 
-import { Variable } from '../autograd/variable';
+import { Variable, type VariableConstraint } from '../autograd/variable';
 import { formatShape } from '../backend/types';
 import { scalar } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
@@ -49,7 +50,8 @@ const BASE_KEYS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'glob
 /**
  * Base class of optimizers. Subclasses name their slot variables and describe their fused update;
  * `applyGradients` does the rest: it skips null gradients, checks shapes, clips, and replaces each
- * variable's value (and its slots') with the output of one update kernel.
+ * variable's value (and its slots') with the output of one update kernel, passed through the
+ * variable's constraint when it has one.
  *
  * @example
  * const optimizer = new Adam({ learningRate: 1e-3 });
@@ -126,7 +128,9 @@ export abstract class Optimizer {
   /**
    * Updates each variable from its gradient, then counts one iteration. Null gradients are
    * skipped (their variables are left alone); at least one gradient must be given. Each update is
-   * one kernel: call it inside `tidy` with the step's other work, or on its own.
+   * one kernel: call it inside `tidy` with the step's other work, or on its own. A variable with a
+   * `constraint` takes `constraint.apply(newValue)`, as Keras 3 applies constraints after the
+   * update.
    *
    * @example
    * const [dw, db] = tape.gradient(loss, [w, b]);
@@ -163,6 +167,10 @@ export abstract class Optimizer {
     // A replayed training step holds while the configuration stays (a change of momentum may add
     // slots); the update's step-dependent scalars are computed again by each replay.
     stepGuard('optimizer', () => JSON.stringify(this.getConfig()));
+    // The constraints' ops are traced into the step, so a replay holds while each variable keeps
+    // the constraint it had (setting another, or none, traces the step again).
+    const variables = pairs.map(([, variable]) => variable);
+    stepGuard('variable constraints', () => variables.map((v) => constraintId(v.constraint)).join(','));
     const params = (): UpdateParams => {
       const learningRate = this.lr;
       const decayFactor = this.weightDecay ? 1 - learningRate * this.weightDecay : 1;
@@ -173,7 +181,8 @@ export abstract class Optimizer {
       const grads = this.clipGradients(pairs.map(([g]) => g));
       const members = pairs.map(([, variable], k) => ({ variable, gradient: grads[k], slots: this.slotsByVariable.get(variable)! }));
       optimizerUpdates(members, params).forEach(([value, ...slotValues], k) => {
-        members[k].variable.assign(value);
+        const { variable } = members[k];
+        variable.assign(variable.constraint ? constrained(className, variable, value) : value);
         members[k].slots.forEach((slot, j) => slot.assign(slotValues[j]));
       });
     });
@@ -304,6 +313,26 @@ export abstract class Optimizer {
     if (clipvalue !== null && clipvalue > 0) return grads.map((g) => clip(g, -clipvalue, clipvalue));
     return grads;
   }
+}
+
+/** Identities of the constraints seen by replay guards (0: none), so that a guard compares objects, not configs. */
+const constraintIds = new WeakMap<VariableConstraint, number>();
+let constraintsSeen = 0;
+
+function constraintId(constraint: VariableConstraint | null): number {
+  if (constraint === null) return 0;
+  let id = constraintIds.get(constraint);
+  if (id === undefined) constraintIds.set(constraint, (id = ++constraintsSeen));
+  return id;
+}
+
+/** The variable's constraint applied to its new value, checked to be a tensor the variable can take. */
+function constrained(className: string, variable: Variable, value: Tensor): Tensor {
+  const projected = variable.constraint!.apply(value);
+  if (!(projected instanceof Tensor)) {
+    throw new Error(`${className}.applyGradients: the constraint of variable '${variable.name}' returned ${projected === null ? 'null' : typeof projected}; its apply(w) must return a Tensor.`);
+  }
+  return projected;
 }
 
 /** @internal Rejects option names the optimizer does not know, as Keras does. */

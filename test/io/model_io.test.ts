@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GradientTape, Input, Layer, Model, Sequential, layers, losses, memory, metrics, ops, registerLayer, setRandomSeed, tensor, type LayerArgs, type ModelArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
+import { GradientTape, Input, Layer, Model, Sequential, constraints, layers, losses, memory, metrics, ops, registerLayer, setRandomSeed, tensor, type LayerArgs, type ModelArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
 import { decodeSafetensors, encodeSafetensors, listModels, loadModel, memoryHandler, registerModel, removeModel, type ModelArtifacts, type ModelJSON } from '../../src/io/index';
 import { settleGarbage, useWebGPU } from '../helpers';
 
@@ -138,6 +138,29 @@ describe('save and loadModel', () => {
     const original = await model.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, shuffle: false });
     setRandomSeed(11);
     const resumed = await restored.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, shuffle: false });
+    expect(resumed.history).toEqual(original.history);
+    expect(await weightValues(restored)).toEqual(await weightValues(model));
+  });
+
+  it('round-trips weight constraints: the restored weights carry them, and continued training matches', async () => {
+    const { x, y } = data(4);
+    setRandomSeed(5);
+    const model = new Sequential();
+    model.add(new layers.Dense({ units: 8, inputShape: [4], activation: 'relu', kernelConstraint: constraints.maxNorm(1.5), biasConstraint: 'non_neg' }));
+    model.add(new layers.BatchNormalization({ gammaConstraint: constraints.minMaxNorm({ minValue: 0.5, maxValue: 2, rate: 0.5 }) }));
+    model.add(new layers.Dense({ units: 2, activation: 'softmax', kernelConstraint: new constraints.UnitNorm({ axis: 0 }) }));
+    model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, shuffle: false });
+    const slot = memoryHandler();
+    await model.save(slot);
+
+    const restored = await loadModel(slot);
+    const described = (m: Model) => m.weights.map((w) => (w.constraint ? constraints.serializeConstraint(w.constraint as constraints.Constraint) : null));
+    expect(described(restored)).toEqual(described(model));
+    expect(described(restored).filter((c) => c !== null).map((c) => c!.className)).toEqual(['MaxNorm', 'NonNeg', 'MinMaxNorm', 'UnitNorm']);
+    const options = { epochs: 2, batchSize: 16, verbose: 0 as const, shuffle: false };
+    const original = await model.fit(x, y, options);
+    const resumed = await restored.fit(x, y, options);
     expect(resumed.history).toEqual(original.history);
     expect(await weightValues(restored)).toEqual(await weightValues(model));
   });

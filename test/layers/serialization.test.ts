@@ -9,17 +9,17 @@ import { useWebGPU } from '../helpers';
 useWebGPU();
 
 const examples: Array<[string, () => Layer, number[] | null]> = [
-  ['Dense', () => new layers.Dense({ units: 3, activation: 'leakyRelu', useBias: false, kernelInitializer: 'heNormal', kernelRegularizer: 'l2', name: 'd1' }), [4]],
+  ['Dense', () => new layers.Dense({ units: 3, activation: 'leakyRelu', useBias: false, kernelInitializer: 'heNormal', kernelRegularizer: 'l2', kernelConstraint: 'max_norm', name: 'd1' }), [4]],
   ['Activation', () => new layers.Activation('softmax'), [4]],
   ['Dropout', () => new layers.Dropout({ rate: 0.25, noiseShape: [null, 1], seed: 3 }), [4]],
   ['Flatten', () => new layers.Flatten(), [2, 3]],
   ['Reshape', () => new layers.Reshape({ targetShape: [-1, 2] }), [2, 3]],
   ['Permute', () => new layers.Permute({ dims: [2, 1] }), [2, 3]],
-  ['BatchNormalization', () => new layers.BatchNormalization({ axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, gammaRegularizer: { className: 'L1L2', config: { l1: 0.1, l2: 0 } } }), [3, 2]],
+  ['BatchNormalization', () => new layers.BatchNormalization({ axis: 1, momentum: 0.9, epsilon: 1e-5, center: false, gammaRegularizer: { className: 'L1L2', config: { l1: 0.1, l2: 0 } }, gammaConstraint: 'non_neg' }), [3, 2]],
   ['LayerNormalization', () => new layers.LayerNormalization({ axis: [1, 2], epsilon: 1e-6, scale: false }), [3, 2]],
   ['InstanceNormalization', () => new layers.InstanceNormalization({ epsilon: 1e-5, betaInitializer: 'ones' }), [3, 2]],
-  ['Embedding', () => new layers.Embedding({ inputDim: 10, outputDim: 4, embeddingsInitializer: 'normal', embeddingsRegularizer: 'l1' }), [5]],
-  ['Conv2D', () => new layers.Conv2D({ filters: 2, kernelSize: [3, 2], strides: [1, 2], padding: 'same', activation: 'relu', biasRegularizer: 'l2' }), [6, 6, 3]],
+  ['Embedding', () => new layers.Embedding({ inputDim: 10, outputDim: 4, embeddingsInitializer: 'normal', embeddingsRegularizer: 'l1', embeddingsConstraint: { className: 'UnitNorm', config: { axis: 1 } } }), [5]],
+  ['Conv2D', () => new layers.Conv2D({ filters: 2, kernelSize: [3, 2], strides: [1, 2], padding: 'same', activation: 'relu', biasRegularizer: 'l2', kernelConstraint: { className: 'MinMaxNorm', config: { maxValue: 2, rate: 0.5, axis: [0, 1, 2] } } }), [6, 6, 3]],
   ['Conv1D', () => new layers.Conv1D({ filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2, useBias: false }), [6, 3]],
   ['MaxPooling2D', () => new layers.MaxPooling2D({ poolSize: 3, strides: 2, padding: 'same' }), [6, 6, 3]],
   ['AveragePooling2D', () => new layers.AveragePooling2D({ poolSize: [2, 3] }), [6, 6, 3]],
@@ -66,6 +66,8 @@ describe('getConfig / fromConfig', () => {
       biasInitializer: { className: 'Zeros', config: {} },
       kernelRegularizer: null,
       biasRegularizer: null,
+      kernelConstraint: null,
+      biasConstraint: null,
     });
   });
 
