@@ -1,8 +1,9 @@
 // Keras's text-classification recipe on padded sequences: Embedding with maskZero marks the
 // padding, a Bidirectional LSTM reads only the real tokens, a sigmoid unit classifies. The task:
-// does the sequence hold token 3? Sequences have 2 to 8 tokens, padded with 0 at the end.
+// does the sequence hold token 3? Sequences have 2 to 8 tokens, padded with 0 at the end by
+// utils.padSequences.
 
-import { Input, LambdaCallback, Sequential, layers, optimizers, setRandomSeed, tensor, type Tensor } from 'webgpu-keras';
+import { Input, LambdaCallback, Sequential, layers, optimizers, setRandomSeed, tensor, utils, type Tensor } from 'webgpu-keras';
 
 const LENGTH = 8;
 const VOCABULARY = 12;
@@ -14,14 +15,12 @@ export function makeData(count: number): { x: Tensor; y: Tensor } {
     state = (state * 1103515245 + 12345) % 2 ** 31;
     return state / 2 ** 31;
   };
-  const ids = new Int32Array(count * LENGTH);
-  const labels = new Float32Array(count);
-  for (let s = 0; s < count; s++) {
+  const sequences = Array.from({ length: count }, () => {
     const length = 2 + Math.floor(next() * (LENGTH - 1));
-    for (let t = 0; t < length; t++) ids[s * LENGTH + t] = 1 + Math.floor(next() * (VOCABULARY - 1));
-    labels[s] = ids.subarray(s * LENGTH, (s + 1) * LENGTH).includes(3) ? 1 : 0;
-  }
-  return { x: tensor(ids, [count, LENGTH], 'int32'), y: tensor(labels, [count, 1]) };
+    return Array.from({ length }, () => 1 + Math.floor(next() * (VOCABULARY - 1)));
+  });
+  const labels = sequences.map((ids) => (ids.includes(3) ? 1 : 0));
+  return { x: utils.padSequences(sequences, { maxlen: LENGTH, padding: 'post' }), y: tensor(labels, [count, 1]) };
 }
 
 export async function run({ epochs = 12, log = console.log }: { epochs?: number; log?: (line: string) => void } = {}) {

@@ -21,6 +21,7 @@ export * as metrics from './metrics/index';
 export * as layers from './layers/index';
 export { registerLayer } from './layers/registry';
 export * as callbacks from './callbacks/index';
+export * as utils from './utils/index';
 export { Callback, History, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, LambdaCallback, ModelCheckpoint, TerminateOnNaN, type Logs } from './callbacks/index';
 export {
   loadModel, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,

@@ -30,14 +30,23 @@ export {
   ExponentialDecay,
   CosineDecay,
   PiecewiseConstantDecay,
+  PolynomialDecay,
+  InverseTimeDecay,
+  CosineDecayRestarts,
   exponentialDecay,
   cosineDecay,
   piecewiseConstant,
+  polynomialDecay,
+  inverseTimeDecay,
+  cosineDecayRestarts,
   scheduleFromConfig,
   type ScheduleConfig,
   type ExponentialDecayOptions,
   type CosineDecayOptions,
   type PiecewiseConstantDecayOptions,
+  type PolynomialDecayOptions,
+  type InverseTimeDecayOptions,
+  type CosineDecayRestartsOptions,
 } from './schedules';
 export { optimizerUpdate, type UpdateAlgorithm, type UpdateParams } from './update_kernel';
 

@@ -3,6 +3,8 @@
 // learning rate reaches the update kernel as a uniform. Each schedule's config is its options
 // object, so `new ExponentialDecay(schedule.getConfig())` rebuilds it.
 
+import { checkOptionNames } from '../ops/validate';
+
 /** A schedule's serialized form, as an optimizer's config holds it. */
 export interface ScheduleConfig {
   className: string;
@@ -192,6 +194,178 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   }
 }
 
+export interface PolynomialDecayOptions {
+  initialLearningRate: number;
+  /** Must be > 0. */
+  decaySteps: number;
+  /** Default 1e-4. */
+  endLearningRate?: number;
+  /** Default 1 (linear). */
+  power?: number;
+  /** Decay again over each following multiple of decaySteps instead of staying at the end rate (default false). */
+  cycle?: boolean;
+}
+
+/**
+ * `(initialLearningRate - endLearningRate) * (1 - step / decaySteps) ^ power + endLearningRate`,
+ * the step capped at `decaySteps`; with `cycle`, `decaySteps` becomes the first multiple of it
+ * that is >= the step (decaySteps itself at step 0).
+ *
+ * @example
+ * // From 0.1 to 0.01 over 10000 steps, along a square root.
+ * const schedule = new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10000, endLearningRate: 0.01, power: 0.5 });
+ */
+export class PolynomialDecay extends LearningRateSchedule {
+  readonly className = 'PolynomialDecay';
+  readonly initialLearningRate: number;
+  readonly decaySteps: number;
+  readonly endLearningRate: number;
+  readonly power: number;
+  readonly cycle: boolean;
+
+  constructor(options: PolynomialDecayOptions) {
+    super();
+    checkKeys('PolynomialDecay', options, ['initialLearningRate', 'decaySteps', 'endLearningRate', 'power', 'cycle']);
+    this.initialLearningRate = finite('PolynomialDecay', 'initialLearningRate', options.initialLearningRate);
+    this.decaySteps = positive('PolynomialDecay', 'decaySteps', options.decaySteps);
+    this.endLearningRate = finite('PolynomialDecay', 'endLearningRate', options.endLearningRate ?? 1e-4);
+    this.power = finite('PolynomialDecay', 'power', options.power ?? 1);
+    this.cycle = options.cycle ?? false;
+  }
+
+  call(step: number): number {
+    let decaySteps = this.decaySteps;
+    if (this.cycle) decaySteps *= step === 0 ? 1 : Math.ceil(step / this.decaySteps);
+    else step = Math.min(step, decaySteps);
+    return (this.initialLearningRate - this.endLearningRate) * (1 - step / decaySteps) ** this.power + this.endLearningRate;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      initialLearningRate: this.initialLearningRate,
+      decaySteps: this.decaySteps,
+      endLearningRate: this.endLearningRate,
+      power: this.power,
+      cycle: this.cycle,
+    };
+  }
+}
+
+export interface InverseTimeDecayOptions {
+  initialLearningRate: number;
+  /** Must be > 0. */
+  decaySteps: number;
+  decayRate: number;
+  /** Decay at whole multiples of decaySteps only (default false). */
+  staircase?: boolean;
+}
+
+/**
+ * `initialLearningRate / (1 + decayRate * step / decaySteps)`, with `floor(step / decaySteps)`
+ * when `staircase`.
+ *
+ * @example
+ * // 1/t decay: 0.1, 0.0667, 0.05, ... at steps 0, 1, 2.
+ * const schedule = new InverseTimeDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 });
+ */
+export class InverseTimeDecay extends LearningRateSchedule {
+  readonly className = 'InverseTimeDecay';
+  readonly initialLearningRate: number;
+  readonly decaySteps: number;
+  readonly decayRate: number;
+  readonly staircase: boolean;
+
+  constructor(options: InverseTimeDecayOptions) {
+    super();
+    checkKeys('InverseTimeDecay', options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
+    this.initialLearningRate = finite('InverseTimeDecay', 'initialLearningRate', options.initialLearningRate);
+    this.decaySteps = positive('InverseTimeDecay', 'decaySteps', options.decaySteps);
+    this.decayRate = finite('InverseTimeDecay', 'decayRate', options.decayRate);
+    this.staircase = options.staircase ?? false;
+  }
+
+  call(step: number): number {
+    let p = step / this.decaySteps;
+    if (this.staircase) p = Math.floor(p);
+    return this.initialLearningRate / (1 + this.decayRate * p);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase };
+  }
+}
+
+export interface CosineDecayRestartsOptions {
+  initialLearningRate: number;
+  /** Steps of the first period, > 0. */
+  firstDecaySteps: number;
+  /** Each period is tMul times as long as the one before (default 2, > 0). */
+  tMul?: number;
+  /** Each period starts at mMul times the rate the one before started at (default 1). */
+  mMul?: number;
+  /** The rate at the end of a period as a fraction of initialLearningRate (default 0). */
+  alpha?: number;
+}
+
+/**
+ * Cosine decay with warm restarts (SGDR, Loshchilov & Hutter): in period `i` (from 0), of
+ * `firstDecaySteps * tMul^i` steps, the rate is
+ * `lr0 * ((1 - alpha) * mMul^i * 0.5 * (1 + cos(pi * t)) + alpha)`, `t` the fraction of the period
+ * done. With `tMul < 1` the periods end after `firstDecaySteps / (1 - tMul)` steps, and a later
+ * step is an error (Keras gives NaN).
+ *
+ * @example
+ * // Periods of 1000, 2000, 4000, ... steps, each from 0.1 down to 0.
+ * const schedule = new CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 1000 });
+ */
+export class CosineDecayRestarts extends LearningRateSchedule {
+  readonly className = 'CosineDecayRestarts';
+  readonly initialLearningRate: number;
+  readonly firstDecaySteps: number;
+  readonly tMul: number;
+  readonly mMul: number;
+  readonly alpha: number;
+
+  constructor(options: CosineDecayRestartsOptions) {
+    super();
+    checkKeys('CosineDecayRestarts', options, ['initialLearningRate', 'firstDecaySteps', 'tMul', 'mMul', 'alpha']);
+    this.initialLearningRate = finite('CosineDecayRestarts', 'initialLearningRate', options.initialLearningRate);
+    this.firstDecaySteps = positive('CosineDecayRestarts', 'firstDecaySteps', options.firstDecaySteps);
+    this.tMul = positive('CosineDecayRestarts', 'tMul', options.tMul ?? 2);
+    this.mMul = finite('CosineDecayRestarts', 'mMul', options.mMul ?? 1);
+    this.alpha = finite('CosineDecayRestarts', 'alpha', options.alpha ?? 0);
+  }
+
+  call(step: number): number {
+    const [restart, fraction] = this.period(step / this.firstDecaySteps);
+    const cosine = 0.5 * this.mMul ** restart * (1 + Math.cos(Math.PI * fraction));
+    return this.initialLearningRate * ((1 - this.alpha) * cosine + this.alpha);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { initialLearningRate: this.initialLearningRate, firstDecaySteps: this.firstDecaySteps, tMul: this.tMul, mMul: this.mMul, alpha: this.alpha };
+  }
+
+  /**
+   * The period that `done` (steps over firstDecaySteps) falls in and the fraction of it done.
+   * Keras's closed form, then corrected by one where the logarithms round across a restart.
+   */
+  private period(done: number): [number, number] {
+    const t = this.tMul;
+    if (t === 1) return [Math.floor(done), done - Math.floor(done)];
+    const start = (i: number) => (1 - t ** i) / (1 - t);
+    if (t < 1 && done >= 1 / (1 - t)) {
+      throw new Error(
+        `CosineDecayRestarts: with tMul=${t} < 1 the periods end after ${this.firstDecaySteps / (1 - t)} steps. Received: step=${done * this.firstDecaySteps}`,
+      );
+    }
+    let restart = Math.max(0, Math.floor(Math.log(1 - done * (1 - t)) / Math.log(t)));
+    while (start(restart + 1) <= done) restart++;
+    while (restart > 0 && start(restart) > done) restart--;
+    return [restart, (done - start(restart)) / t ** restart];
+  }
+}
+
 /**
  * Same as `new ExponentialDecay(options)`.
  *
@@ -222,10 +396,43 @@ export function piecewiseConstant(boundaries: number[], values: number[]): Piece
   return new PiecewiseConstantDecay({ boundaries, values });
 }
 
+/**
+ * Same as `new PolynomialDecay(options)`.
+ *
+ * @example
+ * const optimizer = new SGD({ learningRate: polynomialDecay({ initialLearningRate: 0.1, decaySteps: 1000, endLearningRate: 0.001 }) });
+ */
+export function polynomialDecay(options: PolynomialDecayOptions): PolynomialDecay {
+  return new PolynomialDecay(options);
+}
+
+/**
+ * Same as `new InverseTimeDecay(options)`.
+ *
+ * @example
+ * const optimizer = new SGD({ learningRate: inverseTimeDecay({ initialLearningRate: 0.1, decaySteps: 100, decayRate: 0.5 }) });
+ */
+export function inverseTimeDecay(options: InverseTimeDecayOptions): InverseTimeDecay {
+  return new InverseTimeDecay(options);
+}
+
+/**
+ * Same as `new CosineDecayRestarts(options)`.
+ *
+ * @example
+ * const optimizer = new SGD({ learningRate: cosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 500 }) });
+ */
+export function cosineDecayRestarts(options: CosineDecayRestartsOptions): CosineDecayRestarts {
+  return new CosineDecayRestarts(options);
+}
+
 const SCHEDULES: Record<string, new (config: never) => LearningRateSchedule> = {
   ExponentialDecay,
   CosineDecay,
   PiecewiseConstantDecay,
+  PolynomialDecay,
+  InverseTimeDecay,
+  CosineDecayRestarts,
 };
 
 /**
@@ -244,8 +451,7 @@ export function scheduleFromConfig(serialized: ScheduleConfig): LearningRateSche
 
 function checkKeys(className: string, options: object, allowed: readonly string[]): void {
   if (options === null || typeof options !== 'object') throw new Error(`${className}: expected an options object, got ${options === null ? 'null' : typeof options}.`);
-  const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw new Error(`${className}: argument(s) not recognized: ${unknown.join(', ')}. Expected some of ${allowed.join(', ')}.`);
+  checkOptionNames(className, options, Object.fromEntries(allowed.map((name) => [name, true as const])));
 }
 
 function finite(className: string, name: string, value: unknown): number {
