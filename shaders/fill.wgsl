@@ -1,5 +1,5 @@
 // Tensors made from a rule on the element index: fill (every element the same value), range
-// (start + i * step) and eye (1 on the main diagonal of a rows x columns matrix, 0 elsewhere).
+// (start + i * step) and eye (1 on diagonal k of a rows x columns matrix, 0 elsewhere).
 // Bindings: 0 uniform Params, 1 output y (raw 32-bit words).
 // Workgroup: 256 invocations along x, one element each; the grid is 2-D so that more than 65535
 // workgroups fit (the flat index folds y into x).
@@ -19,7 +19,8 @@ struct Params {
   size: u32,
   // eye: columns of the matrix.
   columns: u32,
-  // fill: the value; range: start and step. Float and integer copies, read by OUT_INT.
+  // fill: the value; range: start and step; eye: the diagonal offset k (int_value). Float and
+  // integer copies, read by OUT_INT.
   value: f32,
   step: f32,
   int_value: i32,
@@ -41,7 +42,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     float_value = params.value + f32(i) * params.step;
     int_value = params.int_value + i32(i) * params.int_step;
   } else if (MODE == MODE_EYE) {
-    let on_diagonal = i / params.columns == i % params.columns;
+    let on_diagonal = i32(i % params.columns) - i32(i / params.columns) == params.int_value;
     float_value = select(0.0, 1.0, on_diagonal);
     int_value = select(0, 1, on_diagonal);
   }

@@ -6,7 +6,7 @@ export type { AdapterSummary } from './backend/webgpu/webgpu_backend';
 export type { BackendName, DType, TypedArray } from './backend/types';
 export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor';
 export { tensor, scalar, type TensorValues } from './tensor/creation';
-export { fill, zeros, ones, zerosLike, onesLike, range, eye, oneHot } from './ops/creation';
+export { fill, zeros, ones, zerosLike, onesLike, range, eye, oneHot, type OneHotOptions } from './ops/creation';
 export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type RandomNormalOptions, type RandomUniformOptions } from './ops/random';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './tensor/memory';
 export { getMask, setMask } from './tensor/mask';

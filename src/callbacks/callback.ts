@@ -1,7 +1,7 @@
 // The Callback base class: hooks that `fit`, `evaluate` and `predict` call, with Keras's names
-// and arguments (fit's validation calls the test hooks too). Logs hold plain numbers, read back
-// from the GPU once per epoch or evaluation (and per batch only for callbacks that override a
-// batch's end hook).
+// and arguments (fit's validation calls the test hooks too; onTrainBatchBegin/End are Keras 3's
+// names, onBatchBegin/End their aliases). Logs hold plain numbers, read back from the GPU once
+// per epoch or evaluation (and per batch only for callbacks that want batch logs).
 
 import type { Model } from '../models/model';
 
@@ -33,8 +33,18 @@ export class Callback {
   onTrainEnd(_logs: Logs = {}): void | Promise<void> {}
   onEpochBegin(_epoch: number, _logs: Logs = {}): void | Promise<void> {}
   onEpochEnd(_epoch: number, _logs: Logs = {}): void | Promise<void> {}
+  /** Alias of onTrainBatchBegin, which calls it unless overridden (as in Keras 3). */
   onBatchBegin(_batch: number, _logs: Logs = {}): void | Promise<void> {}
+  /** Alias of onTrainBatchEnd, which calls it unless overridden (as in Keras 3). */
   onBatchEnd(_batch: number, _logs: Logs = {}): void | Promise<void> {}
+  /** Before each training batch; fit calls this one. */
+  onTrainBatchBegin(batch: number, logs: Logs = {}): void | Promise<void> {
+    return this.onBatchBegin(batch, logs);
+  }
+  /** After each training batch; fit calls this one. */
+  onTrainBatchEnd(batch: number, logs: Logs = {}): void | Promise<void> {
+    return this.onBatchEnd(batch, logs);
+  }
   /** evaluate, and fit's validation after each epoch. */
   onTestBegin(_logs: Logs = {}): void | Promise<void> {}
   onTestEnd(_logs: Logs = {}): void | Promise<void> {}
@@ -46,14 +56,19 @@ export class Callback {
   onPredictBatchBegin(_batch: number, _logs: Logs = {}): void | Promise<void> {}
   onPredictBatchEnd(_batch: number, _logs: Logs = {}): void | Promise<void> {}
 
-  /** Whether this callback needs per-batch logs (it overrides onBatchEnd), which costs a readback per batch. */
+  /**
+   * Whether this callback reads the loss and metrics of each training batch (by default: it
+   * overrides onTrainBatchEnd or onBatchEnd), which costs a readback per batch. A callback whose
+   * batch hook reads no values returns false: the hook is still called after every batch, with
+   * logs holding only `batch` and `size` unless another callback wants the values.
+   */
   get wantsBatchLogs(): boolean {
-    return Object.getPrototypeOf(this).onBatchEnd !== Callback.prototype.onBatchEnd;
+    return this.onTrainBatchEnd !== Callback.prototype.onTrainBatchEnd || this.onBatchEnd !== Callback.prototype.onBatchEnd;
   }
 
   /** The same for evaluation batches (it overrides onTestBatchEnd). */
   get wantsTestBatchLogs(): boolean {
-    return Object.getPrototypeOf(this).onTestBatchEnd !== Callback.prototype.onTestBatchEnd;
+    return this.onTestBatchEnd !== Callback.prototype.onTestBatchEnd;
   }
 }
 

@@ -50,7 +50,8 @@ export type ObjectJSON = string | { className: string; config: Record<string, un
 
 export interface CompileJSON {
   optimizer: { className: string; config: Record<string, unknown> };
-  loss: ObjectJSON | ObjectJSON[] | Record<string, ObjectJSON>;
+  /** null for a model compiled without a loss. */
+  loss: ObjectJSON | ObjectJSON[] | Record<string, ObjectJSON> | null;
   metrics: ObjectJSON[] | Record<string, ObjectJSON | ObjectJSON[]> | null;
   /** Absent in files saved before weighted metrics existed. */
   weightedMetrics?: ObjectJSON[] | Record<string, ObjectJSON | ObjectJSON[]> | null;
@@ -312,7 +313,7 @@ export function serializeCompileConfig(model: Model): CompileJSON | null {
   const optimizer = model.optimizer;
   return {
     optimizer: { className: optimizer.className, config: optimizer.getConfig() },
-    loss: mapSpec(args.loss as LossSpec, serializeLossEntry) as CompileJSON['loss'],
+    loss: args.loss === undefined ? null : (mapSpec(args.loss, serializeLossEntry) as CompileJSON['loss']),
     metrics: args.metrics === undefined ? null : (mapSpec(args.metrics, serializeMetricEntry) as CompileJSON['metrics']),
     weightedMetrics: args.weightedMetrics === undefined ? null : (mapSpec(args.weightedMetrics, serializeMetricEntry) as CompileJSON['metrics']),
     lossWeights: args.lossWeights ?? null,
@@ -334,7 +335,7 @@ export function deserializeCompileConfig(json: CompileJSON, customObjects: Custo
   const optimizer = (cls as unknown as typeof optimizersModule.SGD).fromConfig(config ?? {});
   return {
     optimizer,
-    loss: mapSpec(json.loss, (entry) => deserializeLossEntry(entry, customObjects)) as LossSpec,
+    loss: json.loss === null ? undefined : (mapSpec(json.loss, (entry) => deserializeLossEntry(entry, customObjects)) as LossSpec),
     metrics: deserializeMetricSpec(json.metrics, customObjects),
     weightedMetrics: deserializeMetricSpec(json.weightedMetrics, customObjects),
     lossWeights: json.lossWeights ?? undefined,

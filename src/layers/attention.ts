@@ -18,7 +18,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Constraint, ConstraintIdentifier } from './constraints';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
-import { checkPositiveInt, constraintConfig, initializerConfig, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
+import { activityPenalty, checkPositiveInt, constraintConfig, initializerConfig, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
@@ -98,7 +98,8 @@ interface Projection {
  * Arguments: `numHeads`, `keyDim`; `valueDim` (keyDim); `dropout` (0); `useBias` (true);
  * `outputShape`; `attentionAxes` (default only); `kernelInitializer` ('glorotUniform');
  * `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`; `kernelConstraint`,
- * `biasConstraint`; `seed`.
+ * `biasConstraint`; `activityRegularizer` (as Keras's, on the query, key, value and output
+ * projections); `seed`.
  * Weights, in Keras's order: query/kernel [queryDim, numHeads, keyDim], query/bias
  * [numHeads, keyDim], key/kernel, key/bias, value/kernel [valueInputDim, numHeads, valueDim],
  * value/bias, attention_output/kernel [numHeads, valueDim, ...outputShape],
@@ -215,9 +216,10 @@ export class MultiHeadAttention extends Layer {
     const [query, value, key = value, attentionMask] = list;
     this.checkShapes(list.map((t) => [...t.shape]));
     this.checkFeatures(query, value, key);
-    return tidy(() => {
+    const { result, penalties } = tidy(() => {
       const [batch, targetLength] = query.shape;
-      const q = this.project(query, this.query, this.keyDim).mul(1 / Math.sqrt(this.keyDim));
+      const projectedQuery = this.project(query, this.query, this.keyDim);
+      const q = projectedQuery.mul(1 / Math.sqrt(this.keyDim));
       const k = this.project(key, this.key, this.keyDim);
       const v = this.project(value, this.value, this.valueDim);
       let scores = matmul(q, k, { transposeB: true });
@@ -235,9 +237,18 @@ export class MultiHeadAttention extends Layer {
       const kernel = reshape(this.attentionOutput.kernel, [this.numHeads * this.valueDim, outputSize]);
       const bias = this.attentionOutput.bias ? reshape(this.attentionOutput.bias, [outputSize]) : null;
       const output = reshape(dense(merged, kernel, bias), [batch, targetLength, ...this.outputDims]);
-      return args.returnAttentionScores ? [output, probabilities] : output;
+      const regularizer = this.activityRegularizer;
+      return {
+        result: args.returnAttentionScores ? [output, probabilities] : output,
+        penalties: regularizer ? [projectedQuery, k, v, output].map((t) => activityPenalty(regularizer, t)) : [],
+      };
     });
+    for (const penalty of penalties) this.addLoss(penalty);
+    return result;
   }
+
+  /** Keras's activity regularizer here is its four projections' (added in call), not one on the output. */
+  protected override addActivityLosses(): void {}
 
   /** The query's mask for the output (Keras sets it in call); the attention scores have none. */
   override computeMask(_inputs: Tensor | Tensor[], mask: InputMask): OutputMask {

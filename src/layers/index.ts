@@ -1,5 +1,7 @@
-// The built-in layers, with Keras names (`layers.Dense`, `layers.BatchNormalization`, ...), the
-// Layer base and `Input`, and the activation functions by name.
+// The built-in layers, with Keras names (`layers.Dense`, `layers.BatchNormalization`, ...) and
+// Keras's aliases (`layers.MaxPool2D`, `layers.Convolution2D`, ...), the functional merge helpers
+// (`layers.add`, `layers.concatenate`, ...), the Layer base and `Input`, and the activation
+// functions by name.
 
 export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type InputMask, type OutputMask } from './layer';
 export { Input, InputLayer, type InputArgs } from './input_layer';
@@ -88,11 +90,13 @@ export {
   type InstanceNormalizationArgs,
   type GroupNormalizationArgs,
 } from './normalization';
+export { RMSNormalization, type RMSNormalizationArgs } from './rms_normalization';
 export { Normalization, type NormalizationArgs } from './normalization_preprocessing';
 export { MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallArgs } from './attention';
 export { Embedding, type EmbeddingArgs } from './embedding';
 export { Masking, type MaskingArgs } from './masking';
 export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs } from './merging';
+export { add, subtract, multiply, average, maximum, minimum, concatenate, dot } from './merge_functions';
 export {
   Conv1D,
   Conv2D,
@@ -105,6 +109,14 @@ export {
   type DepthwiseConv2DArgs,
   type SeparableConv2DArgs,
 } from './convolutional';
+// Keras's other names for the same classes (saved configs name the class as above).
+export {
+  Conv1D as Convolution1D,
+  Conv2D as Convolution2D,
+  Conv1DTranspose as Convolution1DTranspose,
+  Conv2DTranspose as Convolution2DTranspose,
+  SeparableConv2D as SeparableConvolution2D,
+} from './convolutional';
 export {
   MaxPooling1D,
   AveragePooling1D,
@@ -116,6 +128,16 @@ export {
   GlobalMaxPooling2D,
   type PoolingArgs,
   type GlobalPoolingArgs,
+} from './pooling';
+export {
+  MaxPooling1D as MaxPool1D,
+  MaxPooling2D as MaxPool2D,
+  AveragePooling1D as AvgPool1D,
+  AveragePooling2D as AvgPool2D,
+  GlobalAveragePooling1D as GlobalAvgPool1D,
+  GlobalAveragePooling2D as GlobalAvgPool2D,
+  GlobalMaxPooling1D as GlobalMaxPool1D,
+  GlobalMaxPooling2D as GlobalMaxPool2D,
 } from './pooling';
 export { getLayerClass, deserializeLayer, registerLayer } from './registry';
 export { SimpleRNN, GRU, LSTM, RecurrentLayer, type RecurrentArgs, type GatedRecurrentArgs, type SimpleRNNArgs, type GRUArgs, type LSTMArgs, type RecurrentCallArgs } from './recurrent';

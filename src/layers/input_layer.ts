@@ -16,8 +16,6 @@ export interface InputArgs {
 
 /** The layer behind `Input`; it passes its input through. */
 export class InputLayer extends Layer {
-  readonly output: SymbolicTensor;
-
   constructor({ shape, batchShape, batchSize, dtype = 'float32', name }: InputArgs) {
     if (!shape && !batchShape) throw new Error('Input: give `shape` (without the batch dimension) or `batchShape`.');
     const fullShape: Shape = batchShape ? [...batchShape] : [batchSize ?? null, ...shape!];
@@ -26,10 +24,15 @@ export class InputLayer extends Layer {
     }
     super({ name, dtype, batchInputShape: fullShape });
     this.built = true;
-    this.output = new SymbolicTensor(fullShape, dtype, this.name);
-    const node = new Node(this, [], [this.output], {});
-    this.output.node = node;
+    const output = new SymbolicTensor(fullShape, dtype, this.name);
+    const node = new Node(this, [], [output], {});
+    output.node = node;
     this.inboundNodes.push(node);
+  }
+
+  /** The symbolic tensor that `Input` returns. */
+  override get output(): SymbolicTensor {
+    return this.inboundNodes[0].outputs[0];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // The Layer base class with Keras semantics: configuration, lazy `build` on the first `apply`,
-// `call`, weights made by `addWeight`, losses, `getConfig`/`fromConfig`, and `apply` working both
-// on tensors (eager) and on symbolic tensors from `Input` (graph building).
+// `call`, weights made by `addWeight`, losses (with the activity regularizer of every layer),
+// `getConfig`/`fromConfig`, and `apply` working both on tensors (eager) and on symbolic tensors
+// from `Input` (graph building, with `input`/`output` naming the tensors of the first call).
 
 import { formatShape, type DType } from '../backend/types';
 import { Variable } from '../autograd/variable';
@@ -13,7 +14,7 @@ import { getConstraint, type ConstraintIdentifier } from './constraints';
 import { getInitializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
 import { isSymbolic, Node, SymbolicTensor, formatSymbolicShape, type Shape } from './symbolic';
-import { isShapeList } from './layer_utils';
+import { activityPenalty, isShapeList, regularizerConfig, resolveRegularizer } from './layer_utils';
 
 export interface LayerArgs {
   name?: string;
@@ -26,6 +27,12 @@ export interface LayerArgs {
   /** Shape including the batch dimension. */
   batchInputShape?: Shape;
   batchSize?: number;
+  /**
+   * A penalty on the layer's outputs (Keras's activity_regularizer, e.g. 'l2' or
+   * regularizers.l1(0.01)): after each eager call, regularizer(output) / batch size is added to
+   * `losses` for every output.
+   */
+  activityRegularizer?: RegularizerIdentifier | null;
 }
 
 /** The mask of a layer's input: one per input tensor for a list input, null where a tensor has none. */
@@ -104,6 +111,8 @@ export class Layer {
    * outputs get the masks of `computeMask`; a layer that does not support masking drops them.
    */
   supportsMasking = false;
+  /** The penalty on the outputs added to `losses` after each call, or null (see LayerArgs). */
+  readonly activityRegularizer: Regularizer | null;
   private _trainable: boolean;
   private readonly ownWeights: Variable[] = [];
   private readonly declaredTrainable = new WeakMap<Variable, boolean>();
@@ -114,8 +123,9 @@ export class Layer {
 
   constructor(args: LayerArgs = {}) {
     checkLayerArgs(new.target, args);
-    const { name: _name, trainable: _trainable, dtype: _dtype, inputShape: _inputShape, inputDim: _inputDim, batchInputShape: _batchInputShape, batchSize: _batchSize, ...own } = args ?? {};
+    const { name: _name, trainable: _trainable, dtype: _dtype, inputShape: _inputShape, inputDim: _inputDim, batchInputShape: _batchInputShape, batchSize: _batchSize, activityRegularizer, ...own } = args ?? {};
     this.ownOptions = own;
+    this.activityRegularizer = resolveRegularizer(activityRegularizer);
     this.name = args.name ?? uniqueName(snakeCase(new.target.name || 'layer'));
     this._trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';
@@ -208,6 +218,7 @@ export class Layer {
       callStack.pop();
     }
     if (this.supportsMasking) this.attachOutputMasks(inputs as Tensor | Tensor[], outputs, mask);
+    this.addActivityLosses(outputs);
     return outputs;
   }
 
@@ -226,6 +237,15 @@ export class Layer {
     this.declaredTrainable.set(weight, trainable);
     if (regularizer) this.weightRegularizers.push([weight, getRegularizer(regularizer)]);
     return weight;
+  }
+
+  /**
+   * Adds the activity regularizer's penalty on each output to the losses, after each eager call
+   * (Keras's __call__). A layer that regularizes other tensors instead (MultiHeadAttention: its
+   * projections, as Keras's) overrides it.
+   */
+  protected addActivityLosses(outputs: Tensor | Tensor[]): void {
+    if (this.activityRegularizer) for (const output of [outputs].flat()) this.addLoss(activityPenalty(this.activityRegularizer, output));
   }
 
   /** Adds a loss term (for example an activity penalty) computed during `call`. */
@@ -319,6 +339,23 @@ export class Layer {
   }
 
   /**
+   * The input of the layer's first call on symbolic tensors (Keras's `layer.input`): one symbolic
+   * tensor, or a list for a layer called on several. An InputLayer's input is its output.
+   *
+   * @example
+   * const base = new Model({ inputs, outputs });
+   * const features = new Model({ inputs: base.inputs, outputs: base.getLayer('features').output });
+   */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.firstNodeTensors('input', (node) => (node.inputs.length > 0 ? node.inputs : node.outputs));
+  }
+
+  /** The output of the layer's first call on symbolic tensors (Keras's `layer.output`), as `input`. */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.firstNodeTensors('output', (node) => node.outputs);
+  }
+
+  /**
    * Constructor options that rebuild the layer with `fromConfig`. A custom layer that does not
    * override it gets the options its constructor passed to `super` (Keras 3's automatic config),
    * which must then be JSON data; override it when they are not, or when the constructor takes
@@ -328,6 +365,7 @@ export class Layer {
     const automatic = Object.getPrototypeOf(this).getConfig === Layer.prototype.getConfig && !strictOptionClasses.has(this.constructor);
     const config: Record<string, unknown> = { ...(automatic ? this.checkedOwnOptions() : {}), name: this.name, trainable: this._trainable, dtype: this.dtype };
     if (this.batchInputShape) config.batchInputShape = this.batchInputShape;
+    if (this.activityRegularizer) config.activityRegularizer = regularizerConfig(this.activityRegularizer);
     return config;
   }
 
@@ -351,10 +389,10 @@ export class Layer {
     const known = new Set(Object.keys(config));
     const unknown = Object.keys(this.ownOptions).filter((key) => !known.has(key));
     if (unknown.length > 0) {
-      const options = [...known].filter((key) => !['name', 'trainable', 'dtype', 'batchInputShape'].includes(key));
+      const options = [...known].filter((key) => !['name', 'trainable', 'dtype', 'batchInputShape', 'activityRegularizer'].includes(key));
       throw new Error(
         `${this.constructor.name} '${this.name}': unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}. ` +
-          `Its options: ${options.join(', ')}, and name, trainable, dtype, inputShape, inputDim, batchInputShape, batchSize.`,
+          `Its options: ${options.join(', ')}, and name, trainable, dtype, activityRegularizer, inputShape, inputDim, batchInputShape, batchSize.`,
       );
     }
   }
@@ -379,6 +417,14 @@ export class Layer {
 
   toString(): string {
     return `${this.constructor.name}(name=${this.name})`;
+  }
+
+  /** The tensors of the first inbound node, as Keras's _get_node_attribute_at_index(0, ...). */
+  private firstNodeTensors(what: string, pick: (node: Node) => SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+    const node = this.inboundNodes[0];
+    if (!node) throw new Error(`The layer ${this.name} has never been called and thus has no defined ${what}: apply it to a symbolic tensor (from Input) first.`);
+    const tensors = pick(node);
+    return tensors.length === 1 ? tensors[0] : [...tensors];
   }
 
   private applySymbolic(inputs: SymbolicTensor[], inputShape: Shape | Shape[], args: CallArgs, listInput: boolean): SymbolicTensor | SymbolicTensor[] {

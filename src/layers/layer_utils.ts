@@ -1,5 +1,6 @@
 // Argument handling shared by the built-in layers: Keras-style validation of constructor options,
-// initializer, regularizer and constraint resolution and serialization, shape arithmetic on
+// initializer, regularizer and constraint resolution and serialization, the activity penalty on
+// a layer's output, shape arithmetic on
 // symbolic shapes (null for unknown), and running a channels-last computation on channels-first
 // data.
 
@@ -7,6 +8,7 @@ import { getConstraint, serializeConstraint, type Constraint, type ConstraintIde
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
+import { cast } from '../ops/elementwise';
 import { moveaxis } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -22,6 +24,18 @@ export function resolveInitializer(identifier: InitializerIdentifier): Initializ
 
 export function resolveRegularizer(identifier: RegularizerIdentifier | null | undefined): Regularizer | null {
   return identifier ? getRegularizer(identifier) : null;
+}
+
+/**
+ * Keras 3's activity penalty of one layer output (Layer.__call__): the regularizer's value divided
+ * by the batch size (the first dimension; an empty batch gives 0, as divide_no_nan).
+ */
+export function activityPenalty(regularizer: Regularizer, output: Tensor): Tensor {
+  return tidy(() => {
+    const x = output.dtype === 'float32' ? output : cast(output, 'float32');
+    const penalty = regularizer.apply(x);
+    return x.rank > 0 ? penalty.div(Math.max(x.shape[0], 1)) : penalty;
+  });
 }
 
 export function initializerConfig(init: Initializer): { className: string; config: Record<string, unknown> } {

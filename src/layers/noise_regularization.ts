@@ -9,7 +9,7 @@ import { randomNormal, randomUniform } from '../ops/random';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { checkSeed, checkUnitInterval, SeedSequence, normalizeDataFormat, type DataFormat } from './layer_utils';
+import { activityPenalty, checkSeed, checkUnitInterval, SeedSequence, normalizeDataFormat, type DataFormat } from './layer_utils';
 import { l1l2 } from './regularizers';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
@@ -234,12 +234,7 @@ export class ActivityRegularization extends Layer {
   }
 
   override call(inputs: Tensor): Tensor {
-    const penalty = tidy(() => {
-      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
-      const total = l1l2({ l1: this.l1, l2: this.l2 }).apply(x);
-      return x.rank > 0 ? total.div(x.shape[0] || 1) : total;
-    });
-    this.addLoss(penalty);
+    this.addLoss(activityPenalty(l1l2({ l1: this.l1, l2: this.l2 }), inputs));
     return inputs;
   }
 

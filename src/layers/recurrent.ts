@@ -435,18 +435,18 @@ export class GRU extends GatedRecurrentLayer {
     if (this.resetAfter) {
       return this.bias ? [this.recurrentKernel, reshape(slice(this.bias, [1, 0], [1, 3 * units]), [3 * units])] : [this.recurrentKernel];
     }
-    return split(this.recurrentKernel, [2 * units, units], 1);
+    return split(this.recurrentKernel, [2 * units], 1);
   }
 
   protected step(inputPart: Tensor, [previous]: Tensor[], stateMask: Tensor | null, recurrentWeights: Tensor[]): Tensor[] {
     const units = this.units;
     const state = stateMask ? previous.mul(stateMask) : previous;
-    const [inputGates, inputCandidate] = split(inputPart, [2 * units, units], 1);
+    const [inputGates, inputCandidate] = split(inputPart, [2 * units], 1);
     let update: Tensor;
     let candidateInput: Tensor;
     if (this.resetAfter) {
       const [kernel, recurrentBias = null] = recurrentWeights;
-      const [recurrentGates, recurrentCandidate] = split(dense(state, kernel, recurrentBias), [2 * units, units], 1);
+      const [recurrentGates, recurrentCandidate] = split(dense(state, kernel, recurrentBias), [2 * units], 1);
       const [updateGate, reset] = split(this.recurrentActivation(inputGates.add(recurrentGates)), 2, 1);
       update = updateGate;
       candidateInput = reset.mul(recurrentCandidate);

@@ -1,6 +1,6 @@
 // Layer classes by Keras class name, for rebuilding layers from `{ className, config }` (model
-// loading): the built-in layers are registered here, in the table of class_registry.ts; custom
-// layers with `registerLayer`.
+// loading): the built-in layers and Keras's aliases of them are registered here, in the table of
+// class_registry.ts; custom layers with `registerLayer`.
 
 import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './convolutional';
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './activation_layers';
@@ -13,6 +13,7 @@ import { registerLayer, type LayerClass } from './class_registry';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merging';
 import { BatchNormalization, GroupNormalization, InstanceNormalization, LayerNormalization, UnitNormalization } from './normalization';
 import { Normalization } from './normalization_preprocessing';
+import { RMSNormalization } from './rms_normalization';
 import { MultiHeadAttention } from './attention';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 import { Rescaling } from './preprocessing';
@@ -42,6 +43,7 @@ const builtIns: Record<string, LayerClass> = {
   LayerNormalization,
   InstanceNormalization,
   GroupNormalization,
+  RMSNormalization,
   Normalization,
   MultiHeadAttention,
   Embedding,
@@ -110,7 +112,27 @@ const builtIns: Record<string, LayerClass> = {
   CategoryEncoding,
   Discretization,
 };
-for (const [name, cls] of Object.entries(builtIns)) registerLayer(cls, name);
+/**
+ * Keras's other names of the same classes (keras.layers.MaxPool2D is MaxPooling2D), so a config
+ * naming either loads. Registered after the canonical names, so that saving names a class by its
+ * canonical name (as Keras's class_name does).
+ */
+const aliases: Record<string, LayerClass> = {
+  Convolution1D: Conv1D,
+  Convolution2D: Conv2D,
+  Convolution1DTranspose: Conv1DTranspose,
+  Convolution2DTranspose: Conv2DTranspose,
+  SeparableConvolution2D: SeparableConv2D,
+  MaxPool1D: MaxPooling1D,
+  MaxPool2D: MaxPooling2D,
+  AvgPool1D: AveragePooling1D,
+  AvgPool2D: AveragePooling2D,
+  GlobalAvgPool1D: GlobalAveragePooling1D,
+  GlobalAvgPool2D: GlobalAveragePooling2D,
+  GlobalMaxPool1D: GlobalMaxPooling1D,
+  GlobalMaxPool2D: GlobalMaxPooling2D,
+};
+for (const [name, cls] of Object.entries({ ...builtIns, ...aliases })) registerLayer(cls, name);
 // Their getConfig lists every option, so an option it does not list is a typo (InputLayer takes
 // shape options that its config holds as batchInputShape).
 declareStrictOptions(Object.values(builtIns).filter((cls) => cls !== InputLayer));

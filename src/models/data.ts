@@ -218,11 +218,12 @@ export interface StepDatasets {
 /**
  * The x, y and weighting options of fit, evaluate or a batch method converted into `scope` and
  * checked before any GPU work beyond the conversion: the weighting options (checkWeighting, before
- * sampleWeight is uploaded) and a sample count shared by all. `prefix` names validation data.
+ * sampleWeight is uploaded) and a sample count shared by all. `prefix` names validation data. No
+ * y (undefined) gives no targets, for models whose losses need none.
  */
-export function toStepDatasets(op: string, names: DataNames, scope: DataScope, x: DataInput, y: DataInput, sampleWeight?: DataInput, classWeight?: Record<number, number>, prefix = ''): StepDatasets {
+export function toStepDatasets(op: string, names: DataNames, scope: DataScope, x: DataInput, y: DataInput | undefined, sampleWeight?: DataInput, classWeight?: Record<number, number>, prefix = ''): StepDatasets {
   const xs = scope.keep(toDataset(x, `${prefix}x`, op, names.inputs, 'inputs'));
-  const ys = scope.keep(toDataset(y, `${prefix}y`, op, names.outputs, 'outputs'));
+  const ys = y === undefined ? [] : scope.keep(toDataset(y, `${prefix}y`, op, names.outputs, 'outputs'));
   const classWeights = checkWeighting(op, ys, sampleWeight, classWeight);
   const ws = sampleWeight === undefined ? [] : scope.keep(toSampleWeights(sampleWeight, op));
   const count = sampleCount(op, [[`${prefix}x`, xs], [`${prefix}y`, ys], [`${prefix}sampleWeight`, ws]]);

@@ -32,7 +32,7 @@ export async function runEvaluate(model: Model, x: DataInput | BatchSource, y: D
       feed = datasetFeed('evaluate', 'test', model, x, steps);
     } else {
       if (steps !== undefined) throw new Error('evaluate: steps applies to a dataset of batches; with data in memory every sample is evaluated, batchSize at a time.');
-      const { xs, ys, ws } = toStepDatasets('evaluate', model.dataNames(), data, x, y!, sampleWeight);
+      const { xs, ys, ws } = toStepDatasets('evaluate', model.dataNames(), data, x, y, sampleWeight);
       model.checkInputShapes('evaluate', xs);
       feed = slicedFeed([xs, ys, ws], batchSize);
     }

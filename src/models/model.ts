@@ -35,8 +35,12 @@ export interface ModelArgs extends LayerArgs {
 export interface CompileArgs {
   /** An optimizer or its name ('sgd', 'adam', ...); Keras's default is 'rmsprop'. */
   optimizer?: OptimizerIdentifier;
-  /** A loss name, function or object; a list or a record by output name for several outputs. */
-  loss: LossSpec;
+  /**
+   * A loss name, function or object; a list or a record by output name for several outputs. None
+   * (as Keras's loss=None) when the model's losses come from `this.addLoss()` in its layers, a
+   * custom computeLoss or a custom trainStep: fit and evaluate then need no targets y.
+   */
+  loss?: LossSpec;
   /** Metrics of each output; they ignore sample weights (as in Keras). */
   metrics?: MetricSpec;
   /** Metrics weighted by the sample weights of `fit`, `evaluate` or a step's data (as in Keras). */
@@ -112,6 +116,7 @@ export class Model extends Layer {
   readonly lossTracker: Mean = lossTracker('loss');
   history: History | null = null;
   protected graph: FunctionalGraph | null = null;
+  /** The compiled losses of the outputs; null when compiled without a loss. */
   private compiledLossTerms: CompiledLoss | null = null;
   /** @internal The arguments of the last compile(), kept for saving the compile config. */
   compileArgs: CompileArgs | null = null;
@@ -139,10 +144,12 @@ export class Model extends Layer {
       }
     }
     this.graph = new FunctionalGraph([inputs].flat(), [outputs].flat(), this.name);
+    this.singleInput = !Array.isArray(inputs);
     this.singleOutput = !Array.isArray(outputs);
     this.built = true;
   }
 
+  private singleInput = true;
   private singleOutput = true;
 
   /** @internal For saving: the functional graph, and whether the outputs were given as a list. */
@@ -162,6 +169,18 @@ export class Model extends Layer {
 
   get outputs(): SymbolicTensor[] {
     return this.graph?.outputs ?? [];
+  }
+
+  /** A functional model's inputs as given to its constructor (Keras's model.input): one symbolic tensor or a list. */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    if (!this.graph) return super.input;
+    return this.singleInput ? this.graph.inputs[0] : [...this.graph.inputs];
+  }
+
+  /** A functional model's outputs as given to its constructor (Keras's model.output). */
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    if (!this.graph) return super.output;
+    return this.singleOutput ? this.graph.outputs[0] : [...this.graph.outputs];
   }
 
   /** The inputs' shapes, batch dimension null (Keras's input_shape): one shape, or a list for several inputs. */
@@ -217,7 +236,7 @@ export class Model extends Layer {
    * trackers and `(yTrue, yPred)` for the others.
    */
   get metrics(): Array<Metric<unknown[]>> {
-    return this.compiledMetrics ? [this.lossTracker, ...this.compiledLossTerms!.trackers, ...this.compiledMetrics.metrics] : [this.lossTracker];
+    return this.compiledMetrics ? [this.lossTracker, ...(this.compiledLossTerms?.trackers ?? []), ...this.compiledMetrics.metrics] : [this.lossTracker];
   }
 
   get metricsNames(): string[] {
@@ -227,17 +246,17 @@ export class Model extends Layer {
   /** Configures training: optimizer, loss and metrics. */
   compile(args: CompileArgs): void {
     checkOptionNames('compile', args, COMPILE_OPTIONS);
-    const { optimizer = 'rmsprop', loss, metrics, weightedMetrics, lossWeights, runEagerly = false } = args;
-    if (loss === undefined) throw new Error(`compile: a loss is required (a name such as 'mse', a function (yTrue, yPred) => Tensor, or a Loss).`);
+    const { optimizer = 'rmsprop', loss, metrics, weightedMetrics, lossWeights, runEagerly = false } = args ?? ({} as CompileArgs);
+    if (loss === undefined && lossWeights !== undefined) throw new Error('compile: lossWeights weigh the losses of the outputs, but no loss was given.');
     const outputNames = this.outputNames();
     // Everything is resolved before anything is assigned: a bad name leaves the previous compile intact.
     const resolvedOptimizer = getOptimizer(optimizer);
-    const compiled = new CompiledLoss(loss, lossWeights, outputNames);
+    const compiled = loss === undefined ? null : new CompiledLoss(loss, lossWeights, outputNames);
     let compiledMetrics: CompiledMetrics;
     try {
       compiledMetrics = new CompiledMetrics(metrics, weightedMetrics, outputNames);
     } catch (e) {
-      for (const tracker of compiled.trackers) tracker.dispose();
+      for (const tracker of compiled?.trackers ?? []) tracker.dispose();
       throw e;
     }
     // The previous compile's loss trackers and the metrics it made from names go.
@@ -251,17 +270,83 @@ export class Model extends Layer {
     this.compiledLossTerms = compiled;
     this.compiledMetrics = compiledMetrics;
     this.compiledLoss = (yTrue, yPred, options = {}) => {
-      const total = addAll([compiled.compute([yTrue].flat(), [yPred].flat(), options.sampleWeight), ...(options.regularizationLosses ?? [])]);
-      // Each batch's loss weighs its size, as in Keras (a short last batch counts less).
-      this.lossTracker.updateState(total, [yPred].flat()[0].shape[0] ?? 1);
+      const total = this.totalLoss('compiledLoss', yTrue, yPred, options.sampleWeight, options.regularizationLosses ?? []);
+      this.lossTracker.updateState(total, batchSize(yPred));
       return total;
     };
   }
 
-  /** Keras 3's compute_loss: the compiled losses plus this model's regularization losses. */
-  computeLoss(_x: Tensor | Tensor[] | undefined, y: Tensor | Tensor[], yPred: Tensor | Tensor[], sampleWeight?: Tensor): Tensor {
+  /**
+   * Keras 3's compute_loss: the compiled losses plus this model's losses (`this.addLoss()` terms
+   * and weight penalties, each summed to a scalar). The default trainStep and testStep call it;
+   * override it to compute the loss another way.
+   */
+  computeLoss(_x: Tensor | Tensor[] | undefined, y: Tensor | Tensor[] | undefined, yPred: Tensor | Tensor[], sampleWeight?: Tensor): Tensor {
     this.checkCompiled('computeLoss');
-    return addAll([this.compiledLossTerms!.compute([y].flat(), [yPred].flat(), sampleWeight), ...this.losses]);
+    return this.totalLoss('computeLoss', y, yPred, sampleWeight, this.losses);
+  }
+
+  /**
+   * Keras 3's compute_metrics: updates the compiled metrics with the batch and returns every
+   * metric's result (getMetricsResult). The default trainStep and testStep call it; a custom
+   * trainStep can too.
+   *
+   * @example
+   * override trainStep([x, y, sampleWeight]: StepData) {
+   *   const tape = new GradientTape();
+   *   const [yPred, loss] = tape.record(() => { const yPred = this.apply(x, { training: true }); return [yPred, this.computeLoss(x, y, yPred, sampleWeight)] as const; });
+   *   const variables = this.trainableVariables;
+   *   this.optimizer.applyGradients(tape.gradient(loss, variables).map((g, i) => [g, variables[i]]));
+   *   this.lossTracker.updateState(loss);
+   *   return this.computeMetrics(x, y, yPred, sampleWeight);
+   * }
+   */
+  computeMetrics(_x: Tensor | Tensor[] | undefined, y: Tensor | Tensor[] | undefined, yPred: Tensor | Tensor[], sampleWeight?: Tensor): StepLogs {
+    this.checkCompiled('computeMetrics');
+    if (this.compiledMetrics.metrics.length > 0) {
+      if (y === undefined) throw new Error(`computeMetrics: the compiled metrics (${this.compiledMetrics.metrics.map((m) => m.name).join(', ')}) compare predictions with targets, but no targets y were given.`);
+      this.compiledMetrics.updateState(y, yPred, sampleWeight);
+    }
+    return this.getMetricsResult();
+  }
+
+  /**
+   * Keras 3's get_metrics_result: the result of every metric in `metrics`, by name, as tensors
+   * (fit reads them back once per epoch). Logs hold one number per name, so a metric whose result
+   * has several values is an error here, at the first step, rather than a log of its first value.
+   */
+  getMetricsResult(): StepLogs {
+    return Object.fromEntries(
+      this.metrics.map((m) => {
+        const result = m.result();
+        if (result.size !== 1) {
+          const shape = formatShape(result.shape);
+          result.dispose();
+          throw new Error(
+            `Metric '${m.name}' gives ${shape === '[0]' ? 'no value' : `values of shape ${shape}`} (one per class or threshold, say), but logs hold one number per name. ` +
+              "Compile it with a single value (new metrics.F1Score({ average: 'macro' }), one threshold), or read its values with metric.result() after evaluate.",
+          );
+        }
+        return [m.name, result];
+      }),
+    );
+  }
+
+  /**
+   * The compiled losses (which need targets) plus `additional` losses, each summed to a scalar.
+   * `op` names the caller in errors.
+   */
+  private totalLoss(op: string, y: Tensor | Tensor[] | undefined, yPred: Tensor | Tensor[], sampleWeight: Tensor | undefined, additional: Tensor[]): Tensor {
+    const terms: Tensor[] = [];
+    if (this.compiledLossTerms) {
+      if (y === undefined) throw new Error(`${op}: ${MISSING_TARGETS}`);
+      terms.push(this.compiledLossTerms.compute([y].flat(), [yPred].flat(), sampleWeight));
+    }
+    for (const loss of additional) terms.push(loss.rank > 0 ? loss.sum() : loss);
+    if (terms.length === 0) {
+      throw new Error(`${op}: no loss to compute. Give compile() a loss, add losses with this.addLoss() in a layer's call, or override computeLoss or trainStep.`);
+    }
+    return addAll(terms);
   }
 
   /**
@@ -275,7 +360,7 @@ export class Model extends Layer {
     try {
       recorded = tape.record(() => {
         const yPred = this.apply(x, { training: true }) as Tensor | Tensor[];
-        return [yPred, this.compiledLoss(y!, yPred, { regularizationLosses: this.losses, sampleWeight })] as const;
+        return [yPred, this.computeLoss(x, y, yPred, sampleWeight)] as const;
       });
     } catch (e) {
       // The tape holds the tensors its gradient rules would have used; a failed step frees them.
@@ -286,17 +371,16 @@ export class Model extends Layer {
     const variables = this.trainableVariables;
     const grads = tape.gradient(loss, variables);
     this.optimizer.applyGradients(grads.map((g, i) => [g, variables[i]] as [Tensor | null, Variable]));
-    this.compiledMetrics.updateState(y!, yPred, sampleWeight);
-    return this.metricResults();
+    this.lossTracker.updateState(loss, batchSize(yPred));
+    return this.computeMetrics(x, y, yPred, sampleWeight);
   }
 
   /** One evaluation step: forward pass in inference mode, loss and metrics. */
   testStep(data: StepData): StepLogs {
     const [x, y, sampleWeight] = data;
     const yPred = this.apply(x, { training: false }) as Tensor | Tensor[];
-    this.compiledLoss(y!, yPred, { regularizationLosses: this.losses, sampleWeight });
-    this.compiledMetrics.updateState(y!, yPred, sampleWeight);
-    return this.metricResults();
+    this.lossTracker.updateState(this.computeLoss(x, y, yPred, sampleWeight), batchSize(yPred));
+    return this.computeMetrics(x, y, yPred, sampleWeight);
   }
 
   /** One prediction step. */
@@ -315,21 +399,23 @@ export class Model extends Layer {
    */
   async fit(dataset: BatchSource, options?: FitOptions): Promise<History>;
   async fit(dataset: BatchSource, y: undefined, options?: FitOptions): Promise<History>;
-  async fit(x: DataInput, y: DataInput, options?: FitOptions): Promise<History>;
+  async fit(x: DataInput, y?: DataInput, options?: FitOptions): Promise<History>;
   async fit(x: DataInput | BatchSource, y?: DataInput | FitOptions, options?: FitOptions): Promise<History> {
     this.checkCompiled('fit');
     if (isBatchSource(x)) return runFit(this, x, undefined, datasetOptions('fit', y, options));
-    return runFit(this, x, y as DataInput, options ?? {});
+    if (y === undefined) this.checkWithoutTargets('fit', this.trainStep === Model.prototype.trainStep);
+    return runFit(this, x, y as DataInput | undefined, options ?? {});
   }
 
   /** Loss and metrics on the data (x and y, or a dataset of [x, y] batches and the options), in inference mode. */
   async evaluate(dataset: BatchSource, options?: EvaluateOptions): Promise<Logs>;
   async evaluate(dataset: BatchSource, y: undefined, options?: EvaluateOptions): Promise<Logs>;
-  async evaluate(x: DataInput, y: DataInput, options?: EvaluateOptions): Promise<Logs>;
+  async evaluate(x: DataInput, y?: DataInput, options?: EvaluateOptions): Promise<Logs>;
   async evaluate(x: DataInput | BatchSource, y?: DataInput | EvaluateOptions, options?: EvaluateOptions): Promise<Logs> {
     this.checkCompiled('evaluate');
     if (isBatchSource(x)) return runEvaluate(this, x, undefined, datasetOptions('evaluate', y, options));
-    return runEvaluate(this, x, y as DataInput, options ?? {});
+    if (y === undefined) this.checkWithoutTargets('evaluate', this.testStep === Model.prototype.testStep);
+    return runEvaluate(this, x, y as DataInput | undefined, options ?? {});
   }
 
   /** Outputs for the inputs (or a dataset's batches of inputs), computed batch by batch and concatenated on the device. */
@@ -427,28 +513,6 @@ export class Model extends Layer {
     for (const m of this.metrics) m.resetState();
   }
 
-  /**
-   * Current metric results, as tensors (read back by fit once per epoch). Logs hold one number
-   * per name, so a metric whose result has several values is an error here, at the first step,
-   * rather than a log of its first value.
-   */
-  protected metricResults(): StepLogs {
-    return Object.fromEntries(
-      this.metrics.map((m) => {
-        const result = m.result();
-        if (result.size !== 1) {
-          const shape = formatShape(result.shape);
-          result.dispose();
-          throw new Error(
-            `Metric '${m.name}' gives ${shape === '[0]' ? 'no value' : `values of shape ${shape}`} (one per class or threshold, say), but logs hold one number per name. ` +
-              "Compile it with a single value (new metrics.F1Score({ average: 'macro' }), one threshold), or read its values with metric.result() after evaluate.",
-          );
-        }
-        return [m.name, result];
-      }),
-    );
-  }
-
   /** @internal Checks x against the model's declared input shapes before any GPU work. */
   checkInputShapes(op: string, xs: Tensor[]): void {
     const expected = this.graph ? this.graph.inputs.map((i) => i.shape) : this.batchInputShape ? [this.batchInputShape] : null;
@@ -468,6 +532,20 @@ export class Model extends Layer {
   checkCompiled(op: string): void {
     this.checkUsable(op);
     if (!this.compiledLoss || !this.optimizer) throw new Error(`${op}: the model must be compiled first; call model.compile({ optimizer, loss }) before ${op}().`);
+  }
+
+  /**
+   * Before any GPU work of fit(x) or evaluate(x) without targets: the default step (`defaultStep`)
+   * with the default computeLoss and computeMetrics needs them for a compiled loss or metric. (A
+   * custom step may not; it meets the same error at its first step if it does.)
+   */
+  private checkWithoutTargets(op: string, defaultStep: boolean): void {
+    if (!defaultStep) return;
+    if (this.compiledLossTerms && this.computeLoss === Model.prototype.computeLoss) throw new Error(`${op}: ${MISSING_TARGETS}`);
+    const metrics = this.compiledMetrics.metrics;
+    if (metrics.length > 0 && this.computeMetrics === Model.prototype.computeMetrics) {
+      throw new Error(`${op}: the compiled metrics (${metrics.map((m) => m.name).join(', ')}) compare predictions with targets, but no targets y were given.`);
+    }
   }
 
   /** @internal Throws when the model was disposed. */
@@ -505,6 +583,14 @@ export class Model extends Layer {
 function addAll(terms: Tensor[]): Tensor {
   return terms.reduce((a, b) => a.add(b));
 }
+
+/** What a loss tracker weighs a batch's loss by: its size, as in Keras (a short last batch counts less). */
+function batchSize(yPred: Tensor | Tensor[]): number {
+  return [yPred].flat()[0].shape[0] ?? 1;
+}
+
+const MISSING_TARGETS =
+  "the model was compiled with a loss, which compares predictions with targets, but no targets y were given. Pass y, or compile without a loss when the model's losses come from this.addLoss() or a custom computeLoss.";
 
 /** A short description of a value for an error message. */
 function describeValue(value: unknown): string {

@@ -14,10 +14,11 @@ export function unlist(tensors: Tensor[]): Tensor | Tensor[] {
   return tensors.length === 1 ? tensors[0] : tensors;
 }
 
-/** A step's data: [x, y], with the sample weights when there are any; [x] without targets (predict). */
+/** A step's data: [x, y], with the sample weights when there are any; y undefined without targets (predict, or losses that need none). */
 export function stepData(x: Tensor[], y: Tensor[], weights: Tensor[]): StepData {
-  if (y.length === 0) return [unlist(x)];
-  return weights.length ? [unlist(x), unlist(y), weights[0]] : [unlist(x), unlist(y)];
+  const targets = y.length === 0 ? undefined : unlist(y);
+  if (weights.length) return [unlist(x), targets, weights[0]];
+  return targets ? [unlist(x), targets] : [unlist(x)];
 }
 
 /** Reads step logs back as numbers (the reads share one GPU submission); a log of several values is an error. */

@@ -27,8 +27,19 @@ export interface FitOptions {
   batchSize?: number;
   /** Fraction of the data (the last samples, before shuffling) kept for validation, sample weights included. */
   validationSplit?: number;
-  /** Validation data: [x, y] or [x, y, sampleWeight], or a dataset of such batches. */
-  validationData?: [DataInput, DataInput] | [DataInput, DataInput, DataInput] | BatchSource;
+  /**
+   * Validation data: [x, y] or [x, y, sampleWeight], or a dataset of such batches ([x] or
+   * [x, undefined] for a model whose losses need no targets).
+   */
+  validationData?: [DataInput] | [DataInput, DataInput | undefined] | [DataInput, DataInput | undefined, DataInput] | BatchSource;
+  /**
+   * Validate every this many epochs (Keras's validation_freq; default 1): after epochs N, 2N, ...
+   * (1-based), or after the epochs of a list, such as [1, 5, 10]. The epochs without validation log
+   * no val_ values.
+   */
+  validationFreq?: number | number[];
+  /** Samples per validation batch, for validation data in memory (Keras's validation_batch_size; default batchSize). */
+  validationBatchSize?: number;
   /**
    * Batches an epoch when training on a dataset (Keras's steps_per_epoch; default: until the
    * dataset ends). The iteration then goes on across epochs, and a dataset that ends first
@@ -94,6 +105,8 @@ const FIT_OPTIONS: Record<keyof FitOptions, true> = {
   checkFinite: true,
   stepsPerEpoch: true,
   validationSteps: true,
+  validationFreq: true,
+  validationBatchSize: true,
 };
 
 export async function runFit(model: Model, x: DataInput | BatchSource, y: DataInput | undefined, options: FitOptions): Promise<History> {
@@ -104,6 +117,9 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${validationSplit}.`);
   checkStepCount('fit', 'stepsPerEpoch', options.stepsPerEpoch);
   checkStepCount('fit', 'validationSteps', options.validationSteps);
+  const validates = validationSchedule(options.validationFreq);
+  const validationBatchSize = options.validationBatchSize ?? batchSize;
+  if (!Number.isInteger(validationBatchSize) || validationBatchSize <= 0) throw new Error(`fit: validationBatchSize must be a positive integer, got ${validationBatchSize}.`);
   const verbose = options.verbose ?? (inBrowser() ? 0 : 1);
   const yieldEvery = options.yieldEvery ?? (inBrowser() ? 16 : 'never');
 
@@ -113,7 +129,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
     const random = seededShuffle(options.seed ?? drawSeed());
     const count = Array.isArray(train) ? train[0][0].shape[0] : 0;
     const feed = Array.isArray(train) ? gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i))) : datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight);
-    const validationFeed = validation === null ? null : Array.isArray(validation) ? slicedFeed(validation, batchSize) : datasetFeed('fit', 'test', model, validation, options.validationSteps);
+    const validationFeed = validation === null ? null : Array.isArray(validation) ? slicedFeed(validation, validationBatchSize) : datasetFeed('fit', 'test', model, validation, options.validationSteps);
 
     const history = new History();
     // As in Keras, History comes last: it records what the other callbacks added to the logs.
@@ -142,7 +158,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
           const step = steps++;
           let next: StepLogs;
           try {
-            for (const cb of callbacks) await cb.onBatchBegin(step, {});
+            for (const cb of callbacks) await cb.onTrainBatchBegin(step, {});
             next = tidy(() => {
               const body = () => nonFinite.count(model.trainStep(batch!.data()));
               return compiler ? compiler.runProgram(`${batch!.program.key}|${nonFinite.counting}`, [...batch!.program.args, ...nonFinite.args], body) : body();
@@ -156,10 +172,9 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
           // The device runs submitted steps while the next ones are recorded. A submission costs
           // the CPU about as much as a few dispatches, so small steps go a few at a time.
           submitRecordedWork(MIN_DISPATCHES_PER_SUBMIT);
-          if (wantsBatchLogs) {
-            const batchLogs = await readLogs(logs);
-            for (const cb of callbacks) await cb.onBatchEnd(step, { ...batchLogs, batch: step, size: batch.size });
-          }
+          // The values are read back only for callbacks that want them; the others' hooks get the batch and its size.
+          const batchLogs = wantsBatchLogs ? await readLogs(logs) : {};
+          for (const cb of callbacks) await cb.onTrainBatchEnd(step, { ...batchLogs, batch: step, size: batch.size });
           if (yieldEvery !== 'never' && now() - lastYield >= yieldEvery) {
             // The device works on what was recorded while the page has its turn.
             submitRecordedWork();
@@ -177,7 +192,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
         if (feed.steps === undefined) for (const cb of callbacks) cb.setParams({ ...cb.params, steps });
         const epochLogs = await readLogs(logs);
         await nonFinite.report(epoch, history, epochLogs.loss);
-        if (validationFeed) {
+        if (validationFeed && validates(epoch)) {
           const valLogs = await evaluateBatches('fit', model, validationFeed, callbacks);
           for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
         }
@@ -193,6 +208,22 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
   } finally {
     data.release();
   }
+}
+
+/**
+ * Which epochs (0-based) validate, from the validationFreq option: every Nth (epochs N, 2N, ...
+ * counted from 1, as Keras), or those of a list of 1-based epochs.
+ */
+function validationSchedule(frequency: number | number[] = 1): (epoch: number) => boolean {
+  if (Array.isArray(frequency)) {
+    if (frequency.length === 0 || !frequency.every((e) => Number.isInteger(e) && e > 0)) {
+      throw new Error(`fit: validationFreq as a list must hold 1-based epoch numbers (positive integers), got [${frequency.join(', ')}].`);
+    }
+    const epochs = new Set(frequency);
+    return (epoch) => epochs.has(epoch + 1);
+  }
+  if (!Number.isInteger(frequency) || frequency <= 0) throw new Error(`fit: validationFreq must be a positive integer or a list of 1-based epochs, got ${String(frequency)}.`);
+  return (epoch) => (epoch + 1) % frequency === 0;
 }
 
 /** The error of an epoch to which a dataset gave no batch (Keras's "empty logs"). */
@@ -233,6 +264,10 @@ async function prepareData(model: Model, x: DataInput | BatchSource, y: DataInpu
     throw new Error(`fit: validationData must be [x, y], [x, y, sampleWeight] or a dataset of such batches, got ${(validationData as unknown) instanceof Tensor ? 'a tensor' : typeof validationData}.`);
   }
   if (options.validationSteps !== undefined && !validationSource) throw new Error('fit: validationSteps applies to validationData given as a dataset of batches.');
+  if (options.validationBatchSize !== undefined && !validationTensors && !(validationSplit > 0 && !validationData)) {
+    throw new Error('fit: validationBatchSize applies to validation data in memory (validationData as [x, y] or validationSplit); a dataset makes its own batches.');
+  }
+  if (y === undefined && !isBatchSource(x) && options.classWeight !== undefined) throw new Error('fit: classWeight weighs samples by the class of their target, but no targets y were given.');
   if (isBatchSource(x)) {
     for (const [name, instead] of IN_MEMORY_OPTIONS) {
       if (options[name] !== undefined) throw new Error(`fit: ${name} applies to data in memory, not to a dataset of batches (${instead}).`);
@@ -241,7 +276,7 @@ async function prepareData(model: Model, x: DataInput | BatchSource, y: DataInpu
     return { train: x, validation: validationSource ?? (held ? [held.xs, held.ys, held.ws] : null) };
   }
   if (options.stepsPerEpoch !== undefined) throw new Error('fit: stepsPerEpoch applies to a dataset of batches; with data in memory an epoch is every sample, batchSize at a time.');
-  const { xs, ys, ws, classWeights, count: total } = toStepDatasets('fit', model.dataNames(), data, x, y!, options.sampleWeight, options.classWeight);
+  const { xs, ys, ws, classWeights, count: total } = toStepDatasets('fit', model.dataNames(), data, x, y, options.sampleWeight, options.classWeight);
   const held = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
   let validation: Tensor[][] | null = held ? [held.xs, held.ys, held.ws] : null;
   model.checkInputShapes('fit', xs);

@@ -1,14 +1,17 @@
 // Tensors made on the device from a rule rather than from values: fill, zeros, ones, range, eye
-// (shaders/fill.wgsl) and oneHot (shaders/one_hot.wgsl). Nothing is uploaded: each is one
-// dispatch writing every element. Arguments are validated here, before any GPU work.
+// (shaders/fill.wgsl) and oneHot (shaders/one_hot.wgsl; float indices are cast first). Nothing
+// is uploaded: each is one dispatch writing every element. Arguments are validated here, before
+// any GPU work.
 
-import { formatShape, type ConcreteShape, type DType } from '../backend/types';
+import { formatShape, sizeOf, type ConcreteShape, type DType } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
+import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import { cast } from './elementwise';
 import { runKernel1, type Kernel } from './kernel';
 import { checkRank } from './shape_util';
-import { checkDtype, checkShape, checkTensor } from './validate';
+import { checkDtype, checkOptionNames, checkShape, checkTensor } from './validate';
 import fillShader from '../../shaders/fill.wgsl?raw';
 import oneHotShader from '../../shaders/one_hot.wgsl?raw';
 
@@ -19,7 +22,7 @@ const FILL_MODES = { fill: 0, range: 1, eye: 2 } as const;
 
 interface FillAttrs {
   mode: (typeof FILL_MODES)[keyof typeof FILL_MODES];
-  /** fill: the value; range: the start. */
+  /** fill: the value; range: the start; eye: the diagonal offset k. */
   value: number;
   /** range: the step. */
   step: number;
@@ -34,7 +37,7 @@ const fillKernel: Kernel<FillAttrs> = {
     for (let i = 0; i < dst.length; i++) {
       if (mode === FILL_MODES.fill) dst[i] = value;
       else if (mode === FILL_MODES.range) dst[i] = value + i * step;
-      else dst[i] = Math.floor(i / columns) === i % columns ? 1 : 0;
+      else dst[i] = (i % columns) - Math.floor(i / columns) === value ? 1 : 0;
     }
   },
   webgpu(gpu, _inputs, [y], { mode, value, step, columns }) {
@@ -153,62 +156,102 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
 }
 
 /**
- * An identity matrix: ones on the main diagonal of a rows x columns matrix (columns defaults to
- * rows), zeros elsewhere.
+ * A rows x columns matrix (keras.ops.eye: N, M, k, dtype) with ones on diagonal `k` and zeros
+ * elsewhere: k = 0 is the main diagonal, k > 0 one above it, k < 0 one below. Columns default to
+ * rows.
  *
  * @example
- * eye(3);        // 3 x 3 identity
- * eye(2, 4);     // [[1, 0, 0, 0], [0, 1, 0, 0]]
+ * eye(3);              // 3 x 3 identity
+ * eye(2, 4);           // [[1, 0, 0, 0], [0, 1, 0, 0]]
+ * eye(3, 3, -1);       // [[0, 0, 0], [1, 0, 0], [0, 1, 0]]
  */
-export function eye(rows: number, columns: number = rows, dtype: DType = 'float32'): Tensor {
+export function eye(rows: number, columns: number = rows, k = 0, dtype: DType = 'float32'): Tensor {
   checkShape('eye', [rows, columns]);
+  if (!Number.isInteger(k)) {
+    const hint = typeof k === 'string' ? ' (the dtype is the fourth argument: eye(N, M, k, dtype), as keras.ops.eye)' : '';
+    throw new Error(`eye: k, the diagonal offset, must be an integer, got ${JSON.stringify(k)}${hint}.`);
+  }
   checkDtype('eye', dtype);
-  return runFill([rows, columns], dtype, { mode: FILL_MODES.eye, columns });
+  return runFill([rows, columns], dtype, { mode: FILL_MODES.eye, value: k, columns });
 }
 /** The n x n identity matrix (keras.ops.identity). */
-export const identity = (n: number, dtype: DType = 'float32'): Tensor => eye(n, n, dtype);
+export const identity = (n: number, dtype: DType = 'float32'): Tensor => eye(n, n, 0, dtype);
 
 interface OneHotAttrs {
   depth: number;
+  /** Elements of the indices after the encoded axis. */
+  inner: number;
   onValue: number;
   offValue: number;
 }
 
 const oneHotKernel: Kernel<OneHotAttrs> = {
   name: 'oneHot',
-  cpu([indices], [out], { depth, onValue, offValue }) {
-    out.values.fill(offValue);
-    indices.values.forEach((index, i) => {
-      if (index >= 0 && index < depth) out.values[i * depth + index] = onValue;
-    });
+  cpu([indices], [out], { depth, inner, onValue, offValue }) {
+    const source = indices.values;
+    for (let i = 0; i < out.values.length; i++) {
+      const r = i % inner;
+      const d = Math.floor(i / inner) % depth;
+      const outer = Math.floor(i / (inner * depth));
+      out.values[i] = source[outer * inner + r] === d ? onValue : offValue;
+    }
   },
-  webgpu(gpu, [indices], [out], { depth, onValue, offValue }) {
+  webgpu(gpu, [indices], [out], { depth, inner, onValue, offValue }) {
     gpu.dispatch({
       shader: oneHotShader,
-      uniforms: new Uniforms().u32(out.size, depth).f32(onValue, offValue).finish(),
+      constants: { OUT_INT: out.dtype === 'int32' },
+      uniforms: new Uniforms().u32(out.size, depth, inner).f32(onValue, offValue).i32(onValue, offValue).finish(),
       buffers: [indices.buffer, out.buffer],
       workgroups: gridFor(out.size, WORKGROUP_SIZE),
     });
   },
 };
 
+/** What `oneHot` takes besides Keras's positional arguments. */
+export interface OneHotOptions {
+  /** The output dtype (Keras's `dtype`); default 'float32'. */
+  dtype?: DType;
+  /** The value at each index (TF.js's `onValue`); default 1 (truncated for int32). */
+  onValue?: number;
+  /** The value elsewhere (TF.js's `offValue`); default 0 (truncated for int32). */
+  offValue?: number;
+}
+
+const ONE_HOT_OPTIONS = { dtype: true, onValue: true, offValue: true } as const;
+
 /**
- * One-hot encoding of int32 class indices: a float32 tensor with a new last axis of length `depth`
- * holding `onValue` at each index and `offValue` elsewhere. Indices outside [0, depth) give a row
- * of `offValue`.
+ * One-hot encoding of class indices (keras.ops.one_hot): a tensor with a new axis `axis` (default
+ * -1, the last) of length `numClasses`, holding `onValue` (1) at each index and `offValue` (0)
+ * elsewhere. Float indices are cast to int32 (truncated toward zero, as Keras). Indices outside
+ * [0, numClasses) give `offValue` along the whole new axis.
  *
  * @example
  * const labels = tensor(new Int32Array([0, 2, 1]), [3]);
- * const targets = oneHot(labels, 3);   // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
+ * oneHot(labels, 3);                                  // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
+ * oneHot(labels, 3, 0);                               // the transpose: classes along axis 0
+ * oneHot(labels, 3, -1, { onValue: 0.9, offValue: 0.05 });
  */
-export function oneHot(indices: Tensor, depth: number, onValue = 1, offValue = 0): Tensor {
+export function oneHot(indices: Tensor, numClasses: number, axis = -1, options: OneHotOptions = {}): Tensor {
   checkTensor('oneHot', indices);
-  if (indices.dtype !== 'int32') {
-    throw new Error(`oneHot: indices must be int32, got ${indices.dtype} (shape ${formatShape(indices.shape)}). Cast them first: ops.cast(indices, 'int32').`);
+  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new Error(`oneHot: numClasses must be a positive integer, got ${numClasses}.`);
+  if (!Number.isInteger(axis) || axis < -(indices.rank + 1) || axis > indices.rank) {
+    throw new Error(
+      `oneHot: axis must be an integer in [${-(indices.rank + 1)}, ${indices.rank}] for indices of shape ${formatShape(indices.shape)}, got ${JSON.stringify(axis)} ` +
+        '(onValue and offValue are options: oneHot(indices, numClasses, -1, { onValue, offValue })).',
+    );
   }
-  if (!Number.isInteger(depth) || depth <= 0) throw new Error(`oneHot: depth must be a positive integer, got ${depth}.`);
-  const outShape = [...indices.shape, depth];
+  if (options === null || typeof options !== 'object') throw new Error(`oneHot: options must be an object such as { onValue, offValue, dtype }, got ${JSON.stringify(options)}.`);
+  checkOptionNames('oneHot', options, ONE_HOT_OPTIONS);
+  const { dtype = 'float32', onValue = 1, offValue = 0 } = options;
+  checkDtype('oneHot', dtype);
+  for (const [name, v] of [['onValue', onValue], ['offValue', offValue]] as const) {
+    if (typeof v !== 'number') throw new Error(`oneHot: ${name} must be a number, got ${typeof v}.`);
+  }
+  const at = axis < 0 ? axis + indices.rank + 1 : axis;
+  const outShape = [...indices.shape.slice(0, at), numClasses, ...indices.shape.slice(at)];
   checkRank('oneHot', outShape);
-  return runKernel1(oneHotKernel, [indices], { shape: outShape, dtype: 'float32' }, { depth, onValue, offValue });
+  const values = dtype === 'int32' ? { onValue: Math.trunc(onValue), offValue: Math.trunc(offValue) } : { onValue, offValue };
+  const attrs = { depth: numClasses, inner: sizeOf(indices.shape.slice(at)), ...values };
+  if (indices.dtype === 'int32') return runKernel1(oneHotKernel, [indices], { shape: outShape, dtype }, attrs);
+  return tidy(() => runKernel1(oneHotKernel, [cast(indices, 'int32')], { shape: outShape, dtype }, attrs));
 }
-

@@ -218,8 +218,12 @@ export const leakyRelu = (x: Tensor, alpha = 0.2): Tensor => unary('leakyRelu', 
 export const elu = (x: Tensor, alpha = 1): Tensor => unary('elu', x, alpha);
 /** Scaled ELU with the constants of Klambauer et al. */
 export const selu = (x: Tensor): Tensor => unary('selu', x);
-/** Gaussian error linear unit; exact (erf) by default, tanh approximation when `approximate`. */
-export const gelu = (x: Tensor, approximate = false): Tensor => unary(approximate ? 'geluTanh' : 'gelu', x);
+/**
+ * Gaussian error linear unit (keras.ops.gelu): the tanh approximation by default, as Keras's op;
+ * the exact x·Φ(x) (erf) with `approximate` false. The activation 'gelu' of layers is exact, as
+ * Keras's activation.
+ */
+export const gelu = (x: Tensor, approximate = true): Tensor => unary(approximate ? 'geluTanh' : 'gelu', x);
 /** x * sigmoid(x) */
 export const swish = (x: Tensor): Tensor => unary('swish', x);
 /** Same as swish. */

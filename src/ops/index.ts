@@ -19,10 +19,12 @@ export { conv1d, conv2d, conv1dTranspose, conv2dTranspose, type Conv1dOptions, t
 export { depthwiseConv2d } from './depthwise_conv';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './pooling';
 export { cumsum, cumprod } from './scan';
+export { takeAlongAxis } from './take_along_axis';
 export { flip, roll, repeat, tril, triu } from './rearrange';
 export { sort, argsort, topK, inTopK } from './sort';
 export { einsum } from './einsum';
 export { resize, affineTransform, type ResizeOptions, type AffineTransformOptions, type ImageInterpolation, type FillMode, type ImageDataFormat } from './image';
 export { tensordot, dot, inner, outer, vdot, norm, normalize, type NormOrder } from './linalg';
+export { rmsNormalization } from './rms_normalization';
 export * from './composite_activations';
 export * from './numpy_extras';

@@ -353,7 +353,7 @@ export function diag(x: Tensor, k = 0): Tensor {
   const n = x.size;
   return tidy(() => {
     // Row i of the n x n product holds x[i] at column i; padding shifts it onto diagonal k.
-    const square = mul(eye(n, n, x.dtype), reshape(x, [1, n]));
+    const square = mul(eye(n, n, 0, x.dtype), reshape(x, [1, n]));
     return pad(square, k >= 0 ? [[0, k], [k, 0]] : [[-k, 0], [0, -k]]);
   });
 }

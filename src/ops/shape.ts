@@ -19,7 +19,7 @@ import { runKernel, runKernel1, type Kernel, type OutputSpec } from './kernel';
 import { sum as sumOver } from './reduce';
 import { scatterAdd } from './scatter';
 import { broadcastStrides, checkRank, MAX_RANK, normalizeAxis, normalizeAxes, sameShape } from './shape_util';
-import { checkTensor } from './validate';
+import { checkTensor, describeValue } from './validate';
 import copyStridedShader from '../../shaders/copy_strided.wgsl?raw';
 import gatherShader from '../../shaders/gather.wgsl?raw';
 
@@ -160,26 +160,104 @@ export function stridedSlice(x: Tensor, begin: readonly number[], end: readonly 
   return sliceWindow('stridedSlice', x, starts, sizes, fullSteps);
 }
 
+/** How `pad` fills the new elements: NumPy's modes (keras.ops.pad). */
+export type PadMode = 'constant' | 'reflect' | 'symmetric' | 'edge' | 'wrap';
+
 /**
- * Pads with `constantValue` (truncated for int32): `paddings[d] = [before, after]` elements are
- * added around dimension d.
+ * Keras's pad widths: `p` (every side of every axis), `[before, after]` (every axis), or one
+ * `[before, after]` or `[p]` per axis (a single entry applies to every axis).
+ */
+export type PadWidth = number | readonly [number, number] | ReadonlyArray<readonly [number, number] | readonly [number]>;
+
+const PAD_MODES: readonly PadMode[] = ['constant', 'reflect', 'symmetric', 'edge', 'wrap'];
+
+/**
+ * Pads `x` (keras.ops.pad, NumPy semantics): `padWidth` adds `[before, after]` elements around
+ * each dimension, filled by `mode`: 'constant' (`constantValues`, default 0, truncated for
+ * int32), 'reflect' (mirrored without the edge element), 'symmetric' (mirrored with it), 'edge'
+ * (the edge element repeated) or 'wrap' (the other end). Widths larger than the dimension
+ * repeat the pattern, as NumPy. A number as third argument is the constant value (the signature
+ * before modes existed).
  *
  * @example
  * pad(tensor([[1, 2]]), [[1, 0], [0, 1]]);   // [[0, 0, 0], [1, 2, 0]]
+ * pad(tensor([1, 2, 3]), [2, 1], 'reflect'); // [3, 2, 1, 2, 3, 2]
+ * pad(tensor([1, 2, 3]), 1, 'constant', 9);  // [9, 1, 2, 3, 9]
  */
-export function pad(x: Tensor, paddings: ReadonlyArray<readonly [number, number]>, constantValue = 0): Tensor {
+export function pad(x: Tensor, padWidth: PadWidth, mode: PadMode | number = 'constant', constantValues?: number): Tensor {
   checkTensor('pad', x);
-  if (paddings.length !== x.rank || paddings.some((p) => p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0))) {
-    throw new Error(`pad: paddings ${JSON.stringify(paddings)} must hold one [before, after] pair of non-negative integers per dimension of shape ${formatShape(x.shape)}.`);
+  const widths = padWidths(x.shape, padWidth);
+  if (typeof mode === 'number') {
+    if (constantValues !== undefined) throw new Error(`pad: got both a constant value ${mode} as mode and constantValues ${constantValues}; pass pad(x, padWidth, 'constant', value).`);
+    return padConstant(x, widths, mode);
   }
-  if (paddings.every(([before, after]) => before === 0 && after === 0)) return view('pad', x, x.shape);
-  const shape = x.shape.map((n, d) => paddings[d][0] + n + paddings[d][1]);
+  if (!PAD_MODES.includes(mode)) {
+    throw new Error(`pad: unknown mode ${JSON.stringify(mode)}. Expected one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')} (or a number, the constant value).`);
+  }
+  if (constantValues !== undefined && (mode !== 'constant' || typeof constantValues !== 'number')) {
+    throw new Error(mode === 'constant'
+      ? `pad: constantValues must be a number, got ${describeValue(constantValues)}.`
+      : `pad: constantValues applies to mode 'constant' only, got ${constantValues} with mode '${mode}'.`);
+  }
+  if (mode === 'constant') return padConstant(x, widths, constantValues ?? 0);
+  const empty = widths.findIndex(([before, after], d) => x.shape[d] === 0 && before + after > 0);
+  if (empty >= 0) throw new Error(`pad: cannot extend dimension ${empty} of shape ${formatShape(x.shape)}, which is empty, with mode '${mode}' (only 'constant' pads an empty dimension).`);
+  if (widths.every(([before, after]) => before === 0 && after === 0)) return view('pad', x, x.shape);
+  // One gather per padded dimension, by the source index of each output position; gather's
+  // gradient (a scatter-add) sums the mirrored or repeated elements back.
+  return tidy(() =>
+    widths.reduce((y, [before, after], d) => {
+      if (before === 0 && after === 0) return y;
+      const n = x.shape[d];
+      const sources = Array.from({ length: before + n + after }, (_, j) => padSource(j - before, n, mode));
+      return gather(y, sources, d);
+    }, x),
+  );
+}
+
+/** Pads with one value by a strided copy of `x` into a filled output. */
+function padConstant(x: Tensor, widths: Array<[number, number]>, value: number): Tensor {
+  if (widths.every(([before, after]) => before === 0 && after === 0)) return view('pad', x, x.shape);
+  const shape = x.shape.map((n, d) => widths[d][0] + n + widths[d][1]);
   checkRank('pad', shape);
   const outStrides = stridesOf(shape);
-  const interior = region(x.shape, x.shape, 0, stridesOf(x.shape), sum(paddings.map(([before], d) => before * outStrides[d])), outStrides);
-  const y = runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [{ output: 0, value: constantValue }], regions: [interior] });
-  recordFloat('pad', x, y, () => ([dy]) => [slice(dy, paddings.map(([before]) => before), x.shape)]);
+  const interior = region(x.shape, x.shape, 0, stridesOf(x.shape), sum(widths.map(([before], d) => before * outStrides[d])), outStrides);
+  const y = runKernel1(copyKernel, [x], { shape, dtype: x.dtype }, { fills: [{ output: 0, value }], regions: [interior] });
+  recordFloat('pad', x, y, () => ([dy]) => [slice(dy, widths.map(([before]) => before), x.shape)]);
   return y;
+}
+
+/** Keras's pad width forms as one [before, after] pair per dimension. */
+function padWidths(shape: readonly number[], padWidth: PadWidth): Array<[number, number]> {
+  const isWidth = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+  const pair = (p: unknown): [number, number] | null => {
+    if (!Array.isArray(p) || p.length < 1 || p.length > 2 || !p.every(isWidth)) return null;
+    return [p[0], p[p.length - 1]];
+  };
+  let pairs: Array<[number, number] | null> | null = null;
+  if (isWidth(padWidth)) pairs = [[padWidth as number, padWidth as number]];
+  else if (Array.isArray(padWidth) && padWidth.length > 0 && padWidth.every((v) => typeof v === 'number')) pairs = [pair(padWidth)];
+  else if (Array.isArray(padWidth)) pairs = padWidth.map(pair);
+  // A single entry applies to every dimension.
+  if (pairs && pairs.length === 1) pairs = shape.map(() => pairs![0]);
+  if (!pairs || pairs.length !== shape.length || pairs.some((p) => p === null)) {
+    throw new Error(`pad: padWidth ${JSON.stringify(padWidth)} must be a width, a [before, after] pair, or one [before, after] pair per dimension of shape ${formatShape(shape)}, with non-negative integers.`);
+  }
+  return pairs as Array<[number, number]>;
+}
+
+/** The index along a dimension of size n that position `j` (may be outside [0, n)) reads, by NumPy's rule for `mode`. */
+function padSource(j: number, n: number, mode: Exclude<PadMode, 'constant'>): number {
+  const wrap = (i: number, period: number) => ((i % period) + period) % period;
+  if (mode === 'edge') return Math.min(Math.max(j, 0), n - 1);
+  if (mode === 'wrap') return wrap(j, n);
+  if (mode === 'reflect') {
+    if (n === 1) return 0;
+    const m = wrap(j, 2 * (n - 1));
+    return m < n ? m : 2 * (n - 1) - m;
+  }
+  const m = wrap(j, 2 * n);
+  return m < n ? m : 2 * n - 1 - m;
 }
 
 /**
@@ -253,7 +331,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (tensors.length === 1) return view('concat', first, first.shape);
   const sizes = tensors.map((t) => t.shape[at]);
   const y = join(tensors, tensors.map((t) => t.shape), at);
-  if (first.dtype === 'float32') recordGradient('concat', tensors, [y], () => ([dy]) => split(dy, sizes, at));
+  if (first.dtype === 'float32') recordGradient('concat', tensors, [y], () => ([dy]) => split(dy, runningSums(sizes).slice(0, -1), at));
   return y;
 }
 /** Joins tensors along an existing axis (Keras's name for concat). */
@@ -286,18 +364,19 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 }
 
 /**
- * Cuts `x` along `axis`: into `numOrSizes` equal parts, or into parts of the given sizes (one size
- * may be -1, meaning the rest).
+ * Cuts `x` along `axis` (keras.ops.split, NumPy semantics): into `indicesOrSections` equal
+ * parts, or at the given sorted indices, so `[2, 5]` cuts a dimension of 7 into parts of sizes
+ * 2, 3 and 2 (parts of sizes s1, s2, ... are cut at their running sums).
  *
  * @example
- * split(tensor([1, 2, 3, 4, 5]), [2, -1]);   // [[1, 2], [3, 4, 5]]
- * split(x, 3, 1);                             // three equal parts along axis 1
+ * split(tensor([1, 2, 3, 4, 5]), [2]);   // [[1, 2], [3, 4, 5]]
+ * split(x, 3, 1);                         // three equal parts along axis 1
  */
-export function split(x: Tensor, numOrSizes: number | readonly number[], axis = 0): Tensor[] {
+export function split(x: Tensor, indicesOrSections: number | readonly number[], axis = 0): Tensor[] {
   checkTensor('split', x);
   if (x.rank === 0) throw new Error('split: cannot split a scalar (rank 0).');
   const at = normalizeAxis('split', axis, x.rank);
-  const sizes = splitSizes(x.shape, at, numOrSizes);
+  const sizes = splitSizes(x.shape, at, indicesOrSections);
   if (sizes.length === 1) return [view('split', x, x.shape)];
   const strides = stridesOf(x.shape);
   const outputs: OutputSpec[] = [];
@@ -681,23 +760,30 @@ const GATHER_SOURCES: Record<number, string> = Object.fromEntries(
   ([[1, 'u32'], [2, 'vec2<u32>'], [4, 'vec4<u32>']] as const).map(([size, word]) => [size, `alias Word = ${word};\n${gatherShader}`]),
 );
 
-function splitSizes(shape: readonly number[], axis: number, numOrSizes: number | readonly number[]): number[] {
+/** The part sizes of a split: equal sections, or the gaps between sorted cut indices. */
+function splitSizes(shape: readonly number[], axis: number, indicesOrSections: number | readonly number[]): number[] {
   const n = shape[axis];
-  if (typeof numOrSizes === 'number') {
-    if (!Number.isInteger(numOrSizes) || numOrSizes < 1) throw new Error(`split: the number of parts must be a positive integer, got ${numOrSizes}.`);
-    if (n % numOrSizes !== 0) {
-      throw new Error(`split: dimension ${axis} of shape ${formatShape(shape)} has size ${n}, which does not split into ${numOrSizes} equal parts.`);
+  if (typeof indicesOrSections === 'number') {
+    if (!Number.isInteger(indicesOrSections) || indicesOrSections < 1) throw new Error(`split: the number of sections must be a positive integer, got ${indicesOrSections}.`);
+    if (n % indicesOrSections !== 0) {
+      throw new Error(`split: dimension ${axis} of shape ${formatShape(shape)} has size ${n}, which does not split into ${indicesOrSections} equal sections.`);
     }
-    return Array<number>(numOrSizes).fill(n / numOrSizes);
+    return Array<number>(indicesOrSections).fill(n / indicesOrSections);
   }
-  checkIntegers('split', 'sizes', numOrSizes, -1);
-  const inferred = numOrSizes.filter((s) => s === -1).length;
-  if (numOrSizes.length === 0 || inferred > 1) throw new Error(`split: sizes [${numOrSizes.join(',')}] must be non-empty with at most one -1.`);
-  const known = sum(numOrSizes.filter((s) => s !== -1));
-  if (inferred === 1 ? known > n : known !== n) {
-    throw new Error(`split: sizes [${numOrSizes.join(',')}] must add up to ${n}, the size of dimension ${axis} of shape ${formatShape(shape)}.`);
+  const cuts = Array.isArray(indicesOrSections) ? indicesOrSections : null;
+  if (!cuts || cuts.some((c, i) => !Number.isInteger(c) || c < (i > 0 ? cuts[i - 1] : 0) || c > n)) {
+    throw new Error(
+      `split: indices ${JSON.stringify(indicesOrSections)} must be sorted integers in [0, ${n}], the points at which dimension ${axis} of shape ${formatShape(shape)} is cut ` +
+        '(keras.ops.split; for parts of given sizes pass their running sums: sizes [2, 3, 2] are indices [2, 5]).',
+    );
   }
-  return numOrSizes.map((s) => (s === -1 ? n - known : s));
+  return [...cuts, n].map((c, i) => c - (i > 0 ? cuts[i - 1] : 0));
+}
+
+/** [a, a + b, a + b + c, ...]. */
+function runningSums(values: readonly number[]): number[] {
+  let total = 0;
+  return values.map((v) => (total += v));
 }
 
 function resolvePerm(shape: readonly number[], perm: readonly number[] | undefined): number[] {

@@ -14,5 +14,6 @@ import { scanRearrangeCases } from './scan_rearrange';
 import { sortCases } from './sort';
 import { compositeActivationCases, linalgCases } from './linalg';
 import { imageCases } from './image';
+import { takeAlongAxisCases } from './take_along_axis';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases, ...takeAlongAxisCases];

@@ -1,7 +1,7 @@
-// GPU-versus-CPU cases for the copying shape ops: transpose, slice, stridedSlice, pad, tile,
-// broadcastTo, concat, stack, split and gather. Shapes of rank 1 to 6 are drawn from a seeded
-// generator (the same on every run), with size-1 and size-0 dimensions, sizes that are not
-// multiples of the workgroup size, int32 tensors, and negative axes, indices and strides.
+// GPU-versus-CPU cases for the copying shape ops: transpose, slice, stridedSlice, pad (every
+// mode), tile, broadcastTo, concat, stack, split and gather. Shapes of rank 1 to 6 are drawn from
+// a seeded generator (the same on every run), with size-1 and size-0 dimensions, sizes that are
+// not multiples of the workgroup size, int32 tensors, and negative axes, indices and strides.
 
 import { ops, tensor } from '../../src/index';
 import type { OpCase } from './case';
@@ -74,6 +74,16 @@ const padCases: OpCase[] = [
   { name: 'pad [3,130] by [[0,0],[1,129]]', run: () => ops.pad(rand([3, 130]), [[0, 0], [1, 129]]) },
   { name: 'pad an empty tensor [0,2]', run: () => ops.pad(rand([0, 2]), [[1, 1], [0, 1]], -2) },
   { name: 'pad int32 with 7', run: () => ops.pad(rand([2, 3], { int: true, low: -9, high: 9 }), [[1, 0], [2, 2]], 7) },
+  { name: "pad mode 'constant' with constantValues -3 and Keras's width forms", run: () => [ops.pad(rand([2, 3]), [[1, 0], [0, 2]], 'constant', -3), ops.pad(rand([2, 3]), 1), ops.pad(rand([2, 3]), [0, 2]), ops.pad(rand([2, 3]), [[2]])] },
+  ...(['reflect', 'symmetric', 'edge', 'wrap'] as const).flatMap((mode): OpCase[] => [
+    ...RANKS.slice(0, 4).map((rank): OpCase => {
+      const shape = randomShape(rank).map((n) => n + 1);
+      const paddings = shape.map(() => [pick(4), pick(4)] as [number, number]);
+      return { name: `pad ${fmt(shape)} by ${JSON.stringify(paddings)} mode '${mode}'`, run: () => ops.pad(rand(shape), paddings, mode) };
+    }),
+    { name: `pad [3,130] by [[7,5],[129,300]] mode '${mode}' (widths past the size)`, run: () => ops.pad(rand([3, 130]), [[7, 5], [129, 300]], mode) },
+    { name: `pad int32 [1,4] by 3 mode '${mode}'`, run: () => ops.pad(rand([1, 4], { int: true, low: -9, high: 9 }), 3, mode) },
+  ]),
 ];
 
 const tileCases: OpCase[] = [
@@ -119,10 +129,10 @@ const stackCases: OpCase[] = [
 
 const splitCases: OpCase[] = [
   { name: 'split [6,131] into 3 along 0', run: () => ops.split(rand([6, 131]), 3) },
-  { name: 'split [4,9] into sizes [2,-1,3] along -1', run: () => ops.split(rand([4, 9]), [2, -1, 3], -1) },
-  { name: 'split with a size-0 part', run: () => ops.split(rand([3, 4, 2]), [0, 4], 1) },
+  { name: 'split [4,9] at indices [2,6] along -1', run: () => ops.split(rand([4, 9]), [2, 6], -1) },
+  { name: 'split with size-0 parts (indices [0,4,4])', run: () => ops.split(rand([3, 4, 2]), [0, 4, 4], 1) },
   { name: 'split rank 5 along 2', run: () => ops.split(rand([2, 1, 4, 3, 2]), 2, 2) },
-  { name: 'split int32', run: () => ops.split(rand([5, 2], { int: true, low: -9, high: 9 }), [1, 4]) },
+  { name: 'split int32 at [1]', run: () => ops.split(rand([5, 2], { int: true, low: -9, high: 9 }), [1]) },
 ];
 
 const gatherCases: OpCase[] = [

@@ -94,10 +94,10 @@ describe('Dense', () => {
   it('an option that is not one of its own (a typo, an unsupported Keras option) is an error at the first apply', () => {
     const typo = new Dense({ units: 2, activaton: 'relu', name: 'typo_dense' } as never);
     expect(() => typo.apply(Input({ shape: [3] }))).toThrow(
-      "Dense 'typo_dense': unknown option 'activaton'. Its options: activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint, units, and name, trainable, dtype, inputShape, inputDim, batchInputShape, batchSize.",
+      "Dense 'typo_dense': unknown option 'activaton'. Its options: activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint, units, and name, trainable, dtype, activityRegularizer, inputShape, inputDim, batchInputShape, batchSize.",
     );
-    const unsupported = new Conv2D({ filters: 2, kernelSize: 3, activityRegularizer: 'l2', name: 'conv_ar' } as never);
-    expect(() => unsupported.apply(Input({ shape: [8, 8, 1] }))).toThrow(/Conv2D 'conv_ar': unknown option 'activityRegularizer'/);
+    const unsupported = new Conv2D({ filters: 2, kernelSize: 3, recurrentDropout: 0.1, name: 'conv_rd' } as never);
+    expect(() => unsupported.apply(Input({ shape: [8, 8, 1] }))).toThrow(/Conv2D 'conv_rd': unknown option 'recurrentDropout'/);
     expect(new Dense({ units: 2, activation: 'relu', useBias: false, inputShape: [3], name: 'fine' }).apply(Input({ shape: [3] })).shape).toEqual([null, 2]);
     // Built-ins without options of their own too; an unnamed activation function still runs.
     expect(() => new Flatten({ dataFormat: 'channels_first', name: 'flat_cf' } as never).apply(Input({ shape: [2, 2] }))).toThrow(/Flatten 'flat_cf': unknown option 'dataFormat'/);

@@ -1,7 +1,7 @@
 // Element-wise ops: each GPU kernel against the CPU backend, plus the errors users meet.
 
 import { describe, expect, it } from 'vitest';
-import { ops, tensor } from '../../src/node';
+import { layers, ops, tensor } from '../../src/node';
 import { elementwiseCases } from '../cases/elementwise';
 import { checkCases, useWebGPU } from '../helpers';
 
@@ -17,6 +17,23 @@ describe('reference values', () => {
     [1 / (1 + Math.E), 0.5, 1 / (1 + Math.exp(-2))].forEach((v, i) => expect(sigmoid[i]).toBeCloseTo(v, 6));
     expect(Array.from(await ops.leakyRelu(x).data())).toEqual([Math.fround(-0.2), 0, 2]);
     expect(await tensor([[1, 2], [3, 4]]).add(tensor([10, 20])).array()).toEqual([[11, 22], [13, 24]]);
+  });
+
+  it('gelu is the tanh approximation by default (keras.ops.gelu), the activation \'gelu\' exact', async () => {
+    const points = [-3, -1, -0.25, 0, 0.5, 1, 2];
+    // Float64 formulas; Φ(x) = (1 + erf(x / √2)) / 2 printed by Python's math.erf.
+    const tanhGelu = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+    const PHI: Record<number, number> = { [-3]: 0.0013498980316300946, [-1]: 0.15865525393145707, [-0.25]: 0.4012936743170763, 0: 0.5, 0.5: 0.6914624612740131, 1: 0.8413447460685429, 2: 0.9772498680518208 };
+    const x = tensor(points);
+    const approximate = await ops.gelu(x).data();
+    const exact = await ops.gelu(x, false).data();
+    const activation = await layers.getActivation('gelu')(x).data();
+    points.forEach((v, i) => {
+      expect(approximate[i]).toBeCloseTo(tanhGelu(v), 5);
+      expect(exact[i]).toBeCloseTo(v * PHI[v], 5);
+      expect(activation[i]).toBe(exact[i]);
+    });
+    expect(Math.abs(approximate[0] - exact[0])).toBeGreaterThan(1e-4);
   });
 
   it('booleans are int32 0/1', async () => {

@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { ops, tensor, type Tensor } from '../../src/node';
 import { shapeCases } from '../cases/shape';
+import { gradCheck } from '../autograd/gradcheck';
 import { checkCases, onBothBackends, useWebGPU, withKernelTuning } from '../helpers';
+
+type PadMode = ops.PadMode;
 
 useWebGPU();
 
@@ -48,10 +51,56 @@ describe('reference values', () => {
     expect(await values(ops.concat([tensor([[1], [2]]), tensor([[3, 4], [5, 6]])], -1))).toEqual([[1, 3, 4], [2, 5, 6]]);
     expect(await values(ops.stack([tensor([1, 2]), tensor([3, 4])]))).toEqual([[1, 2], [3, 4]]);
     expect(await values(ops.stack([tensor([1, 2]), tensor([3, 4])], 1))).toEqual([[1, 3], [2, 4]]);
-    const parts = ops.split(tensor([1, 2, 3, 4, 5]), [2, -1]);
+    const parts = ops.split(tensor([1, 2, 3, 4, 5]), [2]);
     expect(await Promise.all(parts.map(values))).toEqual([[1, 2], [3, 4, 5]]);
     const halves = ops.split(m(), 3, 1);
     expect(await Promise.all(halves.map(values))).toEqual([[[1], [4]], [[2], [5]], [[3], [6]]]);
+  }));
+
+  // Values printed by NumPy 2.4: np.pad(np.array([1, 2, 3]), (2, 1) or (5, 7), mode).
+  const NUMPY_PAD = {
+    reflect: [[3, 2, 1, 2, 3, 2], [2, 1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2, 1, 2]],
+    symmetric: [[2, 1, 1, 2, 3, 3], [2, 3, 3, 2, 1, 1, 2, 3, 3, 2, 1, 1, 2, 3, 3]],
+    edge: [[1, 1, 1, 2, 3, 3], [1, 1, 1, 1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 3, 3]],
+    wrap: [[2, 3, 1, 2, 3, 1], [2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1]],
+  } as const;
+
+  it('pad modes give NumPy\'s values, widths past the size included (keras.ops.pad)', onBothBackends(async () => {
+    for (const [mode, [short, long]] of Object.entries(NUMPY_PAD)) {
+      expect(await values(ops.pad(tensor([1, 2, 3]), [2, 1], mode as PadMode))).toEqual(short);
+      expect(await values(ops.pad(tensor([1, 2, 3], [3], 'int32'), [[5, 7]], mode as PadMode))).toEqual(long);
+    }
+    const m2 = tensor([[1, 2], [3, 4]]);
+    expect(await values(ops.pad(m2, [[1, 0], [2, 1]], 'reflect'))).toEqual([[3, 4, 3, 4, 3], [1, 2, 1, 2, 1], [3, 4, 3, 4, 3]]);
+    expect(await values(ops.pad(m2, [[1, 0], [2, 1]], 'symmetric'))).toEqual([[2, 1, 1, 2, 2], [2, 1, 1, 2, 2], [4, 3, 3, 4, 4]]);
+    expect(await values(ops.pad(tensor([7]), 2, 'reflect'))).toEqual([7, 7, 7, 7, 7]);
+  }));
+
+  it('pad modes of a rank-3 tensor match a plain-loop reference', onBothBackends(async () => {
+    const shape = [2, 3, 4];
+    const widths: Array<[number, number]> = [[3, 1], [0, 7], [5, 2]];
+    const data = Array.from({ length: 24 }, (_, i) => i * 1.5 - 7);
+    for (const mode of ['reflect', 'symmetric', 'edge', 'wrap'] as const) {
+      const got = await ops.pad(tensor(data, shape), widths, mode).data();
+      expect(Array.from(got)).toEqual(padReference(data, shape, widths, mode));
+    }
+  }));
+
+  it('pad keeps a number as third argument the constant value, and takes constantValues', onBothBackends(async () => {
+    expect(await values(ops.pad(tensor([1, 2]), [1, 2], 4))).toEqual([4, 1, 2, 4, 4]);
+    expect(await values(ops.pad(tensor([1, 2]), 1, 'constant', -1))).toEqual([-1, 1, 2, -1]);
+    expect(await values(ops.pad(tensor([[1, 2]]), [[1]]))).toEqual([[0, 0, 0, 0], [0, 1, 2, 0], [0, 0, 0, 0]]);
+  }));
+
+  it('split cuts at indices as keras.ops.split and numpy.split', onBothBackends(async () => {
+    // np.split(np.arange(7), [2, 5]) and np.split(np.arange(6).reshape(2, 3), [1], axis=1).
+    const parts = ops.split(tensor([0, 1, 2, 3, 4, 5, 6]), [2, 5]);
+    expect(await Promise.all(parts.map(values))).toEqual([[0, 1], [2, 3, 4], [5, 6]]);
+    const columns = ops.split(tensor([[0, 1, 2], [3, 4, 5]]), [1], 1);
+    expect(await Promise.all(columns.map(values))).toEqual([[[0], [3]], [[1, 2], [4, 5]]]);
+    const edges = ops.split(tensor([1, 2, 3]), [0, 3]);
+    expect(edges.map((t) => t.shape)).toEqual([[0], [3], [0]]);
+    expect(ops.split(tensor([1, 2, 3]), []).map((t) => t.shape)).toEqual([[3]]);
   }));
 
   it('gather', onBothBackends(async () => {
@@ -91,6 +140,20 @@ describe('reference values', () => {
   });
 });
 
+describe('gradients', () => {
+  for (const mode of ['constant', 'reflect', 'symmetric', 'edge', 'wrap'] as const) {
+    it(`pad mode '${mode}' against finite differences`, async () => {
+      const f = (x: Tensor) => ops.pad(x, [[2, 4], [1, 3]], mode);
+      expect((await gradCheck(f, [[3, 2]])).message).toBe('ok');
+    });
+  }
+
+  it('split at indices and concat against finite differences', async () => {
+    const f = (x: Tensor) => ops.concat(ops.split(x, [1, 3], 1).map((part, i) => part.mul(i + 1)), 1);
+    expect((await gradCheck(f, [[2, 5]])).message).toBe('ok');
+  });
+});
+
 describe('views', () => {
   it('returns a tensor sharing storage when nothing moves', () => {
     const x = tensor([[1, 2], [3, 4]]);
@@ -125,7 +188,17 @@ describe('errors', () => {
   });
 
   it('rejects bad paddings', () => {
-    expect(() => ops.pad(x(), [[1, 1]])).toThrow('pad: paddings [[1,1]] must hold one [before, after] pair of non-negative integers per dimension of shape [2,3].');
+    expect(() => ops.pad(x(), [[1, 1], [1, 1], [1, 1]])).toThrow('pad: padWidth [[1,1],[1,1],[1,1]] must be a width, a [before, after] pair, or one [before, after] pair per dimension of shape [2,3], with non-negative integers.');
+    expect(() => ops.pad(x(), [[1, -1], [0, 0]])).toThrow('pad: padWidth [[1,-1],[0,0]] must be a width');
+    expect(() => ops.pad(x(), 1.5)).toThrow('pad: padWidth 1.5 must be a width');
+  });
+
+  it('rejects pad modes it does not have and constantValues outside mode constant', () => {
+    expect(() => ops.pad(x(), 1, 'reflekt' as PadMode)).toThrow(`pad: unknown mode "reflekt". Expected one of 'constant', 'reflect', 'symmetric', 'edge', 'wrap' (or a number, the constant value).`);
+    expect(() => ops.pad(x(), 1, 'mean' as PadMode)).toThrow('pad: unknown mode "mean"');
+    expect(() => ops.pad(x(), 1, 'reflect', 0)).toThrow("pad: constantValues applies to mode 'constant' only, got 0 with mode 'reflect'.");
+    expect(() => ops.pad(x(), 1, 5, 6)).toThrow("pad: got both a constant value 5 as mode and constantValues 6; pass pad(x, padWidth, 'constant', value).");
+    expect(() => ops.pad(tensor([], [0, 2]), [[1, 0], [0, 0]], 'edge')).toThrow("pad: cannot extend dimension 0 of shape [0,2], which is empty, with mode 'edge' (only 'constant' pads an empty dimension).");
   });
 
   it('names both shapes when concat inputs differ', () => {
@@ -139,8 +212,16 @@ describe('errors', () => {
   });
 
   it('rejects a split that does not divide', () => {
-    expect(() => ops.split(x(), 2, 1)).toThrow('split: dimension 1 of shape [2,3] has size 3, which does not split into 2 equal parts.');
-    expect(() => ops.split(x(), [1, 1], 1)).toThrow('split: sizes [1,1] must add up to 3, the size of dimension 1 of shape [2,3].');
+    expect(() => ops.split(x(), 2, 1)).toThrow('split: dimension 1 of shape [2,3] has size 3, which does not split into 2 equal sections.');
+    expect(() => ops.split(x(), 0)).toThrow('split: the number of sections must be a positive integer, got 0.');
+  });
+
+  it('rejects split indices that are unsorted, negative or past the end', () => {
+    const message = (indices: string) => `split: indices ${indices} must be sorted integers in [0, 3], the points at which dimension 1 of shape [2,3] is cut (keras.ops.split; for parts of given sizes pass their running sums: sizes [2, 3, 2] are indices [2, 5]).`;
+    expect(() => ops.split(x(), [2, 1], 1)).toThrow(message('[2,1]'));
+    expect(() => ops.split(x(), [-1], 1)).toThrow(message('[-1]'));
+    expect(() => ops.split(x(), [1, 4], 1)).toThrow(message('[1,4]'));
+    expect(() => ops.split(x(), [1.5], 1)).toThrow(message('[1.5]'));
   });
 
   it('rejects gather indices that are not int32 or out of range', () => {
@@ -169,3 +250,47 @@ describe('errors', () => {
     expect(() => ops.concat([x(), y])).toThrow('concat: a tensor of shape [2,3] was used after it was disposed.');
   });
 });
+
+/**
+ * NumPy's non-constant pad modes as plain loops: each padded position walks outward from the
+ * nearest edge one step at a time, turning at the ends (reflect turns without repeating the end
+ * element, symmetric repeats it), or stays at the edge, or continues from the other end (wrap).
+ */
+function padReference(data: number[], shape: number[], widths: Array<[number, number]>, mode: 'reflect' | 'symmetric' | 'edge' | 'wrap'): number[] {
+  const sourceOf = (j: number, n: number): number => {
+    if (j >= 0 && j < n) return j;
+    if (mode === 'edge') return j < 0 ? 0 : n - 1;
+    if (mode === 'wrap') {
+      let i = j;
+      while (i < 0) i += n;
+      while (i >= n) i -= n;
+      return i;
+    }
+    let [position, direction] = j < 0 ? [0, -1] : [n - 1, 1];
+    for (let steps = j < 0 ? -j : j - (n - 1); steps > 0; steps--) {
+      let next = position + direction;
+      if (next < 0 || next >= n) {
+        direction = -direction;
+        next = mode === 'symmetric' || n === 1 ? position : position + direction;
+      }
+      position = next;
+    }
+    return position;
+  };
+  const outShape = shape.map((n, d) => widths[d][0] + n + widths[d][1]);
+  const out: number[] = [];
+  const total = outShape.reduce((a, b) => a * b, 1);
+  for (let flat = 0; flat < total; flat++) {
+    let rest = flat;
+    let source = 0;
+    let stride = 1;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      const coordinate = rest % outShape[d];
+      rest = Math.floor(rest / outShape[d]);
+      source += sourceOf(coordinate - widths[d][0], shape[d]) * stride;
+      stride *= shape[d];
+    }
+    out.push(data[source]);
+  }
+  return out;
+}
