@@ -139,6 +139,9 @@ function classWeights(loss: string, alpha: number | readonly number[], numClasse
  * loss.apply(tensor([0, 1, 0, 0]), tensor([-18.6, 0.51, 2.94, -12.8]));   // 0.691
  */
 export class BinaryFocalCrossentropy extends LossFunctionWrapper<Required<BinaryFocalCrossentropyOptions>> {
+  static override readonly optionNames = {
+    applyClassBalancing: true, alpha: true, gamma: true, fromLogits: true, labelSmoothing: true, axis: true,
+  } satisfies Record<keyof BinaryFocalCrossentropyOptions, true>;
   readonly applyClassBalancing: boolean;
   readonly alpha: number;
   readonly gamma: number;
@@ -165,6 +168,7 @@ export class BinaryFocalCrossentropy extends LossFunctionWrapper<Required<Binary
  * loss.apply(oneHotLabels, logits);
  */
 export class CategoricalFocalCrossentropy extends LossFunctionWrapper<Required<CategoricalFocalCrossentropyOptions>> {
+  static override readonly optionNames = { alpha: true, gamma: true, fromLogits: true, labelSmoothing: true, axis: true } satisfies Record<keyof CategoricalFocalCrossentropyOptions, true>;
   readonly alpha: number | readonly number[];
   readonly gamma: number;
   readonly fromLogits: boolean;

@@ -1,13 +1,16 @@
 // The Loss base class (Keras's `keras.losses.Loss`): a subclass implements `call()`, giving one
 // value per sample; `apply()` weights those values by an optional sample weight and reduces them.
 // LossFunctionWrapper turns a plain loss function and its options into a Loss. A mask carried by
-// the prediction (see getMask) weighs the values as Keras's apply_mask does: masked positions count
-// for nothing, and the mean is over the unmasked ones. Everything here composes ops inside `tidy`,
-// so intermediates are freed and gradients flow through the tape.
+// the prediction or by the values `call` returns (see getMask; sparseCategoricalCrossentropy's
+// ignoreClass sets one) weighs the values as Keras's apply_mask does: masked positions count for
+// nothing, and the mean is over the unmasked ones. The base constructor checks the option names
+// of every built-in loss. Everything here composes ops inside `tidy`, so intermediates are freed
+// and gradients flow through the tape.
 
-import { cast, mul } from '../ops/elementwise';
+import { cast, divNoNan, mul } from '../ops/elementwise';
 import { mean, sum } from '../ops/reduce';
 import { expandDims } from '../ops/shape';
+import { checkOptionNames } from '../ops/validate';
 import { getMask } from '../tensor/mask';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -17,15 +20,17 @@ import { checkLossInput, EPSILON, squeezeOrExpandToSameRank } from './common';
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /**
- * How `Loss.apply` combines per-sample values: 'sum_over_batch_size' (the default) sums them and
- * divides by their number, 'sum' sums them, 'none' returns them unchanged.
+ * How `Loss.apply` combines per-sample values: 'sum_over_batch_size' (the default) and 'mean' sum
+ * them and divide by their number, 'mean_with_sample_weight' divides the sum by the sum of the
+ * sample weights instead (by their number when there are none), 'sum' sums them, 'none' returns
+ * them unchanged.
  */
-export type Reduction = 'sum_over_batch_size' | 'sum' | 'none';
+export type Reduction = 'sum_over_batch_size' | 'mean' | 'mean_with_sample_weight' | 'sum' | 'none';
 
 /** A reduction as users may write it: Keras's snake_case or camelCase. */
-export type ReductionName = Reduction | 'sumOverBatchSize';
+export type ReductionName = Reduction | 'sumOverBatchSize' | 'meanWithSampleWeight';
 
-const REDUCTIONS: readonly Reduction[] = ['sum_over_batch_size', 'sum', 'none'];
+const REDUCTIONS: readonly Reduction[] = ['sum_over_batch_size', 'mean', 'mean_with_sample_weight', 'sum', 'none'];
 
 /** Options every Loss constructor accepts. */
 export interface LossOptions {
@@ -45,8 +50,9 @@ export interface LossConfig {
 /** The canonical (snake_case) reduction, or Keras's error for an unknown one. */
 export function standardizeReduction(reduction: unknown): Reduction {
   if (reduction === 'sumOverBatchSize') return 'sum_over_batch_size';
+  if (reduction === 'meanWithSampleWeight') return 'mean_with_sample_weight';
   if (REDUCTIONS.includes(reduction as Reduction)) return reduction as Reduction;
-  const expected = [...REDUCTIONS, 'sumOverBatchSize'].map((r) => `'${r}'`).join(', ');
+  const expected = [...REDUCTIONS, 'sumOverBatchSize', 'meanWithSampleWeight'].map((r) => `'${r}'`).join(', ');
   const received = typeof reduction === 'string' ? `'${reduction}'` : String(reduction);
   throw new Error(`Invalid value for argument reduction. Expected one of [${expected}]. Received: reduction=${received}`);
 }
@@ -54,6 +60,8 @@ export function standardizeReduction(reduction: unknown): Reduction {
 /**
  * Base class of all losses, as `keras.losses.Loss`. Subclasses implement `call(yTrue, yPred)`,
  * returning one value per sample; `apply(yTrue, yPred, sampleWeight?)` weights and reduces them.
+ * The constructor takes `name` and `reduction`, and the names a subclass lists in its static
+ * `optionNames`; any other option is an error (Keras's unexpected keyword argument).
  *
  * @example
  * class MeanCubicError extends Loss {
@@ -67,10 +75,13 @@ export function standardizeReduction(reduction: unknown): Reduction {
  * const loss = new MeanCubicError().apply(yTrue, yPred);   // a scalar
  */
 export abstract class Loss {
+  /** The constructor's options besides `name` and `reduction` (a subclass with options lists them). */
+  static readonly optionNames: Readonly<Record<string, true>> = {};
   readonly name: string;
   readonly reduction: Reduction;
 
   constructor(options: LossOptions = {}) {
+    checkOptionNames(new.target.name, options, { name: true, reduction: true, ...new.target.optionNames });
     this.reduction = standardizeReduction(options.reduction ?? 'sum_over_batch_size');
     this.name = options.name ?? snakeCase(new.target.name);
   }
@@ -81,16 +92,19 @@ export abstract class Loss {
   /**
    * The reduced loss, as Keras's `loss(y_true, y_pred, sample_weight)`: the per-sample values of
    * `call`, times `sampleWeight` (a number, or a tensor broadcasting against the values after
-   * Keras's rank reconciliation), then summed ('sum'), summed and divided by their number
-   * ('sum_over_batch_size'), or returned as they are ('none'). When `yPred` carries a mask (a
-   * sequence output after Embedding's maskZero or Masking), it multiplies the sample weight, and
-   * 'sum_over_batch_size' divides by the number of unmasked values instead (see applyMask).
+   * Keras's rank reconciliation), then reduced as `reduction` says. When `yPred` carries a mask (a
+   * sequence output after Embedding's maskZero or Masking), or the values do (the samples
+   * sparseCategoricalCrossentropy's ignoreClass leaves out), it multiplies the sample weight, and
+   * the mean reductions divide by the number of unmasked values instead (see applyMask).
    */
   apply(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | number): Tensor {
     checkLossInput(this.name, 'yTrue', yTrue);
     checkLossInput(this.name, 'yPred', yPred);
-    const mask = getMask(yPred);
-    return tidy(() => reduceWeightedValues(this.call(yTrue, yPred), sampleWeight, this.reduction, mask));
+    const inputMask = getMask(yPred);
+    return tidy(() => {
+      const values = this.call(yTrue, yPred);
+      return reduceWeightedValues(values, sampleWeight, this.reduction, bothMasks(inputMask, getMask(values)));
+    });
   }
 
   /** The options that rebuild this loss through `fromConfig`. */
@@ -111,7 +125,9 @@ export abstract class Loss {
 /**
  * A Loss made from a loss function and the options passed to it on every call, as Keras's
  * `LossFunctionWrapper`; the built-in loss classes are such wrappers. Labels and predictions
- * whose ranks differ by a trailing 1 are reconciled first.
+ * whose ranks differ by a trailing 1 are reconciled first. A bare wrapper passes any option
+ * besides `name` and `reduction` to `fn`; a subclass lists the options it passes in its static
+ * `optionNames`, and the constructor rejects the others.
  *
  * @example
  * const huberLoss = new LossFunctionWrapper(huber, { delta: 2, name: 'huber_2', reduction: 'sum' });
@@ -125,7 +141,9 @@ export class LossFunctionWrapper<O extends object = object> extends Loss {
   constructor(fn: (yTrue: Tensor, yPred: Tensor, options: O) => Tensor, options: LossOptions & O = {} as LossOptions & O) {
     const { name, reduction, ...fnOptions } = options;
     if (typeof fn !== 'function') throw new Error(`LossFunctionWrapper: expected a loss function, got ${fn === null ? 'null' : typeof fn}.`);
-    super({ name: name ?? (fn.name ? snakeCase(fn.name) : 'loss'), reduction });
+    const resolvedName = name ?? (fn.name ? snakeCase(fn.name) : 'loss');
+    // The options of a bare wrapper are fn's own, which only fn knows.
+    super(new.target === LossFunctionWrapper ? { name: resolvedName, reduction } : { ...options, name: resolvedName });
     this.fn = fn;
     this.fnOptions = fnOptions as O;
   }
@@ -147,11 +165,18 @@ export class LossFunctionWrapper<O extends object = object> extends Loss {
   }
 }
 
+/** The mask of the predictions and the mask of the loss values together (Keras's in_mask & out_mask). */
+function bothMasks(inputMask: Tensor | null, valuesMask: Tensor | null): Tensor | null {
+  if (!inputMask || !valuesMask) return inputMask ?? valuesMask;
+  const [a, b] = squeezeOrExpandToSameRank(cast(inputMask, 'float32'), cast(valuesMask, 'float32'));
+  return mul(a, b);
+}
+
 /**
  * Keras's `apply_mask`: the sample weight with the mask of the predictions folded in. The mask
  * (1 = data) multiplies the weight (or is the weight when there is none); for a mean reduction
- * ('sum_over_batch_size') it is first scaled by total / (unmasked + 1e-7), so that the mean over
- * all values equals the sum over the unmasked ones divided by their number. A sample weight of
+ * ('sum_over_batch_size' or 'mean') it is first scaled by total / (unmasked + 1e-7), so that the
+ * mean over all values equals the sum over the unmasked ones divided by their number. A sample weight of
  * lower rank than the mask ([batch] against [batch, time]) weighs every step of its sample.
  *
  * @example
@@ -161,7 +186,7 @@ export class LossFunctionWrapper<O extends object = object> extends Loss {
 export function applyMask(sampleWeight: Tensor | number | undefined, mask: Tensor, reduction: Reduction): Tensor {
   return tidy(() => {
     let weight = mask.dtype === 'float32' ? mask : cast(mask, 'float32');
-    if (reduction === 'sum_over_batch_size') weight = weight.mul(weight.size).div(sum(weight).add(EPSILON));
+    if (reduction === 'sum_over_batch_size' || reduction === 'mean') weight = weight.mul(weight.size).div(sum(weight).add(EPSILON));
     if (sampleWeight === undefined || sampleWeight === null) return weight;
     if (typeof sampleWeight === 'number') return weight.mul(sampleWeight);
     const [m, given] = squeezeOrExpandToSameRank(weight, sampleWeight.dtype === 'float32' ? sampleWeight : cast(sampleWeight, 'float32'));
@@ -184,16 +209,21 @@ export function reduceWeightedValues(values: Tensor, givenWeight: Tensor | numbe
   }
   const sampleWeight = mask ? applyMask(givenWeight, mask, reduction) : givenWeight;
   let weighted = values;
+  // The weight as it multiplied the values, before broadcasting: mean_with_sample_weight divides by its sum.
+  let weight: Tensor | number | null = null;
   if (typeof sampleWeight === 'number') {
     weighted = mul(values, sampleWeight);
+    weight = sampleWeight;
   } else if (sampleWeight !== undefined && sampleWeight !== null) {
-    const weight = sampleWeight.dtype === 'float32' ? sampleWeight : cast(sampleWeight, 'float32');
-    const [v, w] = squeezeOrExpandToSameRank(values, weight);
+    const [v, w] = squeezeOrExpandToSameRank(values, sampleWeight.dtype === 'float32' ? sampleWeight : cast(sampleWeight, 'float32'));
     weighted = mul(v, w);
+    weight = w;
   }
   if (reduction === 'none' || weighted.rank === 0 || weighted.size === 0) return weighted;
-  // sum_over_batch_size is the mean over every element: one reduction kernel.
-  return reduction === 'sum' ? sum(weighted) : mean(weighted);
+  if (reduction === 'sum') return sum(weighted);
+  if (reduction === 'mean_with_sample_weight' && weight !== null) return divNoNan(sum(weighted), typeof weight === 'number' ? weight : sum(weight));
+  // The mean over every element: one reduction kernel.
+  return mean(weighted);
 }
 
 /** 'MeanSquaredError' -> 'mean_squared_error', 'KLDivergence' -> 'kl_divergence'. */

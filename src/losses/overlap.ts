@@ -85,6 +85,7 @@ export function tversky(yTrue: Tensor, yPred: Tensor, options: TverskyOptions = 
  * new Dice({ axis: [1, 2, 3], reduction: 'none' }).apply(masks, probabilities);   // one value per image
  */
 export class Dice extends LossFunctionWrapper<Required<DiceOptions>> {
+  static override readonly optionNames = { axis: true } satisfies Record<keyof DiceOptions, true>;
   readonly axis: OverlapAxis;
 
   constructor(options: LossOptions & DiceOptions = {}) {
@@ -100,6 +101,7 @@ export class Dice extends LossFunctionWrapper<Required<DiceOptions>> {
  * new Tversky({ alpha: 0.3, beta: 0.7 }).apply(masks, probabilities);
  */
 export class Tversky extends LossFunctionWrapper<Required<TverskyOptions>> {
+  static override readonly optionNames = { alpha: true, beta: true, axis: true } satisfies Record<keyof TverskyOptions, true>;
   readonly alpha: number;
   readonly beta: number;
   readonly axis: OverlapAxis;

@@ -2,13 +2,15 @@
 // cross-entropy, Kullback-Leibler divergence and Poisson. Probabilities are clipped to
 // [1e-7, 1 - 1e-7] before logs; from logits, the losses are computed stably (softplus-based
 // sigmoid cross-entropy, logSoftmax) and never through a clipped probability. The categorical
-// losses run as one fused op forward and one backward (src/ops/cross_entropy.ts).
+// losses run as one fused op forward and one backward (src/ops/cross_entropy.ts); the sparse
+// one's ignoreClass composes where/notEqual around that op and masks the values it returns.
 
 import { formatShape } from '../backend/types';
 import * as fused from '../ops/cross_entropy';
-import { clip, log, softplus, sub } from '../ops/elementwise';
+import { clip, log, notEqual, softplus, sub, where } from '../ops/elementwise';
 import { mean, sum } from '../ops/reduce';
 import { squeeze } from '../ops/shape';
+import { setMask } from '../tensor/mask';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { alignedPair, checkBoolean, checkLabelSmoothing, checkLossInput, EPSILON, exactPair, resolveAxis, toFloat } from './common';
@@ -101,20 +103,31 @@ export function normalizedProbabilities(probabilities: Tensor, axis: number): Te
 export interface SparseCategoricalCrossentropyOptions {
   /** Whether yPred holds logits rather than a probability distribution. Default false. */
   fromLogits?: boolean;
+  /**
+   * A label left out of the loss (a "void" class such as -1 or 255 in segmentation maps): its
+   * samples give 0 and are masked, so a Loss's mean is over the other samples. Default null.
+   */
+  ignoreClass?: number | null;
 }
 
 /**
  * Categorical cross-entropy with integer class labels (int32 or integral float32) of shape
  * [batch] or [batch, 1] (any batch dimensions: yPred's shape without its last axis, the classes).
  * Equal to categoricalCrossentropy of the one-hot labels; a label outside [0, numClasses) gives a
- * NaN loss (as TensorFlow on a GPU), which fit reports, rather than a silent 0.
+ * NaN loss (as TensorFlow on a GPU), which fit reports, rather than a silent 0. With
+ * `ignoreClass`, samples of that label give 0 (whatever their label's range) and the result
+ * carries a mask of the other samples (see getMask), as Keras sets one.
  * @example
  * losses.sparseCategoricalCrossentropy(tensor([1, 2], [2], 'int32'), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]));   // [0.0513, 2.303]
+ * losses.sparseCategoricalCrossentropy(tensor([1, 255], [2], 'int32'), probabilities, { ignoreClass: 255 });   // [0.0513, 0]
  */
 export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: SparseCategoricalCrossentropyOptions = {}): Tensor {
   const name = 'sparseCategoricalCrossentropy';
-  const { fromLogits = false } = options;
+  const { fromLogits = false, ignoreClass = null } = options;
   checkBoolean(name, 'fromLogits', fromLogits);
+  if (ignoreClass !== null && !Number.isInteger(ignoreClass)) {
+    throw new Error(`${name}: ignoreClass must be an integer class id or null. Received: ignoreClass=${String(ignoreClass)}`);
+  }
   checkLossInput(name, 'yTrue', yTrue);
   checkLossInput(name, 'yPred', yPred);
   const batchShape = yPred.shape.slice(0, -1);
@@ -127,7 +140,12 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opti
   }
   return tidy(() => {
     const indices = yTrue.rank === yPred.rank ? squeeze(yTrue, -1) : yTrue;
-    return fused.sparseCategoricalCrossentropy(indices, toFloat(yPred), { fromLogits });
+    if (ignoreClass === null) return fused.sparseCategoricalCrossentropy(indices, toFloat(yPred), { fromLogits });
+    // Ignored samples take class 0, so that a label out of range gives no NaN, then a loss of 0.
+    const valid = notEqual(indices, ignoreClass);
+    const values = where(valid, fused.sparseCategoricalCrossentropy(where(valid, indices, 0), toFloat(yPred), { fromLogits }), 0);
+    setMask(values, valid);
+    return values;
   });
 }
 
@@ -166,6 +184,7 @@ export function poisson(yTrue: Tensor, yPred: Tensor): Tensor {
  * bce.apply(tensor([0, 1, 0, 0]), tensor([-18.6, 0.51, 2.94, -12.8]));   // 0.8654
  */
 export class BinaryCrossentropy extends LossFunctionWrapper<Required<BinaryCrossentropyOptions>> {
+  static override readonly optionNames = { fromLogits: true, labelSmoothing: true, axis: true } satisfies Record<keyof BinaryCrossentropyOptions, true>;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
@@ -186,6 +205,7 @@ export class BinaryCrossentropy extends LossFunctionWrapper<Required<BinaryCross
  * const loss = cce.apply(oneHotLabels, logits);
  */
 export class CategoricalCrossentropy extends LossFunctionWrapper<Required<CategoricalCrossentropyOptions>> {
+  static override readonly optionNames = { fromLogits: true, labelSmoothing: true, axis: true } satisfies Record<keyof CategoricalCrossentropyOptions, true>;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
@@ -200,18 +220,23 @@ export class CategoricalCrossentropy extends LossFunctionWrapper<Required<Catego
 }
 
 /**
- * Sparse categorical cross-entropy (integer labels) as a Loss.
+ * Sparse categorical cross-entropy (integer labels) as a Loss. With `ignoreClass`, the samples of
+ * that label count for nothing, and the default reduction is the mean over the others.
  * @example
  * const scce = new SparseCategoricalCrossentropy({ fromLogits: true });
  * const loss = scce.apply(tensor([1, 2], [2], 'int32'), logits);
+ * new SparseCategoricalCrossentropy({ ignoreClass: 255 }).apply(segmentationLabels, probabilities);
  */
 export class SparseCategoricalCrossentropy extends LossFunctionWrapper<Required<SparseCategoricalCrossentropyOptions>> {
+  static override readonly optionNames = { fromLogits: true, ignoreClass: true } satisfies Record<keyof SparseCategoricalCrossentropyOptions, true>;
   readonly fromLogits: boolean;
+  readonly ignoreClass: number | null;
 
   constructor(options: LossOptions & SparseCategoricalCrossentropyOptions = {}) {
-    const { fromLogits = false, ...rest } = options;
-    super(sparseCategoricalCrossentropy, { name: 'sparse_categorical_crossentropy', ...rest, fromLogits });
+    const { fromLogits = false, ignoreClass = null, ...rest } = options;
+    super(sparseCategoricalCrossentropy, { name: 'sparse_categorical_crossentropy', ...rest, fromLogits, ignoreClass });
     this.fromLogits = fromLogits;
+    this.ignoreClass = ignoreClass;
   }
 }
 

@@ -167,6 +167,7 @@ export class MeanSquaredLogarithmicError extends LossFunctionWrapper {
  * new Huber({ delta: 0.5 }).apply(yTrue, yPred);
  */
 export class Huber extends LossFunctionWrapper<Required<HuberOptions>> {
+  static override readonly optionNames = { delta: true } satisfies Record<keyof HuberOptions, true>;
   readonly delta: number;
 
   constructor(options: LossOptions & HuberOptions = {}) {
@@ -193,6 +194,7 @@ export class LogCosh extends LossFunctionWrapper {
  * new CosineSimilarity({ axis: -1 }).apply(yTrue, yPred);
  */
 export class CosineSimilarity extends LossFunctionWrapper<Required<CosineSimilarityOptions>> {
+  static override readonly optionNames = { axis: true } satisfies Record<keyof CosineSimilarityOptions, true>;
   readonly axis: number;
 
   constructor(options: LossOptions & CosineSimilarityOptions = {}) {

@@ -117,7 +117,7 @@ export class Accuracy extends MeanMetricWrapper {
   private resolvedKind: AccuracyKind | null = null;
 
   constructor(options: { name?: string } = {}) {
-    super(unresolved, { name: options.name ?? 'accuracy' });
+    super(unresolved, { ...options, name: options.name ?? 'accuracy' });
   }
 
   /** The accuracy chosen at the first update; null before it. */
@@ -151,6 +151,7 @@ function unresolved(): Tensor {
  * await m.result().data();   // [0.75]
  */
 export class BinaryAccuracy extends MeanMetricWrapper {
+  static override readonly optionNames = { threshold: true } as const;
   override direction = 'up' as const;
   readonly threshold: number;
 
@@ -159,7 +160,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
     if (!(threshold > 0 && threshold < 1)) {
       throw new Error(`BinaryAccuracy: invalid value for argument threshold. Expected a value in interval (0, 1). Received: threshold=${threshold}.`);
     }
-    super((yTrue, yPred) => binaryAccuracy(yTrue, yPred, threshold), { name: options.name ?? 'binary_accuracy' });
+    super((yTrue, yPred) => binaryAccuracy(yTrue, yPred, threshold), { ...options, name: options.name ?? 'binary_accuracy' });
     this.threshold = threshold;
   }
 
@@ -179,7 +180,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
 export class CategoricalAccuracy extends MeanMetricWrapper {
   override direction = 'up' as const;
   constructor(options: { name?: string } = {}) {
-    super(categoricalAccuracy, { name: options.name ?? 'categorical_accuracy' });
+    super(categoricalAccuracy, { ...options, name: options.name ?? 'categorical_accuracy' });
   }
 
   override getConfig(): MetricConfig {
@@ -198,7 +199,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   override direction = 'up' as const;
   constructor(options: { name?: string } = {}) {
-    super(sparseCategoricalAccuracy, { name: options.name ?? 'sparse_categorical_accuracy' });
+    super(sparseCategoricalAccuracy, { ...options, name: options.name ?? 'sparse_categorical_accuracy' });
   }
 
   override getConfig(): MetricConfig {
@@ -215,13 +216,14 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
  * await m.result().data();   // [0.5]
  */
 export class TopKCategoricalAccuracy extends MeanMetricWrapper {
+  static override readonly optionNames = { k: true } as const;
   override direction = 'up' as const;
   readonly k: number;
 
   constructor(options: { name?: string; k?: number } = {}) {
     const k = options.k ?? 5;
     checkK('TopKCategoricalAccuracy', k);
-    super((yTrue, yPred) => topKCategoricalAccuracy(yTrue, yPred, k), { name: options.name ?? 'top_k_categorical_accuracy' });
+    super((yTrue, yPred) => topKCategoricalAccuracy(yTrue, yPred, k), { ...options, name: options.name ?? 'top_k_categorical_accuracy' });
     this.k = k;
   }
 
@@ -239,13 +241,14 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
  * await m.result().data();   // [0.5]
  */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
+  static override readonly optionNames = { k: true } as const;
   override direction = 'up' as const;
   readonly k: number;
 
   constructor(options: { name?: string; k?: number } = {}) {
     const k = options.k ?? 5;
     checkK('SparseTopKCategoricalAccuracy', k);
-    super((yTrue, yPred) => sparseTopKCategoricalAccuracy(yTrue, yPred, k), { name: options.name ?? 'sparse_top_k_categorical_accuracy' });
+    super((yTrue, yPred) => sparseTopKCategoricalAccuracy(yTrue, yPred, k), { ...options, name: options.name ?? 'sparse_top_k_categorical_accuracy' });
     this.k = k;
   }
 

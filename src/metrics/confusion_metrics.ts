@@ -1,6 +1,7 @@
-// Metrics built on confusion-matrix counts: the counts themselves (TruePositives, ...), Precision,
-// Recall and AUC, and the accumulation over evenly spaced thresholds that AUC shares with the
-// metrics of threshold_metrics.ts. The counts (true/false positives/negatives per threshold,
+// Metrics built on confusion-matrix counts: the counts themselves (TruePositives, ...), Precision
+// and Recall (at thresholds, or among the top k predictions of each sample), and the accumulation
+// over evenly spaced thresholds that AUC (auc_metric.ts) shares with the metrics of
+// threshold_metrics.ts. The counts (true/false positives/negatives per threshold,
 // weighted by sampleWeight) live in Variables and are added to every batch with one comparison of
 // all predictions against all thresholds, so nothing is read back; the result is computed from the
 // counts on the backend.
@@ -11,10 +12,11 @@ import { tensor } from '../tensor/creation';
 import { keep, tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { clone } from '../ops/clone';
-import { range } from '../ops/creation';
-import { add, cast, ceil, clip, divNoNan, greater, greaterEqual, logicalAnd, logicalNot, maximum, minimum, mul, notEqual, relu, sigmoid, sub } from '../ops/elementwise';
+import { oneHot } from '../ops/creation';
+import { add, cast, ceil, clip, divNoNan, greater, greaterEqual, logicalAnd, logicalNot, mul, notEqual, relu, sub, where } from '../ops/elementwise';
 import { sum } from '../ops/reduce';
-import { broadcastTo, expandDims, gather, reshape, slice } from '../ops/shape';
+import { broadcastTo, expandDims, gather, reshape } from '../ops/shape';
+import { topK as topKOp } from '../ops/sort';
 import { Metric, type MetricConfig, type SampleWeight } from './metric';
 import { asFloat, checkTensor, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
 
@@ -25,12 +27,16 @@ export interface FlatBatch {
   weights: Tensor | null;
 }
 
+/** Keras's NEG_INF: what the predictions outside the top k become, and the threshold that tells them apart. */
+const NEG_INF = -1e10;
+
 /**
  * Aligns a batch as Keras's update_confusion_matrix_variables: predictions and labels to the same
- * rank, the weights to the labels' rank then to the predictions' shape, optionally one class
- * column, then everything flattened to [1, n]. Labels become 1 where nonzero, else 0.
+ * rank, the weights to the labels' rank then to the predictions' shape, with `topK` the predictions
+ * outside the k largest of each row (the last axis) set to -1e10, optionally one class column, then
+ * everything flattened to [1, n]. Labels become 1 where nonzero, else 0.
  */
-export function flattenBatch(op: string, yTrue: Tensor, yPred: Tensor, sampleWeight: SampleWeight | undefined, classId: number | undefined): FlatBatch {
+export function flattenBatch(op: string, yTrue: Tensor, yPred: Tensor, sampleWeight: SampleWeight | undefined, classId: number | undefined, topK: number | null = null): FlatBatch {
   checkTensor(op, 'yTrue', yTrue);
   checkTensor(op, 'yPred', yPred);
   let [predictions, labels] = squeezeOrExpandToSameRank(asFloat(yPred), asFloat(yTrue));
@@ -44,6 +50,7 @@ export function flattenBatch(op: string, yTrue: Tensor, yPred: Tensor, sampleWei
   if (sampleWeight !== undefined) {
     [, weights] = squeezeOrExpandToSameRank(labels, expandDims(weightTensor(sampleWeight, op), -1), false);
   }
+  if (topK !== null) predictions = keepTopK(op, predictions, topK);
   if (classId !== undefined) {
     if (predictions.rank < 2) throw new Error(`${op}: classId needs predictions of shape [samples, classes], got rank ${predictions.rank}.`);
     labels = gather(labels, [classId], -1);
@@ -57,14 +64,26 @@ export function flattenBatch(op: string, yTrue: Tensor, yPred: Tensor, sampleWei
   };
 }
 
+/** Keras's _filter_top_k: the k largest values of each row kept (ties: the lower index), the others NEG_INF. */
+function keepTopK(op: string, predictions: Tensor, k: number): Tensor {
+  const last = predictions.shape[predictions.rank - 1];
+  if (predictions.rank === 0 || k > last) {
+    throw new Error(`${op}: topK=${k} needs at least ${k} predictions along the last axis; received yPred of shape ${formatShape(predictions.shape)}.`);
+  }
+  const [, indices] = topKOp(predictions, k);
+  const inTopK = greater(sum(oneHot(indices, last), -2), 0);
+  return where(inTopK, predictions, NEG_INF);
+}
+
 /** Sum over the batch of weight where both conditions hold: [thresholds, n] masks to [thresholds]. */
 function weightedCount(condition: Tensor, other: Tensor, weights: Tensor | null): Tensor {
   const hits = cast(logicalAnd(condition, other), 'float32');
   return sum(weights ? mul(hits, weights) : hits, 1);
 }
 
-function parseThresholds(metric: string, thresholds: number | readonly number[] | undefined): number[] {
-  const list = thresholds === undefined ? [0.5] : typeof thresholds === 'number' ? [thresholds] : [...thresholds];
+function parseThresholds(metric: string, thresholds: number | readonly number[] | null | undefined, defaultThreshold = 0.5): number[] {
+  if (thresholds === undefined || thresholds === null) return [defaultThreshold];
+  const list = typeof thresholds === 'number' ? [thresholds] : [...thresholds];
   if (list.length === 0) throw new Error(`${metric}: thresholds must not be empty.`);
   for (const t of list) {
     if (typeof t !== 'number' || !(t >= 0 && t <= 1)) throw new Error(`${metric}: threshold values must be in [0, 1], got ${String(t)}.`);
@@ -73,8 +92,13 @@ function parseThresholds(metric: string, thresholds: number | readonly number[] 
 }
 
 export interface PrecisionRecallOptions {
-  /** A threshold or a list of thresholds in [0, 1]; a prediction above one counts as positive. Default 0.5. */
-  thresholds?: number | readonly number[];
+  /**
+   * A threshold or a list of thresholds in [0, 1]; a prediction above one counts as positive.
+   * Default 0.5, or with `topK` none (every top-k prediction counts).
+   */
+  thresholds?: number | readonly number[] | null;
+  /** Only the k largest predictions of each sample (the last axis) can count as positive. Default null: all. */
+  topK?: number | null;
   /** Only this class (the last axis of labels and predictions) is counted. */
   classId?: number;
   name?: string;
@@ -82,15 +106,25 @@ export interface PrecisionRecallOptions {
 
 /** Precision and Recall: counts per threshold, a scalar result for one threshold. */
 abstract class ThresholdMetric extends Metric {
+  static override readonly optionNames = { thresholds: true, topK: true, classId: true } satisfies Record<Exclude<keyof PrecisionRecallOptions, 'name'>, true>;
   override direction = 'up' as const;
   readonly thresholds: readonly number[];
+  readonly topK: number | null;
   readonly classId: number | undefined;
+  /** Whether thresholds were given (with topK and none given, the internal -1e10 is not a config value). */
+  private readonly thresholdsGiven: boolean;
   /** The thresholds as a [thresholds, 1] column, or a number when there is one. */
   private readonly thresholdOperand: Tensor | number;
 
   constructor(metric: string, options: PrecisionRecallOptions, defaultName: string) {
-    super(options.name ?? defaultName);
-    this.thresholds = parseThresholds(metric, options.thresholds);
+    super(options?.name ?? defaultName, options);
+    const { topK = null } = options;
+    if (topK !== null && (!Number.isInteger(topK) || topK < 1)) {
+      throw new Error(`${metric}: invalid value for argument topK. Expected a positive integer or null. Received: topK=${String(topK)}.`);
+    }
+    this.topK = topK;
+    this.thresholdsGiven = options.thresholds !== undefined && options.thresholds !== null;
+    this.thresholds = parseThresholds(metric, options.thresholds, topK === null ? 0.5 : NEG_INF);
     if (options.classId !== undefined && (!Number.isInteger(options.classId) || options.classId < 0)) {
       throw new Error(`${metric}: classId must be a non-negative integer, got ${options.classId}.`);
     }
@@ -100,7 +134,7 @@ abstract class ThresholdMetric extends Metric {
 
   /** Per threshold: [label is positive, prediction is positive] masks of shape [thresholds, n], and the weights. */
   protected classify(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): { labelPositive: Tensor; predictedPositive: Tensor; weights: Tensor | null } {
-    const batch = flattenBatch(`${this.name}.updateState`, yTrue, yPred, sampleWeight, this.classId);
+    const batch = flattenBatch(`${this.name}.updateState`, yTrue, yPred, sampleWeight, this.classId, this.topK);
     return {
       labelPositive: batch.labels,
       predictedPositive: greater(batch.predictions, this.thresholdOperand),
@@ -114,7 +148,8 @@ abstract class ThresholdMetric extends Metric {
   }
 
   override getConfig(): MetricConfig {
-    return { ...super.getConfig(), thresholds: [...this.thresholds], classId: this.classId };
+    const thresholds = this.thresholdsGiven || this.topK === null ? [...this.thresholds] : null;
+    return { ...super.getConfig(), thresholds, topK: this.topK, classId: this.classId };
   }
 
   override dispose(): void {
@@ -125,12 +160,16 @@ abstract class ThresholdMetric extends Metric {
 
 /**
  * The fraction of positive predictions that are right: tp / (tp + fp), 0 before any positive
- * prediction. A prediction is positive when it is above the threshold (default 0.5).
+ * prediction. A prediction is positive when it is above the threshold (default 0.5) and, with
+ * `topK`, among the k largest of its sample.
  *
  * @example
  * const m = new Precision();
  * m.updateState(tensor([0, 1, 1, 1]), tensor([1, 0, 1, 1]));
  * await m.result().data();   // [0.6666667]
+ * const top2 = new Precision({ topK: 2 });
+ * top2.updateState(tensor([0, 0, 1, 1]), tensor([1, 1, 1, 1]));
+ * await top2.result().data();   // [0] (the first two, of equal scores, are the top 2)
  */
 export class Precision extends ThresholdMetric {
   readonly truePositives: Variable;
@@ -157,7 +196,8 @@ export class Precision extends ThresholdMetric {
 
 /**
  * The fraction of positive labels that are predicted positive: tp / (tp + fn), 0 before any
- * positive label. A prediction is positive when it is above the threshold (default 0.5).
+ * positive label. A prediction is positive when it is above the threshold (default 0.5) and, with
+ * `topK`, among the k largest of its sample.
  *
  * @example
  * const m = new Recall();
@@ -204,6 +244,7 @@ type ConfusionCell = [labelPositive: boolean, predictedPositive: boolean];
  * _ConfusionMatrixConditionCount: one `accumulator` Variable, a scalar result for one threshold.
  */
 abstract class ConfusionCount extends Metric {
+  static override readonly optionNames = { thresholds: true } satisfies Record<Exclude<keyof ConfusionCountOptions, 'name'>, true>;
   readonly thresholds: readonly number[];
   readonly accumulator: Variable;
   /** The thresholds as given (a number or a list), for getConfig. */
@@ -211,7 +252,7 @@ abstract class ConfusionCount extends Metric {
   private readonly thresholdOperand: Tensor | number;
 
   constructor(metric: string, options: ConfusionCountOptions, defaultName: string, private readonly cell: ConfusionCell) {
-    super(options.name ?? defaultName);
+    super(options?.name ?? defaultName, options);
     this.thresholds = parseThresholds(metric, options.thresholds);
     this.initialThresholds = typeof options.thresholds === 'object' ? [...this.thresholds] : this.thresholds[0];
     this.thresholdOperand = this.thresholds.length === 1 ? this.thresholds[0] : keep(tensor([...this.thresholds], [this.thresholds.length, 1]));
@@ -334,107 +375,4 @@ export function addConfusionCounts(counts: ConfusionCounts, batch: FlatBatch, ab
   counts.falsePositives.assign(add(counts.falsePositives, fp));
   counts.trueNegatives.assign(add(counts.trueNegatives, sub(sum(negative), fp)));
   counts.falseNegatives.assign(add(counts.falseNegatives, sub(sum(positive), tp)));
-}
-
-/** How AUC sums the area between thresholds. */
-export type AUCSummationMethod = 'interpolation' | 'minoring' | 'majoring';
-
-export interface AUCOptions {
-  /** Evenly spaced thresholds in [0, 1], the end ones moved just outside it. Default 200; at least 2. */
-  numThresholds?: number;
-  /** Only 'ROC' (the default) for now. */
-  curve?: 'ROC';
-  /** 'interpolation' (default: trapezoids), 'minoring' (lower bound) or 'majoring' (upper bound). */
-  summationMethod?: AUCSummationMethod;
-  /** Whether predictions are logits (a sigmoid is applied first). Default false. */
-  fromLogits?: boolean;
-  name?: string;
-}
-
-const SUMMATION_METHODS: readonly AUCSummationMethod[] = ['interpolation', 'minoring', 'majoring'];
-
-/**
- * The area under the ROC curve, approximated over `numThresholds` thresholds as keras.metrics.AUC
- * does: each prediction (clipped to [0, 1]) falls into a bucket, the counts at each threshold are
- * those of the buckets at or above it, and the curve through (false positive rate, recall) is
- * summed as trapezoids.
- *
- * @example
- * const m = new AUC({ numThresholds: 3 });
- * m.updateState(tensor([0, 0, 1, 1]), tensor([0, 0.5, 0.3, 0.9]));
- * await m.result().data();   // [0.75]
- */
-export class AUC extends Metric {
-  override direction = 'up' as const;
-  readonly numThresholds: number;
-  readonly curve = 'ROC' as const;
-  readonly summationMethod: AUCSummationMethod;
-  readonly fromLogits: boolean;
-  readonly truePositives: Variable;
-  readonly falsePositives: Variable;
-  readonly trueNegatives: Variable;
-  readonly falseNegatives: Variable;
-  /** 0, 1, ..., numThresholds - 1 as a [1, numThresholds] row, to compare bucket indices against. */
-  private readonly thresholdIndices: Tensor;
-
-  constructor(options: AUCOptions = {}) {
-    super(options.name ?? 'auc');
-    const numThresholds = options.numThresholds ?? 200;
-    if (!Number.isInteger(numThresholds) || numThresholds <= 1) {
-      throw new Error(`AUC: argument numThresholds must be an integer > 1. Received: numThresholds=${numThresholds}.`);
-    }
-    if (options.curve !== undefined && options.curve !== 'ROC') {
-      throw new Error(`AUC: invalid value for argument curve. Expected 'ROC' (the only curve supported so far). Received: curve=${String(options.curve)}.`);
-    }
-    const summationMethod = options.summationMethod ?? 'interpolation';
-    if (!SUMMATION_METHODS.includes(summationMethod)) {
-      throw new Error(`AUC: invalid value for argument summationMethod. Expected one of ${SUMMATION_METHODS.map((m) => `'${m}'`).join(', ')}. Received: summationMethod=${String(summationMethod)}.`);
-    }
-    this.numThresholds = numThresholds;
-    this.summationMethod = summationMethod;
-    this.fromLogits = options.fromLogits ?? false;
-    this.truePositives = this.addVariable('true_positives', [numThresholds]);
-    this.falsePositives = this.addVariable('false_positives', [numThresholds]);
-    this.trueNegatives = this.addVariable('true_negatives', [numThresholds]);
-    this.falseNegatives = this.addVariable('false_negatives', [numThresholds]);
-    this.thresholdIndices = keep(tidy(() => reshape(range(numThresholds), [1, numThresholds])));
-  }
-
-  /** The thresholds: i / (numThresholds - 1), with the first at -1e-7 and the last at 1 + 1e-7. */
-  get thresholds(): number[] {
-    const n = this.numThresholds;
-    return Array.from({ length: n }, (_, i) => (i === 0 ? -1e-7 : i === n - 1 ? 1 + 1e-7 : i / (n - 1)));
-  }
-
-  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
-    tidy(() => {
-      const op = `${this.name}.updateState`;
-      checkTensor(op, 'yPred', yPred);
-      const probabilities = this.fromLogits ? sigmoid(asFloat(yPred)) : yPred;
-      const batch = flattenBatch(op, yTrue, probabilities, sampleWeight, undefined);
-      // The first threshold lies below 0, so every prediction is above it.
-      addConfusionCounts(this, batch, aboveEvenThresholds(batch.predictions, this.thresholdIndices, true));
-    });
-  }
-
-  result(): Tensor {
-    return tidy(() => {
-      const n = this.numThresholds - 1;
-      const recall = divNoNan(this.truePositives, add(this.truePositives, this.falseNegatives));
-      const falsePositiveRate = divNoNan(this.falsePositives, add(this.falsePositives, this.trueNegatives));
-      const [y0, y1] = [slice(recall, [0], [n]), slice(recall, [1], [n])];
-      const heights = this.summationMethod === 'interpolation' ? mul(add(y0, y1), 0.5) : this.summationMethod === 'minoring' ? minimum(y0, y1) : maximum(y0, y1);
-      const widths = sub(slice(falsePositiveRate, [0], [n]), slice(falsePositiveRate, [1], [n]));
-      return sum(mul(widths, heights));
-    });
-  }
-
-  override getConfig(): MetricConfig {
-    return { ...super.getConfig(), numThresholds: this.numThresholds, curve: this.curve, summationMethod: this.summationMethod, fromLogits: this.fromLogits };
-  }
-
-  override dispose(): void {
-    this.thresholdIndices.dispose();
-    super.dispose();
-  }
 }

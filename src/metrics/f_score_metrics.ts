@@ -59,6 +59,7 @@ interface FScoreState {
  * await m.result().data();   // [0.3846154, 0.9090909, 0.8333334]
  */
 export class FBetaScore extends Metric {
+  static override readonly optionNames: Readonly<Record<string, true>> = { average: true, threshold: true, beta: true } satisfies Record<Exclude<keyof FBetaScoreOptions, 'name'>, true>;
   override direction = 'up' as const;
   readonly average: FScoreAverage;
   readonly beta: number;
@@ -66,7 +67,7 @@ export class FBetaScore extends Metric {
   private counts: FScoreState | null = null;
 
   constructor(options: FBetaScoreOptions = {}) {
-    super(options.name ?? 'fbeta_score');
+    super(options.name ?? 'fbeta_score', options);
     const metric = new.target.name;
     const { average = null, beta = 1, threshold = null } = options;
     if (!AVERAGES.includes(average)) {
@@ -164,8 +165,11 @@ export class FBetaScore extends Metric {
  * await m.result().data();   // [0.5, 0.8, 0.6666667]
  */
 export class F1Score extends FBetaScore {
+  static override readonly optionNames = { average: true, threshold: true } satisfies Record<Exclude<keyof FScoreOptions, 'name'>, true>;
+
+  /** FBetaScore's options but beta, which is 1 (its default). */
   constructor(options: FScoreOptions = {}) {
-    super({ ...options, beta: 1, name: options.name ?? 'f1_score' });
+    super({ ...options, name: options.name ?? 'f1_score' });
   }
 
   override getConfig(): MetricConfig {

@@ -5,7 +5,8 @@ import { Metric } from './metric';
 import { MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
 import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './accuracy_metrics';
 import { MeanAbsoluteError, MeanSquaredError, R2Score, RootMeanSquaredError } from './regression_metrics';
-import { AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives } from './confusion_metrics';
+import { FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives } from './confusion_metrics';
+import { AUC } from './auc_metric';
 import { F1Score, FBetaScore } from './f_score_metrics';
 import { BinaryIoU } from './iou_metrics';
 import {
@@ -34,9 +35,9 @@ export {
   MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, R2Score, meanAbsoluteError, meanSquaredError, mae, mse, type R2ScoreOptions, type R2ClassAggregation,
 } from './regression_metrics';
 export {
-  Precision, Recall, AUC, TruePositives, TrueNegatives, FalsePositives, FalseNegatives,
-  type PrecisionRecallOptions, type AUCOptions, type AUCSummationMethod, type ConfusionCountOptions,
+  Precision, Recall, TruePositives, TrueNegatives, FalsePositives, FalseNegatives, type PrecisionRecallOptions, type ConfusionCountOptions,
 } from './confusion_metrics';
+export { AUC, type AUCOptions, type AUCCurve, type AUCSummationMethod } from './auc_metric';
 export { PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity, type OperatingPointOptions } from './threshold_metrics';
 export { FBetaScore, F1Score, type FScoreOptions, type FBetaScoreOptions, type FScoreAverage } from './f_score_metrics';
 export { IoU, MeanIoU, BinaryIoU, type IoUOptions, type MeanIoUOptions, type BinaryIoUOptions, type IoUBaseOptions } from './iou_metrics';

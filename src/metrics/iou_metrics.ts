@@ -67,6 +67,9 @@ function checkClassIds(metric: string, numClasses: number, targetClassIds: reado
  * await m.result().data();   // [0.33333334]
  */
 export class IoU extends Metric {
+  static override readonly optionNames: Readonly<Record<string, true>> = {
+    numClasses: true, targetClassIds: true, ignoreClass: true, sparseYTrue: true, sparseYPred: true, axis: true,
+  } satisfies Record<Exclude<keyof IoUOptions, 'name'>, true>;
   override direction = 'up' as const;
   readonly numClasses: number;
   readonly targetClassIds: readonly number[];
@@ -79,8 +82,11 @@ export class IoU extends Metric {
 
   constructor(options: IoUOptions) {
     const metric = new.target.name;
-    super(options?.name ?? 'io_u');
-    const { numClasses, targetClassIds, ignoreClass = null, sparseYTrue = true, sparseYPred = true, axis = -1 } = options ?? ({} as IoUOptions);
+    // The options are checked as given; the settings add what a subclass implies (MeanIoU: every class).
+    const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
+    const settings = { ...new.target.impliedOptions(options ?? {}), ...Object.fromEntries(given) } as IoUOptions;
+    super(settings.name ?? 'io_u', options);
+    const { numClasses, targetClassIds, ignoreClass = null, sparseYTrue = true, sparseYPred = true, axis = -1 } = settings;
     if (!Number.isInteger(numClasses) || numClasses < 1) {
       throw new Error(`${metric}: invalid value for argument numClasses. Expected a positive integer. Received: numClasses=${String(numClasses)}.`);
     }
@@ -104,6 +110,11 @@ export class IoU extends Metric {
     checkTensor(op, 'yPred', yPred);
     this.checkBatch(op, this.sampleCount(yTrue, this.sparseYTrue), this.sampleCount(yPred, this.sparseYPred), sampleWeight);
     tidy(() => this.accumulate(op, this.classes(yTrue, this.sparseYTrue), this.classes(yPred, this.sparseYPred), sampleWeight));
+  }
+
+  /** The options a subclass fixes or derives from the given ones, under them (IoU: none). */
+  protected static impliedOptions(_options: Partial<IoUOptions>): Partial<IoUOptions> {
+    return {};
   }
 
   /** Throws unless labels, predictions and weights agree on the number of samples. */
@@ -185,9 +196,18 @@ export class IoU extends Metric {
  * await m.result().data();   // [0.33333334]
  */
 export class MeanIoU extends IoU {
+  static override readonly optionNames = {
+    numClasses: true, ignoreClass: true, sparseYTrue: true, sparseYPred: true, axis: true,
+  } satisfies Record<Exclude<keyof MeanIoUOptions, 'name'>, true>;
+
   constructor(options: MeanIoUOptions) {
-    const numClasses = options?.numClasses;
-    super({ ...options, name: options?.name ?? 'mean_io_u', targetClassIds: Number.isInteger(numClasses) && numClasses > 0 ? Array.from({ length: numClasses }, (_, i) => i) : [] });
+    super(options as IoUOptions);
+  }
+
+  /** Every class is a target. */
+  protected static override impliedOptions({ numClasses }: Partial<IoUOptions>): Partial<IoUOptions> {
+    const all = Number.isInteger(numClasses) && numClasses! > 0 ? Array.from({ length: numClasses! }, (_, i) => i) : [];
+    return { name: 'mean_io_u', targetClassIds: all };
   }
 
   override getConfig(): MetricConfig {
@@ -207,15 +227,21 @@ export class MeanIoU extends IoU {
  * await m.result().data();   // [0.33333334]
  */
 export class BinaryIoU extends IoU {
+  static override readonly optionNames = { targetClassIds: true, threshold: true } satisfies Record<Exclude<keyof BinaryIoUOptions, 'name'>, true>;
   readonly threshold: number;
 
   constructor(options: BinaryIoUOptions = {}) {
-    const { targetClassIds = [0, 1], threshold = 0.5, name } = options;
-    super({ numClasses: 2, targetClassIds, name: name ?? 'binary_io_u' });
+    const { threshold = 0.5 } = options ?? {};
+    super(options as IoUOptions);
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
       throw new Error(`BinaryIoU: invalid value for argument threshold. Expected a number. Received: threshold=${String(threshold)}.`);
     }
     this.threshold = threshold;
+  }
+
+  /** Two classes, both targets unless the options say otherwise. */
+  protected static override impliedOptions(): Partial<IoUOptions> {
+    return { name: 'binary_io_u', numClasses: 2, targetClassIds: [0, 1] };
   }
 
   override updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {

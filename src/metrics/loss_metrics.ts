@@ -14,12 +14,12 @@ export interface LossMetricOptions {
   name?: string;
 }
 
-/** A metric that averages `fn`, a per-sample loss, under `name`; lower is better. */
+/** A metric that averages `fn`, a per-sample loss, named `options.name` or `defaultName`; lower is better. */
 abstract class LossMetric extends MeanMetricWrapper {
   override direction: 'up' | 'down' = 'down';
 
-  constructor(fn: MetricFunction, name: string) {
-    super(fn, { name });
+  constructor(fn: MetricFunction, options: LossMetricOptions, defaultName: string) {
+    super(fn, { ...options, name: options.name ?? defaultName });
   }
 
   /** The options beside name and dtype that rebuild the metric. */
@@ -47,11 +47,13 @@ export interface BinaryCrossentropyMetricOptions extends LossMetricOptions {
  * await m.result().data();   // [0.815]
  */
 export class BinaryCrossentropy extends LossMetric {
+  static override readonly optionNames = { fromLogits: true, labelSmoothing: true } as const;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
 
-  constructor({ name = 'binary_crossentropy', fromLogits = false, labelSmoothing = 0 }: BinaryCrossentropyMetricOptions = {}) {
-    super((yTrue, yPred) => losses.binaryCrossentropy(yTrue, yPred, { fromLogits, labelSmoothing }), name);
+  constructor(options: BinaryCrossentropyMetricOptions = {}) {
+    const { fromLogits = false, labelSmoothing = 0 } = options;
+    super((yTrue, yPred) => losses.binaryCrossentropy(yTrue, yPred, { fromLogits, labelSmoothing }), options, 'binary_crossentropy');
     this.fromLogits = fromLogits;
     this.labelSmoothing = labelSmoothing;
   }
@@ -75,12 +77,14 @@ export interface CategoricalCrossentropyMetricOptions extends BinaryCrossentropy
  * await m.result().data();   // [1.177]
  */
 export class CategoricalCrossentropy extends LossMetric {
+  static override readonly optionNames = { fromLogits: true, labelSmoothing: true, axis: true } as const;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
 
-  constructor({ name = 'categorical_crossentropy', fromLogits = false, labelSmoothing = 0, axis = -1 }: CategoricalCrossentropyMetricOptions = {}) {
-    super((yTrue, yPred) => losses.categoricalCrossentropy(yTrue, yPred, { fromLogits, labelSmoothing, axis }), name);
+  constructor(options: CategoricalCrossentropyMetricOptions = {}) {
+    const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
+    super((yTrue, yPred) => losses.categoricalCrossentropy(yTrue, yPred, { fromLogits, labelSmoothing, axis }), options, 'categorical_crossentropy');
     this.fromLogits = fromLogits;
     this.labelSmoothing = labelSmoothing;
     this.axis = axis;
@@ -94,82 +98,93 @@ export class CategoricalCrossentropy extends LossMetric {
 export interface SparseCategoricalCrossentropyMetricOptions extends LossMetricOptions {
   /** Whether yPred holds logits. Default false. */
   fromLogits?: boolean;
+  /** A label whose samples give 0 (see losses.sparseCategoricalCrossentropy). Default null. */
+  ignoreClass?: number | null;
 }
 
 /**
  * The categorical cross-entropy of integer labels over all batches seen
- * (`metrics: ['sparse_categorical_crossentropy']`); the classes are yPred's last axis.
+ * (`metrics: ['sparse_categorical_crossentropy']`); the classes are yPred's last axis. With
+ * `ignoreClass`, as in Keras, the samples of that label add 0 and still count in the mean, unless
+ * a sample weight is given: then they carry no weight.
  * @example
  * const m = new metrics.SparseCategoricalCrossentropy();
  * m.updateState(tensor([1, 2], [2], 'int32'), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]));
  * await m.result().data();   // [1.177]
  */
 export class SparseCategoricalCrossentropy extends LossMetric {
+  static override readonly optionNames = { fromLogits: true, ignoreClass: true } as const;
   readonly fromLogits: boolean;
+  readonly ignoreClass: number | null;
 
-  constructor({ name = 'sparse_categorical_crossentropy', fromLogits = false }: SparseCategoricalCrossentropyMetricOptions = {}) {
-    super((yTrue, yPred) => losses.sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits }), name);
+  constructor(options: SparseCategoricalCrossentropyMetricOptions = {}) {
+    const { fromLogits = false, ignoreClass = null } = options;
+    if (ignoreClass !== null && !Number.isInteger(ignoreClass)) {
+      throw new Error(`SparseCategoricalCrossentropy: invalid value for argument ignoreClass. Expected an integer or null. Received: ignoreClass=${String(ignoreClass)}.`);
+    }
+    super((yTrue, yPred) => losses.sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits, ignoreClass }), options, 'sparse_categorical_crossentropy');
     this.fromLogits = fromLogits;
+    this.ignoreClass = ignoreClass;
   }
 
   protected override options(): Record<string, unknown> {
-    return { fromLogits: this.fromLogits };
+    return { fromLogits: this.fromLogits, ignoreClass: this.ignoreClass };
   }
 }
 
 /** The Kullback-Leibler divergence over all batches seen (`metrics: ['kl_divergence']`). */
 export class KLDivergence extends LossMetric {
-  constructor({ name = 'kl_divergence' }: LossMetricOptions = {}) {
-    super(losses.klDivergence, name);
+  constructor(options: LossMetricOptions = {}) {
+    super(losses.klDivergence, options, 'kl_divergence');
   }
 }
 
 /** The Poisson loss over all batches seen (`metrics: ['poisson']`). */
 export class Poisson extends LossMetric {
-  constructor({ name = 'poisson' }: LossMetricOptions = {}) {
-    super(losses.poisson, name);
+  constructor(options: LossMetricOptions = {}) {
+    super(losses.poisson, options, 'poisson');
   }
 }
 
 /** The hinge loss over all batches seen (`metrics: ['hinge']`). */
 export class Hinge extends LossMetric {
-  constructor({ name = 'hinge' }: LossMetricOptions = {}) {
-    super(losses.hinge, name);
+  constructor(options: LossMetricOptions = {}) {
+    super(losses.hinge, options, 'hinge');
   }
 }
 
 /** The squared hinge loss over all batches seen (`metrics: ['squared_hinge']`). */
 export class SquaredHinge extends LossMetric {
-  constructor({ name = 'squared_hinge' }: LossMetricOptions = {}) {
-    super(losses.squaredHinge, name);
+  constructor(options: LossMetricOptions = {}) {
+    super(losses.squaredHinge, options, 'squared_hinge');
   }
 }
 
 /** The categorical hinge loss over all batches seen (`metrics: ['categorical_hinge']`). */
 export class CategoricalHinge extends LossMetric {
-  constructor({ name = 'categorical_hinge' }: LossMetricOptions = {}) {
-    super(losses.categoricalHinge, name);
+  constructor(options: LossMetricOptions = {}) {
+    super(losses.categoricalHinge, options, 'categorical_hinge');
   }
 }
 
 /** The mean absolute percentage error over all batches seen (`metrics: ['mape']`). */
 export class MeanAbsolutePercentageError extends LossMetric {
-  constructor({ name = 'mean_absolute_percentage_error' }: LossMetricOptions = {}) {
-    super(losses.meanAbsolutePercentageError, name);
+  constructor(options: LossMetricOptions = {}) {
+    super(losses.meanAbsolutePercentageError, options, 'mean_absolute_percentage_error');
   }
 }
 
 /** The mean squared logarithmic error over all batches seen (`metrics: ['msle']`). */
 export class MeanSquaredLogarithmicError extends LossMetric {
-  constructor({ name = 'mean_squared_logarithmic_error' }: LossMetricOptions = {}) {
-    super(losses.meanSquaredLogarithmicError, name);
+  constructor(options: LossMetricOptions = {}) {
+    super(losses.meanSquaredLogarithmicError, options, 'mean_squared_logarithmic_error');
   }
 }
 
 /** The logarithm of the hyperbolic cosine of the error over all batches seen (`metrics: ['logcosh']`). */
 export class LogCoshError extends LossMetric {
-  constructor({ name = 'logcosh' }: LossMetricOptions = {}) {
-    super(losses.logCosh, name);
+  constructor(options: LossMetricOptions = {}) {
+    super(losses.logCosh, options, 'logcosh');
   }
 }
 
@@ -187,11 +202,13 @@ export interface CosineSimilarityMetricOptions extends LossMetricOptions {
  * await m.result().data();   // [0.5]
  */
 export class CosineSimilarity extends LossMetric {
+  static override readonly optionNames = { axis: true } as const;
   override direction = 'up' as const;
   readonly axis: number;
 
-  constructor({ name = 'cosine_similarity', axis = -1 }: CosineSimilarityMetricOptions = {}) {
-    super((yTrue: Tensor, yPred: Tensor) => neg(losses.cosineSimilarity(yTrue, yPred, { axis })), name);
+  constructor(options: CosineSimilarityMetricOptions = {}) {
+    const { axis = -1 } = options;
+    super((yTrue: Tensor, yPred: Tensor) => neg(losses.cosineSimilarity(yTrue, yPred, { axis })), options, 'cosine_similarity');
     this.axis = axis;
   }
 

@@ -1,11 +1,13 @@
 // The base class of every metric: state held in non-trainable Variables on the active backend,
 // updated with ops and `Variable.assign`, and a `result()` computed from that state as a tensor.
 // Nothing here reads GPU data back: a training loop can update metrics every step and read the
-// results once per epoch (or per log line).
+// results once per epoch (or per log line). The base constructor checks the option names of every
+// built-in metric against the names its class lists.
 
 import type { DType } from '../backend/types';
 import { Variable } from '../autograd/variable';
 import { zeros } from '../ops/creation';
+import { checkOptionNames } from '../ops/validate';
 import { scalar } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -26,7 +28,8 @@ export interface MetricConfig {
  * Subclasses create their state with `addVariable` (in the constructor or lazily at the first
  * `updateState`), implement `updateState` with ops and `Variable.assign`, and `result` with ops.
  * Both run inside `tidy`, so intermediates never outlive the call; the state Variables live until
- * `dispose()`.
+ * `dispose()`. A subclass that passes its constructor's options to `super` gets them checked: only
+ * `name`, `dtype` (float32) and the names in its static `optionNames` are accepted.
  *
  * @example
  * class Maximum extends Metric<[values: Tensor]> {
@@ -48,10 +51,19 @@ export abstract class Metric<Inputs extends unknown[] = [yTrue: Tensor, yPred: T
   /** The dtype of the state and of the result. */
   readonly dtype: DType = 'float32';
   private readonly state: { variable: Variable; initialValue: number }[] = [];
+  /** The constructor's options besides `name` and `dtype` (a subclass with options lists them). */
+  static readonly optionNames: Readonly<Record<string, true>> = {};
 
-  constructor(name: string) {
+  /**
+   * @param name The metric's name.
+   * @param options The options the subclass's constructor was given, checked against its
+   *   `optionNames` (Keras's unexpected keyword argument); left out, nothing is checked.
+   */
+  constructor(name: string, options?: object) {
+    const metric = new.target.name;
+    if (options !== undefined) checkMetricOptions(metric, options, new.target.optionNames);
     if (typeof name !== 'string' || name.length === 0) {
-      throw new Error(`Metric: name must be a non-empty string, got ${JSON.stringify(name)}.`);
+      throw new Error(`${metric}: name must be a non-empty string, got ${JSON.stringify(name)}.`);
     }
     this.name = name;
   }
@@ -94,5 +106,17 @@ export abstract class Metric<Inputs extends unknown[] = [yTrue: Tensor, yPred: T
     value.dispose();
     this.state.push({ variable, initialValue });
     return variable;
+  }
+}
+
+/** Rejects a non-object, unknown option names, and a dtype other than float32 (the state's). */
+function checkMetricOptions(metric: string, options: unknown, optionNames: Readonly<Record<string, true>>): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`${metric}: the constructor takes one options object ({ option: value, ... }, Keras's keyword arguments); got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}.`);
+  }
+  checkOptionNames(metric, options, { name: true, dtype: true, ...optionNames });
+  const { dtype } = options as { dtype?: unknown };
+  if (dtype !== undefined && dtype !== null && dtype !== 'float32') {
+    throw new Error(`${metric}: invalid value for argument dtype. Expected 'float32' (metrics keep float32 state). Received: dtype=${String(dtype)}.`);
   }
 }

@@ -2,7 +2,9 @@
 // mean of a per-sample function such as an accuracy or an error. Values are first reduced to one
 // per sample (weighted by `sampleWeight`), then added to the `total` and `count` Variables, as
 // keras.metrics.Mean does. MeanMetricWrapper folds the mask of the predictions (see getMask) into
-// the sample weight, so padded positions of a sequence output do not count.
+// the sample weight, so padded positions of a sequence output do not count; a mask on the values
+// themselves (sparseCategoricalCrossentropy's ignoreClass) weighs them only when there is a sample
+// weight, as Keras's reduce_to_samplewise_values does.
 
 import { tidy } from '../tensor/memory';
 import { getMask } from '../tensor/mask';
@@ -25,12 +27,15 @@ type Reduction = typeof sum;
 /**
  * Reduces `values` to one value per sample (the leading axis), multiplied by the sample weights,
  * and the weights to one per sample, as Keras's reduce_to_samplewise_values: values of a higher
- * rank than the weights are first reduced down to the weights' rank.
+ * rank than the weights are first reduced down to the weights' rank, and a mask on the values
+ * multiplies the weights (without weights, Keras leaves it out, and so does this).
  */
 function reduceToSamplewise(values: Tensor, sampleWeight: Tensor | undefined, reduce: Reduction): { values: Tensor; weights?: Tensor } {
   let v = asFloat(values);
   let w = sampleWeight;
   if (w) {
+    const mask = getMask(values);
+    if (mask) w = applyMask(w, mask, 'sum');
     [v, w] = squeezeOrExpandToSameRank(v, w);
     const weightRank = w.rank;
     if (v.rank > weightRank) v = reduce(v, axesFrom(weightRank, v.rank));
@@ -64,7 +69,7 @@ export class Sum extends Metric<[values: Tensor | number, sampleWeight?: SampleW
   private readonly total = this.addVariable('total', []);
 
   constructor(options: { name?: string } = {}) {
-    super(options.name ?? 'sum');
+    super(options?.name ?? 'sum', options);
   }
 
   updateState(values: Tensor | number, sampleWeight?: SampleWeight): void {
@@ -142,7 +147,7 @@ export abstract class MeanBase<Inputs extends unknown[]> extends Metric<Inputs> 
  */
 export class Mean extends MeanBase<[values: Tensor | number, sampleWeight?: SampleWeight]> {
   constructor(options: { name?: string } = {}) {
-    super(options.name ?? 'mean');
+    super(options?.name ?? 'mean', options);
   }
 
   updateState(values: Tensor | number, sampleWeight?: SampleWeight): void {
@@ -151,7 +156,8 @@ export class Mean extends MeanBase<[values: Tensor | number, sampleWeight?: Samp
 }
 
 /**
- * The mean of a per-sample function of labels and predictions over all batches seen.
+ * The mean of a per-sample function of labels and predictions over all batches seen. A subclass
+ * passes its constructor's options on (with its default name), and lists its own in `optionNames`.
  *
  * @example
  * const absoluteError = (yTrue: Tensor, yPred: Tensor) => ops.abs(yTrue.sub(yPred)).mean(-1);
@@ -164,7 +170,7 @@ export class MeanMetricWrapper extends MeanBase<[yTrue: Tensor, yPred: Tensor, s
 
   constructor(fn: MetricFunction, options: { name?: string } = {}) {
     if (typeof fn !== 'function') throw new Error(`MeanMetricWrapper: fn must be a function (yTrue, yPred) => Tensor, got ${typeof fn}.`);
-    super(options.name ?? (fn.name || 'mean_metric_wrapper'));
+    super(options?.name ?? (fn.name || 'mean_metric_wrapper'), options);
     this.fn = fn;
   }
 

@@ -54,7 +54,7 @@ export const mse = meanSquaredError;
 export class MeanAbsoluteError extends MeanMetricWrapper {
   override direction = 'down' as const;
   constructor(options: { name?: string } = {}) {
-    super(meanAbsoluteError, { name: options.name ?? 'mean_absolute_error' });
+    super(meanAbsoluteError, { ...options, name: options.name ?? 'mean_absolute_error' });
   }
 
   override getConfig(): MetricConfig {
@@ -73,7 +73,7 @@ export class MeanAbsoluteError extends MeanMetricWrapper {
 export class MeanSquaredError extends MeanMetricWrapper {
   override direction = 'down' as const;
   constructor(options: { name?: string } = {}) {
-    super(meanSquaredError, { name: options.name ?? 'mean_squared_error' });
+    super(meanSquaredError, { ...options, name: options.name ?? 'mean_squared_error' });
   }
 
   override getConfig(): MetricConfig {
@@ -93,7 +93,7 @@ export class MeanSquaredError extends MeanMetricWrapper {
 export class RootMeanSquaredError extends MeanBase<[yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight]> {
   override direction = 'down' as const;
   constructor(options: { name?: string } = {}) {
-    super(options.name ?? 'root_mean_squared_error');
+    super(options.name ?? 'root_mean_squared_error', options);
   }
 
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
@@ -146,6 +146,7 @@ interface R2State {
  * await m.result().data();   // [0.57142854]
  */
 export class R2Score extends Metric {
+  static override readonly optionNames = { classAggregation: true, numRegressors: true } satisfies Record<Exclude<keyof R2ScoreOptions, 'name'>, true>;
   override direction = 'up' as const;
   readonly classAggregation: R2ClassAggregation;
   readonly numRegressors: number;
@@ -154,7 +155,7 @@ export class R2Score extends Metric {
   private sums: R2State | null = null;
 
   constructor(options: R2ScoreOptions = {}) {
-    super(options.name ?? 'r2_score');
+    super(options.name ?? 'r2_score', options);
     const { classAggregation = 'uniform_average', numRegressors = 0 } = options;
     if (!CLASS_AGGREGATIONS.includes(classAggregation)) {
       throw new Error(`R2Score: invalid value for argument classAggregation. Expected one of 'uniform_average', 'variance_weighted_average', null. Received: classAggregation=${JSON.stringify(classAggregation)}.`);

@@ -23,6 +23,9 @@ export interface OperatingPointOptions {
   name?: string;
 }
 
+/** OperatingPointOptions' names, for the option check (the type keeps the list complete). */
+const OPERATING_POINT_OPTIONS = { numThresholds: true, classId: true } satisfies Record<Exclude<keyof OperatingPointOptions, 'name'>, true>;
+
 /**
  * The counts per threshold and the search of Keras's SensitivitySpecificityBase: among the
  * thresholds where one rate reaches the target value, the best value of another rate (0 when none
@@ -42,7 +45,7 @@ abstract class OperatingPointMetric extends Metric implements ConfusionCounts {
   private readonly thresholdIndices: Tensor;
 
   constructor(metric: string, argument: string, value: number, options: OperatingPointOptions, defaultName: string) {
-    super(options.name ?? defaultName);
+    super(options.name ?? defaultName, options);
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
       throw new Error(`${metric}: invalid value for argument ${argument}. Expected a number in [0, 1]. Received: ${argument}=${String(value)}.`);
     }
@@ -117,6 +120,7 @@ abstract class OperatingPointMetric extends Metric implements ConfusionCounts {
  * await m.result().data();   // [0.5]
  */
 export class PrecisionAtRecall extends OperatingPointMetric {
+  static override readonly optionNames = { ...OPERATING_POINT_OPTIONS, recall: true } as const;
   readonly recall: number;
 
   constructor(options: OperatingPointOptions & { recall: number }) {
@@ -143,6 +147,7 @@ export class PrecisionAtRecall extends OperatingPointMetric {
  * await m.result().data();   // [0.5]
  */
 export class RecallAtPrecision extends OperatingPointMetric {
+  static override readonly optionNames = { ...OPERATING_POINT_OPTIONS, precision: true } as const;
   readonly precision: number;
 
   constructor(options: OperatingPointOptions & { precision: number }) {
@@ -169,6 +174,7 @@ export class RecallAtPrecision extends OperatingPointMetric {
  * await m.result().data();   // [0.5]
  */
 export class SensitivityAtSpecificity extends OperatingPointMetric {
+  static override readonly optionNames = { ...OPERATING_POINT_OPTIONS, specificity: true } as const;
   readonly specificity: number;
 
   constructor(options: OperatingPointOptions & { specificity: number }) {
@@ -195,6 +201,7 @@ export class SensitivityAtSpecificity extends OperatingPointMetric {
  * await m.result().data();   // [0.6666667]
  */
 export class SpecificityAtSensitivity extends OperatingPointMetric {
+  static override readonly optionNames = { ...OPERATING_POINT_OPTIONS, sensitivity: true } as const;
   readonly sensitivity: number;
 
   constructor(options: OperatingPointOptions & { sensitivity: number }) {

@@ -364,7 +364,7 @@ describe('Precision and Recall (Keras docstrings)', () => {
     const m = new Precision({ classId: 1 });
     m.updateState(tensor([[0, 1], [1, 0], [0, 1]]), tensor([[0.2, 0.9], [0.3, 0.7], [0.9, 0.1]]));
     expect(await scalarValue(m)).toBeCloseTo(0.5, 6);   // class 1 predicted twice, right once
-    expect(m.getConfig()).toEqual({ name: 'precision', dtype: 'float32', thresholds: [0.5], classId: 1 });
+    expect(m.getConfig()).toEqual({ name: 'precision', dtype: 'float32', thresholds: [0.5], topK: null, classId: 1 });
   });
 
   it('rejects thresholds outside [0, 1]', () => {
@@ -457,7 +457,7 @@ describe('AUC', () => {
 
   it('rejects invalid options', () => {
     expect(() => new AUC({ numThresholds: 1 })).toThrow('AUC: argument numThresholds must be an integer > 1. Received: numThresholds=1.');
-    expect(() => new AUC({ curve: 'PR' as never })).toThrow("AUC: invalid value for argument curve. Expected 'ROC'");
+    expect(() => new AUC({ curve: 'XY' as never })).toThrow("AUC: invalid value for argument curve. Expected one of 'ROC', 'PR', 'PRGAIN'. Received: curve=XY.");
     expect(() => new AUC({ summationMethod: 'left' as never })).toThrow("Expected one of 'interpolation', 'minoring', 'majoring'. Received: summationMethod=left.");
   });
 

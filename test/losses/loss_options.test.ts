@@ -1,0 +1,227 @@
+// The options of the losses as a specification: every built-in loss rejects an option it does not
+// take (with the camelCase hint for Keras's snake_case names) and rebuilds from its config;
+// sparse categorical cross-entropy's ignoreClass against a float64 reference under every
+// reduction, with sample weights and a mask on the predictions, its gradients against finite
+// differences, WebGPU against the CPU backend; the 'mean' and 'mean_with_sample_weight' reductions.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { Input, Sequential, getBackend, getMask, layers, setBackend, setMask, tensor, type Tensor } from '../../src/node';
+import * as losses from '../../src/losses/index';
+import { Loss, LossFunctionWrapper, type Reduction } from '../../src/losses/index';
+import { gradCheck } from '../autograd/gradcheck';
+import { seededRandom } from '../cases/data';
+import { useWebGPU } from '../helpers';
+
+useWebGPU();
+afterEach(() => setBackend('webgpu'));
+
+const BACKENDS = ['webgpu', 'cpu'] as const;
+
+type LossClass = new (options?: object) => Loss;
+
+/** Every concrete loss class the module exports, by name. */
+const LOSS_CLASSES = Object.entries(losses).filter(
+  ([, value]) => typeof value === 'function' && value.prototype instanceof Loss && value !== LossFunctionWrapper,
+) as [string, LossClass][];
+
+async function values(t: Tensor): Promise<number[]> {
+  return Array.from(await t.data());
+}
+
+function expectClose(actual: number[], expected: number[], tolerance = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  expected.forEach((v, i) => {
+    if (!(Math.abs(actual[i] - v) <= tolerance * (1 + Math.abs(v)))) throw new Error(`element ${i}: got ${actual[i]}, expected ${v} (all: ${actual.join(', ')})`);
+  });
+}
+
+describe('option names', () => {
+  it('covers every loss class', () => {
+    expect(LOSS_CLASSES.length).toBeGreaterThanOrEqual(19);
+  });
+
+  for (const [name, cls] of LOSS_CLASSES) {
+    it(`${name} rejects an unknown option and rebuilds from its config`, () => {
+      expect(() => new cls({ bogus: 1 })).toThrow(`${name}: unknown option 'bogus'. Its options: name, reduction`);
+      const loss = new cls({ reduction: 'sum' });
+      expect(losses.deserializeLoss(losses.serializeLoss(loss)).getConfig()).toEqual(loss.getConfig());
+    });
+  }
+
+  it("names Keras's snake_case spelling and lists the options", () => {
+    expect(() => new losses.BinaryCrossentropy({ from_logits: true } as never)).toThrow(
+      "BinaryCrossentropy: unknown option 'from_logits' (did you mean 'fromLogits'?). Its options: name, reduction, fromLogits, labelSmoothing, axis.",
+    );
+    expect(() => new losses.SparseCategoricalCrossentropy({ ignore_class: 0 } as never)).toThrow("unknown option 'ignore_class' (did you mean 'ignoreClass'?)");
+    expect(() => new losses.MeanSquaredError({ delta: 1 } as never)).toThrow("MeanSquaredError: unknown option 'delta'. Its options: name, reduction.");
+  });
+
+  it('a bare LossFunctionWrapper passes its other options to its function', async () => {
+    const wrapper = new LossFunctionWrapper<losses.HuberOptions>(losses.huber, { delta: 2, reduction: 'none' });
+    expectClose(await values(wrapper.apply(tensor([[0], [0]]), tensor([[1], [3]]))), [0.5, 4]);
+  });
+
+  it('a custom Loss that passes name and reduction is unchanged', () => {
+    class Cubic extends Loss {
+      call(yTrue: Tensor, yPred: Tensor): Tensor {
+        return yPred.sub(yTrue).abs().pow(3).mean(-1);
+      }
+    }
+    expect(new Cubic({ reduction: 'sum' }).name).toBe('cubic');
+  });
+});
+
+// ---- sparse categorical cross-entropy with ignoreClass ----
+
+const CLASSES = 4;
+const IGNORED = 255;
+
+/** Labels of shape [2, 3] (one in three ignored, as a segmentation map's void pixels) and logits [2, 3, 4]. */
+function segmentation(seed: number): { labels: number[]; logits: number[] } {
+  const next = seededRandom(seed);
+  const labels = Array.from({ length: 6 }, (_, i) => (i % 3 === 1 ? IGNORED : Math.floor(next() * CLASSES)));
+  const logits = Array.from({ length: 6 * CLASSES }, () => 4 * next() - 2);
+  return { labels, logits };
+}
+
+/** -log softmax(logits)[label] per position in float64, 0 where the label is ignored. */
+function referenceValues(labels: number[], logits: number[]): number[] {
+  return labels.map((label, i) => {
+    if (label === IGNORED) return 0;
+    const row = logits.slice(i * CLASSES, (i + 1) * CLASSES);
+    const max = Math.max(...row);
+    const logSum = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+    return logSum - row[label];
+  });
+}
+
+/** Keras's reductions of masked values (valid = 1 where the label is not ignored) in float64. */
+function referenceReduce(v: number[], valid: number[], weights: number[], reduction: Reduction): number[] {
+  const w = v.map((_, i) => valid[i] * weights[i]);
+  const weightedSum = v.reduce((s, x, i) => s + x * w[i], 0);
+  const validCount = valid.reduce((s, x) => s + x, 0);
+  if (reduction === 'none') return v.map((x, i) => x * w[i]);
+  if (reduction === 'sum') return [weightedSum];
+  if (reduction === 'mean_with_sample_weight') return [weightedSum / w.reduce((s, x) => s + x, 0)];
+  return [weightedSum / validCount];
+}
+
+describe('SparseCategoricalCrossentropy with ignoreClass', () => {
+  it('the function gives 0 for ignored samples (even a label out of range) and masks them', async () => {
+    const { labels, logits } = segmentation(1);
+    for (const backend of BACKENDS) {
+      setBackend(backend);
+      expect(getBackend()).toBe(backend);
+      const result = losses.sparseCategoricalCrossentropy(tensor(labels, [2, 3], 'int32'), tensor(logits, [2, 3, CLASSES]), { fromLogits: true, ignoreClass: IGNORED });
+      expectClose(await values(result), referenceValues(labels, logits));
+      expect(await values(getMask(result)!)).toEqual(labels.map((l) => (l === IGNORED ? 0 : 1)));
+    }
+  });
+
+  for (const reduction of ['sum_over_batch_size', 'mean', 'sum', 'none', 'mean_with_sample_weight'] as const) {
+    it(`reduction '${reduction}', weighted per sample, against a float64 reference`, async () => {
+      const { labels, logits } = segmentation(2);
+      const sampleWeight = [0.5, 2];
+      const valid = labels.map((l) => (l === IGNORED ? 0 : 1));
+      const expected = referenceReduce(referenceValues(labels, logits), valid, labels.map((_, i) => sampleWeight[Math.floor(i / 3)]), reduction);
+      const unweighted = referenceReduce(referenceValues(labels, logits), valid, labels.map(() => 1), reduction);
+      for (const backend of BACKENDS) {
+        setBackend(backend);
+        const loss = new losses.SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: IGNORED, reduction });
+        const yTrue = tensor(labels, [2, 3], 'int32');
+        const yPred = tensor(logits, [2, 3, CLASSES]);
+        expectClose(await values(loss.apply(yTrue, yPred, tensor(sampleWeight, [2, 1]))), expected);
+        expectClose(await values(loss.apply(yTrue, yPred)), unweighted);
+      }
+    });
+  }
+
+  it('the mean is over the positions valid in both the label and the mask of the predictions', async () => {
+    const { labels, logits } = segmentation(3);
+    const predictionMask = [1, 1, 0, 0, 1, 1];
+    const valid = labels.map((l, i) => (l === IGNORED ? 0 : predictionMask[i]));
+    const [expected] = referenceReduce(referenceValues(labels, logits), valid, labels.map(() => 1), 'sum_over_batch_size');
+    for (const backend of BACKENDS) {
+      setBackend(backend);
+      const yPred = tensor(logits, [2, 3, CLASSES]);
+      setMask(yPred, tensor(predictionMask, [2, 3], 'int32'));
+      const loss = new losses.SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: IGNORED });
+      expectClose(await values(loss.apply(tensor(labels, [2, 3], 'int32'), yPred)), [expected]);
+    }
+  });
+
+  it('probabilities and labels of shape [batch, 1], as Keras docstring inputs', async () => {
+    const probabilities = tensor([0.05, 0.95, 0, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4], [3, 3]);
+    const loss = new losses.SparseCategoricalCrossentropy({ ignoreClass: 2 });
+    // Only the first sample counts: -log 0.95.
+    expectClose(await values(loss.apply(tensor([[1], [2], [2]]), probabilities)), [-Math.log(0.95)]);
+  });
+
+  it('gradients with respect to the logits match finite differences (ignored samples get none)', async () => {
+    const { labels } = segmentation(4);
+    const loss = new losses.SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: IGNORED });
+    // The labels are made inside: gradCheck evaluates the function on both backends.
+    const result = await gradCheck((p) => loss.apply(tensor(labels, [2, 3], 'int32'), p), [[2, 3, CLASSES]], { low: -2, high: 2 });
+    expect(result.message).toBe('ok');
+  });
+
+  it('trains through fit: the logged loss is the mean over kept samples, and ignored ones move nothing', async () => {
+    const model = new Sequential([Input({ shape: [3] }), new layers.Dense({ units: CLASSES, activation: 'softmax' })]);
+    model.compile({ optimizer: 'sgd', loss: new losses.SparseCategoricalCrossentropy({ ignoreClass: -1 }) });
+    const x = tensor([0.5, -1, 2, 1, 0, -0.5, -2, 1, 0.3, 0, 0, 1], [4, 3]);
+    const kept = tensor([1, -1, 3, -1], [4], 'int32');
+    const probabilities = await values((await model.predict(x, { verbose: 0 })) as Tensor);
+    const expected = (-Math.log(probabilities[1]) - Math.log(probabilities[2 * CLASSES + 3])) / 2;
+    expectClose([(await model.evaluate(x, kept, { verbose: 0 })).loss], [expected]);
+    const before = await Promise.all(model.getWeights().map(values));
+    const history = await model.fit(x, tensor([-1, -1, -1, -1], [4], 'int32'), { epochs: 2, verbose: 0 });
+    expect(history.history.loss).toEqual([0, 0]);
+    expect(await Promise.all(model.getWeights().map(values))).toEqual(before);
+  });
+
+  it('records ignoreClass in its config, and rejects a non-integer', () => {
+    const loss = new losses.SparseCategoricalCrossentropy({ ignoreClass: -1 });
+    expect(loss.getConfig()).toEqual({ name: 'sparse_categorical_crossentropy', reduction: 'sum_over_batch_size', fromLogits: false, ignoreClass: -1 });
+    expect(losses.deserializeLoss(losses.serializeLoss(loss)).getConfig()).toEqual(loss.getConfig());
+    expect(() => losses.sparseCategoricalCrossentropy(tensor([0]), tensor([[1, 0]]), { ignoreClass: 0.5 })).toThrow(
+      'sparseCategoricalCrossentropy: ignoreClass must be an integer class id or null. Received: ignoreClass=0.5',
+    );
+  });
+});
+
+describe("reductions 'mean' and 'mean_with_sample_weight'", () => {
+  const yTrue = [[0, 1], [1, 1], [2, 0]];
+  const yPred = [[1, 1], [1, 3], [2, 2]];
+  // Per-sample mean squared errors: 0.5, 2, 2.
+  const perSample = [0.5, 2, 2];
+
+  it("'mean' is the mean over the samples, as 'sum_over_batch_size'", async () => {
+    const loss = new losses.MeanSquaredError({ reduction: 'mean' });
+    expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred))), [(0.5 + 2 + 2) / 3]);
+    expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred), tensor([1, 2, 3]))), [(0.5 + 4 + 6) / 3]);
+  });
+
+  it("'mean_with_sample_weight' divides by the sum of the weights (by the count without any)", async () => {
+    for (const backend of BACKENDS) {
+      setBackend(backend);
+      const loss = new losses.MeanSquaredError({ reduction: 'meanWithSampleWeight' });
+      expect(loss.reduction).toBe('mean_with_sample_weight');
+      const weights = [1, 2, 3];
+      const expected = perSample.reduce((s, v, i) => s + v * weights[i], 0) / 6;
+      expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred), tensor(weights))), [expected]);
+      expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred))), [(0.5 + 2 + 2) / 3]);
+      // A number as the weight: sum(v * s) / s.
+      expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred), 4)), [0.5 + 2 + 2]);
+      // All weights 0: 0, as Keras's divide_no_nan.
+      expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred), tensor([0, 0, 0]))), [0]);
+    }
+  });
+
+  it("with a mask on the predictions, 'mean' averages the unmasked samples", async () => {
+    const yPredMasked = tensor(yPred);
+    setMask(yPredMasked, tensor([1, 0, 1], [3], 'int32'));
+    expectClose(await values(new losses.MeanSquaredError({ reduction: 'mean' }).apply(tensor(yTrue), yPredMasked)), [(0.5 + 2) / 2]);
+    const weighted = new losses.MeanSquaredError({ reduction: 'mean_with_sample_weight' }).apply(tensor(yTrue), yPredMasked, tensor([1, 2, 3]));
+    expectClose(await values(weighted), [(0.5 * 1 + 2 * 3) / 4]);
+  });
+});
