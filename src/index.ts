@@ -10,7 +10,7 @@ export { fill, zeros, ones, zerosLike, onesLike, range, eye, oneHot, type OneHot
 export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type RandomNormalOptions, type RandomUniformOptions } from './ops/random';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './tensor/memory';
 export { getMask, setMask } from './tensor/mask';
-export * as ops from './ops/index';
+export { ops } from './ops/public';
 export { GradientTape, type GradientTapeOptions } from './autograd/tape';
 export type { DisposalHolder } from './tensor/memory';
 export { Variable, variable, type VariableOptions, type VariableConstraint } from './autograd/variable';

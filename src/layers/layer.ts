@@ -165,7 +165,7 @@ export class Layer {
     let returnsList = false;
     const trace = (fill: number) =>
       tidy(() => {
-        const inputs = shapes.map((s) => zeros(s.map((d) => d ?? fill)));
+        const inputs = shapes.map((s, i) => zeros(s.map((d) => d ?? fill), this.traceInputDtype(i)));
         const out = this.call(isShapeList(inputShape) ? inputs : inputs[0], { training: false });
         returnsList = Array.isArray(out);
         return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
@@ -173,6 +173,11 @@ export class Layer {
     const [small, large] = [trace(2), trace(3)];
     const result: Shape[] = small.map((shape, k) => shape.map((d, i) => (d === large[k][i] ? d : null)));
     return returnsList ? result : result[0];
+  }
+
+  /** The dtype of input `index` when `computeOutputShape` traces `call` (float32 unless a layer knows better). */
+  protected traceInputDtype(_index: number): DType {
+    return 'float32';
   }
 
   /**
@@ -545,7 +550,7 @@ function snakeCase(name: string): string {
 }
 
 /** dense, dense_1, dense_2, ... as Keras names layers. */
-function uniqueName(base: string): string {
+export function uniqueName(base: string): string {
   const count = nameCounts.get(base) ?? 0;
   nameCounts.set(base, count + 1);
   return count === 0 ? base : `${base}_${count}`;

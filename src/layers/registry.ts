@@ -5,6 +5,7 @@
 import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './convolutional';
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './activation_layers';
 import { Activation, Dense, Identity, Lambda, RepeatVector } from './core';
+import { Operation } from './operation';
 import { Embedding } from './embedding';
 import { Masking } from './masking';
 import { InputLayer } from './input_layer';
@@ -77,6 +78,7 @@ const builtIns: Record<string, LayerClass> = {
   ZeroPadding1D,
   ZeroPadding2D,
   Cropping1D,
+  Operation,
   Cropping2D,
   ReLU,
   LeakyReLU,

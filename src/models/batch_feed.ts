@@ -97,7 +97,7 @@ export function datasetFeed(op: string, use: 'train' | 'test' | 'predict', model
     async next(step) {
       const element = await stream.next(step);
       if (element === undefined) return undefined;
-      const batch = loadBatch(op, model, stream, element, step, use !== 'predict', classWeight);
+      const batch = loadBatch(op, model, stream, element, step, use, classWeight);
       const program = stepProgram(batch.xs, batch.ys, batch.ws);
       return { size: batch.size, data: () => stepData(batch.xs, batch.ys, batch.ws), program: { key: `${program.key}|batch`, args: program.args }, release: batch.release };
     },

@@ -78,11 +78,11 @@ export interface LoadedBatch {
 
 /**
  * Unpacks and converts a dataset's element for `op` (checked as fit's data is: shapes, sample
- * counts, names of a record), turning classWeight into sample weights. `withTargets`: fit and
- * evaluate need y; predict takes x alone.
+ * counts, names of a record), turning classWeight into sample weights, for training, evaluation
+ * or prediction (which takes x alone).
  */
-export function loadBatch(op: string, model: Model, stream: BatchStream, element: Batch, step: number, withTargets: boolean, classWeight?: Record<number, number>): LoadedBatch {
-  const [x, y, sampleWeight] = unpack(op, element, step, withTargets);
+export function loadBatch(op: string, model: Model, stream: BatchStream, element: Batch, step: number, use: 'train' | 'test' | 'predict', classWeight?: Record<number, number>): LoadedBatch {
+  const [x, y, sampleWeight] = unpack(op, element, step);
   const yielded = new Set<Tensor>();
   collectTensors(element, yielded);
   const names = model.dataNames();
@@ -100,13 +100,15 @@ export function loadBatch(op: string, model: Model, stream: BatchStream, element
       );
     }
     const role = `the dataset's batch ${step} `;
-    if (!withTargets) {
+    // Without targets (x alone, or [x]), as fit(x) takes for a model whose losses need none.
+    if (use !== 'predict' && y === undefined) model.checkWithoutTargets(`${op} (the dataset's batch ${step} has no targets)`, use);
+    if (use === 'predict') {
       const xs = scope.keep(toDataset(x, `${role}x`, op, names.inputs, 'inputs'));
       const size = sampleCount(op, [[`${role}x`, xs]]);
       model.checkInputShapes(op, xs);
       return { xs, ys: [], ws: [], size, release };
     }
-    const { xs, ys, ws, classWeights, count } = toStepDatasets(op, names, scope, x, y!, sampleWeight, classWeight, role);
+    const { xs, ys, ws, classWeights, count } = toStepDatasets(op, names, scope, x, y, sampleWeight, classWeight, role);
     model.checkInputShapes(op, xs);
     const weights = classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws;
     if (classWeights) scope.own(weights);
@@ -118,18 +120,10 @@ export function loadBatch(op: string, model: Model, stream: BatchStream, element
 }
 
 /** Keras's unpack_x_y_sample_weight: an array is [x, y?, sampleWeight?], anything else is x. */
-function unpack(op: string, element: Batch, step: number, withTargets: boolean): [DataInput, DataInput | undefined, DataInput | undefined] {
+function unpack(op: string, element: Batch, step: number): [DataInput, DataInput | undefined, DataInput | undefined] {
   if (element === undefined || element === null) throw new Error(`${op}: the dataset's batch ${step} is ${element}; expected [x, y] or [x, y, sampleWeight].`);
-  if (!Array.isArray(element) || element.length === 0 || element.length > 3 || !isBatchPart(element[0])) {
-    if (withTargets) {
-      throw new Error(`${op}: the dataset's batch ${step} is not [x, y] or [x, y, sampleWeight] (got ${describe(element)}); a dataset for ${op} yields arrays of two or three entries.`);
-    }
-    return [element as DataInput, undefined, undefined];
-  }
+  if (!Array.isArray(element) || element.length === 0 || element.length > 3 || !isBatchPart(element[0])) return [element as DataInput, undefined, undefined];
   const [x, y, sampleWeight] = element as [DataInput, DataInput?, DataInput?];
-  if (withTargets && (y === undefined || y === null)) {
-    throw new Error(`${op}: the dataset's batch ${step} has no targets (got ${describe(element)}); a dataset for ${op} yields [x, y] or [x, y, sampleWeight].`);
-  }
   return [x, y ?? undefined, sampleWeight ?? undefined];
 }
 

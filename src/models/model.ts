@@ -403,7 +403,7 @@ export class Model extends Layer {
   async fit(x: DataInput | BatchSource, y?: DataInput | FitOptions, options?: FitOptions): Promise<History> {
     this.checkCompiled('fit');
     if (isBatchSource(x)) return runFit(this, x, undefined, datasetOptions('fit', y, options));
-    if (y === undefined) this.checkWithoutTargets('fit', this.trainStep === Model.prototype.trainStep);
+    if (y === undefined) this.checkWithoutTargets('fit', 'train');
     return runFit(this, x, y as DataInput | undefined, options ?? {});
   }
 
@@ -414,7 +414,7 @@ export class Model extends Layer {
   async evaluate(x: DataInput | BatchSource, y?: DataInput | EvaluateOptions, options?: EvaluateOptions): Promise<Logs> {
     this.checkCompiled('evaluate');
     if (isBatchSource(x)) return runEvaluate(this, x, undefined, datasetOptions('evaluate', y, options));
-    if (y === undefined) this.checkWithoutTargets('evaluate', this.testStep === Model.prototype.testStep);
+    if (y === undefined) this.checkWithoutTargets('evaluate', 'test');
     return runEvaluate(this, x, y as DataInput | undefined, options ?? {});
   }
 
@@ -539,8 +539,8 @@ export class Model extends Layer {
    * with the default computeLoss and computeMetrics needs them for a compiled loss or metric. (A
    * custom step may not; it meets the same error at its first step if it does.)
    */
-  private checkWithoutTargets(op: string, defaultStep: boolean): void {
-    if (!defaultStep) return;
+  checkWithoutTargets(op: string, use: 'train' | 'test'): void {
+    if (use === 'train' ? this.trainStep !== Model.prototype.trainStep : this.testStep !== Model.prototype.testStep) return;
     if (this.compiledLossTerms && this.computeLoss === Model.prototype.computeLoss) throw new Error(`${op}: ${MISSING_TARGETS}`);
     const metrics = this.compiledMetrics.metrics;
     if (metrics.length > 0 && this.computeMetrics === Model.prototype.computeMetrics) {

@@ -291,7 +291,14 @@ class CompiledStep {
         runTraced(gpu, node, node.inputs.map((u) => buffers[u.value]), outputs, this.memos[i]);
         node.outputs.forEach((u, k) => (buffers[u.value] = outputs[k]));
       }
-      for (const { variable, value } of trace.assignments) variable.adoptStorage(storages[value]!);
+      // A variable assigned twice may end on its own value from before the step: every assigned
+      // storage is held until all are adopted, so no adoption frees one that a later one takes.
+      const assigned = trace.assignments.map(({ value }) => storages[value]!.retain());
+      try {
+        for (const { variable, value } of trace.assignments) variable.adoptStorage(storages[value]!);
+      } finally {
+        for (const storage of assigned) storage.release();
+      }
       const logs: StepLogs = {};
       for (const r of trace.results) logs[r.key] = 'number' in r ? r.number : new Tensor(storages[r.tensor.value]!.retain(), r.tensor.shape, r.tensor.dtype);
       for (const { effect } of trace.effects) effect();

@@ -182,6 +182,37 @@ describe('fit on a dataset', () => {
   });
 });
 
+describe('a model whose losses need no targets', () => {
+  it('trains and evaluates on a dataset of x alone or [x], as fit(x) does on tensors', async () => {
+    const { x } = data();
+    // A linear autoencoder whose last layer adds the reconstruction error as the model's loss.
+    class Reconstruction extends layers.Layer {
+      override call([input, output]: Tensor[]): Tensor {
+        this.addLoss(ops.mean(ops.square(ops.subtract(output, input))));
+        return output;
+      }
+    }
+    const make = () => {
+      const input = Input({ shape: [5] });
+      const decoded = new layers.Dense({ units: 5 }).apply(new layers.Dense({ units: 2 }).apply(input));
+      const model = new Model({ inputs: input, outputs: new Reconstruction().apply([input, decoded]) });
+      model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.1 }) });
+      return model;
+    };
+    const reference = make();
+    const fromDataset = make();
+    fromDataset.setWeights(reference.getWeights());
+    function* inputs(): Generator<Batch> {
+      for (let start = 0; start < SAMPLES; start += BATCH) yield start === 0 ? rows(x, start, BATCH) : [rows(x, start, Math.min(BATCH, SAMPLES - start))];
+    }
+    const expected = await reference.fit(x, undefined, { epochs: 3, batchSize: BATCH, shuffle: false, verbose: 0 });
+    const history = await fromDataset.fit({ [Symbol.iterator]: inputs }, { epochs: 3, verbose: 0 });
+    history.history.loss.forEach((loss, i) => expect(loss).toBeCloseTo(expected.history.loss[i], 5));
+    expectClose(await weightsOf(fromDataset), await weightsOf(reference));
+    expect((await fromDataset.evaluate({ [Symbol.iterator]: inputs }, { verbose: 0 })).loss).toBeCloseTo((await reference.evaluate(x, undefined, { batchSize: BATCH, verbose: 0 })).loss, 5);
+  });
+});
+
 describe('evaluate and predict on a dataset', () => {
   it('evaluate gives what it gives on the tensors, and steps limits the batches', async () => {
     const { x, y } = data();
@@ -257,11 +288,11 @@ describe('dataset errors, before any GPU work, the model usable after them', () 
         yield third();
       };
     await expect(model.fit(failing(() => rows(x, 0, 8))(), { verbose: 0 })).rejects.toThrow(
-      "fit: the dataset's batch 1 is not [x, y] or [x, y, sampleWeight] (got a tensor of shape [8, 5]); a dataset for fit yields arrays of two or three entries.",
+      "fit (the dataset's batch 1 has no targets): the model was compiled with a loss, which compares predictions with targets, but no targets y were given.",
     );
     await expect(model.fit(failing(() => [rows(x, 0, 8), rows(y, 0, 7)])(), { verbose: 0 })).rejects.toThrow("fit: the dataset's batch 1 x has 8 samples but the dataset's batch 1 y has 7");
     await expect(model.fit(failing(() => [ops.slice(x, [0, 0], [8, 4]), rows(y, 0, 8)])(), { verbose: 0 })).rejects.toThrow('fit: ');
-    await expect(model.fit(failing(() => [rows(x, 0, 8)])(), { verbose: 0 })).rejects.toThrow("fit: the dataset's batch 1 has no targets");
+    await expect(model.fit(failing(() => [rows(x, 0, 8)])(), { verbose: 0 })).rejects.toThrow("fit (the dataset's batch 1 has no targets): the model was compiled with a loss");
     const kept = rows(x, 0, 8);
     kept.dispose();
     await expect(model.fit(failing(() => [kept, rows(y, 0, 8)])(), { verbose: 0 })).rejects.toThrow("fit: the dataset's batch 1 holds a disposed tensor (shape [8, 5])");

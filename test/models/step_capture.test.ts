@@ -228,6 +228,43 @@ describe('compiled fit', () => {
     expect(Array.from(await compiled.getWeights()[0].data())).toEqual(Array.from(await eager.getWeights()[0].data()));
   });
 
+  it('replays a trainStep that assigns a variable another value and then its value from before the step', async () => {
+    // The loss is taken at kernel + 1, then the kernel gets its old value back before the update:
+    // the replay must not free the old value's memory while the kernel ends up holding it.
+    class Probe extends Model {
+      dense = new layers.Dense({ units: 3 });
+      override call(x: Tensor, args: CallArgs = {}) {
+        return this.dense.apply(x, args) as Tensor;
+      }
+      override trainStep([x, y]: StepData): StepLogs {
+        const kernel = this.dense.weights[0];
+        const before = ops.reshape(kernel, [...kernel.shape]);   // a view: the same memory
+        kernel.assign(ops.add(kernel, 1));
+        const tape = new GradientTape();
+        const loss = tape.record(() => ops.mean(ops.square(ops.sub(this.apply(x as Tensor, { training: true }) as Tensor, y as Tensor))));
+        const vars = this.trainableWeights;
+        const grads = tape.gradient(loss, vars);
+        kernel.assign(before);
+        this.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]]));
+        return { loss };
+      }
+    }
+    const { x, y } = data();
+    const make = (runEagerly: boolean) => {
+      const model = new Probe();
+      model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.05 }), loss: 'mse', runEagerly });
+      model.apply(x);
+      return model;
+    };
+    const [compiled, eager] = twinsOf(make);
+    const calls = vi.spyOn(compiled.dense, 'call');
+    const options = { epochs: 3, batchSize: BATCH, shuffle: false, verbose: 0 as const };
+    const [a, b] = [await compiled.fit(x, y, options), await eager.fit(x, y, options)];
+    expect(calls).toHaveBeenCalledTimes(3);
+    expect(a.history).toEqual(b.history);
+    for (let i = 0; i < 2; i++) expect(Array.from(await compiled.getWeights()[i].data())).toEqual(Array.from(await eager.getWeights()[i].data()));
+  });
+
   it('dispatches fewer kernels than an eager fit (constants folded) and leaves memory as it found it', async () => {
     const { x, y } = data();
     const [compiled, eager] = twins('momentum');

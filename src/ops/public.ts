@@ -1,0 +1,65 @@
+// The public `ops` namespace: every op of ./index, each also callable on symbolic tensors (an
+// Operation node of a functional model, src/layers/operation.ts), and the ops' option types.
+// The library's own code imports the ops directly.
+
+import * as allOps from './index';
+import { withSymbolicCalls } from '../layers/operation';
+import type { SymbolicTensor } from '../layers/symbolic';
+import type { Tensor } from '../tensor/tensor';
+
+/** An argument type that takes symbolic tensors wherever it takes tensors (in lists and records too). */
+type SymbolicArgument<T> = T extends Tensor
+  ? T | SymbolicTensor
+  : T extends ArrayBufferView | ((...args: never[]) => unknown)
+    ? T
+    : T extends readonly unknown[] | Record<string, unknown>
+      ? { [K in keyof T]: SymbolicArgument<T[K]> }
+      : T;
+
+/** A result type with symbolic tensors in the places of tensors. */
+type SymbolicResult<T> = T extends Tensor ? SymbolicTensor : T extends readonly unknown[] | Record<string, unknown> ? { [K in keyof T]: SymbolicResult<T[K]> } : T;
+
+/** Each op keeps its signatures on tensors and gains one on symbolic tensors. */
+type WithSymbolicCalls<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? T[K] & ((...args: { [I in keyof A]: SymbolicArgument<A[I]> }) => SymbolicResult<R>) : T[K];
+};
+
+/**
+ * Every op as a function, on tensors and, in Keras 3's functional style, on symbolic tensors from
+ * `Input`: `ops.concatenate([a, b], -1)` between layers records the op in the model.
+ */
+export const ops: WithSymbolicCalls<typeof allOps> = withSymbolicCalls(allOps) as WithSymbolicCalls<typeof allOps>;
+
+/** The ops' option and value types, as `ops.MatmulOptions`. */
+export declare namespace ops {
+  export type AffineTransformOptions = allOps.AffineTransformOptions;
+  export type Conv1dOptions = allOps.Conv1dOptions;
+  export type Conv1dTransposeOptions = allOps.Conv1dTransposeOptions;
+  export type Conv2dOptions = allOps.Conv2dOptions;
+  export type Conv2dTransposeOptions = allOps.Conv2dTransposeOptions;
+  export type CrossEntropyOptions = allOps.CrossEntropyOptions;
+  export type FillMode = allOps.FillMode;
+  export type FocalLossOptions = allOps.FocalLossOptions;
+  export type FusedActivation = allOps.FusedActivation;
+  export type ImageDataFormat = allOps.ImageDataFormat;
+  export type ImageInterpolation = allOps.ImageInterpolation;
+  export type IscloseOptions = allOps.IscloseOptions;
+  export type LinspaceOptions = allOps.LinspaceOptions;
+  export type LogspaceOptions = allOps.LogspaceOptions;
+  export type MatmulOptions = allOps.MatmulOptions;
+  export type MeshgridOptions = allOps.MeshgridOptions;
+  export type MomentsOptions = allOps.MomentsOptions;
+  export type NanToNumOptions = allOps.NanToNumOptions;
+  export type NormOrder = allOps.NormOrder;
+  export type OneHotOptions = allOps.OneHotOptions;
+  export type PadMode = allOps.PadMode;
+  export type PadWidth = allOps.PadWidth;
+  export type Padding = allOps.Padding;
+  export type Pool2dOptions = allOps.Pool2dOptions;
+  export type QuantileMethod = allOps.QuantileMethod;
+  export type QuantileOptions = allOps.QuantileOptions;
+  export type RandomNormalOptions = allOps.RandomNormalOptions;
+  export type RandomUniformOptions = allOps.RandomUniformOptions;
+  export type ResizeOptions = allOps.ResizeOptions;
+  export type StridedSliceOptions = allOps.StridedSliceOptions;
+}
