@@ -8,7 +8,9 @@
 //   1 uniform int32 in [int_low, int_low + int_range): bits modulo int_range;
 //   2 normal: Box-Muller on draws 0 and 1, then low + scale * z (low = mean, scale = stddev);
 //   3 truncated normal: as 2, but a z with |z| > 2 is redrawn from draws 2r and 2r + 1 in round r,
-//     up to TRUNCATION_ROUNDS rounds; a value still outside after the last round is clamped.
+//     up to TRUNCATION_ROUNDS rounds; a value still outside after the last round is clamped;
+//   4 standard Gumbel: -log(-log(u)) with u = (2k + 1) 2^-24 for 23 random bits k, so u lies
+//     strictly inside (0, 1) and is exact in f32 (no infinite noise).
 // log and cos are evaluated with polynomials below rather than the WGSL builtins, whose allowed
 // error (2^-11 absolute for cos) would make GPU and CPU normals differ by more than 1e-4.
 // Bindings: 0 uniform Params, 1 output y (raw 32-bit words: f32, or i32 when DIST is 1).
@@ -101,6 +103,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     case 2u: {
       y[i] = bitcast<u32>(params.low + params.scale * standard_normal(i, 0u));
+    }
+    case 4u: {
+      let u = f32((random_bits(i, 0u) >> 9u) * 2u + 1u) * INV_2_POW_24;
+      y[i] = bitcast<u32>(-log_positive(-log_positive(u)));
     }
     default: {
       var z = standard_normal(i, 0u);

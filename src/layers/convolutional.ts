@@ -1,14 +1,14 @@
 // Convolution layers, channels-last by default (channels-first data runs between two transposes):
-// Conv1D and Conv2D (keras/src/layers/convolutional/
-// base_conv.py, conv1d.py, conv2d.py) on `ops.conv1d` / `ops.conv2d`; Conv1DTranspose and
-// Conv2DTranspose (base_conv_transpose.py) on the transposed ops; DepthwiseConv2D and
-// SeparableConv2D (base_depthwise_conv.py, base_separable_conv.py) on `ops.depthwiseConv2d`, the
-// separable one followed by a 1x1 `ops.conv2d`. Keras's defaults, weight names and shapes,
-// argument checks and output-shape arithmetic.
+// Conv1D and Conv2D (keras/src/layers/convolutional/base_conv.py, conv1d.py, conv2d.py; `groups`
+// included) on `ops.conv1d` / `ops.conv2d`; Conv1DTranspose and Conv2DTranspose
+// (base_conv_transpose.py) on the transposed ops; DepthwiseConv1D/2D and SeparableConv1D/2D
+// (base_depthwise_conv.py, base_separable_conv.py) on `ops.depthwiseConv1d` / `ops.depthwiseConv2d`,
+// the separable ones followed by a pointwise `ops.conv1d` / `ops.conv2d`. Keras's defaults, weight
+// names and shapes, argument checks and output-shape arithmetic.
 
 import type { Variable } from '../autograd/variable';
 import { conv1d, conv1dTranspose, conv2d, conv2dTranspose, transposedWindowAxis, type Padding } from '../ops/conv';
-import { depthwiseConv2d } from '../ops/depthwise_conv';
+import { depthwiseConv1d, depthwiseConv2d } from '../ops/depthwise_conv';
 import { cast } from '../ops/elementwise';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -39,6 +39,11 @@ export interface ConvArgs extends KernelLayerArgs {
   dilationRate?: number | readonly number[];
   /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
   dataFormat?: DataFormat;
+  /**
+   * Default 1. Splits the input channels into `groups` groups, each convolved with its own
+   * `filters / groups` filters; the input channels and `filters` must both be divisible by it.
+   */
+  groups?: number;
 }
 
 /** Where the windows of a convolution layer sit (Conv, DepthwiseConv2D, SeparableConv2D). */
@@ -77,11 +82,18 @@ abstract class Conv extends KernelLayer {
   readonly padding: ConvPadding;
   readonly dilationRate: number[];
   readonly dataFormat: DataFormat;
+  readonly groups: number;
 
   constructor(rank: number, args: ConvArgs, paddings: readonly ConvPadding[]) {
     super(args);
     this.rank = rank;
     this.filters = checkPositiveInt('filters', args?.filters);
+    const groups = args.groups ?? 1;
+    if (!Number.isInteger(groups) || groups <= 0) throw new Error(`The number of groups must be a positive integer. Received: groups=${String(args.groups)}.`);
+    if (this.filters % groups !== 0) {
+      throw new Error(`The number of filters must be evenly divisible by the number of groups. Received: groups=${groups}, filters=${this.filters}.`);
+    }
+    this.groups = groups;
     this.kernelSize = normalizeTuple(args.kernelSize, rank, 'kernelSize');
     this.strides = normalizeTuple(args.strides ?? 1, rank, 'strides');
     this.dilationRate = normalizeTuple(args.dilationRate ?? 1, rank, 'dilationRate');
@@ -100,13 +112,16 @@ abstract class Conv extends KernelLayer {
   /** The convolution op on float32 channels-last x. */
   protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;
 
-  /** [...kernelSize, inChannels, filters]. */
+  /** [...kernelSize, inChannels / groups, filters]. */
   protected kernelShape(channels: number): number[] {
-    return [...this.kernelSize, channels, this.filters];
+    return [...this.kernelSize, channels / this.groups, this.filters];
   }
 
   override build(inputShape: Shape): void {
     const channels = channelsOf(toChannelsLast(inputShape, this.dataFormat));
+    if (channels % this.groups !== 0) {
+      throw new Error(`The number of input channels must be evenly divisible by the number of groups. Received groups=${this.groups}, but the input has ${channels} channels (full input shape is ${formatSymbolicShape(inputShape)}).`);
+    }
     this.addKernelAndBias(this.kernelShape(channels), this.filters);
     this.inputSpec = { minNdim: this.rank + 2, axes: { [channelsAxis(this.dataFormat)]: channels } };
   }
@@ -139,6 +154,7 @@ abstract class Conv extends KernelLayer {
       padding: this.padding,
       dilationRate: [...this.dilationRate],
       dataFormat: this.dataFormat,
+      groups: this.groups,
     };
   }
 }
@@ -149,14 +165,16 @@ abstract class Conv extends KernelLayer {
  * height, width] to [batch, filters, outHeight, outWidth]), `activation(conv2d(x, kernel) + bias)`.
  *
  * Arguments: `filters`; `kernelSize`; `strides` (1); `padding` ('valid' or 'same'); `dilationRate`
- * (1); `dataFormat` ('channels_last'); `activation` (linear); `useBias` (true); `kernelInitializer` ('glorotUniform');
- * `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`; `kernelConstraint`,
- * `biasConstraint`.
- * Weights: `kernel` [kernelHeight, kernelWidth, inChannels, filters], then `bias` [filters].
+ * (1); `dataFormat` ('channels_last'); `groups` (1: each of `groups` slices of the input channels
+ * gets its own `filters / groups` filters); `activation` (linear); `useBias` (true);
+ * `kernelInitializer` ('glorotUniform'); `biasInitializer` ('zeros'); `kernelRegularizer`,
+ * `biasRegularizer`; `kernelConstraint`, `biasConstraint`.
+ * Weights: `kernel` [kernelHeight, kernelWidth, inChannels / groups, filters], then `bias` [filters].
  *
  * @example
  * const conv = new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' });
  * conv.apply(Input({ shape: [28, 28, 1] })).shape;   // [null, 28, 28, 32]
+ * new Conv2D({ filters: 32, kernelSize: 3, groups: 4 });   // on 16 channels: kernel [3, 3, 4, 32]
  */
 export class Conv2D extends Conv {
   constructor(args: ConvArgs) {
@@ -175,7 +193,8 @@ export class Conv2D extends Conv {
 /**
  * 1-D convolution over sequences, channels-last by default: [batch, steps, channels] to
  * [batch, outSteps, filters]. Padding 'valid', 'same' or 'causal' (output t sees only inputs up
- * to t, for autoregressive models). Other arguments and weights as Conv2D, with one spatial axis.
+ * to t, for autoregressive models). Other arguments (`groups` included) and weights as Conv2D, with
+ * one spatial axis.
  *
  * @example
  * const conv = new Conv1D({ filters: 16, kernelSize: 3, padding: 'causal', dilationRate: 2 });
@@ -191,7 +210,8 @@ export class Conv1D extends Conv {
   }
 }
 
-export interface ConvTransposeArgs extends ConvArgs {
+/** Keras's transposed convolutions have no `groups`. */
+export interface ConvTransposeArgs extends Omit<ConvArgs, 'groups'> {
   /** 'valid' (default) or 'same'. */
   padding?: 'valid' | 'same';
   /**
@@ -234,7 +254,9 @@ abstract class ConvTranspose extends Conv {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), outputPadding: this.outputPadding && [...this.outputPadding] };
+    const config: Record<string, unknown> = { ...super.getConfig(), outputPadding: this.outputPadding && [...this.outputPadding] };
+    delete config.groups;
+    return config;
   }
 }
 
@@ -295,9 +317,9 @@ export class Conv1DTranspose extends ConvTranspose {
   }
 }
 
-/** Options shared by DepthwiseConv2D and SeparableConv2D. */
+/** Options shared by DepthwiseConv1D/2D and SeparableConv1D/2D. */
 interface DepthwiseArgs extends LayerArgs {
-  /** Window size: a number or [height, width]. */
+  /** Window size: a number or one per spatial axis ([height, width] in 2-D). */
   kernelSize: number | readonly number[];
   /** Default 1. */
   strides?: number | readonly number[];
@@ -305,7 +327,7 @@ interface DepthwiseArgs extends LayerArgs {
   padding?: 'valid' | 'same';
   /** Outputs per input channel in the depthwise step. Default 1. */
   depthMultiplier?: number;
-  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
   dataFormat?: DataFormat;
   /** Default 1. Cannot be combined with strides above 1 (as in Keras). */
   dilationRate?: number | readonly number[];
@@ -326,6 +348,7 @@ interface DepthwiseArgs extends LayerArgs {
 }
 
 export type DepthwiseConv2DArgs = DepthwiseArgs;
+export type DepthwiseConv1DArgs = DepthwiseArgs;
 
 export interface SeparableConv2DArgs extends DepthwiseArgs {
   /** Output channels of the pointwise (1x1) step. */
@@ -337,8 +360,14 @@ export interface SeparableConv2DArgs extends DepthwiseArgs {
   pointwiseConstraint?: ConstraintIdentifier | null;
 }
 
-/** Keras's BaseDepthwiseConv options, the depthwise step and the bias and activation around it. */
+export type SeparableConv1DArgs = SeparableConv2DArgs;
+
+/**
+ * Keras's BaseDepthwiseConv options for inputs of `rank` (1 or 2) spatial axes, the depthwise step
+ * and the bias and activation around it; 1-D layers run the 2-D ops on a row of height 1.
+ */
 abstract class DepthwiseLayer extends Layer {
+  readonly rank: number;
   readonly kernelSize: number[];
   readonly strides: number[];
   readonly padding: 'valid' | 'same';
@@ -355,11 +384,12 @@ abstract class DepthwiseLayer extends Layer {
   readonly biasConstraint: Constraint | null;
   bias: Variable | null = null;
 
-  constructor(args: DepthwiseArgs) {
+  constructor(rank: number, args: DepthwiseArgs) {
     super(args);
-    this.kernelSize = normalizeTuple(args?.kernelSize, 2, 'kernelSize');
-    this.strides = normalizeTuple(args.strides ?? 1, 2, 'strides');
-    this.dilationRate = normalizeTuple(args.dilationRate ?? 1, 2, 'dilationRate');
+    this.rank = rank;
+    this.kernelSize = normalizeTuple(args?.kernelSize, rank, 'kernelSize');
+    this.strides = normalizeTuple(args.strides ?? 1, rank, 'strides');
+    this.dilationRate = normalizeTuple(args.dilationRate ?? 1, rank, 'dilationRate');
     this.padding = normalizePadding(args.padding ?? 'valid');
     const multiplier = args.depthMultiplier ?? 1;
     if (!Number.isInteger(multiplier) || multiplier <= 0) {
@@ -378,7 +408,7 @@ abstract class DepthwiseLayer extends Layer {
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
     this.depthwiseConstraint = resolveConstraint(args.depthwiseConstraint);
     this.biasConstraint = resolveConstraint(args.biasConstraint);
-    this.inputSpec = { minNdim: 4 };
+    this.inputSpec = { minNdim: rank + 2 };
   }
 
   /** The channel count of an input shape in this layer's data format. */
@@ -391,9 +421,9 @@ abstract class DepthwiseLayer extends Layer {
     return fromChannelsLast(windowedOutputShape(toChannelsLast(inputShape, this.dataFormat), this, channels), this.dataFormat);
   }
 
-  /** Makes the depthwise kernel [kh, kw, channels, depthMultiplier] named `name`. */
+  /** Makes the depthwise kernel [...kernelSize, channels, depthMultiplier] named `name`. */
   protected addDepthwiseKernel(name: string, channels: number): Variable {
-    this.inputSpec = { minNdim: 4, axes: { [channelsAxis(this.dataFormat)]: channels } };
+    this.inputSpec = { minNdim: this.rank + 2, axes: { [channelsAxis(this.dataFormat)]: channels } };
     return this.addWeight({ name, shape: [...this.kernelSize, channels, this.depthMultiplier], initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer ?? undefined, constraint: this.depthwiseConstraint });
   }
 
@@ -402,12 +432,16 @@ abstract class DepthwiseLayer extends Layer {
     if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [units], initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint });
   }
 
-  /** activation(pointwise(depthwise(x)) + bias) on float32 x. */
-  protected convolveAndActivate(inputs: Tensor, depthwiseKernel: Tensor, pointwise: (y: Tensor) => Tensor): Tensor {
+  /** activation(pointwise(depthwise(x)) + bias) on float32 x; the pointwise kernel (1 x ... x 1) mixes the channels when given. */
+  protected convolveAndActivate(inputs: Tensor, depthwiseKernel: Tensor, pointwiseKernel: Tensor | null): Tensor {
     return inChannelsLast(inputs, this.dataFormat, (channelsLast) =>
       tidy(() => {
         const x = channelsLast.dtype === 'float32' ? channelsLast : cast(channelsLast, 'float32');
-        const y = pointwise(depthwiseConv2d(x, depthwiseKernel, { strides: this.strides as [number, number], padding: this.padding, dilationRate: this.dilationRate as [number, number] }));
+        const depthwise =
+          this.rank === 1
+            ? depthwiseConv1d(x, depthwiseKernel, { strides: this.strides[0], padding: this.padding, dilationRate: this.dilationRate[0] })
+            : depthwiseConv2d(x, depthwiseKernel, { strides: this.strides as [number, number], padding: this.padding, dilationRate: this.dilationRate as [number, number] });
+        const y = pointwiseKernel === null ? depthwise : this.rank === 1 ? conv1d(depthwise, pointwiseKernel) : conv2d(depthwise, pointwiseKernel);
         return this.activation(this.bias ? y.add(this.bias) : y);
       }),
     );
@@ -434,6 +468,25 @@ abstract class DepthwiseLayer extends Layer {
   }
 }
 
+/** Keras's BaseDepthwiseConv layer: the depthwise step, then bias and activation. */
+abstract class DepthwiseConv extends DepthwiseLayer {
+  kernel!: Variable;
+
+  override build(inputShape: Shape): void {
+    const channels = this.channelsIn(inputShape);
+    this.kernel = this.addDepthwiseKernel('kernel', channels);
+    this.addBias(channels * this.depthMultiplier);
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return this.convolveAndActivate(inputs, this.kernel, null);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return this.outputShapeFor(inputShape, this.channelsIn(inputShape) * this.depthMultiplier);
+  }
+}
+
 /**
  * Depthwise 2-D convolution, channels-last by default: each input channel is convolved with its own
  * `depthMultiplier` kernels, channels never mixed: [batch, height, width, channels] to
@@ -450,25 +503,75 @@ abstract class DepthwiseLayer extends Layer {
  * const depthwise = new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2, padding: 'same' });
  * depthwise.apply(Input({ shape: [28, 28, 8] })).shape;   // [null, 28, 28, 16]
  */
-export class DepthwiseConv2D extends DepthwiseLayer {
-  kernel!: Variable;
-
+export class DepthwiseConv2D extends DepthwiseConv {
   constructor(args: DepthwiseConv2DArgs) {
-    super(args);
+    super(2, args);
+  }
+}
+
+/**
+ * Depthwise 1-D convolution, channels-last by default: [batch, steps, channels] to [batch,
+ * outSteps, channels * depthMultiplier], each channel convolved with its own `depthMultiplier`
+ * kernels, `activation(depthwiseConv1d(x, kernel) + bias)`. Arguments as DepthwiseConv2D with one
+ * spatial axis; weights `kernel` [kernelSize, channels, depthMultiplier], then `bias`
+ * [channels * depthMultiplier].
+ *
+ * @example
+ * const depthwise = new DepthwiseConv1D({ kernelSize: 3, depthMultiplier: 3, strides: 2 });
+ * depthwise.apply(Input({ shape: [10, 12] })).shape;   // [null, 4, 36]
+ */
+export class DepthwiseConv1D extends DepthwiseConv {
+  constructor(args: DepthwiseConv1DArgs) {
+    super(1, args);
+  }
+}
+
+/** Keras's BaseSeparableConv: the depthwise step, a pointwise (1 x ... x 1) channel mix, bias and activation. */
+abstract class SeparableConv extends DepthwiseLayer {
+  readonly filters: number;
+  readonly pointwiseInitializer: Initializer;
+  readonly pointwiseRegularizer: Regularizer | null;
+  readonly pointwiseConstraint: Constraint | null;
+  depthwiseKernel!: Variable;
+  pointwiseKernel!: Variable;
+
+  constructor(rank: number, args: SeparableConv2DArgs) {
+    super(rank, args);
+    this.filters = checkPositiveInt('filters', args.filters);
+    this.pointwiseInitializer = resolveInitializer(args.pointwiseInitializer ?? 'glorotUniform');
+    this.pointwiseRegularizer = resolveRegularizer(args.pointwiseRegularizer);
+    this.pointwiseConstraint = resolveConstraint(args.pointwiseConstraint);
   }
 
   override build(inputShape: Shape): void {
     const channels = this.channelsIn(inputShape);
-    this.kernel = this.addDepthwiseKernel('kernel', channels);
-    this.addBias(channels * this.depthMultiplier);
+    this.depthwiseKernel = this.addDepthwiseKernel('depthwise_kernel', channels);
+    this.pointwiseKernel = this.addWeight({
+      name: 'pointwise_kernel',
+      shape: [...Array<number>(this.rank).fill(1), channels * this.depthMultiplier, this.filters],
+      initializer: this.pointwiseInitializer,
+      regularizer: this.pointwiseRegularizer ?? undefined,
+      constraint: this.pointwiseConstraint,
+    });
+    this.addBias(this.filters);
   }
 
   override call(inputs: Tensor): Tensor {
-    return this.convolveAndActivate(inputs, this.kernel, (y) => y);
+    return this.convolveAndActivate(inputs, this.depthwiseKernel, this.pointwiseKernel);
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    return this.outputShapeFor(inputShape, this.channelsIn(inputShape) * this.depthMultiplier);
+    return this.outputShapeFor(inputShape, this.filters);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      pointwiseInitializer: initializerConfig(this.pointwiseInitializer),
+      pointwiseRegularizer: regularizerConfig(this.pointwiseRegularizer),
+      pointwiseConstraint: constraintConfig(this.pointwiseConstraint),
+    };
   }
 }
 
@@ -490,50 +593,25 @@ export class DepthwiseConv2D extends DepthwiseLayer {
  * const separable = new SeparableConv2D({ filters: 32, kernelSize: 3, activation: 'relu' });
  * separable.apply(Input({ shape: [28, 28, 16] })).shape;   // [null, 26, 26, 32]
  */
-export class SeparableConv2D extends DepthwiseLayer {
-  readonly filters: number;
-  readonly pointwiseInitializer: Initializer;
-  readonly pointwiseRegularizer: Regularizer | null;
-  readonly pointwiseConstraint: Constraint | null;
-  depthwiseKernel!: Variable;
-  pointwiseKernel!: Variable;
-
+export class SeparableConv2D extends SeparableConv {
   constructor(args: SeparableConv2DArgs) {
-    super(args);
-    this.filters = checkPositiveInt('filters', args.filters);
-    this.pointwiseInitializer = resolveInitializer(args.pointwiseInitializer ?? 'glorotUniform');
-    this.pointwiseRegularizer = resolveRegularizer(args.pointwiseRegularizer);
-    this.pointwiseConstraint = resolveConstraint(args.pointwiseConstraint);
+    super(2, args);
   }
+}
 
-  override build(inputShape: Shape): void {
-    const channels = this.channelsIn(inputShape);
-    this.depthwiseKernel = this.addDepthwiseKernel('depthwise_kernel', channels);
-    this.pointwiseKernel = this.addWeight({
-      name: 'pointwise_kernel',
-      shape: [1, 1, channels * this.depthMultiplier, this.filters],
-      initializer: this.pointwiseInitializer,
-      regularizer: this.pointwiseRegularizer ?? undefined,
-      constraint: this.pointwiseConstraint,
-    });
-    this.addBias(this.filters);
-  }
-
-  override call(inputs: Tensor): Tensor {
-    return this.convolveAndActivate(inputs, this.depthwiseKernel, (y) => conv2d(y, this.pointwiseKernel));
-  }
-
-  override computeOutputShape(inputShape: Shape): Shape {
-    return this.outputShapeFor(inputShape, this.filters);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      filters: this.filters,
-      pointwiseInitializer: initializerConfig(this.pointwiseInitializer),
-      pointwiseRegularizer: regularizerConfig(this.pointwiseRegularizer),
-      pointwiseConstraint: constraintConfig(this.pointwiseConstraint),
-    };
+/**
+ * Depthwise separable 1-D convolution, channels-last by default: a depthwise convolution along the
+ * steps, then a pointwise (kernel size 1) convolution mixing the channels into `filters`, bias and
+ * activation: [batch, steps, channels] to [batch, outSteps, filters]. Arguments as SeparableConv2D
+ * with one spatial axis. Weights: `depthwise_kernel` [kernelSize, channels, depthMultiplier],
+ * `pointwise_kernel` [1, channels * depthMultiplier, filters], then `bias` [filters].
+ *
+ * @example
+ * const separable = new SeparableConv1D({ filters: 4, kernelSize: 3, depthMultiplier: 2, padding: 'same' });
+ * separable.apply(Input({ shape: [10, 12] })).shape;   // [null, 10, 4]
+ */
+export class SeparableConv1D extends SeparableConv {
+  constructor(args: SeparableConv1DArgs) {
+    super(1, args);
   }
 }

@@ -93,6 +93,7 @@ export {
 export { RMSNormalization, type RMSNormalizationArgs } from './rms_normalization';
 export { Normalization, type NormalizationArgs } from './normalization_preprocessing';
 export { MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallArgs } from './attention';
+export { GroupQueryAttention, type GroupQueryAttentionArgs } from './grouped_query_attention';
 export { Embedding, type EmbeddingArgs } from './embedding';
 export { Masking, type MaskingArgs } from './masking';
 export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs } from './merging';
@@ -102,11 +103,15 @@ export {
   Conv2D,
   Conv1DTranspose,
   Conv2DTranspose,
+  DepthwiseConv1D,
   DepthwiseConv2D,
+  SeparableConv1D,
   SeparableConv2D,
   type ConvArgs,
   type ConvTransposeArgs,
+  type DepthwiseConv1DArgs,
   type DepthwiseConv2DArgs,
+  type SeparableConv1DArgs,
   type SeparableConv2DArgs,
 } from './convolutional';
 // Keras's other names for the same classes (saved configs name the class as above).
@@ -115,6 +120,7 @@ export {
   Conv2D as Convolution2D,
   Conv1DTranspose as Convolution1DTranspose,
   Conv2DTranspose as Convolution2DTranspose,
+  SeparableConv1D as SeparableConvolution1D,
   SeparableConv2D as SeparableConvolution2D,
 } from './convolutional';
 export {

@@ -2,7 +2,7 @@
 // loading): the built-in layers and Keras's aliases of them are registered here, in the table of
 // class_registry.ts; custom layers with `registerLayer`.
 
-import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './convolutional';
+import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D } from './convolutional';
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './activation_layers';
 import { Activation, Dense, Identity, Lambda, RepeatVector } from './core';
 import { Operation } from './operation';
@@ -16,6 +16,7 @@ import { BatchNormalization, GroupNormalization, InstanceNormalization, LayerNor
 import { Normalization } from './normalization_preprocessing';
 import { RMSNormalization } from './rms_normalization';
 import { MultiHeadAttention } from './attention';
+import { GroupQueryAttention } from './grouped_query_attention';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 import { Rescaling } from './preprocessing';
 import { CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing } from './image_preprocessing';
@@ -49,13 +50,16 @@ const builtIns: Record<string, LayerClass> = {
   MultiHeadAttention,
   Embedding,
   Masking,
+  GroupQueryAttention,
   Conv1D,
   Conv2D,
   Conv1DTranspose,
   Conv2DTranspose,
   DepthwiseConv2D,
   SeparableConv2D,
+  DepthwiseConv1D,
   MaxPooling1D,
+  SeparableConv1D,
   AveragePooling1D,
   MaxPooling2D,
   AveragePooling2D,
@@ -131,6 +135,9 @@ const aliases: Record<string, LayerClass> = {
   AvgPool2D: AveragePooling2D,
   GlobalAvgPool1D: GlobalAveragePooling1D,
   GlobalAvgPool2D: GlobalAveragePooling2D,
+  SeparableConvolution1D: SeparableConv1D,
+  // Keras's class is GroupedQueryAttention, exported as keras.layers.GroupQueryAttention.
+  GroupedQueryAttention: GroupQueryAttention,
   GlobalMaxPool1D: GlobalMaxPooling1D,
   GlobalMaxPool2D: GlobalMaxPooling2D,
 };

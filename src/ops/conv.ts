@@ -3,10 +3,11 @@
 // (im2col, shaders/im2col.wgsl) and multiplies them by the kernel with `matmul`. im2col is
 // differentiable (its gradient, col2im, sums the overlapping patch entries per input element: no
 // atomics, deterministic), so the tape derives dKernel = im2col(x)^T · dY and
-// dX = col2im(dY · K^T) from matmul's rule. A transposed convolution is that input gradient as an
-// op of its own, col2im(x · K^T), so its gradients (a convolution of dY for x, a patch product for
-// the kernel) come from the same rules. Shapes, dtypes and options are checked here, before any GPU
-// work; nothing is read back.
+// dX = col2im(dY · K^T) from matmul's rule; a grouped convolution (a kernel of fewer input
+// channels) splits the patches and the kernel into groups for one batched matmul. A transposed
+// convolution is that input gradient as an op of its own, col2im(x · K^T), so its gradients (a
+// convolution of dY for x, a patch product for the kernel) come from the same rules. Shapes,
+// dtypes and options are checked here, before any GPU work; nothing is read back.
 
 import { formatShape, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -17,7 +18,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
 import { matmul } from './matmul';
-import { reshape } from './shape';
+import { reshape, transpose } from './shape';
 import im2colShader from '../../shaders/im2col.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
@@ -266,24 +267,50 @@ function col2im(cols: Tensor, g: ConvGeometry): Tensor {
 }
 
 /**
- * y [batch, outH, outW, cout] from x [batch, h, w, cin] and kernel [kh, kw, cin, cout]. Built from
- * differentiable ops, so the tape derives dKernel = im2col(x)^T · dY and dX = col2im(dY · K^T).
+ * y [batch, outH, outW, cout] from x [batch, h, w, cin] and kernel [kh, kw, cin / groups, cout].
+ * Built from differentiable ops, so the tape derives dKernel = im2col(x)^T · dY and
+ * dX = col2im(dY · K^T).
  */
 function convolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
   const outChannels = kernel.shape[3];
+  const groups = g.channels / kernel.shape[2];
   return tidy(() => {
-    const product = matmul(im2col(x, g), reshape(kernel, [patchLength(g), outChannels]));
+    const patches = im2col(x, g);
+    const product = groups === 1 ? matmul(patches, reshape(kernel, [patchLength(g), outChannels])) : groupedProduct(patches, kernel, g, groups);
     return reshape(product, [g.batch, g.rows.output, g.cols.output, outChannels]);
   });
+}
+
+/**
+ * The patch product of a grouped convolution: group i's output channels see only its input
+ * channels [i * cin / groups, (i + 1) * cin / groups), so the patch columns (ordered tap, channel)
+ * and the kernel are split into the groups along a batch axis and multiplied by one batched matmul:
+ * [groups, rows, taps * cin / groups] x [groups, taps * cin / groups, cout / groups].
+ */
+function groupedProduct(patches: Tensor, kernel: Tensor, g: ConvGeometry, groups: number): Tensor {
+  const rows = patchRows(g);
+  const taps = g.rows.size * g.cols.size;
+  const groupChannels = g.channels / groups;
+  const groupOutputs = kernel.shape[3] / groups;
+  const groupedPatches = reshape(transpose(reshape(patches, [rows, taps, groups, groupChannels]), [2, 0, 1, 3]), [groups, rows, taps * groupChannels]);
+  const groupedKernel = transpose(reshape(kernel, [taps * groupChannels, groups, groupOutputs]), [1, 0, 2]);
+  return reshape(transpose(matmul(groupedPatches, groupedKernel), [1, 0, 2]), [rows, groups * groupOutputs]);
 }
 
 /** The geometry of x [batch, h, w, cin] under kernel [kh, kw, cin, cout], or a named error. */
 function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], padding: [Padding | 'causal', Padding | 'causal'], shapes: [ConcreteShape, ConcreteShape]): ConvGeometry {
   const [batch, height, width, channels] = x.shape;
-  const [kernelHeight, kernelWidth, kernelChannels] = kernel.shape;
+  const [kernelHeight, kernelWidth, kernelChannels, outChannels] = kernel.shape;
   const [xShape, kernelShape] = shapes.map(formatShape);
-  if (channels !== kernelChannels) {
-    throw new Error(`${op}: input channels differ: x ${xShape} has ${channels}, kernel ${kernelShape} expects ${kernelChannels}.`);
+  if (kernelChannels === 0 || channels % kernelChannels !== 0) {
+    throw new Error(
+      `${op}: input channels differ: x ${xShape} has ${channels}, kernel ${kernelShape} expects ${kernelChannels}. ` +
+        `(A grouped convolution takes a kernel of inChannels / groups input channels: x's channels must be a multiple of the kernel's.)`,
+    );
+  }
+  const groups = channels / kernelChannels;
+  if (outChannels % groups !== 0) {
+    throw new Error(`${op}: a grouped convolution of x ${xShape} by kernel ${kernelShape} has ${groups} groups (${channels} / ${kernelChannels} channels), which must divide the kernel's ${outChannels} output channels.`);
   }
   if (kernelHeight === 0 || kernelWidth === 0) throw new Error(`${op}: kernel ${kernelShape} has an empty spatial size.`);
   const rows = windowAxis(height, kernelHeight, strides[0], dilation[0], padding[0]);
@@ -302,10 +329,14 @@ function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, n
  * [batch, height, width, inChannels] with kernel [kernelHeight, kernelWidth, inChannels,
  * outChannels] gives [batch, outHeight, outWidth, outChannels]. 'valid' keeps every window inside
  * the input; 'same' gives ceil(size / stride) outputs, zero-padding the extra at the end. Strides
- * and dilation may be combined. Differentiable with respect to x and kernel.
+ * and dilation may be combined. A kernel of fewer input channels makes a grouped convolution (as
+ * Keras `ops.conv`): with groups = inChannels / kernel's inChannels (which must divide both
+ * inChannels and outChannels), output channels of group i see only input channels of group i.
+ * Differentiable with respect to x and kernel.
  *
  * @example
  * const y = ops.conv2d(images, kernel, { strides: 2, padding: 'same' });   // [8,28,28,16] x [3,3,16,32] -> [8,14,14,32]
+ * const grouped = ops.conv2d(images, groupedKernel);                       // [8,28,28,16] x [3,3,4,32] -> [8,26,26,32], 4 groups
  */
 export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
   const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
@@ -319,7 +350,8 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
 /**
  * 1-D convolution, channels-last: x [batch, length, inChannels] with kernel [kernelSize,
  * inChannels, outChannels] gives [batch, outLength, outChannels]. Padding 'valid', 'same' or
- * 'causal' (Keras Conv1D: output t sees only inputs up to t). Differentiable with respect to x and
+ * 'causal' (Keras Conv1D: output t sees only inputs up to t). A kernel of inChannels / groups
+ * input channels makes a grouped convolution, as in `conv2d`. Differentiable with respect to x and
  * kernel.
  *
  * @example
@@ -341,7 +373,11 @@ export function conv1d(x: Tensor, kernel: Tensor, options: Conv1dOptions = {}): 
   });
 }
 
-function positiveInteger(op: string, name: string, value: unknown): number {
+/**
+ * A positive integer option, or an error naming the op and the option.
+ * @internal
+ */
+export function positiveInteger(op: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new Error(`${op}: ${name} must be a positive integer, got ${JSON.stringify(value)}.`);
   }

@@ -1,18 +1,21 @@
-// Depthwise 2-D convolution, channels-last, with Keras / TensorFlow semantics (keras.ops.depthwise_conv):
+// Depthwise 2-D and 1-D convolution, channels-last, with Keras / TensorFlow semantics (keras.ops.depthwise_conv):
 // each input channel is convolved with its own `depthMultiplier` kernels, never mixed with the
 // others. The forward pass and both gradients are direct convolutions in shaders/depthwise_conv.wgsl,
 // one invocation per output element (the windows are small; no patch matrix is built, so memory
 // stays at the size of the tensors themselves). Strides, dilation and 'valid' / 'same' padding
-// follow conv2d (src/ops/conv.ts). Shapes, dtypes and options are checked before any GPU work.
+// follow conv2d (src/ops/conv.ts); the 1-D op is the 2-D one on a row of height 1. Shapes, dtypes
+// and options are checked before any GPU work.
 
 import { formatShape, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { recordGradient } from '../autograd/tape';
+import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { checkInput, checkPadding, spatialPair, windowAxis, type Conv2dOptions, type WindowAxis } from './conv';
+import { checkInput, checkPadding, positiveInteger, spatialPair, windowAxis, type Conv2dOptions, type Padding, type WindowAxis } from './conv';
 import { runKernel1, type Kernel } from './kernel';
+import { reshape } from './shape';
 import depthwiseShader from '../../shaders/depthwise_conv.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
@@ -117,6 +120,41 @@ const depthwiseKernelGradKernel: Kernel<DepthwiseGeometry> = {
   },
 };
 
+/** The geometry of x [batch, h, w, channels] under kernel [kh, kw, channels, multiplier], or a named error (shapes as the caller gave them). */
+function depthwiseGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], padding: Padding, shapes: [ConcreteShape, ConcreteShape]): DepthwiseGeometry {
+  const [batch, height, width, channels] = x.shape;
+  const [kernelHeight, kernelWidth, kernelChannels, multiplier] = kernel.shape;
+  const [xShape, kernelShape] = shapes.map(formatShape);
+  if (channels !== kernelChannels) {
+    throw new Error(`${op}: input channels differ: x ${xShape} has ${channels}, kernel ${kernelShape} expects ${kernelChannels}.`);
+  }
+  if (kernelHeight === 0 || kernelWidth === 0 || multiplier === 0) {
+    throw new Error(`${op}: kernel ${kernelShape} is empty; expected ${op === 'depthwiseConv1d' ? '[kernelSize' : '[kernelHeight, kernelWidth'}, channels, depthMultiplier] all above 0.`);
+  }
+  const rows = windowAxis(height, kernelHeight, strides[0], dilation[0], padding);
+  const cols = windowAxis(width, kernelWidth, strides[1], dilation[1], padding);
+  if (!rows || !cols) {
+    const span = (size: number, d: number) => (size - 1) * d + 1;
+    const [spans, spatial, dilations] =
+      op === 'depthwiseConv1d'
+        ? [`${span(kernelWidth, dilation[1])}`, `${width}`, `${dilation[1]}`]
+        : [`${span(kernelHeight, dilation[0])}x${span(kernelWidth, dilation[1])}`, `${height}x${width}`, formatShape(dilation)];
+    throw new Error(`${op}: kernel ${kernelShape} with dilation ${dilations} spans ${spans}, larger than the input x ${xShape} (${spatial}) with padding 'valid'.`);
+  }
+  return { batch, channels, multiplier, rows, cols };
+}
+
+/** y = depthwise(x, kernel) under `g`, with its gradient recorded. */
+function depthwiseConvolve(op: string, x: Tensor, kernel: Tensor, g: DepthwiseGeometry): Tensor {
+  const outShape: ConcreteShape = [g.batch, g.rows.output, g.cols.output, g.channels * g.multiplier];
+  const y = runKernel1(depthwiseKernel, [x, kernel], { shape: outShape, dtype: 'float32' }, g, op);
+  recordGradient(op, [x, kernel], [y], () => ([dy], needed) => [
+    needed[0] ? runKernel1(depthwiseInputGradKernel, [dy, kernel], { shape: x.shape, dtype: 'float32' }, g, op) : null,
+    needed[1] ? runKernel1(depthwiseKernelGradKernel, [x, dy], { shape: kernel.shape, dtype: 'float32' }, g, op) : null,
+  ]);
+  return y;
+}
+
 /**
  * Depthwise 2-D convolution, channels-last: x [batch, height, width, channels] with kernel
  * [kernelHeight, kernelWidth, channels, depthMultiplier] gives [batch, outHeight, outWidth,
@@ -133,30 +171,40 @@ export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: Conv2dOption
   checkInput(op, 'x', x, 4, '[batch, height, width, channels]');
   checkInput(op, 'kernel', kernel, 4, '[kernelHeight, kernelWidth, channels, depthMultiplier]');
   checkPadding(op, padding, ['valid', 'same']);
-  const [strideY, strideX] = spatialPair(op, 'strides', strides);
-  const [dilationY, dilationX] = spatialPair(op, 'dilationRate', dilationRate);
-  const [batch, height, width, channels] = x.shape;
-  const [kernelHeight, kernelWidth, kernelChannels, multiplier] = kernel.shape;
-  if (channels !== kernelChannels) {
-    throw new Error(`${op}: input channels differ: x ${formatShape(x.shape)} has ${channels}, kernel ${formatShape(kernel.shape)} expects ${kernelChannels}.`);
-  }
-  if (kernelHeight === 0 || kernelWidth === 0 || multiplier === 0) {
-    throw new Error(`${op}: kernel ${formatShape(kernel.shape)} is empty; expected [kernelHeight, kernelWidth, channels, depthMultiplier] all above 0.`);
-  }
-  const rows = windowAxis(height, kernelHeight, strideY, dilationY, padding);
-  const cols = windowAxis(width, kernelWidth, strideX, dilationX, padding);
-  if (!rows || !cols) {
-    const span = (size: number, dilation: number) => (size - 1) * dilation + 1;
-    throw new Error(
-      `${op}: kernel ${formatShape(kernel.shape)} with dilation ${formatShape([dilationY, dilationX])} spans ${span(kernelHeight, dilationY)}x${span(kernelWidth, dilationX)}, larger than the input x ${formatShape(x.shape)} (${height}x${width}) with padding 'valid'.`,
-    );
-  }
-  const g: DepthwiseGeometry = { batch, channels, multiplier, rows, cols };
-  const outShape: ConcreteShape = [batch, rows.output, cols.output, channels * multiplier];
-  const y = runKernel1(depthwiseKernel, [x, kernel], { shape: outShape, dtype: 'float32' }, g, op);
-  recordGradient(op, [x, kernel], [y], () => ([dy], needed) => [
-    needed[0] ? runKernel1(depthwiseInputGradKernel, [dy, kernel], { shape: x.shape, dtype: 'float32' }, g, op) : null,
-    needed[1] ? runKernel1(depthwiseKernelGradKernel, [x, dy], { shape: kernel.shape, dtype: 'float32' }, g, op) : null,
-  ]);
-  return y;
+  const g = depthwiseGeometry(op, x, kernel, spatialPair(op, 'strides', strides), spatialPair(op, 'dilationRate', dilationRate), padding, [x.shape, kernel.shape]);
+  return depthwiseConvolve(op, x, kernel, g);
+}
+
+export interface DepthwiseConv1dOptions {
+  /** Default 1. */
+  strides?: number;
+  /** Default 'valid'. */
+  padding?: Padding;
+  /** Default 1. */
+  dilationRate?: number;
+}
+
+/**
+ * Depthwise 1-D convolution, channels-last: x [batch, length, channels] with kernel [kernelSize,
+ * channels, depthMultiplier] gives [batch, outLength, channels * depthMultiplier], in the order of
+ * `depthwiseConv2d` (which runs it on a row of height 1). Differentiable with respect to x and
+ * kernel.
+ *
+ * @example
+ * const y = ops.depthwiseConv1d(sequences, kernel, { padding: 'same' });   // [4,100,8] x [3,8,2] -> [4,100,16]
+ */
+export function depthwiseConv1d(x: Tensor, kernel: Tensor, options: DepthwiseConv1dOptions = {}): Tensor {
+  const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
+  const op = 'depthwiseConv1d';
+  checkInput(op, 'x', x, 3, '[batch, length, channels]');
+  checkInput(op, 'kernel', kernel, 3, '[kernelSize, channels, depthMultiplier]');
+  checkPadding(op, padding, ['valid', 'same']);
+  const stride = positiveInteger(op, 'strides', strides);
+  const dilation = positiveInteger(op, 'dilationRate', dilationRate);
+  return tidy(() => {
+    const x2d = reshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]]);
+    const kernel2d = reshape(kernel, [1, ...kernel.shape]);
+    const g = depthwiseGeometry(op, x2d, kernel2d, [1, stride], [1, dilation], padding, [x.shape, kernel.shape]);
+    return reshape(depthwiseConvolve(op, x2d, kernel2d, g), [g.batch, g.cols.output, g.channels * g.multiplier]);
+  });
 }

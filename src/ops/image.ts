@@ -86,13 +86,14 @@ function checkInterpolation(op: string, interpolation: unknown): ImageInterpolat
   throw new Error(`Invalid value for argument \`interpolation\`. Expected one of ${SUPPORTED_INTERPOLATIONS.map((i) => `'${i}'`).join(', ')}. Received: interpolation=${JSON.stringify(interpolation)}`);
 }
 
-function checkDataFormat(dataFormat: unknown): ImageDataFormat {
+/** @internal Keras's data_format values; throws on any other. */
+export function checkDataFormat(dataFormat: unknown): ImageDataFormat {
   if (dataFormat === 'channels_last' || dataFormat === 'channels_first') return dataFormat;
   throw new Error(`Invalid value for argument \`dataFormat\`. Expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(dataFormat)}`);
 }
 
-/** Checks the images: float32, rank 3 (one image) or 4 (a batch). */
-function checkImages(op: string, images: Tensor): void {
+/** @internal Checks the images: float32, rank 3 (one image) or 4 (a batch). */
+export function checkImages(op: string, images: Tensor): void {
   checkTensor(op, images);
   if (images.rank !== 3 && images.rank !== 4) {
     throw new Error(`${op}: Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images). Received input with shape: images.shape=${formatShape(images.shape)}`);
@@ -101,11 +102,11 @@ function checkImages(op: string, images: Tensor): void {
 }
 
 /**
- * Runs `fn` on the images as a channels-last batch and gives its result back in the input's
+ * @internal Runs `fn` on the images as a channels-last batch and gives its result back in the input's
  * layout and rank: a single image gains and loses a batch axis, channels-first images are
  * transposed on the way in and out.
  */
-function asChannelsLastBatch(images: Tensor, dataFormat: ImageDataFormat, fn: (batch: Tensor) => Tensor): Tensor {
+export function asChannelsLastBatch(images: Tensor, dataFormat: ImageDataFormat, fn: (batch: Tensor) => Tensor): Tensor {
   return tidy(() => {
     const single = images.rank === 3;
     let batch = single ? reshape(images, [1, ...images.shape]) : images;

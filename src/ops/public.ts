@@ -33,11 +33,16 @@ export const ops: WithSymbolicCalls<typeof allOps> = withSymbolicCalls(allOps) a
 /** The ops' option and value types, as `ops.MatmulOptions`. */
 export declare namespace ops {
   export type AffineTransformOptions = allOps.AffineTransformOptions;
+  export type ColorConversionOptions = allOps.ColorConversionOptions;
   export type Conv1dOptions = allOps.Conv1dOptions;
   export type Conv1dTransposeOptions = allOps.Conv1dTransposeOptions;
   export type Conv2dOptions = allOps.Conv2dOptions;
   export type Conv2dTransposeOptions = allOps.Conv2dTransposeOptions;
+  export type CropImagesOptions = allOps.CropImagesOptions;
   export type CrossEntropyOptions = allOps.CrossEntropyOptions;
+  export type DepthwiseConv1dOptions = allOps.DepthwiseConv1dOptions;
+  export type DotProductAttentionOptions = allOps.DotProductAttentionOptions;
+  export type ExtractPatchesOptions = allOps.ExtractPatchesOptions;
   export type FillMode = allOps.FillMode;
   export type FocalLossOptions = allOps.FocalLossOptions;
   export type FusedActivation = allOps.FusedActivation;
@@ -52,14 +57,18 @@ export declare namespace ops {
   export type NanToNumOptions = allOps.NanToNumOptions;
   export type NormOrder = allOps.NormOrder;
   export type OneHotOptions = allOps.OneHotOptions;
+  export type PadImagesOptions = allOps.PadImagesOptions;
   export type PadMode = allOps.PadMode;
   export type PadWidth = allOps.PadWidth;
   export type Padding = allOps.Padding;
   export type Pool2dOptions = allOps.Pool2dOptions;
   export type QuantileMethod = allOps.QuantileMethod;
   export type QuantileOptions = allOps.QuantileOptions;
+  export type RandintOptions = allOps.RandintOptions;
+  export type RandomCategoricalOptions = allOps.RandomCategoricalOptions;
   export type RandomNormalOptions = allOps.RandomNormalOptions;
   export type RandomUniformOptions = allOps.RandomUniformOptions;
   export type ResizeOptions = allOps.ResizeOptions;
+  export type ShuffleOptions = allOps.ShuffleOptions;
   export type StridedSliceOptions = allOps.StridedSliceOptions;
 }

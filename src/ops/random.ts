@@ -1,8 +1,9 @@
 // Seeded random tensors generated on the device (shaders/random.wgsl): uniform, normal and
-// truncated normal. The generator is counter-based: element i of draw d is a hash of
-// (seed, i, d) using only u32 multiply/xor/add/shift, which the CPU kernel reproduces exactly with
-// Math.imul, so one seed gives the same tensor on both backends (uniform bit for bit; normals
-// within about 1e-6, the difference between the GPU's float32 log/cos polynomials and Math.log/cos).
+// truncated normal, and the Gumbel noise of random_sampling.ts's categorical sampling. The
+// generator is counter-based: element i of draw d is a hash of (seed, i, d) using only u32
+// multiply/xor/add/shift, which the CPU kernel reproduces exactly with Math.imul, so one seed gives
+// the same tensor on both backends (uniform bit for bit; normals and Gumbel noise within about
+// 1e-6, the difference between the GPU's float32 log/cos polynomials and Math.log/cos).
 // Without a seed each call takes a fresh one.
 
 import type { DType } from '../backend/types';
@@ -44,14 +45,14 @@ const TRUNCATION_BOUND = 2;
 const INV_2_POW_24 = 2 ** -24;
 
 /** Codes match the `switch DIST` of shaders/random.wgsl. */
-const DISTRIBUTIONS = { uniform: 0, uniformInt: 1, normal: 2, truncatedNormal: 3 } as const;
+const DISTRIBUTIONS = { uniform: 0, uniformInt: 1, normal: 2, truncatedNormal: 3, gumbel: 4 } as const;
 
 interface RandomAttrs {
   distribution: (typeof DISTRIBUTIONS)[keyof typeof DISTRIBUTIONS];
   seed: number;
-  /** uniform: minval; normals: mean. */
+  /** uniform: minval; normals: mean; gumbel: unused. */
   low: number;
-  /** uniform: maxval - minval; normals: stddev. */
+  /** uniform: maxval - minval; normals: stddev; gumbel: unused. */
   scale: number;
 }
 
@@ -86,6 +87,9 @@ const randomKernel: Kernel<RandomAttrs> = {
         dst[i] = low32 + Math.fround(u * scale32);
       } else if (distribution === DISTRIBUTIONS.uniformInt) {
         dst[i] = (low + (randomBits(seed, i, 0) % scale)) | 0;
+      } else if (distribution === DISTRIBUTIONS.gumbel) {
+        const u = (((randomBits(seed, i, 0) >>> 9) * 2 + 1) >>> 0) * INV_2_POW_24;
+        dst[i] = -Math.log(-Math.log(u));
       } else if (distribution === DISTRIBUTIONS.normal) {
         dst[i] = low + scale * standardNormal(seed, i, 0);
       } else {
@@ -179,20 +183,39 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
 export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
   const op = 'randomUniform';
   const { minval = 0, maxval = 1, dtype = 'float32' } = options;
-  checkShape(op, shape);
   checkDtype(op, dtype);
+  if (dtype === 'int32') return uniformIntegers(op, shape, minval, maxval, options.seed);
+  checkShape(op, shape);
   checkFinite(op, 'minval', minval);
   checkFinite(op, 'maxval', maxval);
-  if (dtype === 'int32') {
-    const inInt32 = (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
-    if (!inInt32(minval) || !inInt32(maxval)) throw new Error(`${op}: int32 bounds must be integers in the int32 range, got minval=${minval}, maxval=${maxval}.`);
-    if (!(minval < maxval)) throw new Error(`${op}: minval (${minval}) must be less than maxval (${maxval}) for int32.`);
-  } else if (!(minval <= maxval)) {
-    throw new Error(`${op}: minval (${minval}) must not exceed maxval (${maxval}).`);
-  }
-  const distribution = dtype === 'int32' ? DISTRIBUTIONS.uniformInt : DISTRIBUTIONS.uniform;
-  const attrs = seededAttrs(op, options.seed, (seed) => ({ distribution, seed, low: minval, scale: maxval - minval }));
+  if (!(minval <= maxval)) throw new Error(`${op}: minval (${minval}) must not exceed maxval (${maxval}).`);
+  const attrs = seededAttrs(op, options.seed, (seed) => ({ distribution: DISTRIBUTIONS.uniform, seed, low: minval, scale: maxval - minval }));
   return runKernel1(randomKernel, [], { shape, dtype }, attrs);
+}
+
+/**
+ * @internal Uniform int32 values in [minval, maxval) (the random bits modulo the range), checked
+ * and seeded in the name of `op` (randomUniform, randint, shuffle).
+ */
+export function uniformIntegers(op: string, shape: readonly number[], minval: number, maxval: number, seed: number | undefined): Tensor {
+  checkShape(op, shape);
+  checkFinite(op, 'minval', minval);
+  checkFinite(op, 'maxval', maxval);
+  const inInt32 = (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
+  if (!inInt32(minval) || !inInt32(maxval)) throw new Error(`${op}: int32 bounds must be integers in the int32 range, got minval=${minval}, maxval=${maxval}.`);
+  if (!(minval < maxval)) throw new Error(`${op}: minval (${minval}) must be less than maxval (${maxval}) for int32.`);
+  const attrs = seededAttrs(op, seed, (s) => ({ distribution: DISTRIBUTIONS.uniformInt, seed: s, low: minval, scale: maxval - minval }));
+  return runKernel1(randomKernel, [], { shape, dtype: 'int32' }, attrs);
+}
+
+/**
+ * @internal Standard Gumbel noise -log(-log(u)), u uniform in (0, 1), seeded in the name of `op`:
+ * the perturbation of Gumbel-max sampling (randomCategorical). GPU and CPU agree within about 1e-6.
+ */
+export function gumbelNoise(op: string, shape: readonly number[], seed: number | undefined): Tensor {
+  checkShape(op, shape);
+  const attrs = seededAttrs(op, seed, (s) => ({ distribution: DISTRIBUTIONS.gumbel, seed: s, low: 0, scale: 1 }));
+  return runKernel1(randomKernel, [], { shape, dtype: 'float32' }, attrs);
 }
 
 /**

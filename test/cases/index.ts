@@ -15,5 +15,9 @@ import { sortCases } from './sort';
 import { compositeActivationCases, linalgCases } from './linalg';
 import { imageCases } from './image';
 import { takeAlongAxisCases } from './take_along_axis';
+import { randomSamplingCases } from './random_sampling';
+import { attentionCases } from './attention';
+import { imageColorCases } from './image_color';
+import { imagePatchesCases } from './image_patches';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases, ...takeAlongAxisCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases, ...takeAlongAxisCases, ...randomSamplingCases, ...attentionCases, ...imageColorCases, ...imagePatchesCases];
