@@ -7,3 +7,4 @@ export { ProgressBar } from './progress';
 export { ModelCheckpoint, type ModelCheckpointArgs } from './model_checkpoint';
 export { TerminateOnNaN } from './terminate_on_nan';
 export { LearningRateScheduler, type LearningRateSchedulerFunction } from './learning_rate_scheduler';
+export { SwapEMAWeights, type SwapEMAWeightsArgs } from './swap_ema_weights';

@@ -206,6 +206,8 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
     for (const cb of callbacks) await cb.onTrainEnd(lastEpochLogs);
     return history;
   } finally {
+    // As Keras: an optimizer with useEma leaves the weights at their moving average.
+    if (epochs > 0) model.optimizer.finalizeVariableValues(model.trainableWeights);
     data.release();
   }
 }

@@ -1,20 +1,25 @@
 // The Optimizer base class (Keras 3's BaseOptimizer): learning rate or schedule, the step count,
-// gradient clipping, decoupled weight decay, lazily created slot variables, and `applyGradients`,
+// gradient clipping, decoupled weight decay (with exclusions), gradient accumulation, an
+// exponential moving average of the weights, lazily created slot variables, and `applyGradients`,
 // which runs the fused update kernel on all the variables at once (one dispatch for as many as
-// the device's storage buffer limit allows, src/optimizers/update_kernel.ts) and assigns the
-// results, projected by the variables' constraints where they have one. A subclass only names its
-// slots and the parameters of its update. Nothing here reads GPU data back: the step count lives
-// on the CPU, clipping norms stay on the GPU.
+// the device's storage buffer limit allows, src/optimizers/update_kernel.ts) or a subclass's
+// `updateStep` made of ops, and assigns the results, projected by the variables' constraints where
+// they have one. A subclass names its slots and the parameters of its update (or its updateStep).
+// Nothing here reads GPU data back: the step count lives on the CPU, clipping norms stay on the
+// GPU, and Keras's `ops.cond` on the step (accumulate or apply, overwrite with the average or not)
+// is a `where` on a step-dependent flag, so every step runs the same program and replays.
 
 import { Variable, type VariableConstraint } from '../autograd/variable';
 import { formatShape } from '../backend/types';
-import { scalar } from '../tensor/creation';
+import { scalar, stepDependentValues } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import { Tensor } from '../tensor/tensor';
 import { stepEffect, stepGuard } from '../tensor/trace';
 import { fill } from '../ops/creation';
-import { clip, div } from '../ops/elementwise';
+import { clip, div, sub, where } from '../ops/elementwise';
 import { clone } from '../ops/clone';
+import { reshape } from '../ops/shape';
+import { checkOptionNames } from '../ops/validate';
 import { LearningRateSchedule, scheduleFromConfig, type ScheduleConfig } from './schedules';
 import { optimizerUpdates, type UpdateParams } from './update_kernel';
 
@@ -30,6 +35,17 @@ export interface OptimizerOptions {
   clipvalue?: number | null;
   /** Scale all gradients together so that their global L2 norm is at most this. */
   globalClipnorm?: number | null;
+  /** Keep an exponential moving average of the weights (slot 'average'; default false). */
+  useEma?: boolean;
+  /** The average's momentum: `average = emaMomentum * average + (1 - emaMomentum) * w` (default 0.99). */
+  emaMomentum?: number;
+  /** With useEma, overwrite the weights with their average every this many updates (default null: only at the end of fit). */
+  emaOverwriteFrequency?: number | null;
+  /**
+   * Sum the gradients of this many calls (an integer >= 2; slot 'gradient_accumulator') and update
+   * on every last one with their mean (default null: update at every call).
+   */
+  gradientAccumulationSteps?: number | null;
   name?: string;
 }
 
@@ -45,7 +61,11 @@ export interface OptimizerDefaults {
 /** The update's parameters that a subclass gives (the base class adds the learning rate and weight decay). */
 export type UpdateRule = Omit<UpdateParams, 'learningRate' | 'decayFactor'>;
 
-const BASE_KEYS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'name'] as const;
+const BASE_KEYS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'useEma', 'emaMomentum', 'emaOverwriteFrequency', 'gradientAccumulationSteps', 'name'] as const;
+
+/** The slots that the base class adds for gradient accumulation and the moving average, Keras's names. */
+const ACCUMULATOR = 'gradient_accumulator';
+const AVERAGE = 'average';
 
 /**
  * Base class of optimizers. Subclasses name their slot variables and describe their fused update;
@@ -63,13 +83,22 @@ const BASE_KEYS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'glob
 export abstract class Optimizer {
   readonly className: string;
   readonly name: string;
-  /** Updates applied so far; schedules and Adam's bias corrections read it. */
+  /**
+   * Calls of applyGradients so far (Keras's `_iterations`, what is saved); schedules read it. With
+   * gradientAccumulationSteps, `updates` counts the updates applied.
+   */
   iterations = 0;
   readonly weightDecay: number | null;
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
+  readonly useEma: boolean;
+  readonly emaMomentum: number;
+  readonly emaOverwriteFrequency: number | null;
+  readonly gradientAccumulationSteps: number | null;
   private learningRateValue: number | LearningRateSchedule;
+  /** Variables that take no weight decay, and the pattern of names that take none (excludeFromWeightDecay). */
+  private decayExclusions: { variables: Set<Variable>; names: RegExp | null } = { variables: new Set(), names: null };
   /** Variables in the order their slots were created. */
   private readonly trackedVariables: Variable[] = [];
   private readonly slotsByVariable = new Map<Variable, Variable[]>();
@@ -84,6 +113,10 @@ export abstract class Optimizer {
     this.clipnorm = optionalNumber(className, 'clipnorm', options.clipnorm ?? null);
     this.clipvalue = optionalNumber(className, 'clipvalue', options.clipvalue ?? null);
     this.globalClipnorm = optionalNumber(className, 'globalClipnorm', options.globalClipnorm ?? null);
+    this.useEma = booleanOption(className, 'useEma', options.useEma ?? false);
+    this.emaMomentum = numberOption(className, 'emaMomentum', options.emaMomentum ?? 0.99, 0, 1);
+    this.emaOverwriteFrequency = optionalInteger(className, 'emaOverwriteFrequency', options.emaOverwriteFrequency ?? null, 1);
+    this.gradientAccumulationSteps = optionalInteger(className, 'gradientAccumulationSteps', options.gradientAccumulationSteps ?? null, 2);
     const clipArgs = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((v) => v !== null);
     if (clipArgs.length > 1) {
       throw new Error(
@@ -96,8 +129,51 @@ export abstract class Optimizer {
   /** Names of the slots kept per variable, in the order the update kernel takes them. */
   protected abstract slotNames(): string[];
 
-  /** The algorithm and its parameters for the update at `step` (1 on the first update). */
-  protected abstract updateRule(learningRate: number, step: number): UpdateRule;
+  /**
+   * The algorithm and its parameters for the fused update at `step` (1 on the first update). A
+   * subclass that writes its update with ops overrides `updateStep` instead.
+   */
+  protected updateRule(_learningRate: number, _step: number): UpdateRule {
+    throw new Error(`${this.className}: an Optimizer subclass must override updateRule (a fused update) or updateStep (an update made of ops).`);
+  }
+
+  /**
+   * Keras's `update_step`: when a subclass defines it, each variable is updated by it instead of
+   * the fused kernel, with ops and `assign` (the slots of `slotNames()` come from `getSlot`).
+   * `learningRate` is a float32 scalar tensor; the ops are traced into compiled training steps,
+   * so whatever changes from step to step must come from tensors (the learning rate, the slots,
+   * or `stepScalar`), not from numbers read on the CPU. Weight decay, clipping, gradient
+   * accumulation, the moving average and constraints are the base class's, as for fused updates.
+   *
+   * @example
+   * class MomentumSGD extends Optimizer {
+   *   constructor(options: OptimizerOptions = {}) { super(options, [], { className: 'MomentumSGD', name: 'momentum_sgd', learningRate: 0.01 }); }
+   *   protected slotNames() { return ['momentum']; }
+   *   override updateStep(gradient: Tensor, variable: Variable, learningRate: Tensor) {
+   *     const m = this.getSlot(variable, 'momentum')!;
+   *     m.assign(m.mul(0.9).sub(gradient.mul(learningRate)));
+   *     variable.assign(variable.add(m));
+   *   }
+   * }
+   */
+  updateStep?(gradient: Tensor, variable: Variable, learningRate: Tensor): void;
+
+  /**
+   * A float32 scalar tensor of `compute()`, computed again by every replay of a compiled training
+   * step (for an `updateStep` that depends on the step count, say).
+   *
+   * @example
+   * const step = this.stepScalar(() => this.iterations + 1);
+   */
+  protected stepScalar(compute: () => number): Tensor {
+    return stepDependentValues(() => Float32Array.of(compute()), [], 'float32');
+  }
+
+  /** The updates applied so far: `iterations`, divided by `gradientAccumulationSteps` when set (Keras's `iterations`). */
+  get updates(): number {
+    const steps = this.gradientAccumulationSteps;
+    return steps === null ? this.iterations : Math.floor(this.iterations / steps);
+  }
 
   /** The value a new slot starts from (0 unless the algorithm says otherwise). */
   protected slotInitialValue(_slotName: string): number {
@@ -168,25 +244,162 @@ export abstract class Optimizer {
     // slots); the update's step-dependent scalars are computed again by each replay.
     stepGuard('optimizer', () => JSON.stringify(this.getConfig()));
     // The constraints' ops are traced into the step, so a replay holds while each variable keeps
-    // the constraint it had (setting another, or none, traces the step again).
+    // the constraint it had (setting another, or none, traces the step again); so with the
+    // variables that take weight decay.
     const variables = pairs.map(([, variable]) => variable);
     stepGuard('variable constraints', () => variables.map((v) => constraintId(v.constraint)).join(','));
-    const params = (): UpdateParams => {
-      const learningRate = this.lr;
-      const decayFactor = this.weightDecay ? 1 - learningRate * this.weightDecay : 1;
-      return { ...this.updateRule(learningRate, this.iterations + 1), learningRate, decayFactor };
-    };
-    for (const [, variable] of pairs) this.slotsFor(variable);
+    stepGuard('weight decay exclusions', () => variables.map((v) => (this.decays(v) ? 1 : 0)).join(''));
+    for (const variable of variables) this.slotsFor(variable);
     tidy(() => {
-      const grads = this.clipGradients(pairs.map(([g]) => g));
-      const members = pairs.map(([, variable], k) => ({ variable, gradient: grads[k], slots: this.slotsByVariable.get(variable)! }));
-      optimizerUpdates(members, params).forEach(([value, ...slotValues], k) => {
-        const { variable } = members[k];
-        variable.assign(variable.constraint ? constrained(className, variable, value) : value);
-        members[k].slots.forEach((slot, j) => slot.assign(slotValues[j]));
+      const steps = this.gradientAccumulationSteps;
+      // Keras's ops.cond(is_update_step, update, accumulate) as data: the update is computed at
+      // every call and kept on every `steps`-th.
+      const isUpdateStep = steps === null ? null : this.stepScalar(() => ((this.iterations + 1) % steps === 0 ? 1 : 0));
+      let grads = pairs.map(([gradient]) => gradient);
+      if (isUpdateStep) {
+        grads = pairs.map(([gradient, variable]) => {
+          const accumulator = this.slot(variable, ACCUMULATOR);
+          const sum = gradient.add(accumulator);
+          accumulator.assign(where(isUpdateStep, 0, sum));
+          return sum.div(steps!);
+        });
+      }
+      grads = this.clipGradients(grads);
+      // The values before the update, kept on accumulating steps: views (a view of a variable is
+      // its value where it is made), since updateStep assigns the new values.
+      const before = variables.map((v) => (isUpdateStep ? [v, ...this.algorithmSlots(v)].map((t) => reshape(t, t.shape)) : []));
+      const updated = this.updateStep ? this.opUpdates(variables, grads) : this.fusedUpdates(variables, grads);
+      // The variables' new values, assigned after the moving average (Keras applies constraints last).
+      const values = new Map<Variable, Tensor>();
+      updated.forEach(({ value, slots }, k) => {
+        const [keptValue, ...keptSlots] = before[k];
+        const kept = (next: Tensor, j: number) => (isUpdateStep ? where(isUpdateStep, next, j < 0 ? keptValue : keptSlots[j]) : next);
+        this.algorithmSlots(variables[k]).forEach((slot, j) => slot.assign(kept(slots[j], j)));
+        values.set(variables[k], kept(value, -1));
       });
+      if (this.useEma) this.updateAverages(values);
+      const updatedNow = new Set(variables);
+      for (const [variable, value] of values) {
+        variable.assign(variable.constraint && updatedNow.has(variable) ? constrained(className, variable, value) : value);
+      }
     });
     stepEffect('optimizer step count', () => this.iterations++);
+  }
+
+  /**
+   * With `useEma`, sets the variables of `varList` to their moving averages (Keras's
+   * `finalize_variable_values`); `fit` calls it after its last epoch, as Keras does. Variables
+   * without an average (never updated) are left alone; without `useEma` it does nothing.
+   *
+   * @example
+   * optimizer.finalizeVariableValues(model.trainableWeights);
+   */
+  finalizeVariableValues(varList: readonly Variable[]): void {
+    if (!this.useEma) return;
+    for (const variable of varList) {
+      const average = this.getSlot(variable, AVERAGE);
+      if (average) variable.assign(average);
+    }
+  }
+
+  /**
+   * Gives these variables no weight decay (Keras's `exclude_from_weight_decay`): those of
+   * `varList`, and those whose name matches one of `varNames` (regular expressions searched in
+   * the name, e.g. 'bias' for every bias 'dense/bias'). Each call replaces the previous exclusions.
+   *
+   * @example
+   * const optimizer = new AdamW({ weightDecay: 0.01 });
+   * optimizer.excludeFromWeightDecay({ varNames: ['bias', 'gamma', 'beta'] });
+   */
+  excludeFromWeightDecay(options: { varList?: readonly Variable[]; varNames?: readonly string[] } = {}): void {
+    const method = `${this.className}.excludeFromWeightDecay`;
+    checkOptionNames(method, options, { varList: true, varNames: true });
+    const { varList = [], varNames = [] } = options;
+    if (!Array.isArray(varList) || varList.some((v) => !(v instanceof Variable))) throw new Error(`${method}: \`varList\` must be an array of Variables.`);
+    if (!Array.isArray(varNames) || varNames.some((n) => typeof n !== 'string')) throw new Error(`${method}: \`varNames\` must be an array of strings (patterns of variable names).`);
+    let names: RegExp | null = null;
+    try {
+      names = varNames.length > 0 ? new RegExp([...new Set(varNames)].join('|')) : null;
+    } catch (e) {
+      throw new Error(`${method}: \`varNames\` must be regular expressions: ${(e as Error).message}`);
+    }
+    this.decayExclusions = { variables: new Set(varList), names };
+  }
+
+  /** Whether `variable` takes weight decay: the optimizer has some and the variable is not excluded. */
+  private decays(variable: Variable): boolean {
+    if (!this.weightDecay) return false;
+    const { variables, names } = this.decayExclusions;
+    return !variables.has(variable) && !(names?.test(variable.name) ?? false);
+  }
+
+  /** The fused kernel's new values and slots for each variable, the variables that decay and those that do not in separate groups. */
+  private fusedUpdates(variables: readonly Variable[], grads: readonly Tensor[]): Array<{ value: Tensor; slots: Tensor[] }> {
+    const results = new Array<{ value: Tensor; slots: Tensor[] }>(variables.length);
+    for (const decay of [true, false]) {
+      const indices = variables.flatMap((v, k) => (this.decays(v) === decay ? [k] : []));
+      if (indices.length === 0) continue;
+      const params = (): UpdateParams => {
+        const learningRate = this.lr;
+        const decayFactor = decay ? 1 - learningRate * this.weightDecay! : 1;
+        return { ...this.updateRule(learningRate, this.updates + 1), learningRate, decayFactor };
+      };
+      const members = indices.map((k) => ({ variable: variables[k], gradient: grads[k], slots: this.algorithmSlots(variables[k]) }));
+      optimizerUpdates(members, params).forEach(([value, ...slots], m) => (results[indices[m]] = { value, slots }));
+    }
+    return results;
+  }
+
+  /**
+   * updateStep on each variable (after Keras's weight decay, `w - w * weightDecay * lr`); returns
+   * the values it assigned, with which applyGradients goes on as with the fused kernel's (on the
+   * steps that only accumulate, it assigns the previous values, `where` a step flag says so).
+   */
+  private opUpdates(variables: readonly Variable[], grads: readonly Tensor[]): Array<{ value: Tensor; slots: Tensor[] }> {
+    const learningRate = this.stepScalar(() => this.lr);
+    return variables.map((variable, k) => {
+      const slots = this.algorithmSlots(variable);
+      if (this.decays(variable)) variable.assign(variable.sub(variable.mul(this.weightDecay!).mul(learningRate)));
+      this.updateStep!(grads[k], variable, learningRate);
+      // Views of the values it assigned (a view of a variable is its value where it is made).
+      const [value, ...slotValues] = [variable, ...slots].map((v) => reshape(v, v.shape));
+      return { value, slots: slotValues };
+    });
+  }
+
+  /**
+   * Keras's moving average after the update, of every variable the optimizer tracks (`values`
+   * holds the new values of this call's; the others keep theirs): momentum 0 on the first update
+   * so that the average starts at the weights, and every `emaOverwriteFrequency` updates the
+   * weights take their average.
+   */
+  private updateAverages(values: Map<Variable, Tensor>): void {
+    const frequency = this.emaOverwriteFrequency;
+    const momentum = this.stepScalar(() => (this.updates !== 0 ? this.emaMomentum : 0));
+    const rest = sub(1, momentum);
+    const overwrite = frequency === null ? null : this.stepScalar(() => ((this.updates + 1) % frequency === 0 ? 1 : 0));
+    for (const variable of this.trackedVariables) {
+      const average = this.slot(variable, AVERAGE);
+      const current = values.get(variable) ?? variable;
+      const newAverage = momentum.mul(average).add(rest.mul(current));
+      average.assign(newAverage);
+      if (overwrite) values.set(variable, where(overwrite, newAverage, current));
+    }
+  }
+
+  /** The slots of `slotNames()` of a variable that has its slots. */
+  private algorithmSlots(variable: Variable): Variable[] {
+    return this.slotsByVariable.get(variable)!.slice(0, this.slotNames().length);
+  }
+
+  /** The slot `slotName` of a variable that has its slots. */
+  private slot(variable: Variable, slotName: string): Variable {
+    return this.slotsByVariable.get(variable)![this.allSlotNames().indexOf(slotName)];
+  }
+
+  /** The subclass's slots, then the accumulator and the average when used. */
+  private allSlotNames(): string[] {
+    return [...this.slotNames(), ...(this.gradientAccumulationSteps !== null ? [ACCUMULATOR] : []), ...(this.useEma ? [AVERAGE] : [])];
   }
 
   /** Creates the slots of these variables now rather than on their first update (e.g. before setWeights). */
@@ -196,7 +409,7 @@ export abstract class Optimizer {
 
   /** The slot `slotName` of `variable` (e.g. 'momentum'), or undefined before its first update. */
   getSlot(variable: Variable, slotName: string): Variable | undefined {
-    const index = this.slotNames().indexOf(slotName);
+    const index = this.allSlotNames().indexOf(slotName);
     return index === -1 ? undefined : this.slotsByVariable.get(variable)?.[index];
   }
 
@@ -205,7 +418,7 @@ export abstract class Optimizer {
    * (all momentums, then all velocities, ...), variables in the order they were first seen.
    */
   get variables(): Variable[] {
-    return this.slotNames().flatMap((_, j) => this.trackedVariables.map((v) => this.slotsByVariable.get(v)![j]));
+    return this.allSlotNames().flatMap((_, j) => this.trackedVariables.map((v) => this.slotsByVariable.get(v)![j]));
   }
 
   /**
@@ -231,7 +444,7 @@ export abstract class Optimizer {
     if (!Array.isArray(weights) || weights.length !== slots.length + 1) {
       throw new Error(
         `${className}.setWeights: expected ${slots.length + 1} tensors (the step count and ${slots.length} slots), got ${Array.isArray(weights) ? weights.length : typeof weights}.` +
-          (this.trackedVariables.length === 0 && this.slotNames().length > 0 ? ' The optimizer has no slots yet: call optimizer.build(variables) first.' : ''),
+          (this.trackedVariables.length === 0 && this.allSlotNames().length > 0 ? ' The optimizer has no slots yet: call optimizer.build(variables) first.' : ''),
       );
     }
     const [iterations, ...values] = weights;
@@ -261,6 +474,9 @@ export abstract class Optimizer {
       clipnorm: this.clipnorm,
       globalClipnorm: this.globalClipnorm,
       clipvalue: this.clipvalue,
+      // Keras's options that change what a step does, given when set (the configs of optimizers without them stay as they were).
+      ...(this.useEma ? { useEma: true, emaMomentum: this.emaMomentum, emaOverwriteFrequency: this.emaOverwriteFrequency } : {}),
+      ...(this.gradientAccumulationSteps !== null ? { gradientAccumulationSteps: this.gradientAccumulationSteps } : {}),
     };
   }
 
@@ -286,7 +502,7 @@ export abstract class Optimizer {
   private slotsFor(variable: Variable): Variable[] {
     let slots = this.slotsByVariable.get(variable);
     if (!slots) {
-      slots = this.slotNames().map((slotName) => {
+      slots = this.allSlotNames().map((slotName) => {
         const initial = fill(variable.shape, this.slotInitialValue(slotName), variable.dtype);
         const slot = new Variable(initial, { trainable: false, name: `${variable.name}_${slotName}` });
         initial.dispose();
@@ -359,6 +575,14 @@ export function booleanOption(className: string, name: string, value: unknown): 
 
 function optionalNumber(className: string, name: string, value: unknown): number | null {
   return value === null ? null : numberOption(className, name, value, 0);
+}
+
+function optionalInteger(className: string, name: string, value: unknown, min: number): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new Error(`${className}: argument \`${name}\` must be an integer >= ${min} or null. Received: ${name}=${String(value)}`);
+  }
+  return value;
 }
 
 function checkLearningRate(className: string, value: unknown): number | LearningRateSchedule {
