@@ -146,5 +146,8 @@ export {
   GlobalMaxPooling2D as GlobalMaxPool2D,
 } from './pooling';
 export { getLayerClass, deserializeLayer, registerLayer } from './registry';
-export { SimpleRNN, GRU, LSTM, RecurrentLayer, type RecurrentArgs, type GatedRecurrentArgs, type SimpleRNNArgs, type GRUArgs, type LSTMArgs, type RecurrentCallArgs } from './recurrent';
+export { RNN, SimpleRNN, GRU, LSTM, RecurrentLayer, type RNNArgs, type SequenceArgs, type RecurrentArgs, type GatedRecurrentArgs, type SimpleRNNArgs, type GRUArgs, type LSTMArgs, type RecurrentCallArgs } from './recurrent';
+export { RNNCell, type RNNCellLike, type CellCallArgs, type CellOutput } from './rnn_cell';
+export { SimpleRNNCell, GRUCell, LSTMCell, type RecurrentCellArgs, type GatedCellArgs, type SimpleRNNCellArgs, type GRUCellArgs, type LSTMCellArgs } from './rnn_cells';
+export { StackedRNNCells, type StackedRNNCellsArgs } from './stacked_rnn_cells';
 export { Bidirectional, TimeDistributed, type BidirectionalArgs, type TimeDistributedArgs, type MergeMode } from './wrappers';

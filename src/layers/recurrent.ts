@@ -1,70 +1,48 @@
 // Recurrent layers with Keras 3's names, defaults, weights and equations
-// (keras/src/layers/rnn/simple_rnn.py, gru.py, lstm.py): SimpleRNN, GRU and LSTM over inputs of
-// shape [batch, time, features]. Each is built from existing ops and unrolled in JavaScript: the
-// input projection of every time step is one matmul before the loop, then each step is one
-// recurrent matmul and a few element-wise ops. It runs on the active backend, the tape
-// differentiates it, and fit's step capture replays the unrolled step. A mask on the input
-// ([batch, time], from Embedding's maskZero or Masking) skips padded steps: there the states keep
-// their previous values and the output repeats the previous output (or is zero with
-// zeroOutputForMask), as Keras's backend rnn does.
+// (keras/src/layers/rnn/rnn.py, simple_rnn.py, gru.py, lstm.py): the generic RNN, which runs a
+// cell (rnn_cell.ts, rnn_cells.ts, stacked_rnn_cells.ts) over inputs of shape
+// [batch, time, features], and SimpleRNN, GRU and LSTM, which are RNNs with their built-in cell
+// and a flat config. The one time loop is here, unrolled in JavaScript over the time steps of the
+// actual input (a time axis left unknown, `Input({ shape: [null, features] })`, takes each call's
+// length; `unroll` is accepted and changes nothing). It runs on the active backend, the tape
+// differentiates it, and fit's step capture replays the unrolled step (one capture per sequence
+// length). A mask on the input ([batch, time], from Embedding's maskZero or Masking) skips padded
+// steps: there the states keep their previous values and the output repeats the previous output
+// (or is zero with zeroOutputForMask), as Keras's backend rnn does.
 
 import type { Variable } from '../autograd/variable';
 import { formatShape } from '../backend/types';
-import { ones, zeros } from '../ops/creation';
-import { dense } from '../ops/dense';
+import { zeros } from '../ops/creation';
 import { cast, where } from '../ops/elementwise';
-import { matmul } from '../ops/matmul';
-import { concat, reshape, slice, split, stack } from '../ops/shape';
+import { split, stack } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
-import type { Constraint, ConstraintIdentifier } from './constraints';
-import { Initializer, type InitializerIdentifier } from './initializers';
+import type { ActivationFn } from './activations';
+import type { Constraint } from './constraints';
+import type { Initializer } from './initializers';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
-import { checkPositiveInt, checkUnitInterval, constraintConfig, initializerConfig, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
-import type { Regularizer, RegularizerIdentifier } from './regularizers';
-import { Dropout } from './regularization';
+import { isShapeList } from './layer_utils';
+import { deserializeNested, serializeNested, type SerializedLayer } from './nested_layers';
+import type { Regularizer } from './regularizers';
+import { checkCell, outputSizeOf, sequenceStepsOf, stateSizesOf, type RNNCell, type RNNCellLike } from './rnn_cell';
+import { GRUCell, LSTMCell, SimpleRNNCell, checkBoolean, type GatedCellArgs, type GRUCellArgs, type LSTMCellArgs, type RecurrentCell, type RecurrentCellArgs } from './rnn_cells';
+import { StackedRNNCells } from './stacked_rnn_cells';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
 import { checkOptionNames } from '../ops/validate';
 
-/** Options shared by SimpleRNN, GRU and LSTM. */
-export interface RecurrentArgs extends LayerArgs {
-  /** Size of the output and of each state. */
-  units: number;
-  /** Activation of the candidate state and the output (default 'tanh'; null is linear). */
-  activation?: ActivationIdentifier;
-  /** Default true. */
-  useBias?: boolean;
-  /** Initializer of `kernel`, the input projection (default 'glorotUniform'). */
-  kernelInitializer?: InitializerIdentifier;
-  /** Initializer of `recurrent_kernel`, the state projection (default 'orthogonal'). */
-  recurrentInitializer?: InitializerIdentifier;
-  /** Default 'zeros'. */
-  biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: RegularizerIdentifier | null;
-  recurrentRegularizer?: RegularizerIdentifier | null;
-  biasRegularizer?: RegularizerIdentifier | null;
-  /** Applied to `kernel` after each optimizer update. */
-  kernelConstraint?: ConstraintIdentifier | null;
-  /** Applied to `recurrent_kernel` after each optimizer update. */
-  recurrentConstraint?: ConstraintIdentifier | null;
-  /** Applied to `bias` after each optimizer update. */
-  biasConstraint?: ConstraintIdentifier | null;
-  /**
-   * Fraction of the input features dropped in training, one mask per call shared by every gate
-   * (default 0; Keras draws one per gate when recurrentDropout is set).
-   */
-  dropout?: number;
-  /** Fraction of the state units dropped before the recurrent matmul in training, one mask per call shared by every gate (default 0). */
-  recurrentDropout?: number;
+/** How RNN, SimpleRNN, GRU and LSTM run over the sequence. */
+export interface SequenceArgs {
   /** Return the output of every time step, [batch, time, units], rather than the last, [batch, units] (default false). */
   returnSequences?: boolean;
   /** Also return the final states: [output, ...states] (default false). */
   returnState?: boolean;
   /** Process the sequence from its last step to its first; returned sequences are in that order (default false). */
   goBackwards?: boolean;
-  /** Seed of the dropout masks. */
-  seed?: number;
+  /**
+   * Keras's choice between an unrolled and a symbolic loop (default false). Here every call unrolls
+   * over its time steps, so both values compute the same; the option is kept in the config.
+   */
+  unroll?: boolean;
   /**
    * With a mask, the output at a masked step is zeros rather than the previous step's output
    * (default false; Bidirectional sets it to returnSequences, as Keras).
@@ -72,28 +50,28 @@ export interface RecurrentArgs extends LayerArgs {
   zeroOutputForMask?: boolean;
 }
 
-/** Options of GRU and LSTM beside the shared ones. */
-export interface GatedRecurrentArgs extends RecurrentArgs {
-  /** Activation of the gates (default 'sigmoid'; null is linear). */
-  recurrentActivation?: ActivationIdentifier;
+/** Options of RNN. */
+export interface RNNArgs extends LayerArgs, SequenceArgs {
+  /** The cell run at every step; a list of cells is stacked (StackedRNNCells). */
+  cell: RNNCell | RNNCellLike | Array<RNNCell | RNNCellLike>;
 }
+
+/** Options of SimpleRNN (and the shared ones of GRU and LSTM). */
+export interface RecurrentArgs extends RecurrentCellArgs, SequenceArgs {}
+
+/** Options of GRU and LSTM beside the shared ones. */
+export interface GatedRecurrentArgs extends GatedCellArgs, SequenceArgs {}
 
 export type SimpleRNNArgs = RecurrentArgs;
 
-export interface GRUArgs extends GatedRecurrentArgs {
-  /** Apply the reset gate after the recurrent matmul, with a separate recurrent bias (default true, as cuDNN). */
-  resetAfter?: boolean;
-}
+export interface GRUArgs extends GRUCellArgs, SequenceArgs {}
 
-export interface LSTMArgs extends GatedRecurrentArgs {
-  /** Initialize the forget gate's bias to 1 (default true). */
-  unitForgetBias?: boolean;
-}
+export interface LSTMArgs extends LSTMCellArgs, SequenceArgs {}
 
 /** Call options of the recurrent layers and of Bidirectional, beside `training`. */
 export interface RecurrentCallArgs extends CallArgs {
   /**
-   * The states at the first step, [batch, units] each (LSTM: [h, c]); zeros without it. Same as
+   * The states at the first step, [batch, size] each (LSTM: [h, c]); zeros without it. Same as
    * giving them after the sequence in a list, `apply([sequence, ...states])`, which is how symbolic
    * states are recorded in a functional model. (A list input, even `[sequence]` alone, also types
    * the result as `Tensor | Tensor[]`, as `returnState` needs.)
@@ -105,67 +83,55 @@ export interface RecurrentCallArgs extends CallArgs {
 export const RECURRENT_CALL_OPTIONS: Record<keyof RecurrentCallArgs, true> = { training: true, mask: true, initialState: true };
 
 /**
- * The base of SimpleRNN, GRU and LSTM: options, input checks, the loop over time steps, dropout
- * masks and the outputs. A subclass gives its number of gates and states, makes its weights, and
- * computes one step from the input projection of that step.
+ * Runs a cell over the time steps of a sequence [batch, time, features] (Keras's RNN): the cell's
+ * step at each time step, its states carried from one step to the next. The cell is a built-in
+ * cell (SimpleRNNCell, GRUCell, LSTMCell), a StackedRNNCells (or a list of cells), an RNNCell
+ * subclass, or any object with `stateSize` and `call(input, states)` returning
+ * `[output, newStates]` (see RNNCell). The number of time steps may be unknown when the model is
+ * built (`Input({ shape: [null, features] })`): each call runs over its input's steps.
+ *
+ * Arguments: `cell`; `returnSequences`, `returnState`, `goBackwards`, `unroll`, `zeroOutputForMask`
+ * (false). Call: `apply(sequence, { initialState, mask, training })`; the result is the last output
+ * [batch, outputSize] or the sequence [batch, time, outputSize], then with `returnState` the final
+ * states (a StackedRNNCells' states flat, every cell's in order). An input mask skips padded steps
+ * as SimpleRNN's. Weights: the cell's. Not supported: `stateful`.
+ *
+ * @example
+ * const rnn = new RNN({ cell: new LSTMCell({ units: 4 }), returnSequences: true });
+ * rnn.apply(ops.ones([32, 10, 8])).shape;                      // [32, 10, 4]
+ * const stacked = new RNN({ cell: [new GRUCell({ units: 8 }), new GRUCell({ units: 4 })] });
  */
-export abstract class RecurrentLayer extends Layer {
-  readonly units: number;
-  readonly activation: ActivationFn;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly recurrentInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly recurrentRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
-  readonly kernelConstraint: Constraint | null;
-  readonly recurrentConstraint: Constraint | null;
-  readonly biasConstraint: Constraint | null;
-  readonly dropout: number;
-  readonly recurrentDropout: number;
+export class RNN extends Layer {
+  readonly cell: RNNCell | RNNCellLike;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
-  readonly seed: number | undefined;
-  /** Whether masked steps output zeros (see RecurrentArgs); Bidirectional sets it on its layers. */
+  readonly unroll: boolean;
+  /** Whether masked steps output zeros (see SequenceArgs); Bidirectional sets it on its layers. */
   zeroOutputForMask: boolean;
-  kernel!: Variable;
-  recurrentKernel!: Variable;
-  bias: Variable | null = null;
-  /** How many [batch, units] states the layer carries (LSTM: 2). */
-  abstract readonly stateCount: number;
-  /** Keras's name of the cell, the prefix of the weight names ('lstm_cell/kernel'). */
-  protected abstract readonly cellName: string;
-  private readonly inputDropout: Dropout;
-  private readonly stateDropout: Dropout;
+  /** The size of each state, in order. */
+  readonly stateSizes: number[];
+  /** The size of the output at each step. */
+  readonly outputSize: number;
+  /** The features of the input the layer was built for. */
+  private inputFeatures: number | null = null;
 
-  constructor(args: RecurrentArgs) {
+  constructor(args: RNNArgs) {
     super(args);
-    this.units = checkPositiveInt('units', args?.units);
-    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
-    this.useBias = checkBoolean('useBias', args.useBias, true);
-    this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.recurrentInitializer = resolveInitializer(args.recurrentInitializer ?? 'orthogonal');
-    this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer);
-    this.recurrentRegularizer = resolveRegularizer(args.recurrentRegularizer);
-    this.biasRegularizer = resolveRegularizer(args.biasRegularizer);
-    this.kernelConstraint = resolveConstraint(args.kernelConstraint);
-    this.recurrentConstraint = resolveConstraint(args.recurrentConstraint);
-    this.biasConstraint = resolveConstraint(args.biasConstraint);
-    this.dropout = checkUnitInterval('dropout', args.dropout ?? 0);
-    this.recurrentDropout = checkUnitInterval('recurrentDropout', args.recurrentDropout ?? 0);
+    this.cell = this.createCell(args);
+    this.stateSizes = stateSizesOf(this.cell);
+    this.outputSize = outputSizeOf(this.cell);
     this.returnSequences = checkBoolean('returnSequences', args.returnSequences, false);
     this.returnState = checkBoolean('returnState', args.returnState, false);
     this.goBackwards = checkBoolean('goBackwards', args.goBackwards, false);
-    this.seed = args.seed;
+    this.unroll = checkBoolean('unroll', args.unroll, false);
     this.zeroOutputForMask = checkBoolean('zeroOutputForMask', args.zeroOutputForMask, false);
     this.supportsMasking = true;
-    // Named after the layer so that they do not take the names of the user's Dropout layers.
-    this.inputDropout = new Dropout({ rate: this.dropout, seed: this.seed, name: `${this.name}_dropout` });
-    const stateSeed = this.seed === undefined ? undefined : this.seed + 1;
-    this.stateDropout = new Dropout({ rate: this.recurrentDropout, seed: stateSeed, name: `${this.name}_recurrent_dropout` });
+  }
+
+  /** How many [batch, size] states the layer carries (LSTM: 2). */
+  get stateCount(): number {
+    return this.stateSizes.length;
   }
 
   // The sequence, or [sequence, ...initial states]; `initialState` joins the list.
@@ -180,14 +146,13 @@ export abstract class RecurrentLayer extends Layer {
     return super.apply(withInitialState(this.name, inputs, initialState), options);
   }
 
+  /** Builds the cell for one step's input, [batch, features]. */
   override build(inputShape: Shape | Shape[]): void {
     const [sequence] = this.checkShapes(inputShape);
-    const features = sequence[2] as number;
-    const width = this.gateCount * this.units;
-    this.kernel = this.addWeight({ name: `${this.cellName}/kernel`, shape: [features, width], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined, constraint: this.kernelConstraint });
-    this.recurrentKernel = this.addWeight({ name: `${this.cellName}/recurrent_kernel`, shape: [this.units, width], initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer ?? undefined, constraint: this.recurrentConstraint });
-    if (this.useBias) {
-      this.bias = this.addWeight({ name: `${this.cellName}/bias`, shape: this.biasShape(), initializer: this.biasInitializerForBuild(), regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint });
+    this.inputFeatures = sequence[2];
+    if (this.cell instanceof Layer && !this.cell.built) {
+      this.cell.build([sequence[0], sequence[2]]);
+      this.cell.built = true;
     }
   }
 
@@ -195,35 +160,26 @@ export abstract class RecurrentLayer extends Layer {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     this.checkShapes(list.map((t) => [...t.shape]));
     const [sequence, ...givenStates] = list;
-    const [batch, time, features] = sequence.shape;
-    const training = args.training === true;
+    const [batch, time] = sequence.shape;
     const mask = this.sequenceMask(args.mask ?? null, sequence);
     return tidy(() => {
-      let x = sequence.dtype === 'float32' ? sequence : cast(sequence, 'float32');
-      if (training && this.dropout > 0 && this.dropout < 1) {
-        x = x.mul(reshape(this.inputDropout.apply(ones([batch, features]), { training: true }), [batch, 1, features]));
-      }
-      const stateMask = training && this.recurrentDropout > 0 && this.recurrentDropout < 1 ? this.stateDropout.apply(ones([batch, this.units]), { training: true }) : null;
-      let states = givenStates.length > 0 ? givenStates.map((s) => (s.dtype === 'float32' ? s : cast(s, 'float32'))) : Array.from({ length: this.stateCount }, () => zeros([batch, this.units]));
-      const width = this.gateCount * this.units;
-      const projected = dense(x, this.kernel, this.inputBias());
-      const perStep = split(projected, time, 1);
-      const recurrentWeights = this.prepareRecurrentWeights();
+      const float = (t: Tensor) => (t.dtype === 'float32' ? t : cast(t, 'float32'));
+      let states = givenStates.length > 0 ? givenStates.map(float) : this.stateSizes.map((size) => zeros([batch, size]));
+      const step = sequenceStepsOf(this.cell, float(sequence), args.training === true);
       // [batch, 1] per step: whether the step holds data.
       const stepMasks = mask ? split(mask.dtype === 'int32' ? mask : cast(mask, 'int32'), time, 1) : null;
       const outputs: Tensor[] = [];
       let output: Tensor | null = null;
-      for (let step = 0; step < time; step++) {
-        const index = this.goBackwards ? time - 1 - step : step;
-        const inputPart = reshape(perStep[index], [batch, width]);
-        const next = this.step(inputPart, states, stateMask, recurrentWeights);
+      for (let count = 0; count < time; count++) {
+        const index = this.goBackwards ? time - 1 - count : count;
+        const [next, nextStates] = step(index, states);
         if (stepMasks) {
           const kept = stepMasks[index];
-          output = where(kept, next[0], this.zeroOutputForMask || output === null ? 0 : output);
-          states = next.map((s, k) => where(kept, s, states[k]));
+          output = where(kept, next, this.zeroOutputForMask || output === null ? 0 : output);
+          states = nextStates.map((s, k) => where(kept, s, states[k]));
         } else {
-          output = next[0];
-          states = next;
+          output = next;
+          states = nextStates;
         }
         if (this.returnSequences) outputs.push(output);
       }
@@ -236,66 +192,43 @@ export abstract class RecurrentLayer extends Layer {
   override computeMask(_inputs: Tensor | Tensor[], mask: InputMask): OutputMask {
     const sequenceMask = Array.isArray(mask) ? (mask[0] ?? null) : (mask as Tensor | null);
     const outputMask = this.returnSequences ? sequenceMask : null;
-    return this.returnState ? [outputMask, ...Array.from({ length: this.stateCount }, () => null)] : outputMask;
+    return this.returnState ? [outputMask, ...this.stateSizes.map(() => null)] : outputMask;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const [sequence] = this.checkShapes(inputShape);
     const [batch, time] = sequence;
-    const output: Shape = this.returnSequences ? [batch, time, this.units] : [batch, this.units];
+    const output: Shape = this.returnSequences ? [batch, time, this.outputSize] : [batch, this.outputSize];
     if (!this.returnState) return output;
-    return [output, ...Array.from({ length: this.stateCount }, (): Shape => [batch, this.units])];
+    return [output, ...this.stateSizes.map((size): Shape => [batch, size])];
   }
 
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
-      units: this.units,
-      activation: serializeActivation(this.activation),
-      useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.kernelInitializer),
-      recurrentInitializer: initializerConfig(this.recurrentInitializer),
-      biasInitializer: initializerConfig(this.biasInitializer),
-      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
-      recurrentRegularizer: regularizerConfig(this.recurrentRegularizer),
-      biasRegularizer: regularizerConfig(this.biasRegularizer),
-      kernelConstraint: constraintConfig(this.kernelConstraint),
-      recurrentConstraint: constraintConfig(this.recurrentConstraint),
-      biasConstraint: constraintConfig(this.biasConstraint),
-      dropout: this.dropout,
-      recurrentDropout: this.recurrentDropout,
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
-      seed: this.seed,
+      unroll: this.unroll,
       zeroOutputForMask: this.zeroOutputForMask,
+      cell: serializeNested(this.layerCell()),
     };
   }
 
-  /** How many blocks of `units` columns the kernels have (SimpleRNN 1, GRU 3, LSTM 4). */
-  protected abstract get gateCount(): number;
-
-  /** One time step: the new states (the first is the step's output) from this step's input projection (bias included). */
-  protected abstract step(inputPart: Tensor, states: Tensor[], stateMask: Tensor | null, recurrentWeights: Tensor[]): Tensor[];
-
-  /** Shape of `bias`. */
-  protected biasShape(): number[] {
-    return [this.gateCount * this.units];
+  static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
+    return new this({ ...config, cell: deserializeNested(config.cell, 'cell') } as never);
   }
 
-  /** The initializer `bias` is made with. */
-  protected biasInitializerForBuild(): Initializer {
-    return this.biasInitializer;
+  /** The cell of the options: a list of cells is stacked. */
+  protected createCell(args: RNNArgs): RNNCell | RNNCellLike {
+    const cell = Array.isArray(args?.cell) ? new StackedRNNCells({ cells: args.cell }) : args?.cell;
+    checkCell(cell, 'cell');
+    return cell;
   }
 
-  /** The bias added to the input projection. */
-  protected inputBias(): Tensor | null {
-    return this.bias;
-  }
-
-  /** The recurrent weights a step uses, prepared once per call (slices of the recurrent kernel, say). */
-  protected prepareRecurrentWeights(): Tensor[] {
-    return [this.recurrentKernel];
+  private layerCell(): Layer {
+    if (this.cell instanceof Layer) return this.cell;
+    throw new Error(`Cannot serialize layer '${this.name}': its cell is not a layer; only registered layer cells (RNNCell subclasses) can be saved.`);
   }
 
   /** The sequence's mask from the call's mask (the first entry of a list), checked against the sequence: [batch, time], or null. */
@@ -311,25 +244,27 @@ export abstract class RecurrentLayer extends Layer {
 
   /** Checks the sequence and state shapes; returns [sequence shape, ...state shapes]. */
   private checkShapes(inputShape: Shape | Shape[]): Shape[] {
-    const shapes = inputShape.length > 0 && Array.isArray(inputShape[0]) ? (inputShape as Shape[]) : [inputShape as Shape];
+    const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
     const [sequence, ...states] = shapes;
     if (sequence.length !== 3) {
       throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected ndim=3 (batch, time, features), found ndim=${sequence.length}. Full shape received: ${formatSymbolicShape(sequence)}`);
     }
-    if (sequence[1] === null || sequence[1] < 1) {
-      throw new Error(`Invalid input shape for layer "${this.name}". Expected a known number of time steps, at least 1, on axis 1 (this layer unrolls over time). Received: input_shape=${formatSymbolicShape(sequence)}`);
+    if (sequence[1] !== null && sequence[1] < 1) {
+      throw new Error(`Invalid input shape for layer "${this.name}". Expected at least 1 time step on axis 1 (or an unknown number, None). Received: input_shape=${formatSymbolicShape(sequence)}`);
     }
     if (sequence[2] === null) {
       throw new Error(`The last dimension of the inputs to layer "${this.name}" should be defined. Found None. Full input shape received: ${formatSymbolicShape(sequence)}`);
     }
-    if (this.built && this.kernel.shape[0] !== sequence[2]) {
-      throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected axis -1 of input shape to have value ${this.kernel.shape[0]}, but received input with shape ${formatSymbolicShape(sequence)}`);
+    if (this.inputFeatures !== null && this.inputFeatures !== sequence[2]) {
+      throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected axis -1 of input shape to have value ${this.inputFeatures}, but received input with shape ${formatSymbolicShape(sequence)}`);
     }
-    const expected: Shape = [sequence[0], this.units];
-    const fits = (s: Shape) => s.length === 2 && (s[0] === null || sequence[0] === null || s[0] === sequence[0]) && s[1] === this.units;
+    const expected: Shape[] = this.stateSizes.map((size) => [sequence[0], size]);
+    const fits = (s: Shape, k: number) => s.length === 2 && (s[0] === null || sequence[0] === null || s[0] === sequence[0]) && s[1] === expected[k][1];
     if (states.length > 0 && (states.length !== this.stateCount || !states.every(fits))) {
+      const count = this.stateCount;
+      const expectedShapes = [...new Set(expected.map(formatSymbolicShape))];
       throw new Error(
-        `Invalid value for argument initialState of layer "${this.name}". Expected ${this.stateCount} tensor${this.stateCount > 1 ? 's' : ''} of shape ${formatSymbolicShape(expected)}. ` +
+        `Invalid value for argument initialState of layer "${this.name}". Expected ${count} tensor${count > 1 ? 's' : ''} of shape${expectedShapes.length > 1 ? 's' : ''} ${expectedShapes.join(', ')}. ` +
           `Received: ${states.length} of shape${states.length === 1 ? '' : 's'} ${states.map(formatSymbolicShape).join(', ')}`,
       );
     }
@@ -338,15 +273,107 @@ export abstract class RecurrentLayer extends Layer {
 }
 
 /**
+ * The base of SimpleRNN, GRU and LSTM: an RNN over its built-in cell, made from the layer's flat
+ * options (Keras's config of these layers lists the cell's options beside the RNN's). The cell's
+ * options and weights read through the layer (`lstm.units`, `lstm.kernel`).
+ */
+export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> extends RNN {
+  declare readonly cell: C;
+
+  constructor(args: RecurrentArgs) {
+    super(args as unknown as RNNArgs);
+  }
+
+  get units(): number {
+    return this.cell.units;
+  }
+  get activation(): ActivationFn {
+    return this.cell.activation;
+  }
+  get useBias(): boolean {
+    return this.cell.useBias;
+  }
+  get kernelInitializer(): Initializer {
+    return this.cell.kernelInitializer;
+  }
+  get recurrentInitializer(): Initializer {
+    return this.cell.recurrentInitializer;
+  }
+  get biasInitializer(): Initializer {
+    return this.cell.biasInitializer;
+  }
+  get kernelRegularizer(): Regularizer | null {
+    return this.cell.kernelRegularizer;
+  }
+  get recurrentRegularizer(): Regularizer | null {
+    return this.cell.recurrentRegularizer;
+  }
+  get biasRegularizer(): Regularizer | null {
+    return this.cell.biasRegularizer;
+  }
+  get kernelConstraint(): Constraint | null {
+    return this.cell.kernelConstraint;
+  }
+  get recurrentConstraint(): Constraint | null {
+    return this.cell.recurrentConstraint;
+  }
+  get biasConstraint(): Constraint | null {
+    return this.cell.biasConstraint;
+  }
+  get dropout(): number {
+    return this.cell.dropout;
+  }
+  get recurrentDropout(): number {
+    return this.cell.recurrentDropout;
+  }
+  get seed(): number | undefined {
+    return this.cell.seed;
+  }
+  /** `<layer>/<cell>/kernel` [features, gates·units]. */
+  get kernel(): Variable {
+    return this.cell.kernel;
+  }
+  /** `<layer>/<cell>/recurrent_kernel` [units, gates·units]. */
+  get recurrentKernel(): Variable {
+    return this.cell.recurrentKernel;
+  }
+  /** `<layer>/<cell>/bias`, or null without useBias. */
+  get bias(): Variable | null {
+    return this.cell.bias;
+  }
+
+  /** The RNN's options with the cell's options in place of `cell`. */
+  override getConfig(): Record<string, unknown> {
+    const { cell, ...config } = super.getConfig();
+    const { name: _name, trainable: _trainable, dtype: _dtype, ...cellOptions } = (cell as SerializedLayer).config;
+    return { ...config, ...cellOptions };
+  }
+
+  static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
+    return new this(config as never);
+  }
+
+  /** The built-in cell from the cell's options among the layer's, its weights named `<layer>/<cell name>/...`. */
+  protected override createCell(args: RNNArgs): C {
+    const { returnSequences: _s, returnState: _r, goBackwards: _g, unroll: _u, zeroOutputForMask: _z, name: _n, trainable: _t, inputShape: _i, inputDim: _d, batchInputShape: _b, batchSize: _bs, activityRegularizer: _a, ...cellOptions } = args as unknown as RecurrentArgs;
+    return this.makeCell(cellOptions);
+  }
+
+  /** The cell of this layer from its options (the layer's name is known by now). */
+  protected abstract makeCell(options: RecurrentCellArgs): C;
+}
+
+/**
  * A fully connected recurrent layer whose output is fed back: at each step
- * `h = activation(x·kernel + h·recurrentKernel + bias)`; the output is `h`, the state `[h]`.
+ * `h = activation(x·kernel + h·recurrentKernel + bias)`; the output is `h`, the state `[h]`
+ * (an RNN over a SimpleRNNCell).
  *
- * Input [batch, time, features], the number of time steps known (the loop is unrolled), and an
+ * Input [batch, time, features] (the number of steps may be unknown until the call), and an
  * optional mask [batch, time]. Arguments: `units`; `activation` ('tanh'); `useBias` (true); `kernelInitializer`
  * ('glorotUniform'), `recurrentInitializer` ('orthogonal'), `biasInitializer` ('zeros');
  * `kernelRegularizer`, `recurrentRegularizer`, `biasRegularizer`; `kernelConstraint`,
  * `recurrentConstraint`, `biasConstraint`; `dropout`, `recurrentDropout` (0); `returnSequences`,
- * `returnState`, `goBackwards` (false); `seed`; `zeroOutputForMask` (false). With an input mask (Embedding's maskZero, Masking), masked steps keep the states and
+ * `returnState`, `goBackwards`, `unroll` (false); `seed`; `zeroOutputForMask` (false). With an input mask (Embedding's maskZero, Masking), masked steps keep the states and
  * repeat the previous output; the returned sequence keeps the mask. Weights:
  * `simple_rnn_cell/kernel` [features, units], `simple_rnn_cell/recurrent_kernel` [units, units],
  * `simple_rnn_cell/bias` [units].
@@ -357,43 +384,22 @@ export abstract class RecurrentLayer extends Layer {
  * const [sequence, last] = new SimpleRNN({ units: 4, returnSequences: true, returnState: true })
  *   .apply([ops.ones([32, 10, 8])]) as Tensor[];               // [32, 10, 4] and [32, 4]
  */
-export class SimpleRNN extends RecurrentLayer {
-  readonly stateCount = 1;
-  protected readonly cellName = 'simple_rnn_cell';
-
-  protected get gateCount(): number {
-    return 1;
-  }
-
-  protected step(inputPart: Tensor, [previous]: Tensor[], stateMask: Tensor | null, [recurrentKernel]: Tensor[]): Tensor[] {
-    const state = stateMask ? previous.mul(stateMask) : previous;
-    return [this.activation(inputPart.add(matmul(state, recurrentKernel)))];
-  }
-}
-
-/** GRU and LSTM: the recurrent layers with gates and their `recurrentActivation` (default sigmoid). */
-abstract class GatedRecurrentLayer extends RecurrentLayer {
-  readonly recurrentActivation: ActivationFn;
-
-  constructor(args: GatedRecurrentArgs) {
+export class SimpleRNN extends RecurrentLayer<SimpleRNNCell> {
+  constructor(args: SimpleRNNArgs) {
     super(args);
-    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), recurrentActivation: serializeActivation(this.recurrentActivation) };
+  protected makeCell(options: RecurrentCellArgs): SimpleRNNCell {
+    return new SimpleRNNCell({ ...options, name: `${this.name}/simple_rnn_cell` });
   }
 }
 
 /**
- * Gated Recurrent Unit (Cho et al. 2014) with Keras's gate order z (update), r (reset), h
- * (candidate) in the kernels' columns:
- * `z = σ(xz + hz)`, `r = σ(xr + hr)`, `h' = tanh(xh + r ⊙ hh)`, `h = z ⊙ h + (1 − z) ⊙ h'`, where
- * with `resetAfter` (default, as cuDNN) `hz, hr, hh` are the blocks of `h·recurrentKernel +
- * recurrentBias` and the bias is [2, 3 units] (input bias, recurrent bias); without it the
- * candidate uses `(r ⊙ h)·recurrentKernel_h` and the bias is [3 units].
+ * Gated Recurrent Unit (an RNN over a GRUCell, whose docs give the equations) with Keras's gate
+ * order z (update), r (reset), h (candidate) in the kernels' columns; with `resetAfter` (default,
+ * as cuDNN) the bias is [2, 3 units] (input bias, recurrent bias), without it [3 units].
  *
- * Input [batch, time, features], the number of time steps known; masks as SimpleRNN. Arguments:
+ * Input [batch, time, features], the number of steps known or not; masks as SimpleRNN. Arguments:
  * those of SimpleRNN, and `recurrentActivation` ('sigmoid'), `resetAfter` (true). Weights:
  * `gru_cell/kernel` [features, 3 units], `gru_cell/recurrent_kernel` [units, 3 units],
  * `gru_cell/bias`.
@@ -402,73 +408,28 @@ abstract class GatedRecurrentLayer extends RecurrentLayer {
  * const gru = new GRU({ units: 4, returnSequences: true });
  * gru.apply(ops.ones([32, 10, 8])).shape;                      // [32, 10, 4]
  */
-export class GRU extends GatedRecurrentLayer {
-  readonly stateCount = 1;
-  readonly resetAfter: boolean;
-  protected readonly cellName = 'gru_cell';
-
+export class GRU extends RecurrentLayer<GRUCell> {
   constructor(args: GRUArgs) {
     super(args);
-    this.resetAfter = checkBoolean('resetAfter', args.resetAfter, true);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), resetAfter: this.resetAfter };
+  get recurrentActivation(): ActivationFn {
+    return this.cell.recurrentActivation;
+  }
+  get resetAfter(): boolean {
+    return this.cell.resetAfter;
   }
 
-  protected get gateCount(): number {
-    return 3;
-  }
-
-  protected override biasShape(): number[] {
-    return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
-  }
-
-  protected override inputBias(): Tensor | null {
-    if (!this.bias || !this.resetAfter) return this.bias;
-    return reshape(slice(this.bias, [0, 0], [1, 3 * this.units]), [3 * this.units]);
-  }
-
-  /** resetAfter: [recurrent kernel, recurrent bias or none]; otherwise the kernel's z-r block and its candidate block. */
-  protected override prepareRecurrentWeights(): Tensor[] {
-    const units = this.units;
-    if (this.resetAfter) {
-      return this.bias ? [this.recurrentKernel, reshape(slice(this.bias, [1, 0], [1, 3 * units]), [3 * units])] : [this.recurrentKernel];
-    }
-    return split(this.recurrentKernel, [2 * units], 1);
-  }
-
-  protected step(inputPart: Tensor, [previous]: Tensor[], stateMask: Tensor | null, recurrentWeights: Tensor[]): Tensor[] {
-    const units = this.units;
-    const state = stateMask ? previous.mul(stateMask) : previous;
-    const [inputGates, inputCandidate] = split(inputPart, [2 * units], 1);
-    let update: Tensor;
-    let candidateInput: Tensor;
-    if (this.resetAfter) {
-      const [kernel, recurrentBias = null] = recurrentWeights;
-      const [recurrentGates, recurrentCandidate] = split(dense(state, kernel, recurrentBias), [2 * units], 1);
-      const [updateGate, reset] = split(this.recurrentActivation(inputGates.add(recurrentGates)), 2, 1);
-      update = updateGate;
-      candidateInput = reset.mul(recurrentCandidate);
-    } else {
-      const [gateKernel, candidateKernel] = recurrentWeights;
-      const [updateGate, reset] = split(this.recurrentActivation(inputGates.add(matmul(state, gateKernel))), 2, 1);
-      update = updateGate;
-      candidateInput = matmul(reset.mul(state), candidateKernel);
-    }
-    const candidate = this.activation(inputCandidate.add(candidateInput));
-    // z ⊙ h + (1 − z) ⊙ h' written as h' + z ⊙ (h − h'): one op fewer per step.
-    return [candidate.add(update.mul(previous.sub(candidate)))];
+  protected makeCell(options: GRUCellArgs): GRUCell {
+    return new GRUCell({ ...options, name: `${this.name}/gru_cell` });
   }
 }
 
 /**
- * Long Short-Term Memory (Hochreiter & Schmidhuber 1997) with Keras's gate order i (input),
- * f (forget), c (cell candidate), o (output) in the kernels' columns: with
- * `[i, f, g, o] = x·kernel + h·recurrentKernel + bias`, `c = σ(f) ⊙ c + σ(i) ⊙ tanh(g)` and
- * `h = σ(o) ⊙ tanh(c)`; the output is `h`, the states `[h, c]`.
+ * Long Short-Term Memory (an RNN over an LSTMCell, whose docs give the equations) with Keras's gate
+ * order i, f, c, o in the kernels' columns; the output is `h`, the states `[h, c]`.
  *
- * Input [batch, time, features], the number of time steps known; masks as SimpleRNN. Arguments:
+ * Input [batch, time, features], the number of steps known or not; masks as SimpleRNN. Arguments:
  * those of SimpleRNN, and `recurrentActivation` ('sigmoid'), `unitForgetBias` (true: the forget gate's
  * bias starts at 1, the rest from `biasInitializer`). Weights: `lstm_cell/kernel`
  * [features, 4 units], `lstm_cell/recurrent_kernel` [units, 4 units], `lstm_cell/bias` [4 units].
@@ -478,54 +439,20 @@ export class GRU extends GatedRecurrentLayer {
  * const [last, h, c] = lstm.apply([ops.ones([32, 10, 8])]) as Tensor[];   // [32, 4] each
  * lstm.apply(x, { initialState: [h, c] });
  */
-export class LSTM extends GatedRecurrentLayer {
-  readonly stateCount = 2;
-  readonly unitForgetBias: boolean;
-  protected readonly cellName = 'lstm_cell';
-
+export class LSTM extends RecurrentLayer<LSTMCell> {
   constructor(args: LSTMArgs) {
     super(args);
-    this.unitForgetBias = checkBoolean('unitForgetBias', args.unitForgetBias, true);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
+  get recurrentActivation(): ActivationFn {
+    return this.cell.recurrentActivation;
+  }
+  get unitForgetBias(): boolean {
+    return this.cell.unitForgetBias;
   }
 
-  protected get gateCount(): number {
-    return 4;
-  }
-
-  protected override biasInitializerForBuild(): Initializer {
-    return this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, this.units) : this.biasInitializer;
-  }
-
-  protected step(inputPart: Tensor, [previousOutput, previousCell]: Tensor[], stateMask: Tensor | null, [recurrentKernel]: Tensor[]): Tensor[] {
-    const units = this.units;
-    const state = stateMask ? previousOutput.mul(stateMask) : previousOutput;
-    const preactivation = inputPart.add(matmul(state, recurrentKernel));
-    // The gate activation over all four blocks, then the candidate block's own activation: fewer ops than four slices.
-    const [inputGate, forgetGate, , outputGate] = split(this.recurrentActivation(preactivation), 4, 1);
-    const candidate = this.activation(slice(preactivation, [0, 2 * units], [-1, units]));
-    const cell = forgetGate.mul(previousCell).add(inputGate.mul(candidate));
-    return [outputGate.mul(this.activation(cell)), cell];
-  }
-}
-
-/** Keras's LSTM bias initializer with unitForgetBias: biasInitializer, ones for the forget gate, biasInitializer. */
-class UnitForgetBias extends Initializer {
-  readonly className = 'UnitForgetBias';
-
-  constructor(
-    private readonly inner: Initializer,
-    private readonly units: number,
-  ) {
-    super();
-  }
-
-  apply(shape: readonly number[]): Tensor {
-    if (shape.length !== 1 || shape[0] !== 4 * this.units) throw new Error(`UnitForgetBias: expected the shape (${4 * this.units},), got ${formatShape(shape)}.`);
-    return tidy(() => concat([this.inner.apply([this.units]), ones([this.units]), this.inner.apply([2 * this.units])], 0));
+  protected makeCell(options: LSTMCellArgs): LSTMCell {
+    return new LSTMCell({ ...options, name: `${this.name}/lstm_cell` });
   }
 }
 
@@ -537,10 +464,4 @@ export function withInitialState(layerName: string, inputs: LayerInput, initialS
   }
   const sequence = Array.isArray(inputs) ? inputs[0] : inputs;
   return [sequence, ...(Array.isArray(initialState) ? initialState : [initialState])] as LayerInput;
-}
-
-function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new Error(`Invalid value for argument ${name}. Expected a boolean. Received: ${name}=${String(value)}`);
-  return value;
 }

@@ -26,7 +26,9 @@ import { AdditiveAttention, Attention } from './dense_attention';
 import { EinsumDense } from './einsum_dense';
 import { ActivityRegularization, AlphaDropout, GaussianDropout, SpatialDropout1D, SpatialDropout2D } from './noise_regularization';
 import { CategoryEncoding, Discretization } from './categorical_preprocessing';
-import { GRU, LSTM, SimpleRNN } from './recurrent';
+import { GRU, LSTM, RNN, SimpleRNN } from './recurrent';
+import { GRUCell, LSTMCell, SimpleRNNCell } from './rnn_cells';
+import { StackedRNNCells } from './stacked_rnn_cells';
 import { Bidirectional, TimeDistributed } from './wrappers';
 import { Cropping1D, Cropping2D, Flatten, Permute, Reshape, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D } from './reshaping';
 
@@ -95,6 +97,11 @@ const builtIns: Record<string, LayerClass> = {
   SimpleRNN,
   GRU,
   LSTM,
+  RNN,
+  SimpleRNNCell,
+  GRUCell,
+  LSTMCell,
+  StackedRNNCells,
   Bidirectional,
   TimeDistributed,
   Resizing,

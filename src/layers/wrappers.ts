@@ -9,8 +9,9 @@ import { concat, reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
-import { RECURRENT_CALL_OPTIONS, RecurrentLayer, withInitialState, type RecurrentCallArgs } from './recurrent';
-import { deserializeLayer, getRegisteredLayerName } from './class_registry';
+import { RECURRENT_CALL_OPTIONS, RNN, withInitialState, type RecurrentCallArgs } from './recurrent';
+import { deserializeLayer } from './class_registry';
+import { describeValue as describe, deserializeNested, serializeNested } from './nested_layers';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
 import { checkOptionNames } from '../ops/validate';
 import { isShapeList } from './layer_utils';
@@ -20,19 +21,13 @@ export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 
 const MERGE_MODES: readonly MergeMode[] = ['sum', 'mul', 'ave', 'concat', null];
 
-/** A layer as a config holds it. */
-interface SerializedLayer {
-  className: string;
-  config: Record<string, unknown>;
-}
-
 export interface BidirectionalArgs extends LayerArgs {
-  /** The recurrent layer (SimpleRNN, GRU, LSTM); the forward layer is a copy of it made from its config. */
-  layer: RecurrentLayer;
+  /** The recurrent layer (RNN, SimpleRNN, GRU, LSTM); the forward layer is a copy of it made from its config. */
+  layer: RNN;
   /** Default 'concat' (along the last axis); 'sum', 'mul', 'ave', or null for [forward, backward]. */
   mergeMode?: MergeMode;
   /** The backward layer (default: a copy of `layer` with goBackwards set). */
-  backwardLayer?: RecurrentLayer;
+  backwardLayer?: RNN;
 }
 
 /**
@@ -53,8 +48,8 @@ export interface BidirectionalArgs extends LayerArgs {
  * bidirectional.apply(ops.ones([32, 10, 4])).shape;   // [32, 10, 16]
  */
 export class Bidirectional extends Layer {
-  readonly forwardLayer: RecurrentLayer;
-  readonly backwardLayer: RecurrentLayer;
+  readonly forwardLayer: RNN;
+  readonly backwardLayer: RNN;
   readonly mergeMode: MergeMode;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
@@ -62,20 +57,20 @@ export class Bidirectional extends Layer {
   constructor(args: BidirectionalArgs) {
     super(args);
     const layer = args?.layer;
-    if (!(layer instanceof RecurrentLayer)) {
-      throw new Error(`Invalid value for argument layer of Bidirectional. Expected a recurrent layer instance (SimpleRNN, GRU, LSTM). Received: layer=${describe(layer)}`);
+    if (!(layer instanceof RNN)) {
+      throw new Error(`Invalid value for argument layer of Bidirectional. Expected a recurrent layer instance (RNN, SimpleRNN, GRU, LSTM). Received: layer=${describe(layer)}`);
     }
     const mergeMode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (!MERGE_MODES.includes(mergeMode)) {
       throw new Error(`Invalid merge mode. Received: ${String(mergeMode)}. Merge mode should be one of {"sum", "mul", "ave", "concat", null}`);
     }
-    if (args.backwardLayer !== undefined && !(args.backwardLayer instanceof RecurrentLayer)) {
-      throw new Error(`Invalid value for argument backwardLayer of Bidirectional. Expected a recurrent layer instance (SimpleRNN, GRU, LSTM). Received: backwardLayer=${describe(args.backwardLayer)}`);
+    if (args.backwardLayer !== undefined && !(args.backwardLayer instanceof RNN)) {
+      throw new Error(`Invalid value for argument backwardLayer of Bidirectional. Expected a recurrent layer instance (RNN, SimpleRNN, GRU, LSTM). Received: backwardLayer=${describe(args.backwardLayer)}`);
     }
     this.mergeMode = mergeMode;
     // Copies made from the config, as Keras: nothing of the given layer's state carries over.
-    this.forwardLayer = copyLayer(layer, { name: `forward_${removePrefix(layer.name, 'forward_')}` }) as RecurrentLayer;
-    this.backwardLayer = args.backwardLayer ?? (copyLayer(layer, { name: `backward_${removePrefix(layer.name, 'backward_')}`, goBackwards: true }) as RecurrentLayer);
+    this.forwardLayer = copyLayer(layer, { name: `forward_${removePrefix(layer.name, 'forward_')}` }) as RNN;
+    this.backwardLayer = args.backwardLayer ?? (copyLayer(layer, { name: `backward_${removePrefix(layer.name, 'backward_')}`, goBackwards: true }) as RNN);
     if (this.forwardLayer.goBackwards === this.backwardLayer.goBackwards) {
       throw new Error(
         `Forward layer and backward layer should have different \`goBackwards\` value. Received: forward_layer.goBackwards=${this.forwardLayer.goBackwards}, backward_layer.goBackwards=${this.backwardLayer.goBackwards}`,
@@ -291,34 +286,6 @@ function copyLayer(layer: Layer, changes: Record<string, unknown>): Layer {
   return deserializeLayer({ className, config: { ...config, ...changes } });
 }
 
-function serializeNested(layer: Layer): SerializedLayer {
-  const className = getRegisteredLayerName(layer.constructor);
-  if (!className) {
-    const name = layer.constructor.name || 'MyLayer';
-    throw new Error(`Cannot serialize layer '${layer.name}': its class ${name} is not registered. Call registerLayer(${name}) (once, before saving and before loading).`);
-  }
-  return { className, config: layer.getConfig() };
-}
-
-function deserializeNested(value: unknown, argument: string): Layer {
-  if (value instanceof Layer) return value;
-  const entry = value as SerializedLayer | null;
-  if (entry === null || typeof entry !== 'object' || typeof entry.className !== 'string' || entry.config === null || typeof entry.config !== 'object') {
-    throw new Error(`Invalid value for argument ${argument}. Expected a layer or its { className, config }. Received: ${argument}=${describe(value)}`);
-  }
-  return deserializeLayer(entry);
-}
-
 function removePrefix(text: string, prefix: string): string {
   return text.startsWith(prefix) ? text.slice(prefix.length) : text;
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Layer) return value.toString();
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

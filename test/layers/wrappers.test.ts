@@ -141,7 +141,7 @@ describe('Bidirectional', () => {
   });
 
   it('rejects what it cannot wrap, with clear messages', () => {
-    expect(() => new Bidirectional({ layer: new Dense({ units: 2 }) as never })).toThrow('Invalid value for argument layer of Bidirectional. Expected a recurrent layer instance (SimpleRNN, GRU, LSTM). Received: layer=Dense(name=');
+    expect(() => new Bidirectional({ layer: new Dense({ units: 2 }) as never })).toThrow('Invalid value for argument layer of Bidirectional. Expected a recurrent layer instance (RNN, SimpleRNN, GRU, LSTM). Received: layer=Dense(name=');
     expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), mergeMode: 'max' as never })).toThrow('Invalid merge mode. Received: max. Merge mode should be one of {"sum", "mul", "ave", "concat", null}');
     expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), backwardLayer: new LSTM({ units: 2 }) })).toThrow('Forward layer and backward layer should have different `goBackwards` value.');
     expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), backwardLayer: new LSTM({ units: 2, goBackwards: true, returnSequences: true }) })).toThrow(
