@@ -23,11 +23,11 @@ export * as layers from './layers/index';
 export { registerLayer } from './layers/registry';
 export * as callbacks from './callbacks/index';
 export * as utils from './utils/index';
-export { Callback, History, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, LambdaCallback, ModelCheckpoint, TerminateOnNaN, SwapEMAWeights, type Logs } from './callbacks/index';
+export { Callback, History, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, LambdaCallback, ModelCheckpoint, BackupAndRestore, TerminateOnNaN, SwapEMAWeights, type Logs } from './callbacks/index';
 export {
-  loadModel, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,
+  loadModel, modelFromJSON, registerKerasSerializable, getRegisteredName, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,
   type IOHandler, type IOTarget, type IORouter, type ModelStore, type ModelInfo, type ModelArtifacts, type LoadOptions, type SaveOptions,
-  type CustomObjects, type SafetensorsEntry, type DecodedSafetensors, type DecodeOptions,
+  type CustomObjects, type LoadWeightsOptions, type ModelFromJSONOptions, type RegisterOptions, type SafetensorsEntry, type DecodedSafetensors, type DecodeOptions,
 } from './io/index';
 export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type LayerInput, type InputMask, type OutputMask } from './layers/layer';
 export { Input, InputLayer, type InputArgs } from './layers/input_layer';
@@ -42,4 +42,6 @@ export type { LossSpec, MetricSpec, CompiledMetrics } from './models/compile_uti
 export type { DataInput, DataRecord } from './models/data';
 export type { Batch, BatchSource } from './models/batch_source';
 export { Sequential, type SequentialArgs } from './models/sequential';
+export { cloneModel, type CloneOptions } from './models/cloning';
+export type { SummaryOptions } from './models/summary';
 export type { FitOptions } from './models/training';

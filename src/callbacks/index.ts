@@ -5,6 +5,7 @@ export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr';
 export { LambdaCallback, type LambdaCallbackArgs } from './lambda';
 export { ProgressBar } from './progress';
 export { ModelCheckpoint, type ModelCheckpointArgs } from './model_checkpoint';
+export { BackupAndRestore, type BackupAndRestoreArgs } from './backup_and_restore';
 export { TerminateOnNaN } from './terminate_on_nan';
 export { LearningRateScheduler, type LearningRateSchedulerFunction } from './learning_rate_scheduler';
 export { SwapEMAWeights, type SwapEMAWeightsArgs } from './swap_ema_weights';

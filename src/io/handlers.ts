@@ -27,6 +27,8 @@ export interface ModelInfo {
 export interface IOHandler {
   save?(artifacts: ModelArtifacts): Promise<ModelInfo>;
   load?(): Promise<ModelArtifacts>;
+  /** Deletes what was saved there, if anything (BackupAndRestore's cleanup); optional. */
+  remove?(): Promise<void>;
 }
 
 /** A place that holds many models by name, for `listModels` and `removeModel`. */
@@ -153,6 +155,10 @@ export function memoryHandler(name?: string): IOHandler {
       const entry = name === undefined ? own : memoryModels.get(name);
       if (!entry) throw new Error(name === undefined ? 'memoryHandler: nothing was saved to this handler yet.' : `No model saved at 'memory://${name}'.`);
       return { modelJson: entry.artifacts.modelJson, weights: entry.artifacts.weights.slice() };
+    },
+    async remove() {
+      if (name === undefined) own = undefined;
+      else memoryModels.delete(name);
     },
   };
 }

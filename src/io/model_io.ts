@@ -18,6 +18,8 @@ import type { Tensor } from '../tensor/tensor';
 import { resolveHandler, type IOTarget, type ModelInfo } from './handlers';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsEntry } from './safetensors';
 import { checkClassNames, deserializeCompileConfig, deserializeLayer, releaseLayer, serializeCompileConfig, serializeLayer, type CompileJSON, type CustomObjects, type LayerJSON } from './topology';
+import { withCustomObjects } from './object_registration';
+import { checkOptionNames } from '../ops/validate';
 
 const FORMAT = 'webgpu-keras';
 const FORMAT_VERSION = 1;
@@ -50,6 +52,8 @@ export interface ModelJSON {
   weightsFile: string;
   weights: WeightSpec[];
   optimizerState: OptimizerStateJSON | null;
+  /** The epoch a resumed fit starts at (backups of BackupAndRestore only). */
+  epoch?: number;
 }
 
 export interface SaveOptions {
@@ -60,8 +64,21 @@ export interface SaveOptions {
 export interface LoadOptions {
   /** Compile the model with the saved compile config and restore the optimizer state (default true). */
   compile?: boolean;
-  /** Custom loss or metric functions, optimizer, loss or metric classes that the file names. */
+  /**
+   * Custom classes and functions the file names (layers, initializers, regularizers, constraints,
+   * activations, losses, metrics, optimizers), by name; those registered with
+   * `registerKerasSerializable` need not be listed.
+   */
   customObjects?: CustomObjects;
+}
+
+export interface LoadWeightsOptions {
+  /**
+   * Leave the model's weights whose shape or dtype differs from the file's as they are, with a
+   * warning, instead of throwing (Keras's skip_mismatch): fine-tuning a model whose head changed.
+   * The weights are still paired in order, so the file must hold as many as the model.
+   */
+  skipMismatch?: boolean;
 }
 
 /** @internal Implements `model.save`. */
@@ -107,8 +124,11 @@ export async function loadModel(source: IOTarget, { compile = true, customObject
   const json = parseModelJson(artifacts.modelJson);
   if (!json.modelTopology) throw new Error('loadModel: this file holds weights only (saved by saveWeights); build the model in code and call model.loadWeights(source).');
   const tensors = decodeWeights(artifacts.weights, json);
-  checkClassNames(json.modelTopology);
-  const layer = deserializeLayer(json.modelTopology);
+  const topology = json.modelTopology;
+  const layer = withCustomObjects(customObjects, () => {
+    checkClassNames(topology);
+    return deserializeLayer(topology);
+  });
   if (!(layer instanceof Model)) {
     releaseLayer(layer);
     throw new Error(`loadModel: the topology describes a ${json.modelTopology.class_name} layer, not a model.`);
@@ -134,14 +154,63 @@ export async function loadModel(source: IOTarget, { compile = true, customObject
 }
 
 /** @internal Implements `model.loadWeights`. */
-export async function loadWeights(model: Model, source: IOTarget): Promise<void> {
+export async function loadWeights(model: Model, source: IOTarget, options: LoadWeightsOptions = {}): Promise<void> {
+  checkOptionNames('loadWeights', options, LOAD_WEIGHTS_OPTIONS);
+  const { skipMismatch = false } = options;
   checkModel(model, 'loadWeights');
   const handler = resolveHandler(source, 'load');
   const artifacts = await handler.load!();
   const json = parseModelJson(artifacts.modelJson);
   const tensors = decodeWeights(artifacts.weights, json);
-  checkWeights(model.weights, json.weights, 'loadWeights');
+  const weights = model.weights;
+  if (!skipMismatch) {
+    checkWeights(weights, json.weights, 'loadWeights');
+    assignWeights(model, json.weights, tensors);
+    return;
+  }
+  checkWeightCount(weights, json.weights, 'loadWeights');
+  const matching = json.weights.map((spec, i) => sameShape(weights[i], spec));
+  json.weights.forEach((spec, i) => {
+    if (!matching[i]) console.warn(`loadWeights: skipping weight ${i} ('${weights[i].name}'): it is ${weights[i].dtype} ${formatShape(weights[i].shape)} in the model but the file's '${spec.name}' is ${spec.dtype} ${formatShape(spec.shape)}.`);
+  });
+  assignWeights(model, json.weights, tensors, matching);
+}
+
+const LOAD_WEIGHTS_OPTIONS: Record<keyof LoadWeightsOptions, true> = { skipMismatch: true };
+
+/** @internal BackupAndRestore's save: the model, its optimizer state and the next epoch to run, in one file. */
+export async function saveBackup(model: Model, target: IOTarget, epoch: number): Promise<ModelInfo> {
+  checkModel(model, 'BackupAndRestore');
+  const handler = resolveHandler(target, 'save');
+  const weights = model.weights;
+  const { specs, entries } = await weightEntries(weights);
+  const state = model.optimizer ? await optimizerEntries(model, weights) : null;
+  if (state) entries.push(...state.entries);
+  const json: ModelJSON = { format: FORMAT, formatVersion: FORMAT_VERSION, modelTopology: null, compileConfig: null, weightsFile: DEFAULT_WEIGHTS_FILE, weights: specs, optimizerState: state?.json ?? null, epoch };
+  return handler.save!({ modelJson: JSON.stringify(json), weights: encodeSafetensors(entries, { generated_by: FORMAT }) });
+}
+
+/**
+ * @internal BackupAndRestore's restore: sets the weights and the optimizer state saved by
+ * saveBackup and returns the epoch to resume from, or null when `source` holds no backup.
+ */
+export async function restoreBackup(model: Model, source: IOTarget): Promise<number | null> {
+  checkModel(model, 'BackupAndRestore');
+  let artifacts: { modelJson: string; weights: Uint8Array };
+  try {
+    artifacts = await resolveHandler(source, 'load').load!();
+  } catch {
+    return null; // Nothing saved there yet: a fresh run.
+  }
+  const json = parseModelJson(artifacts.modelJson);
+  if (!Number.isInteger(json.epoch) || json.epoch! < 0) throw new Error('BackupAndRestore: the backup has no epoch; it was not written by BackupAndRestore (use a backupDir of its own).');
+  const tensors = decodeWeights(artifacts.weights, json);
+  const weights = model.weights;
+  checkWeights(weights, json.weights, 'BackupAndRestore');
+  if (json.optimizerState) checkOptimizerState(json, weights, tensors);
   assignWeights(model, json.weights, tensors);
+  if (json.optimizerState) await restoreOptimizer(model, weights, json.optimizerState, tensors);
+  return json.epoch!;
 }
 
 function checkModel(model: Model, op: string): void {
@@ -227,16 +296,24 @@ function decodeWeights(bytes: Uint8Array, json: ModelJSON): Map<string, Safetens
 
 /** The model's weights against the file's list: same count, shapes and dtypes. */
 function checkWeights(weights: Variable[], specs: WeightSpec[], op: string): void {
+  checkWeightCount(weights, specs, op);
+  weights.forEach((w, i) => {
+    const spec = specs[i];
+    if (!sameShape(w, spec)) {
+      throw new Error(`${op}: weight ${i} ('${w.name}') is ${w.dtype} ${formatShape(w.shape)} in the model but the file's '${spec.name}' is ${spec.dtype} ${formatShape(spec.shape)}.`);
+    }
+  });
+}
+
+function checkWeightCount(weights: Variable[], specs: WeightSpec[], op: string): void {
   if (weights.length !== specs.length) {
     const show = (list: Array<{ name: string; shape: readonly number[] }>) => list.map((w) => `${w.name} ${formatShape(w.shape)}`).join(', ') || 'none';
     throw new Error(`${op}: the file holds ${specs.length} weights (${show(specs)}) but the model has ${weights.length} (${show(weights)}); the architectures differ.`);
   }
-  weights.forEach((w, i) => {
-    const spec = specs[i];
-    if (formatShape(w.shape) !== formatShape(spec.shape) || w.dtype !== spec.dtype) {
-      throw new Error(`${op}: weight ${i} ('${w.name}') is ${w.dtype} ${formatShape(w.shape)} in the model but the file's '${spec.name}' is ${spec.dtype} ${formatShape(spec.shape)}.`);
-    }
-  });
+}
+
+function sameShape(weight: Variable, spec: WeightSpec): boolean {
+  return formatShape(weight.shape) === formatShape(spec.shape) && weight.dtype === spec.dtype;
 }
 
 function checkOptimizerState(json: ModelJSON, weights: Variable[], tensors: Map<string, SafetensorsEntry>): void {
@@ -260,7 +337,18 @@ function checkOptimizerState(json: ModelJSON, weights: Variable[], tensors: Map<
   });
 }
 
-function assignWeights(model: Model, specs: WeightSpec[], tensors: Map<string, SafetensorsEntry>): void {
+/** Sets the model's weights from the file's tensors; with `only`, just the weights it marks (the others keep their values). */
+function assignWeights(model: Model, specs: WeightSpec[], tensors: Map<string, SafetensorsEntry>, only?: boolean[]): void {
+  if (only) {
+    const weights = model.weights;
+    specs.forEach((spec, i) => {
+      if (!only[i]) return;
+      const value = upload(tensors.get(spec.name)!);
+      weights[i].assign(value);
+      value.dispose();
+    });
+    return;
+  }
   const values = specs.map((s) => upload(tensors.get(s.name)!));
   try {
     model.setWeights(values);

@@ -69,6 +69,15 @@ export function fileHandler(target: string): IOHandler {
       }
       return { modelJson, weights };
     },
+    async remove() {
+      const fs = await import('node:fs/promises');
+      const path = await import('node:path');
+      const { json, dir, weightsName } = await pathsFor(target);
+      await fs.rm(path.join(dir, weightsName), { force: true });
+      await fs.rm(json, { force: true });
+      // The directory goes too when nothing else is in it.
+      await fs.rmdir(dir).catch(() => undefined);
+    },
   };
 }
 

@@ -9,7 +9,7 @@
 
 import { InputLayer } from '../layers/input_layer';
 import { Layer, type CallArgs } from '../layers/layer';
-import { getLayerClass, getRegisteredLayerName, registerLayer } from '../layers/registry';
+import { getLayerClass, getRegisteredLayerName, registerLayer, type LayerClass } from '../layers/registry';
 import type { Shape, SymbolicTensor } from '../layers/symbolic';
 import { Loss, LossFunctionWrapper, deserializeLoss, getLoss, serializeLoss, type LossFunction } from '../losses/index';
 import * as metricsModule from '../metrics/index';
@@ -21,6 +21,7 @@ import { tidy } from '../tensor/memory';
 import { Model, type CompileArgs, type ModelArgs } from '../models/model';
 import { Sequential, type SequentialArgs } from '../models/sequential';
 import type { LossSpec, MetricSpec } from '../models/compile_utils';
+import { getCustomObject, type CustomObjects } from './object_registration';
 
 /** A layer or model as the model JSON holds it. */
 export interface LayerJSON {
@@ -58,8 +59,7 @@ export interface CompileJSON {
   lossWeights: number[] | Record<string, number> | null;
 }
 
-/** Functions and classes the file refers to by name: custom losses, metrics, optimizers, layers. */
-export type CustomObjects = Record<string, unknown>;
+export type { CustomObjects } from './object_registration';
 
 registerLayer(Sequential as never, 'Sequential');
 registerLayer(Model as never, 'Functional');
@@ -157,7 +157,7 @@ export function checkClassNames(entry: unknown): void {
   if (entry === null || typeof entry !== 'object') return;
   const { class_name: className, config } = entry as LayerJSON;
   if (typeof className !== 'string') return;
-  const cls = className === 'Sequential' || className === 'Functional' ? null : getLayerClass(className);
+  const cls = className === 'Sequential' || className === 'Functional' ? null : layerClass(className);
   const nested = config && typeof config === 'object' ? (config as { layers?: unknown }).layers : undefined;
   const holdsLayers = cls === null || (cls as { prototype?: unknown }).prototype instanceof Sequential || isFunctionalSubclass(cls, config);
   if (holdsLayers && Array.isArray(nested)) for (const item of nested) checkClassNames(item);
@@ -176,7 +176,7 @@ export function deserializeLayer(entry: unknown, where = 'the model topology'): 
   if (typeof className !== 'string') throw new Error(`Invalid model JSON: ${where} has no class_name string.`);
   if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new Error(`Invalid model JSON: ${where} (${className}) has no config object.`);
   if (className === 'Functional') return deserializeFunctional(Model, config);
-  const cls = className === 'Sequential' ? Sequential : getLayerClass(className);
+  const cls = className === 'Sequential' ? Sequential : layerClass(className);
   if (isFunctionalSubclass(cls, config)) return deserializeFunctional(cls as unknown as FunctionalClass, config);
   if (cls === Sequential || (cls as { prototype?: unknown }).prototype instanceof Sequential) {
     return deserializeSequential(cls as unknown as new (args: SequentialArgs) => Sequential, config, (entry as LayerJSON).build_input_shape);
@@ -185,6 +185,13 @@ export function deserializeLayer(entry: unknown, where = 'the model topology'): 
   const buildShape = (entry as LayerJSON).build_input_shape;
   if (layer instanceof Model && !layer.built && Array.isArray(buildShape)) buildByCalling(layer, buildShape);
   return layer;
+}
+
+/** A layer class by name: a Layer class among the load's customObjects, else the registry's. */
+function layerClass(className: string): LayerClass {
+  const custom = getCustomObject(className) as { prototype?: unknown } | undefined;
+  if (typeof custom === 'function' && custom.prototype instanceof Layer) return custom as unknown as LayerClass;
+  return getLayerClass(className);
 }
 
 /** A subclassed model makes its weights in call(): call it once on zeros of the saved shape. */
@@ -328,7 +335,7 @@ function deserializeMetricSpec(json: CompileJSON['metrics'] | undefined, customO
 export function deserializeCompileConfig(json: CompileJSON, customObjects: CustomObjects): CompileArgs {
   if (json === null || typeof json !== 'object' || !json.optimizer) throw new Error('Invalid model JSON: compileConfig must hold an optimizer, a loss and metrics.');
   const { className, config } = json.optimizer;
-  const cls = (customObjects[className] as (new (config: never) => unknown) | undefined) ?? OPTIMIZERS.get(className);
+  const cls = (getCustomObject(className, customObjects) as (new (config: never) => unknown) | undefined) ?? OPTIMIZERS.get(className);
   if (!cls || !(cls.prototype instanceof Optimizer)) {
     throw new Error(`loadModel: the saved optimizer class '${className}' is unknown. Built-in optimizers: ${[...OPTIMIZERS.keys()].join(', ')}. Pass a custom one as loadModel(source, { customObjects: { ${className} } }), or load with { compile: false }.`);
   }
@@ -367,11 +374,11 @@ function serializeLossEntry(entry: unknown): ObjectJSON {
 }
 
 function deserializeLossEntry(entry: unknown, customObjects: CustomObjects): unknown {
-  if (typeof entry === 'string') return customObjects[entry] ?? entry;
+  if (typeof entry === 'string') return getCustomObject(entry, customObjects) ?? entry;
   if (entry !== null && typeof entry === 'object' && 'function' in entry) return customFunction(String((entry as { function: unknown }).function), 'loss', customObjects);
   if (entry !== null && typeof entry === 'object' && typeof (entry as { className?: unknown }).className === 'string') {
     const { className, config } = entry as { className: string; config: Record<string, unknown> };
-    const custom = customObjects[className];
+    const custom = getCustomObject(className, customObjects);
     if (typeof custom === 'function' && custom.prototype instanceof Loss) return new (custom as new (c: unknown) => Loss)(config);
     return deserializeLoss(entry as never);
   }
@@ -391,11 +398,11 @@ function serializeMetricEntry(entry: unknown): ObjectJSON {
 }
 
 function deserializeMetricEntry(entry: unknown, customObjects: CustomObjects): unknown {
-  if (typeof entry === 'string') return customObjects[entry] ?? entry;
+  if (typeof entry === 'string') return getCustomObject(entry, customObjects) ?? entry;
   if (entry !== null && typeof entry === 'object' && 'function' in entry) return customFunction(String((entry as { function: unknown }).function), 'metric', customObjects) as MetricFunction;
   if (entry !== null && typeof entry === 'object' && typeof (entry as { className?: unknown }).className === 'string') {
     const { className, config } = entry as { className: string; config: Record<string, unknown> };
-    const cls = (customObjects[className] as (new (c: never) => unknown) | undefined) ?? METRICS.get(className);
+    const cls = (getCustomObject(className, customObjects) as (new (c: never) => unknown) | undefined) ?? METRICS.get(className);
     if (!cls || !(cls.prototype instanceof Metric) || cls === (MeanMetricWrapper as unknown)) {
       throw new Error(`loadModel: the saved metric class '${className}' is unknown. Built-in metrics: ${[...METRICS.keys()].join(', ')}. Pass a custom one as loadModel(source, { customObjects: { ${className} } }), or load with { compile: false }.`);
     }
@@ -408,7 +415,7 @@ function customFunction(name: string, kind: string, customObjects: CustomObjects
   if (!name) {
     throw new Error(`loadModel: the model was compiled with an anonymous custom ${kind} function, which cannot be restored by name. Load with { compile: false } and call compile() yourself, or give the function a name and pass it in customObjects.`);
   }
-  const fn = customObjects[name];
+  const fn = getCustomObject(name, customObjects);
   if (typeof fn !== 'function') {
     throw new Error(`loadModel: the model was compiled with the custom ${kind} function '${name}'. Pass it as loadModel(source, { customObjects: { ${name} } }), or load with { compile: false } and call compile() yourself.`);
   }

@@ -6,6 +6,7 @@ import * as ops from '../ops/index';
 import { softmaxActivation } from '../ops/softmax';
 import type { Tensor } from '../tensor/tensor';
 import { canonicalName } from './initializers';
+import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
 
 /** An activation: a function of one tensor. */
 export type ActivationFn = (x: Tensor) => Tensor;
@@ -68,18 +69,19 @@ export function getActivation(identifier: ActivationIdentifier): ActivationFn {
     throw new Error(`Could not interpret activation function identifier: ${String(identifier)}. Expected a string, a function or null.`);
   }
   const fn = ACTIVATIONS[snakeName(identifier)];
-  if (!fn) {
-    throw new Error(`Unknown activation function: '${identifier}'. Expected one of ${Object.keys(ACTIVATIONS).join(', ')} (camelCase accepted), or a function.`);
-  }
-  return fn;
+  if (fn) return fn;
+  const custom = getCustomObject(identifier);
+  if (typeof custom === 'function') return custom as ActivationFn;
+  throw new Error(`Unknown activation function: '${identifier}'. Expected one of ${Object.keys(ACTIVATIONS).join(', ')} (camelCase accepted), or a function. ${registrationHint(identifier)}`);
 }
 
 /**
- * The name of an activation for `getConfig`: the Keras name of a built-in, or the function's own
- * name for a custom function (which `getActivation` cannot resolve back without registering it).
+ * The name of an activation for `getConfig`: the Keras name of a built-in, the registered name
+ * ('package>name') of a function registered with `registerKerasSerializable`, or else the
+ * function's own name (which loading resolves through the load's `customObjects`).
  */
 export function serializeActivation(fn: ActivationFn): string {
-  const name = NAMES.get(fn);
+  const name = NAMES.get(fn) ?? getRegisteredName(fn);
   if (name) return name;
   if (fn.name) return fn.name;
   throw new Error('serializeActivation: cannot serialize an anonymous activation function; give it a name or use a built-in activation.');

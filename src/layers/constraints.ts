@@ -9,6 +9,7 @@ import { formatShape } from '../backend/types';
 import { checkOptionNames } from '../ops/validate';
 import type { Tensor } from '../tensor/tensor';
 import { canonicalName } from './initializers';
+import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
 
 /** Keras's `backend.epsilon()`, added to the norms so that a column of zeros is not divided by zero. */
 const EPSILON = 1e-7;
@@ -269,15 +270,20 @@ export function getConstraint(identifier: ConstraintIdentifier): Constraint {
   if (typeof name !== 'string') {
     throw new Error(`Could not interpret constraint identifier: ${describe(identifier)}. Expected a Constraint, one of the names ${knownNames()}, or { className, config }.`);
   }
-  const Cls = CONSTRAINTS[canonicalName(name)];
-  if (!Cls) throw new Error(`Unknown constraint: '${name}'. Expected one of ${knownNames()} (snake_case and class names accepted), a Constraint instance, or { className, config }.`);
   const config = isObject ? (identifier as { config?: Record<string, unknown> }).config : undefined;
+  const custom = getCustomObject(name);
+  if (typeof custom === 'function' && custom.prototype instanceof Constraint) {
+    const cls = custom as unknown as { new (config: unknown): Constraint; fromConfig?: (config: Record<string, unknown>) => Constraint };
+    return typeof cls.fromConfig === 'function' ? cls.fromConfig(config ?? {}) : new cls(config ?? {});
+  }
+  const Cls = CONSTRAINTS[canonicalName(name)];
+  if (!Cls) throw new Error(`Unknown constraint: '${name}'. Expected one of ${knownNames()} (snake_case and class names accepted), a Constraint instance, or { className, config }. ${registrationHint(name)}`);
   return new Cls((config ?? {}) as never);
 }
 
-/** The `{ className, config }` form of a constraint, for getConfig(). */
+/** The `{ className, config }` form of a constraint, for getConfig(); a registered class is named 'package>name'. */
 export function serializeConstraint(constraint: Constraint): { className: string; config: Record<string, unknown> } {
-  return { className: constraint.className, config: constraint.getConfig() };
+  return { className: getRegisteredName(constraint.constructor) ?? constraint.className, config: constraint.getConfig() };
 }
 
 function knownNames(): string {

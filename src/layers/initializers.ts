@@ -8,6 +8,7 @@ import { fromTypedArray } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { fill } from '../ops/creation';
 import { drawSeed, randomNormal, randomUniform, truncatedNormal } from '../ops/random';
+import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
 
 export abstract class Initializer {
   abstract readonly className: string;
@@ -242,17 +243,25 @@ export function canonicalName(name: string): string {
 export function getInitializer(identifier: InitializerIdentifier): Initializer {
   if (identifier instanceof Initializer) return identifier;
   const name = typeof identifier === 'string' ? identifier : identifier.className;
+  const config = typeof identifier === 'string' ? undefined : identifier.config;
+  const custom = getCustomObject(name);
+  if (typeof custom === 'function' && custom.prototype instanceof Initializer) return fromConfig(custom as InitializerClass, config);
   const Cls = INITIALIZERS[canonicalName(name)];
   if (!Cls) {
-    throw new Error(`Unknown initializer: '${name}'. Expected one of ${Object.keys(INITIALIZERS).join(', ')} (snake_case accepted).`);
+    throw new Error(`Unknown initializer: '${name}'. Expected one of ${Object.keys(INITIALIZERS).join(', ')} (snake_case accepted). ${registrationHint(name)}`);
   }
-  const config = typeof identifier === 'string' ? undefined : identifier.config;
   return name === 'constant' || canonicalName(name) === 'constant'
     ? new Constant((config as { value?: number } | undefined)?.value ?? 0)
     : new Cls(config as never);
 }
 
-/** The `{ className, config }` form of an initializer, for getConfig(). */
+/** A custom class from its config: its static fromConfig when it has one, else its constructor (Keras's from_config). */
+function fromConfig(Cls: InitializerClass, config: Record<string, unknown> | undefined): Initializer {
+  const withFromConfig = Cls as unknown as { fromConfig?: (config: Record<string, unknown>) => Initializer };
+  return typeof withFromConfig.fromConfig === 'function' ? withFromConfig.fromConfig(config ?? {}) : new Cls((config ?? {}) as never);
+}
+
+/** The `{ className, config }` form of an initializer, for getConfig(); a registered class is named 'package>name'. */
 export function serializeInitializer(init: Initializer): { className: string; config: Record<string, unknown> } {
-  return { className: init.className, config: init.getConfig() };
+  return { className: getRegisteredName(init.constructor) ?? init.className, config: init.getConfig() };
 }

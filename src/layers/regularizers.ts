@@ -3,14 +3,30 @@
 
 import type { Tensor } from '../tensor/tensor';
 import { canonicalName } from './initializers';
+import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
 
+/**
+ * The L1/L2 penalty, and the base class of custom regularizers: a subclass overrides `apply`
+ * (and `getConfig` when it has options) and is registered with `registerKerasSerializable` so that
+ * saved models naming it load.
+ *
+ * @example
+ * class Orthogonality extends regularizers.Regularizer {
+ *   constructor(readonly factor = 0.01) { super(); }
+ *   override apply(w: Tensor) { ... }
+ *   override getConfig() { return { factor: this.factor }; }
+ * }
+ * registerKerasSerializable(Orthogonality);
+ */
 export class Regularizer {
-  readonly className = 'L1L2';
+  /** The name a saved config records: 'L1L2' for the built-in, else the registered or class name. */
+  readonly className: string;
   constructor(
     readonly l1 = 0,
     readonly l2 = 0,
   ) {
     if (!(l1 >= 0) || !(l2 >= 0)) throw new Error(`Regularizer: l1 and l2 must be non-negative, got l1=${l1}, l2=${l2}.`);
+    this.className = new.target === Regularizer ? 'L1L2' : (getRegisteredName(new.target) ?? new.target.name);
   }
 
   /** The penalty for one weight: l1 * sum(|w|) + l2 * sum(w^2). */
@@ -33,12 +49,18 @@ export const l2 = (factor = 0.01) => new Regularizer(0, factor);
 /** Both penalties (Keras defaults 0). */
 export const l1l2 = ({ l1: a = 0, l2: b = 0 }: { l1?: number; l2?: number } = {}) => new Regularizer(a, b);
 
-export type RegularizerIdentifier = 'l1' | 'l2' | 'l1l2' | 'l1_l2' | Regularizer | { className: string; config?: { l1?: number; l2?: number } };
+export type RegularizerIdentifier = 'l1' | 'l2' | 'l1l2' | 'l1_l2' | Regularizer | { className: string; config?: Record<string, unknown> };
 
+/** A regularizer from a name, `{ className, config }` (built-in, registered or in the load's customObjects) or an instance. */
 export function getRegularizer(identifier: RegularizerIdentifier): Regularizer {
   if (identifier instanceof Regularizer) return identifier;
   const name = typeof identifier === 'string' ? identifier : identifier.className;
-  const config = typeof identifier === 'string' ? {} : (identifier.config ?? {});
+  const config = (typeof identifier === 'string' ? {} : (identifier.config ?? {})) as { l1?: number; l2?: number };
+  const custom = getCustomObject(name);
+  if (typeof custom === 'function' && custom.prototype instanceof Regularizer) {
+    const cls = custom as unknown as { new (config: unknown): Regularizer; fromConfig?: (config: Record<string, unknown>) => Regularizer };
+    return typeof cls.fromConfig === 'function' ? cls.fromConfig(config) : new cls(config);
+  }
   switch (canonicalName(name).toLowerCase()) {
     case 'l1':
       return l1(config.l1);
@@ -47,6 +69,6 @@ export function getRegularizer(identifier: RegularizerIdentifier): Regularizer {
     case 'l1l2':
       return l1l2(config);
     default:
-      throw new Error(`Unknown regularizer: '${name}'. Expected one of l1, l2, l1l2 (or a Regularizer).`);
+      throw new Error(`Unknown regularizer: '${name}'. Expected one of l1, l2, l1l2 (or a Regularizer). ${registrationHint(name)}`);
   }
 }

@@ -17,7 +17,7 @@ import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
 import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput, type DataNames } from './data';
 import { FunctionalGraph } from './functional';
-import { summarize } from './summary';
+import { printSummary, type SummaryOptions } from './summary';
 import { runFit, type FitOptions } from './training';
 import { datasetOptions, isBatchSource, type BatchSource } from './batch_source';
 import { runEvaluate, runPredict } from './evaluation';
@@ -25,7 +25,7 @@ import { checkOptionNames } from '../ops/validate';
 import { disposeLogs, readLogs, stepData, type StepData, type StepLogs } from './step_data';
 import { StepCompiler } from './step_capture';
 import type { IOTarget, ModelInfo } from '../io/handlers';
-import type { SaveOptions } from '../io/model_io';
+import type { LoadWeightsOptions, SaveOptions } from '../io/model_io';
 
 export interface ModelArgs extends LayerArgs {
   inputs?: SymbolicTensor | SymbolicTensor[];
@@ -105,6 +105,8 @@ const TEST_BATCH_WEIGHTING: Record<'sampleWeight', true> = { sampleWeight: true 
 export class Model extends Layer {
   /** Set by a callback to end `fit` after the current batch. */
   stopTraining = false;
+  /** @internal Set in a callback's onTrainBegin to start that fit at a later epoch (BackupAndRestore; Keras's _initial_epoch). */
+  resumeEpoch: number | null = null;
   /** Whether `fit` runs trainStep eagerly at every step instead of replaying it (see compile). */
   runEagerly = false;
   /** The replayable training steps of `fit`, kept from one fit to the next until compile() (Keras's train_function). */
@@ -474,17 +476,41 @@ export class Model extends Layer {
     return saveWeights(this, target);
   }
 
-  /** Loads weights saved by `saveWeights` or `save` into this model (same architecture; checked before anything changes). */
-  async loadWeights(source: IOTarget): Promise<void> {
+  /**
+   * Loads weights saved by `saveWeights` or `save` into this model (same architecture; checked
+   * before anything changes). `skipMismatch` leaves weights of another shape as they are, with a
+   * warning (a new head for fine-tuning).
+   *
+   * @example
+   * await classifier.loadWeights('memory://pretrained', { skipMismatch: true });
+   */
+  async loadWeights(source: IOTarget, options: LoadWeightsOptions = {}): Promise<void> {
     const { loadWeights } = await import('../io/model_io');
-    return loadWeights(this, source);
+    return loadWeights(this, source, options);
   }
 
-  /** Keras's summary table: layers, output shapes, parameter counts. Printed and returned. */
-  summary(printFn: (line: string) => void = console.log): string {
-    const text = summarize(this);
-    printFn(text);
-    return text;
+  /**
+   * Keras's summary table: layers, output shapes, parameter counts (and, for a graph that is not
+   * a plain chain, what each layer is connected to). Printed with `printFn` and returned.
+   *
+   * @example
+   * model.summary();
+   * model.summary({ lineLength: 100, expandNested: true, showTrainable: true, printFn: (text) => log.push(text) });
+   */
+  summary(options: SummaryOptions | ((text: string) => void) = {}): string {
+    return printSummary(this, typeof options === 'function' ? { printFn: options } : options);
+  }
+
+  /**
+   * The model's topology (its layers and their configs, without weights) as a JSON string, for
+   * `modelFromJSON` (Keras's `to_json`).
+   *
+   * @example
+   * const twin = modelFromJSON(model.toJSON());   // same architecture, fresh weights
+   */
+  toJSON(): string {
+    if (!topologyWriter) throw new Error('model.toJSON: the topology writer is not loaded; import the package from its entry point (webgpu-keras).');
+    return topologyWriter(this);
   }
 
   /**
@@ -535,9 +561,10 @@ export class Model extends Layer {
   }
 
   /**
-   * Before any GPU work of fit(x) or evaluate(x) without targets: the default step (`defaultStep`)
-   * with the default computeLoss and computeMetrics needs them for a compiled loss or metric. (A
-   * custom step may not; it meets the same error at its first step if it does.)
+   * @internal Before any GPU work of fit(x) or evaluate(x) without targets (or a dataset's batch
+   * without them): the default step with the default computeLoss and computeMetrics needs them for
+   * a compiled loss or metric. (A custom step may not; it meets the same error at its first step if
+   * it does.)
    */
   checkWithoutTargets(op: string, use: 'train' | 'test'): void {
     if (use === 'train' ? this.trainStep !== Model.prototype.trainStep : this.testStep !== Model.prototype.testStep) return;
@@ -578,6 +605,14 @@ export class Model extends Layer {
       data.release();
     }
   }
+}
+
+/** Writes a model's topology as JSON; set by io/model_json.ts, which model.ts cannot import (io imports models). */
+let topologyWriter: ((model: Model) => string) | null = null;
+
+/** @internal */
+export function setTopologyWriter(writer: (model: Model) => string): void {
+  topologyWriter = writer;
 }
 
 function addAll(terms: Tensor[]): Tensor {

@@ -1,31 +1,191 @@
-// Keras's model summary table: one row per layer with its type, output shape and parameter count,
-// then the totals.
+// Keras's model summary (keras/src/utils/summary_utils.py print_summary): a table with one row per
+// layer (type, output shape, parameter count; for a graph that is not a plain chain, the layers it
+// is connected to), then the parameter totals. The column widths follow Keras's: `positions` of
+// `lineLength` (defaults 88 and [0.45, 0.80, 1] for a chain, 108 and [0.3, 0.56, 0.74, 1]
+// otherwise), laid out as the rich table Keras prints (its column collapsing included).
 
+import { checkOptionNames } from '../ops/validate';
 import type { Layer } from '../layers/layer';
-import { formatSymbolicShape } from '../layers/symbolic';
+import { formatSymbolicShape, type Node } from '../layers/symbolic';
 import type { Model } from './model';
 
-export function summarize(model: Model): string {
-  const rows = model.layers.map((layer) => [`${layer.name} (${layer.constructor.name})`, outputShapeOf(layer), layer.built ? layer.countParams().toLocaleString('en-US') : '0 (unbuilt)']);
-  // Columns widen to their longest cell, at least Keras's default widths.
-  const widths = [33, 26, 13].map((min, i) => Math.max(min, ...rows.map((r) => r[i].length + 2)));
-  const line = (l: string, m: string, r: string, fill: string) => l + widths.map((w) => fill.repeat(w)).join(m) + r;
-  const row = (cells: string[]) => '│' + cells.map((c, i) => ` ${i === 2 ? c.padStart(widths[i] - 2) : c.padEnd(widths[i] - 2)} `).join('│') + '│';
-  const weights = model.weights;
-  const total = weights.reduce((n, w) => n + w.size, 0);
-  const trainable = model.trainableWeights.reduce((n, w) => n + w.size, 0);
-  const out = [
+export interface SummaryOptions {
+  /** Receives the summary text (default console.log). */
+  printFn?: (text: string) => void;
+  /** Total width of the table (default 88, or 108 with the "Connected to" column; 12 more with showTrainable). */
+  lineLength?: number;
+  /** Right edge of each column: fractions of lineLength (at most 1), or absolute character positions. */
+  positions?: number[];
+  /** List the layers of nested models under them (default false). */
+  expandNested?: boolean;
+  /** Add a "Trainable" column: Y, N, or - for a layer without weights (default false). */
+  showTrainable?: boolean;
+  /** [first, last]: names (or regular expressions matched at the start of names) of the first and last layers to list. */
+  layerRange?: [string, string];
+}
+
+const SUMMARY_OPTIONS: Record<keyof SummaryOptions, true> = { printFn: true, lineLength: true, positions: true, expandNested: true, showTrainable: true, layerRange: true };
+
+type Align = 'left' | 'right' | 'center';
+
+/** Prints the summary of `model` with `printFn` and returns it. */
+export function printSummary(model: Model, options: SummaryOptions = {}): string {
+  checkOptionNames('summary', options, SUMMARY_OPTIONS);
+  const { printFn = console.log, expandNested = false, showTrainable = false, layerRange } = options;
+  const graphNodes = model.savedGraph?.graph.nodes ?? null;
+  const chain = isChain(model);
+  // A functional model lists its Input layers too (Keras's _operations); a Sequential (it has `add`) does not.
+  const functional = model.savedGraph !== null && typeof (model as { add?: unknown }).add !== 'function';
+  const layers = [...(functional ? model.inputs.map((t) => t.node.layer) : []), ...model.layers];
+  let lineLength = chain ? 88 : 108;
+  let positions = options.positions ?? (chain ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1]);
+  const header = ['Layer (type)', 'Output Shape', 'Param #', ...(chain ? [] : ['Connected to'])];
+  const align: Align[] = ['left', 'left', 'right', ...(chain ? [] : (['left'] as Align[]))];
+  if (showTrainable) {
+    lineLength += 12;
+    positions = [...positions.map((p) => p * 0.9), 1];
+    header.push('Trainable');
+    align.push('center');
+  }
+  lineLength = options.lineLength ?? lineLength;
+  if (positions.length !== header.length) throw new Error(`summary: positions must give ${header.length} column edges (${header.join(', ')}), got ${positions.length}.`);
+  const widths = columnWidths(lineLength, positions);
+
+  const rowsOf = (layer: Layer, level: number): string[][] => {
+    const name = `${level > 0 ? '   '.repeat(level) + '└ ' : ''}${layer.name} (${layer.constructor.name})`;
+    const params = layer.built ? layer.countParams().toLocaleString('en-US') : '0 (unbuilt)';
+    const row = [name, outputShapeOf(layer), params];
+    if (!chain) row.push(connections(layer, graphNodes));
+    if (showTrainable) row.push(layer.weights.length > 0 ? (layer.trainable ? 'Y' : 'N') : '-');
+    const nested = expandNested ? nestedLayers(layer) : [];
+    return [row, ...nested.flatMap((inner) => rowsOf(inner, level + 1))];
+  };
+  const [first, end] = rangeOf(layers, layerRange);
+  const rows = layers.slice(first, end).flatMap((layer) => rowsOf(layer, 0));
+
+  const trainable = model.trainableWeights;
+  const nonTrainable = model.nonTrainableWeights;
+  const optimizerSlots = model.optimizer?.variables ?? [];
+  const count = (ws: Array<{ size: number }>) => ws.reduce((n, w) => n + w.size, 0);
+  const total = count(trainable) + count(nonTrainable) + count(optimizerSlots);
+  const line = (label: string, n: number) => ` ${label}: ${n.toLocaleString('en-US')} (${readableSize(n * 4)})`;
+  const text = [
     `Model: "${model.name}"`,
-    line('┏', '┳', '┓', '━'),
-    '┃' + ['Layer (type)', 'Output Shape', 'Param #'].map((c, i) => ` ${i === 2 ? c.padStart(widths[i] - 2) : c.padEnd(widths[i] - 2)} `).join('┃') + '┃',
-    line('┡', '╇', '┩', '━'),
-    ...rows.flatMap((r, i) => [row(r), ...(i < rows.length - 1 ? [line('├', '┼', '┤', '─')] : [])]),
-    line('└', '┴', '┘', '─'),
-    ` Total params: ${total.toLocaleString('en-US')} (${bytes(total * 4)})`,
-    ` Trainable params: ${trainable.toLocaleString('en-US')} (${bytes(trainable * 4)})`,
-    ` Non-trainable params: ${(total - trainable).toLocaleString('en-US')} (${bytes((total - trainable) * 4)})`,
+    ...renderTable(header, rows, widths, align),
+    line('Total params', total),
+    line('Trainable params', count(trainable)),
+    line('Non-trainable params', count(nonTrainable)),
+    ...(optimizerSlots.length > 0 ? [line('Optimizer params', count(optimizerSlots))] : []),
+  ].join('\n');
+  printFn(text);
+  return text;
+}
+
+/** Keras's sequential_like: a Sequential, a subclassed model, or a graph that is one chain of single-input layers, none shared. */
+function isChain(model: Model): boolean {
+  const saved = model.savedGraph;
+  if (!saved) return true;
+  const { graph } = saved;
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) return false;
+  let previous = graph.inputs[0];
+  for (const node of graph.nodes) {
+    if (node.inputs.length !== 1 || node.inputs[0] !== previous || node.outputs.length !== 1) return false;
+    previous = node.outputs[0];
+  }
+  return new Set(graph.nodes.map((n) => n.layer)).size === graph.nodes.length;
+}
+
+/** Column widths from the right edges, as Keras computes them. */
+function columnWidths(lineLength: number, positions: number[]): number[] {
+  if (!Number.isInteger(lineLength) || lineLength <= 0) throw new Error(`summary: lineLength must be a positive integer, got ${lineLength}.`);
+  const relative = positions.every((p) => p <= 1);
+  let current = 0;
+  return positions.map((pos) => {
+    const width = (relative ? Math.trunc(pos * lineLength) : Math.trunc(pos)) - current;
+    if (width < 4) throw new Error(`summary: insufficient width to print the summary: positions [${positions.join(', ')}] of lineLength ${lineLength} leave a column of ${width} characters (4 at least).`);
+    current += width;
+    return width;
+  });
+}
+
+/**
+ * The table as rich draws Keras's (box HEAVY_HEAD, lines between rows, one space of padding): each
+ * column is its width plus the padding, then the widest columns shrink until the table, borders
+ * included, is lineLength wide.
+ */
+function renderTable(header: string[], rows: string[][], columns: number[], align: Align[]): string[] {
+  const lineLength = columns.reduce((a, b) => a + b, 0);
+  const cells = collapseWidths(columns.map((w) => w + 2), lineLength - (columns.length + 1)).map((w) => w - 2);
+  const rule = (l: string, m: string, r: string, fill: string) => l + cells.map((w) => fill.repeat(w + 2)).join(m) + r;
+  const render = (row: string[], bar: string) => {
+    const wrapped = row.map((text, i) => wrap(text, cells[i]));
+    const height = Math.max(...wrapped.map((lines) => lines.length));
+    return Array.from({ length: height }, (_, k) => bar + wrapped.map((lines, i) => ` ${justify(lines[k] ?? '', cells[i], align[i])} `).join(bar) + bar);
+  };
+  return [
+    rule('┏', '┳', '┓', '━'),
+    ...render(header, '┃'),
+    rule('┡', '╇', '┩', '━'),
+    ...rows.flatMap((row, i) => [...render(row, '│'), ...(i < rows.length - 1 ? [rule('├', '┼', '┤', '─')] : [])]),
+    rule('└', '┴', '┘', '─'),
   ];
-  return out.join('\n');
+}
+
+/** rich's Table._collapse_widths: narrows the widest columns (toward the next widest) until the widths fit `max`. */
+function collapseWidths(widths: number[], max: number): number[] {
+  let excess = widths.reduce((a, b) => a + b, 0) - max;
+  while (excess > 0) {
+    const widest = Math.max(...widths);
+    const second = Math.max(0, ...widths.filter((w) => w !== widest));
+    const ratios = widths.map((w) => (w === widest ? 1 : 0));
+    widths = ratioReduce(excess, ratios, widths.map(() => Math.min(excess, widest - second)), widths);
+    excess = widths.reduce((a, b) => a + b, 0) - max;
+  }
+  return widths;
+}
+
+/** rich's ratio_reduce: takes `total` off `values` in proportion to `ratios`, at most `maximums`. */
+function ratioReduce(total: number, ratios: number[], maximums: number[], values: number[]): number[] {
+  ratios = ratios.map((r, i) => (maximums[i] ? r : 0));
+  let totalRatio = ratios.reduce((a, b) => a + b, 0);
+  if (!totalRatio) return [...values];
+  let remaining = total;
+  return values.map((value, i) => {
+    if (!ratios[i] || totalRatio <= 0) return value;
+    const distributed = Math.min(maximums[i], roundHalfEven((ratios[i] * remaining) / totalRatio));
+    remaining -= distributed;
+    totalRatio -= ratios[i];
+    return value - distributed;
+  });
+}
+
+/** Python's round(): halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (diff !== 0.5) return Math.round(x);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/** Lines of at most `width` characters, broken at spaces where possible (rich's default overflow). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > 0 ? space : width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+}
+
+function justify(text: string, width: number, align: Align): string {
+  if (align === 'right') return text.padStart(width);
+  if (align === 'left') return text.padEnd(width);
+  const left = Math.floor((width - text.length) / 2);
+  return ' '.repeat(left) + text + ' '.repeat(width - text.length - left);
 }
 
 function outputShapeOf(layer: Layer): string {
@@ -35,8 +195,39 @@ function outputShapeOf(layer: Layer): string {
   return shapes.length === 1 ? shapes[0] : `[${shapes.join(', ')}]`;
 }
 
-function bytes(n: number): string {
-  if (n < 1024) return `${n.toFixed(2)} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(2)} KB`;
-  return `${(n / 1024 ** 2).toFixed(2)} MB`;
+/** "Connected to": each input of the layer's nodes in the model as name[node index][tensor index], or '-'. */
+function connections(layer: Layer, nodes: readonly Node[] | null): string {
+  const refs = layer.inboundNodes
+    .filter((node) => !nodes || nodes.includes(node))
+    .flatMap((node) => node.inputs.map((t) => `${t.node.layer.name}[${t.node.layer.inboundNodes.indexOf(t.node)}][${t.node.outputs.indexOf(t)}]`));
+  return refs.length > 0 ? refs.join(', ') : '-';
+}
+
+/** The layers of a nested model (anything with its own summary), listed with expandNested. */
+function nestedLayers(layer: Layer): Layer[] {
+  return typeof (layer as { summary?: unknown }).summary === 'function' ? layer.layers : [];
+}
+
+/** Keras's get_layer_index_bound_by_layer_name: [first, last + 1] of the layers the range's patterns match. */
+function rangeOf(layers: Layer[], range: [string, string] | undefined): [number, number] {
+  if (range === undefined) return [0, layers.length];
+  if (!Array.isArray(range) || range.length !== 2 || range.some((r) => typeof r !== 'string')) {
+    throw new Error(`summary: layerRange must be a list of 2 strings (the first and last layer names), got ${JSON.stringify(range)}.`);
+  }
+  const matching = (pattern: string) => layers.flatMap((layer, i) => (new RegExp(`^(?:${pattern})`).test(layer.name) ? [i] : []));
+  const lower = matching(range[0]);
+  const upper = matching(range[1]);
+  if (lower.length === 0 || upper.length === 0) throw new Error(`summary: layerRange [${range.join(', ')}] does not match the layer names (${layers.map((l) => l.name).join(', ')}).`);
+  if (Math.min(...lower) > Math.max(...upper)) return [Math.min(...upper), Math.max(...lower) + 1];
+  return [Math.min(...lower), Math.max(...upper) + 1];
+}
+
+/** Keras's readable_memory_size. */
+function readableSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  for (const unit of units) {
+    if (bytes / 1024 < 1) return `${bytes.toFixed(2)} ${unit}`;
+    bytes /= 1024;
+  }
+  return `${bytes.toFixed(2)} PB`;
 }

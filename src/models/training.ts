@@ -144,9 +144,12 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
     const nonFinite = new NonFiniteLossTracker();
     const compiler = model.runEagerly ? null : model.compiledSteps();
     for (const cb of callbacks) await cb.onTrainBegin({});
+    // A callback may resume at a later epoch (BackupAndRestore, as Keras's _initial_epoch).
+    const firstEpoch = model.resumeEpoch ?? initialEpoch;
+    model.resumeEpoch = null;
     let lastEpochLogs: Logs = {};
     let lastYield = now();
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    for (let epoch = firstEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       model.resetMetrics();
       for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
       feed.beginEpoch();
@@ -203,11 +206,11 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
         nonFinite.endEpoch();
       }
     }
+    // As Keras: an optimizer with useEma leaves the weights at their moving average.
+    if (epochs > 0) model.optimizer.finalizeVariableValues(model.trainableWeights);
     for (const cb of callbacks) await cb.onTrainEnd(lastEpochLogs);
     return history;
   } finally {
-    // As Keras: an optimizer with useEma leaves the weights at their moving average.
-    if (epochs > 0) model.optimizer.finalizeVariableValues(model.trainableWeights);
     data.release();
   }
 }

@@ -1,0 +1,98 @@
+// Custom objects that saved models name (keras.saving's object registration): classes and
+// functions registered once under 'package>name' with `registerKerasSerializable`, and the
+// `customObjects` of one `loadModel` / `modelFromJSON` call, in force while it rebuilds the model.
+// The lookups of initializers, regularizers, constraints, activations and layers consult both, so
+// a model with a custom initializer or activation saves and loads like one with built-ins.
+//
+// A leaf module: it imports no layer, so the layers' lookups can use it without an import cycle.
+
+import { registerLayer, type LayerClass } from '../layers/class_registry';
+
+/** Functions and classes a file refers to by name: custom losses, metrics, optimizers, layers, initializers, ... */
+export type CustomObjects = Record<string, unknown>;
+
+export interface RegisterOptions {
+  /** The package part of the registered name 'package>name' (default 'Custom', as Keras). */
+  package?: string;
+  /** The name part (default the class's or function's own name). */
+  name?: string;
+}
+
+const registered = new Map<string, unknown>();
+const scopes: CustomObjects[] = [];
+
+/**
+ * Registers a custom class or function (an Initializer, Regularizer or Constraint subclass, an
+ * activation function, a Layer or Model class, a loss or metric) under 'package>name', so that
+ * saved models naming it load without `customObjects` (Keras's
+ * `keras.saving.register_keras_serializable`). Returns what it registered.
+ *
+ * @example
+ * class MyInit extends initializers.Initializer { readonly className = 'MyInit'; apply(shape) { return ops.fill(shape, 0.5); } }
+ * registerKerasSerializable(MyInit);                                     // 'Custom>MyInit'
+ * const swishish = registerKerasSerializable(function swishish(x: Tensor) { return x.mul(ops.sigmoid(x)); }, { package: 'acts' });
+ * new layers.Dense({ units: 4, kernelInitializer: new MyInit(), activation: swishish });
+ */
+export function registerKerasSerializable<T>(object: T, { package: pkg = 'Custom', name }: RegisterOptions = {}): T {
+  if (typeof object !== 'function') throw new Error(`registerKerasSerializable: expected a class or a function, got ${object === null ? 'null' : typeof object}.`);
+  const own = name ?? (object as { name?: string }).name;
+  if (!own) throw new Error('registerKerasSerializable: an anonymous function or class needs a name; pass { name }.');
+  if (pkg.includes('>') || own.includes('>')) throw new Error(`registerKerasSerializable: the package and the name cannot contain '>', got package '${pkg}' and name '${own}'.`);
+  const key = `${pkg}>${own}`;
+  registered.set(key, object);
+  // Layer and Model classes also go into the layer registry, under the same name.
+  if (isLayerClass(object)) registerLayer(object, key);
+  return object;
+}
+
+/** The registered name ('package>name') of a class or function, or undefined. */
+export function getRegisteredName(object: unknown): string | undefined {
+  for (const [key, value] of registered) if (value === object) return key;
+  return undefined;
+}
+
+/**
+ * The custom object a file names: from the `customObjects` of the load in progress (by the name,
+ * or by its part after '>'), else registered under that name (or, for a bare name, under
+ * 'package>name' for exactly one package). Undefined when nothing matches.
+ */
+export function getCustomObject(name: string, customObjects: CustomObjects = {}): unknown {
+  const bare = name.slice(name.lastIndexOf('>') + 1);
+  for (const objects of [customObjects, ...[...scopes].reverse()]) {
+    if (Object.hasOwn(objects, name)) return objects[name];
+    if (Object.hasOwn(objects, bare)) return objects[bare];
+  }
+  if (registered.has(name)) return registered.get(name);
+  if (name.includes('>')) return undefined;
+  const matches = [...registered.keys()].filter((key) => key.endsWith(`>${name}`));
+  if (matches.length > 1) throw new Error(`'${name}' is registered in several packages (${matches.join(', ')}); the file must name one as 'package>name'.`);
+  return matches.length === 1 ? registered.get(matches[0]) : undefined;
+}
+
+/**
+ * Runs `build` with `customObjects` in force for every lookup it makes (nested layers'
+ * initializers, activations, ...), as Keras's `custom_object_scope`. `build` is synchronous, so
+ * the scope cannot leak into other work.
+ */
+export function withCustomObjects<T>(customObjects: CustomObjects, build: () => T): T {
+  if (customObjects === null || typeof customObjects !== 'object' || Array.isArray(customObjects)) {
+    throw new Error(`customObjects must be a record of classes and functions by name ({ MyInit, myActivation }), got ${Array.isArray(customObjects) ? 'a list' : String(customObjects)}.`);
+  }
+  scopes.push(customObjects);
+  try {
+    return build();
+  } finally {
+    scopes.pop();
+  }
+}
+
+/** The hint that unknown-name errors end with. */
+export function registrationHint(name: string): string {
+  const bare = name.slice(name.lastIndexOf('>') + 1);
+  return `For a custom one, call registerKerasSerializable(${bare}) before loading, or pass loadModel(source, { customObjects: { ${bare} } }).`;
+}
+
+function isLayerClass(object: unknown): object is LayerClass {
+  const cls = object as { fromConfig?: unknown; prototype?: { computeOutputShape?: unknown } };
+  return typeof cls.fromConfig === 'function' && typeof cls.prototype?.computeOutputShape === 'function';
+}
