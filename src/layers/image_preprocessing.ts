@@ -6,10 +6,12 @@
 // channels] or one [height, width, channels] image. The random factors are drawn on the device by
 // the random ops and turned into transforms by ops, so nothing is read back; without a seed each
 // draw takes a fresh seed, which a replayed training step draws again (see src/ops/random.ts).
+// The base RandomImageLayer and the option checks are shared with the augmentation layers of
+// color_augmentation.ts, tone_augmentation.ts and spatial_augmentation.ts.
 
 import { add, cast, clip, cos, floor, lessEqual, mul, neg, sin, sub, where } from '../ops/elementwise';
 import { affineTransform, aspectRatioWindow, resize, type FillMode, type ImageInterpolation } from '../ops/image';
-import { randomUniform } from '../ops/random';
+import { randomNormal, randomUniform } from '../ops/random';
 import { flip } from '../ops/rearrange';
 import { mean } from '../ops/reduce';
 import { gather, reshape, slice, stack } from '../ops/shape';
@@ -20,15 +22,15 @@ import { Layer, type CallArgs, type LayerArgs } from './layer';
 import { checkSeed, SeedSequence } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
-const INTERPOLATIONS: readonly ImageInterpolation[] = ['bilinear', 'nearest'];
-const FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
+export const INTERPOLATIONS: readonly ImageInterpolation[] = ['bilinear', 'nearest'];
+export const FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
 const FLIP_MODES = ['horizontal', 'vertical', 'horizontal_and_vertical'] as const;
 
 /** A factor given as one number (a range symmetric about 0, or as the layer says) or as [lower, upper]. */
 export type FactorRange = number | readonly [number, number];
 export type FlipMode = (typeof FLIP_MODES)[number];
 
-function invalid(name: string, expected: string, value: unknown): Error {
+export function invalid(name: string, expected: string, value: unknown): Error {
   return new Error(`Invalid value for argument \`${name}\`. Expected ${expected}. Received: ${name}=${JSON.stringify(value)}`);
 }
 
@@ -37,32 +39,34 @@ function checkSize(name: string, value: unknown): number {
   return value as number;
 }
 
-function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+export function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
   if (!choices.includes(value as T)) throw invalid(name, `one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
   return value as T;
 }
 
-function checkFinite(name: string, value: unknown): number {
+export function checkFinite(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(name, 'a finite number', value);
   return value;
 }
 
 /**
  * [lower, upper] of a factor whose values must lie in [min, max]. One number f means [-|f|, |f|],
- * or [f, f] where the bounds are not negative (RandomContrast's factor, which Keras reads so).
+ * or [f, f] where the bounds are not negative (RandomContrast's factor, which Keras reads so),
+ * unless `single` says otherwise.
  */
-function factorRange(name: string, factor: unknown, min: number, max: number): [number, number] {
+export function factorRange(name: string, factor: unknown, min: number, max: number, single?: (f: number) => [number, number]): [number, number] {
   const error = () => invalid(name, `a number or a list of two numbers [lower, upper], each in [${min}, ${max}]`, factor);
   const inBounds = (v: unknown) => typeof v === 'number' && v >= min && v <= max;
   if (typeof factor === 'number') {
     if (!inBounds(factor)) throw error();
+    if (single) return single(factor);
     return min >= 0 ? [factor, factor] : [-Math.abs(factor), Math.abs(factor)];
   }
   if (!Array.isArray(factor) || factor.length !== 2 || !factor.every(inBounds)) throw error();
   return factor[0] <= factor[1] ? [factor[0], factor[1]] : [factor[1], factor[0]];
 }
 
-function checkValueRange(value: unknown): [number, number] {
+export function checkValueRange(value: unknown): [number, number] {
   if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     throw invalid('valueRange', 'a list of two numbers [low, high]', value);
   }
@@ -70,7 +74,7 @@ function checkValueRange(value: unknown): [number, number] {
 }
 
 /** A config copy of a factor as given. */
-const copyFactor = (factor: FactorRange): FactorRange => (typeof factor === 'number' ? factor : [factor[0], factor[1]]);
+export const copyFactor = (factor: FactorRange): FactorRange => (typeof factor === 'number' ? factor : [factor[0], factor[1]]);
 
 /** Runs `fn` on the images as a float32 batch; a single image gains and loses the batch axis. */
 function onBatch(inputs: Tensor, fn: (batch: Tensor) => Tensor): Tensor {
@@ -83,7 +87,7 @@ function onBatch(inputs: Tensor, fn: (batch: Tensor) => Tensor): Tensor {
 }
 
 /** Throws unless the images are rank 3 or 4 (channels last). */
-function checkImageShape(layer: Layer, shape: Shape): void {
+export function checkImageShape(layer: Layer, shape: Shape): void {
   if (shape.length !== 3 && shape.length !== 4) {
     throw new Error(`${layer.constructor.name} '${layer.name}': expected images of rank 3 [height, width, channels] or 4 [batch, height, width, channels] (channels last). Received: input_shape=${formatSymbolicShape(shape)}`);
   }
@@ -191,7 +195,7 @@ export class CenterCrop extends Layer {
   }
 }
 
-interface RandomLayerArgs extends LayerArgs {
+export interface RandomLayerArgs extends LayerArgs {
   seed?: number;
 }
 
@@ -199,7 +203,7 @@ interface RandomLayerArgs extends LayerArgs {
  * What the random augmentation layers share: the identity outside training, channels-last images
  * of rank 3 or 4 made a float32 batch, and the seeds of the random draws.
  */
-abstract class RandomImageLayer extends Layer {
+export abstract class RandomImageLayer extends Layer {
   readonly seed: number | undefined;
   private readonly seeds: SeedSequence;
 
@@ -230,6 +234,11 @@ abstract class RandomImageLayer extends Layer {
   /** Uniform values in [low, high) of `shape`, seeded as Dropout's masks are. */
   protected uniform(shape: number[], low: number, high: number): Tensor {
     return randomUniform(shape, { minval: low, maxval: high, seed: this.seeds.next() });
+  }
+
+  /** Standard normal values of `shape`, seeded as `uniform`. */
+  protected normal(shape: number[]): Tensor {
+    return randomNormal(shape, { seed: this.seeds.next() });
   }
 }
 
@@ -329,7 +338,7 @@ export class RandomFlip extends RandomImageLayer {
   }
 }
 
-interface ResamplingArgs extends RandomLayerArgs {
+export interface ResamplingArgs extends RandomLayerArgs {
   /** How points outside the image are filled: 'reflect' (default), 'wrap', 'constant' or 'nearest'. */
   fillMode?: FillMode;
   /** 'bilinear' (default) or 'nearest'. */
@@ -341,7 +350,7 @@ interface ResamplingArgs extends RandomLayerArgs {
 }
 
 /** RandomRotation, RandomZoom and RandomTranslation: a random transform row per image, then ops.affineTransform. */
-abstract class RandomResampling extends RandomImageLayer {
+export abstract class RandomResampling extends RandomImageLayer {
   readonly fillMode: FillMode;
   readonly interpolation: ImageInterpolation;
   readonly fillValue: number;
@@ -368,7 +377,7 @@ abstract class RandomResampling extends RandomImageLayer {
 }
 
 /** Stacks per-image columns (tensors of [batch], or numbers) into [batch, 8] rows. */
-function transformRows(batch: number, columns: Array<Tensor | number>): Tensor {
+export function transformRows(batch: number, columns: Array<Tensor | number>): Tensor {
   return stack(columns.map((c) => (typeof c === 'number' ? add(zeros([batch]), c) : c)), 1);
 }
 

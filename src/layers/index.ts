@@ -33,6 +33,32 @@ export {
   type FactorRange,
   type FlipMode,
 } from './image_preprocessing';
+export {
+  RandomGrayscale,
+  RandomInvert,
+  Solarization,
+  RandomHue,
+  RandomSaturation,
+  RandomColorJitter,
+  type RandomGrayscaleArgs,
+  type RandomInvertArgs,
+  type SolarizationArgs,
+  type RandomHueArgs,
+  type RandomSaturationArgs,
+  type RandomColorJitterArgs,
+} from './color_augmentation';
+export { RandomShear, RandomErasing, type RandomShearArgs, type RandomErasingArgs } from './spatial_augmentation';
+export { Pipeline, type PipelineArgs } from './pipeline';
+export {
+  AutoContrast,
+  RandomPosterization,
+  RandomSharpness,
+  RandomColorDegeneration,
+  type AutoContrastArgs,
+  type RandomPosterizationArgs,
+  type RandomSharpnessArgs,
+  type RandomColorDegenerationArgs,
+} from './tone_augmentation';
 export type { KernelLayerArgs } from './kernel_layer';
 export { Dropout, GaussianNoise, type DropoutArgs, type GaussianNoiseArgs } from './regularization';
 export {

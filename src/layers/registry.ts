@@ -20,6 +20,10 @@ import { GroupQueryAttention } from './grouped_query_attention';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 import { Rescaling } from './preprocessing';
 import { CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing } from './image_preprocessing';
+import { RandomColorJitter, RandomGrayscale, RandomHue, RandomInvert, RandomSaturation, Solarization } from './color_augmentation';
+import { RandomErasing, RandomShear } from './spatial_augmentation';
+import { Pipeline } from './pipeline';
+import { AutoContrast, RandomColorDegeneration, RandomPosterization, RandomSharpness } from './tone_augmentation';
 import { Dropout, GaussianNoise } from './regularization';
 import { Dot } from './dot';
 import { AdditiveAttention, Attention } from './dense_attention';
@@ -113,6 +117,19 @@ const builtIns: Record<string, LayerClass> = {
   RandomTranslation,
   RandomContrast,
   RandomBrightness,
+  RandomGrayscale,
+  RandomInvert,
+  Solarization,
+  RandomHue,
+  RandomSaturation,
+  RandomColorJitter,
+  RandomShear,
+  RandomErasing,
+  Pipeline,
+  AutoContrast,
+  RandomPosterization,
+  RandomSharpness,
+  RandomColorDegeneration,
   Dot,
   Attention,
   AdditiveAttention,

@@ -1,0 +1,191 @@
+// Tone layers (keras/src/layers/preprocessing/image_preprocessing): AutoContrast, which stretches
+// each channel to the value range in training and inference alike, and the training-only
+// augmentations RandomPosterization, RandomSharpness and RandomColorDegeneration. Images are
+// channels last with values in `valueRange`; everything runs as ops on the device.
+
+import { add, clip, div, exp2, floor, greater, minimum, mul, sub, where } from '../ops/elementwise';
+import { depthwiseConv2d } from '../ops/depthwise_conv';
+import { rgbToGrayscale } from '../ops/image_color';
+import { max, min } from '../ops/reduce';
+import { tile } from '../ops/shape';
+import { tidy } from '../tensor/memory';
+import { tensor } from '../tensor/creation';
+import type { Tensor } from '../tensor/tensor';
+import { ColorLayer, fromScale, fromZero, toScale } from './color_augmentation';
+import { checkImageShape, checkValueRange, copyFactor, invalid, type FactorRange, type RandomLayerArgs } from './image_preprocessing';
+import { Layer, type LayerArgs } from './layer';
+import type { Shape } from './symbolic';
+
+export interface AutoContrastArgs extends LayerArgs {
+  /** The range of the pixel values, [low, high] (default [0, 255]). */
+  valueRange?: readonly [number, number];
+}
+
+/**
+ * Stretches each channel of each image linearly so that its smallest value becomes `low` and its
+ * largest `high`, in training and inference (not random). A constant channel is left unchanged.
+ *
+ * @example
+ * new AutoContrast({ valueRange: [0, 1] }).apply(images);
+ */
+export class AutoContrast extends Layer {
+  readonly valueRange: [number, number];
+
+  constructor(args: AutoContrastArgs = {}) {
+    super(args);
+    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
+  }
+
+  override call(inputs: Tensor): Tensor {
+    checkImageShape(this, inputs.shape as Shape);
+    const [low, high] = this.valueRange;
+    return tidy(() => {
+      const x = inputs.dtype === 'float32' ? inputs : inputs.cast('float32');
+      const spatialAxes = x.rank === 4 ? [1, 2] : [0, 1];
+      const smallest = min(x, spatialAxes, true);
+      const largest = max(x, spatialAxes, true);
+      const spread = sub(largest, smallest);
+      const varies = greater(spread, 0);
+      const stretched = add(mul(div(sub(x, smallest), where(varies, spread, 1)), high - low), low);
+      return where(varies, clip(stretched, low, high), x);
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    checkImageShape(this, inputShape);
+    return [...inputShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), valueRange: [...this.valueRange] };
+  }
+}
+
+export interface RandomPosterizationArgs extends RandomLayerArgs {
+  /** The bits kept per channel value: an integer in [1, 8], or [lower, upper] for a random count per image. */
+  factor: number | readonly [number, number];
+  /** The range of the pixel values, [low, high] (default [0, 255]). */
+  valueRange?: readonly [number, number];
+  /** Makes the sequence of draws reproducible. */
+  seed?: number;
+}
+
+/**
+ * Keeps the top `bits` bits of each 8-bit value in training: on the value range mapped to
+ * [0, 255], `floor(floor(x) / 2^(8 - bits)) * 2^(8 - bits)`, mapped back.
+ *
+ * @example
+ * new RandomPosterization({ factor: 3 }).apply(images, { training: true });   // 8 levels per channel
+ */
+export class RandomPosterization extends ColorLayer {
+  readonly factor: number | [number, number];
+  readonly valueRange: [number, number];
+
+  constructor(args: RandomPosterizationArgs) {
+    super(args);
+    const factor = args?.factor;
+    const isBits = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 8;
+    if (!(isBits(factor) || (Array.isArray(factor) && factor.length === 2 && factor.every(isBits)))) {
+      throw invalid('factor', 'an integer in [1, 8] or a list of two such integers [lower, upper]', factor);
+    }
+    this.factor = typeof factor === 'number' ? factor : factor[0] <= factor[1] ? [factor[0], factor[1]] : [factor[1], factor[0]];
+    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+  }
+
+  protected override augment(images: Tensor): Tensor {
+    const [lower, upper] = typeof this.factor === 'number' ? [this.factor, this.factor] : this.factor;
+    const bits = minimum(floor(this.perImage(images, [lower, upper + 1])), upper);
+    const step = exp2(sub(8, bits));
+    const levels = clip(floor(toScale(images, this.valueRange, 255)), 0, 255);
+    return fromScale(mul(floor(div(levels, step)), step), this.valueRange, 255);
+  }
+}
+
+interface BlendArgs extends RandomLayerArgs {
+  /** The range of the pixel values, [low, high] (default [0, 255]); outputs are clipped to it. */
+  valueRange?: readonly [number, number];
+  /** Makes the sequence of draws reproducible. */
+  seed?: number;
+}
+
+export interface RandomSharpnessArgs extends BlendArgs {
+  /**
+   * The sharpness factor f, drawn per image: [lower, upper], or f for [0, f]; each in [0, 1].
+   * 0 gives the smoothed image, 0.5 the image unchanged, 1 sharpens it.
+   */
+  factor: FactorRange;
+}
+
+/**
+ * Sharpens or blurs each image in training, as Keras: `x + (1 - 2f) * (smooth(x) - x)`, clipped,
+ * where smooth is the 3x3 kernel [[1, 1, 1], [1, 5, 1], [1, 1, 1]] / 13 per channel with zero
+ * padding.
+ *
+ * @example
+ * new RandomSharpness({ factor: [0.5, 1] }).apply(images, { training: true });
+ */
+export class RandomSharpness extends ColorLayer {
+  readonly factor: FactorRange;
+  readonly valueRange: [number, number];
+  private readonly range: [number, number];
+
+  constructor(args: RandomSharpnessArgs) {
+    super(args);
+    this.range = fromZero('factor', args?.factor);
+    this.factor = copyFactor(args.factor);
+    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+  }
+
+  protected override augment(images: Tensor): Tensor {
+    const [a, b] = [1 / 13, 5 / 13];
+    const kernel = tile(tensor([a, a, a, a, b, a, a, a, a], [3, 3, 1, 1]), [1, 1, images.shape[3], 1]);
+    const smoothed = depthwiseConv2d(images, kernel, { padding: 'same' });
+    const weight = sub(1, mul(this.perImage(images, this.range), 2));
+    return clip(add(images, mul(weight, sub(smoothed, images))), this.valueRange[0], this.valueRange[1]);
+  }
+}
+
+export interface RandomColorDegenerationArgs extends BlendArgs {
+  /**
+   * How far each image moves toward its grayscale version, drawn per image: [lower, upper], or f
+   * for [0, f]; each in [0, 1]. 0 leaves images unchanged, 1 makes them gray.
+   */
+  factor: FactorRange;
+}
+
+/**
+ * Blends each RGB image with its grayscale version in training: `x + f * (gray(x) - x)`,
+ * clipped to the value range.
+ *
+ * @example
+ * new RandomColorDegeneration({ factor: [0, 0.5] }).apply(images, { training: true });
+ */
+export class RandomColorDegeneration extends ColorLayer {
+  readonly factor: FactorRange;
+  readonly valueRange: [number, number];
+  private readonly range: [number, number];
+
+  constructor(args: RandomColorDegenerationArgs) {
+    super(args);
+    this.range = fromZero('factor', args?.factor);
+    this.factor = copyFactor(args.factor);
+    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+  }
+
+  protected override augment(images: Tensor): Tensor {
+    const factor = this.perImage(images, this.range);
+    return clip(add(images, mul(factor, sub(rgbToGrayscale(images), images))), this.valueRange[0], this.valueRange[1]);
+  }
+}
