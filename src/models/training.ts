@@ -186,6 +186,12 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
           }
           if (model.stopTraining) break;
         }
+        if (steps === 0 && feed.ranOut) {
+          // The dataset ended exactly at the previous epoch's last step: Keras interrupts training.
+          warnRanOut('training');
+          model.stopTraining = true;
+          break;
+        }
         if (steps === 0) throw new Error(emptyEpochMessage(epoch));
         if (feed.ranOut) {
           warnRanOut('training');

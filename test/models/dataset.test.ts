@@ -128,6 +128,19 @@ describe('fit on a dataset', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Your input ran out of data; interrupting training'));
   });
 
+  it('stops with the same warning when the dataset ends exactly at an epoch boundary', async () => {
+    const { x, y } = data();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    function* sixBatches(): Generator<Batch> {
+      for (let i = 0; i < 6; i++) yield [rows(x, 0, 8), rows(y, 0, 8)];
+    }
+    const model = classifier();
+    const history = await model.fit(sixBatches(), { epochs: 4, stepsPerEpoch: 3, verbose: 0 });
+    expect(history.history.loss).toHaveLength(2);
+    expect(model.optimizer!.iterations).toBe(6);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Your input ran out of data; interrupting training'));
+  });
+
   it('says that a generator object runs once when a later epoch gets no batch, and the model stays usable', async () => {
     const { x, y } = data();
     function* once(): Generator<Batch> {
