@@ -36,8 +36,9 @@ export * as initializers from './layers/initializers';
 export * as regularizers from './layers/regularizers';
 export * as constraints from './layers/constraints';
 export {
-  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting,
+  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting, type ModelOutput,
 } from './models/model';
+export type { TensorRecord, SymbolicRecord } from './models/functional';
 export type { LossSpec, MetricSpec, CompiledMetrics } from './models/compile_utils';
 export type { DataInput, DataRecord } from './models/data';
 export type { Batch, BatchSource } from './models/batch_source';

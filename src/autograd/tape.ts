@@ -22,6 +22,8 @@ interface TapeEntry {
   inputs: Tensor[];
   outputs: Tensor[];
   backward: BackwardRule;
+  /** Ids [first, end) of the tensors a custom gradient's forward function made, which its rule may use. */
+  made?: readonly [number, number];
 }
 
 const recordingTapes: GradientTape[] = [];
@@ -33,15 +35,30 @@ export function isRecording(): boolean {
 
 /**
  * Called by ops after computing their outputs. `backward` is only invoked by `gradient()`;
- * `makeBackward` is called only when a recording tape depends on one of the inputs.
+ * `makeBackward` is called only when a recording tape depends on one of the inputs. `made` (ids
+ * [first, end)) names tensors beyond the inputs and outputs that the rule may use: the tape keeps
+ * them alive until it is done (customGradient's forward function made them).
  */
-export function recordGradient(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], makeBackward: () => BackwardRule): void {
+export function recordGradient(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], makeBackward: () => BackwardRule, made?: readonly [number, number]): void {
   if (recordingTapes.length === 0) return;
   let backward: BackwardRule | null = null;
   for (const tape of recordingTapes) {
     if (!tape.dependsOnAny(inputs)) continue;
     backward ??= makeBackward();
-    tape.add({ op, inputs: [...inputs], outputs: [...outputs], backward });
+    tape.add({ op, inputs: [...inputs], outputs: [...outputs], backward, made });
+  }
+}
+
+/**
+ * Runs `fn` with no tape recording its ops (a custom gradient's forward function: its own rule
+ * replaces theirs). Tapes still keep what they hold, and tapes made inside `fn` record as usual.
+ */
+export function withoutRecording<T>(fn: () => T): T {
+  const paused = recordingTapes.splice(0);
+  try {
+    return fn();
+  } finally {
+    recordingTapes.unshift(...paused);
   }
 }
 
@@ -75,6 +92,8 @@ export class GradientTape implements DisposalHolder {
   private readonly deferred = new Set<Tensor>();
   /** Ids of tensors that backward rules may use. */
   private readonly needed = new Set<number>();
+  /** Id ranges of tensors that custom gradient rules may use (see recordGradient's `made`). */
+  private readonly neededRanges: Array<readonly [number, number]> = [];
   private used = false;
   private disposed = false;
 
@@ -132,6 +151,7 @@ export class GradientTape implements DisposalHolder {
     this.disposed = true;
     this.disposeDeferred();
     this.entries.length = 0;
+    this.neededRanges.length = 0;
   }
 
   private disposeDeferred(): void {
@@ -155,11 +175,14 @@ export class GradientTape implements DisposalHolder {
       this.tracked.add(t.id);
       this.needed.add(t.id);
     }
+    if (entry.made) this.neededRanges.push(entry.made);
   }
 
   /** @internal */
   holds(tensor: Tensor): boolean {
-    return !this.disposed && this.needed.has(tensor.id);
+    if (this.disposed) return false;
+    const id = tensor.id;
+    return this.needed.has(id) || this.neededRanges.some(([first, end]) => id >= first && id < end);
   }
 
   /** @internal */

@@ -1,7 +1,8 @@
 // Model topology and compile configuration as plain JSON, and back. Keras 3's layout: each layer is
 // `{ class_name, config }` (config from `getConfig()`); a functional model lists its layers with
 // `inbound_nodes` (each node's inputs as [layer name, node index, tensor index]) and its
-// `input_layers` / `output_layers`; a Sequential model lists its layers in order.
+// `input_layers` / `output_layers` (lists, or records by key for a model built from records); a
+// Sequential model lists its layers in order.
 //
 // Rebuilding only ever looks classes up in registries (built-in layers, `registerLayer`,
 // `registerModel`, built-in optimizers, losses and metrics, and the caller's `customObjects`) and
@@ -20,6 +21,7 @@ import { zeros } from '../ops/creation';
 import { tidy } from '../tensor/memory';
 import { Model, type CompileArgs, type ModelArgs } from '../models/model';
 import { Sequential, type SequentialArgs } from '../models/sequential';
+import { flattenStructure, isRecord, packStructure, type Structured } from '../models/functional';
 import type { LossSpec, MetricSpec } from '../models/compile_utils';
 import { getCustomObject, type CustomObjects } from './object_registration';
 
@@ -109,7 +111,7 @@ function unregistered(layer: Layer): Error {
 }
 
 function serializeFunctional(model: Model): Record<string, unknown> {
-  const { graph, outputList } = model.savedGraph!;
+  const { graph, inputStructure, outputStructure } = model.savedGraph!;
   const nodeIndex = new Map<unknown, number>();
   const layerNodes = new Map<Layer, number>();
   for (const node of graph.nodes) {
@@ -130,7 +132,16 @@ function serializeFunctional(model: Model): Record<string, unknown> {
       .map((n) => ({ args: n.inputs.map(ref), list: n.listInput, kwargs: serializeCallArgs(model, layer, n.callArgs) }));
     return entry;
   });
-  return { name: model.name, trainable: model.trainable, layers, input_layers: model.inputs.map(ref), output_layers: model.outputs.map(ref), single_output: !outputList };
+  // A record is saved as one (Keras's layout); a single tensor or a list as a list.
+  const refs = (tensors: SymbolicTensor[], structure: typeof inputStructure) => (typeof structure === 'string' ? tensors.map(ref) : packStructure(tensors.map(ref), structure));
+  return {
+    name: model.name,
+    trainable: model.trainable,
+    layers,
+    input_layers: refs(model.inputs, inputStructure),
+    output_layers: refs(model.outputs, outputStructure),
+    single_output: outputStructure === 'single',
+  };
 }
 
 /** A node's call options as JSON: plain values kept, unset ones dropped, anything else an error. */
@@ -223,14 +234,16 @@ type FunctionalClass = new (args: ModelArgs & Record<string, unknown>) => Model;
 
 /** Whether `config` is the saved graph of a subclass of a functional model (see serializeLayer). */
 function isFunctionalSubclass(cls: unknown, config: unknown): boolean {
-  return (cls as { prototype?: unknown } | null)?.prototype instanceof Model && !((cls as { prototype?: unknown }).prototype instanceof Sequential) && Array.isArray((config as { input_layers?: unknown } | null)?.input_layers);
+  const inputRefs = (config as { input_layers?: unknown } | null)?.input_layers;
+  return (cls as { prototype?: unknown } | null)?.prototype instanceof Model && !((cls as { prototype?: unknown }).prototype instanceof Sequential) && (Array.isArray(inputRefs) || isRecord(inputRefs));
 }
 
 function deserializeFunctional(cls: FunctionalClass, config: Record<string, unknown>): Model {
   const { layers, input_layers: inputRefs, output_layers: outputRefs } = config as { layers: unknown; input_layers: unknown; output_layers: unknown };
   const name = typeof config.name === 'string' ? config.name : 'model';
-  if (!Array.isArray(layers) || !Array.isArray(inputRefs) || !Array.isArray(outputRefs)) {
-    throw new Error(`Invalid model JSON: the functional model '${name}' needs \`layers\`, \`input_layers\` and \`output_layers\` lists.`);
+  const refsOk = (refs: unknown): refs is unknown[] | Record<string, unknown> => Array.isArray(refs) || (isRecord(refs) && Object.keys(refs).length > 0);
+  if (!Array.isArray(layers) || !refsOk(inputRefs) || !refsOk(outputRefs)) {
+    throw new Error(`Invalid model JSON: the functional model '${name}' needs a \`layers\` list, and \`input_layers\` and \`output_layers\` lists (or records by key).`);
   }
   const byName = new Map<string, { layer: Layer; nodes: NodeJSON[]; outputs: SymbolicTensor[][] }>();
   try {
@@ -246,8 +259,8 @@ function buildFunctional(
   name: string,
   config: Record<string, unknown>,
   layers: unknown[],
-  inputRefs: unknown[],
-  outputRefs: unknown[],
+  inputRefs: unknown[] | Record<string, unknown>,
+  outputRefs: unknown[] | Record<string, unknown>,
   byName: Map<string, { layer: Layer; nodes: NodeJSON[]; outputs: SymbolicTensor[][] }>,
 ): Model {
   for (const [i, item] of layers.entries()) {
@@ -278,25 +291,27 @@ function buildFunctional(
         if (inputs.some((t) => t === undefined)) break;
         const args: CallArgs = node.kwargs !== null && typeof node.kwargs === 'object' ? { ...node.kwargs } : {};
         const out = entry.layer.apply(node.list ? (inputs as SymbolicTensor[]) : inputs[0]!, args);
-        entry.outputs.push(Array.isArray(out) ? (out as SymbolicTensor[]) : [out as SymbolicTensor]);
+        entry.outputs.push(flattenStructure(out as Structured<SymbolicTensor>));
         pending--;
         progressed = true;
       }
     }
     if (!progressed) throw new Error(`Invalid model JSON: the graph of model '${name}' cannot be rebuilt; some layer inputs refer to nodes that never exist (or form a cycle).`);
   }
-  const lookup = (refs: unknown[], what: string) =>
-    refs.map((ref) => {
-      const t = resolve(ref);
-      if (!t) throw new Error(`Invalid model JSON: ${what} ${JSON.stringify(ref)} of model '${name}' does not exist.`);
-      return t;
-    });
+  const tensorAt = (what: string) => (ref: unknown) => {
+    const t = resolve(ref);
+    if (!t) throw new Error(`Invalid model JSON: ${what} ${JSON.stringify(ref)} of model '${name}' does not exist.`);
+    return t;
+  };
+  // Lists as before records existed; a record keeps its keys.
+  const lookup = (refs: unknown[] | Record<string, unknown>, what: string): SymbolicTensor[] | Record<string, SymbolicTensor> =>
+    Array.isArray(refs) ? refs.map(tensorAt(what)) : Object.fromEntries(Object.entries(refs).map(([key, ref]) => [key, tensorAt(what)(ref)]));
   const inputs = lookup(inputRefs, 'input');
   const outputs = lookup(outputRefs, 'output');
-  const single = config.single_output !== false && outputs.length === 1;
+  const unlist = (tensors: SymbolicTensor[] | Record<string, SymbolicTensor>, single: boolean) => (Array.isArray(tensors) && tensors.length === 1 && single ? tensors[0] : tensors);
   // A subclass gets its own options back beside the graph.
   const { layers: _layers, input_layers: _inputLayers, output_layers: _outputLayers, single_output: _single, dtype: _dtype, ...own } = config;
-  return new cls({ ...own, name, trainable: config.trainable !== false, inputs: inputs.length === 1 ? inputs[0] : inputs, outputs: single ? outputs[0] : outputs });
+  return new cls({ ...own, name, trainable: config.trainable !== false, inputs: unlist(inputs, true), outputs: unlist(outputs, config.single_output !== false) });
 }
 
 // ---- compile config -------------------------------------------------------------------------

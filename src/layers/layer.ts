@@ -351,12 +351,12 @@ export class Layer {
    * const base = new Model({ inputs, outputs });
    * const features = new Model({ inputs: base.inputs, outputs: base.getLayer('features').output });
    */
-  get input(): SymbolicTensor | SymbolicTensor[] {
+  get input(): SymbolicTensor | SymbolicTensor[] | { [key: string]: SymbolicTensor } {
     return this.firstNodeTensors('input', (node) => (node.inputs.length > 0 ? node.inputs : node.outputs));
   }
 
-  /** The output of the layer's first call on symbolic tensors (Keras's `layer.output`), as `input`. */
-  get output(): SymbolicTensor | SymbolicTensor[] {
+  /** The output of the layer's first call on symbolic tensors (Keras's `layer.output`), as `input` (a record: a functional model built from records). */
+  get output(): SymbolicTensor | SymbolicTensor[] | { [key: string]: SymbolicTensor } {
     return this.firstNodeTensors('output', (node) => node.outputs);
   }
 

@@ -9,6 +9,7 @@ import { SymbolicTensor } from '../layers/symbolic';
 import { checkOptionNames } from '../ops/validate';
 import { Model } from './model';
 import { Sequential } from './sequential';
+import { flattenStructure, packStructure, type Structured } from './functional';
 
 export interface CloneOptions {
   /**
@@ -76,7 +77,7 @@ function cloneSequential(model: Sequential, cloneOf: (layer: Layer) => Layer, in
 }
 
 function cloneFunctional(model: Model, cloneOf: (layer: Layer) => Layer, inputTensors: CloneOptions['inputTensors']): Model {
-  const { graph, outputList } = model.savedGraph!;
+  const { graph, inputStructure, outputStructure } = model.savedGraph!;
   const inputs =
     inputTensors !== undefined
       ? inputList(inputTensors, graph.inputs.length, model.name)
@@ -85,10 +86,9 @@ function cloneFunctional(model: Model, cloneOf: (layer: Layer) => Layer, inputTe
   for (const node of graph.nodes) {
     const ins = node.inputs.map((t) => mapped.get(t)!);
     const out = cloneOf(node.layer).apply(node.listInput ? ins : ins[0], { ...node.callArgs });
-    const outs = Array.isArray(out) ? (out as SymbolicTensor[]) : [out as SymbolicTensor];
+    const outs = flattenStructure(out as Structured<SymbolicTensor>);
     node.outputs.forEach((t, k) => mapped.set(t, outs[k]));
   }
   const outputs = graph.outputs.map((t) => mapped.get(t)!);
-  const inputsArg = inputs.length === 1 && !Array.isArray(model.input) ? inputs[0] : inputs;
-  return new Model({ name: model.name, trainable: model.trainable, inputs: inputsArg, outputs: outputList ? outputs : outputs[0] });
+  return new Model({ name: model.name, trainable: model.trainable, inputs: packStructure(inputs, inputStructure), outputs: packStructure(outputs, outputStructure) });
 }

@@ -1,6 +1,7 @@
 // The batch loops of `evaluate` (also fit's validation) and `predict`: batches sliced on the
 // device or taken from a dataset (batch_feed.ts), every step inside a tidy scope, the callbacks' test and predict hooks, logs read back
-// once at the end (per batch only for callbacks that ask), predictions concatenated on the device.
+// once at the end (per batch only for callbacks that ask), predictions concatenated on the device
+// and returned in the structure predictStep gives (one tensor, a list, or a record by key).
 
 import type { Callback, Logs } from '../callbacks/callback';
 import { ProgressBar } from '../callbacks/progress';
@@ -11,7 +12,8 @@ import type { Tensor } from '../tensor/tensor';
 import { checkBatchSize, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput } from './data';
 import { isBatchSource, type BatchSource } from './batch_source';
 import { checkStepCount, datasetFeed, slicedFeed, warnRanOut, type BatchFeed } from './batch_feed';
-import type { EvaluateOptions, Model, PredictOptions } from './model';
+import type { EvaluateOptions, Model, ModelOutput, PredictOptions } from './model';
+import { flattenStructure, packStructure, structureOf, type Structure } from './functional';
 import { checkOptionNames } from '../ops/validate';
 import { disposeLogs, readLogs, type StepLogs } from './step_data';
 
@@ -82,13 +84,14 @@ export async function evaluateBatches(op: string, model: Model, feed: BatchFeed,
   return result;
 }
 
-export async function runPredict(model: Model, x: DataInput | BatchSource, options: PredictOptions): Promise<Tensor | Tensor[]> {
+export async function runPredict(model: Model, x: DataInput | BatchSource, options: PredictOptions): Promise<ModelOutput> {
   checkOptionNames('predict', options, PREDICT_OPTIONS);
   const { batchSize = 32, steps } = options;
   checkBatchSize('predict', batchSize);
   checkStepCount('predict', 'steps', steps);
   const data = new DataScope();
   const batches: Tensor[][] = [];
+  let structure = 'single' as Structure;
   try {
     let feed: BatchFeed;
     if (isBatchSource(x)) {
@@ -108,7 +111,13 @@ export async function runPredict(model: Model, x: DataInput | BatchSource, optio
       const step = batches.length;
       try {
         for (const cb of callbacks) await cb.onPredictBatchBegin(step, {});
-        batches.push(tidy(() => [model.predictStep(batch!.data())].flat()));
+        batches.push(
+          tidy(() => {
+            const outputs = model.predictStep(batch!.data());
+            structure = structureOf(outputs);
+            return flattenStructure(outputs);
+          }),
+        );
       } finally {
         batch.release();
       }
@@ -123,7 +132,8 @@ export async function runPredict(model: Model, x: DataInput | BatchSource, optio
       for (const t of outputs) t.dispose();
       throw e;
     }
-    return outputs.length === 1 ? outputs[0] : outputs;
+    // A list of one output is returned as the tensor, as before records existed.
+    return structure === 'list' && outputs.length === 1 ? outputs[0] : (packStructure(outputs, structure) as ModelOutput);
   } finally {
     for (const b of batches) for (const t of b) t.dispose();
     data.release();

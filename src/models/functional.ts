@@ -1,5 +1,7 @@
 // The graph of a functional model: the layer calls between its Inputs and outputs, in an order
-// where every call comes after the calls that produce its inputs, and running it on tensors.
+// where every call comes after the calls that produce its inputs, and running it on tensors; and
+// the structures its inputs and outputs are given in (one tensor, a list, or a record by key,
+// flattened in sorted key order as Keras flattens dicts).
 
 import { formatShape } from '../backend/types';
 import type { CallArgs, Layer } from '../layers/layer';
@@ -67,4 +69,44 @@ export class FunctionalGraph {
     }
     return this.outputs.map((o) => computed.get(o)!);
   }
+}
+
+/** Tensors (or symbolic tensors) by key: a functional model's inputs or outputs given as a record. */
+export type Structured<T> = T | T[] | { [key: string]: T };
+
+/** A record of tensors, as a functional model built from records takes and returns. */
+export type TensorRecord = { [key: string]: Tensor };
+/** A record of symbolic tensors, as `new Model({ inputs, outputs })` takes them. */
+export type SymbolicRecord = { [key: string]: SymbolicTensor };
+
+/** How inputs or outputs were given: one tensor, a list, or a record (its keys, in the order given). */
+export type Structure = 'single' | 'list' | readonly string[];
+
+/** A plain object: a record by key (not a tensor, a list or a class instance). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+export function structureOf(value: Structured<unknown>): Structure {
+  return Array.isArray(value) ? 'list' : isRecord(value) ? Object.keys(value) : 'single';
+}
+
+/** The keys of a record in the order its values are flattened (sorted, as Keras's tree.flatten). */
+export function flatKeys(keys: readonly string[]): string[] {
+  return [...keys].sort();
+}
+
+/** One tensor, a list, or a record's values in sorted key order, as a list. */
+export function flattenStructure<T>(value: Structured<T>): T[] {
+  if (Array.isArray(value)) return value;
+  if (isRecord(value)) return flatKeys(Object.keys(value)).map((k) => (value as Record<string, T>)[k]);
+  return [value as T];
+}
+
+/** The inverse of flattenStructure: `flat` (in flattened order) in the structure given. */
+export function packStructure<T>(flat: readonly T[], structure: Structure): Structured<T> {
+  if (structure === 'single') return flat[0];
+  if (structure === 'list') return [...flat];
+  const order = flatKeys(structure);
+  return Object.fromEntries(structure.map((key) => [key, flat[order.indexOf(key)]]));
 }

@@ -7,7 +7,7 @@
 import { formatShape } from '../backend/types';
 import { GradientTape } from '../autograd/tape';
 import type { Variable } from '../autograd/variable';
-import { Layer, type CallArgs, type LayerArgs } from '../layers/layer';
+import { Layer, type CallArgs, type LayerArgs, type LayerInput } from '../layers/layer';
 import { SymbolicTensor, type Shape } from '../layers/symbolic';
 import { Mean, type Metric } from '../metrics/index';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index';
@@ -16,7 +16,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
 import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput, type DataNames } from './data';
-import { FunctionalGraph } from './functional';
+import { flatKeys, flattenStructure, FunctionalGraph, isRecord, packStructure, structureOf, type Structure, type Structured, type SymbolicRecord, type TensorRecord } from './functional';
 import { printSummary, type SummaryOptions } from './summary';
 import { runFit, type FitOptions } from './training';
 import { datasetOptions, isBatchSource, type BatchSource } from './batch_source';
@@ -28,8 +28,10 @@ import type { IOTarget, ModelInfo } from '../io/handlers';
 import type { LoadWeightsOptions, SaveOptions } from '../io/model_io';
 
 export interface ModelArgs extends LayerArgs {
-  inputs?: SymbolicTensor | SymbolicTensor[];
-  outputs?: SymbolicTensor | SymbolicTensor[];
+  /** One symbolic tensor, a list, or a record by key (Keras's dict; the keys name the data's entries). */
+  inputs?: SymbolicTensor | SymbolicTensor[] | SymbolicRecord;
+  /** As inputs; a record's keys name the outputs in compile's loss and metric records, the targets' record and the logs. */
+  outputs?: SymbolicTensor | SymbolicTensor[] | SymbolicRecord;
 }
 
 export interface CompileArgs {
@@ -55,8 +57,11 @@ export interface CompileArgs {
   runEagerly?: boolean;
 }
 
+/** Predictions or targets: one tensor, a list by output position, or a record by output key. */
+export type ModelOutput = Tensor | Tensor[] | TensorRecord;
+
 /** `this.compiledLoss(y, yPred, { regularizationLosses })`, as in TF 2.x training steps. */
-export type CompiledLossFunction = (yTrue: Tensor | Tensor[], yPred: Tensor | Tensor[], options?: { regularizationLosses?: Tensor[]; sampleWeight?: Tensor }) => Tensor;
+export type CompiledLossFunction = (yTrue: ModelOutput, yPred: ModelOutput, options?: { regularizationLosses?: Tensor[]; sampleWeight?: Tensor }) => Tensor;
 
 export interface EvaluateOptions {
   batchSize?: number;
@@ -133,30 +138,35 @@ export class Model extends Layer {
     }
   }
 
-  /** @internal Sets up the functional graph (also used by Sequential once its input is known). */
-  protected initGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
+  /**
+   * @internal Sets up the functional graph (also used by Sequential once its input is known). A
+   * record's tensors go into the graph in sorted key order, as Keras flattens dicts.
+   */
+  protected initGraph(inputs: Structured<SymbolicTensor>, outputs: Structured<SymbolicTensor>): void {
     for (const [role, value] of [['inputs', inputs], ['outputs', outputs]] as const) {
-      const list = [value].flat();
+      const list = value instanceof SymbolicTensor || Array.isArray(value) || isRecord(value) ? flattenStructure(value) : [];
       if (list.length === 0 || list.some((t) => !(t instanceof SymbolicTensor))) {
-        const received = value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof SymbolicTensor) ? `a record (${Object.keys(value).join(', ')})` : describeValue(value);
-        throw new Error(
-          `Model '${this.name}': \`${role}\` must be a symbolic tensor (from Input or a layer applied to one) or a non-empty list of them; got ${received}. ` +
-            'Records by name are not supported here: give a list, and name the layers (their names key fit\'s data records and compile\'s loss and metric records).',
-        );
+        throw new Error(`Model '${this.name}': \`${role}\` must be a symbolic tensor (from Input or a layer applied to one), a non-empty list of them or a record of them by key; got ${describeValue(value)}.`);
       }
     }
-    this.graph = new FunctionalGraph([inputs].flat(), [outputs].flat(), this.name);
-    this.singleInput = !Array.isArray(inputs);
-    this.singleOutput = !Array.isArray(outputs);
+    if (isRecord(inputs)) {
+      for (const [key, t] of Object.entries(inputs)) {
+        const name = t.node.layer.name;
+        if (key !== name) console.warn(`Model '${this.name}': the input record's key '${key}' maps to the Input named '${name}'; name the Input after its key (Input({ ..., name: '${key}' })), as Keras asks.`);
+      }
+    }
+    this.graph = new FunctionalGraph(flattenStructure(inputs), flattenStructure(outputs), this.name);
+    this.inputStructure = structureOf(inputs);
+    this.outputStructure = structureOf(outputs);
     this.built = true;
   }
 
-  private singleInput = true;
-  private singleOutput = true;
+  private inputStructure: Structure = 'single';
+  private outputStructure: Structure = 'single';
 
-  /** @internal For saving: the functional graph, and whether the outputs were given as a list. */
-  get savedGraph(): { graph: FunctionalGraph; outputList: boolean } | null {
-    return this.graph ? { graph: this.graph, outputList: !this.singleOutput } : null;
+  /** @internal For saving and cloning: the functional graph, and how its inputs and outputs were given. */
+  get savedGraph(): { graph: FunctionalGraph; inputStructure: Structure; outputStructure: Structure } | null {
+    return this.graph ? { graph: this.graph, inputStructure: this.inputStructure, outputStructure: this.outputStructure } : null;
   }
 
   /** A functional model's inputs and outputs are saved as its graph, not as options. */
@@ -173,16 +183,16 @@ export class Model extends Layer {
     return this.graph?.outputs ?? [];
   }
 
-  /** A functional model's inputs as given to its constructor (Keras's model.input): one symbolic tensor or a list. */
-  override get input(): SymbolicTensor | SymbolicTensor[] {
+  /** A functional model's inputs as given to its constructor (Keras's model.input): one symbolic tensor, a list or a record. */
+  override get input(): SymbolicTensor | SymbolicTensor[] | SymbolicRecord {
     if (!this.graph) return super.input;
-    return this.singleInput ? this.graph.inputs[0] : [...this.graph.inputs];
+    return packStructure(this.graph.inputs, this.inputStructure);
   }
 
   /** A functional model's outputs as given to its constructor (Keras's model.output). */
-  override get output(): SymbolicTensor | SymbolicTensor[] {
+  override get output(): SymbolicTensor | SymbolicTensor[] | SymbolicRecord {
     if (!this.graph) return super.output;
-    return this.singleOutput ? this.graph.outputs[0] : [...this.graph.outputs];
+    return packStructure(this.graph.outputs, this.outputStructure);
   }
 
   /** The inputs' shapes, batch dimension null (Keras's input_shape): one shape, or a list for several inputs. */
@@ -218,18 +228,66 @@ export class Model extends Layer {
     return layer;
   }
 
+  /**
+   * Applies the model (see Layer.apply). A functional model built from records takes a record of
+   * inputs by key (or a list in the order of `inputs`, the sorted keys, as Keras flattens dicts; one
+   * tensor for one input) and returns a record of outputs; any functional model takes a record by
+   * input layer name.
+   *
+   * @example
+   * const model = new Model({ inputs: { image, meta }, outputs: { label, box } });
+   * const { label, box } = model.apply({ image: images, meta: features }) as TensorRecord;
+   */
+  override apply(inputs: SymbolicTensor, args?: CallArgs): SymbolicTensor;
+  override apply(inputs: SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: Tensor, args?: CallArgs): Tensor;
+  override apply(inputs: Tensor[], args?: CallArgs): Tensor | Tensor[];
+  override apply(inputs: LayerInput, args?: CallArgs): LayerInput;
+  override apply(inputs: SymbolicRecord, args?: CallArgs): SymbolicTensor | SymbolicTensor[] | SymbolicRecord;
+  override apply(inputs: TensorRecord, args?: CallArgs): ModelOutput;
+  override apply(inputs: LayerInput | TensorRecord | SymbolicRecord, args: CallArgs = {}): LayerInput | TensorRecord | SymbolicRecord {
+    const outputs = super.apply((this.graph ? this.graphInputs('apply', inputs) : inputs) as LayerInput, args);
+    return Array.isArray(outputs) && typeof this.outputStructure !== 'string' ? packStructure(outputs as Tensor[], this.outputStructure) : outputs;
+  }
+
+  /** The graph's inputs, in order, from a record by key (or by input layer name), or a list or tensor as given. */
+  private graphInputs<T extends Tensor | SymbolicTensor>(op: string, inputs: Structured<T>): T | T[] {
+    if (!isRecord(inputs)) return inputs as T | T[];
+    const names = this.dataNames().inputs!;
+    const expected = names.map((n) => `'${n}'`).join(', ');
+    const given = Object.keys(inputs);
+    const unknown = given.filter((k) => !names.includes(k));
+    if (unknown.length > 0) throw new Error(`${op}: the inputs name ${unknown.map((k) => `'${k}'`).join(', ')}, but the inputs of model '${this.name}' are ${expected}.`);
+    const missing = names.filter((n) => !given.includes(n));
+    if (missing.length > 0) throw new Error(`${op}: the inputs have no entry for ${missing.map((n) => `'${n}'`).join(', ')}; the inputs of model '${this.name}' are ${expected}.`);
+    const list = names.map((n) => inputs[n]);
+    return list.length === 1 && this.inputStructure !== 'list' ? list[0] : list;
+  }
+
+  /** A functional model's outputs, flattened: a record's in sorted key order (apply gives the record). */
   override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
     if (!this.graph) {
       throw new Error(`Model '${this.name}' has no graph: construct it with { inputs, outputs }, or subclass Model and override call().`);
     }
-    const outputs = this.graph.run(Array.isArray(inputs) ? inputs : [inputs], args, this.name);
-    return this.singleOutput ? outputs[0] : outputs;
+    const outputs = this.graph.run(flattenStructure(this.graphInputs('call', inputs)), args, this.name);
+    return this.outputStructure === 'single' ? outputs[0] : outputs;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     if (!this.graph) return super.computeOutputShape(inputShape);
     const shapes = this.graph.outputs.map((o) => [...o.shape]);
-    return this.singleOutput ? shapes[0] : shapes;
+    return this.outputStructure === 'single' ? shapes[0] : shapes;
+  }
+
+  /** @internal Predictions or targets as a list by output position (a record's by output key). */
+  flattenOutputs(op: string, role: string, value: ModelOutput): Tensor[] {
+    if (!isRecord(value)) return [value].flat();
+    const names = this.outputNames();
+    const keys = Object.keys(value);
+    if (keys.length !== names.length || !names.every((n) => keys.includes(n))) {
+      throw new Error(`${op}: ${role} is a record (${keys.map((k) => `'${k}'`).join(', ')}), but the outputs of model '${this.name}' are ${names.map((n) => `'${n}'`).join(', ')}.`);
+    }
+    return names.map((n) => value[n]);
   }
 
   /**
@@ -283,7 +341,7 @@ export class Model extends Layer {
    * and weight penalties, each summed to a scalar). The default trainStep and testStep call it;
    * override it to compute the loss another way.
    */
-  computeLoss(_x: Tensor | Tensor[] | undefined, y: Tensor | Tensor[] | undefined, yPred: Tensor | Tensor[], sampleWeight?: Tensor): Tensor {
+  computeLoss(_x: Tensor | Tensor[] | undefined, y: ModelOutput | undefined, yPred: ModelOutput, sampleWeight?: Tensor): Tensor {
     this.checkCompiled('computeLoss');
     return this.totalLoss('computeLoss', y, yPred, sampleWeight, this.losses);
   }
@@ -303,11 +361,11 @@ export class Model extends Layer {
    *   return this.computeMetrics(x, y, yPred, sampleWeight);
    * }
    */
-  computeMetrics(_x: Tensor | Tensor[] | undefined, y: Tensor | Tensor[] | undefined, yPred: Tensor | Tensor[], sampleWeight?: Tensor): StepLogs {
+  computeMetrics(_x: Tensor | Tensor[] | undefined, y: ModelOutput | undefined, yPred: ModelOutput, sampleWeight?: Tensor): StepLogs {
     this.checkCompiled('computeMetrics');
     if (this.compiledMetrics.metrics.length > 0) {
       if (y === undefined) throw new Error(`computeMetrics: the compiled metrics (${this.compiledMetrics.metrics.map((m) => m.name).join(', ')}) compare predictions with targets, but no targets y were given.`);
-      this.compiledMetrics.updateState(y, yPred, sampleWeight);
+      this.compiledMetrics.updateState(this.flattenOutputs('computeMetrics', 'y', y), this.flattenOutputs('computeMetrics', 'yPred', yPred), sampleWeight);
     }
     return this.getMetricsResult();
   }
@@ -338,11 +396,11 @@ export class Model extends Layer {
    * The compiled losses (which need targets) plus `additional` losses, each summed to a scalar.
    * `op` names the caller in errors.
    */
-  private totalLoss(op: string, y: Tensor | Tensor[] | undefined, yPred: Tensor | Tensor[], sampleWeight: Tensor | undefined, additional: Tensor[]): Tensor {
+  private totalLoss(op: string, y: ModelOutput | undefined, yPred: ModelOutput, sampleWeight: Tensor | undefined, additional: Tensor[]): Tensor {
     const terms: Tensor[] = [];
     if (this.compiledLossTerms) {
       if (y === undefined) throw new Error(`${op}: ${MISSING_TARGETS}`);
-      terms.push(this.compiledLossTerms.compute([y].flat(), [yPred].flat(), sampleWeight));
+      terms.push(this.compiledLossTerms.compute(this.flattenOutputs(op, 'y', y), this.flattenOutputs(op, 'yPred', yPred), sampleWeight));
     }
     for (const loss of additional) terms.push(loss.rank > 0 ? loss.sum() : loss);
     if (terms.length === 0) {
@@ -358,10 +416,10 @@ export class Model extends Layer {
   trainStep(data: StepData): StepLogs {
     const [x, y, sampleWeight] = data;
     const tape = new GradientTape();
-    let recorded: readonly [Tensor | Tensor[], Tensor];
+    let recorded: readonly [ModelOutput, Tensor];
     try {
       recorded = tape.record(() => {
-        const yPred = this.apply(x, { training: true }) as Tensor | Tensor[];
+        const yPred = this.apply(x, { training: true }) as ModelOutput;
         return [yPred, this.computeLoss(x, y, yPred, sampleWeight)] as const;
       });
     } catch (e) {
@@ -380,14 +438,14 @@ export class Model extends Layer {
   /** One evaluation step: forward pass in inference mode, loss and metrics. */
   testStep(data: StepData): StepLogs {
     const [x, y, sampleWeight] = data;
-    const yPred = this.apply(x, { training: false }) as Tensor | Tensor[];
+    const yPred = this.apply(x, { training: false }) as ModelOutput;
     this.lossTracker.updateState(this.computeLoss(x, y, yPred, sampleWeight), batchSize(yPred));
     return this.computeMetrics(x, y, yPred, sampleWeight);
   }
 
-  /** One prediction step. */
-  predictStep(data: StepData): Tensor | Tensor[] {
-    return this.apply(data[0], { training: false }) as Tensor | Tensor[];
+  /** One prediction step: the outputs, a record by key for a model built with a record of outputs. */
+  predictStep(data: StepData): ModelOutput {
+    return this.apply(data[0], { training: false }) as ModelOutput;
   }
 
   /**
@@ -420,10 +478,14 @@ export class Model extends Layer {
     return runEvaluate(this, x, y as DataInput | undefined, options ?? {});
   }
 
-  /** Outputs for the inputs (or a dataset's batches of inputs), computed batch by batch and concatenated on the device. */
-  async predict(x: DataInput | BatchSource, options: PredictOptions = {}): Promise<Tensor | Tensor[]> {
+  /**
+   * Outputs for the inputs (or a dataset's batches of inputs), computed batch by batch and
+   * concatenated on the device, in predictStep's structure: one tensor, a list, or a record by key
+   * for a model built with a record of outputs (type it as `predict<TensorRecord>(x)`).
+   */
+  async predict<T extends ModelOutput = Tensor | Tensor[]>(x: DataInput | BatchSource, options: PredictOptions = {}): Promise<T> {
     this.checkUsable('predict');
-    return runPredict(this, x, options);
+    return (await runPredict(this, x, options)) as T;
   }
 
   /**
@@ -445,9 +507,9 @@ export class Model extends Layer {
   }
 
   /** Outputs for one batch. */
-  predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
+  predictOnBatch<T extends ModelOutput = Tensor | Tensor[]>(x: Tensor | Tensor[] | TensorRecord): T {
     this.checkUsable('predictOnBatch');
-    return tidy(() => this.predictStep([x]));
+    return tidy(() => this.predictStep([this.graph ? this.graphInputs('predictOnBatch', x) : (x as Tensor | Tensor[])])) as T;
   }
 
   /**
@@ -581,14 +643,17 @@ export class Model extends Layer {
   }
 
   private outputNames(): string[] {
-    if (this.graph) return this.graph.outputs.map((o) => o.node.layer.name);
-    return ['output'];
+  /** The outputs' names: a record's keys (sorted, the outputs' order), else the output layers' names. */
+    if (!this.graph) return ['output'];
+    if (typeof this.outputStructure !== 'string') return flatKeys(this.outputStructure);
+    return this.graph.outputs.map((o) => o.node.layer.name);
   }
 
-  /** @internal The names data records may use: the input and output layers of a graph model, none otherwise. */
+  /** @internal The names data records may use: the input and output keys or layer names of a graph model, none otherwise. */
   dataNames(): DataNames {
     if (!this.graph) return { inputs: null, outputs: null };
-    return { inputs: this.graph.inputs.map((i) => i.node.layer.name), outputs: this.outputNames() };
+    const inputs = typeof this.inputStructure !== 'string' ? flatKeys(this.inputStructure) : this.graph.inputs.map((i) => i.node.layer.name);
+    return { inputs, outputs: this.outputNames() };
   }
 
   private async onBatch(op: string, x: DataInput, y: DataInput, { sampleWeight, classWeight }: BatchWeighting, step: (data: StepData) => StepLogs): Promise<Logs> {
@@ -620,8 +685,8 @@ function addAll(terms: Tensor[]): Tensor {
 }
 
 /** What a loss tracker weighs a batch's loss by: its size, as in Keras (a short last batch counts less). */
-function batchSize(yPred: Tensor | Tensor[]): number {
-  return [yPred].flat()[0].shape[0] ?? 1;
+function batchSize(yPred: ModelOutput): number {
+  return flattenStructure(yPred)[0].shape[0] ?? 1;
 }
 
 const MISSING_TARGETS =
@@ -629,6 +694,11 @@ const MISSING_TARGETS =
 
 /** A short description of a value for an error message. */
 function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list holding ${value.map((v) => (v instanceof SymbolicTensor ? 'a symbolic tensor' : typeof v)).join(', ')}`;
-  return value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
+  const item = (v: unknown) => (v instanceof SymbolicTensor ? 'a symbolic tensor' : v === null ? 'null' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : typeof v);
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list holding ${value.map(item).join(', ')}`;
+  if (isRecord(value)) {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? 'an empty record' : `a record holding ${entries.map(([k, v]) => `${k}: ${item(v)}`).join(', ')}`;
+  }
+  return item(value);
 }

@@ -32,3 +32,5 @@ export { rmsNormalization } from './rms_normalization';
 export { dotProductAttention, type DotProductAttentionOptions } from './attention';
 export * from './composite_activations';
 export * from './numpy_extras';
+// Not an op itself: wraps a function of ops with its own gradient rule (keras.ops.custom_gradient).
+export { customGradient, type GradientFunction } from '../autograd/custom_gradient';

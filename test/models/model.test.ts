@@ -490,14 +490,13 @@ describe('errors', () => {
     await expect(model.fit({ features: ops.zeros([4, 3]) }, ops.zeros([4, 1]))).rejects.toThrow(`fit: x names 'features', but the model's inputs are '${model.inputs[0].node.layer.name}'.`);
   });
 
-  it('a record of inputs or outputs in the Model constructor is a clear error', () => {
+  it('inputs or outputs that are not symbolic tensors, lists or records of them are a clear error', () => {
     const a = Input({ shape: [2], name: 'a' });
     const o = new layers.Dense({ units: 1 }).apply(a);
-    expect(() => new Model({ inputs: a, outputs: { o } as never, name: 'dict_model' })).toThrow(
-      "Model 'dict_model': `outputs` must be a symbolic tensor (from Input or a layer applied to one) or a non-empty list of them; got a record (o). Records by name are not supported here: give a list, and name the layers (their names key fit's data records and compile's loss and metric records).",
-    );
-    expect(() => new Model({ inputs: { a } as never, outputs: o, name: 'dict_model' })).toThrow("Model 'dict_model': `inputs` must be a symbolic tensor (from Input or a layer applied to one) or a non-empty list of them; got a record (a).");
-    expect(() => new Model({ inputs: [], outputs: o, name: 'empty' })).toThrow("Model 'empty': `inputs` must be a symbolic tensor (from Input or a layer applied to one) or a non-empty list of them; got an empty list.");
+    const expected = 'must be a symbolic tensor (from Input or a layer applied to one), a non-empty list of them or a record of them by key; got';
+    expect(() => new Model({ inputs: a, outputs: { o: 3 } as never, name: 'dict_model' })).toThrow(`Model 'dict_model': \`outputs\` ${expected} a record holding o: number.`);
+    expect(() => new Model({ inputs: {}, outputs: o, name: 'dict_model' })).toThrow(`Model 'dict_model': \`inputs\` ${expected} an empty record.`);
+    expect(() => new Model({ inputs: [], outputs: o, name: 'empty' })).toThrow(`Model 'empty': \`inputs\` ${expected} an empty list.`);
   });
 
   it('data records by input and output name (Keras dicts), in any key order', async () => {
