@@ -69,6 +69,11 @@ export class BackupAndRestore extends Callback {
     this.currentEpoch = epoch;
   }
 
+  /** Backups save the weights, not the batch's loss: no batch's logs are read back for them. */
+  override get wantsBatchLogs(): boolean {
+    return false;
+  }
+
   override async onTrainBatchEnd(batch: number): Promise<void> {
     if (this.saveFreq === 'epoch') return;
     // Keras's count: a batch index not above the last one seen starts a new epoch.

@@ -89,3 +89,14 @@ export class History extends Callback {
     for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
   }
 }
+
+/** Throws unless every entry of a callbacks option is a Callback (a plain object of hooks is a common slip). */
+export function checkCallbacks(op: string, callbacks: unknown): void {
+  if (callbacks === undefined) return;
+  if (!Array.isArray(callbacks)) throw new Error(`${op}: callbacks must be a list of Callback instances, got ${typeof callbacks}.`);
+  callbacks.forEach((cb, i) => {
+    if (!(cb instanceof Callback)) {
+      throw new Error(`${op}: callbacks[${i}] is not a Callback instance: extend Callback, or wrap the hooks in new LambdaCallback({ onEpochEnd: (epoch, logs) => ... }).`);
+    }
+  });
+}

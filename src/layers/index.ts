@@ -9,6 +9,7 @@ export type { Shape } from './symbolic';
 export type { DataFormat } from './layer_utils';
 export { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
 export { Dense, Activation, Identity, Lambda, RepeatVector, type DenseArgs, type ActivationArgs, type LambdaArgs, type LambdaFunction, type RepeatVectorArgs } from './core';
+export { Operation, type OperationArgs } from './operation';
 export { ReLU, LeakyReLU, ELU, Softmax, PReLU, type ReLUArgs, type LeakyReLUArgs, type ELUArgs, type SoftmaxArgs, type PReLUArgs } from './activation_layers';
 export { Rescaling, type RescalingArgs, type RescalingFactor } from './preprocessing';
 export {

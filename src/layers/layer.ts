@@ -175,6 +175,19 @@ export class Layer {
     return returnsList ? result : result[0];
   }
 
+  /**
+   * @internal Builds the layer for this input shape as its first `apply` does, its options checked
+   * first (a typo is an error); a layer that runs others without applying them (an RNN's cell)
+   * builds them with it.
+   */
+  buildOnce(inputShape: Shape | Shape[]): void {
+    this.checkOwnOptions();
+    this.build(inputShape);
+    this.built = true;
+    const unbatched = (s: Shape): Shape => (s.length > 0 ? [null, ...s.slice(1)] : []);
+    this.buildInputShape = isShapeList(inputShape) ? inputShape.map(unbatched) : unbatched(inputShape);
+  }
+
   /** The dtype of input `index` when `computeOutputShape` traces `call` (float32 unless a layer knows better). */
   protected traceInputDtype(_index: number): DType {
     return 'float32';
@@ -199,13 +212,7 @@ export class Layer {
     const shapes: Shape[] = list.map((t) => [...t.shape]);
     this.checkInputSpec(shapes);
     const inputShape: Shape | Shape[] = Array.isArray(inputs) ? shapes : shapes[0];
-    if (!this.built) {
-      this.checkOwnOptions();
-      this.build(inputShape);
-      this.built = true;
-      const unbatched = (s: Shape): Shape => (s.length > 0 ? [null, ...s.slice(1)] : []);
-      this.buildInputShape = Array.isArray(inputs) ? shapes.map(unbatched) : unbatched(shapes[0]);
-    }
+    if (!this.built) this.buildOnce(inputShape);
     if (symbolic > 0) {
       if (args.mask !== undefined && args.mask !== null) {
         throw new Error(`${this.name}: the mask option is for tensors; on symbolic tensors (from Input) masks come from the layers that make them (Embedding with maskZero, Masking) when the model runs.`);

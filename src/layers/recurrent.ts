@@ -150,10 +150,7 @@ export class RNN extends Layer {
   override build(inputShape: Shape | Shape[]): void {
     const [sequence] = this.checkShapes(inputShape);
     this.inputFeatures = sequence[2];
-    if (this.cell instanceof Layer && !this.cell.built) {
-      this.cell.build([sequence[0], sequence[2]]);
-      this.cell.built = true;
-    }
+    if (this.cell instanceof Layer && !this.cell.built) this.cell.buildOnce([sequence[0], sequence[2]]);
   }
 
   override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {

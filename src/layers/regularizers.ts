@@ -10,9 +10,14 @@ import { getCustomObject, getRegisteredName, registrationHint } from '../io/obje
  * (and `getConfig` when it has options) and is registered with `registerKerasSerializable` so that
  * saved models naming it load.
  *
+ * A saved config is rebuilt as `new MyRegularizer(config)` (or `MyRegularizer.fromConfig(config)`
+ * when the class defines it), so a subclass's constructor takes the record its `getConfig` returns,
+ * as layers do.
+ *
  * @example
  * class Orthogonality extends regularizers.Regularizer {
- *   constructor(readonly factor = 0.01) { super(); }
+ *   readonly factor: number;
+ *   constructor({ factor = 0.01 }: { factor?: number } = {}) { super(); this.factor = factor; }
  *   override apply(w: Tensor) { ... }
  *   override getConfig() { return { factor: this.factor }; }
  * }
@@ -21,11 +26,14 @@ import { getCustomObject, getRegisteredName, registrationHint } from '../io/obje
 export class Regularizer {
   /** The name a saved config records: 'L1L2' for the built-in, else the registered or class name. */
   readonly className: string;
-  constructor(
-    readonly l1 = 0,
-    readonly l2 = 0,
-  ) {
-    if (!(l1 >= 0) || !(l2 >= 0)) throw new Error(`Regularizer: l1 and l2 must be non-negative, got l1=${l1}, l2=${l2}.`);
+  readonly l1: number;
+  readonly l2: number;
+  /** The factors as numbers, or as the record getConfig returns ({ l1, l2 }). */
+  constructor(l1: number | { l1?: number; l2?: number } = 0, l2 = 0) {
+    if (typeof l1 === 'object' && l1 !== null) [l1, l2] = [l1.l1 ?? 0, l1.l2 ?? 0];
+    if (!(l1 >= 0) || !(l2 >= 0)) throw new Error(`Regularizer: l1 and l2 must be non-negative, got l1=${String(l1)}, l2=${l2}.`);
+    this.l1 = l1;
+    this.l2 = l2;
     this.className = new.target === Regularizer ? 'L1L2' : (getRegisteredName(new.target) ?? new.target.name);
   }
 

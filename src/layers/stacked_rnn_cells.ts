@@ -51,10 +51,7 @@ export class StackedRNNCells extends RNNCell {
   override build(inputShape: Shape | Shape[]): void {
     let input = isShapeList(inputShape) ? inputShape[0] : inputShape;
     for (const cell of this.cells) {
-      if (cell instanceof Layer && !cell.built) {
-        cell.build(input);
-        cell.built = true;
-      }
+      if (cell instanceof Layer && !cell.built) cell.buildOnce(input);
       input = [input[0], outputSizeOf(cell)];
     }
   }

@@ -105,11 +105,11 @@ export function loadBatch(op: string, model: Model, stream: BatchStream, element
     if (use === 'predict') {
       const xs = scope.keep(toDataset(x, `${role}x`, op, names.inputs, 'inputs'));
       const size = sampleCount(op, [[`${role}x`, xs]]);
-      model.checkInputShapes(op, xs);
+      model.checkInputShapes(`${op} (the dataset's batch ${step})`, xs);
       return { xs, ys: [], ws: [], size, release };
     }
     const { xs, ys, ws, classWeights, count } = toStepDatasets(op, names, scope, x, y, sampleWeight, classWeight, role);
-    model.checkInputShapes(op, xs);
+    model.checkInputShapes(`${op} (the dataset's batch ${step})`, xs);
     const weights = classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws;
     if (classWeights) scope.own(weights);
     return { xs, ys, ws: weights, size: count, release };

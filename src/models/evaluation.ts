@@ -3,7 +3,7 @@
 // once at the end (per batch only for callbacks that ask), predictions concatenated on the device
 // and returned in the structure predictStep gives (one tensor, a list, or a record by key).
 
-import type { Callback, Logs } from '../callbacks/callback';
+import { checkCallbacks, type Callback, type Logs } from '../callbacks/callback';
 import { ProgressBar } from '../callbacks/progress';
 import { inBrowser } from '../backend/environment';
 import { concat } from '../ops/shape';
@@ -149,6 +149,7 @@ function checkDatasetOptions(op: string, options: object, names: string[]): void
 
 /** The callbacks of an evaluate or predict call, a progress line first when `verbose` is 1 or 2, set up for this model. */
 function withCallbacks(model: Model, verbose: 0 | 1 | 2, userCallbacks: Callback[] | undefined, params: Record<string, unknown>): Callback[] {
+  checkCallbacks(model.name, userCallbacks);
   const callbacks = [...(verbose > 0 ? [new ProgressBar()] : []), ...(userCallbacks ?? [])];
   for (const cb of callbacks) {
     cb.setModel(model);

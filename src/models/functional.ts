@@ -63,8 +63,12 @@ export class FunctionalGraph {
     });
     for (const node of this.nodes) {
       const ins = node.inputs.map((t) => computed.get(t)!);
-      const result = node.layer.apply(node.listInput ? ins : ins[0], { ...node.callArgs, ...args });
-      const outs = Array.isArray(result) ? (result as Tensor[]) : [result as Tensor];
+      // A training flag given where the layer was applied wins over the model's (Keras: an explicit
+      // argument first): base.apply(x, { training: false }) keeps a frozen base's BatchNormalization
+      // in inference while the model trains, Dropout's { training: true } stays on in predict.
+      const nodeArgs = node.callArgs.training === undefined ? { ...node.callArgs, training: args.training } : node.callArgs;
+      const result = node.layer.apply(node.listInput ? ins : ins[0], { ...args, ...nodeArgs });
+      const outs = flattenStructure(result as Structured<Tensor>);
       node.outputs.forEach((o, k) => computed.set(o, outs[k]));
     }
     return this.outputs.map((o) => computed.get(o)!);

@@ -18,7 +18,7 @@ import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricS
 import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput, type DataNames } from './data';
 import { flatKeys, flattenStructure, FunctionalGraph, isRecord, packStructure, structureOf, type Structure, type Structured, type SymbolicRecord, type TensorRecord } from './functional';
 import { printSummary, type SummaryOptions } from './summary';
-import { runFit, type FitOptions } from './training';
+import { checkTargetsAreNotOptions, runFit, type FitOptions } from './training';
 import { datasetOptions, isBatchSource, type BatchSource } from './batch_source';
 import { runEvaluate, runPredict } from './evaluation';
 import { checkOptionNames } from '../ops/validate';
@@ -463,6 +463,7 @@ export class Model extends Layer {
   async fit(x: DataInput | BatchSource, y?: DataInput | FitOptions, options?: FitOptions): Promise<History> {
     this.checkCompiled('fit');
     if (isBatchSource(x)) return runFit(this, x, undefined, datasetOptions('fit', y, options));
+    checkTargetsAreNotOptions(y, options);
     if (y === undefined) this.checkWithoutTargets('fit', 'train');
     return runFit(this, x, y as DataInput | undefined, options ?? {});
   }
@@ -642,8 +643,8 @@ export class Model extends Layer {
     if (this.disposed) throw new Error(`${op}: model '${this.name}' was disposed; build or load it again.`);
   }
 
-  private outputNames(): string[] {
   /** The outputs' names: a record's keys (sorted, the outputs' order), else the output layers' names. */
+  private outputNames(): string[] {
     if (!this.graph) return ['output'];
     if (typeof this.outputStructure !== 'string') return flatKeys(this.outputStructure);
     return this.graph.outputs.map((o) => o.node.layer.name);

@@ -4,7 +4,7 @@
 // a trace once it repeats (step_capture.ts), logs read back once per epoch (per batch only for
 // callbacks that ask), validation, callbacks and yielding to the event loop.
 
-import { History, type Callback, type Logs } from '../callbacks/callback';
+import { checkCallbacks, History, type Callback, type Logs } from '../callbacks/callback';
 import { ProgressBar } from '../callbacks/progress';
 import { fromTypedArray } from '../tensor/creation';
 import { isBatchSource, type BatchSource } from './batch_source';
@@ -109,12 +109,25 @@ const FIT_OPTIONS: Record<keyof FitOptions, true> = {
   validationBatchSize: true,
 };
 
+/**
+ * Throws when fit's y is a record of fit's own option names (fit(x, { epochs: 5 }) for a model
+ * without targets), which would otherwise be read as targets by output name.
+ */
+export function checkTargetsAreNotOptions(y: unknown, options: unknown): void {
+  if (options !== undefined || typeof y !== 'object' || y === null || Object.getPrototypeOf(y) !== Object.prototype) return;
+  const keys = Object.keys(y);
+  if (keys.length > 0 && keys.every((k) => k in FIT_OPTIONS)) {
+    throw new Error(`fit: the second argument is y, the targets, but it holds fit's options (${keys.join(', ')}); for a model without targets call fit(x, undefined, options).`);
+  }
+}
+
 export async function runFit(model: Model, x: DataInput | BatchSource, y: DataInput | undefined, options: FitOptions): Promise<History> {
   checkOptionNames('fit', options, FIT_OPTIONS);
   const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, initialEpoch = 0 } = options;
   checkBatchSize('fit', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}.`);
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${validationSplit}.`);
+  checkCallbacks('fit', options.callbacks);
   checkStepCount('fit', 'stepsPerEpoch', options.stepsPerEpoch);
   checkStepCount('fit', 'validationSteps', options.validationSteps);
   const validates = validationSchedule(options.validationFreq);

@@ -450,8 +450,14 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
  * take(tensor([[1, 2], [3, 4]]), [3, 0]);      // [4, 1]
  * take(tensor([[1, 2], [3, 4]]), [1], 1);      // [[2], [4]]
  */
-export function take(x: Tensor, indices: Tensor | readonly number[], axis?: number): Tensor {
+export function take(x: Tensor, indices: Tensor | number | readonly number[], axis?: number): Tensor {
   checkTensor('take', x);
+  // A single index takes one slice and drops its axis, as NumPy (x[:, 0] is take(x, 0, 1)).
+  if (typeof indices === 'number') {
+    if (!Number.isInteger(indices)) throw new Error(`take: an index must be an integer, got ${indices}.`);
+    const index = indices;
+    return tidy(() => squeeze(take(x, [index], axis), axis === undefined ? 0 : axis < 0 ? axis + x.rank : axis));
+  }
   if (axis !== undefined) return gather(x, indices, axis);
   return tidy(() => gather(reshape(x, [x.size]), indices, 0));
 }

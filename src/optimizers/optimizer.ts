@@ -555,7 +555,12 @@ function constrained(className: string, variable: Variable, value: Tensor): Tens
 export function checkOptionKeys(className: string, options: object, allowed: readonly string[]): void {
   if (options === null || typeof options !== 'object') throw new Error(`${className}: expected an options object, got ${options === null ? 'null' : typeof options}.`);
   const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw new Error(`${className}: argument(s) not recognized: ${unknown.join(', ')}. Expected some of ${allowed.join(', ')}.`);
+  if (unknown.length > 0) {
+    // A Keras snake_case name (learning_rate) gets the camelCase one it means.
+    const hints = unknown.map((k) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())).filter((camel, i) => camel !== unknown[i] && allowed.includes(camel));
+    const hint = hints.length > 0 ? ` (did you mean ${hints.map((h) => `'${h}'`).join(', ')}?)` : '';
+    throw new Error(`${className}: argument(s) not recognized: ${unknown.join(', ')}${hint}. Expected some of ${allowed.join(', ')}.`);
+  }
 }
 
 /** @internal A number option within [min, max]. */

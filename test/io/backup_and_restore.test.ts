@@ -101,6 +101,11 @@ describe('BackupAndRestore', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('reads no batch logs back (fit reads them per batch only for callbacks that want them)', () => {
+    expect(new BackupAndRestore({ backupDir: 'memory://no-batch-logs' }).wantsBatchLogs).toBe(false);
+    expect(new BackupAndRestore({ backupDir: 'memory://no-batch-logs', saveFreq: 2 }).wantsBatchLogs).toBe(false);
+  });
+
   it('rejects bad arguments and unbuilt models', async () => {
     expect(() => new BackupAndRestore({ backupDir: '' })).toThrow('BackupAndRestore: `backupDir` is required (a URL, a directory path, or an IOHandler).');
     expect(() => new BackupAndRestore({ backupDir: 'memory://b', saveFreq: 0 })).toThrow("BackupAndRestore: invalid value for argument saveFreq. Expected 'epoch' or a positive integer (a number of batches). Received: saveFreq=0");

@@ -155,6 +155,18 @@ describe('custom objects', () => {
     expect(out).toEqual([6, 6]);
   });
 
+  it('rebuilds a regularizer subclass without a constructor of its own from its l1/l2 config', () => {
+    class Doubled extends regularizers.Regularizer {
+      override apply(w: Tensor): Tensor {
+        return super.apply(w).mul(2);
+      }
+    }
+    registerKerasSerializable(Doubled, { package: 'test' });
+    const rebuilt = regularizers.getRegularizer({ className: 'test>Doubled', config: new Doubled(0.5, 0.25).getConfig() });
+    expect(rebuilt).toBeInstanceOf(Doubled);
+    expect([rebuilt.l1, rebuilt.l2]).toEqual([0.5, 0.25]);
+  });
+
   it('rejects bad registrations', () => {
     expect(() => registerKerasSerializable(3 as never)).toThrow('registerKerasSerializable: expected a class or a function, got number.');
     expect(() => registerKerasSerializable((() => (x: Tensor) => x)())).toThrow(/anonymous/);

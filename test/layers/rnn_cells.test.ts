@@ -242,6 +242,13 @@ describe('serialization', () => {
 });
 
 describe('errors', () => {
+  it('checks the options of cells run by RNN and StackedRNNCells, as those of an applied layer', () => {
+    const x = ops.zeros([2, 3, 4]);
+    expect(() => new RNN({ cell: new SimpleRNNCell({ units: 2, activaton: 'relu' } as never) }).apply(x)).toThrow(/SimpleRNNCell '.*': unknown option 'activaton'/);
+    const stacked = new StackedRNNCells({ cells: [new GRUCell({ units: 2 }), new LSTMCell({ units: 2, recurentDropout: 0.1 } as never)] });
+    expect(() => new RNN({ cell: stacked }).apply(x)).toThrow(/LSTMCell '.*': unknown option 'recurentDropout'/);
+  });
+
   it('rejects bad cells with Keras-style messages, and a cell returning the wrong states when it runs', () => {
     expect(() => new RNN({ cell: {} as never })).toThrow('Argument `cell` should have a `call` method');
     expect(() => new RNN({ cell: { call: () => [] } as never })).toThrow('The RNN cell should have a `stateSize` attribute (a positive integer, or a list of positive integers, one per RNN state). Received: cell.stateSize=undefined');

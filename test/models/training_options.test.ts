@@ -393,5 +393,11 @@ describe('compile without a loss', () => {
     const compiled = autoencoder();
     compiled.compile({ optimizer: 'sgd' });
     await expect(compiled.fit(ops.zeros([8, 4]), undefined, { classWeight: { 0: 2 }, verbose: 0 })).rejects.toThrow('fit: classWeight weighs samples by the class of their target, but no targets y were given.');
+    await expect(compiled.fit(ops.zeros([8, 4]), { epochs: 2, verbose: 0 } as never)).rejects.toThrow(
+      "fit: the second argument is y, the targets, but it holds fit's options (epochs, verbose); for a model without targets call fit(x, undefined, options).",
+    );
+    await expect(withLoss.fit(x, y, { verbose: 0, callbacks: [{ onEpochEnd() {} } as never] })).rejects.toThrow(
+      'fit: callbacks[0] is not a Callback instance: extend Callback, or wrap the hooks in new LambdaCallback({ onEpochEnd: (epoch, logs) => ... }).',
+    );
   });
 });

@@ -121,6 +121,12 @@ describe('reference values', () => {
     expect(await values(ops.take(x, [3, 0, -1]))).toEqual([4, 1, 4]);
     expect(await values(ops.take(x, tensor([[1, 2]], [1, 2], 'int32')))).toEqual([[2, 3]]);
     expect(await values(ops.take(x, [1], 1))).toEqual([[2], [4]]);
+    // A single index drops its axis, as NumPy: x[:, 0], x[-1], and the last element of the flat x.
+    expect(await values(ops.take(x, 0, 1))).toEqual([1, 3]);
+    expect(await values(ops.take(x, -1, 0))).toEqual([3, 4]);
+    expect(ops.take(x, -1).shape).toEqual([]);
+    expect(await values(ops.take(x, -1))).toEqual(4);
+    expect(() => ops.take(x, 0.5, 0)).toThrow('take: an index must be an integer, got 0.5.');
   }));
 
   it('swapaxes and moveaxis', onBothBackends(async () => {

@@ -399,6 +399,7 @@ describe('applyGradients', () => {
 
   it('rejects unknown options and out-of-range values, Keras style', () => {
     expect(() => new Adam({ beta_1: 0.9 } as never)).toThrow(/argument\(s\) not recognized: beta_1/);
+    expect(() => new Adam({ learning_rate: 0.1 } as never)).toThrow("Adam: argument(s) not recognized: learning_rate (did you mean 'learningRate'?).");
     expect(() => new SGD({ momentum: 1.5 })).toThrow('SGD: argument `momentum` must be a number in [0, 1]. Received: momentum=1.5');
     expect(() => new Adam({ learningRate: -1 })).toThrow(/`learningRate` should be a number >= 0/);
   });
