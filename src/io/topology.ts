@@ -385,7 +385,12 @@ function serializeLossEntry(entry: unknown): ObjectJSON {
     if (entry.constructor === LossFunctionWrapper && !builtIn((entry as LossFunctionWrapper).fn)) return { function: (entry as LossFunctionWrapper).fn.name };
     return serializeLoss(entry);
   }
-  throw new Error(`Cannot save the compile config: unsupported loss ${entry === null ? 'null' : typeof entry}.`);
+  // A loss given to compile in its saved form, { className, config }, is saved as given.
+  if (entry !== null && typeof entry === 'object' && typeof (entry as { className?: unknown }).className === 'string') {
+    const { className, config = {} } = entry as { className: string; config?: Record<string, unknown> };
+    return { className, config: { ...config } } as ObjectJSON;
+  }
+  throw new Error(`Cannot save the compile config: unsupported loss ${entry === null ? 'null' : typeof entry}; give compile a loss name, function or Loss object.`);
 }
 
 function deserializeLossEntry(entry: unknown, customObjects: CustomObjects): unknown {

@@ -10,7 +10,8 @@ import * as allOps from '../ops/index';
 import type { DType } from '../backend/types';
 import { Tensor } from '../tensor/tensor';
 import { Layer, uniqueName, type LayerArgs } from './layer';
-import { isSymbolic, type Shape, type SymbolicTensor } from './symbolic';
+import { isShapeList } from './layer_utils';
+import { formatSymbolicShape, isSymbolic, type Shape, type SymbolicTensor } from './symbolic';
 
 type OpFunction = (...args: unknown[]) => unknown;
 
@@ -66,7 +67,14 @@ export class Operation extends Layer {
 
   /** The traced output shape; the symbolic outputs take the traced dtype of the first output (int32 for argmax). */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    const shape = super.computeOutputShape(inputShape);
+    let shape: Shape | Shape[];
+    try {
+      shape = super.computeOutputShape(inputShape);
+    } catch (e) {
+      // The op ran on zeros standing in for the inputs, an unknown dimension (the batch) as 2 or 3.
+      const shapes = (isShapeList(inputShape) ? inputShape : [inputShape]).map(formatSymbolicShape).join(', ');
+      throw new Error(`ops.${this.op} on symbolic tensors of shape ${shapes}: ${(e as Error).message} (shapes in this message take an unknown dimension as 2 or 3)`);
+    }
     this.dtype = this.tracedDtype ?? this.dtype;
     return shape;
   }

@@ -46,6 +46,7 @@ export declare namespace ops {
   export type FillMode = allOps.FillMode;
   export type FocalLossOptions = allOps.FocalLossOptions;
   export type FusedActivation = allOps.FusedActivation;
+  export type GradientFunction = allOps.GradientFunction;
   export type ImageDataFormat = allOps.ImageDataFormat;
   export type ImageInterpolation = allOps.ImageInterpolation;
   export type IscloseOptions = allOps.IscloseOptions;

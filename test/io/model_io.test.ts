@@ -165,6 +165,17 @@ describe('save and loadModel', () => {
     expect(await weightValues(restored)).toEqual(await weightValues(model));
   });
 
+  it('saves a loss given to compile in its saved form, { className, config }, and loads it with its options', async () => {
+    const model = new Sequential([Input({ shape: [3] }), new layers.Dense({ units: 4 })]);
+    model.compile({ optimizer: 'sgd', loss: { className: 'SparseCategoricalCrossentropy', config: { fromLogits: true } } as never });
+    const [x, y] = [tensor([[1, 2, 3], [0, -1, 2]]), tensor([2, 0], [2], 'int32')];
+    const before = await model.evaluate(x, y, { verbose: 0 });
+    await model.save('memory://loss-config');
+    const restored = await loadModel('memory://loss-config');
+    expect((await restored.evaluate(x, y, { verbose: 0 })).loss).toBeCloseTo(before.loss, 6);
+    await removeModel('memory://loss-config');
+  });
+
   it('writes Keras-style JSON and safetensors that name every weight by its path', async () => {
     const model = smallSequential();
     model.compile({ optimizer: 'sgd', loss: losses.categoricalCrossentropy, metrics: [new metrics.Precision({ thresholds: [0.3] })] });

@@ -94,6 +94,10 @@ describe('ops on symbolic tensors', () => {
     expect(() => new Operation({ op: 'noSuchOp', args: [] })).toThrow("Operation: unknown op 'noSuchOp'; expected the name of a function of ops.");
   });
 
+  it('say which op failed on which symbolic shapes', () => {
+    expect(() => ops.add(Input({ shape: [3] }), Input({ shape: [4] }))).toThrow(/^ops\.add on symbolic tensors of shape \(None, 3\), \(None, 4\): add: .*cannot be broadcast/);
+  });
+
   it('leave calls on tensors as they were', async () => {
     expect(ops.add(tensor([1]), 2)).not.toHaveProperty('node');
     expect(Array.from(await ops.add(tensor([1]), 2).data())).toEqual([3]);
