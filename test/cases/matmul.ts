@@ -1,6 +1,7 @@
 // GPU-versus-CPU cases for matmul: all four transpose combinations on sizes that are not multiples
-// of the kernel's tiles and on multiples of 4 (the vec4 loaders), batch broadcasting in each direction, ranks 1 to 4, empty dimensions
-// (K = 0 must give zeros), single rows and columns, and one larger product.
+// of the kernel's tiles and on multiples of 4 (the vec4 loaders), the wide tiles in one layout,
+// batch broadcasting in each direction, ranks 1 to 4, empty dimensions (K = 0 must give zeros),
+// single rows and columns, and one larger product.
 
 import { ops, type Tensor } from '../../src/index';
 import type { OpCase } from './case';
@@ -25,22 +26,20 @@ function product(aBatch: number[], bBatch: number[], m: number, k: number, n: nu
   };
 }
 
+// Sizes off the tile grids in all four transpose combinations, which pick the loaders of every
+// layout: the register kernel's tiles (at most 12 columns) and the subgroup kernel's small tiles,
+// scalar loads ([7,33,13]) and vec4 loads, with K tails ([20,6,16]) and without ([8,12,16]).
+// Multiples of 4 take the vec4 loaders (A along K or across rows, B across columns or along K);
+// widths 10 and 16 take the narrower SwiftShader tiles.
 const SIZES: Array<[number, number, number]> = [
   [1, 1, 1],
   [3, 17, 5],
   [17, 33, 3],
-  [33, 3, 65],
-  [65, 129, 17],
-  [129, 65, 33],
-  [1, 129, 65],
-  [65, 33, 1],
+  [7, 33, 13],
   [4, 8, 8],
-  // Multiples of 4 take the vec4 loaders (A along K or across rows, B across columns or along K);
-  // widths 10, 16 and 28 take the narrower SwiftShader tiles.
-  [64, 100, 64],
   [12, 36, 10],
   [8, 12, 16],
-  [20, 6, 28],
+  [20, 6, 16],
   [36, 40, 3],
 ];
 
@@ -53,6 +52,15 @@ const TRANSPOSES: Array<[boolean, boolean]> = [
 
 export const matmulCases: OpCase[] = [
   ...SIZES.flatMap(([m, k, n]) => TRANSPOSES.map(([ta, tb]) => product([], [], m, k, n, ta, tb))),
+  // A single column, and the subgroup kernel's wide tiles (each layout a pipeline that takes
+  // SwiftShader 1 to 3 s to compile) in one layout: 16 x 64 with K below 4 (the tail alone) and
+  // for a single row past 64 columns, 16 x 48 past several workgroups each way, and the
+  // quickstart's layer (vec4 loads along K and across columns).
+  product([], [], 65, 33, 1, false, false),
+  product([], [], 33, 3, 65, false, false),
+  product([], [], 1, 129, 65, false, false),
+  product([], [], 129, 65, 33, false, false),
+  product([], [], 64, 100, 64, false, false),
   // Long K with small outputs: split-K on both tunings, chunks with and without a K % 4 tail.
   product([], [], 8, 1000, 8, false, false),
   product([], [], 6, 1003, 5, true, false),
@@ -74,7 +82,7 @@ export const matmulCases: OpCase[] = [
   product([2, 1], [3], 4, 5, 20, true, false),
   // Empty dimensions: K = 0 gives zeros; M, N or the batch 0 give empty results.
   product([], [], 5, 0, 7, false, false),
-  product([2], [2], 3, 0, 70, true, true),
+  product([2], [2], 4, 0, 16, true, true),
   product([], [], 0, 4, 7, false, false),
   product([], [], 4, 4, 0, false, false),
   product([0], [], 4, 4, 4, false, false),

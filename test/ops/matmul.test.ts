@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ops, tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { chooseTiling, forceMatmulTiles, type MatmulTiling } from '../../src/ops/matmul_source';
+import type { OpCase } from '../cases/case';
 import { fusedCases } from '../cases/fused';
 import { matmulCases } from '../cases/matmul';
 import { checkCases, useWebGPU, withKernelTuning } from '../helpers';
@@ -14,11 +15,61 @@ useWebGPU();
 describe('GPU matches CPU', () => checkCases(matmulCases));
 
 // The suite runs on SwiftShader, which gets the 'software' kernels (the subgroup kernel where the
-// device has subgroups of 4 lanes); the other kernel families are checked here on the same cases,
-// and the fused dense layer with them.
-const cases = [...matmulCases, ...fusedCases.filter((c) => c.name.startsWith('dense'))];
-describe('GPU matches CPU with the tile shapes of a hardware adapter', () => withKernelTuning('hardware', 0, () => checkCases(cases)));
-describe('GPU matches CPU with the software register kernel (no subgroups)', () => withKernelTuning('software', 0, () => checkCases(cases)));
+// device has subgroups of 4 lanes); the other kernel families are checked below on chosen cases.
+// Nearly all of a case's time is SwiftShader compiling its pipeline (one per kernel, tile shape,
+// loader pair, transposes and epilogue), so each family gets the cases that reach each of its
+// loaders (every A loader and every B loader at least once), edges, K tails, batches, K = 0,
+// split-K and an epilogue, rather than every case (a case whose pipeline an earlier one compiled
+// costs little).
+const denseCases = fusedCases.filter((c) => c.name.startsWith('dense'));
+
+/** The cases of these names (matmul's and ops.dense's); fails on a name that no case has. */
+function named(...names: string[]): OpCase[] {
+  return names.map((name) => {
+    const found = [...matmulCases, ...denseCases].find((c) => c.name === name);
+    if (!found) throw new Error(`no matmul or dense case named '${name}'`);
+    return found;
+  });
+}
+
+/** The four transpose combinations of product [m, k] x [k, n], by name. */
+function allLayouts(m: number, k: number, n: number): string[] {
+  return [`[${m},${k}] x [${k},${n}]`, `[${k},${m}] x [${k},${n}] (transposeA)`, `[${m},${k}] x [${n},${k}] (transposeB)`, `[${k},${m}] x [${n},${k}] (transposeA, transposeB)`].map((s) => `matmul ${s}`);
+}
+
+// A GPU's register kernel (4 x 8 outputs, 8 x 8 invocations) where K < 64: scalar loads with K
+// tails and vec4 loads in every layout, vec4 loads with a K tail, several workgroups each way,
+// batches, K = 0 and the epilogues; its K-lanes kernel (64 lanes) for few blocks with long K,
+// with scalar loads, edges and a K tail and with vec4 loads and an epilogue; split-K with the
+// epilogue in the second pass.
+const hardwareCases = named(
+  ...allLayouts(3, 17, 5),
+  ...allLayouts(4, 8, 8),
+  'matmul [6,20] x [6,16] (transposeA)',
+  'matmul [33,3] x [3,65]',
+  'matmul [2,1,4,5] x [3,5,6]',
+  'matmul [2,1,3,6,3] x [4,1,9,6] (transposeA, transposeB)',
+  'matmul [5,0] x [0,7]',
+  'matmul [129,65] x [65,33]',
+  'dense [256,100] x [100,64] + bias relu',
+  'dense with a NaN input, relu',
+  'dense with a NaN input, tanh',
+  'dense with a NaN input, sigmoid',
+  'dense [64,16384] x [16384,16] + bias sigmoid',
+);
+describe('GPU matches CPU with the tile shapes of a hardware adapter', () => withKernelTuning('hardware', 0, () => checkCases(hardwareCases)));
+
+// Without subgroups, outputs of at most 12 columns get the same register tiles as above (the
+// same pipelines); wider ones get 8 x 16 or 4 x 16 outputs on 2 x 2 or 1 x 4 invocations: scalar
+// and vec4 loads, split-K for a lone workgroup, and an epilogue.
+const softwareCases = named(
+  'matmul [33,3] x [3,65]',
+  'matmul [8,12] x [12,16]',
+  'matmul [12,517] x [20,517] (transposeB)',
+  'dense [256,100] x [100,64] + bias relu',
+  'dense [64,16384] x [16384,16] + bias sigmoid',
+);
+describe('GPU matches CPU with the software register kernel (no subgroups)', () => withKernelTuning('software', 0, () => checkCases(softwareCases)));
 
 /** Declares `define`'s tests to run with every product on `tiles` (a GPU's split-K policy). */
 function withStagedTiles(tiles: Omit<MatmulTiling, 'kSplits' | 'kChunk'>, define: () => void): void {
@@ -27,26 +78,45 @@ function withStagedTiles(tiles: Omit<MatmulTiling, 'kSplits' | 'kChunk'>, define
   withKernelTuning('hardware', 0, define);
 }
 
+// For forced tiles: each A loader (scalar, transposed scalar, along K, across rows) and each B
+// loader (scalar, transposed scalar, across columns, along K), which also place the staged
+// kernel's blocks K-fastest or row- and column-fastest; edges over several workgroups with a
+// K tail ([129,65,33]), vec4 loads with a K tail, equal and broadcast batches, K = 0, split-K
+// (the 2^24 dense layer) with the epilogue in its second pass, and a fused epilogue of a NaN.
+const forcedTileCases = named(
+  'matmul [129,65] x [65,33]',
+  'matmul [5,7,9] x [5,9,11]',
+  'matmul [2,1,4,5] x [3,5,6]',
+  'matmul [33,7] x [13,33] (transposeA, transposeB)',
+  'matmul [2,1,3,6,3] x [4,1,9,6] (transposeA, transposeB)',
+  'matmul [64,100] x [100,64]',
+  'dense [64,16384] x [16384,16] + bias sigmoid',
+  'matmul [12,8] x [16,12] (transposeA, transposeB)',
+  'matmul [2,0,4] x [2,16,0] (transposeA, transposeB)',
+  'matmul [6,20] x [6,16] (transposeA)',
+  'dense with a NaN input, relu',
+);
+
 // The staged kernel runs on a GPU for large products only; small tiles put the cases' edges,
 // K tails and split-K through it here. 8 invocations load 4 blocks of op(A) (some invocations
 // none) and 16 of op(B) (two each) per slice of 8 K steps.
 const smallStaged = { rowGroups: 1, colGroups: 2, workgroupCols: 4, workgroupRows: 2, lanesShareRows: false, stageK: 8, kLanes: 0 };
-describe('GPU matches CPU with the staged kernel (small tiles)', () => withStagedTiles(smallStaged, () => checkCases(cases)));
-// The tiles a GPU gets (128 x 64 a workgroup of 256 invocations, 16 K steps), on the cases that
-// are not tiny (SwiftShader runs 256-invocation workgroups slowly).
+describe('GPU matches CPU with the staged kernel (small tiles)', () => withStagedTiles(smallStaged, () => checkCases(forcedTileCases)));
+// The tiles a GPU gets (128 x 64 a workgroup of 256 invocations, 16 K steps; SwiftShader takes
+// about 2 s to compile each layout): blocks placed row- and column-fastest with scalar loads,
+// edges and a K tail, and K-fastest for both operands.
 const gpuStaged = { rowGroups: 2, colGroups: 1, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 16, kLanes: 0 };
-describe('GPU matches CPU with the staged kernel (a GPU\'s tiles)', () => withStagedTiles(gpuStaged, () => checkCases(matmulCases.filter((c) => /\b(65|129|100)\b/.test(c.name)))));
-// A GPU's tiles for the largest outputs: 128 x 128, 32 K steps, on three layouts (SwiftShader
-// takes about 5 s to compile each): scalar loads with a K tail of 129 % 32 = 1, transposed A, and
-// the vec4 loads along K and across columns.
+describe('GPU matches CPU with the staged kernel (a GPU\'s tiles)', () => withStagedTiles(gpuStaged, () => checkCases(named('matmul [129,65] x [65,33]', 'matmul [8,12] x [16,12] (transposeB)'))));
+// A GPU's tiles for the largest outputs: 128 x 128, 32 K steps, every invocation loading one block
+// of each operand per slice (SwiftShader takes about 5 s to compile each layout): A placed
+// K-fastest with vec4 loads, B column-fastest, and a last slice of 4 of the 32 K steps.
 const gpuStagedLarge = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32, kLanes: 0 };
-const largeTileCases = ['matmul [65,129] x [129,17]', 'matmul [100,64] x [100,64] (transposeA)', 'matmul [64,100] x [100,64]'];
-describe('GPU matches CPU with the staged kernel (a GPU\'s large tiles)', () => withStagedTiles(gpuStagedLarge, () => checkCases(matmulCases.filter((c) => largeTileCases.includes(c.name)))));
+describe('GPU matches CPU with the staged kernel (a GPU\'s large tiles)', () => withStagedTiles(gpuStagedLarge, () => checkCases(named('matmul [64,100] x [100,64]'))));
 // The K-lanes kernel runs on a GPU for few output blocks with long K (the hardware block above
-// puts those cases through it); another block shape and lane count here put every case through
-// it: K shorter than the lanes' first steps, K tails, transposes, batches, epilogues.
+// puts two cases through it); another block shape and lane count here put the forced-tile cases
+// through it, and K shorter than the lanes' first steps.
 const kLanes = { rowGroups: 2, colGroups: 1, workgroupCols: 1, workgroupRows: 1, lanesShareRows: false, stageK: 0, kLanes: 16 };
-describe('GPU matches CPU with the K-lanes kernel (8 x 4 blocks, 16 lanes)', () => withStagedTiles(kLanes, () => checkCases(cases)));
+describe('GPU matches CPU with the K-lanes kernel (8 x 4 blocks, 16 lanes)', () => withStagedTiles(kLanes, () => checkCases([...named('matmul [1,1] x [1,1]'), ...forcedTileCases])));
 
 it('runs the subgroup kernel on this SwiftShader device', () => {
   // Without subgroups of 4 lanes the suite's first block would test the register kernel twice.
