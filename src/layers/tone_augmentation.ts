@@ -112,6 +112,40 @@ interface BlendArgs extends RandomLayerArgs {
   seed?: number;
 }
 
+/**
+ * Moves each image toward a target image by a factor f drawn per image from `factor` ([lower,
+ * upper], or f for [0, f]): `x + weight(f) * (target(x) - x)`, clipped to the value range.
+ */
+abstract class BlendLayer extends ColorLayer {
+  readonly factor: FactorRange;
+  readonly valueRange: [number, number];
+  private readonly range: [number, number];
+
+  constructor(args: BlendArgs & { factor: FactorRange }) {
+    super(args);
+    this.range = fromZero('factor', args?.factor);
+    this.factor = copyFactor(args.factor);
+    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+  }
+
+  /** The image each image moves toward. */
+  protected abstract target(images: Tensor): Tensor;
+
+  /** How far an image moves for its drawn factor (the factor itself unless overridden). */
+  protected weight(factor: Tensor): Tensor {
+    return factor;
+  }
+
+  protected override augment(images: Tensor): Tensor {
+    const weight = this.weight(this.perImage(images, this.range));
+    return clip(add(images, mul(weight, sub(this.target(images), images))), this.valueRange[0], this.valueRange[1]);
+  }
+}
+
 export interface RandomSharpnessArgs extends BlendArgs {
   /**
    * The sharpness factor f, drawn per image: [lower, upper], or f for [0, f]; each in [0, 1].
@@ -128,28 +162,19 @@ export interface RandomSharpnessArgs extends BlendArgs {
  * @example
  * new RandomSharpness({ factor: [0.5, 1] }).apply(images, { training: true });
  */
-export class RandomSharpness extends ColorLayer {
-  readonly factor: FactorRange;
-  readonly valueRange: [number, number];
-  private readonly range: [number, number];
-
+export class RandomSharpness extends BlendLayer {
   constructor(args: RandomSharpnessArgs) {
     super(args);
-    this.range = fromZero('factor', args?.factor);
-    this.factor = copyFactor(args.factor);
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
-  }
-
-  protected override augment(images: Tensor): Tensor {
+  protected override target(images: Tensor): Tensor {
     const [a, b] = [1 / 13, 5 / 13];
     const kernel = tile(tensor([a, a, a, a, b, a, a, a, a], [3, 3, 1, 1]), [1, 1, images.shape[3], 1]);
-    const smoothed = depthwiseConv2d(images, kernel, { padding: 'same' });
-    const weight = sub(1, mul(this.perImage(images, this.range), 2));
-    return clip(add(images, mul(weight, sub(smoothed, images))), this.valueRange[0], this.valueRange[1]);
+    return depthwiseConv2d(images, kernel, { padding: 'same' });
+  }
+
+  protected override weight(factor: Tensor): Tensor {
+    return sub(1, mul(factor, 2));
   }
 }
 
@@ -168,24 +193,12 @@ export interface RandomColorDegenerationArgs extends BlendArgs {
  * @example
  * new RandomColorDegeneration({ factor: [0, 0.5] }).apply(images, { training: true });
  */
-export class RandomColorDegeneration extends ColorLayer {
-  readonly factor: FactorRange;
-  readonly valueRange: [number, number];
-  private readonly range: [number, number];
-
+export class RandomColorDegeneration extends BlendLayer {
   constructor(args: RandomColorDegenerationArgs) {
     super(args);
-    this.range = fromZero('factor', args?.factor);
-    this.factor = copyFactor(args.factor);
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
-  }
-
-  protected override augment(images: Tensor): Tensor {
-    const factor = this.perImage(images, this.range);
-    return clip(add(images, mul(factor, sub(rgbToGrayscale(images), images))), this.valueRange[0], this.valueRange[1]);
+  protected override target(images: Tensor): Tensor {
+    return rgbToGrayscale(images);
   }
 }
