@@ -170,7 +170,8 @@ export class Tensor {
   expandDims(axis?: number): Tensor { return shapeOps.expandDims(this, axis); }
   squeeze(axis?: number | number[]): Tensor { return shapeOps.squeeze(this, axis); }
   slice(begin: readonly number[], size?: readonly number[]): Tensor { return shapeOps.slice(this, begin, size); }
-  pad(paddings: ReadonlyArray<readonly [number, number]>, constantValue?: number): Tensor { return shapeOps.pad(this, paddings, constantValue); }
+  /** ops.pad: `x.pad(padWidth, mode?, constantValues?)`, or `x.pad(padWidth, value)` to pad with a constant. */
+  pad(padWidth: shapeOps.PadWidth, mode?: shapeOps.PadMode | number, constantValues?: number): Tensor { return shapeOps.pad(this, padWidth, mode, constantValues); }
   tile(reps: readonly number[]): Tensor { return shapeOps.tile(this, reps); }
   broadcastTo(shape: readonly number[]): Tensor { return shapeOps.broadcastTo(this, shape); }
   gather(indices: Tensor | readonly number[], axis?: number): Tensor { return shapeOps.gather(this, indices, axis); }

@@ -1,8 +1,9 @@
-// The Tensor facade: creation from values, data access, properties and input errors.
+// The Tensor facade: creation from values, data access, properties and input errors, and the
+// chained `pad` with ops.pad's argument forms (against NumPy's np.pad values).
 
 import { describe, expect, it } from 'vitest';
-import { scalar, tensor } from '../../src/node';
-import { useWebGPU } from '../helpers';
+import { getBackend, ops, scalar, tensor } from '../../src/node';
+import { onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -57,5 +58,36 @@ describe('tensor()', () => {
     x.dispose();
     await expect(x.data()).rejects.toThrow('Tensor of shape [1] was used after it was disposed.');
     expect(x.toString()).toBe('Tensor(shape=[1], dtype=float32, disposed)');
+  });
+});
+
+describe('Tensor.pad', () => {
+  it('runs on WebGPU', () => {
+    expect(getBackend()).toBe('webgpu');
+  });
+
+  it('keeps x.pad(paddings, value): a constant fill', onBothBackends(async () => {
+    expect(await tensor([[1, 2]]).pad([[1, 0], [0, 1]]).array()).toEqual([[0, 0, 0], [1, 2, 0]]);
+    expect(await tensor([[1, 2]]).pad([[1, 0], [0, 1]], 7).array()).toEqual([[7, 7, 7], [1, 2, 7]]);
+  }));
+
+  it('takes every pad width form and mode of ops.pad (np.pad values)', onBothBackends(async () => {
+    const x = tensor([1, 2, 3]);
+    expect(await x.pad([2, 1], 'reflect').array()).toEqual([3, 2, 1, 2, 3, 2]);
+    expect(await x.pad([2, 2], 'symmetric').array()).toEqual([2, 1, 1, 2, 3, 3, 2]);
+    expect(await x.pad(2, 'edge').array()).toEqual([1, 1, 1, 2, 3, 3, 3]);
+    expect(await x.pad([[1, 2]], 'wrap').array()).toEqual([3, 1, 2, 3, 1, 2]);
+    expect(await x.pad(1, 'constant', 9).array()).toEqual([9, 1, 2, 3, 9]);
+    const m = tensor([[1, 2], [3, 4]]);
+    expect(await m.pad([[1], [0, 1]], 'reflect').array()).toEqual([[3, 4, 3], [1, 2, 1], [3, 4, 3], [1, 2, 1]]);
+    expect(await m.pad([1, 0]).array()).toEqual([[0, 0, 0], [0, 1, 2], [0, 3, 4]]);
+  }));
+
+  it('is ops.pad, errors included', async () => {
+    const x = tensor([[1, 2, 3]]);
+    expect(await x.pad([[0, 0], [1, 1]], 'symmetric').array()).toEqual(await ops.pad(x, [[0, 0], [1, 1]], 'symmetric').array());
+    expect(() => x.pad(1, 'mirror' as never)).toThrow('pad: unknown mode "mirror"');
+    expect(() => x.pad(1, 'edge', 2)).toThrow("pad: constantValues applies to mode 'constant' only, got 2 with mode 'edge'.");
+    expect(() => x.pad([[1, 1], [1, 1], [1, 1]])).toThrow('pad: padWidth [[1,1],[1,1],[1,1]] must be a width, a [before, after] pair, or one [before, after] pair per dimension of shape [1,3]');
   });
 });
