@@ -8,7 +8,7 @@
 // `registerModel`, built-in optimizers, losses and metrics, and the caller's `customObjects`) and
 // calls their `fromConfig` or constructor with plain data: nothing in a file is evaluated as code.
 
-import { InputLayer } from '../layers/input_layer';
+import { Input, InputLayer } from '../layers/input_layer';
 import { Layer, type CallArgs } from '../layers/layer';
 import { getLayerClass, getRegisteredLayerName, registerLayer, type LayerClass } from '../layers/registry';
 import type { Shape, SymbolicTensor } from '../layers/symbolic';
@@ -220,6 +220,8 @@ function deserializeSequential(cls: new (args: SequentialArgs) => Sequential, co
   if (!Array.isArray(list)) throw new Error('Invalid model JSON: a Sequential config needs a `layers` list.');
   const model = new cls({ name: typeof config.name === 'string' ? config.name : undefined, trainable: config.trainable !== false });
   try {
+    // A known batch size is kept, as Keras's InputLayer(batch_shape): a stateful RNN needs it.
+    if (Array.isArray(buildShape) && typeof buildShape[0] === 'number' && list.length > 0) model.add(Input({ batchShape: buildShape as Shape }));
     list.forEach((item, i) => model.add(deserializeLayer(item, `layer ${i} of Sequential '${model.name}'`)));
     if (!model.built && Array.isArray(buildShape) && list.length > 0) model.build(buildShape as Shape);
   } catch (e) {

@@ -487,7 +487,16 @@ export class Layer {
     for (const layer of this.selfAndSublayers()) layer.activityLosses = [];
   }
 
-  private selfAndSublayers(): Layer[] {
+  /**
+   * @internal Variables the layer keeps beyond its weights (a stateful RNN's states), which are
+   * not saved; `model.dispose()` frees them with the weights.
+   */
+  get keptVariables(): readonly Variable[] {
+    return [];
+  }
+
+  /** @internal This layer and every layer nested in it, each once. */
+  selfAndSublayers(): Layer[] {
     const out: Layer[] = [];
     const visit = (layer: Layer) => {
       if (out.includes(layer)) return;

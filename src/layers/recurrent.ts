@@ -8,9 +8,11 @@
 // differentiates it, and fit's step capture replays the unrolled step (one capture per sequence
 // length). A mask on the input ([batch, time], from Embedding's maskZero or Masking) skips padded
 // steps: there the states keep their previous values and the output repeats the previous output
-// (or is zero with zeroOutputForMask), as Keras's backend rnn does.
+// (or is zero with zeroOutputForMask), as Keras's backend rnn does. A `stateful` layer keeps its
+// final states in non-trainable variables (not among its weights, as Keras's) that the next call
+// starts from; fit's step capture traces their assignment like any variable's.
 
-import type { Variable } from '../autograd/variable';
+import { Variable } from '../autograd/variable';
 import { formatShape } from '../backend/types';
 import { zeros } from '../ops/creation';
 import { cast, where } from '../ops/elementwise';
@@ -48,6 +50,14 @@ export interface SequenceArgs {
    * (default false; Bidirectional sets it to returnSequences, as Keras).
    */
   zeroOutputForMask?: boolean;
+  /**
+   * Each call starts from the final states of the previous call, sample by sample (default false):
+   * a long sequence can be fed in consecutive chunks. Needs a known batch size (`Input({ shape,
+   * batchSize })` or `batchInputShape`), every call of that size; `resetState()` zeros the states.
+   * fit does not reset them between epochs (as Keras): reset them in a callback's onEpochBegin, and
+   * fit with `shuffle: false`.
+   */
+  stateful?: boolean;
 }
 
 /** Options of RNN. */
@@ -90,11 +100,12 @@ export const RECURRENT_CALL_OPTIONS: Record<keyof RecurrentCallArgs, true> = { t
  * `[output, newStates]` (see RNNCell). The number of time steps may be unknown when the model is
  * built (`Input({ shape: [null, features] })`): each call runs over its input's steps.
  *
- * Arguments: `cell`; `returnSequences`, `returnState`, `goBackwards`, `unroll`, `zeroOutputForMask`
- * (false). Call: `apply(sequence, { initialState, mask, training })`; the result is the last output
- * [batch, outputSize] or the sequence [batch, time, outputSize], then with `returnState` the final
- * states (a StackedRNNCells' states flat, every cell's in order). An input mask skips padded steps
- * as SimpleRNN's. Weights: the cell's. Not supported: `stateful`.
+ * Arguments: `cell`; `returnSequences`, `returnState`, `goBackwards`, `unroll`, `stateful`,
+ * `zeroOutputForMask` (false). Call: `apply(sequence, { initialState, mask, training })`; the
+ * result is the last output [batch, outputSize] or the sequence [batch, time, outputSize], then
+ * with `returnState` the final states (a StackedRNNCells' states flat, every cell's in order). An
+ * input mask skips padded steps as SimpleRNN's. With `stateful`, each call starts from the previous
+ * call's final states (see SequenceArgs; `states`, `resetState()`). Weights: the cell's.
  *
  * @example
  * const rnn = new RNN({ cell: new LSTMCell({ units: 4 }), returnSequences: true });
@@ -107,6 +118,8 @@ export class RNN extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly unroll: boolean;
+  /** Whether calls carry their final states over to the next call (see SequenceArgs). */
+  readonly stateful: boolean;
   /** Whether masked steps output zeros (see SequenceArgs); Bidirectional sets it on its layers. */
   zeroOutputForMask: boolean;
   /** The size of each state, in order. */
@@ -115,6 +128,8 @@ export class RNN extends Layer {
   readonly outputSize: number;
   /** The features of the input the layer was built for. */
   private inputFeatures: number | null = null;
+  /** A stateful layer's states, [batch, size] each, made by build. */
+  private stateVariables: Variable[] | null = null;
 
   constructor(args: RNNArgs) {
     super(args);
@@ -125,6 +140,7 @@ export class RNN extends Layer {
     this.returnState = checkBoolean('returnState', args.returnState, false);
     this.goBackwards = checkBoolean('goBackwards', args.goBackwards, false);
     this.unroll = checkBoolean('unroll', args.unroll, false);
+    this.stateful = checkBoolean('stateful', args.stateful, false);
     this.zeroOutputForMask = checkBoolean('zeroOutputForMask', args.zeroOutputForMask, false);
     this.supportsMasking = true;
   }
@@ -132,6 +148,38 @@ export class RNN extends Layer {
   /** How many [batch, size] states the layer carries (LSTM: 2). */
   get stateCount(): number {
     return this.stateSizes.length;
+  }
+
+  /**
+   * A stateful layer's current states (Keras's `layer.states`): non-trainable variables of shape
+   * [batch, size], which each call starts from and leaves its final states in; null for a layer
+   * that is not stateful, or not built.
+   */
+  get states(): readonly Variable[] | null {
+    return this.stateVariables;
+  }
+
+  override get keptVariables(): readonly Variable[] {
+    return this.stateVariables ?? [];
+  }
+
+  /**
+   * Sets a stateful layer's states to zeros, as before its first call (Keras's `reset_state`);
+   * nothing for a layer that is not stateful or not built.
+   *
+   * @example
+   * const lstm = new LSTM({ units: 4, stateful: true });
+   * lstm.apply(firstHalf);    // [2, 5, 3]: starts from zeros
+   * lstm.apply(secondHalf);   // continues from where firstHalf left each sample
+   * lstm.resetState();        // the next call starts from zeros again
+   */
+  resetState(): void {
+    for (const state of this.stateVariables ?? []) tidy(() => state.assign(zeros(state.shape as number[])));
+  }
+
+  /** Same as resetState (Keras 3 keeps `reset_states` as an alias). */
+  resetStates(): void {
+    this.resetState();
   }
 
   // The sequence, or [sequence, ...initial states]; `initialState` joins the list.
@@ -151,6 +199,7 @@ export class RNN extends Layer {
     const [sequence] = this.checkShapes(inputShape);
     this.inputFeatures = sequence[2];
     if (this.cell instanceof Layer && !this.cell.built) this.cell.buildOnce([sequence[0], sequence[2]]);
+    if (this.stateful) this.makeStates(sequence);
   }
 
   override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
@@ -159,9 +208,16 @@ export class RNN extends Layer {
     const [sequence, ...givenStates] = list;
     const [batch, time] = sequence.shape;
     const mask = this.sequenceMask(args.mask ?? null, sequence);
+    const carried = this.stateVariables;
+    if (carried && carried[0].shape[0] !== batch) {
+      throw new Error(
+        `If an RNN is stateful, the batch size of the input sequences must be the same as the batch size of the initial state. Layer "${this.name}": expected batch size ${carried[0].shape[0]}, received ${batch} ` +
+          `(input shape ${formatShape(sequence.shape)}; with fit, give a sample count that is a multiple of batchSize).`,
+      );
+    }
     return tidy(() => {
       const float = (t: Tensor) => (t.dtype === 'float32' ? t : cast(t, 'float32'));
-      let states = givenStates.length > 0 ? givenStates.map(float) : this.stateSizes.map((size) => zeros([batch, size]));
+      let states = givenStates.length > 0 ? givenStates.map(float) : (carried ?? this.stateSizes.map((size) => zeros([batch, size])));
       const step = sequenceStepsOf(this.cell, float(sequence), args.training === true);
       // [batch, 1] per step: whether the step holds data.
       const stepMasks = mask ? split(mask.dtype === 'int32' ? mask : cast(mask, 'int32'), time, 1) : null;
@@ -181,6 +237,7 @@ export class RNN extends Layer {
         if (this.returnSequences) outputs.push(output);
       }
       const result = this.returnSequences ? stack(outputs, 1) : output!;
+      carried?.forEach((variable, k) => variable.assign(states[k]));
       return this.returnState ? [result, ...states] : result;
     });
   }
@@ -207,6 +264,7 @@ export class RNN extends Layer {
       returnState: this.returnState,
       goBackwards: this.goBackwards,
       unroll: this.unroll,
+      stateful: this.stateful,
       zeroOutputForMask: this.zeroOutputForMask,
       cell: serializeNested(this.layerCell()),
     };
@@ -221,6 +279,18 @@ export class RNN extends Layer {
     const cell = Array.isArray(args?.cell) ? new StackedRNNCells({ cells: args.cell }) : args?.cell;
     checkCell(cell, 'cell');
     return cell;
+  }
+
+  /** A stateful layer's state variables, zeros of [batch, size]: the batch size must be known (Keras's rule). */
+  private makeStates(sequence: Shape): void {
+    const batch = sequence[0];
+    if (batch === null) {
+      throw new Error(
+        `When using \`stateful: true\` in a RNN, the batch size must be static. Found dynamic batch size: sequence.shape=${formatSymbolicShape(sequence)} (layer "${this.name}"). ` +
+          'Give the batch size to the model\'s input: Input({ shape, batchSize }), or batchInputShape (or inputShape with batchSize) on the first layer.',
+      );
+    }
+    this.stateVariables = this.stateSizes.map((size) => tidy(() => new Variable(zeros([batch, size]), { trainable: false, name: `${this.name}/rnn_state` })));
   }
 
   private layerCell(): Layer {
@@ -352,7 +422,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
 
   /** The built-in cell from the cell's options among the layer's, its weights named `<layer>/<cell name>/...`. */
   protected override createCell(args: RNNArgs): C {
-    const { returnSequences: _s, returnState: _r, goBackwards: _g, unroll: _u, zeroOutputForMask: _z, name: _n, trainable: _t, inputShape: _i, inputDim: _d, batchInputShape: _b, batchSize: _bs, activityRegularizer: _a, ...cellOptions } = args as unknown as RecurrentArgs;
+    const { returnSequences: _s, returnState: _r, goBackwards: _g, unroll: _u, stateful: _st, zeroOutputForMask: _z, name: _n, trainable: _t, inputShape: _i, inputDim: _d, batchInputShape: _b, batchSize: _bs, activityRegularizer: _a, ...cellOptions } = args as unknown as RecurrentArgs;
     return this.makeCell(cellOptions);
   }
 
@@ -370,7 +440,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
  * ('glorotUniform'), `recurrentInitializer` ('orthogonal'), `biasInitializer` ('zeros');
  * `kernelRegularizer`, `recurrentRegularizer`, `biasRegularizer`; `kernelConstraint`,
  * `recurrentConstraint`, `biasConstraint`; `dropout`, `recurrentDropout` (0); `returnSequences`,
- * `returnState`, `goBackwards`, `unroll` (false); `seed`; `zeroOutputForMask` (false). With an input mask (Embedding's maskZero, Masking), masked steps keep the states and
+ * `returnState`, `goBackwards`, `unroll`, `stateful` (false); `seed`; `zeroOutputForMask` (false). With an input mask (Embedding's maskZero, Masking), masked steps keep the states and
  * repeat the previous output; the returned sequence keeps the mask. Weights:
  * `simple_rnn_cell/kernel` [features, units], `simple_rnn_cell/recurrent_kernel` [units, units],
  * `simple_rnn_cell/bias` [units].

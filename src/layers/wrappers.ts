@@ -40,7 +40,8 @@ export interface BidirectionalArgs extends LayerArgs {
  * masked steps of a returned sequence are zeros (both layers get zeroOutputForMask = returnSequences,
  * as Keras), and the merged sequence keeps the mask.
  *
- * Arguments: `layer`; `mergeMode` ('concat'); `backwardLayer`. Weights: the forward layer's, then
+ * Arguments: `layer`; `mergeMode` ('concat'); `backwardLayer`. With a `stateful` layer both
+ * directions keep their states between calls (`resetState()` zeros them). Weights: the forward layer's, then
  * the backward layer's (named `forward_<name>/...` and `backward_<name>/...`).
  *
  * @example
@@ -76,7 +77,7 @@ export class Bidirectional extends Layer {
         `Forward layer and backward layer should have different \`goBackwards\` value. Received: forward_layer.goBackwards=${this.forwardLayer.goBackwards}, backward_layer.goBackwards=${this.backwardLayer.goBackwards}`,
       );
     }
-    for (const attribute of ['returnSequences', 'returnState'] as const) {
+    for (const attribute of ['stateful', 'returnSequences', 'returnState'] as const) {
       if (this.forwardLayer[attribute] !== this.backwardLayer[attribute]) {
         throw new Error(
           `Forward layer and backward layer are expected to have the same value for attribute "${attribute}", got "${this.forwardLayer[attribute]}" for forward layer and "${this.backwardLayer[attribute]}" for backward layer`,
@@ -100,6 +101,23 @@ export class Bidirectional extends Layer {
     checkOptionNames(`Bidirectional '${this.name}'.apply`, args, RECURRENT_CALL_OPTIONS);
     const { initialState, ...options } = args;
     return super.apply(withInitialState(this.name, inputs, initialState), options);
+  }
+
+  /** Whether the wrapped layers are stateful (they must agree). */
+  get stateful(): boolean {
+    return this.forwardLayer.stateful;
+  }
+
+  /** Zeros the states of both stateful layers (Keras's `reset_state`); an error when they are not stateful. */
+  resetState(): void {
+    if (!this.stateful) throw new Error(`Bidirectional '${this.name}': resetState() needs a stateful layer; the wrapped layer was made with stateful false.`);
+    this.forwardLayer.resetState();
+    this.backwardLayer.resetState();
+  }
+
+  /** Same as resetState (Keras 3 keeps `reset_states` as an alias). */
+  resetStates(): void {
+    this.resetState();
   }
 
   override build(inputShape: Shape | Shape[]): void {

@@ -587,6 +587,7 @@ export class Model extends Layer {
     this.stepCompiler?.dispose();
     this.stepCompiler = null;
     for (const w of this.weights) w.dispose();
+    for (const layer of this.selfAndSublayers()) for (const v of layer.keptVariables) v.dispose();
     this.optimizer?.dispose();
     for (const m of this.metrics) m.dispose();
     this.disposed = true;

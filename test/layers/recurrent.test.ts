@@ -284,7 +284,7 @@ describe('symbolic use and errors', () => {
     expect(() => new LSTM({ units: 0 })).toThrow('Received an invalid value for `units`, expected a positive integer. Received: units=0');
     expect(() => new GRU({ units: 2, dropout: 1.5 })).toThrow('Invalid value received for argument `dropout`. Expected a float value between 0 and 1. Received: dropout=1.5');
     expect(() => new SimpleRNN({ units: 2, returnSequences: 'yes' as never })).toThrow('Invalid value for argument returnSequences. Expected a boolean. Received: returnSequences=yes');
-    expect(() => new SimpleRNN({ units: 2, stateful: true } as never).apply(ops.ones([1, 2, 3]))).toThrow("SimpleRNN 'simple_rnn");
+    expect(() => new SimpleRNN({ units: 2, statful: true } as never).apply(ops.ones([1, 2, 3]))).toThrow("SimpleRNN 'simple_rnn");
     expect(() => new SimpleRNN({ units: 2 }).apply(ops.ones([2, 3]))).toThrow('expected ndim=3 (batch, time, features), found ndim=2. Full shape received: (2, 3)');
     expect(() => new LSTM({ units: 2 }).apply(Input({ shape: [0, 3] }))).toThrow('Expected at least 1 time step on axis 1 (or an unknown number, None). Received: input_shape=(None, 0, 3)');
     const lstm = new LSTM({ units: 2, name: 'states_check' });
