@@ -1,10 +1,13 @@
-// Patch unfolding for convolutions, channels-last, in two directions that share one geometry:
-//   im2col: cols[p, q] = x[b, iy, ix, c] (0 where the tap falls in the padding), with
-//           p = (b * out_h + oy) * out_w + ox, q = (ky * kernel_w + kx) * channels + c,
-//           iy = oy * stride_y - pad_top + ky * dilation_y (likewise ix).
-//   col2im: x[b, iy, ix, c] = sum of cols[p, q] over the (p, q) whose im2col read that element, so
-//           the transpose of im2col. One invocation per input element gathers its own sum, so
-//           overlapping patches need no atomics and the order of the sum is fixed.
+// Patch unfolding for convolutions, channels-last, over up to three spatial axes (depth, rows,
+// columns; 1-D and 2-D convolutions pass unit outer axes), in two directions that share one
+// geometry:
+//   im2col: cols[p, q] = x[b, iz, iy, ix, c] (0 where the tap falls in the padding), with
+//           p = ((b * out_d + oz) * out_h + oy) * out_w + ox,
+//           q = ((kz * kernel_h + ky) * kernel_w + kx) * channels + c,
+//           iz = oz * stride_z - pad_front + kz * dilation_z (likewise iy, ix).
+//   col2im: x[b, iz, iy, ix, c] = sum of cols[p, q] over the (p, q) whose im2col read that
+//           element, so the transpose of im2col. One invocation per input element gathers its own
+//           sum, so overlapping patches need no atomics and the order of the sum is fixed.
 // Bindings: 0 uniform Params, 1 src (f32, read), 2 dst (f32, written); src/dst are x/cols for
 // im2col and cols/x for col2im.
 // Workgroup: 256 invocations along x; im2col has one per (patch row, kernel tap) and copies that
@@ -17,16 +20,22 @@ struct Params {
   // Invocations: patch rows * kernel taps for im2col, input elements for col2im.
   size: u32,
   channels: u32,
+  in_d: i32,
   in_h: i32,
   in_w: i32,
+  out_d: i32,
   out_h: i32,
   out_w: i32,
+  kernel_d: i32,
   kernel_h: i32,
   kernel_w: i32,
+  stride_z: i32,
   stride_y: i32,
   stride_x: i32,
+  dilation_z: i32,
   dilation_y: i32,
   dilation_x: i32,
+  pad_front: i32,
   pad_top: i32,
   pad_left: i32,
 }
@@ -39,29 +48,41 @@ fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
   return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
 }
 
+// Along one axis: the output index whose window tap reads the input at offset t (the input index
+// plus the padding before, less the tap's offset), or -1 when the stride does not land on t or no
+// output is that far.
+fn output_reading(t: i32, stride: i32, outputs: i32) -> i32 {
+  if (t < 0 || t % stride != 0 || t / stride >= outputs) { return -1; }
+  return t / stride;
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn im2col(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   // One invocation per (patch row p, kernel tap): the tap's channels are contiguous in both x and
   // cols, so the index arithmetic is paid once per tap rather than once per element.
   let i = flat_index(gid, groups);
-  let taps = u32(params.kernel_h * params.kernel_w);
+  let taps = u32(params.kernel_d * params.kernel_h * params.kernel_w);
   if (i >= params.size) { return; }
   let p = i / taps;
   let tap = i32(i % taps);
   let kx = tap % params.kernel_w;
-  let ky = tap / params.kernel_w;
+  let ky = (tap / params.kernel_w) % params.kernel_h;
+  let kz = tap / (params.kernel_w * params.kernel_h);
   let ox = i32(p % u32(params.out_w));
-  let rest = p / u32(params.out_w);
+  var rest = p / u32(params.out_w);
   let oy = i32(rest % u32(params.out_h));
-  let b = i32(rest / u32(params.out_h));
+  rest = rest / u32(params.out_h);
+  let oz = i32(rest % u32(params.out_d));
+  let b = i32(rest / u32(params.out_d));
+  let iz = oz * params.stride_z - params.pad_front + kz * params.dilation_z;
   let iy = oy * params.stride_y - params.pad_top + ky * params.dilation_y;
   let ix = ox * params.stride_x - params.pad_left + kx * params.dilation_x;
   let out_at = i * params.channels;
-  if (iy < 0 || iy >= params.in_h || ix < 0 || ix >= params.in_w) {
+  if (iz < 0 || iz >= params.in_d || iy < 0 || iy >= params.in_h || ix < 0 || ix >= params.in_w) {
     for (var c = 0u; c < params.channels; c++) { dst[out_at + c] = 0.0; }
     return;
   }
-  let in_at = u32((b * params.in_h + iy) * params.in_w + ix) * params.channels;
+  let in_at = u32(((b * params.in_d + iz) * params.in_h + iy) * params.in_w + ix) * params.channels;
   for (var c = 0u; c < params.channels; c++) { dst[out_at + c] = src[in_at + c]; }
 }
 
@@ -70,24 +91,27 @@ fn col2im(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   let i = flat_index(gid, groups);
   if (i >= params.size) { return; }
   let c = i % params.channels;
-  let pixel = i / params.channels;
-  let ix = i32(pixel % u32(params.in_w));
-  let rest = pixel / u32(params.in_w);
+  let voxel = i / params.channels;
+  let ix = i32(voxel % u32(params.in_w));
+  var rest = voxel / u32(params.in_w);
   let iy = i32(rest % u32(params.in_h));
-  let b = i32(rest / u32(params.in_h));
-  let taps = u32(params.kernel_h * params.kernel_w) * params.channels;
+  rest = rest / u32(params.in_h);
+  let iz = i32(rest % u32(params.in_d));
+  let b = i32(rest / u32(params.in_d));
+  let taps = u32(params.kernel_d * params.kernel_h * params.kernel_w) * params.channels;
   var sum = 0.0;
-  for (var ky = 0; ky < params.kernel_h; ky++) {
-    // Output row whose tap ky reads row iy, if the stride lands on it.
-    let ty = iy + params.pad_top - ky * params.dilation_y;
-    let oy = ty / params.stride_y;
-    if (ty < 0 || ty % params.stride_y != 0 || oy >= params.out_h) { continue; }
-    for (var kx = 0; kx < params.kernel_w; kx++) {
-      let tx = ix + params.pad_left - kx * params.dilation_x;
-      let ox = tx / params.stride_x;
-      if (tx < 0 || tx % params.stride_x != 0 || ox >= params.out_w) { continue; }
-      let p = u32((b * params.out_h + oy) * params.out_w + ox);
-      sum += src[p * taps + u32(ky * params.kernel_w + kx) * params.channels + c];
+  for (var kz = 0; kz < params.kernel_d; kz++) {
+    let oz = output_reading(iz + params.pad_front - kz * params.dilation_z, params.stride_z, params.out_d);
+    if (oz < 0) { continue; }
+    for (var ky = 0; ky < params.kernel_h; ky++) {
+      let oy = output_reading(iy + params.pad_top - ky * params.dilation_y, params.stride_y, params.out_h);
+      if (oy < 0) { continue; }
+      for (var kx = 0; kx < params.kernel_w; kx++) {
+        let ox = output_reading(ix + params.pad_left - kx * params.dilation_x, params.stride_x, params.out_w);
+        if (ox < 0) { continue; }
+        let p = u32(((b * params.out_d + oz) * params.out_h + oy) * params.out_w + ox);
+        sum += src[p * taps + u32((kz * params.kernel_h + ky) * params.kernel_w + kx) * params.channels + c];
+      }
     }
   }
   dst[i] = sum;

@@ -13,6 +13,8 @@
 //     strictly inside (0, 1) and is exact in f32 (no infinite noise).
 // log and cos are evaluated with polynomials below rather than the WGSL builtins, whose allowed
 // error (2^-11 absolute for cos) would make GPU and CPU normals differ by more than 1e-4.
+// Gamma, Beta and Binomial samplers (shaders/random_distributions.wgsl) are appended to this file
+// and share its generator, Params and output.
 // Bindings: 0 uniform Params, 1 output y (raw 32-bit words: f32, or i32 when DIST is 1).
 // Workgroup: 256 invocations along x, one element each, 2-D grid folded into a flat index.
 

@@ -9,6 +9,7 @@ export { tensor, scalar, type TensorValues } from './tensor/creation';
 export { fill, zeros, ones, zerosLike, onesLike, range, eye, oneHot, type OneHotOptions } from './ops/creation';
 export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type RandomNormalOptions, type RandomUniformOptions } from './ops/random';
 export { randomCategorical, randint, shuffle, type RandomCategoricalOptions, type RandintOptions, type ShuffleOptions } from './ops/random_sampling';
+export { randomGamma, randomBeta, randomBinomial, type RandomDistributionOptions } from './ops/random_distributions';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './tensor/memory';
 export { getMask, setMask } from './tensor/mask';
 export { ops } from './ops/public';

@@ -1,13 +1,14 @@
 // Convolution layers, channels-last by default (channels-first data runs between two transposes):
-// Conv1D and Conv2D (keras/src/layers/convolutional/base_conv.py, conv1d.py, conv2d.py; `groups`
-// included) on `ops.conv1d` / `ops.conv2d`; Conv1DTranspose and Conv2DTranspose
-// (base_conv_transpose.py) on the transposed ops; DepthwiseConv1D/2D and SeparableConv1D/2D
+// Conv1D, Conv2D and Conv3D (keras/src/layers/convolutional/base_conv.py, conv1d.py, conv2d.py,
+// conv3d.py; `groups` included) on `ops.conv1d` / `ops.conv2d` / `ops.conv3d`; Conv1DTranspose,
+// Conv2DTranspose and Conv3DTranspose (base_conv_transpose.py) on the transposed ops; DepthwiseConv1D/2D and SeparableConv1D/2D
 // (base_depthwise_conv.py, base_separable_conv.py) on `ops.depthwiseConv1d` / `ops.depthwiseConv2d`,
 // the separable ones followed by a pointwise `ops.conv1d` / `ops.conv2d`. Keras's defaults, weight
 // names and shapes, argument checks and output-shape arithmetic.
 
 import type { Variable } from '../autograd/variable';
 import { conv1d, conv1dTranspose, conv2d, conv2dTranspose, transposedWindowAxis, type Padding } from '../ops/conv';
+import { conv3d, conv3dTranspose } from '../ops/conv3d';
 import { depthwiseConv1d, depthwiseConv2d } from '../ops/depthwise_conv';
 import { cast } from '../ops/elementwise';
 import { tidy } from '../tensor/memory';
@@ -210,6 +211,31 @@ export class Conv1D extends Conv {
   }
 }
 
+/**
+ * 3-D convolution over volumes: [batch, depth, height, width, channels] to [batch, outDepth,
+ * outHeight, outWidth, filters] (channels-last, the default; with `dataFormat: 'channels_first'`,
+ * [batch, channels, depth, height, width] to [batch, filters, ...]), `activation(conv3d(x, kernel)
+ * + bias)`. Arguments (`groups` included) as Conv2D along three axes. Weights: `kernel`
+ * [kernelDepth, kernelHeight, kernelWidth, inChannels / groups, filters], then `bias` [filters].
+ *
+ * @example
+ * const conv = new Conv3D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
+ * conv.apply(Input({ shape: [16, 32, 32, 1] })).shape;   // [null, 16, 32, 32, 8]
+ */
+export class Conv3D extends Conv {
+  constructor(args: ConvArgs) {
+    super(3, args, ['valid', 'same']);
+  }
+
+  protected convolve(x: Tensor, kernel: Tensor): Tensor {
+    return conv3d(x, kernel, {
+      strides: this.strides as [number, number, number],
+      padding: this.padding as Padding,
+      dilationRate: this.dilationRate as [number, number, number],
+    });
+  }
+}
+
 /** Keras's transposed convolutions have no `groups`. */
 export interface ConvTransposeArgs extends Omit<ConvArgs, 'groups'> {
   /** 'valid' (default) or 'same'. */
@@ -313,6 +339,31 @@ export class Conv1DTranspose extends ConvTranspose {
       padding: this.padding as Padding,
       dilationRate: this.dilationRate[0],
       outputPadding: this.outputPadding?.[0] ?? null,
+    });
+  }
+}
+
+/**
+ * Transposed 3-D convolution, channels-last by default: [batch, depth, height, width, channels] to
+ * [batch, outDepth, outHeight, outWidth, filters], `activation(conv3dTranspose(x, kernel) + bias)`.
+ * Arguments and output sizes as Conv2DTranspose along three axes. Weights: `kernel` [kernelDepth,
+ * kernelHeight, kernelWidth, filters, inChannels], then `bias` [filters].
+ *
+ * @example
+ * const up = new Conv3DTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' });
+ * up.apply(Input({ shape: [4, 8, 8, 16] })).shape;   // [null, 8, 16, 16, 4]
+ */
+export class Conv3DTranspose extends ConvTranspose {
+  constructor(args: ConvTransposeArgs) {
+    super(3, args);
+  }
+
+  protected convolve(x: Tensor, kernel: Tensor): Tensor {
+    return conv3dTranspose(x, kernel, {
+      strides: this.strides as [number, number, number],
+      padding: this.padding as Padding,
+      dilationRate: this.dilationRate as [number, number, number],
+      outputPadding: this.outputPadding as [number, number, number] | null,
     });
   }
 }

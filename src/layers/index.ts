@@ -49,6 +49,7 @@ export {
   type RandomColorJitterArgs,
 } from './color_augmentation';
 export { RandomShear, RandomErasing, type RandomShearArgs, type RandomErasingArgs } from './spatial_augmentation';
+export { MixUp, CutMix, type MixUpArgs, type CutMixArgs } from './mix_augmentation';
 export { Pipeline, type PipelineArgs } from './pipeline';
 export {
   AutoContrast,
@@ -65,11 +66,13 @@ export { Dropout, GaussianNoise, type DropoutArgs, type GaussianNoiseArgs } from
 export {
   SpatialDropout1D,
   SpatialDropout2D,
+  SpatialDropout3D,
   GaussianDropout,
   AlphaDropout,
   ActivityRegularization,
   type RandomRegularizationArgs,
   type SpatialDropout2DArgs,
+  type SpatialDropout3DArgs,
   type AlphaDropoutArgs,
   type ActivityRegularizationArgs,
 } from './noise_regularization';
@@ -91,18 +94,24 @@ export {
   Permute,
   UpSampling1D,
   UpSampling2D,
+  UpSampling3D,
   ZeroPadding1D,
   ZeroPadding2D,
+  ZeroPadding3D,
   Cropping1D,
   Cropping2D,
+  Cropping3D,
   type ReshapeArgs,
   type PermuteArgs,
   type UpSampling1DArgs,
   type UpSampling2DArgs,
+  type UpSampling3DArgs,
   type ZeroPadding1DArgs,
   type ZeroPadding2DArgs,
+  type ZeroPadding3DArgs,
   type Cropping1DArgs,
   type Cropping2DArgs,
+  type Cropping3DArgs,
 } from './reshaping';
 export {
   BatchNormalization,
@@ -128,8 +137,10 @@ export { add, subtract, multiply, average, maximum, minimum, concatenate, dot } 
 export {
   Conv1D,
   Conv2D,
+  Conv3D,
   Conv1DTranspose,
   Conv2DTranspose,
+  Conv3DTranspose,
   DepthwiseConv1D,
   DepthwiseConv2D,
   SeparableConv1D,
@@ -145,8 +156,10 @@ export {
 export {
   Conv1D as Convolution1D,
   Conv2D as Convolution2D,
+  Conv3D as Convolution3D,
   Conv1DTranspose as Convolution1DTranspose,
   Conv2DTranspose as Convolution2DTranspose,
+  Conv3DTranspose as Convolution3DTranspose,
   SeparableConv1D as SeparableConvolution1D,
   SeparableConv2D as SeparableConvolution2D,
 } from './convolutional';
@@ -155,22 +168,30 @@ export {
   AveragePooling1D,
   MaxPooling2D,
   AveragePooling2D,
+  MaxPooling3D,
+  AveragePooling3D,
   GlobalAveragePooling1D,
   GlobalMaxPooling1D,
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
+  GlobalAveragePooling3D,
+  GlobalMaxPooling3D,
   type PoolingArgs,
   type GlobalPoolingArgs,
 } from './pooling';
 export {
   MaxPooling1D as MaxPool1D,
   MaxPooling2D as MaxPool2D,
+  MaxPooling3D as MaxPool3D,
   AveragePooling1D as AvgPool1D,
   AveragePooling2D as AvgPool2D,
+  AveragePooling3D as AvgPool3D,
   GlobalAveragePooling1D as GlobalAvgPool1D,
   GlobalAveragePooling2D as GlobalAvgPool2D,
+  GlobalAveragePooling3D as GlobalAvgPool3D,
   GlobalMaxPooling1D as GlobalMaxPool1D,
   GlobalMaxPooling2D as GlobalMaxPool2D,
+  GlobalMaxPooling3D as GlobalMaxPool3D,
 } from './pooling';
 export { getLayerClass, deserializeLayer, registerLayer } from './registry';
 export { RNN, SimpleRNN, GRU, LSTM, RecurrentLayer, type RNNArgs, type SequenceArgs, type RecurrentArgs, type GatedRecurrentArgs, type SimpleRNNArgs, type GRUArgs, type LSTMArgs, type RecurrentCallArgs } from './recurrent';

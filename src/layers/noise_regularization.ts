@@ -1,5 +1,5 @@
-// More regularization layers (keras/src/layers/regularization): SpatialDropout1D and
-// SpatialDropout2D (whole channels dropped), GaussianDropout (multiplicative normal noise),
+// More regularization layers (keras/src/layers/regularization): SpatialDropout1D, 2D and 3D
+// (whole channels dropped), GaussianDropout (multiplicative normal noise),
 // AlphaDropout (dropout that keeps a SELU network's mean and variance), all active only in
 // training with masks and noise drawn on the device; and ActivityRegularization, which adds an
 // L1/L2 penalty on its input to the model's losses.
@@ -118,6 +118,38 @@ export class SpatialDropout2D extends SpatialDropout {
 
   protected noiseShape([batch, second, , last]: readonly number[]): number[] {
     return this.dataFormat === 'channels_first' ? [batch, second, 1, 1] : [batch, 1, 1, last];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), dataFormat: this.dataFormat };
+  }
+}
+
+export interface SpatialDropout3DArgs extends RandomRegularizationArgs {
+  /** 'channels_last' (default, [batch, dim1, dim2, dim3, channels]) or 'channels_first' ([batch, channels, dim1, dim2, dim3]). */
+  dataFormat?: DataFormat;
+}
+
+/**
+ * Dropout of whole 3D feature maps: in training each channel of each sample of a 5D input is
+ * zeroed with probability `rate` over all its voxels at once, and the kept ones are scaled by
+ * `1 / (1 - rate)`. Outside training it returns its input.
+ *
+ * @example
+ * const dropout = new SpatialDropout3D({ rate: 0.2, seed: 1 });
+ * dropout.apply(volumes, { training: true });   // volumes: [batch, depth, rows, cols, channels]
+ */
+export class SpatialDropout3D extends SpatialDropout {
+  readonly dataFormat: DataFormat;
+
+  constructor(args: SpatialDropout3DArgs) {
+    super(args);
+    this.dataFormat = normalizeDataFormat(args.dataFormat);
+    this.inputSpec = { ndim: 5 };
+  }
+
+  protected noiseShape([batch, second, , , last]: readonly number[]): number[] {
+    return this.dataFormat === 'channels_first' ? [batch, second, 1, 1, 1] : [batch, 1, 1, 1, last];
   }
 
   override getConfig(): Record<string, unknown> {

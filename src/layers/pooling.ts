@@ -1,10 +1,10 @@
 // Pooling layers, channels-last by default (keras/src/layers/pooling; channels-first data runs
 // between two transposes, global pooling reduces the other axes): windowed max and average pooling on
-// `ops.maxPool2d` / `ops.avgPool2d` (the 1-D layers as rows of height 1), and global pooling over
-// the spatial axes by reductions. GlobalAveragePooling1D averages over the unmasked steps only
+// `ops.maxPool2d` / `ops.avgPool2d` (the 1-D layers as rows of height 1) and `ops.maxPool3d` /
+// `ops.avgPool3d`, and global pooling over the spatial axes by reductions. GlobalAveragePooling1D averages over the unmasked steps only
 // when its input carries a mask.
 
-import { avgPool2d, maxPool2d } from '../ops/pooling';
+import { avgPool2d, avgPool3d, maxPool2d, maxPool3d } from '../ops/pooling';
 import { cast, where } from '../ops/elementwise';
 import { max, mean, sum } from '../ops/reduce';
 import { expandDims, reshape } from '../ops/shape';
@@ -25,9 +25,9 @@ export interface PoolingArgs extends LayerArgs {
   dataFormat?: DataFormat;
 }
 
-type PoolOp = (x: Tensor, options: { poolSize: [number, number]; strides: [number, number]; padding: Padding }) => Tensor;
+type PoolMode = 'max' | 'average';
 
-/** Keras's BasePooling for inputs of `rank` spatial axes (1 or 2), on a 2-D pooling op. */
+/** Keras's BasePooling for inputs of `rank` spatial axes (1, 2 or 3): 1-D and 2-D on the 2-D pooling ops, 3-D on the 3-D ones. */
 abstract class Pooling extends Layer {
   readonly rank: number;
   readonly poolSize: number[];
@@ -38,7 +38,7 @@ abstract class Pooling extends Layer {
   constructor(
     rank: number,
     args: PoolingArgs,
-    private readonly pool: PoolOp,
+    private readonly mode: PoolMode,
   ) {
     super(args);
     this.rank = rank;
@@ -54,13 +54,18 @@ abstract class Pooling extends Layer {
   }
 
   private poolChannelsLast(x: Tensor): Tensor {
+    if (this.rank === 3) {
+      const pool3d = this.mode === 'max' ? maxPool3d : avgPool3d;
+      return pool3d(x, { poolSize: this.poolSize as [number, number, number], strides: this.strides as [number, number, number], padding: this.padding });
+    }
+    const pool2d = this.mode === 'max' ? maxPool2d : avgPool2d;
     if (this.rank === 2) {
-      return this.pool(x, { poolSize: this.poolSize as [number, number], strides: this.strides as [number, number], padding: this.padding });
+      return pool2d(x, { poolSize: this.poolSize as [number, number], strides: this.strides as [number, number], padding: this.padding });
     }
     return tidy(() => {
       const [batch, steps, channels] = x.shape;
       const rows = reshape(x, [batch, 1, steps, channels]);
-      const pooled = this.pool(rows, { poolSize: [1, this.poolSize[0]], strides: [1, this.strides[0]], padding: this.padding });
+      const pooled = pool2d(rows, { poolSize: [1, this.poolSize[0]], strides: [1, this.strides[0]], padding: this.padding });
       return reshape(pooled, [batch, pooled.shape[2], channels]);
     });
   }
@@ -92,7 +97,7 @@ abstract class Pooling extends Layer {
  */
 export class MaxPooling2D extends Pooling {
   constructor(args: PoolingArgs = {}) {
-    super(2, args, maxPool2d);
+    super(2, args, 'max');
   }
 }
 
@@ -105,7 +110,7 @@ export class MaxPooling2D extends Pooling {
  */
 export class AveragePooling2D extends Pooling {
   constructor(args: PoolingArgs = {}) {
-    super(2, args, avgPool2d);
+    super(2, args, 'average');
   }
 }
 
@@ -118,7 +123,7 @@ export class AveragePooling2D extends Pooling {
  */
 export class MaxPooling1D extends Pooling {
   constructor(args: PoolingArgs = {}) {
-    super(1, args, maxPool2d);
+    super(1, args, 'max');
   }
 }
 
@@ -130,7 +135,34 @@ export class MaxPooling1D extends Pooling {
  */
 export class AveragePooling1D extends Pooling {
   constructor(args: PoolingArgs = {}) {
-    super(1, args, avgPool2d);
+    super(1, args, 'average');
+  }
+}
+
+/**
+ * Max pooling over 3-D windows of volumes: [batch, depth, height, width, channels] to
+ * [batch, outDepth, outHeight, outWidth, channels]. `poolSize` (2), `strides` (the pool size),
+ * `padding` ('valid'; 'same' gives ceil(size / stride) outputs, windows clipped to the input).
+ *
+ * @example
+ * new MaxPooling3D().apply(Input({ shape: [8, 16, 16, 4] })).shape;   // [null, 4, 8, 8, 4]
+ */
+export class MaxPooling3D extends Pooling {
+  constructor(args: PoolingArgs = {}) {
+    super(3, args, 'max');
+  }
+}
+
+/**
+ * Average pooling over 3-D windows, as MaxPooling3D; with 'same' padding the padded positions are
+ * left out of each average (as Keras).
+ *
+ * @example
+ * new AveragePooling3D({ poolSize: [1, 2, 2] }).apply(Input({ shape: [8, 16, 16, 4] })).shape;   // [null, 8, 8, 8, 4]
+ */
+export class AveragePooling3D extends Pooling {
+  constructor(args: PoolingArgs = {}) {
+    super(3, args, 'average');
   }
 }
 
@@ -253,6 +285,38 @@ export class GlobalAveragePooling2D extends GlobalPooling {
 export class GlobalMaxPooling2D extends GlobalPooling {
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 2);
+  }
+  protected reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor {
+    return max(x, axes, keepDims);
+  }
+}
+
+/**
+ * Averages over depth, height and width: [batch, depth, height, width, channels] to
+ * [batch, channels] ([batch, 1, 1, 1, channels] with `keepdims: true`).
+ *
+ * @example
+ * new GlobalAveragePooling3D().apply(Input({ shape: [4, 7, 7, 64] })).shape;   // [null, 64]
+ */
+export class GlobalAveragePooling3D extends GlobalPooling {
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 3);
+  }
+  protected reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor {
+    return mean(x, axes, keepDims);
+  }
+}
+
+/**
+ * Maximum over depth, height and width: [batch, depth, height, width, channels] to
+ * [batch, channels] ([batch, 1, 1, 1, channels] with `keepdims: true`).
+ *
+ * @example
+ * new GlobalMaxPooling3D().apply(Input({ shape: [4, 7, 7, 64] })).shape;   // [null, 64]
+ */
+export class GlobalMaxPooling3D extends GlobalPooling {
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 3);
   }
   protected reduce(x: Tensor, axes: number[], keepDims: boolean): Tensor {
     return max(x, axes, keepDims);

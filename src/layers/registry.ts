@@ -2,7 +2,7 @@
 // loading): the built-in layers and Keras's aliases of them are registered here, in the table of
 // class_registry.ts; custom layers with `registerLayer`.
 
-import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D } from './convolutional';
+import { Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D } from './convolutional';
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './activation_layers';
 import { Activation, Dense, Identity, Lambda, RepeatVector } from './core';
 import { Operation } from './operation';
@@ -17,24 +17,27 @@ import { Normalization } from './normalization_preprocessing';
 import { RMSNormalization } from './rms_normalization';
 import { MultiHeadAttention } from './attention';
 import { GroupQueryAttention } from './grouped_query_attention';
-import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
+import {
+  AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
+} from './pooling';
 import { Rescaling } from './preprocessing';
 import { CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing } from './image_preprocessing';
 import { RandomColorJitter, RandomGrayscale, RandomHue, RandomInvert, RandomSaturation, Solarization } from './color_augmentation';
 import { RandomErasing, RandomShear } from './spatial_augmentation';
+import { CutMix, MixUp } from './mix_augmentation';
 import { Pipeline } from './pipeline';
 import { AutoContrast, RandomColorDegeneration, RandomPosterization, RandomSharpness } from './tone_augmentation';
 import { Dropout, GaussianNoise } from './regularization';
 import { Dot } from './dot';
 import { AdditiveAttention, Attention } from './dense_attention';
 import { EinsumDense } from './einsum_dense';
-import { ActivityRegularization, AlphaDropout, GaussianDropout, SpatialDropout1D, SpatialDropout2D } from './noise_regularization';
+import { ActivityRegularization, AlphaDropout, GaussianDropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './noise_regularization';
 import { CategoryEncoding, Discretization } from './categorical_preprocessing';
 import { GRU, LSTM, RNN, SimpleRNN } from './recurrent';
 import { GRUCell, LSTMCell, SimpleRNNCell } from './rnn_cells';
 import { StackedRNNCells } from './stacked_rnn_cells';
 import { Bidirectional, TimeDistributed } from './wrappers';
-import { Cropping1D, Cropping2D, Flatten, Permute, Reshape, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D } from './reshaping';
+import { Cropping1D, Cropping2D, Cropping3D, Flatten, Permute, Reshape, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D } from './reshaping';
 
 export { registerLayer, getLayerClass, getRegisteredLayerName, deserializeLayer, type LayerClass } from './class_registry';
 
@@ -61,6 +64,8 @@ const builtIns: Record<string, LayerClass> = {
   Conv2D,
   Conv1DTranspose,
   Conv2DTranspose,
+  Conv3D,
+  Conv3DTranspose,
   DepthwiseConv1D,
   DepthwiseConv2D,
   SeparableConv1D,
@@ -69,6 +74,8 @@ const builtIns: Record<string, LayerClass> = {
   AveragePooling1D,
   MaxPooling2D,
   AveragePooling2D,
+  MaxPooling3D,
+  AveragePooling3D,
   Add,
   Subtract,
   Multiply,
@@ -80,16 +87,21 @@ const builtIns: Record<string, LayerClass> = {
   GlobalMaxPooling1D,
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
+  GlobalAveragePooling3D,
+  GlobalMaxPooling3D,
   Identity,
   Lambda,
   Operation,
   RepeatVector,
   UpSampling1D,
   UpSampling2D,
+  UpSampling3D,
   ZeroPadding1D,
   ZeroPadding2D,
+  ZeroPadding3D,
   Cropping1D,
   Cropping2D,
+  Cropping3D,
   ReLU,
   LeakyReLU,
   ELU,
@@ -125,6 +137,8 @@ const builtIns: Record<string, LayerClass> = {
   RandomColorJitter,
   RandomShear,
   RandomErasing,
+  MixUp,
+  CutMix,
   Pipeline,
   AutoContrast,
   RandomPosterization,
@@ -136,6 +150,7 @@ const builtIns: Record<string, LayerClass> = {
   EinsumDense,
   SpatialDropout1D,
   SpatialDropout2D,
+  SpatialDropout3D,
   GaussianDropout,
   AlphaDropout,
   ActivityRegularization,
@@ -150,20 +165,26 @@ const builtIns: Record<string, LayerClass> = {
 const aliases: Record<string, LayerClass> = {
   Convolution1D: Conv1D,
   Convolution2D: Conv2D,
+  Convolution3D: Conv3D,
   Convolution1DTranspose: Conv1DTranspose,
   Convolution2DTranspose: Conv2DTranspose,
+  Convolution3DTranspose: Conv3DTranspose,
   SeparableConvolution1D: SeparableConv1D,
   // Keras's class is GroupedQueryAttention, exported as keras.layers.GroupQueryAttention.
   GroupedQueryAttention: GroupQueryAttention,
   SeparableConvolution2D: SeparableConv2D,
   MaxPool1D: MaxPooling1D,
   MaxPool2D: MaxPooling2D,
+  MaxPool3D: MaxPooling3D,
   AvgPool1D: AveragePooling1D,
   AvgPool2D: AveragePooling2D,
+  AvgPool3D: AveragePooling3D,
   GlobalAvgPool1D: GlobalAveragePooling1D,
   GlobalAvgPool2D: GlobalAveragePooling2D,
+  GlobalAvgPool3D: GlobalAveragePooling3D,
   GlobalMaxPool1D: GlobalMaxPooling1D,
   GlobalMaxPool2D: GlobalMaxPooling2D,
+  GlobalMaxPool3D: GlobalMaxPooling3D,
 };
 for (const [name, cls] of Object.entries({ ...builtIns, ...aliases })) registerLayer(cls, name);
 // Their getConfig lists every option, so an option it does not list is a typo (InputLayer takes

@@ -1,6 +1,6 @@
 // Reshaping layers (keras/src/layers/reshaping): Flatten, Reshape and Permute, which rearrange
-// each sample, and UpSampling, ZeroPadding and Cropping in 1-D and 2-D, which resize the spatial
-// axes. The batch axis is never touched; shapes given to these layers exclude it.
+// each sample, and UpSampling, ZeroPadding and Cropping in 1-D, 2-D and 3-D, which resize the
+// spatial axes. The batch axis is never touched; shapes given to these layers exclude it.
 
 import { cast } from '../ops/elementwise';
 import { resize } from '../ops/image';
@@ -145,14 +145,22 @@ function isMargin(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
+/** The forms of a padding or cropping argument, by spatial rank, for errors. */
+const MARGIN_FORMS = [
+  '',
+  'a non-negative integer or a pair [before, after]',
+  'a non-negative integer, a pair [height, width], or a pair of pairs [[top, bottom], [left, right]]',
+  'a non-negative integer, a list of 3 [depth, height, width], or a list of 3 pairs [[front, back], [top, bottom], [left, right]]',
+];
+
 /**
  * Padding or cropping amounts as one [before, after] pair per spatial axis. `value` may be one
- * number (everywhere), one number per axis (symmetric), or, in 1-D, one pair; in 2-D, one pair per
- * axis ([[top, bottom], [left, right]]).
+ * number (everywhere), one number per axis (symmetric), or, in 1-D, one pair; in 2-D and 3-D, one
+ * pair per axis ([[top, bottom], [left, right]]).
  */
 function normalizeMargins(name: string, value: unknown, spatialRank: number): Margins {
   const invalid = () => {
-    const forms = spatialRank === 1 ? 'a non-negative integer or a pair [before, after]' : 'a non-negative integer, a pair [height, width], or a pair of pairs [[top, bottom], [left, right]]';
+    const forms = MARGIN_FORMS[spatialRank];
     return new Error(`Invalid value for argument ${name}. Expected ${forms} of non-negative integers. Received: ${name}=${JSON.stringify(value)}`);
   };
   if (isMargin(value)) return Array.from({ length: spatialRank }, () => [value as number, value as number]);
@@ -297,7 +305,56 @@ export class UpSampling2D extends Layer {
   }
 }
 
-/** Shared by ZeroPadding1D and ZeroPadding2D: zeros added around the spatial axes. */
+export interface UpSampling3DArgs extends LayerArgs {
+  /** Upsampling factors for depth, rows and columns: one number for all or [depth, rows, columns] (default [2, 2, 2]). */
+  size?: number | readonly number[];
+  /** 'channels_last' ([batch, depth, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
+}
+
+/**
+ * Upsamples volumes by repeating each voxel `size[0]` times along depth, `size[1]` along rows and
+ * `size[2]` along columns.
+ *
+ * @example
+ * new UpSampling3D().apply(Input({ shape: [4, 8, 8, 16] })).shape;   // [null, 8, 16, 16, 16]
+ * new UpSampling3D({ size: [1, 2, 3], dataFormat: 'channels_first' }).apply(Input({ shape: [2, 4, 4, 4] })).shape;   // [null, 2, 4, 8, 12]
+ */
+export class UpSampling3D extends Layer {
+  readonly size: number[];
+  readonly dataFormat: DataFormat;
+
+  constructor(args: UpSampling3DArgs = {}) {
+    super(args);
+    const size = args.size ?? [2, 2, 2];
+    const sizes = typeof size === 'number' ? [size, size, size] : size;
+    if (!Array.isArray(sizes) || sizes.length !== 3 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
+      throw new Error(`Invalid value for argument size. Expected a positive integer or a list of 3 positive integers [depth, rows, columns]. Received: size=${JSON.stringify(size)}`);
+    }
+    this.size = [...sizes];
+    this.dataFormat = normalizeDataFormat(args.dataFormat);
+    this.inputSpec = { ndim: 5 };
+  }
+
+  override call(inputs: Tensor): Tensor {
+    return repeatElements(inputs, spatialAxes(3, this.dataFormat), this.size);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const out = [...inputShape];
+    spatialAxes(3, this.dataFormat).forEach((axis, i) => {
+      const length = inputShape[axis];
+      out[axis] = length === null ? null : length * this.size[i];
+    });
+    return out;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), size: [...this.size], dataFormat: this.dataFormat };
+  }
+}
+
+/** Shared by ZeroPadding1D, ZeroPadding2D and ZeroPadding3D: zeros added around the spatial axes. */
 abstract class ZeroPadding extends Layer {
   readonly padding: Margins;
   readonly dataFormat: DataFormat;
@@ -375,7 +432,34 @@ export class ZeroPadding2D extends ZeroPadding {
   }
 }
 
-/** Shared by Cropping1D and Cropping2D: rows removed from both ends of the spatial axes. */
+export interface ZeroPadding3DArgs extends LayerArgs {
+  /**
+   * Zeros added around the depth, rows and columns: one number everywhere, [depth, rows, columns]
+   * (symmetric), or [[front, back], [top, bottom], [left, right]] (default 1).
+   */
+  padding?: number | ReadonlyArray<number | readonly number[]>;
+  /** 'channels_last' ([batch, depth, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
+}
+
+/**
+ * Adds slices of zeros around volumes.
+ *
+ * @example
+ * new ZeroPadding3D().apply(Input({ shape: [4, 8, 8, 1] })).shape;                               // [null, 6, 10, 10, 1]
+ * new ZeroPadding3D({ padding: [[1, 0], [0, 0], [2, 2]] }).apply(Input({ shape: [4, 4, 4, 1] })).shape;   // [null, 5, 4, 8, 1]
+ */
+export class ZeroPadding3D extends ZeroPadding {
+  constructor(args: ZeroPadding3DArgs = {}) {
+    super(3, args.padding ?? 1, args.dataFormat, args);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), padding: this.padding.map((p) => [...p]), dataFormat: this.dataFormat };
+  }
+}
+
+/** Shared by Cropping1D, Cropping2D and Cropping3D: slices removed from both ends of the spatial axes. */
 abstract class Cropping extends Layer {
   readonly cropping: Margins;
   readonly dataFormat: DataFormat;
@@ -451,6 +535,33 @@ export interface Cropping2DArgs extends LayerArgs {
 export class Cropping2D extends Cropping {
   constructor(args: Cropping2DArgs = {}) {
     super(2, args.cropping ?? 0, args.dataFormat, args);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), cropping: this.cropping.map((c) => [...c]), dataFormat: this.dataFormat };
+  }
+}
+
+export interface Cropping3DArgs extends LayerArgs {
+  /**
+   * Slices removed along depth, rows and columns: one number everywhere, [depth, rows, columns]
+   * (symmetric), or [[front, back], [top, bottom], [left, right]] (default 1 everywhere, as Keras).
+   */
+  cropping?: number | ReadonlyArray<number | readonly number[]>;
+  /** 'channels_last' ([batch, depth, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
+}
+
+/**
+ * Removes slices at the borders of volumes.
+ *
+ * @example
+ * new Cropping3D().apply(Input({ shape: [8, 8, 8, 2] })).shape;                                  // [null, 6, 6, 6, 2]
+ * new Cropping3D({ cropping: [[1, 0], [0, 0], [2, 2]] }).apply(Input({ shape: [4, 6, 8, 2] })).shape;   // [null, 3, 6, 4, 2]
+ */
+export class Cropping3D extends Cropping {
+  constructor(args: Cropping3DArgs = {}) {
+    super(3, args.cropping ?? 1, args.dataFormat, args);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,5 +1,7 @@
 // Convolutions, channels-last, with Keras / TensorFlow semantics for strides, dilation and
-// 'valid' / 'same' padding (conv1d also 'causal'). A convolution unfolds the input into patches
+// 'valid' / 'same' padding (conv1d also 'causal'). The patch machinery here covers up to three
+// spatial axes (1-D and 2-D convolutions have unit outer axes; conv3d.ts holds the 3-D ops on
+// it). A convolution unfolds the input into patches
 // (im2col, shaders/im2col.wgsl) and multiplies them by the kernel with `matmul`. im2col is
 // differentiable (its gradient, col2im, sums the overlapping patch entries per input element: no
 // atomics, deterministic), so the tape derives dKernel = im2col(x)^T · dY and
@@ -154,25 +156,37 @@ export function checkPadding(op: string, padding: unknown, allowed: readonly str
   }
 }
 
-/** Everything the patch kernels need: x [batch, rows.input, cols.input, channels]. */
-interface ConvGeometry {
+/**
+ * Everything the patch kernels need: x [batch, depths.input, rows.input, cols.input, channels]
+ * (2-D convolutions have a unit depth axis).
+ * @internal
+ */
+export interface ConvGeometry {
   batch: number;
   channels: number;
+  depths: WindowAxis;
   rows: WindowAxis;
   cols: WindowAxis;
 }
 
 /**
+ * The axis of size 1 that a 1-D or 2-D convolution has along its missing outer spatial axes.
+ * @internal
+ */
+export const UNIT_AXIS: WindowAxis = { input: 1, size: 1, stride: 1, dilation: 1, padBefore: 0, output: 1 };
+
+/**
  * Kernels that are a plain matrix product (1x1, stride 1, no padding, as many outputs as inputs:
  * a transposed convolution's output padding breaks that) skip the unfolding.
  */
-function isPointwise({ rows, cols }: ConvGeometry): boolean {
+function isPointwise({ depths, rows, cols }: ConvGeometry): boolean {
   const identity = (axis: WindowAxis) => axis.size === 1 && axis.stride === 1 && axis.padBefore === 0 && axis.input === axis.output;
-  return identity(rows) && identity(cols);
+  return identity(depths) && identity(rows) && identity(cols);
 }
 
-const patchRows = (g: ConvGeometry) => g.batch * g.rows.output * g.cols.output;
-const patchLength = (g: ConvGeometry) => g.rows.size * g.cols.size * g.channels;
+const patchRows = (g: ConvGeometry) => g.batch * g.depths.output * g.rows.output * g.cols.output;
+const kernelTaps = (g: ConvGeometry) => g.depths.size * g.rows.size * g.cols.size;
+const patchLength = (g: ConvGeometry) => kernelTaps(g) * g.channels;
 
 /** Runs one entry point of shaders/im2col.wgsl with `size` invocations. */
 function dispatchPatches(gpu: WebGPUBackend, entryPoint: 'im2col' | 'col2im', src: GPUBuffer, dst: GPUBuffer, size: number, g: ConvGeometry): void {
@@ -181,8 +195,9 @@ function dispatchPatches(gpu: WebGPUBackend, entryPoint: 'im2col' | 'col2im', sr
     entryPoint,
     uniforms: new Uniforms()
       .u32(size, g.channels)
-      .i32(g.rows.input, g.cols.input, g.rows.output, g.cols.output, g.rows.size, g.cols.size)
-      .i32(g.rows.stride, g.cols.stride, g.rows.dilation, g.cols.dilation, g.rows.padBefore, g.cols.padBefore)
+      .i32(g.depths.input, g.rows.input, g.cols.input, g.depths.output, g.rows.output, g.cols.output, g.depths.size, g.rows.size, g.cols.size)
+      .i32(g.depths.stride, g.rows.stride, g.cols.stride, g.depths.dilation, g.rows.dilation, g.cols.dilation)
+      .i32(g.depths.padBefore, g.rows.padBefore, g.cols.padBefore)
       .finish(),
     buffers: [src, dst],
     workgroups: gridFor(size, WORKGROUP_SIZE),
@@ -194,20 +209,26 @@ function dispatchPatches(gpu: WebGPUBackend, entryPoint: 'im2col' | 'col2im', sr
  * element (entries in the padding are skipped). Shared by the CPU im2col and col2im.
  */
 function forEachTap(g: ConvGeometry, visit: (p: number, q: number, at: number) => void): void {
-  const { batch, channels, rows, cols } = g;
+  const { batch, channels, depths, rows, cols } = g;
   let p = 0;
   for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < rows.output; oy++) {
-      for (let ox = 0; ox < cols.output; ox++, p++) {
-        for (let ky = 0; ky < rows.size; ky++) {
-          const iy = oy * rows.stride - rows.padBefore + ky * rows.dilation;
-          if (iy < 0 || iy >= rows.input) continue;
-          for (let kx = 0; kx < cols.size; kx++) {
-            const ix = ox * cols.stride - cols.padBefore + kx * cols.dilation;
-            if (ix < 0 || ix >= cols.input) continue;
-            const q = (ky * cols.size + kx) * channels;
-            const at = ((b * rows.input + iy) * cols.input + ix) * channels;
-            for (let c = 0; c < channels; c++) visit(p, q + c, at + c);
+    for (let oz = 0; oz < depths.output; oz++) {
+      for (let oy = 0; oy < rows.output; oy++) {
+        for (let ox = 0; ox < cols.output; ox++, p++) {
+          for (let kz = 0; kz < depths.size; kz++) {
+            const iz = oz * depths.stride - depths.padBefore + kz * depths.dilation;
+            if (iz < 0 || iz >= depths.input) continue;
+            for (let ky = 0; ky < rows.size; ky++) {
+              const iy = oy * rows.stride - rows.padBefore + ky * rows.dilation;
+              if (iy < 0 || iy >= rows.input) continue;
+              for (let kx = 0; kx < cols.size; kx++) {
+                const ix = ox * cols.stride - cols.padBefore + kx * cols.dilation;
+                if (ix < 0 || ix >= cols.input) continue;
+                const q = ((kz * rows.size + ky) * cols.size + kx) * channels;
+                const at = (((b * depths.input + iz) * rows.input + iy) * cols.input + ix) * channels;
+                for (let c = 0; c < channels; c++) visit(p, q + c, at + c);
+              }
+            }
           }
         }
       }
@@ -215,7 +236,7 @@ function forEachTap(g: ConvGeometry, visit: (p: number, q: number, at: number) =
   }
 }
 
-/** x [batch, h, w, c] -> patches [batch * outH * outW, kh * kw * c]. */
+/** x [batch, (d,) h, w, c] -> patches [batch * (outD *) outH * outW, (kd *) kh * kw * c]. */
 const im2colKernel: Kernel<ConvGeometry> = {
   name: 'im2col',
   cpu([x], [cols], g) {
@@ -225,7 +246,7 @@ const im2colKernel: Kernel<ConvGeometry> = {
     });
   },
   webgpu(gpu, [x], [cols], g) {
-    dispatchPatches(gpu, 'im2col', x.buffer, cols.buffer, patchRows(g) * g.rows.size * g.cols.size, g);
+    dispatchPatches(gpu, 'im2col', x.buffer, cols.buffer, patchRows(g) * kernelTaps(g), g);
   },
 };
 
@@ -245,10 +266,12 @@ const col2imKernel: Kernel<ConvGeometry> = {
   },
 };
 
-const inputShape = (g: ConvGeometry): ConcreteShape => [g.batch, g.rows.input, g.cols.input, g.channels];
+/** The shape of x: [batch, h, w, c] with a unit depth axis, else [batch, d, h, w, c]. */
+const inputShape = (g: ConvGeometry): ConcreteShape =>
+  g.depths === UNIT_AXIS ? [g.batch, g.rows.input, g.cols.input, g.channels] : [g.batch, g.depths.input, g.rows.input, g.cols.input, g.channels];
 
 /**
- * The patches of x as a matrix [batch * outH * outW, kh * kw * cin] (a view when pointwise).
+ * The patches of x as a matrix [batch * outD * outH * outW, kd * kh * kw * cin] (a view when pointwise).
  * Differentiable: its gradient is col2im of the patch gradient.
  */
 function im2col(x: Tensor, g: ConvGeometry): Tensor {
@@ -267,17 +290,19 @@ function col2im(cols: Tensor, g: ConvGeometry): Tensor {
 }
 
 /**
- * y [batch, outH, outW, cout] from x [batch, h, w, cin] and kernel [kh, kw, cin / groups, cout].
- * Built from differentiable ops, so the tape derives dKernel = im2col(x)^T · dY and
- * dX = col2im(dY · K^T).
+ * y [batch, (outD,) outH, outW, cout] from x [batch, (d,) h, w, cin] and kernel
+ * [(kd,) kh, kw, cin / groups, cout]. Built from differentiable ops, so the tape derives
+ * dKernel = im2col(x)^T · dY and dX = col2im(dY · K^T).
+ * @internal
  */
-function convolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
-  const outChannels = kernel.shape[3];
-  const groups = g.channels / kernel.shape[2];
+export function convolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
+  const outChannels = kernel.shape[kernel.rank - 1];
+  const groups = g.channels / kernel.shape[kernel.rank - 2];
+  const spatial = g.depths === UNIT_AXIS ? [g.rows.output, g.cols.output] : [g.depths.output, g.rows.output, g.cols.output];
   return tidy(() => {
     const patches = im2col(x, g);
     const product = groups === 1 ? matmul(patches, reshape(kernel, [patchLength(g), outChannels])) : groupedProduct(patches, kernel, g, groups);
-    return reshape(product, [g.batch, g.rows.output, g.cols.output, outChannels]);
+    return reshape(product, [g.batch, ...spatial, outChannels]);
   });
 }
 
@@ -289,9 +314,9 @@ function convolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
  */
 function groupedProduct(patches: Tensor, kernel: Tensor, g: ConvGeometry, groups: number): Tensor {
   const rows = patchRows(g);
-  const taps = g.rows.size * g.cols.size;
+  const taps = kernelTaps(g);
   const groupChannels = g.channels / groups;
-  const groupOutputs = kernel.shape[3] / groups;
+  const groupOutputs = kernel.shape[kernel.rank - 1] / groups;
   const groupedPatches = reshape(transpose(reshape(patches, [rows, taps, groups, groupChannels]), [2, 0, 1, 3]), [groups, rows, taps * groupChannels]);
   const groupedKernel = transpose(reshape(kernel, [taps * groupChannels, groups, groupOutputs]), [1, 0, 2]);
   return reshape(transpose(matmul(groupedPatches, groupedKernel), [1, 0, 2]), [rows, groups * groupOutputs]);
@@ -321,7 +346,7 @@ function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, n
     const spatial = op === 'conv1d' ? `${width}` : `${height}x${width}`;
     throw new Error(`${op}: kernel ${kernelShape} with dilation ${op === 'conv1d' ? dilation[1] : formatShape(dilation)} spans ${spans}, larger than the input x ${xShape} (${spatial}) with padding 'valid'.`);
   }
-  return { batch, channels, rows, cols };
+  return { batch, channels, depths: UNIT_AXIS, rows, cols };
 }
 
 /**
@@ -385,11 +410,12 @@ export function positiveInteger(op: string, name: string, value: unknown): numbe
 }
 
 /**
- * The transposed convolution of x [batch, h, w, cin] with kernel [kh, kw, cout, cin] under `g`
- * (whose input is the result): col2im(x · K^T), the input gradient of `convolve`.
+ * The transposed convolution of x [batch, (d,) h, w, cin] with kernel [(kd,) kh, kw, cout, cin]
+ * under `g` (whose input is the result): col2im(x · K^T), the input gradient of `convolve`.
+ * @internal
  */
-function transposeConvolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
-  const inChannels = kernel.shape[3];
+export function transposeConvolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
+  const inChannels = kernel.shape[kernel.rank - 1];
   return tidy(() => {
     const columns = matmul(reshape(x, [patchRows(g), inChannels]), reshape(kernel, [patchLength(g), inChannels]), { transposeB: true });
     return col2im(columns, g);
@@ -420,7 +446,7 @@ function transposedGeometry(op: string, x: Tensor, kernel: Tensor, strides: [num
   if (rows.input <= 0 || cols.input <= 0) {
     throw new Error(`${op}: the output of x ${xShape} with kernel ${kernelShape} would have no ${op === 'conv1dTranspose' ? 'steps' : rows.input <= 0 ? 'rows' : 'columns'}; give an outputPadding or a larger input.`);
   }
-  return { batch, channels: outChannels, rows, cols };
+  return { batch, channels: outChannels, depths: UNIT_AXIS, rows, cols };
 }
 
 /**

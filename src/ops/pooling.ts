@@ -1,9 +1,11 @@
-// 2-D max and average pooling, channels-last, with Keras semantics: strides default to the pool
+// Max and average pooling, channels-last, with Keras semantics: strides default to the pool
 // size, 'valid' keeps windows inside the input, 'same' gives ceil(size / stride) outputs with the
 // windows clipped to the input (padding never wins a max and is left out of an average's count).
-// Forward and backward kernels live in shaders/pooling.wgsl; the max gradient goes to the first
-// strict maximum of each window in row-major order, on both backends. Global pooling is
-// `mean` / `max` over axes [1, 2].
+// 2-D pooling is 3-D pooling with a unit depth axis: one pair of forward and backward kernels
+// (shaders/pooling.wgsl) serves both; the max gradient goes to the first strict maximum of each
+// window in depth-, row-, then column-major order, on both backends. The 3-D ops also take
+// channels-first volumes (between two transposes). Global pooling is `mean` / `max` over the
+// spatial axes.
 
 import { formatShape, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -11,8 +13,10 @@ import { Uniforms } from '../backend/webgpu/uniforms';
 import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { recordGradient } from '../autograd/tape';
 import type { Tensor } from '../tensor/tensor';
-import { checkInput, checkPadding, spatialPair, windowAxis, type Padding, type WindowAxis } from './conv';
+import { checkInput, checkPadding, spatialPair, UNIT_AXIS, windowAxis, type Padding, type WindowAxis } from './conv';
+import { checkVolumeFormat, inChannelsLastVolume, spatialTriple, VOLUME_LAYOUT, type VolumeDataFormat } from './conv3d';
 import { runKernel1, type Kernel } from './kernel';
+import { checkOptionNames } from './validate';
 import stableMath from '../../shaders/stable_math.wgsl?raw';
 import poolingShader from '../../shaders/pooling.wgsl?raw';
 
@@ -29,6 +33,19 @@ export interface Pool2dOptions {
   padding?: Padding;
 }
 
+export interface Pool3dOptions {
+  /** Window size: one number for all three axes or [depth, height, width]. Default 2. */
+  poolSize?: number | readonly [number, number, number];
+  /** Step between windows; defaults to the pool size. */
+  strides?: number | readonly [number, number, number] | null;
+  /** Default 'valid'. */
+  padding?: Padding;
+  /** 'channels_last' ([batch, depth, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: VolumeDataFormat;
+}
+
+const POOL3D_OPTIONS: Record<keyof Pool3dOptions, true> = { poolSize: true, strides: true, padding: true, dataFormat: true };
+
 /** Matches MODE in shaders/pooling.wgsl. */
 const enum PoolMode {
   Max = 0,
@@ -39,45 +56,58 @@ interface PoolAttrs {
   mode: PoolMode;
   batch: number;
   channels: number;
+  depths: WindowAxis;
   rows: WindowAxis;
   cols: WindowAxis;
 }
 
-/** A window clipped to the input: rows [rowStart, rowEnd), columns [colStart, colEnd). */
-function windowAt({ rows, cols }: PoolAttrs, oy: number, ox: number): [number, number, number, number] {
-  const y0 = oy * rows.stride - rows.padBefore;
-  const x0 = ox * cols.stride - cols.padBefore;
-  return [Math.max(y0, 0), Math.min(y0 + rows.size, rows.input), Math.max(x0, 0), Math.min(x0 + cols.size, cols.input)];
+/** A window clipped to the input: [start, end) along depth, rows and columns. */
+type Window = [number, number, number, number, number, number];
+
+function windowAt({ depths, rows, cols }: PoolAttrs, oz: number, oy: number, ox: number): Window {
+  const clip = (axis: WindowAxis, o: number): [number, number] => {
+    const start = o * axis.stride - axis.padBefore;
+    return [Math.max(start, 0), Math.min(start + axis.size, axis.input)];
+  };
+  return [...clip(depths, oz), ...clip(rows, oy), ...clip(cols, ox)];
 }
 
-/** Calls `visit(window, outputIndex, base)` per output element; element (iy, ix) of the window is x[base + (iy * w + ix) * c]. */
-function forEachWindow(a: PoolAttrs, visit: (window: [number, number, number, number], outputIndex: number, base: number) => void): void {
-  const { batch, channels, rows, cols } = a;
+/** Calls `visit(window, outputIndex, base)` per output element; element (iz, iy, ix) of the window is x[base + ((iz * h + iy) * w + ix) * c]. */
+function forEachWindow(a: PoolAttrs, visit: (window: Window, outputIndex: number, base: number) => void): void {
+  const { batch, channels, depths, rows, cols } = a;
   let o = 0;
   for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < rows.output; oy++) {
-      for (let ox = 0; ox < cols.output; ox++) {
-        const window = windowAt(a, oy, ox);
-        for (let c = 0; c < channels; c++, o++) visit(window, o, b * rows.input * cols.input * channels + c);
+    for (let oz = 0; oz < depths.output; oz++) {
+      for (let oy = 0; oy < rows.output; oy++) {
+        for (let ox = 0; ox < cols.output; ox++) {
+          const window = windowAt(a, oz, oy, ox);
+          for (let c = 0; c < channels; c++, o++) visit(window, o, b * depths.input * rows.input * cols.input * channels + c);
+        }
       }
     }
   }
 }
 
-/** The flat x index of the first strict maximum in the window (row-major), as the WGSL arg_max. */
-function argMax(values: ArrayLike<number>, [y0, y1, x0, x1]: [number, number, number, number], base: number, width: number, channels: number): number {
-  let best = base + (y0 * width + x0) * channels;
-  for (let iy = y0; iy < y1; iy++) {
-    for (let ix = x0; ix < x1; ix++) {
-      const at = base + (iy * width + ix) * channels;
-      // The first NaN beats everything, as in ops.max.
-      if (!Number.isNaN(values[best]) && (Number.isNaN(values[at]) || values[at] > values[best])) best = at;
+/** Calls `visit(at)` for the flat x index of every window element, in depth-, row-, column-major order. */
+function forEachInWindow(a: PoolAttrs, [z0, z1, y0, y1, x0, x1]: Window, base: number, visit: (at: number) => void): void {
+  for (let iz = z0; iz < z1; iz++) {
+    for (let iy = y0; iy < y1; iy++) {
+      for (let ix = x0; ix < x1; ix++) visit(base + ((iz * a.rows.input + iy) * a.cols.input + ix) * a.channels);
     }
   }
+}
+
+/** The flat x index of the first strict maximum in the window, as the WGSL arg_max. */
+function argMax(values: ArrayLike<number>, a: PoolAttrs, window: Window, base: number): number {
+  let best = -1;
+  forEachInWindow(a, window, base, (at) => {
+    // The first NaN beats everything, as in ops.max.
+    if (best < 0 || (!Number.isNaN(values[best]) && (Number.isNaN(values[at]) || values[at] > values[best]))) best = at;
+  });
   return best;
 }
 
-const windowCount = ([y0, y1, x0, x1]: [number, number, number, number]) => (y1 - y0) * (x1 - x0);
+const windowCount = ([z0, z1, y0, y1, x0, x1]: Window) => (z1 - z0) * (y1 - y0) * (x1 - x0);
 
 function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward', buffers: GPUBuffer[], size: number, a: PoolAttrs): void {
   gpu.dispatch({
@@ -86,8 +116,8 @@ function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward', bu
     constants: { MODE: a.mode },
     uniforms: new Uniforms()
       .u32(size, a.channels)
-      .i32(a.rows.input, a.cols.input, a.rows.output, a.cols.output, a.rows.size, a.cols.size)
-      .i32(a.rows.stride, a.cols.stride, a.rows.padBefore, a.cols.padBefore)
+      .i32(a.depths.input, a.rows.input, a.cols.input, a.depths.output, a.rows.output, a.cols.output, a.depths.size, a.rows.size, a.cols.size)
+      .i32(a.depths.stride, a.rows.stride, a.cols.stride, a.depths.padBefore, a.rows.padBefore, a.cols.padBefore)
       .finish(),
     buffers,
     workgroups: gridFor(size, WORKGROUP_SIZE),
@@ -95,19 +125,15 @@ function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward', bu
 }
 
 const poolKernel: Kernel<PoolAttrs> = {
-  name: 'pool2d',
+  name: 'pool',
   cpu([x], [y], a) {
-    const width = a.cols.input;
     forEachWindow(a, (window, o, base) => {
       if (a.mode === PoolMode.Max) {
-        y.values[o] = x.values[argMax(x.values, window, base, width, a.channels)];
+        y.values[o] = x.values[argMax(x.values, a, window, base)];
         return;
       }
-      const [y0, y1, x0, x1] = window;
       let sum = 0;
-      for (let iy = y0; iy < y1; iy++) {
-        for (let ix = x0; ix < x1; ix++) sum += x.values[base + (iy * width + ix) * a.channels];
-      }
+      forEachInWindow(a, window, base, (at) => (sum += x.values[at]));
       y.values[o] = sum / windowCount(window);
     });
   },
@@ -118,20 +144,16 @@ const poolKernel: Kernel<PoolAttrs> = {
 
 /** dx from x and dy: each window's dy to its arg-max (max) or spread evenly over it (average). */
 const poolBackwardKernel: Kernel<PoolAttrs> = {
-  name: 'pool2dBackward',
+  name: 'poolBackward',
   cpu([x, dy], [dx], a) {
-    const width = a.cols.input;
     const sums = new Float64Array(dx.values.length);
     forEachWindow(a, (window, o, base) => {
       if (a.mode === PoolMode.Max) {
-        sums[argMax(x.values, window, base, width, a.channels)] += dy.values[o];
+        sums[argMax(x.values, a, window, base)] += dy.values[o];
         return;
       }
-      const [y0, y1, x0, x1] = window;
       const share = dy.values[o] / windowCount(window);
-      for (let iy = y0; iy < y1; iy++) {
-        for (let ix = x0; ix < x1; ix++) sums[base + (iy * width + ix) * a.channels] += share;
-      }
+      forEachInWindow(a, window, base, (at) => (sums[at] += share));
     });
     dx.values.set(sums);
   },
@@ -139,6 +161,13 @@ const poolBackwardKernel: Kernel<PoolAttrs> = {
     dispatchPool(gpu, 'backward', [x.buffer, dx.buffer, dy.buffer], dx.size, a);
   },
 };
+
+/** Pools channels-last x under `attrs` into `outShape`; its gradient is the backward kernel. */
+function pool(op: string, x: Tensor, attrs: PoolAttrs, outShape: ConcreteShape): Tensor {
+  const y = runKernel1(poolKernel, [x], { shape: outShape, dtype: 'float32' }, attrs, op);
+  recordGradient(op, [x], [y], () => ([dy]) => [runKernel1(poolBackwardKernel, [x, dy], { shape: x.shape, dtype: 'float32' }, attrs, op)]);
+  return y;
+}
 
 function pool2d(op: 'maxPool2d' | 'avgPool2d', mode: PoolMode, x: Tensor, options: Pool2dOptions): Tensor {
   const { poolSize = 2, padding = 'valid' } = options;
@@ -152,11 +181,26 @@ function pool2d(op: 'maxPool2d' | 'avgPool2d', mode: PoolMode, x: Tensor, option
   if (!rows || !cols) {
     throw new Error(`${op}: pool size ${formatShape([poolHeight, poolWidth])} is larger than the input x ${formatShape(x.shape)} (${height}x${width}) with padding 'valid'.`);
   }
-  const attrs: PoolAttrs = { mode, batch, channels, rows, cols };
-  const outShape: ConcreteShape = [batch, rows.output, cols.output, channels];
-  const y = runKernel1(poolKernel, [x], { shape: outShape, dtype: 'float32' }, attrs, op);
-  recordGradient(op, [x], [y], () => ([dy]) => [runKernel1(poolBackwardKernel, [x, dy], { shape: x.shape, dtype: 'float32' }, attrs, op)]);
-  return y;
+  return pool(op, x, { mode, batch, channels, depths: UNIT_AXIS, rows, cols }, [batch, rows.output, cols.output, channels]);
+}
+
+function pool3d(op: 'maxPool3d' | 'avgPool3d', mode: PoolMode, x: Tensor, options: Pool3dOptions): Tensor {
+  checkOptionNames(op, options, POOL3D_OPTIONS);
+  const { poolSize = 2, padding = 'valid' } = options;
+  const dataFormat = checkVolumeFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 5, VOLUME_LAYOUT[dataFormat]);
+  checkPadding(op, padding, ['valid', 'same']);
+  const window = spatialTriple(op, 'poolSize', poolSize);
+  const strides = spatialTriple(op, 'strides', options.strides ?? window);
+  return inChannelsLastVolume(x, dataFormat, (volume) => {
+    const [batch, depth, height, width, channels] = volume.shape;
+    const axes = [depth, height, width].map((size, i) => windowAxis(size, window[i], strides[i], 1, padding));
+    const [depths, rows, cols] = axes;
+    if (!depths || !rows || !cols) {
+      throw new Error(`${op}: pool size ${formatShape(window)} is larger than the input x ${formatShape(x.shape)} (${depth}x${height}x${width}) with padding 'valid'.`);
+    }
+    return pool(op, volume, { mode, batch, channels, depths, rows, cols }, [batch, depths.output, rows.output, cols.output, channels]);
+  });
 }
 
 /**
@@ -181,4 +225,30 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
  */
 export function avgPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
   return pool2d('avgPool2d', PoolMode.Average, x, options);
+}
+
+/**
+ * 3-D max pooling over volumes (Keras `ops.max_pool` on rank-5 inputs): x [batch, depth, height,
+ * width, channels] -> [batch, outDepth, outHeight, outWidth, channels] (channels first with
+ * `dataFormat: 'channels_first'`), each output the maximum of its window. `poolSize` (2),
+ * `strides` (the pool size), `padding` ('valid'; 'same' clips the windows to the input). The
+ * gradient goes to the first maximum of each window (depth-, row-, then column-major order).
+ *
+ * @example
+ * const y = ops.maxPool3d(volumes, { poolSize: 2 });                    // [2,16,16,16,8] -> [2,8,8,8,8]
+ * const z = ops.maxPool3d(volumes, { poolSize: [1, 2, 2], padding: 'same' }); // [2,16,16,16,8] -> [2,16,8,8,8]
+ */
+export function maxPool3d(x: Tensor, options: Pool3dOptions = {}): Tensor {
+  return pool3d('maxPool3d', PoolMode.Max, x, options);
+}
+
+/**
+ * 3-D average pooling over volumes, as `maxPool3d` but each output is the mean of its window;
+ * with 'same' padding the padded positions are left out of the count (Keras semantics).
+ *
+ * @example
+ * const y = ops.avgPool3d(volumes, { poolSize: 3, strides: 1, padding: 'same' });   // [2,8,8,8,4] -> [2,8,8,8,4]
+ */
+export function avgPool3d(x: Tensor, options: Pool3dOptions = {}): Tensor {
+  return pool3d('avgPool3d', PoolMode.Average, x, options);
 }

@@ -38,6 +38,8 @@ export declare namespace ops {
   export type Conv1dTransposeOptions = allOps.Conv1dTransposeOptions;
   export type Conv2dOptions = allOps.Conv2dOptions;
   export type Conv2dTransposeOptions = allOps.Conv2dTransposeOptions;
+  export type Conv3dOptions = allOps.Conv3dOptions;
+  export type Conv3dTransposeOptions = allOps.Conv3dTransposeOptions;
   export type CropImagesOptions = allOps.CropImagesOptions;
   export type CrossEntropyOptions = allOps.CrossEntropyOptions;
   export type DepthwiseConv1dOptions = allOps.DepthwiseConv1dOptions;
@@ -63,13 +65,16 @@ export declare namespace ops {
   export type PadWidth = allOps.PadWidth;
   export type Padding = allOps.Padding;
   export type Pool2dOptions = allOps.Pool2dOptions;
+  export type Pool3dOptions = allOps.Pool3dOptions;
   export type QuantileMethod = allOps.QuantileMethod;
   export type QuantileOptions = allOps.QuantileOptions;
   export type RandintOptions = allOps.RandintOptions;
   export type RandomCategoricalOptions = allOps.RandomCategoricalOptions;
+  export type RandomDistributionOptions = allOps.RandomDistributionOptions;
   export type RandomNormalOptions = allOps.RandomNormalOptions;
   export type RandomUniformOptions = allOps.RandomUniformOptions;
   export type ResizeOptions = allOps.ResizeOptions;
   export type ShuffleOptions = allOps.ShuffleOptions;
   export type StridedSliceOptions = allOps.StridedSliceOptions;
+  export type VolumeDataFormat = allOps.VolumeDataFormat;
 }

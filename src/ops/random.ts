@@ -63,13 +63,15 @@ function pcgHash(v: number): number {
   return ((word >>> 22) ^ word) >>> 0;
 }
 
-function randomBits(seed: number, index: number, draw: number): number {
+/** @internal The 32 random bits of element `index` in draw `draw` (random.wgsl's random_bits). */
+export function randomBits(seed: number, index: number, draw: number): number {
   const key = (seed + pcgHash(draw)) >>> 0;
   const hashedKey = pcgHash(key);
   return pcgHash((pcgHash((index ^ hashedKey) >>> 0) + hashedKey) >>> 0);
 }
 
-function standardNormal(seed: number, index: number, round: number): number {
+/** @internal A standard normal from draws 2 * round and 2 * round + 1 (random.wgsl's standard_normal). */
+export function standardNormal(seed: number, index: number, round: number): number {
   const u1 = ((randomBits(seed, index, 2 * round) >>> 8) + 1) * INV_2_POW_24;
   const u2 = (randomBits(seed, index, 2 * round + 1) >>> 8) * INV_2_POW_24;
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
@@ -141,10 +143,10 @@ function resolveSeed(op: string, seed: number | undefined): number {
 }
 
 /**
- * The kernel's attributes for `seed`: a fresh seed is drawn when none is given, and a replayed
- * training step draws its own again (the same sequence as running the step eagerly).
+ * @internal A kernel's attributes for `seed`: a fresh seed is drawn when none is given, and a
+ * replayed training step draws its own again (the same sequence as running the step eagerly).
  */
-function seededAttrs(op: string, seed: number | undefined, attrsFor: (seed: number) => RandomAttrs): RandomAttrs {
+export function seededAttrs<Attrs extends object>(op: string, seed: number | undefined, attrsFor: (seed: number) => Attrs): Attrs {
   return seed === undefined ? stepDependent(() => attrsFor(drawSeed())) : attrsFor(resolveSeed(op, seed));
 }
 

@@ -16,8 +16,10 @@ import { compositeActivationCases, linalgCases } from './linalg';
 import { imageCases } from './image';
 import { takeAlongAxisCases } from './take_along_axis';
 import { randomSamplingCases } from './random_sampling';
+import { randomDistributionCases } from './random_distributions';
 import { attentionCases } from './attention';
 import { imageColorCases } from './image_color';
 import { imagePatchesCases } from './image_patches';
+import { conv3dCases } from './conv3d';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases, ...takeAlongAxisCases, ...randomSamplingCases, ...attentionCases, ...imageColorCases, ...imagePatchesCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases, ...takeAlongAxisCases, ...randomSamplingCases, ...randomDistributionCases, ...attentionCases, ...imageColorCases, ...imagePatchesCases, ...conv3dCases];
