@@ -259,6 +259,6 @@ describe('errors', () => {
     expect(() => new RNN({ cell: wrongStates }).apply(ops.ones([1, 2, 3]))).toThrow('The RNN cell returned 1 state of shape (1, 2); expected 2 (stateSize): (1, 2), (1, 2).');
     const wrongOutput: RNNCellLike = { stateSize: 2, outputSize: 3, call: (_input, [h]) => [h, [h]] };
     expect(() => new RNN({ cell: wrongOutput }).apply(ops.ones([1, 2, 3]))).toThrow('returned an output of shape (1, 2); expected (batch, outputSize) = (1, 3).');
-    expect(() => new RNN({ cell: new GRUCell({ units: 2 }), stateful: true } as never).apply(ops.ones([1, 2, 3]))).toThrow("unknown option 'stateful'");
+    expect(() => new RNN({ cell: new GRUCell({ units: 2 }), statful: true } as never).apply(ops.ones([1, 2, 3]))).toThrow("unknown option 'statful'");
   });
 });
