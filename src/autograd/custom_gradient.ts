@@ -6,7 +6,7 @@
 
 import { nextTensorId, Tensor } from '../tensor/tensor';
 import { stopGradient } from '../ops/shape';
-import { isRecording, recordGradient, withoutRecording } from './tape';
+import { isRecording, recordGradient, trainableVariablesRead, withoutRecording } from './tape';
 
 /**
  * The gradient rule of a custom-gradient function: from the gradient of its result (`upstream`,
@@ -41,11 +41,21 @@ export function customGradient<Args extends Tensor[]>(f: (...args: Args) => [Ten
     });
     if (!isRecording()) return checkResult(name, f(...args))[0];
     const first = nextTensorId();
-    const [value, grad] = withoutRecording(() => {
-      const [result, rule] = checkResult(name, f(...args));
-      // The tape entry needs an output of its own: a result that is an input (an identity forward) becomes a view.
-      return [args.includes(result) ? stopGradient(result) : result, rule] as const;
-    });
+    const [[value, grad], variables] = trainableVariablesRead(() =>
+      withoutRecording(() => {
+        const [result, rule] = checkResult(name, f(...args));
+        // The tape entry needs an output of its own: a result that is an input (an identity forward) becomes a view.
+        return [args.includes(result) ? stopGradient(result) : result, rule] as const;
+      }),
+    );
+    // The rule gives gradients for the inputs only: a variable read inside would silently get none (TensorFlow refuses it too).
+    const captured = variables.find((v) => !args.includes(v));
+    if (captured) {
+      throw new Error(
+        `customGradient (${name}): the function reads the trainable variable '${(captured as Tensor & { name?: string }).name ?? 'unnamed'}', which is not one of its inputs, so no gradient would reach it. ` +
+          'Pass it as an input (f(x, kernel)) and return its gradient from grad.',
+      );
+    }
     recordGradient(name, args, [value], () => ([upstream]) => inputGradients(name, grad(upstream), args.length), [first, nextTensorId()]);
     return value;
   };

@@ -40,12 +40,33 @@ export function isRecording(): boolean {
  * them alive until it is done (customGradient's forward function made them).
  */
 export function recordGradient(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], makeBackward: () => BackwardRule, made?: readonly [number, number]): void {
+  if (observedInputs) for (const t of inputs) observedInputs.add(t);
   if (recordingTapes.length === 0) return;
   let backward: BackwardRule | null = null;
   for (const tape of recordingTapes) {
     if (!tape.dependsOnAny(inputs)) continue;
     backward ??= makeBackward();
     tape.add({ op, inputs: [...inputs], outputs: [...outputs], backward, made });
+  }
+}
+
+/** While set, every op's inputs are added to it (see trainableVariablesRead). */
+let observedInputs: Set<Tensor> | null = null;
+
+/**
+ * Runs `fn` and returns the trainable variables its ops read (customGradient's check that its
+ * function takes every variable it reads as an input).
+ */
+export function trainableVariablesRead<T>(fn: () => T): [T, Tensor[]] {
+  const outer = observedInputs;
+  const seen = new Set<Tensor>();
+  observedInputs = seen;
+  try {
+    const result = fn();
+    return [result, [...seen].filter((t) => isTrainableVariable(t))];
+  } finally {
+    observedInputs = outer;
+    if (outer) for (const t of seen) outer.add(t);
   }
 }
 

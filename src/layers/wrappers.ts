@@ -72,6 +72,9 @@ export class Bidirectional extends Layer {
     // Copies made from the config, as Keras: nothing of the given layer's state carries over.
     this.forwardLayer = copyLayer(layer, { name: `forward_${removePrefix(layer.name, 'forward_')}` }) as RNN;
     this.backwardLayer = args.backwardLayer ?? (copyLayer(layer, { name: `backward_${removePrefix(layer.name, 'backward_')}`, goBackwards: true }) as RNN);
+    // The copy's cells come from the same config, under the same names: they are renamed so that the
+    // two directions' weights keep distinct names (saved files and optimizer slots are keyed by them).
+    if (!args.backwardLayer) for (const cell of this.backwardLayer.selfAndSublayers().slice(1)) cell.name = `backward_${removePrefix(cell.name, 'backward_')}`;
     if (this.forwardLayer.goBackwards === this.backwardLayer.goBackwards) {
       throw new Error(
         `Forward layer and backward layer should have different \`goBackwards\` value. Received: forward_layer.goBackwards=${this.forwardLayer.goBackwards}, backward_layer.goBackwards=${this.backwardLayer.goBackwards}`,

@@ -5,6 +5,7 @@
 
 import { Input, InputLayer } from '../layers/input_layer';
 import { Layer } from '../layers/layer';
+import { Operation } from '../layers/operation';
 import { SymbolicTensor } from '../layers/symbolic';
 import { checkOptionNames } from '../ops/validate';
 import { Model } from './model';
@@ -54,8 +55,14 @@ export function cloneModel(model: Model, options: CloneOptions = {}): Model {
   return cloneLayer(model) as Model;
 }
 
-/** The default cloneFunction: a layer of the same class from the layer's config. */
+/**
+ * The default cloneFunction: a layer of the same class from the layer's config; a nested model is
+ * cloned as a model (its graph with new layers), and an op node takes the same op and arguments
+ * (a tensor constant among them is shared, not serialized).
+ */
 function cloneLayer(layer: Layer): Layer {
+  if (layer instanceof Model) return cloneModel(layer);
+  if (layer instanceof Operation) return new Operation({ op: layer.op, args: layer.args, resultKeys: layer.resultKeys });
   const cls = layer.constructor as unknown as { fromConfig(config: Record<string, unknown>): Layer };
   return cls.fromConfig(layer.getConfig());
 }

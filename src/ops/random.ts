@@ -169,6 +169,7 @@ function checkNormal(op: string, shape: readonly number[], { mean = 0, stddev = 
  * const noise = randomNormal([32, 10], { stddev: 0.1, seed: 42 });
  */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  checkOptionsObject('randomNormal', options, '{ mean: 0, stddev: 2 }');
   checkNormal('randomNormal', shape, options);
   const attrs = seededAttrs('randomNormal', options.seed, (seed) => ({ distribution: DISTRIBUTIONS.normal, seed, low: options.mean ?? 0, scale: options.stddev ?? 1 }));
   return runKernel1(randomKernel, [], { shape, dtype: 'float32' }, attrs);
@@ -184,6 +185,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
  */
 export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
   const op = 'randomUniform';
+  checkOptionsObject(op, options, '{ minval: -1, maxval: 1 }');
   const { minval = 0, maxval = 1, dtype = 'float32' } = options;
   checkDtype(op, dtype);
   if (dtype === 'int32') return uniformIntegers(op, shape, minval, maxval, options.seed);
@@ -230,7 +232,15 @@ export function gumbelNoise(op: string, shape: readonly number[], seed: number |
  * const kernel = truncatedNormal([64, 64], { stddev: 0.05, seed: 7 });
  */
 export function truncatedNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  checkOptionsObject('truncatedNormal', options, '{ mean: 0, stddev: 2 }');
   checkNormal('truncatedNormal', shape, options);
   const attrs = seededAttrs('truncatedNormal', options.seed, (seed) => ({ distribution: DISTRIBUTIONS.truncatedNormal, seed, low: options.mean ?? 0, scale: options.stddev ?? 1 }));
   return runKernel1(randomKernel, [], { shape, dtype: 'float32' }, attrs);
+}
+
+/** The options of a random op must be a record: Keras's and TF.js's positional bounds (randomUniform(shape, -1, 1)) are an error here, not ignored. */
+function checkOptionsObject(op: string, options: unknown, example: string): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`${op}: the second argument is the options record, got ${JSON.stringify(options)}; write ${op}(shape, ${example}).`);
+  }
 }

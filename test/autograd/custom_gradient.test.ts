@@ -4,7 +4,7 @@
 // tensors the forward function made kept alive for the rule and freed after; clear errors.
 
 import { describe, expect, it } from 'vitest';
-import { GradientTape, Input, Layer, Model, getBackend, layers, memory, ops, optimizers, tensor, tidy, type LayerArgs, type Tensor } from '../../src/node';
+import { GradientTape, Input, Layer, Model, Variable, getBackend, layers, memory, ops, optimizers, tensor, tidy, type LayerArgs, type Tensor } from '../../src/node';
 import { settleGarbage, useWebGPU } from '../helpers';
 import { gradCheck } from './gradcheck';
 
@@ -171,6 +171,18 @@ describe('customGradient', () => {
     await replayed.fit(x, y, { epochs: 4, batchSize: 8, shuffle: false, verbose: 0 });
     const [a, b] = [eager.getWeights(), replayed.getWeights()];
     for (let i = 0; i < a.length; i++) close(await b[i].data(), await a[i].data(), 1e-5);
+  });
+
+  it('refuses a function that reads a trainable variable it does not take as an input', () => {
+    const kernel = new Variable(tensor([[1, 2], [3, 4]]), { name: 'captured/kernel' });
+    const x = new Variable(tensor([[1, 1]]));
+    const project = ops.customGradient((input: Tensor) => [ops.matmul(input, kernel), (dy: Tensor) => ops.matmul(dy, kernel, { transposeB: true })]);
+    const tape = new GradientTape();
+    expect(() => tape.record(() => project(x))).toThrow(
+      "the function reads the trainable variable 'captured/kernel', which is not one of its inputs, so no gradient would reach it. Pass it as an input (f(x, kernel)) and return its gradient from grad.",
+    );
+    // Outside a tape nothing is differentiated: the function just runs.
+    expect(project(x).shape).toEqual([1, 2]);
   });
 
   it('says what was wrong: a non-function, a bad result, a bad rule, symbolic inputs', () => {

@@ -233,6 +233,22 @@ describe('serialization', () => {
     await removeModel('memory://rnn-cells');
   });
 
+  it('a Bidirectional RNN over cells trains and saves with its optimizer: the weights of the two directions have distinct names', async () => {
+    const input = Input({ shape: [T, F] });
+    const model = new Model({ inputs: input, outputs: new Bidirectional({ layer: new RNN({ cell: [new LSTMCell({ units: 2 }), new GRUCell({ units: 2 })] }) }).apply(input) as SymbolicTensor });
+    const names = model.weights.map((w) => w.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.some((n) => n.startsWith('backward_'))).toBe(true);
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const x = tensor(seededValues(B * T * F, 21), [B, T, F]);
+    await model.fit(x, ops.zeros([B, 4]), { epochs: 1, verbose: 0 });
+    await model.save('memory://bidirectional-cells');
+    const restored = await loadModel('memory://bidirectional-cells');
+    expect(restored.weights.map((w) => w.name)).toEqual(names);
+    expect(await values((await restored.predict(x)) as Tensor)).toEqual(await values((await model.predict(x)) as Tensor));
+    await removeModel('memory://bidirectional-cells');
+  });
+
   it('refuses to save a cell that is not a registered layer', () => {
     class UnregisteredCell extends MinimalRNNCell {}
     expect(() => new RNN({ cell: new UnregisteredCell({ units: 2 }) }).getConfig()).toThrow('its class UnregisteredCell is not registered. Call registerLayer(UnregisteredCell)');

@@ -106,6 +106,19 @@ describe('cloneModel', () => {
     expect(functionalClone.outputShape).toEqual([[null, 1], [null, 2]]);
   });
 
+  it('clones a model nested in another (as a model: its graph with new layers), and an op with a tensor constant', async () => {
+    const innerInput = Input({ shape: [3] });
+    const inner = new Model({ inputs: innerInput, outputs: new layers.Dense({ units: 2 }).apply(innerInput) });
+    const input = Input({ shape: [3] });
+    const outer = new Model({ inputs: input, outputs: ops.add(inner.apply(input), ops.ones([2])) });
+    const clone = cloneModel(outer);
+    expect(clone.layers.find((l) => l instanceof Model)).not.toBe(inner);
+    clone.setWeights(outer.getWeights());
+    const x = ops.randomUniform([4, 3], { seed: 4 });
+    expect(Array.from(await ((await clone.predict(x)) as Tensor).data())).toEqual(Array.from(await ((await outer.predict(x)) as Tensor).data()));
+    expect(clone.weights[0]).not.toBe(outer.weights[0]);
+  });
+
   it('rejects bad options', () => {
     expect(() => cloneModel(functional(), { inputTensors: Input({ shape: [3] }) })).toThrow("cloneModel: model 'two_towers' has 2 input(s), so inputTensors must be a list of 2 symbolic tensors; got 1 value(s).");
     expect(() => cloneModel(sequential(), { cloneFunction: () => 3 as never })).toThrow("cloneModel: cloneFunction must return a Layer, got number for layer 'hidden'.");

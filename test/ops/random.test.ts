@@ -120,6 +120,11 @@ describe('errors', () => {
     expect(() => randomUniform([2], { maxval: 2.5, dtype: 'int32' })).toThrow('randomUniform: int32 bounds must be integers in the int32 range, got minval=0, maxval=2.5.');
   });
 
+  it('rejects positional bounds (Keras and TF.js write them so) instead of ignoring them', () => {
+    expect(() => randomUniform([2], -1 as never, 1 as never)).toThrow('randomUniform: the second argument is the options record, got -1; write randomUniform(shape, { minval: -1, maxval: 1 }).');
+    expect(() => randomNormal([2], 0 as never)).toThrow('randomNormal: the second argument is the options record, got 0; write randomNormal(shape, { mean: 0, stddev: 2 }).');
+  });
+
   it('rejects bad shapes', () => {
     expect(() => randomUniform([3, -1])).toThrow('randomUniform: shape [3,-1] must hold non-negative integers (got -1).');
   });
