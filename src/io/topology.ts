@@ -378,7 +378,9 @@ function isRecordSpec(spec: unknown): spec is Record<string, unknown> {
   return spec !== null && typeof spec === 'object' && Object.getPrototypeOf(spec) === Object.prototype && !('className' in spec) && !('function' in spec);
 }
 
-function serializeLossEntry(entry: unknown): ObjectJSON {
+function serializeLossEntry(entry: unknown): ObjectJSON | null {
+  // An output without a loss (a null entry of a list, a key missing from a record) stays so.
+  if (entry === null || entry === undefined) return null;
   if (typeof entry === 'string') return entry;
   const builtIn = (fn: unknown) => typeof fn === 'function' && getLoss(fn as LossFunction).constructor !== LossFunctionWrapper;
   if (typeof entry === 'function') return builtIn(entry) ? serializeLoss(getLoss(entry as LossFunction)) : { function: entry.name };
@@ -396,6 +398,7 @@ function serializeLossEntry(entry: unknown): ObjectJSON {
 }
 
 function deserializeLossEntry(entry: unknown, customObjects: CustomObjects): unknown {
+  if (entry === null) return null;
   if (typeof entry === 'string') return getCustomObject(entry, customObjects) ?? entry;
   if (entry !== null && typeof entry === 'object' && 'function' in entry) return customFunction(String((entry as { function: unknown }).function), 'loss', customObjects);
   if (entry !== null && typeof entry === 'object' && typeof (entry as { className?: unknown }).className === 'string') {

@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor/tensor';
 import { getLoss, type Loss, type LossIdentifier } from '../losses/index';
 import { getMetric, Mean, Metric, type MetricIdentifier } from '../metrics/index';
 
-export type LossSpec = LossIdentifier | LossIdentifier[] | Record<string, LossIdentifier>;
+export type LossSpec = LossIdentifier | Array<LossIdentifier | null> | Record<string, LossIdentifier | null>;
 /**
  * A list of metrics (for every output), a list of lists (one per output, as Keras 3), or a record
  * by output name.
@@ -17,22 +17,23 @@ export type MetricSpec = MetricIdentifier[] | MetricIdentifier[][] | Record<stri
 
 /** Losses of each output, with their weights. */
 export class CompiledLoss {
-  readonly losses: Loss[];
+  /** Each output's loss, null for an output given none (Keras: no loss for that output). */
+  readonly losses: Array<Loss | null>;
   readonly weights: number[];
-  /** Each output's loss (before its loss weight, as Keras 3) over the epoch, logged as '<output>_loss' (several outputs only). */
+  /** Each output's loss (before its loss weight, as Keras 3) over the epoch, logged as '<output>_loss' (several outputs with a loss only). */
   readonly trackers: Mean[];
+  private readonly trackerOf: Array<Mean | null>;
 
   constructor(spec: LossSpec, lossWeights: number[] | Record<string, number> | undefined, outputNames: string[]) {
     const losses = perOutput('loss', spec, outputNames, (v) => !('apply' in v) && !('className' in v));
-    this.losses = losses.map((id, i) => {
-      if (id === undefined) throw new Error(`compile: no loss given for output '${outputNames[i]}' (output ${i}).`);
-      return getLoss(id as LossIdentifier);
-    });
+    this.losses = losses.map((id) => (id === undefined || id === null ? null : getLoss(id as LossIdentifier)));
+    if (this.losses.every((loss) => loss === null)) throw new Error(`compile: the loss gives no output a loss (outputs ${outputNames.map((n) => `'${n}'`).join(', ')}); leave loss out to compile without one.`);
     this.weights = lossWeights === undefined ? outputNames.map(() => 1) : perOutput('lossWeights', lossWeights, outputNames, () => true).map((w) => (w as number | undefined) ?? 1);
-    this.trackers = outputNames.length > 1 ? outputNames.map((name) => lossTracker(`${name}_loss`)) : [];
+    this.trackerOf = this.losses.map((loss, i) => (outputNames.length > 1 && loss ? lossTracker(`${outputNames[i]}_loss`) : null));
+    this.trackers = this.trackerOf.filter((t): t is Mean => t !== null);
   }
 
-  /** The weighted sum of every output's reduced loss; each output's tracker takes its loss. */
+  /** The weighted sum of the reduced losses of the outputs that have one; each output's tracker takes its loss. */
   compute(yTrue: Tensor[], yPred: Tensor[], sampleWeight?: Tensor): Tensor {
     if (yTrue.length !== yPred.length) {
       throw new Error(`loss: the model has ${yPred.length} output(s) but ${yTrue.length} target(s) were given.`);
@@ -45,8 +46,9 @@ export class CompiledLoss {
     }
     let total: Tensor | null = null;
     this.losses.forEach((loss, i) => {
+      if (!loss) return;
       const value = loss.apply(yTrue[i], yPred[i], sampleWeight);
-      this.trackers[i]?.updateState(value, yPred[i].shape[0] ?? 1);
+      this.trackerOf[i]?.updateState(value, yPred[i].shape[0] ?? 1);
       const weighted = this.weights[i] === 1 ? value : value.mul(this.weights[i]);
       total = total ? total.add(weighted) : weighted;
     });

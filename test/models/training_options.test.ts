@@ -401,3 +401,35 @@ describe('compile without a loss', () => {
     );
   });
 });
+
+describe('a loss for some outputs only', () => {
+  it('trains on the outputs given a loss (a record without the others, or null in a list), logs theirs, and saves so', async () => {
+    const make = () => {
+      const input = Input({ shape: [3] });
+      const shared = new layers.Dense({ units: 4, name: 'shared' }).apply(input);
+      const main = new layers.Dense({ units: 1, name: 'main' }).apply(shared);
+      const aux = new layers.Dense({ units: 2, name: 'aux' }).apply(shared);
+      return new Model({ inputs: input, outputs: [main, aux] });
+    };
+    const { x, y } = regressionData(8);
+    const auxY = ops.zeros([8, 2]);
+    const byRecord = make();
+    byRecord.compile({ optimizer: 'sgd', loss: { main: 'mse' }, metrics: { aux: ['mae'] } });
+    const byList = make();
+    byList.setWeights(byRecord.getWeights());
+    byList.compile({ optimizer: 'sgd', loss: ['mse', null], metrics: [[], ['mae']] });
+    // The loss is the main output's alone: evaluate's loss equals the main output's mse.
+    const mainOnly = (await byRecord.evaluate(x, [y, auxY], { verbose: 0 })) as Record<string, number>;
+    const predictions = (await byRecord.predict(x)) as Tensor[];
+    const mse = ops.mean(ops.square(ops.subtract(predictions[0], y)));
+    expect(mainOnly.loss).toBeCloseTo((await mse.data())[0], 5);
+    expect(Object.keys(mainOnly).sort()).toEqual(['aux_mae', 'loss', 'main_loss']);
+    const [a, b] = [await byRecord.fit(x, [y, auxY], { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 }), await byList.fit(x, [y, auxY], { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 })];
+    expect(a.history.loss).toEqual(b.history.loss);
+    await byRecord.save('memory://some-losses');
+    const restored = await loadModel('memory://some-losses');
+    expect(((await restored.evaluate(x, [y, auxY], { verbose: 0 })) as Record<string, number>).loss).toBeCloseTo(((await byRecord.evaluate(x, [y, auxY], { verbose: 0 })) as Record<string, number>).loss, 6);
+    await removeModel('memory://some-losses');
+    expect(() => make().compile({ optimizer: 'sgd', loss: [null, null] })).toThrow("compile: the loss gives no output a loss (outputs 'main', 'aux'); leave loss out to compile without one.");
+  });
+});

@@ -121,7 +121,8 @@ describe('errors', () => {
   });
 
   it('rejects positional bounds (Keras and TF.js write them so) instead of ignoring them', () => {
-    expect(() => randomUniform([2], -1 as never, 1 as never)).toThrow('randomUniform: the second argument is the options record, got -1; write randomUniform(shape, { minval: -1, maxval: 1 }).');
+    const positional = randomUniform as unknown as (...args: unknown[]) => Tensor;
+    expect(() => positional([2], -1, 1)).toThrow('randomUniform: the second argument is the options record, got -1; write randomUniform(shape, { minval: -1, maxval: 1 }).');
     expect(() => randomNormal([2], 0 as never)).toThrow('randomNormal: the second argument is the options record, got 0; write randomNormal(shape, { mean: 0, stddev: 2 }).');
   });
 
