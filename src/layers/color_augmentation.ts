@@ -18,6 +18,7 @@ import {
   RandomBrightness,
   RandomContrast,
   RandomImageLayer,
+  FactorImageLayer,
   type FactorRange,
   type RandomLayerArgs,
 } from './image_preprocessing';
@@ -38,19 +39,6 @@ export function fromScale(images: Tensor, [low, high]: [number, number], scale: 
   return low === 0 && high === scale ? images : add(mul(images, (high - low) / scale), low);
 }
 
-/** What the color layers share: per-image draws. */
-export abstract class ColorLayer extends RandomImageLayer {
-  /** One value per image in [low, high), shaped [batch, 1, 1, 1] to broadcast over its pixels. */
-  protected perImage(images: Tensor, [low, high]: readonly [number, number]): Tensor {
-    return this.uniform([images.shape[0], 1, 1, 1], low, high);
-  }
-
-  /** A [batch, 1, 1, 1] boolean: true with probability `probability` per image. */
-  protected chance(images: Tensor, probability: Tensor | number): Tensor {
-    return less(this.perImage(images, [0, 1]), probability);
-  }
-}
-
 export interface RandomGrayscaleArgs extends RandomLayerArgs {
   /** The probability of converting each image, in [0, 1] (default 0.5). */
   factor?: number;
@@ -65,7 +53,7 @@ export interface RandomGrayscaleArgs extends RandomLayerArgs {
  * @example
  * new RandomGrayscale({ factor: 0.2 }).apply(images, { training: true });
  */
-export class RandomGrayscale extends ColorLayer {
+export class RandomGrayscale extends RandomImageLayer {
   readonly factor: number;
 
   constructor(args: RandomGrayscaleArgs = {}) {
@@ -103,20 +91,9 @@ export interface RandomInvertArgs extends RandomLayerArgs {
  * @example
  * new RandomInvert({ factor: [0.5, 0.5], valueRange: [0, 1] }).apply(images, { training: true });
  */
-export class RandomInvert extends ColorLayer {
-  readonly factor: FactorRange;
-  readonly valueRange: [number, number];
-  private readonly range: [number, number];
-
+export class RandomInvert extends FactorImageLayer {
   constructor(args: RandomInvertArgs = {}) {
-    super(args);
-    this.factor = copyFactor(args.factor ?? 1);
-    this.range = fromZero('factor', this.factor);
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+    super(args, (factor) => fromZero('factor', factor), 1);
   }
 
   protected override augment(images: Tensor): Tensor {
@@ -149,7 +126,7 @@ export interface SolarizationArgs extends RandomLayerArgs {
  * @example
  * new Solarization({ thresholdFactor: [0.5, 0.5] }).apply(images, { training: true });   // inverts values >= 127.5
  */
-export class Solarization extends ColorLayer {
+export class Solarization extends RandomImageLayer {
   readonly additionFactor: FactorRange;
   readonly thresholdFactor: FactorRange;
   readonly valueRange: [number, number];
@@ -187,20 +164,9 @@ interface HsvArgs extends RandomLayerArgs {
 }
 
 /** RandomHue and RandomSaturation: a change of one HSV channel of images mapped to [0, 1]. */
-abstract class HsvLayer extends ColorLayer {
-  readonly factor: FactorRange;
-  readonly valueRange: [number, number];
-  protected readonly range: [number, number];
-
+abstract class HsvLayer extends FactorImageLayer {
   protected constructor(args: HsvArgs & { factor: FactorRange }) {
-    super(args);
-    this.range = fromZero('factor', args?.factor);
-    this.factor = copyFactor(args.factor);
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+    super(args, (factor) => fromZero('factor', factor));
   }
 
   /** The new [hue, saturation] of images in [0, 1], each [batch, height, width, 1]. */

@@ -9,7 +9,7 @@
 // The base RandomImageLayer and the option checks are shared with the augmentation layers of
 // color_augmentation.ts, tone_augmentation.ts and spatial_augmentation.ts.
 
-import { add, cast, clip, cos, floor, lessEqual, mul, neg, sin, sub, where } from '../ops/elementwise';
+import { add, cast, clip, cos, floor, less, lessEqual, mul, neg, sin, sub, where } from '../ops/elementwise';
 import { affineTransform, aspectRatioWindow, resize, type FillMode, type ImageInterpolation } from '../ops/image';
 import { randomNormal, randomUniform } from '../ops/random';
 import { flip } from '../ops/rearrange';
@@ -239,6 +239,44 @@ export abstract class RandomImageLayer extends Layer {
   /** Standard normal values of `shape`, seeded as `uniform`. */
   protected normal(shape: number[]): Tensor {
     return randomNormal(shape, { seed: this.seeds.next() });
+  }
+
+  /** One value per image in [low, high), shaped [batch, 1, 1, 1] to broadcast over its pixels. */
+  protected perImage(images: Tensor, [low, high]: readonly [number, number]): Tensor {
+    return this.uniform([images.shape[0], 1, 1, 1], low, high);
+  }
+
+  /** A [batch, 1, 1, 1] boolean: true with probability `probability` per image. */
+  protected chance(images: Tensor, probability: Tensor | number): Tensor {
+    return less(this.perImage(images, [0, 1]), probability);
+  }
+}
+
+/**
+ * A random image layer with Keras's `factor` (what its draws come from) and `valueRange` (the
+ * pixels' [low, high], default [0, 255]), both kept in its config.
+ */
+export abstract class FactorImageLayer extends RandomImageLayer {
+  readonly factor: FactorRange;
+  readonly valueRange: [number, number];
+  /** The range the layer's factors are drawn from. */
+  protected readonly range: [number, number];
+
+  /** `toRange` checks the factor and gives its range; `defaultFactor` stands for a factor left out. */
+  protected constructor(
+    args: RandomLayerArgs & { factor?: FactorRange; valueRange?: readonly [number, number] },
+    toRange: (factor: FactorRange | undefined) => [number, number],
+    defaultFactor?: FactorRange,
+  ) {
+    super(args);
+    const factor = args?.factor ?? defaultFactor;
+    this.range = toRange(factor);
+    this.factor = copyFactor(factor!);
+    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
   }
 }
 
@@ -520,20 +558,9 @@ export interface RandomContrastArgs extends RandomLayerArgs {
  * @example
  * new RandomContrast({ factor: 0.2, valueRange: [0, 1] }).apply(images, { training: true });
  */
-export class RandomContrast extends RandomImageLayer {
-  readonly factor: FactorRange;
-  readonly valueRange: [number, number];
-  private readonly range: [number, number];
-
+export class RandomContrast extends FactorImageLayer {
   constructor(args: RandomContrastArgs) {
-    super(args);
-    this.range = factorRange('factor', args?.factor, 0, 1);
-    this.factor = copyFactor(args.factor);
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+    super(args, (factor) => factorRange('factor', factor, 0, 1));
   }
 
   protected override augment(images: Tensor): Tensor {
@@ -562,20 +589,9 @@ export interface RandomBrightnessArgs extends RandomLayerArgs {
  * @example
  * new RandomBrightness({ factor: 0.2 }).apply(images, { training: true });   // +-51 on [0, 255] images
  */
-export class RandomBrightness extends RandomImageLayer {
-  readonly factor: FactorRange;
-  readonly valueRange: [number, number];
-  private readonly range: [number, number];
-
+export class RandomBrightness extends FactorImageLayer {
   constructor(args: RandomBrightnessArgs) {
-    super(args);
-    this.range = factorRange('factor', args?.factor, -1, 1);
-    this.factor = copyFactor(args.factor);
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+    super(args, (factor) => factorRange('factor', factor, -1, 1));
   }
 
   protected override augment(images: Tensor): Tensor {

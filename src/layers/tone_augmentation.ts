@@ -11,8 +11,8 @@ import { tile } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
-import { ColorLayer, fromScale, fromZero, toScale } from './color_augmentation';
-import { checkImageShape, checkValueRange, copyFactor, invalid, type FactorRange, type RandomLayerArgs } from './image_preprocessing';
+import { fromScale, fromZero, toScale } from './color_augmentation';
+import { checkImageShape, checkValueRange, copyFactor, FactorImageLayer, invalid, RandomImageLayer, type FactorRange, type RandomLayerArgs } from './image_preprocessing';
 import { Layer, type LayerArgs } from './layer';
 import type { Shape } from './symbolic';
 
@@ -77,7 +77,7 @@ export interface RandomPosterizationArgs extends RandomLayerArgs {
  * @example
  * new RandomPosterization({ factor: 3 }).apply(images, { training: true });   // 8 levels per channel
  */
-export class RandomPosterization extends ColorLayer {
+export class RandomPosterization extends RandomImageLayer {
   readonly factor: number | [number, number];
   readonly valueRange: [number, number];
 
@@ -116,20 +116,9 @@ interface BlendArgs extends RandomLayerArgs {
  * Moves each image toward a target image by a factor f drawn per image from `factor` ([lower,
  * upper], or f for [0, f]): `x + weight(f) * (target(x) - x)`, clipped to the value range.
  */
-abstract class BlendLayer extends ColorLayer {
-  readonly factor: FactorRange;
-  readonly valueRange: [number, number];
-  private readonly range: [number, number];
-
+abstract class BlendLayer extends FactorImageLayer {
   constructor(args: BlendArgs & { factor: FactorRange }) {
-    super(args);
-    this.range = fromZero('factor', args?.factor);
-    this.factor = copyFactor(args.factor);
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: copyFactor(this.factor), valueRange: [...this.valueRange] };
+    super(args, (factor) => fromZero('factor', factor));
   }
 
   /** The image each image moves toward. */
