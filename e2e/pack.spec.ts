@@ -25,17 +25,30 @@ const APP_FILES: Record<string, string> = {
   <body>
     <pre id="backend"></pre>
     <pre id="result"></pre>
+    <pre id="saved"></pre>
     <pre id="error"></pre>
     <script type="module" src="/main.js"></script>
   </body>
 </html>
 `,
-  'main.js': `import { getBackend, init, tensor } from 'webgpu-keras';
+  'main.js': `import { Input, Sequential, getBackend, init, layers, loadModel, tensor } from 'webgpu-keras';
 
 async function main() {
   await init();
   const sum = tensor([[1, 2], [3, 4]]).add(tensor([10, 20]));
   document.getElementById('result').textContent = Array.from(await sum.data()).join(',');
+  // The built-in layer table (saving, loading, Bidirectional's copy) and the option checks must
+  // survive the app's tree-shaking.
+  const model = new Sequential([Input({ shape: [3, 2] }), new layers.Bidirectional({ layer: new layers.LSTM({ units: 2 }) }), new layers.Dense({ units: 1 })]);
+  await model.save('memory://pack-check');
+  const restored = await loadModel('memory://pack-check');
+  let typo = 'accepted';
+  try {
+    new layers.Dense({ units: 1, activaton: 'relu' }).apply(tensor([[1]]));
+  } catch {
+    typo = 'rejected';
+  }
+  document.getElementById('saved').textContent = restored.layers.length + ' layers, typo ' + typo;
   document.getElementById('backend').textContent = getBackend();
 }
 
@@ -83,7 +96,7 @@ function startPreview(cwd: string): { server: ChildProcess; url: Promise<string>
   return { server, url };
 }
 
-test('the packed package builds and runs in a fresh Vite app without the webgpu package', async ({ page }) => {
+test('the packed package builds and runs in a fresh Vite app without the webgpu package, its layer table and option checks kept', async ({ page }) => {
   test.setTimeout(120_000);
   expect(existsSync(join(REPO, 'dist/index.js')), 'dist/index.js is missing: run `npm run build` first (npm test builds before the browser suite)').toBe(true);
 
@@ -132,6 +145,7 @@ test('the packed package builds and runs in a fresh Vite app without the webgpu 
       await expect(page.locator('#error')).toHaveText('');
       await expect(page.locator('#backend')).toHaveText('webgpu');
       await expect(page.locator('#result')).toHaveText('11,22,13,24');
+      await expect(page.locator('#saved')).toHaveText('2 layers, typo rejected');
       expect(consoleErrors, 'the app logged console errors').toEqual([]);
     });
   } finally {
