@@ -87,6 +87,14 @@ fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
   return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
 }
 
+// Element i of a channels-last [batch, height, width, channels] tensor as (batch, y, x, channel).
+fn pixel_of(i: u32, height: u32, width: u32) -> vec4<u32> {
+  let c = i % params.channels;
+  let x = (i / params.channels) % width;
+  let y = (i / (params.channels * width)) % height;
+  return vec4<u32>(i / (params.channels * width * height), y, x, c);
+}
+
 fn source_at(b: u32, y: u32, x: u32, c: u32) -> f32 {
   return source[((b * params.in_height + y) * params.in_width + x) * params.channels + c];
 }
@@ -95,10 +103,11 @@ fn source_at(b: u32, y: u32, x: u32, c: u32) -> f32 {
 fn resize(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = flat_index(gid, groups);
   if (i >= params.size) { return; }
-  let c = i % params.channels;
-  let x = (i / params.channels) % params.out_width;
-  let y = (i / (params.channels * params.out_width)) % params.out_height;
-  let b = i / (params.channels * params.out_width * params.out_height);
+  let p = pixel_of(i, params.out_height, params.out_width);
+  let b = p.x;
+  let y = p.y;
+  let x = p.z;
+  let c = p.w;
   if (INTERPOLATION == NEAREST) {
     out[i] = source_at(b, nearest_tap(y, params.scale_y, params.in_height), nearest_tap(x, params.scale_x, params.in_width), c);
     return;
@@ -138,10 +147,11 @@ fn output_window(i: u32, scale: f32, in_size: u32, out_size: u32) -> vec2<u32> {
 fn resize_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = flat_index(gid, groups);
   if (i >= params.size) { return; }
-  let c = i % params.channels;
-  let x = (i / params.channels) % params.in_width;
-  let y = (i / (params.channels * params.in_width)) % params.in_height;
-  let b = i / (params.channels * params.in_width * params.in_height);
+  let p = pixel_of(i, params.in_height, params.in_width);
+  let b = p.x;
+  let y = p.y;
+  let x = p.z;
+  let c = p.w;
   let rows = output_window(y, params.scale_y, params.in_height, params.out_height);
   let columns = output_window(x, params.scale_x, params.in_width, params.out_width);
   var total = 0.0;
@@ -193,10 +203,11 @@ fn round_half_away_from_zero(v: f32) -> f32 {
 fn affine_transform(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = flat_index(gid, groups);
   if (i >= params.size) { return; }
-  let c = i % params.channels;
-  let x = (i / params.channels) % params.out_width;
-  let y = (i / (params.channels * params.out_width)) % params.out_height;
-  let b = i / (params.channels * params.out_width * params.out_height);
+  let p = pixel_of(i, params.out_height, params.out_width);
+  let b = p.x;
+  let y = p.y;
+  let x = p.z;
+  let c = p.w;
   let t = b * params.transform_stride;
   let xf = f32(x);
   let yf = f32(y);
