@@ -23,7 +23,7 @@ function conv2dCase(xShape: number[], kernelShape: number[], options: Conv2dOpti
 }
 
 /** Both gradients of sum(r * f(x, kernel)) for a fixed r: exercises col2im and the transposed products. */
-function gradientsOf(f: (x: Tensor, kernel: Tensor) => Tensor, xShape: number[], kernelShape: number[]): () => Tensor[] {
+export function gradientsOf(f: (x: Tensor, kernel: Tensor) => Tensor, xShape: number[], kernelShape: number[]): () => Tensor[] {
   return () => {
     const x = rand(xShape);
     const kernel = rand(kernelShape);

@@ -3,30 +3,16 @@
 // conv1dTranspose, through col2im forward and im2col in their gradients; depthwiseConv2d with
 // depth multipliers 1 and 3, strides, dilation and both paddings, and its two gradient kernels.
 
-import { GradientTape, type Tensor } from '../../src/index';
+import type { Tensor } from '../../src/index';
 import { conv1dTranspose, conv2dTranspose, type Conv1dTransposeOptions, type Conv2dOptions, type Conv2dTransposeOptions } from '../../src/ops/conv';
 import { depthwiseConv2d } from '../../src/ops/depthwise_conv';
 import type { OpCase } from './case';
 import { rand } from './data';
+import { gradientsOf } from './conv';
 
 /** Float32 sums of a few products against the CPU's float64 sums. */
 const RTOL = 1e-4;
 const ATOL = 1e-5;
-
-/** Both gradients of sum(r * f(x, kernel)) for a fixed r. */
-function gradientsOf(f: (x: Tensor, kernel: Tensor) => Tensor, xShape: number[], kernelShape: number[]): () => Tensor[] {
-  return () => {
-    const x = rand(xShape);
-    const kernel = rand(kernelShape);
-    const tape = new GradientTape();
-    tape.watch(x, kernel);
-    const target = tape.record(() => {
-      const y = f(x, kernel);
-      return y.mul(rand([...y.shape]));
-    });
-    return tape.gradient(target, [x, kernel]) as Tensor[];
-  };
-}
 
 /** The op's output and, as a second case, its gradients with respect to x and kernel. */
 function withGradients(name: string, f: (x: Tensor, kernel: Tensor) => Tensor, xShape: number[], kernelShape: number[]): OpCase[] {

@@ -9,6 +9,7 @@ import { conv1d, conv2d } from '../../src/ops/conv';
 import { depthwiseConv1d, depthwiseConv2d } from '../../src/ops/depthwise_conv';
 import type { OpCase } from '../cases/case';
 import { rand, seededRandom } from '../cases/data';
+import { gradientsOf } from '../cases/conv';
 import { checkCases, useWebGPU } from '../helpers';
 
 useWebGPU();
@@ -68,31 +69,16 @@ async function onBothBackends(f: () => Tensor, shape: number[], expected: number
   }
 }
 
-/** Both gradients of sum(r * f(x, kernel)) for a fixed r. */
-function gradients(f: (x: Tensor, kernel: Tensor) => Tensor, xShape: number[], kernelShape: number[]): () => Tensor[] {
-  return () => {
-    const x = rand(xShape);
-    const kernel = rand(kernelShape);
-    const tape = new GradientTape();
-    tape.watch(x, kernel);
-    const target = tape.record(() => {
-      const y = f(x, kernel);
-      return y.mul(rand([...y.shape]));
-    });
-    return tape.gradient(target, [x, kernel]) as Tensor[];
-  };
-}
-
 const TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
 const gpuCases: OpCase[] = [
   { name: 'grouped conv2d [2,7,6,6] x [3,3,2,9], 3 groups, same, strides 2', run: () => conv2d(rand([2, 7, 6, 6]), rand([3, 3, 2, 9]), { strides: 2, padding: 'same' }), ...TOLERANCE },
   { name: 'grouped conv2d [1,6,6,4] x [2,2,1,8], 4 groups, dilation 2', run: () => conv2d(rand([1, 6, 6, 4]), rand([2, 2, 1, 8]), { dilationRate: 2 }), ...TOLERANCE },
   { name: 'grouped conv2d 1x1 [2,3,3,6] x [1,1,3,4], 2 groups (pointwise path)', run: () => conv2d(rand([2, 3, 3, 6]), rand([1, 1, 3, 4])), ...TOLERANCE },
   { name: 'grouped conv1d [2,9,4] x [3,2,6], 2 groups, causal', run: () => conv1d(rand([2, 9, 4]), rand([3, 2, 6]), { padding: 'causal' }), ...TOLERANCE },
-  { name: 'grouped conv2d gradients, 3 groups, same, strides 2', run: gradients((x, k) => conv2d(x, k, { strides: 2, padding: 'same' }), [2, 5, 5, 6], [3, 3, 2, 3]), ...TOLERANCE },
-  { name: 'grouped conv1d gradients, 2 groups, dilation 2', run: gradients((x, k) => conv1d(x, k, { dilationRate: 2, padding: 'same' }), [2, 8, 4], [3, 2, 4]), ...TOLERANCE },
+  { name: 'grouped conv2d gradients, 3 groups, same, strides 2', run: gradientsOf((x, k) => conv2d(x, k, { strides: 2, padding: 'same' }), [2, 5, 5, 6], [3, 3, 2, 3]), ...TOLERANCE },
+  { name: 'grouped conv1d gradients, 2 groups, dilation 2', run: gradientsOf((x, k) => conv1d(x, k, { dilationRate: 2, padding: 'same' }), [2, 8, 4], [3, 2, 4]), ...TOLERANCE },
   { name: 'depthwiseConv1d [2,9,3] x [3,3,2], same, strides 2', run: () => depthwiseConv1d(rand([2, 9, 3]), rand([3, 3, 2]), { strides: 2, padding: 'same' }), ...TOLERANCE },
-  { name: 'depthwiseConv1d gradients, dilation 2', run: gradients((x, k) => depthwiseConv1d(x, k, { dilationRate: 2 }), [2, 9, 3], [3, 3, 2]), ...TOLERANCE },
+  { name: 'depthwiseConv1d gradients, dilation 2', run: gradientsOf((x, k) => depthwiseConv1d(x, k, { dilationRate: 2 }), [2, 9, 3], [3, 3, 2]), ...TOLERANCE },
 ];
 
 describe('GPU matches CPU', () => checkCases(gpuCases));
