@@ -66,7 +66,7 @@ export interface MatmulLayout {
 
 /**
  * Tile shapes by adapter. A GPU: the staged kernel's 128 x 128 tiles when they make 256
- * workgroups or more, its 128 x 64 tiles when they make 64 or more (workgroup memory
+ * workgroups or more (16 x 8 outputs an invocation where K is 1024 or more, else 8 x 8), its 128 x 64 tiles when they make 64 or more (workgroup memory
  * permitting), else the register kernel's 4 x 8 outputs per invocation and 64 invocations per
  * workgroup (at a batch of 256, the register tiles make 4 times as many workgroups, which a GPU of
  * 100+ cores needs), or the K-lanes kernel where those make fewer than 64 workgroups and K is long.
@@ -94,7 +94,8 @@ export function chooseTiling(layout: MatmulLayout, matrices: number, tuning: Ker
   if (forcedTiles) return withSplit(forcedTiles, tuning === 'hardware' ? HARDWARE_SPLIT : SOFTWARE_SPLIT);
   if (tuning === 'hardware') {
     const fits = (tiles: Tiles, minWorkgroups: number) => blocks(tiles) >= minWorkgroups && stagedBytes(tiles) <= workgroupStorageBytes;
-    const tiles = fits(HARDWARE_STAGED_LARGE, HARDWARE_STAGED_LARGE_MIN_WORKGROUPS) ? HARDWARE_STAGED_LARGE : fits(HARDWARE_STAGED, HARDWARE_STAGED_MIN_WORKGROUPS) ? HARDWARE_STAGED : HARDWARE_REGISTERS;
+    const large = layout.k >= HARDWARE_STAGED_DEEP_MIN_K ? HARDWARE_STAGED_DEEP : HARDWARE_STAGED_LARGE;
+    const tiles = fits(large, HARDWARE_STAGED_LARGE_MIN_WORKGROUPS) ? large : fits(HARDWARE_STAGED, HARDWARE_STAGED_MIN_WORKGROUPS) ? HARDWARE_STAGED : HARDWARE_REGISTERS;
     const tiling = withSplit(tiles, tiles === HARDWARE_REGISTERS ? HARDWARE_REGISTER_SPLIT : HARDWARE_SPLIT);
     const fewBlocks = tiles === HARDWARE_REGISTERS && tiling.kSplits === 1 && blocks(tiles) < HARDWARE_K_LANES_BELOW_WORKGROUPS;
     return fewBlocks && layout.k >= HARDWARE_K_LANES_MIN_K ? { ...HARDWARE_K_LANES, kSplits: 1, kChunk: layout.k } : tiling;
@@ -142,8 +143,19 @@ const HARDWARE_STAGED_MIN_WORKGROUPS = 64;
  * and 37 at 8192^3 against 32 and 33 for the 128 x 64 tiles; slower below 256 workgroups.
  */
 const HARDWARE_STAGED_LARGE = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32, kLanes: 0 };
-/** The large staged tiles from this many workgroups (a 2048 x 2048 output). */
+/** The large staged tiles (either kind) from this many workgroups (a 2048 x 2048 output). */
 const HARDWARE_STAGED_LARGE_MIN_WORKGROUPS = 256;
+/**
+ * The same 128 x 128 tiles for a long K: a workgroup of 16 x 8 invocations, 16 x 8 outputs each,
+ * 16 K steps staged (16 KiB). Twice the outputs an invocation take twice the multiply-adds per
+ * value read from workgroup memory. In two sweeps on H100s (bench/tile_sweep.ts, the device
+ * clocked up first): 37.2-37.7 TFLOP/s at 4096^3 against 34.3-34.8 for HARDWARE_STAGED_LARGE,
+ * 39.7-40.4 against 37.0-37.2 at 8192^3, 33.6-34.7 against 32.1-33.1 at 2048^3, and 5-15% faster
+ * at the 4096 x 1024 x 1024 products of the wide MLP; but slower at K = 784 (its 4096 x 784 x 1024
+ * product) in both. With 32 K steps staged, its registers spilled (19 TFLOP/s at 4096^3).
+ */
+const HARDWARE_STAGED_DEEP = { rowGroups: 4, colGroups: 2, workgroupCols: 16, workgroupRows: 8, lanesShareRows: false, stageK: 16, kLanes: 0 };
+const HARDWARE_STAGED_DEEP_MIN_K = 1024;
 
 let forcedTiles: Omit<MatmulTiling, 'kSplits' | 'kChunk'> | null = null;
 let forcedVersion = 0;

@@ -112,6 +112,9 @@ describe('GPU matches CPU with the staged kernel (a GPU\'s tiles)', () => withSt
 // K-fastest with vec4 loads, B column-fastest, and a last slice of 4 of the 32 K steps.
 const gpuStagedLarge = { rowGroups: 2, colGroups: 2, workgroupCols: 16, workgroupRows: 16, lanesShareRows: false, stageK: 32, kLanes: 0 };
 describe('GPU matches CPU with the staged kernel (a GPU\'s large tiles)', () => withStagedTiles(gpuStagedLarge, () => checkCases(named('matmul [64,100] x [100,64]'))));
+// The same tiles for a long K: 16 x 8 outputs each of 16 x 8 invocations, 16 K steps.
+const gpuStagedDeep = { rowGroups: 4, colGroups: 2, workgroupCols: 16, workgroupRows: 8, lanesShareRows: false, stageK: 16, kLanes: 0 };
+describe('GPU matches CPU with the staged kernel (a GPU\'s tiles for a long K)', () => withStagedTiles(gpuStagedDeep, () => checkCases(named('matmul [64,100] x [100,64]'))));
 // The K-lanes kernel runs on a GPU for few output blocks with long K (the hardware block above
 // puts two cases through it); another block shape and lane count here put the forced-tile cases
 // through it, and K shorter than the lanes' first steps.
@@ -143,6 +146,11 @@ describe('tile shapes', () => {
     expect(chooseTiling(layout(2048, 2048), 1, 'hardware', 0, 32768)).toMatchObject({ ...staged, colGroups: 2, stageK: 32 });
     // Where the device grants only WebGPU's default 16 KiB of workgroup memory: the 12 KiB tiles.
     expect(chooseTiling(layout(2048, 2048), 1, 'hardware', 0, 16384)).toMatchObject({ ...staged, colGroups: 1, stageK: 16 });
+    // K of 1024 or more: the same 128 x 128 tiles from 16 x 8 invocations of 16 x 8 outputs (16 KiB).
+    const deep = { rowGroups: 4, colGroups: 2, workgroupCols: 16, workgroupRows: 8, stageK: 16 };
+    expect(chooseTiling(layout(2048, 2048, 1024), 1, 'hardware', 0, 32768)).toMatchObject(deep);
+    expect(chooseTiling(layout(4096, 4096, 4096), 1, 'hardware', 0, 16384)).toMatchObject(deep);
+    expect(chooseTiling(layout(4096, 1024, 784), 1, 'hardware', 0, 32768)).toMatchObject({ ...staged, colGroups: 2, stageK: 32 });
     // Below 64 workgroups of 128 x 64: the register tiles, which make 4 times as many.
     expect(chooseTiling(layout(256, 1024), 1, 'hardware', 0, 32768)).toMatchObject({ rowGroups: 1, colGroups: 2, stageK: 0 });
   });
