@@ -4,22 +4,35 @@
 #   node ../shared/gpu/pack.mjs bench/gpu.ts
 # then run on the GPU machine, carrying .gpu:  bash bench/gpu_session.sh
 # Writes into $OUT (else ./gpu-out), each with a .log of its stderr:
+#   sweep.txt                the matmul tile sweep (each candidate checked, then timed per shape)
 #   profile-quickstart.txt   bench:profile of the quickstart MLP (step times, per-kernel GPU times)
-#   profile-wide-adam.txt    the same for 784-1024-1024-10 with Adam
-#   ours.json                the bench with webgpu-keras alone (beside bench.json: what the peers in
-#                            the process cost the quickstart's fit, the gap to the profile)
 #   bench.json               the bench, all three libraries side by side
+#   quickstart.json          the quickstart's case alone, all three libraries, in a fresh process
+#   clocks.csv, phases.txt   the GPU's SM clock and utilization every 200 ms (nvidia-smi, where
+#                            present), and when each measurement began and ended: on an H100 the
+#                            clock falls to 345-480 MHz under a light load such as a small model's
+#                            training steps after an idle moment, and a fresh process starts at
+#                            the boost clock for about 3 s
 set -u
 out=${OUT:-gpu-out}
 mkdir -p "$out"
+if command -v nvidia-smi >/dev/null; then
+  nvidia-smi --query-gpu=timestamp,clocks.sm,utilization.gpu --format=csv,noheader -lms 200 >"$out/clocks.csv" 2>&1 &
+  sampler=$!
+fi
 measure() {
   local name=$1 limit=$2
   shift 2
   local start=$SECONDS
+  echo "$(date +%H:%M:%S.%N) start $name" >>"$out/phases.txt"
   timeout "$limit" bash .gpu/run.sh "$@" >"$out/$name" 2>"$out/$name.log"
-  echo "$name: exit $? after $((SECONDS - start)) s"
+  local status=$?
+  echo "$(date +%H:%M:%S.%N) end $name" >>"$out/phases.txt"
+  echo "$name: exit $status after $((SECONDS - start)) s"
 }
-measure profile-quickstart.txt 120 --profile
-SIZES=784,1024,1024,10 OPTIMIZER=adam measure profile-wide-adam.txt 120 --profile
-measure ours.json 150 --json --cap 800 --only webgpu-keras
-measure bench.json 240 --json --cap 800
+measure sweep.txt 90 --sweep-only
+measure profile-quickstart.txt 60 --profile
+measure bench.json 200 --json --cap 800
+measure quickstart.json 60 --json --cap 800 --cases 'MLP 100'
+[ -n "${sampler:-}" ] && kill "$sampler"
+true

@@ -6,8 +6,10 @@
 //   --full   also run the cases skipped on a software adapter (the wide MLP)
 //   --sweep  first check and time the candidate matmul tilings (bench/tile_sweep.ts)
 //   --sweep-only  the sweep without the suite
+//   --candidates REGEX  the sweep's candidate tilings whose name matches (default all)
 //   --cap MS time cap of one contender's timed runs in a case (default: the suite's)
 //   --only LIBRARIES  comma-separated libraries to measure (webgpu-keras,tfjs,jax-js; default all)
+//   --cases REGEX     only the cases whose name matches (such as 'MLP' or 'matmul 4096x4096')
 
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -44,7 +46,8 @@ if (args.includes('--sweep') || args.includes('--sweep-only')) {
   const wk = await import('../src/index');
   const { runTileSweep } = await import('./tile_sweep');
   await wk.init({ gpu, backend: 'webgpu' });
-  tileSweep = await runTileSweep(log);
+  const candidates = args.indexOf('--candidates');
+  tileSweep = await runTileSweep(log, candidates >= 0 ? new RegExp(args[candidates + 1]) : undefined);
 }
 if (args.includes('--sweep-only')) {
   console.log(JSON.stringify(tileSweep, null, 2));
@@ -55,7 +58,8 @@ const only = args.indexOf('--only');
 const libraries = only >= 0 ? (args[only + 1].split(',') as Library[]) : undefined;
 const known: Library[] = ['webgpu-keras', 'tfjs', 'jax-js'];
 if (libraries?.some((l) => !known.includes(l))) throw new Error(`bench: --only takes a comma-separated list of ${known.join(', ')}; got '${args[only + 1]}'.`);
-const report = await runSuite({ full: args.includes('--full'), capMs: cap >= 0 ? Number(args[cap + 1]) : undefined, libraries, log });
+const cases = args.indexOf('--cases');
+const report = await runSuite({ full: args.includes('--full'), capMs: cap >= 0 ? Number(args[cap + 1]) : undefined, libraries, cases: cases >= 0 ? new RegExp(args[cases + 1]) : undefined, log });
 if (asJson) {
   console.log(JSON.stringify({ ...report, tileSweep }, null, 2));
 } else {

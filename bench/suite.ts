@@ -67,6 +67,8 @@ export interface SuiteOptions {
   capMs?: number;
   /** The libraries to measure (default all); the others are not even initialized. */
   libraries?: Library[];
+  /** Only the cases whose name matches (default all). */
+  cases?: RegExp;
 }
 
 /** One library's way of running a case: `run(n)` does n iterations and ends with a readback. */
@@ -92,6 +94,7 @@ interface CaseSpec {
 }
 
 const REPEATS = 5;
+const WARM_UP_MS = 1000;
 const MAX_ITERATIONS = 1000;
 
 export async function runSuite(options: SuiteOptions = {}): Promise<BenchReport> {
@@ -121,7 +124,7 @@ export async function runSuite(options: SuiteOptions = {}): Promise<BenchReport>
 
   const rows: BenchRow[] = [];
   const skipped: string[] = [];
-  for (const spec of planCases(small, skipped)) {
+  for (const spec of planCases(small, skipped).filter((c) => !options.cases || options.cases.test(c.name))) {
     const measured = await measureCase({ ...spec, contenders: spec.contenders.filter((c) => libraries.includes(c.library)) }, capMs);
     rows.push(...measured);
     log(measured.map((r) => `${r.case} | ${r.library} ${r.variant}${r.optimizer ? ` (${r.optimizer})` : ''}: ${formatValue(r.value)} ${r.unit}`).join('\n'));
@@ -168,10 +171,16 @@ async function measureCase(spec: CaseSpec, capMs: number): Promise<BenchRow[]> {
     for (const { make } of spec.contenders) contenders.push(await make());
     const plans = [];
     for (const c of contenders) {
-      await c.run(1);
-      const t0 = now();
-      await c.run(1);
-      const estimate = now() - t0;
+      // Warm-up: at least two runs and WARM_UP_MS. A training step's JavaScript reaches its
+      // steady speed only after some hundreds of steps (optimizing compilers, caches): on an H100
+      // host, the quickstart's fit took 0.57-0.60 ms a step in its first few hundred steps and
+      // 0.34-0.41 ms after about a thousand, and 32 steps of warm-up measured the first.
+      let estimate = Infinity;
+      for (let runs = 0, start = now(); runs < 2 || now() - start < WARM_UP_MS; runs++) {
+        const t0 = now();
+        await c.run(1);
+        estimate = now() - t0;
+      }
       const iterations = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(capMs / REPEATS / Math.max(estimate, 1e-3))));
       plans.push({ contender: c, iterations, samples: [] as number[], spent: 0, estimate });
     }

@@ -17,19 +17,26 @@ const staged = (rowGroups: number, colGroups: number, workgroupCols: number, wor
 
 /**
  * Candidates by name: registers RxC/WxH (outputs an invocation / invocations a workgroup), staged
- * the same plus the K steps staged. chooseTiling's GPU tiles are staged 8x8/16x16 k32 (from 256
- * workgroups), staged 8x4/16x16 k16 (from 64) and reg 4x8/8x8. Measured on H100s and an H200 and
- * dropped: two buffers of workgroup memory (one barrier a slice), staging without prefetching the
- * next slice into registers, 16x4 and 4x8 invocation tiles, 8 x 16 workgroups, and a loop over a
- * slice's K steps (1.05-1.1x slower than writing them out at 2048^3 and 4096^3).
+ * the same plus the K steps staged. chooseTiling's GPU tiles are staged 16x8/16x8 k16 (from 256
+ * workgroups with K of 1024 or more), staged 8x8/16x16 k32 (from 256 workgroups), staged 8x4/16x16
+ * k16 (from 64) and reg 4x8/8x8. Measured on H100s and an H200 and dropped: two buffers of
+ * workgroup memory (one barrier a slice), staging without prefetching the next slice into
+ * registers, 16x4 and 4x8 invocation tiles, 8 x 16 workgroups, and a loop over a slice's K steps
+ * (1.05-1.1x slower than writing them out at 2048^3 and 4096^3); in the two sweeps of the
+ * 2026-11-27 session on H100s, 5-25% behind the fastest at every shape: 8x8/16x16 k8 and k16,
+ * 8x8/32x8 k16, 8x16/16x8, 16x8/8x16, 8x16/16x16, 16x8/16x16, 8x16/8x8, 16x8/8x8, 8x16/8x32,
+ * 16x8/32x8 (all k16), 8x16/8x16 k8, reg 8x8/8x8 and reg 8x8/16x16; 8x16/8x16 and 16x8/16x8 with
+ * 32 K steps staged spilled registers (19-21 TFLOP/s at 4096^3 and 8192^3).
  */
 const CANDIDATES: Record<string, Tiles> = {
   'reg 4x8/8x8': registers(1, 2, 8, 8),
   'staged 8x4/16x16 k16': staged(2, 1, 16, 16, 16),
   'staged 8x8/16x16 k32': staged(2, 2, 16, 16, 32),
+  'staged 16x8/16x8 k16': staged(4, 2, 16, 8, 16),
+  'staged 8x16/8x16 k16': staged(2, 4, 8, 16, 16),
+  'staged 8x8/16x8 k32': staged(2, 2, 16, 8, 32),
   'staged 8x4/32x8 k16': staged(2, 1, 32, 8, 16),
   'staged 8x4/32x8 k32': staged(2, 1, 32, 8, 32),
-  'staged 8x8/16x16 k16': staged(2, 2, 16, 16, 16),
   'staged 8x4/32x16 k16': staged(2, 1, 32, 16, 16),
 };
 
@@ -48,10 +55,12 @@ const GPU_SHAPES: Shape[] = [
 ];
 const SOFTWARE_SHAPES: Shape[] = [['128^3', 128, 128, 128, false, false]];
 
-export async function runTileSweep(log: (line: string) => void): Promise<Record<string, Record<string, number>>> {
+/** `only`: the candidates whose name matches (default all). */
+export async function runTileSweep(log: (line: string) => void, only?: RegExp): Promise<Record<string, Record<string, number>>> {
   const software = activeGpu().tuning === 'software';
   const { maxComputeWorkgroupStorageSize: limit, maxComputeInvocationsPerWorkgroup: invocations } = activeGpu().limits;
-  const fits = Object.keys(CANDIDATES).filter((name) => stagedBytes(CANDIDATES[name]) <= limit && CANDIDATES[name].workgroupCols * CANDIDATES[name].workgroupRows <= invocations);
+  const wanted = Object.keys(CANDIDATES).filter((name) => !only || only.test(name));
+  const fits = wanted.filter((name) => stagedBytes(CANDIDATES[name]) <= limit && CANDIDATES[name].workgroupCols * CANDIDATES[name].workgroupRows <= invocations);
   // SwiftShader runs large workgroups slowly: two candidates at one small size show the sweep works.
   const names = software ? fits.filter((name) => name === 'reg 4x8/8x8' || name === 'staged 8x4/16x16 k16') : fits;
   log(`sweep: workgroup memory limit ${limit} bytes, ${invocations} invocations; candidates ${names.join(', ')}`);
@@ -61,8 +70,9 @@ export async function runTileSweep(log: (line: string) => void): Promise<Record<
     const a = wk.randomUniform(transposeA ? [k, m] : [m, k], { minval: -1, maxval: 1 });
     const b = wk.randomUniform(transposeB ? [n, k] : [k, n], { minval: -1, maxval: 1 });
     const row: Record<string, number> = {};
-    // Untimed: the first product after a pause runs at idle clocks, which ranked the first candidate last.
-    await timeProduct(a, b, transposeA, transposeB);
+    // Untimed, for about 300 ms: products after a pause run at idle clocks until the GPU has
+    // clocked up (one product of warm-up still ranked the first candidate 5-15% low on an H100).
+    for (const start = performance.now(); performance.now() - start < 300; ) await timeProduct(a, b, transposeA, transposeB);
     for (const name of ['default', ...names]) {
       forceMatmulTiles(name === 'default' ? null : CANDIDATES[name]);
       const ms = await timeProduct(a, b, transposeA, transposeB);
