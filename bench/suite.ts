@@ -175,12 +175,15 @@ async function measureCase(spec: CaseSpec, capMs: number): Promise<BenchRow[]> {
       // steady speed only after some hundreds of steps (optimizing compilers, caches): on an H100
       // host, the quickstart's fit took 0.57-0.60 ms a step in its first few hundred steps and
       // 0.34-0.41 ms after about a thousand, and 32 steps of warm-up measured the first.
-      let estimate = Infinity;
-      for (let runs = 0, start = now(); runs < 2 || now() - start < WARM_UP_MS; runs++) {
+      // The run time that sizes the timed runs: the median of the warm-up's runs after the first
+      // (the last one alone once set the iterations of a 0.25 ms product to 2 after a 70 ms stall).
+      const warmUp: number[] = [];
+      for (let start = now(); warmUp.length < 2 || now() - start < WARM_UP_MS; ) {
         const t0 = now();
         await c.run(1);
-        estimate = now() - t0;
+        warmUp.push(now() - t0);
       }
+      const estimate = median(warmUp.slice(1));
       const iterations = Math.max(1, Math.min(MAX_ITERATIONS, Math.floor(capMs / REPEATS / Math.max(estimate, 1e-3))));
       plans.push({ contender: c, iterations, samples: [] as number[], spent: 0, estimate });
     }

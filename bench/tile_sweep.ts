@@ -20,7 +20,9 @@ const staged = (rowGroups: number, colGroups: number, workgroupCols: number, wor
  * the same plus the K steps staged. chooseTiling's GPU tiles are staged 16x8/16x8 k16 (from 256
  * workgroups with K of 1024 or more), staged 8x8/16x16 k32 (from 256 workgroups), staged 8x4/16x16
  * k16 (from 64) and reg 4x8/8x8. Measured on H100s and an H200 and dropped: two buffers of
- * workgroup memory (one barrier a slice), staging without prefetching the next slice into
+ * workgroup memory (one barrier a slice; measured again on 2026-11-27 with 16 K steps: 16x8/16x8
+ * and 8x16/8x16 spilled registers, 11-20 TFLOP/s, and 8x8/16x16 and 8x4/16x16 were 1-15% behind
+ * the same tiles with one buffer at 2048^3 to 8192^3), staging without prefetching the next slice into
  * registers, 16x4 and 4x8 invocation tiles, 8 x 16 workgroups, and a loop over a slice's K steps
  * (1.05-1.1x slower than writing them out at 2048^3 and 4096^3); in the two sweeps of the
  * 2026-11-27 session on H100s, 5-25% behind the fastest at every shape: 8x8/16x16 k8 and k16,
@@ -95,7 +97,7 @@ async function timeProduct(a: wk.Tensor, b: wk.Tensor, transposeA: boolean, tran
     return (performance.now() - start) / count;
   };
   await run(1);
-  const estimate = await run(2);
+  const estimate = Math.min(await run(2), await run(2), await run(2));
   const count = Math.max(2, Math.min(200, Math.ceil(60 / estimate)));
   const samples = [await run(count), await run(count), await run(count)].sort((x, y) => x - y);
   return samples[1];
