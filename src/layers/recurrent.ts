@@ -26,7 +26,7 @@ import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, 
 import { isShapeList } from './layer_utils';
 import { deserializeNested, serializeNested, type SerializedLayer } from './nested_layers';
 import type { Regularizer } from './regularizers';
-import { checkCell, outputSizeOf, sequenceStepsOf, stateSizesOf, type RNNCell, type RNNCellLike } from './rnn_cell';
+import { checkCell, initialStatesOf, outputSizeOf, sequenceStepsOf, stateSizesOf, type RNNCell, type RNNCellLike } from './rnn_cell';
 import { GRUCell, LSTMCell, SimpleRNNCell, checkBoolean, type GatedCellArgs, type GRUCellArgs, type LSTMCellArgs, type RecurrentCell, type RecurrentCellArgs } from './rnn_cells';
 import { StackedRNNCells } from './stacked_rnn_cells';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
@@ -194,6 +194,14 @@ export class RNN extends Layer {
     return super.apply(withInitialState(this.name, inputs, initialState), options);
   }
 
+  /**
+   * The states the layer starts from at `batchSize` when it is given none (Keras's
+   * `get_initial_state`): the cell's `getInitialState(batchSize)`, or zeros for a cell without one.
+   */
+  getInitialState(batchSize: number): Tensor[] {
+    return initialStatesOf(this.cell, batchSize, `The cell of layer "${this.name}"`);
+  }
+
   /** Builds the cell for one step's input, [batch, features]. */
   override build(inputShape: Shape | Shape[]): void {
     const [sequence] = this.checkShapes(inputShape);
@@ -217,7 +225,7 @@ export class RNN extends Layer {
     }
     return tidy(() => {
       const float = (t: Tensor) => (t.dtype === 'float32' ? t : cast(t, 'float32'));
-      let states = givenStates.length > 0 ? givenStates.map(float) : (carried ?? this.stateSizes.map((size) => zeros([batch, size])));
+      let states = givenStates.length > 0 ? givenStates.map(float) : (carried ?? this.getInitialState(batch));
       const step = sequenceStepsOf(this.cell, float(sequence), args.training === true);
       // [batch, 1] per step: whether the step holds data.
       const stepMasks = mask ? split(mask.dtype === 'int32' ? mask : cast(mask, 'int32'), time, 1) : null;
@@ -290,7 +298,7 @@ export class RNN extends Layer {
           'Give the batch size to the model\'s input: Input({ shape, batchSize }), or batchInputShape (or inputShape with batchSize) on the first layer.',
       );
     }
-    this.stateVariables = this.stateSizes.map((size) => tidy(() => new Variable(zeros([batch, size]), { trainable: false, name: `${this.name}/rnn_state` })));
+    this.stateVariables = tidy(() => this.getInitialState(batch).map((state) => new Variable(state, { trainable: false, name: `${this.name}/rnn_state` })));
   }
 
   private layerCell(): Layer {

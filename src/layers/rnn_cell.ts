@@ -7,9 +7,11 @@
 // file also turns any cell into the step functions RNN's time loop calls, checking what a user
 // cell returns.
 
+import { zeros } from '../ops/creation';
+import { cast } from '../ops/elementwise';
 import { reshape, split } from '../ops/shape';
 import { tidy } from '../tensor/memory';
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs } from './layer';
 import { formatSymbolicShape } from './symbolic';
 
@@ -33,6 +35,8 @@ export interface RNNCellLike {
   readonly outputSize?: number;
   /** One step: the step's input [batch, features] and the states → [output, newStates]. */
   call(input: Tensor, states: Tensor[], args?: CellCallArgs): CellOutput;
+  /** The states an RNN starts from when it is given none (default: zeros), [batchSize, size] each. */
+  getInitialState?(batchSize: number): Tensor | Tensor[];
 }
 
 /** @internal The step at time index `index` of a prepared sequence: [output, newStates]. */
@@ -76,6 +80,15 @@ export abstract class RNNCell extends Layer {
   /** One step (Keras's cell `call`): the step's input [batch, features] and the states → [output, newStates]. */
   abstract step(input: Tensor, states: Tensor[], args?: CellCallArgs): CellOutput;
 
+  /**
+   * The states an RNN starts from when it is given none (Keras's `get_initial_state`): zeros of
+   * [batchSize, size] per state. Override it for other starting states (made of ops; a learned
+   * start is a weight broadcast to the batch).
+   */
+  getInitialState(batchSize: number): Tensor | Tensor[] {
+    return stateSizesOf(this).map((size) => zeros([batchSize, size]));
+  }
+
   /** As a layer: `[input, ...states]` → `[output, ...newStates]`. */
   override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor[] {
     const [input, ...states] = Array.isArray(inputs) ? inputs : [inputs];
@@ -116,6 +129,24 @@ export function stateSizesOf(cell: RNNCell | RNNCellLike, argument = 'cell'): nu
     );
   }
   return sizes;
+}
+
+/**
+ * The states a cell starts from at `batchSize` without given ones: its `getInitialState`, checked
+ * against its state sizes, or zeros for a cell without one. `owner` names the cell in errors.
+ */
+export function initialStatesOf(cell: RNNCell | RNNCellLike, batchSize: number, owner: string): Tensor[] {
+  const sizes = stateSizesOf(cell);
+  if (!cell.getInitialState) return sizes.map((size) => zeros([batchSize, size]));
+  const given = cell.getInitialState(batchSize);
+  const states = Array.isArray(given) ? given : [given];
+  const expected = sizes.map((size) => `[${batchSize},${size}]`);
+  const wrong = states.length !== sizes.length || states.some((s, i) => !(s instanceof Tensor) || s.shape.length !== 2 || s.shape[0] !== batchSize || s.shape[1] !== sizes[i]);
+  if (wrong) {
+    const got = states.map((s) => (s instanceof Tensor ? `[${s.shape.join(',')}]` : typeof s)).join(', ');
+    throw new Error(`${owner} returned invalid initial states from getInitialState(${batchSize}): expected ${sizes.length} tensor${sizes.length > 1 ? 's' : ''} of shape ${expected.join(', ')}, got ${got || 'none'}.`);
+  }
+  return states.map((s) => (s.dtype === 'float32' ? s : cast(s, 'float32')));
 }
 
 /** The size of the cell's output: `outputSize`, or the first state's size. */

@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
 import { isShapeList } from './layer_utils';
 import { deserializeNested, serializeNested } from './nested_layers';
-import { RNNCell, checkCell, inputStepsOf, outputSizeOf, sequenceStepsOf, stateSizesOf, type CellCallArgs, type CellOutput, type InputStep, type RNNCellLike, type SequenceStep } from './rnn_cell';
+import { RNNCell, checkCell, initialStatesOf, inputStepsOf, outputSizeOf, sequenceStepsOf, stateSizesOf, type CellCallArgs, type CellOutput, type InputStep, type RNNCellLike, type SequenceStep } from './rnn_cell';
 import type { Shape } from './symbolic';
 
 export interface StackedRNNCellsArgs extends LayerArgs {
@@ -45,6 +45,11 @@ export class StackedRNNCells extends RNNCell {
 
   override get outputSize(): number {
     return outputSizeOf(this.cells[this.cells.length - 1]);
+  }
+
+  /** Every cell's initial states (its getInitialState, or zeros), in order. */
+  override getInitialState(batchSize: number): Tensor[] {
+    return this.cells.flatMap((cell, i) => initialStatesOf(cell, batchSize, `Cell ${i} of StackedRNNCells "${this.name}"`));
   }
 
   /** Builds each cell for its input: the step's input for the first, the previous cell's output for the others. */

@@ -1,11 +1,12 @@
 // The generic RNN layer and its cells: RNN over SimpleRNNCell, GRUCell and LSTMCell equals the
 // matching layer with the same weights; StackedRNNCells equals the stacked layers; a custom
 // RNNCell subclass and a plain object following Keras's cell contract against a float64
-// reference; a cell's single step; gradients by finite differences; configs, save and load with
-// built-in, stacked and registered custom cells; and the errors of bad cells.
+// reference; initial states from a cell's getInitialState; a cell's single step; gradients by
+// finite differences; configs, save and load with built-in, stacked and registered custom cells;
+// and the errors of bad cells.
 
 import { describe, expect, it } from 'vitest';
-import { Input, Model, ops, tensor, type LayerArgs, type Shape, type SymbolicTensor, type Tensor } from '../../src/node';
+import { Input, Model, ones, ops, tensor, type LayerArgs, type Shape, type SymbolicTensor, type Tensor } from '../../src/node';
 import type { Variable } from '../../src/autograd/variable';
 import { Bidirectional, GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, SimpleRNN, SimpleRNNCell, StackedRNNCells, deserializeLayer, registerLayer, type RNNCellLike } from '../../src/layers/index';
 import { loadModel, removeModel } from '../../src/io/index';
@@ -47,10 +48,10 @@ const F = 3;
 const U = 2;
 
 /** The reference of MinimalRNNCell in float64: outputs in processing order [batch][step][units] and the final state. */
-function minimalReference(x: number[], kernel: number[], recurrent: number[], goBackwards: boolean): { outputs: number[][][]; last: number[][] } {
+function minimalReference(x: number[], kernel: number[], recurrent: number[], goBackwards: boolean, start = 0): { outputs: number[][][]; last: number[][] } {
   const outputs: number[][][] = [];
   for (let b = 0; b < B; b++) {
-    let h = new Array<number>(U).fill(0);
+    let h = new Array<number>(U).fill(start);
     const steps: number[][] = [];
     for (let k = 0; k < T; k++) {
       const t = goBackwards ? T - 1 - k : k;
@@ -179,6 +180,49 @@ describe('custom cells', () => {
   it('has tape gradients matching finite differences (input and both weights)', async () => {
     const make = () => new RNN({ cell: new MinimalRNNCell({ units: U }), returnSequences: true });
     expect(await layerGradCheck(make, [B, 3, F], seededValues(B * 3 * F, 11))).toBe('ok');
+  });
+});
+
+/** MinimalRNNCell starting from ones: Keras's `get_initial_state` overridden. */
+class OnesStartCell extends MinimalRNNCell {
+  override getInitialState(batchSize: number): Tensor {
+    return ones([batchSize, this.stateSize]);
+  }
+}
+
+describe("a cell's initial state (Keras's get_initial_state)", () => {
+  it(
+    'is where RNN starts without given states, stateful or not, and RNN.getInitialState returns it',
+    onBothBackends(async () => {
+      const xValues = seededValues(B * T * F, 12);
+      const x = tensor(xValues, [B, T, F]);
+      const cell = new OnesStartCell({ units: U });
+      const rnn = new RNN({ cell, returnSequences: true });
+      const outputs = rnn.apply(x) as Tensor;
+      const expected = minimalReference(xValues, Array.from(await cell.kernel.data()), Array.from(await cell.recurrentKernel.data()), false, 1);
+      expectClose(await outputs.data(), expected.outputs.flat(2));
+      expect(await values(rnn.getInitialState(3))).toEqual([new Array(3 * U).fill(1)]);
+      // A stateful RNN's states start there too (resetState sets zeros, as Keras's reset_state).
+      const statefulCell = new OnesStartCell({ units: U });
+      const stateful = new RNN({ cell: statefulCell, stateful: true, batchInputShape: [B, T, F] });
+      const first = stateful.apply(x) as Tensor;
+      const reference = minimalReference(xValues, Array.from(await statefulCell.kernel.data()), Array.from(await statefulCell.recurrentKernel.data()), false, 1);
+      expectClose(await first.data(), reference.last.flat());
+    }),
+  );
+
+  it('is zeros for the built-in cells and plain cells without one; StackedRNNCells lists its cells\' states; a wrong one is an error naming the cell', async () => {
+    const lstm = new LSTMCell({ units: 3 });
+    expect(await values(lstm.getInitialState(2))).toEqual([new Array(6).fill(0), new Array(6).fill(0)]);
+    const plain: RNNCellLike = { stateSize: 2, call: (_input, [h]) => [h, [h]], getInitialState: (batch) => ones([batch, 2]).mul(5) };
+    expect(await values(new RNN({ cell: plain }).getInitialState(1))).toEqual([[5, 5]]);
+    const stacked = new StackedRNNCells({ cells: [new OnesStartCell({ units: U }), new SimpleRNNCell({ units: 3 })] });
+    expect((await values(stacked.getInitialState(2))).map((v) => v.length)).toEqual([2 * U, 6]);
+    expect(await values(new RNN({ cell: stacked }).getInitialState(2))).toEqual([new Array(2 * U).fill(1), new Array(6).fill(0)]);
+    const wrong: RNNCellLike = { stateSize: [2, 3], call: (_input, states) => [states[0], states], getInitialState: (batch) => [ones([batch, 2])] };
+    expect(() => new RNN({ cell: wrong, name: 'rnn_wrong' }).apply(tensor(seededValues(B * T * F, 13), [B, T, F]))).toThrow(
+      'The cell of layer "rnn_wrong" returned invalid initial states from getInitialState(2): expected 2 tensors of shape [2,2], [2,3], got [2,2].',
+    );
   });
 });
 
