@@ -47,7 +47,9 @@ export class Sequential extends Model {
     if (this.stack.includes(layer)) throw new Error(`Sequential.add: layer '${layer.name}' is already in the model.`);
     this.stack.push(layer);
     if (!this.symbolicOutput && this.stack.length === 1) {
-      const shape = layer.batchInputShape ?? this.batchInputShape;
+      // A nested model with one known input gives its shape, as in Keras.
+      const nestedInput = layer instanceof Model && layer.inputs.length === 1 ? layer.inputs[0].shape : undefined;
+      const shape = layer.batchInputShape ?? nestedInput ?? this.batchInputShape;
       if (shape) this.connect(Input({ batchShape: shape }), this.stack);
       return;
     }

@@ -25,6 +25,13 @@ function smallModel(): Sequential {
 }
 
 describe('construction', () => {
+  it('a Sequential whose first layer is a model with a known input takes its input shape and is built (as Keras)', () => {
+    const inner = new Sequential({ layers: [new layers.Dense({ units: 3, inputShape: [4] })] });
+    const outer = new Sequential({ layers: [inner, new layers.Dense({ units: 2 })] });
+    expect(outer.inputs[0].shape).toEqual([null, 4]);
+    expect(outer.layers[1].weights.map((w) => w.shape)).toEqual([[3, 2], [2]]);
+  });
+
   it('functional models with several inputs and outputs', async () => {
     const a = Input({ shape: [2], name: 'a' });
     const b = Input({ shape: [3], name: 'b' });
