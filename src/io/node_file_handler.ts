@@ -6,6 +6,7 @@
 // 'model.safetensors'.
 
 import { registerIOHandler, weightsFileFrom, type IOHandler, type ModelInfo } from './handlers';
+import { setLocalFileReader } from './keras_weights';
 
 const DEFAULT_JSON = 'model.json';
 const DEFAULT_WEIGHTS = 'model.safetensors';
@@ -89,4 +90,10 @@ function isFileTarget(url: string): boolean {
 /** Makes `model.save(path)` and `loadModel(path)` use the file system. Called by src/node.ts. */
 export function registerFileHandler(): void {
   registerIOHandler('file://', (url) => (isFileTarget(url) ? fileHandler(url) : null));
+  // Keras files (loadKerasWeights) at a path or file:// URL.
+  setLocalFileReader(async (target) => {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    return new Uint8Array(await readFile(target.startsWith('file://') ? fileURLToPath(target) : target));
+  });
 }

@@ -542,12 +542,18 @@ export class Model extends Layer {
   /**
    * Loads weights saved by `saveWeights` or `save` into this model (same architecture; checked
    * before anything changes). `skipMismatch` leaves weights of another shape as they are, with a
-   * warning (a new head for fine-tuning).
+   * warning (a new head for fine-tuning). A path or URL ending in `.keras` or `.weights.h5` is a
+   * file saved by Keras 3 in Python, read by `loadKerasWeights`.
    *
    * @example
    * await classifier.loadWeights('memory://pretrained', { skipMismatch: true });
+   * await classifier.loadWeights('./trained_in_python.keras');
    */
   async loadWeights(source: IOTarget, options: LoadWeightsOptions = {}): Promise<void> {
+    if (typeof source === 'string' && /\.(keras|weights\.h5)$/i.test(source)) {
+      const { loadKerasWeights } = await import('../io/keras_weights');
+      return loadKerasWeights(this, source, options);
+    }
     const { loadWeights } = await import('../io/model_io');
     return loadWeights(this, source, options);
   }

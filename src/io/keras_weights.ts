@@ -1,0 +1,200 @@
+// Loading the weights of a model saved by Keras 3 in Python (`model.save('m.keras')`, a zip
+// holding model.weights.h5, or `model.save_weights('m.weights.h5')`) into the same architecture
+// built here. Keras 3 stores a model's layers under `layers/<name>`, where the name is the
+// layer's class in snake case, numbered within its list (`dense`, `dense_1`, ...; not the
+// layer's own name), in the order of `model.layers`; a layer's own variables are
+// `vars/0`, `vars/1`, ... (its trainable variables, then the others, in the order it made them),
+// a recurrent layer's are its cell's (`layers/lstm/cell/vars/...`), and a nested model's layers
+// are under its own `layers`. Loading matches layers the same way and checks every variable's
+// shape before any is assigned, so a mismatch leaves the model as it was.
+//
+// Layers are supported where this library's variables are Keras's, in Keras's order (the ones in
+// KERAS_VARIABLE_ORDER, recurrent layers and weightless layers); a functional model's layers of
+// one class must be told apart by their depth in the graph, as Keras orders them. The optimizer's
+// state in the file is not loaded.
+
+import { InputLayer } from '../layers/input_layer';
+import type { Layer } from '../layers/layer';
+import { getRegisteredLayerName } from '../layers/registry';
+import { Model } from '../models/model';
+import { tensor } from '../tensor/creation';
+import type { Variable } from '../autograd/variable';
+import { tidy } from '../tensor/memory';
+import { readHdf5, isHdf5, type Hdf5Dataset, type Hdf5Group } from './hdf5';
+import { isZip, readZipEntry } from './zip';
+
+/** What `loadKerasWeights` reads: a `.keras` archive or a `.weights.h5` file, as bytes, a Blob (a File), or a URL or Node path. */
+export type KerasWeightsSource = string | ArrayBuffer | Uint8Array | Blob;
+
+export interface LoadKerasWeightsOptions {
+  /** Keep, with a warning, the weights whose shape differs from the file's (a new head); default false. */
+  skipMismatch?: boolean;
+}
+
+/** Layer classes whose variables this library makes as Keras 3 does: the same ones, in the same order and shapes. */
+const KERAS_VARIABLE_ORDER = new Set([
+  'Dense', 'EinsumDense', 'Embedding', 'PReLU', 'BatchNormalization', 'LayerNormalization',
+  'Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose',
+  'DepthwiseConv1D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D',
+]);
+/** Recurrent layers: Keras keeps their variables in their cell, under `cell`. */
+const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM']);
+
+let readLocalFile: ((path: string) => Promise<Uint8Array>) | null = null;
+
+/** @internal The Node entry's reader of file paths (browser bundles fetch every string source). */
+export function setLocalFileReader(read: (path: string) => Promise<Uint8Array>): void {
+  readLocalFile = read;
+}
+
+/**
+ * Loads Keras 3 weights into `model`, built here with the same architecture (layer for layer, as
+ * the Python model was defined).
+ *
+ * @example
+ * // Python: model.save('classifier.keras')
+ * const model = new Sequential({ layers: [new layers.Dense({ units: 64, activation: 'relu', inputShape: [784] }), new layers.Dense({ units: 10 })] });
+ * await loadKerasWeights(model, './classifier.keras');   // or a URL, an ArrayBuffer, a File
+ */
+export async function loadKerasWeights(model: Model, source: KerasWeightsSource, { skipMismatch = false }: LoadKerasWeightsOptions = {}): Promise<void> {
+  const bytes = await bytesOf(source);
+  const weightsFile = isZip(bytes) ? await readZipEntry(bytes, 'model.weights.h5') : bytes;
+  if (!isHdf5(weightsFile)) {
+    throw new Error(`loadKerasWeights: ${describe(source)} is neither a Keras 3 '.keras' archive nor a '.weights.h5' file (HDF5).`);
+  }
+  const root = readHdf5(weightsFile);
+  if (!root.members.has('layers') && root.members.has('model_weights')) {
+    throw new Error("loadKerasWeights: this is a Keras 2 ('legacy') HDF5 file; save it from Keras 3 with model.save('name.keras') or model.save_weights('name.weights.h5').");
+  }
+  const pairs: Array<[Variable, Hdf5Dataset, string]> = [];
+  matchModel(model, root, '', pairs);
+  const kept: string[] = [];
+  const loads = pairs.filter(([variable, dataset, path]) => {
+    if (sameShape(variable.shape, dataset.shape)) return true;
+    const what = `${path} has shape [${dataset.shape.join(',')}], variable '${variable.name}' [${variable.shape.join(',')}]`;
+    if (!skipMismatch) throw new Error(`loadKerasWeights: ${what}; the model is not the file's architecture (or pass { skipMismatch: true } to keep the variables that differ).`);
+    kept.push(what);
+    return false;
+  });
+  for (const [variable, dataset] of loads) tidy(() => variable.assign(tensor(dataset.values(), variable.shape as number[])));
+  if (kept.length > 0) console.warn(`loadKerasWeights: kept ${kept.length} variable(s) whose shape differs from the file: ${kept.join('; ')}.`);
+}
+
+/** The layers of a model (`group` holds its `layers`) and their variables, paired with the file's datasets. */
+function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[Variable, Hdf5Dataset, string]>): void {
+  const layers = kerasLayerOrder(model);
+  const container = member(group, 'layers');
+  const used = new Map<string, number>();
+  for (const layer of layers) {
+    const className = getRegisteredLayerName(layer.constructor) ?? layer.constructor.name;
+    const base = snakeCase(className === 'Model' ? 'Functional' : className);
+    const count = used.get(base);
+    used.set(base, (count ?? -1) + 1);
+    const name = count === undefined ? base : `${base}_${count + 1}`;
+    const layerPath = `${path}layers/${name}`;
+    const supported = layer instanceof Model || layer.weights.length === 0 || KERAS_VARIABLE_ORDER.has(className) || RECURRENT.has(className);
+    if (!supported) {
+      throw new Error(`loadKerasWeights: loading Keras weights into layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT].join(', ')}).`);
+    }
+    const layerGroup = container ? member(container, name) : null;
+    if (!layerGroup) {
+      if (layer.weights.length === 0) continue;
+      throw new Error(`loadKerasWeights: the file has no '${layerPath}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
+    }
+    matchLayer(layer, className, layerGroup, layerPath, pairs);
+  }
+}
+
+function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: string, pairs: Array<[Variable, Hdf5Dataset, string]>): void {
+  if (layer instanceof Model) return matchModel(layer, group, `${path}/`, pairs);
+  const variables = layer.weights;
+  let varsPath = `${path}/vars`;
+  let vars = member(group, 'vars');
+  if (RECURRENT.has(className)) {
+    const cell = member(group, 'cell');
+    varsPath = `${path}/cell/vars`;
+    vars = cell ? member(cell, 'vars') : null;
+  }
+  const datasets = vars ? numberedDatasets(vars, varsPath) : [];
+  if (datasets.length !== variables.length) {
+    const hint = layer.built ? "the model is not the file's architecture" : 'the layer is not built: give the model its input shape (an Input, or inputShape on its first layer) or call it once first';
+    throw new Error(`loadKerasWeights: '${varsPath}' holds ${datasets.length} variable(s), layer '${layer.name}' (${className}) has ${variables.length}; ${hint}.`);
+  }
+  variables.forEach((variable, i) => pairs.push([variable, datasets[i], `${varsPath}/${i}`]));
+}
+
+/** `vars/0`, `vars/1`, ... in order. */
+function numberedDatasets(vars: Hdf5Group, path: string): Hdf5Dataset[] {
+  const datasets: Hdf5Dataset[] = [];
+  for (let i = 0; vars.members.has(String(i)); i++) {
+    const entry = vars.members.get(String(i))!;
+    if (entry.kind !== 'dataset') throw new Error(`loadKerasWeights: '${path}/${i}' is a group, not a variable.`);
+    if (!entry.dtype.startsWith('float')) throw new Error(`loadKerasWeights: '${path}/${i}' holds ${entry.dtype} values; weights are floats.`);
+    datasets.push(entry);
+  }
+  return datasets;
+}
+
+/**
+ * `model.layers` in Keras 3's order for its weight file. Sequential: as listed. Functional: by
+ * depth in the graph (the longest path to an output, deepest first), as Keras's map_graph orders
+ * operations; layers of one class at the same depth would be told apart by Keras's traversal
+ * order, which is not reproduced here, so they are refused.
+ */
+function kerasLayerOrder(model: Model): Layer[] {
+  const saved = model.savedGraph;
+  const layers = model.layers.filter((layer) => !(layer instanceof InputLayer));
+  if (!saved) return layers;
+  const depth = new Map<Layer, number>();
+  const nodes = saved.graph.nodes;
+  for (const layer of layers) {
+    if (nodes.filter((n) => n.layer === layer).length > 1) throw new Error(`loadKerasWeights: layer '${layer.name}' is called more than once in model '${model.name}'; shared layers are not supported yet.`);
+  }
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i];
+    const own = depth.get(node.layer) ?? 0;
+    depth.set(node.layer, own);
+    for (const input of node.inputs) depth.set(input.node.layer, Math.max(depth.get(input.node.layer) ?? 0, own + 1));
+  }
+  const ordered = layers.map((layer, index) => ({ layer, index, depth: depth.get(layer) ?? 0 })).sort((a, b) => b.depth - a.depth || a.index - b.index);
+  for (let i = 1; i < ordered.length; i++) {
+    const [a, b] = [ordered[i - 1], ordered[i]];
+    if (a.depth === b.depth && a.layer.constructor === b.layer.constructor && a.layer.weights.length > 0) {
+      throw new Error(`loadKerasWeights: layers '${a.layer.name}' and '${b.layer.name}' of model '${model.name}' are both ${getRegisteredLayerName(a.layer.constructor) ?? a.layer.constructor.name} at the same depth of the graph, where Keras's order of them cannot be told; not supported yet.`);
+    }
+  }
+  return ordered.map((o) => o.layer);
+}
+
+/** Keras's naming.to_snake_case. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+function member(group: Hdf5Group, name: string): Hdf5Group | null {
+  const entry = group.members.get(name);
+  return entry && entry.kind === 'group' ? entry : null;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+async function bytesOf(source: KerasWeightsSource): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+  if (typeof source !== 'string') throw new Error(`loadKerasWeights: the source must be a URL or path, an ArrayBuffer, a Uint8Array or a Blob; got ${typeof source}.`);
+  if (readLocalFile && !/^https?:\/\//i.test(source)) return readLocalFile(source);
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`loadKerasWeights: fetching '${source}' failed: HTTP ${response.status} ${response.statusText}.`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function describe(source: KerasWeightsSource): string {
+  return typeof source === 'string' ? `'${source}'` : 'the data';
+}

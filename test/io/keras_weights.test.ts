@@ -1,0 +1,190 @@
+// Weights saved by Keras 3 in Python: the HDF5 reader, the zip reader and loadKerasWeights, on
+// fixtures written by h5py (HDF5's own library) in Keras 3's layout (test/fixtures/keras/
+// make_fixtures.py), whose values follow a formula recomputed here. A model loaded from them
+// predicts, on the GPU and the CPU, what a float64 forward pass with the formula's weights gives.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { Input, Model, Sequential, layers, loadKerasWeights, tensor, type Tensor } from '../../src/node';
+import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
+import { readZipEntry, zipEntries } from '../../src/io/zip';
+import { snakeCase } from '../../src/io/keras_weights';
+import { onBothBackends, useWebGPU } from '../helpers';
+
+useWebGPU();
+
+const FIXTURES = 'test/fixtures/keras';
+const bytes = (name: string) => new Uint8Array(readFileSync(`${FIXTURES}/${name}`));
+
+/** make_fixtures.py's values(seed, shape): sin(0.37 i + seed) / 2, in float64 (the files hold them as float32). */
+function formula(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => Math.sin(0.37 * i + seed) / 2);
+}
+
+function dataset(group: Hdf5Group, path: string): Hdf5Dataset {
+  let entry: Hdf5Group | Hdf5Dataset = group;
+  for (const part of path.split('/')) {
+    if (entry.kind !== 'group' || !entry.members.has(part)) throw new Error(`no ${path}`);
+    entry = entry.members.get(part)!;
+  }
+  if (entry.kind !== 'dataset') throw new Error(`${path} is a group`);
+  return entry;
+}
+
+async function expectWeights(variable: Tensor, seed: number, offset = 0): Promise<void> {
+  const expected = formula(seed, variable.size).map((v) => Math.fround(Math.fround(v) + offset));
+  expect(Array.from(await variable.data())).toEqual(expected);
+}
+
+describe('HDF5 reader', () => {
+  it('reads what h5py writes: element types, a scalar, a group tracking creation order, and refuses a chunked dataset by name', () => {
+    const root = readHdf5(bytes('formats.h5'));
+    const float64 = dataset(root, 'float64');
+    expect([float64.dtype, float64.shape]).toEqual(['float64', [2, 3]]);
+    expect(Array.from(float64.values())).toEqual(formula(21, 6).map(Math.fround));
+    const half = dataset(root, 'float16');
+    expect(half.dtype).toBe('float16');
+    Array.from(half.values()).forEach((v, i) => expect(Math.abs(v - formula(22, 4)[i])).toBeLessThan(2.5e-4));
+    expect(Array.from(dataset(root, 'int32').values())).toEqual([-3, -2, -1, 0, 1, 2]);
+    expect(Array.from(dataset(root, 'uint8').values())).toEqual([250, 251, 252, 253, 254, 255]);
+    const scalar = dataset(root, 'scalar');
+    expect([scalar.shape, Array.from(scalar.values())]).toEqual([[], [2.5]]);
+    expect(Array.from(dataset(root, 'ordered/a').values())).toEqual(formula(24, 3).map(Math.fround));
+    expect(Array.from(dataset(root, 'ordered/b').values())).toEqual(formula(23, 2).map(Math.fround));
+    expect(() => dataset(root, 'chunked').values()).toThrow('HDF5: chunked (or compressed) datasets are not supported');
+  });
+
+  it("walks a group's symbol table over several B-tree leaves (40 entries), in name order", () => {
+    const vars = readHdf5(bytes('sequential.weights.h5')).members.get('optimizer') as Hdf5Group;
+    const entries = (vars.members.get('vars') as Hdf5Group).members;
+    expect([...entries.keys()]).toEqual(Array.from({ length: 40 }, (_, i) => String(i)).sort());
+    expect([dataset(vars, 'vars/0').dtype, Array.from(dataset(vars, 'vars/0').values())]).toEqual(['int64', [12]]);
+    for (let i = 1; i < 40; i++) expect(Array.from(dataset(vars, `vars/${i}`).values())).toEqual(formula(100 + i, 2).map(Math.fround));
+  });
+
+  it('refuses data that is not HDF5, and a truncated file, with an error', () => {
+    expect(() => readHdf5(new Uint8Array(64))).toThrow('HDF5: the data does not start with the HDF5 signature');
+    const whole = bytes('sequential.weights.h5');
+    expect(() => readHdf5(whole.subarray(0, 1500))).toThrow(/HDF5: the file is truncated or damaged \(\d+ bytes at offset \d+ of 1500\)/);
+  });
+});
+
+describe('zip reader', () => {
+  it('reads a stored and a deflated entry of a .keras archive, and names the entries when one is missing', async () => {
+    const weights = bytes('lstm.weights.h5');
+    for (const archive of ['lstm.keras', 'lstm_deflated.keras']) {
+      const zip = bytes(archive);
+      expect(zipEntries(zip)).toEqual(['metadata.json', 'config.json', 'model.weights.h5']);
+      expect(await readZipEntry(zip, 'model.weights.h5')).toEqual(weights);
+    }
+    await expect(readZipEntry(bytes('lstm.keras'), 'model.weights.npz')).rejects.toThrow("zip: no entry 'model.weights.npz' in the archive (entries: metadata.json, config.json, model.weights.h5).");
+  });
+});
+
+/** Sequential([Input((4,)), Dense(3), BatchNormalization(), Flatten(), Dense(units)]), as sequential.weights.h5 was saved from. */
+function sequentialModel(units = 2): Sequential {
+  return new Sequential({ layers: [new layers.Dense({ units: 3, inputShape: [4] }), new layers.BatchNormalization(), new layers.Flatten(), new layers.Dense({ units })] });
+}
+
+/** The float64 forward pass of that model with the fixture's weights (batch normalization at inference). */
+function sequentialReference(x: number[][]): number[][] {
+  const [k1, b1, gamma, beta, mean, variance, k2, b2] = [formula(1, 12), formula(2, 3), formula(3, 3), formula(4, 3), formula(5, 3), formula(6, 3).map((v) => Math.fround(v) + 1), formula(7, 6), formula(8, 2)];
+  return x.map((row) => {
+    const h = [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * k1[i * 3 + j], b1[j]));
+    const n = h.map((v, j) => ((v - mean[j]) / Math.sqrt(variance[j] + 1e-3)) * gamma[j] + beta[j]);
+    return [0, 1].map((j) => n.reduce((s, v, i) => s + v * k2[i * 2 + j], b2[j]));
+  });
+}
+
+describe('loadKerasWeights', () => {
+  it(
+    "loads a Sequential model's layers by Keras's names (dense, batch_normalization, dense_1), and it predicts what a float64 forward pass does",
+    onBothBackends(async () => {
+      const model = sequentialModel();
+      await loadKerasWeights(model, bytes('sequential.weights.h5'));
+      const [dense, norm, , head] = model.layers;
+      await expectWeights(dense.weights[0], 1);
+      await expectWeights(dense.weights[1], 2);
+      for (const [k, seed] of [3, 4, 5].entries()) await expectWeights(norm.weights[k], seed);
+      await expectWeights(norm.weights[3], 6, 1);
+      await expectWeights(head.weights[0], 7);
+      const x = [[0.5, -1, 2, 0.25], [-0.3, 0.8, 0.1, -2]];
+      const predicted = (await model.predict(tensor(x))) as Tensor;
+      const expected = sequentialReference(x).flat();
+      Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
+    }),
+  );
+
+  it("loads a recurrent layer's cell variables from a .keras archive, by path (model.loadWeights) or bytes, stored or deflated", async () => {
+    const make = () => new Sequential({ layers: [new layers.LSTM({ units: 3, inputShape: [5, 2] }), new layers.Dense({ units: 1 })] });
+    const fromPath = make();
+    await fromPath.loadWeights(`${FIXTURES}/lstm.keras`);
+    const fromBytes = make();
+    await loadKerasWeights(fromBytes, bytes('lstm_deflated.keras').buffer);
+    for (const model of [fromPath, fromBytes]) {
+      const [lstm, dense] = model.layers;
+      for (const [k, seed] of [11, 12, 13].entries()) await expectWeights(lstm.weights[k], seed);
+      await expectWeights(dense.weights[0], 14);
+      await expectWeights(dense.weights[1], 15);
+    }
+  });
+
+  it('orders a functional model\'s layers as Keras does (by depth), and refuses two layers of one class at the same depth', async () => {
+    const input = Input({ shape: [4] });
+    const hidden = new layers.BatchNormalization().apply(new layers.Dense({ units: 3 }).apply(input));
+    const functional = new Model({ inputs: input, outputs: new layers.Dense({ units: 2 }).apply(hidden) });
+    await loadKerasWeights(functional, bytes('sequential.weights.h5'));
+    await expectWeights(functional.layers[0].weights[0], 1);
+    await expectWeights(functional.layers[2].weights[0], 7);
+
+    const x = Input({ shape: [4] });
+    const branches = new layers.Concatenate().apply([new layers.Dense({ units: 3, name: 'left' }).apply(x), new layers.Dense({ units: 3, name: 'right' }).apply(x)]);
+    const twin = new Model({ inputs: x, outputs: new layers.Dense({ units: 2 }).apply(branches), name: 'twin' });
+    await expect(loadKerasWeights(twin, bytes('sequential.weights.h5'))).rejects.toThrow(
+      "loadKerasWeights: layers 'left' and 'right' of model 'twin' are both Dense at the same depth of the graph, where Keras's order of them cannot be told; not supported yet.",
+    );
+  });
+
+  it("loads a nested model's layers from under its own path (layers/sequential/layers/dense)", async () => {
+    const inner = new Sequential({ layers: [new layers.Dense({ units: 3, inputShape: [4] })] });
+    const outer = new Sequential({ layers: [inner, new layers.Dense({ units: 2 })] });
+    await loadKerasWeights(outer, bytes('nested.weights.h5'));
+    await expectWeights(inner.layers[0].weights[0], 41);
+    await expectWeights(inner.layers[0].weights[1], 42);
+    await expectWeights(outer.layers[1].weights[0], 43);
+    await expectWeights(outer.layers[1].weights[1], 44);
+  });
+
+  it('checks every shape before assigning any; skipMismatch keeps the variables that differ, with a warning', async () => {
+    const model = sequentialModel(5);
+    const before = await model.layers[0].weights[0].data();
+    await expect(loadKerasWeights(model, bytes('sequential.weights.h5'))).rejects.toThrow(
+      "loadKerasWeights: layers/dense_1/vars/0 has shape [3,2], variable 'dense_",
+    );
+    expect(await model.layers[0].weights[0].data()).toEqual(before);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const head = await model.layers[3].weights[0].data();
+    await loadKerasWeights(model, bytes('sequential.weights.h5'), { skipMismatch: true });
+    expect(warn.mock.calls[0][0]).toMatch(/^loadKerasWeights: kept 2 variable\(s\) whose shape differs from the file: layers\/dense_1\/vars\/0 has shape \[3,2\]/);
+    warn.mockRestore();
+    await expectWeights(model.layers[0].weights[0], 1);
+    expect(await model.layers[3].weights[0].data()).toEqual(head);
+  });
+
+  it('names what does not match: missing layers, variable counts, unsupported layers, Keras 2 files, other data', async () => {
+    const noBias = new Sequential({ layers: [new layers.Dense({ units: 3, inputShape: [4], useBias: false })] });
+    await expect(loadKerasWeights(noBias, bytes('sequential.weights.h5'))).rejects.toThrow(
+      "loadKerasWeights: 'layers/dense/vars' holds 2 variable(s), layer '",
+    );
+    const extra = new Sequential({ layers: [new layers.Embedding({ inputDim: 4, outputDim: 2, inputShape: [3] })] });
+    await expect(loadKerasWeights(extra, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: the file has no 'layers\/embedding' for layer 'embedding(_\d+)?' \(Embedding\)/);
+    const wrapped = new Sequential({ layers: [new layers.TimeDistributed({ layer: new layers.Dense({ units: 2 }), inputShape: [3, 4] })] });
+    await expect(loadKerasWeights(wrapped, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: loading Keras weights into layer 'time_distributed(_\d+)?' \(TimeDistributed\) is not supported yet \(supported: the layers without weights, Dense, /);
+    await expect(loadKerasWeights(sequentialModel(), bytes('legacy.h5'))).rejects.toThrow("loadKerasWeights: this is a Keras 2 ('legacy') HDF5 file; save it from Keras 3 with model.save('name.keras') or model.save_weights('name.weights.h5').");
+    await expect(loadKerasWeights(sequentialModel(), new Uint8Array([1, 2, 3]))).rejects.toThrow("loadKerasWeights: the data is neither a Keras 3 '.keras' archive nor a '.weights.h5' file (HDF5).");
+  });
+
+  it("names layers as Keras's to_snake_case does", () => {
+    expect(['Dense', 'BatchNormalization', 'Conv2DTranspose', 'PReLU', 'SimpleRNN', 'LSTM', 'DepthwiseConv2D'].map(snakeCase)).toEqual(['dense', 'batch_normalization', 'conv2d_transpose', 'p_re_lu', 'simple_rnn', 'lstm', 'depthwise_conv2d']);
+  });
+});
