@@ -25,6 +25,8 @@ export interface Hdf5Group {
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const UNDEFINED = -1;
+/** Elements of a dataset that was never written (no address) beyond which it is refused rather than made of zeros. */
+const MAX_UNWRITTEN = 1 << 24;
 /** Deeper groups than this are refused (a cycle of links would otherwise recurse forever). */
 const MAX_DEPTH = 64;
 
@@ -45,6 +47,8 @@ class Hdf5File {
   private offsetSize = 8;
   private lengthSize = 8;
   private base = 0;
+  private readonly objects = new Map<number, Hdf5Group | Hdf5Dataset>();
+  private readonly reading = new Set<number>();
   readonly rootHeader: number;
 
   constructor(private readonly bytes: Uint8Array) {
@@ -84,11 +88,17 @@ class Hdf5File {
     return { kind: 'group', members };
   }
 
-  /** A group or dataset, by what its object header holds. */
+  /** A group or dataset, by what its object header holds; read once however many links lead to it. */
   private object(address: number, depth: number): Hdf5Group | Hdf5Dataset {
+    const known = this.objects.get(address);
+    if (known) return known;
+    if (this.reading.has(address)) throw new Error(`HDF5: a group at ${address} contains itself.`);
+    this.reading.add(address);
     const messages = this.messages(address);
-    if (messages.some((m) => m.type === 0x08)) return this.dataset(messages);
-    return this.group(address, depth);
+    const object = messages.some((m) => m.type === 0x08) ? this.dataset(messages) : this.group(address, depth);
+    this.reading.delete(address);
+    this.objects.set(address, object);
+    return object;
   }
 
   private dataset(messages: Message[]): Hdf5Dataset {
@@ -110,9 +120,10 @@ class Hdf5File {
       values: () => {
         const { address, bytes } = this.layout(layoutAt);
         if (address !== UNDEFINED && bytes < count * size) throw new Error(`HDF5: a dataset of shape [${shape.join(',')}] (${dtype}) holds ${bytes} bytes, fewer than its ${count * size}.`);
+        if (address === UNDEFINED && count > MAX_UNWRITTEN) throw new Error(`HDF5: a dataset of shape [${shape.join(',')}] was never written (its values would all be the fill value).`);
+        if (address !== UNDEFINED) this.check(address, count * size);
         const out = new Float32Array(count);
         if (address === UNDEFINED) return out;
-        this.check(address, count * size);
         for (let i = 0; i < count; i++) out[i] = read(this.view, address + i * size);
         return out;
       },

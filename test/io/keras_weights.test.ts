@@ -67,6 +67,25 @@ describe('HDF5 reader', () => {
     const whole = bytes('sequential.weights.h5');
     expect(() => readHdf5(whole.subarray(0, 1500))).toThrow(/HDF5: the file is truncated or damaged \(\d+ bytes at offset \d+ of 1500\)/);
   });
+
+  it('reads a damaged file to its end or stops with an HDF5 error, never another exception (300 seeded corruptions)', () => {
+    const whole = bytes('sequential.weights.h5');
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const readAll = (group: Hdf5Group): void => group.members.forEach((m) => (m.kind === 'group' ? readAll(m) : m.values()));
+    let failures = 0;
+    for (let i = 0; i < 300; i++) {
+      const damaged = whole.slice();
+      for (let k = 0; k < 1 + Math.floor(random() * 8); k++) damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+      try {
+        readAll(readHdf5(damaged));
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^HDF5: /);
+        failures++;
+      }
+    }
+    expect(failures).toBeGreaterThan(0);
+  });
 });
 
 describe('zip reader', () => {
