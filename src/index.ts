@@ -26,7 +26,7 @@ export * as callbacks from './callbacks/index';
 export * as utils from './utils/index';
 export { Callback, History, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, LambdaCallback, ModelCheckpoint, BackupAndRestore, TerminateOnNaN, SwapEMAWeights, type Logs } from './callbacks/index';
 export {
-  loadModel, loadKerasWeights, modelFromJSON, registerKerasSerializable, getRegisteredName, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,
+  loadModel, loadKerasModel, loadKerasWeights, modelFromJSON, registerKerasSerializable, getRegisteredName, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,
   type IOHandler, type IOTarget, type IORouter, type ModelStore, type ModelInfo, type ModelArtifacts, type LoadOptions, type SaveOptions,
   type CustomObjects, type LoadWeightsOptions, type KerasWeightsSource, type LoadKerasWeightsOptions, type ModelFromJSONOptions, type RegisterOptions, type SafetensorsEntry, type DecodedSafetensors, type DecodeOptions,
 } from './io/index';

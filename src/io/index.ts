@@ -5,5 +5,6 @@ export { registerModel, serializeLayer as serializeModelTopology, type LayerJSON
 export { listModels, removeModel, memoryHandler, registerIOHandler, type IOHandler, type IOTarget, type IORouter, type ModelArtifacts, type ModelInfo, type ModelStore } from './handlers';
 export { modelFromJSON, type ModelFromJSONOptions } from './model_json';
 export { loadKerasWeights, type KerasWeightsSource, type LoadKerasWeightsOptions } from './keras_weights';
+export { loadKerasModel } from './keras_model';
 export { registerKerasSerializable, getRegisteredName, type RegisterOptions } from './object_registration';
 export { encodeSafetensors, decodeSafetensors, type SafetensorsEntry, type SafetensorsDType, type DecodedSafetensors, type DecodeOptions } from './safetensors';

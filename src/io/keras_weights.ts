@@ -184,14 +184,15 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-async function bytesOf(source: KerasWeightsSource): Promise<Uint8Array> {
+/** @internal The bytes of a source given to loadKerasWeights or loadKerasModel (`caller`, for errors). */
+export async function bytesOf(source: KerasWeightsSource, caller = 'loadKerasWeights'): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
-  if (typeof source !== 'string') throw new Error(`loadKerasWeights: the source must be a URL or path, an ArrayBuffer, a Uint8Array or a Blob; got ${typeof source}.`);
+  if (typeof source !== 'string') throw new Error(`${caller}: the source must be a URL or path, an ArrayBuffer, a Uint8Array or a Blob; got ${typeof source}.`);
   if (readLocalFile && !/^https?:\/\//i.test(source)) return readLocalFile(source);
   const response = await fetch(source);
-  if (!response.ok) throw new Error(`loadKerasWeights: fetching '${source}' failed: HTTP ${response.status} ${response.statusText}.`);
+  if (!response.ok) throw new Error(`${caller}: fetching '${source}' failed: HTTP ${response.status} ${response.statusText}.`);
   return new Uint8Array(await response.arrayBuffer());
 }
 

@@ -119,6 +119,14 @@ export async function saveWeights(model: Model, target: IOTarget): Promise<Model
  * const model3 = await loadModel('./checkpoints/run1', { customObjects: { focal } });   // Node
  */
 export async function loadModel(source: IOTarget, { compile = true, customObjects = {} }: LoadOptions = {}): Promise<Model> {
+  // A model saved by Keras 3 in Python.
+  if (typeof source === 'string' && /\.keras$/i.test(source)) {
+    const { loadKerasModel } = await import('./keras_model');
+    return loadKerasModel(source);
+  }
+  if (typeof source === 'string' && /\.weights\.h5$/i.test(source)) {
+    throw new Error(`loadModel: '${source}' holds Keras 3 weights only; build the model here and call model.loadWeights('${source}'), or load the whole model from a '.keras' file.`);
+  }
   const handler = resolveHandler(source, 'load');
   const artifacts = await handler.load!();
   const json = parseModelJson(artifacts.modelJson);

@@ -1,11 +1,12 @@
-// Weights saved by Keras 3 in Python: the HDF5 reader, the zip reader and loadKerasWeights, on
-// fixtures written by h5py (HDF5's own library) in Keras 3's layout (test/fixtures/keras/
-// make_fixtures.py), whose values follow a formula recomputed here. A model loaded from them
-// predicts, on the GPU and the CPU, what a float64 forward pass with the formula's weights gives.
+// Models and weights saved by Keras 3 in Python: the HDF5 reader, the zip reader,
+// loadKerasWeights and loadKerasModel, on fixtures written by h5py (HDF5's own library) in Keras
+// 3's layout, with config.json as Keras 3 writes it (test/fixtures/keras/make_fixtures.py); their
+// values follow a formula recomputed here. A model loaded from them predicts, on the GPU and the
+// CPU, what a float64 forward pass with the formula's weights gives.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { Input, Model, Sequential, layers, loadKerasWeights, tensor, type Tensor } from '../../src/node';
+import { Input, Model, Sequential, layers, loadKerasWeights, loadModel, tensor, type Tensor } from '../../src/node';
 import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry, zipEntries } from '../../src/io/zip';
 import { snakeCase } from '../../src/io/keras_weights';
@@ -89,13 +90,15 @@ describe('HDF5 reader', () => {
 });
 
 describe('zip reader', () => {
-  it('reads a stored and a deflated entry of a .keras archive, and names the entries when one is missing', async () => {
-    const weights = bytes('lstm.weights.h5');
-    for (const archive of ['lstm.keras', 'lstm_deflated.keras']) {
-      const zip = bytes(archive);
-      expect(zipEntries(zip)).toEqual(['metadata.json', 'config.json', 'model.weights.h5']);
-      expect(await readZipEntry(zip, 'model.weights.h5')).toEqual(weights);
-    }
+  it('reads a stored and a deflated entry of a .keras archive alike, and names the entries when one is missing', async () => {
+    const [stored, deflated] = [bytes('lstm.keras'), bytes('lstm_deflated.keras')];
+    expect(zipEntries(stored)).toEqual(['metadata.json', 'config.json', 'model.weights.h5']);
+    expect(zipEntries(deflated)).toEqual(zipEntries(stored));
+    expect(deflated.length).toBeLessThan(stored.length / 4);
+    const weights = await readZipEntry(stored, 'model.weights.h5');
+    expect(await readZipEntry(deflated, 'model.weights.h5')).toEqual(weights);
+    expect(readHdf5(weights).members.has('layers')).toBe(true);
+    expect(JSON.parse(new TextDecoder().decode(await readZipEntry(deflated, 'metadata.json')))).toEqual({ keras_version: '3.14.0' });
     await expect(readZipEntry(bytes('lstm.keras'), 'model.weights.npz')).rejects.toThrow("zip: no entry 'model.weights.npz' in the archive (entries: metadata.json, config.json, model.weights.h5).");
   });
 });
@@ -205,5 +208,51 @@ describe('loadKerasWeights', () => {
 
   it("names layers as Keras's to_snake_case does", () => {
     expect(['Dense', 'BatchNormalization', 'Conv2DTranspose', 'PReLU', 'SimpleRNN', 'LSTM', 'DepthwiseConv2D'].map(snakeCase)).toEqual(['dense', 'batch_normalization', 'conv2d_transpose', 'p_re_lu', 'simple_rnn', 'lstm', 'depthwise_conv2d']);
+  });
+});
+
+/** The float64 forward pass of functional.keras: Dense(3), BatchNormalization, Concatenate with the input, Dense(2). */
+function functionalReference(x: number[][]): number[][] {
+  const [k1, b1, gamma, beta, mean, variance, k2, b2] = [formula(51, 12), formula(52, 3), formula(53, 3), formula(54, 3), formula(55, 3), formula(56, 3).map((v) => Math.fround(v) + 1), formula(57, 14), formula(58, 2)];
+  return x.map((row) => {
+    const h = [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * k1[i * 3 + j], b1[j]));
+    const joined = [...h.map((v, j) => ((v - mean[j]) / Math.sqrt(variance[j] + 1e-3)) * gamma[j] + beta[j]), ...row];
+    return [0, 1].map((j) => joined.reduce((s, v, i) => s + v * k2[i * 2 + j], b2[j]));
+  });
+}
+
+describe('loadKerasModel (loadModel of a .keras file)', () => {
+  const x = [[0.5, -1, 2, 0.25], [-0.3, 0.8, 0.1, -2]];
+  const expectPredictions = async (model: Model, expected: number[][]) => {
+    const predicted = (await model.predict(tensor(x))) as Tensor;
+    Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected.flat()[i])).toBeLessThan(1e-5));
+  };
+
+  it(
+    "rebuilds a Sequential model from Keras 3's config.json (InputLayer, Dense, BatchNormalization, Flatten) with its weights",
+    onBothBackends(async () => {
+      const model = await loadModel(`${FIXTURES}/sequential.keras`);
+      expect(model).toBeInstanceOf(Sequential);
+      expect(model.layers.map((l) => `${l.constructor.name}:${l.name}`)).toEqual(['Dense:dense', 'BatchNormalization:batch_normalization', 'Flatten:flatten', 'Dense:dense_1']);
+      expect(model.inputs[0].shape).toEqual([null, 4]);
+      await expectPredictions(model, sequentialReference(x));
+    }),
+  );
+
+  it(
+    'rebuilds a functional model from its inbound nodes (a list argument to Concatenate, the input used twice)',
+    onBothBackends(async () => {
+      const model = await loadModel(`${FIXTURES}/functional.keras`);
+      expect(model.name).toBe('functional');
+      expect(model.layers.map((l) => l.name)).toEqual(['hidden', 'norm', 'join', 'head']);
+      await expectPredictions(model, functionalReference(x));
+    }),
+  );
+
+  it('drops inert Keras options (quantization_config: null, data_format: channels_last) and refuses active ones by name', async () => {
+    await expect(loadModel(`${FIXTURES}/lora.keras`)).rejects.toThrow("loadKerasModel: layer 'dense' (Dense) has Keras option lora_rank=4, which this library's Dense does not support.");
+    await expect(loadModel(`${FIXTURES}/sequential.weights.h5`)).rejects.toThrow(
+      `loadModel: '${FIXTURES}/sequential.weights.h5' holds Keras 3 weights only; build the model here and call model.loadWeights('${FIXTURES}/sequential.weights.h5'), or load the whole model from a '.keras' file.`,
+    );
   });
 });

@@ -1,0 +1,178 @@
+// Loading a whole model saved by Keras 3 in Python (`model.save('m.keras')`): its config.json is
+// turned into this library's layers (Keras 3's layout: `{ module, class_name, config,
+// registered_name }` objects, snake_case options, DTypePolicy dtypes, and for functional models
+// `inbound_nodes` of `__keras_tensor__` references), the Sequential or functional model is built,
+// and model.weights.h5 is loaded into it (keras_weights.ts). Keras options that this library does
+// not have are dropped when they are inert (null, false, or Keras-only bookkeeping such as
+// `quantization_config`) and are an error naming the option otherwise. The compile config is not
+// read: the model comes back uncompiled.
+
+import { Input } from '../layers/input_layer';
+import type { Layer } from '../layers/layer';
+import { deserializeLayer } from '../layers/class_registry';
+import type { SymbolicTensor } from '../layers/symbolic';
+import { Model } from '../models/model';
+import { Sequential } from '../models/sequential';
+import { bytesOf, loadKerasWeights, type KerasWeightsSource } from './keras_weights';
+import { isZip, readZipEntry } from './zip';
+
+/**
+ * Keras options with no counterpart here that change nothing in this library at any value: seeds
+ * of training-time randomness, and BatchNormalization's synchronization across devices. Others
+ * are inert when null or false (quantization_config, lora_rank, renorm, sparse, ...) or at their
+ * default (INERT_DEFAULTS).
+ */
+const INERT_KERAS_OPTIONS = new Set(['seed', 'synchronized']);
+/** Options of every layer, which a layer's getConfig may leave out. */
+const GENERIC_OPTIONS = ['name', 'trainable', 'dtype', 'batchInputShape', 'inputShape', 'batchSize', 'inputDim', 'activityRegularizer'];
+/** Keras options with no counterpart here that are inert at their default value. */
+const INERT_DEFAULTS: Record<string, unknown> = { dataFormat: 'channels_last', renormMomentum: 0.99 };
+
+/**
+ * A model saved by Keras 3 (`model.save('name.keras')`), rebuilt and with its weights.
+ *
+ * @example
+ * const model = await loadKerasModel('./trained_in_python.keras');  // or loadModel(...), bytes, a File
+ * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+ */
+export async function loadKerasModel(source: KerasWeightsSource): Promise<Model> {
+  const bytes = await bytesOf(source, 'loadKerasModel');
+  if (!isZip(bytes)) throw new Error("loadKerasModel: expected a Keras 3 '.keras' archive (a zip of config.json and model.weights.h5).");
+  let config: unknown;
+  try {
+    config = JSON.parse(new TextDecoder().decode(await readZipEntry(bytes, 'config.json')));
+  } catch (e) {
+    throw new Error(`loadKerasModel: config.json of the archive could not be read: ${(e as Error).message}`);
+  }
+  const model = buildModel(config);
+  await loadKerasWeights(model, bytes);
+  return model;
+}
+
+function buildModel(entry: unknown): Model {
+  const { className, config } = kerasObject(entry, 'the model');
+  const name = typeof config.name === 'string' ? config.name : undefined;
+  if (className === 'Sequential') return buildSequential(config, name);
+  if (className === 'Functional' || className === 'Model') return buildFunctional(config, name);
+  throw new Error(`loadKerasModel: a model of class '${className}' cannot be rebuilt from its config (Sequential and functional models can; a subclassed model is code).`);
+}
+
+function buildSequential(config: Record<string, unknown>, name: string | undefined): Sequential {
+  const entries = Array.isArray(config.layers) ? config.layers : [];
+  const model = new Sequential({ name });
+  for (const entry of entries) {
+    const layer = kerasObject(entry, 'a layer');
+    if (layer.className === 'InputLayer') model.add(inputOf(layer.config));
+    else model.add(buildLayer(layer.className, layer.config));
+  }
+  return model;
+}
+
+function buildFunctional(config: Record<string, unknown>, name: string | undefined): Model {
+  const outputsOf = new Map<string, SymbolicTensor[][]>();
+  const resolve = (reference: unknown): unknown => {
+    if (Array.isArray(reference)) {
+      if (isHistory(reference)) return tensorAt(reference);
+      return reference.map(resolve);
+    }
+    if (reference && typeof reference === 'object' && (reference as { class_name?: unknown }).class_name === '__keras_tensor__') {
+      const history = (reference as { config?: { keras_history?: unknown } }).config?.keras_history;
+      if (!Array.isArray(history) || !isHistory(history)) throw new Error('loadKerasModel: a __keras_tensor__ without its keras_history.');
+      return tensorAt(history);
+    }
+    throw new Error(`loadKerasModel: an inbound node argument of an unsupported kind: ${JSON.stringify(reference)}.`);
+  };
+  const tensorAt = ([layerName, node, index]: unknown[]): SymbolicTensor => {
+    const tensor = outputsOf.get(String(layerName))?.[Number(node)]?.[Number(index)];
+    if (!tensor) throw new Error(`loadKerasModel: no tensor ${index} of call ${node} of layer '${layerName}' is defined before it is used.`);
+    return tensor;
+  };
+  for (const entry of Array.isArray(config.layers) ? config.layers : []) {
+    const { className, config: layerConfig } = kerasObject(entry, 'a layer');
+    const layerName = String((entry as { name?: unknown }).name ?? layerConfig.name);
+    if (className === 'InputLayer') {
+      outputsOf.set(layerName, [[inputOf(layerConfig)]]);
+      continue;
+    }
+    const layer = buildLayer(className, layerConfig);
+    const calls: SymbolicTensor[][] = [];
+    for (const node of (entry as { inbound_nodes?: unknown[] }).inbound_nodes ?? []) {
+      const { args = [], kwargs = {} } = node as { args?: unknown[]; kwargs?: Record<string, unknown> };
+      const extra = Object.entries(kwargs).filter(([, value]) => value !== null && value !== undefined);
+      if (extra.length > 0) throw new Error(`loadKerasModel: layer '${layerName}' is called with ${extra.map(([k]) => `'${k}'`).join(', ')}; calls with keyword arguments are not supported yet.`);
+      if (args.length !== 1) throw new Error(`loadKerasModel: layer '${layerName}' is called with ${args.length} positional arguments; one (a tensor or a list of them) is supported.`);
+      const output = layer.apply(resolve(args[0]) as SymbolicTensor | SymbolicTensor[]) as SymbolicTensor | SymbolicTensor[];
+      calls.push(Array.isArray(output) ? output : [output]);
+    }
+    outputsOf.set(layerName, calls);
+  }
+  const ends = (value: unknown) => {
+    const resolved = resolve(value);
+    return Array.isArray(resolved) && resolved.length === 1 ? (resolved[0] as SymbolicTensor) : (resolved as SymbolicTensor | SymbolicTensor[]);
+  };
+  return new Model({ inputs: ends(config.input_layers), outputs: ends(config.output_layers), name });
+}
+
+/** An Input from an InputLayer's config (batch_shape, dtype, name). */
+function inputOf(config: Record<string, unknown>): SymbolicTensor {
+  const batchShape = (config.batch_shape ?? config.batch_input_shape) as Array<number | null> | undefined;
+  if (!Array.isArray(batchShape)) throw new Error(`loadKerasModel: InputLayer '${config.name}' has no batch_shape.`);
+  return Input({ batchShape, name: typeof config.name === 'string' ? config.name : undefined, dtype: config.dtype === 'int32' ? 'int32' : 'float32' });
+}
+
+/** A layer from its Keras config; inert options this library lacks are dropped. */
+function buildLayer(className: string, kerasConfig: Record<string, unknown>): Layer {
+  const config = translate(kerasConfig) as Record<string, unknown>;
+  const layer = deserializeLayer({ className, config });
+  // A built-in layer's getConfig lists all of its options: the others are Keras's alone.
+  const known = new Set([...Object.keys(layer.getConfig()), ...GENERIC_OPTIONS]);
+  const foreign = Object.keys(config).filter((key) => !known.has(key));
+  if (foreign.length === 0) return layer;
+  const inert = (key: string) =>
+    INERT_KERAS_OPTIONS.has(key) || config[key] === null || config[key] === false || INERT_DEFAULTS[key] === config[key] || (key === 'loraAlpha' && (config.loraRank ?? null) === null);
+  const active = foreign.filter((key) => !inert(key));
+  if (active.length > 0) {
+    throw new Error(`loadKerasModel: layer '${config.name}' (${className}) has Keras option${active.length > 1 ? 's' : ''} ${active.map((k) => `${snake(k)}=${JSON.stringify(config[k])}`).join(', ')}, which this library's ${className} does not support.`);
+  }
+  for (const key of foreign) delete config[key];
+  return deserializeLayer({ className, config });
+}
+
+/** Keras's config values in this library's form: camelCase keys, `{ className, config }` objects, dtype policies as their dtype. */
+function translate(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(translate);
+  if (!value || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  if (typeof object.class_name === 'string' && 'config' in object) {
+    if (object.class_name === 'DTypePolicy') {
+      const dtype = (object.config as { name?: unknown })?.name;
+      if (dtype !== 'float32') throw new Error(`loadKerasModel: the dtype policy '${String(dtype)}' is not supported (float32 is).`);
+      return 'float32';
+    }
+    return { className: object.class_name, config: translate(object.config ?? {}) };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(object)) {
+    if (key === 'shared_object_id' || key === 'module' || key === 'registered_name') continue;
+    if (item === null && key === 'seed') continue;
+    out[key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = translate(item);
+  }
+  return out;
+}
+
+/** `{ class_name, config }` of a serialized Keras object, checked. */
+function kerasObject(entry: unknown, what: string): { className: string; config: Record<string, unknown> } {
+  const object = entry as { class_name?: unknown; config?: unknown } | null;
+  if (!object || typeof object !== 'object' || typeof object.class_name !== 'string' || !object.config || typeof object.config !== 'object') {
+    throw new Error(`loadKerasModel: ${what} in config.json is not a Keras object ({ class_name, config }).`);
+  }
+  return { className: object.class_name, config: object.config as Record<string, unknown> };
+}
+
+function isHistory(value: unknown[]): boolean {
+  return value.length >= 3 && typeof value[0] === 'string' && typeof value[1] === 'number' && typeof value[2] === 'number';
+}
+
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
