@@ -1,6 +1,7 @@
 // Saving in the browser: a model trained on WebGPU round-trips through indexeddb:// and
 // localstorage:// with bit-identical predictions and identical continued training, listModels and
-// removeModel see it, and downloads:// gives the browser download of name.json + name.safetensors.
+// removeModel see it, and downloads:// gives the browser download of name.json + name.safetensors;
+// models and weights saved by Keras 3 in Python load by URL and match the fixtures' values.
 
 import { expect, test } from '@playwright/test';
 
@@ -25,5 +26,6 @@ test('models save to and load from IndexedDB and localStorage, and download', as
   expect(report.afterRemove).not.toContain('localstorage://e2e-model');
   expect(report.downloadStarted).toBe(true);
   await expect.poll(() => downloads.sort()).toEqual(['e2e-model.json', 'e2e-model.safetensors']);
+  expect(report.kerasError, 'the Keras 3 fixtures loaded in the page differ from their values').toBeLessThan(1e-5);
   expect(errors, 'the page logged console errors').toEqual([]);
 });

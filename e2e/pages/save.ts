@@ -1,9 +1,12 @@
 // Trains a small model on WebGPU, then saves it to indexeddb://, localstorage:// and downloads://
 // and loads the first two back, publishing what e2e/save.spec.ts checks: that the loaded models
 // predict bit-identically, that fit continues identically (optimizer state included), and that
-// listModels/removeModel see the stored models.
+// listModels/removeModel see the stored models. Then loads models saved by Keras 3 in Python from
+// the test fixtures by URL (a whole model from a stored .keras archive, weights from a deflated
+// one, inflated by the browser's DecompressionStream), publishing their largest difference from
+// the fixtures' formula (test/fixtures/keras/make_fixtures.py).
 
-import { Sequential, getBackend, init, layers, listModels, loadModel, ops, removeModel, setRandomSeed, type Model, type Tensor } from 'webgpu-keras';
+import { Sequential, getBackend, init, layers, listModels, loadKerasWeights, loadModel, ops, removeModel, setRandomSeed, tensor, type Model, type Tensor } from 'webgpu-keras';
 
 interface SaveReport {
   backend?: string;
@@ -12,6 +15,8 @@ interface SaveReport {
   listed?: string[];
   afterRemove?: string[];
   downloadStarted?: boolean;
+  /** Largest difference of the Keras models' predictions and weights from the fixtures' formula. */
+  kerasError?: number;
   error?: string;
 }
 
@@ -59,7 +64,31 @@ async function run(): Promise<SaveReport> {
   report.afterRemove = Object.keys(await listModels());
   await model.save('downloads://e2e-model');
   report.downloadStarted = true;
+  report.kerasError = await kerasFixturesError();
   return report;
+}
+
+/** make_fixtures.py's values(seed, count) in float64. */
+const formula = (seed: number, count: number) => Array.from({ length: count }, (_, i) => Math.sin(0.37 * i + seed) / 2);
+
+async function kerasFixturesError(): Promise<number> {
+  // functional.keras: Dense(3), BatchNormalization, Concatenate with the input, Dense(2).
+  const model = await loadModel('/test/fixtures/keras/functional.keras');
+  const x = [[0.5, -1, 2, 0.25], [-0.3, 0.8, 0.1, -2]];
+  const got = Array.from(await ((await model.predict(tensor(x))) as Tensor).data());
+  const [k1, b1, gamma, beta, mean, variance, k2, b2] = [formula(51, 12), formula(52, 3), formula(53, 3), formula(54, 3), formula(55, 3), formula(56, 3).map((v) => Math.fround(v) + 1), formula(57, 14), formula(58, 2)];
+  const expected = x.flatMap((row) => {
+    const h = [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * k1[i * 3 + j], b1[j]));
+    const joined = [...h.map((v, j) => ((v - mean[j]) / Math.sqrt(variance[j] + 1e-3)) * gamma[j] + beta[j]), ...row];
+    return [0, 1].map((j) => joined.reduce((s, v, i) => s + v * k2[i * 2 + j], b2[j]));
+  });
+  let error = Math.max(...got.map((v, i) => Math.abs(v - expected[i])));
+  // lstm_deflated.keras: the LSTM cell's kernel.
+  const lstm = new Sequential({ layers: [new layers.LSTM({ units: 3, inputShape: [5, 2] }), new layers.Dense({ units: 1 })] });
+  await loadKerasWeights(lstm, '/test/fixtures/keras/lstm_deflated.keras');
+  const kernel = Array.from(await lstm.layers[0].weights[0].data());
+  error = Math.max(error, ...formula(11, 24).map((v, i) => Math.abs(Math.fround(v) - kernel[i])));
+  return got.length === 4 && kernel.length === 24 ? error : Infinity;
 }
 
 run()
