@@ -9,12 +9,12 @@
 // shape before any is assigned, so a mismatch leaves the model as it was.
 //
 // Layers are supported where this library's variables are Keras's, in Keras's order (the ones in
-// KERAS_VARIABLE_ORDER, recurrent layers and weightless layers); a functional model's layers of
-// one class must be told apart by their depth in the graph, as Keras orders them. The optimizer's
-// state in the file is not loaded.
+// KERAS_VARIABLE_ORDER, recurrent layers and weightless layers); a functional model's layers are
+// ordered as Keras orders them (kerasLayerOrder). The optimizer's state in the file is not loaded.
 
 import { InputLayer } from '../layers/input_layer';
 import type { Layer } from '../layers/layer';
+import type { SymbolicTensor } from '../layers/symbolic';
 import { getRegisteredLayerName } from '../layers/registry';
 import { Model } from '../models/model';
 import { tensor } from '../tensor/creation';
@@ -136,34 +136,43 @@ function numberedDatasets(vars: Hdf5Group, path: string): Hdf5Dataset[] {
 }
 
 /**
- * `model.layers` in Keras 3's order for its weight file. Sequential: as listed. Functional: by
- * depth in the graph (the longest path to an output, deepest first), as Keras's map_graph orders
- * operations; layers of one class at the same depth would be told apart by Keras's traversal
- * order, which is not reproduced here, so they are refused.
+ * `model.layers` in Keras 3's order for its weight file. Sequential: as listed. Functional: as
+ * Keras's map_graph orders operations: by depth (the longest path to an output, deepest first),
+ * then by the order in which a depth-first walk from the outputs (each call's inputs in order)
+ * first meets them.
  */
 function kerasLayerOrder(model: Model): Layer[] {
   const saved = model.savedGraph;
   const layers = model.layers.filter((layer) => !(layer instanceof InputLayer));
   if (!saved) return layers;
-  const depth = new Map<Layer, number>();
   const nodes = saved.graph.nodes;
   for (const layer of layers) {
     if (nodes.filter((n) => n.layer === layer).length > 1) throw new Error(`loadKerasWeights: layer '${layer.name}' is called more than once in model '${model.name}'; shared layers are not supported yet.`);
   }
+  // Depths: the graph's calls run in an order where each comes after the calls of its inputs.
+  const depth = new Map<Layer, number>();
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
     const own = depth.get(node.layer) ?? 0;
     depth.set(node.layer, own);
     for (const input of node.inputs) depth.set(input.node.layer, Math.max(depth.get(input.node.layer) ?? 0, own + 1));
   }
-  const ordered = layers.map((layer, index) => ({ layer, index, depth: depth.get(layer) ?? 0 })).sort((a, b) => b.depth - a.depth || a.index - b.index);
-  for (let i = 1; i < ordered.length; i++) {
-    const [a, b] = [ordered[i - 1], ordered[i]];
-    if (a.depth === b.depth && a.layer.constructor === b.layer.constructor && a.layer.weights.length > 0) {
-      throw new Error(`loadKerasWeights: layers '${a.layer.name}' and '${b.layer.name}' of model '${model.name}' are both ${getRegisteredLayerName(a.layer.constructor) ?? a.layer.constructor.name} at the same depth of the graph, where Keras's order of them cannot be told; not supported yet.`);
-    }
-  }
-  return ordered.map((o) => o.layer);
+  // Keras's _build_map: a layer's index is when the walk from the outputs first reaches it.
+  const traversal = new Map<Layer, number>();
+  const visited = new Set<unknown>();
+  const walk = (tensor: SymbolicTensor) => {
+    const node = tensor.node;
+    if (visited.has(node)) return;
+    visited.add(node);
+    if (!traversal.has(node.layer)) traversal.set(node.layer, traversal.size);
+    for (const input of node.inputs) walk(input);
+  };
+  for (const output of model.outputs) walk(output);
+  const rank = (layer: Layer) => [-(depth.get(layer) ?? 0), traversal.get(layer) ?? Infinity];
+  return [...layers].sort((a, b) => {
+    const [ra, rb] = [rank(a), rank(b)];
+    return ra[0] - rb[0] || ra[1] - rb[1];
+  });
 }
 
 /** Keras's naming.to_snake_case. */

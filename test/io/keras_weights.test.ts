@@ -151,7 +151,7 @@ describe('loadKerasWeights', () => {
     }
   });
 
-  it('orders a functional model\'s layers as Keras does (by depth), and refuses two layers of one class at the same depth', async () => {
+  it("orders a functional model's layers as Keras does: by depth, then by its walk from the outputs", async () => {
     const input = Input({ shape: [4] });
     const hidden = new layers.BatchNormalization().apply(new layers.Dense({ units: 3 }).apply(input));
     const functional = new Model({ inputs: input, outputs: new layers.Dense({ units: 2 }).apply(hidden) });
@@ -159,12 +159,19 @@ describe('loadKerasWeights', () => {
     await expectWeights(functional.layers[0].weights[0], 1);
     await expectWeights(functional.layers[2].weights[0], 7);
 
+    // Two Dense layers at the same depth: the walk from the output meets 'left' first.
     const x = Input({ shape: [4] });
-    const branches = new layers.Concatenate().apply([new layers.Dense({ units: 3, name: 'left' }).apply(x), new layers.Dense({ units: 3, name: 'right' }).apply(x)]);
-    const twin = new Model({ inputs: x, outputs: new layers.Dense({ units: 2 }).apply(branches), name: 'twin' });
-    await expect(loadKerasWeights(twin, bytes('sequential.weights.h5'))).rejects.toThrow(
-      "loadKerasWeights: layers 'left' and 'right' of model 'twin' are both Dense at the same depth of the graph, where Keras's order of them cannot be told; not supported yet.",
-    );
+    const right = new layers.Dense({ units: 3, name: 'right' });
+    const left = new layers.Dense({ units: 3, name: 'left' });
+    // 'right' is called first here, so this library's layer list has it first.
+    const rightOut = right.apply(x);
+    const joined = new layers.Concatenate().apply([left.apply(x), rightOut]);
+    const head = new layers.Dense({ units: 2, name: 'head' });
+    const twin = new Model({ inputs: x, outputs: head.apply(joined) });
+    await loadKerasWeights(twin, bytes('twin.weights.h5'));
+    await expectWeights(left.weights[0], 61);
+    await expectWeights(right.weights[0], 63);
+    await expectWeights(head.weights[0], 65);
   });
 
   it("loads a nested model's layers from under its own path (layers/sequential/layers/dense)", async () => {
