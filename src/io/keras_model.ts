@@ -154,7 +154,8 @@ function translate(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(object)) {
     if (key === 'shared_object_id' || key === 'module' || key === 'registered_name') continue;
-    if (item === null && key === 'seed') continue;
+    // Keras-only options at their inert values, in nested layers too (a wrapper's layer).
+    if (item === null && ['seed', 'quantization_config', 'lora_rank', 'lora_alpha'].includes(key)) continue;
     out[key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = translate(item);
   }
   return out;

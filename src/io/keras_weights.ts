@@ -4,8 +4,9 @@
 // layer's class in snake case, numbered within its list (`dense`, `dense_1`, ...; not the
 // layer's own name), in the order of `model.layers`; a layer's own variables are
 // `vars/0`, `vars/1`, ... (its trainable variables, then the others, in the order it made them),
-// a recurrent layer's are its cell's (`layers/lstm/cell/vars/...`), and a nested model's layers
-// are under its own `layers`. Loading matches layers the same way and checks every variable's
+// a recurrent layer's are its cell's (`layers/lstm/cell/vars/...`), a wrapper's layers are under
+// their attribute (`forward_layer`, `backward_layer`, `layer`), and a nested model's layers are
+// under its own `layers`. Loading matches layers the same way and checks every variable's
 // shape before any is assigned, so a mismatch leaves the model as it was.
 //
 // Layers are supported where this library's variables are Keras's, in Keras's order (the ones in
@@ -13,6 +14,7 @@
 // ordered as Keras orders them (kerasLayerOrder). The optimizer's state in the file is not loaded.
 
 import { InputLayer } from '../layers/input_layer';
+import type { Bidirectional, TimeDistributed } from '../layers/wrappers';
 import type { Layer } from '../layers/layer';
 import type { SymbolicTensor } from '../layers/symbolic';
 import { getRegisteredLayerName } from '../layers/registry';
@@ -39,6 +41,14 @@ const KERAS_VARIABLE_ORDER = new Set([
 ]);
 /** Recurrent layers: Keras keeps their variables in their cell, under `cell`. */
 const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM']);
+/** Wrappers: the layers Keras keeps under their attribute names. */
+const WRAPPED: Record<string, (layer: Layer) => Array<[string, Layer]>> = {
+  Bidirectional: (layer) => [
+    ['forward_layer', (layer as Bidirectional).forwardLayer],
+    ['backward_layer', (layer as Bidirectional).backwardLayer],
+  ],
+  TimeDistributed: (layer) => [['layer', (layer as TimeDistributed).layer]],
+};
 
 let readLocalFile: ((path: string) => Promise<Uint8Array>) | null = null;
 
@@ -86,16 +96,13 @@ function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[
   const container = member(group, 'layers');
   const used = new Map<string, number>();
   for (const layer of layers) {
-    const className = getRegisteredLayerName(layer.constructor) ?? layer.constructor.name;
+    const className = classNameOf(layer);
     const base = snakeCase(className === 'Model' ? 'Functional' : className);
     const count = used.get(base);
     used.set(base, (count ?? -1) + 1);
     const name = count === undefined ? base : `${base}_${count + 1}`;
     const layerPath = `${path}layers/${name}`;
-    const supported = layer instanceof Model || layer.weights.length === 0 || KERAS_VARIABLE_ORDER.has(className) || RECURRENT.has(className);
-    if (!supported) {
-      throw new Error(`loadKerasWeights: loading Keras weights into layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT].join(', ')}).`);
-    }
+    checkSupported(layer, className);
     const layerGroup = container ? member(container, name) : null;
     if (!layerGroup) {
       if (layer.weights.length === 0) continue;
@@ -105,8 +112,31 @@ function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[
   }
 }
 
+/** Throws for a layer with weights whose Keras layout is not known here. */
+function checkSupported(layer: Layer, className: string): void {
+  const wrapped = WRAPPED[className]?.(layer);
+  if (wrapped) return wrapped.forEach(([, inner]) => checkSupported(inner, classNameOf(inner)));
+  if (layer instanceof Model || layer.weights.length === 0 || KERAS_VARIABLE_ORDER.has(className) || RECURRENT.has(className)) return;
+  throw new Error(
+    `loadKerasWeights: loading Keras weights into layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(WRAPPED)].join(', ')}).`,
+  );
+}
+
+function classNameOf(layer: Layer): string {
+  return getRegisteredLayerName(layer.constructor) ?? layer.constructor.name;
+}
+
 function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: string, pairs: Array<[Variable, Hdf5Dataset, string]>): void {
   if (layer instanceof Model) return matchModel(layer, group, `${path}/`, pairs);
+  const wrapped = WRAPPED[className]?.(layer);
+  if (wrapped) {
+    for (const [attribute, inner] of wrapped) {
+      const innerGroup = member(group, attribute);
+      if (!innerGroup) throw new Error(`loadKerasWeights: the file has no '${path}/${attribute}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
+      matchLayer(inner, classNameOf(inner), innerGroup, `${path}/${attribute}`, pairs);
+    }
+    return;
+  }
   const variables = layer.weights;
   let varsPath = `${path}/vars`;
   let vars = member(group, 'vars');

@@ -207,8 +207,8 @@ describe('loadKerasWeights', () => {
     );
     const extra = new Sequential({ layers: [new layers.Embedding({ inputDim: 4, outputDim: 2, inputShape: [3] })] });
     await expect(loadKerasWeights(extra, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: the file has no 'layers\/embedding' for layer 'embedding(_\d+)?' \(Embedding\)/);
-    const wrapped = new Sequential({ layers: [new layers.TimeDistributed({ layer: new layers.Dense({ units: 2 }), inputShape: [3, 4] })] });
-    await expect(loadKerasWeights(wrapped, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: loading Keras weights into layer 'time_distributed(_\d+)?' \(TimeDistributed\) is not supported yet \(supported: the layers without weights, Dense, /);
+    const grouped = new Sequential({ layers: [new layers.GroupNormalization({ groups: 2, inputShape: [4] })] });
+    await expect(loadKerasWeights(grouped, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: loading Keras weights into layer 'group_normalization(_\d+)?' \(GroupNormalization\) is not supported yet \(supported: the layers without weights, Dense, /);
     await expect(loadKerasWeights(sequentialModel(), bytes('legacy.h5'))).rejects.toThrow("loadKerasWeights: this is a Keras 2 ('legacy') HDF5 file; save it from Keras 3 with model.save('name.keras') or model.save_weights('name.weights.h5').");
     await expect(loadKerasWeights(sequentialModel(), new Uint8Array([1, 2, 3]))).rejects.toThrow("loadKerasWeights: the data is neither a Keras 3 '.keras' archive nor a '.weights.h5' file (HDF5).");
   });
@@ -225,6 +225,32 @@ function functionalReference(x: number[][]): number[][] {
     const h = [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * k1[i * 3 + j], b1[j]));
     const joined = [...h.map((v, j) => ((v - mean[j]) / Math.sqrt(variance[j] + 1e-3)) * gamma[j] + beta[j]), ...row];
     return [0, 1].map((j) => joined.reduce((s, v, i) => s + v * k2[i * 2 + j], b2[j]));
+  });
+}
+
+/** wrappers.keras in float64: a BiLSTM of 3 units (concatenated, in time order) over 5 steps of 2 features, then Dense(2) at each step. */
+function biLstmReference(x: number[]): number[] {
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+  const direction = (seed: number, backwards: boolean): number[][] => {
+    const [kernel, recurrent, bias] = [formula(seed, 24), formula(seed + 1, 36), formula(seed + 2, 12)];
+    let [h, c] = [[0, 0, 0], [0, 0, 0]];
+    const outputs: number[][] = [];
+    for (let step = 0; step < 5; step++) {
+      const t = backwards ? 4 - step : step;
+      const z = Array.from({ length: 12 }, (_, j) => bias[j] + x[t * 2] * kernel[j] + x[t * 2 + 1] * kernel[12 + j] + h.reduce((s, v, k) => s + v * recurrent[k * 12 + j], 0));
+      const gate = (g: number, f: (v: number) => number) => [0, 1, 2].map((u) => f(z[g * 3 + u]));
+      const [i, f, g, o] = [gate(0, sigmoid), gate(1, sigmoid), gate(2, Math.tanh), gate(3, sigmoid)];
+      c = c.map((cv, u) => f[u] * cv + i[u] * g[u]);
+      h = c.map((cv, u) => o[u] * Math.tanh(cv));
+      outputs[t] = h;
+    }
+    return outputs;
+  };
+  const [forward, backward] = [direction(71, false), direction(74, true)];
+  const [kernel, bias] = [formula(77, 12), formula(78, 2)];
+  return forward.flatMap((f, t) => {
+    const joined = [...f, ...backward[t]];
+    return [0, 1].map((j) => joined.reduce((s, v, k) => s + v * kernel[k * 2 + j], bias[j]));
   });
 }
 
@@ -253,6 +279,19 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
       expect(model.name).toBe('functional');
       expect(model.layers.map((l) => l.name)).toEqual(['hidden', 'norm', 'join', 'head']);
       await expectPredictions(model, functionalReference(x));
+    }),
+  );
+
+  it(
+    'rebuilds Bidirectional(LSTM) and TimeDistributed(Dense) from their nested configs, and predicts what a float64 BiLSTM does (Keras gate order i, f, c, o)',
+    onBothBackends(async () => {
+      const model = await loadModel(`${FIXTURES}/wrappers.keras`);
+      expect(model.layers.map((l) => l.constructor.name)).toEqual(['Bidirectional', 'TimeDistributed']);
+      const sequence = Array.from({ length: 10 }, (_, i) => Math.cos(0.9 * i) / 2);
+      const predicted = (await model.predict(tensor(sequence, [1, 5, 2]))) as Tensor;
+      expect(predicted.shape).toEqual([1, 5, 2]);
+      const expected = biLstmReference(sequence);
+      Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
     }),
   );
 
