@@ -98,10 +98,12 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
     const calls: SymbolicTensor[][] = [];
     for (const node of (entry as { inbound_nodes?: unknown[] }).inbound_nodes ?? []) {
       const { args = [], kwargs = {} } = node as { args?: unknown[]; kwargs?: Record<string, unknown> };
-      const extra = Object.entries(kwargs).filter(([, value]) => value !== null && value !== undefined);
+      const extra = Object.entries(kwargs).filter(([, value]) => value !== null && value !== undefined && value !== false);
       if (extra.length > 0) throw new Error(`loadKerasModel: layer '${layerName}' is called with ${extra.map(([k]) => `'${k}'`).join(', ')}; calls with keyword arguments are not supported yet.`);
-      if (args.length !== 1) throw new Error(`loadKerasModel: layer '${layerName}' is called with ${args.length} positional arguments; one (a tensor or a list of them) is supported.`);
-      const output = layer.apply(resolve(args[0]) as SymbolicTensor | SymbolicTensor[]) as SymbolicTensor | SymbolicTensor[];
+      if (args.length === 0) throw new Error(`loadKerasModel: layer '${layerName}' is called without arguments.`);
+      // Several positional tensors (attention's query and value) are one list here.
+      const input = args.length === 1 ? resolve(args[0]) : args.map(resolve);
+      const output = layer.apply(input as SymbolicTensor | SymbolicTensor[]) as SymbolicTensor | SymbolicTensor[];
       calls.push(Array.isArray(output) ? output : [output]);
     }
     outputsOf.set(layerName, calls);

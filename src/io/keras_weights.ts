@@ -41,6 +41,10 @@ const KERAS_VARIABLE_ORDER = new Set([
 ]);
 /** Recurrent layers: Keras keeps their variables in their cell, under `cell`. */
 const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM']);
+/** Layers whose variables Keras keeps in inner layers, under these attribute names, in this library's order of the variables. */
+const INNER_VARIABLES: Record<string, string[]> = {
+  MultiHeadAttention: ['_query_dense', '_key_dense', '_value_dense', '_output_dense'],
+};
 /** Wrappers: the layers Keras keeps under their attribute names. */
 const WRAPPED: Record<string, (layer: Layer) => Array<[string, Layer]>> = {
   Bidirectional: (layer) => [
@@ -116,9 +120,9 @@ function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[
 function checkSupported(layer: Layer, className: string): void {
   const wrapped = WRAPPED[className]?.(layer);
   if (wrapped) return wrapped.forEach(([, inner]) => checkSupported(inner, classNameOf(inner)));
-  if (layer instanceof Model || layer.weights.length === 0 || KERAS_VARIABLE_ORDER.has(className) || RECURRENT.has(className)) return;
+  if (layer instanceof Model || layer.weights.length === 0 || KERAS_VARIABLE_ORDER.has(className) || RECURRENT.has(className) || INNER_VARIABLES[className]) return;
   throw new Error(
-    `loadKerasWeights: loading Keras weights into layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(WRAPPED)].join(', ')}).`,
+    `loadKerasWeights: loading Keras weights into layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(INNER_VARIABLES), ...Object.keys(WRAPPED)].join(', ')}).`,
   );
 }
 
@@ -138,6 +142,20 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     return;
   }
   const variables = layer.weights;
+  const inner = INNER_VARIABLES[className];
+  if (inner) {
+    const found: Array<[Hdf5Dataset, string]> = [];
+    for (const attribute of inner) {
+      const vars = member(member(group, attribute) ?? { kind: 'group', members: new Map() }, 'vars');
+      const varsPath = `${path}/${attribute}/vars`;
+      if (vars) numberedDatasets(vars, varsPath).forEach((dataset, i) => found.push([dataset, `${varsPath}/${i}`]));
+    }
+    if (found.length !== variables.length) {
+      throw new Error(`loadKerasWeights: '${path}' holds ${found.length} variable(s) in ${inner.join(', ')}, layer '${layer.name}' (${className}) has ${variables.length}; the model is not the file's architecture.`);
+    }
+    variables.forEach((variable, i) => pairs.push([variable, found[i][0], found[i][1]]));
+    return;
+  }
   let varsPath = `${path}/vars`;
   let vars = member(group, 'vars');
   if (RECURRENT.has(className)) {

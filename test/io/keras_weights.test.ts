@@ -254,6 +254,26 @@ function biLstmReference(x: number[]): number[] {
   });
 }
 
+/** attention.keras in float64: self-attention of 2 heads of 3 over 4 steps of 5 features, then the output projection. */
+function attentionReference(x: number[]): number[] {
+  const project = (seed: number) => {
+    const [kernel, bias] = [formula(seed, 30), formula(seed + 1, 6)];
+    return [0, 1, 2, 3].map((t) => Array.from({ length: 6 }, (_, hd) => bias[hd] + [0, 1, 2, 3, 4].reduce((s, i) => s + x[t * 5 + i] * kernel[i * 6 + hd], 0)));
+  };
+  const [q, k, v] = [project(81), project(83), project(85)];
+  const [outKernel, outBias] = [formula(87, 30), formula(88, 5)];
+  return [0, 1, 2, 3].flatMap((t) => {
+    const heads = [0, 1].flatMap((h) => {
+      const scores = [0, 1, 2, 3].map((s) => [0, 1, 2].reduce((sum, d) => sum + q[t][h * 3 + d] * k[s][h * 3 + d], 0) / Math.sqrt(3));
+      const top = Math.max(...scores);
+      const weights = scores.map((s) => Math.exp(s - top));
+      const total = weights.reduce((a, b) => a + b, 0);
+      return [0, 1, 2].map((d) => weights.reduce((sum, w, s) => sum + (w / total) * v[s][h * 3 + d], 0));
+    });
+    return [0, 1, 2, 3, 4].map((j) => heads.reduce((sum, value, hd) => sum + value * outKernel[hd * 5 + j], outBias[j]));
+  });
+}
+
 describe('loadKerasModel (loadModel of a .keras file)', () => {
   const x = [[0.5, -1, 2, 0.25], [-0.3, 0.8, 0.1, -2]];
   const expectPredictions = async (model: Model, expected: number[][]) => {
@@ -291,6 +311,17 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
       const predicted = (await model.predict(tensor(sequence, [1, 5, 2]))) as Tensor;
       expect(predicted.shape).toEqual([1, 5, 2]);
       const expected = biLstmReference(sequence);
+      Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
+    }),
+  );
+
+  it(
+    "rebuilds MultiHeadAttention called on (query, value), its variables from Keras's inner EinsumDense layers, and predicts what float64 attention does",
+    onBothBackends(async () => {
+      const model = await loadModel(`${FIXTURES}/attention.keras`);
+      const x = Array.from({ length: 20 }, (_, i) => Math.cos(0.7 * i + 1) / 2);
+      const predicted = (await model.predict(tensor(x, [1, 4, 5]))) as Tensor;
+      const expected = attentionReference(x);
       Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
     }),
   );
