@@ -4,8 +4,8 @@
 // `inbound_nodes` of `__keras_tensor__` references), the Sequential or functional model is built,
 // and model.weights.h5 is loaded into it (keras_weights.ts). Keras options that this library does
 // not have are dropped when they are inert (null, false, or Keras-only bookkeeping such as
-// `quantization_config`) and are an error naming the option otherwise. The compile config is not
-// read: the model comes back uncompiled.
+// `quantization_config`) and are an error naming the option otherwise. The model is compiled as it
+// was (optimizer, losses, metrics) unless `compile: false`; the optimizer's state is not loaded.
 
 import { Input } from '../layers/input_layer';
 import type { Layer } from '../layers/layer';
@@ -14,6 +14,8 @@ import type { SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
 import { Sequential } from '../models/sequential';
 import { bytesOf, loadKerasWeights, type KerasWeightsSource } from './keras_weights';
+import type { LoadOptions } from './model_io';
+import { deserializeCompileConfig, type CompileJSON } from './topology';
 import { isZip, readZipEntry } from './zip';
 
 /**
@@ -33,9 +35,9 @@ const INERT_DEFAULTS: Record<string, unknown> = { dataFormat: 'channels_last', r
  *
  * @example
  * const model = await loadKerasModel('./trained_in_python.keras');  // or loadModel(...), bytes, a File
- * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+ * await model.fit(x, y, { epochs: 3 });   // compiled as in Python (a Python loss function: pass it in customObjects)
  */
-export async function loadKerasModel(source: KerasWeightsSource): Promise<Model> {
+export async function loadKerasModel(source: KerasWeightsSource, { compile = true, customObjects = {} }: LoadOptions = {}): Promise<Model> {
   const bytes = await bytesOf(source, 'loadKerasModel');
   if (!isZip(bytes)) throw new Error("loadKerasModel: expected a Keras 3 '.keras' archive (a zip of config.json and model.weights.h5).");
   let config: unknown;
@@ -46,7 +48,39 @@ export async function loadKerasModel(source: KerasWeightsSource): Promise<Model>
   }
   const model = buildModel(config);
   await loadKerasWeights(model, bytes);
+  const compileConfig = (config as { compile_config?: unknown }).compile_config;
+  if (compile && compileConfig && typeof compileConfig === 'object') model.compile(deserializeCompileConfig(compileJson(compileConfig as Record<string, unknown>), customObjects));
   return model;
+}
+
+/**
+ * Keras 3's compile_config as this library's compile JSON: the optimizer and the losses and
+ * metrics (names, serialized classes, or a Python function by its name, which `customObjects`
+ * must then provide); options left at null are dropped, as is the dtype of losses and metrics.
+ */
+function compileJson(config: Record<string, unknown>): CompileJSON {
+  const object = (value: unknown): { className: string; config: Record<string, unknown> } => {
+    const { className, config: options } = translate(value) as { className: string; config: Record<string, unknown> };
+    const kept = Object.entries(options ?? {}).filter(([key, item]) => item !== null && key !== 'dtype');
+    return { className, config: Object.fromEntries(kept) };
+  };
+  const entry = (value: unknown): unknown => {
+    if (value === null || typeof value === 'string') return value;
+    if (Array.isArray(value)) return value.map(entry);
+    const serialized = value as { class_name?: unknown; config?: unknown; module?: unknown };
+    if (serialized.class_name === 'function') return { function: String(serialized.config) };
+    if (typeof serialized.class_name === 'string') return object(value);
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, entry(item)]));
+  };
+  if (!config.optimizer) throw new Error('loadKerasModel: the compile config has no optimizer.');
+  const optimizer = typeof config.optimizer === 'string' ? { className: config.optimizer, config: {} } : object(config.optimizer);
+  return {
+    optimizer,
+    loss: (config.loss === undefined ? null : entry(config.loss)) as CompileJSON['loss'],
+    metrics: (config.metrics === undefined ? null : entry(config.metrics)) as CompileJSON['metrics'],
+    weightedMetrics: (config.weighted_metrics === undefined ? null : entry(config.weighted_metrics)) as CompileJSON['metrics'],
+    lossWeights: (config.loss_weights ?? null) as CompileJSON['lossWeights'],
+  };
 }
 
 function buildModel(entry: unknown): Model {

@@ -122,7 +122,7 @@ export async function loadModel(source: IOTarget, { compile = true, customObject
   // A model saved by Keras 3 in Python.
   if (typeof source === 'string' && /\.keras$/i.test(source)) {
     const { loadKerasModel } = await import('./keras_model');
-    return loadKerasModel(source);
+    return loadKerasModel(source, { compile, customObjects });
   }
   if (typeof source === 'string' && /\.weights\.h5$/i.test(source)) {
     throw new Error(`loadModel: '${source}' holds Keras 3 weights only; build the model here and call model.loadWeights('${source}'), or load the whole model from a '.keras' file.`);

@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { Input, Model, Sequential, layers, loadKerasWeights, loadModel, tensor, type Tensor } from '../../src/node';
+import { Input, Model, Sequential, layers, loadKerasWeights, loadModel, ops, tensor, type Tensor } from '../../src/node';
 import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry, zipEntries } from '../../src/io/zip';
 import { snakeCase } from '../../src/io/keras_weights';
@@ -218,12 +218,19 @@ describe('loadKerasWeights', () => {
   });
 });
 
-/** The float64 forward pass of functional.keras: Dense(3), BatchNormalization, Concatenate with the input, Dense(2). */
-function functionalReference(x: number[][]): number[][] {
-  const [k1, b1, gamma, beta, mean, variance, k2, b2] = [formula(51, 12), formula(52, 3), formula(53, 3), formula(54, 3), formula(55, 3), formula(56, 3).map((v) => Math.fround(v) + 1), formula(57, 14), formula(58, 2)];
-  return x.map((row) => {
-    const h = [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * k1[i * 3 + j], b1[j]));
-    const joined = [...h.map((v, j) => ((v - mean[j]) / Math.sqrt(variance[j] + 1e-3)) * gamma[j] + beta[j]), ...row];
+/**
+ * The float64 forward pass of functional.keras: Dense(3), BatchNormalization (its moving
+ * statistics, or in training the batch's, with the biased variance), Concatenate with the input,
+ * Dense(2).
+ */
+function functionalReference(x: number[][], training = false): number[][] {
+  const [k1, b1, gamma, beta, k2, b2] = [formula(51, 12), formula(52, 3), formula(53, 3), formula(54, 3), formula(57, 14), formula(58, 2)];
+  const hidden = x.map((row) => [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * k1[i * 3 + j], b1[j])));
+  const batchMean = [0, 1, 2].map((j) => hidden.reduce((s, h) => s + h[j], 0) / x.length);
+  const batchVariance = [0, 1, 2].map((j) => hidden.reduce((s, h) => s + (h[j] - batchMean[j]) ** 2, 0) / x.length);
+  const [mean, variance] = training ? [batchMean, batchVariance] : [formula(55, 3), formula(56, 3).map((v) => Math.fround(v) + 1)];
+  return x.map((row, b) => {
+    const joined = [...hidden[b].map((v, j) => ((v - mean[j]) / Math.sqrt(variance[j] + 1e-3)) * gamma[j] + beta[j]), ...row];
     return [0, 1].map((j) => joined.reduce((s, v, i) => s + v * k2[i * 2 + j], b2[j]));
   });
 }
@@ -305,7 +312,7 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
   it(
     'rebuilds Bidirectional(LSTM) and TimeDistributed(Dense) from their nested configs, and predicts what a float64 BiLSTM does (Keras gate order i, f, c, o)',
     onBothBackends(async () => {
-      const model = await loadModel(`${FIXTURES}/wrappers.keras`);
+      const model = await loadModel(`${FIXTURES}/wrappers.keras`, { compile: false });
       expect(model.layers.map((l) => l.constructor.name)).toEqual(['Bidirectional', 'TimeDistributed']);
       const sequence = Array.from({ length: 10 }, (_, i) => Math.cos(0.9 * i) / 2);
       const predicted = (await model.predict(tensor(sequence, [1, 5, 2]))) as Tensor;
@@ -325,6 +332,41 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
       Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
     }),
   );
+
+  it(
+    'compiles the model as Keras did: the optimizer and its options, a loss and metrics by name or as serialized classes',
+    onBothBackends(async () => {
+      const model = await loadModel(`${FIXTURES}/sequential.keras`);
+      expect(model.optimizer!.constructor.name).toBe('Adam');
+      expect(model.optimizer!.getConfig()).toMatchObject({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
+      const y = [[1, -1], [0.5, 2]];
+      const predicted = sequentialReference(x).flat();
+      const errors = predicted.map((p, i) => p - y.flat()[i]);
+      const logs = await model.evaluate(tensor(x), tensor(y));
+      expect(logs.loss).toBeCloseTo(errors.reduce((s, e) => s + e * e, 0) / 4, 5);
+      expect(logs.mae).toBeCloseTo(errors.reduce((s, e) => s + Math.abs(e), 0) / 4, 5);
+
+      // functional.keras: SGD at 0.1 and MeanSquaredError as a serialized class. One step moves
+      // the output bias by 0.1 times the mean squared error's gradient (batch normalization in
+      // training mode).
+      const functional = await loadModel(`${FIXTURES}/functional.keras`);
+      expect(functional.optimizer!.constructor.name).toBe('SGD');
+      const outputs = functionalReference(x, true).flat();
+      const bias = formula(58, 2);
+      await functional.trainOnBatch(tensor(x), tensor(y));
+      const expectedBias = [0, 1].map((j) => bias[j] - 0.1 * ((2 * (outputs[j] - y[0][j]) + 2 * (outputs[2 + j] - y[1][j])) / 4));
+      Array.from(await functional.layers[3].weights[1].data()).forEach((v, j) => expect(v).toBeCloseTo(expectedBias[j], 5));
+    }),
+  );
+
+  it('asks for a Python loss function in customObjects, or loads uncompiled with compile: false', async () => {
+    await expect(loadModel(`${FIXTURES}/wrappers.keras`)).rejects.toThrow("loadModel: the model was compiled with the custom loss function 'rmse'. Pass it as loadModel(source, { customObjects: { rmse } })");
+    const rmse = (yTrue: Tensor, yPred: Tensor) => ops.sqrt(ops.mean(ops.square(ops.subtract(yTrue, yPred))));
+    const compiled = await loadModel(`${FIXTURES}/wrappers.keras`, { customObjects: { rmse } });
+    expect(compiled.optimizer!.constructor.name).toBe('Adam');
+    const uncompiled = await loadModel(`${FIXTURES}/wrappers.keras`, { compile: false });
+    expect(uncompiled.optimizer).toBeFalsy();
+  });
 
   it('drops inert Keras options (quantization_config: null, data_format: channels_last) and refuses active ones by name', async () => {
     await expect(loadModel(`${FIXTURES}/lora.keras`)).rejects.toThrow("loadKerasModel: layer 'dense' (Dense) has Keras option lora_rank=4, which this library's Dense does not support.");
