@@ -283,9 +283,11 @@ function attentionReference(x: number[]): number[] {
 
 describe('loadKerasModel (loadModel of a .keras file)', () => {
   const x = [[0.5, -1, 2, 0.25], [-0.3, 0.8, 0.1, -2]];
-  const expectPredictions = async (model: Model, expected: number[][]) => {
-    const predicted = (await model.predict(tensor(x))) as Tensor;
-    Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected.flat()[i])).toBeLessThan(1e-5));
+  /** The model's predictions on `input` (x by default) within 1e-5 of `expected`. */
+  const expectPredictions = async (model: Model, expected: number[][] | number[], input: Tensor = tensor(x)) => {
+    const values = Array.from(await ((await model.predict(input)) as Tensor).data());
+    expect(values.length).toBe(expected.flat().length);
+    values.forEach((v, i) => expect(Math.abs(v - expected.flat()[i])).toBeLessThan(1e-5));
   };
 
   it(
@@ -315,10 +317,7 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
       const model = await loadModel(`${FIXTURES}/wrappers.keras`, { compile: false });
       expect(model.layers.map((l) => l.constructor.name)).toEqual(['Bidirectional', 'TimeDistributed']);
       const sequence = Array.from({ length: 10 }, (_, i) => Math.cos(0.9 * i) / 2);
-      const predicted = (await model.predict(tensor(sequence, [1, 5, 2]))) as Tensor;
-      expect(predicted.shape).toEqual([1, 5, 2]);
-      const expected = biLstmReference(sequence);
-      Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
+      await expectPredictions(model, biLstmReference(sequence), tensor(sequence, [1, 5, 2]));
     }),
   );
 
@@ -326,10 +325,8 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
     "rebuilds MultiHeadAttention called on (query, value), its variables from Keras's inner EinsumDense layers, and predicts what float64 attention does",
     onBothBackends(async () => {
       const model = await loadModel(`${FIXTURES}/attention.keras`);
-      const x = Array.from({ length: 20 }, (_, i) => Math.cos(0.7 * i + 1) / 2);
-      const predicted = (await model.predict(tensor(x, [1, 4, 5]))) as Tensor;
-      const expected = attentionReference(x);
-      Array.from(await predicted.data()).forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
+      const sequence = Array.from({ length: 20 }, (_, i) => Math.cos(0.7 * i + 1) / 2);
+      await expectPredictions(model, attentionReference(sequence), tensor(sequence, [1, 4, 5]));
     }),
   );
 
