@@ -449,6 +449,33 @@ describe('Discretization', () => {
     expect(new Discretization({ binBoundaries: [0, 1], outputMode: 'one_hot' }).apply(Input({ shape: [4] })).shape).toEqual([null, 4, 3]);
     expect(() => new Discretization({ binBoundaries: [1, 0] })).toThrow('Expected a list of finite numbers in increasing order');
   });
+
+  it("learns numBins boundaries with adapt as Keras 3 does (its docstring example, and its algorithm's results on one and on three batches)", async () => {
+    const learned = new Discretization({ numBins: 4, epsilon: 0.01 });
+    const x = tensor([-1.5, 1, 3.4, 0.5, 0, 3, 1.3, 0], [2, 4]);
+    await learned.adapt(x);
+    expect(learned.binBoundaries).toEqual([0, 0.5, Math.fround(1.3)]);
+    expect(await flat(learned.apply(x))).toEqual([0, 2, 3, 2, 1, 3, 3, 1]);
+    // Expected values: Keras 3's summarize, merge_summaries and get_bin_boundaries
+    // (keras/src/layers/preprocessing/discretization.py) run in NumPy on the same float32 data.
+    const data = Array.from({ length: 500 }, (_, i) => Math.fround(Math.sin(0.7 * i) * 3 + (i % 5)));
+    const one = new Discretization({ numBins: 5, epsilon: 0.01 });
+    await one.adapt(tensor(data));
+    expect(one.binBoundaries).toEqual([-0.46241575479507446, 1.2306474447250366, 2.7947468757629395, 4.4145188331604]);
+    const batched = new Discretization({ numBins: 7, epsilon: 0.05 });
+    await batched.adapt([tensor(data.slice(0, 180)), tensor(data.slice(180, 390)), tensor(data.slice(390))]);
+    expect(batched.binBoundaries).toEqual([-0.8927330374717712, 0.4828265309333801, 1.522294282913208, 2.6788368225097656, 3.816281318664551, 5.071385860443115]);
+    // Saved after adapt, it comes back with the learned boundaries.
+    const copy = Discretization.fromConfig(batched.getConfig()) as Discretization;
+    expect([copy.numBins, copy.binBoundaries]).toEqual([7, batched.binBoundaries]);
+  });
+
+  it('asks for adapt before use with numBins, and refuses both or neither of numBins and binBoundaries as Keras', async () => {
+    expect(() => new Discretization({ numBins: 3 }).apply(tensor([1, 2]))).toThrow('has no bin boundaries yet: call `await layer.adapt(data)` first');
+    await expect(new Discretization({ binBoundaries: [0] }).adapt(tensor([1, 2]))).rejects.toThrow('Cannot adapt a Discretization layer that has been initialized with `binBoundaries`, use `numBins` instead.');
+    expect(() => new Discretization({ numBins: 3, binBoundaries: [0] })).toThrow('Both `numBins` and `binBoundaries` should not be set.');
+    expect(() => new Discretization({})).toThrow('You need to set either `numBins` or `binBoundaries`.');
+  });
 });
 
 describe('config round trips', () => {
