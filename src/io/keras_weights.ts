@@ -37,8 +37,10 @@ export interface LoadKerasWeightsOptions {
 const KERAS_VARIABLE_ORDER = new Set([
   'Dense', 'EinsumDense', 'Embedding', 'PReLU', 'BatchNormalization', 'LayerNormalization',
   'Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose',
-  'DepthwiseConv1D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D',
+  'DepthwiseConv1D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Normalization',
 ]);
+/** Layers that Keras gives trailing variables this library does not keep: Normalization's int sample count. */
+const KERAS_ONLY_TRAILING: Record<string, number> = { Normalization: 1 };
 /** Recurrent layers: Keras keeps their variables in their cell, under `cell`. */
 const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM']);
 /** Layers whose variables Keras keeps in inner layers, under these attribute names, in this library's order of the variables. */
@@ -163,7 +165,8 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     varsPath = `${path}/cell/vars`;
     vars = cell ? member(cell, 'vars') : null;
   }
-  const datasets = vars ? numberedDatasets(vars, varsPath) : [];
+  const all = vars ? numberedDatasets(vars, varsPath, variables.length) : [];
+  const datasets = all.length === variables.length + (KERAS_ONLY_TRAILING[className] ?? 0) ? all.slice(0, variables.length) : all;
   if (datasets.length !== variables.length) {
     const hint = layer.built ? "the model is not the file's architecture" : 'the layer is not built: give the model its input shape (an Input, or inputShape on its first layer) or call it once first';
     throw new Error(`loadKerasWeights: '${varsPath}' holds ${datasets.length} variable(s), layer '${layer.name}' (${className}) has ${variables.length}; ${hint}.`);
@@ -171,13 +174,13 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
   variables.forEach((variable, i) => pairs.push([variable, datasets[i], `${varsPath}/${i}`]));
 }
 
-/** `vars/0`, `vars/1`, ... in order. */
-function numberedDatasets(vars: Hdf5Group, path: string): Hdf5Dataset[] {
+/** `vars/0`, `vars/1`, ... in order; those from `floats` on may hold other values (Keras-only counts). */
+function numberedDatasets(vars: Hdf5Group, path: string, floats = Infinity): Hdf5Dataset[] {
   const datasets: Hdf5Dataset[] = [];
   for (let i = 0; vars.members.has(String(i)); i++) {
     const entry = vars.members.get(String(i))!;
     if (entry.kind !== 'dataset') throw new Error(`loadKerasWeights: '${path}/${i}' is a group, not a variable.`);
-    if (!entry.dtype.startsWith('float')) throw new Error(`loadKerasWeights: '${path}/${i}' holds ${entry.dtype} values; weights are floats.`);
+    if (i < floats && !entry.dtype.startsWith('float')) throw new Error(`loadKerasWeights: '${path}/${i}' holds ${entry.dtype} values; weights are floats.`);
     datasets.push(entry);
   }
   return datasets;

@@ -331,6 +331,16 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
   );
 
   it(
+    "rebuilds an adapted Normalization (Keras's mean and variance; its sample count is not kept here)",
+    onBothBackends(async () => {
+      const model = await loadModel(`${FIXTURES}/normalization.keras`);
+      const [mean, variance, kernel, bias] = [formula(91, 3), formula(92, 3).map((v) => Math.fround(v) + 1), formula(93, 3), formula(94, 1)];
+      const expected = x.map((row) => row.slice(0, 3).reduce((s, v, i) => s + ((v - mean[i]) / Math.sqrt(variance[i])) * kernel[i], bias[0]));
+      await expectPredictions(model, expected, tensor(x.map((row) => row.slice(0, 3))));
+    }),
+  );
+
+  it(
     'compiles the model as Keras did: the optimizer and its options, a loss and metrics by name or as serialized classes',
     onBothBackends(async () => {
       const model = await loadModel(`${FIXTURES}/sequential.keras`);
