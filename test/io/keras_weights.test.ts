@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { Input, Model, Sequential, layers, loadKerasWeights, loadModel, ops, tensor, type Tensor } from '../../src/node';
+import { Input, Layer, Model, Sequential, layers, loadKerasWeights, loadModel, ops, tensor, type Shape, type Tensor } from '../../src/node';
 import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry, zipEntries } from '../../src/io/zip';
 import { snakeCase } from '../../src/io/keras_weights';
@@ -184,6 +184,24 @@ describe('loadKerasWeights', () => {
     await expectWeights(outer.layers[1].weights[1], 44);
   });
 
+  it('loads GroupNormalization, RMSNormalization and Attention (scale, concat_score_weight) variables in Keras\'s order', async () => {
+    const model = new Sequential({
+      layers: [new layers.Dense({ units: 4, inputShape: [3] }), new layers.GroupNormalization({ groups: 2 }), new layers.RMSNormalization(), new layers.Dense({ units: 2 })],
+    });
+    await loadKerasWeights(model, bytes('more_layers.weights.h5'));
+    const [, group, rms, head] = model.layers;
+    await expectWeights(group.weights[0], 103);
+    await expectWeights(group.weights[1], 104);
+    await expectWeights(rms.weights[0], 105);
+    await expectWeights(head.weights[1], 107);
+    const [query, value] = [Input({ shape: [2, 4] }), Input({ shape: [3, 4] })];
+    const attention = new layers.Attention({ useScale: true, scoreMode: 'concat' });
+    const functional = new Model({ inputs: [query, value], outputs: attention.apply([query, value]) });
+    // Only its 'attention' group is this model's; the file's other layers are another model's.
+    await loadKerasWeights(functional, bytes('more_layers.weights.h5'));
+    expect([Array.from(await attention.weights[0].data()), Array.from(await attention.weights[1].data())]).toEqual([[1.5], [0.25]]);
+  });
+
   it('checks every shape before assigning any; skipMismatch keeps the variables that differ, with a warning', async () => {
     const model = sequentialModel(5);
     const before = await model.layers[0].weights[0].data();
@@ -207,8 +225,17 @@ describe('loadKerasWeights', () => {
     );
     const extra = new Sequential({ layers: [new layers.Embedding({ inputDim: 4, outputDim: 2, inputShape: [3] })] });
     await expect(loadKerasWeights(extra, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: the file has no 'layers\/embedding' for layer 'embedding(_\d+)?' \(Embedding\)/);
-    const grouped = new Sequential({ layers: [new layers.GroupNormalization({ groups: 2, inputShape: [4] })] });
-    await expect(loadKerasWeights(grouped, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: loading Keras weights into layer 'group_normalization(_\d+)?' \(GroupNormalization\) is not supported yet \(supported: the layers without weights, Dense, /);
+    // A layer of the user's own, with a weight: where Keras keeps it is not known here.
+    class Scale extends Layer {
+      override build(shape: Shape): void {
+        this.addWeight({ name: 'factor', shape: [shape[1]!] });
+      }
+      override call(x: Tensor): Tensor {
+        return x.mul(this.weights[0]);
+      }
+    }
+    const own = new Sequential({ layers: [new Scale({ name: 'scale', inputShape: [4] })] });
+    await expect(loadKerasWeights(own, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: loading Keras weights into layer 'scale' \(Scale\) is not supported yet \(supported: the layers without weights, Dense, /);
     await expect(loadKerasWeights(sequentialModel(), bytes('legacy.h5'))).rejects.toThrow("loadKerasWeights: this is a Keras 2 ('legacy') HDF5 file; save it from Keras 3 with model.save('name.keras') or model.save_weights('name.weights.h5').");
     await expect(loadKerasWeights(sequentialModel(), new Uint8Array([1, 2, 3]))).rejects.toThrow("loadKerasWeights: the data is neither a Keras 3 '.keras' archive nor a '.weights.h5' file (HDF5).");
   });
