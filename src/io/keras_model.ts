@@ -5,7 +5,8 @@
 // and model.weights.h5 is loaded into it (keras_weights.ts). Keras options that this library does
 // not have are dropped when they are inert (null, false, or Keras-only bookkeeping such as
 // `quantization_config`) and are an error naming the option otherwise. The model is compiled as it
-// was (optimizer, losses, metrics) unless `compile: false`; the optimizer's state is not loaded.
+// was (optimizer, losses, metrics) unless `compile: false`, with the optimizer's state where this
+// library can place it (Adam, AdamW, SGD, RMSprop without momentum).
 
 import { Input } from '../layers/input_layer';
 import type { Layer } from '../layers/layer';
@@ -13,7 +14,7 @@ import { deserializeLayer } from '../layers/class_registry';
 import type { SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
 import { Sequential } from '../models/sequential';
-import { bytesOf, loadKerasWeights, type KerasWeightsSource } from './keras_weights';
+import { bytesOf, loadKerasOptimizerState, loadKerasWeightsFile, type KerasWeightsSource } from './keras_weights';
 import type { LoadOptions } from './model_io';
 import { deserializeCompileConfig, type CompileJSON } from './topology';
 import { isZip, readZipEntry } from './zip';
@@ -47,9 +48,12 @@ export async function loadKerasModel(source: KerasWeightsSource, { compile = tru
     throw new Error(`loadKerasModel: config.json of the archive could not be read: ${(e as Error).message}`);
   }
   const model = buildModel(config);
-  await loadKerasWeights(model, bytes);
+  const { root, trainable } = await loadKerasWeightsFile(model, bytes);
   const compileConfig = (config as { compile_config?: unknown }).compile_config;
-  if (compile && compileConfig && typeof compileConfig === 'object') model.compile(deserializeCompileConfig(compileJson(compileConfig as Record<string, unknown>), customObjects));
+  if (compile && compileConfig && typeof compileConfig === 'object') {
+    model.compile(deserializeCompileConfig(compileJson(compileConfig as Record<string, unknown>), customObjects));
+    loadKerasOptimizerState(model, root, trainable);
+  }
   return model;
 }
 

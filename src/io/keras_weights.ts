@@ -11,7 +11,8 @@
 //
 // Layers are supported where this library's variables are Keras's, in Keras's order (the ones in
 // KERAS_VARIABLE_ORDER, recurrent layers and weightless layers); a functional model's layers are
-// ordered as Keras orders them (kerasLayerOrder). The optimizer's state in the file is not loaded.
+// ordered as Keras orders them (kerasLayerOrder). loadKerasModel also loads the optimizer's state
+// of a compiled model (loadKerasOptimizerState).
 
 import { InputLayer } from '../layers/input_layer';
 import type { Bidirectional, TimeDistributed } from '../layers/wrappers';
@@ -73,7 +74,15 @@ export function setLocalFileReader(read: (path: string) => Promise<Uint8Array>):
  * const model = new Sequential({ layers: [new layers.Dense({ units: 64, activation: 'relu', inputShape: [784] }), new layers.Dense({ units: 10 })] });
  * await loadKerasWeights(model, './classifier.keras');   // or a URL, an ArrayBuffer, a File
  */
-export async function loadKerasWeights(model: Model, source: KerasWeightsSource, { skipMismatch = false }: LoadKerasWeightsOptions = {}): Promise<void> {
+export async function loadKerasWeights(model: Model, source: KerasWeightsSource, options: LoadKerasWeightsOptions = {}): Promise<void> {
+  await loadKerasWeightsFile(model, source, options);
+}
+
+/**
+ * @internal loadKerasWeights, returning the file's root group and the model's trainable variables
+ * in Keras's order (that of `model.trainable_variables` in Python), for the optimizer's state.
+ */
+export async function loadKerasWeightsFile(model: Model, source: KerasWeightsSource, { skipMismatch = false }: LoadKerasWeightsOptions = {}): Promise<{ root: Hdf5Group; trainable: Variable[] }> {
   const bytes = await bytesOf(source);
   const weightsFile = isZip(bytes) ? await readZipEntry(bytes, 'model.weights.h5') : bytes;
   if (!isHdf5(weightsFile)) {
@@ -95,6 +104,42 @@ export async function loadKerasWeights(model: Model, source: KerasWeightsSource,
   });
   for (const [variable, dataset] of loads) tidy(() => variable.assign(tensor(dataset.values(), variable.shape as number[])));
   if (kept.length > 0) console.warn(`loadKerasWeights: kept ${kept.length} variable(s) whose shape differs from the file: ${kept.join('; ')}.`);
+  return { root, trainable: pairs.map(([variable]) => variable).filter((variable) => variable.trainable) };
+}
+
+/**
+ * Slots of the optimizers whose state Keras 3 keeps per variable in this order (each variable's
+ * slots together), after the step count and the learning rate: the order of `add_optimizer_variables`.
+ */
+const KERAS_OPTIMIZER_SLOTS: Record<string, (config: Record<string, unknown>) => string[] | null> = {
+  Adam: (c) => (c.amsgrad ? null : ['momentum', 'velocity']),
+  AdamW: (c) => (c.amsgrad ? null : ['momentum', 'velocity']),
+  SGD: (c) => (c.momentum ? ['momentum'] : []),
+  RMSprop: (c) => (c.momentum || c.centered ? null : ['velocity']),
+};
+
+/**
+ * @internal The optimizer's state saved with the weights (`optimizer/vars`: the step count, the
+ * learning rate unless it was a schedule, then the slots), into the compiled model's optimizer, so
+ * that training goes on as it would have in Python. A state this library cannot place is skipped
+ * with a warning, as Keras skips an optimizer whose variables differ.
+ */
+export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable: Variable[]): void {
+  const optimizer = model.optimizer;
+  const saved = member(member(root, 'optimizer') ?? { kind: 'group', members: new Map() }, 'vars');
+  if (!optimizer || !saved || saved.members.size === 0) return;
+  const slots = KERAS_OPTIMIZER_SLOTS[optimizer.className]?.(optimizer.getConfig());
+  const datasets = numberedDatasets(saved, 'optimizer/vars', 0);
+  const skip = (why: string) => console.warn(`loadKerasModel: the optimizer's state in the file is not loaded: ${why}; training starts from a fresh ${optimizer.className} state.`);
+  if (!slots) return skip(`the state of ${optimizer.className} with these options is not placed here yet`);
+  const first = datasets.length - slots.length * trainable.length;
+  if (first !== 1 && first !== 2) return skip(`it has ${datasets.length} variables, and ${optimizer.className} over ${trainable.length} trainable variables needs ${slots.length * trainable.length} slots after its step count`);
+  const state = trainable.flatMap((variable, i) => slots.map((slot, j): [Variable, string, Hdf5Dataset] => [variable, slot, datasets[first + i * slots.length + j]]));
+  const wrong = state.find(([variable, , dataset]) => !sameShape(variable.shape, dataset.shape));
+  if (wrong) return skip(`a slot of variable '${wrong[0].name}' has shape [${wrong[2].shape.join(',')}]`);
+  optimizer.build(trainable);
+  for (const [variable, slot, dataset] of state) tidy(() => optimizer.getSlot(variable, slot)!.assign(tensor(dataset.values(), variable.shape as number[])));
+  optimizer.iterations = datasets[0].values()[0];
 }
 
 /** The layers of a model (`group` holds its `layers`) and their variables, paired with the file's datasets. */

@@ -393,6 +393,33 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
     }),
   );
 
+  it(
+    "loads the optimizer's state, so that training goes on as in Python: one Adam step from step 5 with the saved moments",
+    onBothBackends(async () => {
+      const model = await loadModel(`${FIXTURES}/resume.keras`);
+      expect(model.optimizer!.iterations).toBe(5);
+      const input = [[0.5, -1], [2, 0.25]];
+      const target = [[1, 0], [-1, 0.5]];
+      await model.trainOnBatch(tensor(input), tensor(target));
+      // Keras's Adam in float64 (the file's moments, stored as float32).
+      const [kernel, bias] = [formula(111, 4), formula(112, 2)];
+      const moments = (seed: number, count: number, positive: boolean) => formula(seed, count).map((v) => Math.fround(Math.fround(positive ? Math.abs(Math.fround(v)) : Math.fround(v)) / 10));
+      const [m, v] = [moments(113, 4, false), moments(114, 4, true)];
+      const predicted = input.map((row) => [0, 1].map((j) => row[0] * kernel[j] + row[1] * kernel[2 + j] + bias[j]));
+      // d(mean of squared errors over 2 x 2)/d kernel[i][j] = sum over the batch of x[b][i] (p - y)[b][j] / 2.
+      const gradient = [0, 1, 2, 3].map((k) => input.reduce((s, row, b) => s + (row[k >> 1] * (predicted[b][k & 1] - target[b][k & 1])) / 2, 0));
+      const step = 6;
+      const rate = (0.01 * Math.sqrt(1 - 0.999 ** step)) / (1 - 0.9 ** step);
+      const expected = kernel.map((w, k) => {
+        const m1 = 0.9 * m[k] + 0.1 * gradient[k];
+        const v1 = 0.999 * v[k] + 0.001 * gradient[k] ** 2;
+        return w - (rate * m1) / (Math.sqrt(v1) + 1e-7);
+      });
+      Array.from(await model.layers[0].weights[0].data()).forEach((w, k) => expect(w).toBeCloseTo(expected[k], 5));
+      expect(model.optimizer!.iterations).toBe(6);
+    }),
+  );
+
   it('asks for a Python loss function in customObjects, or loads uncompiled with compile: false', async () => {
     await expect(loadModel(`${FIXTURES}/wrappers.keras`)).rejects.toThrow("loadModel: the model was compiled with the custom loss function 'rmse'. Pass it as loadModel(source, { customObjects: { rmse } })");
     const rmse = (yTrue: Tensor, yPred: Tensor) => ops.sqrt(ops.mean(ops.square(ops.subtract(yTrue, yPred))));
