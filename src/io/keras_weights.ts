@@ -16,7 +16,7 @@
 
 import { InputLayer } from '../layers/input_layer';
 import type { Bidirectional, TimeDistributed } from '../layers/wrappers';
-import type { Layer } from '../layers/layer';
+import { snakeCase, type Layer } from '../layers/layer';
 import type { SymbolicTensor } from '../layers/symbolic';
 import { getRegisteredLayerName } from '../layers/registry';
 import { Model } from '../models/model';
@@ -149,7 +149,7 @@ function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[
   const used = new Map<string, number>();
   for (const layer of layers) {
     const className = classNameOf(layer);
-    const base = snakeCase(className === 'Model' ? 'Functional' : className);
+    const base = snakeCase(className);
     const count = used.get(base);
     used.set(base, (count ?? -1) + 1);
     const name = count === undefined ? base : `${base}_${count + 1}`;
@@ -270,15 +270,6 @@ function kerasLayerOrder(model: Model): Layer[] {
     const [ra, rb] = [rank(a), rank(b)];
     return ra[0] - rb[0] || ra[1] - rb[1];
   });
-}
-
-/** Keras's naming.to_snake_case. */
-export function snakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
 }
 
 function member(group: Hdf5Group, name: string): Hdf5Group | null {

@@ -15,6 +15,7 @@ import { getInitializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
 import { isSymbolic, Node, SymbolicTensor, formatSymbolicShape, type Shape } from './symbolic';
 import { activityPenalty, isShapeList, regularizerConfig, resolveRegularizer } from './layer_utils';
+import { getRegisteredLayerName } from './class_registry';
 
 export interface LayerArgs {
   name?: string;
@@ -126,7 +127,9 @@ export class Layer {
     const { name: _name, trainable: _trainable, dtype: _dtype, inputShape: _inputShape, inputDim: _inputDim, batchInputShape: _batchInputShape, batchSize: _batchSize, activityRegularizer, ...own } = args ?? {};
     this.ownOptions = own;
     this.activityRegularizer = resolveRegularizer(activityRegularizer);
-    this.name = args.name ?? uniqueName(snakeCase(new.target.name || 'layer'));
+    // Named after the class's Keras name where it is registered (minifiers rename classes): a
+    // functional Model is 'functional', as in Keras 3.
+    this.name = args.name ?? uniqueName(snakeCase(getRegisteredLayerName(new.target) ?? (new.target.name || 'layer')));
     this._trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';
     this.batchInputShape = args.batchInputShape
@@ -557,7 +560,7 @@ function kindOf(value: unknown): string {
 }
 
 /** Keras's to_snake_case: 'Conv2D' -> 'conv2d', 'MaxPooling2D' -> 'max_pooling2d', 'MyDNNLayer' -> 'my_dnn_layer'. */
-function snakeCase(name: string): string {
+export function snakeCase(name: string): string {
   return name
     .replace(/\W+/g, '')
     .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')

@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Input, Layer, Model, Sequential, layers, loadKerasWeights, loadModel, ops, tensor, type Shape, type Tensor } from '../../src/node';
 import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry, zipEntries } from '../../src/io/zip';
-import { snakeCase } from '../../src/io/keras_weights';
+import { snakeCase } from '../../src/layers/layer';
 import { onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();

@@ -25,6 +25,19 @@ function smallModel(): Sequential {
 }
 
 describe('construction', () => {
+  it("names a functional model 'functional' and layers after their Keras class names, even where a minifier renamed the class (as Keras 3)", () => {
+    const input = Input({ shape: [2] });
+    expect(new Model({ inputs: input, outputs: new layers.Dense({ units: 1 }).apply(input) }).name).toMatch(/^functional(_\d+)?$/);
+    expect(new Sequential().name).toMatch(/^sequential(_\d+)?$/);
+    const original = Object.getOwnPropertyDescriptor(layers.BatchNormalization, 'name')!;
+    Object.defineProperty(layers.BatchNormalization, 'name', { value: 'e' });
+    try {
+      expect(new layers.BatchNormalization().name).toMatch(/^batch_normalization(_\d+)?$/);
+    } finally {
+      Object.defineProperty(layers.BatchNormalization, 'name', original);
+    }
+  });
+
   it('a Sequential whose first layer is a model with a known input takes its input shape and is built (as Keras)', () => {
     const inner = new Sequential({ layers: [new layers.Dense({ units: 3, inputShape: [4] })] });
     const outer = new Sequential({ layers: [inner, new layers.Dense({ units: 2 })] });
