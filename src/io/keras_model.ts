@@ -90,14 +90,17 @@ function compileJson(config: Record<string, unknown>): CompileJSON {
 function buildModel(entry: unknown): Model {
   const { className, config } = kerasObject(entry, 'the model');
   const name = typeof config.name === 'string' ? config.name : undefined;
-  if (className === 'Sequential') return buildSequential(config, name);
+  if (className === 'Sequential') return buildSequential(config, name, (entry as { build_config?: { input_shape?: unknown } }).build_config?.input_shape);
   if (className === 'Functional' || className === 'Model') return buildFunctional(config, name);
   throw new Error(`loadKerasModel: a model of class '${className}' cannot be rebuilt from its config (Sequential and functional models can; a subclassed model is code).`);
 }
 
-function buildSequential(config: Record<string, unknown>, name: string | undefined): Sequential {
+/** A Sequential model; without an InputLayer in the list, its input shape comes from its build config, as Keras rebuilds it. */
+function buildSequential(config: Record<string, unknown>, name: string | undefined, builtShape: unknown): Sequential {
   const entries = Array.isArray(config.layers) ? config.layers : [];
   const model = new Sequential({ name });
+  const startsWithInput = (entries[0] as { class_name?: unknown } | undefined)?.class_name === 'InputLayer';
+  if (!startsWithInput && Array.isArray(builtShape)) model.add(Input({ batchShape: builtShape as Array<number | null> }));
   for (const entry of entries) {
     const layer = kerasObject(entry, 'a layer');
     if (layer.className === 'InputLayer') model.add(inputOf(layer.config));

@@ -325,6 +325,10 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
       expect(model.layers.map((l) => `${l.constructor.name}:${l.name}`)).toEqual(['Dense:dense', 'BatchNormalization:batch_normalization', 'Flatten:flatten', 'Dense:dense_1']);
       expect(model.inputs[0].shape).toEqual([null, 4]);
       await expectPredictions(model, sequentialReference(x));
+      // Without an InputLayer in the list: the input shape of its build config.
+      const built = await loadModel(`${FIXTURES}/sequential_built.keras`);
+      expect(built.inputs[0].shape).toEqual([null, 4]);
+      await expectPredictions(built, sequentialReference(x));
     }),
   );
 
