@@ -48,7 +48,10 @@ const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM']);
 /** Layers whose variables Keras keeps in inner layers, under these attribute names, in this library's order of the variables. */
 const INNER_VARIABLES: Record<string, string[]> = {
   MultiHeadAttention: ['_query_dense', '_key_dense', '_value_dense', '_output_dense'],
+  GroupQueryAttention: ['_query_dense', '_key_dense', '_value_dense', '_output_dense'],
 };
+/** Inner layers of Keras's that this library's layers do not have (an attention gate): a file with them is refused. */
+const KERAS_ONLY_INNER = ['_gate_dense'];
 /** Wrappers: the layers Keras keeps under their attribute names. */
 const WRAPPED: Record<string, (layer: Layer) => Array<[string, Layer]>> = {
   Bidirectional: (layer) => [
@@ -192,6 +195,8 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
   const variables = layer.weights;
   const inner = INNER_VARIABLES[className];
   if (inner) {
+    const extra = KERAS_ONLY_INNER.find((attribute) => group.members.has(attribute));
+    if (extra) throw new Error(`loadKerasWeights: '${path}/${extra}' holds variables of a part of Keras's ${className} that this library's does not have (use_gate); the model is not the file's architecture.`);
     const found: Array<[Hdf5Dataset, string]> = [];
     for (const attribute of inner) {
       const vars = member(member(group, attribute) ?? { kind: 'group', members: new Map() }, 'vars');

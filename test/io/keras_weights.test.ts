@@ -184,7 +184,7 @@ describe('loadKerasWeights', () => {
     await expectWeights(outer.layers[1].weights[1], 44);
   });
 
-  it('loads GroupNormalization, RMSNormalization and Attention (scale, concat_score_weight) variables in Keras\'s order', async () => {
+  it('loads GroupNormalization, RMSNormalization, Attention (scale, concat_score_weight) and GroupQueryAttention variables in Keras\'s order', async () => {
     const model = new Sequential({
       layers: [new layers.Dense({ units: 4, inputShape: [3] }), new layers.GroupNormalization({ groups: 2 }), new layers.RMSNormalization(), new layers.Dense({ units: 2 })],
     });
@@ -200,6 +200,16 @@ describe('loadKerasWeights', () => {
     // Only its 'attention' group is this model's; the file's other layers are another model's.
     await loadKerasWeights(functional, bytes('more_layers.weights.h5'));
     expect([Array.from(await attention.weights[0].data()), Array.from(await attention.weights[1].data())]).toEqual([[1.5], [0.25]]);
+    // GroupQueryAttention: from Keras's inner _query/_key/_value/_output_dense layers, as MultiHeadAttention.
+    const [q, kv] = [Input({ shape: [2, 5] }), Input({ shape: [3, 5] })];
+    const gqa = new layers.GroupQueryAttention({ headDim: 3, numQueryHeads: 4, numKeyValueHeads: 2 });
+    await loadKerasWeights(new Model({ inputs: [q, kv], outputs: gqa.apply([q, kv]) }), bytes('more_layers.weights.h5'));
+    for (const [k, seed] of [121, 122, 123, 124, 125, 126, 127, 128].entries()) await expectWeights(gqa.weights[k], seed);
+    // Keras's gated variant has a part this layer does not.
+    const gated = new layers.GroupQueryAttention({ headDim: 3, numQueryHeads: 4, numKeyValueHeads: 2, useBias: false });
+    await expect(loadKerasWeights(new Model({ inputs: [q, kv], outputs: gated.apply([q, kv]) }), bytes('gated.weights.h5'))).rejects.toThrow(
+      /^loadKerasWeights: 'layers\/group_query_attention(_\d+)?\/_gate_dense' holds variables of a part of Keras's GroupQueryAttention that this library's does not have \(use_gate\)/,
+    );
   });
 
   it('checks every shape before assigning any; skipMismatch keeps the variables that differ, with a warning', async () => {
