@@ -17,7 +17,7 @@
 import { InputLayer } from '../layers/input_layer';
 import type { Bidirectional, TimeDistributed } from '../layers/wrappers';
 import { snakeCase, type Layer } from '../layers/layer';
-import type { SymbolicTensor } from '../layers/symbolic';
+import type { Node, SymbolicTensor } from '../layers/symbolic';
 import { getRegisteredLayerName } from '../layers/registry';
 import { Model } from '../models/model';
 import { tensor } from '../tensor/creation';
@@ -239,38 +239,36 @@ function numberedDatasets(vars: Hdf5Group, path: string, floats = Infinity): Hdf
 
 /**
  * `model.layers` in Keras 3's order for its weight file. Sequential: as listed. Functional: as
- * Keras's map_graph orders operations: by depth (the longest path to an output, deepest first),
- * then by the order in which a depth-first walk from the outputs (each call's inputs in order)
- * first meets them.
+ * Keras's map_graph orders operations. A depth-first walk from the outputs (each call's inputs in
+ * order) numbers the layers as it first meets them and lists the calls as it finishes them; the
+ * calls in reverse then give each call and layer its depth (a call is one deeper than the deepest
+ * call of its outputs, and a layer called several times as deep as its deepest call); layers come
+ * deepest first, then in the walk's order.
  */
 function kerasLayerOrder(model: Model): Layer[] {
-  const saved = model.savedGraph;
   const layers = model.layers.filter((layer) => !(layer instanceof InputLayer));
-  if (!saved) return layers;
-  const nodes = saved.graph.nodes;
-  for (const layer of layers) {
-    if (nodes.filter((n) => n.layer === layer).length > 1) throw new Error(`loadKerasWeights: layer '${layer.name}' is called more than once in model '${model.name}'; shared layers are not supported yet.`);
-  }
-  // Depths: the graph's calls run in an order where each comes after the calls of its inputs.
-  const depth = new Map<Layer, number>();
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = nodes[i];
-    const own = depth.get(node.layer) ?? 0;
-    depth.set(node.layer, own);
-    for (const input of node.inputs) depth.set(input.node.layer, Math.max(depth.get(input.node.layer) ?? 0, own + 1));
-  }
-  // Keras's _build_map: a layer's index is when the walk from the outputs first reaches it.
+  if (!model.savedGraph) return layers;
   const traversal = new Map<Layer, number>();
-  const visited = new Set<unknown>();
+  const finished = new Set<Node>();
+  const calls: Node[] = [];
   const walk = (tensor: SymbolicTensor) => {
     const node = tensor.node;
-    if (visited.has(node)) return;
-    visited.add(node);
+    if (finished.has(node)) return;
     if (!traversal.has(node.layer)) traversal.set(node.layer, traversal.size);
     for (const input of node.inputs) walk(input);
+    finished.add(node);
+    calls.push(node);
   };
   for (const output of model.outputs) walk(output);
-  const rank = (layer: Layer) => [-(depth.get(layer) ?? 0), traversal.get(layer) ?? Infinity];
+  const callDepth = new Map<Node, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (const node of calls.reverse()) {
+    const depth = Math.max(callDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    callDepth.set(node, depth);
+    layerDepth.set(node.layer, depth);
+    for (const input of node.inputs) callDepth.set(input.node, Math.max(depth + 1, callDepth.get(input.node) ?? 0));
+  }
+  const rank = (layer: Layer): [number, number] => [-(layerDepth.get(layer) ?? 0), traversal.get(layer) ?? Infinity];
   return [...layers].sort((a, b) => {
     const [ra, rb] = [rank(a), rank(b)];
     return ra[0] - rb[0] || ra[1] - rb[1];

@@ -443,6 +443,22 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
     expect(uncompiled.optimizer).toBeFalsy();
   });
 
+  it(
+    'rebuilds a layer shared by two inputs (two calls of one Dense, its variables saved once) and predicts what float64 does',
+    onBothBackends(async () => {
+      const model = await loadModel(`${FIXTURES}/shared.keras`);
+      expect(model.layers.map((l) => l.name)).toEqual(['shared', 'join', 'head']);
+      const [a, b] = [x[0], x[1]];
+      const [kernel, bias, headKernel, headBias] = [formula(141, 12), formula(142, 3), formula(143, 12), formula(144, 2)];
+      const dense = (row: number[]) => [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * kernel[i * 3 + j], bias[j]));
+      const joined = [...dense(a), ...dense(b)];
+      const expected = [0, 1].map((j) => joined.reduce((s, v, i) => s + v * headKernel[i * 2 + j], headBias[j]));
+      const values = Array.from(await ((await model.predict([tensor([a]), tensor([b])])) as Tensor).data());
+      values.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
+      expect(values.length).toBe(2);
+    }),
+  );
+
   it('drops inert Keras options (quantization_config: null, data_format: channels_last) and refuses active ones by name', async () => {
     await expect(loadModel(`${FIXTURES}/lora.keras`)).rejects.toThrow("loadKerasModel: layer 'dense' (Dense) has Keras option lora_rank=4, which this library's Dense does not support.");
     await expect(loadModel(`${FIXTURES}/sequential.weights.h5`)).rejects.toThrow(
