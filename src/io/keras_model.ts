@@ -139,12 +139,21 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
     const calls: SymbolicTensor[][] = [];
     for (const node of (entry as { inbound_nodes?: unknown[] }).inbound_nodes ?? []) {
       const { args = [], kwargs = {} } = node as { args?: unknown[]; kwargs?: Record<string, unknown> };
-      const extra = Object.entries(kwargs).filter(([, value]) => value !== null && value !== undefined && value !== false);
-      if (extra.length > 0) throw new Error(`loadKerasModel: layer '${layerName}' is called with ${extra.map(([k]) => `'${k}'`).join(', ')}; calls with keyword arguments are not supported yet.`);
       if (args.length === 0) throw new Error(`loadKerasModel: layer '${layerName}' is called without arguments.`);
-      // Several positional tensors (attention's query and value) are one list here.
+      // Several positional tensors (attention's query and value) are one list here; keyword
+      // arguments (use_causal_mask, attention_mask, training) are the call's options, camelCase.
       const input = args.length === 1 ? resolve(args[0]) : args.map(resolve);
-      const output = layer.apply(input as SymbolicTensor | SymbolicTensor[]) as SymbolicTensor | SymbolicTensor[];
+      const options: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(kwargs)) {
+        if (value === null || value === undefined || value === false) continue;
+        options[key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = typeof value === 'object' ? resolve(value) : value;
+      }
+      let output: SymbolicTensor | SymbolicTensor[];
+      try {
+        output = layer.apply(input as SymbolicTensor | SymbolicTensor[], options) as SymbolicTensor | SymbolicTensor[];
+      } catch (e) {
+        throw new Error(`loadKerasModel: layer '${layerName}' called with Keras's keyword arguments ${JSON.stringify(Object.keys(kwargs))}: ${(e as Error).message}`);
+      }
       calls.push(Array.isArray(output) ? output : [output]);
     }
     outputsOf.set(layerName, calls);

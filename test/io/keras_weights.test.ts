@@ -298,8 +298,8 @@ function biLstmReference(x: number[]): number[] {
   });
 }
 
-/** attention.keras in float64: self-attention of 2 heads of 3 over 4 steps of 5 features, then the output projection. */
-function attentionReference(x: number[]): number[] {
+/** attention.keras in float64: self-attention of 2 heads of 3 over 4 steps of 5 features (each step attending to the steps up to it when causal), then the output projection. */
+function attentionReference(x: number[], causal = false): number[] {
   const project = (seed: number) => {
     const [kernel, bias] = [formula(seed, 30), formula(seed + 1, 6)];
     return [0, 1, 2, 3].map((t) => Array.from({ length: 6 }, (_, hd) => bias[hd] + [0, 1, 2, 3, 4].reduce((s, i) => s + x[t * 5 + i] * kernel[i * 6 + hd], 0)));
@@ -310,7 +310,7 @@ function attentionReference(x: number[]): number[] {
     const heads = [0, 1].flatMap((h) => {
       const scores = [0, 1, 2, 3].map((s) => [0, 1, 2].reduce((sum, d) => sum + q[t][h * 3 + d] * k[s][h * 3 + d], 0) / Math.sqrt(3));
       const top = Math.max(...scores);
-      const weights = scores.map((s) => Math.exp(s - top));
+      const weights = scores.map((score, s) => (causal && s > t ? 0 : Math.exp(score - top)));
       const total = weights.reduce((a, b) => a + b, 0);
       return [0, 1, 2].map((d) => weights.reduce((sum, w, s) => sum + (w / total) * v[s][h * 3 + d], 0));
     });
@@ -363,11 +363,14 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
   );
 
   it(
-    "rebuilds MultiHeadAttention called on (query, value), its variables from Keras's inner EinsumDense layers, and predicts what float64 attention does",
+    "rebuilds MultiHeadAttention called on (query, value), with or without use_causal_mask, its variables from Keras's inner EinsumDense layers, and predicts what float64 attention does",
     onBothBackends(async () => {
       const model = await loadModel(`${FIXTURES}/attention.keras`);
       const sequence = Array.from({ length: 20 }, (_, i) => Math.cos(0.7 * i + 1) / 2);
       await expectPredictions(model, attentionReference(sequence), tensor(sequence, [1, 4, 5]));
+      // Called with use_causal_mask=True: the keyword argument is the call's option.
+      const causal = await loadModel(`${FIXTURES}/causal_attention.keras`);
+      await expectPredictions(causal, attentionReference(sequence, true), tensor(sequence, [1, 4, 5]));
     }),
   );
 
