@@ -146,7 +146,7 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       const options: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(kwargs)) {
         if (value === null || value === undefined || value === false) continue;
-        options[key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = typeof value === 'object' ? resolve(value) : value;
+        options[camelCase(key)] = typeof value === 'object' ? resolve(value) : value;
       }
       let output: SymbolicTensor | SymbolicTensor[];
       try {
@@ -208,7 +208,7 @@ function translate(value: unknown): unknown {
     if (key === 'shared_object_id' || key === 'module' || key === 'registered_name') continue;
     // Keras-only options at their inert values, in nested layers too (a wrapper's layer).
     if (item === null && ['seed', 'quantization_config', 'lora_rank', 'lora_alpha'].includes(key)) continue;
-    out[key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = translate(item);
+    out[camelCase(key)] = translate(item);
   }
   return out;
 }
@@ -224,6 +224,11 @@ function kerasObject(entry: unknown, what: string): { className: string; config:
 
 function isHistory(value: unknown[]): boolean {
   return value.length >= 3 && typeof value[0] === 'string' && typeof value[1] === 'number' && typeof value[2] === 'number';
+}
+
+/** Keras's option names as this library's: 'beta_1' -> 'beta1', 'use_bias' -> 'useBias'. */
+function camelCase(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 function snake(key: string): string {

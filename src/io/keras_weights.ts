@@ -129,7 +129,7 @@ const KERAS_OPTIMIZER_SLOTS: Record<string, (config: Record<string, unknown>) =>
  */
 export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable: Variable[]): void {
   const optimizer = model.optimizer;
-  const saved = member(member(root, 'optimizer') ?? { kind: 'group', members: new Map() }, 'vars');
+  const saved = member(root, 'optimizer', 'vars');
   if (!optimizer || !saved || saved.members.size === 0) return;
   const slots = KERAS_OPTIMIZER_SLOTS[optimizer.className]?.(optimizer.getConfig());
   const datasets = numberedDatasets(saved, 'optimizer/vars', 0);
@@ -199,7 +199,7 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     if (extra) throw new Error(`loadKerasWeights: '${path}/${extra}' holds variables of a part of Keras's ${className} that this library's does not have (use_gate); the model is not the file's architecture.`);
     const found: Array<[Hdf5Dataset, string]> = [];
     for (const attribute of inner) {
-      const vars = member(member(group, attribute) ?? { kind: 'group', members: new Map() }, 'vars');
+      const vars = member(group, attribute, 'vars');
       const varsPath = `${path}/${attribute}/vars`;
       if (vars) numberedDatasets(vars, varsPath).forEach((dataset, i) => found.push([dataset, `${varsPath}/${i}`]));
     }
@@ -209,13 +209,10 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     variables.forEach((variable, i) => pairs.push([variable, found[i][0], found[i][1]]));
     return;
   }
-  let varsPath = `${path}/vars`;
-  let vars = member(group, 'vars');
-  if (RECURRENT.has(className)) {
-    const cell = member(group, 'cell');
-    varsPath = `${path}/cell/vars`;
-    vars = cell ? member(cell, 'vars') : null;
-  }
+  // A recurrent layer's variables are its cell's.
+  const at = RECURRENT.has(className) ? ['cell', 'vars'] : ['vars'];
+  const varsPath = [path, ...at].join('/');
+  const vars = member(group, ...at);
   const all = vars ? numberedDatasets(vars, varsPath, variables.length) : [];
   const datasets = all.length === variables.length + (KERAS_ONLY_TRAILING[className] ?? 0) ? all.slice(0, variables.length) : all;
   if (datasets.length !== variables.length) {
@@ -275,9 +272,14 @@ function kerasLayerOrder(model: Model): Layer[] {
   });
 }
 
-function member(group: Hdf5Group, name: string): Hdf5Group | null {
-  const entry = group.members.get(name);
-  return entry && entry.kind === 'group' ? entry : null;
+/** The group at `names` below `group` (a path, one name per level), or null. */
+function member(group: Hdf5Group, ...names: string[]): Hdf5Group | null {
+  let current: Hdf5Group | null = group;
+  for (const name of names) {
+    const entry: Hdf5Group | Hdf5Dataset | undefined = current?.members.get(name);
+    current = entry && entry.kind === 'group' ? entry : null;
+  }
+  return current;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -322,11 +322,12 @@ function groupedProduct(patches: Tensor, kernel: Tensor, g: ConvGeometry, groups
   return reshape(transpose(matmul(groupedPatches, groupedKernel), [1, 0, 2]), [rows, groups * groupOutputs]);
 }
 
-/** The geometry of x [batch, h, w, cin] under kernel [kh, kw, cin, cout], or a named error. */
-function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], padding: [Padding | 'causal', Padding | 'causal'], shapes: [ConcreteShape, ConcreteShape]): ConvGeometry {
-  const [batch, height, width, channels] = x.shape;
-  const [kernelHeight, kernelWidth, kernelChannels, outChannels] = kernel.shape;
-  const [xShape, kernelShape] = shapes.map(formatShape);
+/**
+ * Checks the channels of a convolution of `channels` input channels by a kernel of
+ * `kernelChannels` input and `outChannels` output channels (x's and the kernel's shapes as text,
+ * for the errors): the kernel's input channels must divide x's, and the groups the output channels.
+ */
+export function checkConvolutionGroups(op: string, channels: number, kernelChannels: number, outChannels: number, xShape: string, kernelShape: string): void {
   if (kernelChannels === 0 || channels % kernelChannels !== 0) {
     throw new Error(
       `${op}: input channels differ: x ${xShape} has ${channels}, kernel ${kernelShape} expects ${kernelChannels}. ` +
@@ -337,6 +338,14 @@ function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, n
   if (outChannels % groups !== 0) {
     throw new Error(`${op}: a grouped convolution of x ${xShape} by kernel ${kernelShape} has ${groups} groups (${channels} / ${kernelChannels} channels), which must divide the kernel's ${outChannels} output channels.`);
   }
+}
+
+/** The geometry of x [batch, h, w, cin] under kernel [kh, kw, cin, cout], or a named error. */
+function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], padding: [Padding | 'causal', Padding | 'causal'], shapes: [ConcreteShape, ConcreteShape]): ConvGeometry {
+  const [batch, height, width, channels] = x.shape;
+  const [kernelHeight, kernelWidth, kernelChannels, outChannels] = kernel.shape;
+  const [xShape, kernelShape] = shapes.map(formatShape);
+  checkConvolutionGroups(op, channels, kernelChannels, outChannels, xShape, kernelShape);
   if (kernelHeight === 0 || kernelWidth === 0) throw new Error(`${op}: kernel ${kernelShape} has an empty spatial size.`);
   const rows = windowAxis(height, kernelHeight, strides[0], dilation[0], padding[0]);
   const cols = windowAxis(width, kernelWidth, strides[1], dilation[1], padding[1]);

@@ -9,7 +9,7 @@
 import { formatShape } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { checkInput, checkPadding, convolve, transposeConvolve, transposedWindowAxis, windowAxis, type ConvGeometry, type Padding } from './conv';
+import { checkInput, checkPadding, checkConvolutionGroups, convolve, transposeConvolve, transposedWindowAxis, windowAxis, type ConvGeometry, type Padding } from './conv';
 import { transpose } from './shape';
 import { checkOptionNames } from './validate';
 
@@ -91,16 +91,7 @@ function conv3dGeometry(x: Tensor, xShape: number[], kernel: Tensor, strides: nu
   const [batch, , , , channels] = xShape;
   const [kernelChannels, outChannels] = kernel.shape.slice(3);
   const [xText, kernelText] = [formatShape(x.shape), formatShape(kernel.shape)];
-  if (kernelChannels === 0 || channels % kernelChannels !== 0) {
-    throw new Error(
-      `${op}: input channels differ: x ${xText} has ${channels}, kernel ${kernelText} expects ${kernelChannels}. ` +
-        `(A grouped convolution takes a kernel of inChannels / groups input channels: x's channels must be a multiple of the kernel's.)`,
-    );
-  }
-  const groups = channels / kernelChannels;
-  if (outChannels % groups !== 0) {
-    throw new Error(`${op}: a grouped convolution of x ${xText} by kernel ${kernelText} has ${groups} groups (${channels} / ${kernelChannels} channels), which must divide the kernel's ${outChannels} output channels.`);
-  }
+  checkConvolutionGroups(op, channels, kernelChannels, outChannels, xText, kernelText);
   if (kernel.shape.slice(0, 3).includes(0)) throw new Error(`${op}: kernel ${kernelText} has an empty spatial size.`);
   const [depths, rows, cols] = [0, 1, 2].map((i) => windowAxis(xShape[i + 1], kernel.shape[i], strides[i], dilation[i], padding));
   if (!depths || !rows || !cols) {
