@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { Input, Layer, Model, Sequential, layers, loadKerasWeights, loadModel, ops, tensor, type Shape, type Tensor } from '../../src/node';
+import { Input, Layer, Model, Sequential, layers, loadKerasModel, loadKerasWeights, loadModel, ops, tensor, type Shape, type Tensor } from '../../src/node';
 import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry, zipEntries } from '../../src/io/zip';
 import { snakeCase } from '../../src/layers/layer';
@@ -63,9 +63,12 @@ describe('HDF5 reader', () => {
     for (let i = 1; i < 40; i++) expect(Array.from(dataset(vars, `vars/${i}`).values())).toEqual(formula(100 + i, 2).map(Math.fround));
   });
 
-  it('refuses data that is not HDF5, and a truncated file, with an error', () => {
+  it('refuses data that is not HDF5, a newer superblock, and a truncated file, with an error', () => {
     expect(() => readHdf5(new Uint8Array(64))).toThrow('HDF5: the data does not start with the HDF5 signature');
     const whole = bytes('sequential.weights.h5');
+    const newer = whole.slice();
+    newer[8] = 2;
+    expect(() => readHdf5(newer)).toThrow("HDF5: superblock version 2 is not supported (versions 0 and 1 are: h5py's default, earliest file format, which Keras uses).");
     expect(() => readHdf5(whole.subarray(0, 1500))).toThrow(/HDF5: the file is truncated or damaged \(\d+ bytes at offset \d+ of 1500\)/);
   });
 
@@ -100,6 +103,13 @@ describe('zip reader', () => {
     expect(readHdf5(weights).members.has('layers')).toBe(true);
     expect(JSON.parse(new TextDecoder().decode(await readZipEntry(deflated, 'metadata.json')))).toEqual({ keras_version: '3.14.0' });
     await expect(readZipEntry(bytes('lstm.keras'), 'model.weights.npz')).rejects.toThrow("zip: no entry 'model.weights.npz' in the archive (entries: metadata.json, config.json, model.weights.h5).");
+    await expect(readZipEntry(new Uint8Array(40), 'config.json')).rejects.toThrow('zip: no end of central directory record (not a zip archive, or truncated).');
+    // Another compression method in the central directory (its entries begin with PK\x01\x02).
+    const other = stored.slice();
+    for (let at = 0; at + 4 <= other.length; at++) {
+      if (other[at] === 0x50 && other[at + 1] === 0x4b && other[at + 2] === 1 && other[at + 3] === 2) other[at + 10] = 12;
+    }
+    await expect(readZipEntry(other, 'config.json')).rejects.toThrow("zip: 'config.json' uses compression method 12; stored (0) and deflate (8) are supported.");
   });
 });
 
@@ -248,6 +258,7 @@ describe('loadKerasWeights', () => {
     await expect(loadKerasWeights(own, bytes('sequential.weights.h5'))).rejects.toThrow(/^loadKerasWeights: loading Keras weights into layer 'scale' \(Scale\) is not supported yet \(supported: the layers without weights, Dense, /);
     await expect(loadKerasWeights(sequentialModel(), bytes('legacy.h5'))).rejects.toThrow("loadKerasWeights: this is a Keras 2 ('legacy') HDF5 file; save it from Keras 3 with model.save('name.keras') or model.save_weights('name.weights.h5').");
     await expect(loadKerasWeights(sequentialModel(), new Uint8Array([1, 2, 3]))).rejects.toThrow("loadKerasWeights: the data is neither a Keras 3 '.keras' archive nor a '.weights.h5' file (HDF5).");
+    await expect(loadKerasWeights(sequentialModel(), 42 as never)).rejects.toThrow('loadKerasWeights: the source must be a URL or path, an ArrayBuffer, a Uint8Array or a Blob; got number.');
   });
 
   it("names layers as Keras's to_snake_case does", () => {
@@ -436,6 +447,22 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
       expect(model.optimizer!.iterations).toBe(6);
     }),
   );
+
+  it('warns, as Keras does, when the saved optimizer state does not fit the compiled optimizer, and starts it fresh', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const model = await loadModel(`${FIXTURES}/sequential.keras`);
+    expect(warn.mock.calls.map((c) => c[0])).toContain(
+      "loadKerasModel: the optimizer's state in the file is not loaded: it has 40 variables, and Adam over 6 trainable variables needs 12 slots after its step count; training starts from a fresh Adam state.",
+    );
+    warn.mockRestore();
+    expect(model.optimizer!.iterations).toBe(0);
+  });
+
+  it('refuses a subclassed model, a mixed-precision policy and a weights file, saying why', async () => {
+    await expect(loadModel(`${FIXTURES}/subclassed.keras`)).rejects.toThrow("loadKerasModel: a model of class 'MyModel' cannot be rebuilt from its config (Sequential and functional models can; a subclassed model is code).");
+    await expect(loadModel(`${FIXTURES}/mixed_precision.keras`)).rejects.toThrow("loadKerasModel: the dtype policy 'mixed_float16' is not supported (float32 is).");
+    await expect(loadKerasModel(bytes('sequential.weights.h5'))).rejects.toThrow("loadKerasModel: expected a Keras 3 '.keras' archive (a zip of config.json and model.weights.h5).");
+  });
 
   it('asks for a Python loss function in customObjects, or loads uncompiled with compile: false', async () => {
     await expect(loadModel(`${FIXTURES}/wrappers.keras`)).rejects.toThrow("loadModel: the model was compiled with the custom loss function 'rmse'. Pass it as loadModel(source, { customObjects: { rmse } })");
