@@ -50,7 +50,8 @@ export async function loadKerasModel(source: KerasWeightsSource, { compile = tru
   const model = buildModel(config);
   const { root, trainable } = await loadKerasWeightsFile(model, bytes);
   const compileConfig = (config as { compile_config?: unknown }).compile_config;
-  if (compile && compileConfig && typeof compileConfig === 'object') {
+  // An uncompiled model's compile_config is {} (or null).
+  if (compile && compileConfig && typeof compileConfig === 'object' && Object.keys(compileConfig).length > 0) {
     model.compile(deserializeCompileConfig(compileJson(compileConfig as Record<string, unknown>), customObjects));
     loadKerasOptimizerState(model, root, trainable);
   }

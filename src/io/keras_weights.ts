@@ -42,18 +42,22 @@ const KERAS_VARIABLE_ORDER = new Set([
   'GroupNormalization', 'RMSNormalization', 'Attention', 'AdditiveAttention',
 ]);
 /** Layers that Keras gives trailing variables this library does not keep: Normalization's int sample count. */
-const KERAS_ONLY_TRAILING: Record<string, number> = { Normalization: 1 };
+export const KERAS_ONLY_TRAILING: Record<string, number> = { Normalization: 1 };
 /** Recurrent layers: Keras keeps their variables in their cell, under `cell`. */
-const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM']);
-/** Layers whose variables Keras keeps in inner layers, under these attribute names, in this library's order of the variables. */
-const INNER_VARIABLES: Record<string, string[]> = {
-  MultiHeadAttention: ['_query_dense', '_key_dense', '_value_dense', '_output_dense'],
+export const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM']);
+/**
+ * Layers whose variables Keras keeps in inner layers, under these attribute names (Keras 3.16's:
+ * MultiHeadAttention's public properties, which Keras reaches before the private attributes that
+ * earlier versions stored; loading takes either), in this library's order of the variables.
+ */
+export const INNER_VARIABLES: Record<string, string[]> = {
+  MultiHeadAttention: ['query_dense', 'key_dense', 'value_dense', 'output_dense'],
   GroupQueryAttention: ['_query_dense', '_key_dense', '_value_dense', '_output_dense'],
 };
 /** Inner layers of Keras's that this library's layers do not have (an attention gate): a file with them is refused. */
 const KERAS_ONLY_INNER = ['_gate_dense'];
 /** Wrappers: the layers Keras keeps under their attribute names. */
-const WRAPPED: Record<string, (layer: Layer) => Array<[string, Layer]>> = {
+export const WRAPPED: Record<string, (layer: Layer) => Array<[string, Layer]>> = {
   Bidirectional: (layer) => [
     ['forward_layer', (layer as Bidirectional).forwardLayer],
     ['backward_layer', (layer as Bidirectional).backwardLayer],
@@ -114,7 +118,7 @@ export async function loadKerasWeightsFile(model: Model, source: KerasWeightsSou
  * Slots of the optimizers whose state Keras 3 keeps per variable in this order (each variable's
  * slots together), after the step count and the learning rate: the order of `add_optimizer_variables`.
  */
-const KERAS_OPTIMIZER_SLOTS: Record<string, (config: Record<string, unknown>) => string[] | null> = {
+export const KERAS_OPTIMIZER_SLOTS: Record<string, (config: Record<string, unknown>) => string[] | null> = {
   Adam: (c) => (c.amsgrad ? null : ['momentum', 'velocity']),
   AdamW: (c) => (c.amsgrad ? null : ['momentum', 'velocity']),
   SGD: (c) => (c.momentum ? ['momentum'] : []),
@@ -147,15 +151,9 @@ export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable
 
 /** The layers of a model (`group` holds its `layers`) and their variables, paired with the file's datasets. */
 function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[Variable, Hdf5Dataset, string]>): void {
-  const layers = kerasLayerOrder(model);
   const container = member(group, 'layers');
-  const used = new Map<string, number>();
-  for (const layer of layers) {
+  for (const [name, layer] of kerasLayerNames(model)) {
     const className = classNameOf(layer);
-    const base = snakeCase(className);
-    const count = used.get(base);
-    used.set(base, (count ?? -1) + 1);
-    const name = count === undefined ? base : `${base}_${count + 1}`;
     const layerPath = `${path}layers/${name}`;
     checkSupported(layer, className);
     const layerGroup = container ? member(container, name) : null;
@@ -167,17 +165,36 @@ function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[
   }
 }
 
-/** Throws for a layer with weights whose Keras layout is not known here. */
-function checkSupported(layer: Layer, className: string): void {
+/** Keras's Python class where it differs from the exported name that configs and this library use. */
+const PYTHON_CLASS_NAMES: Record<string, string> = { GroupQueryAttention: 'GroupedQueryAttention' };
+
+/**
+ * @internal A model's layers in Keras's order, each with the name Keras stores it under: its
+ * Python class in snake case, numbered among the layers of that class (`dense`, `dense_1`, ...).
+ */
+export function kerasLayerNames(model: Model): Array<[string, Layer]> {
+  const used = new Map<string, number>();
+  return kerasLayerOrder(model).map((layer) => {
+    const className = classNameOf(layer);
+    const base = snakeCase(PYTHON_CLASS_NAMES[className] ?? className);
+    const count = used.get(base);
+    used.set(base, (count ?? -1) + 1);
+    return [count === undefined ? base : `${base}_${count + 1}`, layer];
+  });
+}
+
+/** @internal Throws for a layer with weights whose Keras layout is not known here (`action` begins the message). */
+export function checkSupported(layer: Layer, className: string, action = 'loadKerasWeights: loading Keras weights into'): void {
   const wrapped = WRAPPED[className]?.(layer);
-  if (wrapped) return wrapped.forEach(([, inner]) => checkSupported(inner, classNameOf(inner)));
+  if (wrapped) return wrapped.forEach(([, inner]) => checkSupported(inner, classNameOf(inner), action));
   if (layer instanceof Model || layer.weights.length === 0 || KERAS_VARIABLE_ORDER.has(className) || RECURRENT.has(className) || INNER_VARIABLES[className]) return;
   throw new Error(
-    `loadKerasWeights: loading Keras weights into layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(INNER_VARIABLES), ...Object.keys(WRAPPED)].join(', ')}).`,
+    `${action} layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(INNER_VARIABLES), ...Object.keys(WRAPPED)].join(', ')}).`,
   );
 }
 
-function classNameOf(layer: Layer): string {
+/** @internal The class name a layer is registered under (Keras's). */
+export function classNameOf(layer: Layer): string {
   return getRegisteredLayerName(layer.constructor) ?? layer.constructor.name;
 }
 
@@ -198,7 +215,9 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     const extra = KERAS_ONLY_INNER.find((attribute) => group.members.has(attribute));
     if (extra) throw new Error(`loadKerasWeights: '${path}/${extra}' holds variables of a part of Keras's ${className} that this library's does not have (use_gate); the model is not the file's architecture.`);
     const found: Array<[Hdf5Dataset, string]> = [];
-    for (const attribute of inner) {
+    for (const name of inner) {
+      const other = name.startsWith('_') ? name.slice(1) : `_${name}`;
+      const attribute = group.members.has(name) ? name : other;
       const vars = member(group, attribute, 'vars');
       const varsPath = `${path}/${attribute}/vars`;
       if (vars) numberedDatasets(vars, varsPath).forEach((dataset, i) => found.push([dataset, `${varsPath}/${i}`]));

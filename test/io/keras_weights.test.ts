@@ -218,7 +218,7 @@ describe('loadKerasWeights', () => {
     // Keras's gated variant has a part this layer does not.
     const gated = new layers.GroupQueryAttention({ headDim: 3, numQueryHeads: 4, numKeyValueHeads: 2, useBias: false });
     await expect(loadKerasWeights(new Model({ inputs: [q, kv], outputs: gated.apply([q, kv]) }), bytes('gated.weights.h5'))).rejects.toThrow(
-      /^loadKerasWeights: 'layers\/group_query_attention(_\d+)?\/_gate_dense' holds variables of a part of Keras's GroupQueryAttention that this library's does not have \(use_gate\)/,
+      /^loadKerasWeights: 'layers\/grouped_query_attention(_\d+)?\/_gate_dense' holds variables of a part of Keras's GroupQueryAttention that this library's does not have \(use_gate\)/,
     );
   });
 
@@ -495,4 +495,24 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
       `loadModel: '${FIXTURES}/sequential.weights.h5' holds Keras 3 weights only; build the model here and call model.loadWeights('${FIXTURES}/sequential.weights.h5'), or load the whole model from a '.keras' file.`,
     );
   });
+});
+
+describe('files that Keras 3.16 wrote', () => {
+  // test/fixtures/keras/keras_written/: saved by Keras 3.16 itself (make_keras_written.py), with what it predicted.
+  const written = JSON.parse(readFileSync(`${FIXTURES}/keras_written/predictions.json`, 'utf8')) as { models: Record<string, { inputs: number[][]; outputs: number[][] }> };
+  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null };
+  for (const [name, { inputs, outputs }] of Object.entries(written.models)) {
+    it(
+      `${name}.keras (Keras's own layout: MultiHeadAttention's query_dense, a Bidirectional GRU, an uncompiled model's empty compile_config) predicts what Keras predicted, with its optimizer's state`,
+      onBothBackends(async () => {
+        const model = await loadKerasModel(bytes(`keras_written/${name}.keras`));
+        const xs = inputs.map((x, i) => tensor(x, undefined, name === 'functional' && i === 0 ? 'int32' : 'float32'));
+        const predicted = Array.from(await ((await model.predict(xs.length > 1 ? xs : xs[0])) as Tensor).data());
+        const expected = outputs.flat();
+        expect(predicted.length).toBe(expected.length);
+        predicted.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(3e-6));
+        expect(model.optimizer ? model.optimizer.iterations : null).toBe(steps[name]);
+      }),
+    );
+  }
 });
