@@ -26,9 +26,9 @@ export * as callbacks from './callbacks/index';
 export * as utils from './utils/index';
 export { Callback, History, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, LambdaCallback, ModelCheckpoint, BackupAndRestore, TerminateOnNaN, SwapEMAWeights, type Logs } from './callbacks/index';
 export {
-  loadModel, loadKerasModel, loadKerasWeights, modelFromJSON, registerKerasSerializable, getRegisteredName, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,
+  loadModel, loadKerasModel, loadKerasWeights, saveKerasModel, saveKerasWeights, modelFromJSON, registerKerasSerializable, getRegisteredName, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,
   type IOHandler, type IOTarget, type IORouter, type ModelStore, type ModelInfo, type ModelArtifacts, type LoadOptions, type SaveOptions,
-  type CustomObjects, type LoadWeightsOptions, type KerasWeightsSource, type LoadKerasWeightsOptions, type ModelFromJSONOptions, type RegisterOptions, type SafetensorsEntry, type DecodedSafetensors, type DecodeOptions,
+  type CustomObjects, type LoadWeightsOptions, type KerasWeightsSource, type LoadKerasWeightsOptions, type SaveKerasOptions, type ModelFromJSONOptions, type RegisterOptions, type SafetensorsEntry, type DecodedSafetensors, type DecodeOptions,
 } from './io/index';
 export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type LayerInput, type InputMask, type OutputMask } from './layers/layer';
 export { Input, InputLayer, type InputArgs } from './layers/input_layer';

@@ -328,16 +328,19 @@ function downloadsHandler(name: string): IOHandler {
         [`${name}.json`, new Blob([fileJson], { type: 'application/json' })],
         [weightsFileName(name), new Blob([artifacts.weights.slice().buffer], { type: 'application/octet-stream' })],
       ];
-      for (const [fileName, blob] of files) {
-        const link = doc.createElement('a');
-        link.href = URL.createObjectURL(blob);
-        link.download = fileName;
-        link.click();
-        setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      }
+      for (const [fileName, blob] of files) downloadFile(doc, fileName, blob);
       return infoOf(artifacts);
     },
   };
+}
+
+/** @internal Has the browser download `blob` as `fileName` (downloads://). */
+export function downloadFile(doc: Document, fileName: string, blob: Blob): void {
+  const link = doc.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
 registerIOHandler('downloads://', (url) => (url.startsWith('downloads://') ? downloadsHandler(nameAfter(url, 'downloads://')) : null));

@@ -6,5 +6,6 @@ export { listModels, removeModel, memoryHandler, registerIOHandler, type IOHandl
 export { modelFromJSON, type ModelFromJSONOptions } from './model_json';
 export { loadKerasWeights, type KerasWeightsSource, type LoadKerasWeightsOptions } from './keras_weights';
 export { loadKerasModel } from './keras_model';
+export { saveKerasModel, saveKerasWeights, type SaveKerasOptions } from './keras_save';
 export { registerKerasSerializable, getRegisteredName, type RegisterOptions } from './object_registration';
 export { encodeSafetensors, decodeSafetensors, type SafetensorsEntry, type SafetensorsDType, type DecodedSafetensors, type DecodeOptions } from './safetensors';

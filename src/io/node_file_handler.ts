@@ -7,6 +7,7 @@
 
 import { registerIOHandler, weightsFileFrom, type IOHandler, type ModelInfo } from './handlers';
 import { setLocalFileReader } from './keras_weights';
+import { setLocalFileWriter } from './keras_save';
 
 const DEFAULT_JSON = 'model.json';
 const DEFAULT_WEIGHTS = 'model.safetensors';
@@ -95,5 +96,14 @@ export function registerFileHandler(): void {
     const { readFile } = await import('node:fs/promises');
     const { fileURLToPath } = await import('node:url');
     return new Uint8Array(await readFile(target.startsWith('file://') ? fileURLToPath(target) : target));
+  });
+  // Keras files (model.save('m.keras'), model.saveWeights('m.weights.h5')).
+  setLocalFileWriter(async (target, bytes) => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const path = target.startsWith('file://') ? fileURLToPath(target) : target;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
   });
 }

@@ -190,3 +190,8 @@ for (const [name, cls] of Object.entries({ ...builtIns, ...aliases })) registerL
 // Their getConfig lists every option, so an option it does not list is a typo (InputLayer takes
 // shape options that its config holds as batchInputShape).
 declareStrictOptions(Object.values(builtIns).filter((cls) => cls !== InputLayer));
+
+/** Whether a layer class is one of this library's built-in layers (Keras's classes), not a custom one. */
+export function isBuiltInLayer(cls: unknown): boolean {
+  return Object.values(builtIns).includes(cls as LayerClass);
+}

@@ -523,6 +523,8 @@ export class Model extends Layer {
    * const restored = await loadModel('indexeddb://my-model');
    */
   async save(target: IOTarget, options: SaveOptions = {}): Promise<ModelInfo> {
+    const { isKerasFile, saveKerasFile } = await import('../io/keras_save');
+    if (isKerasFile(target, 'keras')) return saveKerasFile(this, target, options);
     const { saveModel } = await import('../io/model_io');
     return saveModel(this, target, options);
   }
@@ -535,6 +537,8 @@ export class Model extends Layer {
    * await otherModelOfSameArchitecture.loadWeights('memory://weights');
    */
   async saveWeights(target: IOTarget): Promise<ModelInfo> {
+    const { isKerasFile, saveKerasFile } = await import('../io/keras_save');
+    if (isKerasFile(target, 'weights.h5')) return saveKerasFile(this, target, null);
     const { saveWeights } = await import('../io/model_io');
     return saveWeights(this, target);
   }

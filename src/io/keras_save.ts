@@ -1,0 +1,442 @@
+// Saving a model in Keras 3's own format, for Python: `model.save('m.keras')` writes the zip that
+// `keras.saving.load_model` reads (metadata.json, config.json, model.weights.h5), and
+// `model.saveWeights('m.weights.h5')` the weights file that `model.load_weights` reads.
+//
+// config.json is this library's topology (topology.ts, already Keras's layout with camelCase
+// options) in Keras's spelling: snake_case options, `{ module, class_name, config,
+// registered_name }` objects, DTypePolicy dtypes, an InputLayer at the head of a Sequential,
+// functional inbound nodes as `__keras_tensor__` references, and the compile config. The weights
+// go where Keras 3 keeps them (keras_weights.ts describes the layout, which loading reads back):
+// `layers/<class in snake case, numbered>/vars/<i>`, a recurrent layer's under `cell`, attention's
+// under its inner dense layers, a wrapper's under its attributes, and the optimizer's state under
+// `optimizer/vars` (step count, learning rate, then each trainable variable's slots) for the
+// optimizers whose state loading also places.
+
+import type { Variable } from '../autograd/variable';
+import { InputLayer } from '../layers/input_layer';
+import type { Layer } from '../layers/layer';
+import { snakeCase } from '../layers/layer';
+import { getLayerClass, isBuiltInLayer } from '../layers/registry';
+import type { Shape, SymbolicTensor } from '../layers/symbolic';
+import { Model } from '../models/model';
+import { Sequential } from '../models/sequential';
+import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
+import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
+import { checkSupported, classNameOf, INNER_VARIABLES, KERAS_ONLY_TRAILING, KERAS_OPTIMIZER_SLOTS, kerasLayerNames, RECURRENT, WRAPPED } from './keras_weights';
+import { writeZip } from './zip_writer';
+import { downloadFile, type ModelInfo } from './handlers';
+
+/** The Keras version whose format is written (metadata.json). */
+const KERAS_VERSION = '3.16.0';
+
+export interface SaveKerasOptions {
+  /** Save the optimizer's state so training in Python goes on where it stopped (default true). */
+  includeOptimizer?: boolean;
+}
+
+/**
+ * The bytes of a Keras 3 `.keras` file of the model, which `keras.saving.load_model` loads in
+ * Python (Sequential and functional models of the layers Keras has).
+ *
+ * @example
+ * const bytes = await saveKerasModel(model);   // upload it, or: await model.save('./model.keras') in Node
+ */
+export async function saveKerasModel(model: Model, options: SaveKerasOptions = {}): Promise<Uint8Array> {
+  return (await kerasArchive(model, options)).bytes;
+}
+
+/** The bytes of a Keras 3 `.weights.h5` file of the model's weights, for `model.load_weights` in Python. */
+export async function saveKerasWeights(model: Model): Promise<Uint8Array> {
+  checkSaveable(model, 'saveKerasWeights');
+  return kerasWeightsFile(model, false);
+}
+
+/** The .keras zip, and the sizes of its config and weights. */
+async function kerasArchive(model: Model, { includeOptimizer = true }: SaveKerasOptions): Promise<{ bytes: Uint8Array; configBytes: number; weightBytes: number }> {
+  const text = (value: unknown) => new TextEncoder().encode(kerasJson(value));
+  const config = text(kerasModelConfig(model));
+  const weights = await kerasWeightsFile(model, includeOptimizer && model.compileArgs !== undefined && model.optimizer !== undefined);
+  const bytes = writeZip([
+    { name: 'metadata.json', data: text({ keras_version: KERAS_VERSION, date_saved: kerasDate(new Date()) }) },
+    { name: 'config.json', data: config },
+    { name: 'model.weights.h5', data: weights },
+  ]);
+  return { bytes, configBytes: config.length, weightBytes: weights.length };
+}
+
+let writeLocalFile: ((path: string, bytes: Uint8Array) => Promise<void>) | null = null;
+
+/** @internal The Node entry's writer of file paths. */
+export function setLocalFileWriter(write: (path: string, bytes: Uint8Array) => Promise<void>): void {
+  writeLocalFile = write;
+}
+
+/**
+ * @internal Whether model.save or model.saveWeights is asked for a Keras file: a file path (or
+ * file:// or downloads:// URL) ending in `.keras` or `.weights.h5`. Other schemes keep their own format.
+ */
+export function isKerasFile(target: unknown, extension: 'keras' | 'weights.h5'): target is string {
+  if (typeof target !== 'string' || !target.toLowerCase().endsWith(`.${extension}`)) return false;
+  return /^(file|downloads):\/\//i.test(target) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+}
+
+/**
+ * @internal model.save('m.keras') and model.saveWeights('m.weights.h5'): the file written to a
+ * path in Node, or downloaded from 'downloads://m.keras' in a browser.
+ */
+export async function saveKerasFile(model: Model, target: string, options: SaveKerasOptions | null): Promise<ModelInfo> {
+  const caller = options ? 'save' : 'saveWeights';
+  const saved = options ? await kerasArchive(model, options) : { bytes: await saveKerasWeights(model), configBytes: 0, weightBytes: 0 };
+  if (/^downloads:\/\//i.test(target)) {
+    const doc = (globalThis as { document?: Document }).document;
+    if (!doc) throw new Error(`${caller}: 'downloads://' needs a browser page (document); in Node save to a file path.`);
+    downloadFile(doc, target.slice('downloads://'.length), new Blob([saved.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  } else if (writeLocalFile) {
+    await writeLocalFile(target, saved.bytes);
+  } else {
+    throw new Error(`${caller}: a browser cannot write the file '${target}'; save to 'downloads://${target.split('/').pop()}', or get the file's bytes with ${options ? 'saveKerasModel(model)' : 'saveKerasWeights(model)'}.`);
+  }
+  return { dateSaved: new Date().toISOString(), modelJsonBytes: saved.configBytes, weightBytes: options ? saved.weightBytes : saved.bytes.length };
+}
+
+// ---- config.json ------------------------------------------------------------------------------
+
+/** Keras's module of each kind of object, in `{ module, class_name, config, registered_name }`. */
+const MODULES = {
+  layers: 'keras.layers',
+  initializers: 'keras.initializers',
+  regularizers: 'keras.regularizers',
+  constraints: 'keras.constraints',
+  optimizers: 'keras.optimizers',
+  schedules: 'keras.optimizers.schedules',
+  losses: 'keras.losses',
+  metrics: 'keras.metrics',
+} as const;
+type Kind = keyof typeof MODULES;
+
+/** Layers that Keras files cannot hold, and why. */
+const NOT_IN_KERAS: Record<string, string> = {
+  InstanceNormalization: 'Keras has no InstanceNormalization layer (GroupNormalization with groups: -1 is the same normalization)',
+  Operation: 'ops applied to symbolic tensors (ops.add(a, b) between layers) are not written to Keras files yet; use the layers of the same ops',
+};
+/** Options of every layer that some Keras classes do not take (they have no weights to train, or a fixed dtype). */
+const KERAS_LACKS: Record<string, string[]> = {
+  Discretization: ['trainable'],
+  Pipeline: ['trainable', 'dtype'],
+  SpatialDropout1D: ['trainable'],
+  SpatialDropout2D: ['trainable'],
+  SpatialDropout3D: ['trainable'],
+};
+/** Layers whose several input tensors are separate arguments of Keras's call (query, value, key), not one list. */
+const POSITIONAL_INPUTS = new Set(['MultiHeadAttention', 'GroupQueryAttention']);
+
+type KerasObject = { module: string | null; class_name: string; config: unknown; registered_name: string | null } & Record<string, unknown>;
+
+/** config.json: the model and, when compiled, its compile config. */
+function kerasModelConfig(model: Model): KerasObject {
+  checkSaveable(model, 'saveKerasModel');
+  const entry = kerasModelEntry(model, serializeLayer(model));
+  const compile = serializeCompileConfig(model);
+  if (compile) {
+    entry.compile_config = {
+      optimizer: kerasObject('optimizers', compile.optimizer.className, compile.optimizer.config),
+      loss: mapEntries(compile.loss, 'losses'),
+      loss_weights: compile.lossWeights,
+      metrics: mapEntries(compile.metrics, 'metrics'),
+      weighted_metrics: mapEntries(compile.weightedMetrics ?? null, 'metrics'),
+      run_eagerly: false,
+      steps_per_execution: 1,
+      jit_compile: false,
+    };
+  }
+  return entry;
+}
+
+/** A Sequential or functional model (the whole one, or one nested in another). */
+function kerasModelEntry(model: Model, json: LayerJSON): KerasObject {
+  if (model instanceof Sequential) {
+    const input = model.inputs[0];
+    const layers = model.layers.filter((layer) => !(layer instanceof InputLayer));
+    const entries = json.config.layers as LayerJSON[];
+    const offset = entries.length - layers.length;
+    const inputName = model.layers[0] instanceof InputLayer ? model.layers[0].name : `${model.name}_input`;
+    const config = {
+      name: model.name,
+      trainable: model.trainable,
+      dtype: dtypePolicy(model.dtype),
+      layers: [inputLayerEntry(inputName, input), ...layers.map((layer, i) => kerasLayerEntry(layer, entries[offset + i]))],
+    };
+    return { module: 'keras', class_name: 'Sequential', config, registered_name: null, build_config: { input_shape: [...input.shape] } };
+  }
+  if (model.savedGraph) {
+    const config = json.config;
+    const byName = new Map([...model.inputs.map((input) => input.node.layer), ...model.layers].map((layer) => [layer.name, layer]));
+    const layers = (config.layers as LayerJSON[]).map((entry) => {
+      const layer = byName.get(entry.name!)!;
+      const kerasEntry = layer instanceof InputLayer ? inputLayerEntry(layer.name, layer.inboundNodes[0].outputs[0]) : kerasLayerEntry(layer, entry);
+      kerasEntry.name = entry.name;
+      kerasEntry.inbound_nodes = (entry.inbound_nodes ?? []).map((node) => kerasNode(layer, node, byName));
+      return kerasEntry;
+    });
+    // A model of one input (output) tensor names it alone, as Keras does; a list stays a list.
+    const { inputStructure, outputStructure } = model.savedGraph;
+    const ends = (refs: unknown, structure: unknown) => (structure === 'single' ? (refs as unknown[])[0] : refs);
+    const functional = { name: model.name, trainable: model.trainable, layers, input_layers: ends(config.input_layers, inputStructure), output_layers: ends(config.output_layers, outputStructure) };
+    return { module: 'keras.src.models.functional', class_name: 'Functional', config: functional, registered_name: 'Functional', build_config: { input_shape: null } };
+  }
+  throw subclassedModel(model, 'saveKerasModel');
+}
+
+/** An InputLayer for the input tensor of a model. */
+function inputLayerEntry(name: string, input: SymbolicTensor): KerasObject {
+  const config = { batch_shape: [...input.shape], dtype: input.dtype, sparse: false, ragged: false, name, optional: false };
+  return { module: 'keras.layers', class_name: 'InputLayer', config, registered_name: null };
+}
+
+/** A layer (or nested model) of a model, with the input shape it was built for. */
+function kerasLayerEntry(layer: Layer, json: LayerJSON): KerasObject {
+  if (layer instanceof Model) return kerasModelEntry(layer, json);
+  const entry = kerasLayerObject(json.class_name, json.config, layer.name);
+  const shapes = layer.buildInputShape;
+  if (!shapes) return entry;
+  // Attention's build takes its inputs' shapes as separate arguments, which Keras names.
+  const named = POSITIONAL_INPUTS.has(json.class_name) && Array.isArray(shapes[0]);
+  entry.build_config = named ? { shapes_dict: Object.fromEntries((shapes as Shape[]).map((shape, i) => [['query_shape', 'value_shape', 'key_shape'][i], shape])) } : { input_shape: shapes };
+  return entry;
+}
+
+/** @internal A layer's config as Keras's from_config takes it (a test checks every built-in layer's against Keras's constructors). */
+export function kerasLayerConfig(layer: Layer): Record<string, unknown> {
+  return kerasLayerObject(classNameOf(layer), layer.getConfig(), layer.name).config as Record<string, unknown>;
+}
+
+/** A layer's `{ module, class_name, config, registered_name }`, from its class name and config here. */
+function kerasLayerObject(className: string, config: Record<string, unknown>, name: string): KerasObject {
+  if (NOT_IN_KERAS[className]) throw new Error(`saveKerasModel: layer '${name}' (${className}) cannot be saved to a Keras file: ${NOT_IN_KERAS[className]}.`);
+  const lacking = KERAS_LACKS[className] ?? [];
+  const kept = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'batchInputShape' && !lacking.includes(key)));
+  if (isBuiltInLayer(getLayerClass(className))) return kerasObject('layers', className, kept);
+  // A custom layer: Python finds its class by the registered name (custom_objects, or @register_keras_serializable).
+  return { ...kerasObject('layers', className.slice(className.lastIndexOf('>') + 1), kept), module: null, registered_name: className };
+}
+
+/** One call of a layer in a functional model: its input tensors as Keras tensors, its options snake_case. */
+function kerasNode(layer: Layer, node: NodeJSON, byName: Map<string, Layer>): { args: unknown[]; kwargs: Record<string, unknown> } {
+  const tensors = node.args.map(([name, nodeIndex, tensorIndex]) => {
+    const source = byName.get(name)!.inboundNodes[nodeIndex].outputs[tensorIndex];
+    return { class_name: '__keras_tensor__', config: { shape: [...source.shape], dtype: source.dtype, keras_history: [name, nodeIndex, tensorIndex] } };
+  });
+  const positional = !node.list || POSITIONAL_INPUTS.has(classNameOf(layer));
+  const kwargs = Object.fromEntries(Object.entries(node.kwargs).map(([key, value]) => [kerasKey(key), value]));
+  return { args: positional ? tensors : [tensors], kwargs };
+}
+
+/** `{ module, class_name, config, registered_name }` of a built-in object of a kind (a custom class: under its own name). */
+function kerasObject(kind: Kind, className: string, config: Record<string, unknown>): KerasObject {
+  const converted: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    const name = kerasKey(key);
+    if (FLOAT_OPTIONS.has(name) && Number.isInteger(value)) converted[name] = `${FLOAT_MARK}${value}`;
+    else converted[name] = key === 'dtype' && kind === 'layers' && typeof value === 'string' ? dtypePolicy(value) : kerasValue(key, value, kind);
+  }
+  return { module: MODULES[kind], class_name: className, config: converted, registered_name: null };
+}
+
+/** An option's value in Keras's form: nested objects by the kind their option names. */
+function kerasValue(key: string, value: unknown, kind: Kind): unknown {
+  if (Array.isArray(value)) return value.map((item) => kerasValue(key, item, kind));
+  if (value === null || typeof value !== 'object') return value;
+  const { className, config } = value as { className?: unknown; config?: unknown };
+  if (typeof className !== 'string') return Object.fromEntries(Object.entries(value).map(([k, v]) => [kerasKey(k), kerasValue(k, v, kind)]));
+  const options = (config ?? {}) as Record<string, unknown>;
+  const nestedKind = nestedObjectKind(key, kind);
+  if (nestedKind === 'layers') return kerasLayerObject(className, options, String(options.name ?? key));
+  // This library's one regularizer class: Keras's L2 or L1 when the other factor is zero, as Keras names them.
+  if (nestedKind === 'regularizers' && className === 'L1L2' && (options.l1 === 0) !== (options.l2 === 0)) {
+    return options.l1 === 0 ? kerasObject(nestedKind, 'L2', { l2: options.l2 }) : kerasObject(nestedKind, 'L1', { l1: options.l1 });
+  }
+  return kerasObject(nestedKind, className, options);
+}
+
+/** The kind of object an option holds: its name says it (kernelInitializer, cell, learningRate, ...). */
+function nestedObjectKind(key: string, kind: Kind): Kind {
+  if (/Initializer$/.test(key)) return 'initializers';
+  if (/Regularizer$/.test(key)) return 'regularizers';
+  if (/Constraint$/.test(key)) return 'constraints';
+  if (key === 'learningRate' && kind === 'optimizers') return 'schedules';
+  if (['layer', 'backwardLayer', 'cell', 'cells', 'layers'].includes(key)) return 'layers';
+  throw new Error(`saveKerasModel: the option '${key}' holds an object that has no Keras counterpart known here.`);
+}
+
+/** A loss or metric entry of the compile config (a name, an object, a custom function, or lists and records of them). */
+function mapEntries(entry: unknown, kind: 'losses' | 'metrics'): unknown {
+  if (entry === null || typeof entry === 'string') return entry;
+  if (Array.isArray(entry)) return entry.map((item) => mapEntries(item, kind));
+  const object = entry as Record<string, unknown>;
+  if ('function' in object) return { module: 'builtins', class_name: 'function', config: object.function, registered_name: 'function' };
+  if (typeof object.className === 'string') return kerasObject(kind, object.className, object.config as Record<string, unknown>);
+  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, mapEntries(item, kind)]));
+}
+
+/**
+ * Options that Keras requires to be Python floats (an optimizer's learning_rate, SGD's momentum,
+ * FBetaScore's beta and threshold): a whole number is written 1.0 rather than 1, which JSON
+ * reads back as an int. kerasObject marks them; kerasJson writes them.
+ */
+const FLOAT_OPTIONS = new Set(['learning_rate', 'momentum', 'beta', 'threshold']);
+const FLOAT_MARK = 'keras-float:';
+
+/** JSON text of a config, the marked whole numbers written as floats. */
+function kerasJson(value: unknown): string {
+  return JSON.stringify(value).replace(new RegExp(`"${FLOAT_MARK}(-?\\d+)"`, 'g'), '$1.0');
+}
+
+/** An option's Keras name: snake_case, with Keras's `beta_1` for this library's `beta1`. */
+function kerasKey(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/^beta(\d)$/, 'beta_$1');
+}
+
+function dtypePolicy(dtype: string): KerasObject {
+  return { module: 'keras', class_name: 'DTypePolicy', config: { name: dtype }, registered_name: null };
+}
+
+/** Keras's date_saved format: 2026-11-27@21:30:47 (local time). */
+function kerasDate(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}@${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+function subclassedModel(model: Model, caller: string): Error {
+  return new Error(
+    `${caller}: model '${model.name}' is a subclassed model (${model.constructor.name}); Keras files hold Sequential and functional models, whose structure is data, and Keras keeps a subclassed model's weights under its Python attribute names. Build the model as a Sequential or functional model to save it for Keras.`,
+  );
+}
+
+/** A Sequential or functional model (subclasses of them included: their layers are saved, not their code), built. */
+function checkSaveable(model: Model, caller: string): void {
+  const nested = (outer: Model): Model[] => [outer, ...outer.layers.filter((layer): layer is Model => layer instanceof Model).flatMap(nested)];
+  const subclassed = nested(model).find((each) => !(each instanceof Sequential) && !each.savedGraph);
+  if (subclassed) throw subclassedModel(subclassed, caller);
+  if (!model.built || model.inputs.length === 0) {
+    throw new Error(`${caller}: model '${model.name}' is not built; give it an input shape (an Input, or inputShape on its first layer) or call it once first, so that it has its weights.`);
+  }
+}
+
+// ---- model.weights.h5 -------------------------------------------------------------------------
+
+/** The weights file: every layer's group (in Keras's order and naming), the model's own, and the optimizer's state. */
+async function kerasWeightsFile(model: Model, includeOptimizer: boolean): Promise<Uint8Array> {
+  const root = newGroup();
+  const trainable: Variable[] = [];
+  await modelGroups(model, root, trainable);
+  vars(root, model.name);
+  if (includeOptimizer) await optimizerGroup(model, root, trainable);
+  return writeHdf5(root);
+}
+
+/** The groups of a model's layers under `group/layers`, collecting the trainable variables in Keras's order. */
+async function modelGroups(model: Model, group: Hdf5WriteGroup, trainable: Variable[]): Promise<void> {
+  const layers = child(group, 'layers');
+  for (const [name, layer] of kerasLayerNames(model)) {
+    checkSupported(layer, classNameOf(layer), 'saveKerasModel: saving');
+    await layerGroups(layer, child(layers, name), trainable);
+  }
+}
+
+async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Variable[]): Promise<void> {
+  const className = classNameOf(layer);
+  if (layer instanceof Model) {
+    vars(group, layer.name);
+    return modelGroups(layer, group, trainable);
+  }
+  const wrapped = WRAPPED[className]?.(layer);
+  if (wrapped) {
+    vars(group, layer.name);
+    for (const [attribute, inner] of wrapped) await layerGroups(inner, child(group, attribute), trainable);
+    return;
+  }
+  const variables = layer.weights;
+  const inner = INNER_VARIABLES[className];
+  if (inner) {
+    // Keras's inner dense layers (query, key, value, output), each with its kernel and (useBias) bias.
+    vars(group, layer.name);
+    const each = variables.length / inner.length;
+    for (const [i, attribute] of inner.entries()) await fill(vars(child(group, attribute), INNER_NAMES[i]), variables.slice(i * each, (i + 1) * each), trainable);
+    return;
+  }
+  if (RECURRENT.has(className)) {
+    vars(group, layer.name);
+    return fill(vars(child(group, 'cell'), `${snakeCase(className)}_cell`), variables, trainable);
+  }
+  const own = vars(group, layer.name);
+  await fill(own, variables, trainable);
+  // Normalization's sample count, which Keras keeps after the mean and variance (adapt's state).
+  if (variables.length > 0) for (let i = 0; i < (KERAS_ONLY_TRAILING[className] ?? 0); i++) own.members.set(String(variables.length + i), int64(0));
+}
+
+/** Names of Keras's inner dense layers of attention, in INNER_VARIABLES's order. */
+const INNER_NAMES = ['query', 'key', 'value', 'attention_output'];
+
+/** The variables as datasets `0`, `1`, ... of a `vars` group. */
+async function fill(group: Hdf5WriteGroup, variables: Variable[], trainable: Variable[]): Promise<void> {
+  const values = await Promise.all(variables.map((variable) => variable.data()));
+  variables.forEach((variable, i) => {
+    group.members.set(String(i), float32(variable.shape as number[], Float32Array.from(values[i])));
+    if (variable.trainable) trainable.push(variable);
+  });
+}
+
+/**
+ * `optimizer/vars`: the step count, the learning rate (unless it is a schedule), then each
+ * trainable variable's slots, as Keras's optimizer holds its variables. The slots of an optimizer
+ * that has not stepped yet are zeros, as Keras's are when it builds. Optimizers whose state
+ * Keras keeps otherwise are saved without it, with a warning (Keras then starts from a fresh state).
+ */
+async function optimizerGroup(model: Model, root: Hdf5WriteGroup, trainable: Variable[]): Promise<void> {
+  const optimizer = model.optimizer;
+  const slots = KERAS_OPTIMIZER_SLOTS[optimizer.className]?.(optimizer.getConfig());
+  if (!slots) {
+    console.warn(`saveKerasModel: the state of ${optimizer.className} with these options is not written to Keras files yet; Keras will start it afresh.`);
+    return;
+  }
+  const group = vars(child(root, 'optimizer'), snakeCase(optimizer.className));
+  const entries: Hdf5WriteDataset[] = [int64(optimizer.iterations)];
+  const learningRate = optimizer.getConfig().learningRate;
+  if (typeof learningRate === 'number') entries.push(float32([], Float32Array.of(learningRate)));
+  for (const variable of trainable) {
+    for (const slot of slots) {
+      const state = optimizer.getSlot(variable, slot);
+      const values = state ? Float32Array.from(await state.data()) : new Float32Array(variable.size);
+      entries.push(float32(variable.shape as number[], values));
+    }
+  }
+  entries.forEach((dataset, i) => group.members.set(String(i), dataset));
+}
+
+function newGroup(): Hdf5WriteGroup {
+  return { kind: 'group', members: new Map() };
+}
+
+/** The member group `name` of `group`, made when missing. */
+function child(group: Hdf5WriteGroup, name: string): Hdf5WriteGroup {
+  let member = group.members.get(name);
+  if (!member) group.members.set(name, (member = newGroup()));
+  return member as Hdf5WriteGroup;
+}
+
+/** The `vars` group of a saved object, named as Keras names it (its `name` attribute). */
+function vars(group: Hdf5WriteGroup, name: string): Hdf5WriteGroup {
+  const made = child(group, 'vars');
+  made.attributes = new Map([['name', name]]);
+  return made;
+}
+
+function float32(shape: number[], values: Float32Array): Hdf5WriteDataset {
+  return { kind: 'dataset', shape, dtype: 'float32', values };
+}
+
+function int64(value: number): Hdf5WriteDataset {
+  return { kind: 'dataset', shape: [], dtype: 'int64', values: BigInt64Array.of(BigInt(value)) };
+}
+
