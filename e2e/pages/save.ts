@@ -1,12 +1,13 @@
 // Trains a small model on WebGPU, then saves it to indexeddb://, localstorage:// and downloads://
 // and loads the first two back, publishing what e2e/save.spec.ts checks: that the loaded models
 // predict bit-identically, that fit continues identically (optimizer state included), and that
-// listModels/removeModel see the stored models. Then loads models saved by Keras 3 in Python from
+// listModels/removeModel see the stored models; saves it as a Keras file (a download, and bytes
+// that load back). Then loads models saved by Keras 3 in Python from
 // the test fixtures by URL (a whole model from a stored .keras archive, weights from a deflated
 // one, inflated by the browser's DecompressionStream), publishing their largest difference from
 // the fixtures' formula (test/fixtures/keras/make_fixtures.py).
 
-import { Sequential, getBackend, init, layers, listModels, loadKerasWeights, loadModel, ops, removeModel, setRandomSeed, tensor, type Model, type Tensor } from 'webgpu-keras';
+import { Sequential, getBackend, init, layers, listModels, loadKerasModel, loadKerasWeights, loadModel, ops, removeModel, saveKerasModel, setRandomSeed, tensor, type Model, type Tensor } from 'webgpu-keras';
 
 interface SaveReport {
   backend?: string;
@@ -15,6 +16,8 @@ interface SaveReport {
   listed?: string[];
   afterRemove?: string[];
   downloadStarted?: boolean;
+  /** Whether the model saved as a Keras file (saveKerasModel's bytes) loads back predicting bit-identically. */
+  kerasFileIdentical?: boolean;
   /** Largest difference of the Keras models' predictions and weights from the fixtures' formula. */
   kerasError?: number;
   error?: string;
@@ -63,7 +66,11 @@ async function run(): Promise<SaveReport> {
   await removeModel('localstorage://e2e-model');
   report.afterRemove = Object.keys(await listModels());
   await model.save('downloads://e2e-model');
+  await model.save('downloads://e2e-model.keras');
   report.downloadStarted = true;
+  const fromKerasFile = await values(await loadKerasModel(await saveKerasModel(model)), x);
+  const now = await values(model, x);
+  report.kerasFileIdentical = fromKerasFile.length === now.length && fromKerasFile.every((v, i) => Object.is(v, now[i]));
   report.kerasError = await kerasFixturesError();
   return report;
 }
