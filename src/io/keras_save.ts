@@ -20,9 +20,10 @@ import { getLayerClass, isBuiltInLayer } from '../layers/registry';
 import type { Shape, SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
 import { Sequential } from '../models/sequential';
+import { Nadam } from '../optimizers/nadam';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
-import { checkSupported, classNameOf, INNER_VARIABLES, KERAS_ONLY_TRAILING, KERAS_OPTIMIZER_SLOTS, kerasLayerNames, RECURRENT, WRAPPED } from './keras_weights';
+import { checkSupported, classNameOf, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { downloadFile, type ModelInfo } from './handlers';
 
@@ -388,29 +389,25 @@ async function fill(group: Hdf5WriteGroup, variables: Variable[], trainable: Var
 }
 
 /**
- * `optimizer/vars`: the step count, the learning rate (unless it is a schedule), then each
- * trainable variable's slots, as Keras's optimizer holds its variables. The slots of an optimizer
- * that has not stepped yet are zeros, as Keras's are when it builds. Optimizers whose state
- * Keras keeps otherwise are saved without it, with a warning (Keras then starts from a fresh state).
+ * `optimizer/vars`: the step count, the learning rate (unless it is a schedule), then the slots in
+ * Keras's order (kerasOptimizerSlots), then Nadam's momentum product. The slots of an optimizer
+ * that has not stepped yet are their initial values, as Keras's are when it builds. A custom
+ * optimizer is saved without its state, with a warning (Keras then starts it afresh).
  */
 async function optimizerGroup(model: Model, root: Hdf5WriteGroup, trainable: Variable[]): Promise<void> {
   const optimizer = model.optimizer;
-  const slots = KERAS_OPTIMIZER_SLOTS[optimizer.className]?.(optimizer.getConfig());
-  if (!slots) {
-    console.warn(`saveKerasModel: the state of ${optimizer.className} with these options is not written to Keras files yet; Keras will start it afresh.`);
+  const layout = kerasOptimizerSlots(optimizer, trainable);
+  if (!layout) {
+    console.warn(`saveKerasModel: the state of ${optimizer.className} is not written to Keras files; Keras will start it afresh.`);
     return;
   }
   const group = vars(child(root, 'optimizer'), snakeCase(optimizer.className));
   const entries: Hdf5WriteDataset[] = [int64(optimizer.iterations)];
   const learningRate = optimizer.getConfig().learningRate;
   if (typeof learningRate === 'number') entries.push(float32([], Float32Array.of(learningRate)));
-  for (const variable of trainable) {
-    for (const slot of slots) {
-      const state = optimizer.getSlot(variable, slot);
-      const values = state ? Float32Array.from(await state.data()) : new Float32Array(variable.size);
-      entries.push(float32(variable.shape as number[], values));
-    }
-  }
+  if (layout.slots.some(([variable, slot]) => !optimizer.getSlot(variable, slot))) optimizer.build(trainable);
+  for (const [variable, slot] of layout.slots) entries.push(float32(variable.shape as number[], Float32Array.from(await optimizer.getSlot(variable, slot)!.data())));
+  if (optimizer instanceof Nadam) entries.push(float32([], Float32Array.of(optimizer.momentumProduct(optimizer.iterations))));
   entries.forEach((dataset, i) => group.members.set(String(i), dataset));
 }
 

@@ -23,6 +23,7 @@ import { Model } from '../models/model';
 import { tensor } from '../tensor/creation';
 import type { Variable } from '../autograd/variable';
 import { tidy } from '../tensor/memory';
+import type { Optimizer } from '../optimizers/optimizer';
 import { readHdf5, isHdf5, type Hdf5Dataset, type Hdf5Group } from './hdf5';
 import { isZip, readZipEntry } from './zip';
 
@@ -115,15 +116,38 @@ export async function loadKerasWeightsFile(model: Model, source: KerasWeightsSou
 }
 
 /**
- * Slots of the optimizers whose state Keras 3 keeps per variable in this order (each variable's
- * slots together), after the step count and the learning rate: the order of `add_optimizer_variables`.
+ * The groups of slots of each optimizer, as Keras 3 lays out its variables after the step count
+ * and the learning rate: group by group, and within a group variable by variable, each variable's
+ * slots of the group together (one `add_optimizer_variables` call a group). Keras's base optimizer
+ * adds the EMA averages and the gradient accumulators first. Read from Keras 3.16's optimizers.
  */
-export const KERAS_OPTIMIZER_SLOTS: Record<string, (config: Record<string, unknown>) => string[] | null> = {
-  Adam: (c) => (c.amsgrad ? null : ['momentum', 'velocity']),
-  AdamW: (c) => (c.amsgrad ? null : ['momentum', 'velocity']),
-  SGD: (c) => (c.momentum ? ['momentum'] : []),
-  RMSprop: (c) => (c.momentum || c.centered ? null : ['velocity']),
+const KERAS_SLOT_GROUPS: Record<string, (config: Record<string, unknown>) => string[][]> = {
+  SGD: (c) => (c.momentum ? [['momentum']] : []),
+  RMSprop: (c) => [['velocity'], ...(c.momentum ? [['momentum']] : []), ...(c.centered ? [['average_gradient']] : [])],
+  Adam: (c) => [['momentum', 'velocity'], ...(c.amsgrad ? [['velocity_hat']] : [])],
+  AdamW: (c) => [['momentum', 'velocity'], ...(c.amsgrad ? [['velocity_hat']] : [])],
+  Adagrad: () => [['accumulator']],
+  Adadelta: () => [['accumulated_grad', 'accumulated_delta_var']],
+  Adamax: () => [['momentum', 'norm']],
+  Nadam: () => [['momentum', 'velocity']],
+  Ftrl: () => [['accumulator', 'linear']],
+  Lion: () => [['momentum']],
 };
+
+/**
+ * @internal An optimizer's state in Keras's order of its variables (after the step count and the
+ * learning rate): each slot as [variable, slot name], then how many Keras-only values follow
+ * (Nadam's momentum product, which this library derives from the step count). Null for an
+ * optimizer whose layout is not known here (a custom class).
+ */
+export function kerasOptimizerSlots(optimizer: Optimizer, trainable: Variable[]): { slots: Array<[Variable, string]>; trailing: number } | null {
+  const config = optimizer.getConfig();
+  const own = KERAS_SLOT_GROUPS[optimizer.className]?.(config);
+  if (!own) return null;
+  const groups = [...(config.useEma ? [['average']] : []), ...(config.gradientAccumulationSteps ? [['gradient_accumulator']] : []), ...own];
+  const slots = groups.flatMap((group) => trainable.flatMap((variable) => group.map((slot): [Variable, string] => [variable, slot])));
+  return { slots, trailing: optimizer.className === 'Nadam' ? 1 : 0 };
+}
 
 /**
  * @internal The optimizer's state saved with the weights (`optimizer/vars`: the step count, the
@@ -135,13 +159,13 @@ export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable
   const optimizer = model.optimizer;
   const saved = member(root, 'optimizer', 'vars');
   if (!optimizer || !saved || saved.members.size === 0) return;
-  const slots = KERAS_OPTIMIZER_SLOTS[optimizer.className]?.(optimizer.getConfig());
+  const layout = kerasOptimizerSlots(optimizer, trainable);
   const datasets = numberedDatasets(saved, 'optimizer/vars', 0);
   const skip = (why: string) => console.warn(`loadKerasModel: the optimizer's state in the file is not loaded: ${why}; training starts from a fresh ${optimizer.className} state.`);
-  if (!slots) return skip(`the state of ${optimizer.className} with these options is not placed here yet`);
-  const first = datasets.length - slots.length * trainable.length;
-  if (first !== 1 && first !== 2) return skip(`it has ${datasets.length} variables, and ${optimizer.className} over ${trainable.length} trainable variables needs ${slots.length * trainable.length} slots after its step count`);
-  const state = trainable.flatMap((variable, i) => slots.map((slot, j): [Variable, string, Hdf5Dataset] => [variable, slot, datasets[first + i * slots.length + j]]));
+  if (!layout) return skip(`the state of ${optimizer.className} is not placed here`);
+  const first = datasets.length - layout.slots.length - layout.trailing;
+  if (first !== 1 && first !== 2) return skip(`it has ${datasets.length} variables, and ${optimizer.className} over ${trainable.length} trainable variables needs ${layout.slots.length} slots after its step count`);
+  const state = layout.slots.map(([variable, slot], i): [Variable, string, Hdf5Dataset] => [variable, slot, datasets[first + i]]);
   const wrong = state.find(([variable, , dataset]) => !sameShape(variable.shape, dataset.shape));
   if (wrong) return skip(`a slot of variable '${wrong[0].name}' has shape [${wrong[2].shape.join(',')}]`);
   optimizer.build(trainable);

@@ -70,8 +70,11 @@ export class Nadam extends Optimizer {
     return this.beta1 * (1 - 0.5 * MOMENTUM_DECAY ** step);
   }
 
-  /** P_t = mu_1 ... mu_t, continued from the last product computed when it is not past `step`. */
-  private momentumProduct(step: number): number {
+  /**
+   * @internal P_t = mu_1 ... mu_t, continued from the last product computed when it is not past
+   * `step` (Keras keeps it as a variable, which Keras files hold).
+   */
+  momentumProduct(step: number): number {
     let { step: from, product } = this.productCache.step <= step ? this.productCache : { step: 0, product: 1 };
     while (from < step) product *= this.scheduledMomentum(++from);
     this.productCache = { step, product };

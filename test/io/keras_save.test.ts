@@ -247,6 +247,32 @@ describe('files that Keras 3.16 wrote', () => {
   }
 });
 
+describe("optimizer states as Keras keeps them", () => {
+  it("each optimizer's state that Keras 3.16 saved, loaded and saved again, is Keras's optimizer/vars", async () => {
+    const names = Object.keys((JSON.parse(readFileSync(`${WRITTEN}/predictions.json`, 'utf8')) as { optimizers: object }).optimizers);
+    expect(names.length).toBe(11);
+    for (const name of names) {
+      const written = new Uint8Array(readFileSync(`${WRITTEN}/optimizers/${name}.keras`));
+      const [keras, ours] = [await weightsOf(written), await weightsOf(await saveKerasModel(await loadKerasModel(written)))];
+      const optimizerVars = (root: Hdf5Group) => datasets(root).filter((line) => line.startsWith('optimizer/')).map((line) => line.replace(/ int(32|64) /, ' int '));
+      expect(optimizerVars(ours)).toEqual(optimizerVars(keras));
+      // Nadam's last variable is its momentum product, which this library derives from the step count.
+      const count = optimizerVars(keras).length - (name === 'nadam' ? 1 : 0);
+      for (let i = 0; i < count; i++) expect([name, i, Array.from(dataset(ours, `optimizer/vars/${i}`).values())]).toEqual([name, i, Array.from(dataset(keras, `optimizer/vars/${i}`).values())]);
+    }
+  });
+
+  it("Nadam's momentum product is written as Keras computes it over the steps taken", async () => {
+    const model = new Sequential({ layers: [new layers.Dense({ units: 1, inputShape: [2] })] });
+    model.compile({ optimizer: new optimizers.Nadam({ beta1: 0.8 }), loss: 'mse' });
+    await model.fit(tensor([[1, 2]]), tensor([[1]]), { epochs: 3, verbose: 0 });
+    const root = await weightsOf(await saveKerasModel(model));
+    // u_t = beta1 (1 - 0.5 * 0.96^t), Keras's schedule; the product over t = 1..3, in float64.
+    const product = [1, 2, 3].reduce((p, t) => p * 0.8 * (1 - 0.5 * 0.96 ** t), 1);
+    expect(dataset(root, 'optimizer/vars/6').values()[0]).toBeCloseTo(product, 7);
+  });
+});
+
 describe('saveKerasModel round trip', () => {
   it(
     'a trained Sequential model loads back with its weights and Adam state, predicts the same, and trains on as the original does',

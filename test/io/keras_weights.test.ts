@@ -499,7 +499,10 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
 
 describe('files that Keras 3.16 wrote', () => {
   // test/fixtures/keras/keras_written/: saved by Keras 3.16 itself (make_keras_written.py), with what it predicted.
-  const written = JSON.parse(readFileSync(`${FIXTURES}/keras_written/predictions.json`, 'utf8')) as { models: Record<string, { inputs: number[][]; outputs: number[][] }> };
+  const written = JSON.parse(readFileSync(`${FIXTURES}/keras_written/predictions.json`, 'utf8')) as {
+    models: Record<string, { inputs: number[][]; outputs: number[][] }>;
+    optimizers: Record<string, { class_name: string; slots: Array<Record<string, number[]>> }>;
+  };
   const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null };
   for (const [name, { inputs, outputs }] of Object.entries(written.models)) {
     it(
@@ -515,4 +518,23 @@ describe('files that Keras 3.16 wrote', () => {
       }),
     );
   }
+
+  it("places every optimizer's state that Keras saved slot by slot, as Keras names the slots (EMA averages and gradient accumulators too)", async () => {
+    const warn = vi.spyOn(console, 'warn');
+    for (const [name, { class_name: className, slots }] of Object.entries(written.optimizers)) {
+      const model = await loadKerasModel(bytes(`keras_written/optimizers/${name}.keras`));
+      const optimizer = model.optimizer!;
+      expect([name, optimizer.className, optimizer.iterations]).toEqual([name, className, 4]);
+      const variables = model.trainableWeights;
+      expect(variables.length).toBe(slots.length);
+      for (const [i, bySlot] of slots.entries()) {
+        expect(Object.keys(bySlot).length).toBeGreaterThan(0);
+        for (const [slot, values] of Object.entries(bySlot)) {
+          expect([name, variables[i].name, slot, Array.from(await optimizer.getSlot(variables[i], slot)!.data())]).toEqual([name, variables[i].name, slot, values.map(Math.fround)]);
+        }
+      }
+    }
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
 });
