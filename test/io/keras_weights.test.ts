@@ -503,13 +503,14 @@ describe('files that Keras 3.16 wrote', () => {
     models: Record<string, { inputs: number[][]; outputs: number[][] }>;
     optimizers: Record<string, { class_name: string; slots: Array<Record<string, number[]>> }>;
   };
-  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null };
+  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null, vision: null, sequences: null };
   for (const [name, { inputs, outputs }] of Object.entries(written.models)) {
     it(
-      `${name}.keras (Keras's own layout: MultiHeadAttention's query_dense, a Bidirectional GRU, an uncompiled model's empty compile_config) predicts what Keras predicted, with its optimizer's state`,
+      `${name}.keras (Keras's own layout: MultiHeadAttention's query_dense, GroupQueryAttention's grouped_query_attention, an uncompiled model's empty compile_config) predicts what Keras predicted, with its optimizer's state`,
       onBothBackends(async () => {
         const model = await loadKerasModel(bytes(`keras_written/${name}.keras`));
-        const xs = inputs.map((x, i) => tensor(x, undefined, name === 'functional' && i === 0 ? 'int32' : 'float32'));
+        // Token ids come first in the models that take them.
+        const xs = inputs.map((x, i) => tensor(x, undefined, (name === 'functional' || name === 'sequences') && i === 0 ? 'int32' : 'float32'));
         const predicted = Array.from(await ((await model.predict(xs.length > 1 ? xs : xs[0])) as Tensor).data());
         const expected = outputs.flat();
         expect(predicted.length).toBe(expected.length);
