@@ -28,8 +28,11 @@ import { isZip, readZipEntry } from './zip';
 const INERT_KERAS_OPTIONS = new Set(['seed', 'synchronized']);
 /** Options of every layer, which a layer's getConfig may leave out. */
 const GENERIC_OPTIONS = ['name', 'trainable', 'dtype', 'batchInputShape', 'inputShape', 'batchSize', 'inputDim', 'activityRegularizer'];
-/** Keras options with no counterpart here that are inert at their default value. */
-const INERT_DEFAULTS: Record<string, unknown> = { dataFormat: 'channels_last', renormMomentum: 0.99 };
+/**
+ * Keras options with no counterpart here that are inert at their default value (Resizing's
+ * fill_mode and fill_value apply only with pad_to_aspect_ratio, which this library lacks).
+ */
+const INERT_DEFAULTS: Record<string, unknown> = { dataFormat: 'channels_last', renormMomentum: 0.99, fillMode: 'constant', fillValue: 0 };
 
 /**
  * A model saved by Keras 3 (`model.save('name.keras')`), rebuilt and with its weights.
@@ -124,16 +127,25 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
     }
     throw new Error(`loadKerasModel: an inbound node argument of an unsupported kind: ${JSON.stringify(reference)}.`);
   };
+  const entries = (Array.isArray(config.layers) ? config.layers : []) as KerasLayerEntry[];
+  const operations = new Map<string, KerasOperation>();
   const tensorAt = ([layerName, node, index]: unknown[]): SymbolicTensor => {
+    const operation = operations.get(String(layerName));
+    if (operation) throw new Error(`loadKerasModel: the Keras op ${operation.className} ('${layerName}', applied between layers with keras.ops) is not loaded yet; only the ops that compute Embedding's and Masking's masks are.`);
     const tensor = outputsOf.get(String(layerName))?.[Number(node)]?.[Number(index)];
     if (!tensor) throw new Error(`loadKerasModel: no tensor ${index} of call ${node} of layer '${layerName}' is defined before it is used.`);
     return tensor;
   };
-  for (const entry of Array.isArray(config.layers) ? config.layers : []) {
+  for (const entry of entries) {
     const { className, config: layerConfig } = kerasObject(entry, 'a layer');
-    const layerName = String((entry as { name?: unknown }).name ?? layerConfig.name);
+    const layerName = String(entry.name ?? layerConfig.name);
     if (className === 'InputLayer') {
       outputsOf.set(layerName, [[inputOf(layerConfig)]]);
+      continue;
+    }
+    // An op between layers (keras.ops.not_equal(...)): kept aside, for the masks it may compute.
+    if (typeof entry.module === 'string' && entry.module.startsWith('keras.src.ops')) {
+      operations.set(layerName, { className, config: layerConfig, args: entry.inbound_nodes?.[0]?.args ?? [] });
       continue;
     }
     const layer = buildLayer(className, layerConfig);
@@ -147,6 +159,10 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       const options: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(kwargs)) {
         if (value === null || value === undefined || value === false) continue;
+        if (key === 'mask' && operations.has(historyOf(value)?.[0] as string)) {
+          checkImplicitMask(value, layerName, operations, entries);
+          continue;
+        }
         options[camelCase(key)] = typeof value === 'object' ? resolve(value) : value;
       }
       let output: SymbolicTensor | SymbolicTensor[];
@@ -164,6 +180,49 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
     return Array.isArray(resolved) && resolved.length === 1 ? (resolved[0] as SymbolicTensor) : (resolved as SymbolicTensor | SymbolicTensor[]);
   };
   return new Model({ inputs: ends(config.input_layers), outputs: ends(config.output_layers), name });
+}
+
+/** A layer (or op) of a functional model's config. */
+interface KerasLayerEntry {
+  module?: unknown;
+  class_name?: unknown;
+  config?: Record<string, unknown>;
+  name?: unknown;
+  inbound_nodes?: Array<{ args?: unknown[]; kwargs?: Record<string, unknown> }>;
+}
+
+/** A Keras op between layers: its class (NotEqual, Any, ...), options and arguments. */
+interface KerasOperation {
+  className: string;
+  config: Record<string, unknown>;
+  args: unknown[];
+}
+
+/** The [layer, call, index] of a `__keras_tensor__` reference, or undefined. */
+function historyOf(reference: unknown): unknown[] | undefined {
+  const history = (reference as { class_name?: unknown; config?: { keras_history?: unknown } } | null)?.config?.keras_history;
+  return (reference as { class_name?: unknown } | null)?.class_name === '__keras_tensor__' && Array.isArray(history) ? history : undefined;
+}
+
+/**
+ * Keras writes the mask that a layer's compute_mask makes as ops in a functional model's graph,
+ * passed on as the next layer's `mask` argument: Embedding(mask_zero)'s not_equal(ids, 0), and
+ * Masking(mask_value)'s any(not_equal(x, mask_value), axis=-1). This library's Embedding and
+ * Masking make the same masks and pass them on themselves, so such a mask argument is dropped;
+ * any other mask computed with ops is refused.
+ */
+function checkImplicitMask(mask: unknown, layerName: string, operations: Map<string, KerasOperation>, entries: KerasLayerEntry[]): void {
+  const opOf = (reference: unknown) => operations.get(historyOf(reference)?.[0] as string);
+  const outer = opOf(mask)!;
+  const masking = outer.className === 'Any';
+  const notEqual = masking && outer.config.axis === -1 && !outer.config.keepdims ? opOf(outer.args[0]) : outer;
+  const [source, value] = notEqual?.className === 'NotEqual' ? notEqual.args : [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(historyOf(a)) === JSON.stringify(historyOf(b));
+  const maker = entries.find((entry) => entry.class_name === (masking ? 'Masking' : 'Embedding') && entry.inbound_nodes?.some((node) => same(node.args?.[0], source)));
+  const made = masking ? maker?.config?.mask_value : maker?.config?.mask_zero ? 0 : undefined;
+  if (source === undefined || made === undefined || made !== value) {
+    throw new Error(`loadKerasModel: layer '${layerName}' is given a mask computed with Keras ops (${outer.className}); the masks of Embedding(mask_zero) and Masking load (this library passes them on itself), others are not loaded yet.`);
+  }
 }
 
 /** An Input from an InputLayer's config (batch_shape, dtype, name). */

@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Input, Layer, Model, Sequential, layers, loadKerasModel, loadKerasWeights, loadModel, ops, tensor, type Shape, type Tensor } from '../../src/node';
 import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry, zipEntries } from '../../src/io/zip';
+import { writeZip } from '../../src/io/zip_writer';
 import { snakeCase } from '../../src/layers/layer';
 import { onBothBackends, useWebGPU } from '../helpers';
 
@@ -500,17 +501,16 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
 describe('files that Keras 3.16 wrote', () => {
   // test/fixtures/keras/keras_written/: saved by Keras 3.16 itself (make_keras_written.py), with what it predicted.
   const written = JSON.parse(readFileSync(`${FIXTURES}/keras_written/predictions.json`, 'utf8')) as {
-    models: Record<string, { inputs: number[][]; outputs: number[][] }>;
+    models: Record<string, { inputs: number[][]; dtypes: string[]; outputs: number[][] }>;
     optimizers: Record<string, { class_name: string; slots: Array<Record<string, number[]>> }>;
   };
-  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null, vision: null, sequences: null };
-  for (const [name, { inputs, outputs }] of Object.entries(written.models)) {
+  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null, vision: null, sequences: null, masked: null };
+  for (const [name, { inputs, dtypes, outputs }] of Object.entries(written.models)) {
     it(
-      `${name}.keras (Keras's own layout: MultiHeadAttention's query_dense, GroupQueryAttention's grouped_query_attention, an uncompiled model's empty compile_config) predicts what Keras predicted, with its optimizer's state`,
+      `${name}.keras (Keras's own layout: MultiHeadAttention's query_dense, GroupQueryAttention's grouped_query_attention, masks as ops, an uncompiled model's empty compile_config) predicts what Keras predicted, with its optimizer's state`,
       onBothBackends(async () => {
         const model = await loadKerasModel(bytes(`keras_written/${name}.keras`));
-        // Token ids come first in the models that take them.
-        const xs = inputs.map((x, i) => tensor(x, undefined, (name === 'functional' || name === 'sequences') && i === 0 ? 'int32' : 'float32'));
+        const xs = inputs.map((x, i) => tensor(x, undefined, dtypes[i] as 'int32' | 'float32'));
         const predicted = Array.from(await ((await model.predict(xs.length > 1 ? xs : xs[0])) as Tensor).data());
         const expected = outputs.flat();
         expect(predicted.length).toBe(expected.length);
@@ -519,6 +519,26 @@ describe('files that Keras 3.16 wrote', () => {
       }),
     );
   }
+
+  it('refuses a mask computed with other ops, and ops between layers, naming them', async () => {
+    const archive = bytes('keras_written/masked.keras');
+    const config = JSON.parse(new TextDecoder().decode(await readZipEntry(archive, 'config.json')));
+    const edited = async (edit: (layers: Array<{ name: string; inbound_nodes: Array<{ args: unknown[] }> }>) => void) => {
+      const copy = structuredClone(config);
+      edit(copy.config.layers);
+      const entries = await Promise.all(zipEntries(archive).map(async (name) => ({ name, data: name === 'config.json' ? new TextEncoder().encode(JSON.stringify(copy)) : await readZipEntry(archive, name) })));
+      return writeZip(entries);
+    };
+    const byName = (layers: Array<{ name: string; inbound_nodes: Array<{ args: unknown[] }> }>, name: string) => layers.find((layer) => layer.name === name)!;
+    // The Embedding's mask compares with 0; a mask of ids != 1 is not the one Embedding makes.
+    const otherMask = await edited((layers) => (byName(layers, 'not_equal').inbound_nodes[0].args[1] = 1));
+    await expect(loadKerasModel(otherMask)).rejects.toThrow(
+      "loadKerasModel: layer 'lstm_2' is given a mask computed with Keras ops (NotEqual); the masks of Embedding(mask_zero) and Masking load (this library passes them on itself), others are not loaded yet.",
+    );
+    // The Flatten applied to an op's output instead of the Resizing's.
+    const opInput = await edited((layers) => (((byName(layers, 'flatten_2').inbound_nodes[0].args[0] as { config: { keras_history: unknown[] } }).config.keras_history = ['any', 0, 0])));
+    await expect(loadKerasModel(opInput)).rejects.toThrow("loadKerasModel: the Keras op Any ('any', applied between layers with keras.ops) is not loaded yet; only the ops that compute Embedding's and Masking's masks are.");
+  });
 
   it("places every optimizer's state that Keras saved slot by slot, as Keras names the slots (EMA averages and gradient accumulators too)", async () => {
     const warn = vi.spyOn(console, 'warn');
