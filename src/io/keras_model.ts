@@ -10,7 +10,7 @@
 
 import { Input } from '../layers/input_layer';
 import type { Layer } from '../layers/layer';
-import { deserializeLayer } from '../layers/class_registry';
+import { deserializeLayer, hasLayerClass } from '../layers/class_registry';
 import type { SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
 import { Sequential } from '../models/sequential';
@@ -275,11 +275,14 @@ function translate(value: unknown): unknown {
 
 /** `{ class_name, config }` of a serialized Keras object, checked. */
 function kerasObject(entry: unknown, what: string): { className: string; config: Record<string, unknown> } {
-  const object = entry as { class_name?: unknown; config?: unknown } | null;
+  const object = entry as { class_name?: unknown; config?: unknown; registered_name?: unknown } | null;
   if (!object || typeof object !== 'object' || typeof object.class_name !== 'string' || !object.config || typeof object.config !== 'object') {
     throw new Error(`loadKerasModel: ${what} in config.json is not a Keras object ({ class_name, config }).`);
   }
-  return { className: object.class_name, config: object.config as Record<string, unknown> };
+  // A custom class, by the name it is registered under ('Custom>Scale') when it is registered so here.
+  const registered = object.registered_name;
+  const className = typeof registered === 'string' && registered.includes('>') && hasLayerClass(registered) ? registered : object.class_name;
+  return { className, config: object.config as Record<string, unknown> };
 }
 
 function isHistory(value: unknown[]): boolean {

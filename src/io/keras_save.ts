@@ -23,9 +23,10 @@ import { Sequential } from '../models/sequential';
 import { Nadam } from '../optimizers/nadam';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
-import { checkSupported, classNameOf, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED } from './keras_weights';
+import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { downloadFile, type ModelInfo } from './handlers';
+import { getCustomObject, getRegisteredName } from './object_registration';
 
 /** The Keras version whose format is written (metadata.json). */
 const KERAS_VERSION = '3.16.0';
@@ -218,7 +219,7 @@ function kerasLayerObject(className: string, config: Record<string, unknown>, na
   const kept = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'batchInputShape' && !lacking.includes(key)));
   if (isBuiltInLayer(getLayerClass(className))) return kerasObject('layers', className, kept);
   // A custom layer: Python finds its class by the registered name (custom_objects, or @register_keras_serializable).
-  return { ...kerasObject('layers', className.slice(className.lastIndexOf('>') + 1), kept), module: null, registered_name: className };
+  return { ...kerasObject('layers', className, kept), module: null, class_name: className.slice(className.lastIndexOf('>') + 1), registered_name: className };
 }
 
 /** One call of a layer in a functional model: its input tensors as Keras tensors, its options snake_case. */
@@ -232,7 +233,7 @@ function kerasNode(layer: Layer, node: NodeJSON, byName: Map<string, Layer>): { 
   return { args: positional ? tensors : [tensors], kwargs };
 }
 
-/** `{ module, class_name, config, registered_name }` of a built-in object of a kind (a custom class: under its own name). */
+/** `{ module, class_name, config, registered_name }` of an object of a kind (a registered custom class: under its registered name). */
 function kerasObject(kind: Kind, className: string, config: Record<string, unknown>): KerasObject {
   const converted: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
@@ -241,6 +242,8 @@ function kerasObject(kind: Kind, className: string, config: Record<string, unkno
     if (FLOAT_OPTIONS.has(name) && Number.isInteger(value)) converted[name] = `${FLOAT_MARK}${value}`;
     else converted[name] = key === 'dtype' && kind === 'layers' && typeof value === 'string' ? dtypePolicy(value) : kerasValue(key, value, kind);
   }
+  // A class registered with registerKerasSerializable ('Custom>MyInit'): Python finds it by that name.
+  if (className.includes('>')) return { module: null, class_name: className.slice(className.lastIndexOf('>') + 1), config: converted, registered_name: className };
   return { module: MODULES[kind], class_name: className, config: converted, registered_name: null };
 }
 
@@ -275,7 +278,11 @@ function mapEntries(entry: unknown, kind: 'losses' | 'metrics'): unknown {
   if (entry === null || typeof entry === 'string') return entry;
   if (Array.isArray(entry)) return entry.map((item) => mapEntries(item, kind));
   const object = entry as Record<string, unknown>;
-  if ('function' in object) return { module: 'builtins', class_name: 'function', config: object.function, registered_name: 'function' };
+  // A custom function, by the name it is registered under ('Custom>rmse'), as Keras writes one.
+  if ('function' in object) {
+    const name = String(object.function);
+    return { module: 'builtins', class_name: 'function', config: getRegisteredName(getCustomObject(name)) ?? name, registered_name: 'function' };
+  }
   if (typeof object.className === 'string') return kerasObject(kind, object.className, object.config as Record<string, unknown>);
   return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, mapEntries(item, kind)]));
 }
@@ -371,7 +378,7 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
     return fill(vars(child(group, 'cell'), `${snakeCase(className)}_cell`), variables, trainable);
   }
   const own = vars(group, layer.name);
-  await fill(own, variables, trainable);
+  await fill(own, isBuiltInLayer(layer.constructor) ? variables : customLayerVariables(layer)!, trainable);
   // Normalization's sample count, which Keras keeps after the mean and variance (adapt's state).
   if (variables.length > 0) for (let i = 0; i < (KERAS_ONLY_TRAILING[className] ?? 0); i++) own.members.set(String(variables.length + i), int64(0));
 }

@@ -18,7 +18,7 @@ import { InputLayer } from '../layers/input_layer';
 import type { Bidirectional, TimeDistributed } from '../layers/wrappers';
 import { snakeCase, type Layer } from '../layers/layer';
 import type { Node, SymbolicTensor } from '../layers/symbolic';
-import { getRegisteredLayerName } from '../layers/registry';
+import { getRegisteredLayerName, isBuiltInLayer } from '../layers/registry';
 import { Model } from '../models/model';
 import { tensor } from '../tensor/creation';
 import type { Variable } from '../autograd/variable';
@@ -200,7 +200,8 @@ export function kerasLayerNames(model: Model): Array<[string, Layer]> {
   const used = new Map<string, number>();
   return kerasLayerOrder(model).map((layer) => {
     const className = classNameOf(layer);
-    const base = snakeCase(PYTHON_CLASS_NAMES[className] ?? className);
+    // A custom class registered as 'Custom>Scale' is Python's Scale.
+    const base = snakeCase(PYTHON_CLASS_NAMES[className] ?? className.slice(className.lastIndexOf('>') + 1));
     const count = used.get(base);
     used.set(base, (count ?? -1) + 1);
     return [count === undefined ? base : `${base}_${count + 1}`, layer];
@@ -212,9 +213,21 @@ export function checkSupported(layer: Layer, className: string, action = 'loadKe
   const wrapped = WRAPPED[className]?.(layer);
   if (wrapped) return wrapped.forEach(([, inner]) => checkSupported(inner, classNameOf(inner), action));
   if (layer instanceof Model || layer.weights.length === 0 || KERAS_VARIABLE_ORDER.has(className) || RECURRENT.has(className) || INNER_VARIABLES[className]) return;
+  if (!isBuiltInLayer(layer.constructor) && customLayerVariables(layer)) return;
   throw new Error(
-    `${action} layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(INNER_VARIABLES), ...Object.keys(WRAPPED)].join(', ')}).`,
+    `${action} layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(INNER_VARIABLES), ...Object.keys(WRAPPED)].join(', ')}, and custom layers whose weights are their own, made by addWeight).`,
   );
+}
+
+/**
+ * @internal A custom layer's variables in Keras's order (Layer.save_own_variables: the trainable
+ * ones, then the others, each in the order the layer made them), or null when nested layers hold
+ * some (Keras keeps those under the Python attribute names of the nested layers).
+ */
+export function customLayerVariables(layer: Layer): Variable[] | null {
+  if (layer.selfAndSublayers().slice(1).some((inner) => inner.weights.length > 0)) return null;
+  const variables = layer.weights;
+  return [...variables.filter((variable) => variable.trainable), ...variables.filter((variable) => !variable.trainable)];
 }
 
 /** @internal The class name a layer is registered under (Keras's). */
@@ -233,7 +246,7 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     }
     return;
   }
-  const variables = layer.weights;
+  const variables = isBuiltInLayer(layer.constructor) ? layer.weights : customLayerVariables(layer)!;
   const inner = INNER_VARIABLES[className];
   if (inner) {
     const extra = KERAS_ONLY_INNER.find((attribute) => group.members.has(attribute));

@@ -30,6 +30,11 @@ export function getLayerClass(className: string): LayerClass {
   return cls;
 }
 
+/** Whether a class is registered under `className`. */
+export function hasLayerClass(className: string): boolean {
+  return registry.has(className);
+}
+
 /** The name a class is registered under, or undefined (model saving names classes with it). */
 export function getRegisteredLayerName(cls: unknown): string | undefined {
   for (const [name, registered] of registry) if (registered === cls) return name;

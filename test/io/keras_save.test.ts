@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  Input, Model, Sequential, constraints, layers, loadKerasModel, loadModel, losses, metrics, optimizers, regularizers, saveKerasModel, saveKerasWeights, tensor, type Tensor,
+  Input, Layer, Model, Sequential, constraints, layers, loadKerasModel, loadModel, losses, metrics, ops, optimizers, registerKerasSerializable, regularizers, saveKerasModel, saveKerasWeights, tensor,
+  type Shape, type Tensor, type Variable,
 } from '../../src/node';
 import { kerasLayerConfig } from '../../src/io/keras_save';
 import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry, zipEntries } from '../../src/io/zip';
 import { getRegisteredLayerName, isBuiltInLayer } from '../../src/layers/registry';
-import type { Layer } from '../../src/layers/layer';
 import { onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
@@ -346,6 +346,49 @@ describe('saveKerasModel round trip', () => {
     const x = tensor([[1, 2, 3]]);
     expect(await values(await loaded.predict(x))).toEqual(await values(await model.predict(x)));
     expect(dataset(await weightsOf(new Uint8Array(readFileSync(path))), 'optimizer/vars/0').dtype).toBe('int64');
+  });
+});
+
+describe('custom layers and objects', () => {
+  it("names registered classes as Keras's register_keras_serializable does, and keeps a custom layer's own variables trainable first", async () => {
+    class Shifted extends Layer {
+      readonly offset: number;
+      count!: Variable;
+      kernel!: Variable;
+      constructor(args: { offset?: number; name?: string } = {}) {
+        super(args);
+        this.offset = args.offset ?? 1;
+      }
+      override build(shape: Shape): void {
+        // Made before the trainable kernel: Keras keeps it after.
+        this.count = this.addWeight({ name: 'count', shape: [], initializer: 'zeros', trainable: false });
+        this.kernel = this.addWeight({ name: 'kernel', shape: [shape[shape.length - 1] as number], initializer: 'ones' });
+      }
+      override call(x: Tensor): Tensor {
+        return ops.add(ops.multiply(x, this.kernel), this.offset);
+      }
+      override getConfig(): Record<string, unknown> {
+        return { ...super.getConfig(), offset: this.offset };
+      }
+    }
+    registerKerasSerializable(Shifted, { package: 'Tests' });
+    const halve = registerKerasSerializable(function halve(yTrue: Tensor, yPred: Tensor) {
+      return ops.mean(ops.abs(ops.subtract(yTrue, yPred)), -1);
+    }, { package: 'Tests' });
+    const x = Input({ shape: [3] });
+    const model = new Model({ inputs: x, outputs: new Shifted({ offset: 2 }).apply(new layers.Dense({ units: 3 }).apply(x) as never) as never });
+    model.compile({ optimizer: 'sgd', loss: halve });
+    await model.fit(tensor([[1, 2, 3]]), tensor([[0, 1, 0]]), { epochs: 1, verbose: 0 });
+    const saved = await saveKerasModel(model);
+    const config = await configOf(saved);
+    const entry = (config.config as { layers: Array<Record<string, unknown>> }).layers.find((layer) => layer.class_name === 'Shifted')!;
+    expect([entry.module, entry.registered_name, (entry.config as { offset: number }).offset]).toEqual([null, 'Tests>Shifted', 2]);
+    expect((config.compile_config as { loss: unknown }).loss).toEqual({ module: 'builtins', class_name: 'function', config: 'Tests>halve', registered_name: 'function' });
+    const root = await weightsOf(saved);
+    expect(datasets(root).filter((line) => line.startsWith('layers/shifted'))).toEqual(['layers/shifted/vars/0 float32 [3]', 'layers/shifted/vars/1 float32 []']);
+    const loaded = await loadKerasModel(saved);
+    const input = tensor([[0.5, -1, 2]]);
+    expect(await values(await loaded.predict(input))).toEqual(await values(await model.predict(input)));
   });
 });
 
