@@ -240,6 +240,8 @@ function kerasObject(kind: Kind, className: string, config: Record<string, unkno
     if (value === undefined) continue;
     const name = kerasKey(key);
     if (FLOAT_OPTIONS.has(name) && Number.isInteger(value)) converted[name] = `${FLOAT_MARK}${value}`;
+    // VarianceScaling's mode and distribution are Keras's names in snake case ('fan_in', 'truncated_normal').
+    else if (kind === 'initializers' && (key === 'mode' || key === 'distribution') && typeof value === 'string') converted[name] = kerasKey(value);
     else converted[name] = key === 'dtype' && kind === 'layers' && typeof value === 'string' ? dtypePolicy(value) : kerasValue(key, value, kind);
   }
   // A class registered with registerKerasSerializable ('Custom>MyInit'): Python finds it by that name.

@@ -107,22 +107,34 @@ export class TruncatedNormal extends RandomNormal {
 }
 
 type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+type Distribution = 'truncatedNormal' | 'untruncatedNormal' | 'uniform';
 
 /** Standard deviation of a unit truncated normal cut at 2 (Keras divides by it). */
 const TRUNCATED_STDDEV = 0.87962566103423978;
+
+/** The modes and distributions by their names here and Keras's ('fan_in', 'truncated_normal'; 'normal' is truncated, as in Keras). */
+const FAN_MODES: Record<string, FanMode> = { fanIn: 'fanIn', fanOut: 'fanOut', fanAvg: 'fanAvg', fan_in: 'fanIn', fan_out: 'fanOut', fan_avg: 'fanAvg' };
+const DISTRIBUTIONS: Record<string, Distribution> = {
+  truncatedNormal: 'truncatedNormal', untruncatedNormal: 'untruncatedNormal', uniform: 'uniform',
+  truncated_normal: 'truncatedNormal', untruncated_normal: 'untruncatedNormal', normal: 'truncatedNormal',
+};
 
 export class VarianceScaling extends Initializer {
   readonly className: string = 'VarianceScaling';
   readonly scale: number;
   readonly mode: FanMode;
-  readonly distribution: 'truncatedNormal' | 'untruncatedNormal' | 'uniform';
+  readonly distribution: Distribution;
   readonly seed?: number;
-  constructor({ scale = 1, mode = 'fanIn', distribution = 'truncatedNormal', seed }: { scale?: number; mode?: FanMode; distribution?: 'truncatedNormal' | 'untruncatedNormal' | 'uniform' } & RandomArgs = {}) {
+  constructor({ scale = 1, mode = 'fanIn', distribution = 'truncatedNormal', seed }: { scale?: number; mode?: FanMode | 'fan_in' | 'fan_out' | 'fan_avg'; distribution?: Distribution | 'truncated_normal' | 'untruncated_normal' | 'normal' } & RandomArgs = {}) {
     super();
     if (!(scale > 0)) throw new Error(`VarianceScaling: scale must be positive, got ${scale}.`);
+    if (!Object.hasOwn(FAN_MODES, mode)) throw new Error(`VarianceScaling: invalid mode ${JSON.stringify(mode)}; expected one of 'fanIn', 'fanOut', 'fanAvg' (or Keras's 'fan_in', 'fan_out', 'fan_avg').`);
+    if (!Object.hasOwn(DISTRIBUTIONS, distribution)) {
+      throw new Error(`VarianceScaling: invalid distribution ${JSON.stringify(distribution)}; expected one of 'truncatedNormal', 'untruncatedNormal', 'uniform' (or Keras's 'truncated_normal', 'untruncated_normal', 'normal').`);
+    }
     this.scale = scale;
-    this.mode = mode;
-    this.distribution = distribution;
+    this.mode = FAN_MODES[mode];
+    this.distribution = DISTRIBUTIONS[distribution];
     this.seed = seed;
   }
   apply(shape: readonly number[]): Tensor {
@@ -141,7 +153,7 @@ export class VarianceScaling extends Initializer {
   }
 }
 
-const scaling = (className: string, scale: number, mode: FanMode, distribution: 'truncatedNormal' | 'uniform') =>
+const scaling = (className: string, scale: number, mode: FanMode, distribution: Distribution) =>
   class extends VarianceScaling {
     override readonly className = className;
     constructor({ seed }: RandomArgs = {}) {

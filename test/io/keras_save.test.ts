@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  Input, Layer, Model, Sequential, constraints, layers, loadKerasModel, loadModel, losses, metrics, ops, optimizers, registerKerasSerializable, regularizers, saveKerasModel, saveKerasWeights, tensor,
+  Input, Layer, Model, Sequential, constraints, initializers, layers, loadKerasModel, loadModel, losses, metrics, ops, optimizers, registerKerasSerializable, regularizers, saveKerasModel, saveKerasWeights, tensor,
   type Shape, type Tensor, type Variable,
 } from '../../src/node';
 import { kerasLayerConfig } from '../../src/io/keras_save';
@@ -138,6 +138,12 @@ describe('Keras configs', () => {
     expect(problems).toEqual([]);
     expect(checked.length).toBeGreaterThan(100);
     expect(checked).toEqual(expect.arrayContaining(['Dense', 'LSTM', 'Conv2D', 'Bidirectional', 'MultiHeadAttention', 'GroupQueryAttention', 'Pipeline', 'SpatialDropout2D']));
+  });
+
+  it("VarianceScaling's mode and distribution are written as Keras names them", async () => {
+    const model = new Sequential({ layers: [new layers.Dense({ units: 2, inputShape: [3], kernelInitializer: new initializers.VarianceScaling({ scale: 2, mode: 'fanOut', distribution: 'untruncatedNormal' }) })] });
+    const dense = ((await configOf(await saveKerasModel(model))).config as { layers: Array<{ config: Record<string, unknown> }> }).layers[1].config;
+    expect(dense.kernel_initializer).toEqual({ module: 'keras.initializers', class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_out', distribution: 'untruncated_normal' }, registered_name: null });
   });
 
   it('the compile config names Keras optimizers, schedules, losses and metrics with the options they take', async () => {

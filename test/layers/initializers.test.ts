@@ -59,6 +59,23 @@ describe('initializers', () => {
     }
   });
 
+  it("VarianceScaling takes Keras's spellings of its mode and distribution (a Keras file holds them so), and refuses others", async () => {
+    // fan_out with an untruncated normal: standard deviation sqrt(scale / fanOut) = sqrt(2 / 100).
+    const keras = await stats(new initializers.VarianceScaling({ scale: 2, mode: 'fan_out', distribution: 'untruncated_normal', seed: 3 }).apply([400, 100]));
+    expect(keras.std).toBeCloseTo(Math.sqrt(2 / 100), 2);
+    const camel = new initializers.VarianceScaling({ scale: 2, mode: 'fanOut', distribution: 'untruncatedNormal', seed: 3 });
+    expect(Array.from(await camel.apply([400, 100]).data()).slice(0, 5)).toEqual(
+      Array.from(await new initializers.VarianceScaling({ scale: 2, mode: 'fan_out', distribution: 'untruncated_normal', seed: 3 }).apply([400, 100]).data()).slice(0, 5),
+    );
+    // fan_avg with Keras's 'normal' (its truncated normal): sqrt(1 / 250) before truncation.
+    const normal = await stats(initializers.getInitializer({ className: 'VarianceScaling', config: { mode: 'fan_avg', distribution: 'normal' } }).apply([400, 100]));
+    expect(normal.std).toBeCloseTo(Math.sqrt(1 / 250), 2);
+    expect(() => new initializers.VarianceScaling({ mode: 'fan-in' as never })).toThrow(`VarianceScaling: invalid mode "fan-in"; expected one of 'fanIn', 'fanOut', 'fanAvg' (or Keras's 'fan_in', 'fan_out', 'fan_avg').`);
+    expect(() => new initializers.VarianceScaling({ distribution: 'gaussian' as never })).toThrow(
+      `VarianceScaling: invalid distribution "gaussian"; expected one of 'truncatedNormal', 'untruncatedNormal', 'uniform' (or Keras's 'truncated_normal', 'untruncated_normal', 'normal').`,
+    );
+  });
+
   it('a seed gives the same weights every time', async () => {
     const a = await new initializers.GlorotNormal({ seed: 9 }).apply([4, 4]).data();
     const b = await new initializers.GlorotNormal({ seed: 9 }).apply([4, 4]).data();
