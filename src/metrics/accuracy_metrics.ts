@@ -9,21 +9,20 @@
 import type { Tensor } from '../tensor/tensor';
 import { oneHot } from '../ops/creation';
 import { cast, equal, greater, isFinite, less, logicalAnd, where } from '../ops/elementwise';
-import { argMax, mean, sum } from '../ops/reduce';
+import { argMax, sum } from '../ops/reduce';
 import { squeeze } from '../ops/shape';
 import { MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
 import type { MetricConfig, SampleWeight } from './metric';
 import { asFloat, squeezeOrExpandToSameRank } from './metrics_utils';
 
 /**
- * 1 where the prediction, thresholded, equals the label, else 0; averaged over the last axis of
- * inputs of rank 2 and above.
- * @example binaryAccuracy(tensor([[1], [0]]), tensor([[0.9], [0.7]]))   // [1, 0]
+ * 1 where the prediction, thresholded, equals the label, else 0, element by element (Keras 3's
+ * binary_accuracy: a metric averages them, so a sample weight may weigh each element).
+ * @example binaryAccuracy(tensor([[1], [0]]), tensor([[0.9], [0.7]]))   // [[1], [0]]
  */
 export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): Tensor {
   const [labels, predictions] = squeezeOrExpandToSameRank(asFloat(yTrue), asFloat(yPred));
-  const matches = cast(equal(labels, cast(greater(predictions, threshold), 'float32')), 'float32');
-  return matches.rank <= 1 ? matches : mean(matches, -1);
+  return cast(equal(labels, cast(greater(predictions, threshold), 'float32')), 'float32');
 }
 
 /**

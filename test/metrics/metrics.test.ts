@@ -45,6 +45,7 @@ import {
   FBetaScore,
   R2Score,
   BinaryIoU,
+  binaryAccuracy,
 } from '../../src/metrics/index';
 import { fusedCases } from '../cases/fused';
 import { checkCases, useWebGPU } from '../helpers';
@@ -150,6 +151,19 @@ describe('accuracy metrics (Keras docstrings)', () => {
     m.updateState(yTrue, yPred, tensor([1, 0, 0, 1]));
     expect(await scalarValue(m)).toBeCloseTo(0.5, 6);
     expect(() => new BinaryAccuracy({ threshold: 1 })).toThrow('BinaryAccuracy: invalid value for argument threshold. Expected a value in interval (0, 1). Received: threshold=1.');
+  });
+
+  it('BinaryAccuracy weighs each element when the sample weight has the shape of the labels, as Keras 3 does', async () => {
+    // Values from keras.metrics.BinaryAccuracy on Keras 3.16 (NumPy backend).
+    const m = new BinaryAccuracy();
+    const yTrue = tensor([[1, 0, 1], [0, 1, 1]]);
+    const yPred = tensor([[0.9, 0.2, 0.3], [0.6, 0.8, 0.7]]);
+    m.updateState(yTrue, yPred, tensor([[1, 2, 0.5], [0, 1, 3]]));
+    expect(await scalarValue(m)).toBeCloseTo(0.9333334, 6);
+    m.updateState(yTrue, yPred, tensor([2, 1]));
+    expect(await scalarValue(m)).toBeCloseTo(0.7878788, 6);
+    // keras.metrics.binary_accuracy gives each element's match: shape [2, 3].
+    expect(binaryAccuracy(yTrue, yPred).shape).toEqual([2, 3]);
   });
 
   it('CategoricalAccuracy', async () => {
