@@ -1,7 +1,8 @@
-// Convolutions, channels-last, with Keras / TensorFlow semantics for strides, dilation and
-// 'valid' / 'same' padding (conv1d also 'causal'). The patch machinery here covers up to three
-// spatial axes (1-D and 2-D convolutions have unit outer axes; conv3d.ts holds the 3-D ops on
-// it). A convolution unfolds the input into patches
+// Convolutions, channels-last by default, with Keras / TensorFlow semantics for strides, dilation
+// and 'valid' / 'same' padding (conv1d also 'causal'); channels-first inputs run between two
+// transposes (the data-format helpers here serve every convolution and pooling op). The patch
+// machinery here covers up to three spatial axes (1-D and 2-D convolutions have unit outer axes;
+// conv3d.ts holds the 3-D ops on it). A convolution unfolds the input into patches
 // (im2col, shaders/im2col.wgsl) and multiplies them by the kernel with `matmul`. im2col is
 // differentiable (its gradient, col2im, sums the overlapping patch entries per input element: no
 // atomics, deterministic), so the tape derives dKernel = im2col(x)^T · dY and
@@ -21,12 +22,20 @@ import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
 import { matmul } from './matmul';
 import { reshape, transpose } from './shape';
+import { checkOptionNames } from './validate';
 import im2colShader from '../../shaders/im2col.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
 
 /** 'valid': no padding. 'same': output size ceil(input / stride), the extra padding at the end. */
 export type Padding = 'valid' | 'same';
+
+/**
+ * Where the channels of a convolution's or pooling's input are (Keras's `data_format`): last
+ * ([batch, ...spatial, channels], the default) or first ([batch, channels, ...spatial]). The
+ * output is in the same format; kernels keep their layout either way.
+ */
+export type DataFormat = 'channels_last' | 'channels_first';
 
 export interface Conv2dOptions {
   /** Step between windows: one number for both axes or [height, width]. Default 1. */
@@ -35,6 +44,8 @@ export interface Conv2dOptions {
   padding?: Padding;
   /** Spacing between kernel taps: one number or [height, width]. Default 1. */
   dilationRate?: number | readonly [number, number];
+  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
 }
 
 export interface Conv2dTransposeOptions extends Conv2dOptions {
@@ -52,6 +63,8 @@ export interface Conv1dTransposeOptions {
   /** Extra steps at the end of the output (>= 0); default: Keras's rule. */
   outputPadding?: number | null;
   dilationRate?: number;
+  /** 'channels_last' ([batch, length, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
 }
 
 export interface Conv1dOptions {
@@ -59,6 +72,53 @@ export interface Conv1dOptions {
   /** 'causal' pads only the start, so output t sees inputs up to t (as Keras Conv1D). Default 'valid'. */
   padding?: Padding | 'causal';
   dilationRate?: number;
+  /** 'channels_last' ([batch, length, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
+}
+
+/** The option names, for checkOptionNames (the types keep the lists complete). */
+const CONV2D_OPTIONS: Record<keyof Conv2dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
+const CONV2D_TRANSPOSE_OPTIONS: Record<keyof Conv2dTransposeOptions, true> = { ...CONV2D_OPTIONS, outputPadding: true };
+const CONV1D_OPTIONS: Record<keyof Conv1dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
+const CONV1D_TRANSPOSE_OPTIONS: Record<keyof Conv1dTransposeOptions, true> = { ...CONV1D_OPTIONS, outputPadding: true };
+
+/**
+ * The data format option, or an error naming the op.
+ * @internal
+ */
+export function checkDataFormat(op: string, dataFormat: unknown): DataFormat {
+  if (dataFormat === 'channels_last' || dataFormat === 'channels_first') return dataFormat;
+  throw new Error(`${op}: Invalid value for argument \`dataFormat\`. Expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(dataFormat)}`);
+}
+
+/**
+ * How x is laid out in `dataFormat` with the named spatial axes, for errors:
+ * `inputLayout('channels_first', ['height', 'width'])` is '[batch, channels, height, width]'.
+ * @internal
+ */
+export function inputLayout(dataFormat: DataFormat, spatial: readonly string[]): string {
+  const axes = dataFormat === 'channels_last' ? [...spatial, 'channels'] : ['channels', ...spatial];
+  return `[batch, ${axes.join(', ')}]`;
+}
+
+/**
+ * The channels-last shape of x in `dataFormat`: [batch, ...spatial, channels].
+ * @internal
+ */
+export function channelsLastShape(x: Tensor, dataFormat: DataFormat): number[] {
+  const [batch, ...rest] = x.shape;
+  return dataFormat === 'channels_last' ? [...x.shape] : [batch, ...rest.slice(1), rest[0]];
+}
+
+/**
+ * Runs `compute` on x channels-last and returns its result (of x's rank) in x's format: with
+ * 'channels_first', between two transposes, so the gradients flow through them.
+ * @internal
+ */
+export function inChannelsLast(x: Tensor, dataFormat: DataFormat, compute: (channelsLast: Tensor) => Tensor): Tensor {
+  if (dataFormat === 'channels_last') return tidy(() => compute(x));
+  const spatial = Array.from({ length: x.rank - 2 }, (_, i) => i + 2);
+  return tidy(() => transpose(compute(transpose(x, [0, ...spatial, 1])), [0, x.rank - 1, ...spatial.map((axis) => axis - 1)]));
 }
 
 /**
@@ -340,28 +400,33 @@ export function checkConvolutionGroups(op: string, channels: number, kernelChann
   }
 }
 
-/** The geometry of x [batch, h, w, cin] under kernel [kh, kw, cin, cout], or a named error. */
-function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], padding: [Padding | 'causal', Padding | 'causal'], shapes: [ConcreteShape, ConcreteShape]): ConvGeometry {
-  const [batch, height, width, channels] = x.shape;
-  const [kernelHeight, kernelWidth, kernelChannels, outChannels] = kernel.shape;
-  const [xShape, kernelShape] = shapes.map(formatShape);
-  checkConvolutionGroups(op, channels, kernelChannels, outChannels, xShape, kernelShape);
-  if (kernelHeight === 0 || kernelWidth === 0) throw new Error(`${op}: kernel ${kernelShape} has an empty spatial size.`);
+/**
+ * The geometry of channels-last x [batch, h, w, cin] under kernel [kh, kw, cin, cout] (given as
+ * shapes), or a named error; `given` are the shapes as the caller passed them, for the errors.
+ */
+function convGeometry(op: string, xShape: ConcreteShape, kernelShape: ConcreteShape, strides: [number, number], dilation: [number, number], padding: [Padding | 'causal', Padding | 'causal'], given: [ConcreteShape, ConcreteShape]): ConvGeometry {
+  const [batch, height, width, channels] = xShape;
+  const [kernelHeight, kernelWidth, kernelChannels, outChannels] = kernelShape;
+  const [xText, kernelText] = given.map(formatShape);
+  checkConvolutionGroups(op, channels, kernelChannels, outChannels, xText, kernelText);
+  if (kernelHeight === 0 || kernelWidth === 0) throw new Error(`${op}: kernel ${kernelText} has an empty spatial size.`);
   const rows = windowAxis(height, kernelHeight, strides[0], dilation[0], padding[0]);
   const cols = windowAxis(width, kernelWidth, strides[1], dilation[1], padding[1]);
   if (!rows || !cols) {
     const span = (k: number, d: number) => (k - 1) * d + 1;
     const spans = op === 'conv1d' ? `${span(kernelWidth, dilation[1])}` : `${span(kernelHeight, dilation[0])}x${span(kernelWidth, dilation[1])}`;
     const spatial = op === 'conv1d' ? `${width}` : `${height}x${width}`;
-    throw new Error(`${op}: kernel ${kernelShape} with dilation ${op === 'conv1d' ? dilation[1] : formatShape(dilation)} spans ${spans}, larger than the input x ${xShape} (${spatial}) with padding 'valid'.`);
+    throw new Error(`${op}: kernel ${kernelText} with dilation ${op === 'conv1d' ? dilation[1] : formatShape(dilation)} spans ${spans}, larger than the input x ${xText} (${spatial}) with padding 'valid'.`);
   }
   return { batch, channels, depths: UNIT_AXIS, rows, cols };
 }
 
 /**
- * 2-D convolution (cross-correlation, as Keras and TensorFlow), channels-last: x
+ * 2-D convolution (cross-correlation, as Keras and TensorFlow), channels-last by default: x
  * [batch, height, width, inChannels] with kernel [kernelHeight, kernelWidth, inChannels,
- * outChannels] gives [batch, outHeight, outWidth, outChannels]. 'valid' keeps every window inside
+ * outChannels] gives [batch, outHeight, outWidth, outChannels] (with `dataFormat:
+ * 'channels_first'`, x [batch, inChannels, height, width] gives [batch, outChannels, outHeight,
+ * outWidth]; the kernel's layout is the same). 'valid' keeps every window inside
  * the input; 'same' gives ceil(size / stride) outputs, zero-padding the extra at the end. Strides
  * and dilation may be combined. A kernel of fewer input channels makes a grouped convolution (as
  * Keras `ops.conv`): with groups = inChannels / kernel's inChannels (which must divide both
@@ -371,39 +436,48 @@ function convGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, n
  * @example
  * const y = ops.conv2d(images, kernel, { strides: 2, padding: 'same' });   // [8,28,28,16] x [3,3,16,32] -> [8,14,14,32]
  * const grouped = ops.conv2d(images, groupedKernel);                       // [8,28,28,16] x [3,3,4,32] -> [8,26,26,32], 4 groups
+ * const nchw = ops.conv2d(planes, kernel, { dataFormat: 'channels_first' }); // [8,16,28,28] x [3,3,16,32] -> [8,32,26,26]
  */
 export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+  const op = 'conv2d';
+  checkOptionNames(op, options, CONV2D_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
-  checkInput('conv2d', 'x', x, 4, '[batch, height, width, channels]');
-  checkInput('conv2d', 'kernel', kernel, 4, '[kernelHeight, kernelWidth, inChannels, outChannels]');
-  checkPadding('conv2d', padding, ['valid', 'same']);
-  const g = convGeometry('conv2d', x, kernel, spatialPair('conv2d', 'strides', strides), spatialPair('conv2d', 'dilationRate', dilationRate), [padding, padding], [x.shape, kernel.shape]);
-  return convolve(x, kernel, g);
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 4, inputLayout(dataFormat, ['height', 'width']));
+  checkInput(op, 'kernel', kernel, 4, '[kernelHeight, kernelWidth, inChannels, outChannels]');
+  checkPadding(op, padding, ['valid', 'same']);
+  const g = convGeometry(op, channelsLastShape(x, dataFormat), kernel.shape, spatialPair(op, 'strides', strides), spatialPair(op, 'dilationRate', dilationRate), [padding, padding], [x.shape, kernel.shape]);
+  return inChannelsLast(x, dataFormat, (images) => convolve(images, kernel, g));
 }
 
 /**
- * 1-D convolution, channels-last: x [batch, length, inChannels] with kernel [kernelSize,
- * inChannels, outChannels] gives [batch, outLength, outChannels]. Padding 'valid', 'same' or
- * 'causal' (Keras Conv1D: output t sees only inputs up to t). A kernel of inChannels / groups
- * input channels makes a grouped convolution, as in `conv2d`. Differentiable with respect to x and
- * kernel.
+ * 1-D convolution, channels-last by default: x [batch, length, inChannels] with kernel
+ * [kernelSize, inChannels, outChannels] gives [batch, outLength, outChannels] (with `dataFormat:
+ * 'channels_first'`, x [batch, inChannels, length] gives [batch, outChannels, outLength]). Padding
+ * 'valid', 'same' or 'causal' (Keras Conv1D: output t sees only inputs up to t). A kernel of
+ * inChannels / groups input channels makes a grouped convolution, as in `conv2d`. Differentiable
+ * with respect to x and kernel.
  *
  * @example
  * const y = ops.conv1d(sequences, kernel, { padding: 'causal', dilationRate: 2 });   // [4,100,8] x [3,8,16] -> [4,100,16]
  */
 export function conv1d(x: Tensor, kernel: Tensor, options: Conv1dOptions = {}): Tensor {
+  const op = 'conv1d';
+  checkOptionNames(op, options, CONV1D_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
-  checkInput('conv1d', 'x', x, 3, '[batch, length, channels]');
-  checkInput('conv1d', 'kernel', kernel, 3, '[kernelSize, inChannels, outChannels]');
-  checkPadding('conv1d', padding, ['valid', 'same', 'causal']);
-  const stride = positiveInteger('conv1d', 'strides', strides);
-  const dilation = positiveInteger('conv1d', 'dilationRate', dilationRate);
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 3, inputLayout(dataFormat, ['length']));
+  checkInput(op, 'kernel', kernel, 3, '[kernelSize, inChannels, outChannels]');
+  checkPadding(op, padding, ['valid', 'same', 'causal']);
+  const stride = positiveInteger(op, 'strides', strides);
+  const dilation = positiveInteger(op, 'dilationRate', dilationRate);
   // A row of height 1: the 2-D kernels with a 1 x kernelSize window.
-  return tidy(() => {
-    const x2d = reshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]]);
-    const kernel2d = reshape(kernel, [1, ...kernel.shape]);
-    const g = convGeometry('conv1d', x2d, kernel2d, [1, stride], [1, dilation], ['valid', padding], [x.shape, kernel.shape]);
-    return reshape(convolve(x2d, kernel2d, g), [g.batch, g.cols.output, kernel.shape[2]]);
+  const [batch, length, channels] = channelsLastShape(x, dataFormat);
+  const kernel2dShape = [1, ...kernel.shape];
+  const g = convGeometry(op, [batch, 1, length, channels], kernel2dShape, [1, stride], [1, dilation], ['valid', padding], [x.shape, kernel.shape]);
+  return inChannelsLast(x, dataFormat, (sequences) => {
+    const y = convolve(reshape(sequences, [batch, 1, length, channels]), reshape(kernel, kernel2dShape), g);
+    return reshape(y, [batch, g.cols.output, kernel.shape[2]]);
   });
 }
 
@@ -441,27 +515,32 @@ function outputPaddingPair(op: string, value: unknown): [number | null, number |
   return [pair[0], pair[1]];
 }
 
-/** The geometry of a transposed convolution of x [batch, h, w, cin] by kernel [kh, kw, cout, cin], or a named error. */
-function transposedGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], paddings: [Padding, Padding], outputPadding: [number | null, number | null], shapes: [ConcreteShape, ConcreteShape]): ConvGeometry {
-  const [batch, height, width, channels] = x.shape;
-  const [kernelHeight, kernelWidth, outChannels, kernelChannels] = kernel.shape;
-  const [xShape, kernelShape] = shapes.map(formatShape);
+/**
+ * The geometry of a transposed convolution of channels-last x [batch, h, w, cin] by kernel
+ * [kh, kw, cout, cin] (given as shapes), or a named error; `given` as in convGeometry.
+ */
+function transposedGeometry(op: string, xShape: ConcreteShape, kernelShape: ConcreteShape, strides: [number, number], dilation: [number, number], paddings: [Padding, Padding], outputPadding: [number | null, number | null], given: [ConcreteShape, ConcreteShape]): ConvGeometry {
+  const [batch, height, width, channels] = xShape;
+  const [kernelHeight, kernelWidth, outChannels, kernelChannels] = kernelShape;
+  const [xText, kernelText] = given.map(formatShape);
   if (channels !== kernelChannels) {
-    throw new Error(`${op}: input channels differ: x ${xShape} has ${channels}, kernel ${kernelShape} expects ${kernelChannels} (its last axis; a transposed kernel is [..., outChannels, inChannels]).`);
+    throw new Error(`${op}: input channels differ: x ${xText} has ${channels}, kernel ${kernelText} expects ${kernelChannels} (its last axis; a transposed kernel is [..., outChannels, inChannels]).`);
   }
-  if (kernelHeight === 0 || kernelWidth === 0) throw new Error(`${op}: kernel ${kernelShape} has an empty spatial size.`);
+  if (kernelHeight === 0 || kernelWidth === 0) throw new Error(`${op}: kernel ${kernelText} has an empty spatial size.`);
   const rows = transposedWindowAxis(height, kernelHeight, strides[0], dilation[0], paddings[0], outputPadding[0]);
   const cols = transposedWindowAxis(width, kernelWidth, strides[1], dilation[1], paddings[1], outputPadding[1]);
   if (rows.input <= 0 || cols.input <= 0) {
-    throw new Error(`${op}: the output of x ${xShape} with kernel ${kernelShape} would have no ${op === 'conv1dTranspose' ? 'steps' : rows.input <= 0 ? 'rows' : 'columns'}; give an outputPadding or a larger input.`);
+    throw new Error(`${op}: the output of x ${xText} with kernel ${kernelText} would have no ${op === 'conv1dTranspose' ? 'steps' : rows.input <= 0 ? 'rows' : 'columns'}; give an outputPadding or a larger input.`);
   }
   return { batch, channels: outChannels, depths: UNIT_AXIS, rows, cols };
 }
 
 /**
  * 2-D transposed convolution (Keras `ops.conv_transpose`, sometimes called deconvolution),
- * channels-last: x [batch, height, width, inChannels] with kernel [kernelHeight, kernelWidth,
- * outChannels, inChannels] gives [batch, outHeight, outWidth, outChannels]. It is the gradient of
+ * channels-last by default: x [batch, height, width, inChannels] with kernel [kernelHeight,
+ * kernelWidth, outChannels, inChannels] gives [batch, outHeight, outWidth, outChannels] (with
+ * `dataFormat: 'channels_first'`, x [batch, inChannels, height, width] gives [batch, outChannels,
+ * outHeight, outWidth]; the kernel's layout is the same). It is the gradient of
  * `conv2d` with respect to its input, so it maps a convolution's output shape back to its input
  * shape. Output size per axis (Keras's rule), with span = (kernel - 1) * dilation + 1: 'valid'
  * gives (size - 1) * stride + max(span, stride), 'same' gives size * stride; with `outputPadding`
@@ -472,47 +551,56 @@ function transposedGeometry(op: string, x: Tensor, kernel: Tensor, strides: [num
  * const up = ops.conv2dTranspose(features, kernel, { strides: 2, padding: 'same' });   // [8,7,7,64] x [3,3,32,64] -> [8,14,14,32]
  */
 export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2dTransposeOptions = {}): Tensor {
+  const op = 'conv2dTranspose';
+  checkOptionNames(op, options, CONV2D_TRANSPOSE_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1, outputPadding } = options;
-  checkInput('conv2dTranspose', 'x', x, 4, '[batch, height, width, channels]');
-  checkInput('conv2dTranspose', 'kernel', kernel, 4, '[kernelHeight, kernelWidth, outChannels, inChannels]');
-  checkPadding('conv2dTranspose', padding, ['valid', 'same']);
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 4, inputLayout(dataFormat, ['height', 'width']));
+  checkInput(op, 'kernel', kernel, 4, '[kernelHeight, kernelWidth, outChannels, inChannels]');
+  checkPadding(op, padding, ['valid', 'same']);
   const g = transposedGeometry(
-    'conv2dTranspose',
-    x,
-    kernel,
-    spatialPair('conv2dTranspose', 'strides', strides),
-    spatialPair('conv2dTranspose', 'dilationRate', dilationRate),
+    op,
+    channelsLastShape(x, dataFormat),
+    kernel.shape,
+    spatialPair(op, 'strides', strides),
+    spatialPair(op, 'dilationRate', dilationRate),
     [padding, padding],
-    outputPaddingPair('conv2dTranspose', outputPadding),
+    outputPaddingPair(op, outputPadding),
     [x.shape, kernel.shape],
   );
-  return transposeConvolve(x, kernel, g);
+  return inChannelsLast(x, dataFormat, (images) => transposeConvolve(images, kernel, g));
 }
 
 /**
- * 1-D transposed convolution, channels-last: x [batch, length, inChannels] with kernel
- * [kernelSize, outChannels, inChannels] gives [batch, outLength, outChannels], the output-size
- * rule of `conv2dTranspose` along the one axis. Differentiable with respect to x and kernel.
+ * 1-D transposed convolution, channels-last by default: x [batch, length, inChannels] with kernel
+ * [kernelSize, outChannels, inChannels] gives [batch, outLength, outChannels] (with `dataFormat:
+ * 'channels_first'`, x [batch, inChannels, length] gives [batch, outChannels, outLength]), the
+ * output-size rule of `conv2dTranspose` along the one axis. Differentiable with respect to x and
+ * kernel.
  *
  * @example
  * const y = ops.conv1dTranspose(sequences, kernel, { strides: 2, padding: 'same' });   // [4,50,16] x [3,8,16] -> [4,100,8]
  */
 export function conv1dTranspose(x: Tensor, kernel: Tensor, options: Conv1dTransposeOptions = {}): Tensor {
+  const op = 'conv1dTranspose';
+  checkOptionNames(op, options, CONV1D_TRANSPOSE_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1, outputPadding } = options;
-  checkInput('conv1dTranspose', 'x', x, 3, '[batch, length, channels]');
-  checkInput('conv1dTranspose', 'kernel', kernel, 3, '[kernelSize, outChannels, inChannels]');
-  checkPadding('conv1dTranspose', padding, ['valid', 'same']);
-  const stride = positiveInteger('conv1dTranspose', 'strides', strides);
-  const dilation = positiveInteger('conv1dTranspose', 'dilationRate', dilationRate);
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 3, inputLayout(dataFormat, ['length']));
+  checkInput(op, 'kernel', kernel, 3, '[kernelSize, outChannels, inChannels]');
+  checkPadding(op, padding, ['valid', 'same']);
+  const stride = positiveInteger(op, 'strides', strides);
+  const dilation = positiveInteger(op, 'dilationRate', dilationRate);
   if (outputPadding !== undefined && outputPadding !== null && !(Number.isInteger(outputPadding) && outputPadding >= 0)) {
-    throw new Error(`conv1dTranspose: outputPadding must be a non-negative integer, got ${JSON.stringify(outputPadding)}.`);
+    throw new Error(`${op}: outputPadding must be a non-negative integer, got ${JSON.stringify(outputPadding)}.`);
   }
   const extra = outputPadding ?? null;
   // A row of height 1: the 2-D transposed kernels with a 1 x kernelSize window ('valid' rows keep height 1).
-  return tidy(() => {
-    const x2d = reshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]]);
-    const kernel2d = reshape(kernel, [1, ...kernel.shape]);
-    const g = transposedGeometry('conv1dTranspose', x2d, kernel2d, [1, stride], [1, dilation], ['valid', padding], [null, extra], [x.shape, kernel.shape]);
-    return reshape(transposeConvolve(x2d, kernel2d, g), [g.batch, g.cols.input, kernel.shape[1]]);
+  const [batch, length, channels] = channelsLastShape(x, dataFormat);
+  const kernel2dShape = [1, ...kernel.shape];
+  const g = transposedGeometry(op, [batch, 1, length, channels], kernel2dShape, [1, stride], [1, dilation], ['valid', padding], [null, extra], [x.shape, kernel.shape]);
+  return inChannelsLast(x, dataFormat, (sequences) => {
+    const y = transposeConvolve(reshape(sequences, [batch, 1, length, channels]), reshape(kernel, kernel2dShape), g);
+    return reshape(y, [batch, g.cols.input, kernel.shape[1]]);
   });
 }

@@ -3,18 +3,32 @@
 // (channels-first volumes run between two transposes). They share conv.ts's patch machinery (the
 // im2col / col2im kernels of shaders/im2col.wgsl with a depth axis, then one matmul), so their
 // gradients come from the same rules as conv2d's; grouped kernels included. Also the 3-D option
-// helpers that the 3-D pooling ops share. Shapes, dtypes and options are checked here, before any
-// GPU work; nothing is read back.
+// helpers that the 3-D pooling ops share (the data-format ones, common to every convolution and
+// pooling op, are conv.ts's). Shapes, dtypes and options are checked here, before any GPU work;
+// nothing is read back.
 
 import { formatShape } from '../backend/types';
-import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { checkInput, checkPadding, checkConvolutionGroups, convolve, transposeConvolve, transposedWindowAxis, windowAxis, type ConvGeometry, type Padding } from './conv';
-import { transpose } from './shape';
+import {
+  channelsLastShape,
+  checkConvolutionGroups,
+  checkDataFormat,
+  checkInput,
+  checkPadding,
+  convolve,
+  inChannelsLast,
+  inputLayout,
+  transposeConvolve,
+  transposedWindowAxis,
+  windowAxis,
+  type ConvGeometry,
+  type DataFormat,
+  type Padding,
+} from './conv';
 import { checkOptionNames } from './validate';
 
 /** Where the channels of a volume are: last ([batch, d, h, w, c]) or first ([batch, c, d, h, w]). */
-export type VolumeDataFormat = 'channels_last' | 'channels_first';
+export type VolumeDataFormat = DataFormat;
 
 export interface Conv3dOptions {
   /** Step between windows: one number for all three axes or [depth, height, width]. Default 1. */
@@ -39,22 +53,10 @@ const CONV3D_OPTIONS: Record<keyof Conv3dOptions, true> = { strides: true, paddi
 const CONV3D_TRANSPOSE_OPTIONS: Record<keyof Conv3dTransposeOptions, true> = { ...CONV3D_OPTIONS, outputPadding: true };
 
 /**
- * How x is laid out in each data format, for errors.
+ * The spatial axes of a volume, for inputLayout.
  * @internal
  */
-export const VOLUME_LAYOUT: Record<VolumeDataFormat, string> = {
-  channels_last: '[batch, depth, height, width, channels]',
-  channels_first: '[batch, channels, depth, height, width]',
-};
-
-/**
- * The data format option, or an error naming the op.
- * @internal
- */
-export function checkVolumeFormat(op: string, dataFormat: unknown): VolumeDataFormat {
-  if (dataFormat === 'channels_last' || dataFormat === 'channels_first') return dataFormat;
-  throw new Error(`${op}: Invalid value for argument \`dataFormat\`. Expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(dataFormat)}`);
-}
+export const VOLUME_AXES = ['depth', 'height', 'width'] as const;
 
 /**
  * One integer for all three axes or a list of three, each >= `min`, as [depth, height, width];
@@ -68,21 +70,6 @@ export function spatialTriple(op: string, name: string, value: unknown, min = 1)
     throw new Error(`${op}: ${name} must be a ${kind} integer or a list of 3 of them [depth, height, width], got ${JSON.stringify(value)}.`);
   }
   return [triple[0], triple[1], triple[2]];
-}
-
-/**
- * Runs `compute` on x channels-last and returns its result in x's format.
- * @internal
- */
-export function inChannelsLastVolume(x: Tensor, dataFormat: VolumeDataFormat, compute: (channelsLast: Tensor) => Tensor): Tensor {
-  if (dataFormat === 'channels_last') return tidy(() => compute(x));
-  return tidy(() => transpose(compute(transpose(x, [0, 2, 3, 4, 1])), [0, 4, 1, 2, 3]));
-}
-
-/** The channels-last shape of x in `dataFormat`. */
-function channelsLastShape(x: Tensor, dataFormat: VolumeDataFormat): number[] {
-  const [batch, ...rest] = x.shape;
-  return dataFormat === 'channels_last' ? [...x.shape] : [batch, ...rest.slice(1), rest[0]];
 }
 
 /** The geometry of channels-last x [batch, d, h, w, cin] under kernel [kd, kh, kw, cin / groups, cout], or a named error. */
@@ -118,12 +105,12 @@ export function conv3d(x: Tensor, kernel: Tensor, options: Conv3dOptions = {}): 
   const op = 'conv3d';
   checkOptionNames(op, options, CONV3D_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
-  const dataFormat = checkVolumeFormat(op, options.dataFormat ?? 'channels_last');
-  checkInput(op, 'x', x, 5, VOLUME_LAYOUT[dataFormat]);
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 5, inputLayout(dataFormat, VOLUME_AXES));
   checkInput(op, 'kernel', kernel, 5, '[kernelDepth, kernelHeight, kernelWidth, inChannels, outChannels]');
   checkPadding(op, padding, ['valid', 'same']);
   const g = conv3dGeometry(x, channelsLastShape(x, dataFormat), kernel, spatialTriple(op, 'strides', strides), spatialTriple(op, 'dilationRate', dilationRate), padding);
-  return inChannelsLastVolume(x, dataFormat, (volume) => convolve(volume, kernel, g));
+  return inChannelsLast(x, dataFormat, (volume) => convolve(volume, kernel, g));
 }
 
 /**
@@ -142,8 +129,8 @@ export function conv3dTranspose(x: Tensor, kernel: Tensor, options: Conv3dTransp
   const op = 'conv3dTranspose';
   checkOptionNames(op, options, CONV3D_TRANSPOSE_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1, outputPadding = null } = options;
-  const dataFormat = checkVolumeFormat(op, options.dataFormat ?? 'channels_last');
-  checkInput(op, 'x', x, 5, VOLUME_LAYOUT[dataFormat]);
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 5, inputLayout(dataFormat, VOLUME_AXES));
   checkInput(op, 'kernel', kernel, 5, '[kernelDepth, kernelHeight, kernelWidth, outChannels, inChannels]');
   checkPadding(op, padding, ['valid', 'same']);
   const stride = spatialTriple(op, 'strides', strides);
@@ -161,5 +148,5 @@ export function conv3dTranspose(x: Tensor, kernel: Tensor, options: Conv3dTransp
     throw new Error(`${op}: the output of x ${formatShape(x.shape)} with kernel ${formatShape(kernel.shape)} would have no ${['depth', 'rows', 'columns'][empty]}; give an outputPadding or a larger input.`);
   }
   const g: ConvGeometry = { batch, channels: outChannels, depths, rows, cols };
-  return inChannelsLastVolume(x, dataFormat, (volume) => transposeConvolve(volume, kernel, g));
+  return inChannelsLast(x, dataFormat, (volume) => transposeConvolve(volume, kernel, g));
 }

@@ -1,21 +1,36 @@
-// Depthwise 2-D and 1-D convolution, channels-last, with Keras / TensorFlow semantics (keras.ops.depthwise_conv):
-// each input channel is convolved with its own `depthMultiplier` kernels, never mixed with the
-// others. The forward pass and both gradients are direct convolutions in shaders/depthwise_conv.wgsl,
-// one invocation per output element (the windows are small; no patch matrix is built, so memory
-// stays at the size of the tensors themselves). Strides, dilation and 'valid' / 'same' padding
-// follow conv2d (src/ops/conv.ts); the 1-D op is the 2-D one on a row of height 1. Shapes, dtypes
-// and options are checked before any GPU work.
+// Depthwise 2-D and 1-D convolution, channels-last by default (channels-first between two
+// transposes), with Keras / TensorFlow semantics (keras.ops.depthwise_conv): each input channel
+// is convolved with its own `depthMultiplier` kernels, never mixed with the others. The forward
+// pass and both gradients are direct convolutions in shaders/depthwise_conv.wgsl, one invocation
+// per output element (the windows are small; no patch matrix is built, so memory stays at the
+// size of the tensors themselves). Strides, dilation and 'valid' / 'same' padding follow conv2d
+// (src/ops/conv.ts); the 1-D op is the 2-D one on a row of height 1. Shapes, dtypes and options
+// are checked before any GPU work.
 
 import { formatShape, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { recordGradient } from '../autograd/tape';
-import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { checkInput, checkPadding, positiveInteger, spatialPair, windowAxis, type Conv2dOptions, type Padding, type WindowAxis } from './conv';
+import {
+  channelsLastShape,
+  checkDataFormat,
+  checkInput,
+  checkPadding,
+  inChannelsLast,
+  inputLayout,
+  positiveInteger,
+  spatialPair,
+  windowAxis,
+  type Conv2dOptions,
+  type DataFormat,
+  type Padding,
+  type WindowAxis,
+} from './conv';
 import { runKernel1, type Kernel } from './kernel';
 import { reshape } from './shape';
+import { checkOptionNames } from './validate';
 import depthwiseShader from '../../shaders/depthwise_conv.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
@@ -120,16 +135,19 @@ const depthwiseKernelGradKernel: Kernel<DepthwiseGeometry> = {
   },
 };
 
-/** The geometry of x [batch, h, w, channels] under kernel [kh, kw, channels, multiplier], or a named error (shapes as the caller gave them). */
-function depthwiseGeometry(op: string, x: Tensor, kernel: Tensor, strides: [number, number], dilation: [number, number], padding: Padding, shapes: [ConcreteShape, ConcreteShape]): DepthwiseGeometry {
-  const [batch, height, width, channels] = x.shape;
-  const [kernelHeight, kernelWidth, kernelChannels, multiplier] = kernel.shape;
-  const [xShape, kernelShape] = shapes.map(formatShape);
+/**
+ * The geometry of channels-last x [batch, h, w, channels] under kernel [kh, kw, channels,
+ * multiplier] (given as shapes), or a named error (`given`: the shapes as the caller passed them).
+ */
+function depthwiseGeometry(op: string, xShape: ConcreteShape, kernelShape: ConcreteShape, strides: [number, number], dilation: [number, number], padding: Padding, given: [ConcreteShape, ConcreteShape]): DepthwiseGeometry {
+  const [batch, height, width, channels] = xShape;
+  const [kernelHeight, kernelWidth, kernelChannels, multiplier] = kernelShape;
+  const [xText, kernelText] = given.map(formatShape);
   if (channels !== kernelChannels) {
-    throw new Error(`${op}: input channels differ: x ${xShape} has ${channels}, kernel ${kernelShape} expects ${kernelChannels}.`);
+    throw new Error(`${op}: input channels differ: x ${xText} has ${channels}, kernel ${kernelText} expects ${kernelChannels}.`);
   }
   if (kernelHeight === 0 || kernelWidth === 0 || multiplier === 0) {
-    throw new Error(`${op}: kernel ${kernelShape} is empty; expected ${op === 'depthwiseConv1d' ? '[kernelSize' : '[kernelHeight, kernelWidth'}, channels, depthMultiplier] all above 0.`);
+    throw new Error(`${op}: kernel ${kernelText} is empty; expected ${op === 'depthwiseConv1d' ? '[kernelSize' : '[kernelHeight, kernelWidth'}, channels, depthMultiplier] all above 0.`);
   }
   const rows = windowAxis(height, kernelHeight, strides[0], dilation[0], padding);
   const cols = windowAxis(width, kernelWidth, strides[1], dilation[1], padding);
@@ -139,7 +157,7 @@ function depthwiseGeometry(op: string, x: Tensor, kernel: Tensor, strides: [numb
       op === 'depthwiseConv1d'
         ? [`${span(kernelWidth, dilation[1])}`, `${width}`, `${dilation[1]}`]
         : [`${span(kernelHeight, dilation[0])}x${span(kernelWidth, dilation[1])}`, `${height}x${width}`, formatShape(dilation)];
-    throw new Error(`${op}: kernel ${kernelShape} with dilation ${dilations} spans ${spans}, larger than the input x ${xShape} (${spatial}) with padding 'valid'.`);
+    throw new Error(`${op}: kernel ${kernelText} with dilation ${dilations} spans ${spans}, larger than the input x ${xText} (${spatial}) with padding 'valid'.`);
   }
   return { batch, channels, multiplier, rows, cols };
 }
@@ -155,24 +173,31 @@ function depthwiseConvolve(op: string, x: Tensor, kernel: Tensor, g: DepthwiseGe
   return y;
 }
 
+/** The option names, for checkOptionNames (the types keep the lists complete). */
+const DEPTHWISE_CONV2D_OPTIONS: Record<keyof Conv2dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
+
 /**
- * Depthwise 2-D convolution, channels-last: x [batch, height, width, channels] with kernel
- * [kernelHeight, kernelWidth, channels, depthMultiplier] gives [batch, outHeight, outWidth,
+ * Depthwise 2-D convolution, channels-last by default: x [batch, height, width, channels] with
+ * kernel [kernelHeight, kernelWidth, channels, depthMultiplier] gives [batch, outHeight, outWidth,
  * channels * depthMultiplier], output channel c * depthMultiplier + m being input channel c
- * convolved with kernel[.., .., c, m] (TensorFlow's and Keras's order). Strides, dilation and
- * padding as `conv2d`. Differentiable with respect to x and kernel.
+ * convolved with kernel[.., .., c, m] (TensorFlow's and Keras's order). With `dataFormat:
+ * 'channels_first'`, x [batch, channels, height, width] gives [batch, channels * depthMultiplier,
+ * outHeight, outWidth] (the kernel's layout is the same). Strides, dilation and padding as
+ * `conv2d`. Differentiable with respect to x and kernel.
  *
  * @example
  * const y = ops.depthwiseConv2d(images, kernel, { padding: 'same' });   // [8,28,28,16] x [3,3,16,2] -> [8,28,28,32]
  */
 export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
-  const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
   const op = 'depthwiseConv2d';
-  checkInput(op, 'x', x, 4, '[batch, height, width, channels]');
+  checkOptionNames(op, options, DEPTHWISE_CONV2D_OPTIONS);
+  const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 4, inputLayout(dataFormat, ['height', 'width']));
   checkInput(op, 'kernel', kernel, 4, '[kernelHeight, kernelWidth, channels, depthMultiplier]');
   checkPadding(op, padding, ['valid', 'same']);
-  const g = depthwiseGeometry(op, x, kernel, spatialPair(op, 'strides', strides), spatialPair(op, 'dilationRate', dilationRate), padding, [x.shape, kernel.shape]);
-  return depthwiseConvolve(op, x, kernel, g);
+  const g = depthwiseGeometry(op, channelsLastShape(x, dataFormat), kernel.shape, spatialPair(op, 'strides', strides), spatialPair(op, 'dilationRate', dilationRate), padding, [x.shape, kernel.shape]);
+  return inChannelsLast(x, dataFormat, (images) => depthwiseConvolve(op, images, kernel, g));
 }
 
 export interface DepthwiseConv1dOptions {
@@ -182,29 +207,37 @@ export interface DepthwiseConv1dOptions {
   padding?: Padding;
   /** Default 1. */
   dilationRate?: number;
+  /** 'channels_last' ([batch, length, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
 }
 
+const DEPTHWISE_CONV1D_OPTIONS: Record<keyof DepthwiseConv1dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
+
 /**
- * Depthwise 1-D convolution, channels-last: x [batch, length, channels] with kernel [kernelSize,
- * channels, depthMultiplier] gives [batch, outLength, channels * depthMultiplier], in the order of
- * `depthwiseConv2d` (which runs it on a row of height 1). Differentiable with respect to x and
- * kernel.
+ * Depthwise 1-D convolution, channels-last by default: x [batch, length, channels] with kernel
+ * [kernelSize, channels, depthMultiplier] gives [batch, outLength, channels * depthMultiplier], in
+ * the order of `depthwiseConv2d` (which runs it on a row of height 1); with `dataFormat:
+ * 'channels_first'`, x [batch, channels, length] gives [batch, channels * depthMultiplier,
+ * outLength]. Differentiable with respect to x and kernel.
  *
  * @example
  * const y = ops.depthwiseConv1d(sequences, kernel, { padding: 'same' });   // [4,100,8] x [3,8,2] -> [4,100,16]
  */
 export function depthwiseConv1d(x: Tensor, kernel: Tensor, options: DepthwiseConv1dOptions = {}): Tensor {
-  const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
   const op = 'depthwiseConv1d';
-  checkInput(op, 'x', x, 3, '[batch, length, channels]');
+  checkOptionNames(op, options, DEPTHWISE_CONV1D_OPTIONS);
+  const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 3, inputLayout(dataFormat, ['length']));
   checkInput(op, 'kernel', kernel, 3, '[kernelSize, channels, depthMultiplier]');
   checkPadding(op, padding, ['valid', 'same']);
   const stride = positiveInteger(op, 'strides', strides);
   const dilation = positiveInteger(op, 'dilationRate', dilationRate);
-  return tidy(() => {
-    const x2d = reshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]]);
-    const kernel2d = reshape(kernel, [1, ...kernel.shape]);
-    const g = depthwiseGeometry(op, x2d, kernel2d, [1, stride], [1, dilation], padding, [x.shape, kernel.shape]);
-    return reshape(depthwiseConvolve(op, x2d, kernel2d, g), [g.batch, g.cols.output, g.channels * g.multiplier]);
+  const [batch, length, channels] = channelsLastShape(x, dataFormat);
+  const kernel2dShape = [1, ...kernel.shape];
+  const g = depthwiseGeometry(op, [batch, 1, length, channels], kernel2dShape, [1, stride], [1, dilation], padding, [x.shape, kernel.shape]);
+  return inChannelsLast(x, dataFormat, (sequences) => {
+    const y = depthwiseConvolve(op, reshape(sequences, [batch, 1, length, channels]), reshape(kernel, kernel2dShape), g);
+    return reshape(y, [batch, g.cols.output, g.channels * g.multiplier]);
   });
 }

@@ -17,7 +17,7 @@ export { randomCategorical, randint, shuffle, type RandomCategoricalOptions, typ
 export { randomGamma, randomBeta, randomBinomial, type RandomDistributionOptions } from './random_distributions';
 export * from './clone';
 export * from './scatter';
-export { conv1d, conv2d, conv1dTranspose, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Conv1dTransposeOptions, type Conv2dTransposeOptions, type Padding } from './conv';
+export { conv1d, conv2d, conv1dTranspose, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Conv1dTransposeOptions, type Conv2dTransposeOptions, type DataFormat, type Padding } from './conv';
 export { depthwiseConv1d, depthwiseConv2d, type DepthwiseConv1dOptions } from './depthwise_conv';
 export { conv3d, conv3dTranspose, type Conv3dOptions, type Conv3dTransposeOptions, type VolumeDataFormat } from './conv3d';
 export { maxPool2d, avgPool2d, maxPool3d, avgPool3d, type Pool2dOptions, type Pool3dOptions } from './pooling';

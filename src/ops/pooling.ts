@@ -1,10 +1,10 @@
-// Max and average pooling, channels-last, with Keras semantics: strides default to the pool
-// size, 'valid' keeps windows inside the input, 'same' gives ceil(size / stride) outputs with the
-// windows clipped to the input (padding never wins a max and is left out of an average's count).
-// 2-D pooling is 3-D pooling with a unit depth axis: one pair of forward and backward kernels
-// (shaders/pooling.wgsl) serves both; the max gradient goes to the first strict maximum of each
-// window in depth-, row-, then column-major order, on both backends. The 3-D ops also take
-// channels-first volumes (between two transposes). Global pooling is `mean` / `max` over the
+// Max and average pooling, channels-last by default, with Keras semantics: strides default to the
+// pool size, 'valid' keeps windows inside the input, 'same' gives ceil(size / stride) outputs with
+// the windows clipped to the input (padding never wins a max and is left out of an average's
+// count). 2-D pooling is 3-D pooling with a unit depth axis: one pair of forward and backward
+// kernels (shaders/pooling.wgsl) serves both; the max gradient goes to the first strict maximum of
+// each window in depth-, row-, then column-major order, on both backends. Every op also takes
+// channels-first inputs (between two transposes). Global pooling is `mean` / `max` over the
 // spatial axes.
 
 import { formatShape, type ConcreteShape } from '../backend/types';
@@ -13,8 +13,8 @@ import { Uniforms } from '../backend/webgpu/uniforms';
 import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { recordGradient } from '../autograd/tape';
 import type { Tensor } from '../tensor/tensor';
-import { checkInput, checkPadding, spatialPair, UNIT_AXIS, windowAxis, type Padding, type WindowAxis } from './conv';
-import { checkVolumeFormat, inChannelsLastVolume, spatialTriple, VOLUME_LAYOUT, type VolumeDataFormat } from './conv3d';
+import { channelsLastShape, checkDataFormat, checkInput, checkPadding, inChannelsLast, inputLayout, spatialPair, UNIT_AXIS, windowAxis, type DataFormat, type Padding, type WindowAxis } from './conv';
+import { spatialTriple, VOLUME_AXES, type VolumeDataFormat } from './conv3d';
 import { runKernel1, type Kernel } from './kernel';
 import { checkOptionNames } from './validate';
 import stableMath from '../../shaders/stable_math.wgsl?raw';
@@ -31,6 +31,8 @@ export interface Pool2dOptions {
   strides?: number | readonly [number, number];
   /** Default 'valid'. */
   padding?: Padding;
+  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  dataFormat?: DataFormat;
 }
 
 export interface Pool3dOptions {
@@ -44,6 +46,8 @@ export interface Pool3dOptions {
   dataFormat?: VolumeDataFormat;
 }
 
+/** The option names, for checkOptionNames (the types keep the lists complete). */
+const POOL2D_OPTIONS: Record<keyof Pool2dOptions, true> = { poolSize: true, strides: true, padding: true, dataFormat: true };
 const POOL3D_OPTIONS: Record<keyof Pool3dOptions, true> = { poolSize: true, strides: true, padding: true, dataFormat: true };
 
 /** Matches MODE in shaders/pooling.wgsl. */
@@ -169,56 +173,62 @@ function pool(op: string, x: Tensor, attrs: PoolAttrs, outShape: ConcreteShape):
   return y;
 }
 
-function pool2d(op: 'maxPool2d' | 'avgPool2d', mode: PoolMode, x: Tensor, options: Pool2dOptions): Tensor {
-  const { poolSize = 2, padding = 'valid' } = options;
-  checkInput(op, 'x', x, 4, '[batch, height, width, channels]');
-  checkPadding(op, padding, ['valid', 'same']);
-  const [poolHeight, poolWidth] = spatialPair(op, 'poolSize', poolSize);
-  const [strideY, strideX] = spatialPair(op, 'strides', options.strides ?? [poolHeight, poolWidth]);
-  const [batch, height, width, channels] = x.shape;
-  const rows = windowAxis(height, poolHeight, strideY, 1, padding);
-  const cols = windowAxis(width, poolWidth, strideX, 1, padding);
-  if (!rows || !cols) {
-    throw new Error(`${op}: pool size ${formatShape([poolHeight, poolWidth])} is larger than the input x ${formatShape(x.shape)} (${height}x${width}) with padding 'valid'.`);
+/**
+ * Pools x (in `dataFormat`) with windows `poolSize` and steps `strides` along its spatial axes (2
+ * or 3 of them), or throws naming the op when a 'valid' window does not fit.
+ */
+function poolWindows(op: string, mode: PoolMode, x: Tensor, dataFormat: DataFormat, poolSize: number[], strides: number[], padding: Padding): Tensor {
+  const shape = channelsLastShape(x, dataFormat);
+  const [batch, channels, spatial] = [shape[0], shape[shape.length - 1], shape.slice(1, -1)];
+  const axes = spatial.map((size, i) => windowAxis(size, poolSize[i], strides[i], 1, padding));
+  if (!axes.every((axis) => axis !== null)) {
+    throw new Error(`${op}: pool size ${formatShape(poolSize)} is larger than the input x ${formatShape(x.shape)} (${spatial.join('x')}) with padding 'valid'.`);
   }
-  return pool(op, x, { mode, batch, channels, depths: UNIT_AXIS, rows, cols }, [batch, rows.output, cols.output, channels]);
+  const [depths, rows, cols] = axes.length === 3 ? axes : [UNIT_AXIS, ...axes];
+  const outShape = [batch, ...axes.map((axis) => axis.output), channels];
+  return inChannelsLast(x, dataFormat, (channelsLast) => pool(op, channelsLast, { mode, batch, channels, depths, rows, cols }, outShape));
+}
+
+function pool2d(op: 'maxPool2d' | 'avgPool2d', mode: PoolMode, x: Tensor, options: Pool2dOptions): Tensor {
+  checkOptionNames(op, options, POOL2D_OPTIONS);
+  const { poolSize = 2, padding = 'valid' } = options;
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 4, inputLayout(dataFormat, ['height', 'width']));
+  checkPadding(op, padding, ['valid', 'same']);
+  const window = spatialPair(op, 'poolSize', poolSize);
+  return poolWindows(op, mode, x, dataFormat, window, spatialPair(op, 'strides', options.strides ?? window), padding);
 }
 
 function pool3d(op: 'maxPool3d' | 'avgPool3d', mode: PoolMode, x: Tensor, options: Pool3dOptions): Tensor {
   checkOptionNames(op, options, POOL3D_OPTIONS);
   const { poolSize = 2, padding = 'valid' } = options;
-  const dataFormat = checkVolumeFormat(op, options.dataFormat ?? 'channels_last');
-  checkInput(op, 'x', x, 5, VOLUME_LAYOUT[dataFormat]);
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  checkInput(op, 'x', x, 5, inputLayout(dataFormat, VOLUME_AXES));
   checkPadding(op, padding, ['valid', 'same']);
   const window = spatialTriple(op, 'poolSize', poolSize);
-  const strides = spatialTriple(op, 'strides', options.strides ?? window);
-  return inChannelsLastVolume(x, dataFormat, (volume) => {
-    const [batch, depth, height, width, channels] = volume.shape;
-    const axes = [depth, height, width].map((size, i) => windowAxis(size, window[i], strides[i], 1, padding));
-    const [depths, rows, cols] = axes;
-    if (!depths || !rows || !cols) {
-      throw new Error(`${op}: pool size ${formatShape(window)} is larger than the input x ${formatShape(x.shape)} (${depth}x${height}x${width}) with padding 'valid'.`);
-    }
-    return pool(op, volume, { mode, batch, channels, depths, rows, cols }, [batch, depths.output, rows.output, cols.output, channels]);
-  });
+  return poolWindows(op, mode, x, dataFormat, window, spatialTriple(op, 'strides', options.strides ?? window), padding);
 }
 
 /**
- * 2-D max pooling, channels-last: x [batch, height, width, channels] -> [batch, outHeight,
- * outWidth, channels], each output the maximum of its window. Strides default to the pool size.
- * The gradient goes to the first maximum of each window (row-major order).
+ * 2-D max pooling (Keras `ops.max_pool` on rank-4 inputs), channels-last by default: x [batch,
+ * height, width, channels] -> [batch, outHeight, outWidth, channels] (with `dataFormat:
+ * 'channels_first'`, x [batch, channels, height, width] -> [batch, channels, outHeight,
+ * outWidth]), each output the maximum of its window. Strides default to the pool size. The
+ * gradient goes to the first maximum of each window (row-major order).
  *
  * @example
  * const y = ops.maxPool2d(x, { poolSize: 2 });                              // [8,28,28,16] -> [8,14,14,16]
  * const z = ops.maxPool2d(x, { poolSize: 3, strides: 2, padding: 'same' }); // [8,28,28,16] -> [8,14,14,16]
+ * const w = ops.maxPool2d(planes, { dataFormat: 'channels_first' });        // [8,16,28,28] -> [8,16,14,14]
  */
 export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
   return pool2d('maxPool2d', PoolMode.Max, x, options);
 }
 
 /**
- * 2-D average pooling, channels-last, as `maxPool2d` but each output is the mean of its window.
- * With 'same' padding, the padded positions are left out of the count (Keras semantics).
+ * 2-D average pooling, channels-last by default (or `dataFormat: 'channels_first'`), as
+ * `maxPool2d` but each output is the mean of its window. With 'same' padding, the padded
+ * positions are left out of the count (Keras semantics).
  *
  * @example
  * const y = ops.avgPool2d(x, { poolSize: [2, 2], padding: 'same' });

@@ -42,6 +42,7 @@ export declare namespace ops {
   export type Conv3dTransposeOptions = allOps.Conv3dTransposeOptions;
   export type CropImagesOptions = allOps.CropImagesOptions;
   export type CrossEntropyOptions = allOps.CrossEntropyOptions;
+  export type DataFormat = allOps.DataFormat;
   export type DepthwiseConv1dOptions = allOps.DepthwiseConv1dOptions;
   export type DotProductAttentionOptions = allOps.DotProductAttentionOptions;
   export type ExtractPatchesOptions = allOps.ExtractPatchesOptions;

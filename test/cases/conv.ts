@@ -1,7 +1,8 @@
 // GPU-versus-CPU cases for convolutions and pooling: strides 1 and 2, 'same' and 'valid' padding,
 // dilation (alone and with strides), odd spatial sizes, batch 1 and 3, channel counts that are not
-// multiples of 4, 1x1 kernels (the pointwise path), conv1d including 'causal', and the patch
-// kernels in both directions through the gradients (col2im) of conv2d and of both poolings.
+// multiples of 4, 1x1 kernels (the pointwise path), conv1d including 'causal', channels-first
+// inputs, and the patch kernels in both directions through the gradients (col2im) of conv2d and
+// of both poolings.
 
 import { GradientTape, ops, tensor, type Tensor } from '../../src/index';
 import { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from '../../src/ops/conv';
@@ -75,11 +76,18 @@ const CONV2D: Array<[number[], number[], Conv2dOptions]> = [
   [[2, 8, 8, 16], [3, 3, 16, 33], { padding: 'same' }],
 ];
 
+/** Channels-first inputs [batch, channels, height, width]: forward and gradients through the transposes. */
+const CONV2D_CHANNELS_FIRST: Array<[number[], number[], Conv2dOptions]> = [
+  [[2, 3, 7, 6], [3, 3, 3, 5], { dataFormat: 'channels_first', strides: 2, padding: 'same' }],
+  [[1, 4, 6, 5], [2, 2, 2, 6], { dataFormat: 'channels_first', dilationRate: [2, 1] }],
+];
+
 const CONV1D: Array<[number[], number[], Conv1dOptions]> = [
   [[2, 9, 3], [3, 3, 4], {}],
   [[3, 10, 2], [4, 2, 5], { strides: 2, padding: 'same' }],
   [[1, 12, 3], [3, 3, 2], { dilationRate: 2, padding: 'causal' }],
   [[2, 7, 5], [2, 5, 3], { padding: 'causal', strides: 2 }],
+  [[2, 3, 9], [3, 3, 4], { dataFormat: 'channels_first', padding: 'causal' }],
 ];
 
 const POOLS: Array<['maxPool2d' | 'avgPool2d', number[], Pool2dOptions]> = [
@@ -91,6 +99,8 @@ const POOLS: Array<['maxPool2d' | 'avgPool2d', number[], Pool2dOptions]> = [
   ['avgPool2d', [1, 7, 5, 2], { padding: 'same' }],
   ['avgPool2d', [3, 7, 7, 5], { poolSize: 3, strides: 2, padding: 'same' }],
   ['avgPool2d', [1, 6, 7, 2], { poolSize: [3, 2], strides: 1, padding: 'valid' }],
+  ['maxPool2d', [2, 3, 7, 5], { dataFormat: 'channels_first', poolSize: 3, strides: 2, padding: 'same' }],
+  ['avgPool2d', [1, 2, 6, 7], { dataFormat: 'channels_first', poolSize: [3, 2], strides: 1, padding: 'same' }],
 ];
 
 export const convCases: OpCase[] = [
@@ -102,6 +112,10 @@ export const convCases: OpCase[] = [
     rtol: RTOL,
     atol: ATOL,
   })),
+  ...CONV2D_CHANNELS_FIRST.flatMap(([xs, ks, options]): OpCase[] => [
+    conv2dCase(xs, ks, options),
+    { name: `conv2d [${xs}] x [${ks}] ${JSON.stringify(options)} gradients`, run: gradientsOf((x, k) => conv2d(x, k, options), xs, ks), rtol: RTOL, atol: ATOL },
+  ]),
   ...CONV1D.flatMap(([xs, ks, options]): OpCase[] => [
     { name: `conv1d [${xs}] x [${ks}] ${JSON.stringify(options)}`, run: () => conv1d(rand(xs), rand(ks), options), rtol: RTOL, atol: ATOL },
     { name: `conv1d [${xs}] x [${ks}] ${JSON.stringify(options)} gradients`, run: gradientsOf((x, k) => conv1d(x, k, options), xs, ks), rtol: RTOL, atol: ATOL },
