@@ -8,8 +8,9 @@
 // leading dimensions (read at i % modulus: a bias [C] added to [N, C]), 4 = stretched along
 // trailing dimensions (read at i / divisor: a [N, 1] column against [N, C]). Modes 3 and 4 skip
 // the per-dimension index arithmetic of mode 1.
-// A_INT / B_INT / OUT_INT say whether words hold i32 rather than f32.
-// log1p_accurate comes from shaders/stable_math.wgsl, prepended by src/ops/elementwise.ts.
+// A_INT / B_INT / OUT_INT say whether words hold i32 rather than f32. Math runs in f32, except
+// for int32 div, floorDivide and mod, which run in i32 so that they are exact over the whole range.
+// log1p_accurate and is_nan come from shaders/stable_math.wgsl, prepended by src/ops/elementwise.ts.
 
 override OP: u32;
 override A_MODE: u32 = 0u;
@@ -47,14 +48,61 @@ fn as_f32(bits: u32, is_int: bool) -> f32 {
 var<private> nan_bits: u32 = 0x7fc00000u;
 var<private> inf_bits: u32 = 0x7f800000u;
 
-// pow with the integer-exponent cases of a negative base that WGSL's pow leaves undefined.
-fn pow_signed(base: f32, exponent: f32) -> f32 {
+// Truthiness as NumPy's bool(x): nonzero, NaN included. From the bits, because WGSL lets an
+// implementation assume no NaN in comparisons (x != 0.0 may be false for a NaN).
+fn truthy(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7fffffffu) != 0u;
+}
+
+// base ** exponent with IEEE 754's special cases (those of JavaScript's Math.pow, the CPU
+// reference). WGSL's pow is exp2(exponent * log2(base)), defined for a finite base > 0 only, so
+// zeros, infinities and negative bases are handled here; an odd integer exponent keeps the sign
+// of the base (pow(-0, 3) = -0, pow(-inf, -3) = -0).
+fn pow_ieee(base: f32, exponent: f32) -> f32 {
   if (exponent == 0.0 || base == 1.0) { return 1.0; }
-  if (base >= 0.0) { return pow(base, exponent); }
-  if (floor(exponent) != exponent) { return bitcast<f32>(nan_bits); }
-  let magnitude = pow(-base, exponent);
-  let odd = (abs(exponent) % 2.0) == 1.0;
-  return select(magnitude, -magnitude, odd);
+  let infinity = bitcast<f32>(inf_bits);
+  let magnitude_of_base = abs(base);
+  let infinite_exponent = abs(exponent) == infinity;
+  let integer_exponent = !infinite_exponent && floor(exponent) == exponent;
+  // Beyond 2^24 every f32 is even, and halving is exact: half is a whole number unless odd.
+  let half = abs(exponent) * 0.5;
+  let odd_exponent = integer_exponent && floor(half) != half;
+  var magnitude: f32;
+  if (infinite_exponent) {
+    if (magnitude_of_base == 1.0) { return bitcast<f32>(nan_bits); }
+    magnitude = select(0.0, infinity, (magnitude_of_base > 1.0) == (exponent > 0.0));
+  } else if (magnitude_of_base == 0.0 || magnitude_of_base == infinity) {
+    magnitude = select(0.0, infinity, (magnitude_of_base == 0.0) == (exponent < 0.0));
+  } else {
+    if (base < 0.0 && !integer_exponent) { return bitcast<f32>(nan_bits); }
+    magnitude = pow(magnitude_of_base, exponent);
+  }
+  let negative = odd_exponent && (bitcast<u32>(base) & 0x80000000u) != 0u;
+  return select(magnitude, -magnitude, negative);
+}
+
+// Floor modulo of f32 as NumPy's mod: the sign of y, and a zero remainder signed as y. An
+// infinite y leaves a finite x of its sign (the quotient is 0) and gives y itself for a finite x
+// of the other sign (the quotient is -1); the formula would give inf * 0 = NaN.
+fn floor_mod(x: f32, y: f32) -> f32 {
+  var r = x - floor(x / y) * y;
+  let x_finite = (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+  let y_infinite = (bitcast<u32>(y) & 0x7fffffffu) == 0x7f800000u;
+  if (x_finite && y_infinite) { r = select(y, x, x == 0.0 || (x < 0.0) == (y < 0.0)); }
+  if ((bitcast<u32>(r) & 0x7fffffffu) == 0u) { r = bitcast<f32>(bitcast<u32>(y) & 0x80000000u); }
+  return r;
+}
+
+// int32 floor division (OP 3, div, and 17, floorDivide) or floor modulo (OP 18), exact in i32;
+// a division by 0 gives 0, as NumPy's integer ops. WGSL defines i32 / and % on overflow
+// (-2^31 / -1 is -2^31, -2^31 % -1 is 0), matching the CPU's wrap-around.
+fn apply_int(x: i32, y: i32) -> i32 {
+  if (y == 0) { return 0; }
+  let remainder = x % y;
+  let signs_differ = remainder != 0 && ((remainder < 0) != (y < 0));
+  if (OP == 18u) { return select(remainder, remainder + y, signs_differ); }
+  let quotient = x / y;
+  return select(quotient, quotient - 1, signs_differ);
 }
 
 // sqrt(x^2 + y^2) scaled by the larger magnitude, so that neither squares overflow nor underflow.
@@ -91,11 +139,8 @@ fn apply(x: f32, y: f32) -> f32 {
     case 0u: { return x + y; }
     case 1u: { return x - y; }
     case 2u: { return x * y; }
-    case 3u: {
-      if (OUT_INT) { return floor(x / y); }
-      return x / y;
-    }
-    case 4u: { return pow_signed(x, y); }
+    case 3u: { return x / y; }
+    case 4u: { return pow_ieee(x, y); }
     case 5u: { return max(x, y); }
     case 6u: { return min(x, y); }
     case 7u: { return select(0.0, 1.0, x == y); }
@@ -104,22 +149,16 @@ fn apply(x: f32, y: f32) -> f32 {
     case 10u: { return select(0.0, 1.0, x >= y); }
     case 11u: { return select(0.0, 1.0, x < y); }
     case 12u: { return select(0.0, 1.0, x <= y); }
-    case 13u: { return select(0.0, 1.0, x != 0.0 && y != 0.0); }
-    case 14u: { return select(0.0, 1.0, x != 0.0 || y != 0.0); }
+    case 13u: { return select(0.0, 1.0, truthy(x) && truthy(y)); }
+    case 14u: { return select(0.0, 1.0, truthy(x) || truthy(y)); }
     case 15u: { return (x - y) * (x - y); }
     case 16u: { return select(x / y, 0.0, y == 0.0); }
-    case 17u: {
-      if (OUT_INT && y == 0.0) { return 0.0; }
-      return floor(x / y);
-    }
-    case 18u: {
-      if (OUT_INT && y == 0.0) { return 0.0; }
-      return x - floor(x / y) * y;
-    }
+    case 17u: { return floor(x / y); }
+    case 18u: { return floor_mod(x, y); }
     case 19u: { return atan2(x, y); }
     case 20u: { return hypot_scaled(x, y); }
     case 21u: { return log_add_exp(x, y); }
-    case 22u: { return select(0.0, 1.0, (x != 0.0) != (y != 0.0)); }
+    case 22u: { return select(0.0, 1.0, truthy(x) != truthy(y)); }
     default: { return x; }
   }
 }
@@ -153,6 +192,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (A_MODE != 2u) { x = as_f32(a[ia], A_INT); }
   var y = params.b_scalar;
   if (B_MODE != 2u) { y = as_f32(b[ib], B_INT); }
+  // An int32 result of div, floorDivide or mod: both operands are int32 tensors or integers.
+  if (OUT_INT && (OP == 3u || OP == 17u || OP == 18u)) {
+    var xi = i32(x);
+    if (A_MODE != 2u && A_INT) { xi = bitcast<i32>(a[ia]); }
+    var yi = i32(y);
+    if (B_MODE != 2u && B_INT) { yi = bitcast<i32>(b[ib]); }
+    out[i] = bitcast<u32>(apply_int(xi, yi));
+    return;
+  }
   let r = apply(x, y);
   out[i] = select(bitcast<u32>(r), bitcast<u32>(i32(r)), OUT_INT);
 }

@@ -68,7 +68,9 @@ fn element(bits: u32, r: u32) -> State {
   let v = select(bitcast<f32>(bits), f32(bitcast<i32>(bits)), IN_INT);
   var value = v;
   if (OP == OP_ALL || OP == OP_ANY) {
-    value = select(0.0, 1.0, select(v != 0.0, bits != 0u, IN_INT));
+    // True unless +0 or -0 (NaN is true, as NumPy), from the bits: WGSL lets an implementation
+    // assume no NaN in comparisons, so v != 0.0 may be false for a NaN.
+    value = select(0.0, 1.0, select((bits & 0x7fffffffu) != 0u, bits != 0u, IN_INT));
   }
   return State(value, 1.0, bitcast<i32>(bits), r);
 }

@@ -106,7 +106,8 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 24u: { return ceil(v); }
     case 25u: { return round(v); }
     case 26u: { return min(max(v, params.alpha), params.beta); }
-    case 27u: { return select(0.0, 1.0, v == 0.0); }
+    // From the bits: NaN is true (nonzero), as NumPy, and v == 0.0 may hold for a NaN in WGSL.
+    case 27u: { return select(0.0, 1.0, select((bits & 0x7fffffffu) == 0u, bits == 0u, IN_INT)); }
     case 28u: { return select(0.0, 1.0, nan_input); }
     case 29u: { return select(1.0, 0.0, is_inf_or_nan); }
     case 31u: { return erf_approx(v); }

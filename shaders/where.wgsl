@@ -1,4 +1,5 @@
-// Element-wise select with broadcasting: out[i] = cond[ic] != 0 ? a[ia] : b[ib].
+// Element-wise select with broadcasting: out[i] = cond[ic] != 0 ? a[ia] : b[ib], a NaN condition
+// counting as true (nonzero), as NumPy.
 // Bindings: 0 uniform Params, 1 cond, 2 a, 3 b, 4 out (raw 32-bit words; a, b, out share a dtype).
 // Workgroup: 256 invocations, one output element each, 2-D grid folded into a flat index.
 // COND_INT says whether the condition holds i32 (booleans) rather than f32.
@@ -40,6 +41,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     ib += coord * params.b_strides[dim / 4u][dim % 4u];
   }
   let c = cond[ic];
-  let truthy = select(bitcast<f32>(c) != 0.0, bitcast<i32>(c) != 0, COND_INT);
+  // A float is true unless +0 or -0, tested on the bits: WGSL lets an implementation assume no
+  // NaN in comparisons, so bitcast<f32>(c) != 0.0 may be false for a NaN.
+  let truthy = select((c & 0x7fffffffu) != 0u, c != 0u, COND_INT);
   out[i] = select(b[ib], a[ia], truthy);
 }

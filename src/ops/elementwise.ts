@@ -1,7 +1,8 @@
 // Element-wise ops: unary functions, binary arithmetic and comparisons with NumPy broadcasting,
 // `where`, `clip` and `cast`. One table per family gives each op its code in the WGSL kernel
 // (shaders/unary.wgsl, shaders/binary.wgsl, shaders/where.wgsl) and its CPU reference.
-// Math runs in float32; int32 results are exact while values stay below 2^24.
+// Math runs in float32; int32 results are exact while values stay below 2^24, except those of
+// div, floorDivide and mod, which the GPU computes in int32 (exact over the whole range).
 
 import type { DType, TypedArray } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -96,9 +97,9 @@ const UNARY_OPS = {
       const s = sigmoid(x);
       return dy.mul(s.mul(x.mul(sub(1, s)).add(1)));
     } },
-  floor: { code: 23, dtype: 'same', cpu: (v) => Math.floor(v),
+  floor: { code: 23, dtype: 'float', cpu: (v) => Math.floor(v),
     grad: (dy) => dy.mul(0) },
-  ceil: { code: 24, dtype: 'same', cpu: (v) => Math.ceil(v),
+  ceil: { code: 24, dtype: 'float', cpu: (v) => Math.ceil(v),
     grad: (dy) => dy.mul(0) },
   round: { code: 25, dtype: 'same', cpu: (v) => roundHalfToEven(v),
     grad: (dy) => dy.mul(0) },
@@ -228,13 +229,21 @@ export const gelu = (x: Tensor, approximate = true): Tensor => unary(approximate
 export const swish = (x: Tensor): Tensor => unary('swish', x);
 /** Same as swish. */
 export const silu = swish;
+/**
+ * Rounds toward -infinity; float32, int32 input included (keras.ops.floor promotes integers).
+ * @example ops.floor(tensor([-1.5, 2.5])) // [-2, 2]
+ */
 export const floor = (x: Tensor): Tensor => unary('floor', x);
+/**
+ * Rounds toward +infinity; float32, int32 input included (keras.ops.ceil promotes integers).
+ * @example ops.ceil(tensor([-1.5, 2.5])) // [-1, 3]
+ */
 export const ceil = (x: Tensor): Tensor => unary('ceil', x);
 /** Rounds half to even, as TensorFlow does. */
 export const round = (x: Tensor): Tensor => unary('round', x);
 /** The error function (Abramowitz & Stegun 7.1.26, absolute error below 1.5e-7). */
 export const erf = (x: Tensor): Tensor => unary('erf', x);
-/** 1 where x is 0, else 0 (int32). */
+/** 1 where x is 0, else 0 (int32); NaN is nonzero (true), so it gives 0. */
 export const logicalNot = (x: Tensor): Tensor => unary('logicalNot', x);
 /** 1 where x is NaN (int32). */
 export const isNaN = (x: Tensor): Tensor => unary('isNaN', x);
@@ -343,7 +352,7 @@ const BINARY_OPS = {
   add: { code: 0, dtype: 'same', cpu: (a, b) => a + b, grad: [(dy) => dy, (dy) => dy] },
   sub: { code: 1, dtype: 'same', cpu: (a, b) => a - b, grad: [(dy) => dy, (dy) => neg(dy)] },
   mul: { code: 2, dtype: 'same', cpu: (a, b) => a * b, grad: [(dy, _a, b) => dy.mul(b), (dy, a) => dy.mul(a)] },
-  div: { code: 3, dtype: 'same', cpu: (a, b, intResult) => (intResult ? Math.floor(a / b) : a / b),
+  div: { code: 3, dtype: 'same', cpu: (a, b, intResult) => (intResult ? floorDivideInt(a, b) : a / b),
     grad: [(dy, _a, b) => dy.div(b), (dy, a, b) => neg(dy.mul(a).div(square(b as Tensor)))] },
   pow: { code: 4, dtype: 'same', cpu: (a, b) => (b === 0 || a === 1 ? 1 : Math.pow(a, b)),
     grad: [
@@ -369,8 +378,8 @@ const BINARY_OPS = {
   trueDivide: { code: 3, dtype: 'float', cpu: (a, b) => a / b,
     grad: [(dy, _a, b) => dy.div(b), (dy, a, b) => neg(dy.mul(a).div(square(b as Tensor)))] },
   // Piecewise constant: no gradient, as TensorFlow's FloorDiv.
-  floorDivide: { code: 17, dtype: 'same', cpu: (a, b, intResult) => (intResult && b === 0 ? 0 : Math.floor(a / b)) },
-  mod: { code: 18, dtype: 'same', cpu: (a, b, intResult) => (b === 0 ? (intResult ? 0 : NaN) : a - Math.floor(a / b) * b),
+  floorDivide: { code: 17, dtype: 'same', cpu: (a, b, intResult) => (intResult ? floorDivideInt(a, b) : Math.floor(a / b)) },
+  mod: { code: 18, dtype: 'same', cpu: (a, b, intResult) => (intResult ? (b === 0 ? 0 : a - Math.floor(a / b) * b) : floorModReference(a, b)),
     grad: [(dy) => dy, (dy, a, b) => neg(dy.mul(floorDivide(a, b)))] },
   arctan2: { code: 19, dtype: 'float', cpu: (a, b) => Math.atan2(a, b),
     grad: [(dy, a, b) => dy.mul(b).div(add(square(a as Tensor), mul(b, b))), (dy, a, b) => neg(dy.mul(a).div(add(mul(a, a), square(b as Tensor))))] },
@@ -544,7 +553,11 @@ export const subtract = sub;
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('mul', a, b);
 /** a * b (Keras's name for mul). */
 export const multiply = mul;
-/** a / b, broadcasting; floor division when both are int32 (as TensorFlow.js's div). */
+/**
+ * a / b, broadcasting; floor division when both are int32 (as TensorFlow.js's div), exact, and 0
+ * for a division by 0 (as floorDivide).
+ * @example ops.div(tensor([7, -7, 7], [3], 'int32'), tensor([2, 2, 0], [3], 'int32')) // [3, -4, 0]
+ */
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary('div', a, b);
 /**
  * a / b, broadcasting, always float32 (keras.ops.divide and true_divide: 7 / 2 is 3.5 for int32
@@ -557,18 +570,26 @@ export const trueDivide = divide;
 /** 1 / x; float32. */
 export const reciprocal = (x: Tensor): Tensor => divide(1, x);
 /**
- * floor(a / b), broadcasting; int32 stays int32 and an int32 division by 0 gives 0, as NumPy.
+ * floor(a / b), broadcasting; int32 stays int32 (exact) and an int32 division by 0 gives 0, as NumPy.
  * Not differentiable (piecewise constant).
  * @example ops.floorDivide(tensor([7, -7], [2], 'int32'), 2) // [3, -4]
  */
 export const floorDivide = (a: TensorLike, b: TensorLike): Tensor => binary('floorDivide', a, b);
 /**
  * The remainder of floor division, a - floor(a / b) * b: its sign follows b, as Python's % and
- * keras.ops.mod. int32 stays int32; a remainder by 0 is 0 for int32 and NaN for float32.
+ * keras.ops.mod (NumPy's np.mod: a zero remainder is signed as b, and an infinite b leaves a
+ * finite a of its sign, giving b for the other sign). int32 stays int32 (exact); a remainder by 0
+ * is 0 for int32 and NaN for float32.
  * @example ops.mod(tensor([7, -7], [2], 'int32'), 3) // [1, 2]
+ * @example ops.mod(tensor([7, -7]), Infinity) // [7, Infinity]
  */
 export const mod = (a: TensorLike, b: TensorLike): Tensor => binary('mod', a, b);
-/** a ** b, broadcasting; negative bases with integer exponents are supported. */
+/**
+ * a ** b, broadcasting, with IEEE 754's special cases as Math.pow (pow(0, -1) = Infinity,
+ * pow(-0, -1) = -Infinity, pow(-Infinity, 0.5) = Infinity); a negative base with an integer
+ * exponent keeps its sign for odd exponents, and gives NaN with a non-integer one.
+ * @example ops.pow(tensor([-2, 0, -Infinity]), tensor([3, -1, 0.5])) // [-8, Infinity, Infinity]
+ */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('pow', a, b);
 /** a ** b (Keras's name for pow). */
 export const power = pow;
@@ -585,9 +606,9 @@ export const greater = (a: TensorLike, b: TensorLike): Tensor => binary('greater
 export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => binary('greaterEqual', a, b);
 export const less = (a: TensorLike, b: TensorLike): Tensor => binary('less', a, b);
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => binary('lessEqual', a, b);
-/** 1 where both are nonzero (int32). */
+/** 1 where both are nonzero (int32); NaN is nonzero (true), as NumPy. */
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary('logicalAnd', a, b);
-/** 1 where either is nonzero (int32). */
+/** 1 where either is nonzero (int32); NaN is nonzero (true), as NumPy. */
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary('logicalOr', a, b);
 /**
  * 1 where exactly one of a and b is nonzero (int32), broadcasting.
@@ -655,8 +676,12 @@ const whereKernel: Kernel<WhereAttrs> = {
 };
 
 /**
- * Picks `a` where `condition` is nonzero and `b` elsewhere, broadcasting all three.
- * A number operand takes the dtype of the other operand.
+ * Picks `a` where `condition` is nonzero (NaN included) and `b` elsewhere, broadcasting all three.
+ * The dtype is Keras's result type with numbers as weak (Python) scalars: an integer number is
+ * int32 and any other number float32, a tensor's dtype wins over a number of its kind, and
+ * float32 beats int32 (int32 branches are then cast).
+ * @example ops.where(tensor([1, 0], [2], 'int32'), 1, 0) // int32 [1, 0]
+ * @example ops.where(tensor([1, 0], [2], 'int32'), tensor([4, 5], [2], 'int32'), 0.5) // float32 [4, 0.5]
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', condition);
@@ -668,16 +693,14 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   }
   checkOperand('where', a);
   checkOperand('where', b);
-  const dtype: DType = typeof a !== 'number' ? a.dtype : typeof b !== 'number' ? b.dtype : 'float32';
+  const isFloat = (t: TensorLike): boolean => (typeof t === 'number' ? !Number.isInteger(t) : t.dtype === 'float32');
+  const dtype: DType = isFloat(a) || isFloat(b) ? 'float32' : 'int32';
   const owned: Tensor[] = [];
   const asTensor = (t: TensorLike): Tensor => {
-    if (typeof t !== 'number') {
-      if (t.dtype !== dtype) throw new Error(`where: a and b must have the same dtype, got ${dtype} and ${t.dtype}.`);
-      return t;
-    }
-    const s = scalar(t, dtype);
-    owned.push(s);
-    return s;
+    if (typeof t !== 'number' && t.dtype === dtype) return t;
+    const converted = typeof t === 'number' ? scalar(t, dtype) : cast(t, dtype);
+    owned.push(converted);
+    return converted;
   };
   const ta = asTensor(a);
   const tb = asTensor(b);
@@ -702,6 +725,22 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 function truncateInPlace(values: TypedArray): void {
   for (let i = 0; i < values.length; i++) values[i] = Math.trunc(values[i]);
+}
+
+/** Floor division of int32 values (exact in float64); a division by 0 gives 0, as NumPy's integer ops. */
+function floorDivideInt(a: number, b: number): number {
+  return b === 0 ? 0 : Math.floor(a / b);
+}
+
+/**
+ * NumPy's floor modulo of floats (np.mod): the sign of b, a zero remainder signed as b. An
+ * infinite b leaves a finite a of its sign and gives b for a finite a of the other sign, where
+ * a - floor(a / b) * b would be inf * 0 = NaN.
+ */
+function floorModReference(a: number, b: number): number {
+  const infiniteDivisor = Number.isFinite(a) && (b === Infinity || b === -Infinity);
+  const r = infiniteDivisor ? (a !== 0 && a < 0 !== b < 0 ? b : a) : a - Math.floor(a / b) * b;
+  return r === 0 ? (b < 0 ? -0 : 0) : r;
 }
 
 function roundHalfToEven(v: number): number {

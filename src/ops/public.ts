@@ -52,6 +52,7 @@ export declare namespace ops {
   export type GradientFunction = allOps.GradientFunction;
   export type ImageDataFormat = allOps.ImageDataFormat;
   export type ImageInterpolation = allOps.ImageInterpolation;
+  export type IndexList = allOps.IndexList;
   export type IscloseOptions = allOps.IscloseOptions;
   export type LinspaceOptions = allOps.LinspaceOptions;
   export type LogspaceOptions = allOps.LogspaceOptions;

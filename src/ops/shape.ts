@@ -15,6 +15,7 @@ import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import { activeTracer } from '../tensor/trace';
 import { tidy } from '../tensor/memory';
+import { cast } from './elementwise';
 import { runKernel, runKernel1, type Kernel, type OutputSpec } from './kernel';
 import { sum as sumOver } from './reduce';
 import { scatterAdd } from './scatter';
@@ -308,11 +309,13 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /**
- * Joins tensors along an existing axis (Keras `ops.concatenate`). All must share the dtype, the
- * rank and every dimension but `axis`.
+ * Joins tensors along an existing axis (Keras `ops.concatenate`). All must share the rank and
+ * every dimension but `axis`. int32 and float32 inputs together give float32 (Keras's
+ * result_type), the int32 ones cast.
  *
  * @example
  * concat([tensor([[1, 2]]), tensor([[3, 4]])], 0);   // [[1, 2], [3, 4]]
+ * concat([tensor([[1]], [1, 1], 'int32'), tensor([[0.5]])], 1);   // float32 [[1, 0.5]]
  */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   checkTensorList('concat', tensors);
@@ -330,8 +333,20 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   if (tensors.length === 1) return view('concat', first, first.shape);
   const sizes = tensors.map((t) => t.shape[at]);
-  const y = join(tensors, tensors.map((t) => t.shape), at);
-  if (first.dtype === 'float32') recordGradient('concat', tensors, [y], () => ([dy]) => split(dy, runningSums(sizes).slice(0, -1), at));
+  const dtype: DType = tensors.some((t) => t.dtype === 'float32') ? 'float32' : 'int32';
+  const promoted = tensors.map((t) => (t.dtype === dtype ? t : cast(t, dtype)));
+  let y: Tensor;
+  try {
+    y = join(promoted, tensors.map((t) => t.shape), at);
+  } finally {
+    promoted.forEach((t, i) => t !== tensors[i] && t.dispose());
+  }
+  // The parts of int32 inputs get no gradient (the backward pass's tidy frees them).
+  if (dtype === 'float32') {
+    recordGradient('concat', tensors, [y], () => ([dy]) =>
+      split(dy, runningSums(sizes).slice(0, -1), at).map((part, i) => (tensors[i].dtype === 'float32' ? part : null)),
+    );
+  }
   return y;
 }
 /** Joins tensors along an existing axis (Keras's name for concat). */
@@ -345,6 +360,7 @@ export const concatenate = concat;
  */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   checkTensorList('stack', tensors);
+  checkSameDtype('stack', tensors);
   const first = tensors[0];
   for (const t of tensors) {
     if (!sameShape(t.shape, first.shape)) {
@@ -395,21 +411,44 @@ export function split(x: Tensor, indicesOrSections: number | readonly number[], 
   return ys;
 }
 
+/** Lists of `T` nested 1 to `Depth['length']` deep (a bounded depth keeps the ops' mapped types finite). */
+type NestedList<T, Depth extends unknown[]> = Depth extends [unknown, ...infer Rest] ? readonly T[] | NestedList<readonly T[], Rest> : never;
+
+/**
+ * Indices as plain numbers: a list, or nested lists of one length at each depth (the shape of an
+ * index tensor, up to the 8 dimensions an output may have).
+ */
+export type IndexList = NestedList<number, [0, 0, 0, 0, 0, 0, 0, 0]>;
+
 /**
  * Picks slices of `x` along `axis` (Keras `ops.take`): the output shape is
  * `x.shape[:axis] + indices.shape + x.shape[axis + 1:]`. Negative indices count from the end.
- * Indices given as numbers are checked; indices in an int32 tensor are not read back, and those
- * outside [-size, size) give 0 on both backends (as TF.js on the GPU).
+ * Indices given as numbers (a list, or nested lists for more dimensions) are checked; indices in
+ * an int32 tensor are not read back, and those outside [-size, size) give 0 on both backends (as
+ * TF.js on the GPU).
  *
  * @example
  * gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]);   // [[5, 6], [1, 2]]
  * gather(x, tensor([[0, -1]], [1, 2], 'int32'), 1);    // shape [x.shape[0], 1, 2]
+ * gather(x, [[0, -1]], 1);                             // the same
  */
-export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+export function gather(x: Tensor, indices: Tensor | IndexList, axis = 0): Tensor {
   checkTensor('gather', x);
   if (x.rank === 0) throw new Error('gather: x must have rank at least 1, got a scalar.');
   const at = normalizeAxis('gather', axis, x.rank);
   const axisSize = x.shape[at];
+  if (Array.isArray(indices) && indices.some((i) => Array.isArray(i))) {
+    // Nested lists: checked here (positions as coordinates), the flat list gathered, then its
+    // axis split into the lists' shape.
+    const [list, listShape] = flattenIndexList(indices as IndexList);
+    list.forEach((i, j) => {
+      if (!Number.isInteger(i) || i < -axisSize || i >= axisSize) {
+        const position = formatShape(unravel(j, listShape));
+        throw new Error(`gather: index ${i} (position ${position}) is out of range for dimension ${at} of shape ${formatShape(x.shape)} (expected an integer in [${-axisSize}, ${axisSize - 1}]).`);
+      }
+    });
+    return tidy(() => reshape(gather(x, list, at), [...x.shape.slice(0, at), ...listShape, ...x.shape.slice(at + 1)]));
+  }
   let owned: Tensor | null = null;
   if (Array.isArray(indices)) {
     const list = indices as readonly number[];
@@ -449,8 +488,9 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
  * @example
  * take(tensor([[1, 2], [3, 4]]), [3, 0]);      // [4, 1]
  * take(tensor([[1, 2], [3, 4]]), [1], 1);      // [[2], [4]]
+ * take(tensor([[1, 2], [3, 4]]), [[1, 0]], 1); // [[[2, 1]], [[4, 3]]]
  */
-export function take(x: Tensor, indices: Tensor | number | readonly number[], axis?: number): Tensor {
+export function take(x: Tensor, indices: Tensor | number | IndexList, axis?: number): Tensor {
   checkTensor('take', x);
   // A single index takes one slice and drops its axis, as NumPy (x[:, 0] is take(x, 0, 1)).
   if (typeof indices === 'number') {
@@ -806,8 +846,38 @@ function resolvePerm(shape: readonly number[], perm: readonly number[] | undefin
 function checkTensorList(op: string, tensors: readonly Tensor[]): void {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${op}: expected a non-empty array of tensors.`);
   tensors.forEach((t) => checkTensor(op, t));
+}
+
+function checkSameDtype(op: string, tensors: readonly Tensor[]): void {
   const other = tensors.find((t) => t.dtype !== tensors[0].dtype);
   if (other) throw new Error(`${op}: dtypes ${tensors[0].dtype} and ${other.dtype} differ; all tensors must share one dtype.`);
+}
+
+/** The numbers of nested index lists in order, and the lists' shape; ragged lists are refused. */
+function flattenIndexList(list: IndexList): [number[], number[]] {
+  const shape: number[] = [];
+  for (let level: unknown = list; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const flat: number[] = [];
+  const visit = (item: unknown, depth: number): void => {
+    const isList = Array.isArray(item);
+    if (isList !== depth < shape.length || (isList && item.length !== shape[depth])) {
+      throw new Error(`gather: indices ${JSON.stringify(list)} are ragged: every list at one depth must have the same length.`);
+    }
+    if (isList) item.forEach((inner) => visit(inner, depth + 1));
+    else flat.push(item as number);
+  };
+  visit(list, 0);
+  return [flat, shape];
+}
+
+/** The coordinates of element `index` of a row-major array of `shape`. */
+function unravel(index: number, shape: readonly number[]): number[] {
+  const coords = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    coords[d] = index % shape[d];
+    index = Math.floor(index / shape[d]);
+  }
+  return coords;
 }
 
 function checkIntegers(op: string, what: string, values: readonly number[], min = -Infinity): void {

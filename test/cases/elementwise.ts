@@ -144,5 +144,17 @@ export const elementwiseCases: OpCase[] = [
   { name: 'where broadcasting condition [3,1], a [1,4], b []', run: () => ops.where(rand([3, 1]).greater(0), rand([1, 4]), tensor(9)) },
   { name: 'where with number operands', run: () => ops.where(rand([2, 5]).less(0), -1, 1) },
   { name: 'where on int32 values', run: () => ops.where(rand([8]).less(0), rand([8], { int: true, low: 0, high: 5 }), rand([8], { int: true, low: 5, high: 9 })) },
+  { name: 'NaN is true in logicalAnd, logicalOr, logicalXor, logicalNot, all, any and where', run: () => {
+    const [x, y] = [tensor([NaN, 0, NaN, NaN, 2, -0]), tensor([0, NaN, NaN, 1, NaN, NaN])];
+    return [ops.logicalAnd(x, y), ops.logicalOr(x, y), ops.logicalXor(x, y), ops.logicalAnd(x, 1), ops.logicalNot(x), ops.all(ops.reshape(y, [3, 2]), 1), ops.any(ops.reshape(x, [2, 3]), 1), ops.where(x, 1, 0)];
+  } },
+  { name: 'pow of zeros, infinities and negative bases (IEEE 754)', run: () => ops.pow(tensor([0, -0, 0, -0, -Infinity, -Infinity, -Infinity, -Infinity, 2, -2, -8]), tensor([-1, -1, -0.5, 3, 0.5, 3, -3, -2, -Infinity, Infinity, 1 / 3])) },
+  { name: 'mod by infinite divisors (NumPy)', run: () => ops.mod(tensor([7, -7, 7, -7, 0]), tensor([Infinity, Infinity, -Infinity, -Infinity, Infinity])) },
+  { name: 'int32 div, floorDivide and mod past 2^24 and by 0', run: () => {
+    const [a, b] = [tensor([2147483647, -2147483647, 16777217, 5, -5], [5], 'int32'), tensor([1, 2, 3, 0, 0], [5], 'int32')];
+    return [ops.div(a, b), ops.floorDivide(a, b), ops.mod(a, b), ops.div(a, 0)];
+  } },
+  { name: 'floor and ceil of int32 are float32', run: () => [ops.floor(rand([9], { int: true, low: -9, high: 9 })), ops.ceil(rand([9], { int: true, low: -9, high: 9 }))] },
+  { name: 'where promotes an int32 branch with a float number to float32', run: () => ops.where(rand([8]).less(0), rand([8], { int: true, low: 0, high: 5 }), 0.5) },
   { name: 'chained a.add(b).relu()', run: () => rand([3, 4]).add(rand([4])).relu().mul(2).sub(1).abs().add(1e-3).sqrt() },
 ];

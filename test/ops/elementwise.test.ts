@@ -1,9 +1,9 @@
 // Element-wise ops: each GPU kernel against the CPU backend, plus the errors users meet.
 
 import { describe, expect, it } from 'vitest';
-import { layers, ops, tensor } from '../../src/node';
+import { grad, layers, ops, tensor, type Tensor } from '../../src/node';
 import { elementwiseCases } from '../cases/elementwise';
-import { checkCases, useWebGPU } from '../helpers';
+import { checkCases, onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -77,6 +77,123 @@ describe('Keras division and names', () => {
   it('Keras names are the same ops as the TensorFlow.js names', () => {
     expect([ops.subtract, ops.multiply, ops.power, ops.negative, ops.absolute]).toEqual([ops.sub, ops.mul, ops.pow, ops.neg, ops.abs]);
   });
+});
+
+describe('IEEE and NumPy semantics on both backends', () => {
+  const floats = async (t: Tensor) => Array.from(await t.data());
+  const ints = (values: number[]) => tensor(values, [values.length], 'int32');
+  // NumPy's bool(x) of a float is x != 0, so NaN is true (WGSL may not compare NaN: test the bits).
+  const truthy = (v: number) => v !== 0;
+
+  it('logicalAnd, logicalOr, logicalXor and logicalNot count NaN as true', onBothBackends(async () => {
+    const xs = [NaN, 0, NaN, NaN, 2, -0];
+    const ys = [0, NaN, NaN, 1, NaN, NaN];
+    const [x, y] = [tensor(xs), tensor(ys)];
+    const expected = (f: (a: boolean, b: boolean) => boolean, b: number[]) => xs.map((v, i) => Number(f(truthy(v), truthy(b[i]))));
+    expect(await floats(ops.logicalAnd(x, y))).toEqual(expected((a, b) => a && b, ys));
+    expect(await floats(ops.logicalOr(x, y))).toEqual(expected((a, b) => a || b, ys));
+    expect(await floats(ops.logicalXor(x, y))).toEqual(expected((a, b) => a !== b, ys));
+    // A number operand (held in the kernel's uniforms), NaN included, and an int32 operand.
+    expect(await floats(ops.logicalAnd(x, 1))).toEqual(expected((a, b) => a && b, xs.map(() => 1)));
+    expect(await floats(ops.logicalOr(NaN, tensor([0, 0])))).toEqual([1, 1]);
+    expect(await floats(ops.logicalXor(x, ints([0, 0, 3, -1, 0, 5])))).toEqual(expected((a, b) => a !== b, [0, 0, 3, -1, 0, 5]));
+    expect(await floats(ops.logicalNot(x))).toEqual(xs.map((v) => Number(!truthy(v))));
+  }));
+
+  it('where picks a where a float condition is NaN (true)', onBothBackends(async () => {
+    const condition = [NaN, 0, 2, -0, -Infinity];
+    const picked = ops.where(tensor(condition), tensor([1, 1, 1, 1, 1]), tensor([0, 0, 0, 0, 0]));
+    expect(await floats(picked)).toEqual(condition.map((v) => Number(truthy(v))));
+  }));
+
+  it('pow has IEEE 754 special cases: zeros, infinities and negative bases (as Math.pow)', onBothBackends(async () => {
+    const pairs: Array<[number, number]> = [
+      [0, -1], [-0, -1], [0, -0.5], [-0, -0.5], [0, -2], [-0, -2], [0, 2], [-0, 3], [-0, 2], [0, 0.5],
+      [Infinity, -1], [Infinity, 0.5], [-Infinity, 0.5], [-Infinity, 3], [-Infinity, 2], [-Infinity, -3], [-Infinity, -2], [-Infinity, -0.5],
+      [2, Infinity], [0.5, Infinity], [2, -Infinity], [0.5, -Infinity], [-2, Infinity], [-0.5, Infinity], [-2, -Infinity],
+      [-8, 1 / 3], [-2, 3], [-2, -3], [-2, 2], [-0.5, -2], [3, 2], [4, -0.5], [10, -50], [2, 200], [-2, 201],
+    ];
+    const result = await floats(ops.pow(tensor(pairs.map((p) => p[0])), tensor(pairs.map((p) => p[1]))));
+    pairs.forEach(([base, exponent], i) => {
+      const expected = Math.fround(Math.pow(base, exponent));
+      const got = result[i];
+      const label = `pow(${Object.is(base, -0) ? '-0' : base}, ${exponent}) = ${Object.is(got, -0) ? '-0' : got}, expected ${Object.is(expected, -0) ? '-0' : expected}`;
+      if (Number.isFinite(expected) && expected !== 0) expect(Math.abs(got - expected), label).toBeLessThanOrEqual(1e-6 * Math.abs(expected));
+      else expect(Object.is(got, expected), label).toBe(true);
+    });
+    // Number operands take the same path: a number exponent, a number base.
+    expect(await floats(ops.pow(tensor([-Infinity, Infinity, 0, -0, -4]), 0.5))).toEqual([Infinity, Infinity, 0, 0, NaN]);
+    expect(await floats(ops.pow(tensor([0, -0, -Infinity]), -1))).toEqual([Infinity, -Infinity, -0]);
+    expect(await floats(ops.pow(0, tensor([-1, 2, 0])))).toEqual([Infinity, 0, 1]);
+  }));
+
+  it('pow\'s gradient is unchanged by the special cases (d/da = b a^(b-1), d/db = y log a for a > 0)', onBothBackends(async () => {
+    const as = [2, 0.5, 3, 0, -1.5];
+    const bs = [3, -1, 0.5, 2, 2];
+    const [da, db] = grad((a: Tensor, b: Tensor) => ops.sum(ops.pow(a, b)))(tensor(as), tensor(bs));
+    const daValues = await floats(da);
+    const dbValues = await floats(db);
+    as.forEach((a, i) => {
+      const b = bs[i];
+      expect(daValues[i]).toBeCloseTo(b * Math.pow(a, b - 1), 4);
+      expect(dbValues[i]).toBeCloseTo(a > 0 ? Math.pow(a, b) * Math.log(a) : 0, 4);
+    });
+  }));
+
+  it('mod by an infinite divisor keeps a finite dividend of the divisor\'s sign, else gives the divisor (NumPy)', onBothBackends(async () => {
+    // np.mod(np.float32([7, -7, 7, -7, 0, 3.5]), [inf, inf, -inf, -inf, inf, -inf]) in NumPy 2.
+    const x = tensor([7, -7, 7, -7, 0, 3.5]);
+    expect(await floats(ops.mod(x, tensor([Infinity, Infinity, -Infinity, -Infinity, Infinity, -Infinity])))).toEqual([7, Infinity, -Infinity, -7, 0, -Infinity]);
+    expect(await floats(ops.mod(x, Infinity))).toEqual([7, Infinity, 7, Infinity, 0, 3.5]);
+    // A zero remainder takes the sign of the divisor, as NumPy: np.mod([0., 4.], -2.) is [-0., -0.].
+    expect(await floats(ops.mod(tensor([0, 4]), -2))).toEqual([-0, -0]);
+    // An infinite or NaN dividend, or a NaN divisor, is NaN.
+    const nan = await floats(ops.mod(tensor([Infinity, -Infinity, NaN, 1]), tensor([Infinity, 2, Infinity, NaN])));
+    expect(nan.every(Number.isNaN)).toBe(true);
+  }));
+
+  it('int32 div, floorDivide and mod are exact over the int32 range and give 0 for a division by 0', onBothBackends(async () => {
+    // np.floor_divide and np.mod of int32 [5, -5, 0, 7, -7, 2147483647, -2147483647, 16777217]
+    // by [0, 0, 0, 2, -2, 1, 2, 3] in NumPy 2.
+    const a = ints([5, -5, 0, 7, -7, 2147483647, -2147483647, 16777217]);
+    const b = ints([0, 0, 0, 2, -2, 1, 2, 3]);
+    expect(await floats(ops.div(a, b))).toEqual([0, 0, 0, 3, 3, 2147483647, -1073741824, 5592405]);
+    expect(await floats(ops.floorDivide(a, b))).toEqual([0, 0, 0, 3, 3, 2147483647, -1073741824, 5592405]);
+    expect(await floats(ops.mod(a, b))).toEqual([0, 0, 0, 1, -1, 0, 1, 2]);
+    expect(await floats(ops.div(ints([9, -9]), 0))).toEqual([0, 0]);
+    expect(ops.div(a, b).dtype).toBe('int32');
+  }));
+
+  it('floor and ceil of int32 give float32, as keras.ops.floor and ceil', onBothBackends(async () => {
+    const x = ints([-7, -3, 0, 5, 100]);
+    for (const y of [ops.floor(x), ops.ceil(x), x.floor(), x.ceil()]) {
+      expect(y.dtype).toBe('float32');
+      expect(await floats(y)).toEqual([-7, -3, 0, 5, 100]);
+    }
+    expect(await floats(ops.floor(tensor([-1.5, 2.5])))).toEqual([-2, 2]);
+    expect(await floats(ops.ceil(tensor([-1.5, 2.5])))).toEqual([-1, 3]);
+  }));
+
+  it('where takes Keras\'s result dtype: numbers are weak, int32 for integers, and float32 beats int32', onBothBackends(async () => {
+    // keras.ops.where(c, ...) with c = [True, False, True] on Keras 3.16's NumPy backend.
+    const c = ints([1, 0, 1]);
+    const cases: Array<[Tensor, string, number[]]> = [
+      [ops.where(c, 1, 0), 'int32', [1, 0, 1]],
+      [ops.where(c, 1.5, 0), 'float32', [1.5, 0, 1.5]],
+      [ops.where(c, ints([4, 5, 6]), 0), 'int32', [4, 0, 6]],
+      [ops.where(c, ints([4, 5, 6]), 0.5), 'float32', [4, 0.5, 6]],
+      [ops.where(c, tensor([4, 5, 6]), 1), 'float32', [4, 1, 6]],
+      [ops.where(c, ints([4, 5, 6]), tensor([0.5, 0.5, 0.5])), 'float32', [4, 0.5, 6]],
+      [ops.where(c, 2.5, ints([1, 2, 3])), 'float32', [2.5, 2, 2.5]],
+    ];
+    for (const [y, dtype, expected] of cases) {
+      expect(y.dtype).toBe(dtype);
+      expect(await floats(y)).toEqual(expected);
+    }
+    // The float branch of a promoted where still gets its gradient.
+    const [dx] = grad((x: Tensor) => ops.sum(ops.where(c, ints([4, 5, 6]), x)))(tensor([0.5, 0.5, 0.5]));
+    expect(await floats(dx)).toEqual([0, 1, 0]);
+  }));
 });
 
 describe('errors', () => {

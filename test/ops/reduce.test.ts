@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { getBackend, grad, ops, tensor, type Tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { reduceCases } from '../cases/reduce';
-import { checkCases, useWebGPU } from '../helpers';
+import { checkCases, onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -36,6 +36,18 @@ describe('reference values', () => {
     expect(await ops.all(b, 1).array()).toEqual([0, 1]);
     expect(await ops.any(tensor([[0, 0], [0, -2]]), 1).array()).toEqual([0, 1]);
   });
+
+  it('counts NaN as true in all and any (nonzero, as NumPy), in short and long reductions', onBothBackends(async () => {
+    // NumPy: np.all([[nan, 1], [nan, nan], [0, nan]], 1) is [True, True, False]; bool(nan) is True.
+    expect(await ops.all(tensor([[NaN, 1], [NaN, NaN], [0, NaN]]), 1).array()).toEqual([1, 1, 0]);
+    expect(await ops.any(tensor([[NaN, 0], [NaN, NaN], [0, 0]]), 1).array()).toEqual([1, 1, 0]);
+    // 5000 elements reduce in one workgroup per output rather than one invocation.
+    const nans = new Float32Array(5000).fill(NaN);
+    expect(await ops.all(tensor(nans)).array()).toBe(1);
+    const zeros = new Float32Array(5000);
+    zeros[4321] = NaN;
+    expect(await ops.any(tensor(zeros)).array()).toBe(1);
+  }));
 
   it('indexes along an axis or into the flattened tensor, first index on ties', async () => {
     const y = tensor([[1, 9, 9], [7, 2, 3]]);

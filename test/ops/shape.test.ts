@@ -2,7 +2,7 @@
 // the errors users meet.
 
 import { describe, expect, it } from 'vitest';
-import { ops, tensor, type Tensor } from '../../src/node';
+import { grad, ops, tensor, type Tensor } from '../../src/node';
 import { shapeCases } from '../cases/shape';
 import { gradCheck } from '../autograd/gradcheck';
 import { checkCases, onBothBackends, useWebGPU, withKernelTuning } from '../helpers';
@@ -129,6 +129,38 @@ describe('reference values', () => {
     expect(() => ops.take(x, 0.5, 0)).toThrow('take: an index must be an integer, got 0.5.');
   }));
 
+  it('concat promotes int32 and float32 inputs to float32 (keras.ops.concatenate\'s result_type)', onBothBackends(async () => {
+    // keras.ops.concatenate([int32 [[-1, -2], [5, 3]], float32 [[0.5, 1, 2], [3, 4, 5]]], 1) on Keras 3.16.
+    const ints = tensor([[-1, -2], [5, 3]], undefined, 'int32');
+    const joined = ops.concatenate([ints, tensor([[0.5, 1, 2], [3, 4, 5]])], 1);
+    expect(joined.dtype).toBe('float32');
+    expect(await values(joined)).toEqual([[-1, -2, 0.5, 1, 2], [5, 3, 3, 4, 5]]);
+    expect(ops.concat([ints, ints], 0).dtype).toBe('int32');
+    // The float input gets its part of the gradient; the int32 one none.
+    const [dx] = grad((t: Tensor) => ops.sum(ops.concat([t, ints, t], 1).mul(tensor([1, 2, 3, 4]))))(tensor([[1], [2]]));
+    expect(await values(dx)).toEqual([[5], [5]]);
+  }));
+
+  it('take and gather accept nested lists of indices, as keras.ops.take', onBothBackends(async () => {
+    const x = ops.reshape(ops.arange(24, undefined, undefined, 'float32'), [2, 3, 4]);
+    // keras.ops.take(np.arange(24.).reshape(2, 3, 4), [[1, 0], [-1, 2]], -1) on Keras 3.16's NumPy backend.
+    const taken = ops.take(x, [[1, 0], [-1, 2]], -1);
+    expect(taken.shape).toEqual([2, 3, 2, 2]);
+    expect(await values(taken)).toEqual([
+      [[[1, 0], [3, 2]], [[5, 4], [7, 6]], [[9, 8], [11, 10]]],
+      [[[13, 12], [15, 14]], [[17, 16], [19, 18]], [[21, 20], [23, 22]]],
+    ]);
+    // The same as the indices in an int32 tensor, and without an axis (the flattened x).
+    const asTensor = ops.take(x, tensor([[1, 0], [-1, 2]], [2, 2], 'int32'), -1);
+    expect(await values(asTensor)).toEqual(await values(taken));
+    expect(await values(ops.take(x, [[23], [0]]))).toEqual([[23], [0]]);
+    expect(await values(ops.gather(tensor([[1, 2], [3, 4], [5, 6]]), [[2], [0]]))).toEqual([[[5, 6]], [[1, 2]]]);
+    expect(ops.take(x, [[], []], 0).shape).toEqual([2, 0, 3, 4]);
+    // Gradient: each element of x once per time it is taken.
+    const [dx] = grad((t: Tensor) => ops.sum(ops.take(t, [[0, 0], [-1, 1]], 0)))(tensor([1, 2, 3]));
+    expect(await values(dx)).toEqual([2, 1, 1]);
+  }));
+
   it('swapaxes and moveaxis', onBothBackends(async () => {
     const x = tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [2, 3, 2]);
     // NumPy: np.arange(12).reshape(2, 3, 2).swapaxes(0, 2) and np.moveaxis(..., 0, -1).
@@ -210,7 +242,6 @@ describe('errors', () => {
   it('names both shapes when concat inputs differ', () => {
     expect(() => ops.concat([x(), tensor([[1, 2, 3, 4], [5, 6, 7, 8]])], 0)).toThrow('concat: shapes [2,3] and [2,4] differ in dimension 1 (axis 0 is the concat axis).');
     expect(() => ops.concat([x(), tensor([1, 2, 3])])).toThrow('concat: shapes [2,3] and [3] have different ranks (2 and 1).');
-    expect(() => ops.concat([x(), tensor([[1, 2, 3]], undefined, 'int32')])).toThrow('concat: dtypes float32 and int32 differ; all tensors must share one dtype.');
   });
 
   it('rejects stack inputs of different shapes', () => {
@@ -233,6 +264,8 @@ describe('errors', () => {
   it('rejects gather indices that are not int32 or out of range', () => {
     expect(() => ops.gather(x(), tensor([0, 1]))).toThrow("gather: indices must be int32, got float32 (use ops.cast(indices, 'int32')).");
     expect(() => ops.gather(x(), [0, 3], 1)).toThrow('gather: index 3 (position 1) is out of range for dimension 1 of shape [2,3] (expected an integer in [-3, 2]).');
+    expect(() => ops.take(x(), [[0, 1], [3, 0]], 1)).toThrow('gather: index 3 (position [1,0]) is out of range for dimension 1 of shape [2,3] (expected an integer in [-3, 2]).');
+    expect(() => ops.take(x(), [[0, 1], [2]], 1)).toThrow('gather: indices [[0,1],[2]] are ragged: every list at one depth must have the same length.');
   });
 
   it('rejects a broadcast that cannot happen', () => {
