@@ -525,8 +525,10 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
     op,
     aMode: mode(a),
     bMode: mode(b),
-    aScalar: typeof a === 'number' ? a : 0,
-    bScalar: typeof b === 'number' ? b : 0,
+    // A number meets a float32 operand as float32 (as Keras converts a Python float), on the CPU as
+    // on the GPU, whose uniform holds it so: 0.1 compared with float32 0.1 is equal on both.
+    aScalar: typeof a === 'number' ? (aInt && bInt ? a : Math.fround(a)) : 0,
+    bScalar: typeof b === 'number' ? (aInt && bInt ? b : Math.fround(b)) : 0,
     aInt: typeof a !== 'number' && a.dtype === 'int32',
     bInt: typeof b !== 'number' && b.dtype === 'int32',
   };

@@ -318,6 +318,21 @@ describe('regression metrics (Keras docstrings)', () => {
 });
 
 describe('Precision and Recall (Keras docstrings)', () => {
+  it('a prediction equal to a number threshold is compared in float32, on both backends (Keras 3.16 values)', async () => {
+    for (const backend of ['webgpu', 'cpu'] as const) {
+      setBackend(backend);
+      const yTrue = tensor([1, 0, 1, 0, 1, 0]);
+      const yPred = tensor([0.3, 0.3, 0.7, 0.7, 0.4, 0.4]);
+      const recall = new Recall({ thresholds: 0.3 });
+      recall.updateState(yTrue, yPred);
+      const positives = new TruePositives({ thresholds: 0.4 });
+      positives.updateState(yTrue, yPred);
+      expect([backend, await scalarValue(recall), await scalarValue(positives)]).toEqual([backend, expect.closeTo(2 / 3, 6), 1]);
+      recall.dispose();
+      positives.dispose();
+    }
+  });
+
   it('Precision', async () => {
     const m = new Precision();
     m.updateState(tensor([0, 1, 1, 1]), tensor([1, 0, 1, 1]));

@@ -164,6 +164,16 @@ describe('IEEE and NumPy semantics on both backends', () => {
     expect(ops.div(a, b).dtype).toBe('int32');
   }));
 
+  it('a number meets a float32 tensor as float32 (0.1 equals float32 0.1), and an int32 one as an integer', onBothBackends(async () => {
+    // keras.ops.equal(np.float32(0.1), 0.1) is True: Keras converts the Python float to float32.
+    expect(Array.from(await ops.equal(tensor([0.1, 0.3]), 0.1).data())).toEqual([1, 0]);
+    expect(Array.from(await ops.greater(tensor([0.3, 0.7]), 0.3).data())).toEqual([0, 1]);
+    expect(Array.from(await ops.sub(tensor([0.1]), 0.1).data())).toEqual([0]);
+    // An integer number with an int32 tensor keeps the int32 result.
+    const sum = ops.add(tensor([3], [1], 'int32'), 4);
+    expect([sum.dtype, Array.from(await sum.data())]).toEqual(['int32', [7]]);
+  }));
+
   it('floor and ceil of int32 give float32, as keras.ops.floor and ceil', onBothBackends(async () => {
     const x = ints([-7, -3, 0, 5, 100]);
     for (const y of [ops.floor(x), ops.ceil(x), x.floor(), x.ceil()]) {
