@@ -302,7 +302,7 @@ function kerasJson(value: unknown): string {
   return JSON.stringify(value).replace(new RegExp(`"${FLOAT_MARK}(-?\\d+)"`, 'g'), '$1.0');
 }
 
-/** An option's Keras name: snake_case, with Keras's `beta_1` for this library's `beta1`. */
+/** An option's Keras name: snake_case (a one-letter word too: `sparseYPred` is `sparse_y_pred`), with Keras's `beta_1` for this library's `beta1`. */
 function kerasKey(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/^beta(\d)$/, 'beta_$1');
 }

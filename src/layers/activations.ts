@@ -16,7 +16,11 @@ export type ActivationIdentifier = string | ActivationFn | null | undefined;
 
 const linear: ActivationFn = (x) => x;
 
-/** Built-in activations under their Keras (snake_case) names, with Keras 3 default arguments. */
+/**
+ * Built-in activations under their Keras (snake_case) names, with Keras 3 default arguments.
+ * Keras's 'threshold' is left out: it has no defaults for its arguments, so it cannot be called by
+ * name (`ops.threshold(x, threshold, defaultValue)` is the function).
+ */
 const ACTIVATIONS: Record<string, ActivationFn> = {
   linear,
   relu: (x) => ops.relu(x),
@@ -44,6 +48,11 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   sparse_plus: (x) => ops.sparsePlus(x),
   celu: (x) => ops.celu(x),
   glu: (x) => ops.glu(x),
+  hard_shrink: (x) => ops.hardShrink(x),
+  soft_shrink: (x) => ops.softShrink(x),
+  tanh_shrink: (x) => ops.tanhShrink(x),
+  sparse_sigmoid: (x) => ops.sparseSigmoid(x),
+  sparsemax: (x) => ops.sparsemax(x),
 };
 
 /** Keras name of each built-in function, for serialization. */

@@ -1,12 +1,15 @@
-// Weight initializers, by name ('glorotUniform', 'glorot_uniform') or as objects with `seed`.
-// Keras 3 defaults and formulas (keras/src/initializers): fans from the shape, variance scaling
-// for glorot/he/lecun (normal variants use a truncated normal scaled by 0.8796...), all generated
-// on the device except orthogonal, whose QR runs once on the CPU.
+// Weight initializers, by name ('glorotUniform', 'glorot_uniform', and Keras's aliases such as
+// 'normal' or 'one') or as objects with `seed`. Keras 3 defaults and formulas
+// (keras/src/initializers): fans from the shape, variance scaling for glorot/he/lecun (normal
+// variants use a truncated normal scaled by 0.8796...), the identity matrix, all generated on the
+// device except orthogonal, whose QR runs once on the CPU.
 
 import type { DType } from '../backend/types';
 import { fromTypedArray } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
-import { fill } from '../ops/creation';
+import { eye, fill } from '../ops/creation';
+import { mul } from '../ops/elementwise';
+import { tidy } from '../tensor/memory';
 import { drawSeed, randomNormal, randomUniform, truncatedNormal } from '../ops/random';
 import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
 
@@ -52,6 +55,36 @@ export class Constant extends Initializer {
   }
   override getConfig() {
     return { value: this.value };
+  }
+}
+
+/**
+ * `gain` times the identity matrix (keras.initializers.Identity); only for 2-D shapes, which may
+ * be rectangular (ones on the main diagonal). `gain` defaults to 1.
+ *
+ * @example
+ * new initializers.Identity({ gain: 2 }).apply([2, 3]);   // [[2, 0, 0], [0, 2, 0]]
+ * new layers.Dense({ units: 4, kernelInitializer: 'identity' });
+ */
+export class Identity extends Initializer {
+  readonly className = 'Identity';
+  readonly gain: number;
+  constructor({ gain = 1 }: { gain?: number } = {}) {
+    super();
+    if (typeof gain !== 'number' || !Number.isFinite(gain)) throw new Error(`Identity: Invalid value for argument gain. Expected a finite number. Received: gain=${String(gain)}.`);
+    this.gain = gain;
+  }
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    if (shape.length !== 2) {
+      throw new Error(`Identity matrix initializer can only be used for 2D matrices. Received: shape=[${shape.join(', ')}] of rank ${shape.length}.`);
+    }
+    const [rows, columns] = shape;
+    if (this.gain === 1) return eye(rows, columns, 0, dtype);
+    return tidy(() => mul(eye(rows, columns, 0, 'float32'), this.gain).cast(dtype));
+  }
+  /** Keras 3.16's Identity writes no config (so its gain is lost on saving); this one keeps it. */
+  override getConfig() {
+    return { gain: this.gain };
   }
 }
 
@@ -241,6 +274,14 @@ const INITIALIZERS: Record<string, InitializerClass> = {
   lecunNormal: LecunNormal,
   lecunUniform: LecunUniform,
   orthogonal: Orthogonal,
+  identity: Identity,
+  // Keras's aliases (keras/src/initializers/__init__.py).
+  normal: RandomNormal,
+  uniform: RandomUniform,
+  one: Ones,
+  zero: Zeros,
+  identityInitializer: Identity,
+  orthogonalInitializer: Orthogonal,
 };
 
 export type InitializerIdentifier = string | Initializer | { className: string; config?: Record<string, unknown> };

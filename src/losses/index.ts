@@ -11,8 +11,8 @@ import {
   MeanSquaredLogarithmicError, meanSquaredLogarithmicError,
 } from './regression';
 import {
-  BinaryCrossentropy, binaryCrossentropy, CategoricalCrossentropy, categoricalCrossentropy, KLDivergence, klDivergence,
-  Poisson, poisson, SparseCategoricalCrossentropy, sparseCategoricalCrossentropy,
+  BinaryCrossentropy, binaryCrossentropy, CategoricalCrossentropy, categoricalCrossentropy, CategoricalGeneralizedCrossEntropy,
+  categoricalGeneralizedCrossEntropy, KLDivergence, klDivergence, Poisson, poisson, SparseCategoricalCrossentropy, sparseCategoricalCrossentropy,
 } from './probabilistic';
 import { CategoricalHinge, categoricalHinge, Hinge, hinge, SquaredHinge, squaredHinge } from './hinge';
 import { BinaryFocalCrossentropy, binaryFocalCrossentropy, CategoricalFocalCrossentropy, categoricalFocalCrossentropy } from './focal';
@@ -40,6 +40,8 @@ interface RegisteredLoss {
   aliases: string[];
   cls: LossClass;
   fn: AnyLossFunction;
+  /** false for a loss Keras's `losses.get` does not know by name: it is then found by class (saving) and function only. */
+  byName?: false;
 }
 
 const REGISTRY: RegisteredLoss[] = [
@@ -62,6 +64,10 @@ const REGISTRY: RegisteredLoss[] = [
   { className: 'CategoricalFocalCrossentropy', name: 'categorical_focal_crossentropy', aliases: [], cls: CategoricalFocalCrossentropy, fn: categoricalFocalCrossentropy },
   { className: 'Dice', name: 'dice', aliases: [], cls: Dice, fn: dice },
   { className: 'Tversky', name: 'tversky', aliases: [], cls: Tversky, fn: tversky },
+  {
+    className: 'CategoricalGeneralizedCrossEntropy', name: 'categorical_generalized_cross_entropy', aliases: [],
+    cls: CategoricalGeneralizedCrossEntropy, fn: categoricalGeneralizedCrossEntropy, byName: false,
+  },
 ];
 
 const camelCase = (snake: string) => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -72,7 +78,8 @@ function spellings(entry: RegisteredLoss): string[] {
   return [...new Set(names)];
 }
 
-const BY_NAME = new Map<string, RegisteredLoss>(REGISTRY.flatMap((entry) => spellings(entry).map((n) => [n, entry] as const)));
+const NAMED = REGISTRY.filter((entry) => entry.byName !== false);
+const BY_NAME = new Map<string, RegisteredLoss>(NAMED.flatMap((entry) => spellings(entry).map((n) => [n, entry] as const)));
 
 /** A loss as `serializeLoss` writes it. */
 export interface SerializedLoss {
@@ -138,7 +145,7 @@ export function deserializeLoss(serialized: SerializedLoss, customObjects: Recor
   if (entry) return new entry.cls(config);
   if (className === 'LossFunctionWrapper') {
     const { fn, ...options } = config;
-    const found = typeof fn === 'string' ? BY_NAME.get(fn) : undefined;
+    const found = typeof fn === 'string' ? REGISTRY.find((e) => spellings(e).includes(fn)) : undefined;
     if (!found) throw new Error(`deserializeLoss: cannot rebuild a LossFunctionWrapper around the function '${String(fn)}'; only built-in loss functions are known by name (pass the function to getLoss instead).`);
     return new LossFunctionWrapper(found.fn, options as LossConfig);
   }
@@ -146,5 +153,5 @@ export function deserializeLoss(serialized: SerializedLoss, customObjects: Recor
 }
 
 function validNames(): string {
-  return REGISTRY.map((entry) => spellings(entry).join(' / ')).join('; ');
+  return NAMED.map((entry) => spellings(entry).join(' / ')).join('; ');
 }

@@ -9,6 +9,7 @@ import { FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TrueP
 import { AUC } from './auc_metric';
 import { F1Score, FBetaScore } from './f_score_metrics';
 import { BinaryIoU } from './iou_metrics';
+import { ConcordanceCorrelation, PearsonCorrelation } from './correlation_metrics';
 import {
   BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence, LogCoshError,
   MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge,
@@ -40,7 +41,12 @@ export {
 export { AUC, type AUCOptions, type AUCCurve, type AUCSummationMethod } from './auc_metric';
 export { PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity, type OperatingPointOptions } from './threshold_metrics';
 export { FBetaScore, F1Score, type FScoreOptions, type FBetaScoreOptions, type FScoreAverage } from './f_score_metrics';
-export { IoU, MeanIoU, BinaryIoU, type IoUOptions, type MeanIoUOptions, type BinaryIoUOptions, type IoUBaseOptions } from './iou_metrics';
+export {
+  IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU, type IoUOptions, type MeanIoUOptions, type BinaryIoUOptions, type IoUBaseOptions, type OneHotIoUOptions, type OneHotMeanIoUOptions,
+} from './iou_metrics';
+export {
+  PearsonCorrelation, ConcordanceCorrelation, pearsonCorrelation, concordanceCorrelation, type CorrelationAxis, type CorrelationOptions, type CorrelationMetricOptions,
+} from './correlation_metrics';
 export {
   BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge,
   MeanAbsolutePercentageError, MeanSquaredLogarithmicError, LogCoshError, CosineSimilarity,
@@ -76,6 +82,8 @@ const METRICS_BY_NAME: Record<string, (name: string) => Metric> = {
   f1_score: (name) => new F1Score({ name }),
   f_beta_score: (name) => new FBetaScore({ name }),
   r2_score: (name) => new R2Score({ name }),
+  pearson_correlation: (name) => new PearsonCorrelation({ name }),
+  concordance_correlation: (name) => new ConcordanceCorrelation({ name }),
   binary_io_u: (name) => new BinaryIoU({ name }),
   binary_crossentropy: (name) => new BinaryCrossentropy({ name }),
   categorical_crossentropy: (name) => new CategoricalCrossentropy({ name }),

@@ -1,4 +1,5 @@
-// Intersection-over-union metrics, as keras.metrics.IoU, MeanIoU and BinaryIoU: a weighted
+// Intersection-over-union metrics, as keras.metrics.IoU, MeanIoU, BinaryIoU, OneHotIoU and
+// OneHotMeanIoU (the last two: IoU and MeanIoU with one-hot labels): a weighted
 // [numClasses, numClasses] confusion matrix (rows: true class, columns: predicted class) summed
 // over batches in a Variable, on the device (one unsortedSegmentSum of the weights by
 // true * numClasses + predicted per batch), and the IoU of each class computed from it:
@@ -196,7 +197,7 @@ export class IoU extends Metric {
  * await m.result().data();   // [0.33333334]
  */
 export class MeanIoU extends IoU {
-  static override readonly optionNames = {
+  static override readonly optionNames: Readonly<Record<string, true>> = {
     numClasses: true, ignoreClass: true, sparseYTrue: true, sparseYPred: true, axis: true,
   } satisfies Record<Exclude<keyof MeanIoUOptions, 'name'>, true>;
 
@@ -213,6 +214,80 @@ export class MeanIoU extends IoU {
   override getConfig(): MetricConfig {
     const config = super.getConfig();
     delete config.targetClassIds;
+    return config;
+  }
+}
+
+/** Options of OneHotIoU: IoU's, with labels always one-hot (their argmax over `axis` is the class). */
+export interface OneHotIoUOptions extends Omit<IoUOptions, 'sparseYTrue' | 'sparseYPred'> {
+  /** Whether predictions are class ids (true) or scores over `axis` whose argmax is the class (false, the default). */
+  sparseYPred?: boolean;
+}
+
+/** Options of OneHotMeanIoU: MeanIoU's, with labels always one-hot. */
+export interface OneHotMeanIoUOptions extends Omit<MeanIoUOptions, 'sparseYTrue' | 'sparseYPred'> {
+  /** Whether predictions are class ids (true) or scores over `axis` whose argmax is the class (false, the default). */
+  sparseYPred?: boolean;
+}
+
+/**
+ * IoU of the target classes for one-hot labels (keras.metrics.OneHotIoU): labels and, unless
+ * `sparseYPred`, predictions become classes by their argmax over `axis`, then as IoU.
+ *
+ * @example
+ * const m = new OneHotIoU({ numClasses: 3, targetClassIds: [0, 2] });
+ * m.updateState(tensor([[0, 0, 1], [1, 0, 0], [0, 1, 0], [1, 0, 0]]),
+ *   tensor([[0.2, 0.3, 0.5], [0.1, 0.2, 0.7], [0.5, 0.3, 0.1], [0.1, 0.4, 0.5]]), tensor([0.1, 0.2, 0.3, 0.4]));
+ * await m.result().data();   // [0.0714]
+ */
+export class OneHotIoU extends IoU {
+  static override readonly optionNames = {
+    numClasses: true, targetClassIds: true, ignoreClass: true, sparseYPred: true, axis: true,
+  } satisfies Record<Exclude<keyof OneHotIoUOptions, 'name'>, true>;
+
+  constructor(options: OneHotIoUOptions) {
+    super(options as IoUOptions);
+  }
+
+  /** One-hot labels, and dense predictions unless the options say otherwise. */
+  protected static override impliedOptions(): Partial<IoUOptions> {
+    return { name: 'one_hot_io_u', sparseYTrue: false, sparseYPred: false };
+  }
+
+  override getConfig(): MetricConfig {
+    const config = super.getConfig();
+    delete config.sparseYTrue;
+    return config;
+  }
+}
+
+/**
+ * The mean IoU over all classes for one-hot labels (keras.metrics.OneHotMeanIoU): labels and,
+ * unless `sparseYPred`, predictions become classes by their argmax over `axis`, then as MeanIoU.
+ *
+ * @example
+ * const m = new OneHotMeanIoU({ numClasses: 3 });
+ * m.updateState(tensor([[0, 0, 1], [1, 0, 0], [0, 1, 0], [1, 0, 0]]),
+ *   tensor([[0.2, 0.3, 0.5], [0.1, 0.2, 0.7], [0.5, 0.3, 0.1], [0.1, 0.4, 0.5]]), tensor([0.1, 0.2, 0.3, 0.4]));
+ * await m.result().data();   // [0.0476]
+ */
+export class OneHotMeanIoU extends MeanIoU {
+  static override readonly optionNames = {
+    numClasses: true, ignoreClass: true, sparseYPred: true, axis: true,
+  } satisfies Record<Exclude<keyof OneHotMeanIoUOptions, 'name'>, true>;
+
+  constructor(options: OneHotMeanIoUOptions) {
+    super(options as MeanIoUOptions);
+  }
+
+  /** Every class is a target; one-hot labels, and dense predictions unless the options say otherwise. */
+  protected static override impliedOptions(options: Partial<IoUOptions>): Partial<IoUOptions> {
+    return { ...super.impliedOptions(options), name: 'one_hot_mean_io_u', sparseYTrue: false, sparseYPred: false };
+  }
+
+  override getConfig(): MetricConfig {
+    const config = super.getConfig();
+    delete config.sparseYTrue;
     return config;
   }
 }

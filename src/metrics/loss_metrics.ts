@@ -100,11 +100,13 @@ export interface SparseCategoricalCrossentropyMetricOptions extends LossMetricOp
   fromLogits?: boolean;
   /** A label whose samples give 0 (see losses.sparseCategoricalCrossentropy). Default null. */
   ignoreClass?: number | null;
+  /** The class axis of yPred. Default -1. */
+  axis?: number;
 }
 
 /**
  * The categorical cross-entropy of integer labels over all batches seen
- * (`metrics: ['sparse_categorical_crossentropy']`); the classes are yPred's last axis. With
+ * (`metrics: ['sparse_categorical_crossentropy']`); the classes are yPred's `axis` (the last by default). With
  * `ignoreClass`, as in Keras, the samples of that label add 0 and still count in the mean, unless
  * a sample weight is given: then they carry no weight.
  * @example
@@ -113,22 +115,25 @@ export interface SparseCategoricalCrossentropyMetricOptions extends LossMetricOp
  * await m.result().data();   // [1.177]
  */
 export class SparseCategoricalCrossentropy extends LossMetric {
-  static override readonly optionNames = { fromLogits: true, ignoreClass: true } as const;
+  static override readonly optionNames = { fromLogits: true, ignoreClass: true, axis: true } as const;
   readonly fromLogits: boolean;
   readonly ignoreClass: number | null;
+  readonly axis: number;
 
   constructor(options: SparseCategoricalCrossentropyMetricOptions = {}) {
-    const { fromLogits = false, ignoreClass = null } = options;
+    const { fromLogits = false, ignoreClass = null, axis = -1 } = options;
     if (ignoreClass !== null && !Number.isInteger(ignoreClass)) {
       throw new Error(`SparseCategoricalCrossentropy: invalid value for argument ignoreClass. Expected an integer or null. Received: ignoreClass=${String(ignoreClass)}.`);
     }
-    super((yTrue, yPred) => losses.sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits, ignoreClass }), options, 'sparse_categorical_crossentropy');
+    if (!Number.isInteger(axis)) throw new Error(`SparseCategoricalCrossentropy: invalid value for argument axis. Expected an integer. Received: axis=${String(axis)}.`);
+    super((yTrue, yPred) => losses.sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits, ignoreClass, axis }), options, 'sparse_categorical_crossentropy');
     this.fromLogits = fromLogits;
     this.ignoreClass = ignoreClass;
+    this.axis = axis;
   }
 
   protected override options(): Record<string, unknown> {
-    return { fromLogits: this.fromLogits, ignoreClass: this.ignoreClass };
+    return { fromLogits: this.fromLogits, ignoreClass: this.ignoreClass, axis: this.axis };
   }
 }
 

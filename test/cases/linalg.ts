@@ -1,6 +1,6 @@
 // GPU-versus-CPU cases for the products and norms of src/ops/linalg.ts and src/ops/einsum.ts
 // (batched and transposed contractions, diagonals, broadcasting '...', three operands) and for the
-// composite activations of src/ops/composite_activations.ts.
+// composite activations of src/ops/composite_activations.ts (sparsemax included).
 
 import { ops } from '../../src/index';
 import type { OpCase } from './case';
@@ -63,4 +63,11 @@ export const compositeActivationCases: OpCase[] = [
   activation('sparsePlus', ops.sparsePlus),
   activation('celu', (x) => ops.celu(x, 0.5)),
   { name: 'glu [3,8] axis 1', run: () => ops.glu(rand([3, 8], { low: -5, high: 5 }), 1), rtol: 1e-4, atol: 1e-6 },
+  activation('hardShrink', (x) => ops.hardShrink(x, 1.5)),
+  activation('softShrink', (x) => ops.softShrink(x)),
+  activation('tanhShrink', ops.tanhShrink),
+  activation('sparseSigmoid', ops.sparseSigmoid),
+  activation('threshold', (x) => ops.threshold(x, 0.5, -2)),
+  activation('sparsemax', (x) => ops.sparsemax(x.mul(0.2))),
+  { name: 'sparsemax [4,3,5] axis 1', run: () => ops.sparsemax(rand([4, 3, 5], { low: -1, high: 1 }), 1), rtol: 1e-4, atol: 1e-6 },
 ];

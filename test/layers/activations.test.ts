@@ -42,6 +42,10 @@ const elementwise: Record<string, (x: number) => number> = {
   hard_swish: (x) => (x * relu6(x + 3)) / 6,
   mish: (x) => x * Math.tanh(softplus(x)),
   log_sigmoid: (x) => -softplus(-x),
+  hard_shrink: (x) => (Math.abs(x) > 0.5 ? x : 0),
+  soft_shrink: (x) => (x > 0.5 ? x - 0.5 : x < -0.5 ? x + 0.5 : 0),
+  tanh_shrink: (x) => x - Math.tanh(x),
+  sparse_sigmoid: (x) => (x <= -1 ? 0 : x >= 1 ? 1 : (x + 1) / 2),
 };
 
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -91,7 +95,7 @@ describe('getActivation', () => {
 
 describe('serializeActivation', () => {
   it('gives the Keras name, which getActivation resolves back', () => {
-    for (const name of [...Object.keys(elementwise), 'softmax', 'log_softmax']) {
+    for (const name of [...Object.keys(elementwise), 'softmax', 'log_softmax', 'sparsemax']) {
       const fn = getActivation(camel(name));
       expect(serializeActivation(fn)).toBe(name);
       expect(getActivation(serializeActivation(fn))).toBe(fn);

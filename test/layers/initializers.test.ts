@@ -1,10 +1,11 @@
 // Initializers and regularizers: Keras's fans and scales checked through the statistics of the
-// generated weights, orthogonality, seeds, names in both spellings, the penalties against their
-// formulas, and the error for an unknown name.
+// generated weights, orthogonality, the identity matrix, seeds, names in both spellings and
+// Keras's aliases, saving and loading, the penalties against their formulas, and the errors for an
+// unknown name or a bad shape.
 
 import { describe, expect, it } from 'vitest';
-import { initializers, regularizers, tensor } from '../../src/node';
-import { useWebGPU } from '../helpers';
+import { Input, Sequential, initializers, layers, loadKerasModel, loadModel, regularizers, removeModel, saveKerasModel, tensor } from '../../src/node';
+import { onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -80,6 +81,54 @@ describe('initializers', () => {
     const a = await new initializers.GlorotNormal({ seed: 9 }).apply([4, 4]).data();
     const b = await new initializers.GlorotNormal({ seed: 9 }).apply([4, 4]).data();
     expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it(
+    'Identity is gain times the identity matrix, rectangular shapes included (Keras 3.16: Identity(gain=2)((2, 3)) = [[2, 0, 0], [0, 2, 0]])',
+    onBothBackends(async () => {
+      expect(Array.from(await new initializers.Identity({ gain: 2 }).apply([2, 3]).data())).toEqual([2, 0, 0, 0, 2, 0]);
+      const square = initializers.getInitializer('identity').apply([3, 2]);
+      expect(square.shape).toEqual([3, 2]);
+      expect(Array.from(await square.data())).toEqual([1, 0, 0, 1, 0, 0]);
+      const ints = new initializers.Identity({ gain: 3 }).apply([2, 2], 'int32');
+      expect(ints.dtype).toBe('int32');
+      expect(Array.from(await ints.data())).toEqual([3, 0, 0, 3]);
+    }),
+  );
+
+  it('Identity: its names, config, and the errors for a shape that is not 2-D and a bad gain', () => {
+    for (const name of ['identity', 'Identity', 'IdentityInitializer']) expect(initializers.getInitializer(name)).toBeInstanceOf(initializers.Identity);
+    const init = initializers.getInitializer({ className: 'Identity', config: { gain: 0.5 } });
+    expect(initializers.serializeInitializer(init)).toEqual({ className: 'Identity', config: { gain: 0.5 } });
+    // Keras 3.16's Identity writes an empty config: loading it gives gain 1.
+    expect((initializers.getInitializer({ className: 'Identity', config: {} }) as InstanceType<typeof initializers.Identity>).gain).toBe(1);
+    expect(() => new initializers.Identity().apply([3])).toThrow('Identity matrix initializer can only be used for 2D matrices. Received: shape=[3] of rank 1.');
+    expect(() => new initializers.Identity().apply([2, 2, 2])).toThrow('Received: shape=[2, 2, 2] of rank 3.');
+    expect(() => new initializers.Identity({ gain: Number.NaN })).toThrow('Identity: Invalid value for argument gain. Expected a finite number. Received: gain=NaN.');
+  });
+
+  it("Keras's aliases: 'normal', 'uniform', 'one', 'zero', 'OrthogonalInitializer' (keras/src/initializers/__init__.py)", async () => {
+    const normal = initializers.getInitializer('normal');
+    expect(normal).toBeInstanceOf(initializers.RandomNormal);
+    expect(initializers.serializeInitializer(normal).className).toBe('RandomNormal');
+    expect(initializers.getInitializer('uniform')).toBeInstanceOf(initializers.RandomUniform);
+    expect(initializers.getInitializer('OrthogonalInitializer')).toBeInstanceOf(initializers.Orthogonal);
+    expect(Array.from(await initializers.getInitializer('one').apply([2]).data())).toEqual([1, 1]);
+    expect(Array.from(await initializers.getInitializer('zero').apply([2]).data())).toEqual([0, 0]);
+  });
+
+  it('a Dense kernel initialized by Identity saves and loads with its gain, in both formats', async () => {
+    const model = new Sequential([Input({ shape: [3] }), new layers.Dense({ units: 3, useBias: false, kernelInitializer: new initializers.Identity({ gain: 2 }) })]);
+    expect(Array.from(await model.layers[0].weights[0].data())).toEqual([2, 0, 0, 0, 2, 0, 0, 0, 2]);
+    await model.save('memory://identity-init');
+    const restored = await loadModel('memory://identity-init');
+    expect(restored.layers[0].getConfig().kernelInitializer).toEqual({ className: 'Identity', config: { gain: 2 } });
+    await removeModel('memory://identity-init');
+    const fromKeras = await loadKerasModel(await saveKerasModel(model));
+    expect(fromKeras.layers[0].getConfig().kernelInitializer).toEqual({ className: 'Identity', config: { gain: 2 } });
+    const aliased = new Sequential([Input({ shape: [2] }), new layers.Dense({ units: 2, kernelInitializer: 'normal', biasInitializer: 'one' })]);
+    expect(aliased.layers[0].getConfig().kernelInitializer).toMatchObject({ className: 'RandomNormal' });
+    expect(Array.from(await aliased.layers[0].weights[1].data())).toEqual([1, 1]);
   });
 
   it('names an unknown initializer and lists the valid ones', () => {

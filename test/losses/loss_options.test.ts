@@ -181,11 +181,64 @@ describe('SparseCategoricalCrossentropy with ignoreClass', () => {
 
   it('records ignoreClass in its config, and rejects a non-integer', () => {
     const loss = new losses.SparseCategoricalCrossentropy({ ignoreClass: -1 });
-    expect(loss.getConfig()).toEqual({ name: 'sparse_categorical_crossentropy', reduction: 'sum_over_batch_size', fromLogits: false, ignoreClass: -1 });
+    expect(loss.getConfig()).toEqual({ name: 'sparse_categorical_crossentropy', reduction: 'sum_over_batch_size', fromLogits: false, ignoreClass: -1, axis: -1 });
     expect(losses.deserializeLoss(losses.serializeLoss(loss)).getConfig()).toEqual(loss.getConfig());
     expect(() => losses.sparseCategoricalCrossentropy(tensor([0]), tensor([[1, 0]]), { ignoreClass: 0.5 })).toThrow(
       'sparseCategoricalCrossentropy: ignoreClass must be an integer class id or null. Received: ignoreClass=0.5',
     );
+  });
+});
+
+describe('SparseCategoricalCrossentropy with axis', () => {
+  // Columns are the class distributions (axis 0): label j is the class of column j.
+  const probabilities = () => tensor([[0.6, 0.1, 0.3], [0.3, 0.7, 0.2], [0.1, 0.2, 0.5]]);
+  const logits = () => tensor([[2, -1, 0.5], [0.3, 1.5, -2], [-0.7, 0.2, 1]]);
+  const labels = () => tensor([0, 2, 1], [3], 'int32');
+
+  it('matches values computed by Keras 3.16 along axis 0, from probabilities and logits, with ignoreClass, on WebGPU and on the CPU backend', async () => {
+    for (const backend of BACKENDS) {
+      setBackend(backend);
+      // keras.losses.SparseCategoricalCrossentropy(axis=0, ...)(labels, predictions) in Keras 3.16.
+      expectClose(await values(new losses.SparseCategoricalCrossentropy({ axis: 0, reduction: 'none' }).apply(labels(), probabilities())), [0.51082557, 1.60943794, 1.60943794]);
+      expectClose(await values(new losses.SparseCategoricalCrossentropy({ axis: 0 }).apply(labels(), probabilities())), [1.2432338]);
+      expectClose(await values(new losses.SparseCategoricalCrossentropy({ axis: 0, fromLogits: true, reduction: 'none' }).apply(labels(), logits())), [0.22305475, 1.60351861, 3.50459695]);
+      expectClose(await values(new losses.SparseCategoricalCrossentropy({ axis: 0, ignoreClass: 2 }).apply(labels(), probabilities())), [1.06013167]);
+      expectClose(await values(losses.sparseCategoricalCrossentropy(labels(), probabilities(), { axis: 0 })), [0.51082557, 1.60943794, 1.60943794]);
+    }
+  });
+
+  it('a class axis in the middle equals the classes moved last; labels may keep a 1 there', async () => {
+    const next = seededRandom(17);
+    const scores = Array.from({ length: 2 * 4 * 3 }, () => next() * 4 - 2);
+    const classes = [3, 0, 1, 2, 2, 0];
+    for (const backend of BACKENDS) {
+      setBackend(backend);
+      const channelsFirst = tensor(scores, [2, 4, 3]);
+      const channelsLast = channelsFirst.transpose([0, 2, 1]);
+      const expected = await values(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 3], 'int32'), channelsLast, { fromLogits: true }));
+      expectClose(await values(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 3], 'int32'), channelsFirst, { fromLogits: true, axis: 1 })), expected);
+      expectClose(await values(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 1, 3], 'int32'), channelsFirst, { fromLogits: true, axis: 1 })), expected);
+    }
+  });
+
+  it('gradients with respect to the scores match finite differences (class axis 1, ignoreClass)', async () => {
+    const loss = new losses.SparseCategoricalCrossentropy({ fromLogits: true, axis: 1, ignoreClass: 0 });
+    const result = await gradCheck((p) => loss.apply(tensor([3, 0, 1, 2, 2, 1], [2, 3], 'int32'), p), [[2, 4, 3]], { low: -2, high: 2 });
+    expect(result.message).toBe('ok');
+  });
+
+  it('records axis in its config, and names the class axis in shape errors', () => {
+    const loss = new losses.SparseCategoricalCrossentropy({ axis: 1 });
+    expect(loss.getConfig()).toEqual({ name: 'sparse_categorical_crossentropy', reduction: 'sum_over_batch_size', fromLogits: false, ignoreClass: null, axis: 1 });
+    expect(losses.deserializeLoss(losses.serializeLoss(loss)).getConfig()).toEqual(loss.getConfig());
+    expect(() => loss.apply(tensor([[0, 1], [1, 0]]), tensor(new Array<number>(24).fill(0.25), [2, 3, 4]))).toThrow(
+      "sparseCategoricalCrossentropy: yTrue shape [2,2] does not match yPred shape [2,3,4]; expected class indices of shape [2,4] or [2,1,4] (yPred's shape without its class axis).",
+    );
+    expect(() => losses.sparseCategoricalCrossentropy(tensor([[[0, 1]], [[1, 0]]]), tensor([[[0.5, 0.5]], [[0.5, 0.5]]]), { axis: 0 })).toThrow(
+      "sparseCategoricalCrossentropy: yTrue shape [2,1,2] has a dimension of 2 at the class axis 0, but sparse labels are class indices of shape [1,2] or [1,1,2]; for one-hot labels of yPred's shape [2,1,2], use categoricalCrossentropy.",
+    );
+    expect(() => losses.sparseCategoricalCrossentropy(labels(), probabilities(), { axis: 2 })).toThrow('sparseCategoricalCrossentropy: axis 2 is out of range for inputs of rank 2');
+    expect(() => new losses.SparseCategoricalCrossentropy({ axis: 0.5 })).toThrow('SparseCategoricalCrossentropy: invalid value for argument axis. Expected an integer. Received: axis=0.5.');
   });
 });
 

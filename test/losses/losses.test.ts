@@ -1,10 +1,11 @@
-// The losses module as a specification: each loss against Keras 3's docstring values or a float64
-// reference written out here, every reduction and sample weights, fromLogits and labelSmoothing,
-// the WebGPU backend against the CPU backend, gradients with respect to yPred against finite
-// differences, name lookup and serialization, and the errors users meet.
+// The losses module as a specification: each loss against Keras 3's docstring values, values
+// computed by Keras 3.16 (the generalized cross-entropy) or a float64 reference written out here,
+// every reduction and sample weights, fromLogits and labelSmoothing, the WebGPU backend against the
+// CPU backend, gradients with respect to yPred against finite differences, name lookup and
+// serialization, and the errors users meet.
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import { memory, setBackend, tensor, tidy, type Tensor } from '../../src/node';
+import { Input, Sequential, layers, loadKerasModel, loadModel, memory, removeModel, saveKerasModel, setBackend, tensor, tidy, type Tensor } from '../../src/node';
 import * as losses from '../../src/losses/index';
 import { Loss, type LossFunction } from '../../src/losses/index';
 import { gradCheck } from '../autograd/gradcheck';
@@ -397,6 +398,8 @@ describe('WebGPU matches the CPU backend', () => {
     ['bfce', (d) => new losses.BinaryFocalCrossentropy({ applyClassBalancing: true, fromLogits: true }).apply(d.binary, d.logits)],
     ['cfce', (d) => new losses.CategoricalFocalCrossentropy({ fromLogits: true, reduction: 'none' }).apply(d.onehot, d.logits)],
     ['focalLoss', (d) => losses.focalLoss()(d.binary, d.logits)],
+    ['cgce', (d) => new losses.CategoricalGeneralizedCrossEntropy({ q: 0.3, reduction: 'none' }).apply(d.sparse, d.probs)],
+    ['scce axis 0', (d) => new losses.SparseCategoricalCrossentropy({ axis: 0, reduction: 'none' }).apply(tensor([1, 0, 2, 1], [4], 'int32'), d.probs)],
   ];
   for (const [name, run] of cases) {
     it(name, async () => {
@@ -445,6 +448,8 @@ describe('gradients with respect to yPred match finite differences', () => {
     ['sparseCategoricalCrossentropy fromLogits', (p) => losses.sparseCategoricalCrossentropy(tensor([1, 3, 0], [3], 'int32'), p.mul(4), { fromLogits: true }), {}],
     ['binaryFocalCrossentropy', (p) => losses.binaryFocalCrossentropy(labels.binary(), p.mul(4), { fromLogits: true, applyClassBalancing: true }), {}],
     ['categoricalFocalCrossentropy', (p) => losses.categoricalFocalCrossentropy(labels.onehot(), p, { gamma: 2 }), probabilities],
+    ['categoricalGeneralizedCrossEntropy', (p) => losses.categoricalGeneralizedCrossEntropy(tensor([1, 3, 0], [3], 'int32'), p, { q: 0.3 }), probabilities],
+    ['sparseCategoricalCrossentropy axis 0', (p) => losses.sparseCategoricalCrossentropy(tensor([2, 0, 1, 1], [4], 'int32'), p, { axis: 0 }), probabilities],
     ['Loss.apply (sum over batch size)', (p) => new losses.CategoricalCrossentropy({ fromLogits: true }).apply(labels.onehot(), p.mul(4)), {}],
   ];
   for (const [name, f, range] of cases) {
@@ -574,6 +579,8 @@ describe('serialization', () => {
     new losses.CategoricalHinge(),
     new losses.BinaryFocalCrossentropy({ applyClassBalancing: true, gamma: 3 }),
     new losses.CategoricalFocalCrossentropy({ alpha: [0.2, 0.3, 0.5], gamma: 1 }),
+    new losses.CategoricalGeneralizedCrossEntropy({ q: 0.3, reduction: 'sum' }),
+    new losses.SparseCategoricalCrossentropy({ axis: 1, ignoreClass: 4 }),
   ];
   for (const loss of instances) {
     it(`round-trips ${loss.constructor.name}`, () => {
@@ -610,6 +617,72 @@ describe('serialization', () => {
 
   it('names an unknown class', () => {
     expect(() => losses.deserializeLoss({ className: 'Circle', config: { name: 'circle', reduction: 'sum' } })).toThrow("deserializeLoss: unknown loss class 'Circle'");
+  });
+});
+
+// ---- categorical generalized cross-entropy ----
+
+describe('CategoricalGeneralizedCrossEntropy', () => {
+  const labels = () => tensor([0, 1, 2, 1], [4], 'int32');
+  const probabilities = () => tensor([[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.1, 0.1, 0.8], [0.3, 0.6, 0.1]]);
+
+  it('matches values computed by Keras 3.16, under every reduction and with sample weights, on WebGPU and on the CPU backend', async () => {
+    for (const backend of ['webgpu', 'cpu'] as const) {
+      setBackend(backend);
+      try {
+        // keras.losses.CategoricalGeneralizedCrossEntropy(...)(y_true, y_pred) in Keras 3.16.
+        expectClose(await values(new losses.CategoricalGeneralizedCrossEntropy({ reduction: 'none' }).apply(labels(), probabilities())), [0.32667994, 0.58578646, 0.21114564, 0.45080662], 1e-6, 1e-5);
+        expectClose(await values(new losses.CategoricalGeneralizedCrossEntropy({ q: 0.2 }).apply(labels(), probabilities(), tensor([1, 2, 0.5, 0]))), 0.43696588, 1e-6, 1e-5);
+        expectClose(await values(new losses.CategoricalGeneralizedCrossEntropy({ q: 0.2, reduction: 'sum' }).apply(labels(), probabilities())), 1.69533253, 1e-6, 1e-5);
+        // keras.losses.categorical_generalized_cross_entropy(y_true, y_pred, q=0.7).
+        expectClose(await values(losses.categoricalGeneralizedCrossEntropy(labels(), probabilities(), { q: 0.7 })), [0.31563443, 0.54918253, 0.20658903, 0.42947397], 1e-6, 1e-5);
+        // The docstring example: 0.3598597.
+        expectClose(await values(new losses.CategoricalGeneralizedCrossEntropy().apply(tensor([0, 1, 0, 1]), tensor([[0.7, 0.3], [0.2, 0.8], [0.6, 0.4], [0.4, 0.6]]))), 0.3598597, 1e-6, 1e-5);
+      } finally {
+        setBackend('webgpu');
+      }
+    }
+  });
+
+  it('takes labels of shape [batch, 1] as [batch] (Keras would broadcast them into [batch, batch]); an out-of-range label counts as p = 0', async () => {
+    const gce = new losses.CategoricalGeneralizedCrossEntropy({ reduction: 'none' });
+    expectClose(await values(gce.apply(tensor([[0], [1], [2], [1]]), probabilities())), [0.32667994, 0.58578646, 0.21114564, 0.45080662], 1e-6, 1e-5);
+    expectClose(await values(losses.categoricalGeneralizedCrossEntropy(tensor([3, -1], [2], 'int32'), tensor([[0.5, 0.5, 0], [0.2, 0.3, 0.5]]))), [2, 2]);
+  });
+
+  it('gives the function the class default q = 0.5; is found by class and function, not by name (keras.losses.get knows no such name)', () => {
+    expect(losses.getLoss(losses.categoricalGeneralizedCrossEntropy)).toBeInstanceOf(losses.CategoricalGeneralizedCrossEntropy);
+    const saved = losses.serializeLoss(new losses.CategoricalGeneralizedCrossEntropy({ q: 0.3 }));
+    expect(saved).toEqual({ className: 'CategoricalGeneralizedCrossEntropy', config: { name: 'categorical_generalized_cross_entropy', reduction: 'sum_over_batch_size', q: 0.3 } });
+    expect(() => losses.getLoss('categorical_generalized_cross_entropy')).toThrow("Could not interpret loss identifier: 'categorical_generalized_cross_entropy'");
+    const wrapper = new losses.LossFunctionWrapper<losses.CategoricalGeneralizedCrossEntropyOptions>(losses.categoricalGeneralizedCrossEntropy, { q: 0.2 });
+    expect(losses.deserializeLoss(losses.serializeLoss(wrapper)).getConfig()).toEqual(wrapper.getConfig());
+  });
+
+  it('rejects q outside (0, 1) and mismatched shapes', () => {
+    expect(() => new losses.CategoricalGeneralizedCrossEntropy({ q: 1 })).toThrow('CategoricalGeneralizedCrossEntropy: q must be in the interval (0, 1). Received: q=1.');
+    expect(() => losses.categoricalGeneralizedCrossEntropy(labels(), probabilities(), { q: 0 })).toThrow('categoricalGeneralizedCrossEntropy: q must be in the interval (0, 1). Received: q=0.');
+    expect(() => losses.categoricalGeneralizedCrossEntropy(tensor([0, 1]), probabilities())).toThrow(
+      'categoricalGeneralizedCrossEntropy: yTrue shape [2] does not match yPred shape [4,3]; expected class indices of shape [4] or [4,1].',
+    );
+    expect(() => new losses.CategoricalGeneralizedCrossEntropy({ q: 0.5, Q: 1 } as never)).toThrow("CategoricalGeneralizedCrossEntropy: unknown option 'Q'");
+  });
+
+  it('trains through fit, and saves and loads with its q in both formats', async () => {
+    const model = new Sequential([Input({ shape: [3] }), new layers.Dense({ units: 3, activation: 'softmax' })]);
+    model.compile({ optimizer: 'adam', loss: new losses.CategoricalGeneralizedCrossEntropy({ q: 0.3 }) });
+    const x = tensor(uniform(24, -1, 1, 61), [8, 3]);
+    const y = tensor([0, 1, 2, 1, 0, 2, 2, 1], [8], 'int32');
+    const history = await model.fit(x, y, { epochs: 5, batchSize: 4, verbose: 0 });
+    const trained = history.history.loss as number[];
+    expect(trained.at(-1)!).toBeLessThan(trained[0]);
+    const before = (await model.evaluate(x, y, { verbose: 0 })).loss;
+    await model.save('memory://generalized-cross-entropy');
+    const restored = await loadModel('memory://generalized-cross-entropy');
+    expect((await restored.evaluate(x, y, { verbose: 0 })).loss).toBeCloseTo(before, 6);
+    await removeModel('memory://generalized-cross-entropy');
+    const fromKeras = await loadKerasModel(await saveKerasModel(model));
+    expect((await fromKeras.evaluate(x, y, { verbose: 0 })).loss).toBeCloseTo(before, 6);
   });
 });
 

@@ -1,12 +1,13 @@
-// IoU, MeanIoU and BinaryIoU: Keras docstring values (OneHotIoU's and OneHotMeanIoU's through the
-// dense options), ignored and out-of-range classes, a float64 confusion-matrix reference, sample
-// weights, accumulation over batches, resetState, getConfig round trips, WebGPU against the CPU
-// backend, and use in compile() + fit() + evaluate().
+// IoU, MeanIoU, BinaryIoU, OneHotIoU and OneHotMeanIoU: Keras docstring values, values computed
+// by Keras 3.16 for weighted batches of one-hot labels, ignored and out-of-range classes, a
+// float64 confusion-matrix reference, sample weights, accumulation over batches, resetState,
+// getConfig round trips, WebGPU against the CPU backend, and use in compile() + fit() + evaluate()
+// with saving and loading.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sequential, layers, ops, setBackend, setRandomSeed, tensor, type Tensor } from '../../src/node';
+import { Input, Sequential, layers, loadKerasModel, loadModel, ops, removeModel, saveKerasModel, setBackend, setRandomSeed, tensor, type Tensor } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
-import { BinaryIoU, IoU, MeanIoU, Metric, getMetric } from '../../src/metrics/index';
+import { BinaryIoU, IoU, MeanIoU, Metric, OneHotIoU, OneHotMeanIoU, getMetric } from '../../src/metrics/index';
 import { seededRandom } from '../cases/data';
 import { useWebGPU } from '../helpers';
 import { expectFlatMemory } from './metric_helpers';
@@ -63,6 +64,77 @@ describe('Keras docstrings', () => {
     const mean = new MeanIoU({ numClasses: 3, sparseYTrue: false, sparseYPred: false });
     mean.updateState(yTrue(), yPred(), weights());
     expect(await value(mean)).toBeCloseTo(0.1 / 0.7 / 3, 6);
+  });
+});
+
+describe('OneHotIoU and OneHotMeanIoU: values computed by Keras 3.16', () => {
+  // Keras 3.16 with dtype='float32': its default dtype for the IoU metrics is 'int', which truncates
+  // fractional sample weights (to 0 here); this library keeps float32 state, as tf.keras did.
+  const first = () => ({
+    yTrue: tensor([[0, 0, 1], [1, 0, 0], [0, 1, 0], [1, 0, 0]]),
+    yPred: tensor([[0.2, 0.3, 0.5], [0.1, 0.2, 0.7], [0.5, 0.3, 0.1], [0.1, 0.4, 0.5]]),
+    weights: tensor([0.1, 0.2, 0.3, 0.4]),
+    classes: tensor([2, 2, 0, 2]),
+  });
+  const second = () => ({
+    yTrue: tensor([[0, 1, 0], [0, 0, 1], [1, 0, 0]]),
+    yPred: tensor([[0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.3, 0.5, 0.2]]),
+    weights: tensor([1, 2, 0.5]),
+    classes: tensor([1, 2, 1]),
+  });
+  const KERAS = {
+    OneHotIoU: { make: (o = {}) => new OneHotIoU({ numClasses: 3, targetClassIds: [0, 2], ...o }), first: 0.07142855, both: 0.3888889, afterReset: 0.49999994, ignoreClass1: 0.3888889 },
+    OneHotMeanIoU: { make: (o = {}) => new OneHotMeanIoU({ numClasses: 3, ...o }), first: 0.04761903, both: 0.44444442, afterReset: 0.49999997, ignoreClass1: 0.25925925 },
+  };
+
+  for (const [name, keras] of Object.entries(KERAS)) {
+    it(`${name}: two weighted batches, the confusion matrix, resetState, ignoreClass, class-id predictions; on WebGPU and on the CPU backend`, async () => {
+      for (const backend of ['webgpu', 'cpu'] as const) {
+        setBackend(backend);
+        const m = keras.make();
+        const [a, b] = [first(), second()];
+        m.updateState(a.yTrue, a.yPred, a.weights);
+        expect(await value(m), backend).toBeCloseTo(keras.first, 6);
+        m.updateState(b.yTrue, b.yPred, b.weights);
+        expect(await value(m), backend).toBeCloseTo(keras.both, 6);
+        expect(Array.from(await m.totalConfusionMatrix.data()).map((v) => Number(v.toFixed(6)))).toEqual([0, 0.5, 0.6, 0.3, 1, 0, 0, 0, 2.1]);
+        m.resetState();
+        expect(await value(m)).toBe(0);
+        m.updateState(b.yTrue, b.yPred);
+        expect(await value(m), backend).toBeCloseTo(keras.afterReset, 6);
+
+        const ignoring = keras.make({ ignoreClass: 1 });
+        ignoring.updateState(a.yTrue, a.yPred, a.weights);
+        ignoring.updateState(b.yTrue, b.yPred, b.weights);
+        expect(await value(ignoring), backend).toBeCloseTo(keras.ignoreClass1, 6);
+        const sparsePredictions = keras.make({ sparseYPred: true });
+        sparsePredictions.updateState(a.yTrue, a.classes, a.weights);
+        sparsePredictions.updateState(b.yTrue, b.classes, b.weights);
+        expect(await value(sparsePredictions), backend).toBeCloseTo(keras.both, 6);
+      }
+    });
+  }
+
+  it('getConfig gives Keras options (labels are always one-hot, so no sparseYTrue) and rebuilds each metric', () => {
+    const iou = new OneHotIoU({ numClasses: 3, targetClassIds: [0, 2], axis: 1 });
+    expect(iou.getConfig()).toEqual({ name: 'one_hot_io_u', dtype: 'float32', numClasses: 3, targetClassIds: [0, 2], ignoreClass: null, sparseYPred: false, axis: 1 });
+    expect(new OneHotIoU(iou.getConfig() as never).getConfig()).toEqual(iou.getConfig());
+    const mean = new OneHotMeanIoU({ numClasses: 4, ignoreClass: 0, sparseYPred: true });
+    expect(mean.getConfig()).toEqual({ name: 'one_hot_mean_io_u', dtype: 'float32', numClasses: 4, ignoreClass: 0, sparseYPred: true, axis: -1 });
+    expect(new OneHotMeanIoU(mean.getConfig() as never).getConfig()).toEqual(mean.getConfig());
+    expect(mean).toBeInstanceOf(MeanIoU);
+    expect(mean.direction).toBe('up');
+  });
+
+  it('rejects bad options; no compile() names (they need numClasses), as keras.metrics.get', () => {
+    expect(() => new OneHotIoU({ numClasses: 3, targetClassIds: [0], sparseYTrue: true } as never)).toThrow("OneHotIoU: unknown option 'sparseYTrue'");
+    expect(() => new OneHotMeanIoU({ numClasses: 3, targetClassIds: [0] } as never)).toThrow("OneHotMeanIoU: unknown option 'targetClassIds'");
+    expect(() => new OneHotIoU({ numClasses: 3, targetClassIds: [3] })).toThrow('OneHotIoU: invalid value for argument targetClassIds. Expected a non-empty list of class ids in [0, 3). Received: targetClassIds=[3].');
+    expect(() => new OneHotMeanIoU({ numClasses: 0 })).toThrow('OneHotMeanIoU: invalid value for argument numClasses. Expected a positive integer. Received: numClasses=0.');
+    const m = new OneHotMeanIoU({ numClasses: 3 });
+    expect(() => m.updateState(tensor([[0, 1, 0]]), tensor([[0.2, 0.8, 0], [0.5, 0.5, 0]]))).toThrow('one_hot_mean_io_u.updateState: labels and predictions must give one class per sample, as many of each. Received: 1 labels and 2 predictions.');
+    expect(() => getMetric('one_hot_io_u')).toThrow("unknown metric 'one_hot_io_u'");
+    expect(() => getMetric('OneHotMeanIoU')).toThrow("unknown metric 'OneHotMeanIoU'");
   });
 });
 
@@ -193,5 +265,28 @@ describe('in a model', () => {
     const binaryReference = new BinaryIoU();
     binaryReference.updateState(yBinary, (await binaryModel.predict(x)) as Tensor);
     expect(binaryLogs.binary_io_u).toBeCloseTo(await value(binaryReference), 5);
+  });
+
+  it('OneHotIoU and OneHotMeanIoU log over the whole data set and save and load in both formats', async () => {
+    const x = ops.randomUniform([12, 3], { seed: 3 });
+    const yOneHot = ops.oneHot(ops.argMax(x.matmul(tensor([[1, -1, 0], [0, 2, -1], [-1, 0, 1]])), -1), 3);
+    const model = new Sequential([Input({ shape: [3] }), new layers.Dense({ units: 3, activation: 'softmax' })]);
+    model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: [new OneHotIoU({ numClasses: 3, targetClassIds: [1, 2] }), new OneHotMeanIoU({ numClasses: 3, name: 'miou' })] });
+    await model.fit(x, yOneHot, { epochs: 2, batchSize: 4, verbose: 0 });
+    const logs = await model.evaluate(x, yOneHot, { batchSize: 5, verbose: 0 });
+    const reference = new OneHotMeanIoU({ numClasses: 3 });
+    reference.updateState(yOneHot, (await model.predict(x)) as Tensor);
+    expect(logs.miou).toBeCloseTo(await value(reference), 5);
+
+    await model.save('memory://one-hot-iou');
+    const restored = await loadModel('memory://one-hot-iou');
+    const restoredLogs = await restored.evaluate(x, yOneHot, { batchSize: 5, verbose: 0 });
+    expect(restoredLogs.one_hot_io_u).toBeCloseTo(logs.one_hot_io_u, 5);
+    expect(restoredLogs.miou).toBeCloseTo(logs.miou, 5);
+    await removeModel('memory://one-hot-iou');
+    const fromKeras = await loadKerasModel(await saveKerasModel(model));
+    const kerasLogs = await fromKeras.evaluate(x, yOneHot, { batchSize: 5, verbose: 0 });
+    expect(kerasLogs.one_hot_io_u).toBeCloseTo(logs.one_hot_io_u, 5);
+    expect(kerasLogs.miou).toBeCloseTo(logs.miou, 5);
   });
 });

@@ -1,6 +1,7 @@
 // The metrics that average a loss: the values of Keras's docstring examples on the GPU and on the
-// CPU, accumulation with sample weights against a hand computation, names in compile(), and
-// rebuilding from getConfig as loadModel does.
+// CPU, accumulation with sample weights against a hand computation, names in compile(), options
+// (the sparse cross-entropy's class axis against Keras 3.16), and rebuilding from getConfig as
+// loadModel does.
 
 import { describe, expect, it } from 'vitest';
 import { Sequential, getBackend, layers, losses, setBackend, tensor, type Tensor } from '../../src/node';
@@ -79,6 +80,15 @@ describe('options and names', () => {
     const value = await resultOf(() => copy, () => tensor([[0, 1]]), () => tensor([[0, 0]]));
     expect(value).toBeCloseTo(Math.LN2, 5);
     expect(new CategoricalCrossentropy({ axis: 0 }).getConfig()).toEqual({ name: 'categorical_crossentropy', dtype: 'float32', fromLogits: false, labelSmoothing: 0, axis: 0 });
+  });
+
+  it('SparseCategoricalCrossentropy takes the class axis, as Keras 3.16 (1.2432338 along axis 0 below)', async () => {
+    const metric = new SparseCategoricalCrossentropy({ axis: 0 });
+    expect(metric.getConfig()).toEqual({ name: 'sparse_categorical_crossentropy', dtype: 'float32', fromLogits: false, ignoreClass: null, axis: 0 });
+    // keras.metrics.SparseCategoricalCrossentropy(axis=0) updated with these columns of class probabilities.
+    const value = await resultOf(() => new SparseCategoricalCrossentropy(metric.getConfig() as never), () => tensor([0, 2, 1], [3], 'int32'), () => tensor([[0.6, 0.1, 0.3], [0.3, 0.7, 0.2], [0.1, 0.2, 0.5]]));
+    expect(value).toBeCloseTo(1.2432338, 5);
+    expect(() => new SparseCategoricalCrossentropy({ axis: '0' as never })).toThrow('SparseCategoricalCrossentropy: invalid value for argument axis. Expected an integer. Received: axis=0.');
   });
 
   it('resolves Keras names, snake_case or camelCase, under the name given', () => {

@@ -21,6 +21,8 @@ const BACKENDS = ['webgpu', 'cpu'] as const;
 const REQUIRED: Record<string, object> = {
   IoU: { numClasses: 3, targetClassIds: [0] },
   MeanIoU: { numClasses: 3 },
+  OneHotIoU: { numClasses: 3, targetClassIds: [0] },
+  OneHotMeanIoU: { numClasses: 3 },
   PrecisionAtRecall: { recall: 0.5 },
   RecallAtPrecision: { precision: 0.5 },
   SensitivityAtSpecificity: { specificity: 0.5 },
@@ -283,7 +285,7 @@ describe('SparseCategoricalCrossentropy metric with ignoreClass (Keras test valu
   });
 
   it('getConfig records ignoreClass', () => {
-    expect(new SparseCategoricalCrossentropy({ ignoreClass: 255 }).getConfig()).toEqual({ name: 'sparse_categorical_crossentropy', dtype: 'float32', fromLogits: false, ignoreClass: 255 });
+    expect(new SparseCategoricalCrossentropy({ ignoreClass: 255 }).getConfig()).toEqual({ name: 'sparse_categorical_crossentropy', dtype: 'float32', fromLogits: false, ignoreClass: 255, axis: -1 });
     expect(() => new SparseCategoricalCrossentropy({ ignoreClass: 0.5 })).toThrow('SparseCategoricalCrossentropy: invalid value for argument ignoreClass. Expected an integer or null. Received: ignoreClass=0.5.');
   });
 });

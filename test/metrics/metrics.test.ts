@@ -13,12 +13,14 @@ import {
   CategoricalAccuracy,
   CategoricalCrossentropy,
   CategoricalHinge,
+  ConcordanceCorrelation,
   CosineSimilarity,
   Hinge,
   KLDivergence,
   LogCoshError,
   MeanAbsolutePercentageError,
   MeanSquaredLogarithmicError,
+  PearsonCorrelation,
   Poisson,
   SparseCategoricalCrossentropy,
   SquaredHinge,
@@ -600,6 +602,8 @@ describe('getMetric', () => {
       f1_score: F1Score,
       f_beta_score: FBetaScore,
       r2_score: R2Score,
+      pearson_correlation: PearsonCorrelation,
+      concordance_correlation: ConcordanceCorrelation,
       binary_io_u: BinaryIoU,
       binary_crossentropy: BinaryCrossentropy,
       categorical_crossentropy: CategoricalCrossentropy,
@@ -657,7 +661,7 @@ describe('getMetric', () => {
 
   it('names the valid names when it does not know one', () => {
     expect(() => getMetric('acuracy')).toThrow(
-      "getMetric: unknown metric 'acuracy'. Expected one of 'accuracy', 'acc', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'top_k_categorical_accuracy', 'sparse_top_k_categorical_accuracy', 'mae', 'mean_absolute_error', 'mse', 'mean_squared_error', 'rmse', 'root_mean_squared_error', 'precision', 'recall', 'auc', 'true_positives', 'true_negatives', 'false_positives', 'false_negatives', 'f1_score', 'f_beta_score', 'r2_score', 'binary_io_u', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'kl_divergence', 'poisson', 'hinge', 'squared_hinge', 'categorical_hinge', 'mape', 'mean_absolute_percentage_error', 'msle', 'mean_squared_logarithmic_error', 'logcosh', 'log_cosh_error', 'cosine_similarity' (or their camelCase forms), a Metric, or a function (yTrue, yPred) => Tensor.",
+      "getMetric: unknown metric 'acuracy'. Expected one of 'accuracy', 'acc', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'top_k_categorical_accuracy', 'sparse_top_k_categorical_accuracy', 'mae', 'mean_absolute_error', 'mse', 'mean_squared_error', 'rmse', 'root_mean_squared_error', 'precision', 'recall', 'auc', 'true_positives', 'true_negatives', 'false_positives', 'false_negatives', 'f1_score', 'f_beta_score', 'r2_score', 'pearson_correlation', 'concordance_correlation', 'binary_io_u', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'kl_divergence', 'poisson', 'hinge', 'squared_hinge', 'categorical_hinge', 'mape', 'mean_absolute_percentage_error', 'msle', 'mean_squared_logarithmic_error', 'logcosh', 'log_cosh_error', 'cosine_similarity' (or their camelCase forms), a Metric, or a function (yTrue, yPred) => Tensor.",
     );
     expect(() => getMetric(3 as never)).toThrow('getMetric: expected a metric name, a Metric or a function (yTrue, yPred) => Tensor, got number.');
   });
