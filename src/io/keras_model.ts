@@ -13,11 +13,13 @@ import type { Layer } from '../layers/layer';
 import { deserializeLayer, hasLayerClass } from '../layers/class_registry';
 import type { SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
+import { tensor } from '../tensor/creation';
 import { Sequential } from '../models/sequential';
 import { bytesOf, loadKerasOptimizerState, loadKerasWeightsFile, type KerasWeightsSource } from './keras_weights';
 import type { LoadOptions } from './model_io';
 import { deserializeCompileConfig, type CompileJSON } from './topology';
 import { isZip, readZipEntry } from './zip';
+import { applyKerasOp } from './keras_ops';
 
 /**
  * Keras options with no counterpart here that change nothing in this library at any value: seeds
@@ -131,10 +133,26 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
   const operations = new Map<string, KerasOperation>();
   const tensorAt = ([layerName, node, index]: unknown[]): SymbolicTensor => {
     const operation = operations.get(String(layerName));
-    if (operation) throw new Error(`loadKerasModel: the Keras op ${operation.className} ('${layerName}', applied between layers with keras.ops) is not loaded yet; only the ops that compute Embedding's and Masking's masks are.`);
+    if (operation && !outputsOf.has(String(layerName))) outputsOf.set(String(layerName), [applyOperation(operation, String(layerName))]);
     const tensor = outputsOf.get(String(layerName))?.[Number(node)]?.[Number(index)];
     if (!tensor) throw new Error(`loadKerasModel: no tensor ${index} of call ${node} of layer '${layerName}' is defined before it is used.`);
     return tensor;
+  };
+  // An op's call arguments: Keras tensors, constant tensors (`__tensor__`), and plain values (numbers, shapes) as they are.
+  const argument = (value: unknown): unknown => {
+    if (historyOf(value)) return resolve(value);
+    const constant = value as { class_name?: unknown; config?: { value?: unknown; dtype?: unknown } } | null;
+    if (constant?.class_name === '__tensor__') return tensor(constant.config?.value as number[], undefined, constant.config?.dtype === 'int32' ? 'int32' : 'float32');
+    return Array.isArray(value) && !isHistory(value) ? value.map(argument) : value;
+  };
+  // An op between layers, applied when a layer (or the model's outputs) first uses its result.
+  const applyOperation = (operation: KerasOperation, name: string): SymbolicTensor[] => {
+    const result = applyKerasOp(operation.className, operation.config, operation.args.map(argument), `'${name}'`);
+    if (result === null) throw new Error(`loadKerasModel: the Keras op ${operation.className} ('${name}', applied between layers with keras.ops) is not loaded yet.`);
+    const outputs = Array.isArray(result) ? (result as SymbolicTensor[]) : [result as SymbolicTensor];
+    // The node keeps Keras's name, as layers do (and saving writes it back).
+    outputs[0].node.layer.name = name;
+    return outputs;
   };
   for (const entry of entries) {
     const { className, config: layerConfig } = kerasObject(entry, 'a layer');
@@ -143,9 +161,12 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       outputsOf.set(layerName, [[inputOf(layerConfig)]]);
       continue;
     }
-    // An op between layers (keras.ops.not_equal(...)): kept aside, for the masks it may compute.
+    // An op between layers (keras.ops.mean(...), x + y): applied when first used, and not at all
+    // when it only computes a mask that this library's layers make themselves (checkImplicitMask).
     if (typeof entry.module === 'string' && entry.module.startsWith('keras.src.ops')) {
-      operations.set(layerName, { className, config: layerConfig, args: entry.inbound_nodes?.[0]?.args ?? [] });
+      const node = entry.inbound_nodes?.[0];
+      if (node?.kwargs && Object.keys(node.kwargs).length > 0) throw new Error(`loadKerasModel: the Keras op ${className} ('${layerName}') is called with keyword arguments ${JSON.stringify(Object.keys(node.kwargs))}, which are not loaded yet.`);
+      operations.set(layerName, { className, config: layerConfig, args: node?.args ?? [] });
       continue;
     }
     const layer = buildLayer(className, layerConfig);

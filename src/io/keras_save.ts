@@ -14,6 +14,7 @@
 
 import type { Variable } from '../autograd/variable';
 import { InputLayer } from '../layers/input_layer';
+import { Operation } from '../layers/operation';
 import type { Layer } from '../layers/layer';
 import { snakeCase } from '../layers/layer';
 import { getLayerClass, isBuiltInLayer } from '../layers/registry';
@@ -25,6 +26,7 @@ import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_wr
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
 import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED } from './keras_weights';
 import { writeZip } from './zip_writer';
+import { kerasOpNode } from './keras_ops';
 import { downloadFile, type ModelInfo } from './handlers';
 import { getCustomObject, getRegisteredName } from './object_registration';
 
@@ -119,7 +121,6 @@ type Kind = keyof typeof MODULES;
 /** Layers that Keras files cannot hold, and why. */
 const NOT_IN_KERAS: Record<string, string> = {
   InstanceNormalization: 'Keras has no InstanceNormalization layer (GroupNormalization with groups: -1 is the same normalization)',
-  Operation: 'ops applied to symbolic tensors (ops.add(a, b) between layers) are not written to Keras files yet; use the layers of the same ops',
 };
 /** Options of every layer that some Keras classes do not take (they have no weights to train, or a fixed dtype). */
 const KERAS_LACKS: Record<string, string[]> = {
@@ -175,6 +176,7 @@ function kerasModelEntry(model: Model, json: LayerJSON): KerasObject {
     const byName = new Map([...model.inputs.map((input) => input.node.layer), ...model.layers].map((layer) => [layer.name, layer]));
     const layers = (config.layers as LayerJSON[]).map((entry) => {
       const layer = byName.get(entry.name!)!;
+      if (layer instanceof Operation) return kerasOperationEntry(layer, entry, byName);
       const kerasEntry = layer instanceof InputLayer ? inputLayerEntry(layer.name, layer.inboundNodes[0].outputs[0]) : kerasLayerEntry(layer, entry);
       kerasEntry.name = entry.name;
       kerasEntry.inbound_nodes = (entry.inbound_nodes ?? []).map((node) => kerasNode(layer, node, byName));
@@ -224,13 +226,24 @@ function kerasLayerObject(className: string, config: Record<string, unknown>, na
 
 /** One call of a layer in a functional model: its input tensors as Keras tensors, its options snake_case. */
 function kerasNode(layer: Layer, node: NodeJSON, byName: Map<string, Layer>): { args: unknown[]; kwargs: Record<string, unknown> } {
-  const tensors = node.args.map(([name, nodeIndex, tensorIndex]) => {
-    const source = byName.get(name)!.inboundNodes[nodeIndex].outputs[tensorIndex];
-    return { class_name: '__keras_tensor__', config: { shape: [...source.shape], dtype: source.dtype, keras_history: [name, nodeIndex, tensorIndex] } };
-  });
+  const tensors = node.args.map((reference) => kerasTensor(reference, byName));
   const positional = !node.list || POSITIONAL_INPUTS.has(classNameOf(layer));
   const kwargs = Object.fromEntries(Object.entries(node.kwargs).map(([key, value]) => [kerasKey(key), value]));
   return { args: positional ? tensors : [tensors], kwargs };
+}
+
+/** A reference to a layer's output as Keras writes it in an inbound node. */
+function kerasTensor([name, nodeIndex, tensorIndex]: [string, number, number], byName: Map<string, Layer>): unknown {
+  const source = byName.get(name)!.inboundNodes[nodeIndex].outputs[tensorIndex];
+  return { class_name: '__keras_tensor__', config: { shape: [...source.shape], dtype: source.dtype, keras_history: [name, nodeIndex, tensorIndex] } };
+}
+
+/** An op applied between layers (ops.mean(x, 1), ops.add(a, b)), as Keras's op node of the same op. */
+function kerasOperationEntry(operation: Operation, entry: LayerJSON, byName: Map<string, Layer>): KerasObject {
+  const [node] = entry.inbound_nodes ?? [];
+  const keras = kerasOpNode(operation, (input) => kerasTensor(node.args[input], byName));
+  if (!keras) throw new Error(`saveKerasModel: the op ${operation.op} applied between layers ('${operation.name}') has no Keras op written here yet, or is called with options Keras's op does not take; apply it inside a custom layer.`);
+  return { module: keras.module, class_name: keras.className, config: keras.config, registered_name: keras.className, name: operation.name, inbound_nodes: [{ args: keras.args, kwargs: {} }] };
 }
 
 /** `{ module, class_name, config, registered_name }` of an object of a kind (a registered custom class: under its registered name). */
@@ -304,7 +317,7 @@ function kerasJson(value: unknown): string {
 
 /** An option's Keras name: snake_case (a one-letter word too: `sparseYPred` is `sparse_y_pred`), with Keras's `beta_1` for this library's `beta1`. */
 function kerasKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/^beta(\d)$/, 'beta_$1');
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/^beta(\d)$/, 'beta_$1');
 }
 
 function dtypePolicy(dtype: string): KerasObject {

@@ -516,10 +516,10 @@ describe('files that Keras 3.16 wrote', () => {
     models: Record<string, { inputs: number[][]; dtypes: string[]; outputs: number[][] }>;
     optimizers: Record<string, { class_name: string; slots: Array<Record<string, number[]>> }>;
   };
-  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null, vision: null, sequences: null, masked: null };
+  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null, vision: null, sequences: null, masked: null, operations: null, constant_operand: null };
   for (const [name, { inputs, dtypes, outputs }] of Object.entries(written.models)) {
     it(
-      `${name}.keras (Keras's own layout: MultiHeadAttention's query_dense, GroupQueryAttention's grouped_query_attention, masks as ops, an uncompiled model's empty compile_config) predicts what Keras predicted, with its optimizer's state`,
+      `${name}.keras (Keras's own layout: MultiHeadAttention's query_dense, GroupQueryAttention's grouped_query_attention, masks and keras.ops between layers, an uncompiled model's empty compile_config) predicts what Keras predicted, with its optimizer's state`,
       onBothBackends(async () => {
         const model = await loadKerasModel(bytes(`keras_written/${name}.keras`));
         const xs = inputs.map((x, i) => tensor(x, undefined, dtypes[i] as 'int32' | 'float32'));
@@ -532,7 +532,7 @@ describe('files that Keras 3.16 wrote', () => {
     );
   }
 
-  it('refuses a mask computed with other ops, and ops between layers, naming them', async () => {
+  it('refuses a mask computed with other ops, and an op between layers that does not load, naming them', async () => {
     const archive = bytes('keras_written/masked.keras');
     const config = JSON.parse(new TextDecoder().decode(await readZipEntry(archive, 'config.json')));
     const edited = async (edit: (layers: Array<{ name: string; inbound_nodes: Array<{ args: unknown[] }> }>) => void) => {
@@ -547,9 +547,14 @@ describe('files that Keras 3.16 wrote', () => {
     await expect(loadKerasModel(otherMask)).rejects.toThrow(
       "loadKerasModel: layer 'lstm_2' is given a mask computed with Keras ops (NotEqual); the masks of Embedding(mask_zero) and Masking load (this library passes them on itself), others are not loaded yet.",
     );
-    // The Flatten applied to an op's output instead of the Resizing's.
-    const opInput = await edited((layers) => (((byName(layers, 'flatten_2').inbound_nodes[0].args[0] as { config: { keras_history: unknown[] } }).config.keras_history = ['any', 0, 0])));
-    await expect(loadKerasModel(opInput)).rejects.toThrow("loadKerasModel: the Keras op Any ('any', applied between layers with keras.ops) is not loaded yet; only the ops that compute Embedding's and Masking's masks are.");
+    // The Flatten applied to the output of an op that does not load (keras.ops.digitize) instead of the Resizing's.
+    const opInput = await edited((layers) => {
+      const flattened = byName(layers, 'flatten_2').inbound_nodes[0].args[0] as { config: { keras_history: unknown[] } };
+      const digitize = { module: 'keras.src.ops.numpy', class_name: 'Digitize', config: { name: 'digitize' }, registered_name: 'Digitize', name: 'digitize', inbound_nodes: [{ args: [structuredClone(flattened), [0.5]], kwargs: {} }] };
+      layers.splice(layers.indexOf(byName(layers, 'flatten_2')), 0, digitize as never);
+      flattened.config.keras_history = ['digitize', 0, 0];
+    });
+    await expect(loadKerasModel(opInput)).rejects.toThrow("loadKerasModel: the Keras op Digitize ('digitize', applied between layers with keras.ops) is not loaded yet.");
   });
 
   it("places every optimizer's state that Keras saved slot by slot, as Keras names the slots (EMA averages and gradient accumulators too)", async () => {

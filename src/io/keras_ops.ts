@@ -1,0 +1,101 @@
+// Keras 3's ops between the layers of a functional model (`keras.ops.mean(x, axis=1)`, `x + y`)
+// as its config.json holds them, and this library's Operation nodes of the same ops (ops called on
+// symbolic tensors, layers/operation.ts). Keras writes such a node as `{ module:
+// 'keras.src.ops.numpy', class_name: 'Mean', config: { name, axis, keepdims }, inbound_nodes:
+// [{ args: [x], kwargs: {} }] }`: the op's options (its class's constructor arguments) in config,
+// its tensors and other call arguments in args. The function of the same name takes the call
+// arguments first, then the options, in the order listed here (Keras 3.16's classes), and so do
+// this library's ops of the same names; the few whose arguments differ have their own mapping.
+
+import type { Operation } from '../layers/operation';
+import { ops } from '../ops/public';
+
+/** An op of Keras's as a node: its module, this library's op, its call arguments, and its options in order. */
+interface KerasOp {
+  module: string;
+  op: keyof typeof ops;
+  /** How many of the function's arguments the node's call takes (its tensors, or a list of them, first). */
+  call: number;
+  /** The options, in the order the function takes them after the call arguments. */
+  options: string[];
+  /** Options that must keep these values here (this library's op has no counterpart for others). */
+  fixed?: Record<string, unknown>;
+}
+
+const numpy = (op: keyof typeof ops, call: number, options: string[] = [], fixed?: Record<string, unknown>): KerasOp => ({ module: 'keras.src.ops.numpy', op, call, options, fixed });
+const binary = (op: keyof typeof ops) => numpy(op, 2);
+const unary = (op: keyof typeof ops) => numpy(op, 1);
+const reduction = (op: keyof typeof ops, fixed?: Record<string, unknown>) => numpy(op, 1, ['axis', 'keepdims'], fixed);
+const nn = (op: keyof typeof ops, options: string[] = []): KerasOp => ({ module: 'keras.src.ops.nn', op, call: 1, options });
+
+/** Keras's op classes that load and save, by class name. */
+const KERAS_OPS: Record<string, KerasOp> = {
+  Add: binary('add'), Subtract: binary('subtract'), Multiply: binary('multiply'), Divide: binary('divide'), TrueDivide: binary('divide'),
+  Power: binary('power'), Maximum: binary('maximum'), Minimum: binary('minimum'), Matmul: binary('matmul'), Dot: binary('dot'),
+  Mod: binary('mod'), FloorDivide: binary('floorDivide'), Equal: binary('equal'), NotEqual: binary('notEqual'), Greater: binary('greater'),
+  GreaterEqual: binary('greaterEqual'), Less: binary('less'), LessEqual: binary('lessEqual'), LogicalAnd: binary('logicalAnd'), LogicalOr: binary('logicalOr'),
+  Absolute: unary('absolute'), Abs: unary('absolute'), Negative: unary('negative'), Sqrt: unary('sqrt'), Square: unary('square'), Exp: unary('exp'),
+  Log: unary('log'), Tanh: unary('tanh'), Sin: unary('sin'), Cos: unary('cos'), Floor: unary('floor'), Ceil: unary('ceil'), Sign: unary('sign'),
+  Reciprocal: unary('reciprocal'), LogicalNot: unary('logicalNot'),
+  Mean: reduction('mean'), Sum: reduction('sum'), Any: reduction('any'), All: reduction('all'), Std: reduction('std'),
+  Argmax: reduction('argmax'), Argmin: reduction('argmin'),
+  Max: { ...reduction('max', { initial: null }), options: ['axis', 'keepdims', 'initial'] },
+  Min: { ...reduction('min', { initial: null }), options: ['axis', 'keepdims', 'initial'] },
+  Prod: { ...reduction('prod', { dtype: null }), options: ['axis', 'keepdims', 'dtype'] },
+  Concatenate: numpy('concatenate', 1, ['axis']), Stack: numpy('stack', 1, ['axis']), Reshape: numpy('reshape', 1, ['newshape']),
+  Transpose: numpy('transpose', 1, ['axes']), ExpandDims: numpy('expandDims', 1, ['axis']), Squeeze: numpy('squeeze', 1, ['axis']),
+  Tile: numpy('tile', 1, ['repeats']), Flip: numpy('flip', 1, ['axis']), Repeat: numpy('repeat', 1, ['repeats', 'axis']),
+  Split: numpy('split', 1, ['indices_or_sections', 'axis']), BroadcastTo: numpy('broadcastTo', 1, ['shape']), Roll: numpy('roll', 1, ['shift', 'axis']),
+  Swapaxes: numpy('swapaxes', 1, ['axis1', 'axis2']), Moveaxis: numpy('moveaxis', 1, ['source', 'destination']), Take: numpy('take', 2, ['axis']),
+  Where: numpy('where', 3), Clip: numpy('clip', 1, ['x_min', 'x_max']), Cumsum: numpy('cumsum', 1, ['axis', 'dtype'], { dtype: null }),
+  Round: numpy('round', 1, ['decimals'], { decimals: 0 }),
+  Softmax: nn('softmax', ['axis']), LogSoftmax: nn('logSoftmax', ['axis']), Relu: nn('relu'), Sigmoid: nn('sigmoid'), Silu: nn('silu'), Gelu: nn('gelu', ['approximate']),
+  Cast: { module: 'keras.src.ops.core', op: 'cast', call: 1, options: ['dtype'] },
+  Logsumexp: { module: 'keras.src.ops.math', op: 'logsumexp', call: 1, options: ['axis', 'keepdims'] },
+  Erf: { module: 'keras.src.ops.math', op: 'erf', call: 1, options: [] },
+  Rsqrt: { module: 'keras.src.ops.math', op: 'rsqrt', call: 1, options: [] },
+};
+
+/**
+ * The result of a Keras op node, applied here to its call arguments (symbolic tensors and plain
+ * values) with its options from `config`; null when the op is not one that loads.
+ */
+export function applyKerasOp(className: string, config: Record<string, unknown>, callArgs: unknown[], where: string): unknown {
+  const entry = KERAS_OPS[className];
+  if (!entry) return null;
+  for (const [option, value] of Object.entries(entry.fixed ?? {})) {
+    if ((config[option] ?? null) !== value) throw new Error(`loadKerasModel: the Keras op ${className} (${where}) with ${option}=${JSON.stringify(config[option])} is not loaded yet (only ${option}=${JSON.stringify(value)}).`);
+  }
+  const options = entry.options.filter((option) => !(option in (entry.fixed ?? {}))).map((option) => config[option] ?? undefined);
+  while (options.length > 0 && options[options.length - 1] === undefined) options.pop();
+  return (ops[entry.op] as (...args: unknown[]) => unknown)(...callArgs, ...options);
+}
+
+/**
+ * A saved Operation node in Keras's form: its class, module and options, and its call arguments
+ * (with `tensorAt(i)` for the node's input i). Null when its op has no Keras class here.
+ */
+export function kerasOpNode(operation: Operation, tensorAt: (input: number) => unknown): { module: string; className: string; config: Record<string, unknown>; args: unknown[] } | null {
+  const fn = ops[operation.op as keyof typeof ops];
+  const found = Object.entries(KERAS_OPS).find(([, entry]) => ops[entry.op] === fn);
+  if (!found) return null;
+  const [className, entry] = found;
+  const options = operation.args.slice(entry.call);
+  const free = entry.options.filter((option) => !(option in (entry.fixed ?? {})));
+  if (options.length > free.length) return null;
+  const config: Record<string, unknown> = { name: operation.name };
+  for (const option of entry.options) {
+    const given = options[free.indexOf(option)];
+    if (option in (entry.fixed ?? {})) config[option] = entry.fixed![option];
+    else if (given !== undefined) config[option] = given;
+  }
+  const args = operation.args.slice(0, entry.call).map((arg) => fillInputs(arg, tensorAt));
+  return { module: entry.module, className, config, args };
+}
+
+/** A call argument with the node's inputs ({ symbolicInput: i }) replaced by `tensorAt(i)`. */
+function fillInputs(value: unknown, tensorAt: (input: number) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => fillInputs(item, tensorAt));
+  if (value && typeof value === 'object' && typeof (value as { symbolicInput?: unknown }).symbolicInput === 'number') return tensorAt((value as { symbolicInput: number }).symbolicInput);
+  return value;
+}
