@@ -376,7 +376,7 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
   const wrapped = WRAPPED[className]?.(layer);
   if (wrapped) {
     vars(group, layer.name);
-    for (const [attribute, inner] of wrapped) await layerGroups(inner, child(group, attribute), trainable);
+    for (const [attribute, inner] of wrapped) await layerGroups(inner, attribute.split('/').reduce(child, group), trainable);
     return;
   }
   const variables = layer.weights;

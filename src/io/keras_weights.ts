@@ -16,7 +16,9 @@
 
 import { InputLayer } from '../layers/input_layer';
 import type { Bidirectional, TimeDistributed } from '../layers/wrappers';
-import { snakeCase, type Layer } from '../layers/layer';
+import type { RNN } from '../layers/recurrent';
+import type { StackedRNNCells } from '../layers/stacked_rnn_cells';
+import { Layer, snakeCase } from '../layers/layer';
 import type { Node, SymbolicTensor } from '../layers/symbolic';
 import { getRegisteredLayerName, isBuiltInLayer } from '../layers/registry';
 import { Model } from '../models/model';
@@ -37,7 +39,7 @@ export interface LoadKerasWeightsOptions {
 
 /** Layer classes whose variables this library makes as Keras 3 does: the same ones, in the same order and shapes. */
 const KERAS_VARIABLE_ORDER = new Set([
-  'Dense', 'EinsumDense', 'Embedding', 'PReLU', 'BatchNormalization', 'LayerNormalization',
+  'Dense', 'EinsumDense', 'Embedding', 'PReLU', 'BatchNormalization', 'LayerNormalization', 'SimpleRNNCell', 'GRUCell', 'LSTMCell',
   'Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose',
   'DepthwiseConv1D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Normalization',
   'GroupNormalization', 'RMSNormalization', 'Attention', 'AdditiveAttention',
@@ -57,14 +59,37 @@ export const INNER_VARIABLES: Record<string, string[]> = {
 };
 /** Inner layers of Keras's that this library's layers do not have (an attention gate): a file with them is refused. */
 const KERAS_ONLY_INNER = ['_gate_dense'];
-/** Wrappers: the layers Keras keeps under their attribute names. */
+/**
+ * Layers that hold others, and the paths (attribute names, or a list attribute and the class of
+ * the item in snake case, numbered as Keras numbers a list's items) Keras keeps those under.
+ */
 export const WRAPPED: Record<string, (layer: Layer) => Array<[string, Layer]>> = {
   Bidirectional: (layer) => [
     ['forward_layer', (layer as Bidirectional).forwardLayer],
     ['backward_layer', (layer as Bidirectional).backwardLayer],
   ],
   TimeDistributed: (layer) => [['layer', (layer as TimeDistributed).layer]],
+  // An RNN of a cell (a layer) or of stacked cells.
+  RNN: (layer) => {
+    const { cell } = layer as RNN;
+    if (!(cell instanceof Layer)) throw new Error(`Keras files: layer '${layer.name}' (RNN) has a cell that is not a layer (an RNNCellLike object); Keras keeps a cell's variables as a layer's.`);
+    return [['cell', cell]];
+  },
+  StackedRNNCells: (layer) => numberedItems((layer as StackedRNNCells).cells as Layer[]).map(([name, cell]) => [`cells/${name}`, cell]),
 };
+
+/** Items of a list as Keras names them in a weights file: the class in snake case, numbered (`lstm_cell`, `lstm_cell_1`, ...). */
+function numberedItems(items: Layer[]): Array<[string, Layer]> {
+  const used = new Map<string, number>();
+  return items.map((item) => {
+    const className = classNameOf(item);
+    // A custom class registered as 'Custom>Scale' is Python's Scale.
+    const base = snakeCase(PYTHON_CLASS_NAMES[className] ?? className.slice(className.lastIndexOf('>') + 1));
+    const count = used.get(base);
+    used.set(base, (count ?? -1) + 1);
+    return [count === undefined ? base : `${base}_${count + 1}`, item];
+  });
+}
 
 let readLocalFile: ((path: string) => Promise<Uint8Array>) | null = null;
 
@@ -197,15 +222,7 @@ const PYTHON_CLASS_NAMES: Record<string, string> = { GroupQueryAttention: 'Group
  * Python class in snake case, numbered among the layers of that class (`dense`, `dense_1`, ...).
  */
 export function kerasLayerNames(model: Model): Array<[string, Layer]> {
-  const used = new Map<string, number>();
-  return kerasLayerOrder(model).map((layer) => {
-    const className = classNameOf(layer);
-    // A custom class registered as 'Custom>Scale' is Python's Scale.
-    const base = snakeCase(PYTHON_CLASS_NAMES[className] ?? className.slice(className.lastIndexOf('>') + 1));
-    const count = used.get(base);
-    used.set(base, (count ?? -1) + 1);
-    return [count === undefined ? base : `${base}_${count + 1}`, layer];
-  });
+  return numberedItems(kerasLayerOrder(model));
 }
 
 /** @internal Throws for a layer with weights whose Keras layout is not known here (`action` begins the message). */
@@ -240,7 +257,7 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
   const wrapped = WRAPPED[className]?.(layer);
   if (wrapped) {
     for (const [attribute, inner] of wrapped) {
-      const innerGroup = member(group, attribute);
+      const innerGroup = member(group, ...attribute.split('/'));
       if (!innerGroup) throw new Error(`loadKerasWeights: the file has no '${path}/${attribute}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
       matchLayer(inner, classNameOf(inner), innerGroup, `${path}/${attribute}`, pairs);
     }

@@ -112,6 +112,7 @@ export {
   type Cropping1DArgs,
   type Cropping2DArgs,
   type Cropping3DArgs,
+  type FlattenArgs,
 } from './reshaping';
 export {
   BatchNormalization,

@@ -11,25 +11,41 @@ import { Layer, type LayerArgs } from './layer';
 import { knownSize, normalizeDataFormat, type DataFormat } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
+export interface FlattenArgs extends LayerArgs {
+  /** 'channels_last' (default) or 'channels_first': the channels move last before flattening, as Keras orders the values. */
+  dataFormat?: DataFormat;
+}
+
 /**
  * Flattens every axis but the batch axis: [batch, d1, d2, ...] becomes [batch, d1 * d2 * ...]
- * (and [batch] becomes [batch, 1]).
+ * (and [batch] becomes [batch, 1]). With `dataFormat: 'channels_first'`, an input of rank 3 or
+ * more has its channels moved last first, so the values come in the order of a channels-last input.
  *
  * @example
  * new Flatten().apply(Input({ shape: [28, 28, 1] })).shape;   // [null, 784]
  */
 export class Flatten extends Layer {
-  constructor(args: LayerArgs = {}) {
+  readonly dataFormat: DataFormat;
+
+  constructor(args: FlattenArgs = {}) {
     super(args);
+    this.dataFormat = normalizeDataFormat(args.dataFormat);
     this.inputSpec = { minNdim: 1 };
   }
 
   override call(inputs: Tensor): Tensor {
-    return reshape(inputs, [inputs.shape[0], inputs.shape.slice(1).reduce((a, b) => a * b, 1)]);
+    return tidy(() => {
+      const x = this.dataFormat === 'channels_first' && inputs.rank >= 3 ? transpose(inputs, [0, ...Array.from({ length: inputs.rank - 2 }, (_, i) => i + 2), 1]) : inputs;
+      return reshape(x, [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]);
+    });
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
     return [inputShape[0], knownSize(inputShape.slice(1))];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), dataFormat: this.dataFormat };
   }
 }
 

@@ -170,7 +170,7 @@ describe('Keras configs', () => {
 
 /** Files that Keras 3.16 wrote (make_keras_written.py); keras_weights.test.ts checks what they predict once loaded. */
 const WRITTEN = 'test/fixtures/keras/keras_written';
-const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 'sequences', 'masked', 'operations'];
+const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 'sequences', 'masked', 'operations', 'cells'];
 
 /**
  * Options that Keras writes and this library does not, each at the value that makes it inert
