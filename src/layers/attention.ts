@@ -5,7 +5,8 @@
 // groups (one head each in MultiHeadAttention). Built from existing ops (dense, matmul, softmax,
 // where, transpose), so it runs on the GPU and has gradients; nothing is read back. Masks carried
 // by the query, value and key (see getMask) join the attention mask as in Keras's
-// _compute_attention_mask, and the output keeps the query's mask.
+// _compute_attention_mask, and the output keeps the query's mask. Inputs of rank > 3
+// (MultiHeadAttention's attentionAxes) fold into the rank-3 attention: see AttentionFold.
 
 import type { Variable } from '../autograd/variable';
 import { formatShape } from '../backend/types';
@@ -13,7 +14,7 @@ import { range } from '../ops/creation';
 import { dense } from '../ops/dense';
 import { cast, greaterEqual, logicalAnd, notEqual, where } from '../ops/elementwise';
 import { matmul } from '../ops/matmul';
-import { expandDims, reshape, transpose } from '../ops/shape';
+import { broadcastTo, expandDims, reshape, transpose } from '../ops/shape';
 import { softmax } from '../ops/softmax';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -58,7 +59,11 @@ export interface MultiHeadAttentionArgs extends ProjectedAttentionArgs {
   valueDim?: number | null;
   /** Shape of each output position, without batch and sequence axes (default: the query's feature size). */
   outputShape?: number | readonly number[] | null;
-  /** Only the default (attention over the sequence axis, axis 1) is supported: null, 1 or [1]. */
+  /**
+   * The axes attended over, between the batch axis and the features: an axis or a list of axes
+   * (negative ones count from the end: -2 is the last axis before the features). Default null:
+   * every axis between them (axis 1 of rank-3 inputs).
+   */
   attentionAxes?: number | readonly number[] | null;
 }
 
@@ -68,12 +73,21 @@ export interface MultiHeadAttentionCallArgs extends CallArgs {
    * Which query positions may attend to which key positions: nonzero attends, 0 does not. Shape
    * [batch, targetLength, sourceLength] or broadcastable to it ([targetLength, sourceLength],
    * size-1 axes), or [batch, numHeads, targetLength, sourceLength] (numQueryHeads in
-   * GroupQueryAttention). Any dtype.
+   * GroupQueryAttention). Any dtype. With attentionAxes on inputs of rank > 3, the scores' shape
+   * (see returnAttentionScores) or one that broadcasts to it, the axes it leaves out taken as
+   * size-1 axes just before the query's attention axes (as Keras inserts them).
    */
   attentionMask?: Tensor | SymbolicTensor | null;
-  /** Also return the attention probabilities, [batch, numHeads, targetLength, sourceLength] (default false). */
+  /**
+   * Also return the attention probabilities, [batch, numHeads, targetLength, sourceLength]
+   * (default false). With attentionAxes on inputs of rank > 3, Keras's shape [batch, ...other
+   * axes, numHeads, ...query attention axes, ...key attention axes].
+   */
   returnAttentionScores?: boolean;
-  /** Each query position attends only to key positions at or before it (default false). */
+  /**
+   * Each query position attends only to key positions at or before it (default false). Needs
+   * attention over one axis.
+   */
   useCausalMask?: boolean;
 }
 
@@ -84,6 +98,16 @@ const CALL_OPTIONS: Record<keyof MultiHeadAttentionCallArgs, true> = { training:
 interface Projection {
   kernel: Variable;
   bias: Variable | null;
+}
+
+/** The query's, value's and key's masks, as `call` receives them (null: none). */
+type InputMasks = [Tensor | null, Tensor | null, Tensor | null];
+
+/** What the attention of one call gives: its output, probabilities, and the projected query, key and value. */
+interface AttentionResult {
+  output: Tensor;
+  probabilities: Tensor;
+  projections: Tensor[];
 }
 
 /** How the heads of a projected attention layer are laid out. */
@@ -183,6 +207,7 @@ export abstract class ProjectedAttention extends Layer {
         throw new Error(`Invalid value for argument ${flag}. Expected a boolean. Received: ${flag}=${String(options[flag])}`);
       }
     }
+    if (options.useCausalMask === true) this.checkCausal(list[0].shape);
     this.returningScores = options.returnAttentionScores === true;
     try {
       return super.apply(list as LayerInput, options);
@@ -195,7 +220,7 @@ export abstract class ProjectedAttention extends Layer {
     const [queryShape, valueShape, keyShape] = this.checkShapes(inputShape);
     const { queryHeads, keyValueHeads, keyDim, valueDim } = this.headLayout();
     const featureSize = (shape: Shape, name: string): number => {
-      const size = shape[2];
+      const size = shape[shape.length - 1];
       if (size === null) throw new Error(`The last dimension of \`${name}\` should be defined. Received: ${name}_shape=${formatSymbolicShape(shape)}`);
       return size;
     };
@@ -211,41 +236,75 @@ export abstract class ProjectedAttention extends Layer {
     const [query, value, key = value, attentionMask] = list;
     this.checkShapes(list.map((t) => [...t.shape]));
     this.checkFeatures(query, value, key);
-    const { queryHeads, keyValueHeads, keyDim, valueDim } = this.headLayout();
+    const [queryMask = null, valueMask = null, keyMask = null] = Array.isArray(args.mask) ? args.mask : [];
+    const inputMasks: InputMasks = [queryMask, valueMask, list.length > 2 ? keyMask : null];
     const { result, penalties } = tidy(() => {
-      const [batch, targetLength] = query.shape;
-      const sourceLength = value.shape[1];
-      const projectedQuery = this.project(query, this.query, queryHeads, keyDim);
-      const q = projectedQuery.mul(1 / Math.sqrt(keyDim));
-      const k = this.project(key, this.key, keyValueHeads, keyDim);
-      const v = this.project(value, this.value, keyValueHeads, valueDim);
-      // The query heads sharing a key / value head sit next to each other, so [batch, queryHeads,
-      // length, size] reshapes for free to [batch, keyValueHeads, heads per group * length, size]:
-      // one batched product per key / value head, which is never copied.
-      const grouped = (t: Tensor) => reshape(t, [batch, keyValueHeads, (queryHeads / keyValueHeads) * targetLength, t.shape[3]]);
-      let scores = reshape(matmul(grouped(q), k, { transposeB: true }), [batch, queryHeads, targetLength, sourceLength]);
-      const [queryMask = null, valueMask = null, keyMask = null] = Array.isArray(args.mask) ? args.mask : [];
-      const paddingMask = this.paddingMask(queryMask, valueMask, list.length > 2 ? keyMask : null);
-      const mask = this.combinedMask(attentionMask, paddingMask, targetLength, sourceLength, args.useCausalMask === true);
-      if (mask) scores = scores.add(where(mask, 0, MASKED_SCORE));
-      // Masked positions are zeroed after the softmax, as Keras's masked Softmax does: a query
-      // position whose every key is masked attends to nothing (not to all keys evenly).
-      const probabilities = mask ? where(mask, softmax(scores, -1), 0) : softmax(scores, -1);
-      const kept = args.training && this.dropout > 0 ? this.dropoutLayer.apply(probabilities, { training: true }) : probabilities;
-      const attended = reshape(matmul(grouped(kept), v), [batch, queryHeads, targetLength, valueDim]);
-      const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch, targetLength, queryHeads * valueDim]);
-      const outputSize = this.outputDims.reduce((a, b) => a * b, 1);
-      const kernel = reshape(this.attentionOutput.kernel, [queryHeads * valueDim, outputSize]);
-      const bias = this.attentionOutput.bias ? reshape(this.attentionOutput.bias, [outputSize]) : null;
-      const output = reshape(dense(merged, kernel, bias), [batch, targetLength, ...this.outputDims]);
+      const attention = query.rank === 3 ? this.attend(query, value, key, attentionMask, inputMasks, args) : this.attendFolded(query, value, key, attentionMask, inputMasks, args);
       const regularizer = this.activityRegularizer;
       return {
-        result: args.returnAttentionScores ? [output, probabilities] : output,
-        penalties: regularizer ? [projectedQuery, k, v, output].map((t) => activityPenalty(regularizer, t)) : [],
+        result: args.returnAttentionScores ? [attention.output, attention.probabilities] : attention.output,
+        penalties: regularizer ? [...attention.projections, attention.output].map((t) => activityPenalty(regularizer, t)) : [],
       };
     });
     for (const penalty of penalties) this.addLoss(penalty);
     return result;
+  }
+
+  /**
+   * The attention of [batch, length, features] inputs: output [batch, targetLength,
+   * ...outputShape], probabilities [batch, heads, targetLength, sourceLength], and the projected
+   * query, key and value (for the activity regularizer).
+   */
+  private attend(query: Tensor, value: Tensor, key: Tensor, attentionMask: Tensor | undefined, [queryMask, valueMask, keyMask]: InputMasks, args: MultiHeadAttentionCallArgs): AttentionResult {
+    const { queryHeads, keyValueHeads, keyDim, valueDim } = this.headLayout();
+    const [batch, targetLength] = query.shape;
+    const sourceLength = value.shape[1];
+    const projectedQuery = this.project(query, this.query, queryHeads, keyDim);
+    const q = projectedQuery.mul(1 / Math.sqrt(keyDim));
+    const k = this.project(key, this.key, keyValueHeads, keyDim);
+    const v = this.project(value, this.value, keyValueHeads, valueDim);
+    // The query heads sharing a key / value head sit next to each other, so [batch, queryHeads,
+    // length, size] reshapes for free to [batch, keyValueHeads, heads per group * length, size]:
+    // one batched product per key / value head, which is never copied.
+    const grouped = (t: Tensor) => reshape(t, [batch, keyValueHeads, (queryHeads / keyValueHeads) * targetLength, t.shape[3]]);
+    let scores = reshape(matmul(grouped(q), k, { transposeB: true }), [batch, queryHeads, targetLength, sourceLength]);
+    const paddingMask = this.paddingMask(queryMask, valueMask, keyMask);
+    const mask = this.combinedMask(attentionMask, paddingMask, targetLength, sourceLength, args.useCausalMask === true);
+    if (mask) scores = scores.add(where(mask, 0, MASKED_SCORE));
+    // Masked positions are zeroed after the softmax, as Keras's masked Softmax does: a query
+    // position whose every key is masked attends to nothing (not to all keys evenly).
+    const probabilities = mask ? where(mask, softmax(scores, -1), 0) : softmax(scores, -1);
+    const kept = args.training && this.dropout > 0 ? this.dropoutLayer.apply(probabilities, { training: true }) : probabilities;
+    const attended = reshape(matmul(grouped(kept), v), [batch, queryHeads, targetLength, valueDim]);
+    const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch, targetLength, queryHeads * valueDim]);
+    const outputSize = this.outputDims.reduce((a, b) => a * b, 1);
+    const kernel = reshape(this.attentionOutput.kernel, [queryHeads * valueDim, outputSize]);
+    const bias = this.attentionOutput.bias ? reshape(this.attentionOutput.bias, [outputSize]) : null;
+    const output = reshape(dense(merged, kernel, bias), [batch, targetLength, ...this.outputDims]);
+    return { output, probabilities, projections: [projectedQuery, k, v] };
+  }
+
+  /**
+   * The attention of inputs of rank > 3: folded to [batch, length, features] (AttentionFold),
+   * attended, and unfolded to the query's layout and Keras's scores shape.
+   */
+  private attendFolded(query: Tensor, value: Tensor, key: Tensor, attentionMask: Tensor | undefined, inputMasks: InputMasks, args: MultiHeadAttentionCallArgs): AttentionResult {
+    const axes = this.attendedAxes(query.shape, 'query');
+    if (inputMasks.some((m) => m !== null) && !(axes.length === 1 && axes[0] === query.rank - 2)) {
+      throw new Error(
+        `Layer "${this.name}" received inputs that carry masks (from Embedding's maskZero or Masking), which join the attention only when it is over the last axis before the features, as in Keras; ` +
+          `it attends over axes ${formatAxes(axes)} of rank-${query.rank} inputs. Give an attentionMask instead.`,
+      );
+    }
+    const fold = new AttentionFold(query.shape, value.shape, axes, this.headLayout().queryHeads);
+    const attention = this.attend(fold.input(query), fold.input(value), fold.input(key), attentionMask && fold.attentionMask(attentionMask), inputMasks.map((m) => m && fold.inputMask(m)) as InputMasks, args);
+    const batch = query.shape[0];
+    return {
+      output: fold.output(attention.output),
+      probabilities: fold.scores(attention.probabilities),
+      // Keras's activity penalties divide by the batch size, which folding multiplied.
+      projections: attention.projections.map((t) => reshape(t, [batch, t.size / batch])),
+    };
   }
 
   /** Keras's activity regularizer here is its four projections' (added in call), not one on the output. */
@@ -259,9 +318,21 @@ export abstract class ProjectedAttention extends Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const [queryShape, valueShape] = this.checkShapes(inputShape);
-    const outputDims = this.configuredOutputShape() ?? [queryShape[2]];
-    const output: Shape = [queryShape[0], queryShape[1], ...outputDims];
-    return this.returningScores ? [output, [queryShape[0], this.headLayout().queryHeads, queryShape[1], valueShape[1]]] : output;
+    const outputDims = this.configuredOutputShape() ?? [queryShape[queryShape.length - 1]];
+    const output: Shape = [...queryShape.slice(0, -1), ...outputDims];
+    return this.returningScores ? [output, scoresShape(queryShape, valueShape, this.attendedAxes(queryShape, 'query'), this.headLayout().queryHeads)] : output;
+  }
+
+  /**
+   * The axes attended over in inputs of shape `shape` (the input `name`), between the batch axis
+   * and the features; throws for ranks the layer does not take. Here axis 1 of rank-3 inputs,
+   * the only rank taken; MultiHeadAttention takes its attentionAxes.
+   */
+  protected attendedAxes(shape: Shape | readonly number[], name: string): number[] {
+    if (shape.length !== 3) {
+      throw new Error(`Invalid shape for \`${name}\` of layer "${this.name}". Expected rank 3 (batch, sequence, features). Received: ${name}_shape=${formatSymbolicShape(shape as Shape)}`);
+    }
+    return [1];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -283,6 +354,17 @@ export abstract class ProjectedAttention extends Layer {
     const kernel = this.addWeight({ name: `${name}/kernel`, shape: kernelShape, initializer: this.kernelInitializer, regularizer: this.kernelRegularizer ?? undefined, constraint: this.kernelConstraint });
     const bias = this.useBias ? this.addWeight({ name: `${name}/bias`, shape: biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint }) : null;
     return { kernel, bias };
+  }
+
+  /** A causal mask is over one query axis and one key axis: attention must be over one axis. */
+  private checkCausal(queryShape: Shape | readonly number[]): void {
+    const axes = this.attendedAxes(queryShape, 'query');
+    if (axes.length > 1) {
+      throw new Error(
+        `Invalid value for argument useCausalMask of layer "${this.name}". A causal mask needs attention over one axis (as in Keras, which builds it over one query axis and one key axis); ` +
+          `this layer attends over axes ${formatAxes(axes)} of rank-${queryShape.length} inputs. Give an attentionMask instead.`,
+      );
+    }
   }
 
   /** [batch, length, features] projected to [batch, heads, length, headSize]. */
@@ -320,32 +402,42 @@ export abstract class ProjectedAttention extends Layer {
     }
     const [queryShape, valueShape, keyShape = valueShape, maskShape] = shapes;
     const named: Array<[string, Shape]> = [['query', queryShape], ['value', valueShape], ['key', keyShape]];
-    for (const [name, shape] of named) {
-      if (shape.length !== 3) {
-        throw new Error(`Invalid shape for \`${name}\` of layer "${this.name}". Expected rank 3 (batch, sequence, features). Received: ${name}_shape=${formatSymbolicShape(shape)}`);
-      }
+    for (const [name, shape] of named) this.attendedAxes(shape, name);
+    if (valueShape.length !== queryShape.length || keyShape.length !== queryShape.length) {
+      throw new Error(`\`query\`, \`value\` and \`key\` of layer "${this.name}" must have the same rank. Received: query_shape=${formatSymbolicShape(queryShape)}, value_shape=${formatSymbolicShape(valueShape)}, key_shape=${formatSymbolicShape(keyShape)}`);
     }
-    if (!sameSize(valueShape[1], keyShape[1])) {
+    if (valueShape.slice(1, -1).some((d, i) => !sameSize(d, keyShape[i + 1]))) {
       throw new Error(`All dimensions of \`value\` and \`key\`, except the last one, must be equal. Received: value_shape=${formatSymbolicShape(valueShape)} and key_shape=${formatSymbolicShape(keyShape)}`);
     }
     if (!sameSize(queryShape[0], valueShape[0]) || !sameSize(queryShape[0], keyShape[0])) {
       throw new Error(`\`query\`, \`value\` and \`key\` of layer "${this.name}" must have the same batch size. Received: query_shape=${formatSymbolicShape(queryShape)}, value_shape=${formatSymbolicShape(valueShape)}, key_shape=${formatSymbolicShape(keyShape)}`);
     }
-    if (maskShape) this.checkMaskShape(maskShape, queryShape, valueShape);
+    const axes = this.attendedAxes(queryShape, 'query');
+    const others = otherAxes(queryShape.length, axes);
+    if (others.some((axis) => !sameSize(queryShape[axis], valueShape[axis]))) {
+      throw new Error(
+        `The axes of \`query\` and \`value\` that layer "${this.name}" does not attend over (all but ${formatAxes(axes)} and the batch and features) must be equal. ` +
+          `Received: query_shape=${formatSymbolicShape(queryShape)} and value_shape=${formatSymbolicShape(valueShape)}`,
+      );
+    }
+    if (maskShape) this.checkMaskShape(maskShape, queryShape, valueShape, axes);
     return [queryShape, valueShape, keyShape];
   }
 
-  private checkMaskShape(maskShape: Shape, queryShape: Shape, valueShape: Shape): void {
-    const target: Shape = [queryShape[0], this.headLayout().queryHeads, queryShape[1], valueShape[1]];
-    // A [batch, target, source] mask gets a heads axis; shorter masks broadcast from the end.
-    const aligned = maskShape.length === 3 ? [maskShape[0], 1, maskShape[1], maskShape[2]] : maskShape;
-    const fits = maskShape.length >= 2 && maskShape.length <= 4 && aligned.every((d, i) => d === 1 || sameSize(d, target[target.length - aligned.length + i]));
-    if (!fits) {
+  private checkMaskShape(maskShape: Shape, queryShape: Shape, valueShape: Shape, axes: number[]): void {
+    const target = scoresShape(queryShape, valueShape, axes, this.headLayout().queryHeads);
+    const aligned = alignedMaskShape(maskShape, target.length, axes.length);
+    if (aligned && aligned.every((d, i) => d === 1 || sameSize(d, target[i]))) return;
+    if (queryShape.length === 3) {
       throw new Error(
         `Invalid value for argument attentionMask of layer "${this.name}". Expected a mask of shape (batch, target_length, source_length) = ${formatSymbolicShape([queryShape[0], queryShape[1], valueShape[1]])}, ` +
           `one that broadcasts to it, or (batch, num_heads, target_length, source_length). Received: attention_mask.shape=${formatSymbolicShape(maskShape)}`,
       );
     }
+    throw new Error(
+      `Invalid value for argument attentionMask of layer "${this.name}". Expected a mask of the scores' shape (batch, <other axes>, num_heads, <query attention axes>, <key attention axes>) = ${formatSymbolicShape(target)}, ` +
+        `or one that broadcasts to it, the axes it leaves out (at most all but the attention axes) taken as size-1 axes just before the query attention axes. Received: attention_mask.shape=${formatSymbolicShape(maskShape)}`,
+    );
   }
 
   /** The inputs' feature sizes must match the kernels made at build. */
@@ -353,10 +445,114 @@ export abstract class ProjectedAttention extends Layer {
     const named: Array<[string, Tensor, Projection]> = [['query', query, this.query], ['value', value, this.value], ['key', key, this.key]];
     for (const [name, x, projection] of named) {
       const expected = projection.kernel.shape[0];
-      if (x.shape[2] !== expected) {
+      if (x.shape[x.rank - 1] !== expected) {
         throw new Error(`Layer "${this.name}" was built for \`${name}\` with ${expected} features; received ${name} of shape ${formatShape(x.shape)}.`);
       }
     }
+  }
+}
+
+/** The axes between the batch axis and the features of rank-`rank` inputs that are not attended over. */
+function otherAxes(rank: number, attended: readonly number[]): number[] {
+  return Array.from({ length: rank - 2 }, (_, i) => i + 1).filter((axis) => !attended.includes(axis));
+}
+
+/**
+ * The attention scores' shape, as Keras's _build_attention_equation lays them out: [batch, ...the
+ * other axes, heads, ...the query's attention axes, ...the key's], the attention axes in the order
+ * given. [batch, heads, target, source] for rank-3 inputs.
+ */
+function scoresShape(queryShape: Shape | readonly number[], valueShape: Shape | readonly number[], axes: readonly number[], heads: number): Shape {
+  const others = otherAxes(queryShape.length, axes);
+  return [queryShape[0], ...others.map((axis) => queryShape[axis]), heads, ...axes.map((axis) => queryShape[axis]), ...axes.map((axis) => valueShape[axis])];
+}
+
+/**
+ * An attention mask's shape with the axes it leaves out as size 1, aligned to scores of rank
+ * `scoresRank` over `attended` axes: Keras inserts them just before the query's attention axes, so
+ * the mask's leading axes are the scores' leading ones ([batch, target, source] gets a heads axis).
+ * Null when the mask has fewer axes than the query's and key's attention axes, or more than the
+ * scores.
+ */
+function alignedMaskShape(maskShape: Shape | readonly number[], scoresRank: number, attended: number): Shape | null {
+  const rank = maskShape.length;
+  if (rank < 2 * attended || rank > scoresRank) return null;
+  const leading = rank - 2 * attended;
+  return [...maskShape.slice(0, leading), ...new Array<number>(scoresRank - rank).fill(1), ...maskShape.slice(leading)];
+}
+
+function formatAxes(axes: readonly number[]): string {
+  return `[${axes.join(', ')}]`;
+}
+
+/**
+ * How inputs of rank > 3 fold into the [batch, length, features] layout of the attention and back
+ * (what Keras's _build_attention_equation writes as einsum equations). The axes not attended over join the batch,
+ * as Keras's einsum equations treat them; the attention axes, moved together in the order given,
+ * become one position axis. Attention over the flattened positions is Keras's attention over
+ * several axes: its softmax normalizes over the key's attention axes together. The output
+ * unfolds to the query's layout; the scores reshape, without a copy, to Keras's shape.
+ */
+class AttentionFold {
+  /** The query's axes but the features, in the folded order: [0, ...other axes, ...attention axes]. */
+  private readonly order: number[];
+  /** The folded batch: batch times the other axes' sizes. */
+  private readonly batch: number;
+  /** The scores' shape in Keras's layout (see scoresShape). */
+  private readonly unfoldedScoresShape: number[];
+
+  constructor(
+    private readonly queryShape: readonly number[],
+    valueShape: readonly number[],
+    private readonly axes: readonly number[],
+    heads: number,
+  ) {
+    const others = otherAxes(queryShape.length, axes);
+    this.order = [0, ...others, ...axes];
+    this.batch = [0, ...others].reduce((size, axis) => size * queryShape[axis], 1);
+    this.unfoldedScoresShape = scoresShape(queryShape, valueShape, axes, heads) as number[];
+  }
+
+  /** Whether the attention axes already follow the other axes (folding is then a reshape, not a copy). */
+  private get inOrder(): boolean {
+    return this.order.every((axis, i) => axis === i);
+  }
+
+  /** [batch, ..., features] to [folded batch, attention positions, features]. */
+  input(x: Tensor): Tensor {
+    const rank = x.rank;
+    const moved = this.inOrder ? x : transpose(x, [...this.order, rank - 1]);
+    return reshape(moved, [this.batch, x.size / (this.batch * x.shape[rank - 1]), x.shape[rank - 1]]);
+  }
+
+  /** A query, value or key mask [batch, ...] (attention over the last axis before the features only) to [folded batch, positions]. */
+  inputMask(mask: Tensor): Tensor {
+    return reshape(mask, [this.batch, mask.size / this.batch]);
+  }
+
+  /** An attention mask (see alignedMaskShape) to [folded batch, 1 or heads, target positions, source positions]. */
+  attentionMask(mask: Tensor): Tensor {
+    const target = this.unfoldedScoresShape;
+    const headsAxis = target.length - 2 * this.axes.length - 1;
+    const aligned = alignedMaskShape(mask.shape, target.length, this.axes.length) as number[];
+    const heads = aligned[headsAxis];
+    const full = broadcastTo(reshape(mask, aligned), [...target.slice(0, headsAxis), heads, ...target.slice(headsAxis + 1)]);
+    const targetPositions = this.axes.reduce((size, axis) => size * this.queryShape[axis], 1);
+    return reshape(full, [this.batch, heads, targetPositions, full.size / (this.batch * heads * targetPositions)]);
+  }
+
+  /** [folded batch, target positions, ...outputShape] to the query's layout, [batch, ..., ...outputShape]. */
+  output(y: Tensor): Tensor {
+    const outputDims = y.shape.slice(2);
+    const folded = reshape(y, [...this.order.map((axis) => this.queryShape[axis]), ...outputDims]);
+    if (this.inOrder) return folded;
+    const back = this.order.map((_, axis) => this.order.indexOf(axis));
+    return transpose(folded, [...back, ...outputDims.map((_, i) => this.order.length + i)]);
+  }
+
+  /** [folded batch, heads, target positions, source positions] to Keras's scores shape. */
+  scores(probabilities: Tensor): Tensor {
+    return reshape(probabilities, this.unfoldedScoresShape);
   }
 }
 
@@ -378,13 +574,21 @@ function causalMask(targetLength: number, sourceLength: number): Tensor {
  * `attentionMask`, `useCausalMask`, `returnAttentionScores` (then the result is
  * `[output, scores]`) and `training` (dropout). A mask may also be given as a fourth input,
  * `apply([query, value, key, mask])`; that is how a symbolic mask is recorded in a functional
- * model. Inputs must have rank 3. When the inputs carry masks (Embedding's maskZero, Masking), a
- * query position attends to a key position only if the query's, the value's and the key's masks
- * are all 1 there (and the attention mask and causal mask allow it); the output keeps the
- * query's mask.
+ * model. When the inputs carry masks (Embedding's maskZero, Masking), a query position attends to
+ * a key position only if the query's, the value's and the key's masks are all 1 there (and the
+ * attention mask and causal mask allow it); the output keeps the query's mask.
+ *
+ * Inputs of rank > 3 (as Keras's): `query` [batch, ...axes, queryDim], `value` and `key` of the
+ * same rank. The projections act on the last axis; attention runs over `attentionAxes` (default:
+ * every axis between batch and features) jointly, the softmax over all the key positions on them;
+ * each position on the other axes (whose sizes the value must share) attends separately. Scores
+ * are [batch, ...other axes, numHeads, ...query attention axes, ...key attention axes]; an
+ * attention mask is that shape or broadcasts to it (see MultiHeadAttentionCallArgs). As in Keras,
+ * `useCausalMask` needs one attention axis, and the inputs' masks join only when attention is over
+ * the last axis before the features. The weights' shapes do not depend on the rank.
  *
  * Arguments: `numHeads`, `keyDim`; `valueDim` (keyDim); `dropout` (0); `useBias` (true);
- * `outputShape`; `attentionAxes` (default only); `kernelInitializer` ('glorotUniform');
+ * `outputShape`; `attentionAxes` (null); `kernelInitializer` ('glorotUniform');
  * `biasInitializer` ('zeros'); `kernelRegularizer`, `biasRegularizer`; `kernelConstraint`,
  * `biasConstraint`; `activityRegularizer` (as Keras's, on the query, key, value and output
  * projections); `seed`.
@@ -398,6 +602,9 @@ function causalMask(targetLength: number, sourceLength: number): Tensor {
  * const tokens = Input({ shape: [10, 16] });
  * const attended = mha.apply([tokens, tokens], { useCausalMask: true });   // [null, 10, 16]
  * const [out, scores] = mha.apply([q, v], { returnAttentionScores: true, attentionMask: mask });
+ * // Attention over a 3 x 4 grid jointly: scores [null, 2, 3, 4, 3, 4].
+ * const grid = Input({ shape: [3, 4, 16] });
+ * const [mixed, gridScores] = new MultiHeadAttention({ numHeads: 2, keyDim: 8, attentionAxes: [1, 2] }).apply([grid, grid], { returnAttentionScores: true });
  */
 export class MultiHeadAttention extends ProjectedAttention {
   readonly numHeads: number;
@@ -421,6 +628,24 @@ export class MultiHeadAttention extends ProjectedAttention {
 
   protected configuredOutputShape(): number[] | null {
     return this.outputShape;
+  }
+
+  /** The attentionAxes for inputs of this rank (3 or more), negative ones counted from the end. */
+  protected override attendedAxes(shape: Shape | readonly number[], name: string): number[] {
+    const rank = shape.length;
+    if (rank < 3) {
+      throw new Error(`Invalid shape for \`${name}\` of layer "${this.name}". Expected rank 3 or more (batch, attention and other axes, features). Received: ${name}_shape=${formatSymbolicShape(shape as Shape)}`);
+    }
+    if (this.attentionAxes === null) return Array.from({ length: rank - 2 }, (_, i) => i + 1);
+    const given = typeof this.attentionAxes === 'number' ? [this.attentionAxes] : this.attentionAxes;
+    const axes = given.map((axis) => (axis < 0 ? axis + rank : axis));
+    if (axes.some((axis) => axis < 1 || axis > rank - 2) || new Set(axes).size !== axes.length) {
+      throw new Error(
+        `Invalid value for argument attentionAxes of layer "${this.name}" for inputs of rank ${rank}. Expected distinct axes between the batch axis and the features: 1 to ${rank - 2} (or ${1 - rank} to -2). ` +
+          `Received: attentionAxes=${JSON.stringify(this.attentionAxes)}`,
+      );
+    }
+    return axes;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -449,10 +674,15 @@ function normalizeOutputShape(value: MultiHeadAttentionArgs['outputShape']): num
   return dims;
 }
 
-/** Only attention over the sequence axis (Keras's default for rank-3 inputs) is supported. */
+/** Null, an integer axis or a non-empty list of distinct integer axes; checked against the inputs' rank at build (attendedAxes). */
 function checkAttentionAxes(value: MultiHeadAttentionArgs['attentionAxes']): number | number[] | null {
   if (value === undefined || value === null) return null;
-  if (value === 1) return 1;
-  if (Array.isArray(value) && value.length === 1 && value[0] === 1) return [1];
-  throw new Error(`Invalid value for argument attentionAxes. Expected null (the default: attention over the sequence axis), 1 or [1]; other attention axes are not supported. Received: attentionAxes=${JSON.stringify(value)}`);
+  const axes: readonly unknown[] | null = typeof value === 'number' ? [value] : Array.isArray(value) ? value : null;
+  if (!axes || axes.length === 0 || !axes.every((axis) => Number.isInteger(axis) && axis !== 0) || new Set(axes).size !== axes.length) {
+    throw new Error(
+      `Invalid value for argument attentionAxes. Expected null (attention over every axis between the batch axis and the features), an axis or a non-empty list of distinct axes (integers, not the batch axis 0). ` +
+        `Received: attentionAxes=${JSON.stringify(value)}`,
+    );
+  }
+  return typeof value === 'number' ? value : [...(value as number[])];
 }
