@@ -47,7 +47,7 @@ const KERAS_VARIABLE_ORDER = new Set([
 /** Layers that Keras gives trailing variables this library does not keep: Normalization's int sample count. */
 export const KERAS_ONLY_TRAILING: Record<string, number> = { Normalization: 1 };
 /** Recurrent layers: Keras keeps their variables in their cell, under `cell`. */
-export const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM']);
+export const RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM', 'ConvLSTM1D', 'ConvLSTM2D', 'ConvLSTM3D']);
 /**
  * Layers whose variables Keras keeps in inner layers, under these attribute names (Keras 3.16's:
  * MultiHeadAttention's public properties, which Keras reaches before the private attributes that

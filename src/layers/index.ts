@@ -196,6 +196,7 @@ export {
 } from './pooling';
 export { getLayerClass, deserializeLayer, registerLayer } from './registry';
 export { RNN, SimpleRNN, GRU, LSTM, RecurrentLayer, type RNNArgs, type SequenceArgs, type RecurrentArgs, type GatedRecurrentArgs, type SimpleRNNArgs, type GRUArgs, type LSTMArgs, type RecurrentCallArgs } from './recurrent';
+export { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, type ConvLSTMArgs } from './conv_lstm';
 export { RNNCell, type RNNCellLike, type CellCallArgs, type CellOutput } from './rnn_cell';
 export { SimpleRNNCell, GRUCell, LSTMCell, type RecurrentCellArgs, type GatedCellArgs, type SimpleRNNCellArgs, type GRUCellArgs, type LSTMCellArgs } from './rnn_cells';
 export { StackedRNNCells, type StackedRNNCellsArgs } from './stacked_rnn_cells';

@@ -34,6 +34,7 @@ import { EinsumDense } from './einsum_dense';
 import { ActivityRegularization, AlphaDropout, GaussianDropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './noise_regularization';
 import { CategoryEncoding, Discretization } from './categorical_preprocessing';
 import { GRU, LSTM, RNN, SimpleRNN } from './recurrent';
+import { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D } from './conv_lstm';
 import { GRUCell, LSTMCell, SimpleRNNCell } from './rnn_cells';
 import { StackedRNNCells } from './stacked_rnn_cells';
 import { Bidirectional, TimeDistributed } from './wrappers';
@@ -113,6 +114,9 @@ const builtIns: Record<string, LayerClass> = {
   SimpleRNN,
   GRU,
   LSTM,
+  ConvLSTM1D,
+  ConvLSTM2D,
+  ConvLSTM3D,
   RNN,
   SimpleRNNCell,
   GRUCell,

@@ -48,6 +48,7 @@ function foreignOptions(kind: Kind, className: string, config: Record<string, un
 /** Constructor options of the built-in layers that need some. */
 const LAYER_OPTIONS: Record<string, () => Record<string, unknown>> = {
   Conv: () => ({ filters: 2, kernelSize: 3, kernelRegularizer: regularizers.l2(0.1), biasConstraint: constraints.maxNorm(2) }),
+  ConvLSTM: () => ({ filters: 2, kernelSize: 3, returnSequences: true, recurrentRegularizer: 'l2', recurrentConstraint: constraints.nonNeg(), dropout: 0.1 }),
   Dense: () => ({ units: 2, activation: 'relu', kernelRegularizer: regularizers.l1l2({ l1: 0.1, l2: 0.2 }), kernelConstraint: constraints.nonNeg() }),
   DepthwiseConv: () => ({ kernelSize: 3 }),
   SeparableConv: () => ({ filters: 2, kernelSize: 3 }),
@@ -168,9 +169,9 @@ describe('Keras configs', () => {
   });
 });
 
-/** Files that Keras 3.16 wrote (make_keras_written.py); keras_weights.test.ts checks what they predict once loaded. */
+/** Files that Keras 3.16 wrote (make_keras_written.py, and make_conv_lstm.py's conv_lstm); keras_weights.test.ts and keras_conv_lstm.test.ts check what they predict once loaded. */
 const WRITTEN = 'test/fixtures/keras/keras_written';
-const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 'sequences', 'masked', 'operations', 'cells'];
+const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 'sequences', 'masked', 'operations', 'cells', 'conv_lstm'];
 
 /**
  * Options that Keras writes and this library does not, each at the value that makes it inert
