@@ -15,6 +15,7 @@
 import type { Variable } from '../autograd/variable';
 import { InputLayer } from '../layers/input_layer';
 import { Operation } from '../layers/operation';
+import { RNN } from '../layers/recurrent';
 import type { Layer } from '../layers/layer';
 import { snakeCase } from '../layers/layer';
 import { getLayerClass, isBuiltInLayer } from '../layers/registry';
@@ -203,9 +204,12 @@ function kerasLayerEntry(layer: Layer, json: LayerJSON): KerasObject {
   const entry = kerasLayerObject(json.class_name, json.config, layer.name);
   const shapes = layer.buildInputShape;
   if (!shapes) return entry;
-  // Attention's build takes its inputs' shapes as separate arguments, which Keras names.
-  const named = POSITIONAL_INPUTS.has(json.class_name) && Array.isArray(shapes[0]);
-  entry.build_config = named ? { shapes_dict: Object.fromEntries((shapes as Shape[]).map((shape, i) => [['query_shape', 'value_shape', 'key_shape'][i], shape])) } : { input_shape: shapes };
+  const list = Array.isArray(shapes[0]) ? (shapes as Shape[]) : null;
+  // Attention's build takes its inputs' shapes as separate arguments, which Keras names; so does
+  // a recurrent layer's, the sequences' and the initial states' (a list here: see kerasNode).
+  if (list && POSITIONAL_INPUTS.has(json.class_name)) entry.build_config = { shapes_dict: Object.fromEntries(list.map((shape, i) => [['query_shape', 'value_shape', 'key_shape'][i], shape])) };
+  else if (list && layer instanceof RNN) entry.build_config = list.length === 1 ? { input_shape: list[0] } : { shapes_dict: { sequences_shape: list[0], initial_state_shape: list.slice(1) } };
+  else entry.build_config = { input_shape: shapes };
   return entry;
 }
 
@@ -227,8 +231,13 @@ function kerasLayerObject(className: string, config: Record<string, unknown>, na
 /** One call of a layer in a functional model: its input tensors as Keras tensors, its options snake_case. */
 function kerasNode(layer: Layer, node: NodeJSON, byName: Map<string, Layer>): { args: unknown[]; kwargs: Record<string, unknown> } {
   const tensors = node.args.map((reference) => kerasTensor(reference, byName));
+  const kwargs: Record<string, unknown> = Object.fromEntries(Object.entries(node.kwargs).map(([key, value]) => [kerasKey(key), value]));
+  // A recurrent layer applied to [sequences, ...initial states]: Keras's call takes the states as initial_state.
+  if (node.list && layer instanceof RNN) {
+    if (tensors.length > 1) kwargs.initial_state = tensors.slice(1);
+    return { args: [tensors[0]], kwargs };
+  }
   const positional = !node.list || POSITIONAL_INPUTS.has(classNameOf(layer));
-  const kwargs = Object.fromEntries(Object.entries(node.kwargs).map(([key, value]) => [kerasKey(key), value]));
   return { args: positional ? tensors : [tensors], kwargs };
 }
 
@@ -390,7 +399,8 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
   }
   if (RECURRENT.has(className)) {
     vars(group, layer.name);
-    return fill(vars(child(group, 'cell'), `${snakeCase(className)}_cell`), variables, trainable);
+    // The cell's name, as Keras names it (lstm_cell; the ConvLSTMs' conv_lstm_cell).
+    return fill(vars(child(group, 'cell'), `${snakeCase(className.replace(/ConvLSTM\dD/, 'ConvLSTM'))}_cell`), variables, trainable);
   }
   const own = vars(group, layer.name);
   await fill(own, isBuiltInLayer(layer.constructor) ? variables : customLayerVariables(layer)!, trainable);

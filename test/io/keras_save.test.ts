@@ -171,7 +171,7 @@ describe('Keras configs', () => {
 
 /** Files that Keras 3.16 wrote (make_keras_written.py, and make_conv_lstm.py's conv_lstm); keras_weights.test.ts and keras_conv_lstm.test.ts check what they predict once loaded. */
 const WRITTEN = 'test/fixtures/keras/keras_written';
-const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 'sequences', 'masked', 'operations', 'cells', 'conv_lstm'];
+const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 'sequences', 'masked', 'operations', 'cells', 'conv_lstm', 'initial_states'];
 
 /**
  * Options that Keras writes and this library does not, each at the value that makes it inert

@@ -516,7 +516,7 @@ describe('files that Keras 3.16 wrote', () => {
     models: Record<string, { inputs: number[][]; dtypes: string[]; outputs: number[][] }>;
     optimizers: Record<string, { class_name: string; slots: Array<Record<string, number[]>> }>;
   };
-  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null, vision: null, sequences: null, masked: null, operations: null, constant_operand: null, cells: null };
+  const steps: Record<string, number | null> = { sequential: 7, functional: 3, convolutions: null, vision: null, sequences: null, masked: null, operations: null, constant_operand: null, cells: null, initial_states: null };
   for (const [name, { inputs, dtypes, outputs }] of Object.entries(written.models)) {
     it(
       `${name}.keras (Keras's own layout: MultiHeadAttention's query_dense, GroupQueryAttention's grouped_query_attention, masks and keras.ops between layers, an uncompiled model's empty compile_config) predicts what Keras predicted, with its optimizer's state`,
