@@ -100,7 +100,7 @@ describe('Dense', () => {
     expect(() => unsupported.apply(Input({ shape: [8, 8, 1] }))).toThrow(/Conv2D 'conv_rd': unknown option 'recurrentDropout'/);
     expect(new Dense({ units: 2, activation: 'relu', useBias: false, inputShape: [3], name: 'fine' }).apply(Input({ shape: [3] })).shape).toEqual([null, 2]);
     // Built-ins without options of their own too; an unnamed activation function still runs.
-    expect(() => new Flatten({ dataFormat: 'channels_first', name: 'flat_cf' } as never).apply(Input({ shape: [2, 2] }))).toThrow(/Flatten 'flat_cf': unknown option 'dataFormat'/);
+    expect(() => new Flatten({ padding: 'same', name: 'flat_pad' } as never).apply(Input({ shape: [2, 2] }))).toThrow(/Flatten 'flat_pad': unknown option 'padding'/);
     expect(new Dense({ units: 2, activation: (t: Tensor) => t.mul(2) } as never).apply(Input({ shape: [3] })).shape).toEqual([null, 2]);
   });
 
