@@ -30,11 +30,8 @@ import { applyKerasOp } from './keras_ops';
 const INERT_KERAS_OPTIONS = new Set(['seed', 'synchronized']);
 /** Options of every layer, which a layer's getConfig may leave out. */
 const GENERIC_OPTIONS = ['name', 'trainable', 'dtype', 'batchInputShape', 'inputShape', 'batchSize', 'inputDim', 'activityRegularizer'];
-/**
- * Keras options with no counterpart here that are inert at their default value (Resizing's
- * fill_mode and fill_value apply only with pad_to_aspect_ratio, which this library lacks).
- */
-const INERT_DEFAULTS: Record<string, unknown> = { dataFormat: 'channels_last', renormMomentum: 0.99, fillMode: 'constant', fillValue: 0 };
+/** Keras options with no counterpart here that are inert at their default value. */
+const INERT_DEFAULTS: Record<string, unknown> = { dataFormat: 'channels_last', renormMomentum: 0.99 };
 
 /**
  * A model saved by Keras 3 (`model.save('name.keras')`), rebuilt and with its weights.

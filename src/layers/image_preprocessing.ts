@@ -110,11 +110,18 @@ export interface ResizingArgs extends LayerArgs {
   interpolation?: ImageInterpolation;
   /** Crops the largest centered window with the target aspect ratio first (default false). */
   cropToAspectRatio?: boolean;
+  /** Pads to the target aspect ratio first, centered, with `fillValue` (default false). */
+  padToAspectRatio?: boolean;
+  /** How the padding is filled: 'constant' only, as Keras's Resizing. */
+  fillMode?: 'constant';
+  /** The padding's value (default 0). */
+  fillValue?: number;
 }
 
 /**
  * Resizes images to `[height, width]` with ops.resize (TF's half-pixel rules), in training and
- * inference. Integer images become float32.
+ * inference, after cropping or padding them to the target aspect ratio when asked. Integer
+ * images become float32.
  *
  * @example
  * const model = new Sequential([new Resizing({ height: 32, width: 32, inputShape: [64, 48, 3] }), ...]);
@@ -125,6 +132,9 @@ export class Resizing extends Layer {
   readonly width: number;
   readonly interpolation: ImageInterpolation;
   readonly cropToAspectRatio: boolean;
+  readonly padToAspectRatio: boolean;
+  readonly fillMode: 'constant';
+  readonly fillValue: number;
 
   constructor(args: ResizingArgs) {
     super(args);
@@ -132,11 +142,17 @@ export class Resizing extends Layer {
     this.width = checkSize('width', args.width);
     this.interpolation = checkChoice('interpolation', args.interpolation ?? 'bilinear', INTERPOLATIONS);
     this.cropToAspectRatio = args.cropToAspectRatio ?? false;
+    this.padToAspectRatio = args.padToAspectRatio ?? false;
+    if (this.cropToAspectRatio && this.padToAspectRatio) throw new Error('Resizing: Only one of `padToAspectRatio` & `cropToAspectRatio` can be `true`.');
+    this.fillMode = checkChoice('fillMode', args.fillMode ?? 'constant', ['constant'] as const);
+    this.fillValue = args.fillValue ?? 0;
+    if (typeof this.fillValue !== 'number' || !Number.isFinite(this.fillValue)) throw invalid('fillValue', 'a finite number', args.fillValue);
   }
 
   override call(inputs: Tensor): Tensor {
     checkImageShape(this, inputs.shape as Shape);
-    return onBatch(inputs, (x) => resize(x, [this.height, this.width], { interpolation: this.interpolation, cropToAspectRatio: this.cropToAspectRatio }));
+    const { interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue } = this;
+    return onBatch(inputs, (x) => resize(x, [this.height, this.width], { interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue }));
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
@@ -145,7 +161,8 @@ export class Resizing extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), height: this.height, width: this.width, interpolation: this.interpolation, cropToAspectRatio: this.cropToAspectRatio };
+    const { height, width, interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue } = this;
+    return { ...super.getConfig(), height, width, interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue };
   }
 }
 

@@ -12,7 +12,7 @@ import { recordGradient } from '../autograd/tape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
-import { reshape, slice, transpose } from './shape';
+import { pad, reshape, slice, transpose } from './shape';
 import { checkOptionNames, checkTensor } from './validate';
 import imageShader from '../../shaders/image.wgsl?raw';
 
@@ -38,6 +38,16 @@ export interface ResizeOptions {
    * is not distorted (default false).
    */
   cropToAspectRatio?: boolean;
+  /**
+   * Pads the image to the target aspect ratio first, centered, with `fillValue` (default false;
+   * not with cropToAspectRatio), as Keras: the same padding on both sides, half the difference
+   * rounded down.
+   */
+  padToAspectRatio?: boolean;
+  /** How padding is filled: 'constant' only, as Keras's resize. */
+  fillMode?: 'constant';
+  /** The padding's value (default 0). */
+  fillValue?: number;
   /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
   dataFormat?: ImageDataFormat;
 }
@@ -57,7 +67,7 @@ export interface AffineTransformOptions {
 }
 
 /** The option names, for checkOptionNames (the types keep the lists complete). */
-const RESIZE_OPTIONS: Record<keyof ResizeOptions, true> = { interpolation: true, antialias: true, cropToAspectRatio: true, dataFormat: true };
+const RESIZE_OPTIONS: Record<keyof ResizeOptions, true> = { interpolation: true, antialias: true, cropToAspectRatio: true, padToAspectRatio: true, fillMode: true, fillValue: true, dataFormat: true };
 const AFFINE_TRANSFORM_OPTIONS: Record<keyof AffineTransformOptions, true> = { interpolation: true, fillMode: true, fillValue: true, dataFormat: true };
 
 interface ResizeAttrs {
@@ -148,6 +158,10 @@ export function resize(images: Tensor, size: readonly number[], options: ResizeO
     throw new Error(`${op}: antialias=true is not supported; only antialias=false (TF's default resize) is. Received: antialias=${JSON.stringify(options.antialias)}`);
   }
   const dataFormat = checkDataFormat(options.dataFormat ?? 'channels_last');
+  if (options.cropToAspectRatio && options.padToAspectRatio) throw new Error(`${op}: Only one of \`padToAspectRatio\` & \`cropToAspectRatio\` can be \`true\`.`);
+  if ((options.fillMode ?? 'constant') !== 'constant') throw new Error(`${op}: Invalid value for argument \`fillMode\`. Only 'constant' is supported. Received: fillMode=${JSON.stringify(options.fillMode)}`);
+  const fillValue = options.fillValue ?? 0;
+  if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) throw new Error(`${op}: Invalid value for argument \`fillValue\`. Expected a finite number. Received: fillValue=${String(fillValue)}`);
   const [height, width] = size;
   const spatial = dataFormat === 'channels_last' ? images.shape.slice(-3, -1) : images.shape.slice(-2);
   if (spatial[0] === 0 || spatial[1] === 0) {
@@ -158,9 +172,22 @@ export function resize(images: Tensor, size: readonly number[], options: ResizeO
     if (options.cropToAspectRatio) {
       const [top, left, cropHeight, cropWidth] = aspectRatioWindow(batch.shape[1], batch.shape[2], height, width);
       source = slice(batch, [0, top, left, 0], [batch.shape[0], cropHeight, cropWidth, batch.shape[3]]);
+    } else if (options.padToAspectRatio) {
+      const [top, left] = aspectRatioPadding(batch.shape[1], batch.shape[2], height, width);
+      if (top > 0 || left > 0) source = pad(batch, [[0, 0], [top, top], [left, left], [0, 0]], fillValue);
     }
     return resizeBatch(source, height, width, interpolation);
   });
+}
+
+/**
+ * The padding of an image to the target aspect ratio, as Keras's resize computes it: on each side
+ * of the height (top) or of the width (left), half the missing extent rounded down.
+ */
+function aspectRatioPadding(height: number, width: number, targetHeight: number, targetWidth: number): [number, number] {
+  const padHeight = Math.max(height, Math.trunc((width * targetHeight) / targetWidth));
+  const padWidth = Math.max(width, Math.trunc((height * targetWidth) / targetHeight));
+  return [Math.trunc((padHeight - height) / 2), Math.trunc((padWidth - width) / 2)];
 }
 
 function resizeBatch(images: Tensor, height: number, width: number, interpolation: ImageInterpolation): Tensor {

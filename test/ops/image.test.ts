@@ -153,6 +153,17 @@ describe('resize', () => {
     await expectClose(y, referenceResize(window, [1, 4, 4, 1], [2, 2], 'bilinear'));
   }));
 
+  it('pads to the target aspect ratio as Keras: the same padding on both sides, then resizes (Keras 3.16 values)', onBothBackends(async () => {
+    const tall = tensor(Array.from({ length: 24 }, (_, i) => i), [1, 4, 6, 1]);
+    // keras.ops.image.resize(x, (4, 4), pad_to_aspect_ratio=True, fill_value=-1.0): one row of -1 above and below.
+    await expectClose(resize(tall, [4, 4], { padToAspectRatio: true, fillValue: -1 }), [-0.6875, -0.3125, 0.0625, 0.4375, 4.75, 6.25, 7.75, 9.25, 13.75, 15.25, 16.75, 18.25, 3.8125, 4.1875, 4.5625, 4.9375]);
+    const wide = tensor(Array.from({ length: 30 }, (_, i) => i), [1, 6, 5, 1]);
+    // keras.ops.image.resize(y, (3, 4), pad_to_aspect_ratio=True, interpolation='nearest'): zero columns left and right.
+    await expectClose(resize(wide, [3, 4], { padToAspectRatio: true, interpolation: 'nearest' }), [0, 6, 8, 0, 0, 16, 18, 0, 0, 26, 28, 0]);
+    expect(() => resize(tall, [4, 4], { padToAspectRatio: true, cropToAspectRatio: true })).toThrow('resize: Only one of `padToAspectRatio` & `cropToAspectRatio` can be `true`.');
+    expect(() => resize(tall, [4, 4], { padToAspectRatio: true, fillMode: 'reflect' as 'constant' })).toThrow(`resize: Invalid value for argument \`fillMode\`. Only 'constant' is supported. Received: fillMode="reflect"`);
+  }));
+
   it('keeps a single image single and handles channels first', onBothBackends(async () => {
     const values = randomValues(2 * 3 * 4);
     expect(resize(tensor(values, [3, 4, 2]), [5, 6]).shape).toEqual([5, 6, 2]);
@@ -168,6 +179,7 @@ describe('resize', () => {
       expect((await gradCheck((x) => resize(x, [2, 7], { interpolation }), [[2, 6, 3, 1]])).message).toBe('ok');
     }
     expect((await gradCheck((x) => resize(x, [3, 3], { cropToAspectRatio: true }), [[1, 4, 6, 1]])).message).toBe('ok');
+    expect((await gradCheck((x) => resize(x, [3, 3], { padToAspectRatio: true }), [[1, 4, 6, 1]])).message).toBe('ok');
   });
 
   it('rejects bad arguments before any GPU work', () => {
@@ -187,7 +199,7 @@ describe('affineTransform', () => {
   it('rejects an option that is not one of its own, as resize does', () => {
     const image = tensor([[[1], [2]], [[3], [4]]]);
     expect(() => affineTransform(image, tensor([1, 0, 0, 0, 1, 0, 0, 0]), { fill_mode: 'nearest' } as never)).toThrow("affineTransform: unknown option 'fill_mode' (did you mean 'fillMode'?)");
-    expect(() => resize(image, [4, 4], { interpolaton: 'nearest' } as never)).toThrow("resize: unknown option 'interpolaton'. Its options: interpolation, antialias, cropToAspectRatio, dataFormat.");
+    expect(() => resize(image, [4, 4], { interpolaton: 'nearest' } as never)).toThrow("resize: unknown option 'interpolaton'. Its options: interpolation, antialias, cropToAspectRatio, padToAspectRatio, fillMode, fillValue, dataFormat.");
   });
 
   const shape = [2, 4, 5, 2];
