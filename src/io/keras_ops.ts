@@ -9,6 +9,7 @@
 
 import type { Operation } from '../layers/operation';
 import { ops } from '../ops/public';
+import { Tensor } from '../tensor/tensor';
 
 /** An op of Keras's as a node: its module, this library's op, its call arguments, and its options in order. */
 interface KerasOp {
@@ -75,7 +76,11 @@ export function applyKerasOp(className: string, config: Record<string, unknown>,
  * A saved Operation node in Keras's form: its class, module and options, and its call arguments
  * (with `tensorAt(i)` for the node's input i). Null when its op has no Keras class here.
  */
-export function kerasOpNode(operation: Operation, tensorAt: (input: number) => unknown): { module: string; className: string; config: Record<string, unknown>; args: unknown[] } | null {
+export function kerasOpNode(
+  operation: Operation,
+  tensorAt: (input: number) => unknown,
+  constantOf: (constant: Tensor) => unknown,
+): { module: string; className: string; config: Record<string, unknown>; args: unknown[] } | null {
   const fn = ops[operation.op as keyof typeof ops];
   const found = Object.entries(KERAS_OPS).find(([, entry]) => ops[entry.op] === fn);
   if (!found) return null;
@@ -89,13 +94,14 @@ export function kerasOpNode(operation: Operation, tensorAt: (input: number) => u
     if (option in (entry.fixed ?? {})) config[option] = entry.fixed![option];
     else if (given !== undefined) config[option] = given;
   }
-  const args = operation.args.slice(0, entry.call).map((arg) => fillInputs(arg, tensorAt));
+  const args = operation.args.slice(0, entry.call).map((arg) => fillInputs(arg, tensorAt, constantOf));
   return { module: entry.module, className, config, args };
 }
 
-/** A call argument with the node's inputs ({ symbolicInput: i }) replaced by `tensorAt(i)`. */
-function fillInputs(value: unknown, tensorAt: (input: number) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => fillInputs(item, tensorAt));
+/** A call argument with the node's inputs ({ symbolicInput: i }) replaced by `tensorAt(i)`, and tensor constants by `constantOf`. */
+function fillInputs(value: unknown, tensorAt: (input: number) => unknown, constantOf: (constant: Tensor) => unknown): unknown {
+  if (value instanceof Tensor) return constantOf(value);
+  if (Array.isArray(value)) return value.map((item) => fillInputs(item, tensorAt, constantOf));
   if (value && typeof value === 'object' && typeof (value as { symbolicInput?: unknown }).symbolicInput === 'number') return tensorAt((value as { symbolicInput: number }).symbolicInput);
   return value;
 }

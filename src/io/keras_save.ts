@@ -13,6 +13,7 @@
 // optimizers whose state loading also places.
 
 import type { Variable } from '../autograd/variable';
+import { Tensor } from '../tensor/tensor';
 import { InputLayer } from '../layers/input_layer';
 import { Operation } from '../layers/operation';
 import { RNN } from '../layers/recurrent';
@@ -59,7 +60,7 @@ export async function saveKerasWeights(model: Model): Promise<Uint8Array> {
 /** The .keras zip, and the sizes of its config and weights. */
 async function kerasArchive(model: Model, { includeOptimizer = true }: SaveKerasOptions): Promise<{ bytes: Uint8Array; configBytes: number; weightBytes: number }> {
   const text = (value: unknown) => new TextEncoder().encode(kerasJson(value));
-  const config = text(kerasModelConfig(model));
+  const config = text(await kerasModelConfig(model));
   const weights = await kerasWeightsFile(model, includeOptimizer && model.compileArgs !== undefined && model.optimizer !== undefined);
   const bytes = writeZip([
     { name: 'metadata.json', data: text({ keras_version: KERAS_VERSION, date_saved: kerasDate(new Date()) }) },
@@ -137,9 +138,10 @@ const POSITIONAL_INPUTS = new Set(['MultiHeadAttention', 'GroupQueryAttention'])
 type KerasObject = { module: string | null; class_name: string; config: unknown; registered_name: string | null } & Record<string, unknown>;
 
 /** config.json: the model and, when compiled, its compile config. */
-function kerasModelConfig(model: Model): KerasObject {
+async function kerasModelConfig(model: Model): Promise<KerasObject> {
   checkSaveable(model, 'saveKerasModel');
-  const entry = kerasModelEntry(model, serializeLayer(model));
+  const constants = await operationConstants(model);
+  const entry = kerasModelEntry(model, serializeLayer(model, true), constants);
   const compile = serializeCompileConfig(model);
   if (compile) {
     entry.compile_config = {
@@ -157,7 +159,7 @@ function kerasModelConfig(model: Model): KerasObject {
 }
 
 /** A Sequential or functional model (the whole one, or one nested in another). */
-function kerasModelEntry(model: Model, json: LayerJSON): KerasObject {
+function kerasModelEntry(model: Model, json: LayerJSON, constants: Map<Tensor, unknown>): KerasObject {
   if (model instanceof Sequential) {
     const input = model.inputs[0];
     const layers = model.layers.filter((layer) => !(layer instanceof InputLayer));
@@ -168,7 +170,7 @@ function kerasModelEntry(model: Model, json: LayerJSON): KerasObject {
       name: model.name,
       trainable: model.trainable,
       dtype: dtypePolicy(model.dtype),
-      layers: [inputLayerEntry(inputName, input), ...layers.map((layer, i) => kerasLayerEntry(layer, entries[offset + i]))],
+      layers: [inputLayerEntry(inputName, input), ...layers.map((layer, i) => kerasLayerEntry(layer, entries[offset + i], constants))],
     };
     return { module: 'keras', class_name: 'Sequential', config, registered_name: null, build_config: { input_shape: [...input.shape] } };
   }
@@ -177,8 +179,8 @@ function kerasModelEntry(model: Model, json: LayerJSON): KerasObject {
     const byName = new Map([...model.inputs.map((input) => input.node.layer), ...model.layers].map((layer) => [layer.name, layer]));
     const layers = (config.layers as LayerJSON[]).map((entry) => {
       const layer = byName.get(entry.name!)!;
-      if (layer instanceof Operation) return kerasOperationEntry(layer, entry, byName);
-      const kerasEntry = layer instanceof InputLayer ? inputLayerEntry(layer.name, layer.inboundNodes[0].outputs[0]) : kerasLayerEntry(layer, entry);
+      if (layer instanceof Operation) return kerasOperationEntry(layer, entry, byName, constants);
+      const kerasEntry = layer instanceof InputLayer ? inputLayerEntry(layer.name, layer.inboundNodes[0].outputs[0]) : kerasLayerEntry(layer, entry, constants);
       kerasEntry.name = entry.name;
       kerasEntry.inbound_nodes = (entry.inbound_nodes ?? []).map((node) => kerasNode(layer, node, byName));
       return kerasEntry;
@@ -199,8 +201,8 @@ function inputLayerEntry(name: string, input: SymbolicTensor): KerasObject {
 }
 
 /** A layer (or nested model) of a model, with the input shape it was built for. */
-function kerasLayerEntry(layer: Layer, json: LayerJSON): KerasObject {
-  if (layer instanceof Model) return kerasModelEntry(layer, json);
+function kerasLayerEntry(layer: Layer, json: LayerJSON, constants: Map<Tensor, unknown>): KerasObject {
+  if (layer instanceof Model) return kerasModelEntry(layer, json, constants);
   const entry = kerasLayerObject(json.class_name, json.config, layer.name);
   const shapes = layer.buildInputShape;
   if (!shapes) return entry;
@@ -241,6 +243,19 @@ function kerasNode(layer: Layer, node: NodeJSON, byName: Map<string, Layer>): { 
   return { args: positional ? tensors : [tensors], kwargs };
 }
 
+/** The values of the tensor constants that ops between layers take (Keras writes them as `__tensor__`), read once. */
+async function operationConstants(model: Model): Promise<Map<Tensor, unknown>> {
+  const found = new Set<Tensor>();
+  const visit = (value: unknown): void => {
+    if (value instanceof Tensor) found.add(value);
+    else if (Array.isArray(value)) value.forEach(visit);
+  };
+  for (const layer of model.selfAndSublayers()) if (layer instanceof Operation) visit(layer.args);
+  const tensors = [...found];
+  const values = await Promise.all(tensors.map((constant) => constant.array()));
+  return new Map(tensors.map((constant, i) => [constant, values[i]]));
+}
+
 /** A reference to a layer's output as Keras writes it in an inbound node. */
 function kerasTensor([name, nodeIndex, tensorIndex]: [string, number, number], byName: Map<string, Layer>): unknown {
   const source = byName.get(name)!.inboundNodes[nodeIndex].outputs[tensorIndex];
@@ -248,9 +263,9 @@ function kerasTensor([name, nodeIndex, tensorIndex]: [string, number, number], b
 }
 
 /** An op applied between layers (ops.mean(x, 1), ops.add(a, b)), as Keras's op node of the same op. */
-function kerasOperationEntry(operation: Operation, entry: LayerJSON, byName: Map<string, Layer>): KerasObject {
+function kerasOperationEntry(operation: Operation, entry: LayerJSON, byName: Map<string, Layer>, constants: Map<Tensor, unknown>): KerasObject {
   const [node] = entry.inbound_nodes ?? [];
-  const keras = kerasOpNode(operation, (input) => kerasTensor(node.args[input], byName));
+  const keras = kerasOpNode(operation, (input) => kerasTensor(node.args[input], byName), (constant) => ({ class_name: '__tensor__', config: { value: constants.get(constant), dtype: constant.dtype } }));
   if (!keras) throw new Error(`saveKerasModel: the op ${operation.op} applied between layers ('${operation.name}') has no Keras op written here yet, or is called with options Keras's op does not take; apply it inside a custom layer.`);
   return { module: keras.module, class_name: keras.className, config: keras.config, registered_name: keras.className, name: operation.name, inbound_nodes: [{ args: keras.args, kwargs: {} }] };
 }

@@ -10,6 +10,7 @@
 
 import { Input, InputLayer } from '../layers/input_layer';
 import { Layer, type CallArgs } from '../layers/layer';
+import { Operation } from '../layers/operation';
 import { getLayerClass, getRegisteredLayerName, registerLayer, type LayerClass } from '../layers/registry';
 import type { Shape, SymbolicTensor } from '../layers/symbolic';
 import { Loss, LossFunctionWrapper, deserializeLoss, getLoss, serializeLoss, type LossFunction } from '../losses/index';
@@ -81,8 +82,13 @@ export function registerModel(cls: { readonly name: string; fromConfig(config: R
 
 // ---- topology -------------------------------------------------------------------------------
 
-/** A layer or (nested) model as JSON. */
-export function serializeLayer(layer: Layer): LayerJSON {
+/**
+ * A layer or (nested) model as JSON. `opsUnwritten`: an op applied between layers gets its node
+ * without its arguments (the Keras writer takes them from the Operation itself, tensor constants
+ * included, which this format cannot hold).
+ */
+export function serializeLayer(layer: Layer, opsUnwritten = false): LayerJSON {
+  if (opsUnwritten && layer instanceof Operation) return { class_name: 'Operation', config: { name: layer.name } };
   if (layer instanceof Sequential) {
     // Subclasses of Sequential (a custom trainStep, say) are saved as their layer list too.
     const model = layer;
@@ -90,15 +96,15 @@ export function serializeLayer(layer: Layer): LayerJSON {
     if (!className) throw unregistered(layer);
     return {
       class_name: className,
-      config: { name: model.name, trainable: model.trainable, layers: model.layers.map(serializeLayer) },
+      config: { name: model.name, trainable: model.trainable, layers: model.layers.map((inner) => serializeLayer(inner, opsUnwritten)) },
       build_input_shape: model.inputs[0] ? [...model.inputs[0].shape] : null,
     };
   }
-  if (layer.constructor === Model) return { class_name: 'Functional', config: serializeFunctional(layer as Model) };
+  if (layer.constructor === Model) return { class_name: 'Functional', config: serializeFunctional(layer as Model, opsUnwritten) };
   const className = getRegisteredLayerName(layer.constructor);
   if (!className) throw unregistered(layer);
   // A subclass of a functional model (a custom trainStep, say): its graph, with its own options.
-  if (layer instanceof Model && layer.savedGraph) return { class_name: className, config: { ...layer.getConfig(), ...serializeFunctional(layer) } };
+  if (layer instanceof Model && layer.savedGraph) return { class_name: className, config: { ...layer.getConfig(), ...serializeFunctional(layer, opsUnwritten) } };
   const entry: LayerJSON = { class_name: className, config: layer.getConfig() };
   if (layer instanceof Model) entry.build_input_shape = layer.buildInputShape;
   return entry;
@@ -110,7 +116,7 @@ function unregistered(layer: Layer): Error {
   return new Error(`Cannot save ${kind.toLowerCase()} '${layer.name}': its class ${cls} is not registered. Call register${kind}(${cls}) (once, before saving and before loading) so that the file can name it.`);
 }
 
-function serializeFunctional(model: Model): Record<string, unknown> {
+function serializeFunctional(model: Model, opsUnwritten: boolean): Record<string, unknown> {
   const { graph, inputStructure, outputStructure } = model.savedGraph!;
   const nodeIndex = new Map<unknown, number>();
   const layerNodes = new Map<Layer, number>();
@@ -125,7 +131,7 @@ function serializeFunctional(model: Model): Record<string, unknown> {
   const layers = [...inputLayers, ...graph.layers].map((layer) => {
     if (names.has(layer.name)) throw new Error(`Cannot save model '${model.name}': two of its layers are named '${layer.name}'; layer names must be unique within a model.`);
     names.add(layer.name);
-    const entry = serializeLayer(layer);
+    const entry = serializeLayer(layer, opsUnwritten);
     entry.name = layer.name;
     entry.inbound_nodes = graph.nodes
       .filter((n) => n.layer === layer)
