@@ -262,7 +262,7 @@ function buildLayer(className: string, kerasConfig: Record<string, unknown>): La
     INERT_KERAS_OPTIONS.has(key) || config[key] === null || config[key] === false || INERT_DEFAULTS[key] === config[key] || (key === 'loraAlpha' && (config.loraRank ?? null) === null);
   const active = foreign.filter((key) => !inert(key));
   if (active.length > 0) {
-    throw new Error(`loadKerasModel: layer '${config.name}' (${className}) has Keras option${active.length > 1 ? 's' : ''} ${active.map((k) => `${snake(k)}=${JSON.stringify(config[k])}`).join(', ')}, which this library's ${className} does not support.`);
+    throw new Error(`loadKerasModel: layer '${config.name}' (${className}) has Keras option${active.length > 1 ? 's' : ''} ${active.map((k) => `${kerasKey(k)}=${JSON.stringify(config[k])}`).join(', ')}, which this library's ${className} does not support.`);
   }
   for (const key of foreign) delete config[key];
   return deserializeLayer({ className, config });
@@ -312,6 +312,10 @@ function camelCase(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/**
+ * @internal This library's option names as Keras's, camelCase's inverse: snake_case (a one-letter
+ * word too: `sparseYPred` is `sparse_y_pred`), and `beta1` is Keras's `beta_1`.
+ */
+export function kerasKey(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/^beta(\d)$/, 'beta_$1');
 }

@@ -29,6 +29,7 @@ import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON }
 import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { kerasOpNode } from './keras_ops';
+import { kerasKey } from './keras_model';
 import { downloadFile, type ModelInfo } from './handlers';
 import { getCustomObject, getRegisteredName } from './object_registration';
 
@@ -337,11 +338,6 @@ const FLOAT_MARK = 'keras-float:';
 /** JSON text of a config, the marked whole numbers written as floats. */
 function kerasJson(value: unknown): string {
   return JSON.stringify(value).replace(new RegExp(`"${FLOAT_MARK}(-?\\d+)"`, 'g'), '$1.0');
-}
-
-/** An option's Keras name: snake_case (a one-letter word too: `sparseYPred` is `sparse_y_pred`), with Keras's `beta_1` for this library's `beta1`. */
-function kerasKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/^beta(\d)$/, 'beta_$1');
 }
 
 function dtypePolicy(dtype: string): KerasObject {

@@ -10,12 +10,11 @@
 // a few element-wise ops; channels-first data is moved to channels last once per call.
 
 import type { Variable } from '../autograd/variable';
-import { formatShape } from '../backend/types';
 import { conv1d, conv2d } from '../ops/conv';
 import { conv3d } from '../ops/conv3d';
 import { ones } from '../ops/creation';
 import { cast } from '../ops/elementwise';
-import { concat, moveaxis, reshape, slice, split } from '../ops/shape';
+import { moveaxis, reshape, slice, split } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
@@ -30,7 +29,7 @@ import { RNN, type RNNArgs, type SequenceArgs } from './recurrent';
 import type { Regularizer, RegularizerIdentifier } from './regularizers';
 import { Dropout } from './regularization';
 import { RNNCell, outputSizeOf, stateSizesOf, type CellCallArgs, type InputStep, type SequenceStep } from './rnn_cell';
-import { checkBoolean } from './rnn_cells';
+import { UnitForgetBias, checkBoolean } from './rnn_cells';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 /** Options of ConvLSTM1D, ConvLSTM2D and ConvLSTM3D (Keras's, camelCase). */
@@ -202,7 +201,7 @@ export class ConvLSTMCell extends RNNCell {
       name: 'recurrent_kernel', shape: [...this.kernelSize, this.filters, width], initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer ?? undefined, constraint: this.recurrentConstraint,
     });
     if (this.useBias) {
-      const initializer = this.unitForgetBias ? new ForgetGateOnes(this.biasInitializer, this.filters) : this.biasInitializer;
+      const initializer = this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, this.filters) : this.biasInitializer;
       this.bias = this.addWeight({ name: 'bias', shape: [width], initializer, regularizer: this.biasRegularizer ?? undefined, constraint: this.biasConstraint });
     }
   }
@@ -566,22 +565,5 @@ export class ConvLSTM3D extends ConvLSTM {
 
   get rank(): number {
     return 3;
-  }
-}
-
-/** Keras's ConvLSTM bias initializer with unitForgetBias: biasInitializer, ones for the forget gate, biasInitializer. */
-class ForgetGateOnes extends Initializer {
-  readonly className = 'ForgetGateOnes';
-
-  constructor(
-    private readonly inner: Initializer,
-    private readonly filters: number,
-  ) {
-    super();
-  }
-
-  apply(shape: readonly number[]): Tensor {
-    if (shape.length !== 1 || shape[0] !== 4 * this.filters) throw new Error(`ForgetGateOnes: expected the shape (${4 * this.filters},), got ${formatShape(shape)}.`);
-    return tidy(() => concat([this.inner.apply([this.filters]), ones([this.filters]), this.inner.apply([2 * this.filters])], 0));
   }
 }

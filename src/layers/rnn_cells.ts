@@ -421,8 +421,11 @@ export class LSTMCell extends GatedCell {
   }
 }
 
-/** Keras's LSTM bias initializer with unitForgetBias: biasInitializer, ones for the forget gate, biasInitializer. */
-class UnitForgetBias extends Initializer {
+/**
+ * @internal Keras's LSTM bias initializer with unitForgetBias (the LSTM cell's and the ConvLSTM
+ * cell's): biasInitializer, ones for the forget gate, biasInitializer, for 4 gates of `units`.
+ */
+export class UnitForgetBias extends Initializer {
   readonly className = 'UnitForgetBias';
 
   constructor(
