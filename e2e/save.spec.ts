@@ -37,6 +37,7 @@ test('models save to and load from IndexedDB and localStorage, and download', as
   expect([...keras.subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
   for (const entry of ['metadata.json', 'config.json', 'model.weights.h5']) expect(keras.includes(entry)).toBe(true);
   expect(report.kerasFileIdentical, 'the model saved as a Keras file loaded back with other predictions').toBe(true);
+  expect(report.kerasPathError).toBe("save: a browser cannot write the file 'models/e2e.keras'; save to 'downloads://e2e.keras', or get the file's bytes with saveKerasModel(model).");
   expect(report.kerasError, 'the Keras 3 fixtures loaded in the page differ from their values').toBeLessThan(1e-5);
   expect(errors, 'the page logged console errors').toEqual([]);
 });

@@ -18,6 +18,8 @@ interface SaveReport {
   downloadStarted?: boolean;
   /** Whether the model saved as a Keras file (saveKerasModel's bytes) loads back predicting bit-identically. */
   kerasFileIdentical?: boolean;
+  /** The error of saving a Keras file to a plain path, which a browser cannot write. */
+  kerasPathError?: string;
   /** Largest difference of the Keras models' predictions and weights from the fixtures' formula. */
   kerasError?: number;
   error?: string;
@@ -71,6 +73,7 @@ async function run(): Promise<SaveReport> {
   const fromKerasFile = await values(await loadKerasModel(await saveKerasModel(model)), x);
   const now = await values(model, x);
   report.kerasFileIdentical = fromKerasFile.length === now.length && fromKerasFile.every((v, i) => Object.is(v, now[i]));
+  report.kerasPathError = await model.save('models/e2e.keras').then(() => 'saved', (e: Error) => e.message);
   report.kerasError = await kerasFixturesError();
   return report;
 }

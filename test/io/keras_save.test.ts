@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Input, Layer, Model, Sequential, constraints, initializers, layers, loadKerasModel, loadModel, losses, metrics, ops, optimizers, registerKerasSerializable, regularizers, saveKerasModel, saveKerasWeights, tensor,
   type Shape, type SymbolicTensor, type Tensor, type Variable,
@@ -431,6 +431,36 @@ describe('custom layers and objects', () => {
 });
 
 describe('saveKerasModel errors', () => {
+  it('asks for a browser page for downloads://, names an option object with no Keras kind, and warns for a custom optimizer', async () => {
+    const model = new Sequential({ layers: [new layers.Dense({ units: 2, inputShape: [3] })] });
+    await expect(model.save('downloads://model.keras')).rejects.toThrow("save: 'downloads://' needs a browser page (document); in Node save to a file path.");
+    class Tagged extends Layer {
+      override getConfig(): Record<string, unknown> {
+        return { ...super.getConfig(), tag: { className: 'Label', config: {} } };
+      }
+    }
+    registerKerasSerializable(Tagged, { package: 'Tests' });
+    const x = Input({ shape: [2] });
+    await expect(saveKerasModel(new Model({ inputs: x, outputs: new Tagged({}).apply(x) as SymbolicTensor }))).rejects.toThrow("saveKerasModel: the option 'tag' holds an object that has no Keras counterpart known here.");
+    class Halving extends optimizers.Optimizer {
+      constructor() {
+        super({}, [], { className: 'Halving', name: 'halving', learningRate: 0.5 });
+      }
+      protected slotNames(): string[] {
+        return [];
+      }
+      override updateStep(gradient: Tensor, variable: Variable, learningRate: Tensor): void {
+        variable.assign(variable.sub(gradient.mul(learningRate)));
+      }
+    }
+    model.compile({ optimizer: new Halving(), loss: 'mse' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const root = await weightsOf(await saveKerasModel(model));
+    expect(warn.mock.calls.map((call) => call[0])).toEqual(["saveKerasModel: the state of Halving is not written to Keras files; Keras will start it afresh."]);
+    warn.mockRestore();
+    expect(root.members.has('optimizer')).toBe(false);
+  });
+
   it('names what a Keras file cannot hold, before writing anything', async () => {
     class Doubler extends Model {
       readonly dense = new layers.Dense({ units: 2 });

@@ -557,6 +557,22 @@ describe('files that Keras 3.16 wrote', () => {
     await expect(loadKerasModel(opInput)).rejects.toThrow("loadKerasModel: the Keras op Digitize ('digitize', applied between layers with keras.ops) is not loaded yet.");
   });
 
+  it('refuses an op option or keyword argument that does not load, and an RNN whose cell is not a layer, naming them', async () => {
+    const archive = bytes('keras_written/operations.keras');
+    const config = JSON.parse(new TextDecoder().decode(await readZipEntry(archive, 'config.json')));
+    const edited = async (edit: (layer: { config: Record<string, unknown>; inbound_nodes: Array<{ kwargs: Record<string, unknown> }> }) => void) => {
+      const copy = structuredClone(config);
+      edit(copy.config.layers.find((layer: { name: string }) => layer.name === 'max'));
+      const entries = await Promise.all(zipEntries(archive).map(async (name) => ({ name, data: name === 'config.json' ? new TextEncoder().encode(JSON.stringify(copy)) : await readZipEntry(archive, name) })));
+      return writeZip(entries);
+    };
+    await expect(loadKerasModel(await edited((max) => (max.config.initial = 0)))).rejects.toThrow("loadKerasModel: the Keras op Max ('max') with initial=0 is not loaded yet (only initial=null).");
+    await expect(loadKerasModel(await edited((max) => (max.inbound_nodes[0].kwargs = { axis: -1 })))).rejects.toThrow(`loadKerasModel: the Keras op Max ('max') is called with keyword arguments ["axis"], which are not loaded yet.`);
+    const plainCell = { stateSize: 2, call: (_input: Tensor, [h]: Tensor[]) => [h, [h]] as [Tensor, Tensor[]] };
+    const rnn = new Sequential({ layers: [new layers.RNN({ cell: plainCell, inputShape: [3, 2] })] });
+    await expect(loadKerasWeights(rnn, bytes('sequential.weights.h5'))).rejects.toThrow("Keras files: layer 'rnn' (RNN) has a cell that is not a layer (an RNNCellLike object); Keras keeps a cell's variables as a layer's.");
+  });
+
   it("places every optimizer's state that Keras saved slot by slot, as Keras names the slots (EMA averages and gradient accumulators too)", async () => {
     const warn = vi.spyOn(console, 'warn');
     for (const [name, { class_name: className, slots }] of Object.entries(written.optimizers)) {

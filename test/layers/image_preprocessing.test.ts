@@ -210,6 +210,16 @@ describe('Resizing and CenterCrop', () => {
     expect(await valuesOf(layer.apply(x, { training: true }) as Tensor)).toEqual(expected);
   }));
 
+  it('Resizing pads to the aspect ratio with ops.resize, and refuses both crop and pad, another fill mode or a bad fill value', onBothBackends(async () => {
+    const x = tensor(pixels([1, 4, 6, 1], 14), [1, 4, 6, 1]);
+    const layer = new Resizing({ height: 3, width: 3, padToAspectRatio: true, fillValue: 0.5 });
+    expect(await valuesOf(layer.apply(x) as Tensor)).toEqual(await valuesOf(resize(x, [3, 3], { padToAspectRatio: true, fillValue: 0.5 })));
+    expect(layer.getConfig()).toMatchObject({ padToAspectRatio: true, fillMode: 'constant', fillValue: 0.5 });
+    expect(() => new Resizing({ height: 3, width: 3, padToAspectRatio: true, cropToAspectRatio: true })).toThrow('Resizing: Only one of `padToAspectRatio` & `cropToAspectRatio` can be `true`.');
+    expect(() => new Resizing({ height: 3, width: 3, fillMode: 'reflect' as 'constant' })).toThrow("Invalid value for argument `fillMode`. Expected one of 'constant'. Received: fillMode=\"reflect\"");
+    expect(() => new Resizing({ height: 3, width: 3, fillValue: 'black' as never })).toThrow('Invalid value for argument `fillValue`. Expected a finite number. Received: fillValue="black"');
+  }));
+
   it('CenterCrop crops the middle, and resizes images smaller than the window', onBothBackends(async () => {
     const values = pixels([1, 5, 6, 1], 13);
     // Rows 1..3 ((5 - 3) / 2 = 1), columns 1..4 ((6 - 4) / 2 = 1).
