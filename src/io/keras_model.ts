@@ -314,8 +314,9 @@ function camelCase(key: string): string {
 
 /**
  * @internal This library's option names as Keras's, camelCase's inverse: snake_case (a one-letter
- * word too: `sparseYPred` is `sparse_y_pred`), and `beta1` is Keras's `beta_1`.
+ * word too: `sparseYPred` is `sparse_y_pred`), and a numbered beta or epsilon is Keras's
+ * `beta_1`, `epsilon_2`, `beta_2_decay` (while `l1` stays `l1`).
  */
 export function kerasKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/^beta(\d)$/, 'beta_$1');
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/^(beta|epsilon)(\d)/, '$1_$2');
 }

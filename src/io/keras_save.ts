@@ -449,7 +449,10 @@ async function optimizerGroup(model: Model, root: Hdf5WriteGroup, trainable: Var
   const learningRate = optimizer.getConfig().learningRate;
   if (typeof learningRate === 'number') entries.push(float32([], Float32Array.of(learningRate)));
   if (layout.slots.some(([variable, slot]) => !optimizer.getSlot(variable, slot))) optimizer.build(trainable);
-  for (const [variable, slot] of layout.slots) entries.push(float32(variable.shape as number[], Float32Array.from(await optimizer.getSlot(variable, slot)!.data())));
+  for (const [variable, slot] of layout.slots) {
+    const value = optimizer.getSlot(variable, slot)!;
+    entries.push(float32(value.shape as number[], Float32Array.from(await value.data())));
+  }
   if (optimizer instanceof Nadam) entries.push(float32([], Float32Array.of(optimizer.momentumProduct(optimizer.iterations))));
   entries.forEach((dataset, i) => group.members.set(String(i), dataset));
 }

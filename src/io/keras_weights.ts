@@ -157,6 +157,8 @@ const KERAS_SLOT_GROUPS: Record<string, (config: Record<string, unknown>) => str
   Nadam: () => [['momentum', 'velocity']],
   Ftrl: () => [['accumulator', 'linear']],
   Lion: () => [['momentum']],
+  Lamb: () => [['momentum', 'velocity']],
+  Adafactor: () => [['r', 'c', 'velocity']],
 };
 
 /**
@@ -188,13 +190,18 @@ export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable
   const datasets = numberedDatasets(saved, 'optimizer/vars', 0);
   const skip = (why: string) => console.warn(`loadKerasModel: the optimizer's state in the file is not loaded: ${why}; training starts from a fresh ${optimizer.className} state.`);
   if (!layout) return skip(`the state of ${optimizer.className} is not placed here`);
+  // Saved before its first step, an optimizer holds only its step count and learning rate.
+  if (datasets.length <= 2 && datasets[0].values()[0] === 0) return;
   const first = datasets.length - layout.slots.length - layout.trailing;
   if (first !== 1 && first !== 2) return skip(`it has ${datasets.length} variables, and ${optimizer.className} over ${trainable.length} trainable variables needs ${layout.slots.length} slots after its step count`);
   const state = layout.slots.map(([variable, slot], i): [Variable, string, Hdf5Dataset] => [variable, slot, datasets[first + i]]);
-  const wrong = state.find(([variable, , dataset]) => !sameShape(variable.shape, dataset.shape));
-  if (wrong) return skip(`a slot of variable '${wrong[0].name}' has shape [${wrong[2].shape.join(',')}]`);
   optimizer.build(trainable);
-  for (const [variable, slot, dataset] of state) tidy(() => optimizer.getSlot(variable, slot)!.assign(tensor(dataset.values(), variable.shape as number[])));
+  const wrong = state.find(([variable, slot, dataset]) => !sameShape(optimizer.getSlot(variable, slot)!.shape, dataset.shape));
+  if (wrong) return skip(`a slot of variable '${wrong[0].name}' has shape [${wrong[2].shape.join(',')}]`);
+  for (const [variable, slot, dataset] of state) {
+    const target = optimizer.getSlot(variable, slot)!;
+    tidy(() => target.assign(tensor(dataset.values(), target.shape as number[])));
+  }
   optimizer.iterations = datasets[0].values()[0];
 }
 

@@ -1,13 +1,15 @@
 // Optimizers (keras.optimizers): the Optimizer base class, SGD, Adam, AdamW, RMSprop, Adagrad,
-// Adamax, Nadam, Adadelta, Lion and Ftrl with fused update kernels, learning rate schedules, and
-// `getOptimizer` to resolve a name.
+// Adamax, Nadam, Adadelta, Lion and Ftrl with fused update kernels, Lamb and Adafactor written with
+// ops, learning rate schedules, and `getOptimizer` to resolve a name.
 
 import { Adadelta } from './adadelta';
 import { Adagrad } from './adagrad';
 import { Adam } from './adam';
 import { Adamax } from './adamax';
 import { AdamW } from './adamw';
+import { Adafactor } from './adafactor';
 import { Ftrl } from './ftrl';
+import { Lamb } from './lamb';
 import { Lion } from './lion';
 import { Nadam } from './nadam';
 import { Optimizer } from './optimizer';
@@ -25,6 +27,8 @@ export { Nadam, type NadamOptions } from './nadam';
 export { Adadelta, type AdadeltaOptions } from './adadelta';
 export { Lion, type LionOptions } from './lion';
 export { Ftrl, type FtrlOptions } from './ftrl';
+export { Lamb, type LambOptions } from './lamb';
+export { Adafactor, type AdafactorOptions } from './adafactor';
 export {
   LearningRateSchedule,
   ExponentialDecay,
@@ -47,6 +51,7 @@ export {
   type PolynomialDecayOptions,
   type InverseTimeDecayOptions,
   type CosineDecayRestartsOptions,
+  type ScheduleOptions,
 } from './schedules';
 export { optimizerUpdate, type UpdateAlgorithm, type UpdateParams } from './update_kernel';
 
@@ -64,6 +69,8 @@ const BY_NAME: Record<string, () => Optimizer> = {
   adadelta: () => new Adadelta(),
   lion: () => new Lion(),
   ftrl: () => new Ftrl(),
+  lamb: () => new Lamb(),
+  adafactor: () => new Adafactor(),
 };
 
 /**

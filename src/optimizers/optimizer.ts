@@ -180,6 +180,11 @@ export abstract class Optimizer {
     return 0;
   }
 
+  /** The shape of a variable's slot: the variable's own unless the algorithm keeps less (Adafactor's factored moments). */
+  protected slotShape(_slotName: string, variable: Variable): readonly number[] {
+    return variable.shape;
+  }
+
   /** The learning rate as given: a number or a schedule. */
   get learningRate(): number | LearningRateSchedule {
     return this.learningRateValue;
@@ -503,7 +508,8 @@ export abstract class Optimizer {
     let slots = this.slotsByVariable.get(variable);
     if (!slots) {
       slots = this.allSlotNames().map((slotName) => {
-        const initial = fill(variable.shape, this.slotInitialValue(slotName), variable.dtype);
+        const shape = slotName === ACCUMULATOR || slotName === AVERAGE ? variable.shape : this.slotShape(slotName, variable);
+        const initial = fill(shape, this.slotInitialValue(slotName), variable.dtype);
         const slot = new Variable(initial, { trainable: false, name: `${variable.name}_${slotName}` });
         initial.dispose();
         return slot;

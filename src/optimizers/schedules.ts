@@ -5,6 +5,12 @@
 
 import { checkOptionNames } from '../ops/validate';
 
+/** What every built-in schedule takes besides its own options. */
+export interface ScheduleOptions {
+  /** Keras's schedule name (default: the class name). */
+  name?: string;
+}
+
 /** A schedule's serialized form, as an optimizer's config holds it. */
 export interface ScheduleConfig {
   className: string;
@@ -26,6 +32,24 @@ export interface ScheduleConfig {
  */
 export abstract class LearningRateSchedule {
   abstract readonly className: string;
+  private readonly givenName: string | undefined;
+
+  /** `name`: Keras's schedule name (default: the class name), kept in the config. */
+  constructor(name?: string) {
+    if (name !== undefined && typeof name !== 'string') throw new Error(`LearningRateSchedule: argument \`name\` must be a string. Received: name=${String(name)}`);
+    this.givenName = name;
+  }
+
+  /** The schedule's name, as Keras's `name` argument (default: Keras's default for the class). */
+  get name(): string {
+    return this.givenName ?? this.defaultName;
+  }
+
+  /** The name without a `name` argument: the class name unless Keras defaults to another. */
+  protected get defaultName(): string {
+    return this.className;
+  }
+
   /** The learning rate at `step` (the optimizer's `iterations` before the update). */
   abstract call(step: number): number;
   abstract getConfig(): Record<string, unknown>;
@@ -36,7 +60,7 @@ export abstract class LearningRateSchedule {
   }
 }
 
-export interface ExponentialDecayOptions {
+export interface ExponentialDecayOptions extends ScheduleOptions {
   initialLearningRate: number;
   /** Must be > 0. */
   decaySteps: number;
@@ -61,7 +85,7 @@ export class ExponentialDecay extends LearningRateSchedule {
   readonly staircase: boolean;
 
   constructor(options: ExponentialDecayOptions) {
-    super();
+    super(options?.name);
     checkKeys('ExponentialDecay', options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
     this.initialLearningRate = finite('ExponentialDecay', 'initialLearningRate', options.initialLearningRate);
     this.decaySteps = positive('ExponentialDecay', 'decaySteps', options.decaySteps);
@@ -76,11 +100,11 @@ export class ExponentialDecay extends LearningRateSchedule {
   }
 
   getConfig(): Record<string, unknown> {
-    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase };
+    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
   }
 }
 
-export interface CosineDecayOptions {
+export interface CosineDecayOptions extends ScheduleOptions {
   initialLearningRate: number;
   /** Steps of the cosine decay (after the warmup), > 0. */
   decaySteps: number;
@@ -110,7 +134,7 @@ export class CosineDecay extends LearningRateSchedule {
   readonly warmupSteps: number;
 
   constructor(options: CosineDecayOptions) {
-    super();
+    super(options?.name);
     checkKeys('CosineDecay', options, ['initialLearningRate', 'decaySteps', 'alpha', 'warmupTarget', 'warmupSteps']);
     this.initialLearningRate = finite('CosineDecay', 'initialLearningRate', options.initialLearningRate);
     this.decaySteps = positive('CosineDecay', 'decaySteps', options.decaySteps);
@@ -138,6 +162,7 @@ export class CosineDecay extends LearningRateSchedule {
       alpha: this.alpha,
       warmupTarget: this.warmupTarget,
       warmupSteps: this.warmupSteps,
+      name: this.name,
     };
   }
 
@@ -147,7 +172,7 @@ export class CosineDecay extends LearningRateSchedule {
   }
 }
 
-export interface PiecewiseConstantDecayOptions {
+export interface PiecewiseConstantDecayOptions extends ScheduleOptions {
   /** Strictly increasing step counts. */
   boundaries: number[];
   /** One more value than boundaries. */
@@ -164,11 +189,16 @@ export interface PiecewiseConstantDecayOptions {
  */
 export class PiecewiseConstantDecay extends LearningRateSchedule {
   readonly className = 'PiecewiseConstantDecay';
+
+  protected override get defaultName(): string {
+    return 'PiecewiseConstant';
+  }
+
   readonly boundaries: readonly number[];
   readonly values: readonly number[];
 
   constructor(options: PiecewiseConstantDecayOptions) {
-    super();
+    super(options?.name);
     checkKeys('PiecewiseConstantDecay', options, ['boundaries', 'values']);
     const { boundaries, values } = options;
     if (!Array.isArray(boundaries) || !Array.isArray(values) || boundaries.length !== values.length - 1) {
@@ -190,11 +220,11 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   }
 
   getConfig(): Record<string, unknown> {
-    return { boundaries: [...this.boundaries], values: [...this.values] };
+    return { boundaries: [...this.boundaries], values: [...this.values], name: this.name };
   }
 }
 
-export interface PolynomialDecayOptions {
+export interface PolynomialDecayOptions extends ScheduleOptions {
   initialLearningRate: number;
   /** Must be > 0. */
   decaySteps: number;
@@ -224,7 +254,7 @@ export class PolynomialDecay extends LearningRateSchedule {
   readonly cycle: boolean;
 
   constructor(options: PolynomialDecayOptions) {
-    super();
+    super(options?.name);
     checkKeys('PolynomialDecay', options, ['initialLearningRate', 'decaySteps', 'endLearningRate', 'power', 'cycle']);
     this.initialLearningRate = finite('PolynomialDecay', 'initialLearningRate', options.initialLearningRate);
     this.decaySteps = positive('PolynomialDecay', 'decaySteps', options.decaySteps);
@@ -247,11 +277,12 @@ export class PolynomialDecay extends LearningRateSchedule {
       endLearningRate: this.endLearningRate,
       power: this.power,
       cycle: this.cycle,
+      name: this.name,
     };
   }
 }
 
-export interface InverseTimeDecayOptions {
+export interface InverseTimeDecayOptions extends ScheduleOptions {
   initialLearningRate: number;
   /** Must be > 0. */
   decaySteps: number;
@@ -276,7 +307,7 @@ export class InverseTimeDecay extends LearningRateSchedule {
   readonly staircase: boolean;
 
   constructor(options: InverseTimeDecayOptions) {
-    super();
+    super(options?.name);
     checkKeys('InverseTimeDecay', options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
     this.initialLearningRate = finite('InverseTimeDecay', 'initialLearningRate', options.initialLearningRate);
     this.decaySteps = positive('InverseTimeDecay', 'decaySteps', options.decaySteps);
@@ -291,11 +322,11 @@ export class InverseTimeDecay extends LearningRateSchedule {
   }
 
   getConfig(): Record<string, unknown> {
-    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase };
+    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
   }
 }
 
-export interface CosineDecayRestartsOptions {
+export interface CosineDecayRestartsOptions extends ScheduleOptions {
   initialLearningRate: number;
   /** Steps of the first period, > 0. */
   firstDecaySteps: number;
@@ -320,6 +351,11 @@ export interface CosineDecayRestartsOptions {
  */
 export class CosineDecayRestarts extends LearningRateSchedule {
   readonly className = 'CosineDecayRestarts';
+
+  protected override get defaultName(): string {
+    return 'SGDRDecay';
+  }
+
   readonly initialLearningRate: number;
   readonly firstDecaySteps: number;
   readonly tMul: number;
@@ -327,7 +363,7 @@ export class CosineDecayRestarts extends LearningRateSchedule {
   readonly alpha: number;
 
   constructor(options: CosineDecayRestartsOptions) {
-    super();
+    super(options?.name);
     checkKeys('CosineDecayRestarts', options, ['initialLearningRate', 'firstDecaySteps', 'tMul', 'mMul', 'alpha']);
     this.initialLearningRate = finite('CosineDecayRestarts', 'initialLearningRate', options.initialLearningRate);
     this.firstDecaySteps = positive('CosineDecayRestarts', 'firstDecaySteps', options.firstDecaySteps);
@@ -343,7 +379,7 @@ export class CosineDecayRestarts extends LearningRateSchedule {
   }
 
   getConfig(): Record<string, unknown> {
-    return { initialLearningRate: this.initialLearningRate, firstDecaySteps: this.firstDecaySteps, tMul: this.tMul, mMul: this.mMul, alpha: this.alpha };
+    return { initialLearningRate: this.initialLearningRate, firstDecaySteps: this.firstDecaySteps, tMul: this.tMul, mMul: this.mMul, alpha: this.alpha, name: this.name };
   }
 
   /**
@@ -451,7 +487,7 @@ export function scheduleFromConfig(serialized: ScheduleConfig): LearningRateSche
 
 function checkKeys(className: string, options: object, allowed: readonly string[]): void {
   if (options === null || typeof options !== 'object') throw new Error(`${className}: expected an options object, got ${options === null ? 'null' : typeof options}.`);
-  checkOptionNames(className, options, Object.fromEntries(allowed.map((name) => [name, true as const])));
+  checkOptionNames(className, options, Object.fromEntries([...allowed, 'name'].map((name) => [name, true as const])));
 }
 
 function finite(className: string, name: string, value: unknown): number {

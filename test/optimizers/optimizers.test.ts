@@ -356,7 +356,7 @@ describe('getOptimizer', () => {
 
   it('lists the valid names for an unknown one', () => {
     expect(() => getOptimizer('sgdw')).toThrow(
-      "Could not interpret optimizer identifier: \"sgdw\". Expected an Optimizer or one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl'.",
+      "Could not interpret optimizer identifier: \"sgdw\". Expected an Optimizer or one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor'.",
     );
     expect(() => getOptimizer('constructor')).toThrow(/Could not interpret optimizer identifier/);
   });
@@ -492,7 +492,7 @@ describe('state and config', () => {
     const config = adam.getConfig();
     expect(config).toEqual({
       name: 'adam',
-      learningRate: { className: 'ExponentialDecay', config: { initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5, staircase: false } },
+      learningRate: { className: 'ExponentialDecay', config: { initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5, staircase: false, name: 'ExponentialDecay' } },
       weightDecay: null, clipnorm: 2, globalClipnorm: null, clipvalue: null,
       beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: true,
     });

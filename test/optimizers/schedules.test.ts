@@ -61,7 +61,7 @@ describe('PolynomialDecay', () => {
 
   it('defaults: endLearningRate 1e-4, linear, no cycle', () => {
     const schedule = new PolynomialDecay({ initialLearningRate: 1, decaySteps: 4 });
-    expect(schedule.getConfig()).toEqual({ initialLearningRate: 1, decaySteps: 4, endLearningRate: 1e-4, power: 1, cycle: false });
+    expect(schedule.getConfig()).toEqual({ initialLearningRate: 1, decaySteps: 4, endLearningRate: 1e-4, power: 1, cycle: false, name: 'PolynomialDecay' });
     expect(schedule.call(1)).toBeCloseTo((1 - 1e-4) * 0.75 + 1e-4, 12);
   });
 });
@@ -135,6 +135,14 @@ describe('serialization and options', () => {
       for (const step of [0, 3, 10, 17, 45]) expect(copy.call(step)).toBe(schedule.call(step));
     });
   }
+
+  it("takes Keras's `name`, defaulting to Keras's name for the class, and keeps it in the config", () => {
+    expect(new InverseTimeDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 }).name).toBe('InverseTimeDecay');
+    expect(new CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 5 }).name).toBe('SGDRDecay');
+    const named = new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 5, name: 'warm' });
+    expect(scheduleFromConfig(JSON.parse(JSON.stringify(named.serialize()))).name).toBe('warm');
+    expect(() => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 5, name: 3 } as never)).toThrow('LearningRateSchedule: argument `name` must be a string. Received: name=3');
+  });
 
   it('rejects bad arguments before any training', () => {
     expect(() => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 0 })).toThrow(/PolynomialDecay: argument `decaySteps` must be > 0\. Received: decaySteps=0/);
