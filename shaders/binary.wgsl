@@ -9,7 +9,9 @@
 // trailing dimensions (read at i / divisor: a [N, 1] column against [N, C]). Modes 3 and 4 skip
 // the per-dimension index arithmetic of mode 1.
 // A_INT / B_INT / OUT_INT say whether words hold i32 rather than f32. Math runs in f32, except
-// for int32 div, floorDivide and mod, which run in i32 so that they are exact over the whole range.
+// for the int32 results of div, floorDivide, mod, fmod, fmax and fmin and the integer-only ops
+// (gcd, lcm, bitwise and / or / xor, shifts), which run in i32 so that they are exact over the
+// whole range. gammainc and its x-derivative (OP 38, internal) follow src/ops/special_functions.ts.
 // log1p_accurate and is_nan come from shaders/stable_math.wgsl, prepended by src/ops/elementwise.ts.
 
 override OP: u32;
@@ -93,12 +95,52 @@ fn floor_mod(x: f32, y: f32) -> f32 {
   return r;
 }
 
-// int32 floor division (OP 3, div, and 17, floorDivide) or floor modulo (OP 18), exact in i32;
-// a division by 0 gives 0, as NumPy's integer ops. WGSL defines i32 / and % on overflow
-// (-2^31 / -1 is -2^31, -2^31 % -1 is 0), matching the CPU's wrap-around.
+// The ops whose int32 results `apply_int` computes.
+fn runs_in_i32() -> bool {
+  return OP == 3u || OP == 17u || OP == 18u || (OP >= 23u && OP <= 25u) || (OP >= 30u && OP <= 36u);
+}
+
+// The greatest common divisor of |x| and |y| by Euclid's algorithm in u32, so that |-2^31| fits;
+// the bits are returned as i32, as NumPy wraps gcd(-2^31, 0) to -2^31.
+fn gcd_u32(x: i32, y: i32) -> u32 {
+  var p = select(bitcast<u32>(x), 0u - bitcast<u32>(x), x < 0);
+  var q = select(bitcast<u32>(y), 0u - bitcast<u32>(y), y < 0);
+  while (q != 0u) {
+    let rest = p % q;
+    p = q;
+    q = rest;
+  }
+  return p;
+}
+
+// int32 ops exact in i32: floor division (OP 3, div, and 17, floorDivide) and floor modulo
+// (OP 18), with a division by 0 giving 0, as NumPy's integer ops; C's fmod (OP 23, the sign of
+// x, also 0 for y = 0); fmax and fmin; gcd, lcm (wrapping on overflow, as NumPy); bitwise and, or,
+// xor; shifts, where an amount outside [0, 31] gives 0 (left) or the sign (right), as NumPy.
+// WGSL defines i32 / and % on overflow (-2^31 / -1 is -2^31, -2^31 % -1 is 0), matching the
+// CPU's wrap-around.
 fn apply_int(x: i32, y: i32) -> i32 {
+  switch OP {
+    case 24u: { return max(x, y); }
+    case 25u: { return min(x, y); }
+    case 30u: { return bitcast<i32>(gcd_u32(x, y)); }
+    case 31u: {
+      let divisor = gcd_u32(x, y);
+      if (divisor == 0u) { return 0; }
+      let magnitude_x = select(bitcast<u32>(x), 0u - bitcast<u32>(x), x < 0);
+      let magnitude_y = select(bitcast<u32>(y), 0u - bitcast<u32>(y), y < 0);
+      return bitcast<i32>((magnitude_x / divisor) * magnitude_y);
+    }
+    case 32u: { return x & y; }
+    case 33u: { return x | y; }
+    case 34u: { return x ^ y; }
+    case 35u: { return select(x << u32(y), 0, y < 0 || y > 31); }
+    case 36u: { return x >> select(u32(y), 31u, y < 0 || y > 31); }
+    default: {}
+  }
   if (y == 0) { return 0; }
   let remainder = x % y;
+  if (OP == 23u) { return remainder; }
   let signs_differ = remainder != 0 && ((remainder < 0) != (y < 0));
   if (OP == 18u) { return select(remainder, remainder + y, signs_differ); }
   let quotient = x / y;
@@ -120,10 +162,142 @@ fn log_add_exp(x: f32, y: f32) -> f32 {
   return max(x, y) + log1p_accurate(exp(-abs(x - y)));
 }
 
+// log2(2^x + 2^y) without overflow; equal operands (infinite ones included) give x + 1.
+fn log_add_exp2(x: f32, y: f32) -> f32 {
+  if (x == y) { return x + 1.0; }
+  return max(x, y) + log1p_accurate(exp2(-abs(x - y))) * 1.4426950408889634;
+}
+
+// C's fmod of f32, exact as NumPy's: |x| is reduced by |y| * 2^k for the largest k that fits,
+// each subtraction exact (the operands are within a factor of 2), until below |y| (at most 277
+// steps, the span of f32 exponents); the result has the sign of x. y = 0 or an infinite x give
+// NaN, an infinite y leaves x.
+fn exact_fmod(x: f32, y: f32) -> f32 {
+  let infinity = bitcast<f32>(inf_bits);
+  if (y == 0.0 || abs(x) == infinity) { return bitcast<f32>(nan_bits); }
+  let divisor = abs(y);
+  var rest = abs(x);
+  if (divisor == infinity || rest < divisor) { return x; }
+  let divisor_parts = frexp(divisor);
+  for (var step = 0; step < 300 && rest >= divisor; step++) {
+    // One step less where |y|'s mantissa exceeds the rest's: the chunk never exceeds the rest,
+    // so it never overflows.
+    let rest_parts = frexp(rest);
+    let shift = rest_parts.exp - divisor_parts.exp - select(0, 1, divisor_parts.fract > rest_parts.fract);
+    rest = rest - ldexp(divisor, shift);
+  }
+  return select(rest, -rest, (bitcast<u32>(x) & 0x80000000u) != 0u);
+}
+
+// NumPy's fmax (OP 24) and fmin: a NaN operand is ignored, two give NaN.
+fn nan_ignoring_extreme(x: f32, y: f32) -> f32 {
+  if (is_nan(x)) { return y; }
+  if (is_nan(y)) { return x; }
+  return select(min(x, y), max(x, y), OP == 24u);
+}
+
+// 0 below 0, y at 0, 1 above; NaN for a NaN x.
+fn heaviside_step(x: f32, y: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (x == 0.0) { return y; }
+  return select(0.0, 1.0, x > 0.0);
+}
+
+// x * 2^e, exact unless the result overflows or underflows: e, clamped to [-300, 300] (beyond,
+// every finite f32 overflows or flushes), is applied in steps of at most 2^±126, each a power of
+// two built from its exponent bits (WGSL's ldexp is undefined where its result would not be
+// finite).
+fn scale_by_power_of_two(x: f32, e: f32) -> f32 {
+  var remaining = i32(clamp(e, -300.0, 300.0));
+  var r = x;
+  for (var step = 0; step < 3 && remaining != 0; step++) {
+    let part = clamp(remaining, -126, 126);
+    r = r * bitcast<f32>(u32(part + 127) << 23u);
+    remaining = remaining - part;
+  }
+  return r;
+}
+
+// The f32 next to x toward y (y itself when equal), by stepping x's bits.
+fn next_after(x: f32, y: f32) -> f32 {
+  if (x == y) { return y; }
+  if (x == 0.0) { return bitcast<f32>(select(1u, 0x80000001u, y < 0.0)); }
+  let bits = bitcast<u32>(x);
+  return bitcast<f32>(select(bits - 1u, bits + 1u, (x < y) == (x > 0.0)));
+}
+
+// log Γ(a) for a > 0 by Lanczos's approximation (g = 5, six terms).
+fn log_gamma(a: f32) -> f32 {
+  var series = 1.000000000190015 + 76.18009172947146 / (a + 1.0) - 86.50532032941677 / (a + 2.0)
+    + 24.01409824083091 / (a + 3.0) - 1.231739572450155 / (a + 4.0) + 0.1208650973866179e-2 / (a + 5.0)
+    - 0.5395239384953e-5 / (a + 6.0);
+  let base = a + 5.5;
+  return (a + 0.5) * log(base) - base + log(2.5066282746310005 * series / a);
+}
+
+// log(x^a e^(-x) / Γ(a)), the prefactor of both expansions of P(a, x). Above a = 10, Stirling's
+// series for log Γ(a) lets its large terms cancel with a log x analytically, leaving
+// a (log1p(d) - d) with d = (x - a) / a: the direct difference of terms near a log a would lose
+// f32's digits (gammainc(1000, 1010) would be off by 2e-4).
+fn log_gamma_prefactor(a: f32, x: f32) -> f32 {
+  if (a <= 10.0) { return a * log(x) - x - log_gamma(a); }
+  let d = (x - a) / a;
+  let inverse = 1.0 / a;
+  let inverse_squared = inverse * inverse;
+  let stirling_correction = inverse * (1.0 / 12.0 - inverse_squared * (1.0 / 360.0 - inverse_squared / 1260.0));
+  return a * (log1p_accurate(d) - d) + 0.5 * log(a) - 0.9189385332046727 - stirling_correction;
+}
+
+// The regularized lower incomplete gamma function P(a, x), as scipy's gammainc: NaN for a < 0,
+// x < 0 or a = x = 0, 1 for a = 0 < x. A power series below x = a + 1, and Lentz's continued
+// fraction for Q = 1 - P above.
+fn regularized_gamma_p(a: f32, x: f32) -> f32 {
+  let infinity = bitcast<f32>(inf_bits);
+  if (a < 0.0 || x < 0.0 || (a == 0.0 && x == 0.0)) { return bitcast<f32>(nan_bits); }
+  if (a == 0.0 || x == infinity) { return 1.0; }
+  if (x == 0.0) { return 0.0; }
+  let prefactor = exp(log_gamma_prefactor(a, x));
+  if (x < a + 1.0) {
+    var term = 1.0 / a;
+    var sum = term;
+    for (var n = 1; n < 500 && abs(term) > abs(sum) * 1e-8; n++) {
+      term = term * x / (a + f32(n));
+      sum = sum + term;
+    }
+    return sum * prefactor;
+  }
+  let tiny = 1e-30;
+  var b = x + 1.0 - a;
+  var c = 1.0 / tiny;
+  var d = 1.0 / b;
+  var fraction = d;
+  for (var i = 1; i < 500; i++) {
+    let an = -f32(i) * (f32(i) - a);
+    b = b + 2.0;
+    d = an * d + b;
+    if (abs(d) < tiny) { d = tiny; }
+    c = b + an / c;
+    if (abs(c) < tiny) { c = tiny; }
+    d = 1.0 / d;
+    let step = d * c;
+    fraction = fraction * step;
+    if (abs(step - 1.0) < 1e-7) { break; }
+  }
+  return 1.0 - prefactor * fraction;
+}
+
+// dP(a, x)/dx = x^(a-1) e^(-x) / Γ(a), the gradient of gammainc; NaN for a < 0 or x < 0.
+fn gamma_density(a: f32, x: f32) -> f32 {
+  if (a < 0.0 || x < 0.0) { return bitcast<f32>(nan_bits); }
+  if (x == 0.0) { return select(select(0.0, bitcast<f32>(inf_bits), a < 1.0), 1.0, a == 1.0); }
+  return exp(log_gamma_prefactor(a, x) - log(x));
+}
+
 // The result of OP for a NaN operand where the formula in `apply` would not give IEEE's: false
 // comparisons but notEqual, NaN from max and min (WGSL leaves both to the implementation, and
-// SwiftShader's max(NaN, y) gives y), NaN from arctan2, hypot, logaddexp and pow (whose formulas
-// call max, abs and exp), but pow(x, 0) = pow(1, y) = 1, and hypot of an infinity is +inf.
+// SwiftShader's max(NaN, y) gives y), NaN from arctan2, hypot, logaddexp, logaddexp2, pow, fmod,
+// ldexp, nextafter and gammainc (whose formulas compare, or call max, abs and exp), but
+// pow(x, 0) = pow(1, y) = 1, and hypot of an infinity is +inf.
 fn nan_operand_result(x: f32, y: f32) -> f32 {
   if (OP == 20u && (abs(x) == bitcast<f32>(inf_bits) || abs(y) == bitcast<f32>(inf_bits))) { return bitcast<f32>(inf_bits); }
   if (OP == 4u && ((!is_nan(y) && y == 0.0) || (!is_nan(x) && x == 1.0))) { return 1.0; }
@@ -133,7 +307,7 @@ fn nan_operand_result(x: f32, y: f32) -> f32 {
 
 fn apply(x: f32, y: f32) -> f32 {
   // OP is a pipeline constant: the other ops compile without these tests.
-  let nan_sensitive = OP == 4u || (OP >= 5u && OP <= 12u) || (OP >= 19u && OP <= 21u);
+  let nan_sensitive = OP == 4u || (OP >= 5u && OP <= 12u) || (OP >= 19u && OP <= 21u) || OP == 23u || (OP >= 27u && OP <= 29u) || OP >= 37u;
   if (nan_sensitive && (is_nan(x) || is_nan(y))) { return nan_operand_result(x, y); }
   switch OP {
     case 0u: { return x + y; }
@@ -159,6 +333,14 @@ fn apply(x: f32, y: f32) -> f32 {
     case 20u: { return hypot_scaled(x, y); }
     case 21u: { return log_add_exp(x, y); }
     case 22u: { return select(0.0, 1.0, truthy(x) != truthy(y)); }
+    case 23u: { return exact_fmod(x, y); }
+    case 24u, 25u: { return nan_ignoring_extreme(x, y); }
+    case 26u: { return heaviside_step(x, y); }
+    case 27u: { return scale_by_power_of_two(x, y); }
+    case 28u: { return log_add_exp2(x, y); }
+    case 29u: { return next_after(x, y); }
+    case 37u: { return regularized_gamma_p(x, y); }
+    case 38u: { return gamma_density(x, y); }
     default: { return x; }
   }
 }
@@ -192,8 +374,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (A_MODE != 2u) { x = as_f32(a[ia], A_INT); }
   var y = params.b_scalar;
   if (B_MODE != 2u) { y = as_f32(b[ib], B_INT); }
-  // An int32 result of div, floorDivide or mod: both operands are int32 tensors or integers.
-  if (OUT_INT && (OP == 3u || OP == 17u || OP == 18u)) {
+  // An int32 result of an op that runs in i32: both operands are int32 tensors or integers.
+  if (OUT_INT && runs_in_i32()) {
     var xi = i32(x);
     if (A_MODE != 2u && A_INT) { xi = bitcast<i32>(a[ia]); }
     var yi = i32(y);

@@ -8,6 +8,9 @@
 // IN_INT / OUT_INT say whether the words hold i32 rather than f32. Math runs in f32.
 // Inverse functions outside their domain give NaN (asin, acos, acosh, atanh), and atanh(±1) gives
 // ±inf, as NumPy, where WGSL leaves the result undefined.
+// bitwiseNot (OP 54) reads and writes i32 words directly: exact over the whole int32 range.
+// The special functions (erfc, erfinv, i0, i1) use the methods of src/ops/special_functions.ts,
+// the CPU reference, in f32.
 
 override OP: u32;
 override IN_INT: bool = false;
@@ -71,13 +74,131 @@ fn inverse_trig(v: f32) -> f32 {
   }
 }
 
+// cbrt through pow of |v| and one Newton step (pow alone is off by an ulp at perfect cubes: 27
+// gives 2.9999998); zero and infinities return themselves, where pow is undefined.
+fn cube_root(v: f32) -> f32 {
+  let a = abs(v);
+  if (a == 0.0 || a == bitcast<f32>(inf_bits)) { return v; }
+  var r = pow(a, 1.0 / 3.0);
+  r = r - (r - a / (r * r)) / 3.0;
+  return select(r, -r, v < 0.0);
+}
+
+// erfc with relative error below 1.2e-7 for every v (a Chebyshev fit of exp(v^2) erfc(v)), so
+// that the tail keeps its digits where 1 - erf(v) would cancel to 0.
+fn erfc_accurate(v: f32) -> f32 {
+  let a = abs(v);
+  let t = 1.0 / (1.0 + 0.5 * a);
+  let poly = -a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  let r = t * exp(poly);
+  return select(r, 2.0 - r, v < 0.0);
+}
+
+// Giles's single-precision inverse error function, in w = -log(1 - v^2); ±inf at ±1, NaN beyond.
+fn erfinv_approx(v: f32) -> f32 {
+  if (abs(v) > 1.0) { return bitcast<f32>(nan_bits); }
+  if (abs(v) == 1.0) { return sign(v) * bitcast<f32>(inf_bits); }
+  var w = -log((1.0 - v) * (1.0 + v));
+  var p: f32;
+  if (w < 5.0) {
+    w = w - 2.5;
+    p = 2.81022636e-08;
+    p = 3.43273939e-07 + p * w;
+    p = -3.5233877e-06 + p * w;
+    p = -4.39150654e-06 + p * w;
+    p = 0.00021858087 + p * w;
+    p = -0.00125372503 + p * w;
+    p = -0.00417768164 + p * w;
+    p = 0.246640727 + p * w;
+    p = 1.50140941 + p * w;
+  } else {
+    w = sqrt(w) - 3.0;
+    p = -0.000200214257;
+    p = 0.000100950558 + p * w;
+    p = 0.00134934322 + p * w;
+    p = -0.00367342844 + p * w;
+    p = 0.00573950773 + p * w;
+    p = -0.0076224613 + p * w;
+    p = 0.00943887047 + p * w;
+    p = 1.00167406 + p * w;
+    p = 2.83297682 + p * w;
+  }
+  return p * v;
+}
+
+// sin(pi r) for r in [-1, 1]: r folded into [-0.5, 0.5] (sin(pi r) = sin(pi (1 - r)), exact in
+// f32), then the Taylor series of sin to t^13, t = pi r, whose error is below f32's rounding.
+// WGSL allows its sin an absolute error of 2^-11, too coarse for sinc's small values.
+fn sin_of_pi_times(r: f32) -> f32 {
+  var folded = r;
+  if (r > 0.5) { folded = 1.0 - r; } else if (r < -0.5) { folded = -1.0 - r; }
+  let t = 3.141592653589793 * folded;
+  let t2 = t * t;
+  return t * (1.0 + t2 * (-1.0 / 6.0 + t2 * (1.0 / 120.0 + t2 * (-1.0 / 5040.0 + t2 * (1.0 / 362880.0
+    + t2 * (-1.0 / 39916800.0 + t2 / 6227020800.0))))));
+}
+
+// sin(pi v) / (pi v), 1 at 0. The sine's argument is reduced to pi * r with r = v - 2 round(v / 2)
+// in [-1, 1] (exact in f32), so that large v keep an accurate sine.
+fn normalized_sinc(v: f32) -> f32 {
+  if (v == 0.0) { return 1.0; }
+  return sin_of_pi_times(v - 2.0 * round(v * 0.5)) / (3.141592653589793 * v);
+}
+
+// sinc's derivative (OP 55, internal): (cos(pi v) - sinc(v)) / v, and for |pi v| <= 1, where that
+// difference cancels, the series of d/dv sin(u) / u, u = pi v, to u^11.
+fn sinc_derivative(v: f32) -> f32 {
+  let u = 3.141592653589793 * v;
+  if (abs(u) <= 1.0) {
+    let u2 = u * u;
+    return 3.141592653589793 * u * (-2.0 / 6.0 + u2 * (4.0 / 120.0 + u2 * (-6.0 / 5040.0 + u2 * (8.0 / 362880.0
+      + u2 * (-10.0 / 39916800.0 + u2 * 12.0 / 6227020800.0)))));
+  }
+  let r = v - 2.0 * round(v * 0.5);
+  return (sin_of_pi_times(0.5 - abs(r)) - normalized_sinc(v)) / v;
+}
+
+// Modified Bessel functions of the first kind, orders 0 (OP 49) and 1 (OP 50, i0's derivative),
+// by Abramowitz & Stegun 9.8.1-9.8.4 (relative error below 2e-7). Above 3.75 the growth
+// exp(|v|) / sqrt(|v|) is applied in two halves so that i0 reaches its float32 limit near 91.9
+// rather than exp's at 88.7.
+fn bessel_i(v: f32) -> f32 {
+  let a = abs(v);
+  if (a <= 3.75) {
+    let t = (a / 3.75) * (a / 3.75);
+    if (OP == 49u) {
+      return 1.0 + t * (3.5156229 + t * (3.0899424 + t * (1.2067492 + t * (0.2659732 + t * (0.0360768 + t * 0.0045813)))));
+    }
+    return v * (0.5 + t * (0.87890594 + t * (0.51498869 + t * (0.15084934 + t * (0.02658733 + t * (0.00301532 + t * 0.00032411))))));
+  }
+  let t = 3.75 / a;
+  var poly: f32;
+  if (OP == 49u) {
+    poly = 0.39894228 + t * (0.01328592 + t * (0.00225319 + t * (-0.00157565 + t * (0.00916281
+      + t * (-0.02057706 + t * (0.02635537 + t * (-0.01647633 + t * 0.00392377)))))));
+  } else {
+    poly = 0.39894228 + t * (-0.03988024 + t * (-0.00362018 + t * (0.00163801 + t * (-0.01031555
+      + t * (0.02282967 + t * (-0.02895312 + t * (0.01787654 - t * 0.00420059)))))));
+  }
+  let half_growth = exp(0.5 * a);
+  let r = half_growth * (half_growth / sqrt(a) * poly);
+  return select(r, -r, OP == 50u && v < 0.0);
+}
+
+// Ops whose result for a NaN is not NaN: those that test or copy a value rather than compute with
+// it (logicalNot, isNaN, isFinite, cast, signbit, isinf, isneginf, isposinf, isreal), and
+// saturateCast to int32, which sends NaN to the lower bound.
+fn handles_nan_itself() -> bool {
+  return OP == 27u || OP == 28u || OP == 29u || OP == 30u || OP == 43u || OP == 44u || (OP >= 51u && OP <= 53u) || OP == 56u;
+}
+
 fn apply(v: f32, bits: u32) -> f32 {
   let nan_input = !IN_INT && is_nan(bitcast<f32>(bits));
   let is_inf_or_nan = !IN_INT && (bits & 0x7f800000u) == 0x7f800000u;
-  // NaN in, NaN out, as the CPU reference, for every op but the tests of a value (logicalNot,
-  // isNaN, isFinite, cast, signbit, isinf): WGSL's max, min and clamp may return either operand
-  // when one is NaN, so relu, relu6, clip, sign and tanh's clamp would hide it.
-  if (nan_input && OP != 27u && OP != 28u && OP != 29u && OP != 30u && OP != 43u && OP != 44u) { return v; }
+  // NaN in, NaN out, as the CPU reference, for every other op: WGSL's max, min and clamp may
+  // return either operand when one is NaN, so relu, relu6, clip, sign and tanh's clamp would hide it.
+  if (nan_input && !handles_nan_itself()) { return v; }
   switch OP {
     case 0u: { return -v; }
     case 1u: { return abs(v); }
@@ -122,6 +243,17 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 42u: { return trunc(v); }
     case 43u: { return select(0.0, 1.0, v < 0.0 || (v == 0.0 && !IN_INT && (bits & 0x80000000u) != 0u)); }
     case 44u: { return select(0.0, 1.0, is_inf_or_nan && !nan_input); }
+    case 45u: { return cube_root(v); }
+    case 46u: { return erfc_accurate(v); }
+    case 47u: { return erfinv_approx(v); }
+    case 48u: { return normalized_sinc(v); }
+    case 49u, 50u: { return bessel_i(v); }
+    case 55u: { return sinc_derivative(v); }
+    // Clamped to [alpha, beta] before the conversion to i32, NaN to alpha, where i32(NaN) is undefined.
+    case 56u: { return select(clamp(v, params.alpha, params.beta), params.alpha, nan_input); }
+    case 51u: { return select(0.0, 1.0, is_inf_or_nan && !nan_input && v < 0.0); }
+    case 52u: { return select(0.0, 1.0, is_inf_or_nan && !nan_input && v > 0.0); }
+    case 53u: { return 1.0; }
     default: { return v; }
   }
 }
@@ -131,6 +263,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
   if (i >= params.size) { return; }
   let bits = x[i];
+  if (OP == 54u) {
+    y[i] = ~bits;
+    return;
+  }
   let v = select(bitcast<f32>(bits), f32(bitcast<i32>(bits)), IN_INT);
   let r = apply(v, bits);
   y[i] = select(bitcast<u32>(r), bitcast<u32>(i32(r)), OUT_INT);

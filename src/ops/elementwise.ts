@@ -2,9 +2,11 @@
 // `where`, `clip` and `cast`. One table per family gives each op its code in the WGSL kernel
 // (shaders/unary.wgsl, shaders/binary.wgsl, shaders/where.wgsl) and its CPU reference.
 // Math runs in float32; int32 results are exact while values stay below 2^24, except those of
-// div, floorDivide and mod, which the GPU computes in int32 (exact over the whole range).
+// div, floorDivide, mod, fmod, fmax, fmin and the integer-only ops (gcd, lcm, bitwise ops, shifts),
+// which the GPU computes in int32 (exact over the whole range). The float64 references of the
+// special functions (erfc, erfinv, i0, gammainc, ...) live in ./special_functions.
 
-import type { DType, TypedArray } from '../backend/types';
+import { formatShape, type DType, type TypedArray } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
 import { scalar } from '../tensor/creation';
@@ -14,7 +16,23 @@ import { recordGradient } from '../autograd/tape';
 import { sumToShape } from '../autograd/unbroadcast';
 import { runKernel1, type Kernel } from './kernel';
 import { broadcastShapes, broadcastStrides, checkRank, MAX_RANK, sameShape } from './shape_util';
-import { checkOperand, checkTensor } from './validate';
+import {
+  besselI0Reference,
+  besselI1Reference,
+  erfcReference,
+  erfinvReference,
+  fmodInt,
+  gammaDensityReference,
+  gammaincReference,
+  gcdInt,
+  lcmInt,
+  leftShiftInt,
+  nextafterFloat32Reference,
+  rightShiftInt,
+  sincDerivativeReference,
+  sincReference,
+} from './special_functions';
+import { checkDtype, checkOperand, checkTensor } from './validate';
 import stableMath from '../../shaders/stable_math.wgsl?raw';
 import unaryShader from '../../shaders/unary.wgsl?raw';
 import binaryShader from '../../shaders/binary.wgsl?raw';
@@ -135,6 +153,26 @@ const UNARY_OPS = {
     grad: (dy) => dy.mul(0) },
   signbit: { code: 43, dtype: 'bool', cpu: (v) => (v < 0 || Object.is(v, -0) ? 1 : 0) },
   isinf: { code: 44, dtype: 'bool', cpu: (v) => (v === Infinity || v === -Infinity ? 1 : 0) },
+  cbrt: { code: 45, dtype: 'float', cpu: (v) => Math.cbrt(v),
+    grad: (dy, _x, y) => dy.div(y.square().mul(3)) },
+  erfc: { code: 46, dtype: 'float', cpu: (v) => erfcReference(v),
+    grad: (dy, x) => dy.mul(exp(x.square().neg())).mul(-2 / Math.sqrt(Math.PI)) },
+  erfinv: { code: 47, dtype: 'float', cpu: (v) => erfinvReference(v),
+    grad: (dy, _x, y) => dy.mul(exp(y.square())).mul(Math.sqrt(Math.PI) / 2) },
+  sinc: { code: 48, dtype: 'float', cpu: (v) => sincReference(v),
+    grad: (dy, x) => dy.mul(sincDerivative(x)) },
+  i0: { code: 49, dtype: 'float', cpu: (v) => besselI0Reference(v),
+    grad: (dy, x) => dy.mul(besselI1(x)) },
+  // Not exported: i0's derivative.
+  besselI1: { code: 50, dtype: 'float', cpu: (v) => besselI1Reference(v) },
+  isneginf: { code: 51, dtype: 'bool', cpu: (v) => (v === -Infinity ? 1 : 0) },
+  isposinf: { code: 52, dtype: 'bool', cpu: (v) => (v === Infinity ? 1 : 0) },
+  isreal: { code: 53, dtype: 'bool', cpu: () => 1 },
+  bitwiseNot: { code: 54, dtype: 'same', cpu: (v) => ~v },
+  // Not exported: sinc's derivative.
+  sincDerivative: { code: 55, dtype: 'float', cpu: (v) => sincDerivativeReference(v) },
+  // saturateCast's clip to [lo, hi] for the conversion to int32, NaN to lo (Keras gives -2^31 on x86).
+  saturateToInt32: { code: 56, dtype: 'same', cpu: (v, lo, hi) => (Number.isNaN(v) ? lo : Math.min(Math.max(v, lo), hi)) },
 } satisfies Record<string, UnaryOp>;
 
 type UnaryName = keyof typeof UNARY_OPS;
@@ -320,6 +358,107 @@ export const isinf = (x: Tensor): Tensor => unary('isinf', x);
 export const isnan = isNaN;
 /** 1 where x is neither infinite nor NaN (int32); Keras's name for isFinite. */
 export const isfinite = isFinite;
+/**
+ * 1 where x is -Infinity, else 0 (int32; Keras's bool); always 0 for int32 x.
+ * @example ops.isneginf(tensor([-Infinity, Infinity, NaN, -1])) // [1, 0, 0, 0]
+ */
+export const isneginf = (x: Tensor): Tensor => unary('isneginf', x);
+/**
+ * 1 where x is +Infinity, else 0 (int32; Keras's bool); always 0 for int32 x.
+ * @example ops.isposinf(tensor([-Infinity, Infinity, NaN, 1])) // [0, 1, 0, 0]
+ */
+export const isposinf = (x: Tensor): Tensor => unary('isposinf', x);
+/**
+ * 1 for every element (int32; Keras's bool): there is no complex dtype here, so every value is real.
+ * @example ops.isreal(tensor([1.5, NaN])) // [1, 1]
+ */
+export const isreal = (x: Tensor): Tensor => unary('isreal', x);
+
+/**
+ * The real cube root, negative for negative x; float32, int32 input included (as keras.ops.cbrt).
+ * @example ops.cbrt(tensor([8, -27, 0.5])) // [2, -3, 0.7937]
+ */
+export const cbrt = (x: Tensor): Tensor => unary('cbrt', x);
+/**
+ * Degrees to radians, x * pi / 180; float32, int32 input included.
+ * @example ops.deg2rad(tensor([180, -90])) // [3.1416, -1.5708]
+ */
+export function deg2rad(x: Tensor): Tensor {
+  checkTensor('deg2rad', x);
+  return mul(x, Math.PI / 180);
+}
+/**
+ * Radians to degrees, x * 180 / pi; float32, int32 input included.
+ * @example ops.rad2deg(tensor([Math.PI, -Math.PI / 2])) // [180, -90]
+ */
+export function rad2deg(x: Tensor): Tensor {
+  checkTensor('rad2deg', x);
+  return mul(x, 180 / Math.PI);
+}
+/**
+ * |x| as float32 (keras.ops.fabs: int32 input gives float32, where abs keeps int32).
+ * @example ops.fabs(tensor([-2, 3], [2], 'int32')) // float32 [2, 3]
+ */
+export function fabs(x: Tensor): Tensor {
+  checkTensor('fabs', x);
+  return x.dtype === 'int32' ? tidy(() => abs(cast(x, 'float32'))) : abs(x);
+}
+/**
+ * The complementary error function 1 - erf(x), accurate in the tail (relative error below
+ * 1.2e-7, where 1 - erf(x) would round to 0); float32.
+ * @example ops.erfc(tensor([0, 1, 5])) // [1, 0.1573, 1.5375e-12]
+ */
+export const erfc = (x: Tensor): Tensor => unary('erfc', x);
+/**
+ * The inverse error function: erf(erfinv(x)) = x on (-1, 1), ±Infinity at ±1, NaN beyond
+ * (Giles's single-precision approximation, relative error about 4e-7); float32.
+ * @example ops.erfinv(tensor([0, 0.5, 1])) // [0, 0.4769, Infinity]
+ */
+export const erfinv = (x: Tensor): Tensor => unary('erfinv', x);
+/**
+ * The normalized sinc function sin(pi x) / (pi x), 1 at 0 (NumPy's sinc); float32.
+ * @example ops.sinc(tensor([0, 0.5, 1])) // [1, 0.6366, 0]
+ */
+export const sinc = (x: Tensor): Tensor => unary('sinc', x);
+/** (cos(pi x) - sinc(x)) / x, sinc's derivative (0 at 0). */
+const sincDerivative = (x: Tensor): Tensor => unary('sincDerivative', x);
+/**
+ * The modified Bessel function of the first kind, order 0 (Abramowitz & Stegun 9.8.1-9.8.2,
+ * relative error below 2e-7); float32, Infinity beyond |x| ≈ 91.9. Its gradient is i1(x).
+ * @example ops.i0(tensor([0, 1, -4])) // [1, 1.2661, 11.3019]
+ */
+export const i0 = (x: Tensor): Tensor => unary('i0', x);
+/** The modified Bessel function of order 1, i0's derivative (Keras has no public i1). */
+const besselI1 = (x: Tensor): Tensor => unary('besselI1', x);
+
+/**
+ * ~x, the bitwise complement (-x - 1) of int32 values, exact over the whole range; float32
+ * input is an error, as Keras's (NumPy's) bitwise ops take integers only.
+ * @example ops.bitwiseNot(tensor([0, -1, 5], [3], 'int32')) // [-1, 0, -6]
+ */
+export function bitwiseNot(x: Tensor): Tensor {
+  checkIntegerOperand('bitwiseNot', x);
+  return unary('bitwiseNot', x);
+}
+/** ~x of int32 values (keras.ops.bitwise_invert, the same as bitwiseNot). */
+export const bitwiseInvert = bitwiseNot;
+
+/**
+ * Clips x to the range of `dtype`, then casts (keras.ops.saturate_cast): float32 to int32 clips to
+ * [-2^31, 2147483520], the largest float32 below 2^31, as Keras does (±Infinity included), and NaN
+ * gives -2^31, as Keras on x86 (where cast leaves it undefined). Other pairs are plain casts:
+ * int32 fits in float32's range.
+ * @example ops.saturateCast(tensor([1e10, -1e10, 3.7]), 'int32') // [2147483520, -2147483648, 3]
+ */
+export function saturateCast(x: Tensor, dtype: DType): Tensor {
+  checkTensor('saturateCast', x);
+  checkDtype('saturateCast', dtype);
+  if (x.dtype === 'float32' && dtype === 'int32') return unary('saturateToInt32', x, -(2 ** 31), LARGEST_FLOAT32_BELOW_2_POW_31, 'int32');
+  return cast(x, dtype);
+}
+
+/** The largest float32 below 2^31: float32 to int32 saturates there (2^31 - 1 rounds up to 2^31). */
+const LARGEST_FLOAT32_BELOW_2_POW_31 = 2147483520;
 
 /** Limits values to [min, max]. */
 export function clip(x: Tensor, min: number, max: number): Tensor {
@@ -345,7 +484,8 @@ interface BinaryOp {
   grad?: [OperandGrad, OperandGrad];
 }
 
-type OperandGrad = (dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor) => Tensor;
+/** Null: the op is not differentiable with respect to that operand (gammainc's a). */
+type OperandGrad = (dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor) => Tensor | null;
 
 /** Codes match the `switch OP` of shaders/binary.wgsl. */
 const BINARY_OPS = {
@@ -388,6 +528,31 @@ const BINARY_OPS = {
   logaddexp: { code: 21, dtype: 'float', cpu: (a, b) => logAddExpReference(a, b),
     grad: [(dy, a, _b, y) => dy.mul(exp(sub(a, y))), (dy, _a, b, y) => dy.mul(exp(sub(b, y)))] },
   logicalXor: { code: 22, dtype: 'bool', cpu: (a, b) => Number((a !== 0) !== (b !== 0)) },
+  fmod: { code: 23, dtype: 'same', cpu: (a, b, intResult) => (intResult ? fmodInt(a, b) : a % b),
+    grad: [(dy) => dy, (dy, a, b) => neg(dy.mul(trunc(divide(a, b))))] },
+  fmax: { code: 24, dtype: 'same', cpu: (a, b) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b)),
+    grad: [(dy, a, b) => dy.mul(fmaxTakesA(a, b)), (dy, a, b) => dy.mul(logicalNot(fmaxTakesA(a, b)))] },
+  fmin: { code: 25, dtype: 'same', cpu: (a, b) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b)),
+    grad: [(dy, a, b) => dy.mul(fminTakesA(a, b)), (dy, a, b) => dy.mul(logicalNot(fminTakesA(a, b)))] },
+  // Piecewise constant and not differentiable, as torch.heaviside.
+  heaviside: { code: 26, dtype: 'float', cpu: (a, b) => (Number.isNaN(a) ? NaN : a === 0 ? b : a > 0 ? 1 : 0) },
+  ldexp: { code: 27, dtype: 'float', cpu: (a, b) => a * 2 ** Math.min(Math.max(b, -MAX_USEFUL_EXPONENT), MAX_USEFUL_EXPONENT),
+    grad: [(dy, _a, b) => scaleByPowerOfTwo(dy, b), () => null] },
+  logaddexp2: { code: 28, dtype: 'float', cpu: (a, b) => logAddExp2Reference(a, b),
+    grad: [(dy, a, _b, y) => dy.mul(exp2(sub(a, y))), (dy, _a, b, y) => dy.mul(exp2(sub(b, y)))] },
+  nextafter: { code: 29, dtype: 'float', cpu: (a, b) => nextafterFloat32Reference(a, b) },
+  gcd: { code: 30, dtype: 'same', cpu: (a, b) => gcdInt(a, b) },
+  lcm: { code: 31, dtype: 'same', cpu: (a, b) => lcmInt(a, b) },
+  bitwiseAnd: { code: 32, dtype: 'same', cpu: (a, b) => a & b },
+  bitwiseOr: { code: 33, dtype: 'same', cpu: (a, b) => a | b },
+  bitwiseXor: { code: 34, dtype: 'same', cpu: (a, b) => a ^ b },
+  bitwiseLeftShift: { code: 35, dtype: 'same', cpu: (a, b) => leftShiftInt(a, b) },
+  bitwiseRightShift: { code: 36, dtype: 'same', cpu: (a, b) => rightShiftInt(a, b) },
+  // Differentiable in x only, as Keras (torch has no derivative in a).
+  gammainc: { code: 37, dtype: 'float', cpu: (a, x) => gammaincReference(a, x),
+    grad: [() => null, (dy, a, x) => dy.mul(gammaDensity(a, x))] },
+  // Not exported: gammainc's derivative in x.
+  gammaDensity: { code: 38, dtype: 'float', cpu: (a, x) => gammaDensityReference(a, x) },
 } satisfies Record<string, BinaryOp>;
 
 type BinaryName = keyof typeof BINARY_OPS;
@@ -539,7 +704,11 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   const grad = op.grad;
   if (grad && outDtype === 'float32') {
     recordGradient(name, tensors, [y], () => ([dy], needed) =>
-      operands.map(({ tensor, position }, k) => (tensor.dtype !== 'float32' || !needed[k] ? null : sumToShape(grad[position](dy, a, b, y), tensor.shape))),
+      operands.map(({ tensor, position }, k) => {
+        if (tensor.dtype !== 'float32' || !needed[k]) return null;
+        const g = grad[position](dy, a, b, y);
+        return g && sumToShape(g, tensor.shape);
+      }),
     );
   }
   return y;
@@ -633,6 +802,149 @@ export const hypot = (a: TensorLike, b: TensorLike): Tensor => binary('hypot', a
  * @example ops.logaddexp(tensor([0, 1000]), tensor([0, 1000])) // [0.6931, 1000.6931]
  */
 export const logaddexp = (a: TensorLike, b: TensorLike): Tensor => binary('logaddexp', a, b);
+/**
+ * log2(2^a + 2^b) without overflow; float32, broadcasting.
+ * @example ops.logaddexp2(tensor([1, 1000]), tensor([1, 1000])) // [2, 1001]
+ */
+export const logaddexp2 = (a: TensorLike, b: TensorLike): Tensor => binary('logaddexp2', a, b);
+/**
+ * C's remainder a - trunc(a / b) * b: its sign follows a (NumPy's fmod, where mod follows b).
+ * int32 stays int32 (exact), and a remainder by 0 is 0 for int32 and NaN for float32; the float32
+ * remainder is exact, as NumPy's.
+ * @example ops.fmod(tensor([7.5, -7.5]), 2) // [1.5, -1.5]
+ */
+export const fmod = (a: TensorLike, b: TensorLike): Tensor => binary('fmod', a, b);
+/**
+ * The larger of a and b, ignoring NaN (NumPy's fmax: NaN only where both are NaN), broadcasting;
+ * int32 stays int32. The gradient goes to a on ties.
+ * @example ops.fmax(tensor([NaN, 1, NaN]), tensor([2, NaN, NaN])) // [2, 1, NaN]
+ */
+export const fmax = (a: TensorLike, b: TensorLike): Tensor => binary('fmax', a, b);
+/**
+ * The smaller of a and b, ignoring NaN (NumPy's fmin), broadcasting; int32 stays int32. The
+ * gradient goes to a on ties.
+ * @example ops.fmin(tensor([NaN, 1, NaN]), tensor([2, NaN, NaN])) // [2, 1, NaN]
+ */
+export const fmin = (a: TensorLike, b: TensorLike): Tensor => binary('fmin', a, b);
+/**
+ * The Heaviside step: 0 where a < 0, b where a == 0, 1 where a > 0, NaN where a is NaN; float32
+ * (int32 operands included, as Keras), broadcasting. Not differentiable.
+ * @example ops.heaviside(tensor([-1, 0, 2]), 0.5) // [0, 0.5, 1]
+ */
+export const heaviside = (a: TensorLike, b: TensorLike): Tensor => binary('heaviside', a, b);
+/**
+ * a * 2^b, exact unless it overflows or underflows; float32. The exponent b must be int32 (a
+ * tensor or an integer), as Keras requires.
+ * @example ops.ldexp(tensor([1, 3]), tensor([130, -2], [2], 'int32')) // [Infinity, 0.75]
+ */
+export function ldexp(a: TensorLike, b: TensorLike): Tensor {
+  checkOperand('ldexp', a);
+  checkIntegerOperand('ldexp', b);
+  // Beyond ±300 every exponent acts alike (every finite float32 overflows or underflows), and
+  // within it a number exponent is exact in the float32 uniform.
+  return scaleByPowerOfTwo(a, typeof b === 'number' ? Math.min(Math.max(b, -MAX_USEFUL_EXPONENT), MAX_USEFUL_EXPONENT) : b);
+}
+/** |exponent| past which ldexp's result no longer depends on it (2^300 exceeds float32's whole range). */
+const MAX_USEFUL_EXPONENT = 300;
+const scaleByPowerOfTwo = (a: TensorLike, b: TensorLike): Tensor => binary('ldexp', a, b);
+/**
+ * The float32 value next to a in the direction of b (b itself where they are equal; NaN if either
+ * is NaN), as NumPy's nextafter in float32; int32 operands give float32. Not differentiable.
+ * @example ops.nextafter(tensor([1, 0]), tensor([2, -1])) // [1.0000001, -1.4e-45]
+ */
+export const nextafter = (a: TensorLike, b: TensorLike): Tensor => binary('nextafter', a, b);
+/**
+ * The regularized lower incomplete gamma function P(a, x) = γ(a, x) / Γ(a), as
+ * keras.ops.gammainc (scipy's): NaN for a < 0, x < 0 or a = x = 0, and 1 for a = 0 < x; float32,
+ * broadcasting. A series below x = a + 1 and a continued fraction above. Differentiable in x only,
+ * as Keras; a gets no gradient.
+ * @example ops.gammainc(tensor([1, 2]), tensor([1, 3])) // [0.6321, 0.8009]
+ */
+export const gammainc = (a: TensorLike, x: TensorLike): Tensor => binary('gammainc', a, x);
+/** dP(a, x)/dx = x^(a-1) e^(-x) / Γ(a), gammainc's gradient in x. */
+const gammaDensity = (a: TensorLike, x: TensorLike): Tensor => binary('gammaDensity', a, x);
+
+/**
+ * The greatest common divisor of |a| and |b|, int32 (exact), broadcasting; gcd(0, 0) = 0. Integers
+ * only, as Keras.
+ * @example ops.gcd(tensor([-4, 0, 12], [3], 'int32'), tensor([6, 5, -18], [3], 'int32')) // [2, 5, 6]
+ */
+export const gcd = (a: TensorLike, b: TensorLike): Tensor => integerBinary('gcd', a, b);
+/**
+ * The least common multiple of |a| and |b|, int32 (wrapping on overflow, as NumPy), 0 where either
+ * is 0, broadcasting. Integers only.
+ * @example ops.lcm(tensor([-4, 0, 12], [3], 'int32'), tensor([6, 5, -18], [3], 'int32')) // [12, 0, 36]
+ */
+export const lcm = (a: TensorLike, b: TensorLike): Tensor => integerBinary('lcm', a, b);
+/**
+ * a & b of int32 values, broadcasting; integers only, as Keras.
+ * @example ops.bitwiseAnd(tensor([12, -1], [2], 'int32'), 10) // [8, 10]
+ */
+export const bitwiseAnd = (a: TensorLike, b: TensorLike): Tensor => integerBinary('bitwiseAnd', a, b);
+/**
+ * a | b of int32 values, broadcasting; integers only.
+ * @example ops.bitwiseOr(tensor([12, 0], [2], 'int32'), 10) // [14, 10]
+ */
+export const bitwiseOr = (a: TensorLike, b: TensorLike): Tensor => integerBinary('bitwiseOr', a, b);
+/**
+ * a ^ b of int32 values, broadcasting; integers only.
+ * @example ops.bitwiseXor(tensor([12, -1], [2], 'int32'), 10) // [6, -11]
+ */
+export const bitwiseXor = (a: TensorLike, b: TensorLike): Tensor => integerBinary('bitwiseXor', a, b);
+/**
+ * a << b of int32 values (wrapping), broadcasting; a shift outside [0, 31] gives 0, as NumPy.
+ * @example ops.bitwiseLeftShift(tensor([1, -1], [2], 'int32'), 3) // [8, -8]
+ */
+export const bitwiseLeftShift = (a: TensorLike, b: TensorLike): Tensor => integerBinary('bitwiseLeftShift', a, b);
+/**
+ * a >> b of int32 values, arithmetic (the sign fills in), broadcasting; a shift outside [0, 31]
+ * leaves the sign, 0 or -1, as NumPy.
+ * @example ops.bitwiseRightShift(tensor([-8, 8], [2], 'int32'), 1) // [-4, 4]
+ */
+export const bitwiseRightShift = (a: TensorLike, b: TensorLike): Tensor => integerBinary('bitwiseRightShift', a, b);
+/** a << b of int32 values (keras.ops.left_shift, the same as bitwiseLeftShift). */
+export const leftShift = bitwiseLeftShift;
+/** a >> b of int32 values (keras.ops.right_shift, the same as bitwiseRightShift). */
+export const rightShift = bitwiseRightShift;
+
+/** Throws unless x is an int32 tensor or a number that is an int32 integer. */
+function checkIntegerOperand(op: string, x: TensorLike): void {
+  checkOperand(op, x);
+  if (typeof x === 'number') {
+    if (!Number.isInteger(x) || x < -(2 ** 31) || x >= 2 ** 31) throw new Error(`${op}: expected int32 operands (an int32 tensor or an integer), got the number ${x}.`);
+  } else if (x.dtype !== 'int32') {
+    throw new Error(`${op}: expected int32 operands (an int32 tensor or an integer), got a ${x.dtype} tensor of shape ${formatShape(x.shape)}; cast it with ops.cast(x, 'int32').`);
+  }
+}
+
+/** A binary op of int32 operands only (gcd, lcm, bitwise ops, shifts). */
+function integerBinary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
+  checkIntegerOperand(name, a);
+  checkIntegerOperand(name, b);
+  return integerOperandsExact([a, b], (x, y) => binary(name, x, y));
+}
+
+/** Integers are exact in float32 up to 2^24, the range of a number operand held in the uniform block. */
+const EXACT_FLOAT32_INTEGER = 2 ** 24;
+
+/**
+ * Runs `op` with each integer number beyond 2^24 in magnitude made an int32 scalar tensor (freed
+ * afterwards): number operands reach the GPU as float32, which would round them.
+ */
+function integerOperandsExact(operands: [TensorLike, TensorLike], op: (a: TensorLike, b: TensorLike) => Tensor): Tensor {
+  const owned: Tensor[] = [];
+  const exact = operands.map((x) => {
+    if (typeof x !== 'number' || !Number.isInteger(x) || Math.abs(x) <= EXACT_FLOAT32_INTEGER) return x;
+    const t = scalar(x, 'int32');
+    owned.push(t);
+    return t;
+  });
+  try {
+    return op(exact[0], exact[1]);
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
 
 interface WhereAttrs {
   outInt: boolean;
@@ -754,6 +1066,22 @@ function roundHalfToEven(v: number): number {
 function logAddExpReference(a: number, b: number): number {
   if (a === b) return a + Math.LN2;
   return Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
+
+/** log2(2^a + 2^b) in float64; equal operands (infinite ones included) give a + 1. */
+function logAddExp2Reference(a: number, b: number): number {
+  if (a === b) return a + 1;
+  return Math.max(a, b) + Math.log1p(2 ** -Math.abs(a - b)) * Math.LOG2E;
+}
+
+/** 1 where fmax picks a (a >= b, or b is NaN), else 0: the share of fmax's gradient that a gets. */
+function fmaxTakesA(a: TensorLike, b: TensorLike): Tensor {
+  return logicalOr(greaterEqual(a, b), typeof b === 'number' ? Number(Number.isNaN(b)) : isNaN(b));
+}
+
+/** 1 where fmin picks a (a <= b, or b is NaN), else 0. */
+function fminTakesA(a: TensorLike, b: TensorLike): Tensor {
+  return logicalOr(lessEqual(a, b), typeof b === 'number' ? Number(Number.isNaN(b)) : isNaN(b));
 }
 
 /** Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7). */
