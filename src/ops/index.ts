@@ -36,3 +36,5 @@ export * from './composite_activations';
 export * from './numpy_extras';
 // Not an op itself: wraps a function of ops with its own gradient rule (keras.ops.custom_gradient).
 export { customGradient, type GradientFunction } from '../autograd/custom_gradient';
+export { amax, amin, nansum, nanprod, nanmean, nanvar, nanstd, nanmax, nanmin, nanargmax, nanargmin, nancumsum, nancumprod, nanquantile, nanpercentile, nanmedian, percentile } from './nan_reductions';
+export { corrcoef, correlate, cdist, trapezoid, histogram, bincount, searchsorted, digitize, isin, allclose, type CorrelateMode, type CdistOptions, type IsinOptions } from './statistics';

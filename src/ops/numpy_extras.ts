@@ -164,6 +164,25 @@ export interface QuantileOptions {
 }
 
 /**
+ * @internal The checked arguments of a quantile op (`op` names it in errors): the probabilities as
+ * a list, the method and keepDims with their defaults.
+ */
+export function quantileArguments(op: string, x: Tensor, q: number | readonly number[], options: QuantileOptions): { probabilities: readonly number[]; method: QuantileMethod; keepDims: boolean } {
+  checkTensor(op, x);
+  checkOptionNames(op, options, { method: true, keepDims: true } satisfies Record<keyof QuantileOptions, true>);
+  const { method = 'linear', keepDims = false } = options;
+  const probabilities = typeof q === 'number' ? [q] : q;
+  if (!Array.isArray(probabilities) || probabilities.length === 0 || probabilities.some((p) => typeof p !== 'number' || !(p >= 0 && p <= 1))) {
+    throw new Error(`${op}: Invalid value for argument q. Expected a number in [0, 1] or a non-empty list of them. Received: q=${JSON.stringify(q)}.`);
+  }
+  if (!QUANTILE_METHODS.includes(method)) {
+    throw new Error(`${op}: Invalid value for argument method. Expected one of ${JSON.stringify(QUANTILE_METHODS)}. Received: method=${JSON.stringify(method)}.`);
+  }
+  if (typeof keepDims !== 'boolean') throw new Error(`${op}: Invalid value for argument keepDims. Expected a boolean. Received: keepDims=${String(keepDims)}.`);
+  return { probabilities, method, keepDims };
+}
+
+/**
  * The q-th quantile(s) of `x` over `axis` (undefined: the flattened tensor), float32, as
  * `keras.ops.quantile` (NumPy's definition: the sorted values at position q * (n - 1)). With a
  * list of probabilities the first axis of the result indexes them. A NaN in a reduced slice
@@ -174,17 +193,7 @@ export interface QuantileOptions {
  * ops.quantile(tensor([[10, 7, 4], [3, 2, 1]]), [0.25, 0.5], 1); // [[5.5, 1.5], [7, 2]]
  */
 export function quantile(x: Tensor, q: number | readonly number[], axis?: Axes, options: QuantileOptions = {}): Tensor {
-  checkTensor('quantile', x);
-  checkOptionNames('quantile', options, { method: true, keepDims: true } satisfies Record<keyof QuantileOptions, true>);
-  const { method = 'linear', keepDims = false } = options;
-  const probabilities = typeof q === 'number' ? [q] : q;
-  if (!Array.isArray(probabilities) || probabilities.length === 0 || probabilities.some((p) => typeof p !== 'number' || !(p >= 0 && p <= 1))) {
-    throw new Error(`quantile: Invalid value for argument q. Expected a number in [0, 1] or a non-empty list of them. Received: q=${JSON.stringify(q)}.`);
-  }
-  if (!QUANTILE_METHODS.includes(method)) {
-    throw new Error(`quantile: Invalid value for argument method. Expected one of ${JSON.stringify(QUANTILE_METHODS)}. Received: method=${JSON.stringify(method)}.`);
-  }
-  if (typeof keepDims !== 'boolean') throw new Error(`quantile: Invalid value for argument keepDims. Expected a boolean. Received: keepDims=${String(keepDims)}.`);
+  const { probabilities, method, keepDims } = quantileArguments('quantile', x, q, options);
   const reduced = normalizeAxes('quantile', axis, x.rank).filter((a) => a < x.rank);
   const kept = [...Array(x.rank).keys()].filter((a) => !reduced.includes(a));
   const n = sizeOf(reduced.map((a) => x.shape[a]));
