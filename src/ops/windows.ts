@@ -1,0 +1,126 @@
+// Window functions for signal processing (keras.ops.bartlett, blackman, hamming, hanning,
+// kaiser): a float32 vector of length M made on the device by one dispatch of
+// shaders/window.wgsl, from M (and Kaiser's beta) alone. Nothing is uploaded; no gradient (the
+// arguments are numbers).
+
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
+import type { Tensor } from '../tensor/tensor';
+import { runKernel1, type Kernel } from './kernel';
+import windowShader from '../../shaders/window.wgsl?raw';
+
+const WORKGROUP_SIZE = 256;
+
+/** Codes match the MODE_* constants of shaders/window.wgsl. */
+const WINDOWS = { bartlett: 0, blackman: 1, hamming: 2, hanning: 3, kaiser: 4 } as const;
+type WindowName = keyof typeof WINDOWS;
+
+/** The largest |beta| whose 1 / I0(beta) float32 holds with room to spare (I0(80) is about 1.5e33). */
+const MAX_KAISER_BETA = 80;
+
+interface WindowAttrs {
+  mode: (typeof WINDOWS)[WindowName];
+  beta: number;
+  inverseI0Beta: number;
+}
+
+const windowKernel: Kernel<WindowAttrs> = {
+  name: 'window',
+  cpu(_inputs, [y], { mode, beta, inverseI0Beta }) {
+    const m = y.values.length;
+    for (let n = 0; n < m; n++) y.values[n] = m === 1 ? 1 : windowValue(mode, n / (m - 1), beta, inverseI0Beta);
+  },
+  webgpu(gpu, _inputs, [y], { mode, beta, inverseI0Beta }) {
+    gpu.dispatch({
+      shader: windowShader,
+      constants: { MODE: mode },
+      uniforms: new Uniforms().u32(y.size, 0).f32(beta, inverseI0Beta).finish(),
+      buffers: [y.buffer],
+      workgroups: gridFor(y.size, WORKGROUP_SIZE),
+    });
+  },
+};
+
+/** The window at r = n / (M - 1), in float64. */
+function windowValue(mode: WindowAttrs['mode'], r: number, beta: number, inverseI0Beta: number): number {
+  const turn = (t: number) => Math.cos(2 * Math.PI * t);
+  if (mode === WINDOWS.bartlett) return 1 - Math.abs(2 * r - 1);
+  if (mode === WINDOWS.blackman) return 0.42 - 0.5 * turn(r) + 0.08 * turn(2 * r);
+  if (mode === WINDOWS.hamming) return 0.54 - 0.46 * turn(r);
+  if (mode === WINDOWS.hanning) return 0.5 - 0.5 * turn(r);
+  return besselI0(Math.abs(beta) * Math.sqrt(Math.max(1 - (2 * r - 1) ** 2, 0))) * inverseI0Beta;
+}
+
+/** The modified Bessel function of the first kind, order 0: the sum over k of ((x / 2)^k / k!)^2. */
+function besselI0(x: number): number {
+  const quarterSquare = (x * x) / 4;
+  let term = 1;
+  let total = 1;
+  for (let k = 1; k <= x || term > total * 1e-17; k++) {
+    term *= quarterSquare / (k * k);
+    total += term;
+  }
+  return total;
+}
+
+function runWindow(op: WindowName, length: number, beta = 0): Tensor {
+  if (!Number.isInteger(length)) throw new Error(`${op}: the window length must be an integer, got ${String(length)}.`);
+  return runKernel1(windowKernel, [], { shape: [Math.max(length, 0)], dtype: 'float32' }, { mode: WINDOWS[op], beta, inverseI0Beta: 1 / besselI0(Math.abs(beta)) }, op);
+}
+
+/**
+ * The Bartlett (triangular) window of length `x` (keras.ops.bartlett, NumPy's symmetric
+ * window): `1 - |2n / (x - 1) - 1|`. Length 1 gives [1]; 0 or less gives an empty tensor.
+ *
+ * @example
+ * ops.bartlett(5);   // [0, 0.5, 1, 0.5, 0]
+ */
+export function bartlett(x: number): Tensor {
+  return runWindow('bartlett', x);
+}
+
+/**
+ * The Blackman window of length `x` (keras.ops.blackman):
+ * `0.42 - 0.5 cos(2 pi n / (x - 1)) + 0.08 cos(4 pi n / (x - 1))`.
+ *
+ * @example
+ * ops.blackman(5);   // [~0, 0.34, 1, 0.34, ~0]
+ */
+export function blackman(x: number): Tensor {
+  return runWindow('blackman', x);
+}
+
+/**
+ * The Hamming window of length `x` (keras.ops.hamming): `0.54 - 0.46 cos(2 pi n / (x - 1))`.
+ *
+ * @example
+ * ops.hamming(5);   // [0.08, 0.54, 1, 0.54, 0.08]
+ */
+export function hamming(x: number): Tensor {
+  return runWindow('hamming', x);
+}
+
+/**
+ * The Hann window of length `x` (keras.ops.hanning): `0.5 - 0.5 cos(2 pi n / (x - 1))`.
+ *
+ * @example
+ * ops.hanning(5);   // [0, 0.5, 1, 0.5, 0]
+ */
+export function hanning(x: number): Tensor {
+  return runWindow('hanning', x);
+}
+
+/**
+ * The Kaiser window of length `x` and shape `beta` (keras.ops.kaiser):
+ * `I0(beta sqrt(1 - (2n / (x - 1) - 1)^2)) / I0(beta)`, I0 the modified Bessel function of order
+ * 0. |beta| is limited to 80 (the float32 range of I0; NumPy's float64 goes further).
+ *
+ * @example
+ * ops.kaiser(5, 3);   // [0.2049, 0.7269, 1, 0.7269, 0.2049]
+ */
+export function kaiser(x: number, beta: number): Tensor {
+  if (typeof beta !== 'number' || !Number.isFinite(beta) || Math.abs(beta) > MAX_KAISER_BETA) {
+    throw new Error(`kaiser: beta must be a finite number with |beta| <= ${MAX_KAISER_BETA} (float32 holds I0 that far), got ${String(beta)}.`);
+  }
+  return runWindow('kaiser', x, beta);
+}
