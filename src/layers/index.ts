@@ -194,6 +194,15 @@ export {
   GlobalMaxPooling2D as GlobalMaxPool2D,
   GlobalMaxPooling3D as GlobalMaxPool3D,
 } from './pooling';
+export {
+  AdaptiveAveragePooling1D,
+  AdaptiveAveragePooling2D,
+  AdaptiveAveragePooling3D,
+  AdaptiveMaxPooling1D,
+  AdaptiveMaxPooling2D,
+  AdaptiveMaxPooling3D,
+  type AdaptivePoolingArgs,
+} from './adaptive_pooling';
 export { getLayerClass, deserializeLayer, registerLayer } from './registry';
 export { RNN, SimpleRNN, GRU, LSTM, RecurrentLayer, type RNNArgs, type SequenceArgs, type RecurrentArgs, type GatedRecurrentArgs, type SimpleRNNArgs, type GRUArgs, type LSTMArgs, type RecurrentCallArgs } from './recurrent';
 export { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, type ConvLSTMArgs } from './conv_lstm';

@@ -20,6 +20,7 @@ import { GroupQueryAttention } from './grouped_query_attention';
 import {
   AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
 } from './pooling';
+import { AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D } from './adaptive_pooling';
 import { Rescaling } from './preprocessing';
 import { CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing } from './image_preprocessing';
 import { RandomColorJitter, RandomGrayscale, RandomHue, RandomInvert, RandomSaturation, Solarization } from './color_augmentation';
@@ -90,6 +91,12 @@ const builtIns: Record<string, LayerClass> = {
   GlobalMaxPooling2D,
   GlobalAveragePooling3D,
   GlobalMaxPooling3D,
+  AdaptiveAveragePooling1D,
+  AdaptiveAveragePooling2D,
+  AdaptiveAveragePooling3D,
+  AdaptiveMaxPooling1D,
+  AdaptiveMaxPooling2D,
+  AdaptiveMaxPooling3D,
   Identity,
   Lambda,
   Operation,

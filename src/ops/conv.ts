@@ -333,16 +333,20 @@ const inputShape = (g: ConvGeometry): ConcreteShape =>
 /**
  * The patches of x as a matrix [batch * outD * outH * outW, kd * kh * kw * cin] (a view when pointwise).
  * Differentiable: its gradient is col2im of the patch gradient.
+ * @internal
  */
-function im2col(x: Tensor, g: ConvGeometry): Tensor {
+export function im2col(x: Tensor, g: ConvGeometry): Tensor {
   if (isPointwise(g)) return reshape(x, [patchRows(g), g.channels]);
   const cols = runKernel1(im2colKernel, [x], { shape: [patchRows(g), patchLength(g)], dtype: 'float32' }, g);
   recordGradient('im2col', [x], [cols], () => ([dCols]) => [col2im(dCols, g)]);
   return cols;
 }
 
-/** The transpose of im2col (sums overlapping patch entries); its gradient is im2col. */
-function col2im(cols: Tensor, g: ConvGeometry): Tensor {
+/**
+ * The transpose of im2col (sums overlapping patch entries); its gradient is im2col.
+ * @internal
+ */
+export function col2im(cols: Tensor, g: ConvGeometry): Tensor {
   if (isPointwise(g)) return reshape(cols, inputShape(g));
   const x = runKernel1(col2imKernel, [cols], { shape: inputShape(g), dtype: 'float32' }, g);
   recordGradient('col2im', [cols], [x], () => ([dx]) => [im2col(dx, g)]);

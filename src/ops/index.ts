@@ -36,6 +36,15 @@ export * from './composite_activations';
 export * from './numpy_extras';
 // Not an op itself: wraps a function of ops with its own gradient rule (keras.ops.custom_gradient).
 export { customGradient, type GradientFunction } from '../autograd/custom_gradient';
+export { conv, convTranspose, depthwiseConv, separableConv, maxPool, averagePool, type ConvOptions, type ConvTransposeOptions, type PoolOptions, type SpatialSize } from './nn_generic';
+export { adaptiveAveragePool, adaptiveMaxPool, type AdaptivePoolOptions } from './adaptive_pooling';
+export { depthToSpace, spaceToDepth } from './space_depth';
+export { unfold, fold, type UnfoldOptions } from './unfold';
+export { extractSequences } from './extract_sequences';
+export { batchNormalization, layerNormalization } from './normalization_ops';
+export { binaryCrossentropy, type BinaryCrossentropyOpOptions } from './binary_cross_entropy';
+export { psnr } from './psnr';
+export { multiHot } from './multi_hot';
 export { amax, amin, nansum, nanprod, nanmean, nanvar, nanstd, nanmax, nanmin, nanargmax, nanargmin, nancumsum, nancumprod, nanquantile, nanpercentile, nanmedian, percentile } from './nan_reductions';
 export { corrcoef, correlate, cdist, trapezoid, histogram, bincount, searchsorted, digitize, isin, allclose, type CorrelateMode, type CdistOptions, type IsinOptions } from './statistics';
 export { append, arraySplit, hsplit, vsplit, dsplit, hstack, vstack, dstack, columnStack, unstack } from './stacking';
