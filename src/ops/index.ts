@@ -54,3 +54,5 @@ export { diff, cross, kron, type CrossOptions } from './array_math';
 export { bartlett, blackman, hamming, hanning, kaiser } from './windows';
 export { segmentSum, segmentMax, segmentMin, segmentProd, type SegmentIds } from './segment';
 export { scatter, scatterUpdate, sliceUpdate, type IndexTuples, type ScatterReduction } from './scatter_nd';
+export { luFactor, solve, solveTriangular, inv, det, slogdet, logdet, matrixPower, choleskyInverse } from './linalg_solve';
+export { cholesky, eigh, svd, qr, pinv, lstsq, matrixRank, type SvdOptions, type QrMode } from './linalg_decompose';

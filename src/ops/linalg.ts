@@ -8,8 +8,9 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { abs, cast, maximum, mul, notEqual, pow, rsqrt, sqrt, square } from './elementwise';
 import { checkFloatOperand, contract } from './einsum';
+import { svd } from './linalg_decompose';
 import { max, min, sum } from './reduce';
-import { expandDims, reshape } from './shape';
+import { expandDims, moveaxis, reshape } from './shape';
 import { checkRank, normalizeAxes, normalizeAxis } from './shape_util';
 import { checkTensor } from './validate';
 
@@ -112,8 +113,8 @@ export function vdot(a: Tensor, b: Tensor): Tensor {
   return tidy(() => sum(mul(reshape(a, [a.size]), reshape(b, [b.size]))));
 }
 
-/** The order of a norm: a number (p, Infinity, -Infinity, 0) or 'fro' (matrices). */
-export type NormOrder = number | 'fro';
+/** The order of a norm: a number (p, Infinity, -Infinity, 0), or 'fro' or 'nuc' (matrices). */
+export type NormOrder = number | 'fro' | 'nuc';
 
 /**
  * Vector or matrix norm (keras.ops.norm, numpy.linalg.norm). `axis` picks the kind: one axis
@@ -121,8 +122,9 @@ export type NormOrder = number | 'fro';
  * rank-1 tensor, the matrix norm of a rank-2 one, or, with no `ord`, the 2-norm of all elements.
  * Vector orders: 2 (default), 1, Infinity (max |x|), -Infinity (min |x|), 0 (count of nonzeros)
  * and any other p: sum(|x|^p)^(1/p). Matrix orders: 'fro' (default), 1 and -1 (max / min column
- * sum of |x|), Infinity and -Infinity (max / min row sum); 2, -2 and 'nuc' need singular values
- * and are not supported. int32 input is cast to float32.
+ * sum of |x|), Infinity and -Infinity (max / min row sum), 2 and -2 (largest / smallest singular
+ * value) and 'nuc' (their sum); the last three take `svd`'s matrices (at most 64 x 64). int32
+ * input is cast to float32.
  *
  * @example
  * ops.norm(tensor([3, 4]));                        // 5
@@ -133,8 +135,8 @@ export function norm(x: Tensor, ord?: NormOrder, axis?: number | readonly number
   checkTensor('norm', x);
   if (typeof keepDims !== 'boolean') throw new Error(`norm: Invalid value for argument keepDims. Expected a boolean. Received: keepDims=${String(keepDims)}.`);
   checkRank('norm', x.shape);
-  if (ord !== undefined && ord !== 'fro' && (typeof ord !== 'number' || Number.isNaN(ord))) {
-    throw new Error(`norm: Invalid value for argument ord. Expected a number, Infinity, -Infinity or 'fro'. Received: ord=${JSON.stringify(ord)}.`);
+  if (ord !== undefined && ord !== 'fro' && ord !== 'nuc' && (typeof ord !== 'number' || Number.isNaN(ord))) {
+    throw new Error(`norm: Invalid value for argument ord. Expected a number, Infinity, -Infinity, 'fro' or 'nuc'. Received: ord=${JSON.stringify(ord)}.`);
   }
   let axes: number[];
   if (axis === undefined) {
@@ -156,7 +158,7 @@ export function norm(x: Tensor, ord?: NormOrder, axis?: number | readonly number
 
 function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepDims: boolean): Tensor {
   if (ord === undefined || ord === 2) return sqrt(sum(square(x), axis, keepDims));
-  if (ord === 'fro') throw new Error(`norm: Invalid value for argument ord. Expected a number for a vector norm (one axis). Received: ord='fro'.`);
+  if (ord === 'fro' || ord === 'nuc') throw new Error(`norm: Invalid value for argument ord. Expected a number for a vector norm (one axis). Received: ord='${ord}'.`);
   if (ord === 1) return sum(abs(x), axis, keepDims);
   if (ord === Infinity) return max(abs(x), axis, keepDims);
   if (ord === -Infinity) return min(abs(x), axis, keepDims);
@@ -167,11 +169,16 @@ function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepDim
 function matrixNorm(x: Tensor, ord: NormOrder | undefined, [rowAxis, columnAxis]: [number, number], keepDims: boolean): Tensor {
   const both = [rowAxis, columnAxis];
   if (ord === undefined || ord === 'fro') return sqrt(sum(square(x), both, keepDims));
+  if (ord === 2 || ord === -2 || ord === 'nuc') {
+    const singularValues = svd(moveaxis(x, both, [-2, -1]), { computeUv: false });
+    const reduced = ord === 'nuc' ? sum(singularValues, -1) : (ord === 2 ? max : min)(singularValues, -1);
+    return keepDims ? reshape(reduced, x.shape.map((n, d) => (both.includes(d) ? 1 : n))) : reduced;
+  }
   // Column sums (over the row axis) for 1 and -1; row sums (over the column axis) for ±Infinity.
   const extreme = ord > 0 ? max : min;
   if (ord === 1 || ord === -1) return dropAxes(extreme(sum(abs(x), rowAxis, true), columnAxis, true), both, keepDims);
   if (ord === Infinity || ord === -Infinity) return dropAxes(extreme(sum(abs(x), columnAxis, true), rowAxis, true), both, keepDims);
-  throw new Error(`norm: Invalid value for argument ord. Expected 'fro', 1, -1, Infinity or -Infinity for a matrix norm (two axes); ${String(ord)} needs singular values, which are not supported. Received: ord=${String(ord)}.`);
+  throw new Error(`norm: Invalid value for argument ord. Expected 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity for a matrix norm (two axes). Received: ord=${String(ord)}.`);
 }
 
 /** Drops the reduced `axes` (of size 1) of a result computed with keepDims, unless `keepDims`. */

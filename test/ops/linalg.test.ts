@@ -291,11 +291,26 @@ describe('norm (numpy.linalg.norm) and normalize (keras.ops.normalize)', () => {
     }),
   );
 
+  it(
+    'gives the spectral norms (2, -2) and the nuclear norm from the singular values, as Keras 3.16',
+    onBothBackends(async () => {
+      const batch = tensor([[[1, -2, 0.5], [3, 4, -1]], [[0.2, 0.1, 2], [-1, 3, 0.7]]]);
+      // keras.ops.norm(batch, ord, axis=(1, 2)) and axis=(2, 0), from Keras 3.16.
+      const expected = { 2: [[5.2314134, 3.2897172], [2.4116778, 5.4409685]], [-2]: [[1.9703594, 1.9281497], [1.8664966, 2.6240926]], nuc: [[7.2017727, 5.2178669], [4.2781744, 8.0650616]] };
+      for (const [ord, [byBatch, swapped]] of Object.entries(expected)) {
+        const order = ord === 'nuc' ? 'nuc' : Number(ord);
+        expectClose(await ops.norm(batch, order, [1, 2]).data(), byBatch, { atol: 1e-5, rtol: 1e-5 });
+        expectClose(await ops.norm(batch, order, [2, 0]).data(), swapped, { atol: 1e-5, rtol: 1e-5 });
+        expect(ops.norm(batch, order, [2, 0], true).shape).toEqual([1, 2, 1]);
+      }
+    }),
+  );
+
   it('rejects unsupported orders and axes', () => {
     const t = tensor(x);
-    expect(() => ops.norm(t, 2, [0, 1])).toThrow("norm: Invalid value for argument ord. Expected 'fro', 1, -1, Infinity or -Infinity for a matrix norm (two axes); 2 needs singular values, which are not supported. Received: ord=2.");
+    expect(() => ops.norm(t, 3, [0, 1])).toThrow("norm: Invalid value for argument ord. Expected 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity for a matrix norm (two axes). Received: ord=3.");
     expect(() => ops.norm(t, 'fro', 0)).toThrow("norm: Invalid value for argument ord. Expected a number for a vector norm (one axis). Received: ord='fro'.");
-    expect(() => ops.norm(t, 'nuc' as never)).toThrow('norm: Invalid value for argument ord. Expected a number, Infinity, -Infinity or \'fro\'. Received: ord="nuc".');
+    expect(() => ops.norm(t, 'spectral' as never)).toThrow('norm: Invalid value for argument ord. Expected a number, Infinity, -Infinity, \'fro\' or \'nuc\'. Received: ord="spectral".');
     expect(() => ops.norm(tensor([[[1]]]), 1)).toThrow('norm: Invalid value for argument axis. Expected one or two axes when ord is given for a tensor of rank 3 (shape [1,1,1]). Received: axis=undefined, ord=1.');
     expect(() => ops.norm(t, 2, [0, 1, 0])).toThrow('norm: Invalid value for argument axis. Expected one axis (a vector norm) or two (a matrix norm). Received: axis=[0,1,0].');
     expect(() => ops.norm(t, 1, [1, -1])).toThrow('norm: Invalid value for argument axis. Expected two different axes. Received: axis=[1,-1].');

@@ -1,0 +1,71 @@
+// What the batched matrix kernels of linalg_solve.ts and linalg_decompose.ts share: the checks of
+// their matrix operands, the size limit of shaders/linalg.wgsl, the dispatch of one of its entry
+// points, and small shape helpers for their composites. No op is defined here.
+
+import { formatShape } from '../backend/types';
+import { gridFor } from '../backend/webgpu/grid';
+import { Uniforms } from '../backend/webgpu/uniforms';
+import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
+import type { Tensor } from '../tensor/tensor';
+import { cast } from './elementwise';
+import { swapaxes } from './shape';
+import { checkRank } from './shape_util';
+import { checkTensor } from './validate';
+import linalgShader from '../../shaders/linalg.wgsl?raw';
+
+/**
+ * Largest matrix dimension the kernels take: each matrix is factored by one GPU invocation in
+ * O(n^3) sequential steps, so a bigger matrix would stall the device.
+ */
+export const MAX_MATRIX_SIZE = 64;
+
+const WORKGROUP_SIZE = 64;
+
+/**
+ * Checks that `x` is a batch of matrices [..., rows, columns] (square when `square`) within the
+ * size limit, and returns it as float32 (int32 is cast, the values being real numbers).
+ */
+export function matrixOperand(op: string, name: string, x: Tensor, square: boolean): Tensor {
+  checkTensor(op, x);
+  checkRank(op, x.shape);
+  if (x.rank < 2) {
+    throw new Error(`${op}: Invalid value for argument ${name}. Expected a tensor of rank 2 or more (a matrix or a batch of matrices). Received: ${name} of shape ${formatShape(x.shape)}.`);
+  }
+  const [rows, columns] = x.shape.slice(-2);
+  if (square && rows !== columns) {
+    throw new Error(`${op}: Invalid value for argument ${name}. Expected square matrices (the last two dimensions equal). Received: ${name} of shape ${formatShape(x.shape)}.`);
+  }
+  if (rows > MAX_MATRIX_SIZE || columns > MAX_MATRIX_SIZE) {
+    throw new Error(`${op}: Invalid value for argument ${name}. Expected matrices of at most ${MAX_MATRIX_SIZE} x ${MAX_MATRIX_SIZE}. Received: ${name} of shape ${formatShape(x.shape)}.`);
+  }
+  return x.dtype === 'float32' ? x : cast(x, 'float32');
+}
+
+/** The transpose of the last two axes of a batch of matrices. */
+export function transposeMatrices(x: Tensor): Tensor {
+  return swapaxes(x, -1, -2);
+}
+
+/** The number of matrices in a batch of shape [..., rows, columns]. */
+export function matrixCount(shape: readonly number[]): number {
+  return shape.slice(0, -2).reduce((a, b) => a * b, 1);
+}
+
+/** Dispatches one entry point of shaders/linalg.wgsl over `count` invocations. */
+export function dispatchLinalg(
+  gpu: WebGPUBackend,
+  entryPoint: string,
+  count: number,
+  [rows, columns, extraColumns]: [number, number, number],
+  buffers: GPUBuffer[],
+  constants?: { LOWER: boolean },
+): void {
+  gpu.dispatch({
+    shader: linalgShader,
+    entryPoint,
+    constants,
+    uniforms: new Uniforms().u32(count, rows, columns, extraColumns).finish(),
+    buffers,
+    workgroups: gridFor(count, WORKGROUP_SIZE),
+  });
+}
