@@ -36,6 +36,8 @@ export * from './composite_activations';
 export * from './numpy_extras';
 // Not an op itself: wraps a function of ops with its own gradient rule (keras.ops.custom_gradient).
 export { customGradient, type GradientFunction } from '../autograd/custom_gradient';
+export { fft, fft2, ifft2, rfft, irfft, type ComplexPair } from './fft';
+export { stft, istft, type StftOptions, type IstftOptions, type StftWindow } from './stft';
 export { conv, convTranspose, depthwiseConv, separableConv, maxPool, averagePool, type ConvOptions, type ConvTransposeOptions, type PoolOptions, type SpatialSize } from './nn_generic';
 export { adaptiveAveragePool, adaptiveMaxPool, type AdaptivePoolOptions } from './adaptive_pooling';
 export { depthToSpace, spaceToDepth } from './space_depth';
@@ -54,5 +56,7 @@ export { diff, cross, kron, type CrossOptions } from './array_math';
 export { bartlett, blackman, hamming, hanning, kaiser } from './windows';
 export { segmentSum, segmentMax, segmentMin, segmentProd, type SegmentIds } from './segment';
 export { scatter, scatterUpdate, sliceUpdate, type IndexTuples, type ScatterReduction } from './scatter_nd';
+// `switch` is a reserved word in JavaScript: it can be an export name but not a declaration.
+export { cond, switchCase as switch, whileLoop, foriLoop, scan, map, vectorizedMap, associativeScan, type TensorTree, type Tensorized, type WhileLoopOptions, type ScanOptions, type AssociativeScanOptions } from './control_flow';
 export { luFactor, solve, solveTriangular, inv, det, slogdet, logdet, matrixPower, choleskyInverse } from './linalg_solve';
 export { cholesky, eigh, svd, qr, pinv, lstsq, matrixRank, type SvdOptions, type QrMode } from './linalg_decompose';

@@ -24,24 +24,38 @@ type WithSymbolicCalls<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? T[K] & ((...args: { [I in keyof A]: SymbolicArgument<A[I]> }) => SymbolicResult<R>) : T[K];
 };
 
+/** The control-flow ops take functions of tensors, which run eagerly: they have no symbolic form. */
+type ControlFlowOp = 'cond' | 'switch' | 'whileLoop' | 'foriLoop' | 'scan' | 'map' | 'vectorizedMap' | 'associativeScan';
+
+type PublicOps = WithSymbolicCalls<Omit<typeof allOps, ControlFlowOp>> & Pick<typeof allOps, ControlFlowOp>;
+
 /**
  * Every op as a function, on tensors and, in Keras 3's functional style, on symbolic tensors from
  * `Input`: `ops.concatenate([a, b], -1)` between layers records the op in the model.
  */
-export const ops: WithSymbolicCalls<typeof allOps> = withSymbolicCalls(allOps) as WithSymbolicCalls<typeof allOps>;
+export const ops: PublicOps = withSymbolicCalls(allOps) as PublicOps;
 
 /** The ops' option and value types, as `ops.MatmulOptions`. */
 export declare namespace ops {
+  export type AdaptivePoolOptions = allOps.AdaptivePoolOptions;
   export type AffineTransformOptions = allOps.AffineTransformOptions;
+  export type AssociativeScanOptions = allOps.AssociativeScanOptions;
+  export type BinaryCrossentropyOpOptions = allOps.BinaryCrossentropyOpOptions;
+  export type CdistOptions = allOps.CdistOptions;
   export type ColorConversionOptions = allOps.ColorConversionOptions;
+  export type ComplexPair = allOps.ComplexPair;
   export type Conv1dOptions = allOps.Conv1dOptions;
   export type Conv1dTransposeOptions = allOps.Conv1dTransposeOptions;
   export type Conv2dOptions = allOps.Conv2dOptions;
   export type Conv2dTransposeOptions = allOps.Conv2dTransposeOptions;
   export type Conv3dOptions = allOps.Conv3dOptions;
   export type Conv3dTransposeOptions = allOps.Conv3dTransposeOptions;
+  export type ConvOptions = allOps.ConvOptions;
+  export type ConvTransposeOptions = allOps.ConvTransposeOptions;
+  export type CorrelateMode = allOps.CorrelateMode;
   export type CropImagesOptions = allOps.CropImagesOptions;
   export type CrossEntropyOptions = allOps.CrossEntropyOptions;
+  export type CrossOptions = allOps.CrossOptions;
   export type DataFormat = allOps.DataFormat;
   export type DepthwiseConv1dOptions = allOps.DepthwiseConv1dOptions;
   export type DotProductAttentionOptions = allOps.DotProductAttentionOptions;
@@ -53,7 +67,10 @@ export declare namespace ops {
   export type ImageDataFormat = allOps.ImageDataFormat;
   export type ImageInterpolation = allOps.ImageInterpolation;
   export type IndexList = allOps.IndexList;
+  export type IndexTuples = allOps.IndexTuples;
   export type IscloseOptions = allOps.IscloseOptions;
+  export type IsinOptions = allOps.IsinOptions;
+  export type IstftOptions = allOps.IstftOptions;
   export type LinspaceOptions = allOps.LinspaceOptions;
   export type LogspaceOptions = allOps.LogspaceOptions;
   export type MatmulOptions = allOps.MatmulOptions;
@@ -62,12 +79,14 @@ export declare namespace ops {
   export type NanToNumOptions = allOps.NanToNumOptions;
   export type NormOrder = allOps.NormOrder;
   export type OneHotOptions = allOps.OneHotOptions;
+  export type Padding = allOps.Padding;
   export type PadImagesOptions = allOps.PadImagesOptions;
   export type PadMode = allOps.PadMode;
   export type PadWidth = allOps.PadWidth;
-  export type Padding = allOps.Padding;
   export type Pool2dOptions = allOps.Pool2dOptions;
   export type Pool3dOptions = allOps.Pool3dOptions;
+  export type PoolOptions = allOps.PoolOptions;
+  export type QrMode = allOps.QrMode;
   export type QuantileMethod = allOps.QuantileMethod;
   export type QuantileOptions = allOps.QuantileOptions;
   export type RandintOptions = allOps.RandintOptions;
@@ -76,7 +95,18 @@ export declare namespace ops {
   export type RandomNormalOptions = allOps.RandomNormalOptions;
   export type RandomUniformOptions = allOps.RandomUniformOptions;
   export type ResizeOptions = allOps.ResizeOptions;
+  export type ScanOptions = allOps.ScanOptions;
+  export type ScatterReduction = allOps.ScatterReduction;
+  export type SegmentIds = allOps.SegmentIds;
   export type ShuffleOptions = allOps.ShuffleOptions;
+  export type SpatialSize = allOps.SpatialSize;
+  export type StftOptions = allOps.StftOptions;
+  export type StftWindow = allOps.StftWindow;
   export type StridedSliceOptions = allOps.StridedSliceOptions;
+  export type SvdOptions = allOps.SvdOptions;
+  export type TensorTree = allOps.TensorTree;
+  export type Tensorized<T> = allOps.Tensorized<T>;
+  export type UnfoldOptions = allOps.UnfoldOptions;
   export type VolumeDataFormat = allOps.VolumeDataFormat;
+  export type WhileLoopOptions = allOps.WhileLoopOptions;
 }
