@@ -28,6 +28,8 @@ const binary = (op: keyof typeof ops) => numpy(op, 2);
 const unary = (op: keyof typeof ops) => numpy(op, 1);
 const reduction = (op: keyof typeof ops, fixed?: Record<string, unknown>) => numpy(op, 1, ['axis', 'keepdims'], fixed);
 const nn = (op: keyof typeof ops, options: string[] = []): KerasOp => ({ module: 'keras.src.ops.nn', op, call: 1, options });
+const math = (op: keyof typeof ops, call: number, options: string[] = []): KerasOp => ({ module: 'keras.src.ops.math', op, call, options });
+const linalg = (op: keyof typeof ops, call: number, options: string[] = []): KerasOp => ({ module: 'keras.src.ops.linalg', op, call, options });
 
 /** Keras's op classes that load and save, by class name. */
 const KERAS_OPS: Record<string, KerasOp> = {
@@ -55,6 +57,42 @@ const KERAS_OPS: Record<string, KerasOp> = {
   Logsumexp: { module: 'keras.src.ops.math', op: 'logsumexp', call: 1, options: ['axis', 'keepdims'] },
   Erf: { module: 'keras.src.ops.math', op: 'erf', call: 1, options: [] },
   Rsqrt: { module: 'keras.src.ops.math', op: 'rsqrt', call: 1, options: [] },
+  // Element-wise.
+  Arccos: unary('arccos'), Arccosh: unary('arccosh'), Arcsin: unary('arcsin'), Arcsinh: unary('arcsinh'), Arctan: unary('arctan'), Arctanh: unary('arctanh'),
+  Cosh: unary('cosh'), Sinh: unary('sinh'), Tan: unary('tan'), Exp2: unary('exp2'), Expm1: unary('expm1'), Log10: unary('log10'), Log1p: unary('log1p'),
+  Log2: unary('log2'), Trunc: unary('trunc'), Signbit: unary('signbit'), Cbrt: unary('cbrt'), Deg2rad: unary('deg2rad'), Rad2deg: unary('rad2deg'),
+  Fabs: unary('fabs'), Sinc: unary('sinc'), I0: unary('i0'), Isfinite: unary('isfinite'), Isinf: unary('isinf'), Isnan: unary('isnan'),
+  Isneginf: unary('isneginf'), Isposinf: unary('isposinf'), Isreal: unary('isreal'), BitwiseNot: unary('bitwiseNot'), BitwiseInvert: unary('bitwiseInvert'),
+  Erfc: math('erfc', 1), Erfinv: math('erfinv', 1),
+  Arctan2: binary('arctan2'), Hypot: binary('hypot'), Logaddexp: binary('logaddexp'), Logaddexp2: binary('logaddexp2'), LogicalXor: binary('logicalXor'),
+  Fmax: binary('fmax'), Fmin: binary('fmin'), Fmod: binary('fmod'), Heaviside: binary('heaviside'), Ldexp: binary('ldexp'), Nextafter: binary('nextafter'),
+  Gcd: binary('gcd'), Lcm: binary('lcm'), BitwiseAnd: binary('bitwiseAnd'), BitwiseOr: binary('bitwiseOr'), BitwiseXor: binary('bitwiseXor'),
+  BitwiseLeftShift: binary('bitwiseLeftShift'), BitwiseRightShift: binary('bitwiseRightShift'), LeftShift: binary('leftShift'), RightShift: binary('rightShift'),
+  Gammainc: math('gammainc', 2),
+  // Reductions, statistics and products.
+  Amax: reduction('amax'), Amin: reduction('amin'), Median: reduction('median'), Ptp: reduction('ptp'), Var: reduction('var'),
+  Nansum: reduction('nansum'), Nanprod: reduction('nanprod'), Nanmean: reduction('nanmean'), Nanvar: reduction('nanvar'), Nanstd: reduction('nanstd'),
+  Nanmax: reduction('nanmax'), Nanmin: reduction('nanmin'), Nanargmax: reduction('nanargmax'), Nanargmin: reduction('nanargmin'), Nanmedian: reduction('nanmedian'),
+  CountNonzero: numpy('countNonzero', 1, ['axis']), Corrcoef: unary('corrcoef'), Digitize: binary('digitize'), Correlate: numpy('correlate', 2, ['mode']),
+  Inner: binary('inner'), Outer: binary('outer'), Vdot: binary('vdot'), Kron: binary('kron'), Tensordot: numpy('tensordot', 2, ['axes']),
+  // Arrays.
+  Copy: unary('copy'), Ravel: unary('ravel'), Fliplr: unary('fliplr'), Flipud: unary('flipud'), Rot90: numpy('rot90', 1, ['k', 'axes']),
+  Diag: numpy('diag', 1, ['k']), Diagflat: numpy('diagflat', 1, ['k']), Tril: numpy('tril', 1, ['k']), Triu: numpy('triu', 1, ['k']),
+  Diagonal: numpy('diagonal', 1, ['offset', 'axis1', 'axis2']), Trace: numpy('trace', 1, ['offset', 'axis1', 'axis2']), Diff: numpy('diff', 1, ['n', 'axis']),
+  Sort: numpy('sort', 1, ['axis']), Argsort: numpy('argsort', 1, ['axis']), Append: numpy('append', 2, ['axis']), TakeAlongAxis: numpy('takeAlongAxis', 2, ['axis']),
+  Hstack: numpy('hstack', 1), Vstack: numpy('vstack', 1), ColumnStack: numpy('columnStack', 1), ArraySplit: numpy('arraySplit', 1, ['indices_or_sections', 'axis']),
+  Hsplit: numpy('hsplit', 1, ['indices_or_sections']), Vsplit: numpy('vsplit', 1, ['indices_or_sections']),
+  Unstack: { module: 'keras.src.ops.core', op: 'unstack', call: 1, options: ['num', 'axis'] },
+  // Neural-network functions.
+  Relu6: nn('relu6'), Selu: nn('selu'), Softplus: nn('softplus'), Softsign: nn('softsign'), HardSigmoid: nn('hardSigmoid'), HardSilu: nn('hardSilu'),
+  HardTanh: nn('hardTanh'), LogSigmoid: nn('logSigmoid'), SparsePlus: nn('sparsePlus'), SparseSigmoid: nn('sparseSigmoid'), TanhShrink: nn('tanhShrink'),
+  Celu: nn('celu', ['alpha']), Elu: nn('elu', ['alpha']), LeakyRelu: nn('leakyRelu', ['negative_slope']), HardShrink: nn('hardShrink', ['threshold']),
+  SoftShrink: nn('softShrink', ['threshold']), Squareplus: nn('squareplus', ['b']), Glu: nn('glu', ['axis']), Sparsemax: nn('sparsemax', ['axis']),
+  Threshold: nn('threshold', ['threshold', 'default_value']), DepthToSpace: nn('depthToSpace', ['block_size', 'data_format']),
+  SpaceToDepth: nn('spaceToDepth', ['block_size', 'data_format']), ExtractSequences: math('extractSequences', 1, ['sequence_length', 'sequence_stride']),
+  // Linear algebra.
+  Inv: linalg('inv', 1), Det: linalg('det', 1), Solve: linalg('solve', 2), Cholesky: linalg('cholesky', 1, ['upper']), MatrixPower: linalg('matrixPower', 1, ['n']),
+  Logdet: math('logdet', 1),
 };
 
 /**

@@ -47,6 +47,8 @@ function foreignOptions(kind: Kind, className: string, config: Record<string, un
 
 /** Constructor options of the built-in layers that need some. */
 const LAYER_OPTIONS: Record<string, () => Record<string, unknown>> = {
+  AdaptiveAveragePooling: () => ({ outputSize: 2, dataFormat: 'channels_first' }),
+  AdaptiveMaxPooling: () => ({ outputSize: 3 }),
   Conv: () => ({ filters: 2, kernelSize: 3, kernelRegularizer: regularizers.l2(0.1), biasConstraint: constraints.maxNorm(2) }),
   ConvLSTM: () => ({ filters: 2, kernelSize: 3, returnSequences: true, recurrentRegularizer: 'l2', recurrentConstraint: constraints.nonNeg(), dropout: 0.1 }),
   Dense: () => ({ units: 2, activation: 'relu', kernelRegularizer: regularizers.l1l2({ l1: 0.1, l2: 0.2 }), kernelConstraint: constraints.nonNeg() }),
@@ -171,7 +173,7 @@ describe('Keras configs', () => {
 
 /** Files that Keras 3.16 wrote (make_keras_written.py, and make_conv_lstm.py's conv_lstm); keras_weights.test.ts and keras_conv_lstm.test.ts check what they predict once loaded. */
 const WRITTEN = 'test/fixtures/keras/keras_written';
-const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 'sequences', 'masked', 'operations', 'cells', 'conv_lstm', 'initial_states', 'constant_operand'];
+const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 'sequences', 'masked', 'operations', 'more_operations', 'cells', 'conv_lstm', 'initial_states', 'constant_operand'];
 
 /**
  * Options that Keras writes and this library does not, each at the value that makes it inert
