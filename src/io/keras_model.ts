@@ -60,15 +60,19 @@ export async function loadKerasModel(source: KerasWeightsSource, { compile = tru
   return model;
 }
 
+/** Optimizer options whose null is not their default but "none" (Muon's weight decays and RMS rate). */
+const NULL_MEANS_NONE = new Set(['weightDecay', 'adamWeightDecay', 'rmsRate']);
+
 /**
  * Keras 3's compile_config as this library's compile JSON: the optimizer and the losses and
  * metrics (names, serialized classes, or a Python function by its name, which `customObjects`
- * must then provide); options left at null are dropped, as is the dtype of losses and metrics.
+ * must then provide); options left at null are dropped (but those of NULL_MEANS_NONE), as is the
+ * dtype of losses and metrics.
  */
 function compileJson(config: Record<string, unknown>): CompileJSON {
   const object = (value: unknown): { className: string; config: Record<string, unknown> } => {
     const { className, config: options } = translate(value) as { className: string; config: Record<string, unknown> };
-    const kept = Object.entries(options ?? {}).filter(([key, item]) => item !== null && key !== 'dtype');
+    const kept = Object.entries(options ?? {}).filter(([key, item]) => (item !== null || NULL_MEANS_NONE.has(key)) && key !== 'dtype');
     return { className, config: Object.fromEntries(kept) };
   };
   const entry = (value: unknown): unknown => {
@@ -315,8 +319,8 @@ function camelCase(key: string): string {
 /**
  * @internal This library's option names as Keras's, camelCase's inverse: snake_case (a one-letter
  * word too: `sparseYPred` is `sparse_y_pred`), and a numbered beta or epsilon is Keras's
- * `beta_1`, `epsilon_2`, `beta_2_decay` (while `l1` stays `l1`).
+ * `beta_1`, `epsilon_2`, `beta_2_decay`, `adam_beta_1` (while `l1` stays `l1`).
  */
 export function kerasKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/^(beta|epsilon)(\d)/, '$1_$2');
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])(?=[A-Z])/g, '$1_').toLowerCase().replace(/(^|_)(beta|epsilon)(\d)/g, '$1$2_$3');
 }

@@ -1,6 +1,6 @@
 // Optimizers (keras.optimizers): the Optimizer base class, SGD, Adam, AdamW, RMSprop, Adagrad,
-// Adamax, Nadam, Adadelta, Lion and Ftrl with fused update kernels, Lamb and Adafactor written with
-// ops, learning rate schedules, and `getOptimizer` to resolve a name.
+// Adamax, Nadam, Adadelta, Lion and Ftrl with fused update kernels, Lamb, Adafactor and Muon written
+// with ops, learning rate schedules, and `getOptimizer` to resolve a name.
 
 import { Adadelta } from './adadelta';
 import { Adagrad } from './adagrad';
@@ -10,6 +10,7 @@ import { AdamW } from './adamw';
 import { Adafactor } from './adafactor';
 import { Ftrl } from './ftrl';
 import { Lamb } from './lamb';
+import { Muon } from './muon';
 import { Lion } from './lion';
 import { Nadam } from './nadam';
 import { Optimizer } from './optimizer';
@@ -29,6 +30,7 @@ export { Lion, type LionOptions } from './lion';
 export { Ftrl, type FtrlOptions } from './ftrl';
 export { Lamb, type LambOptions } from './lamb';
 export { Adafactor, type AdafactorOptions } from './adafactor';
+export { Muon, type MuonOptions } from './muon';
 export {
   LearningRateSchedule,
   ExponentialDecay,
@@ -71,6 +73,7 @@ const BY_NAME: Record<string, () => Optimizer> = {
   ftrl: () => new Ftrl(),
   lamb: () => new Lamb(),
   adafactor: () => new Adafactor(),
+  muon: () => new Muon(),
 };
 
 /**

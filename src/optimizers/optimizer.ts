@@ -331,9 +331,17 @@ export abstract class Optimizer {
     this.decayExclusions = { variables: new Set(varList), names };
   }
 
-  /** Whether `variable` takes weight decay: the optimizer has some and the variable is not excluded. */
+  /**
+   * The weight decay rate of `variable` (null: none), before exclusions: `weightDecay` unless the
+   * algorithm decays some variables at another rate (Muon's AdamW-updated ones).
+   */
+  protected weightDecayOf(_variable: Variable): number | null {
+    return this.weightDecay;
+  }
+
+  /** Whether `variable` takes weight decay: it has a rate and is not excluded. */
   private decays(variable: Variable): boolean {
-    if (!this.weightDecay) return false;
+    if (!this.weightDecayOf(variable)) return false;
     const { variables, names } = this.decayExclusions;
     return !variables.has(variable) && !(names?.test(variable.name) ?? false);
   }
@@ -364,7 +372,7 @@ export abstract class Optimizer {
     const learningRate = this.stepScalar(() => this.lr);
     return variables.map((variable, k) => {
       const slots = this.algorithmSlots(variable);
-      if (this.decays(variable)) variable.assign(variable.sub(variable.mul(this.weightDecay!).mul(learningRate)));
+      if (this.decays(variable)) variable.assign(variable.sub(variable.mul(this.weightDecayOf(variable)!).mul(learningRate)));
       this.updateStep!(grads[k], variable, learningRate);
       // Views of the values it assigned (a view of a variable is its value where it is made).
       const [value, ...slotValues] = [variable, ...slots].map((v) => reshape(v, v.shape));
