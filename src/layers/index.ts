@@ -49,6 +49,18 @@ export {
   type RandomColorJitterArgs,
 } from './color_augmentation';
 export { RandomShear, RandomErasing, type RandomShearArgs, type RandomErasingArgs } from './spatial_augmentation';
+export {
+  RandomGaussianBlur,
+  RandomPerspective,
+  RandomElasticTransform,
+  type RandomGaussianBlurArgs,
+  type RandomPerspectiveArgs,
+  type RandomElasticTransformArgs,
+  type GaussianBlurTransformation,
+  type PerspectiveTransformation,
+  type ElasticTransformation,
+  type ElasticFillMode,
+} from './geometric_augmentation';
 export { MixUp, CutMix, type MixUpArgs, type CutMixArgs } from './mix_augmentation';
 export { Pipeline, type PipelineArgs } from './pipeline';
 export {

@@ -25,6 +25,7 @@ import { Rescaling } from './preprocessing';
 import { CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing } from './image_preprocessing';
 import { RandomColorJitter, RandomGrayscale, RandomHue, RandomInvert, RandomSaturation, Solarization } from './color_augmentation';
 import { RandomErasing, RandomShear } from './spatial_augmentation';
+import { RandomElasticTransform, RandomGaussianBlur, RandomPerspective } from './geometric_augmentation';
 import { CutMix, MixUp } from './mix_augmentation';
 import { Pipeline } from './pipeline';
 import { AutoContrast, RandomColorDegeneration, RandomPosterization, RandomSharpness } from './tone_augmentation';
@@ -147,6 +148,9 @@ const builtIns: Record<string, LayerClass> = {
   RandomSaturation,
   RandomColorJitter,
   RandomShear,
+  RandomGaussianBlur,
+  RandomPerspective,
+  RandomElasticTransform,
   RandomErasing,
   MixUp,
   CutMix,
