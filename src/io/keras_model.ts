@@ -94,6 +94,9 @@ function compileJson(config: Record<string, unknown>): CompileJSON {
   };
 }
 
+/** Keras's model classes: a model nested in another is rebuilt from its own config. */
+const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+
 function buildModel(entry: unknown): Model {
   const { className, config } = kerasObject(entry, 'the model');
   const name = typeof config.name === 'string' ? config.name : undefined;
@@ -111,7 +114,7 @@ function buildSequential(config: Record<string, unknown>, name: string | undefin
   for (const entry of entries) {
     const layer = kerasObject(entry, 'a layer');
     if (layer.className === 'InputLayer') model.add(inputOf(layer.config));
-    else model.add(buildLayer(layer.className, layer.config));
+    else model.add(MODEL_CLASSES.has(layer.className) ? buildModel(entry) : buildLayer(layer.className, layer.config));
   }
   return model;
 }
@@ -170,7 +173,7 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       operations.set(layerName, { className, config: layerConfig, args: node?.args ?? [] });
       continue;
     }
-    const layer = buildLayer(className, layerConfig);
+    const layer = MODEL_CLASSES.has(className) ? buildModel(entry) : buildLayer(className, layerConfig);
     const calls: SymbolicTensor[][] = [];
     for (const node of (entry as { inbound_nodes?: unknown[] }).inbound_nodes ?? []) {
       const { args = [], kwargs = {} } = node as { args?: unknown[]; kwargs?: Record<string, unknown> };
