@@ -125,6 +125,19 @@ async function values(t: Tensor | Tensor[]): Promise<number[]> {
   return Array.from(await (Array.isArray(t) ? t[0] : t).data());
 }
 
+describe('nested models', () => {
+  it('a Sequential model inside a functional one is written as Keras nests it and loads back, predicting the same', onBothBackends(async () => {
+    const inner = new Sequential({ layers: [Input({ shape: [3] }) as never, new layers.Dense({ units: 4, activation: 'relu' }), new layers.Dense({ units: 2 })] });
+    const x = Input({ shape: [3] });
+    const model = new Model({ inputs: x, outputs: new layers.Dense({ units: 1 }).apply(inner.apply(x) as never) as never });
+    const saved = await saveKerasModel(model);
+    const nested = ((await configOf(saved)).config as { layers: Array<{ class_name: string }> }).layers.map((layer) => layer.class_name);
+    expect(nested).toEqual(['InputLayer', 'Sequential', 'Dense']);
+    const input = tensor([[1, 2, 3], [-1, 0.5, 2]]);
+    expect(await values((await (await loadKerasModel(saved)).predict(input)) as Tensor)).toEqual(await values((await model.predict(input)) as Tensor));
+  }));
+});
+
 describe('Keras configs', () => {
   it("every built-in layer's config holds only options that Keras's class of the same name takes", () => {
     const checked: string[] = [];
