@@ -61,6 +61,8 @@ export {
   type ElasticTransformation,
   type ElasticFillMode,
 } from './geometric_augmentation';
+export { Equalization, ContrastLimitedAdaptiveHistogramEqualization, type EqualizationArgs, type ContrastLimitedAdaptiveHistogramEqualizationArgs } from './equalization';
+export { RandAugment, AugMix, type RandAugmentArgs, type AugMixArgs } from './policy_augmentation';
 export { MixUp, CutMix, type MixUpArgs, type CutMixArgs } from './mix_augmentation';
 export { Pipeline, type PipelineArgs } from './pipeline';
 export {

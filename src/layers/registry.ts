@@ -26,6 +26,8 @@ import { CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, R
 import { RandomColorJitter, RandomGrayscale, RandomHue, RandomInvert, RandomSaturation, Solarization } from './color_augmentation';
 import { RandomErasing, RandomShear } from './spatial_augmentation';
 import { RandomElasticTransform, RandomGaussianBlur, RandomPerspective } from './geometric_augmentation';
+import { ContrastLimitedAdaptiveHistogramEqualization, Equalization } from './equalization';
+import { AugMix, RandAugment } from './policy_augmentation';
 import { CutMix, MixUp } from './mix_augmentation';
 import { Pipeline } from './pipeline';
 import { AutoContrast, RandomColorDegeneration, RandomPosterization, RandomSharpness } from './tone_augmentation';
@@ -151,6 +153,10 @@ const builtIns: Record<string, LayerClass> = {
   RandomGaussianBlur,
   RandomPerspective,
   RandomElasticTransform,
+  Equalization,
+  ContrastLimitedAdaptiveHistogramEqualization,
+  RandAugment,
+  AugMix,
   RandomErasing,
   MixUp,
   CutMix,
