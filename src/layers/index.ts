@@ -63,6 +63,7 @@ export {
 } from './geometric_augmentation';
 export { Equalization, ContrastLimitedAdaptiveHistogramEqualization, type EqualizationArgs, type ContrastLimitedAdaptiveHistogramEqualizationArgs } from './equalization';
 export { RandAugment, AugMix, type RandAugmentArgs, type AugMixArgs } from './policy_augmentation';
+export { STFTSpectrogram, MelSpectrogram, type STFTSpectrogramArgs, type MelSpectrogramArgs, type SpectrogramMode, type SpectrogramScaling, type SpectrogramWindow } from './spectrogram';
 export { MixUp, CutMix, type MixUpArgs, type CutMixArgs } from './mix_augmentation';
 export { Pipeline, type PipelineArgs } from './pipeline';
 export {

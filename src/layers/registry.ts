@@ -28,6 +28,7 @@ import { RandomErasing, RandomShear } from './spatial_augmentation';
 import { RandomElasticTransform, RandomGaussianBlur, RandomPerspective } from './geometric_augmentation';
 import { ContrastLimitedAdaptiveHistogramEqualization, Equalization } from './equalization';
 import { AugMix, RandAugment } from './policy_augmentation';
+import { MelSpectrogram, STFTSpectrogram } from './spectrogram';
 import { CutMix, MixUp } from './mix_augmentation';
 import { Pipeline } from './pipeline';
 import { AutoContrast, RandomColorDegeneration, RandomPosterization, RandomSharpness } from './tone_augmentation';
@@ -157,6 +158,8 @@ const builtIns: Record<string, LayerClass> = {
   ContrastLimitedAdaptiveHistogramEqualization,
   RandAugment,
   AugMix,
+  STFTSpectrogram,
+  MelSpectrogram,
   RandomErasing,
   MixUp,
   CutMix,
