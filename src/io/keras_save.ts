@@ -26,7 +26,7 @@ import { Sequential } from '../models/sequential';
 import { Nadam } from '../optimizers/nadam';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
-import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED } from './keras_weights';
+import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED, WRAPPER_VARIABLES } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { kerasOpNode } from './keras_ops';
 import { kerasKey } from './keras_model';
@@ -395,7 +395,7 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
   }
   const wrapped = WRAPPED[className]?.(layer);
   if (wrapped) {
-    vars(group, layer.name);
+    await fill(vars(group, layer.name), WRAPPER_VARIABLES[className]?.(layer) ?? [], trainable);
     for (const [attribute, inner] of wrapped) await layerGroups(inner, attribute.split('/').reduce(child, group), trainable);
     return;
   }
@@ -427,7 +427,8 @@ async function fill(group: Hdf5WriteGroup, variables: Variable[], trainable: Var
   const values = await Promise.all(variables.map((variable) => variable.data()));
   variables.forEach((variable, i) => {
     group.members.set(String(i), float32(variable.shape as number[], Float32Array.from(values[i])));
-    if (variable.trainable) trainable.push(variable);
+    // A variable a wrapper holds as its own too (WRAPPER_VARIABLES) is listed once, where Keras first lists it.
+    if (variable.trainable && !trainable.includes(variable)) trainable.push(variable);
   });
 }
 

@@ -5,7 +5,8 @@
 // layer's own name), in the order of `model.layers`; a layer's own variables are
 // `vars/0`, `vars/1`, ... (its trainable variables, then the others, in the order it made them),
 // a recurrent layer's are its cell's (`layers/lstm/cell/vars/...`), a wrapper's layers are under
-// their attribute (`forward_layer`, `backward_layer`, `layer`), and a nested model's layers are
+// their attribute (`forward_layer`, `backward_layer`, `layer`; SpectralNormalization's own
+// variables beside them under `vars`), and a nested model's layers are
 // under its own `layers`. Loading matches layers the same way and checks every variable's
 // shape before any is assigned, so a mismatch leaves the model as it was.
 //
@@ -16,6 +17,7 @@
 
 import { InputLayer } from '../layers/input_layer';
 import type { Bidirectional, TimeDistributed } from '../layers/wrappers';
+import type { SpectralNormalization } from '../layers/spectral_normalization';
 import type { RNN } from '../layers/recurrent';
 import type { StackedRNNCells } from '../layers/stacked_rnn_cells';
 import { Layer, snakeCase } from '../layers/layer';
@@ -42,7 +44,7 @@ const KERAS_VARIABLE_ORDER = new Set([
   'Dense', 'EinsumDense', 'Embedding', 'PReLU', 'BatchNormalization', 'LayerNormalization', 'SimpleRNNCell', 'GRUCell', 'LSTMCell',
   'Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose',
   'DepthwiseConv1D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Normalization',
-  'GroupNormalization', 'RMSNormalization', 'Attention', 'AdditiveAttention',
+  'GroupNormalization', 'RMSNormalization', 'Attention', 'AdditiveAttention', 'ReversibleEmbedding', 'TernaryDense',
 ]);
 /** Layers that Keras gives trailing variables this library does not keep: Normalization's int sample count. */
 export const KERAS_ONLY_TRAILING: Record<string, number> = { Normalization: 1 };
@@ -76,6 +78,15 @@ export const WRAPPED: Record<string, (layer: Layer) => Array<[string, Layer]>> =
     return [['cell', cell]];
   },
   StackedRNNCells: (layer) => numberedItems((layer as StackedRNNCells).cells as Layer[]).map(([name, cell]) => [`cells/${name}`, cell]),
+  SpectralNormalization: (layer) => [['layer', (layer as SpectralNormalization).layer]],
+};
+/**
+ * Wrappers with variables of their own, which Keras keeps under the wrapper's `vars` beside the
+ * wrapped layer's, in this order: SpectralNormalization tracks the wrapped kernel as its own too
+ * (its files hold the kernel twice), then its vector_u.
+ */
+export const WRAPPER_VARIABLES: Record<string, (layer: Layer) => Variable[]> = {
+  SpectralNormalization: (layer) => [(layer as SpectralNormalization).kernel, (layer as SpectralNormalization).vectorU],
 };
 
 /** Items of a list as Keras names them in a weights file: the class in snake case, numbered (`lstm_cell`, `lstm_cell_1`, ...). */
@@ -137,7 +148,8 @@ export async function loadKerasWeightsFile(model: Model, source: KerasWeightsSou
   });
   for (const [variable, dataset] of loads) tidy(() => variable.assign(tensor(dataset.values(), variable.shape as number[])));
   if (kept.length > 0) console.warn(`loadKerasWeights: kept ${kept.length} variable(s) whose shape differs from the file: ${kept.join('; ')}.`);
-  return { root, trainable: pairs.map(([variable]) => variable).filter((variable) => variable.trainable) };
+  // A variable that a wrapper holds as its own too (WRAPPER_VARIABLES) is listed once, where Keras first lists it.
+  return { root, trainable: [...new Set(pairs.map(([variable]) => variable).filter((variable) => variable.trainable))] };
 }
 
 /**
@@ -263,6 +275,15 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
   if (layer instanceof Model) return matchModel(layer, group, `${path}/`, pairs);
   const wrapped = WRAPPED[className]?.(layer);
   if (wrapped) {
+    const own = WRAPPER_VARIABLES[className]?.(layer) ?? [];
+    if (own.length > 0) {
+      const vars = member(group, 'vars');
+      const datasets = vars ? numberedDatasets(vars, `${path}/vars`) : [];
+      if (datasets.length !== own.length) {
+        throw new Error(`loadKerasWeights: '${path}/vars' holds ${datasets.length} variable(s), layer '${layer.name}' (${className}) has ${own.length} of its own; the model is not the file's architecture.`);
+      }
+      own.forEach((variable, i) => pairs.push([variable, datasets[i], `${path}/vars/${i}`]));
+    }
     for (const [attribute, inner] of wrapped) {
       const innerGroup = member(group, ...attribute.split('/'));
       if (!innerGroup) throw new Error(`loadKerasWeights: the file has no '${path}/${attribute}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);

@@ -64,6 +64,9 @@ export {
 export { Equalization, ContrastLimitedAdaptiveHistogramEqualization, type EqualizationArgs, type ContrastLimitedAdaptiveHistogramEqualizationArgs } from './equalization';
 export { RandAugment, AugMix, type RandAugmentArgs, type AugMixArgs } from './policy_augmentation';
 export { STFTSpectrogram, MelSpectrogram, type STFTSpectrogramArgs, type MelSpectrogramArgs, type SpectrogramMode, type SpectrogramScaling, type SpectrogramWindow } from './spectrogram';
+export { ReversibleEmbedding, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallArgs } from './reversible_embedding';
+export { SpectralNormalization, type SpectralNormalizationArgs } from './spectral_normalization';
+export { TernaryDense, type TernaryDenseArgs } from './ternary_dense';
 export { MixUp, CutMix, type MixUpArgs, type CutMixArgs } from './mix_augmentation';
 export { Pipeline, type PipelineArgs } from './pipeline';
 export {

@@ -29,6 +29,9 @@ import { RandomElasticTransform, RandomGaussianBlur, RandomPerspective } from '.
 import { ContrastLimitedAdaptiveHistogramEqualization, Equalization } from './equalization';
 import { AugMix, RandAugment } from './policy_augmentation';
 import { MelSpectrogram, STFTSpectrogram } from './spectrogram';
+import { ReversibleEmbedding } from './reversible_embedding';
+import { SpectralNormalization } from './spectral_normalization';
+import { TernaryDense } from './ternary_dense';
 import { CutMix, MixUp } from './mix_augmentation';
 import { Pipeline } from './pipeline';
 import { AutoContrast, RandomColorDegeneration, RandomPosterization, RandomSharpness } from './tone_augmentation';
@@ -160,6 +163,9 @@ const builtIns: Record<string, LayerClass> = {
   AugMix,
   STFTSpectrogram,
   MelSpectrogram,
+  ReversibleEmbedding,
+  SpectralNormalization,
+  TernaryDense,
   RandomErasing,
   MixUp,
   CutMix,
