@@ -10,7 +10,7 @@
 // color_augmentation.ts, tone_augmentation.ts and spatial_augmentation.ts.
 
 import { add, cast, clip, cos, floor, less, lessEqual, mul, neg, sin, sub, where } from '../ops/elementwise';
-import { affineTransform, aspectRatioWindow, resize, type FillMode, type ImageInterpolation } from '../ops/image';
+import { affineTransform, aspectRatioWindow, resize, RESIZE_INTERPOLATIONS, type FillMode, type ImageInterpolation, type ResizeInterpolation } from '../ops/image';
 import { randomNormal, randomUniform } from '../ops/random';
 import { flip } from '../ops/rearrange';
 import { mean } from '../ops/reduce';
@@ -106,8 +106,10 @@ export interface ResizingArgs extends LayerArgs {
   height: number;
   /** Output width. */
   width: number;
-  /** 'bilinear' (default) or 'nearest'. */
-  interpolation?: ImageInterpolation;
+  /** 'bilinear' (default), 'nearest', 'bicubic', 'lanczos3', 'lanczos5' or 'area', as ops.resize. */
+  interpolation?: ResizeInterpolation;
+  /** Low-pass filters while downsampling ('bilinear', 'bicubic', Lanczos; default false), as ops.resize. */
+  antialias?: boolean;
   /** Crops the largest centered window with the target aspect ratio first (default false). */
   cropToAspectRatio?: boolean;
   /** Pads to the target aspect ratio first, centered, with `fillValue` (default false). */
@@ -119,18 +121,20 @@ export interface ResizingArgs extends LayerArgs {
 }
 
 /**
- * Resizes images to `[height, width]` with ops.resize (TF's half-pixel rules), in training and
- * inference, after cropping or padding them to the target aspect ratio when asked. Integer
- * images become float32.
+ * Resizes images to `[height, width]` with ops.resize (its interpolations and antialias), in
+ * training and inference, after cropping or padding them to the target aspect ratio when asked.
+ * Integer images become float32.
  *
  * @example
  * const model = new Sequential([new Resizing({ height: 32, width: 32, inputShape: [64, 48, 3] }), ...]);
  * new Resizing({ height: 224, width: 224, cropToAspectRatio: true }).apply(photos);
+ * new Resizing({ height: 64, width: 64, interpolation: 'bicubic', antialias: true }).apply(photos);
  */
 export class Resizing extends Layer {
   readonly height: number;
   readonly width: number;
-  readonly interpolation: ImageInterpolation;
+  readonly interpolation: ResizeInterpolation;
+  readonly antialias: boolean;
   readonly cropToAspectRatio: boolean;
   readonly padToAspectRatio: boolean;
   readonly fillMode: 'constant';
@@ -140,7 +144,9 @@ export class Resizing extends Layer {
     super(args);
     this.height = checkSize('height', args?.height);
     this.width = checkSize('width', args.width);
-    this.interpolation = checkChoice('interpolation', args.interpolation ?? 'bilinear', INTERPOLATIONS);
+    this.interpolation = checkChoice('interpolation', args.interpolation ?? 'bilinear', RESIZE_INTERPOLATIONS);
+    this.antialias = args.antialias ?? false;
+    if (typeof this.antialias !== 'boolean') throw invalid('antialias', 'a boolean', args.antialias);
     this.cropToAspectRatio = args.cropToAspectRatio ?? false;
     this.padToAspectRatio = args.padToAspectRatio ?? false;
     if (this.cropToAspectRatio && this.padToAspectRatio) throw new Error('Resizing: Only one of `padToAspectRatio` & `cropToAspectRatio` can be `true`.');
@@ -151,8 +157,8 @@ export class Resizing extends Layer {
 
   override call(inputs: Tensor): Tensor {
     checkImageShape(this, inputs.shape as Shape);
-    const { interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue } = this;
-    return onBatch(inputs, (x) => resize(x, [this.height, this.width], { interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue }));
+    const { interpolation, antialias, cropToAspectRatio, padToAspectRatio, fillMode, fillValue } = this;
+    return onBatch(inputs, (x) => resize(x, [this.height, this.width], { interpolation, antialias, cropToAspectRatio, padToAspectRatio, fillMode, fillValue }));
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
@@ -161,8 +167,8 @@ export class Resizing extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const { height, width, interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue } = this;
-    return { ...super.getConfig(), height, width, interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue };
+    const { height, width, interpolation, antialias, cropToAspectRatio, padToAspectRatio, fillMode, fillValue } = this;
+    return { ...super.getConfig(), height, width, interpolation, antialias, cropToAspectRatio, padToAspectRatio, fillMode, fillValue };
   }
 }
 

@@ -1,7 +1,10 @@
-// Image ops, as keras.ops.image: `resize` (TF's half-pixel bilinear and nearest rules, optionally
-// cropping to the target aspect ratio first) and `affineTransform` (projective resampling with
-// Keras's fill modes). Both run shaders/image.wgsl on the GPU and the same rules in plain loops on
-// the CPU. resize differentiates with respect to the images (a gather-style backward kernel);
+// Image ops, as keras.ops.image: `resize` (optionally cropping or padding to the target aspect
+// ratio first) and `affineTransform` (projective resampling with Keras's fill modes). Bilinear and
+// nearest resizing and affineTransform run shaders/image.wgsl on the GPU and the same rules in
+// plain loops on the CPU; resize differentiates through them with a gather-style backward kernel.
+// resize's other interpolations ('bicubic', 'lanczos3', 'lanczos5', 'area', and 'bilinear' with
+// antialias when downsampling) are a fixed linear map per axis: their weight matrices come from
+// src/ops/resize_kernels.ts and are applied with matmul, which also gives their gradient.
 // affineTransform is not differentiable and says so when a gradient reaches it.
 
 import { formatShape } from '../backend/types';
@@ -11,27 +14,40 @@ import { Uniforms } from '../backend/webgpu/uniforms';
 import { recordGradient } from '../autograd/tape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import { tensor } from '../tensor/creation';
+import { clone } from './clone';
 import { runKernel1, type Kernel } from './kernel';
+import { matmul } from './matmul';
+import { areaWeights, filterWeights, type FilterInterpolation } from './resize_kernels';
 import { pad, reshape, slice, transpose } from './shape';
 import { checkOptionNames, checkTensor } from './validate';
 import imageShader from '../../shaders/image.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
 
-/** Keras's resize interpolations; the ones this library implements come first. */
-const RESIZE_INTERPOLATIONS = ['bilinear', 'nearest', 'lanczos3', 'lanczos5', 'bicubic', 'area'] as const;
-const SUPPORTED_INTERPOLATIONS = ['bilinear', 'nearest'] as const;
+/** @internal Keras's resize interpolations ('area' from its TensorFlow backend). */
+export const RESIZE_INTERPOLATIONS = ['bilinear', 'nearest', 'bicubic', 'lanczos3', 'lanczos5', 'area'] as const;
+/** Keras's affine_transform interpolations, which image.wgsl implements for resize too. */
+const AFFINE_TRANSFORM_INTERPOLATIONS = ['bilinear', 'nearest'] as const;
 /** Codes match FILL_MODE in image.wgsl. */
 const FILL_MODES = { constant: 0, nearest: 1, reflect: 2, wrap: 3 } as const;
 
-export type ImageInterpolation = (typeof SUPPORTED_INTERPOLATIONS)[number];
+export type ImageInterpolation = (typeof AFFINE_TRANSFORM_INTERPOLATIONS)[number];
+export type ResizeInterpolation = (typeof RESIZE_INTERPOLATIONS)[number];
 export type FillMode = keyof typeof FILL_MODES;
 export type ImageDataFormat = 'channels_last' | 'channels_first';
 
 export interface ResizeOptions {
-  /** 'bilinear' (default) or 'nearest'. */
-  interpolation?: ImageInterpolation;
-  /** Only false (the default): antialiased downsampling is not implemented. */
+  /**
+   * 'bilinear' (default), 'nearest', 'bicubic' (Keys cubic, a = -0.5), 'lanczos3', 'lanczos5'
+   * (windowed sinc of radius 3 or 5) or 'area' (the average over each output pixel's footprint).
+   */
+  interpolation?: ResizeInterpolation;
+  /**
+   * When downsampling, widens the 'bilinear', 'bicubic' and Lanczos kernels by the downsampling
+   * factor so that they low-pass filter the image (default false). No effect when upsampling, nor
+   * on 'nearest' and 'area'.
+   */
   antialias?: boolean;
   /**
    * Crops the largest centered window with the target aspect ratio before resizing, so the image
@@ -88,12 +104,9 @@ interface AffineAttrs {
   transformStride: number;
 }
 
-function checkInterpolation(op: string, interpolation: unknown): ImageInterpolation {
-  if (SUPPORTED_INTERPOLATIONS.includes(interpolation as ImageInterpolation)) return interpolation as ImageInterpolation;
-  if (RESIZE_INTERPOLATIONS.includes(interpolation as (typeof RESIZE_INTERPOLATIONS)[number])) {
-    throw new Error(`${op}: interpolation='${String(interpolation)}' is not supported; only 'bilinear' and 'nearest' are. Received: interpolation=${JSON.stringify(interpolation)}`);
-  }
-  throw new Error(`Invalid value for argument \`interpolation\`. Expected one of ${SUPPORTED_INTERPOLATIONS.map((i) => `'${i}'`).join(', ')}. Received: interpolation=${JSON.stringify(interpolation)}`);
+function checkInterpolation<T extends string>(op: string, interpolation: unknown, choices: readonly T[]): T {
+  if (choices.includes(interpolation as T)) return interpolation as T;
+  throw new Error(`${op}: Invalid value for argument \`interpolation\`. Expected one of ${choices.map((i) => `'${i}'`).join(', ')}. Received: interpolation=${JSON.stringify(interpolation)}`);
 }
 
 /** @internal Keras's data_format values; throws on any other. */
@@ -135,16 +148,21 @@ export function aspectRatioWindow(height: number, width: number, targetHeight: n
 }
 
 /**
- * Resizes images to `[height, width]`, as keras.ops.image.resize: TF's half-pixel rules
- * (`tf.image.resize`, antialias off). Bilinear samples at `(o + 0.5) * in / out - 0.5` with
- * edge clamping; nearest takes pixel `floor((o + 0.5) * in / out)`. Images are [batch, height,
- * width, channels] or [height, width, channels] (channels first with `dataFormat`), float32.
- * Differentiable with respect to the images.
+ * Resizes images to `[height, width]`, as keras.ops.image.resize with its NumPy/JAX backends
+ * (jax.image.resize's half-pixel rules). Output pixel o samples the input at
+ * `(o + 0.5) * in / out - 0.5`: 'bilinear', 'bicubic', 'lanczos3' and 'lanczos5' weigh the input
+ * pixels around it by their kernel, renormalized at the borders (so bilinear is TF's edge-clamped
+ * bilinear); 'nearest' takes pixel `floor((o + 0.5) * in / out)`; 'area' averages the input over
+ * the output pixel's footprint (tf.image.resize's area method, which Keras has on TensorFlow only).
+ * `antialias` widens the kernels when downsampling. An axis whose size does not change is left
+ * as it is. Images are [batch, height, width, channels] or [height, width, channels] (channels
+ * first with `dataFormat`), float32. Differentiable with respect to the images.
  *
  * @example
  * const small = resize(images, [16, 16]);                                    // bilinear
  * const square = resize(photo, [224, 224], { cropToAspectRatio: true });     // center crop, then resize
  * resize(tensor([1, 2], [1, 2, 1]), [1, 4], { interpolation: 'nearest' });    // [[[1], [1], [2], [2]]]
+ * const thumbnail = resize(photo, [64, 64], { interpolation: 'lanczos3', antialias: true });
  */
 export function resize(images: Tensor, size: readonly number[], options: ResizeOptions = {}): Tensor {
   const op = 'resize';
@@ -153,10 +171,9 @@ export function resize(images: Tensor, size: readonly number[], options: ResizeO
   if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`${op}: Expected \`size\` to be a list of 2 positive integers [height, width]. Received: size=${JSON.stringify(size)}`);
   }
-  const interpolation = checkInterpolation(op, options.interpolation ?? 'bilinear');
-  if (options.antialias !== undefined && options.antialias !== false) {
-    throw new Error(`${op}: antialias=true is not supported; only antialias=false (TF's default resize) is. Received: antialias=${JSON.stringify(options.antialias)}`);
-  }
+  const interpolation = checkInterpolation(op, options.interpolation ?? 'bilinear', RESIZE_INTERPOLATIONS);
+  const antialias = options.antialias ?? false;
+  if (typeof antialias !== 'boolean') throw new Error(`${op}: Invalid value for argument \`antialias\`. Expected a boolean. Received: antialias=${JSON.stringify(antialias)}`);
   const dataFormat = checkDataFormat(options.dataFormat ?? 'channels_last');
   if (options.cropToAspectRatio && options.padToAspectRatio) throw new Error(`${op}: Only one of \`padToAspectRatio\` & \`cropToAspectRatio\` can be \`true\`.`);
   if ((options.fillMode ?? 'constant') !== 'constant') throw new Error(`${op}: Invalid value for argument \`fillMode\`. Only 'constant' is supported. Received: fillMode=${JSON.stringify(options.fillMode)}`);
@@ -176,7 +193,11 @@ export function resize(images: Tensor, size: readonly number[], options: ResizeO
       const [top, left] = aspectRatioPadding(batch.shape[1], batch.shape[2], height, width);
       if (top > 0 || left > 0) source = pad(batch, [[0, 0], [top, top], [left, left], [0, 0]], fillValue);
     }
-    return resizeBatch(source, height, width, interpolation);
+    const [inHeight, inWidth] = source.shape.slice(1, 3);
+    if (interpolation === 'nearest' || (interpolation === 'bilinear' && !(antialias && (height < inHeight || width < inWidth)))) {
+      return resizeBatch(source, height, width, interpolation);
+    }
+    return resizeSeparable(source, height, width, interpolation, antialias);
   });
 }
 
@@ -202,6 +223,21 @@ function resizeBatch(images: Tensor, height: number, width: number, interpolatio
   const y = runKernel1(resizeKernel, [images], { shape: [batch, height, width, channels], dtype: 'float32' }, attrs, 'resize');
   recordGradient('resize', [images], [y], () => ([dy]) => [resizeGradient(dy, attrs)]);
   return y;
+}
+
+/**
+ * Resizes a channels-last batch along the height, then along the width, each a matmul with the
+ * [outSize, inSize] weights of resize_kernels.ts; an axis of unchanged size is skipped, as Keras
+ * does, so it stays exact.
+ */
+function resizeSeparable(images: Tensor, height: number, width: number, interpolation: FilterInterpolation | 'area', antialias: boolean): Tensor {
+  const [batch, inHeight, inWidth, channels] = images.shape;
+  const weights = (inSize: number, outSize: number) => tensor(interpolation === 'area' ? areaWeights(inSize, outSize) : filterWeights(inSize, outSize, interpolation, antialias), [outSize, inSize]);
+  if (inHeight === height && inWidth === width) return clone(images);
+  let x = images;
+  if (inHeight !== height) x = reshape(matmul(weights(inHeight, height), reshape(x, [batch, inHeight, inWidth * channels])), [batch, height, inWidth, channels]);
+  if (inWidth !== width) x = reshape(matmul(weights(inWidth, width), reshape(x, [batch * height, inWidth, channels])), [batch, height, width, channels]);
+  return x;
 }
 
 /** The adjoint of resize: the resized-shaped gradient back onto the image's pixels. */
@@ -231,7 +267,7 @@ export function affineTransform(images: Tensor, transform: Tensor, options: Affi
   checkOptionNames(op, options, AFFINE_TRANSFORM_OPTIONS);
   checkImages(op, images);
   checkTensor(op, transform);
-  const interpolation = checkInterpolation(op, options.interpolation ?? 'bilinear');
+  const interpolation = checkInterpolation(op, options.interpolation ?? 'bilinear', AFFINE_TRANSFORM_INTERPOLATIONS);
   const fillMode = options.fillMode ?? 'constant';
   if (!(fillMode in FILL_MODES)) {
     throw new Error(`Invalid value for argument \`fillMode\`. Expected one of 'constant', 'nearest', 'reflect', 'wrap'. Received: fillMode=${JSON.stringify(fillMode)}`);

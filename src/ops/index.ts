@@ -26,7 +26,7 @@ export { takeAlongAxis } from './take_along_axis';
 export { flip, roll, repeat, tril, triu } from './rearrange';
 export { sort, argsort, topK, inTopK } from './sort';
 export { einsum } from './einsum';
-export { resize, affineTransform, type ResizeOptions, type AffineTransformOptions, type ImageInterpolation, type FillMode, type ImageDataFormat } from './image';
+export { resize, affineTransform, type ResizeOptions, type ResizeInterpolation, type AffineTransformOptions, type ImageInterpolation, type FillMode, type ImageDataFormat } from './image';
 export { rgbToGrayscale, rgbToHsv, hsvToRgb, type ColorConversionOptions } from './image_color';
 export { extractPatches, padImages, cropImages, type ExtractPatchesOptions, type PadImagesOptions, type CropImagesOptions } from './image_patches';
 export { tensordot, dot, inner, outer, vdot, norm, normalize, type NormOrder } from './linalg';

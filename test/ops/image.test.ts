@@ -187,9 +187,8 @@ describe('resize', () => {
     expect(() => resize(x, [2])).toThrow('Expected `size` to be a list of 2 positive integers [height, width]. Received: size=[2]');
     expect(() => resize(x, [2, 0])).toThrow('Received: size=[2,0]');
     expect(() => resize(tensor([1, 2, 3, 4], [4, 1]), [2, 2])).toThrow('Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images). Received input with shape: images.shape=[4,1]');
-    expect(() => resize(x, [2, 2], { antialias: true })).toThrow('antialias=true is not supported');
-    expect(() => resize(x, [2, 2], { interpolation: 'bicubic' as 'bilinear' })).toThrow("interpolation='bicubic' is not supported; only 'bilinear' and 'nearest' are.");
-    expect(() => resize(x, [2, 2], { interpolation: 'cubic' as 'bilinear' })).toThrow('Invalid value for argument `interpolation`.');
+    expect(() => resize(x, [2, 2], { antialias: 'yes' as unknown as boolean })).toThrow('Invalid value for argument `antialias`. Expected a boolean.');
+    expect(() => resize(x, [2, 2], { interpolation: 'cubic' as 'bilinear' })).toThrow("Invalid value for argument `interpolation`. Expected one of 'bilinear', 'nearest', 'bicubic', 'lanczos3', 'lanczos5', 'area'.");
     expect(() => resize(x, [2, 2], { dataFormat: 'nhwc' as 'channels_last' })).toThrow('Invalid value for argument `dataFormat`.');
     expect(() => resize(tensor([1, 2], [1, 1, 2, 1], 'int32'), [2, 2])).toThrow('resize: images must be float32, got int32');
   });
