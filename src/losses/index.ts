@@ -1,7 +1,8 @@
 // The losses module: every loss as a function and as a Loss class (Keras 3 names, defaults and
-// numerics), the focal and overlap (Dice, Tversky) losses, and the lookup that `compile` uses:
-// `getLoss` resolves a name (Keras snake_case, camelCase, short alias or class name), a function
-// or a Loss object; `serializeLoss` / `deserializeLoss` round-trip a Loss through its config.
+// numerics), the focal, overlap (Dice, Tversky), CTC and Circle losses, and the lookup that
+// `compile` uses: `getLoss` resolves a name (Keras snake_case, camelCase, short alias or class
+// name), a function or a Loss object; `serializeLoss` / `deserializeLoss` round-trip a Loss
+// through its config.
 
 import type { Tensor } from '../tensor/tensor';
 import { Loss, LossFunctionWrapper, type LossConfig, type LossFunction } from './loss';
@@ -17,6 +18,8 @@ import {
 import { CategoricalHinge, categoricalHinge, Hinge, hinge, SquaredHinge, squaredHinge } from './hinge';
 import { BinaryFocalCrossentropy, binaryFocalCrossentropy, CategoricalFocalCrossentropy, categoricalFocalCrossentropy } from './focal';
 import { Dice, dice, Tversky, tversky } from './overlap';
+import { CTC, ctc } from './ctc';
+import { Circle, circle } from './circle';
 
 export { Loss, LossFunctionWrapper, reduceWeightedValues, standardizeReduction } from './loss';
 export type { LossConfig, LossFunction, LossOptions, Reduction, ReductionName } from './loss';
@@ -25,6 +28,8 @@ export * from './probabilistic';
 export * from './hinge';
 export * from './focal';
 export * from './overlap';
+export * from './ctc';
+export * from './circle';
 
 /** Short aliases, as Keras's legacy `mse`, `mae`, `mape`, `msle`. */
 export { meanSquaredError as mse, meanAbsoluteError as mae, meanAbsolutePercentageError as mape, meanSquaredLogarithmicError as msle };
@@ -64,6 +69,8 @@ const REGISTRY: RegisteredLoss[] = [
   { className: 'CategoricalFocalCrossentropy', name: 'categorical_focal_crossentropy', aliases: [], cls: CategoricalFocalCrossentropy, fn: categoricalFocalCrossentropy },
   { className: 'Dice', name: 'dice', aliases: [], cls: Dice, fn: dice },
   { className: 'Tversky', name: 'tversky', aliases: [], cls: Tversky, fn: tversky },
+  { className: 'CTC', name: 'ctc', aliases: [], cls: CTC, fn: ctc },
+  { className: 'Circle', name: 'circle', aliases: [], cls: Circle, fn: circle },
   {
     className: 'CategoricalGeneralizedCrossEntropy', name: 'categorical_generalized_cross_entropy', aliases: [],
     cls: CategoricalGeneralizedCrossEntropy, fn: categoricalGeneralizedCrossEntropy, byName: false,

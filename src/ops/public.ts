@@ -56,6 +56,7 @@ export declare namespace ops {
   export type CropImagesOptions = allOps.CropImagesOptions;
   export type CrossEntropyOptions = allOps.CrossEntropyOptions;
   export type CrossOptions = allOps.CrossOptions;
+  export type CtcDecodeOptions = allOps.CtcDecodeOptions;
   export type DataFormat = allOps.DataFormat;
   export type DepthwiseConv1dOptions = allOps.DepthwiseConv1dOptions;
   export type DotProductAttentionOptions = allOps.DotProductAttentionOptions;
@@ -94,6 +95,7 @@ export declare namespace ops {
   export type RandomDistributionOptions = allOps.RandomDistributionOptions;
   export type RandomNormalOptions = allOps.RandomNormalOptions;
   export type RandomUniformOptions = allOps.RandomUniformOptions;
+  export type ResizeInterpolation = allOps.ResizeInterpolation;
   export type ResizeOptions = allOps.ResizeOptions;
   export type ScanOptions = allOps.ScanOptions;
   export type ScatterReduction = allOps.ScatterReduction;
@@ -104,8 +106,8 @@ export declare namespace ops {
   export type StftWindow = allOps.StftWindow;
   export type StridedSliceOptions = allOps.StridedSliceOptions;
   export type SvdOptions = allOps.SvdOptions;
-  export type TensorTree = allOps.TensorTree;
   export type Tensorized<T> = allOps.Tensorized<T>;
+  export type TensorTree = allOps.TensorTree;
   export type UnfoldOptions = allOps.UnfoldOptions;
   export type VolumeDataFormat = allOps.VolumeDataFormat;
   export type WhileLoopOptions = allOps.WhileLoopOptions;

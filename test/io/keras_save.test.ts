@@ -200,7 +200,7 @@ const KERAS_ONLY_OPTIONS: Record<string, unknown> = {
   renorm_momentum: 0.99, synchronized: false, sliding_window: null, use_gate: false, rms_scaling: false, use_ema: false, ema_momentum: 0.99,
   ema_overwrite_frequency: null, loss_scale_factor: null, gradient_accumulation_steps: null, build_input_shape: 'any', lora_rank: null, lora_alpha: null,
   data_format: 'channels_last',
-  // Resizing's padding to the aspect ratio and antialiasing, which this library lacks, off.
+  // Resizing's padding to the aspect ratio and antialiasing, off by default.
   pad_to_aspect_ratio: false, fill_mode: 'constant', fill_value: 0, antialias: false,
   // A call's mask argument: None, or the ops' mask of Embedding or Masking (see layersByName).
   mask: 'mask',

@@ -616,7 +616,7 @@ describe('serialization', () => {
   });
 
   it('names an unknown class', () => {
-    expect(() => losses.deserializeLoss({ className: 'Circle', config: { name: 'circle', reduction: 'sum' } })).toThrow("deserializeLoss: unknown loss class 'Circle'");
+    expect(() => losses.deserializeLoss({ className: 'ArcFace', config: { name: 'arc_face', reduction: 'sum' } })).toThrow("deserializeLoss: unknown loss class 'ArcFace'");
   });
 });
 
