@@ -158,6 +158,31 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
     outputs[0].node.layer.name = name;
     return outputs;
   };
+  // One call of a layer: its tensors resolved, Keras's keyword arguments as this library's options.
+  const applyCall = ({ layerName, layer, node }: PendingCall): SymbolicTensor[] => {
+    const { args = [], kwargs = {} } = node;
+    if (args.length === 0) throw new Error(`loadKerasModel: layer '${layerName}' is called without arguments.`);
+    // Several positional tensors (attention's query and value) are one list here; keyword
+    // arguments (use_causal_mask, attention_mask, training) are the call's options, camelCase.
+    const input = args.length === 1 ? resolve(args[0]) : args.map(resolve);
+    const options: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(kwargs)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === 'mask' && operations.has(historyOf(value)?.[0] as string)) {
+        checkImplicitMask(value, layerName, operations, entries);
+        continue;
+      }
+      options[camelCase(key)] = typeof value === 'object' ? resolve(value) : value;
+    }
+    let output: SymbolicTensor | SymbolicTensor[];
+    try {
+      output = layer.apply(input as SymbolicTensor | SymbolicTensor[], options) as SymbolicTensor | SymbolicTensor[];
+    } catch (e) {
+      throw new Error(`loadKerasModel: layer '${layerName}' called with Keras's keyword arguments ${JSON.stringify(Object.keys(kwargs))}: ${(e as Error).message}`);
+    }
+    return Array.isArray(output) ? output : [output];
+  };
+  const pending: PendingCall[] = [];
   for (const entry of entries) {
     const { className, config: layerConfig } = kerasObject(entry, 'a layer');
     const layerName = String(entry.name ?? layerConfig.name);
@@ -174,31 +199,28 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       continue;
     }
     const layer = MODEL_CLASSES.has(className) ? buildModel(entry) : buildLayer(className, layerConfig);
-    const calls: SymbolicTensor[][] = [];
-    for (const node of (entry as { inbound_nodes?: unknown[] }).inbound_nodes ?? []) {
-      const { args = [], kwargs = {} } = node as { args?: unknown[]; kwargs?: Record<string, unknown> };
-      if (args.length === 0) throw new Error(`loadKerasModel: layer '${layerName}' is called without arguments.`);
-      // Several positional tensors (attention's query and value) are one list here; keyword
-      // arguments (use_causal_mask, attention_mask, training) are the call's options, camelCase.
-      const input = args.length === 1 ? resolve(args[0]) : args.map(resolve);
-      const options: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(kwargs)) {
-        if (value === null || value === undefined || value === false) continue;
-        if (key === 'mask' && operations.has(historyOf(value)?.[0] as string)) {
-          checkImplicitMask(value, layerName, operations, entries);
-          continue;
-        }
-        options[camelCase(key)] = typeof value === 'object' ? resolve(value) : value;
-      }
-      let output: SymbolicTensor | SymbolicTensor[];
-      try {
-        output = layer.apply(input as SymbolicTensor | SymbolicTensor[], options) as SymbolicTensor | SymbolicTensor[];
-      } catch (e) {
-        throw new Error(`loadKerasModel: layer '${layerName}' called with Keras's keyword arguments ${JSON.stringify(Object.keys(kwargs))}: ${(e as Error).message}`);
-      }
-      calls.push(Array.isArray(output) ? output : [output]);
+    outputsOf.set(layerName, []);
+    (entry.inbound_nodes ?? []).forEach((node, index) => pending.push({ layerName, layer, node, index }));
+  }
+  // A layer's calls in order, each once its inputs exist: as Keras does, a call that uses a later
+  // layer's output (a shared layer applied again further on, a tied embedding's reverse call)
+  // waits for it.
+  const computed = (reference: unknown): boolean => {
+    const history = Array.isArray(reference) && isHistory(reference) ? reference : historyOf(reference);
+    if (history) {
+      const [layerName, node] = history as [string, number];
+      const operation = operations.get(layerName);
+      return operation ? computed(operation.args) : outputsOf.get(layerName)?.[node] !== undefined;
     }
-    outputsOf.set(layerName, calls);
+    if (Array.isArray(reference)) return reference.every(computed);
+    if (reference && typeof reference === 'object') return Object.values(reference).every(computed);
+    return true;
+  };
+  while (pending.length > 0) {
+    const ready = pending.findIndex(({ layerName, node, index }) => index === outputsOf.get(layerName)!.length && computed([node.args ?? [], node.kwargs ?? {}]));
+    // With none ready, the first call is made anyway: it fails naming the tensor it lacks.
+    const [call] = pending.splice(Math.max(ready, 0), 1);
+    outputsOf.get(call.layerName)!.push(applyCall(call));
   }
   const ends = (value: unknown) => {
     const resolved = resolve(value);
@@ -214,6 +236,14 @@ interface KerasLayerEntry {
   config?: Record<string, unknown>;
   name?: unknown;
   inbound_nodes?: Array<{ args?: unknown[]; kwargs?: Record<string, unknown> }>;
+}
+
+/** A layer's call (its `inbound_nodes` entry `index`) still to make while a functional model is rebuilt. */
+interface PendingCall {
+  layerName: string;
+  layer: Layer;
+  node: { args?: unknown[]; kwargs?: Record<string, unknown> };
+  index: number;
 }
 
 /** A Keras op between layers: its class (NotEqual, Any, ...), options and arguments. */
