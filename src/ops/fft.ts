@@ -1,23 +1,23 @@
 // Discrete Fourier transforms along the last axes (keras.ops.fft, fft2, ifft2, rfft, irfft).
 // There is no complex dtype: as in Keras, a complex tensor is a pair [real, imag] of float32
-// tensors of one shape. Every transform is a matrix product with cos/sin matrices that are built
-// on the device from integer ranges, so it runs as existing GPU kernels (matmul, element-wise),
-// works for any length, and is differentiable through its parts (the DFT is linear). The
-// twiddle index j·k mod n is computed in int32 math that the GPU runs in float32, exact while
-// j·k < 2^24: transforms are limited to MAX_DFT_LENGTH points.
+// tensors of one shape. Every transform is a matrix product with cos/sin matrices gathered on the
+// device from tables of n values, so it runs as existing GPU kernels (matmul, gather), works for
+// any length, and is differentiable through its parts (the DFT is linear). The twiddle index
+// j·k mod n is computed in int32 math that the GPU runs in float32, exact while j·k < 2^24:
+// transforms are limited to MAX_DFT_LENGTH points.
 
 import { formatShape } from '../backend/types';
 import { tensor } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { range } from './creation';
-import { add, cast, cos, divide, mod, mul, neg, sin, sub } from './elementwise';
+import { add, cast, divide, mod, mul, neg, sub } from './elementwise';
 import { matmul } from './matmul';
-import { pad, reshape, slice } from './shape';
+import { pad, reshape, slice, take } from './shape';
 import { sameShape } from './shape_util';
 import { checkTensor, describeValue } from './validate';
 
-/** The longest transform: its largest twiddle index (n - 1)² + n / 2 stays below 2^24. */
+/** The longest transform: its largest product of indices (n - 1)² stays below 2^24. */
 export const MAX_DFT_LENGTH = 4096;
 
 /** A complex tensor as Keras passes it: its real and imaginary parts, float32, of one shape. */
@@ -115,16 +115,18 @@ export function irfft(x: ComplexPair, fftLength?: number): Tensor {
 
 /**
  * cos and sin of the angles 2π·(j·k mod n)/n for j < rows and k < columns, float32
- * [rows, columns], built on the device. The index is centred into [-n/2, n/2] so that the
- * angles stay within [-π, π], where WGSL's cos and sin are most accurate.
+ * [rows, columns]: the n values of each are computed on the host in float64 (exact to float32
+ * rounding; WGSL's own cos and sin are allowed errors near 1e-4 on a device such as SwiftShader)
+ * and gathered on the device by the index j·k mod n.
  */
 function twiddles(rows: number, columns: number, n: number): [Tensor, Tensor] {
-  const half = Math.floor(n / 2);
   const j = reshape(range(0, rows, 1, 'int32'), [rows, 1]);
   const k = reshape(range(0, columns, 1, 'int32'), [1, columns]);
-  const turns = sub(mod(add(mul(j, k), half), n), half);
-  const angles = mul(cast(turns, 'float32'), (2 * Math.PI) / n);
-  return [cos(angles), sin(angles)];
+  const index = mod(mul(j, k), n);
+  const angle = (m: number) => (2 * Math.PI * m) / n;
+  const cosines = tensor(Array.from({ length: n }, (_, m) => Math.cos(angle(m))), [n]);
+  const sines = tensor(Array.from({ length: n }, (_, m) => Math.sin(angle(m))), [n]);
+  return [take(cosines, index), take(sines, index)];
 }
 
 /**

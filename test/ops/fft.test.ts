@@ -11,7 +11,7 @@ import { onBothBackends, useWebGPU } from '../helpers';
 useWebGPU();
 
 /** Every element of `actual` within atol + rtol·|expected| of `expected`. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 2e-4, rtol = 1e-4): void {
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 2e-5, rtol = 2e-5): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     expect(Math.abs(actual[i] - expected[i]), `element ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(atol + rtol * Math.abs(expected[i]));
@@ -61,8 +61,8 @@ describe('fft, fft2 and ifft2 (complex pairs)', () => {
       const [a, b] = [randomValues(rows * n, n), randomValues(rows * n, n + 100)];
       const [expectedRe, expectedIm] = dftRows(a, b, n, false);
       const [gotRe, gotIm] = await pair(ops.fft([tensor(a, [rows, n]), tensor(b, [rows, n])]));
-      expectClose(gotRe, expectedRe, 1e-3);
-      expectClose(gotIm, expectedIm, 1e-3);
+      expectClose(gotRe, expectedRe, 5e-5);
+      expectClose(gotIm, expectedIm, 5e-5);
     }
   }));
 
@@ -82,8 +82,8 @@ describe('fft, fft2 and ifft2 (complex pairs)', () => {
       const [colRe, colIm] = dftRows(transposeLast(rowRe, batch, m, n), transposeLast(rowIm, batch, m, n), m, inverse);
       const transform = inverse ? ops.ifft2 : ops.fft2;
       const [gotRe, gotIm] = await pair(transform([tensor(a, [batch, m, n]), tensor(b, [batch, m, n])]));
-      expectClose(gotRe, transposeLast(colRe, batch, n, m), 1e-3);
-      expectClose(gotIm, transposeLast(colIm, batch, n, m), 1e-3);
+      expectClose(gotRe, transposeLast(colRe, batch, n, m), 5e-5);
+      expectClose(gotIm, transposeLast(colIm, batch, n, m), 5e-5);
     }
   }));
 
@@ -119,7 +119,7 @@ describe('rfft and irfft', () => {
     const head = tensor([0, 1, 2]);
     expectClose(await ops.irfft([head, head], 7).data(), [0.85714287, -0.72949696, -0.609034, 0.42165428, -0.22393386, -0.54779947, 0.8314672]);
     // A round trip through magnitudes of 10: WGSL's cos and sin leave errors near 1e-4 absolute.
-    expectClose(await ops.irfft(ops.rfft(x), 5).data(), [0, 1, 2, 3, 4], 1e-3);
+    expectClose(await ops.irfft(ops.rfft(x), 5).data(), [0, 1, 2, 3, 4], 5e-5);
   }));
 
   it('rfft of a batch matches the float64 DFT; int32 input is transformed as float32', onBothBackends(async () => {
@@ -127,8 +127,8 @@ describe('rfft and irfft', () => {
     const [expectedRe, expectedIm] = dftRows(a, new Array<number>(14).fill(0), 7, false);
     const keep = (v: number[]) => v.filter((_, i) => i % 7 < 4);
     const [re, im] = await pair(ops.rfft(tensor(a, [2, 7])));
-    expectClose(re, keep(expectedRe), 1e-3);
-    expectClose(im, keep(expectedIm), 1e-3);
+    expectClose(re, keep(expectedRe), 5e-5);
+    expectClose(im, keep(expectedIm), 5e-5);
     const [intRe] = await pair(ops.rfft(tensor([1, 2, 3, 4], [4], 'int32')));
     expectClose(intRe, [10, -2, -2]);
   }));
