@@ -44,7 +44,7 @@ const KERAS_VARIABLE_ORDER = new Set([
   'Dense', 'EinsumDense', 'Embedding', 'PReLU', 'BatchNormalization', 'LayerNormalization', 'SimpleRNNCell', 'GRUCell', 'LSTMCell',
   'Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose',
   'DepthwiseConv1D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Normalization',
-  'GroupNormalization', 'RMSNormalization', 'Attention', 'AdditiveAttention', 'ReversibleEmbedding', 'TernaryDense',
+  'GroupNormalization', 'RMSNormalization', 'Attention', 'AdditiveAttention', 'ReversibleEmbedding', 'TernaryDense', 'STFTSpectrogram',
 ]);
 /** Layers that Keras gives trailing variables this library does not keep: Normalization's int sample count. */
 export const KERAS_ONLY_TRAILING: Record<string, number> = { Normalization: 1 };

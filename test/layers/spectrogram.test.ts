@@ -3,8 +3,9 @@
 // paddings, layouts and channels; MelSpectrogram's filterbank, decibel scale and options; the DFT
 // kernels as Keras's weights; shapes, configs, gradients, errors, and no leaked tensors.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { memory, tensor, tidy } from '../../src/node';
+import { loadKerasModel, memory, saveKerasModel, tensor, tidy, type Tensor } from '../../src/node';
 import { Input } from '../../src/layers/index';
 import { MelSpectrogram, STFTSpectrogram, type STFTSpectrogramArgs } from '../../src/layers/spectrogram';
 import { onBothBackends, useWebGPU } from '../helpers';
@@ -275,4 +276,20 @@ describe('MelSpectrogram', () => {
     });
     expect(memory().liveTensors).toBe(live);
   });
+});
+
+describe('Keras files', () => {
+  // spectrogram.keras (make_spectrogram.py): an STFTSpectrogram, whose DFT kernels Keras saves as weights, and a MelSpectrogram.
+  const FILE = new Uint8Array(readFileSync('test/fixtures/keras/keras_written/spectrogram.keras'));
+  const { outputs } = JSON.parse(readFileSync('test/fixtures/keras/keras_written/spectrogram.json', 'utf8')) as { outputs: number[][][][] };
+
+  it('a model Keras 3.16 wrote loads, predicts what Keras predicted, and saves back the same', onBothBackends(async () => {
+    const model = await loadKerasModel(FILE);
+    const x = tensor(Array.from({ length: 128 }, (_, i) => Math.sin(0.7 * i + 0.3)), [2, 64]);
+    for (const candidate of [model, await loadKerasModel(await saveKerasModel(model))]) {
+      const [stft, mel] = (await candidate.predict(x)) as Tensor[];
+      expectClose(await stft.data(), outputs[0].flat(2), STFT_TOLERANCE);
+      expectClose(await mel.data(), outputs[1].flat(2), DECIBEL_TOLERANCE);
+    }
+  }));
 });
