@@ -27,7 +27,8 @@ const CATEGORY_OUTPUT_MODES: readonly string[] = ['one_hot', 'multi_hot', 'count
  * `depth` (replacing a last axis of size 1); multi_hot and count reduce the last axis (a scalar
  * counts as one id). Ids outside [0, depth) encode as zeros.
  */
-function encodeCategorical(ids: Tensor, outputMode: CategoryOutputMode, depth: number, countWeights: Tensor | null): Tensor {
+/** @internal Ids encoded as one_hot (a trailing axis of 1 dropped), multi_hot or count (weighted by countWeights), depth wide. */
+export function encodeCategorical(ids: Tensor, outputMode: CategoryOutputMode, depth: number, countWeights: Tensor | null): Tensor {
   const values = ids.rank === 0 ? reshape(ids, [1]) : ids;
   if (outputMode === 'one_hot') {
     const squeezed = values.rank > 1 && values.shape[values.rank - 1] === 1 ? reshape(values, values.shape.slice(0, -1)) : values;
@@ -38,8 +39,8 @@ function encodeCategorical(ids: Tensor, outputMode: CategoryOutputMode, depth: n
   return sum(countWeights ? mul(encoded, expandDims(countWeights, -1)) : encoded, -2);
 }
 
-/** The output shape of encodeCategorical for an input shape. */
-function encodedShape(inputShape: Shape, outputMode: CategoryOutputMode, depth: number): Shape {
+/** @internal The output shape of encodeCategorical for an input shape. */
+export function encodedShape(inputShape: Shape, outputMode: CategoryOutputMode, depth: number): Shape {
   if (inputShape.length === 0) return [depth];
   if (outputMode === 'one_hot' && !(inputShape.length > 1 && inputShape[inputShape.length - 1] === 1)) return [...inputShape, depth];
   return [...inputShape.slice(0, -1), depth];

@@ -32,6 +32,9 @@ import { MelSpectrogram, STFTSpectrogram } from './spectrogram';
 import { ReversibleEmbedding } from './reversible_embedding';
 import { SpectralNormalization } from './spectral_normalization';
 import { TernaryDense } from './ternary_dense';
+import { IntegerLookup } from './integer_lookup';
+import { StringLookup } from './string_lookup';
+import { TextVectorization } from './text_vectorization';
 import { CutMix, MixUp } from './mix_augmentation';
 import { Pipeline } from './pipeline';
 import { AutoContrast, RandomColorDegeneration, RandomPosterization, RandomSharpness } from './tone_augmentation';
@@ -166,6 +169,9 @@ const builtIns: Record<string, LayerClass> = {
   ReversibleEmbedding,
   SpectralNormalization,
   TernaryDense,
+  IntegerLookup,
+  StringLookup,
+  TextVectorization,
   RandomErasing,
   MixUp,
   CutMix,
