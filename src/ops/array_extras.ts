@@ -1,6 +1,5 @@
-// keras.ops' array conveniences that rearrange, pick or describe elements without new
-// arithmetic: fliplr, flipud, rot90, ravel, copy, select, argpartition, unravelIndex, and the
-// shape queries ndim, shape and size (plain numbers: a tensor's shape is known in TypeScript).
+// keras.ops' array conveniences that rearrange or pick elements without new arithmetic: fliplr,
+// flipud, rot90, ravel, copy, select, argpartition, unravelIndex.
 // Each op is a composite of flip, transpose, reshape, clone, where, argsort and int32 element-wise
 // ops, so each runs as device kernels and takes its gradient from the ops it is made of.
 
@@ -85,39 +84,6 @@ export function ravel(x: Tensor): Tensor {
 export function copy(x: Tensor): Tensor {
   checkTensor('copy', x);
   return clone(x);
-}
-
-/**
- * The rank of `x`, as a number (keras.ops.ndim).
- *
- * @example
- * ops.ndim(zeros([2, 3]));   // 2
- */
-export function ndim(x: Tensor): number {
-  checkTensor('ndim', x);
-  return x.rank;
-}
-
-/**
- * The shape of `x`, as an array of numbers (keras.ops.shape).
- *
- * @example
- * ops.shape(zeros([2, 3]));   // [2, 3]
- */
-export function shape(x: Tensor): number[] {
-  checkTensor('shape', x);
-  return [...x.shape];
-}
-
-/**
- * The number of elements of `x`, as a number (keras.ops.size).
- *
- * @example
- * ops.size(zeros([2, 3]));   // 6
- */
-export function size(x: Tensor): number {
-  checkTensor('size', x);
-  return x.size;
 }
 
 /**

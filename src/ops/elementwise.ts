@@ -768,6 +768,8 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary('maximum
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary('minimum', a, b);
 /** a / b, or 0 where b is 0 (metrics' averages before any sample), broadcasting. */
 export const divNoNan = (a: TensorLike, b: TensorLike): Tensor => binary('divNoNan', a, b);
+/** Keras's name of divNoNan (keras.ops.divide_no_nan). */
+export const divideNoNan = divNoNan;
 /** (a - b)^2, broadcasting. */
 export const squaredDifference = (a: TensorLike, b: TensorLike): Tensor => binary('squaredDifference', a, b);
 /** 1 where a == b, else 0 (int32). */

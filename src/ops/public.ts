@@ -24,16 +24,26 @@ type WithSymbolicCalls<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? T[K] & ((...args: { [I in keyof A]: SymbolicArgument<A[I]> }) => SymbolicResult<R>) : T[K];
 };
 
-/** The control-flow ops take functions of tensors, which run eagerly: they have no symbolic form. */
-type ControlFlowOp = 'cond' | 'switch' | 'whileLoop' | 'foriLoop' | 'scan' | 'map' | 'vectorizedMap' | 'associativeScan';
+/**
+ * Ops with no symbolic form: the control-flow ops take functions of tensors, which run eagerly;
+ * the queries read a symbolic tensor's shape and dtype directly; the conversions make tensors
+ * from host values, and convertToNumpy reads data.
+ */
+type HostOp =
+  | 'cond' | 'switch' | 'whileLoop' | 'foriLoop' | 'scan' | 'map' | 'vectorizedMap' | 'associativeScan'
+  | 'ndim' | 'shape' | 'size' | 'dtype' | 'isTensor' | 'convertToTensor' | 'array' | 'convertToNumpy';
+const HOST_OPS: readonly HostOp[] = [
+  'cond', 'switch', 'whileLoop', 'foriLoop', 'scan', 'map', 'vectorizedMap', 'associativeScan',
+  'ndim', 'shape', 'size', 'dtype', 'isTensor', 'convertToTensor', 'array', 'convertToNumpy',
+];
 
-type PublicOps = WithSymbolicCalls<Omit<typeof allOps, ControlFlowOp>> & Pick<typeof allOps, ControlFlowOp>;
+type PublicOps = WithSymbolicCalls<Omit<typeof allOps, HostOp>> & Pick<typeof allOps, HostOp>;
 
 /**
  * Every op as a function, on tensors and, in Keras 3's functional style, on symbolic tensors from
  * `Input`: `ops.concatenate([a, b], -1)` between layers records the op in the model.
  */
-export const ops: PublicOps = withSymbolicCalls(allOps) as PublicOps;
+export const ops: PublicOps = Object.freeze({ ...withSymbolicCalls(allOps), ...Object.fromEntries(HOST_OPS.map((name) => [name, allOps[name]])) }) as PublicOps;
 
 /** The ops' option and value types, as `ops.MatmulOptions`. */
 export declare namespace ops {
