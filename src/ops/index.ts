@@ -62,3 +62,7 @@ export { cond, switchCase as switch, whileLoop, foriLoop, scan, map, vectorizedM
 export { luFactor, solve, solveTriangular, inv, det, slogdet, logdet, matrixPower, choleskyInverse } from './linalg_solve';
 export { cholesky, eigh, svd, qr, pinv, lstsq, matrixRank, type SvdOptions, type QrMode } from './linalg_decompose';
 export { ctcLoss, ctcDecode, type CtcDecodeOptions } from './ctc';
+export { rearrange } from './rearrange_einops';
+export { getItem, type GetItemKey, type IndexEntry, type IndexSlice } from './get_item';
+export { nonzero, unique, type UniqueOptions } from './data_dependent';
+export { vectorize, type VectorizeOptions, type VectorizedResult } from './vectorize';

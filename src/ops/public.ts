@@ -27,14 +27,16 @@ type WithSymbolicCalls<T> = {
 /**
  * Ops with no symbolic form: the control-flow ops take functions of tensors, which run eagerly;
  * the queries read a symbolic tensor's shape and dtype directly; the conversions make tensors
- * from host values, and convertToNumpy reads data.
+ * from host values; convertToNumpy, nonzero and unique read data; vectorize returns a function.
  */
 type HostOp =
   | 'cond' | 'switch' | 'whileLoop' | 'foriLoop' | 'scan' | 'map' | 'vectorizedMap' | 'associativeScan'
-  | 'ndim' | 'shape' | 'size' | 'dtype' | 'isTensor' | 'convertToTensor' | 'array' | 'convertToNumpy';
+  | 'ndim' | 'shape' | 'size' | 'dtype' | 'isTensor' | 'convertToTensor' | 'array' | 'convertToNumpy'
+  | 'nonzero' | 'unique' | 'vectorize';
 const HOST_OPS: readonly HostOp[] = [
   'cond', 'switch', 'whileLoop', 'foriLoop', 'scan', 'map', 'vectorizedMap', 'associativeScan',
   'ndim', 'shape', 'size', 'dtype', 'isTensor', 'convertToTensor', 'array', 'convertToNumpy',
+  'nonzero', 'unique', 'vectorize',
 ];
 
 type PublicOps = WithSymbolicCalls<Omit<typeof allOps, HostOp>> & Pick<typeof allOps, HostOp>;
@@ -74,10 +76,13 @@ export declare namespace ops {
   export type FillMode = allOps.FillMode;
   export type FocalLossOptions = allOps.FocalLossOptions;
   export type FusedActivation = allOps.FusedActivation;
+  export type GetItemKey = allOps.GetItemKey;
   export type GradientFunction = allOps.GradientFunction;
   export type ImageDataFormat = allOps.ImageDataFormat;
   export type ImageInterpolation = allOps.ImageInterpolation;
+  export type IndexEntry = allOps.IndexEntry;
   export type IndexList = allOps.IndexList;
+  export type IndexSlice = allOps.IndexSlice;
   export type IndexTuples = allOps.IndexTuples;
   export type IscloseOptions = allOps.IscloseOptions;
   export type IsinOptions = allOps.IsinOptions;
@@ -119,6 +124,9 @@ export declare namespace ops {
   export type Tensorized<T> = allOps.Tensorized<T>;
   export type TensorTree = allOps.TensorTree;
   export type UnfoldOptions = allOps.UnfoldOptions;
+  export type UniqueOptions = allOps.UniqueOptions;
+  export type VectorizedResult = allOps.VectorizedResult;
+  export type VectorizeOptions = allOps.VectorizeOptions;
   export type VolumeDataFormat = allOps.VolumeDataFormat;
   export type WhileLoopOptions = allOps.WhileLoopOptions;
 }
