@@ -14,6 +14,8 @@ import { formatShape, sizeOf, type DType } from '../backend/types';
 import type { Variable } from '../autograd/variable';
 import { Model } from '../models/model';
 import { tensor } from '../tensor/creation';
+import { dispose } from '../tensor/memory';
+import type { Optimizer } from '../optimizers/optimizer';
 import type { Tensor } from '../tensor/tensor';
 import { resolveHandler, type IOTarget, type ModelInfo } from './handlers';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsEntry } from './safetensors';
@@ -146,7 +148,7 @@ export async function loadModel(source: IOTarget, { compile = true, customObject
     const weights = model.weights;
     checkWeights(weights, json.weights, 'loadModel');
     const compileArgs = compile && json.compileConfig ? deserializeCompileConfig(json.compileConfig, customObjects) : null;
-    if (compileArgs && json.optimizerState) checkOptimizerState(json, weights, tensors);
+    if (compileArgs && json.optimizerState) checkOptimizerState(json, weights, tensors, compileArgs.optimizer as Optimizer);
     assignWeights(model, json.weights, tensors);
     if (compileArgs) {
       model.compile(compileArgs);
@@ -215,7 +217,7 @@ export async function restoreBackup(model: Model, source: IOTarget): Promise<num
   const tensors = decodeWeights(artifacts.weights, json);
   const weights = model.weights;
   checkWeights(weights, json.weights, 'BackupAndRestore');
-  if (json.optimizerState) checkOptimizerState(json, weights, tensors);
+  if (json.optimizerState) checkOptimizerState(json, weights, tensors, model.optimizer);
   assignWeights(model, json.weights, tensors);
   if (json.optimizerState) await restoreOptimizer(model, weights, json.optimizerState, tensors);
   return json.epoch!;
@@ -243,24 +245,31 @@ async function weightEntries(weights: Variable[]): Promise<{ specs: WeightSpec[]
 /** The optimizer's step count and slots, each slot tied to the model weight it belongs to. */
 async function optimizerEntries(model: Model, weights: Variable[]): Promise<{ json: OptimizerStateJSON; entries: SafetensorsEntry[] }> {
   const optimizer = model.optimizer;
-  const slots = optimizer.variables;
   // A slot is named `${variable.name}_${slotName}`; getSlot confirms which variable owns it.
-  const owners = slots.map((slot) => {
+  const owners = optimizer.variables.map((slot) => {
     const index = weights.findIndex((w) => slot.name.startsWith(`${w.name}_`) && optimizer.getSlot(w, slot.name.slice(w.name.length + 1)) === slot);
     if (index === -1) {
       throw new Error(`save: optimizer slot '${slot.name}' belongs to a variable outside the model's weights (a custom trainStep?); save with { includeOptimizer: false }.`);
     }
     return index;
   });
-  // Slots come grouped by slot name, variables in the same order in every group.
-  const variables = owners.slice(0, new Set(owners).size);
-  const values = await Promise.all(slots.map((s) => s.data()));
-  const entries: SafetensorsEntry[] = [{ name: 'optimizer/iterations', dtype: 'I32', shape: [], data: Int32Array.of(optimizer.iterations) }];
-  const names = slots.map((s, i) => {
-    entries.push({ name: `optimizer/${s.name}`, dtype: 'F32', shape: [...s.shape], data: values[i] });
-    return `optimizer/${s.name}`;
-  });
-  return { json: { iterations: 'optimizer/iterations', variables, slots: names }, entries };
+  // The variables in the order the optimizer first saw them: build(variables) in this order
+  // lays the state out again as getWeights gives it (the slots need not match their variable's
+  // shape, nor be as many for every variable: Adafactor's factored moments, Muon's, a MultiOptimizer's).
+  const variables = [...new Set(owners)];
+  const [iterations, ...state] = optimizer.getWeights();
+  try {
+    const values = await Promise.all(state.map((t) => t.data()));
+    const entries: SafetensorsEntry[] = [{ name: 'optimizer/iterations', dtype: 'I32', shape: [], data: Int32Array.from(await iterations.data()) }];
+    const names = state.map((t, i) => {
+      const name = `optimizer/state/${i}`;
+      entries.push({ name, dtype: t.dtype === 'int32' ? 'I32' : 'F32', shape: [...t.shape], data: values[i] });
+      return name;
+    });
+    return { json: { iterations: 'optimizer/iterations', variables, slots: names }, entries };
+  } finally {
+    dispose([iterations, ...state]);
+  }
 }
 
 function parseModelJson(text: string): ModelJSON {
@@ -324,7 +333,11 @@ function sameShape(weight: Variable, spec: WeightSpec): boolean {
   return formatShape(weight.shape) === formatShape(spec.shape) && weight.dtype === spec.dtype;
 }
 
-function checkOptimizerState(json: ModelJSON, weights: Variable[], tensors: Map<string, SafetensorsEntry>): void {
+/**
+ * Checks the saved optimizer state against what `optimizer` keeps for those variables (it builds
+ * their slots, as restoring will): as many tensors, of the same shapes, before anything is assigned.
+ */
+function checkOptimizerState(json: ModelJSON, weights: Variable[], tensors: Map<string, SafetensorsEntry>, optimizer: Optimizer): void {
   const state = json.optimizerState!;
   if (!Array.isArray(state.variables) || !Array.isArray(state.slots) || typeof state.iterations !== 'string') {
     throw new Error('Invalid model JSON: optimizerState must be { iterations, variables, slots }.');
@@ -334,15 +347,21 @@ function checkOptimizerState(json: ModelJSON, weights: Variable[], tensors: Map<
   }
   const iterations = tensors.get(state.iterations)!;
   if (iterations.dtype !== 'I32' || iterations.data.length !== 1) throw new Error(`Invalid weights file '${json.weightsFile}': '${state.iterations}' must be an int32 scalar.`);
-  const perVariable = state.variables.length === 0 ? 0 : state.slots.length / state.variables.length;
-  if (!Number.isInteger(perVariable)) throw new Error(`Invalid model JSON: optimizerState has ${state.slots.length} slots for ${state.variables.length} variables.`);
-  state.slots.forEach((name, i) => {
-    const owner = weights[state.variables[i % state.variables.length]];
-    const slot = tensors.get(name)!;
-    if (formatShape(slot.shape) !== formatShape(owner.shape)) {
-      throw new Error(`Invalid weights file '${json.weightsFile}': optimizer slot '${name}' has shape ${formatShape(slot.shape)}, but its variable '${owner.name}' has ${formatShape(owner.shape)}.`);
+  optimizer.build(state.variables.map((i) => weights[i]));
+  const [count, ...expected] = optimizer.getWeights();
+  try {
+    if (expected.length !== state.slots.length) {
+      throw new Error(`loadModel: the saved optimizer state has ${state.slots.length} tensors after its step count but ${optimizer.className} keeps ${expected.length} for these variables; was the optimizer config changed?`);
     }
-  });
+    state.slots.forEach((name, i) => {
+      const saved = tensors.get(name)!;
+      if (formatShape(saved.shape) !== formatShape(expected[i].shape)) {
+        throw new Error(`Invalid weights file '${json.weightsFile}': optimizer state '${name}' has shape ${formatShape(saved.shape)}, but ${optimizer.className} keeps shape ${formatShape(expected[i].shape)} there.`);
+      }
+    });
+  } finally {
+    dispose([count, ...expected]);
+  }
 }
 
 /** Sets the model's weights from the file's tensors; with `only`, just the weights it marks (the others keep their values). */
@@ -365,15 +384,12 @@ function assignWeights(model: Model, specs: WeightSpec[], tensors: Map<string, S
   }
 }
 
+/** Sets the optimizer's step count and state (checked by checkOptimizerState). */
 async function restoreOptimizer(model: Model, weights: Variable[], state: OptimizerStateJSON, tensors: Map<string, SafetensorsEntry>): Promise<void> {
-  const optimizer = model.optimizer;
-  optimizer.build(state.variables.map((i) => weights[i]));
-  if (optimizer.variables.length !== state.slots.length) {
-    throw new Error(`loadModel: the saved optimizer state has ${state.slots.length} slots but ${optimizer.className} keeps ${optimizer.variables.length} for these variables; was the optimizer config changed?`);
-  }
+  model.optimizer.build(state.variables.map((i) => weights[i]));
   const values = [upload(tensors.get(state.iterations)!), ...state.slots.map((name) => upload(tensors.get(name)!))];
   try {
-    await optimizer.setWeights(values);
+    await model.optimizer.setWeights(values);
   } finally {
     for (const v of values) v.dispose();
   }

@@ -142,6 +142,41 @@ describe('save and loadModel', () => {
     expect(await weightValues(restored)).toEqual(await weightValues(model));
   });
 
+  for (const optimizer of ['adafactor', 'muon', 'lamb']) {
+    it(`round-trips ${optimizer}'s state, whose slots need not have their variable's shape (factored moments, Muon's placeholders), and training goes on identically`, async () => {
+      const { x, y } = data(2);
+      setRandomSeed(3);
+      const model = new Sequential({ layers: [Input({ shape: [4] }) as never, new layers.Dense({ units: 6, activation: 'tanh' }), new layers.Dense({ units: 2, activation: 'softmax' })] });
+      model.compile({ optimizer, loss: 'categorical_crossentropy' });
+      await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, shuffle: false });
+      const slot = memoryHandler();
+      await model.save(slot);
+      const restored = await loadModel(slot);
+      expect(restored.optimizer.variables.map((v) => v.shape)).toEqual(model.optimizer.variables.map((v) => v.shape));
+      const original = await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, shuffle: false });
+      const resumed = await restored.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, shuffle: false });
+      expect(resumed.history).toEqual(original.history);
+      expect(await weightValues(restored)).toEqual(await weightValues(model));
+    });
+  }
+
+  it("refuses a saved optimizer state that does not fit the compiled optimizer, before assigning anything", async () => {
+    const { x, y } = data(2);
+    const model = new Sequential({ layers: [Input({ shape: [4] }) as never, new layers.Dense({ units: 2, activation: 'softmax' })] });
+    model.compile({ optimizer: 'adafactor', loss: 'categorical_crossentropy' });
+    await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    const slot = memoryHandler();
+    await model.save(slot);
+    const { modelJson, weights } = await slot.load!();
+    const json = JSON.parse(modelJson) as ModelJSON;
+    json.compileConfig!.optimizer = { className: 'Adam', config: {} };
+    const edited = memoryHandler();
+    await edited.save!({ modelJson: JSON.stringify(json), weights });
+    await expect(loadModel(edited)).rejects.toThrow(
+      'loadModel: the saved optimizer state has 6 tensors after its step count but Adam keeps 4 for these variables; was the optimizer config changed?',
+    );
+  });
+
   it('round-trips weight constraints: the restored weights carry them, and continued training matches', async () => {
     const { x, y } = data(4);
     setRandomSeed(5);
