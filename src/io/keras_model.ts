@@ -54,7 +54,7 @@ export async function loadKerasModel(source: KerasWeightsSource, { compile = tru
   const compileConfig = (config as { compile_config?: unknown }).compile_config;
   // An uncompiled model's compile_config is {} (or null).
   if (compile && compileConfig && typeof compileConfig === 'object' && Object.keys(compileConfig).length > 0) {
-    model.compile(deserializeCompileConfig(compileJson(compileConfig as Record<string, unknown>), customObjects));
+    model.compile(deserializeCompileConfig(compileJson(compileConfig as Record<string, unknown>, model.name), customObjects));
     loadKerasOptimizerState(model, root, trainable);
   }
   return model;
@@ -67,9 +67,10 @@ const NULL_MEANS_NONE = new Set(['weightDecay', 'adamWeightDecay', 'rmsRate']);
  * Keras 3's compile_config as this library's compile JSON: the optimizer and the losses and
  * metrics (names, serialized classes, or a Python function by its name, which `customObjects`
  * must then provide); options left at null are dropped (but those of NULL_MEANS_NONE), as is the
- * dtype of losses and metrics.
+ * dtype of losses and metrics. A MultiOptimizer's map keys are Keras variable paths: those that
+ * start with the model's name lose it, to match this library's variable names ('dense/kernel').
  */
-function compileJson(config: Record<string, unknown>): CompileJSON {
+function compileJson(config: Record<string, unknown>, modelName: string): CompileJSON {
   const object = (value: unknown): { className: string; config: Record<string, unknown> } => {
     const { className, config: options } = translate(value) as { className: string; config: Record<string, unknown> };
     const kept = Object.entries(options ?? {}).filter(([key, item]) => (item !== null || NULL_MEANS_NONE.has(key)) && key !== 'dtype');
@@ -83,8 +84,17 @@ function compileJson(config: Record<string, unknown>): CompileJSON {
     if (typeof serialized.class_name === 'string') return object(value);
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, entry(item)]));
   };
+  // A MultiOptimizer's map keys are variable paths: kept as written, less the model's name in front.
+  const multiOptimizer = (value: Record<string, unknown>): { className: string; config: Record<string, unknown> } => {
+    const { optimizer_map: map, name } = (value.config ?? {}) as { optimizer_map?: { config?: { default_optimizer?: unknown; optimizer_map?: Record<string, unknown> | null } }; name?: unknown };
+    const prefix = `${modelName}/`;
+    const entries = Object.entries(map?.config?.optimizer_map ?? {}).map(([key, item]) => [key.startsWith(prefix) ? key.slice(prefix.length) : key, object(item)]);
+    const optimizerMap = { className: 'OptimizerMap', config: { defaultOptimizer: object(map?.config?.default_optimizer), optimizerMap: Object.fromEntries(entries) } };
+    return { className: 'MultiOptimizer', config: { ...(typeof name === 'string' ? { name } : {}), optimizerMap } };
+  };
   if (!config.optimizer) throw new Error('loadKerasModel: the compile config has no optimizer.');
-  const optimizer = typeof config.optimizer === 'string' ? { className: config.optimizer, config: {} } : object(config.optimizer);
+  const serialized = config.optimizer as Record<string, unknown>;
+  const optimizer = typeof config.optimizer === 'string' ? { className: config.optimizer, config: {} } : serialized.class_name === 'MultiOptimizer' ? multiOptimizer(serialized) : object(config.optimizer);
   return {
     optimizer,
     loss: (config.loss === undefined ? null : entry(config.loss)) as CompileJSON['loss'],

@@ -146,7 +146,7 @@ async function kerasModelConfig(model: Model): Promise<KerasObject> {
   const compile = serializeCompileConfig(model);
   if (compile) {
     entry.compile_config = {
-      optimizer: kerasObject('optimizers', compile.optimizer.className, compile.optimizer.config),
+      optimizer: kerasOptimizer(compile.optimizer),
       loss: mapEntries(compile.loss, 'losses'),
       loss_weights: compile.lossWeights,
       metrics: mapEntries(compile.metrics, 'metrics'),
@@ -285,6 +285,29 @@ function kerasObject(kind: Kind, className: string, config: Record<string, unkno
   // A class registered with registerKerasSerializable ('Custom>MyInit'): Python finds it by that name.
   if (className.includes('>')) return { module: null, class_name: className.slice(className.lastIndexOf('>') + 1), config: converted, registered_name: className };
   return { module: MODULES[kind], class_name: className, config: converted, registered_name: null };
+}
+
+/**
+ * An optimizer in Keras's form; a MultiOptimizer's map as Keras's OptimizerMap, its keys (variable
+ * names or patterns) as they are: the paths of a model Keras loads are its variables' names here
+ * ('dense/kernel'), without the model's name in front.
+ */
+function kerasOptimizer({ className, config }: { className: string; config: Record<string, unknown> }): KerasObject {
+  if (className !== 'MultiOptimizer') return kerasObject('optimizers', className, config);
+  type Entry = { className: string; config: Record<string, unknown> };
+  const { optimizerMap, ...rest } = config as { optimizerMap: { config: { defaultOptimizer: Entry; optimizerMap: Record<string, Entry> } } };
+  const { defaultOptimizer, optimizerMap: byKey } = optimizerMap.config;
+  const map: KerasObject = {
+    module: MODULES.optimizers,
+    class_name: 'OptimizerMap',
+    config: {
+      default_optimizer: kerasObject('optimizers', defaultOptimizer.className, defaultOptimizer.config),
+      optimizer_map: Object.fromEntries(Object.entries(byKey).map(([key, entry]) => [key, kerasObject('optimizers', entry.className, entry.config)])),
+    },
+    registered_name: null,
+  };
+  const multi = kerasObject('optimizers', className, rest);
+  return { ...multi, config: { ...(multi.config as Record<string, unknown>), optimizer_map: map } };
 }
 
 /** An option's value in Keras's form: nested objects by the kind their option names. */

@@ -171,6 +171,7 @@ const KERAS_SLOT_GROUPS: Record<string, (config: Record<string, unknown>) => str
   Lion: () => [['momentum']],
   Lamb: () => [['momentum', 'velocity']],
   Adafactor: () => [['r', 'c', 'velocity']],
+  ScheduleFreeAdamW: () => [['momentum', 'velocity']],
 };
 
 /**

@@ -357,19 +357,22 @@ function deserializeMetricSpec(json: CompileJSON['metrics'] | undefined, customO
 /** compile() arguments rebuilt from JSON. */
 export function deserializeCompileConfig(json: CompileJSON, customObjects: CustomObjects): CompileArgs {
   if (json === null || typeof json !== 'object' || !json.optimizer) throw new Error('Invalid model JSON: compileConfig must hold an optimizer, a loss and metrics.');
-  const { className, config } = json.optimizer;
-  const cls = (getCustomObject(className, customObjects) as (new (config: never) => unknown) | undefined) ?? OPTIMIZERS.get(className);
-  if (!cls || !(cls.prototype instanceof Optimizer)) {
-    throw new Error(`loadModel: the saved optimizer class '${className}' is unknown. Built-in optimizers: ${[...OPTIMIZERS.keys()].join(', ')}. Pass a custom one as loadModel(source, { customObjects: { ${className} } }), or load with { compile: false }.`);
-  }
-  const optimizer = (cls as unknown as typeof optimizersModule.SGD).fromConfig(config ?? {});
   return {
-    optimizer,
+    optimizer: deserializeOptimizer(json.optimizer, customObjects),
     loss: json.loss === null ? undefined : (mapSpec(json.loss, (entry) => deserializeLossEntry(entry, customObjects)) as LossSpec),
     metrics: deserializeMetricSpec(json.metrics, customObjects),
     weightedMetrics: deserializeMetricSpec(json.weightedMetrics, customObjects),
     lossWeights: json.lossWeights ?? undefined,
   };
+}
+
+/** An optimizer from its class name (custom or built-in) and config; a MultiOptimizer's nested optimizers resolve the same way. */
+function deserializeOptimizer({ className, config }: optimizersModule.OptimizerEntry, customObjects: CustomObjects): Optimizer {
+  const cls = (getCustomObject(className, customObjects) as (new (config: never) => unknown) | undefined) ?? OPTIMIZERS.get(className);
+  if (!cls || !(cls.prototype instanceof Optimizer)) {
+    throw new Error(`loadModel: the saved optimizer class '${className}' is unknown. Built-in optimizers: ${[...OPTIMIZERS.keys()].join(', ')}. Pass a custom one as loadModel(source, { customObjects: { ${className} } }), or load with { compile: false }.`);
+  }
+  return (cls as unknown as typeof optimizersModule.MultiOptimizer).fromConfig(config ?? {}, (entry) => deserializeOptimizer(entry, customObjects));
 }
 
 /** Applies `fn` to each entry of a spec: one entry, a list, or a record of entries or lists. */

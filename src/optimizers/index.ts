@@ -1,6 +1,7 @@
 // Optimizers (keras.optimizers): the Optimizer base class, SGD, Adam, AdamW, RMSprop, Adagrad,
-// Adamax, Nadam, Adadelta, Lion and Ftrl with fused update kernels, Lamb, Adafactor and Muon written
-// with ops, learning rate schedules, and `getOptimizer` to resolve a name.
+// Adamax, Nadam, Adadelta, Lion and Ftrl with fused update kernels, Lamb, Adafactor, Muon and
+// ScheduleFreeAdamW written with ops, MultiOptimizer (an optimizer per variable path), learning rate
+// schedules, and `getOptimizer` to resolve a name.
 
 import { Adadelta } from './adadelta';
 import { Adagrad } from './adagrad';
@@ -15,6 +16,7 @@ import { Lion } from './lion';
 import { Nadam } from './nadam';
 import { Optimizer } from './optimizer';
 import { RMSprop } from './rmsprop';
+import { ScheduleFreeAdamW } from './schedule_free_adamw';
 import { SGD } from './sgd';
 
 export { Optimizer, type OptimizerOptions, type OptimizerDefaults, type UpdateRule } from './optimizer';
@@ -31,6 +33,8 @@ export { Ftrl, type FtrlOptions } from './ftrl';
 export { Lamb, type LambOptions } from './lamb';
 export { Adafactor, type AdafactorOptions } from './adafactor';
 export { Muon, type MuonOptions } from './muon';
+export { ScheduleFreeAdamW, type ScheduleFreeAdamWOptions } from './schedule_free_adamw';
+export { MultiOptimizer, OptimizerMap, type MultiOptimizerOptions, type OptimizerEntry, type OptimizerResolver, type OptimizerSelector } from './multi_optimizer';
 export {
   LearningRateSchedule,
   ExponentialDecay,
@@ -74,6 +78,7 @@ const BY_NAME: Record<string, () => Optimizer> = {
   lamb: () => new Lamb(),
   adafactor: () => new Adafactor(),
   muon: () => new Muon(),
+  schedule_free_adamw: () => new ScheduleFreeAdamW(),
 };
 
 /**

@@ -1,8 +1,9 @@
 // Training against Keras itself: small models that Keras 3.16 saved before training, with their
 // compile config (Lamb, Adafactor on a dense and a convolutional model, learning rate schedules as
-// Keras serializes them), are loaded here and fitted on the same data, without shuffling; the
+// Keras serializes them, Muon, ScheduleFreeAdamW, a MultiOptimizer routing kernels by a path
+// pattern), are loaded here and fitted on the same data, without shuffling; the
 // history and the trained weights must be those of Keras's own `fit` on the torch backend
-// (test/fixtures/keras/make_keras_trained.py). Lamb's and Adafactor's state saved by Keras after
+// (test/fixtures/keras/make_keras_trained.py). Lamb's, Adafactor's and ScheduleFreeAdamW's state saved by Keras after
 // training loads into the optimizer, and saving writes it back in Keras's layout.
 
 import { readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ interface Expected {
   inputShape: number[];
   history: Record<string, number[]>;
   weights: Record<string, number[]>;
-  /** Lamb's and Adafactor's: [path, values] of each of the optimizer's variables, in Keras's order. */
+  /** Lamb's, Adafactor's and ScheduleFreeAdamW's: [path, values] of each of the optimizer's variables, in Keras's order. */
   optimizerVariables?: Array<[string, number[]]>;
 }
 const { cases } = JSON.parse(readFileSync(`${DIR}/expected.json`, 'utf8')) as { cases: Record<string, Expected> };
@@ -70,7 +71,7 @@ describe('fit matches Keras 3.16 step for step', () => {
 });
 
 describe("the optimizer's state in Keras's layout", () => {
-  for (const name of ['lamb', 'adafactor_conv']) {
+  for (const name of ['lamb', 'adafactor_conv', 'schedule_free_adamw']) {
     it(`${name}: the state Keras saved after training loads, and saves back the same`, async () => {
       const file = new Uint8Array(readFileSync(`${DIR}/${name}_trained.keras`));
       const model = await loadKerasModel(file);
@@ -78,7 +79,7 @@ describe("the optimizer's state in Keras's layout", () => {
       expect(model.optimizer!.iterations).toBe(iterations[0]);
       expect(model.optimizer!.lr).toBeCloseTo(learningRate[0], 7);
       // Keras's order: each trainable variable's slots together.
-      const slotNames = name === 'lamb' ? ['momentum', 'velocity'] : ['r', 'c', 'velocity'];
+      const slotNames = name === 'adafactor_conv' ? ['r', 'c', 'velocity'] : ['momentum', 'velocity'];
       const inKerasOrder = (m: Model) => m.trainableWeights.flatMap((variable) => slotNames.map((slot) => m.optimizer!.getSlot(variable, slot)!));
       expect(inKerasOrder(model).length).toBe(slots.length);
       for (const [i, slot] of inKerasOrder(model).entries()) expectClose(await slot.data(), slots[i][1], `${slots[i][0]} (slot ${i})`, 0, 0);

@@ -356,7 +356,7 @@ describe('getOptimizer', () => {
 
   it('lists the valid names for an unknown one', () => {
     expect(() => getOptimizer('sgdw')).toThrow(
-      "Could not interpret optimizer identifier: \"sgdw\". Expected an Optimizer or one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor', 'muon'.",
+      "Could not interpret optimizer identifier: \"sgdw\". Expected an Optimizer or one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor', 'muon', 'schedule_free_adamw'.",
     );
     expect(() => getOptimizer('constructor')).toThrow(/Could not interpret optimizer identifier/);
   });
