@@ -255,6 +255,14 @@ export class Layer {
   }
 
   /**
+   * Tracks a variable made by another layer (a wrapped layer's kernel) as this layer's own too, as
+   * Keras tracks one assigned to an attribute: `weights` lists it at this layer's place, once.
+   */
+  protected trackWeight(variable: Variable): void {
+    if (!this.ownWeights.includes(variable)) this.ownWeights.push(variable);
+  }
+
+  /**
    * Adds the activity regularizer's penalty on each output to the losses, after each eager call
    * (Keras's __call__). A layer that regularizes other tensors instead (MultiHeadAttention: its
    * projections, as Keras's) overrides it.

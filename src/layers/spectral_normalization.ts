@@ -34,9 +34,10 @@ export interface SpectralNormalizationArgs extends LayerArgs {
  * kernel through the wrapped layer's use of it, as Keras's. Outside training the layer runs on
  * its kernel unchanged.
  *
- * Arguments: `layer`; `powerIterations` (1). Weights: the non-trainable `vector_u`
- * [1, lastDim] (TruncatedNormal, stddev 0.02), then the wrapped layer's (Keras lists the
- * wrapped kernel first, as the wrapper's own too; its files hold it in both places).
+ * Arguments: `layer`; `powerIterations` (1). Weights, in Keras's order: the wrapped kernel
+ * (tracked as the wrapper's own too, as Keras does; its files hold it in both places), the
+ * non-trainable `vector_u` [1, lastDim] (TruncatedNormal, stddev 0.02), then the wrapped layer's
+ * others.
  *
  * @example
  * const critic = new SpectralNormalization({ layer: new Dense({ units: 10 }), powerIterations: 1 });
@@ -71,6 +72,8 @@ export class SpectralNormalization extends Layer {
     const found = kernel instanceof Variable ? kernel : embeddings instanceof Variable ? embeddings : null;
     if (!found) throw new Error(`${this.layer.constructor.name} object has no attribute 'kernel' nor 'embeddings' (SpectralNormalization '${this.name}' normalizes one of them).`);
     this.kernel = found;
+    // Keras's order of the weights: the kernel, vector_u, then the wrapped layer's others.
+    this.trackWeight(found);
     this.vectorU = this.addWeight({ name: 'vector_u', shape: [1, found.shape.at(-1)!], initializer: new TruncatedNormal({ stddev: 0.02 }), trainable: false, dtype: found.dtype });
   }
 

@@ -214,9 +214,10 @@ describe('SpectralNormalization', () => {
     'runs the layer as is at inference, and normalizes its kernel by power iteration in each training call (Keras 3.16 values)',
     onBothBackends(async () => {
       const layer = spectralDense();
+      // Keras's order: the wrapped kernel, vector_u, then the wrapped layer's bias.
       expect(layer.weights.map((w) => [w.name.split('/').at(-1), w.shape, w.trainable])).toEqual([
-        ['vector_u', [1, 3], false],
         ['kernel', [4, 3], true],
+        ['vector_u', [1, 3], false],
         ['bias', [3], true],
       ]);
       const x = tensor(X, [2, 4]);
