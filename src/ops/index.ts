@@ -66,3 +66,4 @@ export { rearrange } from './rearrange_einops';
 export { getItem, type GetItemKey, type IndexEntry, type IndexSlice } from './get_item';
 export { nonzero, unique, type UniqueOptions } from './data_dependent';
 export { vectorize, type VectorizeOptions, type VectorizedResult } from './vectorize';
+export { real, imag, conj, conjugate, angle, polar, viewAsReal, viewAsComplex } from './complex';
