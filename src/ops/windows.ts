@@ -1,53 +1,23 @@
 // Window functions for signal processing (keras.ops.bartlett, blackman, hamming, hanning,
-// kaiser): a float32 vector of length M made on the device by one dispatch of
-// shaders/window.wgsl, from M (and Kaiser's beta) alone. Nothing is uploaded; no gradient (the
-// arguments are numbers).
+// kaiser): a float32 vector of length M, a function of M (and Kaiser's beta) alone, computed on
+// the host in float64, as NumPy does, and uploaded once (on the device WGSL's cos may be off by
+// 1e-4, as SwiftShader's is). No gradient (the arguments are numbers).
 
-import { gridFor } from '../backend/webgpu/grid';
-import { Uniforms } from '../backend/webgpu/uniforms';
+import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
-import { runKernel1, type Kernel } from './kernel';
-import windowShader from '../../shaders/window.wgsl?raw';
 
-const WORKGROUP_SIZE = 256;
+type WindowName = 'bartlett' | 'blackman' | 'hamming' | 'hanning' | 'kaiser';
 
-/** Codes match the MODE_* constants of shaders/window.wgsl. */
-const WINDOWS = { bartlett: 0, blackman: 1, hamming: 2, hanning: 3, kaiser: 4 } as const;
-type WindowName = keyof typeof WINDOWS;
-
-/** The largest |beta| whose 1 / I0(beta) float32 holds with room to spare (I0(80) is about 1.5e33). */
-const MAX_KAISER_BETA = 80;
-
-interface WindowAttrs {
-  mode: (typeof WINDOWS)[WindowName];
-  beta: number;
-  inverseI0Beta: number;
-}
-
-const windowKernel: Kernel<WindowAttrs> = {
-  name: 'window',
-  cpu(_inputs, [y], { mode, beta, inverseI0Beta }) {
-    const m = y.values.length;
-    for (let n = 0; n < m; n++) y.values[n] = m === 1 ? 1 : windowValue(mode, n / (m - 1), beta, inverseI0Beta);
-  },
-  webgpu(gpu, _inputs, [y], { mode, beta, inverseI0Beta }) {
-    gpu.dispatch({
-      shader: windowShader,
-      constants: { MODE: mode },
-      uniforms: new Uniforms().u32(y.size, 0).f32(beta, inverseI0Beta).finish(),
-      buffers: [y.buffer],
-      workgroups: gridFor(y.size, WORKGROUP_SIZE),
-    });
-  },
-};
+/** The largest |beta| whose I0(beta) float64 holds (I0(700) is about 1.5e302). */
+const MAX_KAISER_BETA = 700;
 
 /** The window at r = n / (M - 1), in float64. */
-function windowValue(mode: WindowAttrs['mode'], r: number, beta: number, inverseI0Beta: number): number {
+function windowValue(op: WindowName, r: number, beta: number, inverseI0Beta: number): number {
   const turn = (t: number) => Math.cos(2 * Math.PI * t);
-  if (mode === WINDOWS.bartlett) return 1 - Math.abs(2 * r - 1);
-  if (mode === WINDOWS.blackman) return 0.42 - 0.5 * turn(r) + 0.08 * turn(2 * r);
-  if (mode === WINDOWS.hamming) return 0.54 - 0.46 * turn(r);
-  if (mode === WINDOWS.hanning) return 0.5 - 0.5 * turn(r);
+  if (op === 'bartlett') return 1 - Math.abs(2 * r - 1);
+  if (op === 'blackman') return 0.42 - 0.5 * turn(r) + 0.08 * turn(2 * r);
+  if (op === 'hamming') return 0.54 - 0.46 * turn(r);
+  if (op === 'hanning') return 0.5 - 0.5 * turn(r);
   return besselI0(Math.abs(beta) * Math.sqrt(Math.max(1 - (2 * r - 1) ** 2, 0))) * inverseI0Beta;
 }
 
@@ -65,7 +35,9 @@ function besselI0(x: number): number {
 
 function runWindow(op: WindowName, length: number, beta = 0): Tensor {
   if (!Number.isInteger(length)) throw new Error(`${op}: the window length must be an integer, got ${String(length)}.`);
-  return runKernel1(windowKernel, [], { shape: [Math.max(length, 0)], dtype: 'float32' }, { mode: WINDOWS[op], beta, inverseI0Beta: 1 / besselI0(Math.abs(beta)) }, op);
+  const m = Math.max(length, 0);
+  const inverseI0Beta = 1 / besselI0(Math.abs(beta));
+  return tensor(Float32Array.from({ length: m }, (_, n) => (m === 1 ? 1 : windowValue(op, n / (m - 1), beta, inverseI0Beta))), [m]);
 }
 
 /**
@@ -120,7 +92,7 @@ export function hanning(x: number): Tensor {
  */
 export function kaiser(x: number, beta: number): Tensor {
   if (typeof beta !== 'number' || !Number.isFinite(beta) || Math.abs(beta) > MAX_KAISER_BETA) {
-    throw new Error(`kaiser: beta must be a finite number with |beta| <= ${MAX_KAISER_BETA} (float32 holds I0 that far), got ${String(beta)}.`);
+    throw new Error(`kaiser: beta must be a finite number with |beta| <= ${MAX_KAISER_BETA} (float64 holds I0 that far), got ${String(beta)}.`);
   }
   return runWindow('kaiser', x, beta);
 }

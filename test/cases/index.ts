@@ -21,5 +21,6 @@ import { attentionCases } from './attention';
 import { imageColorCases } from './image_color';
 import { imagePatchesCases } from './image_patches';
 import { conv3dCases } from './conv3d';
+import { kerasOpCases } from './keras_ops';
 
-export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases, ...takeAlongAxisCases, ...randomSamplingCases, ...randomDistributionCases, ...attentionCases, ...imageColorCases, ...imagePatchesCases, ...conv3dCases];
+export const ALL_CASES: OpCase[] = [...elementwiseCases, ...shapeCases, ...reduceCases, ...normalizationCases, ...matmulCases, ...creationCases, ...scatterCases, ...convCases, ...convVariantCases, ...fusedCases, ...scanRearrangeCases, ...sortCases, ...linalgCases, ...compositeActivationCases, ...imageCases, ...takeAlongAxisCases, ...randomSamplingCases, ...randomDistributionCases, ...attentionCases, ...imageColorCases, ...imagePatchesCases, ...conv3dCases, ...kerasOpCases];
