@@ -30,6 +30,7 @@ import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KER
 import { writeZip } from './zip_writer';
 import { kerasOpNode } from './keras_ops';
 import { kerasKey } from './keras_model';
+import { localFileWriter } from './local_files';
 import { downloadFile, type ModelInfo } from './handlers';
 import { getCustomObject, getRegisteredName } from './object_registration';
 
@@ -71,13 +72,6 @@ async function kerasArchive(model: Model, { includeOptimizer = true }: SaveKeras
   return { bytes, configBytes: config.length, weightBytes: weights.length };
 }
 
-let writeLocalFile: ((path: string, bytes: Uint8Array) => Promise<void>) | null = null;
-
-/** @internal The Node entry's writer of file paths. */
-export function setLocalFileWriter(write: (path: string, bytes: Uint8Array) => Promise<void>): void {
-  writeLocalFile = write;
-}
-
 /**
  * @internal Whether model.save or model.saveWeights is asked for a Keras file: a file path (or
  * file:// or downloads:// URL) ending in `.keras` or `.weights.h5`. Other schemes keep their own format.
@@ -98,8 +92,8 @@ export async function saveKerasFile(model: Model, target: string, options: SaveK
     const doc = (globalThis as { document?: Document }).document;
     if (!doc) throw new Error(`${caller}: 'downloads://' needs a browser page (document); in Node save to a file path.`);
     downloadFile(doc, target.slice('downloads://'.length), new Blob([saved.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-  } else if (writeLocalFile) {
-    await writeLocalFile(target, saved.bytes);
+  } else if (localFileWriter()) {
+    await localFileWriter()!(target, saved.bytes);
   } else {
     throw new Error(`${caller}: a browser cannot write the file '${target}'; save to 'downloads://${target.split('/').pop()}', or get the file's bytes with ${options ? 'saveKerasModel(model)' : 'saveKerasWeights(model)'}.`);
   }

@@ -30,6 +30,7 @@ import { tidy } from '../tensor/memory';
 import type { Optimizer } from '../optimizers/optimizer';
 import { readHdf5, isHdf5, type Hdf5Dataset, type Hdf5Group } from './hdf5';
 import { isZip, readZipEntry } from './zip';
+import { localFileReader } from './local_files';
 
 /** What `loadKerasWeights` reads: a `.keras` archive or a `.weights.h5` file, as bytes, a Blob (a File), or a URL or Node path. */
 export type KerasWeightsSource = string | ArrayBuffer | Uint8Array | Blob;
@@ -100,13 +101,6 @@ function numberedItems(items: Layer[]): Array<[string, Layer]> {
     used.set(base, (count ?? -1) + 1);
     return [count === undefined ? base : `${base}_${count + 1}`, item];
   });
-}
-
-let readLocalFile: ((path: string) => Promise<Uint8Array>) | null = null;
-
-/** @internal The Node entry's reader of file paths (browser bundles fetch every string source). */
-export function setLocalFileReader(read: (path: string) => Promise<Uint8Array>): void {
-  readLocalFile = read;
 }
 
 /**
@@ -394,6 +388,8 @@ export async function bytesOf(source: KerasWeightsSource, caller = 'loadKerasWei
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
   if (typeof source !== 'string') throw new Error(`${caller}: the source must be a URL or path, an ArrayBuffer, a Uint8Array or a Blob; got ${typeof source}.`);
+  // Browser bundles have no reader: they fetch every string source.
+  const readLocalFile = localFileReader();
   if (readLocalFile && !/^https?:\/\//i.test(source)) return readLocalFile(source);
   const response = await fetch(source);
   if (!response.ok) throw new Error(`${caller}: fetching '${source}' failed: HTTP ${response.status} ${response.statusText}.`);

@@ -6,8 +6,7 @@
 // 'model.safetensors'.
 
 import { registerIOHandler, weightsFileFrom, type IOHandler, type ModelInfo } from './handlers';
-import { setLocalFileReader } from './keras_weights';
-import { setLocalFileWriter } from './keras_save';
+import { setLocalFileAccess } from './local_files';
 
 const DEFAULT_JSON = 'model.json';
 const DEFAULT_WEIGHTS = 'model.safetensors';
@@ -91,19 +90,26 @@ function isFileTarget(url: string): boolean {
 /** Makes `model.save(path)` and `loadModel(path)` use the file system. Called by src/node.ts. */
 export function registerFileHandler(): void {
   registerIOHandler('file://', (url) => (isFileTarget(url) ? fileHandler(url) : null));
-  // Keras files (loadKerasWeights) at a path or file:// URL.
-  setLocalFileReader(async (target) => {
-    const { readFile } = await import('node:fs/promises');
-    const { fileURLToPath } = await import('node:url');
-    return new Uint8Array(await readFile(target.startsWith('file://') ? fileURLToPath(target) : target));
-  });
-  // Keras files (model.save('m.keras'), model.saveWeights('m.weights.h5')).
-  setLocalFileWriter(async (target, bytes) => {
-    const { mkdir, writeFile } = await import('node:fs/promises');
-    const { dirname } = await import('node:path');
-    const { fileURLToPath } = await import('node:url');
-    const path = target.startsWith('file://') ? fileURLToPath(target) : target;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, bytes);
-  });
+  // Files by path or file:// URL: Keras files (loadKerasWeights, model.save('m.keras'),
+  // model.saveWeights('m.weights.h5')) and CSVLogger's.
+  setLocalFileAccess(
+    async (target) => {
+      const { readFile } = await import('node:fs/promises');
+      return new Uint8Array(await readFile(await localPath(target)));
+    },
+    async (target, bytes) => {
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      const { dirname } = await import('node:path');
+      const path = await localPath(target);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, bytes);
+    },
+  );
+}
+
+/** A path, or a file:// URL's path. */
+async function localPath(target: string): Promise<string> {
+  if (!target.startsWith('file://')) return target;
+  const { fileURLToPath } = await import('node:url');
+  return fileURLToPath(target);
 }
