@@ -9,3 +9,5 @@ export { BackupAndRestore, type BackupAndRestoreArgs } from './backup_and_restor
 export { TerminateOnNaN } from './terminate_on_nan';
 export { LearningRateScheduler, type LearningRateSchedulerFunction } from './learning_rate_scheduler';
 export { SwapEMAWeights, type SwapEMAWeightsArgs } from './swap_ema_weights';
+export { CSVLogger, type CSVLoggerArgs } from './csv_logger';
+export { RemoteMonitor, type RemoteMonitorArgs } from './remote_monitor';
