@@ -2,7 +2,7 @@
 // fallback cannot pass a GPU test; a runner for op cases; and the kernels of other adapters.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getBackend, init, setBackend } from '../src/node';
+import { getBackend, init, setBackend, type Tensor } from '../src/node';
 import { currentGpu } from '../src/backend/engine';
 import type { KernelTuning } from '../src/backend/webgpu/webgpu_backend';
 import { compareBackends, type OpCase } from './cases/case';
@@ -72,4 +72,32 @@ export function withKernelTuning(tuning: KernelTuning, subgroupLanes: number, de
     [currentGpu()!.tuning, currentGpu()!.subgroupLanes] = previous;
   });
   define();
+}
+
+/**
+ * Every element of a tensor within atol + rtol·|expected| of `expected`, NaN matching NaN and an
+ * infinity equal to itself.
+ */
+export async function expectTensorClose(result: Tensor, expected: readonly number[], rtol = 1e-5, atol = 1e-6): Promise<void> {
+  const actual = await result.data();
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const [a, e] = [actual[i], expected[i]];
+    if (Number.isNaN(e)) expect(a, `element ${i}`).toBeNaN();
+    else if (!Number.isFinite(e)) expect(a, `element ${i}`).toBe(e);
+    else expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
+  }
+}
+
+/** A tensor's values as a plain array. */
+export async function valuesOf(t: Tensor): Promise<number[]> {
+  return Array.from(await t.data());
+}
+
+/** Every number within tolerance·(1 + |expected|) of `expected`; the error lists them all. */
+export function expectNumbersClose(actual: readonly number[], expected: readonly number[], tolerance = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  expected.forEach((v, i) => {
+    if (!(Math.abs(actual[i] - v) <= tolerance * (1 + Math.abs(v)))) throw new Error(`element ${i}: got ${actual[i]}, expected ${v} (all: ${actual.join(', ')})`);
+  });
 }

@@ -5,25 +5,14 @@
 // serialization, training through fit, and the errors users meet; on WebGPU and the CPU backend.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { GradientTape, Input, Sequential, getMask, layers, loadModel, ops, removeModel, setBackend, tensor, type Tensor } from '../../src/node';
+import { GradientTape, Input, Sequential, getMask, layers, loadModel, ops, removeModel, setBackend, tensor } from '../../src/node';
 import * as losses from '../../src/losses/index';
 import { gradCheck } from '../autograd/gradcheck';
 import { seededRandom } from '../cases/data';
-import { onBothBackends, useWebGPU } from '../helpers';
+import { expectNumbersClose, onBothBackends, useWebGPU, valuesOf } from '../helpers';
 
 useWebGPU();
 afterEach(() => setBackend('webgpu'));
-
-async function values(t: Tensor): Promise<number[]> {
-  return Array.from(await t.data());
-}
-
-function expectClose(actual: number[], expected: number[], tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((v, i) => {
-    if (!(Math.abs(actual[i] - v) <= tolerance * (1 + Math.abs(v)))) throw new Error(`element ${i}: got ${actual[i]}, expected ${v} (all: ${actual.join(', ')})`);
-  });
-}
 
 const ints = (v: number[], shape: number[]) => tensor(v, shape, 'int32');
 
@@ -36,17 +25,17 @@ const ctcLabels = () => ints([1, 2, 0, 3, 0, 0], [2, 3]);
 describe('CTC', () => {
   it("gives Keras 3.16's values", onBothBackends(async () => {
     // keras.losses.ctc(y_true, logits) -> [3.8985558, 3.9881022]; keras.losses.CTC()(...) -> 3.9433289
-    expectClose(await values(losses.ctc(ctcLabels(), ctcLogits())), [3.8985558, 3.9881022]);
-    expectClose(await values(new losses.CTC().apply(ctcLabels(), ctcLogits())), [3.9433289]);
+    expectNumbersClose(await valuesOf(losses.ctc(ctcLabels(), ctcLogits())), [3.8985558, 3.9881022]);
+    expectNumbersClose(await valuesOf(new losses.CTC().apply(ctcLabels(), ctcLogits())), [3.9433289]);
     // keras.losses.CTC(reduction='sum')(y_true, logits, sample_weight=[2, 0.5]) -> 9.7911625
-    expectClose(await values(new losses.CTC({ reduction: 'sum' }).apply(ctcLabels(), ctcLogits(), tensor([2, 0.5]))), [9.7911625]);
+    expectNumbersClose(await valuesOf(new losses.CTC({ reduction: 'sum' }).apply(ctcLabels(), ctcLogits(), tensor([2, 0.5]))), [9.7911625]);
     // Labels as float32, as fit may pass them, are the same labels.
-    expectClose(await values(losses.ctc(tensor([1, 2, 0, 3, 0, 0], [2, 3]), ctcLogits())), [3.8985558, 3.9881022]);
+    expectNumbersClose(await valuesOf(losses.ctc(tensor([1, 2, 0, 3, 0, 0], [2, 3]), ctcLogits())), [3.8985558, 3.9881022]);
   }));
 
   it('is ops.ctcLoss with every step and the nonzero labels counted', onBothBackends(async () => {
-    const expected = await values(ops.ctcLoss(ctcLabels(), ctcLogits(), ints([2, 1], [2]), ints([5, 5], [2])));
-    expectClose(await values(losses.ctc(ctcLabels(), ctcLogits())), expected);
+    const expected = await valuesOf(ops.ctcLoss(ctcLabels(), ctcLogits(), ints([2, 1], [2]), ints([5, 5], [2])));
+    expectNumbersClose(await valuesOf(losses.ctc(ctcLabels(), ctcLogits())), expected);
   }));
 
   it("is found by Keras's names and round-trips through its config", () => {
@@ -117,16 +106,16 @@ describe('Circle', () => {
   it("gives Keras 3.16's values and masks the zero losses", onBothBackends(async () => {
     // keras.losses.circle(labels, embeddings) -> [260.15, 46.167103, 243.76332, 52.235126, 0, 278.86685]
     const perSample = losses.circle(circleLabels(), embeddings());
-    expectClose(await values(perSample), [260.15, 46.167103, 243.76332, 52.235126, 0, 278.86685]);
-    expect(await values(getMask(perSample)!)).toEqual([1, 1, 1, 1, 0, 1]);
+    expectNumbersClose(await valuesOf(perSample), [260.15, 46.167103, 243.76332, 52.235126, 0, 278.86685]);
+    expect(await valuesOf(getMask(perSample)!)).toEqual([1, 1, 1, 1, 0, 1]);
     // keras.losses.Circle()(labels, embeddings) -> 176.23647: the mean over the 5 nonzero losses
-    expectClose(await values(new losses.Circle().apply(circleLabels(), embeddings())), [176.23647]);
-    expectClose(await values(new losses.Circle({ reduction: 'none' }).apply(circleLabels(), embeddings())), [260.15, 46.167103, 243.76332, 52.235126, 0, 278.86685]);
+    expectNumbersClose(await valuesOf(new losses.Circle().apply(circleLabels(), embeddings())), [176.23647]);
+    expectNumbersClose(await valuesOf(new losses.Circle({ reduction: 'none' }).apply(circleLabels(), embeddings())), [260.15, 46.167103, 243.76332, 52.235126, 0, 278.86685]);
     // circle(..., gamma=10, margin=0.25, remove_diagonal=False) and Circle(gamma=10, reduction='sum')
-    expectClose(await values(losses.circle(circleLabels(), embeddings(), { gamma: 10, margin: 0.25, removeDiagonal: false })), [34.471058, 8.414132, 32.420685, 9.172139, 8.392386, 37.207314]);
-    expectClose(await values(new losses.Circle({ gamma: 10, reduction: 'sum' }).apply(circleLabels(), embeddings())), [110.56105]);
+    expectNumbersClose(await valuesOf(losses.circle(circleLabels(), embeddings(), { gamma: 10, margin: 0.25, removeDiagonal: false })), [34.471058, 8.414132, 32.420685, 9.172139, 8.392386, 37.207314]);
+    expectNumbersClose(await valuesOf(new losses.Circle({ gamma: 10, reduction: 'sum' }).apply(circleLabels(), embeddings())), [110.56105]);
     // Labels of shape [6, 1] are the same labels.
-    expectClose(await values(new losses.Circle().apply(ints(LABELS, [6, 1]), embeddings())), [176.23647]);
+    expectNumbersClose(await valuesOf(new losses.Circle().apply(ints(LABELS, [6, 1]), embeddings())), [176.23647]);
   }));
 
   it("gives Keras's values against reference embeddings, and the float64 formula", onBothBackends(async () => {
@@ -135,14 +124,14 @@ describe('Circle', () => {
       -0.3904317021369934, 0.632127583026886, -0.6693115234375, 0.9001177549362183, -0.031038539484143257, 0.4345395863056183, -0.2104131579399109, 0.8416526317596436,
       -0.4973401725292206, 0.9116846323013306, -0.22792115807533264, 0.3418816924095154,
     ];
-    const got = await values(losses.circle(circleLabels(), embeddings(), { refLabels: ints([1, 2, 0, 1], [4]), refEmbeddings: tensor(ref, [4, 3]), gamma: 10 }));
-    expectClose(got, [11.979803, 19.019749, 0, 21.438492, 2.735152, 25.71871]);
-    expectClose(got, circleReference(LABELS, rows(EMBEDDINGS, 3), [1, 2, 0, 1], rows(ref, 3), 10, 0.4, true), 1e-4);
+    const got = await valuesOf(losses.circle(circleLabels(), embeddings(), { refLabels: ints([1, 2, 0, 1], [4]), refEmbeddings: tensor(ref, [4, 3]), gamma: 10 }));
+    expectNumbersClose(got, [11.979803, 19.019749, 0, 21.438492, 2.735152, 25.71871]);
+    expectNumbersClose(got, circleReference(LABELS, rows(EMBEDDINGS, 3), [1, 2, 0, 1], rows(ref, 3), 10, 0.4, true), 1e-4);
     const next = seededRandom(3);
     const random = rows(Array.from({ length: 24 }, () => 2 * next() - 1), 4).map((r) => r.map((v) => v / Math.hypot(...r)));
     const labels = [2, 0, 2, 1, 0, 2];
     const expected = circleReference(labels, random, labels, random, 4, 0.3, true);
-    expectClose(await values(losses.circle(ints(labels, [6]), tensor(random.flat(), [6, 4]), { gamma: 4, margin: 0.3 })), expected, 1e-4);
+    expectNumbersClose(await valuesOf(losses.circle(ints(labels, [6]), tensor(random.flat(), [6, 4]), { gamma: 4, margin: 0.3 })), expected, 1e-4);
   }));
 
   it("has the torch backend's gradient", onBothBackends(async () => {
@@ -155,9 +144,9 @@ describe('Circle', () => {
     const tape = new GradientTape();
     tape.watch([x]);
     const total = tape.record(() => losses.circle(circleLabels(), x, { gamma: 10, margin: 0.25 }).sum());
-    expectClose(await values(total), [34.471058 + 7.7220435 + 32.420685 + 8.479934 + 37.207314]);
+    expectNumbersClose(await valuesOf(total), [34.471058 + 7.7220435 + 32.420685 + 8.479934 + 37.207314]);
     const [gradient] = tape.gradient(total, [x]);
-    expectClose(await values(gradient!), expected, 1e-4);
+    expectNumbersClose(await valuesOf(gradient!), expected, 1e-4);
   }));
 
   it('differentiates as finite differences do, through the normalization too', async () => {

@@ -10,7 +10,7 @@ import * as losses from '../../src/losses/index';
 import { Loss, LossFunctionWrapper, type Reduction } from '../../src/losses/index';
 import { gradCheck } from '../autograd/gradcheck';
 import { seededRandom } from '../cases/data';
-import { useWebGPU } from '../helpers';
+import { expectNumbersClose, useWebGPU, valuesOf } from '../helpers';
 
 useWebGPU();
 afterEach(() => setBackend('webgpu'));
@@ -23,17 +23,6 @@ type LossClass = new (options?: object) => Loss;
 const LOSS_CLASSES = Object.entries(losses).filter(
   ([, value]) => typeof value === 'function' && value.prototype instanceof Loss && value !== LossFunctionWrapper,
 ) as [string, LossClass][];
-
-async function values(t: Tensor): Promise<number[]> {
-  return Array.from(await t.data());
-}
-
-function expectClose(actual: number[], expected: number[], tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((v, i) => {
-    if (!(Math.abs(actual[i] - v) <= tolerance * (1 + Math.abs(v)))) throw new Error(`element ${i}: got ${actual[i]}, expected ${v} (all: ${actual.join(', ')})`);
-  });
-}
 
 describe('option names', () => {
   it('covers every loss class', () => {
@@ -58,7 +47,7 @@ describe('option names', () => {
 
   it('a bare LossFunctionWrapper passes its other options to its function', async () => {
     const wrapper = new LossFunctionWrapper<losses.HuberOptions>(losses.huber, { delta: 2, reduction: 'none' });
-    expectClose(await values(wrapper.apply(tensor([[0], [0]]), tensor([[1], [3]]))), [0.5, 4]);
+    expectNumbersClose(await valuesOf(wrapper.apply(tensor([[0], [0]]), tensor([[1], [3]]))), [0.5, 4]);
   });
 
   it('a custom Loss that passes name and reduction is unchanged', () => {
@@ -113,8 +102,8 @@ describe('SparseCategoricalCrossentropy with ignoreClass', () => {
       setBackend(backend);
       expect(getBackend()).toBe(backend);
       const result = losses.sparseCategoricalCrossentropy(tensor(labels, [2, 3], 'int32'), tensor(logits, [2, 3, CLASSES]), { fromLogits: true, ignoreClass: IGNORED });
-      expectClose(await values(result), referenceValues(labels, logits));
-      expect(await values(getMask(result)!)).toEqual(labels.map((l) => (l === IGNORED ? 0 : 1)));
+      expectNumbersClose(await valuesOf(result), referenceValues(labels, logits));
+      expect(await valuesOf(getMask(result)!)).toEqual(labels.map((l) => (l === IGNORED ? 0 : 1)));
     }
   });
 
@@ -130,8 +119,8 @@ describe('SparseCategoricalCrossentropy with ignoreClass', () => {
         const loss = new losses.SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: IGNORED, reduction });
         const yTrue = tensor(labels, [2, 3], 'int32');
         const yPred = tensor(logits, [2, 3, CLASSES]);
-        expectClose(await values(loss.apply(yTrue, yPred, tensor(sampleWeight, [2, 1]))), expected);
-        expectClose(await values(loss.apply(yTrue, yPred)), unweighted);
+        expectNumbersClose(await valuesOf(loss.apply(yTrue, yPred, tensor(sampleWeight, [2, 1]))), expected);
+        expectNumbersClose(await valuesOf(loss.apply(yTrue, yPred)), unweighted);
       }
     });
   }
@@ -146,7 +135,7 @@ describe('SparseCategoricalCrossentropy with ignoreClass', () => {
       const yPred = tensor(logits, [2, 3, CLASSES]);
       setMask(yPred, tensor(predictionMask, [2, 3], 'int32'));
       const loss = new losses.SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: IGNORED });
-      expectClose(await values(loss.apply(tensor(labels, [2, 3], 'int32'), yPred)), [expected]);
+      expectNumbersClose(await valuesOf(loss.apply(tensor(labels, [2, 3], 'int32'), yPred)), [expected]);
     }
   });
 
@@ -154,7 +143,7 @@ describe('SparseCategoricalCrossentropy with ignoreClass', () => {
     const probabilities = tensor([0.05, 0.95, 0, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4], [3, 3]);
     const loss = new losses.SparseCategoricalCrossentropy({ ignoreClass: 2 });
     // Only the first sample counts: -log 0.95.
-    expectClose(await values(loss.apply(tensor([[1], [2], [2]]), probabilities)), [-Math.log(0.95)]);
+    expectNumbersClose(await valuesOf(loss.apply(tensor([[1], [2], [2]]), probabilities)), [-Math.log(0.95)]);
   });
 
   it('gradients with respect to the logits match finite differences (ignored samples get none)', async () => {
@@ -170,13 +159,13 @@ describe('SparseCategoricalCrossentropy with ignoreClass', () => {
     model.compile({ optimizer: 'sgd', loss: new losses.SparseCategoricalCrossentropy({ ignoreClass: -1 }) });
     const x = tensor([0.5, -1, 2, 1, 0, -0.5, -2, 1, 0.3, 0, 0, 1], [4, 3]);
     const kept = tensor([1, -1, 3, -1], [4], 'int32');
-    const probabilities = await values((await model.predict(x, { verbose: 0 })) as Tensor);
+    const probabilities = await valuesOf((await model.predict(x, { verbose: 0 })) as Tensor);
     const expected = (-Math.log(probabilities[1]) - Math.log(probabilities[2 * CLASSES + 3])) / 2;
-    expectClose([(await model.evaluate(x, kept, { verbose: 0 })).loss], [expected]);
-    const before = await Promise.all(model.getWeights().map(values));
+    expectNumbersClose([(await model.evaluate(x, kept, { verbose: 0 })).loss], [expected]);
+    const before = await Promise.all(model.getWeights().map(valuesOf));
     const history = await model.fit(x, tensor([-1, -1, -1, -1], [4], 'int32'), { epochs: 2, verbose: 0 });
     expect(history.history.loss).toEqual([0, 0]);
-    expect(await Promise.all(model.getWeights().map(values))).toEqual(before);
+    expect(await Promise.all(model.getWeights().map(valuesOf))).toEqual(before);
   });
 
   it('records ignoreClass in its config, and rejects a non-integer', () => {
@@ -199,11 +188,11 @@ describe('SparseCategoricalCrossentropy with axis', () => {
     for (const backend of BACKENDS) {
       setBackend(backend);
       // keras.losses.SparseCategoricalCrossentropy(axis=0, ...)(labels, predictions) in Keras 3.16.
-      expectClose(await values(new losses.SparseCategoricalCrossentropy({ axis: 0, reduction: 'none' }).apply(labels(), probabilities())), [0.51082557, 1.60943794, 1.60943794]);
-      expectClose(await values(new losses.SparseCategoricalCrossentropy({ axis: 0 }).apply(labels(), probabilities())), [1.2432338]);
-      expectClose(await values(new losses.SparseCategoricalCrossentropy({ axis: 0, fromLogits: true, reduction: 'none' }).apply(labels(), logits())), [0.22305475, 1.60351861, 3.50459695]);
-      expectClose(await values(new losses.SparseCategoricalCrossentropy({ axis: 0, ignoreClass: 2 }).apply(labels(), probabilities())), [1.06013167]);
-      expectClose(await values(losses.sparseCategoricalCrossentropy(labels(), probabilities(), { axis: 0 })), [0.51082557, 1.60943794, 1.60943794]);
+      expectNumbersClose(await valuesOf(new losses.SparseCategoricalCrossentropy({ axis: 0, reduction: 'none' }).apply(labels(), probabilities())), [0.51082557, 1.60943794, 1.60943794]);
+      expectNumbersClose(await valuesOf(new losses.SparseCategoricalCrossentropy({ axis: 0 }).apply(labels(), probabilities())), [1.2432338]);
+      expectNumbersClose(await valuesOf(new losses.SparseCategoricalCrossentropy({ axis: 0, fromLogits: true, reduction: 'none' }).apply(labels(), logits())), [0.22305475, 1.60351861, 3.50459695]);
+      expectNumbersClose(await valuesOf(new losses.SparseCategoricalCrossentropy({ axis: 0, ignoreClass: 2 }).apply(labels(), probabilities())), [1.06013167]);
+      expectNumbersClose(await valuesOf(losses.sparseCategoricalCrossentropy(labels(), probabilities(), { axis: 0 })), [0.51082557, 1.60943794, 1.60943794]);
     }
   });
 
@@ -215,9 +204,9 @@ describe('SparseCategoricalCrossentropy with axis', () => {
       setBackend(backend);
       const channelsFirst = tensor(scores, [2, 4, 3]);
       const channelsLast = channelsFirst.transpose([0, 2, 1]);
-      const expected = await values(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 3], 'int32'), channelsLast, { fromLogits: true }));
-      expectClose(await values(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 3], 'int32'), channelsFirst, { fromLogits: true, axis: 1 })), expected);
-      expectClose(await values(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 1, 3], 'int32'), channelsFirst, { fromLogits: true, axis: 1 })), expected);
+      const expected = await valuesOf(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 3], 'int32'), channelsLast, { fromLogits: true }));
+      expectNumbersClose(await valuesOf(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 3], 'int32'), channelsFirst, { fromLogits: true, axis: 1 })), expected);
+      expectNumbersClose(await valuesOf(losses.sparseCategoricalCrossentropy(tensor(classes, [2, 1, 3], 'int32'), channelsFirst, { fromLogits: true, axis: 1 })), expected);
     }
   });
 
@@ -250,8 +239,8 @@ describe("reductions 'mean' and 'mean_with_sample_weight'", () => {
 
   it("'mean' is the mean over the samples, as 'sum_over_batch_size'", async () => {
     const loss = new losses.MeanSquaredError({ reduction: 'mean' });
-    expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred))), [(0.5 + 2 + 2) / 3]);
-    expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred), tensor([1, 2, 3]))), [(0.5 + 4 + 6) / 3]);
+    expectNumbersClose(await valuesOf(loss.apply(tensor(yTrue), tensor(yPred))), [(0.5 + 2 + 2) / 3]);
+    expectNumbersClose(await valuesOf(loss.apply(tensor(yTrue), tensor(yPred), tensor([1, 2, 3]))), [(0.5 + 4 + 6) / 3]);
   });
 
   it("'mean_with_sample_weight' divides by the sum of the weights (by the count without any)", async () => {
@@ -261,20 +250,20 @@ describe("reductions 'mean' and 'mean_with_sample_weight'", () => {
       expect(loss.reduction).toBe('mean_with_sample_weight');
       const weights = [1, 2, 3];
       const expected = perSample.reduce((s, v, i) => s + v * weights[i], 0) / 6;
-      expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred), tensor(weights))), [expected]);
-      expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred))), [(0.5 + 2 + 2) / 3]);
+      expectNumbersClose(await valuesOf(loss.apply(tensor(yTrue), tensor(yPred), tensor(weights))), [expected]);
+      expectNumbersClose(await valuesOf(loss.apply(tensor(yTrue), tensor(yPred))), [(0.5 + 2 + 2) / 3]);
       // A number as the weight: sum(v * s) / s.
-      expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred), 4)), [0.5 + 2 + 2]);
+      expectNumbersClose(await valuesOf(loss.apply(tensor(yTrue), tensor(yPred), 4)), [0.5 + 2 + 2]);
       // All weights 0: 0, as Keras's divide_no_nan.
-      expectClose(await values(loss.apply(tensor(yTrue), tensor(yPred), tensor([0, 0, 0]))), [0]);
+      expectNumbersClose(await valuesOf(loss.apply(tensor(yTrue), tensor(yPred), tensor([0, 0, 0]))), [0]);
     }
   });
 
   it("with a mask on the predictions, 'mean' averages the unmasked samples", async () => {
     const yPredMasked = tensor(yPred);
     setMask(yPredMasked, tensor([1, 0, 1], [3], 'int32'));
-    expectClose(await values(new losses.MeanSquaredError({ reduction: 'mean' }).apply(tensor(yTrue), yPredMasked)), [(0.5 + 2) / 2]);
+    expectNumbersClose(await valuesOf(new losses.MeanSquaredError({ reduction: 'mean' }).apply(tensor(yTrue), yPredMasked)), [(0.5 + 2) / 2]);
     const weighted = new losses.MeanSquaredError({ reduction: 'mean_with_sample_weight' }).apply(tensor(yTrue), yPredMasked, tensor([1, 2, 3]));
-    expectClose(await values(weighted), [(0.5 * 1 + 2 * 3) / 4]);
+    expectNumbersClose(await valuesOf(weighted), [(0.5 * 1 + 2 * 3) / 4]);
   });
 });

@@ -8,21 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GradientTape, Input, Model, ops, setBackend, tensor, type Tensor } from '../../src/node';
 import { gradCheck } from '../autograd/gradcheck';
 import { seededRandom } from '../cases/data';
-import { onBothBackends, useWebGPU } from '../helpers';
+import { expectNumbersClose, onBothBackends, useWebGPU, valuesOf } from '../helpers';
 
 useWebGPU();
 afterEach(() => setBackend('webgpu'));
-
-async function values(t: Tensor): Promise<number[]> {
-  return Array.from(await t.data());
-}
-
-function expectClose(actual: number[], expected: number[], tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((v, i) => {
-    if (!(Math.abs(actual[i] - v) <= tolerance * (1 + Math.abs(v)))) throw new Error(`element ${i}: got ${actual[i]}, expected ${v} (all: ${actual.join(', ')})`);
-  });
-}
 
 const ints = (v: number[], shape: number[]) => tensor(v, shape, 'int32');
 
@@ -59,11 +48,11 @@ function bruteForceLoss(logits: number[], steps: number, classes: number, labels
 describe('ctcLoss', () => {
   it("gives Keras 3.16's values", onBothBackends(async () => {
     // keras.ops.ctc_loss(target, logits, [3, 2], [5, 4]) -> [5.7001967, 3.224125] (NumPy and torch backends)
-    expectClose(await values(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([3, 2], [2]), ints([5, 4], [2]))), [5.7001967, 3.224125]);
+    expectNumbersClose(await valuesOf(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([3, 2], [2]), ints([5, 4], [2]))), [5.7001967, 3.224125]);
     // mask_index=3, target [[1, 2, 2], [0, 1, 3]], lengths [3, 2], [5, 5] -> [5.039838, 4.079316]
-    expectClose(await values(ops.ctcLoss(ints([1, 2, 2, 0, 1, 3], [2, 3]), kerasLogits(), ints([3, 2], [2]), ints([5, 5], [2]), 3)), [5.039838, 4.079316]);
+    expectNumbersClose(await valuesOf(ops.ctcLoss(ints([1, 2, 2, 0, 1, 3], [2, 3]), kerasLogits(), ints([3, 2], [2]), ints([5, 5], [2]), 3)), [5.039838, 4.079316]);
     // lengths [0, 1] and [5, 2] -> [8.287045, 1.6365595]: an empty label sequence is all blanks
-    expectClose(await values(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([0, 1], [2]), ints([5, 2], [2]))), [8.287045, 1.6365595]);
+    expectNumbersClose(await valuesOf(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([0, 1], [2]), ints([5, 2], [2]))), [8.287045, 1.6365595]);
   }));
 
   it('matches the brute-force sum over alignments, whatever the padding labels hold', onBothBackends(async () => {
@@ -80,19 +69,19 @@ describe('ctcLoss', () => {
     });
     const loss = ops.ctcLoss(ints(target, [batch, 3]), tensor(logits, [batch, steps, classes]), ints(targetLength, [batch]), ints(outputLength, [batch]));
     expect(loss.shape).toEqual([batch]);
-    expectClose(await values(loss), expected, 2e-5);
+    expectNumbersClose(await valuesOf(loss), expected, 2e-5);
     // Float labels and lengths are truncated to int32, as Keras converts them.
     const fromFloats = ops.ctcLoss(tensor(target, [batch, 3]), tensor(logits, [batch, steps, classes]), tensor(targetLength, [batch]), tensor(outputLength, [batch]));
-    expectClose(await values(fromFloats), expected, 2e-5);
+    expectNumbersClose(await valuesOf(fromFloats), expected, 2e-5);
   }));
 
   it('reads lengths beyond the shapes as the shapes, and takes an empty label sequence', onBothBackends(async () => {
-    const expected = await values(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([3, 2], [2]), ints([5, 5], [2])));
-    expectClose(await values(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([7, 2], [2]), ints([9, 5], [2]))), expected);
+    const expected = await valuesOf(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([3, 2], [2]), ints([5, 5], [2])));
+    expectNumbersClose(await valuesOf(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([7, 2], [2]), ints([9, 5], [2]))), expected);
     // No labels at all: -sum over steps of log p(blank).
-    const blankOnly = await values(ops.ctcLoss(ints([], [2, 0]), kerasLogits(), ints([0, 0], [2]), ints([5, 2], [2])));
-    const logProbs = await values(ops.logSoftmax(kerasLogits()));
-    expectClose(blankOnly, [-[0, 1, 2, 3, 4].reduce((s, t) => s + logProbs[t * 4], 0), -(logProbs[20] + logProbs[24])]);
+    const blankOnly = await valuesOf(ops.ctcLoss(ints([], [2, 0]), kerasLogits(), ints([0, 0], [2]), ints([5, 2], [2])));
+    const logProbs = await valuesOf(ops.logSoftmax(kerasLogits()));
+    expectNumbersClose(blankOnly, [-[0, 1, 2, 3, 4].reduce((s, t) => s + logProbs[t * 4], 0), -(logProbs[20] + logProbs[24])]);
   }));
 
   it('gives a large finite loss, with finite gradients, where no alignment exists', onBothBackends(async () => {
@@ -102,11 +91,11 @@ describe('ctcLoss', () => {
     tape.watch([logits]);
     const loss = tape.record(() => ops.ctcLoss(ints([2, 2, 2, 1, 2, 3], [2, 3]), logits, ints([3, 3], [2]), ints([4, 2], [2])));
     const total = tape.record(() => loss.sum());
-    const got = await values(loss);
+    const got = await valuesOf(loss);
     got.forEach((v) => expect(v).toBeGreaterThan(9e4));
     got.forEach((v) => expect(v).toBeLessThan(1.1e5));
     const [gradient] = tape.gradient(total, [logits]);
-    expect((await values(gradient!)).every(Number.isFinite)).toBe(true);
+    expect((await valuesOf(gradient!)).every(Number.isFinite)).toBe(true);
   }));
 
   it("has the torch backend's gradient", onBothBackends(async () => {
@@ -121,7 +110,7 @@ describe('ctcLoss', () => {
     tape.watch([logits]);
     const loss = tape.record(() => ops.ctcLoss(kerasTarget(), logits, ints([3, 2], [2]), ints([5, 4], [2])).mul(tensor([1, 2])).sum());
     const [gradient] = tape.gradient(loss, [logits]);
-    expectClose(await values(gradient!), expected, 2e-5);
+    expectNumbersClose(await valuesOf(gradient!), expected, 2e-5);
   }));
 
   it('differentiates as finite differences do', async () => {
@@ -157,9 +146,9 @@ describe('ctcDecode (greedy)', () => {
       const [decoded, score] = ops.ctcDecode(kerasLogits(), ints([5, 3], [2]), { mergeRepeated, maskIndex });
       expect(decoded.shape).toEqual([1, 2, 5]);
       expect(decoded.dtype).toBe('int32');
-      expect(await values(decoded)).toEqual(expected);
+      expect(await valuesOf(decoded)).toEqual(expected);
       expect(score.shape).toEqual([2, 1]);
-      expectClose(await values(score), [-3.25, -2.25]);
+      expectNumbersClose(await valuesOf(score), [-3.25, -2.25]);
     }
   }));
 
@@ -168,10 +157,10 @@ describe('ctcDecode (greedy)', () => {
     const best = [0, 1, 1, 0, 1, 2, 2];
     const logits = tensor(best.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 2 : 0))), [1, 7, 3]);
     const [decoded, score] = ops.ctcDecode(logits, ints([7], [1]));
-    expect(await values(decoded)).toEqual([1, 1, 2, -1, -1, -1, -1]);
-    expectClose(await values(score), [-14]);
+    expect(await valuesOf(decoded)).toEqual([1, 1, 2, -1, -1, -1, -1]);
+    expectNumbersClose(await valuesOf(score), [-14]);
     const [unmerged] = ops.ctcDecode(logits, ints([6], [1]), { mergeRepeated: false });
-    expect(await values(unmerged)).toEqual([1, 1, 1, 2, -1, -1, -1]);
+    expect(await valuesOf(unmerged)).toEqual([1, 1, 1, 2, -1, -1, -1]);
   }));
 
   it('explains wrong arguments', () => {
@@ -197,8 +186,8 @@ describe('on symbolic tensors', () => {
     const model = new Model({ inputs: [logits, labels, lengths], outputs: [loss, decoded, score] });
     const [lossValue, decodedValue, scoreValue] = (await model.predict([kerasLogits(), kerasTarget(), ints([3, 2], [2])])) as Tensor[];
     const [eagerDecoded, eagerScore] = ops.ctcDecode(kerasLogits(), ints([3, 2], [2]));
-    expectClose(await values(lossValue), await values(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([3, 2], [2]), ints([3, 2], [2]))));
-    expect(await values(decodedValue)).toEqual(await values(eagerDecoded));
-    expectClose(await values(scoreValue), await values(eagerScore));
+    expectNumbersClose(await valuesOf(lossValue), await valuesOf(ops.ctcLoss(kerasTarget(), kerasLogits(), ints([3, 2], [2]), ints([3, 2], [2]))));
+    expect(await valuesOf(decodedValue)).toEqual(await valuesOf(eagerDecoded));
+    expectNumbersClose(await valuesOf(scoreValue), await valuesOf(eagerScore));
   });
 });

@@ -7,24 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { Input, Model, memory, ops, tensor, type Tensor } from '../../src/node';
 import { gradCheck } from '../autograd/gradcheck';
-import { onBothBackends, settleGarbage, useWebGPU } from '../helpers';
+import { expectTensorClose, onBothBackends, settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
 const int32 = (list: number[]) => tensor(list, [list.length], 'int32');
 const float32 = (list: number[]) => tensor(list, [list.length]);
-
-/** Every element of `actual` within rtol/atol of `expected`, NaN matching NaN and infinities equal. */
-async function expectClose(result: Tensor, expected: number[], rtol = 1e-5, atol = 1e-6): Promise<void> {
-  const actual = await result.data();
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [actual[i], expected[i]];
-    if (Number.isNaN(e)) expect(a, `element ${i}`).toBeNaN();
-    else if (!Number.isFinite(e)) expect(a, `element ${i}`).toBe(e);
-    else expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
-  }
-}
 
 async function expectExact(result: Tensor, dtype: 'int32' | 'float32', expected: number[]): Promise<void> {
   expect(result.dtype).toBe(dtype);
@@ -33,41 +21,41 @@ async function expectExact(result: Tensor, dtype: 'int32' | 'float32', expected:
 
 describe('unary special functions (values from Keras 3.16, NumPy backend)', () => {
   it('cbrt, erfc, erfinv', onBothBackends(async () => {
-    await expectClose(ops.cbrt(float32([8, -27, 0.5, 1e-30, -1000, 3])), [2, -3, 0.7937005162239075, 1e-10, -10, 1.4422496557235718], 2e-7, 0);
-    await expectClose(ops.cbrt(float32([0, Infinity, -Infinity, NaN])), [0, Infinity, -Infinity, NaN]);
+    await expectTensorClose(ops.cbrt(float32([8, -27, 0.5, 1e-30, -1000, 3])), [2, -3, 0.7937005162239075, 1e-10, -10, 1.4422496557235718], 2e-7, 0);
+    await expectTensorClose(ops.cbrt(float32([0, Infinity, -Infinity, NaN])), [0, Infinity, -Infinity, NaN]);
     // The tail keeps its relative accuracy: erfc(9) is 4e-37, where 1 - erf(9) rounds to 0.
-    await expectClose(
+    await expectTensorClose(
       ops.erfc(float32([-3, -1, 0, 0.5, 1, 3, 5, 9])),
       [1.999977946281433, 1.8427008390426636, 1, 0.4795001149177551, 0.15729920566082, 2.2090496713644825e-5, 1.5374598295869735e-12, 4.137031708073991e-37],
       1e-6, 0,
     );
-    await expectClose(
+    await expectTensorClose(
       ops.erfinv(float32([-0.9, 0, 0.5, 0.999, 0.9999999, 1e-3, -0.3])),
       [-1.1630871295928955, 0, 0.4769362807273865, 2.326756238937378, 3.7439212799072266, 0.0008862271788530052, -0.27246272563934326],
       2e-6, 0,
     );
-    await expectClose(ops.erfinv(float32([-1, 1, 1.5, NaN])), [-Infinity, Infinity, NaN, NaN]);
+    await expectTensorClose(ops.erfinv(float32([-1, 1, 1.5, NaN])), [-Infinity, Infinity, NaN, NaN]);
   }));
 
   it('sinc, i0, deg2rad, rad2deg, fabs', onBothBackends(async () => {
-    await expectClose(
+    await expectTensorClose(
       ops.sinc(float32([0, 0.5, -0.5, 1.5, 2.25, -3.3, 100.5])),
       [1, 0.6366197466850281, 0.6366197466850281, -0.21220658719539642, 0.10003514587879181, -0.07803580909967422, 0.0031672625336796045],
       1e-5, 1e-7,
     );
     // Keras's sinc(1) is -2.8e-8 (sin of float32 pi); the reduced argument gives 0 here.
-    await expectClose(ops.sinc(int32([1, -2])), [0, 0], 0, 1e-7);
+    await expectTensorClose(ops.sinc(int32([1, -2])), [0, 0], 0, 1e-7);
     // i0(90) from scipy in float64: Keras's float32 gives Infinity there, as its exp(90) overflows.
     // WGSL allows exp an error of 3 + 2|x| ulp, hence the tolerance at large x.
-    await expectClose(
+    await expectTensorClose(
       ops.i0(float32([0, 0.5, -1, 3.75, 4, -10, 20, 90, 95])),
       [1, 1.063483476638794, 1.266066074371338, 9.11894702911377, 11.301920890808105, 2815.716796875, 43558280, 5.139238345508664e37, Infinity],
       2e-5, 0,
     );
     const degrees = ops.deg2rad(int32([180, -90, 45]));
     expect(degrees.dtype).toBe('float32');
-    await expectClose(degrees, [3.1415927410125732, -1.5707963705062866, 0.7853981852531433]);
-    await expectClose(ops.rad2deg(float32([Math.PI, -1, 0.5])), [180, -57.2957763671875, 28.64788818359375]);
+    await expectTensorClose(degrees, [3.1415927410125732, -1.5707963705062866, 0.7853981852531433]);
+    await expectTensorClose(ops.rad2deg(float32([Math.PI, -1, 0.5])), [180, -57.2957763671875, 28.64788818359375]);
     await expectExact(ops.fabs(int32([-2, 3])), 'float32', [2, 3]);
     await expectExact(ops.fabs(float32([-2.5, 3])), 'float32', [2.5, 3]);
   }));
@@ -83,29 +71,29 @@ describe('unary special functions (values from Keras 3.16, NumPy backend)', () =
 
 describe('binary float ops (values from Keras 3.16)', () => {
   it('fmod: exact C remainder with the sign of the dividend', onBothBackends(async () => {
-    await expectClose(
+    await expectTensorClose(
       ops.fmod(float32([7.5, -7.5, 1e10, -1e10, 5.5, 1e-3]), float32([2, 2, 3, 7, -0.25, 1e-4])),
       [1.5, -1.5, 1, -4, 0, 7.275957614183426e-11], 1e-6, 0,
     );
-    await expectClose(ops.fmod(float32([1, Infinity, 1, NaN]), float32([Infinity, 2, 0, 2])), [1, NaN, NaN, NaN]);
+    await expectTensorClose(ops.fmod(float32([1, Infinity, 1, NaN]), float32([Infinity, 2, 0, 2])), [1, NaN, NaN, NaN]);
     // Near float32's maximum, with the divisor's mantissa above the dividend's (Keras 3.16 values).
-    await expectClose(ops.fmod(float32([3e38, 3.4e38]), float32([0.75, 3])), [0.5, 2], 0, 0);
+    await expectTensorClose(ops.fmod(float32([3e38, 3.4e38]), float32([0.75, 3])), [0.5, 2], 0, 0);
     expect(Object.is((await ops.fmod(float32([-6]), 3).data())[0], -0)).toBe(true);
   }));
 
   it('fmax and fmin ignore NaN; heaviside', onBothBackends(async () => {
-    await expectClose(ops.fmax(float32([NaN, 1, NaN, -3]), float32([2, NaN, NaN, 4])), [2, 1, NaN, 4]);
-    await expectClose(ops.fmin(float32([NaN, 1, NaN, -3]), float32([2, NaN, NaN, 4])), [2, 1, NaN, -3]);
-    await expectClose(ops.fmax(float32([NaN, 1]), 0.5), [0.5, 1]);
-    await expectClose(ops.heaviside(float32([-1, 0, 2, NaN, 0, -Infinity]), float32([0.5, 0.5, 0.5, 0.5, NaN, 0.5])), [0, 0.5, 1, NaN, NaN, 0]);
+    await expectTensorClose(ops.fmax(float32([NaN, 1, NaN, -3]), float32([2, NaN, NaN, 4])), [2, 1, NaN, 4]);
+    await expectTensorClose(ops.fmin(float32([NaN, 1, NaN, -3]), float32([2, NaN, NaN, 4])), [2, 1, NaN, -3]);
+    await expectTensorClose(ops.fmax(float32([NaN, 1]), 0.5), [0.5, 1]);
+    await expectTensorClose(ops.heaviside(float32([-1, 0, 2, NaN, 0, -Infinity]), float32([0.5, 0.5, 0.5, 0.5, NaN, 0.5])), [0, 0.5, 1, NaN, NaN, 0]);
     await expectExact(ops.heaviside(int32([-1, 0, 3]), 2), 'float32', [0, 2, 1]);
   }));
 
   it('ldexp, logaddexp2, nextafter', onBothBackends(async () => {
-    await expectClose(ops.ldexp(float32([1, 3, 1e-30, 5, -1.5, 0.7]), int32([130, -2, 120, -200, 3, -1])), [Infinity, 0.75, 1329228, 0, -12, 0.3499999940395355]);
+    await expectTensorClose(ops.ldexp(float32([1, 3, 1e-30, 5, -1.5, 0.7]), int32([130, -2, 120, -200, 3, -1])), [Infinity, 0.75, 1329228, 0, -12, 0.3499999940395355]);
     await expectExact(ops.ldexp(int32([1, -2, 3]), 2), 'float32', [4, -8, 12]);
-    await expectClose(ops.ldexp(float32([0, 1e-30]), 100000), [0, Infinity]);
-    await expectClose(
+    await expectTensorClose(ops.ldexp(float32([0, 1e-30]), 100000), [0, Infinity]);
+    await expectTensorClose(
       ops.logaddexp2(float32([1, -3, 1000, 0.5, -100, -Infinity]), float32([1, 2, 999, -0.25, -101, -Infinity])),
       [2, 2.044394016265869, 1000.5849609375, 1.1731977462768555, -99.4150390625, -Infinity],
     );
@@ -116,7 +104,7 @@ describe('binary float ops (values from Keras 3.16)', () => {
   }));
 
   it('gammainc matches scipy (Keras NumPy backend)', onBothBackends(async () => {
-    await expectClose(
+    await expectTensorClose(
       ops.gammainc(float32([0.5, 1, 2, 5, 10, 0.1, 30, 100, 2, 3.5, 1000, 0.01]), float32([0.3, 1, 3, 2, 12, 5, 25, 110, 1e-6, 40, 1010, 0.001])),
       [
         0.5614219903945923, 0.6321205496788025, 0.8008517026901245, 0.05265301838517189, 0.7576078176498413, 0.9998560547828674,
@@ -124,7 +112,7 @@ describe('binary float ops (values from Keras 3.16)', () => {
       ],
       2e-5, 0,
     );
-    await expectClose(ops.gammainc(float32([0, 0, -1, 1, 2, 3]), float32([0, 2, 1, -1, Infinity, 0])), [NaN, 1, NaN, NaN, 1, 0]);
+    await expectTensorClose(ops.gammainc(float32([0, 0, -1, 1, 2, 3]), float32([0, 2, 1, -1, Infinity, 0])), [NaN, 1, NaN, NaN, 1, 0]);
   }));
 });
 
@@ -233,7 +221,7 @@ describe('dtypes, memory and errors', () => {
   it('works between layers on symbolic tensors', async () => {
     const x = Input({ shape: [3] });
     const model = new Model({ inputs: x, outputs: ops.fmod(ops.cbrt(x), 1.5) });
-    await expectClose((await model.predict(tensor([[8, -27, 64]]))) as Tensor, [0.5, -0, 1], 1e-6, 1e-6);
+    await expectTensorClose((await model.predict(tensor([[8, -27, 64]]))) as Tensor, [0.5, -0, 1], 1e-6, 1e-6);
   });
 
   it('rejects non-integer operands of the integer ops, and bad dtypes', () => {

@@ -5,22 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { memory, ops, tensor, type Tensor } from '../../src/node';
 import { gradCheck } from '../autograd/gradcheck';
-import { onBothBackends, settleGarbage, useWebGPU } from '../helpers';
+import { expectTensorClose, onBothBackends, settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
 const int32 = (list: number[], shape: number[] = [list.length]) => tensor(list, shape, 'int32');
-
-/** Every element of `actual` within rtol/atol of `expected` (NaN matching NaN). */
-async function expectClose(actual: Tensor, expected: number[], rtol = 1e-5, atol = 1e-6): Promise<void> {
-  const data = await actual.data();
-  expect(data.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [data[i], expected[i]];
-    if (Number.isNaN(e)) expect(a, `element ${i}`).toBeNaN();
-    else expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
-  }
-}
 
 /** A [3, 4] tensor with NaN in every row and an all-NaN middle row. */
 const withNaN = () => tensor([1, NaN, 3, -2, NaN, NaN, NaN, NaN, 4, 0.5, NaN, 7], [3, 4]);
@@ -42,11 +31,11 @@ describe('NaN-ignoring reductions (Keras 3.16 values)', () => {
   for (const [name, op, alongRows, alongColumns, overAll] of cases) {
     it(`${name} over axis 1, axis 0 and every axis`, onBothBackends(async () => {
       const x = withNaN();
-      await expectClose(op(x, 1), alongRows);
-      await expectClose(op(x, 0), alongColumns);
+      await expectTensorClose(op(x, 1), alongRows);
+      await expectTensorClose(op(x, 0), alongColumns);
       const total = op(x);
       expect(total.shape).toEqual([]);
-      await expectClose(total, [overAll]);
+      await expectTensorClose(total, [overAll]);
     }));
   }
 
@@ -62,7 +51,7 @@ describe('NaN-ignoring reductions (Keras 3.16 values)', () => {
     ] as Array<[(x: Tensor, axis: number) => Tensor, number[], string]>) {
       const y = op(xi, 1);
       expect(y.dtype).toBe(dtype);
-      await expectClose(y, expected);
+      await expectTensorClose(y, expected);
     }
     const scanned = ops.nancumsum(xi, 1);
     expect(scanned.dtype).toBe('int32');
@@ -80,13 +69,13 @@ describe('NaN-ignoring reductions (Keras 3.16 values)', () => {
     const x = withNaN();
     const two = ops.nanquantile(x, [0.25, 0.9], 1);
     expect(two.shape).toEqual([2, 3]);
-    await expectClose(two, [-0.5, NaN, 2.25, 2.5999999046325684, NaN, 6.400000095367432]);
+    await expectTensorClose(two, [-0.5, NaN, 2.25, 2.5999999046325684, NaN, 6.400000095367432]);
     // keras.ops.nanquantile(x, 0.4, axis=1, method=...)
     const methods: Array<[string, number[]]> = [['lower', [-2, NaN, 0.5]], ['higher', [1, NaN, 4]], ['nearest', [1, NaN, 4]], ['midpoint', [-0.5, NaN, 2.25]]];
-    for (const [method, expected] of methods) await expectClose(ops.nanquantile(x, 0.4, 1, { method: method as 'lower' }), expected);
+    for (const [method, expected] of methods) await expectTensorClose(ops.nanquantile(x, 0.4, 1, { method: method as 'lower' }), expected);
     const percent = ops.nanpercentile(x, 30, 1, { keepDims: true });
     expect(percent.shape).toEqual([3, 1]);
-    await expectClose(percent, [-0.20000000298023224, NaN, 2.5999999046325684]);
+    await expectTensorClose(percent, [-0.20000000298023224, NaN, 2.5999999046325684]);
   }));
 
   it('several axes, keepDims, and a list of percentiles', onBothBackends(async () => {
@@ -94,10 +83,10 @@ describe('NaN-ignoring reductions (Keras 3.16 values)', () => {
     // keras.ops.nanpercentile(x, [30, 60], axis=(0, 2), keepdims=True) and friends.
     const percent = ops.nanpercentile(x, [30, 60], [0, 2], { keepDims: true });
     expect(percent.shape).toEqual([2, 1, 2, 1]);
-    await expectClose(percent, [0.800000011920929, 3.799999952316284, 2.5999999046325684, 5.599999904632568]);
+    await expectTensorClose(percent, [0.800000011920929, 3.799999952316284, 2.5999999046325684, 5.599999904632568]);
     const mean = ops.nanmean(x, [0, 2], true);
     expect(mean.shape).toEqual([1, 2, 1]);
-    await expectClose(mean, [2, 5]);
+    await expectTensorClose(mean, [2, 5]);
     const smallest = ops.nanargmin(x, 2, true);
     expect(smallest.shape).toEqual([2, 2, 1]);
     expect(await smallest.data()).toEqual(Int32Array.from([0, 0, 2, -1]));
@@ -111,8 +100,8 @@ describe('NaN-ignoring reductions (Keras 3.16 values)', () => {
     const p = ops.percentile(x, [25, 50, 100], 1);
     expect(p.shape).toEqual([3, 2]);
     expect(await p.array()).toEqual([[5.5, 1.5], [7, 2], [10, 3]]);
-    await expectClose(ops.percentile(x, 50), [3.5]);
-    await expectClose(ops.amax(tensor([[1, NaN, 3, -2], [4, 0.5, NaN, 7]]), 0), [4, NaN, NaN, 7]);
+    await expectTensorClose(ops.percentile(x, 50), [3.5]);
+    await expectTensorClose(ops.amax(tensor([[1, NaN, 3, -2], [4, 0.5, NaN, 7]]), 0), [4, NaN, NaN, 7]);
     expect(await ops.amin(tensor([[1, 5], [3, 0]]), 1, true).array()).toEqual([[1], [0]]);
   }));
 

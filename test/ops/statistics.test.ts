@@ -6,31 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { memory, ops, tensor, type Tensor } from '../../src/node';
 import { gradCheck } from '../autograd/gradcheck';
 import { seededRandom } from '../cases/data';
-import { onBothBackends, settleGarbage, useWebGPU } from '../helpers';
+import { expectTensorClose, onBothBackends, settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
 const int32 = (list: number[], shape: number[] = [list.length]) => tensor(list, shape, 'int32');
 
-/** Every element of `actual` within rtol/atol of `expected` (NaN matching NaN). */
-async function expectClose(actual: Tensor, expected: number[], rtol = 1e-5, atol = 1e-6): Promise<void> {
-  const data = await actual.data();
-  expect(data.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [data[i], expected[i]];
-    if (Number.isNaN(e)) expect(a, `element ${i}`).toBeNaN();
-    else expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
-  }
-}
-
 describe('statistics ops (Keras 3.16 values)', () => {
   it('corrcoef', onBothBackends(async () => {
     const x = tensor([[1, 2, 3, 4], [2, 1, 0, 5], [0.5, 3, 1, 1]]);
     const r01 = 0.47809144854545593, r02 = -0.058222249150276184, r12 = -0.27835559844970703;
-    await expectClose(ops.corrcoef(x), [1, r01, r02, r01, 1, r12, r02, r12, 1], 1e-5, 1e-6);
+    await expectTensorClose(ops.corrcoef(x), [1, r01, r02, r01, 1, r12, r02, r12, 1], 1e-5, 1e-6);
     const single = ops.corrcoef(tensor([1, 2, 4]));
     expect(single.shape).toEqual([]);
-    await expectClose(single, [1]);
+    await expectTensorClose(single, [1]);
   }));
 
   it('correlate in every mode, either input the longer', onBothBackends(async () => {
@@ -38,12 +27,12 @@ describe('statistics ops (Keras 3.16 values)', () => {
     const v = tensor([0.5, 1, -1]);
     const expected: Record<string, number[]> = { valid: [-0.5, 0, 0.5], same: [-1, -0.5, 0, 0.5, 7], full: [-1, -1, -0.5, 0, 0.5, 7, 2.5] };
     for (const mode of ['valid', 'same', 'full'] as const) {
-      await expectClose(ops.correlate(a, v, mode), expected[mode]);
-      await expectClose(ops.correlate(v, a, mode), [...expected[mode]].reverse());
+      await expectTensorClose(ops.correlate(a, v, mode), expected[mode]);
+      await expectTensorClose(ops.correlate(v, a, mode), [...expected[mode]].reverse());
     }
-    await expectClose(ops.correlate(tensor([1, 2, 3, 4]), tensor([1, -2]), 'same'), [-2, -3, -4, -5]);
-    await expectClose(ops.correlate(tensor([1, -2]), tensor([1, 2, 3, 4]), 'same'), [-5, -4, -3, -2]);
-    await expectClose(ops.correlate(a, tensor([1, -2, 3, 5]), 'same'), [13, 19, 26, 33, 10]);
+    await expectTensorClose(ops.correlate(tensor([1, 2, 3, 4]), tensor([1, -2]), 'same'), [-2, -3, -4, -5]);
+    await expectTensorClose(ops.correlate(tensor([1, -2]), tensor([1, 2, 3, 4]), 'same'), [-5, -4, -3, -2]);
+    await expectTensorClose(ops.correlate(a, tensor([1, -2, 3, 5]), 'same'), [13, 19, 26, 33, 10]);
     const fromInts = ops.correlate(int32([1, 2, 3]), int32([1, 1]));
     expect(fromInts.dtype).toBe('float32');
     expect(await fromInts.array()).toEqual([3, 5]);
@@ -53,22 +42,22 @@ describe('statistics ops (Keras 3.16 values)', () => {
     const xs = [[0, 0], [1, 1], [2, -1]];
     const ys = [[1, 0], [0, 1]];
     const [x, y] = [tensor(xs), tensor(ys)];
-    await expectClose(ops.cdist(x, y), [1, 1, 1, 1, 1.4142135381698608, 2.8284270763397217]);
+    await expectTensorClose(ops.cdist(x, y), [1, 1, 1, 1, 1.4142135381698608, 2.8284270763397217]);
     const minkowski = (p: number) => xs.flatMap((a) => ys.map((b) => {
       const d = a.map((ai, k) => Math.abs(ai - b[k]));
       return p === Infinity ? Math.max(...d) : d.reduce((s, di) => s + di ** p, 0) ** (1 / p);
     }));
-    for (const p of [1, 3, Infinity]) await expectClose(ops.cdist(x, y, { p }), minkowski(p));
+    for (const p of [1, 3, Infinity]) await expectTensorClose(ops.cdist(x, y, { p }), minkowski(p));
     const batched = ops.cdist(tensor([xs, xs]), tensor([ys]));
     expect(batched.shape).toEqual([2, 3, 2]);
   }));
 
   it('trapezoid (values from Keras 3.16, torch backend)', onBothBackends(async () => {
     const y = tensor([[1, 2, 4], [0, 3, 1]]);
-    await expectClose(ops.trapezoid(y), [4.5, 3.5]);
-    await expectClose(ops.trapezoid(y, undefined, 0.5, 0), [0.25, 1.25, 1.25]);
-    await expectClose(ops.trapezoid(tensor([1, 2, 4]), tensor([0, 1, 3])), [7.5]);
-    await expectClose(ops.trapezoid(y, tensor([[0, 1, 3], [0, 2, 3]])), [7.5, 5]);
+    await expectTensorClose(ops.trapezoid(y), [4.5, 3.5]);
+    await expectTensorClose(ops.trapezoid(y, undefined, 0.5, 0), [0.25, 1.25, 1.25]);
+    await expectTensorClose(ops.trapezoid(tensor([1, 2, 4]), tensor([0, 1, 3])), [7.5]);
+    await expectTensorClose(ops.trapezoid(y, tensor([[0, 1, 3], [0, 2, 3]])), [7.5, 5]);
     expect(ops.trapezoid(int32([1, 2, 4])).dtype).toBe('float32');
   }));
 
@@ -77,19 +66,19 @@ describe('statistics ops (Keras 3.16 values)', () => {
     let [counts, edges] = ops.histogram(h, 4);
     expect(counts.dtype).toBe('int32');
     expect(await counts.array()).toEqual([2, 1, 2, 2]);
-    await expectClose(edges, [0, 0.25, 0.5, 0.75, 1]);
+    await expectTensorClose(edges, [0, 0.25, 0.5, 0.75, 1]);
     [counts, edges] = ops.histogram(h, 3, [0.2, 0.8]);
     expect(await counts.array()).toEqual([1, 2, 0]);
-    await expectClose(edges, [0.2, 0.4, 0.6, 0.8]);
+    await expectTensorClose(edges, [0.2, 0.4, 0.6, 0.8]);
     // Values outside the range and NaN are not counted; the upper edge closes the last bin.
     [counts] = ops.histogram(tensor([-1, 0, 0.5, 2, NaN, 2.5]), 2, [0, 2]);
     expect(await counts.array()).toEqual([2, 1]);
     [counts, edges] = ops.histogram(tensor([2, 2, 2]), 4);
     expect(await counts.array()).toEqual([0, 0, 3, 0]);
-    await expectClose(edges, [1.5, 1.75, 2, 2.25, 2.5]);
+    await expectTensorClose(edges, [1.5, 1.75, 2, 2.25, 2.5]);
     [counts, edges] = ops.histogram(int32([1, 5, 3, 3]), 2);
     expect(await counts.array()).toEqual([1, 3]);
-    await expectClose(edges, [1, 3, 5]);
+    await expectTensorClose(edges, [1, 3, 5]);
   }));
 
   it('bincount with minlength, weights and rows', onBothBackends(async () => {
