@@ -44,6 +44,8 @@ describe('CSVLogger', () => {
     expect(logger.csv.split('\r\n')[0]).toBe('epoch,accuracy,loss,val_accuracy,val_loss');
     expect(() => new CSVLogger({ separator: ', ' })).toThrow('CSVLogger: separator must be one character. Received: separator=", "');
     expect(() => new CSVLogger({ fileName: 'x.csv' } as never)).toThrow("CSVLogger: unknown option 'fileName'");
+    expect(() => new CSVLogger({ filename: '' })).toThrow('CSVLogger: filename must be a non-empty string or null. Received: filename=""');
+    expect(() => new RemoteMonitor({ root: 9000 as never })).toThrow('RemoteMonitor: root must be a string. Received: root=9000');
   });
 });
 
