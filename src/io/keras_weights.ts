@@ -11,8 +11,8 @@
 // shape before any is assigned, so a mismatch leaves the model as it was.
 //
 // Layers are supported where this library's variables are Keras's, in Keras's order (the ones in
-// KERAS_VARIABLE_ORDER, recurrent layers and weightless layers); a functional model's layers are
-// ordered as Keras orders them (kerasLayerOrder). loadKerasModel also loads the optimizer's state
+// KERAS_VARIABLE_ORDER, recurrent layers and weightless layers); `model.layers` is in Keras's
+// order already (a functional model's as Keras's map_graph orders them). loadKerasModel also loads the optimizer's state
 // of a compiled model (loadKerasOptimizerState).
 
 import { InputLayer } from '../layers/input_layer';
@@ -21,7 +21,6 @@ import type { SpectralNormalization } from '../layers/spectral_normalization';
 import type { RNN } from '../layers/recurrent';
 import type { StackedRNNCells } from '../layers/stacked_rnn_cells';
 import { Layer, snakeCase } from '../layers/layer';
-import type { Node, SymbolicTensor } from '../layers/symbolic';
 import { getRegisteredLayerName, isBuiltInLayer } from '../layers/registry';
 import { Model } from '../models/model';
 import { tensor } from '../tensor/creation';
@@ -236,7 +235,7 @@ const PYTHON_CLASS_NAMES: Record<string, string> = { GroupQueryAttention: 'Group
  * Python class in snake case, numbered among the layers of that class (`dense`, `dense_1`, ...).
  */
 export function kerasLayerNames(model: Model): Array<[string, Layer]> {
-  return numberedItems(kerasLayerOrder(model));
+  return numberedItems(model.layers.filter((layer) => !(layer instanceof InputLayer)));
 }
 
 /** @internal Throws for a layer with weights whose Keras layout is not known here (`action` begins the message). */
@@ -328,44 +327,6 @@ function numberedDatasets(vars: Hdf5Group, path: string, floats = Infinity): Hdf
     datasets.push(entry);
   }
   return datasets;
-}
-
-/**
- * `model.layers` in Keras 3's order for its weight file. Sequential: as listed. Functional: as
- * Keras's map_graph orders operations. A depth-first walk from the outputs (each call's inputs in
- * order) numbers the layers as it first meets them and lists the calls as it finishes them; the
- * calls in reverse then give each call and layer its depth (a call is one deeper than the deepest
- * call of its outputs, and a layer called several times as deep as its deepest call); layers come
- * deepest first, then in the walk's order.
- */
-function kerasLayerOrder(model: Model): Layer[] {
-  const layers = model.layers.filter((layer) => !(layer instanceof InputLayer));
-  if (!model.savedGraph) return layers;
-  const traversal = new Map<Layer, number>();
-  const finished = new Set<Node>();
-  const calls: Node[] = [];
-  const walk = (tensor: SymbolicTensor) => {
-    const node = tensor.node;
-    if (finished.has(node)) return;
-    if (!traversal.has(node.layer)) traversal.set(node.layer, traversal.size);
-    for (const input of node.inputs) walk(input);
-    finished.add(node);
-    calls.push(node);
-  };
-  for (const output of model.outputs) walk(output);
-  const callDepth = new Map<Node, number>();
-  const layerDepth = new Map<Layer, number>();
-  for (const node of calls.reverse()) {
-    const depth = Math.max(callDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
-    callDepth.set(node, depth);
-    layerDepth.set(node.layer, depth);
-    for (const input of node.inputs) callDepth.set(input.node, Math.max(depth + 1, callDepth.get(input.node) ?? 0));
-  }
-  const rank = (layer: Layer): [number, number] => [-(layerDepth.get(layer) ?? 0), traversal.get(layer) ?? Infinity];
-  return [...layers].sort((a, b) => {
-    const [ra, rb] = [rank(a), rank(b)];
-    return ra[0] - rb[0] || ra[1] - rb[1];
-  });
 }
 
 /** The group at `names` below `group` (a path, one name per level), or null. */

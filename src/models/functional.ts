@@ -13,6 +13,8 @@ export class FunctionalGraph {
   readonly nodes: Node[];
   /** Distinct layers in execution order (Input layers excluded). */
   readonly layers: Layer[];
+  /** Distinct layers, Input layers included, in the order of Keras's `model.layers` (see kerasOrder). */
+  readonly layersInKerasOrder: Layer[];
 
   constructor(
     readonly inputs: SymbolicTensor[],
@@ -40,6 +42,7 @@ export class FunctionalGraph {
     for (const o of outputs) visit(o);
     this.nodes = order;
     this.layers = [...new Set(order.map((n) => n.layer))];
+    this.layersInKerasOrder = kerasOrder(inputs, outputs);
   }
 
   /**
@@ -77,6 +80,53 @@ export class FunctionalGraph {
 
 /** Tensors (or symbolic tensors) by key: a functional model's inputs or outputs given as a record. */
 export type Structured<T> = T | T[] | { [key: string]: T };
+
+/**
+ * The layers between `inputs` and `outputs` as Keras 3's map_graph orders a functional model's
+ * operations (its `model.layers`, and the order of its weight file). A depth-first walk from the
+ * outputs (each call's inputs in order, stopping at declared inputs that no Input layer made)
+ * numbers the layers as it first meets them and lists the calls as it finishes them; the calls in
+ * reverse then give each call and layer its depth (a call is one deeper than the deepest call of
+ * its outputs, and a layer called several times as deep as its deepest call); layers come deepest
+ * first, then in the walk's order. An Input that no output uses comes at depth 0, first there.
+ */
+function kerasOrder(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Layer[] {
+  const declared = new Set(inputs);
+  const traversal = new Map<Layer, number>();
+  const finished = new Set<Node>();
+  const calls: Node[] = [];
+  const walk = (tensor: SymbolicTensor) => {
+    const node = tensor.node;
+    if (finished.has(node)) return;
+    if (declared.has(tensor) && node.inputs.length > 0) {
+      finished.add(node);
+      return;
+    }
+    if (!traversal.has(node.layer)) traversal.set(node.layer, traversal.size);
+    for (const input of node.inputs) walk(input);
+    finished.add(node);
+    calls.push(node);
+  };
+  for (const output of outputs) walk(output);
+  const callDepth = new Map<Node, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (const node of calls.reverse()) {
+    const depth = Math.max(callDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    callDepth.set(node, depth);
+    layerDepth.set(node.layer, depth);
+    for (const input of node.inputs) callDepth.set(input.node, Math.max(depth + 1, callDepth.get(input.node) ?? 0));
+  }
+  for (const input of inputs) {
+    if (input.node.inputs.length > 0 || layerDepth.has(input.node.layer)) continue;
+    layerDepth.set(input.node.layer, 0);
+    traversal.set(input.node.layer, -1);
+  }
+  const rank = (layer: Layer): [number, number] => [-layerDepth.get(layer)!, traversal.get(layer)!];
+  return [...layerDepth.keys()].sort((a, b) => {
+    const [ra, rb] = [rank(a), rank(b)];
+    return ra[0] - rb[0] || ra[1] - rb[1];
+  });
+}
 
 /** A record of tensors, as a functional model built from records takes and returns. */
 export type TensorRecord = { [key: string]: Tensor };

@@ -211,8 +211,9 @@ export class Model extends Layer {
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
+  /** The model's layers; a functional model's Input layers included, in Keras's order (see FunctionalGraph). */
   override get layers(): Layer[] {
-    return this.graph ? this.graph.layers : super.layers;
+    return this.graph ? this.graph.layersInKerasOrder : super.layers;
   }
 
   /** The layer named `name`, or at position `index` of `layers` (Keras's get_layer). */

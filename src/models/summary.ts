@@ -34,9 +34,8 @@ export function printSummary(model: Model, options: SummaryOptions = {}): string
   const { printFn = console.log, expandNested = false, showTrainable = false, layerRange } = options;
   const graphNodes = model.savedGraph?.graph.nodes ?? null;
   const chain = isChain(model);
-  // A functional model lists its Input layers too (Keras's _operations); a Sequential (it has `add`) does not.
-  const functional = model.savedGraph !== null && typeof (model as { add?: unknown }).add !== 'function';
-  const layers = [...(functional ? model.inputs.map((t) => t.node.layer) : []), ...model.layers];
+  // A functional model's layers include its Input layers (Keras's _operations); a Sequential's do not.
+  const layers = model.layers;
   let lineLength = chain ? 88 : 108;
   let positions = options.positions ?? (chain ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1]);
   const header = ['Layer (type)', 'Output Shape', 'Param #', ...(chain ? [] : ['Connected to'])];

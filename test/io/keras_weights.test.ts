@@ -167,8 +167,9 @@ describe('loadKerasWeights', () => {
     const hidden = new layers.BatchNormalization().apply(new layers.Dense({ units: 3 }).apply(input));
     const functional = new Model({ inputs: input, outputs: new layers.Dense({ units: 2 }).apply(hidden) });
     await loadKerasWeights(functional, bytes('sequential.weights.h5'));
-    await expectWeights(functional.layers[0].weights[0], 1);
-    await expectWeights(functional.layers[2].weights[0], 7);
+    // layers[0] is the Input layer, as in Keras.
+    await expectWeights(functional.layers[1].weights[0], 1);
+    await expectWeights(functional.layers[3].weights[0], 7);
 
     // Two Dense layers at the same depth: the walk from the output meets 'left' first.
     const x = Input({ shape: [4] });
@@ -371,7 +372,7 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
     onBothBackends(async () => {
       const model = await loadModel(`${FIXTURES}/functional.keras`);
       expect(model.name).toBe('functional');
-      expect(model.layers.map((l) => l.name)).toEqual(['hidden', 'norm', 'join', 'head']);
+      expect(model.layers.map((l) => l.name)).toEqual(['x', 'hidden', 'norm', 'join', 'head']);
       await expectPredictions(model, functionalReference(x));
     }),
   );
@@ -430,7 +431,7 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
       const bias = formula(58, 2);
       await functional.trainOnBatch(tensor(x), tensor(y));
       const expectedBias = [0, 1].map((j) => bias[j] - 0.1 * ((2 * (outputs[j] - y[0][j]) + 2 * (outputs[2 + j] - y[1][j])) / 4));
-      Array.from(await functional.layers[3].weights[1].data()).forEach((v, j) => expect(v).toBeCloseTo(expectedBias[j], 5));
+      Array.from(await functional.getLayer('head').weights[1].data()).forEach((v, j) => expect(v).toBeCloseTo(expectedBias[j], 5));
     }),
   );
 
@@ -490,7 +491,7 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
     'rebuilds a layer shared by two inputs (two calls of one Dense, its variables saved once) and predicts what float64 does',
     onBothBackends(async () => {
       const model = await loadModel(`${FIXTURES}/shared.keras`);
-      expect(model.layers.map((l) => l.name)).toEqual(['shared', 'join', 'head']);
+      expect(model.layers.map((l) => l.name)).toEqual(['a', 'b', 'shared', 'join', 'head']);
       const [a, b] = [x[0], x[1]];
       const [kernel, bias, headKernel, headBias] = [formula(141, 12), formula(142, 3), formula(143, 12), formula(144, 2)];
       const dense = (row: number[]) => [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * kernel[i * 3 + j], bias[j]));

@@ -93,7 +93,7 @@ describe('Keras layer aliases', () => {
     }
 
     const restored = await loadModel(handler);
-    expect(restored.layers.map((l) => l.constructor)).toEqual([layers.Conv2D, layers.MaxPooling2D, layers.GlobalAveragePooling2D]);
+    expect(restored.layers.map((l) => l.constructor)).toEqual([layers.InputLayer, layers.Conv2D, layers.MaxPooling2D, layers.GlobalAveragePooling2D]);
     const x = tensor(Array.from({ length: 72 }, (_, i) => Math.sin(i)), [2, 6, 6, 1]);
     expectClose(await ((await restored.predict(x)) as Tensor).data(), await ((await model.predict(x)) as Tensor).data());
   });

@@ -48,7 +48,7 @@ describe('ops on symbolic tensors', () => {
     'record Operation nodes that compute what the ops compute on tensors',
     onBothBackends(async () => {
       const { model, dense } = build();
-      expect(model.layers.filter((l) => l instanceof Operation).map((l) => (l as Operation).op)).toEqual(['multiply', 'concatenate', 'mean', 'subtract', 'split', 'clip', 'moments', 'add', 'sqrt', 'concatenate']);
+      expect(model.layers.filter((l) => l instanceof Operation).map((l) => (l as Operation).op)).toEqual(['multiply', 'concatenate', 'mean', 'subtract', 'moments', 'split', 'add', 'clip', 'sqrt', 'concatenate']);
       expect(model.outputShape).toEqual([null, 5]);
       const [a, b] = inputs();
       await expectClose((await model.predict([a, b])) as Tensor, reference(dense, a, b));

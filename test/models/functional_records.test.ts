@@ -169,7 +169,8 @@ describe('functional models with records of inputs and outputs', () => {
     expect(Object.keys(inner)).toEqual(['score', 'cls']);
     const outer = new Model({ inputs: [outerImage, outerMeta], outputs: new layers.Dense({ units: 2, kernelInitializer: glorot(9) }).apply(inner.cls as SymbolicTensor) });
     const { image, meta } = data();
-    const direct = (outer.getLayer(1).apply(((byKey.apply({ image, meta }) as TensorRecord).cls)) as Tensor);
+    // outer.layers: the two Inputs, the nested model, then the Dense (Keras's order).
+    const direct = (outer.getLayer(3).apply(((byKey.apply({ image, meta }) as TensorRecord).cls)) as Tensor);
     const predicted = await outer.predict<Tensor>([image, meta]);
     await expectClose(predicted, direct, 1e-6);
     await outer.save('memory://outer-records');
