@@ -11,3 +11,4 @@ export { LearningRateScheduler, type LearningRateSchedulerFunction } from './lea
 export { SwapEMAWeights, type SwapEMAWeightsArgs } from './swap_ema_weights';
 export { CSVLogger, type CSVLoggerArgs } from './csv_logger';
 export { RemoteMonitor, type RemoteMonitorArgs } from './remote_monitor';
+export { TensorBoard, type TensorBoardArgs } from './tensorboard';
