@@ -4,14 +4,15 @@
 // Specialization: OP picks the function (codes match BINARY_OPS in src/ops/elementwise.ts).
 // A_MODE / B_MODE: 0 = same shape as the output (read at i), 1 = broadcast (index through the
 // output coordinates and the operand's strides, 0 on broadcast dimensions), 2 = a scalar held in
-// the uniform block (a plain number operand; its binding is a placeholder), 3 = repeated along
-// leading dimensions (read at i % modulus: a bias [C] added to [N, C]), 4 = stretched along
-// trailing dimensions (read at i / divisor: a [N, 1] column against [N, C]). Modes 3 and 4 skip
-// the per-dimension index arithmetic of mode 1.
-// A_INT / B_INT / OUT_INT say whether words hold i32 rather than f32. Math runs in f32, except
-// for the int32 results of div, floorDivide, mod, fmod, fmax and fmin and the integer-only ops
-// (gcd, lcm, bitwise and / or / xor, shifts), which run in i32 so that they are exact over the
-// whole range. gammainc and its x-derivative (OP 38, internal) follow src/ops/special_functions.ts.
+// the uniform block (a plain number operand, as a raw word; its binding is a placeholder),
+// 3 = repeated along leading dimensions (read at i % modulus: a bias [C] added to [N, C]),
+// 4 = stretched along trailing dimensions (read at i / divisor: a [N, 1] column against [N, C]).
+// Modes 3 and 4 skip the per-dimension index arithmetic of mode 1.
+// A_INT / B_INT / OUT_INT say whether words (a scalar operand's included) hold i32 rather than
+// f32. An op with an int32 result and two i32 operands runs in i32 (`apply_int`), exact over the
+// whole int32 range and wrapping on overflow as NumPy: arithmetic, pow, comparisons, logical ops,
+// floor division and modulo, gcd, lcm, bitwise ops and shifts. Everything else runs in f32.
+// gammainc and its x-derivative (OP 38, internal) follow src/ops/special_functions.ts.
 // log1p_accurate and is_nan come from shaders/stable_math.wgsl, prepended by src/ops/elementwise.ts.
 
 override OP: u32;
@@ -26,8 +27,9 @@ const WORKGROUP_SIZE: u32 = 256u;
 struct Params {
   size: u32,
   rank: u32,
-  a_scalar: f32,
-  b_scalar: f32,
+  // A number operand's word: i32 bits where A_INT / B_INT, else f32 bits.
+  a_scalar: u32,
+  b_scalar: u32,
   a_modulus: u32,
   a_divisor: u32,
   b_modulus: u32,
@@ -95,11 +97,6 @@ fn floor_mod(x: f32, y: f32) -> f32 {
   return r;
 }
 
-// The ops whose int32 results `apply_int` computes.
-fn runs_in_i32() -> bool {
-  return OP == 3u || OP == 17u || OP == 18u || (OP >= 23u && OP <= 25u) || (OP >= 30u && OP <= 36u);
-}
-
 // The greatest common divisor of |x| and |y| by Euclid's algorithm in u32, so that |-2^31| fits;
 // the bits are returned as i32, as NumPy wraps gcd(-2^31, 0) to -2^31.
 fn gcd_u32(x: i32, y: i32) -> u32 {
@@ -113,7 +110,26 @@ fn gcd_u32(x: i32, y: i32) -> u32 {
   return p;
 }
 
-// int32 ops exact in i32: floor division (OP 3, div, and 17, floorDivide) and floor modulo
+// base ** exponent in i32 by repeated squaring, wrapping. A negative exponent gives the
+// truncation of 1 / base^|exponent|: 1 for base 1, ±1 for base -1, else 0 (base 0 included,
+// where NumPy raises).
+fn int_power(base: i32, exponent: i32) -> i32 {
+  if (exponent < 0) {
+    if (base == -1) { return select(1, -1, (exponent & 1) != 0); }
+    return select(0, 1, base == 1);
+  }
+  var result = 1;
+  var factor = base;
+  for (var rest = exponent; rest > 0; rest = rest >> 1u) {
+    if ((rest & 1) != 0) { result = result * factor; }
+    factor = factor * factor;
+  }
+  return result;
+}
+
+// The ops on two i32 operands with an int32 result, exact: arithmetic, maximum, minimum and
+// squaredDifference wrap on overflow (WGSL's i32 +, - and * do); pow by int_power; comparisons
+// and logical ops give 0 or 1; floor division (OP 3, div, and 17, floorDivide) and floor modulo
 // (OP 18), with a division by 0 giving 0, as NumPy's integer ops; C's fmod (OP 23, the sign of
 // x, also 0 for y = 0); fmax and fmin; gcd, lcm (wrapping on overflow, as NumPy); bitwise and, or,
 // xor; shifts, where an amount outside [0, 31] gives 0 (left) or the sign (right), as NumPy.
@@ -121,8 +137,22 @@ fn gcd_u32(x: i32, y: i32) -> u32 {
 // CPU's wrap-around.
 fn apply_int(x: i32, y: i32) -> i32 {
   switch OP {
-    case 24u: { return max(x, y); }
-    case 25u: { return min(x, y); }
+    case 0u: { return x + y; }
+    case 1u: { return x - y; }
+    case 2u: { return x * y; }
+    case 4u: { return int_power(x, y); }
+    case 5u, 24u: { return max(x, y); }
+    case 6u, 25u: { return min(x, y); }
+    case 7u: { return select(0, 1, x == y); }
+    case 8u: { return select(0, 1, x != y); }
+    case 9u: { return select(0, 1, x > y); }
+    case 10u: { return select(0, 1, x >= y); }
+    case 11u: { return select(0, 1, x < y); }
+    case 12u: { return select(0, 1, x <= y); }
+    case 13u: { return select(0, 1, x != 0 && y != 0); }
+    case 14u: { return select(0, 1, x != 0 || y != 0); }
+    case 15u: { return (x - y) * (x - y); }
+    case 22u: { return select(0, 1, (x != 0) != (y != 0)); }
     case 30u: { return bitcast<i32>(gcd_u32(x, y)); }
     case 31u: {
       let divisor = gcd_u32(x, y);
@@ -370,19 +400,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (A_MODE == 4u) { ia = i / params.a_divisor; }
   if (B_MODE == 3u) { ib = i % params.b_modulus; }
   if (B_MODE == 4u) { ib = i / params.b_divisor; }
-  var x = params.a_scalar;
-  if (A_MODE != 2u) { x = as_f32(a[ia], A_INT); }
-  var y = params.b_scalar;
-  if (B_MODE != 2u) { y = as_f32(b[ib], B_INT); }
-  // An int32 result of an op that runs in i32: both operands are int32 tensors or integers.
-  if (OUT_INT && runs_in_i32()) {
-    var xi = i32(x);
-    if (A_MODE != 2u && A_INT) { xi = bitcast<i32>(a[ia]); }
-    var yi = i32(y);
-    if (B_MODE != 2u && B_INT) { yi = bitcast<i32>(b[ib]); }
-    out[i] = bitcast<u32>(apply_int(xi, yi));
+  var a_word = params.a_scalar;
+  if (A_MODE != 2u) { a_word = a[ia]; }
+  var b_word = params.b_scalar;
+  if (B_MODE != 2u) { b_word = b[ib]; }
+  if (OUT_INT && A_INT && B_INT) {
+    out[i] = bitcast<u32>(apply_int(bitcast<i32>(a_word), bitcast<i32>(b_word)));
     return;
   }
-  let r = apply(x, y);
+  let r = apply(as_f32(a_word, A_INT), as_f32(b_word, B_INT));
   out[i] = select(bitcast<u32>(r), bitcast<u32>(i32(r)), OUT_INT);
 }

@@ -5,10 +5,12 @@
 // Numerically careful helpers (stable_sigmoid, softplus, ...) come from shaders/stable_math.wgsl,
 // prepended by src/ops/elementwise.ts.
 // Specialization: OP picks the function (codes match UNARY_OPS in src/ops/elementwise.ts);
-// IN_INT / OUT_INT say whether the words hold i32 rather than f32. Math runs in f32.
+// IN_INT / OUT_INT say whether the words hold i32 rather than f32. Math runs in f32, except for
+// the ops whose int32 input gives an int32 result (neg, abs, sign, square, relu, relu6, round,
+// clip, cast, trunc, bitwiseNot): `apply_int` computes them in i32, exact over the whole int32
+// range and wrapping on overflow as NumPy (abs and neg of -2^31 give -2^31, as WGSL's do).
 // Inverse functions outside their domain give NaN (asin, acos, acosh, atanh), and atanh(±1) gives
 // ±inf, as NumPy, where WGSL leaves the result undefined.
-// bitwiseNot (OP 54) reads and writes i32 words directly: exact over the whole int32 range.
 // The special functions (erfc, erfinv, i0, i1) use the methods of src/ops/special_functions.ts,
 // the CPU reference, in f32.
 
@@ -22,7 +24,9 @@ struct Params {
   size: u32,
   alpha: f32,
   beta: f32,
-  _pad: u32,
+  // alpha and beta truncated and saturated to i32: clip's bounds for int32 input.
+  int_alpha: i32,
+  int_beta: i32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -258,13 +262,34 @@ fn apply(v: f32, bits: u32) -> f32 {
   }
 }
 
+// Whether OP maps int32 to int32 exactly in `apply_int`.
+fn int_to_int() -> bool {
+  return OP <= 3u || OP == 15u || OP == 16u || OP == 25u || OP == 26u || OP == 30u || OP == 42u || OP == 54u;
+}
+
+// The int32-to-int32 ops in i32. Clamping to the truncated bounds is clamping in float64 and then
+// truncating, as the CPU reference: truncation is monotonic and leaves integers unchanged.
+fn apply_int(v: i32) -> i32 {
+  switch OP {
+    case 0u: { return -v; }
+    case 1u: { return abs(v); }
+    case 2u: { return sign(v); }
+    case 3u: { return v * v; }
+    case 15u: { return max(v, 0); }
+    case 16u: { return clamp(v, 0, 6); }
+    case 26u: { return clamp(v, params.int_alpha, params.int_beta); }
+    case 54u: { return ~v; }
+    default: { return v; }
+  }
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
   if (i >= params.size) { return; }
   let bits = x[i];
-  if (OP == 54u) {
-    y[i] = ~bits;
+  if (IN_INT && OUT_INT && int_to_int()) {
+    y[i] = bitcast<u32>(apply_int(bitcast<i32>(bits)));
     return;
   }
   let v = select(bitcast<f32>(bits), f32(bitcast<i32>(bits)), IN_INT);

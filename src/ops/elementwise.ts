@@ -1,10 +1,12 @@
 // Element-wise ops: unary functions, binary arithmetic and comparisons with NumPy broadcasting,
 // `where`, `clip` and `cast`. One table per family gives each op its code in the WGSL kernel
 // (shaders/unary.wgsl, shaders/binary.wgsl, shaders/where.wgsl) and its CPU reference.
-// Math runs in float32; int32 results are exact while values stay below 2^24, except those of
-// div, floorDivide, mod, fmod, fmax, fmin and the integer-only ops (gcd, lcm, bitwise ops, shifts),
-// which the GPU computes in int32 (exact over the whole range). The float64 references of the
-// special functions (erfc, erfinv, i0, gammainc, ...) live in ./special_functions.
+// Math runs in float32, except where int32 operands give an int32 result (arithmetic, pow,
+// comparisons, logical and integer-only ops, neg, abs, sign, square, relu, relu6, round, clip,
+// cast, trunc): both backends compute those in int32, exact over the whole range and wrapping on
+// overflow as NumPy's int32, with integer number operands passed to the GPU as int32 bits. The
+// float64 references of the special functions (erfc, erfinv, i0, gammainc, ...) live in
+// ./special_functions.
 
 import { formatShape, type DType, type TypedArray } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -43,6 +45,9 @@ const BINARY_SOURCE = `${stableMath}\n${binaryShader}`;
 
 const WORKGROUP_SIZE = 256;
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
 /** How an op's output dtype follows from its input dtype. */
 type DTypeRule = 'same' | 'float' | 'bool';
 
@@ -67,7 +72,7 @@ const UNARY_OPS = {
     grad: (dy, x) => dy.mul(sign(x)) },
   sign: { code: 2, dtype: 'same', cpu: (v) => Math.sign(v),
     grad: (dy) => dy.mul(0) },
-  square: { code: 3, dtype: 'same', cpu: (v) => v * v,
+  square: { code: 3, dtype: 'same', cpu: (v, _a, _b, isInt) => (isInt ? Math.imul(v, v) : v * v),
     grad: (dy, x) => dy.mul(x).mul(2) },
   sqrt: { code: 4, dtype: 'float', cpu: (v) => Math.sqrt(v),
     grad: (dy, _x, y) => dy.div(y.mul(2)) },
@@ -196,12 +201,17 @@ const unaryKernel: Kernel<UnaryAttrs> = {
     gpu.dispatch({
       shader: UNARY_SOURCE,
       constants: { OP: op.code, IN_INT: x.dtype === 'int32', OUT_INT: y.dtype === 'int32' },
-      uniforms: new Uniforms().u32(y.size).f32(alpha, beta).finish(),
+      uniforms: new Uniforms().u32(y.size).f32(alpha, beta).i32(int32Bound(alpha), int32Bound(beta)).finish(),
       buffers: [x.buffer, y.buffer],
       workgroups: gridFor(y.size, WORKGROUP_SIZE),
     });
   },
 };
+
+/** A bound truncated toward zero and clamped to the int32 range (clip's bounds for int32 input; NaN gives 0). */
+function int32Bound(v: number): number {
+  return Number.isNaN(v) ? 0 : Math.min(Math.max(Math.trunc(v), INT32_MIN), INT32_MAX);
+}
 
 function unary(name: UnaryName, x: Tensor, alpha = 0, beta = 0, dtype?: DType): Tensor {
   checkTensor(name, x);
@@ -491,10 +501,10 @@ type OperandGrad = (dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor) => Tens
 const BINARY_OPS = {
   add: { code: 0, dtype: 'same', cpu: (a, b) => a + b, grad: [(dy) => dy, (dy) => dy] },
   sub: { code: 1, dtype: 'same', cpu: (a, b) => a - b, grad: [(dy) => dy, (dy) => neg(dy)] },
-  mul: { code: 2, dtype: 'same', cpu: (a, b) => a * b, grad: [(dy, _a, b) => dy.mul(b), (dy, a) => dy.mul(a)] },
+  mul: { code: 2, dtype: 'same', cpu: (a, b, intResult) => (intResult ? Math.imul(a, b) : a * b), grad: [(dy, _a, b) => dy.mul(b), (dy, a) => dy.mul(a)] },
   div: { code: 3, dtype: 'same', cpu: (a, b, intResult) => (intResult ? floorDivideInt(a, b) : a / b),
     grad: [(dy, _a, b) => dy.div(b), (dy, a, b) => neg(dy.mul(a).div(square(b as Tensor)))] },
-  pow: { code: 4, dtype: 'same', cpu: (a, b) => (b === 0 || a === 1 ? 1 : Math.pow(a, b)),
+  pow: { code: 4, dtype: 'same', cpu: (a, b, intResult) => (intResult ? intPower(a, b) : b === 0 || a === 1 ? 1 : Math.pow(a, b)),
     grad: [
       (dy, a, b) => dy.mul(b).mul(pow(a, sub(b, 1))),
       (dy, a, _b, y) => dy.mul(where(greater(a, 0), y.mul(log(where(greater(a, 0), a, 1) as Tensor)), 0)),
@@ -511,7 +521,7 @@ const BINARY_OPS = {
   lessEqual: { code: 12, dtype: 'bool', cpu: (a, b) => Number(a <= b) },
   logicalAnd: { code: 13, dtype: 'bool', cpu: (a, b) => Number(a !== 0 && b !== 0) },
   logicalOr: { code: 14, dtype: 'bool', cpu: (a, b) => Number(a !== 0 || b !== 0) },
-  squaredDifference: { code: 15, dtype: 'same', cpu: (a, b) => (a - b) * (a - b),
+  squaredDifference: { code: 15, dtype: 'same', cpu: (a, b, intResult) => (intResult ? Math.imul(a - b, a - b) : (a - b) * (a - b)),
     grad: [(dy, a, b) => dy.mul(sub(a, b)).mul(2), (dy, a, b) => dy.mul(sub(b, a)).mul(2)] },
   divNoNan: { code: 16, dtype: 'float', cpu: (a, b) => (b === 0 ? 0 : a / b),
     grad: [(dy, _a, b) => divNoNan(dy, b), (dy, a, b) => neg(divNoNan(dy.mul(a), square(b as Tensor)))] },
@@ -596,8 +606,23 @@ interface BinaryAttrs {
   bMode: OperandMode;
   aScalar: number;
   bScalar: number;
+  /** Whether a's words hold int32: an int32 tensor, or a number passed as int32 (see `binary`). */
   aInt: boolean;
   bInt: boolean;
+}
+
+const scalarFloat = new Float32Array(1);
+const scalarBits = new Uint32Array(scalarFloat.buffer);
+
+/**
+ * A number operand as the word the kernel reads: its int32 bits, or its float32 bits. An integer
+ * that meets an int32 operand but is not passed as int32 lies beyond the int32 range; it goes
+ * past ±2^32, so that no int32 rounds to it in float32 and comparisons with it hold, as on the CPU.
+ */
+function scalarWord(value: number, isInt: boolean, meetsInt32: boolean): number {
+  if (isInt) return value >>> 0;
+  scalarFloat[0] = meetsInt32 && Number.isInteger(value) ? Math.sign(value) * Math.max(Math.abs(value), 2 ** 32) : value;
+  return scalarBits[0];
 }
 
 const binaryKernel: Kernel<BinaryAttrs> = {
@@ -646,8 +671,7 @@ const binaryKernel: Kernel<BinaryAttrs> = {
         OUT_INT: out.dtype === 'int32',
       },
       uniforms: new Uniforms()
-        .u32(out.size, out.shape.length)
-        .f32(attrs.aScalar, attrs.bScalar)
+        .u32(out.size, out.shape.length, scalarWord(attrs.aScalar, attrs.aInt, attrs.bInt), scalarWord(attrs.bScalar, attrs.bInt, attrs.aInt))
         .u32(...(a ? modeParams(a.shape, out.shape) : [1, 1]), ...(b ? modeParams(b.shape, out.shape) : [1, 1]))
         .u32Array(out.shape, MAX_RANK)
         .u32Array(stridesOf(a, attrs.aMode), MAX_RANK)
@@ -684,18 +708,22 @@ function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   checkRank(name, outShape);
   const aInt = typeof a === 'number' ? Number.isInteger(a) : a.dtype === 'int32';
   const bInt = typeof b === 'number' ? Number.isInteger(b) : b.dtype === 'int32';
-  const outDtype: DType = op.dtype === 'bool' ? 'int32' : op.dtype === 'same' && aInt && bInt ? 'int32' : 'float32';
+  const intOperands = aInt && bInt;
+  const outDtype: DType = op.dtype === 'bool' ? 'int32' : op.dtype === 'same' && intOperands ? 'int32' : 'float32';
   const mode = (t: TensorLike): OperandMode => (typeof t === 'number' ? OperandMode.Scalar : operandMode(t.shape, outShape));
+  // A number meets a float32 operand as float32 (as Keras converts a Python float), on the CPU as
+  // on the GPU, whose uniform holds it so: 0.1 compared with float32 0.1 is equal on both. An
+  // integer meeting int32 reaches the GPU as its int32 bits, exact; one beyond the int32 range
+  // cannot, and meets the int32 operand in float32 there (see scalarWord).
+  const wordIsInt = (t: TensorLike): boolean => (typeof t === 'number' ? intOperands && t >= INT32_MIN && t <= INT32_MAX : t.dtype === 'int32');
   const attrs: BinaryAttrs = {
     op,
     aMode: mode(a),
     bMode: mode(b),
-    // A number meets a float32 operand as float32 (as Keras converts a Python float), on the CPU as
-    // on the GPU, whose uniform holds it so: 0.1 compared with float32 0.1 is equal on both.
-    aScalar: typeof a === 'number' ? (aInt && bInt ? a : Math.fround(a)) : 0,
-    bScalar: typeof b === 'number' ? (aInt && bInt ? b : Math.fround(b)) : 0,
-    aInt: typeof a !== 'number' && a.dtype === 'int32',
-    bInt: typeof b !== 'number' && b.dtype === 'int32',
+    aScalar: typeof a === 'number' ? (intOperands ? a : Math.fround(a)) : 0,
+    bScalar: typeof b === 'number' ? (intOperands ? b : Math.fround(b)) : 0,
+    aInt: wordIsInt(a),
+    bInt: wordIsInt(b),
   };
   // The tensor operands with their position (0: a, 1: b); x.sub(x) lists x twice.
   const operands = [a, b].flatMap((t, position) => (typeof t === 'number' ? [] : [{ tensor: t, position }]));
@@ -758,8 +786,11 @@ export const mod = (a: TensorLike, b: TensorLike): Tensor => binary('mod', a, b)
 /**
  * a ** b, broadcasting, with IEEE 754's special cases as Math.pow (pow(0, -1) = Infinity,
  * pow(-0, -1) = -Infinity, pow(-Infinity, 0.5) = Infinity); a negative base with an integer
- * exponent keeps its sign for odd exponents, and gives NaN with a non-integer one.
+ * exponent keeps its sign for odd exponents, and gives NaN with a non-integer one. int32 operands
+ * give int32, exact and wrapping on overflow; a negative int32 exponent gives 1 / a^|b| truncated
+ * (0 unless a is 1 or -1; NumPy raises there).
  * @example ops.pow(tensor([-2, 0, -Infinity]), tensor([3, -1, 0.5])) // [-8, Infinity, Infinity]
+ * @example ops.pow(tensor([3, 2], [2], 'int32'), 31) // int32 [1264544299, -2147483648]
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('pow', a, b);
 /** a ** b (Keras's name for pow). */
@@ -923,29 +954,7 @@ function checkIntegerOperand(op: string, x: TensorLike): void {
 function integerBinary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   checkIntegerOperand(name, a);
   checkIntegerOperand(name, b);
-  return integerOperandsExact([a, b], (x, y) => binary(name, x, y));
-}
-
-/** Integers are exact in float32 up to 2^24, the range of a number operand held in the uniform block. */
-const EXACT_FLOAT32_INTEGER = 2 ** 24;
-
-/**
- * Runs `op` with each integer number beyond 2^24 in magnitude made an int32 scalar tensor (freed
- * afterwards): number operands reach the GPU as float32, which would round them.
- */
-function integerOperandsExact(operands: [TensorLike, TensorLike], op: (a: TensorLike, b: TensorLike) => Tensor): Tensor {
-  const owned: Tensor[] = [];
-  const exact = operands.map((x) => {
-    if (typeof x !== 'number' || !Number.isInteger(x) || Math.abs(x) <= EXACT_FLOAT32_INTEGER) return x;
-    const t = scalar(x, 'int32');
-    owned.push(t);
-    return t;
-  });
-  try {
-    return op(exact[0], exact[1]);
-  } finally {
-    for (const t of owned) t.dispose();
-  }
+  return binary(name, a, b);
 }
 
 interface WhereAttrs {
@@ -1041,6 +1050,22 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 function truncateInPlace(values: TypedArray): void {
   for (let i = 0; i < values.length; i++) values[i] = Math.trunc(values[i]);
+}
+
+/**
+ * base ** exponent of int32 values by repeated squaring, wrapping as NumPy's int32. A negative
+ * exponent gives the truncation of 1 / base^|exponent|: 1 for base 1, ±1 for base -1, else 0
+ * (base 0 included, where NumPy raises), as the GPU kernel.
+ */
+function intPower(base: number, exponent: number): number {
+  if (exponent < 0) return base === -1 ? (exponent % 2 === 0 ? 1 : -1) : Number(base === 1);
+  let result = 1;
+  let factor = base;
+  for (let rest = exponent; rest > 0; rest = Math.floor(rest / 2)) {
+    if (rest % 2 === 1) result = Math.imul(result, factor);
+    factor = Math.imul(factor, factor);
+  }
+  return result;
 }
 
 /** Floor division of int32 values (exact in float64); a division by 0 gives 0, as NumPy's integer ops. */

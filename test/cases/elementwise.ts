@@ -124,6 +124,17 @@ export const elementwiseCases: OpCase[] = [
   { name: 'reciprocal, log2 and log10', run: () => [ops.reciprocal(rand([20], { low: 0.5, high: 4 })), ops.log2(rand([20], { low: 0.1, high: 9 })), ops.log10(rand([20], { low: 0.1, high: 9 }))], rtol: 1e-4 },
   { name: 'int32 divide is float', run: () => ops.divide(rand([30], { int: true, low: -50, high: 50 }), rand([30], { int: true, low: 1, high: 7 })) },
   { name: 'int32 floorDivide and mod with negatives and zero divisors', run: () => [ops.floorDivide(tensor([7, -7, 7, -7, 5], [5], 'int32'), tensor([2, 2, -2, -2, 0], [5], 'int32')), ops.mod(tensor([7, -7, 7, -7, 5], [5], 'int32'), tensor([3, 3, -3, -3, 0], [5], 'int32'))] },
+  {
+    name: 'int32 beyond 2^24: arithmetic, pow, comparisons, number operands and unary ops exact, wrapping',
+    rtol: 0,
+    atol: 0,
+    run: () => {
+      const a = tensor([2 ** 31 - 1, -(2 ** 31), 2 ** 24 + 1, 46341, -7], [5, 1], 'int32');
+      const b = tensor([2 ** 24, 3, -(2 ** 31) + 1, 2 ** 24 + 3], [1, 4], 'int32');
+      const pairs = [ops.add, ops.sub, ops.mul, ops.pow, ops.maximum, ops.minimum, ops.squaredDifference, ops.equal, ops.less].map((f) => f(a, b));
+      return [...pairs, ops.add(a, 2 ** 24 + 1), ops.less(a, 2 ** 31), ops.neg(a), ops.abs(a), ops.square(a), ops.cast(a, 'int32'), ops.clip(a, -(2 ** 24) - 1, 2 ** 30)];
+    },
+  },
   { name: 'float mod follows the divisor sign', run: () => ops.mod(tensor([5.5, -5.5, 5.5, -5.5]), tensor([2, 2, -2, -2])) },
   { name: 'int32 with float number becomes float', run: () => rand([6], { int: true, low: 0, high: 9 }).mul(0.5) },
   { name: 'int32 and float32 tensors', run: () => rand([6], { int: true, low: 0, high: 9 }).add(rand([6])) },
