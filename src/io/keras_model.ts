@@ -92,9 +92,17 @@ function compileJson(config: Record<string, unknown>, modelName: string): Compil
     const optimizerMap = { className: 'OptimizerMap', config: { defaultOptimizer: object(map?.config?.default_optimizer), optimizerMap: Object.fromEntries(entries) } };
     return { className: 'MultiOptimizer', config: { ...(typeof name === 'string' ? { name } : {}), optimizerMap } };
   };
+  const optimizerEntry = (value: unknown): { className: string; config: Record<string, unknown> } => {
+    if (typeof value === 'string') return { className: value, config: {} };
+    const serialized = value as Record<string, unknown>;
+    if (serialized.class_name === 'MultiOptimizer') return multiOptimizer(serialized);
+    // A LossScaleOptimizer's inner optimizer is an optimizer entry of its own (its nulls dropped too).
+    if (serialized.class_name !== 'LossScaleOptimizer') return object(value);
+    const outer = object(value);
+    return { className: outer.className, config: { ...outer.config, innerOptimizer: optimizerEntry((serialized.config as { inner_optimizer?: unknown } | undefined)?.inner_optimizer) } };
+  };
   if (!config.optimizer) throw new Error('loadKerasModel: the compile config has no optimizer.');
-  const serialized = config.optimizer as Record<string, unknown>;
-  const optimizer = typeof config.optimizer === 'string' ? { className: config.optimizer, config: {} } : serialized.class_name === 'MultiOptimizer' ? multiOptimizer(serialized) : object(config.optimizer);
+  const optimizer = optimizerEntry(config.optimizer);
   return {
     optimizer,
     loss: (config.loss === undefined ? null : entry(config.loss)) as CompileJSON['loss'],

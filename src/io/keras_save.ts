@@ -23,7 +23,9 @@ import { getLayerClass, isBuiltInLayer } from '../layers/registry';
 import type { Shape, SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
 import { Sequential } from '../models/sequential';
+import { LossScaleOptimizer } from '../optimizers/loss_scale_optimizer';
 import { Nadam } from '../optimizers/nadam';
+import type { Optimizer } from '../optimizers/optimizer';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
 import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED, WRAPPER_VARIABLES } from './keras_weights';
@@ -287,6 +289,11 @@ function kerasObject(kind: Kind, className: string, config: Record<string, unkno
  * ('dense/kernel'), without the model's name in front.
  */
 function kerasOptimizer({ className, config }: { className: string; config: Record<string, unknown> }): KerasObject {
+  if (className === 'LossScaleOptimizer') {
+    const { innerOptimizer, ...rest } = config as { innerOptimizer: { className: string; config: Record<string, unknown> } };
+    const outer = kerasObject('optimizers', className, rest);
+    return { ...outer, config: { ...(outer.config as Record<string, unknown>), inner_optimizer: kerasOptimizer(innerOptimizer) } };
+  }
   if (className !== 'MultiOptimizer') return kerasObject('optimizers', className, config);
   type Entry = { className: string; config: Record<string, unknown> };
   const { optimizerMap, ...rest } = config as { optimizerMap: { config: { defaultOptimizer: Entry; optimizerMap: Record<string, Entry> } } };
@@ -349,7 +356,7 @@ function mapEntries(entry: unknown, kind: 'losses' | 'metrics'): unknown {
  * FBetaScore's beta and threshold): a whole number is written 1.0 rather than 1, which JSON
  * reads back as an int. kerasObject marks them; kerasJson writes them.
  */
-const FLOAT_OPTIONS = new Set(['learning_rate', 'momentum', 'beta', 'threshold']);
+const FLOAT_OPTIONS = new Set(['learning_rate', 'momentum', 'beta', 'threshold', 'initial_scale']);
 const FLOAT_MARK = 'keras-float:';
 
 /** JSON text of a config, the marked whole numbers written as floats. */
@@ -453,16 +460,31 @@ async function fill(group: Hdf5WriteGroup, variables: Variable[], trainable: Var
  * `optimizer/vars`: the step count, the learning rate (unless it is a schedule), then the slots in
  * Keras's order (kerasOptimizerSlots), then Nadam's momentum product. The slots of an optimizer
  * that has not stepped yet are their initial values, as Keras's are when it builds. A custom
- * optimizer is saved without its state, with a warning (Keras then starts it afresh).
+ * optimizer is saved without its state, with a warning (Keras then starts it afresh). A
+ * LossScaleOptimizer's variables are its own (a step count that Keras never advances, a learning
+ * rate of 0, step_counter, dynamic_scale) then its inner optimizer's, which Keras also saves
+ * under `optimizer/inner_optimizer/vars`.
  */
 async function optimizerGroup(model: Model, root: Hdf5WriteGroup, trainable: Variable[]): Promise<void> {
   const optimizer = model.optimizer;
-  const layout = kerasOptimizerSlots(optimizer, trainable);
-  if (!layout) {
+  const inner = optimizer instanceof LossScaleOptimizer ? optimizer.innerOptimizer : optimizer;
+  const entries = await optimizerDatasets(inner, trainable);
+  if (!entries) {
     console.warn(`saveKerasModel: the state of ${optimizer.className} is not written to Keras files; Keras will start it afresh.`);
     return;
   }
-  const group = vars(child(root, 'optimizer'), snakeCase(optimizer.className));
+  const group = child(root, 'optimizer');
+  if (!(optimizer instanceof LossScaleOptimizer)) return setVars(vars(group, snakeCase(optimizer.className)), entries);
+  const [[stepCounter], [dynamicScale]] = await Promise.all([optimizer.stepCounter.data(), optimizer.dynamicScale.data()]);
+  const own = [int64(0), float32([], Float32Array.of(0)), int64(stepCounter), float32([], Float32Array.of(dynamicScale))];
+  setVars(vars(group, snakeCase(optimizer.className)), [...own, ...entries]);
+  setVars(vars(child(group, 'inner_optimizer'), snakeCase(inner.className)), entries);
+}
+
+/** An optimizer's variables as Keras orders them (see optimizerGroup); null for one whose layout is not known here. */
+async function optimizerDatasets(optimizer: Optimizer, trainable: Variable[]): Promise<Hdf5WriteDataset[] | null> {
+  const layout = kerasOptimizerSlots(optimizer, trainable);
+  if (!layout) return null;
   const entries: Hdf5WriteDataset[] = [int64(optimizer.iterations)];
   const learningRate = optimizer.getConfig().learningRate;
   if (typeof learningRate === 'number') entries.push(float32([], Float32Array.of(learningRate)));
@@ -472,6 +494,11 @@ async function optimizerGroup(model: Model, root: Hdf5WriteGroup, trainable: Var
     entries.push(float32(value.shape as number[], Float32Array.from(await value.data())));
   }
   if (optimizer instanceof Nadam) entries.push(float32([], Float32Array.of(optimizer.momentumProduct(optimizer.iterations))));
+  return entries;
+}
+
+/** The datasets `0`, `1`, ... of a `vars` group. */
+function setVars(group: Hdf5WriteGroup, entries: Hdf5WriteDataset[]): void {
   entries.forEach((dataset, i) => group.members.set(String(i), dataset));
 }
 

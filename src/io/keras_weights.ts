@@ -26,6 +26,7 @@ import { Model } from '../models/model';
 import { tensor } from '../tensor/creation';
 import type { Variable } from '../autograd/variable';
 import { tidy } from '../tensor/memory';
+import { LossScaleOptimizer } from '../optimizers/loss_scale_optimizer';
 import type { Optimizer } from '../optimizers/optimizer';
 import { readHdf5, isHdf5, type Hdf5Dataset, type Hdf5Group } from './hdf5';
 import { isZip, readZipEntry } from './zip';
@@ -186,29 +187,61 @@ export function kerasOptimizerSlots(optimizer: Optimizer, trainable: Variable[])
  * @internal The optimizer's state saved with the weights (`optimizer/vars`: the step count, the
  * learning rate unless it was a schedule, then the slots), into the compiled model's optimizer, so
  * that training goes on as it would have in Python. A state this library cannot place is skipped
- * with a warning, as Keras skips an optimizer whose variables differ.
+ * with a warning, as Keras skips an optimizer whose variables differ. A LossScaleOptimizer's
+ * `optimizer/vars` start with its own step count, learning rate, step_counter and dynamic_scale;
+ * its inner optimizer's state is read from `optimizer/inner_optimizer/vars`.
  */
 export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable: Variable[]): void {
   const optimizer = model.optimizer;
   const saved = member(root, 'optimizer', 'vars');
   if (!optimizer || !saved || saved.members.size === 0) return;
-  const layout = kerasOptimizerSlots(optimizer, trainable);
-  const datasets = numberedDatasets(saved, 'optimizer/vars', 0);
   const skip = (why: string) => console.warn(`loadKerasModel: the optimizer's state in the file is not loaded: ${why}; training starts from a fresh ${optimizer.className} state.`);
-  if (!layout) return skip(`the state of ${optimizer.className} is not placed here`);
+  if (!(optimizer instanceof LossScaleOptimizer)) {
+    loadSlots(optimizer, saved, 'optimizer/vars', trainable, skip);
+    return;
+  }
+  // Saved before its first step, a LossScaleOptimizer holds only its step count and learning rate.
+  const own = numberedDatasets(saved, 'optimizer/vars', 0);
+  if (own.length <= 2) return;
+  const inner = member(root, 'optimizer', 'inner_optimizer', 'vars');
+  if (!inner) return skip("the file has no 'optimizer/inner_optimizer/vars'");
+  if (!loadSlots(optimizer.innerOptimizer, inner, 'optimizer/inner_optimizer/vars', trainable, skip)) return;
+  optimizer.build(trainable);
+  tidy(() => {
+    optimizer.stepCounter.assign(tensor([own[2].values()[0]], [], 'int32'));
+    optimizer.dynamicScale.assign(tensor([own[3].values()[0]], []));
+  });
+  optimizer.iterations = optimizer.innerOptimizer.iterations;
+}
+
+/** An optimizer's step count and slots from a `vars` group in Keras's order; false when they were skipped. */
+function loadSlots(optimizer: Optimizer, saved: Hdf5Group, path: string, trainable: Variable[], skip: (why: string) => void): boolean {
+  const layout = kerasOptimizerSlots(optimizer, trainable);
+  const datasets = numberedDatasets(saved, path, 0);
+  if (!layout) {
+    skip(`the state of ${optimizer.className} is not placed here`);
+    return false;
+  }
   // Saved before its first step, an optimizer holds only its step count and learning rate.
-  if (datasets.length <= 2 && datasets[0].values()[0] === 0) return;
+  if (datasets.length <= 2 && datasets[0].values()[0] === 0) return true;
   const first = datasets.length - layout.slots.length - layout.trailing;
-  if (first !== 1 && first !== 2) return skip(`it has ${datasets.length} variables, and ${optimizer.className} over ${trainable.length} trainable variables needs ${layout.slots.length} slots after its step count`);
+  if (first !== 1 && first !== 2) {
+    skip(`it has ${datasets.length} variables, and ${optimizer.className} over ${trainable.length} trainable variables needs ${layout.slots.length} slots after its step count`);
+    return false;
+  }
   const state = layout.slots.map(([variable, slot], i): [Variable, string, Hdf5Dataset] => [variable, slot, datasets[first + i]]);
   optimizer.build(trainable);
   const wrong = state.find(([variable, slot, dataset]) => !sameShape(optimizer.getSlot(variable, slot)!.shape, dataset.shape));
-  if (wrong) return skip(`a slot of variable '${wrong[0].name}' has shape [${wrong[2].shape.join(',')}]`);
+  if (wrong) {
+    skip(`a slot of variable '${wrong[0].name}' has shape [${wrong[2].shape.join(',')}]`);
+    return false;
+  }
   for (const [variable, slot, dataset] of state) {
     const target = optimizer.getSlot(variable, slot)!;
     tidy(() => target.assign(tensor(dataset.values(), target.shape as number[])));
   }
   optimizer.iterations = datasets[0].values()[0];
+  return true;
 }
 
 /** The layers of a model (`group` holds its `layers`) and their variables, paired with the file's datasets. */

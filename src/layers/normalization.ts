@@ -208,6 +208,12 @@ export class BatchNormalization extends AffineNormalization {
 export interface LayerNormalizationArgs extends AffineNormalizationArgs {
   /** Axis or axes to normalize over (default -1). */
   axis?: number | readonly number[];
+  /**
+   * Keras's deprecated `rms_scaling` (default false): `x / sqrt(variance + epsilon) * gamma`, with
+   * x not centered and no beta (gamma is made even when `scale` is false). Despite its name it
+   * divides by the standard deviation, not the root mean square; RMSNormalization does the latter.
+   */
+  rmsScaling?: boolean;
 }
 
 /**
@@ -215,20 +221,24 @@ export interface LayerNormalizationArgs extends AffineNormalizationArgs {
  * then applies `gamma` and `beta` of the shape of the normalized axes. Same in training and
  * inference.
  *
- * Arguments: `axis` (-1), `epsilon` (1e-3), `center` (true), `scale` (true), initializers,
- * regularizers and constraints of beta and gamma. Weights: gamma, beta.
+ * Arguments: `axis` (-1), `epsilon` (1e-3), `center` (true), `scale` (true), `rmsScaling`
+ * (false), initializers, regularizers and constraints of beta and gamma. Weights: gamma, beta
+ * (with `rmsScaling`: gamma only).
  *
  * @example
  * const ln = new LayerNormalization();
  * ln.apply(tensor([[0, 10], [20, 30]]));   // each row ~[-1, 1]
+ * new LayerNormalization({ rmsScaling: true }).apply(tensor([[0, 10]]));   // [[0, ~2]]: x / std(x)
  */
 export class LayerNormalization extends AffineNormalization {
   /** Passes its input's mask on (see getMask), as Keras. */
   override supportsMasking = true;
   readonly axis: number | number[];
+  readonly rmsScaling: boolean;
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args);
+    this.rmsScaling = args.rmsScaling ?? false;
     const axis = args.axis ?? -1;
     const list = typeof axis === 'number' ? [axis] : [...axis];
     if (list.length === 0 || list.some((a) => !Number.isInteger(a))) {
@@ -240,7 +250,8 @@ export class LayerNormalization extends AffineNormalization {
   override build(inputShape: Shape): void {
     const axes = this.axes(inputShape);
     const sizes = this.definedSizes(axes, inputShape);
-    this.buildAffine(sizes);
+    if (this.rmsScaling) this.gamma = this.addWeight({ name: 'gamma', shape: sizes, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer ?? undefined, constraint: this.gammaConstraint });
+    else this.buildAffine(sizes);
     this.inputSpec = { ndim: inputShape.length, axes: Object.fromEntries(axes.map((a, i) => [a, sizes[i]])) };
   }
 
@@ -249,12 +260,14 @@ export class LayerNormalization extends AffineNormalization {
       const x = asFloat(inputs);
       const axes = this.axes(x.shape as Shape);
       const { mean, variance } = moments(x, axes, { keepDims: true });
-      return this.normalize(x, mean, variance, broadcastShape(x.rank, axes, x.shape));
+      const paramShape = broadcastShape(x.rank, axes, x.shape);
+      if (!this.rmsScaling) return this.normalize(x, mean, variance, paramShape);
+      return x.mul(variance.add(this.epsilon).rsqrt()).mul(reshape(this.gamma!, paramShape));
     });
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: Array.isArray(this.axis) ? [...this.axis] : this.axis };
+    return { ...super.getConfig(), axis: Array.isArray(this.axis) ? [...this.axis] : this.axis, rmsScaling: this.rmsScaling };
   }
 
   private axes(shape: Shape): number[] {

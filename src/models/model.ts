@@ -417,20 +417,22 @@ export class Model extends Layer {
   trainStep(data: StepData): StepLogs {
     const [x, y, sampleWeight] = data;
     const tape = new GradientTape();
-    let recorded: readonly [ModelOutput, Tensor];
+    let recorded: readonly [ModelOutput, Tensor, Tensor];
     try {
       recorded = tape.record(() => {
         const yPred = this.apply(x, { training: true }) as ModelOutput;
-        return [yPred, this.computeLoss(x, y, yPred, sampleWeight)] as const;
+        const loss = this.computeLoss(x, y, yPred, sampleWeight);
+        // Keras's optimizer.scale_loss: a LossScaleOptimizer's gradients are those of the scaled loss.
+        return [yPred, loss, this.optimizer.scaleLoss(loss)] as const;
       });
     } catch (e) {
       // The tape holds the tensors its gradient rules would have used; a failed step frees them.
       tape.dispose();
       throw e;
     }
-    const [yPred, loss] = recorded;
+    const [yPred, loss, scaledLoss] = recorded;
     const variables = this.trainableVariables;
-    const grads = tape.gradient(loss, variables);
+    const grads = tape.gradient(scaledLoss, variables);
     this.optimizer.applyGradients(grads.map((g, i) => [g, variables[i]] as [Tensor | null, Variable]));
     this.lossTracker.updateState(loss, batchSize(yPred));
     return this.computeMetrics(x, y, yPred, sampleWeight);

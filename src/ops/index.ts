@@ -67,3 +67,4 @@ export { getItem, type GetItemKey, type IndexEntry, type IndexSlice } from './ge
 export { nonzero, unique, type UniqueOptions } from './data_dependent';
 export { vectorize, type VectorizeOptions, type VectorizedResult } from './vectorize';
 export { real, imag, conj, conjugate, angle, polar, viewAsReal, viewAsComplex } from './complex';
+export { view } from './dtype_view';

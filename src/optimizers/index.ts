@@ -1,7 +1,8 @@
 // Optimizers (keras.optimizers): the Optimizer base class, SGD, Adam, AdamW, RMSprop, Adagrad,
 // Adamax, Nadam, Adadelta, Lion and Ftrl with fused update kernels, Lamb, Adafactor, Muon and
-// ScheduleFreeAdamW written with ops, MultiOptimizer (an optimizer per variable path), learning rate
-// schedules, and `getOptimizer` to resolve a name.
+// ScheduleFreeAdamW written with ops, MultiOptimizer (an optimizer per variable path),
+// LossScaleOptimizer (dynamic loss scaling around another), learning rate schedules, and
+// `getOptimizer` to resolve a name.
 
 import { Adadelta } from './adadelta';
 import { Adagrad } from './adagrad';
@@ -35,6 +36,7 @@ export { Adafactor, type AdafactorOptions } from './adafactor';
 export { Muon, type MuonOptions } from './muon';
 export { ScheduleFreeAdamW, type ScheduleFreeAdamWOptions } from './schedule_free_adamw';
 export { MultiOptimizer, OptimizerMap, type MultiOptimizerOptions, type OptimizerEntry, type OptimizerResolver, type OptimizerSelector } from './multi_optimizer';
+export { LossScaleOptimizer, type LossScaleOptimizerOptions } from './loss_scale_optimizer';
 export {
   LearningRateSchedule,
   ExponentialDecay,

@@ -282,8 +282,8 @@ const BUILT_IN: Record<string, { fromConfig(config: Record<string, unknown>): Op
   SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Ftrl, Lamb, Adafactor, Muon, ScheduleFreeAdamW,
 };
 
-/** A built-in optimizer from its entry. */
-function builtInOptimizer({ className, config }: OptimizerEntry): Optimizer {
+/** @internal A built-in optimizer from its entry (the default resolver of nested optimizers). */
+export function builtInOptimizer({ className, config }: OptimizerEntry): Optimizer {
   const cls = Object.hasOwn(BUILT_IN, className) ? BUILT_IN[className] : undefined;
   if (!cls) throw new Error(`MultiOptimizer.fromConfig: unknown optimizer class '${className}'. Built-in optimizers: ${Object.keys(BUILT_IN).join(', ')}.`);
   return cls.fromConfig(config ?? {});

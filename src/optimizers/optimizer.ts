@@ -185,6 +185,18 @@ export abstract class Optimizer {
     return variable.shape;
   }
 
+  /**
+   * The loss whose gradients this optimizer applies (Keras's `scale_loss`): the loss itself here;
+   * LossScaleOptimizer multiplies it by its loss scale. The default `trainStep` calls it inside its
+   * tape; a custom trainStep that may run with a LossScaleOptimizer calls it too.
+   *
+   * @example
+   * const grads = tape.gradient(optimizer.scaleLoss(loss), variables);   // loss scaled inside tape.record
+   */
+  scaleLoss(loss: Tensor): Tensor {
+    return loss;
+  }
+
   /** The learning rate as given: a number or a schedule. */
   get learningRate(): number | LearningRateSchedule {
     return this.learningRateValue;

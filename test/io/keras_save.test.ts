@@ -30,10 +30,14 @@ const KINDS: Record<string, Kind> = {
   'keras.metrics': 'metrics', 'keras.initializers': 'initializers', 'keras.regularizers': 'regularizers', 'keras.constraints': 'constraints',
 };
 
+/** Options that a Keras __init__ takes out of its **kwargs by name, which its signature does not list. */
+const POPPED_KWARGS: Record<string, string[]> = { LayerNormalization: ['rms_scaling'] };
+
 /** The options of a Keras object (and of the objects it nests) that Keras's class does not take. */
 function foreignOptions(kind: Kind, className: string, config: Record<string, unknown>): string[] {
-  const accepted = SIGNATURES[kind][className];
-  if (!accepted) return [`${kind}.${className} is not a Keras class`];
+  const signature = SIGNATURES[kind][className];
+  if (!signature) return [`${kind}.${className} is not a Keras class`];
+  const accepted = [...signature, ...(POPPED_KWARGS[className] ?? [])];
   const found = Object.keys(config).filter((key) => !accepted.includes(key)).map((key) => `${className}.${key}`);
   const visit = (value: unknown) => {
     if (Array.isArray(value)) return value.forEach(visit);
@@ -197,7 +201,7 @@ const WRITTEN_MODELS = ['sequential', 'functional', 'convolutions', 'vision', 's
  */
 const KERAS_ONLY_OPTIONS: Record<string, unknown> = {
   seed: null, input_axes: null, output_axes: null, quantization_config: null, activity_regularizer: null, renorm: false, renorm_clipping: null,
-  renorm_momentum: 0.99, synchronized: false, sliding_window: null, use_gate: false, rms_scaling: false, use_ema: false, ema_momentum: 0.99,
+  renorm_momentum: 0.99, synchronized: false, sliding_window: null, use_gate: false, use_ema: false, ema_momentum: 0.99,
   ema_overwrite_frequency: null, loss_scale_factor: null, gradient_accumulation_steps: null, build_input_shape: 'any', lora_rank: null, lora_alpha: null,
   data_format: 'channels_last',
   // Resizing's padding to the aspect ratio and antialiasing, off by default.
