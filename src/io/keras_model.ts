@@ -331,7 +331,9 @@ function translate(value: unknown): unknown {
   if (typeof object.class_name === 'string' && 'config' in object) {
     if (object.class_name === 'DTypePolicy') {
       const dtype = (object.config as { name?: unknown })?.name;
-      if (dtype !== 'float32') throw new Error(`loadKerasModel: the dtype policy '${String(dtype)}' is not supported (float32 is).`);
+      // Integer policies (a Hashing layer's int bins, Keras's int64) hold int32 values here.
+      if (dtype === 'int32' || dtype === 'int64') return 'int32';
+      if (dtype !== 'float32') throw new Error(`loadKerasModel: the dtype policy '${String(dtype)}' is not supported (float32, int32 and int64 are).`);
       return 'float32';
     }
     return { className: object.class_name, config: translate(object.config ?? {}) };

@@ -67,9 +67,11 @@ export { STFTSpectrogram, MelSpectrogram, type STFTSpectrogramArgs, type MelSpec
 export { ReversibleEmbedding, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallArgs } from './reversible_embedding';
 export { SpectralNormalization, type SpectralNormalizationArgs } from './spectral_normalization';
 export { TernaryDense, type TernaryDenseArgs } from './ternary_dense';
-export { IndexLookup, type IndexLookupArgs, type LookupOutputMode } from './index_lookup';
+export { IndexLookup, type IndexLookupArgs, type LookupOutputMode, type OovMethod } from './index_lookup';
 export { IntegerLookup, type IntegerLookupArgs } from './integer_lookup';
 export { StringLookup, type StringLookupArgs, type NestedStrings, type NestedIndices } from './string_lookup';
+export { Hashing, type HashingArgs, type HashingOutputMode, type NestedTokens } from './hashing';
+export { HashedCrossing, type HashedCrossingArgs, type HashedCrossingOutputMode } from './hashed_crossing';
 export { TextVectorization, type TextVectorizationArgs, type TextStandardize, type TextSplit } from './text_vectorization';
 export { MixUp, CutMix, type MixUpArgs, type CutMixArgs } from './mix_augmentation';
 export { Pipeline, type PipelineArgs } from './pipeline';

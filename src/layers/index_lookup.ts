@@ -9,6 +9,7 @@ import { mul } from '../ops/elementwise';
 import { tensor } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import { saltKey, type HashSalt } from '../ops/fingerprint';
 import { encodeCategorical, encodedShape } from './categorical_preprocessing';
 import { Layer, type LayerArgs } from './layer';
 import type { Shape } from './symbolic';
@@ -17,6 +18,9 @@ import type { Shape } from './symbolic';
 export type LookupOutputMode = 'int' | 'one_hot' | 'multi_hot' | 'count' | 'tf_idf';
 
 const OUTPUT_MODES: readonly LookupOutputMode[] = ['int', 'one_hot', 'multi_hot', 'count', 'tf_idf'];
+
+/** How integer OOV tokens share the OOV indices: `token mod numOovIndices`, or a FarmHash64 bucket of their decimal text. */
+export type OovMethod = 'floormod' | 'farmhash';
 
 /** Options shared by IntegerLookup and StringLookup, with Keras's meanings and defaults. */
 export interface IndexLookupArgs<Token> extends LayerArgs {
@@ -40,6 +44,16 @@ export interface IndexLookupArgs<Token> extends LayerArgs {
   sparse?: boolean;
   /** Encode to `maxTokens` slots whatever the vocabulary size (default false). */
   padToMaxTokens?: boolean;
+  /**
+   * With several OOV indices, how integer OOV tokens are spread over them: 'floormod' (default)
+   * or 'farmhash'. Strings always take a FarmHash64 bucket (SipHash-2-4 with a `salt`).
+   */
+  oovMethod?: OovMethod;
+  /**
+   * Hash OOV tokens with SipHash-2-4 keyed by this salt instead of FarmHash64: an integer s
+   * (meaning [s, s]) or two integers (default null). For integer tokens only with oovMethod 'farmhash'.
+   */
+  salt?: number | readonly [number, number] | null;
 }
 
 /**
@@ -56,6 +70,9 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
   readonly outputMode: LookupOutputMode;
   readonly sparse: boolean;
   readonly padToMaxTokens: boolean;
+  readonly oovMethod: OovMethod;
+  /** The SipHash key that OOV tokens are hashed with, or null for FarmHash64. */
+  readonly salt: HashSalt | null;
   /** The vocabulary tokens without the mask and OOV tokens, in index order. */
   private tokens: Token[] = [];
   private indexOf = new Map<Token, number>();
@@ -92,6 +109,10 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
     if (idfWeights !== null && outputMode !== 'tf_idf') {
       throw new Error(`\`idfWeights\` should only be set if \`outputMode\` is 'tf_idf'. Received: idfWeights=${JSON.stringify(idfWeights)} and outputMode=${outputMode}`);
     }
+    const oovMethod = args.oovMethod ?? 'floormod';
+    if (oovMethod !== 'floormod' && oovMethod !== 'farmhash') {
+      throw new Error(`Invalid value for argument oovMethod. Expected one of 'floormod', 'farmhash'. Received: oovMethod=${JSON.stringify(oovMethod)}`);
+    }
     for (const [name, token] of [['maskToken', args.maskToken], ['oovToken', args.oovToken]] as const) {
       if (token !== undefined && token !== null && !this.isToken(token)) throw new Error(`Invalid value for argument ${name}. Expected ${this.tokenKind()} or null. Received: ${name}=${JSON.stringify(token)}`);
     }
@@ -103,6 +124,8 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
     this.outputMode = outputMode;
     this.sparse = sparse;
     this.padToMaxTokens = padToMaxTokens;
+    this.oovMethod = oovMethod;
+    this.salt = saltKey('IndexLookup', args.salt);
     const vocabulary = args.vocabulary ?? null;
     this.hasInputVocabulary = vocabulary !== null;
     if (outputMode === 'tf_idf' && vocabulary !== null && idfWeights === null) {
@@ -308,6 +331,8 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
       outputMode: this.outputMode,
       sparse: this.sparse,
       padToMaxTokens: this.padToMaxTokens,
+      oovMethod: this.oovMethod,
+      salt: this.salt && [...this.salt],
       idfWeights: idfWeights && [...idfWeights],
       vocabulary: vocabulary && [...vocabulary],
     };

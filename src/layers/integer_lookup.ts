@@ -1,10 +1,12 @@
 // IntegerLookup (keras/src/layers/preprocessing/integer_lookup.py): maps integer tokens to
 // contiguous vocabulary indices, or with `invert` indices back to tokens. The lookup runs on the
 // device and reads nothing back: a binary search (searchsorted) in the sorted vocabulary, then a
-// gather of the indices; the encodings are IndexLookup's.
+// gather of the indices; OOV tokens go to their OOV index by floormod or by a FarmHash64 (or
+// SipHash) bucket of their decimal text (the hashToBuckets op); the encodings are IndexLookup's.
 
 import { add, cast, equal, greaterEqual, less, logicalAnd, minimum, maximum, mod, where } from '../ops/elementwise';
 import { fill } from '../ops/creation';
+import { hashToBuckets } from '../ops/hashing';
 import { searchsorted } from '../ops/statistics';
 import { gather } from '../ops/shape';
 import { tensor } from '../tensor/creation';
@@ -25,16 +27,19 @@ const INT32_MAX = 2 ** 31 - 1;
  * Maps integer tokens (an int32 tensor, or float32 holding integers) to vocabulary indices, with
  * Keras's options and defaults: `maxTokens` (null), `numOovIndices` (1), `maskToken` (null),
  * `oovToken` (-1), `vocabulary` (or `await layer.adapt(data)`), `idfWeights`, `invert` (false),
- * `outputMode` ('int', 'one_hot', 'multi_hot', 'count' or 'tf_idf'), `padToMaxTokens` (false).
- * Indices are laid out as [mask (outputMode 'int' only), OOV indices, vocabulary]. With several
- * OOV indices a token goes to OOV index `token mod numOovIndices` (Keras's default 'floormod').
+ * `outputMode` ('int', 'one_hot', 'multi_hot', 'count' or 'tf_idf'), `padToMaxTokens` (false),
+ * `oovMethod` ('floormod'), `salt` (null). Indices are laid out as [mask (outputMode 'int' only),
+ * OOV indices, vocabulary]. With several OOV indices an OOV token goes to OOV index
+ * `token mod numOovIndices` (oovMethod 'floormod'), or with oovMethod 'farmhash' to the
+ * FarmHash64 bucket of its decimal text (tf.strings.to_hash_bucket_fast), the SipHash-2-4 one
+ * with a `salt`.
  *
  * Everything runs on the device, nothing is read back: the lookup is a binary search in the
  * sorted vocabulary, so 'int' outputs are int32 indices of the input's shape, and the encodings
  * float32. Departures from Keras: tokens and indices are int32 (Keras's int64); with
  * `numOovIndices: 0` an OOV token gives index -1 instead of an error (checking would read the
- * result back); sparse outputs and `oovMethod`/`salt` ('farmhash' buckets) are not supported.
- * `adapt` reads its data back to count tokens on the CPU.
+ * result back); sparse outputs are not supported. `adapt` reads its data back to count tokens
+ * on the CPU.
  *
  * @example
  * const lookup = new IntegerLookup({ vocabulary: [12, 36, 1138, 42] });
@@ -60,6 +65,7 @@ export class IntegerLookup extends IndexLookup<number> {
       throw new Error(`Invalid value for argument vocabularyDtype. Expected 'int64' or 'int32'. Received: vocabularyDtype=${JSON.stringify(vocabularyDtype)}`);
     }
     this.vocabularyDtype = vocabularyDtype;
+    if (this.salt !== null && this.oovMethod !== 'farmhash') throw new Error(`\`salt\` can only be used when \`oovMethod='farmhash'\`. Received: oovMethod=${this.oovMethod}`);
     if (this.invert && this.oovToken === null) throw new Error('IntegerLookup with `invert: true` needs an integer `oovToken` (what OOV indices map to).');
   }
 
@@ -107,7 +113,7 @@ export class IntegerLookup extends IndexLookup<number> {
   private indicesOf(x: Tensor): Tensor {
     const tokens = this.vocabularyTokens();
     const oovStart = this.oovStart();
-    const oov = this.numOovIndices > 1 ? add(mod(x, this.numOovIndices), oovStart) : this.numOovIndices === 1 ? oovStart : -1;
+    const oov = this.numOovIndices > 1 ? add(this.oovBuckets(x), oovStart) : this.numOovIndices === 1 ? oovStart : -1;
     let ids: Tensor;
     if (tokens.length === 0) ids = oov instanceof Tensor ? oov : fill(x.shape, oov, 'int32');
     else {
@@ -118,6 +124,11 @@ export class IntegerLookup extends IndexLookup<number> {
       ids = where(equal(gather(sorted, position), x), gather(sortedIndices, position), oov);
     }
     return this.maskToken === null ? ids : where(equal(x, this.maskToken), this.outputMode === 'int' ? 0 : -1, ids);
+  }
+
+  /** The OOV bucket of each token, in [0, numOovIndices). */
+  private oovBuckets(x: Tensor): Tensor {
+    return this.oovMethod === 'farmhash' ? hashToBuckets(x, this.numOovIndices, this.salt) : mod(x, this.numOovIndices);
   }
 
   /** The token of each index (invert): the vocabulary entry, or the OOV token outside it. */

@@ -34,6 +34,8 @@ import { SpectralNormalization } from './spectral_normalization';
 import { TernaryDense } from './ternary_dense';
 import { IntegerLookup } from './integer_lookup';
 import { StringLookup } from './string_lookup';
+import { Hashing } from './hashing';
+import { HashedCrossing } from './hashed_crossing';
 import { TextVectorization } from './text_vectorization';
 import { CutMix, MixUp } from './mix_augmentation';
 import { Pipeline } from './pipeline';
@@ -171,6 +173,8 @@ const builtIns: Record<string, LayerClass> = {
   TernaryDense,
   IntegerLookup,
   StringLookup,
+  Hashing,
+  HashedCrossing,
   TextVectorization,
   RandomErasing,
   MixUp,

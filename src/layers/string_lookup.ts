@@ -3,6 +3,7 @@
 // numbers only, so strings are JavaScript data: the lookup (and adapt's counting) runs on the
 // CPU; the indices then go to the device as an int32 tensor, where IndexLookup encodes them.
 
+import { hashBucket } from '../ops/fingerprint';
 import { tensor } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -25,16 +26,18 @@ export interface StringLookupArgs extends IndexLookupArgs<string> {
  * Maps string tokens to vocabulary indices, with Keras's options and defaults: `maxTokens`
  * (null), `numOovIndices` (1), `maskToken` (null), `oovToken` ('[UNK]'), `vocabulary` (or
  * `await layer.adapt(data)`), `idfWeights`, `invert` (false), `outputMode` ('int', 'one_hot',
- * 'multi_hot', 'count' or 'tf_idf'), `padToMaxTokens` (false). Indices are laid out as [mask
- * (outputMode 'int' only), OOV indices, vocabulary].
+ * 'multi_hot', 'count' or 'tf_idf'), `padToMaxTokens` (false), `salt` (null). Indices are laid
+ * out as [mask (outputMode 'int' only), OOV indices, vocabulary].
  *
  * Strings are host data: `apply` takes a string, a string[] or a string[][] (any rank, one length
  * per level) and looks the tokens up on the CPU; it returns the int32 indices as a tensor of the
  * same shape ('int'), or their encoding computed on the device (float32). With `invert: true` it
  * takes indices as numbers (a tensor: `layer.apply(await ids.array())`) and returns strings. Use
  * it as preprocessing before `fit` (`const ids = lookup.apply(words)`); it cannot take the
- * symbolic inputs of a functional model. Departures from Keras: with several OOV indices a token's
- * bucket is an FNV-1a hash of its UTF-8 bytes, not FarmHash64; sparse outputs are not supported.
+ * symbolic inputs of a functional model. With several OOV indices an OOV token goes to OOV index
+ * `FarmHash64(its UTF-8 bytes) mod numOovIndices` (tf.strings.to_hash_bucket_fast, as Keras), or
+ * with a `salt` the SipHash-2-4 bucket (to_hash_bucket_strong); `oovMethod` is for integer tokens
+ * and has no effect here. Departure from Keras: sparse outputs are not supported.
  *
  * @example
  * const lookup = new StringLookup({ vocabulary: ['a', 'b', 'c', 'd'] });
@@ -95,7 +98,7 @@ export class StringLookup extends IndexLookup<string> {
 
   /** @internal The index of each token (TextVectorization's lookup): on the CPU. */
   lookupTokens(tokens: readonly string[]): Int32Array {
-    return this.lookupHost(tokens, (token) => fnv1a(token) % this.numOovIndices);
+    return this.lookupHost(tokens, (token) => hashBucket(token, this.numOovIndices, this.salt));
   }
 
   override getConfig(): Record<string, unknown> {
@@ -133,13 +136,6 @@ function documentsOf(name: string, data: NestedStrings, whole: boolean): string[
   const flat = flattenNested(data, (value) => typeof value === 'string');
   if (flat === null) throw new Error(`Invalid value for argument data of ${name}.adapt(). Expected strings in a rectangular nesting. Received: ${describe(data)}`);
   return documentRows(flat.values as string[], flat.shape, whole);
-}
-
-/** 32-bit FNV-1a of the UTF-8 bytes: the OOV bucket of a string when there are several. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return hash;
 }
 
 /** A short description of a wrong input, for error messages. */

@@ -85,6 +85,8 @@ const LAYER_OPTIONS: Record<string, () => Record<string, unknown>> = {
   Resizing: () => ({ height: 2, width: 2 }),
   CenterCrop: () => ({ height: 2, width: 2 }),
   CategoryEncoding: () => ({ numTokens: 4 }),
+  Hashing: () => ({ numBins: 3, salt: 7, maskValue: '' }),
+  HashedCrossing: () => ({ numBins: 3 }),
   StackedRNNCells: () => ({ cells: [new layers.GRUCell({ units: 2 })] }),
   TimeDistributed: () => ({ layer: new layers.Dense({ units: 2 }) }),
   Bidirectional: () => ({ layer: new layers.LSTM({ units: 2 }) }),

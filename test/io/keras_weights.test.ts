@@ -474,7 +474,7 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
 
   it('refuses a subclassed model, a mixed-precision policy and a weights file, saying why', async () => {
     await expect(loadModel(`${FIXTURES}/subclassed.keras`)).rejects.toThrow("loadKerasModel: a model of class 'MyModel' cannot be rebuilt from its config (Sequential and functional models can; a subclassed model is code).");
-    await expect(loadModel(`${FIXTURES}/mixed_precision.keras`)).rejects.toThrow("loadKerasModel: the dtype policy 'mixed_float16' is not supported (float32 is).");
+    await expect(loadModel(`${FIXTURES}/mixed_precision.keras`)).rejects.toThrow("loadKerasModel: the dtype policy 'mixed_float16' is not supported (float32, int32 and int64 are).");
     await expect(loadKerasModel(bytes('sequential.weights.h5'))).rejects.toThrow("loadKerasModel: expected a Keras 3 '.keras' archive (a zip of config.json and model.weights.h5).");
   });
 
