@@ -10,9 +10,12 @@
 //                  in src/ops/pooling.ts);
 //             avg: dy of the window / the window's element count.
 //             Each input element gathers its own sum: no atomics, deterministic.
-// Bindings: 0 uniform Params, 1 x (f32), 2 out (f32, y for forward, dx for backward),
-// 3 dy (f32, backward only). The backward entry reads x in both modes (only max needs it) so that
-// both modes share one binding layout.
+//   at_arg_max (max only): out[b, oz, oy, ox, c] = dy[b, iz, iy, ix, c] at the window's arg-max
+//             (iz, iy, ix) of x, dy having x's shape here: the gradient of the max backward with
+//             respect to its dy, so that max pooling differentiates twice.
+// Bindings: 0 uniform Params, 1 x (f32), 2 out (f32, y for forward and at_arg_max, dx for
+// backward), 3 dy (f32, not read by forward). The backward entry reads x in both modes (only max
+// needs it) so that both modes share one binding layout.
 // Workgroup: 256 invocations along x, one output element each; the grid is 2-D so that more than
 // 65535 workgroups fit (the flat index folds y into x). Windows are small: plain loops, no
 // workgroup memory.
@@ -152,4 +155,14 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     }
   }
   out[i] = sum;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn at_arg_max(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = flat_index(gid, groups);
+  if (i >= params.size) { return; }
+  let c = i % params.channels;
+  let o = position(i / params.channels, vec3<i32>(params.out_d, params.out_h, params.out_w));
+  let b = o.x;
+  out[i] = dy[x_index(b, arg_max(b, c, window_at(o.yzw)), c)];
 }

@@ -50,6 +50,17 @@ export function recordGradient(op: string, inputs: readonly Tensor[], outputs: r
   }
 }
 
+/**
+ * Called by a gradient rule after a backward kernel that has no gradient of its own: a tape that
+ * differentiates through its outputs (a second-order gradient) throws, naming `op`, instead of
+ * silently taking them for constants. Free when no tape records.
+ */
+export function recordFirstOrderOnly(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+  recordGradient(`${op}Gradient`, inputs, outputs, () => () => {
+    throw new Error(`GradientTape: the second-order gradient of ${op} is not supported (its gradient is a kernel without a gradient of its own); differentiate ${op} once only, or build it from other ops.`);
+  });
+}
+
 /** While set, every op's inputs are added to it (see trainableVariablesRead). */
 let observedInputs: Set<Tensor> | null = null;
 

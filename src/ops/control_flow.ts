@@ -333,7 +333,7 @@ async function holds(value: boolean | number | Tensor, firstOwned: number): Prom
 }
 
 /** The leaves of a tree in order (array items by index, object values by key order). */
-function leavesOf(op: string, tree: unknown): Tensor[] {
+export function leavesOf(op: string, tree: unknown): Tensor[] {
   if (isTensor(tree)) return [tree];
   if (Array.isArray(tree)) return tree.flatMap((t) => leavesOf(op, t));
   if (tree !== null && typeof tree === 'object' && Object.getPrototypeOf(tree) === Object.prototype) {
@@ -343,7 +343,7 @@ function leavesOf(op: string, tree: unknown): Tensor[] {
 }
 
 /** A tree of the structure of `structure` holding `leaves` in order. */
-function rebuild(structure: unknown, leaves: readonly Tensor[]): TensorTree {
+export function rebuild(structure: unknown, leaves: readonly Tensor[]): TensorTree {
   let next = 0;
   const build = (node: unknown): TensorTree => {
     if (isTensor(node)) return leaves[next++];

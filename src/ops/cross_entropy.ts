@@ -3,16 +3,21 @@
 // clipped to [1e-7, 1 - 1e-7] before the log). One WGSL kernel (shaders/cross_entropy.wgsl, whose
 // header gives the formulas) computes either the per-row losses or their derivative with respect
 // to the predictions, one invocation a row; the CPU reference evaluates the same formulas in
-// float64. The gradient rule is that one derivative dispatch; labels get no gradient.
+// float64. The gradient rule is that one derivative dispatch; labels get no gradient. When a tape
+// records the gradient itself (a second-order gradient), the derivative is the same formula in
+// differentiable ops instead.
 
 import { formatShape, sizeOf } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
-import { recordGradient } from '../autograd/tape';
+import { isRecording, recordGradient } from '../autograd/tape';
 import type { Tensor } from '../tensor/tensor';
+import { arange } from './creation';
+import { cast, div, equal, greaterEqual, less, lessEqual, logicalAnd, mul, neg, round, square, sub, where } from './elementwise';
 import { runKernel1, type Kernel } from './kernel';
-import { transpose } from './shape';
-import { softmaxLogits } from './softmax';
+import { sum } from './reduce';
+import { expandDims, transpose } from './shape';
+import { softmax, softmaxLogits } from './softmax';
 import { normalizeAxis, sameShape } from './shape_util';
 import { checkTensor } from './validate';
 import crossEntropyShader from '../../shaders/cross_entropy.wgsl?raw';
@@ -116,9 +121,35 @@ function crossEntropy(name: string, labels: Tensor, predictions: Tensor, fromLog
   const loss = runKernel1(crossEntropyKernel, [labels, predictions], { shape: rowShape, dtype: 'float32' }, attrs, name);
   recordGradient(name, [labels, predictions], [loss], () => ([dy]) => [
     null,
-    runKernel1(crossEntropyKernel, [labels, predictions, dy], { shape: predictions.shape, dtype: 'float32' }, { ...attrs, gradient: true }, name),
+    isRecording()
+      ? crossEntropyDerivative(labels, predictions, dy, attrs)
+      : runKernel1(crossEntropyKernel, [labels, predictions, dy], { shape: predictions.shape, dtype: 'float32' }, { ...attrs, gradient: true }, name),
   ]);
   return loss;
+}
+
+/**
+ * d(dy * loss) / d predictions in differentiable ops: the derivative kernel's formulas (see
+ * shaders/cross_entropy.wgsl), for a tape that differentiates the gradient again.
+ */
+function crossEntropyDerivative(labels: Tensor, predictions: Tensor, dy: Tensor, { fromLogits, sparse, classes }: CrossEntropyAttrs): Tensor {
+  const upstream = expandDims(dy, -1);
+  let target: Tensor;
+  if (sparse) {
+    const index = expandDims(labels.dtype === 'int32' ? labels : round(labels), -1);
+    // An index outside [0, classes) gives NaN, as the kernel.
+    const inRange = logicalAnd(greaterEqual(index, 0), less(index, classes));
+    target = where(inRange, equal(index, arange(classes, undefined, 1, index.dtype)), NaN);
+  } else {
+    target = cast(labels, 'float32');
+  }
+  if (fromLogits) return mul(upstream, sub(mul(softmax(predictions, -1), sum(target, -1, true)), target));
+  // Through the clip (zero outside it) and then through r = p / sum(p).
+  const total = sum(predictions, -1, true);
+  const ratio = div(predictions, total);
+  const inClip = logicalAnd(greaterEqual(ratio, EPSILON), lessEqual(ratio, 1 - EPSILON));
+  const dRatio = where(inClip, div(mul(neg(upstream), target), where(inClip, ratio, 1)), 0);
+  return sub(div(dRatio, total), div(sum(mul(dRatio, predictions), -1, true), square(total)));
 }
 
 function checkInputs(name: string, labels: Tensor, predictions: Tensor): void {

@@ -2,12 +2,15 @@
 // matmul kernel, src/ops/matmul.ts). Its gradient rule starts from the output y: one dispatch of
 // shaders/dense_backward.wgsl gives dPre = dy ⊙ activation'(pre), computed from y, together with
 // the column sums of dPre (the bias gradient); then dX = dPre · kernelᵀ and dKernel = xᵀ · dPre
-// run on matmul's transposed indexing, with no transpose materialized.
+// run on matmul's transposed indexing, with no transpose materialized. When a tape records the
+// gradient itself (a second-order gradient: a gradient penalty), dPre and the bias gradient are
+// the same formulas in differentiable ops instead.
 
 import { formatShape, sizeOf } from '../backend/types';
 import { Uniforms } from '../backend/webgpu/uniforms';
-import { recordGradient } from '../autograd/tape';
+import { isRecording, recordGradient } from '../autograd/tape';
 import type { Tensor } from '../tensor/tensor';
+import { greater, mul, square, sub } from './elementwise';
 import { runKernel, type Kernel } from './kernel';
 import { FUSED_ACTIVATIONS, matmul, matmulWithEpilogue, type FusedActivation } from './matmul';
 import { sum } from './reduce';
@@ -41,6 +44,13 @@ const DERIVATIVE_FROM_OUTPUT: Record<FusedActivation, (y: number) => number> = {
   sigmoid: (y) => y * (1 - y),
   tanh: (y) => 1 - y * y,
 };
+
+/** activation'(pre) from y = activation(pre), in differentiable ops (the second-order path of denseBackward). */
+function derivativeFromOutput(activation: Exclude<FusedActivation, 'linear'>, y: Tensor): Tensor {
+  if (activation === 'relu') return greater(y, 0);
+  if (activation === 'sigmoid') return mul(y, sub(1, y));
+  return sub(1, square(y));
+}
 
 const denseBackwardKernel: Kernel<DenseBackwardAttrs> = {
   name: 'denseBackward',
@@ -77,6 +87,10 @@ function denseBackward(dy: Tensor, y: Tensor, activation: FusedActivation, withB
   const linear = activation === 'linear';
   const dyMatrix = reshape(dy, [rows, columns]);
   if (linear && !withBias) return { dPre: dyMatrix, dBias: null };
+  if (isRecording()) {
+    const dPre = linear ? dyMatrix : mul(dyMatrix, derivativeFromOutput(activation, reshape(y, [rows, columns])));
+    return { dPre, dBias: withBias ? sum(dPre, 0) : null };
+  }
   const chunks = Math.min(Math.ceil(rows / ROWS_PER_CHUNK), MAX_CHUNKS);
   const attrs: DenseBackwardAttrs = {
     activation,

@@ -3,7 +3,9 @@
 // is convolved with its own `depthMultiplier` kernels, never mixed with the others. The forward
 // pass and both gradients are direct convolutions in shaders/depthwise_conv.wgsl, one invocation
 // per output element (the windows are small; no patch matrix is built, so memory stays at the
-// size of the tensors themselves). Strides, dilation and 'valid' / 'same' padding follow conv2d
+// size of the tensors themselves). The three are bilinear and each one's gradients are the other
+// two, so the convolution differentiates to any order (gradient penalties). Strides, dilation and
+// 'valid' / 'same' padding follow conv2d
 // (src/ops/conv.ts); the 1-D op is the 2-D one on a row of height 1. Shapes, dtypes and options
 // are checked before any GPU work.
 
@@ -167,10 +169,30 @@ function depthwiseConvolve(op: string, x: Tensor, kernel: Tensor, g: DepthwiseGe
   const outShape: ConcreteShape = [g.batch, g.rows.output, g.cols.output, g.channels * g.multiplier];
   const y = runKernel1(depthwiseKernel, [x, kernel], { shape: outShape, dtype: 'float32' }, g, op);
   recordGradient(op, [x, kernel], [y], () => ([dy], needed) => [
-    needed[0] ? runKernel1(depthwiseInputGradKernel, [dy, kernel], { shape: x.shape, dtype: 'float32' }, g, op) : null,
-    needed[1] ? runKernel1(depthwiseKernelGradKernel, [x, dy], { shape: kernel.shape, dtype: 'float32' }, g, op) : null,
+    needed[0] ? depthwiseInputGrad(op, dy, kernel, x.shape, g) : null,
+    needed[1] ? depthwiseKernelGrad(op, x, dy, kernel.shape, g) : null,
   ]);
   return y;
+}
+
+/** dx (of shape `xShape`) from dy and the kernel; bilinear, so its gradients are the forward and the kernel gradient. */
+function depthwiseInputGrad(op: string, dy: Tensor, kernel: Tensor, xShape: ConcreteShape, g: DepthwiseGeometry): Tensor {
+  const dx = runKernel1(depthwiseInputGradKernel, [dy, kernel], { shape: xShape, dtype: 'float32' }, g, op);
+  recordGradient(`${op}InputGradient`, [dy, kernel], [dx], () => ([ddx], needed) => [
+    needed[0] ? depthwiseConvolve(op, ddx, kernel, g) : null,
+    needed[1] ? depthwiseKernelGrad(op, ddx, dy, kernel.shape, g) : null,
+  ]);
+  return dx;
+}
+
+/** dKernel (of shape `kernelShape`) from x and dy; bilinear, so its gradients are the input gradient and the forward. */
+function depthwiseKernelGrad(op: string, x: Tensor, dy: Tensor, kernelShape: ConcreteShape, g: DepthwiseGeometry): Tensor {
+  const dKernel = runKernel1(depthwiseKernelGradKernel, [x, dy], { shape: kernelShape, dtype: 'float32' }, g, op);
+  recordGradient(`${op}KernelGradient`, [x, dy], [dKernel], () => ([ddKernel], needed) => [
+    needed[0] ? depthwiseInputGrad(op, dy, ddKernel, x.shape, g) : null,
+    needed[1] ? depthwiseConvolve(op, x, ddKernel, g) : null,
+  ]);
+  return dKernel;
 }
 
 /** The option names, for checkOptionNames (the types keep the lists complete). */

@@ -2,10 +2,11 @@
 // writes it) and its derivative with respect to the logits, element-wise. One WGSL kernel
 // (shaders/focal_loss.wgsl, whose header gives the formulas) computes either; the CPU reference
 // evaluates the same formulas in float64 with the same clip constants. The loss's gradient rule
-// runs the derivative kernel: d logits = dy * sigmoidFocalLossGrad; labels get none.
+// runs the derivative kernel: d logits = dy * sigmoidFocalLossGrad; labels get none. The derivative
+// has no gradient of its own: a second-order gradient through the loss throws.
 
 import type { Tensor } from '../tensor/tensor';
-import { recordGradient } from '../autograd/tape';
+import { recordFirstOrderOnly, recordGradient } from '../autograd/tape';
 import { formatShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
@@ -93,7 +94,11 @@ function focal(name: 'sigmoidFocalLoss' | 'sigmoidFocalLossGrad', labels: Tensor
   if (typeof gamma !== 'number' || !Number.isFinite(gamma) || gamma < 0) {
     throw new Error(`${name}: gamma must be a finite number >= 0, got ${String(gamma)}.`);
   }
-  return runKernel1(focalKernel, [labels, logits], { shape: logits.shape, dtype: 'float32' }, { alpha, gamma, gradient: name === 'sigmoidFocalLossGrad' });
+  const gradient = name === 'sigmoidFocalLossGrad';
+  const y = runKernel1(focalKernel, [labels, logits], { shape: logits.shape, dtype: 'float32' }, { alpha, gamma, gradient });
+  // The derivative kernel has no gradient: a second-order gradient through it throws.
+  if (gradient) recordFirstOrderOnly('sigmoidFocalLoss', [labels, logits], [y]);
+  return y;
 }
 
 /**

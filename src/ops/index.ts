@@ -36,6 +36,7 @@ export * from './composite_activations';
 export * from './numpy_extras';
 // Not an op itself: wraps a function of ops with its own gradient rule (keras.ops.custom_gradient).
 export { customGradient, type GradientFunction } from '../autograd/custom_gradient';
+export { jvp } from '../autograd/functional';
 export { fft, fft2, ifft2, rfft, irfft, type ComplexPair } from './fft';
 export { stft, istft, type StftOptions, type IstftOptions, type StftWindow } from './stft';
 export { conv, convTranspose, depthwiseConv, separableConv, maxPool, averagePool, type ConvOptions, type ConvTransposeOptions, type PoolOptions, type SpatialSize } from './nn_generic';

@@ -3,9 +3,12 @@
 // the windows clipped to the input (padding never wins a max and is left out of an average's
 // count). 2-D pooling is 3-D pooling with a unit depth axis: one pair of forward and backward
 // kernels (shaders/pooling.wgsl) serves both; the max gradient goes to the first strict maximum of
-// each window in depth-, row-, then column-major order, on both backends. Every op also takes
-// channels-first inputs (between two transposes). Global pooling is `mean` / `max` over the
-// spatial axes.
+// each window in depth-, row-, then column-major order, on both backends. The backward kernels
+// have gradients of their own, so pooling differentiates twice (gradient penalties): the average
+// backward is linear in dy with the forward pool as its gradient; the max backward routes dy to
+// the arg-maxes, and its gradient reads a tensor of x's shape at them (the at_arg_max kernel).
+// Every op also takes channels-first inputs (between two transposes). Global pooling is `mean` /
+// `max` over the spatial axes.
 
 import { formatShape, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -113,7 +116,7 @@ function argMax(values: ArrayLike<number>, a: PoolAttrs, window: Window, base: n
 
 const windowCount = ([z0, z1, y0, y1, x0, x1]: Window) => (z1 - z0) * (y1 - y0) * (x1 - x0);
 
-function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward', buffers: GPUBuffer[], size: number, a: PoolAttrs): void {
+function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward' | 'at_arg_max', buffers: GPUBuffer[], size: number, a: PoolAttrs): void {
   gpu.dispatch({
     shader: POOLING_SOURCE,
     entryPoint,
@@ -166,10 +169,40 @@ const poolBackwardKernel: Kernel<PoolAttrs> = {
   },
 };
 
+/** The max pool's window arg-maxes of x read from `source` (x's shape): the gradient of the max backward with respect to dy. */
+const poolAtArgMaxKernel: Kernel<PoolAttrs> = {
+  name: 'poolAtArgMax',
+  cpu([x, source], [out], a) {
+    forEachWindow(a, (window, o, base) => {
+      out.values[o] = source.values[argMax(x.values, a, window, base)];
+    });
+  },
+  webgpu(gpu, [x, source], [out], a) {
+    dispatchPool(gpu, 'at_arg_max', [x.buffer, out.buffer, source.buffer], out.size, a);
+  },
+};
+
 /** Pools channels-last x under `attrs` into `outShape`; its gradient is the backward kernel. */
 function pool(op: string, x: Tensor, attrs: PoolAttrs, outShape: ConcreteShape): Tensor {
   const y = runKernel1(poolKernel, [x], { shape: outShape, dtype: 'float32' }, attrs, op);
-  recordGradient(op, [x], [y], () => ([dy]) => [runKernel1(poolBackwardKernel, [x, dy], { shape: x.shape, dtype: 'float32' }, attrs, op)]);
+  recordGradient(op, [x], [y], () => ([dy]) => [poolBackward(op, x, dy, attrs)]);
+  return y;
+}
+
+/**
+ * dx of a pool from x and dy. Linear in dy; x only picks the arg-maxes (piecewise constant), so
+ * it gets no gradient: the average's gradient is the pool itself, the max's reads at the arg-maxes.
+ */
+function poolBackward(op: string, x: Tensor, dy: Tensor, attrs: PoolAttrs): Tensor {
+  const dx = runKernel1(poolBackwardKernel, [x, dy], { shape: x.shape, dtype: 'float32' }, attrs, op);
+  recordGradient(`${op}Gradient`, [x, dy], [dx], () => ([ddx]) => [null, attrs.mode === PoolMode.Max ? poolAtArgMax(op, x, ddx, attrs, dy.shape) : pool(op, ddx, attrs, dy.shape)]);
+  return dx;
+}
+
+/** `source` (x's shape) at the max pool's arg-maxes of x, of the pooled shape; its gradient is the max backward. */
+function poolAtArgMax(op: string, x: Tensor, source: Tensor, attrs: PoolAttrs, outShape: ConcreteShape): Tensor {
+  const y = runKernel1(poolAtArgMaxKernel, [x, source], { shape: outShape, dtype: 'float32' }, attrs, op);
+  recordGradient(`${op}GradientGradient`, [x, source], [y], () => ([dy]) => [null, poolBackward(op, x, dy, attrs)]);
   return y;
 }
 

@@ -27,14 +27,15 @@ type WithSymbolicCalls<T> = {
 /**
  * Ops with no symbolic form: the control-flow ops take functions of tensors, which run eagerly;
  * the queries read a symbolic tensor's shape and dtype directly; the conversions make tensors
- * from host values; convertToNumpy, nonzero and unique read data; vectorize returns a function.
+ * from host values; convertToNumpy, nonzero and unique read data; vectorize returns a function;
+ * jvp differentiates a function of tensors with tapes.
  */
 type HostOp =
-  | 'cond' | 'switch' | 'whileLoop' | 'foriLoop' | 'scan' | 'map' | 'vectorizedMap' | 'associativeScan'
+  | 'cond' | 'switch' | 'whileLoop' | 'foriLoop' | 'scan' | 'map' | 'vectorizedMap' | 'associativeScan' | 'jvp'
   | 'ndim' | 'shape' | 'size' | 'dtype' | 'isTensor' | 'convertToTensor' | 'array' | 'convertToNumpy'
   | 'nonzero' | 'unique' | 'vectorize';
 const HOST_OPS: readonly HostOp[] = [
-  'cond', 'switch', 'whileLoop', 'foriLoop', 'scan', 'map', 'vectorizedMap', 'associativeScan',
+  'cond', 'switch', 'whileLoop', 'foriLoop', 'scan', 'map', 'vectorizedMap', 'associativeScan', 'jvp',
   'ndim', 'shape', 'size', 'dtype', 'isTensor', 'convertToTensor', 'array', 'convertToNumpy',
   'nonzero', 'unique', 'vectorize',
 ];

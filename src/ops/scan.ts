@@ -7,7 +7,7 @@
 import { sizeOf, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
-import { recordGradient } from '../autograd/tape';
+import { recordFirstOrderOnly, recordGradient } from '../autograd/tape';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel1, type Kernel } from './kernel';
 import { normalizeAxis } from './shape_util';
@@ -118,7 +118,8 @@ export function cumsum(x: Tensor, axis?: number): Tensor {
  * [x.size]), as in NumPy; so is a scalar. The dtype is kept: int32 products wrap on overflow.
  * Differentiable for float32 inputs; the gradient never divides by `x`, so it is exact where `x`
  * holds zeros (d y_i / d x_j is the product of the other factors x_0..x_i). That gradient is a
- * kernel of its own without a gradient: cumprod differentiates once, not twice.
+ * kernel of its own without a gradient: cumprod differentiates once, and a second-order gradient
+ * through it throws.
  *
  * @example
  * ops.cumprod(tensor([1, 2, 3, 4]));                // [1, 2, 6, 24]
@@ -129,7 +130,11 @@ export function cumprod(x: Tensor, axis?: number): Tensor {
   const layout = scanLayout('cumprod', x.shape, axis);
   const y = scan('cumprod', x, layout, true, false);
   if (x.dtype === 'float32') {
-    recordGradient('cumprod', [x], [y], () => ([dy]) => [runKernel1(cumprodGradientKernel, [x, dy], { shape: x.shape, dtype: 'float32' }, layout, 'cumprod')]);
+    recordGradient('cumprod', [x], [y], () => ([dy]) => {
+      const dx = runKernel1(cumprodGradientKernel, [x, dy], { shape: x.shape, dtype: 'float32' }, layout, 'cumprod');
+      recordFirstOrderOnly('cumprod', [x, dy], [dx]);
+      return [dx];
+    });
   }
   return y;
 }
