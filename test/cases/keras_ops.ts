@@ -1,9 +1,11 @@
 // GPU-versus-CPU cases for the ops added for keras.ops whose kernels are their own WGSL (the i32
 // integer ops, the special functions, searchsorted, the segment reductions, the batched linear
-// algebra) and for a few others (window functions, fft, rearrange, NaN reductions), so that the
-// browser suite compiles and checks them in Chromium's WebGPU too.
+// algebra, the hashing of Keras's Hashing layers, max pooling's second-order gradient) and for a
+// few others (window functions, fft, rearrange, NaN reductions), so that the browser suite
+// compiles and checks them in Chromium's WebGPU too.
 
-import { ops } from '../../src/index';
+import { GradientTape, ops, tensor } from '../../src/index';
+import { crossHashed, hashToBuckets } from '../../src/ops/hashing';
 import type { Tensor } from '../../src/tensor/tensor';
 import type { OpCase } from './case';
 import { rand } from './data';
@@ -53,5 +55,21 @@ export const kerasOpCases: OpCase[] = [
   { name: 'nanmean nanmax nanquantile over [4,6] with NaN', run: () => {
     const x = ops.where(ops.greater(rand([4, 6], { seed: 8 }), 0.6), NaN, rand([4, 6], { seed: 9 }));
     return [ops.nanmean(x, 1), ops.nanmax(x, 0), ops.nanquantile(x, 0.3, 1)];
+  } },
+  { name: 'hash buckets of int32 (FarmHash64 of the decimal digits; SipHash-2-4 with a salt) and hashed crosses', run: () => {
+    const values = tensor([0, 7, -7, 12345, -2147483648, 2147483647, 999999999, -1000000000], [8], 'int32');
+    return [hashToBuckets(values, 1000), hashToBuckets(values, 2147483647, [133, 2 ** 40 + 5]), crossHashed([values, ops.flip(values, 0)], 97)];
+  }, rtol: 0, atol: 0 },
+  { name: "max pooling's second-order gradient (its backward's gradient, at the arg-maxes)", run: () => {
+    const x = rand([1, 4, 4, 2], { seed: 21 });
+    const outer = new GradientTape();
+    outer.watch(x);
+    const penalty = outer.record(() => {
+      const inner = new GradientTape();
+      inner.watch(x);
+      const pooled = inner.record(() => ops.sum(ops.square(ops.maxPool(x, 2))));
+      return ops.sum(ops.square(inner.gradient(pooled, x)!));
+    });
+    return outer.gradient(penalty, x)!;
   } },
 ];
