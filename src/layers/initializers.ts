@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor';
 import { eye, fill } from '../ops/creation';
 import { mul } from '../ops/elementwise';
 import { tidy } from '../tensor/memory';
-import { drawSeed, randomNormal, randomUniform, truncatedNormal } from '../ops/random';
+import { drawSeed, hostUniformStream, randomNormal, randomUniform, truncatedNormal } from '../ops/random';
 import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
 
 export abstract class Initializer {
@@ -221,7 +221,7 @@ export class Orthogonal extends Initializer {
     const cols = shape.at(-1)!;
     const tall = rows >= cols;
     const [m, n] = tall ? [rows, cols] : [cols, rows];
-    const random = mulberry(this.seed ?? drawSeed());
+    const random = hostUniformStream(this.seed ?? drawSeed());
     // Gram-Schmidt on the n columns of an m x n normal matrix (m >= n), then the sign fix of QR.
     const q = Array.from({ length: n }, () => Array.from({ length: m }, () => gaussian(random)));
     for (let j = 0; j < n; j++) {
@@ -241,16 +241,6 @@ export class Orthogonal extends Initializer {
   override getConfig() {
     return { gain: this.gain, seed: this.seed };
   }
-}
-
-function mulberry(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {

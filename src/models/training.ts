@@ -13,7 +13,7 @@ import { tidy } from '../tensor/memory';
 import { Tensor } from '../tensor/tensor';
 import { submitRecordedWork } from '../backend/engine';
 import { inBrowser, yieldToEventLoop } from '../backend/environment';
-import { drawSeed } from '../ops/random';
+import { drawSeed, hostPermutations } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
 import { checkBatchSize, checkFinite, classWeightsToSampleWeights, DataScope, sliceRows, toStepDatasets, type DataInput } from './data';
 import type { Model } from './model';
@@ -139,7 +139,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
   const data = new DataScope();
   try {
     const { train, validation } = await prepareData(model, x, y, options, data);
-    const random = seededShuffle(options.seed ?? drawSeed());
+    const random = hostPermutations(options.seed ?? drawSeed());
     const count = Array.isArray(train) ? train[0][0].shape[0] : 0;
     const feed = Array.isArray(train) ? gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i))) : datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight);
     const validationFeed = validation === null ? null : Array.isArray(validation) ? slicedFeed(validation, validationBatchSize) : datasetFeed('fit', 'test', model, validation, options.validationSteps);
@@ -389,25 +389,6 @@ class NonFiniteLossTracker {
     this.finiteSteps?.dispose();
     this.finiteSteps = null;
   }
-}
-
-/** Fisher-Yates permutations from a seeded generator. */
-function seededShuffle(seed: number): (n: number) => Int32Array {
-  let s = seed >>> 0;
-  const random = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return (n) => {
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    return order;
-  };
 }
 
 function now(): number {

@@ -134,6 +134,33 @@ export function drawSeed(): number {
   return pcgHash(seedCounter);
 }
 
+/**
+ * @internal A seeded stream of uniform numbers in [0, 1) on the CPU (mulberry32), for what is
+ * drawn on the host: initial values of some initializers, shuffled orders of samples.
+ */
+export function hostUniformStream(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** @internal Permutations of [0, n) by Fisher-Yates, each call the next one of a seeded stream. */
+export function hostPermutations(seed: number): (n: number) => Int32Array {
+  const random = hostUniformStream(seed);
+  return (n) => {
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order;
+  };
+}
+
 /** The u32 seed of the kernels: the given integer folded into 32 bits, or a fresh one. */
 function resolveSeed(op: string, seed: number | undefined): number {
   if (seed === undefined) return drawSeed();

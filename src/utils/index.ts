@@ -1,6 +1,12 @@
 // Utilities (keras.utils): padSequences for variable-length sequences, toCategorical and
-// normalize for labels and features, imageToTensor for pixels in browsers (and ImageData in Node).
+// normalize for labels and features, imageToTensor for pixels in browsers (and ImageData in Node),
+// timeseriesDatasetFromArray and splitDataset for data pipelines, packXYSampleWeight,
+// unpackXYSampleWeight and isKerasTensor for custom train steps and functional models.
 
 export { padSequences, type PadSequencesOptions } from './sequence';
 export { toCategorical, normalize, type Labels } from './numerical';
 export { imageToTensor, type ImageDataLike, type DrawableImage, type ImageToTensorOptions } from './images';
+export { timeseriesDatasetFromArray, TimeseriesDataset, type TimeseriesDatasetOptions, type TimeseriesBatch } from './timeseries';
+export { splitDataset, type SplitDatasetOptions, type SplittableDataset, type SplittableArray } from './dataset_split';
+export { packXYSampleWeight, unpackXYSampleWeight } from './data_tuples';
+export { isKerasTensor } from './keras_tensor';
