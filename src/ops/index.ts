@@ -62,6 +62,7 @@ export { scatter, scatterUpdate, sliceUpdate, type IndexTuples, type ScatterRedu
 export { cond, switchCase as switch, whileLoop, foriLoop, scan, map, vectorizedMap, associativeScan, type TensorTree, type Tensorized, type WhileLoopOptions, type ScanOptions, type AssociativeScanOptions } from './control_flow';
 export { luFactor, solve, solveTriangular, inv, det, slogdet, logdet, matrixPower, choleskyInverse } from './linalg_solve';
 export { cholesky, eigh, svd, qr, pinv, lstsq, matrixRank, type SvdOptions, type QrMode } from './linalg_decompose';
+export { eig } from './linalg_eig';
 export { ctcLoss, ctcDecode, type CtcDecodeOptions } from './ctc';
 export { rearrange } from './rearrange_einops';
 export { getItem, type GetItemKey, type IndexEntry, type IndexSlice } from './get_item';

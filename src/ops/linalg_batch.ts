@@ -1,6 +1,6 @@
-// What the batched matrix kernels of linalg_solve.ts and linalg_decompose.ts share: the checks of
-// their matrix operands, the size limit of shaders/linalg.wgsl, the dispatch of one of its entry
-// points, and small shape helpers for their composites. No op is defined here.
+// What the batched matrix kernels of linalg_solve.ts, linalg_decompose.ts and linalg_eig.ts
+// share: the checks of their matrix operands, the size limit of shaders/linalg.wgsl, the dispatch
+// of one of its entry points, and small shape helpers for their composites. No op is defined here.
 
 import { formatShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';

@@ -1,8 +1,9 @@
 // GPU-versus-CPU cases for the products and norms of src/ops/linalg.ts and src/ops/einsum.ts
-// (batched and transposed contractions, diagonals, broadcasting '...', three operands) and for the
-// composite activations of src/ops/composite_activations.ts (sparsemax included).
+// (batched and transposed contractions, diagonals, broadcasting '...', three operands), for eig
+// (src/ops/linalg_eig.ts) and for the composite activations of src/ops/composite_activations.ts
+// (sparsemax included).
 
-import { ops } from '../../src/index';
+import { ops, type Tensor } from '../../src/index';
 import type { OpCase } from './case';
 import { rand } from './data';
 
@@ -29,6 +30,18 @@ const einsumCases: OpCase[] = [
   einsumCase('ab,bc,cd->ad', [2, 3], [3, 4], [4, 2]),
 ];
 
+/**
+ * eig's eigenvalues and eigenvectors sorted by real part, then imaginary part (a key that separates
+ * the eigenvalues of the case's matrices), since float32 and float64 runs of the QR iteration may
+ * find them in different orders. Eigenvectors compare as they are: their phase is canonical.
+ */
+function sortedEig(x: Tensor): Tensor[] {
+  const [[real, imag], [vectorsReal, vectorsImag]] = ops.eig(x);
+  const order = ops.argsort(ops.add(real, ops.mul(imag, 1e-3)));
+  const columns = ops.expandDims(order, -2);
+  return [ops.takeAlongAxis(real, order, -1), ops.takeAlongAxis(imag, order, -1), ops.takeAlongAxis(vectorsReal, columns, -1), ops.takeAlongAxis(vectorsImag, columns, -1)];
+}
+
 const activation = (name: string, f: (x: ReturnType<typeof rand>) => ReturnType<typeof rand>): OpCase => ({
   name: `${name} [3,7]`,
   run: () => f(rand([3, 7], { low: -5, high: 5 })),
@@ -50,6 +63,7 @@ export const linalgCases: OpCase[] = [
   { name: 'norm [2,3,4] ord 1 axes [2,1]', run: () => ops.norm(rand([2, 3, 4]), 1, [2, 1]), ...SUMS },
   { name: 'normalize [3,4]', run: () => ops.normalize(rand([3, 4])), ...SUMS },
   { name: 'normalize [3,4] order 1 axis 0', run: () => ops.normalize(rand([3, 4]), 0, 1), ...SUMS },
+  { name: 'eig [3,5,5] (sorted eigenvalues and their eigenvectors)', run: () => sortedEig(rand([3, 5, 5])), rtol: 1e-4, atol: 1e-5 },
 ];
 
 export const compositeActivationCases: OpCase[] = [
