@@ -26,10 +26,11 @@
 //                     reflections; each reflector's vector is kept in r's column while it is applied.
 // Workgroup: 64 invocations, one invocation per matrix (solve_triangular: per matrix and column of
 // b). A matrix's algorithm is sequential (pivots, sweeps, reflections depend on all earlier
-// steps), and the matrices this serves are small (at most 64 x 64, checked in TypeScript), so a
-// batch of them fills the device while each invocation keeps its matrix in its own slice of the
-// output (or scratch) buffer, with no workgroup memory or barriers. The grid is 2-D so that more
-// than 65535 workgroups fit.
+// steps), and the matrices this serves are small (at most 64 x 64, checked in TypeScript; the
+// blocked algorithms of src/ops/linalg_blocked.ts bring the diagonal blocks of larger ones here),
+// so a batch of them fills the device while each invocation keeps its matrix in its own slice of
+// the output (or scratch) buffer, with no workgroup memory or barriers. The grid is 2-D so that
+// more than 65535 workgroups fit.
 // Specialization: LOWER (solve_triangular: a is lower triangular).
 
 override LOWER: bool = false;

@@ -1,6 +1,7 @@
 // What the batched matrix kernels of linalg_solve.ts, linalg_decompose.ts and linalg_eig.ts
 // share: the checks of their matrix operands, the size limit of shaders/linalg.wgsl, the dispatch
-// of one of its entry points, and small shape helpers for their composites. No op is defined here.
+// of one of its entry points, a row swap for their CPU versions, and small shape helpers for their
+// composites. No op is defined here.
 
 import { formatShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -14,18 +15,24 @@ import { checkTensor } from './validate';
 import linalgShader from '../../shaders/linalg.wgsl?raw';
 
 /**
- * Largest matrix dimension the kernels take: each matrix is factored by one GPU invocation in
- * O(n^3) sequential steps, so a bigger matrix would stall the device.
+ * Largest matrix dimension the kernels of shaders/linalg.wgsl take: each matrix is factored by one
+ * GPU invocation in O(n^3) sequential steps, so a bigger matrix would stall the device. qr, eigh,
+ * svd, eig and their composites stop there; cholesky, luFactor and the solves go on with blocked
+ * algorithms (linalg_blocked.ts) whose diagonal blocks are at most this size.
  */
 export const MAX_MATRIX_SIZE = 64;
+
+/** The size limit of the ops with blocked algorithms for matrices over MAX_MATRIX_SIZE: none. */
+export const NO_SIZE_LIMIT = Infinity;
 
 const WORKGROUP_SIZE = 64;
 
 /**
- * Checks that `x` is a batch of matrices [..., rows, columns] (square when `square`) within the
- * size limit, and returns it as float32 (int32 is cast, the values being real numbers).
+ * Checks that `x` is a batch of matrices [..., rows, columns] (square when `square`) of at most
+ * `sizeLimit` rows and columns, and returns it as float32 (int32 is cast, the values being real
+ * numbers).
  */
-export function matrixOperand(op: string, name: string, x: Tensor, square: boolean): Tensor {
+export function matrixOperand(op: string, name: string, x: Tensor, square: boolean, sizeLimit = MAX_MATRIX_SIZE): Tensor {
   checkTensor(op, x);
   checkRank(op, x.shape);
   if (x.rank < 2) {
@@ -35,10 +42,20 @@ export function matrixOperand(op: string, name: string, x: Tensor, square: boole
   if (square && rows !== columns) {
     throw new Error(`${op}: Invalid value for argument ${name}. Expected square matrices (the last two dimensions equal). Received: ${name} of shape ${formatShape(x.shape)}.`);
   }
-  if (rows > MAX_MATRIX_SIZE || columns > MAX_MATRIX_SIZE) {
-    throw new Error(`${op}: Invalid value for argument ${name}. Expected matrices of at most ${MAX_MATRIX_SIZE} x ${MAX_MATRIX_SIZE}. Received: ${name} of shape ${formatShape(x.shape)}.`);
+  if (rows > sizeLimit || columns > sizeLimit) {
+    throw new Error(`${op}: Invalid value for argument ${name}. Expected matrices of at most ${sizeLimit} x ${sizeLimit}. Received: ${name} of shape ${formatShape(x.shape)}.`);
   }
   return x.dtype === 'float32' ? x : cast(x, 'float32');
+}
+
+/** Swaps rows i and j of a row-major matrix of `columns` columns, from column `from` on. */
+export function swapRows(values: Float64Array, columns: number, i: number, j: number, from: number): void {
+  if (i === j) return;
+  for (let c = from; c < columns; c++) {
+    const held = values[i * columns + c];
+    values[i * columns + c] = values[j * columns + c];
+    values[j * columns + c] = held;
+  }
 }
 
 /** The transpose of the last two axes of a batch of matrices. */

@@ -1,25 +1,27 @@
 // Matrix decompositions of batches of small matrices, Keras 3 names: cholesky, qr, eigh and svd
 // (kernels: shaders/linalg.wgsl on the GPU, the same algorithms in float64 here on the CPU), and
-// the composites built on the SVD: lstsq, pinv and matrixRank. Gradients: cholesky, eigh and svd
-// have rules (each output of eigh and svd its own, so that an unused output costs nothing and
-// cannot turn the other's gradient into NaN), and so has qr of tall or square matrices; lstsq and
-// pinv follow by composition.
+// the composites built on the SVD: lstsq, pinv and matrixRank. cholesky alone takes any size:
+// over MAX_MATRIX_SIZE, a blocked algorithm (the kernel on diagonal blocks, matmul updates).
+// Gradients: cholesky, eigh and svd have rules (each output of eigh and svd its own, so that an
+// unused output costs nothing and cannot turn the other's gradient into NaN), and so has qr of
+// tall or square matrices; lstsq and pinv follow by composition.
 // Eigenvectors and singular vectors are unique only up to sign (and within repeated values);
 // which one is returned may differ from NumPy's.
 
 import { formatShape } from '../backend/types';
-import { recordGradient } from '../autograd/tape';
+import { recordGradient, withoutRecording } from '../autograd/tape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { eye } from './creation';
 import { add, cast, divNoNan, greater, mul, square, sub, where } from './elementwise';
 import { runKernel, runKernel1, type Kernel } from './kernel';
-import { dispatchLinalg, matrixCount, matrixOperand, transposeMatrices } from './linalg_batch';
+import { dispatchLinalg, matrixCount, matrixOperand, MAX_MATRIX_SIZE, NO_SIZE_LIMIT, transposeMatrices } from './linalg_batch';
+import { block, BLOCK_SIZE } from './linalg_blocked';
 import { solveTriangular } from './linalg_solve';
 import { matmul } from './matmul';
 import { tril } from './rearrange';
 import { max, sum } from './reduce';
-import { expandDims, slice, squeeze } from './shape';
+import { concat, expandDims, pad, slice, squeeze } from './shape';
 import { checkTensor } from './validate';
 
 /** float32's machine epsilon: the default cut-offs of lstsq, pinv and matrixRank scale it. */
@@ -54,8 +56,9 @@ const choleskyKernel: Kernel<SquareAttrs> = {
  * The Cholesky factor of each symmetric positive definite matrix of `x` [..., M, M], as
  * keras.ops.cholesky: lower triangular L with x = L L^T (default), or upper triangular U = L^T
  * with x = U^T U when `upper`. Only the lower triangle of `x` is read. A matrix that is not
- * positive definite gives NaN, where Keras raises. int32 input is cast to float32. Differentiable
- * (the gradient is symmetric, as for a symmetric input).
+ * positive definite gives NaN, where Keras raises. Any size (over 64 x 64, blocked: the kernel on
+ * diagonal blocks, triangular solves for the panels below them, matmul for the rest). int32 input
+ * is cast to float32. Differentiable (the gradient is symmetric, as for a symmetric input).
  *
  * @example
  * ops.cholesky(tensor([[4, 2], [2, 3]]));         // [[2, 0], [1, 1.4142]]
@@ -63,10 +66,50 @@ const choleskyKernel: Kernel<SquareAttrs> = {
 export function cholesky(x: Tensor, upper = false): Tensor {
   if (typeof upper !== 'boolean') throw new Error(`cholesky: Invalid value for argument upper. Expected a boolean. Received: upper=${String(upper)}.`);
   return tidy(() => {
-    const matrices = matrixOperand('cholesky', 'x', x, true);
-    const factor = runKernel1(choleskyKernel, [matrices], { shape: matrices.shape, dtype: 'float32' }, { n: matrices.shape[matrices.rank - 1] });
+    const matrices = matrixOperand('cholesky', 'x', x, true, NO_SIZE_LIMIT);
+    const factor = withoutRecording(() => choleskyFactor(matrices));
     recordGradient('cholesky', [matrices], [factor], () => ([dFactor]) => [choleskyGradient(factor, dFactor)]);
     return upper ? transposeMatrices(factor) : factor;
+  });
+}
+
+/** The lower Cholesky factor of float32 matrices [..., n, n]: the kernel up to MAX_MATRIX_SIZE, blocked above. */
+function choleskyFactor(matrices: Tensor): Tensor {
+  const n = matrices.shape[matrices.rank - 1];
+  if (n > MAX_MATRIX_SIZE) return blockedCholesky(matrices);
+  return runKernel1(choleskyKernel, [matrices], { shape: matrices.shape, dtype: 'float32' }, { n });
+}
+
+/**
+ * Right-looking blocked Cholesky: each round factors the top-left block of the trailing matrix,
+ * solves for the panel of L below it (L21 = A21 L11^-T), and leaves A22 - L21 L21^T, one matmul,
+ * to the next round. The factor is put together from its column panels at the end.
+ */
+function blockedCholesky(matrices: Tensor): Tensor {
+  return tidy(() => {
+    const n = matrices.shape[matrices.rank - 1];
+    const batchPadding = matrices.shape.slice(0, -2).map((): [number, number] => [0, 0]);
+    const panels: Tensor[] = [];
+    let trailing = matrices;
+    for (let start = 0; start < n; start += BLOCK_SIZE) {
+      const width = Math.min(BLOCK_SIZE, n - start);
+      const rows = n - start;
+      const current = trailing;
+      const [panel, next] = tidy((): [Tensor, Tensor | null] => {
+        const diagonalFactor = choleskyFactor(block(current, 0, width, 0, width));
+        // The column panel's rows above its diagonal block are zero.
+        const withZerosAbove = (x: Tensor) => (start === 0 ? x : pad(x, [...batchPadding, [start, 0], [0, 0]]));
+        if (rows === width) return [withZerosAbove(diagonalFactor), null];
+        const below = block(current, width, rows - width, 0, width);
+        const panelBelow = transposeMatrices(solveTriangular(diagonalFactor, transposeMatrices(below), true));
+        const update = matmul(panelBelow, panelBelow, { transposeB: true });
+        return [withZerosAbove(concat([diagonalFactor, panelBelow], -2)), sub(block(current, width, rows - width, width, rows - width), update)];
+      });
+      if (current !== matrices) current.dispose();
+      panels.push(panel);
+      if (next) trailing = next;
+    }
+    return concat(panels, -1);
   });
 }
 

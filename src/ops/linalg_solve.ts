@@ -1,26 +1,29 @@
-// Linear systems and determinants of batches of small square matrices, Keras 3 names: luFactor,
-// solve, solveTriangular, inv, det, slogdet, logdet, matrixPower and choleskyInverse. luFactor,
-// solve and solveTriangular are kernels (shaders/linalg.wgsl; CPU versions here, in float64);
-// the rest are composites of them, matmul and element-wise ops. Gradients: solve and
-// solveTriangular have rules written with solves of the transposed system; det, slogdet and logdet
-// use d log|det A| / dA = inv(A)^T; inv, matrixPower and choleskyInverse follow by composition.
-// Singular matrices are not reported (that would need a readback): they give Inf or NaN, where
-// NumPy raises LinAlgError.
+// Linear systems and determinants of batches of square matrices, Keras 3 names: luFactor, solve,
+// solveTriangular, inv, det, slogdet, logdet, matrixPower and choleskyInverse. luFactor, solve and
+// solveTriangular are kernels for matrices up to MAX_MATRIX_SIZE (shaders/linalg.wgsl; CPU versions
+// here, in float64), and blocked algorithms above it on both backends (see linalg_blocked.ts): the
+// LU by panels and matmul updates, triangular solves by diagonal blocks and matmul updates, solve
+// by the LU and two triangular solves. The rest are composites of them, matmul and element-wise
+// ops. Gradients: solve and solveTriangular have rules written with solves of the transposed
+// system; det, slogdet and logdet use d log|det A| / dA = inv(A)^T; inv, matrixPower and
+// choleskyInverse follow by composition. Singular matrices are not reported (that would need a
+// readback): they give Inf or NaN, where NumPy raises LinAlgError.
 
 import { formatShape } from '../backend/types';
-import { recordGradient } from '../autograd/tape';
+import { recordGradient, withoutRecording } from '../autograd/tape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { clone } from './clone';
 import { eye, range } from './creation';
-import { abs, cast, log, mod, mul, neg, notEqual, sign, sub } from './elementwise';
+import { abs, add, cast, log, mod, mul, neg, notEqual, sign, sub } from './elementwise';
 import { runKernel, runKernel1, type Kernel } from './kernel';
-import { dispatchLinalg, matrixCount, matrixOperand, transposeMatrices } from './linalg_batch';
+import { dispatchLinalg, matrixCount, matrixOperand, MAX_MATRIX_SIZE, NO_SIZE_LIMIT, swapRows, transposeMatrices } from './linalg_batch';
+import { applyPivots, block, BLOCK_SIZE, blockStarts, luPanel } from './linalg_blocked';
 import { matmul } from './matmul';
 import { diagonal } from './numpy_extras';
 import { tril, triu } from './rearrange';
 import { prod, sum } from './reduce';
-import { broadcastTo, expandDims, squeeze } from './shape';
+import { broadcastTo, concat, expandDims, squeeze } from './shape';
 import { broadcastShapes } from './shape_util';
 import { checkTensor } from './validate';
 
@@ -56,16 +59,6 @@ const luFactorKernel: Kernel<MatrixAttrs> = {
     dispatchLinalg(gpu, 'lu_factor', matrixCount(a.shape), [rows, columns, 0], [a.buffer, lu.buffer, pivots.buffer]);
   },
 };
-
-/** Swaps rows i and j of a row-major matrix of `columns` columns, from column `from` on. */
-function swapRows(values: Float64Array, columns: number, i: number, j: number, from: number): void {
-  if (i === j) return;
-  for (let c = from; c < columns; c++) {
-    const held = values[i * columns + c];
-    values[i * columns + c] = values[j * columns + c];
-    values[j * columns + c] = held;
-  }
-}
 
 interface SystemAttrs {
   /** Order of the square matrices. */
@@ -143,18 +136,73 @@ const solveTriangularKernel: Kernel<SystemAttrs> = {
  * keras.ops.lu_factor (scipy.linalg.lu_factor): `[lu, pivots]`, where `lu` [..., M, N] holds U in
  * its upper triangle and the multipliers of the unit lower triangular L below the diagonal, and
  * `pivots` (int32, [..., min(M, N)]) says that row i was swapped with row pivots[i] at step i
- * (0-based). int32 input is cast to float32. Not differentiable.
+ * (0-based). Any size: matrices over 64 x 64 are factored in panels of 64 columns (LAPACK's
+ * blocked getrf). int32 input is cast to float32. Not differentiable.
  *
  * @example
  * const [lu, pivots] = ops.luFactor(tensor([[1, 2], [3, 4]]));   // [[3, 4], [1/3, 2/3]], [1, 1]
  */
 export function luFactor(x: Tensor): [Tensor, Tensor] {
-  const matrices = matrixOperand('luFactor', 'x', x, false);
+  const matrices = matrixOperand('luFactor', 'x', x, false, NO_SIZE_LIMIT);
+  const outputs = factorLu(matrices);
+  if (matrices !== x) matrices.dispose();
+  return outputs;
+}
+
+/** [lu, pivots] of float32 matrices [..., m, n]: the kernel up to MAX_MATRIX_SIZE, blocked above. */
+function factorLu(matrices: Tensor): [Tensor, Tensor] {
   const [rows, columns] = matrices.shape.slice(-2);
+  if (rows > MAX_MATRIX_SIZE || columns > MAX_MATRIX_SIZE) return withoutRecording(() => blockedLuFactor(matrices));
   const batch = matrices.shape.slice(0, -2);
   const outputs = runKernel(luFactorKernel, [matrices], [{ shape: matrices.shape, dtype: 'float32' }, { shape: [...batch, Math.min(rows, columns)], dtype: 'int32' }], { rows, columns });
-  if (matrices !== x) matrices.dispose();
   return [outputs[0], outputs[1]];
+}
+
+/**
+ * Right-looking blocked LU of matrices [..., m, n]: each round factors a panel of BLOCK_SIZE
+ * columns (pivots searched over all rows below), solves the unit lower triangle of its top block
+ * for the rows of U to its right, and updates the rows below by one matmul. Each round's rows of
+ * the result are final once made; the work matrix shrinks by a block of rows per round.
+ */
+function blockedLuFactor(matrices: Tensor): [Tensor, Tensor] {
+  return tidy(() => {
+    const [rows, columns] = matrices.shape.slice(-2);
+    const steps = Math.min(rows, columns);
+    const finishedRows: Tensor[] = [];
+    const pivots: Tensor[] = [];
+    let work: Tensor | null = matrices;
+    for (let start = 0; work && start < steps; start += BLOCK_SIZE) {
+      const current: Tensor = work;
+      const [finished, panelPivots, next] = tidy(() => luRound(current, start, Math.min(BLOCK_SIZE, steps - start)));
+      if (current !== matrices) current.dispose();
+      finishedRows.push(finished);
+      pivots.push(panelPivots);
+      work = next;
+    }
+    return [concat(finishedRows, -2), concat(pivots, -1)];
+  });
+}
+
+/**
+ * One round of the blocked LU: `work` [..., r, n] holds rows `start`.. of the matrix being
+ * factored (left of column `start`, their final L multipliers but for later row swaps). Returns
+ * [the `width` rows this round finishes, with all n columns; the panel's pivots; the updated rows
+ * below them for the next round, or null when none remain or every column is factored].
+ */
+function luRound(work: Tensor, start: number, width: number): [Tensor, Tensor, Tensor | null] {
+  const [rows, columns] = work.shape.slice(-2);
+  const [panel, pivots] = luPanel(work, start, width, start);
+  const right = columns - start - width;
+  const below = rows - width;
+  // Every column factored: the rows below the panel (a tall matrix's) hold only L.
+  if (right === 0) return [panel, pivots, null];
+  const unitLower = add(tril(block(panel, 0, width, start, width), -1), eye(width));
+  const upperRight = solveTriangularMatrices(unitLower, block(panel, 0, width, start + width, right), true);
+  const finished = concat([block(panel, 0, width, 0, start + width), upperRight], -1);
+  if (below === 0) return [finished, pivots, null];
+  const lowerLeft = block(panel, width, below, start, width);
+  const trailing = sub(block(panel, width, below, start + width, right), matmul(lowerLeft, upperRight));
+  return [finished, pivots, concat([block(panel, width, below, 0, start + width), trailing], -1)];
 }
 
 /**
@@ -163,7 +211,7 @@ export function luFactor(x: Tensor): [Tensor, Tensor] {
  * broadcast to a common batch shape, b as matrices, and whether b was vectors.
  */
 function prepareSystem(op: string, a: Tensor, b: Tensor): { a: Tensor; b: Tensor; vector: boolean } {
-  const matrices = matrixOperand(op, 'a', a, true);
+  const matrices = matrixOperand(op, 'a', a, true, NO_SIZE_LIMIT);
   checkTensor(op, b);
   const n = matrices.shape[matrices.rank - 1];
   const vector = b.rank === matrices.rank - 1;
@@ -183,7 +231,8 @@ function prepareSystem(op: string, a: Tensor, b: Tensor): { a: Tensor; b: Tensor
  * The solution x of `a x = b` for square `a` [..., M, M], as keras.ops.solve (numpy.linalg.solve):
  * `b` is a batch of vectors [..., M] when it has one axis fewer than `a`, otherwise of matrices
  * [..., M, K]; the result has b's shape (batch axes broadcast). Gaussian elimination with partial
- * pivoting; a singular `a` gives Inf or NaN instead of an error. Differentiable in both operands.
+ * pivoting (over 64 x 64: the blocked LU, then blocked forward and back substitution); a singular
+ * `a` gives Inf or NaN instead of an error. Differentiable in both operands.
  *
  * @example
  * ops.solve(tensor([[2, 0], [0, 4]]), tensor([2, 2]));   // [1, 0.5]
@@ -198,9 +247,7 @@ export function solve(a: Tensor, b: Tensor): Tensor {
 
 /** x with a x = b for a [..., n, n] and b [..., n, k] of one batch shape, with its gradient. */
 function solveSystem(a: Tensor, b: Tensor): Tensor {
-  const [n, k] = b.shape.slice(-2);
-  const [work, x] = runKernel(solveKernel, [a, b], [{ shape: a.shape, dtype: 'float32' }, { shape: b.shape, dtype: 'float32' }], { n, k, lower: false });
-  work.dispose();
+  const x = withoutRecording(() => solveMatrices(a, b));
   recordGradient('solve', [a, b], [x], () => ([dx]) => {
     const db = solveSystem(transposeMatrices(a), dx);
     return [neg(matmul(db, x, { transposeB: true })), db];
@@ -209,10 +256,30 @@ function solveSystem(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * x with a x = b for a [..., n, n] and b [..., n, k] of one batch shape: the kernel up to
+ * MAX_MATRIX_SIZE; above, the blocked LU of a, its row swaps applied to b, then forward and back
+ * substitution (LAPACK's getrs).
+ */
+function solveMatrices(a: Tensor, b: Tensor): Tensor {
+  const [n, k] = b.shape.slice(-2);
+  if (n > MAX_MATRIX_SIZE) {
+    return tidy(() => {
+      const [lu, pivots] = blockedLuFactor(a);
+      const unitLower = add(tril(lu, -1), eye(n));
+      return solveTriangularMatrices(lu, solveTriangularMatrices(unitLower, applyPivots(pivots, b), true), false);
+    });
+  }
+  const [work, x] = runKernel(solveKernel, [a, b], [{ shape: a.shape, dtype: 'float32' }, { shape: b.shape, dtype: 'float32' }], { n, k, lower: false });
+  work.dispose();
+  return x;
+}
+
+/**
  * The solution x of `a x = b` for triangular `a` [..., M, M], as keras.ops.solve_triangular:
  * only the lower (`lower` true) or upper (default) triangle of `a` is read, the rest ignored.
  * `b` is [..., M] (one axis fewer than `a`) or [..., M, K]; the result has b's shape. A zero on
- * the diagonal gives Inf or NaN. Differentiable in both operands (a's gradient keeps its triangle).
+ * the diagonal gives Inf or NaN. Any size (over 64 x 64, blocked: small solves of diagonal blocks
+ * and matmul updates). Differentiable in both operands (a's gradient keeps its triangle).
  *
  * @example
  * ops.solveTriangular(tensor([[2, 0], [1, 1]]), tensor([2, 3]), true);   // [1, 2]
@@ -227,14 +294,53 @@ export function solveTriangular(a: Tensor, b: Tensor, lower = false): Tensor {
 }
 
 function solveTriangularSystem(a: Tensor, b: Tensor, lower: boolean): Tensor {
-  const [n, k] = b.shape.slice(-2);
-  const x = runKernel1(solveTriangularKernel, [a, b], { shape: b.shape, dtype: 'float32' }, { n, k, lower });
+  const x = withoutRecording(() => solveTriangularMatrices(a, b, lower));
   recordGradient('solveTriangular', [a, b], [x], () => ([dx]) => {
     const db = solveTriangularSystem(transposeMatrices(a), dx, !lower);
     const da = neg(matmul(db, x, { transposeB: true }));
     return [lower ? tril(da) : triu(da), db];
   });
   return x;
+}
+
+/**
+ * x with a x = b for triangular a [..., n, n] and b [..., n, k] of one batch shape, reading only
+ * a's lower (`lower`) or upper triangle: the kernel up to MAX_MATRIX_SIZE, blocked above.
+ */
+function solveTriangularMatrices(a: Tensor, b: Tensor, lower: boolean): Tensor {
+  const [n, k] = b.shape.slice(-2);
+  if (n > MAX_MATRIX_SIZE) return blockedTriangularSolve(a, b, lower);
+  return runKernel1(solveTriangularKernel, [a, b], { shape: b.shape, dtype: 'float32' }, { n, k, lower });
+}
+
+/**
+ * Blocked substitution: the diagonal blocks in order (top down for `lower`, bottom up otherwise),
+ * each solved by the kernel for its rows of x, which one matmul then removes from the rows of b
+ * still to be solved. Only blocks inside a's triangle are read.
+ */
+function blockedTriangularSolve(a: Tensor, b: Tensor, lower: boolean): Tensor {
+  return tidy(() => {
+    const [n, k] = b.shape.slice(-2);
+    const solved: Tensor[] = [];
+    // The rows of b still to be solved, updated: rows start.. (lower) or ..start + width (upper).
+    let remaining = b;
+    const starts = blockStarts(n);
+    for (const start of lower ? starts : starts.reverse()) {
+      const width = Math.min(BLOCK_SIZE, n - start);
+      const current = remaining;
+      const [blockSolution, next] = tidy((): [Tensor, Tensor | null] => {
+        const x = solveTriangularMatrices(block(a, start, width, start, width), block(current, lower ? 0 : start, width, 0, k), lower);
+        const [rowStart, rowCount] = lower ? [start + width, n - start - width] : [0, start];
+        if (rowCount === 0) return [x, null];
+        const update = matmul(block(a, rowStart, rowCount, start, width), x);
+        return [x, sub(block(current, lower ? width : 0, rowCount, 0, k), update)];
+      });
+      if (current !== b) current.dispose();
+      solved.push(blockSolution);
+      if (next) remaining = next;
+    }
+    return concat(lower ? solved : solved.reverse(), -2);
+  });
 }
 
 /**
@@ -246,7 +352,7 @@ function solveTriangularSystem(a: Tensor, b: Tensor, lower: boolean): Tensor {
  */
 export function inv(x: Tensor): Tensor {
   return tidy(() => {
-    const matrices = matrixOperand('inv', 'x', x, true);
+    const matrices = matrixOperand('inv', 'x', x, true, NO_SIZE_LIMIT);
     return solve(matrices, broadcastTo(eye(x.shape[x.rank - 1]), x.shape));
   });
 }
@@ -276,7 +382,7 @@ function recordDeterminantGradient(op: string, a: Tensor, output: Tensor, scale:
  * ops.det(tensor([[1, 2], [3, 4]]));   // -2
  */
 export function det(x: Tensor): Tensor {
-  const matrices = matrixOperand('det', 'x', x, true);
+  const matrices = matrixOperand('det', 'x', x, true, NO_SIZE_LIMIT);
   const value = tidy(() => {
     const [permutationSign, diagonalValues] = luParts(matrices);
     return mul(permutationSign, prod(diagonalValues, -1));
@@ -296,7 +402,7 @@ export function det(x: Tensor): Tensor {
  * const [sign, logabsdet] = ops.slogdet(tensor([[1, 2], [3, 4]]));   // -1, log(2)
  */
 export function slogdet(x: Tensor): [Tensor, Tensor] {
-  const matrices = matrixOperand('slogdet', 'x', x, true);
+  const matrices = matrixOperand('slogdet', 'x', x, true, NO_SIZE_LIMIT);
   const [signValue, logAbs] = tidy(() => {
     const [permutationSign, diagonalValues] = luParts(matrices);
     return [mul(permutationSign, prod(sign(diagonalValues), -1)), sum(log(abs(diagonalValues)), -1)];
@@ -331,7 +437,7 @@ export function logdet(x: Tensor): Tensor {
  */
 export function matrixPower(x: Tensor, n: number): Tensor {
   if (!Number.isInteger(n)) throw new Error(`matrixPower: Invalid value for argument n. Expected an integer. Received: n=${String(n)}.`);
-  const matrices = matrixOperand('matrixPower', 'x', x, true);
+  const matrices = matrixOperand('matrixPower', 'x', x, true, NO_SIZE_LIMIT);
   const result = tidy(() => {
     const size = matrices.shape[matrices.rank - 1];
     let base = n < 0 ? inv(matrices) : matrices;
@@ -360,7 +466,7 @@ export function matrixPower(x: Tensor, n: number): Tensor {
 export function choleskyInverse(x: Tensor, upper = false): Tensor {
   if (typeof upper !== 'boolean') throw new Error(`choleskyInverse: Invalid value for argument upper. Expected a boolean. Received: upper=${String(upper)}.`);
   return tidy(() => {
-    const factor = matrixOperand('choleskyInverse', 'x', x, true);
+    const factor = matrixOperand('choleskyInverse', 'x', x, true, NO_SIZE_LIMIT);
     const factorInverse = solveTriangular(factor, broadcastTo(eye(x.shape[x.rank - 1]), x.shape), !upper);
     return upper ? matmul(factorInverse, factorInverse, { transposeB: true }) : matmul(factorInverse, factorInverse, { transposeA: true });
   });
