@@ -7,7 +7,7 @@ export type { BackendName, DType, TypedArray } from './backend/types';
 export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor';
 export { tensor, scalar, type TensorValues } from './tensor/creation';
 export { fill, zeros, ones, zerosLike, onesLike, range, eye, oneHot, type OneHotOptions } from './ops/creation';
-export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type RandomNormalOptions, type RandomUniformOptions } from './ops/random';
+export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, SeedGenerator, type Seed, type RandomNormalOptions, type RandomUniformOptions } from './ops/random';
 export { randomCategorical, randint, shuffle, type RandomCategoricalOptions, type RandintOptions, type ShuffleOptions } from './ops/random_sampling';
 export { randomGamma, randomBeta, randomBinomial, type RandomDistributionOptions } from './ops/random_distributions';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './tensor/memory';
@@ -37,7 +37,7 @@ export * as initializers from './layers/initializers';
 export * as regularizers from './layers/regularizers';
 export * as constraints from './layers/constraints';
 export {
-  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting, type ModelOutput,
+  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting, type ModelOutput, type GraphConfigOptions,
 } from './models/model';
 export type { TensorRecord, SymbolicRecord } from './models/functional';
 export type { LossSpec, MetricSpec, CompiledMetrics } from './models/compile_utils';

@@ -4,10 +4,10 @@
 import type { Storage } from '../backend/storage';
 import { formatShape, type DType } from '../backend/types';
 import { tensor, type TensorValues } from '../tensor/creation';
-import { keep } from '../tensor/memory';
+import { keep, tidy } from '../tensor/memory';
 import { activeTracer } from '../tensor/trace';
 import { Tensor } from '../tensor/tensor';
-import { cast } from '../ops/elementwise';
+import { add, cast, sub } from '../ops/elementwise';
 import { setTrainableVariableTest } from './tape';
 
 export interface VariableOptions {
@@ -70,8 +70,19 @@ export class Variable extends Tensor {
     this.constraintValue = value;
   }
 
-  /** Takes `value` (same shape and dtype) as the new value, sharing its storage. Returns the variable. */
-  assign(value: Tensor): this {
+  /**
+   * Takes `value` (same shape and dtype) as the new value, sharing its storage; numbers and arrays
+   * are converted to the variable's dtype, as Keras's `assign(0.0)`. Returns the variable.
+   */
+  assign(value: Tensor | TensorValues): this {
+    if (!(value instanceof Tensor)) {
+      const converted = tensor(value, undefined, this.dtype);
+      try {
+        return this.assign(converted);
+      } finally {
+        converted.dispose();
+      }
+    }
     if (value.shape.length !== this.shape.length || value.shape.some((d, i) => d !== this.shape[i])) {
       throw new Error(`Variable.assign (${this.name}): shape ${formatShape(value.shape)} differs from the variable's ${formatShape(this.shape)}.`);
     }
@@ -80,6 +91,34 @@ export class Variable extends Tensor {
     }
     this.replaceStorage(value.storage.retain());
     activeTracer()?.assign(this, value);
+    return this;
+  }
+
+  /**
+   * Adds `value` (a tensor, number or array broadcasting to the variable's shape) to the value, as
+   * Keras's `assign_add`. Returns the variable.
+   *
+   * @example
+   * total.assignAdd(ops.sum(batch, 0));   // a running sum kept in a non-trainable weight
+   */
+  assignAdd(value: Tensor | TensorValues): this {
+    return this.assignCombined('assignAdd', value, add);
+  }
+
+  /** Subtracts `value` from the value, as Keras's `assign_sub`. Returns the variable. */
+  assignSub(value: Tensor | TensorValues): this {
+    return this.assignCombined('assignSub', value, sub);
+  }
+
+  private assignCombined(op: string, value: Tensor | TensorValues, combine: (a: Tensor, b: Tensor) => Tensor): this {
+    tidy(() => {
+      const operand = value instanceof Tensor ? value : tensor(value, undefined, this.dtype);
+      const combined = combine(this, operand);
+      if (combined.shape.length !== this.shape.length || combined.shape.some((d, i) => d !== this.shape[i])) {
+        throw new Error(`Variable.${op} (${this.name}): a value of shape ${formatShape(operand.shape)} does not broadcast to the variable's ${formatShape(this.shape)}.`);
+      }
+      this.assign(combined.dtype === this.dtype ? combined : cast(combined, this.dtype));
+    });
     return this;
   }
 

@@ -1,7 +1,8 @@
 // A model's topology as a JSON string and back, without weights (Keras's `model.to_json()` and
 // `keras.models.model_from_json`): the architecture alone, rebuilt with fresh weights.
 
-import { Model, setTopologyWriter } from '../models/model';
+import { Model, setGraphConfigCodec, setTopologyWriter } from '../models/model';
+import { Sequential } from '../models/sequential';
 import { checkOptionNames } from '../ops/validate';
 import { withCustomObjects, type CustomObjects } from './object_registration';
 import { checkClassNames, deserializeLayer, releaseLayer, serializeLayer, type LayerJSON } from './topology';
@@ -14,6 +15,21 @@ export interface ModelFromJSONOptions {
 const MODEL_FROM_JSON_OPTIONS: Record<keyof ModelFromJSONOptions, true> = { customObjects: true };
 
 setTopologyWriter((model) => JSON.stringify(serializeLayer(model)));
+
+// A functional or Sequential model's getConfig is the config of its topology (a Sequential's with
+// its build_input_shape, as Keras's), and fromConfig reads it back as modelFromJSON does.
+setGraphConfigCodec({
+  write(model) {
+    const { config, build_input_shape: buildInputShape } = serializeLayer(model);
+    return buildInputShape === undefined ? config : { ...config, build_input_shape: buildInputShape };
+  },
+  read(cls, config, options) {
+    const sequential = cls === Sequential;
+    checkOptionNames(sequential ? 'Sequential.fromConfig' : 'Model.fromConfig', options, MODEL_FROM_JSON_OPTIONS);
+    const { build_input_shape: buildInputShape, ...rest } = config;
+    return modelFromJSON({ class_name: sequential ? 'Sequential' : 'Functional', config: rest, build_input_shape: buildInputShape as LayerJSON['build_input_shape'] }, options);
+  },
+});
 
 /**
  * Rebuilds a model from `model.toJSON()` (or the model JSON that `model.save` writes, whose

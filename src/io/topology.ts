@@ -193,7 +193,7 @@ export function deserializeLayer(entry: unknown, where = 'the model topology'): 
   if (typeof className !== 'string') throw new Error(`Invalid model JSON: ${where} has no class_name string.`);
   if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new Error(`Invalid model JSON: ${where} (${className}) has no config object.`);
   if (className === 'Functional') return deserializeFunctional(Model, config);
-  const cls = className === 'Sequential' ? Sequential : layerClass(className);
+  const cls: LayerClass = className === 'Sequential' ? Sequential : layerClass(className);
   if (isFunctionalSubclass(cls, config)) return deserializeFunctional(cls as unknown as FunctionalClass, config);
   if (cls === Sequential || (cls as { prototype?: unknown }).prototype instanceof Sequential) {
     return deserializeSequential(cls as unknown as new (args: SequentialArgs) => Sequential, config, (entry as LayerJSON).build_input_shape);

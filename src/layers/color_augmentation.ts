@@ -1,7 +1,7 @@
 // Color augmentation layers (keras/src/layers/preprocessing/image_preprocessing): RandomGrayscale,
-// RandomInvert, Solarization, RandomHue, RandomSaturation and RandomColorJitter. They act only
-// when called with `training: true` (as fit does) and return their input otherwise. Images are
-// channels last, RGB where the layer converts colors, with values in `valueRange`. The per-image
+// RandomInvert, Solarization, RandomHue, RandomSaturation and RandomColorJitter. They act in
+// training and when called without a training flag (Keras's `training=True` default), and return
+// their input with `training: false` (as predict and evaluate pass). Images are channels last, RGB where the layer converts colors, with values in `valueRange`. The per-image
 // factors are drawn on the device (RandomImageLayer) and applied by element-wise ops, so nothing
 // is read back.
 

@@ -50,6 +50,8 @@ export interface EqualizationArgs extends LayerArgs {
  * new Equalization({ valueRange: [0, 1], bins: 128 }).apply(images, { training: true });
  */
 export class Equalization extends Layer {
+  /** As Keras's `call(data, training=True)`: applied directly, the layer equalizes. */
+  protected override readonly trainingDefault = true;
   readonly valueRange: [number, number];
   readonly bins: number;
 

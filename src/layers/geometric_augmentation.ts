@@ -1,8 +1,9 @@
 // Geometric augmentation layers (keras/src/layers/preprocessing/image_preprocessing):
 // RandomGaussianBlur, which blurs images with a separable Gaussian, RandomPerspective, which moves
 // the image corners by a projective transform (ops.affineTransform), and RandomElasticTransform,
-// which warps images along a smoothed random displacement field. They act only when called with
-// `training: true` (as fit does) and return their input otherwise; images are channels last.
+// which warps images along a smoothed random displacement field. They act in training and without
+// a training flag (Keras's default), and return their input with `training: false` (predict,
+// evaluate); images are channels last.
 // Each layer splits its work as Keras's does: `getRandomTransformation` draws the parameters on
 // the device, `transformImages` applies given parameters, so nothing is read back and a caller
 // can replay a transform with parameters of its own.

@@ -1,8 +1,9 @@
 // Image preprocessing and augmentation layers (keras/src/layers/preprocessing/image_preprocessing):
 // Resizing and CenterCrop, which act in training and inference alike, and the random
 // augmentations RandomCrop, RandomFlip, RandomRotation, RandomZoom, RandomTranslation,
-// RandomContrast and RandomBrightness, which act only when called with `training: true` (as fit
-// does) and return their input otherwise. Images are channels last, [batch, height, width,
+// RandomContrast and RandomBrightness, which act in training and when called without a training
+// flag (Keras's `training=True` default), and return their input with `training: false` (as
+// predict and evaluate pass). Images are channels last, [batch, height, width,
 // channels] or one [height, width, channels] image. The random factors are drawn on the device by
 // the random ops and turned into transforms by ops, so nothing is read back; without a seed each
 // draw takes a fresh seed, which a replayed training step draws again (see src/ops/random.ts).
@@ -223,10 +224,12 @@ export interface RandomLayerArgs extends LayerArgs {
 }
 
 /**
- * What the random augmentation layers share: the identity outside training, channels-last images
+ * What the random augmentation layers share: the identity with `training: false`, channels-last images
  * of rank 3 or 4 made a float32 batch, and the seeds of the random draws.
  */
 export abstract class RandomImageLayer extends Layer {
+  /** As Keras's `call(data, training=True)`: applied directly, the layer augments. */
+  protected override readonly trainingDefault = true;
   readonly seed: number | undefined;
   private readonly seeds: SeedSequence;
 

@@ -5,7 +5,7 @@
 
 import { formatShape, type DType } from '../backend/types';
 import { Variable } from '../autograd/variable';
-import { zeros } from '../ops/creation';
+import { ones, zeros } from '../ops/creation';
 import { reshape } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import { getMask, setMask } from '../tensor/mask';
@@ -75,8 +75,8 @@ export interface AddWeightArgs {
 
 export type LayerInput = Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
 
-/** Training flags of the layer calls in progress, innermost last. */
-const callStack: Array<{ training: boolean }> = [];
+/** Training flags of the layer calls in progress, innermost last (undefined: none given). */
+const callStack: Array<{ training: boolean | undefined }> = [];
 const nameCounts = new Map<string, number>();
 
 /**
@@ -108,10 +108,19 @@ export class Layer {
   /** Graph nodes where this layer was applied to symbolic tensors. */
   readonly inboundNodes: Node[] = [];
   /**
-   * Whether the layer passes masks on (Keras's supports_masking, default false): after `call`, its
-   * outputs get the masks of `computeMask`; a layer that does not support masking drops them.
+   * The training flag `call` gets when neither `apply`'s caller nor an enclosing layer call gives
+   * one: the default of `training` in a Keras layer's call signature. Undefined (inference) for
+   * most layers; true for the image augmentation layers and Pipeline, as in Keras 3, so that
+   * `new RandomFlip().apply(images)` flips while `predict` and `evaluate` (which pass
+   * `training: false`) do not. A subclass sets it with `protected override readonly trainingDefault = true`.
    */
-  supportsMasking = false;
+  protected readonly trainingDefault: boolean | undefined = undefined;
+  /**
+   * Whether the layer passes masks on (Keras's supports_masking): after `call`, its outputs get the
+   * masks of `computeMask`; a layer that does not support masking drops them. As in Keras 3, it
+   * defaults to true for a layer that overrides `computeMask`, and to false otherwise.
+   */
+  supportsMasking: boolean;
   /** The penalty on the outputs added to `losses` after each call, or null (see LayerArgs). */
   readonly activityRegularizer: Regularizer | null;
   private _trainable: boolean;
@@ -121,11 +130,14 @@ export class Layer {
   private activityLosses: Tensor[] = [];
   /** The constructor's options beyond LayerArgs, for the getConfig of a layer that does not override it. */
   private readonly ownOptions: Record<string, unknown>;
+  /** While a call on symbolic inputs computes its output shape: the mask shapes of those inputs. */
+  private symbolicInputMasks: Array<Shape | null> | null = null;
 
   constructor(args: LayerArgs = {}) {
     checkLayerArgs(new.target, args);
     const { name: _name, trainable: _trainable, dtype: _dtype, inputShape: _inputShape, inputDim: _inputDim, batchInputShape: _batchInputShape, batchSize: _batchSize, activityRegularizer, ...own } = args ?? {};
     this.ownOptions = own;
+    this.supportsMasking = this.computeMask !== Layer.prototype.computeMask;
     this.activityRegularizer = resolveRegularizer(activityRegularizer);
     // Named after the class's Keras name where it is registered (minifiers rename classes): a
     // functional Model is 'functional', as in Keras 3.
@@ -161,15 +173,20 @@ export class Layer {
 
   /**
    * Output shape for an input shape. By default `call` is traced on zeros twice, with unknown
-   * dimensions set to 2 and to 3; output dimensions that differ are unknown.
+   * dimensions set to 2 and to 3; output dimensions that differ are unknown. On symbolic inputs
+   * that carry masks, `call` gets masks of ones of their shapes, as Keras passes a mask-consuming
+   * layer its inputs' masks when it builds a functional model.
    */
   computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
     let returnsList = false;
+    const maskShapes = this.symbolicInputMasks;
     const trace = (fill: number) =>
       tidy(() => {
         const inputs = shapes.map((s, i) => zeros(s.map((d) => d ?? fill), this.traceInputDtype(i)));
-        const out = this.call(isShapeList(inputShape) ? inputs : inputs[0], { training: false });
+        const args: CallArgs = { training: false };
+        if (maskShapes) args.mask = traceMasks(maskShapes, fill, isShapeList(inputShape));
+        const out = this.call(isShapeList(inputShape) ? inputs : inputs[0], args);
         returnsList = Array.isArray(out);
         return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
       });
@@ -222,10 +239,13 @@ export class Layer {
       }
       return this.applySymbolic(list as SymbolicTensor[], inputShape, args, Array.isArray(inputs));
     }
-    const training = args.training ?? callStack.at(-1)?.training ?? false;
+    // Keras's order: the flag given here, else the enclosing layer call's, else this layer's own
+    // default, which stays local (the layers this one calls do not inherit it).
+    const inherited = args.training ?? callStack.at(-1)?.training;
+    const training = inherited ?? this.trainingDefault;
     const mask = args.mask !== undefined ? args.mask : inputMask(inputs as Tensor | Tensor[]);
     if (callStack.length === 0) this.clearActivityLosses();
-    callStack.push({ training });
+    callStack.push({ training: inherited });
     let outputs: Tensor | Tensor[];
     try {
       outputs = this.call(inputs as Tensor | Tensor[], { ...args, training, mask });
@@ -385,7 +405,7 @@ export class Layer {
    * other arguments.
    */
   getConfig(): Record<string, unknown> {
-    const automatic = Object.getPrototypeOf(this).getConfig === Layer.prototype.getConfig && !strictOptionClasses.has(this.constructor);
+    const automatic = automaticConfigMethods.has(Object.getPrototypeOf(this).getConfig) && !strictOptionClasses.has(this.constructor);
     const config: Record<string, unknown> = { ...(automatic ? this.checkedOwnOptions() : {}), name: this.name, trainable: this._trainable, dtype: this.dtype };
     if (this.batchInputShape) config.batchInputShape = this.batchInputShape;
     if (this.activityRegularizer) config.activityRegularizer = regularizerConfig(this.activityRegularizer);
@@ -451,13 +471,43 @@ export class Layer {
   }
 
   private applySymbolic(inputs: SymbolicTensor[], inputShape: Shape | Shape[], args: CallArgs, listInput: boolean): SymbolicTensor | SymbolicTensor[] {
-    const outShape = this.computeOutputShape(inputShape);
+    const inputMasks = inputs.map((t) => t.maskShape);
+    const carriesMasks = inputMasks.some((m) => m !== null);
+    this.symbolicInputMasks = carriesMasks ? inputMasks : null;
+    let outShape: Shape | Shape[];
+    try {
+      outShape = this.computeOutputShape(inputShape);
+    } finally {
+      this.symbolicInputMasks = null;
+    }
     const outShapes = isShapeList(outShape) ? outShape : [outShape];
     const outputs = outShapes.map((shape, i) => new SymbolicTensor(shape, this.dtype, outShapes.length > 1 ? `${this.name}_${i}` : this.name, i));
+    const outputMasks = this.symbolicOutputMasks(inputShape, carriesMasks ? inputMasks : null, listInput);
+    outputs.forEach((o, i) => (o.maskShape = outputMasks[i] ?? null));
     const node = new Node(this, inputs, outputs, args, listInput);
     for (const o of outputs) o.node = node;
     this.inboundNodes.push(node);
     return isShapeList(outShape) ? outputs : outputs[0];
+  }
+
+  /**
+   * The mask shapes of a symbolic call's outputs (Keras's masks on KerasTensors): none unless the
+   * layer supports masking; the inputs' own for the base computeMask (as attachOutputMasks gives
+   * them); else computeMask traced on zeros and masks of ones, unknown dimensions found as in
+   * computeOutputShape.
+   */
+  private symbolicOutputMasks(inputShape: Shape | Shape[], inputMasks: Array<Shape | null> | null, listInput: boolean): Array<Shape | null> {
+    if (!this.supportsMasking) return [];
+    if (this.computeMask === Layer.prototype.computeMask) return inputMasks === null ? [] : listInput ? inputMasks : [inputMasks[0]];
+    const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
+    const trace = (fill: number) =>
+      tidy(() => {
+        const inputs = shapes.map((s, i) => zeros(s.map((d) => d ?? fill), this.traceInputDtype(i)));
+        const masks = this.computeMask(listInput ? inputs : inputs[0], inputMasks === null ? null : traceMasks(inputMasks, fill, listInput));
+        return (Array.isArray(masks) ? masks : [masks]).map((m) => (m ? [...m.shape] : null));
+      });
+    const [small, large] = [trace(2), trace(3)];
+    return small.map((shape, k) => shape?.map((d, i) => (d === large[k]?.[i] ? d : null)) ?? null);
   }
 
   /** Keras's _set_mask_metadata: unless `call` attached masks to every output, they get computeMask's. */
@@ -519,6 +569,12 @@ export class Layer {
   }
 }
 
+/** Masks of ones of the given shapes (unknown dimensions `fill`) for a traced call: one, or a list for a list input. */
+function traceMasks(maskShapes: Array<Shape | null>, fill: number, listInput: boolean): InputMask {
+  const masks = maskShapes.map((shape) => (shape ? ones(shape.map((d) => d ?? fill), 'int32') : null));
+  return listInput ? masks : masks[0];
+}
+
 /** The masks attached to the inputs: one mask, a list with null where an input has none, or null when none has one. */
 function inputMask(inputs: Tensor | Tensor[]): InputMask {
   if (!Array.isArray(inputs)) return getMask(inputs);
@@ -528,6 +584,14 @@ function inputMask(inputs: Tensor | Tensor[]): InputMask {
 
 /** Layer classes whose getConfig lists every constructor option (see declareStrictOptions). */
 const strictOptionClasses = new WeakSet<object>();
+
+/** The base classes' getConfig methods that a subclass inherits with Keras's automatic config (Layer's, Model's). */
+const automaticConfigMethods = new Set<unknown>([Layer.prototype.getConfig]);
+
+/** @internal Lets subclasses that inherit `method` (Model's getConfig) keep the automatic config. */
+export function keepAutomaticConfig(method: () => Record<string, unknown>): void {
+  automaticConfigMethods.add(method);
+}
 
 /** @internal Marks the built-in layer classes: an option their getConfig does not list is an error at the first apply. */
 export function declareStrictOptions(classes: readonly object[]): void {

@@ -2,9 +2,9 @@
 // which blends each image with a partner from the same batch, and CutMix, which pastes a
 // rectangle of the partner into it; the labels are blended with the same weights. Keras takes a
 // dict {images, labels}; a layer here takes a tensor or a list, so the input is `images` alone or
-// the list `[images, labels]`, and the output has the same form. They act only when called with
-// `training: true` (as fit does) and return their input otherwise (and for a single unbatched
-// image, which has no partner). Images are channels last; the partners (a permutation of the
+// the list `[images, labels]`, and the output has the same form. They act in training and without
+// a training flag (Keras's default), and return their input with `training: false` (and for a
+// single unbatched image, which has no partner). Images are channels last; the partners (a permutation of the
 // batch) and the weights are drawn on the device, so nothing is read back.
 
 import { arange } from '../ops/creation';
@@ -52,6 +52,8 @@ function blend(x: Tensor, partner: Tensor, weights: Tensor): Tensor {
  * the labels blended with the weights the subclass draws.
  */
 abstract class MixingLayer extends Layer {
+  /** As Keras's `call(data, training=True)`: applied directly, the layer mixes. */
+  protected override readonly trainingDefault = true;
   readonly seed: number | undefined;
   private readonly seeds: SeedSequence;
 

@@ -13,14 +13,16 @@ export interface PipelineArgs extends LayerArgs {
 }
 
 /**
- * Applies its layers in order, passing the training flag on: augmentation layers in it act in
- * training only, as they do alone.
+ * Applies its layers in order, passing the training flag on (true when none is given, as Keras's
+ * `call(training=True)`): augmentation layers in it act unless it is called with `training: false`.
  *
  * @example
  * const augment = new Pipeline({ layers: [new RandomFlip(), new RandomRotation({ factor: 0.1 }), new RandomHue({ factor: 0.1 })] });
  * augment.apply(images, { training: true });
  */
 export class Pipeline extends Layer {
+  /** As Keras's `call(inputs, training=True)`: applied directly, its augmentation layers act. */
+  protected override readonly trainingDefault = true;
   private readonly pipelineLayers: Layer[];
 
   constructor(args: PipelineArgs) {

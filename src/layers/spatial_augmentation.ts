@@ -1,7 +1,7 @@
 // Spatial augmentation layers (keras/src/layers/preprocessing/image_preprocessing): RandomShear,
 // which shears each image by ops.affineTransform, and RandomErasing, which overwrites a random
-// rectangle of each image. Both act only when called with `training: true` (as fit does) and
-// return their input otherwise; images are channels last. Rectangles and shears are drawn on the
+// rectangle of each image. Both act in training and without a training flag (Keras's default),
+// and return their input with `training: false` (predict, evaluate); images are channels last. Rectangles and shears are drawn on the
 // device, so nothing is read back.
 
 import { add, clip, greater, greaterEqual, less, logicalAnd, mul, sqrt, sub, where } from '../ops/elementwise';

@@ -25,6 +25,11 @@ export class SymbolicTensor {
   readonly isSymbolic = true;
   /** The layer call that produces it; set right after construction. */
   node!: Node;
+  /**
+   * The shape of the mask it will carry when the model runs (Keras's `_keras_mask` on a
+   * KerasTensor), or null: set from the producing layer's computeMask when the graph is built.
+   */
+  maskShape: Shape | null = null;
 
   constructor(
     readonly shape: Shape,

@@ -15,7 +15,7 @@ import {
   MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge,
 } from './loss_metrics';
 
-export { Metric, type MetricConfig, type SampleWeight } from './metric';
+export { Metric, type MetricConfig, type MetricVariableArgs, type SampleWeight } from './metric';
 export { Mean, Sum, MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
 export {
   Accuracy,

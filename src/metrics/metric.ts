@@ -99,14 +99,49 @@ export abstract class Metric<Inputs extends unknown[] = [yTrue: Tensor, yPred: T
     for (const { variable } of this.state) variable.dispose();
   }
 
-  /** Creates a non-trainable float32 state Variable filled with `initialValue`. */
-  protected addVariable(name: string, shape: readonly number[], initialValue = 0): Variable {
+  /**
+   * Creates a non-trainable float32 state Variable filled with `initialValue`; `resetState` fills
+   * it again. Also in Keras's form, `addVariable({ shape, initializer, name })`, with the
+   * initializer 'zeros' (the default), 'ones' or a number.
+   *
+   * @example
+   * this.truePositives = this.addVariable({ shape: [], name: 'ctp', initializer: 'zeros' });
+   */
+  protected addVariable(name: string, shape: readonly number[], initialValue?: number): Variable;
+  protected addVariable(args: MetricVariableArgs): Variable;
+  protected addVariable(nameOrArgs: string | MetricVariableArgs, shapeArg?: readonly number[], initialArg = 0): Variable {
+    const [name, shape, initialValue] = typeof nameOrArgs === 'string' ? [nameOrArgs, shapeArg, initialArg] : metricVariableArgs(this.name, nameOrArgs, this.state.length);
+    if (!Array.isArray(shape)) throw new Error(`${this.name}.addVariable('${name}'): shape must be a list of sizes ([] for a scalar), got ${String(shape)}.`);
     const value = tidy(() => (initialValue === 0 ? zeros(shape) : scalar(initialValue).broadcastTo(shape)));
     const variable = new Variable(value, { trainable: false, name: `${this.name}/${name}` });
     value.dispose();
     this.state.push({ variable, initialValue });
     return variable;
   }
+}
+
+/** Keras's `add_variable` arguments: the state's shape, how it starts (and is reset), its name. */
+export interface MetricVariableArgs {
+  shape: readonly number[];
+  /** 'zeros' (default), 'ones', or a number filling the variable. */
+  initializer?: 'zeros' | 'ones' | number;
+  /** float32 only: metrics keep float32 state. */
+  dtype?: DType;
+  /** Default `variable_<index>`. */
+  name?: string;
+}
+
+/** [name, shape, initial value] of Keras-form addVariable arguments, checked. */
+function metricVariableArgs(metric: string, args: MetricVariableArgs, index: number): [string, readonly number[] | undefined, number] {
+  if (args === null || typeof args !== 'object') throw new Error(`${metric}.addVariable: expected a name and a shape, or Keras's options { shape, initializer, name }; got ${String(args)}.`);
+  checkOptionNames(`${metric}.addVariable`, args, { shape: true, initializer: true, dtype: true, name: true });
+  const { shape, initializer = 'zeros', dtype = 'float32', name = `variable_${index}` } = args;
+  if (dtype !== 'float32') throw new Error(`${metric}.addVariable('${name}'): invalid value for argument dtype. Expected 'float32' (metrics keep float32 state). Received: dtype=${String(dtype)}.`);
+  const initialValue = initializer === 'zeros' ? 0 : initializer === 'ones' ? 1 : initializer;
+  if (typeof initialValue !== 'number') {
+    throw new Error(`${metric}.addVariable('${name}'): invalid value for argument initializer. Expected 'zeros', 'ones' or a number (the value resetState fills in). Received: initializer=${JSON.stringify(initializer)}.`);
+  }
+  return [name, shape, initialValue];
 }
 
 /** Rejects a non-object, unknown option names, and a dtype other than float32 (the state's). */

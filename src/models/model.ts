@@ -7,7 +7,7 @@
 import { formatShape } from '../backend/types';
 import { GradientTape } from '../autograd/tape';
 import type { Variable } from '../autograd/variable';
-import { Layer, type CallArgs, type LayerArgs, type LayerInput } from '../layers/layer';
+import { Layer, keepAutomaticConfig, type CallArgs, type LayerArgs, type LayerInput } from '../layers/layer';
 import { SymbolicTensor, type Shape } from '../layers/symbolic';
 import { Mean, type Metric } from '../metrics/index';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index';
@@ -172,6 +172,27 @@ export class Model extends Layer {
   /** A functional model's inputs and outputs are saved as its graph, not as options. */
   protected override get structuralOptions(): readonly string[] {
     return ['inputs', 'outputs'];
+  }
+
+  /**
+   * The options that rebuild the model (Keras's get_config). A functional model's hold its graph
+   * (`layers`, `input_layers`, `output_layers`, as in its saved topology), so that
+   * `Model.fromConfig(model.getConfig())` rebuilds it with fresh weights.
+   */
+  override getConfig(): Record<string, unknown> {
+    return this.constructor === Model && this.graph ? graphConfigs('getConfig').write(this) : super.getConfig();
+  }
+
+  /**
+   * Rebuilds a model from `getConfig()` (Keras's from_config): a functional model's graph, with
+   * new layers and fresh weights; `customObjects` gives the custom classes it names.
+   *
+   * @example
+   * const twin = Model.fromConfig(model.getConfig(), { customObjects: { CustomDense } });
+   */
+  static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>, options: GraphConfigOptions = {}): T {
+    if ((this as unknown) === Model && Array.isArray(config?.layers)) return graphConfigs('Model.fromConfig').read(Model, config, options) as unknown as T;
+    return new this(config as never);
   }
 
   /** Inputs and outputs of a functional model. */
@@ -687,12 +708,41 @@ export class Model extends Layer {
   }
 }
 
+// A subclassed model that does not override getConfig still gets the options its constructor passed to super.
+keepAutomaticConfig(Model.prototype.getConfig);
+
 /** Writes a model's topology as JSON; set by io/model_json.ts, which model.ts cannot import (io imports models). */
 let topologyWriter: ((model: Model) => string) | null = null;
 
 /** @internal */
 export function setTopologyWriter(writer: (model: Model) => string): void {
   topologyWriter = writer;
+}
+
+/** Options of `Model.fromConfig` and `Sequential.fromConfig`. */
+export interface GraphConfigOptions {
+  /** Custom classes and functions the config names, as loadModel's customObjects. */
+  customObjects?: Record<string, unknown>;
+}
+
+/** @internal A functional or Sequential model's config with its layers, and the model back from it. */
+export interface GraphConfigCodec {
+  write(model: Model): Record<string, unknown>;
+  read(cls: typeof Model, config: Record<string, unknown>, options: GraphConfigOptions): Model;
+}
+
+/** Set by io/model_json.ts, as the topology writer. */
+let graphConfigCodec: GraphConfigCodec | null = null;
+
+/** @internal */
+export function setGraphConfigCodec(codec: GraphConfigCodec): void {
+  graphConfigCodec = codec;
+}
+
+/** @internal The codec of model configs, or an error naming `op` when the io modules are not loaded. */
+export function graphConfigs(op: string): GraphConfigCodec {
+  if (!graphConfigCodec) throw new Error(`${op}: the model config codec is not loaded; import the package from its entry point (webgpu-keras).`);
+  return graphConfigCodec;
 }
 
 function addAll(terms: Tensor[]): Tensor {

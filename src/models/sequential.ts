@@ -7,7 +7,7 @@ import { Layer, type CallArgs, type LayerArgs } from '../layers/layer';
 import { Input, InputLayer } from '../layers/input_layer';
 import { SymbolicTensor, type Shape } from '../layers/symbolic';
 import type { Tensor } from '../tensor/tensor';
-import { Model } from './model';
+import { Model, graphConfigs, type GraphConfigOptions } from './model';
 
 /** What a Sequential stacks: layers, and first an `Input({ shape })` when the input shape is known. */
 export type SequentialEntry = Layer | SymbolicTensor;
@@ -83,8 +83,24 @@ export class Sequential extends Model {
     return x;
   }
 
+  /**
+   * Keras's get_config: the name, each layer as `{ class_name, config }`, and `build_input_shape`,
+   * so that `Sequential.fromConfig(model.getConfig())` rebuilds the model with fresh weights.
+   */
   override getConfig(): Record<string, unknown> {
-    return { name: this.name, layers: this.stack.map((l) => ({ className: l.constructor.name, config: l.getConfig() })) };
+    return graphConfigs('getConfig').write(this);
+  }
+
+  /**
+   * Rebuilds a Sequential from `getConfig()` (Keras's from_config), new layers and fresh weights;
+   * `customObjects` gives the custom classes it names.
+   *
+   * @example
+   * const twin = Sequential.fromConfig(model.getConfig());
+   */
+  static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>, options: GraphConfigOptions = {}): T {
+    if ((this as unknown) === Sequential && Array.isArray(config?.layers)) return graphConfigs('Sequential.fromConfig').read(Sequential, config, options) as unknown as T;
+    return new this(config as never);
   }
 
   /** The InputLayer behind `Input(...)`, which only the first entry may be (as Keras). */

@@ -4,6 +4,7 @@
 import type { Logs } from '../callbacks/callback';
 import { formatShape } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';
+import { Variable } from '../autograd/variable';
 
 /** What a step receives: [x, y] or [x, y, sampleWeight]; x and y are lists for several inputs/outputs. */
 export type StepData = [Tensor | Tensor[], (Tensor | Tensor[])?, Tensor?];
@@ -34,6 +35,10 @@ export async function readLogs(logs: StepLogs): Promise<Logs> {
   return out;
 }
 
+/**
+ * Frees the logs' tensors once read, but not Variables: a metric's `result()` may return its state
+ * variable itself, as Keras metrics often do (`return this.truePositives`).
+ */
 export function disposeLogs(logs: StepLogs): void {
-  for (const v of Object.values(logs)) if (typeof v !== 'number') v.dispose();
+  for (const v of Object.values(logs)) if (typeof v !== 'number' && !(v instanceof Variable)) v.dispose();
 }

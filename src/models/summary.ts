@@ -6,6 +6,7 @@
 
 import { checkOptionNames } from '../ops/validate';
 import type { Layer } from '../layers/layer';
+import { getRegisteredLayerName } from '../layers/class_registry';
 import { formatSymbolicShape, type Node } from '../layers/symbolic';
 import type { Model } from './model';
 
@@ -51,7 +52,8 @@ export function printSummary(model: Model, options: SummaryOptions = {}): string
   const widths = columnWidths(lineLength, positions);
 
   const rowsOf = (layer: Layer, level: number): string[][] => {
-    const name = `${level > 0 ? '   '.repeat(level) + '└ ' : ''}${layer.name} (${layer.constructor.name})`;
+    // The class as Keras names it (a functional model is 'Functional'; registered names survive minifiers).
+    const name = `${level > 0 ? '   '.repeat(level) + '└ ' : ''}${layer.name} (${getRegisteredLayerName(layer.constructor) ?? layer.constructor.name})`;
     const params = layer.built ? layer.countParams().toLocaleString('en-US') : '0 (unbuilt)';
     const row = [name, outputShapeOf(layer), params];
     if (!chain) row.push(connections(layer, graphNodes));

@@ -13,7 +13,7 @@ export { variance as var } from './moments';
 export * from './focal_loss';
 export * from './creation';
 export { randomNormal, randomUniform, truncatedNormal, setRandomSeed, type RandomNormalOptions, type RandomUniformOptions } from './random';
-export { randomCategorical, randint, shuffle, type RandomCategoricalOptions, type RandintOptions, type ShuffleOptions } from './random_sampling';
+export { randomCategorical, randint, shuffle, dropout, type RandomCategoricalOptions, type RandintOptions, type ShuffleOptions, type DropoutOptions } from './random_sampling';
 export { randomGamma, randomBeta, randomBinomial, type RandomDistributionOptions } from './random_distributions';
 export * from './clone';
 export * from './scatter';

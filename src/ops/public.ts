@@ -73,6 +73,7 @@ export declare namespace ops {
   export type DataFormat = allOps.DataFormat;
   export type DepthwiseConv1dOptions = allOps.DepthwiseConv1dOptions;
   export type DotProductAttentionOptions = allOps.DotProductAttentionOptions;
+  export type DropoutOptions = allOps.DropoutOptions;
   export type ExtractPatchesOptions = allOps.ExtractPatchesOptions;
   export type FillMode = allOps.FillMode;
   export type FocalLossOptions = allOps.FocalLossOptions;

@@ -20,8 +20,8 @@ export interface RandomNormalOptions {
   mean?: number;
   /** Standard deviation (default 1). */
   stddev?: number;
-  /** An integer; the same seed gives the same values on every backend. */
-  seed?: number;
+  /** An integer (the same seed gives the same values on every backend), or a SeedGenerator. */
+  seed?: Seed;
   /** Only float32. */
   dtype?: DType;
 }
@@ -31,8 +31,8 @@ export interface RandomUniformOptions {
   minval?: number;
   /** Upper bound, excluded (default 1). */
   maxval?: number;
-  /** An integer; the same seed gives the same values on every backend. */
-  seed?: number;
+  /** An integer (the same seed gives the same values on every backend), or a SeedGenerator. */
+  seed?: Seed;
   /** float32 (default) or int32 (integers in [minval, maxval)). */
   dtype?: DType;
 }
@@ -161,6 +161,35 @@ export function hostPermutations(seed: number): (n: number) => Int32Array {
   };
 }
 
+/**
+ * A stream of seeds, as keras.random.SeedGenerator: a random op given one as its `seed` takes the
+ * generator's next seed, so code that samples with it at every call (a layer's `call`, a custom
+ * `trainStep`, replayed steps included) draws new values each time, in a sequence that the
+ * generator's own seed fixes. Without a seed it starts from the sequence of `setRandomSeed`.
+ *
+ * @example
+ * const seeds = new SeedGenerator(1337);
+ * const a = randomNormal([2, 3], { seed: seeds });
+ * const b = randomNormal([2, 3], { seed: seeds });   // other values; the same pair on every run
+ */
+export class SeedGenerator {
+  private readonly base: number;
+  private draws = 0;
+
+  constructor(seed?: number) {
+    this.base = resolveSeed('SeedGenerator', seed);
+  }
+
+  /** The next seed of the stream (a u32). */
+  next(): number {
+    this.draws++;
+    return pcgHash((this.base + Math.imul(this.draws, 0x9e3779b9)) >>> 0);
+  }
+}
+
+/** A random op's seed: an integer, or a SeedGenerator that gives a new seed at each call. */
+export type Seed = number | SeedGenerator;
+
 /** The u32 seed of the kernels: the given integer folded into 32 bits, or a fresh one. */
 function resolveSeed(op: string, seed: number | undefined): number {
   if (seed === undefined) return drawSeed();
@@ -170,10 +199,12 @@ function resolveSeed(op: string, seed: number | undefined): number {
 }
 
 /**
- * @internal A kernel's attributes for `seed`: a fresh seed is drawn when none is given, and a
- * replayed training step draws its own again (the same sequence as running the step eagerly).
+ * @internal A kernel's attributes for `seed`: a fresh seed is drawn when none is given, the next
+ * one of a SeedGenerator, and a replayed training step draws its own again (the same sequence as
+ * running the step eagerly).
  */
-export function seededAttrs<Attrs extends object>(op: string, seed: number | undefined, attrsFor: (seed: number) => Attrs): Attrs {
+export function seededAttrs<Attrs extends object>(op: string, seed: Seed | undefined, attrsFor: (seed: number) => Attrs): Attrs {
+  if (seed instanceof SeedGenerator) return stepDependent(() => attrsFor(seed.next()));
   return seed === undefined ? stepDependent(() => attrsFor(drawSeed())) : attrsFor(resolveSeed(op, seed));
 }
 
@@ -228,7 +259,7 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
  * @internal Uniform int32 values in [minval, maxval) (the random bits modulo the range), checked
  * and seeded in the name of `op` (randomUniform, randint, shuffle).
  */
-export function uniformIntegers(op: string, shape: readonly number[], minval: number, maxval: number, seed: number | undefined): Tensor {
+export function uniformIntegers(op: string, shape: readonly number[], minval: number, maxval: number, seed: Seed | undefined): Tensor {
   checkShape(op, shape);
   checkFinite(op, 'minval', minval);
   checkFinite(op, 'maxval', maxval);
@@ -243,7 +274,7 @@ export function uniformIntegers(op: string, shape: readonly number[], minval: nu
  * @internal Standard Gumbel noise -log(-log(u)), u uniform in (0, 1), seeded in the name of `op`:
  * the perturbation of Gumbel-max sampling (randomCategorical). GPU and CPU agree within about 1e-6.
  */
-export function gumbelNoise(op: string, shape: readonly number[], seed: number | undefined): Tensor {
+export function gumbelNoise(op: string, shape: readonly number[], seed: Seed | undefined): Tensor {
   checkShape(op, shape);
   const attrs = seededAttrs(op, seed, (s) => ({ distribution: DISTRIBUTIONS.gumbel, seed: s, low: 0, scale: 1 }));
   return runKernel1(randomKernel, [], { shape, dtype: 'float32' }, attrs);

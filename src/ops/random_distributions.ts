@@ -15,15 +15,15 @@ import type { Tensor } from '../tensor/tensor';
 import { fill } from './creation';
 import { cast } from './elementwise';
 import { runKernel1, type Kernel } from './kernel';
-import { randomBits, seededAttrs, standardNormal } from './random';
+import { randomBits, seededAttrs, standardNormal, type Seed } from './random';
 import { broadcastTo } from './shape';
 import { checkOptionNames, checkShape, checkTensor } from './validate';
 import randomShader from '../../shaders/random.wgsl?raw';
 import distributionsShader from '../../shaders/random_distributions.wgsl?raw';
 
 export interface RandomDistributionOptions {
-  /** An integer; the same seed gives the same samples on every backend. */
-  seed?: number;
+  /** An integer (the same seed gives the same samples on every backend), or a SeedGenerator. */
+  seed?: Seed;
   /** Only float32 (the default), as Keras's floating-point-only samplers. */
   dtype?: DType;
 }
@@ -197,7 +197,7 @@ function checkCommon(op: string, shape: readonly number[], options: RandomDistri
   if (dtype !== 'float32') throw new Error(`${op}: dtype must be 'float32' (only floating-point samples, as Keras), got '${String(dtype)}'.`);
 }
 
-function sample(op: string, distribution: Distribution, shape: readonly number[], parameters: Parameter[], seed: number | undefined): Tensor {
+function sample(op: string, distribution: Distribution, shape: readonly number[], parameters: Parameter[], seed: Seed | undefined): Tensor {
   return tidy(() => {
     const inputs = parameters.map((p) => parameterTensor(p, shape));
     const attrs = seededAttrs(op, seed, (s) => ({ distribution, seed: s }));

@@ -304,6 +304,29 @@ export abstract class Optimizer {
   }
 
   /**
+   * Keras 3's `optimizer.apply(grads, trainableVariables)`: the gradients and the variables as two
+   * lists in the same order (a gradient may be null). Without variables, those the optimizer was
+   * built with or has updated, in that order.
+   *
+   * @example
+   * const grads = tape.gradient(loss, model.trainableWeights);
+   * optimizer.apply(grads, model.trainableWeights);
+   */
+  apply(grads: ReadonlyArray<Tensor | null | undefined>, trainableVariables?: readonly Variable[]): void {
+    const className = this.className;
+    if (!Array.isArray(grads)) throw new Error(`${className}.apply: expected a list of gradients, got ${grads === null ? 'null' : typeof grads}.`);
+    const variables = trainableVariables ?? this.trackedVariables;
+    if (!Array.isArray(variables)) throw new Error(`${className}.apply: expected a list of variables, got ${typeof variables}.`);
+    if (grads.length !== variables.length) {
+      throw new Error(
+        `${className}.apply: got ${grads.length} gradients for ${variables.length} variables` +
+          (trainableVariables ? '.' : " (the optimizer's own, from build() or earlier updates): pass the variables, in the gradients' order."),
+      );
+    }
+    this.applyGradients(grads.map((g, i) => [g, variables[i]] as const));
+  }
+
+  /**
    * With `useEma`, sets the variables of `varList` to their moving averages (Keras's
    * `finalize_variable_values`); `fit` calls it after its last epoch, as Keras does. Variables
    * without an average (never updated) are left alone; without `useEma` it does nothing.

@@ -165,6 +165,26 @@ describe('Variable', () => {
     expect(() => v.assign(tensor([1, 2], [2], 'int32'))).toThrow("Variable.assign (kernel): dtype int32 differs from the variable's float32.");
   });
 
+  it("takes numbers and arrays in assign, and adds or subtracts in place with assignAdd and assignSub, as Keras's", async () => {
+    const total = new Variable(tensor([0, 0]), { trainable: false, name: 'total' });
+    tidy(() => {
+      total.assignAdd(ops.sum(tensor([[1, 2], [3, 4]]), 0));
+      total.assignAdd(tensor([[1, 2], [3, 4]]).sum(0));
+    });
+    expect(Array.from(await total.data())).toEqual([8, 12]);
+    total.assignSub(1);
+    expect(Array.from(await total.data())).toEqual([7, 11]);
+    total.assign([0.5, 0.25]);
+    expect(Array.from(await total.data())).toEqual([0.5, 0.25]);
+    const count = new Variable(tensor(3, [], 'int32'));
+    count.assign(0);
+    count.assignAdd(2);
+    expect([count.dtype, (await count.data())[0]]).toEqual(['int32', 2]);
+    expect(() => total.assign(0)).toThrow("Variable.assign (total): shape [] differs from the variable's [2].");
+    expect(() => total.assignAdd([[1, 2], [3, 4]])).toThrow("Variable.assignAdd (total): a value of shape [2,2] does not broadcast to the variable's [2].");
+    expect(() => total.assignAdd([1, 2, 3])).toThrow(/add: shapes \[2\] and \[3\]/);
+  });
+
   it('casts its initial value to a requested dtype', () => {
     expect(variable([1.5, 2.5], { dtype: 'int32' }).dtype).toBe('int32');
     expect(ops.add(variable([1]), 1).dtype).toBe('float32');

@@ -90,7 +90,7 @@ describe('inference and shapes', () => {
   it('returns the input unchanged outside training, and keeps shapes', async () => {
     const values = pixels(1);
     for (const layer of colorLayers()) {
-      expect(await valuesOf(layer.apply(tensor(values, SHAPE)) as Tensor), layer.constructor.name).toEqual(values);
+      expect(await valuesOf(layer.apply(tensor(values, SHAPE), { training: false }) as Tensor), layer.constructor.name).toEqual(values);
       expect((layer.apply(Input({ shape: [5, 6, 3] })) as { shape: unknown }).shape).toEqual([null, 5, 6, 3]);
       expect((layer.apply(tensor(values.slice(0, 36), [3, 4, 3]), { training: true }) as Tensor).shape).toEqual([3, 4, 3]);
     }

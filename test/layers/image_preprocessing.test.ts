@@ -23,7 +23,7 @@ import {
   Resizing,
   UpSampling2D,
   deserializeLayer,
-  type Layer,
+  Layer,
 } from '../../src/layers/index';
 import { resize } from '../../src/ops/image';
 import { onBothBackends, useWebGPU } from '../helpers';
@@ -74,15 +74,41 @@ describe('inference', () => {
   it('returns the input unchanged for every augmentation but RandomCrop', onBothBackends(async () => {
     const values = pixels(SHAPE, 3);
     const x = tensor(values, SHAPE);
-    for (const layer of augmentations().slice(1)) expect(await valuesOf(layer.apply(x) as Tensor)).toEqual(values);
+    for (const layer of augmentations().slice(1)) expect(await valuesOf(layer.apply(x, { training: false }) as Tensor)).toEqual(values);
   }));
+
+  it('without a training flag the augmentations act, as Keras 3 (call(training=True)); the default stays local', async () => {
+    const values = pixels(SHAPE, 3);
+    const x = tensor(values, SHAPE);
+    // The same seed draws the same flips, so a flag-less call matches a training call of a twin layer.
+    const flips = await valuesOf(new RandomFlip({ mode: 'horizontal', seed: 21 }).apply(x, { training: true }) as Tensor);
+    expect(flips).not.toEqual(values);
+    expect(await valuesOf(new RandomFlip({ mode: 'horizontal', seed: 21 }).apply(x) as Tensor)).toEqual(flips);
+    // keras-io's `data_augmentation = keras.Sequential([RandomFlip(...)])` then `data_augmentation(images)`.
+    const augment = new Sequential([new RandomFlip({ mode: 'horizontal', seed: 21 })]);
+    expect(await valuesOf(augment.apply(x) as Tensor)).toEqual(flips);
+    expect(await valuesOf(augment.apply(x, { training: false }) as Tensor)).toEqual(values);
+    // In a model, predict (training false) leaves the images; fit's steps get training true.
+    const model = new Sequential([Input({ shape: SHAPE.slice(1) }), new RandomFlip({ mode: 'horizontal', seed: 21 })]);
+    expect(await valuesOf(await model.predict(x) as Tensor)).toEqual(values);
+    // A layer whose own default is inference does not pass it on: its augmentation still acts,
+    // and an explicit false reaches it.
+    class Outer extends Layer {
+      readonly flip = new RandomFlip({ mode: 'horizontal', seed: 21 });
+      override call(inputs: Tensor): Tensor {
+        return this.flip.apply(inputs);
+      }
+    }
+    expect(await valuesOf(new Outer().apply(x) as Tensor)).toEqual(flips);
+    expect(await valuesOf(new Outer().apply(x, { training: false }) as Tensor)).toEqual(values);
+  });
 
   it('RandomCrop resizes the centered window with the target aspect ratio', onBothBackends(async () => {
     const values = pixels([1, 6, 8, 1], 4);
     // Target 3x3 is square: the centered 6x6 window (columns 1..6), resized to 3x3.
     const window = [0, 1, 2, 3, 4, 5].flatMap((y) => [1, 2, 3, 4, 5, 6].map((x) => values[y * 8 + x]));
     const expected = await valuesOf(resize(tensor(window, [1, 6, 6, 1]), [3, 3]));
-    expectClose(await valuesOf(new RandomCrop({ height: 3, width: 3 }).apply(tensor(values, [1, 6, 8, 1])) as Tensor), expected);
+    expectClose(await valuesOf(new RandomCrop({ height: 3, width: 3 }).apply(tensor(values, [1, 6, 8, 1]), { training: false }) as Tensor), expected);
   }));
 });
 

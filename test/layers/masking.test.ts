@@ -7,7 +7,7 @@
 // the unpadded sequences, hand-computed values), with memory flat and save/load keeping the masks.
 
 import { describe, expect, it, vi } from 'vitest';
-import { Input, Model, Sequential, getBackend, getMask, memory, optimizers, setMask, tensor, tidy, type Tensor } from '../../src/node';
+import { Input, Layer, Model, Sequential, getBackend, getMask, memory, ops, optimizers, setMask, tensor, tidy, type InputMask, type Tensor } from '../../src/node';
 import {
   Add,
   Bidirectional,
@@ -83,6 +83,78 @@ describe('propagation', () => {
       expect(getMask(new GlobalAveragePooling1D().apply(embedded))).toBeNull();
       expect(getMask(new LSTM({ units: 2 }).apply(embedded))).toBeNull();
       expect(() => setMask(dense, tensor([1, 0], [1, 2], 'int32'))).toThrow(/Expected a mask of the tensor's leading dimensions \(a prefix of \[1,3,2\]\)\. Received: mask.shape=\[1,2\]/);
+    }),
+  );
+
+  it(
+    "a custom layer that overrides computeMask supports masking by default, as Keras 3 (the guide's TemporalSplit and CustomEmbedding)",
+    onBothBackends(async () => {
+      class TemporalSplit extends Layer {
+        override call(inputs: Tensor | Tensor[]) {
+          return ops.split(inputs as Tensor, 2, 1);
+        }
+        override computeMask(_inputs: Tensor | Tensor[], mask: InputMask) {
+          return mask === null ? null : ops.split(mask as Tensor, 2, 1);
+        }
+      }
+      class ZeroMaskingIdentity extends Layer {
+        override computeMask(inputs: Tensor | Tensor[]) {
+          return ops.notEqual(inputs as Tensor, 0);
+        }
+      }
+      const embedded = new Embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(ints([[1, 2, 3, 0], [4, 0, 0, 0]]));
+      const split = new TemporalSplit();
+      expect(split.supportsMasking).toBe(true);
+      const [first, second] = split.apply(embedded) as unknown as Tensor[];
+      expect(await values(getMask(first)!)).toEqual([1, 1, 1, 0]);
+      expect(await values(getMask(second)!)).toEqual([1, 0, 0, 0]);
+      expect(await values(getMask(new ZeroMaskingIdentity().apply(ints([[5, 0, 7]])))!)).toEqual([1, 0, 1]);
+      // Without a computeMask of its own a custom layer still drops masks unless it opts in.
+      class Plain extends Layer {
+        override call(inputs: Tensor | Tensor[]) {
+          return (inputs as Tensor).mul(2);
+        }
+      }
+      expect(new Plain().supportsMasking).toBe(false);
+      expect(getMask(new Plain().apply(embedded) as Tensor)).toBeNull();
+    }),
+  );
+
+  it(
+    "symbolic tensors carry their mask's shape, so a mask-consuming custom layer gets a mask when a functional model is built (the guide's TemporalSoftmax)",
+    onBothBackends(async () => {
+      class TemporalSoftmax extends Layer {
+        constructor() {
+          super();
+          this.supportsMasking = true;
+        }
+        override call(inputs: Tensor | Tensor[], { mask }: { mask?: InputMask } = {}) {
+          if (!mask) throw new Error('TemporalSoftmax: no mask');
+          const kept = ops.expandDims(ops.cast(mask as Tensor, 'float32'), -1);
+          const exponentials = ops.exp(inputs as Tensor).mul(kept);
+          return exponentials.div(ops.sum(exponentials, 1, true));
+        }
+      }
+      const tokens = Input({ shape: [null], dtype: 'int32' });
+      const embedding = new Embedding({ inputDim: 5, outputDim: 3, maskZero: true, embeddingsInitializer: seeded(1) });
+      const dense = new Dense({ units: 1, kernelInitializer: seeded(2) });
+      const embedded = embedding.apply(tokens);
+      const scores = dense.apply(embedded);
+      expect([tokens.maskShape, embedded.maskShape, scores.maskShape]).toEqual([null, [null, null], [null, null]]);
+      expect(new LSTM({ units: 2 }).apply(embedded).maskShape).toBeNull();
+      expect(new LSTM({ units: 2, returnSequences: true }).apply(embedded).maskShape).toEqual([null, null]);
+      expect(new Masking().apply(Input({ shape: [4, 2] })).maskShape).toEqual([null, 4]);
+      const model = new Model({ inputs: tokens, outputs: new TemporalSoftmax().apply(scores) });
+      const rows = [[1, 2, 0], [3, 0, 0]];
+      const weights = await values(model.apply(ints(rows)) as Tensor);
+      // The softmax over each row's unpadded steps of the same layers' scores, by hand.
+      const raw = await values(dense.apply(embedding.apply(ints(rows))));
+      const expected = rows.flatMap((row, r) => {
+        const exps = row.map((token, t) => (token === 0 ? 0 : Math.exp(raw[3 * r + t])));
+        const total = exps.reduce((a, b) => a + b, 0);
+        return exps.map((e) => e / total);
+      });
+      expectClose(weights, expected, { atol: 1e-6 });
     }),
   );
 

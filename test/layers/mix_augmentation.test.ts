@@ -162,7 +162,7 @@ describe('both layers', () => {
     for (const make of makers) {
       const layer = make();
       const given = inputs();
-      expect(layer.apply(given)).toBe(given);
+      expect(layer.apply(given, { training: false })).toBe(given);
       const image = tensor(imageValues.slice(0, IMAGE_SIZE), [HEIGHT, WIDTH, CHANNELS]);
       expect(layer.apply(image, { training: true })).toBe(image);
     }

@@ -1,6 +1,7 @@
-// Pipeline: its layers run in order, the training flag reaches them (augmentations stay the
-// identity in inference), shapes, weights of nested layers, a model with a pipeline that trains,
-// saves and loads, configs nesting the layers, and argument errors.
+// Pipeline: its layers run in order, the training flag reaches them (augmentations are the
+// identity in inference, and act when no flag is given, as Keras's), shapes, weights of nested
+// layers, a model with a pipeline that trains, saves and loads, configs nesting the layers, and
+// argument errors.
 
 import { describe, expect, it } from 'vitest';
 import { Sequential, getBackend, tensor, type Tensor } from '../../src/node';
@@ -24,14 +25,20 @@ describe('Pipeline', () => {
     expect(await valuesOf(new Pipeline({ layers: [] }).apply(x) as Tensor)).toEqual([1, 2, 3]);
   });
 
-  it('passes the training flag on: augmentations act in training only', async () => {
+  it('passes the training flag on; applied without one it augments, as Keras (call(training=True))', async () => {
     const values = [0, 50, 100, 255];
     const x = tensor(values, [1, 2, 2, 1]);
+    const scaled = values.map((v) => Math.fround(v * Math.fround(1 / 255)));
+    const inverted = values.map((v) => Math.fround((255 - v) * Math.fround(1 / 255)));
     // Inversion probability 1: every image is inverted in training.
     const pipeline = new Pipeline({ layers: [new RandomInvert({ factor: [1, 1] }), new Rescaling({ scale: 1 / 255 })] });
-    expect(await valuesOf(pipeline.apply(x) as Tensor)).toEqual(values.map((v) => Math.fround(v * Math.fround(1 / 255))));
-    expect(await valuesOf(pipeline.apply(x, { training: false }) as Tensor)).toEqual(values.map((v) => Math.fround(v * Math.fround(1 / 255))));
-    expect(await valuesOf(pipeline.apply(x, { training: true }) as Tensor)).toEqual(values.map((v) => Math.fround((255 - v) * Math.fround(1 / 255))));
+    expect(await valuesOf(pipeline.apply(x) as Tensor)).toEqual(inverted);
+    expect(await valuesOf(pipeline.apply(x, { training: false }) as Tensor)).toEqual(scaled);
+    expect(await valuesOf(pipeline.apply(x, { training: true }) as Tensor)).toEqual(inverted);
+    // In a model: predict passes training false; applied directly, the model augments (Keras's model(x)).
+    const model = new Sequential([Input({ shape: [2, 2, 1] }), pipeline]);
+    expect(await valuesOf(await model.predict(x) as Tensor)).toEqual(scaled);
+    expect(await valuesOf(model.apply(x) as Tensor)).toEqual(inverted);
   });
 
   it('gives the output shape of its layers in turn, and holds their weights', () => {

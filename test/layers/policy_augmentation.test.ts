@@ -56,7 +56,7 @@ describe('Equalization', () => {
 
   it('returns its input outside training (Keras training=False) and keeps shapes', async () => {
     const x = tensor(pattern([1, 2, 2, 3], 5, 11, 20), [1, 2, 2, 3]);
-    expect(new Equalization().apply(x)).toBe(x);
+    expect(new Equalization().apply(x, { training: false })).toBe(x);
     expect((new Equalization().apply(Input({ shape: [4, 6, 3] })) as { shape: unknown }).shape).toEqual([null, 4, 6, 3]);
     expect(new Equalization().computeOutputShape([null, 4, 6, 3])).toEqual([null, 4, 6, 3]);
   });
@@ -182,7 +182,7 @@ describe('RandAugment', () => {
         expectClose(await train(second, values), out, { atol: 1e-6, rtol: 0 });
       }
       const x = tensor(values, SHAPE);
-      expect(first.apply(x)).toBe(x);
+      expect(first.apply(x, { training: false })).toBe(x);
       const single = await valuesOf(first.apply(tensor(values.slice(0, SIZE / 2), SHAPE.slice(1)), { training: true }) as Tensor);
       expect(single.length).toBe(SIZE / 2);
       expect(new RandAugment({ numOps: 0 }).apply(x, { training: true })).toBe(x);
@@ -224,7 +224,7 @@ describe('AugMix', () => {
       expect(Math.max(...out)).toBeLessThanOrEqual(255);
       expectClose(await train(second, values), out, { atol: 1e-4, rtol: 0 });
       const x = tensor(values, SHAPE);
-      expect(first.apply(x)).toBe(x);
+      expect(first.apply(x, { training: false })).toBe(x);
       expect((first.apply(Input({ shape: [5, 6, 3] })) as { shape: unknown }).shape).toEqual([null, 5, 6, 3]);
     }),
   );

@@ -41,7 +41,7 @@ describe('inference and shapes', () => {
   it('returns the input unchanged outside training, and keeps shapes', async () => {
     const values = pixels(1);
     for (const layer of layers()) {
-      expect(await valuesOf(layer.apply(tensor(values, SHAPE)) as Tensor)).toEqual(values);
+      expect(await valuesOf(layer.apply(tensor(values, SHAPE), { training: false }) as Tensor)).toEqual(values);
       expect((layer.apply(Input({ shape: [5, 6, 2] })) as { shape: unknown }).shape).toEqual([null, 5, 6, 2]);
     }
     expect(await train(new RandomShear(), values)).toEqual(values);

@@ -673,3 +673,48 @@ describe('getMetric', () => {
     expect(getMetric('accuracy').getConfig()).toEqual({ name: 'accuracy', dtype: 'float32' });
   });
 });
+
+describe('subclassing Metric', () => {
+  it("addVariable takes Keras's form { shape, initializer, name }; resetState refills the initial value", async () => {
+    class Extremes extends Metric<[values: Tensor]> {
+      readonly count = this.addVariable({ shape: [], name: 'count' });
+      readonly smallest = this.addVariable({ shape: [2], initializer: 7 });
+      readonly scale = this.addVariable({ shape: [], initializer: 'ones', name: 'scale' });
+      constructor() {
+        super('extremes');
+      }
+      updateState(values: Tensor): void {
+        tidy(() => {
+          this.count.assignAdd(values.shape[0]);
+          this.smallest.assign(ops.minimum(this.smallest, ops.min(values, 0)));
+        });
+      }
+      result(): Tensor {
+        return tidy(() => ops.sum(this.smallest).mul(this.scale).add(this.count));
+      }
+    }
+    const metric = new Extremes();
+    expect(metric.variables.map((v) => v.name)).toEqual(['extremes/count', 'extremes/variable_1', 'extremes/scale']);
+    metric.updateState(tensor([[9, 3], [8, 10]]));
+    // count 2, smallest [7, 3] (7 from the initializer), scale 1: 2 + 10.
+    expect(await scalarValue(metric)).toBe(12);
+    metric.resetState();
+    expect(await scalarValue(metric)).toBe(14);
+    class Bad extends Metric<[values: Tensor]> {
+      constructor(args: object) {
+        super('bad');
+        this.addVariable(args as never);
+      }
+      updateState(): void {}
+      result(): Tensor {
+        return tensor(0);
+      }
+    }
+    expect(() => new Bad({ shape: [], initializer: 'glorot_uniform' })).toThrow(
+      `bad.addVariable('variable_0'): invalid value for argument initializer. Expected 'zeros', 'ones' or a number (the value resetState fills in). Received: initializer="glorot_uniform".`,
+    );
+    expect(() => new Bad({ shape: [], dtype: 'int32' })).toThrow(/bad.addVariable\('variable_0'\): invalid value for argument dtype. Expected 'float32'/);
+    expect(() => new Bad({ shape: [], initialiser: 'zeros' })).toThrow(/bad.addVariable: unknown option 'initialiser'/);
+    expect(() => new Bad({ name: 'n' })).toThrow("bad.addVariable('n'): shape must be a list of sizes ([] for a scalar), got undefined.");
+  });
+});

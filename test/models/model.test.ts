@@ -4,8 +4,8 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import {
-  EarlyStopping, GradientTape, Input, LambdaCallback, LearningRateScheduler, Model, ReduceLROnPlateau, Sequential, callbacks, layers, loadModel, memory, metrics, ops, setRandomSeed, tensor,
-  type CallArgs, type Logs, type StepData, type Tensor,
+  EarlyStopping, GradientTape, Input, LambdaCallback, LearningRateScheduler, Model, ReduceLROnPlateau, Sequential, callbacks, layers, loadModel, memory, metrics, ops, setRandomSeed, tensor, tidy,
+  type CallArgs, type Variable, type Logs, type StepData, type Tensor,
 } from '../../src/node';
 import { currentGpu } from '../../src/backend/engine';
 import { settleGarbage, useWebGPU } from '../helpers';
@@ -148,6 +148,37 @@ describe('compile and fit', () => {
     const history = await model.fit(x, y, { epochs: 4, batchSize: 16, validationSplit: 0.25, verbose: 0 });
     expect(Object.keys(history.history).sort()).toEqual(['loss', 'mae', 'mean_squared_error', 'val_loss', 'val_mae', 'val_mean_squared_error']);
     expect(history.epoch).toEqual([0, 1, 2, 3]);
+  });
+
+  it("a custom metric written as Keras's guide writes it (result() returns its state variable) counts right in replayed steps and evaluate", async () => {
+    class PositiveLabels extends metrics.Metric {
+      readonly positives: Variable;
+      constructor() {
+        super('positive_labels');
+        this.positives = this.addVariable({ shape: [], name: 'positives', initializer: 'zeros' });
+      }
+      updateState(yTrue: Tensor): void {
+        tidy(() => this.positives.assignAdd(ops.sum(ops.cast(ops.greater(yTrue, 0.5), 'float32'))));
+      }
+      result(): Tensor {
+        return this.positives;
+      }
+      override resetState(): void {
+        this.positives.assign(0);
+      }
+    }
+    const labels = [1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0];
+    const x = ops.randomUniform([24, 3], { seed: 2 });
+    const y = tensor(labels, [24, 1]);
+    const counter = new PositiveLabels();
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [counter] });
+    // Six steps an epoch: the later ones replay the compiled step; the logs must not free the variable.
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
+    expect(history.history.positive_labels).toEqual([10, 10, 10]);
+    expect((await model.evaluate(x, y, { batchSize: 8, verbose: 0 })).positive_labels).toBe(10);
+    expect(counter.positives.isDisposed).toBe(false);
+    expect((await counter.result().data())[0]).toBe(10);
   });
 
   it('trains from plain nested arrays, submits at most once per step and reads logs back once per epoch', async () => {
@@ -591,5 +622,47 @@ describe('errors', () => {
 
   it('a Model without graph or call override says what to do', () => {
     expect(() => new Model().apply(tensor([[1]]))).toThrow('has no graph: construct it with { inputs, outputs }, or subclass Model and override call().');
+  });
+});
+
+describe('getConfig and fromConfig (Keras get_config / from_config)', () => {
+  it('a functional model\'s config holds its graph, and Model.fromConfig rebuilds it with fresh weights', async () => {
+    const input = Input({ shape: [3], name: 'features' });
+    const hidden = new layers.Dense({ units: 4, activation: 'relu', name: 'hidden' }).apply(input);
+    const model = new Model({ inputs: input, outputs: new layers.Dense({ units: 2, name: 'head' }).apply(hidden), name: 'mlp' });
+    const config = model.getConfig();
+    expect(Object.keys(config)).toEqual(expect.arrayContaining(['name', 'layers', 'input_layers', 'output_layers']));
+    expect((config.layers as Array<{ class_name: string }>).map((l) => l.class_name)).toEqual(['InputLayer', 'Dense', 'Dense']);
+    const twin = Model.fromConfig(config);
+    expect(twin).toBeInstanceOf(Model);
+    expect(twin.name).toBe('mlp');
+    expect(twin.layers.map((l) => l.name)).toEqual(['features', 'hidden', 'head']);
+    expect(twin.outputShape).toEqual([null, 2]);
+    // Fresh weights of the same shapes; with the original's weights it computes the same outputs.
+    expect(twin.weights.map((w) => w.shape)).toEqual(model.weights.map((w) => w.shape));
+    expect(twin.weights.every((w) => !model.weights.includes(w))).toBe(true);
+    twin.setWeights(model.getWeights());
+    const x = tensor([[1, -2, 0.5], [0, 3, -1]]);
+    expect(Array.from(await (twin.apply(x) as Tensor).data())).toEqual(Array.from(await (model.apply(x) as Tensor).data()));
+  });
+
+  it('Sequential.fromConfig rebuilds a Sequential, built on its input shape', () => {
+    const model = new Sequential([Input({ shape: [5] }), new layers.Dense({ units: 3 }), new layers.Dropout({ rate: 0.5 })], { name: 'stack' });
+    const config = model.getConfig();
+    expect(config.build_input_shape).toEqual([null, 5]);
+    const twin = Sequential.fromConfig(config);
+    expect(twin).toBeInstanceOf(Sequential);
+    expect(twin.name).toBe('stack');
+    expect(twin.layers.map((l) => l.constructor.name)).toEqual(['Dense', 'Dropout']);
+    expect(twin.weights.map((w) => w.shape)).toEqual([[5, 3], [3]]);
+  });
+
+  it('a subclassed model keeps its constructor options as its config', () => {
+    class Scaled extends Model {
+      constructor(config: { factor?: number; name?: string } = {}) {
+        super(config);
+      }
+    }
+    expect(new Scaled({ factor: 2, name: 'scaled' }).getConfig()).toMatchObject({ factor: 2, name: 'scaled' });
   });
 });

@@ -92,4 +92,12 @@ describe('summary', () => {
     expect(() => quickstart().summary({ layerRange: ['nope', 'd2'] })).toThrow(/summary: layerRange \[nope, d2\] does not match the layer names \(d1, d2\)/);
     expect(() => quickstart().summary({ line_length: 80 } as never)).toThrow(/lineLength/);
   });
+
+  it("names a nested functional model's class 'Functional', as Keras 3", () => {
+    const inner = Input({ shape: [4] });
+    const base = new Model({ inputs: inner, outputs: new layers.Dense({ units: 2 }).apply(inner), name: 'base' });
+    const input = Input({ shape: [4] });
+    const outer = new Model({ inputs: input, outputs: base.apply(input) });
+    expect(outer.summary({ printFn: () => {} })).toContain('│ base (Functional) ');
+  });
 });

@@ -1,8 +1,9 @@
 // Random ops: a seed gives the same values on the GPU and the CPU backend, the distributions have
-// the right statistics, and seeds (given or fresh) give different streams.
+// the right statistics, seeds (given or fresh) give different streams, and a SeedGenerator gives a
+// new seed at each call, replayed training steps included.
 
 import { describe, expect, it } from 'vitest';
-import { randomNormal, randomUniform, setBackend, truncatedNormal, type Tensor } from '../../src/node';
+import { Callback, Input, Model, SeedGenerator, layers, randomNormal, randomUniform, setBackend, truncatedNormal, type Logs, type StepData, type Tensor } from '../../src/node';
 import { compareOutputs, runOn, type OpCase } from '../cases/case';
 import { useWebGPU } from '../helpers';
 
@@ -84,6 +85,53 @@ describe('seeds', () => {
     expect(again).toEqual(a);
     expect(b).not.toEqual(a);
     expect(await valuesOf(randomUniform([100]))).not.toEqual(await valuesOf(randomUniform([100])));
+  });
+
+  it('a SeedGenerator gives each call a new seed, in a sequence its own seed fixes on both backends', async () => {
+    const draw = async (generator: SeedGenerator) => [await valuesOf(randomNormal([4], { seed: generator })), await valuesOf(randomUniform([4], { seed: generator }))];
+    const [first, second] = await draw(new SeedGenerator(1337));
+    expect(second).not.toEqual(first.map((v) => v));
+    expect(await valuesOf(randomNormal([4], { seed: new SeedGenerator(1337) }))).toEqual(first);
+    expect(await valuesOf(randomNormal([4], { seed: new SeedGenerator(1338) }))).not.toEqual(first);
+    setBackend('cpu');
+    try {
+      const [cpuFirst, cpuSecond] = await draw(new SeedGenerator(1337));
+      cpuFirst.forEach((v, i) => expect(v).toBeCloseTo(first[i], 5));
+      expect(cpuSecond).toEqual(second);
+    } finally {
+      setBackend('webgpu');
+    }
+  });
+
+  it("a SeedGenerator in a custom trainStep draws anew at every replayed step, the eager steps' sequence", async () => {
+    class NoisyStep extends Model {
+      readonly seeds = new SeedGenerator(7);
+      calls = 0;
+      override trainStep(data: StepData) {
+        this.calls++;
+        const x = data[0] as Tensor;
+        return { noise: randomNormal([x.shape[0], 1], { seed: this.seeds }).sum() };
+      }
+    }
+    class BatchNoise extends Callback {
+      readonly values: number[] = [];
+      override onTrainBatchEnd(_batch: number, logs: Logs = {}) {
+        this.values.push(logs.noise);
+      }
+    }
+    const run = async (runEagerly: boolean) => {
+      const input = Input({ shape: [2] });
+      const model = new NoisyStep({ inputs: input, outputs: new layers.Dense({ units: 1 }).apply(input) });
+      model.compile({ optimizer: 'sgd', runEagerly });
+      const noise = new BatchNoise();
+      await model.fit(randomUniform([24, 2], { seed: 1 }), undefined, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0, callbacks: [noise] });
+      return [noise.values, model.calls] as const;
+    };
+    const [replayed, tracedCalls] = await run(false);
+    // The first step runs eagerly, the next two are traced, the other three replayed.
+    expect(tracedCalls).toBe(3);
+    expect(new Set(replayed).size).toBe(6);
+    expect(replayed).toEqual((await run(true))[0]);
   });
 
   it('works on the CPU backend alone', async () => {

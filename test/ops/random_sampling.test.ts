@@ -1,14 +1,16 @@
 // Sampling ops: one seed gives the same samples on the GPU and the CPU backend; categorical
 // frequencies match softmax(logits), randint stays in bounds and covers them evenly, shuffle is a
-// permutation (one per axis, uniform over many seeds); errors name what was wrong.
+// permutation (one per axis, uniform over many seeds); dropout drops about its rate and scales the
+// rest; errors name what was wrong.
 
 import { describe, expect, it } from 'vitest';
-import { GradientTape, getBackend, randint, randomCategorical, setBackend, shuffle, tensor, type Tensor } from '../../src/node';
+import { GradientTape, getBackend, ops, randint, randomCategorical, randomUniform, setBackend, shuffle, tensor, type Tensor } from '../../src/node';
 import { randomSamplingCases } from '../cases/random_sampling';
 import { checkCases, useWebGPU } from '../helpers';
 
 useWebGPU();
 
+const { dropout } = ops;
 const DRAWS = 20_000;
 
 async function valuesOf(t: Tensor): Promise<number[]> {
@@ -147,5 +149,48 @@ describe('shuffle', () => {
     expect(() => shuffle(tensor(3))).toThrow('shuffle: x must have rank at least 1, got a scalar.');
     expect(() => shuffle(tensor([1, 2]), { axis: 1 })).toThrow('shuffle: axis 1 is out of range for a tensor of rank 1');
     expect(() => shuffle(tensor([1, 2]), { seed: 'a' as never })).toThrow('shuffle: seed must be an integer, got a.');
+  });
+});
+
+describe('dropout', () => {
+  it('zeroes about `rate` of the entries and scales the others by 1 / (1 - rate), the same on GPU and CPU for a seed', async () => {
+    const x = randomUniform([DRAWS], { minval: 1, maxval: 2, seed: 3 });
+    const xs = Array.from(await x.data());
+    const gpu = await valuesOf(dropout(x, 0.3, { seed: 11 }));
+    const dropped = gpu.filter((v) => v === 0).length / DRAWS;
+    expect(Math.abs(dropped - 0.3)).toBeLessThan(0.015);
+    gpu.forEach((v, i) => (v !== 0 ? expect(v).toBeCloseTo(xs[i] / 0.7, 5) : undefined));
+    setBackend('cpu');
+    try {
+      const cpuX = tensor(xs);
+      expect(await valuesOf(dropout(cpuX, 0.3, { seed: 11 }))).toEqual(gpu);
+    } finally {
+      setBackend('webgpu');
+    }
+    expect(await valuesOf(dropout(x, 0))).toEqual(xs.map((v) => Math.fround(v)));
+    expect(await valuesOf(dropout(x, 1))).toEqual(new Array(DRAWS).fill(0));
+  });
+
+  it('shares a draw along the axes where noiseShape is 1, and passes gradients through the kept entries', async () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]);
+    const y = await valuesOf(dropout(x, 0.5, { noiseShape: [null, 1], seed: 5 }));
+    for (let row = 0; row < 4; row++) {
+      const kept = y.slice(3 * row, 3 * row + 3);
+      expect(kept.every((v) => v === 0) || kept.every((v, j) => v === 2 * (3 * row + j + 1))).toBe(true);
+    }
+    const tape = new GradientTape();
+    tape.watch([x]);
+    const out = tape.record(() => dropout(x, 0.5, { noiseShape: [null, 1], seed: 5 }));
+    // d sum(y) / dx is 2 where kept, 0 where dropped: y / x.
+    const grad = await valuesOf(tape.gradient(out, [x])[0]!);
+    expect(grad).toEqual(y.map((v, i) => v / (i + 1)));
+  });
+
+  it('rejects a bad rate and a noiseShape that does not broadcast', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    expect(() => dropout(x, 1.5)).toThrow('dropout: rate must be a number in [0, 1], got 1.5.');
+    expect(() => dropout(x, 0.5, { noiseShape: [2] })).toThrow('dropout: noiseShape (2) must have the rank of x, 2; x has shape [2,2].');
+    expect(() => dropout(x, 0.5, { noiseShape: [2, 3] })).toThrow("dropout: noiseShape (2, 3) does not broadcast to x's shape [2,2]: axis 1 must be 2, 1 or null.");
+    expect(() => dropout(x, 0.5, { rate: 0.5 } as never)).toThrow(/dropout: unknown option 'rate'/);
   });
 });

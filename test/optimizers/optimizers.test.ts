@@ -397,6 +397,23 @@ describe('applyGradients', () => {
     expect(() => optimizer.applyGradients([[null, skipped]])).toThrow(/no gradients provided for any variable/);
   });
 
+  it("apply(grads, variables) is Keras 3's form of the same update; without variables it takes the optimizer's own", async () => {
+    const a = new Variable(tensor([1, 2]), { name: 'a' });
+    const b = new Variable(tensor([3]), { name: 'b' });
+    const optimizer = new SGD({ learningRate: 0.5 });
+    // SGD: w - 0.5 * g, by hand.
+    tidy(() => optimizer.apply([tensor([1, -1]), null], [a, b]));
+    expect(await values(a)).toEqual([0.5, 2.5]);
+    expect(await values(b)).toEqual([3]);
+    optimizer.build([a, b]);
+    tidy(() => optimizer.apply([tensor([1, 1]), tensor([2])]));
+    expect(await values(a)).toEqual([0, 2]);
+    expect(await values(b)).toEqual([2]);
+    expect(optimizer.iterations).toBe(2);
+    expect(() => optimizer.apply([tensor([1, 1])], [a, b])).toThrow('SGD.apply: got 1 gradients for 2 variables.');
+    expect(() => new SGD().apply([tensor([1, 1])])).toThrow(/SGD.apply: got 1 gradients for 0 variables \(the optimizer's own, from build\(\) or earlier updates\)/);
+  });
+
   it('rejects unknown options and out-of-range values, Keras style', () => {
     expect(() => new Adam({ beta_1: 0.9 } as never)).toThrow(/argument\(s\) not recognized: beta_1/);
     expect(() => new Adam({ learning_rate: 0.1 } as never)).toThrow("Adam: argument(s) not recognized: learning_rate (did you mean 'learningRate'?).");
