@@ -17,7 +17,7 @@ import { flattenStructure, packStructure, structureOf, type Structure } from './
 import { checkOptionNames } from '../ops/validate';
 import { disposeLogs, readLogs, type StepLogs } from './step_data';
 
-const EVALUATE_OPTIONS: Record<keyof EvaluateOptions, true> = { batchSize: true, sampleWeight: true, verbose: true, callbacks: true, steps: true };
+const EVALUATE_OPTIONS: Record<keyof EvaluateOptions, true> = { batchSize: true, sampleWeight: true, verbose: true, callbacks: true, steps: true, returnDict: true };
 const PREDICT_OPTIONS: Record<keyof PredictOptions, true> = { batchSize: true, verbose: true, callbacks: true, steps: true };
 
 export async function runEvaluate(model: Model, x: DataInput | BatchSource, y: DataInput | undefined, options: EvaluateOptions): Promise<Logs> {

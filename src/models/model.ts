@@ -55,6 +55,13 @@ export interface CompileArgs {
    * first few steps. Set it to debug a trainStep.
    */
   runEagerly?: boolean;
+  /**
+   * Keras's jit_compile: accepted for Keras code and without effect, as steps are traced and
+   * replayed anyway (see runEagerly).
+   */
+  jitCompile?: boolean | 'auto';
+  /** Keras's auto_scale_loss: accepted and without effect, as there is no float16 here. */
+  autoScaleLoss?: boolean;
 }
 
 /** Predictions or targets: one tensor, a list by output position, or a record by output key. */
@@ -73,6 +80,11 @@ export interface EvaluateOptions {
   callbacks?: Callback[];
   /** Batches to evaluate from a dataset (Keras's steps; default: until the dataset ends). */
   steps?: number;
+  /**
+   * true (default here): the logs as a record by name. false: Keras's default form, the loss and
+   * then the other logs in sorted name order as a list, or one number when there is only the loss.
+   */
+  returnDict?: boolean;
 }
 
 /** How trainOnBatch weighs a batch's samples (see FitOptions). */
@@ -94,7 +106,7 @@ export interface PredictOptions {
 export type { StepData, StepLogs } from './step_data';
 
 /** The option names of compile and of the batch methods, for checkOptionNames (the types keep them complete). */
-const COMPILE_OPTIONS: Record<keyof CompileArgs, true> = { optimizer: true, loss: true, metrics: true, weightedMetrics: true, lossWeights: true, runEagerly: true };
+const COMPILE_OPTIONS: Record<keyof CompileArgs, true> = { optimizer: true, loss: true, metrics: true, weightedMetrics: true, lossWeights: true, runEagerly: true, jitCompile: true, autoScaleLoss: true };
 const BATCH_WEIGHTING: Record<keyof BatchWeighting, true> = { sampleWeight: true, classWeight: true };
 const TEST_BATCH_WEIGHTING: Record<'sampleWeight', true> = { sampleWeight: true };
 
@@ -493,14 +505,26 @@ export class Model extends Layer {
   }
 
   /** Loss and metrics on the data (x and y, or a dataset of [x, y] batches and the options), in inference mode. */
+  async evaluate(dataset: BatchSource, options: EvaluateOptions & { returnDict: false }): Promise<number | number[]>;
+  async evaluate(dataset: BatchSource, y: undefined, options: EvaluateOptions & { returnDict: false }): Promise<number | number[]>;
+  async evaluate(x: DataInput, y: DataInput | undefined, options: EvaluateOptions & { returnDict: false }): Promise<number | number[]>;
   async evaluate(dataset: BatchSource, options?: EvaluateOptions): Promise<Logs>;
   async evaluate(dataset: BatchSource, y: undefined, options?: EvaluateOptions): Promise<Logs>;
   async evaluate(x: DataInput, y?: DataInput, options?: EvaluateOptions): Promise<Logs>;
-  async evaluate(x: DataInput | BatchSource, y?: DataInput | EvaluateOptions, options?: EvaluateOptions): Promise<Logs> {
+  async evaluate(x: DataInput | BatchSource, y?: DataInput | EvaluateOptions, options?: EvaluateOptions): Promise<Logs | number | number[]> {
     this.checkCompiled('evaluate');
-    if (isBatchSource(x)) return runEvaluate(this, x, undefined, datasetOptions('evaluate', y, options));
-    if (y === undefined) this.checkWithoutTargets('evaluate', 'test');
-    return runEvaluate(this, x, y as DataInput | undefined, options ?? {});
+    let logs: Logs;
+    let returnDict: boolean | undefined;
+    if (isBatchSource(x)) {
+      const resolved = datasetOptions('evaluate', y, options);
+      returnDict = resolved.returnDict;
+      logs = await runEvaluate(this, x, undefined, resolved);
+    } else {
+      if (y === undefined) this.checkWithoutTargets('evaluate', 'test');
+      returnDict = options?.returnDict;
+      logs = await runEvaluate(this, x, y as DataInput | undefined, options ?? {});
+    }
+    return returnDict === false ? logsInKerasOrder(logs) : logs;
   }
 
   /**
@@ -743,6 +767,16 @@ export function setGraphConfigCodec(codec: GraphConfigCodec): void {
 export function graphConfigs(op: string): GraphConfigCodec {
   if (!graphConfigCodec) throw new Error(`${op}: the model config codec is not loaded; import the package from its entry point (webgpu-keras).`);
   return graphConfigCodec;
+}
+
+/**
+ * evaluate's logs as Keras returns them by default (return_dict=False): the loss first, then the
+ * others in sorted name order; one number when the loss is all there is.
+ */
+function logsInKerasOrder(logs: Logs): number | number[] {
+  const names = ['loss', ...Object.keys(logs).filter((name) => name !== 'loss').sort()].filter((name) => name in logs);
+  const values = names.map((name) => logs[name]);
+  return values.length === 1 ? values[0] : values;
 }
 
 function addAll(terms: Tensor[]): Tensor {

@@ -208,6 +208,19 @@ describe('compile and fit', () => {
     expect(test.loss).toBeLessThan(train.loss);
   });
 
+  it("evaluate with returnDict: false gives Keras's default form (the loss, then the others by name; one number for the loss alone); compile accepts jitCompile and autoScaleLoss", async () => {
+    const { x, y } = regressionData(24);
+    const model = smallModel();
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mse', 'mae'], jitCompile: true, autoScaleLoss: true });
+    const logs = await model.evaluate(x, y, { verbose: 0 });
+    expect(await model.evaluate(x, y, { verbose: 0, returnDict: false })).toEqual([logs.loss, logs.mae, logs.mse]);
+    const dataset = { *[Symbol.iterator]() { yield [x, y] as [Tensor, Tensor]; } };
+    expect(await model.evaluate(dataset, { verbose: 0, returnDict: false })).toEqual([logs.loss, logs.mae, logs.mse]);
+    model.compile({ optimizer: 'sgd', loss: 'mse', jitCompile: 'auto' });
+    const lossOnly = await model.evaluate(x, y, { verbose: 0, returnDict: false });
+    expect(lossOnly).toBe((await model.evaluate(x, y, { verbose: 0 })).loss);
+  });
+
   it('the logged loss weighs each batch by its size, as Keras: a short last batch counts less', async () => {
     const model = smallModel();
     model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mse'] });
