@@ -473,6 +473,9 @@ export class Layer {
   private applySymbolic(inputs: SymbolicTensor[], inputShape: Shape | Shape[], args: CallArgs, listInput: boolean): SymbolicTensor | SymbolicTensor[] {
     const inputMasks = inputs.map((t) => t.maskShape);
     const carriesMasks = inputMasks.some((m) => m !== null);
+    if (carriesMasks && !this.supportsMasking) {
+      console.warn(`Layer '${this.name}' (of type ${this.constructor.name}) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.`);
+    }
     this.symbolicInputMasks = carriesMasks ? inputMasks : null;
     let outShape: Shape | Shape[];
     try {

@@ -7,13 +7,14 @@
 // the unpadded sequences, hand-computed values), with memory flat and save/load keeping the masks.
 
 import { describe, expect, it, vi } from 'vitest';
-import { Input, Layer, Model, Sequential, getBackend, getMask, memory, ops, optimizers, setMask, tensor, tidy, type InputMask, type Tensor } from '../../src/node';
+import { Input, Layer, Model, Sequential, getBackend, getMask, memory, ops, optimizers, setMask, tensor, tidy, type InputMask, type SymbolicTensor, type Tensor } from '../../src/node';
 import {
   Add,
   Bidirectional,
   Concatenate,
   Dense,
   Embedding,
+  Flatten,
   GRU,
   GlobalAveragePooling1D,
   LSTM,
@@ -160,6 +161,22 @@ describe('propagation', () => {
 
   it('the mask option is for tensors: on symbolic tensors it is a clear error', () => {
     expect(() => new Dense({ units: 2 }).apply(Input({ shape: [3, 2] }), { mask: tensor([1, 0, 1], [1, 3], 'int32') })).toThrow(/the mask option is for tensors/);
+  });
+
+  it("a layer without masking support that is given a masked input says it destroys the mask, in Keras's words, when the model is built", () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const ids = Input({ shape: [4], dtype: 'int32' });
+      const embedded = new Embedding({ inputDim: 9, outputDim: 3, maskZero: true }).apply(ids) as SymbolicTensor;
+      new LSTM({ units: 2 }).apply(embedded);
+      new GlobalAveragePooling1D().apply(embedded);
+      expect(warn).not.toHaveBeenCalled();
+      new Flatten({ name: 'flat' }).apply(embedded);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toBe("Layer 'flat' (of type Flatten) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.");
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('a mask belongs to its tensor: tidy keeps it with a returned tensor, dispose frees it', async () => {
