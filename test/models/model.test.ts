@@ -597,7 +597,7 @@ describe('errors', () => {
 
   it('an option name that is not one of theirs (a typo, a snake_case Keras name) is an error for compile, fit, evaluate, predict and the batch methods', async () => {
     const model = smallModel();
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metric: ['mae'] } as never)).toThrow("compile: unknown option 'metric'. Its options: optimizer, loss, metrics, weightedMetrics, lossWeights, runEagerly.");
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metric: ['mae'] } as never)).toThrow("compile: unknown option 'metric'. Its options: optimizer, loss, metrics, weightedMetrics, lossWeights, runEagerly, jitCompile, autoScaleLoss.");
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const { x, y } = regressionData(8);
     await expect(model.fit(x, y, { epoch: 5 } as never)).rejects.toThrow(/^fit: unknown option 'epoch'\. Its options: epochs, batchSize,/);
