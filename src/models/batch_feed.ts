@@ -5,7 +5,7 @@
 
 import { fromTypedArray } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
-import { BatchStream, loadBatch, type BatchSource } from './batch_source';
+import { loadBatch, openBatchStream, type BatchSource } from './batch_source';
 import { sliceRows, takeRows } from './data';
 import type { Model } from './model';
 import { stepData, type StepData } from './step_data';
@@ -84,9 +84,10 @@ export function slicedFeed([xs, ys, ws]: Tensor[][], batchSize: number): BatchFe
  * The batches of a dataset for `op`, `steps` an epoch (every batch it yields when undefined),
  * each checked and converted as the model's data: for training (whose iteration a step count
  * carries across epochs), for evaluation (a new iteration each time), or for prediction (x alone).
+ * `permutation`, when fit shuffles, orders a PyDataset's batches each pass.
  */
-export function datasetFeed(op: string, use: 'train' | 'test' | 'predict', model: Model, source: BatchSource, steps: number | undefined, classWeight?: Record<number, number>): BatchFeed {
-  const stream = new BatchStream(source, steps, use === 'train');
+export function datasetFeed(op: string, use: 'train' | 'test' | 'predict', model: Model, source: BatchSource, steps: number | undefined, classWeight?: Record<number, number>, permutation?: (n: number) => Int32Array): BatchFeed {
+  const stream = openBatchStream(op, source, steps, use === 'train', permutation);
   return {
     steps,
     samples: undefined,

@@ -5,8 +5,11 @@
 // dataset anew until it ends; with one, training's iteration goes on across epochs and running out
 // of data interrupts training (each evaluation starts a new iteration). The tensors a dataset makes while it is iterated are the step's, freed
 // after it (as TF.js's fitDataset does); tensors made before the call stay the caller's.
+// A PyDataset (utils/py_dataset.ts) is read by index instead, as Keras's PyDatasetAdapter:
+// PyDatasetStream calls its epoch hooks and shuffles the order of its batches for fit.
 
 import { nextTensorId, Tensor } from '../tensor/tensor';
+import { PyDataset } from '../utils/py_dataset';
 import { classWeightsToSampleWeights, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput } from './data';
 import type { Model } from './model';
 
@@ -23,8 +26,31 @@ export function isBatchSource(data: unknown): data is BatchSource {
   return typeof source[Symbol.asyncIterator] === 'function' || typeof source[Symbol.iterator] === 'function';
 }
 
+/** A dataset's batches epoch after epoch, as fit, evaluate and predict take them. */
+export interface DatasetStream {
+  /** Batches an epoch, or undefined for every batch of a pass. */
+  readonly steps: number | undefined;
+  /** Set when the dataset ended before `steps` batches, which interrupts training. */
+  readonly ranOut: boolean;
+  beginEpoch(): void;
+  /** The epoch's next element, or undefined at its end. */
+  next(step: number): Promise<Batch | undefined>;
+  /** Whether the dataset made this tensor while being read (then the step frees it). */
+  owns(t: Tensor): boolean;
+  /** How errors name the batch that `next(step)` returned. */
+  batchName(step: number): string;
+}
+
+/**
+ * The stream of `source` for `op` (see BatchStream and PyDatasetStream). `permutation`, given
+ * when fit shuffles, orders a PyDataset's batches; other datasets order their own.
+ */
+export function openBatchStream(op: string, source: BatchSource, steps: number | undefined, carryOver: boolean, permutation?: (n: number) => Int32Array): DatasetStream {
+  return source instanceof PyDataset ? new PyDatasetStream(op, source, steps, carryOver, permutation) : new BatchStream(source, steps, carryOver);
+}
+
 /** A dataset iterated epoch after epoch, as Keras's EpochIterator. */
-export class BatchStream {
+export class BatchStream implements DatasetStream {
   private iterator: Iterator<Batch> | AsyncIterator<Batch> | null = null;
   /** Tensors with an id from here on were made while the dataset was iterated. */
   private firstOwnedId = 0;
@@ -65,6 +91,120 @@ export class BatchStream {
   owns(t: Tensor): boolean {
     return t.id >= this.firstOwnedId;
   }
+
+  batchName(step: number): string {
+    return `the dataset's batch ${step}`;
+  }
+}
+
+/**
+ * A PyDataset's batches, as Keras's PyDatasetAdapter under its EpochIterator: onEpochBegin before
+ * an epoch's first batch and onEpochEnd after its last (not after an epoch that training stopped
+ * in the middle), and a pass over batches 0 to length - 1, or a new permutation of them each pass
+ * when `permutation` is given (an endless dataset counts on, unshuffled). An epoch is a pass; with
+ * a step count it takes that many batches, and training (`carryOver`) goes on with the pass across
+ * epochs, a new one starting once it is used up; a pass that ends before the step count ends its
+ * epoch early with a warning (training goes on), as Keras breaks off its epoch.
+ */
+class PyDatasetStream implements DatasetStream {
+  readonly ranOut = false;
+  /** The pass's batch indices in order; null for an endless dataset, or before the first pass. */
+  private order: Int32Array | null = null;
+  /** Batches of the pass taken (the next index, for an endless dataset). */
+  private position = 0;
+  private passOpen = false;
+  private inEpoch = false;
+  /** The index of the batch last asked for, and the first id of the tensors its getItem made. */
+  private index = 0;
+  private firstOwnedId = 0;
+
+  constructor(
+    private readonly op: string,
+    private readonly dataset: PyDataset,
+    readonly steps: number | undefined,
+    private readonly carryOver: boolean,
+    private readonly permutation: ((n: number) => Int32Array) | undefined,
+  ) {
+    this.checkedLength();
+  }
+
+  beginEpoch(): void {
+    this.inEpoch = false;
+    if (!this.carryOver || this.steps === undefined) this.passOpen = false;
+  }
+
+  async next(step: number): Promise<Batch | undefined> {
+    if (!this.inEpoch) {
+      this.inEpoch = true;
+      await this.dataset.onEpochBegin();
+    }
+    const index = this.steps !== undefined && step >= this.steps ? undefined : this.nextIndex(step);
+    if (index === undefined) {
+      if (this.order && this.position >= this.order.length) this.passOpen = false;
+      this.inEpoch = false;
+      await this.dataset.onEpochEnd();
+      return undefined;
+    }
+    this.index = index;
+    this.firstOwnedId = nextTensorId();
+    const element = await this.dataset.getItem(index);
+    if (!isPyDatasetBatch(element)) {
+      throw new Error(`${this.op}: ${this.name()}.getItem(${index}) returned ${describe(element)}; expected a batch: x, [x], [x, y] or [x, y, sampleWeight] (x a tensor, typed array or record).`);
+    }
+    return element;
+  }
+
+  owns(t: Tensor): boolean {
+    return t.id >= this.firstOwnedId;
+  }
+
+  batchName(): string {
+    return `the PyDataset's batch ${this.index}`;
+  }
+
+  /** The batch index of the epoch's `step`, or undefined once the pass is used up. */
+  private nextIndex(step: number): number | undefined {
+    if (!this.passOpen) this.openPass();
+    if (this.order === null) return this.position++;
+    if (this.position < this.order.length) return this.order[this.position++];
+    if (this.steps !== undefined) {
+      console.warn(
+        `${this.op}: the PyDataset's pass of ${this.order.length} batches ended after ${step} of the epoch's ${this.steps} steps; ` +
+          'the epoch ends here' + (this.carryOver ? ' and the next one starts a new pass.' : '.'),
+      );
+    }
+    return undefined;
+  }
+
+  private openPass(): void {
+    const length = this.checkedLength();
+    this.order = length === Infinity ? null : this.permutation ? this.permutation(length) : Int32Array.from({ length }, (_, i) => i);
+    this.position = 0;
+    this.passOpen = true;
+  }
+
+  /** The dataset's length, checked: a positive integer, or Infinity with a step count. */
+  private checkedLength(): number {
+    const length = this.dataset.length;
+    if (length !== Infinity && !(Number.isInteger(length) && length > 0)) {
+      throw new Error(`${this.op}: ${this.name()}.length (its batches, Keras's __len__) must be a positive integer, or Infinity for an endless dataset; got ${String(length)}.`);
+    }
+    if (length === Infinity && this.steps === undefined) {
+      throw new Error(`${this.op}: ${this.name()} is endless (its length is Infinity), so an epoch needs a step count: fit's stepsPerEpoch or validationSteps, evaluate's or predict's steps.`);
+    }
+    return length;
+  }
+
+  /** The subclass's name, as errors call the dataset. */
+  private name(): string {
+    return this.dataset.constructor.name || 'PyDataset';
+  }
+}
+
+/** Whether a getItem result is a batch, as Keras's PyDatasetAdapter checks: x (a tensor, typed array or record) or an array of 1 to 3 parts. */
+function isPyDatasetBatch(element: unknown): element is Batch {
+  if (Array.isArray(element)) return element.length >= 1 && element.length <= 3;
+  return element instanceof Tensor || ArrayBuffer.isView(element) || (typeof element === 'object' && element !== null && Object.getPrototypeOf(element) === Object.prototype);
 }
 
 /** One element of a dataset as the step's tensors, with what to free after the step. */
@@ -81,35 +221,37 @@ export interface LoadedBatch {
  * counts, names of a record), turning classWeight into sample weights, for training, evaluation
  * or prediction (which takes x alone).
  */
-export function loadBatch(op: string, model: Model, stream: BatchStream, element: Batch, step: number, use: 'train' | 'test' | 'predict', classWeight?: Record<number, number>): LoadedBatch {
-  const [x, y, sampleWeight] = unpack(op, element, step);
+export function loadBatch(op: string, model: Model, stream: DatasetStream, element: Batch, step: number, use: 'train' | 'test' | 'predict', classWeight?: Record<number, number>): LoadedBatch {
+  const batchName = stream.batchName(step);
+  const [x, y, sampleWeight] = unpack(op, element, batchName);
   const yielded = new Set<Tensor>();
   collectTensors(element, yielded);
+  const owned = [...yielded].filter((t) => stream.owns(t));
   const names = model.dataNames();
   const scope = new DataScope();
   const release = () => {
     scope.release();
-    for (const t of yielded) if (stream.owns(t) && !t.isDisposed) t.dispose();
+    for (const t of owned) if (!t.isDisposed) t.dispose();
   };
   try {
     const disposed = [...yielded].find((t) => t.isDisposed);
     if (disposed) {
       throw new Error(
-        `${op}: the dataset's batch ${step} holds a disposed tensor (shape [${disposed.shape.join(', ')}]). The tensors a dataset makes while it is iterated ` +
+        `${op}: ${batchName} holds a disposed tensor (shape [${disposed.shape.join(', ')}]). The tensors a dataset makes while it is iterated ` +
           `are freed after their step: make the tensors you yield more than once before calling ${op}.`,
       );
     }
-    const role = `the dataset's batch ${step} `;
+    const role = `${batchName} `;
     // Without targets (x alone, or [x]), as fit(x) takes for a model whose losses need none.
-    if (use !== 'predict' && y === undefined) model.checkWithoutTargets(`${op} (the dataset's batch ${step} has no targets)`, use);
+    if (use !== 'predict' && y === undefined) model.checkWithoutTargets(`${op} (${batchName} has no targets)`, use);
     if (use === 'predict') {
       const xs = scope.keep(toDataset(x, `${role}x`, op, names.inputs, 'inputs'));
       const size = sampleCount(op, [[`${role}x`, xs]]);
-      model.checkInputShapes(`${op} (the dataset's batch ${step})`, xs);
+      model.checkInputShapes(`${op} (${batchName})`, xs);
       return { xs, ys: [], ws: [], size, release };
     }
     const { xs, ys, ws, classWeights, count } = toStepDatasets(op, names, scope, x, y, sampleWeight, classWeight, role);
-    model.checkInputShapes(`${op} (the dataset's batch ${step})`, xs);
+    model.checkInputShapes(`${op} (${batchName})`, xs);
     const weights = classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws;
     if (classWeights) scope.own(weights);
     return { xs, ys, ws: weights, size: count, release };
@@ -120,8 +262,8 @@ export function loadBatch(op: string, model: Model, stream: BatchStream, element
 }
 
 /** Keras's unpack_x_y_sample_weight: an array is [x, y?, sampleWeight?], anything else is x. */
-function unpack(op: string, element: Batch, step: number): [DataInput, DataInput | undefined, DataInput | undefined] {
-  if (element === undefined || element === null) throw new Error(`${op}: the dataset's batch ${step} is ${element}; expected [x, y] or [x, y, sampleWeight].`);
+function unpack(op: string, element: Batch, batchName: string): [DataInput, DataInput | undefined, DataInput | undefined] {
+  if (element === undefined || element === null) throw new Error(`${op}: ${batchName} is ${element}; expected [x, y] or [x, y, sampleWeight].`);
   if (!Array.isArray(element) || element.length === 0 || element.length > 3 || !isBatchPart(element[0])) return [element as DataInput, undefined, undefined];
   const [x, y, sampleWeight] = element as [DataInput, DataInput?, DataInput?];
   return [x, y ?? undefined, sampleWeight ?? undefined];
@@ -140,6 +282,7 @@ function collectTensors(value: unknown, into: Set<Tensor>): void {
 }
 
 function describe(element: unknown): string {
+  if (element === null || element === undefined) return String(element);
   if (element instanceof Tensor) return `a tensor of shape [${element.shape.join(', ')}]`;
   if (Array.isArray(element)) return `an array of ${element.length}`;
   return typeof element;

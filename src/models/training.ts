@@ -60,7 +60,10 @@ export interface FitOptions {
    * with sampleWeight.
    */
   classWeight?: Record<number, number>;
-  /** Shuffle the training samples every epoch (default true). */
+  /**
+   * Shuffle the training samples every epoch (default true); for a utils.PyDataset, the order of
+   * its batches. Other datasets order their own batches.
+   */
   shuffle?: boolean;
   callbacks?: Callback[];
   /** 1 (or 2) prints a Keras-style line per epoch (Node); 0 is silent. Default 1 in Node, 0 in browsers. */
@@ -141,7 +144,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
     const { train, validation } = await prepareData(model, x, y, options, data);
     const random = hostPermutations(options.seed ?? drawSeed());
     const count = Array.isArray(train) ? train[0][0].shape[0] : 0;
-    const feed = Array.isArray(train) ? gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i))) : datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight);
+    const feed = Array.isArray(train) ? gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i))) : datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight, shuffle ? random : undefined);
     const validationFeed = validation === null ? null : Array.isArray(validation) ? slicedFeed(validation, validationBatchSize) : datasetFeed('fit', 'test', model, validation, options.validationSteps);
 
     const history = new History();

@@ -1,7 +1,8 @@
 // Utilities (keras.utils): padSequences for variable-length sequences, toCategorical and
 // normalize for labels and features, imageToTensor for pixels in browsers (and ImageData in Node),
 // timeseriesDatasetFromArray and splitDataset for data pipelines, packXYSampleWeight,
-// unpackXYSampleWeight and isKerasTensor for custom train steps and functional models.
+// unpackXYSampleWeight and isKerasTensor for custom train steps and functional models, PyDataset
+// for datasets made batch by batch.
 
 export { padSequences, type PadSequencesOptions } from './sequence';
 export { toCategorical, normalize, type Labels } from './numerical';
@@ -10,3 +11,4 @@ export { timeseriesDatasetFromArray, TimeseriesDataset, type TimeseriesDatasetOp
 export { splitDataset, type SplitDatasetOptions, type SplittableDataset, type SplittableArray } from './dataset_split';
 export { packXYSampleWeight, unpackXYSampleWeight } from './data_tuples';
 export { isKerasTensor } from './keras_tensor';
+export { PyDataset, type PyDatasetOptions } from './py_dataset';
