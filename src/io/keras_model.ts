@@ -6,7 +6,7 @@
 // not have are dropped when they are inert (null, false, or Keras-only bookkeeping such as
 // `quantization_config`) and are an error naming the option otherwise. The model is compiled as it
 // was (optimizer, losses, metrics) unless `compile: false`, with the optimizer's state where this
-// library can place it (Adam, AdamW, SGD, RMSprop without momentum).
+// library knows Keras's layout of it (keras_weights.ts: loadKerasOptimizerState).
 
 import { Input } from '../layers/input_layer';
 import type { Layer } from '../layers/layer';

@@ -24,11 +24,12 @@ import type { Shape, SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
 import { Sequential } from '../models/sequential';
 import { LossScaleOptimizer } from '../optimizers/loss_scale_optimizer';
+import { MultiOptimizer } from '../optimizers/multi_optimizer';
 import { Nadam } from '../optimizers/nadam';
 import type { Optimizer } from '../optimizers/optimizer';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
-import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED, WRAPPER_VARIABLES } from './keras_weights';
+import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED, WRAPPER_VARIABLES } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { kerasOpNode } from './keras_ops';
 import { kerasKey } from './keras_model';
@@ -463,10 +464,13 @@ async function fill(group: Hdf5WriteGroup, variables: Variable[], trainable: Var
  * optimizer is saved without its state, with a warning (Keras then starts it afresh). A
  * LossScaleOptimizer's variables are its own (a step count that Keras never advances, a learning
  * rate of 0, step_counter, dynamic_scale) then its inner optimizer's, which Keras also saves
- * under `optimizer/inner_optimizer/vars`.
+ * under `optimizer/inner_optimizer/vars`. A MultiOptimizer's are its own (step count, a learning
+ * rate of 0) then each inner optimizer's over its variables, which Keras also saves under
+ * `optimizer/optimizers/<name>/vars` (kerasInnerOptimizers).
  */
 async function optimizerGroup(model: Model, root: Hdf5WriteGroup, trainable: Variable[]): Promise<void> {
   const optimizer = model.optimizer;
+  if (optimizer instanceof MultiOptimizer) return multiOptimizerGroup(optimizer, root, trainable);
   const inner = optimizer instanceof LossScaleOptimizer ? optimizer.innerOptimizer : optimizer;
   const entries = await optimizerDatasets(inner, trainable);
   if (!entries) {
@@ -479,6 +483,20 @@ async function optimizerGroup(model: Model, root: Hdf5WriteGroup, trainable: Var
   const own = [int64(0), float32([], Float32Array.of(0)), int64(stepCounter), float32([], Float32Array.of(dynamicScale))];
   setVars(vars(group, snakeCase(optimizer.className)), [...own, ...entries]);
   setVars(vars(child(group, 'inner_optimizer'), snakeCase(inner.className)), entries);
+}
+
+/** A MultiOptimizer's state (see optimizerGroup); none, with a warning, when an inner optimizer's layout is not known here. */
+async function multiOptimizerGroup(optimizer: MultiOptimizer, root: Hdf5WriteGroup, trainable: Variable[]): Promise<void> {
+  const parts = kerasInnerOptimizers(optimizer, trainable);
+  const entries = await Promise.all(parts.map(({ optimizer: inner, variables }) => optimizerDatasets(inner, variables)));
+  const unknown = parts.find((_, i) => !entries[i]);
+  if (unknown) {
+    console.warn(`saveKerasModel: the state of MultiOptimizer is not written to Keras files, as that of its inner ${unknown.optimizer.className} is not; Keras will start it afresh.`);
+    return;
+  }
+  const group = child(root, 'optimizer');
+  setVars(vars(group, optimizer.name), [int64(optimizer.iterations), float32([], Float32Array.of(0)), ...entries.flatMap((datasets) => datasets!)]);
+  for (const [i, { name, optimizer: inner }] of parts.entries()) setVars(vars(child(child(group, 'optimizers'), name), inner.name), entries[i]!);
 }
 
 /** An optimizer's variables as Keras orders them (see optimizerGroup); null for one whose layout is not known here. */

@@ -27,6 +27,7 @@ import { tensor } from '../tensor/creation';
 import type { Variable } from '../autograd/variable';
 import { tidy } from '../tensor/memory';
 import { LossScaleOptimizer } from '../optimizers/loss_scale_optimizer';
+import { MultiOptimizer } from '../optimizers/multi_optimizer';
 import type { Optimizer } from '../optimizers/optimizer';
 import { readHdf5, isHdf5, type Hdf5Dataset, type Hdf5Group } from './hdf5';
 import { isZip, readZipEntry } from './zip';
@@ -92,11 +93,18 @@ export const WRAPPER_VARIABLES: Record<string, (layer: Layer) => Variable[]> = {
 
 /** Items of a list as Keras names them in a weights file: the class in snake case, numbered (`lstm_cell`, `lstm_cell_1`, ...). */
 function numberedItems(items: Layer[]): Array<[string, Layer]> {
-  const used = new Map<string, number>();
-  return items.map((item) => {
+  return numbered(items, (item) => {
     const className = classNameOf(item);
     // A custom class registered as 'Custom>Scale' is Python's Scale.
-    const base = snakeCase(PYTHON_CLASS_NAMES[className] ?? className.slice(className.lastIndexOf('>') + 1));
+    return PYTHON_CLASS_NAMES[className] ?? className.slice(className.lastIndexOf('>') + 1);
+  });
+}
+
+/** Items each named by its Python class in snake case, numbered among those of its class, as Keras names a list's items. */
+function numbered<T>(items: T[], pythonClassOf: (item: T) => string): Array<[string, T]> {
+  const used = new Map<string, number>();
+  return items.map((item) => {
+    const base = snakeCase(pythonClassOf(item));
     const count = used.get(base);
     used.set(base, (count ?? -1) + 1);
     return [count === undefined ? base : `${base}_${count + 1}`, item];
@@ -184,20 +192,37 @@ export function kerasOptimizerSlots(optimizer: Optimizer, trainable: Variable[])
 }
 
 /**
+ * @internal A MultiOptimizer's inner optimizers as Keras keeps them (its `optimizers` list, whose
+ * items are saved under `optimizer/optimizers/<class in snake case, numbered>`), each with the
+ * trainable variables it updates, in Keras's order: those it builds its slots over.
+ */
+export function kerasInnerOptimizers(optimizer: MultiOptimizer, trainable: Variable[]): Array<{ name: string; optimizer: Optimizer; variables: Variable[] }> {
+  // Selecting each variable's optimizer first lists any that a selector function returns.
+  for (const variable of trainable) optimizer.optimizerOf(variable);
+  return numbered(optimizer.optimizers, (inner) => inner.className).map(([name, inner]) => ({
+    name,
+    optimizer: inner,
+    variables: trainable.filter((variable) => optimizer.optimizerOf(variable) === inner),
+  }));
+}
+
+/**
  * @internal The optimizer's state saved with the weights (`optimizer/vars`: the step count, the
  * learning rate unless it was a schedule, then the slots), into the compiled model's optimizer, so
  * that training goes on as it would have in Python. A state this library cannot place is skipped
  * with a warning, as Keras skips an optimizer whose variables differ. A LossScaleOptimizer's
  * `optimizer/vars` start with its own step count, learning rate, step_counter and dynamic_scale;
- * its inner optimizer's state is read from `optimizer/inner_optimizer/vars`.
+ * its inner optimizer's state is read from `optimizer/inner_optimizer/vars`. A MultiOptimizer's
+ * inner optimizers' states are read from `optimizer/optimizers/<name>/vars`.
  */
 export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable: Variable[]): void {
   const optimizer = model.optimizer;
   const saved = member(root, 'optimizer', 'vars');
   if (!optimizer || !saved || saved.members.size === 0) return;
   const skip = (why: string) => console.warn(`loadKerasModel: the optimizer's state in the file is not loaded: ${why}; training starts from a fresh ${optimizer.className} state.`);
+  if (optimizer instanceof MultiOptimizer) return loadMultiOptimizerState(optimizer, root, saved, trainable, skip);
   if (!(optimizer instanceof LossScaleOptimizer)) {
-    loadSlots(optimizer, saved, 'optimizer/vars', trainable, skip);
+    readSlots(optimizer, saved, 'optimizer/vars', trainable, skip)?.();
     return;
   }
   // Saved before its first step, a LossScaleOptimizer holds only its step count and learning rate.
@@ -205,7 +230,9 @@ export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable
   if (own.length <= 2) return;
   const inner = member(root, 'optimizer', 'inner_optimizer', 'vars');
   if (!inner) return skip("the file has no 'optimizer/inner_optimizer/vars'");
-  if (!loadSlots(optimizer.innerOptimizer, inner, 'optimizer/inner_optimizer/vars', trainable, skip)) return;
+  const assignInner = readSlots(optimizer.innerOptimizer, inner, 'optimizer/inner_optimizer/vars', trainable, skip);
+  if (!assignInner) return;
+  assignInner();
   optimizer.build(trainable);
   tidy(() => {
     optimizer.stepCounter.assign(tensor([own[2].values()[0]], [], 'int32'));
@@ -214,34 +241,58 @@ export function loadKerasOptimizerState(model: Model, root: Hdf5Group, trainable
   optimizer.iterations = optimizer.innerOptimizer.iterations;
 }
 
-/** An optimizer's step count and slots from a `vars` group in Keras's order; false when they were skipped. */
-function loadSlots(optimizer: Optimizer, saved: Hdf5Group, path: string, trainable: Variable[], skip: (why: string) => void): boolean {
+/**
+ * A MultiOptimizer's state: Keras's `optimizer/vars` hold its step count and learning rate (0),
+ * then every inner optimizer's variables in turn, which Keras also saves under
+ * `optimizer/optimizers/<name>/vars` (kerasInnerOptimizers); each inner optimizer's state is read
+ * from there, all of them checked before any is assigned.
+ */
+function loadMultiOptimizerState(optimizer: MultiOptimizer, root: Hdf5Group, saved: Hdf5Group, trainable: Variable[], skip: (why: string) => void): void {
+  const assigns: Array<() => void> = [];
+  for (const { name, optimizer: inner, variables } of kerasInnerOptimizers(optimizer, trainable)) {
+    const path = `optimizer/optimizers/${name}/vars`;
+    const group = member(root, 'optimizer', 'optimizers', name, 'vars');
+    if (!group) return skip(`the file has no '${path}' for the inner ${inner.className} '${inner.name}'`);
+    const assign = readSlots(inner, group, path, variables, (why) => skip(`'${path}' (the inner ${inner.className} '${inner.name}'): ${why}`));
+    if (!assign) return;
+    assigns.push(assign);
+  }
+  for (const assign of assigns) assign();
+  optimizer.iterations = numberedDatasets(saved, 'optimizer/vars', 0)[0].values()[0];
+}
+
+/**
+ * An optimizer's step count and slots from a `vars` group in Keras's order, checked: what assigns
+ * them (the optimizer built over `trainable`), or null when they are skipped.
+ */
+function readSlots(optimizer: Optimizer, saved: Hdf5Group, path: string, trainable: Variable[], skip: (why: string) => void): (() => void) | null {
   const layout = kerasOptimizerSlots(optimizer, trainable);
   const datasets = numberedDatasets(saved, path, 0);
   if (!layout) {
     skip(`the state of ${optimizer.className} is not placed here`);
-    return false;
+    return null;
   }
   // Saved before its first step, an optimizer holds only its step count and learning rate.
-  if (datasets.length <= 2 && datasets[0].values()[0] === 0) return true;
+  if (datasets.length <= 2 && datasets[0].values()[0] === 0) return () => {};
   const first = datasets.length - layout.slots.length - layout.trailing;
   if (first !== 1 && first !== 2) {
     skip(`it has ${datasets.length} variables, and ${optimizer.className} over ${trainable.length} trainable variables needs ${layout.slots.length} slots after its step count`);
-    return false;
+    return null;
   }
   const state = layout.slots.map(([variable, slot], i): [Variable, string, Hdf5Dataset] => [variable, slot, datasets[first + i]]);
   optimizer.build(trainable);
   const wrong = state.find(([variable, slot, dataset]) => !sameShape(optimizer.getSlot(variable, slot)!.shape, dataset.shape));
   if (wrong) {
     skip(`a slot of variable '${wrong[0].name}' has shape [${wrong[2].shape.join(',')}]`);
-    return false;
+    return null;
   }
-  for (const [variable, slot, dataset] of state) {
-    const target = optimizer.getSlot(variable, slot)!;
-    tidy(() => target.assign(tensor(dataset.values(), target.shape as number[])));
-  }
-  optimizer.iterations = datasets[0].values()[0];
-  return true;
+  return () => {
+    for (const [variable, slot, dataset] of state) {
+      const target = optimizer.getSlot(variable, slot)!;
+      tidy(() => target.assign(tensor(dataset.values(), target.shape as number[])));
+    }
+    optimizer.iterations = datasets[0].values()[0];
+  };
 }
 
 /** The layers of a model (`group` holds its `layers`) and their variables, paired with the file's datasets. */
