@@ -2,8 +2,11 @@
 // Operation node in the graph, as a layer does, so `ops.concatenate([a, b], -1)`,
 // `ops.mean(x, 1)` or `ops.multiply(x, 2)` can sit between layers. The node keeps the op's name
 // and its other arguments; when the model runs, it calls the op with the tensors in the places of
-// the symbolic ones. It is saved by op name with its arguments as JSON data (an argument that is
-// not data, such as a tensor constant, can run but not be saved). The public `ops` namespace is
+// the symbolic ones. An op whose result is a record ({ mean, variance }) or a nested list (eig's
+// [[real, imag], [vectorsReal, vectorsImag]]) gives the node its tensors in order as outputs, and
+// the node remembers the result's structure to hand back symbolic tensors in the same places. It
+// is saved by op name with its arguments as JSON data (an argument that is not data, such as a
+// tensor constant, can run but not be saved), and with that structure. The public `ops` namespace is
 // the ops wrapped by `withSymbolicCalls`; the library's own code calls the ops directly.
 
 import * as allOps from '../ops/index';
@@ -20,27 +23,33 @@ interface InputSlot {
   readonly symbolicInput: number;
 }
 
+/**
+ * Where the node's outputs sit in an op's result: output i as the number i, inside the lists and
+ * records the op returns (`[[0, 1], [2, 3]]` for eig's, `{ mean: 0, variance: 1 }` for moments').
+ */
+export type ResultStructure = number | ResultStructure[] | { [key: string]: ResultStructure };
+
 export interface OperationArgs extends LayerArgs {
   /** The op's name in `ops` ('add', 'concatenate', ...). */
   op: string;
   /** The op's arguments, with `{ symbolicInput: i }` where the node's input i goes. */
   args: unknown[];
-  /** The names of the fields of an op whose result is a record of tensors ({ mean, variance }); null for a tensor or a list. */
-  resultKeys?: string[] | null;
+  /** The structure of an op's result that is a record or a nested list of tensors; null for a tensor or a flat list. */
+  resultStructure?: ResultStructure | null;
 }
 
 /** An op applied to symbolic tensors, as a layer of the functional graph (Keras 3's Operation). */
 export class Operation extends Layer {
   readonly op: string;
   readonly args: unknown[];
-  resultKeys: string[] | null;
+  resultStructure: ResultStructure | null;
   /** The dtypes of the symbolic inputs, for tracing the op when it is first applied. */
   inputDtypes: DType[] = [];
   private tracedDtype: DType | null = null;
   private readonly fn: OpFunction;
 
   constructor(config: OperationArgs) {
-    const { op, args, resultKeys = null, ...layerArgs } = config;
+    const { op, args, resultStructure = null, ...layerArgs } = config;
     super({ ...layerArgs, name: layerArgs.name ?? uniqueName(snakeCaseOp(op)) });
     const fn = (allOps as unknown as Record<string, unknown>)[op];
     if (typeof fn !== 'function') throw new Error(`Operation: unknown op '${op}'; expected the name of a function of ops.`);
@@ -48,21 +57,22 @@ export class Operation extends Layer {
     this.op = op;
     this.fn = fn as OpFunction;
     this.args = args;
-    this.resultKeys = resultKeys;
+    this.resultStructure = resultStructure;
   }
 
+  /** The op's result: a tensor, or the tensors of its list or record (nested or not) in order. */
   override call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
     const tensors = Array.isArray(inputs) ? inputs : [inputs];
     const result = this.fn(...(fillSlots(this.args, tensors) as unknown[]));
-    const first = [result instanceof Tensor ? result : isRecord(result) ? Object.values(result) : result].flat()[0];
-    this.tracedDtype = first instanceof Tensor ? first.dtype : null;
-    if (result instanceof Tensor) return result;
-    if (Array.isArray(result) && result.length > 0 && result.every((t) => t instanceof Tensor)) return result;
-    if (isRecord(result) && Object.values(result).every((t) => t instanceof Tensor)) {
-      this.resultKeys = Object.keys(result);
-      return Object.values(result) as Tensor[];
+    const outputs: Tensor[] = [];
+    const structure = structureOf(result, outputs);
+    if (structure === null || outputs.length === 0) {
+      throw new Error(`ops.${this.op} on symbolic tensors: its result is not a tensor or lists and records (nested or not) of tensors; apply it in a custom layer instead.`);
     }
-    throw new Error(`ops.${this.op} on symbolic tensors: its result is not a tensor, a list or a record of tensors; apply it in a custom layer instead.`);
+    this.tracedDtype = outputs[0].dtype;
+    if (result instanceof Tensor) return result;
+    this.resultStructure = Array.isArray(structure) && structure.every((s) => typeof s === 'number') ? null : structure;
+    return outputs;
   }
 
   /** The traced output shape; the symbolic outputs take the traced dtype of the first output (int32 for argmax). */
@@ -85,11 +95,14 @@ export class Operation extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), op: this.op, args: this.args.map((a, i) => toJsonArgument(this.op, a, `argument ${i}`)), resultKeys: this.resultKeys };
+    return { ...super.getConfig(), op: this.op, args: this.args.map((a, i) => toJsonArgument(this.op, a, `argument ${i}`)), resultStructure: this.resultStructure };
   }
 
   static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
-    return new this({ ...config, args: fromJsonArgument(config.args) } as never);
+    // Models saved before nested results held a record's structure as its keys.
+    const { resultKeys, ...rest } = config;
+    const resultStructure = Array.isArray(resultKeys) ? Object.fromEntries(resultKeys.map((key, i) => [key, i])) : rest.resultStructure;
+    return new this({ ...rest, resultStructure, args: fromJsonArgument(config.args) } as never);
   }
 }
 
@@ -136,9 +149,21 @@ function applyOperation(name: string, args: unknown[]): unknown {
   const operation = new Operation({ op: name, args: template });
   operation.inputDtypes = inputs.map((t) => t.dtype);
   const output = operation.apply(inputs.length === 1 ? inputs[0] : inputs);
-  if (!operation.resultKeys) return output;
-  const outputs = Array.isArray(output) ? output : [output];
-  return Object.fromEntries(operation.resultKeys.map((key, i) => [key, outputs[i]]));
+  if (!operation.resultStructure) return output;
+  const outputs = [output].flat();
+  const rebuild = (node: ResultStructure): unknown =>
+    typeof node === 'number' ? outputs[node] : Array.isArray(node) ? node.map(rebuild) : Object.fromEntries(Object.entries(node).map(([key, item]) => [key, rebuild(item)]));
+  return rebuild(operation.resultStructure);
+}
+
+/** The structure of an op's result, its tensors appended to `outputs` in order; null when it holds something else. */
+function structureOf(result: unknown, outputs: Tensor[]): ResultStructure | null {
+  if (result instanceof Tensor) return outputs.push(result) - 1;
+  const entries = Array.isArray(result) ? result.map((item, i) => [i, item] as const) : isRecord(result) ? Object.entries(result) : null;
+  if (!entries || entries.length === 0) return null;
+  const parts = entries.map(([, item]) => structureOf(item, outputs));
+  if (parts.some((part) => part === null)) return null;
+  return Array.isArray(result) ? (parts as ResultStructure[]) : Object.fromEntries(entries.map(([key], i) => [key, parts[i]!]));
 }
 
 function holdsSymbolic(value: unknown, depth = 0): boolean {

@@ -62,7 +62,7 @@ export function cloneModel(model: Model, options: CloneOptions = {}): Model {
  */
 function cloneLayer(layer: Layer): Layer {
   if (layer instanceof Model) return cloneModel(layer);
-  if (layer instanceof Operation) return new Operation({ op: layer.op, args: layer.args, resultKeys: layer.resultKeys });
+  if (layer instanceof Operation) return new Operation({ op: layer.op, args: layer.args, resultStructure: layer.resultStructure });
   const cls = layer.constructor as unknown as { fromConfig(config: Record<string, unknown>): Layer };
   return cls.fromConfig(layer.getConfig());
 }

@@ -5,7 +5,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import ts from 'typescript';
-import { Input, Model, getBackend, layers, loadModel, ops, tensor, type Tensor } from '../../src/node';
+import { Input, Model, getBackend, layers, loadModel, ops, saveKerasModel, tensor, type Tensor } from '../../src/node';
 import { Operation } from '../../src/layers/operation';
 import { onBothBackends, useWebGPU } from '../helpers';
 
@@ -135,5 +135,49 @@ describe('symbolic outputs of ops', () => {
     const [values, index] = (await model.predict([tensor([[1, 5, 2, 0]]), tensor([[3, 1]], [1, 2], 'int32')])) as Tensor[];
     expect(Array.from(await values.data())).toEqual([0, 5]);
     expect(Array.from(await index.data())).toEqual([1]);
+  });
+});
+
+describe('ops with nested results on symbolic tensors', () => {
+  /** A model of eig's four tensors, taken from its nested symbolic result, and the eigenvalues' magnitudes computed from two of them. */
+  function eigModel(): Model {
+    const x = Input({ shape: [3, 3] });
+    const [[real, imag], [vectorsReal, vectorsImag]] = ops.eig(x);
+    const magnitude = ops.sqrt(ops.add(ops.square(real), ops.square(imag)));
+    return new Model({ inputs: x, outputs: [real, imag, vectorsReal, vectorsImag, magnitude] });
+  }
+  // A rotation by 90 degrees in the first two axes (eigenvalues ±i) and a scaling by 2, then an upper-triangular matrix.
+  const matrices = () => tensor([[[0, -1, 0], [1, 0, 0], [0, 0, 2]], [[2, 1, 0], [0, 3, 1], [0, 0, -1]]]);
+
+  it(
+    'take the places of the tensors in eig\'s [[real, imag], [vectorsReal, vectorsImag]] and predict what eig gives',
+    onBothBackends(async () => {
+      const model = eigModel();
+      const operation = model.layers.find((l) => l instanceof Operation && l.op === 'eig') as Operation;
+      expect(operation.resultStructure).toEqual([[0, 1], [2, 3]]);
+      expect(model.outputShape).toEqual([[null, 3], [null, 3], [null, 3, 3], [null, 3, 3], [null, 3]]);
+      const x = matrices();
+      const predicted = (await model.predict(x)) as Tensor[];
+      const [[real, imag], [vectorsReal, vectorsImag]] = ops.eig(x);
+      for (const [i, expected] of [real, imag, vectorsReal, vectorsImag].entries()) await expectClose(predicted[i], expected, 0);
+      await expectClose(predicted[4], tensor([[1, 1, 2], [2, 3, 1]]), 1e-5);
+    }),
+  );
+
+  it('keep their structure through saving and loading', async () => {
+    const model = eigModel();
+    await model.save('memory://eig-model');
+    const restored = await loadModel('memory://eig-model');
+    const operation = restored.layers.find((l) => l instanceof Operation && l.op === 'eig') as Operation;
+    expect(operation.resultStructure).toEqual([[0, 1], [2, 3]]);
+    const x = matrices();
+    const [expected, actual] = [(await model.predict(x)) as Tensor[], (await restored.predict(x)) as Tensor[]];
+    for (let i = 0; i < expected.length; i++) await expectClose(actual[i], expected[i], 0);
+    await expect(saveKerasModel(model)).rejects.toThrow(/the op eig applied between layers .* has no Keras op written here yet/);
+  });
+
+  it('read a record\'s structure saved as its keys by earlier versions', () => {
+    const operation = Operation.fromConfig({ name: 'moments', op: 'moments', args: [{ symbolicInput: 0 }, [1]], resultKeys: ['mean', 'variance'] });
+    expect(operation.resultStructure).toEqual({ mean: 0, variance: 1 });
   });
 });

@@ -153,9 +153,41 @@ describe('nonzero and unique (async)', () => {
     expect([ints.dtype, await values(ints), await values(intFirst)]).toEqual(['int32', [-1, 0, 5], [1, 3, 0]]);
   }));
 
+  it('unique along an axis takes the slices as the elements, sorted lexicographically', onBothBackends(async () => {
+    // NumPy 2.4.6, and padding and cutting by size as Keras 3.16's NumPy backend:
+    //   a = np.array([[1, 0, 1, 1], [0, 1, 0, 0], [1, 0, 1, 1], [0, 1, -1, 0]], dtype=np.float32)
+    //   np.unique(a, axis=0 | 1, return_index=True, return_inverse=True, return_counts=True)
+    //   b = np.array([[[2, 1], [0, 3], [2, 1]], [[5, 5], [4, 4], [5, 5]]], dtype=np.int32)
+    //   np.unique(b, axis=1, ...); n = [[1, nan], [0, 2], [1, nan], [0, 2]] along axis 0
+    //   size: values = np.pad(values, [(0, size - len) along axis], constant_values=fill_value),
+    //   index = np.pad(index, ..., constant_values=1), counts = np.pad(counts, ..., constant_values=0);
+    //   or values cut to size along the axis, index[:size], counts[:size].
+    const a = tensor([[1, 0, 1, 1], [0, 1, 0, 0], [1, 0, 1, 1], [0, 1, -1, 0]]);
+    const extras = { returnIndex: true, returnInverse: true, returnCounts: true } as const;
+    const rows = await ops.unique(a, { axis: 0, ...extras });
+    expect(await Promise.all(rows.map(values))).toEqual([[[0, 1, -1, 0], [0, 1, 0, 0], [1, 0, 1, 1]], [3, 1, 0], [2, 1, 2, 0], [1, 1, 2]]);
+    const columns = await ops.unique(a, { axis: 1, ...extras });
+    expect(await Promise.all(columns.map(values))).toEqual([[[0, 1, 1], [1, 0, 0], [0, 1, 1], [1, -1, 0]], [1, 2, 0], [2, 0, 1, 2], [1, 1, 2]]);
+    expect(await shapeAndValues(await ops.unique(a, { axis: -1 }))).toEqual([[4, 3], [[0, 1, 1], [1, 0, 0], [0, 1, 1], [1, -1, 0]]]);
+    const padded = await ops.unique(a, { axis: 0, size: 5, fillValue: -9, ...extras });
+    expect(await Promise.all(padded.map(values))).toEqual([[[0, 1, -1, 0], [0, 1, 0, 0], [1, 0, 1, 1], [-9, -9, -9, -9], [-9, -9, -9, -9]], [3, 1, 0, 1, 1], [2, 1, 2, 0], [1, 1, 2, 0, 0]]);
+    const cut = await ops.unique(a, { axis: 1, size: 2, ...extras });
+    expect(await Promise.all(cut.map(values))).toEqual([[[0, 1], [1, 0], [0, 1], [1, -1]], [1, 2], [2, 0, 1, 2], [1, 1]]);
+    const b = int32([2, 1, 0, 3, 2, 1, 5, 5, 4, 4, 5, 5], [2, 3, 2]);
+    const middle = await ops.unique(b, { axis: 1, ...extras });
+    expect(middle[0].dtype).toBe('int32');
+    expect(await Promise.all(middle.map(values))).toEqual([[[[0, 3], [2, 1]], [[4, 4], [5, 5]]], [1, 0], [1, 0, 1], [1, 2]]);
+    const middlePadded = await ops.unique(b, { axis: 1, size: 3, fillValue: 7, ...extras });
+    expect(await Promise.all(middlePadded.map(values))).toEqual([[[[0, 3], [2, 1], [7, 7]], [[4, 4], [5, 5], [7, 7]]], [1, 0, 1], [1, 0, 1], [1, 2, 0]]);
+    // A slice holding NaN equals no other and sorts after those without.
+    const withNaN = await ops.unique(tensor([[1, NaN], [0, 2], [1, NaN], [0, 2]]), { axis: 0, returnInverse: true, returnCounts: true });
+    expect(await Promise.all(withNaN.map(values))).toEqual([[[0, 2], [1, NaN], [1, NaN]], [1, 0, 2, 0], [2, 1, 1]]);
+  }));
+
   it('rejects what it does not support', async () => {
     const x = tensor([1, 2]);
-    await expect(ops.unique(x, { axis: 0 } as never)).rejects.toThrow('unique: only axis undefined (x flattened) is supported, got axis 0');
+    await expect(ops.unique(x, { axis: 1 })).rejects.toThrow('unique: axis 1 is out of range for a tensor of rank 1');
+    await expect(ops.unique(tensor(3), { axis: 0 })).rejects.toThrow('unique: axis 0 is given but x is a scalar (shape [])');
     await expect(ops.unique(x, { size: -1 })).rejects.toThrow('unique: size must be a non-negative integer');
     await expect(ops.unique(x, { return_counts: true } as never)).rejects.toThrow('return_counts');
     await expect(ops.nonzero(tensor(1))).rejects.toThrow('nonzero: x must have rank at least 1');
