@@ -1,23 +1,26 @@
 // Discrete Fourier transforms along the last axes (keras.ops.fft, fft2, ifft2, rfft, irfft).
 // There is no complex dtype: as in Keras, a complex tensor is a pair [real, imag] of float32
-// tensors of one shape. Every transform is a matrix product with cos/sin matrices gathered on the
-// device from tables of n values, so it runs as existing GPU kernels (matmul, gather), works for
-// any length, and is differentiable through its parts (the DFT is linear). The twiddle index
-// j·k mod n is computed in int32 math that the GPU runs in float32, exact while j·k < 2^24:
-// transforms are limited to MAX_DFT_LENGTH points.
+// tensors of one shape. A transform of up to MAX_DFT_LENGTH points is a matrix product with cos/sin
+// matrices gathered on the device from tables of n values, so it runs as existing GPU kernels
+// (matmul, gather), works for any such length, and is differentiable through its parts (the DFT is
+// linear). The twiddle index j·k mod n is computed in int32 math that the GPU runs in float32,
+// exact while j·k < 2^24, hence that bound. Longer transforms, up to MAX_FFT_LENGTH points, run as
+// an FFT (fft_large.ts: Stockham for powers of two, Bluestein for other lengths).
 
 import { formatShape } from '../backend/types';
 import { tensor } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { range } from './creation';
+import { range, zerosLike } from './creation';
 import { add, cast, divide, mod, mul, neg, sub } from './elementwise';
 import { matmul } from './matmul';
-import { pad, reshape, slice, take } from './shape';
+import { concat, pad, reshape, slice, swapaxes, take } from './shape';
 import { sameShape } from './shape_util';
 import { checkTensor, describeValue } from './validate';
+import { fourierLastAxis, MAX_FFT_LENGTH } from './fft_large';
+import { flip } from './rearrange';
 
-/** The longest transform: its largest product of indices (n - 1)² stays below 2^24. */
+/** The longest transform done as a DFT-matrix product: its largest product of indices (n - 1)² stays below 2^24. */
 export const MAX_DFT_LENGTH = 4096;
 
 /** A complex tensor as Keras passes it: its real and imaginary parts, float32, of one shape. */
@@ -25,7 +28,7 @@ export type ComplexPair = readonly [Tensor, Tensor];
 
 /**
  * The Fourier transform of `x = [real, imag]` along its last axis, as `keras.ops.fft`
- * (unnormalized: X_k = Σ_t x_t e^(-2πi·kt/n)). Any length up to 4096; rank ≥ 1.
+ * (unnormalized: X_k = Σ_t x_t e^(-2πi·kt/n)). Any length up to 2^20 (1048576); rank ≥ 1.
  *
  * @example
  * ops.fft([tensor([1, 2]), tensor([0, 1])]);   // [[3, -1], [1, -1]]
@@ -33,7 +36,7 @@ export type ComplexPair = readonly [Tensor, Tensor];
 export function fft(x: ComplexPair): [Tensor, Tensor] {
   const [real, imag] = checkComplexPair('fft', x, 1);
   checkTransformedAxes('fft', real.shape, 1);
-  return tidy(() => transformLastAxis(real, imag, false));
+  return tidy(() => transformLastAxis('fft', real, imag, false));
 }
 
 /**
@@ -47,8 +50,8 @@ export function fft2(x: ComplexPair): [Tensor, Tensor] {
   const [real, imag] = checkComplexPair('fft2', x, 2);
   checkTransformedAxes('fft2', real.shape, 2);
   return tidy(() => {
-    const [rowReal, rowImag] = transformLastAxis(real, imag, false);
-    return transformSecondLastAxis(rowReal, rowImag, false);
+    const [rowReal, rowImag] = transformLastAxis('fft2', real, imag, false);
+    return transformSecondLastAxis('fft2', rowReal, rowImag, false);
   });
 }
 
@@ -63,8 +66,8 @@ export function ifft2(x: ComplexPair): [Tensor, Tensor] {
   const [real, imag] = checkComplexPair('ifft2', x, 2);
   checkTransformedAxes('ifft2', real.shape, 2);
   return tidy(() => {
-    const [rowReal, rowImag] = transformLastAxis(real, imag, true);
-    return transformSecondLastAxis(rowReal, rowImag, true);
+    const [rowReal, rowImag] = transformLastAxis('ifft2', real, imag, true);
+    return transformSecondLastAxis('ifft2', rowReal, rowImag, true);
   });
 }
 
@@ -84,6 +87,10 @@ export function rfft(x: Tensor, fftLength?: number): [Tensor, Tensor] {
   const bins = Math.floor(n / 2) + 1;
   return tidy(() => {
     const signal = fitLastAxis(x.dtype === 'float32' ? x : cast(x, 'float32'), n);
+    if (n > MAX_DFT_LENGTH) {
+      const spectrum = fourierLastAxis(signal, zerosLike(signal), false, 1, 'rfft');
+      return [fitLastAxis(spectrum[0], bins), fitLastAxis(spectrum[1], bins)];
+    }
     const [cosines, sines] = twiddles(n, bins, n);
     return [matmul(signal, cosines), neg(matmul(signal, sines))];
   });
@@ -104,6 +111,7 @@ export function irfft(x: ComplexPair, fftLength?: number): Tensor {
   const n = checkLength('irfft', fftLength ?? 2 * (real.shape[real.rank - 1] - 1), inferred ? 'the inferred length 2 * (bins - 1)' : 'fftLength');
   const bins = Math.floor(n / 2) + 1;
   return tidy(() => {
+    if (n > MAX_DFT_LENGTH) return longInverseRealTransform(fitLastAxis(real, bins), fitLastAxis(imag, bins), n);
     // Each bin k < n/2 other than 0 stands for itself and its mirror n - k: weight 2.
     const cosineWeights = Array.from({ length: bins }, (_, k) => (k === 0 || 2 * k === n ? 1 : 2) / n);
     const sineWeights = Array.from({ length: bins }, (_, k) => (k === 0 || 2 * k === n ? 0 : -2 / n));
@@ -111,6 +119,19 @@ export function irfft(x: ComplexPair, fftLength?: number): Tensor {
     const realPart = matmul(fitLastAxis(real, bins), mul(cosines, tensor(cosineWeights, [bins, 1])));
     return add(realPart, matmul(fitLastAxis(imag, bins), mul(sines, tensor(sineWeights, [bins, 1]))));
   });
+}
+
+/**
+ * irfft for n > MAX_DFT_LENGTH: the full Hermitian spectrum (bins n - k, beyond the given ones, are
+ * the conjugates of bins k) through the complex inverse FFT, keeping the real part. The imaginary
+ * parts of the zero and Nyquist bins reach only the discarded imaginary part, ignored as NumPy.
+ */
+function longInverseRealTransform(real: Tensor, imag: Tensor, n: number): Tensor {
+  const bins = real.shape[real.rank - 1];
+  const mirrored = (x: Tensor) => flip(slice(x, x.shape.map((_, axis) => (axis === x.rank - 1 ? 1 : 0)), [...x.shape.slice(0, -1), n - bins]), -1);
+  const fullReal = concat([real, mirrored(real)], -1);
+  const fullImag = concat([imag, neg(mirrored(imag))], -1);
+  return fourierLastAxis(fullReal, fullImag, true, 1 / n, 'irfft')[0];
 }
 
 /**
@@ -133,8 +154,9 @@ function twiddles(rows: number, columns: number, n: number): [Tensor, Tensor] {
  * The DFT of real + i·imag along the last axis: forward X = x·(C - iS), inverse x = X·(C + iS)/n,
  * C and S being symmetric, so a row vector times them is the transform.
  */
-function transformLastAxis(real: Tensor, imag: Tensor, inverse: boolean): [Tensor, Tensor] {
+function transformLastAxis(op: string, real: Tensor, imag: Tensor, inverse: boolean): [Tensor, Tensor] {
   const n = real.shape[real.rank - 1];
+  if (n > MAX_DFT_LENGTH) return fourierLastAxis(real, imag, inverse, inverse ? 1 / n : 1, op);
   const [cosines, sines] = twiddles(n, n, n);
   const sign = inverse ? -1 : 1;
   const outReal = add(matmul(real, cosines), mul(matmul(imag, sines), sign));
@@ -142,9 +164,16 @@ function transformLastAxis(real: Tensor, imag: Tensor, inverse: boolean): [Tenso
   return inverse ? [divide(outReal, n), divide(outImag, n)] : [outReal, outImag];
 }
 
-/** The same transform along the second-last axis: the symmetric matrices multiply from the left. */
-function transformSecondLastAxis(real: Tensor, imag: Tensor, inverse: boolean): [Tensor, Tensor] {
+/**
+ * The same transform along the second-last axis: the symmetric matrices multiply from the left
+ * (beyond MAX_DFT_LENGTH: the FFT along the last axis, between transposes).
+ */
+function transformSecondLastAxis(op: string, real: Tensor, imag: Tensor, inverse: boolean): [Tensor, Tensor] {
   const m = real.shape[real.rank - 2];
+  if (m > MAX_DFT_LENGTH) {
+    const [outReal, outImag] = transformLastAxis(op, swapaxes(real, -1, -2), swapaxes(imag, -1, -2), inverse);
+    return [swapaxes(outReal, -1, -2), swapaxes(outImag, -1, -2)];
+  }
   const [cosines, sines] = twiddles(m, m, m);
   const sign = inverse ? -1 : 1;
   const outReal = add(matmul(cosines, real), mul(matmul(sines, imag), sign));
@@ -167,10 +196,10 @@ function checkTransformedAxes(op: string, shape: readonly number[], count: numbe
   }
 }
 
-/** Checks a transform length: a positive integer no larger than MAX_DFT_LENGTH. */
+/** Checks a transform length: a positive integer no larger than MAX_FFT_LENGTH. */
 function checkLength(op: string, n: number, what: string): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${op}: ${what} must be a positive integer, got ${String(n)}.`);
-  if (n > MAX_DFT_LENGTH) throw new Error(`${op}: ${what} is ${n}, above the maximum transform length of ${MAX_DFT_LENGTH}.`);
+  if (n > MAX_FFT_LENGTH) throw new Error(`${op}: ${what} is ${n}, above the maximum transform length of ${MAX_FFT_LENGTH}.`);
   return n;
 }
 
