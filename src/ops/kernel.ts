@@ -52,6 +52,13 @@ export function runKernel<Attrs>(kernel: Kernel<Attrs>, inputs: readonly Tensor[
     return outs.map((o) => new Tensor(Storage.cpu(o.values), o.shape, o.dtype));
   }
   const gpu = activeGpu();
+  const bindable = gpu.limits.maxStorageBufferBindingSize;
+  for (const o of outputs) {
+    const bytes = sizeOf(o.shape) * 4;
+    if (bytes > bindable) {
+      throw new Error(`${opName}: its output of shape ${formatShape(o.shape)} needs ${bytes} bytes, more than this WebGPU device binds in one buffer (maxStorageBufferBindingSize: ${bindable} bytes); use smaller shapes or batches, or the CPU backend.`);
+    }
+  }
   const outs = outputs.map((o) => {
     const size = sizeOf(o.shape);
     return { buffer: gpu.allocate(size * 4), shape: o.shape, dtype: o.dtype, size };

@@ -31,6 +31,17 @@ describe('init', () => {
     expect(limits.maxComputeWorkgroupStorageSize).toBeGreaterThanOrEqual(16384);
   });
 
+  it('refuses an op whose output the device cannot bind in one buffer, before any GPU work, with the shape and the limit', async () => {
+    await init({ backend: 'webgpu' });
+    const limit = currentGpu()!.limits.maxStorageBufferBindingSize;
+    const x = tensor([1, 2]);
+    const elements = Math.floor(limit / 4) + 1;
+    expect(() => ops.broadcastTo(x.reshape([1, 2]), [Math.ceil(elements / 2), 2])).toThrow(
+      new RegExp(`needs ${Math.ceil(elements / 2) * 8} bytes, more than this WebGPU device binds in one buffer \\(maxStorageBufferBindingSize: ${limit} bytes\\)`),
+    );
+    expect(Array.from(await ops.add(x, 1).data())).toEqual([2, 3]);
+  });
+
   it('uses the CPU backend when asked', async () => {
     const result = await init({ backend: 'cpu' });
     expect(result).toEqual({ backend: 'cpu', adapter: null });
