@@ -36,6 +36,8 @@ export interface BenchRow {
   /** Timed runs and iterations per run. */
   repeats: number;
   iterations: number;
+  /** Trainable parameters of a training row's model (the same in every library: measureCase checks). */
+  parameters?: number;
 }
 
 export interface BenchRatio {
@@ -76,6 +78,8 @@ interface Contender {
   library: Library;
   variant: string;
   optimizer?: string;
+  /** Parameters of the model a training contender builds. */
+  parameters?: number;
   run(iterations: number): Promise<void>;
   dispose(): void;
 }
@@ -127,6 +131,8 @@ export async function runSuite(options: SuiteOptions = {}): Promise<BenchReport>
   for (const spec of planCases(small, skipped).filter((c) => !options.cases || options.cases.test(c.name))) {
     const measured = await measureCase({ ...spec, contenders: spec.contenders.filter((c) => libraries.includes(c.library)) }, capMs);
     rows.push(...measured);
+    const parameters = measured.find((r) => r.parameters !== undefined)?.parameters;
+    if (parameters !== undefined) log(`${spec.name} | ${parameters} parameters in each library's model`);
     log(measured.map((r) => `${r.case} | ${r.library} ${r.variant}${r.optimizer ? ` (${r.optimizer})` : ''}: ${formatValue(r.value)} ${r.unit}`).join('\n'));
   }
   return {
@@ -155,13 +161,16 @@ function planCases(small: boolean, skipped: string[]): CaseSpec[] {
   // 16 steps an epoch for every MLP: each fit call reads its logs back once an epoch, as real
   // epochs of hundreds of steps do. (On SwiftShader that is about 3 s of TF.js per measured fit;
   // at batch 4096 the wide MLP's data set is 205 MB, made only when its case runs.)
-  cases.push(trainingCase({ name: 'MLP 100-64-10 batch 256', sizes: [100, 64, 10], batchSize: 256, steps: 16, fitOptimizer: 'sgd' }));
+  cases.push(trainingCase({ name: 'MLP 100-64-10 batch 256', ...mlp([100, 64, 10]), batchSize: 256, steps: 16, fitOptimizer: 'sgd' }));
   if (small) {
     skipped.push('MLP 784-1024-1024-10 at batch 256 and 4096 (software adapter: TF.js did not finish it in 10 minutes; --full runs it)');
   } else {
-    cases.push(trainingCase({ name: 'MLP 784-1024-1024-10 batch 256', sizes: [784, 1024, 1024, 10], batchSize: 256, steps: 16, fitOptimizer: 'adam' }));
-    cases.push(trainingCase({ name: 'MLP 784-1024-1024-10 batch 4096', sizes: [784, 1024, 1024, 10], batchSize: 4096, steps: 16, fitOptimizer: 'adam' }));
+    cases.push(trainingCase({ name: 'MLP 784-1024-1024-10 batch 256', ...mlp([784, 1024, 1024, 10]), batchSize: 256, steps: 16, fitOptimizer: 'adam' }));
+    cases.push(trainingCase({ name: 'MLP 784-1024-1024-10 batch 4096', ...mlp([784, 1024, 1024, 10]), batchSize: 4096, steps: 16, fitOptimizer: 'adam' }));
   }
+  // On SwiftShader TF.js takes 5-10 s a step of this convnet (webgpu-keras and jax-js under 1 s):
+  // 2-step epochs there, so that TF.js's three fits (two of warm-up, one timed) take about a minute.
+  cases.push(trainingCase({ name: 'CNN 28x28x1 c16-c32-d10 batch 64', ...CONVNET, batchSize: 64, steps: small ? 2 : 16, fitOptimizer: 'sgd' }));
   return cases;
 }
 
@@ -169,6 +178,8 @@ async function measureCase(spec: CaseSpec, capMs: number): Promise<BenchRow[]> {
   const contenders: Contender[] = [];
   try {
     for (const { make } of spec.contenders) contenders.push(await make());
+    const counts = contenders.filter((c) => c.parameters !== undefined).map((c) => `${c.library} ${c.variant}: ${c.parameters}`);
+    if (new Set(contenders.map((c) => c.parameters)).size > 1) throw new Error(`bench: the libraries' models of '${spec.name}' differ in their parameter counts (${counts.join(', ')}); expected one network.`);
     const plans = [];
     for (const c of contenders) {
       // Warm-up: at least two runs and WARM_UP_MS. A training step's JavaScript reaches its
@@ -200,7 +211,8 @@ async function measureCase(spec: CaseSpec, capMs: number): Promise<BenchRow[]> {
     return plans.flatMap((p): BenchRow[] => {
       const steps = spec.stepsPerIteration ?? 1;
       const ms = median(p.samples) / steps;
-      const base = { library: p.contender.library, case: spec.name, variant: p.contender.variant, optimizer: p.contender.optimizer, msPerIteration: ms, repeats: p.samples.length, iterations: p.iterations * steps };
+      const { library, variant, optimizer, parameters } = p.contender;
+      const base = { library, case: spec.name, variant, optimizer, parameters, msPerIteration: ms, repeats: p.samples.length, iterations: p.iterations * steps };
       if (spec.unit === 'GFLOP/s') return [{ ...base, value: spec.flops! / ms / 1e6, unit: 'GFLOP/s' }];
       return [
         { ...base, value: 1000 / ms, unit: 'steps/s' },
@@ -299,10 +311,22 @@ const jaxjs = (make: () => Promise<Contender>) => ({ library: 'jax-js' as const,
 
 // ---------------------------------------------------------------- training
 
+/**
+ * One layer of a training case's network, built alike by the three libraries with Keras's
+ * defaults (glorot-uniform kernels, zero biases, pooling strides equal to the pool size).
+ */
+type LayerSpec =
+  | { kind: 'dense'; units: number; activation: 'relu' | 'softmax' }
+  | { kind: 'conv2d'; filters: number; kernelSize: number; padding: 'same' | 'valid'; activation: 'relu' }
+  | { kind: 'maxPool2d'; poolSize: number }
+  | { kind: 'flatten' };
+
 interface TrainingSpec {
   name: string;
-  /** Layer widths, input first: hidden layers use relu, the last softmax. */
-  sizes: number[];
+  /** One sample's shape (images: [height, width, channels]). */
+  inputShape: number[];
+  /** The network, input to output: the last layer is a softmax Dense over the classes. */
+  layers: LayerSpec[];
   batchSize: number;
   /** Steps per epoch of `fit` (and per iteration of the step loops): the data set holds steps * batchSize samples. */
   steps: number;
@@ -310,12 +334,34 @@ interface TrainingSpec {
   fitOptimizer: 'sgd' | 'adam';
 }
 
+type Network = Pick<TrainingSpec, 'inputShape' | 'layers'>;
+
+/** Dense layers of the given widths, input first: relu hidden layers, a softmax output. */
+function mlp(sizes: number[]): Network {
+  return { inputShape: [sizes[0]], layers: sizes.slice(1).map((units, i) => ({ kind: 'dense', units, activation: i === sizes.length - 2 ? 'softmax' : 'relu' })) };
+}
+
+/** A small MNIST-like convnet: 28x28x1 -> conv 16 'same' -> pool -> conv 32 'valid' -> pool -> 1152 -> 10. */
+const CONVNET: Network = {
+  inputShape: [28, 28, 1],
+  layers: [
+    { kind: 'conv2d', filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' },
+    { kind: 'maxPool2d', poolSize: 2 },
+    { kind: 'conv2d', filters: 32, kernelSize: 3, padding: 'valid', activation: 'relu' },
+    { kind: 'maxPool2d', poolSize: 2 },
+    { kind: 'flatten' },
+    { kind: 'dense', units: 10, activation: 'softmax' },
+  ],
+};
+
 const SGD_LEARNING_RATE = 0.01;
 const ADAM_LEARNING_RATE = 0.001;
 
+const classesOf = (spec: TrainingSpec) => (spec.layers.at(-1) as { units: number }).units;
+
 function trainingCase(spec: TrainingSpec): CaseSpec {
-  const inputs = spec.sizes[0];
-  const classes = spec.sizes.at(-1)!;
+  const inputs = sizeOf(spec.inputShape);
+  const classes = classesOf(spec);
   const count = spec.steps * spec.batchSize;
   const data = lazily(() => {
     const y = new Float32Array(count * classes);
@@ -338,12 +384,23 @@ function trainingCase(spec: TrainingSpec): CaseSpec {
   };
 }
 
+function oursLayer(layer: LayerSpec, inputShape: number[] | undefined): wk.Layer {
+  const first = inputShape ? { inputShape } : {};
+  switch (layer.kind) {
+    case 'dense':
+      return new wk.layers.Dense({ units: layer.units, activation: layer.activation, ...first });
+    case 'conv2d':
+      return new wk.layers.Conv2D({ filters: layer.filters, kernelSize: layer.kernelSize, padding: layer.padding, activation: layer.activation, ...first });
+    case 'maxPool2d':
+      return new wk.layers.MaxPooling2D({ poolSize: layer.poolSize, ...first });
+    case 'flatten':
+      return new wk.layers.Flatten(first);
+  }
+}
+
 function oursModel(spec: TrainingSpec, optimizer: 'sgd' | 'adam'): wk.Sequential {
   const model = new wk.Sequential();
-  spec.sizes.slice(1).forEach((units, i) => {
-    const last = i === spec.sizes.length - 2;
-    model.add(new wk.layers.Dense({ units, activation: last ? 'softmax' : 'relu', ...(i === 0 ? { inputShape: [spec.sizes[0]] } : {}) }));
-  });
+  spec.layers.forEach((layer, i) => model.add(oursLayer(layer, i === 0 ? spec.inputShape : undefined)));
   model.compile({
     optimizer: optimizer === 'sgd' ? new wk.optimizers.SGD({ learningRate: SGD_LEARNING_RATE }) : new wk.optimizers.Adam({ learningRate: ADAM_LEARNING_RATE }),
     loss: 'categoricalCrossentropy',
@@ -354,11 +411,12 @@ function oursModel(spec: TrainingSpec, optimizer: 'sgd' | 'adam'): wk.Sequential
 async function oursFit(spec: TrainingSpec, optimizer: 'sgd' | 'adam', x: Float32Array, y: Float32Array): Promise<Contender> {
   const model = oursModel(spec, optimizer);
   const count = spec.steps * spec.batchSize;
-  const [tx, ty] = [wk.tensor(x, [count, spec.sizes[0]]), wk.tensor(y, [count, spec.sizes.at(-1)!])];
+  const [tx, ty] = [wk.tensor(x, [count, ...spec.inputShape]), wk.tensor(y, [count, classesOf(spec)])];
   return {
     library: 'webgpu-keras',
     variant: 'fit',
     optimizer,
+    parameters: model.countParams(),
     async run(epochs) {
       await model.fit(tx, ty, { batchSize: spec.batchSize, epochs, verbose: 0, shuffle: true });
     },
@@ -369,15 +427,16 @@ async function oursFit(spec: TrainingSpec, optimizer: 'sgd' | 'adam', x: Float32
 /** `model.trainStep` inside `tidy`, batch after batch, one readback of the loss at the end. */
 async function oursStepLoop(spec: TrainingSpec, x: Float32Array, y: Float32Array): Promise<Contender> {
   const model = oursModel(spec, 'sgd');
-  const [inputs, classes] = [spec.sizes[0], spec.sizes.at(-1)!];
+  const [inputs, classes] = [sizeOf(spec.inputShape), classesOf(spec)];
   const batches = Array.from({ length: spec.steps }, (_, i) => [
-    wk.tensor(x.subarray(i * spec.batchSize * inputs, (i + 1) * spec.batchSize * inputs), [spec.batchSize, inputs]),
+    wk.tensor(x.subarray(i * spec.batchSize * inputs, (i + 1) * spec.batchSize * inputs), [spec.batchSize, ...spec.inputShape]),
     wk.tensor(y.subarray(i * spec.batchSize * classes, (i + 1) * spec.batchSize * classes), [spec.batchSize, classes]),
   ]);
   return {
     library: 'webgpu-keras',
     variant: 'trainStep loop',
     optimizer: 'sgd',
+    parameters: model.countParams(),
     async run(iterations) {
       let logs: wk.StepLogs = {};
       for (let i = 0; i < iterations * spec.steps; i++) {
@@ -399,23 +458,35 @@ function disposeOurs(model: wk.Sequential, data: unknown): void {
   model.dispose();
 }
 
+function tfjsLayer(layer: LayerSpec, inputShape: number[] | undefined): tfl.layers.Layer {
+  const first = inputShape ? { inputShape } : {};
+  switch (layer.kind) {
+    case 'dense':
+      return tfl.layers.dense({ units: layer.units, activation: layer.activation, ...first });
+    case 'conv2d':
+      return tfl.layers.conv2d({ filters: layer.filters, kernelSize: layer.kernelSize, padding: layer.padding, activation: layer.activation, ...first });
+    case 'maxPool2d':
+      return tfl.layers.maxPooling2d({ poolSize: layer.poolSize, ...first });
+    case 'flatten':
+      return tfl.layers.flatten(first);
+  }
+}
+
 /** TF.js layers `fit`, the way the anchors measured it. */
 async function tfjsFit(spec: TrainingSpec, x: Float32Array, y: Float32Array): Promise<Contender> {
   const model = tfl.sequential();
-  spec.sizes.slice(1).forEach((units, i) => {
-    const last = i === spec.sizes.length - 2;
-    model.add(tfl.layers.dense({ units, activation: last ? 'softmax' : 'relu', ...(i === 0 ? { inputShape: [spec.sizes[0]] } : {}) }));
-  });
+  spec.layers.forEach((layer, i) => model.add(tfjsLayer(layer, i === 0 ? spec.inputShape : undefined)));
   model.compile({
     optimizer: spec.fitOptimizer === 'sgd' ? tf.train.sgd(SGD_LEARNING_RATE) : tf.train.adam(ADAM_LEARNING_RATE),
     loss: 'categoricalCrossentropy',
   });
   const count = spec.steps * spec.batchSize;
-  const [tx, ty] = [tf.tensor(x, [count, spec.sizes[0]]), tf.tensor(y, [count, spec.sizes.at(-1)!])];
+  const [tx, ty] = [tf.tensor(x, [count, ...spec.inputShape]), tf.tensor(y, [count, classesOf(spec)])];
   return {
     library: 'tfjs',
     variant: 'fit',
     optimizer: spec.fitOptimizer,
+    parameters: model.countParams(),
     async run(epochs) {
       await model.fit(tx, ty, { batchSize: spec.batchSize, epochs, verbose: 0, shuffle: true });
     },
@@ -428,28 +499,97 @@ async function tfjsFit(spec: TrainingSpec, x: Float32Array, y: Float32Array): Pr
 
 type JaxParams = Array<{ w: jax.Array; b: jax.Array }>;
 
-/** A jit-compiled step: valueAndGrad of the same MLP and loss, then SGD, as the anchors ran jax-js. */
+/**
+ * The weights of each Dense and Conv2D layer: glorot-uniform from the suite's seeded values (fan
+ * in and out of a kernel counting its window, as Keras), zero biases. jax-js convolves
+ * channels-first images, so a convolution kernel is [out, in, height, width], and Flatten orders
+ * the features channel first: the next Dense's rows are a permutation of Keras's, of the same
+ * cost and initial distribution.
+ */
+function jaxParams(spec: TrainingSpec): JaxParams {
+  const np = jax.numpy;
+  const params: JaxParams = [];
+  const glorot = (shape: number[], fanIn: number, fanOut: number) => {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    return np.array(seededUniform(sizeOf(shape), 10 + params.length).map((u) => (2 * u - 1) * limit), { shape });
+  };
+  let shape = spec.inputShape;
+  for (const layer of spec.layers) {
+    if (layer.kind === 'dense') {
+      params.push({ w: glorot([shape[0], layer.units], shape[0], layer.units), b: np.zeros([layer.units]) });
+      shape = [layer.units];
+    } else if (layer.kind === 'conv2d') {
+      const [height, width, channels] = shape;
+      const k = layer.kernelSize;
+      params.push({ w: glorot([layer.filters, channels, k, k], k * k * channels, k * k * layer.filters), b: np.zeros([layer.filters]) });
+      const lost = layer.padding === 'valid' ? k - 1 : 0;
+      shape = [height - lost, width - lost, layer.filters];
+    } else if (layer.kind === 'maxPool2d') {
+      const [height, width, channels] = shape;
+      if (height % layer.poolSize || width % layer.poolSize) throw new Error(`bench: jax-js pools by reshaping; ${height}x${width} does not divide into ${layer.poolSize}x${layer.poolSize} windows.`);
+      shape = [height / layer.poolSize, width / layer.poolSize, channels];
+    } else {
+      shape = [sizeOf(shape)];
+    }
+  }
+  return params;
+}
+
+/** The same network as the other libraries, on channels-first images; each weight used once (jax-js consumes its arguments). */
+function jaxForward(spec: TrainingSpec, params: JaxParams, x: jax.Array): jax.Array {
+  const np = jax.numpy;
+  let h = x;
+  let next = 0;
+  for (const layer of spec.layers) {
+    if (layer.kind === 'dense') {
+      const { w, b } = params[next++];
+      const z = np.matmul(h, w).add(b);
+      h = layer.activation === 'softmax' ? jax.nn.softmax(z, -1) : jax.nn.relu(z);
+    } else if (layer.kind === 'conv2d') {
+      const { w, b } = params[next++];
+      const padding = layer.padding === 'same' ? 'SAME' : 'VALID';
+      h = jax.nn.relu(jax.lax.conv(h, w, [1, 1], padding).add(b.reshape([layer.filters, 1, 1])));
+    } else if (layer.kind === 'maxPool2d') {
+      const [n, c, height, width] = h.shape;
+      const p = layer.poolSize;
+      h = h.reshape([n, c, height / p, p, width / p, p]).max([3, 5]);
+    } else {
+      h = h.reshape([h.shape[0], -1]);
+    }
+  }
+  return h;
+}
+
+/** [n, height, width, channels] values reordered to [n, channels, height, width]. */
+function channelsFirst(x: Float32Array, [n, height, width, channels]: number[]): Float32Array {
+  const out = new Float32Array(x.length);
+  const plane = height * width;
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < channels; c++) out[(i * channels + c) * plane + p] = x[(i * plane + p) * channels + c];
+    }
+  }
+  return out;
+}
+
+/** A jit-compiled step: valueAndGrad of the same network and loss, then SGD, as the anchors ran jax-js. */
 async function jaxStepLoop(spec: TrainingSpec, x: Float32Array, y: Float32Array): Promise<Contender> {
   const np = jax.numpy;
-  const [inputs, classes] = [spec.sizes[0], spec.sizes.at(-1)!];
-  let params: JaxParams = spec.sizes.slice(1).map((units, i) => {
-    const fanIn = spec.sizes[i];
-    const limit = Math.sqrt(6 / (fanIn + units));
-    const w = seededUniform(fanIn * units, 10 + i).map((u) => (2 * u - 1) * limit);
-    return { w: np.array(w, { shape: [fanIn, units] }), b: np.zeros([units]) };
+  const [inputs, classes] = [sizeOf(spec.inputShape), classesOf(spec)];
+  const images = spec.inputShape.length === 3;
+  let params = jaxParams(spec);
+  const parameters = params.reduce((n, { w, b }) => n + sizeOf(w.shape) + sizeOf(b.shape), 0);
+  const batches = Array.from({ length: spec.steps }, (_, i) => {
+    const xb = x.subarray(i * spec.batchSize * inputs, (i + 1) * spec.batchSize * inputs);
+    const shape = [spec.batchSize, ...spec.inputShape];
+    return [
+      images ? np.array(channelsFirst(xb, shape), { shape: [spec.batchSize, shape[3], shape[1], shape[2]] }) : np.array(xb, { shape }),
+      np.array(y.subarray(i * spec.batchSize * classes, (i + 1) * spec.batchSize * classes), { shape: [spec.batchSize, classes] }),
+    ];
   });
-  const batches = Array.from({ length: spec.steps }, (_, i) => [
-    np.array(x.subarray(i * spec.batchSize * inputs, (i + 1) * spec.batchSize * inputs), { shape: [spec.batchSize, inputs] }),
-    np.array(y.subarray(i * spec.batchSize * classes, (i + 1) * spec.batchSize * classes), { shape: [spec.batchSize, classes] }),
-  ]);
   // Keras's categorical crossentropy on softmax outputs: clip to [eps, 1 - eps], -sum(y log p), batch mean.
   const loss = (p: JaxParams, xb: jax.Array, yb: jax.Array): jax.Array => {
-    let h = xb;
-    p.forEach(({ w, b }, i) => {
-      const z = np.matmul(h, w).add(b);
-      h = i === p.length - 1 ? jax.nn.softmax(z, -1) : jax.nn.relu(z);
-    });
-    const logP = np.log(np.clip(h, 1e-7, 1 - 1e-7));
+    const logP = np.log(np.clip(jaxForward(spec, p, xb), 1e-7, 1 - 1e-7));
     return yb.mul(logP).sum(-1).mean().neg();
   };
   const step = jax.jit((p: JaxParams, xb: jax.Array, yb: jax.Array) => {
@@ -462,6 +602,7 @@ async function jaxStepLoop(spec: TrainingSpec, x: Float32Array, y: Float32Array)
     library: 'jax-js',
     variant: 'jit step',
     optimizer: 'sgd',
+    parameters,
     async run(iterations) {
       let value: jax.Array | null = null;
       for (let i = 0; i < iterations * spec.steps; i++) {
@@ -497,6 +638,10 @@ function seededUniform(length: number, seed: number): Float32Array {
     out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
   return out;
+}
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((n, d) => n * d, 1);
 }
 
 function median(values: number[]): number {
