@@ -10,15 +10,22 @@
 //                  in src/ops/pooling.ts);
 //             avg: dy of the window / the window's element count.
 //             Each input element gathers its own sum: no atomics, deterministic.
+//   backward_windows (max only, windows that do not overlap: stride >= pool on every axis): the
+//             same dx, one invocation per cell and channel instead of per input element. Cell
+//             (cz, cy, cx) is the stride-sized block [c * stride - pad_before, + stride) on each
+//             axis, clipped to the input, so the cells tile the input; a cell holds at most one
+//             window (its first pool elements). The invocation finds the window's arg-max once,
+//             writes dy there and 0 on the rest of the cell (the window's other elements, the
+//             gaps of stride > pool, and the remainder cells past the last window).
 //   at_arg_max (max only): out[b, oz, oy, ox, c] = dy[b, iz, iy, ix, c] at the window's arg-max
 //             (iz, iy, ix) of x, dy having x's shape here: the gradient of the max backward with
 //             respect to its dy, so that max pooling differentiates twice.
 // Bindings: 0 uniform Params, 1 x (f32), 2 out (f32, y for forward and at_arg_max, dx for
-// backward), 3 dy (f32, not read by forward). The backward entry reads x in both modes (only max
-// needs it) so that both modes share one binding layout.
-// Workgroup: 256 invocations along x, one output element each; the grid is 2-D so that more than
-// 65535 workgroups fit (the flat index folds y into x). Windows are small: plain loops, no
-// workgroup memory.
+// backward and backward_windows), 3 dy (f32, not read by forward). The backward entry reads x in
+// both modes (only max needs it) so that both modes share one binding layout.
+// Workgroup: 256 invocations along x, one output element (one cell for backward_windows) each;
+// the grid is 2-D so that more than 65535 workgroups fit (the flat index folds y into x). Windows
+// are small: plain loops, no workgroup memory.
 // Specialization: MODE 0 max, 1 average.
 
 override MODE: u32 = 0u;
@@ -27,7 +34,7 @@ const MODE_MAX: u32 = 0u;
 const WORKGROUP_SIZE: u32 = 256u;
 
 struct Params {
-  // Elements of out.
+  // Elements of out (cells times channels for backward_windows).
   size: u32,
   channels: u32,
   in_d: i32,
@@ -155,6 +162,36 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     }
   }
   out[i] = sum;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn backward_windows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = flat_index(gid, groups);
+  if (i >= params.size) { return; }
+  let c = i % params.channels;
+  let input = vec3<i32>(params.in_d, params.in_h, params.in_w);
+  let stride = vec3<i32>(params.stride_z, params.stride_y, params.stride_x);
+  let origin_shift = vec3<i32>(params.pad_front, params.pad_top, params.pad_left);
+  let cells = (input + origin_shift + stride - vec3<i32>(1)) / stride;
+  let o = position(i / params.channels, cells);
+  let b = o.x;
+  let origin = o.yzw * stride - origin_shift;
+  let cell = Window(max(origin, vec3<i32>(0)), min(origin + stride, input));
+  // Cells past the last window (remainders of 'valid') hold no arg-max: all zeros.
+  var at = vec3<i32>(-1);
+  var g = 0.0;
+  if (all(o.yzw < vec3<i32>(params.out_d, params.out_h, params.out_w))) {
+    at = arg_max(b, c, window_at(o.yzw));
+    g = dy[u32(((b * params.out_d + o.y) * params.out_h + o.z) * params.out_w + o.w) * params.channels + c];
+  }
+  for (var iz = cell.start.x; iz < cell.end.x; iz++) {
+    for (var iy = cell.start.y; iy < cell.end.y; iy++) {
+      for (var ix = cell.start.z; ix < cell.end.z; ix++) {
+        let p = vec3<i32>(iz, iy, ix);
+        out[x_index(b, p, c)] = select(0.0, g, all(p == at));
+      }
+    }
+  }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

@@ -3,7 +3,8 @@
 // the windows clipped to the input (padding never wins a max and is left out of an average's
 // count). 2-D pooling is 3-D pooling with a unit depth axis: one pair of forward and backward
 // kernels (shaders/pooling.wgsl) serves both; the max gradient goes to the first strict maximum of
-// each window in depth-, row-, then column-major order, on both backends. The backward kernels
+// each window in depth-, row-, then column-major order, on both backends (on the GPU, one arg-max
+// search per window when the windows do not overlap, else per input element). The backward kernels
 // have gradients of their own, so pooling differentiates twice (gradient penalties): the average
 // backward is linear in dy with the forward pool as its gradient; the max backward routes dy to
 // the arg-maxes, and its gradient reads a tensor of x's shape at them (the at_arg_max kernel).
@@ -116,7 +117,7 @@ function argMax(values: ArrayLike<number>, a: PoolAttrs, window: Window, base: n
 
 const windowCount = ([z0, z1, y0, y1, x0, x1]: Window) => (z1 - z0) * (y1 - y0) * (x1 - x0);
 
-function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward' | 'at_arg_max', buffers: GPUBuffer[], size: number, a: PoolAttrs): void {
+function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward' | 'backward_windows' | 'at_arg_max', buffers: GPUBuffer[], size: number, a: PoolAttrs): void {
   gpu.dispatch({
     shader: POOLING_SOURCE,
     entryPoint,
@@ -130,6 +131,12 @@ function dispatchPool(gpu: WebGPUBackend, entryPoint: 'forward' | 'backward' | '
     workgroups: gridFor(size, WORKGROUP_SIZE),
   });
 }
+
+/** Whether no two windows share an element (stride >= pool on every axis, as in MaxPooling2D(2)). */
+const windowsDoNotOverlap = ({ depths, rows, cols }: PoolAttrs) => [depths, rows, cols].every((axis) => axis.stride >= axis.size);
+
+/** Stride-sized cells that tile the input along the axis, the first starting at -padBefore (as backward_windows). */
+const cellsAlong = (axis: WindowAxis) => Math.ceil((axis.input + axis.padBefore) / axis.stride);
 
 const poolKernel: Kernel<PoolAttrs> = {
   name: 'pool',
@@ -165,7 +172,14 @@ const poolBackwardKernel: Kernel<PoolAttrs> = {
     dx.values.set(sums);
   },
   webgpu(gpu, [x, dy], [dx], a) {
-    dispatchPool(gpu, 'backward', [x.buffer, dx.buffer, dy.buffer], dx.size, a);
+    const buffers = [x.buffer, dx.buffer, dy.buffer];
+    if (a.mode === PoolMode.Max && windowsDoNotOverlap(a)) {
+      // One invocation per window instead of per input element: a single arg-max search each.
+      const cells = a.batch * cellsAlong(a.depths) * cellsAlong(a.rows) * cellsAlong(a.cols) * a.channels;
+      dispatchPool(gpu, 'backward_windows', buffers, cells, a);
+      return;
+    }
+    dispatchPool(gpu, 'backward', buffers, dx.size, a);
   },
 };
 

@@ -2,13 +2,15 @@
 // dilation (alone and with strides), odd spatial sizes, batch 1 and 3, channel counts that are not
 // multiples of 4, 1x1 kernels (the pointwise path), conv1d including 'causal', channels-first
 // inputs, and the patch kernels in both directions through the gradients (col2im) of conv2d and
-// of both poolings.
+// of both poolings. The max-pool gradient takes one path for overlapping windows and another for
+// windows that do not overlap (tiling exactly, with uncovered remainders, with gaps of stride >
+// pool, 'same'); ties and NaNs inside windows pin down its arg-max on both.
 
 import { GradientTape, ops, tensor, type Tensor } from '../../src/index';
 import { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from '../../src/ops/conv';
 import { avgPool2d, maxPool2d, type Pool2dOptions } from '../../src/ops/pooling';
 import type { OpCase } from './case';
-import { rand } from './data';
+import { rand, seededRandom } from './data';
 
 /** Float32 sums of kh * kw * cin products against the CPU's float64 matmul. */
 const RTOL = 1e-4;
@@ -38,15 +40,21 @@ export function gradientsOf(f: (x: Tensor, kernel: Tensor) => Tensor, xShape: nu
   };
 }
 
-function poolCase(name: 'maxPool2d' | 'avgPool2d', xShape: number[], options: Pool2dOptions): OpCase[] {
+/** Values in {0, 1, 2} (ties in most windows) with every seventh a NaN. */
+function tiesAndNaNs(shape: number[]): Tensor {
+  const next = seededRandom(17);
+  const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 7 === 3 ? NaN : Math.floor(next() * 3)));
+  return tensor(values, shape);
+}
+
+function poolCase(name: 'maxPool2d' | 'avgPool2d', xShape: number[], options: Pool2dOptions, input: (shape: number[]) => Tensor = rand, label = `${name} [${xShape}] ${JSON.stringify(options)}`): OpCase[] {
   const pool = name === 'maxPool2d' ? maxPool2d : avgPool2d;
-  const label = `${name} [${xShape}] ${JSON.stringify(options)}`;
   return [
-    { name: label, run: () => pool(rand(xShape), options), rtol: RTOL, atol: ATOL },
+    { name: label, run: () => pool(input(xShape), options), rtol: RTOL, atol: ATOL },
     {
       name: `${label} gradient`,
       run: () => {
-        const x = rand(xShape);
+        const x = input(xShape);
         const tape = new GradientTape();
         tape.watch(x);
         const target = tape.record(() => {
@@ -95,6 +103,10 @@ const POOLS: Array<['maxPool2d' | 'avgPool2d', number[], Pool2dOptions]> = [
   ['maxPool2d', [1, 7, 5, 2], { padding: 'same' }],
   ['maxPool2d', [3, 7, 7, 5], { poolSize: 3, strides: 2, padding: 'same' }],
   ['maxPool2d', [1, 6, 7, 2], { poolSize: [3, 2], strides: 1 }],
+  ['maxPool2d', [2, 7, 5, 3], {}],
+  ['maxPool2d', [1, 8, 7, 2], { poolSize: 2, strides: 3 }],
+  ['maxPool2d', [1, 7, 8, 2], { poolSize: 3, strides: 3, padding: 'same' }],
+  ['maxPool2d', [1, 7, 9, 2], { poolSize: [2, 1], strides: [3, 2] }],
   ['avgPool2d', [2, 6, 6, 3], {}],
   ['avgPool2d', [1, 7, 5, 2], { padding: 'same' }],
   ['avgPool2d', [3, 7, 7, 5], { poolSize: 3, strides: 2, padding: 'same' }],
@@ -122,5 +134,7 @@ export const convCases: OpCase[] = [
   ]),
   { name: 'conv2d on an empty batch [0,5,5,2]', run: () => conv2d(rand([0, 5, 5, 2]), rand([3, 3, 2, 4]), { padding: 'same' }) },
   ...POOLS.flatMap(([name, xs, options]) => poolCase(name, xs, options)),
+  ...poolCase('maxPool2d', [2, 5, 7, 3], {}, tiesAndNaNs, 'maxPool2d [2,5,7,3] ties and NaNs'),
+  ...poolCase('maxPool2d', [2, 5, 7, 3], { poolSize: 2, strides: 1 }, tiesAndNaNs, 'maxPool2d [2,5,7,3] overlapping, ties and NaNs'),
   { name: 'global average pooling is mean over [1,2]', run: () => ops.mean(rand([2, 5, 5, 3]), [1, 2]) },
 ];

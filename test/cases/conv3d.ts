@@ -59,6 +59,7 @@ const POOL3D: Array<[number[], Pool3dOptions]> = [
   [[2, 5, 4, 5, 1], { poolSize: 3, strides: 2, padding: 'same' }],
   [[1, 3, 5, 4, 3], { poolSize: [1, 2, 3], strides: [1, 2, 1] }],
   [[1, 2, 4, 3, 4], { dataFormat: 'channels_first', padding: 'same' }],
+  [[1, 3, 5, 5, 2], { poolSize: 2, strides: [2, 3, 2] }],
 ];
 
 export const conv3dCases: OpCase[] = [
