@@ -4,10 +4,11 @@
 // Conv2DTranspose and Conv3DTranspose (base_conv_transpose.py) on the transposed ops; DepthwiseConv1D/2D and SeparableConv1D/2D
 // (base_depthwise_conv.py, base_separable_conv.py) on `ops.depthwiseConv1d` / `ops.depthwiseConv2d`,
 // the separable ones followed by a pointwise `ops.conv1d` / `ops.conv2d`. Keras's defaults, weight
-// names and shapes, argument checks and output-shape arithmetic.
+// names and shapes, argument checks and output-shape arithmetic. Conv1D/2D/3D hand their bias and
+// activation to the op when the activation is one the matmul epilogue fuses (as Dense does).
 
 import type { Variable } from '../autograd/variable';
-import { conv1d, conv1dTranspose, conv2d, conv2dTranspose, transposedWindowAxis, type Padding } from '../ops/conv';
+import { conv1d, conv1dTranspose, conv2d, conv2dTranspose, transposedWindowAxis, type ConvEpilogue, type Padding } from '../ops/conv';
 import { conv3d, conv3dTranspose } from '../ops/conv3d';
 import { depthwiseConv1d, depthwiseConv2d } from '../ops/depthwise_conv';
 import { cast } from '../ops/elementwise';
@@ -15,6 +16,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from './activations';
 import type { Constraint, ConstraintIdentifier } from './constraints';
+import { FUSED_BY_FUNCTION } from './core';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { KernelLayer, type KernelLayerArgs } from './kernel_layer';
 import { Layer, type LayerArgs } from './layer';
@@ -110,8 +112,14 @@ abstract class Conv extends KernelLayer {
     this.inputSpec = { minNdim: rank + 2 };
   }
 
-  /** The convolution op on float32 channels-last x. */
-  protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;
+  /**
+   * The convolution op on float32 channels-last x; with `epilogue` (only where fusesEpilogue),
+   * the op adds the bias and applies the activation too.
+   */
+  protected abstract convolve(x: Tensor, kernel: Tensor, epilogue?: ConvEpilogue): Tensor;
+
+  /** Whether the convolution op takes the bias and a fused activation (Conv1D/2D/3D's ops do). */
+  protected readonly fusesEpilogue: boolean = true;
 
   /** [...kernelSize, inChannels / groups, filters]. */
   protected kernelShape(channels: number): number[] {
@@ -131,6 +139,8 @@ abstract class Conv extends KernelLayer {
     return inChannelsLast(inputs, this.dataFormat, (channelsLast) =>
       tidy(() => {
         const x = channelsLast.dtype === 'float32' ? channelsLast : cast(channelsLast, 'float32');
+        const fused = this.fusesEpilogue ? FUSED_BY_FUNCTION.get(this.activation) : undefined;
+        if (fused) return this.convolve(x, this.kernel, { bias: this.bias, activation: fused });
         const y = this.convolve(x, this.kernel);
         return this.activation(this.bias ? y.add(this.bias) : y);
       }),
@@ -182,11 +192,12 @@ export class Conv2D extends Conv {
     super(2, args, ['valid', 'same']);
   }
 
-  protected convolve(x: Tensor, kernel: Tensor): Tensor {
+  protected convolve(x: Tensor, kernel: Tensor, epilogue?: ConvEpilogue): Tensor {
     return conv2d(x, kernel, {
       strides: this.strides as [number, number],
       padding: this.padding as 'valid' | 'same',
       dilationRate: this.dilationRate as [number, number],
+      ...epilogue,
     });
   }
 }
@@ -206,8 +217,8 @@ export class Conv1D extends Conv {
     super(1, args, ['valid', 'same', 'causal']);
   }
 
-  protected convolve(x: Tensor, kernel: Tensor): Tensor {
-    return conv1d(x, kernel, { strides: this.strides[0], padding: this.padding, dilationRate: this.dilationRate[0] });
+  protected convolve(x: Tensor, kernel: Tensor, epilogue?: ConvEpilogue): Tensor {
+    return conv1d(x, kernel, { strides: this.strides[0], padding: this.padding, dilationRate: this.dilationRate[0], ...epilogue });
   }
 }
 
@@ -227,11 +238,12 @@ export class Conv3D extends Conv {
     super(3, args, ['valid', 'same']);
   }
 
-  protected convolve(x: Tensor, kernel: Tensor): Tensor {
+  protected convolve(x: Tensor, kernel: Tensor, epilogue?: ConvEpilogue): Tensor {
     return conv3d(x, kernel, {
       strides: this.strides as [number, number, number],
       padding: this.padding as Padding,
       dilationRate: this.dilationRate as [number, number, number],
+      ...epilogue,
     });
   }
 }
@@ -250,6 +262,7 @@ export interface ConvTransposeArgs extends Omit<ConvArgs, 'groups'> {
 /** Keras's BaseConvTranspose: kernel [...kernelSize, filters, inChannels], output sizes of ops.conv2dTranspose. */
 abstract class ConvTranspose extends Conv {
   readonly outputPadding: number[] | null;
+  protected override readonly fusesEpilogue = false;
 
   constructor(rank: number, args: ConvTransposeArgs) {
     super(rank, args, ['valid', 'same']);

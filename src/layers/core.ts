@@ -15,8 +15,8 @@ import { KernelLayer, type KernelLayerArgs } from './kernel_layer';
 import { checkPositiveInt } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
-/** The built-in activations that ops.dense fuses into its matmul, by function. */
-const FUSED_BY_FUNCTION = new Map<ActivationFn, FusedActivation>((['linear', 'relu', 'sigmoid', 'tanh'] as const).map((name) => [getActivation(name), name]));
+/** The built-in activations that ops.dense (and a convolution op) fuses into its matmul, by function. */
+export const FUSED_BY_FUNCTION = new Map<ActivationFn, FusedActivation>((['linear', 'relu', 'sigmoid', 'tanh'] as const).map((name) => [getActivation(name), name]));
 
 export interface DenseArgs extends KernelLayerArgs {
   /** Dimensionality of the output space. */

@@ -7,8 +7,10 @@
 // differentiable (its gradient, col2im, sums the overlapping patch entries per input element: no
 // atomics, deterministic), so the tape derives dKernel = im2col(x)^T · dY and
 // dX = col2im(dY · K^T) from matmul's rule; a grouped convolution (a kernel of fewer input
-// channels) splits the patches and the kernel into groups for one batched matmul. A transposed
-// convolution is that input gradient as an op of its own, col2im(x · K^T), so its gradients (a
+// channels) splits the patches and the kernel into groups for one batched matmul. A convolution
+// may take a bias and an activation (a layer's epilogue): the patch product is then ops.dense, the
+// bias and activation fused into its matmul's store and dPre with the bias gradient coming from
+// dense's one backward dispatch. A transposed convolution is that input gradient as an op of its own, col2im(x · K^T), so its gradients (a
 // convolution of dY for x, a patch product for the kernel) come from the same rules. Shapes,
 // dtypes and options are checked here, before any GPU work; nothing is read back.
 
@@ -19,8 +21,10 @@ import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { recordGradient } from '../autograd/tape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
+import { dense } from './dense';
+import { relu, sigmoid, tanh } from './elementwise';
 import { runKernel1, type Kernel } from './kernel';
-import { matmul } from './matmul';
+import { FUSED_ACTIVATIONS, matmul, type FusedActivation } from './matmul';
 import { reshape, transpose } from './shape';
 import { checkOptionNames } from './validate';
 import im2colShader from '../../shaders/im2col.wgsl?raw';
@@ -37,7 +41,20 @@ export type Padding = 'valid' | 'same';
  */
 export type DataFormat = 'channels_last' | 'channels_first';
 
-export interface Conv2dOptions {
+/**
+ * The bias and activation a convolution op applies to its result, `activation(conv(x, kernel) +
+ * bias)` (a convolution layer's epilogue). Without groups they run in the store of the patch
+ * product's matmul, as ops.dense, with dense's one-dispatch backward; a grouped convolution
+ * applies them as separate ops.
+ */
+export interface ConvEpilogue {
+  /** [outChannels], added to every output position. Default none. */
+  bias?: Tensor | null;
+  /** 'linear' (default), 'relu', 'sigmoid' or 'tanh'; apply other activations to the result. */
+  activation?: FusedActivation;
+}
+
+export interface Conv2dOptions extends ConvEpilogue {
   /** Step between windows: one number for both axes or [height, width]. Default 1. */
   strides?: number | readonly [number, number];
   /** Default 'valid'. */
@@ -48,7 +65,10 @@ export interface Conv2dOptions {
   dataFormat?: DataFormat;
 }
 
-export interface Conv2dTransposeOptions extends Conv2dOptions {
+/** conv2d's options without the epilogue: the window options that conv2dTranspose and depthwiseConv2d share. */
+export type Conv2dWindowOptions = Omit<Conv2dOptions, keyof ConvEpilogue>;
+
+export interface Conv2dTransposeOptions extends Conv2dWindowOptions {
   /**
    * Extra rows / columns at the end of the output: one number or [height, width], each >= 0.
    * Default: none given, Keras's rule (output `input * stride` with 'same').
@@ -67,7 +87,7 @@ export interface Conv1dTransposeOptions {
   dataFormat?: DataFormat;
 }
 
-export interface Conv1dOptions {
+export interface Conv1dOptions extends ConvEpilogue {
   strides?: number;
   /** 'causal' pads only the start, so output t sees inputs up to t (as Keras Conv1D). Default 'valid'. */
   padding?: Padding | 'causal';
@@ -77,10 +97,32 @@ export interface Conv1dOptions {
 }
 
 /** The option names, for checkOptionNames (the types keep the lists complete). */
-const CONV2D_OPTIONS: Record<keyof Conv2dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
-const CONV2D_TRANSPOSE_OPTIONS: Record<keyof Conv2dTransposeOptions, true> = { ...CONV2D_OPTIONS, outputPadding: true };
-const CONV1D_OPTIONS: Record<keyof Conv1dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
-const CONV1D_TRANSPOSE_OPTIONS: Record<keyof Conv1dTransposeOptions, true> = { ...CONV1D_OPTIONS, outputPadding: true };
+const CONV2D_TRANSPOSE_OPTIONS: Record<keyof Conv2dTransposeOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true, outputPadding: true };
+const CONV2D_OPTIONS: Record<keyof Conv2dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true, bias: true, activation: true };
+const CONV1D_TRANSPOSE_OPTIONS: Record<keyof Conv1dTransposeOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true, outputPadding: true };
+const CONV1D_OPTIONS: Record<keyof Conv1dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true, bias: true, activation: true };
+
+/**
+ * The epilogue of `options` with its defaults, checked against the kernel's `outChannels`, or an
+ * error naming the op.
+ * @internal
+ */
+export function checkEpilogue(op: string, { bias = null, activation = 'linear' }: ConvEpilogue, kernel: Tensor): Required<ConvEpilogue> {
+  const outChannels = kernel.shape[kernel.rank - 1];
+  if (bias !== null) {
+    checkInput(op, 'bias', bias, 1, `[outChannels] (${outChannels} for kernel ${formatShape(kernel.shape)})`);
+    if (bias.shape[0] !== outChannels) {
+      throw new Error(`${op}: bias of shape ${formatShape(bias.shape)} does not match the kernel's ${outChannels} output channels (kernel shape ${formatShape(kernel.shape)}).`);
+    }
+  }
+  if (!Object.hasOwn(FUSED_ACTIVATIONS, activation)) {
+    throw new Error(`${op}: unknown activation ${JSON.stringify(activation)}. Expected one of ${Object.keys(FUSED_ACTIVATIONS).join(', ')}; apply other activations to the result.`);
+  }
+  return { bias, activation };
+}
+
+/** The differentiable ops of the fused activations, for the convolutions whose matmul cannot fuse them. */
+const ACTIVATION_OPS: Record<FusedActivation, (x: Tensor) => Tensor> = { linear: (x) => x, relu, sigmoid, tanh };
 
 /**
  * The data format option, or an error naming the op.
@@ -354,18 +396,28 @@ export function col2im(cols: Tensor, g: ConvGeometry): Tensor {
 }
 
 /**
- * y [batch, (outD,) outH, outW, cout] from x [batch, (d,) h, w, cin] and kernel
- * [(kd,) kh, kw, cin / groups, cout]. Built from differentiable ops, so the tape derives
- * dKernel = im2col(x)^T · dY and dX = col2im(dY · K^T).
+ * y = activation(conv(x, kernel) + bias), [batch, (outD,) outH, outW, cout], from x [batch, (d,)
+ * h, w, cin] and kernel [(kd,) kh, kw, cin / groups, cout] (the epilogue checked by
+ * checkEpilogue). Built from differentiable ops, so the tape derives dKernel = im2col(x)^T · dPre
+ * and dX = col2im(dPre · K^T); without groups, an epilogue makes the patch product ops.dense,
+ * whose backward gives dPre (and the bias gradient) in one dispatch.
  * @internal
  */
-export function convolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
+export function convolve(x: Tensor, kernel: Tensor, g: ConvGeometry, { bias, activation }: Required<ConvEpilogue> = { bias: null, activation: 'linear' }): Tensor {
   const outChannels = kernel.shape[kernel.rank - 1];
   const groups = g.channels / kernel.shape[kernel.rank - 2];
   const spatial = g.depths === UNIT_AXIS ? [g.rows.output, g.cols.output] : [g.depths.output, g.rows.output, g.cols.output];
+  const plain = bias === null && activation === 'linear';
   return tidy(() => {
     const patches = im2col(x, g);
-    const product = groups === 1 ? matmul(patches, reshape(kernel, [patchLength(g), outChannels])) : groupedProduct(patches, kernel, g, groups);
+    let product: Tensor;
+    if (groups === 1) {
+      const matrix = reshape(kernel, [patchLength(g), outChannels]);
+      product = plain ? matmul(patches, matrix) : dense(patches, matrix, bias, activation);
+    } else {
+      const linear = groupedProduct(patches, kernel, g, groups);
+      product = ACTIVATION_OPS[activation](bias === null ? linear : linear.add(bias));
+    }
     return reshape(product, [g.batch, ...spatial, outChannels]);
   });
 }
@@ -435,12 +487,15 @@ function convGeometry(op: string, xShape: ConcreteShape, kernelShape: ConcreteSh
  * and dilation may be combined. A kernel of fewer input channels makes a grouped convolution (as
  * Keras `ops.conv`): with groups = inChannels / kernel's inChannels (which must divide both
  * inChannels and outChannels), output channels of group i see only input channels of group i.
- * Differentiable with respect to x and kernel.
+ * `bias` ([outChannels]) and `activation` ('linear', 'relu', 'sigmoid', 'tanh') give
+ * activation(conv2d(x, kernel) + bias), fused into the convolution's matrix product when it has
+ * no groups. Differentiable with respect to x, kernel and bias.
  *
  * @example
  * const y = ops.conv2d(images, kernel, { strides: 2, padding: 'same' });   // [8,28,28,16] x [3,3,16,32] -> [8,14,14,32]
  * const grouped = ops.conv2d(images, groupedKernel);                       // [8,28,28,16] x [3,3,4,32] -> [8,26,26,32], 4 groups
  * const nchw = ops.conv2d(planes, kernel, { dataFormat: 'channels_first' }); // [8,16,28,28] x [3,3,16,32] -> [8,32,26,26]
+ * const features = ops.conv2d(images, kernel, { padding: 'same', bias, activation: 'relu' }); // a Conv2D layer's computation
  */
 export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
   const op = 'conv2d';
@@ -451,7 +506,8 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
   checkInput(op, 'kernel', kernel, 4, '[kernelHeight, kernelWidth, inChannels, outChannels]');
   checkPadding(op, padding, ['valid', 'same']);
   const g = convGeometry(op, channelsLastShape(x, dataFormat), kernel.shape, spatialPair(op, 'strides', strides), spatialPair(op, 'dilationRate', dilationRate), [padding, padding], [x.shape, kernel.shape]);
-  return inChannelsLast(x, dataFormat, (images) => convolve(images, kernel, g));
+  const epilogue = checkEpilogue(op, options, kernel);
+  return inChannelsLast(x, dataFormat, (images) => convolve(images, kernel, g, epilogue));
 }
 
 /**
@@ -459,8 +515,8 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
  * [kernelSize, inChannels, outChannels] gives [batch, outLength, outChannels] (with `dataFormat:
  * 'channels_first'`, x [batch, inChannels, length] gives [batch, outChannels, outLength]). Padding
  * 'valid', 'same' or 'causal' (Keras Conv1D: output t sees only inputs up to t). A kernel of
- * inChannels / groups input channels makes a grouped convolution, as in `conv2d`. Differentiable
- * with respect to x and kernel.
+ * inChannels / groups input channels makes a grouped convolution, and `bias` and `activation`
+ * apply as in `conv2d`. Differentiable with respect to x, kernel and bias.
  *
  * @example
  * const y = ops.conv1d(sequences, kernel, { padding: 'causal', dilationRate: 2 });   // [4,100,8] x [3,8,16] -> [4,100,16]
@@ -479,8 +535,9 @@ export function conv1d(x: Tensor, kernel: Tensor, options: Conv1dOptions = {}): 
   const [batch, length, channels] = channelsLastShape(x, dataFormat);
   const kernel2dShape = [1, ...kernel.shape];
   const g = convGeometry(op, [batch, 1, length, channels], kernel2dShape, [1, stride], [1, dilation], ['valid', padding], [x.shape, kernel.shape]);
+  const epilogue = checkEpilogue(op, options, kernel);
   return inChannelsLast(x, dataFormat, (sequences) => {
-    const y = convolve(reshape(sequences, [batch, 1, length, channels]), reshape(kernel, kernel2dShape), g);
+    const y = convolve(reshape(sequences, [batch, 1, length, channels]), reshape(kernel, kernel2dShape), g, epilogue);
     return reshape(y, [batch, g.cols.output, kernel.shape[2]]);
   });
 }

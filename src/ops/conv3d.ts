@@ -13,6 +13,7 @@ import {
   channelsLastShape,
   checkConvolutionGroups,
   checkDataFormat,
+  checkEpilogue,
   checkInput,
   checkPadding,
   convolve,
@@ -21,6 +22,7 @@ import {
   transposeConvolve,
   transposedWindowAxis,
   windowAxis,
+  type ConvEpilogue,
   type ConvGeometry,
   type DataFormat,
   type Padding,
@@ -30,7 +32,7 @@ import { checkOptionNames } from './validate';
 /** Where the channels of a volume are: last ([batch, d, h, w, c]) or first ([batch, c, d, h, w]). */
 export type VolumeDataFormat = DataFormat;
 
-export interface Conv3dOptions {
+export interface Conv3dOptions extends ConvEpilogue {
   /** Step between windows: one number for all three axes or [depth, height, width]. Default 1. */
   strides?: number | readonly [number, number, number];
   /** Default 'valid'. */
@@ -41,7 +43,7 @@ export interface Conv3dOptions {
   dataFormat?: VolumeDataFormat;
 }
 
-export interface Conv3dTransposeOptions extends Conv3dOptions {
+export interface Conv3dTransposeOptions extends Omit<Conv3dOptions, keyof ConvEpilogue> {
   /**
    * Extra size at the end of each output axis: one number or [depth, height, width], each >= 0.
    * Default: none given, Keras's rule (output `input * stride` with 'same').
@@ -49,8 +51,8 @@ export interface Conv3dTransposeOptions extends Conv3dOptions {
   outputPadding?: number | readonly [number, number, number] | null;
 }
 
-const CONV3D_OPTIONS: Record<keyof Conv3dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
-const CONV3D_TRANSPOSE_OPTIONS: Record<keyof Conv3dTransposeOptions, true> = { ...CONV3D_OPTIONS, outputPadding: true };
+const CONV3D_OPTIONS: Record<keyof Conv3dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true, bias: true, activation: true };
+const CONV3D_TRANSPOSE_OPTIONS: Record<keyof Conv3dTransposeOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true, outputPadding: true };
 
 /**
  * The spatial axes of a volume, for inputLayout.
@@ -94,8 +96,8 @@ function conv3dGeometry(x: Tensor, xShape: number[], kernel: Tensor, strides: nu
  * outChannels] gives [batch, outDepth, outHeight, outWidth, outChannels] (with `dataFormat:
  * 'channels_first'`, x [batch, inChannels, depth, height, width] gives [batch, outChannels, ...];
  * the kernel's layout is the same). Padding, strides, dilation and groups (a kernel of
- * inChannels / groups input channels) as `conv2d`, along three axes. Differentiable with respect
- * to x and kernel.
+ * inChannels / groups input channels), `bias` and `activation` as `conv2d`, along three axes.
+ * Differentiable with respect to x, kernel and bias.
  *
  * @example
  * const y = ops.conv3d(volumes, kernel, { padding: 'same' });   // [2,16,32,32,3] x [3,3,3,3,8] -> [2,16,32,32,8]
@@ -110,7 +112,8 @@ export function conv3d(x: Tensor, kernel: Tensor, options: Conv3dOptions = {}): 
   checkInput(op, 'kernel', kernel, 5, '[kernelDepth, kernelHeight, kernelWidth, inChannels, outChannels]');
   checkPadding(op, padding, ['valid', 'same']);
   const g = conv3dGeometry(x, channelsLastShape(x, dataFormat), kernel, spatialTriple(op, 'strides', strides), spatialTriple(op, 'dilationRate', dilationRate), padding);
-  return inChannelsLast(x, dataFormat, (volume) => convolve(volume, kernel, g));
+  const epilogue = checkEpilogue(op, options, kernel);
+  return inChannelsLast(x, dataFormat, (volume) => convolve(volume, kernel, g, epilogue));
 }
 
 /**

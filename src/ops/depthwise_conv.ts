@@ -25,7 +25,7 @@ import {
   positiveInteger,
   spatialPair,
   windowAxis,
-  type Conv2dOptions,
+  type Conv2dWindowOptions,
   type DataFormat,
   type Padding,
   type WindowAxis,
@@ -196,7 +196,7 @@ function depthwiseKernelGrad(op: string, x: Tensor, dy: Tensor, kernelShape: Con
 }
 
 /** The option names, for checkOptionNames (the types keep the lists complete). */
-const DEPTHWISE_CONV2D_OPTIONS: Record<keyof Conv2dOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
+const DEPTHWISE_CONV2D_OPTIONS: Record<keyof Conv2dWindowOptions, true> = { strides: true, padding: true, dilationRate: true, dataFormat: true };
 
 /**
  * Depthwise 2-D convolution, channels-last by default: x [batch, height, width, channels] with
@@ -210,7 +210,7 @@ const DEPTHWISE_CONV2D_OPTIONS: Record<keyof Conv2dOptions, true> = { strides: t
  * @example
  * const y = ops.depthwiseConv2d(images, kernel, { padding: 'same' });   // [8,28,28,16] x [3,3,16,2] -> [8,28,28,32]
  */
-export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: Conv2dWindowOptions = {}): Tensor {
   const op = 'depthwiseConv2d';
   checkOptionNames(op, options, DEPTHWISE_CONV2D_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1 } = options;

@@ -77,6 +77,8 @@ describe('second-order gradients', () => {
     checkSecondOrder([
       ['conv1d', (x, k) => ops.conv1d(x, k), [[1, 4, 2], [2, 2, 2]]],
       ['conv2d, stride 2, same', (x, k) => ops.conv2d(x, k, { strides: 2, padding: 'same' }), [[1, 4, 4, 1], [3, 3, 1, 2]]],
+      ['conv2d with bias and fused tanh', (x, k, b) => ops.conv2d(x, k, { padding: 'same', bias: b, activation: 'tanh' }), [[1, 3, 3, 1], [2, 2, 1, 2], [2]]],
+      ['conv1d with bias and fused relu', (x, k, b) => ops.conv1d(x, k, { bias: b, activation: 'relu' }).square(), [[1, 4, 2], [2, 2, 2], [2]], { eps: 1e-3 }],
       ['conv2dTranspose', (x, k) => ops.conv2dTranspose(x, k, { strides: 2 }), [[1, 2, 2, 2], [2, 2, 1, 2]]],
       ['depthwiseConv2d, multiplier 2, stride 2, same', (x, k) => ops.depthwiseConv2d(x, k, { strides: 2, padding: 'same' }), [[1, 4, 4, 1], [3, 3, 1, 2]]],
       ['depthwiseConv1d', (x, k) => ops.depthwiseConv1d(x, k), [[1, 4, 2], [2, 2, 1]]],

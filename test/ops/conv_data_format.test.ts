@@ -181,9 +181,9 @@ describe('errors', () => {
 
   it('every op names an unknown option and lists its own', () => {
     const typo = { dataformat: 'channels_first' } as never;
-    expect(() => conv2d(images(), kernel([3, 3, 3, 4]), typo)).toThrow("conv2d: unknown option 'dataformat'. Its options: strides, padding, dilationRate, dataFormat.");
+    expect(() => conv2d(images(), kernel([3, 3, 3, 4]), typo)).toThrow("conv2d: unknown option 'dataformat'. Its options: strides, padding, dilationRate, dataFormat, bias, activation.");
     expect(() => conv2dTranspose(images(), kernel([3, 3, 4, 3]), typo)).toThrow("conv2dTranspose: unknown option 'dataformat'. Its options: strides, padding, dilationRate, dataFormat, outputPadding.");
-    expect(() => conv1d(sequences(), kernel([3, 3, 4]), typo)).toThrow("conv1d: unknown option 'dataformat'. Its options: strides, padding, dilationRate, dataFormat.");
+    expect(() => conv1d(sequences(), kernel([3, 3, 4]), typo)).toThrow("conv1d: unknown option 'dataformat'. Its options: strides, padding, dilationRate, dataFormat, bias, activation.");
     expect(() => conv1dTranspose(sequences(), kernel([3, 4, 3]), typo)).toThrow("conv1dTranspose: unknown option 'dataformat'. Its options: strides, padding, dilationRate, dataFormat, outputPadding.");
     expect(() => depthwiseConv2d(images(), kernel([3, 3, 3, 1]), typo)).toThrow("depthwiseConv2d: unknown option 'dataformat'. Its options: strides, padding, dilationRate, dataFormat.");
     expect(() => depthwiseConv1d(sequences(), kernel([3, 3, 1]), typo)).toThrow("depthwiseConv1d: unknown option 'dataformat'. Its options: strides, padding, dilationRate, dataFormat.");
