@@ -1,32 +1,37 @@
-// Segment reductions (max, min, product) of rows that share a segment id, the kernel of
-// keras.ops.segment_max / segment_min / segment_prod. Data viewed as [count, inner], ids as [count]:
-//   out[s, k] = reduce over j with ids[j] == s of data[j, k]          (out is [segments, inner])
-// Ids outside [0, segments), negative ones included, are dropped. A segment no id names holds the
-// reduction's identity: -inf / +inf for float max / min (the i32 minimum / maximum for int32), 1
-// for the product.
+// Reductions of rows by id: the kernel of scatterAdd (the adjoint of gather, src/ops/scatter.ts)
+// and of keras.ops.segment_max / segment_min / segment_prod (src/ops/segment.ts). Data viewed as
+// [outer, count, inner], ids as [count]:
+//   out[o, s, k] = reduce over j with ids[j] == s of data[o, j, k]        (out is [outer, segments, inner])
+// Ids outside [0, segments) are dropped; with WRAP_NEGATIVE a negative id counts from the end
+// first (id + segments), as gather's indices do. An output no id names holds the reduction's
+// identity (0 for the sum; -inf / +inf for float max / min, the i32 extremes for int32; 1 for the
+// product).
 // Bindings: 0 uniform Params, 1 data (raw 32-bit words), 2 ids (i32), 3 out (raw 32-bit words).
 // Workgroup: 256 invocations, one output element each; the grid is 2-D so that more than 65535
 // workgroups fit (the flat index folds y into x).
 // Why no atomics: WGSL has no float atomics (and no atomic product), so each invocation owns its
-// output element and walks every id in order, as shaders/scatter_add.wgsl does: deterministic,
-// the CPU kernel's order, O(count) per invocation.
-// Specialization: REDUCTION picks the reduction (codes match SEGMENT_REDUCTIONS in
-// src/ops/segment.ts); IS_INT reduces in i32 (the product wrapping) instead of f32.
+// output element and walks every id in order: deterministic, the CPU kernels' order, O(count) per
+// invocation (fine for the ids of a batch, such as an Embedding's tokens, not for millions).
+// Specialization: REDUCTION picks the reduction (codes match src/ops/segment.ts's
+// SEGMENT_REDUCTIONS and scatter.ts's sum); IS_INT reduces in i32 (sum and product wrapping)
+// instead of f32.
 
 override REDUCTION: u32;
+override WRAP_NEGATIVE: bool = false;
 override IS_INT: bool = false;
 
 const WORKGROUP_SIZE: u32 = 256u;
 const REDUCE_MAX: u32 = 0u;
 const REDUCE_MIN: u32 = 1u;
 const REDUCE_PROD: u32 = 2u;
+const REDUCE_SUM: u32 = 3u;
 
 struct Params {
   size: u32,
   inner: u32,
   count: u32,
   segments: u32,
-  // The reduction's identity as the 32-bit word of the output dtype (-inf, +inf, 1.0, the i32
+  // The reduction's identity as the 32-bit word of the output dtype (0, -inf, +inf, 1.0, the i32
   // extremes or 1), from the host: WGSL rejects infinite constants.
   identity_bits: u32,
   _pad0: u32,
@@ -44,20 +49,26 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
   if (i >= params.size) { return; }
   let k = i % params.inner;
-  let segment = i32(i / params.inner);
+  let rest = i / params.inner;
+  let segment = i32(rest % params.segments);
+  let o = rest / params.segments;
   var float_acc = bitcast<f32>(params.identity_bits);
   var int_acc = bitcast<i32>(params.identity_bits);
   for (var j = 0u; j < params.count; j++) {
-    if (ids[j] != segment) { continue; }
-    let word = data[j * params.inner + k];
+    var id = ids[j];
+    if (WRAP_NEGATIVE && id < 0) { id += i32(params.segments); }
+    if (id != segment) { continue; }
+    let word = data[(o * params.count + j) * params.inner + k];
     if (IS_INT) {
       let v = bitcast<i32>(word);
-      if (REDUCTION == REDUCE_MAX) { int_acc = max(int_acc, v); }
+      if (REDUCTION == REDUCE_SUM) { int_acc = int_acc + v; }
+      else if (REDUCTION == REDUCE_MAX) { int_acc = max(int_acc, v); }
       else if (REDUCTION == REDUCE_MIN) { int_acc = min(int_acc, v); }
       else if (REDUCTION == REDUCE_PROD) { int_acc = int_acc * v; }
     } else {
       let v = bitcast<f32>(word);
-      if (REDUCTION == REDUCE_MAX) { float_acc = max(float_acc, v); }
+      if (REDUCTION == REDUCE_SUM) { float_acc = float_acc + v; }
+      else if (REDUCTION == REDUCE_MAX) { float_acc = max(float_acc, v); }
       else if (REDUCTION == REDUCE_MIN) { float_acc = min(float_acc, v); }
       else if (REDUCTION == REDUCE_PROD) { float_acc = float_acc * v; }
     }

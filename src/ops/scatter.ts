@@ -1,8 +1,9 @@
 // Scatter-add ops: slices of an update tensor added into zeros at the positions an index tensor
 // names, repeated indices accumulating. `scatterAdd` is gather's adjoint along any axis (negative
 // indices wrap as in gather; it is gather's gradient); `unsortedSegmentSum` is
-// tf.math.unsorted_segment_sum (negative ids are dropped). Both run one kernel
-// (shaders/scatter_add.wgsl) and differentiate to a gather.
+// tf.math.unsorted_segment_sum (negative ids are dropped). Both run the sum of the row-by-id
+// kernel that segment max, min and product share (shaders/segment_reduce.wgsl) and differentiate
+// to a gather.
 
 import { formatShape, sizeOf } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -15,9 +16,11 @@ import { runKernel1, type Kernel } from './kernel';
 import { gather } from './shape';
 import { checkRank, normalizeAxis, sameShape } from './shape_util';
 import { checkTensor } from './validate';
-import scatterAddShader from '../../shaders/scatter_add.wgsl?raw';
+import segmentReduceShader from '../../shaders/segment_reduce.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
+/** The sum's code in shaders/segment_reduce.wgsl (its REDUCE_SUM). */
+const REDUCE_SUM = 3;
 
 /**
  * Adds the slices of `updates` into zeros of `shape` at `indices` along `axis`: the adjoint of
@@ -117,9 +120,10 @@ const scatterAddKernel: Kernel<ScatterAttrs> = {
   },
   webgpu(gpu, [updates, ids], [out], { inner, count, segments, wrapNegative }) {
     gpu.dispatch({
-      shader: scatterAddShader,
-      constants: { WRAP_NEGATIVE: wrapNegative, IS_INT: out.dtype === 'int32' },
-      uniforms: new Uniforms().u32(out.size, inner, count, segments).finish(),
+      shader: segmentReduceShader,
+      constants: { REDUCTION: REDUCE_SUM, WRAP_NEGATIVE: wrapNegative, IS_INT: out.dtype === 'int32' },
+      // The sum starts from 0, whose bits are 0 in both dtypes.
+      uniforms: new Uniforms().u32(out.size, inner, count, segments, 0).finish(),
       buffers: [updates.buffer, ids.buffer, out.buffer],
       workgroups: gridFor(out.size, WORKGROUP_SIZE),
     });

@@ -21,7 +21,7 @@ import segmentReduceShader from '../../shaders/segment_reduce.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
 
-/** Codes match the REDUCE_* constants of shaders/segment_reduce.wgsl. */
+/** Codes match the REDUCE_* constants of shaders/segment_reduce.wgsl (whose sum, 3, scatter.ts runs). */
 const SEGMENT_REDUCTIONS = { max: 0, min: 1, prod: 2 } as const;
 type SegmentReduction = keyof typeof SEGMENT_REDUCTIONS;
 
