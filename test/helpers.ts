@@ -79,7 +79,11 @@ export function withKernelTuning(tuning: KernelTuning, subgroupLanes: number, de
  * infinity equal to itself.
  */
 export async function expectTensorClose(result: Tensor, expected: readonly number[], rtol = 1e-5, atol = 1e-6): Promise<void> {
-  const actual = await result.data();
+  expectValuesClose(await result.data(), expected, rtol, atol);
+}
+
+/** The same check as expectTensorClose on values already read. */
+export function expectValuesClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const [a, e] = [actual[i], expected[i]];

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { GradientTape, memory, ops, tensor, type Tensor } from '../../src/node';
 import { gradCheck } from '../autograd/gradcheck';
-import { onBothBackends, useWebGPU } from '../helpers';
+import { expectValuesClose, onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
 
@@ -15,13 +15,6 @@ const values = async (t: Tensor) => t.array();
 const int32 = (list: number[], shape: number[] = [list.length]) => tensor(list, shape, 'int32');
 const range = (n: number, shape: number[]) => tensor(Array.from({ length: n }, (_, i) => i), shape);
 
-/** Every element of `actual` within rtol/atol of `expected`. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i] - expected[i]), `element ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(atol + rtol * Math.abs(expected[i]));
-  }
-}
 
 async function expectGradient(f: (...xs: Tensor[]) => Tensor, shapes: number[][], options: Parameters<typeof gradCheck>[2] = {}): Promise<void> {
   const result = await gradCheck(f, shapes, options);
@@ -127,8 +120,8 @@ describe('construction', () => {
   }));
 
   it('geomspace, vander, diagflat (Keras 3.16 values)', onBothBackends(async () => {
-    expectClose(await ops.geomspace(2, 162, 5).data(), [2, 6, 18, 54, 162]);
-    expectClose(await ops.geomspace(-3, -0.03, 3, { endpoint: false }).data(), [-3, -0.6463304162025452, -0.13924767076969147]);
+    expectValuesClose(await ops.geomspace(2, 162, 5).data(), [2, 6, 18, 54, 162]);
+    expectValuesClose(await ops.geomspace(-3, -0.03, 3, { endpoint: false }).data(), [-3, -0.6463304162025452, -0.13924767076969147]);
     expect(await values(ops.geomspace(1, 1000, 4, { dtype: 'int32' }))).toEqual([1, 10, 100, 1000]);
     expect(await values(ops.vander(tensor([-2, 0.5, 3]), 4))).toEqual([[-8, 4, -2, 1], [0.125, 0.25, 0.5, 1], [27, 9, 3, 1]]);
     const increasing = ops.vander(int32([1, 2, 3]), 2, true);
@@ -172,13 +165,13 @@ describe('differences and products', () => {
 
 describe('window functions', () => {
   it('match Keras 3.16 (float32 cosines allow a few ulps)', onBothBackends(async () => {
-    expectClose(await ops.hamming(7).data(), [0.08, 0.31, 0.77, 1, 0.77, 0.31, 0.08], 1e-5, 1e-6);
-    expectClose(await ops.hanning(7).data(), [0, 0.25, 0.75, 1, 0.75, 0.25, 0], 1e-5, 1e-6);
-    expectClose(await ops.blackman(7).data(), [0, 0.13, 0.63, 1, 0.63, 0.13, 0], 1e-5, 1e-6);
-    expectClose(await ops.bartlett(6).data(), [0, 0.4, 0.8, 0.8, 0.4, 0], 1e-6, 1e-7);
-    expectClose(await ops.kaiser(6, 3).data(), [0.20488475263118744, 0.6247462034225464, 0.9522218704223633, 0.9522218704223633, 0.6247462034225464, 0.20488475263118744]);
-    expectClose(await ops.kaiser(5, 14).data(), [7.726866897428408e-6, 0.16493219137191772, 1, 0.16493219137191772, 7.726866897428408e-6], 1e-4, 1e-9);
-    expectClose(await ops.kaiser(4, 60).data(), [1.6966184330388687e-25, 0.033310484141111374, 0.033310484141111374, 1.6966184330388687e-25], 1e-4, 1e-30);
+    expectValuesClose(await ops.hamming(7).data(), [0.08, 0.31, 0.77, 1, 0.77, 0.31, 0.08], 1e-5, 1e-6);
+    expectValuesClose(await ops.hanning(7).data(), [0, 0.25, 0.75, 1, 0.75, 0.25, 0], 1e-5, 1e-6);
+    expectValuesClose(await ops.blackman(7).data(), [0, 0.13, 0.63, 1, 0.63, 0.13, 0], 1e-5, 1e-6);
+    expectValuesClose(await ops.bartlett(6).data(), [0, 0.4, 0.8, 0.8, 0.4, 0], 1e-6, 1e-7);
+    expectValuesClose(await ops.kaiser(6, 3).data(), [0.20488475263118744, 0.6247462034225464, 0.9522218704223633, 0.9522218704223633, 0.6247462034225464, 0.20488475263118744]);
+    expectValuesClose(await ops.kaiser(5, 14).data(), [7.726866897428408e-6, 0.16493219137191772, 1, 0.16493219137191772, 7.726866897428408e-6], 1e-4, 1e-9);
+    expectValuesClose(await ops.kaiser(4, 60).data(), [1.6966184330388687e-25, 0.033310484141111374, 0.033310484141111374, 1.6966184330388687e-25], 1e-4, 1e-30);
     for (const window of [ops.hamming(1), ops.bartlett(1), ops.kaiser(1, 5)]) expect(await values(window)).toEqual([1]);
     expect(ops.hanning(0).shape).toEqual([0]);
   }));

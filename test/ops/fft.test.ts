@@ -6,17 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { memory, ops, tensor, type Tensor } from '../../src/node';
 import { gradCheck } from '../autograd/gradcheck';
 import { seededRandom } from '../cases/data';
-import { onBothBackends, useWebGPU } from '../helpers';
+import { expectValuesClose, onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
 
 /** Every element of `actual` within atol + rtol·|expected| of `expected`. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 2e-5, rtol = 2e-5): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i] - expected[i]), `element ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(atol + rtol * Math.abs(expected[i]));
-  }
-}
+const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 2e-5, rtol = 2e-5): void => expectValuesClose(actual, expected, rtol, atol);
 
 function randomValues(count: number, seed: number): number[] {
   const next = seededRandom(seed);

@@ -7,22 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { memory, ops, tensor, tidy, type Tensor } from '../../src/node';
 import { gradCheck } from '../autograd/gradcheck';
 import { seededRandom } from '../cases/data';
-import { onBothBackends, settleGarbage, useWebGPU } from '../helpers';
+import { expectValuesClose, onBothBackends, settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
 
 type Matrix = number[][];
 
-/** Every element of `actual` within atol + rtol * |expected| of `expected`. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-4, rtol = 1e-4): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [actual[i], expected[i]];
-    if (Number.isNaN(e)) expect(a, `element ${i}`).toBeNaN();
-    else if (!Number.isFinite(e)) expect(a, `element ${i}`).toBe(e);
-    else expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
-  }
-}
+/** Every element of `actual` within atol + rtol * |expected| of `expected` (tolerances 1e-4 here). */
+const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-4, rtol = 1e-4): void => expectValuesClose(actual, expected, rtol, atol);
 
 const multiply = (a: Matrix, b: Matrix): Matrix => a.map((row) => b[0].map((_, j) => row.reduce((total, v, k) => total + v * b[k][j], 0)));
 const transposed = (a: Matrix): Matrix => a[0].map((_, j) => a.map((row) => row[j]));
