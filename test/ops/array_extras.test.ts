@@ -15,7 +15,6 @@ const values = async (t: Tensor) => t.array();
 const int32 = (list: number[], shape: number[] = [list.length]) => tensor(list, shape, 'int32');
 const range = (n: number, shape: number[]) => tensor(Array.from({ length: n }, (_, i) => i), shape);
 
-
 async function expectGradient(f: (...xs: Tensor[]) => Tensor, shapes: number[][], options: Parameters<typeof gradCheck>[2] = {}): Promise<void> {
   const result = await gradCheck(f, shapes, options);
   expect(result.message).toBe('ok');

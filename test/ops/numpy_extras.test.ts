@@ -15,7 +15,6 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 const values = async (t: Tensor) => t.array();
 const int32 = (list: number[], shape: number[] = [list.length]) => tensor(list, shape, 'int32');
 
-
 /** NumPy's quantile of one slice in float64: the sorted values at position q * (n - 1). */
 function quantileReference(slice: number[], q: number, method: string): number {
   if (slice.some(Number.isNaN)) return NaN;
