@@ -11,7 +11,7 @@
 //   --only LIBRARIES  comma-separated libraries to measure (webgpu-keras,tfjs,jax-js; default all)
 //   --cases REGEX     only the cases whose name matches (such as 'MLP' or 'matmul 4096x4096')
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,7 +22,11 @@ const asJson = args.includes('--json');
 // Without a GPU driver, Dawn gets SwiftShader's Vulkan driver from Debian's chromium package.
 const hasGpuDevice = existsSync('/dev/nvidiactl') || (existsSync('/dev/dri') && readdirSync('/dev/dri').some((f) => f.startsWith('renderD')));
 if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && !hasGpuDevice && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'webgpu-keras-bench-'));
+if (!process.env.XDG_RUNTIME_DIR) {
+  const runtimeDir = mkdtempSync(join(tmpdir(), 'webgpu-keras-bench-'));
+  process.env.XDG_RUNTIME_DIR = runtimeDir;
+  process.on('exit', () => rmSync(runtimeDir, { recursive: true, force: true }));
+}
 
 const { create, globals } = (await import('webgpu')) as { create(flags: string[]): GPU; globals: Record<string, unknown> };
 Object.assign(globalThis, globals);

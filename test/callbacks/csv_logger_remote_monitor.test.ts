@@ -3,13 +3,13 @@
 // '\r\n' line ends, append without a second header), written to a file in Node; the POSTs a
 // local server receives.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { CSVLogger, Input, RemoteMonitor, Sequential, layers, tensor } from '../../src/node';
 import { useWebGPU } from '../helpers';
+import { makeTempDir } from '../temp_dir';
 
 useWebGPU();
 
@@ -24,7 +24,7 @@ function classifier() {
 describe('CSVLogger', () => {
   it("writes Keras's layout: a header of epoch and the sorted names with their val_ twins, NA where missing, rows ending in \\r\\n; append adds rows only", async () => {
     const { model, x, y } = classifier();
-    const filename = join(mkdtempSync(join(tmpdir(), 'csv-')), 'runs', 'log.csv');
+    const filename = join(makeTempDir('csv-'), 'runs', 'log.csv');
     const first = new CSVLogger({ filename });
     const history = await model.fit(x, y, { epochs: 2, verbose: 0, shuffle: false, callbacks: [first] });
     const { accuracy, loss } = history.history as Record<string, number[]>;

@@ -4,13 +4,13 @@
 // writes, values equal to fit's history, batch logs every `updateFreq` batches, histograms that
 // count every weight between its least and greatest value.
 
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Input, Sequential, TensorBoard, layers, optimizers, tensor } from '../../src/node';
 import { crc32c } from '../../src/io/tensorboard_events';
 import { useWebGPU } from '../helpers';
+import { makeTempDir } from '../temp_dir';
 
 useWebGPU();
 
@@ -123,7 +123,7 @@ describe('TensorBoard', () => {
 
   it("writes Keras's runs and tags: epoch logs, the learning rate, validation, batch logs every updateFreq batches, evaluations, histograms", async () => {
     const { model, x, y } = classifier();
-    const logDir = join(mkdtempSync(join(tmpdir(), 'tensorboard-')), 'run');
+    const logDir = join(makeTempDir('tensorboard-'), 'run');
     const board = new TensorBoard({ logDir, histogramFreq: 1, updateFreq: 2 });
     const history = (await model.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0, shuffle: false, validationSplit: 0.2, callbacks: [board] })).history as Record<string, number[]>;
 

@@ -2,12 +2,12 @@
 // its backup reached, with the weights and optimizer state of then, and ends with exactly the
 // weights of a fit that was never interrupted; the backup goes when a fit ends normally.
 
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackupAndRestore, Callback, Input, Sequential, layers, listModels, ops, type Model, type Tensor } from '../../src/node';
 import { useWebGPU } from '../helpers';
+import { makeTempDir } from '../temp_dir';
 
 useWebGPU();
 
@@ -90,7 +90,7 @@ describe('BackupAndRestore', () => {
 
   it('backs up to a Node directory every few batches, and removes its files at the end', async () => {
     const { x, y } = data();
-    const dir = join(mkdtempSync(join(tmpdir(), 'wk-backup-')), 'run');
+    const dir = join(makeTempDir('wk-backup-'), 'run');
     const crashed = build(4);
     await expect(crashed.fit(x, y, { ...FIT, callbacks: [new BackupAndRestore({ backupDir: dir, saveFreq: 2 }), new CrashAt(1)] })).rejects.toThrow('crash at epoch 1');
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'model.safetensors']);

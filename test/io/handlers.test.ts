@@ -3,14 +3,14 @@
 // Node file handler). IndexedDB and downloads need a browser and are left to the e2e suite.
 
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sequential, layers, ops, type Tensor } from '../../src/node';
 import { listModels, loadModel, removeModel } from '../../src/io/index';
 import { useWebGPU } from '../helpers';
+import { makeTempDir } from '../temp_dir';
 
 useWebGPU();
 
@@ -77,7 +77,7 @@ describe('http(s):// loading', () => {
   const server = createServer();
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wgk-http-'));
+    const dir = makeTempDir('wgk-http-');
     const model = trained();
     await model.save(join(dir, 'mnist.json'));
     server.on('request', (request, response) => {

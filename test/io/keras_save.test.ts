@@ -6,8 +6,7 @@
 // (the same datasets and values, a config that agrees option by option). A saved model, loaded
 // back, predicts and trains on as the original does, on the GPU and the CPU.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -19,6 +18,7 @@ import { readHdf5, type Hdf5Dataset, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry, zipEntries } from '../../src/io/zip';
 import { getRegisteredLayerName, isBuiltInLayer } from '../../src/layers/registry';
 import { onBothBackends, useWebGPU } from '../helpers';
+import { makeTempDir } from '../temp_dir';
 
 useWebGPU();
 
@@ -364,7 +364,7 @@ describe('saveKerasModel round trip', () => {
     const model = build();
     const other = build();
     const x = tensor(Array.from({ length: 16 }, (_, i) => Math.cos(i)), [2, 4, 2]);
-    const dir = mkdtempSync(join(tmpdir(), 'keras-save-'));
+    const dir = makeTempDir('keras-save-');
     await model.saveWeights(join(dir, 'model.weights.h5'));
     expect(await values(await other.predict(x))).not.toEqual(await values(await model.predict(x)));
     await other.loadWeights(join(dir, 'model.weights.h5'));
@@ -375,7 +375,7 @@ describe('saveKerasModel round trip', () => {
   it("model.save('m.keras') writes a Keras file at a path, which loadModel reads", async () => {
     const model = new Sequential({ layers: [new layers.Dense({ units: 2, inputShape: [3] })] });
     model.compile({ optimizer: 'sgd', loss: 'mse' });
-    const path = join(mkdtempSync(join(tmpdir(), 'keras-save-')), 'nested', 'model.keras');
+    const path = join(makeTempDir('keras-save-'), 'nested', 'model.keras');
     const info = await model.save(path);
     expect(info.weightBytes).toBeGreaterThan(0);
     const loaded = await loadModel(path);

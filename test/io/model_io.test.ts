@@ -3,13 +3,13 @@
 // registry, weights-only files, the Node file handler, listing and removal, and clear errors for
 // files that are malformed, hostile, or name classes that are not registered.
 
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GradientTape, Input, Layer, Model, Sequential, constraints, layers, losses, memory, metrics, ops, registerLayer, setRandomSeed, tensor, type LayerArgs, type ModelArgs, type Shape, type StepData, type StepLogs, type Tensor, type Variable } from '../../src/node';
 import { decodeSafetensors, encodeSafetensors, listModels, loadModel, memoryHandler, registerModel, removeModel, type ModelArtifacts, type ModelJSON } from '../../src/io/index';
 import { settleGarbage, useWebGPU } from '../helpers';
+import { makeTempDir } from '../temp_dir';
 
 useWebGPU();
 
@@ -383,7 +383,7 @@ describe('save and loadModel', () => {
   });
 
   it('saves to and loads from files in Node, as a directory or a .json path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wgk-save-'));
+    const dir = makeTempDir('wgk-save-');
     const model = smallSequential();
     model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
     const { x, y } = data(4);

@@ -5,8 +5,7 @@
 // integer_lookup}.py and hashing_test.py, hashed_crossing_test.py), each noted. Host strings are
 // hashed on the CPU; tensors on WebGPU and on the CPU backend.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Input, Model, loadModel, tensor, type SymbolicTensor, type Tensor } from '../../src/node';
@@ -18,6 +17,7 @@ import { Hashing } from '../../src/layers/hashing';
 import { IntegerLookup } from '../../src/layers/integer_lookup';
 import { StringLookup } from '../../src/layers/string_lookup';
 import { onBothBackends, useWebGPU } from '../helpers';
+import { makeTempDir } from '../temp_dir';
 
 useWebGPU();
 
@@ -143,7 +143,7 @@ describe('HashedCrossing', () => {
     const model = new Model({ inputs: ids, outputs: new Hashing({ numBins: 7, salt: 3 }).apply(ids) as SymbolicTensor });
     const x = tensor([5, -9, 123456789, 0], [2, 2], 'int32');
     const before = await read((await model.predict(x)) as Tensor);
-    const path = join(mkdtempSync(join(tmpdir(), 'hashing-')), 'hashing.keras');
+    const path = join(makeTempDir('hashing-'), 'hashing.keras');
     await model.save(path);
     const restored = await loadModel(path);
     expect(await read((await restored.predict(x)) as Tensor)).toEqual(before);
