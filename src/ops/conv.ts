@@ -11,8 +11,9 @@
 // may take a bias and an activation (a layer's epilogue): the patch product is then ops.dense, the
 // bias and activation fused into its matmul's store and dPre with the bias gradient coming from
 // dense's one backward dispatch. A transposed convolution is that input gradient as an op of its own, col2im(x · K^T), so its gradients (a
-// convolution of dY for x, a patch product for the kernel) come from the same rules. Shapes,
-// dtypes and options are checked here, before any GPU work; nothing is read back.
+// convolution of dY for x, a patch product for the kernel) come from the same rules. A patch
+// matrix larger than the device binds in one buffer is made and multiplied over slices of the
+// batch. Shapes, dtypes and options are checked here, before any GPU work; nothing is read back.
 
 import { formatShape, type ConcreteShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -23,9 +24,9 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { dense } from './dense';
 import { relu, sigmoid, tanh } from './elementwise';
-import { runKernel1, type Kernel } from './kernel';
+import { largestBinding, runKernel1, type Kernel } from './kernel';
 import { FUSED_ACTIVATIONS, matmul, type FusedActivation } from './matmul';
-import { reshape, transpose } from './shape';
+import { concat, reshape, slice, transpose } from './shape';
 import { checkOptionNames } from './validate';
 import im2colShader from '../../shaders/im2col.wgsl?raw';
 
@@ -408,17 +409,17 @@ export function convolve(x: Tensor, kernel: Tensor, g: ConvGeometry, { bias, act
   const groups = g.channels / kernel.shape[kernel.rank - 2];
   const spatial = g.depths === UNIT_AXIS ? [g.rows.output, g.cols.output] : [g.depths.output, g.rows.output, g.cols.output];
   const plain = bias === null && activation === 'linear';
-  return tidy(() => {
-    const patches = im2col(x, g);
+  return inBatchChunks(x, g, (images, chunk) => {
+    const patches = im2col(images, chunk);
     let product: Tensor;
     if (groups === 1) {
       const matrix = reshape(kernel, [patchLength(g), outChannels]);
       product = plain ? matmul(patches, matrix) : dense(patches, matrix, bias, activation);
     } else {
-      const linear = groupedProduct(patches, kernel, g, groups);
+      const linear = groupedProduct(patches, kernel, chunk, groups);
       product = ACTIVATION_OPS[activation](bias === null ? linear : linear.add(bias));
     }
-    return reshape(product, [g.batch, ...spatial, outChannels]);
+    return reshape(product, [chunk.batch, ...spatial, outChannels]);
   });
 }
 
@@ -560,9 +561,36 @@ export function positiveInteger(op: string, name: string, value: unknown): numbe
  */
 export function transposeConvolve(x: Tensor, kernel: Tensor, g: ConvGeometry): Tensor {
   const inChannels = kernel.shape[kernel.rank - 1];
+  return inBatchChunks(x, g, (images, chunk) => {
+    const columns = matmul(reshape(images, [patchRows(chunk), inChannels]), reshape(kernel, [patchLength(chunk), inChannels]), { transposeB: true });
+    return col2im(columns, chunk);
+  });
+}
+
+/**
+ * Runs `convolveChunk` (a convolution of x under g, whose patch matrix is [patchRows, patchLength])
+ * once when the patch matrix fits the largest buffer the device binds, else over slices of the
+ * batch small enough to fit, concatenating the results. A convolution of large images or batches
+ * still runs and trains (the tape differentiates through the slices and the concatenation), at the
+ * cost of more dispatches. An image whose patches alone do not fit is refused before any GPU work.
+ */
+function inBatchChunks(x: Tensor, g: ConvGeometry, convolveChunk: (x: Tensor, g: ConvGeometry) => Tensor): Tensor {
   return tidy(() => {
-    const columns = matmul(reshape(x, [patchRows(g), inChannels]), reshape(kernel, [patchLength(g), inChannels]), { transposeB: true });
-    return col2im(columns, g);
+    const limit = largestBinding();
+    if (isPointwise(g) || patchRows(g) * patchLength(g) * 4 <= limit) return convolveChunk(x, g);
+    const imageBytes = (patchRows(g) / g.batch) * patchLength(g) * 4;
+    if (imageBytes > limit) {
+      const imagePatches = formatShape([patchRows(g) / g.batch, patchLength(g)]);
+      throw new Error(`convolution of x ${formatShape(x.shape)}: the patches of one image (${imagePatches}, ${imageBytes} bytes) are more than this WebGPU device binds in one buffer (maxStorageBufferBindingSize: ${limit} bytes); use smaller images, fewer channels or a smaller kernel, or the CPU backend.`);
+    }
+    const chunk = Math.floor(limit / imageBytes);
+    const rest = x.shape.slice(1);
+    const parts: Tensor[] = [];
+    for (let start = 0; start < g.batch; start += chunk) {
+      const images = Math.min(chunk, g.batch - start);
+      parts.push(convolveChunk(slice(x, [start, ...rest.map(() => 0)], [images, ...rest]), { ...g, batch: images }));
+    }
+    return concat(parts, 0);
   });
 }
 

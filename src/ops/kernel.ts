@@ -36,6 +36,11 @@ export interface Kernel<Attrs> {
   webgpu(gpu: WebGPUBackend, inputs: GpuTensor[], outputs: GpuTensor[], attrs: Attrs): void;
 }
 
+/** The most bytes one buffer of a kernel may hold on the active backend (unbounded on the CPU). */
+export function largestBinding(): number {
+  return getBackend() === 'cpu' ? Infinity : activeGpu().bindingLimit;
+}
+
 /**
  * Runs a kernel on the active backend. The kernel is skipped when every output is empty.
  * `opName` (default: the kernel's name) is the name errors report, e.g. 'add' for the binary kernel.
@@ -52,7 +57,7 @@ export function runKernel<Attrs>(kernel: Kernel<Attrs>, inputs: readonly Tensor[
     return outs.map((o) => new Tensor(Storage.cpu(o.values), o.shape, o.dtype));
   }
   const gpu = activeGpu();
-  const bindable = gpu.limits.maxStorageBufferBindingSize;
+  const bindable = gpu.bindingLimit;
   for (const o of outputs) {
     const bytes = sizeOf(o.shape) * 4;
     if (bytes > bindable) {

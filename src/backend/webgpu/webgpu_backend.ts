@@ -51,6 +51,8 @@ export class WebGPUBackend {
   tuning: KernelTuning;
   /** Lanes of a subgroup that kernels may rely on (0: none); tests clear it to run the kernels written without subgroups. */
   subgroupLanes: number;
+  /** The most bytes a kernel binds in one buffer (maxStorageBufferBindingSize); tests lower it to run the paths that split work to fit. */
+  bindingLimit: number;
   readonly recorder: CommandRecorder;
   /** Why the device stopped working, once it has. */
   private lostReason: string | null = null;
@@ -65,6 +67,7 @@ export class WebGPUBackend {
     this.pool = new BufferPool(device);
     this.tuning = adapter.isFallback || SOFTWARE_ADAPTER.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description}`) ? 'software' : 'hardware';
     this.subgroupLanes = adapter.subgroupSize;
+    this.bindingLimit = device.limits.maxStorageBufferBindingSize;
     this.recorder = new CommandRecorder(device, this.pool);
     device.lost.then((info) => {
       this.lostReason = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
