@@ -1,7 +1,8 @@
 // Matrix decompositions of batches of small matrices, Keras 3 names: cholesky, qr, eigh and svd
 // (kernels: shaders/linalg.wgsl on the GPU, the same algorithms in float64 here on the CPU), and
-// the composites built on the SVD: lstsq, pinv and matrixRank. cholesky alone takes any size:
-// over MAX_MATRIX_SIZE, a blocked algorithm (the kernel on diagonal blocks, matmul updates).
+// the composites built on the SVD: lstsq, pinv and matrixRank. Over MAX_MATRIX_SIZE, cholesky
+// takes a blocked algorithm (the kernel on diagonal blocks, matmul updates) and qr Householder
+// reflections with one dispatch per column (linalg_householder.ts).
 // Gradients: cholesky, eigh and svd have rules (each output of eigh and svd its own, so that an
 // unused output costs nothing and cannot turn the other's gradient into NaN), and so has qr of
 // tall or square matrices; lstsq and pinv follow by composition.
@@ -17,6 +18,7 @@ import { add, cast, divNoNan, greater, mul, square, sub, where } from './element
 import { runKernel, runKernel1, type Kernel } from './kernel';
 import { dispatchLinalg, matrixCount, matrixOperand, MAX_MATRIX_SIZE, NO_SIZE_LIMIT, transposeMatrices } from './linalg_batch';
 import { block, BLOCK_SIZE } from './linalg_blocked';
+import { householderQr } from './linalg_householder';
 import { solveTriangular } from './linalg_solve';
 import { matmul } from './matmul';
 import { tril } from './rearrange';
@@ -414,8 +416,9 @@ const qrKernel: Kernel<{ rows: number; columns: number }> = {
  * The QR decomposition of each matrix of `x` [..., M, N], as keras.ops.qr: `[q, r]` with x = q r,
  * q with orthonormal columns and r upper triangular. `mode` 'reduced' (default) gives q
  * [..., M, K] and r [..., K, N] (K = min(M, N)); 'complete' gives q [..., M, M] and r [..., M, N].
- * Householder reflections, so signs match LAPACK's (r's diagonal may be negative). int32 input is
- * cast to float32. Differentiable for M >= N of full column rank in 'reduced' mode (and square x
+ * Householder reflections, so signs match LAPACK's (r's diagonal may be negative); any size (over
+ * 64 x 64, one GPU dispatch per column, and only the columns of q asked for are formed). int32
+ * input is cast to float32. Differentiable for M >= N of full column rank in 'reduced' mode (and square x
  * in either mode); wide x and a complete tall x have no gradient.
  *
  * @example
@@ -426,13 +429,17 @@ export function qr(x: Tensor, mode: QrMode = 'reduced'): [Tensor, Tensor] {
     throw new Error(`qr: Invalid value for argument mode. Expected one of {'reduced', 'complete'}. Received: mode=${JSON.stringify(mode)}.`);
   }
   return tidy(() => {
-    const matrices = matrixOperand('qr', 'x', x, false);
+    const matrices = matrixOperand('qr', 'x', x, false, NO_SIZE_LIMIT);
     const [m, n] = matrices.shape.slice(-2);
     const batch = matrices.shape.slice(0, -2);
-    const [q, r] = runKernel(qrKernel, [matrices], [{ shape: [...batch, m, m], dtype: 'float32' }, { shape: matrices.shape, dtype: 'float32' }], { rows: m, columns: n });
     const k = Math.min(m, n);
+    const [q, r] = withoutRecording(() =>
+      m > MAX_MATRIX_SIZE || n > MAX_MATRIX_SIZE
+        ? householderQr(matrices, mode === 'complete' ? m : k)
+        : runKernel(qrKernel, [matrices], [{ shape: [...batch, m, m], dtype: 'float32' }, { shape: matrices.shape, dtype: 'float32' }], { rows: m, columns: n }),
+    );
     const origin = [...batch.map(() => 0), 0, 0];
-    const [qOut, rOut] = mode === 'complete' || k === m ? [q, r] : [slice(q, origin, [...batch, m, k]), slice(r, origin, [...batch, k, n])];
+    const [qOut, rOut] = mode === 'complete' || k === m ? [q, r] : [q.shape[q.rank - 1] === k ? q : slice(q, origin, [...batch, m, k]), slice(r, origin, [...batch, k, n])];
     if (m >= n && (mode === 'reduced' || m === n)) recordGradient('qr', [matrices], [qOut, rOut], () => ([dq, dr]) => [qrGradient(qOut, rOut, dq, dr)]);
     return [qOut, rOut];
   });
