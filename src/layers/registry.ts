@@ -51,6 +51,7 @@ import { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D } from './conv_lstm';
 import { GRUCell, LSTMCell, SimpleRNNCell } from './rnn_cells';
 import { StackedRNNCells } from './stacked_rnn_cells';
 import { Bidirectional, TimeDistributed } from './wrappers';
+import { MaxNumBoundingBoxes } from './max_num_bounding_boxes';
 import { Cropping1D, Cropping2D, Cropping3D, Flatten, Permute, Reshape, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D } from './reshaping';
 
 export { registerLayer, getLayerClass, getRegisteredLayerName, deserializeLayer, type LayerClass } from './class_registry';
@@ -196,6 +197,7 @@ const builtIns: Record<string, LayerClass> = {
   ActivityRegularization,
   CategoryEncoding,
   Discretization,
+  MaxNumBoundingBoxes,
 };
 /**
  * Keras's other names of the same classes (keras.layers.MaxPool2D is MaxPooling2D), so a config

@@ -2,7 +2,7 @@
 // normalize for labels and features, imageToTensor for pixels in browsers (and ImageData in Node),
 // timeseriesDatasetFromArray and splitDataset for data pipelines, packXYSampleWeight,
 // unpackXYSampleWeight and isKerasTensor for custom train steps and functional models, PyDataset
-// for datasets made batch by batch.
+// for datasets made batch by batch, boundingBoxes for the boxes of object detection.
 
 export { padSequences, type PadSequencesOptions } from './sequence';
 export { toCategorical, normalize, type Labels } from './numerical';
@@ -12,3 +12,4 @@ export { splitDataset, type SplitDatasetOptions, type SplittableDataset, type Sp
 export { packXYSampleWeight, unpackXYSampleWeight } from './data_tuples';
 export { isKerasTensor } from './keras_tensor';
 export { PyDataset, type PyDatasetOptions } from './py_dataset';
+export * as boundingBoxes from './bounding_boxes';

@@ -70,6 +70,7 @@ const LAYER_OPTIONS: Record<string, () => Record<string, unknown>> = {
   GroupQueryAttention: () => ({ headDim: 2, numQueryHeads: 2, numKeyValueHeads: 1 }),
   InputLayer: () => ({ batchShape: [null, 3] }),
   MultiHeadAttention: () => ({ numHeads: 2, keyDim: 3 }),
+  MaxNumBoundingBoxes: () => ({ maxNumber: 4, boundingBoxFormat: 'xyxy' }),
   Permute: () => ({ dims: [2, 1] }),
   Pipeline: () => ({ layers: [new layers.RandomFlip()] }),
   RNN: () => ({ cell: new layers.LSTMCell({ units: 2 }) }),
