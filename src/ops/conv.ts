@@ -291,11 +291,16 @@ const patchRows = (g: ConvGeometry) => g.batch * g.depths.output * g.rows.output
 const kernelTaps = (g: ConvGeometry) => g.depths.size * g.rows.size * g.cols.size;
 const patchLength = (g: ConvGeometry) => kernelTaps(g) * g.channels;
 
-/** Runs one entry point of shaders/im2col.wgsl with `size` invocations. */
-function dispatchPatches(gpu: WebGPUBackend, entryPoint: 'im2col' | 'col2im', src: GPUBuffer, dst: GPUBuffer, size: number, g: ConvGeometry): void {
+/**
+ * Runs one entry point of shaders/im2col.wgsl with `size` invocations (of the scalar form), its
+ * vec4 form, with a quarter of the invocations, where the channels are a multiple of 4.
+ */
+function dispatchPatches(gpu: WebGPUBackend, entryPoint: 'im2col' | 'col2im', src: GPUBuffer, dst: GPUBuffer, scalarSize: number, g: ConvGeometry): void {
+  const quads = g.channels % 4 === 0;
+  const size = quads && entryPoint === 'col2im' ? scalarSize / 4 : scalarSize;
   gpu.dispatch({
     shader: im2colShader,
-    entryPoint,
+    entryPoint: quads ? `${entryPoint}_vec4` : entryPoint,
     uniforms: new Uniforms()
       .u32(size, g.channels)
       .i32(g.depths.input, g.rows.input, g.cols.input, g.depths.output, g.rows.output, g.cols.output, g.depths.size, g.rows.size, g.cols.size)
@@ -349,7 +354,7 @@ const im2colKernel: Kernel<ConvGeometry> = {
     });
   },
   webgpu(gpu, [x], [cols], g) {
-    dispatchPatches(gpu, 'im2col', x.buffer, cols.buffer, patchRows(g) * kernelTaps(g), g);
+    dispatchPatches(gpu, 'im2col', x.buffer, cols.buffer, patchRows(g) * g.depths.size * g.rows.size, g);
   },
 };
 

@@ -82,6 +82,8 @@ const CONV2D: Array<[number[], number[], Conv2dOptions]> = [
   [[2, 4, 4, 3], [4, 4, 3, 2], {}],
   [[1, 4, 4, 3], [5, 5, 3, 2], { padding: 'same' }],
   [[2, 8, 8, 16], [3, 3, 16, 33], { padding: 'same' }],
+  [[2, 9, 8, 8], [3, 2, 8, 4], { dilationRate: [2, 1], strides: [1, 2], padding: 'same' }],
+  [[1, 10, 9, 4], [3, 3, 4, 5], { dilationRate: 2, strides: 2 }],
 ];
 
 /** Channels-first inputs [batch, channels, height, width]: forward and gradients through the transposes. */
