@@ -16,9 +16,10 @@ import linalgShader from '../../shaders/linalg.wgsl?raw';
 
 /**
  * Largest matrix dimension the kernels of shaders/linalg.wgsl take: each matrix is factored by one
- * GPU invocation in O(n^3) sequential steps, so a bigger matrix would stall the device. qr, eigh,
- * svd, eig and their composites stop there; cholesky, luFactor and the solves go on with blocked
- * algorithms (linalg_blocked.ts) whose diagonal blocks are at most this size.
+ * GPU invocation in O(n^3) sequential steps, so a bigger matrix would stall the device. eig stops
+ * there; cholesky, luFactor and the solves go on with blocked algorithms (linalg_blocked.ts) whose
+ * diagonal blocks are at most this size, qr with Householder reflections a column a dispatch
+ * (linalg_householder.ts), eigh and svd with parallel Jacobi (linalg_jacobi.ts).
  */
 export const MAX_MATRIX_SIZE = 64;
 

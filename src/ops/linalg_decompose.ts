@@ -2,7 +2,8 @@
 // (kernels: shaders/linalg.wgsl on the GPU, the same algorithms in float64 here on the CPU), and
 // the composites built on the SVD: lstsq, pinv and matrixRank. Over MAX_MATRIX_SIZE, cholesky
 // takes a blocked algorithm (the kernel on diagonal blocks, matmul updates) and qr Householder
-// reflections with one dispatch per column (linalg_householder.ts).
+// reflections with one dispatch per column (linalg_householder.ts); on the GPU, eigh and svd take
+// parallel Jacobi, one dispatch per round of disjoint pairs (linalg_jacobi.ts).
 // Gradients: cholesky, eigh and svd have rules (each output of eigh and svd its own, so that an
 // unused output costs nothing and cannot turn the other's gradient into NaN), and so has qr of
 // tall or square matrices; lstsq and pinv follow by composition.
@@ -18,6 +19,7 @@ import { add, cast, divNoNan, greater, mul, square, sub, where } from './element
 import { runKernel, runKernel1, type Kernel } from './kernel';
 import { dispatchLinalg, matrixCount, matrixOperand, MAX_MATRIX_SIZE, NO_SIZE_LIMIT, transposeMatrices } from './linalg_batch';
 import { block, BLOCK_SIZE } from './linalg_blocked';
+import { completeSingularVectors, dispatchJacobiEigh, dispatchJacobiSvd } from './linalg_jacobi';
 import { householderQr } from './linalg_householder';
 import { solveTriangular } from './linalg_solve';
 import { matmul } from './matmul';
@@ -192,7 +194,9 @@ const eighKernel: Kernel<SquareAttrs> = {
     }
   },
   webgpu(gpu, [a], [work, w, v], { n }) {
-    dispatchLinalg(gpu, 'eigh', matrixCount(a.shape), [n, n, 0], [a.buffer, work.buffer, w.buffer, v.buffer]);
+    const buffers = [a.buffer, work.buffer, w.buffer, v.buffer];
+    if (n > MAX_MATRIX_SIZE) dispatchJacobiEigh(gpu, matrixCount(a.shape), n, buffers);
+    else dispatchLinalg(gpu, 'eigh', matrixCount(a.shape), [n, n, 0], buffers);
   },
 };
 
@@ -200,15 +204,16 @@ const eighKernel: Kernel<SquareAttrs> = {
  * The eigenvalues and eigenvectors of each symmetric matrix of `x` [..., M, M], as
  * keras.ops.eigh: `[w, v]`, w [..., M] ascending and v [..., M, M] orthonormal with the
  * eigenvector of w[i] in column i, so x v = v diag(w). Only the lower triangle of `x` is read
- * (NumPy's default). Cyclic Jacobi rotations. int32 input is cast to float32. Differentiable
- * (symmetric gradient); the eigenvector gradient of repeated eigenvalues omits their mixing.
+ * (NumPy's default). Cyclic Jacobi rotations, any size: over 64 x 64 on the GPU, a parallel
+ * (round-robin) ordering of them. int32 input is cast to float32. Differentiable (symmetric
+ * gradient); the eigenvector gradient of repeated eigenvalues omits their mixing.
  *
  * @example
  * const [w, v] = ops.eigh(tensor([[2, 1], [1, 2]]));   // w = [1, 3]
  */
 export function eigh(x: Tensor): [Tensor, Tensor] {
   return tidy(() => {
-    const matrices = matrixOperand('eigh', 'x', x, true);
+    const matrices = matrixOperand('eigh', 'x', x, true, NO_SIZE_LIMIT);
     const [work, w, v] = runKernel(eighKernel, [matrices], [{ shape: matrices.shape, dtype: 'float32' }, { shape: matrices.shape.slice(0, -1), dtype: 'float32' }, { shape: matrices.shape, dtype: 'float32' }], { n: matrices.shape[matrices.rank - 1] });
     work.dispose();
     recordGradient('eigh', [matrices], [w], () => ([dw]) => [symmetrize(matmul(mul(v, expandDims(dw, -2)), v, { transposeB: true }))]);
@@ -232,8 +237,11 @@ interface SvdAttrs {
   uColumns: number;
 }
 
-/** One-sided Jacobi SVD (float64) of a rows x columns matrix (rows >= columns): [u, s, v]. */
-function jacobiSvd(source: ArrayLike<number>, { rows: m, columns: n, uColumns }: SvdAttrs): [Float64Array, Float64Array, Float64Array] {
+/**
+ * One-sided Jacobi SVD (float64) of a rows x columns matrix (rows >= columns): [u, s, v]. u's
+ * columns of negligible singular values are an orthonormal completion, or zero when not `complete`.
+ */
+function jacobiSvd(source: ArrayLike<number>, { rows: m, columns: n, uColumns }: SvdAttrs, complete = true): [Float64Array, Float64Array, Float64Array] {
   const work = Float64Array.from(source);
   let v: Float64Array<ArrayBuffer> = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
@@ -269,6 +277,7 @@ function jacobiSvd(source: ArrayLike<number>, { rows: m, columns: n, uColumns }:
       for (let t = 0; t < m; t++) u[t * uColumns + j] = sorted[t * n + j] / s[j];
       continue;
     }
+    if (!complete) continue;
     // Orthonormal completion (s is sorted, so the columns before j are orthonormal already).
     for (;;) {
       for (let t = 0; t < m; t++) u[t * uColumns + j] = t === candidate ? 1 : 0;
@@ -307,15 +316,51 @@ const svdKernel: Kernel<SvdAttrs> = {
 };
 
 /**
+ * Outputs u [..., m, n], s [..., n] and v [..., n, n] from a [..., m, n] with m >= n, u's columns
+ * of negligible singular values zero (completed by completeSingularVectors): for m over 64.
+ */
+const largeSvdKernel: Kernel<SvdAttrs> = {
+  name: 'svd',
+  cpu([a], [u, s, v], attrs) {
+    const { rows: m, columns: n } = attrs;
+    for (let matrix = 0; matrix < matrixCount(a.shape); matrix++) {
+      const [uValues, sValues, vValues] = jacobiSvd(a.values.subarray(matrix * m * n, (matrix + 1) * m * n), attrs, false);
+      u.values.set(uValues, matrix * m * n);
+      s.values.set(sValues, matrix * n);
+      v.values.set(vValues, matrix * n * n);
+    }
+  },
+  webgpu(gpu, [a], [u, s, v], { rows, columns }) {
+    dispatchJacobiSvd(gpu, matrixCount(a.shape), rows, columns, [a.buffer, u.buffer, s.buffer, v.buffer]);
+  },
+};
+
+/**
+ * tallSvd's [u, s, v] for m over 64 (on the GPU, parallel Jacobi: linalg_jacobi.ts), u
+ * [..., m, uColumns] completed by QR, or [..., m, n] with zero columns for negligible singular
+ * values when not `completeU`. Not recorded on the tape.
+ */
+function largeTallSvd(a: Tensor, uColumns: number, completeU: boolean): [Tensor, Tensor, Tensor] {
+  const [m, n] = a.shape.slice(-2);
+  const batch = a.shape.slice(0, -2);
+  return withoutRecording(() =>
+    tidy((): [Tensor, Tensor, Tensor] => {
+      const [u, s, v] = runKernel(largeSvdKernel, [a], [{ shape: a.shape, dtype: 'float32' }, { shape: [...batch, n], dtype: 'float32' }, { shape: [...batch, n, n], dtype: 'float32' }], { rows: m, columns: n, uColumns: n });
+      return [completeU ? completeSingularVectors(u, uColumns) : u, s, v];
+    }),
+  );
+}
+
+/**
  * [u, s, v] of tall matrices a [..., m, n] (m >= n), a = u[..., :n] diag(s) v^T, with gradients:
  * ds gives u diag(ds) v^T; du and dv the terms of the reduced SVD's derivative (J. Townsend,
  * "Differentiating the singular value decomposition", 2016), from the first n columns of u.
  */
-function tallSvd(a: Tensor, fullMatrices: boolean): [Tensor, Tensor, Tensor] {
+function tallSvd(a: Tensor, fullMatrices: boolean, computeUv: boolean): [Tensor, Tensor, Tensor] {
   const [m, n] = a.shape.slice(-2);
   const batch = a.shape.slice(0, -2);
-  const uColumns = fullMatrices ? m : n;
-  const [u, s, v] = runKernel(svdKernel, [a], [{ shape: [...batch, m, uColumns], dtype: 'float32' }, { shape: [...batch, n], dtype: 'float32' }, { shape: [...batch, n, n], dtype: 'float32' }], { rows: m, columns: n, uColumns });
+  const uColumns = fullMatrices && computeUv ? m : n;
+  const [u, s, v] = m > MAX_MATRIX_SIZE ? largeTallSvd(a, uColumns, computeUv) : runKernel(svdKernel, [a], [{ shape: [...batch, m, uColumns], dtype: 'float32' }, { shape: [...batch, n], dtype: 'float32' }, { shape: [...batch, n, n], dtype: 'float32' }], { rows: m, columns: n, uColumns });
   const reducedU = () => (uColumns === n ? u : slice(u, [...batch.map(() => 0), 0, 0], [...batch, m, n]));
   recordGradient('svd', [a], [s], () => ([ds]) => [matmul(mul(reducedU(), expandDims(ds, -2)), v, { transposeB: true })]);
   recordGradient('svd', [a], [u, v], () => ([du, dv]) => {
@@ -349,7 +394,9 @@ export interface SvdOptions {
  * descending and non-negative, u and vh with orthonormal columns and rows. `fullMatrices`
  * (default true) gives square u [..., M, M] and vh [..., N, N], completed with orthonormal
  * vectors; false gives u [..., M, K] and vh [..., K, N]. With `computeUv` false, only s is
- * returned. One-sided Jacobi rotations. int32 input is cast to float32.
+ * returned. One-sided Jacobi rotations, any size: over 64 rows or columns, a parallel
+ * (round-robin) ordering of them on the GPU, and u's completion taken from its QR. int32 input is
+ * cast to float32.
  * Differentiable (the singular vectors' gradient assumes distinct singular values and is taken
  * through the first K columns of u and rows of vh).
  *
@@ -365,10 +412,10 @@ export function svd(x: Tensor, options: SvdOptions = {}): Tensor | [Tensor, Tens
     if (typeof value !== 'boolean') throw new Error(`svd: Invalid value for option ${name}. Expected a boolean. Received: ${name}=${String(value)}.`);
   }
   return tidy((): Tensor | [Tensor, Tensor, Tensor] => {
-    const matrices = matrixOperand('svd', 'x', x, false);
+    const matrices = matrixOperand('svd', 'x', x, false, NO_SIZE_LIMIT);
     const [m, n] = matrices.shape.slice(-2);
     const wide = m < n;
-    const [u, s, v] = tallSvd(wide ? transposeMatrices(matrices) : matrices, fullMatrices);
+    const [u, s, v] = tallSvd(wide ? transposeMatrices(matrices) : matrices, fullMatrices, computeUv);
     if (!computeUv) return s;
     // A wide x is the transpose of a tall one: x^T = u s v^T gives x = v s u^T.
     return wide ? [v, s, transposeMatrices(u)] : [u, s, transposeMatrices(v)];
@@ -484,7 +531,7 @@ function checkCutoff(op: string, name: string, value: number | undefined): void 
 export function pinv(x: Tensor, rcond?: number): Tensor {
   checkCutoff('pinv', 'rcond', rcond);
   return tidy(() => {
-    const matrices = matrixOperand('pinv', 'x', x, false);
+    const matrices = matrixOperand('pinv', 'x', x, false, NO_SIZE_LIMIT);
     const [m, n] = matrices.shape.slice(-2);
     return pseudoInverse(matrices, rcond ?? Math.max(m, n) * FLOAT32_EPSILON);
   });
@@ -508,7 +555,7 @@ export function lstsq(a: Tensor, b: Tensor, rcond?: number): Tensor {
     throw new Error(`lstsq: Invalid value for argument b. Expected a tensor of shape [${a.shape[0]}] or [${a.shape[0]}, K] (as many rows as a, of shape ${formatShape(a.shape)}). Received: b of shape ${formatShape(b.shape)}.`);
   }
   return tidy(() => {
-    const matrix = matrixOperand('lstsq', 'a', a, false);
+    const matrix = matrixOperand('lstsq', 'a', a, false, NO_SIZE_LIMIT);
     const rhs = b.dtype === 'float32' ? b : cast(b, 'float32');
     const inverse = pseudoInverse(matrix, rcond ?? Math.max(...a.shape) * FLOAT32_EPSILON);
     return b.rank === 1 ? squeeze(matmul(inverse, expandDims(rhs, -1)), -1) : matmul(inverse, rhs);
@@ -526,7 +573,7 @@ export function lstsq(a: Tensor, b: Tensor, rcond?: number): Tensor {
 export function matrixRank(x: Tensor, tol?: number): Tensor {
   checkCutoff('matrixRank', 'tol', tol);
   return tidy(() => {
-    const matrices = matrixOperand('matrixRank', 'x', x, false);
+    const matrices = matrixOperand('matrixRank', 'x', x, false, NO_SIZE_LIMIT);
     const [m, n] = matrices.shape.slice(-2);
     const s = svd(matrices, { computeUv: false });
     const threshold = tol ?? mul(max(s, -1, true), Math.max(m, n) * FLOAT32_EPSILON);
