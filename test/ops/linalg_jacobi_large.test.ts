@@ -5,29 +5,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { GradientTape, memory, ops, setBackend, tensor, tidy, type Tensor } from '../../src/node';
-import { seededRandom } from '../cases/data';
+import { randomMatrix, product, transposed } from '../cases/matrices';
 import { expectValuesClose, useWebGPU } from '../helpers';
 
 useWebGPU();
-
-/** A row-major rows x columns matrix, uniform in [-1, 1), rounded to float32. */
-function randomMatrix(rows: number, columns: number, seed: number): number[] {
-  const next = seededRandom(seed);
-  return Array.from({ length: rows * columns }, () => Math.fround(next() * 2 - 1));
-}
-
-/** The float64 product of a (m x k) and b (k x n), row-major. */
-function product(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) out[i * n + j] += a[i * k + p] * b[p * n + j];
-  return out;
-}
-
-function transposed(a: ArrayLike<number>, rows: number, columns: number): Float64Array {
-  const out = new Float64Array(rows * columns);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) out[j * rows + i] = a[i * columns + j];
-  return out;
-}
 
 /** A random symmetric n x n matrix, and the same with junk above the diagonal (eigh reads only the lower triangle). */
 function symmetricPair(n: number, seed: number): [number[], number[]] {

@@ -6,16 +6,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { GradientTape, memory, ops, tensor, tidy, type Tensor } from '../../src/node';
-import { seededRandom } from '../cases/data';
+import { randomMatrix } from '../cases/matrices';
 import { checkCases, onBothBackends, useWebGPU } from '../helpers';
 
 useWebGPU();
-
-/** A row-major rows x columns matrix, uniform in [-1, 1), rounded to float32. */
-function randomMatrix(rows: number, columns: number, seed: number): number[] {
-  const next = seededRandom(seed);
-  return Array.from({ length: rows * columns }, () => Math.fround(next() * 2 - 1));
-}
 
 /** The largest |entry| of q r - a, of q^T q - I and of r below its diagonal, in float64. */
 function residuals(a: ArrayLike<number>, q: ArrayLike<number>, r: ArrayLike<number>, m: number, n: number, qColumns: number): { reconstruction: number; orthogonality: number; belowDiagonal: number } {
