@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GradientTape, Input, Model, ops, setBackend, tensor, type Tensor } from '../../src/node';
 import { gradCheck } from '../autograd/gradcheck';
 import { seededRandom } from '../cases/data';
+import { forEachAlignment } from '../cases/ctc_alignments';
 import { expectNumbersClose, onBothBackends, useWebGPU, valuesOf } from '../helpers';
 
 useWebGPU();
@@ -30,18 +31,9 @@ function bruteForceLoss(logits: number[], steps: number, classes: number, labels
     logProbs.push(row.map((v) => v - logSum));
   }
   let total = 0;
-  const path = new Array<number>(steps).fill(0);
-  for (let n = 0; n < classes ** steps; n++) {
-    let rest = n;
-    for (let t = 0; t < steps; t++) {
-      path[t] = rest % classes;
-      rest = Math.floor(rest / classes);
-    }
-    const collapsed = path.filter((c, t) => c !== blank && (t === 0 || c !== path[t - 1]));
-    if (collapsed.length === labels.length && collapsed.every((c, i) => c === labels[i])) {
-      total += Math.exp(path.reduce((s, c, t) => s + logProbs[t][c], 0));
-    }
-  }
+  forEachAlignment(logProbs, blank, (collapsed, probability) => {
+    if (collapsed.length === labels.length && collapsed.every((c, i) => c === labels[i])) total += probability;
+  });
   return -Math.log(total);
 }
 

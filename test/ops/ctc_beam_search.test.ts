@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Input, ops, setBackend, tensor } from '../../src/node';
 import { seededRandom } from '../cases/data';
+import { forEachAlignment } from '../cases/ctc_alignments';
 import { expectNumbersClose, onBothBackends, useWebGPU, valuesOf } from '../helpers';
 
 useWebGPU();
@@ -70,19 +71,11 @@ function referenceBeamSearch(logProbs: number[][], length: number, beamWidth: nu
 
 /** Every labelling with its log-probability, summed over all alignments of `steps` classes, most probable first. */
 function bruteForceLabellings(logProbs: number[][], blank: number): Decoding[] {
-  const steps = logProbs.length;
-  const classes = logProbs[0].length;
   const probability = new Map<string, number>();
-  const path = new Array<number>(steps).fill(0);
-  for (let n = 0; n < classes ** steps; n++) {
-    let rest = n;
-    for (let t = 0; t < steps; t++) {
-      path[t] = rest % classes;
-      rest = Math.floor(rest / classes);
-    }
-    const key = path.filter((c, t) => c !== blank && (t === 0 || c !== path[t - 1])).join(',');
-    probability.set(key, (probability.get(key) ?? 0) + Math.exp(path.reduce((s, c, t) => s + logProbs[t][c], 0)));
-  }
+  forEachAlignment(logProbs, blank, (labels, p) => {
+    const key = labels.join(',');
+    probability.set(key, (probability.get(key) ?? 0) + p);
+  });
   return [...probability.entries()]
     .map(([key, p]) => ({ labels: key === '' ? [] : key.split(',').map(Number), logProbability: Math.log(p) }))
     .sort((a, b) => b.logProbability - a.logProbability);
