@@ -20,7 +20,7 @@ import { tensor } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { fromZero } from './color_augmentation';
-import { checkChoice, checkFinite, checkValueRange, copyFactor, INTERPOLATIONS, invalid, RandomImageLayer, type FactorRange, type RandomLayerArgs } from './image_preprocessing';
+import { asImages, checkChoice, checkFinite, checkValueRange, copyFactor, INTERPOLATIONS, invalid, RandomImageLayer, type FactorRange, type ImageBatch, type RandomLayerArgs } from './image_preprocessing';
 
 /** The fill modes of RandomElasticTransform: those of ops.affineTransform and 'mirror' (c b | a b c | b a). */
 export type ElasticFillMode = 'reflect' | 'mirror' | 'wrap' | 'constant' | 'nearest';
@@ -261,6 +261,24 @@ export class RandomPerspective extends RandomImageLayer {
 
   /** Resamples the chosen images of a float32 batch by the transforms taking the end points to the start points. */
   transformImages(images: Tensor, transformation: PerspectiveTransformation): Tensor {
+    return this.warp(images, transformation, this.interpolation);
+  }
+
+  protected override augment(images: Tensor): Tensor {
+    return this.transformImages(images, this.getRandomTransformation(images));
+  }
+
+  /** Segmentation masks resampled as the images, with 'nearest' (Keras's); boxes are not supported yet. */
+  protected override transformBatch({ images, boundingBoxes, segmentationMasks }: ImageBatch): ImageBatch {
+    if (boundingBoxes) throw this.unsupported('bounding_boxes', 'not implemented here yet');
+    const transformation = this.getRandomTransformation(images);
+    return {
+      images: this.transformImages(images, transformation),
+      segmentationMasks: segmentationMasks && asImages(segmentationMasks, (masks) => this.warp(masks, transformation, 'nearest')),
+    };
+  }
+
+  private warp(images: Tensor, transformation: PerspectiveTransformation, interpolation: ImageInterpolation): Tensor {
     checkBatch(this, images);
     const batch = images.shape[0];
     checkParameter(this, 'applyPerspective', transformation.applyPerspective, [[batch]]);
@@ -268,13 +286,9 @@ export class RandomPerspective extends RandomImageLayer {
     checkParameter(this, 'endPoints', transformation.endPoints, [[batch, 4, 2]]);
     return tidy(() => {
       const rows = homography(transformation.startPoints, transformation.endPoints);
-      const warped = affineTransform(images, rows, { interpolation: this.interpolation, fillMode: 'constant', fillValue: this.fillValue });
+      const warped = affineTransform(images, rows, { interpolation, fillMode: 'constant', fillValue: this.fillValue });
       return where(perImage(transformation.applyPerspective), warped, images);
     });
-  }
-
-  protected override augment(images: Tensor): Tensor {
-    return this.transformImages(images, this.getRandomTransformation(images));
   }
 }
 
@@ -393,6 +407,24 @@ export class RandomElasticTransform extends RandomImageLayer {
 
   /** Warps the chosen images of a float32 batch by the given parameters, then clips all to the value range; null: the images. */
   transformImages(images: Tensor, transformation: ElasticTransformation | null): Tensor {
+    return this.warp(images, transformation, this.interpolation);
+  }
+
+  protected override augment(images: Tensor): Tensor {
+    return this.transformImages(images, this.getRandomTransformation(images));
+  }
+
+  /** Segmentation masks warped as the images, with 'nearest' (and clipped to the value range, as Keras's); boxes raise, as in Keras. */
+  protected override transformBatch({ images, boundingBoxes, segmentationMasks }: ImageBatch): ImageBatch {
+    if (boundingBoxes) throw this.unsupported('bounding_boxes', "Keras's RandomElasticTransform has no box transform either");
+    const transformation = this.getRandomTransformation(images);
+    return {
+      images: this.transformImages(images, transformation),
+      segmentationMasks: segmentationMasks && asImages(segmentationMasks, (masks) => this.warp(masks, transformation, 'nearest')),
+    };
+  }
+
+  private warp(images: Tensor, transformation: ElasticTransformation | null, interpolation: ImageInterpolation): Tensor {
     checkBatch(this, images);
     if (transformation === null) return images;
     const [batch, height, width] = images.shape;
@@ -411,13 +443,9 @@ export class RandomElasticTransform extends RandomImageLayer {
       const smoothed = (noise: Tensor) => mul(reshape(separableBlur(reshape(mul(noise, sigma), [batch, height, width, 1]), taps, taps), [batch, height, width]), alpha);
       const sourceX = add(reshape(range(0, width), [1, 1, width]), smoothed(transformation.noiseX));
       const sourceY = add(reshape(range(0, height), [1, height, 1]), smoothed(transformation.noiseY));
-      const warped = resample(images, sourceY, sourceX, this.interpolation, this.fillMode, this.fillValue);
+      const warped = resample(images, sourceY, sourceX, interpolation, this.fillMode, this.fillValue);
       return clip(where(perImage(transformation.applyTransform), warped, images), this.valueRange[0], this.valueRange[1]);
     });
-  }
-
-  protected override augment(images: Tensor): Tensor {
-    return this.transformImages(images, this.getRandomTransformation(images));
   }
 }
 

@@ -26,6 +26,7 @@ import {
   RandomRotation,
   RandomTranslation,
   type FactorRange,
+  type ImageBatch,
   type RandomLayerArgs,
 } from './image_preprocessing';
 import type { ImageInterpolation } from '../ops/image';
@@ -155,6 +156,13 @@ abstract class PolicyLayer extends RandomImageLayer {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), valueRange: [...this.valueRange], factor: copyFactor(this.factor), interpolation: this.interpolation };
+  }
+
+  /** Images only: the branches drawn on the device do not carry boxes or masks through yet. */
+  protected override transformBatch(batch: ImageBatch, training: boolean): ImageBatch {
+    if (batch.boundingBoxes) throw this.unsupported('bounding_boxes', 'not implemented here yet');
+    if (batch.segmentationMasks) throw this.unsupported('segmentation_masks', 'not implemented here yet');
+    return super.transformBatch(batch, training);
   }
 }
 

@@ -4,9 +4,9 @@
 // and return their input with `training: false` (predict, evaluate); images are channels last. Rectangles and shears are drawn on the
 // device, so nothing is read back.
 
-import { add, clip, greater, greaterEqual, less, logicalAnd, mul, sqrt, sub, where } from '../ops/elementwise';
+import { add, clip, div, greater, greaterEqual, less, logicalAnd, mul, sqrt, sub, where } from '../ops/elementwise';
 import { range } from '../ops/creation';
-import { reshape } from '../ops/shape';
+import { concat, reshape, split, stack } from '../ops/shape';
 import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import {
@@ -14,10 +14,12 @@ import {
   copyFactor,
   factorRange,
   invalid,
+  perBox,
   RandomImageLayer,
   RandomResampling,
   transformRows,
   type FactorRange,
+  type ImageTransformation,
   type RandomLayerArgs,
   type ResamplingArgs,
 } from './image_preprocessing';
@@ -32,15 +34,24 @@ export interface RandomShearArgs extends ResamplingArgs {
   yFactor?: FactorRange;
 }
 
+/** The parameters of one RandomShear call. */
+export interface ShearTransformation extends ImageTransformation {
+  /** [batch, 2]: each image's shear (x, y), its sign drawn with it. */
+  shearFactor: Tensor;
+}
+
 /**
  * Shears each image in training, as Keras: the output pixel (x, y) samples the input at
  * `(x + s * shearX * y, y + s * shearY * x)`, shearX and shearY drawn per image in their ranges and
  * s = +1 or -1 with equal chance (one sign for both). The shear is about the top-left corner.
+ * In Keras's dict, boxes are sheared as Keras does it (in coordinates relative to the image size,
+ * the corners chosen by the shear's sign) and clipped to the image; segmentation masks shear with
+ * their images.
  *
  * @example
  * new RandomShear({ xFactor: 0.2, fillMode: 'constant' }).apply(images, { training: true });
  */
-export class RandomShear extends RandomResampling {
+export class RandomShear extends RandomResampling<ShearTransformation> {
   readonly xFactor: FactorRange;
   readonly yFactor: FactorRange;
   private readonly xRange: [number, number];
@@ -59,11 +70,35 @@ export class RandomShear extends RandomResampling {
     return { ...super.getConfig(), xFactor: copyFactor(this.xFactor), yFactor: copyFactor(this.yFactor) };
   }
 
-  protected override transformRows(batch: number): Tensor {
+  getRandomTransformation(images: Tensor): ShearTransformation {
+    const [batch, imageHeight, imageWidth] = images.shape;
     const sign = where(greater(this.uniform([batch], 0, 1), 0.5), -1, 1);
     const shearX = mul(this.uniform([batch], this.xRange[0], this.xRange[1]), sign);
     const shearY = mul(this.uniform([batch], this.yRange[0], this.yRange[1]), sign);
+    return { shearFactor: stack([shearX, shearY], 1), imageHeight, imageWidth };
+  }
+
+  protected override transformRows({ shearFactor }: ShearTransformation): Tensor {
+    const batch = shearFactor.shape[0];
+    const [shearX, shearY] = split(shearFactor, 2, 1).map((t) => reshape(t, [batch]));
     return transformRows(batch, [1, shearX, 0, shearY, 1, 0, 0, 0]);
+  }
+
+  /**
+   * Keras's box shear, in coordinates relative to the image: x moves by -shearX * y, taken at the
+   * top or bottom edge by the shear's sign, then y by -shearY * x, at the left or right edge.
+   */
+  protected override moveBoxesInPixels(boxes: Tensor, { shearFactor, imageHeight: height, imageWidth: width }: ShearTransformation): Tensor {
+    const [shearX, shearY] = split(shearFactor, 2, 1).map(perBox);
+    const [left, top, right, bottom] = split(boxes, 4, -1);
+    const [x1, y1, x2, y2] = [div(left, width), div(top, height), div(right, width), div(bottom, height)];
+    const xNegative = less(shearX, 0);
+    const yPositive = greater(shearY, 0);
+    const newX1 = where(xNegative, sub(x1, mul(shearX, y1)), sub(x1, mul(shearX, y2)));
+    const newX2 = where(xNegative, sub(x2, mul(shearX, y2)), sub(x2, mul(shearX, y1)));
+    const newY1 = where(yPositive, sub(y1, mul(shearY, newX2)), sub(y1, mul(shearY, newX1)));
+    const newY2 = where(yPositive, sub(y2, mul(shearY, newX1)), sub(y2, mul(shearY, newX2)));
+    return concat([mul(newX1, width), mul(newY1, height), mul(newX2, width), mul(newY2, height)], -1);
   }
 }
 
