@@ -21,16 +21,14 @@ import { concat, expandDims, gather, reshape, slice, split, squeeze, stack } fro
 import { arange, zeros } from '../ops/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { affineTransform as affineBoxes, clipToImageSize, convertFormat, type BoundingBoxes, type BoundingBoxFormat } from '../utils/bounding_boxes';
+import { affineTransform as affineBoxes, BOUNDING_BOX_FORMATS, clipToImageSize, convertFormat, type BoundingBoxes, type BoundingBoxFormat } from '../utils/bounding_boxes';
 import { Layer, type CallArgs, type LayerArgs, type LayerInput } from './layer';
 import { checkSeed, SeedSequence } from './layer_utils';
-import type { ImagePreprocessingData } from './max_num_bounding_boxes';
 import { formatSymbolicShape, isSymbolic, type Shape, type SymbolicTensor } from './symbolic';
 
 export const INTERPOLATIONS: readonly ImageInterpolation[] = ['bilinear', 'nearest'];
 export const FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
 const FLIP_MODES = ['horizontal', 'vertical', 'horizontal_and_vertical'] as const;
-const BOX_FORMATS: readonly BoundingBoxFormat[] = ['xyxy', 'yxyx', 'xywh', 'center_xywh', 'center_yxhw', 'rel_xyxy', 'rel_yxyx', 'rel_xywh', 'rel_center_xywh'];
 
 /** A factor given as one number (a range symmetric about 0, or as the layer says) or as [lower, upper]. */
 export type FactorRange = number | readonly [number, number];
@@ -107,6 +105,15 @@ function withSpatialSize(shape: Shape, height: number, width: number): Shape {
   return out;
 }
 
+/** Keras's dict of image preprocessing data: images [batch, height, width, channels] (or one image) and what goes with them. */
+export interface ImagePreprocessingData {
+  images: Tensor;
+  /** Boxes [batch, num, 4] and labels [batch, num] (or [num, 4] and [num] for one image). */
+  bounding_boxes?: Required<BoundingBoxes>;
+  labels?: Tensor;
+  segmentation_masks?: Tensor;
+}
+
 /** Keras's dict as the layers transform it: a float32 batch of images, and boxes (in the layer's format) and masks batched alike. */
 export interface ImageBatch {
   images: Tensor;
@@ -133,8 +140,8 @@ export abstract class ImagePreprocessingLayer extends Layer {
   protected constructor(args: LayerArgs & { boundingBoxFormat?: BoundingBoxFormat }) {
     super(args);
     const format = args?.boundingBoxFormat;
-    if (format !== undefined && (typeof format !== 'string' || !BOX_FORMATS.includes(format.toLowerCase() as BoundingBoxFormat))) {
-      throw invalid('boundingBoxFormat', `one of ${BOX_FORMATS.map((f) => `'${f}'`).join(', ')}`, format);
+    if (format !== undefined && (typeof format !== 'string' || !BOUNDING_BOX_FORMATS.includes(format.toLowerCase() as BoundingBoxFormat))) {
+      throw invalid('boundingBoxFormat', `one of ${BOUNDING_BOX_FORMATS.map((f) => `'${f}'`).join(', ')}`, format);
     }
     this.boundingBoxFormat = format === undefined ? undefined : (format.toLowerCase() as BoundingBoxFormat);
   }

@@ -33,6 +33,8 @@ export {
   type RandomBrightnessArgs,
   type FactorRange,
   type FlipMode,
+  type ImagePreprocessingArgs,
+  type ImagePreprocessingData,
 } from './image_preprocessing';
 export {
   RandomGrayscale,
@@ -234,4 +236,4 @@ export { RNNCell, type RNNCellLike, type CellCallArgs, type CellOutput } from '.
 export { SimpleRNNCell, GRUCell, LSTMCell, type RecurrentCellArgs, type GatedCellArgs, type SimpleRNNCellArgs, type GRUCellArgs, type LSTMCellArgs } from './rnn_cells';
 export { StackedRNNCells, type StackedRNNCellsArgs } from './stacked_rnn_cells';
 export { Bidirectional, TimeDistributed, type BidirectionalArgs, type TimeDistributedArgs, type MergeMode } from './wrappers';
-export { MaxNumBoundingBoxes, type MaxNumBoundingBoxesArgs, type ImagePreprocessingData } from './max_num_bounding_boxes';
+export { MaxNumBoundingBoxes, type MaxNumBoundingBoxesArgs } from './max_num_bounding_boxes';

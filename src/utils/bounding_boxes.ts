@@ -31,7 +31,8 @@ export interface BoundingBoxes {
 /** The image shape that relative formats are measured against: [height, width] or [height, width, channels]. */
 export type ImageShape = readonly [number, number] | readonly [number, number, number];
 
-const FORMATS: readonly BoundingBoxFormat[] = ['xyxy', 'yxyx', 'xywh', 'center_xywh', 'center_yxhw', 'rel_xyxy', 'rel_yxyx', 'rel_xywh', 'rel_center_xywh'];
+/** Every box format, as Keras spells them. */
+export const BOUNDING_BOX_FORMATS: readonly BoundingBoxFormat[] = ['xyxy', 'yxyx', 'xywh', 'center_xywh', 'center_yxhw', 'rel_xyxy', 'rel_yxyx', 'rel_xywh', 'rel_center_xywh'];
 const DELTA_FORMATS: readonly BoundingBoxFormat[] = ['center_xywh', 'center_yxhw'];
 /** Keras's backend epsilon, which its box functions add to keep divisions and logs finite. */
 const EPSILON = 1e-7;
@@ -558,8 +559,8 @@ function lower(format: string): BoundingBoxFormat {
 
 function checkFormat(op: string, argument: string, format: unknown): BoundingBoxFormat {
   const normalized = typeof format === 'string' ? lower(format) : undefined;
-  if (normalized === undefined || !FORMATS.includes(normalized)) {
-    throw new Error(`${op}: invalid ${argument}. Expected one of ${FORMATS.map((f) => `'${f}'`).join(', ')}. Received: ${argument}=${JSON.stringify(format)}.`);
+  if (normalized === undefined || !BOUNDING_BOX_FORMATS.includes(normalized)) {
+    throw new Error(`${op}: invalid ${argument}. Expected one of ${BOUNDING_BOX_FORMATS.map((f) => `'${f}'`).join(', ')}. Received: ${argument}=${JSON.stringify(format)}.`);
   }
   return normalized;
 }
