@@ -15,8 +15,7 @@ import { takeAlongAxis } from '../ops/take_along_axis';
 import { tidy } from '../tensor/memory';
 import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
-import { checkImageShape, checkValueRange, invalid } from './image_preprocessing';
-import { Layer, type CallArgs, type LayerArgs } from './layer';
+import { checkImageShape, checkValueRange, ImagePreprocessingLayer, invalid, type ImageBatch, type ImagePreprocessingArgs } from './image_preprocessing';
 import type { Shape } from './symbolic';
 
 /** The top of the 8-bit scale [0, 255] that histograms and lookup tables work on, as Keras. */
@@ -31,7 +30,7 @@ function checkNonEmptyRange(value: unknown): [number, number] {
   return bounds;
 }
 
-export interface EqualizationArgs extends LayerArgs {
+export interface EqualizationArgs extends ImagePreprocessingArgs {
   /** The range of the pixel values, [low, high] (default [0, 255]). */
   valueRange?: readonly [number, number];
   /** The number of histogram bins, a positive integer (default 256). */
@@ -44,12 +43,13 @@ export interface EqualizationArgs extends LayerArgs {
  * `round(255 * (cdf - cdfMin) / (total - cdfMin))` (cdfMin the first non-zero cumulative count),
  * mapped back to the value range. A channel whose values all fall in one bin is left unchanged.
  * As in Keras, one histogram per channel covers the whole batch, not each image on its own, and
- * the layer returns its input outside training (Keras's `training=False`).
+ * the layer returns its input outside training (Keras's `training=False`). In Keras's dict, boxes,
+ * masks and labels pass through.
  *
  * @example
  * new Equalization({ valueRange: [0, 1], bins: 128 }).apply(images, { training: true });
  */
-export class Equalization extends Layer {
+export class Equalization extends ImagePreprocessingLayer {
   /** As Keras's `call(data, training=True)`: applied directly, the layer equalizes. */
   protected override readonly trainingDefault = true;
   readonly valueRange: [number, number];
@@ -63,8 +63,15 @@ export class Equalization extends Layer {
     this.bins = bins;
   }
 
-  override call(inputs: Tensor, { training = false }: CallArgs = {}): Tensor {
-    checkImageShape(this, inputs.shape as Shape);
+  protected override actsWhen(training: boolean): boolean {
+    return training;
+  }
+
+  protected override transformBatch(batch: ImageBatch, training: boolean): ImageBatch {
+    return { ...batch, images: this.callImages(batch.images, training) };
+  }
+
+  protected override callImages(inputs: Tensor, training: boolean): Tensor {
     if (!training) return inputs;
     return tidy(() => {
       const [low, high] = this.valueRange;
@@ -107,7 +114,7 @@ export class Equalization extends Layer {
   }
 }
 
-export interface ContrastLimitedAdaptiveHistogramEqualizationArgs extends LayerArgs {
+export interface ContrastLimitedAdaptiveHistogramEqualizationArgs extends ImagePreprocessingArgs {
   /** The range of the pixel values, [low, high] (default [0, 255]). */
   valueRange?: readonly [number, number];
   /**
@@ -148,7 +155,7 @@ function tileCenters(length: number, tile: number, grid: number): { first: numbe
  * @example
  * new ContrastLimitedAdaptiveHistogramEqualization({ clipLimit: 2, tileGridSize: [4, 4] }).apply(images);
  */
-export class ContrastLimitedAdaptiveHistogramEqualization extends Layer {
+export class ContrastLimitedAdaptiveHistogramEqualization extends ImagePreprocessingLayer {
   readonly valueRange: [number, number];
   readonly clipLimit: number;
   readonly tileGridSize: [number, number];
@@ -166,8 +173,11 @@ export class ContrastLimitedAdaptiveHistogramEqualization extends Layer {
     this.tileGridSize = [grid[0], grid[1]];
   }
 
-  override call(inputs: Tensor): Tensor {
-    checkImageShape(this, inputs.shape as Shape);
+  protected override transformBatch(batch: ImageBatch): ImageBatch {
+    return { ...batch, images: this.callImages(batch.images) };
+  }
+
+  protected override callImages(inputs: Tensor): Tensor {
     return tidy(() => {
       const [low, high] = this.valueRange;
       const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');

@@ -1,7 +1,8 @@
 // Tone layers (keras/src/layers/preprocessing/image_preprocessing): AutoContrast, which stretches
 // each channel to the value range in training and inference alike, and the training-only
 // augmentations RandomPosterization, RandomSharpness and RandomColorDegeneration. Images are
-// channels last with values in `valueRange`; everything runs as ops on the device.
+// channels last with values in `valueRange`; everything runs as ops on the device. In Keras's
+// dict, boxes, masks and labels pass through.
 
 import { add, clip, div, exp2, floor, greater, minimum, mul, sub, where } from '../ops/elementwise';
 import { depthwiseConv2d } from '../ops/depthwise_conv';
@@ -12,11 +13,10 @@ import { tidy } from '../tensor/memory';
 import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { fromScale, fromZero, toScale } from './color_augmentation';
-import { checkImageShape, checkValueRange, copyFactor, FactorImageLayer, invalid, RandomImageLayer, type FactorRange, type RandomLayerArgs } from './image_preprocessing';
-import { Layer, type LayerArgs } from './layer';
+import { checkImageShape, checkValueRange, copyFactor, FactorImageLayer, ImagePreprocessingLayer, invalid, RandomImageLayer, type FactorRange, type ImageBatch, type ImagePreprocessingArgs, type RandomLayerArgs } from './image_preprocessing';
 import type { Shape } from './symbolic';
 
-export interface AutoContrastArgs extends LayerArgs {
+export interface AutoContrastArgs extends ImagePreprocessingArgs {
   /** The range of the pixel values, [low, high] (default [0, 255]). */
   valueRange?: readonly [number, number];
 }
@@ -24,11 +24,12 @@ export interface AutoContrastArgs extends LayerArgs {
 /**
  * Stretches each channel of each image linearly so that its smallest value becomes `low` and its
  * largest `high`, in training and inference (not random). A constant channel is left unchanged.
+ * In Keras's dict, boxes, masks and labels pass through.
  *
  * @example
  * new AutoContrast({ valueRange: [0, 1] }).apply(images);
  */
-export class AutoContrast extends Layer {
+export class AutoContrast extends ImagePreprocessingLayer {
   readonly valueRange: [number, number];
 
   constructor(args: AutoContrastArgs = {}) {
@@ -36,8 +37,11 @@ export class AutoContrast extends Layer {
     this.valueRange = checkValueRange(args.valueRange ?? [0, 255]);
   }
 
-  override call(inputs: Tensor): Tensor {
-    checkImageShape(this, inputs.shape as Shape);
+  protected override transformBatch(batch: ImageBatch): ImageBatch {
+    return { ...batch, images: this.callImages(batch.images) };
+  }
+
+  protected override callImages(inputs: Tensor): Tensor {
     const [low, high] = this.valueRange;
     return tidy(() => {
       const x = inputs.dtype === 'float32' ? inputs : inputs.cast('float32');

@@ -8,7 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/node';
 import {
+  AutoContrast,
   CenterCrop,
+  ContrastLimitedAdaptiveHistogramEqualization,
+  Equalization,
   RandomBrightness,
   RandomCrop,
   RandomElasticTransform,
@@ -203,7 +206,7 @@ describe('segmentation masks and labels', () => {
   );
 
   it(
-    'color layers pass boxes and masks through; with training false the dict comes back unchanged; images alone are as before',
+    'color and tone layers (AutoContrast, Equalization and CLAHE too) pass boxes and masks through; with training false the dict comes back unchanged; images alone are as before',
     onBothBackends(async () => {
       const images = image(4, 4, 3);
       const boundingBoxes = { boxes: tensor([1, 1, 2, 2], [1, 1, 4]), labels: tensor([3], [1, 1], 'int32') };
@@ -213,6 +216,12 @@ describe('segmentation masks and labels', () => {
       expect(await values(bright.bounding_boxes!.labels)).toEqual([3]);
       expect(await values(bright.segmentation_masks!)).toEqual(new Array(16).fill(1));
       expectNumbersClose(await values(bright.images), await values(new RandomBrightness({ factor: 0.3, seed: 1 }).apply(images)));
+      for (const layer of [new AutoContrast({ boundingBoxFormat: 'xyxy' }), new Equalization({ boundingBoxFormat: 'xyxy' }), new ContrastLimitedAdaptiveHistogramEqualization({ tileGridSize: [2, 2], boundingBoxFormat: 'xyxy' })]) {
+        const out = layer.apply({ images, bounding_boxes: boundingBoxes, segmentation_masks: masks });
+        expect(await values(out.bounding_boxes!.boxes), layer.name).toEqual([1, 1, 2, 2]);
+        expect(await values(out.segmentation_masks!), layer.name).toEqual(new Array(16).fill(1));
+        expectNumbersClose(await values(out.images), await values(layer.apply(images)));
+      }
       const rotation = new RandomRotation({ factor: 0.2, boundingBoxFormat: 'xyxy' });
       const inference = rotation.apply({ images, bounding_boxes: boundingBoxes }, { training: false });
       expect(inference.images).toBe(images);
