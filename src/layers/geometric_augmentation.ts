@@ -6,21 +6,24 @@
 // evaluate); images are channels last.
 // Each layer splits its work as Keras's does: `getRandomTransformation` draws the parameters on
 // the device, `transformImages` applies given parameters, so nothing is read back and a caller
-// can replay a transform with parameters of its own.
+// can replay a transform with parameters of its own. In Keras's dict, masks move with the images
+// and RandomPerspective moves boxes too (`transformBoundingBoxes`).
 
 import { abs, add, cast, clip, div, exp, floor, greaterEqual, less, lessEqual, logicalAnd, maximum, minimum, mod, mul, neg, square, sub, where } from '../ops/elementwise';
-import { onesLike, range, zerosLike } from '../ops/creation';
+import { ones, onesLike, range, zerosLike } from '../ops/creation';
 import { depthwiseConv2d } from '../ops/depthwise_conv';
 import { affineTransform, type ImageInterpolation } from '../ops/image';
-import { solve } from '../ops/linalg_solve';
-import { sum } from '../ops/reduce';
-import { broadcastTo, concat, expandDims, gather, reshape, split, stack } from '../ops/shape';
+import { inv, solve } from '../ops/linalg_solve';
+import { matmul } from '../ops/matmul';
+import { max, min, sum } from '../ops/reduce';
+import { broadcastTo, concat, expandDims, gather, reshape, split, squeeze, stack } from '../ops/shape';
 import { formatShape } from '../backend/types';
 import { tensor } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { fromZero } from './color_augmentation';
 import { asImages, checkChoice, checkFinite, checkValueRange, copyFactor, INTERPOLATIONS, invalid, RandomImageLayer, type FactorRange, type ImageBatch, type RandomLayerArgs } from './image_preprocessing';
+import type { BoundingBoxes } from '../utils/bounding_boxes';
 
 /** The fill modes of RandomElasticTransform: those of ops.affineTransform and 'mirror' (c b | a b c | b a). */
 export type ElasticFillMode = 'reflect' | 'mirror' | 'wrap' | 'constant' | 'nearest';
@@ -268,12 +271,34 @@ export class RandomPerspective extends RandomImageLayer {
     return this.transformImages(images, this.getRandomTransformation(images));
   }
 
-  /** Segmentation masks resampled as the images, with 'nearest' (Keras's); boxes are not supported yet. */
+  /**
+   * Boxes [batch, num, 4] in the layer's format on images of `imageShape` ([height, width]) moved
+   * as Keras's transform_bounding_boxes: each corner taken through the inverse of the transform
+   * (the map from the moved corners to the original ones), the box the extent of its four moved
+   * corners, clipped to the image.
+   */
+  transformBoundingBoxes(boundingBoxes: Required<BoundingBoxes>, transformation: PerspectiveTransformation, imageShape: [number, number]): Required<BoundingBoxes> {
+    return this.moveBoxes(boundingBoxes, imageShape, imageShape, (boxes) => {
+      const [batch, count] = boxes.shape;
+      const toInput = reshape(concat([homography(transformation.startPoints, transformation.endPoints), ones([batch, 1])], 1), [batch, 3, 3]);
+      const [x0, y0, x1, y1] = split(boxes, 4, -1);
+      // [batch, count, 4 corners, 3]: (x, y, 1) of the corners (x0, y0), (x1, y1), (x0, y1), (x1, y0).
+      const one = onesLike(x0);
+      const corners = stack([concat([x0, y0, one], -1), concat([x1, y1, one], -1), concat([x0, y1, one], -1), concat([x1, y0, one], -1)], 2);
+      const moved = matmul(reshape(corners, [batch, count * 4, 3]), inv(toInput), { transposeB: true });
+      const [x, y, w] = split(reshape(moved, [batch, count, 4, 3]), 3, -1).map((t) => squeeze(t, -1));
+      const [xs, ys] = [div(x, w), div(y, w)];
+      const extent = stack([min(xs, -1), min(ys, -1), max(xs, -1), max(ys, -1)], -1);
+      return where(reshape(transformation.applyPerspective, [batch, 1, 1]), extent, boxes);
+    });
+  }
+
+  /** Boxes and segmentation masks moved with the images (masks with 'nearest', as Keras's). */
   protected override transformBatch({ images, boundingBoxes, segmentationMasks }: ImageBatch): ImageBatch {
-    if (boundingBoxes) throw this.unsupported('bounding_boxes', 'not implemented here yet');
     const transformation = this.getRandomTransformation(images);
     return {
       images: this.transformImages(images, transformation),
+      boundingBoxes: boundingBoxes && this.transformBoundingBoxes(boundingBoxes, transformation, [images.shape[1], images.shape[2]]),
       segmentationMasks: segmentationMasks && asImages(segmentationMasks, (masks) => this.warp(masks, transformation, 'nearest')),
     };
   }

@@ -2,8 +2,9 @@
 // CPU: { images, labels?, bounding_boxes?: { boxes, labels }, segmentation_masks? } transformed
 // by one draw. Boxes are checked against Keras's own test values (random_flip_test.py,
 // random_translation_test.py, random_zoom_test.py, random_shear_test.py, resizing_test.py,
-// center_crop_test.py) and against float64 references computed here from the drawn parameters;
-// masks against the same transformation applied to them separately; then the errors.
+// center_crop_test.py, random_perspective_test.py) and against float64 references computed here
+// from the drawn parameters; masks against the same transformation applied to them separately;
+// then the errors.
 
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/node';
@@ -16,6 +17,7 @@ import {
   RandomCrop,
   RandomElasticTransform,
   RandomFlip,
+  RandomPerspective,
   RandomRotation,
   RandomShear,
   RandomTranslation,
@@ -226,6 +228,35 @@ describe('segmentation masks and labels', () => {
       const inference = rotation.apply({ images, bounding_boxes: boundingBoxes }, { training: false });
       expect(inference.images).toBe(images);
       expect(inference.bounding_boxes).toBe(boundingBoxes);
+    }),
+  );
+});
+
+describe("RandomPerspective boxes, Keras's test values (random_perspective_test.py)", () => {
+  const cases: Array<[string, number[], number[]]> = [
+    ['large scale', [0, 0, 8.151311, 0, 0, 12.695701, 9.2712054, 10.524198], [2.6490488, 1.1149256, 5.2026834, 3.6187303, 7.5547166, 4.2492595, 8, 6.869391]],
+    ['small scale', [0, 0, 4.151311, 0, 0, 6.695701, 4.2712054, 7.524198], [1.095408, 0.7504317, 2.2761598, 2.3389952, 3.5416048, 3.2349987, 4.920989, 5.0568376]],
+  ];
+  for (const [name, endPoints, expected] of cases) {
+    it(
+      `moves boxes by the inverse of the transform, ${name}`,
+      onBothBackends(async () => {
+        const layer = new RandomPerspective({ seed: 42, boundingBoxFormat: 'xyxy' });
+        const transformation = { applyPerspective: tensor([1], [1], 'int32'), startPoints: tensor([0, 0, 7, 0, 0, 9, 7, 9], [1, 4, 2]), endPoints: tensor(endPoints, [1, 4, 2]) };
+        const moved = layer.transformBoundingBoxes(kerasBoxes(), transformation, [10, 8]);
+        expectNumbersClose(await values(moved.boxes), expected, 1e-3);
+      }),
+    );
+  }
+
+  it(
+    'moves the boxes of a dict with the image, and leaves those of images it does not transform',
+    onBothBackends(async () => {
+      const images = concat([image(10, 8), image(10, 8)], 0);
+      const boxes = { boxes: tensor([2, 1, 4, 3, 2, 1, 4, 3], [2, 1, 4]), labels: tensor([1, 1], [2, 1], 'int32') };
+      const out = new RandomPerspective({ factor: [0, 0], seed: 3, boundingBoxFormat: 'xyxy' }).apply({ images, bounding_boxes: boxes }, { training: true });
+      expect(await values(out.bounding_boxes!.boxes)).toEqual([2, 1, 4, 3, 2, 1, 4, 3]);
+      expect(await values(out.images)).toEqual(await values(images));
     }),
   );
 });
