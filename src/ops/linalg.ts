@@ -123,7 +123,7 @@ export type NormOrder = number | 'fro' | 'nuc';
  * Vector orders: 2 (default), 1, Infinity (max |x|), -Infinity (min |x|), 0 (count of nonzeros)
  * and any other p: sum(|x|^p)^(1/p). Matrix orders: 'fro' (default), 1 and -1 (max / min column
  * sum of |x|), Infinity and -Infinity (max / min row sum), 2 and -2 (largest / smallest singular
- * value) and 'nuc' (their sum); the last three take `svd`'s matrices (at most 64 x 64). int32
+ * value) and 'nuc' (their sum), the last three from `svd`. int32
  * input is cast to float32.
  *
  * @example

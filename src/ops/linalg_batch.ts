@@ -1,5 +1,5 @@
 // What the batched matrix kernels of linalg_solve.ts, linalg_decompose.ts and linalg_eig.ts
-// share: the checks of their matrix operands, the size limit of shaders/linalg.wgsl, the dispatch
+// share: the checks of their matrix operands, the largest size of shaders/linalg.wgsl, the dispatch
 // of one of its entry points, a row swap for their CPU versions, and small shape helpers for their
 // composites. No op is defined here.
 
@@ -16,24 +16,21 @@ import linalgShader from '../../shaders/linalg.wgsl?raw';
 
 /**
  * Largest matrix dimension the kernels of shaders/linalg.wgsl take: each matrix is factored by one
- * GPU invocation in O(n^3) sequential steps, so a bigger matrix would stall the device. eig stops
- * there; cholesky, luFactor and the solves go on with blocked algorithms (linalg_blocked.ts) whose
- * diagonal blocks are at most this size, qr with Householder reflections a column a dispatch
- * (linalg_householder.ts), eigh and svd with parallel Jacobi (linalg_jacobi.ts).
+ * GPU invocation in O(n^3) sequential steps, so a bigger matrix would stall the device. Over it,
+ * cholesky, luFactor and the solves take blocked algorithms (linalg_blocked.ts) whose diagonal
+ * blocks are at most this size, qr Householder reflections a column a dispatch
+ * (linalg_householder.ts), eigh and svd parallel Jacobi (linalg_jacobi.ts), and eig its steps
+ * split over dispatches and lanes (shaders/linalg_eig_large.wgsl).
  */
 export const MAX_MATRIX_SIZE = 64;
-
-/** The size limit of the ops with blocked algorithms for matrices over MAX_MATRIX_SIZE: none. */
-export const NO_SIZE_LIMIT = Infinity;
 
 const WORKGROUP_SIZE = 64;
 
 /**
- * Checks that `x` is a batch of matrices [..., rows, columns] (square when `square`) of at most
- * `sizeLimit` rows and columns, and returns it as float32 (int32 is cast, the values being real
- * numbers).
+ * Checks that `x` is a batch of matrices [..., rows, columns] (square when `square`) and returns
+ * it as float32 (int32 is cast, the values being real numbers).
  */
-export function matrixOperand(op: string, name: string, x: Tensor, square: boolean, sizeLimit = MAX_MATRIX_SIZE): Tensor {
+export function matrixOperand(op: string, name: string, x: Tensor, square: boolean): Tensor {
   checkTensor(op, x);
   checkRank(op, x.shape);
   if (x.rank < 2) {
@@ -42,9 +39,6 @@ export function matrixOperand(op: string, name: string, x: Tensor, square: boole
   const [rows, columns] = x.shape.slice(-2);
   if (square && rows !== columns) {
     throw new Error(`${op}: Invalid value for argument ${name}. Expected square matrices (the last two dimensions equal). Received: ${name} of shape ${formatShape(x.shape)}.`);
-  }
-  if (rows > sizeLimit || columns > sizeLimit) {
-    throw new Error(`${op}: Invalid value for argument ${name}. Expected matrices of at most ${sizeLimit} x ${sizeLimit}. Received: ${name} of shape ${formatShape(x.shape)}.`);
   }
   return x.dtype === 'float32' ? x : cast(x, 'float32');
 }

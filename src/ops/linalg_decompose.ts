@@ -17,7 +17,7 @@ import type { Tensor } from '../tensor/tensor';
 import { eye } from './creation';
 import { add, cast, divNoNan, greater, mul, square, sub, where } from './elementwise';
 import { runKernel, runKernel1, type Kernel } from './kernel';
-import { dispatchLinalg, matrixCount, matrixOperand, MAX_MATRIX_SIZE, NO_SIZE_LIMIT, transposeMatrices } from './linalg_batch';
+import { dispatchLinalg, matrixCount, matrixOperand, MAX_MATRIX_SIZE, transposeMatrices } from './linalg_batch';
 import { block, BLOCK_SIZE } from './linalg_blocked';
 import { completeSingularVectors, dispatchJacobiEigh, dispatchJacobiSvd } from './linalg_jacobi';
 import { householderQr } from './linalg_householder';
@@ -70,7 +70,7 @@ const choleskyKernel: Kernel<SquareAttrs> = {
 export function cholesky(x: Tensor, upper = false): Tensor {
   if (typeof upper !== 'boolean') throw new Error(`cholesky: Invalid value for argument upper. Expected a boolean. Received: upper=${String(upper)}.`);
   return tidy(() => {
-    const matrices = matrixOperand('cholesky', 'x', x, true, NO_SIZE_LIMIT);
+    const matrices = matrixOperand('cholesky', 'x', x, true);
     const factor = withoutRecording(() => choleskyFactor(matrices));
     recordGradient('cholesky', [matrices], [factor], () => ([dFactor]) => [choleskyGradient(factor, dFactor)]);
     return upper ? transposeMatrices(factor) : factor;
@@ -213,7 +213,7 @@ const eighKernel: Kernel<SquareAttrs> = {
  */
 export function eigh(x: Tensor): [Tensor, Tensor] {
   return tidy(() => {
-    const matrices = matrixOperand('eigh', 'x', x, true, NO_SIZE_LIMIT);
+    const matrices = matrixOperand('eigh', 'x', x, true);
     const [work, w, v] = runKernel(eighKernel, [matrices], [{ shape: matrices.shape, dtype: 'float32' }, { shape: matrices.shape.slice(0, -1), dtype: 'float32' }, { shape: matrices.shape, dtype: 'float32' }], { n: matrices.shape[matrices.rank - 1] });
     work.dispose();
     recordGradient('eigh', [matrices], [w], () => ([dw]) => [symmetrize(matmul(mul(v, expandDims(dw, -2)), v, { transposeB: true }))]);
@@ -412,7 +412,7 @@ export function svd(x: Tensor, options: SvdOptions = {}): Tensor | [Tensor, Tens
     if (typeof value !== 'boolean') throw new Error(`svd: Invalid value for option ${name}. Expected a boolean. Received: ${name}=${String(value)}.`);
   }
   return tidy((): Tensor | [Tensor, Tensor, Tensor] => {
-    const matrices = matrixOperand('svd', 'x', x, false, NO_SIZE_LIMIT);
+    const matrices = matrixOperand('svd', 'x', x, false);
     const [m, n] = matrices.shape.slice(-2);
     const wide = m < n;
     const [u, s, v] = tallSvd(wide ? transposeMatrices(matrices) : matrices, fullMatrices, computeUv);
@@ -476,7 +476,7 @@ export function qr(x: Tensor, mode: QrMode = 'reduced'): [Tensor, Tensor] {
     throw new Error(`qr: Invalid value for argument mode. Expected one of {'reduced', 'complete'}. Received: mode=${JSON.stringify(mode)}.`);
   }
   return tidy(() => {
-    const matrices = matrixOperand('qr', 'x', x, false, NO_SIZE_LIMIT);
+    const matrices = matrixOperand('qr', 'x', x, false);
     const [m, n] = matrices.shape.slice(-2);
     const batch = matrices.shape.slice(0, -2);
     const k = Math.min(m, n);
@@ -531,7 +531,7 @@ function checkCutoff(op: string, name: string, value: number | undefined): void 
 export function pinv(x: Tensor, rcond?: number): Tensor {
   checkCutoff('pinv', 'rcond', rcond);
   return tidy(() => {
-    const matrices = matrixOperand('pinv', 'x', x, false, NO_SIZE_LIMIT);
+    const matrices = matrixOperand('pinv', 'x', x, false);
     const [m, n] = matrices.shape.slice(-2);
     return pseudoInverse(matrices, rcond ?? Math.max(m, n) * FLOAT32_EPSILON);
   });
@@ -555,7 +555,7 @@ export function lstsq(a: Tensor, b: Tensor, rcond?: number): Tensor {
     throw new Error(`lstsq: Invalid value for argument b. Expected a tensor of shape [${a.shape[0]}] or [${a.shape[0]}, K] (as many rows as a, of shape ${formatShape(a.shape)}). Received: b of shape ${formatShape(b.shape)}.`);
   }
   return tidy(() => {
-    const matrix = matrixOperand('lstsq', 'a', a, false, NO_SIZE_LIMIT);
+    const matrix = matrixOperand('lstsq', 'a', a, false);
     const rhs = b.dtype === 'float32' ? b : cast(b, 'float32');
     const inverse = pseudoInverse(matrix, rcond ?? Math.max(...a.shape) * FLOAT32_EPSILON);
     return b.rank === 1 ? squeeze(matmul(inverse, expandDims(rhs, -1)), -1) : matmul(inverse, rhs);
@@ -573,7 +573,7 @@ export function lstsq(a: Tensor, b: Tensor, rcond?: number): Tensor {
 export function matrixRank(x: Tensor, tol?: number): Tensor {
   checkCutoff('matrixRank', 'tol', tol);
   return tidy(() => {
-    const matrices = matrixOperand('matrixRank', 'x', x, false, NO_SIZE_LIMIT);
+    const matrices = matrixOperand('matrixRank', 'x', x, false);
     const [m, n] = matrices.shape.slice(-2);
     const s = svd(matrices, { computeUv: false });
     const threshold = tol ?? mul(max(s, -1, true), Math.max(m, n) * FLOAT32_EPSILON);

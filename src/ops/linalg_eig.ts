@@ -1,19 +1,26 @@
 // keras.ops.eig: eigenvalues and eigenvectors of batches of general (non-symmetric) square
-// matrices up to 64 x 64, as complex pairs [real, imag] (src/ops/complex.ts). The kernel is
-// shaders/linalg_eig.wgsl on the GPU (float32) and the same algorithm here in float64 on the CPU,
-// the steps of LAPACK's dgeev: balancing by powers of 2, Householder reduction to Hessenberg form,
-// Francis double-shift QR iteration to real Schur form (EISPACK's hqr2), back-substitution on the
-// quasi-triangular Schur form, and back-transformation. Not differentiable.
+// matrices, as complex pairs [real, imag] (src/ops/complex.ts). The CPU version is the algorithm
+// below in float64, the steps of LAPACK's dgeev: balancing by powers of 2, Householder reduction
+// to Hessenberg form, Francis double-shift QR iteration to real Schur form (EISPACK's hqr2),
+// back-substitution on the quasi-triangular Schur form, and back-transformation. On the GPU
+// (float32) the same steps run in shaders/linalg_eig.wgsl up to 64 x 64, one invocation per
+// matrix (good for big batches of small matrices), and beyond in shaders/linalg_eig_large.wgsl,
+// split over dispatches that each do bounded work with the O(n) loops spread over lanes: the
+// balancing, Hessenberg reduction and QR iteration a workgroup per matrix, the last two a slice of
+// columns or double steps a dispatch (the iteration's state kept between them), then the
+// eigenvectors an invocation each. Not differentiable.
 
 import { formatShape } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
+import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { recordGradient } from '../autograd/tape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { runKernel, type Kernel } from './kernel';
-import { matrixCount, matrixOperand } from './linalg_batch';
+import { MAX_MATRIX_SIZE, matrixCount, matrixOperand } from './linalg_batch';
 import eigShader from '../../shaders/linalg_eig.wgsl?raw';
+import largeEigShader from '../../shaders/linalg_eig_large.wgsl?raw';
 
 /** Francis QR iterations allowed per matrix row (EISPACK's budget of 30 n in all). */
 const ITERATIONS_PER_ROW = 30;
@@ -27,6 +34,15 @@ const MAX_SCALING_STEPS = 60;
  */
 const PHASE_TIE_MARGIN = 1e-3;
 const WORKGROUP_SIZE = 64;
+/**
+ * Over 64 x 64, a dispatch reduces ROWS_PER_DISPATCH / n Hessenberg columns or takes as many QR
+ * double steps (each about n^2 work spread over 64 lanes): it bounds each dispatch's time, as GPU
+ * watchdogs ask, while a matrix's iteration (typically 2 n to 4 n double steps) takes a few dozen
+ * dispatches; those after it converges return at once.
+ */
+const ROWS_PER_DISPATCH = 4096;
+/** Bytes of one matrix's state between the dispatches of shaders/linalg_eig_large.wgsl (its MatrixState). */
+const MATRIX_STATE_BYTES = 24;
 
 interface EigAttrs {
   n: number;
@@ -484,6 +500,10 @@ const eigKernel: Kernel<EigAttrs> = {
   },
   webgpu(gpu, [a], outputs, { n }) {
     const count = matrixCount(a.shape);
+    if (n > MAX_MATRIX_SIZE) {
+      dispatchLargeEig(gpu, count, n, [a.buffer, ...outputs.map((o) => o.buffer)]);
+      return;
+    }
     gpu.dispatch({
       shader: eigShader,
       uniforms: new Uniforms().u32(count, n).finish(),
@@ -494,6 +514,40 @@ const eigKernel: Kernel<EigAttrs> = {
 };
 
 /**
+ * Records the eigendecomposition of `count` n x n matrices `a` over 64 x 64 into `schur` (scratch),
+ * the eigenvalues `real`, `imag` [count, n] and the eigenvectors `vectorsReal`, `vectorsImag`
+ * [count, n, n] (see shaders/linalg_eig_large.wgsl for each entry point's part).
+ */
+function dispatchLargeEig(gpu: WebGPUBackend, count: number, n: number, [a, schur, real, imag, vectorsReal, vectorsImag]: GPUBuffer[]): void {
+  if (count === 0) return;
+  const states = gpu.allocate(count * MATRIX_STATE_BYTES);
+  const balanceScale = gpu.allocate(count * n * 4);
+  const householder = gpu.allocate(count * n * 4);
+  const stepsPerDispatch = Math.max(1, Math.floor(ROWS_PER_DISPATCH / n));
+  const run = (entryPoint: string, buffers: GPUBuffer[], [invocations, workgroupSize]: [number, number], step = 0) =>
+    gpu.dispatch({
+      shader: largeEigShader,
+      entryPoint,
+      uniforms: new Uniforms().u32(count, n, step, stepsPerDispatch).finish(),
+      buffers,
+      workgroups: gridFor(invocations, workgroupSize, gpu.limits.maxComputeWorkgroupsPerDimension),
+    });
+  const perMatrix: [number, number] = [count, 1];
+  const perColumn: [number, number] = [count * n, WORKGROUP_SIZE];
+  gpu.copy(a, schur, count * n * n * 4);
+  run('eig_balance', [schur, balanceScale, vectorsReal], perMatrix);
+  for (let k = 0; k < n - 2; k += stepsPerDispatch) run('hessenberg_reduce', [schur, householder, vectorsReal], perMatrix, k);
+  run('schur_start', [schur, states], perMatrix);
+  // Enough dispatches for the whole budget of ITERATIONS_PER_ROW * n double steps, and one to find it spent.
+  const iterationDispatches = Math.ceil((ITERATIONS_PER_ROW * n) / stepsPerDispatch) + 1;
+  for (let d = 0; d < iterationDispatches; d++) run('schur_iterate', [schur, states, vectorsReal, real, imag], perMatrix);
+  run('schur_eigenvectors', [schur, states, vectorsImag, real, imag], perColumn);
+  run('back_transform', [schur, vectorsReal, vectorsImag], [count * n * n, WORKGROUP_SIZE]);
+  run('eig_normalize', [schur, states, balanceScale, real, imag, vectorsReal, vectorsImag], perColumn);
+  for (const buffer of [states, balanceScale, householder]) gpu.release(buffer);
+}
+
+/**
  * The eigenvalues and right eigenvectors of each square matrix of `x` [..., M, M], as
  * keras.ops.eig: `[eigenvalues, eigenvectors]`, each a complex pair [real, imag] (see
  * `ops.real`, `ops.imag`): eigenvalues [..., M], eigenvectors [..., M, M] with the eigenvector of
@@ -502,9 +556,10 @@ const eigKernel: Kernel<EigAttrs> = {
  * eigenvalues comes as two neighbours, the one with positive imaginary part first. The order is
  * that of the real Schur form (as LAPACK's, which NumPy returns), which is often but not always
  * NumPy's order; repeated eigenvalues may have (nearly) parallel eigenvectors, as in NumPy.
- * int32 input is cast to float32. A matrix with NaN or Infinity, or on which the QR iteration
- * does not converge within 30 M QR iterations, gives NaN throughout, where NumPy raises. Not
- * differentiable: a gradient that reaches it throws.
+ * Any size: over 64 x 64 the GPU splits each step over dispatches and lanes (see
+ * shaders/linalg_eig_large.wgsl). int32 input is cast to float32. A matrix with NaN or Infinity,
+ * or on which the QR iteration does not converge within 30 M QR iterations, gives NaN throughout,
+ * where NumPy raises. Not differentiable: a gradient that reaches it throws.
  *
  * @example
  * const [[wr, wi], [vr, vi]] = ops.eig(tensor([[0, -1], [1, 0]]));   // wr = [0, 0], wi = [1, -1]

@@ -17,7 +17,7 @@ import { clone } from './clone';
 import { eye, range } from './creation';
 import { abs, add, cast, log, mod, mul, neg, notEqual, sign, sub } from './elementwise';
 import { runKernel, runKernel1, type Kernel } from './kernel';
-import { dispatchLinalg, matrixCount, matrixOperand, MAX_MATRIX_SIZE, NO_SIZE_LIMIT, swapRows, transposeMatrices } from './linalg_batch';
+import { dispatchLinalg, matrixCount, matrixOperand, MAX_MATRIX_SIZE, swapRows, transposeMatrices } from './linalg_batch';
 import { applyPivots, block, BLOCK_SIZE, blockStarts, luPanel } from './linalg_blocked';
 import { matmul } from './matmul';
 import { diagonal } from './numpy_extras';
@@ -143,7 +143,7 @@ const solveTriangularKernel: Kernel<SystemAttrs> = {
  * const [lu, pivots] = ops.luFactor(tensor([[1, 2], [3, 4]]));   // [[3, 4], [1/3, 2/3]], [1, 1]
  */
 export function luFactor(x: Tensor): [Tensor, Tensor] {
-  const matrices = matrixOperand('luFactor', 'x', x, false, NO_SIZE_LIMIT);
+  const matrices = matrixOperand('luFactor', 'x', x, false);
   const outputs = factorLu(matrices);
   if (matrices !== x) matrices.dispose();
   return outputs;
@@ -211,7 +211,7 @@ function luRound(work: Tensor, start: number, width: number): [Tensor, Tensor, T
  * broadcast to a common batch shape, b as matrices, and whether b was vectors.
  */
 function prepareSystem(op: string, a: Tensor, b: Tensor): { a: Tensor; b: Tensor; vector: boolean } {
-  const matrices = matrixOperand(op, 'a', a, true, NO_SIZE_LIMIT);
+  const matrices = matrixOperand(op, 'a', a, true);
   checkTensor(op, b);
   const n = matrices.shape[matrices.rank - 1];
   const vector = b.rank === matrices.rank - 1;
@@ -352,7 +352,7 @@ function blockedTriangularSolve(a: Tensor, b: Tensor, lower: boolean): Tensor {
  */
 export function inv(x: Tensor): Tensor {
   return tidy(() => {
-    const matrices = matrixOperand('inv', 'x', x, true, NO_SIZE_LIMIT);
+    const matrices = matrixOperand('inv', 'x', x, true);
     return solve(matrices, broadcastTo(eye(x.shape[x.rank - 1]), x.shape));
   });
 }
@@ -382,7 +382,7 @@ function recordDeterminantGradient(op: string, a: Tensor, output: Tensor, scale:
  * ops.det(tensor([[1, 2], [3, 4]]));   // -2
  */
 export function det(x: Tensor): Tensor {
-  const matrices = matrixOperand('det', 'x', x, true, NO_SIZE_LIMIT);
+  const matrices = matrixOperand('det', 'x', x, true);
   const value = tidy(() => {
     const [permutationSign, diagonalValues] = luParts(matrices);
     return mul(permutationSign, prod(diagonalValues, -1));
@@ -402,7 +402,7 @@ export function det(x: Tensor): Tensor {
  * const [sign, logabsdet] = ops.slogdet(tensor([[1, 2], [3, 4]]));   // -1, log(2)
  */
 export function slogdet(x: Tensor): [Tensor, Tensor] {
-  const matrices = matrixOperand('slogdet', 'x', x, true, NO_SIZE_LIMIT);
+  const matrices = matrixOperand('slogdet', 'x', x, true);
   const [signValue, logAbs] = tidy(() => {
     const [permutationSign, diagonalValues] = luParts(matrices);
     return [mul(permutationSign, prod(sign(diagonalValues), -1)), sum(log(abs(diagonalValues)), -1)];
@@ -437,7 +437,7 @@ export function logdet(x: Tensor): Tensor {
  */
 export function matrixPower(x: Tensor, n: number): Tensor {
   if (!Number.isInteger(n)) throw new Error(`matrixPower: Invalid value for argument n. Expected an integer. Received: n=${String(n)}.`);
-  const matrices = matrixOperand('matrixPower', 'x', x, true, NO_SIZE_LIMIT);
+  const matrices = matrixOperand('matrixPower', 'x', x, true);
   const result = tidy(() => {
     const size = matrices.shape[matrices.rank - 1];
     let base = n < 0 ? inv(matrices) : matrices;
@@ -466,7 +466,7 @@ export function matrixPower(x: Tensor, n: number): Tensor {
 export function choleskyInverse(x: Tensor, upper = false): Tensor {
   if (typeof upper !== 'boolean') throw new Error(`choleskyInverse: Invalid value for argument upper. Expected a boolean. Received: upper=${String(upper)}.`);
   return tidy(() => {
-    const factor = matrixOperand('choleskyInverse', 'x', x, true, NO_SIZE_LIMIT);
+    const factor = matrixOperand('choleskyInverse', 'x', x, true);
     const factorInverse = solveTriangular(factor, broadcastTo(eye(x.shape[x.rank - 1]), x.shape), !upper);
     return upper ? matmul(factorInverse, factorInverse, { transposeB: true }) : matmul(factorInverse, factorInverse, { transposeA: true });
   });

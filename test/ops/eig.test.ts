@@ -203,9 +203,8 @@ describe('memory, gradients and errors', () => {
     expect(() => tape.gradient(loss, x)).toThrow('eig is not differentiable: no gradient flows to its input x (of shape [2,2]). For a symmetric matrix use ops.eigh');
   });
 
-  it('rejects non-square matrices, matrices over 64 x 64 and tensors of rank below 2', () => {
+  it('rejects non-square matrices and tensors of rank below 2', () => {
     expect(() => ops.eig(ops.zeros([2, 3]))).toThrow('eig: Invalid value for argument x. Expected square matrices (the last two dimensions equal). Received: x of shape [2,3].');
-    expect(() => ops.eig(ops.zeros([65, 65]))).toThrow('eig: Invalid value for argument x. Expected matrices of at most 64 x 64. Received: x of shape [65,65].');
     expect(() => ops.eig(tensor([1, 2]))).toThrow('eig: Invalid value for argument x. Expected a tensor of rank 2 or more (a matrix or a batch of matrices). Received: x of shape [2].');
   });
 });

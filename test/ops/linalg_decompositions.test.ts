@@ -271,7 +271,7 @@ describe('memory and errors', () => {
   it('rejects bad inputs with messages that name the op and the shapes', () => {
     expect(() => ops.inv(tensor([[1, 2, 3], [4, 5, 6]]))).toThrow('inv: Invalid value for argument x. Expected square matrices (the last two dimensions equal). Received: x of shape [2,3].');
     expect(() => ops.det(tensor([1, 2]))).toThrow('det: Invalid value for argument x. Expected a tensor of rank 2 or more');
-    expect(() => ops.eig(ops.zeros([65, 65]))).toThrow('eig: Invalid value for argument x. Expected matrices of at most 64 x 64. Received: x of shape [65,65].');
+    expect(() => ops.eig(ops.zeros([2, 65, 64]))).toThrow('eig: Invalid value for argument x. Expected square matrices (the last two dimensions equal). Received: x of shape [2,65,64].');
     expect(() => ops.solve(ops.eye(3), tensor([1, 2]))).toThrow('solve: Invalid value for argument b. Expected 3 rows to match a (shape [3,3])');
     expect(() => ops.qr(ops.eye(2), 'full' as 'complete')).toThrow(`qr: Invalid value for argument mode. Expected one of {'reduced', 'complete'}. Received: mode="full".`);
     expect(() => ops.matrixPower(ops.eye(2), 1.5)).toThrow('matrixPower: Invalid value for argument n. Expected an integer. Received: n=1.5.');

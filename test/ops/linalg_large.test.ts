@@ -3,8 +3,8 @@
 // CPU backend, against float64 references written here (a plain partially pivoted LU, forward and
 // back substitution), identities (L L^T = A, P A = L U, inv(A) A = I), residuals, finite
 // differences of the float64 references for the gradients, and the GPU against the CPU backend.
-// qr, eigh and svd over 64 x 64 have tests of their own (linalg_qr_large, linalg_jacobi_large);
-// eig keeps its 64 x 64 limit.
+// qr, eigh, svd and eig over 64 x 64 have tests of their own (linalg_qr_large, linalg_jacobi_large,
+// linalg_eig_large).
 
 import { describe, expect, it } from 'vitest';
 import { GradientTape, memory, ops, setBackend, tensor, tidy, type Tensor } from '../../src/node';
@@ -286,10 +286,4 @@ describe('blocked algorithms for matrices over 64 x 64', () => {
     a.dispose();
     positive.dispose();
   }));
-
-  it('eig, the one decomposition without an algorithm for large matrices, still stops at 64 x 64', () => {
-    const big = ops.zeros([65, 65]);
-    expect(() => ops.eig(big)).toThrow('eig: Invalid value for argument x. Expected matrices of at most 64 x 64. Received: x of shape [65,65].');
-    big.dispose();
-  });
 });
