@@ -8,7 +8,7 @@
 #   profile-quickstart.txt   bench:profile of the quickstart MLP (step times, per-kernel GPU times)
 #   bench.json               the bench, all three libraries side by side
 #   quickstart.json          the quickstart's case alone, all three libraries, in a fresh process
-#   linalg.json              qr, eigh, svd, solve and cholesky at 128, 512 and 1024 (bench/linalg_timing.ts)
+#   linalg.json              qr, eigh, svd, eig, solve and cholesky at 128, 512 and 1024 (bench/linalg_timing.ts)
 #   clocks.csv, phases.txt   the GPU's SM clock and utilization every 200 ms (nvidia-smi, where
 #                            present), and when each measurement began and ended: on an H100 the
 #                            clock falls to 345-480 MHz under a light load such as a small model's

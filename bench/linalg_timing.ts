@@ -1,5 +1,5 @@
 // Time of the linear algebra of matrices over 64 x 64 (`npm run bench -- --linalg-only`, and the
-// GPU machine's run): qr, eigh, svd, solve and cholesky of one n x n matrix, each run ended by a
+// GPU machine's run): qr, eigh, svd, eig, solve and cholesky of one n x n matrix, each run ended by a
 // readback, the median of a few after a warm-up. What a user waits for one decomposition; not a
 // comparison with peers (they have no GPU decompositions of these sizes).
 
@@ -17,6 +17,7 @@ const DECOMPOSITIONS: Record<string, Decomposition> = {
   eigh: (a) => wk.ops.eigh(a),
   'svd (s only)': (a) => [wk.ops.svd(a, { computeUv: false })],
   svd: (a) => wk.ops.svd(a),
+  eig: (a) => wk.ops.eig(a).flat(),
   solve: (a) => [wk.ops.solve(a, wk.ops.ones([a.shape[0], 1]))],
   cholesky: (a) => [wk.ops.cholesky(a)],
 };

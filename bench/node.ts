@@ -6,7 +6,7 @@
 //   --full   also run the cases skipped on a software adapter (the wide MLP)
 //   --sweep  first check and time the candidate matmul tilings (bench/tile_sweep.ts)
 //   --sweep-only  the sweep without the suite
-//   --linalg-only  time qr, eigh, svd, solve and cholesky of large matrices (bench/linalg_timing.ts), without the suite
+//   --linalg-only  time qr, eigh, svd, eig, solve and cholesky of large matrices (bench/linalg_timing.ts), without the suite
 //   --candidates REGEX  the sweep's candidate tilings whose name matches (default all)
 //   --cap MS time cap of one contender's timed runs in a case (default: the suite's)
 //   --only LIBRARIES  comma-separated libraries to measure (webgpu-keras,tfjs,jax-js; default all)
