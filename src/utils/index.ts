@@ -2,7 +2,8 @@
 // normalize for labels and features, imageToTensor for pixels in browsers (and ImageData in Node),
 // timeseriesDatasetFromArray and splitDataset for data pipelines, packXYSampleWeight,
 // unpackXYSampleWeight and isKerasTensor for custom train steps and functional models, PyDataset
-// for datasets made batch by batch, boundingBoxes for the boxes of object detection.
+// for datasets made batch by batch, boundingBoxes for the boxes of object detection, FeatureSpace
+// for preprocessing and encoding structured data.
 
 export { padSequences, type PadSequencesOptions } from './sequence';
 export { toCategorical, normalize, type Labels } from './numerical';
@@ -13,3 +14,4 @@ export { packXYSampleWeight, unpackXYSampleWeight } from './data_tuples';
 export { isKerasTensor } from './keras_tensor';
 export { PyDataset, type PyDatasetOptions } from './py_dataset';
 export * as boundingBoxes from './bounding_boxes';
+export { FeatureSpace, Feature, Cross, type FeatureSpaceArgs, type FeatureSpaceConfig, type FeatureSpaceDataset, type FeatureRecord, type FeatureValue, type FeatureType, type FeatureDtype, type FeatureOutputMode } from './feature_space';
