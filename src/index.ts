@@ -30,12 +30,14 @@ export {
   type IOHandler, type IOTarget, type IORouter, type ModelStore, type ModelInfo, type ModelArtifacts, type LoadOptions, type SaveOptions,
   type CustomObjects, type LoadWeightsOptions, type KerasWeightsSource, type LoadKerasWeightsOptions, type SaveKerasOptions, type ModelFromJSONOptions, type RegisterOptions, type SafetensorsEntry, type DecodedSafetensors, type DecodeOptions,
 } from './io/index';
-export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type LayerInput, type InputMask, type OutputMask } from './layers/layer';
+export { Layer, type LayerArgs, type CallArgs, InputSpec, type InputSpecArgs, type AddWeightArgs, type LayerInput, type InputMask, type OutputMask } from './layers/layer';
 export { Input, InputLayer, type InputArgs } from './layers/input_layer';
 export { SymbolicTensor, Node, type Shape } from './layers/symbolic';
-export * as initializers from './layers/initializers';
+export * as initializers from './layers/initializers_api';
 export * as regularizers from './layers/regularizers';
 export * as constraints from './layers/constraints';
+export * as activations from './layers/activations_api';
+export * as random from './ops/random_api';
 export {
   Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting, type ModelOutput, type GraphConfigOptions,
 } from './models/model';

@@ -8,7 +8,16 @@
 
 import { Callback, type Logs } from './callback';
 
-export class ProgressBar extends Callback {
+/**
+ * The progress lines of fit, evaluate and predict (keras.callbacks.ProgbarLogger), which add one
+ * when `verbose` is 1 or 2 and none is in their callbacks; `write` receives each line (default
+ * console.log).
+ *
+ * @example
+ * const lines: string[] = [];
+ * await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new callbacks.ProgbarLogger((line) => lines.push(line))] });
+ */
+export class ProgbarLogger extends Callback {
   private started = 0;
   private steps = 0;
   private inFit = false;

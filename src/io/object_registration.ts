@@ -45,6 +45,11 @@ export function registerKerasSerializable<T>(object: T, { package: pkg = 'Custom
   return object;
 }
 
+/** A snapshot of every registered object by its registered name ('package>name'). */
+export function registeredObjects(): CustomObjects {
+  return Object.fromEntries(registered);
+}
+
 /** The registered name ('package>name') of a class or function, or undefined. */
 export function getRegisteredName(object: unknown): string | undefined {
   for (const [key, value] of registered) if (value === object) return key;

@@ -5,6 +5,7 @@
 import * as ops from '../ops/index';
 import { softmaxActivation } from '../ops/softmax';
 import type { Tensor } from '../tensor/tensor';
+import { tidy } from '../tensor/memory';
 import { canonicalName } from './initializers';
 import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
 
@@ -14,7 +15,110 @@ export type ActivationFn = (x: Tensor) => Tensor;
 /** What `activation` options accept: a name, a function, or null/undefined for linear. */
 export type ActivationIdentifier = string | ActivationFn | null | undefined;
 
-const linear: ActivationFn = (x) => x;
+/** The identity (keras.activations.linear). @example activations.linear(x) // x */
+export const linear: ActivationFn = (x) => x;
+
+/** Options of `relu` (keras.activations.relu). */
+export interface ReluOptions {
+  /** Slope below the threshold (default 0). */
+  negativeSlope?: number;
+  /** The largest output (default none). */
+  maxValue?: number | null;
+  /** Values at or below it give 0 (before the negative slope; default 0). */
+  threshold?: number;
+}
+
+/**
+ * max(x, 0), or with options Keras's general form: x above `threshold` (else 0), clipped at
+ * `maxValue`, minus `negativeSlope * relu(threshold - x)`.
+ *
+ * @example
+ * activations.relu(tensor([-10, -5, 0, 5, 10]));                             // [0, 0, 0, 5, 10]
+ * activations.relu(tensor([-10, -5, 0, 5, 10]), { negativeSlope: 0.5, maxValue: 5, threshold: 2 }); // [-6, -3.5, -1, 5, 5]
+ */
+export function relu(x: Tensor, { negativeSlope = 0, maxValue = null, threshold = 0 }: ReluOptions = {}): Tensor {
+  for (const [name, value] of [['negativeSlope', negativeSlope], ['threshold', threshold], ['maxValue', maxValue ?? 0]] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`relu: Invalid value for argument ${name}. Expected a finite number. Received: ${name}=${String(value)}.`);
+  }
+  if (maxValue !== null && maxValue < 0) throw new Error(`relu: Invalid value for argument maxValue. Expected a non-negative number or null. Received: maxValue=${maxValue}.`);
+  if (negativeSlope === 0 && maxValue === null && threshold === 0) return ops.relu(x);
+  if (negativeSlope !== 0 && maxValue === null && threshold === 0) return ops.leakyRelu(x, negativeSlope);
+  return tidy(() => {
+    let positive = threshold !== 0 ? ops.where(ops.greater(x, threshold), x, 0) : maxValue === 6 ? ops.relu6(x) : ops.relu(x);
+    if (maxValue !== null && !(threshold === 0 && maxValue === 6)) positive = ops.clip(positive, 0, maxValue);
+    if (negativeSlope === 0) return positive;
+    return ops.sub(positive, ops.mul(ops.relu(ops.sub(threshold, x)), negativeSlope));
+  });
+}
+
+/** x for x >= 0, else `negativeSlope * x` (default 0.2). @example activations.leakyRelu(tensor([-1, 2])) // [-0.2, 2] */
+export const leakyRelu = (x: Tensor, negativeSlope = 0.2): Tensor => ops.leakyRelu(x, negativeSlope);
+/** min(max(x, 0), 6). @example activations.relu6(tensor([-1, 7])) // [0, 6] */
+export const relu6: ActivationFn = (x) => ops.relu6(x);
+/** 1 / (1 + exp(-x)). @example activations.sigmoid(tensor([0])) // [0.5] */
+export const sigmoid: ActivationFn = (x) => ops.sigmoid(x);
+/** The hyperbolic tangent. @example activations.tanh(tensor([0])) // [0] */
+export const tanh: ActivationFn = (x) => ops.tanh(x);
+/**
+ * exp(x) / sum(exp(x)) along `axis` (default -1). Along the last axis the probabilities remember
+ * their logits, so a cross-entropy loss on them differentiates the logits directly (as Keras).
+ * @example activations.softmax(tensor([[0, 0]])) // [[0.5, 0.5]]
+ */
+export const softmax = (x: Tensor, axis = -1): Tensor => (axis === -1 || axis === x.rank - 1 ? softmaxActivation(x) : ops.softmax(x, axis));
+/** log(softmax(x)) along `axis` (default -1). @example activations.logSoftmax(tensor([0, 0])) // [-0.693, -0.693] */
+export const logSoftmax = (x: Tensor, axis = -1): Tensor => ops.logSoftmax(x, axis);
+/** log(1 + exp(x)). @example activations.softplus(tensor([0])) // [0.693] */
+export const softplus: ActivationFn = (x) => ops.softplus(x);
+/** x / (1 + |x|). @example activations.softsign(tensor([1])) // [0.5] */
+export const softsign: ActivationFn = (x) => ops.softsign(x);
+/** x for x > 0, else `alpha * (exp(x) - 1)` (default alpha 1). @example activations.elu(tensor([-1])) // [-0.632] */
+export const elu = (x: Tensor, alpha = 1): Tensor => ops.elu(x, alpha);
+/** Scaled ELU with Keras's constants (1.0507..., 1.6732...). @example activations.selu(tensor([1])) // [1.0507] */
+export const selu: ActivationFn = (x) => ops.selu(x);
+/** x * Phi(x), exact by default as in keras.activations (`approximate: true` uses the tanh form). @example activations.gelu(tensor([1])) // [0.8413] */
+export const gelu = (x: Tensor, approximate = false): Tensor => ops.gelu(x, approximate);
+/** x * sigmoid(x) (Keras's silu; swish is the same function). @example activations.silu(tensor([0])) // [0] */
+export const silu: ActivationFn = (x) => ops.swish(x);
+/** x * sigmoid(x), the same as `silu`. @example activations.swish(tensor([0])) // [0] */
+export const swish: ActivationFn = (x) => ops.swish(x);
+/** exp(x). @example activations.exponential(tensor([0])) // [1] */
+export const exponential: ActivationFn = (x) => ops.exp(x);
+/** relu6(x + 3) / 6. @example activations.hardSigmoid(tensor([0])) // [0.5] */
+export const hardSigmoid: ActivationFn = (x) => ops.hardSigmoid(x);
+/** x * hardSigmoid(x) (Keras's hard_silu; hard_swish is the same function). @example activations.hardSilu(tensor([3])) // [3] */
+export const hardSilu: ActivationFn = (x) => ops.hardSilu(x);
+/** x * hardSigmoid(x), the same as `hardSilu`. @example activations.hardSwish(tensor([3])) // [3] */
+export const hardSwish: ActivationFn = (x) => ops.hardSwish(x);
+/** x clipped to [-1, 1]. @example activations.hardTanh(tensor([-2, 0.5])) // [-1, 0.5] */
+export const hardTanh: ActivationFn = (x) => ops.hardTanh(x);
+/** x * tanh(softplus(x)). @example activations.mish(tensor([0])) // [0] */
+export const mish: ActivationFn = (x) => ops.mish(x);
+/** log(sigmoid(x)). @example activations.logSigmoid(tensor([0])) // [-0.693] */
+export const logSigmoid: ActivationFn = (x) => ops.logSigmoid(x);
+/** (x + sqrt(x^2 + b)) / 2 (default b 4). @example activations.squareplus(tensor([0])) // [1] */
+export const squareplus = (x: Tensor, b = 4): Tensor => ops.squareplus(x, b);
+/** 0 below -1, x below 1 (as (x + 1)^2 / 4), x above. @example activations.sparsePlus(tensor([0])) // [0.25] */
+export const sparsePlus: ActivationFn = (x) => ops.sparsePlus(x);
+/** x for x > 0, else `alpha * (exp(x / alpha) - 1)` (default alpha 1). @example activations.celu(tensor([-1])) // [-0.632] */
+export const celu = (x: Tensor, alpha = 1): Tensor => ops.celu(x, alpha);
+/** a * sigmoid(b) of the two halves of `axis` (default -1). @example activations.glu(tensor([1, 0])) // [0.5] */
+export const glu = (x: Tensor, axis = -1): Tensor => ops.glu(x, axis);
+/** x where |x| > threshold (default 0.5), else 0. @example activations.hardShrink(tensor([-1, 0.2])) // [-1, 0] */
+export const hardShrink = (x: Tensor, threshold = 0.5): Tensor => ops.hardShrink(x, threshold);
+/** x -/+ threshold where |x| > threshold (default 0.5), else 0. @example activations.softShrink(tensor([-1, 0.2])) // [-0.5, 0] */
+export const softShrink = (x: Tensor, threshold = 0.5): Tensor => ops.softShrink(x, threshold);
+/** x - tanh(x). @example activations.tanhShrink(tensor([0])) // [0] */
+export const tanhShrink: ActivationFn = (x) => ops.tanhShrink(x);
+/** 0 below -1, 1 above 1, (x + 1) / 2 between. @example activations.sparseSigmoid(tensor([0])) // [0.5] */
+export const sparseSigmoid: ActivationFn = (x) => ops.sparseSigmoid(x);
+/** The projection onto the probability simplex along `axis` (default -1). @example activations.sparsemax(tensor([0, 0.5, 1])) // [0, 0.25, 0.75] */
+export const sparsemax = (x: Tensor, axis = -1): Tensor => ops.sparsemax(x, axis);
+/**
+ * x where x > threshold, else `defaultValue`; both are required, as in Keras, so it has no name
+ * that `getActivation` resolves.
+ * @example activations.threshold(tensor([-1, 0.5, 2]), 0.5, -9) // [-9, -9, 2]
+ */
+export const threshold = (x: Tensor, threshold: number, defaultValue: number): Tensor => ops.threshold(x, threshold, defaultValue);
 
 /**
  * Built-in activations under their Keras (snake_case) names, with Keras 3 default arguments.
@@ -22,37 +126,10 @@ const linear: ActivationFn = (x) => x;
  * name (`ops.threshold(x, threshold, defaultValue)` is the function).
  */
 const ACTIVATIONS: Record<string, ActivationFn> = {
-  linear,
-  relu: (x) => ops.relu(x),
-  relu6: (x) => ops.relu6(x),
-  sigmoid: (x) => ops.sigmoid(x),
-  tanh: (x) => ops.tanh(x),
-  softmax: softmaxActivation,
-  log_softmax: (x) => ops.logSoftmax(x, -1),
-  softplus: (x) => ops.softplus(x),
-  softsign: (x) => ops.softsign(x),
-  elu: (x) => ops.elu(x, 1),
-  selu: (x) => ops.selu(x),
-  gelu: (x) => ops.gelu(x, false),
-  swish: (x) => ops.swish(x),
-  silu: (x) => ops.swish(x),
-  leaky_relu: (x) => ops.leakyRelu(x, 0.2),
-  exponential: (x) => ops.exp(x),
-  hard_sigmoid: (x) => ops.hardSigmoid(x),
-  hard_silu: (x) => ops.hardSilu(x),
-  hard_swish: (x) => ops.hardSwish(x),
-  hard_tanh: (x) => ops.hardTanh(x),
-  mish: (x) => ops.mish(x),
-  log_sigmoid: (x) => ops.logSigmoid(x),
-  squareplus: (x) => ops.squareplus(x),
-  sparse_plus: (x) => ops.sparsePlus(x),
-  celu: (x) => ops.celu(x),
-  glu: (x) => ops.glu(x),
-  hard_shrink: (x) => ops.hardShrink(x),
-  soft_shrink: (x) => ops.softShrink(x),
-  tanh_shrink: (x) => ops.tanhShrink(x),
-  sparse_sigmoid: (x) => ops.sparseSigmoid(x),
-  sparsemax: (x) => ops.sparsemax(x),
+  linear, relu, relu6, sigmoid, tanh, softmax, log_softmax: logSoftmax, softplus, softsign, elu, selu, gelu, swish, silu,
+  leaky_relu: leakyRelu, exponential, hard_sigmoid: hardSigmoid, hard_silu: hardSilu, hard_swish: hardSwish, hard_tanh: hardTanh,
+  mish, log_sigmoid: logSigmoid, squareplus, sparse_plus: sparsePlus, celu, glu, hard_shrink: hardShrink, soft_shrink: softShrink,
+  tanh_shrink: tanhShrink, sparse_sigmoid: sparseSigmoid, sparsemax,
 };
 
 /** Keras name of each built-in function, for serialization. */

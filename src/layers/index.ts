@@ -3,7 +3,7 @@
 // (`layers.add`, `layers.concatenate`, ...), the Layer base and `Input`, and the activation
 // functions by name.
 
-export { Layer, type LayerArgs, type CallArgs, type InputSpec, type AddWeightArgs, type InputMask, type OutputMask } from './layer';
+export { Layer, type LayerArgs, type CallArgs, InputSpec, type InputSpecArgs, type AddWeightArgs, type InputMask, type OutputMask } from './layer';
 export { Input, InputLayer, type InputArgs } from './input_layer';
 export type { Shape } from './symbolic';
 export type { DataFormat } from './layer_utils';
@@ -237,3 +237,5 @@ export { SimpleRNNCell, GRUCell, LSTMCell, type RecurrentCellArgs, type GatedCel
 export { StackedRNNCells, type StackedRNNCellsArgs } from './stacked_rnn_cells';
 export { Bidirectional, TimeDistributed, type BidirectionalArgs, type TimeDistributedArgs, type MergeMode } from './wrappers';
 export { MaxNumBoundingBoxes, type MaxNumBoundingBoxesArgs } from './max_num_bounding_boxes';
+export { Wrapper, type WrapperArgs } from './wrapper';
+export { serialize, deserialize } from './layer_serialization';

@@ -13,9 +13,10 @@ import type { Tensor } from '../tensor/tensor';
 import { getConstraint, type ConstraintIdentifier } from './constraints';
 import { getInitializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
-import { isSymbolic, Node, SymbolicTensor, formatSymbolicShape, type Shape } from './symbolic';
+import { isSymbolic, Node, SymbolicTensor, type Shape } from './symbolic';
 import { activityPenalty, isShapeList, regularizerConfig, resolveRegularizer } from './layer_utils';
 import { getRegisteredLayerName } from './class_registry';
+import { checkInputSpec, type InputSpec, type InputSpecArgs } from './input_spec';
 
 export interface LayerArgs {
   name?: string;
@@ -53,13 +54,7 @@ export interface CallArgs {
   mask?: InputMask;
 }
 
-/** What a layer expects of its input, checked before any GPU work. */
-export interface InputSpec {
-  ndim?: number;
-  minNdim?: number;
-  /** Required sizes of given axes (negative counts from the end). */
-  axes?: Record<number, number>;
-}
+export { InputSpec, type InputSpecArgs } from './input_spec';
 
 export interface AddWeightArgs {
   name?: string;
@@ -102,7 +97,8 @@ export class Layer {
   built = false;
   /** Shape with the batch dimension that the layer expects, when declared in its config. */
   readonly batchInputShape: Shape | null;
-  inputSpec: InputSpec | null = null;
+  /** What `apply` checks the inputs against: an InputSpec or a record of its fields. */
+  inputSpec: InputSpec | InputSpecArgs | null = null;
   /** The input shape of the first `apply` (which built the layer); saved models rebuild subclassed models from it. */
   buildInputShape: Shape | Shape[] | null = null;
   /** Graph nodes where this layer was applied to symbolic tensors. */
@@ -230,7 +226,7 @@ export class Layer {
       throw new Error(`${this.name}: inputs mix symbolic tensors (from Input) and concrete tensors; use one kind.`);
     }
     const shapes: Shape[] = list.map((t) => [...t.shape]);
-    this.checkInputSpec(shapes);
+    checkInputSpec(this.name, this.inputSpec, list.map((t, i) => ({ shape: shapes[i], dtype: t.dtype })));
     const inputShape: Shape | Shape[] = Array.isArray(inputs) ? shapes : shapes[0];
     if (!this.built) this.buildOnce(inputShape);
     if (symbolic > 0) {
@@ -527,26 +523,6 @@ export class Layer {
     });
   }
 
-  private checkInputSpec(shapes: Shape[]): void {
-    const spec = this.inputSpec;
-    if (!spec) return;
-    for (const shape of shapes) {
-      const shown = formatSymbolicShape(shape);
-      if (spec.ndim !== undefined && shape.length !== spec.ndim) {
-        throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected ndim=${spec.ndim}, found ndim=${shape.length}. Full shape received: ${shown}`);
-      }
-      if (spec.minNdim !== undefined && shape.length < spec.minNdim) {
-        throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected min_ndim=${spec.minNdim}, found ndim=${shape.length}. Full shape received: ${shown}`);
-      }
-      for (const [axisText, size] of Object.entries(spec.axes ?? {})) {
-        const axis = Number(axisText) < 0 ? shape.length + Number(axisText) : Number(axisText);
-        if (shape[axis] !== null && shape[axis] !== size) {
-          throw new Error(`Input 0 of layer "${this.name}" is incompatible with the layer: expected axis ${axisText} of input shape to have value ${size}, but received input with shape ${shown}`);
-        }
-      }
-    }
-  }
-
   private clearActivityLosses(): void {
     for (const layer of this.selfAndSublayers()) layer.activityLosses = [];
   }
@@ -641,6 +617,11 @@ export function snakeCase(name: string): string {
     .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
+}
+
+/** Starts the automatic names over: the next Dense is 'dense' again (keras.utils.clear_session). */
+export function resetUniqueNames(): void {
+  nameCounts.clear();
 }
 
 /** dense, dense_1, dense_2, ... as Keras names layers. */

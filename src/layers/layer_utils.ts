@@ -42,7 +42,7 @@ export function initializerConfig(init: Initializer): { className: string; confi
   return serializeInitializer(init);
 }
 
-export function regularizerConfig(regularizer: Regularizer | null): { className: string; config: Record<string, number> } | null {
+export function regularizerConfig(regularizer: Regularizer | null): { className: string; config: Record<string, unknown> } | null {
   return regularizer ? { className: regularizer.className, config: regularizer.getConfig() } : null;
 }
 

@@ -13,12 +13,12 @@ import { reshape, transpose } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { TruncatedNormal } from './initializers';
-import { Layer, type CallArgs, type LayerArgs } from './layer';
-import { describeValue, deserializeNested, serializeNested } from './nested_layers';
+import { Layer, type CallArgs } from './layer';
+import { Wrapper, type WrapperArgs } from './wrapper';
 import { isShapeList } from './layer_utils';
 import type { Shape } from './symbolic';
 
-export interface SpectralNormalizationArgs extends LayerArgs {
+export interface SpectralNormalizationArgs extends WrapperArgs {
   /** The wrapped layer: one with a `kernel` (Dense, the convolutions, ...) or `embeddings` (Embedding). */
   layer: Layer;
   /** Power iterations per training call (default 1). */
@@ -43,8 +43,7 @@ export interface SpectralNormalizationArgs extends LayerArgs {
  * const critic = new SpectralNormalization({ layer: new Dense({ units: 10 }), powerIterations: 1 });
  * critic.apply(x, { training: true });   // the Dense kernel now has spectral norm ~1
  */
-export class SpectralNormalization extends Layer {
-  readonly layer: Layer;
+export class SpectralNormalization extends Wrapper {
   readonly powerIterations: number;
   /** The wrapped layer's kernel (or embeddings), known once built. */
   kernel!: Variable;
@@ -53,14 +52,10 @@ export class SpectralNormalization extends Layer {
 
   constructor(args: SpectralNormalizationArgs) {
     super(args);
-    if (!(args?.layer instanceof Layer)) {
-      throw new Error(`Layer ${describeValue(args?.layer)} supplied to Wrapper isn't a supported layer type. Please ensure wrapped layer is a valid Keras layer.`);
-    }
     const powerIterations = args.powerIterations ?? 1;
     if (typeof powerIterations !== 'number' || !Number.isInteger(powerIterations) || powerIterations <= 0) {
       throw new Error(`\`powerIterations\` should be an integer greater than zero. Received: \`powerIterations=${String(args.powerIterations)}\``);
     }
-    this.layer = args.layer;
     this.powerIterations = powerIterations;
   }
 
@@ -89,11 +84,7 @@ export class SpectralNormalization extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), layer: serializeNested(this.layer), powerIterations: this.powerIterations };
-  }
-
-  static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
-    return new this({ ...config, layer: deserializeNested(config.layer, 'layer') } as never);
+    return { ...super.getConfig(), powerIterations: this.powerIterations };
   }
 
   /** Power iteration from vector_u, then kernel / sigma into the kernel and the new u into vector_u. */

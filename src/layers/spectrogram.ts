@@ -120,7 +120,7 @@ export class STFTSpectrogram extends Layer {
 
   override build(): void {
     const shape = [this.frameLength, 1, Math.floor(this.effectiveFftLength / 2) + 1];
-    const kernel = (side: 'real' | 'imag') => this.addWeight({ name: `${side}_kernel`, shape, initializer: new StftKernelInitializer(side, this.window, this.scaling, this.periodic) });
+    const kernel = (side: 'real' | 'imag') => this.addWeight({ name: `${side}_kernel`, shape, initializer: new STFT({ side, window: this.window, scaling: this.scaling, periodic: this.periodic }) });
     if (this.mode !== 'imag') this.realKernel = kernel('real');
     if (this.mode !== 'real') this.imagKernel = kernel('imag');
   }
@@ -200,26 +200,49 @@ export class STFTSpectrogram extends Layer {
   }
 }
 
-/**
- * The DFT kernels of STFTSpectrogram (keras.initializers.STFT), of shape [frameLength, 1, bins]:
- * cos (real side) or sin (imaginary side) of -2πtk/N with N = 2 (bins - 1), times the window over
- * its scaling. Computed in float64 with the angle reduced exactly (tk mod N): WGSL's cos and sin
- * promise only about 2^-11 of absolute accuracy, too coarse for a transform's cancellations.
- */
-class StftKernelInitializer extends Initializer {
-  readonly className = 'STFT';
+/** Options of the STFT initializer (keras.initializers.STFT), with Keras's defaults. */
+export interface STFTArgs {
+  /** 'real' (default) for the cosine kernel, 'imag' for the sine kernel. */
+  side?: 'real' | 'imag';
+  /** 'hann' (default), 'hamming', 'blackman', 'bartlett', 'boxcar', the window's values, or null (none). */
+  window?: SpectrogramWindow;
+  /** 'density' (default: the window over its L2 norm), 'spectrum' (its L1 norm) or null. */
+  scaling?: SpectrogramScaling;
+  /** Whether a named window is periodic (default false: symmetric). */
+  periodic?: boolean;
+}
 
-  constructor(
-    readonly side: 'real' | 'imag',
-    readonly window: SpectrogramWindow,
-    readonly scaling: SpectrogramScaling,
-    readonly periodic: boolean,
-  ) {
+/**
+ * The DFT kernels of STFTSpectrogram (keras.initializers.STFT, also named STFTInitializer), of
+ * shape [frameLength, 1, bins]: cos (real side) or sin (imaginary side) of -2πtk/N with
+ * N = 2 (bins - 1), times the window over its scaling. Computed in float64 with the angle reduced
+ * exactly (tk mod N): WGSL's cos and sin promise only about 2^-11 of absolute accuracy, too coarse
+ * for a transform's cancellations.
+ *
+ * @example
+ * const kernel = new initializers.STFT({ side: 'real', window: 'hann', scaling: 'density' }).apply([128, 1, 65]);
+ */
+export class STFT extends Initializer {
+  readonly className = 'STFT';
+  readonly side: 'real' | 'imag';
+  readonly window: SpectrogramWindow;
+  readonly scaling: SpectrogramScaling;
+  readonly periodic: boolean;
+
+  constructor({ side = 'real', window = 'hann', scaling = 'density', periodic = false }: STFTArgs = {}) {
     super();
+    this.side = oneOf('STFT', 'side', side, ['real', 'imag'] as const);
+    this.window = typeof window === 'string' ? oneOf('STFT', 'window', window, NAMED_WINDOWS) : window;
+    this.scaling = scaling === null ? null : oneOf('STFT', 'scaling', scaling, ['density', 'spectrum'] as const);
+    this.periodic = flag('STFT', 'periodic', periodic);
   }
 
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    if (shape.length !== 3) throw new Error(`STFT: expected a kernel shape [frameLength, 1, bins]. Received: shape=[${shape.join(', ')}].`);
     const [frameLength, , bins] = shape;
+    if (Array.isArray(this.window) && this.window.length !== frameLength) {
+      throw new Error(`STFT: the window must have frameLength=${frameLength} values. Received: a window of ${this.window.length} values.`);
+    }
     const period = Math.max(2 * (bins - 1), 1);
     const window = this.window === null ? new Array<number>(frameLength).fill(1) : windowValues(this.window, frameLength, this.periodic);
     const scale = this.window === null || this.scaling === null ? 1 : this.scaling === 'density' ? Math.sqrt(window.reduce((total, w) => total + w * w, 0)) : window.reduce((total, w) => total + Math.abs(w), 0);

@@ -1,7 +1,7 @@
 // Layers that wrap another layer (keras/src/layers/rnn/bidirectional.py and
 // keras/src/layers/rnn/time_distributed.py):
 // Bidirectional runs a recurrent layer over a sequence forwards and backwards and merges the two;
-// TimeDistributed applies a layer to every time step. Their configs nest the wrapped layer's
+// TimeDistributed (a Wrapper) applies a layer to every time step. Their configs nest the wrapped layer's
 // { className, config }, so they save and load. Both pass the input's mask to the wrapped layer.
 
 import { flip } from '../ops/rearrange';
@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor/tensor';
 import { Layer, type CallArgs, type InputMask, type LayerArgs, type LayerInput, type OutputMask } from './layer';
 import { RECURRENT_CALL_OPTIONS, RNN, withInitialState, type RecurrentCallArgs } from './recurrent';
 import { deserializeLayer } from './class_registry';
+import { Wrapper, type WrapperArgs } from './wrapper';
 import { describeValue as describe, deserializeNested, serializeNested } from './nested_layers';
 import { formatSymbolicShape, type Shape, type SymbolicTensor } from './symbolic';
 import { checkOptionNames } from '../ops/validate';
@@ -212,7 +213,7 @@ export class Bidirectional extends Layer {
   }
 }
 
-export interface TimeDistributedArgs extends LayerArgs {
+export interface TimeDistributedArgs extends WrapperArgs {
   /** The layer applied to every time step. */
   layer: Layer;
 }
@@ -231,15 +232,12 @@ export interface TimeDistributedArgs extends LayerArgs {
  * const perFrame = new TimeDistributed({ layer: new Dense({ units: 8 }) });
  * perFrame.apply(ops.ones([32, 10, 16])).shape;   // [32, 10, 8]
  */
-export class TimeDistributed extends Layer {
-  readonly layer: Layer;
-
+export class TimeDistributed extends Wrapper {
   constructor(args: TimeDistributedArgs) {
-    super(args);
     if (!(args?.layer instanceof Layer)) {
       throw new Error(`Please initialize \`TimeDistributed\` layer with a \`Layer\` instance. Received: layer=${describe(args?.layer)}`);
     }
-    this.layer = args.layer;
+    super(args);
     this.supportsMasking = true;
   }
 
@@ -265,14 +263,6 @@ export class TimeDistributed extends Layer {
     if (isShapeList(stepOutput)) throw new Error(`TimeDistributed "${this.name}": the wrapped layer "${this.layer.name}" returns ${stepOutput.length} tensors; it must return one.`);
     const [batch, time] = inputShape as Shape;
     return [batch, time, ...stepOutput.slice(1)];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), layer: serializeNested(this.layer) };
-  }
-
-  static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
-    return new this({ ...config, layer: deserializeNested(config.layer, 'layer') } as never);
   }
 
   private single<T>(inputs: T | T[]): T {

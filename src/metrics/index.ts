@@ -54,6 +54,13 @@ export {
   type SparseCategoricalCrossentropyMetricOptions, type CosineSimilarityMetricOptions,
 } from './loss_metrics';
 
+/** Keras's per-sample loss functions that keras.metrics re-exports (the same functions as `losses.*`). */
+export {
+  binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryFocalCrossentropy, categoricalFocalCrossentropy,
+  hinge, squaredHinge, categoricalHinge, huber, klDivergence, logCosh, meanAbsolutePercentageError, meanSquaredLogarithmicError, poisson,
+} from '../losses/index';
+export { get, serialize, deserialize, type SerializedMetric } from './serialization';
+
 /** What compile() accepts as a metric: a name, a Metric, or a function (yTrue, yPred) => per-sample values. */
 export type MetricIdentifier = string | Metric | MetricFunction;
 

@@ -4,7 +4,7 @@
 // and returned in the structure predictStep gives (one tensor, a list, or a record by key).
 
 import { checkCallbacks, type Callback, type Logs } from '../callbacks/callback';
-import { ProgressBar } from '../callbacks/progress';
+import { CallbackList } from '../callbacks/callback_list';
 import { inBrowser } from '../backend/environment';
 import { concat } from '../ops/shape';
 import { tidy } from '../tensor/memory';
@@ -150,10 +150,5 @@ function checkDatasetOptions(op: string, options: object, names: string[]): void
 /** The callbacks of an evaluate or predict call, a progress line first when `verbose` is 1 or 2, set up for this model. */
 function withCallbacks(model: Model, verbose: 0 | 1 | 2, userCallbacks: Callback[] | undefined, params: Record<string, unknown>): Callback[] {
   checkCallbacks(model.name, userCallbacks);
-  const callbacks = [...(verbose > 0 ? [new ProgressBar()] : []), ...(userCallbacks ?? [])];
-  for (const cb of callbacks) {
-    cb.setModel(model);
-    cb.setParams({ ...params, verbose });
-  }
-  return callbacks;
+  return new CallbackList(userCallbacks, { addProgbar: verbose > 0, model, params: { ...params, verbose } }).callbacks;
 }

@@ -4,8 +4,8 @@
 // a trace once it repeats (step_capture.ts), logs read back once per epoch (per batch only for
 // callbacks that ask), validation, callbacks and yielding to the event loop.
 
-import { checkCallbacks, History, type Callback, type Logs } from '../callbacks/callback';
-import { ProgressBar } from '../callbacks/progress';
+import { checkCallbacks, type Callback, type History, type Logs } from '../callbacks/callback';
+import { CallbackList } from '../callbacks/callback_list';
 import { fromTypedArray } from '../tensor/creation';
 import { isBatchSource, type BatchSource } from './batch_source';
 import { checkStepCount, datasetFeed, gatheredFeed, slicedFeed, warnRanOut } from './batch_feed';
@@ -147,19 +147,14 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
     const feed = Array.isArray(train) ? gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i))) : datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight, shuffle ? random : undefined);
     const validationFeed = validation === null ? null : Array.isArray(validation) ? slicedFeed(validation, validationBatchSize) : datasetFeed('fit', 'test', model, validation, options.validationSteps);
 
-    const history = new History();
-    // As in Keras, History comes last: it records what the other callbacks added to the logs.
-    const callbacks: Callback[] = [...(verbose > 0 ? [new ProgressBar()] : []), ...(options.callbacks ?? []), history];
-    for (const cb of callbacks) {
-      cb.setModel(model);
-      cb.setParams({ epochs, steps: feed.steps, verbose, batchSize, samples: feed.samples });
-    }
-    const wantsBatchLogs = callbacks.some((cb) => cb.wantsBatchLogs);
+    const callbacks = new CallbackList(options.callbacks, { addHistory: true, addProgbar: verbose > 0, model, params: { epochs, steps: feed.steps, verbose, batchSize, samples: feed.samples } });
+    const history = callbacks.history!;
+    const wantsBatchLogs = callbacks.wantsBatchLogs;
     model.stopTraining = false;
     model.history = history;
     const nonFinite = new NonFiniteLossTracker();
     const compiler = model.runEagerly ? null : model.compiledSteps();
-    for (const cb of callbacks) await cb.onTrainBegin({});
+    await callbacks.onTrainBegin({});
     // A callback may resume at a later epoch (BackupAndRestore, as Keras's _initial_epoch).
     const firstEpoch = model.resumeEpoch ?? initialEpoch;
     model.resumeEpoch = null;
@@ -167,7 +162,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
     let lastYield = now();
     for (let epoch = firstEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       model.resetMetrics();
-      for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
+      await callbacks.onEpochBegin(epoch, {});
       feed.beginEpoch();
       let logs: StepLogs = {};
       let steps = 0;
@@ -177,7 +172,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
           const step = steps++;
           let next: StepLogs;
           try {
-            for (const cb of callbacks) await cb.onTrainBatchBegin(step, {});
+            await callbacks.onTrainBatchBegin(step, {});
             next = tidy(() => {
               const body = () => nonFinite.count(model.trainStep(batch!.data()));
               return compiler ? compiler.runProgram(`${batch!.program.key}|${nonFinite.counting}`, [...batch!.program.args, ...nonFinite.args], body) : body();
@@ -193,7 +188,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
           submitRecordedWork(MIN_DISPATCHES_PER_SUBMIT);
           // The values are read back only for callbacks that want them; the others' hooks get the batch and its size.
           const batchLogs = wantsBatchLogs ? await readLogs(logs) : {};
-          for (const cb of callbacks) await cb.onTrainBatchEnd(step, { ...batchLogs, batch: step, size: batch.size });
+          await callbacks.onTrainBatchEnd(step, { ...batchLogs, batch: step, size: batch.size });
           if (yieldEvery !== 'never' && now() - lastYield >= yieldEvery) {
             // The device works on what was recorded while the page has its turn.
             submitRecordedWork();
@@ -214,14 +209,14 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
           model.stopTraining = true;
         }
         // A dataset of unknown length: the callbacks learn its steps after its first epoch, as in Keras.
-        if (feed.steps === undefined) for (const cb of callbacks) cb.setParams({ ...cb.params, steps });
+        if (feed.steps === undefined) callbacks.setParams({ ...callbacks.params, steps });
         const epochLogs = await readLogs(logs);
         await nonFinite.report(epoch, history, epochLogs.loss);
         if (validationFeed && validates(epoch)) {
-          const valLogs = await evaluateBatches('fit', model, validationFeed, callbacks);
+          const valLogs = await evaluateBatches('fit', model, validationFeed, callbacks.callbacks);
           for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
         }
-        for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
+        await callbacks.onEpochEnd(epoch, epochLogs);
         lastEpochLogs = epochLogs;
       } finally {
         disposeLogs(logs);
@@ -230,7 +225,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
     }
     // As Keras: an optimizer with useEma leaves the weights at their moving average.
     if (epochs > 0) model.optimizer.finalizeVariableValues(model.trainableWeights);
-    for (const cb of callbacks) await cb.onTrainEnd(lastEpochLogs);
+    await callbacks.onTrainEnd(lastEpochLogs);
     return history;
   } finally {
     data.release();

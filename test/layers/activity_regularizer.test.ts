@@ -94,7 +94,7 @@ describe('activityRegularizer', () => {
   });
 
   it('rejects an unknown regularizer at construction', () => {
-    expect(() => new layers.Dense({ units: 1, activityRegularizer: 'l3' as never })).toThrow("Unknown regularizer: 'l3'. Expected one of l1, l2, l1l2 (or a Regularizer).");
+    expect(() => new layers.Dense({ units: 1, activityRegularizer: 'l3' as never })).toThrow("Unknown regularizer: 'l3'. Expected one of l1, l2, l1l2, orthogonal_regularizer (or a Regularizer).");
     expect(() => new layers.Dense({ units: 1, activity_regularizer: 'l2' } as never)).toThrow("Dense: unknown option 'activity_regularizer' (did you mean 'activityRegularizer'? options are camelCase).");
   });
 
