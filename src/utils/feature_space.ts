@@ -592,7 +592,7 @@ export class FeatureSpace {
     }
     const missing = Object.keys(this.features).filter((name) => (record as FeatureRecord)[name] === undefined);
     if (missing.length > 0) {
-      throw new Error(`FeatureSpace.${op}: the record has no values for the features ${missing.map((n) => `'${n}'`).join(', ')}. Received the entries ${Object.keys(record).map((n) => `'${n}'`).join(', ')}.`);
+      throw new Error(`FeatureSpace.${op}: the record has no values for the features ${missing.map((n) => `'${n}'`).join(', ')}. Received ${Object.keys(record).length === 0 ? 'an empty record' : `the entries ${Object.keys(record).map((n) => `'${n}'`).join(', ')}`}.`);
     }
   }
 
@@ -723,14 +723,18 @@ function chunk<T>(values: readonly T[], width: number): T[][] {
   return Array.from({ length: values.length / width }, (_, i) => values.slice(i * width, (i + 1) * width));
 }
 
-/** The elements of adapt's dataset: a record of columns is one element. */
+/**
+ * The elements of adapt's dataset: a record of columns is one element. An object literal with
+ * `[Symbol.iterator]` or `[Symbol.asyncIterator]` is a dataset (as a tf.data pipeline), not a record.
+ */
 async function* elementsOf(dataset: FeatureSpaceDataset): AsyncGenerator<unknown> {
-  if (dataset !== null && typeof dataset === 'object' && Object.getPrototypeOf(dataset) === Object.prototype) {
+  const iterable = dataset as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null;
+  const isIterable = iterable !== null && typeof iterable === 'object' && (typeof iterable[Symbol.iterator] === 'function' || typeof iterable[Symbol.asyncIterator] === 'function');
+  if (!isIterable && dataset !== null && typeof dataset === 'object' && Object.getPrototypeOf(dataset) === Object.prototype) {
     yield dataset;
     return;
   }
-  const iterable = dataset as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null;
-  if (iterable === null || typeof iterable !== 'object' || (typeof iterable[Symbol.iterator] !== 'function' && typeof iterable[Symbol.asyncIterator] !== 'function')) {
+  if (!isIterable) {
     throw new Error(`\`adapt()\` can only be called on a record of columns, an array of records, or an iterable or async iterable of records (batches or rows). Received instead: ${describeValue(dataset)}`);
   }
   yield* iterable as AsyncIterable<unknown>;
