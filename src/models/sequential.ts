@@ -1,12 +1,14 @@
 // Sequential: a plain stack of layers, given as a list (`new Sequential([...])`, as Keras) or added
 // one by one. When the first entry declares the input shape (`Input({ shape })`, or a layer's
 // `inputShape`, `inputDim`, `batchInputShape`) the model is built at once, so weights exist before
-// any data (setWeights and summary work right away); otherwise at the first call.
+// any data (setWeights and summary work right away); otherwise at the first call. A record of
+// nested data (the image preprocessing layers' dict) goes through the layers in turn, as Keras's.
 
-import { Layer, type CallArgs, type LayerArgs } from '../layers/layer';
+import { Layer, type CallArgs, type LayerArgs, type LayerInput } from '../layers/layer';
 import { Input, InputLayer } from '../layers/input_layer';
-import { SymbolicTensor, type Shape } from '../layers/symbolic';
+import { isSymbolic, SymbolicTensor, type Shape } from '../layers/symbolic';
 import type { Tensor } from '../tensor/tensor';
+import { isRecord, type SymbolicRecord } from './functional';
 import { Model, graphConfigs, type GraphConfigOptions } from './model';
 
 /** What a Sequential stacks: layers, and first an `Input({ shape })` when the input shape is known. */
@@ -75,6 +77,31 @@ export class Sequential extends Model {
     this.connect(Input({ batchShape: [null, ...shape.slice(1)] }), this.stack);
   }
 
+  /**
+   * As Model's apply (a record keyed by the built model's input name included). Any other record
+   * (nested data, such as the image preprocessing layers' `{ images, segmentation_masks }`) goes
+   * through the layers in turn, each taking the record the one before it returned, as Keras's
+   * Sequential does with nested inputs.
+   *
+   * @example
+   * const augment = new Sequential([new layers.RandomFlip(), new layers.RandomRotation({ factor: 0.1 })]);
+   * const { images, segmentation_masks } = augment.apply({ images: x, segmentation_masks: masks }, { training: true });
+   */
+  override apply(inputs: SymbolicTensor, args?: CallArgs): SymbolicTensor;
+  override apply(inputs: SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: Tensor, args?: CallArgs): Tensor;
+  override apply(inputs: Tensor[], args?: CallArgs): Tensor | Tensor[];
+  override apply(inputs: LayerInput, args?: CallArgs): LayerInput;
+  override apply(inputs: SymbolicRecord, args?: CallArgs): SymbolicTensor | SymbolicTensor[] | SymbolicRecord;
+  override apply<T extends object>(inputs: T, args?: CallArgs): T;
+  override apply(inputs: LayerInput | SymbolicRecord | object, args: CallArgs = {}): unknown {
+    if (!isRecord(inputs) || Object.values(inputs).some(isSymbolic) || this.isInputRecord(inputs)) return super.apply(inputs as LayerInput, args);
+    if (this.stack.length === 0) throw new Error(`Sequential '${this.name}' has no layers; add some with model.add(layer).`);
+    let x: unknown = inputs;
+    for (const layer of this.layers) x = layer.apply(x as LayerInput, args);
+    return x;
+  }
+
   override call(inputs: Tensor | Tensor[], { mask: _mask, ...args }: CallArgs = {}): Tensor | Tensor[] {
     if (this.stack.length === 0) throw new Error(`Sequential '${this.name}' has no layers; add some with model.add(layer).`);
     // Masks travel on the tensors: each layer reads the mask of the previous layer's output.
@@ -101,6 +128,13 @@ export class Sequential extends Model {
   static override fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>, options: GraphConfigOptions = {}): T {
     if ((this as unknown) === Sequential && Array.isArray(config?.layers)) return graphConfigs('Sequential.fromConfig').read(Sequential, config, options) as unknown as T;
     return new this(config as never);
+  }
+
+  /** Whether `record` names the built model's input, as Model's apply takes it. */
+  private isInputRecord(record: Record<string, unknown>): boolean {
+    const names = this.graph ? this.dataNames().inputs : null;
+    const keys = Object.keys(record);
+    return names !== null && keys.length === names.length && keys.every((key) => names.includes(key));
   }
 
   /** The InputLayer behind `Input(...)`, which only the first entry may be (as Keras). */
