@@ -221,6 +221,11 @@ export class Layer {
   apply(inputs: LayerInput, args: CallArgs = {}): LayerInput {
     const list = (Array.isArray(inputs) ? inputs : [inputs]) as Array<Tensor | SymbolicTensor>;
     if (list.length === 0) throw new Error(`${this.name}: apply() needs at least one input.`);
+    const notTensor = list.find((t) => t === null || typeof t !== 'object' || !Array.isArray(t.shape));
+    if (notTensor !== undefined) {
+      const received = notTensor !== null && typeof notTensor === 'object' ? `an object with keys ${JSON.stringify(Object.keys(notTensor))}` : String(notTensor);
+      throw new Error(`${this.name}: apply() takes a tensor or a list of tensors (or symbolic tensors from Input). Received: ${received}.`);
+    }
     const symbolic = list.filter(isSymbolic).length;
     if (symbolic > 0 && symbolic < list.length) {
       throw new Error(`${this.name}: inputs mix symbolic tensors (from Input) and concrete tensors; use one kind.`);

@@ -11,6 +11,7 @@ import { checkRank } from './shape_util';
 /** How a wrong argument is described in an error message. */
 export function describeValue(x: unknown): string {
   if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name} (wrap it with tensor(...))`;
   return x === null ? 'null' : typeof x;
 }
 
