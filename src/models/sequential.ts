@@ -52,7 +52,9 @@ export class Sequential extends Model {
       // A nested model with one known input gives its shape, as in Keras.
       const nestedInput = layer instanceof Model && layer.inputs.length === 1 ? layer.inputs[0].shape : undefined;
       const shape = layer.batchInputShape ?? nestedInput ?? this.batchInputShape;
-      if (shape) this.connect(Input({ batchShape: shape }), this.stack);
+      // A given Input keeps its tensor (and its name) as the model's input, as in Keras.
+      if (layer instanceof InputLayer) this.connect(layer.output, this.stack);
+      else if (shape) this.connect(Input({ batchShape: shape }), this.stack);
       return;
     }
     if (this.symbolicOutput) this.connect(this.symbolicOutput, [layer], this.inputs[0]);

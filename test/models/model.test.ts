@@ -126,6 +126,17 @@ describe('construction', () => {
     expect(() => new Sequential([Input({ shape: [3] })]).pop()).toThrow('Sequential.pop: the model has no layers.');
   });
 
+  it("a Sequential keeps its given Input as its input (its name too, as Keras), also after pop and add", async () => {
+    const input = Input({ shape: [2], name: 'features' });
+    const model = new Sequential([input, new layers.Dense({ units: 3 })]);
+    expect(model.inputs).toEqual([input]);
+    expect(model.inputs[0].name).toBe('features');
+    model.pop();
+    model.add(new layers.Dense({ units: 4 }));
+    expect(model.inputs[0].name).toBe('features');
+    expect(((await model.predict(tensor([[1, 2]]))) as Tensor).shape).toEqual([1, 4]);
+  });
+
   it('summary prints Keras\'s table', () => {
     const model = new Sequential({ name: 'quickstart' });
     model.add(new layers.Dense({ units: 64, inputDim: 100, name: 'd1' }));
