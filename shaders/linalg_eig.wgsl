@@ -6,7 +6,8 @@
 // hqr2), the transformations accumulated in V; back-substitution for the eigenvectors of the
 // quasi-triangular Schur form; back-transformation by V; unit 2-norm with the first largest
 // component real and positive. A matrix with NaN or Infinity, or whose iteration does not converge,
-// gives NaN throughout.
+// gives NaN throughout. src/ops/linalg_eig.ts appends linalg_eig_vectors.wgsl (the back-substitution
+// and helpers shared with linalg_eig_large.wgsl).
 // Bindings (0 is the uniform Params):
 //   1 a [batch, n, n] (read), 2 schur [batch, n, n] (scratch: the Hessenberg, then Schur form,
 //   then the Schur form's eigenvectors), 3 values_real [batch, n], 4 values_imag [batch, n]
@@ -65,23 +66,6 @@ fn imag(i: i32) -> f32 { return values_imag[value_base + i]; }
 fn set_value(i: i32, re: f32, im: f32) {
   values_real[value_base + i] = re;
   values_imag[value_base + i] = im;
-}
-
-// 1 for x >= 0, -1 otherwise.
-fn sign_of(x: f32) -> f32 {
-  return select(-1.0, 1.0, x >= 0.0);
-}
-
-// (ar + i ai) / (br + i bi), scaled so that no intermediate overflows (Smith's algorithm).
-fn complex_divide(ar: f32, ai: f32, br: f32, bi: f32) -> vec2<f32> {
-  if (abs(br) > abs(bi)) {
-    let ratio = bi / br;
-    let denominator = br + ratio * bi;
-    return vec2<f32>((ar + ratio * ai) / denominator, (ai - ratio * ar) / denominator);
-  }
-  let ratio = br / bi;
-  let denominator = bi + ratio * br;
-  return vec2<f32>((ratio * ar + ai) / denominator, (ratio * ai - ar) / denominator);
 }
 
 // h <- D^-1 h D with D (balance_scale) powers of 2 evening out the off-diagonal row and column norms.
@@ -340,108 +324,17 @@ fn schur_iterate(norm: f32) -> bool {
   return true;
 }
 
-// The eigenvectors of the real Schur form by back-substitution, over its upper triangle (column j
-// real, or columns j, j + 1 a complex pair's real and imaginary parts). A zero pivot (a repeated
-// eigenvalue) is perturbed to EPSILON * norm.
+// The eigenvectors of the real Schur form by back-substitution (linalg_eig_vectors.wgsl), written
+// over its upper triangle (column j real, or columns j, j + 1 a complex pair's real and imaginary
+// parts), last column first, as hqr2 does. A zero pivot (a repeated eigenvalue) is perturbed to
+// EPSILON * norm.
 fn schur_eigenvectors(norm: f32) {
-  var r = 0.0;
-  var s = 0.0;
-  var t = 0.0;
-  var w = 0.0;
-  var x = 0.0;
-  var y = 0.0;
-  var z = 0.0;
-  for (var last = n - 1; last >= 0; last--) {
-    let p = real(last);
-    let q = imag(last);
-    if (q == 0.0) {
-      var l = last;
-      set_h(last, last, 1.0);
-      for (var i = last - 1; i >= 0; i--) {
-        w = h(i, i) - p;
-        r = 0.0;
-        for (var j = l; j <= last; j++) { r += h(i, j) * h(j, last); }
-        if (imag(i) < 0.0) {
-          z = w;
-          s = r;
-          continue;
-        }
-        l = i;
-        if (imag(i) == 0.0) {
-          set_h(i, last, -r / select(EPSILON * norm, w, w != 0.0));
-        } else {
-          x = h(i, i + 1);
-          y = h(i + 1, i);
-          let determinant = (real(i) - p) * (real(i) - p) + imag(i) * imag(i);
-          t = (x * s - z * r) / determinant;
-          set_h(i, last, t);
-          set_h(i + 1, last, select((-s - y * t) / z, (-r - w * t) / x, abs(x) > abs(z)));
-        }
-        t = abs(h(i, last));
-        if (EPSILON * t * t > 1.0) {
-          for (var j = i; j <= last; j++) { set_h(j, last, h(j, last) / t); }
-        }
-      }
-    } else if (q < 0.0) {
-      var l = last - 1;
-      if (abs(h(last, last - 1)) > abs(h(last - 1, last))) {
-        set_h(last - 1, last - 1, q / h(last, last - 1));
-        set_h(last - 1, last, -(h(last, last) - p) / h(last, last - 1));
-      } else {
-        let c = complex_divide(0.0, -h(last - 1, last), h(last - 1, last - 1) - p, q);
-        set_h(last - 1, last - 1, c.x);
-        set_h(last - 1, last, c.y);
-      }
-      set_h(last, last - 1, 0.0);
-      set_h(last, last, 1.0);
-      for (var i = last - 2; i >= 0; i--) {
-        var ra = 0.0;
-        var sa = 0.0;
-        for (var j = l; j <= last; j++) {
-          ra += h(i, j) * h(j, last - 1);
-          sa += h(i, j) * h(j, last);
-        }
-        w = h(i, i) - p;
-        if (imag(i) < 0.0) {
-          z = w;
-          r = ra;
-          s = sa;
-          continue;
-        }
-        l = i;
-        if (imag(i) == 0.0) {
-          let c = complex_divide(-ra, -sa, w, q);
-          set_h(i, last - 1, c.x);
-          set_h(i, last, c.y);
-        } else {
-          x = h(i, i + 1);
-          y = h(i + 1, i);
-          var vr = (real(i) - p) * (real(i) - p) + imag(i) * imag(i) - q * q;
-          let vi = (real(i) - p) * 2.0 * q;
-          if (vr == 0.0 && vi == 0.0) { vr = EPSILON * norm * (abs(w) + abs(q) + abs(x) + abs(y) + abs(z)); }
-          let c = complex_divide(x * r - z * ra + q * sa, x * s - z * sa - q * ra, vr, vi);
-          set_h(i, last - 1, c.x);
-          set_h(i, last, c.y);
-          if (abs(x) > abs(z) + abs(q)) {
-            set_h(i + 1, last - 1, (-ra - w * c.x + q * c.y) / x);
-            set_h(i + 1, last, (-sa - w * c.y - q * c.x) / x);
-          } else {
-            let d = complex_divide(-r - y * c.x, -s - y * c.y, z, q);
-            set_h(i + 1, last - 1, d.x);
-            set_h(i + 1, last, d.y);
-          }
-        }
-        t = max(abs(h(i, last - 1)), abs(h(i, last)));
-        if (EPSILON * t * t > 1.0) {
-          for (var j = i; j <= last; j++) {
-            set_h(j, last - 1, h(j, last - 1) / t);
-            set_h(j, last, h(j, last) / t);
-          }
-        }
-      }
-    }
-  }
+  for (var last = n - 1; last >= 0; last--) { schur_eigenvector(last, norm); }
 }
+
+// The back-substitution's eigenvector entries are T's own (linalg_eig_vectors.wgsl's accessors).
+fn vector_entry(i: i32, j: i32) -> f32 { return h(i, j); }
+fn set_vector_entry(i: i32, j: i32, value: f32) { set_h(i, j, value); }
 
 // The eigenvectors held in V (a real column, or a pair's real and imaginary parts in two columns)
 // as complex columns of unit 2-norm whose first largest component is real and positive; a pair's

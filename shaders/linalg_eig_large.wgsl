@@ -158,22 +158,6 @@ fn workgroup_sum(lane: u32, value: vec2<f32>) -> vec2<f32> {
   return workgroupUniformLoad(&total);
 }
 
-fn sign_of(value: f32) -> f32 {
-  return select(-1.0, 1.0, value >= 0.0);
-}
-
-// (ar + i ai) / (br + i bi), scaled so that no intermediate overflows (Smith's algorithm).
-fn complex_divide(ar: f32, ai: f32, br: f32, bi: f32) -> vec2<f32> {
-  if (abs(br) > abs(bi)) {
-    let ratio = bi / br;
-    let denominator = br + ratio * bi;
-    return vec2<f32>((ar + ratio * ai) / denominator, (ai - ratio * ar) / denominator);
-  }
-  let ratio = br / bi;
-  let denominator = bi + ratio * br;
-  return vec2<f32>((ratio * ar + ai) / denominator, (ratio * ai - ar) / denominator);
-}
-
 fn h(i: i32, j: i32) -> f32 { return work[base + i * n + j]; }
 fn set_h(i: i32, j: i32, value: f32) { work[base + i * n + j] = value; }
 
@@ -543,9 +527,15 @@ fn schur_iterate(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_
 
 // ---- Eigenvectors ----
 
-fn eigenvector(i: i32, j: i32) -> f32 { return eigenvectors[base + i * n + j]; }
-fn set_eigenvector(i: i32, j: i32, value: f32) { eigenvectors[base + i * n + j] = value; }
+// linalg_eig_vectors.wgsl's accessors: the eigenvectors of T go to a buffer of their own (Y), so
+// that every column can be computed at once.
+fn vector_entry(i: i32, j: i32) -> f32 { return eigenvectors[base + i * n + j]; }
+fn set_vector_entry(i: i32, j: i32, value: f32) { eigenvectors[base + i * n + j] = value; }
+fn real(i: i32) -> f32 { return values_real[base / n + i]; }
+fn imag(i: i32) -> f32 { return values_imag[base / n + i]; }
 
+// One invocation per eigenvalue: its column of Y (a complex pair's second, both of the pair's) by
+// back-substitution (linalg_eig_vectors.wgsl), the entries below them zero.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn schur_eigenvectors(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let index = flat_index(gid, groups);
@@ -554,123 +544,21 @@ fn schur_eigenvectors(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(nu
   let last = i32(index % params.n);
   n = i32(params.n);
   base = i32(matrix) * n * n;
-  let value_base = i32(matrix) * n;
   let status = states[matrix].status;
   if (status == STATUS_FAILED) { return; }
   if (status == STATUS_ZERO) {
     // V (the Hessenberg reduction's Q = I) already holds the eigenvectors: Y = I.
-    for (var i = 0; i < n; i++) { set_eigenvector(i, last, select(0.0, 1.0, i == last)); }
+    for (var i = 0; i < n; i++) { set_vector_entry(i, last, select(0.0, 1.0, i == last)); }
     return;
   }
-  let norm = states[matrix].norm;
-  let p = values_real[value_base + last];
-  let q = values_imag[value_base + last];
-  var r = 0.0;
-  var s = 0.0;
-  var t = 0.0;
-  var w = 0.0;
-  var x = 0.0;
-  var y = 0.0;
-  var z = 0.0;
-  if (q == 0.0) {
-    for (var i = last + 1; i < n; i++) { set_eigenvector(i, last, 0.0); }
-    var l = last;
-    set_eigenvector(last, last, 1.0);
-    for (var i = last - 1; i >= 0; i--) {
-      w = h(i, i) - p;
-      r = 0.0;
-      for (var j = l; j <= last; j++) { r += h(i, j) * eigenvector(j, last); }
-      if (values_imag[value_base + i] < 0.0) {
-        z = w;
-        s = r;
-        continue;
-      }
-      l = i;
-      if (values_imag[value_base + i] == 0.0) {
-        set_eigenvector(i, last, -r / select(EPSILON * norm, w, w != 0.0));
-      } else {
-        // Rows i, i + 1 hold a 2 x 2 block: solve the real 2 x 2 system.
-        x = h(i, i + 1);
-        y = h(i + 1, i);
-        let real_gap = values_real[value_base + i] - p;
-        let imag_i = values_imag[value_base + i];
-        t = (x * s - z * r) / (real_gap * real_gap + imag_i * imag_i);
-        set_eigenvector(i, last, t);
-        set_eigenvector(i + 1, last, select((-s - y * t) / z, (-r - w * t) / x, abs(x) > abs(z)));
-      }
-      // Rescale the column computed so far when it grows large enough to overflow.
-      t = abs(eigenvector(i, last));
-      if (EPSILON * t * t > 1.0) {
-        for (var j = i; j <= last; j++) { set_eigenvector(j, last, eigenvector(j, last) / t); }
-      }
-    }
-  } else if (q < 0.0) {
-    // The second of a pair: columns last - 1 and last get the real and imaginary parts of the
-    // eigenvector of p + i |q|, the pair's first eigenvalue.
-    for (var i = last + 1; i < n; i++) {
-      set_eigenvector(i, last - 1, 0.0);
-      set_eigenvector(i, last, 0.0);
-    }
-    var l = last - 1;
-    if (abs(h(last, last - 1)) > abs(h(last - 1, last))) {
-      set_eigenvector(last - 1, last - 1, q / h(last, last - 1));
-      set_eigenvector(last - 1, last, -(h(last, last) - p) / h(last, last - 1));
-    } else {
-      let c = complex_divide(0.0, -h(last - 1, last), h(last - 1, last - 1) - p, q);
-      set_eigenvector(last - 1, last - 1, c.x);
-      set_eigenvector(last - 1, last, c.y);
-    }
-    set_eigenvector(last, last - 1, 0.0);
-    set_eigenvector(last, last, 1.0);
-    for (var i = last - 2; i >= 0; i--) {
-      var ra = 0.0;
-      var sa = 0.0;
-      for (var j = l; j <= last; j++) {
-        ra += h(i, j) * eigenvector(j, last - 1);
-        sa += h(i, j) * eigenvector(j, last);
-      }
-      w = h(i, i) - p;
-      if (values_imag[value_base + i] < 0.0) {
-        z = w;
-        r = ra;
-        s = sa;
-        continue;
-      }
-      l = i;
-      if (values_imag[value_base + i] == 0.0) {
-        let c = complex_divide(-ra, -sa, w, q);
-        set_eigenvector(i, last - 1, c.x);
-        set_eigenvector(i, last, c.y);
-      } else {
-        // Rows i, i + 1 hold a 2 x 2 block: solve the complex 2 x 2 system.
-        x = h(i, i + 1);
-        y = h(i + 1, i);
-        let real_gap = values_real[value_base + i] - p;
-        let imag_i = values_imag[value_base + i];
-        var vr = real_gap * real_gap + imag_i * imag_i - q * q;
-        let vi = real_gap * 2.0 * q;
-        if (vr == 0.0 && vi == 0.0) { vr = EPSILON * norm * (abs(w) + abs(q) + abs(x) + abs(y) + abs(z)); }
-        let c = complex_divide(x * r - z * ra + q * sa, x * s - z * sa - q * ra, vr, vi);
-        set_eigenvector(i, last - 1, c.x);
-        set_eigenvector(i, last, c.y);
-        if (abs(x) > abs(z) + abs(q)) {
-          set_eigenvector(i + 1, last - 1, (-ra - w * c.x + q * c.y) / x);
-          set_eigenvector(i + 1, last, (-sa - w * c.y - q * c.x) / x);
-        } else {
-          let d = complex_divide(-r - y * c.x, -s - y * c.y, z, q);
-          set_eigenvector(i + 1, last - 1, d.x);
-          set_eigenvector(i + 1, last, d.y);
-        }
-      }
-      t = max(abs(eigenvector(i, last - 1)), abs(eigenvector(i, last)));
-      if (EPSILON * t * t > 1.0) {
-        for (var j = i; j <= last; j++) {
-          set_eigenvector(j, last - 1, eigenvector(j, last - 1) / t);
-          set_eigenvector(j, last, eigenvector(j, last) / t);
-        }
-      }
-    }
+  let q = imag(last);
+  // The first of a complex pair: the second's invocation writes both columns.
+  if (q > 0.0) { return; }
+  for (var i = last + 1; i < n; i++) {
+    set_vector_entry(i, last, 0.0);
+    if (q < 0.0) { set_vector_entry(i, last - 1, 0.0); }
   }
+  schur_eigenvector(last, states[matrix].norm);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

@@ -21,6 +21,7 @@ import { runKernel, type Kernel } from './kernel';
 import { MAX_MATRIX_SIZE, matrixCount, matrixOperand } from './linalg_batch';
 import eigShader from '../../shaders/linalg_eig.wgsl?raw';
 import largeEigShader from '../../shaders/linalg_eig_large.wgsl?raw';
+import eigVectorsShader from '../../shaders/linalg_eig_vectors.wgsl?raw';
 
 /** Francis QR iterations allowed per matrix row (EISPACK's budget of 30 n in all). */
 const ITERATIONS_PER_ROW = 30;
@@ -34,6 +35,9 @@ const MAX_SCALING_STEPS = 60;
  */
 const PHASE_TIE_MARGIN = 1e-3;
 const WORKGROUP_SIZE = 64;
+/** The two kernels, each with the back-substitution and helpers they share. */
+const SMALL_EIG_SHADER = `${eigShader}\n${eigVectorsShader}`;
+const LARGE_EIG_SHADER = `${largeEigShader}\n${eigVectorsShader}`;
 /**
  * Over 64 x 64, a dispatch reduces ROWS_PER_DISPATCH / n Hessenberg columns or takes as many QR
  * double steps (each about n^2 work spread over 64 lanes): it bounds each dispatch's time, as GPU
@@ -505,7 +509,7 @@ const eigKernel: Kernel<EigAttrs> = {
       return;
     }
     gpu.dispatch({
-      shader: eigShader,
+      shader: SMALL_EIG_SHADER,
       uniforms: new Uniforms().u32(count, n).finish(),
       buffers: [a.buffer, ...outputs.map((o) => o.buffer)],
       workgroups: gridFor(count, WORKGROUP_SIZE),
@@ -526,7 +530,7 @@ function dispatchLargeEig(gpu: WebGPUBackend, count: number, n: number, [a, schu
   const stepsPerDispatch = Math.max(1, Math.floor(ROWS_PER_DISPATCH / n));
   const run = (entryPoint: string, buffers: GPUBuffer[], [invocations, workgroupSize]: [number, number], step = 0) =>
     gpu.dispatch({
-      shader: largeEigShader,
+      shader: LARGE_EIG_SHADER,
       entryPoint,
       uniforms: new Uniforms().u32(count, n, step, stepsPerDispatch).finish(),
       buffers,
