@@ -6,6 +6,7 @@ import type { IOHandler, IOTarget } from '../io/handlers';
 import { Callback, type Logs } from './callback';
 import { checkMonitorMode, guessMonitorMode, resolveMonitorMode, type MonitorMode } from './monitor';
 import { checkOptionNames } from '../ops/validate';
+import { checkSavePath } from '../io/save_paths';
 
 export interface ModelCheckpointArgs {
   /**
@@ -80,6 +81,7 @@ export class ModelCheckpoint extends Callback {
     if (saveFreq !== 'epoch' && !(Number.isInteger(saveFreq) && saveFreq > 0)) {
       throw new Error(`ModelCheckpoint: unrecognized saveFreq ${JSON.stringify(saveFreq)}. Expected 'epoch' or a positive integer (a number of batches).`);
     }
+    checkSavePath(filepath, saveWeightsOnly ? 'saveWeights' : 'save', 'ModelCheckpoint');
     this.saveFreq = saveFreq;
     this.filepath = filepath;
     this.monitor = monitor;
@@ -120,23 +122,31 @@ export class ModelCheckpoint extends Callback {
 
   /** Saves (with saveBestOnly, only when the monitored value improved); `batch` is null for an epoch's save. */
   private async save(epoch: number, batch: number | null, logs: Logs): Promise<void> {
+    const target = typeof this.filepath === 'string' ? fillTemplate(this.filepath, epoch, batch, logs) : (this.filepath as IOHandler);
+    const where = `Epoch ${epoch + 1}${batch === null ? '' : `, batch ${batch + 1}`}`;
+    // Keras's lines: with saveBestOnly, whether the monitored value improved and from what.
+    let saving = `${where}: saving model to ${typeof target === 'string' ? target : 'the handler'}`;
     if (this.saveBestOnly) {
       const current = logs[this.monitor];
       if (current === undefined) {
         console.warn(`ModelCheckpoint: can save best model only with '${this.monitor}' available in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`);
         return;
       }
+      const best = this.best === null ? 'None' : this.best.toFixed(5);
       const improved = this.best === null || (this.resolved === 'min' ? current < this.best : current > this.best);
-      if (!improved) return;
+      if (!improved) {
+        if (this.verbose === 1) console.log(`${where}: ${this.monitor} did not improve from ${best}`);
+        return;
+      }
       this.best = current;
+      saving = `${where}: ${this.monitor} improved from ${best} to ${current.toFixed(5)}, ${saving.slice(where.length + 2)}`;
     }
-    const target = typeof this.filepath === 'string' ? fillTemplate(this.filepath, epoch, batch, logs) : (this.filepath as IOHandler);
     if (this.saveWeightsOnly) await this.model.saveWeights(target);
     else await this.model.save(target);
     this.lastSaved = target;
     this.lastSavedEpoch = epoch;
     this.lastSavedBatch = batch ?? -1;
-    if (this.verbose === 1) console.log(`Epoch ${epoch + 1}${batch === null ? '' : `, batch ${batch + 1}`}: saving model to ${typeof target === 'string' ? target : 'the handler'}`);
+    if (this.verbose === 1) console.log(saving);
   }
 }
 

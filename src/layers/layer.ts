@@ -17,6 +17,7 @@ import { isSymbolic, Node, SymbolicTensor, type Shape } from './symbolic';
 import { activityPenalty, isShapeList, regularizerConfig, resolveRegularizer } from './layer_utils';
 import { getRegisteredLayerName } from './class_registry';
 import { checkInputSpec, type InputSpec, type InputSpecArgs } from './input_spec';
+import { Metric } from '../metrics/metric';
 
 export interface LayerArgs {
   name?: string;
@@ -331,6 +332,20 @@ export class Layer {
 
   get weights(): Variable[] {
     return [...new Set(this.selfAndSublayers().flatMap((l) => l.ownWeights))];
+  }
+
+  /**
+   * Metrics kept in the properties of this layer and its sublayers, each once (Keras 3 tracks a
+   * metric assigned to an attribute): a layer that updates its own metric in `call` (Keras's
+   * endpoint layer pattern) has it reset and logged by the model's `fit` and `evaluate`.
+   */
+  get metrics(): Array<Metric<unknown[]>> {
+    return [...new Set(this.selfAndSublayers().flatMap((l) => l.ownMetrics()))];
+  }
+
+  /** @internal The metrics held in this layer's own properties (directly or in an array). */
+  ownMetrics(): Array<Metric<unknown[]>> {
+    return Object.values(this).flatMap((value) => (Array.isArray(value) ? value : [value])).filter((value): value is Metric<unknown[]> => value instanceof Metric);
   }
 
   /**

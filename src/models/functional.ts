@@ -56,8 +56,8 @@ export class FunctionalGraph {
     }
     const computed = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((input, i) => {
-      const value = values[i];
       const expected = input.shape;
+      const value = adjustInputRank(values[i], expected);
       const matches = value.shape.length === expected.length && expected.every((d, j) => d === null || d === value.shape[j]);
       if (!matches) {
         throw new Error(`Model '${modelName}': input ${i} ('${input.name}') expects shape ${formatSymbolicShape(expected)}, got ${formatShape(value.shape)}.`);
@@ -76,6 +76,23 @@ export class FunctionalGraph {
     }
     return this.outputs.map((o) => computed.get(o)!);
   }
+}
+
+/**
+ * The shape an input of `shape` takes for a model input of shape `expected`, as Keras's functional
+ * models adjust ranks: one axis short of an input whose last axis is 1 gains that axis ([N, 28, 28]
+ * for an Input of shape [28, 28, 1]), one axis of size 1 too many loses it; any other shape stays.
+ */
+export function rankAdjustedShape(shape: readonly number[], expected: readonly (number | null)[]): readonly number[] {
+  if (shape.length === expected.length - 1 && expected[expected.length - 1] === 1) return [...shape, 1];
+  if (shape.length === expected.length + 1 && shape[shape.length - 1] === 1) return shape.slice(0, -1);
+  return shape;
+}
+
+/** `value` reshaped as rankAdjustedShape says (the same tensor when its rank already fits). */
+export function adjustInputRank(value: Tensor, expected: readonly (number | null)[]): Tensor {
+  const shape = rankAdjustedShape(value.shape, expected);
+  return shape === value.shape ? value : value.reshape(shape);
 }
 
 /** Tensors (or symbolic tensors) by key: a functional model's inputs or outputs given as a record. */

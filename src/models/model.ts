@@ -16,7 +16,8 @@ import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
 import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput, type DataNames } from './data';
-import { flatKeys, flattenStructure, FunctionalGraph, isRecord, packStructure, structureOf, type Structure, type Structured, type SymbolicRecord, type TensorRecord } from './functional';
+import { flatKeys, flattenStructure, FunctionalGraph, isRecord, packStructure, rankAdjustedShape, structureOf, type Structure, type Structured, type SymbolicRecord, type TensorRecord } from './functional';
+import { checkSavePath } from '../io/save_paths';
 import { printSummary, type SummaryOptions } from './summary';
 import { checkTargetsAreNotOptions, runFit, type FitOptions } from './training';
 import { datasetOptions, isBatchSource, type BatchSource } from './batch_source';
@@ -325,12 +326,17 @@ export class Model extends Layer {
   }
 
   /**
-   * The loss tracker, each output's loss tracker ('<output>_loss', several outputs only) and the
-   * compiled metrics (Keras's `model.metrics`). Their `updateState` takes `(loss)` for the loss
-   * trackers and `(yTrue, yPred)` for the others.
+   * The loss tracker, each output's loss tracker ('<output>_loss', several outputs only), the
+   * compiled metrics, then the metrics kept in properties of the model and its layers (Keras's
+   * `model.metrics`). Their `updateState` takes `(loss)` for the loss trackers and
+   * `(yTrue, yPred)` for the compiled ones.
    */
-  get metrics(): Array<Metric<unknown[]>> {
-    return this.compiledMetrics ? [this.lossTracker, ...(this.compiledLossTerms?.trackers ?? []), ...this.compiledMetrics.metrics] : [this.lossTracker];
+  override get metrics(): Array<Metric<unknown[]>> {
+    const compiled = this.compiledMetrics ? [this.lossTracker, ...(this.compiledLossTerms?.trackers ?? []), ...this.compiledMetrics.metrics] : [this.lossTracker];
+    // Then, as Keras 3, the metrics kept in properties of this model and of its layers; a nested
+    // model's own trackers stay its own.
+    const kept = this.selfAndSublayers().flatMap((layer) => (layer === this || !(layer instanceof Model) ? layer.ownMetrics() : []));
+    return [...new Set([...compiled, ...kept])];
   }
 
   get metricsNames(): string[] {
@@ -571,6 +577,7 @@ export class Model extends Layer {
    * const restored = await loadModel('indexeddb://my-model');
    */
   async save(target: IOTarget, options: SaveOptions = {}): Promise<ModelInfo> {
+    checkSavePath(target, 'save');
     const { isKerasFile, saveKerasFile } = await import('../io/keras_save');
     if (isKerasFile(target, 'keras')) return saveKerasFile(this, target, options);
     const { saveModel } = await import('../io/model_io');
@@ -585,6 +592,7 @@ export class Model extends Layer {
    * await otherModelOfSameArchitecture.loadWeights('memory://weights');
    */
   async saveWeights(target: IOTarget): Promise<ModelInfo> {
+    checkSavePath(target, 'saveWeights');
     const { isKerasFile, saveKerasFile } = await import('../io/keras_save');
     if (isKerasFile(target, 'weights.h5')) return saveKerasFile(this, target, null);
     const { saveWeights } = await import('../io/model_io');
@@ -668,7 +676,8 @@ export class Model extends Layer {
     if (xs.length !== expected.length) throw new Error(`${op}: the model has ${expected.length} input(s) but x holds ${xs.length} tensor(s).`);
     xs.forEach((t, i) => {
       const shape = expected[i];
-      const ok = t.rank === shape.length && shape.every((d, j) => j === 0 || d === null || d === t.shape[j]);
+      const given = rankAdjustedShape(t.shape, shape);
+      const ok = given.length === shape.length && shape.every((d, j) => j === 0 || d === null || d === given[j]);
       if (!ok) {
         const want = `(${shape.map((d) => d ?? 'None').join(', ')})`;
         throw new Error(`${op}: input ${i} of model '${this.name}' expects samples of shape ${want}, got x of shape [${t.shape.join(',')}].`);

@@ -8,7 +8,7 @@ import { Layer, type CallArgs, type LayerArgs, type LayerInput } from '../layers
 import { Input, InputLayer } from '../layers/input_layer';
 import { isSymbolic, SymbolicTensor, type Shape } from '../layers/symbolic';
 import type { Tensor } from '../tensor/tensor';
-import { isRecord, type SymbolicRecord } from './functional';
+import { adjustInputRank, isRecord, type SymbolicRecord } from './functional';
 import { Model, graphConfigs, type GraphConfigOptions } from './model';
 
 /** What a Sequential stacks: layers, and first an `Input({ shape })` when the input shape is known. */
@@ -107,7 +107,7 @@ export class Sequential extends Model {
   override call(inputs: Tensor | Tensor[], { mask: _mask, ...args }: CallArgs = {}): Tensor | Tensor[] {
     if (this.stack.length === 0) throw new Error(`Sequential '${this.name}' has no layers; add some with model.add(layer).`);
     // Masks travel on the tensors: each layer reads the mask of the previous layer's output.
-    let x = inputs;
+    let x = this.graph && !Array.isArray(inputs) ? adjustInputRank(inputs, this.inputs[0].shape) : inputs;
     for (const layer of this.stack) x = layer.apply(x, args) as Tensor | Tensor[];
     return x;
   }
