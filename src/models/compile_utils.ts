@@ -35,8 +35,14 @@ export class CompiledLoss {
 
   /** The weighted sum of the reduced losses of the outputs that have one; each output's tracker takes its loss. */
   compute(yTrue: Tensor[], yPred: Tensor[], sampleWeight?: Tensor): Tensor {
-    if (yTrue.length !== yPred.length) {
-      throw new Error(`loss: the model has ${yPred.length} output(s) but ${yTrue.length} target(s) were given.`);
+    const withLoss = this.losses.flatMap((loss, i) => (loss ? [i] : []));
+    if (yTrue.length !== yPred.length && yPred.length === this.losses.length && yTrue.length === withLoss.length) {
+      // As Keras 3: a loss given to some outputs only (loss: [fn, null]) takes one target per output with a loss.
+      const spread: Tensor[] = new Array(yPred.length);
+      withLoss.forEach((output, i) => (spread[output] = yTrue[i]));
+      yTrue = spread;
+    } else if (yTrue.length !== yPred.length) {
+      throw new Error(`loss: the model has ${yPred.length} output(s) but ${yTrue.length} target(s) were given (give one target per output, or one per output with a loss: ${withLoss.length}).`);
     }
     if (yPred.length !== this.losses.length) {
       throw new Error(

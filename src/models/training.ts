@@ -113,6 +113,17 @@ const FIT_OPTIONS: Record<keyof FitOptions, true> = {
 };
 
 /**
+ * Throws for a function given as the data (a generator function rather than the generator it
+ * makes), which would otherwise be reported as data of an unknown kind, or its options as targets.
+ */
+export function checkDataIsNotAFunction(op: string, x: unknown): void {
+  if (typeof x !== 'function') return;
+  throw new Error(
+    `${op}: the data is a function (${x.name || 'anonymous'}); pass the batches it makes (${op}(${x.name || 'batches'}(), ...), a generator, which one pass uses up) or an object whose [Symbol.iterator]() makes them anew, as a tf.data.Dataset is iterated each epoch.`,
+  );
+}
+
+/**
  * Throws when fit's y is a record of fit's own option names (fit(x, { epochs: 5 }) for a model
  * without targets), which would otherwise be read as targets by output name.
  */
