@@ -29,7 +29,7 @@ import { Nadam } from '../optimizers/nadam';
 import type { Optimizer } from '../optimizers/optimizer';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
-import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, RECURRENT, WRAPPED, WRAPPER_VARIABLES } from './keras_weights';
+import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, innerLayers, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, ownVariablesBesideInner, RECURRENT, WRAPPED } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { kerasOpNode } from './keras_ops';
 import { kerasKey } from './keras_model';
@@ -418,9 +418,11 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
     vars(group, layer.name);
     return modelGroups(layer, group, trainable);
   }
-  const wrapped = WRAPPED[className]?.(layer);
+  const wrapped = innerLayers(layer, className);
   if (wrapped) {
-    await fill(vars(group, layer.name), WRAPPER_VARIABLES[className]?.(layer) ?? [], trainable);
+    // A custom layer's trainable variables are Keras's in the order it tracked its layers (`weights`'s), not the file's sorted one.
+    if (!WRAPPED[className]) for (const variable of layer.weights) if (variable.trainable && !trainable.includes(variable)) trainable.push(variable);
+    await fill(vars(group, layer.name), ownVariablesBesideInner(layer, className), trainable);
     for (const [attribute, inner] of wrapped) await layerGroups(inner, attribute.split('/').reduce(child, group), trainable);
     return;
   }
@@ -439,7 +441,7 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
     return fill(vars(child(group, 'cell'), `${snakeCase(className.replace(/ConvLSTM\dD/, 'ConvLSTM'))}_cell`), variables, trainable);
   }
   const own = vars(group, layer.name);
-  await fill(own, isBuiltInLayer(layer.constructor) ? variables : customLayerVariables(layer)!, trainable);
+  await fill(own, isBuiltInLayer(layer.constructor) ? variables : customLayerVariables(layer), trainable);
   // Normalization's sample count, which Keras keeps after the mean and variance (adapt's state).
   if (variables.length > 0) for (let i = 0; i < (KERAS_ONLY_TRAILING[className] ?? 0); i++) own.members.set(String(variables.length + i), int64(0));
 }

@@ -324,24 +324,59 @@ export function kerasLayerNames(model: Model): Array<[string, Layer]> {
 
 /** @internal Throws for a layer with weights whose Keras layout is not known here (`action` begins the message). */
 export function checkSupported(layer: Layer, className: string, action = 'loadKerasWeights: loading Keras weights into'): void {
-  const wrapped = WRAPPED[className]?.(layer);
+  const wrapped = innerLayers(layer, className);
   if (wrapped) return wrapped.forEach(([, inner]) => checkSupported(inner, classNameOf(inner), action));
   if (layer instanceof Model || layer.weights.length === 0 || KERAS_VARIABLE_ORDER.has(className) || RECURRENT.has(className) || INNER_VARIABLES[className]) return;
-  if (!isBuiltInLayer(layer.constructor) && customLayerVariables(layer)) return;
+  if (!isBuiltInLayer(layer.constructor)) return;
   throw new Error(
-    `${action} layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(INNER_VARIABLES), ...Object.keys(WRAPPED)].join(', ')}, and custom layers whose weights are their own, made by addWeight).`,
+    `${action} layer '${layer.name}' (${className}) is not supported yet (supported: the layers without weights, ${[...KERAS_VARIABLE_ORDER, ...RECURRENT, ...Object.keys(INNER_VARIABLES), ...Object.keys(WRAPPED)].join(', ')}, and custom layers: their weights made by addWeight and the layers they hold in their properties).`,
   );
 }
 
 /**
- * @internal A custom layer's variables in Keras's order (Layer.save_own_variables: the trainable
- * ones, then the others, each in the order the layer made them), or null when nested layers hold
- * some (Keras keeps those under the Python attribute names of the nested layers).
+ * @internal A custom layer's own variables (made by addWeight, not those of the layers it holds) in
+ * Keras's order (Layer.save_own_variables: the trainable ones, then the others, each in the order
+ * the layer made them).
  */
-export function customLayerVariables(layer: Layer): Variable[] | null {
-  if (layer.selfAndSublayers().slice(1).some((inner) => inner.weights.length > 0)) return null;
-  const variables = layer.weights;
+export function customLayerVariables(layer: Layer): Variable[] {
+  const nested = new Set(layer.layers.flatMap((inner) => inner.weights));
+  const variables = layer.weights.filter((variable) => !nested.has(variable));
   return [...variables.filter((variable) => variable.trainable), ...variables.filter((variable) => !variable.trainable)];
+}
+
+/**
+ * @internal The layers a custom layer holds in its properties (a PatchEncoder's Dense and
+ * Embedding), when they hold weights, each with the path Keras keeps it under: Keras's
+ * _walk_saveable visits the Python attributes in sorted order, private (`_`) ones last, which here
+ * are the property names in snake case; a list's layers are numbered by class below it. A layer
+ * held twice is kept at its first path. Null for a built-in layer or one whose weights are all its own.
+ */
+export function customLayerParts(layer: Layer): Array<[string, Layer]> | null {
+  if (layer instanceof Model || isBuiltInLayer(layer.constructor) || !layer.layers.some((inner) => inner.weights.length > 0)) return null;
+  const sortKey = (name: string) => (name.startsWith('_') ? `~${name}` : name);
+  const attributes = Object.entries(layer)
+    .map(([key, value]): [string, unknown] => [snakeCase(key), value])
+    .sort(([a], [b]) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  const seen = new Set<Layer>();
+  const parts: Array<[string, Layer]> = [];
+  for (const [attribute, value] of attributes) {
+    if (value instanceof Layer && value !== layer) parts.push([attribute, value]);
+    else if (Array.isArray(value)) {
+      const items = value.filter((item): item is Layer => item instanceof Layer && item !== layer);
+      parts.push(...numberedItems(items).map(([name, item]): [string, Layer] => [`${attribute}/${name}`, item]));
+    }
+  }
+  return parts.filter(([, inner]) => !seen.has(inner) && seen.add(inner));
+}
+
+/** @internal The layers that `layer` holds and their paths in a Keras file: a wrapper's (WRAPPED) or a custom layer's (customLayerParts). */
+export function innerLayers(layer: Layer, className: string): Array<[string, Layer]> | null {
+  return WRAPPED[className]?.(layer) ?? customLayerParts(layer);
+}
+
+/** @internal The variables a layer that holds others keeps under its own `vars`, beside theirs. */
+export function ownVariablesBesideInner(layer: Layer, className: string): Variable[] {
+  return WRAPPER_VARIABLES[className]?.(layer) ?? (isBuiltInLayer(layer.constructor) ? [] : customLayerVariables(layer));
 }
 
 /** @internal The class name a layer is registered under (Keras's). */
@@ -351,9 +386,9 @@ export function classNameOf(layer: Layer): string {
 
 function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: string, pairs: Array<[Variable, Hdf5Dataset, string]>): void {
   if (layer instanceof Model) return matchModel(layer, group, `${path}/`, pairs);
-  const wrapped = WRAPPED[className]?.(layer);
+  const wrapped = innerLayers(layer, className);
   if (wrapped) {
-    const own = WRAPPER_VARIABLES[className]?.(layer) ?? [];
+    const own = ownVariablesBesideInner(layer, className);
     if (own.length > 0) {
       const vars = member(group, 'vars');
       const datasets = vars ? numberedDatasets(vars, `${path}/vars`) : [];
@@ -362,14 +397,22 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
       }
       own.forEach((variable, i) => pairs.push([variable, datasets[i], `${path}/vars/${i}`]));
     }
+    const innerPairs: Array<[Variable, Hdf5Dataset, string]> = [];
     for (const [attribute, inner] of wrapped) {
       const innerGroup = member(group, ...attribute.split('/'));
-      if (!innerGroup) throw new Error(`loadKerasWeights: the file has no '${path}/${attribute}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
-      matchLayer(inner, classNameOf(inner), innerGroup, `${path}/${attribute}`, pairs);
+      if (!innerGroup) {
+        if (inner.weights.length === 0) continue;
+        throw new Error(`loadKerasWeights: the file has no '${path}/${attribute}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
+      }
+      matchLayer(inner, classNameOf(inner), innerGroup, `${path}/${attribute}`, innerPairs);
     }
+    // A custom layer's trainable variables are Keras's in the order it tracked its layers (`weights`'s), not the file's sorted one.
+    const order = layer.weights;
+    if (!WRAPPED[className]) innerPairs.sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    pairs.push(...innerPairs);
     return;
   }
-  const variables = isBuiltInLayer(layer.constructor) ? layer.weights : customLayerVariables(layer)!;
+  const variables = isBuiltInLayer(layer.constructor) ? layer.weights : customLayerVariables(layer);
   const inner = INNER_VARIABLES[className];
   if (inner) {
     const extra = KERAS_ONLY_INNER.find((attribute) => group.members.has(attribute));
