@@ -81,6 +81,8 @@ export class ReLU extends Layer {
 export interface LeakyReLUArgs extends LayerArgs {
   /** Slope for negative inputs (>= 0, default 0.3). Keras 3's name for Keras 2's `alpha`. */
   negativeSlope?: number;
+  /** @deprecated Keras 2's name of negativeSlope, which Keras 3 still takes, with a warning (keras.io's examples use it). */
+  alpha?: number;
 }
 
 /**
@@ -96,12 +98,10 @@ export class LeakyReLU extends Layer {
   override supportsMasking = true;
   readonly negativeSlope: number;
 
-  constructor(args: LeakyReLUArgs = {}) {
+  constructor({ alpha, ...args }: LeakyReLUArgs = {}) {
     super(args);
-    if ('alpha' in args) {
-      throw new Error(`LeakyReLU: the argument \`alpha\` was renamed \`negativeSlope\` in Keras 3. Received: alpha=${String((args as { alpha: unknown }).alpha)}; pass negativeSlope instead.`);
-    }
-    this.negativeSlope = checkNonNegative('LeakyReLU', 'negativeSlope', args.negativeSlope ?? 0.3);
+    if (alpha !== undefined) console.warn('LeakyReLU: argument `alpha` is deprecated. Use `negativeSlope` instead.');
+    this.negativeSlope = checkNonNegative('LeakyReLU', 'negativeSlope', alpha ?? args.negativeSlope ?? 0.3);
   }
 
   override call(inputs: Tensor): Tensor {

@@ -476,9 +476,16 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
   return unary('clip', x, min, max);
 }
 
-/** Converts to another dtype; float to int32 truncates toward zero. */
-export function cast(x: Tensor, dtype: DType): Tensor {
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`cast: unknown dtype '${String(dtype)}'. Expected 'float32' or 'int32'.`);
+/**
+ * Converts to another dtype; float to int32 truncates toward zero. 'bool' (Keras's, for masks)
+ * gives the booleans of this library, as comparisons do: int32 1 where x is nonzero, else 0.
+ *
+ * @example
+ * cast(tensor([0, 2.5, -1]), 'bool');   // int32 [0, 1, 1]
+ */
+export function cast(x: Tensor, dtype: DType | 'bool'): Tensor {
+  if (dtype === 'bool') return notEqual(x, 0);
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`cast: unknown dtype '${String(dtype)}'. Expected 'float32', 'int32' or 'bool'.`);
   return unary('cast', x, 0, 0, dtype);
 }
 

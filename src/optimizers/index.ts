@@ -61,6 +61,8 @@ export {
   type CosineDecayRestartsOptions,
   type ScheduleOptions,
 } from './schedules';
+/** Keras's keras.optimizers.schedules namespace: `new optimizers.schedules.CosineDecay(...)`, or a subclass of `optimizers.schedules.LearningRateSchedule`. */
+export * as schedules from './schedules';
 export { optimizerUpdate, type UpdateAlgorithm, type UpdateParams } from './update_kernel';
 
 /** What `getOptimizer` (and `model.compile`) accepts: an optimizer or its name. */

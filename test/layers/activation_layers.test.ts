@@ -2,7 +2,7 @@
 // formulas written out) on both backends, the GPU against the CPU on random inputs, gradients by
 // finite differences, shapes, and Keras's argument errors.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tensor, type Tensor } from '../../src/node';
 import { ELU, Input, LeakyReLU, PReLU, ReLU, Softmax, deserializeLayer, type Layer } from '../../src/layers/index';
 import type { OpCase } from '../cases/case';
@@ -65,9 +65,13 @@ describe('LeakyReLU', () => {
     }),
   );
 
-  it('rejects a negative slope and says that alpha is now negativeSlope', () => {
+  it('rejects a negative slope, and takes Keras 2\'s alpha as negativeSlope with a warning, as Keras 3 does', () => {
     expect(() => new LeakyReLU({ negativeSlope: -1 })).toThrow(/negativeSlope of a LeakyReLU layer cannot be None or a negative value.*Received: negativeSlope=-1/);
-    expect(() => new LeakyReLU({ alpha: 0.1 } as never)).toThrow('LeakyReLU: the argument `alpha` was renamed `negativeSlope` in Keras 3. Received: alpha=0.1; pass negativeSlope instead.');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const layer = new LeakyReLU({ alpha: 0.2 });
+    expect(warn).toHaveBeenCalledWith('LeakyReLU: argument `alpha` is deprecated. Use `negativeSlope` instead.');
+    warn.mockRestore();
+    expect([layer.negativeSlope, layer.getConfig().negativeSlope, 'alpha' in layer.getConfig()]).toEqual([0.2, 0.2, false]);
   });
 });
 
