@@ -326,13 +326,13 @@ export class Model extends Layer {
   }
 
   /**
-   * The loss tracker, each output's loss tracker ('<output>_loss', several outputs only), the
-   * compiled metrics, then the metrics kept in properties of the model and its layers (Keras's
-   * `model.metrics`). Their `updateState` takes `(loss)` for the loss trackers and
+   * The loss tracker, the compiled metrics, each output's loss tracker ('<output>_loss', several
+   * outputs only), then the metrics kept in properties of the model and its layers (Keras's
+   * `model.metrics`, in its order). Their `updateState` takes `(loss)` for the loss trackers and
    * `(yTrue, yPred)` for the compiled ones.
    */
   override get metrics(): Array<Metric<unknown[]>> {
-    const compiled = this.compiledMetrics ? [this.lossTracker, ...(this.compiledLossTerms?.trackers ?? []), ...this.compiledMetrics.metrics] : [this.lossTracker];
+    const compiled = this.compiledMetrics ? [this.lossTracker, ...this.compiledMetrics.metrics, ...(this.compiledLossTerms?.trackers ?? [])] : [this.lossTracker];
     // Then, as Keras 3, the metrics kept in properties of this model and of its layers; a nested
     // model's own trackers stay its own.
     const kept = this.selfAndSublayers().flatMap((layer) => (layer === this || !(layer instanceof Model) ? layer.ownMetrics() : []));
@@ -343,8 +343,11 @@ export class Model extends Layer {
     return this.metrics.map((m) => m.name);
   }
 
-  /** Configures training: optimizer, loss and metrics. */
-  compile(args: CompileArgs): void {
+  /**
+   * Configures training: optimizer, loss and metrics. Every option has a default, so a subclass
+   * with its own compile (a GAN's two optimizers, say) can call `super.compile()` as Keras's does.
+   */
+  compile(args: CompileArgs = {}): void {
     checkOptionNames('compile', args, COMPILE_OPTIONS);
     const { optimizer = 'rmsprop', loss, metrics, weightedMetrics, lossWeights, runEagerly = false } = args ?? ({} as CompileArgs);
     if (loss === undefined && lossWeights !== undefined) throw new Error('compile: lossWeights weigh the losses of the outputs, but no loss was given.');
@@ -532,7 +535,7 @@ export class Model extends Layer {
       returnDict = options?.returnDict;
       logs = await runEvaluate(this, x, y as DataInput | undefined, options ?? {});
     }
-    return returnDict === false ? logsInKerasOrder(logs) : logs;
+    return returnDict === false ? logsInKerasOrder(logs, this.metricsNames) : logs;
   }
 
   /**
@@ -782,11 +785,13 @@ export function graphConfigs(op: string): GraphConfigCodec {
 }
 
 /**
- * evaluate's logs as Keras returns them by default (return_dict=False): the loss first, then the
- * others in sorted name order; one number when the loss is all there is.
+ * evaluate's logs as Keras returns them by default (return_dict=False): in the order of the
+ * model's metrics (the loss, the compiled metrics as given, each output's loss), then any other
+ * log in sorted name order; one number when the loss is all there is.
  */
-function logsInKerasOrder(logs: Logs): number | number[] {
-  const names = ['loss', ...Object.keys(logs).filter((name) => name !== 'loss').sort()].filter((name) => name in logs);
+function logsInKerasOrder(logs: Logs, metricNames: readonly string[]): number | number[] {
+  const ordered = metricNames.filter((name) => name in logs);
+  const names = [...new Set([...ordered, ...Object.keys(logs).filter((name) => !ordered.includes(name)).sort()])];
   const values = names.map((name) => logs[name]);
   return values.length === 1 ? values[0] : values;
 }

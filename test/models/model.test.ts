@@ -71,7 +71,11 @@ describe('construction', () => {
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [['mae'], ['mae'], ['mae']] })).toThrow(/metrics is a list of 3 entries/);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae', ['mse']] as never })).toThrow(/mixes metrics and lists of metrics/);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [new metrics.MeanAbsoluteError()] })).toThrow(/the Metric object 'mean_absolute_error' can keep the state of one output only/);
-    expect(model.metricsNames).toEqual(['loss', 'first_loss', 'second_loss', 'first_mae', 'second_mse', 'second_mae']);
+    // Keras 3's Trainer.metrics: the loss tracker, the compiled metrics, then each output's loss tracker.
+    expect(model.metricsNames).toEqual(['loss', 'first_mae', 'second_mse', 'second_mae', 'first_loss', 'second_loss']);
+    const [xs, ys] = [[tensor([[1, 2]]), tensor([[3, 4, 5]])], [tensor([[1]]), tensor([[1, 0]])]];
+    const evaluated = await model.evaluate(xs, ys, { verbose: 0 });
+    expect(await model.evaluate(xs, ys, { verbose: 0, returnDict: false })).toEqual(['loss', 'first_mae', 'second_mse', 'second_mae', 'first_loss', 'second_loss'].map((name) => evaluated[name]));
   });
 
   it('subclassed models with layers made in the constructor and call overridden', async () => {
@@ -219,14 +223,15 @@ describe('compile and fit', () => {
     expect(test.loss).toBeLessThan(train.loss);
   });
 
-  it("evaluate with returnDict: false gives Keras's default form (the loss, then the others by name; one number for the loss alone); compile accepts jitCompile and autoScaleLoss", async () => {
+  it("evaluate with returnDict: false gives Keras's default form (the loss, then the metrics as compiled; one number for the loss alone); compile accepts jitCompile and autoScaleLoss", async () => {
     const { x, y } = regressionData(24);
     const model = smallModel();
     model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mse', 'mae'], jitCompile: true, autoScaleLoss: true });
     const logs = await model.evaluate(x, y, { verbose: 0 });
-    expect(await model.evaluate(x, y, { verbose: 0, returnDict: false })).toEqual([logs.loss, logs.mae, logs.mse]);
+    expect(model.metricsNames).toEqual(['loss', 'mse', 'mae']);
+    expect(await model.evaluate(x, y, { verbose: 0, returnDict: false })).toEqual([logs.loss, logs.mse, logs.mae]);
     const dataset = { *[Symbol.iterator]() { yield [x, y] as [Tensor, Tensor]; } };
-    expect(await model.evaluate(dataset, { verbose: 0, returnDict: false })).toEqual([logs.loss, logs.mae, logs.mse]);
+    expect(await model.evaluate(dataset, { verbose: 0, returnDict: false })).toEqual([logs.loss, logs.mse, logs.mae]);
     model.compile({ optimizer: 'sgd', loss: 'mse', jitCompile: 'auto' });
     const lossOnly = await model.evaluate(x, y, { verbose: 0, returnDict: false });
     expect(lossOnly).toBe((await model.evaluate(x, y, { verbose: 0 })).loss);
