@@ -328,11 +328,14 @@ function kerasValue(key: string, value: unknown, kind: Kind): unknown {
   return kerasObject(nestedKind, className, options);
 }
 
-/** The kind of object an option holds: its name says it (kernelInitializer, cell, learningRate, ...). */
+/**
+ * The kind of object an option holds: its name says it (kernelInitializer, cell, learningRate, ...;
+ * a custom layer's plain `initializer`, `regularizer` or `constraint` too).
+ */
 function nestedObjectKind(key: string, kind: Kind): Kind {
-  if (/Initializer$/.test(key)) return 'initializers';
-  if (/Regularizer$/.test(key)) return 'regularizers';
-  if (/Constraint$/.test(key)) return 'constraints';
+  if (/(^i|I)nitializer$/.test(key)) return 'initializers';
+  if (/(^r|R)egularizer$/.test(key)) return 'regularizers';
+  if (/(^c|C)onstraint$/.test(key)) return 'constraints';
   if (key === 'learningRate' && kind === 'optimizers') return 'schedules';
   if (['layer', 'backwardLayer', 'cell', 'cells', 'layers'].includes(key)) return 'layers';
   throw new Error(`saveKerasModel: the option '${key}' holds an object that has no Keras counterpart known here.`);

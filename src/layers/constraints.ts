@@ -9,7 +9,7 @@ import { formatShape } from '../backend/types';
 import { checkOptionNames } from '../ops/validate';
 import type { Tensor } from '../tensor/tensor';
 import { canonicalName } from './initializers';
-import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
+import { getCustomObject, getRegisteredName, registrationHint, withCustomObjects, type CustomObjects } from '../io/object_registration';
 
 /** Keras's `backend.epsilon()`, added to the norms so that a column of zeros is not divided by zero. */
 const EPSILON = 1e-7;
@@ -284,6 +284,27 @@ export function getConstraint(identifier: ConstraintIdentifier): Constraint {
 /** The `{ className, config }` form of a constraint, for getConfig(); a registered class is named 'package>name'. */
 export function serializeConstraint(constraint: Constraint): { className: string; config: Record<string, unknown> } {
   return { className: getRegisteredName(constraint.constructor) ?? constraint.className, config: constraint.getConfig() };
+}
+
+/**
+ * A constraint from a name, a `{ className, config }` record or an instance (keras.constraints.get).
+ * @example constraints.get('non_neg');   // a NonNeg
+ */
+export const get = (identifier: ConstraintIdentifier): Constraint => getConstraint(identifier);
+
+/**
+ * The `{ className, config }` record of a constraint (keras.constraints.serialize).
+ * @example constraints.serialize(new constraints.MaxNorm({ maxValue: 3 }));   // { className: 'MaxNorm', config: { maxValue: 3, axis: 0 } }
+ */
+export const serialize = (constraint: Constraint): { className: string; config: Record<string, unknown> } => serializeConstraint(constraint);
+
+/**
+ * The constraint a saved record names, looking custom class names up in `customObjects` and the
+ * registered objects (keras.constraints.deserialize).
+ * @example constraints.deserialize({ className: 'UnitNorm', config: { axis: 1 } });
+ */
+export function deserialize(config: ConstraintIdentifier, customObjects: CustomObjects = {}): Constraint {
+  return withCustomObjects(customObjects, () => getConstraint(config));
 }
 
 function knownNames(): string {

@@ -3,8 +3,10 @@
 // [Symbol.iterator]() starts over) yielding [x, y] or [x, y, sampleWeight] (x alone for predict).
 // BatchStream follows Keras's EpochIterator: without a step count, each epoch iterates the
 // dataset anew until it ends; with one, training's iteration goes on across epochs and running out
-// of data interrupts training (each evaluation starts a new iteration). The tensors a dataset makes while it is iterated are the step's, freed
-// after it (as TF.js's fitDataset does); tensors made before the call stay the caller's.
+// of data interrupts training (each evaluation starts a new iteration). The tensors a dataset
+// yields while it is iterated are the step's, freed after it (as TF.js's fitDataset does); what it
+// makes on the way and does not yield stays its own (make batches inside tidy); tensors made
+// before the call stay the caller's.
 // A PyDataset (utils/py_dataset.ts) is read by index instead, as Keras's PyDatasetAdapter:
 // PyDatasetStream calls its epoch hooks and shuffles the order of its batches for fit.
 

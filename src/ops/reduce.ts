@@ -254,5 +254,9 @@ function argExtreme(values: number[], better: (a: number, b: number) => boolean)
 }
 
 function checkKeepDims(op: string, keepDims: unknown): void {
-  if (typeof keepDims !== 'boolean') throw new Error(`${op}: keepDims must be a boolean, got ${typeof keepDims}.`);
+  if (typeof keepDims === 'boolean') return;
+  // Keras's keepdims=True is a keyword; here it is the third argument, which a port may miss.
+  const asOption = keepDims !== null && typeof keepDims === 'object' && 'keepDims' in keepDims;
+  const hint = asOption ? ` It is the third argument, not an option: ${op}(x, axis, true).` : '';
+  throw new Error(`${op}: keepDims must be a boolean, got ${typeof keepDims}.${hint}`);
 }
