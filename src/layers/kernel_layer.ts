@@ -31,7 +31,7 @@ export interface KernelLayerArgs extends LayerArgs {
 
 /** The base of Dense and the convolutions: their kernel, bias and activation. */
 export abstract class KernelLayer extends Layer {
-  readonly activation: ActivationFn;
+  private activationFn: ActivationFn;
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
@@ -44,7 +44,7 @@ export abstract class KernelLayer extends Layer {
 
   constructor(args: KernelLayerArgs) {
     super(args);
-    this.activation = getActivation(args?.activation);
+    this.activationFn = getActivation(args?.activation);
     this.useBias = args?.useBias ?? true;
     this.kernelInitializer = resolveInitializer(args?.kernelInitializer ?? 'glorotUniform');
     this.biasInitializer = resolveInitializer(args?.biasInitializer ?? 'zeros');
@@ -52,6 +52,22 @@ export abstract class KernelLayer extends Layer {
     this.biasRegularizer = resolveRegularizer(args?.biasRegularizer);
     this.kernelConstraint = resolveConstraint(args?.kernelConstraint);
     this.biasConstraint = resolveConstraint(args?.biasConstraint);
+  }
+
+  /** Applied to the output. */
+  get activation(): ActivationFn {
+    return this.activationFn;
+  }
+
+  /**
+   * Replaces the activation, as assigning `layer.activation` in Keras: a name, a function, or
+   * null for none (linear).
+   *
+   * @example
+   * (model.layers.at(-1) as Dense).activation = null;   // logits instead of softmax (Grad-CAM)
+   */
+  set activation(identifier: ActivationIdentifier) {
+    this.activationFn = getActivation(identifier);
   }
 
   /** Makes the kernel of `kernelShape` and, with a bias, the bias of `units` (call from build). */

@@ -7,10 +7,17 @@ import { Storage } from '../backend/storage';
 import { formatShape, sizeOf, type DType, type TypedArray } from '../backend/types';
 import { Tensor, type NestedArray } from './tensor';
 
-export type TensorValues = number | boolean | TypedArray | NestedArray | boolean[] | readonly unknown[];
+/** The JavaScript typed arrays `tensor` reads (not BigInt64Array and BigUint64Array). */
+export type NumericArray = TypedArray | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Uint32Array;
+
+export type TensorValues = number | boolean | NumericArray | NestedArray | boolean[] | readonly unknown[];
+
+/** Typed arrays whose values all fit int32: their tensors default to int32, as Keras keeps an integer array's values integers. */
+const INTEGER_ARRAYS = [Int32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray];
 
 /**
- * Makes a tensor from a number, nested arrays or a typed array.
+ * Makes a tensor from a number, nested arrays or a typed array. The dtype defaults to int32 for a
+ * typed array of 8-, 16- or 32-bit integers (image bytes in a Uint8Array too), else float32.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]]);              // float32, shape [2, 2]
@@ -27,7 +34,7 @@ export function tensor(values: TensorValues, shape?: readonly number[], dtype?: 
   if (sizeOf(targetShape) !== flat.length) {
     throw new Error(`tensor: ${flat.length} values do not fill shape ${formatShape(targetShape)} (which holds ${sizeOf(targetShape)}).`);
   }
-  const type = dtype ?? (values instanceof Int32Array ? 'int32' : 'float32');
+  const type = dtype ?? (INTEGER_ARRAYS.some((kind) => values instanceof kind) ? 'int32' : 'float32');
   if (type !== 'float32' && type !== 'int32') throw new Error(`tensor: unknown dtype '${String(type)}'. Expected 'float32' or 'int32'.`);
   const typed = type === 'int32' ? Int32Array.from(flat, (v) => Math.trunc(v)) : Float32Array.from(flat);
   return fromTypedArray(typed, targetShape, type);

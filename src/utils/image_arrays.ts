@@ -17,8 +17,9 @@ export interface ArrayToImgOptions {
 /**
  * The pixels of a [height, width, channels] tensor (1, 3 or 4 channels) as RGBA bytes, for
  * `new ImageData(data, width, height)` or a canvas. With `scale` (default) the values are
- * shifted to a minimum of 0 and scaled to a maximum of 255 first; values are then rounded and
- * clipped to 0..255. Reads the tensor back, so it is async.
+ * shifted to a minimum of 0 and scaled to a maximum of 255 first; values are then truncated to
+ * integers, as Keras's cast to uint8 (127.5 gives 127), and clipped to 0..255 (where a uint8 cast
+ * would wrap around). Reads the tensor back, so it is async.
  *
  * @example
  * const { data, width, height } = await utils.arrayToImg(generated);
@@ -30,9 +31,11 @@ export async function arrayToImg(x: Tensor, { scale = true, dataFormat = 'channe
   if (channels !== 1 && channels !== 3 && channels !== 4) throw new Error(`arrayToImg: unsupported channel number ${channels}; expected 1, 3 or 4. Received: shape=[${x.shape.join(', ')}].`);
   const values = Float64Array.from(await x.data());
   if (scale && values.length > 0) {
+    // In float32 steps, as Keras's NumPy arithmetic, so that truncation gives Keras's bytes.
     const low = values.reduce((m, v) => Math.min(m, v), Infinity);
-    const high = values.reduce((m, v) => Math.max(m, v - low), 0);
-    for (let i = 0; i < values.length; i++) values[i] = high === 0 ? values[i] - low : ((values[i] - low) / high) * 255;
+    const shifted = (v: number) => Math.fround(v - low);
+    const high = values.reduce((m, v) => Math.max(m, shifted(v)), 0);
+    for (let i = 0; i < values.length; i++) values[i] = high === 0 ? shifted(values[i]) : Math.fround(Math.fround(shifted(values[i]) / high) * 255);
   }
   const at = (row: number, column: number, channel: number) =>
     dataFormat === 'channels_last' ? values[(row * width + column) * channels + channel] : values[(channel * height + row) * width + column];
@@ -40,8 +43,8 @@ export async function arrayToImg(x: Tensor, { scale = true, dataFormat = 'channe
   for (let row = 0; row < height; row++) {
     for (let column = 0; column < width; column++) {
       const p = (row * width + column) * 4;
-      for (let c = 0; c < 3; c++) data[p + c] = Math.round(at(row, column, channels === 1 ? 0 : c));
-      data[p + 3] = channels === 4 ? Math.round(at(row, column, 3)) : 255;
+      for (let c = 0; c < 3; c++) data[p + c] = Math.trunc(at(row, column, channels === 1 ? 0 : c));
+      data[p + 3] = channels === 4 ? Math.trunc(at(row, column, 3)) : 255;
     }
   }
   return { data, width, height };

@@ -236,7 +236,7 @@ describe('utils', () => {
   it('arrayToImg scales to RGBA bytes and imgToArray reads them back', async () => {
     const image = await utils.arrayToImg(tensor([[[0], [1]], [[2], [4]]]));
     expect([image.width, image.height]).toEqual([2, 2]);
-    expect(Array.from(image.data)).toEqual([0, 0, 0, 255, 64, 64, 64, 255, 128, 128, 128, 255, 255, 255, 255, 255]);
-    expect(await valuesOf(utils.imgToArray(image, { channels: 3 }))).toEqual([0, 0, 0, 64, 64, 64, 128, 128, 128, 255, 255, 255]);
+    expect(Array.from(image.data)).toEqual([0, 0, 0, 255, 63, 63, 63, 255, 127, 127, 127, 255, 255, 255, 255, 255]);
+    expect(await valuesOf(utils.imgToArray(image, { channels: 3 }))).toEqual([0, 0, 0, 63, 63, 63, 127, 127, 127, 255, 255, 255]);
   });
 });
