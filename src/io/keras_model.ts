@@ -298,11 +298,11 @@ function checkImplicitMask(mask: unknown, layerName: string, operations: Map<str
   }
 }
 
-/** An Input from an InputLayer's config (batch_shape, dtype, name). */
+/** An Input from an InputLayer's config (batch_shape, dtype, name); Keras's int64 token ids are int32 here. */
 function inputOf(config: Record<string, unknown>): SymbolicTensor {
   const batchShape = (config.batch_shape ?? config.batch_input_shape) as Array<number | null> | undefined;
   if (!Array.isArray(batchShape)) throw new Error(`loadKerasModel: InputLayer '${config.name}' has no batch_shape.`);
-  return Input({ batchShape, name: typeof config.name === 'string' ? config.name : undefined, dtype: config.dtype === 'int32' ? 'int32' : 'float32' });
+  return Input({ batchShape, name: typeof config.name === 'string' ? config.name : undefined, dtype: config.dtype === 'int32' || config.dtype === 'int64' ? 'int32' : 'float32' });
 }
 
 /** A layer from its Keras config; inert options this library lacks are dropped. */

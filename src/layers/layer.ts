@@ -490,7 +490,7 @@ export class Layer {
     const inputMasks = inputs.map((t) => t.maskShape);
     const carriesMasks = inputMasks.some((m) => m !== null);
     if (carriesMasks && !this.supportsMasking) {
-      console.warn(`Layer '${this.name}' (of type ${this.constructor.name}) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.`);
+      console.warn(`Layer '${this.name}' (of type ${getRegisteredLayerName(this.constructor) ?? this.constructor.name}) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.`);
     }
     this.symbolicInputMasks = carriesMasks ? inputMasks : null;
     let outShape: Shape | Shape[];
@@ -606,6 +606,10 @@ export function declareStrictOptions(classes: readonly object[]): void {
 function checkLayerArgs(cls: { name: string }, args: unknown): void {
   if (args !== undefined && args !== null && typeof args !== 'object') {
     throw new Error(`${cls.name}: the constructor takes one options object ({ option: value, ... }, Keras's keyword arguments); got ${typeof args === 'string' ? `the string '${args}'` : `the ${typeof args} ${String(args)}`}.`);
+  }
+  const dtype = (args as LayerArgs | null | undefined)?.dtype;
+  if (dtype !== undefined && dtype !== null && dtype !== 'float32' && dtype !== 'int32') {
+    throw new Error(`${cls.name}: Invalid dtype: ${String(dtype)}. Tensors here are 'float32' or 'int32' (use 'int32' for Keras's 'int64' token ids).`);
   }
   if (!strictOptionClasses.has(cls) || args === null || args === undefined) return;
   const snake = Object.keys(args).find((key) => /_[a-z]/.test(key));

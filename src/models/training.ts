@@ -124,6 +124,19 @@ export function checkDataIsNotAFunction(op: string, x: unknown): void {
 }
 
 /**
+ * Throws for an array of [x, y] batches given as the data: an array is data here (as a list is in
+ * Keras), so it would otherwise be read as the model's inputs, and fit's options as targets.
+ */
+export function checkDataIsNotABatchArray(op: string, x: unknown): void {
+  if (!Array.isArray(x)) return;
+  const isBatch = (entry: unknown) => Array.isArray(entry) && (entry[0] instanceof Tensor || (typeof entry[0] === 'object' && entry[0] !== null && Object.getPrototypeOf(entry[0]) === Object.prototype));
+  if (x.length === 0 || !x.every(isBatch)) return;
+  throw new Error(
+    `${op}: the data is an array of ${x.length} batches (arrays such as [x, y]); an array is data, not a dataset. Pass the batches as a dataset: a generator (one pass uses it up) or an object whose [Symbol.iterator]() starts over each epoch, such as { [Symbol.iterator]: () => batches[Symbol.iterator]() }.`,
+  );
+}
+
+/**
  * Throws when fit's y is a record of fit's own option names (fit(x, { epochs: 5 }) for a model
  * without targets), which would otherwise be read as targets by output name.
  */
