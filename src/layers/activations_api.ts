@@ -9,6 +9,7 @@ export {
   celu, elu, exponential, gelu, glu, hardShrink, hardSigmoid, hardSilu, hardSwish, hardTanh, leakyRelu, linear, logSigmoid,
   logSoftmax, mish, relu, relu6, selu, sigmoid, silu, softShrink, softmax, softplus, softsign, sparsePlus, sparseSigmoid,
   sparsemax, squareplus, swish, tanh, tanhShrink, threshold, type ActivationFn, type ActivationIdentifier, type ReluOptions,
+  type BuiltinActivation,
 } from './activations';
 
 /**

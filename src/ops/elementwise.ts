@@ -1020,7 +1020,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (a === undefined && b === undefined) {
     throw new Error(
       'where: expected where(condition, a, b). The one-argument form (the indices of the nonzero elements, as keras.ops.where(condition)) gives a shape that depends on the data, ' +
-        'and every op here knows its output shape before it runs; read the condition back (await condition.data()) to find them.',
+        'and every op here knows its output shape before it runs; use `await ops.nonzero(condition)`, which reads the condition back and returns the indices.',
     );
   }
   checkOperand('where', a);

@@ -213,6 +213,7 @@ describe('errors', () => {
 
   it('explains that where needs both branches (no data-dependent shapes)', () => {
     expect(() => ops.where(tensor([1, 0]), undefined as never, undefined as never)).toThrow('where: expected where(condition, a, b). The one-argument form');
+    expect(() => ops.where(tensor([1, 0]), undefined as never, undefined as never)).toThrow('use `await ops.nonzero(condition)`');
   });
 
   it('rejects a tensor used after dispose', () => {
