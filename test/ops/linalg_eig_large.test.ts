@@ -6,38 +6,12 @@
 // block-diagonal matrix with known eigenvalues; zero and NaN matrices; no leaked tensors or buffers.
 
 import { describe, expect, it } from 'vitest';
-import { memory, ops, setBackend, tensor, tidy, type Tensor } from '../../src/node';
-import { seededRandom } from '../cases/data';
+import { memory, ops, setBackend, tensor, tidy } from '../../src/node';
+import { product, randomMatrix } from '../cases/matrices';
+import { distance, eigensystemsOf, expectEigenvectors, matchEigenvalues, type Complex, type Eigensystem } from '../cases/eigensystems';
 import { settleGarbage, useWebGPU } from '../helpers';
 
 useWebGPU();
-
-/** A complex number [real, imag]. */
-type Complex = [number, number];
-
-/** One matrix's eigenvalues and eigenvectors (vectors[j] the eigenvector of values[j]). */
-interface Eigensystem {
-  values: Complex[];
-  vectors: Complex[][];
-}
-
-/** A row-major n x n matrix, uniform in [-1, 1), rounded to float32 (as the tensor holds it). */
-function randomMatrix(n: number, seed: number): number[] {
-  const next = seededRandom(seed);
-  return Array.from({ length: n * n }, () => Math.fround(next() * 2 - 1));
-}
-
-/** The eigensystems of a batch [count, n, n] as eig returns them, read back. */
-async function eigensystemsOf(matrices: Tensor): Promise<Eigensystem[]> {
-  const n = matrices.shape[matrices.rank - 1];
-  const outputs = ops.eig(matrices).flat();
-  const [wr, wi, vr, vi] = await Promise.all(outputs.map((t) => t.data()));
-  outputs.forEach((t) => t.dispose());
-  return Array.from({ length: wr.length / n }, (_, b) => ({
-    values: Array.from({ length: n }, (_, j): Complex => [wr[b * n + j], wi[b * n + j]]),
-    vectors: Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i): Complex => [vr[b * n * n + i * n + j], vi[b * n * n + i * n + j]])),
-  }));
-}
 
 /** The eigensystems of `values` [count, n, n] on WebGPU and on the CPU backend. */
 async function onBoth(values: number[], shape: number[]): Promise<{ gpu: Eigensystem[]; cpu: Eigensystem[] }> {
@@ -51,49 +25,6 @@ async function onBoth(values: number[], shape: number[]): Promise<{ gpu: Eigensy
   setBackend('cpu');
   const cpu = await run().finally(() => setBackend('webgpu'));
   return { gpu, cpu };
-}
-
-const distance = ([ar, ai]: Complex, [br, bi]: Complex) => Math.hypot(ar - br, ai - bi);
-
-/**
- * Pairs each expected eigenvalue with the nearest unused actual one (a multiset comparison), each
- * within tolerance * max(1, |expected|). Returns the index of the actual value of each expected one.
- */
-function matchEigenvalues(actual: Complex[], expected: Complex[], tolerance: number): number[] {
-  expect(actual.length).toBe(expected.length);
-  const used = new Set<number>();
-  return expected.map((value) => {
-    let [gap, nearest] = [Infinity, -1];
-    actual.forEach((a, k) => {
-      if (!used.has(k) && distance(a, value) < gap) [gap, nearest] = [distance(a, value), k];
-    });
-    expect(gap, `eigenvalue ${value}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.hypot(...value)));
-    used.add(nearest);
-    return nearest;
-  });
-}
-
-/** Every eigenvector: |A v - lambda v| / |A|_F within `tolerance`, unit 2-norm, its first largest component real and positive. */
-function expectEigenvectors(a: ArrayLike<number>, n: number, { values, vectors }: Eigensystem, tolerance: number): void {
-  const matrixNorm = Math.hypot(...Array.from(a));
-  vectors.forEach((v, j) => {
-    const [lr, li] = values[j];
-    let residual = 0;
-    for (let i = 0; i < n; i++) {
-      let [sr, si] = [0, 0];
-      for (let k = 0; k < n; k++) {
-        sr += a[i * n + k] * v[k][0];
-        si += a[i * n + k] * v[k][1];
-      }
-      residual += (sr - (lr * v[i][0] - li * v[i][1])) ** 2 + (si - (lr * v[i][1] + li * v[i][0])) ** 2;
-    }
-    expect(Math.sqrt(residual) / matrixNorm, `residual of eigenvector ${j}`).toBeLessThanOrEqual(tolerance);
-    const magnitudes = v.map((z) => Math.hypot(...z));
-    expect(Math.abs(Math.hypot(...magnitudes) - 1), `norm of eigenvector ${j}`).toBeLessThanOrEqual(1e-5);
-    const pivot = magnitudes.findIndex((m) => m >= Math.max(...magnitudes) * (1 - 1e-3));
-    expect(Math.abs(v[pivot][1]), `imaginary part of eigenvector ${j}'s largest component`).toBeLessThanOrEqual(1e-6);
-    expect(v[pivot][0]).toBeGreaterThan(0);
-  });
 }
 
 /** The GPU's eigenvalues as the CPU's (multisets), and its eigenvectors of well-separated eigenvalues as the CPU's. */
@@ -128,16 +59,10 @@ function inverse(a: ArrayLike<number>, n: number): Float64Array {
   return result;
 }
 
-function product(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) out[i * n + j] += a[i * n + k] * b[k * n + j];
-  return out;
-}
-
 describe('eig over 64 x 64', () => {
   it('random non-symmetric 65 x 65 and 80 x 80: eigenvalues as the CPU backend, A v = lambda v, unit norm, phase', async () => {
     for (const n of [65, 80]) {
-      const a = randomMatrix(n, n);
+      const a = randomMatrix(n, n, n);
       const { gpu: [gpu], cpu: [cpu] } = await onBoth(a, [n, n]);
       // Random matrices have many complex pairs: neighbours, positive imaginary part first.
       const pairs = gpu.values.filter(([, im]) => im > 0).length;
@@ -154,7 +79,7 @@ describe('eig over 64 x 64', () => {
 
   it('a batch [2, 66, 66]: each matrix as the CPU backend', async () => {
     const n = 66;
-    const matrices = [randomMatrix(n, 1), randomMatrix(n, 2)];
+    const matrices = [randomMatrix(n, n, 1), randomMatrix(n, n, 2)];
     const { gpu, cpu } = await onBoth(matrices.flat(), [2, n, n]);
     for (const b of [0, 1]) {
       expectMatchingCpu(gpu[b], cpu[b]);
@@ -177,14 +102,14 @@ describe('eig over 64 x 64', () => {
       [b[i * n + i], b[i * n + i + 1], b[(i + 1) * n + i], b[(i + 1) * n + i + 1]] = [re, im, -im, re];
       known.push([re, im], [re, -im]);
     }
-    const s = randomMatrix(n, 7).map((value, at) => value / 4 + (at % (n + 1) === 0 ? 1 : 0));
-    const a = Array.from(product(product(s, b, n), inverse(s, n), n), Math.fround);
+    const s = randomMatrix(n, n, 7).map((value, at) => value / 4 + (at % (n + 1) === 0 ? 1 : 0));
+    const a = Array.from(product(product(s, b, n, n, n), inverse(s, n), n, n, n), Math.fround);
     // The same graded by D A D^-1 (D = diag(2^(i / 8)), exact in float32): balancing undoes it.
     const graded = a.map((value, at) => value * 2 ** ((Math.floor(at / n) - (at % n)) / 8));
     // Block upper triangular with 2 x 2 diagonal blocks [[p, q], [r, s]]: already in Hessenberg
     // form with every block decoupled, so each deflates as a 2 x 2 block, rotated to triangular
     // form where its eigenvalues (p + s) / 2 +- sqrt(((p - s) / 2)^2 + q r) are real.
-    const blocks = randomMatrix(n, 8).map((value, at) => (Math.floor(at / n) > (at % n) + (at % 2 === 0 ? 1 : 0) ? 0 : value));
+    const blocks = randomMatrix(n, n, 8).map((value, at) => (Math.floor(at / n) > (at % n) + (at % 2 === 0 ? 1 : 0) ? 0 : value));
     const blockValues = Array.from({ length: n / 2 }, (_, k): Complex[] => {
       const [p, q, r, s] = [blocks[2 * k * (n + 1)], blocks[2 * k * (n + 1) + 1], blocks[(2 * k + 1) * (n + 1) - 1], blocks[(2 * k + 1) * (n + 1)]];
       const discriminant = ((p - s) / 2) ** 2 + q * r;
@@ -205,7 +130,7 @@ describe('eig over 64 x 64', () => {
     const { gpu: [zero] } = await onBoth(new Array(n * n).fill(0), [n, n]);
     expect(zero.values.every(([re, im]) => re === 0 && im === 0)).toBe(true);
     expect(zero.vectors.every((v, j) => v.every(([re, im], i) => re === (i === j ? 1 : 0) && im === 0))).toBe(true);
-    const withNaN = randomMatrix(n, 3);
+    const withNaN = randomMatrix(n, n, 3);
     withNaN[5] = NaN;
     const { gpu: [bad] } = await onBoth(withNaN, [n, n]);
     expect([...bad.values.flat(), ...bad.vectors.flat(2)].every(Number.isNaN)).toBe(true);
@@ -214,7 +139,7 @@ describe('eig over 64 x 64', () => {
   it('keeps only the four outputs, and its scratch buffers go back to the pool', async () => {
     await settleGarbage();
     const n = 65;
-    const x = tensor(randomMatrix(n, 9), [n, n]);
+    const x = tensor(randomMatrix(n, n, 9), [n, n]);
     await x.data();
     const before = memory();
     const outputs = tidy(() => ops.eig(x).flat());
