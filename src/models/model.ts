@@ -19,7 +19,7 @@ import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput,
 import { flatKeys, flattenStructure, FunctionalGraph, isRecord, packStructure, rankAdjustedShape, structureOf, type Structure, type Structured, type SymbolicRecord, type TensorRecord } from './functional';
 import { checkSavePath } from '../io/save_paths';
 import { printSummary, type SummaryOptions } from './summary';
-import { checkDataIsNotABatchArray, checkDataIsNotAFunction, checkTargetsAreNotOptions, runFit, type FitOptions } from './training';
+import { checkDataIsNotADatasetMaker, checkTargetsAreNotOptions, runFit, type FitOptions } from './training';
 import { datasetOptions, isBatchSource, type BatchSource } from './batch_source';
 import { runEvaluate, runPredict } from './evaluation';
 import { checkOptionNames } from '../ops/validate';
@@ -507,8 +507,7 @@ export class Model extends Layer {
   async fit(x: DataInput, y?: DataInput, options?: FitOptions): Promise<History>;
   async fit(x: DataInput | BatchSource, y?: DataInput | FitOptions, options?: FitOptions): Promise<History> {
     this.checkCompiled('fit');
-    checkDataIsNotAFunction('fit', x);
-    checkDataIsNotABatchArray('fit', x);
+    checkDataIsNotADatasetMaker('fit', x);
     if (isBatchSource(x)) return runFit(this, x, undefined, datasetOptions('fit', y, options));
     checkTargetsAreNotOptions(y, options);
     if (y === undefined) this.checkWithoutTargets('fit', 'train');
@@ -524,8 +523,7 @@ export class Model extends Layer {
   async evaluate(x: DataInput, y?: DataInput, options?: EvaluateOptions): Promise<Logs>;
   async evaluate(x: DataInput | BatchSource, y?: DataInput | EvaluateOptions, options?: EvaluateOptions): Promise<Logs | number | number[]> {
     this.checkCompiled('evaluate');
-    checkDataIsNotAFunction('evaluate', x);
-    checkDataIsNotABatchArray('evaluate', x);
+    checkDataIsNotADatasetMaker('evaluate', x);
     let logs: Logs;
     let returnDict: boolean | undefined;
     if (isBatchSource(x)) {
@@ -547,8 +545,7 @@ export class Model extends Layer {
    */
   async predict<T extends ModelOutput = Tensor | Tensor[]>(x: DataInput | BatchSource, options: PredictOptions = {}): Promise<T> {
     this.checkUsable('predict');
-    checkDataIsNotAFunction('predict', x);
-    checkDataIsNotABatchArray('predict', x);
+    checkDataIsNotADatasetMaker('predict', x);
     return (await runPredict(this, x, options)) as T;
   }
 

@@ -113,21 +113,16 @@ const FIT_OPTIONS: Record<keyof FitOptions, true> = {
 };
 
 /**
- * Throws for a function given as the data (a generator function rather than the generator it
- * makes), which would otherwise be reported as data of an unknown kind, or its options as targets.
+ * Throws for what fit, evaluate and predict would otherwise misread as data or take its options
+ * for targets: a function (a generator function rather than the generator it makes), or an array
+ * of [x, y] batches (an array is data here, as a list is in Keras, not a dataset).
  */
-export function checkDataIsNotAFunction(op: string, x: unknown): void {
-  if (typeof x !== 'function') return;
-  throw new Error(
-    `${op}: the data is a function (${x.name || 'anonymous'}); pass the batches it makes (${op}(${x.name || 'batches'}(), ...), a generator, which one pass uses up) or an object whose [Symbol.iterator]() makes them anew, as a tf.data.Dataset is iterated each epoch.`,
-  );
-}
-
-/**
- * Throws for an array of [x, y] batches given as the data: an array is data here (as a list is in
- * Keras), so it would otherwise be read as the model's inputs, and fit's options as targets.
- */
-export function checkDataIsNotABatchArray(op: string, x: unknown): void {
+export function checkDataIsNotADatasetMaker(op: string, x: unknown): void {
+  if (typeof x === 'function') {
+    throw new Error(
+      `${op}: the data is a function (${x.name || 'anonymous'}); pass the batches it makes (${op}(${x.name || 'batches'}(), ...), a generator, which one pass uses up) or an object whose [Symbol.iterator]() makes them anew, as a tf.data.Dataset is iterated each epoch.`,
+    );
+  }
   if (!Array.isArray(x)) return;
   const isBatch = (entry: unknown) => Array.isArray(entry) && (entry[0] instanceof Tensor || (typeof entry[0] === 'object' && entry[0] !== null && Object.getPrototypeOf(entry[0]) === Object.prototype));
   if (x.length === 0 || !x.every(isBatch)) return;
