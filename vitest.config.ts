@@ -8,6 +8,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // A worker process runs many files: it imports the library and compiles each shader once,
+    // which more than halves the suite's time; test/setup_file.ts resets what a file may change.
+    isolate: false,
+    setupFiles: ['test/setup_file.ts'],
     // The memory tests force garbage collection to exercise the FinalizationRegistry safety net.
     execArgv: ['--expose-gc'],
     testTimeout: 60_000,
