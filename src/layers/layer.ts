@@ -148,9 +148,19 @@ export class Layer {
         : args.inputDim !== undefined
           ? [args.batchSize ?? null, args.inputDim]
           : null;
+    // Keras's build wrapper: a layer whose `build` is called directly (a custom layer building its
+    // sublayers in its own build) is built, so its first apply does not make its weights again.
+    const build = this.build;
+    this.build = (inputShape: Shape | Shape[]) => {
+      build.call(this, inputShape);
+      this.markBuilt(inputShape);
+    };
   }
 
-  /** Creates the weights for inputs of this shape. Called once, by the first `apply`. */
+  /**
+   * Creates the weights for inputs of this shape. Called once, by the first `apply`; a layer whose
+   * build is called directly (by a layer building its sublayers) is built from then on.
+   */
   build(_inputShape: Shape | Shape[]): void {}
 
   /** The layer's computation on tensors. The base layer returns its input. */
@@ -200,7 +210,13 @@ export class Layer {
   buildOnce(inputShape: Shape | Shape[]): void {
     this.checkOwnOptions();
     this.build(inputShape);
+    this.markBuilt(inputShape);
+  }
+
+  /** Marks the layer built, keeping the input shape (or list of shapes) with the batch unknown; a record of shapes is not kept. */
+  private markBuilt(inputShape: Shape | Shape[]): void {
     this.built = true;
+    if (!Array.isArray(inputShape)) return;
     const unbatched = (s: Shape): Shape => (s.length > 0 ? [null, ...s.slice(1)] : []);
     this.buildInputShape = isShapeList(inputShape) ? inputShape.map(unbatched) : unbatched(inputShape);
   }

@@ -14,7 +14,7 @@ import type { DType } from '../backend/types';
 import { Tensor } from '../tensor/tensor';
 import { Layer, uniqueName, type LayerArgs } from './layer';
 import { isShapeList } from './layer_utils';
-import { formatSymbolicShape, isSymbolic, type Shape, type SymbolicTensor } from './symbolic';
+import { formatSymbolicShape, isSymbolic, setSymbolicOpRecorder, type Shape, type SymbolicTensor } from './symbolic';
 
 type OpFunction = (...args: unknown[]) => unknown;
 
@@ -141,6 +141,8 @@ function kerasStyleFirst(a: string, b: string): number {
   const capitals = (s: string) => (/[A-Z]/.test(s) ? 1 : 0);
   return capitals(a) - capitals(b) || b.length - a.length;
 }
+
+setSymbolicOpRecorder(applyOperation);
 
 /** The op as a graph node: its symbolic arguments become the node's inputs, in the order they appear. */
 function applyOperation(name: string, args: unknown[]): unknown {
