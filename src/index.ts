@@ -39,7 +39,7 @@ export * as constraints from './layers/constraints';
 export * as activations from './layers/activations_api';
 export * as random from './ops/random_api';
 export {
-  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting, type ModelOutput, type GraphConfigOptions,
+  Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting, type ModelOutput, type ModelInput, type GraphConfigOptions,
 } from './models/model';
 export type { TensorRecord, SymbolicRecord } from './models/functional';
 export type { LossSpec, MetricSpec, CompiledMetrics } from './models/compile_utils';

@@ -257,22 +257,27 @@ export class Layer {
       }
       return this.applySymbolic(list as SymbolicTensor[], inputShape, args, Array.isArray(inputs));
     }
-    // Keras's order: the flag given here, else the enclosing layer call's, else this layer's own
-    // default, which stays local (the layers this one calls do not inherit it).
-    const inherited = args.training ?? callStack.at(-1)?.training;
-    const training = inherited ?? this.trainingDefault;
     const mask = args.mask !== undefined ? args.mask : inputMask(inputs as Tensor | Tensor[]);
-    if (callStack.length === 0) this.clearActivityLosses();
-    callStack.push({ training: inherited });
-    let outputs: Tensor | Tensor[];
-    try {
-      outputs = this.call(inputs as Tensor | Tensor[], { ...args, training, mask });
-    } finally {
-      callStack.pop();
-    }
+    const outputs = this.callInContext(inputs as Tensor | Tensor[], { ...args, mask });
     if (this.supportsMasking) this.attachOutputMasks(inputs as Tensor | Tensor[], outputs, mask);
     this.addActivityLosses(outputs);
     return outputs;
+  }
+
+  /**
+   * Runs `call` with the training flag resolved in Keras's order: the flag given here, else the
+   * enclosing layer call's, else this layer's own default, which stays local (the layers this one
+   * calls do not inherit it). The outermost call clears the activity losses of the last one.
+   */
+  protected callInContext(inputs: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[] {
+    const inherited = args.training ?? callStack.at(-1)?.training;
+    if (callStack.length === 0) this.clearActivityLosses();
+    callStack.push({ training: inherited });
+    try {
+      return this.call(inputs, { ...args, training: inherited ?? this.trainingDefault });
+    } finally {
+      callStack.pop();
+    }
   }
 
   /** Makes a weight, initialized now, tracked by the layer, optionally regularized and constrained. */
@@ -453,7 +458,7 @@ export class Layer {
    * For the built-in layers (whose getConfig lists every option), an option that is not one of
    * theirs (a typo such as `activaton`) is an error, as Keras's "Unrecognized keyword arguments".
    */
-  private checkOwnOptions(): void {
+  protected checkOwnOptions(): void {
     if (!strictOptionClasses.has(this.constructor)) return;
     let config: Record<string, unknown>;
     try {

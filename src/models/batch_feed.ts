@@ -6,7 +6,7 @@
 import { fromTypedArray } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { loadBatch, openBatchStream, type BatchSource } from './batch_source';
-import { sliceRows, takeRows } from './data';
+import { sliceRows, takeRows, type DataTensors } from './data';
 import type { Model } from './model';
 import { stepData, type StepData } from './step_data';
 
@@ -34,10 +34,10 @@ export interface BatchFeed {
 }
 
 /** fit's batches of tensors in memory: rows gathered on the device in the order `order()` gives each epoch. */
-export function gatheredFeed([xs, ys, ws]: Tensor[][], batchSize: number, order: () => Int32Array): BatchFeed {
+export function gatheredFeed({ xs, ys, ws, xKeys }: DataTensors, batchSize: number, order: () => Int32Array): BatchFeed {
   const count = xs[0].shape[0];
   const steps = Math.ceil(count / batchSize);
-  const program = stepProgram(xs, ys, ws);
+  const program = stepProgram(xs, ys, ws, xKeys);
   let epochOrder: Int32Array = new Int32Array(0);
   return {
     steps,
@@ -53,7 +53,7 @@ export function gatheredFeed([xs, ys, ws]: Tensor[][], batchSize: number, order:
       const indices = fromTypedArray(epochOrder.slice(start, start + size), [size], 'int32');
       return {
         size,
-        data: () => stepData(takeRows(xs, indices), takeRows(ys, indices), takeRows(ws, indices)),
+        data: () => stepData(takeRows(xs, indices), takeRows(ys, indices), takeRows(ws, indices), xKeys),
         program: { key: `${program.key}|${size}`, args: [...program.args, indices] },
         release: () => indices.dispose(),
       };
@@ -62,7 +62,7 @@ export function gatheredFeed([xs, ys, ws]: Tensor[][], batchSize: number, order:
 }
 
 /** evaluate's and predict's batches of tensors in memory: consecutive rows, sliced on the device. */
-export function slicedFeed([xs, ys, ws]: Tensor[][], batchSize: number): BatchFeed {
+export function slicedFeed({ xs, ys, ws, xKeys }: DataTensors, batchSize: number): BatchFeed {
   const count = xs[0].shape[0];
   const steps = Math.ceil(count / batchSize);
   return {
@@ -75,7 +75,7 @@ export function slicedFeed([xs, ys, ws]: Tensor[][], batchSize: number): BatchFe
       const start = step * batchSize;
       const size = Math.min(batchSize, count - start);
       const slices = (tensors: Tensor[]) => sliceRows(tensors, start, size);
-      return { size, data: () => stepData(slices(xs), slices(ys), slices(ws)), program: { key: '', args: [] }, release: () => {} };
+      return { size, data: () => stepData(slices(xs), slices(ys), slices(ws), xKeys), program: { key: '', args: [] }, release: () => {} };
     },
   };
 }
@@ -99,17 +99,18 @@ export function datasetFeed(op: string, use: 'train' | 'test' | 'predict', model
       const element = await stream.next(step);
       if (element === undefined) return undefined;
       const batch = loadBatch(op, model, stream, element, step, use, classWeight);
-      const program = stepProgram(batch.xs, batch.ys, batch.ws);
-      return { size: batch.size, data: () => stepData(batch.xs, batch.ys, batch.ws), program: { key: `${program.key}|batch`, args: program.args }, release: batch.release };
+      const program = stepProgram(batch.xs, batch.ys, batch.ws, batch.xKeys);
+      return { size: batch.size, data: () => stepData(batch.xs, batch.ys, batch.ws, batch.xKeys), program: { key: `${program.key}|batch`, args: program.args }, release: batch.release };
     },
   };
 }
 
 /**
  * The data sets as a step program's arguments: each tensor memory once (fit(x, x) trains an
- * autoencoder on one tensor), and a key naming their shapes, dtypes and which are the same.
+ * autoencoder on one tensor), and a key naming their shapes, dtypes and which are the same (and
+ * x's record keys).
  */
-function stepProgram(xs: Tensor[], ys: Tensor[], ws: Tensor[]): { key: string; args: Tensor[] } {
+function stepProgram(xs: Tensor[], ys: Tensor[], ws: Tensor[], xKeys: string[] | null): { key: string; args: Tensor[] } {
   const args: Tensor[] = [];
   const key = [...xs, ...ys, ...ws]
     .map((t) => {
@@ -118,7 +119,7 @@ function stepProgram(xs: Tensor[], ys: Tensor[], ws: Tensor[]): { key: string; a
       return `${index}:${t.dtype}[${t.shape.join(',')}]`;
     })
     .join(';');
-  return { key: `fit|${xs.length}|${ys.length}|${key}`, args };
+  return { key: `fit|${xKeys ? JSON.stringify(xKeys) : xs.length}|${ys.length}|${key}`, args };
 }
 
 /** A step count option (stepsPerEpoch, validationSteps, steps): undefined or a positive integer. */

@@ -12,7 +12,7 @@
 
 import { nextTensorId, Tensor } from '../tensor/tensor';
 import { PyDataset } from '../utils/py_dataset';
-import { classWeightsToSampleWeights, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput } from './data';
+import { classWeightsToSampleWeights, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput, type DataTensors } from './data';
 import type { Model } from './model';
 
 /** One element of a dataset: [x, y] or [x, y, sampleWeight] (Keras's tuple), or x alone for predict. */
@@ -210,10 +210,7 @@ function isPyDatasetBatch(element: unknown): element is Batch {
 }
 
 /** One element of a dataset as the step's tensors, with what to free after the step. */
-export interface LoadedBatch {
-  xs: Tensor[];
-  ys: Tensor[];
-  ws: Tensor[];
+export interface LoadedBatch extends DataTensors {
   size: number;
   release(): void;
 }
@@ -247,16 +244,17 @@ export function loadBatch(op: string, model: Model, stream: DatasetStream, eleme
     // Without targets (x alone, or [x]), as fit(x) takes for a model whose losses need none.
     if (use !== 'predict' && y === undefined) model.checkWithoutTargets(`${op} (${batchName} has no targets)`, use);
     if (use === 'predict') {
-      const xs = scope.keep(toDataset(x, `${role}x`, op, names.inputs, 'inputs'));
+      const inputs = toDataset(x, `${role}x`, op, names.inputs, 'inputs', names.takesInputRecord);
+      const xs = scope.keep(inputs);
       const size = sampleCount(op, [[`${role}x`, xs]]);
       model.checkInputShapes(`${op} (${batchName})`, xs);
-      return { xs, ys: [], ws: [], size, release };
+      return { xs, ys: [], ws: [], xKeys: inputs.keys ?? null, size, release };
     }
-    const { xs, ys, ws, classWeights, count } = toStepDatasets(op, names, scope, x, y, sampleWeight, classWeight, role);
+    const { xs, ys, ws, xKeys, classWeights, count } = toStepDatasets(op, names, scope, x, y, sampleWeight, classWeight, role);
     model.checkInputShapes(`${op} (${batchName})`, xs);
     const weights = classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws;
     if (classWeights) scope.own(weights);
-    return { xs, ys, ws: weights, size: count, release };
+    return { xs, ys, ws: weights, xKeys, size: count, release };
   } catch (e) {
     release();
     throw e;

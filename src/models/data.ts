@@ -25,6 +25,8 @@ export type DataRecord = { [name: string]: Tensor | TensorValues };
 export interface DataNames {
   inputs: string[] | null;
   outputs: string[] | null;
+  /** A model without named inputs (subclassed) takes a record x as it is: its call receives the record. */
+  takesInputRecord: boolean;
 }
 
 export interface Dataset {
@@ -32,15 +34,23 @@ export interface Dataset {
   tensors: Tensor[];
   /** Tensors converted from arrays here; disposed by `release`. */
   owned: Tensor[];
+  /** The record's keys, one per tensor, when a model without named inputs (subclassed) was given a record: its call receives the record. */
+  keys?: string[];
 }
 
 /**
  * Converts x or y into a list of tensors. A record is ordered by `names` (the model's input or
- * output names, `kind` saying which); without names it is an error.
+ * output names, `kind` saying which); with `keepRecord` (x of a subclassed model) in its own
+ * order, its keys kept for the model's call to receive the record (as Keras passes a dict through
+ * to call); otherwise, without names, it is an error.
  */
-export function toDataset(data: DataInput, role: string, op: string, names: string[] | null = null, kind = 'inputs'): Dataset {
+export function toDataset(data: DataInput, role: string, op: string, names: string[] | null = null, kind = 'inputs', keepRecord = false): Dataset {
   if (data === undefined || data === null) throw new Error(`${op}: ${role} is missing.`);
-  if (typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype) return recordDataset(data as DataRecord, role, op, names, kind);
+  if (typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype) {
+    const record = data as DataRecord;
+    if (keepRecord) return { ...namedEntries(record, Object.keys(record), role, op), keys: Object.keys(record) };
+    return recordDataset(record, role, op, names, kind);
+  }
   if (data instanceof Tensor) return { tensors: [checkAlive(data, role, op)], owned: [] };
   if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof Tensor)) {
     return { tensors: (data as Tensor[]).map((t) => checkAlive(t, role, op)), owned: [] };
@@ -65,6 +75,12 @@ function recordDataset(record: DataRecord, role: string, op: string, names: stri
   if (unknown.length > 0) throw new Error(`${op}: ${role} names ${unknown.map((k) => `'${k}'`).join(', ')}, but the model's ${kind} are ${expected}.`);
   const missing = names.filter((n) => !(n in record));
   if (missing.length > 0) throw new Error(`${op}: ${role} has no entry for ${missing.map((n) => `'${n}'`).join(', ')}; the model's ${kind} are ${expected} (got ${keys}).`);
+  return namedEntries(record, names, role, op);
+}
+
+/** The record's entries `names`, in that order, each converted as a single tensor. */
+function namedEntries(record: DataRecord, names: string[], role: string, op: string): Dataset {
+  if (names.length === 0) throw new Error(`${op}: ${role} is an empty record; give at least one named entry.`);
   const parts: Dataset[] = [];
   try {
     for (const name of names) {
@@ -205,12 +221,18 @@ export function classWeightsToSampleWeights(labels: Tensor, entries: ClassWeight
   });
 }
 
-/** x, y and sample weights as lists of tensors, their shared sample count, and classWeight's entries. */
-export interface StepDatasets {
+/** x, y and sample weights as lists of tensors, as the batches of data in memory are cut from them. */
+export interface DataTensors {
   xs: Tensor[];
   ys: Tensor[];
   /** One tensor with sampleWeight, else none. */
   ws: Tensor[];
+  /** x's record keys for a model that takes the record itself (see Dataset.keys), else null. */
+  xKeys: string[] | null;
+}
+
+/** x, y and sample weights as lists of tensors, their shared sample count, and classWeight's entries. */
+export interface StepDatasets extends DataTensors {
   classWeights: ClassWeightEntry[] | null;
   count: number;
 }
@@ -222,12 +244,13 @@ export interface StepDatasets {
  * y (undefined) gives no targets, for models whose losses need none.
  */
 export function toStepDatasets(op: string, names: DataNames, scope: DataScope, x: DataInput, y: DataInput | undefined, sampleWeight?: DataInput, classWeight?: Record<number, number>, prefix = ''): StepDatasets {
-  const xs = scope.keep(toDataset(x, `${prefix}x`, op, names.inputs, 'inputs'));
+  const xDataset = toDataset(x, `${prefix}x`, op, names.inputs, 'inputs', names.takesInputRecord);
+  const xs = scope.keep(xDataset);
   const ys = y === undefined ? [] : scope.keep(toDataset(y, `${prefix}y`, op, names.outputs, 'outputs'));
   const classWeights = checkWeighting(op, ys, sampleWeight, classWeight);
   const ws = sampleWeight === undefined ? [] : scope.keep(toSampleWeights(sampleWeight, op));
   const count = sampleCount(op, [[`${prefix}x`, xs], [`${prefix}y`, ys], [`${prefix}sampleWeight`, ws]]);
-  return { xs, ys, ws, classWeights, count };
+  return { xs, xKeys: xDataset.keys ?? null, ys, ws, classWeights, count };
 }
 
 /** Rows `indices` (an int32 tensor) of every tensor, gathered on the device. */

@@ -34,9 +34,9 @@ export async function runEvaluate(model: Model, x: DataInput | BatchSource, y: D
       feed = datasetFeed('evaluate', 'test', model, x, steps);
     } else {
       if (steps !== undefined) throw new Error('evaluate: steps applies to a dataset of batches; with data in memory every sample is evaluated, batchSize at a time.');
-      const { xs, ys, ws } = toStepDatasets('evaluate', model.dataNames(), data, x, y, sampleWeight);
-      model.checkInputShapes('evaluate', xs);
-      feed = slicedFeed([xs, ys, ws], batchSize);
+      const tensors = toStepDatasets('evaluate', model.dataNames(), data, x, y, sampleWeight);
+      model.checkInputShapes('evaluate', tensors.xs);
+      feed = slicedFeed(tensors, batchSize);
     }
     const callbacks = withCallbacks(model, verbose, options.callbacks, { steps: feed.steps, batchSize, samples: feed.samples });
     return await evaluateBatches('evaluate', model, feed, callbacks);
@@ -99,10 +99,12 @@ export async function runPredict(model: Model, x: DataInput | BatchSource, optio
       feed = datasetFeed('predict', 'predict', model, x, steps);
     } else {
       if (steps !== undefined) throw new Error('predict: steps applies to a dataset of batches; with data in memory every sample is predicted, batchSize at a time.');
-      const xs = data.keep(toDataset(x, 'x', 'predict', model.dataNames().inputs));
+      const names = model.dataNames();
+      const inputs = toDataset(x, 'x', 'predict', names.inputs, 'inputs', names.takesInputRecord);
+      const xs = data.keep(inputs);
       sampleCount('predict', [['x', xs]]);
       model.checkInputShapes('predict', xs);
-      feed = slicedFeed([xs, [], []], batchSize);
+      feed = slicedFeed({ xs, ys: [], ws: [], xKeys: inputs.keys ?? null }, batchSize);
     }
     const callbacks = withCallbacks(model, options.verbose ?? 0, options.callbacks, { steps: feed.steps, batchSize, samples: feed.samples });
     for (const cb of callbacks) await cb.onPredictBegin({});

@@ -12,7 +12,7 @@ import { SymbolicTensor, type Shape } from '../layers/symbolic';
 import { Mean, type Metric } from '../metrics/index';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index';
 import { tidy } from '../tensor/memory';
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
 import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput, type DataNames } from './data';
@@ -67,6 +67,8 @@ export interface CompileArgs {
 
 /** Predictions or targets: one tensor, a list by output position, or a record by output key. */
 export type ModelOutput = Tensor | Tensor[] | TensorRecord;
+/** A model's inputs, as a step receives them: one tensor, a list by input position, or a record by input name. */
+export type ModelInput = Tensor | Tensor[] | TensorRecord;
 
 /** `this.compiledLoss(y, yPred, { regularizationLosses })`, as in TF 2.x training steps. */
 export type CompiledLossFunction = (yTrue: ModelOutput, yPred: ModelOutput, options?: { regularizationLosses?: Tensor[]; sampleWeight?: Tensor }) => Tensor;
@@ -280,9 +282,32 @@ export class Model extends Layer {
   override apply(inputs: LayerInput, args?: CallArgs): LayerInput;
   override apply(inputs: SymbolicRecord, args?: CallArgs): SymbolicTensor | SymbolicTensor[] | SymbolicRecord;
   override apply(inputs: TensorRecord, args?: CallArgs): ModelOutput;
+  override apply(inputs: ModelInput, args?: CallArgs): ModelOutput;
   override apply(inputs: LayerInput | TensorRecord | SymbolicRecord, args: CallArgs = {}): LayerInput | TensorRecord | SymbolicRecord {
+    if (!this.graph && isRecord(inputs)) return this.applyToRecord(inputs, args);
     const outputs = super.apply((this.graph ? this.graphInputs('apply', inputs) : inputs) as LayerInput, args);
     return Array.isArray(outputs) && typeof this.outputStructure !== 'string' ? packStructure(outputs as Tensor[], this.outputStructure) : outputs;
+  }
+
+  /**
+   * A model without a graph (subclassed) applied to a record of tensors, as Keras passes a dict of
+   * data through to call: `build` receives a record of their shapes (not kept as buildInputShape,
+   * which is a shape or a list), `call` the record itself; masks do not follow.
+   */
+  private applyToRecord(record: Record<string, unknown>, args: CallArgs): Tensor | Tensor[] {
+    const entries = Object.entries(record);
+    const bad = entries.find(([, t]) => !(t instanceof Tensor));
+    if (entries.length === 0 || bad) {
+      const problem = bad ? `entry '${bad[0]}' is ${bad[1] instanceof SymbolicTensor ? 'a symbolic tensor' : String(bad[1])}` : 'it is empty';
+      throw new Error(`${this.name}: apply() takes a record only of tensors (the model's call receives the record), but ${problem}. On symbolic tensors from Input, build a functional model whose inputs the record names.`);
+    }
+    if (!this.built) {
+      this.checkOwnOptions();
+      this.build(Object.fromEntries(entries.map(([key, t]) => [key, [...(t as Tensor).shape]])) as unknown as Shape);
+    }
+    const outputs = this.callInContext(record as unknown as Tensor[], { ...args, mask: args.mask ?? null });
+    this.addActivityLosses(outputs);
+    return outputs;
   }
 
   /** The graph's inputs, in order, from a record by key (or by input layer name), or a list or tensor as given. */
@@ -384,7 +409,7 @@ export class Model extends Layer {
    * and weight penalties, each summed to a scalar). The default trainStep and testStep call it;
    * override it to compute the loss another way.
    */
-  computeLoss(_x: Tensor | Tensor[] | undefined, y: ModelOutput | undefined, yPred: ModelOutput, sampleWeight?: Tensor): Tensor {
+  computeLoss(_x: ModelInput | undefined, y: ModelOutput | undefined, yPred: ModelOutput, sampleWeight?: Tensor): Tensor {
     this.checkCompiled('computeLoss');
     return this.totalLoss('computeLoss', y, yPred, sampleWeight, this.losses);
   }
@@ -404,7 +429,7 @@ export class Model extends Layer {
    *   return this.computeMetrics(x, y, yPred, sampleWeight);
    * }
    */
-  computeMetrics(_x: Tensor | Tensor[] | undefined, y: ModelOutput | undefined, yPred: ModelOutput, sampleWeight?: Tensor): StepLogs {
+  computeMetrics(_x: ModelInput | undefined, y: ModelOutput | undefined, yPred: ModelOutput, sampleWeight?: Tensor): StepLogs {
     this.checkCompiled('computeMetrics');
     if (this.compiledMetrics.metrics.length > 0) {
       if (y === undefined) throw new Error(`computeMetrics: the compiled metrics (${this.compiledMetrics.metrics.map((m) => m.name).join(', ')}) compare predictions with targets, but no targets y were given.`);
@@ -553,16 +578,18 @@ export class Model extends Layer {
    * One training step on one batch; returns the logs. Replayed like fit's steps unless
    * `runEagerly`. `sampleWeight` and `classWeight` weigh the batch's samples as in `fit`.
    */
-  async trainOnBatch(x: DataInput, y: DataInput, weighting: BatchWeighting = {}): Promise<Logs> {
+  async trainOnBatch(x: DataInput, y?: DataInput, weighting: BatchWeighting = {}): Promise<Logs> {
     this.checkCompiled('trainOnBatch');
     checkOptionNames('trainOnBatch', weighting, BATCH_WEIGHTING);
+    if (y === undefined) this.checkWithoutTargets('trainOnBatch', 'train');
     return this.onBatch('trainOnBatch', x, y, weighting, (data) => (this.runEagerly ? this.trainStep(data) : this.compiledSteps().run(data)));
   }
 
   /** One evaluation step on one batch; returns the logs. */
-  async testOnBatch(x: DataInput, y: DataInput, options: Pick<BatchWeighting, 'sampleWeight'> = {}): Promise<Logs> {
+  async testOnBatch(x: DataInput, y?: DataInput, options: Pick<BatchWeighting, 'sampleWeight'> = {}): Promise<Logs> {
     this.checkCompiled('testOnBatch');
     checkOptionNames('testOnBatch', options, TEST_BATCH_WEIGHTING);
+    if (y === undefined) this.checkWithoutTargets('testOnBatch', 'test');
     const { sampleWeight } = options;
     return this.onBatch('testOnBatch', x, y, { sampleWeight }, (data) => this.testStep(data));
   }
@@ -724,20 +751,20 @@ export class Model extends Layer {
     return this.graph.outputs.map((o) => o.node.layer.name);
   }
 
-  /** @internal The names data records may use: the input and output keys or layer names of a graph model, none otherwise. */
+  /** @internal The names data records may use: the input and output keys or layer names of a graph model; a model without a graph takes a record x as it is. */
   dataNames(): DataNames {
-    if (!this.graph) return { inputs: null, outputs: null };
+    if (!this.graph) return { inputs: null, outputs: null, takesInputRecord: true };
     const inputs = typeof this.inputStructure !== 'string' ? flatKeys(this.inputStructure) : this.graph.inputs.map((i) => i.node.layer.name);
-    return { inputs, outputs: this.outputNames() };
+    return { inputs, outputs: this.outputNames(), takesInputRecord: false };
   }
 
-  private async onBatch(op: string, x: DataInput, y: DataInput, { sampleWeight, classWeight }: BatchWeighting, step: (data: StepData) => StepLogs): Promise<Logs> {
+  private async onBatch(op: string, x: DataInput, y: DataInput | undefined, { sampleWeight, classWeight }: BatchWeighting, step: (data: StepData) => StepLogs): Promise<Logs> {
     const data = new DataScope();
     try {
-      const { xs, ys, ws, classWeights } = toStepDatasets(op, this.dataNames(), data, x, y, sampleWeight, classWeight);
+      const { xs, ys, ws, xKeys, classWeights } = toStepDatasets(op, this.dataNames(), data, x, y, sampleWeight, classWeight);
       this.checkInputShapes(op, xs);
       this.resetMetrics();
-      const logs = tidy(() => step(stepData(xs, ys, classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws)));
+      const logs = tidy(() => step(stepData(xs, ys, classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws, xKeys)));
       const result = await readLogs(logs);
       disposeLogs(logs);
       return result;

@@ -508,9 +508,17 @@ export class StepCompiler {
   }
 }
 
-/** The structure, shapes and dtypes of a step's data. */
+/** The structure, shapes and dtypes of a step's data (a record's keys too). */
 function signature(data: StepData): string {
-  return data.map((part) => (part === undefined ? '-' : [part].flat().map((t) => `${t.dtype}[${t.shape.join(',')}]`).join(part instanceof Tensor ? '' : ';'))).join('|');
+  const describe = (t: Tensor) => `${t.dtype}[${t.shape.join(',')}]`;
+  return data
+    .map((part) => {
+      if (part === undefined) return '-';
+      if (part instanceof Tensor) return describe(part);
+      if (Array.isArray(part)) return part.map(describe).join(';');
+      return Object.entries(part).map(([key, t]) => `${JSON.stringify(key)}:${describe(t)}`).join(';');
+    })
+    .join('|');
 }
 
 /** Attributes that follow the step must be so in both traces; the others must be equal. */

@@ -4,10 +4,14 @@
 import type { Logs } from '../callbacks/callback';
 import { formatShape } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';
+import type { TensorRecord } from './functional';
 import { Variable } from '../autograd/variable';
 
-/** What a step receives: [x, y] or [x, y, sampleWeight]; x and y are lists for several inputs/outputs. */
-export type StepData = [Tensor | Tensor[], (Tensor | Tensor[])?, Tensor?];
+/**
+ * What a step receives: [x, y] or [x, y, sampleWeight]; x and y are lists for several
+ * inputs/outputs, and x is a record where a model without named inputs (subclassed) was given one.
+ */
+export type StepData = [Tensor | Tensor[] | TensorRecord, (Tensor | Tensor[])?, Tensor?];
 export type StepLogs = Record<string, Tensor | number>;
 
 /** A list of one tensor becomes the tensor (single-input models take a tensor, not a list). */
@@ -15,11 +19,15 @@ export function unlist(tensors: Tensor[]): Tensor | Tensor[] {
   return tensors.length === 1 ? tensors[0] : tensors;
 }
 
-/** A step's data: [x, y], with the sample weights when there are any; y undefined without targets (predict, or losses that need none). */
-export function stepData(x: Tensor[], y: Tensor[], weights: Tensor[]): StepData {
+/**
+ * A step's data: [x, y], with the sample weights when there are any; y undefined without targets
+ * (predict, or losses that need none); x a record of `xKeys` where given.
+ */
+export function stepData(x: Tensor[], y: Tensor[], weights: Tensor[], xKeys: string[] | null = null): StepData {
+  const inputs = xKeys ? Object.fromEntries(xKeys.map((key, i) => [key, x[i]])) : unlist(x);
   const targets = y.length === 0 ? undefined : unlist(y);
-  if (weights.length) return [unlist(x), targets, weights[0]];
-  return targets ? [unlist(x), targets] : [unlist(x)];
+  if (weights.length) return [inputs, targets, weights[0]];
+  return targets ? [inputs, targets] : [inputs];
 }
 
 /** Reads step logs back as numbers (the reads share one GPU submission); a log of several values is an error. */

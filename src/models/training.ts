@@ -15,7 +15,7 @@ import { submitRecordedWork } from '../backend/engine';
 import { inBrowser, yieldToEventLoop } from '../backend/environment';
 import { drawSeed, hostPermutations } from '../ops/random';
 import { finiteCount } from '../ops/finite_count';
-import { checkBatchSize, checkFinite, classWeightsToSampleWeights, DataScope, sliceRows, toStepDatasets, type DataInput } from './data';
+import { checkBatchSize, checkFinite, classWeightsToSampleWeights, DataScope, sliceRows, toStepDatasets, type DataInput, type DataTensors } from './data';
 import type { Model } from './model';
 import { checkOptionNames } from '../ops/validate';
 import { evaluateBatches } from './evaluation';
@@ -162,9 +162,9 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
   try {
     const { train, validation } = await prepareData(model, x, y, options, data);
     const random = hostPermutations(options.seed ?? drawSeed());
-    const count = Array.isArray(train) ? train[0][0].shape[0] : 0;
-    const feed = Array.isArray(train) ? gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i))) : datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight, shuffle ? random : undefined);
-    const validationFeed = validation === null ? null : Array.isArray(validation) ? slicedFeed(validation, validationBatchSize) : datasetFeed('fit', 'test', model, validation, options.validationSteps);
+    const count = isBatchSource(train) ? 0 : train.xs[0].shape[0];
+    const feed = isBatchSource(train) ? datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight, shuffle ? random : undefined) : gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i)));
+    const validationFeed = validation === null ? null : isBatchSource(validation) ? datasetFeed('fit', 'test', model, validation, options.validationSteps) : slicedFeed(validation, validationBatchSize);
 
     const callbacks = new CallbackList(options.callbacks, { addHistory: true, addProgbar: verbose > 0, model, params: { epochs, steps: feed.steps, verbose, batchSize, samples: feed.samples } });
     const history = callbacks.history!;
@@ -280,8 +280,8 @@ function emptyEpochMessage(epoch: number): string {
  * without validation).
  */
 interface FitData {
-  train: Tensor[][] | BatchSource;
-  validation: Tensor[][] | BatchSource | null;
+  train: DataTensors | BatchSource;
+  validation: DataTensors | BatchSource | null;
 }
 
 /** fit's options that apply only to data in memory, and what to do instead with a dataset. */
@@ -314,32 +314,32 @@ async function prepareData(model: Model, x: DataInput | BatchSource, y: DataInpu
       if (options[name] !== undefined) throw new Error(`fit: ${name} applies to data in memory, not to a dataset of batches (${instead}).`);
     }
     const held = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
-    return { train: x, validation: validationSource ?? (held ? [held.xs, held.ys, held.ws] : null) };
+    return { train: x, validation: validationSource ?? held };
   }
   if (options.stepsPerEpoch !== undefined) throw new Error('fit: stepsPerEpoch applies to a dataset of batches; with data in memory an epoch is every sample, batchSize at a time.');
-  const { xs, ys, ws, classWeights, count: total } = toStepDatasets('fit', model.dataNames(), data, x, y, options.sampleWeight, options.classWeight);
-  const held = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
-  let validation: Tensor[][] | null = held ? [held.xs, held.ys, held.ws] : null;
-  model.checkInputShapes('fit', xs);
+  const { classWeights, count: total, ...tensors } = toStepDatasets('fit', model.dataNames(), data, x, y, options.sampleWeight, options.classWeight);
+  let validation: DataTensors | null = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
+  model.checkInputShapes('fit', tensors.xs);
   if (options.checkFinite) {
-    const parts: Array<[string, Tensor[]]> = [['x', xs], ['y', ys], ['sampleWeight', ws]];
-    if (validation) parts.push(['validation x', validation[0]], ['validation y', validation[1]], ['validation sampleWeight', validation[2]]);
+    const parts: Array<[string, Tensor[]]> = [['x', tensors.xs], ['y', tensors.ys], ['sampleWeight', tensors.ws]];
+    if (validation) parts.push(['validation x', validation.xs], ['validation y', validation.ys], ['validation sampleWeight', validation.ws]);
     await checkFinite('fit', parts);
   }
 
-  let train = [xs, ys, ws];
+  let train: DataTensors = tensors;
   if (validationSplit > 0 && !validationData) {
     const valCount = Math.floor(total * validationSplit);
     const count = total - valCount;
     if (count === 0 || valCount === 0) throw new Error(`fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`);
-    [train, validation] = tidy(() => [[xs, ys, ws].map((t) => sliceRows(t, 0, count)), [xs, ys, ws].map((t) => sliceRows(t, count, valCount))]);
-    data.own([...train.flat(), ...validation.flat()]);
+    const rows = (start: number, size: number): DataTensors => ({ xs: sliceRows(tensors.xs, start, size), ys: sliceRows(tensors.ys, start, size), ws: sliceRows(tensors.ws, start, size), xKeys: tensors.xKeys });
+    [train, validation] = tidy(() => [rows(0, count), rows(count, valCount)]);
+    for (const part of [train, validation]) data.own([...part.xs, ...part.ys, ...part.ws]);
   }
   if (classWeights) {
     // Class weights apply to the training samples only, as in Keras.
-    const weights = classWeightsToSampleWeights(train[1][0], classWeights);
+    const weights = classWeightsToSampleWeights(train.ys[0], classWeights);
     data.own([weights]);
-    train = [train[0], train[1], [weights]];
+    train = { ...train, ws: [weights] };
   }
   return { train, validation: validationSource ?? validation };
 }
