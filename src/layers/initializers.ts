@@ -45,10 +45,22 @@ export class Ones extends Initializer {
   }
 }
 
+/**
+ * Fills with `value` (keras.initializers.Constant; default 0), given as a number or, as the other
+ * initializers take their arguments, as `{ value }`.
+ *
+ * @example
+ * new initializers.Constant(3).apply([2]);            // [3, 3]
+ * new initializers.Constant({ value: 3 }).apply([2]); // [3, 3]
+ */
 export class Constant extends Initializer {
   readonly className = 'Constant';
-  constructor(readonly value = 0) {
+  readonly value: number;
+  constructor(value: number | { value?: number } = 0) {
     super();
+    const resolved = typeof value === 'object' && value !== null ? (value.value ?? 0) : value;
+    if (typeof resolved !== 'number') throw new Error(`Constant: Invalid value for argument value. Expected a number (or { value: number }). Received: value=${JSON.stringify(value) ?? String(value)}.`);
+    this.value = resolved;
   }
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     return fill(shape, this.value, dtype);

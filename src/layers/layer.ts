@@ -341,14 +341,17 @@ export class Layer {
     }
   }
 
-  /** Layers held by this layer (found in its properties), for nested custom layers. */
+  /**
+   * Layers held by this layer, for nested custom layers: found in its properties, directly or in
+   * arrays and plain objects (records) nested in them, as Keras tracks layers in lists and dicts.
+   */
   get layers(): Layer[] {
-    const found: Layer[] = [];
-    for (const value of Object.values(this)) {
-      if (value instanceof Layer && value !== this) found.push(value);
-      else if (Array.isArray(value)) for (const v of value) if (v instanceof Layer && v !== this) found.push(v);
-    }
-    return [...new Set(found)];
+    return [...new Set(heldInstances(this.trackedValues(), Layer).filter((layer) => layer !== this))];
+  }
+
+  /** The values of this layer's properties that may hold layers and metrics: not its constructor options (a wrapper's given layer, which it copies). */
+  private trackedValues(): unknown[] {
+    return Object.entries(this).flatMap(([key, value]) => (key === 'ownOptions' ? [] : [value]));
   }
 
   get weights(): Variable[] {
@@ -364,9 +367,9 @@ export class Layer {
     return [...new Set(this.selfAndSublayers().flatMap((l) => l.ownMetrics()))];
   }
 
-  /** @internal The metrics held in this layer's own properties (directly or in an array). */
+  /** @internal The metrics held in this layer's own properties (directly or in arrays and records). */
   ownMetrics(): Array<Metric<unknown[]>> {
-    return Object.values(this).flatMap((value) => (Array.isArray(value) ? value : [value])).filter((value): value is Metric<unknown[]> => value instanceof Metric);
+    return heldInstances(this.trackedValues(), Metric) as Array<Metric<unknown[]>>;
   }
 
   /**
@@ -587,6 +590,25 @@ export class Layer {
     visit(this);
     return out;
   }
+}
+
+/**
+ * The instances of `type` among `values` and inside the arrays and plain objects nested in them
+ * (Keras's tracked lists and dicts), in order; other objects (layers included) are not entered.
+ */
+function heldInstances<T>(values: readonly unknown[], type: abstract new (...args: never[]) => T): T[] {
+  const found: T[] = [];
+  const entered = new Set<object>();
+  const visit = (value: unknown): void => {
+    if (value instanceof type) found.push(value);
+    else if (value === null || typeof value !== 'object' || entered.has(value)) return;
+    else if (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
+      entered.add(value);
+      for (const inner of Object.values(value)) visit(inner);
+    }
+  };
+  for (const value of values) visit(value);
+  return found;
 }
 
 /** Masks of ones of the given shapes (unknown dimensions `fill`) for a traced call: one, or a list for a list input. */

@@ -97,25 +97,27 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
 }
 
 /**
- * Zeros with the shape and dtype of `x`.
+ * Zeros with the shape of `x` and its dtype, or `dtype` (keras.ops.zeros_like).
  *
  * @example
  * const velocity = zerosLike(weights);
+ * const floats = zerosLike(ids, 'float32');
  */
-export function zerosLike(x: Tensor): Tensor {
+export function zerosLike(x: Tensor, dtype?: DType): Tensor {
   checkTensor('zerosLike', x);
-  return filled('zerosLike', x.shape, 0, x.dtype);
+  return filled('zerosLike', x.shape, 0, dtype ?? x.dtype);
 }
 
 /**
- * Ones with the shape and dtype of `x`.
+ * Ones with the shape of `x` and its dtype, or `dtype` (keras.ops.ones_like).
  *
  * @example
  * const grad = onesLike(loss);
+ * const counts = ops.segmentSum(onesLike(ids, 'float32'), ids, 3);
  */
-export function onesLike(x: Tensor): Tensor {
+export function onesLike(x: Tensor, dtype?: DType): Tensor {
   checkTensor('onesLike', x);
-  return filled('onesLike', x.shape, 1, x.dtype);
+  return filled('onesLike', x.shape, 1, dtype ?? x.dtype);
 }
 
 /**

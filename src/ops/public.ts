@@ -6,6 +6,7 @@ import * as allOps from './index';
 import { withSymbolicCalls } from '../layers/operation';
 import type { SymbolicTensor } from '../layers/symbolic';
 import type { Tensor } from '../tensor/tensor';
+import { IMAGE_OP_NAMES, LINALG_OP_NAMES, NN_OP_NAMES, NUMPY_OP_NAMES } from './namespaces';
 
 /** An argument type that takes symbolic tensors wherever it takes tensors (in lists and records too). */
 type SymbolicArgument<T> = T extends Tensor
@@ -40,13 +41,34 @@ const HOST_OPS: readonly HostOp[] = [
   'nonzero', 'unique', 'vectorize',
 ];
 
-type PublicOps = WithSymbolicCalls<Omit<typeof allOps, HostOp>> & Pick<typeof allOps, HostOp>;
+type FlatOps = WithSymbolicCalls<Omit<typeof allOps, HostOp>> & Pick<typeof allOps, HostOp>;
+
+/** Keras 3's op submodules, each a view of the same ops: `ops.nn.sigmoid === ops.sigmoid`. */
+type OpSubmodules = {
+  nn: Pick<FlatOps, (typeof NN_OP_NAMES)[number]>;
+  numpy: Pick<FlatOps, (typeof NUMPY_OP_NAMES)[number]>;
+  linalg: Pick<FlatOps, (typeof LINALG_OP_NAMES)[number]>;
+  image: Pick<FlatOps, (typeof IMAGE_OP_NAMES)[number]>;
+};
+
+type PublicOps = FlatOps & OpSubmodules;
+
+const flatOps = { ...withSymbolicCalls(allOps), ...Object.fromEntries(HOST_OPS.map((name) => [name, allOps[name]])) } as FlatOps;
+const submodule = (names: readonly (keyof FlatOps)[]) => Object.freeze(Object.fromEntries(names.map((name) => [name, flatOps[name]])));
 
 /**
  * Every op as a function, on tensors and, in Keras 3's functional style, on symbolic tensors from
- * `Input`: `ops.concatenate([a, b], -1)` between layers records the op in the model.
+ * `Input`: `ops.concatenate([a, b], -1)` between layers records the op in the model. Keras's
+ * submodules name the same ops: `ops.nn.sigmoid`, `ops.numpy.concatenate`, `ops.linalg.qr`,
+ * `ops.image.resize`.
  */
-export const ops: PublicOps = Object.freeze({ ...withSymbolicCalls(allOps), ...Object.fromEntries(HOST_OPS.map((name) => [name, allOps[name]])) }) as PublicOps;
+export const ops: PublicOps = Object.freeze({
+  ...flatOps,
+  nn: submodule(NN_OP_NAMES),
+  numpy: submodule(NUMPY_OP_NAMES),
+  linalg: submodule(LINALG_OP_NAMES),
+  image: submodule(IMAGE_OP_NAMES),
+}) as PublicOps;
 
 /** The ops' option and value types, as `ops.MatmulOptions`. */
 export declare namespace ops {
