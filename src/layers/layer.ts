@@ -236,6 +236,9 @@ export class Layer {
   apply(inputs: Tensor[], args?: CallArgs): Tensor | Tensor[];
   apply(inputs: LayerInput, args?: CallArgs): LayerInput;
   apply(inputs: LayerInput, args: CallArgs = {}): LayerInput {
+    if (args !== null && typeof args === 'object' && ((args as { isTensorInstance?: boolean }).isTensorInstance === true || isSymbolic(args))) {
+      throw new Error(`${this.name}: apply(inputs, options) takes the inputs first and the call options ({ training, mask, ... }) second, but the second argument is a tensor. Give several inputs as a list, apply([query, value]), where Keras writes layer(query, value).`);
+    }
     const list = (Array.isArray(inputs) ? inputs : [inputs]) as Array<Tensor | SymbolicTensor>;
     if (list.length === 0) throw new Error(`${this.name}: apply() needs at least one input.`);
     const notTensor = list.find((t) => t === null || typeof t !== 'object' || !Array.isArray(t.shape));

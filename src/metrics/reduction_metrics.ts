@@ -9,10 +9,10 @@
 import { tidy } from '../tensor/memory';
 import { getMask } from '../tensor/mask';
 import { applyMask } from '../losses/loss';
-import { scalar } from '../tensor/creation';
+import { scalar, tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { mean, sum } from '../ops/reduce';
-import { broadcastTo, reshape } from '../ops/shape';
+import { broadcastTo, reshape, stack } from '../ops/shape';
 import { Metric, type MetricConfig, type SampleWeight } from './metric';
 import { asFloat, checkTensor, squeezeOrExpandToSameRank, weightTensor } from './metrics_utils';
 import { runningMean } from '../ops/running_mean';
@@ -51,10 +51,20 @@ function axesFrom(start: number, end: number): number[] {
   return Array.from({ length: end - start }, (_, i) => start + i);
 }
 
-function valuesTensor(op: string, values: Tensor | number): Tensor {
+/** The values Sum and Mean take: a tensor, a number, or a list of numbers or of tensors (Keras's `update_state([1, 3, 5, 7])` or `update_state([loss])`). */
+export type MetricValues = Tensor | number | ReadonlyArray<number | Tensor>;
+
+function valuesTensor(op: string, values: MetricValues): Tensor {
   if (typeof values === 'number') return scalar(values);
+  if (Array.isArray(values)) {
+    const list = values as ReadonlyArray<unknown>;
+    if (list.length > 0 && list.every((v) => typeof v === 'number')) return tensor(list as number[]);
+    list.forEach((v) => typeof v === 'number' || checkTensor(op, 'each of values', v));
+    if (list.length === 0) throw new Error(`${op}: values is an empty list; give a tensor, a number or a non-empty list of them.`);
+    return stack(list.map((v) => (typeof v === 'number' ? scalar(v) : asFloat(v as Tensor))));
+  }
   checkTensor(op, 'values', values);
-  return values;
+  return values as Tensor;
 }
 
 /**
@@ -65,14 +75,14 @@ function valuesTensor(op: string, values: Tensor | number): Tensor {
  * m.updateState(tensor([1, 3, 5, 7]), tensor([1, 1, 0, 0]));
  * await m.result().data();   // [4]
  */
-export class Sum extends Metric<[values: Tensor | number, sampleWeight?: SampleWeight]> {
+export class Sum extends Metric<[values: MetricValues, sampleWeight?: SampleWeight]> {
   private readonly total = this.addVariable('total', []);
 
   constructor(options: { name?: string } = {}) {
     super(options?.name ?? 'sum', options);
   }
 
-  updateState(values: Tensor | number, sampleWeight?: SampleWeight): void {
+  updateState(values: MetricValues, sampleWeight?: SampleWeight): void {
     tidy(() => {
       const weights = sampleWeight === undefined ? undefined : weightTensor(sampleWeight, `${this.name}.updateState`);
       const reduced = reduceToSamplewise(valuesTensor(`${this.name}.updateState`, values), weights, sum);
@@ -144,13 +154,14 @@ export abstract class MeanBase<Inputs extends unknown[]> extends Metric<Inputs> 
  * m.resetState();
  * m.updateState(tensor([1, 3, 5, 7]), tensor([1, 1, 0, 0]));
  * await m.result().data();   // [2]
+ * m.updateState([lossTensor]);   // a list of numbers or scalar tensors, as Keras's update_state([1, 3, 5, 7])
  */
-export class Mean extends MeanBase<[values: Tensor | number, sampleWeight?: SampleWeight]> {
+export class Mean extends MeanBase<[values: MetricValues, sampleWeight?: SampleWeight]> {
   constructor(options: { name?: string } = {}) {
     super(options?.name ?? 'mean', options);
   }
 
-  updateState(values: Tensor | number, sampleWeight?: SampleWeight): void {
+  updateState(values: MetricValues, sampleWeight?: SampleWeight): void {
     tidy(() => this.accumulate(valuesTensor(`${this.name}.updateState`, values), sampleWeight));
   }
 }

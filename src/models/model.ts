@@ -161,6 +161,9 @@ export class Model extends Layer {
     for (const [role, value] of [['inputs', inputs], ['outputs', outputs]] as const) {
       const list = value instanceof SymbolicTensor || Array.isArray(value) || isRecord(value) ? flattenStructure(value) : [];
       if (list.length === 0 || list.some((t) => !(t instanceof SymbolicTensor))) {
+        if (list.some((t) => Array.isArray(t) || isRecord(t))) {
+          throw new Error(`Model '${this.name}': nested \`${role}\` (a list or record inside the ${role}, as Keras's nested structures) are not supported; give a flat list or a record of symbolic tensors (e.g. ${role}.flat()). Received: ${describeValue(value)}.`);
+        }
         throw new Error(`Model '${this.name}': \`${role}\` must be a symbolic tensor (from Input or a layer applied to one), a non-empty list of them or a record of them by key; got ${describeValue(value)}.`);
       }
     }

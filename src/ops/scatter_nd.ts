@@ -9,13 +9,13 @@ import { tensor } from '../tensor/creation';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { arange, ones } from './creation';
-import { add, cast, greaterEqual, less, logicalAnd, maximum, minimum, mul, where } from './elementwise';
+import { add, cast, greaterEqual, less, logicalAnd, maximum, minimum, mul, sub, where } from './elementwise';
 import { all, sum } from './reduce';
 import { unsortedSegmentSum } from './scatter';
 import { segmentMax, segmentMin, segmentProd, type SegmentIds } from './segment';
 import { gather, pad, reshape } from './shape';
 import { sameShape } from './shape_util';
-import { checkShape, checkTensor } from './validate';
+import { checkShape, checkTensor, describeValue } from './validate';
 
 /** Index tuples as numbers: one list of k coordinates per update. */
 export type IndexTuples = ReadonlyArray<readonly number[]>;
@@ -87,32 +87,82 @@ export function scatterUpdate(inputs: Tensor, indices: Tensor | IndexTuples, upd
 
 /**
  * `inputs` with the block that starts at `startIndices` replaced by `updates`
- * (keras.ops.slice_update): `updates` has the rank of `inputs` and must fit,
- * `startIndices[d] + updates.shape[d] <= inputs.shape[d]` (Keras's JAX backend would clamp the
- * start instead; here it is an error). Updates are cast to the dtype of `inputs`.
+ * (keras.ops.slice_update): `updates` has the rank of `inputs` and must fit. A start may be a
+ * number or an integer scalar tensor (a position computed on the device, as a label or a cache
+ * index; `startIndices` may also be one int tensor of shape [rank]). Numbers must fit,
+ * `startIndices[d] + updates.shape[d] <= inputs.shape[d]` (an error otherwise); a tensor start is
+ * clamped into [0, inputs.shape[d] - updates.shape[d]], as Keras's JAX and TensorFlow backends
+ * (dynamic_update_slice) do. Updates are cast to the dtype of `inputs`.
  *
  * @example
  * ops.sliceUpdate(zeros([3, 3]), [1, 1], ones([2, 2]));   // [[0, 0, 0], [0, 1, 1], [0, 1, 1]]
+ * ops.sliceUpdate(zeros([10]), [label], ones([1]));        // one-hot at a scalar int32 tensor `label`
  */
-export function sliceUpdate(inputs: Tensor, startIndices: readonly number[], updates: Tensor): Tensor {
+export function sliceUpdate(inputs: Tensor, startIndices: readonly (number | Tensor)[] | Tensor, updates: Tensor): Tensor {
   checkTensor('sliceUpdate', inputs);
   checkTensor('sliceUpdate', updates);
-  if (!Array.isArray(startIndices) || startIndices.length !== inputs.rank || startIndices.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new Error(`sliceUpdate: startIndices must be ${inputs.rank} non-negative integers, one per dimension of inputs of shape ${formatShape(inputs.shape)}; got ${JSON.stringify(startIndices)}.`);
-  }
   if (updates.rank !== inputs.rank) {
     throw new Error(`sliceUpdate: updates of shape ${formatShape(updates.shape)} must have the rank of inputs of shape ${formatShape(inputs.shape)}.`);
   }
-  const overflow = inputs.shape.findIndex((n, d) => startIndices[d] + updates.shape[d] > n);
+  const starts = startList(inputs, startIndices);
+  const tooLarge = inputs.shape.findIndex((n, d) => updates.shape[d] > n);
+  if (tooLarge >= 0) {
+    throw new Error(`sliceUpdate: updates of shape ${formatShape(updates.shape)} do not fit in inputs of shape ${formatShape(inputs.shape)} (dimension ${tooLarge}: ${updates.shape[tooLarge]} > ${inputs.shape[tooLarge]}).`);
+  }
+  if (!Array.isArray(starts) || starts.some((s) => typeof s !== 'number')) return sliceUpdateAt(inputs, starts, updates);
+  const startNumbers = starts as number[];
+  const overflow = inputs.shape.findIndex((n, d) => startNumbers[d] + updates.shape[d] > n);
   if (overflow >= 0) {
     throw new Error(
-      `sliceUpdate: updates of shape ${formatShape(updates.shape)} at start ${formatShape(startIndices)} do not fit in inputs of shape ${formatShape(inputs.shape)} (dimension ${overflow}: ${startIndices[overflow]} + ${updates.shape[overflow]} > ${inputs.shape[overflow]}).`,
+      `sliceUpdate: updates of shape ${formatShape(updates.shape)} at start ${formatShape(startNumbers)} do not fit in inputs of shape ${formatShape(inputs.shape)} (dimension ${overflow}: ${startNumbers[overflow]} + ${updates.shape[overflow]} > ${inputs.shape[overflow]}).`,
     );
   }
-  const widths = inputs.shape.map((n, d): [number, number] => [startIndices[d], n - startIndices[d] - updates.shape[d]]);
+  const widths = inputs.shape.map((n, d): [number, number] => [startNumbers[d], n - startNumbers[d] - updates.shape[d]]);
   return tidy(() => {
     const block = pad(updates.dtype === inputs.dtype ? updates : cast(updates, inputs.dtype), widths);
     return where(pad(ones(updates.shape, 'int32'), widths), block, inputs);
+  });
+}
+
+/** sliceUpdate's starts, checked: non-negative integers or int scalar tensors, one per dimension, or one int tensor of them. */
+function startList(inputs: Tensor, startIndices: unknown): Array<number | Tensor> | Tensor {
+  const expected = `startIndices must be ${inputs.rank} non-negative integers, one per dimension of inputs of shape ${formatShape(inputs.shape)}`;
+  const tensorsToo = ` A start may also be an int32 scalar tensor, or all of them one int32 tensor of shape [${inputs.rank}].`;
+  const isTensor = (x: unknown): x is Tensor => x !== null && typeof x === 'object' && (x as Tensor).isTensorInstance === true;
+  const describe = (x: unknown) => (isTensor(x) ? `a ${x.dtype} tensor of shape ${formatShape(x.shape)}` : typeof x === 'number' ? String(x) : describeValue(x));
+  if (isTensor(startIndices)) {
+    checkTensor('sliceUpdate', startIndices);
+    if (startIndices.dtype !== 'int32' || startIndices.rank !== 1 || startIndices.shape[0] !== inputs.rank) throw new Error(`sliceUpdate: ${expected}; got ${describe(startIndices)}.${tensorsToo}`);
+    return startIndices;
+  }
+  if (!Array.isArray(startIndices) || startIndices.length !== inputs.rank) {
+    throw new Error(`sliceUpdate: ${expected}; got ${Array.isArray(startIndices) ? `[${startIndices.map(describe).join(', ')}]` : describe(startIndices)}.${tensorsToo}`);
+  }
+  for (const s of startIndices) {
+    if (isTensor(s)) checkTensor('sliceUpdate', s);
+    const valid = isTensor(s) ? s.rank === 0 && s.dtype === 'int32' : Number.isInteger(s) && (s as number) >= 0;
+    if (!valid) throw new Error(`sliceUpdate: ${expected}; got [${startIndices.map(describe).join(', ')}].${tensorsToo}`);
+  }
+  return startIndices as Array<number | Tensor>;
+}
+
+/**
+ * sliceUpdate at starts that may be tensors, without reading them: along each dimension, the
+ * positions inside the block take the update row at (position - start), gathered on the device,
+ * and a mask of the block picks those over `inputs`.
+ */
+function sliceUpdateAt(inputs: Tensor, startIndices: Array<number | Tensor> | Tensor, updates: Tensor): Tensor {
+  return tidy(() => {
+    const starts = Array.isArray(startIndices) ? startIndices : inputs.shape.map((_, d) => reshape(gather(startIndices, [d]), []));
+    let block = updates.dtype === inputs.dtype ? updates : cast(updates, inputs.dtype);
+    let inside = ones(inputs.shape.map(() => 1), 'int32');
+    for (let d = 0; d < inputs.rank; d++) {
+      const [size, width, start] = [inputs.shape[d], updates.shape[d], starts[d]];
+      const offsets = sub(arange(size), typeof start === 'number' ? start : minimum(maximum(start, 0), size - width));
+      block = gather(block, minimum(maximum(offsets, 0), width - 1), d);
+      inside = logicalAnd(inside, reshape(logicalAnd(greaterEqual(offsets, 0), less(offsets, width)), inputs.shape.map((n, axis) => (axis === d ? n : 1))));
+    }
+    return where(inside, block, inputs);
   });
 }
 

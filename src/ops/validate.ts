@@ -51,6 +51,11 @@ export function checkDtype(op: string, dtype: DType): void {
 /** Throws for a key of `options` that `known` does not hold, suggesting the camelCase form of a snake_case name. */
 export function checkOptionNames(op: string, options: object | undefined, known: Record<string, true>): void {
   if (options === undefined || options === null || typeof options !== 'object') return;
+  const { shape, isTensorInstance, isSymbolic } = options as { shape?: unknown[]; isTensorInstance?: boolean; isSymbolic?: boolean };
+  if (Array.isArray(shape) && (isTensorInstance === true || isSymbolic === true)) {
+    const several = op.endsWith('.apply') ? ' (a layer takes several inputs as one list: apply([query, value]), where Keras writes layer(query, value))' : '';
+    throw new Error(`${op}: expected options (${Object.keys(known).join(', ')}) here, got a tensor of shape [${shape.map((d: unknown) => d ?? 'None').join(',')}]; tensors go in the earlier arguments${several}.`);
+  }
   for (const key of Object.keys(options)) {
     if (key in known) continue;
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

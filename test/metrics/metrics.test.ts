@@ -136,8 +136,8 @@ describe('Mean and Sum (Keras docstrings)', () => {
     for (const v of m.variables) expect(Array.from(await v.data())).toEqual([0]);
   });
 
-  it('rejects values that are not tensors', () => {
-    expect(() => new Mean().updateState([1, 2] as never)).toThrow('mean.updateState: values must be a Tensor, got an array (wrap it with tensor(...))');
+  it('rejects values that are not tensors, numbers or lists of them (test/metrics/reduction_metric_lists.test.ts has the lists)', () => {
+    expect(() => new Mean().updateState('1' as never)).toThrow('mean.updateState: values must be a Tensor, got string');
     expect(() => new Mean().updateState(tensor([1]), [1] as never)).toThrow('mean.updateState: sampleWeight must be a Tensor or a number, got an array');
   });
 });
