@@ -357,8 +357,24 @@ export class Layer {
     return Object.entries(this).flatMap(([key, value]) => (key === 'ownOptions' ? [] : [value]));
   }
 
+  /**
+   * The weights of this layer and its sublayers, each once: those made by addWeight (or tracked),
+   * layer by layer, then the Variables assigned to their properties (Keras 3 tracks
+   * `this.v = new Variable(...)` as a weight too), directly or in arrays and records.
+   */
   get weights(): Variable[] {
-    return [...new Set(this.selfAndSublayers().flatMap((l) => l.ownWeights))];
+    return Layer.variablesOf(this.selfAndSublayers());
+  }
+
+  /** The layers' weights: what each made or tracked, layer by layer, then the Variables in their properties; each once. */
+  private static variablesOf(layers: Layer[]): Variable[] {
+    return [...new Set([...layers.flatMap((l) => l.ownWeights), ...layers.flatMap((l) => l.propertyVariables())])];
+  }
+
+  /** The Variables held in this layer's properties, but not those it keeps beyond its weights (keptVariables). */
+  private propertyVariables(): Variable[] {
+    const kept = this.keptVariables;
+    return heldInstances(this.trackedValues(), Variable).filter((v) => !kept.includes(v));
   }
 
   /**
@@ -381,7 +397,7 @@ export class Layer {
    */
   get trainableWeights(): Variable[] {
     const layers = this.selfAndSublayers();
-    const weights = [...new Set(layers.flatMap((l) => l.ownWeights))];
+    const weights = Layer.variablesOf(layers);
     // Read at every replayed step: the common case (nothing frozen) costs what `weights` does.
     if (layers.every((l) => l._trainable)) return weights.filter((w) => w.trainable);
     const frozen = new Set(layers.filter((l) => !l._trainable).flatMap((l) => l.weights));
