@@ -1,8 +1,12 @@
 // Runs before each test file. Files share a worker process (vitest.config.ts: isolate false, so
 // that each process imports the library and compiles its shaders once rather than once a file),
 // so each file starts here from the state a fresh process has: the CPU backend active (init()
-// re-activates the WebGPU device) and layer names counted from scratch.
+// re-activates the WebGPU device) and layer names counted from scratch; and the temporary folders
+// a file made are removed when it ends (modules such as test/temp_dir.ts load once a process).
+import { afterAll } from 'vitest';
 import { setBackend, utils } from '../src/node';
+import { removeTempDirs } from './temp_dir';
 
 setBackend('cpu');
 utils.clearSession();
+afterAll(removeTempDirs);
