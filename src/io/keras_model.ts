@@ -149,6 +149,10 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       if (!Array.isArray(history) || !isHistory(history)) throw new Error('loadKerasModel: a __keras_tensor__ without its keras_history.');
       return tensorAt(history);
     }
+    // A dict of Keras tensors: a layer applied to a record, or a model's dict of inputs or outputs.
+    if (reference && typeof reference === 'object' && Object.getPrototypeOf(reference) === Object.prototype) {
+      return Object.fromEntries(Object.entries(reference).map(([key, value]) => [key, resolve(value)]));
+    }
     throw new Error(`loadKerasModel: an inbound node argument of an unsupported kind: ${JSON.stringify(reference)}.`);
   };
   const entries = (Array.isArray(config.layers) ? config.layers : []) as KerasLayerEntry[];

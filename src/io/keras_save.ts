@@ -232,6 +232,8 @@ function kerasLayerObject(className: string, config: Record<string, unknown>, na
 function kerasNode(layer: Layer, node: NodeJSON, byName: Map<string, Layer>): { args: unknown[]; kwargs: Record<string, unknown> } {
   const tensors = node.args.map((reference) => kerasTensor(reference, byName));
   const kwargs: Record<string, unknown> = Object.fromEntries(Object.entries(node.kwargs).map(([key, value]) => [kerasKey(key), value]));
+  // A layer applied to a record: Keras writes the dict as the one argument.
+  if (node.keys) return { args: [Object.fromEntries(node.keys.map((key, i) => [key, tensors[i]]))], kwargs };
   // A recurrent layer applied to [sequences, ...initial states]: Keras's call takes the states as initial_state.
   if (node.list && layer instanceof RNN) {
     if (tensors.length > 1) kwargs.initial_state = tensors.slice(1);

@@ -42,6 +42,8 @@ export interface NodeJSON {
   args: Array<[string, number, number]>;
   /** Whether the layer was applied to a list of tensors (merge layers) rather than one tensor. */
   list: boolean;
+  /** The record's keys, in the order of `args`, when the layer was applied to a record of tensors. */
+  keys?: string[];
   /** The call options (training, and a layer's own such as MultiHeadAttention's useCausalMask). */
   kwargs: Record<string, CallOptionJSON>;
 }
@@ -135,7 +137,7 @@ function serializeFunctional(model: Model, opsUnwritten: boolean): Record<string
     entry.name = layer.name;
     entry.inbound_nodes = graph.nodes
       .filter((n) => n.layer === layer)
-      .map((n) => ({ args: n.inputs.map(ref), list: n.listInput, kwargs: serializeCallArgs(model, layer, n.callArgs) }));
+      .map((n) => ({ args: n.inputs.map(ref), list: n.listInput, ...(n.inputKeys ? { keys: [...n.inputKeys] } : {}), kwargs: serializeCallArgs(model, layer, n.callArgs) }));
     return entry;
   });
   // A record is saved as one (Keras's layout); a single tensor or a list as a list.
@@ -298,7 +300,9 @@ function buildFunctional(
         const inputs = node.args.map(resolve);
         if (inputs.some((t) => t === undefined)) break;
         const args: CallArgs = node.kwargs !== null && typeof node.kwargs === 'object' ? { ...node.kwargs } : {};
-        const out = entry.layer.apply(node.list ? (inputs as SymbolicTensor[]) : inputs[0]!, args);
+        const keys = Array.isArray(node.keys) ? node.keys : null;
+        const given = keys ? Object.fromEntries(keys.map((key, i) => [key, inputs[i]])) : node.list ? inputs : inputs[0];
+        const out = entry.layer.apply(given as SymbolicTensor | SymbolicTensor[], args);
         entry.outputs.push(flattenStructure(out as Structured<SymbolicTensor>));
         pending--;
         progressed = true;

@@ -185,7 +185,9 @@ export class Layer {
    * layer its inputs' masks when it builds a functional model.
    */
   computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
+    // A record of shapes (a layer applied to a record) traces call on a record of zeros.
+    const keys = isPlainRecord(inputShape) ? Object.keys(inputShape) : null;
+    const shapes = keys ? (Object.values(inputShape) as Shape[]) : isShapeList(inputShape) ? inputShape : [inputShape];
     let returnsList = false;
     const maskShapes = this.symbolicInputMasks;
     const trace = (fill: number) =>
@@ -193,7 +195,8 @@ export class Layer {
         const inputs = shapes.map((s, i) => zeros(s.map((d) => d ?? fill), this.traceInputDtype(i)));
         const args: CallArgs = { training: false };
         if (maskShapes) args.mask = traceMasks(maskShapes, fill, isShapeList(inputShape));
-        const out = this.call(isShapeList(inputShape) ? inputs : inputs[0], args);
+        const packed = keys ? (Object.fromEntries(keys.map((key, i) => [key, inputs[i]])) as unknown as Tensor[]) : isShapeList(inputShape) ? inputs : inputs[0];
+        const out = this.call(packed, args);
         returnsList = Array.isArray(out);
         return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
       });
@@ -236,6 +239,7 @@ export class Layer {
   apply(inputs: Tensor[], args?: CallArgs): Tensor | Tensor[];
   apply(inputs: LayerInput, args?: CallArgs): LayerInput;
   apply(inputs: LayerInput, args: CallArgs = {}): LayerInput {
+    if (isPlainRecord(inputs) && !strictOptionClasses.has(this.constructor)) return this.applyToRecord(inputs, args);
     if (args !== null && typeof args === 'object' && ((args as { isTensorInstance?: boolean }).isTensorInstance === true || isSymbolic(args))) {
       throw new Error(`${this.name}: apply(inputs, options) takes the inputs first and the call options ({ training, mask, ... }) second, but the second argument is a tensor. Give several inputs as a list, apply([query, value]), where Keras writes layer(query, value).`);
     }
@@ -263,6 +267,31 @@ export class Layer {
     const mask = args.mask !== undefined ? args.mask : inputMask(inputs as Tensor | Tensor[]);
     const outputs = this.callInContext(inputs as Tensor | Tensor[], { ...args, mask });
     if (this.supportsMasking) this.attachOutputMasks(inputs as Tensor | Tensor[], outputs, mask);
+    this.addActivityLosses(outputs);
+    return outputs;
+  }
+
+  /**
+   * Applies a custom layer to a record of tensors, as Keras layers take a dict (keras.io's
+   * VariableSelection on a dict of Inputs, a subclassed model given a record of data): `build`
+   * receives a record of their shapes (not kept as buildInputShape, which is a shape or a list),
+   * `call` the record itself; on symbolic tensors the graph node keeps the keys. Masks do not
+   * follow a record.
+   */
+  private applyToRecord(record: Record<string, unknown>, args: CallArgs): LayerInput {
+    const entries = Object.entries(record);
+    const bad = entries.find(([, t]) => t === null || typeof t !== 'object' || !Array.isArray((t as Tensor).shape));
+    if (entries.length === 0 || bad) {
+      const problem = bad ? `entry '${bad[0]}' is ${String(bad[1])}` : 'it is empty';
+      throw new Error(`${this.name}: apply() takes a record only of tensors (its call receives the record), but ${problem}.`);
+    }
+    const values = entries.map(([, t]) => t as Tensor | SymbolicTensor);
+    const symbolic = values.filter(isSymbolic).length;
+    if (symbolic > 0 && symbolic < values.length) throw new Error(`${this.name}: the record mixes symbolic tensors (from Input) and concrete tensors; use one kind.`);
+    const shapes = Object.fromEntries(entries.map(([key, t]) => [key, [...(t as Tensor).shape]])) as unknown as Shape;
+    if (!this.built) this.buildOnce(shapes);
+    if (symbolic > 0) return this.applySymbolic(values as SymbolicTensor[], shapes, args, false, Object.keys(record));
+    const outputs = this.callInContext(record as unknown as Tensor[], { ...args, mask: args.mask ?? null });
     this.addActivityLosses(outputs);
     return outputs;
   }
@@ -529,8 +558,8 @@ export class Layer {
     return tensors.length === 1 ? tensors[0] : [...tensors];
   }
 
-  private applySymbolic(inputs: SymbolicTensor[], inputShape: Shape | Shape[], args: CallArgs, listInput: boolean): SymbolicTensor | SymbolicTensor[] {
-    const inputMasks = inputs.map((t) => t.maskShape);
+  private applySymbolic(inputs: SymbolicTensor[], inputShape: Shape | Shape[], args: CallArgs, listInput: boolean, inputKeys: readonly string[] | null = null): SymbolicTensor | SymbolicTensor[] {
+    const inputMasks = inputKeys ? inputs.map(() => null) : inputs.map((t) => t.maskShape);
     const carriesMasks = inputMasks.some((m) => m !== null);
     if (carriesMasks && !this.supportsMasking) {
       console.warn(`Layer '${this.name}' (of type ${getRegisteredLayerName(this.constructor) ?? this.constructor.name}) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.`);
@@ -546,7 +575,7 @@ export class Layer {
     const outputs = outShapes.map((shape, i) => new SymbolicTensor(shape, this.dtype, outShapes.length > 1 ? `${this.name}_${i}` : this.name, i));
     const outputMasks = this.symbolicOutputMasks(inputShape, carriesMasks ? inputMasks : null, listInput);
     outputs.forEach((o, i) => (o.maskShape = outputMasks[i] ?? null));
-    const node = new Node(this, inputs, outputs, args, listInput);
+    const node = new Node(this, inputs, outputs, args, listInput, inputKeys);
     for (const o of outputs) o.node = node;
     this.inboundNodes.push(node);
     return isShapeList(outShape) ? outputs : outputs[0];
@@ -634,6 +663,11 @@ function heldInstances<T>(values: readonly unknown[], type: abstract new (...arg
 function traceMasks(maskShapes: Array<Shape | null>, fill: number, listInput: boolean): InputMask {
   const masks = maskShapes.map((shape) => (shape ? ones(shape.map((d) => d ?? fill), 'int32') : null));
   return listInput ? masks : masks[0];
+}
+
+/** Whether `value` is a plain object (a record of tensors or shapes), not a tensor or a list. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** The masks attached to the inputs: one mask, a list with null where an input has none, or null when none has one. */

@@ -18,7 +18,15 @@ export class Node {
     readonly callArgs: CallArgs,
     /** Whether the layer was applied to a list (merge layers) rather than a single tensor. */
     readonly listInput = false,
+    /** The keys, in order, when the layer was applied to a record of tensors (a custom layer given Keras's dict); else null. */
+    readonly inputKeys: readonly string[] | null = null,
   ) {}
+
+  /** Values for the node's inputs, in order, in the form the layer was applied to: one, a list, or a record. */
+  packInputs<T>(values: T[]): T | T[] | Record<string, T> {
+    if (this.inputKeys) return Object.fromEntries(this.inputKeys.map((key, i) => [key, values[i]]));
+    return this.listInput ? values : values[0];
+  }
 }
 
 /** A placeholder for a tensor in a model under construction (Keras's KerasTensor). */

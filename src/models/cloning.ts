@@ -92,7 +92,7 @@ function cloneFunctional(model: Model, cloneOf: (layer: Layer) => Layer, inputTe
   const mapped = new Map<SymbolicTensor, SymbolicTensor>(graph.inputs.map((t, i) => [t, inputs[i]]));
   for (const node of graph.nodes) {
     const ins = node.inputs.map((t) => mapped.get(t)!);
-    const out = cloneOf(node.layer).apply(node.listInput ? ins : ins[0], { ...node.callArgs });
+    const out = cloneOf(node.layer).apply(node.packInputs(ins) as SymbolicTensor | SymbolicTensor[], { ...node.callArgs });
     const outs = flattenStructure(out as Structured<SymbolicTensor>);
     node.outputs.forEach((t, k) => mapped.set(t, outs[k]));
   }

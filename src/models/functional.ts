@@ -70,7 +70,7 @@ export class FunctionalGraph {
       // argument first): base.apply(x, { training: false }) keeps a frozen base's BatchNormalization
       // in inference while the model trains, Dropout's { training: true } stays on in predict.
       const nodeArgs = node.callArgs.training === undefined ? { ...node.callArgs, training: args.training } : node.callArgs;
-      const result = node.layer.apply(node.listInput ? ins : ins[0], { ...args, ...nodeArgs });
+      const result = node.layer.apply(node.packInputs(ins) as Tensor | Tensor[], { ...args, ...nodeArgs });
       const outs = flattenStructure(result as Structured<Tensor>);
       node.outputs.forEach((o, k) => computed.set(o, outs[k]));
     }

@@ -12,7 +12,7 @@ import { SymbolicTensor, type Shape } from '../layers/symbolic';
 import { Mean, type Metric } from '../metrics/index';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index';
 import { tidy } from '../tensor/memory';
-import { Tensor } from '../tensor/tensor';
+import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
 import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput, type DataNames } from './data';
@@ -287,30 +287,8 @@ export class Model extends Layer {
   override apply(inputs: TensorRecord, args?: CallArgs): ModelOutput;
   override apply(inputs: ModelInput, args?: CallArgs): ModelOutput;
   override apply(inputs: LayerInput | TensorRecord | SymbolicRecord, args: CallArgs = {}): LayerInput | TensorRecord | SymbolicRecord {
-    if (!this.graph && isRecord(inputs)) return this.applyToRecord(inputs, args);
     const outputs = super.apply((this.graph ? this.graphInputs('apply', inputs) : inputs) as LayerInput, args);
     return Array.isArray(outputs) && typeof this.outputStructure !== 'string' ? packStructure(outputs as Tensor[], this.outputStructure) : outputs;
-  }
-
-  /**
-   * A model without a graph (subclassed) applied to a record of tensors, as Keras passes a dict of
-   * data through to call: `build` receives a record of their shapes (not kept as buildInputShape,
-   * which is a shape or a list), `call` the record itself; masks do not follow.
-   */
-  private applyToRecord(record: Record<string, unknown>, args: CallArgs): Tensor | Tensor[] {
-    const entries = Object.entries(record);
-    const bad = entries.find(([, t]) => !(t instanceof Tensor));
-    if (entries.length === 0 || bad) {
-      const problem = bad ? `entry '${bad[0]}' is ${bad[1] instanceof SymbolicTensor ? 'a symbolic tensor' : String(bad[1])}` : 'it is empty';
-      throw new Error(`${this.name}: apply() takes a record only of tensors (the model's call receives the record), but ${problem}. On symbolic tensors from Input, build a functional model whose inputs the record names.`);
-    }
-    if (!this.built) {
-      this.checkOwnOptions();
-      this.build(Object.fromEntries(entries.map(([key, t]) => [key, [...(t as Tensor).shape]])) as unknown as Shape);
-    }
-    const outputs = this.callInContext(record as unknown as Tensor[], { ...args, mask: args.mask ?? null });
-    this.addActivityLosses(outputs);
-    return outputs;
   }
 
   /** The graph's inputs, in order, from a record by key (or by input layer name), or a list or tensor as given. */
