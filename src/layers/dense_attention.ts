@@ -145,9 +145,10 @@ abstract class BaseAttention extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    const [queryShape, valueShape] = this.checkShapes(inputShape);
-    const output: Shape = [...queryShape.slice(0, -1), valueShape[2]];
-    return this.returningScores ? [output, [...queryShape.slice(0, -1), valueShape[1]]] : output;
+    const [queryShape, valueShape, keyShape] = this.checkShapes(inputShape);
+    const batch = [valueShape[0], keyShape[0]].reduce((size, other) => (size === 1 ? other : size), queryShape[0]);
+    const output: Shape = [batch, queryShape[1], valueShape[2]];
+    return this.returningScores ? [output, [batch, queryShape[1], valueShape[1]]] : output;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -164,7 +165,7 @@ abstract class BaseAttention extends Layer {
     return padding ? logicalAnd(padding, lowerTriangle) : lowerTriangle;
   }
 
-  /** Checks [query, value, key?] shapes: rank 3, equal batch sizes, equal Tv of value and key, equal dim of query and key. */
+  /** Checks [query, value, key?] shapes: rank 3, batch sizes equal or 1, equal Tv of value and key, equal dim of query and key. */
   protected checkShapes(inputShape: Shape | Shape[]): Shape[] {
     const shapes = inputShape.length > 0 && Array.isArray(inputShape[0]) ? (inputShape as Shape[]) : [inputShape as Shape];
     if (shapes.length < 2 || shapes.length > 3) {
@@ -179,8 +180,11 @@ abstract class BaseAttention extends Layer {
     }
     const differ = (a: number | null, b: number | null) => a !== null && b !== null && a !== b;
     const shown = `query_shape=${formatSymbolicShape(queryShape)}, value_shape=${formatSymbolicShape(valueShape)}, key_shape=${formatSymbolicShape(keyShape)}`;
-    if (differ(queryShape[0], valueShape[0]) || differ(queryShape[0], keyShape[0])) {
-      throw new Error(`\`query\`, \`value\` and \`key\` of layer "${this.name}" must have the same batch size. Received: ${shown}`);
+    // Batch sizes broadcast, as Keras's matmul of the query and the key does (keras.io's Perceiver
+    // attends from one latent array, batch 1, to a batch of images).
+    const batches = [queryShape[0], valueShape[0], keyShape[0]];
+    if (batches.some((a) => batches.some((b) => differ(a, b) && a !== 1 && b !== 1))) {
+      throw new Error(`\`query\`, \`value\` and \`key\` of layer "${this.name}" must have the same batch size, or a batch size of 1 that broadcasts. Received: ${shown}`);
     }
     if (differ(valueShape[1], keyShape[1])) {
       throw new Error(`\`value\` and \`key\` of layer "${this.name}" must have the same length (axis 1). Received: ${shown}`);

@@ -134,6 +134,11 @@ export class Model extends Layer {
   optimizer!: Optimizer;
   compiledLoss!: CompiledLossFunction;
   compiledMetrics!: CompiledMetrics;
+  /**
+   * The loss given to compile, as given (Keras's `model.loss`); null before compile or when
+   * compiled without one. A custom trainStep can call it: `(this.loss as Loss).apply(zA, zB)`.
+   */
+  loss: LossSpec | null = null;
   /** Tracks the mean loss over the epoch; the first of `metrics`, named 'loss'. */
   readonly lossTracker: Mean = lossTracker('loss');
   history: History | null = null;
@@ -376,6 +381,7 @@ export class Model extends Layer {
     this.stepCompiler?.dispose();
     this.stepCompiler = null;
     this.compileArgs = { optimizer: resolvedOptimizer, loss, metrics, weightedMetrics, lossWeights };
+    this.loss = loss ?? null;
     this.compiledLossTerms = compiled;
     this.compiledMetrics = compiledMetrics;
     this.compiledLoss = (yTrue, yPred, options = {}) => {

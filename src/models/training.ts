@@ -328,8 +328,9 @@ async function prepareData(model: Model, x: DataInput | BatchSource, y: DataInpu
 
   let train: DataTensors = tensors;
   if (validationSplit > 0 && !validationData) {
-    const valCount = Math.floor(total * validationSplit);
-    const count = total - valCount;
+    // Keras floors the training part (array_slicing.train_validation_split): 96 samples at 0.2 train on 76, not 77.
+    const count = Math.floor(total * (1 - validationSplit));
+    const valCount = total - count;
     if (count === 0 || valCount === 0) throw new Error(`fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`);
     const rows = (start: number, size: number): DataTensors => ({ xs: sliceRows(tensors.xs, start, size), ys: sliceRows(tensors.ys, start, size), ws: sliceRows(tensors.ws, start, size), xKeys: tensors.xKeys });
     [train, validation] = tidy(() => [rows(0, count), rows(count, valCount)]);

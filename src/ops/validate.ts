@@ -48,9 +48,16 @@ export function checkDtype(op: string, dtype: DType): void {
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${op}: unknown dtype '${String(dtype)}'. Expected 'float32' or 'int32'.`);
 }
 
-/** Throws for a key of `options` that `known` does not hold, suggesting the camelCase form of a snake_case name. */
+/**
+ * Throws for a key of `options` that `known` does not hold, suggesting the camelCase form of a
+ * snake_case name, and for a number, string or boolean given where the options object belongs
+ * (Keras's positional arguments, `depthwise_conv(x, kernel, 1, "same")`, are named options here).
+ */
 export function checkOptionNames(op: string, options: object | undefined, known: Record<string, true>): void {
-  if (options === undefined || options === null || typeof options !== 'object') return;
+  if (options === undefined || options === null || typeof options === 'function') return;
+  if (typeof options !== 'object') {
+    throw new Error(`${op}: expected an options object { ${Object.keys(known).join(', ')} } here, got ${typeof options} ${JSON.stringify(options)}; Keras's positional arguments are named options here.`);
+  }
   const { shape, isTensorInstance, isSymbolic } = options as { shape?: unknown[]; isTensorInstance?: boolean; isSymbolic?: boolean };
   if (Array.isArray(shape) && (isTensorInstance === true || isSymbolic === true)) {
     const several = op.endsWith('.apply') ? ' (a layer takes several inputs as one list: apply([query, value]), where Keras writes layer(query, value))' : '';
