@@ -18,6 +18,13 @@ export interface InputArgs {
 export class InputLayer extends Layer {
   constructor({ shape, batchShape, batchSize, dtype = 'float32', name }: InputArgs) {
     if (!shape && !batchShape) throw new Error('Input: give `shape` (without the batch dimension) or `batchShape`.');
+    if ((dtype as string) === 'string') {
+      throw new Error(
+        "Input: dtype 'string' is not supported: strings are host data, which a model's inputs cannot take. " +
+          "Apply the StringLookup (or Hashing, TextVectorization) to the data before fit and give the model its indices: Input({ shape, dtype: 'int32' }), " +
+          "then CategoryEncoding for Keras's one-hot/multi-hot lookup output or Embedding for 'int'.",
+      );
+    }
     const fullShape: Shape = batchShape ? [...batchShape] : [batchSize ?? null, ...shape!];
     for (const d of fullShape) {
       if (d !== null && (!Number.isInteger(d) || d < 0)) throw new Error(`Input: shape (${fullShape.join(', ')}) must hold non-negative integers or null.`);

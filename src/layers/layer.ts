@@ -245,8 +245,10 @@ export class Layer {
     }
     const list = (Array.isArray(inputs) ? inputs : [inputs]) as Array<Tensor | SymbolicTensor>;
     if (list.length === 0) throw new Error(`${this.name}: apply() needs at least one input.`);
-    const notTensor = list.find((t) => t === null || typeof t !== 'object' || !Array.isArray(t.shape));
-    if (notTensor !== undefined) {
+    // findIndex, not find: an undefined item (a missing tensor, or apply(undefined)) must be caught too.
+    const notTensorIndex = list.findIndex((t) => t === null || typeof t !== 'object' || !Array.isArray(t.shape));
+    if (notTensorIndex >= 0) {
+      const notTensor = list[notTensorIndex] as unknown;
       const received = notTensor !== null && typeof notTensor === 'object' ? `an object with keys ${JSON.stringify(Object.keys(notTensor))}` : String(notTensor);
       throw new Error(`${this.name}: apply() takes a tensor or a list of tensors (or symbolic tensors from Input). Received: ${received}.`);
     }
