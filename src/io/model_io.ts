@@ -85,7 +85,7 @@ export interface LoadWeightsOptions {
 
 /** @internal Implements `model.save`. */
 export async function saveModel(model: Model, target: IOTarget, { includeOptimizer = true }: SaveOptions = {}): Promise<ModelInfo> {
-  checkModel(model, 'save');
+  checkModel(model, 'save', false);
   const handler = resolveHandler(target, 'save');
   const topology = serializeLayer(model);
   const compileConfig = serializeCompileConfig(model);
@@ -223,9 +223,14 @@ export async function restoreBackup(model: Model, source: IOTarget): Promise<num
   return json.epoch!;
 }
 
-function checkModel(model: Model, op: string): void {
+/**
+ * A model to save or load: built, or, for its weights alone, holding weights (a subclassed model
+ * whose custom trainStep runs only its sub-models never runs its own call; Keras builds a model
+ * without a build() at construction).
+ */
+function checkModel(model: Model, op: string, weightsOnly = true): void {
   if (!(model instanceof Model)) throw new Error(`${op}: expected a Model, got ${model === null ? 'null' : typeof model}.`);
-  if (!model.built) throw new Error(`${op}: model '${model.name}' is not built yet, so it has no weights; call it on data, fit it, or give its first layer an inputShape.`);
+  if (!model.built && (!weightsOnly || model.weights.length === 0)) throw new Error(`${op}: model '${model.name}' is not built yet, so it has no weights; call it on data, fit it, or give its first layer an inputShape.`);
 }
 
 /** The weights as safetensors entries, named by their paths (made unique), read back in one go. */

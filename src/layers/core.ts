@@ -131,8 +131,12 @@ export class Identity extends Layer {
   }
 }
 
-/** What a Lambda computes: a function of the input tensor (or of the list of input tensors). */
-export type LambdaFunction = (inputs: Tensor | Tensor[]) => Tensor | Tensor[];
+/**
+ * What a Lambda computes: a function of the input tensor (or of the list of input tensors). A
+ * method type, so that a function typed for one Tensor (or for a list) is taken as it is, as
+ * Keras's `Lambda(sinusoidal_embedding)`.
+ */
+export type LambdaFunction = { compute(inputs: Tensor | Tensor[]): Tensor | Tensor[] }['compute'];
 
 export interface LambdaArgs extends LayerArgs {
   /** The computation, made of ops; it receives the input (a list for several inputs). */

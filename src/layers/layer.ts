@@ -200,7 +200,21 @@ export class Layer {
         returnsList = Array.isArray(out);
         return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
       });
-    const [small, large] = [trace(2), trace(3)];
+    const traceOrExplain = (fill: number) => {
+      try {
+        return trace(fill);
+      } catch (e) {
+        // The zeros stand in for unknown sizes: say so, or an error about a batch of 2 misleads.
+        if (!(e instanceof Error) || !shapes.some((s) => s.includes(null)) || e.message.includes('.computeOutputShape:')) throw e;
+        const placed = shapes.map((s) => formatShape(s.map((d) => d ?? fill))).join(', ');
+        throw new Error(
+          `${this.constructor.name} '${this.name}'.computeOutputShape: applied to symbolic inputs, the layer runs call on zeros of shape ${placed} (each unknown dimension set to ${fill}) to find its output shape, and call failed: ${e.message} ` +
+            'A call that needs the true size of an unknown dimension (a reshape to a fixed number of rows) can override computeOutputShape(inputShape), or the Input can fix that size (Input({ shape, batchSize })).',
+          { cause: e },
+        );
+      }
+    };
+    const [small, large] = [traceOrExplain(2), traceOrExplain(3)];
     const result: Shape[] = small.map((shape, k) => shape.map((d, i) => (d === large[k][i] ? d : null)));
     return returnsList ? result : result[0];
   }

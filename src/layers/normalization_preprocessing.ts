@@ -102,6 +102,25 @@ export class Normalization extends Layer {
     return this.adaptMean !== null && this.adaptMean.storage !== this.unadaptedStorage?.deref();
   }
 
+  /**
+   * The mean in the input's broadcast shape, as Keras's `layer.mean`: the given or adapted
+   * statistic (a view of the weight, so it follows adapt and loading); null before build.
+   *
+   * @example
+   * const norm = new Normalization();
+   * await norm.adapt(images);                  // [n, h, w, 3]
+   * norm.mean;                                 // shape [1, 1, 1, 3]
+   * ops.add(norm.mean, ops.multiply(x, ops.sqrt(norm.variance)));   // undoes the normalization
+   */
+  get mean(): Tensor | null {
+    return this.givenMean ?? (this.adaptMean ? reshape(this.adaptMean, this.broadcastShape) : null);
+  }
+
+  /** The variance in the input's broadcast shape, as Keras's `layer.variance`; null before build. */
+  get variance(): Tensor | null {
+    return this.givenVariance ?? (this.adaptVariance ? reshape(this.adaptVariance, this.broadcastShape) : null);
+  }
+
   override build(inputShape: Shape): void {
     const rank = inputShape.length;
     const axes = this.axis === null ? [] : typeof this.axis === 'number' ? [this.axis] : this.axis;

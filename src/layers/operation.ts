@@ -81,9 +81,11 @@ export class Operation extends Layer {
     try {
       shape = super.computeOutputShape(inputShape);
     } catch (e) {
-      // The op ran on zeros standing in for the inputs, an unknown dimension (the batch) as 2 or 3.
+      // The op ran on zeros standing in for the inputs, an unknown dimension (the batch) as 2 or 3:
+      // this says so in the op's terms, in place of the layer's explanation (whose cause is the op's error).
       const shapes = (isShapeList(inputShape) ? inputShape : [inputShape]).map(formatSymbolicShape).join(', ');
-      throw new Error(`ops.${this.op} on symbolic tensors of shape ${shapes}: ${(e as Error).message} (shapes in this message take an unknown dimension as 2 or 3)`);
+      const error = (e as Error).cause instanceof Error ? ((e as Error).cause as Error) : (e as Error);
+      throw new Error(`ops.${this.op} on symbolic tensors of shape ${shapes}: ${error.message} (shapes in this message take an unknown dimension as 2 or 3)`);
     }
     this.dtype = this.tracedDtype ?? this.dtype;
     return shape;

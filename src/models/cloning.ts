@@ -3,6 +3,7 @@
 // the cloned layers (a shared layer is cloned once and shared again), from new Inputs or the
 // caller's; a subclassed model is rebuilt from its config.
 
+import { Lambda } from '../layers/core';
 import { Input, InputLayer } from '../layers/input_layer';
 import { Layer } from '../layers/layer';
 import { Operation } from '../layers/operation';
@@ -57,12 +58,14 @@ export function cloneModel(model: Model, options: CloneOptions = {}): Model {
 
 /**
  * The default cloneFunction: a layer of the same class from the layer's config; a nested model is
- * cloned as a model (its graph with new layers), and an op node takes the same op and arguments
- * (a tensor constant among them is shared, not serialized).
+ * cloned as a model (its graph with new layers), an op node takes the same op and arguments
+ * (a tensor constant among them is shared, not serialized), and a Lambda the same function.
  */
 function cloneLayer(layer: Layer): Layer {
   if (layer instanceof Model) return cloneModel(layer);
   if (layer instanceof Operation) return new Operation({ op: layer.op, args: layer.args, resultStructure: layer.resultStructure });
+  // A Lambda's function is code, which its config cannot hold (Keras's refers to a named function): the clone shares it.
+  if (layer instanceof Lambda) return new Lambda({ name: layer.name, trainable: layer.trainable, dtype: layer.dtype, function: layer.function, outputShape: layer.outputShape ?? undefined });
   const cls = layer.constructor as unknown as { fromConfig(config: Record<string, unknown>): Layer };
   return cls.fromConfig(layer.getConfig());
 }

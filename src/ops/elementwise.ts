@@ -479,11 +479,14 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
 /**
  * Converts to another dtype; float to int32 truncates toward zero. 'bool' (Keras's, for masks)
  * gives the booleans of this library, as comparisons do: int32 1 where x is nonzero, else 0.
+ * A number becomes a scalar of that dtype, as Keras casts Python numbers (a shape's size, say).
  *
  * @example
  * cast(tensor([0, 2.5, -1]), 'bool');   // int32 [0, 1, 1]
+ * cast(x.shape[1], 'float32');          // scalar
  */
-export function cast(x: Tensor, dtype: DType | 'bool'): Tensor {
+export function cast(x: Tensor | number, dtype: DType | 'bool'): Tensor {
+  if (typeof x === 'number') x = scalar(x);
   if (dtype === 'bool') return notEqual(x, 0);
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`cast: unknown dtype '${String(dtype)}'. Expected 'float32', 'int32' or 'bool'.`);
   return unary('cast', x, 0, 0, dtype);

@@ -95,19 +95,7 @@ export class LossScaleOptimizer extends Optimizer {
    * is not finite: then variables and slots keep their values and the scale is halved. Updates
    * the scale and its step counter as Keras does; null gradients are skipped.
    */
-  override applyGradients(gradsAndVars: ReadonlyArray<readonly [Tensor | null | undefined, Variable]>): void {
-    if (!Array.isArray(gradsAndVars)) {
-      throw new Error(`LossScaleOptimizer.applyGradients: expected an array of [gradient, variable] pairs, got ${gradsAndVars === null ? 'null' : typeof gradsAndVars}.`);
-    }
-    if (gradsAndVars.length === 0) return;
-    gradsAndVars.forEach((pair, i) => {
-      if (!Array.isArray(pair) || pair.length !== 2 || !(pair[1] instanceof Variable)) throw new Error(`LossScaleOptimizer.applyGradients: entry ${i} must be a [gradient, Variable] pair.`);
-      if (pair[0] !== null && pair[0] !== undefined && !(pair[0] instanceof Tensor)) {
-        throw new Error(`LossScaleOptimizer.applyGradients: the gradient for variable '${pair[1].name}' must be a Tensor or null, got ${typeof pair[0]}.`);
-      }
-    });
-    const given = gradsAndVars.filter((pair): pair is readonly [Tensor, Variable] => pair[0] !== null && pair[0] !== undefined);
-    if (given.length === 0) throw new Error('LossScaleOptimizer.applyGradients: no gradients provided for any variable.');
+  protected override updateVariables(given: ReadonlyArray<readonly [Tensor, Variable]>): void {
     this.build(given.map(([, variable]) => variable));
     const { stepCounter, dynamicScale } = this.scaleState();
     tidy(() => {

@@ -179,24 +179,15 @@ export class MultiOptimizer extends Optimizer {
     return optimizer;
   }
 
-  /** Hands each gradient to its variable's optimizer (those with no gradient are skipped), then counts one iteration. */
-  override applyGradients(gradsAndVars: ReadonlyArray<readonly [Tensor | null | undefined, Variable]>): void {
-    if (!Array.isArray(gradsAndVars)) {
-      throw new Error(`MultiOptimizer.applyGradients: expected an array of [gradient, variable] pairs, got ${gradsAndVars === null ? 'null' : typeof gradsAndVars}.`);
-    }
-    if (gradsAndVars.length === 0) return;
-    const groups = new Map<Optimizer, Array<readonly [Tensor | null | undefined, Variable]>>();
-    gradsAndVars.forEach((pair, i) => {
-      if (!Array.isArray(pair) || pair.length !== 2 || !(pair[1] instanceof Variable)) {
-        throw new Error(`MultiOptimizer.applyGradients: entry ${i} must be a [gradient, Variable] pair.`);
-      }
-      const optimizer = this.optimizerOf(pair[1]);
+  /** Hands each gradient to its variable's optimizer, then counts one iteration. */
+  protected override updateVariables(pairs: ReadonlyArray<readonly [Tensor, Variable]>): void {
+    const groups = new Map<Optimizer, Array<readonly [Tensor, Variable]>>();
+    for (const [gradient, variable] of pairs) {
+      const optimizer = this.optimizerOf(variable);
       if (!groups.has(optimizer)) groups.set(optimizer, []);
-      groups.get(optimizer)!.push([pair[0], pair[1]]);
-    });
-    const updating = this.optimizers.filter((optimizer) => groups.get(optimizer)?.some(([gradient]) => gradient !== null && gradient !== undefined));
-    if (updating.length === 0) throw new Error('MultiOptimizer.applyGradients: no gradients provided for any variable.');
-    for (const optimizer of updating) optimizer.applyGradients(groups.get(optimizer)!);
+      groups.get(optimizer)!.push([gradient, variable]);
+    }
+    for (const optimizer of this.optimizers) if (groups.has(optimizer)) optimizer.applyGradients(groups.get(optimizer)!);
     stepEffect('optimizer step count', () => this.iterations++);
   }
 

@@ -230,33 +230,56 @@ export abstract class Optimizer {
    * optimizer.applyGradients([[dw, w], [db, b]]);
    */
   applyGradients(gradsAndVars: ReadonlyArray<readonly [Tensor | null | undefined, Variable]>): void {
-    const className = this.className;
-    if (!Array.isArray(gradsAndVars)) {
-      throw new Error(`${className}.applyGradients: expected an array of [gradient, variable] pairs, got ${gradsAndVars === null ? 'null' : typeof gradsAndVars}.`);
-    }
+    checkGradientPairs(`${this.className}.applyGradients`, gradsAndVars);
     if (gradsAndVars.length === 0) return;
-    const pairs: Array<[Tensor, Variable]> = [];
-    gradsAndVars.forEach((pair, i) => {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`${className}.applyGradients: entry ${i} must be a [gradient, variable] pair.`);
-      const [gradient, variable] = pair;
-      if (!(variable instanceof Variable)) {
-        throw new Error(`${className}.applyGradients: entry ${i} must pair a gradient with a Variable, got ${variable instanceof Tensor ? 'a plain Tensor (wrap it with new Variable(...))' : typeof variable}.`);
-      }
-      if (gradient === null || gradient === undefined) return;
-      if (!(gradient instanceof Tensor)) throw new Error(`${className}.applyGradients: the gradient for variable '${variable.name}' must be a Tensor or null, got ${typeof gradient}.`);
-      if (gradient.shape.length !== variable.shape.length || gradient.shape.some((d, k) => d !== variable.shape[k])) {
-        throw new Error(
-          `${className}.applyGradients: the gradient for variable '${variable.name}' has shape ${formatShape(gradient.shape)}, ` +
-            `but the variable has shape ${formatShape(variable.shape)}.`,
-        );
-      }
-      if (variable.dtype !== 'float32' || gradient.dtype !== 'float32') {
-        throw new Error(`${className}.applyGradients: variable '${variable.name}' (${variable.dtype}) and its gradient (${gradient.dtype}) must be float32.`);
-      }
-      pairs.push([gradient, variable]);
-    });
-    if (pairs.length === 0) throw new Error(`${className}.applyGradients: no gradients provided for any variable.`);
+    // As Keras 3: applyGradients is apply on the two lists, so a subclass that overrides apply
+    // (to change the gradients, say) sees every update, fit's included.
+    this.apply(
+      gradsAndVars.map(([gradient]) => gradient),
+      gradsAndVars.map(([, variable]) => variable),
+    );
+  }
 
+  /**
+   * Keras 3's `optimizer.apply(grads, trainableVariables)`: the gradients and the variables as two
+   * lists in the same order (a gradient may be null). Without variables, those the optimizer was
+   * built with or has updated, in that order. `applyGradients` and `fit` update through it: a
+   * subclass overrides it to change the gradients before they are applied.
+   *
+   * @example
+   * const grads = tape.gradient(loss, model.trainableWeights);
+   * optimizer.apply(grads, model.trainableWeights);
+   *
+   * class CentralizedSGD extends optimizers.SGD {
+   *   override apply(grads: Array<Tensor | null>, variables?: Variable[]) {
+   *     super.apply(grads.map((g) => (g && g.shape.length > 1 ? g.sub(ops.mean(g, [0], true)) : g)), variables);
+   *   }
+   * }
+   */
+  apply(grads: ReadonlyArray<Tensor | null | undefined>, trainableVariables?: readonly Variable[]): void {
+    const className = this.className;
+    if (!Array.isArray(grads)) throw new Error(`${className}.apply: expected a list of gradients, got ${grads === null ? 'null' : typeof grads}.`);
+    const listed = trainableVariables ?? this.trackedVariables;
+    if (!Array.isArray(listed)) throw new Error(`${className}.apply: expected a list of variables, got ${typeof listed}.`);
+    if (grads.length !== listed.length) {
+      throw new Error(
+        `${className}.apply: got ${grads.length} gradients for ${listed.length} variables` +
+          (trainableVariables ? '.' : " (the optimizer's own, from build() or earlier updates): pass the variables, in the gradients' order."),
+      );
+    }
+    if (grads.length === 0) return;
+    const given = grads.map((g, i) => [g, listed[i]] as const);
+    checkGradientPairs(`${className}.apply`, given);
+    this.updateVariables(given.filter((pair): pair is readonly [Tensor, Variable] => pair[0] !== null && pair[0] !== undefined));
+  }
+
+  /**
+   * The update itself, from checked pairs with a gradient each: what `apply` runs once it has
+   * its lists. Optimizers that wrap others (loss scaling, routing) override it, so that a user's
+   * `apply` override runs before them.
+   */
+  protected updateVariables(pairs: ReadonlyArray<readonly [Tensor, Variable]>): void {
+    const className = this.className;
     // A replayed training step holds while the configuration stays (a change of momentum may add
     // slots); the update's step-dependent scalars are computed again by each replay.
     stepGuard('optimizer', () => JSON.stringify(this.getConfig()));
@@ -272,20 +295,20 @@ export abstract class Optimizer {
       // Keras's ops.cond(is_update_step, update, accumulate) as data: the update is computed at
       // every call and kept on every `steps`-th.
       const isUpdateStep = steps === null ? null : this.stepScalar(() => ((this.iterations + 1) % steps === 0 ? 1 : 0));
-      let grads = pairs.map(([gradient]) => gradient);
+      let gradients = pairs.map(([gradient]) => gradient);
       if (isUpdateStep) {
-        grads = pairs.map(([gradient, variable]) => {
+        gradients = pairs.map(([gradient, variable]) => {
           const accumulator = this.slot(variable, ACCUMULATOR);
           const sum = gradient.add(accumulator);
           accumulator.assign(where(isUpdateStep, 0, sum));
           return sum.div(steps!);
         });
       }
-      grads = this.clipGradients(grads);
+      gradients = this.clipGradients(gradients);
       // The values before the update, kept on accumulating steps: views (a view of a variable is
       // its value where it is made), since updateStep assigns the new values.
       const before = variables.map((v) => (isUpdateStep ? [v, ...this.algorithmSlots(v)].map((t) => reshape(t, t.shape)) : []));
-      const updated = this.updateStep ? this.opUpdates(variables, grads) : this.fusedUpdates(variables, grads);
+      const updated = this.updateStep ? this.opUpdates(variables, gradients) : this.fusedUpdates(variables, gradients);
       // The variables' new values, assigned after the moving average (Keras applies constraints last).
       const values = new Map<Variable, Tensor>();
       updated.forEach(({ value, slots }, k) => {
@@ -301,29 +324,6 @@ export abstract class Optimizer {
       }
     });
     stepEffect('optimizer step count', () => this.iterations++);
-  }
-
-  /**
-   * Keras 3's `optimizer.apply(grads, trainableVariables)`: the gradients and the variables as two
-   * lists in the same order (a gradient may be null). Without variables, those the optimizer was
-   * built with or has updated, in that order.
-   *
-   * @example
-   * const grads = tape.gradient(loss, model.trainableWeights);
-   * optimizer.apply(grads, model.trainableWeights);
-   */
-  apply(grads: ReadonlyArray<Tensor | null | undefined>, trainableVariables?: readonly Variable[]): void {
-    const className = this.className;
-    if (!Array.isArray(grads)) throw new Error(`${className}.apply: expected a list of gradients, got ${grads === null ? 'null' : typeof grads}.`);
-    const variables = trainableVariables ?? this.trackedVariables;
-    if (!Array.isArray(variables)) throw new Error(`${className}.apply: expected a list of variables, got ${typeof variables}.`);
-    if (grads.length !== variables.length) {
-      throw new Error(
-        `${className}.apply: got ${grads.length} gradients for ${variables.length} variables` +
-          (trainableVariables ? '.' : " (the optimizer's own, from build() or earlier updates): pass the variables, in the gradients' order."),
-      );
-    }
-    this.applyGradients(grads.map((g, i) => [g, variables[i]] as const));
   }
 
   /**
@@ -591,11 +591,37 @@ function constraintId(constraint: VariableConstraint | null): number {
   return id;
 }
 
+/** Checks [gradient, variable] pairs: a Variable each, a float32 gradient of its shape or null, at least one gradient. */
+function checkGradientPairs(method: string, gradsAndVars: ReadonlyArray<readonly [Tensor | null | undefined, Variable]>): void {
+  if (!Array.isArray(gradsAndVars)) {
+    throw new Error(`${method}: expected an array of [gradient, variable] pairs, got ${gradsAndVars === null ? 'null' : typeof gradsAndVars}.`);
+  }
+  if (gradsAndVars.length === 0) return;
+  let given = 0;
+  gradsAndVars.forEach((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`${method}: entry ${i} must be a [gradient, variable] pair.`);
+    const [gradient, variable] = pair;
+    if (!(variable instanceof Variable)) {
+      throw new Error(`${method}: entry ${i} must pair a gradient with a Variable, got ${variable instanceof Tensor ? 'a plain Tensor (wrap it with new Variable(...))' : typeof variable}.`);
+    }
+    if (gradient === null || gradient === undefined) return;
+    if (!(gradient instanceof Tensor)) throw new Error(`${method}: the gradient for variable '${variable.name}' must be a Tensor or null, got ${typeof gradient}.`);
+    if (gradient.shape.length !== variable.shape.length || gradient.shape.some((d, k) => d !== variable.shape[k])) {
+      throw new Error(`${method}: the gradient for variable '${variable.name}' has shape ${formatShape(gradient.shape)}, but the variable has shape ${formatShape(variable.shape)}.`);
+    }
+    if (variable.dtype !== 'float32' || gradient.dtype !== 'float32') {
+      throw new Error(`${method}: variable '${variable.name}' (${variable.dtype}) and its gradient (${gradient.dtype}) must be float32.`);
+    }
+    given++;
+  });
+  if (given === 0) throw new Error(`${method}: no gradients provided for any variable.`);
+}
+
 /** The variable's constraint applied to its new value, checked to be a tensor the variable can take. */
 function constrained(className: string, variable: Variable, value: Tensor): Tensor {
   const projected = variable.constraint!.apply(value);
   if (!(projected instanceof Tensor)) {
-    throw new Error(`${className}.applyGradients: the constraint of variable '${variable.name}' returned ${projected === null ? 'null' : typeof projected}; its apply(w) must return a Tensor.`);
+    throw new Error(`${className}.apply: the constraint of variable '${variable.name}' returned ${projected === null ? 'null' : typeof projected}; its apply(w) must return a Tensor.`);
   }
   return projected;
 }

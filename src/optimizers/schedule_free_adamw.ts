@@ -68,11 +68,9 @@ export class ScheduleFreeAdamW extends Optimizer {
   }
 
   /** Builds the slots of variables seen for the first time (so that 'momentum' starts at their value), then updates. */
-  override applyGradients(gradsAndVars: ReadonlyArray<readonly [Tensor | null | undefined, Variable]>): void {
-    if (Array.isArray(gradsAndVars)) {
-      this.build(gradsAndVars.flatMap((pair) => (Array.isArray(pair) && pair[0] instanceof Tensor && pair[1] instanceof Variable ? [pair[1]] : [])));
-    }
-    super.applyGradients(gradsAndVars);
+  protected override updateVariables(pairs: ReadonlyArray<readonly [Tensor, Variable]>): void {
+    this.build(pairs.map(([, variable]) => variable));
+    super.updateVariables(pairs);
   }
 
   override updateStep(gradient: Tensor, variable: Variable, learningRate: Tensor): void {

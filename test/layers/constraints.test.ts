@@ -244,7 +244,7 @@ describe('bad options', () => {
     }).toThrow("Variable 'v_constraint': invalid value for attribute constraint. Expected a Constraint (an object with apply(value)) or null. Received: number.");
     v.constraint = { apply: () => null as never };
     const grad = tensor([1, 1], [2]);
-    expect(() => new optimizers.SGD({ learningRate: 0.1 }).applyGradients([[grad, v]])).toThrow("SGD.applyGradients: the constraint of variable 'v_constraint' returned null; its apply(w) must return a Tensor.");
+    expect(() => new optimizers.SGD({ learningRate: 0.1 }).applyGradients([[grad, v]])).toThrow("SGD.apply: the constraint of variable 'v_constraint' returned null; its apply(w) must return a Tensor.");
     grad.dispose();
     v.dispose();
   });
