@@ -24,6 +24,7 @@ export * as layers from './layers/index';
 export { registerLayer } from './layers/registry';
 export * as callbacks from './callbacks/index';
 export * as utils from './utils/index';
+export * as config from './config';
 export { Callback, History, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, LambdaCallback, ModelCheckpoint, BackupAndRestore, TerminateOnNaN, SwapEMAWeights, CSVLogger, RemoteMonitor, TensorBoard, type Logs } from './callbacks/index';
 export {
   loadModel, loadKerasModel, loadKerasWeights, saveKerasModel, saveKerasWeights, modelFromJSON, registerKerasSerializable, getRegisteredName, registerModel, listModels, removeModel, memoryHandler, registerIOHandler, encodeSafetensors, decodeSafetensors,

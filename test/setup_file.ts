@@ -4,9 +4,16 @@
 // re-activates the WebGPU device) and layer names counted from scratch; and the temporary folders
 // a file made are removed when it ends (modules such as test/temp_dir.ts load once a process).
 import { afterAll } from 'vitest';
-import { setBackend, utils } from '../src/node';
+import { config, setBackend, utils } from '../src/node';
 import { removeTempDirs } from './temp_dir';
 
 setBackend('cpu');
 utils.clearSession();
 afterAll(removeTempDirs);
+
+// The global settings (keras.config) at their defaults.
+config.setEpsilon(1e-7);
+config.setImageDataFormat('channels_last');
+config.setMaxEpochs(null);
+config.setMaxStepsPerEpoch(null);
+config.enableInteractiveLogging();

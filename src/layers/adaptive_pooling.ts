@@ -12,7 +12,7 @@ import type { Shape } from './symbolic';
 export interface AdaptivePoolingArgs extends LayerArgs {
   /** The spatial size of the output: one number for every spatial axis or one per axis. Required. */
   outputSize: number | readonly number[];
-  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 

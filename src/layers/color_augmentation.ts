@@ -5,6 +5,7 @@
 // factors are drawn on the device (RandomImageLayer) and applied by element-wise ops, so nothing
 // is read back.
 
+import { epsilon } from '../backend/config';
 import { add, clip, div, greater, less, mul, sub, where } from '../ops/elementwise';
 import { hsvToRgb, rgbToGrayscale, rgbToHsv } from '../ops/image_color';
 import { concat, split } from '../ops/shape';
@@ -22,9 +23,6 @@ import {
   type FactorRange,
   type RandomLayerArgs,
 } from './image_preprocessing';
-
-/** Keras's backend epsilon, which keeps RandomSaturation's factor / (1 - factor) finite. */
-const EPSILON = 1e-7;
 
 /** [lower, upper] of a factor in [0, 1] where one number f means [0, f] (Keras's reading for these layers). */
 export const fromZero = (name: string, factor: unknown): [number, number] => factorRange(name, factor, 0, 1, (f) => [0, f]);
@@ -68,7 +66,7 @@ export class RandomGrayscale extends RandomImageLayer {
   }
 
   protected override augment(images: Tensor): Tensor {
-    return where(this.chance(images, this.factor), rgbToGrayscale(images), images);
+    return where(this.chance(images, this.factor), rgbToGrayscale(images, { dataFormat: 'channels_last' }), images);
   }
 }
 
@@ -173,9 +171,9 @@ abstract class HsvLayer extends FactorImageLayer {
   protected abstract adjust(images: Tensor, hue: Tensor, saturation: Tensor): [Tensor, Tensor];
 
   protected override augment(images: Tensor): Tensor {
-    const [hue, saturation, value] = split(rgbToHsv(toScale(images, this.valueRange, 1)), 3, -1);
+    const [hue, saturation, value] = split(rgbToHsv(toScale(images, this.valueRange, 1), { dataFormat: 'channels_last' }), 3, -1);
     const [newHue, newSaturation] = this.adjust(images, hue, saturation);
-    return fromScale(clip(hsvToRgb(concat([newHue, newSaturation, value], -1)), 0, 1), this.valueRange, 1);
+    return fromScale(clip(hsvToRgb(concat([newHue, newSaturation, value], -1), { dataFormat: 'channels_last' }), 0, 1), this.valueRange, 1);
   }
 }
 
@@ -230,7 +228,7 @@ export class RandomSaturation extends HsvLayer {
 
   protected override adjust(images: Tensor, hue: Tensor, saturation: Tensor): [Tensor, Tensor] {
     const factor = this.perImage(images, this.range);
-    return [hue, clip(mul(saturation, div(factor, add(sub(1, factor), EPSILON))), 0, 1)];
+    return [hue, clip(mul(saturation, div(factor, add(sub(1, factor), epsilon()))), 0, 1)];
   }
 }
 

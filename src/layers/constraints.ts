@@ -5,14 +5,12 @@
 // traced into compiled training steps with the update itself. Nothing here assigns a variable:
 // `Layer.addWeight` attaches the constraint and the optimizer applies it.
 
+import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { checkOptionNames } from '../ops/validate';
 import type { Tensor } from '../tensor/tensor';
 import { canonicalName } from './initializers';
 import { getCustomObject, getRegisteredName, registrationHint, withCustomObjects, type CustomObjects } from '../io/object_registration';
-
-/** Keras's `backend.epsilon()`, added to the norms so that a column of zeros is not divided by zero. */
-const EPSILON = 1e-7;
 
 /**
  * Base class of weight constraints, and the identity constraint. A subclass overrides `apply`,
@@ -121,7 +119,7 @@ export class MaxNorm extends NormConstraint {
   override apply(w: Tensor): Tensor {
     const norms = this.norms(w);
     const desired = norms.clip(0, this.maxValue);
-    return w.mul(desired.div(norms.add(EPSILON)));
+    return w.mul(desired.div(norms.add(epsilon())));
   }
 
   override getConfig(): Record<string, unknown> {
@@ -176,7 +174,7 @@ export class MinMaxNorm extends NormConstraint {
   override apply(w: Tensor): Tensor {
     const norms = this.norms(w);
     const desired = norms.clip(this.minValue, this.maxValue).mul(this.rate).add(norms.mul(1 - this.rate));
-    return w.mul(desired.div(norms.add(EPSILON)));
+    return w.mul(desired.div(norms.add(epsilon())));
   }
 
   override getConfig(): Record<string, unknown> {
@@ -223,7 +221,7 @@ export class UnitNorm extends NormConstraint {
   }
 
   override apply(w: Tensor): Tensor {
-    return w.div(this.norms(w).add(EPSILON));
+    return w.div(this.norms(w).add(epsilon()));
   }
 
   override getConfig(): Record<string, unknown> {

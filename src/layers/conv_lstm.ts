@@ -42,7 +42,7 @@ export interface ConvLSTMArgs extends LayerArgs, SequenceArgs {
   strides?: number | readonly number[];
   /** Padding of the input convolution, 'valid' (default) or 'same'; the recurrent one is always 'same'. */
   padding?: Padding;
-  /** 'channels_last' ([batch, time, ...spatial, channels], the default) or 'channels_first' ([batch, time, channels, ...spatial]). */
+  /** 'channels_last' ([batch, time, ...spatial, channels]) or 'channels_first' ([batch, time, channels, ...spatial]). Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
   /** Dilation of the input convolution (default 1); cannot be combined with strides above 1 (as in Keras). */
   dilationRate?: number | readonly number[];

@@ -40,7 +40,7 @@ export interface ConvArgs extends KernelLayerArgs {
   padding?: ConvPadding;
   /** Default 1. Cannot be combined with strides above 1 (as in Keras). */
   dilationRate?: number | readonly number[];
-  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
   /**
    * Default 1. Splits the input channels into `groups` groups, each convolved with its own
@@ -391,7 +391,7 @@ interface DepthwiseArgs extends LayerArgs {
   padding?: 'valid' | 'same';
   /** Outputs per input channel in the depthwise step. Default 1. */
   depthMultiplier?: number;
-  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
   /** Default 1. Cannot be combined with strides above 1 (as in Keras). */
   dilationRate?: number | readonly number[];

@@ -311,7 +311,7 @@ export class RandomPerspective extends RandomImageLayer {
     checkParameter(this, 'endPoints', transformation.endPoints, [[batch, 4, 2]]);
     return tidy(() => {
       const rows = homography(transformation.startPoints, transformation.endPoints);
-      const warped = affineTransform(images, rows, { interpolation, fillMode: 'constant', fillValue: this.fillValue });
+      const warped = affineTransform(images, rows, { interpolation, fillMode: 'constant', fillValue: this.fillValue, dataFormat: 'channels_last' });
       return where(perImage(transformation.applyPerspective), warped, images);
     });
   }

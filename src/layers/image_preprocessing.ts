@@ -11,6 +11,7 @@
 // transformed by one draw), RandomImageLayer and RandomTransformLayer, and the option checks, are
 // shared with the augmentation layers of the other *_augmentation.ts files.
 
+import { imageDataFormat } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { add, cast, clip, cos, divide, equal, floor, less, lessEqual, logicalOr, maximum, minimum, mul, neg, sin, sub, where } from '../ops/elementwise';
 import { affineTransform, aspectRatioWindow, resize, RESIZE_INTERPOLATIONS, type FillMode, type ImageInterpolation, type ResizeInterpolation } from '../ops/image';
@@ -139,6 +140,10 @@ export abstract class ImagePreprocessingLayer extends Layer {
 
   protected constructor(args: LayerArgs & { boundingBoxFormat?: BoundingBoxFormat }) {
     super(args);
+    // Keras's image preprocessing layers follow the global image data format; these take channels-last images only.
+    if (imageDataFormat() !== 'channels_last') {
+      throw new Error(`${this.constructor.name}: this library's image preprocessing layers take channels-last images only, but config.imageDataFormat() is '${imageDataFormat()}'. Call config.setImageDataFormat('channels_last') before making this layer.`);
+    }
     const format = args?.boundingBoxFormat;
     if (format !== undefined && (typeof format !== 'string' || !BOUNDING_BOX_FORMATS.includes(format.toLowerCase() as BoundingBoxFormat))) {
       throw invalid('boundingBoxFormat', `one of ${BOUNDING_BOX_FORMATS.map((f) => `'${f}'`).join(', ')}`, format);
@@ -378,7 +383,7 @@ export class Resizing extends ImagePreprocessingLayer {
 
   private resizeImages(images: Tensor, interpolation: ResizeInterpolation): Tensor {
     const { antialias, cropToAspectRatio, padToAspectRatio, fillMode, fillValue } = this;
-    return resize(images, [this.height, this.width], { interpolation, antialias, cropToAspectRatio, padToAspectRatio, fillMode, fillValue });
+    return resize(images, [this.height, this.width], { interpolation, antialias, cropToAspectRatio, padToAspectRatio, fillMode, fillValue, dataFormat: 'channels_last' });
   }
 
   /** 'xyxy' boxes in pixels of an image [height, width] scaled to the output, after Keras's crop or pad to the aspect ratio. */
@@ -461,7 +466,7 @@ export class CenterCrop extends ImagePreprocessingLayer {
 
   private crop(images: Tensor, interpolation: 'bilinear' | 'nearest'): Tensor {
     const [batch, height, width, channels] = images.shape;
-    if (height < this.height || width < this.width) return resize(images, [this.height, this.width], { interpolation, cropToAspectRatio: true });
+    if (height < this.height || width < this.width) return resize(images, [this.height, this.width], { interpolation, cropToAspectRatio: true, dataFormat: 'channels_last' });
     const top = Math.trunc((height - this.height) / 2);
     const left = Math.trunc((width - this.width) / 2);
     return slice(images, [0, top, left, 0], [batch, this.height, this.width, channels]);
@@ -725,7 +730,7 @@ export class RandomCrop extends RandomTransformLayer<CropTransformation> {
     const [batch, , , channels] = images.shape;
     const window = slice(images, [0, top, left, 0], [batch, cropHeight, cropWidth, channels]);
     if (cropHeight === this.height && cropWidth === this.width) return window;
-    return asImages(window, (x) => resize(x, [this.height, this.width], { interpolation }));
+    return asImages(window, (x) => resize(x, [this.height, this.width], { interpolation, dataFormat: 'channels_last' }));
   }
 }
 
@@ -835,7 +840,7 @@ export abstract class RandomResampling<T extends ImageTransformation> extends Ra
   }
 
   private resample(images: Tensor, transformation: T, interpolation: ImageInterpolation): Tensor {
-    return affineTransform(images, this.transformRows(transformation), { fillMode: this.fillMode, interpolation, fillValue: this.fillValue });
+    return affineTransform(images, this.transformRows(transformation), { fillMode: this.fillMode, interpolation, fillValue: this.fillValue, dataFormat: 'channels_last' });
   }
 }
 

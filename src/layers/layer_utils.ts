@@ -4,6 +4,7 @@
 // symbolic shapes (null for unknown), and running a channels-last computation on channels-first
 // data.
 
+import { imageDataFormat } from '../backend/config';
 import { getConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from './constraints';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers';
@@ -137,9 +138,9 @@ export class SeedSequence {
 /** Where the channels axis of an image or sequence is: last (Keras's default) or after the batch axis. */
 export type DataFormat = 'channels_last' | 'channels_first';
 
-/** Keras's standardize_data_format: undefined gives 'channels_last'; case does not matter. */
+/** Keras's standardize_data_format: undefined gives config.imageDataFormat(); case does not matter. */
 export function normalizeDataFormat(value: unknown): DataFormat {
-  const format = value === undefined || value === null ? 'channels_last' : typeof value === 'string' ? value.toLowerCase() : value;
+  const format = value === undefined || value === null ? imageDataFormat() : typeof value === 'string' ? value.toLowerCase() : value;
   if (format !== 'channels_last' && format !== 'channels_first') {
     throw new Error(`Invalid value for argument dataFormat. Expected one of 'channels_last', 'channels_first'. Received: dataFormat=${JSON.stringify(value)}`);
   }

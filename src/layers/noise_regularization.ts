@@ -94,7 +94,7 @@ export class SpatialDropout1D extends SpatialDropout {
 }
 
 export interface SpatialDropout2DArgs extends RandomRegularizationArgs {
-  /** 'channels_last' (default, [batch, rows, cols, channels]) or 'channels_first' ([batch, channels, rows, cols]). */
+  /** 'channels_last' ([batch, rows, cols, channels]) or 'channels_first' ([batch, channels, rows, cols]). Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -126,7 +126,7 @@ export class SpatialDropout2D extends SpatialDropout {
 }
 
 export interface SpatialDropout3DArgs extends RandomRegularizationArgs {
-  /** 'channels_last' (default, [batch, dim1, dim2, dim3, channels]) or 'channels_first' ([batch, channels, dim1, dim2, dim3]). */
+  /** 'channels_last' ([batch, dim1, dim2, dim3, channels]) or 'channels_first' ([batch, channels, dim1, dim2, dim3]). Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 

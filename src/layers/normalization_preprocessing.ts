@@ -3,6 +3,7 @@
 // ops.moments; nothing is read back) or that the constructor is given. Adapted statistics are
 // non-trainable weights, so they are saved and loaded with the model.
 
+import { epsilon } from '../backend/config';
 import type { Variable } from '../autograd/variable';
 import { formatShape } from '../backend/types';
 import { cast, maximum, sqrt } from '../ops/elementwise';
@@ -14,9 +15,6 @@ import type { NestedArray, Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
 import { normalizeLayerAxis } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
-
-/** Keras's backend.epsilon(): the smallest standard deviation divided by. */
-const EPSILON = 1e-7;
 
 export interface NormalizationArgs extends LayerArgs {
   /**
@@ -33,8 +31,8 @@ export interface NormalizationArgs extends LayerArgs {
 }
 
 /**
- * Normalizes continuous features: `(x - mean) / max(sqrt(variance), 1e-7)`, or with `invert`
- * `mean + x * max(sqrt(variance), 1e-7)`. The statistics come from `await layer.adapt(data)`
+ * Normalizes continuous features: `(x - mean) / max(sqrt(variance), epsilon)`, or with `invert`
+ * `mean + x * max(sqrt(variance), epsilon)` (config.epsilon()). The statistics come from `await layer.adapt(data)`
  * (over every axis but `axis`) or from the `mean` and `variance` options; calling the layer on data
  * before either is an error. Adapted statistics are the non-trainable weights `mean` and
  * `variance`, of the kept axes' shape.
@@ -199,7 +197,7 @@ export class Normalization extends Layer {
       const x = asFloat(inputs);
       const mean = this.givenMean ?? reshape(this.adaptMean!, this.broadcastShape);
       const variance = this.givenVariance ?? reshape(this.adaptVariance!, this.broadcastShape);
-      const scale = maximum(sqrt(variance), EPSILON);
+      const scale = maximum(sqrt(variance), epsilon());
       return this.invert ? mean.add(x.mul(scale)) : x.sub(mean).div(scale);
     });
   }

@@ -21,7 +21,7 @@ export interface PoolingArgs extends LayerArgs {
   strides?: number | readonly number[] | null;
   /** 'valid' (default) or 'same'. */
   padding?: Padding;
-  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -169,7 +169,7 @@ export class AveragePooling3D extends Pooling {
 export interface GlobalPoolingArgs extends LayerArgs {
   /** Keep the pooled axes with size 1 (default false). */
   keepdims?: boolean;
-  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 

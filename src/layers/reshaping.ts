@@ -12,7 +12,7 @@ import { knownSize, normalizeDataFormat, type DataFormat } from './layer_utils';
 import { formatSymbolicShape, type Shape } from './symbolic';
 
 export interface FlattenArgs extends LayerArgs {
-  /** 'channels_last' (default) or 'channels_first': the channels move last before flattening, as Keras orders the values. */
+  /** 'channels_last' or 'channels_first' (default: config.imageDataFormat()): the channels move last before flattening, as Keras orders the values. */
   dataFormat?: DataFormat;
 }
 
@@ -258,7 +258,7 @@ const KERAS_INTERPOLATIONS = ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lan
 export interface UpSampling2DArgs extends LayerArgs {
   /** Upsampling factors for rows and columns: one number for both or [rows, columns] (default [2, 2]). */
   size?: number | readonly number[];
-  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
   /** 'nearest' (the default: each pixel is repeated) or 'bilinear' (ops.resize to the upsampled size). */
   interpolation?: string;
@@ -324,7 +324,7 @@ export class UpSampling2D extends Layer {
 export interface UpSampling3DArgs extends LayerArgs {
   /** Upsampling factors for depth, rows and columns: one number for all or [depth, rows, columns] (default [2, 2, 2]). */
   size?: number | readonly number[];
-  /** 'channels_last' ([batch, depth, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, depth, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -401,7 +401,7 @@ abstract class ZeroPadding extends Layer {
 export interface ZeroPadding1DArgs extends LayerArgs {
   /** Zeros added at the start and end of the steps axis: one number for both or [start, end] (default 1). */
   padding?: number | readonly number[];
-  /** 'channels_last' ([batch, steps, features], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, steps, features]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -427,7 +427,7 @@ export interface ZeroPadding2DArgs extends LayerArgs {
    * or [[top, bottom], [left, right]] (default 1).
    */
   padding?: number | ReadonlyArray<number | readonly number[]>;
-  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -454,7 +454,7 @@ export interface ZeroPadding3DArgs extends LayerArgs {
    * (symmetric), or [[front, back], [top, bottom], [left, right]] (default 1).
    */
   padding?: number | ReadonlyArray<number | readonly number[]>;
-  /** 'channels_last' ([batch, depth, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, depth, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -538,7 +538,7 @@ export interface Cropping2DArgs extends LayerArgs {
    * [[top, bottom], [left, right]] (default 0: nothing removed).
    */
   cropping?: number | ReadonlyArray<number | readonly number[]>;
-  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -564,7 +564,7 @@ export interface Cropping3DArgs extends LayerArgs {
    * (symmetric), or [[front, back], [top, bottom], [left, right]] (default 1 everywhere, as Keras).
    */
   cropping?: number | ReadonlyArray<number | readonly number[]>;
-  /** 'channels_last' ([batch, depth, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, depth, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 

@@ -3,6 +3,7 @@
 // Keras, so Keras files load and the transform can be fine-tuned), and MelSpectrogram, ops.stft
 // followed by a mel filterbank and a decibel scale. Computation through ops only.
 
+import { epsilon } from '../backend/config';
 import type { DType } from '../backend/types';
 import { Variable } from '../autograd/variable';
 import { conv1d } from '../ops/conv';
@@ -30,8 +31,6 @@ export type SpectrogramWindow = 'hann' | 'hamming' | 'blackman' | 'bartlett' | '
 
 const MODES: readonly SpectrogramMode[] = ['log', 'magnitude', 'psd', 'real', 'imag', 'angle', 'stft'];
 const NAMED_WINDOWS = ['hann', 'hamming', 'blackman', 'bartlett', 'boxcar'] as const;
-/** Keras's backend.epsilon(): the floor of the power and magnitude before sqrt and log. */
-const EPSILON = 1e-7;
 
 export interface STFTSpectrogramArgs extends LayerArgs {
   /** Default 'log'. */
@@ -52,7 +51,7 @@ export interface STFTSpectrogramArgs extends LayerArgs {
   padding?: 'valid' | 'same';
   /** Whether the frequencies get their own axis, the channels staying separate (default false). */
   expandDims?: boolean;
-  /** Default 'channels_last'. */
+  /** 'channels_last' or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -65,7 +64,7 @@ export interface STFTSpectrogramArgs extends LayerArgs {
  * (frequencies of each channel together) or, with `expandDims`, [batch, frames, bins, channels]
  * (channels-first: [batch, channels · bins, frames] and [batch, channels, frames, bins]). 'stft'
  * doubles the bins (real parts, then imaginary parts); 'psd' doubles the power of every bin but
- * the first and last; 'magnitude' is sqrt(max(power, 1e-7)) and 'log' its logarithm.
+ * the first and last; 'magnitude' is sqrt(max(power, epsilon)) and 'log' its logarithm (config.epsilon()).
  *
  * @example
  * const spectrogram = new STFTSpectrogram({ mode: 'log', frameLength: 256, frameStep: 128, fftLength: 512, trainable: false });
@@ -186,8 +185,8 @@ export class STFTSpectrogram extends Layer {
       const bins = power.shape[3];
       return mul(power, tensor(Array.from({ length: bins }, (_, k) => (k === 0 || k === bins - 1 ? 1 : 2))));
     }
-    const magnitude = sqrt(maximum(power, EPSILON));
-    return this.mode === 'magnitude' ? magnitude : log(maximum(magnitude, EPSILON));
+    const magnitude = sqrt(maximum(power, epsilon()));
+    return this.mode === 'magnitude' ? magnitude : log(maximum(magnitude, epsilon()));
   }
 
   /** [batch, channels, frames, bins] in the layout of dataFormat and expandDims. */

@@ -192,6 +192,6 @@ export class RandomColorDegeneration extends BlendLayer {
   }
 
   protected override target(images: Tensor): Tensor {
-    return rgbToGrayscale(images);
+    return rgbToGrayscale(images, { dataFormat: 'channels_last' });
   }
 }

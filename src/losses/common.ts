@@ -1,14 +1,11 @@
 // Helpers every loss function shares: argument checks that run before any GPU work (so a wrong
-// shape fails with the loss's name, not deep inside an op), Keras's rank reconciliation of labels
-// and predictions, and the clip constant. Pure shape logic and op calls; no buffers, no reads.
+// shape fails with the loss's name, not deep inside an op) and Keras's rank reconciliation of labels
+// and predictions. Pure shape logic and op calls; no buffers, no reads.
 
 import { formatShape } from '../backend/types';
 import { cast } from '../ops/elementwise';
 import { expandDims, squeeze } from '../ops/shape';
 import type { Tensor } from '../tensor/tensor';
-
-/** keras.backend.epsilon(): the clip applied to probabilities before taking logs. */
-export const EPSILON = 1e-7;
 
 /** Throws unless `x` is a Tensor of rank >= 1, naming the loss and the argument. */
 export function checkLossInput(loss: string, role: 'yTrue' | 'yPred', x: unknown): asserts x is Tensor {

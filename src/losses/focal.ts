@@ -59,7 +59,7 @@ export interface BinaryFocalCrossentropyOptions {
 
 /**
  * Binary focal cross-entropy, averaged over `axis`, as Keras 3: the binary cross-entropy (p
- * clipped to [1e-7, 1 - 1e-7]) times (1 - p_t)^gamma with p_t = y p + (1 - y)(1 - p), times
+ * clipped to [epsilon, 1 - epsilon], config.epsilon()) times (1 - p_t)^gamma with p_t = y p + (1 - y)(1 - p), times
  * alpha y + (1 - alpha)(1 - y) when applyClassBalancing.
  * @example
  * losses.binaryFocalCrossentropy(tensor([[0, 1], [0, 0]]), tensor([[0.6, 0.4], [0.4, 0.6]]), { gamma: 2 });   // [0.330, 0.206]
@@ -101,7 +101,7 @@ export interface CategoricalFocalCrossentropyOptions {
 
 /**
  * Categorical focal cross-entropy over the class `axis`, as Keras 3: sum(alpha (1 - p)^gamma *
- * -y log p), p renormalized to sum to 1 and clipped to [1e-7, 1 - 1e-7] (softmax first from logits).
+ * -y log p), p renormalized to sum to 1 and clipped to [epsilon, 1 - epsilon] (softmax first from logits).
  * @example
  * losses.categoricalFocalCrossentropy(tensor([[0, 1, 0], [0, 0, 1]]), tensor([[0.05, 0.9, 0.05], [0.1, 0.85, 0.05]]));   // [2.634e-4, 0.6759]
  */

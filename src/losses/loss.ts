@@ -14,7 +14,7 @@ import { checkOptionNames } from '../ops/validate';
 import { getMask } from '../tensor/mask';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { checkLossInput, EPSILON, squeezeOrExpandToSameRank } from './common';
+import { checkLossInput, squeezeOrExpandToSameRank } from './common';
 
 /** Per-sample loss values: reduced over the last (feature) axis, of the batch dimensions' shape. */
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -175,7 +175,7 @@ function bothMasks(inputMask: Tensor | null, valuesMask: Tensor | null): Tensor 
 /**
  * Keras's `apply_mask`: the sample weight with the mask of the predictions folded in. The mask
  * (1 = data) multiplies the weight (or is the weight when there is none); for a mean reduction
- * ('sum_over_batch_size' or 'mean') it is first scaled by total / (unmasked + 1e-7), so that the
+ * ('sum_over_batch_size' or 'mean') it is first scaled by total / unmasked (0 when all are masked), so that the
  * mean over all values equals the sum over the unmasked ones divided by their number. A sample weight of
  * lower rank than the mask ([batch] against [batch, time]) weighs every step of its sample.
  *
@@ -186,7 +186,7 @@ function bothMasks(inputMask: Tensor | null, valuesMask: Tensor | null): Tensor 
 export function applyMask(sampleWeight: Tensor | number | undefined, mask: Tensor, reduction: Reduction): Tensor {
   return tidy(() => {
     let weight = mask.dtype === 'float32' ? mask : cast(mask, 'float32');
-    if (reduction === 'sum_over_batch_size' || reduction === 'mean') weight = weight.mul(weight.size).div(sum(weight).add(EPSILON));
+    if (reduction === 'sum_over_batch_size' || reduction === 'mean') weight = weight.mul(divNoNan(weight.size, sum(weight)));
     if (sampleWeight === undefined || sampleWeight === null) return weight;
     if (typeof sampleWeight === 'number') return weight.mul(sampleWeight);
     const [m, given] = squeezeOrExpandToSameRank(weight, sampleWeight.dtype === 'float32' ? sampleWeight : cast(sampleWeight, 'float32'));

@@ -8,7 +8,8 @@ import { add, mul, sub } from '../ops/elementwise';
 import { sum } from '../ops/reduce';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { alignedPair, EPSILON, resolveAxis } from './common';
+import { epsilon } from '../backend/config';
+import { alignedPair, resolveAxis } from './common';
 import { LossFunctionWrapper, type LossOptions } from './loss';
 
 /** The axes an overlap loss sums over: one axis, a list, or null for all of them. */
@@ -41,7 +42,7 @@ function checkCoefficient(loss: string, name: string, value: unknown): void {
 }
 
 /**
- * The Dice loss, 1 - 2 * sum(yTrue * yPred) / (sum(yTrue) + sum(yPred) + 1e-7), summed over `axis`
+ * The Dice loss, 1 - 2 * sum(yTrue * yPred) / (sum(yTrue) + sum(yPred) + epsilon), summed over `axis`
  * (all axes by default).
  * @example
  * losses.dice(tensor([[1, 1], [0, 0]]), tensor([[0, 1], [0, 1]]));                  // 0.5
@@ -53,12 +54,12 @@ export function dice(yTrue: Tensor, yPred: Tensor, options: DiceOptions = {}): T
     const [t, p] = alignedPair('dice', yTrue, yPred);
     const axes = resolveAxes('dice', axis, p.rank);
     const intersection = sum(mul(t, p), axes);
-    return sub(1, mul(intersection, 2).div(add(add(sum(t, axes), sum(p, axes)), EPSILON)));
+    return sub(1, mul(intersection, 2).div(add(add(sum(t, axes), sum(p, axes)), epsilon())));
   });
 }
 
 /**
- * The Tversky loss, 1 - tp / (tp + alpha * fp + beta * fn + 1e-7) with the soft counts
+ * The Tversky loss, 1 - tp / (tp + alpha * fp + beta * fn + epsilon) with the soft counts
  * tp = sum(yTrue * yPred), fp = sum((1 - yTrue) * yPred) and fn = sum(yTrue * (1 - yPred)) over
  * `axis` (all axes by default). alpha = beta = 0.5 (the defaults) gives the Dice loss.
  * @example
@@ -74,7 +75,7 @@ export function tversky(yTrue: Tensor, yPred: Tensor, options: TverskyOptions = 
     const truePositives = sum(mul(t, p), axes);
     const falsePositives = sum(mul(sub(1, t), p), axes);
     const falseNegatives = sum(mul(t, sub(1, p)), axes);
-    const denominator = add(add(add(truePositives, mul(falsePositives, alpha)), mul(falseNegatives, beta)), EPSILON);
+    const denominator = add(add(add(truePositives, mul(falsePositives, alpha)), mul(falseNegatives, beta)), epsilon());
     return sub(1, truePositives.div(denominator));
   });
 }

@@ -1,12 +1,14 @@
 // Probabilistic losses, as Keras 3 defines them: binary, categorical and sparse categorical
 // cross-entropy, the generalized cross-entropy of integer labels (noise-robust, between
 // cross-entropy and mean absolute error), Kullback-Leibler divergence and Poisson. Probabilities are clipped to
-// [1e-7, 1 - 1e-7] before logs; from logits, the losses are computed stably (softplus-based
-// sigmoid cross-entropy, logSoftmax) and never through a clipped probability. The categorical
+// [epsilon, 1 - epsilon] before logs (config.epsilon(), read when the loss runs); from logits, the
+// losses are computed stably (softplus-based sigmoid cross-entropy, logSoftmax) and never through
+// a clipped probability. The categorical
 // losses run as one fused op forward and one backward (src/ops/cross_entropy.ts); the sparse
 // one's ignoreClass composes where/notEqual around that op and masks the values it returns, and
 // its class axis, when it is not the last, is moved there by a transpose before the op.
 
+import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import * as fused from '../ops/cross_entropy';
 import { oneHot } from '../ops/creation';
@@ -16,7 +18,7 @@ import { squeeze, transpose } from '../ops/shape';
 import { setMask } from '../tensor/mask';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { alignedPair, checkBoolean, checkLabelSmoothing, checkLossInput, EPSILON, exactPair, resolveAxis, toFloat } from './common';
+import { alignedPair, checkBoolean, checkLabelSmoothing, checkLossInput, exactPair, resolveAxis, toFloat } from './common';
 import { LossFunctionWrapper, type LossOptions } from './loss';
 
 export interface BinaryCrossentropyOptions {
@@ -30,7 +32,7 @@ export interface BinaryCrossentropyOptions {
 
 /**
  * Binary cross-entropy, averaged over `axis`: -(y log p + (1 - y) log(1 - p)) with p clipped to
- * [1e-7, 1 - 1e-7], or from logits x as softplus(x) - x y.
+ * [epsilon, 1 - epsilon] (config.epsilon()), or from logits x as softplus(x) - x y.
  * @example
  * losses.binaryCrossentropy(tensor([[0, 1], [0, 0]]), tensor([[0.6, 0.4], [0.4, 0.6]]));   // [0.916, 0.714]
  * losses.binaryCrossentropy(labels, logits, { fromLogits: true, labelSmoothing: 0.1 });
@@ -54,7 +56,8 @@ export function smoothBinaryLabels(labels: Tensor, labelSmoothing: number): Tens
 
 /** Element-wise -(y log p + (1 - y) log(1 - p)), p clipped to [epsilon, 1 - epsilon]. */
 export function binaryCrossEntropyOfProbabilities(labels: Tensor, probabilities: Tensor): Tensor {
-  const p = clip(probabilities, EPSILON, 1 - EPSILON);
+  const clipAt = epsilon();
+  const p = clip(probabilities, clipAt, 1 - clipAt);
   return labels.mul(log(p)).add(sub(1, labels).mul(log(sub(1, p)))).neg();
 }
 
@@ -76,7 +79,7 @@ const ONE_HOT_HINT = 'categorical crossentropy expects one-hot labels of the sam
 
 /**
  * Categorical cross-entropy over the class `axis` with one-hot (or soft) labels of yPred's shape:
- * -sum(y log p), p renormalized to sum to 1 and clipped to [1e-7, 1 - 1e-7], or
+ * -sum(y log p), p renormalized to sum to 1 and clipped to [epsilon, 1 - epsilon], or
  * -sum(y logSoftmax(x)) from logits.
  * @example
  * losses.categoricalCrossentropy(tensor([[0, 1, 0], [0, 0, 1]]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]));   // [0.0513, 2.303]
@@ -100,7 +103,8 @@ export function smoothCategoricalLabels(labels: Tensor, labelSmoothing: number, 
 
 /** p / sum(p) along `axis`, clipped to [epsilon, 1 - epsilon], as Keras does before taking logs. */
 export function normalizedProbabilities(probabilities: Tensor, axis: number): Tensor {
-  return clip(probabilities.div(sum(probabilities, axis, true)), EPSILON, 1 - EPSILON);
+  const clipAt = epsilon();
+  return clip(probabilities.div(sum(probabilities, axis, true)), clipAt, 1 - clipAt);
 }
 
 export interface SparseCategoricalCrossentropyOptions {
@@ -204,15 +208,16 @@ export function categoricalGeneralizedCrossEntropy(yTrue: Tensor, yPred: Tensor,
 }
 
 /**
- * Kullback-Leibler divergence over the last axis: sum(y log(y / p)), both clipped to [1e-7, 1].
+ * Kullback-Leibler divergence over the last axis: sum(y log(y / p)), both clipped to [epsilon, 1] (config.epsilon()).
  * @example
  * losses.klDivergence(tensor([[0.2, 0.8]]), tensor([[0.4, 0.6]]));
  */
 export function klDivergence(yTrue: Tensor, yPred: Tensor): Tensor {
   return tidy(() => {
     const [t, p] = alignedPair('klDivergence', yTrue, yPred);
-    const y = clip(t, EPSILON, 1);
-    return sum(y.mul(log(y.div(clip(p, EPSILON, 1)))), -1);
+    const floor = epsilon();
+    const y = clip(t, floor, 1);
+    return sum(y.mul(log(y.div(clip(p, floor, 1)))), -1);
   });
 }
 
@@ -220,14 +225,14 @@ export function klDivergence(yTrue: Tensor, yPred: Tensor): Tensor {
 export const kld = klDivergence;
 
 /**
- * Poisson loss over the last axis: mean(p - y log(p + 1e-7)).
+ * Poisson loss over the last axis: mean(p - y log(p + epsilon)), epsilon = config.epsilon().
  * @example
  * losses.poisson(tensor([[4, 8, 12]]), tensor([[1, 9, 2]]));
  */
 export function poisson(yTrue: Tensor, yPred: Tensor): Tensor {
   return tidy(() => {
     const [t, p] = alignedPair('poisson', yTrue, yPred);
-    return mean(p.sub(t.mul(log(p.add(EPSILON)))), -1);
+    return mean(p.sub(t.mul(log(p.add(epsilon())))), -1);
   });
 }
 

@@ -8,7 +8,8 @@ import { mean, sum } from '../ops/reduce';
 import { normalize } from '../ops/linalg';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { alignedPair, checkNonNegative, EPSILON, resolveAxis } from './common';
+import { epsilon } from '../backend/config';
+import { alignedPair, checkNonNegative, resolveAxis } from './common';
 import { LossFunctionWrapper, type LossOptions } from './loss';
 
 /**
@@ -36,26 +37,27 @@ export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
 }
 
 /**
- * 100 * mean(|(yTrue - yPred) / yTrue|) over the last axis; |yTrue| is floored at 1e-7.
+ * 100 * mean(|(yTrue - yPred) / yTrue|) over the last axis; |yTrue| is floored at config.epsilon().
  * @example
  * losses.meanAbsolutePercentageError(tensor([[100, 200, 300]]), tensor([[90, 210, 310]]));   // [6.111]
  */
 export function meanAbsolutePercentageError(yTrue: Tensor, yPred: Tensor): Tensor {
   return tidy(() => {
     const [t, p] = alignedPair('meanAbsolutePercentageError', yTrue, yPred);
-    return mean(abs(t.sub(p).div(maximum(abs(t), EPSILON))), -1).mul(100);
+    return mean(abs(t.sub(p).div(maximum(abs(t), epsilon()))), -1).mul(100);
   });
 }
 
 /**
- * mean((log(1 + yPred) - log(1 + yTrue))^2) over the last axis; both are floored at 1e-7 first.
+ * mean((log(1 + yPred) - log(1 + yTrue))^2) over the last axis; both are floored at config.epsilon() first.
  * @example
  * losses.meanSquaredLogarithmicError(tensor([[1, 9, 2]]), tensor([[4, 8, 12]]));
  */
 export function meanSquaredLogarithmicError(yTrue: Tensor, yPred: Tensor): Tensor {
   return tidy(() => {
     const [t, p] = alignedPair('meanSquaredLogarithmicError', yTrue, yPred);
-    return mean(squaredDifference(log1p(maximum(p, EPSILON)), log1p(maximum(t, EPSILON))), -1);
+    const floor = epsilon();
+    return mean(squaredDifference(log1p(maximum(p, floor)), log1p(maximum(t, floor))), -1);
   });
 }
 

@@ -5,6 +5,7 @@
 // per threshold (and per label) accumulate in Variables through the shared helpers of
 // confusion_metrics.ts; the area is computed from them on the backend, so nothing is read back.
 
+import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import type { Variable } from '../autograd/variable';
 import { scalar, tensor } from '../tensor/creation';
@@ -18,9 +19,6 @@ import { Metric, type MetricConfig, type SampleWeight } from './metric';
 import { asFloat, checkTensor } from './metrics_utils';
 import { aboveEvenThresholds, addConfusionCounts, flattenBatch, type ConfusionCounts, type FlatBatch } from './confusion_metrics';
 
-/** keras.backend.epsilon(): how far the end thresholds lie outside [0, 1]. */
-const EPSILON = 1e-7;
-
 /** How AUC sums the area between thresholds. */
 export type AUCSummationMethod = 'interpolation' | 'minoring' | 'majoring';
 
@@ -31,8 +29,8 @@ export interface AUCOptions {
   /** Evenly spaced thresholds in [0, 1], the end ones moved just outside it. Default 200; at least 2. Ignored when `thresholds` is given. */
   numThresholds?: number;
   /**
-   * The thresholds, in [0, 1] (sorted here), instead of evenly spaced ones; -1e-7 and 1 + 1e-7 are
-   * added at the ends, so predictions of exactly 0 or 1 are counted. Default null.
+   * The thresholds, in [0, 1] (sorted here), instead of evenly spaced ones; -epsilon and 1 + epsilon
+   * (config.epsilon() when the metric is made) are added at the ends, so predictions of exactly 0 or 1 are counted. Default null.
    */
   thresholds?: readonly number[] | null;
   /** 'ROC' (default: recall against false positive rate), 'PR' (precision against recall) or 'PRGAIN' (precision gain against recall gain). */
@@ -107,6 +105,8 @@ export class AUC extends Metric {
    */
   private readonly thresholdRow: Tensor;
   private readonly evenlySpaced: boolean;
+  /** config.epsilon() when the metric was made (as Keras reads it in __init__): how far the end thresholds lie outside [0, 1]. */
+  private readonly endMargin = epsilon();
 
   constructor(options: AUCOptions = {}) {
     super(options?.name ?? 'auc', options);
@@ -145,7 +145,7 @@ export class AUC extends Metric {
       }
       this.givenThresholds = [...thresholds].sort((a, b) => a - b);
       this.numThresholds = this.givenThresholds.length + 2;
-      this.evenlySpaced = isEvenlySpaced([0, ...this.givenThresholds, 1]);
+      this.evenlySpaced = isEvenlySpaced([0, ...this.givenThresholds, 1], this.endMargin);
     }
     this.curve = curve as AUCCurve;
     this.summationMethod = summationMethod;
@@ -180,11 +180,11 @@ export class AUC extends Metric {
     return this.built().falseNegatives;
   }
 
-  /** The thresholds: the given ones or i / (numThresholds - 1), with -1e-7 first and 1 + 1e-7 last. */
+  /** The thresholds: the given ones or i / (numThresholds - 1), with -epsilon first and 1 + epsilon last. */
   get thresholds(): number[] {
     const n = this.numThresholds;
     const inner = this.givenThresholds ?? Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1));
-    return [-EPSILON, ...inner, 1 + EPSILON];
+    return [-this.endMargin, ...inner, 1 + this.endMargin];
   }
 
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight): void {
@@ -348,9 +348,9 @@ function addCountsPerLabel(counts: ConfusionCounts, batch: FlatBatch, above: Ten
   counts.falseNegatives.assign(add(counts.falseNegatives, sub(sum(positive, 0), tp)));
 }
 
-/** Keras's is_evenly_distributed_thresholds: at least 3, each within np.allclose of i / (n - 1). */
-function isEvenlySpaced(thresholds: readonly number[]): boolean {
+/** Keras's is_evenly_distributed_thresholds: at least 3, each within np.allclose (atol: epsilon) of i / (n - 1). */
+function isEvenlySpaced(thresholds: readonly number[], tolerance: number): boolean {
   const n = thresholds.length;
   if (n < 3) return false;
-  return thresholds.every((t, i) => Math.abs(t - i / (n - 1)) <= EPSILON + 1e-5 * (i / (n - 1)));
+  return thresholds.every((t, i) => Math.abs(t - i / (n - 1)) <= tolerance + 1e-5 * (i / (n - 1)));
 }

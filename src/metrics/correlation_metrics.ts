@@ -4,6 +4,7 @@
 // sample weights), as Keras accumulates them. The coefficients compose mean, std and var ops, so
 // they run on the device without reading anything back.
 
+import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { add, div, mul, square, sub } from '../ops/elementwise';
 import { variance, std } from '../ops/moments';
@@ -13,9 +14,6 @@ import type { Tensor } from '../tensor/tensor';
 import type { MetricConfig } from './metric';
 import { asFloat, checkTensor, squeezeOrExpandToSameRank } from './metrics_utils';
 import { MeanMetricWrapper } from './reduction_metrics';
-
-/** keras.backend.epsilon(), added to the concordance's denominator as Keras does. */
-const EPSILON = 1e-7;
 
 /** The axis or axes a coefficient is computed along. */
 export type CorrelationAxis = number | readonly number[];
@@ -75,7 +73,7 @@ export function pearsonCorrelation(yTrue: Tensor, yPred: Tensor, options: Correl
 /**
  * Lin's concordance correlation coefficient of labels and predictions along `axis` (default -1),
  * as keras.metrics.concordance_correlation: 2 cov / (var(yTrue) + var(yPred) + (mean(yTrue) -
- * mean(yPred))^2 + 1e-7), written as Keras writes it (the covariance centres yTrue on the mean of
+ * mean(yPred))^2 + epsilon), written as Keras writes it (the covariance centres yTrue on the mean of
  * yPred, which gives the same mean product).
  * @example
  * metrics.concordanceCorrelation(tensor([[0, 1, 0.5], [1, 1, 0.2]]), tensor([[0.1, 0.9, 0.5], [1, 0.9, 0.2]]));   // [0.9756, 0.9877]
@@ -90,7 +88,7 @@ export function concordanceCorrelation(yTrue: Tensor, yPred: Tensor, options: Co
     const variancePred = variance(sub(p, meanPred), axes, true);
     const covariance = mul(sub(t, meanPred), sub(p, meanPred));
     const norm = add(add(varianceTrue, variancePred), square(sub(meanTrue, meanPred)));
-    return mean(div(mul(covariance, 2), add(norm, EPSILON)), axes);
+    return mean(div(mul(covariance, 2), add(norm, epsilon())), axes);
   });
 }
 

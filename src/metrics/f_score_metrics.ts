@@ -3,6 +3,7 @@
 // false negatives and label weights are summed over batches in Variables (created at the first
 // batch, when the number of classes is known), and the result is computed from them on the backend.
 
+import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import type { Variable } from '../autograd/variable';
 import { scalar } from '../tensor/creation';
@@ -13,9 +14,6 @@ import { max, mean, sum } from '../ops/reduce';
 import { reshape } from '../ops/shape';
 import { Metric, type MetricConfig, type SampleWeight } from './metric';
 import { asFloat, checkTensor, weightTensor } from './metrics_utils';
-
-/** keras.backend.epsilon(), added to the denominators as Keras does. */
-const EPSILON = 1e-7;
 
 /** How per-class scores are combined: none (one score per class), or one of Keras's averages. */
 export type FScoreAverage = null | 'micro' | 'macro' | 'weighted';
@@ -122,11 +120,12 @@ export class FBetaScore extends Metric {
     return tidy(() => {
       if (!this.counts) return scalar(0);
       const { truePositives, falsePositives, falseNegatives, intermediateWeights } = this.counts;
-      const precision = div(truePositives, add(add(truePositives, falsePositives), EPSILON));
-      const recall = div(truePositives, add(add(truePositives, falseNegatives), EPSILON));
+      const fuzz = epsilon();
+      const precision = div(truePositives, add(add(truePositives, falsePositives), fuzz));
+      const recall = div(truePositives, add(add(truePositives, falseNegatives), fuzz));
       const betaSquared = this.beta * this.beta;
-      const score = mul(div(mul(precision, recall), add(add(mul(precision, betaSquared), recall), EPSILON)), 1 + betaSquared);
-      if (this.average === 'weighted') return sum(mul(score, div(intermediateWeights, add(sum(intermediateWeights), EPSILON))));
+      const score = mul(div(mul(precision, recall), add(add(mul(precision, betaSquared), recall), fuzz)), 1 + betaSquared);
+      if (this.average === 'weighted') return sum(mul(score, div(intermediateWeights, add(sum(intermediateWeights), fuzz))));
       return this.average === null ? score : mean(score);
     });
   }

@@ -5,6 +5,7 @@
 // true * numClasses + predicted per batch), and the IoU of each class computed from it:
 // tp / (tp + fp + fn), averaged over the target classes that occur.
 
+import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import type { Variable } from '../autograd/variable';
 import { tidy } from '../tensor/memory';
@@ -15,9 +16,6 @@ import { unsortedSegmentSum } from '../ops/scatter';
 import { broadcastTo, gather, reshape } from '../ops/shape';
 import { Metric, type MetricConfig, type SampleWeight } from './metric';
 import { asFloat, checkTensor, weightTensor } from './metrics_utils';
-
-/** keras.backend.epsilon(), added to the denominators as Keras does. */
-const EPSILON = 1e-7;
 
 /** Options of IoU and MeanIoU besides the classes. */
 export interface IoUBaseOptions {
@@ -155,8 +153,9 @@ export class IoU extends Metric {
       const denominators = sub(add(sum(matrix, 0), sum(matrix, 1)), truePositives);
       const targetDenominators = gather(denominators, this.targetClassIds);
       const valid = greater(targetDenominators, 1e-9);
-      const iou = where(valid, div(gather(truePositives, this.targetClassIds), add(targetDenominators, EPSILON)), 0);
-      return div(sum(iou), add(sum(cast(valid, 'float32')), EPSILON));
+      const fuzz = epsilon();
+      const iou = where(valid, div(gather(truePositives, this.targetClassIds), add(targetDenominators, fuzz)), 0);
+      return div(sum(iou), add(sum(cast(valid, 'float32')), fuzz));
     });
   }
 

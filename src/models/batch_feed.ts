@@ -1,8 +1,10 @@
 // The batches of fit, evaluate and predict, whichever the data: tensors in memory (fit gathers
 // each batch on the device by a shuffled index, evaluate and predict slice it) or a dataset of
-// batches (batch_source.ts). A batch gives its step's data, made inside the step's tidy scope, and
-// the key and arguments of the compiled step program that trains on it.
+// batches (batch_source.ts), at most config.maxStepsPerEpoch() batches an epoch. A batch gives its
+// step's data, made inside the step's tidy scope, and the key and arguments of the compiled step
+// program that trains on it.
 
+import { maxStepsPerEpoch } from '../backend/config';
 import { fromTypedArray } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { loadBatch, openBatchStream, type BatchSource } from './batch_source';
@@ -36,7 +38,7 @@ export interface BatchFeed {
 /** fit's batches of tensors in memory: rows gathered on the device in the order `order()` gives each epoch. */
 export function gatheredFeed({ xs, ys, ws, xKeys }: DataTensors, batchSize: number, order: () => Int32Array): BatchFeed {
   const count = xs[0].shape[0];
-  const steps = Math.ceil(count / batchSize);
+  const steps = cappedSteps(Math.ceil(count / batchSize));
   const program = stepProgram(xs, ys, ws, xKeys);
   let epochOrder: Int32Array = new Int32Array(0);
   return {
@@ -64,7 +66,7 @@ export function gatheredFeed({ xs, ys, ws, xKeys }: DataTensors, batchSize: numb
 /** evaluate's and predict's batches of tensors in memory: consecutive rows, sliced on the device. */
 export function slicedFeed({ xs, ys, ws, xKeys }: DataTensors, batchSize: number): BatchFeed {
   const count = xs[0].shape[0];
-  const steps = Math.ceil(count / batchSize);
+  const steps = cappedSteps(Math.ceil(count / batchSize));
   return {
     steps,
     samples: count,
@@ -81,12 +83,14 @@ export function slicedFeed({ xs, ys, ws, xKeys }: DataTensors, batchSize: number
 }
 
 /**
- * The batches of a dataset for `op`, `steps` an epoch (every batch it yields when undefined),
- * each checked and converted as the model's data: for training (whose iteration a step count
- * carries across epochs), for evaluation (a new iteration each time), or for prediction (x alone).
+ * The batches of a dataset for `op`, `askedSteps` an epoch (every batch it yields when
+ * undefined; capped by cappedSteps), each checked and converted as the model's data: for training
+ * (whose iteration a step count carries across epochs), for evaluation (a new iteration each
+ * time), or for prediction (x alone).
  * `permutation`, when fit shuffles, orders a PyDataset's batches each pass.
  */
-export function datasetFeed(op: string, use: 'train' | 'test' | 'predict', model: Model, source: BatchSource, steps: number | undefined, classWeight?: Record<number, number>, permutation?: (n: number) => Int32Array): BatchFeed {
+export function datasetFeed(op: string, use: 'train' | 'test' | 'predict', model: Model, source: BatchSource, askedSteps: number | undefined, classWeight?: Record<number, number>, permutation?: (n: number) => Int32Array): BatchFeed {
+  const steps = cappedSteps(askedSteps);
   const stream = openBatchStream(op, source, steps, use === 'train', permutation);
   return {
     steps,
@@ -120,6 +124,19 @@ function stepProgram(xs: Tensor[], ys: Tensor[], ws: Tensor[], xKeys: string[] |
     })
     .join(';');
   return { key: `fit|${xKeys ? JSON.stringify(xKeys) : xs.length}|${ys.length}|${key}`, args };
+}
+
+/**
+ * Keras's EpochIterator cap: `steps` (undefined: as many as the data has) at most
+ * config.maxStepsPerEpoch(), with Keras's warning when the cap applies (a debugging aid). A capped
+ * dataset's iteration goes on across fit's epochs, as with stepsPerEpoch; data in memory starts
+ * each epoch over (Keras carries its iterator on).
+ */
+function cappedSteps<T extends number | undefined>(steps: T): T | number {
+  const cap = maxStepsPerEpoch();
+  if (cap === null || (steps !== undefined && steps <= cap)) return steps;
+  console.warn(`Limiting steps per epoch to ${cap} (config.maxStepsPerEpoch()).`);
+  return cap;
 }
 
 /** A step count option (stepsPerEpoch, validationSteps, steps): undefined or a positive integer. */

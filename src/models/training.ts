@@ -11,6 +11,7 @@ import { isBatchSource, type BatchSource } from './batch_source';
 import { checkStepCount, datasetFeed, gatheredFeed, slicedFeed, warnRanOut } from './batch_feed';
 import { tidy } from '../tensor/memory';
 import { Tensor } from '../tensor/tensor';
+import { maxEpochs } from '../backend/config';
 import { submitRecordedWork } from '../backend/engine';
 import { inBrowser, yieldToEventLoop } from '../backend/environment';
 import { drawSeed, hostPermutations } from '../ops/random';
@@ -145,9 +146,10 @@ export function checkTargetsAreNotOptions(y: unknown, options: unknown): void {
 
 export async function runFit(model: Model, x: DataInput | BatchSource, y: DataInput | undefined, options: FitOptions): Promise<History> {
   checkOptionNames('fit', options, FIT_OPTIONS);
-  const { epochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, initialEpoch = 0 } = options;
+  const { epochs: askedEpochs = 1, batchSize = 32, validationSplit = 0, shuffle = true, initialEpoch = 0 } = options;
   checkBatchSize('fit', batchSize);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}.`);
+  if (!Number.isInteger(askedEpochs) || askedEpochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${askedEpochs}.`);
+  const epochs = cappedEpochs(askedEpochs);
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${validationSplit}.`);
   checkCallbacks('fit', options.callbacks);
   checkStepCount('fit', 'stepsPerEpoch', options.stepsPerEpoch);
@@ -249,6 +251,14 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
   } finally {
     data.release();
   }
+}
+
+/** `epochs` capped at config.maxEpochs(), with Keras's warning when the cap applies (a debugging aid). */
+function cappedEpochs(epochs: number): number {
+  const cap = maxEpochs();
+  if (cap === null || cap >= epochs) return epochs;
+  console.warn(`Limiting epochs to ${cap} (config.maxEpochs()).`);
+  return cap;
 }
 
 /**

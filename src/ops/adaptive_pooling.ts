@@ -7,6 +7,7 @@
 // of gather, max, mul and sum, so they run on the active backend and are differentiable (a max's
 // gradient goes to its window's maximum).
 
+import { imageDataFormat } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -18,7 +19,7 @@ import { gather, reshape } from './shape';
 import { checkOptionNames, checkTensor } from './validate';
 
 export interface AdaptivePoolOptions {
-  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -46,7 +47,7 @@ function poolAxis(x: Tensor, axis: number, outputs: number, mode: PoolMode): Ten
 function adaptivePool(op: string, mode: PoolMode, inputs: Tensor, outputSize: number | readonly number[], options: AdaptivePoolOptions): Tensor {
   checkOptionNames(op, options, ADAPTIVE_POOL_OPTIONS);
   checkTensor(op, inputs);
-  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? imageDataFormat());
   const spatial = inputs.rank - 2;
   if (spatial < 1 || spatial > 3) {
     throw new Error(`${op}: inputs must have rank 3, 4 or 5 ([batch, ...spatial, channels] or channels first), got shape ${formatShape(inputs.shape)} (rank ${inputs.rank}).`);

@@ -2,15 +2,13 @@
 // each prediction against its target. A composite of element-wise ops, so it runs on the active
 // backend and gets its gradient from them.
 
+import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { clip, log, mul, softplus, sub } from './elementwise';
 import { sameShape } from './shape_util';
 import { checkOptionNames, checkTensor } from './validate';
-
-/** Keras's backend.epsilon(): probabilities are clipped to [EPSILON, 1 - EPSILON] before the logs. */
-const EPSILON = 1e-7;
 
 export interface BinaryCrossentropyOpOptions {
   /** Whether `output` holds logits rather than probabilities. Default false. */
@@ -22,7 +20,7 @@ const OPTIONS: Record<keyof BinaryCrossentropyOpOptions, true> = { fromLogits: t
 /**
  * Binary cross-entropy of each element of `output` against `target` of the same shape
  * (keras.ops.binary_crossentropy), unreduced: -(t log p + (1 - t) log(1 - p)) with p clipped to
- * [1e-7, 1 - 1e-7]; from logits x, softplus(x) - x t, exact for large |x| (as Keras's TensorFlow
+ * [epsilon, 1 - epsilon] (config.epsilon(), default 1e-7); from logits x, softplus(x) - x t, exact for large |x| (as Keras's TensorFlow
  * and JAX backends; its NumPy backend clips sigmoid(x) instead). float32 result; differentiable
  * with respect to both arguments.
  *
@@ -44,7 +42,8 @@ export function binaryCrossentropy(target: Tensor, output: Tensor, options: Bina
   }
   return tidy(() => {
     if (fromLogits) return sub(softplus(output), mul(output, target));
-    const p = clip(output, EPSILON, 1 - EPSILON);
+    const clipAt = epsilon();
+    const p = clip(output, clipAt, 1 - clipAt);
     return mul(target, log(p)).add(mul(sub(1, target), log(sub(1, p)))).neg();
   });
 }

@@ -1,12 +1,13 @@
 // Fused categorical cross-entropy, with one-hot (or soft) labels or with class indices, from logits
 // or from probabilities, with Keras's numerics (log-softmax for logits; for probabilities p / sum(p)
-// clipped to [1e-7, 1 - 1e-7] before the log). One WGSL kernel (shaders/cross_entropy.wgsl, whose
+// clipped to [epsilon, 1 - epsilon] before the log, epsilon being config.epsilon() when the op runs). One WGSL kernel (shaders/cross_entropy.wgsl, whose
 // header gives the formulas) computes either the per-row losses or their derivative with respect
 // to the predictions, one invocation a row; the CPU reference evaluates the same formulas in
 // float64. The gradient rule is that one derivative dispatch; labels get no gradient. When a tape
 // records the gradient itself (a second-order gradient), the derivative is the same formula in
 // differentiable ops instead.
 
+import { epsilon } from '../backend/config';
 import { formatShape, sizeOf } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
 import { Uniforms } from '../backend/webgpu/uniforms';
@@ -24,9 +25,6 @@ import crossEntropyShader from '../../shaders/cross_entropy.wgsl?raw';
 
 const WORKGROUP_SIZE = 64;
 
-/** keras.backend.epsilon(): probabilities are clipped to [EPSILON, 1 - EPSILON] before the log. */
-const EPSILON = 1e-7;
-
 interface CrossEntropyAttrs {
   fromLogits: boolean;
   /** Labels are class indices, one a row, rather than rows of C values. */
@@ -35,6 +33,8 @@ interface CrossEntropyAttrs {
   gradient: boolean;
   rows: number;
   classes: number;
+  /** keras.config.epsilon() when the op ran: probabilities are clipped to [epsilon, 1 - epsilon] before the log. */
+  epsilon: number;
 }
 
 const crossEntropyKernel: Kernel<CrossEntropyAttrs> = {
@@ -74,14 +74,14 @@ const crossEntropyKernel: Kernel<CrossEntropyAttrs> = {
       for (let j = 0; j < classes; j++) s += x[base + j];
       if (!attrs.gradient) {
         let acc = 0;
-        for (let j = 0; j < classes; j++) acc += y(j) * Math.log(clipProbability(x[base + j] / s));
+        for (let j = 0; j < classes; j++) acc += y(j) * Math.log(Math.min(Math.max(x[base + j] / s, attrs.epsilon), 1 - attrs.epsilon));
         out.values[row] = -acc;
         continue;
       }
       // u_j = d(-g y_j log(clip(r_j))) / d r_j, zero outside the clip; then through r = p / s.
       const u = (j: number) => {
         const r = x[base + j] / s;
-        return r >= EPSILON && r <= 1 - EPSILON ? (-g * y(j)) / r : 0;
+        return r >= attrs.epsilon && r <= 1 - attrs.epsilon ? (-g * y(j)) / r : 0;
       };
       let weighted = 0;
       for (let j = 0; j < classes; j++) weighted += u(j) * x[base + j];
@@ -92,15 +92,13 @@ const crossEntropyKernel: Kernel<CrossEntropyAttrs> = {
     gpu.dispatch({
       shader: crossEntropyShader,
       constants: { FROM_LOGITS: attrs.fromLogits, SPARSE: attrs.sparse, LABELS_INT: labels.dtype === 'int32', GRADIENT: attrs.gradient },
-      uniforms: new Uniforms().u32(attrs.rows, attrs.classes).f32(EPSILON, 1 - EPSILON).finish(),
+      uniforms: new Uniforms().u32(attrs.rows, attrs.classes).f32(attrs.epsilon, 1 - attrs.epsilon).finish(),
       // The forward pass has no upstream gradient: predictions stand in for it (not read).
       buffers: [labels.buffer, predictions.buffer, (upstream ?? predictions).buffer, out.buffer],
       workgroups: gridFor(attrs.rows, WORKGROUP_SIZE),
     });
   },
 };
-
-const clipProbability = (r: number) => Math.min(Math.max(r, EPSILON), 1 - EPSILON);
 
 /** A sparse label as a class index: int32 as is, float32 rounded half to even, as cast(round(x)). */
 function classIndex(v: number, isInt: boolean): number {
@@ -117,7 +115,7 @@ function crossEntropy(name: string, labels: Tensor, predictions: Tensor, fromLog
   const logits = fromLogits ? null : softmaxLogits(predictions);
   if (logits) return crossEntropy(name, labels, logits, true, sparse);
   const rowShape = predictions.shape.slice(0, -1);
-  const attrs: CrossEntropyAttrs = { fromLogits, sparse, gradient: false, rows: sizeOf(rowShape), classes: predictions.shape[predictions.rank - 1] };
+  const attrs: CrossEntropyAttrs = { fromLogits, sparse, gradient: false, rows: sizeOf(rowShape), classes: predictions.shape[predictions.rank - 1], epsilon: epsilon() };
   const loss = runKernel1(crossEntropyKernel, [labels, predictions], { shape: rowShape, dtype: 'float32' }, attrs, name);
   recordGradient(name, [labels, predictions], [loss], () => ([dy]) => [
     null,
@@ -132,7 +130,7 @@ function crossEntropy(name: string, labels: Tensor, predictions: Tensor, fromLog
  * d(dy * loss) / d predictions in differentiable ops: the derivative kernel's formulas (see
  * shaders/cross_entropy.wgsl), for a tape that differentiates the gradient again.
  */
-function crossEntropyDerivative(labels: Tensor, predictions: Tensor, dy: Tensor, { fromLogits, sparse, classes }: CrossEntropyAttrs): Tensor {
+function crossEntropyDerivative(labels: Tensor, predictions: Tensor, dy: Tensor, { fromLogits, sparse, classes, epsilon: clipAt }: CrossEntropyAttrs): Tensor {
   const upstream = expandDims(dy, -1);
   let target: Tensor;
   if (sparse) {
@@ -147,7 +145,7 @@ function crossEntropyDerivative(labels: Tensor, predictions: Tensor, dy: Tensor,
   // Through the clip (zero outside it) and then through r = p / sum(p).
   const total = sum(predictions, -1, true);
   const ratio = div(predictions, total);
-  const inClip = logicalAnd(greaterEqual(ratio, EPSILON), lessEqual(ratio, 1 - EPSILON));
+  const inClip = logicalAnd(greaterEqual(ratio, clipAt), lessEqual(ratio, 1 - clipAt));
   const dRatio = where(inClip, div(mul(neg(upstream), target), where(inClip, ratio, 1)), 0);
   return sub(div(dRatio, total), div(sum(mul(dRatio, predictions), -1, true), square(total)));
 }
@@ -172,7 +170,7 @@ export interface CrossEntropyOptions {
  * Categorical cross-entropy of `predictions` against labels of the same shape (one-hot or soft;
  * float32 or int32), over the class `axis`: one value per sample, of the predictions' shape
  * without that axis. From logits: -sum(labels * logSoftmax(x)); from probabilities, as Keras:
- * p / sum(p) clipped to [1e-7, 1 - 1e-7], then -sum(labels * log(p)). One dispatch forward and
+ * p / sum(p) clipped to [epsilon, 1 - epsilon] (config.epsilon(), default 1e-7), then -sum(labels * log(p)). One dispatch forward and
  * one backward (the gradient flows to the predictions only).
  *
  * @example

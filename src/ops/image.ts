@@ -7,6 +7,7 @@
 // src/ops/resize_kernels.ts and are applied with matmul, which also gives their gradient.
 // affineTransform is not differentiable and says so when a gradient reaches it.
 
+import { imageDataFormat } from '../backend/config';
 import { formatShape } from '../backend/types';
 import type { WebGPUBackend } from '../backend/webgpu/webgpu_backend';
 import { gridFor } from '../backend/webgpu/grid';
@@ -64,7 +65,7 @@ export interface ResizeOptions {
   fillMode?: 'constant';
   /** The padding's value (default 0). */
   fillValue?: number;
-  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: ImageDataFormat;
 }
 
@@ -78,7 +79,7 @@ export interface AffineTransformOptions {
   fillMode?: FillMode;
   /** The value of points outside the image when fillMode is 'constant' (default 0). */
   fillValue?: number;
-  /** 'channels_last' (the default) or 'channels_first'. */
+  /** 'channels_last' or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: ImageDataFormat;
 }
 
@@ -174,7 +175,7 @@ export function resize(images: Tensor, size: readonly number[], options: ResizeO
   const interpolation = checkInterpolation(op, options.interpolation ?? 'bilinear', RESIZE_INTERPOLATIONS);
   const antialias = options.antialias ?? false;
   if (typeof antialias !== 'boolean') throw new Error(`${op}: Invalid value for argument \`antialias\`. Expected a boolean. Received: antialias=${JSON.stringify(antialias)}`);
-  const dataFormat = checkDataFormat(options.dataFormat ?? 'channels_last');
+  const dataFormat = checkDataFormat(options.dataFormat ?? imageDataFormat());
   if (options.cropToAspectRatio && options.padToAspectRatio) throw new Error(`${op}: Only one of \`padToAspectRatio\` & \`cropToAspectRatio\` can be \`true\`.`);
   if ((options.fillMode ?? 'constant') !== 'constant') throw new Error(`${op}: Invalid value for argument \`fillMode\`. Only 'constant' is supported. Received: fillMode=${JSON.stringify(options.fillMode)}`);
   const fillValue = options.fillValue ?? 0;
@@ -276,7 +277,7 @@ export function affineTransform(images: Tensor, transform: Tensor, options: Affi
   if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) {
     throw new Error(`Invalid value for argument \`fillValue\`. Expected a finite number. Received: fillValue=${String(fillValue)}`);
   }
-  const dataFormat = checkDataFormat(options.dataFormat ?? 'channels_last');
+  const dataFormat = checkDataFormat(options.dataFormat ?? imageDataFormat());
   const batchSize = images.rank === 4 ? images.shape[0] : 1;
   const perImage = transform.rank === 2 && transform.shape[1] === 8 && (transform.shape[0] === batchSize || transform.shape[0] === 1);
   if (!(transform.rank === 1 && transform.shape[0] === 8) && !perImage) {

@@ -3,6 +3,7 @@
 // the channel axis of the input's own layout, so they run on the active backend and are
 // differentiable (as in Keras, the hue's branches are piecewise).
 
+import { imageDataFormat } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import { tensor } from '../tensor/creation';
@@ -15,7 +16,7 @@ import { concat, split } from './shape';
 import { checkOptionNames } from './validate';
 
 export interface ColorConversionOptions {
-  /** 'channels_last' ([batch, height, width, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: ImageDataFormat;
 }
 
@@ -30,7 +31,7 @@ const FLOAT32_EPSILON = 2 ** -23;
 function channelAxis(op: string, images: Tensor, options: ColorConversionOptions, allowed: readonly number[]): [number, number] {
   checkOptionNames(op, options, OPTIONS);
   checkImages(op, images);
-  const axis = checkDataFormat(options.dataFormat ?? 'channels_last') === 'channels_last' ? -1 : -3;
+  const axis = checkDataFormat(options.dataFormat ?? imageDataFormat()) === 'channels_last' ? -1 : -3;
   const channels = images.shape.at(axis)!;
   if (!allowed.includes(channels)) {
     const expected = allowed.length === 1 ? '3 (RGB or HSV)' : '3 (RGB) or 1 (grayscale)';

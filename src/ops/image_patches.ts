@@ -4,6 +4,7 @@
 // width). Composites of reshape, transpose, conv2d, pad and slice, so they run on the active
 // backend and are differentiable.
 
+import { imageDataFormat } from '../backend/config';
 import { formatShape } from '../backend/types';
 import type { Tensor } from '../tensor/tensor';
 import { conv2d, type Padding } from './conv';
@@ -19,7 +20,7 @@ export interface ExtractPatchesOptions {
   dilationRate?: number | readonly [number, number];
   /** 'valid' (default: only whole patches) or 'same' (zero-padded, ceil(size / stride) patches). */
   padding?: Padding;
-  /** 'channels_last' (the default) or 'channels_first'. */
+  /** 'channels_last' or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: ImageDataFormat;
 }
 
@@ -37,7 +38,7 @@ export interface PadImagesOptions {
   targetHeight?: number | null;
   /** Width of the padded images. */
   targetWidth?: number | null;
-  /** 'channels_last' (the default) or 'channels_first'. */
+  /** 'channels_last' or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: ImageDataFormat;
 }
 
@@ -55,7 +56,7 @@ export interface CropImagesOptions {
   targetHeight?: number | null;
   /** Width of the cropped images. */
   targetWidth?: number | null;
-  /** 'channels_last' (the default) or 'channels_first'. */
+  /** 'channels_last' or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: ImageDataFormat;
 }
 
@@ -94,7 +95,7 @@ export function extractPatches(images: Tensor, size: number | readonly number[],
   const dilation = positivePair(op, 'dilationRate', options.dilationRate ?? 1);
   const { padding = 'valid' } = options;
   if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: Invalid value for argument \`padding\`. Expected 'valid' or 'same'. Received: padding=${JSON.stringify(padding)}`);
-  const dataFormat = checkDataFormat(options.dataFormat ?? 'channels_last');
+  const dataFormat = checkDataFormat(options.dataFormat ?? imageDataFormat());
   const [height, width] = dataFormat === 'channels_last' ? images.shape.slice(-3, -1) : images.shape.slice(-2);
   const spanHeight = (patchHeight - 1) * dilation[0] + 1;
   const spanWidth = (patchWidth - 1) * dilation[1] + 1;
@@ -171,7 +172,7 @@ export function padImages(images: Tensor, options: PadImagesOptions = {}): Tenso
   const op = 'padImages';
   checkOptionNames(op, options, PAD_OPTIONS);
   checkRegionImages(op, images);
-  const [rowAxis, colAxis] = spatialAxes(images, checkDataFormat(options.dataFormat ?? 'channels_last'));
+  const [rowAxis, colAxis] = spatialAxes(images, checkDataFormat(options.dataFormat ?? imageDataFormat()));
   const [top, bottom] = resolveSides(op, ['topPadding', 'bottomPadding', 'targetHeight'], [options.topPadding, options.bottomPadding, options.targetHeight], images.shape[rowAxis], 1);
   const [left, right] = resolveSides(op, ['leftPadding', 'rightPadding', 'targetWidth'], [options.leftPadding, options.rightPadding, options.targetWidth], images.shape[colAxis], 1);
   const widths = images.shape.map((_, axis): [number, number] => (axis === rowAxis ? [top, bottom] : axis === colAxis ? [left, right] : [0, 0]));
@@ -189,7 +190,7 @@ export function cropImages(images: Tensor, options: CropImagesOptions = {}): Ten
   const op = 'cropImages';
   checkOptionNames(op, options, CROP_OPTIONS);
   checkRegionImages(op, images);
-  const [rowAxis, colAxis] = spatialAxes(images, checkDataFormat(options.dataFormat ?? 'channels_last'));
+  const [rowAxis, colAxis] = spatialAxes(images, checkDataFormat(options.dataFormat ?? imageDataFormat()));
   const [top, , height] = resolveSides(op, ['topCropping', 'bottomCropping', 'targetHeight'], [options.topCropping, options.bottomCropping, options.targetHeight], images.shape[rowAxis], -1);
   const [left, , width] = resolveSides(op, ['leftCropping', 'rightCropping', 'targetWidth'], [options.leftCropping, options.rightCropping, options.targetWidth], images.shape[colAxis], -1);
   const begin = images.shape.map((_, axis) => (axis === rowAxis ? top : axis === colAxis ? left : 0));

@@ -3,6 +3,7 @@
 // (src/ops/einsum.ts), the rest through element-wise ops and reductions, so all of them run on
 // the active backend and get their gradients from the ops they use.
 
+import { epsilon as configEpsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -13,9 +14,6 @@ import { max, min, sum } from './reduce';
 import { expandDims, moveaxis, reshape } from './shape';
 import { checkRank, normalizeAxes, normalizeAxis } from './shape_util';
 import { checkTensor } from './validate';
-
-/** Keras's backend.epsilon(): the default lower bound of `normalize`'s norm. */
-const EPSILON = 1e-7;
 
 /**
  * Sums the products of `a` and `b` over pairs of axes (keras.ops.tensordot, numpy.tensordot).
@@ -187,15 +185,15 @@ function dropAxes(y: Tensor, axes: readonly number[], keepDims: boolean): Tensor
 }
 
 /**
- * `x` divided by its norm along `axis`, the norm bounded below by `epsilon`
- * (keras.ops.normalize): `x / max(norm(x, order, axis), epsilon)`. `order` is an integer >= 1
+ * `x` divided by its norm along `axis`, the norm bounded below by `epsilon` (default
+ * config.epsilon(), 1e-7 unless set) (keras.ops.normalize): `x / max(norm(x, order, axis), epsilon)`. `order` is an integer >= 1
  * (default 2, computed as x * rsqrt(max(sum(x^2), epsilon^2))); `axis` one axis or several.
  * A scalar is treated as a vector of one element.
  *
  * @example
  * ops.normalize(tensor([[3, 4], [0, 0]]));   // [[0.6, 0.8], [0, 0]]
  */
-export function normalize(x: Tensor, axis: number | readonly number[] = -1, order = 2, epsilon = EPSILON): Tensor {
+export function normalize(x: Tensor, axis: number | readonly number[] = -1, order = 2, epsilon = configEpsilon()): Tensor {
   checkTensor('normalize', x);
   if (!Number.isInteger(order) || order < 1) {
     throw new Error(`normalize: Invalid value for argument order. Expected an integer >= 1. Received: order=${String(order)}.`);

@@ -4,6 +4,7 @@
 // or pooling.ts, so every kernel, gradient and shape rule stays in those files. 1-D pooling is 2-D
 // pooling on a row of height 1. Options follow Keras's argument names and defaults in camelCase.
 
+import { imageDataFormat } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -22,7 +23,7 @@ export interface ConvOptions {
   strides?: SpatialSize;
   /** 'valid' (the default) or 'same'. */
   padding?: Padding;
-  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
   /** Spacing between kernel taps: one number or one per spatial axis. Default 1. */
   dilationRate?: SpatialSize;
@@ -38,7 +39,7 @@ export interface PoolOptions {
   strides?: SpatialSize | null;
   /** 'valid' (the default) or 'same'. */
   padding?: Padding;
-  /** 'channels_last' ([batch, ...spatial, channels], the default) or 'channels_first'. */
+  /** 'channels_last' ([batch, ...spatial, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
 }
 
@@ -75,7 +76,7 @@ export function conv(inputs: Tensor, kernel: Tensor, options: ConvOptions = {}):
   const op = 'conv';
   checkOptionNames(op, options, CONV_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
-  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? imageDataFormat());
   const spatial = spatialRank(op, inputs, [1, 2, 3]);
   if (spatial === 1) return conv1d(inputs, kernel, { strides: single(strides), padding, dilationRate: single(dilationRate), dataFormat });
   // The 2-D and 3-D ops check that each list has one entry per spatial axis.
@@ -96,7 +97,7 @@ export function convTranspose(inputs: Tensor, kernel: Tensor, options: ConvTrans
   const op = 'convTranspose';
   checkOptionNames(op, options, CONV_TRANSPOSE_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1, outputPadding = null } = options;
-  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? imageDataFormat());
   const spatial = spatialRank(op, inputs, [1, 2, 3]);
   if (spatial === 1) {
     const extra = outputPadding === null ? null : single(outputPadding);
@@ -119,7 +120,7 @@ export function depthwiseConv(inputs: Tensor, kernel: Tensor, options: ConvOptio
   const op = 'depthwiseConv';
   checkOptionNames(op, options, CONV_OPTIONS);
   const { strides = 1, padding = 'valid', dilationRate = 1 } = options;
-  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? imageDataFormat());
   const spatial = spatialRank(op, inputs, [1, 2]);
   if (spatial === 1) return depthwiseConv1d(inputs, kernel, { strides: single(strides), padding, dilationRate: single(dilationRate), dataFormat });
   return depthwiseConv2d(inputs, kernel, { strides, padding, dilationRate, dataFormat } as Conv2dOptions);
@@ -143,7 +144,7 @@ export function separableConv(inputs: Tensor, depthwiseKernel: Tensor, pointwise
   if (pointwiseKernel.rank !== inputs.rank || pointwiseKernel.shape.slice(0, -2).some((size) => size !== 1)) {
     throw new Error(`${op}: pointwiseKernel must have shape [${'1, '.repeat(inputs.rank - 2)}channels * depthMultiplier, outChannels] for inputs of rank ${inputs.rank}, got ${formatShape(pointwiseKernel.shape)}.`);
   }
-  const dataFormat = options.dataFormat ?? 'channels_last';
+  const dataFormat = options.dataFormat ?? imageDataFormat();
   return tidy(() => conv(depthwiseConv(inputs, depthwiseKernel, options), pointwiseKernel, { dataFormat }));
 }
 
@@ -153,7 +154,7 @@ type PoolMode = 'max' | 'average';
 function poolAnyRank(op: string, mode: PoolMode, inputs: Tensor, poolSize: SpatialSize, options: PoolOptions): Tensor {
   checkOptionNames(op, options, POOL_OPTIONS);
   const { padding = 'valid' } = options;
-  const dataFormat = checkDataFormat(op, options.dataFormat ?? 'channels_last');
+  const dataFormat = checkDataFormat(op, options.dataFormat ?? imageDataFormat());
   const spatial = spatialRank(op, inputs, [1, 2, 3]);
   const strides = options.strides ?? poolSize;
   if (spatial === 3) {

@@ -4,6 +4,7 @@
 // beta). Composites of element-wise ops and `moments`, so they run on the active backend and get
 // their gradients from the ops they use.
 
+import { epsilon as configEpsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -12,9 +13,6 @@ import { moments } from './moments';
 import { reshape } from './shape';
 import { normalizeAxes, normalizeAxis } from './shape_util';
 import { checkTensor } from './validate';
-
-/** Keras's backend.epsilon(): the default epsilon of `layerNormalization`. */
-const EPSILON = 1e-7;
 
 const asFloat = (t: Tensor): Tensor => (t.dtype === 'float32' ? t : cast(t, 'float32'));
 
@@ -61,13 +59,13 @@ export function batchNormalization(x: Tensor, mean: Tensor, variance: Tensor, ax
  * Layer normalization (keras.ops.layer_normalization, Ba et al., 2016): x minus its mean, divided
  * by sqrt(its variance + epsilon), both over `axis` (one axis or several, default the last), then
  * times `gamma` and plus `beta` (null: none). gamma and beta have the sizes of the normalized axes
- * (or broadcast against x); epsilon defaults to Keras's backend epsilon, 1e-7. The result is
+ * (or broadcast against x); epsilon defaults to config.epsilon() (1e-7 unless set). The result is
  * float32. Differentiable with respect to x, gamma and beta.
  *
  * @example
  * ops.layerNormalization(ops.arange(5));   // [-1.4142, -0.7071, 0, 0.7071, 1.4142]
  */
-export function layerNormalization(x: Tensor, gamma: Tensor | null = null, beta: Tensor | null = null, axis: number | readonly number[] = -1, epsilon = EPSILON): Tensor {
+export function layerNormalization(x: Tensor, gamma: Tensor | null = null, beta: Tensor | null = null, axis: number | readonly number[] = -1, epsilon = configEpsilon()): Tensor {
   const op = 'layerNormalization';
   checkTensor(op, x);
   const axes = normalizeAxes(op, axis, x.rank);

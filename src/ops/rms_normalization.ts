@@ -2,6 +2,7 @@
 // over the given axes, times an optional scale. A composite of element-wise ops and a mean, so it
 // runs on the active backend and gets its gradient from the ops it uses.
 
+import { epsilon as configEpsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
@@ -11,20 +12,18 @@ import { expandDims } from './shape';
 import { normalizeAxes } from './shape_util';
 import { checkOperand, checkTensor } from './validate';
 
-/** Keras's backend.epsilon(): the default epsilon of `rmsNormalization`. */
-const EPSILON = 1e-7;
-
 /**
  * Divides `x` by its root mean square over `axis` (one axis or several, default the last), then
  * multiplies by `scale` (a tensor broadcast against `x`, or a number; null for none), as
  * keras.ops.rms_normalization: `x * rsqrt(mean(square(x), axis, keepdims) + epsilon) * scale`.
- * The result is float32; a scalar is treated as a vector of one element.
+ * epsilon defaults to config.epsilon() (1e-7 unless set). The result is float32; a scalar is
+ * treated as a vector of one element.
  *
  * @example
  * ops.rmsNormalization(tensor([[3, 4]]));                        // [[0.8485, 1.1314]]
  * ops.rmsNormalization(x, gamma, -1, 1e-6);                      // gamma of shape [features]
  */
-export function rmsNormalization(x: Tensor, scale: Tensor | number | null = null, axis: number | readonly number[] = -1, epsilon = EPSILON): Tensor {
+export function rmsNormalization(x: Tensor, scale: Tensor | number | null = null, axis: number | readonly number[] = -1, epsilon = configEpsilon()): Tensor {
   checkTensor('rmsNormalization', x);
   if (scale !== null) checkOperand('rmsNormalization', scale);
   if (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon)) {

@@ -4,6 +4,7 @@
 // elementwise math, where, reductions), so it runs on the active backend, GPU or CPU, and reads
 // nothing back. Arguments are checked before any op runs.
 
+import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
 import { add, arctan, cast, clip, cos, divide, exp, greater, less, log, logicalOr, maximum, minimum, mul, sin, square, sub, tan, where } from '../ops/elementwise';
 import { max } from '../ops/reduce';
@@ -34,9 +35,6 @@ export type ImageShape = readonly [number, number] | readonly [number, number, n
 /** Every box format, as Keras spells them. */
 export const BOUNDING_BOX_FORMATS: readonly BoundingBoxFormat[] = ['xyxy', 'yxyx', 'xywh', 'center_xywh', 'center_yxhw', 'rel_xyxy', 'rel_yxyx', 'rel_xywh', 'rel_center_xywh'];
 const DELTA_FORMATS: readonly BoundingBoxFormat[] = ['center_xywh', 'center_yxhw'];
-/** Keras's backend epsilon, which its box functions add to keep divisions and logs finite. */
-const EPSILON = 1e-7;
-
 /** Four [..., 1] columns of boxes [..., 4], in the order the format stores them. */
 type Columns = [Tensor, Tensor, Tensor, Tensor];
 
@@ -297,7 +295,7 @@ const DECODE_OPTIONS = { anchorFormat: true, boxFormat: true, encodedFormat: tru
 /**
  * Boxes as deltas from anchors (keras.utils.bounding_boxes.encode_box_to_deltas), the regression
  * targets of a detection head: in the encoding format's order, the center offset divided by the
- * anchor's size, then the log of the size ratio (sizes floored at 1e-7), each divided by the
+ * anchor's size, then the log of the size ratio (sizes floored at config.epsilon()), each divided by the
  * variance when given. Anchors are [num, 4]; boxes [num, 4] or [batch, num, 4].
  *
  * @example
@@ -318,8 +316,8 @@ export function encodeBoxToDeltas(anchors: Tensor, boxes: Tensor, options: Encod
     const encodedBoxes = convertChecked(boxes, lower(options.boxFormat), encoding, size);
     const [anchorCenter, anchorSize] = split(encodedAnchors, 2, -1);
     const [boxCenter, boxSize] = split(encodedBoxes, 2, -1);
-    const anchorDimensions = maximum(anchorSize, EPSILON);
-    const deltas = concat([divide(sub(boxCenter, anchorCenter), anchorDimensions), log(divide(maximum(boxSize, EPSILON), anchorDimensions))], -1);
+    const anchorDimensions = maximum(anchorSize, epsilon());
+    const deltas = concat([divide(sub(boxCenter, anchorCenter), anchorDimensions), log(divide(maximum(boxSize, epsilon()), anchorDimensions))], -1);
     return variance ? divide(deltas, tensor([...variance])) : deltas;
   });
 }
@@ -379,7 +377,7 @@ const IOU_OPTIONS = { boundingBoxFormat: true, useMasking: true, maskVal: true, 
 /**
  * The IoU of every pair of boxes (keras.utils.bounding_boxes.compute_iou): boxes1 [M, 4] or
  * [batch, M, 4] against boxes2 [N, 4] or [batch, N, 4] gives [M, N], or [batch, M, N] when
- * either is batched. Intersection over union + 1e-7.
+ * either is batched. Intersection over union + config.epsilon().
  *
  * @example
  * const iou = utils.boundingBoxes.computeIou(tensor([[100, 101, 200, 201]]), tensor([[101, 102, 201, 202]]), { boundingBoxFormat: 'yxyx' });
@@ -408,7 +406,7 @@ export function computeIou(boxes1: Tensor, boxes2: Tensor, options: ComputeIouOp
     const intersection = mul(intersectionHeight, intersectionWidth);
     const area1 = mul(sub(bottom1, top1), sub(right1, left1));
     const area2 = mul(sub(bottom2, top2), sub(right2, left2));
-    const iou = divide(intersection, add(sub(add(area1, area2), intersection), EPSILON));
+    const iou = divide(intersection, add(sub(add(area1, area2), intersection), epsilon()));
     if (!options.useMasking) return iou;
     const padding1 = less(max(first, -1, true), 0);
     const padding2 = rows(less(max(second, -1, true), 0));
@@ -447,20 +445,20 @@ export function computeCiou(boxes1: Tensor, boxes2: Tensor, options: ComputeCiou
     const [xMin1, yMin1, xMax1, yMax1] = columns(convertChecked(boxes1, format, 'xyxy', size));
     const [xMin2, yMin2, xMax2, yMax2] = columns(convertChecked(boxes2, format, 'xyxy', size));
     const width1 = sub(xMax1, xMin1);
-    const height1 = add(sub(yMax1, yMin1), EPSILON);
+    const height1 = add(sub(yMax1, yMin1), epsilon());
     const width2 = sub(xMax2, xMin2);
-    const height2 = add(sub(yMax2, yMin2), EPSILON);
+    const height2 = add(sub(yMax2, yMin2), epsilon());
     const overlap = (low1: Tensor, high1: Tensor, low2: Tensor, high2: Tensor) => maximum(sub(minimum(high1, high2), maximum(low1, low2)), 0);
     const intersection = mul(overlap(xMin1, xMax1, xMin2, xMax2), overlap(yMin1, yMax1, yMin2, yMax2));
-    const union = add(sub(add(mul(width1, height1), mul(width2, height2)), intersection), EPSILON);
-    const iou = divide(intersection, add(union, EPSILON));
+    const union = add(sub(add(mul(width1, height1), mul(width2, height2)), intersection), epsilon());
+    const iou = divide(intersection, add(union, epsilon()));
     const enclosingWidth = sub(maximum(xMax1, xMax2), minimum(xMin1, xMin2));
     const enclosingHeight = sub(maximum(yMax1, yMax2), minimum(yMin1, yMin2));
-    const diagonalSquared = add(add(square(enclosingWidth), square(enclosingHeight)), EPSILON);
+    const diagonalSquared = add(add(square(enclosingWidth), square(enclosingHeight)), epsilon());
     const centerGap = (low1: Tensor, high1: Tensor, low2: Tensor, high2: Tensor) => sub(divide(add(low1, high1), 2), divide(add(low2, high2), 2));
     const centersSquared = add(square(centerGap(xMin1, xMax1, xMin2, xMax2)), square(centerGap(yMin1, yMax1, yMin2, yMax2)));
     const aspect = mul(4 / Math.PI ** 2, square(sub(arctan(divide(width2, height2)), arctan(divide(width1, height1)))));
-    const alpha = divide(aspect, add(sub(aspect, iou), 1 + EPSILON));
+    const alpha = divide(aspect, add(sub(aspect, iou), 1 + epsilon()));
     return squeeze(sub(iou, add(divide(centersSquared, diagonalSquared), mul(aspect, alpha))), -1);
   });
 }

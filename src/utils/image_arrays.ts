@@ -2,6 +2,7 @@
 // tensor to RGBA pixels ({ data, width, height }, what ImageData holds and a canvas draws), and
 // pixels to a tensor (imageToTensor). Loading and saving image files is left to the page.
 
+import { imageDataFormat } from '../backend/config';
 import type { Tensor } from '../tensor/tensor';
 import type { ImageDataLike } from './images';
 
@@ -10,7 +11,7 @@ export { imageToTensor as imgToArray } from './images';
 export interface ArrayToImgOptions {
   /** Rescale the values to 0..255 by their minimum and maximum (default true, as Keras). */
   scale?: boolean;
-  /** The layout of `x` (default 'channels_last'). */
+  /** The layout of `x` (default: config.imageDataFormat()). */
   dataFormat?: 'channels_last' | 'channels_first';
 }
 
@@ -25,7 +26,7 @@ export interface ArrayToImgOptions {
  * const { data, width, height } = await utils.arrayToImg(generated);
  * canvas.getContext('2d')!.putImageData(new ImageData(data, width, height), 0, 0);
  */
-export async function arrayToImg(x: Tensor, { scale = true, dataFormat = 'channels_last' }: ArrayToImgOptions = {}): Promise<ImageDataLike & { data: Uint8ClampedArray }> {
+export async function arrayToImg(x: Tensor, { scale = true, dataFormat = imageDataFormat() }: ArrayToImgOptions = {}): Promise<ImageDataLike & { data: Uint8ClampedArray }> {
   if (x.rank !== 3) throw new Error(`arrayToImg: expected an image array of rank 3 ([height, width, channels]). Received: shape=[${x.shape.join(', ')}].`);
   const [height, width, channels] = dataFormat === 'channels_last' ? x.shape : [x.shape[1], x.shape[2], x.shape[0]];
   if (channels !== 1 && channels !== 3 && channels !== 4) throw new Error(`arrayToImg: unsupported channel number ${channels}; expected 1, 3 or 4. Received: shape=[${x.shape.join(', ')}].`);

@@ -1,8 +1,10 @@
 // Progbar (keras.utils.Progbar): a text progress bar for custom training loops,
 //   12/40 [======>.......................] - 3s 250ms/step - loss: 0.4410
 // with running averages of the values given to `update` (except the stateful ones, shown as
-// given). In Node it redraws one line of the terminal; elsewhere, or with verbose 2, it writes a
-// line when it finishes.
+// given). In Node it redraws one line of the terminal; elsewhere, with verbose 2, or with
+// interactive logging off (config.disableInteractiveLogging()), it writes a line when it finishes.
+
+import { isInteractiveLoggingEnabled } from '../backend/config';
 
 /** Values to show: a record or Keras's list of [name, value] pairs. */
 export type ProgbarValues = Record<string, number> | ReadonlyArray<readonly [string, number]>;
@@ -10,7 +12,7 @@ export type ProgbarValues = Record<string, number> | ReadonlyArray<readonly [str
 export interface ProgbarOptions {
   /** Width of the bar in characters (default 30; Keras's 20 is its own default too small to read). */
   width?: number;
-  /** 1 (default): a live bar; 2: one line at the end; 0: silent. */
+  /** 1 (default): a live bar (in a terminal with interactive logging on); 2: one line at the end; 0: silent. */
   verbose?: 0 | 1 | 2;
   /** Least seconds between redraws (default 0.05). */
   interval?: number;
@@ -57,7 +59,7 @@ export class Progbar {
     this.unitName = unitName;
     this.stateful = new Set(statefulMetrics);
     const stdout = (globalThis as { process?: { stdout?: { isTTY?: boolean; write(text: string): unknown } } }).process?.stdout;
-    this.live = write === undefined && verbose === 1 && stdout?.isTTY === true;
+    this.live = write === undefined && verbose === 1 && stdout?.isTTY === true && isInteractiveLoggingEnabled();
     this.write = write ?? (this.live ? (text) => void stdout!.write(text) : (text) => console.log(text));
   }
 
