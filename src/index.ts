@@ -50,3 +50,4 @@ export { Sequential, type SequentialArgs } from './models/sequential';
 export { cloneModel, type CloneOptions } from './models/cloning';
 export type { SummaryOptions } from './models/summary';
 export type { FitOptions } from './models/training';
+export type { ActivationFn, ActivationIdentifier } from './layers/activations';

@@ -83,6 +83,8 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
   private givenIdfWeights: number[] | null;
   private readonly hasInputVocabulary: boolean;
   private vocabularyKnown = false;
+  /** How many adapt() calls are still running (adapt returns a Promise here, where Keras's blocks). */
+  private adaptsRunning = 0;
 
   constructor(args: IndexLookupArgs<Token>, defaults: { oovToken: Token | null }) {
     super(args);
@@ -150,6 +152,7 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
    * new StringLookup({ vocabulary: ['a', 'b'] }).getVocabulary();   // ['[UNK]', 'a', 'b']
    */
   getVocabulary(includeSpecialTokens = true): Array<Token | null> {
+    this.checkNotAdapting('getVocabulary');
     if (!includeSpecialTokens) return [...this.tokens];
     const special: Array<Token | null> = [...(this.oovStart() === 1 ? [this.maskToken] : []), ...Array<Token | null>(this.numOovIndices).fill(this.oovToken)];
     return [...special, ...this.tokens];
@@ -167,6 +170,7 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
    * maxTokens are errors.
    */
   setVocabulary(vocabulary: readonly Token[], idfWeights: readonly number[] | null = null): void {
+    this.checkNotAdapting('setVocabulary');
     if (this.outputMode === 'tf_idf' && idfWeights === null) throw new Error("`idfWeights` must be set if outputMode is 'tf_idf'.");
     if (this.outputMode !== 'tf_idf' && idfWeights !== null) {
       throw new Error(`\`idfWeights\` should only be set if outputMode is 'tf_idf'. Received: outputMode=${this.outputMode} and idfWeights=${JSON.stringify(idfWeights)}`);
@@ -213,6 +217,7 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
    * otherwise. With numOovIndices 0 an OOV token is an error, listing them.
    */
   protected lookupHost(values: readonly Token[], oovBucket: (token: Token) => number): Int32Array {
+    this.checkNotAdapting('call');
     const ids = new Int32Array(values.length);
     const oov: Token[] = [];
     const oovStart = this.oovStart();
@@ -231,6 +236,7 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
 
   /** The token of each index (StringLookup's invert on the host): OOV and out-of-range indices give the OOV token. */
   protected invertHost(indices: readonly number[]): Array<Token | null> {
+    this.checkNotAdapting('call');
     const vocabulary = this.getVocabulary();
     return indices.map((i) => (Number.isInteger(i) && i >= 0 && i < vocabulary.length ? vocabulary[i] : this.oovToken));
   }
@@ -260,6 +266,23 @@ export abstract class IndexLookup<Token extends string | number> extends Layer {
    */
   async adaptDocuments(batches: Iterable<ReadonlyArray<readonly Token[]>> | AsyncIterable<ReadonlyArray<readonly Token[]>>): Promise<void> {
     if (this.hasInputVocabulary) throw new Error(`Cannot adapt layer '${this.name}' after setting a static vocabulary via the \`vocabulary\` argument.`);
+    this.adaptsRunning++;
+    try {
+      await this.learnVocabulary(batches);
+    } finally {
+      this.adaptsRunning--;
+    }
+  }
+
+  /** A vocabulary read or a lookup while adapt() runs would see the old vocabulary, and be overwritten when adapt ends. */
+  private checkNotAdapting(op: string): void {
+    if (this.adaptsRunning === 0) return;
+    throw new Error(
+      `${this.name}.${op}(): the layer is still adapting. adapt() returns a Promise here (Keras's adapt blocks): \`await layer.adapt(data)\` before calling the layer or reading or setting its vocabulary.`,
+    );
+  }
+
+  private async learnVocabulary(batches: Iterable<ReadonlyArray<readonly Token[]>> | AsyncIterable<ReadonlyArray<readonly Token[]>>): Promise<void> {
     const tokenCounts = new Map<Token, number>();
     const documentCounts = new Map<Token, number>();
     let documentTotal = 0;

@@ -27,14 +27,14 @@ export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
  */
 export type Reduction = 'sum_over_batch_size' | 'mean' | 'mean_with_sample_weight' | 'sum' | 'none';
 
-/** A reduction as users may write it: Keras's snake_case or camelCase. */
-export type ReductionName = Reduction | 'sumOverBatchSize' | 'meanWithSampleWeight';
+/** A reduction as users may write it: Keras's snake_case or camelCase; null is Keras's None, the same as 'none'. */
+export type ReductionName = Reduction | 'sumOverBatchSize' | 'meanWithSampleWeight' | null;
 
 const REDUCTIONS: readonly Reduction[] = ['sum_over_batch_size', 'mean', 'mean_with_sample_weight', 'sum', 'none'];
 
 /** Options every Loss constructor accepts. */
 export interface LossOptions {
-  /** Defaults to 'sum_over_batch_size'. */
+  /** Defaults to 'sum_over_batch_size'; null (Keras's None) is 'none'. */
   reduction?: ReductionName;
   /** Defaults to the loss's snake_case name, e.g. 'mean_squared_error'. */
   name?: string;
@@ -49,10 +49,11 @@ export interface LossConfig {
 
 /** The canonical (snake_case) reduction, or Keras's error for an unknown one. */
 export function standardizeReduction(reduction: unknown): Reduction {
+  if (reduction === null) return 'none';
   if (reduction === 'sumOverBatchSize') return 'sum_over_batch_size';
   if (reduction === 'meanWithSampleWeight') return 'mean_with_sample_weight';
   if (REDUCTIONS.includes(reduction as Reduction)) return reduction as Reduction;
-  const expected = [...REDUCTIONS, 'sumOverBatchSize', 'meanWithSampleWeight'].map((r) => `'${r}'`).join(', ');
+  const expected = [...[...REDUCTIONS, 'sumOverBatchSize', 'meanWithSampleWeight'].map((r) => `'${r}'`), 'null'].join(', ');
   const received = typeof reduction === 'string' ? `'${reduction}'` : String(reduction);
   throw new Error(`Invalid value for argument reduction. Expected one of [${expected}]. Received: reduction=${received}`);
 }
@@ -82,7 +83,7 @@ export abstract class Loss {
 
   constructor(options: LossOptions = {}) {
     checkOptionNames(new.target.name, options, { name: true, reduction: true, ...new.target.optionNames });
-    this.reduction = standardizeReduction(options.reduction ?? 'sum_over_batch_size');
+    this.reduction = standardizeReduction(options.reduction === undefined ? 'sum_over_batch_size' : options.reduction);
     this.name = options.name ?? snakeCase(new.target.name);
   }
 

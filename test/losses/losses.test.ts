@@ -349,7 +349,7 @@ describe('reductions and sample weights', () => {
 
   it('rejects an unknown reduction as Keras does', () => {
     expect(() => new losses.MeanSquaredError({ reduction: 'mean_of_squares' as never })).toThrow(
-      "Invalid value for argument reduction. Expected one of ['sum_over_batch_size', 'mean', 'mean_with_sample_weight', 'sum', 'none', 'sumOverBatchSize', 'meanWithSampleWeight']. Received: reduction='mean_of_squares'",
+      "Invalid value for argument reduction. Expected one of ['sum_over_batch_size', 'mean', 'mean_with_sample_weight', 'sum', 'none', 'sumOverBatchSize', 'meanWithSampleWeight', null]. Received: reduction='mean_of_squares'",
     );
   });
 
