@@ -8,6 +8,7 @@ import { addDisposalHolder, collectTensors, removeDisposalHolder, tidy, type Dis
 import type { Tensor } from '../tensor/tensor';
 import { formatShape } from '../backend/types';
 import { onesLike, zerosLike } from '../ops/creation';
+import { checkTensor } from '../ops/validate';
 import { scalar } from '../tensor/creation';
 
 /**
@@ -101,6 +102,35 @@ export function setTrainableVariableTest(test: (t: Tensor) => boolean): void {
   isTrainableVariable = test;
 }
 
+/** What `gradient` differentiates with respect to: a tensor, or lists and records of them, nested. */
+export type GradientSources = Tensor | readonly GradientSources[] | { readonly [key: string]: GradientSources };
+
+/** The gradients of `S`, in its structure (null where the target does not depend on the source). */
+export type GradientsOf<S> = S extends Tensor ? Tensor | null : { -readonly [K in keyof S]: GradientsOf<S[K]> };
+
+function isSourceRecord(value: unknown): value is { readonly [key: string]: GradientSources } {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** What `gradient` differentiates: a tensor, or lists and records of them, nested (their sum, as tf.GradientTape); a null adds nothing. */
+export type GradientTargets = Tensor | null | readonly GradientTargets[] | { readonly [key: string]: GradientTargets };
+
+/** The tensors of nested targets, each checked. */
+function flattenTargets(targets: GradientTargets): Tensor[] {
+  if (targets === null) return [];
+  if (Array.isArray(targets)) return targets.flatMap(flattenTargets);
+  if (isSourceRecord(targets)) return Object.values(targets).flatMap(flattenTargets);
+  checkTensor('GradientTape.gradient (target)', targets);
+  return [targets];
+}
+
+/** The tensors of nested sources, depth first, in the order `gradient` packs them back. */
+function flattenSources(sources: GradientSources): Tensor[] {
+  if (Array.isArray(sources)) return sources.flatMap(flattenSources);
+  if (isSourceRecord(sources)) return Object.values(sources).flatMap(flattenSources);
+  return [sources as Tensor];
+}
+
 export interface GradientTapeOptions {
   /** Allow several `gradient()` calls; call `dispose()` when done. */
   persistent?: boolean;
@@ -160,21 +190,33 @@ export class GradientTape implements DisposalHolder {
 
   /**
    * Gradients of `target` (summed over its elements when not a scalar) with respect to each
-   * source, in order; null for a source that `target` does not depend on.
+   * source, in order; null for a source that `target` does not depend on. Sources in nested lists
+   * or records (tf.GradientTape's nested structures) give gradients in the same structure. A
+   * target in lists or records is their sum, as in tf.GradientTape (nulls in it add nothing), e.g.
+   * first-order gradients differentiated again by an outer tape.
+   *
+   * @example
+   * const [[dw1, db1], [dw2]] = tape.gradient(loss, [first.trainableVariables, second.trainableVariables]);
+   * const secondOrder = outerTape.gradient(firstOrderGrads, vars);   // of the sum of the first-order gradients
    */
-  gradient(target: Tensor, sources: Tensor): Tensor | null;
-  gradient(target: Tensor, sources: readonly Tensor[]): Array<Tensor | null>;
-  gradient(target: Tensor, sources: Tensor | readonly Tensor[]): Tensor | null | Array<Tensor | null> {
+  gradient(target: GradientTargets, sources: Tensor): Tensor | null;
+  gradient(target: GradientTargets, sources: readonly Tensor[]): Array<Tensor | null>;
+  gradient<const S extends GradientSources>(target: GradientTargets, sources: S): GradientsOf<S>;
+  gradient(target: GradientTargets, sources: GradientSources): unknown {
     this.checkAlive('gradient');
     if (this.used && !this.persistent) {
       throw new Error('GradientTape.gradient: a non-persistent tape can compute gradients once; use new GradientTape({ persistent: true }) for more.');
     }
     if (recordingTapes.includes(this)) throw new Error('GradientTape.gradient: called inside record(); call it after record() returns.');
     this.used = true;
-    const list = Array.isArray(sources) ? (sources as readonly Tensor[]) : [sources as Tensor];
-    const grads = tidy(() => this.backpropagate(target, list));
+    const targets = flattenTargets(target);
+    const list = flattenSources(sources);
+    const grads = tidy(() => this.backpropagate(targets, list));
     if (!this.persistent) this.dispose();
-    return Array.isArray(sources) ? grads : grads[0];
+    let next = 0;
+    const pack = (node: GradientSources): unknown =>
+      Array.isArray(node) ? node.map(pack) : isSourceRecord(node) ? Object.fromEntries(Object.entries(node).map(([key, item]) => [key, pack(item)])) : grads[next++];
+    return pack(sources);
   }
 
   /** Frees the tensors the tape kept for its gradient rules. */
@@ -222,11 +264,15 @@ export class GradientTape implements DisposalHolder {
     this.deferred.add(tensor);
   }
 
-  private backpropagate(target: Tensor, sources: readonly Tensor[]): Array<Tensor | null> {
+  private backpropagate(targets: readonly Tensor[], sources: readonly Tensor[]): Array<Tensor | null> {
     const leadsToSource = this.tensorsDependingOn(sources);
     const grads = new Map<number, Tensor>();
-    // A scalar loss is seeded with an uploaded 1 (no dispatch; a constant of a replayed step).
-    grads.set(target.id, target.rank === 0 && target.dtype === 'float32' ? scalar(1) : onesLike(target));
+    for (const target of targets) {
+      // A scalar loss is seeded with an uploaded 1 (no dispatch; a constant of a replayed step).
+      const seed = target.rank === 0 && target.dtype === 'float32' ? scalar(1) : onesLike(target);
+      const previous = grads.get(target.id);
+      grads.set(target.id, previous ? previous.add(seed) : seed);
+    }
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const entry = this.entries[i];
       if (!entry.outputs.some((o) => grads.has(o.id))) continue;

@@ -1,19 +1,20 @@
 // The batch loops of `evaluate` (also fit's validation) and `predict`: batches sliced on the
 // device or taken from a dataset (batch_feed.ts), every step inside a tidy scope, the callbacks' test and predict hooks, logs read back
 // once at the end (per batch only for callbacks that ask), predictions concatenated on the device
-// and returned in the structure predictStep gives (one tensor, a list, or a record by key).
+// and returned in the structure predictStep gives (one tensor, or lists and records of tensors,
+// nested as a subclassed model's call returns them).
 
 import { checkCallbacks, type Callback, type Logs } from '../callbacks/callback';
 import { CallbackList } from '../callbacks/callback_list';
 import { inBrowser } from '../backend/environment';
 import { concat } from '../ops/shape';
 import { tidy } from '../tensor/memory';
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import { checkBatchSize, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput } from './data';
 import { isBatchSource, type BatchSource } from './batch_source';
 import { checkStepCount, datasetFeed, slicedFeed, warnRanOut, type BatchFeed } from './batch_feed';
 import type { EvaluateOptions, Model, ModelOutput, PredictOptions } from './model';
-import { flattenStructure, packStructure, structureOf, type Structure } from './functional';
+import { isRecord } from './functional';
 import { checkOptionNames } from '../ops/validate';
 import { disposeLogs, readLogs, type StepLogs } from './step_data';
 
@@ -91,7 +92,7 @@ export async function runPredict(model: Model, x: DataInput | BatchSource, optio
   checkStepCount('predict', 'steps', steps);
   const data = new DataScope();
   const batches: Tensor[][] = [];
-  let structure = 'single' as Structure;
+  let structure: OutputTree = 0;
   try {
     let feed: BatchFeed;
     if (isBatchSource(x)) {
@@ -115,9 +116,9 @@ export async function runPredict(model: Model, x: DataInput | BatchSource, optio
         for (const cb of callbacks) await cb.onPredictBatchBegin(step, {});
         batches.push(
           tidy(() => {
-            const outputs = model.predictStep(batch!.data());
-            structure = structureOf(outputs);
-            return flattenStructure(outputs);
+            const flat: Tensor[] = [];
+            structure = flattenOutputs(model.predictStep(batch!.data()), flat);
+            return flat;
           }),
         );
       } finally {
@@ -135,11 +136,29 @@ export async function runPredict(model: Model, x: DataInput | BatchSource, optio
       throw e;
     }
     // A list of one output is returned as the tensor, as before records existed.
-    return structure === 'list' && outputs.length === 1 ? outputs[0] : (packStructure(outputs, structure) as ModelOutput);
+    return Array.isArray(structure) && structure.length === 1 && structure[0] === 0 ? outputs[0] : (packOutputs(structure, outputs) as ModelOutput);
   } finally {
     for (const b of batches) for (const t of b) t.dispose();
     data.release();
   }
+}
+
+/** Where each tensor of a step's output sits in its lists and records: its index in the flat list. */
+type OutputTree = number | OutputTree[] | { [key: string]: OutputTree };
+
+/** The tensors of predictStep's output (lists and records, nested as Keras's tree) appended to `flat`; its structure. */
+function flattenOutputs(value: unknown, flat: Tensor[]): OutputTree {
+  if (value instanceof Tensor) return flat.push(value) - 1;
+  if (Array.isArray(value)) return value.map((item) => flattenOutputs(item, flat));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, flattenOutputs(item, flat)]));
+  throw new Error(`predict: the model's output holds ${value === null ? 'null' : typeof value}; expected a tensor, or lists and records of tensors.`);
+}
+
+/** The inverse of flattenOutputs: the concatenated tensors in the step's structure. */
+function packOutputs(structure: OutputTree, flat: readonly Tensor[]): unknown {
+  if (typeof structure === 'number') return flat[structure];
+  if (Array.isArray(structure)) return structure.map((item) => packOutputs(item, flat));
+  return Object.fromEntries(Object.entries(structure).map(([key, item]) => [key, packOutputs(item, flat)]));
 }
 
 /** Options of evaluate or predict that apply only to data in memory: an error with a dataset. */

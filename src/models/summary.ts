@@ -5,7 +5,9 @@
 // otherwise), laid out as the rich table Keras prints (its column collapsing included).
 
 import { checkOptionNames } from '../ops/validate';
-import type { Layer } from '../layers/layer';
+import { Layer } from '../layers/layer';
+import { isShapeList } from '../layers/layer_utils';
+import type { Shape } from '../layers/symbolic';
 import { getRegisteredLayerName } from '../layers/class_registry';
 import { formatSymbolicShape, type Node } from '../layers/symbolic';
 import type { Model } from './model';
@@ -191,9 +193,26 @@ function justify(text: string, width: number, align: Align): string {
 
 function outputShapeOf(layer: Layer): string {
   const node = layer.inboundNodes.at(-1);
-  if (!node) return '?';
+  if (!node) return builtOutputShape(layer) ?? '?';
   const shapes = node.outputs.map((o) => formatSymbolicShape(o.shape));
   return shapes.length === 1 ? shapes[0] : `[${shapes.join(', ')}]`;
+}
+
+/**
+ * A layer that a subclassed model called on tensors has no node; Keras's summary then gives the
+ * output shape for the shape the layer was built with (the batch unknown here), when the layer
+ * computes it from shapes (a layer that would trace its call keeps '?').
+ */
+function builtOutputShape(layer: Layer): string | null {
+  if (!layer.built || !layer.buildInputShape || layer.computeOutputShape === Layer.prototype.computeOutputShape) return null;
+  let shape: Shape | Shape[];
+  try {
+    shape = layer.computeOutputShape(layer.buildInputShape);
+  } catch {
+    return null;
+  }
+  if (!isShapeList(shape)) return formatSymbolicShape(shape);
+  return shape.length === 1 ? formatSymbolicShape(shape[0]) : `[${shape.map(formatSymbolicShape).join(', ')}]`;
 }
 
 /** "Connected to": each input of the layer's nodes in the model as name[node index][tensor index], or '-'. */

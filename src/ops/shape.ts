@@ -492,6 +492,7 @@ export function gather(x: Tensor, indices: Tensor | IndexList, axis = 0): Tensor
  */
 export function take(x: Tensor, indices: Tensor | number | IndexList, axis?: number): Tensor {
   checkTensor('take', x);
+  if (axis !== undefined) normalizeAxis('take', axis, x.rank);
   // A single index takes one slice and drops its axis, as NumPy (x[:, 0] is take(x, 0, 1)).
   if (typeof indices === 'number') {
     if (!Number.isInteger(indices)) throw new Error(`take: an index must be an integer, got ${indices}.`);

@@ -40,6 +40,10 @@ export function broadcastStrides(shape: ConcreteShape, outShape: ConcreteShape):
 
 /** Maps a possibly negative axis into [0, rank). */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (typeof axis === 'object' && axis !== null && !Array.isArray(axis)) {
+    // Keras's keyword `axis=0` written as an option record.
+    throw new Error(`${op}: axis must be an integer, got an object ${JSON.stringify(axis)}; the axis is a plain argument here, not an option record ({ axis: 0 } is written 0).`);
+  }
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
     throw new Error(`${op}: axis ${axis} is out of range for a tensor of rank ${rank} (expected an integer in [${-rank}, ${Math.max(rank - 1, 0)}]).`);
   }

@@ -6,7 +6,7 @@
 // boxes of object detection, FeatureSpace for preprocessing and encoding structured data, Progbar
 // for custom loops, arrayToImg / imgToArray for pixels, and the custom-object and serialization
 // helpers (customObjectScope, getRegisteredObject, serializeKerasObject, getSourceInputs,
-// standardizeDtype, clearSession).
+// standardizeDtype, clearSession), and setRandomSeed (keras.utils.set_random_seed).
 
 export { padSequences, type PadSequencesOptions } from './sequence';
 export { toCategorical, normalize, type Labels } from './numerical';
@@ -26,3 +26,4 @@ export {
   getSourceInputs, standardizeDtype, clearSession, type SerializedKerasObject,
 } from './object_utils';
 export { registerKerasSerializable } from '../io/object_registration';
+export { setRandomSeed } from '../ops/random';
