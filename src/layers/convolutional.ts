@@ -135,7 +135,27 @@ abstract class Conv extends KernelLayer {
     this.inputSpec = { minNdim: this.rank + 2, axes: { [channelsAxis(this.dataFormat)]: channels } };
   }
 
+  /**
+   * Keras's `convolution_op`: `inputs` (in the layer's dataFormat) convolved with `kernel`, without
+   * bias or activation. A subclass may override it (e.g. to standardize the kernel first); `call`
+   * then convolves through the override and adds the bias and activation after it.
+   *
+   * @example
+   * class StandardizedConv2D extends Conv2D {
+   *   override convolutionOp(inputs: Tensor, kernel: Tensor): Tensor {
+   *     const { mean, variance } = moments(kernel, [0, 1, 2], { keepDims: true });
+   *     return super.convolutionOp(inputs, kernel.sub(mean).div(variance.add(1e-10).sqrt()));
+   *   }
+   * }
+   */
+  convolutionOp(inputs: Tensor, kernel: Tensor): Tensor {
+    return inChannelsLast(inputs, this.dataFormat, (channelsLast) =>
+      this.convolve(channelsLast.dtype === 'float32' ? channelsLast : cast(channelsLast, 'float32'), kernel),
+    );
+  }
+
   override call(inputs: Tensor): Tensor {
+    if (this.convolutionOp !== Conv.prototype.convolutionOp) return tidy(() => this.callThroughConvolutionOp(inputs));
     return inChannelsLast(inputs, this.dataFormat, (channelsLast) =>
       tidy(() => {
         const x = channelsLast.dtype === 'float32' ? channelsLast : cast(channelsLast, 'float32');
@@ -145,6 +165,14 @@ abstract class Conv extends KernelLayer {
         return this.activation(this.bias ? y.add(this.bias) : y);
       }),
     );
+  }
+
+  /** Keras's call for a subclass that overrides convolutionOp: its output, plus the bias, through the activation. */
+  private callThroughConvolutionOp(inputs: Tensor): Tensor {
+    const y = this.convolutionOp(inputs, this.kernel);
+    if (!this.bias) return this.activation(y);
+    const biasShape = this.dataFormat === 'channels_last' ? [this.filters] : [this.filters, ...Array<number>(this.rank).fill(1)];
+    return this.activation(y.add(this.bias.reshape(biasShape)));
   }
 
   override computeOutputShape(inputShape: Shape): Shape {

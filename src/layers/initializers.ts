@@ -198,8 +198,8 @@ export class VarianceScaling extends Initializer {
   }
 }
 
-const scaling = (className: string, scale: number, mode: FanMode, distribution: Distribution) =>
-  class extends VarianceScaling {
+const scaling = (className: string, scale: number, mode: FanMode, distribution: Distribution) => {
+  const initializerClass = class extends VarianceScaling {
     override readonly className = className;
     constructor({ seed }: RandomArgs = {}) {
       super({ scale, mode, distribution, seed });
@@ -208,6 +208,10 @@ const scaling = (className: string, scale: number, mode: FanMode, distribution: 
       return { seed: this.seed };
     }
   };
+  // The class expression is anonymous: give it its Keras name, which printing it or its instances' constructor shows.
+  Object.defineProperty(initializerClass, 'name', { value: className });
+  return initializerClass;
+};
 
 /** Uniform in ±sqrt(6 / (fanIn + fanOut)); the default for kernels. */
 export const GlorotUniform = scaling('GlorotUniform', 1, 'fanAvg', 'uniform');

@@ -9,6 +9,10 @@ export interface InputArgs {
   shape?: Shape;
   /** Shape including the batch dimension (instead of `shape`). */
   batchShape?: Shape;
+  /** @deprecated Keras 2's name of `shape`, which Keras 3's InputLayer still takes, with a warning. */
+  inputShape?: Shape;
+  /** Keras 2's name of `batchShape`, which Keras 3's InputLayer still takes. */
+  batchInputShape?: Shape;
   batchSize?: number;
   dtype?: DType;
   name?: string;
@@ -16,7 +20,12 @@ export interface InputArgs {
 
 /** The layer behind `Input`; it passes its input through. */
 export class InputLayer extends Layer {
-  constructor({ shape, batchShape, batchSize, dtype = 'float32', name }: InputArgs) {
+  constructor({ shape, batchShape, inputShape, batchInputShape, batchSize, dtype = 'float32', name }: InputArgs) {
+    if (inputShape !== undefined) {
+      console.warn('Argument `inputShape` is deprecated. Use `shape` instead.');
+      shape ??= inputShape;
+    }
+    batchShape ??= batchInputShape;
     if (!shape && !batchShape) throw new Error('Input: give `shape` (without the batch dimension) or `batchShape`.');
     if ((dtype as string) === 'string') {
       throw new Error(

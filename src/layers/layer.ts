@@ -137,8 +137,9 @@ export class Layer {
     this.supportsMasking = this.computeMask !== Layer.prototype.computeMask;
     this.activityRegularizer = resolveRegularizer(activityRegularizer);
     // Named after the class's Keras name where it is registered (minifiers rename classes): a
-    // functional Model is 'functional', as in Keras 3.
-    this.name = args.name ?? uniqueName(snakeCase(getRegisteredLayerName(new.target) ?? (new.target.name || 'layer')));
+    // functional Model is 'functional', as in Keras 3; of a registered 'package>Name', the Name.
+    const className = getRegisteredLayerName(new.target)?.split('>').at(-1) ?? (new.target.name || 'layer');
+    this.name = args.name ?? uniqueName(snakeCase(className));
     this._trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';
     this.batchInputShape = args.batchInputShape

@@ -35,24 +35,43 @@ export interface BatchFeed {
   readonly ranOut: boolean;
 }
 
-/** fit's batches of tensors in memory: rows gathered on the device in the order `order()` gives each epoch. */
-export function gatheredFeed({ xs, ys, ws, xKeys }: DataTensors, batchSize: number, order: () => Int32Array): BatchFeed {
+/**
+ * fit's batches of tensors in memory: rows gathered on the device in the order `order()` gives
+ * each pass over the data. With `stepsPerEpoch` (Keras's steps_per_epoch on arrays), an epoch is
+ * that many batches, and the pass goes on across epochs; an epoch that reaches the pass's end stops
+ * there with Keras's warning, and the next one starts a new pass.
+ */
+export function gatheredFeed({ xs, ys, ws, xKeys }: DataTensors, batchSize: number, order: () => Int32Array, stepsPerEpoch?: number): BatchFeed {
   const count = xs[0].shape[0];
-  const steps = cappedSteps(Math.ceil(count / batchSize));
+  const batches = Math.ceil(count / batchSize);
+  const steps = cappedSteps(stepsPerEpoch ?? batches);
   const program = stepProgram(xs, ys, ws, xKeys);
-  let epochOrder: Int32Array = new Int32Array(0);
+  let passOrder: Int32Array = new Int32Array(0);
+  let batchesSeen = batches;
+  let epochStart = 0;
   return {
     steps,
     samples: count,
     ranOut: false,
-    beginEpoch: () => (epochOrder = order()),
+    beginEpoch: () => {
+      if (batchesSeen >= batches) {
+        passOrder = order();
+        batchesSeen = 0;
+      }
+      epochStart = batchesSeen;
+    },
     async next(step) {
       if (step >= steps) return undefined;
-      const start = step * batchSize;
+      if (epochStart + step >= batches) {
+        if (stepsPerEpoch !== undefined) warnRanOut('training');
+        return undefined;
+      }
+      batchesSeen = epochStart + step + 1;
+      const start = (epochStart + step) * batchSize;
       const size = Math.min(batchSize, count - start);
       // The batch's indices are a small upload (no dispatch); its rows are gathered on the device,
       // inside the step program.
-      const indices = fromTypedArray(epochOrder.slice(start, start + size), [size], 'int32');
+      const indices = fromTypedArray(passOrder.slice(start, start + size), [size], 'int32');
       return {
         size,
         data: () => stepData(takeRows(xs, indices), takeRows(ys, indices), takeRows(ws, indices), xKeys),

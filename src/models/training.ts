@@ -42,9 +42,9 @@ export interface FitOptions {
   /** Samples per validation batch, for validation data in memory (Keras's validation_batch_size; default batchSize). */
   validationBatchSize?: number;
   /**
-   * Batches an epoch when training on a dataset (Keras's steps_per_epoch; default: until the
-   * dataset ends). The iteration then goes on across epochs, and a dataset that ends first
-   * interrupts training with a warning.
+   * Batches an epoch (Keras's steps_per_epoch; default: until the data ends). The iteration then
+   * goes on across epochs, and a dataset that ends first interrupts training with a warning; data
+   * in memory that ends first ends that epoch (with the warning) and the next starts a new pass.
    */
   stepsPerEpoch?: number;
   /** Batches of a validation dataset each validation takes (Keras's validation_steps; default: all). */
@@ -165,7 +165,7 @@ export async function runFit(model: Model, x: DataInput | BatchSource, y: DataIn
     const { train, validation } = await prepareData(model, x, y, options, data);
     const random = hostPermutations(options.seed ?? drawSeed());
     const count = isBatchSource(train) ? 0 : train.xs[0].shape[0];
-    const feed = isBatchSource(train) ? datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight, shuffle ? random : undefined) : gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i)));
+    const feed = isBatchSource(train) ? datasetFeed('fit', 'train', model, train, options.stepsPerEpoch, options.classWeight, shuffle ? random : undefined) : gatheredFeed(train, batchSize, () => (shuffle ? random(count) : Int32Array.from({ length: count }, (_, i) => i)), options.stepsPerEpoch);
     const validationFeed = validation === null ? null : isBatchSource(validation) ? datasetFeed('fit', 'test', model, validation, options.validationSteps) : slicedFeed(validation, validationBatchSize);
 
     const callbacks = new CallbackList(options.callbacks, { addHistory: true, addProgbar: verbose > 0, model, params: { epochs, steps: feed.steps, verbose, batchSize, samples: feed.samples } });
@@ -326,7 +326,6 @@ async function prepareData(model: Model, x: DataInput | BatchSource, y: DataInpu
     const held = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
     return { train: x, validation: validationSource ?? held };
   }
-  if (options.stepsPerEpoch !== undefined) throw new Error('fit: stepsPerEpoch applies to a dataset of batches; with data in memory an epoch is every sample, batchSize at a time.');
   const { classWeights, count: total, ...tensors } = toStepDatasets('fit', model.dataNames(), data, x, y, options.sampleWeight, options.classWeight);
   let validation: DataTensors | null = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
   model.checkInputShapes('fit', tensors.xs);

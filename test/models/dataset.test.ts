@@ -282,7 +282,6 @@ describe('dataset errors, before any GPU work, the model usable after them', () 
     await expect(model.fit(ds(), { validationSplit: 0.2 })).rejects.toThrow('fit: validationSplit applies to data in memory, not to a dataset of batches (give validationData).');
     await expect(model.fit(ds(), { sampleWeight: [1] })).rejects.toThrow('fit: sampleWeight applies to data in memory, not to a dataset of batches (yield [x, y, sampleWeight] batches).');
     await expect(model.fit(ds(), { stepsPerEpoch: 0 })).rejects.toThrow('fit: stepsPerEpoch must be a positive integer, got 0.');
-    await expect(model.fit(x, y, { stepsPerEpoch: 2 })).rejects.toThrow('fit: stepsPerEpoch applies to a dataset of batches');
     await expect(model.fit(x, y, { validationData: [x, y], validationSteps: 2 })).rejects.toThrow('fit: validationSteps applies to validationData given as a dataset of batches.');
     await expect(model.fit(x, y, { validationData: x as never })).rejects.toThrow('fit: validationData must be [x, y], [x, y, sampleWeight] or a dataset of such batches, got a tensor.');
     await expect(model.evaluate(x, y, { steps: 1 })).rejects.toThrow('evaluate: steps applies to a dataset of batches');
