@@ -29,6 +29,7 @@ export { einsum } from './einsum';
 export { resize, affineTransform, type ResizeOptions, type ResizeInterpolation, type AffineTransformOptions, type ImageInterpolation, type FillMode, type ImageDataFormat } from './image';
 export { rgbToGrayscale, rgbToHsv, hsvToRgb, type ColorConversionOptions } from './image_color';
 export { extractPatches, padImages, cropImages, type ExtractPatchesOptions, type PadImagesOptions, type CropImagesOptions } from './image_patches';
+export { gaussianBlur, type GaussianBlurOptions } from './image_filters';
 export { tensordot, dot, inner, outer, vdot, norm, normalize, type NormOrder } from './linalg';
 export { rmsNormalization } from './rms_normalization';
 export { dotProductAttention, type DotProductAttentionOptions } from './attention';

@@ -78,6 +78,7 @@ export declare namespace ops {
   export type BinaryCrossentropyOpOptions = allOps.BinaryCrossentropyOpOptions;
   export type CdistOptions = allOps.CdistOptions;
   export type ColorConversionOptions = allOps.ColorConversionOptions;
+  export type GaussianBlurOptions = allOps.GaussianBlurOptions;
   export type ComplexPair = allOps.ComplexPair;
   export type Conv1dOptions = allOps.Conv1dOptions;
   export type Conv1dTransposeOptions = allOps.Conv1dTransposeOptions;
