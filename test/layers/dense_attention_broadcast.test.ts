@@ -5,10 +5,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { Input, Model, layers, ops, type SymbolicTensor, type Tensor } from '../../src/node';
-import { expectTensorClose } from '../helpers';
+import { expectTensorClose, onBothBackends, useWebGPU } from '../helpers';
+
+useWebGPU();
 
 describe('dense attention with a batch of 1 against a batch of 3', () => {
-  it('broadcasts the query, matches the tiled query, and infers the output batch; other mismatches still throw', async () => {
+  it('broadcasts the query, matches the tiled query, and infers the output batch; other mismatches still throw', onBothBackends(async () => {
     const query = ops.randomUniform([1, 2, 4], { seed: 1 });
     const value = ops.randomUniform([3, 5, 4], { seed: 2 });
     for (const layer of [new layers.Attention({ useScale: true }), new layers.AdditiveAttention()]) {
@@ -25,5 +27,5 @@ describe('dense attention with a batch of 1 against a batch of 3', () => {
     const data = Input({ shape: [5, 4], name: 'data' });
     const model = new Model({ inputs: [latent, data], outputs: new layers.Attention().apply([latent, data]) as SymbolicTensor });
     expect((model.apply([query, value]) as Tensor).shape).toEqual([3, 2, 4]);
-  });
+  }));
 });

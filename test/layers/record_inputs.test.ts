@@ -63,9 +63,11 @@ describe('a custom layer applied to a record', () => {
     expect(await valuesOf(await loaded.predict<Tensor>(x))).toEqual(expected);
   });
 
-  it('is refused by a built-in layer, and must not mix symbolic and concrete tensors', () => {
+  it('is refused by a built-in layer, and must hold tensors of one kind', () => {
     const dense = new layers.Dense({ units: 1, name: 'dense_of_record' });
     expect(() => dense.apply({ a: ops.ones([1, 2]) } as never)).toThrow('dense_of_record: apply() takes a tensor or a list of tensors');
     expect(() => new WeightedSum({ name: 'mixed' }).apply({ a: Input({ shape: [2] }), b: ops.ones([1, 2]) } as never)).toThrow('mixed: the record mixes symbolic tensors (from Input) and concrete tensors; use one kind.');
+    expect(() => new WeightedSum({ name: 'numbers' }).apply({ a: 3 } as never)).toThrow("numbers: apply() takes a record only of tensors (its call receives the record), but entry 'a' is 3.");
+    expect(() => new WeightedSum({ name: 'empty' }).apply({} as never)).toThrow('empty: apply() takes a record only of tensors (its call receives the record), but it is empty.');
   });
 });

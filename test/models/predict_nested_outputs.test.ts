@@ -26,4 +26,13 @@ describe('predict with nested outputs', () => {
     const single = (await model.predict(x.slice([0, 0], [1, 2]))) as unknown as [Tensor, unknown];
     expect(single[0].shape).toEqual([1, 2]);
   });
+
+  it('explains an output that is not a tensor', async () => {
+    class WithCount extends TwoHeads {
+      override call(x: Tensor) {
+        return [this.dense.apply(x) as Tensor, 3] as never;
+      }
+    }
+    await expect(new WithCount().predict(ops.ones([2, 2]))).rejects.toThrow("predict: the model's output holds number; expected a tensor, or lists and records of tensors.");
+  });
 });

@@ -5,7 +5,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { Input, Sequential, Variable, layers, ops, optimizers, tensor, type Tensor } from '../../src/node';
-import { expectValuesClose, valuesOf } from '../helpers';
+import { expectValuesClose, onBothBackends, useWebGPU, valuesOf } from '../helpers';
+
+useWebGPU();
 
 /** SGD on centralized gradients: each gradient of rank > 1 less its mean over all axes but the last. */
 class CentralizedSGD extends optimizers.SGD {
@@ -18,7 +20,7 @@ class CentralizedSGD extends optimizers.SGD {
 }
 
 describe('Optimizer.apply overridden', () => {
-  it('is what applyGradients and fit update through', async () => {
+  it('is what applyGradients and fit update through', onBothBackends(async () => {
     const optimizer = new CentralizedSGD({ learningRate: 1 });
     const w = new Variable(tensor([1, 2, 3, 4], [2, 2]));
     optimizer.applyGradients([[tensor([1, 0, 3, 4], [2, 2]), w]]);
@@ -37,9 +39,9 @@ describe('Optimizer.apply overridden', () => {
     const moved = (await valuesOf(kernel)).map((v, i) => v - before[i]);
     expect(moved.some((d) => Math.abs(d) > 1e-3)).toBe(true);
     expectValuesClose([moved[0] + moved[2] + moved[4], moved[1] + moved[3] + moved[5]], [0, 0], 0, 1e-5);
-  });
+  }));
 
-  it('runs before a LossScaleOptimizer wrapping it, and the wrappers still check their input', async () => {
+  it('runs before a LossScaleOptimizer wrapping it, and the wrappers still check their input', onBothBackends(async () => {
     const inner = new CentralizedSGD({ learningRate: 1 });
     const scaled = new optimizers.LossScaleOptimizer(inner, { initialScale: 4 });
     const w = new Variable(tensor([1, 2, 3, 4], [2, 2]));
@@ -48,5 +50,5 @@ describe('Optimizer.apply overridden', () => {
     expect(inner.calls).toBe(1);
     expect(() => scaled.applyGradients([[null, w]])).toThrow('LossScaleOptimizer.applyGradients: no gradients provided for any variable.');
     expect(() => scaled.apply([tensor([1, 2], [2])], [w])).toThrow("LossScaleOptimizer.apply: the gradient for variable '" + w.name + "' has shape [2], but the variable has shape [2,2].");
-  });
+  }));
 });
