@@ -10,6 +10,7 @@ import { formatShape } from '../backend/types';
 import { onesLike, zerosLike } from '../ops/creation';
 import { checkTensor } from '../ops/validate';
 import { scalar } from '../tensor/creation';
+import { isRecord } from '../tensor/records';
 
 /**
  * Gradients of an op's inputs from the gradients of its outputs (null: no gradient for that input).
@@ -108,9 +109,7 @@ export type GradientSources = Tensor | readonly GradientSources[] | { readonly [
 /** The gradients of `S`, in its structure (null where the target does not depend on the source). */
 export type GradientsOf<S> = S extends Tensor ? Tensor | null : { -readonly [K in keyof S]: GradientsOf<S[K]> };
 
-function isSourceRecord(value: unknown): value is { readonly [key: string]: GradientSources } {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
-}
+const isSourceRecord = (value: unknown): value is { readonly [key: string]: GradientSources } => isRecord(value);
 
 /** What `gradient` differentiates: a tensor, or lists and records of them, nested (their sum, as tf.GradientTape); a null adds nothing. */
 export type GradientTargets = Tensor | null | readonly GradientTargets[] | { readonly [key: string]: GradientTargets };

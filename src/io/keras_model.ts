@@ -20,6 +20,7 @@ import type { LoadOptions } from './model_io';
 import { deserializeCompileConfig, type CompileJSON } from './topology';
 import { isZip, readZipEntry } from './zip';
 import { applyKerasOp } from './keras_ops';
+import { isRecord } from '../tensor/records';
 
 /**
  * Keras options with no counterpart here that change nothing in this library at any value: seeds
@@ -150,7 +151,7 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       return tensorAt(history);
     }
     // A dict of Keras tensors: a layer applied to a record, or a model's dict of inputs or outputs.
-    if (reference && typeof reference === 'object' && Object.getPrototypeOf(reference) === Object.prototype) {
+    if (isRecord(reference)) {
       return Object.fromEntries(Object.entries(reference).map(([key, value]) => [key, resolve(value)]));
     }
     throw new Error(`loadKerasModel: an inbound node argument of an unsupported kind: ${JSON.stringify(reference)}.`);

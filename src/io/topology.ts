@@ -22,7 +22,8 @@ import { zeros } from '../ops/creation';
 import { tidy } from '../tensor/memory';
 import { Model, type CompileArgs, type ModelArgs } from '../models/model';
 import { Sequential, type SequentialArgs } from '../models/sequential';
-import { flattenStructure, isRecord, packStructure, type Structured } from '../models/functional';
+import { flattenStructure, packStructure, type Structured } from '../models/functional';
+import { isRecord } from '../tensor/records';
 import type { LossSpec, MetricSpec } from '../models/compile_utils';
 import { getCustomObject, type CustomObjects } from './object_registration';
 
@@ -388,7 +389,7 @@ function mapSpec(spec: unknown, fn: (entry: unknown) => unknown): unknown {
 
 /** A record by output name, as opposed to one entry in object form. */
 function isRecordSpec(spec: unknown): spec is Record<string, unknown> {
-  return spec !== null && typeof spec === 'object' && Object.getPrototypeOf(spec) === Object.prototype && !('className' in spec) && !('function' in spec);
+  return isRecord(spec) && !('className' in spec) && !('function' in spec);
 }
 
 function serializeLossEntry(entry: unknown): ObjectJSON | null {

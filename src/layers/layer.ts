@@ -18,6 +18,7 @@ import { activityPenalty, isShapeList, regularizerConfig, resolveRegularizer } f
 import { getRegisteredLayerName } from './class_registry';
 import { checkInputSpec, type InputSpec, type InputSpecArgs } from './input_spec';
 import { Metric } from '../metrics/metric';
+import { isRecord } from '../tensor/records';
 
 export interface LayerArgs {
   name?: string;
@@ -187,7 +188,7 @@ export class Layer {
    */
   computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     // A record of shapes (a layer applied to a record) traces call on a record of zeros.
-    const keys = isPlainRecord(inputShape) ? Object.keys(inputShape) : null;
+    const keys = isRecord(inputShape) ? Object.keys(inputShape) : null;
     const shapes = keys ? (Object.values(inputShape) as Shape[]) : isShapeList(inputShape) ? inputShape : [inputShape];
     let returnsList = false;
     const maskShapes = this.symbolicInputMasks;
@@ -254,7 +255,7 @@ export class Layer {
   apply(inputs: Tensor[], args?: CallArgs): Tensor | Tensor[];
   apply(inputs: LayerInput, args?: CallArgs): LayerInput;
   apply(inputs: LayerInput, args: CallArgs = {}): LayerInput {
-    if (isPlainRecord(inputs) && !strictOptionClasses.has(this.constructor)) return this.applyToRecord(inputs, args);
+    if (isRecord(inputs) && !strictOptionClasses.has(this.constructor)) return this.applyToRecord(inputs, args);
     if (args !== null && typeof args === 'object' && ((args as { isTensorInstance?: boolean }).isTensorInstance === true || isSymbolic(args))) {
       throw new Error(`${this.name}: apply(inputs, options) takes the inputs first and the call options ({ training, mask, ... }) second, but the second argument is a tensor. Give several inputs as a list, apply([query, value]), where Keras writes layer(query, value).`);
     }
@@ -680,11 +681,6 @@ function heldInstances<T>(values: readonly unknown[], type: abstract new (...arg
 function traceMasks(maskShapes: Array<Shape | null>, fill: number, listInput: boolean): InputMask {
   const masks = maskShapes.map((shape) => (shape ? ones(shape.map((d) => d ?? fill), 'int32') : null));
   return listInput ? masks : masks[0];
-}
-
-/** Whether `value` is a plain object (a record of tensors or shapes), not a tensor or a list. */
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** The masks attached to the inputs: one mask, a list with null where an input has none, or null when none has one. */

@@ -15,6 +15,7 @@ import { Tensor } from '../tensor/tensor';
 import { Layer, uniqueName, type LayerArgs } from './layer';
 import { isShapeList } from './layer_utils';
 import { formatSymbolicShape, isSymbolic, setSymbolicOpRecorder, type Shape, type SymbolicTensor } from './symbolic';
+import { isRecord } from '../tensor/records';
 
 type OpFunction = (...args: unknown[]) => unknown;
 
@@ -221,10 +222,6 @@ function fromJsonArgument(value: unknown): unknown {
 
 function isSlot(value: unknown): value is InputSlot {
   return isRecord(value) && Object.keys(value).length === 1 && typeof value.symbolicInput === 'number';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** Keras names op nodes after the op: 'add', 'rms_normalization', 'add_1', ... */

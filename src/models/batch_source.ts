@@ -14,6 +14,7 @@ import { nextTensorId, Tensor } from '../tensor/tensor';
 import { PyDataset } from '../utils/py_dataset';
 import { classWeightsToSampleWeights, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput, type DataTensors } from './data';
 import type { Model } from './model';
+import { isRecord } from '../tensor/records';
 
 /** One element of a dataset: [x, y] or [x, y, sampleWeight] (Keras's tuple), or x alone for predict. */
 export type Batch = DataInput | [DataInput] | [DataInput, DataInput] | [DataInput, DataInput, DataInput];
@@ -206,7 +207,7 @@ class PyDatasetStream implements DatasetStream {
 /** Whether a getItem result is a batch, as Keras's PyDatasetAdapter checks: x (a tensor, typed array or record) or an array of 1 to 3 parts. */
 function isPyDatasetBatch(element: unknown): element is Batch {
   if (Array.isArray(element)) return element.length >= 1 && element.length <= 3;
-  return element instanceof Tensor || ArrayBuffer.isView(element) || (typeof element === 'object' && element !== null && Object.getPrototypeOf(element) === Object.prototype);
+  return element instanceof Tensor || ArrayBuffer.isView(element) || isRecord(element);
 }
 
 /** One element of a dataset as the step's tensors, with what to free after the step. */
@@ -271,14 +272,14 @@ function unpack(op: string, element: Batch, batchName: string): [DataInput, Data
 
 /** Whether an array's first entry can be a batch's x: a tensor, a list of tensors, a record, or (nested, typed) arrays. */
 function isBatchPart(part: unknown): boolean {
-  return part instanceof Tensor || Array.isArray(part) || ArrayBuffer.isView(part) || (typeof part === 'object' && part !== null && Object.getPrototypeOf(part) === Object.prototype);
+  return part instanceof Tensor || Array.isArray(part) || ArrayBuffer.isView(part) || isRecord(part);
 }
 
 /** Every tensor in an element (its parts, their lists and records). */
 function collectTensors(value: unknown, into: Set<Tensor>): void {
   if (value instanceof Tensor) into.add(value);
   else if (Array.isArray(value)) value.forEach((v) => collectTensors(v, into));
-  else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach((v) => collectTensors(v, into));
+  else if (isRecord(value)) Object.values(value).forEach((v) => collectTensors(v, into));
 }
 
 function describe(element: unknown): string {

@@ -12,6 +12,7 @@ import { add, cast, greaterEqual, isFinite, logicalNot, round, where } from '../
 import { ones } from '../ops/creation';
 import { argMax } from '../ops/reduce';
 import { tidy } from '../tensor/memory';
+import { isRecord } from '../tensor/records';
 
 export type DataInput = Tensor | Tensor[] | TensorValues | DataRecord;
 
@@ -46,7 +47,7 @@ export interface Dataset {
  */
 export function toDataset(data: DataInput, role: string, op: string, names: string[] | null = null, kind = 'inputs', keepRecord = false): Dataset {
   if (data === undefined || data === null) throw new Error(`${op}: ${role} is missing.`);
-  if (typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype) {
+  if (isRecord(data)) {
     const record = data as DataRecord;
     if (keepRecord) return { ...namedEntries(record, Object.keys(record), role, op), keys: Object.keys(record) };
     return recordDataset(record, role, op, names, kind);

@@ -14,7 +14,7 @@ import { checkBatchSize, DataScope, sampleCount, toDataset, toStepDatasets, type
 import { isBatchSource, type BatchSource } from './batch_source';
 import { checkStepCount, datasetFeed, slicedFeed, warnRanOut, type BatchFeed } from './batch_feed';
 import type { EvaluateOptions, Model, ModelOutput, PredictOptions } from './model';
-import { isRecord } from './functional';
+import { isRecord } from '../tensor/records';
 import { checkOptionNames } from '../ops/validate';
 import { disposeLogs, readLogs, type StepLogs } from './step_data';
 

@@ -7,6 +7,7 @@ import { formatShape } from '../backend/types';
 import type { CallArgs, Layer } from '../layers/layer';
 import { formatSymbolicShape, type Node, type SymbolicTensor } from '../layers/symbolic';
 import type { Tensor } from '../tensor/tensor';
+import { isRecord } from '../tensor/records';
 
 export class FunctionalGraph {
   /** Layer calls in execution order (Input layers excluded). */
@@ -152,11 +153,6 @@ export type SymbolicRecord = { [key: string]: SymbolicTensor };
 
 /** How inputs or outputs were given: one tensor, a list, or a record (its keys, in the order given). */
 export type Structure = 'single' | 'list' | readonly string[];
-
-/** A plain object: a record by key (not a tensor, a list or a class instance). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 export function structureOf(value: Structured<unknown>): Structure {
   return Array.isArray(value) ? 'list' : isRecord(value) ? Object.keys(value) : 'single';

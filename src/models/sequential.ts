@@ -8,7 +8,8 @@ import { Layer, type CallArgs, type LayerArgs, type LayerInput } from '../layers
 import { Input, InputLayer } from '../layers/input_layer';
 import { isSymbolic, SymbolicTensor, type Shape } from '../layers/symbolic';
 import type { Tensor } from '../tensor/tensor';
-import { adjustInputRank, isRecord, type SymbolicRecord } from './functional';
+import { adjustInputRank, type SymbolicRecord } from './functional';
+import { isRecord } from '../tensor/records';
 import { Model, graphConfigs, type GraphConfigOptions } from './model';
 
 /** What a Sequential stacks: layers, and first an `Input({ shape })` when the input shape is known. */
