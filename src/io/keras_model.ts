@@ -15,7 +15,7 @@ import type { SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
 import { tensor } from '../tensor/creation';
 import { Sequential } from '../models/sequential';
-import { bytesOf, loadKerasOptimizerState, loadKerasWeightsFile, type KerasWeightsSource } from './keras_weights';
+import { bytesOf, loadKerasOptimizerState, loadKerasWeightsFile, overridesHook, type KerasWeightsSource } from './keras_weights';
 import type { LoadOptions } from './model_io';
 import { deserializeCompileConfig, type CompileJSON } from './topology';
 import { isZip, readZipEntry } from './zip';
@@ -133,7 +133,7 @@ function buildSequential(config: Record<string, unknown>, name: string | undefin
   for (const entry of entries) {
     const layer = kerasObject(entry, 'a layer');
     if (layer.className === 'InputLayer') model.add(inputOf(layer.config));
-    else model.add(MODEL_CLASSES.has(layer.className) ? buildModel(entry) : buildLayer(layer.className, layer.config));
+    else model.add(MODEL_CLASSES.has(layer.className) ? buildModel(entry) : withBuildConfig(buildLayer(layer.className, layer.config), entry));
   }
   return model;
 }
@@ -221,7 +221,7 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       operations.set(layerName, { className, config: layerConfig, args: node?.args ?? [] });
       continue;
     }
-    const layer = MODEL_CLASSES.has(className) ? buildModel(entry) : buildLayer(className, layerConfig);
+    const layer = MODEL_CLASSES.has(className) ? buildModel(entry) : withBuildConfig(buildLayer(className, layerConfig), entry);
     outputsOf.set(layerName, []);
     (entry.inbound_nodes ?? []).forEach((node, index) => pending.push({ layerName, layer, node, index }));
   }
@@ -308,6 +308,16 @@ function inputOf(config: Record<string, unknown>): SymbolicTensor {
   const batchShape = (config.batch_shape ?? config.batch_input_shape) as Array<number | null> | undefined;
   if (!Array.isArray(batchShape)) throw new Error(`loadKerasModel: InputLayer '${config.name}' has no batch_shape.`);
   return Input({ batchShape, name: typeof config.name === 'string' ? config.name : undefined, dtype: config.dtype === 'int32' || config.dtype === 'int64' ? 'int32' : 'float32' });
+}
+
+/**
+ * A layer with a custom buildFromConfig, built from its entry's build_config (as Keras's
+ * get_build_config wrote it) before the model applies it; other layers build when applied.
+ */
+function withBuildConfig(layer: Layer, entry: unknown): Layer {
+  const buildConfig = (entry as { build_config?: unknown }).build_config;
+  if (overridesHook(layer, 'buildFromConfig') && isRecord(buildConfig)) layer.buildFromConfig(buildConfig);
+  return layer;
 }
 
 /** A layer from its Keras config; inert options this library lacks are dropped. */

@@ -29,7 +29,7 @@ import { Nadam } from '../optimizers/nadam';
 import type { Optimizer } from '../optimizers/optimizer';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
-import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, innerLayers, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, ownVariablesBesideInner, RECURRENT, WRAPPED } from './keras_weights';
+import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, innerLayers, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, overridesHook, ownVariablesBesideInner, RECURRENT, WRAPPED } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { kerasOpNode } from './keras_ops';
 import { kerasKey } from './keras_model';
@@ -202,6 +202,10 @@ function inputLayerEntry(name: string, input: SymbolicTensor): KerasObject {
 function kerasLayerEntry(layer: Layer, json: LayerJSON, constants: Map<Tensor, unknown>): KerasObject {
   if (layer instanceof Model) return kerasModelEntry(layer, json, constants);
   const entry = kerasLayerObject(json.class_name, json.config, layer.name);
+  if (overridesHook(layer, 'getBuildConfig')) {
+    entry.build_config = layer.getBuildConfig();
+    return entry;
+  }
   const shapes = layer.buildInputShape;
   if (!shapes) return entry;
   const list = Array.isArray(shapes[0]) ? (shapes as Shape[]) : null;
@@ -427,7 +431,8 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
   if (wrapped) {
     // A custom layer's trainable variables are Keras's in the order it tracked its layers (`weights`'s), not the file's sorted one.
     if (!WRAPPED[className]) for (const variable of layer.weights) if (variable.trainable && !trainable.includes(variable)) trainable.push(variable);
-    await fill(vars(group, layer.name), ownVariablesBesideInner(layer, className), trainable);
+    if (overridesHook(layer, 'saveOwnVariables')) await fillFromHook(vars(group, layer.name), layer, trainable);
+    else await fill(vars(group, layer.name), ownVariablesBesideInner(layer, className), trainable);
     for (const [attribute, inner] of wrapped) await layerGroups(inner, attribute.split('/').reduce(child, group), trainable);
     return;
   }
@@ -446,9 +451,21 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
     return fill(vars(child(group, 'cell'), `${snakeCase(className.replace(/ConvLSTM\dD/, 'ConvLSTM'))}_cell`), variables, trainable);
   }
   const own = vars(group, layer.name);
+  if (overridesHook(layer, 'saveOwnVariables')) return fillFromHook(own, layer, trainable);
   await fill(own, isBuiltInLayer(layer.constructor) ? variables : customLayerVariables(layer), trainable);
   // Normalization's sample count, which Keras keeps after the mean and variance (adapt's state).
   if (variables.length > 0) for (let i = 0; i < (KERAS_ONLY_TRAILING[className] ?? 0); i++) own.members.set(String(variables.length + i), int64(0));
+}
+
+/** The `vars` group from a custom saveOwnVariables: each value of its store under its key. */
+async function fillFromHook(group: Hdf5WriteGroup, layer: Layer, trainable: Variable[]): Promise<void> {
+  const store: Record<string, Tensor> = {};
+  layer.saveOwnVariables(store);
+  for (const [key, value] of Object.entries(store)) {
+    if (!value?.isTensorInstance) throw new Error(`saveKerasModel: layer '${layer.name}' saveOwnVariables put ${value === null ? 'null' : typeof value} under '${key}'; the store holds tensors.`);
+    group.members.set(key, float32(value.shape as number[], Float32Array.from(await value.data())));
+  }
+  for (const variable of layer.weights) if (variable.trainable && !trainable.includes(variable)) trainable.push(variable);
 }
 
 /** Names of Keras's inner dense layers of attention, in INNER_VARIABLES's order. */

@@ -138,17 +138,24 @@ export async function loadKerasWeightsFile(model: Model, source: KerasWeightsSou
   if (!root.members.has('layers') && root.members.has('model_weights')) {
     throw new Error("loadKerasWeights: this is a Keras 2 ('legacy') HDF5 file; save it from Keras 3 with model.save('name.keras') or model.save_weights('name.weights.h5').");
   }
-  const pairs: Array<[Variable, Hdf5Dataset, string]> = [];
-  matchModel(model, root, '', pairs);
+  const pairs: Pairs = [];
+  const hooks: OwnVariablesHooks = [];
+  matchModel(model, root, '', pairs, hooks);
   const kept: string[] = [];
   const loads = pairs.filter(([variable, dataset, path]) => {
-    if (sameShape(variable.shape, dataset.shape)) return true;
-    const what = `${path} has shape [${dataset.shape.join(',')}], variable '${variable.name}' [${variable.shape.join(',')}]`;
+    if (!dataset || sameShape(variable.shape, dataset.shape)) return true;
+    const what = `${path} has shape [${dataset!.shape.join(',')}], variable '${variable.name}' [${variable.shape.join(',')}]`;
     if (!skipMismatch) throw new Error(`loadKerasWeights: ${what}; the model is not the file's architecture (or pass { skipMismatch: true } to keep the variables that differ).`);
     kept.push(what);
     return false;
   });
-  for (const [variable, dataset] of loads) tidy(() => variable.assign(tensor(dataset.values(), variable.shape as number[])));
+  for (const [variable, dataset] of loads) if (dataset) tidy(() => variable.assign(tensor(dataset.values(), variable.shape as number[])));
+  for (const [layer, vars] of hooks) {
+    tidy(() => {
+      const entries = vars ? [...vars.members.entries()].filter((entry): entry is [string, Hdf5Dataset] => entry[1].kind === 'dataset') : [];
+      layer.loadOwnVariables(Object.fromEntries(entries.map(([key, dataset]) => [key, tensor(dataset.values(), dataset.shape)])));
+    });
+  }
   if (kept.length > 0) console.warn(`loadKerasWeights: kept ${kept.length} variable(s) whose shape differs from the file: ${kept.join('; ')}.`);
   // A variable that a wrapper holds as its own too (WRAPPER_VARIABLES) is listed once, where Keras first lists it.
   return { root, trainable: [...new Set(pairs.map(([variable]) => variable).filter((variable) => variable.trainable))] };
@@ -296,7 +303,7 @@ function readSlots(optimizer: Optimizer, saved: Hdf5Group, path: string, trainab
 }
 
 /** The layers of a model (`group` holds its `layers`) and their variables, paired with the file's datasets. */
-function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[Variable, Hdf5Dataset, string]>): void {
+function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Pairs, hooks: OwnVariablesHooks): void {
   const container = member(group, 'layers');
   for (const [name, layer] of kerasLayerNames(model)) {
     const className = classNameOf(layer);
@@ -307,7 +314,7 @@ function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Array<[
       if (layer.weights.length === 0) continue;
       throw new Error(`loadKerasWeights: the file has no '${layerPath}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
     }
-    matchLayer(layer, className, layerGroup, layerPath, pairs);
+    matchLayer(layer, className, layerGroup, layerPath, pairs, hooks);
   }
 }
 
@@ -384,12 +391,19 @@ export function classNameOf(layer: Layer): string {
   return getRegisteredLayerName(layer.constructor) ?? layer.constructor.name;
 }
 
-function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: string, pairs: Array<[Variable, Hdf5Dataset, string]>): void {
-  if (layer instanceof Model) return matchModel(layer, group, `${path}/`, pairs);
+function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: string, pairs: Pairs, hooks: OwnVariablesHooks): void {
+  if (layer instanceof Model) return matchModel(layer, group, `${path}/`, pairs, hooks);
+  // A custom loadOwnVariables reads the layer's `vars` group itself; its variables keep their place in the order.
+  const hooked = overridesHook(layer, 'loadOwnVariables');
+  const hook = (variables: Variable[]) => {
+    hooks.push([layer, member(group, 'vars')]);
+    variables.forEach((variable) => pairs.push([variable, null, `${path}/vars`]));
+  };
   const wrapped = innerLayers(layer, className);
   if (wrapped) {
     const own = ownVariablesBesideInner(layer, className);
-    if (own.length > 0) {
+    if (hooked) hook(own);
+    else if (own.length > 0) {
       const vars = member(group, 'vars');
       const datasets = vars ? numberedDatasets(vars, `${path}/vars`) : [];
       if (datasets.length !== own.length) {
@@ -397,14 +411,14 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
       }
       own.forEach((variable, i) => pairs.push([variable, datasets[i], `${path}/vars/${i}`]));
     }
-    const innerPairs: Array<[Variable, Hdf5Dataset, string]> = [];
+    const innerPairs: Pairs = [];
     for (const [attribute, inner] of wrapped) {
       const innerGroup = member(group, ...attribute.split('/'));
       if (!innerGroup) {
         if (inner.weights.length === 0) continue;
         throw new Error(`loadKerasWeights: the file has no '${path}/${attribute}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
       }
-      matchLayer(inner, classNameOf(inner), innerGroup, `${path}/${attribute}`, innerPairs);
+      matchLayer(inner, classNameOf(inner), innerGroup, `${path}/${attribute}`, innerPairs, hooks);
     }
     // A custom layer's trainable variables are Keras's in the order it tracked its layers (`weights`'s), not the file's sorted one.
     const order = layer.weights;
@@ -413,6 +427,7 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     return;
   }
   const variables = isBuiltInLayer(layer.constructor) ? layer.weights : customLayerVariables(layer);
+  if (hooked) return hook(variables);
   const inner = INNER_VARIABLES[className];
   if (inner) {
     const extra = KERAS_ONLY_INNER.find((attribute) => group.members.has(attribute));
@@ -442,6 +457,16 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     throw new Error(`loadKerasWeights: '${varsPath}' holds ${datasets.length} variable(s), layer '${layer.name}' (${className}) has ${variables.length}; ${hint}.`);
   }
   variables.forEach((variable, i) => pairs.push([variable, datasets[i], `${varsPath}/${i}`]));
+}
+
+/** Variables paired with the datasets that load them; a null dataset: the layer's own loadOwnVariables loads it. */
+type Pairs = Array<[Variable, Hdf5Dataset | null, string]>;
+/** Layers whose custom loadOwnVariables reads their `vars` group (null when the file has none). */
+type OwnVariablesHooks = Array<[Layer, Hdf5Group | null]>;
+
+/** @internal Whether a layer's class overrides Layer's `hook` (a custom saveOwnVariables, getBuildConfig, ...). */
+export function overridesHook(layer: Layer, hook: 'saveOwnVariables' | 'loadOwnVariables' | 'getBuildConfig' | 'buildFromConfig'): boolean {
+  return layer[hook] !== Layer.prototype[hook];
 }
 
 /** `vars/0`, `vars/1`, ... in order; those from `floats` on may hold other values (Keras-only counts). */

@@ -152,9 +152,10 @@ export class Layer {
           : null;
     // Keras's build wrapper: a layer whose `build` is called directly (a custom layer building its
     // sublayers in its own build) is built, so its first apply does not make its weights again.
-    const build = this.build;
-    this.build = (inputShape: Shape | Shape[]) => {
-      build.call(this, inputShape);
+    // Extra arguments of a custom build (Keras's guide's `build(inputShape, layerInit)`) pass through.
+    const build = this.build as (...args: unknown[]) => void;
+    this.build = (inputShape: Shape | Shape[], ...rest: unknown[]) => {
+      build.call(this, inputShape, ...rest);
       this.markBuilt(inputShape);
     };
   }
@@ -562,6 +563,66 @@ export class Layer {
 
   static fromConfig<T extends Layer>(this: new (config: never) => T, config: Record<string, unknown>): T {
     return new this(config as never);
+  }
+
+  /**
+   * What a Keras file keeps to build the layer again before its weights load (Keras's
+   * get_build_config): `{ input_shape }` once built, else null. Override it, with
+   * `buildFromConfig`, for a build that takes more than the input shape.
+   *
+   * @example
+   * override getBuildConfig() { return { ...super.getBuildConfig(), layer_init: this.layerInit }; }
+   */
+  getBuildConfig(): Record<string, unknown> | null {
+    return this.built && this.buildInputShape ? { input_shape: this.buildInputShape } : null;
+  }
+
+  /**
+   * Builds the layer from `getBuildConfig()`'s record when a Keras file is loaded (Keras's
+   * build_from_config), before its weights are loaded.
+   *
+   * @example
+   * override buildFromConfig(config: Record<string, unknown>) { this.build(config.input_shape as Shape, config.layer_init as string); }
+   */
+  buildFromConfig(config: Record<string, unknown>): void {
+    if (!this.built && Array.isArray(config.input_shape)) this.buildOnce(config.input_shape as Shape | Shape[]);
+  }
+
+  /**
+   * Writes the layer's own variables (not its sublayers') into `store`, the layer's `vars` group
+   * of a Keras file, as `'0'`, `'1'`, ...: the trainable ones, then the others (Keras's
+   * save_own_variables). Override it, with `loadOwnVariables`, to keep other state.
+   *
+   * @example
+   * override saveOwnVariables(store: Record<string, Tensor>) { super.saveOwnVariables(store); store.variables = this.extra; }
+   */
+  saveOwnVariables(store: Record<string, Tensor>): void {
+    this.ownVariablesInOrder().forEach((variable, i) => {
+      store[String(i)] = variable;
+    });
+  }
+
+  /**
+   * Sets the layer's own variables from `store`, as `saveOwnVariables` wrote it (Keras's
+   * load_own_variables).
+   *
+   * @example
+   * override loadOwnVariables(store: Record<string, Tensor>) { this.extra.assign(store.variables); super.loadOwnVariables(store); }
+   */
+  loadOwnVariables(store: Record<string, Tensor>): void {
+    const variables = this.ownVariablesInOrder();
+    const missing = variables.map((_, i) => String(i)).filter((key) => !(store[key] as Tensor | undefined)?.isTensorInstance);
+    if (missing.length > 0) {
+      throw new Error(`${this.name}: loadOwnVariables expected a store with ${variables.length} variable(s) under '0'..'${variables.length - 1}', it lacks ${missing.map((k) => `'${k}'`).join(', ')} (its keys: ${Object.keys(store).join(', ') || 'none'}).`);
+    }
+    variables.forEach((variable, i) => variable.assign(store[String(i)]));
+  }
+
+  /** The variables this layer made or holds itself, not its sublayers', trainable ones first. */
+  private ownVariablesInOrder(): Variable[] {
+    const nested = new Set(this.layers.flatMap((inner) => inner.weights));
+    const own = this.weights.filter((variable) => !nested.has(variable));
+    return [...own.filter((variable) => variable.trainable), ...own.filter((variable) => !variable.trainable)];
   }
 
   toString(): string {
