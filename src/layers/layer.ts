@@ -365,8 +365,18 @@ export class Layer {
     if (this.activityRegularizer) for (const output of [outputs].flat()) this.addLoss(activityPenalty(this.activityRegularizer, output));
   }
 
-  /** Adds a loss term (for example an activity penalty) computed during `call`. */
+  /**
+   * Adds a loss term (for example an activity penalty) computed during `call`. As in Keras 3, a
+   * symbolic tensor (a functional model's `model.addLoss(f(output))`) is refused: add such a term
+   * from a layer's `call` instead.
+   */
   addLoss(loss: Tensor): void {
+    if ((loss as Partial<Tensor> | null)?.isTensorInstance !== true) {
+      throw new Error(
+        `addLoss() can only be called from inside build() or call(), on a tensor input. Received invalid value: ${String(loss)} (layer "${this.name}"). ` +
+          'For a loss computed from a functional model\'s symbolic tensors, compute it in the call of a layer applied to them (which calls this.addLoss), as Keras 3 requires.',
+      );
+    }
     this.activityLosses.push(loss);
   }
 
@@ -460,6 +470,28 @@ export class Layer {
   /** Keras 3's name for trainableWeights. */
   get trainableVariables(): Variable[] {
     return this.trainableWeights;
+  }
+
+  /** Keras 3's name for nonTrainableWeights. */
+  get nonTrainableVariables(): Variable[] {
+    return this.nonTrainableWeights;
+  }
+
+  /**
+   * All the state of this layer and its sublayers (Keras's `variables`): here its weights, as a
+   * SeedGenerator is a host counter rather than a state variable. Metrics' variables are in
+   * metricsVariables.
+   *
+   * @example
+   * new layers.BatchNormalization().variables;   // after build: gamma, beta, moving_mean, moving_variance
+   */
+  get variables(): Variable[] {
+    return this.weights;
+  }
+
+  /** The variables of the metrics tracked by this layer and its sublayers (Keras's `metrics_variables`). */
+  get metricsVariables(): Variable[] {
+    return this.metrics.flatMap((metric) => [...metric.variables]);
   }
 
   /** The current values of the weights (tensors sharing the weights' storage). */

@@ -25,6 +25,10 @@ const INTEGER_ARRAYS = [Int32Array, Int16Array, Uint16Array, Int8Array, Uint8Arr
  * const z = tensor([1, 2, 3, 4], [2, 2]);
  */
 export function tensor(values: TensorValues, shape?: readonly number[], dtype?: DType): Tensor {
+  if (shape !== undefined && !Array.isArray(shape) && !ArrayBuffer.isView(shape)) {
+    const hint = typeof shape === 'string' ? ` For a dtype alone, pass tensor(values, undefined, '${shape}').` : '';
+    throw new Error(`tensor: shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? String(shape)}.${hint}`);
+  }
   const inferredShape = inferShape(values);
   const flat = flatten(values, inferredShape);
   const targetShape = shape ?? inferredShape;
