@@ -72,9 +72,18 @@ export abstract class RNNCell extends Layer {
   /** Size of the state, or of each state. */
   abstract readonly stateSize: number | readonly number[];
 
-  /** Size of the output: the first state's size unless a subclass says otherwise. */
+  private declaredOutputSize?: number;
+
+  /**
+   * Size of the output: the first state's size unless the cell sets another
+   * (`this.outputSize = n` in its constructor, as Keras's `self.output_size = n`) or overrides this getter.
+   */
   get outputSize(): number {
-    return stateSizesOf(this)[0];
+    return this.declaredOutputSize ?? stateSizesOf(this)[0];
+  }
+
+  set outputSize(size: number) {
+    this.declaredOutputSize = size;
   }
 
   /** One step (Keras's cell `call`): the step's input [batch, features] and the states → [output, newStates]. */

@@ -177,6 +177,29 @@ describe('custom cells', () => {
     }),
   );
 
+  it("an RNNCell subclass sets its output size in its constructor (Keras's self.output_size): the RNN's outputs have it", async () => {
+    /** MinimalRNNCell whose output is the state's first unit alone. */
+    class FirstUnitCell extends MinimalRNNCell {
+      constructor(args: { units: number } & LayerArgs) {
+        super(args);
+        this.outputSize = 1;
+      }
+      override step(input: Tensor, states: Tensor[]): [Tensor, Tensor[]] {
+        const [output, newStates] = super.step(input, states);
+        return [ops.slice(output, [0, 0], [B, 1]), newStates];
+      }
+    }
+    const xValues = seededValues(B * T * F, 12);
+    const cell = new FirstUnitCell({ units: U });
+    expect(cell.outputSize).toBe(1);
+    expect(new MinimalRNNCell({ units: U }).outputSize).toBe(U);
+    const rnn = new RNN({ cell, returnSequences: true });
+    expect(rnn.apply(Input({ batchShape: [B, T, F] })).shape).toEqual([B, T, 1]);
+    const outputs = rnn.apply(tensor(xValues, [B, T, F])) as Tensor;
+    const expected = minimalReference(xValues, Array.from(await cell.kernel.data()), Array.from(await cell.recurrentKernel.data()), false);
+    expectClose(await outputs.data(), expected.outputs.flat(1).map((units) => units[0]));
+  });
+
   it('has tape gradients matching finite differences (input and both weights)', async () => {
     const make = () => new RNN({ cell: new MinimalRNNCell({ units: U }), returnSequences: true });
     expect(await layerGradCheck(make, [B, 3, F], seededValues(B * 3 * F, 11))).toBe('ok');
