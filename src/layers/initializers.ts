@@ -5,10 +5,11 @@
 // device except orthogonal, whose QR runs once on the CPU.
 
 import type { DType } from '../backend/types';
-import { fromTypedArray } from '../tensor/creation';
-import type { Tensor } from '../tensor/tensor';
+import { fromTypedArray, tensor } from '../tensor/creation';
+import type { NestedArray, Tensor } from '../tensor/tensor';
 import { eye, fill } from '../ops/creation';
 import { mul } from '../ops/elementwise';
+import { broadcastTo } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import { drawSeed, hostUniformStream, randomNormal, randomUniform, truncatedNormal } from '../ops/random';
 import { getCustomObject, getRegisteredName, registrationHint } from '../io/object_registration';
@@ -46,28 +47,49 @@ export class Ones extends Initializer {
 }
 
 /**
- * Fills with `value` (keras.initializers.Constant; default 0), given as a number or, as the other
- * initializers take their arguments, as `{ value }`.
+ * Fills with `value` (keras.initializers.Constant; default 0), given as a number, or as nested
+ * arrays broadcast to the shape (as Keras's `value * ones(shape)`, e.g. an identity bias from
+ * `np.eye(k).flatten()`), or, as the other initializers take their arguments, as `{ value }`.
  *
  * @example
  * new initializers.Constant(3).apply([2]);            // [3, 3]
  * new initializers.Constant({ value: 3 }).apply([2]); // [3, 3]
+ * new initializers.Constant([1, 0, 0, 1]).apply([4]); // [1, 0, 0, 1]
  */
 export class Constant extends Initializer {
   readonly className = 'Constant';
-  readonly value: number;
-  constructor(value: number | { value?: number } = 0) {
+  readonly value: NestedArray;
+  constructor(value: NestedArray | { value?: NestedArray | SavedArray } = 0) {
     super();
-    const resolved = typeof value === 'object' && value !== null ? (value.value ?? 0) : value;
-    if (typeof resolved !== 'number') throw new Error(`Constant: Invalid value for argument value. Expected a number (or { value: number }). Received: value=${JSON.stringify(value) ?? String(value)}.`);
+    const given = isNestedNumbers(value) ? value : (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value.value ?? 0) : value);
+    // A Keras config saves an array value as { class_name: '__numpy__', config: { value, dtype } }.
+    const resolved = isSavedArray(given) ? given.config.value : given;
+    if (!isNestedNumbers(resolved)) throw new Error(`Constant: Invalid value for argument value. Expected a number or nested arrays of numbers (or { value }). Received: value=${JSON.stringify(value) ?? String(value)}.`);
     this.value = resolved;
   }
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-    return fill(shape, this.value, dtype);
+    if (typeof this.value === 'number') return fill(shape, this.value, dtype);
+    const value = this.value;
+    return tidy(() => broadcastTo(tensor(value, undefined, dtype), shape));
   }
   override getConfig() {
     return { value: this.value };
   }
+}
+
+function isNestedNumbers(value: unknown): value is NestedArray {
+  return typeof value === 'number' || (Array.isArray(value) && value.every(isNestedNumbers));
+}
+
+/** An array as Keras's serialization writes it (a NumPy array or a tensor). */
+interface SavedArray {
+  class_name: '__numpy__' | '__tensor__';
+  config: { value: NestedArray; dtype?: string };
+}
+
+function isSavedArray(value: unknown): value is SavedArray {
+  const saved = value as SavedArray | null;
+  return typeof saved === 'object' && saved !== null && (saved.class_name === '__numpy__' || saved.class_name === '__tensor__') && isNestedNumbers(saved.config?.value);
 }
 
 /**
@@ -310,7 +332,7 @@ export function getInitializer(identifier: InitializerIdentifier): Initializer {
     throw new Error(`Unknown initializer: '${name}'. Expected one of ${Object.keys(INITIALIZERS).join(', ')} (snake_case accepted). ${registrationHint(name)}`);
   }
   return name === 'constant' || canonicalName(name) === 'constant'
-    ? new Constant((config as { value?: number } | undefined)?.value ?? 0)
+    ? new Constant((config ?? {}) as ConstructorParameters<typeof Constant>[0])
     : new Cls(config as never);
 }
 

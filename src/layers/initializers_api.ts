@@ -17,7 +17,7 @@ export { STFT, STFT as STFTInitializer, type STFTArgs } from './spectrogram';
 type ArgsOf<C extends abstract new (...args: never[]) => unknown> = ConstructorParameters<C>[0];
 
 /** A Constant initializer (keras.initializers.constant). @example initializers.constant(2).apply([2]) // [2, 2] */
-export const constant = (value: number | { value?: number } = 0): Constant => new Constant(typeof value === 'number' ? value : (value.value ?? 0));
+export const constant = (value: ArgsOf<typeof Constant> = 0): Constant => new Constant(value);
 /** A Zeros initializer. @example initializers.zeros().apply([2]) // [0, 0] */
 export const zeros = (): Zeros => new Zeros();
 /** A Ones initializer. @example initializers.ones().apply([2]) // [1, 1] */

@@ -74,6 +74,18 @@ export abstract class Metric<Inputs extends unknown[] = [yTrue: Tensor, yPred: T
   /** The metric's value as a scalar tensor (or rank-1 for several thresholds), computed on the backend. */
   abstract result(): Tensor;
 
+  /**
+   * Updates the state with one batch and returns the result (Keras's `metric(y_true, y_pred)`).
+   *
+   * @example
+   * const similarity = new metrics.CosineSimilarity();
+   * similarity.apply(anchorEmbedding, positiveEmbedding); // the running mean so far
+   */
+  apply(...inputs: Inputs): Tensor {
+    this.updateState(...inputs);
+    return this.result();
+  }
+
   /** The state Variables (non-trainable), in creation order. */
   get variables(): readonly Variable[] {
     return this.state.map((s) => s.variable);

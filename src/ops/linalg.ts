@@ -187,13 +187,15 @@ function dropAxes(y: Tensor, axes: readonly number[], keepDims: boolean): Tensor
 /**
  * `x` divided by its norm along `axis`, the norm bounded below by `epsilon` (default
  * config.epsilon(), 1e-7 unless set) (keras.ops.normalize): `x / max(norm(x, order, axis), epsilon)`. `order` is an integer >= 1
- * (default 2, computed as x * rsqrt(max(sum(x^2), epsilon^2))); `axis` one axis or several.
+ * (default 2, computed as x * rsqrt(max(sum(x^2), epsilon^2))); `axis` one axis or several, or
+ * null for the whole tensor (Keras's axis=None, tf.math.l2_normalize's default).
  * A scalar is treated as a vector of one element.
  *
  * @example
  * ops.normalize(tensor([[3, 4], [0, 0]]));   // [[0.6, 0.8], [0, 0]]
+ * ops.normalize(tensor([[3, 0], [0, 4]]), null); // [[0.6, 0], [0, 0.8]]
  */
-export function normalize(x: Tensor, axis: number | readonly number[] = -1, order = 2, epsilon = configEpsilon()): Tensor {
+export function normalize(x: Tensor, axis: number | readonly number[] | null = -1, order = 2, epsilon = configEpsilon()): Tensor {
   checkTensor('normalize', x);
   if (!Number.isInteger(order) || order < 1) {
     throw new Error(`normalize: Invalid value for argument order. Expected an integer >= 1. Received: order=${String(order)}.`);
@@ -203,7 +205,7 @@ export function normalize(x: Tensor, axis: number | readonly number[] = -1, orde
   }
   return tidy(() => {
     const vector = x.rank === 0 ? expandDims(asFloat(x), 0) : asFloat(x);
-    const axes = normalizeAxes('normalize', axis, vector.rank);
+    const axes = axis === null ? undefined : normalizeAxes('normalize', axis, vector.rank);
     if (order === 2) return vector.mul(rsqrt(maximum(sum(square(vector), axes, true), epsilon * epsilon)));
     return vector.div(maximum(norm(vector, order, axes, true), epsilon));
   });
