@@ -122,6 +122,11 @@ export class Identity extends Initializer {
   }
 }
 
+/** Random initializers draw floats: Keras's dtype argument is accepted when it is float32. */
+function checkFloatDType(initializer: string, dtype: DType | undefined): void {
+  if (dtype !== undefined && dtype !== 'float32') throw new Error(`${initializer}: draws float32 values; got dtype '${dtype}'. Use Zeros, Ones or Constant for an integer tensor.`);
+}
+
 export interface RandomArgs {
   seed?: number;
 }
@@ -138,7 +143,8 @@ export class RandomNormal extends Initializer {
     this.stddev = stddev;
     this.seed = seed;
   }
-  apply(shape: readonly number[]): Tensor {
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    checkFloatDType(this.className, dtype);
     return randomNormal(shape, { mean: this.mean, stddev: this.stddev, seed: this.seed });
   }
   override getConfig(): Record<string, unknown> {
@@ -157,7 +163,8 @@ export class RandomUniform extends Initializer {
     this.maxval = maxval;
     this.seed = seed;
   }
-  apply(shape: readonly number[]): Tensor {
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    checkFloatDType(this.className, dtype);
     return randomUniform(shape, { minval: this.minval, maxval: this.maxval, seed: this.seed });
   }
   override getConfig() {
@@ -168,7 +175,8 @@ export class RandomUniform extends Initializer {
 /** Like RandomNormal, with values beyond two standard deviations redrawn. */
 export class TruncatedNormal extends RandomNormal {
   override readonly className: string = 'TruncatedNormal';
-  override apply(shape: readonly number[]): Tensor {
+  override apply(shape: readonly number[], dtype?: DType): Tensor {
+    checkFloatDType(this.className, dtype);
     return truncatedNormal(shape, { mean: this.mean, stddev: this.stddev, seed: this.seed });
   }
 }
@@ -204,7 +212,8 @@ export class VarianceScaling extends Initializer {
     this.distribution = DISTRIBUTIONS[distribution];
     this.seed = seed;
   }
-  apply(shape: readonly number[]): Tensor {
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    checkFloatDType(this.className, dtype);
     const { fanIn, fanOut } = computeFans(shape);
     const fan = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
     const variance = this.scale / Math.max(1, fan);
@@ -253,7 +262,8 @@ export class Orthogonal extends Initializer {
     this.gain = gain;
     this.seed = seed;
   }
-  apply(shape: readonly number[]): Tensor {
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    checkFloatDType(this.className, dtype);
     if (shape.length < 2) throw new Error(`Orthogonal: needs a shape of rank 2 or more, got [${shape.join(',')}].`);
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const cols = shape.at(-1)!;

@@ -131,6 +131,16 @@ describe('initializers', () => {
     expect(Array.from(await aliased.layers[0].weights[1].data())).toEqual([1, 1]);
   });
 
+  it("random initializers take Keras's dtype argument: float32 draws, an integer dtype is an error naming the initializers that make one", async () => {
+    const drawn = new initializers.RandomNormal({ seed: 3 }).apply([4], 'float32');
+    expect(drawn.dtype).toBe('float32');
+    expect(await drawn.data()).toEqual(await new initializers.RandomNormal({ seed: 3 }).apply([4]).data());
+    for (const init of [new initializers.RandomNormal(), new initializers.RandomUniform(), new initializers.TruncatedNormal(), new initializers.GlorotUniform(), new initializers.Orthogonal()]) {
+      expect(() => init.apply([2, 2], 'int32')).toThrow(`${init.className}: draws float32 values; got dtype 'int32'. Use Zeros, Ones or Constant for an integer tensor.`);
+    }
+    expect(() => new layers.Dense({ units: 2 }).addWeight({ shape: [2], dtype: 'int32', initializer: 'glorotUniform' })).toThrow("GlorotUniform: draws float32 values; got dtype 'int32'.");
+  });
+
   it('names an unknown initializer and lists the valid ones', () => {
     expect(() => initializers.getInitializer('glorot')).toThrow("Unknown initializer: 'glorot'. Expected one of zeros, ones, constant, randomNormal");
   });
