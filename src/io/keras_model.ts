@@ -6,7 +6,10 @@
 // not have are dropped when they are inert (null, false, or Keras-only bookkeeping such as
 // `quantization_config`) and are an error naming the option otherwise. The model is compiled as it
 // was (optimizer, losses, metrics) unless `compile: false`, with the optimizer's state where this
-// library knows Keras's layout of it (keras_weights.ts: loadKerasOptimizerState).
+// library knows Keras's layout of it (keras_weights.ts: loadKerasOptimizerState). A subclassed
+// model is rebuilt from its registered class (or one in `customObjects`): its config is passed to
+// the class's fromConfig, and it is built from its build config, by its own buildFromConfig or
+// by calling it once on zeros of the input shape, before its weights load.
 
 import { Input } from '../layers/input_layer';
 import type { Layer } from '../layers/layer';
@@ -17,7 +20,10 @@ import { tensor } from '../tensor/creation';
 import { Sequential } from '../models/sequential';
 import { bytesOf, loadKerasOptimizerState, loadKerasWeightsFile, overridesHook, type KerasWeightsSource } from './keras_weights';
 import type { LoadOptions } from './model_io';
-import { deserializeCompileConfig, type CompileJSON } from './topology';
+import { buildByCalling, deserializeCompileConfig, type CompileJSON } from './topology';
+import { getCustomObject, scopedCustomObjects, withCustomObjects } from './object_registration';
+import { getLayerClass, type LayerClass } from '../layers/class_registry';
+import type { Shape } from '../layers/symbolic';
 import { isZip, readZipEntry } from './zip';
 import { applyKerasOp } from './keras_ops';
 import { isRecord } from '../tensor/records';
@@ -41,7 +47,9 @@ const INERT_DEFAULTS: Record<string, unknown> = { dataFormat: 'channels_last', r
  * const model = await loadKerasModel('./trained_in_python.keras');  // or loadModel(...), bytes, a File
  * await model.fit(x, y, { epochs: 3 });   // compiled as in Python (a Python loss function: pass it in customObjects)
  */
-export async function loadKerasModel(source: KerasWeightsSource, { compile = true, customObjects = {} }: LoadOptions = {}): Promise<Model> {
+export async function loadKerasModel(source: KerasWeightsSource, { compile = true, customObjects: given = {} }: LoadOptions = {}): Promise<Model> {
+  // The caller's customObjectScope, kept for the whole load (it reads the scope after its first await).
+  const customObjects = scopedCustomObjects(given);
   const bytes = await bytesOf(source, 'loadKerasModel');
   if (!isZip(bytes)) throw new Error("loadKerasModel: expected a Keras 3 '.keras' archive (a zip of config.json and model.weights.h5).");
   let config: unknown;
@@ -50,7 +58,7 @@ export async function loadKerasModel(source: KerasWeightsSource, { compile = tru
   } catch (e) {
     throw new Error(`loadKerasModel: config.json of the archive could not be read: ${(e as Error).message}`);
   }
-  const model = buildModel(config);
+  const model = withCustomObjects(customObjects, () => buildModel(config));
   const { root, trainable } = await loadKerasWeightsFile(model, bytes);
   const compileConfig = (config as { compile_config?: unknown }).compile_config;
   // An uncompiled model's compile_config is {} (or null).
@@ -121,7 +129,31 @@ function buildModel(entry: unknown): Model {
   const name = typeof config.name === 'string' ? config.name : undefined;
   if (className === 'Sequential') return buildSequential(config, name, (entry as { build_config?: { input_shape?: unknown } }).build_config?.input_shape);
   if (className === 'Functional' || className === 'Model') return buildFunctional(config, name);
-  throw new Error(`loadKerasModel: a model of class '${className}' cannot be rebuilt from its config (Sequential and functional models can; a subclassed model is code).`);
+  return buildSubclassedModel(entry as KerasLayerEntry & { registered_name?: unknown; build_config?: unknown });
+}
+
+/**
+ * A subclassed model: its class found by the name Keras registered it under (or its class name)
+ * among the load's customObjects, the objects registered with registerKerasSerializable and the
+ * model classes registered with registerModel; made from its config, then built from its build config.
+ */
+function buildSubclassedModel(entry: KerasLayerEntry & { registered_name?: unknown; build_config?: unknown }): Model {
+  const className = String(entry.class_name);
+  const names = [entry.registered_name, className].filter((name): name is string => typeof name === 'string');
+  const isClass = (value: unknown): value is LayerClass => typeof value === 'function' && typeof (value as { fromConfig?: unknown }).fromConfig === 'function';
+  const cls = names.map((name) => getCustomObject(name)).find(isClass) ?? names.filter(hasLayerClass).map(getLayerClass)[0];
+  const registered = typeof entry.registered_name === 'string' && entry.registered_name !== className ? ` (registered in Python as '${entry.registered_name}')` : '';
+  if (!cls) {
+    throw new Error(
+      `loadKerasModel: the file holds a subclassed model of class '${className}'${registered}, which is not known here. Port the class, and register it before loading with registerKerasSerializable(${className}), or pass loadModel(source, { customObjects: { ${className} } }).`,
+    );
+  }
+  const model = cls.fromConfig(translate(entry.config ?? {}) as Record<string, unknown>);
+  if (!(model instanceof Model)) throw new Error(`loadKerasModel: the file's model class '${className}' is a ${model.constructor.name} here, a layer, not a Model subclass.`);
+  const buildConfig = entry.build_config;
+  if (overridesHook(model, 'buildFromConfig') && isRecord(buildConfig)) model.buildFromConfig(buildConfig);
+  else if (!model.built && isRecord(buildConfig) && Array.isArray(buildConfig.input_shape)) buildByCalling(model, buildConfig.input_shape as Shape | Shape[]);
+  return model;
 }
 
 /** A Sequential model; without an InputLayer in the list, its input shape comes from its build config, as Keras rebuilds it. */

@@ -10,7 +10,9 @@
 // `layers/<class in snake case, numbered>/vars/<i>`, a recurrent layer's under `cell`, attention's
 // under its inner dense layers, a wrapper's under its attributes, and the optimizer's state under
 // `optimizer/vars` (step count, learning rate, then each trainable variable's slots) for the
-// optimizers whose state loading also places.
+// optimizers whose state loading also places. A subclassed model is saved as Keras saves one: its
+// registered class and getConfig() with the input shape it was built for in config.json, its own
+// variables under the root `vars` and its layers under its attribute names (customLayerParts).
 
 import type { Variable } from '../autograd/variable';
 import { Tensor } from '../tensor/tensor';
@@ -19,7 +21,7 @@ import { Operation } from '../layers/operation';
 import { RNN } from '../layers/recurrent';
 import type { Layer } from '../layers/layer';
 import { snakeCase } from '../layers/layer';
-import { getLayerClass, isBuiltInLayer } from '../layers/registry';
+import { getLayerClass, getRegisteredLayerName, isBuiltInLayer } from '../layers/registry';
 import type { Shape, SymbolicTensor } from '../layers/symbolic';
 import { Model } from '../models/model';
 import { Sequential } from '../models/sequential';
@@ -29,7 +31,7 @@ import { Nadam } from '../optimizers/nadam';
 import type { Optimizer } from '../optimizers/optimizer';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
-import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, innerLayers, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, overridesHook, ownVariablesBesideInner, RECURRENT, WRAPPED } from './keras_weights';
+import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, innerLayers, isSubclassedModel, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, overridesHook, ownVariablesBesideInner, RECURRENT, WRAPPED } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { kerasOpNode } from './keras_ops';
 import { kerasKey } from './keras_model';
@@ -47,7 +49,8 @@ export interface SaveKerasOptions {
 
 /**
  * The bytes of a Keras 3 `.keras` file of the model, which `keras.saving.load_model` loads in
- * Python (Sequential and functional models of the layers Keras has).
+ * Python: Sequential and functional models of the layers Keras has, and subclassed models whose
+ * class is registered (registerKerasSerializable), which Python rebuilds from its own port of the class.
  *
  * @example
  * const bytes = await saveKerasModel(model);   // upload it, or: await model.save('./model.keras') in Node
@@ -137,7 +140,7 @@ type KerasObject = { module: string | null; class_name: string; config: unknown;
 
 /** config.json: the model and, when compiled, its compile config. */
 async function kerasModelConfig(model: Model): Promise<KerasObject> {
-  checkSaveable(model, 'saveKerasModel');
+  checkSaveable(model, 'saveKerasModel', true);
   const constants = await operationConstants(model);
   const entry = kerasModelEntry(model, serializeLayer(model, true), constants);
   const compile = serializeCompileConfig(model);
@@ -189,7 +192,23 @@ function kerasModelEntry(model: Model, json: LayerJSON, constants: Map<Tensor, u
     const functional = { name: model.name, trainable: model.trainable, layers, input_layers: ends(config.input_layers, inputStructure), output_layers: ends(config.output_layers, outputStructure) };
     return { module: 'keras.src.models.functional', class_name: 'Functional', config: functional, registered_name: 'Functional', build_config: { input_shape: null } };
   }
-  throw subclassedModel(model, 'saveKerasModel');
+  return subclassedModelEntry(model);
+}
+
+/**
+ * A subclassed model as Keras's serialize_keras_object writes one: its registered class, its
+ * getConfig() (which Python's from_config passes to the class's constructor) and its build config
+ * (the input shape it was built for, or its own getBuildConfig), from which loading builds it
+ * before its weights load.
+ */
+function subclassedModelEntry(model: Model): KerasObject {
+  const entry = kerasLayerObject(getRegisteredLayerName(model.constructor)!, model.getConfig(), model.name);
+  const buildConfig = model.getBuildConfig();
+  if (!buildConfig && model.weights.length > 0) {
+    throw new Error(`saveKerasModel: subclassed model '${model.name}' (${model.constructor.name}) has weights but no build config: it was built without being called, so the file could not say how to build it again. Call it once on inputs (model.predict(x)), or override getBuildConfig and buildFromConfig.`);
+  }
+  if (buildConfig) entry.build_config = buildConfig;
+  return entry;
 }
 
 /** An InputLayer for the input tensor of a model. */
@@ -384,18 +403,24 @@ function kerasDate(date: Date): string {
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}@${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
-function subclassedModel(model: Model, caller: string): Error {
-  return new Error(
-    `${caller}: model '${model.name}' is a subclassed model (${model.constructor.name}); Keras files hold Sequential and functional models, whose structure is data, and Keras keeps a subclassed model's weights under its Python attribute names. Build the model as a Sequential or functional model to save it for Keras.`,
-  );
-}
-
-/** A Sequential or functional model (subclasses of them included: their layers are saved, not their code), built. */
-function checkSaveable(model: Model, caller: string): void {
+/**
+ * A model whose Keras files can be written: Sequential and functional models (subclasses of them
+ * included: their layers are saved, not their code), and subclassed models, built. In a `.keras`
+ * file (`withConfig`) a subclassed model is named by its registered class, which Python's port
+ * of the class must be registered under too.
+ */
+function checkSaveable(model: Model, caller: string, withConfig = false): void {
   const nested = (outer: Model): Model[] => [outer, ...outer.layers.filter((layer): layer is Model => layer instanceof Model).flatMap(nested)];
-  const subclassed = nested(model).find((each) => !(each instanceof Sequential) && !each.savedGraph);
-  if (subclassed) throw subclassedModel(subclassed, caller);
-  if (!model.built || model.inputs.length === 0) {
+  const unregistered = withConfig ? nested(model).find((each) => isSubclassedModel(each) && !getRegisteredLayerName(each.constructor)) : undefined;
+  if (unregistered) {
+    const cls = unregistered.constructor.name || 'MyModel';
+    throw new Error(
+      `${caller}: model '${unregistered.name}' is a subclassed model whose class ${cls} is not registered, so the file cannot name it for loading. Call registerKerasSerializable(${cls}) once, before saving and before loading (in Python, register the same class with @keras.saving.register_keras_serializable()), or save only its weights with saveKerasWeights.`,
+    );
+  }
+  // A subclassed model never called may still hold built sub-models (a custom trainStep that runs only them).
+  const built = isSubclassedModel(model) ? model.built || model.weights.length > 0 : model.built && model.inputs.length > 0;
+  if (!built) {
     throw new Error(`${caller}: model '${model.name}' is not built; give it an input shape (an Input, or inputShape on its first layer) or call it once first, so that it has its weights.`);
   }
 }
@@ -406,8 +431,14 @@ function checkSaveable(model: Model, caller: string): void {
 async function kerasWeightsFile(model: Model, includeOptimizer: boolean): Promise<Uint8Array> {
   const root = newGroup();
   const trainable: Variable[] = [];
-  await modelGroups(model, root, trainable);
-  vars(root, model.name);
+  if (isSubclassedModel(model)) {
+    // Keras keeps a subclassed model's own variables at the root's `vars`, its layers under its attributes.
+    checkSupported(model, classNameOf(model), 'saveKerasModel: saving');
+    await layerGroups(model, root, trainable);
+  } else {
+    await modelGroups(model, root, trainable);
+    vars(root, model.name);
+  }
   if (includeOptimizer) await optimizerGroup(model, root, trainable);
   return writeHdf5(root);
 }
@@ -423,14 +454,15 @@ async function modelGroups(model: Model, group: Hdf5WriteGroup, trainable: Varia
 
 async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Variable[]): Promise<void> {
   const className = classNameOf(layer);
-  if (layer instanceof Model) {
+  if (layer instanceof Model && !isSubclassedModel(layer)) {
     vars(group, layer.name);
     return modelGroups(layer, group, trainable);
   }
   const wrapped = innerLayers(layer, className);
   if (wrapped) {
-    // A custom layer's trainable variables are Keras's in the order it tracked its layers (`weights`'s), not the file's sorted one.
-    if (!WRAPPED[className]) for (const variable of layer.weights) if (variable.trainable && !trainable.includes(variable)) trainable.push(variable);
+    // A custom layer's (or subclassed model's) trainable variables are Keras's: its own, then its
+    // layers' in the order it tracked them (`weights`'s), not the file's sorted one.
+    if (!WRAPPED[className]) for (const variable of [...ownVariablesBesideInner(layer, className), ...layer.weights]) if (variable.trainable && !trainable.includes(variable)) trainable.push(variable);
     if (overridesHook(layer, 'saveOwnVariables')) await fillFromHook(vars(group, layer.name), layer, trainable);
     else await fill(vars(group, layer.name), ownVariablesBesideInner(layer, className), trainable);
     for (const [attribute, inner] of wrapped) await layerGroups(inner, attribute.split('/').reduce(child, group), trainable);

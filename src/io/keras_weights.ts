@@ -7,7 +7,8 @@
 // a recurrent layer's are its cell's (`layers/lstm/cell/vars/...`), a wrapper's layers are under
 // their attribute (`forward_layer`, `backward_layer`, `layer`; SpectralNormalization's own
 // variables beside them under `vars`), and a nested model's layers are
-// under its own `layers`. Loading matches layers the same way and checks every variable's
+// under its own `layers`. A subclassed model's own variables are at its `vars` (the file's root
+// `vars` for the whole model) and its layers under its attribute names (customLayerParts). Loading matches layers the same way and checks every variable's
 // shape before any is assigned, so a mismatch leaves the model as it was.
 //
 // Layers are supported where this library's variables are Keras's, in Keras's order (the ones in
@@ -23,6 +24,7 @@ import type { StackedRNNCells } from '../layers/stacked_rnn_cells';
 import { Layer, snakeCase } from '../layers/layer';
 import { getRegisteredLayerName, isBuiltInLayer } from '../layers/registry';
 import { Model } from '../models/model';
+import { Sequential } from '../models/sequential';
 import { tensor } from '../tensor/creation';
 import type { Variable } from '../autograd/variable';
 import { tidy } from '../tensor/memory';
@@ -93,11 +95,13 @@ export const WRAPPER_VARIABLES: Record<string, (layer: Layer) => Variable[]> = {
 
 /** Items of a list as Keras names them in a weights file: the class in snake case, numbered (`lstm_cell`, `lstm_cell_1`, ...). */
 function numberedItems(items: Layer[]): Array<[string, Layer]> {
-  return numbered(items, (item) => {
-    const className = classNameOf(item);
-    // A custom class registered as 'Custom>Scale' is Python's Scale.
-    return PYTHON_CLASS_NAMES[className] ?? className.slice(className.lastIndexOf('>') + 1);
-  });
+  return numbered(items, pythonClassName);
+}
+
+/** A layer's Python class: a custom class registered as 'Custom>Scale' is Python's Scale. */
+function pythonClassName(layer: Layer): string {
+  const className = classNameOf(layer);
+  return PYTHON_CLASS_NAMES[className] ?? className.slice(className.lastIndexOf('>') + 1);
 }
 
 /** Items each named by its Python class in snake case, numbered among those of its class, as Keras names a list's items. */
@@ -304,6 +308,10 @@ function readSlots(optimizer: Optimizer, saved: Hdf5Group, path: string, trainab
 
 /** The layers of a model (`group` holds its `layers`) and their variables, paired with the file's datasets. */
 function matchModel(model: Model, group: Hdf5Group, path: string, pairs: Pairs, hooks: OwnVariablesHooks): void {
+  if (isSubclassedModel(model)) {
+    checkSupported(model, classNameOf(model));
+    return matchLayer(model, classNameOf(model), group, path.replace(/\/$/, ''), pairs, hooks);
+  }
   const container = member(group, 'layers');
   for (const [name, layer] of kerasLayerNames(model)) {
     const className = classNameOf(layer);
@@ -352,28 +360,67 @@ export function customLayerVariables(layer: Layer): Variable[] {
 }
 
 /**
- * @internal The layers a custom layer holds in its properties (a PatchEncoder's Dense and
- * Embedding), when they hold weights, each with the path Keras keeps it under: Keras's
+ * @internal The layers a custom layer or a subclassed model holds in its properties (a
+ * PatchEncoder's Dense and Embedding), each with the path Keras keeps it under: Keras's
  * _walk_saveable visits the Python attributes in sorted order, private (`_`) ones last, which here
- * are the property names in snake case; a list's layers are numbered by class below it. A layer
- * held twice is kept at its first path. Null for a built-in layer or one whose weights are all its own.
+ * are the property names in snake case; a list's (or a record's) layers are below it, each named
+ * by its class in snake case and numbered, a nested list or record as `container`, `container_1`,
+ * ... (_save_container_state). A subclassed model has one attribute more, Keras's Model.layers:
+ * its layers in the order it holds them, visited at its sorted place, so that a layer whose
+ * attribute sorts after `layers` (`output_proj`) is kept under `layers/dense_3`. A layer held twice
+ * is kept at its first path. Null for a built-in layer, a Sequential or functional model, or a
+ * custom layer whose weights are all its own.
  */
 export function customLayerParts(layer: Layer): Array<[string, Layer]> | null {
-  if (layer instanceof Model || isBuiltInLayer(layer.constructor) || !layer.layers.some((inner) => inner.weights.length > 0)) return null;
+  const subclassed = isSubclassedModel(layer);
+  if (!subclassed && (layer instanceof Model || isBuiltInLayer(layer.constructor) || !layer.layers.some((inner) => inner.weights.length > 0))) return null;
   const sortKey = (name: string) => (name.startsWith('_') ? `~${name}` : name);
   const attributes = Object.entries(layer)
-    .map(([key, value]): [string, unknown] => [snakeCase(key), value])
-    .sort(([a], [b]) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-  const seen = new Set<Layer>();
+    .filter(([key]) => key !== 'ownOptions')
+    .map(([key, value]): [string, unknown] => [snakeCase(key), value]);
+  if (subclassed) attributes.push(['layers', layer.layers]);
+  attributes.sort(([a], [b]) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   const parts: Array<[string, Layer]> = [];
   for (const [attribute, value] of attributes) {
-    if (value instanceof Layer && value !== layer) parts.push([attribute, value]);
-    else if (Array.isArray(value)) {
-      const items = value.filter((item): item is Layer => item instanceof Layer && item !== layer);
-      parts.push(...numberedItems(items).map(([name, item]): [string, Layer] => [`${attribute}/${name}`, item]));
-    }
+    if (value instanceof Layer) {
+      if (value !== layer) parts.push([attribute, value]);
+    } else if (isContainer(value)) parts.push(...containerParts(attribute, value, layer, new Set()));
   }
+  const seen = new Set<Layer>();
   return parts.filter(([, inner]) => !seen.has(inner) && seen.add(inner));
+}
+
+/** A list or a record (Keras's list, tuple or dict attributes). */
+function isContainer(value: unknown): value is unknown[] | Record<string, unknown> {
+  if (Array.isArray(value)) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** The layers of a list or record at `path`, named as Keras's _save_container_state names them. */
+function containerParts(path: string, container: unknown[] | Record<string, unknown>, owner: Layer, visited: Set<object>): Array<[string, Layer]> {
+  if (visited.has(container)) return [];
+  visited.add(container);
+  const used = new Map<string, number>();
+  const unique = (base: string) => {
+    const count = used.get(base);
+    used.set(base, (count ?? -1) + 1);
+    return count === undefined ? base : `${base}_${count + 1}`;
+  };
+  const parts: Array<[string, Layer]> = [];
+  for (const item of Array.isArray(container) ? container : Object.values(container)) {
+    if (item instanceof Layer) {
+      const name = unique(snakeCase(pythonClassName(item)));
+      if (item !== owner) parts.push([`${path}/${name}`, item]);
+    } else if (isContainer(item)) parts.push(...containerParts(`${path}/${unique('container')}`, item, owner, visited));
+  }
+  return parts;
+}
+
+/** @internal A subclassed model (a Model subclass with its own call): not a Sequential, nor a functional model's graph. */
+export function isSubclassedModel(layer: Layer): boolean {
+  return layer instanceof Model && !(layer instanceof Sequential) && !layer.savedGraph;
 }
 
 /** @internal The layers that `layer` holds and their paths in a Keras file: a wrapper's (WRAPPED) or a custom layer's (customLayerParts). */
@@ -392,12 +439,14 @@ export function classNameOf(layer: Layer): string {
 }
 
 function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: string, pairs: Pairs, hooks: OwnVariablesHooks): void {
-  if (layer instanceof Model) return matchModel(layer, group, `${path}/`, pairs, hooks);
+  if (layer instanceof Model && !isSubclassedModel(layer)) return matchModel(layer, group, `${path}/`, pairs, hooks);
+  // A subclassed model's own variables are at the file's root `vars`.
+  const inPath = (name: string) => (path ? `${path}/${name}` : name);
   // A custom loadOwnVariables reads the layer's `vars` group itself; its variables keep their place in the order.
   const hooked = overridesHook(layer, 'loadOwnVariables');
   const hook = (variables: Variable[]) => {
     hooks.push([layer, member(group, 'vars')]);
-    variables.forEach((variable) => pairs.push([variable, null, `${path}/vars`]));
+    variables.forEach((variable) => pairs.push([variable, null, inPath('vars')]));
   };
   const wrapped = innerLayers(layer, className);
   if (wrapped) {
@@ -405,20 +454,20 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     if (hooked) hook(own);
     else if (own.length > 0) {
       const vars = member(group, 'vars');
-      const datasets = vars ? numberedDatasets(vars, `${path}/vars`) : [];
+      const datasets = vars ? numberedDatasets(vars, inPath('vars')) : [];
       if (datasets.length !== own.length) {
-        throw new Error(`loadKerasWeights: '${path}/vars' holds ${datasets.length} variable(s), layer '${layer.name}' (${className}) has ${own.length} of its own; the model is not the file's architecture.`);
+        throw new Error(`loadKerasWeights: '${inPath('vars')}' holds ${datasets.length} variable(s), layer '${layer.name}' (${className}) has ${own.length} of its own; the model is not the file's architecture.`);
       }
-      own.forEach((variable, i) => pairs.push([variable, datasets[i], `${path}/vars/${i}`]));
+      own.forEach((variable, i) => pairs.push([variable, datasets[i], inPath(`vars/${i}`)]));
     }
     const innerPairs: Pairs = [];
     for (const [attribute, inner] of wrapped) {
       const innerGroup = member(group, ...attribute.split('/'));
       if (!innerGroup) {
         if (inner.weights.length === 0) continue;
-        throw new Error(`loadKerasWeights: the file has no '${path}/${attribute}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
+        throw new Error(`loadKerasWeights: the file has no '${inPath(attribute)}' for layer '${layer.name}' (${className}); the model is not the file's architecture.`);
       }
-      matchLayer(inner, classNameOf(inner), innerGroup, `${path}/${attribute}`, innerPairs, hooks);
+      matchLayer(inner, classNameOf(inner), innerGroup, inPath(attribute), innerPairs, hooks);
     }
     // A custom layer's trainable variables are Keras's in the order it tracked its layers (`weights`'s), not the file's sorted one.
     const order = layer.weights;

@@ -20,7 +20,7 @@ import type { Tensor } from '../tensor/tensor';
 import { resolveHandler, type IOTarget, type ModelInfo } from './handlers';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsEntry } from './safetensors';
 import { checkClassNames, deserializeCompileConfig, deserializeLayer, releaseLayer, serializeCompileConfig, serializeLayer, type CompileJSON, type CustomObjects, type LayerJSON } from './topology';
-import { withCustomObjects } from './object_registration';
+import { scopedCustomObjects, withCustomObjects } from './object_registration';
 import { checkOptionNames } from '../ops/validate';
 
 const FORMAT = 'webgpu-keras';
@@ -120,7 +120,9 @@ export async function saveWeights(model: Model, target: IOTarget): Promise<Model
  * const model2 = await loadModel('https://example.com/models/mnist/model.json');
  * const model3 = await loadModel('./checkpoints/run1', { customObjects: { focal } });   // Node
  */
-export async function loadModel(source: IOTarget, { compile = true, customObjects = {} }: LoadOptions = {}): Promise<Model> {
+export async function loadModel(source: IOTarget, { compile = true, customObjects: given = {} }: LoadOptions = {}): Promise<Model> {
+  // The caller's customObjectScope, kept for the whole load (it reads the scope after its first await).
+  const customObjects = scopedCustomObjects(given);
   // A model saved by Keras 3 in Python.
   if (typeof source === 'string' && /\.keras$/i.test(source)) {
     const { loadKerasModel } = await import('./keras_model');

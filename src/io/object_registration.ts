@@ -76,19 +76,56 @@ export function getCustomObject(name: string, customObjects: CustomObjects = {})
 
 /**
  * Runs `build` with `customObjects` in force for every lookup it makes (nested layers'
- * initializers, activations, ...), as Keras's `custom_object_scope`. `build` is synchronous, so
- * the scope cannot leak into other work.
+ * initializers, activations, ...), as Keras's `custom_object_scope`. When `build` returns a
+ * promise (`() => loadModel(...)`), the scope stays in force until the promise settles, since
+ * the load reads it after its first await. Scopes nest; the innermost one in force wins. While a
+ * promise is pending its scope is in force for all other lookups too; a load takes the scopes in
+ * force when it is called (scopedCustomObjects), so concurrent loads in different scopes each
+ * see their own.
  */
 export function withCustomObjects<T>(customObjects: CustomObjects, build: () => T): T {
   if (customObjects === null || typeof customObjects !== 'object' || Array.isArray(customObjects)) {
     throw new Error(`customObjects must be a record of classes and functions by name ({ MyInit, myActivation }), got ${Array.isArray(customObjects) ? 'a list' : String(customObjects)}.`);
   }
-  scopes.push(customObjects);
+  // A scope of its own (not the caller's object), removed by identity: scopes that settle out of order leave the others in place.
+  const scope = { ...customObjects };
+  scopes.push(scope);
+  const close = () => scopes.splice(scopes.lastIndexOf(scope), 1);
+  let result: T;
   try {
-    return build();
-  } finally {
-    scopes.pop();
+    result = build();
+  } catch (e) {
+    close();
+    throw e;
   }
+  if (!isPromiseLike(result)) {
+    close();
+    return result;
+  }
+  return result.then(
+    (value) => {
+      close();
+      return value;
+    },
+    (error: unknown) => {
+      close();
+      throw error;
+    },
+  ) as T;
+}
+
+/**
+ * @internal A load's `given` customObjects over those of the scopes in force now (the innermost
+ * winning): what a load keeps from its caller's scope for the whole of its asynchronous work.
+ * Anything but a record is returned as it is, for withCustomObjects to refuse.
+ */
+export function scopedCustomObjects(given: CustomObjects): CustomObjects {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
+  return Object.assign({}, ...scopes, given);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** The hint that unknown-name errors end with. */

@@ -214,8 +214,8 @@ function layerClass(className: string): LayerClass {
   return getLayerClass(className);
 }
 
-/** A subclassed model makes its weights in call(): call it once on zeros of the saved shape. */
-function buildByCalling(model: Model, shape: Shape | Shape[]): void {
+/** @internal A subclassed model makes its weights in call(): call it once on zeros of the saved shape. */
+export function buildByCalling(model: Model, shape: Shape | Shape[]): void {
   const concrete = (s: Shape) => s.map((d) => d ?? 1);
   const isList = shape.length > 0 && Array.isArray(shape[0]);
   tidy(() => {

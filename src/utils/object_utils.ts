@@ -19,11 +19,13 @@ import { serializeActivation } from '../layers/activations';
 
 /**
  * Runs `fn` with `customObjects` known by name to every lookup it makes (loading, deserializing,
- * `activation: 'myAct'`), as Keras's `with custom_object_scope(...)`. `fn` is synchronous, so the
- * scope cannot leak into other work.
+ * `activation: 'myAct'`), as Keras's `with custom_object_scope(...)`. When `fn` returns a promise
+ * (a load), the scope stays in force until it settles; a load keeps the scopes in force when it
+ * is called, so concurrent loads in different scopes each see their own.
  *
  * @example
  * const layer = utils.customObjectScope({ MyLayer }, () => layers.deserialize({ className: 'MyLayer', config: {} }));
+ * const model = await utils.customObjectScope({ MyModel }, () => loadModel('./my_model.keras'));
  */
 export function customObjectScope<T>(customObjects: CustomObjects, fn: () => T): T {
   return withCustomObjects(customObjects, fn);

@@ -472,8 +472,8 @@ describe('loadKerasModel (loadModel of a .keras file)', () => {
     expect(model.optimizer!.iterations).toBe(0);
   });
 
-  it('refuses a subclassed model, a mixed-precision policy and a weights file, saying why', async () => {
-    await expect(loadModel(`${FIXTURES}/subclassed.keras`)).rejects.toThrow("loadKerasModel: a model of class 'MyModel' cannot be rebuilt from its config (Sequential and functional models can; a subclassed model is code).");
+  it('refuses a subclassed model of a class not known here, a mixed-precision policy and a weights file, saying why', async () => {
+    await expect(loadModel(`${FIXTURES}/subclassed.keras`)).rejects.toThrow("loadKerasModel: the file holds a subclassed model of class 'MyModel', which is not known here. Port the class, and register it before loading with registerKerasSerializable(MyModel), or pass loadModel(source, { customObjects: { MyModel } }).");
     await expect(loadModel(`${FIXTURES}/mixed_precision.keras`)).rejects.toThrow("loadKerasModel: the dtype policy 'mixed_float16' is not supported (float32, int32 and int64 are).");
     await expect(loadKerasModel(bytes('sequential.weights.h5'))).rejects.toThrow("loadKerasModel: expected a Keras 3 '.keras' archive (a zip of config.json and model.weights.h5).");
   });
