@@ -1,9 +1,6 @@
 // The names of Keras 3's op submodules (keras.ops.nn, keras.ops.numpy, keras.ops.linalg,
 // keras.ops.image), as they appear in keras/api/ops/<module>/__init__.py, in camelCase: the public
 // `ops` namespace (./public) offers each as a view of its ops, so `ops.nn.sigmoid` is `ops.sigmoid`.
-// keras.ops.image's elasticTransform, extractPatches3d, mapCoordinates, perspectiveTransform,
-// reconstructPatches, scaleAndTranslate, sobelEdges and ssim are not ops here yet, so
-// keras.ops.image lacks them.
 
 /** keras.ops.nn. */
 export const NN_OP_NAMES = [
@@ -55,6 +52,8 @@ export const LINALG_OP_NAMES = [
 
 /** keras.ops.image. */
 export const IMAGE_OP_NAMES = [
-  'affineTransform', 'cropImages', 'extractPatches', 'gaussianBlur', 'hsvToRgb', 'padImages',
-  'resize', 'rgbToGrayscale', 'rgbToHsv',
+  'affineTransform', 'cropImages', 'elasticTransform', 'extractPatches', 'extractPatches3d',
+  'gaussianBlur', 'hsvToRgb', 'mapCoordinates', 'padImages', 'perspectiveTransform',
+  'reconstructPatches', 'resize', 'rgbToGrayscale', 'rgbToHsv', 'scaleAndTranslate', 'sobelEdges',
+  'ssim',
 ] as const;

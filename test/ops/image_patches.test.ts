@@ -1,11 +1,13 @@
-// extractPatches against a plain-loop reference of Keras's identity-kernel convolution (TF's
-// 'valid' and 'same' window rules), padImages and cropImages against index arithmetic written
+// extractPatches and extractPatches3d against plain-loop references of Keras's identity-kernel
+// convolution (TF's 'valid' and 'same' window rules), reconstructPatches as their inverse and
+// against Keras's test values, padImages and cropImages against index arithmetic written
 // out here, Keras's docstring shapes and values, the GPU against the CPU, gradients by finite
 // differences, and errors.
 
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '../../src/node';
-import { cropImages, extractPatches, padImages, type ExtractPatchesOptions } from '../../src/ops/image_patches';
+import { cropImages, extractPatches, extractPatches3d, padImages, reconstructPatches, type ExtractPatches3dOptions, type ExtractPatchesOptions } from '../../src/ops/image_patches';
+import { slice, transpose } from '../../src/ops/shape';
 import { gradCheck } from '../autograd/gradcheck';
 import { imagePatchesCases } from '../cases/image_patches';
 import { seededRandom } from '../cases/data';
@@ -160,9 +162,8 @@ describe('gradients match finite differences', () => {
 describe('errors', () => {
   const images = tensor(new Array(2 * 5 * 6 * 3).fill(0), [2, 5, 6, 3]);
 
-  it('extractPatches: bad sizes, 3-D patches, patches larger than the image', () => {
+  it('extractPatches: bad sizes, patches larger than the image', () => {
     expect(() => extractPatches(images, [2, 0])).toThrow('extractPatches: Invalid `size` argument. Expected a positive integer or a list of 2 of them [height, width]. Received: size=[2,0]');
-    expect(() => extractPatches(images, [2, 2, 2])).toThrow('extractPatches: 3-D patches (a size of length 3');
     expect(() => extractPatches(images, 6)).toThrow("extractPatches: patches spanning 6x6 pixels do not fit in images of 5x6 with padding 'valid' (images.shape=[2,5,6,3]).");
     expect(() => extractPatches(images, 2, { padding: 'causal' as never })).toThrow("extractPatches: Invalid value for argument `padding`. Expected 'valid' or 'same'. Received: padding=\"causal\"");
     expect(() => extractPatches(images, 2, { dilation_rate: 2 } as never)).toThrow("extractPatches: unknown option 'dilation_rate' (did you mean 'dilationRate'?)");
@@ -177,5 +178,133 @@ describe('errors', () => {
     expect(() => cropImages(images, { topCropping: 3, targetHeight: 3, leftCropping: 0, rightCropping: 0 })).toThrow('cropImages: bottomCropping must be >= 0 for images of size 5 along that axis.');
     expect(() => cropImages(tensor([1, 2]), { topCropping: 0, bottomCropping: 0, leftCropping: 0, rightCropping: 0 })).toThrow('cropImages: Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images). Received: images.shape=[2]');
     expect(() => cropImages(images, { top_cropping: 1 } as never)).toThrow("cropImages: unknown option 'top_cropping' (did you mean 'topCropping'?)");
+  });
+});
+
+/** 3-D patches of channels-last [b, d, h, w, c] values, features ordered (depth, row, col, channel). */
+function referencePatches3d(values: number[], [b, d, h, w, c]: number[], patch: number[], strides: number[], dilation: number[], padding: 'valid' | 'same'): { shape: number[]; values: number[] } {
+  const [[depths, front], [rows, top], [cols, left]] = [d, h, w].map((size, i) => windows(size, patch[i], strides[i], dilation[i], padding));
+  const out: number[] = [];
+  for (let n = 0; n < b; n++)
+    for (let gz = 0; gz < depths; gz++)
+      for (let gy = 0; gy < rows; gy++)
+        for (let gx = 0; gx < cols; gx++)
+          for (let dz = 0; dz < patch[0]; dz++)
+            for (let dy = 0; dy < patch[1]; dy++)
+              for (let dx = 0; dx < patch[2]; dx++) {
+                const [z, y, x] = [gz * strides[0] + dz * dilation[0] - front, gy * strides[1] + dy * dilation[1] - top, gx * strides[2] + dx * dilation[2] - left];
+                const inside = z >= 0 && z < d && y >= 0 && y < h && x >= 0 && x < w;
+                for (let k = 0; k < c; k++) out.push(inside ? values[(((n * d + z) * h + y) * w + x) * c + k] : 0);
+              }
+  return { shape: [b, depths, rows, cols, patch[0] * patch[1] * patch[2] * c], values: out };
+}
+
+describe('extractPatches3d matches the convolution reference', () => {
+  const configurations: Array<[string, number[], [number, number, number], ExtractPatches3dOptions]> = [
+    ['non-overlapping tiles with a remainder dropped', [2, 4, 5, 6, 2], [2, 2, 3], {}],
+    ['overlapping, strides [1, 2, 1]', [1, 4, 5, 3, 1], [2, 3, 2], { strides: [1, 2, 1] }],
+    ["'same' padding, strides 2", [1, 5, 3, 4, 2], [3, 2, 2], { strides: 2, padding: 'same' }],
+    ['dilation 2, strides 1', [1, 5, 4, 5, 1], [2, 2, 2], { strides: 1, dilationRate: 2 }],
+  ];
+  for (const [name, shape, size, options] of configurations) {
+    it(name, onBothBackends(async () => {
+      const values = randomValues(sizeOf(shape));
+      const strides = options.strides ?? size;
+      const dilation = options.dilationRate ?? 1;
+      const triple = (v: number | readonly number[]) => (typeof v === 'number' ? [v, v, v] : [...v]);
+      const expected = referencePatches3d(values, shape, size, triple(strides), triple(dilation), options.padding ?? 'valid');
+      const x = tensor(values, shape);
+      await expectValues(extractPatches3d(x, size, { ...options, dataFormat: 'channels_last' }), expected.shape, expected.values);
+      x.dispose();
+    }));
+  }
+
+  it("channels first, one volume, extractPatches with a size of length 3, Keras's docstring shapes", onBothBackends(async () => {
+    const shape = [1, 4, 4, 2, 3];
+    const values = randomValues(sizeOf(shape));
+    const expected = referencePatches3d(values, shape, [2, 2, 2], [2, 2, 2], [1, 1, 1], 'valid');
+    const x = tensor(values, shape);
+    const first = extractPatches3d(transpose(x, [0, 4, 1, 2, 3]), 2, { dataFormat: 'channels_first' });
+    await expectValues(transpose(first, [0, 2, 3, 4, 1]), expected.shape, expected.values);
+    await expectValues(extractPatches(x.reshape([4, 4, 2, 3]), [2, 2, 2], { dataFormat: 'channels_last' }), expected.shape.slice(1), expected.values);
+    const volumes = tensor(new Array(2 * 10 * 10 * 10 * 3).fill(0), [2, 10, 10, 10, 3]);
+    expect(extractPatches3d(volumes, [3, 3, 3], { dataFormat: 'channels_last' }).shape).toEqual([2, 3, 3, 3, 81]);
+    expect(extractPatches3d(volumes.slice([0, 0, 0, 0, 0], [1, 10, 10, 10, 3]).reshape([10, 10, 10, 3]), 3, { dataFormat: 'channels_last' }).shape).toEqual([3, 3, 3, 81]);
+    x.dispose();
+    volumes.dispose();
+  }));
+
+  it('differentiates (finite differences)', async () => {
+    expect((await gradCheck((x) => extractPatches3d(x, 2, { dataFormat: 'channels_last' }), [[1, 2, 4, 2, 1]])).message).toBe('ok');
+    expect((await gradCheck((x) => extractPatches3d(x, 2, { strides: 1, dataFormat: 'channels_last' }), [[1, 3, 3, 2, 1]])).message).toBe('ok');
+  });
+
+  it('rejects bad arguments', () => {
+    const volumes = tensor(new Array(1 * 4 * 4 * 4 * 1).fill(0), [1, 4, 4, 4, 1]);
+    expect(() => extractPatches3d(tensor([1, 2, 3, 4], [2, 2, 1]), 2)).toThrow('extractPatches3d: Invalid volumes rank: expected rank 4 (single volume) or rank 5 (batch of volumes). Received: volumes.shape=[2,2,1]');
+    expect(() => extractPatches3d(volumes, [2, 2])).toThrow('extractPatches3d: size must be a positive integer or a list of 3 of them [depth, height, width], got [2,2].');
+    expect(() => extractPatches3d(volumes, 2, { strides: [1, 1] as never })).toThrow('extractPatches3d: strides must be a positive integer or a list of 3 of them');
+    expect(() => extractPatches3d(volumes, [2, 5, 2], { dataFormat: 'channels_last' })).toThrow("extractPatches3d: patches spanning 2x5x2 voxels do not fit in volumes of 4x4x4 with padding 'valid' (volumes.shape=[1,4,4,4,1]).");
+    expect(() => extractPatches3d(volumes, 2, { padding: 'full' as never })).toThrow("extractPatches3d: Invalid value for argument `padding`. Expected 'valid' or 'same'. Received: padding=\"full\"");
+    expect(() => extractPatches3d(volumes.cast('int32'), 2)).toThrow('extractPatches3d: volumes must be float32, got int32');
+    volumes.dispose();
+  });
+});
+
+describe('reconstructPatches inverts non-overlapping extraction', () => {
+  it('hand values: the 2 x 2 patches of np.arange(16).reshape(1, 4, 4, 1)', onBothBackends(async () => {
+    const patches = tensor([0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15], [1, 2, 2, 4]);
+    await expectValues(reconstructPatches(patches, [2, 2], [4, 4], { dataFormat: 'channels_last' }), [1, 4, 4, 1], Array.from({ length: 16 }, (_, i) => i));
+  }));
+
+  const cases: Array<[string, number[], number[], 'valid' | 'same', number[]]> = [
+    ["2-D 'valid'", [2, 6, 9, 2], [3, 3], 'valid', [6, 9]],
+    ["2-D 'valid', the remainder dropped", [1, 7, 5, 3], [2, 2], 'valid', [6, 4]],
+    ["2-D 'same'", [1, 7, 5, 1], [3, 2], 'same', [7, 5]],
+    ["3-D 'valid'", [1, 4, 4, 6, 2], [2, 2, 3], 'valid', [4, 4, 6]],
+    ["3-D 'same'", [2, 5, 3, 4, 1], [2, 2, 3], 'same', [5, 3, 4]],
+  ];
+  for (const [name, shape, size, padding, outputSize] of cases) {
+    it(name, onBothBackends(async () => {
+      const values = randomValues(sizeOf(shape));
+      const x = tensor(values, shape);
+      const options = { padding, dataFormat: 'channels_last' } as const;
+      const patches = extractPatches(x, size, options);
+      const rebuilt = reconstructPatches(patches, size, outputSize, options);
+      const kept = slice(x, shape.map(() => 0), [shape[0], ...outputSize, shape.at(-1)!]);
+      const expected = Array.from(await kept.data());
+      await expectValues(rebuilt, [...kept.shape], expected);
+      // Channels first: the same pixels, moved.
+      const first = reconstructPatches(transpose(patches, [0, size.length + 1, ...size.map((_, i) => i + 1)]), size, outputSize, { padding, dataFormat: 'channels_first' });
+      await expectValues(transpose(first, [0, ...size.map((_, i) => i + 2), 1]), [...kept.shape], expected);
+      x.dispose();
+    }));
+  }
+
+  it('unbatched patches and an integer size', onBothBackends(async () => {
+    const values = randomValues(4 * 6 * 2);
+    const image = tensor(values, [4, 6, 2]);
+    await expectValues(reconstructPatches(extractPatches(image, 2, { dataFormat: 'channels_last' }), 2, [4, 6], { strides: 2, dataFormat: 'channels_last' }), [4, 6, 2], values);
+    image.dispose();
+  }));
+
+  it('differentiates (finite differences)', async () => {
+    expect((await gradCheck((p) => reconstructPatches(p, [2, 2], [3, 4], { padding: 'same', dataFormat: 'channels_last' }), [[1, 2, 2, 8]])).message).toBe('ok');
+  });
+
+  it("rejects bad arguments with Keras's checks", () => {
+    const patches = tensor(new Array(2 * 2 * 2 * 8).fill(0), [2, 2, 2, 8]);
+    const options = { dataFormat: 'channels_last' } as const;
+    expect(() => reconstructPatches(patches, [2, 2, 2, 2], [4, 4], options)).toThrow('reconstructPatches: Invalid `size` argument. Expected a positive integer or a list of length 2 or 3. Received: size=[2,2,2,2]');
+    expect(() => reconstructPatches(patches, [2, 0], [4, 4], options)).toThrow('reconstructPatches: Invalid `size` argument. Expected positive integers. Received: size=[2,0]');
+    expect(() => reconstructPatches(patches, [2, 2], [4, 4, 4], options)).toThrow('reconstructPatches: Invalid `outputSize`. Expected 2 positive integers [height, width] for 2-D patches. Received: outputSize=[4,4,4]');
+    expect(() => reconstructPatches(patches, [2, 2], [4, 4], { ...options, strides: 1 })).toThrow('reconstructPatches: only non-overlapping reconstruction is supported (strides == size), as Keras. Received: strides=1, size=[2,2]');
+    expect(() => reconstructPatches(patches, [2, 2], [4, 4], { ...options, padding: 'causal' as never })).toThrow("reconstructPatches: Invalid value for argument `padding`. Expected 'valid' or 'same'. Received: padding=\"causal\"");
+    expect(() => reconstructPatches(patches.reshape([4, 2, 8]), [2, 2, 2], [4, 4, 4], options)).toThrow('reconstructPatches: `patches` has unexpected rank for 3-D reconstruction. Expected 4 (unbatched) or 5 (batched). Received: patches.shape=[4,2,8]');
+    expect(() => reconstructPatches(patches, [3, 3], [6, 6], options)).toThrow('reconstructPatches: `patches` feature size (8) is not divisible by prod(size) (9).');
+    expect(() => reconstructPatches(patches, [2, 2], [4, 5], options)).toThrow("reconstructPatches: padding 'valid' requires outputSize to equal size * grid. Received: outputSize=[4,5], grid width=2, size=[2,2]");
+    expect(() => reconstructPatches(patches, [2, 2], [2, 4], { ...options, padding: 'same' })).toThrow("reconstructPatches: with padding 'same', outputSize height (2) must be in ((grid - 1) * size, grid * size] = (2, 4]. Received: grid height=2, size=2");
+    expect(() => reconstructPatches(patches, [2, 2], [4, 4], { output_size: [4, 4] } as never)).toThrow('output_size');
+    patches.dispose();
   });
 });
