@@ -24,17 +24,19 @@
 // order: `blocks` (a list: its layers named by class, numbered), `encoder`, then `layers` (Model.layers,
 // which Layer does not have, so it is not skipped: encoder, blocks[0], blocks[1], norm, output_proj
 // named dense, dense_1, dense_2, layer_normalization, dense_3, the first three already saved), so
-// `norm` and `output_proj` are kept under `layers/`; then `optimizer` once compiled.
+// `norm` and `output_proj` are kept under `layers/`; then `optimizer` once compiled. Keras 3.15.1
+// writes exactly these paths: keras_written/tower.keras (make_subclassed.py) is loaded below.
 
 import { describe, expect, it } from 'vitest';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Model, Variable, layers, loadKerasModel, loadKerasWeights, loadModel, registerKerasSerializable, saveKerasModel, saveKerasWeights, setRandomSeed, tensor, utils, type ModelArgs, type Tensor } from '../../src/node';
 import { readHdf5, type Hdf5Group } from '../../src/io/hdf5';
 import { readZipEntry } from '../../src/io/zip';
 import { writeZip } from '../../src/io/zip_writer';
 import { getCustomObject } from '../../src/io/object_registration';
-import { onBothBackends, useWebGPU, valuesOf } from '../helpers';
+import { expectNumbersClose, onBothBackends, useWebGPU, valuesOf } from '../helpers';
+import { makeTempDir } from '../temp_dir';
 
 useWebGPU();
 
@@ -109,7 +111,7 @@ describe('Keras files of subclassed models', () => {
       expect(await valuesOf(await target.predict(x()))).toEqual(await valuesOf(await source.predict(x())));
       expect(await valuesOf(target.scale)).toEqual([0.5, 2]);
       // model.saveWeights / loadWeights with a .weights.h5 path write and read the same file.
-      const file = join(tmpdir(), `save8_tower_${process.pid}.weights.h5`);
+      const file = join(makeTempDir('keras_subclassed'), 'tower.weights.h5');
       await source.saveWeights(file);
       const other = await builtTower(3);
       await other.loadWeights(file);
@@ -138,7 +140,7 @@ describe('Keras files of subclassed models', () => {
     expect(paths(root)).toContain('optimizer/vars/2 [2]');
 
     // model.save / loadModel with a .keras path, as keras.io's saving guide does.
-    const file = join(tmpdir(), `save8_tower_${process.pid}.keras`);
+    const file = join(makeTempDir('keras_subclassed'), 'tower.keras');
     await source.save(file);
     const restored = await loadModel(file);
     expect(restored).toBeInstanceOf(Tower);
@@ -148,6 +150,20 @@ describe('Keras files of subclassed models', () => {
     const [before, after] = [await source.fit(x(), y(), { epochs: 1, verbose: 0 }), await restored.fit(x(), y(), { epochs: 1, verbose: 0 })];
     expect(after.history.loss[0]).toBeCloseTo(before.history.loss[0], 6);
     expect(await valuesOf(await restored.predict(x()))).toEqual(await valuesOf(await source.predict(x())));
+  });
+
+  it('loads the same class saved by Keras 3 itself (compiled, trained a step): its predictions and next step are Keras\'s, and saved again its datasets are at Keras\'s paths', async () => {
+    // test/fixtures/keras/make_subclassed.py: the Python Tower of this file's header, saved by Keras 3.15.1.
+    const written = 'test/fixtures/keras/keras_written';
+    const expected = JSON.parse(readFileSync(`${written}/tower.json`, 'utf8')) as { x: number[][]; y: number[][]; predictions: number[][]; next_loss: number; paths: string[] };
+    const model = await loadKerasModel(new Uint8Array(readFileSync(`${written}/tower.keras`)));
+    expect(model).toBeInstanceOf(Tower);
+    expect(model.optimizer!.iterations).toBe(1);
+    expectNumbersClose(await valuesOf(await model.predict(tensor(expected.x))), expected.predictions.flat(), 1e-6);
+    const saved = readHdf5(await readZipEntry(await saveKerasModel(model), 'model.weights.h5'));
+    expect(paths(saved)).toEqual(expected.paths);
+    const next = await model.fit(tensor(expected.x), tensor(expected.y), { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
+    expect(next.history.loss[0]).toBeCloseTo(expected.next_loss, 6);
   });
 
   it('names the class to register: an unregistered class at save and at load; a missing group names its path', async () => {
