@@ -39,6 +39,7 @@ export * as regularizers from './layers/regularizers';
 export * as constraints from './layers/constraints';
 export * as activations from './layers/activations_api';
 export * as random from './ops/random_api';
+export * as models from './models/models_api';
 export {
   Model, type ModelArgs, type CompileArgs, type StepData, type StepLogs, type CompiledLossFunction, type EvaluateOptions, type PredictOptions, type BatchWeighting, type ModelOutput, type ModelInput, type GraphConfigOptions,
 } from './models/model';

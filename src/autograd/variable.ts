@@ -55,6 +55,18 @@ export class Variable extends Tensor {
   }
 
   /**
+   * Keras 3's `variable.path`: where the variable sits, e.g. 'dense/kernel' for a weight made by
+   * `Layer.addWeight`, or the name alone for a standalone variable. Here `name` already holds the
+   * path (Keras 3's `name` is only its last part, 'kernel').
+   *
+   * @example
+   * model.weights.map((w) => w.path);   // ['dense/kernel', 'dense/bias']
+   */
+  get path(): string {
+    return this.name;
+  }
+
+  /**
    * Applied by the optimizer after each update, as Keras 3's `variable.constraint`: the variable
    * takes `constraint.apply(newValue)` instead of the new value. Null for none. `Layer.addWeight`
    * sets it from its `constraint` option.
