@@ -3,7 +3,10 @@
 // [outer, count, inner], ids as [count]:
 //   out[o, s, k] = reduce over j with ids[j] == s of data[o, j, k]        (out is [outer, segments, inner])
 // Ids outside [0, segments) are dropped; with WRAP_NEGATIVE a negative id counts from the end
-// first (id + segments), as gather's indices do. An output no id names holds the reduction's
+// first (id + segments), as gather's indices do. With PER_LANE_IDS the ids are viewed as
+// [outer, count, inner] like the data, each lane (o, k) with ids of its own: the adjoint of
+// takeAlongAxis (scatterAddAlongAxis), whose invocations then walk `count` ids, not every
+// index of the batch. An output no id names holds the reduction's
 // identity (0 for the sum; -inf / +inf for float max / min, the i32 extremes for int32; 1 for the
 // product).
 // Bindings: 0 uniform Params, 1 data (raw 32-bit words), 2 ids (i32), 3 out (raw 32-bit words).
@@ -14,10 +17,11 @@
 // invocation (fine for the ids of a batch, such as an Embedding's tokens, not for millions).
 // Specialization: REDUCTION picks the reduction (codes match src/ops/segment.ts's
 // SEGMENT_REDUCTIONS and scatter.ts's sum); IS_INT reduces in i32 (sum and product wrapping)
-// instead of f32.
+// instead of f32; PER_LANE_IDS reads ids shaped as the data (see above).
 
 override REDUCTION: u32;
 override WRAP_NEGATIVE: bool = false;
+override PER_LANE_IDS: bool = false;
 override IS_INT: bool = false;
 
 const WORKGROUP_SIZE: u32 = 256u;
@@ -55,7 +59,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var float_acc = bitcast<f32>(params.identity_bits);
   var int_acc = bitcast<i32>(params.identity_bits);
   for (var j = 0u; j < params.count; j++) {
-    var id = ids[j];
+    var id = ids[select(j, (o * params.count + j) * params.inner + k, PER_LANE_IDS)];
     if (WRAP_NEGATIVE && id < 0) { id += i32(params.segments); }
     if (id != segment) { continue; }
     let word = data[(o * params.count + j) * params.inner + k];

@@ -219,7 +219,8 @@ export interface LoadedBatch extends DataTensors {
 /**
  * Unpacks and converts a dataset's element for `op` (checked as fit's data is: shapes, sample
  * counts, names of a record), turning classWeight into sample weights, for training, evaluation
- * or prediction (which takes x alone).
+ * or prediction (which takes x alone). A custom step's batch may hold parts of different sizes,
+ * and so may the inputs of the default step's batch (a batch of graphs).
  */
 export function loadBatch(op: string, model: Model, stream: DatasetStream, element: Batch, step: number, use: 'train' | 'test' | 'predict', classWeight?: Record<number, number>): LoadedBatch {
   const batchName = stream.batchName(step);
@@ -251,7 +252,7 @@ export function loadBatch(op: string, model: Model, stream: DatasetStream, eleme
       model.checkInputShapes(`${op} (${batchName})`, xs);
       return { xs, ys: [], ws: [], xKeys: inputs.keys ?? null, size, release };
     }
-    const { xs, ys, ws, xKeys, classWeights, count } = toStepDatasets(op, names, scope, x, y, sampleWeight, classWeight, role);
+    const { xs, ys, ws, xKeys, classWeights, count } = toStepDatasets(op, names, scope, x, y, sampleWeight, classWeight, role, model.hasCustomStep(use) ? false : 'whenInputsAgree');
     model.checkInputShapes(`${op} (${batchName})`, xs);
     const weights = classWeights ? [classWeightsToSampleWeights(ys[0], classWeights)] : ws;
     if (classWeights) scope.own(weights);

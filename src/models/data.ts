@@ -242,15 +242,21 @@ export interface StepDatasets extends DataTensors {
  * The x, y and weighting options of fit, evaluate or a batch method converted into `scope` and
  * checked before any GPU work beyond the conversion: the weighting options (checkWeighting, before
  * sampleWeight is uploaded) and a sample count shared by all. `prefix` names validation data. No
- * y (undefined) gives no targets, for models whose losses need none.
+ * y (undefined) gives no targets, for models whose losses need none. `sharedCount` false counts x's
+ * first tensor alone: a custom step's dataset batch, whose parts Keras lets differ in size (SimCLR
+ * zips a large unlabeled batch with a small labeled one). 'whenInputsAgree' (a dataset batch for
+ * the default step) checks the shared count only when x's tensors agree on one: inputs of different
+ * sizes (the atoms and bonds of a batch of graphs) are no rows of samples, and the loss checks y
+ * against the outputs.
  */
-export function toStepDatasets(op: string, names: DataNames, scope: DataScope, x: DataInput, y: DataInput | undefined, sampleWeight?: DataInput, classWeight?: Record<number, number>, prefix = ''): StepDatasets {
+export function toStepDatasets(op: string, names: DataNames, scope: DataScope, x: DataInput, y: DataInput | undefined, sampleWeight?: DataInput, classWeight?: Record<number, number>, prefix = '', sharedCount: boolean | 'whenInputsAgree' = true): StepDatasets {
   const xDataset = toDataset(x, `${prefix}x`, op, names.inputs, 'inputs', names.takesInputRecord);
   const xs = scope.keep(xDataset);
   const ys = y === undefined ? [] : scope.keep(toDataset(y, `${prefix}y`, op, names.outputs, 'outputs'));
   const classWeights = checkWeighting(op, ys, sampleWeight, classWeight);
   const ws = sampleWeight === undefined ? [] : scope.keep(toSampleWeights(sampleWeight, op));
-  const count = sampleCount(op, [[`${prefix}x`, xs], [`${prefix}y`, ys], [`${prefix}sampleWeight`, ws]]);
+  const inputsAgree = new Set(xs.map((t) => t.shape[0])).size <= 1;
+  const count = sharedCount === true || (sharedCount === 'whenInputsAgree' && inputsAgree) ? sampleCount(op, [[`${prefix}x`, xs], [`${prefix}y`, ys], [`${prefix}sampleWeight`, ws]]) : sampleCount(op, [[`${prefix}x`, xs.slice(0, 1)]]);
   return { xs, xKeys: xDataset.keys ?? null, ys, ws, classWeights, count };
 }
 

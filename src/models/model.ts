@@ -719,12 +719,17 @@ export class Model extends Layer {
    * it does.)
    */
   checkWithoutTargets(op: string, use: 'train' | 'test'): void {
-    if (use === 'train' ? this.trainStep !== Model.prototype.trainStep : this.testStep !== Model.prototype.testStep) return;
+    if (this.hasCustomStep(use)) return;
     if (this.compiledLossTerms && this.computeLoss === Model.prototype.computeLoss) throw new Error(`${op}: ${MISSING_TARGETS}`);
     const metrics = this.compiledMetrics.metrics;
     if (metrics.length > 0 && this.computeMetrics === Model.prototype.computeMetrics) {
       throw new Error(`${op}: the compiled metrics (${metrics.map((m) => m.name).join(', ')}) compare predictions with targets, but no targets y were given.`);
     }
+  }
+
+  /** @internal Whether training ('train') or evaluation ('test') runs a step the subclass wrote. */
+  hasCustomStep(use: 'train' | 'test'): boolean {
+    return use === 'train' ? this.trainStep !== Model.prototype.trainStep : this.testStep !== Model.prototype.testStep;
   }
 
   /** @internal Throws when the model was disposed. */

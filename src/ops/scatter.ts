@@ -1,9 +1,10 @@
 // Scatter-add ops: slices of an update tensor added into zeros at the positions an index tensor
 // names, repeated indices accumulating. `scatterAdd` is gather's adjoint along any axis (negative
 // indices wrap as in gather; it is gather's gradient); `unsortedSegmentSum` is
-// tf.math.unsorted_segment_sum (negative ids are dropped). Both run the sum of the row-by-id
-// kernel that segment max, min and product share (shaders/segment_reduce.wgsl) and differentiate
-// to a gather.
+// tf.math.unsorted_segment_sum (negative ids are dropped); `scatterAddAlongAxis` is
+// takeAlongAxis's adjoint (its gradient), each lane with indices of its own. All run the sum of the
+// row-by-id kernel that segment max, min and product share (shaders/segment_reduce.wgsl) and
+// differentiate to a gather (along the axis for the last).
 
 import { formatShape, sizeOf } from '../backend/types';
 import { gridFor } from '../backend/webgpu/grid';
@@ -14,6 +15,7 @@ import type { Tensor } from '../tensor/tensor';
 import { less, where } from './elementwise';
 import { runKernel1, type Kernel } from './kernel';
 import { gather } from './shape';
+import { takeAlongAxis } from './take_along_axis';
 import { checkRank, normalizeAxis, sameShape } from './shape_util';
 import { checkTensor } from './validate';
 import segmentReduceShader from '../../shaders/segment_reduce.wgsl?raw';
@@ -95,33 +97,65 @@ export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor | readonly n
   });
 }
 
+/**
+ * Adds `updates` into zeros of `shape` along `axis` at `indices`, each lane with indices of its
+ * own: the adjoint of `takeAlongAxis(x, indices, axis)` for x of `shape`. `indices` (int32) has the
+ * shape of `updates`, which is `shape` but along `axis`. Repeated indices accumulate; negative ones
+ * count from the end; those still outside [0, shape[axis]) are dropped, as takeAlongAxis gives 0
+ * for them. Each output element walks its lane's indices only, not all of them.
+ *
+ * @example
+ * scatterAddAlongAxis(tensor([[1, 2], [3, 4]]), tensor([[2, 2], [0, -1]], [2, 2], 'int32'), [2, 3], 1);
+ * // [[0, 0, 3], [3, 0, 4]]
+ */
+export function scatterAddAlongAxis(updates: Tensor, indices: Tensor, shape: readonly number[], axis: number): Tensor {
+  checkTensor('scatterAddAlongAxis', updates);
+  checkTensor('scatterAddAlongAxis', indices);
+  const at = normalizeAxis('scatterAddAlongAxis', axis, shape.length);
+  const expected = shape.map((n, d) => (d === at ? updates.shape[at] : n));
+  if (indices.dtype !== 'int32') throw new Error(`scatterAddAlongAxis: indices must be int32, got ${indices.dtype} (use ops.cast(indices, 'int32')).`);
+  if (!sameShape(updates.shape, expected) || !sameShape(indices.shape, updates.shape)) {
+    throw new Error(
+      `scatterAddAlongAxis: updates ${formatShape(updates.shape)} and indices ${formatShape(indices.shape)} must share one shape, that of the output ${formatShape(shape)} but along axis ${at} (expected ${formatShape(expected)}).`,
+    );
+  }
+  const attrs: ScatterAttrs = { inner: sizeOf(shape.slice(at + 1)), count: updates.shape[at], segments: shape[at], wrapNegative: true, perLaneIds: true };
+  const y = runKernel1(scatterAddKernel, [updates, indices], { shape: [...shape], dtype: updates.dtype }, attrs, 'scatterAddAlongAxis');
+  if (updates.dtype === 'float32') recordGradient('scatterAddAlongAxis', [updates, indices], [y], () => ([dy]) => [takeAlongAxis(dy, indices, at), null]);
+  return y;
+}
+
 interface ScatterAttrs {
   inner: number;
   count: number;
   segments: number;
   /** Negative ids count from the end (scatterAdd) rather than being dropped (unsortedSegmentSum). */
   wrapNegative: boolean;
+  /** Ids shaped as the updates, [outer, count, inner], rather than [count] (scatterAddAlongAxis). */
+  perLaneIds?: boolean;
 }
 
-/** Output [outer, segments, inner] from updates [outer, count, inner] and ids [count]. */
+/** Output [outer, segments, inner] from updates [outer, count, inner] and ids [count] (or, per lane, [outer, count, inner]). */
 const scatterAddKernel: Kernel<ScatterAttrs> = {
   name: 'scatterAdd',
-  cpu([updates, ids], [out], { inner, count, segments, wrapNegative }) {
+  cpu([updates, ids], [out], { inner, count, segments, wrapNegative, perLaneIds = false }) {
     const outer = out.values.length / (segments * inner);
     // Same order as the GPU kernel (ids ascending per output element), so float sums agree bit for bit.
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < count; j++) {
-        const raw = ids.values[j];
-        const s = wrapNegative && raw < 0 ? raw + segments : raw;
-        if (s < 0 || s >= segments) continue;
-        for (let k = 0; k < inner; k++) out.values[(o * segments + s) * inner + k] += updates.values[(o * count + j) * inner + k];
+        for (let k = 0; k < inner; k++) {
+          const raw = ids.values[perLaneIds ? (o * count + j) * inner + k : j];
+          const s = wrapNegative && raw < 0 ? raw + segments : raw;
+          if (s < 0 || s >= segments) continue;
+          out.values[(o * segments + s) * inner + k] += updates.values[(o * count + j) * inner + k];
+        }
       }
     }
   },
-  webgpu(gpu, [updates, ids], [out], { inner, count, segments, wrapNegative }) {
+  webgpu(gpu, [updates, ids], [out], { inner, count, segments, wrapNegative, perLaneIds = false }) {
     gpu.dispatch({
       shader: segmentReduceShader,
-      constants: { REDUCTION: REDUCE_SUM, WRAP_NEGATIVE: wrapNegative, IS_INT: out.dtype === 'int32' },
+      constants: { REDUCTION: REDUCE_SUM, WRAP_NEGATIVE: wrapNegative, PER_LANE_IDS: perLaneIds, IS_INT: out.dtype === 'int32' },
       // The sum starts from 0, whose bits are 0 in both dtypes.
       uniforms: new Uniforms().u32(out.size, inner, count, segments, 0).finish(),
       buffers: [updates.buffer, ids.buffer, out.buffer],

@@ -53,7 +53,8 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 /** Normalizes, sorts and de-duplicates axes; undefined means every axis. */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return [...Array(rank).keys()];
-  const list = typeof axes === 'number' ? [axes] : axes;
+  // Anything but a list (a number, or an option record that normalizeAxis explains) is one axis.
+  const list: readonly number[] = Array.isArray(axes) ? axes : [axes as number];
   const normalized = list.map((a) => normalizeAxis(op, a, rank));
   const unique = [...new Set(normalized)].sort((x, y) => x - y);
   if (unique.length !== normalized.length) throw new Error(`${op}: axes [${list.join(',')}] repeat an axis.`);

@@ -1,14 +1,19 @@
 // takeAlongAxis (keras.ops.take_along_axis, numpy.take_along_axis): a composite with no kernel of
 // its own. The flat source offset of every output element is computed on the device from int32
 // index arithmetic (broadcast aranges times strides, plus the given index times the axis stride),
-// then one gather reads them; gather's gradient (a scatter-add) is the op's gradient.
+// then one gather reads them. Its gradient is its own, scatterAddAlongAxis (each element of the
+// gradient walks the indices of its lane), not the flat gather's scatter-add, which would walk
+// every index for every element.
 
+import { recordGradient, withoutRecording } from '../autograd/tape';
+import { sumToShape } from '../autograd/unbroadcast';
 import { formatShape, sizeOf, stridesOf } from '../backend/types';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { arange } from './creation';
 import { add, cast, greaterEqual, less, logicalAnd, mul, where } from './elementwise';
 import { broadcastTo, gather, reshape } from './shape';
+import { scatterAddAlongAxis } from './scatter';
 import { normalizeAxis } from './shape_util';
 import { checkTensor } from './validate';
 
@@ -51,10 +56,11 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, axis?: number): Tensor
   if (total >= MAX_OFFSET) {
     throw new Error(`takeAlongAxis: x broadcast to ${formatShape(sourceShape)} has ${total} elements; at most ${MAX_OFFSET - 1} are supported (offsets are computed in float32 on the GPU).`);
   }
-  return tidy(() => {
+  const intIndices = () => broadcastTo(indices.dtype === 'int32' ? indices : cast(indices, 'int32'), outShape);
+  const y = withoutRecording(() => tidy(() => {
     const n = x.shape[at];
     const strides = stridesOf(sourceShape);
-    const given = broadcastTo(indices.dtype === 'int32' ? indices : cast(indices, 'int32'), outShape);
+    const given = intIndices();
     const index = where(less(given, 0), add(given, n), given);
     let offset = mul(index, strides[at]);
     outShape.forEach((size, d) => {
@@ -65,5 +71,9 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, axis?: number): Tensor
     // `total` is past the end of the flat source: gather gives 0 there on both backends.
     const inRange = logicalAnd(greaterEqual(index, 0), less(index, n));
     return gather(reshape(broadcastTo(x, sourceShape), [total]), where(inRange, offset, total), 0);
-  });
+  }));
+  if (x.dtype === 'float32') {
+    recordGradient('takeAlongAxis', [x, indices], [y], () => ([dy]) => [tidy(() => sumToShape(scatterAddAlongAxis(dy, intIndices(), sourceShape, at), x.shape)), null]);
+  }
+  return y;
 }

@@ -12,4 +12,10 @@ describe('an axis given as an option record', () => {
     expect(() => (ops.stack as unknown as (...args: unknown[]) => unknown)([x, x], { axis: 1 })).toThrow(/axis must be an integer, got an object \{"axis":1\}/);
     expect(ops.take(x, [1, 0], 0).shape).toEqual([2, 2]);
   });
+
+  it('says so in ops that take one axis or a list of axes (normalize)', () => {
+    const x = tensor([[3, 4], [0, 0]]);
+    expect(() => ops.normalize(x, { axis: 1 } as never)).toThrow(/normalize: axis must be an integer, got an object \{"axis":1\}; the axis is a plain argument here/);
+    expect(ops.normalize(x, [1]).shape).toEqual([2, 2]);
+  });
 });
