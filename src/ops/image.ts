@@ -373,20 +373,25 @@ const resizeBackwardKernel: Kernel<ResizeAttrs> = {
   },
 };
 
-/** Maps an integer pixel index onto [0, size) by the fill mode; -1 is outside (constant mode). */
-function fillIndex(index: number, size: number, fillMode: FillMode): number {
+/**
+ * @internal Maps an integer index onto [0, size) by the fill mode (affineTransform's, and
+ * mapCoordinates' 'mirror'); -1 is outside (constant mode).
+ */
+export function fillIndex(index: number, size: number, fillMode: FillMode | 'mirror'): number {
+  const floorMod = (a: number, b: number) => ((a % b) + b) % b;
   switch (fillMode) {
     case 'constant':
       return index < 0 || index >= size ? -1 : index;
     case 'nearest':
       return Math.min(Math.max(index, 0), size - 1);
     case 'reflect': {
-      const period = 2 * size;
-      const folded = ((index % period) + period) % period;
-      return folded >= size ? period - 1 - folded : folded;
+      const folded = floorMod(index, 2 * size);
+      return folded >= size ? 2 * size - 1 - folded : folded;
     }
     case 'wrap':
-      return ((index % size) + size) % size;
+      return floorMod(index, size);
+    case 'mirror':
+      return size === 1 ? 0 : Math.abs(floorMod(index + size - 1, 2 * (size - 1)) - (size - 1));
   }
 }
 

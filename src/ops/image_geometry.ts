@@ -16,7 +16,7 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { add, cast, mul, neg } from './elementwise';
 import { arange, onesLike, zerosLike } from './creation';
-import { affineTransform, asChannelsLastBatch, checkDataFormat, checkImages, type ImageDataFormat, type ImageInterpolation } from './image';
+import { affineTransform, asChannelsLastBatch, fillIndex, checkDataFormat, checkImages, type ImageDataFormat, type ImageInterpolation } from './image';
 import { gaussianBlur } from './image_filters';
 import { randomNormal, type Seed } from './random';
 import { runKernel1, type Kernel } from './kernel';
@@ -170,25 +170,6 @@ export function mapCoordinates(inputs: Tensor, coordinates: Tensor | readonly Te
   });
 }
 
-/** Maps an integer index onto [0, size) by the fill mode; -1 is outside (constant mode). */
-function mapIndex(index: number, size: number, fillMode: MapCoordinatesFillMode): number {
-  const floorMod = (a: number, b: number) => ((a % b) + b) % b;
-  switch (fillMode) {
-    case 'constant':
-      return index < 0 || index >= size ? -1 : index;
-    case 'nearest':
-      return Math.min(Math.max(index, 0), size - 1);
-    case 'reflect': {
-      const folded = floorMod(index, 2 * size);
-      return folded >= size ? 2 * size - 1 - folded : folded;
-    }
-    case 'wrap':
-      return floorMod(index, size);
-    case 'mirror':
-      return size === 1 ? 0 : Math.abs(floorMod(index + size - 1, 2 * (size - 1)) - (size - 1));
-  }
-}
-
 /** Inputs of any rank and coordinates [rank, ...output] to the output. */
 const mapCoordinatesKernel: Kernel<MapAttrs> = {
   name: 'mapCoordinates',
@@ -212,7 +193,7 @@ const mapCoordinatesKernel: Kernel<MapAttrs> = {
         for (let d = 0; d < rank; d++) {
           const upper = (corner >> d) & 1;
           weight *= upper ? upperWeight[d] : 1 - upperWeight[d];
-          const index = mapIndex(lower[d] + upper, x.shape[d], fillMode);
+          const index = fillIndex(lower[d] + upper, x.shape[d], fillMode);
           if (index < 0) outside = true;
           else offset += index * strides[d];
         }
