@@ -73,7 +73,11 @@ export class ReduceLROnPlateau extends Callback {
     const optimizer = this.model.optimizer;
     if (typeof optimizer.learningRate === 'number') logs.learning_rate = optimizer.learningRate;
     const current = logs[this.monitor];
-    if (current === undefined) return;
+    if (current === undefined) {
+      // Keras warns too: a misspelt monitor would otherwise never lower the learning rate.
+      console.warn(`ReduceLROnPlateau: the learning rate is reduced on '${this.monitor}', which is not in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`);
+      return;
+    }
     if (this.cooldownLeft > 0) {
       this.cooldownLeft--;
       this.wait = 0;

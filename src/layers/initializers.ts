@@ -4,7 +4,7 @@
 // variants use a truncated normal scaled by 0.8796...), the identity matrix, all generated on the
 // device except orthogonal, whose QR runs once on the CPU.
 
-import type { DType } from '../backend/types';
+import { formatShape, type DType } from '../backend/types';
 import { fromTypedArray, tensor } from '../tensor/creation';
 import type { NestedArray, Tensor } from '../tensor/tensor';
 import { eye, fill } from '../ops/creation';
@@ -61,10 +61,11 @@ export class Constant extends Initializer {
   readonly value: NestedArray;
   constructor(value: NestedArray | { value?: NestedArray | SavedArray } = 0) {
     super();
-    const given = isNestedNumbers(value) ? value : (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value.value ?? 0) : value);
+    const isOptions = typeof value === 'object' && value !== null && !Array.isArray(value) && !(value as Tensor).isTensorInstance;
+    const given = isNestedNumbers(value) ? value : isOptions ? ((value as { value?: NestedArray | SavedArray }).value ?? 0) : value;
     // A Keras config saves an array value as { class_name: '__numpy__', config: { value, dtype } }.
     const resolved = isSavedArray(given) ? given.config.value : given;
-    if (!isNestedNumbers(resolved)) throw new Error(`Constant: Invalid value for argument value. Expected a number or nested arrays of numbers (or { value }). Received: value=${JSON.stringify(value) ?? String(value)}.`);
+    if (!isNestedNumbers(resolved)) throw new Error(`Constant: Invalid value for argument value. Expected a number or nested arrays of numbers (or { value }). Received: value=${describeConstantValue(value)}.`);
     this.value = resolved;
   }
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
@@ -75,6 +76,18 @@ export class Constant extends Initializer {
   override getConfig() {
     return { value: this.value };
   }
+}
+
+/**
+ * The received value for Constant's error: a tensor by its shape (its JSON would be the whole
+ * device state) with how to pass its values, anything else as JSON.
+ */
+function describeConstantValue(value: unknown): string {
+  const given = typeof value === 'object' && value !== null && !(value as Tensor).isTensorInstance && 'value' in value ? (value as { value: unknown }).value : value;
+  if (typeof given === 'object' && given !== null && (given as Tensor).isTensorInstance) {
+    return `a Tensor of shape ${formatShape((given as Tensor).shape)} (give its values as nested arrays: await t.array())`;
+  }
+  return JSON.stringify(value) ?? String(value);
 }
 
 function isNestedNumbers(value: unknown): value is NestedArray {

@@ -213,7 +213,19 @@ function int32Bound(v: number): number {
   return Number.isNaN(v) ? 0 : Math.min(Math.max(Math.trunc(v), INT32_MIN), INT32_MAX);
 }
 
-function unary(name: UnaryName, x: Tensor, alpha = 0, beta = 0, dtype?: DType): Tensor {
+/**
+ * A number operand becomes a scalar as Keras converts Python numbers (ops.square(1e-3)): int32
+ * when it is an integer, else float32.
+ */
+function unary(name: UnaryName, x: TensorLike, alpha = 0, beta = 0, dtype?: DType): Tensor {
+  if (typeof x === 'number') {
+    const owned = scalar(x, Number.isInteger(x) ? 'int32' : 'float32');
+    try {
+      return unary(name, owned, alpha, beta, dtype);
+    } finally {
+      owned.dispose();
+    }
+  }
   checkTensor(name, x);
   const op: UnaryOp = UNARY_OPS[name];
   const outDtype = dtype ?? (op.dtype === 'same' ? x.dtype : op.dtype === 'bool' ? 'int32' : 'float32');
@@ -226,144 +238,144 @@ function unary(name: UnaryName, x: Tensor, alpha = 0, beta = 0, dtype?: DType): 
 }
 
 /** -x */
-export const neg = (x: Tensor): Tensor => unary('neg', x);
+export const neg = (x: TensorLike): Tensor => unary('neg', x);
 /** -x (Keras's name for neg). */
 export const negative = neg;
 /** |x| */
-export const abs = (x: Tensor): Tensor => unary('abs', x);
+export const abs = (x: TensorLike): Tensor => unary('abs', x);
 /** |x| (Keras's name for abs). */
 export const absolute = abs;
 /** -1, 0 or 1 by the sign of x. */
-export const sign = (x: Tensor): Tensor => unary('sign', x);
-export const square = (x: Tensor): Tensor => unary('square', x);
-export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
+export const sign = (x: TensorLike): Tensor => unary('sign', x);
+export const square = (x: TensorLike): Tensor => unary('square', x);
+export const sqrt = (x: TensorLike): Tensor => unary('sqrt', x);
 /** 1 / sqrt(x) */
-export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x);
-export const exp = (x: Tensor): Tensor => unary('exp', x);
+export const rsqrt = (x: TensorLike): Tensor => unary('rsqrt', x);
+export const exp = (x: TensorLike): Tensor => unary('exp', x);
 /** Natural logarithm. */
-export const log = (x: Tensor): Tensor => unary('log', x);
+export const log = (x: TensorLike): Tensor => unary('log', x);
 /** Base-2 logarithm; float32. */
-export const log2 = (x: Tensor): Tensor => tidy(() => log(x).mul(Math.LOG2E));
+export const log2 = (x: TensorLike): Tensor => tidy(() => log(x).mul(Math.LOG2E));
 /** Base-10 logarithm; float32. */
-export const log10 = (x: Tensor): Tensor => tidy(() => log(x).mul(Math.LOG10E));
+export const log10 = (x: TensorLike): Tensor => tidy(() => log(x).mul(Math.LOG10E));
 /** log(1 + x), accurate near 0. */
-export const log1p = (x: Tensor): Tensor => unary('log1p', x);
+export const log1p = (x: TensorLike): Tensor => unary('log1p', x);
 /** exp(x) - 1, accurate near 0. */
-export const expm1 = (x: Tensor): Tensor => unary('expm1', x);
-export const sin = (x: Tensor): Tensor => unary('sin', x);
-export const cos = (x: Tensor): Tensor => unary('cos', x);
-export const tanh = (x: Tensor): Tensor => unary('tanh', x);
+export const expm1 = (x: TensorLike): Tensor => unary('expm1', x);
+export const sin = (x: TensorLike): Tensor => unary('sin', x);
+export const cos = (x: TensorLike): Tensor => unary('cos', x);
+export const tanh = (x: TensorLike): Tensor => unary('tanh', x);
 /** 1 / (1 + exp(-x)), stable for large |x|. */
-export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+export const sigmoid = (x: TensorLike): Tensor => unary('sigmoid', x);
 /** log(1 + exp(x)), stable for large |x|. */
-export const softplus = (x: Tensor): Tensor => unary('softplus', x);
+export const softplus = (x: TensorLike): Tensor => unary('softplus', x);
 /** max(x, 0) */
-export const relu = (x: Tensor): Tensor => unary('relu', x);
+export const relu = (x: TensorLike): Tensor => unary('relu', x);
 /** min(max(x, 0), 6) */
-export const relu6 = (x: Tensor): Tensor => unary('relu6', x);
+export const relu6 = (x: TensorLike): Tensor => unary('relu6', x);
 /** x where x >= 0, alpha * x elsewhere (alpha defaults to 0.2, as keras.ops.leaky_relu). */
-export const leakyRelu = (x: Tensor, alpha = 0.2): Tensor => unary('leakyRelu', x, alpha);
+export const leakyRelu = (x: TensorLike, alpha = 0.2): Tensor => unary('leakyRelu', x, alpha);
 /** x where x > 0, alpha * (exp(x) - 1) elsewhere. */
-export const elu = (x: Tensor, alpha = 1): Tensor => unary('elu', x, alpha);
+export const elu = (x: TensorLike, alpha = 1): Tensor => unary('elu', x, alpha);
 /** Scaled ELU with the constants of Klambauer et al. */
-export const selu = (x: Tensor): Tensor => unary('selu', x);
+export const selu = (x: TensorLike): Tensor => unary('selu', x);
 /**
  * Gaussian error linear unit (keras.ops.gelu): the tanh approximation by default, as Keras's op;
  * the exact x·Φ(x) (erf) with `approximate` false. The activation 'gelu' of layers is exact, as
  * Keras's activation.
  */
-export const gelu = (x: Tensor, approximate = true): Tensor => unary(approximate ? 'geluTanh' : 'gelu', x);
+export const gelu = (x: TensorLike, approximate = true): Tensor => unary(approximate ? 'geluTanh' : 'gelu', x);
 /** x * sigmoid(x) */
-export const swish = (x: Tensor): Tensor => unary('swish', x);
+export const swish = (x: TensorLike): Tensor => unary('swish', x);
 /** Same as swish. */
 export const silu = swish;
 /**
  * Rounds toward -infinity; float32, int32 input included (keras.ops.floor promotes integers).
  * @example ops.floor(tensor([-1.5, 2.5])) // [-2, 2]
  */
-export const floor = (x: Tensor): Tensor => unary('floor', x);
+export const floor = (x: TensorLike): Tensor => unary('floor', x);
 /**
  * Rounds toward +infinity; float32, int32 input included (keras.ops.ceil promotes integers).
  * @example ops.ceil(tensor([-1.5, 2.5])) // [-1, 3]
  */
-export const ceil = (x: Tensor): Tensor => unary('ceil', x);
+export const ceil = (x: TensorLike): Tensor => unary('ceil', x);
 /** Rounds half to even, as TensorFlow does. */
-export const round = (x: Tensor): Tensor => unary('round', x);
+export const round = (x: TensorLike): Tensor => unary('round', x);
 /** The error function (Abramowitz & Stegun 7.1.26, absolute error below 1.5e-7). */
-export const erf = (x: Tensor): Tensor => unary('erf', x);
+export const erf = (x: TensorLike): Tensor => unary('erf', x);
 /** 1 where x is 0, else 0 (int32); NaN is nonzero (true), so it gives 0. */
-export const logicalNot = (x: Tensor): Tensor => unary('logicalNot', x);
+export const logicalNot = (x: TensorLike): Tensor => unary('logicalNot', x);
 /** 1 where x is NaN (int32). */
-export const isNaN = (x: Tensor): Tensor => unary('isNaN', x);
+export const isNaN = (x: TensorLike): Tensor => unary('isNaN', x);
 /** 1 where x is neither infinite nor NaN (int32). */
-export const isFinite = (x: Tensor): Tensor => unary('isFinite', x);
+export const isFinite = (x: TensorLike): Tensor => unary('isFinite', x);
 
 /**
  * Tangent, element-wise; float32.
  * @example ops.tan(tensor([0, Math.PI / 4])) // [0, 1]
  */
-export const tan = (x: Tensor): Tensor => unary('tan', x);
+export const tan = (x: TensorLike): Tensor => unary('tan', x);
 /**
  * Hyperbolic sine; float32.
  * @example ops.sinh(tensor([0, 1])) // [0, 1.1752]
  */
-export const sinh = (x: Tensor): Tensor => unary('sinh', x);
+export const sinh = (x: TensorLike): Tensor => unary('sinh', x);
 /**
  * Hyperbolic cosine; float32.
  * @example ops.cosh(tensor([0, 1])) // [1, 1.5431]
  */
-export const cosh = (x: Tensor): Tensor => unary('cosh', x);
+export const cosh = (x: TensorLike): Tensor => unary('cosh', x);
 /**
  * Inverse sine, in [-pi/2, pi/2]; NaN outside [-1, 1]. float32.
  * @example ops.arcsin(tensor([0, 1])) // [0, 1.5708]
  */
-export const arcsin = (x: Tensor): Tensor => unary('arcsin', x);
+export const arcsin = (x: TensorLike): Tensor => unary('arcsin', x);
 /**
  * Inverse cosine, in [0, pi]; NaN outside [-1, 1]. float32.
  * @example ops.arccos(tensor([1, 0])) // [0, 1.5708]
  */
-export const arccos = (x: Tensor): Tensor => unary('arccos', x);
+export const arccos = (x: TensorLike): Tensor => unary('arccos', x);
 /**
  * Inverse tangent, in (-pi/2, pi/2); float32.
  * @example ops.arctan(tensor([0, 1])) // [0, 0.7854]
  */
-export const arctan = (x: Tensor): Tensor => unary('arctan', x);
+export const arctan = (x: TensorLike): Tensor => unary('arctan', x);
 /**
  * Inverse hyperbolic sine; float32.
  * @example ops.arcsinh(tensor([0, 1])) // [0, 0.8814]
  */
-export const arcsinh = (x: Tensor): Tensor => unary('arcsinh', x);
+export const arcsinh = (x: TensorLike): Tensor => unary('arcsinh', x);
 /**
  * Inverse hyperbolic cosine; NaN below 1. float32.
  * @example ops.arccosh(tensor([1, 2])) // [0, 1.3170]
  */
-export const arccosh = (x: Tensor): Tensor => unary('arccosh', x);
+export const arccosh = (x: TensorLike): Tensor => unary('arccosh', x);
 /**
  * Inverse hyperbolic tangent; ±Infinity at ±1 and NaN beyond. float32.
  * @example ops.arctanh(tensor([0, 0.5])) // [0, 0.5493]
  */
-export const arctanh = (x: Tensor): Tensor => unary('arctanh', x);
+export const arctanh = (x: TensorLike): Tensor => unary('arctanh', x);
 /**
  * 2 ** x; float32.
  * @example ops.exp2(tensor([0, 3, -1])) // [1, 8, 0.5]
  */
-export const exp2 = (x: Tensor): Tensor => unary('exp2', x);
+export const exp2 = (x: TensorLike): Tensor => unary('exp2', x);
 /**
  * Rounds toward zero; int32 stays int32. Its gradient is 0 (piecewise constant).
  * @example ops.trunc(tensor([-1.7, 1.7])) // [-1, 1]
  */
-export const trunc = (x: Tensor): Tensor => unary('trunc', x);
+export const trunc = (x: TensorLike): Tensor => unary('trunc', x);
 /**
  * 1 where the sign bit is set (negative values and -0), else 0 (int32), as keras.ops.signbit.
  * NaN gives 0.
  * @example ops.signbit(tensor([-2, -0, 0, 3])) // [1, 1, 0, 0]
  */
-export const signbit = (x: Tensor): Tensor => unary('signbit', x);
+export const signbit = (x: TensorLike): Tensor => unary('signbit', x);
 /**
  * 1 where x is +Infinity or -Infinity, else 0 (int32).
  * @example ops.isinf(tensor([1, Infinity, -Infinity, NaN])) // [0, 1, 1, 0]
  */
-export const isinf = (x: Tensor): Tensor => unary('isinf', x);
+export const isinf = (x: TensorLike): Tensor => unary('isinf', x);
 /** 1 where x is NaN (int32); Keras's name for isNaN. */
 export const isnan = isNaN;
 /** 1 where x is neither infinite nor NaN (int32); Keras's name for isFinite. */
@@ -372,23 +384,23 @@ export const isfinite = isFinite;
  * 1 where x is -Infinity, else 0 (int32; Keras's bool); always 0 for int32 x.
  * @example ops.isneginf(tensor([-Infinity, Infinity, NaN, -1])) // [1, 0, 0, 0]
  */
-export const isneginf = (x: Tensor): Tensor => unary('isneginf', x);
+export const isneginf = (x: TensorLike): Tensor => unary('isneginf', x);
 /**
  * 1 where x is +Infinity, else 0 (int32; Keras's bool); always 0 for int32 x.
  * @example ops.isposinf(tensor([-Infinity, Infinity, NaN, 1])) // [0, 1, 0, 0]
  */
-export const isposinf = (x: Tensor): Tensor => unary('isposinf', x);
+export const isposinf = (x: TensorLike): Tensor => unary('isposinf', x);
 /**
  * 1 for every element (int32; Keras's bool): there is no complex dtype here, so every value is real.
  * @example ops.isreal(tensor([1.5, NaN])) // [1, 1]
  */
-export const isreal = (x: Tensor): Tensor => unary('isreal', x);
+export const isreal = (x: TensorLike): Tensor => unary('isreal', x);
 
 /**
  * The real cube root, negative for negative x; float32, int32 input included (as keras.ops.cbrt).
  * @example ops.cbrt(tensor([8, -27, 0.5])) // [2, -3, 0.7937]
  */
-export const cbrt = (x: Tensor): Tensor => unary('cbrt', x);
+export const cbrt = (x: TensorLike): Tensor => unary('cbrt', x);
 /**
  * Degrees to radians, x * pi / 180; float32, int32 input included.
  * @example ops.deg2rad(tensor([180, -90])) // [3.1416, -1.5708]
@@ -418,18 +430,18 @@ export function fabs(x: Tensor): Tensor {
  * 1.2e-7, where 1 - erf(x) would round to 0); float32.
  * @example ops.erfc(tensor([0, 1, 5])) // [1, 0.1573, 1.5375e-12]
  */
-export const erfc = (x: Tensor): Tensor => unary('erfc', x);
+export const erfc = (x: TensorLike): Tensor => unary('erfc', x);
 /**
  * The inverse error function: erf(erfinv(x)) = x on (-1, 1), ±Infinity at ±1, NaN beyond
  * (Giles's single-precision approximation, relative error about 4e-7); float32.
  * @example ops.erfinv(tensor([0, 0.5, 1])) // [0, 0.4769, Infinity]
  */
-export const erfinv = (x: Tensor): Tensor => unary('erfinv', x);
+export const erfinv = (x: TensorLike): Tensor => unary('erfinv', x);
 /**
  * The normalized sinc function sin(pi x) / (pi x), 1 at 0 (NumPy's sinc); float32.
  * @example ops.sinc(tensor([0, 0.5, 1])) // [1, 0.6366, 0]
  */
-export const sinc = (x: Tensor): Tensor => unary('sinc', x);
+export const sinc = (x: TensorLike): Tensor => unary('sinc', x);
 /** (cos(pi x) - sinc(x)) / x, sinc's derivative (0 at 0). */
 const sincDerivative = (x: Tensor): Tensor => unary('sincDerivative', x);
 /**
@@ -437,7 +449,7 @@ const sincDerivative = (x: Tensor): Tensor => unary('sincDerivative', x);
  * relative error below 2e-7); float32, Infinity beyond |x| ≈ 91.9. Its gradient is i1(x).
  * @example ops.i0(tensor([0, 1, -4])) // [1, 1.2661, 11.3019]
  */
-export const i0 = (x: Tensor): Tensor => unary('i0', x);
+export const i0 = (x: TensorLike): Tensor => unary('i0', x);
 /** The modified Bessel function of order 1, i0's derivative (Keras has no public i1). */
 const besselI1 = (x: Tensor): Tensor => unary('besselI1', x);
 
