@@ -67,6 +67,17 @@ export class Variable extends Tensor {
   }
 
   /**
+   * Keras 3's `variable.value`: the variable as a plain Tensor, for code that reads `w.value`. It is
+   * the variable itself, so it follows later assigns; `ops.copy(w)` takes a snapshot.
+   *
+   * @example
+   * ops.sum(layer.kernel.value);
+   */
+  get value(): Tensor {
+    return this;
+  }
+
+  /**
    * Applied by the optimizer after each update, as Keras 3's `variable.constraint`: the variable
    * takes `constraint.apply(newValue)` instead of the new value. Null for none. `Layer.addWeight`
    * sets it from its `constraint` option.
