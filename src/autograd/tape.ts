@@ -4,7 +4,7 @@
 // reverse, running the backward rules as ordinary ops: GPU work in the same command stream,
 // nothing read back.
 
-import { addDisposalHolder, collectTensors, removeDisposalHolder, tidy, type DisposalHolder } from '../tensor/memory';
+import { addDisposalHolder, collectTensors, releaseDeferred, removeDisposalHolder, tidy, type DisposalHolder } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { formatShape } from '../backend/types';
 import { onesLike, zerosLike } from '../ops/creation';
@@ -228,7 +228,7 @@ export class GradientTape implements DisposalHolder {
   }
 
   private disposeDeferred(): void {
-    for (const t of this.deferred) t.dispose();
+    for (const t of this.deferred) releaseDeferred(t);
     this.deferred.clear();
   }
 

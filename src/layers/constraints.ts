@@ -285,10 +285,15 @@ export function serializeConstraint(constraint: Constraint): { className: string
 }
 
 /**
- * A constraint from a name, a `{ className, config }` record or an instance (keras.constraints.get).
+ * A constraint from a name, a `{ className, config }` record or an instance (keras.constraints.get);
+ * null (no constraint) for null or undefined, as Keras's None.
  * @example constraints.get('non_neg');   // a NonNeg
  */
-export const get = (identifier: ConstraintIdentifier): Constraint => getConstraint(identifier);
+export function get(identifier: ConstraintIdentifier): Constraint;
+export function get(identifier: ConstraintIdentifier | null | undefined): Constraint | null;
+export function get(identifier: ConstraintIdentifier | null | undefined): Constraint | null {
+  return identifier == null ? null : getConstraint(identifier);
+}
 
 /**
  * The `{ className, config }` record of a constraint (keras.constraints.serialize).

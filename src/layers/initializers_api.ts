@@ -53,13 +53,17 @@ const STFT_NAMES = new Set(['stft', 'sTFT', 'sTFTInitializer', 'stftInitializer'
 
 /**
  * An initializer from a name (Keras's snake_case, camelCase or class name, with Keras's aliases
- * such as 'normal'), a `{ className, config }` record, or an instance (returned as is).
+ * such as 'normal'), a `{ className, config }` record, or an instance (returned as is); null
+ * for null or undefined, as Keras's None.
  *
  * @example
  * initializers.get('he_normal');                                          // a HeNormal
  * initializers.get({ className: 'RandomUniform', config: { minval: 0, maxval: 1, seed: 3 } });
  */
-export function get(identifier: InitializerIdentifier): Initializer {
+export function get(identifier: InitializerIdentifier): Initializer;
+export function get(identifier: InitializerIdentifier | null | undefined): Initializer | null;
+export function get(identifier: InitializerIdentifier | null | undefined): Initializer | null {
+  if (identifier == null) return null;
   if (identifier instanceof Initializer) return identifier;
   if (typeof identifier === 'string' && STFT_NAMES.has(canonicalName(identifier))) return new STFT();
   if (typeof identifier === 'object' && STFT_NAMES.has(canonicalName(identifier.className))) {

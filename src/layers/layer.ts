@@ -130,6 +130,8 @@ export class Layer {
   private readonly ownOptions: Record<string, unknown>;
   /** While a call on symbolic inputs computes its output shape: the mask shapes of those inputs. */
   private symbolicInputMasks: Array<Shape | null> | null = null;
+  /** While a call on symbolic inputs computes its output shape: the dtypes of those inputs. */
+  private symbolicInputDtypes: DType[] | null = null;
 
   constructor(args: LayerArgs = {}) {
     checkLayerArgs(new.target, args);
@@ -196,7 +198,9 @@ export class Layer {
     const trace = (fill: number) =>
       tidy(() => {
         const inputs = shapes.map((s, i) => zeros(s.map((d) => d ?? fill), this.traceInputDtype(i)));
-        const args: CallArgs = { training: false };
+        // No training flag, as Keras's symbolic call: call's own default decides (a layer written
+        // `call(audio, { training = true })` traces what it computes in training).
+        const args: CallArgs = {};
         if (maskShapes) args.mask = traceMasks(maskShapes, fill, isShapeList(inputShape));
         const packed = keys ? (Object.fromEntries(keys.map((key, i) => [key, inputs[i]])) as unknown as Tensor[]) : isShapeList(inputShape) ? inputs : inputs[0];
         const out = this.call(packed, args);
@@ -241,9 +245,13 @@ export class Layer {
     this.buildInputShape = isShapeList(inputShape) ? inputShape.map(unbatched) : unbatched(inputShape);
   }
 
-  /** The dtype of input `index` when `computeOutputShape` traces `call` (float32 unless a layer knows better). */
-  protected traceInputDtype(_index: number): DType {
-    return 'float32';
+  /**
+   * The dtype of input `index` when `computeOutputShape` traces `call`: the symbolic input's own
+   * (int32 indices stay int32, as Keras's KerasTensors keep their dtype), else float32 unless a
+   * layer knows better.
+   */
+  protected traceInputDtype(index: number): DType {
+    return this.symbolicInputDtypes?.[index] ?? 'float32';
   }
 
   /**
@@ -676,11 +684,13 @@ export class Layer {
       console.warn(`Layer '${this.name}' (of type ${getRegisteredLayerName(this.constructor) ?? this.constructor.name}) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.`);
     }
     this.symbolicInputMasks = carriesMasks ? inputMasks : null;
+    this.symbolicInputDtypes = inputs.map((t) => t.dtype);
     let outShape: Shape | Shape[];
     try {
       outShape = this.computeOutputShape(inputShape);
     } finally {
       this.symbolicInputMasks = null;
+      this.symbolicInputDtypes = null;
     }
     const outShapes = isShapeList(outShape) ? outShape : [outShape];
     const outputs = outShapes.map((shape, i) => new SymbolicTensor(shape, this.dtype, outShapes.length > 1 ? `${this.name}_${i}` : this.name, i));

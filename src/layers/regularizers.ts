@@ -181,10 +181,14 @@ export function getRegularizer(identifier: RegularizerIdentifier): Regularizer {
 
 /**
  * A regularizer from a name, a `{ className, config }` record or an instance
- * (keras.regularizers.get).
+ * (keras.regularizers.get); null (no regularizer) for null or undefined, as Keras's None.
  * @example regularizers.get('l2');   // l2 factor 0.01
  */
-export const get = (identifier: RegularizerIdentifier): Regularizer => getRegularizer(identifier);
+export function get(identifier: RegularizerIdentifier): Regularizer;
+export function get(identifier: RegularizerIdentifier | null | undefined): Regularizer | null;
+export function get(identifier: RegularizerIdentifier | null | undefined): Regularizer | null {
+  return identifier == null ? null : getRegularizer(identifier);
+}
 
 /**
  * The `{ className, config }` record of a regularizer (keras.regularizers.serialize).

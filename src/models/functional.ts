@@ -59,8 +59,7 @@ export class FunctionalGraph {
     this.inputs.forEach((input, i) => {
       const expected = input.shape;
       const value = adjustInputRank(values[i], expected);
-      const matches = value.shape.length === expected.length && expected.every((d, j) => d === null || d === value.shape[j]);
-      if (!matches) {
+      if (!fitsInputShape(value.shape, expected)) {
         throw new Error(`Model '${modelName}': input ${i} ('${input.name}') expects shape ${formatSymbolicShape(expected)}, got ${formatShape(value.shape)}.`);
       }
       computed.set(input, value);
@@ -88,6 +87,18 @@ export function rankAdjustedShape(shape: readonly number[], expected: readonly (
   if (shape.length === expected.length - 1 && expected[expected.length - 1] === 1) return [...shape, 1];
   if (shape.length === expected.length + 1 && shape[shape.length - 1] === 1) return shape.slice(0, -1);
   return shape;
+}
+
+/**
+ * Whether data of `shape` (rank already adjusted) fits an Input of shape `expected` as Keras's
+ * functional input spec checks it (allow_last_axis_squeeze): a trailing axis of 1 is dropped from
+ * both, then the axes they share must agree where both are known. So an Input [None, 1] takes
+ * [N, T, 80] (keras.io's MelGAN generator fed spectrograms in inference); [None, 4] refuses [N, 5].
+ */
+export function fitsInputShape(shape: readonly number[], expected: readonly (number | null)[]): boolean {
+  const given = shape.length > 0 && shape[shape.length - 1] === 1 ? shape.slice(0, -1) : shape;
+  const wanted = expected.length > 0 && expected[expected.length - 1] === 1 ? expected.slice(0, -1) : expected;
+  return wanted.every((d, j) => j >= given.length || d === null || d === given[j]);
 }
 
 /** `value` reshaped as rankAdjustedShape says (the same tensor when its rank already fits). */

@@ -16,7 +16,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Callback, History, Logs } from '../callbacks/callback';
 import { CompiledLoss, CompiledMetrics, lossTracker, type LossSpec, type MetricSpec } from './compile_utils';
 import { classWeightsToSampleWeights, DataScope, toStepDatasets, type DataInput, type DataNames } from './data';
-import { flatKeys, flattenStructure, FunctionalGraph, packStructure, rankAdjustedShape, structureOf, type Structure, type Structured, type SymbolicRecord, type TensorRecord } from './functional';
+import { fitsInputShape, flatKeys, flattenStructure, FunctionalGraph, packStructure, rankAdjustedShape, structureOf, type Structure, type Structured, type SymbolicRecord, type TensorRecord } from './functional';
 import { checkSavePath } from '../io/save_paths';
 import { isRecord } from '../tensor/records';
 import { printSummary, type SummaryOptions } from './summary';
@@ -697,9 +697,7 @@ export class Model extends Layer {
     if (xs.length !== expected.length) throw new Error(`${op}: the model has ${expected.length} input(s) but x holds ${xs.length} tensor(s).`);
     xs.forEach((t, i) => {
       const shape = expected[i];
-      const given = rankAdjustedShape(t.shape, shape);
-      const ok = given.length === shape.length && shape.every((d, j) => j === 0 || d === null || d === given[j]);
-      if (!ok) {
+      if (!fitsInputShape(rankAdjustedShape(t.shape, shape), [null, ...shape.slice(1)])) {
         const want = `(${shape.map((d) => d ?? 'None').join(', ')})`;
         throw new Error(`${op}: input ${i} of model '${this.name}' expects samples of shape ${want}, got x of shape [${t.shape.join(',')}].`);
       }

@@ -38,15 +38,30 @@ export function removeDisposalHolder(holder: DisposalHolder): void {
   holders.delete(holder);
 }
 
-/** How a scope ends a tensor's life: disposed now, or later by a holder that still needs it. */
+/** How many holders a deferred tensor still waits for (see releaseDeferred). */
+const deferredHolds = new WeakMap<Tensor, number>();
+
+/**
+ * How a scope ends a tensor's life: disposed now, or later by the holders that still need it
+ * (two tapes recording at once, as a GAN's generator and discriminator tapes, each hold it).
+ */
 function disposeFromScope(tensor: Tensor): void {
   if (keptTensors.has(tensor)) return;
-  for (const holder of holders) {
-    if (holder.holds(tensor)) {
-      holder.defer(tensor);
-      return;
-    }
+  if (holders.size === 0) return tensor.dispose();
+  const holding = [...holders].filter((holder) => holder.holds(tensor));
+  if (holding.length === 0) return tensor.dispose();
+  deferredHolds.set(tensor, holding.length);
+  for (const holder of holding) holder.defer(tensor);
+}
+
+/** Called by a holder done with a tensor it took over: disposes it once every holder that took it is done. */
+export function releaseDeferred(tensor: Tensor): void {
+  const left = (deferredHolds.get(tensor) ?? 1) - 1;
+  if (left > 0) {
+    deferredHolds.set(tensor, left);
+    return;
   }
+  deferredHolds.delete(tensor);
   tensor.dispose();
 }
 
