@@ -79,6 +79,16 @@ export declare namespace ops {
   export type CdistOptions = allOps.CdistOptions;
   export type ColorConversionOptions = allOps.ColorConversionOptions;
   export type GaussianBlurOptions = allOps.GaussianBlurOptions;
+  export type ExtractPatches3dOptions = allOps.ExtractPatches3dOptions;
+  export type ReconstructPatchesOptions = allOps.ReconstructPatchesOptions;
+  export type SobelEdgesOptions = allOps.SobelEdgesOptions;
+  export type SsimOptions = allOps.SsimOptions;
+  export type PerspectiveTransformOptions = allOps.PerspectiveTransformOptions;
+  export type MapCoordinatesOptions = allOps.MapCoordinatesOptions;
+  export type MapCoordinatesFillMode = allOps.MapCoordinatesFillMode;
+  export type ElasticTransformOptions = allOps.ElasticTransformOptions;
+  export type ScaleAndTranslateMethod = allOps.ScaleAndTranslateMethod;
+  export type ScaleAndTranslateOptions = allOps.ScaleAndTranslateOptions;
   export type ComplexPair = allOps.ComplexPair;
   export type Conv1dOptions = allOps.Conv1dOptions;
   export type Conv1dTransposeOptions = allOps.Conv1dTransposeOptions;
