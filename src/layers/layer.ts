@@ -61,10 +61,11 @@ export { InputSpec, type InputSpecArgs } from './input_spec';
 export interface AddWeightArgs {
   name?: string;
   shape: readonly number[];
-  /** Default 'glorotUniform' (Keras), 'zeros' for int32. */
-  initializer?: InitializerIdentifier;
+  /** Default (also for null, Keras's None) 'glorotUniform', 'zeros' for int32. */
+  initializer?: InitializerIdentifier | null;
   trainable?: boolean;
-  regularizer?: RegularizerIdentifier;
+  /** None by default; null (Keras's None, what `regularizers.get(null)` returns) adds no penalty. */
+  regularizer?: RegularizerIdentifier | null;
   /** Applied by the optimizer after each update of the weight (see `Variable.constraint`). */
   constraint?: ConstraintIdentifier | null;
   dtype?: DType;

@@ -123,7 +123,9 @@ export function datasetFeed(op: string, use: 'train' | 'test' | 'predict', model
       if (element === undefined) return undefined;
       const batch = loadBatch(op, model, stream, element, step, use, classWeight);
       const program = stepProgram(batch.xs, batch.ys, batch.ws, batch.xKeys);
-      return { size: batch.size, data: () => stepData(batch.xs, batch.ys, batch.ws, batch.xKeys), program: { key: `${program.key}|batch`, args: program.args }, release: batch.release };
+      const { nested } = batch;
+      const data = nested ? () => nested.data : () => stepData(batch.xs, batch.ys, batch.ws, batch.xKeys);
+      return { size: batch.size, data, program: { key: `${program.key}|batch${nested ? `|${nested.key}` : ''}`, args: program.args }, release: batch.release };
     },
   };
 }

@@ -15,6 +15,7 @@ import { PyDataset } from '../utils/py_dataset';
 import { classWeightsToSampleWeights, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput, type DataTensors } from './data';
 import type { Model } from './model';
 import { isRecord } from '../tensor/records';
+import { nestedTensorLeaves, type StepData } from './step_data';
 
 /** One element of a dataset: [x, y] or [x, y, sampleWeight] (Keras's tuple), or x alone for predict. */
 export type Batch = DataInput | [DataInput] | [DataInput, DataInput] | [DataInput, DataInput, DataInput];
@@ -214,6 +215,11 @@ function isPyDatasetBatch(element: unknown): element is Batch {
 export interface LoadedBatch extends DataTensors {
   size: number;
   release(): void;
+  /**
+   * A custom step's batch whose x or y nests lists or records of tensors: the step's data as the
+   * dataset yielded it (xs, ys and ws then hold its tensors in order), and a key naming its structure.
+   */
+  nested?: { data: StepData; key: string };
 }
 
 /**
@@ -248,9 +254,14 @@ export function loadBatch(op: string, model: Model, stream: DatasetStream, eleme
     if (use === 'predict') {
       const inputs = toDataset(x, `${role}x`, op, names.inputs, 'inputs', names.takesInputRecord);
       const xs = scope.keep(inputs);
-      const size = sampleCount(op, [[`${role}x`, xs]]);
+      // Inputs may differ in size (a batch of graphs); the first one counts the batch, as a custom step's.
+      const size = sampleCount(op, [[`${role}x`, xs.slice(0, 1)]]);
       model.checkInputShapes(`${op} (${batchName})`, xs);
       return { xs, ys: [], ws: [], xKeys: inputs.keys ?? null, size, release };
+    }
+    if (model.hasCustomStep(use)) {
+      const nested = nestedBatch(op, role, x, y, sampleWeight, classWeight);
+      if (nested) return { ...nested, release };
     }
     const { xs, ys, ws, xKeys, classWeights, count } = toStepDatasets(op, names, scope, x, y, sampleWeight, classWeight, role, model.hasCustomStep(use) ? false : 'whenInputsAgree');
     model.checkInputShapes(`${op} (${batchName})`, xs);
@@ -261,6 +272,28 @@ export function loadBatch(op: string, model: Model, stream: DatasetStream, eleme
     release();
     throw e;
   }
+}
+
+/**
+ * A custom step's batch whose x or y nests lists or records of tensors (Keras passes such an
+ * element to train_step as it is): its tensors in order and the structure as yielded; null when
+ * neither does. Its size is the first tensor's, as a custom step's parts may differ in size.
+ */
+function nestedBatch(op: string, role: string, x: DataInput, y: DataInput | undefined, sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined): Omit<LoadedBatch, 'release'> | null {
+  const xs = nestedTensorLeaves(x), ys = y === undefined ? [] : nestedTensorLeaves(y);
+  if (!xs && !ys) return null;
+  const part = (value: DataInput): Tensor[] => {
+    if (value instanceof Tensor) return [value];
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Tensor)) return value as Tensor[];
+    throw new Error(`${op}: ${role}nests lists of tensors in ${xs ? 'x' : 'y'}, so its other parts must be tensors or lists of tensors too, as the custom step receives them as yielded; got ${describe(value)}.`);
+  };
+  if (classWeight) throw new Error(`${op}: classWeight needs y as one tensor of class indices, but ${role}nests tensors in ${xs ? 'x' : 'y'}; weight the samples in the custom step instead.`);
+  const inputs = xs ?? part(x);
+  const targets = ys ?? part(y as DataInput);
+  const weights = sampleWeight === undefined ? [] : part(sampleWeight);
+  const data = [x, ...(y === undefined ? [] : [y]), ...(sampleWeight === undefined ? [] : [sampleWeight])] as StepData;
+  const structure = (v: unknown): unknown => (v instanceof Tensor ? 0 : Array.isArray(v) ? v.map(structure) : Object.fromEntries(Object.entries(v as object).map(([k, c]) => [k, structure(c)])));
+  return { xs: inputs, ys: targets, ws: weights, xKeys: null, size: inputs[0].shape[0] ?? 1, nested: { data, key: JSON.stringify(data.map(structure)) } };
 }
 
 /** Keras's unpack_x_y_sample_weight: an array is [x, y?, sampleWeight?], anything else is x. */

@@ -13,6 +13,7 @@ import { ones } from '../ops/creation';
 import { argMax } from '../ops/reduce';
 import { tidy } from '../tensor/memory';
 import { isRecord } from '../tensor/records';
+import { nestedTensorLeaves } from './step_data';
 
 export type DataInput = Tensor | Tensor[] | TensorValues | DataRecord;
 
@@ -55,6 +56,9 @@ export function toDataset(data: DataInput, role: string, op: string, names: stri
   if (data instanceof Tensor) return { tensors: [checkAlive(data, role, op)], owned: [] };
   if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof Tensor)) {
     return { tensors: (data as Tensor[]).map((t) => checkAlive(t, role, op)), owned: [] };
+  }
+  if (nestedTensorLeaves(data)) {
+    throw new Error(`${op}: ${role} nests lists or records of tensors, which only a custom trainStep or testStep takes (it receives the batch as yielded, as Keras's train_step does); the model's own step takes a tensor, a list of tensors, or a record of them.`);
   }
   let converted: Tensor;
   try {

@@ -3,15 +3,38 @@
 
 import type { Logs } from '../callbacks/callback';
 import { formatShape } from '../backend/types';
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
+import { isRecord } from '../tensor/records';
 import type { TensorRecord } from './functional';
 import { Variable } from '../autograd/variable';
 
 /**
  * What a step receives: [x, y] or [x, y, sampleWeight]; x and y are lists for several
  * inputs/outputs, and x is a record where a model without named inputs (subclassed) was given one.
+ * A custom step's dataset batch whose x or y nests lists or records of tensors (Keras's zip of
+ * zipped datasets) arrives as it was yielded: cast it to its structure.
  */
 export type StepData = [Tensor | Tensor[] | TensorRecord, (Tensor | Tensor[])?, Tensor?];
+
+/** Tensors nested in lists and records, as a custom step's dataset batch may hold them. */
+export type NestedTensors = Tensor | NestedTensors[] | { [key: string]: NestedTensors };
+
+/**
+ * The tensors of `value` in order (depth first) when it nests lists or records of tensors, at least
+ * one level below its top (a plain list or record of tensors is no nesting), and holds nothing
+ * else; otherwise null.
+ */
+export function nestedTensorLeaves(value: unknown): Tensor[] | null {
+  const children = Array.isArray(value) ? value : isRecord(value) ? Object.values(value) : null;
+  if (!children || !children.some((c) => Array.isArray(c) || isRecord(c))) return null;
+  const leaves: Tensor[] = [];
+  const visit = (v: unknown): boolean => {
+    if (v instanceof Tensor) return leaves.push(v) > 0;
+    if (Array.isArray(v)) return v.length > 0 && v.every(visit);
+    return isRecord(v) && Object.values(v).every(visit);
+  };
+  return visit(value) ? leaves : null;
+}
 export type StepLogs = Record<string, Tensor | number>;
 
 /** A list of one tensor becomes the tensor (single-input models take a tensor, not a list). */
