@@ -280,7 +280,7 @@ export function loadBatch(op: string, model: Model, stream: DatasetStream, eleme
  * neither does. Its size is the first tensor's, as a custom step's parts may differ in size.
  */
 function nestedBatch(op: string, role: string, x: DataInput, y: DataInput | undefined, sampleWeight: DataInput | undefined, classWeight: Record<number, number> | undefined): Omit<LoadedBatch, 'release'> | null {
-  const xs = nestedTensorLeaves(x), ys = y === undefined ? [] : nestedTensorLeaves(y);
+  const xs = nestedTensorLeaves(x), ys = y === undefined ? null : nestedTensorLeaves(y);
   if (!xs && !ys) return null;
   const part = (value: DataInput): Tensor[] => {
     if (value instanceof Tensor) return [value];
@@ -289,7 +289,7 @@ function nestedBatch(op: string, role: string, x: DataInput, y: DataInput | unde
   };
   if (classWeight) throw new Error(`${op}: classWeight needs y as one tensor of class indices, but ${role}nests tensors in ${xs ? 'x' : 'y'}; weight the samples in the custom step instead.`);
   const inputs = xs ?? part(x);
-  const targets = ys ?? part(y as DataInput);
+  const targets = ys ?? (y === undefined ? [] : part(y));
   const weights = sampleWeight === undefined ? [] : part(sampleWeight);
   const data = [x, ...(y === undefined ? [] : [y]), ...(sampleWeight === undefined ? [] : [sampleWeight])] as StepData;
   const structure = (v: unknown): unknown => (v instanceof Tensor ? 0 : Array.isArray(v) ? v.map(structure) : Object.fromEntries(Object.entries(v as object).map(([k, c]) => [k, structure(c)])));
