@@ -97,6 +97,28 @@ fn floor_mod(x: f32, y: f32) -> f32 {
   return r;
 }
 
+// atan2(x, y) with IEEE 754's signed zeros, as Math.atan2 and NumPy: x = ±0 gives ±0 for y = +0
+// or y > 0, and ±pi for y = -0 or y < 0. SwiftShader's atan2 gives pi for atan2(-0, 1) and 0 for
+// atan2(0, -0), so the zero cases are decided from the sign bits here.
+fn atan2_signed_zero(x: f32, y: f32) -> f32 {
+  let y_is_nan = (bitcast<u32>(y) & 0x7fffffffu) > 0x7f800000u;
+  if (x != 0.0 || y_is_nan) { return atan2(x, y); }
+  let magnitude = select(0.0, 3.141592653589793, (bitcast<u32>(y) & 0x80000000u) != 0u);
+  return bitcast<f32>(bitcast<u32>(magnitude) | (bitcast<u32>(x) & 0x80000000u));
+}
+
+// Floor division of f32 as NumPy's floor_divide: an infinite x over a nonzero y is NaN (NumPy's
+// remainder is NaN there), and a finite x over an infinite y is 0 or, with signs that differ, -1
+// (the quotient floor(x / y) would give -0 or 0 there).
+fn floor_divide(x: f32, y: f32) -> f32 {
+  let x_infinite = (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
+  let y_infinite = (bitcast<u32>(y) & 0x7fffffffu) == 0x7f800000u;
+  if (x_infinite && y != 0.0) { return bitcast<f32>(nan_bits); }
+  let x_finite = (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+  if (y_infinite && x_finite) { return select(floor(x / y), -1.0, x != 0.0 && (x < 0.0) != (y < 0.0)); }
+  return floor(x / y);
+}
+
 // The greatest common divisor of |x| and |y| by Euclid's algorithm in u32, so that |-2^31| fits;
 // the bits are returned as i32, as NumPy wraps gcd(-2^31, 0) to -2^31.
 fn gcd_u32(x: i32, y: i32) -> u32 {
@@ -357,9 +379,9 @@ fn apply(x: f32, y: f32) -> f32 {
     case 14u: { return select(0.0, 1.0, truthy(x) || truthy(y)); }
     case 15u: { return (x - y) * (x - y); }
     case 16u: { return select(x / y, 0.0, y == 0.0); }
-    case 17u: { return floor(x / y); }
+    case 17u: { return floor_divide(x, y); }
     case 18u: { return floor_mod(x, y); }
-    case 19u: { return atan2(x, y); }
+    case 19u: { return atan2_signed_zero(x, y); }
     case 20u: { return hypot_scaled(x, y); }
     case 21u: { return log_add_exp(x, y); }
     case 22u: { return select(0.0, 1.0, truthy(x) != truthy(y)); }

@@ -131,6 +131,28 @@ fn erfinv_approx(v: f32) -> f32 {
   return p * v;
 }
 
+// sin(v) or cos(v) to about f32's rounding for |v| <= 8192 (Cephes's sinf and cosf): v reduced
+// to r in [-pi/4, pi/4] by the octant j, pi/4 split in three parts so that j * part is exact,
+// then the minimax polynomial of sin or cos on r, as the octant says. WGSL allows its sin and
+// cos an absolute error of 2^-11 (SwiftShader's is 2e-4); beyond 8192, and for inf and NaN, the
+// built-ins.
+fn sin_or_cos(v: f32, want_cos: bool) -> f32 {
+  let magnitude = abs(v);
+  if (!(magnitude <= 8192.0)) { return select(sin(v), cos(v), want_cos); }
+  var j = floor(magnitude * 1.2732395447351628);
+  j = j + j % 2.0;
+  var octant = u32(j) & 7u;
+  var negative = !want_cos && (bitcast<u32>(v) & 0x80000000u) != 0u;
+  if (octant > 3u) { negative = !negative; octant = octant - 4u; }
+  if (want_cos && octant > 1u) { negative = !negative; }
+  let r = ((magnitude - j * 0.78515625) - j * 2.4187564849853515625e-4) - j * 3.77489497744594108e-8;
+  let z = r * r;
+  let sine = ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1) * z * r + r;
+  let cosine = ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z - 0.5 * z + 1.0;
+  let y = select(sine, cosine, (octant == 1u || octant == 2u) != want_cos);
+  return select(y, -y, negative);
+}
+
 // sin(pi r) for r in [-1, 1]: r folded into [-0.5, 0.5] (sin(pi r) = sin(pi (1 - r)), exact in
 // f32), then the Taylor series of sin to t^13, t = pi r, whose error is below f32's rounding.
 // WGSL allows its sin an absolute error of 2^-11, too coarse for sinc's small values.
@@ -214,8 +236,8 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 7u: { return log_of(v); }
     case 8u: { return log_of_1p(v); }
     case 9u: { return expm1_accurate(v); }
-    case 10u: { return sin(v); }
-    case 11u: { return cos(v); }
+    case 10u: { return sin_or_cos(v, false); }
+    case 11u: { return sin_or_cos(v, true); }
     case 12u: { return tanh(clamp(v, -15.0, 15.0)); }
     case 13u: { return stable_sigmoid(v); }
     case 14u: { return softplus(v); }
@@ -236,7 +258,7 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 28u: { return select(0.0, 1.0, nan_input); }
     case 29u: { return select(1.0, 0.0, is_inf_or_nan); }
     case 31u: { return erf_approx(v); }
-    case 32u: { return tan(v); }
+    case 32u: { return sin_or_cos(v, false) / sin_or_cos(v, true); }
     case 33u: { return sinh(v); }
     case 34u: { return cosh(v); }
     case 35u, 36u, 39u, 40u: { return inverse_trig(v); }

@@ -299,8 +299,23 @@ export const floor = (x: TensorLike): Tensor => unary('floor', x);
  * @example ops.ceil(tensor([-1.5, 2.5])) // [-1, 3]
  */
 export const ceil = (x: TensorLike): Tensor => unary('ceil', x);
-/** Rounds half to even, as TensorFlow does. */
-export const round = (x: TensorLike): Tensor => unary('round', x);
+/**
+ * Rounds half to even (as NumPy and TensorFlow) to `decimals` decimal places (keras.ops.round):
+ * x * 10^decimals rounded, divided by 10^decimals, in float32 as JAX. An int32 tensor keeps its
+ * values for decimals >= 0 and rounds to a multiple of 10^-decimals below (int32).
+ * @example ops.round(tensor([1.25, 2.35, 6.5]), 1) // [1.2, 2.4, 6.5]; ops.round(tensor([15, 25], [2], 'int32'), -1) // [20, 20]
+ */
+export const round = (x: TensorLike, decimals = 0): Tensor => {
+  if (!Number.isInteger(decimals)) throw new Error(`round: decimals must be an integer, got ${decimals}.`);
+  if (decimals === 0) return unary('round', x);
+  const factor = 10 ** decimals;
+  const isInt = typeof x !== 'number' && x.dtype === 'int32';
+  if (isInt && decimals > 0) return unary('round', x);
+  return tidy(() => {
+    const rounded = div(unary('round', mul(isInt ? cast(x, 'float32') : x, factor)), factor);
+    return isInt ? cast(unary('round', rounded), 'int32') : rounded;
+  });
+};
 /** The error function (Abramowitz & Stegun 7.1.26, absolute error below 1.5e-7). */
 export const erf = (x: TensorLike): Tensor => unary('erf', x);
 /** 1 where x is 0, else 0 (int32); NaN is nonzero (true), so it gives 0. */
@@ -550,7 +565,7 @@ const BINARY_OPS = {
   trueDivide: { code: 3, dtype: 'float', cpu: (a, b) => a / b,
     grad: [(dy, _a, b) => dy.div(b), (dy, a, b) => neg(dy.mul(a).div(square(b as Tensor)))] },
   // Piecewise constant: no gradient, as TensorFlow's FloorDiv.
-  floorDivide: { code: 17, dtype: 'same', cpu: (a, b, intResult) => (intResult ? floorDivideInt(a, b) : Math.floor(a / b)) },
+  floorDivide: { code: 17, dtype: 'same', cpu: (a, b, intResult) => (intResult ? floorDivideInt(a, b) : floorDivideReference(a, b)) },
   mod: { code: 18, dtype: 'same', cpu: (a, b, intResult) => (intResult ? (b === 0 ? 0 : a - Math.floor(a / b) * b) : floorModReference(a, b)),
     grad: [(dy) => dy, (dy, a, b) => neg(dy.mul(floorDivide(a, b)))] },
   arctan2: { code: 19, dtype: 'float', cpu: (a, b) => Math.atan2(a, b),
@@ -1104,6 +1119,15 @@ function floorModReference(a: number, b: number): number {
   const infiniteDivisor = Number.isFinite(a) && (b === Infinity || b === -Infinity);
   const r = infiniteDivisor ? (a !== 0 && a < 0 !== b < 0 ? b : a) : a - Math.floor(a / b) * b;
   return r === 0 ? (b < 0 ? -0 : 0) : r;
+}
+
+/** NumPy's float floor_divide at infinities: inf // y is NaN, x // inf is 0 or -1 (signs that differ). */
+function floorDivideReference(a: number, b: number): number {
+  const aInfinite = a === Infinity || a === -Infinity;
+  const bInfinite = b === Infinity || b === -Infinity;
+  if (aInfinite && b !== 0) return NaN;
+  if (bInfinite && !Number.isNaN(a) && a !== 0 && a < 0 !== b < 0) return -1;
+  return Math.floor(a / b);
 }
 
 function roundHalfToEven(v: number): number {

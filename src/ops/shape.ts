@@ -310,15 +310,17 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 
 /**
  * Joins tensors along an existing axis (Keras `ops.concatenate`). All must share the rank and
- * every dimension but `axis`. int32 and float32 inputs together give float32 (Keras's
- * result_type), the int32 ones cast.
+ * every dimension but `axis`; `axis` null joins the tensors flattened (Keras's `axis=None`).
+ * int32 and float32 inputs together give float32 (Keras's result_type), the int32 ones cast.
  *
  * @example
  * concat([tensor([[1, 2]]), tensor([[3, 4]])], 0);   // [[1, 2], [3, 4]]
  * concat([tensor([[1]], [1, 1], 'int32'), tensor([[0.5]])], 1);   // float32 [[1, 0.5]]
  */
-export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+export function concat(tensors: readonly Tensor[], axis: number | null = 0): Tensor {
   checkTensorList('concat', tensors);
+  // Keras's axis=None: the tensors flattened, then joined.
+  if (axis === null) return tidy(() => concat(tensors.map((t) => reshape(t, [t.size])), 0));
   const first = tensors[0];
   if (first.rank === 0) throw new Error('concat: cannot concatenate scalars (rank 0); use stack to join them along a new axis.');
   const at = normalizeAxis('concat', axis, first.rank);

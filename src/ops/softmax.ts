@@ -10,7 +10,7 @@ import { reshape } from './shape';
 import { isRecording, recordGradient } from '../autograd/tape';
 import { runKernel1, type Kernel } from './kernel';
 import { keptOffset, reducedOffset, reductionDispatch, reductionLayout, reductionUniforms, withReductionLayout, type ReductionLayout } from './reduction_layout';
-import { checkRank, normalizeAxis } from './shape_util';
+import { checkRank, normalizeAxes } from './shape_util';
 import { checkTensor } from './validate';
 import stableMath from '../../shaders/stable_math.wgsl?raw';
 import softmaxShader from '../../shaders/softmax.wgsl?raw';
@@ -77,18 +77,18 @@ const softmaxGradKernel: Kernel<SoftmaxAttrs> = {
 };
 
 /** The gradient of softmax / logSoftmax from its output y and the incoming dy. */
-function normalizeGrad(log: boolean, along: number, layout: ReductionLayout, y: Tensor, dy: Tensor): Tensor {
+function normalizeGrad(log: boolean, along: number[], layout: ReductionLayout, y: Tensor, dy: Tensor): Tensor {
   if (isRecording()) return log ? dy.sub(y.exp().mul(dy.sum(along, true))) : y.mul(dy.sub(dy.mul(y).sum(along, true)));
   return runKernel1(softmaxGradKernel, [y, dy], { shape: y.shape, dtype: 'float32' }, { log, layout });
 }
 
-function normalize(name: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tensor {
+function normalize(name: 'softmax' | 'logSoftmax', x: Tensor, axis: number | readonly number[]): Tensor {
   checkTensor(name, x);
-  if (typeof axis !== 'number') throw new Error(`${name}: axis must be a single number, got ${Array.isArray(axis) ? 'an array' : typeof axis}.`);
+  if (typeof axis !== 'number' && !Array.isArray(axis)) throw new Error(`${name}: axis must be a number or an array of numbers, got ${typeof axis}.`);
   checkRank(name, x.shape);
   if (x.rank === 0) throw new Error(`${name}: expected a tensor of rank at least 1, got a scalar.`);
-  const along = normalizeAxis(name, axis, x.rank);
-  const layout = reductionLayout(x.shape, [along], true);
+  const along = normalizeAxes(name, axis, x.rank);
+  const layout = reductionLayout(x.shape, along, true);
   const log = name === 'logSoftmax';
   const y = runKernel1(softmaxKernel, [x], { shape: x.shape, dtype: 'float32' }, { log, layout });
   if (x.dtype === 'float32') {
@@ -98,18 +98,20 @@ function normalize(name: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Ten
 }
 
 /**
- * exp(x) / sum(exp(x)) along `axis` (default the last), computed stably; float32.
+ * exp(x) / sum(exp(x)) along `axis` (default the last; an array of axes normalizes over them
+ * together, as Keras's tuple), computed stably; float32.
  * @example ops.softmax(tensor([[1, 2, 3]])) // [[0.0900, 0.2447, 0.6652]]
  */
-export function softmax(x: Tensor, axis = -1): Tensor {
+export function softmax(x: Tensor, axis: number | readonly number[] = -1): Tensor {
   return normalize('softmax', x, axis);
 }
 
 /**
- * x - log(sum(exp(x))) along `axis` (default the last), computed stably; float32.
+ * x - log(sum(exp(x))) along `axis` (default the last, or an array of axes together), computed
+ * stably; float32.
  * @example ops.logSoftmax(tensor([1000, 1000])) // [-0.6931, -0.6931]
  */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
+export function logSoftmax(x: Tensor, axis: number | readonly number[] = -1): Tensor {
   return normalize('logSoftmax', x, axis);
 }
 

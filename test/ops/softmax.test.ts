@@ -44,8 +44,8 @@ describe('errors', () => {
     expect(() => ops.logSoftmax(tensor([1, 2]), -2)).toThrow('logSoftmax: axis -2 is out of range for a tensor of rank 1');
   });
 
-  it('rejects a list of axes, a scalar and a non-tensor', () => {
-    expect(() => ops.softmax(tensor([1, 2]), [0] as never)).toThrow('softmax: axis must be a single number, got an array.');
+  it('rejects an axis that is not a number or a list, a scalar and a non-tensor', () => {
+    expect(() => ops.softmax(tensor([1, 2]), '0' as never)).toThrow('softmax: axis must be a number or an array of numbers, got string.');
     expect(() => ops.softmax(tensor(3))).toThrow('softmax: expected a tensor of rank at least 1, got a scalar.');
     expect(() => ops.logSoftmax(null as never)).toThrow('logSoftmax: expected a Tensor, got null.');
   });
