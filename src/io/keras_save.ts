@@ -567,7 +567,8 @@ async function optimizerDatasets(optimizer: Optimizer, trainable: Variable[]): P
     const value = optimizer.getSlot(variable, slot)!;
     entries.push(float32(value.shape as number[], Float32Array.from(await value.data())));
   }
-  if (optimizer instanceof Nadam) entries.push(float32([], Float32Array.of(optimizer.momentumProduct(optimizer.iterations))));
+  // The product over the updates taken (Keras's `iterations`), fewer than the calls with gradient accumulation.
+  if (optimizer instanceof Nadam) entries.push(float32([], Float32Array.of(optimizer.momentumProduct(optimizer.updates))));
   return entries;
 }
 

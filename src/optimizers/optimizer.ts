@@ -46,6 +46,11 @@ export interface OptimizerOptions {
    * on every last one with their mean (default null: update at every call).
    */
   gradientAccumulationSteps?: number | null;
+  /**
+   * Multiply the loss by this before the gradients are taken (`scaleLoss`, which the default
+   * trainStep calls) and divide the gradients by it before the update (default null: no scaling).
+   */
+  lossScaleFactor?: number | null;
   name?: string;
 }
 
@@ -61,7 +66,7 @@ export interface OptimizerDefaults {
 /** The update's parameters that a subclass gives (the base class adds the learning rate and weight decay). */
 export type UpdateRule = Omit<UpdateParams, 'learningRate' | 'decayFactor'>;
 
-const BASE_KEYS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'useEma', 'emaMomentum', 'emaOverwriteFrequency', 'gradientAccumulationSteps', 'name'] as const;
+const BASE_KEYS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'useEma', 'emaMomentum', 'emaOverwriteFrequency', 'gradientAccumulationSteps', 'lossScaleFactor', 'name'] as const;
 
 /** The slots that the base class adds for gradient accumulation and the moving average, Keras's names. */
 const ACCUMULATOR = 'gradient_accumulator';
@@ -96,6 +101,7 @@ export abstract class Optimizer {
   readonly emaMomentum: number;
   readonly emaOverwriteFrequency: number | null;
   readonly gradientAccumulationSteps: number | null;
+  readonly lossScaleFactor: number | null;
   private learningRateValue: number | LearningRateSchedule;
   /** Variables that take no weight decay, and the pattern of names that take none (excludeFromWeightDecay). */
   private decayExclusions: { variables: Set<Variable>; names: RegExp | null } = { variables: new Set(), names: null };
@@ -117,6 +123,8 @@ export abstract class Optimizer {
     this.emaMomentum = numberOption(className, 'emaMomentum', options.emaMomentum ?? 0.99, 0, 1);
     this.emaOverwriteFrequency = optionalInteger(className, 'emaOverwriteFrequency', options.emaOverwriteFrequency ?? null, 1);
     this.gradientAccumulationSteps = optionalInteger(className, 'gradientAccumulationSteps', options.gradientAccumulationSteps ?? null, 2);
+    this.lossScaleFactor = optionalNumber(className, 'lossScaleFactor', options.lossScaleFactor ?? null);
+    if (this.lossScaleFactor === 0) throw new Error(`${className}: argument \`lossScaleFactor\` must be > 0 or null. Received: lossScaleFactor=0`);
     const clipArgs = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((v) => v !== null);
     if (clipArgs.length > 1) {
       throw new Error(
@@ -186,15 +194,15 @@ export abstract class Optimizer {
   }
 
   /**
-   * The loss whose gradients this optimizer applies (Keras's `scale_loss`): the loss itself here;
-   * LossScaleOptimizer multiplies it by its loss scale. The default `trainStep` calls it inside its
+   * The loss whose gradients this optimizer applies (Keras's `scale_loss`): the loss times
+   * `lossScaleFactor` when set, else the loss itself; LossScaleOptimizer multiplies it by its loss scale. The default `trainStep` calls it inside its
    * tape; a custom trainStep that may run with a LossScaleOptimizer calls it too.
    *
    * @example
    * const grads = tape.gradient(optimizer.scaleLoss(loss), variables);   // loss scaled inside tape.record
    */
   scaleLoss(loss: Tensor): Tensor {
-    return loss;
+    return this.lossScaleFactor === null ? loss : loss.mul(this.lossScaleFactor);
   }
 
   /** The learning rate as given: a number or a schedule. */
@@ -295,11 +303,13 @@ export abstract class Optimizer {
       // Keras's ops.cond(is_update_step, update, accumulate) as data: the update is computed at
       // every call and kept on every `steps`-th.
       const isUpdateStep = steps === null ? null : this.stepScalar(() => ((this.iterations + 1) % steps === 0 ? 1 : 0));
-      let gradients = pairs.map(([gradient]) => gradient);
+      // Keras unscales the gradients of a scaled loss first, before accumulation and clipping.
+      const unscale = this.lossScaleFactor;
+      let gradients = pairs.map(([gradient]) => (unscale === null ? gradient : gradient.div(unscale)));
       if (isUpdateStep) {
-        gradients = pairs.map(([gradient, variable]) => {
+        gradients = pairs.map(([, variable], k) => {
           const accumulator = this.slot(variable, ACCUMULATOR);
-          const sum = gradient.add(accumulator);
+          const sum = gradients[k].add(accumulator);
           accumulator.assign(where(isUpdateStep, 0, sum));
           return sum.div(steps!);
         });
@@ -525,6 +535,7 @@ export abstract class Optimizer {
       // Keras's options that change what a step does, given when set (the configs of optimizers without them stay as they were).
       ...(this.useEma ? { useEma: true, emaMomentum: this.emaMomentum, emaOverwriteFrequency: this.emaOverwriteFrequency } : {}),
       ...(this.gradientAccumulationSteps !== null ? { gradientAccumulationSteps: this.gradientAccumulationSteps } : {}),
+      ...(this.lossScaleFactor !== null ? { lossScaleFactor: this.lossScaleFactor } : {}),
     };
   }
 

@@ -315,6 +315,17 @@ describe("optimizer states as Keras keeps them", () => {
     const product = [1, 2, 3].reduce((p, t) => p * 0.8 * (1 - 0.5 * 0.96 ** t), 1);
     expect(dataset(root, 'optimizer/vars/6').values()[0]).toBeCloseTo(product, 7);
   });
+
+  it("Nadam's momentum product counts updates, not calls, with gradient accumulation (Keras 3.15.1)", async () => {
+    // m.compile(optimizer=keras.optimizers.Nadam(beta_1=0.8, gradient_accumulation_steps=2), loss='mse')
+    // m.fit(np.array([[1, 2]]), np.array([[1]]), epochs=4): u_product 0.1794457584619522 after 2 updates, iteration 4.
+    const model = new Sequential({ layers: [new layers.Dense({ units: 1, inputShape: [2] })] });
+    model.compile({ optimizer: new optimizers.Nadam({ beta1: 0.8, gradientAccumulationSteps: 2 }), loss: 'mse' });
+    await model.fit(tensor([[1, 2]]), tensor([[1]]), { epochs: 4, verbose: 0 });
+    const root = await weightsOf(await saveKerasModel(model));
+    expect(Number(dataset(root, 'optimizer/vars/0').values()[0])).toBe(4);
+    expect(dataset(root, 'optimizer/vars/8').values()[0]).toBeCloseTo(0.1794457584619522, 7);
+  });
 });
 
 describe('saveKerasModel round trip', () => {
