@@ -9,8 +9,8 @@
 import type { Tensor } from '../tensor/tensor';
 import { oneHot } from '../ops/creation';
 import { cast, equal, greater, isFinite, less, logicalAnd, where } from '../ops/elementwise';
-import { argMax, sum } from '../ops/reduce';
-import { squeeze } from '../ops/shape';
+import { any, argMax, sum } from '../ops/reduce';
+import { expandDims, slice, squeeze } from '../ops/shape';
 import { MeanMetricWrapper, type MetricFunction } from './reduction_metrics';
 import type { MetricConfig, SampleWeight } from './metric';
 import { asFloat, squeezeOrExpandToSameRank } from './metrics_utils';
@@ -53,12 +53,19 @@ export function topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Te
 }
 
 /**
- * 1 where the integer label is among the `k` largest predictions, else 0.
- * @example sparseTopKCategoricalAccuracy(tensor([2]), tensor([[0.5, 0.3, 0.2]]), 2)   // [0]
+ * 1 where the integer label is among the `k` largest predictions, else 0. With `fromSortedIds`,
+ * `yPred` holds class ids sorted from the highest score down ([batch, N], N >= k, as a top-k
+ * search returns them), and the label is looked for among the first `k` of them.
+ * @example
+ * sparseTopKCategoricalAccuracy(tensor([2]), tensor([[0.5, 0.3, 0.2]]), 2)          // [0]
+ * sparseTopKCategoricalAccuracy(tensor([2]), tensor([[0, 2, 1]], [1, 3], 'int32'), 2, true)   // [1]
  */
-export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Tensor {
+export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5, fromSortedIds = false): Tensor {
   const labels = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? squeeze(yTrue, -1) : yTrue;
-  return inTopK(cast(labels, 'int32'), yPred, k);
+  if (!fromSortedIds) return inTopK(cast(labels, 'int32'), yPred, k);
+  const topIds = slice(asFloat(yPred), Array<number>(yPred.rank).fill(0), [...yPred.shape.slice(0, -1), Math.min(k, yPred.shape[yPred.rank - 1])]);
+  // any(): a label that appears twice among the ids counts once.
+  return cast(any(equal(expandDims(asFloat(labels), -1), topIds), -1), 'float32');
 }
 
 /**
@@ -232,7 +239,9 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
 }
 
 /**
- * How often the integer label is among the `k` (default 5) top predictions.
+ * How often the integer label is among the `k` (default 5) top predictions. With
+ * `fromSortedIds: true` the predictions are class ids sorted by score (e.g. from a top-k search),
+ * and the label is looked for among their first `k`.
  *
  * @example
  * const m = new SparseTopKCategoricalAccuracy({ k: 1 });
@@ -240,18 +249,24 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
  * await m.result().data();   // [0.5]
  */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
-  static override readonly optionNames = { k: true } as const;
+  static override readonly optionNames = { k: true, fromSortedIds: true } as const;
   override direction = 'up' as const;
   readonly k: number;
+  /** Whether predictions are class ids sorted by score (see sparseTopKCategoricalAccuracy) rather than scores. */
+  readonly fromSortedIds: boolean;
 
-  constructor(options: { name?: string; k?: number } = {}) {
-    const k = options.k ?? 5;
+  constructor(options: { name?: string; k?: number; fromSortedIds?: boolean } = {}) {
+    const { k = 5, fromSortedIds = false } = options;
     checkK('SparseTopKCategoricalAccuracy', k);
-    super((yTrue, yPred) => sparseTopKCategoricalAccuracy(yTrue, yPred, k), { ...options, name: options.name ?? 'sparse_top_k_categorical_accuracy' });
+    if (typeof fromSortedIds !== 'boolean') {
+      throw new Error(`SparseTopKCategoricalAccuracy: fromSortedIds must be a boolean. Received: fromSortedIds=${String(fromSortedIds)}.`);
+    }
+    super((yTrue, yPred) => sparseTopKCategoricalAccuracy(yTrue, yPred, k, fromSortedIds), { ...options, name: options.name ?? 'sparse_top_k_categorical_accuracy' });
     this.k = k;
+    this.fromSortedIds = fromSortedIds;
   }
 
   override getConfig(): MetricConfig {
-    return { name: this.name, dtype: this.dtype, k: this.k };
+    return { name: this.name, dtype: this.dtype, k: this.k, fromSortedIds: this.fromSortedIds };
   }
 }

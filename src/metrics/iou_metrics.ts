@@ -3,7 +3,9 @@
 // [numClasses, numClasses] confusion matrix (rows: true class, columns: predicted class) summed
 // over batches in a Variable, on the device (one unsortedSegmentSum of the weights by
 // true * numClasses + predicted per batch), and the IoU of each class computed from it:
-// tp / (tp + fp + fn), averaged over the target classes that occur.
+// tp / (tp + fp + fn), averaged over the target classes that occur. Sample weights are summed as
+// given: Keras's default dtype 'int' truncates fractional weights (with a warning), so Keras agrees
+// with these metrics for integer weights or with dtype='float32'.
 
 import { epsilon } from '../backend/config';
 import { formatShape } from '../backend/types';
