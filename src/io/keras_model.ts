@@ -15,7 +15,7 @@ import { Input } from '../layers/input_layer';
 import type { Layer } from '../layers/layer';
 import { deserializeLayer, hasLayerClass } from '../layers/class_registry';
 import type { SymbolicTensor } from '../layers/symbolic';
-import { Model } from '../models/model';
+import { Model, type ModelArgs } from '../models/model';
 import { tensor } from '../tensor/creation';
 import { Sequential } from '../models/sequential';
 import { bytesOf, loadKerasOptimizerState, loadKerasWeightsFile, overridesHook, type KerasWeightsSource } from './keras_weights';
@@ -129,15 +129,23 @@ function buildModel(entry: unknown): Model {
   const name = typeof config.name === 'string' ? config.name : undefined;
   if (className === 'Sequential') return buildSequential(config, name, (entry as { build_config?: { input_shape?: unknown } }).build_config?.input_shape);
   if (className === 'Functional' || className === 'Model') return buildFunctional(config, name);
-  return buildSubclassedModel(entry as KerasLayerEntry & { registered_name?: unknown; build_config?: unknown });
+  const subclassEntry = entry as KerasLayerEntry & { registered_name?: unknown; build_config?: unknown };
+  // A Model subclass made from inputs and outputs (Keras's functional_from_config with its class).
+  if (isFunctionalConfig(config)) return buildFunctional(config, name, modelSubclass(subclassEntry) as unknown as new (args: ModelArgs) => Layer);
+  return buildSubclassedModel(subclassEntry);
+}
+
+/** Whether a model's config is a functional graph (its layers and its input and output layers). */
+function isFunctionalConfig(config: Record<string, unknown> | undefined): boolean {
+  return config !== undefined && Array.isArray(config.layers) && 'input_layers' in config && 'output_layers' in config;
 }
 
 /**
- * A subclassed model: its class found by the name Keras registered it under (or its class name)
+ * A subclassed model's class, found by the name Keras registered it under (or its class name)
  * among the load's customObjects, the objects registered with registerKerasSerializable and the
- * model classes registered with registerModel; made from its config, then built from its build config.
+ * model classes registered with registerModel.
  */
-function buildSubclassedModel(entry: KerasLayerEntry & { registered_name?: unknown; build_config?: unknown }): Model {
+function modelSubclass(entry: KerasLayerEntry & { registered_name?: unknown }): LayerClass {
   const className = String(entry.class_name);
   const names = [entry.registered_name, className].filter((name): name is string => typeof name === 'string');
   const isClass = (value: unknown): value is LayerClass => typeof value === 'function' && typeof (value as { fromConfig?: unknown }).fromConfig === 'function';
@@ -148,6 +156,13 @@ function buildSubclassedModel(entry: KerasLayerEntry & { registered_name?: unkno
       `loadKerasModel: the file holds a subclassed model of class '${className}'${registered}, which is not known here. Port the class, and register it before loading with registerKerasSerializable(${className}), or pass loadModel(source, { customObjects: { ${className} } }).`,
     );
   }
+  return cls;
+}
+
+/** A subclassed model: made from its config by its class (modelSubclass), then built from its build config. */
+function buildSubclassedModel(entry: KerasLayerEntry & { registered_name?: unknown; build_config?: unknown }): Model {
+  const className = String(entry.class_name);
+  const cls = modelSubclass(entry);
   const model = cls.fromConfig(translate(entry.config ?? {}) as Record<string, unknown>);
   if (!(model instanceof Model)) throw new Error(`loadKerasModel: the file's model class '${className}' is a ${model.constructor.name} here, a layer, not a Model subclass.`);
   const buildConfig = entry.build_config;
@@ -170,7 +185,7 @@ function buildSequential(config: Record<string, unknown>, name: string | undefin
   return model;
 }
 
-function buildFunctional(config: Record<string, unknown>, name: string | undefined): Model {
+function buildFunctional(config: Record<string, unknown>, name: string | undefined, modelClass: new (args: ModelArgs) => Layer = Model): Model {
   const outputsOf = new Map<string, SymbolicTensor[][]>();
   const resolve = (reference: unknown): unknown => {
     if (Array.isArray(reference)) {
@@ -253,7 +268,7 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
       operations.set(layerName, { className, config: layerConfig, args: node?.args ?? [] });
       continue;
     }
-    const layer = MODEL_CLASSES.has(className) ? buildModel(entry) : withBuildConfig(buildLayer(className, layerConfig), entry);
+    const layer = MODEL_CLASSES.has(className) || isFunctionalConfig(layerConfig) ? buildModel(entry) : withBuildConfig(buildLayer(className, layerConfig), entry);
     outputsOf.set(layerName, []);
     (entry.inbound_nodes ?? []).forEach((node, index) => pending.push({ layerName, layer, node, index }));
   }
@@ -281,7 +296,10 @@ function buildFunctional(config: Record<string, unknown>, name: string | undefin
     const resolved = resolve(value);
     return Array.isArray(resolved) && resolved.length === 1 ? (resolved[0] as SymbolicTensor) : (resolved as SymbolicTensor | SymbolicTensor[]);
   };
-  return new Model({ inputs: ends(config.input_layers), outputs: ends(config.output_layers), name });
+  const args = { inputs: ends(config.input_layers), outputs: ends(config.output_layers), name };
+  const model = new modelClass(args);
+  if (!(model instanceof Model)) throw new Error(`loadKerasModel: the file's model class '${modelClass.name}' is a ${model.constructor.name} here, a layer, not a Model subclass.`);
+  return model;
 }
 
 /** A layer (or op) of a functional model's config. */

@@ -190,7 +190,11 @@ function kerasModelEntry(model: Model, json: LayerJSON, constants: Map<Tensor, u
     const { inputStructure, outputStructure } = model.savedGraph;
     const ends = (refs: unknown, structure: unknown) => (structure === 'single' ? (refs as unknown[])[0] : refs);
     const functional = { name: model.name, trainable: model.trainable, layers, input_layers: ends(config.input_layers, inputStructure), output_layers: ends(config.output_layers, outputStructure) };
-    return { module: 'keras.src.models.functional', class_name: 'Functional', config: functional, registered_name: 'Functional', build_config: { input_shape: null } };
+    if (model.constructor === Model) return { module: 'keras.src.models.functional', class_name: 'Functional', config: functional, registered_name: 'Functional', build_config: { input_shape: null } };
+    // A Model subclass made from inputs and outputs: Keras writes its class with the functional
+    // config, and loading passes that config's inputs and outputs to the class's constructor.
+    const registered = getRegisteredLayerName(model.constructor) ?? model.constructor.name;
+    return { module: null, class_name: registered.slice(registered.lastIndexOf('>') + 1), config: functional, registered_name: registered, build_config: { input_shape: null } };
   }
   return subclassedModelEntry(model);
 }

@@ -191,6 +191,10 @@ export abstract class ProjectedAttention extends Layer {
   override apply(inputs: Tensor, args?: MultiHeadAttentionCallArgs): Tensor;
   override apply(inputs: LayerInput, args?: MultiHeadAttentionCallArgs): LayerInput;
   override apply(inputs: LayerInput, args: MultiHeadAttentionCallArgs = {}): LayerInput {
+    const tensorOptions = ['query', 'value', 'key'].filter((name) => typeof args === 'object' && args !== null && name in args);
+    if (tensorOptions.length > 0) {
+      throw new Error(`${this.constructor.name} '${this.name}'.apply: got ${tensorOptions.map((name) => `'${name}'`).join(' and ')} as option(s); the tensors go in the inputs list: apply([query, value, key]) where Keras writes layer(query, value=..., key=...).`);
+    }
     checkOptionNames(`${this.constructor.name} '${this.name}'.apply`, args, CALL_OPTIONS);
     const { attentionMask, ...options } = args;
     if (!Array.isArray(inputs) || inputs.length < 2 || inputs.length > 4) {

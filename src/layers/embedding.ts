@@ -70,7 +70,7 @@ export class Embedding extends Layer {
     this.supportsMasking = maskZero;
   }
 
-  override build(): void {
+  override build(_inputShape?: Shape | Shape[]): void {
     this.embeddings = this.addWeight({
       name: 'embeddings',
       shape: [this.inputDim, this.outputDim],

@@ -78,6 +78,11 @@ export class Operation extends Layer {
 
   /** The traced output shape; the symbolic outputs take the traced dtype of the first output (int32 for argmax). */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const reshaped = this.op === 'reshape' && !isShapeList(inputShape) ? unknownSizeReshape(inputShape, this.args[1]) : null;
+    if (reshaped) {
+      this.dtype = this.inputDtypes[0] ?? this.dtype;
+      return reshaped;
+    }
     let shape: Shape | Shape[];
     try {
       shape = super.computeOutputShape(inputShape);
@@ -187,6 +192,18 @@ function replaceSymbolic(value: unknown, inputs: SymbolicTensor[]): unknown {
   if (Array.isArray(value)) return value.map((v) => replaceSymbolic(v, inputs));
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSymbolic(v, inputs)]));
   return value;
+}
+
+/**
+ * ops.reshape's output shape for an input of unknown size (the batch) and a new shape with a -1:
+ * the -1 is unknown too, as Keras's Reshape.compute_output_spec says. Not traced: the trace's
+ * stand-in sizes (2 or 3) need not divide by the new shape's fixed sizes ([-1, 5, 6] of [None, 6]).
+ * Null when the trace answers (all sizes known, or no -1).
+ */
+function unknownSizeReshape(inputShape: Shape, newShape: unknown): Shape | null {
+  if (!inputShape.includes(null) || !Array.isArray(newShape) || !newShape.every((d) => Number.isInteger(d))) return null;
+  if (newShape.filter((d) => d === -1).length !== 1) return null;
+  return newShape.map((d: number) => (d === -1 ? null : d));
 }
 
 function fillSlots(value: unknown, tensors: Tensor[]): unknown {

@@ -76,7 +76,7 @@ export class ReversibleEmbedding extends Embedding {
     this.logitSoftCap = logitSoftCap;
   }
 
-  override build(): void {
+  override build(_inputShape?: Shape | Shape[]): void {
     super.build();
     if (!this.tieWeights) {
       this.reverseEmbeddings = this.addWeight({ name: 'reverse_embeddings', shape: [this.outputDim, this.inputDim], initializer: this.embeddingsInitializer });

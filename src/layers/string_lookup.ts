@@ -31,7 +31,9 @@ export interface StringLookupArgs extends IndexLookupArgs<string> {
  *
  * Strings are host data: `apply` takes a string, a string[] or a string[][] (any rank, one length
  * per level) and looks the tokens up on the CPU; it returns the int32 indices as a tensor of the
- * same shape ('int'), or their encoding computed on the device (float32). With `invert: true` it
+ * same shape ('int'), or their encoding computed on the device (float32); with 'multi_hot',
+ * 'count' or 'tf_idf' a string[][] may have rows of different lengths (Keras's ragged input), one
+ * encoding per row. With `invert: true` it
  * takes indices as numbers (a tensor: `layer.apply(await ids.array())`) and returns strings. Use
  * it as preprocessing before `fit` (`const ids = lookup.apply(words)`); it cannot take the
  * symbolic inputs of a functional model. With several OOV indices an OOV token goes to OOV index
@@ -68,6 +70,8 @@ export class StringLookup extends IndexLookup<string> {
   override apply(inputs: NestedStrings | NestedIndices | LayerInput): Tensor | NestedStrings | LayerInput {
     const leaf = this.invert ? 'number' : 'string';
     const flat = flattenNested(inputs, (value) => typeof value === leaf);
+    const ragged = flat === null && !this.invert ? raggedRows(inputs) : null;
+    if (ragged !== null) return this.encodeRaggedRows(ragged);
     if (flat === null) {
       const expected = this.invert ? 'indices as numbers (a number, number[] or number[][]; read a tensor back with `layer.apply(await ids.array())`)' : 'strings (a string, string[] or string[][])';
       throw new Error(`StringLookup '${this.name}' takes ${expected}, a rectangular nesting, on the host; it cannot take tensors or the symbolic inputs of a functional model. Received: ${describe(inputs)}`);
@@ -80,7 +84,8 @@ export class StringLookup extends IndexLookup<string> {
 
   /**
    * Learns the vocabulary from strings (Keras's adapt): a string[] is a list of one-token
-   * documents; a string[][] a list of documents (rows), which matters for 'tf_idf'. A non-array
+   * documents; a string[][] a list of documents (rows, which may differ in length, as Keras's
+   * ragged tensors), which matters for 'tf_idf'. A non-array
    * iterable (a generator, say) gives batches, each a string[] (one document) or string[][]. On
    * the CPU.
    */
@@ -94,6 +99,21 @@ export class StringLookup extends IndexLookup<string> {
         })(),
       );
     } else throw new Error(`Invalid value for argument data of ${name}.adapt(). Expected strings (a string[] or string[][]) or an iterable of batches of them. Received: ${describe(data)}`);
+  }
+
+  /**
+   * Rows of different lengths (Keras's ragged input) reduced to one encoding per row: the rows are
+   * padded with index -1, which the encodings drop. Only the reducing output modes can take them.
+   */
+  private encodeRaggedRows(rows: string[][]): Tensor {
+    if (this.outputMode !== 'multi_hot' && this.outputMode !== 'count' && this.outputMode !== 'tf_idf') {
+      throw new Error(`StringLookup '${this.name}' got rows of different lengths (${JSON.stringify(rows.map((row) => row.length))} tokens); with outputMode '${this.outputMode}' that would be a ragged output, which this library has no tensor for. Pad the rows to one length, or use outputMode 'multi_hot', 'count' or 'tf_idf' (one encoding per row).`);
+    }
+    const width = Math.max(1, ...rows.map((row) => row.length));
+    if (!this.built) this.buildOnce([rows.length, width]);
+    const ids = new Int32Array(rows.length * width).fill(-1);
+    rows.forEach((row, r) => ids.set(this.lookupTokens(row), r * width));
+    return tidy(() => this.encodeIndices(tensor(ids, [rows.length, width], 'int32')));
   }
 
   /** @internal The index of each token (TextVectorization's lookup): on the CPU. */
@@ -124,6 +144,12 @@ export function flattenNested(value: unknown, isLeaf: (leaf: unknown) => boolean
   return { values: parts.flatMap((part) => part!.values), shape: [value.length, ...inner] };
 }
 
+/** Rows of strings of different lengths (a ragged string[][]), or null when `value` is not that. */
+function raggedRows(value: unknown): string[][] | null {
+  const isRow = (row: unknown): row is string[] => Array.isArray(row) && row.every((token) => typeof token === 'string');
+  return Array.isArray(value) && value.length > 0 && value.every(isRow) ? (value as string[][]) : null;
+}
+
 /** Flat values back into nested arrays of this shape. */
 function nest(values: string[], shape: readonly number[]): NestedStrings {
   if (shape.length === 0) return values[0];
@@ -134,7 +160,9 @@ function nest(values: string[], shape: readonly number[]): NestedStrings {
 /** The documents of adapt's data (see documentRows), checked to be strings. */
 function documentsOf(name: string, data: NestedStrings, whole: boolean): string[][] {
   const flat = flattenNested(data, (value) => typeof value === 'string');
-  if (flat === null) throw new Error(`Invalid value for argument data of ${name}.adapt(). Expected strings in a rectangular nesting. Received: ${describe(data)}`);
+  const ragged = flat === null ? raggedRows(data) : null;
+  if (ragged !== null) return ragged.map((row) => [...row]);
+  if (flat === null) throw new Error(`Invalid value for argument data of ${name}.adapt(). Expected strings in a rectangular nesting, or rows of strings of different lengths (a ragged string[][]). Received: ${describe(data)}`);
   return documentRows(flat.values as string[], flat.shape, whole);
 }
 

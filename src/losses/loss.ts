@@ -60,7 +60,8 @@ export function standardizeReduction(reduction: unknown): Reduction {
 
 /**
  * Base class of all losses, as `keras.losses.Loss`. Subclasses implement `call(yTrue, yPred)`,
- * returning one value per sample; `apply(yTrue, yPred, sampleWeight?)` weights and reduces them.
+ * returning one value per sample; `apply(yTrue, yPred, sampleWeight?)` weights and reduces them
+ * (a subclass may override `apply` instead, as Keras code overrides `__call__`).
  * The constructor takes `name` and `reduction`, and the names a subclass lists in its static
  * `optionNames`; any other option is an error (Keras's unexpected keyword argument).
  *
@@ -87,8 +88,13 @@ export abstract class Loss {
     this.name = options.name ?? snakeCase(new.target.name);
   }
 
-  /** Per-sample loss values (not reduced). */
-  abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
+  /**
+   * Per-sample loss values (not reduced). A subclass implements it, or overrides `apply` in its
+   * place (Keras code that overrides `__call__` to return the reduced loss itself).
+   */
+  call(_yTrue: Tensor, _yPred: Tensor): Tensor {
+    throw new Error(`${this.constructor.name}: a Loss subclass implements call(yTrue, yPred), returning per-sample values that apply() weights and reduces, or overrides apply(yTrue, yPred, sampleWeight) to return the reduced loss itself (Keras's __call__).`);
+  }
 
   /**
    * The reduced loss, as Keras's `loss(y_true, y_pred, sample_weight)`: the per-sample values of

@@ -60,6 +60,9 @@ export function toDataset(data: DataInput, role: string, op: string, names: stri
   if (nestedTensorLeaves(data)) {
     throw new Error(`${op}: ${role} nests lists or records of tensors, which only a custom trainStep or testStep takes (it receives the batch as yielded, as Keras's train_step does); the model's own step takes a tensor, a list of tensors, or a record of them.`);
   }
+  if (holdsStrings(data)) {
+    throw new Error(`${op}: ${role} holds strings (${JSON.stringify(data).slice(0, 60)}), but tensors hold numbers only, so a model cannot take text. String preprocessing layers (TextVectorization, StringLookup, Hashing) run on the host: apply them to the strings first and pass the model their tensor, as \`model.${op}(vectorizer.apply(texts))\`, with those layers kept out of the model.`);
+  }
   let converted: Tensor;
   try {
     converted = tensor(data as TensorValues);
@@ -67,6 +70,11 @@ export function toDataset(data: DataInput, role: string, op: string, names: stri
     throw new Error(`${op}: ${role} could not be converted to a tensor: ${(e as Error).message}`);
   }
   return { tensors: [converted], owned: [converted] };
+}
+
+/** Whether nested arrays hold a string (text that must be preprocessed on the host). */
+function holdsStrings(data: unknown): boolean {
+  return typeof data === 'string' || (Array.isArray(data) && data.some(holdsStrings));
 }
 
 /** A record's entries in the order of `names`, each converted as a single tensor. */

@@ -144,12 +144,15 @@ export function dsplit(x: Tensor, indicesOrSections: number | readonly number[])
  * @example
  * ops.unstack(tensor([[1, 2], [3, 4]]), undefined, 1);   // [[1, 3], [2, 4]]
  */
-export function unstack(x: Tensor, num?: number, axis = 0): Tensor[] {
+export function unstack(x: Tensor, num?: number | null, axis = 0): Tensor[] {
   checkTensor('unstack', x);
   if (x.rank === 0) throw new Error('unstack: cannot unstack a scalar (rank 0).');
+  if (num !== undefined && num !== null && typeof num !== 'number') {
+    throw new Error(`unstack: num must be a number or undefined. Received: num=${JSON.stringify(num)}. Its arguments are positional, as Keras's unstack(x, num=None, axis=0): ops.unstack(x, undefined, axis).`);
+  }
   const at = normalizeAxis('unstack', axis, x.rank);
   const n = x.shape[at];
-  if (num !== undefined && num !== n) {
+  if (num !== undefined && num !== null && num !== n) {
     throw new Error(`unstack: num is ${String(num)} but dimension ${at} of shape ${formatShape(x.shape)} has size ${n}.`);
   }
   if (n === 0) return [];

@@ -12,6 +12,7 @@ import { checkRank } from './shape_util';
 export function describeValue(x: unknown): string {
   if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
   if (ArrayBuffer.isView(x)) return `a ${x.constructor.name} (wrap it with tensor(...))`;
+  if (x instanceof Promise) return 'a Promise (await it first: predict, data() and the other async methods return one)';
   return x === null ? 'null' : typeof x;
 }
 
