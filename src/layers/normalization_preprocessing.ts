@@ -169,7 +169,7 @@ export class Normalization extends Layer {
     }
     for (const batch of batches) this.checkAdaptShape(batch);
     tidy(() => {
-      let total = moments(asFloat(batches[0]), this.reducedAxes);
+      let total: { mean: Tensor; variance: Tensor } = moments(asFloat(batches[0]), this.reducedAxes);
       let count = this.reducedCount(batches[0]);
       for (const batch of batches.slice(1)) {
         // Keras's merge of running statistics: weighted means, and variances around the new mean.

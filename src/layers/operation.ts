@@ -162,8 +162,14 @@ function applyOperation(name: string, args: unknown[]): unknown {
   if (!operation.resultStructure) return output;
   const outputs = [output].flat();
   const rebuild = (node: ResultStructure): unknown =>
-    typeof node === 'number' ? outputs[node] : Array.isArray(node) ? node.map(rebuild) : Object.fromEntries(Object.entries(node).map(([key, item]) => [key, rebuild(item)]));
+    typeof node === 'number' ? outputs[node] : Array.isArray(node) ? node.map(rebuild) : iterableRecord(Object.fromEntries(Object.entries(node).map(([key, item]) => [key, rebuild(item)])));
   return rebuild(operation.resultStructure);
+}
+
+/** A record result that also destructures by position, as the eager op's does (moments: `[mean, variance]`, Keras's tuple). */
+function iterableRecord(record: Record<string, unknown>): Record<string, unknown> {
+  Object.defineProperty(record, Symbol.iterator, { enumerable: false, value: () => Object.values(record)[Symbol.iterator]() });
+  return record;
 }
 
 /** The structure of an op's result, its tensors appended to `outputs` in order; null when it holds something else. */

@@ -21,6 +21,19 @@ export interface MomentsOptions {
   keepDims?: boolean;
 }
 
+/**
+ * What `moments` gives: a record `{ mean, variance }` that also destructures as Keras's tuple,
+ * `const [mean, variance] = ops.moments(x, axes)`.
+ */
+export type Moments = { mean: Tensor; variance: Tensor; [Symbol.iterator](): Iterator<Tensor> };
+
+/** The record with a non-enumerable iterator, so Object.entries (and the graph's records) see only mean and variance. */
+function momentsResult(mean: Tensor, variance: Tensor): Moments {
+  const result = { mean, variance };
+  Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [mean, variance][Symbol.iterator]() });
+  return result as Moments;
+}
+
 const momentsKernel: Kernel<ReductionLayout> = {
   name: 'moments',
   cpu([x], [mean, variance], layout) {
@@ -48,16 +61,22 @@ const momentsKernel: Kernel<ReductionLayout> = {
 };
 
 /**
- * Mean and population variance of `x` over `axes`, as tf.nn.moments; both float32. Computed in one
- * numerically stable pass (no E[x^2] - E[x]^2 cancellation). An empty reduction gives NaN.
+ * Mean and population variance of `x` over `axes`, as keras.ops.moments; both float32. Computed in
+ * one numerically stable pass (no E[x^2] - E[x]^2 cancellation). An empty reduction gives NaN.
+ * The result reads as a record or, as Keras's tuple, by position.
  * @example
  * const { mean, variance } = ops.moments(tensor([0, 1, 2, 3, 100]), [0]);
  * // mean 21.2, variance 1553.36
+ * const [m, v] = ops.moments(images, [1, 2], { keepDims: true });   // Keras: mean, variance = ops.moments(...)
  */
-export function moments(x: Tensor, axes: number | readonly number[], options: MomentsOptions = {}): { mean: Tensor; variance: Tensor } {
+export function moments(x: Tensor, axes: number | readonly number[], options: MomentsOptions = {}): Moments {
   checkTensor('moments', x);
   if (typeof axes !== 'number' && !Array.isArray(axes)) {
     throw new Error(`moments: axes must be a number or an array of numbers, got ${typeof axes}.`);
+  }
+  const unknownOptions = Object.keys(options ?? {}).filter((key) => key !== 'keepDims');
+  if (unknownOptions.length > 0) {
+    throw new Error(`moments: unknown option${unknownOptions.length > 1 ? 's' : ''} ${unknownOptions.join(', ')}; the only option is keepDims (Keras's keepdims).`);
   }
   const keepDims = options.keepDims ?? false;
   if (typeof keepDims !== 'boolean') throw new Error(`moments: keepDims must be a boolean, got ${typeof keepDims}.`);
@@ -76,7 +95,7 @@ export function moments(x: Tensor, axes: number | readonly number[], options: Mo
       return [dx.div(count)];
     });
   }
-  return { mean, variance };
+  return momentsResult(mean, variance);
 }
 
 /**

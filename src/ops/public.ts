@@ -127,6 +127,7 @@ export declare namespace ops {
   export type MatmulOptions = allOps.MatmulOptions;
   export type MeshgridOptions = allOps.MeshgridOptions;
   export type MomentsOptions = allOps.MomentsOptions;
+  export type Moments = allOps.Moments;
   export type NanToNumOptions = allOps.NanToNumOptions;
   export type NormOrder = allOps.NormOrder;
   export type OneHotOptions = allOps.OneHotOptions;
