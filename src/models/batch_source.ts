@@ -17,6 +17,14 @@ import type { Model } from './model';
 import { isRecord } from '../tensor/records';
 import { nestedTensorLeaves, type StepData } from './step_data';
 
+/**
+ * A batchSize given with a dataset of batches: Keras ignores it (the dataset makes the batches),
+ * and keras.io's code passes it, so it is ignored here too, with a warning rather than an error.
+ */
+export function warnBatchSizeIgnored(op: string, options: { batchSize?: unknown }): void {
+  if (options.batchSize !== undefined) console.warn(`${op}: batchSize (${String(options.batchSize)}) is ignored for a dataset of batches: the dataset makes the batches, as in Keras.`);
+}
+
 /** One element of a dataset: [x, y] or [x, y, sampleWeight] (Keras's tuple), or x alone for predict. */
 export type Batch = DataInput | [DataInput] | [DataInput, DataInput] | [DataInput, DataInput, DataInput];
 

@@ -11,7 +11,7 @@ import { concat } from '../ops/shape';
 import { tidy } from '../tensor/memory';
 import { Tensor } from '../tensor/tensor';
 import { checkBatchSize, DataScope, sampleCount, toDataset, toStepDatasets, type DataInput } from './data';
-import { isBatchSource, type BatchSource } from './batch_source';
+import { isBatchSource, warnBatchSizeIgnored, type BatchSource } from './batch_source';
 import { checkStepCount, datasetFeed, slicedFeed, warnRanOut, type BatchFeed } from './batch_feed';
 import type { EvaluateOptions, Model, ModelOutput, PredictOptions } from './model';
 import { isRecord } from '../tensor/records';
@@ -31,7 +31,8 @@ export async function runEvaluate(model: Model, x: DataInput | BatchSource, y: D
   try {
     let feed: BatchFeed;
     if (isBatchSource(x)) {
-      checkDatasetOptions('evaluate', options, ['batchSize', 'sampleWeight']);
+      checkDatasetOptions('evaluate', options, ['sampleWeight']);
+      warnBatchSizeIgnored('evaluate', options);
       feed = datasetFeed('evaluate', 'test', model, x, steps);
     } else {
       if (steps !== undefined) throw new Error('evaluate: steps applies to a dataset of batches; with data in memory every sample is evaluated, batchSize at a time.');
@@ -96,7 +97,7 @@ export async function runPredict(model: Model, x: DataInput | BatchSource, optio
   try {
     let feed: BatchFeed;
     if (isBatchSource(x)) {
-      checkDatasetOptions('predict', options, ['batchSize']);
+      warnBatchSizeIgnored('predict', options);
       feed = datasetFeed('predict', 'predict', model, x, steps);
     } else {
       if (steps !== undefined) throw new Error('predict: steps applies to a dataset of batches; with data in memory every sample is predicted, batchSize at a time.');

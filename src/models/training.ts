@@ -7,7 +7,7 @@
 import { checkCallbacks, type Callback, type History, type Logs } from '../callbacks/callback';
 import { CallbackList } from '../callbacks/callback_list';
 import { fromTypedArray } from '../tensor/creation';
-import { isBatchSource, type BatchSource } from './batch_source';
+import { isBatchSource, warnBatchSizeIgnored, type BatchSource } from './batch_source';
 import { checkStepCount, datasetFeed, gatheredFeed, slicedFeed, warnRanOut } from './batch_feed';
 import { tidy } from '../tensor/memory';
 import { Tensor } from '../tensor/tensor';
@@ -296,7 +296,6 @@ interface FitData {
 
 /** fit's options that apply only to data in memory, and what to do instead with a dataset. */
 const IN_MEMORY_OPTIONS: Array<[keyof FitOptions, string]> = [
-  ['batchSize', 'the dataset makes the batches'],
   ['validationSplit', 'give validationData'],
   ['sampleWeight', 'yield [x, y, sampleWeight] batches'],
   ['checkFinite', 'check the batches as the dataset makes them, or stop at a non-finite loss with the TerminateOnNaN callback'],
@@ -323,6 +322,7 @@ async function prepareData(model: Model, x: DataInput | BatchSource, y: DataInpu
     for (const [name, instead] of IN_MEMORY_OPTIONS) {
       if (options[name] !== undefined) throw new Error(`fit: ${name} applies to data in memory, not to a dataset of batches (${instead}).`);
     }
+    warnBatchSizeIgnored('fit', options);
     const held = validationTensors ? toStepDatasets('fit', model.dataNames(), data, validationTensors[0], validationTensors[1], validationTensors[2], undefined, 'validation ') : null;
     return { train: x, validation: validationSource ?? held };
   }

@@ -271,6 +271,23 @@ describe('evaluate and predict on a dataset', () => {
   });
 });
 
+describe('batchSize with a dataset', () => {
+  it('is ignored with a warning, as Keras ignores it (the dataset makes the batches)', async () => {
+    const { x, y } = data();
+    const model = classifier();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const history = await model.fit(slicedDataset(x, y), { batchSize: 8, epochs: 1, verbose: 0 });
+      expect(history.history.loss).toHaveLength(1);
+      expect(warn).toHaveBeenCalledWith('fit: batchSize (8) is ignored for a dataset of batches: the dataset makes the batches, as in Keras.');
+      expect((await model.predict(slicedDataset(x, y), { batchSize: 4, verbose: 0 }) as Tensor).shape).toEqual([40, 3]);
+      expect(warn).toHaveBeenCalledWith('predict: batchSize (4) is ignored for a dataset of batches: the dataset makes the batches, as in Keras.');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
 describe('dataset errors, before any GPU work, the model usable after them', () => {
   it('names what is wrong', async () => {
     const { x, y } = data();
@@ -278,14 +295,12 @@ describe('dataset errors, before any GPU work, the model usable after them', () 
     const ds = () => slicedDataset(x, y);
     await expect(model.fit(ds(), y as never)).rejects.toThrow("fit: x is a dataset, which yields the targets itself; the second argument must be fit's options, got a tensor of shape [40, 3].");
     await expect(model.fit(ds(), undefined, { verbose: 0 })).resolves.toBeDefined();
-    await expect(model.fit(ds(), { batchSize: 8 })).rejects.toThrow('fit: batchSize applies to data in memory, not to a dataset of batches (the dataset makes the batches).');
     await expect(model.fit(ds(), { validationSplit: 0.2 })).rejects.toThrow('fit: validationSplit applies to data in memory, not to a dataset of batches (give validationData).');
     await expect(model.fit(ds(), { sampleWeight: [1] })).rejects.toThrow('fit: sampleWeight applies to data in memory, not to a dataset of batches (yield [x, y, sampleWeight] batches).');
     await expect(model.fit(ds(), { stepsPerEpoch: 0 })).rejects.toThrow('fit: stepsPerEpoch must be a positive integer, got 0.');
     await expect(model.fit(x, y, { validationData: [x, y], validationSteps: 2 })).rejects.toThrow('fit: validationSteps applies to validationData given as a dataset of batches.');
     await expect(model.fit(x, y, { validationData: x as never })).rejects.toThrow('fit: validationData must be [x, y], [x, y, sampleWeight] or a dataset of such batches, got a tensor.');
     await expect(model.evaluate(x, y, { steps: 1 })).rejects.toThrow('evaluate: steps applies to a dataset of batches');
-    await expect(model.predict(ds(), { batchSize: 4 })).rejects.toThrow('predict: batchSize applies to data in memory, not to a dataset of batches');
     await expect(model.evaluate({ *[Symbol.iterator]() {} }, { verbose: 0 })).rejects.toThrow('evaluate: the dataset gave no batch.');
   });
 
