@@ -275,8 +275,9 @@ fn apply(v: f32, bits: u32) -> f32 {
     case 48u: { return normalized_sinc(v); }
     case 49u, 50u: { return bessel_i(v); }
     case 55u: { return sinc_derivative(v); }
-    // Clamped to [alpha, beta] before the conversion to i32, NaN to alpha, where i32(NaN) is undefined.
-    case 56u: { return select(clamp(v, params.alpha, params.beta), params.alpha, nan_input); }
+    // Clamped to [alpha, beta] before the conversion to i32, NaN to 0, where i32(NaN) is undefined
+    // (main stores the largest i32 for values above beta).
+    case 56u: { return select(clamp(v, params.alpha, params.beta), 0.0, nan_input); }
     case 51u: { return select(0.0, 1.0, is_inf_or_nan && !nan_input && v < 0.0); }
     case 52u: { return select(0.0, 1.0, is_inf_or_nan && !nan_input && v > 0.0); }
     case 53u: { return 1.0; }
@@ -315,6 +316,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     return;
   }
   let v = select(bitcast<f32>(bits), f32(bitcast<i32>(bits)), IN_INT);
+  // saturateCast to int32: float32 values above beta (2^31 and up, which f32 cannot clamp to 2^31 - 1).
+  if (OP == 56u && v > params.beta) {
+    y[i] = 0x7fffffffu;
+    return;
+  }
   let r = apply(v, bits);
   y[i] = select(bitcast<u32>(r), bitcast<u32>(i32(r)), OUT_INT);
 }

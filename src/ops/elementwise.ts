@@ -176,8 +176,8 @@ const UNARY_OPS = {
   bitwiseNot: { code: 54, dtype: 'same', cpu: (v) => ~v },
   // Not exported: sinc's derivative.
   sincDerivative: { code: 55, dtype: 'float', cpu: (v) => sincDerivativeReference(v) },
-  // saturateCast's clip to [lo, hi] for the conversion to int32, NaN to lo (Keras gives -2^31 on x86).
-  saturateToInt32: { code: 56, dtype: 'same', cpu: (v, lo, hi) => (Number.isNaN(v) ? lo : Math.min(Math.max(v, lo), hi)) },
+  // saturateCast's clip to [lo, hi] for the conversion to int32: above hi (2^31 and up) 2^31 - 1, NaN 0, as Keras on JAX.
+  saturateToInt32: { code: 56, dtype: 'same', cpu: (v, lo, hi) => (Number.isNaN(v) ? 0 : v > hi ? INT32_MAX : Math.max(v, lo)) },
 } satisfies Record<string, UnaryOp>;
 
 type UnaryName = keyof typeof UNARY_OPS;
@@ -481,20 +481,21 @@ export function bitwiseNot(x: Tensor): Tensor {
 export const bitwiseInvert = bitwiseNot;
 
 /**
- * Clips x to the range of `dtype`, then casts (keras.ops.saturate_cast): float32 to int32 clips to
- * [-2^31, 2147483520], the largest float32 below 2^31, as Keras does (±Infinity included), and NaN
- * gives -2^31, as Keras on x86 (where cast leaves it undefined). Other pairs are plain casts:
- * int32 fits in float32's range.
- * @example ops.saturateCast(tensor([1e10, -1e10, 3.7]), 'int32') // [2147483520, -2147483648, 3]
+ * Clips x to the range of `dtype`, then casts (keras.ops.saturate_cast): float32 to int32 gives
+ * [-2^31, 2^31 - 1] (±Infinity included) and NaN gives 0, as Keras 3.15.1 on JAX; 'bool' clips to
+ * [0, 1], so only positive values (and NaN) are true. Other pairs are plain casts: int32 fits in
+ * float32's range.
+ * @example ops.saturateCast(tensor([1e10, -1e10, 3.7]), 'int32') // [2147483647, -2147483648, 3]
  */
-export function saturateCast(x: Tensor, dtype: DType): Tensor {
+export function saturateCast(x: Tensor, dtype: DType | 'bool'): Tensor {
   checkTensor('saturateCast', x);
+  if (dtype === 'bool') return tidy(() => cast(clip(x, 0, 1), 'bool'));
   checkDtype('saturateCast', dtype);
   if (x.dtype === 'float32' && dtype === 'int32') return unary('saturateToInt32', x, -(2 ** 31), LARGEST_FLOAT32_BELOW_2_POW_31, 'int32');
   return cast(x, dtype);
 }
 
-/** The largest float32 below 2^31: float32 to int32 saturates there (2^31 - 1 rounds up to 2^31). */
+/** The largest float32 below 2^31, the clamp bound of float32 to int32 (2^31 - 1 rounds up to 2^31); larger values give 2^31 - 1. */
 const LARGEST_FLOAT32_BELOW_2_POW_31 = 2147483520;
 
 /** Limits values to [min, max]. */

@@ -153,11 +153,18 @@ describe('int32 ops, exact over the whole range (values from Keras 3.16)', () =>
     await expectExact(ops.fmod(int32([7, -7]), 2.5), 'float32', [2, -2]);
   }));
 
-  it('saturateCast clips float32 to int32 where Keras does', onBothBackends(async () => {
+  // Keras 3.15.1, KERAS_BACKEND=jax: ops.saturate_cast(np.array([1e10, -1e10, 3.9, -3.9, 2.5e9, inf,
+  // -inf, nan, 2147483520, -2147483648], np.float32), 'int32') -> [2147483647, -2147483648, 3, -3,
+  // 2147483647, 2147483647, -2147483648, 0, 2147483520, -2147483648];
+  // ops.saturate_cast(np.array([-2, -0.5, 0, 0.25, 1, 3, nan, inf, -inf], np.float32), 'bool')
+  // -> [F, F, F, T, T, T, T, T, F]; ops.saturate_cast(np.array([-2, 0, 1, 5], np.int32), 'bool') -> [F, F, T, T]
+  it('saturateCast clips float32 to int32 and bool as Keras does', onBothBackends(async () => {
     await expectExact(
-      ops.saturateCast(float32([1e10, -1e10, 3.9, -3.9, 2.5e9, Infinity, -Infinity, NaN]), 'int32'),
-      'int32', [2147483520, -2147483648, 3, -3, 2147483520, 2147483520, -2147483648, -2147483648],
+      ops.saturateCast(float32([1e10, -1e10, 3.9, -3.9, 2.5e9, Infinity, -Infinity, NaN, 2147483520, -2147483648]), 'int32'),
+      'int32', [2147483647, -2147483648, 3, -3, 2147483647, 2147483647, -2147483648, 0, 2147483520, -2147483648],
     );
+    await expectExact(ops.saturateCast(float32([-2, -0.5, 0, 0.25, 1, 3, NaN, Infinity, -Infinity]), 'bool'), 'int32', [0, 0, 0, 1, 1, 1, 1, 1, 0]);
+    await expectExact(ops.saturateCast(int32([-2, 0, 1, 5]), 'bool'), 'int32', [0, 0, 1, 1]);
     await expectExact(ops.saturateCast(int32([300, -5]), 'float32'), 'float32', [300, -5]);
     await expectExact(ops.saturateCast(int32([7]), 'int32'), 'int32', [7]);
   }));
