@@ -9,7 +9,7 @@ import { logSumExp } from '../ops/reduce';
 import { softmax, softmaxActivation } from '../ops/softmax';
 import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
-import { Layer, type LayerArgs } from './layer';
+import { Layer, type CallArgs, type InputMask, type LayerArgs, type OutputMask } from './layer';
 import type { Constraint, ConstraintIdentifier } from './constraints';
 import type { Initializer, InitializerIdentifier } from './initializers';
 import { axisOption, constraintConfig, initializerConfig, resolveAxisOption, regularizerConfig, resolveConstraint, resolveInitializer, resolveRegularizer } from './layer_utils';
@@ -178,8 +178,38 @@ export class Softmax extends Layer {
     this.axis = axisOption(args.axis);
   }
 
-  override call(inputs: Tensor): Tensor {
+  /**
+   * With a mask (`apply(x, { mask })`, broadcastable to the input: nonzero or true keeps a
+   * position, as Keras's mask > 0.5), the masked positions take no part and come out 0, even
+   * where a whole axis is masked (Keras sets them to -1e9 before the softmax, 0 after).
+   */
+  override call(inputs: Tensor, args: CallArgs = {}): Tensor {
     const axes = resolveAxisOption(this.name, this.axis, inputs.shape as Shape);
+    const mask = (Array.isArray(args.mask) ? (args.mask[0] ?? null) : (args.mask ?? null)) as Tensor | null;
+    if (mask === null) return this.softmaxOver(inputs, axes);
+    const fits = mask.rank <= inputs.rank && mask.shape.every((d, i) => d === 1 || d === inputs.shape[inputs.rank - mask.rank + i]);
+    if (!fits) {
+      throw new Error(`${this.name}: the mask must be broadcastable to the inputs, each mask axis 1 or the input's axis, with no more axes. Received: inputs.shape=[${inputs.shape.join(', ')}], mask.shape=[${mask.shape.join(', ')}]`);
+    }
+    return tidy(() => {
+      const kept = greater(mask, 0.5);
+      return where(kept, this.softmaxOver(where(kept, inputs, -1e9), axes), 0);
+    });
+  }
+
+  /**
+   * The input's mask, passed on when it is a mask of the output's leading axes; a mask that only
+   * broadcasts to the input ([4] for [batch, 3, 4] inputs) is used up here (Keras would attach it
+   * as it is, which no mask-reading layer here takes).
+   */
+  override computeMask(inputs: Tensor | Tensor[], mask: InputMask): OutputMask {
+    const single = (Array.isArray(mask) ? (mask[0] ?? null) : mask) as Tensor | null;
+    const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (single === null || single.rank > input.rank || single.shape.some((d, i) => d !== input.shape[i])) return null;
+    return single;
+  }
+
+  private softmaxOver(inputs: Tensor, axes: number[]): Tensor {
     if (axes.length === 1) {
       // Over the last axis it is the softmax activation, which keeps its logits for the
       // cross-entropy losses (as Keras's activations.softmax does).

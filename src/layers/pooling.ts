@@ -50,6 +50,8 @@ abstract class Pooling extends Layer {
   }
 
   override call(inputs: Tensor): Tensor {
+    // Int inputs are max-pooled as Keras does, to ints (through float32, exact below 2^24).
+    if (this.mode === 'max' && inputs.dtype === 'int32') return tidy(() => cast(this.call(cast(inputs, 'float32')), 'int32'));
     return inChannelsLast(inputs, this.dataFormat, (x) => this.poolChannelsLast(x));
   }
 

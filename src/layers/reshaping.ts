@@ -252,21 +252,25 @@ export class UpSampling1D extends Layer {
   }
 }
 
-/** The interpolations of Keras's UpSampling2D; 'nearest' and 'bilinear' are implemented here. */
-const KERAS_INTERPOLATIONS = ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5', 'area'];
+/** The interpolations of Keras's UpSampling2D (those of ops.image.resize but 'area', which Keras's JAX backend refuses there). */
+const UPSAMPLING_INTERPOLATIONS = ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5'] as const;
+type UpSamplingInterpolation = (typeof UPSAMPLING_INTERPOLATIONS)[number];
 
 export interface UpSampling2DArgs extends LayerArgs {
   /** Upsampling factors for rows and columns: one number for both or [rows, columns] (default [2, 2]). */
   size?: number | readonly number[];
   /** 'channels_last' ([batch, height, width, channels]) or 'channels_first'. Default: config.imageDataFormat(). */
   dataFormat?: DataFormat;
-  /** 'nearest' (the default: each pixel is repeated) or 'bilinear' (ops.resize to the upsampled size). */
-  interpolation?: string;
+  /**
+   * 'nearest' (the default: each pixel is repeated), or 'bilinear', 'bicubic', 'lanczos3',
+   * 'lanczos5' (ops.image.resize to the upsampled size, as Keras).
+   */
+  interpolation?: UpSamplingInterpolation;
 }
 
 /**
  * Upsamples images by `size[0]` along rows and `size[1]` along columns: repeating pixels
- * ('nearest') or interpolating with TF's half-pixel bilinear rule ('bilinear'), as Keras.
+ * ('nearest') or resizing with ops.image.resize's half-pixel rule ('bilinear', 'bicubic', ...), as Keras.
  *
  * @example
  * new UpSampling2D().apply(Input({ shape: [14, 14, 8] })).shape;   // [null, 28, 28, 8]
@@ -276,7 +280,7 @@ export interface UpSampling2DArgs extends LayerArgs {
 export class UpSampling2D extends Layer {
   readonly size: number[];
   readonly dataFormat: DataFormat;
-  readonly interpolation: 'nearest' | 'bilinear';
+  readonly interpolation: UpSamplingInterpolation;
 
   constructor(args: UpSampling2DArgs = {}) {
     super(args);
@@ -288,13 +292,10 @@ export class UpSampling2D extends Layer {
     this.size = [...sizes];
     this.dataFormat = normalizeDataFormat(args.dataFormat);
     const interpolation = typeof args.interpolation === 'string' ? args.interpolation.toLowerCase() : (args.interpolation ?? 'nearest');
-    if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
-      if (KERAS_INTERPOLATIONS.includes(interpolation as string)) {
-        throw new Error(`UpSampling2D: interpolation='${interpolation}' is not supported yet; only 'nearest' and 'bilinear' are. Received: interpolation=${JSON.stringify(args.interpolation)}`);
-      }
-      throw new Error(`Invalid value for argument interpolation. Expected one of ${KERAS_INTERPOLATIONS.join(', ')} (only 'nearest' and 'bilinear' are supported yet). Received: interpolation=${JSON.stringify(args.interpolation)}`);
+    if (!(UPSAMPLING_INTERPOLATIONS as readonly string[]).includes(interpolation as string)) {
+      throw new Error(`Invalid value for argument interpolation. Expected one of ${UPSAMPLING_INTERPOLATIONS.join(', ')}. Received: interpolation=${JSON.stringify(args.interpolation)}`);
     }
-    this.interpolation = interpolation;
+    this.interpolation = interpolation as UpSamplingInterpolation;
     this.inputSpec = { ndim: 4 };
   }
 
@@ -303,7 +304,7 @@ export class UpSampling2D extends Layer {
     if (this.interpolation === 'nearest') return repeatElements(inputs, axes, this.size);
     return tidy(() => {
       const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
-      return resize(x, [x.shape[axes[0]] * this.size[0], x.shape[axes[1]] * this.size[1]], { dataFormat: this.dataFormat });
+      return resize(x, [x.shape[axes[0]] * this.size[0], x.shape[axes[1]] * this.size[1]], { dataFormat: this.dataFormat, interpolation: this.interpolation });
     });
   }
 

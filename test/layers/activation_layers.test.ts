@@ -116,6 +116,20 @@ describe('Softmax', () => {
     }),
   );
 
+  it(
+    "leaves masked positions out and sets them to 0, a row masked whole too (Keras's numbers)",
+    onBothBackends(async () => {
+      // keras.layers.Softmax()(np.array([[1., 2, 3], [1, 1, 1]]), mask=np.array([[1, 0, 1], [0, 0, 0]]) > 0)
+      //   -> [[0.11920292, 0, 0.880797], [0, 0, 0]]; with mask=np.array([0.7, 0.2, 0.9]): [[0.11920292, 0, 0.880797], [0.5, 0, 0.5]]
+      const x = tensor([[1, 2, 3], [1, 1, 1]]);
+      const masked = async (mask: Tensor) => Array.from(await (new Softmax().apply(x, { mask }) as Tensor).data());
+      expectClose(await masked(tensor([[1, 0, 1], [0, 0, 0]], [2, 3], 'int32')), [0.11920292, 0, 0.880797, 0, 0, 0]);
+      // A float mask keeps the positions above 0.5; a [3] mask broadcasts over the batch.
+      expectClose(await masked(tensor([0.7, 0.2, 0.9])), [0.11920292, 0, 0.880797, 0.5, 0, 0.5]);
+      expect(() => new Softmax().apply(x, { mask: tensor([1, 0]) })).toThrow(/the mask must be broadcastable to the inputs.*inputs.shape=\[2, 3\], mask.shape=\[2\]/);
+    }),
+  );
+
   it('has finite-difference gradients over one axis and over several', async () => {
     expect(await layerGradCheck(() => new Softmax({ axis: 1 }), [2, 3, 2], seededValues(12, 3, -2, 2))).toBe('ok');
     expect(await layerGradCheck(() => new Softmax({ axis: [1, 2] }), [2, 3, 2], seededValues(12, 4, -2, 2))).toBe('ok');
