@@ -15,7 +15,7 @@ import { Tensor } from '../tensor/tensor';
 import { Layer, uniqueName, type LayerArgs } from './layer';
 import { isShapeList } from './layer_utils';
 import { formatSymbolicShape, isSymbolic, setSymbolicOpRecorder, type Shape, type SymbolicTensor } from './symbolic';
-import { isRecord } from '../tensor/records';
+import { isRecord, iterableRecord } from '../tensor/records';
 
 type OpFunction = (...args: unknown[]) => unknown;
 
@@ -164,12 +164,6 @@ function applyOperation(name: string, args: unknown[]): unknown {
   const rebuild = (node: ResultStructure): unknown =>
     typeof node === 'number' ? outputs[node] : Array.isArray(node) ? node.map(rebuild) : iterableRecord(Object.fromEntries(Object.entries(node).map(([key, item]) => [key, rebuild(item)])));
   return rebuild(operation.resultStructure);
-}
-
-/** A record result that also destructures by position, as the eager op's does (moments: `[mean, variance]`, Keras's tuple). */
-function iterableRecord(record: Record<string, unknown>): Record<string, unknown> {
-  Object.defineProperty(record, Symbol.iterator, { enumerable: false, value: () => Object.values(record)[Symbol.iterator]() });
-  return record;
 }
 
 /** The structure of an op's result, its tensors appended to `outputs` in order; null when it holds something else. */

@@ -126,17 +126,18 @@ export function checkImages(op: string, images: Tensor): void {
 }
 
 /**
- * @internal Runs `fn` on the images as a channels-last batch and gives its result back in the input's
- * layout and rank: a single image gains and loses a batch axis, channels-first images are
- * transposed on the way in and out.
+ * @internal Runs `fn` on the images (or, with `spatialRank` 3, volumes) as a channels-last batch
+ * and gives its result back in the input's layout and rank: a single image gains and loses a
+ * batch axis, channels-first images are transposed on the way in and out.
  */
-export function asChannelsLastBatch(images: Tensor, dataFormat: ImageDataFormat, fn: (batch: Tensor) => Tensor): Tensor {
+export function asChannelsLastBatch(images: Tensor, dataFormat: ImageDataFormat, fn: (batch: Tensor) => Tensor, spatialRank = 2): Tensor {
   return tidy(() => {
-    const single = images.rank === 3;
+    const single = images.rank === spatialRank + 1;
+    const spatialAxes = Array.from({ length: spatialRank }, (_, i) => i + 1);
     let batch = single ? reshape(images, [1, ...images.shape]) : images;
-    if (dataFormat === 'channels_first') batch = transpose(batch, [0, 2, 3, 1]);
+    if (dataFormat === 'channels_first') batch = transpose(batch, [0, ...spatialAxes.map((a) => a + 1), 1]);
     let result = fn(batch);
-    if (dataFormat === 'channels_first') result = transpose(result, [0, 3, 1, 2]);
+    if (dataFormat === 'channels_first') result = transpose(result, [0, spatialRank + 1, ...spatialAxes]);
     return single ? reshape(result, result.shape.slice(1)) : result;
   });
 }

@@ -182,19 +182,7 @@ export function extractPatches3d(volumes: Tensor, size: number | readonly number
     throw new Error(`${op}: patches spanning ${spans.join('x')} voxels do not fit in volumes of ${spatial.join('x')} with padding 'valid' (volumes.shape=${formatShape(volumes.shape)}).`);
   }
   const tiles = patch.every((p, i) => strides[i] === p && dilation[i] === 1 && (padding === 'valid' || spatial[i] % p === 0));
-  return asChannelsLastVolumes(volumes, dataFormat, (batch) => (tiles ? tileVolumePatches(batch, patch) : convolveVolumePatches(batch, patch, strides, dilation, padding)));
-}
-
-/** Like asChannelsLastBatch, for volumes: [batch, depth, height, width, channels] inside `fn`. */
-function asChannelsLastVolumes(volumes: Tensor, dataFormat: ImageDataFormat, fn: (batch: Tensor) => Tensor): Tensor {
-  return tidy(() => {
-    const single = volumes.rank === 4;
-    let batch = single ? reshape(volumes, [1, ...volumes.shape]) : volumes;
-    if (dataFormat === 'channels_first') batch = transpose(batch, [0, 2, 3, 4, 1]);
-    let result = fn(batch);
-    if (dataFormat === 'channels_first') result = transpose(result, [0, 4, 1, 2, 3]);
-    return single ? reshape(result, result.shape.slice(1)) : result;
-  });
+  return asChannelsLastBatch(volumes, dataFormat, (batch) => (tiles ? tileVolumePatches(batch, patch) : convolveVolumePatches(batch, patch, strides, dilation, padding)), 3);
 }
 
 /** Non-overlapping 3-D patches: the whole tiles, regrouped as [b, gd, gh, gw, pd * ph * pw * c]. */

@@ -86,8 +86,7 @@ function axisWeights(inSize: number, outSize: number, scale: Tensor, translation
  * a = -0.5), 'lanczos3', 'lanczos5'), zero where it falls outside the input. `scale` and
  * `translation` hold one value per spatial axis (tensors or numbers). Other axes keep their size.
  * float32; differentiable with respect to the images, the scale and the translation. The weights
- * are computed on the active backend, so on the GPU the Lanczos kernels are only as precise as
- * WGSL's sin (errors around 1e-4; resize's Lanczos weights, made on the host, are exact).
+ * are computed on the active backend, from its sin for the Lanczos kernels.
  *
  * @example
  * // np.arange(9).reshape(3, 3) upsampled to 5 x 5 with its corners kept:

@@ -6,6 +6,7 @@
 import type { Tensor } from '../tensor/tensor';
 import { recordGradient } from '../autograd/tape';
 import { tidy } from '../tensor/memory';
+import { iterableRecord } from '../tensor/records';
 import { sqrt } from './elementwise';
 import { reshape } from './shape';
 import { runKernel, type Kernel } from './kernel';
@@ -26,13 +27,6 @@ export interface MomentsOptions {
  * `const [mean, variance] = ops.moments(x, axes)`.
  */
 export type Moments = { mean: Tensor; variance: Tensor; [Symbol.iterator](): Iterator<Tensor> };
-
-/** The record with a non-enumerable iterator, so Object.entries (and the graph's records) see only mean and variance. */
-function momentsResult(mean: Tensor, variance: Tensor): Moments {
-  const result = { mean, variance };
-  Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [mean, variance][Symbol.iterator]() });
-  return result as Moments;
-}
 
 const momentsKernel: Kernel<ReductionLayout> = {
   name: 'moments',
@@ -95,7 +89,7 @@ export function moments(x: Tensor, axes: number | readonly number[], options: Mo
       return [dx.div(count)];
     });
   }
-  return momentsResult(mean, variance);
+  return iterableRecord({ mean, variance });
 }
 
 /**
