@@ -31,7 +31,7 @@ import { Nadam } from '../optimizers/nadam';
 import type { Optimizer } from '../optimizers/optimizer';
 import { writeHdf5, type Hdf5WriteDataset, type Hdf5WriteGroup } from './hdf5_writer';
 import { serializeCompileConfig, serializeLayer, type LayerJSON, type NodeJSON } from './topology';
-import { checkSupported, classNameOf, customLayerVariables, INNER_VARIABLES, innerLayers, isSubclassedModel, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, overridesHook, ownVariablesBesideInner, RECURRENT, WRAPPED } from './keras_weights';
+import { checkSupported, classNameOf, INNER_VARIABLES, innerLayers, isSubclassedModel, KERAS_ONLY_TRAILING, kerasInnerOptimizers, kerasLayerNames, kerasOptimizerSlots, overridesHook, ownVariablesBesideInner, RECURRENT, WRAPPED } from './keras_weights';
 import { writeZip } from './zip_writer';
 import { kerasOpNode } from './keras_ops';
 import { kerasKey } from './keras_model';
@@ -488,7 +488,7 @@ async function layerGroups(layer: Layer, group: Hdf5WriteGroup, trainable: Varia
   }
   const own = vars(group, layer.name);
   if (overridesHook(layer, 'saveOwnVariables')) return fillFromHook(own, layer, trainable);
-  await fill(own, isBuiltInLayer(layer.constructor) ? variables : customLayerVariables(layer), trainable);
+  await fill(own, isBuiltInLayer(layer.constructor) ? variables : layer.ownVariablesInOrder(), trainable);
   // Normalization's sample count, which Keras keeps after the mean and variance (adapt's state).
   if (variables.length > 0) for (let i = 0; i < (KERAS_ONLY_TRAILING[className] ?? 0); i++) own.members.set(String(variables.length + i), int64(0));
 }

@@ -106,13 +106,18 @@ function pythonClassName(layer: Layer): string {
 
 /** Items each named by its Python class in snake case, numbered among those of its class, as Keras names a list's items. */
 function numbered<T>(items: T[], pythonClassOf: (item: T) => string): Array<[string, T]> {
+  const unique = uniqueNames();
+  return items.map((item) => [unique(snakeCase(pythonClassOf(item))), item]);
+}
+
+/** Keras's names among siblings: a base name, then `base_1`, `base_2`, ... as it repeats. */
+function uniqueNames(): (base: string) => string {
   const used = new Map<string, number>();
-  return items.map((item) => {
-    const base = snakeCase(pythonClassOf(item));
+  return (base) => {
     const count = used.get(base);
     used.set(base, (count ?? -1) + 1);
-    return [count === undefined ? base : `${base}_${count + 1}`, item];
-  });
+    return count === undefined ? base : `${base}_${count + 1}`;
+  };
 }
 
 /**
@@ -349,17 +354,6 @@ export function checkSupported(layer: Layer, className: string, action = 'loadKe
 }
 
 /**
- * @internal A custom layer's own variables (made by addWeight, not those of the layers it holds) in
- * Keras's order (Layer.save_own_variables: the trainable ones, then the others, each in the order
- * the layer made them).
- */
-export function customLayerVariables(layer: Layer): Variable[] {
-  const nested = new Set(layer.layers.flatMap((inner) => inner.weights));
-  const variables = layer.weights.filter((variable) => !nested.has(variable));
-  return [...variables.filter((variable) => variable.trainable), ...variables.filter((variable) => !variable.trainable)];
-}
-
-/**
  * @internal The layers a custom layer or a subclassed model holds in its properties (a
  * PatchEncoder's Dense and Embedding), each with the path Keras keeps it under: Keras's
  * _walk_saveable visits the Python attributes in sorted order, private (`_`) ones last, which here
@@ -402,12 +396,7 @@ function isContainer(value: unknown): value is unknown[] | Record<string, unknow
 function containerParts(path: string, container: unknown[] | Record<string, unknown>, owner: Layer, visited: Set<object>): Array<[string, Layer]> {
   if (visited.has(container)) return [];
   visited.add(container);
-  const used = new Map<string, number>();
-  const unique = (base: string) => {
-    const count = used.get(base);
-    used.set(base, (count ?? -1) + 1);
-    return count === undefined ? base : `${base}_${count + 1}`;
-  };
+  const unique = uniqueNames();
   const parts: Array<[string, Layer]> = [];
   for (const item of Array.isArray(container) ? container : Object.values(container)) {
     if (item instanceof Layer) {
@@ -430,7 +419,7 @@ export function innerLayers(layer: Layer, className: string): Array<[string, Lay
 
 /** @internal The variables a layer that holds others keeps under its own `vars`, beside theirs. */
 export function ownVariablesBesideInner(layer: Layer, className: string): Variable[] {
-  return WRAPPER_VARIABLES[className]?.(layer) ?? (isBuiltInLayer(layer.constructor) ? [] : customLayerVariables(layer));
+  return WRAPPER_VARIABLES[className]?.(layer) ?? (isBuiltInLayer(layer.constructor) ? [] : layer.ownVariablesInOrder());
 }
 
 /** @internal The class name a layer is registered under (Keras's). */
@@ -475,7 +464,7 @@ function matchLayer(layer: Layer, className: string, group: Hdf5Group, path: str
     pairs.push(...innerPairs);
     return;
   }
-  const variables = isBuiltInLayer(layer.constructor) ? layer.weights : customLayerVariables(layer);
+  const variables = isBuiltInLayer(layer.constructor) ? layer.weights : layer.ownVariablesInOrder();
   if (hooked) return hook(variables);
   const inner = INNER_VARIABLES[className];
   if (inner) {

@@ -659,8 +659,11 @@ export class Layer {
     variables.forEach((variable, i) => variable.assign(store[String(i)]));
   }
 
-  /** The variables this layer made or holds itself, not its sublayers', trainable ones first. */
-  private ownVariablesInOrder(): Variable[] {
+  /**
+   * @internal The variables this layer made or holds itself, not its sublayers', trainable ones
+   * first (Keras's save_own_variables order; the Keras file writer reads custom layers' so).
+   */
+  ownVariablesInOrder(): Variable[] {
     const nested = new Set(this.layers.flatMap((inner) => inner.weights));
     const own = this.weights.filter((variable) => !nested.has(variable));
     return [...own.filter((variable) => variable.trainable), ...own.filter((variable) => !variable.trainable)];
