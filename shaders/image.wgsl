@@ -32,6 +32,7 @@
 // workgroups fit (the flat index folds y into x). No shared memory: each element reads at most
 // four source pixels (forward) or a small window of gradients (backward).
 // Specialization: INTERPOLATION (0 bilinear, 1 nearest), FILL_MODE (affine_transform only).
+// src/ops/image.ts prepends fill_index.wgsl (fill_index, round_half_away_from_zero, COORDINATE_LIMIT).
 
 override INTERPOLATION: u32 = 0u;
 override FILL_MODE: u32 = 0u;
@@ -39,11 +40,6 @@ override FILL_MODE: u32 = 0u;
 const WORKGROUP_SIZE: u32 = 256u;
 const BILINEAR: u32 = 0u;
 const NEAREST: u32 = 1u;
-const FILL_CONSTANT: u32 = 0u;
-const FILL_NEAREST: u32 = 1u;
-const FILL_REFLECT: u32 = 2u;
-/** Source coordinates are clamped to this magnitude before becoming integers. */
-const COORDINATE_LIMIT: f32 = 16777216.0;
 
 struct Params {
   size: u32,
@@ -168,35 +164,11 @@ fn resize_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
   out[i] = total;
 }
 
-// Maps an integer pixel index onto [0, size) by FILL_MODE; -1 means "outside" (constant mode).
-fn fill_index(index: i32, size: i32) -> i32 {
-  switch FILL_MODE {
-    case FILL_CONSTANT: {
-      return select(index, -1, index < 0 || index >= size);
-    }
-    case FILL_NEAREST: {
-      return clamp(index, 0, size - 1);
-    }
-    case FILL_REFLECT: {
-      let period = 2 * size;
-      let folded = ((index % period) + period) % period;
-      return select(folded, period - 1 - folded, folded >= size);
-    }
-    default: {
-      return ((index % size) + size) % size;
-    }
-  }
-}
-
 fn sample(b: u32, y: i32, x: i32, c: u32) -> f32 {
   let row = fill_index(y, i32(params.in_height));
   let column = fill_index(x, i32(params.in_width));
   if (row < 0 || column < 0) { return params.fill_value; }
   return source_at(b, u32(row), u32(column), c);
-}
-
-fn round_half_away_from_zero(v: f32) -> f32 {
-  return sign(v) * floor(abs(v) + 0.5);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

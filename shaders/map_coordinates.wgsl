@@ -12,6 +12,7 @@
 // workgroups fit (the flat index folds y into x). No shared memory: each output reads its rank
 // coordinates and at most 2^rank input elements.
 // Specialization: ORDER (0 or 1), FILL_MODE (as above), RANK (1 to MAX_RANK).
+// src/ops/image_geometry.ts prepends fill_index.wgsl (fill_index, round_half_away_from_zero, COORDINATE_LIMIT).
 
 override ORDER: u32 = 1u;
 override FILL_MODE: u32 = 0u;
@@ -19,12 +20,6 @@ override RANK: u32 = 1u;
 
 const WORKGROUP_SIZE: u32 = 256u;
 const MAX_RANK: u32 = 8u;
-const FILL_CONSTANT: u32 = 0u;
-const FILL_NEAREST: u32 = 1u;
-const FILL_REFLECT: u32 = 2u;
-const FILL_WRAP: u32 = 3u;
-/** Coordinates are clamped to this magnitude before becoming integers. */
-const COORDINATE_LIMIT: f32 = 16777216.0;
 
 struct Params {
   size: u32,
@@ -51,45 +46,6 @@ fn axis_size(d: u32) -> i32 {
 
 fn axis_stride(d: u32) -> u32 {
   return params.strides[d / 4u][d % 4u];
-}
-
-/** Floored remainder, for negative indices too. */
-fn floor_mod(a: i32, b: i32) -> i32 {
-  return ((a % b) + b) % b;
-}
-
-/** The triangular wave of period 2 (size - 1) through 0..size-1 (jax's mirror rule). */
-fn mirror_index(index: i32, size: i32) -> i32 {
-  if (size == 1) { return 0; }
-  let half = size - 1;
-  return abs(floor_mod(index + half, 2 * half) - half);
-}
-
-/** Maps an integer index onto [0, size) by FILL_MODE; -1 means "outside" (constant mode). */
-fn fill_index(index: i32, size: i32) -> i32 {
-  switch FILL_MODE {
-    case FILL_CONSTANT: {
-      return select(index, -1, index < 0 || index >= size);
-    }
-    case FILL_NEAREST: {
-      return clamp(index, 0, size - 1);
-    }
-    case FILL_REFLECT: {
-      let period = 2 * size;
-      let folded = floor_mod(index, period);
-      return select(folded, period - 1 - folded, folded >= size);
-    }
-    case FILL_WRAP: {
-      return floor_mod(index, size);
-    }
-    default: {
-      return mirror_index(index, size);
-    }
-  }
-}
-
-fn round_half_away_from_zero(v: f32) -> f32 {
-  return sign(v) * floor(abs(v) + 0.5);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

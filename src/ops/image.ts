@@ -22,15 +22,18 @@ import { matmul } from './matmul';
 import { areaWeights, filterWeights, type FilterInterpolation } from './resize_kernels';
 import { pad, reshape, slice, transpose } from './shape';
 import { checkOptionNames, checkTensor } from './validate';
+import fillIndexShader from '../../shaders/fill_index.wgsl?raw';
 import imageShader from '../../shaders/image.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
+/** image.wgsl with the fill modes it shares with mapCoordinates. */
+const IMAGE_SOURCE = `${fillIndexShader}\n${imageShader}`;
 
 /** @internal Keras's resize interpolations ('area' from its TensorFlow backend). */
 export const RESIZE_INTERPOLATIONS = ['bilinear', 'nearest', 'bicubic', 'lanczos3', 'lanczos5', 'area'] as const;
 /** Keras's affine_transform interpolations, which image.wgsl implements for resize too. */
 const AFFINE_TRANSFORM_INTERPOLATIONS = ['bilinear', 'nearest'] as const;
-/** Codes match FILL_MODE in image.wgsl. */
+/** Codes match FILL_MODE in fill_index.wgsl. */
 const FILL_MODES = { constant: 0, nearest: 1, reflect: 2, wrap: 3 } as const;
 
 export type ImageInterpolation = (typeof AFFINE_TRANSFORM_INTERPOLATIONS)[number];
@@ -396,8 +399,8 @@ export function fillIndex(index: number, size: number, fillMode: FillMode | 'mir
   }
 }
 
-/** Matches COORDINATE_LIMIT in image.wgsl. */
-const COORDINATE_LIMIT = 2 ** 24;
+/** @internal Matches COORDINATE_LIMIT in fill_index.wgsl. */
+export const COORDINATE_LIMIT = 2 ** 24;
 
 /** Images [batch, height, width, channels] and transforms [batch or 1, 8] or [8] to images. */
 const affineKernel: Kernel<AffineAttrs> = {
@@ -461,7 +464,7 @@ interface ImageParams {
 function dispatchImage(gpu: WebGPUBackend, entryPoint: string, constants: { INTERPOLATION: number; FILL_MODE: number }, buffers: GPUBuffer[], params: ImageParams): void {
   const { size, imageShape, resizedShape, scaleY = 0, scaleX = 0, transformStride = 0, fillValue = 0 } = params;
   gpu.dispatch({
-    shader: imageShader,
+    shader: IMAGE_SOURCE,
     entryPoint,
     constants,
     uniforms: new Uniforms()

@@ -16,13 +16,14 @@ import { tidy } from '../tensor/memory';
 import type { Tensor } from '../tensor/tensor';
 import { add, cast, mul, neg } from './elementwise';
 import { arange, onesLike, zerosLike } from './creation';
-import { affineTransform, asChannelsLastBatch, fillIndex, checkDataFormat, checkImages, type ImageDataFormat, type ImageInterpolation } from './image';
+import { affineTransform, asChannelsLastBatch, COORDINATE_LIMIT, fillIndex, checkDataFormat, checkImages, type ImageDataFormat, type ImageInterpolation } from './image';
 import { gaussianBlur } from './image_filters';
 import { randomNormal, type Seed } from './random';
 import { runKernel1, type Kernel } from './kernel';
 import { solve } from './linalg_solve';
 import { broadcastTo, concat, reshape, split, stack } from './shape';
 import { checkOptionNames, checkTensor } from './validate';
+import fillIndexShader from '../../shaders/fill_index.wgsl?raw';
 import mapCoordinatesShader from '../../shaders/map_coordinates.wgsl?raw';
 
 export interface PerspectiveTransformOptions {
@@ -92,14 +93,14 @@ function homography(startPoints: Tensor, endPoints: Tensor): Tensor {
   return solve(coefficients, concat([startX, startY], -1));
 }
 
-/** Keras's map_coordinates fill modes; codes match FILL_MODE in map_coordinates.wgsl. */
+/** Keras's map_coordinates fill modes; codes match FILL_MODE in fill_index.wgsl. */
 const MAP_FILL_MODES = { constant: 0, nearest: 1, reflect: 2, wrap: 3, mirror: 4 } as const;
 export type MapCoordinatesFillMode = keyof typeof MAP_FILL_MODES;
 /** Matches MAX_RANK in map_coordinates.wgsl. */
 const MAX_MAP_RANK = 8;
-/** Matches COORDINATE_LIMIT in map_coordinates.wgsl. */
-const COORDINATE_LIMIT = 2 ** 24;
 const WORKGROUP_SIZE = 256;
+/** map_coordinates.wgsl with the fill modes it shares with affineTransform. */
+const MAP_COORDINATES_SOURCE = `${fillIndexShader}\n${mapCoordinatesShader}`;
 
 export interface MapCoordinatesOptions {
   /**
@@ -205,7 +206,7 @@ const mapCoordinatesKernel: Kernel<MapAttrs> = {
   webgpu(gpu, [x, coordinates], [y], { order, fillMode, fillValue }) {
     const strides = x.shape.map((_, d) => x.shape.slice(d + 1).reduce((a, b) => a * b, 1));
     gpu.dispatch({
-      shader: mapCoordinatesShader,
+      shader: MAP_COORDINATES_SOURCE,
       entryPoint: 'map_coordinates',
       constants: { ORDER: order, FILL_MODE: MAP_FILL_MODES[fillMode], RANK: x.shape.length },
       uniforms: new Uniforms().u32(y.size).f32(fillValue).u32(0, 0).u32Array(x.shape, MAX_MAP_RANK).u32Array(strides, MAX_MAP_RANK).finish(),
